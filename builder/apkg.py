@@ -1,0 +1,179 @@
+"""Notes → an Anki ``.apkg`` (genanki), byte-reproducible, with per-note times."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+
+from builder.atomic import atomic_path
+
+# Chosen once, never to change: Anki matches note types by id, and a changed field
+# list under the same id makes every existing note "conflicting" on import.
+NOTE_TYPE_ID = 1733127408
+NOTE_TYPE_NAME = "build-deck Q&A"
+FIELDS = ("Question", "Answer", "Section", "Source", "Key")
+
+_FRONT = """<div class="bd-section">{{Section}}</div>
+<div class="bd-question">{{Question}}</div>"""
+_BACK = """{{FrontSide}}
+<hr id="answer">
+<div class="bd-answer">{{Answer}}</div>
+<div class="bd-source">{{Source}}</div>"""
+
+_CSS = """
+.card { font-family: -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB",
+  "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif;
+  font-size: 18px; line-height: 1.6; text-align: left; color: #1d1d1f;
+  background: #fff; padding: 0 4px; }
+.card.nightMode, .nightMode .card { color: #e6e6e6; background: #1e1e1e; }
+.bd-question, .bd-answer, .bd-section, .bd-source { max-width: 42em; margin: 0 auto; }
+.bd-section { font-size: 0.75em; color: #888; }
+.bd-question { font-size: 1.15em; font-weight: 600; margin: 0.3em auto 0.5em; }
+.bd-source { font-size: 0.7em; color: #999; margin-top: 1.5em; }
+.bd-answer ul, .bd-answer ol { padding-left: 1.4em; }
+.bd-answer li { margin: 0.15em 0; }
+.bd-answer table { border-collapse: collapse; margin: 0.5em 0; display: block; overflow-x: auto; }
+.bd-answer th, .bd-answer td { border: 1px solid #bbb; padding: 0.2em 0.5em; }
+.bd-answer blockquote { margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #bbb;
+  color: #555; }
+.nightMode .bd-answer blockquote { color: #aaa; }
+.bd-answer .subheading { font-weight: 600; margin-top: 0.8em; }
+.highlight { text-align: left; border-radius: 4px; margin: 0.5em 0; }
+.highlight pre { margin: 0; padding: 0.5em 0.7em; font-size: 0.8em; line-height: 1.45;
+  white-space: pre-wrap; word-break: break-word; overflow-x: auto;
+  font-family: "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; }
+code { font-family: "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.9em;
+  background: rgba(127, 127, 127, 0.15); border-radius: 3px; padding: 0 0.2em; }
+.highlight code { background: none; padding: 0; }
+img { max-width: 100%; height: auto; }
+img.math { max-width: none; }
+.math-display { text-align: center; margin: 0.5em 0; overflow-x: auto; }
+.diagram { text-align: center; margin: 0.6em 0; }
+.diagram img { width: 100%; max-width: 40em; }
+/* Rendered formulas and diagrams are dark on transparent: invert them at night. */
+.nightMode img.math, .nightMode .diagram img { filter: invert(0.9) hue-rotate(180deg); }
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class NoteData:
+    """One note ready to be written."""
+
+    key: str
+    """The card's stable key (see Card.key)."""
+    guid: str
+    fields: tuple[str, str, str, str, str]
+    tags: tuple[str, ...]
+    deck: str
+    """Full deck name, ``Parent::Child`` for subdecks."""
+    mtime: int
+
+
+def note_type_css(extra_css: str) -> str:
+    """Return the note type's CSS: card layout plus code highlighting."""
+    return _CSS + "\n" + extra_css
+
+
+def note_type_hash(css: str) -> str:
+    """Hash everything that shapes the note type, so the lock can date its changes."""
+    blob = json.dumps([NOTE_TYPE_ID, FIELDS, _FRONT, _BACK, css])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
+def deck_id(name: str) -> int:
+    """Derive a deck id from the deck name; never 1, the user's Default deck."""
+    digest = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
+    return (1 << 30) + digest % (1 << 30)
+
+
+def _note_type(css: str) -> genanki.Model:
+    return genanki.Model(
+        NOTE_TYPE_ID,
+        NOTE_TYPE_NAME,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Card 1", "qfmt": _FRONT, "afmt": _BACK}],
+        css=css,
+        sort_field_index=0,
+    )
+
+
+def write_apkg(target: Path, notes: Sequence[NoteData], media: Sequence[Path], *,
+               css: str, notetype_mtime: int) -> None:
+    """Write ``notes`` and ``media`` to ``target`` atomically and reproducibly."""
+    model = _note_type(css)
+    decks: dict[str, genanki.Deck] = {}
+    for data in notes:
+        deck = decks.get(data.deck)
+        if deck is None:
+            deck = decks[data.deck] = genanki.Deck(deck_id(data.deck), data.deck)
+        deck.add_note(genanki.Note(model=model, fields=list(data.fields),
+                                   tags=list(data.tags), guid=data.guid))
+    package = genanki.Package([decks[name] for name in sorted(decks)])
+    with tempfile.TemporaryDirectory(prefix="build-deck-") as tmp:
+        db_path = Path(tmp) / "collection.anki2"
+        _write_collection(db_path, package, notes, notetype_mtime)
+        with atomic_path(target) as temp:
+            _write_zip(temp, db_path, media)
+
+
+def _write_collection(db_path: Path, package: genanki.Package, notes: Sequence[NoteData],
+                      notetype_mtime: int) -> None:
+    connection = sqlite3.connect(db_path)
+    try:
+        cursor = connection.cursor()
+        # Ids count up from a fixed point so the same notes give the same bytes;
+        # Anki matches notes by guid, not by these ids.
+        package.write_to_db(cursor, notetype_mtime, itertools.count(notetype_mtime * 1000))
+        cursor.executemany(
+            "UPDATE notes SET mod = ? WHERE guid = ?", [(n.mtime, n.guid) for n in notes]
+        )
+        cursor.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
+        cursor.execute("UPDATE col SET crt = ?, mod = ?", (notetype_mtime, notetype_mtime))
+        connection.commit()
+        cursor.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _write_zip(target: Path, db_path: Path, media: Sequence[Path]) -> None:
+    ordered = sorted(set(media), key=lambda p: p.name)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "collection.anki2", db_path.read_bytes())
+        manifest = {str(i): path.name for i, path in enumerate(ordered)}
+        _add(archive, "media", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+        for index, path in enumerate(ordered):
+            _add(archive, str(index), path.read_bytes())
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def tag_for(deck: str, section_path: tuple[str, ...]) -> str:
+    """Return one hierarchical tag; Anki splits tags on ASCII and ideographic spaces."""
+    return "::".join(_tag_part(part) for part in (deck, *section_path) if part.strip())
+
+
+def _tag_part(text: str) -> str:
+    return "_".join(text.replace("::", "_").split())
+
+
+def subdeck(deck: str, section_path: tuple[str, ...]) -> str:
+    """Return the full name of the deck a card goes to: ``Deck::Section::…``."""
+    parts = [deck, *(p.replace("::", ":") for p in section_path if p.strip())]
+    return "::".join(parts)

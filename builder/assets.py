@@ -1,0 +1,239 @@
+"""Formulas and diagrams → image files, cached by a hash of everything that shapes them.
+
+Like Sphinx's imgmath: each image is named by the hash of its source and the
+settings that drew it; an existing file is reused; a failure is remembered with
+its reason so it is reported again without being retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.atomic import atomic_write_bytes
+from builder.formulas import (
+    FONT_PT,
+    PX_PER_EM,
+    RENDER_VERSION,
+    FormulaFailure,
+    FormulaImage,
+    render_formulas,
+)
+from builder.model import Diagram, Formula
+
+log = logging.getLogger(__name__)
+
+DIAGRAM_VERSION = "1"
+DIAGRAM_DPI = 200
+# Big enough that one compile amortises typst start-up, small enough to spread over cores.
+FORMULA_BATCH = 64
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class MediaFile:
+    """A file to pack into the deck, referenced from cards by its flat ``name``."""
+
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFormula:
+    image: MediaFile
+    width_em: float
+    height_em: float
+    depth_em: float
+    engine: str
+    typst: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedDiagram:
+    png: MediaFile
+    svg: Path
+
+
+@dataclass
+class Assets:
+    """Everything the asset stage produced, looked up by the model's objects."""
+
+    formulas: dict[Formula, RenderedFormula] = field(default_factory=dict)
+    formula_failures: dict[Formula, str] = field(default_factory=dict)
+    diagrams: dict[Diagram, RenderedDiagram] = field(default_factory=dict)
+    diagram_failures: dict[Diagram, str] = field(default_factory=dict)
+    rendered: int = 0
+    """How many images were drawn in this build (0 when everything came from the cache)."""
+    reused: int = 0
+
+
+def formula_key(formula: Formula) -> str:
+    """Hash everything that shapes a formula image."""
+    blob = json.dumps([RENDER_VERSION, formula.tex, formula.display, FONT_PT, PX_PER_EM])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
+def diagram_key(diagram: Diagram) -> str:
+    """Hash everything that shapes a diagram image."""
+    blob = json.dumps([DIAGRAM_VERSION, diagram.canonical, DIAGRAM_DPI])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
+def render_assets(
+    formulas: Iterable[Formula],
+    diagrams: Iterable[Diagram],
+    cache_dir: Path,
+    *,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Assets:
+    """Draw every formula and diagram not already in ``cache_dir``; return them all."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    assets = Assets()
+    unique_formulas = list(dict.fromkeys(formulas))
+    unique_diagrams = list(dict.fromkeys(diagrams))
+    todo_formulas = [f for f in unique_formulas if not _load_formula(f, cache_dir, assets)]
+    todo_diagrams = [d for d in unique_diagrams if not _load_diagram(d, cache_dir, assets)]
+    assets.reused = (len(unique_formulas) - len(todo_formulas)
+                     + len(unique_diagrams) - len(todo_diagrams))
+    if progress and assets.reused:
+        progress(assets.reused)
+    if not todo_formulas and not todo_diagrams:
+        return assets
+    batches = [todo_formulas[i:i + FORMULA_BATCH]
+               for i in range(0, len(todo_formulas), FORMULA_BATCH)]
+    with _executor(jobs, len(batches) + len(todo_diagrams)) as pool:
+        formula_jobs = [pool.submit(render_formulas, [(f.tex, f.display) for f in batch])
+                        for batch in batches]
+        diagram_jobs = [pool.submit(_draw_diagram, d.kind, d.param_dict())
+                        for d in todo_diagrams]
+        for batch, job in zip(batches, formula_jobs, strict=True):
+            for formula, outcome in zip(batch, job.result(), strict=True):
+                _store_formula(formula, outcome, cache_dir, assets)
+            if progress:
+                progress(len(batch))
+        for diagram, job in zip(todo_diagrams, diagram_jobs, strict=True):
+            _store_diagram(diagram, job.result(), cache_dir, assets)
+            if progress:
+                progress(1)
+    assets.rendered = len(todo_formulas) + len(todo_diagrams)
+    return assets
+
+
+class _SerialExecutor(Executor):
+    """Runs jobs at once in this process: no pool start-up for small builds."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        from concurrent.futures import Future
+
+        future: Future[object] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            future.set_exception(exc)
+        return future
+
+
+def _executor(jobs: int, tasks: int) -> Executor:
+    if jobs <= 1 or tasks <= 1:
+        return _SerialExecutor()
+    return ProcessPoolExecutor(max_workers=min(jobs, tasks))
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+               else (os.cpu_count() or 1))
+
+
+# -- formulas ------------------------------------------------------------------------------
+
+def _load_formula(formula: Formula, cache_dir: Path, assets: Assets) -> bool:
+    key = formula_key(formula)
+    meta_path = cache_dir / f"math-{key}.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if "failure" in meta:
+        assets.formula_failures[formula] = str(meta["failure"])
+        return True
+    png = cache_dir / f"math-{key}.png"
+    if not png.exists():
+        return False
+    assets.formulas[formula] = RenderedFormula(
+        MediaFile(png.name, png), float(meta["width_em"]), float(meta["height_em"]),
+        float(meta["depth_em"]), str(meta["engine"]), meta.get("typst"),
+    )
+    return True
+
+
+def _store_formula(formula: Formula, outcome: FormulaImage | FormulaFailure, cache_dir: Path,
+                   assets: Assets) -> None:
+    key = formula_key(formula)
+    meta_path = cache_dir / f"math-{key}.json"
+    if isinstance(outcome, FormulaFailure):
+        atomic_write_bytes(meta_path, json.dumps({"tex": formula.tex,
+                                                  "failure": outcome.reason}).encode())
+        assets.formula_failures[formula] = outcome.reason
+        return
+    png = cache_dir / f"math-{key}.png"
+    atomic_write_bytes(png, outcome.png)
+    meta = {"tex": formula.tex, "width_em": round(outcome.width_em, 4),
+            "height_em": round(outcome.height_em, 4), "depth_em": round(outcome.depth_em, 4),
+            "engine": outcome.engine, "typst": outcome.typst}
+    atomic_write_bytes(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+    _load_formula(formula, cache_dir, assets)
+
+
+# -- diagrams ------------------------------------------------------------------------------
+
+def _draw_diagram(kind: str, params: dict[str, object]) -> tuple[bytes, bytes] | str:
+    """Draw one diagram to (PNG, SVG) bytes, or return why it failed."""
+    import io
+
+    from builder.diagrams import render
+
+    try:
+        from matplotlib import rc_context
+
+        with rc_context({"svg.hashsalt": "build-deck", "svg.fonttype": "path"}):
+            figure = render(kind, params)
+            png, svg = io.BytesIO(), io.BytesIO()
+            figure.savefig(png, format="png", dpi=DIAGRAM_DPI, metadata={"Software": None})
+            figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    except Exception as exc:  # a diagram bug must not abort the whole build
+        return f"{type(exc).__name__}: {exc}"
+    return png.getvalue(), svg.getvalue()
+
+
+def _load_diagram(diagram: Diagram, cache_dir: Path, assets: Assets) -> bool:
+    stem = f"diagram-{diagram.kind}-{diagram_key(diagram)}"
+    png, svg = cache_dir / f"{stem}.png", cache_dir / f"{stem}.svg"
+    if png.exists() and svg.exists():
+        assets.diagrams[diagram] = RenderedDiagram(MediaFile(png.name, png), svg)
+        return True
+    return False
+
+
+def _store_diagram(diagram: Diagram, drawn: tuple[bytes, bytes] | str, cache_dir: Path,
+                   assets: Assets) -> None:
+    if isinstance(drawn, str):
+        assets.diagram_failures[diagram] = drawn
+        return
+    stem = f"diagram-{diagram.kind}-{diagram_key(diagram)}"
+    atomic_write_bytes(cache_dir / f"{stem}.png", drawn[0])
+    atomic_write_bytes(cache_dir / f"{stem}.svg", drawn[1])
+    _load_diagram(diagram, cache_dir, assets)
+
+
+def media_of(files: Sequence[MediaFile]) -> list[Path]:
+    """Return the paths to pack, one per distinct media name, sorted."""
+    by_name = {f.name: f.path for f in files}
+    return [by_name[name] for name in sorted(by_name)]

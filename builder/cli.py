@@ -1,0 +1,156 @@
+"""The ``build-deck`` command: options → BuildConfig → build(); the only module that prints."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from builder import __version__
+
+_FORMATS = ("apkg", "pdf")
+
+
+class DefaultGroup(click.Group):
+    """A group whose first argument falls through to ``build`` when it names no command.
+
+    So ``build-deck``, ``build-deck notes/`` and ``build-deck build notes/`` all build,
+    while ``build-deck check`` and ``build-deck diagram`` reach their subcommands.
+    """
+
+    default_command = "build"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h",
+                                                                         "--version")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+class FormatList(click.ParamType):
+    """A comma-separated subset of the output formats."""
+
+    name = "FORMATS"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        chosen = tuple(dict.fromkeys(v.strip().lower() for v in str(value).split(",")
+                                     if v.strip()))
+        unknown = [v for v in chosen if v not in _FORMATS]
+        if unknown or not chosen:
+            self.fail(f"{value!r}: choose from {', '.join(_FORMATS)} (comma-separated)",
+                      param, ctx)
+        return chosen
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="build-deck")
+def main() -> None:
+    """Turn Markdown Q&A notes into Anki decks (.apkg) and printable PDF cheat sheets.
+
+    With no command, builds: `build-deck [SOURCES]...` is `build-deck build [SOURCES]...`.
+    """
+
+
+def _level(name: str, help_text: str) -> Any:
+    return click.option(name, type=click.IntRange(1, 6), default=None, help=help_text)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("dist"), show_default=True, envvar="BUILD_DECK_OUT",
+              help="Folder to write the decks and PDFs into.")
+@click.option("--format", "formats", type=FormatList(), default="apkg,pdf", show_default=True,
+              help="Outputs to write: apkg, pdf or both.")
+@click.option("--math", type=click.Choice(["image", "mathjax"]), default="image",
+              show_default=True,
+              help="Draw formulas as images (same in every Anki client) or keep Anki's MathJax.")
+@_level("--section-level", "Heading level of sections [default: 2, or front matter].")
+@_level("--question-level", "Heading level of questions [default: 3, or front matter].")
+@click.option("--breaks/--no-breaks", default=True, show_default=True,
+              help="Show a single newline inside a paragraph as a line break.")
+@click.option("--keep-empty", is_flag=True, help="Keep questions with an empty answer.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors: write nothing, exit 1.")
+@click.option("--no-lock", is_flag=True,
+              help="Neither read nor write the identity lock (build-deck.lock).")
+@click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Lock file [default: build-deck.lock beside the first source].")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Where rendered images are kept [default: OUT/.cache].")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Worker processes for rendering (0: one per CPU).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+              help="PDF paper size.")
+@click.option("--columns", type=click.IntRange(1, 3), default=2, show_default=True,
+              help="PDF cheat-sheet columns.")
+@click.option("--pdf-style", type=click.Choice(["sheet", "cards"]), default="sheet",
+              show_default=True,
+              help="PDF layout: a cheat sheet, or print-and-cut cards (duplex).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
+def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], math: str,
+          section_level: int | None, question_level: int | None, breaks: bool,
+          keep_empty: bool, strict: bool, no_lock: bool, lock_path: Path | None,
+          cache_dir: Path | None, jobs: int, paper: str, columns: int, pdf_style: str,
+          quiet: bool) -> None:
+    """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
+    from builder.build import BuildConfig, BuildError
+    from builder.build import build as run_build
+    from builder.parse import ParseOptions
+
+    parse = ParseOptions(section_level=section_level or 2, question_level=question_level or 3,
+                         breaks=breaks)
+    config = BuildConfig(
+        sources=sources or (Path("source_md"),), out_dir=out_dir, formats=formats,
+        math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty, strict=strict,
+        use_lock=not no_lock, lock_path=lock_path, cache_dir=cache_dir, jobs=jobs, parse=parse,
+        paper=paper, columns=columns, pdf_style=pdf_style,
+    )
+    try:
+        result = run_build(config, _progress_bar)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    for diagnostic in result.diagnostics:
+        click.echo(str(diagnostic), err=True)
+    if not quiet:
+        for path in result.outputs:
+            click.echo(f"wrote {path}")
+    summary = (f"{result.decks} deck(s), {result.cards} card(s), "
+               f"{result.errors} error(s), {result.warnings} warning(s)")
+    if result.rendered or result.reused:
+        summary += f"; images: {result.rendered} drawn, {result.reused} from cache"
+    if result.formula_failures:
+        summary += f"; {result.formula_failures} formula(s) kept as MathJax"
+    click.echo(summary, err=quiet)
+    if strict and result.diagnostics:
+        raise click.ClickException("--strict: warnings found, nothing written")
+    if result.errors:
+        sys.exit(1)
+
+
+def _progress_bar(label: str, total: int) -> Any:
+    """Return an update callback: a progress bar on a terminal, silence otherwise."""
+    if not sys.stderr.isatty() or total < 20:
+        return lambda n: None
+    bar = click.progressbar(length=total, label=label, file=sys.stderr)
+    bar.__enter__()
+    done = 0
+
+    def update(n: int) -> None:
+        nonlocal done
+        done += n
+        bar.update(n)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    return update
+
+
+def run(argv: Sequence[str] | None = None) -> None:
+    """Entry point for ``python -m builder``."""
+    main.main(args=list(argv) if argv is not None else None, prog_name="build-deck")

@@ -1,0 +1,110 @@
+"""Shared look of every generated diagram: fonts, colours and a pyplot-free figure factory.
+
+Nothing here imports matplotlib at module import time, so the kind modules can import
+it while ``validate`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from builder.fonts import matplotlib_cjk_family
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+CARD_WIDTH = 6.4
+"""Figure width in inches that reads well on a phone card."""
+CARD_HEIGHT = 3.2
+
+LAYER_COLOURS = (
+    "#4C72B0",  # blue: the input
+    "#55A868",  # green: layer 1
+    "#DD8452",  # orange: layer 2
+    "#8172B3",
+    "#64B5CD",
+    "#937860",
+    "#DA8BC3",
+)
+"""Colours in a fixed order, so the same role gets the same colour in every diagram."""
+
+HIGHLIGHT = "#C44E52"
+GRID_EDGE = "#555555"
+MUTED = "#999999"
+
+
+def font_family() -> list[str]:
+    """Return the font family list with the CJK face first."""
+    # CJK first: with DejaVu first, labels mixing Chinese and $math$ fell back badly (tofu).
+    return [matplotlib_cjk_family(), "DejaVu Sans"]
+
+
+def style_params() -> dict[str, Any]:
+    """Return the rcParams every diagram is drawn under."""
+    return {
+        "font.family": font_family(),
+        "font.size": 9,
+        "mathtext.fontset": "dejavusans",
+        # Noto Sans CJK has U+2212, so the real minus sign renders in tick labels.
+        "axes.unicode_minus": True,
+        "axes.titlesize": 10,
+        "axes.labelsize": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": _colour_cycle(),
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "legend.fontsize": 8,
+        "legend.frameon": False,
+        "lines.linewidth": 1.6,
+        "figure.dpi": 100,
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        # Deterministic output: SVG ids come from this salt, not from a random one.
+        "svg.hashsalt": "build-deck",
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+        "path.simplify": True,
+    }
+
+
+def _colour_cycle() -> Any:
+    from cycler import cycler
+
+    return cycler(color=list(LAYER_COLOURS))
+
+
+@contextmanager
+def diagram_style() -> Iterator[None]:
+    """Apply the diagram rcParams while a figure is being built."""
+    import matplotlib
+
+    with matplotlib.rc_context(style_params()):
+        yield
+
+
+def new_figure(width_in: float = CARD_WIDTH, height_in: float = CARD_HEIGHT) -> Figure:
+    """Create a Figure without pyplot, so no global figure state is touched."""
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width_in, height_in), layout="constrained")
+
+
+def style_axes(ax: Axes) -> None:
+    """Pin the tick font, since tick labels may be created after the style context ends."""
+    ax.tick_params(labelfontfamily=font_family())
+
+
+def grid_axes(ax: Axes) -> None:
+    """Turn an axes into a blank canvas for drawing cell grids in data units."""
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def finish(fig: Figure) -> Figure:
+    """Lay out the figure inside the style context, so later saves reuse styled artists."""
+    fig.draw_without_rendering()
+    return fig

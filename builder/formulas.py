@@ -1,0 +1,165 @@
+"""TeX formulas → PNG images, through typst (via tex2typst) with matplotlib mathtext behind it.
+
+Images are drawn at ``PX_PER_EM`` pixels per em (3× a 16 px card font, sharp on
+phones) and measured, so a card can size them in ``em`` and put their baseline
+on the text's baseline.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import struct
+from dataclasses import dataclass
+from importlib.resources import files
+
+log = logging.getLogger(__name__)
+
+RENDER_VERSION = "1"
+"""Part of every formula's cache key: bump it when the drawing changes."""
+FONT_PT = 10.0
+PX_PER_EM = 48
+_PPI = PX_PER_EM / FONT_PT * 72
+
+# Commands typst cannot draw in the measured set; tex2typst would emit invalid typst.
+_TYPST_FIXES = {"dot.circle": "dot.o"}
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaImage:
+    """A formula drawn as a PNG, with its size and baseline offset in em."""
+
+    png: bytes
+    width_em: float
+    height_em: float
+    depth_em: float
+    """How far the image reaches below the text baseline."""
+    engine: str
+    typst: str | None
+    """The typst math that compiled, for the PDF; None when another engine drew it."""
+
+
+@dataclass(frozen=True, slots=True)
+class FormulaFailure:
+    """No engine could draw the formula; ``reason`` says why."""
+
+    reason: str
+
+
+FormulaOutcome = FormulaImage | FormulaFailure
+
+
+def to_typst(tex: str) -> str:
+    """Convert TeX math to typst math (raises ValueError on malformed TeX)."""
+    import tex2typst
+
+    converted: str = tex2typst.tex2typst(tex, frac_to_slash=False)
+    for bad, good in _TYPST_FIXES.items():
+        converted = converted.replace(bad, good)
+    return converted
+
+
+def render_formulas(items: list[tuple[str, bool]]) -> list[FormulaOutcome]:
+    """Draw each (tex, display) pair: typst first, mathtext for what typst cannot draw."""
+    outcomes: list[FormulaOutcome | None] = [None] * len(items)
+    sources: list[tuple[int, str]] = []
+    reasons: dict[int, str] = {}
+    for index, (tex, _display) in enumerate(items):
+        try:
+            sources.append((index, to_typst(tex)))
+        except Exception as exc:  # tex2typst raises bare ValueError/RuntimeError variants
+            reasons[index] = f"tex2typst: {_first_line(exc)}"
+    _typst_bisect(sources, items, outcomes, reasons)
+    for index, (tex, display) in enumerate(items):
+        if outcomes[index] is None:
+            outcomes[index] = _mathtext(tex, display, reasons.get(index, ""))
+    return [o for o in outcomes if o is not None]
+
+
+def _typst_bisect(sources: list[tuple[int, str]], items: list[tuple[str, bool]],
+                  outcomes: list[FormulaOutcome | None], reasons: dict[int, str]) -> None:
+    """Compile many formulas at once; on failure split the batch to find the bad ones.
+
+    One bad formula aborts a whole typst compile, so a batch that fails is halved
+    until each failure stands alone; good batches cost one compile.
+    """
+    if not sources:
+        return
+    try:
+        images = _typst_batch([(src, items[i][1]) for i, src in sources])
+    except Exception as exc:  # typst.TypstError; a bad formula must never abort the build
+        if len(sources) == 1:
+            reasons[sources[0][0]] = f"typst: {_first_line(exc)}"
+            return
+        middle = len(sources) // 2
+        _typst_bisect(sources[:middle], items, outcomes, reasons)
+        _typst_bisect(sources[middle:], items, outcomes, reasons)
+        return
+    for (index, _src), image in zip(sources, images, strict=True):
+        outcomes[index] = image
+
+
+def _typst_batch(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
+    import typst
+
+    from builder.fonts import typst_font_dirs
+
+    template = files("builder").joinpath("templates/formula.typ")
+    payload = json.dumps([{"src": src, "display": display} for src, display in batch])
+    compiler = typst.Compiler(str(template), font_paths=typst_font_dirs(),
+                              ignore_system_fonts=True, sys_inputs={"items": payload})
+    pages = compiler.compile(format="png", ppi=_PPI)
+    if isinstance(pages, bytes):
+        pages = [pages]
+    measures = json.loads(compiler.query("<measure>", field="value"))
+    images = []
+    for png, (src, _display), m in zip(pages, batch, measures, strict=True):
+        height = float(m["h"])
+        images.append(FormulaImage(
+            png=png, width_em=float(m["w"]) / FONT_PT, height_em=height / FONT_PT,
+            depth_em=(height - float(m["asc"])) / FONT_PT, engine="typst", typst=src,
+        ))
+    return images
+
+
+def _mathtext(tex: str, display: bool, typst_reason: str) -> FormulaOutcome:
+    from matplotlib import mathtext, rc_context
+    from matplotlib.font_manager import FontProperties
+
+    from builder.fonts import matplotlib_cjk_family
+
+    family = matplotlib_cjk_family()
+    settings = {"mathtext.fontset": "custom", "mathtext.rm": family,
+                "mathtext.it": "DejaVu Serif:italic", "mathtext.bf": "DejaVu Serif:bold",
+                "mathtext.cal": "DejaVu Serif:italic", "mathtext.sf": "DejaVu Sans",
+                "mathtext.tt": "DejaVu Sans Mono",
+                "font.family": [family, "DejaVu Sans"]}
+    buffer = io.BytesIO()
+    try:
+        with rc_context(settings):
+            depth_px = mathtext.math_to_image(
+                f"${tex}$", buffer, prop=FontProperties(size=FONT_PT), dpi=_PPI, format="png")
+    except Exception as exc:  # mathtext raises ValueError and others on unsupported TeX
+        reason = "; ".join(r for r in (typst_reason, f"mathtext: {_last_line(exc)}") if r)
+        return FormulaFailure(reason)
+    png = buffer.getvalue()
+    width, height = _png_size(png)
+    return FormulaImage(png=png, width_em=width / PX_PER_EM, height_em=height / PX_PER_EM,
+                        depth_em=float(depth_px) / PX_PER_EM, engine="mathtext", typst=None)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    width, height = struct.unpack(">II", png[16:24])
+    return int(width), int(height)
+
+
+def _last_line(exc: BaseException) -> str:
+    # mathtext repeats the TeX and a caret first; the reason is on the last line.
+    lines = [line for line in str(exc).splitlines() if line.strip()]
+    return lines[-1].strip() if lines else type(exc).__name__
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,182 @@
+"""Model Nodes → card HTML: escaped text, highlighted code, sanitised raw HTML.
+
+Formulas, diagrams and images are rendered through an :class:`HtmlMedia` so that
+the same renderer serves MathJax output and rendered-image output.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import nh3
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from builder.model import Diagram, Formula, Node
+
+# What raw HTML in the notes may keep: formatting, tables, images, details.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
+    "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+})
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "style"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "style"},
+    "span": {"style"},
+    "div": {"style"},
+}
+ALLOWED_STYLES = frozenset({
+    "color", "background-color", "font-weight", "font-style", "text-align", "text-decoration",
+    "vertical-align", "height", "width", "max-width",
+})
+# Removed with their content, not just unwrapped.
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
+
+
+def sanitise(fragment: str) -> str:
+    """Return HTML with only allow-listed tags, attributes, styles and URL schemes."""
+    return str(nh3.clean(
+        fragment,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes={"http", "https"},
+        filter_style_properties=set(ALLOWED_STYLES),
+        link_rel=None,
+    ))
+
+
+@dataclass
+class HtmlMedia:
+    """How formulas, diagrams and images become HTML."""
+
+    formula: Callable[[Formula], str] = field(default=lambda f: mathjax(f))
+    diagram: Callable[[Diagram, str], str] = field(default=lambda d, src: code_html(src, "yaml"))
+    """Called with the diagram and its YAML source (shown when it cannot be drawn)."""
+    image: Callable[[str, str, int], str] = field(
+        default=lambda src, alt, line: html.escape(alt))
+    """Called with the image's src, alt text and source line."""
+
+
+def mathjax(formula: Formula) -> str:
+    """Return Anki's own MathJax delimiters around the escaped TeX."""
+    tex = html.escape(formula.tex, quote=False)
+    return f"\\[{tex}\\]" if formula.display else f"\\({tex}\\)"
+
+
+@cache
+def _formatter() -> HtmlFormatter[str]:
+    return HtmlFormatter(cssclass="highlight", wrapcode=True)
+
+
+def code_html(code: str, lang: str) -> str:
+    """Return a highlighted code block (plain when the language is unknown)."""
+    try:
+        lexer = get_lexer_by_name(lang) if lang else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return f'<div class="highlight"><pre><code>{html.escape(code)}</code></pre></div>'
+    return str(highlight(code, lexer, _formatter()))
+
+
+def pygments_css() -> str:
+    """Return the highlight CSS for day mode and, under ``.nightMode``, night mode."""
+    day = HtmlFormatter(style="friendly").get_style_defs(".highlight")
+    night = HtmlFormatter(style="monokai").get_style_defs(".nightMode .highlight")
+    return f"{day}\n{night}"
+
+
+def render_blocks(nodes: tuple[Node, ...], media: HtmlMedia) -> str:
+    """Render block nodes to HTML, sanitising each block so broken raw HTML stays contained."""
+    return "".join(sanitise(_block(node, media)) for node in nodes)
+
+
+def render_inline(nodes: tuple[Node, ...], media: HtmlMedia) -> str:
+    """Render inline nodes to sanitised HTML."""
+    return sanitise("".join(_inline(node, media) for node in nodes))
+
+
+_SIMPLE_BLOCKS = {
+    "bullet_list": "ul", "list_item": "li", "blockquote": "blockquote", "table": "table",
+    "thead": "thead", "tbody": "tbody", "tr": "tr",
+}
+_SIMPLE_INLINES = {"strong": "b", "em": "i", "s": "s"}
+
+
+def _block(node: Node, media: HtmlMedia) -> str:
+    kind = node.kind
+    inner = "".join(_block(c, media) if _is_block(c) else _inline(c, media)
+                    for c in node.children)
+    if kind == "paragraph":
+        return inner if node.attr("tight") else f"<p>{inner}</p>"
+    if kind in _SIMPLE_BLOCKS:
+        tag = _SIMPLE_BLOCKS[kind]
+        return f"<{tag}>{inner}</{tag}>"
+    if kind == "ordered_list":
+        start = node.attr("start", "1")
+        return f'<ol start="{html.escape(start)}">{inner}</ol>' if start != "1" else f"<ol>{inner}</ol>"
+    if kind == "heading":
+        return f'<div class="subheading">{inner}</div>'
+    if kind in ("th", "td"):
+        align = node.attr("align")
+        style = f' style="text-align:{html.escape(align)}"' if align else ""
+        return f"<{kind}{style}>{inner}</{kind}>"
+    if kind == "code_block":
+        return code_html(node.text, node.attr("lang"))
+    if kind == "math_block" and node.formula is not None:
+        return f'<div class="math-display">{media.formula(node.formula)}</div>'
+    if kind == "diagram" and node.diagram is not None:
+        return f'<div class="diagram">{media.diagram(node.diagram, node.text)}</div>'
+    if kind == "html_block":
+        return node.text
+    if kind == "hr":
+        return "<hr>"
+    return inner
+
+
+_BLOCK_KINDS = frozenset({
+    "paragraph", "heading", "bullet_list", "ordered_list", "list_item", "blockquote",
+    "code_block", "math_block", "diagram", "table", "thead", "tbody", "tr", "th", "td", "hr",
+    "html_block",
+})
+
+
+def _is_block(node: Node) -> bool:
+    return node.kind in _BLOCK_KINDS
+
+
+def _inline(node: Node, media: HtmlMedia) -> str:
+    kind = node.kind
+    if kind == "text":
+        return html.escape(node.text, quote=False)
+    if kind == "code_inline":
+        return f"<code>{html.escape(node.text, quote=False)}</code>"
+    if kind == "softbreak":
+        return "\n"
+    if kind == "hardbreak":
+        return "<br>"
+    if kind == "math_inline" and node.formula is not None:
+        return media.formula(node.formula)
+    if kind == "html_inline":
+        return node.text
+    if kind == "image":
+        return media.image(node.attr("src"), node.attr("alt"), node.line)
+    inner = "".join(_inline(c, media) for c in node.children)
+    if kind in _SIMPLE_INLINES:
+        tag = _SIMPLE_INLINES[kind]
+        return f"<{tag}>{inner}</{tag}>"
+    if kind == "link":
+        return f'<a href="{html.escape(node.attr("href"))}">{inner}</a>'
+    return inner

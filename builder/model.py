@@ -1,0 +1,215 @@
+"""The one data model every stage of build-deck reads.
+
+The parser produces a :class:`Document`; the asset stage, the deck writer and the
+PDF writer only read it.  Everything here is a frozen dataclass built complete by
+the parser, so no stage ever sees a half-filled object.  Standard library only.
+
+Shape::
+
+    Document ── sections ──> Section ── cards ──> Card
+                                                 ├─ question: inline Nodes
+                                                 ├─ answer:   block Nodes
+                                                 ├─ formulas: Formula (each with a SourceLoc)
+                                                 └─ diagrams: Diagram (each with a SourceLoc)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLoc:
+    """A place in a source file, printed the way compilers and editors expect."""
+
+    path: str
+    """The file as the user named it (relative paths stay relative)."""
+    line: int
+    """1-based line number."""
+    col: int = 1
+    """1-based column number."""
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A warning or error about the sources, tied to where it was found."""
+
+    loc: SourceLoc
+    severity: Severity
+    message: str
+    code: str
+    """Short stable identifier, e.g. ``empty-answer``; users silence diagnostics by it."""
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.severity}: {self.message} [{self.code}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A TeX formula from a ``$…$`` (inline) or ``$$…$$`` (display) math token.
+
+    Equality ignores ``loc``: the same formula written twice is one asset.
+    """
+
+    tex: str
+    display: bool
+    loc: SourceLoc = field(compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagram:
+    """A fenced ``diagram`` block: a generated figure described by parameters.
+
+    ``params`` holds the YAML body minus ``type``; ``canonical`` is a stable JSON
+    text of kind + params, used for equality and for naming the rendered image.
+    """
+
+    kind: str
+    params: tuple[tuple[str, object], ...]
+    canonical: str
+    loc: SourceLoc = field(compare=False, hash=False, repr=False)
+
+    def param_dict(self) -> dict[str, object]:
+        return dict(self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One element of an answer or question, after markdown-it parsing.
+
+    ``kind`` names the element, following markdown-it's token types without the
+    ``_open``/``_close`` suffix:
+
+    * blocks: ``paragraph``, ``heading``, ``bullet_list``, ``ordered_list``,
+      ``list_item``, ``blockquote``, ``code_block`` (``text`` = code, attr
+      ``lang``), ``math_block``, ``diagram``, ``table``, ``thead``, ``tbody``,
+      ``tr``, ``th``, ``td``, ``hr``, ``html_block``;
+    * inlines: ``text``, ``strong``, ``em``, ``s``, ``code_inline``,
+      ``math_inline``, ``link`` (attr ``href``), ``image`` (attrs ``src``,
+      ``alt``), ``softbreak``, ``hardbreak``, ``html_inline``.
+    """
+
+    kind: str
+    children: tuple[Node, ...] = ()
+    text: str = ""
+    """Literal content: text, code, raw HTML."""
+    attrs: tuple[tuple[str, str], ...] = ()
+    """Element attributes such as ``href``, ``src``, ``alt``, ``lang``, ``start``, ``level``."""
+    line: int = 0
+    """1-based source line of a block node; 0 for inline nodes."""
+    formula: Formula | None = None
+    """Set on ``math_inline`` and ``math_block`` nodes."""
+    diagram: Diagram | None = None
+    """Set on ``diagram`` nodes."""
+
+    def attr(self, name: str, default: str = "") -> str:
+        for key, value in self.attrs:
+            if key == name:
+                return value
+        return default
+
+    def walk(self) -> Iterator[Node]:
+        """Yield this node and all its descendants, depth first, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def walk_all(nodes: tuple[Node, ...]) -> Iterator[Node]:
+    """Yield every node in a sequence of trees, in document order."""
+    for node in nodes:
+        yield from node.walk()
+
+
+def plain_text(nodes: tuple[Node, ...]) -> str:
+    """Return the readable text of inline nodes (math keeps its TeX)."""
+    parts: list[str] = []
+    for node in walk_all(nodes):
+        if node.kind in ("text", "code_inline", "math_inline", "html_inline"):
+            parts.append(node.text)
+        elif node.kind in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One question with its answer: one Anki note and one entry in the cheat sheet."""
+
+    key: str
+    """Stable identity: deck, section path and normalised question, or an explicit id."""
+    explicit_id: str | None
+    """The author's own id (``{#id}`` after the heading text), when given."""
+    question: tuple[Node, ...]
+    """Inline nodes of the question heading, markup kept."""
+    question_text: str
+    """The question as plain text."""
+    answer: tuple[Node, ...]
+    """Block nodes of the answer, up to the next heading of the same or a higher level."""
+    section_path: tuple[str, ...]
+    """Titles of the enclosing section headings, outermost first."""
+    loc: SourceLoc
+    """The question heading's location."""
+    formulas: tuple[Formula, ...] = ()
+    diagrams: tuple[Diagram, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.answer
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A run of questions under one section heading (or before any, with an empty path)."""
+
+    path: tuple[str, ...]
+    loc: SourceLoc
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    """One line of the ``<!-- TOC -->`` block."""
+
+    text: str
+    anchor: str
+    """The link target without ``#``."""
+    depth: int
+    """0 for top-level bullets, 1 for the next indent, and so on."""
+    loc: SourceLoc
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Per-document settings, from front matter over command-line defaults."""
+
+    deck: str
+    """The Anki deck name (``::`` allowed for a parent deck)."""
+    title: str
+    """Title shown on the cheat sheet."""
+    tags: tuple[str, ...] = ()
+    section_level: int = 2
+    question_level: int = 3
+    breaks: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One parsed Markdown file."""
+
+    path: str
+    settings: Settings
+    toc: tuple[TocEntry, ...]
+    sections: tuple[Section, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def cards(self) -> tuple[Card, ...]:
+        return tuple(card for section in self.sections for card in section.cards)

@@ -119,8 +119,8 @@ def render_assets(
                 _store_formula(formula, outcome, cache_dir, assets)
             if progress:
                 progress(len(batch))
-        for diagram, job in zip(todo_diagrams, diagram_jobs, strict=True):
-            _store_diagram(diagram, job.result(), cache_dir, assets)
+        for diagram, drawing in zip(todo_diagrams, diagram_jobs, strict=True):
+            _store_diagram(diagram, drawing.result(), cache_dir, assets)
             if progress:
                 progress(1)
     assets.rendered = len(todo_formulas) + len(todo_diagrams)

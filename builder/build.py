@@ -30,7 +30,14 @@ FORMATS = ("apkg", "pdf")
 
 
 class BuildError(Exception):
-    """The build cannot go on; the message says why, in one line."""
+    """The build cannot go on; the message says why, in one line.
+
+    ``diagnostics`` holds what was found before the build stopped, to print first.
+    """
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
 
 
 @dataclass(frozen=True)
@@ -127,7 +134,8 @@ def build(config: BuildConfig, start_progress: StartProgress = _no_progress) -> 
     decks = _group_by_deck(documents)
     if not any(doc.cards for doc in documents):
         raise BuildError("no questions found in " + ", ".join(display_path(s)
-                                                                for s in config.sources))
+                                                                for s in config.sources),
+                         result.diagnostics)
     # 2. Gather: draw formulas and diagrams.
     assets = _render(decks, config, start_progress, result)
     # 3. Gather: assemble notes, stamp them against the lock.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ class DefaultGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
-class FormatList(click.ParamType):
+class FormatList(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """A comma-separated subset of the output formats."""
 
     name = "FORMATS"
@@ -57,7 +57,7 @@ def main() -> None:
     """
 
 
-def _level(name: str, help_text: str) -> Any:
+def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option(name, type=click.IntRange(1, 6), default=None, help=help_text)
 
 
@@ -114,6 +114,8 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
     try:
         result = run_build(config, _progress_bar)
     except BuildError as exc:
+        for diagnostic in exc.diagnostics:
+            click.echo(str(diagnostic), err=True)
         raise click.ClickException(str(exc)) from None
     for diagnostic in result.diagnostics:
         click.echo(str(diagnostic), err=True)

@@ -13,6 +13,7 @@ import logging
 import struct
 from dataclasses import dataclass
 from importlib.resources import files
+from typing import Any, cast
 
 log = logging.getLogger(__name__)
 
@@ -109,9 +110,10 @@ def _typst_batch(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
     payload = json.dumps([{"src": src, "display": display} for src, display in batch])
     compiler = typst.Compiler(str(template), font_paths=typst_font_dirs(),
                               ignore_system_fonts=True, sys_inputs={"items": payload})
-    pages = compiler.compile(format="png", ppi=_PPI)
-    if isinstance(pages, bytes):
-        pages = [pages]
+    compiled = compiler.compile(format="png", ppi=_PPI)
+    if compiled is None:
+        raise RuntimeError("typst produced no pages")
+    pages: list[bytes] = [compiled] if isinstance(compiled, bytes) else list(compiled)
     measures = json.loads(compiler.query("<measure>", field="value"))
     images = []
     for png, (src, _display), m in zip(pages, batch, measures, strict=True):
@@ -130,14 +132,14 @@ def _mathtext(tex: str, display: bool, typst_reason: str) -> FormulaOutcome:
     from builder.fonts import matplotlib_cjk_family
 
     family = matplotlib_cjk_family()
-    settings = {"mathtext.fontset": "custom", "mathtext.rm": family,
+    settings: dict[str, Any] = {"mathtext.fontset": "custom", "mathtext.rm": family,
                 "mathtext.it": "DejaVu Serif:italic", "mathtext.bf": "DejaVu Serif:bold",
                 "mathtext.cal": "DejaVu Serif:italic", "mathtext.sf": "DejaVu Sans",
                 "mathtext.tt": "DejaVu Sans Mono",
                 "font.family": [family, "DejaVu Sans"]}
     buffer = io.BytesIO()
     try:
-        with rc_context(settings):
+        with rc_context(cast(Any, settings)):
             depth_px = mathtext.math_to_image(
                 f"${tex}$", buffer, prop=FontProperties(size=FONT_PT), dpi=_PPI, format="png")
     except Exception as exc:  # mathtext raises ValueError and others on unsupported TeX

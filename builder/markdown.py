@@ -135,11 +135,14 @@ class NodeBuilder:
         return out
 
     def loc_of(self, line: int, needle: str) -> SourceLoc:
-        """Locate ``needle`` on a 1-based line to give diagnostics a column."""
+        """Locate ``$needle`` on a 1-based line to give diagnostics a column."""
         col = 1
         if 0 < line <= len(self.lines) and needle:
-            found = self.lines[line - 1].find(needle)
+            text = self.lines[line - 1]
+            found = text.find(needle)
             if found >= 0:
+                while found > 0 and text[found - 1] == "$":
+                    found -= 1
                 col = found + 1
         return SourceLoc(self.path, line, col)
 

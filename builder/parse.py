@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 from markdown_it.token import Token
@@ -34,9 +35,8 @@ TOC_END = "<!-- /TOC -->"
 # Characters that are invisible or reorder text: stripped from questions and keys
 # so that a stray one cannot split a note's identity in two.
 _INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A))
+    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
 _EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z0-9][A-Za-z0-9_.:-]*)\}\s*$")
 _FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level", "breaks"}
@@ -214,7 +214,8 @@ def _front_matter_problem(key: str, value: object) -> str | None:
     if key == "breaks" and not isinstance(value, bool):
         return "front matter 'breaks' must be true or false"
     if key == "tags" and not (
-        isinstance(value, str) or (isinstance(value, list) and all(isinstance(t, str) for t in value))
+        isinstance(value, str)
+        or (isinstance(value, list) and all(isinstance(t, str) for t in value))
     ):
         return "front matter 'tags' must be a string or a list of strings"
     return None
@@ -290,7 +291,9 @@ class _Walker:
             text = "".join(n.content for n in links[0].walk() if n.type == "text")
         else:
             href, text = "", inline.content
-        self.toc.append(TocEntry(text, href.removeprefix("#"), depth,
+        # markdown-it percent-encodes link targets; the TOC compares them as text.
+        anchor = unquote(href.removeprefix("#"))
+        self.toc.append(TocEntry(text, anchor, depth,
                                  SourceLoc(self.path, line, 2 * depth + 1)))
 
     def _heading(self, node: SyntaxTreeNode, level: int) -> None:

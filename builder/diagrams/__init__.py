@@ -73,10 +73,11 @@ class Param:
             raise ValueError(f"got {value!r}")
         if self.choices is not None and value not in self.choices:
             raise ValueError(f"got {value!r}")
-        if self.minimum is not None and value < self.minimum:
-            raise ValueError(f"got {value!r}")
-        if self.maximum is not None and value > self.maximum:
-            raise ValueError(f"got {value!r}")
+        if isinstance(value, int | float):
+            too_small = self.minimum is not None and value < self.minimum
+            too_big = self.maximum is not None and value > self.maximum
+            if too_small or too_big:
+                raise ValueError(f"got {value!r}")
         return value
 
 

@@ -1,0 +1,114 @@
+"""The command line, end to end through click's CliRunner."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from builder import __version__
+from builder.cli import main
+
+from .conftest import SEED, write
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_default_builds_source_md_into_dist(tmp_path: Path) -> None:
+    shutil.copytree(SEED.parent, tmp_path / "source_md",
+                    ignore=shutil.ignore_patterns("*.json", "lists-*", "nested-*"))
+    result = run("--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert "wrote dist/deep-learning-interview.apkg" in result.output
+    assert "1 deck(s), 19 card(s), 0 error(s), 2 warning(s)" in result.output
+    assert "source_md/deep-learning-interview.md:90:5: warning: empty answer" in result.output
+    assert zipfile.is_zipfile(tmp_path / "dist" / "deep-learning-interview.apkg")
+    assert (tmp_path / "source_md" / "build-deck.lock").exists()
+
+
+def test_explicit_build_subcommand_is_the_same(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "## S\n### Q\nA\n")
+    result = run("build", "n.md", "--out", "out", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "n.apkg").exists()
+
+
+def test_missing_source_is_exit_1_naming_it() -> None:
+    result = run("nope.md")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: nope.md: no such file or directory"
+
+
+def test_empty_file_is_exit_1_naming_it(tmp_path: Path) -> None:
+    write(tmp_path / "empty.md", "")
+    result = run("empty.md")
+    assert result.exit_code == 1
+    assert "empty.md:1:1: warning: no questions found" in result.output
+    assert "Error: no questions found in empty.md" in result.output
+    assert not (tmp_path / "dist").exists()
+
+
+def test_non_utf8_file_is_reported_and_the_rest_still_builds(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a-gbk.md").write_bytes("## 节\n### 问\n答\n".encode("gb18030"))
+    write(tmp_path / "notes" / "b.md", "## S\n### Q\nA\n")
+    result = run("notes", "--format", "apkg")
+    assert result.exit_code == 1
+    assert "notes/a-gbk.md:1:4: error: file is not UTF-8 (it looks like gb18030)" in result.output
+    assert (tmp_path / "dist" / "b.apkg").exists()
+
+
+def test_directory_of_several_files_sorted_one_deck_per_name(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "b.md", "---\ndeck: 共享\n---\n## B\n### QB\nA\n")
+    write(tmp_path / "notes" / "a.md", "---\ndeck: 共享\n---\n## A\n### QA\nA\n")
+    write(tmp_path / "notes" / "sub" / "c.md", "## C\n### QC\nA\n")
+    write(tmp_path / "notes" / "ignored.txt", "## X\n### not markdown\n")
+    result = run("notes", "--format", "apkg", "--math", "mathjax")
+    assert result.exit_code == 0, result.output
+    assert "2 deck(s), 3 card(s)" in result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("wrote")]
+    assert lines == ["wrote dist/共享.apkg", "wrote dist/c.apkg"]
+
+
+def test_unwritable_output_is_exit_1_naming_the_file(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "## S\n### Q\nA\n")
+    write(tmp_path / "blocker", "a file where a folder should be")
+    result = run("n.md", "--out", "blocker/dist", "--format", "apkg")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot write blocker/dist/n.apkg:")
+    assert "Traceback" not in result.output
+
+
+def test_usage_errors_are_exit_2() -> None:
+    assert run("--format", "docx").exit_code == 2
+    assert "choose from apkg, pdf" in run("--format", "docx").output
+    assert run("--columns", "9").exit_code == 2
+    assert run("--no-such-option").exit_code == 2
+
+
+def test_help_documents_every_option_and_version() -> None:
+    help_text = run("build", "--help").output
+    for option in ("--out", "--format", "--math", "--section-level", "--question-level",
+                   "--breaks", "--keep-empty", "--strict", "--no-lock", "--jobs", "--paper",
+                   "--columns", "--pdf-style"):
+        assert option in help_text
+    assert "build" in run("--help").output
+    assert run("--version").output.strip() == f"build-deck, version {__version__}"
+
+
+def test_keep_empty_packs_the_empty_answer(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "## S\n### Q1\nA\n### Q2\n")
+    result = run("n.md", "--format", "apkg", "--keep-empty")
+    assert "2 card(s)" in result.output
+
+
+def test_strict_turns_warnings_into_failure_and_writes_nothing(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "## S\n### Q1\nA\n### Q2\n")
+    result = run("n.md", "--format", "apkg", "--strict")
+    assert result.exit_code == 1
+    assert "n.md:4:5: warning: empty answer" in result.output
+    assert not (tmp_path / "dist").exists()

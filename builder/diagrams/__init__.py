@@ -9,6 +9,7 @@ is what the asset stage calls.
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -70,6 +71,9 @@ class Param:
         if self.type is str and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
+            raise ValueError(f"got {value!r}")
+        if isinstance(value, float) and not math.isfinite(value):
+            # NaN slips through every comparison below, and inf breaks drawing.
             raise ValueError(f"got {value!r}")
         if self.choices is not None and value not in self.choices:
             raise ValueError(f"got {value!r}")

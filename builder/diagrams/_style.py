@@ -15,6 +15,7 @@ from builder.fonts import matplotlib_cjk_family
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 CARD_WIDTH = 6.4
 """Figure width in inches that reads well on a phone card."""
@@ -42,7 +43,7 @@ def font_family() -> list[str]:
     return [matplotlib_cjk_family(), "DejaVu Sans"]
 
 
-def style_params() -> dict[str, Any]:
+def style_params() -> dict[RcKeyType, Any]:
     """Return the rcParams every diagram is drawn under."""
     return {
         "font.family": font_family(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 from builder.diagrams import DiagramKind, Param
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 
 METHODS = ("batch", "sgd", "mini-batch", "momentum", "rmsprop", "adam")
 DATASET_SIZE = 64
-START = (-1.5, 3.5)
+START = (-1.0, 3.5)
 """Initial (w, b): far from the optimum along the loss's narrow valley, so methods differ."""
 DIVERGED = 1e3
 """Parameters beyond this magnitude count as diverged; the path stops there."""
@@ -40,7 +39,7 @@ SPEC = DiagramKind(
               choices=METHODS),
         Param("steps", int, 50, "number of update steps", minimum=5, maximum=500),
         Param("learning_rate", float, 0.1, "step size", minimum=1e-6, maximum=10),
-        Param("seed", int, 0, "seed of the dataset and of the sampled batches"),
+        Param("seed", int, 0, "seed of the dataset and of the sampled batches", minimum=0),
         Param("batch_size", int, 8, "examples per mini-batch step", minimum=1,
               maximum=DATASET_SIZE),
     ),
@@ -54,7 +53,7 @@ def dataset(seed: int) -> tuple[Array, Array]:
 
     rng = np.random.default_rng(seed)
     # Inputs centred away from 0 correlate w and b, giving the elongated valley.
-    x = rng.normal(1.5, 0.6, DATASET_SIZE)
+    x = rng.normal(0.8, 0.8, DATASET_SIZE)
     y = 2.0 * x + 1.0 + rng.normal(0.0, 0.5, DATASET_SIZE)
     return x, y
 
@@ -71,6 +70,14 @@ def gradient(theta: Array, x: Array, y: Array) -> Array:
 
     residual = theta[0] * x + theta[1] - y
     return np.array([residual @ x, residual.sum()]) / len(x)
+
+
+def optimum(x: Array, y: Array) -> Array:
+    """Return the least-squares (w, b) that minimises :func:`loss`."""
+    import numpy as np
+
+    design = np.column_stack([x, np.ones_like(x)])
+    return np.asarray(np.linalg.lstsq(design, y, rcond=None)[0], dtype=np.float64)
 
 
 def trajectories(params: dict[str, Any]) -> dict[str, Array]:
@@ -126,9 +133,12 @@ def _updater(method: str, lr: float) -> Any:
 
 def draw(params: dict[str, Any]) -> Figure:
     """Plot each optimiser's path over the loss contours, and its loss per step."""
+    from matplotlib.ticker import NullFormatter
+
     from builder.diagrams._style import (
         CARD_HEIGHT,
         CARD_WIDTH,
+        LAYER_COLOURS,
         diagram_style,
         finish,
         new_figure,
@@ -140,32 +150,42 @@ def draw(params: dict[str, Any]) -> Figure:
     with diagram_style():
         fig = new_figure(CARD_WIDTH, CARD_HEIGHT)
         contour_ax, loss_ax = fig.subplots(1, 2, width_ratios=[1.15, 1])
-        _draw_contours(contour_ax, paths, x, y)
-        for method, path in paths.items():
-            losses = [loss(theta, x, y) for theta in path]
-            loss_ax.plot(range(len(path)), losses, linewidth=1.2)
+        _draw_contours(contour_ax, paths, x, y, params["steps"])
+        floor = loss(optimum(x, y), x, y)
+        for index, path in enumerate(paths.values()):
+            # Excess loss on a log axis turns a linear convergence rate into a straight line.
+            excess = [max(loss(theta, x, y) - floor, 1e-12) for theta in path]
+            loss_ax.plot(range(len(path)), excess, linewidth=1.2, color=LAYER_COLOURS[index])
         style_axes(contour_ax)
         style_axes(loss_ax)
         loss_ax.set_yscale("log")
+        loss_ax.yaxis.set_minor_formatter(NullFormatter())
         loss_ax.set_xlabel("迭代步数")
-        loss_ax.set_title("全量损失（对数坐标）")
+        loss_ax.set_title("超额损失 $L - L^*$（对数坐标）")
         loss_ax.grid(color="#EEEEEE", linewidth=0.6)
+        items = len(paths) + 2
         fig.legend(*contour_ax.get_legend_handles_labels(), loc="outside lower center",
-                   ncols=min(len(paths) + 1, 4))
+                   ncols=items if items <= 6 else -(-items // 2))
         fig.suptitle(f"梯度下降轨迹（学习率 {params['learning_rate']:g}，"
                      f"{params['steps']} 步，batch={params['batch_size']}）", fontsize=10)
         return finish(fig)
 
 
-def _draw_contours(ax: Axes, paths: dict[str, Array], x: Array, y: Array) -> None:
+def _draw_contours(
+    ax: Axes, paths: dict[str, Array], x: Array, y: Array, steps: int
+) -> None:
     """Draw the loss contours around start and optimum, and each path with its endpoint."""
     import numpy as np
 
-    design = np.column_stack([x, np.ones_like(x)])
-    best = np.linalg.lstsq(design, y, rcond=None)[0]
-    corners = np.array([START, best])
-    lo, hi = corners.min(axis=0), corners.max(axis=0)
-    margin = 0.35 * (hi - lo).max()
+    from builder.diagrams._style import LAYER_COLOURS
+
+    best = optimum(x, y)
+    # Frame start, optimum and the paths, but not points flung far away by divergence.
+    reach = 2.5 * np.linalg.norm(best - np.array(START))
+    points = np.vstack([START, best, *paths.values()])
+    points = points[np.linalg.norm(points - best, axis=1) <= reach]
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    margin = 0.08 * (hi - lo).max()
     w_grid = np.linspace(lo[0] - margin, hi[0] + margin, 160)
     b_grid = np.linspace(lo[1] - margin, hi[1] + margin, 160)
     ww, bb = np.meshgrid(w_grid, b_grid)
@@ -175,9 +195,10 @@ def _draw_contours(ax: Axes, paths: dict[str, Array], x: Array, y: Array) -> Non
     # Levels spaced geometrically above the minimum show both the valley and its walls.
     levels = floor + np.geomspace(1e-3, surface.max() - floor, 12)
     ax.contour(ww, bb, surface, levels=levels, colors="#BBBBBB", linewidths=0.7)
-    for method, path in paths.items():
+    for index, (method, path) in enumerate(paths.items()):
+        label = LABELS[method] + ("（发散）" if len(path) < steps + 1 else "")
         ax.plot(path[:, 0], path[:, 1], marker="o", markersize=2, linewidth=1.1,
-                label=LABELS[method])
+                color=LAYER_COLOURS[index], label=label)
     ax.plot(*START, marker="s", color="black", markersize=4, linestyle="none", label="起点")
     ax.plot(*best, marker="*", color="black", markersize=9, linestyle="none", label="最优解")
     ax.set_xlim(w_grid[0], w_grid[-1])
@@ -186,5 +207,3 @@ def _draw_contours(ax: Axes, paths: dict[str, Array], x: Array, y: Array) -> Non
     ax.set_ylabel("偏置 $b$")
     ax.set_title("损失等高线上的参数轨迹")
 
-
-_ = math

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -99,7 +100,7 @@ def draw(params: dict[str, Any]) -> Figure:
         return finish(fig)
 
 
-def _cell_list(ax: Axes, corners: list[tuple[float, float]], **style: Any) -> None:
+def _cell_list(ax: Axes, corners: Sequence[tuple[float, float]], **style: Any) -> None:
     """Draw unit cells with the given top-left corners as one collection."""
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import Rectangle

@@ -1,0 +1,204 @@
+"""Decks → printable PDFs through typst: a cheat sheet, or print-and-cut cards.
+
+The documents go to a typst template as JSON (see :mod:`builder.pdf_json`), in a
+temporary folder holding the templates and a copy of every image they name,
+because typst reads files only below its root.  The PDF is written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from builder.assets import Assets
+from builder.atomic import atomic_path
+from builder.images import ImageResolver
+from builder.model import Document
+from builder.pdf_json import Json, MediaStage, document_json
+
+STYLES = {"sheet": "sheet.typ", "cards": "cards.typ"}
+PAPERS = ("a4", "letter")
+_SHARED_TEMPLATES = ("pdf-nodes.typ",)
+
+
+class PdfError(Exception):
+    """The PDF could not be typeset; the message says where and why, in one line."""
+
+
+@dataclass
+class _Job:
+    """One typst project in a temporary folder, compiled as often as the diagnosis needs."""
+
+    compiler: Any
+    payload: Json
+    timestamp: datetime
+
+    def compile(self, payload: Json) -> bytes:
+        """Typeset ``payload``; raise _CompileFailed with typst's reason."""
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        try:
+            pdf = self.compiler.compile(format="pdf", pdf_tags=False,
+                                        timestamp=self.timestamp, sys_inputs={"doc": text})
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # TypstError, and pyo3's PanicException on a typst bug
+            raise _CompileFailed(_reason(exc)) from exc
+        if not isinstance(pdf, bytes):
+            raise _CompileFailed("typst returned no PDF")
+        return pdf
+
+
+class _CompileFailed(Exception):
+    """One typst compile failed; the message is typst's reason."""
+
+
+def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],
+              assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
+              date: str, skip_empty: bool = True,
+              roots: Mapping[str, Path] | None = None) -> None:
+    """Typeset the documents' cards into ``target``, whole or not at all."""
+    if style not in STYLES:
+        raise PdfError(f"unknown PDF style {style!r} (expected one of {', '.join(STYLES)})")
+    if paper not in PAPERS:
+        raise PdfError(f"unknown paper size {paper!r} (expected one of {', '.join(PAPERS)})")
+    if not 1 <= columns <= 3:
+        raise PdfError(f"columns must be 1, 2 or 3, not {columns}")
+    # Images must stay inside each document's source tree (its own folder by default).
+    trees = {doc.path: (roots or {}).get(doc.path) or Path(doc.path).resolve().parent
+             for doc in documents}
+    stage = MediaStage(assets, ImageResolver(trees))
+    payload = document_json(deck_name, title, date, documents, stage, paper=paper,
+                            columns=columns, skip_empty=skip_empty)
+    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
+        workdir = Path(folder)
+        main = _stage_files(workdir, STYLES[style], stage.files)
+        job = _Job(_compiler(main, workdir), payload, _timestamp(payload))
+        pdf = _typeset(job)
+    with atomic_path(target) as temp:
+        temp.write_bytes(pdf)
+
+
+def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
+    """Copy the templates and every image the JSON names into ``workdir``."""
+    for name in (template, *_SHARED_TEMPLATES):
+        source = files("builder").joinpath(f"templates/{name}")
+        (workdir / name).write_bytes(source.read_bytes())
+    for relative, source_path in sorted(media.items()):
+        destination = workdir / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(source_path, destination)
+        except OSError as exc:
+            raise PdfError(f"cannot read image {source_path}: {exc.strerror or exc}") from None
+    return workdir / template
+
+
+def _compiler(main: Path, workdir: Path) -> Any:
+    import typst
+
+    from builder.fonts import typst_font_dirs
+
+    try:
+        # bold=True adds the variable CJK font, which typst instances into a real bold.
+        return typst.Compiler(str(main), root=str(workdir),
+                              font_paths=typst_font_dirs(bold=True), ignore_system_fonts=True)
+    except Exception as exc:  # e.g. unreadable fonts: report, never a traceback
+        raise PdfError(f"cannot start typst: {_reason(exc)}") from None
+
+
+def _timestamp(payload: Json) -> datetime:
+    """Return the fixed creation time typst stamps, so equal inputs give equal bytes."""
+    parts = payload.get("iso-date")
+    if isinstance(parts, list) and len(parts) == 3:
+        return datetime(int(parts[0]), int(parts[1]), int(parts[2]), tzinfo=UTC)
+    return datetime(1980, 1, 1, tzinfo=UTC)
+
+
+def _typeset(job: _Job) -> bytes:
+    """Compile the whole deck; on failure, find the card to blame and say where it is."""
+    try:
+        return job.compile(job.payload)
+    except _CompileFailed as exc:
+        reason = str(exc)
+        culprit = _find_culprit(job, _cards_of(job.payload), reason)
+    # A card that fails alone may only show a template fault that every card would hit.
+    if culprit is None or not _plain_card_works(job):
+        raise PdfError(f"cannot typeset the PDF: {reason}")
+    loc, text = culprit
+    raise PdfError(f"{loc}: cannot typeset this question in the PDF: {text}")
+
+
+Indexed = list[tuple[int, Json]]
+
+
+def _cards_of(payload: Json) -> Indexed:
+    """List (section index, card) pairs in document order."""
+    sections = payload.get("sections")
+    assert isinstance(sections, list)
+    return [(index, card) for index, section in enumerate(sections)
+            for card in section["cards"]]
+
+
+def _subset(payload: Json, cards: Indexed) -> Json:
+    """Return the payload with only ``cards``, each still in its own section."""
+    sections = payload["sections"]
+    assert isinstance(sections, list)
+    kept: dict[int, list[Json]] = {}
+    for index, card in cards:
+        kept.setdefault(index, []).append(card)
+    return {**payload, "sections": [{**sections[i], "cards": kept[i]} for i in sorted(kept)]}
+
+
+def _find_culprit(job: _Job, cards: Indexed, failure: str | None = None
+                  ) -> tuple[str, str] | None:
+    """Halve the failing cards until one fails alone: return its location and typst's reason.
+
+    ``failure`` is the reason when ``cards`` are already known to fail together.  Returns
+    None when no single card fails by itself (the template or the mix is at fault).
+    """
+    if not cards:
+        return None
+    if failure is None:
+        try:
+            job.compile(_subset(job.payload, cards))
+        except _CompileFailed as exc:  # this part fails: look inside it
+            failure = str(exc)
+        else:
+            return None
+    if len(cards) == 1:
+        return str(cards[0][1]["loc"]), failure
+    middle = len(cards) // 2
+    return _find_culprit(job, cards[:middle]) or _find_culprit(job, cards[middle:])
+
+
+_PLAIN_CARD: Json = {
+    "n": 1, "loc": "", "q": [{"kind": "text", "text": "?"}],
+    "a": [{"kind": "paragraph", "children": [{"kind": "text", "text": "-"}]}],
+}
+
+
+def _plain_card_works(job: _Job) -> bool:
+    """Tell whether the template typesets a card of plain text."""
+    try:
+        job.compile({**job.payload, "count": 1,
+                     "sections": [{"title": "-", "cards": [_PLAIN_CARD]}]})
+    except _CompileFailed:  # the template itself (or typst) is broken
+        return False
+    return True
+
+
+def _reason(exc: BaseException) -> str:
+    """Return typst's own message, first line, without its internal trace."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    hints = getattr(exc, "hints", None) or []
+    text = str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
+    if hints:
+        text += f" (hint: {str(hints[0]).strip()})"
+    return text

@@ -1,0 +1,348 @@
+"""PDF output: text, order, fonts, outline, cards layout, failures and reproducibility."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder import pdf
+from builder.assets import Assets, RenderedFormula, render_assets
+from builder.diagrams import validate
+from builder.model import Document
+from builder.parse import parse_file, parse_text
+from builder.pdf import PdfError, write_pdf
+
+from .conftest import SEED, write
+
+pypdf = pytest.importorskip("pypdf")
+
+DATE = "2024-05-01"
+
+
+def assets_for(docs: Sequence[Document], cache: Path) -> Assets:
+    cards = [card for doc in docs for card in doc.cards]
+    return render_assets([f for c in cards for f in c.formulas],
+                         [d for c in cards for d in c.diagrams], cache)
+
+
+@pytest.fixture(scope="module")
+def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Document, Assets]:
+    doc = parse_file(SEED, "tests/fixtures/deep-learning-interview.md")
+    return doc, assets_for([doc], tmp_path_factory.mktemp("cache"))
+
+
+def build(target: Path, docs: Sequence[Document], assets: Assets, **options: Any) -> Path:
+    write_pdf(target, "DL", "深度学习面试", docs, assets, date=DATE, **options)
+    return target
+
+
+def squash(text: str) -> str:
+    """Drop whitespace: justified CJK lines come out of extraction with spaces inside."""
+    return re.sub(r"\s+", "", text)
+
+
+def all_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+
+def outline_titles(outline: list[Any], depth: int = 0) -> list[tuple[int, str]]:
+    titles: list[tuple[int, str]] = []
+    for item in outline:
+        if isinstance(item, list):
+            titles += outline_titles(item, depth + 1)
+        else:
+            titles.append((depth, str(item.title)))
+    return titles
+
+
+# -- the cheat sheet -----------------------------------------------------------------------
+
+def test_seed_sheet_has_every_question_in_order(seed: tuple[Document, Assets],
+                                                tmp_path: Path) -> None:
+    doc, assets = seed
+    target = build(tmp_path / "deck.pdf", [doc], assets)
+    reader = pypdf.PdfReader(target)
+    assert 1 <= len(reader.pages) <= 6
+    text = squash(all_text(target))
+    position = -1
+    for card in doc.cards:
+        if card.is_empty:
+            assert squash(card.question_text) not in text
+            continue
+        found = text.find(squash(card.question_text), position + 1)
+        assert found > position, card.question_text
+        position = found
+    answers = ["批梯度下降是每次使用所有数据用于更新梯度",
+               "感受野指的是当前层每一个特征对应输入图的区域大小",
+               "卷积层：提取特征"]
+    found_at = [text.find(squash(a)) for a in answers]
+    assert all(i >= 0 for i in found_at) and found_at == sorted(found_at)
+    assert "深度学习面试" in text and DATE in text
+
+
+def test_fonts_are_embedded_with_cjk(seed: tuple[Document, Assets], tmp_path: Path) -> None:
+    doc, assets = seed
+    reader = pypdf.PdfReader(build(tmp_path / "deck.pdf", [doc], assets))
+    names: list[str] = []
+    for page in reader.pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font \
+                else font
+            descriptor = descendant["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
+            names.append(str(font["/BaseFont"]))
+    assert any("NotoSansCJK" in name for name in names)
+    assert all(re.match(r"/[A-Z]{6}\+", name) for name in names), names  # subsets
+
+
+def test_outline_has_sections_and_questions(seed: tuple[Document, Assets],
+                                            tmp_path: Path) -> None:
+    doc, assets = seed
+    reader = pypdf.PdfReader(build(tmp_path / "deck.pdf", [doc], assets))
+    expected: list[tuple[int, str]] = []
+    for section in doc.sections:
+        expected.append((0, " › ".join(section.path)))
+        expected += [(1, c.question_text) for c in section.cards if not c.is_empty]
+    got = [(depth, squash(title)) for depth, title in outline_titles(reader.outline)]
+    assert got == [(depth, squash(title)) for depth, title in expected]
+
+
+def test_keep_empty_cards_when_asked(seed: tuple[Document, Assets], tmp_path: Path) -> None:
+    doc, assets = seed
+    target = build(tmp_path / "deck.pdf", [doc], assets, skip_empty=False)
+    assert "写一下卷积的实现" in squash(all_text(target))
+
+
+def test_two_writes_are_identical(seed: tuple[Document, Assets], tmp_path: Path) -> None:
+    doc, assets = seed
+    for style in ("sheet", "cards"):
+        first = build(tmp_path / f"a-{style}.pdf", [doc], assets, style=style).read_bytes()
+        second = build(tmp_path / f"b-{style}.pdf", [doc], assets, style=style).read_bytes()
+        assert first == second
+
+
+def test_letter_paper_and_columns(seed: tuple[Document, Assets], tmp_path: Path) -> None:
+    doc, assets = seed
+    for columns in (1, 3):
+        reader = pypdf.PdfReader(build(tmp_path / f"{columns}.pdf", [doc], assets,
+                                       paper="letter", columns=columns))
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+    with pytest.raises(PdfError, match="columns"):
+        build(tmp_path / "bad.pdf", [doc], assets, columns=4)
+
+
+RICH = r"""## 公式
+### 交叉熵怎么写？
+交叉熵 $L = -\sum_i y_i \log \hat{y}_i$，坏的 $\frac{a$ 结束，mathtext 画的 $\mathring{x}$。
+
+$$
+\frac{\partial L}{\partial z} = \hat{y} - y
+$$
+### 特殊字符会被当成标记吗？
+#set text(red) 和 `#panic("x")` 还有 $ 与 @ref <label> *星* _下划线_ \\ 都照原样。
+
+| 方法 | 速度 |
+|:--|--:|
+| **SGD** | 快 |
+
+1. 一
+2. 二
+   - 嵌套 ~~删除~~ [链接](https://example.com)
+
+> 引用
+
+```python
+def f(x):
+    return x  # 注释
+```
+"""
+
+
+def test_rich_answers_render_and_bad_formula_shows_tex(tmp_path: Path) -> None:
+    doc = parse_text(RICH, "rich.md")
+    assets = assets_for([doc], tmp_path / "cache")
+    broken = next(f for f in doc.cards[0].formulas if f.tex == r"\frac{a")
+    assert broken in assets.formula_failures
+    text = all_text(build(tmp_path / "rich.pdf", [doc], assets))
+    assert r"$\frac{a$" in text
+    flat = squash(text)
+    for literal in ("#settext(red)", '#panic("x")', "$与@ref", "SGD", "returnx#注释"):
+        assert literal in flat, literal
+    fonts = {str(f.get_object()["/BaseFont"]) for page in pypdf.PdfReader(tmp_path / "rich.pdf")
+             .pages for f in page["/Resources"]["/Font"].values()}
+    assert any("Mono" in name for name in fonts), fonts  # the TeX and code are monospace
+
+
+def test_diagram_and_local_image_are_drawn(tmp_path: Path) -> None:
+    _tiny_png(tmp_path / "notes" / "img" / "dot.png")
+    source = write(tmp_path / "notes" / "a.md", "## 图\n### 感受野？\n看图：\n\n"
+                   "```diagram\ntype: receptive-field\ninput_size: 5\nlayers: 2\n```\n\n"
+                   "![点](img/dot.png)\n")
+    doc = parse_file(source, str(source), None, validate)
+    assert not [d for d in doc.diagnostics if d.severity == "error"]
+    assets = assets_for([doc], tmp_path / "cache")
+    assert assets.diagrams
+    reader = pypdf.PdfReader(build(tmp_path / "d.pdf", [doc], assets,
+                                   roots={str(source): tmp_path / "notes"}))
+    xobjects = reader.pages[0]["/Resources"].get("/XObject", {})
+    assert len(xobjects) >= 2  # the SVG diagram and the PNG
+
+
+def _tiny_png(path: Path) -> Path:
+    import zlib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 8 for _ in range(8))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", bytes.fromhex("0000000800000008080200"
+                                                                         "0000"))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+# -- print-and-cut cards -------------------------------------------------------------------
+
+def card_numbers(page: Any) -> dict[int, tuple[float, float]]:
+    """Map each card number printed on a page ("#7") to its (x, y) position."""
+    found: dict[int, tuple[float, float]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        match = re.match(r"#(\d+)", text.strip())
+        if match:
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.setdefault(int(match.group(1)), (x, y))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def test_cards_backs_mirror_fronts_row_by_row(seed: tuple[Document, Assets],
+                                              tmp_path: Path) -> None:
+    doc, assets = seed
+    target = build(tmp_path / "cards.pdf", [doc], assets, style="cards")
+    reader = pypdf.PdfReader(target)
+    cards = [c for c in doc.cards if not c.is_empty]
+    sheets = -(-len(cards) // 8)
+    assert len(reader.pages) >= 2 * sheets
+    width = float(reader.pages[0].mediabox.width)
+    height = float(reader.pages[0].mediabox.height)
+    for sheet in range(sheets):
+        front = card_numbers(reader.pages[2 * sheet])
+        back = card_numbers(reader.pages[2 * sheet + 1])
+        assert set(front) == set(back) == set(range(8 * sheet + 1,
+                                                     min(len(cards), 8 * sheet + 8) + 1))
+        for number, (x, y) in front.items():
+            bx, by = back[number]
+            assert (x < width / 2) != (bx < width / 2), number  # column mirrored
+            assert int(y // (height / 4.2)) in {int(by // (height / 4.2)),
+                                                int(by // (height / 4.2)) - 1}, number
+        assert squash(cards[8 * sheet].question_text) in squash(
+            reader.pages[2 * sheet].extract_text())
+
+
+def test_cards_long_answer_continues_not_cut(tmp_path: Path) -> None:
+    line = "很长的要点，写得足够长以便占满一整行文字内容。"
+    long_answer = "\n".join(f"- 第{i}条{line}" for i in range(60))
+    doc = parse_text(f"## 长\n### 很长的答案？\n{long_answer}\n- 最后一条在这里\n"
+                     "### 短的？\n短答案。\n", "long.md")
+    target = build(tmp_path / "long.pdf", [doc], Assets(), style="cards")
+    reader = pypdf.PdfReader(target)
+    back_text = reader.pages[1].extract_text()
+    back = squash(back_text)
+    match = re.search(r"continued on page (\d+)", back_text)
+    assert match, back_text
+    continuation = int(match.group(1))
+    assert continuation == 3 == len(reader.pages)
+    rest = squash(reader.pages[continuation - 1].extract_text())
+    assert "最后一条在这里" in rest and "continuedfrompage2" in rest
+    assert "最后一条在这里" not in back
+
+
+# -- failures ------------------------------------------------------------------------------
+
+def test_typst_failure_names_the_card_and_leaves_nothing(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = parse_text("## 节\n### 好的？\n好。\n### 坏的？\n公式 $x^2$ 在这里\n### 也好？\n好。\n",
+                     "bad.md")
+    formula = doc.cards[1].formulas[0]
+    png = _tiny_png(tmp_path / "x.png")
+    from builder.assets import MediaFile
+
+    # Checked typst source that no longer compiles stands for any typst failure.
+    assets = Assets(formulas={formula: RenderedFormula(MediaFile("x.png", png), 1, 1, 0,
+                                                       "typst", "frac(a")})
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    target = tmp_path / "out" / "deck.pdf"
+    target.parent.mkdir()
+    with pytest.raises(PdfError) as caught:
+        build(target, [doc], assets)
+    message = str(caught.value)
+    assert message.startswith("bad.md:4: ") and "\n" not in message
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
+    assert list(scratch.iterdir()) == []
+
+
+def test_template_failure_blames_no_card(seed: tuple[Document, Assets], tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, assets = seed
+    original = pdf._Job.compile
+
+    def broken(self: Any, payload: dict[str, Any]) -> bytes:
+        return original(self, {**payload, "paper": "no-such-paper"})
+
+    monkeypatch.setattr(pdf._Job, "compile", broken)
+    with pytest.raises(PdfError, match=r"^cannot typeset the PDF: "):
+        build(tmp_path / "deck.pdf", [doc], assets)
+    assert not (tmp_path / "deck.pdf").exists()
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_pdftoppm_renders_first_page(seed: tuple[Document, Assets], tmp_path: Path) -> None:
+    doc, assets = seed
+    target = build(tmp_path / "deck.pdf", [doc], assets)
+    result = subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(target),
+                             str(tmp_path / "page")], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and not result.stderr, result.stderr
+    assert (tmp_path / "page-1.png").stat().st_size > 1000
+
+
+def test_soft_breaks_add_no_space_inside_chinese() -> None:
+    from builder.images import ImageResolver
+    from builder.parse import ParseOptions
+    from builder.pdf_json import MediaStage, inlines_json
+
+    doc = parse_text("## 节\n### 问？\n中文\n继续 and\nEnglish\n", "soft.md",
+                     ParseOptions(breaks=False))
+    paragraph = doc.cards[0].answer[0]
+    items = inlines_json(paragraph.children, MediaStage(Assets(), ImageResolver({})))
+    assert "".join(str(i.get("text", "")) for i in items) == "中文继续 and English"
+
+
+def test_bold_uses_its_own_font_instance(seed: tuple[Document, Assets], tmp_path: Path) -> None:
+    doc, assets = seed
+    reader = pypdf.PdfReader(build(tmp_path / "deck.pdf", [doc], assets))
+    cjk = {str(f.get_object()["/BaseFont"]) for page in reader.pages
+           for f in page["/Resources"]["/Font"].values()
+           if "NotoSansCJK" in str(f.get_object()["/BaseFont"])}
+    # Headings are bold: a real bold face is a second subset, not a stroked regular.
+    assert len(cjk) >= 2
+    content = reader.pages[0].get_contents().get_data()
+    assert b" Tr" not in content or b"2 Tr" not in content

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -109,7 +110,7 @@ def render_assets(
         return assets
     batches = [todo_formulas[i:i + FORMULA_BATCH]
                for i in range(0, len(todo_formulas), FORMULA_BATCH)]
-    with _executor(jobs, len(batches) + len(todo_diagrams)) as pool:
+    with _executor(jobs, len(batches), len(todo_diagrams)) as pool:
         formula_jobs = [pool.submit(render_formulas, [(f.tex, f.display) for f in batch])
                         for batch in batches]
         diagram_jobs = [pool.submit(_draw_diagram, d.kind, d.param_dict())
@@ -141,10 +142,14 @@ class _SerialExecutor(Executor):
         return future
 
 
-def _executor(jobs: int, tasks: int) -> Executor:
-    if jobs <= 1 or tasks <= 1:
+def _executor(jobs: int, formula_batches: int, diagrams: int) -> Executor:
+    # A worker costs about half a second to start, so small builds stay in this process.
+    work = formula_batches * FORMULA_BATCH // 150 + diagrams // 3
+    if jobs <= 1 or work < 2:
         return _SerialExecutor()
-    return ProcessPoolExecutor(max_workers=min(jobs, tasks))
+    # "spawn", not "fork": forking a process that holds typst's or Anki's threads can deadlock.
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=context)
 
 
 def default_jobs() -> int:
@@ -199,11 +204,11 @@ def _draw_diagram(kind: str, params: dict[str, object]) -> tuple[bytes, bytes] |
     import io
 
     from builder.diagrams import render
+    from builder.diagrams._style import diagram_style
 
     try:
-        from matplotlib import rc_context
-
-        with rc_context({"svg.hashsalt": "build-deck", "svg.fonttype": "path"}):
+        # Saving happens under the style too: matplotlib reads the SVG id salt at save time.
+        with diagram_style():
             figure = render(kind, params)
             png, svg = io.BytesIO(), io.BytesIO()
             figure.savefig(png, format="png", dpi=DIAGRAM_DPI, metadata={"Software": None})

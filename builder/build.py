@@ -140,8 +140,9 @@ def build(config: BuildConfig, start_progress: StartProgress = _no_progress) -> 
     assets = _render(decks, config, start_progress, result)
     # 3. Gather: assemble notes, stamp them against the lock.
     resolver = ImageResolver(roots)
+    card_assets = assets if config.math == "image" else replace(assets, formulas={})
     for deck in decks:
-        _assemble(deck, config, assets, resolver, result)
+        _assemble(deck, config, card_assets, resolver, result)
     result.diagnostics.extend(resolver.diagnostics)
     previous, new_lock, lock_path = _stamp(decks, config)
     result.decks = len(decks)
@@ -150,9 +151,12 @@ def build(config: BuildConfig, start_progress: StartProgress = _no_progress) -> 
     if config.strict and result.diagnostics:
         return result
     # 4. Write.
-    _write(decks, config, new_lock, result)
+    _write_decks(decks, config, new_lock, result)
+    # The lock goes right after the decks: their note times come from it.
     if lock_path is not None and new_lock is not None and new_lock != previous:
         lock.save(lock_path, new_lock)
+    if "pdf" in config.formats:
+        result.outputs += [_write_pdf(deck, config, assets, roots) for deck in decks]
     result.written = True
     return result
 
@@ -191,7 +195,9 @@ def _group_by_deck(documents: list[Document]) -> list[DeckBuild]:
 def _render(decks: list[DeckBuild], config: BuildConfig, start_progress: StartProgress,
             result: BuildResult) -> Assets:
     cards = [c for deck in decks for doc in deck.documents for c in doc.cards]
-    formulas = [f for c in cards for f in c.formulas] if config.math == "image" else []
+    # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
+    wanted = config.math == "image" or "pdf" in config.formats
+    formulas = [f for c in cards for f in c.formulas] if wanted else []
     diagrams = [d for c in cards for d in c.diagrams]
     unique = len(set(formulas)) + len(set(diagrams))
     if not unique:
@@ -346,8 +352,8 @@ def output_name(deck: str) -> str:
     return cleaned.strip(" .") or "deck"
 
 
-def _write(decks: list[DeckBuild], config: BuildConfig, new_lock: lock.Lock | None,
-           result: BuildResult) -> None:
+def _write_decks(decks: list[DeckBuild], config: BuildConfig, new_lock: lock.Lock | None,
+                 result: BuildResult) -> None:
     css = _css()
     notetype_mtime = new_lock.notetype_changed if new_lock is not None else _now()
     for deck in decks:
@@ -360,3 +366,21 @@ def _write(decks: list[DeckBuild], config: BuildConfig, new_lock: lock.Lock | No
                 raise BuildError(f"cannot write {display_path(target)}: "
                                  f"{exc.strerror or exc}") from exc
             result.outputs.append(target)
+
+
+def _write_pdf(deck: DeckBuild, config: BuildConfig, assets: Assets,
+               roots: dict[str, Path]) -> Path:
+    from builder.pdf import PdfError, write_pdf
+
+    target = config.out_dir / f"{output_name(deck.name)}.pdf"
+    title = deck.documents[0].settings.title
+    date = time.strftime("%Y-%m-%d", time.gmtime(_now()))
+    try:
+        write_pdf(target, deck.name, title, deck.documents, assets, paper=config.paper,
+                  columns=config.columns, style=config.pdf_style, date=date,
+                  skip_empty=not config.keep_empty, roots=roots)
+    except PdfError as exc:
+        raise BuildError(str(exc)) from exc
+    except OSError as exc:
+        raise BuildError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from exc
+    return target

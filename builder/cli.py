@@ -125,7 +125,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
     summary = (f"{result.decks} deck(s), {result.cards} card(s), "
                f"{result.errors} error(s), {result.warnings} warning(s)")
     if result.rendered or result.reused:
-        summary += f"; images: {result.rendered} drawn, {result.reused} from cache"
+        summary += f"; images: {result.rendered} rendered, {result.reused} from cache"
     if result.formula_failures:
         summary += f"; {result.formula_failures} formula(s) kept as MathJax"
     click.echo(summary, err=quiet)
@@ -156,3 +156,54 @@ def _progress_bar(label: str, total: int) -> Any:
 def run(argv: Sequence[str] | None = None) -> None:
     """Entry point for ``python -m builder``."""
     main.main(args=list(argv) if argv is not None else None, prog_name="build-deck")
+
+
+class _DiagramCommand(click.Command):
+    """Lists every diagram type and its parameters at the end of ``--help``."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from builder.diagrams import kinds
+
+        for kind in kinds().values():
+            with formatter.section(f"{kind.name}: {kind.summary}"):
+                formatter.write_dl([
+                    (f"{p.name}={p.default!r}".replace("'", ""), f"{p.help} ({p.allowed()})")
+                    for p in kind.params
+                ])
+
+
+@main.command(cls=_DiagramCommand)
+@click.argument("kind", metavar="TYPE")
+@click.argument("params", nargs=-1, metavar="KEY=VALUE...")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="Image to write: .png, .svg or .pdf.")
+def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
+    """Render one diagram TYPE with parameters KEY=VALUE (values are YAML: 3, true, [1, 2])."""
+    import yaml
+
+    from builder.diagrams import render, validate
+
+    values: dict[str, object] = {}
+    for item in params:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="KEY=VALUE")
+        try:
+            values[key.strip()] = yaml.safe_load(raw)
+        except yaml.YAMLError:
+            values[key.strip()] = raw
+    problem = validate(kind, values)
+    if problem is not None:
+        raise click.UsageError(problem)
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in ("png", "svg", "pdf"):
+        raise click.BadParameter("use a .png, .svg or .pdf file name", param_hint="--output")
+    from builder.atomic import atomic_path
+    from builder.diagrams._style import diagram_style
+
+    try:
+        with diagram_style(), atomic_path(output) as temp:
+            render(kind, values).savefig(temp, format=suffix, dpi=200)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {output}")

@@ -1,0 +1,125 @@
+"""Formula and diagram images: fallback, cache reuse, and what reaches the real Anki client."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner, Result
+
+from builder.cli import main
+from builder.parse import parse_file
+
+from .conftest import import_apkg, write
+
+SOURCE_MD = Path(__file__).parent.parent / "source_md"
+
+NOTES = """## 公式
+### 交叉熵
+$L = -\\sum_i y_i \\log \\hat{y}_i$ 和 $\\sigma(x)$
+
+$$
+\\frac{\\partial L}{\\partial z} = \\hat{y} - y
+$$
+### 坏公式
+好的 $a^2$，坏的 $\\frac{a$ 结束
+"""
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def images_in(col: Any) -> list[str]:
+    names: list[str] = []
+    for nid in col.find_notes(""):
+        for card in col.get_note(nid).cards():
+            names += re.findall(r'<img[^>]* src="([^"]+)"', card.answer())
+    return names
+
+
+def test_broken_formula_warns_with_location_and_keeps_mathjax(tmp_path: Path,
+                                                              collection: Any) -> None:
+    write(tmp_path / "n.md", NOTES)
+    result = run("n.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^n\.md:9:13: warning: formula kept as MathJax, no renderer could draw "
+                     r"\$\\frac\{a\$: .*\[formula-render\]$", result.output, re.M), result.output
+    assert "1 formula(s) kept as MathJax" in result.output
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    (nid,) = collection.find_notes('"Question:坏公式"')
+    answer = collection.get_note(nid)["Answer"]
+    assert "\\(\\frac{a\\)" in answer
+    assert re.search(r'<img class="math" src="math-[0-9a-f]{20}\.png" alt="a\^2"', answer)
+    strict = run("n.md", "--format", "apkg", "--strict", "--out", "strict")
+    assert strict.exit_code == 1 and not list((tmp_path / "strict").glob("*.apkg"))
+
+
+def test_every_math_token_is_an_image_that_resolves_in_anki(tmp_path: Path,
+                                                            collection: Any) -> None:
+    shutil.copytree(SOURCE_MD, tmp_path / "notes", ignore=shutil.ignore_patterns("*.lock"))
+    result = run("notes", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    (package,) = (tmp_path / "dist").glob("*.apkg")
+    import_apkg(collection, package)
+    names = images_in(collection)
+    media_dir = Path(collection.media.dir())
+    assert names and all((media_dir / n).stat().st_size > 0 for n in names)
+    assert {p.name for p in media_dir.iterdir()} == set(names), "no unused media"
+    docs = [parse_file(p) for p in sorted((tmp_path / "notes").rglob("*.md"))]
+    kept = [c for d in docs for c in d.cards if not c.is_empty]
+    math_tokens = sum(len(c.formulas) for c in kept)
+    html = "".join(collection.get_note(n)["Answer"] for n in collection.find_notes(""))
+    assert html.count('<img class="math"') == math_tokens
+    diagrams = sum(len(c.diagrams) for c in kept)
+    assert diagrams >= 1
+    assert len(re.findall(r'<img src="diagram-[a-z-]+-[0-9a-f]{20}\.png"', html)) == diagrams
+
+
+def test_second_build_draws_nothing_and_an_edit_redraws_only_that_formula(
+        tmp_path: Path) -> None:
+    source = write(tmp_path / "n.md", NOTES)
+    first = run("n.md", "--format", "apkg")
+    assert "images: 5 rendered, 0 from cache" in first.output
+    cache = tmp_path / "dist" / ".cache"
+    before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
+    again = run("n.md", "--format", "apkg")
+    assert "images: 0 rendered, 5 from cache" in again.output
+    assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
+    source.write_text(NOTES.replace("\\sigma(x)", "\\sigma(z)"), encoding="utf-8")
+    edited = run("n.md", "--format", "apkg")
+    assert "images: 1 rendered, 4 from cache" in edited.output
+    after = {p.name for p in cache.iterdir()}
+    assert len(after - set(before)) == 2  # one new PNG and its metadata
+
+
+def test_mathjax_mode_draws_no_formulas(tmp_path: Path, collection: Any) -> None:
+    write(tmp_path / "n.md", NOTES)
+    result = run("n.md", "--format", "apkg", "--math", "mathjax")
+    assert result.exit_code == 0 and "rendered" not in result.output
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    assert images_in(collection) == []
+    (nid,) = collection.find_notes('"Question:交叉熵"')
+    assert "\\[\\frac{\\partial L}{\\partial z} = \\hat{y} - y\\]" in \
+        collection.get_note(nid)["Answer"]
+
+
+def test_inline_formula_is_sized_in_em_and_baseline_aligned(tmp_path: Path,
+                                                            collection: Any) -> None:
+    write(tmp_path / "n.md", "## S\n### Q\n文字 $x$ 和 $g$ 和 $\\frac{a}{b}$\n")
+    assert run("n.md", "--format", "apkg").exit_code == 0
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    (nid,) = collection.find_notes("")
+    answer = collection.get_note(nid).cards()[0].answer()
+    styles = dict(re.findall(r'alt="([^"]+)" style="([^"]+)"', answer))
+    depth = {tex: -float(re.search(r"vertical-align:(-?[0-9.]+)em", style).group(1))
+             for tex, style in styles.items()}  # type: ignore[union-attr]
+    height = {tex: float(re.search(r"height:([0-9.]+)em", style).group(1))
+              for tex, style in styles.items()}  # type: ignore[union-attr]
+    # A descender reaches below the baseline; a fraction sits on the math axis.
+    assert depth["g"] > depth["x"] >= 0
+    assert depth["\\frac{a}{b}"] > depth["g"]
+    assert height["\\frac{a}{b}"] > 1.5 * height["x"]
+    assert 0.3 < height["x"] < 1.0

@@ -177,3 +177,21 @@ def subdeck(deck: str, section_path: tuple[str, ...]) -> str:
     """Return the full name of the deck a card goes to: ``Deck::Section::…``."""
     parts = [deck, *(p.replace("::", ":") for p in section_path if p.strip())]
     return "::".join(parts)
+
+
+def read_fields(package: Path) -> dict[str, tuple[str, str]]:
+    """Return (Question, Answer) by GUID from an existing package; empty if unreadable."""
+    try:
+        with zipfile.ZipFile(package) as archive, \
+                tempfile.TemporaryDirectory(prefix="build-deck-") as tmp:
+            db_path = Path(tmp) / "collection.anki2"
+            db_path.write_bytes(archive.read("collection.anki2"))
+            connection = sqlite3.connect(db_path)
+            try:
+                rows = connection.execute("SELECT guid, flds FROM notes").fetchall()
+            finally:
+                connection.close()
+    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error):
+        return {}
+    fields = {str(guid): str(flds).split("\x1f") for guid, flds in rows}
+    return {guid: (f[0], f[1]) for guid, f in fields.items() if len(f) >= 2}

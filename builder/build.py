@@ -6,7 +6,6 @@ a build that fails leaves the previous outputs as they were.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 import time
@@ -15,12 +14,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-from builder import apkg, lock
+from builder import apkg, identity, lock, notes, report
 from builder.assets import Assets, MediaFile, Progress, default_jobs, media_of, render_assets
+from builder.atomic import atomic_write_bytes
 from builder.diagrams import validate as validate_diagram
-from builder.html import HtmlMedia, code_html, mathjax, pygments_css, render_blocks, render_inline
+from builder.html import pygments_css
 from builder.images import ImageResolver
-from builder.model import Card, Diagnostic, Diagram, Document, Formula, SourceLoc
+from builder.model import Diagnostic, Document, SourceLoc
 from builder.parse import ParseOptions, SourceError, parse_file
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,8 @@ class BuildConfig:
     paper: str = "a4"
     columns: int = 2
     pdf_style: str = "sheet"
+    diff: bool = False
+    """List every change with the old and new text, not just counts."""
 
 
 @dataclass
@@ -67,9 +69,10 @@ class DeckBuild:
 
     name: str
     documents: list[Document]
+    assembled: list[notes.AssembledNote] = field(default_factory=list)
     notes: list[apkg.NoteData] = field(default_factory=list)
+    """The notes to write, GUIDs and times filled in."""
     media: list[MediaFile] = field(default_factory=list)
-    cards: list[Card] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +87,12 @@ class BuildResult:
     reused: int = 0
     formula_failures: int = 0
     written: bool = False
+    changes: identity.ChangeReport | None = None
+    """What changed since the lock's previous state (None when built without the lock)."""
+    change_details: list[str] = field(default_factory=list)
+    removed_search: str | None = None
+    """An Anki search selecting every note removed from the notes, if any."""
+    removed_file: Path | None = None
 
     @property
     def errors(self) -> int:
@@ -142,9 +151,14 @@ def build(config: BuildConfig, start_progress: StartProgress = _no_progress) -> 
     resolver = ImageResolver(roots)
     card_assets = assets if config.math == "image" else replace(assets, formulas={})
     for deck in decks:
-        _assemble(deck, config, card_assets, resolver, result)
+        deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
+                                        keep_empty=config.keep_empty,
+                                        diagnostics=result.diagnostics)
     result.diagnostics.extend(resolver.diagnostics)
-    previous, new_lock, lock_path = _stamp(decks, config)
+    previous, new_lock, lock_path = _stamp(decks, config, set(roots), result)
+    if result.changes is not None and new_lock is not None:
+        result.change_details = _change_details(decks, config, result.changes)
+        result.removed_search = report.removed_search(new_lock)
     result.decks = len(decks)
     result.cards = sum(len(d.notes) for d in decks)
     result.diagnostics.sort(key=lambda d: (d.loc.path, d.loc.line, d.loc.col))
@@ -157,6 +171,7 @@ def build(config: BuildConfig, start_progress: StartProgress = _no_progress) -> 
         lock.save(lock_path, new_lock)
     if "pdf" in config.formats:
         result.outputs += [_write_pdf(deck, config, assets, roots) for deck in decks]
+    result.removed_file = _write_removed_search(config, result.removed_search)
     result.written = True
     return result
 
@@ -224,84 +239,6 @@ def _render(decks: list[DeckBuild], config: BuildConfig, start_progress: StartPr
     return assets
 
 
-def _assemble(deck: DeckBuild, config: BuildConfig, assets: Assets, resolver: ImageResolver,
-              result: BuildResult) -> None:
-    seen: dict[str, Card] = {}
-    for doc in deck.documents:
-        for card in doc.cards:
-            if card.is_empty and not config.keep_empty:
-                continue
-            card = _unique_key(card, seen, result)
-            used: list[MediaFile] = []
-            media = _html_media(assets, resolver, doc.path, used)
-            answer = render_blocks(card.answer, media) or "&nbsp;"
-            fields = (render_inline(card.question, media), answer,
-                      html.escape(" › ".join(card.section_path)),
-                      html.escape(f"{card.loc.path}:{card.loc.line}"), html.escape(card.key))
-            tags = tuple(dict.fromkeys(
-                [apkg.tag_for(deck.name, card.section_path),
-                 *(apkg.tag_for(t, ()) for t in doc.settings.tags)]))
-            deck.notes.append(apkg.NoteData(
-                key=card.key, guid=_guid(card.key), fields=fields, tags=tuple(t for t in tags if t),
-                deck=apkg.subdeck(deck.name, card.section_path), mtime=0))
-            deck.media.extend(used)
-            deck.cards.append(card)
-
-
-def _unique_key(card: Card, seen: dict[str, Card], result: BuildResult) -> Card:
-    """Give a repeated question its own key, so two notes never share a GUID."""
-    first = seen.get(card.key)
-    if first is None:
-        seen[card.key] = card
-        return card
-    result.diagnostics.append(Diagnostic(
-        card.loc, "warning",
-        f"duplicate question '{card.question_text}' (first at {first.loc.path}:{first.loc.line});"
-        " give one an explicit id with {#some-id} after the heading text",
-        "duplicate-question"))
-    number = 2
-    while f"{card.key} #{number}" in seen:
-        number += 1
-    card = replace(card, key=f"{card.key} #{number}")
-    seen[card.key] = card
-    return card
-
-
-def _guid(key: str) -> str:
-    import genanki
-
-    return str(genanki.guid_for(key))
-
-
-def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str,
-                used: list[MediaFile]) -> HtmlMedia:
-    def formula(f: Formula) -> str:
-        rendered = assets.formulas.get(f)
-        if rendered is None:
-            return mathjax(f)
-        used.append(rendered.image)
-        style = (f"width:{rendered.width_em:.3f}em;height:{rendered.height_em:.3f}em;"
-                 f"vertical-align:{-rendered.depth_em:.3f}em")
-        alt = html.escape(f.tex)
-        return f'<img class="math" src="{rendered.image.name}" alt="{alt}" style="{style}">'
-
-    def diagram(d: Diagram, source: str) -> str:
-        rendered = assets.diagrams.get(d)
-        if rendered is None:
-            return code_html(source, "yaml")
-        used.append(rendered.png)
-        return f'<img src="{rendered.png.name}" alt="{html.escape(d.kind)} diagram">'
-
-    def image(src: str, alt: str, line: int) -> str:
-        found = resolver.resolve(src, doc_path, line)
-        if found is None:
-            return f"[{html.escape(alt or src)}]"
-        used.append(found)
-        return f'<img src="{html.escape(found.name)}" alt="{html.escape(alt)}">'
-
-    return HtmlMedia(formula=formula, diagram=diagram, image=image)
-
-
 def _now() -> int:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
@@ -320,30 +257,88 @@ def _lock_path(config: BuildConfig) -> Path:
     return (first if first.is_dir() else first.parent) / lock.LOCK_NAME
 
 
-def _stamp(decks: list[DeckBuild], config: BuildConfig
-           ) -> tuple[lock.Lock | None, lock.Lock | None, Path | None]:
-    """Give every note its modification time; see builder.lock for why."""
+def _stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
+           result: BuildResult) -> tuple[lock.Lock | None, lock.Lock | None, Path | None]:
+    """Give every note its GUID and modification time; see builder.lock and builder.identity."""
     now = _now()
-    css_hash = apkg.note_type_hash(_css())
+    assembled = [n for deck in decks for n in deck.assembled]
     if not config.use_lock:
-        for deck in decks:
-            deck.notes = [_with_mtime(n, now) for n in deck.notes]
+        _finish_notes(decks, {n.note.key: _guid(n.note.key) for n in assembled},
+                      {n.note.key: now for n in assembled})
         return None, None, None
     path = _lock_path(config)
     try:
         previous = lock.load(path)
     except lock.LockError as exc:
-        raise BuildError(str(exc)) from exc
-    digests = {n.key: (n.guid, lock.content_hash(*n.fields, *n.tags, n.deck))
-               for deck in decks for n in deck.notes}
-    new = lock.stamp(previous, digests, css_hash, now)
-    for deck in decks:
-        deck.notes = [_with_mtime(n, new.entries[n.key].changed) for n in deck.notes]
+        raise BuildError(str(exc), result.diagnostics) from exc
+
+    def in_scope(entry: lock.LockEntry) -> bool:
+        # Notes of files left out of this build are not "removed"; those of deleted files are.
+        return entry.file in built_files or not Path(entry.file).exists()
+
+    current = [identity.CurrentNote(n.note.key, n.card.question_text, n.answer_text, n.card.loc,
+                                    n.card.explicit_id) for n in assembled]
+    matching = identity.match(previous, current, in_scope)
+    result.diagnostics.extend(matching.diagnostics)
+    guids: dict[str, str] = {}
+    for facts in current:
+        old = previous.entries.get(matching.renames.get(facts.key, facts.key))
+        guids[facts.key] = old.guid if old is not None else _guid(facts.key)
+    stamped = [(replace(facts, content=_content_hash(n.note, guids[facts.key])), guids[facts.key])
+               for facts, n in zip(current, assembled, strict=True)]
+    new, result.changes = identity.update(previous, stamped, matching, in_scope,
+                                          apkg.note_type_hash(_css()), now)
+    _finish_notes(decks, guids, {key: e.changed for key, e in new.entries.items()})
     return previous, new, path
 
 
-def _with_mtime(note: apkg.NoteData, mtime: int) -> apkg.NoteData:
-    return replace(note, mtime=mtime)
+def _content_hash(note: apkg.NoteData, guid: str) -> str:
+    # The Source field's line number is left out: a question that only moved down
+    # because lines were added above it has not changed, and is not re-dated.
+    question, answer, section, _source, key = note.fields
+    return lock.content_hash(question, answer, section, key, *note.tags, note.deck, guid)
+
+
+def _finish_notes(decks: list[DeckBuild], guids: dict[str, str], mtimes: dict[str, int]) -> None:
+    for deck in decks:
+        deck.notes = [replace(n.note, guid=guids[n.note.key], mtime=mtimes[n.note.key])
+                      for n in deck.assembled]
+        deck.media = [m for n in deck.assembled for m in n.media]
+
+
+def _change_details(decks: list[DeckBuild], config: BuildConfig,
+                    changes: identity.ChangeReport) -> list[str]:
+    """List the changes; with --diff, compare with the decks currently in the out folder."""
+    if not config.diff:
+        return report.details(changes, full=False)
+    old_by_guid: dict[str, tuple[str, str]] = {}
+    for deck in decks:
+        old_by_guid.update(apkg.read_fields(config.out_dir / f"{output_name(deck.name)}.apkg"))
+    notes_now = [n for deck in decks for n in deck.notes]
+    old = {n.key: old_by_guid[n.guid] for n in notes_now if n.guid in old_by_guid}
+    new = {n.key: (n.fields[0], n.fields[1]) for n in notes_now}
+    return report.details(changes, full=True, old_fields=old, new_fields=new)
+
+
+REMOVED_FILE = "removed-notes.txt"
+
+
+def _write_removed_search(config: BuildConfig, search: str | None) -> Path | None:
+    path = config.out_dir / REMOVED_FILE
+    if search is None:
+        path.unlink(missing_ok=True)
+        return None
+    text = ("# Notes removed from the Markdown stay in Anki (an import never deletes).\n"
+            "# To delete them: Browse, paste the search below, select all, Delete.\n"
+            f"{search}\n")
+    atomic_write_bytes(path, text.encode("utf-8"))
+    return path
+
+
+def _guid(key: str) -> str:
+    import genanki
+
+    return str(genanki.guid_for(key))
 
 
 def output_name(deck: str) -> str:

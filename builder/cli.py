@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from builder import __version__
+
+if TYPE_CHECKING:
+    from builder.build import BuildResult
 
 _FORMATS = ("apkg", "pdf")
 
@@ -92,12 +95,14 @@ def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable
 @click.option("--pdf-style", type=click.Choice(["sheet", "cards"]), default="sheet",
               show_default=True,
               help="PDF layout: a cheat sheet, or print-and-cut cards (duplex).")
+@click.option("--diff", is_flag=True,
+              help="List every changed note with its old and new text.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
 def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], math: str,
           section_level: int | None, question_level: int | None, breaks: bool,
           keep_empty: bool, strict: bool, no_lock: bool, lock_path: Path | None,
           cache_dir: Path | None, jobs: int, paper: str, columns: int, pdf_style: str,
-          quiet: bool) -> None:
+          diff: bool, quiet: bool) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
     from builder.build import BuildConfig, BuildError
     from builder.build import build as run_build
@@ -109,7 +114,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
         sources=sources or (Path("source_md"),), out_dir=out_dir, formats=formats,
         math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty, strict=strict,
         use_lock=not no_lock, lock_path=lock_path, cache_dir=cache_dir, jobs=jobs, parse=parse,
-        paper=paper, columns=columns, pdf_style=pdf_style,
+        paper=paper, columns=columns, pdf_style=pdf_style, diff=diff,
     )
     try:
         result = run_build(config, _progress_bar)
@@ -129,10 +134,24 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
     if result.formula_failures:
         summary += f"; {result.formula_failures} formula(s) kept as MathJax"
     click.echo(summary, err=quiet)
+    _print_changes(result, quiet)
     if strict and result.diagnostics:
         raise click.ClickException("--strict: warnings found, nothing written")
     if result.errors:
         sys.exit(1)
+
+
+def _print_changes(result: BuildResult, quiet: bool) -> None:
+    from builder import report
+
+    if quiet or result.changes is None:
+        return
+    click.echo(report.summary(result.changes))
+    for line in result.change_details:
+        click.echo(line)
+    if result.changes.removed and result.removed_search:
+        click.echo("Anki never deletes on import. To delete the removed notes: Browse, search "
+                   f"for the line in {result.removed_file}, select all, Delete.")
 
 
 def _progress_bar(label: str, total: int) -> Any:

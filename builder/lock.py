@@ -6,6 +6,10 @@ Rebuilding within the same second would then silently drop edits, and
 re-importing an unchanged deck would report every note as updated.  So each
 note's time comes from here: it advances only when the note's content hash
 changes, and then always by at least one second past its previous value.
+
+The lock also remembers enough of each note (its question, file and a sketch of
+its answer) to recognise a reworded or moved question in a later build; see
+``builder.identity``.  It is JSON with one note per line, sorted, so it diffs well.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from builder.atomic import atomic_write_bytes
@@ -21,7 +25,7 @@ from builder.atomic import atomic_write_bytes
 log = logging.getLogger(__name__)
 
 LOCK_NAME = "build-deck.lock"
-LOCK_VERSION = 1
+LOCK_VERSION = 2
 
 
 class LockError(Exception):
@@ -33,9 +37,18 @@ class LockEntry:
     """What the lock remembers about one note."""
 
     guid: str
-    content_hash: str
+    hash: str
+    """Hash of everything written into the note (fields, tags, deck)."""
     changed: int
     """Unix time (seconds) at which the note's content last changed."""
+    question: str = ""
+    file: str = ""
+    answer: str = ""
+    """Hash of the answer's text alone, to recognise a reworded question."""
+    sketch: str = ""
+    """SimHash of the answer's text, to recognise a lightly edited answer."""
+    removed: int | None = None
+    """When the question disappeared from the notes; None while it is there."""
 
 
 @dataclass(frozen=True)
@@ -48,12 +61,17 @@ class Lock:
 
 
 def content_hash(*parts: str) -> str:
-    """Hash the fields that make up a note's content."""
+    """Hash the parts that make up a note's content."""
     digest = hashlib.sha256()
     for part in parts:
         digest.update(part.encode("utf-8"))
         digest.update(b"\x1f")
     return digest.hexdigest()[:20]
+
+
+def handle(guid: str) -> str:
+    """Return a short id for a note that an author can write as ``{#…}`` after a heading."""
+    return "n" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:8]
 
 
 def load(path: Path) -> Lock:
@@ -66,11 +84,7 @@ def load(path: Path) -> Lock:
         raise LockError(f"{path}: cannot read lock file: {exc.strerror}") from exc
     try:
         data = json.loads(raw)
-        notes = data["notes"]
-        entries = {
-            key: LockEntry(str(v["guid"]), str(v["hash"]), int(v["changed"]))
-            for key, v in notes.items()
-        }
+        entries = {str(key): _entry(value) for key, value in data["notes"].items()}
         notetype = data.get("notetype", {})
         return Lock(entries, str(notetype.get("hash", "")), int(notetype.get("changed", 0)))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -80,18 +94,33 @@ def load(path: Path) -> Lock:
         ) from exc
 
 
+def _entry(value: dict[str, object]) -> LockEntry:
+    removed = value.get("removed")
+    return LockEntry(
+        guid=str(value["guid"]), hash=str(value["hash"]), changed=int(str(value["changed"])),
+        question=str(value.get("question", "")), file=str(value.get("file", "")),
+        answer=str(value.get("answer", "")), sketch=str(value.get("sketch", "")),
+        removed=int(str(removed)) if removed is not None else None,
+    )
+
+
 def dumps(lock: Lock) -> str:
-    """Serialise a lock as sorted, diff-friendly JSON."""
-    notes = {
-        key: {"guid": e.guid, "hash": e.content_hash, "changed": e.changed}
-        for key, e in sorted(lock.entries.items())
-    }
-    data = {
-        "version": LOCK_VERSION,
-        "notetype": {"hash": lock.notetype_hash, "changed": lock.notetype_changed},
-        "notes": notes,
-    }
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """Serialise a lock as sorted JSON with one note per line."""
+    lines = [
+        "{",
+        f' "version": {LOCK_VERSION},',
+        ' "notetype": ' + json.dumps({"hash": lock.notetype_hash,
+                                      "changed": lock.notetype_changed}) + ",",
+        ' "notes": {',
+    ]
+    notes = sorted(lock.entries.items())
+    for index, (key, entry) in enumerate(notes):
+        values = {k: v for k, v in asdict(entry).items() if v is not None}
+        comma = "," if index < len(notes) - 1 else ""
+        lines.append(f"  {json.dumps(key, ensure_ascii=False)}: "
+                     f"{json.dumps(values, ensure_ascii=False)}{comma}")
+    lines += [" }", "}"]
+    return "\n".join(lines) + "\n"
 
 
 def save(path: Path, lock: Lock) -> None:
@@ -104,19 +133,3 @@ def advance(previous: int, now: int, changed: bool) -> int:
     if not changed:
         return previous
     return max(now, previous + 1)
-
-
-def stamp(previous: Lock, notes: dict[str, tuple[str, str]], notetype_hash: str,
-          now: int, *, keep_missing: bool = True) -> Lock:
-    """Return the new lock for ``notes`` (key → (guid, content hash)) built at ``now``."""
-    entries: dict[str, LockEntry] = dict(previous.entries) if keep_missing else {}
-    for key, (guid, digest) in notes.items():
-        old = previous.entries.get(key)
-        if old is None:
-            entries[key] = LockEntry(guid, digest, now)
-        else:
-            changed = advance(old.changed, now, old.content_hash != digest or old.guid != guid)
-            entries[key] = LockEntry(guid, digest, changed)
-    notetype_changed = advance(previous.notetype_changed, now,
-                               previous.notetype_hash != notetype_hash)
-    return Lock(entries, notetype_hash, notetype_changed)

@@ -1,0 +1,238 @@
+"""Review history survives rewording and moving; the change report; reproducible outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from builder.cli import main
+from builder.identity import question_similarity, simhash, sketch_similarity
+
+from .conftest import import_apkg, write
+from .test_anki import answer_one_card, note_by_question
+
+NOTES = """---
+deck: 面试
+---
+## 基础
+### 什么是过拟合？
+模型在训练集上表现很好，但在验证集和测试集上表现差，说明它记住了训练数据的噪声。
+### 为什么要做数据归一化？
+让各个特征处在相近的尺度上，梯度下降更稳定、收敛更快。
+## 进阶
+### Batch Normalization 的作用？
+对每个 mini-batch 的激活做标准化，缓解内部协变量偏移，可以使用更大的学习率。
+"""
+
+
+OVERFIT = ("### 什么是过拟合？\n"
+           "模型在训练集上表现很好，但在验证集和测试集上表现差，说明它记住了训练数据的噪声。\n")
+OVERFIT_TWINS = (OVERFIT.replace("什么是过拟合？", "什么叫过拟合？")
+                 + OVERFIT.replace("什么是过拟合？", "何为过拟合？"))
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, ["--format", "apkg", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def deck() -> Path:
+    return Path("dist/面试.apkg")
+
+
+def first_build_with_review(tmp_path: Path, col: Any, question: str) -> tuple[int, int]:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    run("notes")
+    import_apkg(col, deck())
+    note = note_by_question(col, question)
+    return note.id, answer_one_card(col, note.id)
+
+
+def assert_updated_in_place(col: Any, log: Any, note_id: int, card_id: int, question: str,
+                            notes: int = 3, added: int = 0) -> None:
+    assert len(log.new) == added, [n.fields[0] for n in log.new]
+    assert col.note_count() == notes
+    assert col.get_note(note_id)["Question"] == question
+    card = col.get_card(card_id)
+    assert card.reps == 1
+    assert col.db.scalar("select count() from revlog where cid = ?", card_id) == 1
+
+
+def test_reworded_question_keeps_its_note_and_history(tmp_path: Path, collection: Any) -> None:
+    note_id, card_id = first_build_with_review(tmp_path, collection, "什么是过拟合？")
+    source = tmp_path / "notes" / "a.md"
+    source.write_text(NOTES.replace("什么是过拟合？", "过拟合是什么？怎么判断？"), encoding="utf-8")
+    result = run("notes")
+    assert "changes: 1 renamed/moved" in result.output
+    assert "renamed  notes/a.md:5  过拟合是什么？怎么判断？  (was '什么是过拟合？' in notes/a.md)" \
+        in result.output
+    log = import_apkg(collection, deck())
+    assert len(log.updated) == 1
+    assert_updated_in_place(collection, log, note_id, card_id, "过拟合是什么？怎么判断？")
+
+
+def test_question_moved_to_another_section_and_file_keeps_history(
+        tmp_path: Path, collection: Any) -> None:
+    question = "为什么要做数据归一化？"
+    note_id, card_id = first_build_with_review(tmp_path, collection, question)
+    block = "### 为什么要做数据归一化？\n让各个特征处在相近的尺度上，梯度下降更稳定、收敛更快。\n"
+    write(tmp_path / "notes" / "a.md", NOTES.replace(block, ""))
+    write(tmp_path / "notes" / "b.md", "---\ndeck: 面试\n---\n## 数据\n" + block)
+    result = run("notes")
+    assert "changes: 1 renamed/moved" in result.output
+    log = import_apkg(collection, deck())
+    assert_updated_in_place(collection, log, note_id, card_id, question)
+    assert collection.get_note(note_id).tags == ["面试::数据"]
+
+
+def test_small_edits_to_question_and_answer_are_still_recognised(
+        tmp_path: Path, collection: Any) -> None:
+    note_id, card_id = first_build_with_review(tmp_path, collection, "Batch Normalization 的作用？")
+    edited = NOTES.replace("Batch Normalization 的作用？", "Batch Normalization 有什么作用？") \
+        .replace("可以使用更大的学习率。", "因此可以使用更大的学习率。")
+    write(tmp_path / "notes" / "a.md", edited)
+    assert "1 renamed/moved" in run("notes").output
+    log = import_apkg(collection, deck())
+    assert_updated_in_place(collection, log, note_id, card_id, "Batch Normalization 有什么作用？")
+
+
+def test_two_rewordings_competing_for_one_note_are_not_guessed(
+        tmp_path: Path, collection: Any) -> None:
+    note_id, _card_id = first_build_with_review(tmp_path, collection, "什么是过拟合？")
+    old, twins = OVERFIT, OVERFIT_TWINS
+    write(tmp_path / "notes" / "a.md", NOTES.replace(old, twins))
+    result = CliRunner().invoke(main, ["--format", "apkg", "notes"])
+    assert result.exit_code == 0
+    warnings = [line for line in result.output.splitlines() if "[ambiguous-rename]" in line]
+    assert len(warnings) == 2
+    assert warnings[0].startswith("notes/a.md:5:5: warning: cannot tell which question "
+                                  "replaces '什么是过拟合？'")
+    assert "2 added" in result.output and "renamed" not in result.output
+    log = import_apkg(collection, deck())
+    assert len(log.new) == 2 and len(log.updated) == 0
+    assert collection.get_note(note_id)["Question"] == "什么是过拟合？"
+
+
+def test_explicit_handle_settles_an_ambiguous_rewording(tmp_path: Path, collection: Any) -> None:
+    note_id, card_id = first_build_with_review(tmp_path, collection, "什么是过拟合？")
+    old, twins = OVERFIT, OVERFIT_TWINS
+    write(tmp_path / "notes" / "a.md", NOTES.replace(old, twins))
+    ambiguous = run("notes")  # the author builds, reads the warning, does not import
+    handle = ambiguous.output.split("add {#")[1].split("}")[0]
+    settled = twins.replace("何为过拟合？", "何为过拟合？ {#" + handle + "}")
+    write(tmp_path / "notes" / "a.md", NOTES.replace(old, settled))
+    result = run("notes")
+    assert "renamed  notes/a.md:7  何为过拟合？  (was '什么是过拟合？' in notes/a.md)" \
+        in result.output
+    log = import_apkg(collection, deck())
+    assert [n.fields[0] for n in log.new] == ["什么叫过拟合？"]
+    assert_updated_in_place(collection, log, note_id, card_id, "何为过拟合？", notes=4, added=1)
+
+
+def test_deleted_question_is_reported_and_found_by_the_printed_search(
+        tmp_path: Path, collection: Any) -> None:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    run("notes")
+    import_apkg(collection, deck())
+    block = "### 为什么要做数据归一化？\n让各个特征处在相近的尺度上，梯度下降更稳定、收敛更快。\n"
+    write(tmp_path / "notes" / "a.md", NOTES.replace(block, ""))
+    result = run("notes")
+    assert "changes: 1 removed" in result.output
+    assert "removed  为什么要做数据归一化？  (was in notes/a.md)" in result.output
+    search = Path("dist/removed-notes.txt").read_text(encoding="utf-8").splitlines()[-1]
+    found = collection.find_notes(search)
+    assert [collection.get_note(n)["Question"] for n in found] == ["为什么要做数据归一化？"]
+    again = run("notes")
+    assert "changes: none" in again.output  # reported once, not on every build
+    write(tmp_path / "notes" / "a.md", NOTES)
+    back = run("notes")
+    assert "1 added" in back.output and not Path("dist/removed-notes.txt").exists()
+
+
+def test_building_one_file_does_not_report_the_others_removed(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    write(tmp_path / "notes" / "b.md", "---\ndeck: 面试\n---\n## 数据\n### 另一个问题\n答案\n")
+    run("notes")
+    result = run("notes/b.md", "--lock", "notes/build-deck.lock")
+    assert "removed" not in result.output
+
+
+def test_unchanged_rebuild_in_the_same_second_changes_nothing(tmp_path: Path,
+                                                              collection: Any) -> None:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    run("notes")
+    import_apkg(collection, deck())
+    result = run("notes")
+    assert "changes: none since the last build" in result.output
+    log = import_apkg(collection, deck())
+    assert len(log.new) == 0 and len(log.updated) == 0
+
+
+def test_lines_added_above_a_question_do_not_make_it_changed(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    run("notes")
+    write(tmp_path / "notes" / "a.md", NOTES.replace("## 基础\n", "## 基础\n\n\n\n"))
+    assert "changes: none since the last build" in run("notes").output
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_outputs_are_byte_identical_across_builds_and_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    write(tmp_path / "one" / "notes" / "a.md", NOTES + "\n公式 $\\frac{a}{b}$\n```diagram\n"
+          "type: pooling\n```\n")
+    monkeypatch.chdir(tmp_path / "one")
+    CliRunner().invoke(main, ["notes"], catch_exceptions=False)
+    first = {p.name: sha(p) for p in Path("dist").iterdir() if p.is_file()}
+    shutil.rmtree("dist")
+    CliRunner().invoke(main, ["notes"], catch_exceptions=False)
+    assert {p.name: sha(p) for p in Path("dist").iterdir() if p.is_file()} == first
+    shutil.copytree(tmp_path / "one" / "notes", tmp_path / "two" / "notes")
+    monkeypatch.chdir(tmp_path / "two")
+    CliRunner().invoke(main, ["notes"], catch_exceptions=False)
+    assert {p.name: sha(p) for p in Path("dist").iterdir() if p.is_file()} == first
+    assert set(first) == {"面试.apkg", "面试.pdf"}
+
+
+def test_similarity_measures() -> None:
+    assert question_similarity("什么是过拟合？", "什么是过拟合?") == 1.0
+    assert question_similarity("什么是过拟合？", "为什么要归一化？") < 0.5
+    text = "对每个 mini-batch 的激活做标准化，缓解内部协变量偏移，可以使用更大的学习率。"
+    assert sketch_similarity(simhash(text), simhash(text.replace("可以", "因此可以"))) >= 0.85
+    other = "完全不同的一段答案文字，讲的是别的东西。"
+    assert sketch_similarity(simhash(text), simhash(other)) < 0.8
+
+
+def test_no_lock_neither_reads_nor_writes_the_lock(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    result = run("notes", "--no-lock")
+    assert not (tmp_path / "notes" / "build-deck.lock").exists()
+    assert "changes:" not in result.output
+
+
+def test_diff_prints_old_and_new_text(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    run("notes")
+    write(tmp_path / "notes" / "a.md", NOTES.replace("收敛更快", "收敛明显更快"))
+    lines = run("notes", "--diff").output.splitlines()
+    assert "  changed  notes/a.md:7  为什么要做数据归一化？" in lines
+    assert "    -让各个特征处在相近的尺度上，梯度下降更稳定、收敛更快。" in lines
+    assert "    +让各个特征处在相近的尺度上，梯度下降更稳定、收敛明显更快。" in lines
+
+
+def test_lock_is_sorted_one_note_per_line(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    run("notes")
+    lines = (tmp_path / "notes" / "build-deck.lock").read_text(encoding="utf-8").splitlines()
+    notes = [line for line in lines if line.startswith('  "')]
+    assert len(notes) == 3 and notes == sorted(notes)
+    assert all('"guid"' in line and '"changed"' in line for line in notes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -41,3 +42,47 @@ def atomic_write_with(target: Path, write: Callable[[Path], None]) -> None:
     """Let ``write`` fill a temporary path, then move it over ``target``."""
     with atomic_path(target) as temp:
         write(temp)
+
+
+LOCK_FILE = ".build-deck-writing"
+
+
+@contextmanager
+def exclusive(folder: Path) -> Iterator[None]:
+    """Let one build at a time write into ``folder``, and sweep what a killed one left.
+
+    Two builds into the same folder take turns, so each output is whole and from
+    one build. Holding the lock, any temporary file still in the folder belongs to
+    a build that was killed mid-write, and is removed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "a+b") as handle:
+        _lock(handle.fileno())
+        try:
+            for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+                stale.unlink(missing_ok=True)
+            yield
+        finally:
+            _unlock(handle.fileno())
+
+
+def _lock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt
+
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_UN)

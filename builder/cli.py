@@ -104,8 +104,8 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
           cache_dir: Path | None, jobs: int, paper: str, columns: int, pdf_style: str,
           diff: bool, quiet: bool) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
-    from builder.build import BuildConfig, BuildError
     from builder.build import build as run_build
+    from builder.config import BuildConfig, BuildError
     from builder.parse import ParseOptions
 
     parse = ParseOptions(section_level=section_level or 2, question_level=question_level or 3,
@@ -226,3 +226,78 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
+@_level("--section-level", "Heading level of sections [default: 2, or front matter].")
+@_level("--question-level", "Heading level of questions [default: 3, or front matter].")
+@click.option("--keep-empty", is_flag=True,
+              help="Check questions with an empty answer as kept cards (as build --keep-empty).")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("dist/.cache"), show_default=True,
+              help="Rendered-image cache, shared with build so both agree on formulas.")
+@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+              help="Worker processes for rendering (0: one per CPU).")
+def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
+          question_level: int | None, keep_empty: bool, cache_dir: Path, jobs: int) -> None:
+    """Report problems in SOURCES (default: source_md) without writing any deck or PDF.
+
+    One line per problem, `path:line:col: warning|error: message [code]`, then a count.
+    Exit 0 when there are no errors (and, with --strict, no warnings), 1 otherwise.
+    """
+    from builder.check import check as run_check
+    from builder.config import BuildConfig, BuildError
+    from builder.parse import ParseOptions
+
+    parse = ParseOptions(section_level=section_level or 2, question_level=question_level or 3)
+    config = BuildConfig(sources=sources or (Path("source_md"),), keep_empty=keep_empty,
+                         cache_dir=cache_dir, jobs=jobs, parse=parse)
+    try:
+        result = run_check(config)
+    except BuildError as exc:
+        for diagnostic in exc.diagnostics:
+            click.echo(str(diagnostic))
+        raise click.ClickException(str(exc)) from None
+    for diagnostic in result.diagnostics:
+        click.echo(str(diagnostic))
+    click.echo(f"{result.files} file(s) checked: {result.errors} error(s), "
+               f"{result.warnings} warning(s)")
+    if result.errors or (strict and result.warnings):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; report out-of-date blocks and exit 1 if there are any.")
+def toc(files: tuple[Path, ...], check_only: bool) -> None:
+    """Rewrite the <!-- TOC --> block of FILES (default: source_md) from their headings.
+
+    Only the lines between the markers change; the block keeps its bullet and indent.
+    """
+    from builder.config import BuildError, display_path, find_sources
+    from builder.toc_update import update_file
+
+    try:
+        sources = find_sources(files or (Path("source_md"),))
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    stale = failed = 0
+    for path, _root in sources:
+        update = update_file(path, display_path(path), check=check_only)
+        for diagnostic in update.diagnostics:
+            # Without --check the differences are fixed, not reported.
+            if check_only or diagnostic.severity == "error":
+                click.echo(str(diagnostic))
+        if update.note:
+            click.echo(f"{update.path}: {update.note}", err=True)
+        if update.written:
+            click.echo(f"updated {update.path}")
+        stale += update.changed
+        failed += any(d.severity == "error" for d in update.diagnostics)
+    if check_only:
+        click.echo(f"{stale} of {len(sources)} TOC block(s) out of date")
+    if failed or (check_only and stale):
+        sys.exit(1)

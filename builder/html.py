@@ -44,10 +44,20 @@ ALLOWED_STYLES = frozenset({
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
 
 
-def sanitise(fragment: str) -> str:
-    """Return HTML with only allow-listed tags, attributes, styles and URL schemes."""
+def sanitise(fragment: str, image_src: Callable[[str], str | None] | None = None) -> str:
+    """Return HTML with only allow-listed tags, attributes, styles and URL schemes.
+
+    ``image_src`` maps every ``<img src>`` to the media name to use, or None to drop it.
+    """
+
+    def attribute(tag: str, name: str, value: str) -> str | None:
+        if tag == "img" and name == "src":
+            return image_src(value) if image_src is not None else value
+        return value
+
     return str(nh3.clean(
         fragment,
+        attribute_filter=attribute,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
@@ -64,9 +74,10 @@ class HtmlMedia:
     formula: Callable[[Formula], str] = field(default=lambda f: mathjax(f))
     diagram: Callable[[Diagram, str], str] = field(default=lambda d, src: code_html(src, "yaml"))
     """Called with the diagram and its YAML source (shown when it cannot be drawn)."""
-    image: Callable[[str, str, int], str] = field(
-        default=lambda src, alt, line: html.escape(alt))
-    """Called with the image's src, alt text and source line."""
+    image: Callable[[Node], str] = field(default=lambda node: html.escape(node.attr("alt")))
+    """Called with the ``image`` node (src, alt, line and column)."""
+    image_src: Callable[[str], str | None] | None = None
+    """Maps each ``<img src>`` in the finished HTML (raw HTML included) to a media name."""
 
 
 def mathjax(formula: Formula) -> str:
@@ -102,12 +113,12 @@ def pygments_css() -> str:
 
 def render_blocks(nodes: tuple[Node, ...], media: HtmlMedia) -> str:
     """Render block nodes to HTML, sanitising each block so broken raw HTML stays contained."""
-    return "".join(sanitise(_block(node, media)) for node in nodes)
+    return "".join(sanitise(_block(node, media), media.image_src) for node in nodes)
 
 
 def render_inline(nodes: tuple[Node, ...], media: HtmlMedia) -> str:
     """Render inline nodes to sanitised HTML."""
-    return sanitise("".join(_inline(node, media) for node in nodes))
+    return sanitise("".join(_inline(node, media) for node in nodes), media.image_src)
 
 
 _SIMPLE_BLOCKS = {
@@ -176,7 +187,7 @@ def _inline(node: Node, media: HtmlMedia) -> str:
     if kind == "html_inline":
         return node.text
     if kind == "image":
-        return media.image(node.attr("src"), node.attr("alt"), node.line)
+        return media.image(node)
     inner = "".join(_inline(c, media) for c in node.children)
     if kind in _SIMPLE_INLINES:
         tag = _SIMPLE_INLINES[kind]

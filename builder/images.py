@@ -26,32 +26,31 @@ class ImageResolver:
 
     ``roots`` maps each document's displayed path to its source tree: an image
     must resolve inside that tree (symlinks followed), so shared notes cannot
-    pack files such as ``../../../etc/passwd`` into a deck.
+    pack files such as ``../../../etc/passwd`` into a deck.  Every use of a bad
+    image is reported at its own location.
     """
 
     roots: dict[str, Path]
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    _cache: dict[tuple[str, str], MediaFile | None] = field(default_factory=dict)
-    _line: int = 1
+    _cache: dict[tuple[str, str], MediaFile | tuple[str, str]] = field(default_factory=dict)
 
-    def resolve(self, src: str, doc_path: str, line: int) -> MediaFile | None:
-        key = (src, doc_path)
+    def resolve(self, src: str, loc: SourceLoc) -> MediaFile | None:
+        """Return the media file for ``src``, or None after reporting why at ``loc``."""
+        key = (src, loc.path)
         if key not in self._cache:
-            self._line = line
-            self._cache[key] = self._resolve(src, doc_path)
-        return self._cache[key]
+            self._cache[key] = self._resolve(src, loc.path)
+        outcome = self._cache[key]
+        if isinstance(outcome, MediaFile):
+            return outcome
+        message, code = outcome
+        self.diagnostics.append(Diagnostic(loc, "warning", message, code))
+        return None
 
-    def _warn(self, doc_path: str, message: str, code: str) -> None:
-        self.diagnostics.append(Diagnostic(SourceLoc(doc_path, self._line), "warning", message,
-                                           code))
-
-    def _resolve(self, src: str, doc_path: str) -> MediaFile | None:
+    def _resolve(self, src: str, doc_path: str) -> MediaFile | tuple[str, str]:
         if src.startswith(("http://", "https://", "//")):
-            self._warn(doc_path, f"remote image not fetched: {src}", "remote-image")
-            return None
+            return f"remote image not fetched: {src}", "remote-image"
         if ":" in src.split("/", 1)[0]:
-            self._warn(doc_path, f"image URL scheme not allowed: {src}", "image-path")
-            return None
+            return f"image URL scheme not allowed: {src}", "image-path"
         root = self.roots.get(doc_path, Path.cwd()).resolve()
         relative = PurePosixPath(src.replace("\\", "/"))
         # Site-root paths ("/images/x.png") resolve against the source tree, not the disk.
@@ -62,28 +61,22 @@ class ImageResolver:
         try:
             resolved = candidate.resolve(strict=True)
         except (OSError, RuntimeError):
-            self._warn(doc_path, f"image not found: {src}", "image-missing")
-            return None
+            return f"image not found: {src}", "image-missing"
         if not resolved.is_relative_to(root):
-            self._warn(doc_path, f"image outside the source tree refused: {src}", "image-outside")
-            return None
-        return self._media(resolved, src, doc_path)
+            return f"image outside the source tree refused: {src}", "image-outside"
+        return _media(resolved, src)
 
-    def _media(self, path: Path, src: str, doc_path: str) -> MediaFile | None:
-        suffix = path.suffix.lower()
-        if suffix not in IMAGE_TYPES:
-            self._warn(doc_path, f"not an image type Anki shows: {src}", "image-type")
-            return None
-        if path.stat().st_size > MAX_IMAGE_BYTES:
-            self._warn(doc_path, f"image larger than {MAX_IMAGE_BYTES // 2**20} MB: {src}",
-                       "image-size")
-            return None
-        data = path.read_bytes()
-        if not data.lstrip().startswith(IMAGE_TYPES[suffix]):
-            self._warn(doc_path, f"file is not the {suffix[1:]} image its name claims: {src}",
-                       "image-type")
-            return None
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
-                       for c in path.stem)[:60]
-        return MediaFile(f"img-{stem}-{digest}{suffix}", path)
+
+def _media(path: Path, src: str) -> MediaFile | tuple[str, str]:
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_TYPES or not path.is_file():
+        return f"not an image type Anki shows: {src}", "image-type"
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return f"image larger than {MAX_IMAGE_BYTES // 2**20} MB: {src}", "image-size"
+    data = path.read_bytes()
+    if not data.lstrip().startswith(IMAGE_TYPES[suffix]):
+        return f"file is not the {suffix[1:]} image its name claims: {src}", "image-type"
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
+                   for c in path.stem)[:60]
+    return MediaFile(f"img-{stem}-{digest}{suffix}", path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
@@ -55,6 +56,11 @@ def make_parser() -> MarkdownIt:
     return md
 
 
+def source_lines(text: str) -> list[str]:
+    """Split text into lines numbered as markdown-it numbers them (CRLF, CR and LF end a line)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 @dataclass
 class NodeBuilder:
     """Turns a markdown-it syntax tree into frozen Nodes, collecting what it finds.
@@ -71,6 +77,8 @@ class NodeBuilder:
     formulas: list[Formula] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    _image_cursor: dict[int, int] = field(default_factory=dict)
+    """Per line, where to look for the next ``![``: each image on a line gets its own column."""
 
     def reset(self) -> None:
         self.formulas = []
@@ -127,9 +135,11 @@ class NodeBuilder:
                 out.append(Node("link", tuple(self.inline(node.children, line)),
                                 attrs=(("href", href),)))
             elif kind == "image":
-                src = str(node.attrs.get("src", ""))
+                # markdown-it percent-encodes the target; the file on disk has the plain name.
+                src = unquote(str(node.attrs.get("src", "")))
                 alt = "".join(c.content for c in node.children) or str(node.content)
-                out.append(Node("image", attrs=(("src", src), ("alt", alt)), line=line))
+                out.append(Node("image", attrs=(("src", src), ("alt", alt)), line=line,
+                                col=self._image_col(line)))
             else:
                 out.append(Node(kind, tuple(self.inline(node.children, line))))
         return out
@@ -145,6 +155,15 @@ class NodeBuilder:
                     found -= 1
                 col = found + 1
         return SourceLoc(self.path, line, col)
+
+    def _image_col(self, line: int) -> int:
+        if not 0 < line <= len(self.lines):
+            return 0
+        found = self.lines[line - 1].find("![", self._image_cursor.get(line, 0))
+        if found < 0:
+            return 0
+        self._image_cursor[line] = found + 2
+        return found + 1
 
     def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:
         kind, display = _MATH_KINDS[node.type]

@@ -72,7 +72,8 @@ class Diagram:
     """
 
     kind: str
-    params: tuple[tuple[str, object], ...]
+    params: tuple[tuple[str, object], ...] = field(compare=False, hash=False)
+    """Parameter values may be YAML lists, so equality goes by ``canonical``."""
     canonical: str
     loc: SourceLoc = field(compare=False, hash=False, repr=False)
 
@@ -103,11 +104,13 @@ class Node:
     attrs: tuple[tuple[str, str], ...] = ()
     """Element attributes such as ``href``, ``src``, ``alt``, ``lang``, ``start``, ``level``."""
     line: int = 0
-    """1-based source line of a block node; 0 for inline nodes."""
+    """1-based source line of a block node; 0 for inline nodes (images carry theirs)."""
     formula: Formula | None = None
     """Set on ``math_inline`` and ``math_block`` nodes."""
     diagram: Diagram | None = None
     """Set on ``diagram`` nodes."""
+    col: int = 0
+    """1-based source column of an ``image`` node's ``![``; 0 when not known."""
 
     def attr(self, name: str, default: str = "") -> str:
         for key, value in self.attrs:
@@ -198,6 +201,20 @@ class Settings:
     section_level: int = 2
     question_level: int = 3
     breaks: bool = True
+    ignore: tuple[str, ...] = ()
+    """Diagnostic codes silenced for this file (front matter ``ignore:``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """Any heading of a document, answers' included: what a table of contents links to."""
+
+    level: int
+    text: str
+    """The heading as plain text (math as ``$…$``; an explicit ``{#id}`` left out)."""
+    anchor: str
+    """GitHub's anchor for it, without ``#``, unique in the document (see builder.slug)."""
+    loc: SourceLoc
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +226,8 @@ class Document:
     toc: tuple[TocEntry, ...]
     sections: tuple[Section, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    headings: tuple[Heading, ...] = ()
+    """Every heading in document order, with its GitHub anchor."""
 
     @property
     def cards(self) -> tuple[Card, ...]:

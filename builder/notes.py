@@ -9,7 +9,22 @@ from builder import apkg
 from builder.assets import Assets, MediaFile
 from builder.html import HtmlMedia, code_html, mathjax, render_blocks, render_inline
 from builder.images import ImageResolver
-from builder.model import Card, Diagnostic, Diagram, Document, Formula, plain_text
+from builder.model import (
+    Card,
+    Diagnostic,
+    Diagram,
+    Document,
+    Formula,
+    Node,
+    SourceLoc,
+    plain_text,
+)
+
+MAX_ANSWER_CHARS = 100_000
+"""Card HTML beyond this makes Anki's editor and sync crawl; the rest stays in the notes."""
+MAX_IMAGES_PER_CARD = 30
+MAX_MEDIA_BYTES = 250 * 1024 * 1024
+"""AnkiWeb refuses larger shared decks, and phones struggle to sync them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +47,21 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
         for card in doc.cards:
             if card.is_empty and not keep_empty:
                 continue
+            if not card.question_text.strip():
+                # Anki makes no card for a note whose first field is empty.
+                diagnostics.append(Diagnostic(card.loc, "warning",
+                                              "question heading has no text; left out",
+                                              "empty-question"))
+                continue
             card = _unique_key(card, seen, diagnostics)
             used: list[MediaFile] = []
-            media = _html_media(assets, resolver, doc.path, used)
-            fields = (render_inline(card.question, media),
-                      render_blocks(card.answer, media) or "&nbsp;",
+            media = _html_media(assets, resolver, doc.path, card.loc.line, used)
+            answer = _capped_answer(card, media, diagnostics)
+            if media.overflow:
+                diagnostics.append(Diagnostic(
+                    card.loc, "warning", f"more than {MAX_IMAGES_PER_CARD} pictures in one "
+                    "answer; the rest are shown by name only", "too-many-images"))
+            fields = (render_inline(card.question, media), answer or "&nbsp;",
                       html.escape(" › ".join(card.section_path)),
                       html.escape(f"{card.loc.path}:{card.loc.line}"), html.escape(card.key))
             tags = [apkg.tag_for(deck, card.section_path),
@@ -47,6 +72,24 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
                 deck=apkg.subdeck(deck, card.section_path), mtime=0)
             notes.append(AssembledNote(note, card, tuple(used), plain_text(card.answer)))
     return notes
+
+
+def _capped_answer(card: Card, media: HtmlMedia, diagnostics: list[Diagnostic]) -> str:
+    """Render the answer block by block, stopping at MAX_ANSWER_CHARS with a visible note."""
+    parts: list[str] = []
+    size = 0
+    for index, block in enumerate(card.answer):
+        html_block = render_blocks((block,), media)
+        if size + len(html_block) > MAX_ANSWER_CHARS and parts:
+            left = len(card.answer) - index
+            diagnostics.append(Diagnostic(
+                card.loc, "warning", f"answer longer than {MAX_ANSWER_CHARS:,} characters; "
+                f"the last {left} block(s) are left out of the card", "answer-too-long"))
+            parts.append(f'<p class="bd-cut">… ({left} more block(s) in the notes)</p>')
+            break
+        parts.append(html_block)
+        size += len(html_block)
+    return "".join(parts)
 
 
 def _unique_key(card: Card, seen: dict[str, Card], diagnostics: list[Diagnostic]) -> Card:
@@ -68,9 +111,24 @@ def _unique_key(card: Card, seen: dict[str, Card], diagnostics: list[Diagnostic]
     return card
 
 
-def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str,
-                used: list[MediaFile]) -> HtmlMedia:
+@dataclass
+class _CardMedia(HtmlMedia):
+    overflow: bool = False
+    """Set when pictures beyond MAX_IMAGES_PER_CARD were shown by name only."""
+
+
+def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card_line: int,
+                used: list[MediaFile]) -> _CardMedia:
     """Say how this document's formulas, diagrams and images become HTML, noting media used."""
+    pictures: set[str] = set()
+
+    def room_for(media_file: MediaFile) -> bool:
+        # Formulas do not count: a derivation may rightly hold dozens.
+        if media_file.name not in pictures and len(pictures) >= MAX_IMAGES_PER_CARD:
+            card_media.overflow = True
+            return False
+        pictures.add(media_file.name)
+        return True
 
     def formula(f: Formula) -> str:
         rendered = assets.formulas.get(f)
@@ -84,16 +142,29 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str,
 
     def diagram(d: Diagram, source: str) -> str:
         rendered = assets.diagrams.get(d)
-        if rendered is None:
+        if rendered is None or not room_for(rendered.png):
             return code_html(source, "yaml")
         used.append(rendered.png)
         return f'<img src="{rendered.png.name}" alt="{html.escape(d.kind)} diagram">'
 
-    def image(src: str, alt: str, line: int) -> str:
-        found = resolver.resolve(src, doc_path, line)
-        if found is None:
+    def image(node: Node) -> str:
+        src, alt = node.attr("src"), node.attr("alt")
+        found = resolver.resolve(src, SourceLoc(doc_path, node.line, node.col or 1))
+        if found is None or not room_for(found):
             return f"[{html.escape(alt or src)}]"
         used.append(found)
         return f'<img src="{html.escape(found.name)}" alt="{html.escape(alt)}">'
 
-    return HtmlMedia(formula=formula, diagram=diagram, image=image)
+    def image_src(src: str) -> str | None:
+        # Our own images are already in ``used``; a raw <img> in the notes goes through
+        # the same containment and type checks as a Markdown image.
+        if any(m.name == src for m in used):
+            return src
+        found = resolver.resolve(src, SourceLoc(doc_path, card_line, 1))
+        if found is None or not room_for(found):
+            return None
+        used.append(found)
+        return found.name
+
+    card_media = _CardMedia(formula=formula, diagram=diagram, image=image, image_src=image_src)
+    return card_media

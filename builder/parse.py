@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -14,7 +13,8 @@ import yaml
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.markdown import NodeBuilder, make_parser
+from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
+from builder.markdown import NodeBuilder, make_parser, source_lines
 from builder.model import (
     Card,
     Diagnostic,
@@ -38,8 +38,8 @@ _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
      *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
-_EXPLICIT_ID = re.compile(r"\s*\{#([A-Za-z0-9][A-Za-z0-9_.:-]*)\}\s*$")
-_FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level", "breaks"}
+_FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level", "breaks",
+                      "ignore"}
 
 
 class SourceError(Exception):
@@ -73,6 +73,9 @@ def read_source(path: Path, display: str) -> str:
         raise SourceError(SourceLoc(display, 1), f"cannot read file: {exc.strerror}") from exc
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    if b"\x00" in data[:8192]:
+        # NUL is valid UTF-8, but no Markdown has one: this is a binary or UTF-16 file.
+        raise SourceError(SourceLoc(display, 1), _not_utf8_message(data))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -127,7 +130,8 @@ def parse_text(
     tokens = make_parser().parse(text)
     front = _front_matter_of(tokens, path, diagnostics)
     tree = SyntaxTreeNode(tokens)
-    builder = NodeBuilder(path, text.splitlines(), validate_diagram,
+    lines = source_lines(text)
+    builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)))
     walker = _Walker(path, builder, front, options, diagnostics)
     for node in tree.children:
@@ -142,7 +146,8 @@ def parse_text(
     for section in sections:
         for card in section.cards:
             diagnostics.extend(_answer_diagnostics(card))
-    return Document(path, settings, tuple(walker.toc), sections, tuple(diagnostics))
+    return Document(path, settings, tuple(walker.toc), sections, tuple(diagnostics),
+                    headings_of(tokens, path, lines))
 
 
 def _keyed(card: Card, deck: str) -> Card:
@@ -213,11 +218,11 @@ def _front_matter_problem(key: str, value: object) -> str | None:
         return f"front matter '{key}' must be a heading level from 1 to 6"
     if key == "breaks" and not isinstance(value, bool):
         return "front matter 'breaks' must be true or false"
-    if key == "tags" and not (
+    if key in ("tags", "ignore") and not (
         isinstance(value, str)
         or (isinstance(value, list) and all(isinstance(t, str) for t in value))
     ):
-        return "front matter 'tags' must be a string or a list of strings"
+        return f"front matter '{key}' must be a string or a list of strings"
     return None
 
 
@@ -284,17 +289,20 @@ class _Walker:
 
     def _toc_entry(self, paragraph: SyntaxTreeNode, depth: int) -> None:
         inline = paragraph.children[0]
-        links = [n for n in inline.children if n.type == "link"]
+        tokens = (inline.token.children or []) if inline.token else []
         line = paragraph.map[0] + 1 if paragraph.map else 0
-        if links:
-            href = str(links[0].attrs.get("href", ""))
-            text = "".join(n.content for n in links[0].walk() if n.type == "text")
+        start = next((i for i, t in enumerate(tokens) if t.type == "link_open"), None)
+        if start is not None:
+            href = str(tokens[start].attrs.get("href", ""))
+            end = next((i for i in range(start, len(tokens)) if tokens[i].type == "link_close"),
+                       len(tokens))
+            text = inline_text(tokens[start + 1:end])
         else:
             href, text = "", inline.content
         # markdown-it percent-encodes link targets; the TOC compares them as text.
         anchor = unquote(href.removeprefix("#"))
-        self.toc.append(TocEntry(text, anchor, depth,
-                                 SourceLoc(self.path, line, 2 * depth + 1)))
+        col = first_column(self.builder.lines, line)
+        self.toc.append(TocEntry(text, anchor, depth, SourceLoc(self.path, line, col)))
 
     def _heading(self, node: SyntaxTreeNode, level: int) -> None:
         self._close_card()
@@ -339,7 +347,7 @@ class _Walker:
         nodes = self.builder.inline(heading.children[0].children, line) if heading.children else []
         explicit_id = None
         if nodes and nodes[-1].kind == "text":
-            match = _EXPLICIT_ID.search(nodes[-1].text)
+            match = EXPLICIT_ID.search(nodes[-1].text)
             if match:
                 explicit_id = match.group(1)
                 stripped = nodes[-1].text[: match.start()]
@@ -356,11 +364,17 @@ class _Walker:
     def settings(self, stem: str) -> Settings:
         front = self.front
         deck = str(front.get("deck") or self.options.deck or self.title or stem)
-        tags_value = front.get("tags", ())
-        tags = (tags_value,) if isinstance(tags_value, str) else tuple(
-            str(t) for t in tags_value) if isinstance(tags_value, list) else ()
         return Settings(
-            deck=deck, title=str(front.get("title") or self.title or deck), tags=tags,
+            deck=deck, title=str(front.get("title") or self.title or deck),
+            tags=_strings(front.get("tags", ())),
             section_level=self.section_level, question_level=self.question_level,
             breaks=bool(front.get("breaks", self.options.breaks)),
+            ignore=_strings(front.get("ignore", ())),
         )
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """Read a front matter value that is one string or a list of them."""
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()

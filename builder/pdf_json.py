@@ -64,7 +64,7 @@ class MediaStage:
     def image(self, node: Node) -> Json:
         """Describe a local image; a missing or refused one keeps only its alt text."""
         src, alt = node.attr("src"), node.attr("alt")
-        found = self.resolver.resolve(src, self.doc_path, node.line)
+        found = self.resolver.resolve(src, SourceLoc(self.doc_path, node.line, node.col or 1))
         relative = None if found is None else self.add(found.name, found.path)
         return {"kind": "image", "src": relative, "alt": alt or src}
 

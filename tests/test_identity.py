@@ -192,14 +192,17 @@ def test_outputs_are_byte_identical_across_builds_and_folders(
           "type: pooling\n```\n")
     monkeypatch.chdir(tmp_path / "one")
     CliRunner().invoke(main, ["notes"], catch_exceptions=False)
-    first = {p.name: sha(p) for p in Path("dist").iterdir() if p.is_file()}
+    first = {p.name: sha(p) for p in Path("dist").iterdir()
+            if p.is_file() and not p.name.startswith(".")}
     shutil.rmtree("dist")
     CliRunner().invoke(main, ["notes"], catch_exceptions=False)
-    assert {p.name: sha(p) for p in Path("dist").iterdir() if p.is_file()} == first
+    assert {p.name: sha(p) for p in Path("dist").iterdir()
+            if p.is_file() and not p.name.startswith(".")} == first
     shutil.copytree(tmp_path / "one" / "notes", tmp_path / "two" / "notes")
     monkeypatch.chdir(tmp_path / "two")
     CliRunner().invoke(main, ["notes"], catch_exceptions=False)
-    assert {p.name: sha(p) for p in Path("dist").iterdir() if p.is_file()} == first
+    assert {p.name: sha(p) for p in Path("dist").iterdir()
+            if p.is_file() and not p.name.startswith(".")} == first
     assert set(first) == {"面试.apkg", "面试.pdf"}
 
 

@@ -1,0 +1,75 @@
+"""What a build is asked to do, where its sources are, and how it fails."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from builder.model import Diagnostic
+from builder.parse import ParseOptions
+
+MathMode = Literal["image", "mathjax"]
+FORMATS = ("apkg", "pdf")
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says why, in one line.
+
+    ``diagnostics`` holds what was found before the build stopped, to print first.
+    """
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything one build needs; the CLI turns options into this."""
+
+    sources: tuple[Path, ...] = (Path("source_md"),)
+    out_dir: Path = Path("dist")
+    formats: tuple[str, ...] = FORMATS
+    math: MathMode = "image"
+    keep_empty: bool = False
+    strict: bool = False
+    use_lock: bool = True
+    lock_path: Path | None = None
+    cache_dir: Path | None = None
+    jobs: int = 0
+    """Worker processes for rendering; 0 means one per CPU."""
+    parse: ParseOptions = field(default_factory=ParseOptions)
+    paper: str = "a4"
+    columns: int = 2
+    pdf_style: str = "sheet"
+    diff: bool = False
+    """List every change with the old and new text, not just counts."""
+
+    @property
+    def cache(self) -> Path:
+        return self.cache_dir or self.out_dir / ".cache"
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the working folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def find_sources(sources: tuple[Path, ...]) -> list[tuple[Path, Path]]:
+    """Return (file, root) for every Markdown file named, directories walked in sorted order."""
+    found: list[tuple[Path, Path]] = []
+    for source in sources:
+        if source.is_dir():
+            files = sorted(p for p in source.rglob("*.md") if p.is_file())
+            if not files:
+                raise BuildError(f"{display_path(source)}: no Markdown (*.md) files found")
+            found.extend((f, source) for f in files)
+        elif source.is_file():
+            found.append((source, source.parent))
+        else:
+            raise BuildError(f"{display_path(source)}: no such file or directory")
+    return list(dict.fromkeys(found))

@@ -1,0 +1,147 @@
+"""The gathering half of a build: read, parse and check every source, draw the assets,
+and assemble each deck's notes.  Nothing here writes an output; ``build`` and ``check``
+both start with it, so they always report the same diagnostics.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from builder import apkg, notes, rawhtml
+from builder.assets import Assets, MediaFile, Progress, default_jobs, render_assets
+from builder.config import BuildConfig, BuildError, display_path
+from builder.diagrams import validate as validate_diagram
+from builder.images import ImageResolver
+from builder.lint import check_document
+from builder.model import Diagnostic, Document, SourceLoc
+from builder.parse import SourceError, parse_text, read_source
+from builder.silence import Silencer
+
+log = logging.getLogger(__name__)
+
+StartProgress = Callable[[str, int], Progress]
+
+
+def no_progress(label: str, total: int) -> Progress:
+    return lambda n: None
+
+
+@dataclass
+class DeckBuild:
+    """One deck's documents and notes, gathered before anything is written."""
+
+    name: str
+    documents: list[Document]
+    assembled: list[notes.AssembledNote] = field(default_factory=list)
+    notes: list[apkg.NoteData] = field(default_factory=list)
+    """The notes to write, GUIDs and times filled in (by ``builder.stamp``)."""
+    media: list[MediaFile] = field(default_factory=list)
+
+
+@dataclass
+class Gathered:
+    """Everything read and drawn for one build."""
+
+    documents: list[Document]
+    roots: dict[str, Path]
+    """Each document's source tree, which its images must stay inside."""
+    decks: list[DeckBuild]
+    assets: Assets
+    silencer: Silencer
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    formula_failures: int = 0
+
+    def reported(self) -> list[Diagnostic]:
+        """Return the diagnostics no file or project silences, once each, by place."""
+        kept = dict.fromkeys(d for d in self.diagnostics if not self.silencer.silenced(d))
+        return sorted(kept, key=lambda d: (d.loc.path, d.loc.line, d.loc.col))
+
+
+def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
+           start_progress: StartProgress = no_progress) -> Gathered:
+    """Parse and check ``sources``, draw their assets, assemble their notes."""
+    silencer = Silencer(display_path)
+    diagnostics: list[Diagnostic] = []
+    documents, roots = _parse_all(sources, config, silencer, diagnostics)
+    decks = _group_by_deck(documents)
+    gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics)
+    gathered.assets = _render(gathered, config, start_progress)
+    resolver = ImageResolver(roots)
+    card_assets = (gathered.assets if config.math == "image"
+                   else replace(gathered.assets, formulas={}))
+    for deck in decks:
+        deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
+                                        keep_empty=config.keep_empty, diagnostics=diagnostics)
+    diagnostics.extend(resolver.diagnostics)
+    return gathered
+
+
+def _parse_all(sources: list[tuple[Path, Path]], config: BuildConfig, silencer: Silencer,
+               diagnostics: list[Diagnostic]) -> tuple[list[Document], dict[str, Path]]:
+    documents: list[Document] = []
+    roots: dict[str, Path] = {}
+    for path, root in sources:
+        shown = display_path(path)
+        try:
+            text = read_source(path, shown)
+        except SourceError as exc:
+            diagnostics.append(Diagnostic(exc.loc, "error", exc.message, "source"))
+            continue
+        doc = parse_text(text, shown, config.parse, validate_diagram, stem=path.stem)
+        diagnostics.extend(silencer.add(doc, path))
+        diagnostics.extend(doc.diagnostics)
+        diagnostics.extend(check_document(doc, text))
+        diagnostics.extend(rawhtml.check_document(doc))
+        if not doc.cards:
+            diagnostics.append(Diagnostic(
+                SourceLoc(shown, 1), "warning",
+                f"no questions found (questions are level-{doc.settings.question_level} "
+                "headings)", "no-questions"))
+        documents.append(doc)
+        roots[shown] = root
+    return documents, roots
+
+
+def _group_by_deck(documents: list[Document]) -> list[DeckBuild]:
+    decks: dict[str, DeckBuild] = {}
+    for doc in documents:
+        if doc.cards:
+            decks.setdefault(doc.settings.deck, DeckBuild(doc.settings.deck, [])
+                             ).documents.append(doc)
+    return list(decks.values())
+
+
+def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgress) -> Assets:
+    cards = [c for deck in gathered.decks for doc in deck.documents for c in doc.cards]
+    # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
+    wanted = config.math == "image" or "pdf" in config.formats
+    formulas = [f for c in cards for f in c.formulas] if wanted else []
+    diagrams = [d for c in cards for d in c.diagrams]
+    unique = len(set(formulas)) + len(set(diagrams))
+    if not unique:
+        return Assets()
+    try:
+        assets = render_assets(formulas, diagrams, config.cache,
+                               jobs=config.jobs or default_jobs(),
+                               progress=start_progress("Rendering", unique))
+    except OSError as exc:
+        raise BuildError(f"cannot write the image cache {display_path(config.cache)}: "
+                         f"{exc.strerror or exc}", gathered.diagnostics) from exc
+    # Every occurrence is reported: each is a place the author may want to fix.
+    for formula in formulas:
+        reason = assets.formula_failures.get(formula)
+        if reason is not None:
+            gathered.formula_failures += 1
+            gathered.diagnostics.append(Diagnostic(
+                formula.loc, "warning",
+                f"formula kept as MathJax, no renderer could draw ${formula.tex}$: {reason}",
+                "formula-render"))
+    for diagram in diagrams:
+        reason = assets.diagram_failures.get(diagram)
+        if reason is not None:
+            gathered.diagnostics.append(Diagnostic(
+                diagram.loc, "error", f"diagram could not be drawn: {reason}", "diagram-render"))
+    return assets

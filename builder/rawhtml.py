@@ -1,0 +1,70 @@
+"""Find what the sanitiser will strip from raw HTML in the notes, so the author is told.
+
+The cards are cleaned by nh3 (``builder.html.sanitise``) whatever this module says;
+this only names, with a location, the tags, attributes and URLs that will not survive.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from builder.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROPPED_WITH_CONTENT
+from builder.model import Diagnostic, Document, SourceLoc
+
+_URL_ATTRIBUTES = frozenset({"href", "src"})
+_SAFE_SCHEMES = ("http:", "https:")
+
+
+class _Finder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROPPED_WITH_CONTENT:
+            self.problems.append(f"<{tag}> and its content")
+            return
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"<{tag}> tag")
+            return
+        allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]
+        for name, value in attrs:
+            if name not in allowed:
+                self.problems.append(f"{name}= attribute on <{tag}>")
+            elif name in _URL_ATTRIBUTES and value and _unsafe_url(value):
+                self.problems.append(f"{name}=\"{value.split(':', 1)[0]}:…\" URL on <{tag}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def _unsafe_url(value: str) -> bool:
+    head = value.strip().lower()
+    scheme, sep, _rest = head.partition(":")
+    # A colon before any slash means a scheme; relative paths have none.
+    if not sep or "/" in scheme:
+        return False
+    return not head.startswith(_SAFE_SCHEMES)
+
+
+def problems(fragment: str) -> list[str]:
+    """Return what the sanitiser will remove from a raw HTML fragment."""
+    finder = _Finder()
+    finder.feed(fragment)
+    finder.close()
+    return list(dict.fromkeys(finder.problems))
+
+
+def check_document(doc: Document) -> list[Diagnostic]:
+    """Warn, at each raw HTML block or inline fragment, about what will be stripped."""
+    by_line: dict[int, list[str]] = {}
+    for card in doc.cards:
+        line = card.loc.line
+        for node in (n for top in (*card.question, *card.answer) for n in top.walk()):
+            line = node.line or line
+            if node.kind in ("html_block", "html_inline"):
+                by_line.setdefault(line, []).extend(problems(node.text))
+    return [Diagnostic(SourceLoc(doc.path, line), "warning",
+                       "raw HTML removed from the card: " + ", ".join(dict.fromkeys(removed)),
+                       "html-removed")
+            for line, removed in sorted(by_line.items()) if removed]

@@ -1,0 +1,102 @@
+"""Give every assembled note its GUID and modification time, against the identity lock.
+
+See ``builder.lock`` for why note times come from the lock and ``builder.identity``
+for how reworded and moved questions keep their GUIDs.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from builder import apkg, identity, lock
+from builder.config import BuildConfig, BuildError
+from builder.gather import DeckBuild
+from builder.html import pygments_css
+from builder.model import Diagnostic
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """The lock before and after this build, and what changed between them."""
+
+    previous: lock.Lock | None = None
+    new: lock.Lock | None = None
+    path: Path | None = None
+    changes: identity.ChangeReport | None = None
+
+
+def now() -> int:
+    """Return the build time: ``SOURCE_DATE_EPOCH`` when set, for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(epoch) if epoch.isdigit() else int(time.time())
+
+
+def card_css() -> str:
+    return apkg.note_type_css(pygments_css())
+
+
+def lock_path(config: BuildConfig) -> Path:
+    """Return the lock file: given, or beside the first source."""
+    if config.lock_path is not None:
+        return config.lock_path
+    first = config.sources[0]
+    return (first if first.is_dir() else first.parent) / lock.LOCK_NAME
+
+
+def stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
+          diagnostics: list[Diagnostic]) -> Stamped:
+    """Fill in every note's GUID and time; return the lock to save and the change report."""
+    when = now()
+    assembled = [n for deck in decks for n in deck.assembled]
+    if not config.use_lock:
+        _finish(decks, {n.note.key: guid_for(n.note.key) for n in assembled},
+                {n.note.key: when for n in assembled})
+        return Stamped()
+    path = lock_path(config)
+    try:
+        previous = lock.load(path)
+    except lock.LockError as exc:
+        raise BuildError(str(exc), diagnostics) from exc
+
+    def in_scope(entry: lock.LockEntry) -> bool:
+        # Notes of files left out of this build are not "removed"; those of deleted files are.
+        return entry.file in built_files or not Path(entry.file).exists()
+
+    current = [identity.CurrentNote(n.note.key, n.card.question_text, n.answer_text, n.card.loc,
+                                    n.card.explicit_id) for n in assembled]
+    matching = identity.match(previous, current, in_scope)
+    diagnostics.extend(matching.diagnostics)
+    guids: dict[str, str] = {}
+    for facts in current:
+        old = previous.entries.get(matching.renames.get(facts.key, facts.key))
+        guids[facts.key] = old.guid if old is not None else guid_for(facts.key)
+    notes = [(replace(facts, content=_content_hash(n.note, guids[facts.key])), guids[facts.key])
+             for facts, n in zip(current, assembled, strict=True)]
+    new, changes = identity.update(previous, notes, matching, in_scope,
+                                   apkg.note_type_hash(card_css()), when)
+    _finish(decks, guids, {key: e.changed for key, e in new.entries.items()})
+    return Stamped(previous, new, path, changes)
+
+
+def guid_for(key: str) -> str:
+    """Return the GUID a new note gets from its key (never from its answer)."""
+    import genanki
+
+    return str(genanki.guid_for(key))
+
+
+def _content_hash(note: apkg.NoteData, guid: str) -> str:
+    # The Source field's line number is left out: a question that only moved down
+    # because lines were added above it has not changed, and is not re-dated.
+    question, answer, section, _source, key = note.fields
+    return lock.content_hash(question, answer, section, key, *note.tags, note.deck, guid)
+
+
+def _finish(decks: list[DeckBuild], guids: dict[str, str], mtimes: dict[str, int]) -> None:
+    for deck in decks:
+        deck.notes = [replace(n.note, guid=guids[n.note.key], mtime=mtimes[n.note.key])
+                      for n in deck.assembled]
+        deck.media = [m for n in deck.assembled for m in n.media]

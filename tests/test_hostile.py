@@ -1,0 +1,230 @@
+"""Hostile and broken input: sanitised cards, contained files, atomic outputs, fuzzed notes."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builder.build import BuildConfig, BuildError, build
+from builder.cli import main
+
+from .conftest import import_apkg, write
+
+DANGER = re.compile(r"<script|<iframe|<object|\son\w+\s*=|javascript:", re.I)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, ["--format", "apkg", *args])
+
+
+def fields_of(col: Any) -> list[str]:
+    return [f for nid in col.find_notes("") for f in col.get_note(nid).fields]
+
+
+def test_dangerous_html_is_removed_with_a_located_warning(tmp_path: Path,
+                                                          collection: Any) -> None:
+    write(tmp_path / "n.md", (
+        "## S\n### Q\n"
+        "安全 <b>粗</b> <sub>2</sub> a<b 和 <Tencent AI lab-一面> 都是文字\n\n"
+        "<script>alert(1)</script>\n\n"
+        '<img src="x.png" onerror="alert(1)"> <a href="javascript:alert(1)">x</a>\n\n'
+        '<iframe src="https://evil.example"></iframe>\n\n'
+        "<details><summary>更多</summary>隐藏内容</details>\n"))
+    result = run("n.md")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "[html-removed]" in line]
+    assert warnings[0].startswith("n.md:5:1: warning: raw HTML removed from the card: "
+                                  "<script> and its content")
+    assert any(w.startswith("n.md:7:") and "onerror= attribute on <img>" in w
+               and 'href="javascript:…" URL on <a>' in w for w in warnings)
+    assert any(w.startswith("n.md:9:") and "<iframe> and its content" in w for w in warnings)
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    (answer,) = [f for f in fields_of(collection) if "安全" in f]
+    assert not DANGER.search(answer)
+    assert "<b>粗</b>" in answer and "<sub>2</sub>" in answer
+    assert "a&lt;b 和 &lt;Tencent AI lab-一面&gt; 都是文字" in answer
+    assert "<details><summary>更多</summary>隐藏内容</details>" in answer
+
+
+def test_images_outside_the_tree_are_refused_and_never_packed(tmp_path: Path,
+                                                              collection: Any) -> None:
+    secret = write(tmp_path / "secret.png", "")
+    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"SECRET" * 10)
+    (tmp_path / "notes" / "img").mkdir(parents=True)
+    (tmp_path / "notes" / "img" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"ok" * 10)
+    os.symlink(secret, tmp_path / "notes" / "img" / "link.png")
+    (tmp_path / "notes" / "img" / "fake.png").write_bytes(b"GIF89a not a png")
+    write(tmp_path / "notes" / "a.md", (
+        "## S\n### Q\n"
+        "![a](../secret.png) ![b](/etc/passwd) ![c](img/link.png)\n"
+        "![d](https://example.com/x.png) ![e](/img/ok.png) ![f](img\\ok.png)\n"
+        "![g](img/fake.png) ![h](img/missing.png)\n"))
+    result = run("notes")
+    out = result.output
+    assert "notes/a.md:3:1: warning: image outside the source tree refused: ../secret.png" in out
+    assert "notes/a.md:3:21: warning: image not found: /etc/passwd" in out
+    assert "notes/a.md:3:39: warning: image outside the source tree refused: img/link.png" in out
+    assert "notes/a.md:4:1: warning: remote image not fetched: https://example.com/x.png" in out
+    assert "notes/a.md:5:1: warning: file is not the png image its name claims" in out
+    assert "notes/a.md:5:20: warning: image not found: img/missing.png" in out
+    with zipfile.ZipFile(tmp_path / "dist" / "a.apkg") as archive:
+        packed = [archive.read(n) for n in archive.namelist() if n.isdigit()]
+    assert len(packed) == 1 and b"ok" in packed[0] and not any(b"SECRET" in p for p in packed)
+    import_apkg(collection, tmp_path / "dist" / "a.apkg")
+    (answer,) = [f for f in fields_of(collection) if "img" in f]
+    assert answer.count("<img") == 2  # /img/ok.png and img\ok.png: the same file
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\x00\x01\x02binary\x00", "file is binary or UTF-16, not UTF-8 Markdown"),
+    ("## 节\n### 问\n答\n".encode("gb18030"), "file is not UTF-8 (it looks like gb18030)"),
+    (b"", "no questions found"),
+])
+def test_unreadable_files_are_reported_and_the_rest_builds(tmp_path: Path, content: bytes,
+                                                           message: str) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "bad.md").write_bytes(content)
+    write(tmp_path / "notes" / "good.md", "## S\n### Q\nA\n")
+    result = run("notes")
+    assert "notes/bad.md:1:" in result.output and message in result.output
+    assert (tmp_path / "dist" / "good.apkg").exists()
+    assert "Traceback" not in result.output
+
+
+ODD_NOTES = [
+    "## S\n### Q\n```python\nnever closed\n",
+    "## S\n### Q\n$\\frac{a}{b\n\nand $$ never closed\n",
+    "S\n===\nQ\n---\n### Q2\nA\n",
+    "[TOC]\n## S\n### Q\nA\n",
+    "## S\n### Q\n" + "- " * 500 + "deep\n",
+    "## S\n### Q\n" + ">" * 500 + " quote\n",
+    "## S\n### Q\n" + "很长" * 200_000 + "\n",
+    "## S\n### \u200b\u202e\n答\n### Q\nA\n",
+]
+
+
+@pytest.mark.parametrize("text", ODD_NOTES, ids=range(len(ODD_NOTES)))
+def test_odd_markdown_never_crashes(tmp_path: Path, text: str, collection: Any) -> None:
+    write(tmp_path / "n.md", text)
+    result = run("n.md")
+    assert result.exit_code in (0, 1), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if (tmp_path / "dist" / "n.apkg").exists():
+        import_apkg(collection, tmp_path / "dist" / "n.apkg")
+        for nid in collection.find_notes(""):
+            (card,) = collection.get_note(nid).cards()
+            assert card.question().strip()
+
+
+def test_ten_megabyte_input_builds(tmp_path: Path) -> None:
+    section = "".join(f"### 问题 {i}\n" + "答案文字 **加粗** $x_{i}$\n" * 40 for i in range(2000))
+    write(tmp_path / "big.md", "## 大\n" + section * 2)
+    assert (tmp_path / "big.md").stat().st_size > 5_000_000
+    result = run("big.md", "--math", "mathjax")
+    assert result.exit_code == 0, result.output
+    assert "duplicate-question" in result.output
+
+
+def test_limits_are_enforced_with_clear_messages(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    for i in range(35):
+        (tmp_path / "notes" / f"p{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes([i]) * 8)
+    pictures = " ".join(f"![p](p{i}.png)" for i in range(35))
+    long_answer = "\n\n".join("长段落" * 2000 for _ in range(30))
+    write(tmp_path / "notes" / "a.md", f"## S\n### 图多\n{pictures}\n### 很长\n{long_answer}\n")
+    result = run("notes")
+    assert "notes/a.md:2:5: warning: more than 30 pictures in one answer" in result.output
+    assert "notes/a.md:4:5: warning: answer longer than 100,000 characters" in result.output
+    with zipfile.ZipFile(tmp_path / "dist" / "a.apkg") as archive:
+        assert sum(n.isdigit() for n in archive.namelist()) == 30
+
+
+# -- fuzzing -----------------------------------------------------------------------------
+
+TEXT = st.text(alphabet=st.sampled_from(list("ab中文学习 *_`$<>&#{}[]()!\\\u200b\u202e\x07\t")),
+               max_size=12)
+FRAGMENTS = st.one_of(
+    TEXT.map(lambda t: "## " + t), TEXT.map(lambda t: "### " + t),
+    TEXT.map(lambda t: "- " + t), TEXT.map(lambda t: "1) " + t), TEXT,
+    TEXT.map(lambda t: f"${t}$"), TEXT.map(lambda t: f"$$\n{t}\n$$"),
+    st.sampled_from(["```", "```python", "```diagram\ntype: pooling\n```",
+                     "```diagram\ntype: nope\n```", "<script>alert(1)</script>",
+                     '<img src="a.png" onerror="alert(1)">', '<a href="javascript:x()">x</a>',
+                     "<b>", "</b>", "<iframe>", "![x](../../etc/passwd)", "{#id}", "---",
+                     "<!-- TOC -->", "<!-- /TOC -->", "> quote", "| a | b |\n|---|---|"]),
+)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow])
+@given(st.lists(FRAGMENTS, min_size=1, max_size=25))
+def test_random_markdown_builds_safe_importable_decks(tmp_path: Path,
+                                                      fragments: list[str]) -> None:
+    from anki.collection import Collection
+
+    folder = tmp_path / f"case-{abs(hash(tuple(fragments)))}"
+    source = write(folder / "n.md", "\n".join(fragments) + "\n")
+    config = BuildConfig(sources=(source,), out_dir=folder / "dist", formats=("apkg",),
+                         cache_dir=tmp_path / "cache", use_lock=False, jobs=1)
+    try:
+        result = build(config)
+    except BuildError as exc:
+        assert "no questions found" in str(exc)
+        return
+    (package,) = result.outputs
+    col = Collection(str(folder / "c.anki2"))
+    try:
+        import_apkg(col, package)
+        media = Path(col.media.dir())
+        for nid in col.find_notes(""):
+            note = col.get_note(nid)
+            assert not any(DANGER.search(f) for f in note.fields), note.fields
+            (card,) = note.cards()
+            assert card.question().strip() and note.fields[0].strip()
+            for name in re.findall(r'<img[^>]* src="([^"]*)"', card.answer()):
+                assert (media / name).stat().st_size > 0, name
+    finally:
+        col.close()
+
+
+# -- atomic outputs ----------------------------------------------------------------------
+
+def test_killed_build_leaves_previous_outputs_intact(tmp_path: Path) -> None:
+    body = "".join(f"### 问题 {i}\n答案 {i} $x_{{{i}}}$\n" for i in range(3000))
+    write(tmp_path / "notes" / "a.md", "## S\n" + body)
+    first = run("notes", "--format", "apkg,pdf", "--math", "mathjax")
+    assert first.exit_code == 0, first.output
+    outputs = {p: p.read_bytes() for p in (tmp_path / "dist").glob("a.*")}
+    assert len(outputs) == 2
+    write(tmp_path / "notes" / "a.md", "## S\n" + body.replace("答案", "新答案"))
+    command = [sys.executable, "-m", "builder", "notes", "--math", "mathjax"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if list((tmp_path / "dist").glob(".build-deck-*.tmp")):
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    process.wait()
+    assert process.returncode == -signal.SIGKILL, "the build ended before it could be killed"
+    for path, data in outputs.items():
+        assert path.read_bytes() == data
+    with zipfile.ZipFile(tmp_path / "dist" / "a.apkg") as archive:
+        assert archive.testzip() is None
+    again = run("notes", "--math", "mathjax")
+    assert again.exit_code == 0
+    assert not list((tmp_path / "dist").glob(".build-deck-*.tmp"))

@@ -356,6 +356,11 @@ class _Walker:
                     nodes.pop()
         cleaned = [replace(n, text=n.text.translate(_INVISIBLE)) if n.kind == "text" else n
                    for n in nodes]
+        if cleaned != nodes:
+            self.diagnostics.append(Diagnostic(
+                SourceLoc(self.path, line, self.question_level + 2), "warning",
+                "invisible or text-direction characters removed from the question",
+                "invisible-chars"))
         return tuple(cleaned), explicit_id
 
     def finish(self) -> None:

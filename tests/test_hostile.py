@@ -228,3 +228,10 @@ def test_killed_build_leaves_previous_outputs_intact(tmp_path: Path) -> None:
     again = run("notes", "--math", "mathjax")
     assert again.exit_code == 0
     assert not list((tmp_path / "dist").glob(".build-deck-*.tmp"))
+
+
+def test_invisible_characters_in_a_heading_are_removed_with_a_warning(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "## S\n### 什么是\u200b过拟合\u202e？\nA\n")
+    result = run("n.md")
+    assert "n.md:2:5: warning: invisible or text-direction characters removed from the " \
+        "question [invisible-chars]" in result.output

@@ -113,3 +113,23 @@ def test_strict_turns_warnings_into_failure_and_writes_nothing(tmp_path: Path) -
     assert result.exit_code == 1
     assert "n.md:4:5: warning: empty answer" in result.output
     assert not (tmp_path / "dist").exists()
+
+
+def test_diagram_preview_renders_and_validates(tmp_path: Path) -> None:
+    result = run("diagram", "receptive-field", "input_size=9", "stride=1", "layers=3",
+                 "dilation=2", "-o", "rf.svg")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "rf.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    result = run("diagram", "activation", "functions=[relu, gelu]", "-o", "act.png")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "act.png").read_bytes().startswith(b"\x89PNG")
+    bad = run("diagram", "receptive-field", "kernel=-1", "-o", "bad.png")
+    assert bad.exit_code == 2
+    assert "parameter 'kernel' must be an integer from 1 to 11" in bad.output
+    assert not (tmp_path / "bad.png").exists()
+    assert "unknown diagram type 'nope'" in run("diagram", "nope", "-o", "x.png").output
+    help_text = run("diagram", "--help").output
+    for kind in ("receptive-field", "activation", "gradient-descent", "pooling",
+                 "dilated-conv", "loss-curves"):
+        assert kind in help_text
+    assert "input_size=5" in help_text and "stride" in help_text

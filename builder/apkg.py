@@ -133,9 +133,11 @@ def _write_collection(db_path: Path, package: genanki.Package, notes: Sequence[N
         # Ids count up from a fixed point so the same notes give the same bytes;
         # Anki matches notes by guid, not by these ids.
         package.write_to_db(cursor, notetype_mtime, itertools.count(notetype_mtime * 1000))
-        cursor.executemany(
-            "UPDATE notes SET mod = ? WHERE guid = ?", [(n.mtime, n.guid) for n in notes]
-        )
+        # By primary key: the notes table has no index on guid, so updating by guid
+        # would scan the table once per note.
+        ids = dict(cursor.execute("SELECT guid, id FROM notes").fetchall())
+        cursor.executemany("UPDATE notes SET mod = ? WHERE id = ?",
+                           [(n.mtime, ids[n.guid]) for n in notes])
         cursor.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
         cursor.execute("UPDATE col SET crt = ?, mod = ?", (notetype_mtime, notetype_mtime))
         connection.commit()

@@ -16,6 +16,7 @@ from builder.config import BuildConfig, BuildError, display_path
 from builder.diagrams import validate as validate_diagram
 from builder.images import ImageResolver
 from builder.lint import check_document
+from builder.markdown import tokenize
 from builder.model import Diagnostic, Document, SourceLoc
 from builder.parse import SourceError, parse_text, read_source
 from builder.silence import Silencer
@@ -90,10 +91,13 @@ def _parse_all(sources: list[tuple[Path, Path]], config: BuildConfig, silencer: 
         except SourceError as exc:
             diagnostics.append(Diagnostic(exc.loc, "error", exc.message, "source"))
             continue
-        doc = parse_text(text, shown, config.parse, validate_diagram, stem=path.stem)
+        text = text.removeprefix("\ufeff")
+        tokens = tokenize(text)
+        doc = parse_text(text, shown, config.parse, validate_diagram, stem=path.stem,
+                         tokens=tokens)
         diagnostics.extend(silencer.add(doc, path))
         diagnostics.extend(doc.diagnostics)
-        diagnostics.extend(check_document(doc, text))
+        diagnostics.extend(check_document(doc, text, tokens))
         diagnostics.extend(rawhtml.check_document(doc))
         if not doc.cards:
             diagnostics.append(Diagnostic(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from builder.headings import first_column
-from builder.markdown import DIAGRAM_INFO, make_parser, source_lines
+from builder.markdown import DIAGRAM_INFO, source_lines, tokenize
 from builder.model import Diagnostic, Document, SourceLoc
 from builder.toc import compare, find_block
 
@@ -27,9 +27,14 @@ FIGURE_WORDS = ("下图", "如图", "见图", "the figure below", "see figure")
 _FORMULA_START = "\\{([|^_<$"
 
 
-def check_document(doc: Document, text: str) -> list[Diagnostic]:
-    """Run every source check on one parsed document; ``text`` is what it was parsed from."""
-    tokens = make_parser().parse(text.removeprefix("\ufeff"))
+def check_document(doc: Document, text: str, tokens: list[Token] | None = None
+                   ) -> list[Diagnostic]:
+    """Run every source check on one parsed document; ``text`` is what it was parsed from.
+
+    ``tokens`` are markdown-it's tokens of ``text``, when the caller already has them.
+    """
+    if tokens is None:
+        tokens = tokenize(text.removeprefix("\ufeff"))
     lines = source_lines(text.removeprefix("\ufeff"))
     found: list[Diagnostic] = []
     if find_block(tokens) is not None:

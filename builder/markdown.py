@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import unquote
 
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -54,6 +56,16 @@ def make_parser() -> MarkdownIt:
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     return md
+
+
+@cache
+def _shared_parser() -> MarkdownIt:
+    return make_parser()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser."""
+    return _shared_parser().parse(text)
 
 
 def source_lines(text: str) -> list[str]:

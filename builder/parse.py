@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
-from builder.markdown import NodeBuilder, make_parser, source_lines
+from builder.markdown import NodeBuilder, source_lines, tokenize
 from builder.model import (
     Card,
     Diagnostic,
@@ -122,12 +122,18 @@ def parse_text(
     validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
     *,
     stem: str | None = None,
+    tokens: list[Token] | None = None,
 ) -> Document:
-    """Parse Markdown text into a Document; ``path`` is used in locations only."""
+    """Parse Markdown text into a Document; ``path`` is used in locations only.
+
+    ``tokens``, when given, are markdown-it's tokens of ``text`` (see ``markdown.tokenize``),
+    so a caller that also checks the text parses it once.
+    """
     options = options or ParseOptions()
     text = text.removeprefix("\ufeff")
     diagnostics: list[Diagnostic] = []
-    tokens = make_parser().parse(text)
+    if tokens is None:
+        tokens = tokenize(text)
     front = _front_matter_of(tokens, path, diagnostics)
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)

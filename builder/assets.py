@@ -14,6 +14,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +60,8 @@ class RenderedFormula:
 @dataclass(frozen=True, slots=True)
 class RenderedDiagram:
     png: MediaFile
-    svg: Path
+    svg: Path | None
+    """Present when the build asked for vector images (for the PDF)."""
 
 
 @dataclass
@@ -94,14 +96,22 @@ def render_assets(
     *,
     jobs: int = 1,
     progress: Progress | None = None,
+    vector: bool = True,
+    pool: Executor | None = None,
 ) -> Assets:
-    """Draw every formula and diagram not already in ``cache_dir``; return them all."""
+    """Draw every formula and diagram not already in ``cache_dir``; return them all.
+
+    ``vector`` asks for each diagram's SVG too (the PDF uses it; cards use the PNG).
+    ``pool`` is a process pool to use; without one, a pool is started when the work
+    is large enough to pay for it.
+    """
     cache_dir.mkdir(parents=True, exist_ok=True)
     assets = Assets()
     unique_formulas = list(dict.fromkeys(formulas))
     unique_diagrams = list(dict.fromkeys(diagrams))
     todo_formulas = [f for f in unique_formulas if not _load_formula(f, cache_dir, assets)]
-    todo_diagrams = [d for d in unique_diagrams if not _load_diagram(d, cache_dir, assets)]
+    todo_diagrams = [d for d in unique_diagrams
+                     if not _load_diagram(d, cache_dir, assets, vector)]
     assets.reused = (len(unique_formulas) - len(todo_formulas)
                      + len(unique_diagrams) - len(todo_diagrams))
     if progress and assets.reused:
@@ -110,20 +120,22 @@ def render_assets(
         return assets
     batches = [todo_formulas[i:i + FORMULA_BATCH]
                for i in range(0, len(todo_formulas), FORMULA_BATCH)]
-    with _executor(jobs, len(batches), len(todo_diagrams)) as pool:
-        formula_jobs = [pool.submit(render_formulas, [(f.tex, f.display) for f in batch])
-                        for batch in batches]
-        diagram_jobs = [pool.submit(_draw_diagram, d.kind, d.param_dict())
+    with nullcontext(pool) if pool is not None else \
+            worker_pool(jobs, work_units(len(todo_formulas), len(todo_diagrams))) as executor:
+        # Diagrams first: they are the long tasks, and the formula batches fill in around them.
+        diagram_jobs = [executor.submit(_draw_diagram, d.kind, d.param_dict(), vector)
                         for d in todo_diagrams]
+        formula_jobs = [executor.submit(render_formulas, [(f.tex, f.display) for f in batch])
+                        for batch in batches]
+        for diagram, drawing in zip(todo_diagrams, diagram_jobs, strict=True):
+            _store_diagram(diagram, drawing.result(), cache_dir, assets, vector)
+            if progress:
+                progress(1)
         for batch, job in zip(batches, formula_jobs, strict=True):
             for formula, outcome in zip(batch, job.result(), strict=True):
                 _store_formula(formula, outcome, cache_dir, assets)
             if progress:
                 progress(len(batch))
-        for diagram, drawing in zip(todo_diagrams, diagram_jobs, strict=True):
-            _store_diagram(diagram, drawing.result(), cache_dir, assets)
-            if progress:
-                progress(1)
     assets.rendered = len(todo_formulas) + len(todo_diagrams)
     return assets
 
@@ -142,9 +154,13 @@ class _SerialExecutor(Executor):
         return future
 
 
-def _executor(jobs: int, formula_batches: int, diagrams: int) -> Executor:
-    # A worker costs about half a second to start, so small builds stay in this process.
-    work = formula_batches * FORMULA_BATCH // 150 + diagrams // 3
+def work_units(formulas: int, diagrams: int, source_bytes: int = 0) -> int:
+    """Estimate work in units of about the cost of starting a worker process (~1 s)."""
+    return formulas // 300 + diagrams + source_bytes // 400_000
+
+
+def worker_pool(jobs: int, work: int) -> Executor:
+    """Return a process pool of up to ``jobs`` workers, or this process for small work."""
     if jobs <= 1 or work < 2:
         return _SerialExecutor()
     # "spawn", not "fork": forking a process that holds typst's or Anki's threads can deadlock.
@@ -199,8 +215,9 @@ def _store_formula(formula: Formula, outcome: FormulaImage | FormulaFailure, cac
 
 # -- diagrams ------------------------------------------------------------------------------
 
-def _draw_diagram(kind: str, params: dict[str, object]) -> tuple[bytes, bytes] | str:
-    """Draw one diagram to (PNG, SVG) bytes, or return why it failed."""
+def _draw_diagram(kind: str, params: dict[str, object], vector: bool = True
+                  ) -> tuple[bytes, bytes | None] | str:
+    """Draw one diagram to PNG (and, with ``vector``, SVG) bytes, or return why it failed."""
     import io
 
     from builder.diagrams import render
@@ -210,32 +227,37 @@ def _draw_diagram(kind: str, params: dict[str, object]) -> tuple[bytes, bytes] |
         # Saving happens under the style too: matplotlib reads the SVG id salt at save time.
         with diagram_style():
             figure = render(kind, params)
-            png, svg = io.BytesIO(), io.BytesIO()
+            png = io.BytesIO()
             figure.savefig(png, format="png", dpi=DIAGRAM_DPI, metadata={"Software": None})
+            if not vector:
+                return png.getvalue(), None
+            svg = io.BytesIO()
             figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     except Exception as exc:  # a diagram bug must not abort the whole build
         return f"{type(exc).__name__}: {exc}"
     return png.getvalue(), svg.getvalue()
 
 
-def _load_diagram(diagram: Diagram, cache_dir: Path, assets: Assets) -> bool:
+def _load_diagram(diagram: Diagram, cache_dir: Path, assets: Assets, vector: bool) -> bool:
     stem = f"diagram-{diagram.kind}-{diagram_key(diagram)}"
     png, svg = cache_dir / f"{stem}.png", cache_dir / f"{stem}.svg"
-    if png.exists() and svg.exists():
-        assets.diagrams[diagram] = RenderedDiagram(MediaFile(png.name, png), svg)
-        return True
-    return False
+    if not png.exists() or (vector and not svg.exists()):
+        return False
+    assets.diagrams[diagram] = RenderedDiagram(MediaFile(png.name, png),
+                                               svg if svg.exists() else None)
+    return True
 
 
-def _store_diagram(diagram: Diagram, drawn: tuple[bytes, bytes] | str, cache_dir: Path,
-                   assets: Assets) -> None:
+def _store_diagram(diagram: Diagram, drawn: tuple[bytes, bytes | None] | str,
+                   cache_dir: Path, assets: Assets, vector: bool) -> None:
     if isinstance(drawn, str):
         assets.diagram_failures[diagram] = drawn
         return
     stem = f"diagram-{diagram.kind}-{diagram_key(diagram)}"
     atomic_write_bytes(cache_dir / f"{stem}.png", drawn[0])
-    atomic_write_bytes(cache_dir / f"{stem}.svg", drawn[1])
-    _load_diagram(diagram, cache_dir, assets)
+    if drawn[1] is not None:
+        atomic_write_bytes(cache_dir / f"{stem}.svg", drawn[1])
+    _load_diagram(diagram, cache_dir, assets, vector)
 
 
 def media_of(files: Sequence[MediaFile]) -> list[Path]:

@@ -7,18 +7,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder import apkg, notes, rawhtml
-from builder.assets import Assets, MediaFile, Progress, default_jobs, render_assets
+from builder.assets import (
+    Assets,
+    MediaFile,
+    Progress,
+    default_jobs,
+    render_assets,
+    work_units,
+    worker_pool,
+)
 from builder.config import BuildConfig, BuildError, display_path
 from builder.diagrams import validate as validate_diagram
 from builder.images import ImageResolver
 from builder.lint import check_document
 from builder.markdown import tokenize
 from builder.model import Diagnostic, Document, SourceLoc
-from builder.parse import SourceError, parse_text, read_source
+from builder.parse import ParseOptions, SourceError, parse_text, read_source
 from builder.silence import Silencer
 
 log = logging.getLogger(__name__)
@@ -66,10 +75,15 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     """Parse and check ``sources``, draw their assets, assemble their notes."""
     silencer = Silencer(display_path)
     diagnostics: list[Diagnostic] = []
-    documents, roots = _parse_all(sources, config, silencer, diagnostics)
-    decks = _group_by_deck(documents)
-    gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics)
-    gathered.assets = _render(gathered, config, start_progress)
+    jobs = config.jobs or default_jobs()
+    size = sum(path.stat().st_size for path, _root in sources if path.is_file())
+    # Large notes in several files are parsed in parallel; the same workers then draw.
+    with worker_pool(jobs, work_units(0, 0, size) if len(sources) > 1 else 0) as pool:
+        documents, roots = _parse_all(sources, config, silencer, diagnostics, pool)
+        decks = _group_by_deck(documents)
+        gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics)
+        shared = pool if isinstance(pool, ProcessPoolExecutor) else None
+        gathered.assets = _render(gathered, config, start_progress, shared)
     resolver = ImageResolver(roots)
     card_assets = (gathered.assets if config.math == "image"
                    else replace(gathered.assets, formulas={}))
@@ -80,32 +94,47 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     return gathered
 
 
+@dataclass(frozen=True)
+class ParsedSource:
+    """One source file parsed and checked (``document`` is None if it could not be read)."""
+
+    document: Document | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def parse_source(path: Path, shown: str, options: ParseOptions) -> ParsedSource:
+    """Read, parse and check one file; runs in a worker process for large builds."""
+    try:
+        text = read_source(path, shown).removeprefix("\ufeff")
+    except SourceError as exc:
+        return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, "source"),))
+    tokens = tokenize(text)
+    doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
+    checks = [*doc.diagnostics, *check_document(doc, text, tokens), *rawhtml.check_document(doc)]
+    return ParsedSource(doc, tuple(checks))
+
+
 def _parse_all(sources: list[tuple[Path, Path]], config: BuildConfig, silencer: Silencer,
-               diagnostics: list[Diagnostic]) -> tuple[list[Document], dict[str, Path]]:
+               diagnostics: list[Diagnostic], pool: Executor
+               ) -> tuple[list[Document], dict[str, Path]]:
     documents: list[Document] = []
     roots: dict[str, Path] = {}
-    for path, root in sources:
-        shown = display_path(path)
-        try:
-            text = read_source(path, shown)
-        except SourceError as exc:
-            diagnostics.append(Diagnostic(exc.loc, "error", exc.message, "source"))
+    shown = [display_path(path) for path, _root in sources]
+    parsed = pool.map(parse_source, [p for p, _r in sources], shown,
+                      [config.parse] * len(sources))
+    for (path, root), result in zip(sources, parsed, strict=True):
+        diagnostics.extend(result.diagnostics)
+        doc = result.document
+        if doc is None:
             continue
-        text = text.removeprefix("\ufeff")
-        tokens = tokenize(text)
-        doc = parse_text(text, shown, config.parse, validate_diagram, stem=path.stem,
-                         tokens=tokens)
         diagnostics.extend(silencer.add(doc, path))
-        diagnostics.extend(doc.diagnostics)
-        diagnostics.extend(check_document(doc, text, tokens))
-        diagnostics.extend(rawhtml.check_document(doc))
         if not doc.cards:
             diagnostics.append(Diagnostic(
-                SourceLoc(shown, 1), "warning",
+                SourceLoc(doc.path, 1), "warning",
                 f"no questions found (questions are level-{doc.settings.question_level} "
                 "headings)", "no-questions"))
         documents.append(doc)
-        roots[shown] = root
+        roots[doc.path] = root
     return documents, roots
 
 
@@ -118,7 +147,8 @@ def _group_by_deck(documents: list[Document]) -> list[DeckBuild]:
     return list(decks.values())
 
 
-def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgress) -> Assets:
+def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgress,
+            pool: Executor | None) -> Assets:
     cards = [c for deck in gathered.decks for doc in deck.documents for c in doc.cards]
     # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
     wanted = config.math == "image" or "pdf" in config.formats
@@ -130,7 +160,8 @@ def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgre
     try:
         assets = render_assets(formulas, diagrams, config.cache,
                                jobs=config.jobs or default_jobs(),
-                               progress=start_progress("Rendering", unique))
+                               progress=start_progress("Rendering", unique),
+                               vector="pdf" in config.formats, pool=pool)
     except OSError as exc:
         raise BuildError(f"cannot write the image cache {display_path(config.cache)}: "
                          f"{exc.strerror or exc}", gathered.diagnostics) from exc

@@ -55,10 +55,9 @@ class MediaStage:
     def diagram(self, diagram: Diagram, source: str) -> Json:
         """Describe a diagram as its SVG, or as its YAML source when it was not drawn."""
         rendered = self.assets.diagrams.get(diagram)
-        if rendered is None:
+        if rendered is None or rendered.svg is None:
             return {"kind": "code_block", "text": source.rstrip("\n"), "lang": "yaml"}
-        name = rendered.svg.name
-        return {"kind": "diagram", "svg": self.add(name, rendered.svg),
+        return {"kind": "diagram", "svg": self.add(rendered.svg.name, rendered.svg),
                 "alt": f"{diagram.kind} diagram"}
 
     def image(self, node: Node) -> Json:

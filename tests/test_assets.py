@@ -123,3 +123,23 @@ def test_inline_formula_is_sized_in_em_and_baseline_aligned(tmp_path: Path,
     assert depth["\\frac{a}{b}"] > depth["g"]
     assert height["\\frac{a}{b}"] > 1.5 * height["x"]
     assert 0.3 < height["x"] < 1.0
+
+
+def test_parallel_and_serial_rendering_give_identical_files(tmp_path: Path) -> None:
+    from builder.assets import render_assets
+    from builder.diagrams import validate
+
+    text = "## S\n### Q\n" + "".join(f"$x_{{{i}}} + \\frac{{{i}}}{{y}}$ " for i in range(40)) + (
+        "\n\n```diagram\ntype: pooling\nseed: 1\n```\n\n```diagram\ntype: loss-curves\n```\n"
+        "\n```diagram\ntype: activation\nfunctions: [relu, gelu]\n```\n")
+    source = write(tmp_path / "n.md", text)
+    card = parse_file(source, "n.md", None, validate).cards[0]
+    assert len(card.formulas) == 40 and len(card.diagrams) == 3
+    serial = render_assets(card.formulas, card.diagrams, tmp_path / "serial", jobs=1)
+    parallel = render_assets(card.formulas, card.diagrams, tmp_path / "parallel", jobs=2)
+    assert serial.rendered == parallel.rendered == 43
+    files = sorted(p.name for p in (tmp_path / "serial").iterdir())
+    assert files == sorted(p.name for p in (tmp_path / "parallel").iterdir())
+    for name in files:
+        assert (tmp_path / "serial" / name).read_bytes() == \
+            (tmp_path / "parallel" / name).read_bytes(), name

@@ -6,6 +6,7 @@ a build that fails leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ class BuildResult:
     removed_search: str | None = None
     """An Anki search selecting every note removed from the notes, if any."""
     removed_file: Path | None = None
+    pdfs_typeset: int = 0
+    """PDFs compiled by this build; an unchanged deck's PDF is left as it is."""
 
     @property
     def errors(self) -> int:
@@ -102,7 +105,10 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
     if stamped.path is not None and stamped.new is not None and stamped.new != stamped.previous:
         lock.save(stamped.path, stamped.new)
     if "pdf" in config.formats:
-        result.outputs += [_write_pdf(deck, config, gathered) for deck in gathered.decks]
+        for deck in gathered.decks:
+            target, typeset = _write_pdf(deck, config, gathered)
+            result.outputs.append(target)
+            result.pdfs_typeset += typeset
     result.removed_file = _write_removed_search(config, result.removed_search)
 
 
@@ -159,18 +165,20 @@ def _write_deck(deck: DeckBuild, config: BuildConfig, notetype_mtime: int) -> Pa
     return target
 
 
-def _write_pdf(deck: DeckBuild, config: BuildConfig, gathered: Gathered) -> Path:
+def _write_pdf(deck: DeckBuild, config: BuildConfig, gathered: Gathered) -> tuple[Path, bool]:
     from builder.pdf import PdfError, write_pdf
 
     target = config.out_dir / f"{output_name(deck.name)}.pdf"
+    memo = config.cache / f"pdf-{hashlib.sha256(target.name.encode()).hexdigest()[:16]}.memo"
     title = deck.documents[0].settings.title
     date = time.strftime("%Y-%m-%d", time.gmtime(now()))
     try:
-        write_pdf(target, deck.name, title, deck.documents, gathered.assets,
-                  paper=config.paper, columns=config.columns, style=config.pdf_style,
-                  date=date, skip_empty=not config.keep_empty, roots=gathered.roots)
+        typeset = write_pdf(target, deck.name, title, deck.documents, gathered.assets,
+                            paper=config.paper, columns=config.columns, style=config.pdf_style,
+                            date=date, skip_empty=not config.keep_empty, roots=gathered.roots,
+                            memo=memo)
     except PdfError as exc:
         raise BuildError(str(exc)) from exc
     except OSError as exc:
         raise BuildError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from exc
-    return target
+    return target, typeset

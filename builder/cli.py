@@ -126,7 +126,8 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
         click.echo(str(diagnostic), err=True)
     if not quiet:
         for path in result.outputs:
-            click.echo(f"wrote {path}")
+            fresh = path.suffix == ".pdf" and not result.pdfs_typeset
+            click.echo(f"unchanged {path}" if fresh else f"wrote {path}")
     summary = (f"{result.decks} deck(s), {result.cards} card(s), "
                f"{result.errors} error(s), {result.warnings} warning(s)")
     if result.rendered or result.reused:

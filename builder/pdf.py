@@ -7,6 +7,7 @@ because typst reads files only below its root.  The PDF is written atomically.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import tempfile
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.assets import Assets
-from builder.atomic import atomic_path
+from builder.atomic import atomic_path, atomic_write_bytes
 from builder.images import ImageResolver
 from builder.model import Document
 from builder.pdf_json import Json, MediaStage, document_json
@@ -62,8 +63,13 @@ class _CompileFailed(Exception):
 def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],
               assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
               date: str, skip_empty: bool = True,
-              roots: Mapping[str, Path] | None = None) -> None:
-    """Typeset the documents' cards into ``target``, whole or not at all."""
+              roots: Mapping[str, Path] | None = None, memo: Path | None = None) -> bool:
+    """Typeset the documents' cards into ``target``, whole or not at all.
+
+    ``memo`` is a file remembering a digest of everything the last PDF was made
+    from; when nothing changed and ``target`` is still that PDF, typst is not run.
+    Return whether the PDF was typeset.
+    """
     if style not in STYLES:
         raise PdfError(f"unknown PDF style {style!r} (expected one of {', '.join(STYLES)})")
     if paper not in PAPERS:
@@ -76,6 +82,9 @@ def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docu
     stage = MediaStage(assets, ImageResolver(trees))
     payload = document_json(deck_name, title, date, documents, stage, paper=paper,
                             columns=columns, skip_empty=skip_empty)
+    digest = _digest(payload, STYLES[style], stage.files)
+    if memo is not None and _unchanged(target, memo, digest):
+        return False
     with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
         workdir = Path(folder)
         main = _stage_files(workdir, STYLES[style], stage.files)
@@ -83,6 +92,34 @@ def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docu
         pdf = _typeset(job)
     with atomic_path(target) as temp:
         temp.write_bytes(pdf)
+    if memo is not None:
+        output = hashlib.sha256(pdf).hexdigest()
+        atomic_write_bytes(memo, f"{digest} {output}\n".encode("ascii"))
+    return True
+
+
+def _digest(payload: Json, template: str, media: dict[str, Path]) -> str:
+    """Hash everything a PDF is made from: the document, templates, images, typst itself."""
+    import typst
+
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8"))
+    for name in (template, *_SHARED_TEMPLATES):
+        digest.update(files("builder").joinpath(f"templates/{name}").read_bytes())
+    for name in sorted(media):
+        # Media names carry their content hash, except local images: hash those.
+        digest.update(name.encode("utf-8"))
+        if not name.startswith(("math-", "diagram-")):
+            digest.update(media[name].read_bytes())
+    digest.update(str(getattr(typst, "__version__", "")).encode("ascii"))
+    return digest.hexdigest()
+
+
+def _unchanged(target: Path, memo: Path, digest: str) -> bool:
+    try:
+        recorded, output = memo.read_text(encoding="ascii").split()
+        return recorded == digest and hashlib.sha256(target.read_bytes()).hexdigest() == output
+    except (OSError, ValueError):
+        return False
 
 
 def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:

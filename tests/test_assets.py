@@ -143,3 +143,18 @@ def test_parallel_and_serial_rendering_give_identical_files(tmp_path: Path) -> N
     for name in files:
         assert (tmp_path / "serial" / name).read_bytes() == \
             (tmp_path / "parallel" / name).read_bytes(), name
+
+
+def test_no_change_rebuild_does_not_typeset_the_pdf_again(tmp_path: Path) -> None:
+    source = write(tmp_path / "n.md", NOTES)
+    assert "wrote dist/n.pdf" in run("n.md").output
+    pdf = tmp_path / "dist" / "n.pdf"
+    before = pdf.stat().st_mtime_ns
+    again = run("n.md")
+    assert "unchanged dist/n.pdf" in again.output and "images: 0 rendered" in again.output
+    assert pdf.stat().st_mtime_ns == before
+    pdf.write_bytes(b"damaged")  # a PDF that is not the one remembered is made again
+    assert "wrote dist/n.pdf" in run("n.md").output
+    source.write_text(NOTES.replace("交叉熵", "交叉熵损失"), encoding="utf-8")
+    assert "wrote dist/n.pdf" in run("n.md").output
+    assert pdf.read_bytes().startswith(b"%PDF")

@@ -17,7 +17,7 @@ from builder.assets import media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, display_path, find_sources
 from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
-from builder.model import Diagnostic
+from builder.model import Diagnostic, SourceLoc
 from builder.stamp import Stamped, card_css, now, stamp
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
@@ -121,6 +121,12 @@ def _check_media_size(gathered: Gathered) -> None:
                 f"deck '{deck.name}' would carry {total / 2**20:.0f} MB of images, over the "
                 f"{notes.MAX_MEDIA_BYTES // 2**20} MB limit; shrink or remove some images",
                 gathered.reported())
+        if total > notes.LARGE_MEDIA_BYTES:
+            first = deck.documents[0]
+            gathered.diagnostics.append(Diagnostic(
+                SourceLoc(first.path, 1), "warning",
+                f"deck '{deck.name}' carries {total / 2**20:.0f} MB of images; phones sync "
+                "it slowly (consider --math mathjax or splitting the deck)", "media-size"))
 
 
 def _change_details(decks: list[DeckBuild], config: BuildConfig,

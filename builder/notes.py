@@ -23,8 +23,10 @@ from builder.model import (
 MAX_ANSWER_CHARS = 100_000
 """Card HTML beyond this makes Anki's editor and sync crawl; the rest stays in the notes."""
 MAX_IMAGES_PER_CARD = 30
-MAX_MEDIA_BYTES = 250 * 1024 * 1024
-"""AnkiWeb refuses larger shared decks, and phones struggle to sync them."""
+LARGE_MEDIA_BYTES = 250 * 1024 * 1024
+"""Above this a deck is slow to sync to phones and to share: a warning."""
+MAX_MEDIA_BYTES = 2 * 1024 * 1024 * 1024
+"""Above this the .apkg (a zip held in memory by some Anki clients) is refused."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -133,3 +133,16 @@ def test_formula_images_resolve_to_media_in_the_collection(tmp_path: Path,
     bn = note_by_question(collection, BN_QUESTION)
     assert 'alt="Z_l = W ⋅ A_{l − 1} + b"' in bn["Answer"]
     assert "\\(" not in bn["Answer"]
+
+
+def test_tags_and_decks_survive_spaces_in_section_names(tmp_path: Path, collection: Any) -> None:
+    source = tmp_path / "notes.md"
+    source.write_text("---\ndeck: My Deck\ntags: [dl basics]\n---\n"
+                      "## 深度 学习\u3000面试\n### Q\nA\n", encoding="utf-8")
+    build("notes.md", "--format", "apkg", "--math", "mathjax")
+    import_apkg(collection, Path("dist/My Deck.apkg"))
+    (nid,) = collection.find_notes("")
+    note = collection.get_note(nid)
+    assert sorted(note.tags) == ["My_Deck::深度_学习_面试", "dl_basics"]
+    assert collection.decks.name(note.cards()[0].did) == "My Deck::深度 学习\u3000面试"
+    assert all(d.id != 1 for d in collection.decks.all_names_and_ids() if d.name != "Default")

@@ -15,7 +15,7 @@ from pathlib import Path
 from builder import apkg, identity, lock, notes, report
 from builder.assets import media_of
 from builder.atomic import atomic_write_bytes, exclusive
-from builder.config import BuildConfig, BuildError, display_path, find_sources
+from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
 from builder.model import Diagnostic, SourceLoc
 from builder.stamp import Stamped, card_css, now, stamp
@@ -28,13 +28,12 @@ REMOVED_FILE = "removed-notes.txt"
 
 
 @dataclass
-class BuildResult:
+class BuildResult(Reported):
     """What a build did, for the summary line and for tests."""
 
     outputs: list[Path] = field(default_factory=list)
     decks: int = 0
     cards: int = 0
-    diagnostics: list[Diagnostic] = field(default_factory=list)
     rendered: int = 0
     reused: int = 0
     formula_failures: int = 0
@@ -47,14 +46,6 @@ class BuildResult:
     removed_file: Path | None = None
     pdfs_typeset: int = 0
     """PDFs compiled by this build; an unchanged deck's PDF is left as it is."""
-
-    @property
-    def errors(self) -> int:
-        return sum(d.severity == "error" for d in self.diagnostics)
-
-    @property
-    def warnings(self) -> int:
-        return sum(d.severity == "warning" for d in self.diagnostics)
 
 
 def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:

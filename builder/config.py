@@ -24,6 +24,21 @@ class BuildError(Exception):
         self.diagnostics = diagnostics or []
 
 
+@dataclass
+class Reported:
+    """Something that carries diagnostics and counts them (a build's or a check's result)."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
+
 @dataclass(frozen=True)
 class BuildConfig:
     """Everything one build needs; the CLI turns options into this."""

@@ -173,7 +173,7 @@ def _write_pdf(deck: DeckBuild, config: BuildConfig, gathered: Gathered) -> tupl
         typeset = write_pdf(target, deck.name, title, deck.documents, gathered.assets,
                             paper=config.paper, columns=config.columns, style=config.pdf_style,
                             date=date, skip_empty=not config.keep_empty, roots=gathered.roots,
-                            memo=memo)
+                            memo=memo, site_root=config.site_root)
     except PdfError as exc:
         raise BuildError(str(exc)) from exc
     except OSError as exc:

@@ -95,6 +95,8 @@ def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable
 @click.option("--pdf-style", type=click.Choice(["sheet", "cards"]), default="sheet",
               show_default=True,
               help="PDF layout: a cheat sheet, or print-and-cut cards (duplex).")
+@click.option("--site-root", default=".", show_default=True, metavar="DIR",
+              help="Folder inside the source tree that /absolute image paths start at.")
 @click.option("--diff", is_flag=True,
               help="List every changed note with its old and new text.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
@@ -102,7 +104,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
           section_level: int | None, question_level: int | None, breaks: bool,
           keep_empty: bool, strict: bool, no_lock: bool, lock_path: Path | None,
           cache_dir: Path | None, jobs: int, paper: str, columns: int, pdf_style: str,
-          diff: bool, quiet: bool) -> None:
+          site_root: str, diff: bool, quiet: bool) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
     from builder.build import build as run_build
     from builder.config import BuildConfig, BuildError
@@ -114,7 +116,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
         sources=sources or (Path("source_md"),), out_dir=out_dir, formats=formats,
         math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty, strict=strict,
         use_lock=not no_lock, lock_path=lock_path, cache_dir=cache_dir, jobs=jobs, parse=parse,
-        paper=paper, columns=columns, pdf_style=pdf_style, diff=diff,
+        paper=paper, columns=columns, pdf_style=pdf_style, diff=diff, site_root=site_root,
     )
     try:
         result = run_build(config, _progress_bar)

@@ -60,6 +60,8 @@ class BuildConfig:
     pdf_style: str = "sheet"
     diff: bool = False
     """List every change with the old and new text, not just counts."""
+    site_root: str = "."
+    """Folder, inside the source tree, that site-root image paths (``/img/x.png``) start at."""
 
     @property
     def cache(self) -> Path:

@@ -84,7 +84,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics)
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
         gathered.assets = _render(gathered, config, start_progress, shared)
-    resolver = ImageResolver(roots)
+    resolver = ImageResolver(roots, config.site_root)
     card_assets = (gathered.assets if config.math == "image"
                    else replace(gathered.assets, formulas={}))
     for deck in decks:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -30,7 +31,9 @@ class ImageResolver:
     image is reported at its own location.
     """
 
-    roots: dict[str, Path]
+    roots: Mapping[str, Path]
+    site_root: str = "."
+    """Where site-root paths (``/img/x.png``) start, relative to the source tree."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _cache: dict[tuple[str, str], MediaFile | tuple[str, str]] = field(default_factory=dict)
 
@@ -55,7 +58,7 @@ class ImageResolver:
         relative = PurePosixPath(src.replace("\\", "/"))
         # Site-root paths ("/images/x.png") resolve against the source tree, not the disk.
         if relative.is_absolute():
-            candidate = root / relative.relative_to("/")
+            candidate = root / self.site_root / relative.relative_to("/")
         else:
             candidate = Path(doc_path).resolve().parent / relative
         try:

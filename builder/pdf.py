@@ -63,7 +63,8 @@ class _CompileFailed(Exception):
 def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],
               assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
               date: str, skip_empty: bool = True,
-              roots: Mapping[str, Path] | None = None, memo: Path | None = None) -> bool:
+              roots: Mapping[str, Path] | None = None, memo: Path | None = None,
+              site_root: str = ".") -> bool:
     """Typeset the documents' cards into ``target``, whole or not at all.
 
     ``memo`` is a file remembering a digest of everything the last PDF was made
@@ -79,7 +80,7 @@ def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docu
     # Images must stay inside each document's source tree (its own folder by default).
     trees = {doc.path: (roots or {}).get(doc.path) or Path(doc.path).resolve().parent
              for doc in documents}
-    stage = MediaStage(assets, ImageResolver(trees))
+    stage = MediaStage(assets, ImageResolver(trees, site_root))
     payload = document_json(deck_name, title, date, documents, stage, paper=paper,
                             columns=columns, skip_empty=skip_empty)
     digest = _digest(payload, STYLES[style], stage.files)

@@ -235,3 +235,36 @@ def test_invisible_characters_in_a_heading_are_removed_with_a_warning(tmp_path: 
     result = run("n.md")
     assert "n.md:2:5: warning: invisible or text-direction characters removed from the " \
         "question [invisible-chars]" in result.output
+
+
+def test_site_root_paths_resolve_against_a_configurable_folder_inside_the_tree(
+        tmp_path: Path) -> None:
+    (tmp_path / "notes" / "static" / "img").mkdir(parents=True)
+    (tmp_path / "notes" / "static" / "img" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"a" * 9)
+    write(tmp_path / "notes" / "n.md", "## S\n### Q\n![a](/img/a.png)\n")
+    assert "image not found: /img/a.png" in run("notes").output
+    result = run("notes", "--site-root", "static")
+    assert "image not found" not in result.output
+    with zipfile.ZipFile(tmp_path / "dist" / "n.apkg") as archive:
+        assert sum(name.isdigit() for name in archive.namelist()) == 1
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"outside")
+    escape = run("notes", "--site-root", "..")
+    assert "image outside the source tree refused: /img/a.png" in escape.output
+
+
+def test_two_builds_at_once_into_one_folder_leave_whole_outputs(tmp_path: Path) -> None:
+    body = "".join(f"### 问题 {i}\n答案 {i}\n" for i in range(1500))
+    write(tmp_path / "a" / "n.md", "## S\n" + body)
+    write(tmp_path / "b" / "n.md", "## S\n" + body.replace("答案", "另一个答案"))
+    command = [sys.executable, "-m", "builder", "--format", "apkg,pdf", "--math", "mathjax",
+               "--no-lock", "-q"]
+    runs = [subprocess.Popen([*command, folder], cwd=tmp_path, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT) for folder in ("a/n.md", "b/n.md")]
+    outputs = [process.communicate(timeout=300)[0] for process in runs]
+    assert [process.returncode for process in runs] == [0, 0], outputs
+    with zipfile.ZipFile(tmp_path / "dist" / "n.apkg") as archive:
+        assert archive.testzip() is None
+    pdf = (tmp_path / "dist" / "n.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and pdf.rstrip().endswith(b"%%EOF")
+    assert not list((tmp_path / "dist").glob(".build-deck-*.tmp"))

@@ -1,0 +1,433 @@
+"""TeX math → typst math: tex2typst, with a TeX-aware pass for what it gets wrong."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+# Commands typst cannot draw in the measured set; tex2typst would emit invalid typst.
+_TYPST_FIXES = {"dot.circle": "dot.o"}
+
+# Argument-free TeX commands tex2typst does not know, as TeX it does know. tex2typst's
+# ``custom_tex_macros`` only substitutes tokens: a ``#1`` parameter fails to convert
+# ("Unknown token type"), an empty expansion is ignored and the expansion is not grouped.
+_TEX_MACROS = {
+    "\\bm": "\\boldsymbol", "\\mathds": "\\mathbb", "\\lnot": "\\neg",
+    "\\coloneqq": "\\mathrel{:=}", "\\eqqcolon": "\\mathrel{=:}",
+    "\\dotsc": "\\ldots", "\\dotso": "\\ldots", "\\dotsb": "\\cdots",
+    "\\dotsm": "\\cdots", "\\dotsi": "\\cdots",
+}
+
+
+def to_typst(tex: str) -> str:
+    """Convert TeX math to typst math (raises ValueError on TeX it cannot convert).
+
+    tex2typst does the conversion; a small TeX-aware pass first takes out the
+    constructs it drops, mangles or ungroups (``\\boxed``, ``\\xrightarrow``,
+    ``\\color``, ``\\sum\\limits``, ``\\big(``, bare ``|`` …), converts their
+    arguments on their own and puts the typst back in after conversion.
+    """
+    import tex2typst
+
+    rewriter = _Rewriter()
+    prepared = rewriter.rewrite(_parse(tex))
+    converted: str = tex2typst.tex2typst(
+        prepared, frac_to_slash=False, custom_tex_macros=_TEX_MACROS)
+    for bad, good in _TYPST_FIXES.items():
+        converted = converted.replace(bad, good)
+    return _fill_slots(converted, rewriter.slots)
+
+
+# --- TeX pre-pass ------------------------------------------------------------------
+#
+# The TeX is parsed into tokens and brace groups (never with a regex over the whole
+# text, so arguments nest). A construct tex2typst gets wrong becomes a placeholder
+# control word (``\zzslotab``): tex2typst passes unknown commands through as a bare
+# identifier, which is then replaced by typst built here from the construct's
+# arguments, each converted by ``to_typst`` on its own. Only typst's standard library
+# is used, so the same source also compiles in the PDF templates.
+
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
+_SLOT = re.compile(r"zzslot[a-z]+")
+_SLOT_IDS = itertools.count()
+
+
+@dataclass(slots=True)
+class _Group:
+    """A ``{...}`` group."""
+
+    items: list[_Node]
+
+
+_Node = str | _Group
+
+# Where a style or colour switch stops: the end of its group, cell, row or \left…\right.
+_STOPPERS = frozenset({"&", "\\\\", "\\cr", "\\end", "\\right", "\\middle"})
+# Text-mode arguments are copied as they are, as the \text tex2typst knows, in the
+# math alphabet that gives the same face.
+_TEXT_COMMANDS = {
+    "\\text": "", "\\mbox": "", "\\hbox": "", "\\textrm": "", "\\textnormal": "",
+    "\\textup": "", "\\textbf": "\\mathbf", "\\textit": "\\mathit", "\\emph": "\\mathit",
+    "\\texttt": "\\mathtt", "\\textsf": "\\mathsf",
+}
+_ENV_RENAMES = {"equation": "aligned", "equation*": "aligned", "split": "aligned",
+                "dcases": "cases", "smallmatrix": "matrix"}
+_CASES_ENVS = frozenset({"cases", "dcases"})
+# Bare bars are ordinary symbols in TeX; typst would space them as fences.
+_BARS = {
+    "|": 'class("normal", |)', "\\vert": 'class("normal", |)',
+    "\\|": 'class("normal", bar.v.double)', "\\Vert": 'class("normal", bar.v.double)',
+    "\\lvert": 'class("opening", |)', "\\rvert": 'class("closing", |)',
+    "\\lVert": 'class("opening", bar.v.double)', "\\rVert": 'class("closing", bar.v.double)',
+}
+# After \left / \right tex2typst only knows the plain spellings.
+_LEFT_RIGHT = {"\\lvert": "|", "\\rvert": "|", "\\vert": "|",
+               "\\lVert": "\\|", "\\rVert": "\\|", "\\Vert": "\\|"}
+_DELIMITERS = {
+    "(": "\\(", ")": "\\)", "[": "\\[", "]": "\\]", "\\{": "\\{", "\\}": "\\}",
+    "\\lbrace": "\\{", "\\rbrace": "\\}", "\\lbrack": "\\[", "\\rbrack": "\\]",
+    "|": "|", "\\vert": "|", "\\lvert": "|", "\\rvert": "|", "\\mid": "|",
+    "\\|": "bar.v.double", "\\Vert": "bar.v.double", "\\lVert": "bar.v.double",
+    "\\rVert": "bar.v.double", "\\langle": "chevron.l", "\\rangle": "chevron.r",
+    "\\lfloor": "floor.l", "\\rfloor": "floor.r", "\\lceil": "ceil.l", "\\rceil": "ceil.r",
+    "/": "\\/", "\\backslash": "backslash", "\\uparrow": "arrow.t", "\\downarrow": "arrow.b",
+}
+# \big and friends: MathJax's delimiter heights, and the class the suffix gives.
+_BIG_SIZES = {"big": "1.2em", "Big": "1.623em", "bigg": "2.047em", "Bigg": "2.471em"}
+_BIG_CLASSES = {"": "normal", "l": "opening", "r": "closing", "m": "relation"}
+_BIG = re.compile(r"\\(big|Big|bigg|Bigg)([lrm]?)")
+_STYLES = {"\\displaystyle": "display", "\\textstyle": "inline",
+           "\\scriptstyle": "script", "\\scriptscriptstyle": "sscript"}
+_XARROWS = {
+    "\\xrightarrow": "arrow.r.long", "\\xleftarrow": "arrow.l.long",
+    "\\xRightarrow": "arrow.r.double.long", "\\xLeftarrow": "arrow.l.double.long",
+    "\\xleftrightarrow": "arrow.l.r.long", "\\xLeftrightarrow": "arrow.l.r.double.long",
+    "\\xmapsto": "arrow.r.long.bar",
+}
+_FRACTIONS = {"\\dfrac": "display(frac(%s, %s))", "\\tfrac": "inline(frac(%s, %s))",
+              "\\cfrac": "display(frac(%s, %s))", "\\dbinom": "display(binom(%s, %s))",
+              "\\tbinom": "inline(binom(%s, %s))"}
+_ONE_ARG = {
+    "\\check": "caron(%s)", "\\breve": "breve(%s)", "\\acute": "acute(%s)",
+    "\\grave": "grave(%s)", "\\mathring": "circle(%s)",
+    "\\overleftrightarrow": "accent(%s, arrow.l.r)",
+    "\\bcancel": "cancel(%s, inverted: #true)", "\\xcancel": "cancel(%s, cross: #true)",
+    "\\phantom": "#hide[$%s$]",
+    # amsmath's \boxed sets its argument in display style.
+    "\\boxed": "#box(stroke: 0.4pt, inset: 3pt, $display(%s)$)",
+}
+_INFIX = {"\\over": "\\frac{%s}{%s}", "\\choose": "\\binom{%s}{%s}"}
+_DROPPED = frozenset({"\\nonumber", "\\notag"})
+# CSS colour names (MathJax hands \color names to the browser), as typst colours.
+_COLOURS = {
+    "black": "#000000", "white": "#ffffff", "red": "#ff0000", "green": "#008000",
+    "blue": "#0000ff", "yellow": "#ffff00", "cyan": "#00ffff", "magenta": "#ff00ff",
+    "orange": "#ffa500", "purple": "#800080", "brown": "#a52a2a", "pink": "#ffc0cb",
+    "gray": "#808080", "grey": "#808080", "teal": "#008080", "olive": "#808000",
+    "navy": "#000080", "maroon": "#800000", "lime": "#00ff00", "silver": "#c0c0c0",
+    "aqua": "#00ffff", "fuchsia": "#ff00ff", "violet": "#ee82ee", "darkgreen": "#006400",
+}
+_HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+_PLAIN_OPERATOR = re.compile(r"[A-Za-z0-9 '*.-]+")
+
+
+def _parse(tex: str) -> list[_Node]:
+    """Tokens and brace groups; raises ValueError on unbalanced braces."""
+    stack: list[list[_Node]] = [[]]
+    for token in _TOKEN.findall(tex):
+        if token == "{":
+            stack.append([])
+        elif token == "}":
+            if len(stack) == 1:
+                raise ValueError("unbalanced '}'")
+            items = stack.pop()
+            stack[-1].append(_Group(items))
+        else:
+            stack[-1].append(token)
+    if len(stack) != 1:
+        raise ValueError("unbalanced '{'")
+    return stack[0]
+
+
+def _tex(nodes: list[_Node]) -> str:
+    return "".join(n if isinstance(n, str) else "{" + _tex(n.items) + "}" for n in nodes)
+
+
+def _solid(nodes: list[_Node]) -> list[_Node]:
+    return [n for n in nodes if not (isinstance(n, str) and n.isspace())]
+
+
+def _skip_space(nodes: list[_Node], i: int) -> int:
+    while i < len(nodes) and isinstance(nodes[i], str) and str(nodes[i]).isspace():
+        i += 1
+    return i
+
+
+def _argument(nodes: list[_Node], i: int) -> tuple[list[_Node], int]:
+    """The mandatory argument starting at ``i``: a group's items or one token."""
+    i = _skip_space(nodes, i)
+    if i >= len(nodes):
+        raise ValueError("missing argument")
+    node = nodes[i]
+    return (node.items if isinstance(node, _Group) else [node]), i + 1
+
+
+def _optional(nodes: list[_Node], i: int) -> tuple[list[_Node] | None, int]:
+    """An optional ``[...]`` argument starting at ``i`` (brackets inside groups are skipped)."""
+    j = _skip_space(nodes, i)
+    if j >= len(nodes) or nodes[j] != "[":
+        return None, i
+    for k in range(j + 1, len(nodes)):
+        if nodes[k] == "]":
+            return nodes[j + 1:k], k + 1
+    raise ValueError("unclosed '['")
+
+
+def _star(nodes: list[_Node], i: int) -> tuple[bool, int]:
+    j = _skip_space(nodes, i)
+    return (True, j + 1) if j < len(nodes) and nodes[j] == "*" else (False, i)
+
+
+def _convert(nodes: list[_Node]) -> str:
+    return to_typst(_tex(nodes)).strip()
+
+
+def _colour(nodes: list[_Node]) -> str:
+    name = _tex(nodes).strip()
+    hex_match = _HEX_COLOUR.fullmatch(name)
+    if name.lower() in _COLOURS:
+        return f'rgb("{_COLOURS[name.lower()]}")'
+    if hex_match and (name.startswith("#") or any(c.isdigit() for c in name)):
+        return f'rgb("#{hex_match.group(1)}")'
+    raise ValueError(f"unknown colour {name!r}")
+
+
+def _infix(nodes: list[_Node]) -> list[_Node]:
+    """``a \\over b`` and ``n \\choose k`` as the prefix forms tex2typst knows."""
+    if any(n in ("&", "\\\\") for n in nodes):
+        return nodes
+    for index, node in enumerate(nodes):
+        if isinstance(node, str) and node in _INFIX:
+            before, after = _tex(nodes[:index]), _tex(nodes[index + 1:])
+            return _parse(_INFIX[node] % (before, after))
+    return nodes
+
+
+class _Rewriter:
+    """Rewrites one TeX formula for tex2typst, keeping the typst of what it took out."""
+
+    def __init__(self) -> None:
+        self.slots: dict[str, str] = {}
+
+    def slot(self, typst: str) -> str:
+        """A placeholder command that tex2typst passes through as an identifier."""
+        number, letters = next(_SLOT_IDS), ""
+        while True:
+            number, digit = divmod(number, 26)
+            letters += chr(ord("a") + digit)
+            if not number:
+                break
+        name = "zzslot" + letters
+        self.slots[name] = typst
+        return f"\\{name} "
+
+    def rewrite(self, nodes: list[_Node]) -> str:
+        nodes = _infix(nodes)
+        out: list[str] = []
+        envs: list[str] = []
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            i += 1
+            if isinstance(node, _Group):
+                out.append(self._group(node, nodes, i, out))
+            elif node.isspace():
+                out.append(node)
+            elif node in _BARS:
+                out.append(self.slot(_BARS[node]))
+            elif node == "&" and envs and envs[-1] in _CASES_ENVS:
+                out.append("&\\quad ")  # a cases column gap; typst reads & as alignment
+            elif node in ("\\begin", "\\end"):
+                i = self._environment(node, nodes, i, out, envs)
+            else:
+                i = self._command(node, nodes, i, out)
+        return "".join(out)
+
+    def _group(self, group: _Group, nodes: list[_Node], i: int, out: list[str]) -> str:
+        # tex2typst drops the braces of {a+b}^2, attaching the script to b alone.
+        j = _skip_space(nodes, i)
+        scripted = j < len(nodes) and nodes[j] in ("^", "_")
+        if scripted and _free_standing(out):
+            solid = _solid(group.items)
+            if not solid:
+                return self.slot('""')
+            if len(solid) > 1:
+                return self.slot(f"lr({_convert(group.items)})")
+        return "{" + self.rewrite(group.items) + "}"
+
+    def _environment(self, node: str, nodes: list[_Node], i: int, out: list[str],
+                     envs: list[str]) -> int:
+        name_nodes, i = _argument(nodes, i)
+        name = _tex(name_nodes).strip()
+        if node == "\\begin":
+            envs.append(name)
+        elif envs:
+            envs.pop()
+        out.append(f"{node}{{{_ENV_RENAMES.get(name, name)}}}")
+        if node == "\\begin" and name in ("array", "subarray"):
+            spec, i = _argument(nodes, i)
+            out.append("{" + _tex(spec) + "}")
+        return i
+
+    def _command(self, node: str, nodes: list[_Node], i: int, out: list[str]) -> int:
+        if node in _TEXT_COMMANDS:
+            arg, i = _argument(nodes, i)
+            text = _tex(arg)
+            if '"' in text and "\\" not in text:  # tex2typst would not escape the quotes
+                shown = self.slot('"' + text.replace('"', '\\"') + '"')
+            else:
+                shown = f"\\text{{{text}}}"
+            font = _TEXT_COMMANDS[node]
+            out.append(f"{font}{{{shown}}}" if font else shown)
+        elif node in ("\\left", "\\right"):
+            j = _skip_space(nodes, i)
+            delimiter = nodes[j] if j < len(nodes) else ""
+            if not isinstance(delimiter, str):
+                raise ValueError(f"no delimiter after {node}")
+            out.append(node + _LEFT_RIGHT.get(delimiter, delimiter))
+            i = j + 1
+        elif node == "\\middle" or _BIG.fullmatch(node):
+            i = self._delimiter(node, nodes, i, out)
+        elif node == "\\tag":
+            starred, i = _star(nodes, i)
+            arg, i = _argument(nodes, i)
+            label = _tex(arg) if starred else f"({_tex(arg)})"
+            out.append(f"\\qquad\\text{{{label}}}")
+        elif node == "\\label":
+            _arg, i = _argument(nodes, i)
+        elif node in _DROPPED:
+            pass
+        elif node == "\\operatorname":
+            i = self._operatorname(nodes, i, out)
+        elif node == "\\mathop":
+            arg, i = _argument(nodes, i)
+            out.append(self.slot(f"op({_convert(arg)}, limits: #true)"))
+        elif node in ("\\limits", "\\nolimits"):
+            self._limits(node == "\\limits", out)
+        elif node in ("\\overset", "\\underset", "\\stackrel"):
+            above, i = _argument(nodes, i)
+            base, i = _argument(nodes, i)
+            script = "_" if node == "\\underset" else "^"
+            out.append(self.slot(f"limits({_convert(base)}){script}({_convert(above)})"))
+        elif node in _STYLES or node == "\\color":
+            colour = ""
+            if node == "\\color":
+                name, i = _argument(nodes, i)
+                colour = _colour(name)
+            end = i
+            while end < len(nodes) and not (isinstance(nodes[end], str)
+                                            and nodes[end] in _STOPPERS):
+                end += 1
+            rest, i = nodes[i:end], end
+            if _solid(rest):
+                body = _convert(rest)
+                out.append(self.slot(f"text(fill: #{colour}, {body})" if colour
+                                     else f"{_STYLES[node]}({body})"))
+        elif node == "\\textcolor":
+            name, i = _argument(nodes, i)
+            arg, i = _argument(nodes, i)
+            out.append(self.slot(f"text(fill: #{_colour(name)}, {_convert(arg)})"))
+        elif node in _XARROWS:
+            below, i = _optional(nodes, i)
+            above, i = _argument(nodes, i)
+            arrow = f"stretch({_XARROWS[node]}, size: #(100% + 0.6em))"
+            if _solid(above):
+                arrow += f"^({_convert(above)})"
+            if below and _solid(below):
+                arrow += f"_({_convert(below)})"
+            out.append(self.slot(arrow))
+        elif node in _FRACTIONS:
+            top, i = _argument(nodes, i)
+            bottom, i = _argument(nodes, i)
+            out.append(self.slot(_FRACTIONS[node] % (_convert(top), _convert(bottom))))
+        elif node in _ONE_ARG:
+            arg, i = _argument(nodes, i)
+            out.append(self.slot(_ONE_ARG[node] % _convert(arg)))
+        else:
+            out.append(node)
+        return i
+
+    def _delimiter(self, node: str, nodes: list[_Node], i: int, out: list[str]) -> int:
+        j = _skip_space(nodes, i)
+        delimiter = nodes[j] if j < len(nodes) else None
+        if delimiter == ".":
+            return j + 1
+        if not isinstance(delimiter, str) or delimiter not in _DELIMITERS:
+            raise ValueError(f"unsupported delimiter after {node}")
+        glyph = _DELIMITERS[delimiter]
+        big = _BIG.fullmatch(node)
+        if big is None:
+            out.append(self.slot(f"mid({glyph})"))
+        else:
+            size, kind = _BIG_SIZES[big.group(1)], _BIG_CLASSES[big.group(2)]
+            out.append(self.slot(f'class("{kind}", stretch({glyph}, size: #{size}))'))
+        return j + 1
+
+    def _operatorname(self, nodes: list[_Node], i: int, out: list[str]) -> int:
+        starred, i = _star(nodes, i)
+        arg, i = _argument(nodes, i)
+        name = _tex(arg).strip()
+        if _PLAIN_OPERATOR.fullmatch(name):
+            out.append(("\\operatorname*{%s}" if starred else "\\operatorname{%s}") % name)
+        else:  # \operatorname*{arg\,max}: tex2typst would quote the TeX itself
+            limits = ", limits: #true" if starred else ""
+            body = to_typst("\\mathrm{" + name + "}").strip()
+            out.append(self.slot(f"op({body}{limits})"))
+        return i
+
+    def _limits(self, limits: bool, out: list[str]) -> None:
+        """Wrap the operator before ``\\limits`` / ``\\nolimits``."""
+        k = len(out) - 1
+        while k >= 0 and out[k].isspace():
+            k -= 1
+        if k < 0 or not out[k].startswith(("\\", "{")):
+            return
+        base = to_typst(out[k]).strip()
+        out[k] = self.slot(f"limits({base})" if limits else f"scripts({base})")
+
+
+def _free_standing(out: list[str]) -> bool:
+    """Whether a group about to be written stands alone, not as a script or an argument.
+
+    Looks back past the groups just written to what came before them: after ``^``
+    or ``_`` the first group is the script, after a command every group may be an
+    argument (arities are unknown), after anything else a group stands alone.
+    """
+    solid = [chunk for chunk in out if not chunk.isspace()]
+    groups = 0
+    while groups < len(solid) and solid[-1 - groups].startswith("{"):
+        groups += 1
+    if groups == len(solid):
+        return True
+    before = solid[-1 - groups]
+    if before in ("^", "_"):
+        return groups > 0
+    return before.startswith("\\zzslot") or not re.fullmatch(r"\\[A-Za-z]+", before)
+
+
+def _fill_slots(typst: str, slots: dict[str, str]) -> str:
+    """Put the typst of each placeholder back (placeholders may nest)."""
+
+    def fill(match: re.Match[str]) -> str:
+        snippet = slots.get(match.group(0))
+        if snippet is None:
+            return match.group(0)
+        snippet = _fill_slots(snippet, slots)
+        following = match.string[match.end():match.end() + 1]
+        # After "#expr" typst code would go on into a call or field: "#box(..)(x)".
+        if snippet.startswith("#") and following in ("(", "[", "."):
+            snippet += " "
+        return snippet
+
+    return _SLOT.sub(fill, typst)

@@ -254,7 +254,7 @@ class Workspace:
 
     def build_cmd(self, *extra: str) -> list[str]:
         # The cache is the default OUT/.cache, so deleting the out folder empties it.
-        return [sys.executable, "-m", "builder", "build", "notes", "-o", "out",
+        return [*build_deck(), "build", "notes", "-o", "out",
                 "--lock", self.lock.name, *extra]
 
     def build(self, *extra: str) -> Sample:
@@ -437,7 +437,7 @@ def run_size(ws: Workspace, scenarios: Sequence[str], runs: int) -> list[Result]
             if exc.sample is None:
                 raise
             reason = next((line.strip() for line in reversed(exc.sample.output.splitlines())
-                           if line.strip()), "no output")
+                           if line.strip()), f"no output, {str(exc).splitlines()[0]}")
             _log(f"  [{size}] {scenario}: build failed: {reason}")
             results.append(Result(scenario, size, [exc.sample], notes=[
                 f"BUILD FAILED: {reason}", "the size's later scenarios were skipped"]))
@@ -452,11 +452,16 @@ def run_size(ws: Workspace, scenarios: Sequence[str], runs: int) -> list[Result]
     return results
 
 
-def help_command() -> list[str]:
+def build_deck() -> list[str]:
+    """The command users run: the ``build-deck`` script beside this Python, else ``-m builder``."""
     script = Path(sys.executable).with_name("build-deck")
     if script.exists():
-        return [str(script), "--help"]
-    return [sys.executable, "-m", "builder", "--help"]
+        return [str(script)]
+    return [sys.executable, "-m", "builder"]
+
+
+def help_command() -> list[str]:
+    return [*build_deck(), "--help"]
 
 
 # -- report --------------------------------------------------------------------------------

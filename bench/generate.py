@@ -178,8 +178,7 @@ def generate(n: int, outdir: Path, files_per_deck: int = 0) -> list[Path]:
     """Write the notes and ``cards.json`` for ``n`` questions; return the note files.
 
     Every file is in deck ``Bench`` unless ``files_per_deck`` spreads them over several
-    (build-deck refuses a deck carrying over 250 MB of images, which ~19000 of these
-    cards reach).
+    (20000 of these cards carry ~270 MB of images, past build-deck's 250 MB warning).
     """
     notes = outdir / "notes"
     notes.mkdir(parents=True, exist_ok=True)

@@ -9,6 +9,10 @@ Every measurement is a fresh process; each figure is the median of ``--runs`` ru
 child; peak memory is the child's max RSS from ``os.wait4`` (the largest single
 process of its tree, workers included once reaped), and the sum over the whole
 process tree is sampled from /proc as well (``tree`` in the notes column).
+The notes also give the CPU time of the build (all its processes) and the CPU the
+rest of the machine used meanwhile (``other load``, from /proc/stat): timings taken
+while someone else's tests run are not comparable. ``--jobs 1`` and ``--jobs 2``
+runs alternate, so both see the same background load.
 
 The build's own summary line ("images: N rendered, M from cache") gives how many
 images each build drew; the no-change rebuild must draw none and the one-formula
@@ -101,6 +105,8 @@ class Sample:
     """Killed at the timeout: ``seconds`` is a lower bound."""
     failed: bool = False
     """The build exited with an error."""
+    other_cores: float | None = None
+    """CPU the rest of the machine used meanwhile, in cores (other users' load)."""
 
 
 def _children_map() -> dict[int, list[int]]:
@@ -158,10 +164,23 @@ class _TreeSampler(threading.Thread):
         self.join()
 
 
+def _busy_seconds() -> float | None:
+    """CPU time all processes on the machine have used so far (Linux /proc/stat)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as handle:
+            fields = handle.readline().split()
+    except OSError:
+        return None
+    # user nice system idle iowait irq softirq steal: everything but idle and iowait.
+    ticks = [int(v) for v in fields[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def measure(cmd: Sequence[str], cwd: Path, timeout: float) -> Sample:
     """Run ``cmd`` in a fresh process; return its wall time, memory and image counts."""
     env = {k: v for k, v in os.environ.items() if k not in ("BUILD_DECK_OUT",)}
     with tempfile.TemporaryFile() as log:
+        busy_before = _busy_seconds()
         start = time.perf_counter()
         # A session of its own, so a timeout can stop the build's rendering workers too.
         proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=log,
@@ -182,32 +201,33 @@ def measure(cmd: Sequence[str], cwd: Path, timeout: float) -> Sample:
             _pid, status, usage = os.wait4(proc.pid, 0)
         finally:
             elapsed = time.perf_counter() - start
+            busy_after = _busy_seconds()
             timer.cancel()
             sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         output = log.read().decode("utf-8", errors="replace")
-    if proc.returncode != 0 and killed.is_set():
-        raise BenchTimeout(Sample(elapsed, usage.ru_maxrss / 1024,
-                                  max(sampler.peak_kb / 1024, usage.ru_maxrss / 1024),
-                                  usage.ru_utime + usage.ru_stime, None, None, output,
-                                  timed_out=True))
-    if proc.returncode != 0:
-        tail = "\n".join(output.splitlines()[-15:])
-        raise BenchError(f"{' '.join(cmd)} exited with {proc.returncode} in {cwd}:\n{tail}",
-                         Sample(elapsed, usage.ru_maxrss / 1024,
-                                max(sampler.peak_kb / 1024, usage.ru_maxrss / 1024),
-                                usage.ru_utime + usage.ru_stime, None, None, output,
-                                failed=True))
+    cpu = usage.ru_utime + usage.ru_stime
+    other = None
+    if busy_before is not None and busy_after is not None and elapsed > 0:
+        other = max(0.0, (busy_after - busy_before - cpu) / elapsed)
+    rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
     rendered = reused = None
     found = _IMAGES.search(output)
     if found:
         rendered, reused = int(found.group(1)), int(found.group(2))
     elif _SUMMARY.search(output):
         rendered = reused = 0  # the summary leaves out the images part when there were none
-    rss_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return Sample(elapsed, rss_mb, max(sampler.peak_kb / 1024, rss_mb),
-                  usage.ru_utime + usage.ru_stime, rendered, reused, output)
+    sample = Sample(elapsed, rss_mb, max(sampler.peak_kb / 1024, rss_mb), cpu, rendered,
+                    reused, output, timed_out=proc.returncode != 0 and killed.is_set(),
+                    failed=proc.returncode != 0, other_cores=other)
+    if sample.timed_out:
+        raise BenchTimeout(sample)
+    if sample.failed:
+        tail = "\n".join(output.splitlines()[-15:])
+        raise BenchError(f"{' '.join(cmd)} exited with {proc.returncode} in {cwd}:\n{tail}",
+                         sample)
+    return sample
 
 
 # -- one size's workspace ------------------------------------------------------------------
@@ -319,6 +339,11 @@ class Result:
         return statistics.median(s.tree_mb for s in self.samples)
 
     @property
+    def other_cores(self) -> float | None:
+        known = [s.other_cores for s in self.samples if s.other_cores is not None]
+        return statistics.median(known) if known else None
+
+    @property
     def failed(self) -> bool:
         return any(s.failed for s in self.samples)
 
@@ -393,6 +418,17 @@ def run_size(ws: Workspace, scenarios: Sequence[str], runs: int) -> list[Result]
                 result = Result(scenario, size, _repeat(runs, label, apkg_warm))
                 result.notes.append("no lock, .apkg deleted, image cache kept")
                 results.append(result)
+            elif scenario in ("cold-j1", "cold-j2") and {"cold-j1", "cold-j2"} <= set(scenarios):
+                # Alternated, run by run, so both see the same background load.
+                if scenario == "cold-j1":
+                    one, two = cold("--jobs", "1"), cold("--jobs", "2")
+                    pairs = [(_repeat(1, f"{label} ({run}/{runs})", one)[0],
+                              _repeat(1, f"[{size}] cold-j2 ({run}/{runs})", two)[0])
+                             for run in range(1, runs + 1)]
+                    note = "alternated with the other --jobs run"
+                    results.append(Result("cold-j1", size, [a for a, _b in pairs], [note]))
+                    results.append(Result("cold-j2", size, [b for _a, b in pairs], [note]))
+                    warm = True
             elif scenario in ("cold", "cold-j1", "cold-j2"):
                 extra = {"cold": (), "cold-j1": ("--jobs", "1"), "cold-j2": ("--jobs", "2")}
                 samples = _repeat(runs, label, cold(*extra[scenario]))
@@ -466,19 +502,24 @@ def help_command() -> list[str]:
 
 # -- report --------------------------------------------------------------------------------
 
-def source_state() -> str:
-    """Name the build-deck code being measured: git revision and a hash of builder/."""
+def builder_digest() -> str:
+    """Hash builder/'s code and templates: what the figures are figures of."""
     digest = hashlib.sha256()
     for path in sorted((REPO / "builder").rglob("*")):
         if path.is_file() and path.suffix in (".py", ".typ"):
             digest.update(path.relative_to(REPO).as_posix().encode())
             digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def source_state() -> str:
+    """Name the build-deck code being measured: git revision and a hash of builder/."""
     try:
         revision = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"],
                                   capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         revision = ""
-    return f"{revision or 'unknown'}, builder/ sha256 {digest.hexdigest()[:12]}"
+    return f"{revision or 'unknown'}, builder/ sha256 {builder_digest()}"
 
 
 def machine(source: str) -> list[str]:
@@ -521,6 +562,8 @@ def table(results: list[Result]) -> list[str]:
             notes.append(f"CPU {r.cpu_seconds:.1f} s ({r.cpu_seconds / r.seconds:.2f} cores)")
         if r.tree_mb > r.rss_mb * 1.05:
             notes.append(f"tree {r.tree_mb:.0f} MB")
+        if r.other_cores is not None and r.seconds >= 1:
+            notes.append(f"other load {r.other_cores:.2f} cores")
         notes += r.notes
         if r.expected:
             notes.append(f"{r.expected}: {'ok' if r.ok else 'WRONG'}")
@@ -655,8 +698,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="also write the report (table, machine, targets) to this file")
     parser.add_argument("--split-decks", type=int, default=0, metavar="K",
                         help="sizes over K questions are spread over decks of K (whole files "
-                             "of 1000); build-deck refuses a deck with over 250 MB of images, "
-                             "which about 19000 generated cards reach (default 0: one deck)")
+                             "of 1000), e.g. to compare one big deck with several; 20000 "
+                             "generated cards carry ~270 MB of images (default 0: one deck)")
     parser.add_argument("--timeout", type=float, default=3600,
                         help="seconds before one build is killed (default 3600)")
     args = parser.parse_args(argv)
@@ -675,7 +718,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir.mkdir(parents=True, exist_ok=True)
     results: list[Result] = []
     started = time.perf_counter()
-    source = source_state()
+    source, digest = source_state(), builder_digest()
     try:
         for size in args.sizes:
             runs = args.large_runs if size >= LARGE else args.runs
@@ -715,7 +758,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 r.notes.append(f"{r.seconds / floor.seconds:.1f}× the floor")
     verdicts = targets(results)
     source_after = source_state()
-    changed = [] if source_after == source else [
+    changed = [] if builder_digest() == digest else [
         f"**Warning: builder/ changed during the run** ({source} → {source_after}); "
         "the figures mix two versions of the code.", ""]
     report = [

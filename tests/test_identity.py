@@ -215,6 +215,43 @@ def test_similarity_measures() -> None:
     assert sketch_similarity(simhash(text), simhash(other)) < 0.8
 
 
+def _simhash_bit_by_bit(text: str) -> str:
+    """The SimHash definition, one bit at a time: the packed-counter version must agree."""
+    from builder.parse import normalise_question
+    folded = normalise_question(text)
+    grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
+    votes = [0] * 64
+    for gram in grams:
+        bits = int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big")
+        for i in range(64):
+            votes[i] += 1 if bits >> i & 1 else -1
+    return f"{sum(1 << i for i in range(64) if votes[i] > 0):016x}"
+
+
+@pytest.mark.parametrize("text", [
+    "", "a", "ab", "abc", NOTES, NOTES * 40, "残差连接 $y = F(x) + x$ **梯度**直接回传。",
+    "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000)),
+])
+def test_simhash_matches_its_definition(text: str) -> None:
+    assert simhash(text) == _simhash_bit_by_bit(text)
+
+
+def test_unchanged_answers_reuse_their_sketch_from_the_lock(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builder.identity
+    write(tmp_path / "notes" / "a.md", NOTES)
+    run("notes")
+    sketched: list[str] = []
+    real = builder.identity.simhash
+    monkeypatch.setattr(builder.identity, "simhash",
+                        lambda text: sketched.append(text) or real(text))
+    run("notes")
+    assert sketched == []
+    write(tmp_path / "notes" / "a.md", NOTES.replace("收敛更快", "收敛明显更快"))
+    run("notes")
+    assert len(sketched) == 1 and "收敛明显更快" in sketched[0]
+
+
 def test_no_lock_neither_reads_nor_writes_the_lock(tmp_path: Path) -> None:
     write(tmp_path / "notes" / "a.md", NOTES)
     result = run("notes", "--no-lock")

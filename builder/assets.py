@@ -17,6 +17,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from builder.atomic import atomic_write_bytes
 from builder.formulas import (
@@ -24,7 +25,6 @@ from builder.formulas import (
     PX_PER_EM,
     RENDER_VERSION,
     FormulaFailure,
-    FormulaImage,
     render_formulas,
 )
 from builder.model import Diagram, Formula
@@ -123,17 +123,23 @@ def render_assets(
     with nullcontext(pool) if pool is not None else \
             worker_pool(jobs, work_units(len(todo_formulas), len(todo_diagrams))) as executor:
         # Diagrams first: they are the long tasks, and the formula batches fill in around them.
-        diagram_jobs = [executor.submit(_draw_diagram, d.kind, d.param_dict(), vector)
+        # Workers write the cache files themselves, so this process only collects results.
+        diagram_jobs = [executor.submit(_draw_and_store_diagram, d.kind, d.param_dict(),
+                                        _diagram_stem(d), cache_dir, vector)
                         for d in todo_diagrams]
-        formula_jobs = [executor.submit(render_formulas, [(f.tex, f.display) for f in batch])
+        formula_jobs = [executor.submit(_render_and_store_formulas,
+                                        [(f.tex, f.display) for f in batch],
+                                        [formula_key(f) for f in batch], cache_dir)
                         for batch in batches]
         for diagram, drawing in zip(todo_diagrams, diagram_jobs, strict=True):
-            _store_diagram(diagram, drawing.result(), cache_dir, assets, vector)
+            failure = drawing.result()
+            if failure is not None or not _load_diagram(diagram, cache_dir, assets, vector):
+                assets.diagram_failures[diagram] = failure or "the drawing was not saved"
             if progress:
                 progress(1)
         for batch, job in zip(batches, formula_jobs, strict=True):
-            for formula, outcome in zip(batch, job.result(), strict=True):
-                _store_formula(formula, outcome, cache_dir, assets)
+            for formula, meta in zip(batch, job.result(), strict=True):
+                _adopt_formula(formula, meta, cache_dir, assets)
             if progress:
                 progress(len(batch))
     assets.rendered = len(todo_formulas) + len(todo_diagrams)
@@ -176,16 +182,21 @@ def default_jobs() -> int:
 # -- formulas ------------------------------------------------------------------------------
 
 def _load_formula(formula: Formula, cache_dir: Path, assets: Assets) -> bool:
-    key = formula_key(formula)
-    meta_path = cache_dir / f"math-{key}.json"
+    meta_path = cache_dir / f"math-{formula_key(formula)}.json"
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    return _adopt_formula(formula, meta, cache_dir, assets)
+
+
+def _adopt_formula(formula: Formula, meta: dict[str, Any], cache_dir: Path,
+                   assets: Assets) -> bool:
+    """Record a cached formula from its metadata; False if its image is missing."""
     if "failure" in meta:
         assets.formula_failures[formula] = str(meta["failure"])
         return True
-    png = cache_dir / f"math-{key}.png"
+    png = cache_dir / f"math-{formula_key(formula)}.png"
     if not png.exists():
         return False
     assets.formulas[formula] = RenderedFormula(
@@ -195,22 +206,25 @@ def _load_formula(formula: Formula, cache_dir: Path, assets: Assets) -> bool:
     return True
 
 
-def _store_formula(formula: Formula, outcome: FormulaImage | FormulaFailure, cache_dir: Path,
-                   assets: Assets) -> None:
-    key = formula_key(formula)
-    meta_path = cache_dir / f"math-{key}.json"
-    if isinstance(outcome, FormulaFailure):
-        atomic_write_bytes(meta_path, json.dumps({"tex": formula.tex,
-                                                  "failure": outcome.reason}).encode())
-        assets.formula_failures[formula] = outcome.reason
-        return
-    png = cache_dir / f"math-{key}.png"
-    atomic_write_bytes(png, outcome.png)
-    meta = {"tex": formula.tex, "width_em": round(outcome.width_em, 4),
-            "height_em": round(outcome.height_em, 4), "depth_em": round(outcome.depth_em, 4),
-            "engine": outcome.engine, "typst": outcome.typst}
-    atomic_write_bytes(meta_path, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
-    _load_formula(formula, cache_dir, assets)
+def _render_and_store_formulas(items: list[tuple[str, bool]], keys: list[str],
+                               cache_dir: Path) -> list[dict[str, Any]]:
+    """Draw a batch of formulas into the cache (in a worker); return each one's metadata."""
+    metas = []
+    for (tex, _display), key, outcome in zip(items, keys, render_formulas(items), strict=True):
+        meta: dict[str, Any]
+        if isinstance(outcome, FormulaFailure):
+            meta = {"tex": tex, "failure": outcome.reason}
+        else:
+            # The image goes first: metadata without its image is never left behind.
+            atomic_write_bytes(cache_dir / f"math-{key}.png", outcome.png)
+            meta = {"tex": tex, "width_em": round(outcome.width_em, 4),
+                    "height_em": round(outcome.height_em, 4),
+                    "depth_em": round(outcome.depth_em, 4),
+                    "engine": outcome.engine, "typst": outcome.typst}
+        atomic_write_bytes(cache_dir / f"math-{key}.json",
+                           json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        metas.append(meta)
+    return metas
 
 
 # -- diagrams ------------------------------------------------------------------------------
@@ -238,8 +252,12 @@ def _draw_diagram(kind: str, params: dict[str, object], vector: bool = True
     return png.getvalue(), svg.getvalue()
 
 
+def _diagram_stem(diagram: Diagram) -> str:
+    return f"diagram-{diagram.kind}-{diagram_key(diagram)}"
+
+
 def _load_diagram(diagram: Diagram, cache_dir: Path, assets: Assets, vector: bool) -> bool:
-    stem = f"diagram-{diagram.kind}-{diagram_key(diagram)}"
+    stem = _diagram_stem(diagram)
     png, svg = cache_dir / f"{stem}.png", cache_dir / f"{stem}.svg"
     if not png.exists() or (vector and not svg.exists()):
         return False
@@ -248,16 +266,17 @@ def _load_diagram(diagram: Diagram, cache_dir: Path, assets: Assets, vector: boo
     return True
 
 
-def _store_diagram(diagram: Diagram, drawn: tuple[bytes, bytes | None] | str,
-                   cache_dir: Path, assets: Assets, vector: bool) -> None:
+def _draw_and_store_diagram(kind: str, params: dict[str, object], stem: str,
+                            cache_dir: Path, vector: bool) -> str | None:
+    """Draw one diagram into the cache (in a worker); return why it failed, or None."""
+    drawn = _draw_diagram(kind, params, vector)
     if isinstance(drawn, str):
-        assets.diagram_failures[diagram] = drawn
-        return
-    stem = f"diagram-{diagram.kind}-{diagram_key(diagram)}"
-    atomic_write_bytes(cache_dir / f"{stem}.png", drawn[0])
+        return drawn
+    # The SVG goes first: a PNG in the cache means the diagram is complete.
     if drawn[1] is not None:
         atomic_write_bytes(cache_dir / f"{stem}.svg", drawn[1])
-    _load_diagram(diagram, cache_dir, assets, vector)
+    atomic_write_bytes(cache_dir / f"{stem}.png", drawn[0])
+    return None
 
 
 def media_of(files: Sequence[MediaFile]) -> list[Path]:

@@ -252,6 +252,9 @@ class _Walker:
         self.diagnostics = diagnostics
         self.toc: list[TocEntry] = []
         self.sections: list[Section] = []
+        # Cards per section, joined into the frozen Sections by finish(): appending to a
+        # tuple per card would copy a section's cards once per card.
+        self._cards: list[list[Card]] = []
         self.title: str | None = None
         self._path: list[str] = []
         self._in_toc: int | None = None
@@ -323,7 +326,11 @@ class _Walker:
             depth = level - self.section_level
             self._path = [*self._path[:depth], title]
         line = node.map[0] + 1 if node.map else 1
-        self.sections.append(Section(tuple(self._path), SourceLoc(self.path, line), ()))
+        self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
+
+    def _start_section(self, section: Section) -> None:
+        self.sections.append(section)
+        self._cards.append([])
 
     def _close_card(self) -> None:
         heading = self._question
@@ -344,9 +351,8 @@ class _Walker:
             formulas=formulas, diagrams=diagrams,
         )
         if not self.sections or self.sections[-1].path != card.section_path:
-            self.sections.append(Section(card.section_path, card.loc, ()))
-        last = self.sections[-1]
-        self.sections[-1] = replace(last, cards=(*last.cards, card))
+            self._start_section(Section(card.section_path, card.loc, ()))
+        self._cards[-1].append(card)
 
     def _question_nodes(self, heading: SyntaxTreeNode, line: int
                         ) -> tuple[tuple[Node, ...], str | None]:
@@ -371,6 +377,8 @@ class _Walker:
 
     def finish(self) -> None:
         self._close_card()
+        self.sections = [replace(section, cards=tuple(cards))
+                         for section, cards in zip(self.sections, self._cards, strict=True)]
 
     def settings(self, stem: str) -> Settings:
         front = self.front

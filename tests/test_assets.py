@@ -158,3 +158,16 @@ def test_no_change_rebuild_does_not_typeset_the_pdf_again(tmp_path: Path) -> Non
     source.write_text(NOTES.replace("交叉熵", "交叉熵损失"), encoding="utf-8")
     assert "wrote dist/n.pdf" in run("n.md").output
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_changed_local_image_typesets_the_pdf_again(tmp_path: Path) -> None:
+    from .test_pdf import _tiny_png
+
+    image = _tiny_png(tmp_path / "fig.png")
+    write(tmp_path / "n.md", NOTES + "\n![图](fig.png)\n")
+    assert "wrote dist/n.pdf" in run("n.md").output
+    assert "unchanged dist/n.pdf" in run("n.md").output
+    with image.open("ab") as more:  # same name, different bytes
+        more.write(b"edited")
+    # The PDF must not keep the old picture.
+    assert "wrote dist/n.pdf" in run("n.md").output

@@ -12,6 +12,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
@@ -249,7 +250,23 @@ def _draw_diagram(kind: str, params: dict[str, object], vector: bool = True
             figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     except Exception as exc:  # a diagram bug must not abort the whole build
         return f"{type(exc).__name__}: {exc}"
-    return png.getvalue(), svg.getvalue()
+    return png.getvalue(), stable_clip_ids(svg.getvalue())
+
+
+_CLIP_ID = re.compile(rb'(?<=clip-path="url\(#)p[0-9a-f]{10}(?=\)")'
+                      rb'|(?<=<clipPath id=")p[0-9a-f]{10}')
+
+
+def stable_clip_ids(svg: bytes) -> bytes:
+    """Number matplotlib's clip-path ids in order of use.
+
+    matplotlib names a clip rectangle by a hash of its exact float bounds, whose
+    last bits depend on what the drawing process computed before; the same diagram
+    drawn in another worker could then differ in these names alone.
+    """
+    names: dict[bytes, bytes] = {}
+    return _CLIP_ID.sub(lambda m: names.setdefault(m.group(), b"clip%d" % (len(names) + 1)),
+                        svg)
 
 
 def _diagram_stem(diagram: Diagram) -> str:

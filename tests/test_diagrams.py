@@ -303,3 +303,23 @@ def test_glyph_check_would_catch_a_latin_only_font() -> None:
         figure.suptitle("感受野", fontfamily="DejaVu Sans")
         figure.savefig(io.BytesIO(), format="png", dpi=30)
     assert _glyph_warnings(record)
+
+
+def test_svg_clip_ids_do_not_depend_on_float_noise() -> None:
+    """matplotlib hashes clip bounds to full precision: the same drawing must give one SVG."""
+    import re
+
+    from builder.assets import _draw_diagram, stable_clip_ids
+
+    drawn = _draw_diagram("pooling", {"seed": 1}, True)
+    assert not isinstance(drawn, str) and drawn[1] is not None
+    svg = drawn[1]
+    uses = re.findall(rb'clip-path="url\(#([^)]+)\)"', svg)
+    defined = re.findall(rb'<clipPath id="([^"]+)"', svg)
+    assert uses and set(uses) == set(defined) and len(defined) == len(set(defined))
+    # The same SVG with the ids matplotlib would derive from slightly different floats.
+    noisy = svg
+    for index, name in enumerate(defined):
+        noisy = noisy.replace(b'"' + name + b'"', b'"p%010x"' % (0xabc0000000 + index))
+        noisy = noisy.replace(b"#" + name + b")", b"#p%010x)" % (0xabc0000000 + index))
+    assert noisy != svg and stable_clip_ids(noisy) == svg

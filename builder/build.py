@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder import apkg, identity, lock, notes, report
-from builder.assets import media_of
+from builder.assets import default_jobs, media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
 from builder.model import Diagnostic, SourceLoc
+from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
+from builder.pdfjobs import PdfJobs
 from builder.stamp import Stamped, card_css, now, stamp
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
@@ -50,25 +52,31 @@ class BuildResult(Reported):
 
 def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
-    # 1. Gather: parse and check every file, draw formulas and diagrams, assemble notes.
-    gathered = gather(config, find_sources(config.sources), start_progress)
-    if not gathered.decks:
-        raise BuildError("no questions found in " + ", ".join(display_path(s)
-                                                                for s in config.sources),
-                         gathered.reported())
-    _check_media_size(gathered)
-    # 2. Gather: GUIDs and times from the identity lock.
-    stamped = stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
-    result = _result(gathered, stamped, config)
-    if config.strict and result.diagnostics:
-        return result
-    # 3. Write, one build at a time per output folder.
-    try:
-        with exclusive(config.out_dir):
-            _write(gathered, stamped, config, result)
-    except OSError as exc:
-        raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
-                         f"{exc.strerror or exc}", result.diagnostics) from exc
+    with PdfJobs(config.jobs or default_jobs()) as pdfs:
+        # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
+        # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
+        def start_pdfs(drawn: Gathered) -> None:
+            if "pdf" in config.formats:
+                pdfs.start(_plan_pdfs(drawn, config))
+
+        gathered = gather(config, find_sources(config.sources), start_progress, start_pdfs)
+        if not gathered.decks:
+            raise BuildError("no questions found in " + ", ".join(display_path(s)
+                                                                    for s in config.sources),
+                             gathered.reported())
+        _check_media_size(gathered)
+        # 2. Gather: GUIDs and times from the identity lock.
+        stamped = stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
+        result = _result(gathered, stamped, config)
+        if config.strict and result.diagnostics:
+            return result
+        # 3. Write, one build at a time per output folder.
+        try:
+            with exclusive(config.out_dir):
+                _write(gathered, stamped, config, result, pdfs)
+        except OSError as exc:
+            raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
+                             f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
 
@@ -87,7 +95,7 @@ def _result(gathered: Gathered, stamped: Stamped, config: BuildConfig) -> BuildR
 
 
 def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
-           result: BuildResult) -> None:
+           result: BuildResult, pdfs: PdfJobs) -> None:
     if "apkg" in config.formats:
         notetype_mtime = stamped.new.notetype_changed if stamped.new is not None else now()
         result.outputs += [_write_deck(deck, config, notetype_mtime)
@@ -97,9 +105,9 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
         lock.save(stamped.path, stamped.new)
     if "pdf" in config.formats:
         for deck in gathered.decks:
-            target, typeset = _write_pdf(deck, config, gathered)
+            target = pdf_target(deck, config)
             result.outputs.append(target)
-            result.pdfs_typeset += typeset
+            result.pdfs_typeset += _write_pdf(target, pdfs)
     result.removed_file = _write_removed_search(config, result.removed_search)
 
 
@@ -162,20 +170,39 @@ def _write_deck(deck: DeckBuild, config: BuildConfig, notetype_mtime: int) -> Pa
     return target
 
 
-def _write_pdf(deck: DeckBuild, config: BuildConfig, gathered: Gathered) -> tuple[Path, bool]:
-    from builder.pdf import PdfError, write_pdf
+def pdf_target(deck: DeckBuild, config: BuildConfig) -> Path:
+    return config.out_dir / f"{output_name(deck.name)}.pdf"
 
-    target = config.out_dir / f"{output_name(deck.name)}.pdf"
-    memo = config.cache / f"pdf-{hashlib.sha256(target.name.encode()).hexdigest()[:16]}.memo"
-    title = deck.documents[0].settings.title
+
+def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
+    """Plan every deck's PDF that is not already up to date."""
     date = time.strftime("%Y-%m-%d", time.gmtime(now()))
-    try:
-        typeset = write_pdf(target, deck.name, title, deck.documents, gathered.assets,
-                            paper=config.paper, columns=config.columns, style=config.pdf_style,
-                            date=date, skip_empty=not config.keep_empty, roots=gathered.roots,
+    plans = []
+    for deck in gathered.decks:
+        target = pdf_target(deck, config)
+        memo = config.cache / f"pdf-{hashlib.sha256(target.name.encode()).hexdigest()[:16]}.memo"
+        try:
+            plan = plan_pdf(target, deck.name, deck.documents[0].settings.title,
+                            deck.documents, gathered.assets, paper=config.paper,
+                            columns=config.columns, style=config.pdf_style, date=date,
+                            skip_empty=not config.keep_empty, roots=gathered.roots,
                             memo=memo, site_root=config.site_root)
+        except PdfError as exc:
+            raise BuildError(str(exc)) from exc
+        if plan is not None:
+            plans.append(plan)
+    return plans
+
+
+def _write_pdf(target: Path, pdfs: PdfJobs) -> bool:
+    """Write the PDF for ``target`` if it was planned (typeset); False if up to date."""
+    plan = pdfs.plan(target)
+    if plan is None:
+        return False
+    try:
+        commit(plan, pdfs.result(plan))
     except PdfError as exc:
         raise BuildError(str(exc)) from exc
     except OSError as exc:
         raise BuildError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from exc
-    return target, typeset
+    return True

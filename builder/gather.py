@@ -71,8 +71,13 @@ class Gathered:
 
 
 def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
-           start_progress: StartProgress = no_progress) -> Gathered:
-    """Parse and check ``sources``, draw their assets, assemble their notes."""
+           start_progress: StartProgress = no_progress,
+           on_drawn: Callable[[Gathered], None] | None = None) -> Gathered:
+    """Parse and check ``sources``, draw their assets, assemble their notes.
+
+    ``on_drawn`` is called once every formula and diagram is drawn, before the notes
+    are assembled: a build starts its PDFs there, to typeset while notes assemble.
+    """
     silencer = Silencer(display_path)
     diagnostics: list[Diagnostic] = []
     jobs = config.jobs or default_jobs()
@@ -84,6 +89,8 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics)
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
         gathered.assets = _render(gathered, config, start_progress, shared)
+    if on_drawn is not None:
+        on_drawn(gathered)
     resolver = ImageResolver(roots, config.site_root)
     card_assets = (gathered.assets if config.math == "image"
                    else replace(gathered.assets, formulas={}))

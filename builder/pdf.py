@@ -60,16 +60,34 @@ class _CompileFailed(Exception):
     """One typst compile failed; the message is typst's reason."""
 
 
-def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],
-              assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
-              date: str, skip_empty: bool = True,
-              roots: Mapping[str, Path] | None = None, memo: Path | None = None,
-              site_root: str = ".") -> bool:
-    """Typeset the documents' cards into ``target``, whole or not at all.
+@dataclass(frozen=True)
+class PdfPlan:
+    """One PDF ready to typeset: everything typst needs, in a form another process can take."""
+
+    target: Path
+    template: str
+    payload: Json
+    media: dict[str, Path]
+    """Files the JSON names (``media/<name>``) → where they are now."""
+    digest: str
+    """Hash of everything the PDF is made from (see ``_digest``)."""
+    memo: Path | None
+
+    @property
+    def questions(self) -> int:
+        count = self.payload.get("count", 0)
+        return count if isinstance(count, int) else 0
+
+
+def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],
+             assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
+             date: str, skip_empty: bool = True,
+             roots: Mapping[str, Path] | None = None, memo: Path | None = None,
+             site_root: str = ".") -> PdfPlan | None:
+    """Describe the PDF of the documents' cards; None when ``target`` is already that PDF.
 
     ``memo`` is a file remembering a digest of everything the last PDF was made
-    from; when nothing changed and ``target`` is still that PDF, typst is not run.
-    Return whether the PDF was typeset.
+    from; when nothing changed and ``target`` is still that PDF, nothing is to be done.
     """
     if style not in STYLES:
         raise PdfError(f"unknown PDF style {style!r} (expected one of {', '.join(STYLES)})")
@@ -85,17 +103,46 @@ def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docu
                             columns=columns, skip_empty=skip_empty)
     digest = _digest(payload, STYLES[style], stage.files)
     if memo is not None and _unchanged(target, memo, digest):
-        return False
+        return None
+    return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo)
+
+
+def typeset(plan: PdfPlan) -> bytes:
+    """Compile a planned PDF to bytes; raise PdfError saying where and why it failed.
+
+    Writes nothing outside a temporary folder, so it may run in a worker process.
+    """
     with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
         workdir = Path(folder)
-        main = _stage_files(workdir, STYLES[style], stage.files)
-        job = _Job(_compiler(main, workdir), payload, _timestamp(payload))
-        pdf = _typeset(job)
-    with atomic_path(target) as temp:
+        main = _stage_files(workdir, plan.template, plan.media)
+        job = _Job(_compiler(main, workdir), plan.payload, _timestamp(plan.payload))
+        return _typeset(job)
+
+
+def commit(plan: PdfPlan, pdf: bytes) -> None:
+    """Write a typeset PDF over its target in one step, and remember what it was made from."""
+    with atomic_path(plan.target) as temp:
         temp.write_bytes(pdf)
-    if memo is not None:
+    if plan.memo is not None:
         output = hashlib.sha256(pdf).hexdigest()
-        atomic_write_bytes(memo, f"{digest} {output}\n".encode("ascii"))
+        atomic_write_bytes(plan.memo, f"{plan.digest} {output}\n".encode("ascii"))
+
+
+def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],
+              assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
+              date: str, skip_empty: bool = True,
+              roots: Mapping[str, Path] | None = None, memo: Path | None = None,
+              site_root: str = ".") -> bool:
+    """Typeset the documents' cards into ``target``, whole or not at all.
+
+    Return whether the PDF was typeset (False: ``memo`` shows it is up to date).
+    """
+    plan = plan_pdf(target, deck_name, title, documents, assets, paper=paper,
+                    columns=columns, style=style, date=date, skip_empty=skip_empty,
+                    roots=roots, memo=memo, site_root=site_root)
+    if plan is None:
+        return False
+    commit(plan, typeset(plan))
     return True
 
 

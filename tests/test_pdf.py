@@ -346,3 +346,74 @@ def test_bold_uses_its_own_font_instance(seed: tuple[Document, Assets], tmp_path
     assert len(cjk) >= 2
     content = reader.pages[0].get_contents().get_data()
     assert b" Tr" not in content or b"2 Tr" not in content
+
+
+def _background(monkeypatch: pytest.MonkeyPatch) -> Any:
+    from builder import pdfjobs
+
+    monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    return pdfjobs.PdfJobs(2)
+
+
+def test_background_typesetting_gives_the_same_pdf(seed: tuple[Document, Assets],
+                                                   tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, assets = seed
+    plan = pdf.plan_pdf(tmp_path / "deck.pdf", "DL", "深度学习面试", [doc], assets, date=DATE)
+    assert plan is not None
+    with _background(monkeypatch) as jobs:
+        jobs.start([plan])
+        assert jobs.running == 1
+        assert jobs.result(plan) == pdf.typeset(plan)
+    assert not plan.target.exists()  # typesetting writes nothing; commit does
+
+
+def test_background_failure_names_the_card(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = parse_text("## 节\n### 好的？\n好。\n### 坏的？\n公式 $x^2$ 在这里\n", "bad.md")
+    from builder.assets import MediaFile
+
+    png = _tiny_png(tmp_path / "x.png")
+    assets = Assets(formulas={doc.cards[1].formulas[0]: RenderedFormula(
+        MediaFile("x.png", png), 1, 1, 0, "typst", "frac(a")})
+    plan = pdf.plan_pdf(tmp_path / "deck.pdf", "D", "T", [doc], assets, date=DATE)
+    assert plan is not None
+    with _background(monkeypatch) as jobs:
+        jobs.start([plan])
+        assert jobs.running == 1
+        with pytest.raises(PdfError, match=r"^bad\.md:4: cannot typeset this question"):
+            jobs.result(plan)
+
+
+def test_large_deck_pdf_is_the_same_with_one_or_two_jobs(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    from click.testing import CliRunner
+
+    from builder import pdfjobs
+    from builder.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+    count = pdfjobs.BACKGROUND_MIN_QUESTIONS + 10
+    write(tmp_path / "notes" / "big.md", "## 节\n" + "".join(
+        f"### 问题 {i}？\n答案 **{i}**：第 {i} 条。\n" for i in range(count)))
+    started: list[int] = []
+    real_start = pdfjobs.PdfJobs.start
+
+    def spy(self: Any, plans: list[Any]) -> None:
+        real_start(self, plans)
+        started.append(self.running)
+
+    monkeypatch.setattr(pdfjobs.PdfJobs, "start", spy)
+    pdfs = []
+    for jobs in ("1", "2"):
+        out = f"dist{jobs}"
+        result = CliRunner().invoke(main, ["notes", "--format", "pdf", "-j", jobs, "-o", out,
+                                           "--no-lock"])
+        assert result.exit_code == 0, result.output
+        assert f"wrote {out}/big.pdf" in result.output
+        pdfs.append((tmp_path / out / "big.pdf").read_bytes())
+    assert started == [0, 1]  # -j 1 typesets in place; -j 2 in the background
+    assert pdfs[0] == pdfs[1]
+    assert f"问题{count - 1}？" in squash(all_text(tmp_path / "dist2" / "big.pdf"))

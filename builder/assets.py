@@ -96,13 +96,15 @@ def render_assets(
     cache_dir: Path,
     *,
     jobs: int = 1,
-    progress: Progress | None = None,
+    start_progress: Callable[[int], Progress] | None = None,
     vector: bool = True,
     pool: Executor | None = None,
 ) -> Assets:
     """Draw every formula and diagram not already in ``cache_dir``; return them all.
 
     ``vector`` asks for each diagram's SVG too (the PDF uses it; cards use the PNG).
+    ``start_progress`` is called with the number of images to draw when that will
+    take more than about a second; the callback it returns is told of each one drawn.
     ``pool`` is a process pool to use; without one, a pool is started when the work
     is large enough to pay for it.
     """
@@ -115,10 +117,11 @@ def render_assets(
                      if not _load_diagram(d, cache_dir, assets, vector)]
     assets.reused = (len(unique_formulas) - len(todo_formulas)
                      + len(unique_diagrams) - len(todo_diagrams))
-    if progress and assets.reused:
-        progress(assets.reused)
     if not todo_formulas and not todo_diagrams:
         return assets
+    work = work_units(len(todo_formulas), len(todo_diagrams))
+    progress = start_progress(len(todo_formulas) + len(todo_diagrams)) \
+        if start_progress is not None and work >= 1 else None
     batches = [todo_formulas[i:i + FORMULA_BATCH]
                for i in range(0, len(todo_formulas), FORMULA_BATCH)]
     with nullcontext(pool) if pool is not None else \

@@ -27,6 +27,8 @@ __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
 log = logging.getLogger(__name__)
 
 REMOVED_FILE = "removed-notes.txt"
+TYPESET_BAR_QUESTIONS = 200
+"""typst needs about 4 ms a question: from here on, a PDF takes about a second."""
 
 
 @dataclass
@@ -73,7 +75,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
-                _write(gathered, stamped, config, result, pdfs)
+                _write(gathered, stamped, config, result, pdfs, start_progress)
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
@@ -95,7 +97,7 @@ def _result(gathered: Gathered, stamped: Stamped, config: BuildConfig) -> BuildR
 
 
 def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
-           result: BuildResult, pdfs: PdfJobs) -> None:
+           result: BuildResult, pdfs: PdfJobs, start_progress: StartProgress) -> None:
     if "apkg" in config.formats:
         notetype_mtime = stamped.new.notetype_changed if stamped.new is not None else now()
         result.outputs += [_write_deck(deck, config, notetype_mtime)
@@ -107,7 +109,7 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
         for deck in gathered.decks:
             target = pdf_target(deck, config)
             result.outputs.append(target)
-            result.pdfs_typeset += _write_pdf(target, pdfs)
+            result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
     result.removed_file = _write_removed_search(config, result.removed_search)
 
 
@@ -194,13 +196,17 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
     return plans
 
 
-def _write_pdf(target: Path, pdfs: PdfJobs) -> bool:
+def _write_pdf(target: Path, pdfs: PdfJobs, start_progress: StartProgress) -> bool:
     """Write the PDF for ``target`` if it was planned (typeset); False if up to date."""
     plan = pdfs.plan(target)
     if plan is None:
         return False
+    # typst reports no progress of its own: the bar says what is being waited for.
+    done = start_progress(f"Typesetting {target.name}", plan.questions) \
+        if plan.questions >= TYPESET_BAR_QUESTIONS else no_progress("", 0)
     try:
         commit(plan, pdfs.result(plan))
+        done(plan.questions)
     except PdfError as exc:
         raise BuildError(str(exc)) from exc
     except OSError as exc:

@@ -159,7 +159,7 @@ def _print_changes(result: BuildResult, quiet: bool) -> None:
 
 def _progress_bar(label: str, total: int) -> Any:
     """Return an update callback: a progress bar on a terminal, silence otherwise."""
-    if not sys.stderr.isatty() or total < 20:
+    if not sys.stderr.isatty() or total <= 0:
         return lambda n: None
     bar = click.progressbar(length=total, label=label, file=sys.stderr)
     bar.__enter__()

@@ -33,6 +33,8 @@ from builder.silence import Silencer
 log = logging.getLogger(__name__)
 
 StartProgress = Callable[[str, int], Progress]
+"""Called with a label and a total when a step will take more than about a second; the
+callback it returns is given each increment of work done."""
 
 
 def no_progress(label: str, total: int) -> Progress:
@@ -81,10 +83,12 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     silencer = Silencer(display_path)
     diagnostics: list[Diagnostic] = []
     jobs = config.jobs or default_jobs()
-    size = sum(path.stat().st_size for path, _root in sources if path.is_file())
+    parse_work = work_units(0, 0, sum(_size(path) for path, _root in sources))
     # Large notes in several files are parsed in parallel; the same workers then draw.
-    with worker_pool(jobs, work_units(0, 0, size) if len(sources) > 1 else 0) as pool:
-        documents, roots = _parse_all(sources, config, silencer, diagnostics, pool)
+    with worker_pool(jobs, parse_work if len(sources) > 1 else 0) as pool:
+        progress = start_progress("Parsing", sum(_kib(path) for path, _root in sources)) \
+            if parse_work >= 1 else no_progress("", 0)
+        documents, roots = _parse_all(sources, config, silencer, diagnostics, pool, progress)
         decks = _group_by_deck(documents)
         gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics)
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
@@ -122,7 +126,7 @@ def parse_source(path: Path, shown: str, options: ParseOptions) -> ParsedSource:
 
 
 def _parse_all(sources: list[tuple[Path, Path]], config: BuildConfig, silencer: Silencer,
-               diagnostics: list[Diagnostic], pool: Executor
+               diagnostics: list[Diagnostic], pool: Executor, progress: Progress
                ) -> tuple[list[Document], dict[str, Path]]:
     documents: list[Document] = []
     roots: dict[str, Path] = {}
@@ -130,6 +134,7 @@ def _parse_all(sources: list[tuple[Path, Path]], config: BuildConfig, silencer: 
     parsed = pool.map(parse_source, [p for p, _r in sources], shown,
                       [config.parse] * len(sources))
     for (path, root), result in zip(sources, parsed, strict=True):
+        progress(_kib(path))
         diagnostics.extend(result.diagnostics)
         doc = result.document
         if doc is None:
@@ -143,6 +148,17 @@ def _parse_all(sources: list[tuple[Path, Path]], config: BuildConfig, silencer: 
         documents.append(doc)
         roots[doc.path] = root
     return documents, roots
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reported when the file is read
+        return 0
+
+
+def _kib(path: Path) -> int:
+    return _size(path) // 1024
 
 
 def _group_by_deck(documents: list[Document]) -> list[DeckBuild]:
@@ -167,7 +183,7 @@ def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgre
     try:
         assets = render_assets(formulas, diagrams, config.cache,
                                jobs=config.jobs or default_jobs(),
-                               progress=start_progress("Rendering", unique),
+                               start_progress=lambda todo: start_progress("Rendering", todo),
                                vector="pdf" in config.formats, pool=pool)
     except OSError as exc:
         raise BuildError(f"cannot write the image cache {display_path(config.cache)}: "

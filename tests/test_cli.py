@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from builder import __version__
@@ -133,3 +135,39 @@ def test_diagram_preview_renders_and_validates(tmp_path: Path) -> None:
                  "dilated-conv", "loss-curves"):
         assert kind in help_text
     assert "input_size=5" in help_text and "stride" in help_text
+
+
+def test_progress_bars_for_every_slow_step_and_none_when_nothing_to_do(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builder.cli
+
+    filler = "这一段文字只是为了让笔记足够长，好让解析需要一秒左右。" * 12
+    # 600 questions of ~700 bytes: over 400 KB to parse, over 200 questions to typeset.
+    body = "".join(f"### 问题 {i}？\n答案 {i}：{filler}\n" for i in range(600))
+    write(tmp_path / "notes" / "big.md",
+          "## 节\n### 图？\n```diagram\ntype: pooling\n```\n" + body)
+    bars: dict[str, list[int]] = {}
+
+    def recorder(label: str, total: int) -> Callable[[int], None]:
+        bars[label] = [total, 0]
+        return lambda n: bars[label].__setitem__(1, bars[label][1] + n)
+
+    monkeypatch.setattr(builder.cli, "_progress_bar", recorder)
+    args = ["notes", "--math", "mathjax", "--no-lock"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    # Each bar is announced with its total and ends full.
+    assert bars == {"Parsing": [bars["Parsing"][0]] * 2, "Rendering": [1, 1],
+                    "Typesetting big.pdf": [601, 601]}
+    assert bars["Parsing"][0] >= 400
+    bars.clear()
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert set(bars) == {"Parsing"}  # nothing drawn, PDF up to date
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "## 节\n### 图？\n```diagram\ntype: pooling\n```\n" + "".join(
+        f"### 问题 {i}？\n答案 {i}。\n" for i in range(250)))
+    result = CliRunner().invoke(main, ["n.md", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    assert "Rendering" not in result.output and "Typesetting" not in result.output

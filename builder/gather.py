@@ -28,6 +28,7 @@ from builder.lint import check_document
 from builder.markdown import tokenize
 from builder.model import Diagnostic, Document, SourceLoc
 from builder.parse import ParseOptions, SourceError, parse_text, read_source
+from builder.parsecache import ParseCache
 from builder.silence import Silencer
 
 log = logging.getLogger(__name__)
@@ -83,12 +84,16 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     silencer = Silencer(display_path)
     diagnostics: list[Diagnostic] = []
     jobs = config.jobs or default_jobs()
-    parse_work = work_units(0, 0, sum(_size(path) for path, _root in sources))
+    cache = ParseCache(config.cache)
+    pending = _look_up_parses(cache, sources, config.parse)
+    missing = [job for job in pending if job.result is None]
+    parse_work = work_units(0, 0, sum(_size(job.path) for job in missing))
     # Large notes in several files are parsed in parallel; the same workers then draw.
-    with worker_pool(jobs, parse_work if len(sources) > 1 else 0) as pool:
-        progress = start_progress("Parsing", sum(_kib(path) for path, _root in sources)) \
+    with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
+        progress = start_progress("Parsing", sum(_kib(job.path) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
-        documents, roots = _parse_all(sources, config, silencer, diagnostics, pool, progress)
+        _parse_missing(missing, config.parse, pool, cache, progress)
+        documents, roots = _collect(pending, silencer, diagnostics)
         decks = _group_by_deck(documents)
         gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics)
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
@@ -125,28 +130,61 @@ def parse_source(path: Path, shown: str, options: ParseOptions) -> ParsedSource:
     return ParsedSource(doc, tuple(checks))
 
 
-def _parse_all(sources: list[tuple[Path, Path]], config: BuildConfig, silencer: Silencer,
-               diagnostics: list[Diagnostic], pool: Executor, progress: Progress
-               ) -> tuple[list[Document], dict[str, Path]]:
+@dataclass
+class _ParseJob:
+    path: Path
+    root: Path
+    shown: str
+    key: str | None
+    """The parse cache key; None if the file could not be read (parsing reports why)."""
+    result: ParsedSource | None = None
+
+
+def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
+                    options: ParseOptions) -> list[_ParseJob]:
+    jobs = []
+    for path, root in sources:
+        shown = display_path(path)
+        try:
+            key: str | None = cache.key(path.read_bytes(), shown, options)
+        except OSError:
+            key = None
+        job = _ParseJob(path, root, shown, key)
+        if key is not None:
+            job.result = cache.get(shown, key)
+        jobs.append(job)
+    return jobs
+
+
+def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Executor,
+                   cache: ParseCache, progress: Progress) -> None:
+    parsed = pool.map(parse_source, [job.path for job in missing],
+                      [job.shown for job in missing], [options] * len(missing))
+    for job, result in zip(missing, parsed, strict=True):
+        progress(_kib(job.path))
+        job.result = result
+        if job.key is not None and result.document is not None:
+            cache.put(job.shown, job.key, result)
+
+
+def _collect(jobs: list[_ParseJob], silencer: Silencer, diagnostics: list[Diagnostic]
+             ) -> tuple[list[Document], dict[str, Path]]:
     documents: list[Document] = []
     roots: dict[str, Path] = {}
-    shown = [display_path(path) for path, _root in sources]
-    parsed = pool.map(parse_source, [p for p, _r in sources], shown,
-                      [config.parse] * len(sources))
-    for (path, root), result in zip(sources, parsed, strict=True):
-        progress(_kib(path))
-        diagnostics.extend(result.diagnostics)
-        doc = result.document
+    for job in jobs:
+        assert job.result is not None
+        diagnostics.extend(job.result.diagnostics)
+        doc = job.result.document
         if doc is None:
             continue
-        diagnostics.extend(silencer.add(doc, path))
+        diagnostics.extend(silencer.add(doc, job.path))
         if not doc.cards:
             diagnostics.append(Diagnostic(
                 SourceLoc(doc.path, 1), "warning",
                 f"no questions found (questions are level-{doc.settings.question_level} "
                 "headings)", "no-questions"))
         documents.append(doc)
-        roots[doc.path] = root
+        roots[doc.path] = job.root
     return documents, roots
 
 

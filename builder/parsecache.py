@@ -1,0 +1,93 @@
+"""Parsed sources kept between builds, so a rebuild parses only the files that changed.
+
+Parsing and checking is pure Python (markdown-it-py) and costs about a second per
+megabyte of notes, every build.  Its result depends only on the file's bytes, the
+name it is shown under, the parse options and the code that parses, so it is
+stored under a hash of exactly those, like the rendered images.  Each source file
+has one cache entry, replaced when the file changes, so the cache never grows
+with edits.  An entry that cannot be read is parsed again.
+
+Entries are pickles: the cache lives in the build's own output folder, which only
+the author writes (as for the rest of ``dist/``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import pickle
+from importlib import metadata
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from builder.atomic import atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
+
+
+@functools.cache
+def _code_version() -> str:
+    """Hash the builder's own sources and the parsing libraries' versions."""
+    digest = hashlib.sha256(str(FORMAT).encode())
+    package = files("builder")
+    for name in sorted(_python_files(package)):
+        digest.update(name.encode())
+        digest.update(package.joinpath(name).read_bytes())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(library.encode())
+    return digest.hexdigest()
+
+
+def _python_files(folder: Any, prefix: str = "") -> list[str]:
+    found: list[str] = []
+    for entry in folder.iterdir():
+        if entry.is_dir() and entry.name != "__pycache__":
+            found += _python_files(entry, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(".py"):
+            found.append(prefix + entry.name)
+    return found
+
+
+class ParseCache:
+    """Parsed sources in ``folder``, one entry per source file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.hits = 0
+
+    def key(self, data: bytes, shown: str, options: object) -> str:
+        """Hash everything a parse result depends on."""
+        digest = hashlib.sha256(data)
+        digest.update(f"\0{shown}\0{options!r}\0{_code_version()}".encode())
+        return digest.hexdigest()
+
+    def _entry(self, shown: str) -> Path:
+        return self.folder / f"parsed-{hashlib.sha256(shown.encode()).hexdigest()[:16]}.pickle"
+
+    def get(self, shown: str, key: str) -> Any | None:
+        """Return the stored result for ``key``, or None."""
+        try:
+            stored_key, result = pickle.loads(self._entry(shown).read_bytes())
+        except Exception:  # missing, damaged, or from another Python: parse again
+            return None
+        if stored_key != key:
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, shown: str, key: str, result: object) -> None:
+        """Store ``result``; a cache that cannot be written only costs speed."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(self._entry(shown),
+                               pickle.dumps((key, result), pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:
+            log.debug("parse cache not written: %s", exc)

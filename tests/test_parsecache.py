@@ -1,0 +1,92 @@
+"""A rebuild parses only the files that changed, and reports exactly what a fresh parse would."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import builder.gather
+from builder.apkg import read_fields
+from builder.cli import main
+
+from .conftest import write
+
+A = "---\ndeck: 缓存\n---\n## 甲\n### 什么是过拟合？\n训练集好、测试集差。\n"
+B = "---\ndeck: 缓存\n---\n## 乙\n### 为什么归一化？\n尺度相近，收敛更快。\n### 空的？\n"
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count real parses by file (small builds parse in this process)."""
+    calls: Counter[str] = Counter()
+    real = builder.gather.parse_text
+
+    def counting(text: str, path: str, *args: object, **kwargs: object) -> object:
+        calls[Path(path).name] += 1
+        return real(text, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builder.gather, "parse_text", counting)
+    return calls
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(main, ["notes", "--format", "apkg", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def answers() -> set[str]:
+    return {answer for _q, answer in read_fields(Path("dist/缓存.apkg")).values()}
+
+
+def test_only_changed_files_are_parsed_again(tmp_path: Path, parsed: Counter[str]) -> None:
+    write(tmp_path / "notes" / "a.md", A)
+    write(tmp_path / "notes" / "b.md", B)
+    run()
+    assert parsed == {"a.md": 1, "b.md": 1}
+    run()
+    assert parsed == {"a.md": 1, "b.md": 1}
+    write(tmp_path / "notes" / "b.md", B.replace("收敛更快", "收敛明显更快"))
+    run()
+    assert parsed == {"a.md": 1, "b.md": 2}
+    assert any("收敛明显更快" in answer for answer in answers())
+
+
+def test_cached_files_report_the_same_diagnostics(tmp_path: Path, parsed: Counter[str]) -> None:
+    write(tmp_path / "notes" / "a.md", A)
+    write(tmp_path / "notes" / "b.md", B)
+    first = run()
+    again = run()
+    assert parsed["b.md"] == 1
+    warnings = [line for line in first.output.splitlines() if ": warning: " in line]
+    assert warnings and warnings[0].startswith("notes/b.md:7:5: warning: empty answer")
+    assert [line for line in again.output.splitlines() if ": warning: " in line] == warnings
+
+
+def test_same_deck_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                  parsed: Counter[str]) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+    write(tmp_path / "notes" / "a.md", A)
+    write(tmp_path / "notes" / "b.md", B)
+    run()
+    fresh = Path("dist/缓存.apkg").read_bytes()
+    run()
+    assert parsed == {"a.md": 1, "b.md": 1}
+    assert Path("dist/缓存.apkg").read_bytes() == fresh
+
+
+def test_options_and_damaged_entries_mean_a_new_parse(tmp_path: Path,
+                                                      parsed: Counter[str]) -> None:
+    write(tmp_path / "notes" / "a.md", A)
+    run()
+    run("--no-breaks")  # another option can give another document
+    assert parsed["a.md"] == 2
+    entries = list(Path("dist/.cache").glob("parsed-*.pickle"))
+    assert len(entries) == 1  # one entry per file, replaced, never piling up
+    entries[0].write_bytes(b"not a pickle")
+    run("--no-breaks")
+    assert parsed["a.md"] == 3
+    assert answers() == {"<p>训练集好、测试集差。</p>"}

@@ -156,12 +156,17 @@ def _write_zip(target: Path, db_path: Path, media: Sequence[Path]) -> None:
         manifest = {str(i): path.name for i, path in enumerate(ordered)}
         _add(archive, "media", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
         for index, path in enumerate(ordered):
-            _add(archive, str(index), path.read_bytes())
+            packed = path.suffix.lower() in _PACKED_FORMATS
+            _add(archive, str(index), path.read_bytes(), stored=packed)
 
 
-def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+# Already compressed: deflating them again costs time and saves almost nothing.
+_PACKED_FORMATS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, stored: bool = False) -> None:
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
     archive.writestr(info, data)
 

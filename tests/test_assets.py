@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -171,3 +172,19 @@ def test_a_changed_local_image_typesets_the_pdf_again(tmp_path: Path) -> None:
         more.write(b"edited")
     # The PDF must not keep the old picture.
     assert "wrote dist/n.pdf" in run("n.md").output
+
+
+def test_images_are_stored_as_they_are_and_anki_still_imports_them(
+        tmp_path: Path, collection: Any) -> None:
+    import zipfile
+
+    write(tmp_path / "n.md", NOTES)
+    assert run("n.md", "--format", "apkg").exit_code == 0
+    with zipfile.ZipFile(tmp_path / "dist" / "n.apkg") as archive:
+        media = json.loads(archive.read("media"))
+        kinds = {archive.getinfo(number).compress_type for number in media}
+        assert kinds == {zipfile.ZIP_STORED}  # PNGs: deflating them again gains nothing
+        assert archive.getinfo("collection.anki2").compress_type == zipfile.ZIP_DEFLATED
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    folder = Path(collection.media.dir())
+    assert all((folder / name).read_bytes().startswith(b"\x89PNG") for name in media.values())

@@ -111,6 +111,8 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
             result.outputs.append(target)
             result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
     result.removed_file = _write_removed_search(config, result.removed_search)
+    if gathered.parse_cache is not None:
+        gathered.parse_cache.save()
 
 
 def _check_media_size(gathered: Gathered) -> None:

@@ -66,6 +66,8 @@ class Gathered:
     silencer: Silencer
     diagnostics: list[Diagnostic] = field(default_factory=list)
     formula_failures: int = 0
+    parse_cache: ParseCache | None = None
+    """Parse results to store once the build writes (see ``ParseCache.save``)."""
 
     def reported(self) -> list[Diagnostic]:
         """Return the diagnostics no file or project silences, once each, by place."""
@@ -95,7 +97,8 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         _parse_missing(missing, config.parse, pool, cache, progress)
         documents, roots = _collect(pending, silencer, diagnostics)
         decks = _group_by_deck(documents)
-        gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics)
+        gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics,
+                            parse_cache=cache)
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
         gathered.assets = _render(gathered, config, start_progress, shared)
     if on_drawn is not None:

@@ -62,6 +62,7 @@ class ParseCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.hits = 0
+        self._unsaved: dict[str, tuple[str, object]] = {}
 
     def key(self, data: bytes, shown: str, options: object) -> str:
         """Hash everything a parse result depends on."""
@@ -84,10 +85,21 @@ class ParseCache:
         return result
 
     def put(self, shown: str, key: str, result: object) -> None:
-        """Store ``result``; a cache that cannot be written only costs speed."""
+        """Keep ``result`` to be stored by ``save``."""
+        self._unsaved[shown] = (key, result)
+
+    def save(self) -> None:
+        """Store what ``put`` kept; a cache that cannot be written only costs speed.
+
+        Only a build that writes its outputs calls this: ``check`` and a failed or
+        ``--strict`` build leave no trace.
+        """
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(self._entry(shown),
-                               pickle.dumps((key, result), pickle.HIGHEST_PROTOCOL))
+            if self._unsaved:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            for shown, entry in self._unsaved.items():
+                atomic_write_bytes(self._entry(shown),
+                                   pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
             log.debug("parse cache not written: %s", exc)
+        self._unsaved.clear()

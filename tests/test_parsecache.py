@@ -90,3 +90,14 @@ def test_options_and_damaged_entries_mean_a_new_parse(tmp_path: Path,
     run("--no-breaks")
     assert parsed["a.md"] == 3
     assert answers() == {"<p>训练集好、测试集差。</p>"}
+
+
+def test_check_and_strict_builds_store_nothing(tmp_path: Path, parsed: Counter[str]) -> None:
+    write(tmp_path / "notes" / "b.md", B)
+    assert CliRunner().invoke(main, ["check", "notes"]).exit_code == 0
+    strict = CliRunner().invoke(main, ["notes", "--strict"])
+    assert strict.exit_code == 1 and "empty answer" in strict.output
+    assert not Path("dist").exists()
+    run()
+    run()
+    assert parsed == {"b.md": 3}

@@ -85,9 +85,9 @@ def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable
 @click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Lock file [default: build-deck.lock beside the first source].")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Where rendered images are kept [default: OUT/.cache].")
+              help="Where drawn images and parsed notes are kept [default: OUT/.cache].")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
-              help="Worker processes for rendering (0: one per CPU).")
+              help="Worker processes for parsing, drawing and the PDF (0: one per CPU).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="PDF paper size.")
 @click.option("--columns", type=click.IntRange(1, 3), default=2, show_default=True,
@@ -242,7 +242,7 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
               default=Path("dist/.cache"), show_default=True,
               help="Rendered-image cache, shared with build so both agree on formulas.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
-              help="Worker processes for rendering (0: one per CPU).")
+              help="Worker processes for parsing and drawing (0: one per CPU).")
 def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
           question_level: int | None, keep_empty: bool, cache_dir: Path, jobs: int) -> None:
     """Report problems in SOURCES (default: source_md) without writing any deck or PDF.

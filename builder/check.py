@@ -1,8 +1,9 @@
 """The ``check`` command: every diagnostic a build would report, with nothing written.
 
 It gathers the way ``builder.build.build`` does (parse and check the sources,
-render formulas and diagrams into the cache, assemble the notes) and stops
-there, so ``check`` and ``build`` agree on what they report.
+render formulas and diagrams into the cache, assemble the notes, match them
+against the identity lock) and stops there, so ``check`` and ``build`` agree on
+what they report.  The lock is read, never written.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from builder.config import BuildConfig, Reported, find_sources
 from builder.gather import gather
+from builder.stamp import stamp
 
 log = logging.getLogger(__name__)
 
@@ -26,4 +28,7 @@ class CheckResult(Reported):
 def check(config: BuildConfig) -> CheckResult:
     """Report every problem in the sources of ``config``; BuildError if a source is missing."""
     sources = find_sources(config.sources)
-    return CheckResult(diagnostics=gather(config, sources).reported(), files=len(sources))
+    gathered = gather(config, sources)
+    # Matching against the lock finds reworded questions it cannot tell apart.
+    stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
+    return CheckResult(diagnostics=gathered.reported(), files=len(sources))

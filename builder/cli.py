@@ -243,8 +243,13 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
               help="Rendered-image cache, shared with build so both agree on formulas.")
 @click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
               help="Worker processes for parsing and drawing (0: one per CPU).")
+@click.option("--no-lock", is_flag=True,
+              help="Do not read the identity lock (no reworded-question warnings).")
+@click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
+              help="Lock file [default: build-deck.lock beside the first source].")
 def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
-          question_level: int | None, keep_empty: bool, cache_dir: Path, jobs: int) -> None:
+          question_level: int | None, keep_empty: bool, cache_dir: Path, jobs: int,
+          no_lock: bool, lock_path: Path | None) -> None:
     """Report problems in SOURCES (default: source_md) without writing any deck or PDF.
 
     One line per problem, `path:line:col: warning|error: message [code]`, then a count.
@@ -256,7 +261,8 @@ def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
 
     parse = ParseOptions(section_level=section_level or 2, question_level=question_level or 3)
     config = BuildConfig(sources=sources or (Path("source_md"),), keep_empty=keep_empty,
-                         cache_dir=cache_dir, jobs=jobs, parse=parse)
+                         cache_dir=cache_dir, jobs=jobs, parse=parse, use_lock=not no_lock,
+                         lock_path=lock_path)
     try:
         result = run_check(config)
     except BuildError as exc:

@@ -107,10 +107,19 @@ def test_two_rewordings_competing_for_one_note_are_not_guessed(
     note_id, _card_id = first_build_with_review(tmp_path, collection, "什么是过拟合？")
     old, twins = OVERFIT, OVERFIT_TWINS
     write(tmp_path / "notes" / "a.md", NOTES.replace(old, twins))
+    lock = (tmp_path / "notes" / "build-deck.lock").read_bytes()
+    checked = CliRunner().invoke(main, ["check", "notes"])
+    assert checked.exit_code == 0
+    assert (tmp_path / "notes" / "build-deck.lock").read_bytes() == lock  # read, not written
+    unlocked = CliRunner().invoke(main, ["check", "notes", "--no-lock"])
+    assert "[ambiguous-rename]" not in unlocked.output
     result = CliRunner().invoke(main, ["--format", "apkg", "notes"])
     assert result.exit_code == 0
     warnings = [line for line in result.output.splitlines() if "[ambiguous-rename]" in line]
     assert len(warnings) == 2
+    # check reports what the build then reports.
+    assert [line for line in checked.output.splitlines() if "[ambiguous-rename]" in line] \
+        == warnings
     assert warnings[0].startswith("notes/a.md:5:5: warning: cannot tell which question "
                                   "replaces '什么是过拟合？'")
     assert "2 added" in result.output and "renamed" not in result.output

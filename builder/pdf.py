@@ -18,6 +18,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from builder import pdfparts
 from builder.assets import Assets
 from builder.atomic import atomic_path, atomic_write_bytes
 from builder.images import ImageResolver
@@ -25,8 +26,10 @@ from builder.model import Document
 from builder.pdf_json import Json, MediaStage, document_json
 
 STYLES = {"sheet": "sheet.typ", "cards": "cards.typ"}
+PART_TEMPLATE = "sheet-part.typ"
+JOIN_TEMPLATE = "sheet-join.typ"
 PAPERS = ("a4", "letter")
-_SHARED_TEMPLATES = ("pdf-nodes.typ",)
+_SHARED_TEMPLATES = ("pdf-nodes.typ", "sheet-common.typ")
 
 
 class PdfError(Exception):
@@ -72,6 +75,8 @@ class PdfPlan:
     digest: str
     """Hash of everything the PDF is made from (see ``_digest``)."""
     memo: Path | None
+    parts: list[Json] | None = None
+    """A large sheet's payload cut into parts (see ``builder.pdfparts``), else None."""
 
     @property
     def questions(self) -> int:
@@ -104,7 +109,8 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
     digest = _digest(payload, STYLES[style], stage.files)
     if memo is not None and _unchanged(target, memo, digest):
         return None
-    return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo)
+    parts = pdfparts.split(payload) if style == "sheet" else None
+    return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, parts)
 
 
 def typeset(plan: PdfPlan) -> bytes:
@@ -112,11 +118,82 @@ def typeset(plan: PdfPlan) -> bytes:
 
     Writes nothing outside a temporary folder, so it may run in a worker process.
     """
+    if plan.parts is not None:
+        results = [typeset_part(*job) for job in part_jobs(plan)]
+        return join(joined_payload(plan, results), [pdf for pdf, _pages, _at in results])
     with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
         workdir = Path(folder)
         main = _stage_files(workdir, plan.template, plan.media)
         job = _Job(_compiler(main, workdir), plan.payload, _timestamp(plan.payload))
         return _typeset(job)
+
+
+PartResult = tuple[bytes, int, list[int]]
+"""A typeset part: its PDF, its page count and the page of each of its headings."""
+
+
+def part_jobs(plan: PdfPlan) -> list[tuple[Json, dict[str, Path]]]:
+    """Return the arguments of ``typeset_part`` for each part, each with only its images."""
+    assert plan.parts is not None
+    return [(part, _media_named(part, plan.media)) for part in plan.parts]
+
+
+def typeset_part(part: Json, media: dict[str, Path]) -> PartResult:
+    """Typeset one part of a large sheet (in any process); PdfError as ``typeset``."""
+    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
+        workdir = Path(folder)
+        main = _stage_files(workdir, PART_TEMPLATE, media)
+        text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
+        # Given its input up front, typst answers the query below from the compile's memo.
+        compiler = _compiler(main, workdir, {"doc": text})
+        pdf = _typeset(_Job(compiler, part, _timestamp(part)))
+        try:
+            info = json.loads(compiler.query("<part-info>", field="value", one=True))
+            return pdf, int(info["pages"]), [int(page) for page in info["headings"]]
+        except Exception as exc:  # the template and this code disagree: a bug, said plainly
+            raise PdfError(f"cannot read the page layout of a PDF part: {_reason(exc)}"
+                           ) from None
+
+
+def joined_payload(plan: PdfPlan, results: Sequence[PartResult]) -> Json:
+    """Describe the whole sheet made of the typeset parts (see ``builder.pdfparts``)."""
+    assert plan.parts is not None
+    return pdfparts.join_payload(plan.payload, plan.parts, [r[2] for r in results],
+                                 [r[1] for r in results])
+
+
+def join(payload: Json, pdfs: Sequence[bytes]) -> bytes:
+    """Draw the parts' pages under the sheet's title, contents, header and page numbers."""
+    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
+        workdir = Path(folder)
+        main = _stage_files(workdir, JOIN_TEMPLATE, {})
+        for index, pdf in enumerate(pdfs):
+            target = workdir / pdfparts.part_file(index)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(pdf)
+        try:
+            return _Job(_compiler(main, workdir), payload, _timestamp(payload)).compile(payload)
+        except _CompileFailed as exc:
+            raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
+
+
+def _media_named(payload: Json, media: dict[str, Path]) -> dict[str, Path]:
+    """Return the media a payload names (a part needs only its own images)."""
+    named: set[str] = set()
+
+    def visit(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("svg", "img", "src") and isinstance(item, str):
+                    named.add(item)
+                else:
+                    visit(item)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+
+    visit(payload)
+    return {name: path for name, path in media.items() if name in named}
 
 
 def commit(plan: PdfPlan, pdf: bytes) -> None:
@@ -151,8 +228,9 @@ def _digest(payload: Json, template: str, media: dict[str, Path]) -> str:
     import typst
 
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8"))
-    for name in (template, *_SHARED_TEMPLATES):
+    for name in (template, *_SHARED_TEMPLATES, PART_TEMPLATE, JOIN_TEMPLATE):
         digest.update(files("builder").joinpath(f"templates/{name}").read_bytes())
+    digest.update(str(pdfparts.PART_QUESTIONS).encode("ascii"))
     # Every media name carries a hash of its content (math-, diagram-, img-…-<sha>), so
     # the names stand for the files without reading them.
     for name in sorted(media):
@@ -184,14 +262,14 @@ def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
     return workdir / template
 
 
-def _compiler(main: Path, workdir: Path) -> Any:
+def _compiler(main: Path, workdir: Path, inputs: dict[str, str] | None = None) -> Any:
     import typst
 
     from builder.fonts import typst_font_dirs
 
     try:
         # bold=True adds the variable CJK font, which typst instances into a real bold.
-        return typst.Compiler(str(main), root=str(workdir),
+        return typst.Compiler(str(main), root=str(workdir), sys_inputs=inputs or {},
                               font_paths=typst_font_dirs(bold=True), ignore_system_fonts=True)
     except Exception as exc:  # e.g. unreadable fonts: report, never a traceback
         raise PdfError(f"cannot start typst: {_reason(exc)}") from None

@@ -15,8 +15,9 @@ import signal
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
-from builder.pdf import PdfPlan, typeset
+from builder.pdf import PartResult, PdfPlan, join, joined_payload, part_jobs, typeset, typeset_part
 
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
@@ -35,7 +36,7 @@ class PdfJobs:
         self._jobs = jobs
         self._plans: dict[Path, PdfPlan] = {}
         self._pool: Pool | None = None
-        self._pending: dict[Path, AsyncResult[bytes]] = {}
+        self._pending: dict[Path, list[AsyncResult[Any]]] = {}
 
     def start(self, plans: list[PdfPlan]) -> None:
         """Begin typesetting ``plans``: now in the background, or later in ``result``."""
@@ -43,14 +44,18 @@ class PdfJobs:
         plans = [plan for plan in plans if plan.questions >= BACKGROUND_MIN_QUESTIONS]
         if self._jobs <= 1 or not plans:
             return
+        tasks = sum(len(plan.parts or [plan]) for plan in plans)
         if self._pool is None:
             # "spawn", as for the render workers: forking a process holding typst's
-            # threads can deadlock.  One worker leaves a core for this process's work.
+            # threads can deadlock.
             context = multiprocessing.get_context("spawn")
-            workers = max(1, min(len(plans), self._jobs - 1))
-            self._pool = context.Pool(workers, initializer=_ignore_interrupts)
+            self._pool = context.Pool(min(self._jobs, tasks), initializer=_ignore_interrupts)
         for plan in plans:
-            self._pending[plan.target] = self._pool.apply_async(typeset, (plan,))
+            if plan.parts is None:
+                self._pending[plan.target] = [self._pool.apply_async(typeset, (plan,))]
+            else:  # a large sheet: its parts side by side, joined in ``result``
+                self._pending[plan.target] = [self._pool.apply_async(typeset_part, job)
+                                              for job in part_jobs(plan)]
 
     @property
     def running(self) -> int:
@@ -64,7 +69,16 @@ class PdfJobs:
     def result(self, plan: PdfPlan) -> bytes:
         """Return the typeset PDF; raises ``PdfError`` as ``typeset`` does."""
         pending = self._pending.pop(plan.target, None)
-        return typeset(plan) if pending is None else pending.get()
+        if pending is None:
+            return typeset(plan)
+        if plan.parts is None:
+            whole: bytes = pending[0].get()
+            return whole
+        parts: list[PartResult] = [task.get() for task in pending]
+        assert self._pool is not None
+        pdfs = [pdf for pdf, _pages, _headings in parts]
+        # The join holds every part's pages: it runs in a worker, not in this process.
+        return self._pool.apply_async(join, (joined_payload(plan, parts), pdfs)).get()
 
     def close(self) -> None:
         """Stop any compile still running (a failed or strict build no longer needs it)."""

@@ -417,3 +417,93 @@ def test_large_deck_pdf_is_the_same_with_one_or_two_jobs(tmp_path: Path,
     assert started == [0, 1]  # -j 1 typesets in place; -j 2 in the background
     assert pdfs[0] == pdfs[1]
     assert f"问题{count - 1}？" in squash(all_text(tmp_path / "dist2" / "big.pdf"))
+
+
+# -- large sheets, typeset in parts ----------------------------------------------------------
+
+def _payload(sizes: list[int]) -> dict[str, Any]:
+    sections = [{"title": f"S{i}", "cards": [{"n": f"{i}.{j}", "q": []} for j in range(size)]}
+                for i, size in enumerate(sizes)]
+    return {"count": sum(sizes), "sections": sections}
+
+
+def test_parts_keep_sections_whole_when_they_fit_and_continue_long_ones() -> None:
+    from builder.pdfparts import CONTINUED, split
+
+    assert split(_payload([3, 3]), size=6) is None
+    parts = split(_payload([3, 4, 9, 2]), size=5)
+    assert parts is not None
+    layout = [[(s["title"], len(s["cards"])) for s in part["sections"]] for part in parts]
+    assert layout == [[("S0", 3)], [("S1", 4), ("S2", 1)], [(f"S2{CONTINUED}", 5)],
+                      [(f"S2{CONTINUED}", 3), ("S3", 2)]]
+    assert [part["count"] for part in parts] == [3, 5, 5, 5]
+    numbers = [c["n"] for part in parts for s in part["sections"] for c in s["cards"]]
+    assert numbers == [c["n"] for s in _payload([3, 4, 9, 2])["sections"] for c in s["cards"]]
+
+
+@pytest.fixture
+def in_parts(seed: tuple[Document, Assets], tmp_path: Path,
+             monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Any]:
+    """The seed sheet typeset whole, and in parts of 4 questions (so several, some cut)."""
+    from builder import pdfparts
+
+    doc, assets = seed
+    whole = build(tmp_path / "whole.pdf", [doc], assets)
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 4)
+    plan = pdf.plan_pdf(tmp_path / "parts.pdf", "DL", "深度学习面试", [doc], assets, date=DATE)
+    assert plan is not None and plan.parts is not None and len(plan.parts) >= 4
+    target = tmp_path / "parts.pdf"
+    target.write_bytes(pdf.typeset(plan))
+    return whole, target, plan
+
+
+def test_sheet_in_parts_reads_like_the_whole_sheet(in_parts: tuple[Path, Path, Any],
+                                                   seed: tuple[Document, Assets]) -> None:
+    whole, parts, _plan = in_parts
+    doc, _assets = seed
+    text = squash(all_text(parts))
+    found = [text.find(squash(c.question_text)) for c in doc.cards if not c.is_empty]
+    assert -1 not in found and found == sorted(found)
+    # Same bookmarks, sections with their questions nested, as the sheet typeset whole.
+    reader = pypdf.PdfReader(parts)
+    assert outline_titles(reader.outline) == outline_titles(pypdf.PdfReader(whole).outline)
+    # Every page numbered "n / N" of the whole, and the cut section marked where it goes on.
+    pages = [squash(page.extract_text()) for page in reader.pages]
+    assert all(page.endswith(f"{n}/{len(pages)}") for n, page in enumerate(pages, 1)), pages
+    assert "续cont." in text
+    fonts = subprocess.run(["pdffonts", str(parts)], capture_output=True, text=True).stdout \
+        if shutil.which("pdffonts") else "NotoSansCJK"
+    assert "NotoSansCJK" in fonts
+
+
+def test_sheet_in_parts_contents_point_at_each_section(in_parts: tuple[Path, Path, Any]
+                                                       ) -> None:
+    _whole, parts, _plan = in_parts
+    reader = pypdf.PdfReader(parts)
+
+    def items(outline: list[Any]) -> list[Any]:
+        return [x for item in outline
+                for x in (items(item) if isinstance(item, list) else [item])]
+
+    bookmarks = items(reader.outline)
+    assert len(bookmarks) >= 10
+    for item in bookmarks:  # each section and question bookmark opens the page it is on
+        page = reader.pages[reader.get_destination_page_number(item)]
+        assert squash(str(item.title))[:12] in squash(page.extract_text()), item.title
+    contents = squash(reader.pages[0].extract_text())
+    assert "目录Contents" in contents
+    for item in reader.outline:  # the printed contents give the bookmark's page
+        if not isinstance(item, list):
+            number = reader.get_destination_page_number(item) + 1
+            assert re.search(re.escape(squash(str(item.title))) + r"\W*" + str(number),
+                             contents), (item.title, contents)
+
+
+def test_parts_typeset_in_the_background_give_the_same_pdf(in_parts: tuple[Path, Path, Any],
+                                                           monkeypatch: pytest.MonkeyPatch
+                                                           ) -> None:
+    _whole, parts, plan = in_parts
+    with _background(monkeypatch) as jobs:
+        jobs.start([plan])
+        assert jobs.running == 1
+        assert jobs.result(plan) == parts.read_bytes()

@@ -138,6 +138,17 @@ def part_jobs(plan: PdfPlan) -> list[tuple[Json, dict[str, Path]]]:
     return [(part, _media_named(part, plan.media)) for part in plan.parts]
 
 
+def part_key(part: Json, media: dict[str, Path]) -> str:
+    """Hash everything that shapes a typeset part (as ``_digest`` does for a whole PDF)."""
+    return _digest(part, PART_TEMPLATE, media)
+
+
+def part_cache(plan: PdfPlan) -> pdfparts.PartCache:
+    """Where a sheet's typeset parts are kept: beside its memo, if it has one."""
+    memo = plan.memo
+    return pdfparts.PartCache(memo.parent if memo else None, memo.stem if memo else "")
+
+
 def typeset_part(part: Json, media: dict[str, Path]) -> PartResult:
     """Typeset one part of a large sheet (in any process); PdfError as ``typeset``."""
     with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:

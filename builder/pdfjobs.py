@@ -12,12 +12,22 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
-from builder.pdf import PartResult, PdfPlan, join, joined_payload, part_jobs, typeset, typeset_part
+from builder.pdf import (
+    PartResult,
+    PdfPlan,
+    join,
+    joined_payload,
+    part_cache,
+    part_jobs,
+    part_key,
+    typeset,
+    typeset_part,
+)
 
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
@@ -29,56 +39,90 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@dataclass
+class _Sheet:
+    """One PDF being typeset: whole, or as parts, each cached, running or still to do."""
+
+    plan: PdfPlan
+    whole: AsyncResult[bytes] | None = None
+    keys: list[str] = field(default_factory=list)
+    parts: list[PartResult | AsyncResult[PartResult] | None] = field(default_factory=list)
+
+
 class PdfJobs:
-    """Planned PDFs by target, typeset in the background when more than one job may run."""
+    """Planned PDFs by target, typeset in the background when more than one job may run.
+
+    A large sheet's parts come from the part cache when they are unchanged; the others
+    are typeset side by side, and all of them joined when the PDF is asked for.
+    """
 
     def __init__(self, jobs: int) -> None:
         self._jobs = jobs
-        self._plans: dict[Path, PdfPlan] = {}
+        self._sheets: dict[Path, _Sheet] = {}
         self._pool: Pool | None = None
-        self._pending: dict[Path, list[AsyncResult[Any]]] = {}
 
     def start(self, plans: list[PdfPlan]) -> None:
         """Begin typesetting ``plans``: now in the background, or later in ``result``."""
-        self._plans.update((plan.target, plan) for plan in plans)
-        plans = [plan for plan in plans if plan.questions >= BACKGROUND_MIN_QUESTIONS]
-        if self._jobs <= 1 or not plans:
-            return
-        tasks = sum(len(plan.parts or [plan]) for plan in plans)
+        for plan in plans:
+            sheet = _Sheet(plan)
+            if plan.parts is not None:
+                jobs = part_jobs(plan)
+                sheet.keys = [part_key(*job) for job in jobs]
+                cache = part_cache(plan)
+                sheet.parts = [cache.get(key) for key in sheet.keys]
+            self._sheets[plan.target] = sheet
+            if self._jobs <= 1 or plan.questions < BACKGROUND_MIN_QUESTIONS:
+                continue
+            if plan.parts is None:
+                sheet.whole = self._background().apply_async(typeset, (plan,))
+                continue
+            for index, job in enumerate(jobs):
+                if sheet.parts[index] is None:
+                    sheet.parts[index] = self._background().apply_async(typeset_part, job)
+
+    def _background(self) -> Pool:
         if self._pool is None:
             # "spawn", as for the render workers: forking a process holding typst's
             # threads can deadlock.
             context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(min(self._jobs, tasks), initializer=_ignore_interrupts)
-        for plan in plans:
-            if plan.parts is None:
-                self._pending[plan.target] = [self._pool.apply_async(typeset, (plan,))]
-            else:  # a large sheet: its parts side by side, joined in ``result``
-                self._pending[plan.target] = [self._pool.apply_async(typeset_part, job)
-                                              for job in part_jobs(plan)]
+            self._pool = context.Pool(self._jobs, initializer=_ignore_interrupts)
+        return self._pool
 
     @property
     def running(self) -> int:
-        """How many PDFs are being typeset in the background and not yet collected."""
-        return len(self._pending)
+        """How many compiles (whole PDFs or parts) run in the background, not yet collected."""
+        return sum((sheet.whole is not None)
+                   + sum(isinstance(part, AsyncResult) for part in sheet.parts)
+                   for sheet in self._sheets.values())
 
     def plan(self, target: Path) -> PdfPlan | None:
         """Return the plan for ``target``; None when its PDF is up to date."""
-        return self._plans.get(target)
+        sheet = self._sheets.get(target)
+        return sheet.plan if sheet is not None else None
 
     def result(self, plan: PdfPlan) -> bytes:
         """Return the typeset PDF; raises ``PdfError`` as ``typeset`` does."""
-        pending = self._pending.pop(plan.target, None)
-        if pending is None:
-            return typeset(plan)
-        if plan.parts is None:
-            whole: bytes = pending[0].get()
+        sheet = self._sheets.pop(plan.target, _Sheet(plan))
+        if sheet.whole is not None:
+            whole: bytes = sheet.whole.get()
             return whole
-        parts: list[PartResult] = [task.get() for task in pending]
-        assert self._pool is not None
+        if plan.parts is None:
+            return typeset(plan)
+        jobs = part_jobs(plan)
+        parts: list[PartResult] = []
+        for index, part in enumerate(sheet.parts or [None] * len(jobs)):
+            if isinstance(part, AsyncResult):
+                part = part.get()
+            parts.append(part if part is not None else typeset_part(*jobs[index]))
+        if sheet.keys:
+            part_cache(plan).save(dict(zip(sheet.keys, parts, strict=True)))
         pdfs = [pdf for pdf, _pages, _headings in parts]
+        payload = joined_payload(plan, parts)
+        if self._pool is None:
+            return join(payload, pdfs)
         # The join holds every part's pages: it runs in a worker, not in this process.
-        return self._pool.apply_async(join, (joined_payload(plan, parts), pdfs)).get()
+        joined: bytes = self._pool.apply_async(join, (payload, pdfs)).get()
+        return joined
 
     def close(self) -> None:
         """Stop any compile still running (a failed or strict build no longer needs it)."""

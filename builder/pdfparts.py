@@ -12,9 +12,15 @@ with invisible headings on the right pages for the contents and PDF bookmarks.
 
 from __future__ import annotations
 
+import json
+import logging
+from pathlib import Path
 from typing import Any
 
+from builder.atomic import atomic_write_bytes
 from builder.pdf_json import Json
+
+log = logging.getLogger(__name__)
 
 PART_QUESTIONS = 500
 """Questions per part: ~150 MB and ~1.5 s of typst each."""
@@ -105,3 +111,51 @@ def join_payload(payload: Json, parts: list[Json], pages: list[list[int]],
 
 def part_file(index: int) -> str:
     return f"parts/part-{index + 1:04d}.pdf"
+
+
+class PartCache:
+    """One sheet's typeset parts, kept between builds under a hash of what shaped each.
+
+    Editing one answer then typesets only its part again, and the join.  Entries of
+    parts no longer in the sheet are removed, so the cache keeps one sheet's worth.
+    """
+
+    def __init__(self, folder: Path | None, prefix: str) -> None:
+        self.folder = folder
+        self.prefix = prefix
+
+    def _paths(self, key: str) -> tuple[Path, Path] | None:
+        if self.folder is None:
+            return None
+        stem = self.folder / f"{self.prefix}-{key[:24]}"
+        return stem.with_suffix(".pdf"), stem.with_suffix(".json")
+
+    def get(self, key: str) -> tuple[bytes, int, list[int]] | None:
+        paths = self._paths(key)
+        if paths is None:
+            return None
+        try:
+            layout = json.loads(paths[1].read_text(encoding="utf-8"))
+            return paths[0].read_bytes(), int(layout["pages"]), [int(p) for p in layout["at"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, entries: dict[str, tuple[bytes, int, list[int]]]) -> None:
+        """Keep exactly ``entries`` (key → typeset part); failing to only costs speed."""
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            wanted: set[Path] = set()
+            for key, (pdf, pages, at) in entries.items():
+                paths = self._paths(key)
+                assert paths is not None
+                wanted.update(paths)
+                if not paths[1].exists():
+                    atomic_write_bytes(paths[0], pdf)  # the PDF first: JSON means complete
+                    atomic_write_bytes(paths[1], json.dumps({"pages": pages, "at": at}).encode())
+            for stale in self.folder.glob(f"{self.prefix}-*"):
+                if stale not in wanted:
+                    stale.unlink(missing_ok=True)
+        except OSError as exc:
+            log.debug("PDF part cache not written: %s", exc)

@@ -505,5 +505,44 @@ def test_parts_typeset_in_the_background_give_the_same_pdf(in_parts: tuple[Path,
     _whole, parts, plan = in_parts
     with _background(monkeypatch) as jobs:
         jobs.start([plan])
-        assert jobs.running == 1
+        assert jobs.running == len(plan.parts)  # every part at once
         assert jobs.result(plan) == parts.read_bytes()
+
+
+def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from builder import pdfjobs, pdfparts
+    from builder.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 30)
+    typeset: list[int] = []
+    real = pdfjobs.typeset_part
+
+    def counting(part: dict[str, Any], media: dict[str, Path]) -> Any:
+        typeset.append(part["count"])
+        return real(part, media)
+
+    monkeypatch.setattr(pdfjobs, "typeset_part", counting)
+    notes = "## 甲\n" + "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(100))
+    write(tmp_path / "notes" / "n.md", notes)
+
+    def build_pdf(out: str) -> bytes:
+        result = CliRunner().invoke(main, ["notes", "--format", "pdf", "-j", "1", "-o", out])
+        assert result.exit_code == 0, result.output
+        return (tmp_path / out / "n.pdf").read_bytes()
+
+    build_pdf("dist")
+    assert typeset == [30, 30, 30, 10]
+    edited = notes.replace("答案 42。", "答案 42，改过了。")
+    write(tmp_path / "notes" / "n.md", edited)
+    typeset.clear()
+    after_edit = build_pdf("dist")
+    assert typeset == [30]  # questions 30–59: the only part that changed
+    assert len(list((tmp_path / "dist" / ".cache").glob("pdf-*-*.pdf"))) == 4  # no pile-up
+    typeset.clear()
+    assert build_pdf("fresh") == after_edit  # the same bytes as typesetting everything
+    assert typeset == [30, 30, 30, 10]
+    assert "答案42，改过了。" in squash(all_text(tmp_path / "dist" / "n.pdf"))

@@ -85,7 +85,11 @@ class PdfJobs:
             # "spawn", as for the render workers: forking a process holding typst's
             # threads can deadlock.
             context = multiprocessing.get_context("spawn")
-            self._pool = context.Pool(self._jobs, initializer=_ignore_interrupts)
+            # typst keeps a memo of everything it compiled for the life of the process
+            # (~0.2 MB a question), so each worker makes way for a fresh one after two
+            # parts: memory stays bounded however large the sheet.
+            self._pool = context.Pool(self._jobs, initializer=_ignore_interrupts,
+                                      maxtasksperchild=2)
         return self._pool
 
     @property

@@ -37,11 +37,6 @@ DIAGRAM_DPI = 200
 # Big enough that one compile amortises typst start-up, small enough to spread over cores.
 FORMULA_BATCH = 64
 
-TASKS_PER_WORKER = 32
-"""Tasks before a worker is replaced by a fresh one.  typst keeps a memo of everything
-it compiled for the life of the process (~0.1 MB a formula), so a long-lived worker
-would grow without bound on a large deck; 32 batches of formulas cost ~200 MB."""
-
 Progress = Callable[[int], None]
 
 
@@ -180,8 +175,9 @@ def worker_pool(jobs: int, work: int) -> Executor:
         return _SerialExecutor()
     # "spawn", not "fork": forking a process that holds typst's or Anki's threads can deadlock.
     context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=context,
-                               max_tasks_per_child=TASKS_PER_WORKER)
+    # Not max_tasks_per_child: on Python 3.11 a pool using it can stop replacing its
+    # workers and hang.  Render workers therefore keep typst's memo (see pdfjobs).
+    return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=context)
 
 
 def default_jobs() -> int:

@@ -27,7 +27,7 @@ from builder.images import ImageResolver
 from builder.lint import check_document
 from builder.markdown import tokenize
 from builder.model import Diagnostic, Document, SourceLoc
-from builder.parse import ParseOptions, SourceError, parse_text, read_source
+from builder.parse import ParseOptions, SourceError, decode_source, parse_text, read_source
 from builder.parsecache import ParseCache
 from builder.silence import Silencer
 
@@ -89,10 +89,10 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     cache = ParseCache(config.cache)
     pending = _look_up_parses(cache, sources, config.parse)
     missing = [job for job in pending if job.result is None]
-    parse_work = work_units(0, 0, sum(_size(job.path) for job in missing))
+    parse_work = work_units(0, 0, sum(len(job.data or b"") for job in missing))
     # Large notes in several files are parsed in parallel; the same workers then draw.
     with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
-        progress = start_progress("Parsing", sum(_kib(job.path) for job in missing)) \
+        progress = start_progress("Parsing", sum(_kib(job) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
         _parse_missing(missing, config.parse, pool, cache, progress)
         documents, roots = _collect(pending, silencer, diagnostics)
@@ -121,10 +121,15 @@ class ParsedSource:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def parse_source(path: Path, shown: str, options: ParseOptions) -> ParsedSource:
-    """Read, parse and check one file; runs in a worker process for large builds."""
+def parse_source(path: Path, shown: str, options: ParseOptions,
+                 data: bytes | None = None) -> ParsedSource:
+    """Read (unless ``data`` holds its bytes), parse and check one file.
+
+    Runs in a worker process for large builds.
+    """
     try:
-        text = read_source(path, shown).removeprefix("\ufeff")
+        text = (read_source(path, shown) if data is None else decode_source(data, shown)
+                ).removeprefix("\ufeff")
     except SourceError as exc:
         return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, "source"),))
     tokens = tokenize(text)
@@ -138,8 +143,10 @@ class _ParseJob:
     path: Path
     root: Path
     shown: str
+    data: bytes | None
+    """The file's bytes, read once: parsed and hashed for the cache alike (None if the
+    file could not be read; parsing it again reports why)."""
     key: str | None
-    """The parse cache key; None if the file could not be read (parsing reports why)."""
     result: ParsedSource | None = None
 
 
@@ -149,10 +156,11 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
     for path, root in sources:
         shown = display_path(path)
         try:
-            key: str | None = cache.key(path.read_bytes(), shown, options)
+            data: bytes | None = path.read_bytes()
         except OSError:
-            key = None
-        job = _ParseJob(path, root, shown, key)
+            data = None
+        key = cache.key(data, shown, options) if data is not None else None
+        job = _ParseJob(path, root, shown, data, key)
         if key is not None:
             job.result = cache.get(shown, key)
         jobs.append(job)
@@ -162,9 +170,10 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
 def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Executor,
                    cache: ParseCache, progress: Progress) -> None:
     parsed = pool.map(parse_source, [job.path for job in missing],
-                      [job.shown for job in missing], [options] * len(missing))
+                      [job.shown for job in missing], [options] * len(missing),
+                      [job.data for job in missing])
     for job, result in zip(missing, parsed, strict=True):
-        progress(_kib(job.path))
+        progress(_kib(job))
         job.result = result
         if job.key is not None and result.document is not None:
             cache.put(job.shown, job.key, result)
@@ -191,15 +200,8 @@ def _collect(jobs: list[_ParseJob], silencer: Silencer, diagnostics: list[Diagno
     return documents, roots
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:  # reported when the file is read
-        return 0
-
-
-def _kib(path: Path) -> int:
-    return _size(path) // 1024
+def _kib(job: _ParseJob) -> int:
+    return len(job.data or b"") // 1024
 
 
 def _group_by_deck(documents: list[Document]) -> list[DeckBuild]:

@@ -71,6 +71,11 @@ def read_source(path: Path, display: str) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(SourceLoc(display, 1), f"cannot read file: {exc.strerror}") from exc
+    return decode_source(data, display)
+
+
+def decode_source(data: bytes, display: str) -> str:
+    """Decode a Markdown file's bytes as UTF-8 (BOM allowed), with a precise error otherwise."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:8192]:

@@ -101,3 +101,27 @@ def test_check_and_strict_builds_store_nothing(tmp_path: Path, parsed: Counter[s
     run()
     run()
     assert parsed == {"b.md": 3}
+
+
+def test_a_file_saved_during_the_build_is_parsed_as_it_was_hashed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache stores what it was keyed by, even if the editor saves mid-build."""
+    source = write(tmp_path / "notes" / "a.md", A)
+    later = A.replace("训练集好", "训练集很好")
+    real = builder.gather._look_up_parses
+    meanwhile = [later]
+
+    def save_meanwhile(*args: object) -> object:
+        found = real(*args)  # type: ignore[arg-type]
+        if meanwhile:
+            source.write_text(meanwhile.pop(), encoding="utf-8")
+        return found
+
+    monkeypatch.setattr(builder.gather, "_look_up_parses", save_meanwhile)
+    run()
+    assert answers() == {"<p>训练集好、测试集差。</p>"}
+    run()
+    assert answers() == {"<p>训练集很好、测试集差。</p>"}
+    write(tmp_path / "notes" / "a.md", A)  # back to the first text: its cache entry is right
+    run()
+    assert answers() == {"<p>训练集好、测试集差。</p>"}

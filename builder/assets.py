@@ -124,8 +124,7 @@ def render_assets(
         if start_progress is not None and work >= 1 else None
     batches = [todo_formulas[i:i + FORMULA_BATCH]
                for i in range(0, len(todo_formulas), FORMULA_BATCH)]
-    with nullcontext(pool) if pool is not None else \
-            worker_pool(jobs, work_units(len(todo_formulas), len(todo_diagrams))) as executor:
+    with nullcontext(pool) if pool is not None else worker_pool(jobs, work) as executor:
         # Diagrams first: they are the long tasks, and the formula batches fill in around them.
         # Workers write the cache files themselves, so this process only collects results.
         diagram_jobs = [executor.submit(_draw_and_store_diagram, d.kind, d.param_dict(),

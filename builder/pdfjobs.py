@@ -28,6 +28,7 @@ from builder.pdf import (
     typeset,
     typeset_part,
 )
+from builder.pdf_json import Json
 
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
@@ -45,8 +46,20 @@ class _Sheet:
 
     plan: PdfPlan
     whole: AsyncResult[bytes] | None = None
+    jobs: list[tuple[Json, dict[str, Path]]] = field(default_factory=list)
+    """Each part's ``typeset_part`` arguments."""
     keys: list[str] = field(default_factory=list)
     parts: list[PartResult | AsyncResult[PartResult] | None] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, plan: PdfPlan) -> _Sheet:
+        """Start from the part cache: the parts it holds need no typesetting."""
+        if plan.parts is None:
+            return cls(plan)
+        jobs = part_jobs(plan)
+        keys = [part_key(*job) for job in jobs]
+        cache = part_cache(plan)
+        return cls(plan, None, jobs, keys, [cache.get(key) for key in keys])
 
 
 class PdfJobs:
@@ -64,19 +77,13 @@ class PdfJobs:
     def start(self, plans: list[PdfPlan]) -> None:
         """Begin typesetting ``plans``: now in the background, or later in ``result``."""
         for plan in plans:
-            sheet = _Sheet(plan)
-            if plan.parts is not None:
-                jobs = part_jobs(plan)
-                sheet.keys = [part_key(*job) for job in jobs]
-                cache = part_cache(plan)
-                sheet.parts = [cache.get(key) for key in sheet.keys]
-            self._sheets[plan.target] = sheet
+            sheet = self._sheets[plan.target] = _Sheet.of(plan)
             if self._jobs <= 1 or plan.questions < BACKGROUND_MIN_QUESTIONS:
                 continue
             if plan.parts is None:
                 sheet.whole = self._background().apply_async(typeset, (plan,))
                 continue
-            for index, job in enumerate(jobs):
+            for index, job in enumerate(sheet.jobs):
                 if sheet.parts[index] is None:
                     sheet.parts[index] = self._background().apply_async(typeset_part, job)
 
@@ -106,20 +113,18 @@ class PdfJobs:
 
     def result(self, plan: PdfPlan) -> bytes:
         """Return the typeset PDF; raises ``PdfError`` as ``typeset`` does."""
-        sheet = self._sheets.pop(plan.target, _Sheet(plan))
+        sheet = self._sheets.pop(plan.target, None) or _Sheet.of(plan)
         if sheet.whole is not None:
             whole: bytes = sheet.whole.get()
             return whole
         if plan.parts is None:
             return typeset(plan)
-        jobs = part_jobs(plan)
         parts: list[PartResult] = []
-        for index, part in enumerate(sheet.parts or [None] * len(jobs)):
+        for job, part in zip(sheet.jobs, sheet.parts, strict=True):
             if isinstance(part, AsyncResult):
                 part = part.get()
-            parts.append(part if part is not None else typeset_part(*jobs[index]))
-        if sheet.keys:
-            part_cache(plan).save(dict(zip(sheet.keys, parts, strict=True)))
+            parts.append(part if part is not None else typeset_part(*job))
+        part_cache(plan).save(dict(zip(sheet.keys, parts, strict=True)))
         pdfs = [pdf for pdf, _pages, _headings in parts]
         payload = joined_payload(plan, parts)
         if self._pool is None:

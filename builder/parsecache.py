@@ -61,7 +61,6 @@ class ParseCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.hits = 0
         self._unsaved: dict[str, tuple[str, object]] = {}
 
     def key(self, data: bytes, shown: str, options: object) -> str:
@@ -81,7 +80,6 @@ class ParseCache:
             return None
         if stored_key != key:
             return None
-        self.hits += 1
         return result
 
     def put(self, shown: str, key: str, result: object) -> None:

@@ -66,10 +66,9 @@ def headings(part: Json) -> list[dict[str, Any]]:
     assert isinstance(sections, list)
     for section in sections:
         continued = str(section["title"]).endswith(CONTINUED)
-        found.append({"level": 1, "title": section["title"], "outlined": not continued,
-                      "continued": continued})
-        found += [{"level": 2, "title": plain(card["q"]), "outlined": False,
-                   "continued": False} for card in section["cards"]]
+        found.append({"level": 1, "title": section["title"], "continued": continued})
+        found += [{"level": 2, "title": plain(card["q"]), "continued": False}
+                  for card in section["cards"]]
     return found
 
 
@@ -102,7 +101,9 @@ def join_payload(payload: Json, parts: list[Json], pages: list[list[int]],
         for heading, page in zip(headings(part), landed, strict=True):
             # A continued section needs no heading: the header already names it.
             if not heading["continued"]:
-                on_page[page - 1].append({k: heading[k] for k in ("level", "title", "outlined")})
+                # The contents list sections; bookmarks also list questions.
+                on_page[page - 1].append({"level": heading["level"], "title": heading["title"],
+                                          "outlined": heading["level"] == 1})
         joined += [{"file": part_file(index), "page": number + 1, "headings": found}
                    for number, found in enumerate(on_page)]
     info = {k: v for k, v in payload.items() if k != "sections"}

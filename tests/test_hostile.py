@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from builder.build import BuildConfig, BuildError, build
@@ -171,6 +171,7 @@ FRAGMENTS = st.one_of(
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(st.lists(FRAGMENTS, min_size=1, max_size=25))
+@example(["### \x07", "- "])  # once imported with a blank front
 def test_random_markdown_builds_safe_importable_decks(tmp_path: Path,
                                                       fragments: list[str]) -> None:
     from anki.collection import Collection
@@ -235,6 +236,23 @@ def test_invisible_characters_in_a_heading_are_removed_with_a_warning(tmp_path: 
     result = run("n.md")
     assert "n.md:2:5: warning: invisible or text-direction characters removed from the " \
         "question [invisible-chars]" in result.output
+
+
+def test_a_question_of_control_characters_only_is_left_out_not_imported_blank(
+        tmp_path: Path) -> None:
+    # Anki drops control characters on import: kept, this note would have a blank front.
+    write(tmp_path / "n.md", "## S\n### \x07\x1b\nA\n### 好问题？\nB\n")
+    result = run("n.md", "--format", "apkg")
+    assert "n.md:2:5: warning: question heading has no text; left out [empty-question]" \
+        in result.output
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_apkg(col, tmp_path / "dist" / "n.apkg")
+        assert [col.get_note(n).fields[0] for n in col.find_notes("")] == ["好问题？"]
+    finally:
+        col.close()
 
 
 def test_site_root_paths_resolve_against_a_configurable_folder_inside_the_tree(

@@ -12,7 +12,7 @@ import json
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
@@ -78,6 +78,10 @@ class PdfPlan:
     parts: list[Json] | None = None
     """A large sheet's payload cut into parts (see ``builder.pdfparts``), else None."""
 
+    def without_content(self) -> PdfPlan:
+        """This plan without the cards and images: enough to commit what it typeset."""
+        return replace(self, payload=pdfparts.sheet_info(self.payload), media={}, parts=None)
+
     @property
     def questions(self) -> int:
         count = self.payload.get("count", 0)
@@ -113,27 +117,27 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
     return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, parts)
 
 
-def typeset(plan: PdfPlan) -> bytes:
+def typeset(plan: PdfPlan, scratch: Path | None = None) -> bytes:
     """Compile a planned PDF to bytes; raise PdfError saying where and why it failed.
 
-    Writes nothing outside a temporary folder, so it may run in a worker process.
+    Writes nothing outside a temporary folder (made in ``scratch`` if given), so it
+    may run in a worker process.
     """
-    if plan.parts is not None:
-        results = [typeset_part(*job) for job in part_jobs(plan)]
-        return join(joined_payload(plan, results), [pdf for pdf, _pages, _at in results])
-    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
+    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-", dir=scratch) as folder:
         workdir = Path(folder)
+        if plan.parts is not None:
+            layouts = [typeset_part(part, media, workdir / pdfparts.part_file(index))
+                       for index, (part, media) in enumerate(part_jobs(plan))]
+            part_headings = [pdfparts.headings(part) for part in plan.parts]
+            payload = pdfparts.join_payload(plan.payload, part_headings, layouts)
+            return join(payload, workdir).read_bytes()
         main = _stage_files(workdir, plan.template, plan.media)
         job = _Job(_compiler(main, workdir), plan.payload, _timestamp(plan.payload))
         return _typeset(job)
 
 
-PartResult = tuple[bytes, int, list[int]]
-"""A typeset part: its PDF, its page count and the page of each of its headings."""
-
-
 def part_jobs(plan: PdfPlan) -> list[tuple[Json, dict[str, Path]]]:
-    """Return the arguments of ``typeset_part`` for each part, each with only its images."""
+    """Return each part and the images it names (the first arguments of ``typeset_part``)."""
     assert plan.parts is not None
     return [(part, _media_named(part, plan.media)) for part in plan.parts]
 
@@ -149,9 +153,16 @@ def part_cache(plan: PdfPlan) -> pdfparts.PartCache:
     return pdfparts.PartCache(memo.parent if memo else None, memo.stem if memo else "")
 
 
-def typeset_part(part: Json, media: dict[str, Path]) -> PartResult:
-    """Typeset one part of a large sheet (in any process); PdfError as ``typeset``."""
-    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
+def typeset_part(part: Json, media: dict[str, Path], out: Path) -> pdfparts.PartLayout:
+    """Typeset one part of a large sheet into ``out`` (in any process); PdfError as ``typeset``.
+
+    The PDF goes to a file, not back to the caller: a large sheet's parts add up to
+    tens of megabytes that the building process need never hold.  typst's working
+    files go beside it, so whoever removes that folder removes all a stopped worker
+    left behind.
+    """
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-", dir=out.parent) as folder:
         workdir = Path(folder)
         main = _stage_files(workdir, PART_TEMPLATE, media)
         text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
@@ -160,32 +171,30 @@ def typeset_part(part: Json, media: dict[str, Path]) -> PartResult:
         pdf = _typeset(_Job(compiler, part, _timestamp(part)))
         try:
             info = json.loads(compiler.query("<part-info>", field="value", one=True))
-            return pdf, int(info["pages"]), [int(page) for page in info["headings"]]
+            layout = int(info["pages"]), [int(page) for page in info["headings"]]
         except Exception as exc:  # the template and this code disagree: a bug, said plainly
             raise PdfError(f"cannot read the page layout of a PDF part: {_reason(exc)}"
                            ) from None
+    out.write_bytes(pdf)
+    return layout
 
 
-def joined_payload(plan: PdfPlan, results: Sequence[PartResult]) -> Json:
-    """Describe the whole sheet made of the typeset parts (see ``builder.pdfparts``)."""
-    assert plan.parts is not None
-    return pdfparts.join_payload(plan.payload, plan.parts, [r[2] for r in results],
-                                 [r[1] for r in results])
+JOINED_FILE = "joined.pdf"
 
 
-def join(payload: Json, pdfs: Sequence[bytes]) -> bytes:
-    """Draw the parts' pages under the sheet's title, contents, header and page numbers."""
-    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
-        workdir = Path(folder)
-        main = _stage_files(workdir, JOIN_TEMPLATE, {})
-        for index, pdf in enumerate(pdfs):
-            target = workdir / pdfparts.part_file(index)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(pdf)
-        try:
-            return _Job(_compiler(main, workdir), payload, _timestamp(payload)).compile(payload)
-        except _CompileFailed as exc:
-            raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
+def join(payload: Json, folder: Path) -> Path:
+    """Draw the parts' pages under the sheet's title, contents, header and page numbers.
+
+    ``folder`` holds the typeset parts (``pdfparts.part_file``); the joined sheet is
+    written beside them, and its path returned.
+    """
+    main = _stage_files(folder, JOIN_TEMPLATE, {})
+    try:
+        pdf = _Job(_compiler(main, folder), payload, _timestamp(payload)).compile(payload)
+    except _CompileFailed as exc:
+        raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
+    (folder / JOINED_FILE).write_bytes(pdf)
+    return folder / JOINED_FILE
 
 
 def _media_named(payload: Json, media: dict[str, Path]) -> dict[str, Path]:
@@ -207,12 +216,16 @@ def _media_named(payload: Json, media: dict[str, Path]) -> dict[str, Path]:
     return {name: path for name, path in media.items() if name in named}
 
 
-def commit(plan: PdfPlan, pdf: bytes) -> None:
-    """Write a typeset PDF over its target in one step, and remember what it was made from."""
+def commit(plan: PdfPlan, pdf: bytes | Path) -> None:
+    """Write a typeset PDF (its bytes, or a file holding them) over its target in one step,
+    and remember what it was made from."""
     with atomic_path(plan.target) as temp:
-        temp.write_bytes(pdf)
+        if isinstance(pdf, Path):
+            shutil.copyfile(pdf, temp)
+        else:
+            temp.write_bytes(pdf)
     if plan.memo is not None:
-        output = hashlib.sha256(pdf).hexdigest()
+        output = _file_sha256(plan.target)
         atomic_write_bytes(plan.memo, f"{plan.digest} {output}\n".encode("ascii"))
 
 
@@ -253,9 +266,14 @@ def _digest(payload: Json, template: str, media: dict[str, Path]) -> str:
 def _unchanged(target: Path, memo: Path, digest: str) -> bool:
     try:
         recorded, output = memo.read_text(encoding="ascii").split()
-        return recorded == digest and hashlib.sha256(target.read_bytes()).hexdigest() == output
+        return recorded == digest and _file_sha256(target) == output
     except (OSError, ValueError):
         return False
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:

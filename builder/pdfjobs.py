@@ -3,25 +3,27 @@
 The typst compile of a large deck is the longest serial step of a build (about
 9 s at 2,000 questions).  Once formulas and diagrams are drawn, nothing the PDF
 needs can change, so its compile starts then and runs beside note assembly, the
-identity lock and the ``.apkg`` writer.  The background process writes nothing:
-it returns the PDF's bytes, and the build writes them with everything else, so a
-build that fails or is stopped still leaves no half-written output.
+identity lock and the ``.apkg`` writer.  The background processes write only to
+temporary folders; the build copies the finished PDF into place with everything
+else, so a build that fails or is stopped still leaves no half-written output.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from builder.pdf import (
-    PartResult,
     PdfPlan,
     join,
-    joined_payload,
     part_cache,
     part_jobs,
     part_key,
@@ -29,6 +31,7 @@ from builder.pdf import (
     typeset_part,
 )
 from builder.pdf_json import Json
+from builder.pdfparts import PartLayout, headings, join_payload, part_file
 
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
@@ -42,24 +45,48 @@ def _ignore_interrupts() -> None:
 
 @dataclass
 class _Sheet:
-    """One PDF being typeset: whole, or as parts, each cached, running or still to do."""
+    """One PDF being typeset: whole, or as parts, each cached, running or still to do.
+
+    Its temporary folder holds every file typst works with, part PDFs included (copied
+    from the part cache, or written there by the workers), so removing it removes
+    whatever a stopped worker left.
+    """
 
     plan: PdfPlan
+    folder: tempfile.TemporaryDirectory[str]
     whole: AsyncResult[bytes] | None = None
-    jobs: list[tuple[Json, dict[str, Path]]] = field(default_factory=list)
-    """Each part's ``typeset_part`` arguments."""
+    jobs: list[tuple[Json, dict[str, Path]] | None] = field(default_factory=list)
+    """Each part and its images (``typeset_part``'s first arguments); None once started."""
     keys: list[str] = field(default_factory=list)
-    parts: list[PartResult | AsyncResult[PartResult] | None] = field(default_factory=list)
+    headings: list[list[dict[str, Any]]] = field(default_factory=list)
+    """Each part's headings (``pdfparts.headings``), for the join."""
+    layouts: list[PartLayout | AsyncResult[PartLayout] | None] = field(default_factory=list)
 
     @classmethod
     def of(cls, plan: PdfPlan) -> _Sheet:
         """Start from the part cache: the parts it holds need no typesetting."""
+        folder = tempfile.TemporaryDirectory(prefix="build-deck-pdf-")
         if plan.parts is None:
-            return cls(plan)
+            return cls(plan, folder)
         jobs = part_jobs(plan)
         keys = [part_key(*job) for job in jobs]
         cache = part_cache(plan)
-        return cls(plan, None, jobs, keys, [cache.get(key) for key in keys])
+        sheet = cls(plan, folder, None, [], keys, [headings(part) for part in plan.parts])
+        sheet.layouts = [cache.get(key, sheet.part_path(index)) for index, key in enumerate(keys)]
+        sheet.jobs = [job if layout is None else None
+                      for job, layout in zip(jobs, sheet.layouts, strict=True)]
+        return sheet
+
+    @property
+    def in_parts(self) -> bool:
+        return bool(self.layouts)
+
+    @property
+    def scratch(self) -> Path:
+        return Path(self.folder.name)
+
+    def part_path(self, index: int) -> Path:
+        return self.scratch / part_file(index)
 
 
 class PdfJobs:
@@ -80,14 +107,18 @@ class PdfJobs:
             sheet = self._sheets[plan.target] = _Sheet.of(plan)
             if self._jobs <= 1 or plan.questions < BACKGROUND_MIN_QUESTIONS:
                 continue
-            if plan.parts is None:
-                sheet.whole = self._background().apply_async(typeset, (plan,))
-                continue
+            if not sheet.in_parts:
+                sheet.whole = self._background().apply_async(typeset, (plan, sheet.scratch))
             for index, job in enumerate(sheet.jobs):
-                if sheet.parts[index] is None:
-                    sheet.parts[index] = self._background().apply_async(typeset_part, job)
+                if job is not None:
+                    sheet.layouts[index] = self._background().apply_async(
+                        typeset_part, (*job, sheet.part_path(index)))
+                    sheet.jobs[index] = None
+            # All its work is in the background: the cards need not stay in this
+            # process, which is to make room for the join.
+            sheet.plan = plan.without_content()
 
-    def _background(self) -> Pool:
+    def _background(self, processes: int | None = None) -> Pool:
         if self._pool is None:
             # "spawn", as for the render workers: forking a process holding typst's
             # threads can deadlock.
@@ -95,7 +126,7 @@ class PdfJobs:
             # typst keeps a memo of everything it compiled for the life of the process
             # (~0.2 MB a question), so each worker makes way for a fresh one after two
             # parts: memory stays bounded however large the sheet.
-            self._pool = context.Pool(self._jobs, initializer=_ignore_interrupts,
+            self._pool = context.Pool(processes or self._jobs, initializer=_ignore_interrupts,
                                       maxtasksperchild=2)
         return self._pool
 
@@ -103,7 +134,7 @@ class PdfJobs:
     def running(self) -> int:
         """How many compiles (whole PDFs or parts) run in the background, not yet collected."""
         return sum((sheet.whole is not None)
-                   + sum(isinstance(part, AsyncResult) for part in sheet.parts)
+                   + sum(isinstance(layout, AsyncResult) for layout in sheet.layouts)
                    for sheet in self._sheets.values())
 
     def plan(self, target: Path) -> PdfPlan | None:
@@ -111,34 +142,54 @@ class PdfJobs:
         sheet = self._sheets.get(target)
         return sheet.plan if sheet is not None else None
 
-    def result(self, plan: PdfPlan) -> bytes:
-        """Return the typeset PDF; raises ``PdfError`` as ``typeset`` does."""
+    @contextmanager
+    def result(self, plan: PdfPlan) -> Iterator[bytes | Path]:
+        """Yield the typeset PDF, as bytes or a file that lasts until the block ends;
+        raises ``PdfError`` as ``typeset`` does."""
         sheet = self._sheets.pop(plan.target, None) or _Sheet.of(plan)
-        if sheet.whole is not None:
-            whole: bytes = sheet.whole.get()
-            return whole
-        if plan.parts is None:
-            return typeset(plan)
-        parts: list[PartResult] = []
-        for job, part in zip(sheet.jobs, sheet.parts, strict=True):
-            if isinstance(part, AsyncResult):
-                part = part.get()
-            parts.append(part if part is not None else typeset_part(*job))
-        part_cache(plan).save(dict(zip(sheet.keys, parts, strict=True)))
-        pdfs = [pdf for pdf, _pages, _headings in parts]
-        payload = joined_payload(plan, parts)
-        if self._pool is None:
-            return join(payload, pdfs)
-        # The join holds every part's pages: it runs in a worker, not in this process.
-        joined: bytes = self._pool.apply_async(join, (payload, pdfs)).get()
-        return joined
+        try:
+            if sheet.whole is not None:
+                yield sheet.whole.get()
+            elif sheet.in_parts:
+                yield self._joined(sheet)
+            else:
+                yield typeset(sheet.plan, sheet.scratch)
+        finally:
+            sheet.folder.cleanup()
 
-    def close(self) -> None:
-        """Stop any compile still running (a failed or strict build no longer needs it)."""
+    def _joined(self, sheet: _Sheet) -> Path:
+        layouts: list[PartLayout] = []
+        for index, (job, layout) in enumerate(zip(sheet.jobs, sheet.layouts, strict=True)):
+            if isinstance(layout, AsyncResult):
+                layout = layout.get()
+            elif layout is None:
+                assert job is not None
+                layout = typeset_part(*job, sheet.part_path(index))
+            layouts.append(layout)
+        part_cache(sheet.plan).save({key: (sheet.part_path(index), layout) for index, (key, layout)
+                                     in enumerate(zip(sheet.keys, layouts, strict=True))})
+        payload = join_payload(sheet.plan.payload, sheet.headings, layouts)
+        if self._pool is None:
+            return join(payload, sheet.scratch)
+        # The join holds every part's pages (~0.4 MB each), so not in this process; and
+        # when no other compile is pending, the idle workers, each holding typst's memo
+        # of its last part, make way for a fresh process.
+        if self.running == 0:
+            self._stop_pool()
+        return self._background(1).apply_async(join, (payload, sheet.scratch)).get()
+
+    def _stop_pool(self) -> None:
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+
+    def close(self) -> None:
+        """Stop any compile still running (a failed or strict build no longer needs it)."""
+        self._stop_pool()
+        for sheet in self._sheets.values():
+            sheet.folder.cleanup()
+        self._sheets.clear()
 
     def __enter__(self) -> PdfJobs:
         return self

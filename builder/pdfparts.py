@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from builder.atomic import atomic_write_bytes
+from builder.atomic import atomic_path, atomic_write_bytes
 from builder.pdf_json import Json
 
 log = logging.getLogger(__name__)
@@ -88,26 +90,35 @@ def plain(nodes: list[Json]) -> str:
     return "".join(out)
 
 
-def join_payload(payload: Json, parts: list[Json], pages: list[list[int]],
-                 page_counts: list[int]) -> Json:
+PartLayout = tuple[int, list[int]]
+"""Where a typeset part's content landed: its page count and the page of each heading."""
+
+
+def join_payload(info: Json, part_headings: Sequence[list[dict[str, Any]]],
+                 layouts: Sequence[PartLayout]) -> Json:
     """Describe the joined sheet: every part page with the headings that start on it.
 
-    ``pages[k]`` is the page of each heading of part ``k`` (in ``headings`` order) and
-    ``page_counts[k]`` its number of pages.
+    ``info`` is the sheet's payload (its sections are not needed), ``part_headings[k]``
+    the ``headings`` of part ``k`` and ``layouts[k]`` where they landed.
     """
     joined: list[Json] = []
-    for index, (part, landed, count) in enumerate(zip(parts, pages, page_counts, strict=True)):
+    for index, (found, (count, landed)) in enumerate(
+            zip(part_headings, layouts, strict=True)):
         on_page: list[list[dict[str, Any]]] = [[] for _ in range(count)]
-        for heading, page in zip(headings(part), landed, strict=True):
+        for heading, page in zip(found, landed, strict=True):
             # A continued section needs no heading: the header already names it.
             if not heading["continued"]:
                 # The contents list sections; bookmarks also list questions.
                 on_page[page - 1].append({"level": heading["level"], "title": heading["title"],
                                           "outlined": heading["level"] == 1})
-        joined += [{"file": part_file(index), "page": number + 1, "headings": found}
-                   for number, found in enumerate(on_page)]
-    info = {k: v for k, v in payload.items() if k != "sections"}
-    return {**info, "pages": joined}
+        joined += [{"file": part_file(index), "page": number + 1, "headings": marks}
+                   for number, marks in enumerate(on_page)]
+    return {**sheet_info(info), "pages": joined}
+
+
+def sheet_info(payload: Json) -> Json:
+    """The payload without its sections: what the join needs besides the parts."""
+    return {key: value for key, value in payload.items() if key != "sections"}
 
 
 def part_file(index: int) -> str:
@@ -131,29 +142,37 @@ class PartCache:
         stem = self.folder / f"{self.prefix}-{key[:24]}"
         return stem.with_suffix(".pdf"), stem.with_suffix(".json")
 
-    def get(self, key: str) -> tuple[bytes, int, list[int]] | None:
+    def get(self, key: str, dest: Path) -> PartLayout | None:
+        """Copy the part cached under ``key`` to ``dest``; return its layout (pages, and
+        the page of each heading), or None when it is not cached."""
         paths = self._paths(key)
         if paths is None:
             return None
         try:
             layout = json.loads(paths[1].read_text(encoding="utf-8"))
-            return paths[0].read_bytes(), int(layout["pages"]), [int(p) for p in layout["at"]]
+            pages, at = int(layout["pages"]), [int(p) for p in layout["at"]]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(paths[0], dest)
+            return pages, at
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def save(self, entries: dict[str, tuple[bytes, int, list[int]]]) -> None:
-        """Keep exactly ``entries`` (key → typeset part); failing to only costs speed."""
+    def save(self, entries: dict[str, tuple[Path, PartLayout]]) -> None:
+        """Keep exactly ``entries`` (key → typeset part file and its layout); failing to
+        only costs speed."""
         if self.folder is None:
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             wanted: set[Path] = set()
-            for key, (pdf, pages, at) in entries.items():
+            for key, (pdf, (pages, at)) in entries.items():
                 paths = self._paths(key)
                 assert paths is not None
                 wanted.update(paths)
                 if not paths[1].exists():
-                    atomic_write_bytes(paths[0], pdf)  # the PDF first: JSON means complete
+                    # The PDF first: the JSON says the entry is complete.
+                    with atomic_path(paths[0]) as temp:
+                        shutil.copyfile(pdf, temp)
                     atomic_write_bytes(paths[1], json.dumps({"pages": pages, "at": at}).encode())
             for stale in self.folder.glob(f"{self.prefix}-*"):
                 if stale not in wanted:

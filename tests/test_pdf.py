@@ -355,6 +355,11 @@ def _background(monkeypatch: pytest.MonkeyPatch) -> Any:
     return pdfjobs.PdfJobs(2)
 
 
+def _result_bytes(jobs: Any, plan: pdf.PdfPlan) -> bytes:
+    with jobs.result(plan) as typeset:
+        return typeset if isinstance(typeset, bytes) else typeset.read_bytes()
+
+
 def test_background_typesetting_gives_the_same_pdf(seed: tuple[Document, Assets],
                                                    tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
@@ -364,7 +369,7 @@ def test_background_typesetting_gives_the_same_pdf(seed: tuple[Document, Assets]
     with _background(monkeypatch) as jobs:
         jobs.start([plan])
         assert jobs.running == 1
-        assert jobs.result(plan) == pdf.typeset(plan)
+        assert _result_bytes(jobs, plan) == pdf.typeset(plan)
     assert not plan.target.exists()  # typesetting writes nothing; commit does
 
 
@@ -382,7 +387,7 @@ def test_background_failure_names_the_card(tmp_path: Path,
         jobs.start([plan])
         assert jobs.running == 1
         with pytest.raises(PdfError, match=r"^bad\.md:4: cannot typeset this question"):
-            jobs.result(plan)
+            _result_bytes(jobs, plan)
 
 
 def test_large_deck_pdf_is_the_same_with_one_or_two_jobs(tmp_path: Path,
@@ -500,13 +505,21 @@ def test_sheet_in_parts_contents_point_at_each_section(in_parts: tuple[Path, Pat
 
 
 def test_parts_typeset_in_the_background_give_the_same_pdf(in_parts: tuple[Path, Path, Any],
+                                                           tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch
                                                            ) -> None:
     _whole, parts, plan = in_parts
+    scratch = tmp_path / "scratch"  # where the workers put the parts, and the join its sheet
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("TMPDIR", str(scratch))
     with _background(monkeypatch) as jobs:
         jobs.start([plan])
         assert jobs.running == len(plan.parts)  # every part at once
-        assert jobs.result(plan) == parts.read_bytes()
+        assert _result_bytes(jobs, plan) == parts.read_bytes()
+        assert list(scratch.iterdir()) == []  # nothing left behind once the PDF is taken
+        jobs.start([plan])  # started, then not wanted (a failed build): cleared by close
+    assert list(scratch.iterdir()) == []
 
 
 def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
@@ -521,9 +534,9 @@ def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
     typeset: list[int] = []
     real = pdfjobs.typeset_part
 
-    def counting(part: dict[str, Any], media: dict[str, Path]) -> Any:
+    def counting(part: dict[str, Any], media: dict[str, Path], out: Path) -> Any:
         typeset.append(part["count"])
-        return real(part, media)
+        return real(part, media, out)
 
     monkeypatch.setattr(pdfjobs, "typeset_part", counting)
     notes = "## 甲\n" + "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(100))

@@ -6,8 +6,12 @@ a build that fails leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import hashlib
 import logging
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +79,14 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
-                _write(gathered, stamped, config, result, pdfs, start_progress)
+                pdf_targets = _write(gathered, stamped, config, result)
+                # The PDFs need none of the notes: free them for the join, the largest
+                # process of a large build (see builder.pdfjobs).
+                del gathered, stamped
+                release_memory()
+                for target in pdf_targets:
+                    result.outputs.append(target)
+                    result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
@@ -97,7 +108,8 @@ def _result(gathered: Gathered, stamped: Stamped, config: BuildConfig) -> BuildR
 
 
 def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
-           result: BuildResult, pdfs: PdfJobs, start_progress: StartProgress) -> None:
+           result: BuildResult) -> list[Path]:
+    """Write everything but the PDFs; return where the PDFs go."""
     if "apkg" in config.formats:
         notetype_mtime = stamped.new.notetype_changed if stamped.new is not None else now()
         result.outputs += [_write_deck(deck, config, notetype_mtime)
@@ -105,14 +117,21 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
     # The lock goes right after the decks: their note times come from it.
     if stamped.path is not None and stamped.new is not None and stamped.new != stamped.previous:
         lock.save(stamped.path, stamped.new)
-    if "pdf" in config.formats:
-        for deck in gathered.decks:
-            target = pdf_target(deck, config)
-            result.outputs.append(target)
-            result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
     result.removed_file = _write_removed_search(config, result.removed_search)
     if gathered.parse_cache is not None:
         gathered.parse_cache.save()
+    if "pdf" not in config.formats:
+        return []
+    return [pdf_target(deck, config) for deck in gathered.decks]
+
+
+def release_memory() -> None:
+    """Free what is no longer referenced, and hand it back to the system where the C
+    library allows (glibc keeps freed memory for reuse by default)."""
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):  # musl has no malloc_trim
+            ctypes.CDLL(None).malloc_trim(0)
 
 
 def _check_media_size(gathered: Gathered) -> None:
@@ -207,7 +226,8 @@ def _write_pdf(target: Path, pdfs: PdfJobs, start_progress: StartProgress) -> bo
     done = start_progress(f"Typesetting {target.name}", plan.questions) \
         if plan.questions >= TYPESET_BAR_QUESTIONS else no_progress("", 0)
     try:
-        commit(plan, pdfs.result(plan))
+        with pdfs.result(plan) as pdf:
+            commit(plan, pdf)
         done(plan.questions)
     except PdfError as exc:
         raise BuildError(str(exc)) from exc

@@ -161,7 +161,8 @@ def typeset_part(part: Json, media: dict[str, Path], out: Path) -> pdfparts.Part
     files go beside it, so whoever removes that folder removes all a stopped worker
     left behind.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
+    # Not parents=True: when the sheet's folder is gone, its build has failed.
+    out.parent.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="build-deck-pdf-", dir=out.parent) as folder:
         workdir = Path(folder)
         main = _stage_files(workdir, PART_TEMPLATE, media)

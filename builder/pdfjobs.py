@@ -65,9 +65,10 @@ class _Sheet:
     @classmethod
     def of(cls, plan: PdfPlan) -> _Sheet:
         """Start from the part cache: the parts it holds need no typesetting."""
-        folder = tempfile.TemporaryDirectory(prefix="build-deck-pdf-")
+        folder = tempfile.TemporaryDirectory(prefix="build-deck-pdf-", ignore_cleanup_errors=True)
         if plan.parts is None:
             return cls(plan, folder)
+        (Path(folder.name) / part_file(0)).parent.mkdir()
         jobs = part_jobs(plan)
         keys = [part_key(*job) for job in jobs]
         cache = part_cache(plan)
@@ -154,6 +155,10 @@ class PdfJobs:
                 yield self._joined(sheet)
             else:
                 yield typeset(sheet.plan, sheet.scratch)
+        except BaseException:
+            # The build fails; its other parts may still be writing into the folder.
+            self._stop_pool()
+            raise
         finally:
             sheet.folder.cleanup()
 

@@ -522,6 +522,32 @@ def test_parts_typeset_in_the_background_give_the_same_pdf(in_parts: tuple[Path,
     assert list(scratch.iterdir()) == []
 
 
+def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import pdfparts
+    from builder.assets import MediaFile
+
+    questions = "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(12))
+    doc = parse_text("## 节\n" + questions + "### 坏的？\n公式 $x^2$ 在这里\n", "bad.md")
+    assets = Assets(formulas={doc.cards[-1].formulas[0]: RenderedFormula(
+        MediaFile("x.png", _tiny_png(tmp_path / "x.png")), 1, 1, 0, "typst", "frac(a")})
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 3)
+    plan = pdf.plan_pdf(tmp_path / "deck.pdf", "D", "T", [doc], assets, date=DATE,
+                        memo=tmp_path / "cache" / "deck.memo")
+    assert plan is not None and plan.parts is not None and len(plan.parts) == 5
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    with _background(monkeypatch) as jobs:
+        jobs.start([plan])
+        with pytest.raises(PdfError, match=r"^bad\.md:26: cannot typeset this question"):
+            _result_bytes(jobs, plan)
+        assert list(scratch.iterdir()) == []
+    assert not plan.target.exists()
+    assert not list((tmp_path / "cache").glob("*"))  # no part cached from a failed sheet
+
+
 def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner

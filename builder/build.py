@@ -83,7 +83,8 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                 # The PDFs need none of the notes: free them for the join, the largest
                 # process of a large build (see builder.pdfjobs).
                 del gathered, stamped
-                release_memory()
+                if pdf_targets:
+                    release_memory()
                 for target in pdf_targets:
                     result.outputs.append(target)
                     result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)

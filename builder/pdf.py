@@ -78,6 +78,11 @@ class PdfPlan:
     parts: list[Json] | None = None
     """A large sheet's payload cut into parts (see ``builder.pdfparts``), else None."""
 
+    @property
+    def has_content(self) -> bool:
+        """False for a plan ``without_content``."""
+        return "sections" in self.payload
+
     def without_content(self) -> PdfPlan:
         """This plan without the cards and images: enough to commit what it typeset."""
         return replace(self, payload=pdfparts.sheet_info(self.payload), media={}, parts=None)

@@ -56,9 +56,10 @@ class _Sheet:
     folder: tempfile.TemporaryDirectory[str]
     whole: AsyncResult[bytes] | None = None
     jobs: list[tuple[Json, dict[str, Path]] | None] = field(default_factory=list)
-    """Each part and its images (``typeset_part``'s first arguments); None once started."""
+    """Each part and its images (``typeset_part``'s first arguments); None once started
+    in the background or found in the part cache."""
     keys: list[str] = field(default_factory=list)
-    headings: list[list[dict[str, Any]]] = field(default_factory=list)
+    part_headings: list[list[dict[str, Any]]] = field(default_factory=list)
     """Each part's headings (``pdfparts.headings``), for the join."""
     layouts: list[PartLayout | AsyncResult[PartLayout] | None] = field(default_factory=list)
 
@@ -131,15 +132,21 @@ class PdfJobs:
                                       maxtasksperchild=2)
         return self._pool
 
+    def _pending(self) -> list[AsyncResult[Any]]:
+        return [task for sheet in self._sheets.values()
+                for task in (sheet.whole, *sheet.layouts) if isinstance(task, AsyncResult)]
+
     @property
     def running(self) -> int:
         """How many compiles (whole PDFs or parts) run in the background, not yet collected."""
-        return sum((sheet.whole is not None)
-                   + sum(isinstance(layout, AsyncResult) for layout in sheet.layouts)
-                   for sheet in self._sheets.values())
+        return len(self._pending())
 
     def plan(self, target: Path) -> PdfPlan | None:
-        """Return the plan for ``target``; None when its PDF is up to date."""
+        """Return the plan for ``target``; None when its PDF is up to date.
+
+        Once its work is in the background, the plan no longer holds the cards: it is
+        for ``result`` and ``commit``, not for typesetting again.
+        """
         sheet = self._sheets.get(target)
         return sheet.plan if sheet is not None else None
 
@@ -147,7 +154,11 @@ class PdfJobs:
     def result(self, plan: PdfPlan) -> Iterator[bytes | Path]:
         """Yield the typeset PDF, as bytes or a file that lasts until the block ends;
         raises ``PdfError`` as ``typeset`` does."""
-        sheet = self._sheets.pop(plan.target, None) or _Sheet.of(plan)
+        sheet = self._sheets.pop(plan.target, None)
+        if sheet is None:
+            if not plan.has_content:
+                raise RuntimeError(f"{plan.target}: its PDF was already taken")
+            sheet = _Sheet.of(plan)
         try:
             if sheet.whole is not None:
                 yield sheet.whole.get()
@@ -156,8 +167,9 @@ class PdfJobs:
             else:
                 yield typeset(sheet.plan, sheet.scratch)
         except BaseException:
-            # The build fails; its other parts may still be writing into the folder.
-            self._stop_pool()
+            # The build fails: its other parts may still be writing into the folder,
+            # and no other PDF is wanted.
+            self.close()
             raise
         finally:
             sheet.folder.cleanup()
@@ -173,14 +185,14 @@ class PdfJobs:
             layouts.append(layout)
         part_cache(sheet.plan).save({key: (sheet.part_path(index), layout) for index, (key, layout)
                                      in enumerate(zip(sheet.keys, layouts, strict=True))})
-        payload = join_payload(sheet.plan.payload, sheet.headings, layouts)
-        if self._pool is None:
+        payload = join_payload(sheet.plan.payload, sheet.part_headings, layouts)
+        if self._jobs <= 1:
             return join(payload, sheet.scratch)
         # The join holds every part's pages (~0.4 MB each), so not in this process; and
-        # when no other compile is pending, the idle workers, each holding typst's memo
-        # of its last part, make way for a fresh process.
-        if self.running == 0:
-            self._stop_pool()
+        # unless other compiles are still at work, the idle workers, each holding
+        # typst's memo of its last part, make way for a fresh process.
+        if all(task.ready() for task in self._pending()):
+            self._stop_pool()  # finished results are kept by their AsyncResult
         return self._background(1).apply_async(join, (payload, sheet.scratch)).get()
 
     def _stop_pool(self) -> None:
@@ -190,7 +202,8 @@ class PdfJobs:
             self._pool = None
 
     def close(self) -> None:
-        """Stop any compile still running (a failed or strict build no longer needs it)."""
+        """Stop any compile still running (a failed or strict build no longer needs it)
+        and remove every temporary folder."""
         self._stop_pool()
         for sheet in self._sheets.values():
             sheet.folder.cleanup()

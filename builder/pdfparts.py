@@ -12,6 +12,7 @@ with invisible headings on the right pages for the contents and PDF bookmarks.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -155,6 +156,9 @@ class PartCache:
             shutil.copyfile(paths[0], dest)
             return pages, at
         except (OSError, ValueError, KeyError, TypeError):
+            # Unreadable: forget it, so that ``save`` writes it afresh.
+            with contextlib.suppress(OSError):
+                paths[1].unlink(missing_ok=True)
             return None
 
     def save(self, entries: dict[str, tuple[Path, PartLayout]]) -> None:

@@ -548,6 +548,43 @@ def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
     assert not list((tmp_path / "cache").glob("*"))  # no part cached from a failed sheet
 
 
+def test_parts_typeset_by_workers_are_cached_and_joined_like_in_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from builder import pdfjobs, pdfparts
+    from builder.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 30)  # the split happens in this process
+    monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    notes = "## 甲\n" + "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(100))
+    write(tmp_path / "notes" / "n.md", notes)
+
+    def build_pdf(out: str, jobs: str) -> bytes:
+        result = CliRunner().invoke(main, ["notes", "--format", "pdf", "-j", jobs, "-o", out])
+        assert result.exit_code == 0, result.output
+        return (tmp_path / out / "n.pdf").read_bytes()
+
+    def cached() -> set[str]:
+        return {p.name for p in (tmp_path / "dist" / ".cache").glob("pdf-*-*.pdf")}
+
+    build_pdf("dist", "2")
+    before = cached()
+    assert len(before) == 4
+    write(tmp_path / "notes" / "n.md", notes.replace("答案 42。", "答案 42，改过了。"))
+    after_edit = build_pdf("dist", "2")
+    assert len(before - cached()) == 1 and len(cached() - before) == 1  # one part again
+    assert after_edit == build_pdf("serial", "1")  # the same bytes as one process makes
+    (tmp_path / "dist" / "n.pdf").unlink()  # every part cached: only the join runs
+    assert build_pdf("dist", "2") == after_edit
+    assert list(scratch.iterdir()) == []
+
+
 def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner

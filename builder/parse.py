@@ -35,11 +35,13 @@ TOC_END = "<!-- /TOC -->"
 # Characters that are invisible or reorder text: stripped from questions and keys
 # so that a stray one cannot split a note's identity in two.  Control characters
 # too: Anki drops them on import, so a question of only those would arrive blank.
-_INVISIBLE = dict.fromkeys(
+_INVISIBLE: dict[int, str | None] = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
      *range(0x202A, 0x202F), *range(0x2066, 0x206A),
      *(c for c in range(0x20) if chr(c) not in "\t\n\r"), *range(0x7F, 0xA0)]
 )
+# Control characters that Python counts as white space become a space.
+_INVISIBLE.update({ord(c): " " for c in "\x0b\x0c\x1c\x1d\x1e\x1f\x85"})
 _FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level", "breaks",
                       "ignore"}
 
@@ -378,7 +380,7 @@ class _Walker:
         if cleaned != nodes:
             self.diagnostics.append(Diagnostic(
                 SourceLoc(self.path, line, self.question_level + 2), "warning",
-                "invisible or text-direction characters removed from the question",
+                "invisible, control or text-direction characters removed from the question",
                 "invisible-chars"))
         return tuple(cleaned), explicit_id
 

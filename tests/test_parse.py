@@ -183,6 +183,13 @@ def test_invisible_characters_do_not_split_identity() -> None:
     assert hidden.question_text == "什么是过拟合？"
 
 
+def test_control_characters_leave_questions_a_form_feed_stays_a_space() -> None:
+    doc = parse_text("## S\n### a\x07b\x0cc\tok\nA\n", "z.md")
+    assert doc.cards[0].question_text == "ab c\tok"
+    assert [d.code for d in doc.diagnostics] == ["invisible-chars"]
+    assert not parse_text("## S\n### a\tb\nA\n", "z.md").diagnostics  # a tab is no control
+
+
 def test_empty_and_repeating_answers_are_flagged() -> None:
     codes = {(d.loc.line, d.code) for d in seed().diagnostics}
     assert codes == {(27, "answer-repeats-question"), (90, "empty-answer")}

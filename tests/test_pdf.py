@@ -528,8 +528,9 @@ def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
     from builder.assets import MediaFile
 
     questions = "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(12))
-    doc = parse_text("## 节\n" + questions + "### 坏的？\n公式 $x^2$ 在这里\n", "bad.md")
-    assets = Assets(formulas={doc.cards[-1].formulas[0]: RenderedFormula(
+    # The bad card in the first part: the others are still being typeset when it fails.
+    doc = parse_text("## 节\n### 坏的？\n公式 $x^2$ 在这里\n" + questions, "bad.md")
+    assets = Assets(formulas={doc.cards[0].formulas[0]: RenderedFormula(
         MediaFile("x.png", _tiny_png(tmp_path / "x.png")), 1, 1, 0, "typst", "frac(a")})
     monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 3)
     plan = pdf.plan_pdf(tmp_path / "deck.pdf", "D", "T", [doc], assets, date=DATE,
@@ -541,7 +542,7 @@ def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
     monkeypatch.setenv("TMPDIR", str(scratch))
     with _background(monkeypatch) as jobs:
         jobs.start([plan])
-        with pytest.raises(PdfError, match=r"^bad\.md:26: cannot typeset this question"):
+        with pytest.raises(PdfError, match=r"^bad\.md:2: cannot typeset this question"):
             _result_bytes(jobs, plan)
         assert list(scratch.iterdir()) == []
     assert not plan.target.exists()

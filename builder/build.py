@@ -71,6 +71,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                                                                     for s in config.sources),
                              gathered.reported())
         _check_media_size(gathered)
+        _check_output_names(gathered, config)
         # 2. Gather: GUIDs and times from the identity lock.
         stamped = stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
         result = _result(gathered, stamped, config)
@@ -133,6 +134,20 @@ def release_memory() -> None:
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):  # musl has no malloc_trim
             ctypes.CDLL(None).malloc_trim(0)
+
+
+def _check_output_names(gathered: Gathered, config: BuildConfig) -> None:
+    """Refuse decks whose files would overwrite each other ("a/b" and "a_b"; "Deck" and
+    "deck" on a disk that ignores case)."""
+    taken: dict[str, DeckBuild] = {}
+    for deck in gathered.decks:
+        other = taken.setdefault(output_name(deck.name).casefold(), deck)
+        if other is not deck:
+            raise BuildError(
+                f"decks '{other.name}' ({other.documents[0].path}) and "
+                f"'{deck.name}' ({deck.documents[0].path}) would both be "
+                f"written to {display_path(config.out_dir / output_name(deck.name))}.apkg; "
+                "rename one (front matter 'deck:')", gathered.reported())
 
 
 def _check_media_size(gathered: Gathered) -> None:

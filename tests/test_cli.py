@@ -77,6 +77,18 @@ def test_directory_of_several_files_sorted_one_deck_per_name(tmp_path: Path) -> 
     assert lines == ["wrote dist/共享.apkg", "wrote dist/c.apkg"]
 
 
+def test_decks_that_would_share_an_output_file_are_refused(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "a.md", "---\ndeck: 课程/深度\n---\n## S\n### Q1\nA\n")
+    write(tmp_path / "notes" / "b.md", "---\ndeck: 课程_深度\n---\n## S\n### Q2\nA\n")
+    result = run("notes", "--math", "mathjax")
+    assert result.exit_code == 1
+    assert "decks '课程/深度' (notes/a.md) and '课程_深度' (notes/b.md) would both be " \
+        "written to dist/课程_深度.apkg" in result.output
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").glob("*.apkg"))
+    write(tmp_path / "notes" / "b.md", "---\ndeck: 课程-深度\n---\n## S\n### Q2\nA\n")
+    assert run("notes", "--math", "mathjax", "--format", "apkg").exit_code == 0
+
+
 def test_unwritable_output_is_exit_1_naming_the_file(tmp_path: Path) -> None:
     write(tmp_path / "n.md", "## S\n### Q\nA\n")
     write(tmp_path / "blocker", "a file where a folder should be")

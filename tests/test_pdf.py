@@ -623,3 +623,11 @@ def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
     assert build_pdf("fresh") == after_edit  # the same bytes as typesetting everything
     assert typeset == [30, 30, 30, 10]
     assert "答案42，改过了。" in squash(all_text(tmp_path / "dist" / "n.pdf"))
+
+
+def test_title_counts_questions_in_words_that_agree(tmp_path: Path) -> None:
+    one = parse_text("## 节\n### 唯一的问题？\n答。\n", "one.md")
+    two = parse_text("## 节\n### 问一？\n答。\n### 问二？\n答。\n", "two.md")
+    assert re.search(r"·1question(?!s)", squash(all_text(build(tmp_path / "one.pdf", [one],
+                                                               Assets()))))
+    assert "·2questions" in squash(all_text(build(tmp_path / "two.pdf", [two], Assets())))

@@ -69,7 +69,6 @@ class _Sheet:
         folder = tempfile.TemporaryDirectory(prefix="build-deck-pdf-", ignore_cleanup_errors=True)
         if plan.parts is None:
             return cls(plan, folder)
-        (Path(folder.name) / part_file(0)).parent.mkdir()
         jobs = part_jobs(plan)
         keys = [part_key(*job) for job in jobs]
         cache = part_cache(plan)

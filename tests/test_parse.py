@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import pickle
 from pathlib import Path
 
 import pytest
 
+from builder import model
 from builder.html import HtmlMedia, render_blocks
 from builder.model import Document, Node
 from builder.parse import ParseOptions, SourceError, parse_file, parse_text
@@ -223,3 +226,25 @@ def test_fixture_matches_expected_dump(name: str) -> None:
     doc = parse_file(FIXTURES / f"{name}.md", f"{name}.md")
     expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
     assert dump(doc) == expected
+
+
+def _every_field(value: object) -> object:
+    """The value with every dataclass field spelled out, those left out of == included."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,
+                {f.name: _every_field(getattr(value, f.name)) for f in dataclasses.fields(value)})
+    if isinstance(value, tuple | list):
+        return [_every_field(v) for v in value]
+    return value
+
+
+def test_documents_pickle_with_every_field() -> None:
+    """Parsed documents travel between processes and into the parse cache as pickles."""
+    doc = parse_file(SEED, "seed.md")
+    assert doc.cards and any(c.formulas for c in doc.cards)
+    loaded = pickle.loads(pickle.dumps(doc, pickle.HIGHEST_PROTOCOL))
+    assert _every_field(loaded) == _every_field(doc)
+    for cls in vars(model).values():
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+            # Pickling passes __match_args__ to the constructor: it must name every field.
+            assert cls.__match_args__ == tuple(f.name for f in dataclasses.fields(cls)), cls

@@ -6,6 +6,7 @@ both start with it, so they always report the same diagnostics.
 from __future__ import annotations
 
 import logging
+import pickle
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,7 @@ from builder.lint import check_document
 from builder.markdown import tokenize
 from builder.model import Diagnostic, Document, SourceLoc
 from builder.parse import ParseOptions, SourceError, decode_source, parse_text, read_source
-from builder.parsecache import ParseCache
+from builder.parsecache import ParseCache, pickled_result
 from builder.silence import Silencer
 
 log = logging.getLogger(__name__)
@@ -169,14 +170,20 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
 
 def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Executor,
                    cache: ParseCache, progress: Progress) -> None:
-    parsed = pool.map(parse_source, [job.path for job in missing],
+    parsed = pool.map(_parse_pickled, [job.path for job in missing],
                       [job.shown for job in missing], [options] * len(missing),
                       [job.data for job in missing])
-    for job, result in zip(missing, parsed, strict=True):
+    for job, pickled in zip(missing, parsed, strict=True):
         progress(_kib(job))
-        job.result = result
+        job.result = result = pickle.loads(pickled)
         if job.key is not None and result.document is not None:
-            cache.put(job.shown, job.key, result)
+            cache.put(job.shown, job.key, pickled)
+
+
+def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None) -> bytes:
+    # Pickled here, in the worker, once: the same bytes carry the result to the building
+    # process and into the parse cache.
+    return pickled_result(parse_source(path, shown, options, data))
 
 
 def _collect(jobs: list[_ParseJob], silencer: Silencer, diagnostics: list[Diagnostic]

@@ -7,8 +7,12 @@ stored under a hash of exactly those, like the rendered images.  Each source fil
 has one cache entry, replaced when the file changes, so the cache never grows
 with edits.  An entry that cannot be read is parsed again.
 
-Entries are pickles: the cache lives in the build's own output folder, which only
-the author writes (as for the rest of ``dist/``).
+Each entry is its key on one line, then the pickled result, which the parsing
+worker already made (results cross the process boundary pickled anyway): storing
+costs the building process no second pickling, and a stale entry is recognised from
+its first line without unpickling the rest.  Pickles are safe here: the cache lives
+in the build's own output folder, which only the author writes (as for the rest of
+``dist/``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from builder.atomic import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
 
 
@@ -56,12 +60,17 @@ def _python_files(folder: Any, prefix: str = "") -> list[str]:
     return found
 
 
+def pickled_result(result: object) -> bytes:
+    """Pickle a parse result the way ``ParseCache.put`` takes it."""
+    return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+
+
 class ParseCache:
     """Parsed sources in ``folder``, one entry per source file."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._unsaved: dict[str, tuple[str, object]] = {}
+        self._unsaved: dict[str, bytes] = {}
 
     def key(self, data: bytes, shown: str, options: object) -> str:
         """Hash everything a parse result depends on."""
@@ -74,17 +83,18 @@ class ParseCache:
 
     def get(self, shown: str, key: str) -> Any | None:
         """Return the stored result for ``key``, or None."""
+        header = key.encode("ascii") + b"\n"
         try:
-            stored_key, result = pickle.loads(self._entry(shown).read_bytes())
+            with self._entry(shown).open("rb") as entry:
+                if entry.read(len(header)) != header:
+                    return None
+                return pickle.loads(entry.read())
         except Exception:  # missing, damaged, or from another Python: parse again
             return None
-        if stored_key != key:
-            return None
-        return result
 
-    def put(self, shown: str, key: str, result: object) -> None:
-        """Keep ``result`` to be stored by ``save``."""
-        self._unsaved[shown] = (key, result)
+    def put(self, shown: str, key: str, pickled: bytes) -> None:
+        """Keep a result, pickled by ``pickled_result``, to be stored by ``save``."""
+        self._unsaved[shown] = key.encode("ascii") + b"\n" + pickled
 
     def save(self) -> None:
         """Store what ``put`` kept; a cache that cannot be written only costs speed.
@@ -96,8 +106,7 @@ class ParseCache:
             if self._unsaved:
                 self.folder.mkdir(parents=True, exist_ok=True)
             for shown, entry in self._unsaved.items():
-                atomic_write_bytes(self._entry(shown),
-                                   pickle.dumps(entry, pickle.HIGHEST_PROTOCOL))
+                atomic_write_bytes(self._entry(shown), entry)
         except OSError as exc:
             log.debug("parse cache not written: %s", exc)
         self._unsaved.clear()

@@ -90,6 +90,12 @@ def test_options_and_damaged_entries_mean_a_new_parse(tmp_path: Path,
     run("--no-breaks")
     assert parsed["a.md"] == 3
     assert answers() == {"<p>训练集好、测试集差。</p>"}
+    # The right key, then a pickle cut short (a full disk, say): parsed again, not crashed.
+    entry = entries[0].read_bytes()
+    entries[0].write_bytes(entry[:len(entry) // 2])
+    run("--no-breaks")
+    assert parsed["a.md"] == 4
+    assert answers() == {"<p>训练集好、测试集差。</p>"}
 
 
 def test_check_and_strict_builds_store_nothing(tmp_path: Path, parsed: Counter[str]) -> None:

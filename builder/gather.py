@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -170,14 +170,19 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
 
 def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Executor,
                    cache: ParseCache, progress: Progress) -> None:
-    parsed = pool.map(_parse_pickled, [job.path for job in missing],
-                      [job.shown for job in missing], [options] * len(missing),
-                      [job.data for job in missing])
-    for job, pickled in zip(missing, parsed, strict=True):
+    args = ([job.path for job in missing], [job.shown for job in missing],
+            [options] * len(missing), [job.data for job in missing])
+    outcomes: Iterable[tuple[ParsedSource, bytes | None]]
+    if isinstance(pool, ProcessPoolExecutor):
+        outcomes = ((pickle.loads(pickled), pickled)
+                    for pickled in pool.map(_parse_pickled, *args))
+    else:
+        outcomes = ((result, None) for result in map(parse_source, *args))
+    for job, (result, pickled) in zip(missing, outcomes, strict=True):
         progress(_kib(job))
-        job.result = result = pickle.loads(pickled)
+        job.result = result
         if job.key is not None and result.document is not None:
-            cache.put(job.shown, job.key, pickled)
+            cache.put(job.shown, job.key, result, pickled)
 
 
 def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None) -> bytes:

@@ -70,7 +70,7 @@ class ParseCache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._unsaved: dict[str, bytes] = {}
+        self._unsaved: dict[str, tuple[str, object, bytes | None]] = {}
 
     def key(self, data: bytes, shown: str, options: object) -> str:
         """Hash everything a parse result depends on."""
@@ -92,9 +92,10 @@ class ParseCache:
         except Exception:  # missing, damaged, or from another Python: parse again
             return None
 
-    def put(self, shown: str, key: str, pickled: bytes) -> None:
-        """Keep a result, pickled by ``pickled_result``, to be stored by ``save``."""
-        self._unsaved[shown] = key.encode("ascii") + b"\n" + pickled
+    def put(self, shown: str, key: str, result: object, pickled: bytes | None = None) -> None:
+        """Keep ``result`` to be stored by ``save``; ``pickled`` is its
+        ``pickled_result`` when a worker already made it."""
+        self._unsaved[shown] = (key, result, pickled)
 
     def save(self) -> None:
         """Store what ``put`` kept; a cache that cannot be written only costs speed.
@@ -105,8 +106,9 @@ class ParseCache:
         try:
             if self._unsaved:
                 self.folder.mkdir(parents=True, exist_ok=True)
-            for shown, entry in self._unsaved.items():
-                atomic_write_bytes(self._entry(shown), entry)
+            for shown, (key, result, pickled) in self._unsaved.items():
+                atomic_write_bytes(self._entry(shown), key.encode("ascii") + b"\n"
+                                   + (pickled or pickled_result(result)))
         except OSError as exc:
             log.debug("parse cache not written: %s", exc)
         self._unsaved.clear()

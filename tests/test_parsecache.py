@@ -131,3 +131,27 @@ def test_a_file_saved_during_the_build_is_parsed_as_it_was_hashed(
     write(tmp_path / "notes" / "a.md", A)  # back to the first text: its cache entry is right
     run()
     assert answers() == {"<p>训练集好、测试集差。</p>"}
+
+
+def test_files_parsed_in_worker_processes_are_cached_alike(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: Counter[str]) -> None:
+    """Large notes in several files are parsed by workers, whose pickles go into the cache."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+    answer = "批归一化让每层输入的分布稳定，**训练更快**，也能用更大的学习率。" * 8
+    for name in ("a", "b"):  # ~450 KB each: enough to start parsing workers
+        write(tmp_path / "notes" / f"{name}.md", "---\ndeck: 缓存\n---\n## 节\n" + "".join(
+            f"### {name} 第 {i} 题？\n{answer}\n\n" for i in range(1000)))
+    run("--jobs", "2", "--no-lock")
+    assert not parsed  # not in this process: in the workers
+    in_workers = Path("dist/缓存.apkg").read_bytes()
+    entries = sorted(Path("dist/.cache").glob("parsed-*.pickle"))
+    assert len(entries) == 2
+    run("--jobs", "1", "--no-lock")
+    assert not parsed  # the workers' entries were used
+    assert Path("dist/缓存.apkg").read_bytes() == in_workers
+    for entry in entries:
+        entry.unlink()
+    run("--jobs", "1", "--no-lock")
+    assert parsed == {"a.md": 1, "b.md": 1}
+    assert Path("dist/缓存.apkg").read_bytes() == in_workers
+    assert len(answers()) == 1

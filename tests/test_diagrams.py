@@ -323,3 +323,20 @@ def test_svg_clip_ids_do_not_depend_on_float_noise() -> None:
         noisy = noisy.replace(b'"' + name + b'"', b'"p%010x"' % (0xabc0000000 + index))
         noisy = noisy.replace(b"#" + name + b")", b"#p%010x)" % (0xabc0000000 + index))
     assert noisy != svg and stable_clip_ids(noisy) == svg
+
+
+@pytest.mark.parametrize("kind", ["receptive-field", "pooling", "dilated-conv"])
+def test_grid_axes_hidden_for_speed_draw_the_same_bytes(
+        kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Grid axes hide their x and y axis only so matplotlib stops measuring them."""
+    from builder.assets import _draw_diagram
+    from builder.diagrams import _style
+
+    fast = _draw_diagram(kind, {}, True)
+
+    def measured_axes(ax: Any) -> None:
+        ax.set_aspect("equal")
+        ax.set_axis_off()
+
+    monkeypatch.setattr(_style, "grid_axes", measured_axes)
+    assert _draw_diagram(kind, {}, True) == fast

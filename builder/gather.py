@@ -28,7 +28,14 @@ from builder.images import ImageResolver
 from builder.lint import check_document
 from builder.markdown import tokenize
 from builder.model import Diagnostic, Document, SourceLoc
-from builder.parse import ParseOptions, SourceError, decode_source, parse_text, read_source
+from builder.parse import (
+    ParseOptions,
+    SourceError,
+    decode_source,
+    parse_text,
+    read_source,
+    without_control_chars,
+)
 from builder.parsecache import ParseCache, pickled_result
 from builder.silence import Silencer
 
@@ -133,9 +140,11 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
                 ).removeprefix("\ufeff")
     except SourceError as exc:
         return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, "source"),))
+    text, controls = without_control_chars(text, shown)
     tokens = tokenize(text)
     doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
-    checks = [*doc.diagnostics, *check_document(doc, text, tokens), *rawhtml.check_document(doc)]
+    checks = [*controls, *doc.diagnostics, *check_document(doc, text, tokens),
+              *rawhtml.check_document(doc)]
     return ParsedSource(doc, tuple(checks))
 
 

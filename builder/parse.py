@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -42,6 +43,11 @@ _INVISIBLE: dict[int, str | None] = dict.fromkeys(
 )
 # Control characters that Python counts as white space become a space.
 _INVISIBLE.update({ord(c): " " for c in "\x0b\x0c\x1c\x1d\x1e\x1f\x85"})
+# Control characters other than tab and line ends, anywhere in a source: no Markdown
+# means them, Anki drops them on import (an answer of only those arrives blank) and
+# typst breaks the line at them.  Those Python counts as white space become a space.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL_AS_SPACE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 _FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level", "breaks",
                       "ignore"}
 
@@ -112,6 +118,22 @@ def normalise_question(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+def without_control_chars(text: str, path: str) -> tuple[str, list[Diagnostic]]:
+    """Return ``text`` without control characters, and a warning for each line that had any."""
+    if not _CONTROL.search(text):
+        return text, []
+    diagnostics = []
+    for number, line in enumerate(source_lines(text), 1):
+        found = _CONTROL.findall(line)
+        if found:
+            more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
+            diagnostics.append(Diagnostic(
+                SourceLoc(path, number, line.index(found[0]) + 1), "warning",
+                f"control character U+{ord(found[0]):04X} removed{more}", "control-chars"))
+    cleaned = _CONTROL.sub(lambda m: " " if m.group() in _CONTROL_AS_SPACE else "", text)
+    return cleaned, diagnostics
+
+
 def parse_file(
     path: Path,
     display: str | None = None,
@@ -136,12 +158,14 @@ def parse_text(
     """Parse Markdown text into a Document; ``path`` is used in locations only.
 
     ``tokens``, when given, are markdown-it's tokens of ``text`` (see ``markdown.tokenize``),
-    so a caller that also checks the text parses it once.
+    so a caller that also checks the text parses it once; that caller has taken out the
+    control characters (``without_control_chars``) and reports them itself.
     """
     options = options or ParseOptions()
     text = text.removeprefix("\ufeff")
     diagnostics: list[Diagnostic] = []
     if tokens is None:
+        text, diagnostics = without_control_chars(text, path)
         tokens = tokenize(text)
     front = _front_matter_of(tokens, path, diagnostics)
     tree = SyntaxTreeNode(tokens)

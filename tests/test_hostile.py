@@ -23,6 +23,7 @@ from builder.cli import main
 from .conftest import import_apkg, write
 
 # Active markup only: the same words escaped into text (&lt;a href=…) are inert.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 DANGER = re.compile(r"<script|<iframe|<object|<[^>]*\son\w+\s*=|<[^>]*javascript:", re.I)
 
 
@@ -195,6 +196,7 @@ def test_random_markdown_builds_safe_importable_decks(tmp_path: Path,
         for nid in col.find_notes(""):
             note = col.get_note(nid)
             assert not any(DANGER.search(f) for f in note.fields), note.fields
+            assert not any(CONTROL.search(f) for f in note.fields), note.fields
             (card,) = note.cards()
             assert card.question().strip() and note.fields[0].strip()
             for name in re.findall(r'<img[^>]* src="([^"]*)"', card.answer()):
@@ -255,6 +257,28 @@ def test_a_question_of_control_characters_only_is_left_out_not_imported_blank(
         assert [col.get_note(n).fields[0] for n in col.find_notes("")] == ["好问题？"]
     finally:
         col.close()
+
+
+def test_control_characters_in_answers_are_removed_from_card_and_sheet(tmp_path: Path) -> None:
+    import pypdf
+
+    write(tmp_path / "n.md", "## S\n### 响铃？\n答案里有\x07响铃和 `a\x1bb`。\n### 空？\n\x07\n")
+    result = run("n.md", "--format", "apkg,pdf", "--math", "mathjax")
+    assert "n.md:3:5: warning: control character U+0007 removed (and 1 more on this line) " \
+        "[control-chars]" in result.output
+    assert "n.md:4:5: warning: empty answer" in result.output
+    from anki.collection import Collection
+
+    col = Collection(str(tmp_path / "c.anki2"))
+    try:
+        import_apkg(col, tmp_path / "dist" / "n.apkg")
+        (note,) = (col.get_note(n) for n in col.find_notes(""))
+        assert note.fields[1] == "<p>答案里有响铃和 <code>ab</code>。</p>"
+    finally:
+        col.close()
+    pages = pypdf.PdfReader(tmp_path / "dist" / "n.pdf").pages
+    sheet = "".join(page.extract_text() for page in pages)
+    assert "答案里有响铃和 ab。" in sheet  # typst broke the line at the bell character
 
 
 def test_site_root_paths_resolve_against_a_configurable_folder_inside_the_tree(

@@ -189,8 +189,22 @@ def test_invisible_characters_do_not_split_identity() -> None:
 def test_control_characters_leave_questions_a_form_feed_stays_a_space() -> None:
     doc = parse_text("## S\n### a\x07b\x0cc\tok\nA\n", "z.md")
     assert doc.cards[0].question_text == "ab c\tok"
-    assert [d.code for d in doc.diagnostics] == ["invisible-chars"]
+    assert [str(d) for d in doc.diagnostics] == [
+        "z.md:2:6: warning: control character U+0007 removed (and 1 more on this line) "
+        "[control-chars]"]
     assert not parse_text("## S\n### a\tb\nA\n", "z.md").diagnostics  # a tab is no control
+
+
+def test_control_characters_leave_answers_and_code_too() -> None:
+    doc = parse_text("## S\n### Q\n响铃\x07字符，`a\x1bb`\n\n- x\x7fy\r\n### R\n\x07\x08\n",
+                     "z.md")
+    card, only_controls = doc.cards
+    assert only_controls.is_empty  # left out of the deck, with a warning
+    assert render_blocks(card.answer, HtmlMedia()) == \
+        "<p>响铃字符，<code>ab</code></p><ul><li>xy</li></ul>"
+    assert [(d.loc.line, d.loc.col, d.code) for d in doc.diagnostics] == [
+        (3, 3, "control-chars"), (5, 4, "control-chars"), (7, 1, "control-chars"),
+        (6, 5, "empty-answer")]
 
 
 def test_empty_and_repeating_answers_are_flagged() -> None:

@@ -94,11 +94,11 @@ def _typst_bisect(sources: list[tuple[int, str]], items: list[tuple[str, bool]],
 def _typst_batch(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
     import typst
 
-    from builder.fonts import typst_font_dirs
+    from builder.fonts import typst_fonts
 
     template = files("builder").joinpath("templates/formula.typ")
     payload = json.dumps([{"src": src, "display": display} for src, display in batch])
-    compiler = typst.Compiler(str(template), font_paths=typst_font_dirs(),
+    compiler = typst.Compiler(str(template), font_paths=typst_fonts(),
                               ignore_system_fonts=True, sys_inputs={"items": payload})
     compiled = compiler.compile(format="png", ppi=_PPI)
     if compiled is None:

@@ -300,12 +300,12 @@ def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
 def _compiler(main: Path, workdir: Path, inputs: dict[str, str] | None = None) -> Any:
     import typst
 
-    from builder.fonts import typst_font_dirs
+    from builder.fonts import typst_fonts
 
     try:
         # bold=True adds the variable CJK font, which typst instances into a real bold.
         return typst.Compiler(str(main), root=str(workdir), sys_inputs=inputs or {},
-                              font_paths=typst_font_dirs(bold=True), ignore_system_fonts=True)
+                              font_paths=typst_fonts(bold=True), ignore_system_fonts=True)
     except Exception as exc:  # e.g. unreadable fonts: report, never a traceback
         raise PdfError(f"cannot start typst: {_reason(exc)}") from None
 

@@ -128,6 +128,31 @@ def test_broken_formulas_fail_alone_and_their_neighbours_still_render() -> None:
     assert reason.reason.startswith("typst: "), reason.reason
 
 
+def test_typst_searches_its_font_folders_once_per_process(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every batch used to make typst search the font folders again (~30 ms a batch)."""
+    import typst
+
+    from builder import fonts
+
+    searches: list[object] = []
+    real = typst.Fonts
+
+    def counting(*args: object, **kwargs: object) -> object:
+        searches.append(kwargs.get("font_paths"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(typst, "Fonts", counting)
+    fonts.typst_fonts.cache_clear()
+    try:
+        # The broken formula makes the batch fail and split: several typst compilers.
+        outcomes = render_formulas([("a^2", False), (r"\nosuchmacro{x}", False), ("b_1", True)])
+    finally:
+        fonts.typst_fonts.cache_clear()  # not the counting one for later tests
+    assert [type(o) for o in outcomes] == [FormulaImage, FormulaFailure, FormulaImage]
+    assert searches == [fonts.typst_font_dirs()]
+
+
 # --- (d) Chinese text ----------------------------------------------------------------
 
 def test_chinese_text_is_drawn_not_tofu() -> None:

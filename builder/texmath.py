@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+
+from builder.texsyntax import (
+    Group,
+    Node,
+    argument,
+    optional,
+    parse_tex,
+    skip_space,
+    star,
+    tex_of,
+    without_spaces,
+)
 
 # Commands typst cannot draw in the measured set; tex2typst would emit invalid typst.
 _TYPST_FIXES = {"dot.circle": "dot.o"}
@@ -31,7 +42,7 @@ def to_typst(tex: str) -> str:
     import tex2typst
 
     rewriter = _Rewriter()
-    prepared = rewriter.rewrite(_parse(tex))
+    prepared = rewriter.rewrite(parse_tex(tex))
     converted: str = tex2typst.tex2typst(
         prepared, frac_to_slash=False, custom_tex_macros=_TEX_MACROS)
     for bad, good in _TYPST_FIXES.items():
@@ -48,19 +59,8 @@ def to_typst(tex: str) -> str:
 # arguments, each converted by ``to_typst`` on its own. Only typst's standard library
 # is used, so the same source also compiles in the PDF templates.
 
-_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
 _SLOT = re.compile(r"zzslot[a-z]+")
 _SLOT_IDS = itertools.count()
-
-
-@dataclass(slots=True)
-class _Group:
-    """A ``{...}`` group."""
-
-    items: list[_Node]
-
-
-_Node = str | _Group
 
 # Where a style or colour switch stops: the end of its group, cell, row or \left…\right.
 _STOPPERS = frozenset({"&", "\\\\", "\\cr", "\\end", "\\right", "\\middle"})
@@ -132,69 +132,12 @@ _HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _PLAIN_OPERATOR = re.compile(r"[A-Za-z0-9 '*.-]+")
 
 
-def _parse(tex: str) -> list[_Node]:
-    """Tokens and brace groups; raises ValueError on unbalanced braces."""
-    stack: list[list[_Node]] = [[]]
-    for token in _TOKEN.findall(tex):
-        if token == "{":
-            stack.append([])
-        elif token == "}":
-            if len(stack) == 1:
-                raise ValueError("unbalanced '}'")
-            items = stack.pop()
-            stack[-1].append(_Group(items))
-        else:
-            stack[-1].append(token)
-    if len(stack) != 1:
-        raise ValueError("unbalanced '{'")
-    return stack[0]
+def _convert(nodes: list[Node]) -> str:
+    return to_typst(tex_of(nodes)).strip()
 
 
-def _tex(nodes: list[_Node]) -> str:
-    return "".join(n if isinstance(n, str) else "{" + _tex(n.items) + "}" for n in nodes)
-
-
-def _solid(nodes: list[_Node]) -> list[_Node]:
-    return [n for n in nodes if not (isinstance(n, str) and n.isspace())]
-
-
-def _skip_space(nodes: list[_Node], i: int) -> int:
-    while i < len(nodes) and isinstance(nodes[i], str) and str(nodes[i]).isspace():
-        i += 1
-    return i
-
-
-def _argument(nodes: list[_Node], i: int) -> tuple[list[_Node], int]:
-    """The mandatory argument starting at ``i``: a group's items or one token."""
-    i = _skip_space(nodes, i)
-    if i >= len(nodes):
-        raise ValueError("missing argument")
-    node = nodes[i]
-    return (node.items if isinstance(node, _Group) else [node]), i + 1
-
-
-def _optional(nodes: list[_Node], i: int) -> tuple[list[_Node] | None, int]:
-    """An optional ``[...]`` argument starting at ``i`` (brackets inside groups are skipped)."""
-    j = _skip_space(nodes, i)
-    if j >= len(nodes) or nodes[j] != "[":
-        return None, i
-    for k in range(j + 1, len(nodes)):
-        if nodes[k] == "]":
-            return nodes[j + 1:k], k + 1
-    raise ValueError("unclosed '['")
-
-
-def _star(nodes: list[_Node], i: int) -> tuple[bool, int]:
-    j = _skip_space(nodes, i)
-    return (True, j + 1) if j < len(nodes) and nodes[j] == "*" else (False, i)
-
-
-def _convert(nodes: list[_Node]) -> str:
-    return to_typst(_tex(nodes)).strip()
-
-
-def _colour(nodes: list[_Node]) -> str:
-    name = _tex(nodes).strip()
+def _colour(nodes: list[Node]) -> str:
+    name = tex_of(nodes).strip()
     hex_match = _HEX_COLOUR.fullmatch(name)
     if name.lower() in _COLOURS:
         return f'rgb("{_COLOURS[name.lower()]}")'
@@ -203,14 +146,14 @@ def _colour(nodes: list[_Node]) -> str:
     raise ValueError(f"unknown colour {name!r}")
 
 
-def _infix(nodes: list[_Node]) -> list[_Node]:
+def _infix(nodes: list[Node]) -> list[Node]:
     """``a \\over b`` and ``n \\choose k`` as the prefix forms tex2typst knows."""
     if any(n in ("&", "\\\\") for n in nodes):
         return nodes
     for index, node in enumerate(nodes):
         if isinstance(node, str) and node in _INFIX:
-            before, after = _tex(nodes[:index]), _tex(nodes[index + 1:])
-            return _parse(_INFIX[node] % (before, after))
+            before, after = tex_of(nodes[:index]), tex_of(nodes[index + 1:])
+            return parse_tex(_INFIX[node] % (before, after))
     return nodes
 
 
@@ -232,7 +175,7 @@ class _Rewriter:
         self.slots[name] = typst
         return f"\\{name} "
 
-    def rewrite(self, nodes: list[_Node]) -> str:
+    def rewrite(self, nodes: list[Node]) -> str:
         nodes = _infix(nodes)
         out: list[str] = []
         envs: list[str] = []
@@ -240,7 +183,7 @@ class _Rewriter:
         while i < len(nodes):
             node = nodes[i]
             i += 1
-            if isinstance(node, _Group):
+            if isinstance(node, Group):
                 out.append(self._group(node, nodes, i, out))
             elif node.isspace():
                 out.append(node)
@@ -254,36 +197,36 @@ class _Rewriter:
                 i = self._command(node, nodes, i, out)
         return "".join(out)
 
-    def _group(self, group: _Group, nodes: list[_Node], i: int, out: list[str]) -> str:
+    def _group(self, group: Group, nodes: list[Node], i: int, out: list[str]) -> str:
         # tex2typst drops the braces of {a+b}^2, attaching the script to b alone.
-        j = _skip_space(nodes, i)
+        j = skip_space(nodes, i)
         scripted = j < len(nodes) and nodes[j] in ("^", "_")
         if scripted and _free_standing(out):
-            solid = _solid(group.items)
+            solid = without_spaces(group.items)
             if not solid:
                 return self.slot('""')
             if len(solid) > 1:
                 return self.slot(f"lr({_convert(group.items)})")
         return "{" + self.rewrite(group.items) + "}"
 
-    def _environment(self, node: str, nodes: list[_Node], i: int, out: list[str],
+    def _environment(self, node: str, nodes: list[Node], i: int, out: list[str],
                      envs: list[str]) -> int:
-        name_nodes, i = _argument(nodes, i)
-        name = _tex(name_nodes).strip()
+        name_nodes, i = argument(nodes, i)
+        name = tex_of(name_nodes).strip()
         if node == "\\begin":
             envs.append(name)
         elif envs:
             envs.pop()
         out.append(f"{node}{{{_ENV_RENAMES.get(name, name)}}}")
         if node == "\\begin" and name in ("array", "subarray"):
-            spec, i = _argument(nodes, i)
-            out.append("{" + _tex(spec) + "}")
+            spec, i = argument(nodes, i)
+            out.append("{" + tex_of(spec) + "}")
         return i
 
-    def _command(self, node: str, nodes: list[_Node], i: int, out: list[str]) -> int:
+    def _command(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
         if node in _TEXT_COMMANDS:
-            arg, i = _argument(nodes, i)
-            text = _tex(arg)
+            arg, i = argument(nodes, i)
+            text = tex_of(arg)
             if '"' in text and "\\" not in text:  # tex2typst would not escape the quotes
                 shown = self.slot('"' + text.replace('"', '\\"') + '"')
             else:
@@ -291,7 +234,7 @@ class _Rewriter:
             font = _TEXT_COMMANDS[node]
             out.append(f"{font}{{{shown}}}" if font else shown)
         elif node in ("\\left", "\\right"):
-            j = _skip_space(nodes, i)
+            j = skip_space(nodes, i)
             delimiter = nodes[j] if j < len(nodes) else ""
             if not isinstance(delimiter, str):
                 raise ValueError(f"no delimiter after {node}")
@@ -300,66 +243,66 @@ class _Rewriter:
         elif node == "\\middle" or _BIG.fullmatch(node):
             i = self._delimiter(node, nodes, i, out)
         elif node == "\\tag":
-            starred, i = _star(nodes, i)
-            arg, i = _argument(nodes, i)
-            label = _tex(arg) if starred else f"({_tex(arg)})"
+            starred, i = star(nodes, i)
+            arg, i = argument(nodes, i)
+            label = tex_of(arg) if starred else f"({tex_of(arg)})"
             out.append(f"\\qquad\\text{{{label}}}")
         elif node == "\\label":
-            _arg, i = _argument(nodes, i)
+            _arg, i = argument(nodes, i)
         elif node in _DROPPED:
             pass
         elif node == "\\operatorname":
             i = self._operatorname(nodes, i, out)
         elif node == "\\mathop":
-            arg, i = _argument(nodes, i)
+            arg, i = argument(nodes, i)
             out.append(self.slot(f"op({_convert(arg)}, limits: #true)"))
         elif node in ("\\limits", "\\nolimits"):
             self._limits(node == "\\limits", out)
         elif node in ("\\overset", "\\underset", "\\stackrel"):
-            above, i = _argument(nodes, i)
-            base, i = _argument(nodes, i)
+            above, i = argument(nodes, i)
+            base, i = argument(nodes, i)
             script = "_" if node == "\\underset" else "^"
             out.append(self.slot(f"limits({_convert(base)}){script}({_convert(above)})"))
         elif node in _STYLES or node == "\\color":
             colour = ""
             if node == "\\color":
-                name, i = _argument(nodes, i)
+                name, i = argument(nodes, i)
                 colour = _colour(name)
             end = i
             while end < len(nodes) and not (isinstance(nodes[end], str)
                                             and nodes[end] in _STOPPERS):
                 end += 1
             rest, i = nodes[i:end], end
-            if _solid(rest):
+            if without_spaces(rest):
                 body = _convert(rest)
                 out.append(self.slot(f"text(fill: #{colour}, {body})" if colour
                                      else f"{_STYLES[node]}({body})"))
         elif node == "\\textcolor":
-            name, i = _argument(nodes, i)
-            arg, i = _argument(nodes, i)
+            name, i = argument(nodes, i)
+            arg, i = argument(nodes, i)
             out.append(self.slot(f"text(fill: #{_colour(name)}, {_convert(arg)})"))
         elif node in _XARROWS:
-            below, i = _optional(nodes, i)
-            above, i = _argument(nodes, i)
+            below, i = optional(nodes, i)
+            above, i = argument(nodes, i)
             arrow = f"stretch({_XARROWS[node]}, size: #(100% + 0.6em))"
-            if _solid(above):
+            if without_spaces(above):
                 arrow += f"^({_convert(above)})"
-            if below and _solid(below):
+            if below and without_spaces(below):
                 arrow += f"_({_convert(below)})"
             out.append(self.slot(arrow))
         elif node in _FRACTIONS:
-            top, i = _argument(nodes, i)
-            bottom, i = _argument(nodes, i)
+            top, i = argument(nodes, i)
+            bottom, i = argument(nodes, i)
             out.append(self.slot(_FRACTIONS[node] % (_convert(top), _convert(bottom))))
         elif node in _ONE_ARG:
-            arg, i = _argument(nodes, i)
+            arg, i = argument(nodes, i)
             out.append(self.slot(_ONE_ARG[node] % _convert(arg)))
         else:
             out.append(node)
         return i
 
-    def _delimiter(self, node: str, nodes: list[_Node], i: int, out: list[str]) -> int:
-        j = _skip_space(nodes, i)
+    def _delimiter(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
+        j = skip_space(nodes, i)
         delimiter = nodes[j] if j < len(nodes) else None
         if delimiter == ".":
             return j + 1
@@ -374,10 +317,10 @@ class _Rewriter:
             out.append(self.slot(f'class("{kind}", stretch({glyph}, size: #{size}))'))
         return j + 1
 
-    def _operatorname(self, nodes: list[_Node], i: int, out: list[str]) -> int:
-        starred, i = _star(nodes, i)
-        arg, i = _argument(nodes, i)
-        name = _tex(arg).strip()
+    def _operatorname(self, nodes: list[Node], i: int, out: list[str]) -> int:
+        starred, i = star(nodes, i)
+        arg, i = argument(nodes, i)
+        name = tex_of(arg).strip()
         if _PLAIN_OPERATOR.fullmatch(name):
             out.append(("\\operatorname*{%s}" if starred else "\\operatorname{%s}") % name)
         else:  # \operatorname*{arg\,max}: tex2typst would quote the TeX itself

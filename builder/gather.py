@@ -28,16 +28,10 @@ from builder.images import ImageResolver
 from builder.lint import check_document
 from builder.markdown import tokenize
 from builder.model import Diagnostic, Document, SourceLoc
-from builder.parse import (
-    ParseOptions,
-    SourceError,
-    decode_source,
-    parse_text,
-    read_source,
-    without_control_chars,
-)
+from builder.parse import ParseOptions, parse_text
 from builder.parsecache import ParseCache, pickled_result
 from builder.silence import Silencer
+from builder.source import SourceError, decode_source, read_source, without_control_chars
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,6 +26,7 @@ from builder.model import (
     TocEntry,
     plain_text,
 )
+from builder.source import read_source, without_control_chars
 
 log = logging.getLogger(__name__)
 
@@ -43,22 +43,8 @@ _INVISIBLE: dict[int, str | None] = dict.fromkeys(
 )
 # Control characters that Python counts as white space become a space.
 _INVISIBLE.update({ord(c): " " for c in "\x0b\x0c\x1c\x1d\x1e\x1f\x85"})
-# Control characters other than tab and line ends, anywhere in a source: no Markdown
-# means them, Anki drops them on import (an answer of only those arrives blank) and
-# typst breaks the line at them.  Those Python counts as white space become a space.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROL_AS_SPACE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 _FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level", "breaks",
                       "ignore"}
-
-
-class SourceError(Exception):
-    """A source file that cannot be read at all; carries its location."""
-
-    def __init__(self, loc: SourceLoc, message: str) -> None:
-        super().__init__(f"{loc}: error: {message}")
-        self.loc = loc
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -75,63 +61,10 @@ def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
     return None
 
 
-def read_source(path: Path, display: str) -> str:
-    """Read a Markdown file as UTF-8 (BOM allowed), with a precise error otherwise."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(SourceLoc(display, 1), f"cannot read file: {exc.strerror}") from exc
-    return decode_source(data, display)
-
-
-def decode_source(data: bytes, display: str) -> str:
-    """Decode a Markdown file's bytes as UTF-8 (BOM allowed), with a precise error otherwise."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if b"\x00" in data[:8192]:
-        # NUL is valid UTF-8, but no Markdown has one: this is a binary or UTF-16 file.
-        raise SourceError(SourceLoc(display, 1), _not_utf8_message(data))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SourceError(SourceLoc(display, line, col), _not_utf8_message(data)) from exc
-
-
-def _not_utf8_message(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        return "file is binary or UTF-16, not UTF-8 Markdown"
-    for encoding in ("gb18030", "big5", "shift_jis", "cp1252"):
-        try:
-            data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return (f"file is not UTF-8 (it looks like {encoding}); convert it with "
-                f"`iconv -f {encoding} -t utf-8`")
-    return "file is not UTF-8 text"
-
-
 def normalise_question(text: str) -> str:
     """Fold a question to the form its identity is computed from."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     return " ".join(text.split()).casefold()
-
-
-def without_control_chars(text: str, path: str) -> tuple[str, list[Diagnostic]]:
-    """Return ``text`` without control characters, and a warning for each line that had any."""
-    if not _CONTROL.search(text):
-        return text, []
-    diagnostics = []
-    for number, line in enumerate(source_lines(text), 1):
-        found = _CONTROL.findall(line)
-        if found:
-            more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
-            diagnostics.append(Diagnostic(
-                SourceLoc(path, number, line.index(found[0]) + 1), "warning",
-                f"control character U+{ord(found[0]):04X} removed{more}", "control-chars"))
-    cleaned = _CONTROL.sub(lambda m: " " if m.group() in _CONTROL_AS_SPACE else "", text)
-    return cleaned, diagnostics
 
 
 def parse_file(

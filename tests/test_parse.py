@@ -12,7 +12,8 @@ import pytest
 from builder import model
 from builder.html import HtmlMedia, render_blocks
 from builder.model import Document, Node
-from builder.parse import ParseOptions, SourceError, parse_file, parse_text
+from builder.parse import ParseOptions, parse_file, parse_text
+from builder.source import SourceError
 
 from .conftest import FIXTURES, SEED
 

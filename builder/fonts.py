@@ -44,13 +44,17 @@ def typst_font_dirs(*, bold: bool = False) -> list[str]:
     return dirs
 
 
-@cache
 def typst_fonts(*, bold: bool = False) -> Any:
     """typst's fonts (``typst.Fonts``) from ``typst_font_dirs``, searched once per process.
 
     Given folders instead, every ``typst.Compiler`` searches them again: about 30 ms a
     compiler, and a build makes one for every batch of formulas and every PDF part.
     """
+    return _typst_fonts(bold)
+
+
+@cache
+def _typst_fonts(bold: bool) -> Any:
     import typst
 
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,

@@ -31,7 +31,13 @@ from builder.model import Diagnostic, Document, SourceLoc
 from builder.parse import ParseOptions, parse_text
 from builder.parsecache import ParseCache, pickled_result
 from builder.silence import Silencer
-from builder.source import SourceError, decode_source, read_source, without_control_chars
+from builder.source import (
+    ColumnMap,
+    SourceError,
+    decode_source,
+    read_source,
+    without_control_chars,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +76,19 @@ class Gathered:
     formula_failures: int = 0
     parse_cache: ParseCache | None = None
     """Parse results to store once the build writes (see ``ParseCache.save``)."""
+    columns: dict[str, ColumnMap] = field(default_factory=dict)
+    """For files that had control characters: where the parsed text's columns are in
+    the file.  Every diagnostic of such a file, from any stage, is reported through it."""
 
     def reported(self) -> list[Diagnostic]:
         """Return the diagnostics no file or project silences, once each, by place."""
-        kept = dict.fromkeys(d for d in self.diagnostics if not self.silencer.silenced(d))
+        kept = dict.fromkeys(self._in_file(d) for d in self.diagnostics
+                             if not self.silencer.silenced(d))
         return sorted(kept, key=lambda d: (d.loc.path, d.loc.line, d.loc.col))
+
+    def _in_file(self, diagnostic: Diagnostic) -> Diagnostic:
+        columns = self.columns.get(diagnostic.loc.path)
+        return columns.original(diagnostic) if columns is not None else diagnostic
 
 
 def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
@@ -100,7 +114,9 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         documents, roots = _collect(pending, silencer, diagnostics)
         decks = _group_by_deck(documents)
         gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics,
-                            parse_cache=cache)
+                            parse_cache=cache, columns={
+                                job.shown: job.result.columns for job in pending
+                                if job.result is not None and job.result.columns.removed})
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
         gathered.assets = _render(gathered, config, start_progress, shared)
     if on_drawn is not None:
@@ -121,6 +137,8 @@ class ParsedSource:
 
     document: Document | None
     diagnostics: tuple[Diagnostic, ...]
+    columns: ColumnMap = field(default_factory=ColumnMap)
+    """Columns of the text parsed (control characters out) → the file's columns."""
 
 
 def parse_source(path: Path, shown: str, options: ParseOptions,
@@ -134,12 +152,12 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
                 ).removeprefix("\ufeff")
     except SourceError as exc:
         return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, "source"),))
-    text, controls = without_control_chars(text, shown)
+    text, controls, columns = without_control_chars(text, shown)
     tokens = tokenize(text)
     doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
     checks = [*controls, *doc.diagnostics, *check_document(doc, text, tokens),
               *rawhtml.check_document(doc)]
-    return ParsedSource(doc, tuple(checks))
+    return ParsedSource(doc, tuple(checks), columns)
 
 
 @dataclass

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from builder.headings import first_column
-from builder.markdown import DIAGRAM_INFO, source_lines, tokenize
+from builder.markdown import DIAGRAM_INFO, tokenize
 from builder.model import Diagnostic, Document, SourceLoc
+from builder.source import source_lines
 from builder.toc import compare, find_block
 
 log = logging.getLogger(__name__)

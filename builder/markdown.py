@@ -68,11 +68,6 @@ def tokenize(text: str) -> list[Token]:
     return _shared_parser().parse(text)
 
 
-def source_lines(text: str) -> list[str]:
-    """Split text into lines numbered as markdown-it numbers them (CRLF, CR and LF end a line)."""
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-
-
 @dataclass
 class NodeBuilder:
     """Turns a markdown-it syntax tree into frozen Nodes, collecting what it finds.

@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
-from builder.markdown import NodeBuilder, source_lines, tokenize
+from builder.markdown import NodeBuilder, tokenize
 from builder.model import (
     Card,
     Diagnostic,
@@ -26,7 +26,7 @@ from builder.model import (
     TocEntry,
     plain_text,
 )
-from builder.source import read_source, without_control_chars
+from builder.source import ColumnMap, read_source, source_lines, without_control_chars
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,8 @@ TOC_END = "<!-- /TOC -->"
 
 # Characters that are invisible or reorder text: stripped from questions and keys
 # so that a stray one cannot split a note's identity in two.  Control characters
-# too: Anki drops them on import, so a question of only those would arrive blank.
+# too: sources lose them before parsing (builder.source), but keys are also made from
+# text that did not come that way, such as the questions in an older lock file.
 _INVISIBLE: dict[int, str | None] = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
      *range(0x202A, 0x202F), *range(0x2066, 0x206A),
@@ -96,10 +97,12 @@ def parse_text(
     """
     options = options or ParseOptions()
     text = text.removeprefix("\ufeff")
-    diagnostics: list[Diagnostic] = []
+    controls: list[Diagnostic] = []
+    columns = ColumnMap()
     if tokens is None:
-        text, diagnostics = without_control_chars(text, path)
+        text, controls, columns = without_control_chars(text, path)
         tokens = tokenize(text)
+    diagnostics: list[Diagnostic] = []
     front = _front_matter_of(tokens, path, diagnostics)
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
@@ -118,7 +121,8 @@ def parse_text(
     for section in sections:
         for card in section.cards:
             diagnostics.extend(_answer_diagnostics(card))
-    return Document(path, settings, tuple(walker.toc), sections, tuple(diagnostics),
+    return Document(path, settings, tuple(walker.toc), sections,
+                    (*controls, *map(columns.original, diagnostics)),
                     headings_of(tokens, path, lines))
 
 
@@ -337,7 +341,7 @@ class _Walker:
         if cleaned != nodes:
             self.diagnostics.append(Diagnostic(
                 SourceLoc(self.path, line, self.question_level + 2), "warning",
-                "invisible, control or text-direction characters removed from the question",
+                "invisible or text-direction characters removed from the question",
                 "invisible-chars"))
         return tuple(cleaned), explicit_id
 

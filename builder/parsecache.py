@@ -7,9 +7,10 @@ stored under a hash of exactly those, like the rendered images.  Each source fil
 has one cache entry, replaced when the file changes, so the cache never grows
 with edits.  An entry that cannot be read is parsed again.
 
-Each entry is its key on one line, then the pickled result, which the parsing
-worker already made (results cross the process boundary pickled anyway): storing
-costs the building process no second pickling, and a stale entry is recognised from
+Each entry is its key on one line, then the pickled result.  When workers parsed the
+file they already made that pickle (results cross the process boundary pickled
+anyway), so storing costs the building process no second pickling; a file parsed in
+this process is pickled when the cache is saved.  A stale entry is recognised from
 its first line without unpickling the rest.  Pickles are safe here: the cache lives
 in the build's own output folder, which only the author writes (as for the rest of
 ``dist/``).

@@ -6,9 +6,9 @@ Everything here reports where in the file a problem is, as ``path:line:col``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder.markdown import source_lines
 from builder.model import Diagnostic, SourceLoc
 
 # Control characters other than tab and line ends, anywhere in a source: no Markdown
@@ -64,17 +64,50 @@ def _not_utf8_message(data: bytes) -> str:
     return "file is not UTF-8 text"
 
 
-def without_control_chars(text: str, path: str) -> tuple[str, list[Diagnostic]]:
-    """Return ``text`` without control characters, and a warning for each line that had any."""
+def source_lines(text: str) -> list[str]:
+    """Split text into lines numbered as markdown-it numbers them (CRLF, CR and LF end a line)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def without_control_chars(text: str, path: str) -> tuple[str, list[Diagnostic], ColumnMap]:
+    """Return ``text`` without control characters, a warning for each line that had any,
+    and the map from the cleaned text's columns back to the file's."""
     if not _CONTROL.search(text):
-        return text, []
+        return text, [], ColumnMap()
     diagnostics = []
+    removed: dict[int, tuple[int, ...]] = {}
     for number, line in enumerate(source_lines(text), 1):
-        found = _CONTROL.findall(line)
-        if found:
-            more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
-            diagnostics.append(Diagnostic(
-                SourceLoc(path, number, line.index(found[0]) + 1), "warning",
-                f"control character U+{ord(found[0]):04X} removed{more}", "control-chars"))
+        found = list(_CONTROL.finditer(line))
+        if not found:
+            continue
+        first = found[0].group()
+        done = "replaced by a space" if first in _CONTROL_AS_SPACE else "removed"
+        more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
+        diagnostics.append(Diagnostic(
+            SourceLoc(path, number, found[0].start() + 1), "warning",
+            f"control character U+{ord(first):04X} {done}{more}", "control-chars"))
+        removed[number] = tuple(m.start() for m in found if m.group() not in _CONTROL_AS_SPACE)
     cleaned = _CONTROL.sub(lambda m: " " if m.group() in _CONTROL_AS_SPACE else "", text)
-    return cleaned, diagnostics
+    return cleaned, diagnostics, ColumnMap(removed)
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Where columns of text cleaned by ``without_control_chars`` are in the file.
+
+    Diagnostics are found in the cleaned text; an editor jumps to the file's columns.
+    """
+
+    removed: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    """Line → 0-based columns (in the file) of the characters taken out."""
+
+    def original(self, diagnostic: Diagnostic) -> Diagnostic:
+        """Return ``diagnostic`` with its column counted in the file, not the cleaned text."""
+        gaps = self.removed.get(diagnostic.loc.line)
+        if not gaps or diagnostic.code == "control-chars":
+            return diagnostic
+        column = diagnostic.loc.col - 1
+        for gap in gaps:
+            if gap <= column:
+                column += 1
+        return replace(diagnostic, loc=replace(diagnostic.loc, col=column + 1))

@@ -16,10 +16,10 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from builder.atomic import atomic_write_bytes
-from builder.markdown import make_parser, source_lines
+from builder.markdown import make_parser
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import TOC_END, TOC_START, ParseOptions, parse_text
-from builder.source import SourceError, read_source
+from builder.source import SourceError, read_source, source_lines
 from builder.toc import TocBlock, Wanted, compare, find_block, wanted_entries
 
 log = logging.getLogger(__name__)

@@ -143,12 +143,12 @@ def test_typst_searches_its_font_folders_once_per_process(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(typst, "Fonts", counting)
-    fonts.typst_fonts.cache_clear()
+    fonts._typst_fonts.cache_clear()
     try:
         # The broken formula makes the batch fail and split: several typst compilers.
         outcomes = render_formulas([("a^2", False), (r"\nosuchmacro{x}", False), ("b_1", True)])
     finally:
-        fonts.typst_fonts.cache_clear()  # not the counting one for later tests
+        fonts._typst_fonts.cache_clear()  # not the counting one for later tests
     assert [type(o) for o in outcomes] == [FormulaImage, FormulaFailure, FormulaImage]
     assert searches == [fonts.typst_font_dirs()]
 

@@ -238,7 +238,7 @@ def test_killed_build_leaves_previous_outputs_intact(tmp_path: Path) -> None:
 def test_invisible_characters_in_a_heading_are_removed_with_a_warning(tmp_path: Path) -> None:
     write(tmp_path / "n.md", "## S\n### 什么是\u200b过拟合\u202e？\nA\n")
     result = run("n.md")
-    assert "n.md:2:5: warning: invisible, control or text-direction characters removed from the " \
+    assert "n.md:2:5: warning: invisible or text-direction characters removed from the " \
         "question [invisible-chars]" in result.output
 
 
@@ -247,7 +247,8 @@ def test_a_question_of_control_characters_only_is_left_out_not_imported_blank(
     # Anki drops control characters on import: kept, this note would have a blank front.
     write(tmp_path / "n.md", "## S\n### \x07\x1b\nA\n### 好问题？\nB\n")
     result = run("n.md", "--format", "apkg")
-    assert "n.md:2:5: warning: question heading has no text; left out [empty-question]" \
+    # Column 7: where the heading's text would start, after the two characters taken out.
+    assert "n.md:2:7: warning: question heading has no text; left out [empty-question]" \
         in result.output
     from anki.collection import Collection
 
@@ -262,18 +263,27 @@ def test_a_question_of_control_characters_only_is_left_out_not_imported_blank(
 def test_control_characters_in_answers_are_removed_from_card_and_sheet(tmp_path: Path) -> None:
     import pypdf
 
-    write(tmp_path / "n.md", "## S\n### 响铃？\n答案里有\x07响铃和 `a\x1bb`。\n### 空？\n\x07\n")
-    result = run("n.md", "--format", "apkg,pdf", "--math", "mathjax")
-    assert "n.md:3:5: warning: control character U+0007 removed (and 1 more on this line) " \
-        "[control-chars]" in result.output
-    assert "n.md:4:5: warning: empty answer" in result.output
+    write(tmp_path / "n.md", "## S\n### 响铃？\n答案里有\x07响铃和 `a\x1bb`。\n### 空？\n\x07\n"
+          "### 列？\n\x07\x07如下图所示 ![x](y.png) $x\x0c+ 1 is\n")
+    for _cached in (False, True):  # the second build takes the parse from the cache
+        result = run("n.md", "--format", "apkg,pdf", "--math", "mathjax")
+        assert "n.md:3:5: warning: control character U+0007 removed (and 1 more on this line) " \
+            "[control-chars]" in result.output
+        assert "n.md:4:5: warning: empty answer" in result.output
+        # Columns of other warnings are the file's, counting the characters taken out.
+        assert "n.md:7:9: warning: image not found: y.png" in result.output
+        assert "n.md:7:21: warning: unbalanced `$`" in result.output
+    assert "n.md:7:1: warning: control character U+0007 removed (and 2 more on this line)" \
+        in result.output
+    only_space = run("--no-lock", write(tmp_path / "m.md", "## S\n### Q\nA\x0cB\n").name)
+    assert "m.md:3:2: warning: control character U+000C replaced by a space" in only_space.output
     from anki.collection import Collection
 
     col = Collection(str(tmp_path / "c.anki2"))
     try:
         import_apkg(col, tmp_path / "dist" / "n.apkg")
-        (note,) = (col.get_note(n) for n in col.find_notes(""))
-        assert note.fields[1] == "<p>答案里有响铃和 <code>ab</code>。</p>"
+        answers = {col.get_note(n).fields[1] for n in col.find_notes("")}
+        assert "<p>答案里有响铃和 <code>ab</code>。</p>" in answers and len(answers) == 2
     finally:
         col.close()
     pages = pypdf.PdfReader(tmp_path / "dist" / "n.pdf").pages

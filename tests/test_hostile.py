@@ -60,6 +60,16 @@ def test_dangerous_html_is_removed_with_a_located_warning(tmp_path: Path,
     assert "<details><summary>更多</summary>隐藏内容</details>" in answer
 
 
+def test_each_sanitise_call_maps_image_sources_its_own_way() -> None:
+    from builder.html import sanitise
+
+    raw = '<p><img src="a.png" onerror="x()"> <img src="b.png"></p>'
+    renamed = sanitise(raw, lambda src: "media-" + src if src == "a.png" else None)
+    assert renamed == '<p><img src="media-a.png"> <img></p>'
+    assert sanitise(raw) == '<p><img src="a.png"> <img src="b.png"></p>'  # no mapping: kept
+    assert sanitise(raw, str.upper) == '<p><img src="A.PNG"> <img src="B.PNG"></p>'
+
+
 def test_images_outside_the_tree_are_refused_and_never_packed(tmp_path: Path,
                                                               collection: Any) -> None:
     secret = write(tmp_path / "secret.png", "")

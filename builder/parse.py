@@ -26,7 +26,13 @@ from builder.model import (
     TocEntry,
     plain_text,
 )
-from builder.source import ColumnMap, read_source, source_lines, without_control_chars
+from builder.source import (
+    CONTROL_CHARS,
+    ColumnMap,
+    read_source,
+    source_lines,
+    without_control_chars,
+)
 
 log = logging.getLogger(__name__)
 
@@ -37,13 +43,11 @@ TOC_END = "<!-- /TOC -->"
 # so that a stray one cannot split a note's identity in two.  Control characters
 # too: sources lose them before parsing (builder.source), but keys are also made from
 # text that did not come that way, such as the questions in an older lock file.
-_INVISIBLE: dict[int, str | None] = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
-     *range(0x202A, 0x202F), *range(0x2066, 0x206A),
-     *(c for c in range(0x20) if chr(c) not in "\t\n\r"), *range(0x7F, 0xA0)]
-)
-# Control characters that Python counts as white space become a space.
-_INVISIBLE.update({ord(c): " " for c in "\x0b\x0c\x1c\x1d\x1e\x1f\x85"})
+_INVISIBLE: dict[int, str | None] = {
+    **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
+                     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]),
+    **CONTROL_CHARS,
+}
 _FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level", "breaks",
                       "ignore"}
 

@@ -14,8 +14,12 @@ from builder.model import Diagnostic, SourceLoc
 # Control characters other than tab and line ends, anywhere in a source: no Markdown
 # means them, Anki drops them on import (an answer of only those arrives blank) and
 # typst breaks the line at them.  Those Python counts as white space become a space.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROL_AS_SPACE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85")
+CONTROL_CHARS: dict[int, str | None] = {
+    code: " " if chr(code) in "\x0b\x0c\x1c\x1d\x1e\x1f\x85" else None
+    for code in [*(c for c in range(0x20) if chr(c) not in "\t\n\r"), *range(0x7F, 0xA0)]
+}
+"""The control characters, as a ``str.translate`` table: removed, or made a space."""
+_CONTROL = re.compile("[" + "".join(re.escape(chr(code)) for code in CONTROL_CHARS) + "]")
 
 
 class SourceError(Exception):
@@ -81,14 +85,13 @@ def without_control_chars(text: str, path: str) -> tuple[str, list[Diagnostic], 
         if not found:
             continue
         first = found[0].group()
-        done = "replaced by a space" if first in _CONTROL_AS_SPACE else "removed"
+        done = "removed" if CONTROL_CHARS[ord(first)] is None else "replaced by a space"
         more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
         diagnostics.append(Diagnostic(
             SourceLoc(path, number, found[0].start() + 1), "warning",
             f"control character U+{ord(first):04X} {done}{more}", "control-chars"))
-        removed[number] = tuple(m.start() for m in found if m.group() not in _CONTROL_AS_SPACE)
-    cleaned = _CONTROL.sub(lambda m: " " if m.group() in _CONTROL_AS_SPACE else "", text)
-    return cleaned, diagnostics, ColumnMap(removed)
+        removed[number] = tuple(m.start() for m in found if CONTROL_CHARS[ord(m.group())] is None)
+    return text.translate(CONTROL_CHARS), diagnostics, ColumnMap(removed)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,7 @@ class HtmlMedia:
     """Called with the diagram and its YAML source (shown when it cannot be drawn)."""
     image: Callable[[Node], str] = field(default=lambda node: html.escape(node.attr("alt")))
     """Called with the ``image`` node (src, alt, line and column)."""
-    image_src: Callable[[str], str | None] | None = None
+    image_src: ImageSrc | None = None
     """Maps each ``<img src>`` in the finished HTML (raw HTML included) to a media name."""
 
 

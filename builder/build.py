@@ -15,6 +15,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from builder import apkg, identity, lock, notes, report
 from builder.assets import default_jobs, media_of
@@ -24,7 +25,8 @@ from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progre
 from builder.model import Diagnostic, SourceLoc
 from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
 from builder.pdfjobs import PdfJobs
-from builder.stamp import Stamped, card_css, now, stamp
+from builder.stamp import Stamped, card_css, lock_path, now, stamp
+from builder.uptodate import UpToDate, snapshot
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
 
@@ -54,10 +56,20 @@ class BuildResult(Reported):
     removed_file: Path | None = None
     pdfs_typeset: int = 0
     """PDFs compiled by this build; an unchanged deck's PDF is left as it is."""
+    up_to_date: bool = False
+    """Nothing changed since the last build, so nothing was read further or written."""
 
 
 def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
+    sources = find_sources(config.sources)
+    # Without the lock every build dates its notes anew, so no two builds are the same.
+    up_to_date = UpToDate(config, sources, lock_path(config), build_day()) \
+        if config.use_lock and not config.force else None
+    if up_to_date is not None:
+        last = up_to_date.last_report()
+        if last is not None:
+            return _replayed(last)
     with PdfJobs(config.jobs or default_jobs()) as pdfs:
         # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
         # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
@@ -65,7 +77,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
             if "pdf" in config.formats:
                 pdfs.start(_plan_pdfs(drawn, config))
 
-        gathered = gather(config, find_sources(config.sources), start_progress, start_pdfs)
+        gathered = gather(config, sources, start_progress, start_pdfs)
         if not gathered.decks:
             raise BuildError("no questions found in " + ", ".join(display_path(s)
                                                                     for s in config.sources),
@@ -77,6 +89,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         result = _result(gathered, stamped, config)
         if config.strict and result.diagnostics:
             return result
+        images, lock_files = gathered.image_lookups, _lock_files(stamped, set(gathered.roots))
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
@@ -89,11 +102,54 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                 for target in pdf_targets:
                     result.outputs.append(target)
                     result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
+                if up_to_date is not None:
+                    up_to_date.remember(snapshot([*result.outputs, config.out_dir / REMOVED_FILE]),
+                                        images, lock_files, _report(result))
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
+
+
+def build_day() -> str:
+    """Return the date the PDFs show: the build's (``SOURCE_DATE_EPOCH``'s when set)."""
+    return time.strftime("%Y-%m-%d", time.gmtime(now()))
+
+
+def _lock_files(stamped: Stamped, built: set[str]) -> dict[str, bool]:
+    """Files outside this build that the lock holds notes of, and whether each exists:
+    a build drops the notes of those that are gone (see ``builder.stamp``)."""
+    if stamped.new is None:
+        return {}
+    outside = {entry.file for entry in stamped.new.entries.values()} - built
+    return {file: Path(file).exists() for file in sorted(outside)}
+
+
+def _report(result: BuildResult) -> dict[str, Any]:
+    """What a build printed, to be printed again by a build that finds nothing changed."""
+    return {
+        "outputs": [str(path) for path in result.outputs], "decks": result.decks,
+        "cards": result.cards, "images": result.rendered + result.reused,
+        "formula_failures": result.formula_failures,
+        "diagnostics": [[d.loc.path, d.loc.line, d.loc.col, d.severity, d.message, d.code]
+                        for d in result.diagnostics],
+        "removed_search": result.removed_search,
+        "removed_file": None if result.removed_file is None else str(result.removed_file),
+    }
+
+
+def _replayed(report: dict[str, Any]) -> BuildResult:
+    return BuildResult(
+        diagnostics=[Diagnostic(SourceLoc(path, line, col), severity, message, code)
+                     for path, line, col, severity, message, code in report["diagnostics"]],
+        outputs=[Path(path) for path in report["outputs"]], decks=report["decks"],
+        cards=report["cards"], reused=report["images"],
+        formula_failures=report["formula_failures"], changes=identity.ChangeReport(),
+        removed_search=report["removed_search"],
+        removed_file=None if report["removed_file"] is None else Path(report["removed_file"]),
+        up_to_date=True,
+    )
 
 
 def _result(gathered: Gathered, stamped: Stamped, config: BuildConfig) -> BuildResult:
@@ -215,7 +271,7 @@ def pdf_target(deck: DeckBuild, config: BuildConfig) -> Path:
 
 def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
     """Plan every deck's PDF that is not already up to date."""
-    date = time.strftime("%Y-%m-%d", time.gmtime(now()))
+    date = build_day()
     plans = []
     for deck in gathered.decks:
         target = pdf_target(deck, config)

@@ -99,12 +99,14 @@ def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable
               help="Folder inside the source tree that /absolute image paths start at.")
 @click.option("--diff", is_flag=True,
               help="List every changed note with its old and new text.")
+@click.option("--force", is_flag=True,
+              help="Build and write even when nothing changed since the last build.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
 def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], math: str,
           section_level: int | None, question_level: int | None, breaks: bool,
           keep_empty: bool, strict: bool, no_lock: bool, lock_path: Path | None,
           cache_dir: Path | None, jobs: int, paper: str, columns: int, pdf_style: str,
-          site_root: str, diff: bool, quiet: bool) -> None:
+          site_root: str, diff: bool, force: bool, quiet: bool) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
     from builder.build import build as run_build
     from builder.config import BuildConfig, BuildError
@@ -117,6 +119,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
         math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty, strict=strict,
         use_lock=not no_lock, lock_path=lock_path, cache_dir=cache_dir, jobs=jobs, parse=parse,
         paper=paper, columns=columns, pdf_style=pdf_style, diff=diff, site_root=site_root,
+        force=force,
     )
     try:
         result = run_build(config, _progress_bar)
@@ -128,7 +131,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
         click.echo(str(diagnostic), err=True)
     if not quiet:
         for path in result.outputs:
-            fresh = path.suffix == ".pdf" and not result.pdfs_typeset
+            fresh = result.up_to_date or (path.suffix == ".pdf" and not result.pdfs_typeset)
             click.echo(f"unchanged {path}" if fresh else f"wrote {path}")
     summary = (f"{result.decks} deck(s), {result.cards} card(s), "
                f"{result.errors} error(s), {result.warnings} warning(s)")

@@ -62,6 +62,8 @@ class BuildConfig:
     """List every change with the old and new text, not just counts."""
     site_root: str = "."
     """Folder, inside the source tree, that site-root image paths (``/img/x.png``) start at."""
+    force: bool = False
+    """Build and write even when nothing changed since the last build (see ``builder.uptodate``)."""
 
     @property
     def cache(self) -> Path:

@@ -76,6 +76,8 @@ class Gathered:
     formula_failures: int = 0
     parse_cache: ParseCache | None = None
     """Parse results to store once the build writes (see ``ParseCache.save``)."""
+    image_lookups: list[tuple[str, str, str]] = field(default_factory=list)
+    """Every image the notes looked up and what it resolved to (``ImageResolver.lookups``)."""
     columns: dict[str, ColumnMap] = field(default_factory=dict)
     """For files that had control characters: where the parsed text's columns are in
     the file.  Every diagnostic of such a file, from any stage, is reported through it."""
@@ -128,6 +130,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
                                         keep_empty=config.keep_empty, diagnostics=diagnostics)
     diagnostics.extend(resolver.diagnostics)
+    gathered.image_lookups = resolver.lookups()
     return gathered
 
 

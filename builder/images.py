@@ -49,6 +49,17 @@ class ImageResolver:
         self.diagnostics.append(Diagnostic(loc, "warning", message, code))
         return None
 
+    def lookups(self) -> list[tuple[str, str, str]]:
+        """Every image looked up so far: (src, document, what it resolved to)."""
+        return [(src, doc_path, _outcome(found))
+                for (src, doc_path), found in self._cache.items()]
+
+    def same_as(self, lookups: list[tuple[str, str, str]]) -> bool:
+        """Say whether each of ``lookups`` still resolves as it did: same image
+        content and name, or the same problem."""
+        return all(_outcome(self._resolve(src, doc_path)) == outcome
+                   for src, doc_path, outcome in lookups)
+
     def _resolve(self, src: str, doc_path: str) -> MediaFile | tuple[str, str]:
         if src.startswith(("http://", "https://", "//")):
             return f"remote image not fetched: {src}", "remote-image"
@@ -68,6 +79,11 @@ class ImageResolver:
         if not resolved.is_relative_to(root):
             return f"image outside the source tree refused: {src}", "image-outside"
         return _media(resolved, src)
+
+
+def _outcome(found: MediaFile | tuple[str, str]) -> str:
+    # A media name carries a hash of the image's bytes.
+    return found.name if isinstance(found, MediaFile) else "\0".join(found)
 
 
 def _media(path: Path, src: str) -> MediaFile | tuple[str, str]:

@@ -18,16 +18,14 @@ in the build's own output folder, which only the author writes (as for the rest 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import logging
 import pickle
-from importlib import metadata
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from builder.atomic import atomic_write_bytes
+from builder.codeversion import code_version
 
 log = logging.getLogger(__name__)
 
@@ -35,30 +33,9 @@ FORMAT = 2
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
 
 
-@functools.cache
 def _code_version() -> str:
     """Hash the builder's own sources and the parsing libraries' versions."""
-    digest = hashlib.sha256(str(FORMAT).encode())
-    package = files("builder")
-    for name in sorted(_python_files(package)):
-        digest.update(name.encode())
-        digest.update(package.joinpath(name).read_bytes())
-    for library in _LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(library.encode())
-    return digest.hexdigest()
-
-
-def _python_files(folder: Any, prefix: str = "") -> list[str]:
-    found: list[str] = []
-    for entry in folder.iterdir():
-        if entry.is_dir() and entry.name != "__pycache__":
-            found += _python_files(entry, f"{prefix}{entry.name}/")
-        elif entry.name.endswith(".py"):
-            found.append(prefix + entry.name)
-    return found
+    return code_version(_LIBRARIES) + str(FORMAT)
 
 
 def pickled_result(result: object) -> bytes:

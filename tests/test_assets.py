@@ -86,7 +86,7 @@ def test_second_build_draws_nothing_and_an_edit_redraws_only_that_formula(
     assert "images: 5 rendered, 0 from cache" in first.output
     cache = tmp_path / "dist" / ".cache"
     before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
-    again = run("n.md", "--format", "apkg")
+    again = run("n.md", "--format", "apkg", "--force")  # through the image cache
     assert "images: 0 rendered, 5 from cache" in again.output
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
     source.write_text(NOTES.replace("\\sigma(x)", "\\sigma(z)"), encoding="utf-8")
@@ -151,7 +151,7 @@ def test_no_change_rebuild_does_not_typeset_the_pdf_again(tmp_path: Path) -> Non
     assert "wrote dist/n.pdf" in run("n.md").output
     pdf = tmp_path / "dist" / "n.pdf"
     before = pdf.stat().st_mtime_ns
-    again = run("n.md")
+    again = run("n.md", "--force")  # not skipped: the PDF's own memo finds it up to date
     assert "unchanged dist/n.pdf" in again.output and "images: 0 rendered" in again.output
     assert pdf.stat().st_mtime_ns == before
     pdf.write_bytes(b"damaged")  # a PDF that is not the one remembered is made again

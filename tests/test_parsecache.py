@@ -47,7 +47,7 @@ def test_only_changed_files_are_parsed_again(tmp_path: Path, parsed: Counter[str
     write(tmp_path / "notes" / "b.md", B)
     run()
     assert parsed == {"a.md": 1, "b.md": 1}
-    run()
+    run("--force")  # not skipped as up to date: parsed from the cache
     assert parsed == {"a.md": 1, "b.md": 1}
     write(tmp_path / "notes" / "b.md", B.replace("收敛更快", "收敛明显更快"))
     run()
@@ -59,7 +59,7 @@ def test_cached_files_report_the_same_diagnostics(tmp_path: Path, parsed: Counte
     write(tmp_path / "notes" / "a.md", A)
     write(tmp_path / "notes" / "b.md", B)
     first = run()
-    again = run()
+    again = run("--force")
     assert parsed["b.md"] == 1
     warnings = [line for line in first.output.splitlines() if ": warning: " in line]
     assert warnings and warnings[0].startswith("notes/b.md:7:5: warning: empty answer")
@@ -73,7 +73,7 @@ def test_same_deck_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     write(tmp_path / "notes" / "b.md", B)
     run()
     fresh = Path("dist/缓存.apkg").read_bytes()
-    run()
+    run("--force")
     assert parsed == {"a.md": 1, "b.md": 1}
     assert Path("dist/缓存.apkg").read_bytes() == fresh
 
@@ -87,13 +87,13 @@ def test_options_and_damaged_entries_mean_a_new_parse(tmp_path: Path,
     entries = list(Path("dist/.cache").glob("parsed-*.pickle"))
     assert len(entries) == 1  # one entry per file, replaced, never piling up
     entries[0].write_bytes(b"not a pickle")
-    run("--no-breaks")
+    run("--no-breaks", "--force")
     assert parsed["a.md"] == 3
     assert answers() == {"<p>训练集好、测试集差。</p>"}
     # The right key, then a pickle cut short (a full disk, say): parsed again, not crashed.
     entry = entries[0].read_bytes()
     entries[0].write_bytes(entry[:len(entry) // 2])
-    run("--no-breaks")
+    run("--no-breaks", "--force")
     assert parsed["a.md"] == 4
     assert answers() == {"<p>训练集好、测试集差。</p>"}
 
@@ -105,7 +105,7 @@ def test_check_and_strict_builds_store_nothing(tmp_path: Path, parsed: Counter[s
     assert strict.exit_code == 1 and "empty answer" in strict.output
     assert not Path("dist").exists()
     run()
-    run()
+    run("--force")
     assert parsed == {"b.md": 3}
 
 

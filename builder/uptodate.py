@@ -1,0 +1,154 @@
+"""Skip a build when nothing it reads or writes has changed since the last one.
+
+A build reads its Markdown files, the images their notes show, the pyproject.toml
+files that may silence warnings, the identity lock, its options and the builder
+itself; it writes decks, PDFs and removed-notes.txt.  The build is reproducible:
+from the same inputs it writes the same bytes.  So after each build that wrote, a
+record of all of these goes into the cache, and a later build that finds every one
+as recorded writes nothing and reports what the last build reported, its warnings
+included.  Parsing and assembling 20,000 questions only to write the same files
+again takes seconds; this check takes milliseconds.
+
+Inputs are compared by content, so a touched but unchanged file is still up to date;
+outputs by size, modification time and inode, since reading a large deck back would
+cost more than the skip saves.  Every output is written to a new file that replaces
+the old one, so whatever a build wrote before it failed or was stopped no longer
+matches the last record, and the next build does the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from builder.atomic import atomic_write_bytes
+from builder.codeversion import RUNTIME_LIBRARIES, code_version
+from builder.config import BuildConfig, display_path
+from builder.images import ImageResolver
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+_PYPROJECT = "pyproject.toml"
+_NOT_SHAPING = frozenset({"jobs", "force"})
+"""Options that change how fast a build is or whether it may skip, never what it writes
+(the outputs are the same for any --jobs, as a test checks)."""
+
+Snapshot = dict[str, list[int] | None]
+"""Output path (absolute) → [size, modification time in ns, inode], None if absent."""
+
+
+class UpToDate:
+    """The inputs of one build, hashed before it reads them, and the last build's record.
+
+    The hash is taken first: a file edited while the build runs then differs from
+    the record, and the next build does its work.  ``day`` is the build date the PDF
+    shows, so a sheet built yesterday is typeset again today, as a full build would.
+    """
+
+    def __init__(self, config: BuildConfig, sources: list[tuple[Path, Path]], lock: Path,
+                 day: str) -> None:
+        self.config = config
+        self.lock = lock
+        self.roots = {display_path(path): root for path, root in sources}
+        self.record = config.cache / (
+            "build-" + hashlib.sha256(str(config.out_dir.resolve()).encode()).hexdigest()[:16]
+            + ".json")
+        self.inputs = _inputs_digest(config, sources, day)
+
+    def last_report(self) -> dict[str, Any] | None:
+        """Return what the last build reported if nothing changed since, else None."""
+        if self.inputs is None:
+            return None
+        try:
+            record = json.loads(self.record.read_text(encoding="utf-8"))
+            current = (record["format"] == FORMAT and record["inputs"] == self.inputs
+                       and snapshot(Path(p) for p in record["outputs"]) == record["outputs"]
+                       and _file_digest(self.lock) == record["lock"]
+                       and all(Path(file).exists() == existed
+                               for file, existed in record["lock_files"].items())
+                       and ImageResolver(self.roots, self.config.site_root).same_as(
+                           [tuple(lookup) for lookup in record["images"]]))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.debug("no up-to-date record used: %s", exc)
+            return None
+        return record["report"] if current else None
+
+    def remember(self, outputs: Snapshot, images: list[tuple[str, str, str]],
+                 lock_files: dict[str, bool], report: dict[str, Any]) -> None:
+        """Record a build that wrote ``outputs``; a record that cannot be written only
+        costs the next build its skip."""
+        if self.inputs is None:
+            return
+        try:
+            lock = _file_digest(self.lock)
+            record = {"format": FORMAT, "inputs": self.inputs, "lock": lock,
+                      "outputs": outputs, "images": images, "lock_files": lock_files,
+                      "report": report}
+            self.record.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(self.record, json.dumps(record, ensure_ascii=False).encode())
+        except OSError as exc:
+            log.debug("up-to-date record not written: %s", exc)
+
+
+def snapshot(paths: Iterable[Path]) -> Snapshot:
+    """Return each file's size, modification time and inode, or None where there is none."""
+    taken: Snapshot = {}
+    for path in paths:
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            taken[str(path.resolve())] = None
+            continue
+        taken[str(path.resolve())] = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    return taken
+
+
+def _inputs_digest(config: BuildConfig, sources: list[tuple[Path, Path]], day: str
+                   ) -> str | None:
+    """Hash what a build reads before it writes, or None if a source cannot be read
+    (the build then reports why)."""
+    digest = hashlib.sha256(f"{FORMAT}\0{code_version(RUNTIME_LIBRARIES, ('.py', '.typ'))}"
+                            f"\0{os.getcwd()}\0{day}".encode())
+    options = [(f.name, getattr(config, f.name)) for f in fields(config)
+               if f.name not in _NOT_SHAPING]
+    digest.update(repr(options).encode())
+    try:
+        for path, root in sources:
+            digest.update(f"\0{path}\0{root}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        for project in _pyprojects(path for path, _root in sources):
+            digest.update(f"\0{project}\0".encode())
+            if project.is_file():
+                digest.update(hashlib.sha256(project.read_bytes()).digest())
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _pyprojects(files: Iterable[Path]) -> list[Path]:
+    """Every pyproject.toml that could silence warnings for ``files``: one in each folder
+    from theirs up to the root (see ``builder.silence``), existing or not."""
+    folders: dict[Path, None] = {}
+    for file in files:
+        folder = file.resolve().parent
+        while folder not in folders:
+            folders[folder] = None
+            if folder.parent == folder:
+                break
+            folder = folder.parent
+    return [folder / _PYPROJECT for folder in sorted(folders)]
+
+
+def _file_digest(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except FileNotFoundError:
+        return None

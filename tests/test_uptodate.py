@@ -1,0 +1,251 @@
+"""A build that finds nothing changed since the last one writes nothing and says the same.
+
+Whether a build was skipped shows in what it prints: a build that works writes its
+deck ("wrote dist/n.apkg"); a skipped one leaves it ("unchanged dist/n.apkg").
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+import builder.build
+import builder.uptodate
+from builder.apkg import read_fields
+from builder.cli import main
+
+from .conftest import write
+from .test_pdf import _tiny_png
+
+NOTES = """---
+deck: n
+---
+## 基础
+### 什么是过拟合？
+训练集好、测试集差，$L = \\frac{1}{n}\\sum_i \\ell_i$。
+
+![图](fig.png)
+
+### 空的问题？
+"""
+APKG = "dist/n.apkg"
+
+
+def run(*args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(main, ["build", "notes", *args])
+    assert result.exit_code == code, result.output
+    return result
+
+
+def skipped(result: Result) -> bool:
+    if f"wrote {APKG}" in result.output:
+        return False
+    assert f"unchanged {APKG}" in result.output, result.output
+    return True
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    _tiny_png(tmp_path / "notes" / "fig.png")
+    return write(tmp_path / "notes" / "n.md", NOTES)
+
+
+@pytest.fixture
+def gathers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the builds that read and parsed their sources."""
+    calls: list[int] = []
+    real = builder.build.gather
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builder.build, "gather", counting)
+    return calls
+
+
+def test_an_unchanged_rebuild_writes_nothing_and_reports_the_same(
+        notes: Path, gathers: list[int]) -> None:
+    first = run()
+    assert "empty answer" in first.output  # a warning, to be reported again
+    outputs = {p: p.stat().st_mtime_ns for p in Path("dist").glob("n.*")}
+    assert len(outputs) == 2
+    again = run()
+    assert skipped(again) and len(gathers) == 1
+    assert {p: p.stat().st_mtime_ns for p in outputs} == outputs
+    forced = run("--force")
+    assert not skipped(forced) and len(gathers) == 2
+    # Word for word what a build that does the work prints, warnings included.
+    assert again.output == forced.output.replace(f"wrote {APKG}", f"unchanged {APKG}")
+    assert "images: 0 rendered, 1 from cache" in again.output
+    assert "changes: none since the last build" in again.output
+
+
+def test_errors_are_reported_again_and_fail_again(notes: Path) -> None:
+    notes.write_text(NOTES + "\n```diagram\ntype: no-such-diagram\n```\n", encoding="utf-8")
+    first = run(code=1)
+    again = run(code=1)
+    assert skipped(again)
+    errors = [line for line in first.output.splitlines() if ": error: " in line]
+    assert errors and errors == [line for line in again.output.splitlines()
+                                 if ": error: " in line]
+
+
+def test_touching_a_file_without_changing_it_is_still_up_to_date(notes: Path) -> None:
+    run()
+    os.utime(notes, ns=(1, 1))
+    assert skipped(run())
+    assert skipped(run("--jobs", "1"))  # workers change how fast, not what
+
+
+def _edit_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = tmp_path / "notes" / "n.md"
+    notes.write_text(NOTES.replace("测试集差", "测试集很差"), encoding="utf-8")
+
+
+def _add_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "notes" / "m.md", "---\ndeck: n\n---\n## 另\n### 新问题？\n新答案。\n")
+
+
+def _edit_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with (tmp_path / "notes" / "fig.png").open("ab") as image:
+        image.write(b"edited")
+
+
+def _remove_image(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "notes" / "fig.png").unlink()
+
+
+def _silence_in_pyproject(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "pyproject.toml", '[tool.build-deck]\nignore = ["empty-answer"]\n')
+
+
+def _delete_lock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "notes" / "build-deck.lock").unlink()
+
+
+def _delete_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dist" / "n.pdf").unlink()
+
+
+def _replace_apkg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deck = tmp_path / "dist" / "n.apkg"
+    data = deck.read_bytes()
+    deck.unlink()
+    deck.write_bytes(data)  # same bytes, another file: not the one the build wrote
+
+
+def _new_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+
+
+def _new_builder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(builder.uptodate, "code_version", lambda *args: "another release")
+
+
+@pytest.mark.parametrize("change", [
+    _edit_source, _add_file, _edit_image, _remove_image, _silence_in_pyproject, _delete_lock,
+    _delete_pdf, _replace_apkg, _new_day, _new_builder,
+])
+def test_any_change_to_what_a_build_reads_or_wrote_builds_again(
+        tmp_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch,
+        change: Callable[[Path, pytest.MonkeyPatch], None]) -> None:
+    run()
+    assert skipped(run())
+    change(tmp_path, monkeypatch)
+    assert not skipped(run())
+    assert skipped(run())
+
+
+@pytest.mark.parametrize("options", [("--columns", "3"), ("--math", "mathjax"),
+                                     ("--format", "apkg"), ("--no-breaks",)])
+def test_other_options_build_again(notes: Path, options: tuple[str, ...]) -> None:
+    run()
+    assert not skipped(run(*options))
+    assert skipped(run(*options))
+    assert not skipped(run())
+
+
+def test_each_output_folder_has_its_own_record(notes: Path) -> None:
+    run()
+    assert "wrote out/n.apkg" in run("-o", "out").output
+    assert skipped(run())
+    assert "unchanged out/n.apkg" in run("-o", "out").output
+
+
+def test_without_the_lock_every_build_writes(notes: Path) -> None:
+    run("--no-lock")
+    assert not skipped(run("--no-lock"))
+
+
+def test_strict_is_not_passed_by_an_earlier_build_with_warnings(notes: Path) -> None:
+    run()
+    strict = run("--strict", code=1)
+    assert "empty answer" in strict.output and "nothing written" in strict.output
+    assert skipped(run())
+
+
+def test_a_build_that_failed_while_writing_is_never_taken_as_up_to_date(
+        tmp_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deck was written, then the PDF failed: the first text's record is gone, so
+    going back to the first text must rebuild the deck, which holds the second."""
+    run()
+    _edit_source(tmp_path, monkeypatch)
+
+    def no_space(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(builder.build, "_write_pdf", no_space)
+        assert "No space left" in run(code=1).output
+    assert any("测试集很差" in answer for _q, answer in read_fields(Path(APKG)).values())
+    notes.write_text(NOTES, encoding="utf-8")
+    assert not skipped(run())
+    assert all("测试集很差" not in answer for _q, answer in read_fields(Path(APKG)).values())
+
+
+def test_a_file_saved_during_the_build_is_built_again(
+        tmp_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inputs are hashed before they are read: an edit saved mid-build is never taken
+    as built."""
+    real = builder.build.gather
+
+    def save_meanwhile(*args: object, **kwargs: object) -> object:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        _edit_source(tmp_path, monkeypatch)
+        return found
+
+    with monkeypatch.context() as patch:
+        patch.setattr(builder.build, "gather", save_meanwhile)
+        run()
+    assert not skipped(run())
+    assert any("测试集很差" in answer for _q, answer in read_fields(Path(APKG)).values())
+
+
+def test_notes_of_a_file_outside_the_build_are_dropped_when_it_is_deleted(
+        tmp_path: Path, notes: Path) -> None:
+    other = write(tmp_path / "notes" / "m.md", "---\ndeck: n\n---\n## 另\n### 新问题？\n答。\n")
+    run()
+    only_n = ["--lock", "notes/build-deck.lock"]
+    assert "wrote dist/n.apkg" in CliRunner().invoke(main, ["notes/n.md", *only_n]).output
+    assert "unchanged dist/n.apkg" in CliRunner().invoke(main, ["notes/n.md", *only_n]).output
+    other.unlink()
+    result = CliRunner().invoke(main, ["notes/n.md", *only_n])
+    assert "wrote dist/n.apkg" in result.output and "1 removed" in result.output
+
+
+def test_every_runtime_library_counts_as_part_of_the_builder() -> None:
+    """A new release of any dependency may draw or write differently: it must not skip."""
+    import re
+    import tomllib
+
+    from builder.codeversion import RUNTIME_LIBRARIES
+
+    pyproject = Path(__file__).parents[1] / "pyproject.toml"
+    declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert sorted(RUNTIME_LIBRARIES) == sorted(re.split(r"[<>=!~ ;\[]", d, maxsplit=1)[0]
+                                               for d in declared)

@@ -26,7 +26,7 @@ from builder.model import Diagnostic, SourceLoc
 from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
 from builder.pdfjobs import PdfJobs
 from builder.stamp import Stamped, card_css, lock_path, now, stamp
-from builder.uptodate import UpToDate, snapshot
+from builder.uptodate import UpToDate
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
 
@@ -64,12 +64,13 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
     sources = find_sources(config.sources)
     # Without the lock every build dates its notes anew, so no two builds are the same.
-    up_to_date = UpToDate(config, sources, lock_path(config), build_day()) \
-        if config.use_lock and not config.force else None
-    if up_to_date is not None:
-        last = up_to_date.last_report()
+    up_to_date = UpToDate(config, sources, lock_path(config),
+                          build_day() if "pdf" in config.formats else None) \
+        if config.use_lock else None
+    if up_to_date is not None and not config.force:
+        last = up_to_date.last_report(_replayed)
         if last is not None:
-            return _replayed(last)
+            return last
     with PdfJobs(config.jobs or default_jobs()) as pdfs:
         # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
         # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
@@ -89,7 +90,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         result = _result(gathered, stamped, config)
         if config.strict and result.diagnostics:
             return result
-        images, lock_files = gathered.image_lookups, _lock_files(stamped, set(gathered.roots))
+        record = _Record.of(gathered, stamped) if up_to_date is not None else None
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
@@ -102,14 +103,38 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                 for target in pdf_targets:
                     result.outputs.append(target)
                     result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
-                if up_to_date is not None:
-                    up_to_date.remember(snapshot([*result.outputs, config.out_dir / REMOVED_FILE]),
-                                        images, lock_files, _report(result))
+                # A build with errors is not skipped next time: a diagram that could
+                # not be drawn is tried again.
+                if up_to_date is not None and record is not None and not result.errors:
+                    record.remember(up_to_date, result, config.out_dir / REMOVED_FILE)
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What the up-to-date record keeps of a build, taken before it writes."""
+
+    images: list[tuple[str, str, str]]
+    lock_files: dict[str, bool]
+    lock: str | None
+    """Hash of the lock the notes were stamped with, as saved."""
+    diagnostics: list[Diagnostic]
+    """What a rebuild against this build's lock would report (see ``Stamped.matching``)."""
+
+    @classmethod
+    def of(cls, gathered: Gathered, stamped: Stamped) -> _Record:
+        return cls(gathered.image_lookups, _lock_files(stamped, set(gathered.roots)),
+                   None if stamped.lock_file is None
+                   else hashlib.sha256(stamped.lock_file).hexdigest(),
+                   gathered.reported(leave_out=stamped.matching))
+
+    def remember(self, up_to_date: UpToDate, result: BuildResult, removed_file: Path) -> None:
+        up_to_date.remember([*result.outputs, removed_file], self.lock, self.images,
+                            self.lock_files, _report(result, self.diagnostics))
 
 
 def build_day() -> str:
@@ -126,14 +151,16 @@ def _lock_files(stamped: Stamped, built: set[str]) -> dict[str, bool]:
     return {file: Path(file).exists() for file in sorted(outside)}
 
 
-def _report(result: BuildResult) -> dict[str, Any]:
-    """What a build printed, to be printed again by a build that finds nothing changed."""
+def _report(result: BuildResult, diagnostics: list[Diagnostic]) -> dict[str, Any]:
+    """What a rebuild with nothing changed would print, to be printed again when one is
+    skipped: this build's report, with ``diagnostics`` for a rebuild against its lock."""
     return {
-        "outputs": [str(path) for path in result.outputs], "decks": result.decks,
-        "cards": result.cards, "images": result.rendered + result.reused,
+        "outputs": [str(path) for path in result.outputs],
+        "decks": result.decks, "cards": result.cards,
+        "images": result.rendered + result.reused,
         "formula_failures": result.formula_failures,
         "diagnostics": [[d.loc.path, d.loc.line, d.loc.col, d.severity, d.message, d.code]
-                        for d in result.diagnostics],
+                        for d in diagnostics],
         "removed_search": result.removed_search,
         "removed_file": None if result.removed_file is None else str(result.removed_file),
     }
@@ -173,8 +200,9 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
         result.outputs += [_write_deck(deck, config, notetype_mtime)
                            for deck in gathered.decks]
     # The lock goes right after the decks: their note times come from it.
-    if stamped.path is not None and stamped.new is not None and stamped.new != stamped.previous:
-        lock.save(stamped.path, stamped.new)
+    if (stamped.path is not None and stamped.lock_file is not None
+            and stamped.new != stamped.previous):
+        lock.save(stamped.path, stamped.lock_file)
     result.removed_file = _write_removed_search(config, result.removed_search)
     if gathered.parse_cache is not None:
         gathered.parse_cache.save()
@@ -281,7 +309,8 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
                             deck.documents, gathered.assets, paper=config.paper,
                             columns=config.columns, style=config.pdf_style, date=date,
                             skip_empty=not config.keep_empty, roots=gathered.roots,
-                            memo=memo, site_root=config.site_root)
+                            memo=memo, site_root=config.site_root,
+                            lookups=gathered.image_lookups)
         except PdfError as exc:
             raise BuildError(str(exc)) from exc
         if plan is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -91,4 +92,12 @@ def find_sources(sources: tuple[Path, ...]) -> list[tuple[Path, Path]]:
             found.append((source, source.parent))
         else:
             raise BuildError(f"{display_path(source)}: no such file or directory")
+    for file, _root in found:
+        try:
+            str(file).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(file).decode("utf-8", "backslashreplace")
+            # Its name would end up in the deck, the PDF and every diagnostic.
+            raise BuildError(f"{shown}: file name is not valid UTF-8; rename the file") \
+                from None
     return list(dict.fromkeys(found))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -82,10 +82,10 @@ class Gathered:
     """For files that had control characters: where the parsed text's columns are in
     the file.  Every diagnostic of such a file, from any stage, is reported through it."""
 
-    def reported(self) -> list[Diagnostic]:
+    def reported(self, leave_out: Collection[Diagnostic] = ()) -> list[Diagnostic]:
         """Return the diagnostics no file or project silences, once each, by place."""
         kept = dict.fromkeys(self._in_file(d) for d in self.diagnostics
-                             if not self.silencer.silenced(d))
+                             if not self.silencer.silenced(d) and d not in leave_out)
         return sorted(kept, key=lambda d: (d.loc.path, d.loc.line, d.loc.col))
 
     def _in_file(self, diagnostic: Diagnostic) -> Diagnostic:
@@ -130,7 +130,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
                                         keep_empty=config.keep_empty, diagnostics=diagnostics)
     diagnostics.extend(resolver.diagnostics)
-    gathered.image_lookups = resolver.lookups()
+    gathered.image_lookups += resolver.lookups()
     return gathered
 
 

@@ -123,9 +123,14 @@ def dumps(lock: Lock) -> str:
     return "\n".join(lines) + "\n"
 
 
-def save(path: Path, lock: Lock) -> None:
-    """Write the lock atomically."""
-    atomic_write_bytes(path, dumps(lock).encode("utf-8"))
+def encode(lock: Lock) -> bytes:
+    """Return the lock file's bytes."""
+    return dumps(lock).encode("utf-8")
+
+
+def save(path: Path, data: bytes) -> None:
+    """Write a lock, ``encode``d, atomically."""
+    atomic_write_bytes(path, data)
 
 
 def advance(previous: int, now: int, changed: bool) -> int:

@@ -97,11 +97,13 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
              assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
              date: str, skip_empty: bool = True,
              roots: Mapping[str, Path] | None = None, memo: Path | None = None,
-             site_root: str = ".") -> PdfPlan | None:
+             site_root: str = ".", lookups: list[tuple[str, str, str]] | None = None
+             ) -> PdfPlan | None:
     """Describe the PDF of the documents' cards; None when ``target`` is already that PDF.
 
     ``memo`` is a file remembering a digest of everything the last PDF was made
     from; when nothing changed and ``target`` is still that PDF, nothing is to be done.
+    ``lookups`` receives every image looked up (``ImageResolver.lookups``).
     """
     if style not in STYLES:
         raise PdfError(f"unknown PDF style {style!r} (expected one of {', '.join(STYLES)})")
@@ -115,6 +117,8 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
     stage = MediaStage(assets, ImageResolver(trees, site_root))
     payload = document_json(deck_name, title, date, documents, stage, paper=paper,
                             columns=columns, skip_empty=skip_empty)
+    if lookups is not None:
+        lookups += stage.resolver.lookups()
     digest = _digest(payload, STYLES[style], stage.files)
     if memo is not None and _unchanged(target, memo, digest):
         return None

@@ -5,9 +5,10 @@ files that may silence warnings, the identity lock, its options and the builder
 itself; it writes decks, PDFs and removed-notes.txt.  The build is reproducible:
 from the same inputs it writes the same bytes.  So after each build that wrote, a
 record of all of these goes into the cache, and a later build that finds every one
-as recorded writes nothing and reports what the last build reported, its warnings
+as recorded writes nothing and reports what a rebuild would report, its warnings
 included.  Parsing and assembling 20,000 questions only to write the same files
-again takes seconds; this check takes milliseconds.
+again takes seconds; this check takes milliseconds.  A build with errors leaves no
+record: what failed (a diagram, say) is tried again.
 
 Inputs are compared by content, so a touched but unchanged file is still up to date;
 outputs by size, modification time and inode, since reading a large deck back would
@@ -22,10 +23,13 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+import sqlite3
+import sys
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from builder.atomic import atomic_write_bytes
 from builder.codeversion import RUNTIME_LIBRARIES, code_version
@@ -40,6 +44,8 @@ _NOT_SHAPING = frozenset({"jobs", "force"})
 """Options that change how fast a build is or whether it may skip, never what it writes
 (the outputs are the same for any --jobs, as a test checks)."""
 
+T = TypeVar("T")
+
 Snapshot = dict[str, list[int] | None]
 """Output path (absolute) → [size, modification time in ns, inode], None if absent."""
 
@@ -49,11 +55,12 @@ class UpToDate:
 
     The hash is taken first: a file edited while the build runs then differs from
     the record, and the next build does its work.  ``day`` is the build date the PDF
-    shows, so a sheet built yesterday is typeset again today, as a full build would.
+    shows (None without a PDF), so a sheet built yesterday is typeset again today, as a
+    full build would.
     """
 
     def __init__(self, config: BuildConfig, sources: list[tuple[Path, Path]], lock: Path,
-                 day: str) -> None:
+                 day: str | None) -> None:
         self.config = config
         self.lock = lock
         self.roots = {display_path(path): root for path, root in sources}
@@ -62,35 +69,40 @@ class UpToDate:
             + ".json")
         self.inputs = _inputs_digest(config, sources, day)
 
-    def last_report(self) -> dict[str, Any] | None:
-        """Return what the last build reported if nothing changed since, else None."""
+    def last_report(self, replay: Callable[[dict[str, Any]], T]) -> T | None:
+        """Return ``replay`` of what the last build reported if nothing changed since,
+        else None.  A record that cannot be read or used is no record."""
         if self.inputs is None:
             return None
         try:
             record = json.loads(self.record.read_text(encoding="utf-8"))
-            current = (record["format"] == FORMAT and record["inputs"] == self.inputs
-                       and snapshot(Path(p) for p in record["outputs"]) == record["outputs"]
-                       and _file_digest(self.lock) == record["lock"]
-                       and all(Path(file).exists() == existed
-                               for file, existed in record["lock_files"].items())
-                       and ImageResolver(self.roots, self.config.site_root).same_as(
-                           [tuple(lookup) for lookup in record["images"]]))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            log.debug("no up-to-date record used: %s", exc)
+            if not (record["format"] == FORMAT and record["inputs"] == self.inputs
+                    and snapshot(Path(p) for p in record["outputs"]) == record["outputs"]
+                    and _file_digest(self.lock) == record["lock"]
+                    and all(Path(file).exists() == existed
+                            for file, existed in record["lock_files"].items())
+                    and ImageResolver(self.roots, self.config.site_root).same_as(
+                        [(str(src), str(doc), str(outcome))
+                         for src, doc, outcome in record["images"]])):
+                return None
+            return replay(record["report"])
+        except FileNotFoundError:
             return None
-        return record["report"] if current else None
+        except Exception as exc:  # damaged or from another version: build, and replace it
+            log.debug("up-to-date record %s not used: %r", self.record, exc)
+            return None
 
-    def remember(self, outputs: Snapshot, images: list[tuple[str, str, str]],
-                 lock_files: dict[str, bool], report: dict[str, Any]) -> None:
-        """Record a build that wrote ``outputs``; a record that cannot be written only
-        costs the next build its skip."""
+    def remember(self, outputs: Iterable[Path], lock_digest: str | None,
+                 images: list[tuple[str, str, str]], lock_files: dict[str, bool],
+                 report: dict[str, Any]) -> None:
+        """Record a build that wrote ``outputs`` with the lock hashing to ``lock_digest``;
+        a record that cannot be written only costs the next build its skip."""
         if self.inputs is None:
             return
         try:
-            lock = _file_digest(self.lock)
-            record = {"format": FORMAT, "inputs": self.inputs, "lock": lock,
-                      "outputs": outputs, "images": images, "lock_files": lock_files,
-                      "report": report}
+            record = {"format": FORMAT, "inputs": self.inputs, "lock": lock_digest,
+                      "outputs": snapshot(outputs), "images": images,
+                      "lock_files": lock_files, "report": report}
             self.record.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(self.record, json.dumps(record, ensure_ascii=False).encode())
         except OSError as exc:
@@ -110,26 +122,32 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
     return taken
 
 
-def _inputs_digest(config: BuildConfig, sources: list[tuple[Path, Path]], day: str
+def _inputs_digest(config: BuildConfig, sources: list[tuple[Path, Path]], day: str | None
                    ) -> str | None:
     """Hash what a build reads before it writes, or None if a source cannot be read
     (the build then reports why)."""
-    digest = hashlib.sha256(f"{FORMAT}\0{code_version(RUNTIME_LIBRARIES, ('.py', '.typ'))}"
-                            f"\0{os.getcwd()}\0{day}".encode())
+    # SQLite's version is written into every deck, and zlib's settles the zip's bytes.
+    digest = hashlib.sha256(_encoded(
+        FORMAT, code_version(RUNTIME_LIBRARIES, (".py", ".typ")), sys.version,
+        sqlite3.sqlite_version, zlib.ZLIB_RUNTIME_VERSION, os.getcwd(), day))
     options = [(f.name, getattr(config, f.name)) for f in fields(config)
                if f.name not in _NOT_SHAPING]
     digest.update(repr(options).encode())
     try:
         for path, root in sources:
-            digest.update(f"\0{path}\0{root}\0".encode())
+            digest.update(_encoded(path, root))
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         for project in _pyprojects(path for path, _root in sources):
-            digest.update(f"\0{project}\0".encode())
+            digest.update(_encoded(project))
             if project.is_file():
                 digest.update(hashlib.sha256(project.read_bytes()).digest())
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _encoded(*parts: object) -> bytes:
+    return b"".join(str(part).encode("utf-8") + b"\0" for part in parts)
 
 
 def _pyprojects(files: Iterable[Path]) -> list[Path]:

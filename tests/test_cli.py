@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -63,6 +64,22 @@ def test_non_utf8_file_is_reported_and_the_rest_still_builds(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "notes/a-gbk.md:1:4: error: file is not UTF-8 (it looks like gb18030)" in result.output
     assert (tmp_path / "dist" / "b.apkg").exists()
+
+
+@pytest.mark.skipif(sys.platform != "linux",
+                    reason="only Linux file systems take any bytes as a file name")
+@pytest.mark.parametrize("command", ["build", "check", "toc"])
+def test_a_file_name_that_is_not_utf8_is_refused_by_name(tmp_path: Path, command: str) -> None:
+    import os
+
+    (tmp_path / "notes").mkdir()
+    write(tmp_path / "notes" / "ok.md", "## S\n### Q\nA\n")
+    with open(os.fsencode(tmp_path / "notes") + b"/\xffx.md", "w", encoding="utf-8") as bad:
+        bad.write("## S\n### R\nB\n")
+    result = run(command, "notes")
+    assert result.exit_code == 1 and not isinstance(result.exception, Exception), result.output
+    assert "notes/\\xffx.md: file name is not valid UTF-8; rename the file" in result.output
+    assert not (tmp_path / "dist").exists()
 
 
 def test_directory_of_several_files_sorted_one_deck_per_name(tmp_path: Path) -> None:

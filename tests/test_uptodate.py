@@ -85,11 +85,12 @@ def test_an_unchanged_rebuild_writes_nothing_and_reports_the_same(
     assert "changes: none since the last build" in again.output
 
 
-def test_errors_are_reported_again_and_fail_again(notes: Path) -> None:
+def test_a_build_with_errors_is_never_skipped(notes: Path) -> None:
+    """Errors are to be fixed, and a diagram that failed to draw is tried again."""
     notes.write_text(NOTES + "\n```diagram\ntype: no-such-diagram\n```\n", encoding="utf-8")
     first = run(code=1)
     again = run(code=1)
-    assert skipped(again)
+    assert not skipped(again)
     errors = [line for line in first.output.splitlines() if ": error: " in line]
     assert errors and errors == [line for line in again.output.splitlines()
                                  if ": error: " in line]
@@ -161,13 +162,39 @@ def test_any_change_to_what_a_build_reads_or_wrote_builds_again(
     assert skipped(run())
 
 
-@pytest.mark.parametrize("options", [("--columns", "3"), ("--math", "mathjax"),
-                                     ("--format", "apkg"), ("--no-breaks",)])
-def test_other_options_build_again(notes: Path, options: tuple[str, ...]) -> None:
-    run()
-    assert not skipped(run(*options))
-    assert skipped(run(*options))
-    assert not skipped(run())
+OPTIONS = {
+    "sources": ["notes/n.md"], "formats": ["--format", "apkg"], "math": ["--math", "mathjax"],
+    "keep_empty": ["--keep-empty"], "lock_path": ["--lock", "other.lock"],
+    "cache_dir": ["--cache-dir", "other-cache"], "parse": ["--no-breaks"],
+    "paper": ["--paper", "letter"], "columns": ["--columns", "3"],
+    "pdf_style": ["--pdf-style", "cards"], "diff": ["--diff"], "site_root": ["--site-root", "img"],
+}
+"""For each BuildConfig field that shapes a build, arguments that change it (``out_dir``,
+``strict`` and ``use_lock`` have tests of their own)."""
+
+
+def test_every_option_is_covered() -> None:
+    from dataclasses import fields
+
+    from builder.config import BuildConfig
+
+    shaping = {f.name for f in fields(BuildConfig)} - {"jobs", "force"}
+    assert shaping == set(OPTIONS) | {"out_dir", "strict", "use_lock"}
+
+
+@pytest.mark.parametrize("field", sorted(OPTIONS))
+def test_other_options_build_again(notes: Path, field: str) -> None:
+    changed = OPTIONS[field] if field == "sources" else ["notes", *OPTIONS[field]]
+
+    def build(*args: str) -> str:
+        result = CliRunner().invoke(main, ["build", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    build("notes")
+    assert "wrote dist/n." in build(*changed)
+    assert "wrote dist/n." not in build(*changed)  # now that one is up to date
+    assert "wrote dist/n." in build("notes")
 
 
 def test_each_output_folder_has_its_own_record(notes: Path) -> None:
@@ -249,3 +276,108 @@ def test_every_runtime_library_counts_as_part_of_the_builder() -> None:
     declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
     assert sorted(RUNTIME_LIBRARIES) == sorted(re.split(r"[<>=!~ ;\[]", d, maxsplit=1)[0]
                                                for d in declared)
+
+
+def test_an_image_only_the_pdf_shows_is_checked_too(tmp_path: Path) -> None:
+    """A question that is only an image is left out of the deck but printed on the sheet."""
+    image = _tiny_png(tmp_path / "notes" / "q.png")
+    write(tmp_path / "notes" / "n.md", NOTES + "\n### ![](q.png)\n看图的答案。\n")
+    run()
+    assert skipped(run())
+    with image.open("ab") as more:
+        more.write(b"edited")
+    result = run()
+    assert "wrote dist/n.pdf" in result.output
+
+
+def test_warnings_about_the_previous_lock_are_not_replayed(tmp_path: Path) -> None:
+    """Two new questions that could each replace an old one are reported once: against
+    the lock that build saved, a rebuild finds nothing to match."""
+    answer = "过拟合是模型在训练集上表现好、在测试集上表现差的现象，需要正则化和更多数据来缓解。"
+    source = write(tmp_path / "notes" / "n.md",
+                   f"---\ndeck: n\n---\n## 基础\n### 什么是过拟合？\n{answer}\n")
+    run()
+    source.write_text(f"---\ndeck: n\n---\n## 基础\n### 过拟合是什么A？\n{answer}\n\n"
+                      f"### 过拟合是什么B？\n{answer}\n", encoding="utf-8")
+    assert "ambiguous-rename" in run().output
+    again = run()
+    assert skipped(again) and "ambiguous-rename" not in again.output
+    forced = run("--force")
+    assert again.output == forced.output.replace(f"wrote {APKG}", f"unchanged {APKG}")
+
+
+def test_another_working_folder_builds_again(tmp_path: Path, notes: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Diagnostics name files relative to the working folder, so what a build prints
+    depends on it."""
+    notes.write_text(NOTES.replace("![图](fig.png)", ""), encoding="utf-8")  # no image lookups
+    arguments = ["build", str(tmp_path / "notes"), "-o", str(tmp_path / "dist")]
+    CliRunner().invoke(main, arguments)
+    monkeypatch.chdir(tmp_path / "notes")
+    result = CliRunner().invoke(main, arguments)
+    assert "wrote " in result.output
+    assert any(line.startswith("n.md:10:5: warning: empty answer")
+               for line in result.output.splitlines())
+    assert "unchanged " in CliRunner().invoke(main, arguments).output
+
+
+def test_a_deleted_removed_notes_file_is_written_again(tmp_path: Path, notes: Path) -> None:
+    notes.write_text(NOTES + "\n### 另一个问题？\n完全不同的另一个答案。\n", encoding="utf-8")
+    run()
+    notes.write_text(NOTES, encoding="utf-8")
+    assert "1 removed" in run().output
+    removed = tmp_path / "dist" / "removed-notes.txt"
+    assert removed.exists()
+    assert skipped(run())
+    removed.unlink()
+    assert not skipped(run()) and removed.exists()
+
+
+@pytest.mark.parametrize("damage", [
+    lambda r: r.__setitem__("lock_files", []),
+    lambda r: r.__setitem__("images", [[1, "notes/n.md"]]),
+    lambda r: r["report"].pop("cards"),
+    lambda r: r["report"].__setitem__("diagnostics", [[1, 2]]),
+    lambda r: r.__setitem__("report", None),
+    lambda r: r.__setitem__("outputs", []),
+    "[" * 100_000,
+    "not json",
+])
+def test_a_damaged_record_means_a_full_build(notes: Path, damage: object) -> None:
+    import json
+
+    run()
+    (record,) = Path("dist/.cache").glob("build-*.json")
+    if isinstance(damage, str):
+        record.write_text(damage, encoding="utf-8")
+    else:
+        data = json.loads(record.read_text(encoding="utf-8"))
+        damage(data)  # type: ignore[operator]
+        record.write_text(json.dumps(data), encoding="utf-8")
+    result = run()
+    assert not skipped(result) and "Traceback" not in result.output
+    assert skipped(run())  # and the record is whole again
+
+
+def test_a_forced_build_leaves_a_record(notes: Path) -> None:
+    run()
+    assert not skipped(run("--force"))
+    assert skipped(run())
+
+
+def test_a_deck_without_pdf_is_not_built_again_the_next_day(
+        notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
+    run("--format", "apkg")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1714521600 + 86400))
+    assert skipped(run("--format", "apkg"))
+    assert not skipped(run())  # the sheet shows the day
+
+
+def test_the_templates_are_part_of_the_builder() -> None:
+    from importlib.resources import files
+
+    from builder.codeversion import _package_files
+
+    found = _package_files(files("builder"), (".py", ".typ"))
+    assert "templates/sheet.typ" in found and "uptodate.py" in found

@@ -24,6 +24,7 @@ which notes compete and how to settle it.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,8 +86,7 @@ def simhash(text: str) -> str:
     """
     folded = normalise_question(text)
     grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
-    blake2b = hashlib.blake2b
-    hashes = b"".join([blake2b(gram.encode("utf-8"), digest_size=8).digest() for gram in grams])
+    hashes = b"".join(map(_gram_hash, grams))
     value = 0
     for byte in range(8):  # most significant first
         column = hashes[byte::8]
@@ -94,6 +94,13 @@ def simhash(text: str) -> str:
             if 2 * column.translate(_BIT[bit]).count(1) > len(grams):
                 value |= 1 << (8 * (7 - byte) + bit)
     return f"{value:016x}"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _gram_hash(gram: str) -> bytes:
+    # Remembered: a trigram recurs often (in the seed notes, every other one is a repeat),
+    # and hashing it costs ten times a lookup.
+    return hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
 
 
 def sketch_similarity(a: str, b: str) -> float:

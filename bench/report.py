@@ -22,6 +22,7 @@ LABELS = {
     "cold-j2": "cold full build, --jobs 2",
     "cold": "cold full build (.apkg + PDF)",
     "nochange": "no-change rebuild",
+    "nochange-force": "no-change rebuild, --force (no up-to-date skip)",
     "edit-answer": "rebuild after editing one answer",
     "edit-formula": "rebuild after editing one formula",
     "help": "build-deck --help start-up",

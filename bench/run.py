@@ -41,8 +41,8 @@ LARGE = 10_000
 """Sizes from here on use ``--large-runs`` and skip the --jobs comparison by default."""
 
 SCENARIOS = ("floor", "apkg-mathjax", "apkg-mathjax-warm", "cold-j1", "cold-j2", "cold", "nochange",
-             "edit-answer", "edit-formula", "help")
-SMOKE_SCENARIOS = ("floor", "apkg-mathjax", "cold", "nochange", "edit-answer",
+             "nochange-force", "edit-answer", "edit-formula", "help")
+SMOKE_SCENARIOS = ("floor", "apkg-mathjax", "cold", "nochange", "nochange-force", "edit-answer",
                    "edit-formula", "help")
 _ANSWER_PHRASE = "是深度学习里常考的知识点"
 _FORMULA_START = "核心公式是 $"
@@ -209,9 +209,12 @@ def run_size(ws: Workspace, scenarios: Sequence[str], runs: int) -> list[Result]
                 samples = _repeat(runs, label, cold(*extra[scenario]))
                 warm = True  # the last cold build left out, cache and lock in step with the notes
                 results.append(Result(scenario, size, samples))
-            elif scenario == "nochange":
+            elif scenario in ("nochange", "nochange-force"):
                 ensure_warm()
-                result = Result(scenario, size, _repeat(runs, label, lambda _r: ws.build()),
+                # --force: through every stage, each finding its work done (caches, PDF memo).
+                extra = ("--force",) if scenario == "nochange-force" else ()
+                result = Result(scenario, size,
+                                _repeat(runs, label, lambda _r, extra=extra: ws.build(*extra)),
                                 expected="renders 0")
                 result.ok = all(r == 0 for r in result.rendered)
                 results.append(result)

@@ -39,6 +39,8 @@ def test_smoke_run_prints_table_and_renders_only_changes(tmp_path: Path) -> None
     rendered = header.index("images rendered")
     assert rows["no-change rebuild"][1] == "200"
     assert rows["no-change rebuild"][rendered] == "0"
+    # Through the caches (not skipped as up to date): still nothing drawn.
+    assert rows["no-change rebuild, --force (no up-to-date skip)"][rendered] == "0"
     assert rows["rebuild after editing one formula"][rendered] == "1"
     assert int(rows["rebuild after editing one answer"][rendered]) <= 1
     # The cold build drew every formula and diagram: 200 inline, 40 display, 4 diagrams.

@@ -200,8 +200,10 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
         result.outputs += [_write_deck(deck, config, notetype_mtime)
                            for deck in gathered.decks]
     # The lock goes right after the decks: their note times come from it.
+    # Also saved when it means the same but its bytes differ (line ends changed by a
+    # checkout, say): the up-to-date record compares the file's bytes.
     if (stamped.path is not None and stamped.lock_file is not None
-            and stamped.new != stamped.previous):
+            and (stamped.new != stamped.previous or not _holds(stamped.path, stamped.lock_file))):
         lock.save(stamped.path, stamped.lock_file)
     result.removed_file = _write_removed_search(config, result.removed_search)
     if gathered.parse_cache is not None:
@@ -209,6 +211,13 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
     if "pdf" not in config.formats:
         return []
     return [pdf_target(deck, config) for deck in gathered.decks]
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def release_memory() -> None:
@@ -303,7 +312,9 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
     plans = []
     for deck in gathered.decks:
         target = pdf_target(deck, config)
-        memo = config.cache / f"pdf-{hashlib.sha256(target.name.encode()).hexdigest()[:16]}.memo"
+        # Named by the whole path: two output folders may share one cache.
+        where = str(target.resolve()).encode("utf-8", "surrogateescape")
+        memo = config.cache / f"pdf-{hashlib.sha256(where).hexdigest()[:16]}.memo"
         try:
             plan = plan_pdf(target, deck.name, deck.documents[0].settings.title,
                             deck.documents, gathered.assets, paper=config.paper,

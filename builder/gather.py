@@ -27,7 +27,7 @@ from builder.diagrams import validate as validate_diagram
 from builder.images import ImageResolver
 from builder.lint import check_document
 from builder.markdown import tokenize
-from builder.model import Diagnostic, Document, SourceLoc
+from builder.model import Card, Diagnostic, Document, SourceLoc
 from builder.parse import ParseOptions, parse_text
 from builder.parsecache import ParseCache, pickled_result
 from builder.silence import Silencer
@@ -126,9 +126,11 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     resolver = ImageResolver(roots, config.site_root)
     card_assets = (gathered.assets if config.math == "image"
                    else replace(gathered.assets, formulas={}))
+    keys: dict[str, Card] = {}
     for deck in decks:
         deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
-                                        keep_empty=config.keep_empty, diagnostics=diagnostics)
+                                        keep_empty=config.keep_empty, diagnostics=diagnostics,
+                                        seen=keys)
     diagnostics.extend(resolver.diagnostics)
     gathered.image_lookups += resolver.lookups()
     return gathered

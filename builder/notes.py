@@ -41,9 +41,14 @@ class AssembledNote:
 
 
 def assemble(deck: str, documents: list[Document], assets: Assets, resolver: ImageResolver,
-             *, keep_empty: bool, diagnostics: list[Diagnostic]) -> list[AssembledNote]:
-    """Turn every kept card of a deck's documents into note contents."""
-    seen: dict[str, Card] = {}
+             *, keep_empty: bool, diagnostics: list[Diagnostic],
+             seen: dict[str, Card] | None = None) -> list[AssembledNote]:
+    """Turn every kept card of a deck's documents into note contents.
+
+    ``seen`` holds the keys already taken, by this deck's notes and, when shared, by
+    other decks' (an explicit ``{#id}`` makes the same key in any deck).
+    """
+    seen = {} if seen is None else seen
     notes: list[AssembledNote] = []
     for doc in documents:
         for card in doc.cards:
@@ -100,11 +105,13 @@ def _unique_key(card: Card, seen: dict[str, Card], diagnostics: list[Diagnostic]
     if first is None:
         seen[card.key] = card
         return card
+    first_at = f"first at {first.loc.path}:{first.loc.line}"
     diagnostics.append(Diagnostic(
         card.loc, "warning",
-        f"duplicate question '{card.question_text}' (first at {first.loc.path}:{first.loc.line});"
-        " give one an explicit id with {#some-id} after the heading text",
-        "duplicate-question"))
+        f"duplicate id {{#{card.explicit_id}}} ({first_at}); an id must be used once, in all "
+        "decks" if card.explicit_id else
+        f"duplicate question '{card.question_text}' ({first_at}); give one an explicit id "
+        "with {#some-id} after the heading text", "duplicate-question"))
     number = 2
     while f"{card.key} #{number}" in seen:
         number += 1

@@ -65,7 +65,7 @@ class UpToDate:
         self.lock = lock
         self.roots = {display_path(path): root for path, root in sources}
         self.record = config.cache / (
-            "build-" + hashlib.sha256(str(config.out_dir.resolve()).encode()).hexdigest()[:16]
+            "build-" + hashlib.sha256(_encoded(config.out_dir.resolve())).hexdigest()[:16]
             + ".json")
         self.inputs = _inputs_digest(config, sources, day)
 
@@ -104,8 +104,9 @@ class UpToDate:
                       "outputs": snapshot(outputs), "images": images,
                       "lock_files": lock_files, "report": report}
             self.record.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(self.record, json.dumps(record, ensure_ascii=False).encode())
-        except OSError as exc:
+            # ASCII: a path that is not UTF-8 (surrogates) is kept as an escape.
+            atomic_write_bytes(self.record, json.dumps(record).encode("ascii"))
+        except (OSError, ValueError) as exc:
             log.debug("up-to-date record not written: %s", exc)
 
 
@@ -135,7 +136,9 @@ def _inputs_digest(config: BuildConfig, sources: list[tuple[Path, Path]], day: s
     digest.update(repr(options).encode())
     try:
         for path, root in sources:
-            digest.update(_encoded(path, root))
+            # The name shown too: it is what the deck, lock and diagnostics hold (a
+            # symbolic link's target's).
+            digest.update(_encoded(path, root, display_path(path)))
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         for project in _pyprojects(path for path, _root in sources):
             digest.update(_encoded(project))
@@ -147,7 +150,8 @@ def _inputs_digest(config: BuildConfig, sources: list[tuple[Path, Path]], day: s
 
 
 def _encoded(*parts: object) -> bytes:
-    return b"".join(str(part).encode("utf-8") + b"\0" for part in parts)
+    # surrogateescape: a folder name that is not UTF-8 still hashes, as its bytes.
+    return b"".join(str(part).encode("utf-8", "surrogateescape") + b"\0" for part in parts)
 
 
 def _pyprojects(files: Iterable[Path]) -> list[Path]:

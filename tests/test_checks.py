@@ -144,6 +144,29 @@ def test_duplicate_questions_within_and_across_files_are_reported_once() -> None
                   "duplicate-question") == []
 
 
+def test_an_id_used_in_two_decks_is_reported_and_the_notes_stay_apart(
+        collection: object) -> None:
+    """An explicit id makes the same key in any deck: the second note must not take the
+    first one's GUID, or importing one deck would overwrite the other's note."""
+    from builder.apkg import read_fields
+
+    from .conftest import import_apkg
+
+    write(Path("notes/a.md"), "---\ndeck: A\n---\n## S\n### What is X? {#x}\nA\n")
+    write(Path("notes/b.md"), "---\ndeck: B\n---\n## S\n### What is Y? {#x}\nB\n")
+    result = run("build", "notes", "--format", "apkg")
+    lines = result.output.splitlines()
+    assert places(lines, "duplicate-question") == ["notes/b.md:5:5"]
+    assert "duplicate id {#x} (first at notes/a.md:5)" in result.output
+    guids = {deck: set(read_fields(Path(f"dist/{deck}.apkg"))) for deck in ("A", "B")}
+    assert len(guids["A"]) == len(guids["B"]) == 1 and not guids["A"] & guids["B"]
+    for deck in ("A", "B"):
+        import_apkg(collection, Path(f"dist/{deck}.apkg"))
+    assert len(collection.find_notes("")) == 2  # type: ignore[attr-defined]
+    again = run("build", "notes", "--format", "apkg", "--force")
+    assert "changes: none since the last build" in again.output  # the same notes each time
+
+
 def test_heading_that_skips_a_level() -> None:
     lines = check("## S\n#### Too deep\n### Q\nA\n##### Deeper\n")
     assert places(lines, "heading-skip") == ["n.md:2:1", "n.md:5:1"]

@@ -7,6 +7,8 @@ deck ("wrote dist/n.apkg"); a skipped one leaves it ("unchanged dist/n.apkg").
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -381,3 +383,50 @@ def test_the_templates_are_part_of_the_builder() -> None:
 
     found = _package_files(files("builder"), (".py", ".typ"))
     assert "templates/sheet.typ" in found and "uptodate.py" in found
+
+
+def test_a_link_to_another_file_builds_again(tmp_path: Path) -> None:
+    """The deck and lock name the file a link points to, so a new target is a change
+    even when its text is the same."""
+    text = NOTES.replace("![图](fig.png)", "")
+    write(tmp_path / "notes" / "week1.md", text)
+    link = tmp_path / "notes" / "current.md"
+    link.symlink_to("week1.md")
+    assert "wrote" in run().output  # builds notes/, whose link and target are both sources
+    only = ["build", "notes/current.md"]
+    CliRunner().invoke(main, only)
+    assert "unchanged" in CliRunner().invoke(main, only).output
+    (tmp_path / "notes" / "week1.md").rename(tmp_path / "notes" / "week2.md")
+    link.unlink()
+    link.symlink_to("week2.md")
+    result = CliRunner().invoke(main, only)
+    assert "wrote" in result.output and "notes/week2.md:10:5: warning" in result.output
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="file names of any bytes: Linux only")
+def test_folders_named_in_another_encoding_build_and_skip(tmp_path: Path) -> None:
+    folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/t-\xff"))
+    write(folder / "notes" / "n.md", NOTES.replace("![图](fig.png)", ""))
+    # The real command: CliRunner's own output stream cannot take such a name.
+    command = [sys.executable, "-m", "builder", "build", "notes", "-o", b"out-\xfe"]
+    for expected in (b"wrote", b"unchanged"):
+        done = subprocess.run(command, cwd=folder, capture_output=True, check=False)
+        assert done.returncode == 0, done.stderr
+        assert expected + b" out-\xfe/n.apkg" in done.stdout, done.stdout
+
+
+def test_a_lock_with_other_line_ends_is_saved_again(tmp_path: Path, notes: Path) -> None:
+    run()
+    lock = tmp_path / "notes" / "build-deck.lock"
+    lock.write_bytes(lock.read_bytes().replace(b"\n", b"\r\n"))  # a Windows checkout
+    assert not skipped(run())
+    assert b"\r\n" not in lock.read_bytes()
+    assert skipped(run())
+
+
+def test_two_output_folders_sharing_a_cache_keep_their_own_pdf(notes: Path) -> None:
+    run("-o", "one", "--cache-dir", "cache")
+    run("-o", "two", "--cache-dir", "cache", "--columns", "3")
+    forced = CliRunner().invoke(main, ["build", "notes", "-o", "one", "--cache-dir", "cache",
+                                       "--force"])
+    assert "unchanged one/n.pdf" in forced.output  # the sheet of "two" did not replace its memo

@@ -118,6 +118,9 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
 class _Record:
     """What the up-to-date record keeps of a build, taken before it writes."""
 
+    sources: dict[Path, bytes]
+    """Each source's SHA-256, of the bytes parsed."""
+
     images: list[tuple[str, str, str]]
     lock_files: dict[str, bool]
     lock: str | None
@@ -127,14 +130,15 @@ class _Record:
 
     @classmethod
     def of(cls, gathered: Gathered, stamped: Stamped) -> _Record:
-        return cls(gathered.image_lookups, _lock_files(stamped, set(gathered.roots)),
+        return cls(gathered.source_hashes, gathered.image_lookups,
+                   _lock_files(stamped, set(gathered.roots)),
                    None if stamped.lock_file is None
                    else hashlib.sha256(stamped.lock_file).hexdigest(),
                    gathered.reported(leave_out=stamped.matching))
 
     def remember(self, up_to_date: UpToDate, result: BuildResult, removed_file: Path) -> None:
-        up_to_date.remember([*result.outputs, removed_file], self.lock, self.images,
-                            self.lock_files, _report(result, self.diagnostics))
+        up_to_date.remember(self.sources, [*result.outputs, removed_file], self.lock,
+                            self.images, self.lock_files, _report(result, self.diagnostics))
 
 
 def build_day() -> str:

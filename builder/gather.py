@@ -5,6 +5,7 @@ both start with it, so they always report the same diagnostics.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import pickle
 from collections.abc import Callable, Collection, Iterable
@@ -76,6 +77,8 @@ class Gathered:
     formula_failures: int = 0
     parse_cache: ParseCache | None = None
     """Parse results to store once the build writes (see ``ParseCache.save``)."""
+    source_hashes: dict[Path, bytes] = field(default_factory=dict)
+    """SHA-256 of each source file's bytes, as read and parsed."""
     image_lookups: list[tuple[str, str, str]] = field(default_factory=list)
     """Every image the notes looked up and what it resolved to (``ImageResolver.lookups``)."""
     columns: dict[str, ColumnMap] = field(default_factory=dict)
@@ -119,6 +122,8 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
                             parse_cache=cache, columns={
                                 job.shown: job.result.columns for job in pending
                                 if job.result is not None and job.result.columns.removed})
+        gathered.source_hashes = {job.path: hashlib.sha256(job.data).digest()
+                                  for job in pending if job.data is not None}
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
         gathered.assets = _render(gathered, config, start_progress, shared)
     if on_drawn is not None:

@@ -26,7 +26,7 @@ import os
 import sqlite3
 import sys
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any, TypeVar
@@ -51,12 +51,14 @@ Snapshot = dict[str, list[int] | None]
 
 
 class UpToDate:
-    """The inputs of one build, hashed before it reads them, and the last build's record.
+    """The inputs of one build and the last build's record.
 
-    The hash is taken first: a file edited while the build runs then differs from
-    the record, and the next build does its work.  ``day`` is the build date the PDF
-    shows (None without a PDF), so a sheet built yesterday is typeset again today, as a
-    full build would.
+    The record holds the sources as the build read them (``remember`` is given their
+    hashes), and the settings as they were before it read anything: a file edited
+    while the build runs then differs from the record, even if the edit is undone
+    later, and the next build does its work.  ``day`` is the build date the PDF shows
+    (None without a PDF), so a sheet built yesterday is typeset again today, as a full
+    build would.
     """
 
     def __init__(self, config: BuildConfig, sources: list[tuple[Path, Path]], lock: Path,
@@ -67,7 +69,9 @@ class UpToDate:
         self.record = config.cache / (
             "build-" + hashlib.sha256(_encoded(config.out_dir.resolve())).hexdigest()[:16]
             + ".json")
-        self.inputs = _inputs_digest(config, sources, day)
+        self.sources = sources
+        self.settings = _settings_digest(config, sources, day)
+        self.inputs = _inputs_digest(self.settings, sources, _file_hash)
 
     def last_report(self, replay: Callable[[dict[str, Any]], T]) -> T | None:
         """Return ``replay`` of what the last build reported if nothing changed since,
@@ -92,15 +96,17 @@ class UpToDate:
             log.debug("up-to-date record %s not used: %r", self.record, exc)
             return None
 
-    def remember(self, outputs: Iterable[Path], lock_digest: str | None,
-                 images: list[tuple[str, str, str]], lock_files: dict[str, bool],
-                 report: dict[str, Any]) -> None:
-        """Record a build that wrote ``outputs`` with the lock hashing to ``lock_digest``;
-        a record that cannot be written only costs the next build its skip."""
-        if self.inputs is None:
+    def remember(self, read: Mapping[Path, bytes], outputs: Iterable[Path],
+                 lock_digest: str | None, images: list[tuple[str, str, str]],
+                 lock_files: dict[str, bool], report: dict[str, Any]) -> None:
+        """Record a build that read the sources hashing to ``read`` (SHA-256) and wrote
+        ``outputs`` with the lock hashing to ``lock_digest``; a record that cannot be
+        written only costs the next build its skip."""
+        inputs = _inputs_digest(self.settings, self.sources, read.get)
+        if inputs is None:
             return
         try:
-            record = {"format": FORMAT, "inputs": self.inputs, "lock": lock_digest,
+            record = {"format": FORMAT, "inputs": inputs, "lock": lock_digest,
                       "outputs": snapshot(outputs), "images": images,
                       "lock_files": lock_files, "report": report}
             self.record.parent.mkdir(parents=True, exist_ok=True)
@@ -123,10 +129,10 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
     return taken
 
 
-def _inputs_digest(config: BuildConfig, sources: list[tuple[Path, Path]], day: str | None
-                   ) -> str | None:
-    """Hash what a build reads before it writes, or None if a source cannot be read
-    (the build then reports why)."""
+def _settings_digest(config: BuildConfig, sources: list[tuple[Path, Path]], day: str | None
+                     ) -> str | None:
+    """Hash what shapes a build besides its sources' text, or None if a pyproject.toml
+    cannot be read."""
     # SQLite's version is written into every deck, and zlib's settles the zip's bytes.
     digest = hashlib.sha256(_encoded(
         FORMAT, code_version(RUNTIME_LIBRARIES, (".py", ".typ")), sys.version,
@@ -134,19 +140,39 @@ def _inputs_digest(config: BuildConfig, sources: list[tuple[Path, Path]], day: s
     options = [(f.name, getattr(config, f.name)) for f in fields(config)
                if f.name not in _NOT_SHAPING]
     digest.update(repr(options).encode())
+    # The names shown: what the deck, lock and diagnostics hold (a link's target's).
+    digest.update(_encoded(*(part for path, root in sources
+                             for part in (path, root, display_path(path)))))
     try:
-        for path, root in sources:
-            # The name shown too: it is what the deck, lock and diagnostics hold (a
-            # symbolic link's target's).
-            digest.update(_encoded(path, root, display_path(path)))
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
         for project in _pyprojects(path for path, _root in sources):
             digest.update(_encoded(project))
             if project.is_file():
-                digest.update(hashlib.sha256(project.read_bytes()).digest())
+                digest.update(_file_hash(project))
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _inputs_digest(settings: str | None, sources: list[tuple[Path, Path]],
+                   content: Callable[[Path], bytes | None]) -> str | None:
+    """Combine ``settings`` with each source's ``content`` hash; None if one is missing
+    (a file that cannot be read: the build reports why)."""
+    if settings is None:
+        return None
+    digest = hashlib.sha256(settings.encode())
+    for path, _root in sources:
+        try:
+            found = content(path)
+        except OSError:
+            return None
+        if found is None:
+            return None
+        digest.update(found)
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path) -> bytes:
+    return hashlib.sha256(path.read_bytes()).digest()
 
 
 def _encoded(*parts: object) -> bytes:

@@ -430,3 +430,22 @@ def test_two_output_folders_sharing_a_cache_keep_their_own_pdf(notes: Path) -> N
     forced = CliRunner().invoke(main, ["build", "notes", "-o", "one", "--cache-dir", "cache",
                                        "--force"])
     assert "unchanged one/n.pdf" in forced.output  # the sheet of "two" did not replace its memo
+
+
+def test_an_edit_saved_and_undone_around_a_build_is_built_again(
+        tmp_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The record holds the text the build parsed, not the text before it started: an edit
+    saved just as the build began, then undone, must not leave the edited deck."""
+    real = builder.build.gather
+
+    def save_first(*args: object, **kwargs: object) -> object:
+        _edit_source(tmp_path, monkeypatch)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(builder.build, "gather", save_first)
+        run()
+    assert any("测试集很差" in answer for _q, answer in read_fields(Path(APKG)).values())
+    notes.write_text(NOTES, encoding="utf-8")  # undone
+    assert not skipped(run())
+    assert all("测试集很差" not in answer for _q, answer in read_fields(Path(APKG)).values())

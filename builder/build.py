@@ -90,7 +90,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         result = _result(gathered, stamped, config)
         if config.strict and result.diagnostics:
             return result
-        record = _Record.of(gathered, stamped) if up_to_date is not None else None
+        record = _Record.of(up_to_date, gathered, stamped) if up_to_date is not None else None
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
@@ -105,8 +105,8 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                     result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
                 # A build with errors is not skipped next time: a diagram that could
                 # not be drawn is tried again.
-                if up_to_date is not None and record is not None and not result.errors:
-                    record.remember(up_to_date, result, config.out_dir / REMOVED_FILE)
+                if record is not None and not result.errors:
+                    record.remember(result, config.out_dir / REMOVED_FILE)
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
@@ -118,6 +118,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
 class _Record:
     """What the up-to-date record keeps of a build, taken before it writes."""
 
+    up_to_date: UpToDate
     sources: dict[Path, bytes]
     """Each source's SHA-256, of the bytes parsed."""
 
@@ -129,15 +130,15 @@ class _Record:
     """What a rebuild against this build's lock would report (see ``Stamped.matching``)."""
 
     @classmethod
-    def of(cls, gathered: Gathered, stamped: Stamped) -> _Record:
-        return cls(gathered.source_hashes, gathered.image_lookups,
+    def of(cls, up_to_date: UpToDate, gathered: Gathered, stamped: Stamped) -> _Record:
+        return cls(up_to_date, gathered.source_hashes, gathered.image_lookups,
                    _lock_files(stamped, set(gathered.roots)),
                    None if stamped.lock_file is None
                    else hashlib.sha256(stamped.lock_file).hexdigest(),
                    gathered.reported(leave_out=stamped.matching))
 
-    def remember(self, up_to_date: UpToDate, result: BuildResult, removed_file: Path) -> None:
-        up_to_date.remember(self.sources, [*result.outputs, removed_file], self.lock,
+    def remember(self, result: BuildResult, removed_file: Path) -> None:
+        self.up_to_date.remember(self.sources, [*result.outputs, removed_file], self.lock,
                             self.images, self.lock_files, _report(result, self.diagnostics))
 
 

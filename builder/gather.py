@@ -122,8 +122,8 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
                             parse_cache=cache, columns={
                                 job.shown: job.result.columns for job in pending
                                 if job.result is not None and job.result.columns.removed})
-        gathered.source_hashes = {job.path: hashlib.sha256(job.data).digest()
-                                  for job in pending if job.data is not None}
+        gathered.source_hashes = {job.path: job.content for job in pending
+                                  if job.content is not None}
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
         gathered.assets = _render(gathered, config, start_progress, shared)
     if on_drawn is not None:
@@ -178,6 +178,8 @@ class _ParseJob:
     data: bytes | None
     """The file's bytes, read once: parsed and hashed for the cache alike (None if the
     file could not be read; parsing it again reports why)."""
+    content: bytes | None
+    """SHA-256 of ``data``."""
     key: str | None
     result: ParsedSource | None = None
 
@@ -191,8 +193,9 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
             data: bytes | None = path.read_bytes()
         except OSError:
             data = None
-        key = cache.key(data, shown, options) if data is not None else None
-        job = _ParseJob(path, root, shown, data, key)
+        content = hashlib.sha256(data).digest() if data is not None else None
+        key = cache.key(content, shown, options) if content is not None else None
+        job = _ParseJob(path, root, shown, data, content, key)
         if key is not None:
             job.result = cache.get(shown, key)
         jobs.append(job)

@@ -50,9 +50,10 @@ class ParseCache:
         self.folder = folder
         self._unsaved: dict[str, tuple[str, object, bytes | None]] = {}
 
-    def key(self, data: bytes, shown: str, options: object) -> str:
-        """Hash everything a parse result depends on."""
-        digest = hashlib.sha256(data)
+    def key(self, content: bytes, shown: str, options: object) -> str:
+        """Hash everything a parse result depends on; ``content`` is the SHA-256 of the
+        file's bytes."""
+        digest = hashlib.sha256(content)
         digest.update(f"\0{shown}\0{options!r}\0{_code_version()}".encode())
         return digest.hexdigest()
 

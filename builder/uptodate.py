@@ -196,7 +196,6 @@ def _pyprojects(files: Iterable[Path]) -> list[Path]:
 
 def _file_digest(path: Path) -> str | None:
     try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        return _file_hash(path).hex()
     except FileNotFoundError:
         return None

@@ -300,7 +300,11 @@ def _draw_and_store_diagram(kind: str, params: dict[str, object], stem: str,
     return None
 
 
-def media_of(files: Sequence[MediaFile]) -> list[Path]:
-    """Return the paths to pack, one per distinct media name, sorted."""
+def media_of(files: Sequence[MediaFile]) -> dict[str, Path]:
+    """Return the files to pack by the name the cards use for them, one per name, sorted.
+
+    The name is the card's, never the file's own: a picture ``a/grid.png`` is packed
+    as ``img-grid-<hash>.png``, the name its ``<img src>`` asks for.
+    """
     by_name = {f.name: f.path for f in files}
-    return [by_name[name] for name in sorted(by_name)]
+    return {name: by_name[name] for name in sorted(by_name)}

@@ -222,3 +222,15 @@ def _inflates(inflate: zlib._Decompress, body: bytes) -> bool:
         if total > _MAX_INFLATED:
             return False
     return True
+
+
+def svg_intact(path: Path) -> bool:
+    """Tell whether a cached SVG this build wrote is whole (it ends with its root's end)."""
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - 64))
+            tail = handle.read()
+    except OSError:
+        return False
+    return tail.rstrip().endswith(b"</svg>")

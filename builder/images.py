@@ -155,10 +155,15 @@ def _media(path: Path, src: str) -> MediaFile | tuple[str, str]:
         info = image_info(data)
     except NotAnImage as exc:
         return f"file is not the {suffix[1:]} image its name claims ({exc}): {src}", "image-type"
+    # Bytes of another type that also fail below are most likely not a picture at all.
+    misnamed = (f"file is not the {suffix[1:]} image its name claims: {src}", "image-type")
     if info.pixels > MAX_PIXELS:
-        return (f"image of {info.width}×{info.height} pixels refused, over the "
-                f"{MAX_PIXELS // 1_000_000}-megapixel limit: {src}", "image-size")
+        return misnamed if IMAGE_SUFFIXES[suffix] != info.suffix else (
+            f"image of {info.width}×{info.height} pixels refused, over the "
+            f"{MAX_PIXELS // 1_000_000}-megapixel limit: {src}", "image-size")
     problem = typst_decode_problem(data, info.suffix)
+    if problem is not None and IMAGE_SUFFIXES[suffix] != info.suffix:
+        return misnamed
     if problem is not None:
         return f"image cannot be decoded, left out: {src}: {problem}", "image-corrupt"
     digest = hashlib.sha256(data).hexdigest()[:16]

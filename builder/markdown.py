@@ -92,8 +92,10 @@ class NodeBuilder:
         self.formulas = []
         self.diagrams = []
 
-    def block(self, node: SyntaxTreeNode) -> Node:
+    def block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
         line = node.map[0] + 1 if node.map else 0
+        # Table cells have no line of their own; what they hold is on their row's.
+        inner_line = line or parent_line
         kind = node.type
         if kind == "fence":
             return self._fence(node, line)
@@ -120,9 +122,9 @@ class NodeBuilder:
         children: list[Node] = []
         for child in node.children:
             if child.type == "inline":
-                children.extend(self.inline(child.children, line))
+                children.extend(self.inline(child.children, inner_line))
             else:
-                children.append(self.block(child))
+                children.append(self.block(child, inner_line))
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line)
 
     def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:

@@ -7,8 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from .conftest import import_apkg
-
 
 class _Sources(HTMLParser):
     def __init__(self) -> None:
@@ -48,6 +46,8 @@ def assert_media_present(package: Path) -> dict[str, list[str]]:
     field shows is in its media folder and not empty.  Return each note's picture names
     by its question."""
     from anki.collection import Collection
+
+    from .conftest import import_apkg
 
     with tempfile.TemporaryDirectory(prefix="anki-media-") as folder:
         col = Collection(str(Path(folder) / "collection.anki2"))

@@ -268,3 +268,15 @@ def test_a_picture_of_another_type_than_its_name_is_shown_under_its_true_type(
     (names,) = assert_media_present(tmp_path / "dist" / "n.apkg").values()
     assert names[0].startswith("img-photo-") and names[0].endswith(".jpg")
     assert pdf_rasters(tmp_path / "dist" / "n.pdf") == {(5, 7)}
+
+
+def test_a_picture_damaged_after_a_build_is_noticed_by_the_next(tmp_path: Path) -> None:
+    (tmp_path / "a.png").write_bytes(png(4, 4))
+    write(tmp_path / "n.md", "## S\n### Q\n![a](a.png)\n")
+    first = run("n.md", "--format", "apkg")
+    assert first.exit_code == 0 and "warning:" not in first.output, first.output
+    assert "none since the last build" in run("n.md", "--format", "apkg").output
+    (tmp_path / "a.png").write_bytes(corrupt_png())
+    again = run("n.md", "--format", "apkg")
+    assert "n.md:3:1: warning: image cannot be decoded" in again.output, again.output
+    assert assert_media_present(tmp_path / "dist" / "n.apkg") == {"Q": []}

@@ -55,10 +55,13 @@ class ImageResolver:
     def same_as(self, lookups: list[tuple[str, str, str]]) -> bool:
         """Say whether each of ``lookups`` still resolves as it did: same image
         content and name, or the same problem."""
-        return all(_outcome(self._resolve(src, doc_path)) == outcome
+        # A picture that resolved before is only hashed again: its name holds the hash of
+        # the bytes that passed every check, so the same name means the same verdict.
+        return all(_outcome(self._resolve(src, doc_path, outcome)) == outcome
                    for src, doc_path, outcome in lookups)
 
-    def _resolve(self, src: str, doc_path: str) -> MediaFile | tuple[str, str]:
+    def _resolve(self, src: str, doc_path: str, passed: str = ""
+                 ) -> MediaFile | tuple[str, str]:
         refused = _refused(src)
         if refused is not None:
             return refused
@@ -71,7 +74,7 @@ class ImageResolver:
                 except (OSError, RuntimeError, ValueError):
                     continue
                 if resolved.is_relative_to(root):
-                    return _media(resolved, src)
+                    return _media(resolved, src, passed)
                 outside = True
         if outside:
             return f"image outside the source tree refused: {src}", "image-outside"
@@ -141,7 +144,8 @@ def _outcome(found: MediaFile | tuple[str, str]) -> str:
     return found.name if isinstance(found, MediaFile) else "\0".join(found)
 
 
-def _media(path: Path, src: str) -> MediaFile | tuple[str, str]:
+def _media(path: Path, src: str, passed: str = "") -> MediaFile | tuple[str, str]:
+    """Check the picture at ``path``; ``passed`` is a media name already checked."""
     suffix = path.suffix.lower()
     if suffix not in IMAGE_SUFFIXES or not path.is_file():
         return f"not an image type Anki shows: {src}", "image-type"
@@ -155,6 +159,15 @@ def _media(path: Path, src: str) -> MediaFile | tuple[str, str]:
         info = image_info(data)
     except NotAnImage as exc:
         return f"file is not the {suffix[1:]} image its name claims ({exc}): {src}", "image-type"
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
+                   for c in path.stem)[:60]
+    # Named by what the bytes are: a JPEG saved as .png is still shown (browsers and
+    # typst look at the bytes), under a name that tells the truth.
+    kept = suffix if IMAGE_SUFFIXES[suffix] == info.suffix else info.suffix
+    media = MediaFile(f"img-{stem}-{digest}{kept}", path)
+    if media.name == passed:
+        return media
     # Bytes of another type that also fail below are most likely not a picture at all.
     misnamed = (f"file is not the {suffix[1:]} image its name claims: {src}", "image-type")
     if info.pixels > MAX_PIXELS:
@@ -166,10 +179,4 @@ def _media(path: Path, src: str) -> MediaFile | tuple[str, str]:
         return misnamed
     if problem is not None:
         return f"image cannot be decoded, left out: {src}: {problem}", "image-corrupt"
-    digest = hashlib.sha256(data).hexdigest()[:16]
-    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
-                   for c in path.stem)[:60]
-    # Named by what the bytes are: a JPEG saved as .png is still shown (browsers and
-    # typst look at the bytes), under a name that tells the truth.
-    kept = suffix if IMAGE_SUFFIXES[suffix] == info.suffix else info.suffix
-    return MediaFile(f"img-{stem}-{digest}{kept}", path)
+    return media

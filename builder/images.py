@@ -78,7 +78,7 @@ class ImageResolver:
                 outside = True
         if outside:
             return f"image outside the source tree refused: {src}", "image-outside"
-        return f"image not found: {src}{self._hint(src)}", "image-missing"
+        return f"image not found: {src}{self._hint(src, root)}", "image-missing"
 
     def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
         """Where a path may point: beside the document, or for a site-root path
@@ -97,11 +97,19 @@ class ImageResolver:
         bases = [root, *reversed([f for f in between if f != root and f.is_relative_to(root)])]
         return [base / serve / inside for base in bases for serve in _SERVED_FROM]
 
-    def _hint(self, src: str) -> str:
+    def _hint(self, src: str, root: Path) -> str:
         if not src.replace("\\", "/").startswith("/"):
             return ""
-        where = "the source folder" if self.site_root == "." else f"--site-root {self.site_root}"
-        return f" (site-root paths are looked up below {where}; see --site-root)"
+        try:
+            shown = root.relative_to(Path.cwd().resolve()).as_posix() or "."
+        except ValueError:
+            shown = str(root)
+        if self.site_root != ".":
+            return f" (looked up below {shown}/{self.site_root}, from --site-root)"
+        # Nothing above the folder given to build is read: building the folder that holds
+        # both the notes and the pictures is the way to reach it.
+        return (f" (site-root paths are looked up inside {shown}, the folder being built; "
+                "build the folder that holds the pictures too, or see --site-root)")
 
 
 _SERVED_FROM = ("", "static", "source", "public")

@@ -9,12 +9,15 @@ images the build drew itself are checked more cheaply (``png_intact``).
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import struct
 import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 MAX_PIXELS = 50_000_000
 """About 200 MB once decoded: more than any screen or page needs."""
@@ -160,13 +163,22 @@ _PROBED: dict[tuple[bytes, str], str | None] = {}
 def _typst_problem(data: bytes, suffix: str) -> str | None:
     import typst
 
-    with tempfile.TemporaryDirectory(prefix="build-deck-image-") as folder:
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="build-deck-image-")
+    except OSError as exc:  # no scratch space: the PDF's own compile will say so
+        log.debug("picture not tried with typst: %s", exc)
+        return None
+    with scratch as folder:
         workdir = Path(folder)
-        (workdir / f"picture{suffix}").write_bytes(data)
         main = workdir / "main.typ"
-        main.write_text('#set page(width: 1pt, height: 1pt, margin: 0pt)\n'
-                        f'#context {{ let _ = measure(image("picture{suffix}")) }}\n',
-                        encoding="utf-8")
+        try:
+            (workdir / f"picture{suffix}").write_bytes(data)
+            main.write_text('#set page(width: 1pt, height: 1pt, margin: 0pt)\n'
+                            f'#context {{ let _ = measure(image("picture{suffix}")) }}\n',
+                            encoding="utf-8")
+        except OSError as exc:
+            log.debug("picture not tried with typst: %s", exc)
+            return None
         try:
             compiler = typst.Compiler(str(main), root=str(workdir), ignore_system_fonts=True)
             compiler.compile(format="svg")

@@ -178,7 +178,8 @@ def _media(path: Path, src: str, passed: str = "") -> MediaFile | tuple[str, str
         return media
     # Bytes of another type that also fail below are most likely not a picture at all.
     misnamed = (f"file is not the {suffix[1:]} image its name claims: {src}", "image-type")
-    if info.pixels > MAX_PIXELS:
+    # An SVG's size is only nominal: it is drawn at the size it is shown.
+    if info.pixels > MAX_PIXELS and info.suffix != ".svg":
         return misnamed if IMAGE_SUFFIXES[suffix] != info.suffix else (
             f"image of {info.width}×{info.height} pixels refused, over the "
             f"{MAX_PIXELS // 1_000_000}-megapixel limit: {src}", "image-size")

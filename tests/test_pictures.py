@@ -280,3 +280,14 @@ def test_a_picture_damaged_after_a_build_is_noticed_by_the_next(tmp_path: Path) 
     again = run("n.md", "--format", "apkg")
     assert "n.md:3:1: warning: image cannot be decoded" in again.output, again.output
     assert assert_media_present(tmp_path / "dist" / "n.apkg") == {"Q": []}
+
+
+def test_a_large_nominal_svg_size_is_no_reason_to_refuse_it(tmp_path: Path) -> None:
+    (tmp_path / "wide.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" '
+                                       'width="20000" height="20000"><rect width="9" '
+                                       'height="9"/></svg>', encoding="utf-8")
+    write(tmp_path / "n.md", "## S\n### Q\n![w](wide.svg)\n")
+    result = run("n.md")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    (names,) = assert_media_present(tmp_path / "dist" / "n.apkg").values()
+    assert names[0].endswith(".svg")

@@ -8,7 +8,7 @@ import json
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,9 +106,13 @@ def _note_type(css: str) -> genanki.Model:
     )
 
 
-def write_apkg(target: Path, notes: Sequence[NoteData], media: Sequence[Path], *,
+def write_apkg(target: Path, notes: Sequence[NoteData], media: Mapping[str, Path], *,
                css: str, notetype_mtime: int) -> None:
-    """Write ``notes`` and ``media`` to ``target`` atomically and reproducibly."""
+    """Write ``notes`` and ``media`` to ``target`` atomically and reproducibly.
+
+    ``media`` maps each name the cards use (``<img src="NAME">``) to the file to pack
+    under that name.
+    """
     model = _note_type(css)
     decks: dict[str, genanki.Deck] = {}
     for data in notes:
@@ -149,14 +153,15 @@ def _write_collection(db_path: Path, package: genanki.Package, notes: Sequence[N
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _write_zip(target: Path, db_path: Path, media: Sequence[Path]) -> None:
-    ordered = sorted(set(media), key=lambda p: p.name)
+def _write_zip(target: Path, db_path: Path, media: Mapping[str, Path]) -> None:
+    ordered = sorted(media.items())
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "collection.anki2", db_path.read_bytes())
-        manifest = {str(i): path.name for i, path in enumerate(ordered)}
+        # Anki stores entry i under manifest[i]: the name the cards ask for.
+        manifest = {str(i): name for i, (name, _path) in enumerate(ordered)}
         _add(archive, "media", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
-        for index, path in enumerate(ordered):
-            packed = path.suffix.lower() in _PACKED_FORMATS
+        for index, (name, path) in enumerate(ordered):
+            packed = Path(name).suffix.lower() in _PACKED_FORMATS
             _add(archive, str(index), path.read_bytes(), stored=packed)
 
 

@@ -28,6 +28,7 @@ from builder.formulas import (
     FormulaFailure,
     render_formulas,
 )
+from builder.imagecheck import png_intact, svg_intact
 from builder.model import Diagram, Formula
 
 log = logging.getLogger(__name__)
@@ -197,12 +198,12 @@ def _load_formula(formula: Formula, cache_dir: Path, assets: Assets) -> bool:
 
 def _adopt_formula(formula: Formula, meta: dict[str, Any], cache_dir: Path,
                    assets: Assets) -> bool:
-    """Record a cached formula from its metadata; False if its image is missing."""
+    """Record a cached formula from its metadata; False if its image is missing or damaged."""
     if "failure" in meta:
         assets.formula_failures[formula] = str(meta["failure"])
         return True
     png = cache_dir / f"math-{formula_key(formula)}.png"
-    if not png.exists():
+    if not png_intact(png):
         return False
     assets.formulas[formula] = RenderedFormula(
         MediaFile(png.name, png), float(meta["width_em"]), float(meta["height_em"]),
@@ -280,7 +281,8 @@ def _diagram_stem(diagram: Diagram) -> str:
 def _load_diagram(diagram: Diagram, cache_dir: Path, assets: Assets, vector: bool) -> bool:
     stem = _diagram_stem(diagram)
     png, svg = cache_dir / f"{stem}.png", cache_dir / f"{stem}.svg"
-    if not png.exists() or (vector and not svg.exists()):
+    # A cached file cut short or emptied (a full disk, a killed copy) is drawn again.
+    if not png_intact(png) or (vector and not svg_intact(svg)):
         return False
     assets.diagrams[diagram] = RenderedDiagram(MediaFile(png.name, png),
                                                svg if svg.exists() else None)
@@ -300,7 +302,11 @@ def _draw_and_store_diagram(kind: str, params: dict[str, object], stem: str,
     return None
 
 
-def media_of(files: Sequence[MediaFile]) -> list[Path]:
-    """Return the paths to pack, one per distinct media name, sorted."""
+def media_of(files: Sequence[MediaFile]) -> dict[str, Path]:
+    """Return the files to pack by the name the cards use for them, one per name, sorted.
+
+    The name is the card's, never the file's own: a picture ``a/grid.png`` is packed
+    as ``img-grid-<hash>.png``, the name its ``<img src>`` asks for.
+    """
     by_name = {f.name: f.path for f in files}
-    return [by_name[name] for name in sorted(by_name)]
+    return {name: by_name[name] for name in sorted(by_name)}

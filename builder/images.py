@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
 
 from builder.assets import MediaFile
+from builder.imagecheck import MAX_PIXELS, NotAnImage, image_info, typst_decode_problem
 from builder.model import Diagnostic, SourceLoc
 
-IMAGE_TYPES = {
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".gif": (b"GIF87a", b"GIF89a"),
-    ".webp": (b"RIFF",),
-    ".svg": (b"<?xml", b"<svg"),
-}
+IMAGE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif",
+                  ".webp": ".webp", ".svg": ".svg"}
+"""File suffixes taken as pictures, and the type each names (as ``image_info`` says it)."""
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 
@@ -57,28 +55,96 @@ class ImageResolver:
     def same_as(self, lookups: list[tuple[str, str, str]]) -> bool:
         """Say whether each of ``lookups`` still resolves as it did: same image
         content and name, or the same problem."""
-        return all(_outcome(self._resolve(src, doc_path)) == outcome
+        # A picture that resolved before is only hashed again: its name holds the hash of
+        # the bytes that passed every check, so the same name means the same verdict.
+        return all(_outcome(self._resolve(src, doc_path, outcome)) == outcome
                    for src, doc_path, outcome in lookups)
 
-    def _resolve(self, src: str, doc_path: str) -> MediaFile | tuple[str, str]:
-        if src.startswith(("http://", "https://", "//")):
-            return f"remote image not fetched: {src}", "remote-image"
-        if ":" in src.split("/", 1)[0]:
-            return f"image URL scheme not allowed: {src}", "image-path"
+    def _resolve(self, src: str, doc_path: str, passed: str = ""
+                 ) -> MediaFile | tuple[str, str]:
+        refused = _refused(src)
+        if refused is not None:
+            return refused
         root = self.roots.get(doc_path, Path.cwd()).resolve()
-        relative = PurePosixPath(src.replace("\\", "/"))
-        # Site-root paths ("/images/x.png") resolve against the source tree, not the disk.
-        if relative.is_absolute():
-            candidate = root / self.site_root / relative.relative_to("/")
-        else:
-            candidate = Path(doc_path).resolve().parent / relative
-        try:
-            resolved = candidate.resolve(strict=True)
-        except (OSError, RuntimeError):
-            return f"image not found: {src}", "image-missing"
-        if not resolved.is_relative_to(root):
+        outside = False
+        for spelling in _spellings(src):
+            for candidate in self._candidates(spelling, doc_path, root):
+                try:
+                    resolved = candidate.resolve(strict=True)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+                if resolved.is_relative_to(root):
+                    return _media(resolved, src, passed)
+                outside = True
+        if outside:
             return f"image outside the source tree refused: {src}", "image-outside"
-        return _media(resolved, src)
+        return f"image not found: {src}{self._hint(src, root)}", "image-missing"
+
+    def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
+        """Where a path may point: beside the document, or for a site-root path
+        (``/images/x.png``), below the site root."""
+        relative = PurePosixPath(path)
+        if not relative.is_absolute():
+            return [Path(doc_path).resolve().parent / relative]
+        inside = PurePosixPath(path.lstrip("/"))
+        if self.site_root != ".":
+            return [root / self.site_root / inside]
+        # No site root given: the source tree's top, then the folders blog engines serve
+        # from (Hugo's static/, Hexo's source/, VuePress's public/), then each folder down
+        # to the document's own; never above the tree.
+        folder = Path(doc_path).resolve().parent
+        between = [folder, *folder.parents] if folder.is_relative_to(root) else []
+        bases = [root, *reversed([f for f in between if f != root and f.is_relative_to(root)])]
+        return [base / serve / inside for base in bases for serve in _SERVED_FROM]
+
+    def _hint(self, src: str, root: Path) -> str:
+        if not src.replace("\\", "/").startswith("/"):
+            return ""
+        try:
+            shown = root.relative_to(Path.cwd().resolve()).as_posix() or "."
+        except ValueError:
+            shown = str(root)
+        if self.site_root != ".":
+            return f" (looked up below {shown}/{self.site_root}, from --site-root)"
+        # Nothing above the folder given to build is read: building the folder that holds
+        # both the notes and the pictures is the way to reach it.
+        return (f" (site-root paths are looked up inside {shown}, the folder being built; "
+                "build the folder that holds the pictures too, or see --site-root)")
+
+
+_SERVED_FROM = ("", "static", "source", "public")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _refused(src: str) -> tuple[str, str] | None:
+    """Say why ``src`` is not a local picture path at all, or None."""
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", src)
+    if not src.strip():
+        return "image with an empty path", "image-missing"
+    if _CONTROL.search(src):
+        return f"image path with a control character refused: {shown}", "image-path"
+    lowered = src.strip().lower()
+    if lowered.startswith(("http://", "https://", "//")):
+        return f"remote image not fetched: {src}", "remote-image"
+    if src.startswith(("\\\\", "\\/", "/\\")):
+        return f"network (UNC) image path refused: {src}", "image-path"
+    scheme = _SCHEME.match(src)
+    if scheme is not None and len(scheme.group()) == 2:
+        return (f"absolute Windows path refused: {src}; copy the picture next to the notes "
+                "and use a relative path", "image-path")
+    if scheme is not None:
+        return f"image URL scheme not allowed: {src}", "image-path"
+    return None
+
+
+def _spellings(src: str) -> list[str]:
+    """The ways an author may have meant ``src``: as written, without a query or
+    fragment (``fig.png?raw=true``, ``fig.png#pic_center``), or percent-decoded."""
+    path = src.strip().replace("\\", "/")
+    cut = re.split(r"[?#]", path, maxsplit=1)[0]
+    found = [path, cut, unquote(path), unquote(cut)]
+    return [p for p in dict.fromkeys(found) if p and not _CONTROL.search(p)]
 
 
 def _outcome(found: MediaFile | tuple[str, str]) -> str:
@@ -86,16 +152,40 @@ def _outcome(found: MediaFile | tuple[str, str]) -> str:
     return found.name if isinstance(found, MediaFile) else "\0".join(found)
 
 
-def _media(path: Path, src: str) -> MediaFile | tuple[str, str]:
+def _media(path: Path, src: str, passed: str = "") -> MediaFile | tuple[str, str]:
+    """Check the picture at ``path``; ``passed`` is a media name already checked."""
     suffix = path.suffix.lower()
-    if suffix not in IMAGE_TYPES or not path.is_file():
+    if suffix not in IMAGE_SUFFIXES or not path.is_file():
         return f"not an image type Anki shows: {src}", "image-type"
-    if path.stat().st_size > MAX_IMAGE_BYTES:
-        return f"image larger than {MAX_IMAGE_BYTES // 2**20} MB: {src}", "image-size"
-    data = path.read_bytes()
-    if not data.lstrip().startswith(IMAGE_TYPES[suffix]):
-        return f"file is not the {suffix[1:]} image its name claims: {src}", "image-type"
+    try:
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            return f"image larger than {MAX_IMAGE_BYTES // 2**20} MB: {src}", "image-size"
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"image cannot be read: {src}: {exc.strerror or exc}", "image-missing"
+    try:
+        info = image_info(data)
+    except NotAnImage as exc:
+        return f"file is not the {suffix[1:]} image its name claims ({exc}): {src}", "image-type"
     digest = hashlib.sha256(data).hexdigest()[:16]
     stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
                    for c in path.stem)[:60]
-    return MediaFile(f"img-{stem}-{digest}{suffix}", path)
+    # Named by what the bytes are: a JPEG saved as .png is still shown (browsers and
+    # typst look at the bytes), under a name that tells the truth.
+    kept = suffix if IMAGE_SUFFIXES[suffix] == info.suffix else info.suffix
+    media = MediaFile(f"img-{stem}-{digest}{kept}", path)
+    if media.name == passed:
+        return media
+    # Bytes of another type that also fail below are most likely not a picture at all.
+    misnamed = (f"file is not the {suffix[1:]} image its name claims: {src}", "image-type")
+    # An SVG's size is only nominal: it is drawn at the size it is shown.
+    if info.pixels > MAX_PIXELS and info.suffix != ".svg":
+        return misnamed if IMAGE_SUFFIXES[suffix] != info.suffix else (
+            f"image of {info.width}×{info.height} pixels refused, over the "
+            f"{MAX_PIXELS // 1_000_000}-megapixel limit: {src}", "image-size")
+    problem = typst_decode_problem(data, info.suffix)
+    if problem is not None and IMAGE_SUFFIXES[suffix] != info.suffix:
+        return misnamed
+    if problem is not None:
+        return f"image cannot be decoded, left out: {src}: {problem}", "image-corrupt"
+    return media

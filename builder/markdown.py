@@ -84,15 +84,18 @@ class NodeBuilder:
     formulas: list[Formula] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    _image_cursor: dict[int, int] = field(default_factory=dict)
-    """Per line, where to look for the next ``![``: each image on a line gets its own column."""
+    _image_cursor: dict[tuple[int, str], int] = field(default_factory=dict)
+    """Per line and text sought, where to look next: each image (or raw HTML tag) on a
+    line gets its own column."""
 
     def reset(self) -> None:
         self.formulas = []
         self.diagrams = []
 
-    def block(self, node: SyntaxTreeNode) -> Node:
+    def block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
         line = node.map[0] + 1 if node.map else 0
+        # Table cells have no line of their own; what they hold is on their row's.
+        inner_line = line or parent_line
         kind = node.type
         if kind == "fence":
             return self._fence(node, line)
@@ -119,9 +122,9 @@ class NodeBuilder:
         children: list[Node] = []
         for child in node.children:
             if child.type == "inline":
-                children.extend(self.inline(child.children, line))
+                children.extend(self.inline(child.children, inner_line))
             else:
-                children.append(self.block(child))
+                children.append(self.block(child, inner_line))
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line)
 
     def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
@@ -131,7 +134,12 @@ class NodeBuilder:
             if kind in ("softbreak", "hardbreak"):
                 out.append(Node("hardbreak" if self.breaks else kind))
                 line += 1
-            elif kind in ("text", "code_inline", "html_inline"):
+            elif kind == "html_inline":
+                # Placed like an image, so a raw <img> is reported where it is written.
+                out.append(Node(kind, text=node.content, line=line,
+                                col=self._image_col(line, node.content)))
+                line += node.content.count("\n")
+            elif kind in ("text", "code_inline"):
                 if node.content:
                     out.append(Node(kind, text=node.content))
             elif kind in _MATH_KINDS:
@@ -163,13 +171,14 @@ class NodeBuilder:
                 col = found + 1
         return SourceLoc(self.path, line, col)
 
-    def _image_col(self, line: int) -> int:
-        if not 0 < line <= len(self.lines):
+    def _image_col(self, line: int, needle: str = "![") -> int:
+        if not 0 < line <= len(self.lines) or not needle:
             return 0
-        found = self.lines[line - 1].find("![", self._image_cursor.get(line, 0))
+        first_line = needle.split("\n", 1)[0]
+        found = self.lines[line - 1].find(first_line, self._image_cursor.get((line, needle), 0))
         if found < 0:
             return 0
-        self._image_cursor[line] = found + 2
+        self._image_cursor[(line, needle)] = found + len(first_line)
         return found + 1
 
     def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:

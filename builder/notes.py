@@ -19,6 +19,7 @@ from builder.model import (
     SourceLoc,
     plain_text,
 )
+from builder.rawhtml import card_raw_images
 
 MAX_ANSWER_CHARS = 100_000
 """Card HTML beyond this makes Anki's editor and sync crawl; the rest stays in the notes."""
@@ -62,7 +63,7 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
                 continue
             card = _unique_key(card, seen, diagnostics)
             used: list[MediaFile] = []
-            media = _html_media(assets, resolver, doc.path, card.loc.line, used)
+            media = _html_media(assets, resolver, doc.path, card, used)
             answer = _capped_answer(card, media, diagnostics)
             if media.overflow:
                 diagnostics.append(Diagnostic(
@@ -126,10 +127,14 @@ class _CardMedia(HtmlMedia):
     """Set when pictures beyond MAX_IMAGES_PER_CARD were shown by name only."""
 
 
-def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card_line: int,
+def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Card,
                 used: list[MediaFile]) -> _CardMedia:
     """Say how this document's formulas, diagrams and images become HTML, noting media used."""
     pictures: set[str] = set()
+    # Each raw <img> is reported at its own tag: the sanitiser meets them in this order.
+    raw_places: dict[str, list[SourceLoc]] = {}
+    for raw_src, place in card_raw_images(card, doc_path):
+        raw_places.setdefault(raw_src, []).append(place)
 
     def room_for(media_file: MediaFile) -> bool:
         # Formulas do not count: a derivation may rightly hold dozens.
@@ -169,7 +174,8 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card_lin
         # the same containment and type checks as a Markdown image.
         if any(m.name == src for m in used):
             return src
-        found = resolver.resolve(src, SourceLoc(doc_path, card_line, 1))
+        places = raw_places.get(src) or [card.loc]
+        found = resolver.resolve(src, places.pop(0) if len(places) > 1 else places[0])
         if found is None or not room_for(found):
             return None
         used.append(found)

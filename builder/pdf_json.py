@@ -17,6 +17,7 @@ from pathlib import Path
 from builder.assets import Assets
 from builder.images import ImageResolver
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
+from builder.rawhtml import RawImage, image_loc, raw_images
 
 Json = dict[str, object]
 
@@ -61,11 +62,21 @@ class MediaStage:
                 "alt": f"{diagram.kind} diagram"}
 
     def image(self, node: Node) -> Json:
-        """Describe a local image; a missing or refused one keeps only its alt text."""
-        src, alt = node.attr("src"), node.attr("alt")
-        found = self.resolver.resolve(src, SourceLoc(self.doc_path, node.line, node.col or 1))
+        """Describe a Markdown image; a missing or refused one keeps only its alt text."""
+        return self.picture(node.attr("src"), node.attr("alt"),
+                            SourceLoc(self.doc_path, node.line, node.col or 1))
+
+    def picture(self, src: str, alt: str, loc: SourceLoc) -> Json:
+        """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""
+        found = self.resolver.resolve(src, loc)
         relative = None if found is None else self.add(found.name, found.path)
         return {"kind": "image", "src": relative, "alt": alt or src}
+
+    def raw_pictures(self, node: Node) -> list[tuple[RawImage, Json]]:
+        """Describe each ``<img>`` of a raw HTML node, with the tag it came from."""
+        return [(image, self.picture(image.src, image.alt,
+                                     image_loc(node, image, self.doc_path, node.line)))
+                for image in raw_images(node.text)]
 
 
 def document_json(deck: str, title: str, date: str, documents: Sequence[Document],
@@ -142,7 +153,7 @@ def block_json(node: Node, stage: MediaStage) -> Json | None:
     if kind == "hr":
         return {"kind": "hr"}
     if kind == "html_block":
-        children = _html_inlines(node.text)
+        children = _html_with_pictures(node, stage)
         return {"kind": "paragraph", "children": children} if children else None
     return None
 
@@ -220,9 +231,23 @@ def inline_json(node: Node, stage: MediaStage) -> Json | None:
     if kind == "image":
         return stage.image(node)
     if kind == "html_inline":
+        pictures = [picture for _tag, picture in stage.raw_pictures(node)]
+        if pictures:
+            return pictures[0] if len(pictures) == 1 else {"kind": "span", "children": pictures}
         return {"kind": "br"} if _BR.fullmatch(node.text.strip()) else None
     # Unknown inline containers keep their content.
     return {"kind": "span", "children": inlines_json(node.children, stage)}
+
+
+def _html_with_pictures(node: Node, stage: MediaStage) -> list[Json]:
+    """Keep a raw HTML block's readable text and its ``<img>`` pictures, in order."""
+    out: list[Json] = []
+    done = 0
+    for tag, picture in stage.raw_pictures(node):
+        out += _html_inlines(node.text[done:tag.start])
+        out.append(picture)
+        done = tag.end
+    return out + _html_inlines(node.text[done:])
 
 
 def _html_inlines(fragment: str) -> list[Json]:

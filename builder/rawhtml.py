@@ -6,10 +6,12 @@ this only names, with a location, the tags, attributes and URLs that will not su
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from builder.html import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, DROPPED_WITH_CONTENT
-from builder.model import Diagnostic, Document, SourceLoc
+from builder.model import Card, Diagnostic, Document, Node, SourceLoc
 
 _URL_ATTRIBUTES = frozenset({"href", "src"})
 _SAFE_SCHEMES = ("http:", "https:")
@@ -68,3 +70,69 @@ def check_document(doc: Document) -> list[Diagnostic]:
                        "raw HTML removed from the card: " + ", ".join(dict.fromkeys(removed)),
                        "html-removed")
             for line, removed in sorted(by_line.items()) if removed]
+
+
+@dataclass(frozen=True, slots=True)
+class RawImage:
+    """An ``<img>`` tag written in raw HTML: its attributes and where the tag is."""
+
+    src: str
+    alt: str
+    start: int
+    """Offset of the ``<img`` in the fragment."""
+    end: int
+    """Offset just past the tag."""
+    line: int
+    """0-based line of the tag within the fragment."""
+    col: int
+    """0-based column of the tag on that line."""
+
+
+class _ImageFinder(HTMLParser):
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.line_starts = [0]
+        self.line_starts += [i + 1 for i, c in enumerate(fragment) if c == "\n"]
+        self.found: list[RawImage] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "img":
+            return
+        values = {name: value or "" for name, value in reversed(attrs)}  # first one wins
+        line, col = self.getpos()
+        start = self.line_starts[line - 1] + col
+        text = self.get_starttag_text() or ""
+        self.found.append(RawImage(values.get("src", ""), values.get("alt", ""), start,
+                                   start + len(text), line - 1, col))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def raw_images(fragment: str) -> list[RawImage]:
+    """Return every ``<img>`` tag of a raw HTML fragment, in order, with its place."""
+    if "<" not in fragment:
+        return []
+    finder = _ImageFinder(fragment)
+    finder.feed(fragment)
+    finder.close()
+    return finder.found
+
+
+def image_loc(node: Node, image: RawImage, path: str, fallback_line: int) -> SourceLoc:
+    """Where a raw ``<img>`` is in the source, from its fragment's node."""
+    if node.line <= 0:
+        return SourceLoc(path, fallback_line, 1)
+    if image.line == 0 and node.kind == "html_inline":
+        return SourceLoc(path, node.line, (node.col or 1) + image.col)
+    return SourceLoc(path, node.line + image.line, image.col + 1)
+
+
+def card_raw_images(card: Card, path: str) -> Iterator[tuple[str, SourceLoc]]:
+    """Yield the ``src`` and place of every raw ``<img>`` in a card, in order."""
+    line = card.loc.line
+    for node in (n for top in (*card.question, *card.answer) for n in top.walk()):
+        line = node.line or line
+        if node.kind in ("html_block", "html_inline"):
+            for image in raw_images(node.text):
+                yield image.src, image_loc(node, image, path, line)

@@ -43,7 +43,13 @@ def import_apkg(col: object, package: Path) -> object:
             with_scheduling=False, with_deck_configs=False, merge_notetypes=False,
         ),
     )
-    return col.import_anki_package(request).log  # type: ignore[attr-defined]
+    log = col.import_anki_package(request).log  # type: ignore[attr-defined]
+    # Every deck a test imports must show all its pictures in the real client.
+    from .ankimedia import missing_media
+
+    missing = missing_media(col)
+    assert not missing, f"pictures missing in Anki after importing {package}: {missing}"
+    return log
 
 
 def write(path: Path, text: str) -> Path:

@@ -12,8 +12,9 @@ from builder.cli import main
 from builder.slug import Slugger, slugify
 
 from .conftest import SEED, write
+from .imagefiles import png
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+PNG = png()
 
 
 def run(*args: str) -> Result:

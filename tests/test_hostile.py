@@ -21,6 +21,7 @@ from builder.build import BuildConfig, BuildError, build
 from builder.cli import main
 
 from .conftest import import_apkg, write
+from .imagefiles import png
 
 # Active markup only: the same words escaped into text (&lt;a href=…) are inert.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -73,9 +74,9 @@ def test_each_sanitise_call_maps_image_sources_its_own_way() -> None:
 def test_images_outside_the_tree_are_refused_and_never_packed(tmp_path: Path,
                                                               collection: Any) -> None:
     secret = write(tmp_path / "secret.png", "")
-    secret.write_bytes(b"\x89PNG\r\n\x1a\n" + b"SECRET" * 10)
+    secret.write_bytes(png(text=b"SECRET" * 10))
     (tmp_path / "notes" / "img").mkdir(parents=True)
-    (tmp_path / "notes" / "img" / "ok.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"ok" * 10)
+    (tmp_path / "notes" / "img" / "ok.png").write_bytes(png(text=b"ok" * 10))
     os.symlink(secret, tmp_path / "notes" / "img" / "link.png")
     (tmp_path / "notes" / "img" / "fake.png").write_bytes(b"GIF89a not a png")
     write(tmp_path / "notes" / "a.md", (
@@ -152,7 +153,7 @@ def test_ten_megabyte_input_builds(tmp_path: Path) -> None:
 def test_limits_are_enforced_with_clear_messages(tmp_path: Path) -> None:
     (tmp_path / "notes").mkdir()
     for i in range(35):
-        (tmp_path / "notes" / f"p{i}.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes([i]) * 8)
+        (tmp_path / "notes" / f"p{i}.png").write_bytes(png(rgb=(i, i, i)))
     pictures = " ".join(f"![p](p{i}.png)" for i in range(35))
     long_answer = "\n\n".join("长段落" * 2000 for _ in range(30))
     write(tmp_path / "notes" / "a.md", f"## S\n### 图多\n{pictures}\n### 很长\n{long_answer}\n")
@@ -304,15 +305,17 @@ def test_control_characters_in_answers_are_removed_from_card_and_sheet(tmp_path:
 def test_site_root_paths_resolve_against_a_configurable_folder_inside_the_tree(
         tmp_path: Path) -> None:
     (tmp_path / "notes" / "static" / "img").mkdir(parents=True)
-    (tmp_path / "notes" / "static" / "img" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"a" * 9)
+    (tmp_path / "notes" / "static" / "img" / "a.png").write_bytes(png())
     write(tmp_path / "notes" / "n.md", "## S\n### Q\n![a](/img/a.png)\n")
-    assert "image not found: /img/a.png" in run("notes").output
+    # Without --site-root, the usual blog folders (Hugo's static/) are looked in too.
+    assert "image not found" not in run("notes").output
+    assert "image not found: /img/a.png" in run("notes", "--site-root", "img").output
     result = run("notes", "--site-root", "static")
     assert "image not found" not in result.output
     with zipfile.ZipFile(tmp_path / "dist" / "n.apkg") as archive:
         assert sum(name.isdigit() for name in archive.namelist()) == 1
     (tmp_path / "img").mkdir()
-    (tmp_path / "img" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"outside")
+    (tmp_path / "img" / "a.png").write_bytes(png(text=b"outside"))
     escape = run("notes", "--site-root", "..")
     assert "image outside the source tree refused: /img/a.png" in escape.output
 

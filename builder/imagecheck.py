@@ -1,0 +1,248 @@
+"""What a picture file really is: its type and size from its own header, and whether it decodes.
+
+Shared notes are untrusted, so a picture is never taken on its name: its header gives the
+type and the pixel size (a 1.5 MB PNG can claim 40000×40000 pixels, 6 GB once decoded),
+and typst, the PDF's own decoder, must be able to read it before it is packed.  Cached
+images the build drew itself are checked more cheaply (``png_intact``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import struct
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+MAX_PIXELS = 50_000_000
+"""About 200 MB once decoded: more than any screen or page needs."""
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# SOF markers carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range.
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xDA)})
+_SVG_LENGTH = re.compile(r"\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(px|pt|pc|mm|cm|in)?\s*$")
+_SVG_UNIT_PX = {"px": 1.0, None: 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4,
+                "cm": 96 / 2.54, "in": 96.0}
+
+
+@dataclass(frozen=True, slots=True)
+class ImageInfo:
+    """A picture's real type (its usual file suffix) and its size in pixels."""
+
+    suffix: str
+    width: int
+    height: int
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+
+class NotAnImage(ValueError):
+    """The bytes are not a picture of a known type, or their header is damaged."""
+
+
+def image_info(data: bytes) -> ImageInfo:
+    """Read a picture's type and pixel size from its header; raise NotAnImage."""
+    if data.startswith(PNG_SIGNATURE):
+        if len(data) < 24 or data[12:16] != b"IHDR":
+            raise NotAnImage("PNG without its IHDR header")
+        width, height = struct.unpack(">II", data[16:24])
+        return ImageInfo(".png", width, height)
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        if len(data) < 10:
+            raise NotAnImage("GIF cut short in its header")
+        width, height = struct.unpack("<HH", data[6:10])
+        return ImageInfo(".gif", width, height)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ImageInfo(".webp", *_webp_size(data))
+    if data.startswith(b"\xff\xd8\xff"):
+        return ImageInfo(".jpg", *_jpeg_size(data))
+    if _looks_like_svg(data):
+        return ImageInfo(".svg", *_svg_size(data))
+    raise NotAnImage("not a PNG, JPEG, GIF, WebP or SVG picture")
+
+
+def _webp_size(data: bytes) -> tuple[int, int]:
+    chunk = data[12:16]
+    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
+        width, height = struct.unpack("<HH", data[26:30])
+        return width & 0x3FFF, height & 0x3FFF
+    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8X" and len(data) >= 30:
+        return (int.from_bytes(data[24:27], "little") + 1,
+                int.from_bytes(data[27:30], "little") + 1)
+    raise NotAnImage("WebP with a damaged header")
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    """Walk the JPEG's marker segments to its frame header (SOFn)."""
+    at = 2
+    while at + 4 <= len(data):
+        if data[at] != 0xFF:
+            raise NotAnImage("JPEG with a damaged marker")
+        marker = data[at + 1]
+        if marker == 0xFF:  # fill byte
+            at += 1
+            continue
+        if marker in _JPEG_STANDALONE:
+            at += 2
+            continue
+        length = int.from_bytes(data[at + 2:at + 4], "big")
+        if marker in _JPEG_SOF:
+            if at + 9 > len(data):
+                break
+            height, width = struct.unpack(">HH", data[at + 5:at + 9])
+            return width, height
+        if length < 2:
+            raise NotAnImage("JPEG with a damaged segment length")
+        at += 2 + length
+    raise NotAnImage("JPEG without a frame header")
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:1024].lstrip().lower()
+    return head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg"))
+
+
+def _svg_size(data: bytes) -> tuple[int, int]:
+    """Read the root ``<svg>``'s width and height (or viewBox), in CSS pixels."""
+    from xml.etree.ElementTree import Element, ParseError, XMLPullParser
+
+    if b"<!ENTITY" in data:
+        # Entity definitions are how an SVG grows a billion laughs; pictures need none.
+        raise NotAnImage("SVG defining XML entities")
+    parser: XMLPullParser[Element] = XMLPullParser(events=("start",))
+    try:
+        parser.feed(data)
+        starts: list[object] = [event[-1] for event in parser.read_events()]
+        root = next((e for e in starts if isinstance(e, Element)), None)
+    except ParseError as exc:
+        raise NotAnImage(f"SVG that is not well-formed XML ({exc})") from None
+    if root is None or root.tag.rsplit("}", 1)[-1] != "svg":
+        raise NotAnImage("XML file whose root element is not <svg>")
+    box = (root.get("viewBox") or "").replace(",", " ").split()
+    width, height = _svg_length(root.get("width")), _svg_length(root.get("height"))
+    if len(box) == 4:
+        width = width if width is not None else _svg_length(box[2])
+        height = height if height is not None else _svg_length(box[3])
+    # Capped: a number of any length is valid XML, and these sizes are only ever compared.
+    return round(min(width or 0, 1e9)), round(min(height or 0, 1e9))
+
+
+def _svg_length(value: str | None) -> float | None:
+    match = _SVG_LENGTH.match(value or "")
+    if match is None:
+        return None
+    return float(match.group(1)) * _SVG_UNIT_PX[match.group(2)]
+
+
+def typst_decode_problem(data: bytes, suffix: str) -> str | None:
+    """Return why typst cannot decode this picture, or None when it can.
+
+    typst decodes every picture the PDF shows; one it cannot read fails the whole PDF,
+    so each is tried alone first (a few milliseconds each; remembered by content).
+    """
+    key = (hashlib.sha256(data).digest(), suffix)
+    if key not in _PROBED:
+        _PROBED[key] = _typst_problem(data, suffix)
+    return _PROBED[key]
+
+
+_PROBED: dict[tuple[bytes, str], str | None] = {}
+
+
+def _typst_problem(data: bytes, suffix: str) -> str | None:
+    import typst
+
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix="build-deck-image-")
+    except OSError as exc:  # no scratch space: the PDF's own compile will say so
+        log.debug("picture not tried with typst: %s", exc)
+        return None
+    with scratch as folder:
+        workdir = Path(folder)
+        main = workdir / "main.typ"
+        try:
+            (workdir / f"picture{suffix}").write_bytes(data)
+            main.write_text('#set page(width: 1pt, height: 1pt, margin: 0pt)\n'
+                            f'#context {{ let _ = measure(image("picture{suffix}")) }}\n',
+                            encoding="utf-8")
+        except OSError as exc:
+            log.debug("picture not tried with typst: %s", exc)
+            return None
+        try:
+            compiler = typst.Compiler(str(main), root=str(workdir), ignore_system_fonts=True)
+            compiler.compile(format="svg")
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # TypstError, or pyo3's PanicException on a typst bug
+            message = str(getattr(exc, "message", None) or exc).strip()
+            return message.splitlines()[0] if message else type(exc).__name__
+    return None
+
+
+_INFLATE_STEP = 1 << 20
+_MAX_INFLATED = 512 * 1024 * 1024
+
+
+def png_intact(path: Path, max_bytes: int = 64 * 1024 * 1024) -> bool:
+    """Tell whether a PNG file is whole: every chunk's CRC, IHDR to IEND, and its pixel
+    data inflates completely.  For images this build drew and cached itself."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if not data.startswith(PNG_SIGNATURE) or len(data) > max_bytes:
+        return False
+    at, kinds = len(PNG_SIGNATURE), []
+    inflate = zlib.decompressobj()
+    try:
+        while at + 12 <= len(data):
+            length = int.from_bytes(data[at:at + 4], "big")
+            kind, body = data[at + 4:at + 8], data[at + 8:at + 8 + length]
+            crc = data[at + 8 + length:at + 12 + length]
+            if len(body) != length or len(crc) != 4 \
+                    or zlib.crc32(kind + body) != int.from_bytes(crc, "big"):
+                return False
+            if kind == b"IDAT" and not _inflates(inflate, body):
+                return False
+            kinds.append(kind)
+            at += 12 + length
+            if kind == b"IEND":
+                break
+    except zlib.error:
+        return False
+    return bool(kinds) and kinds[0] == b"IHDR" and kinds[-1] == b"IEND" and inflate.eof
+
+
+def _inflates(inflate: zlib._Decompress, body: bytes) -> bool:
+    """Feed one IDAT chunk, a step at a time so no more than a step is ever held."""
+    total = 0
+    pending = body
+    while pending:
+        total += len(inflate.decompress(pending, _INFLATE_STEP))
+        pending = inflate.unconsumed_tail
+        if total > _MAX_INFLATED:
+            return False
+    return True
+
+
+def svg_intact(path: Path) -> bool:
+    """Tell whether a cached SVG this build wrote is whole (it ends with its root's end)."""
+    try:
+        with path.open("rb") as handle:
+            size = handle.seek(0, 2)
+            handle.seek(max(0, size - 64))
+            tail = handle.read()
+    except OSError:
+        return False
+    return tail.rstrip().endswith(b"</svg>")

@@ -1,13 +1,34 @@
-"""The CJK fonts shipped by pinned PyPI packages, so output never depends on the machine."""
+"""The fonts shipped by pinned PyPI packages, so output never depends on the machine.
+
+Noto Sans CJK draws Chinese; ``manimgx-fonts`` adds Noto Sans (so Latin text keeps
+Latin punctuation: "What’s", not a full-width ’), Noto Sans Symbols, Noto Emoji and Noto
+Sans for other scripts.  A character none of them has would print as a tofu box, so
+``missing_glyphs`` finds those characters: the PDF shows a marker and a warning says where.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from builder.model import Diagnostic, SourceLoc
+from builder.source import source_lines
+
 CJK_FAMILY = "Noto Sans CJK SC"
 """Family name of the Simplified Chinese face inside both font collections."""
+
+MISSING_GLYPH = "missing-glyph"
+
+_DRAWN_WITHOUT_GLYPH = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+"""Categories typst lays out without a glyph: controls, joiners, spaces, line breaks."""
+_NEVER_DRAWN = frozenset({"Co", "Cs"})
+"""Private-use code points (an icon font's) and surrogates: whatever a font maps there,
+it is not the character the author meant.  (Unassigned ones are looked up: Python's
+Unicode may be older than the emoji font's.)"""
 
 
 @cache
@@ -27,6 +48,14 @@ def variable_cjk_font() -> Path:
 
 
 @cache
+def noto_fonts_dir() -> Path:
+    """Folder of Noto Sans, Noto Sans Symbols, Noto Emoji and Noto Sans for other scripts."""
+    import manimgx_fonts
+
+    return Path(manimgx_fonts.__file__).parent
+
+
+@cache
 def matplotlib_cjk_family() -> str:
     """Register the CJK font with matplotlib once and return its family name."""
     from matplotlib import font_manager
@@ -38,7 +67,7 @@ def matplotlib_cjk_family() -> str:
 
 def typst_font_dirs(*, bold: bool = False) -> list[str]:
     """Folders typst should load fonts from (typst wants folders, not files)."""
-    dirs = [str(regular_cjk_font().parent)]
+    dirs = [str(regular_cjk_font().parent), str(noto_fonts_dir())]
     if bold:
         dirs.append(str(variable_cjk_font().parent))
     return dirs
@@ -59,3 +88,95 @@ def _typst_fonts(bold: bool) -> Any:
 
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
                        font_paths=typst_font_dirs(bold=bold))
+
+
+@cache
+def _drawable() -> frozenset[int]:
+    """Every code point one of the pinned fonts has a glyph for.
+
+    The faces of the Noto CJK collections share one character map (44,810 code points in
+    each face of both), so one face stands for both collections.  typst also embeds
+    DejaVu Sans Mono, Libertinus and New Computer Modern, which may draw a few more;
+    leaving them out can only mark a character that would have been drawn.
+    """
+    from fontTools.ttLib import TTCollection, TTFont
+
+    faces = [TTCollection(str(regular_cjk_font()), lazy=True).fonts[0]]
+    faces += [TTFont(str(path), lazy=True) for path in sorted(noto_fonts_dir().iterdir())
+              if path.suffix in (".ttf", ".otf")]
+    points: set[int] = set()
+    for face in faces:
+        points.update(face.getBestCmap() or {})
+    return frozenset(points)
+
+
+def has_glyph(char: str) -> bool:
+    """Whether the PDF can draw ``char`` (a single code point)."""
+    category = unicodedata.category(char)
+    if category in _DRAWN_WITHOUT_GLYPH or _is_selector(char):
+        return True
+    if category in _NEVER_DRAWN:
+        return False
+    return ord(char) < 0x80 or ord(char) in _drawable()
+
+
+def _is_selector(char: str) -> bool:
+    point = ord(char)
+    # Variation selectors (emoji or text style) and skin-tone modifiers only change the
+    # character before them; the emoji font draws that character in its own style.
+    return 0xFE00 <= point <= 0xFE0F or 0xE0100 <= point <= 0xE01EF \
+        or 0x1F3FB <= point <= 0x1F3FF
+
+
+def missing_glyphs(texts: Iterable[str]) -> list[str]:
+    """The distinct characters in ``texts`` that no font can draw, in code-point order."""
+    seen: set[str] = set()
+    for text in texts:
+        seen.update(text)
+    return sorted((c for c in seen if ord(c) >= 0x80 and not has_glyph(c)), key=ord)
+
+
+def missing_glyph_pattern(chars: Iterable[str]) -> str | None:
+    """A regular expression (Rust syntax, for a typst show rule) matching ``chars``."""
+    listed = "".join(f"\\x{{{ord(c):X}}}" for c in chars)
+    return f"[{listed}]" if listed else None
+
+
+def with_missing_glyphs(payload: dict[str, object]) -> dict[str, object]:
+    """A PDF's JSON with ``missing-glyphs``, the pattern its template marks, when needed."""
+    import json
+
+    pattern = missing_glyph_pattern(missing_glyphs([json.dumps(payload, ensure_ascii=False)]))
+    return payload if pattern is None else {**payload, "missing-glyphs": pattern}
+
+
+def marker(char: str) -> str:
+    """The text the PDF shows in place of a character it cannot draw."""
+    return f"U+{ord(char):04X}"
+
+
+def missing_glyph_diagnostics(text: str, path: str) -> list[Diagnostic]:
+    """A warning for each line of ``text`` holding a character the PDF cannot draw."""
+    missing = missing_glyphs([text])
+    if not missing:
+        return []
+    pattern = re.compile("[" + "".join(re.escape(c) for c in missing) + "]")
+    diagnostics = []
+    for number, line in enumerate(source_lines(text), 1):
+        found = list(pattern.finditer(line))
+        if not found:
+            continue
+        first = found[0].group()
+        others = sorted({m.group() for m in found[1:]} - {first}, key=ord)
+        more = f" (also {', '.join(marker(c) for c in others)} on this line)" if others else ""
+        diagnostics.append(Diagnostic(
+            SourceLoc(path, number, found[0].start() + 1), "warning",
+            f"no font can draw {marker(first)} {_described(first)}"
+            + f"{more}: the PDF shows [{marker(first)}] instead", MISSING_GLYPH))
+    return diagnostics
+
+
+def _described(char: str) -> str:
+    if unicodedata.category(char) == "Co":
+        return "(a private-use character, e.g. from an icon font)"
+    return unicodedata.name(char, "(not in this Python's Unicode tables)")

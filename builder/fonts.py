@@ -112,12 +112,16 @@ def _drawable() -> frozenset[int]:
 
 def has_glyph(char: str) -> bool:
     """Whether the PDF can draw ``char`` (a single code point)."""
-    category = unicodedata.category(char)
-    if category in _DRAWN_WITHOUT_GLYPH or _is_selector(char):
-        return True
-    if category in _NEVER_DRAWN:
+    return not missing_glyphs([char])
+
+
+def _needs_lookup(char: str) -> bool:
+    """False for characters drawn without a glyph and for those the pinned fonts have."""
+    if ord(char) < 0x80 or _is_selector(char):
         return False
-    return ord(char) < 0x80 or ord(char) in _drawable()
+    category = unicodedata.category(char)
+    return category not in _DRAWN_WITHOUT_GLYPH and (
+        category in _NEVER_DRAWN or ord(char) not in _drawable())
 
 
 def _is_selector(char: str) -> bool:
@@ -133,7 +137,55 @@ def missing_glyphs(texts: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     for text in texts:
         seen.update(text)
-    return sorted((c for c in seen if ord(c) >= 0x80 and not has_glyph(c)), key=ord)
+    doubtful = "".join(sorted((c for c in seen if _needs_lookup(c)), key=ord))
+    if not doubtful:
+        return []
+    drawn = _typst_draws(doubtful)
+    return [c for c in doubtful
+            if unicodedata.category(c) in _NEVER_DRAWN or c not in drawn]
+
+
+_PROBE = """#set text(font: ("Noto Sans", "Noto Sans CJK SC"))
+#sys.inputs.chars
+"""
+_TO_UNICODE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+@cache
+def _typst_draws(chars: str) -> frozenset[str]:
+    """Which of ``chars`` typst draws with a real glyph, from any font it has.
+
+    typst also embeds fonts of its own (New Computer Modern Math, DejaVu Sans Mono,
+    Libertinus) whose character maps are not files to read.  So ask typst: typeset the
+    characters and read back the PDF's ToUnicode maps, which list every glyph drawn
+    except the empty box (.notdef), which stands for no character.
+    """
+    import tempfile
+    import zlib
+
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="build-deck-glyphs-") as folder:
+        probe = Path(folder) / "probe.typ"
+        probe.write_text(_PROBE, encoding="utf-8")
+        try:
+            pdf = typst.Compiler(str(probe), font_paths=typst_fonts(bold=True),
+                                 ignore_system_fonts=True,
+                                 sys_inputs={"chars": " ".join(chars)}).compile(format="pdf")
+        except Exception:  # typst cannot start: the PDF stage says so; trust the files
+            return frozenset()
+    if not isinstance(pdf, bytes):
+        return frozenset()
+    drawn: set[str] = set()
+    for stream in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
+        try:
+            data = zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+        if b"begincmap" in data:
+            for _glyph, text in _TO_UNICODE.findall(data.split(b"beginbfchar", 1)[-1]):
+                drawn.update(bytes.fromhex(text.decode("ascii")).decode("utf-16-be", "replace"))
+    return frozenset(drawn)
 
 
 def missing_glyph_pattern(chars: Iterable[str]) -> str | None:

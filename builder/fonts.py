@@ -65,6 +65,19 @@ def matplotlib_cjk_family() -> str:
     return CJK_FAMILY
 
 
+@cache
+def matplotlib_fallback_families() -> tuple[str, ...]:
+    """Register Noto Sans Symbols and Noto Emoji with matplotlib once; return their names.
+
+    Listed after the CJK face, matplotlib draws the symbols and emoji it lacks with them.
+    """
+    from matplotlib import font_manager
+
+    for name in ("NotoSansSymbols[wght].ttf", "NotoEmoji[wght].ttf"):
+        font_manager.fontManager.addfont(str(noto_fonts_dir() / name))
+    return ("Noto Sans Symbols", "Noto Emoji")
+
+
 def typst_font_dirs(*, bold: bool = False) -> list[str]:
     """Folders typst should load fonts from (typst wants folders, not files)."""
     dirs = [str(regular_cjk_font().parent), str(noto_fonts_dir())]

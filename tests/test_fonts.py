@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from collections.abc import Iterator
@@ -161,3 +162,18 @@ def test_the_seed_has_no_missing_glyph() -> None:
     from .conftest import SEED
 
     assert fonts.missing_glyph_diagnostics(SEED.read_text(encoding="utf-8"), "seed.md") == []
+
+
+def test_diagram_text_draws_symbols_and_emoji() -> None:
+    import warnings
+
+    from builder.diagrams._style import diagram_style
+
+    with diagram_style(), warnings.catch_warnings():
+        # matplotlib warns "Glyph … missing from font(s)" for every character it boxes.
+        warnings.simplefilter("error")
+        from matplotlib.figure import Figure
+
+        figure = Figure()
+        figure.text(0.1, 0.5, "标签 ✓ → ≤ ∑ 👶 🚀 ⭐ ✅ αβ")
+        figure.savefig(io.BytesIO(), format="png")

@@ -85,6 +85,8 @@ def test_every_character_is_drawn_by_a_font_that_has_it(sheet: tuple[Path, str])
                 assert ord(char) in cmaps[family], f"{char!r} drawn by {family}, lacking it"
     for char in EMOJI:
         assert drawn[char] <= {"NotoEmoji"}, (char, drawn[char])
+    # One 🚀 in the text, one in a formula: both from the emoji font.
+    assert [family for char, family in drawn_by(pdf) if char == "🚀"] == ["NotoEmoji"] * 2
 
 
 def test_latin_punctuation_in_latin_text_comes_from_the_latin_font(
@@ -132,7 +134,7 @@ def test_missing_glyphs_are_only_reported_when_a_pdf_is_built(tmp_path: Path) ->
     col = Collection(str(tmp_path / "profile" / "c.anki2"))
     try:
         import_apkg(col, tmp_path / "dist" / "Characters in every script.apkg")
-        assert col.note_count() == 5
+        assert col.note_count() == 6
     finally:
         col.close()
 

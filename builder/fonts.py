@@ -22,6 +22,8 @@ CJK_FAMILY = "Noto Sans CJK SC"
 """Family name of the Simplified Chinese face inside both font collections."""
 
 MISSING_GLYPH = "missing-glyph"
+MAX_REPORTED_LINES = 20
+"""Lines reported one by one; a file full of such characters gets one more line for the rest."""
 
 _DRAWN_WITHOUT_GLYPH = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
 """Categories typst lays out without a glyph: controls, joiners, spaces, line breaks."""
@@ -150,9 +152,10 @@ def missing_glyphs(texts: Iterable[str]) -> list[str]:
     doubtful = "".join(sorted((c for c in seen if _needs_lookup(c)), key=ord))
     if not doubtful:
         return []
-    drawn = _typst_draws(doubtful)
-    return [c for c in doubtful
-            if unicodedata.category(c) in _NEVER_DRAWN or c not in drawn]
+    never = {c for c in doubtful if unicodedata.category(c) in _NEVER_DRAWN}
+    asked = "".join(c for c in doubtful if c not in never)
+    drawn = _typst_draws(asked) if asked else frozenset()
+    return [c for c in doubtful if c in never or c not in drawn]
 
 
 _PROBE = """#set text(font: ("Noto Sans", "Noto Sans CJK SC"))
@@ -270,18 +273,25 @@ def missing_glyph_diagnostics(text: str, path: str) -> list[Diagnostic]:
     if not missing:
         return []
     pattern = re.compile("[" + "".join(re.escape(c) for c in missing) + "]")
-    diagnostics = []
-    for number, line in enumerate(source_lines(text), 1):
+    diagnostics: list[Diagnostic] = []
+    lines = [(number, line) for number, line in enumerate(source_lines(text), 1)
+             if pattern.search(line)]
+    for number, line in lines[:MAX_REPORTED_LINES]:
         found = list(pattern.finditer(line))
-        if not found:
-            continue
         first = found[0].group()
         others = sorted({m.group() for m in found[1:]} - {first}, key=ord)
-        more = f" (also {', '.join(marker(c) for c in others)} on this line)" if others else ""
+        listed = ", ".join(marker(c) for c in others[:5]) + (", …" if len(others) > 5 else "")
+        more = f" (also {listed} on this line)" if others else ""
         diagnostics.append(Diagnostic(
             SourceLoc(path, number, found[0].start() + 1), "warning",
             f"no font can draw {marker(first)} {_described(first)}"
             + f"{more}: the PDF shows [{marker(first)}] instead", MISSING_GLYPH))
+    if len(lines) > MAX_REPORTED_LINES:
+        number = lines[MAX_REPORTED_LINES][0]
+        diagnostics.append(Diagnostic(
+            SourceLoc(path, number), "warning",
+            f"{len(lines) - MAX_REPORTED_LINES} more line(s) from here on have characters "
+            "no font can draw (each marked in the PDF)", MISSING_GLYPH))
     return diagnostics
 
 

@@ -179,3 +179,15 @@ def test_diagram_text_draws_symbols_and_emoji() -> None:
         figure = Figure()
         figure.text(0.1, 0.5, "标签 ✓ → ≤ ∑ 👶 🚀 ⭐ ✅ αβ")
         figure.savefig(io.BytesIO(), format="png")
+
+
+def test_a_file_full_of_undrawable_characters_gets_a_bounded_report() -> None:
+    text = "".join(f"line {n} \ue000{chr(0xE001 + n % 50)}\n" for n in range(5000))
+    found = fonts.missing_glyph_diagnostics(text, "icons.md")
+    assert len(found) == fonts.MAX_REPORTED_LINES + 1
+    assert [(d.loc.line, d.loc.col) for d in found[:2]] == [(1, 8), (2, 8)]
+    assert str(found[1]).startswith("icons.md:2:8: warning: no font can draw U+E000")
+    assert "(also U+E002 on this line)" in found[1].message
+    assert str(found[-1]) == ("icons.md:21:1: warning: 4980 more line(s) from here on have "
+                              "characters no font can draw (each marked in the PDF) "
+                              "[missing-glyph]")

@@ -83,8 +83,8 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
             raise BuildError("no questions found in " + ", ".join(display_path(s)
                                                                     for s in config.sources),
                              gathered.reported())
-        _check_media_size(gathered)
-        _check_output_names(gathered, config)
+        check_media_size(gathered)
+        check_output_names(gathered, config)
         # 2. Gather: GUIDs and times from the identity lock.
         stamped = stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
         result = _result(gathered, stamped, config)
@@ -234,7 +234,7 @@ def release_memory() -> None:
             ctypes.CDLL(None).malloc_trim(0)
 
 
-def _check_output_names(gathered: Gathered, config: BuildConfig) -> None:
+def check_output_names(gathered: Gathered, config: BuildConfig) -> None:
     """Refuse decks whose files would overwrite each other ("a/b" and "a_b"; "Deck" and
     "deck" on a disk that ignores case)."""
     taken: dict[str, DeckBuild] = {}
@@ -248,7 +248,7 @@ def _check_output_names(gathered: Gathered, config: BuildConfig) -> None:
                 "rename one (front matter 'deck:')", gathered.reported())
 
 
-def _check_media_size(gathered: Gathered) -> None:
+def check_media_size(gathered: Gathered) -> None:
     for deck in gathered.decks:
         files = {m.name: m.path for n in deck.assembled for m in n.media}
         total = sum(path.stat().st_size for path in files.values())

@@ -2,8 +2,9 @@
 
 It gathers the way ``builder.build.build`` does (parse and check the sources,
 render formulas and diagrams into the cache, assemble the notes, match them
-against the identity lock) and stops there, so ``check`` and ``build`` agree on
-what they report.  The lock is read, never written.
+against the identity lock, check the decks' media and file names) and stops there,
+so ``check`` and ``build`` agree on what they report; both take their configuration
+from ``builder.config.configure``.  The lock is read, never written.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from builder.build import check_media_size, check_output_names
 from builder.config import BuildConfig, Reported, find_sources
 from builder.gather import gather
 from builder.stamp import stamp
@@ -29,6 +31,9 @@ def check(config: BuildConfig) -> CheckResult:
     """Report every problem in the sources of ``config``; BuildError if a source is missing."""
     sources = find_sources(config.sources)
     gathered = gather(config, sources)
+    # The checks a build makes of the decks before it writes them (BuildError as there).
+    check_media_size(gathered)
+    check_output_names(gathered, config)
     # Matching against the lock finds reworded questions it cannot tell apart.
     stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
     return CheckResult(diagnostics=gathered.reported(), files=len(sources))

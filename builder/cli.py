@@ -64,30 +64,48 @@ def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable
     return click.option(name, type=click.IntRange(1, 6), default=None, help=help_text)
 
 
+_CONFIGURATION_OPTIONS: tuple[Callable[[Callable[..., Any]], Callable[..., Any]], ...] = (
+    click.argument("sources", nargs=-1, type=click.Path(path_type=Path)),
+    click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+                 default=Path("dist"), show_default=True, envvar="BUILD_DECK_OUT",
+                 help="Folder the decks and PDFs are written into."),
+    click.option("--format", "formats", type=FormatList(), default="apkg,pdf",
+                 show_default=True, help="Outputs to write: apkg, pdf or both."),
+    click.option("--math", type=click.Choice(["image", "mathjax"]), default="image",
+                 show_default=True, help="Draw formulas as images (same in every Anki "
+                 "client) or keep Anki's MathJax."),
+    _level("--section-level", "Heading level of sections [default: 2, or front matter]."),
+    _level("--question-level", "Heading level of questions [default: 3, or front matter]."),
+    click.option("--breaks/--no-breaks", default=True, show_default=True,
+                 help="Show a single newline inside a paragraph as a line break."),
+    click.option("--keep-empty", is_flag=True, help="Keep questions with an empty answer."),
+    click.option("--strict", is_flag=True,
+                 help="Treat warnings as errors: exit 1 (and build writes nothing)."),
+    click.option("--no-lock", is_flag=True,
+                 help="Do not use the identity lock (build-deck.lock): no GUIDs kept, no "
+                 "reworded-question warnings."),
+    click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
+                 help="Lock file [default: build-deck.lock beside the first source]."),
+    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                 help="Where drawn images and parsed notes are kept [default: OUT/.cache]."),
+    click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
+                 help="Worker processes for parsing, drawing and the PDF (0: one per CPU)."),
+    click.option("--site-root", default=".", show_default=True, metavar="DIR",
+                 help="Folder inside the source tree that /absolute image paths start at."),
+)
+"""Every option that changes what a build reports: ``build`` and ``check`` both take them,
+and both turn them into a configuration with ``builder.config.configure``."""
+
+
+def configuration_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command every option of ``_CONFIGURATION_OPTIONS``, in that order."""
+    for option in reversed(_CONFIGURATION_OPTIONS):
+        command = option(command)
+    return command
+
+
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("dist"), show_default=True, envvar="BUILD_DECK_OUT",
-              help="Folder to write the decks and PDFs into.")
-@click.option("--format", "formats", type=FormatList(), default="apkg,pdf", show_default=True,
-              help="Outputs to write: apkg, pdf or both.")
-@click.option("--math", type=click.Choice(["image", "mathjax"]), default="image",
-              show_default=True,
-              help="Draw formulas as images (same in every Anki client) or keep Anki's MathJax.")
-@_level("--section-level", "Heading level of sections [default: 2, or front matter].")
-@_level("--question-level", "Heading level of questions [default: 3, or front matter].")
-@click.option("--breaks/--no-breaks", default=True, show_default=True,
-              help="Show a single newline inside a paragraph as a line break.")
-@click.option("--keep-empty", is_flag=True, help="Keep questions with an empty answer.")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors: write nothing, exit 1.")
-@click.option("--no-lock", is_flag=True,
-              help="Neither read nor write the identity lock (build-deck.lock).")
-@click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Lock file [default: build-deck.lock beside the first source].")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Where drawn images and parsed notes are kept [default: OUT/.cache].")
-@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
-              help="Worker processes for parsing, drawing and the PDF (0: one per CPU).")
+@configuration_options
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
               help="PDF paper size.")
 @click.option("--columns", type=click.IntRange(1, 3), default=2, show_default=True,
@@ -95,32 +113,17 @@ def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable
 @click.option("--pdf-style", type=click.Choice(["sheet", "cards"]), default="sheet",
               show_default=True,
               help="PDF layout: a cheat sheet, or print-and-cut cards (duplex).")
-@click.option("--site-root", default=".", show_default=True, metavar="DIR",
-              help="Folder inside the source tree that /absolute image paths start at.")
 @click.option("--diff", is_flag=True,
               help="List every changed note with its old and new text.")
 @click.option("--force", is_flag=True,
               help="Build and write even when nothing changed since the last build.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
-def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], math: str,
-          section_level: int | None, question_level: int | None, breaks: bool,
-          keep_empty: bool, strict: bool, no_lock: bool, lock_path: Path | None,
-          cache_dir: Path | None, jobs: int, paper: str, columns: int, pdf_style: str,
-          site_root: str, diff: bool, force: bool, quiet: bool) -> None:
+def build(quiet: bool, **options: Any) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
     from builder.build import build as run_build
-    from builder.config import BuildConfig, BuildError
-    from builder.parse import ParseOptions
+    from builder.config import BuildError, configure
 
-    parse = ParseOptions(section_level=section_level or 2, question_level=question_level or 3,
-                         breaks=breaks)
-    config = BuildConfig(
-        sources=sources or (Path("source_md"),), out_dir=out_dir, formats=formats,
-        math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty, strict=strict,
-        use_lock=not no_lock, lock_path=lock_path, cache_dir=cache_dir, jobs=jobs, parse=parse,
-        paper=paper, columns=columns, pdf_style=pdf_style, diff=diff, site_root=site_root,
-        force=force,
-    )
+    config = configure(**options)
     try:
         result = run_build(config, _progress_bar)
     except BuildError as exc:
@@ -141,7 +144,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
         summary += f"; {result.formula_failures} formula(s) kept as MathJax"
     click.echo(summary, err=quiet)
     _print_changes(result, quiet)
-    if strict and result.diagnostics:
+    if config.strict and result.diagnostics:
         raise click.ClickException("--strict: warnings found, nothing written")
     if result.errors:
         sys.exit(1)
@@ -235,37 +238,19 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
 
 
 @main.command()
-@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
-@_level("--section-level", "Heading level of sections [default: 2, or front matter].")
-@_level("--question-level", "Heading level of questions [default: 3, or front matter].")
-@click.option("--keep-empty", is_flag=True,
-              help="Check questions with an empty answer as kept cards (as build --keep-empty).")
-@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-              default=Path("dist/.cache"), show_default=True,
-              help="Rendered-image cache, shared with build so both agree on formulas.")
-@click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
-              help="Worker processes for parsing and drawing (0: one per CPU).")
-@click.option("--no-lock", is_flag=True,
-              help="Do not read the identity lock (no reworded-question warnings).")
-@click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
-              help="Lock file [default: build-deck.lock beside the first source].")
-def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
-          question_level: int | None, keep_empty: bool, cache_dir: Path, jobs: int,
-          no_lock: bool, lock_path: Path | None) -> None:
+@configuration_options
+def check(**options: Any) -> None:
     """Report problems in SOURCES (default: source_md) without writing any deck or PDF.
 
-    One line per problem, `path:line:col: warning|error: message [code]`, then a count.
-    Exit 0 when there are no errors (and, with --strict, no warnings), 1 otherwise.
+    It takes every option of `build` that changes what a build reports, and reports
+    exactly that: one line per problem, `path:line:col: warning|error: message [code]`,
+    then a count.  Exit 0 when there are no errors (and, with --strict, no warnings),
+    1 otherwise.
     """
     from builder.check import check as run_check
-    from builder.config import BuildConfig, BuildError
-    from builder.parse import ParseOptions
+    from builder.config import BuildError, configure
 
-    parse = ParseOptions(section_level=section_level or 2, question_level=question_level or 3)
-    config = BuildConfig(sources=sources or (Path("source_md"),), keep_empty=keep_empty,
-                         cache_dir=cache_dir, jobs=jobs, parse=parse, use_lock=not no_lock,
-                         lock_path=lock_path)
+    config = configure(**options)
     try:
         result = run_check(config)
     except BuildError as exc:
@@ -276,7 +261,7 @@ def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
         click.echo(str(diagnostic))
     click.echo(f"{result.files} file(s) checked: {result.errors} error(s), "
                f"{result.warnings} warning(s)")
-    if result.errors or (strict and result.warnings):
+    if result.errors or (config.strict and result.warnings):
         sys.exit(1)
 
 

@@ -71,6 +71,36 @@ class BuildConfig:
         return self.cache_dir or self.out_dir / ".cache"
 
 
+DEFAULT_SOURCES = (Path("source_md"),)
+
+
+def configure(*, sources: tuple[Path, ...] = (), out_dir: Path = Path("dist"),
+              formats: tuple[str, ...] = FORMATS, math: str = "image",
+              section_level: int | None = None, question_level: int | None = None,
+              breaks: bool = True, keep_empty: bool = False, strict: bool = False,
+              no_lock: bool = False, lock_path: Path | None = None,
+              cache_dir: Path | None = None, jobs: int = 0, site_root: str = ".",
+              paper: str = "a4", columns: int = 2, pdf_style: str = "sheet",
+              diff: bool = False, force: bool = False) -> BuildConfig:
+    """Turn command-line options into the configuration a build or a check runs with.
+
+    The one way from options to a ``BuildConfig``: ``build`` and ``check`` take the same
+    options that change what is reported (see ``builder.cli.configuration_options``) and
+    both come here, so a check reports exactly what the build would.  Levels left unset
+    fall back to 2 and 3; a file's front matter may still set its own.
+    """
+    defaults = ParseOptions()
+    parse = ParseOptions(section_level=section_level or defaults.section_level,
+                         question_level=question_level or defaults.question_level,
+                         breaks=breaks)
+    return BuildConfig(
+        sources=sources or DEFAULT_SOURCES, out_dir=out_dir, formats=formats,
+        math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty,
+        strict=strict, use_lock=not no_lock, lock_path=lock_path, cache_dir=cache_dir,
+        jobs=jobs, parse=parse, paper=paper, columns=columns, pdf_style=pdf_style,
+        diff=diff, site_root=site_root, force=force)
+
+
 def display_path(path: Path) -> str:
     """Show a path relative to the working folder when it lies below it."""
     try:

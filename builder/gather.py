@@ -25,6 +25,7 @@ from builder.assets import (
 )
 from builder.config import BuildConfig, BuildError, display_path
 from builder.diagrams import validate as validate_diagram
+from builder.fonts import MISSING_GLYPH, missing_glyph_diagnostics
 from builder.images import ImageResolver
 from builder.lint import check_document
 from builder.markdown import tokenize
@@ -116,7 +117,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         progress = start_progress("Parsing", sum(_kib(job) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
         _parse_missing(missing, config.parse, pool, cache, progress)
-        documents, roots = _collect(pending, silencer, diagnostics)
+        documents, roots = _collect(pending, silencer, diagnostics, pdf="pdf" in config.formats)
         decks = _group_by_deck(documents)
         gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics,
                             parse_cache=cache, columns={
@@ -166,7 +167,7 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
     tokens = tokenize(text)
     doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
     checks = [*controls, *doc.diagnostics, *check_document(doc, text, tokens),
-              *rawhtml.check_document(doc)]
+              *rawhtml.check_document(doc), *missing_glyph_diagnostics(text, shown)]
     return ParsedSource(doc, tuple(checks), columns)
 
 
@@ -225,13 +226,15 @@ def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | 
     return pickled_result(parse_source(path, shown, options, data))
 
 
-def _collect(jobs: list[_ParseJob], silencer: Silencer, diagnostics: list[Diagnostic]
-             ) -> tuple[list[Document], dict[str, Path]]:
+def _collect(jobs: list[_ParseJob], silencer: Silencer, diagnostics: list[Diagnostic], *,
+             pdf: bool) -> tuple[list[Document], dict[str, Path]]:
     documents: list[Document] = []
     roots: dict[str, Path] = {}
     for job in jobs:
         assert job.result is not None
-        diagnostics.extend(job.result.diagnostics)
+        # Anki draws with the device's fonts: a glyph missing from ours matters to the PDF only.
+        diagnostics.extend(d for d in job.result.diagnostics
+                           if pdf or d.code != MISSING_GLYPH)
         doc = job.result.document
         if doc is None:
             continue

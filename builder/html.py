@@ -65,7 +65,14 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if tag == "img" and name == "src":
         image_src = _IMAGE_SRC.get()  # this call's, set by sanitise
         return image_src(value) if image_src is not None else value
+    if "\n" in value or "\r" in value:
+        # A line break inside a tag (an alt or title typed over two lines) is a space to a
+        # browser, but genanki takes such a tag for unescaped text and warns on the terminal.
+        return value.translate(_LINE_BREAKS)
     return value
+
+
+_LINE_BREAKS = str.maketrans({"\r": " ", "\n": " "})
 
 
 @cache

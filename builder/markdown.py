@@ -152,7 +152,9 @@ class NodeBuilder:
             elif kind == "image":
                 # markdown-it percent-encodes the target; the file on disk has the plain name.
                 src = unquote(str(node.attrs.get("src", "")))
-                alt = "".join(c.content for c in node.children) or str(node.content)
+                # A line break in the alt text is a space ("first\nline" is not "firstline").
+                alt = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
+                              for c in node.children) or str(node.content)
                 out.append(Node("image", attrs=(("src", src), ("alt", alt)), line=line,
                                 col=self._image_col(line)))
             else:

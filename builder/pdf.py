@@ -21,6 +21,7 @@ from typing import Any
 from builder import pdfparts
 from builder.assets import Assets
 from builder.atomic import atomic_path, atomic_write_bytes
+from builder.fonts import with_cjk_punctuation, with_missing_glyphs
 from builder.images import ImageResolver
 from builder.model import Document
 from builder.pdf_json import Json, MediaStage, document_json
@@ -119,6 +120,8 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
                             columns=columns, skip_empty=skip_empty)
     if lookups is not None:
         lookups += stage.resolver.lookups()
+    payload = with_missing_glyphs(payload)
+    with_cjk_punctuation(payload)
     digest = _digest(payload, STYLES[style], stage.files)
     if memo is not None and _unchanged(target, memo, digest):
         return None

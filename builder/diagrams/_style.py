@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from builder.fonts import matplotlib_cjk_family
+from builder.fonts import matplotlib_cjk_family, matplotlib_fallback_families
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,7 +40,8 @@ MUTED = "#999999"
 def font_family() -> list[str]:
     """Return the font family list with the CJK face first."""
     # CJK first: with DejaVu first, labels mixing Chinese and $math$ fell back badly (tofu).
-    return [matplotlib_cjk_family(), "DejaVu Sans"]
+    # Then symbols and emoji the two lack (✓, 👶), from the pinned Noto fonts.
+    return [matplotlib_cjk_family(), "DejaVu Sans", *matplotlib_fallback_families()]
 
 
 def style_params() -> dict[RcKeyType, Any]:

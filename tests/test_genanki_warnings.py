@@ -1,0 +1,79 @@
+"""genanki never has anything to warn about: the card HTML it is given is well-formed."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+
+from .conftest import import_apkg, write
+from .test_pdf import _tiny_png
+
+NOTES = """\
+# Alts
+
+## Pictures
+
+### A raw picture whose alt and title span lines?
+
+<img src="fig.png" alt="first line
+second line" title="a
+b">
+
+### A Markdown picture whose alt spans lines?
+
+![first line
+second line](fig.png)
+
+### A tag broken before its attributes?
+
+<img
+  src="fig.png"
+  alt="x">
+
+### A span whose title spans lines?
+
+<span title="one
+two">text</span> and <b>bold</b>
+
+### A formula over several lines?
+
+$$
+a = b \\\\
+c < d
+$$
+"""
+
+
+@pytest.mark.filterwarnings("error")
+def test_multi_line_attributes_give_genanki_nothing_to_warn_about(
+        tmp_path: Path, collection: object) -> None:
+    write(tmp_path / "notes" / "alt.md", NOTES)
+    _tiny_png(tmp_path / "notes" / "fig.png")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a genanki UserWarning becomes an exception
+        result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert result.exit_code == 0, result.output
+    assert "UserWarning" not in result.output
+    import_apkg(collection, tmp_path / "dist" / "Alts.apkg")
+    answers = {str(note["Question"]): str(note["Answer"])  # type: ignore[attr-defined]
+               for note in (collection.get_note(i)  # type: ignore[attr-defined]
+                            for i in collection.find_notes(""))}  # type: ignore[attr-defined]
+    assert len(answers) == 5
+    raw = answers["A raw picture whose alt and title span lines?"]
+    # The words stay, each line break a space, as a browser would show them anyway.
+    assert re.search(r'<img [^>\n]*alt="first line second line"', raw), raw
+    assert 'title="a b"' in raw
+    assert 'alt="first line second line"' in answers[
+        "A Markdown picture whose alt spans lines?"]
+    assert 'title="one two"' in answers["A span whose title spans lines?"]
+    for answer in answers.values():
+        for tag in re.findall(r"<[^>]*>", answer):
+            assert "\n" not in tag, tag

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -16,6 +17,7 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from builder.fences import repair_fences
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 
 DIAGRAM_INFO = "diagram"
@@ -64,8 +66,13 @@ def _shared_parser() -> MarkdownIt:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser."""
-    return _shared_parser().parse(text)
+    """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser.
+
+    A code fence left open is cut before the first heading it swallowed (builder.fences).
+    """
+    parser = _shared_parser()
+    env: dict[str, Any] = {}
+    return repair_fences(text, parser.parse(text, env), parser.parse, env)
 
 
 @dataclass
@@ -92,6 +99,11 @@ class NodeBuilder:
         self.diagrams = []
 
     def block(self, node: SyntaxTreeNode) -> Node:
+        built = self._block(node)
+        # markdown-it's map end is exclusive and 0-based: the 1-based last line.
+        return replace(built, end_line=node.map[1]) if node.map else built
+
+    def _block(self, node: SyntaxTreeNode) -> Node:
         line = node.map[0] + 1 if node.map else 0
         kind = node.type
         if kind == "fence":

@@ -1,0 +1,172 @@
+"""Text that lands in no card: what the parser tells the author about it.
+
+Every non-blank line of a source ends up in a card, in the PDF, or in one of these
+diagnostics, which names the lines (``Diagnostic.end_line``) and says how to keep them:
+
+* ``section-intro`` (note): text between a section heading, the title or the start of
+  the file and the first question; the PDF shows it above the section's questions.
+* ``orphan-heading`` (warning): the same, when it holds a heading below the question
+  level, which reads like a question written one level too deep.
+* ``setext-heading`` (warning): a ``===``/``---`` line under a paragraph made it a
+  heading in the middle of an answer, cutting the answer short.
+* ``extra-title`` (warning): a heading above the section level after the title.
+* ``empty-section`` (note): a section heading with nothing under it.
+* ``unclosed-fence`` (warning): a code fence without its closing line.
+* ``front-matter`` (error): front matter whose closing ``---`` is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import yaml
+from markdown_it.token import Token
+
+from builder.fences import UNCLOSED, Unclosed
+from builder.model import Diagnostic, Node, Section, SourceLoc
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first >= last else f"lines {first}-{last}"
+
+
+def _marks(level: int) -> str:
+    return "#" * level
+
+
+def intro_diagnostic(path: str, blocks: Sequence[Node], section: str,
+                     question_level: int) -> Diagnostic:
+    """Report blocks shown in the PDF only, as a section's (or the file's) introduction."""
+    first, last = blocks[0].line, max(b.end_line or b.line for b in blocks)
+    verb = "is" if first >= last else "are"
+    where = f"under '{section}'" if section else "at the top of the file"
+    deep = [b for b in blocks if b.kind == "heading" and int(b.attr("level", "0")) > question_level]
+    marks = _marks(question_level)
+    if deep:
+        named = ", ".join(f"line {b.line}" for b in deep[:5])
+        return Diagnostic(
+            SourceLoc(path, first), "warning",
+            f"{_lines(first, last)} {where} hold heading(s) below the question level {marks} "
+            f"but under no {marks} question ({named}): shown in the PDF only, in no card; "
+            f"write them as {marks} headings to make them cards", "orphan-heading", last)
+    return Diagnostic(
+        SourceLoc(path, first), "note",
+        f"{_lines(first, last)} {where} {verb} before the first question: shown in the PDF "
+        f"only (as an introduction), in no card; to make a card of it, put a {marks} question "
+        "heading above it", "section-intro", last)
+
+
+def leftover_diagnostics(path: str, sections: Sequence[Section],
+                         headed: dict[int, tuple[int, str]], question_level: int
+                         ) -> list[Diagnostic]:
+    """Report each section's introduction, and section headings with nothing under them.
+
+    ``headed`` maps the index of each section started by a heading to its line and text.
+    """
+    found: list[Diagnostic] = []
+    for index, section in enumerate(sections):
+        heading = headed.get(index)
+        if section.intro:
+            title = heading[1] if heading else ""
+            found.append(intro_diagnostic(path, section.intro, title, question_level))
+        elif not section.cards and heading and section.path and not any(
+                other.path[:len(section.path)] == section.path and (other.cards or other.intro)
+                for other in sections[index + 1:]):
+            found.append(empty_section_diagnostic(path, heading[0], heading[1]))
+    return found
+
+
+def setext_diagnostic(path: str, heading: Token, question: str) -> Diagnostic:
+    """Report a setext heading (text over ``===``/``---``) that cut an answer short."""
+    assert heading.map is not None
+    first, last = heading.map[0] + 1, heading.map[1]
+    rule = heading.markup[:1] * 3
+    return Diagnostic(
+        SourceLoc(path, first), "warning",
+        f"the '{rule}' line {last} makes {_lines(first, last - 1)} a level {heading.tag[1:]} "
+        f"heading, which ends the answer to '{question}' (what follows is in no card); if it "
+        f"is not meant as a heading, put a blank line above the '{rule}' line (or write a rule "
+        "as ***)", "setext-heading", last)
+
+
+def extra_title_diagnostic(path: str, line: int, text: str, title: str, level: int,
+                           section_level: int) -> Diagnostic:
+    """Report a heading above the section level that is not the file's title."""
+    return Diagnostic(
+        SourceLoc(path, line), "warning",
+        f"'{text}' is a level {level} heading, above the section level {_marks(section_level)}, "
+        f"but the file's title is '{title}': its text is in no card or PDF heading, and the "
+        f"questions after it are filed under no section; make it a {_marks(section_level)} "
+        "section heading", "extra-title")
+
+
+def empty_section_diagnostic(path: str, line: int, title: str) -> Diagnostic:
+    return Diagnostic(
+        SourceLoc(path, line), "note",
+        f"section '{title}' has no questions and no text: its heading is in no card or PDF",
+        "empty-section")
+
+
+def fence_diagnostics(tokens: Sequence[Token], path: str, levels: range) -> list[Diagnostic]:
+    """Report every code fence without its closing line (``builder.fences``).
+
+    ``levels`` are the section to question heading levels: swallowed headings of those
+    levels are named.
+    """
+    found: list[Diagnostic] = []
+    for token in tokens:
+        unclosed = token.meta.get(UNCLOSED) if token.meta else None
+        if isinstance(unclosed, Unclosed) and token.map:
+            found.append(_fence_diagnostic(token, unclosed, path, levels))
+    return found
+
+
+def _fence_diagnostic(token: Token, unclosed: Unclosed, path: str, levels: range
+                      ) -> Diagnostic:
+    assert token.map is not None
+    first = token.map[0] + 1
+    fence = token.markup
+    cut = unclosed.cut_before
+    if cut is not None:
+        message = (
+            f"code fence '{fence}' is not closed before the heading '{_marks(cut.level)} "
+            f"{cut.text}' (line {cut.line}), which it would swallow with "
+            f"{_lines(cut.line, unclosed.swallowed_to)}: the fence is taken to end at line "
+            f"{unclosed.end_line} and the rest is read as notes; add a '{fence}' line where "
+            "the code ends")
+        return Diagnostic(SourceLoc(path, first), "warning", message, "unclosed-fence",
+                          unclosed.end_line)
+    swallowed = [h for h in unclosed.headings if h.level in levels]
+    message = (f"code fence '{fence}' is never closed: "
+               f"{_lines(first + 1, unclosed.end_line)} are code")
+    if swallowed:
+        names = ", ".join(f"'{_marks(h.level)} {h.text}' (line {h.line})" for h in swallowed[:5])
+        more = f" and {len(swallowed) - 5} more" if len(swallowed) > 5 else ""
+        message += f", swallowing the heading(s) {names}{more}"
+    message += f"; add a '{fence}' line where the code ends"
+    return Diagnostic(SourceLoc(path, first), "warning", message, "unclosed-fence",
+                      unclosed.end_line)
+
+
+def unclosed_front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str
+                          ) -> Diagnostic | None:
+    """Report front matter whose closing ``---`` is missing.
+
+    The front matter plugin then leaves a rule (the opening ``---``) and a paragraph; the
+    paragraph is front matter if it reads as a YAML mapping.
+    """
+    if len(tokens) < 2 or tokens[0].type != "hr" or tokens[0].map != [0, 1]:
+        return None
+    if not lines or lines[0].strip() != "---" or tokens[1].type != "paragraph_open":
+        return None
+    block = tokens[1].map or [1, 1]
+    try:
+        data = yaml.safe_load("\n".join(lines[block[0]:block[1]]))
+    except (yaml.YAMLError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    return Diagnostic(
+        SourceLoc(path, 1), "error",
+        f"front matter opened at line 1 is never closed: add a '---' line after line "
+        f"{block[1]} (its settings are not applied)", "front-matter", block[1])

@@ -141,7 +141,7 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
         summary += f"; {result.formula_failures} formula(s) kept as MathJax"
     click.echo(summary, err=quiet)
     _print_changes(result, quiet)
-    if strict and result.diagnostics:
+    if strict and (result.errors or result.warnings):
         raise click.ClickException("--strict: warnings found, nothing written")
     if result.errors:
         sys.exit(1)

@@ -262,10 +262,14 @@ def _group_by_deck(documents: list[Document]) -> list[DeckBuild]:
 def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgress,
             pool: Executor | None) -> Assets:
     cards = [c for deck in gathered.decks for doc in deck.documents for c in doc.cards]
+    # Section introductions are shown in the PDF only.
+    intros = [s for deck in gathered.decks for doc in deck.documents for s in doc.sections
+              if "pdf" in config.formats]
     # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
     wanted = config.math == "image" or "pdf" in config.formats
     formulas = [f for c in cards for f in c.formulas] if wanted else []
-    diagrams = [d for c in cards for d in c.diagrams]
+    formulas += [f for s in intros for f in s.formulas]
+    diagrams = [d for c in cards for d in c.diagrams] + [d for s in intros for d in s.diagrams]
     unique = len(set(formulas)) + len(set(diagrams))
     if not unique:
         return Assets()

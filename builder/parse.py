@@ -260,6 +260,8 @@ class _Walker:
             return
         if node.type == "html_block" and self._toc_marker(node):
             return
+        if self._in_toc is not None and node.type == "heading":
+            self._unclosed_toc(node)
         if self._in_toc is not None:
             if node.type in ("bullet_list", "ordered_list"):
                 self._read_toc(node, 0)
@@ -290,6 +292,17 @@ class _Walker:
             self._in_toc = None
             return True
         return False
+
+    def _unclosed_toc(self, heading: SyntaxTreeNode) -> None:
+        """End a TOC block at the first heading: a TOC holds links, never the notes."""
+        start = self._in_toc or 1
+        line = heading.map[0] + 1 if heading.map else start
+        self.diagnostics.append(Diagnostic(
+            SourceLoc(self.path, start), "warning",
+            f"'{TOC_START}' is not closed by '{TOC_END}' before the heading at line {line}: "
+            f"the TOC is taken to end there; add '{TOC_END}' after its list", "toc-unclosed",
+            line - 1))
+        self._in_toc = None
 
     def _read_toc(self, node: SyntaxTreeNode, depth: int) -> None:
         for item in node.children:

@@ -92,6 +92,9 @@ def _first_cut(tokens: list[Token], levels: dict[int, int], parse: Parse, out: l
     for token in tokens:
         out.append(token)
         if token.level != 0:
+            # A fence inside a list item or quote ends with it: reported, never cut.
+            if is_unclosed(token) and token.map:
+                token.meta[UNCLOSED] = Unclosed(token.map[1], None, token.map[1], ())
             continue
         if token.type == "heading_open":
             level = int(token.tag[1:])

@@ -17,7 +17,7 @@ diagnostics, which names the lines (``Diagnostic.end_line``) and says how to kee
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import yaml
 from markdown_it.token import Token
@@ -148,12 +148,13 @@ def _fence_diagnostic(token: Token, unclosed: Unclosed, path: str, levels: range
                       unclosed.end_line)
 
 
-def unclosed_front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str
-                          ) -> Diagnostic | None:
+def unclosed_front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str,
+                          known: Collection[str]) -> Diagnostic | None:
     """Report front matter whose closing ``---`` is missing.
 
     The front matter plugin then leaves a rule (the opening ``---``) and a paragraph; the
-    paragraph is front matter if it reads as a YAML mapping.
+    paragraph is front matter if it reads as a YAML mapping with a ``known`` key or more
+    than one key (``Note: see below`` alone is prose).
     """
     if len(tokens) < 2 or tokens[0].type != "hr" or tokens[0].map != [0, 1]:
         return None
@@ -164,7 +165,7 @@ def unclosed_front_matter(tokens: Sequence[Token], lines: Sequence[str], path: s
         data = yaml.safe_load("\n".join(lines[block[0]:block[1]]))
     except (yaml.YAMLError, RecursionError):
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not (len(data) > 1 or set(map(str, data)) & set(known)):
         return None
     return Diagnostic(
         SourceLoc(path, 1), "error",

@@ -100,8 +100,14 @@ class NodeBuilder:
 
     def block(self, node: SyntaxTreeNode) -> Node:
         built = self._block(node)
-        # markdown-it's map end is exclusive and 0-based: the 1-based last line.
-        return replace(built, end_line=node.map[1]) if node.map else built
+        if not node.map:
+            return built
+        # markdown-it's map end is exclusive and 0-based, so the 1-based last line; a
+        # list's map takes in the blank lines after it.
+        end = node.map[1]
+        while end > built.line and end <= len(self.lines) and not self.lines[end - 1].strip():
+            end -= 1
+        return replace(built, end_line=end)
 
     def _block(self, node: SyntaxTreeNode) -> Node:
         line = node.map[0] + 1 if node.map else 0

@@ -121,7 +121,7 @@ def parse_text(
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)))
     walker = _Walker(path, builder, front, options, diagnostics)
-    unclosed = unclosed_front_matter(tokens, lines, path)
+    unclosed = unclosed_front_matter(tokens, lines, path, _FRONT_MATTER_KEYS)
     if unclosed is not None:
         diagnostics.append(unclosed)
         walker.skip_to = unclosed.end_line

@@ -32,11 +32,14 @@ from tests.conftest import FIXTURES, write
 FIXTURE_FILES = sorted(FIXTURES.glob("*.md"))
 
 
-def _top_blocks(tokens: list[Token]) -> Iterator[tuple[int, int]]:
-    """Yield the 1-based first and last line of each top-level block."""
+def _top_blocks(tokens: list[Token], lines: list[str]) -> Iterator[tuple[int, int]]:
+    """Yield the 1-based first and last non-blank line of each top-level block."""
     for token in tokens:
         if token.level == 0 and token.map and token.nesting >= 0:
-            yield token.map[0] + 1, token.map[1]
+            last = token.map[1]
+            while last > token.map[0] + 1 and not lines[last - 1].strip():
+                last -= 1
+            yield token.map[0] + 1, last
 
 
 def _span(node: Node) -> tuple[int, int]:
@@ -77,7 +80,7 @@ def unaccounted(path: Path) -> list[str]:
     covered.update(line for line, heading in _heading_texts(plain).items() if heading in shown)
     covered.update(_front_matter_and_toc(plain))
     in_blocks: set[int] = set()
-    for first, last in _top_blocks(plain):
+    for first, last in _top_blocks(plain, lines):
         in_blocks.update(range(first, last + 1))
     missing = []
     for number, line in enumerate(lines, start=1):
@@ -118,7 +121,7 @@ def claims_match_blocks(path: Path) -> list[str]:
     text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
     doc = parse_source(path, path.name, ParseOptions()).document
     assert isinstance(doc, Document)
-    blocks = list(_top_blocks(tokenize(text)))
+    blocks = list(_top_blocks(tokenize(text), text.splitlines()))
     problems = []
     for card in doc.cards:
         inside = [b for b in blocks if card.loc.line < b[0] <= card.end_line]

@@ -1,0 +1,263 @@
+"""Text outside the questions: introductions, stray headings, unclosed fences and front matter.
+
+Parser-level tests over the fixtures written for each pattern, then end-to-end builds
+through the CLI, imported into real Anki and read back from the PDF with pypdf.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import Diagnostic, Document, plain_text
+from builder.parse import parse_file, parse_text
+
+from .conftest import FIXTURES, import_apkg, write
+
+
+def parsed(name: str) -> Document:
+    return parse_file(FIXTURES / name, name)
+
+
+def by_code(doc: Document, code: str) -> list[Diagnostic]:
+    return [d for d in doc.diagnostics if d.code == code]
+
+
+def questions(doc: Document) -> list[str]:
+    return [c.question_text for c in doc.cards]
+
+
+def intro_text(doc: Document) -> list[str]:
+    return [plain_text(tuple(n for b in s.intro for n in b.walk() if n.kind != "heading"))
+            for s in doc.sections if s.intro]
+
+
+# -- introductions ---------------------------------------------------------------------------
+
+def test_section_introductions_are_kept_and_reported_as_notes() -> None:
+    doc = parsed("section-intro.md")
+    assert questions(doc) == ["What does the learning rate control?", "Why use momentum?",
+                              "What is weight decay?"]
+    intros = {s.path: s.intro for s in doc.sections}
+    assert [n.kind for n in intros[()]] == ["paragraph"]
+    assert [n.kind for n in intros[("Gradient descent",)]] == ["paragraph", "bullet_list"]
+    assert [(n.line, n.end_line) for n in intros[("Gradient descent",)]] == [(8, 8), (10, 11)]
+    assert [n.kind for n in intros[("Regularisation",)]] == ["blockquote"]
+    notes = by_code(doc, "section-intro")
+    assert [(d.severity, d.loc.line, d.end_line) for d in notes] == [
+        ("note", 3, 4), ("note", 8, 11), ("note", 23, 23)]
+    assert "under 'Gradient descent'" in notes[1].message
+    assert "PDF only" in notes[1].message and "### question heading" in notes[1].message
+
+
+def test_an_introductions_formula_is_the_sections_not_the_next_cards() -> None:
+    doc = parsed("section-intro.md")
+    section = next(s for s in doc.sections if s.path == ("Gradient descent",))
+    assert [f.tex for f in section.formulas] == [r"\theta \leftarrow \theta - \eta \nabla L"]
+    assert all(not card.formulas for card in doc.cards)
+
+
+def test_text_before_the_first_heading_is_the_files_introduction() -> None:
+    doc = parsed("preamble.md")
+    assert doc.settings.deck == "Preamble"
+    first = doc.sections[0]
+    assert first.path == () and not first.cards
+    assert [n.kind for n in first.intro] == ["paragraph", "table"]
+    (note,) = by_code(doc, "section-intro")
+    assert (note.loc.line, note.end_line) == (4, 8) and "top of the file" in note.message
+
+
+def test_a_file_without_questions_reports_no_introduction() -> None:
+    doc = parse_text("Just some text.\n\n## A section\n\nMore text.\n", "n.md")
+    assert not doc.cards and not by_code(doc, "section-intro")
+
+
+def test_headings_below_the_question_level_under_no_question_are_a_warning() -> None:
+    doc = parsed("orphan-heading.md")
+    assert questions(doc) == ["What is precision?"]
+    (warning,) = by_code(doc, "orphan-heading")
+    assert warning.severity == "warning"
+    assert (warning.loc.line, warning.end_line) == (3, 9)
+    assert "line 3, line 7" in warning.message and "write them as ### headings" in warning.message
+    assert not by_code(doc, "section-intro")
+    losses = doc.sections[0]
+    assert [n.kind for n in losses.intro] == ["heading", "paragraph", "heading", "paragraph"]
+
+
+def test_an_empty_section_is_a_note_but_a_parent_of_sections_is_not() -> None:
+    doc = parse_text("## Parent\n### Q\nA\n## Empty\n## Next\n### Q2\nB\n", "n.md")
+    (note,) = by_code(doc, "empty-section")
+    assert note.loc.line == 4 and "'Empty'" in note.message
+    nested = parse_text("---\nquestion_level: 4\n---\n## Part\n### Chapter\n#### Q\nA\n", "n.md")
+    assert not by_code(nested, "empty-section")
+
+
+def test_a_second_title_is_a_warning_naming_it() -> None:
+    doc = parse_text("# Notes\n## S\n### Q\nA\n# Part two\n### Q2\nB\n", "n.md")
+    (warning,) = by_code(doc, "extra-title")
+    assert warning.loc.line == 5 and "'Part two'" in warning.message
+    assert questions(doc) == ["Q", "Q2"]
+
+
+# -- stray headings ----------------------------------------------------------------------------
+
+def test_a_stray_setext_line_that_cuts_an_answer_is_a_warning() -> None:
+    doc = parsed("setext-stray.md")
+    warnings = by_code(doc, "setext-heading")
+    assert [(d.loc.line, d.end_line) for d in warnings] == [(5, 7), (13, 15)]
+    assert "'Why does the loss plateau?'" in warnings[0].message
+    assert "blank line above the '==='" in warnings[0].message
+    assert "level 2 heading" in warnings[1].message
+    # What followed the stray heading is kept (in the PDF), and said so.
+    assert [(d.loc.line, d.end_line) for d in by_code(doc, "section-intro")] == [(9, 9), (16, 16)]
+    assert questions(doc)[-1] == "What is a learning-rate warm-up?"
+
+
+def test_setext_headings_of_an_author_who_writes_them_on_purpose_are_not_warned() -> None:
+    doc = parse_text("Notes\n=====\n\nBasics\n------\n### Q\nA\n", "n.md")
+    assert not by_code(doc, "setext-heading")
+    assert doc.cards[0].section_path == ("Basics",)
+
+
+# -- unclosed fences ---------------------------------------------------------------------------
+
+def test_an_unclosed_fence_before_a_question_is_cut_there_and_reported() -> None:
+    doc = parsed("unclosed-fence.md")
+    assert questions(doc) == ["Write a convolution in numpy", "What does a 1x1 convolution do?",
+                              "What is a depthwise convolution?"]
+    code = doc.cards[0].answer[0]
+    assert code.kind == "code_block" and "def conv2d" in code.text and "###" not in code.text
+    # The next fence pairs with its own closing line again.
+    second = doc.cards[1].answer
+    assert [n.kind for n in second] == ["paragraph", "code_block"]
+    assert "einsum" in second[1].text
+    (warning,) = by_code(doc, "unclosed-fence")
+    assert (warning.severity, warning.loc.line, warning.end_line) == ("warning", 5, 9)
+    assert "'### What does a 1x1 convolution do?' (line 10)" in warning.message
+
+
+def test_an_unclosed_fence_at_the_end_is_reported_at_its_opening_line() -> None:
+    doc = parsed("unclosed-fence-eof.md")
+    (warning,) = by_code(doc, "unclosed-fence")
+    assert (warning.loc.line, warning.end_line) == (7, 11)
+    assert "never closed" in warning.message
+    # A `# comment` is not taken for a heading: the code stays whole.
+    assert "# shift for stability" in doc.cards[0].answer[-1].text
+
+
+def test_an_unclosed_fence_before_any_heading_names_the_questions_it_swallowed() -> None:
+    doc = parse_text("```\ncode\n## S\n### Q1\nA\n### Q2\nB\n", "n.md")
+    assert not doc.cards
+    (warning,) = by_code(doc, "unclosed-fence")
+    assert "'## S' (line 3)" in warning.message and "'### Q2' (line 6)" in warning.message
+
+
+def test_a_closed_fence_showing_markdown_is_left_whole() -> None:
+    text = "## S\n### Q\n````markdown\n## Title\n### Question\n```python\nx\n```\n````\n"
+    doc = parse_text(text, "n.md")
+    assert questions(doc) == ["Q"] and not by_code(doc, "unclosed-fence")
+    assert "### Question" in doc.cards[0].answer[0].text
+
+
+def test_an_unclosed_fence_in_a_list_item_is_reported() -> None:
+    doc = parse_text("## S\n### Q\n- step\n  ```\n  x = 1\n- next\n", "n.md")
+    (warning,) = by_code(doc, "unclosed-fence")
+    assert warning.loc.line == 4
+
+
+# -- front matter and TOC ----------------------------------------------------------------------
+
+def test_unclosed_front_matter_is_an_error_at_line_1() -> None:
+    doc = parsed("unclosed-front-matter.md")
+    (error,) = by_code(doc, "front-matter")
+    assert (error.severity, error.loc.line, error.end_line) == ("error", 1, 3)
+    assert "add a '---' line after line 3" in error.message
+    assert not any(s.intro for s in doc.sections)  # the YAML is not printed as text
+    assert questions(doc) == ["What is a tensor?"]
+
+
+def test_a_rule_at_the_top_is_not_front_matter() -> None:
+    doc = parse_text("---\nSome words, not YAML: a list [\n\n## S\n### Q\nA\n", "n.md")
+    assert not by_code(doc, "front-matter")
+
+
+def test_an_unclosed_toc_ends_at_the_first_heading() -> None:
+    doc = parsed("unclosed-toc.md")
+    assert questions(doc) == ["Why ReLU?"]
+    assert [e.anchor for e in doc.toc] == ["activations", "why-relu"]
+    (warning,) = by_code(doc, "toc-unclosed")
+    assert (warning.loc.line, warning.end_line) == (1, 5)
+
+
+def test_the_seed_gets_none_of_these_diagnostics() -> None:
+    doc = parsed("deep-learning-interview.md")
+    new_codes = {"section-intro", "orphan-heading", "setext-heading", "extra-title",
+                 "empty-section", "unclosed-fence", "toc-unclosed"}
+    assert not [d for d in doc.diagnostics if d.code in new_codes]
+    assert not any(s.intro for s in doc.sections)
+
+
+# -- end to end ------------------------------------------------------------------------------
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_introductions_reach_the_pdf_and_no_card(tmp_path: Path, collection: Any) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    shutil.copy(FIXTURES / "section-intro.md", tmp_path / "notes.md")
+    result = run("notes.md", "--no-lock", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"notes\.md:8:1: note: lines 8-11 under 'Gradient descent' .*"
+                     r"\[section-intro\]", result.output)
+    (package,) = (tmp_path / "out").glob("*.apkg")
+    import_apkg(collection, package)
+    fields = " ".join(collection.get_note(n)["Answer"] + collection.get_note(n)["Question"]
+                      for n in collection.find_notes(""))
+    assert len(collection.find_notes("")) == 3
+    assert "whole training set" not in fields and "biases" not in fields
+    (sheet,) = (tmp_path / "out").glob("*.pdf")
+    pdf_text = "\n".join(p.extract_text() for p in pypdf.PdfReader(sheet).pages)
+    flat = re.sub(r"\s+", " ", pdf_text)
+    for words in ("optimisers asked about most often", "the whole training set per step",
+                  "not the biases", "Gradient descent moves against the gradient"):
+        assert words in flat, words
+    # Order: a section's introduction comes after its title and before its questions.
+    assert (flat.index("Gradient descent moves") < flat.index("What does the learning rate")
+            < flat.index("not the biases") < flat.index("What is weight decay"))
+
+
+def test_notes_do_not_fail_strict_but_warnings_do(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "section-intro.md", tmp_path / "intro.md")
+    result = run("intro.md", "--no-lock", "--format", "apkg", "--strict", "--out", "a")
+    assert result.exit_code == 0, result.output
+    assert "[section-intro]" in result.output
+    shutil.copy(FIXTURES / "unclosed-fence.md", tmp_path / "fence.md")
+    strict = run("fence.md", "--no-lock", "--format", "apkg", "--strict", "--out", "b")
+    assert strict.exit_code == 1 and "[unclosed-fence]" in strict.output
+    assert not list((tmp_path / "b").glob("*.apkg"))
+
+
+def test_a_note_is_silenced_by_its_code(tmp_path: Path) -> None:
+    source = (FIXTURES / "section-intro.md").read_text(encoding="utf-8")
+    write(tmp_path / "n.md", "---\nignore: [section-intro]\n---\n" + source)
+    result = run("check", "n.md", "--no-lock")
+    assert result.exit_code == 0 and "section-intro" not in result.output
+
+
+def test_questions_after_an_unclosed_fence_reach_anki(tmp_path: Path, collection: Any) -> None:
+    shutil.copy(FIXTURES / "unclosed-fence.md", tmp_path / "fence.md")
+    result = run("fence.md", "--no-lock", "--format", "apkg", "--math", "mathjax",
+                 "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert "fence.md:5:1: warning: code fence '```' is not closed before" in result.output
+    import_apkg(collection, tmp_path / "out" / "fence.apkg")
+    found = {collection.get_note(n)["Question"] for n in collection.find_notes("")}
+    assert found == {"Write a convolution in numpy", "What does a 1x1 convolution do?",
+                     "What is a depthwise convolution?"}

@@ -261,3 +261,19 @@ def test_questions_after_an_unclosed_fence_reach_anki(tmp_path: Path, collection
     found = {collection.get_note(n)["Question"] for n in collection.find_notes("")}
     assert found == {"Write a convolution in numpy", "What does a 1x1 convolution do?",
                      "What is a depthwise convolution?"}
+
+
+def test_a_sheet_in_parts_keeps_each_introduction_once_with_its_first_questions() -> None:
+    from builder.pdfparts import CONTINUED, split
+
+    intro = [{"kind": "paragraph", "children": [{"kind": "text", "text": "intro"}]}]
+    payload = {"count": 6, "sections": [
+        {"title": "Preface", "cards": [], "intro": intro},
+        {"title": "S1", "cards": [{"n": i, "q": []} for i in range(6)], "intro": intro},
+    ]}
+    parts = split(payload, size=4)
+    assert parts is not None
+    layout = [[(s["title"], len(s["cards"]), "intro" in s) for s in part["sections"]]
+              for part in parts]
+    assert layout == [[("Preface", 0, True), ("S1", 4, True)],
+                      [(f"S1{CONTINUED}", 2, False)]]

@@ -14,7 +14,7 @@ found by parsing its content with markdown-it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,6 +61,17 @@ def is_unclosed(token: Token) -> bool:
     return token.map[1] - token.map[0] == token.content.count("\n") + 1
 
 
+MAX_CUTS = 64
+"""Fences cut per file at most: each cut parses the rest of the file again, so a file of
+thousands of unclosed fences must not cost thousands of parses.  Later ones are reported."""
+
+NAMED = 6
+"""Swallowed headings of each level an uncut fence's report can name."""
+
+SCANNED = 2000
+"""Lines starting with ``#`` that are parsed, per fence, looking for headings."""
+
+
 def repair_fences(text: str, tokens: list[Token], parse: Parse,
                   env: dict[str, Any] | None = None) -> list[Token]:
     """Cut each top-level fence that swallowed headings, and parse the rest again.
@@ -72,7 +83,7 @@ def repair_fences(text: str, tokens: list[Token], parse: Parse,
     out: list[Token] = []
     levels: dict[int, int] = {}
     pending = tokens
-    while True:
+    for _ in range(MAX_CUTS):
         cut = _first_cut(pending, levels, parse, out)
         if cut is None:
             return out
@@ -84,11 +95,16 @@ def repair_fences(text: str, tokens: list[Token], parse: Parse,
         token.meta[UNCLOSED] = Unclosed(start, heading, swallowed_to, ())
         pending = parse("".join(lines[start:]), dict(env or {}))
         _shift(pending, start)
+    _first_cut(pending, levels, parse, out, cut=False)
+    return out
 
 
-def _first_cut(tokens: list[Token], levels: dict[int, int], parse: Parse, out: list[Token]
-               ) -> tuple[Token, InnerHeading] | None:
-    """Move tokens to ``out`` up to and including the first fence to cut; return it."""
+def _first_cut(tokens: list[Token], levels: dict[int, int], parse: Parse, out: list[Token],
+               *, cut: bool = True) -> tuple[Token, InnerHeading] | None:
+    """Move tokens to ``out`` up to and including the first fence to cut; return it.
+
+    With ``cut`` false, move them all, only marking the unclosed fences.
+    """
     for token in tokens:
         out.append(token)
         if token.level != 0:
@@ -100,17 +116,16 @@ def _first_cut(tokens: list[Token], levels: dict[int, int], parse: Parse, out: l
             level = int(token.tag[1:])
             levels[level] = levels.get(level, 0) + 1
         elif token.type == "fence" and token.map:
-            inner = inner_headings(token, parse)
-            cut = _cut_point(token, inner, levels, parse)
-            if cut is not None:
-                return token, cut
+            found = _cut_point(token, levels, parse) if cut else None
+            if found is not None:
+                return token, found
             if is_unclosed(token):
-                token.meta[UNCLOSED] = Unclosed(token.map[1], None, token.map[1], tuple(inner))
+                named = _some_of_each_level(inner_headings(token, parse))
+                token.meta[UNCLOSED] = Unclosed(token.map[1], None, token.map[1], named)
     return None
 
 
-def _cut_point(token: Token, inner: Sequence[InnerHeading], levels: dict[int, int], parse: Parse
-               ) -> InnerHeading | None:
+def _cut_point(token: Token, levels: dict[int, int], parse: Parse) -> InnerHeading | None:
     """The heading to end ``token`` before, when it is sound to: see the module docstring.
 
     An unclosed fence is cut at the first heading of a level the file used before it;
@@ -119,35 +134,54 @@ def _cut_point(token: Token, inner: Sequence[InnerHeading], levels: dict[int, in
     A closed one only when what closed it was meant for a fence opened inside it: its
     content, parsed, ends in an unclosed fence (```` ```python ```` lines do not close).
     """
-    candidates = [h for h in inner if levels.get(h.level, 0) >= (2 if h.level == 1 else 1)]
-    if not candidates:
+    if not is_unclosed(token) and not _may_hold_a_fence(token):
         return None
-    if is_unclosed(token):
-        return candidates[0]
+    candidates = (h for h in inner_headings(token, parse)
+                  if levels.get(h.level, 0) >= (2 if h.level == 1 else 1))
+    first = next(candidates, None)
+    if first is None or is_unclosed(token):
+        return first
     inside = parse(token.content, {})
     last_fence = next((t for t in reversed(inside) if t.type == "fence" and t.level == 0),
                       None)
-    if last_fence is not None and is_unclosed(last_fence):
-        return candidates[0]
-    return None
+    return first if last_fence is not None and is_unclosed(last_fence) else None
 
 
-def inner_headings(token: Token, parse: Parse) -> list[InnerHeading]:
-    """List the lines of a fence's content that markdown-it reads as headings on their own.
+def _some_of_each_level(headings: Iterator[InnerHeading]) -> tuple[InnerHeading, ...]:
+    """The first few headings of each level, in order (shell comments are all level 1)."""
+    kept: list[InnerHeading] = []
+    per_level: dict[int, int] = {}
+    for heading in headings:
+        if per_level.get(heading.level, 0) < NAMED:
+            per_level[heading.level] = per_level.get(heading.level, 0) + 1
+            kept.append(heading)
+    return tuple(kept)
+
+
+def _may_hold_a_fence(token: Token) -> bool:
+    """Cheap test before parsing a fence's content: does a line start like a fence?"""
+    marks = ("```", "~~~")
+    return any(line.lstrip().startswith(marks) for line in token.content.splitlines())
+
+
+def inner_headings(token: Token, parse: Parse) -> Iterator[InnerHeading]:
+    """Yield the lines of a fence's content that markdown-it reads as headings on their own.
 
     Each content line is parsed alone, so a heading is found whatever precedes it.
     """
     if not token.map:
-        return []
-    found: list[InnerHeading] = []
+        return
     first = token.map[0] + 2  # 1-based line of the first content line
+    scanned = 0
     for number, line in enumerate(token.content.splitlines(), start=first):
         if not line.lstrip().startswith("#"):
             continue  # only ATX headings: a setext one needs the line before it
+        scanned += 1
+        if scanned > SCANNED:
+            return
         parsed = parse(line, {})
         if parsed and parsed[0].type == "heading_open" and len(parsed) > 1:
-            found.append(InnerHeading(int(parsed[0].tag[1:]), number, parsed[1].content))
-    return found
+            yield InnerHeading(int(parsed[0].tag[1:]), number, parsed[1].content)
 
 
 def _shorten(token: Token, start: int) -> None:

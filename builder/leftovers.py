@@ -12,18 +12,26 @@ diagnostics, which names the lines (``Diagnostic.end_line``) and says how to kee
 * ``extra-title`` (warning): a heading above the section level after the title.
 * ``empty-section`` (note): a section heading with nothing under it.
 * ``unclosed-fence`` (warning): a code fence without its closing line.
+* ``fence-heading`` (warning): a closed code block holding question or section headings.
 * ``front-matter`` (error): front matter whose closing ``---`` is missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import cache
+from typing import Any
 
 import yaml
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from builder.fences import UNCLOSED, Unclosed
+from builder.fences import UNCLOSED, Unclosed, inner_headings
+from builder.markdown import make_parser
 from builder.model import Diagnostic, Node, Section, SourceLoc
+
+MAX_FRONT_MATTER_LINES = 500
+"""Longer paragraphs after a leading rule are not read as YAML: front matter is short."""
 
 
 def _lines(first: int, last: int) -> str:
@@ -32,6 +40,12 @@ def _lines(first: int, last: int) -> str:
 
 def _marks(level: int) -> str:
     return "#" * level
+
+
+def is_comment(html: str) -> bool:
+    """Say whether a raw HTML block is one comment and nothing else (``<!-- … -->``)."""
+    text = html.strip()
+    return text.startswith("<!--") and text.endswith("-->") and text.count("-->") == 1
 
 
 def intro_diagnostic(path: str, blocks: Sequence[Node], section: str,
@@ -118,7 +132,44 @@ def fence_diagnostics(tokens: Sequence[Token], path: str, levels: range) -> list
         unclosed = token.meta.get(UNCLOSED) if token.meta else None
         if isinstance(unclosed, Unclosed) and token.map:
             found.append(_fence_diagnostic(token, unclosed, path, levels))
+        elif token.type == "fence" and token.level == 0 and token.map:
+            found += _headings_in_code(token, path, levels)
     return found
+
+
+_SHOWS_MARKDOWN = {"markdown", "md", "gfm", "commonmark"}
+
+
+def _headings_in_code(token: Token, path: str, levels: range) -> list[Diagnostic]:
+    """Report a closed fence holding question or section headings.
+
+    When one fence in the middle of a file lacks its closing line, every later pair of
+    bare fences is turned inside out: the text between them becomes code, its questions
+    with it.  A fence labelled ``markdown`` shows headings on purpose.
+    """
+    assert token.map is not None
+    lang = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
+    if lang in _SHOWS_MARKDOWN:
+        return []
+    inside = [h for h in inner_headings(token, _parse_line) if h.level in levels]
+    if not inside:
+        return []
+    names = ", ".join(f"'{_marks(h.level)} {h.text}' (line {h.line})" for h in inside[:5])
+    return [Diagnostic(
+        SourceLoc(path, token.map[0] + 1), "warning",
+        f"this code block holds heading(s) {names}{' and more' if len(inside) > 5 else ''}: "
+        f"they are code, not questions; if a code fence above lacks its closing "
+        f"'{token.markup}', add it (label a block that shows Markdown on purpose "
+        "```markdown)", "fence-heading", token.map[1])]
+
+
+def _parse_line(line: str, env: dict[str, Any]) -> list[Token]:
+    return _parser().parse(line, env)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return make_parser()
 
 
 def _fence_diagnostic(token: Token, unclosed: Unclosed, path: str, levels: range
@@ -141,7 +192,7 @@ def _fence_diagnostic(token: Token, unclosed: Unclosed, path: str, levels: range
                f"{_lines(first + 1, unclosed.end_line)} are code")
     if swallowed:
         names = ", ".join(f"'{_marks(h.level)} {h.text}' (line {h.line})" for h in swallowed[:5])
-        more = f" and {len(swallowed) - 5} more" if len(swallowed) > 5 else ""
+        more = " and more" if len(swallowed) > 5 else ""
         message += f", swallowing the heading(s) {names}{more}"
     message += f"; add a '{fence}' line where the code ends"
     return Diagnostic(SourceLoc(path, first), "warning", message, "unclosed-fence",
@@ -161,6 +212,8 @@ def unclosed_front_matter(tokens: Sequence[Token], lines: Sequence[str], path: s
     if not lines or lines[0].strip() != "---" or tokens[1].type != "paragraph_open":
         return None
     block = tokens[1].map or [1, 1]
+    if block[1] - block[0] > MAX_FRONT_MATTER_LINES:
+        return None
     try:
         data = yaml.safe_load("\n".join(lines[block[0]:block[1]]))
     except (yaml.YAMLError, RecursionError):

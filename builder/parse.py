@@ -17,6 +17,7 @@ from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
 from builder.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
+    is_comment,
     leftover_diagnostics,
     setext_diagnostic,
     unclosed_front_matter,
@@ -278,6 +279,8 @@ class _Walker:
 
     def _intro_block(self, node: SyntaxTreeNode) -> None:
         """Keep a block outside any card as its section's introduction (PDF only)."""
+        if node.type == "html_block" and is_comment(node.content):
+            return  # hidden by its author: shown nowhere, so nothing to report
         if not self.sections:
             line = node.map[0] + 1 if node.map else 1
             self._start_section(Section((), SourceLoc(self.path, line), ()))

@@ -8,6 +8,7 @@ source line must be
 * a heading the deck or PDF shows: a section title or the file's title;
 * front matter, or the ``<!-- TOC -->`` block;
 * a link reference definition (markdown-it keeps no token for one: links use it);
+* an HTML comment block, hidden by its author (shown nowhere, as on GitHub);
 * or inside the lines a diagnostic names (``loc.line`` to ``end_line``).
 
 The blocks come from markdown-it's own parse (the project's parser settings, without
@@ -79,6 +80,9 @@ def unaccounted(path: Path) -> list[str]:
     shown.update(part for section in doc.sections for part in section.path)
     covered.update(line for line, heading in _heading_texts(plain).items() if heading in shown)
     covered.update(_front_matter_and_toc(plain))
+    for token in plain:
+        if token.type == "html_block" and token.map and _one_comment(token.content):
+            covered.update(range(token.map[0] + 1, token.map[1] + 1))
     in_blocks: set[int] = set()
     for first, last in _top_blocks(plain, lines):
         in_blocks.update(range(first, last + 1))
@@ -90,6 +94,11 @@ def unaccounted(path: Path) -> list[str]:
             continue  # a link reference definition: markdown-it keeps no token for it
         missing.append(f"{number}: {line}")
     return missing
+
+
+def _one_comment(html: str) -> bool:
+    text = html.strip()
+    return text.startswith("<!--") and text.endswith("-->") and "-->" not in text[:-3]
 
 
 def _heading_levels(tokens: list[Token]) -> dict[int, int]:

@@ -198,7 +198,7 @@ def test_an_unclosed_toc_ends_at_the_first_heading() -> None:
 def test_the_seed_gets_none_of_these_diagnostics() -> None:
     doc = parsed("deep-learning-interview.md")
     new_codes = {"section-intro", "orphan-heading", "setext-heading", "extra-title",
-                 "empty-section", "unclosed-fence", "toc-unclosed"}
+                 "empty-section", "unclosed-fence", "toc-unclosed", "fence-heading"}
     assert not [d for d in doc.diagnostics if d.code in new_codes]
     assert not any(s.intro for s in doc.sections)
 
@@ -277,3 +277,32 @@ def test_a_sheet_in_parts_keeps_each_introduction_once_with_its_first_questions(
               for part in parts]
     assert layout == [[("Preface", 0, True), ("S1", 4, True)],
                       [(f"S1{CONTINUED}", 2, False)]]
+
+
+def test_a_comment_before_the_first_question_is_no_introduction() -> None:
+    doc = parse_text("## S\n<!-- draft: rewrite this -->\n### Q\nA\n", "n.md")
+    assert not any(s.intro for s in doc.sections) and not by_code(doc, "section-intro")
+
+
+def test_thousands_of_unclosed_fences_are_cut_a_bounded_number_of_times() -> None:
+    from builder.fences import MAX_CUTS
+
+    text = "# T\n## S\n" + "### Q{}\n```python\ncode\n" * (MAX_CUTS + 40)
+    doc = parse_text(text.format(*range(MAX_CUTS + 40)), "n.md")
+    warnings = by_code(doc, "unclosed-fence")
+    assert len(doc.cards) == len(warnings) == MAX_CUTS + 1
+    assert "never closed" in warnings[-1].message and "and more" in warnings[-1].message
+    assert all("is not closed before the heading" in w.message for w in warnings[:-1])
+
+
+def test_bare_fences_turned_inside_out_by_a_missing_close_are_reported() -> None:
+    text = ("## S\n### Q1\n```\nx = 1\n\n### Q2\nprose\n```\ny = 2\n```\n\n"
+            "### Q3\nmore prose\n```\n")
+    doc = parse_text(text, "n.md")
+    assert questions(doc) == ["Q1"]
+    warnings = by_code(doc, "fence-heading")
+    assert [(w.loc.line, w.end_line) for w in warnings] == [(3, 8), (10, 14)]
+    assert "'### Q2' (line 6)" in warnings[0].message
+    assert "'### Q3' (line 12)" in warnings[1].message
+    shown = parse_text("## S\n### Q\n```markdown\n### Heading\n```\n", "n.md")
+    assert not by_code(shown, "fence-heading")

@@ -228,6 +228,7 @@ def test_introductions_reach_the_pdf_and_no_card(tmp_path: Path, collection: Any
     for words in ("optimisers asked about most often", "the whole training set per step",
                   "not the biases", "Gradient descent moves against the gradient"):
         assert words in flat, words
+    assert "𝜃 ← 𝜃 − 𝜂∇𝐿" in flat and "\\theta" not in flat  # the formula typeset, not TeX
     # Order: a section's introduction comes after its title and before its questions.
     assert (flat.index("Gradient descent moves") < flat.index("What does the learning rate")
             < flat.index("not the biases") < flat.index("What is weight decay"))
@@ -306,3 +307,12 @@ def test_bare_fences_turned_inside_out_by_a_missing_close_are_reported() -> None
     assert "'### Q3' (line 12)" in warnings[1].message
     shown = parse_text("## S\n### Q\n```markdown\n### Heading\n```\n", "n.md")
     assert not by_code(shown, "fence-heading")
+
+
+def test_a_comment_line_is_no_cut_point_in_a_file_with_one_title() -> None:
+    doc = parse_text("# Snippets\n## S\n### Q\n```bash\n# install\npip install x\n", "n.md")
+    assert "# install\npip install x" in doc.cards[0].answer[0].text
+    (warning,) = by_code(doc, "unclosed-fence")
+    assert "never closed" in warning.message
+    sections = parse_text("# A\n### Q\nx\n# B\n### Q2\n```bash\ncode\n# C\n### Q3\ny\n", "n.md")
+    assert questions(sections) == ["Q", "Q2", "Q3"]  # `#` is a level this file uses

@@ -71,22 +71,22 @@ def intro_diagnostic(path: str, blocks: Sequence[Node], section: str,
 
 
 def leftover_diagnostics(path: str, sections: Sequence[Section],
-                         headed: dict[int, tuple[int, str]], question_level: int
+                         headed: dict[int, tuple[int, int, str]], question_level: int
                          ) -> list[Diagnostic]:
     """Report each section's introduction, and section headings with nothing under them.
 
-    ``headed`` maps the index of each section started by a heading to its line and text.
+    ``headed`` maps the index of each section started by a heading to its lines and text.
     """
     found: list[Diagnostic] = []
     for index, section in enumerate(sections):
         heading = headed.get(index)
         if section.intro:
-            title = heading[1] if heading else ""
+            title = heading[2] if heading else ""
             found.append(intro_diagnostic(path, section.intro, title, question_level))
         elif not section.cards and heading and section.path and not any(
                 other.path[:len(section.path)] == section.path and (other.cards or other.intro)
                 for other in sections[index + 1:]):
-            found.append(empty_section_diagnostic(path, heading[0], heading[1]))
+            found.append(empty_section_diagnostic(path, heading))
     return found
 
 
@@ -103,22 +103,24 @@ def setext_diagnostic(path: str, heading: Token, question: str) -> Diagnostic:
         "as ***)", "setext-heading", last)
 
 
-def extra_title_diagnostic(path: str, line: int, text: str, title: str, level: int,
-                           section_level: int) -> Diagnostic:
+def extra_title_diagnostic(path: str, lines: tuple[int, int], text: str, title: str,
+                           level: int, section_level: int) -> Diagnostic:
     """Report a heading above the section level that is not the file's title."""
+    line, end = lines
     return Diagnostic(
         SourceLoc(path, line), "warning",
         f"'{text}' is a level {level} heading, above the section level {_marks(section_level)}, "
         f"but the file's title is '{title}': its text is in no card or PDF heading, and the "
         f"questions after it are filed under no section; make it a {_marks(section_level)} "
-        "section heading", "extra-title")
+        "section heading", "extra-title", end)
 
 
-def empty_section_diagnostic(path: str, line: int, title: str) -> Diagnostic:
+def empty_section_diagnostic(path: str, heading: tuple[int, int, str]) -> Diagnostic:
+    line, end, title = heading
     return Diagnostic(
         SourceLoc(path, line), "note",
         f"section '{title}' has no questions and no text: its heading is in no card or PDF",
-        "empty-section")
+        "empty-section", end)
 
 
 def fence_diagnostics(tokens: Sequence[Token], path: str, levels: range) -> list[Diagnostic]:

@@ -246,8 +246,9 @@ class _Walker:
         self._cards: list[list[Card]] = []
         self._intros: list[list[Node]] = []
         """Per section, the blocks before its first question (see _intro_block)."""
-        self._headed: dict[int, tuple[int, str]] = {}
-        """Index in ``sections`` of each section started by a heading → its line and text."""
+        self._headed: dict[int, tuple[int, int, str]] = {}
+        """Index in ``sections`` of each section started by a heading → its first and last
+        line (a setext heading has two) and its text."""
         self.skip_to = 0
         """Blocks starting on or before this line are reported already (unclosed front matter)."""
         self.title: str | None = None
@@ -341,17 +342,18 @@ class _Walker:
             return
         title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
         line = node.map[0] + 1 if node.map else 1
+        end = node.map[1] if node.map else line
         if level < self.section_level:
             if self.title is not None and not cut:
                 self.diagnostics.append(extra_title_diagnostic(
-                    self.path, line, title, self.title, level, self.section_level))
+                    self.path, (line, end), title, self.title, level, self.section_level))
             self.title = self.title or title
             self._path = []
         else:
             depth = level - self.section_level
             self._path = [*self._path[:depth], title]
         self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
-        self._headed[len(self.sections) - 1] = (line, title)
+        self._headed[len(self.sections) - 1] = (line, end, title)
 
     def _report_setext(self, node: SyntaxTreeNode) -> bool:
         """Warn when ``===``/``---`` under a paragraph line cut an answer short."""

@@ -47,9 +47,15 @@ def _span(node: Node) -> tuple[int, int]:
     return node.line, node.end_line
 
 
-def _heading_texts(tokens: list[Token]) -> dict[int, str]:
-    return {t.map[0] + 1: tokens[i + 1].content.strip() for i, t in enumerate(tokens)
-            if t.type == "heading_open" and t.level == 0 and t.map}
+def _heading_texts(tokens: list[Token]) -> dict[tuple[int, int], str]:
+    """Map each top-level heading's lines (a setext one has two) to its letters and digits."""
+    return {(t.map[0] + 1, t.map[1]): _letters(tokens[i + 1].content)
+            for i, t in enumerate(tokens) if t.type == "heading_open" and t.level == 0 and t.map}
+
+
+def _letters(text: str) -> str:
+    """Compare heading texts by letters and digits: markup such as `code` is no difference."""
+    return "".join(char for char in text if char.isalnum())
 
 
 def unaccounted(path: Path) -> list[str]:
@@ -76,9 +82,11 @@ def unaccounted(path: Path) -> list[str]:
     for section in doc.sections:
         for node in section.intro:
             covered.update(range(node.line, node.end_line + 1))
-    shown = {doc.settings.title, doc.settings.deck}
-    shown.update(part for section in doc.sections for part in section.path)
-    covered.update(line for line, heading in _heading_texts(plain).items() if heading in shown)
+    shown = {_letters(doc.settings.title), _letters(doc.settings.deck)}
+    shown.update(_letters(part) for section in doc.sections for part in section.path)
+    for (first, last), heading in _heading_texts(plain).items():
+        if heading in shown:
+            covered.update(range(first, last + 1))
     covered.update(_front_matter_and_toc(plain))
     for token in plain:
         if token.type == "html_block" and token.map and _one_comment(token.content):

@@ -90,17 +90,21 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
     return found
 
 
-def setext_diagnostic(path: str, heading: Token, question: str) -> Diagnostic:
+def setext_diagnostic(path: str, heading: Token, question: str, question_level: int
+                      ) -> Diagnostic:
     """Report a setext heading (text over ``===``/``---``) that cut an answer short."""
     assert heading.map is not None
     first, last = heading.map[0] + 1, heading.map[1]
     rule = heading.markup[:1] * 3
+    level = int(heading.tag[1:])
+    after = ("a new question" if level == question_level
+             else "what follows, up to the next question, is in no card")
     return Diagnostic(
         SourceLoc(path, first), "warning",
-        f"the '{rule}' line {last} makes {_lines(first, last - 1)} a level {heading.tag[1:]} "
-        f"heading, which ends the answer to '{question}' (what follows is in no card); if it "
-        f"is not meant as a heading, put a blank line above the '{rule}' line (or write a rule "
-        "as ***)", "setext-heading", last)
+        f"the '{rule}' line {last} makes {_lines(first, last - 1)} a level {level} heading, "
+        f"which ends the answer to '{question}' ({after}); if it is not meant as a heading, "
+        f"put a blank line above the '{rule}' line (or write a rule as ***)",
+        "setext-heading", last)
 
 
 def extra_title_diagnostic(path: str, lines: tuple[int, int], text: str, title: str,

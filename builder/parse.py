@@ -363,7 +363,8 @@ class _Walker:
             return False
         question = plain_text(tuple(self.builder.inline(
             self._question.children[0].children, 0))) if self._question.children else ""
-        self.diagnostics.append(setext_diagnostic(self.path, token, question))
+        self.diagnostics.append(setext_diagnostic(self.path, token, question,
+                                                  self.question_level))
         return True
 
     def _start_section(self, section: Section) -> None:

@@ -316,3 +316,22 @@ def test_a_comment_line_is_no_cut_point_in_a_file_with_one_title() -> None:
     assert "never closed" in warning.message
     sections = parse_text("# A\n### Q\nx\n# B\n### Q2\n```bash\ncode\n# C\n### Q3\ny\n", "n.md")
     assert questions(sections) == ["Q", "Q2", "Q3"]  # `#` is a level this file uses
+
+
+def test_a_heading_between_the_section_and_question_levels_keeps_its_questions() -> None:
+    doc = parsed("between-levels.md")
+    assert [(c.question_text, c.section_path) for c in doc.cards] == [
+        ("What is an anchor?", ("Vision", "Detection")),
+        ("What is a skip connection in U-Net?", ("Vision", "Segmentation"))]
+    (note,) = by_code(doc, "section-intro")
+    assert (note.loc.line, note.end_line) == (8, 8) and "under 'Detection'" in note.message
+    assert "#### question heading" in note.message
+    assert not by_code(doc, "empty-section")  # 'Vision' holds the two subsections
+
+
+def test_a_stray_setext_line_at_the_question_level_says_it_starts_a_question() -> None:
+    doc = parse_text("---\nquestion_level: 2\nsection_level: 1\n---\n## Q\nline one\n---\nrest\n",
+                     "n.md")
+    (warning,) = by_code(doc, "setext-heading")
+    assert "(a new question)" in warning.message
+    assert questions(doc) == ["Q", "line one"]

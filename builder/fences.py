@@ -9,12 +9,12 @@ such heading, and the rest of the file is parsed again; the fence token records 
 happened in its ``meta`` so the parser can report it at the fence's opening line.
 
 Nothing here reads Markdown structure off the raw text: headings inside a fence are
-found by parsing its content with markdown-it.
+found by parsing its content with markdown-it (block rules only: only their lines count).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,9 @@ from markdown_it.token import Token
 
 UNCLOSED = "unclosed"
 """``meta`` key of a fence token without its closing line: an :class:`Unclosed`."""
+
+INSIDE = "inside"
+"""``meta`` key of a closed top-level fence whose content was read: an :class:`Inside`."""
 
 Parse = Callable[[str, dict[str, Any]], list[Token]]
 
@@ -65,26 +68,33 @@ MAX_CUTS = 64
 """Fences cut per file at most: each cut parses the rest of the file again, so a file of
 thousands of unclosed fences must not cost thousands of parses.  Later ones are reported."""
 
+INSPECTED = 2000
+"""Closed fences per file whose content is read (each read is a parse of its own)."""
+
+INSIDE_LINES = 5000
+"""Lines of a fence's content read for headings: a fence left open runs into the next
+question soon after its code, and reading on would cost as much as the whole file."""
+
 NAMED = 6
 """Swallowed headings of each level an uncut fence's report can name."""
 
-SCANNED = 2000
-"""Lines starting with ``#`` that are parsed, per fence, looking for headings."""
 
 
-def repair_fences(text: str, tokens: list[Token], parse: Parse,
+def repair_fences(text: str, tokens: list[Token], parse: Parse, blocks: Parse,
                   env: dict[str, Any] | None = None) -> list[Token]:
     """Cut each top-level fence that swallowed headings, and parse the rest again.
 
-    ``parse`` is the markdown-it parse the tokens came from.  Returns the tokens, the
-    same list when nothing needed a cut.
+    ``parse`` is the markdown-it parse the tokens came from; ``blocks`` the same with block
+    rules only, to read a fence's content.  Returns the tokens, the same list when nothing
+    needed a cut.
     """
     lines = text.splitlines(keepends=True)
     out: list[Token] = []
     levels: dict[int, int] = {}
+    budget = [INSPECTED]
     pending = tokens
     for _ in range(MAX_CUTS):
-        cut = _first_cut(pending, levels, parse, out)
+        cut = _first_cut(pending, levels, blocks, out, budget)
         if cut is None:
             return out
         token, heading = cut
@@ -95,15 +105,16 @@ def repair_fences(text: str, tokens: list[Token], parse: Parse,
         token.meta[UNCLOSED] = Unclosed(start, heading, swallowed_to, ())
         pending = parse("".join(lines[start:]), dict(env or {}))
         _shift(pending, start)
-    _first_cut(pending, levels, parse, out, cut=False)
+    _first_cut(pending, levels, blocks, out, budget, cut=False)
     return out
 
 
 def _first_cut(tokens: list[Token], levels: dict[int, int], parse: Parse, out: list[Token],
-               *, cut: bool = True) -> tuple[Token, InnerHeading] | None:
+               budget: list[int], *, cut: bool = True) -> tuple[Token, InnerHeading] | None:
     """Move tokens to ``out`` up to and including the first fence to cut; return it.
 
-    With ``cut`` false, move them all, only marking the unclosed fences.
+    With ``cut`` false, move them all, only marking the unclosed fences.  ``budget`` holds
+    how many more closed fences may be read.
     """
     for token in tokens:
         out.append(token)
@@ -116,17 +127,25 @@ def _first_cut(tokens: list[Token], levels: dict[int, int], parse: Parse, out: l
             level = int(token.tag[1:])
             levels[level] = levels.get(level, 0) + 1
         elif token.type == "fence" and token.map:
-            found = _cut_point(token, levels, parse) if cut else None
+            unclosed = is_unclosed(token)
+            if not unclosed:
+                if not cut or budget[0] <= 0:
+                    continue
+                budget[0] -= 1
+            inside = read_inside(token, parse)
+            if not unclosed:
+                token.meta[INSIDE] = inside
+            found = _cut_point(unclosed, inside, levels) if cut else None
             if found is not None:
                 return token, found
-            if is_unclosed(token):
-                named = _some_of_each_level(inner_headings(token, parse))
+            if unclosed:
+                named = _some_of_each_level(inside.headings)
                 token.meta[UNCLOSED] = Unclosed(token.map[1], None, token.map[1], named)
     return None
 
 
-def _cut_point(token: Token, levels: dict[int, int], parse: Parse) -> InnerHeading | None:
-    """The heading to end ``token`` before, when it is sound to: see the module docstring.
+def _cut_point(unclosed: bool, inside: Inside, levels: dict[int, int]) -> InnerHeading | None:
+    """The heading to end a fence before, when it is sound to: see the module docstring.
 
     An unclosed fence is cut at the first heading of a level the file used before it;
     level 1 counts only if used twice (a shell or Python comment reads as a level 1 heading,
@@ -134,20 +153,13 @@ def _cut_point(token: Token, levels: dict[int, int], parse: Parse) -> InnerHeadi
     A closed one only when what closed it was meant for a fence opened inside it: its
     content, parsed, ends in an unclosed fence (```` ```python ```` lines do not close).
     """
-    if not is_unclosed(token) and not _may_hold_a_fence(token):
+    if not unclosed and not inside.ends_open:
         return None
-    candidates = (h for h in inner_headings(token, parse)
-                  if levels.get(h.level, 0) >= (2 if h.level == 1 else 1))
-    first = next(candidates, None)
-    if first is None or is_unclosed(token):
-        return first
-    inside = parse(token.content, {})
-    last_fence = next((t for t in reversed(inside) if t.type == "fence" and t.level == 0),
-                      None)
-    return first if last_fence is not None and is_unclosed(last_fence) else None
+    return next((h for h in inside.headings
+                 if levels.get(h.level, 0) >= (2 if h.level == 1 else 1)), None)
 
 
-def _some_of_each_level(headings: Iterator[InnerHeading]) -> tuple[InnerHeading, ...]:
+def _some_of_each_level(headings: Iterable[InnerHeading]) -> tuple[InnerHeading, ...]:
     """The first few headings of each level, in order (shell comments are all level 1)."""
     kept: list[InnerHeading] = []
     per_level: dict[int, int] = {}
@@ -158,30 +170,39 @@ def _some_of_each_level(headings: Iterator[InnerHeading]) -> tuple[InnerHeading,
     return tuple(kept)
 
 
-def _may_hold_a_fence(token: Token) -> bool:
-    """Cheap test before parsing a fence's content: does a line start like a fence?"""
-    marks = ("```", "~~~")
-    return any(line.lstrip().startswith(marks) for line in token.content.splitlines())
+@dataclass(frozen=True, slots=True)
+class Inside:
+    """A fence's content read as Markdown, as it would be without the fence."""
+
+    headings: tuple[InnerHeading, ...]
+    """Its ATX headings (``# …``), in order; setext ones are left out, since ``---`` under
+    a line is common in code (YAML documents)."""
+    ends_open: bool
+    """Whether it ends in a fence of its own that is never closed."""
 
 
-def inner_headings(token: Token, parse: Parse) -> Iterator[InnerHeading]:
-    """Yield the lines of a fence's content that markdown-it reads as headings on their own.
+_NOTHING_INSIDE = Inside((), False)
 
-    Each content line is parsed alone, so a heading is found whatever precedes it.
+
+def read_inside(token: Token, parse: Parse) -> Inside:
+    """Parse a fence's content (only when a line could start a heading or a fence).
+
+    Only its first ``INSIDE_LINES`` lines are read; whether a longer one ends open is
+    not known (False).
     """
-    if not token.map:
-        return
+    lines = token.content.splitlines(keepends=True)
+    if not token.map or not any(line.lstrip().startswith(("#", "```", "~~~"))
+                                for line in lines[:INSIDE_LINES]):
+        return _NOTHING_INSIDE
+    whole = len(lines) <= INSIDE_LINES
+    tokens = parse(token.content if whole else "".join(lines[:INSIDE_LINES]), {})
     first = token.map[0] + 2  # 1-based line of the first content line
-    scanned = 0
-    for number, line in enumerate(token.content.splitlines(), start=first):
-        if not line.lstrip().startswith("#"):
-            continue  # only ATX headings: a setext one needs the line before it
-        scanned += 1
-        if scanned > SCANNED:
-            return
-        parsed = parse(line, {})
-        if parsed and parsed[0].type == "heading_open" and len(parsed) > 1:
-            yield InnerHeading(int(parsed[0].tag[1:]), number, parsed[1].content)
+    headings = tuple(
+        InnerHeading(int(t.tag[1:]), first + t.map[0], tokens[i + 1].content.strip())
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.level == 0 and t.map and t.markup.startswith("#"))
+    last_fence = next((t for t in reversed(tokens) if t.type == "fence" and t.level == 0), None)
+    return Inside(headings, whole and last_fence is not None and is_unclosed(last_fence))
 
 
 def _shorten(token: Token, start: int) -> None:

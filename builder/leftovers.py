@@ -19,15 +19,11 @@ diagnostics, which names the lines (``Diagnostic.end_line``) and says how to kee
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from functools import cache
-from typing import Any
 
 import yaml
-from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from builder.fences import UNCLOSED, Unclosed, inner_headings
-from builder.markdown import make_parser
+from builder.fences import INSIDE, UNCLOSED, Inside, Unclosed
 from builder.model import Diagnostic, Node, Section, SourceLoc
 
 MAX_FRONT_MATTER_LINES = 500
@@ -157,7 +153,10 @@ def _headings_in_code(token: Token, path: str, levels: range) -> list[Diagnostic
     lang = token.info.strip().split(maxsplit=1)[0].lower() if token.info.strip() else ""
     if lang in _SHOWS_MARKDOWN:
         return []
-    inside = [h for h in inner_headings(token, _parse_line) if h.level in levels]
+    read = token.meta.get(INSIDE) if token.meta else None
+    if not isinstance(read, Inside):
+        return []  # not read: over the file's budget (builder.fences.INSPECTED)
+    inside = [h for h in read.headings if h.level in levels]
     if not inside:
         return []
     names = ", ".join(f"'{_marks(h.level)} {h.text}' (line {h.line})" for h in inside[:5])
@@ -169,13 +168,6 @@ def _headings_in_code(token: Token, path: str, levels: range) -> list[Diagnostic
         "```markdown)", "fence-heading", token.map[1])]
 
 
-def _parse_line(line: str, env: dict[str, Any]) -> list[Token]:
-    return _parser().parse(line, env)
-
-
-@cache
-def _parser() -> MarkdownIt:
-    return make_parser()
 
 
 def _fence_diagnostic(token: Token, unclosed: Unclosed, path: str, levels: range

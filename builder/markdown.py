@@ -72,7 +72,19 @@ def tokenize(text: str) -> list[Token]:
     """
     parser = _shared_parser()
     env: dict[str, Any] = {}
-    return repair_fences(text, parser.parse(text, env), parser.parse, env)
+    return repair_fences(text, parser.parse(text, env), parser.parse, parse_blocks, env)
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    md = make_parser()
+    md.disable(["inline", "text_join"], ignoreInvalid=True)
+    return md
+
+
+def parse_blocks(text: str, env: dict[str, Any]) -> list[Token]:
+    """Parse block structure only (inline tokens keep their raw text, no children)."""
+    return _block_parser().parse(text, env)
 
 
 @dataclass

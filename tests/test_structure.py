@@ -292,7 +292,8 @@ def test_thousands_of_unclosed_fences_are_cut_a_bounded_number_of_times() -> Non
     doc = parse_text(text.format(*range(MAX_CUTS + 40)), "n.md")
     warnings = by_code(doc, "unclosed-fence")
     assert len(doc.cards) == len(warnings) == MAX_CUTS + 1
-    assert "never closed" in warnings[-1].message and "and more" in warnings[-1].message
+    last = warnings[-1].message
+    assert "never closed" in last and f"'### Q{MAX_CUTS + 1}'" in last
     assert all("is not closed before the heading" in w.message for w in warnings[:-1])
 
 
@@ -335,3 +336,11 @@ def test_a_stray_setext_line_at_the_question_level_says_it_starts_a_question() -
     (warning,) = by_code(doc, "setext-heading")
     assert "(a new question)" in warning.message
     assert questions(doc) == ["Q", "line one"]
+
+
+def test_only_so_many_closed_fences_are_read_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import fences
+
+    monkeypatch.setattr(fences, "INSPECTED", 2)
+    text = "## S\n### Q\n" + "```\n### inside\n```\n" * 3
+    assert len(by_code(parse_text(text, "n.md"), "fence-heading")) == 2

@@ -249,6 +249,8 @@ class _Walker:
         self._headed: dict[int, tuple[int, int, str]] = {}
         """Index in ``sections`` of each section started by a heading → its first and last
         line (a setext heading has two) and its text."""
+        self._leftovers: list[Diagnostic] = []
+        """Reports of text in no card, kept for finish(): a file without questions has one."""
         self.skip_to = 0
         """Blocks starting on or before this line are reported already (unclosed front matter)."""
         self.title: str | None = None
@@ -345,7 +347,7 @@ class _Walker:
         end = node.map[1] if node.map else line
         if level < self.section_level:
             if self.title is not None and not cut:
-                self.diagnostics.append(extra_title_diagnostic(
+                self._leftovers.append(extra_title_diagnostic(
                     self.path, (line, end), title, self.title, level, self.section_level))
             self.title = self.title or title
             self._path = []
@@ -425,6 +427,7 @@ class _Walker:
             for section, cards, intro in zip(self.sections, self._cards, self._intros, strict=True)]
         if any(self._cards):
             # A file without questions is in no deck or PDF: ``no-questions`` says so.
+            self.diagnostics.extend(self._leftovers)
             self.diagnostics.extend(leftover_diagnostics(
                 self.path, self.sections, self._headed, self.question_level))
 

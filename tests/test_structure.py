@@ -344,3 +344,8 @@ def test_only_so_many_closed_fences_are_read_per_file(monkeypatch: pytest.Monkey
     monkeypatch.setattr(fences, "INSPECTED", 2)
     text = "## S\n### Q\n" + "```\n### inside\n```\n" * 3
     assert len(by_code(parse_text(text, "n.md"), "fence-heading")) == 2
+
+
+def test_a_file_without_questions_gets_only_the_no_questions_warning() -> None:
+    doc = parse_text("# One\ntext\n# Two\n## Empty\n#### deep\nmore\n", "n.md")
+    assert not doc.cards and not doc.diagnostics

@@ -6,7 +6,7 @@ source line must be
 * inside a card: from its question heading to the last line of its answer;
 * in a section's introduction (shown in the PDF);
 * a heading the deck or PDF shows: a section title or the file's title;
-* front matter, or the ``<!-- TOC -->`` block;
+* front matter, the ``<!-- TOC -->`` block, or a line the parser read as a TOC entry;
 * a link reference definition (markdown-it keeps no token for one: links use it);
 * an HTML comment block, hidden by its author (shown nowhere, as on GitHub);
 * or inside the lines a diagnostic names (``loc.line`` to ``end_line``).
@@ -88,6 +88,7 @@ def unaccounted(path: Path) -> list[str]:
         if heading in shown:
             covered.update(range(first, last + 1))
     covered.update(_front_matter_and_toc(plain))
+    covered.update(entry.loc.line for entry in doc.toc)  # a TOC the parser recognised
     for token in plain:
         if token.type == "html_block" and token.map and _one_comment(token.content):
             covered.update(range(token.map[0] + 1, token.map[1] + 1))

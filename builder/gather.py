@@ -28,7 +28,7 @@ from builder.diagrams import validate as validate_diagram
 from builder.images import ImageResolver
 from builder.lint import check_document
 from builder.markdown import tokenize
-from builder.model import Card, Diagnostic, Document, SourceLoc
+from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
 from builder.parse import ParseOptions, parse_text
 from builder.parsecache import ParseCache, pickled_result
 from builder.silence import Silencer
@@ -136,9 +136,22 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
                                         keep_empty=config.keep_empty, diagnostics=diagnostics,
                                         seen=keys)
+    if "pdf" in config.formats:
+        _check_intro_pictures(decks, resolver)
     diagnostics.extend(resolver.diagnostics)
     gathered.image_lookups += resolver.lookups()
     return gathered
+
+
+def _check_intro_pictures(decks: list[DeckBuild], resolver: ImageResolver) -> None:
+    """Look up the pictures of section introductions, which only the PDF shows, so a
+    missing one is reported as it is in a card."""
+    for deck in decks:
+        for doc in deck.documents:
+            for node in (n for s in doc.sections for n in walk_all(s.intro)):
+                if node.kind == "image":
+                    loc = SourceLoc(doc.path, node.line, node.col or 1)
+                    resolver.resolve(node.attr("src"), loc)
 
 
 @dataclass(frozen=True)

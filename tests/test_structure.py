@@ -349,3 +349,12 @@ def test_only_so_many_closed_fences_are_read_per_file(monkeypatch: pytest.Monkey
 def test_a_file_without_questions_gets_only_the_no_questions_warning() -> None:
     doc = parse_text("# One\ntext\n# Two\n## Empty\n#### deep\nmore\n", "n.md")
     assert not doc.cards and not doc.diagnostics
+
+
+def test_a_missing_picture_in_an_introduction_is_reported_when_the_pdf_is_built(
+        tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "## S\nSee ![p](gone.png) first.\n\n### Q\nA\n")
+    result = run("n.md", "--no-lock", "--out", "out")
+    assert "n.md:2:5: warning: image not found: gone.png [image-missing]" in result.output
+    cards_only = run("n.md", "--no-lock", "--format", "apkg", "--out", "apkg")
+    assert "image-missing" not in cards_only.output  # nothing shows the introduction

@@ -358,3 +358,18 @@ def test_a_missing_picture_in_an_introduction_is_reported_when_the_pdf_is_built(
     assert "n.md:2:5: warning: image not found: gone.png [image-missing]" in result.output
     cards_only = run("n.md", "--no-lock", "--format", "apkg", "--out", "apkg")
     assert "image-missing" not in cards_only.output  # nothing shows the introduction
+
+
+def test_questions_one_level_too_deep_are_printed_and_warned(tmp_path: Path,
+                                                           collection: Any) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    shutil.copy(FIXTURES / "orphan-heading.md", tmp_path / "deep.md")
+    result = run("deep.md", "--no-lock", "--out", "out")
+    assert result.exit_code == 0, result.output
+    assert "deep.md:3:1: warning: lines 3-9 under 'Losses' hold heading(s)" in result.output
+    import_apkg(collection, tmp_path / "out" / "deep.apkg")
+    assert len(collection.find_notes("")) == 1
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "out" /
+                                                              "deep.pdf").pages)
+    flat = re.sub(r"\s+", " ", text)
+    assert "What is cross entropy?" in flat and "max(0, 1 - y f(x))" in flat

@@ -13,7 +13,8 @@ diagnostics, which names the lines (``Diagnostic.end_line``) and says how to kee
 * ``empty-section`` (note): a section heading with nothing under it.
 * ``unclosed-fence`` (warning): a code fence without its closing line.
 * ``fence-heading`` (warning): a closed code block holding question or section headings.
-* ``front-matter`` (error): front matter whose closing ``---`` is missing.
+* ``front-matter`` (error): front matter whose closing ``---`` is missing, or that a
+  later rule closed after swallowing headings (builder.frontmatter_cut).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import yaml
 from markdown_it.token import Token
 
 from builder.fences import INSIDE, UNCLOSED, Inside, Unclosed
+from builder.frontmatter_cut import CUT, FrontMatterCut
 from builder.model import Diagnostic, Node, Section, SourceLoc
 
 MAX_FRONT_MATTER_LINES = 500
@@ -195,6 +197,19 @@ def _fence_diagnostic(token: Token, unclosed: Unclosed, path: str, levels: range
     message += f"; add a '{fence}' line where the code ends"
     return Diagnostic(SourceLoc(path, first), "warning", message, "unclosed-fence",
                       unclosed.end_line)
+
+
+def front_matter_cut_diagnostic(tokens: Sequence[Token], path: str) -> Diagnostic | None:
+    """Report front matter that a later rule closed, cut short by builder.frontmatter_cut."""
+    if not tokens or not tokens[0].meta or not isinstance(tokens[0].meta.get(CUT), FrontMatterCut):
+        return None
+    cut: FrontMatterCut = tokens[0].meta[CUT]
+    names = ", ".join(f"'{text}' (line {line})" for line, text in cut.headings[:5])
+    return Diagnostic(
+        SourceLoc(path, 1), "error",
+        f"front matter opened at line 1 is closed only by the '---' at line {cut.closed_at}, "
+        f"taking in the heading(s) {names}: it is taken to end at line {cut.end_line}; add a "
+        f"'---' line before line {cut.end_line + 1}", "front-matter", cut.end_line)
 
 
 def unclosed_front_matter(tokens: Sequence[Token], lines: Sequence[str], path: str,

@@ -18,6 +18,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.fences import repair_fences
+from builder.frontmatter_cut import repair_front_matter
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 
 DIAGRAM_INFO = "diagram"
@@ -68,11 +69,14 @@ def _shared_parser() -> MarkdownIt:
 def tokenize(text: str) -> list[Token]:
     """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser.
 
-    A code fence left open is cut before the first heading it swallowed (builder.fences).
+    A code fence left open is cut before the first heading it swallowed (builder.fences),
+    and front matter closed only by a later rule, before the first heading it swallowed
+    (builder.frontmatter_cut).
     """
     parser = _shared_parser()
     env: dict[str, Any] = {}
-    return repair_fences(text, parser.parse(text, env), parser.parse, parse_blocks, env)
+    tokens = repair_front_matter(text, parser.parse(text, env), parser.parse, parse_blocks)
+    return repair_fences(text, tokens, parser.parse, parse_blocks, env)
 
 
 @cache

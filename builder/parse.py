@@ -17,6 +17,7 @@ from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
 from builder.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
+    front_matter_cut_diagnostic,
     is_comment,
     leftover_diagnostics,
     setext_diagnostic,
@@ -122,6 +123,9 @@ def parse_text(
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)))
     walker = _Walker(path, builder, front, options, diagnostics)
+    cut = front_matter_cut_diagnostic(tokens, path)
+    if cut is not None:
+        diagnostics.append(cut)
     unclosed = unclosed_front_matter(tokens, lines, path, _FRONT_MATTER_KEYS)
     if unclosed is not None:
         diagnostics.append(unclosed)

@@ -6,14 +6,17 @@ source line must be
 * inside a card: from its question heading to the last line of its answer;
 * in a section's introduction (shown in the PDF);
 * a heading the deck or PDF shows: a section title or the file's title;
-* front matter, the ``<!-- TOC -->`` block, or a line the parser read as a TOC entry;
+* front matter (as the builder cuts it: see builder.frontmatter_cut), the
+  ``<!-- TOC -->`` block, or a line the parser read as a TOC entry;
 * a link reference definition (markdown-it keeps no token for one: links use it);
 * an HTML comment block, hidden by its author (shown nowhere, as on GitHub);
 * or inside the lines a diagnostic names (``loc.line`` to ``end_line``).
 
-The blocks come from markdown-it's own parse (the project's parser settings, without
-the unclosed-fence repair), not from the parser's claims; and each card's and each
-introduction's claimed lines are checked against the blocks markdown-it finds there.
+Which lines hold content comes from markdown-it's own parse (the project's parser
+settings, without the repair of runaway fences and front matter), not from the parser's
+claims; headings and front matter are read from the builder's tokens (with those
+repairs, each of which is reported). Each card's and each introduction's claimed lines
+are checked against the blocks markdown-it finds there.
 """
 
 from __future__ import annotations
@@ -67,6 +70,7 @@ def unaccounted(path: Path) -> list[str]:
     assert doc is not None
     env: dict[str, object] = {}
     plain = make_parser().parse(text, env)
+    repaired = tokenize(text)  # the blocks the builder reads (runaway fences and front matter cut)
     if not doc.cards:
         # The whole file is named by `no-questions`: honestly only if it has no question
         # heading that something swallowed.
@@ -84,10 +88,11 @@ def unaccounted(path: Path) -> list[str]:
             covered.update(range(node.line, node.end_line + 1))
     shown = {_letters(doc.settings.title), _letters(doc.settings.deck)}
     shown.update(_letters(part) for section in doc.sections for part in section.path)
-    for (first, last), heading in _heading_texts(plain).items():
+    for (first, last), heading in _heading_texts(repaired).items():
         if heading in shown:
             covered.update(range(first, last + 1))
-    covered.update(_front_matter_and_toc(plain))
+    # Front matter as the builder reads it: a plain parse lets a later rule close it.
+    covered.update(_front_matter_and_toc(repaired))
     covered.update(entry.loc.line for entry in doc.toc)  # a TOC the parser recognised
     for token in plain:
         if token.type == "html_block" and token.map and _one_comment(token.content):

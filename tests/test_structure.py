@@ -373,3 +373,22 @@ def test_questions_one_level_too_deep_are_printed_and_warned(tmp_path: Path,
                                                               "deep.pdf").pages)
     flat = re.sub(r"\s+", " ", text)
     assert "What is cross entropy?" in flat and "max(0, 1 - y f(x))" in flat
+
+
+def test_front_matter_closed_only_by_a_later_rule_is_cut_before_its_first_heading() -> None:
+    doc = parsed("front-matter-runaway.md")
+    assert doc.settings.deck == "Runaway" and doc.settings.tags == ("basics",)
+    assert questions(doc) == ["What is a loss function?", "What is an epoch?"]
+    assert [n.kind for n in doc.cards[0].answer] == ["paragraph", "hr"]
+    (error,) = by_code(doc, "front-matter")
+    assert (error.severity, error.loc.line, error.end_line) == ("error", 1, 4)
+    assert "closed only by the '---' at line 11" in error.message
+    assert "'## Basics' (line 5), '### What is a loss function?' (line 7)" in error.message
+    assert "add a '---' line before line 5" in error.message
+
+
+def test_front_matter_with_yaml_comments_is_left_alone() -> None:
+    text = "---\n# settings\ndeck: D\n\n# more comments\ntags: [a]\n---\n## S\n### Q\nA\n"
+    doc = parse_text(text, "n.md")
+    assert doc.settings.deck == "D" and doc.settings.tags == ("a",)
+    assert not by_code(doc, "front-matter")

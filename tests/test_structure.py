@@ -392,3 +392,5 @@ def test_front_matter_with_yaml_comments_is_left_alone() -> None:
     doc = parse_text(text, "n.md")
     assert doc.settings.deck == "D" and doc.settings.tags == ("a",)
     assert not by_code(doc, "front-matter")
+    glued = parse_text("---\ndeck: D\n## the tags\ntags: [a]\n---\n## S\n### Q\nA\n", "n.md")
+    assert glued.settings.tags == ("a",) and not by_code(glued, "front-matter")

@@ -116,7 +116,9 @@ def _one_comment(html: str) -> bool:
 
 
 def _heading_levels(tokens: list[Token]) -> dict[int, int]:
-    return {t.map[0] + 1: int(t.tag[1:]) for t in tokens if t.type == "heading_open" and t.map}
+    """Map each top-level heading's line to its level (a nested one is never a question)."""
+    return {t.map[0] + 1: int(t.tag[1:]) for t in tokens
+            if t.type == "heading_open" and t.level == 0 and t.map}
 
 
 def _front_matter_and_toc(tokens: list[Token]) -> set[int]:

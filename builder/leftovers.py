@@ -13,6 +13,7 @@ diagnostics, which names the lines (``Diagnostic.end_line``) and says how to kee
 * ``empty-section`` (note): a section heading with nothing under it.
 * ``unclosed-fence`` (warning): a code fence without its closing line.
 * ``fence-heading`` (warning): a closed code block holding question or section headings.
+* ``toc-unclosed`` (warning): a ``<!-- TOC -->`` block that a heading ended.
 * ``front-matter`` (error): front matter whose closing ``---`` is missing, or that a
   later rule closed after swallowing headings (builder.frontmatter_cut).
 """
@@ -115,6 +116,15 @@ def extra_title_diagnostic(path: str, lines: tuple[int, int], text: str, title: 
         f"but the file's title is '{title}': its text is in no card or PDF heading, and the "
         f"questions after it are filed under no section; make it a {_marks(section_level)} "
         "section heading", "extra-title", end)
+
+
+def toc_unclosed_diagnostic(path: str, start: int, heading_line: int) -> Diagnostic:
+    """Report a ``<!-- TOC -->`` block ended by a heading instead of its closing marker."""
+    return Diagnostic(
+        SourceLoc(path, start), "warning",
+        f"'<!-- TOC -->' is not closed by '<!-- /TOC -->' before the heading at line "
+        f"{heading_line}: the TOC is taken to end there; add '<!-- /TOC -->' after its list",
+        "toc-unclosed", heading_line - 1)
 
 
 def empty_section_diagnostic(path: str, heading: tuple[int, int, str]) -> Diagnostic:

@@ -21,6 +21,7 @@ from builder.leftovers import (
     is_comment,
     leftover_diagnostics,
     setext_diagnostic,
+    toc_unclosed_diagnostic,
     unclosed_front_matter,
 )
 from builder.markdown import NodeBuilder, tokenize
@@ -307,11 +308,7 @@ class _Walker:
         """End a TOC block at the first heading: a TOC holds links, never the notes."""
         start = self._in_toc or 1
         line = heading.map[0] + 1 if heading.map else start
-        self.diagnostics.append(Diagnostic(
-            SourceLoc(self.path, start), "warning",
-            f"'{TOC_START}' is not closed by '{TOC_END}' before the heading at line {line}: "
-            f"the TOC is taken to end there; add '{TOC_END}' after its list", "toc-unclosed",
-            line - 1))
+        self.diagnostics.append(toc_unclosed_diagnostic(self.path, start, line))
         self._in_toc = None
 
     def _read_toc(self, node: SyntaxTreeNode, depth: int) -> None:

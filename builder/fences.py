@@ -20,6 +20,8 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from builder.source import source_lines
+
 UNCLOSED = "unclosed"
 """``meta`` key of a fence token without its closing line: an :class:`Unclosed`."""
 
@@ -85,10 +87,9 @@ def repair_fences(text: str, tokens: list[Token], parse: Parse, blocks: Parse,
     """Cut each top-level fence that swallowed headings, and parse the rest again.
 
     ``parse`` is the markdown-it parse the tokens came from; ``blocks`` the same with block
-    rules only, to read a fence's content.  Returns the tokens, the same list when nothing
-    needed a cut.
+    rules only, to read a fence's content.  Returns the tokens as cut and parsed again.
     """
-    lines = text.splitlines(keepends=True)
+    lines = source_lines(text)
     out: list[Token] = []
     levels: dict[int, int] = {}
     budget = [INSPECTED]
@@ -103,8 +104,8 @@ def repair_fences(text: str, tokens: list[Token], parse: Parse, blocks: Parse,
         swallowed_to = token.map[1]
         _shorten(token, start)
         token.meta[UNCLOSED] = Unclosed(start, heading, swallowed_to, ())
-        pending = parse("".join(lines[start:]), dict(env or {}))
-        _shift(pending, start)
+        pending = parse("\n".join(lines[start:]), dict(env or {}))
+        shift(pending, start)
     _first_cut(pending, levels, blocks, out, budget, cut=False)
     return out
 
@@ -190,12 +191,12 @@ def read_inside(token: Token, parse: Parse) -> Inside:
     Only its first ``INSIDE_LINES`` lines are read; whether a longer one ends open is
     not known (False).
     """
-    lines = token.content.splitlines(keepends=True)
+    lines = token.content.split("\n")
     if not token.map or not any(line.lstrip().startswith(("#", "```", "~~~"))
                                 for line in lines[:INSIDE_LINES]):
         return _NOTHING_INSIDE
     whole = len(lines) <= INSIDE_LINES
-    tokens = parse(token.content if whole else "".join(lines[:INSIDE_LINES]), {})
+    tokens = parse(token.content if whole else first_lines(token.content, INSIDE_LINES), {})
     first = token.map[0] + 2  # 1-based line of the first content line
     headings = tuple(
         InnerHeading(int(t.tag[1:]), first + t.map[0], tokens[i + 1].content.strip())
@@ -208,14 +209,21 @@ def read_inside(token: Token, parse: Parse) -> Inside:
 def _shorten(token: Token, start: int) -> None:
     """End a fence token just before 0-based line ``start``."""
     assert token.map is not None
-    keep = start - token.map[0] - 1
-    token.content = "".join(token.content.splitlines(keepends=True)[:keep])
+    token.content = first_lines(token.content, start - token.map[0] - 1)
     token.map = [token.map[0], start]
 
 
-def _shift(tokens: list[Token], by: int) -> None:
+def first_lines(content: str, count: int) -> str:
+    """The first ``count`` lines of a token's content, each ending in a newline.
+
+    Lines end at ``\n`` only, as markdown-it counts them (not at U+2028 and the like)."""
+    return "".join(line + "\n" for line in content.split("\n")[:count])
+
+
+def shift(tokens: list[Token], by: int) -> None:
+    """Move tokens parsed from a file's tail down by the lines before it."""
     for token in tokens:
         if token.map:
             token.map = [token.map[0] + by, token.map[1] + by]
         if token.children:
-            _shift(token.children, by)
+            shift(token.children, by)

@@ -17,6 +17,9 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from builder.fences import first_lines, shift
+from builder.source import source_lines
+
 CUT = "cut"
 """``meta`` key of a front matter token cut short: a :class:`FrontMatterCut`."""
 
@@ -47,27 +50,19 @@ def repair_front_matter(text: str, tokens: list[Token], parse: Parse, blocks: Pa
                 for i, t in enumerate(inside)
                 if t.type == "heading_open" and t.level == 0 and t.map
                 and t.markup.startswith("#")]
-    lines = front.content.splitlines()
+    lines = front.content.split("\n")
     cut = next((row for row, _level, _text in headings
                 if row > 0 and not lines[row - 1].strip()), None)
     if cut is None or not any(level >= 2 for row, level, _text in headings if row >= cut):
         return tokens
     start = cut + 1  # 0-based source line of the heading: line 0 is the opening `---`
     closed_at = front.map[1]
-    front.content = "".join(front.content.splitlines(keepends=True)[:cut])
+    front.content = first_lines(front.content, cut)
     front.map = [0, start]
     front.meta[CUT] = FrontMatterCut(
         start, closed_at,
         tuple((row + 2, "#" * level + " " + name) for row, level, name in headings
               if row >= cut)[:6])
-    rest = parse("".join(text.splitlines(keepends=True)[start:]), {})
-    _shift(rest, start)
+    rest = parse("\n".join(source_lines(text)[start:]), {})
+    shift(rest, start)
     return [front, *rest]
-
-
-def _shift(tokens: list[Token], by: int) -> None:
-    for token in tokens:
-        if token.map:
-            token.map = [token.map[0] + by, token.map[1] + by]
-        if token.children:
-            _shift(token.children, by)

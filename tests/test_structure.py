@@ -394,3 +394,12 @@ def test_front_matter_with_yaml_comments_is_left_alone() -> None:
     assert not by_code(doc, "front-matter")
     glued = parse_text("---\ndeck: D\n## the tags\ntags: [a]\n---\n## S\n### Q\nA\n", "n.md")
     assert glued.settings.tags == ("a",) and not by_code(glued, "front-matter")
+
+
+def test_a_line_separator_character_does_not_shift_the_cut() -> None:
+    text = "## S\n### Q1\n```\na\u2028b\r\nc\n### Q2\nanswer two\n"
+    doc = parse_text(text, "n.md")
+    assert questions(doc) == ["Q1", "Q2"]
+    assert doc.cards[1].loc.line == 6 and doc.cards[1].answer[0].line == 7
+    runaway = parse_text("---\ndeck: D\u2028x\n\n## S\n### Q\nA\n\n---\n", "n.md")
+    assert questions(runaway) == ["Q"] and runaway.cards[0].loc.line == 5

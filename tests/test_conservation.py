@@ -31,6 +31,7 @@ from builder.gather import parse_source
 from builder.markdown import make_parser, tokenize
 from builder.model import Document, Node
 from builder.parse import TOC_END, TOC_START, ParseOptions
+from builder.source import source_lines
 from tests.conftest import FIXTURES, write
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.md"))
@@ -64,7 +65,7 @@ def _letters(text: str) -> str:
 def unaccounted(path: Path) -> list[str]:
     """Return each non-blank line of ``path`` that nothing accounts for, as 'line: text'."""
     text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
-    lines = text.splitlines()
+    lines = source_lines(text)
     parsed = parse_source(path, path.name, ParseOptions())
     doc = parsed.document
     assert doc is not None
@@ -146,7 +147,7 @@ def claims_match_blocks(path: Path) -> list[str]:
     text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
     doc = parse_source(path, path.name, ParseOptions()).document
     assert isinstance(doc, Document)
-    blocks = list(_top_blocks(tokenize(text), text.splitlines()))
+    blocks = list(_top_blocks(tokenize(text), source_lines(text)))
     problems = []
     for card in doc.cards:
         inside = [b for b in blocks if card.loc.line < b[0] <= card.end_line]

@@ -60,13 +60,13 @@ def intro_diagnostic(path: str, blocks: Sequence[Node], section: str,
         return Diagnostic(
             SourceLoc(path, first), "warning",
             f"{_lines(first, last)} {where} hold heading(s) below the question level {marks} "
-            f"but under no {marks} question ({named}): shown in the PDF only, in no card; "
-            f"write them as {marks} headings to make them cards", "orphan-heading", last)
+            f"but under no {marks} question ({named}): shown in the cheat sheet only, in no "
+            f"card; write them as {marks} headings to make them cards", "orphan-heading", last)
     return Diagnostic(
         SourceLoc(path, first), "note",
-        f"{_lines(first, last)} {where} {verb} before the first question: shown in the PDF "
-        f"only (as an introduction), in no card; to make a card of it, put a {marks} question "
-        "heading above it", "section-intro", last)
+        f"{_lines(first, last)} {where} {verb} before the first question: shown in the cheat "
+        f"sheet only (as an introduction), in no card; to make a card of it, put a {marks} "
+        "question heading above it", "section-intro", last)
 
 
 def leftover_diagnostics(path: str, sections: Sequence[Section],

@@ -53,7 +53,7 @@ def test_section_introductions_are_kept_and_reported_as_notes() -> None:
     assert [(d.severity, d.loc.line, d.end_line) for d in notes] == [
         ("note", 3, 4), ("note", 8, 11), ("note", 23, 23)]
     assert "under 'Gradient descent'" in notes[1].message
-    assert "PDF only" in notes[1].message and "### question heading" in notes[1].message
+    assert "cheat sheet only" in notes[1].message and "### question heading" in notes[1].message
 
 
 def test_an_introductions_formula_is_the_sections_not_the_next_cards() -> None:

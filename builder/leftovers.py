@@ -47,12 +47,18 @@ def is_comment(html: str) -> bool:
     return text.startswith("<!--") and text.endswith("-->") and text.count("-->") == 1
 
 
-def intro_diagnostic(path: str, blocks: Sequence[Node], section: str,
+def intro_diagnostic(path: str, blocks: Sequence[Node], heading: tuple[int, int, str] | None,
                      question_level: int) -> Diagnostic:
-    """Report blocks shown in the PDF only, as a section's (or the file's) introduction."""
+    """Report blocks shown in the PDF only, as a section's (or the file's) introduction.
+
+    ``heading`` is the line, last line and text of the heading they follow, if any.
+    """
     first, last = blocks[0].line, max(b.end_line or b.line for b in blocks)
     verb = "is" if first >= last else "are"
-    where = f"under '{section}'" if section else "at the top of the file"
+    if heading is None:
+        where = "at the top of the file"
+    else:  # a heading of pictures only has no text
+        where = f"under '{heading[2]}'" if heading[2] else f"under the heading at line {heading[0]}"
     deep = [b for b in blocks if b.kind == "heading" and int(b.attr("level", "0")) > question_level]
     marks = _marks(question_level)
     if deep:
@@ -80,8 +86,7 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
     for index, section in enumerate(sections):
         heading = headed.get(index)
         if section.intro:
-            title = heading[2] if heading else ""
-            found.append(intro_diagnostic(path, section.intro, title, question_level))
+            found.append(intro_diagnostic(path, section.intro, heading, question_level))
         elif not section.cards and heading and section.path and not any(
                 other.path[:len(section.path)] == section.path and (other.cards or other.intro)
                 for other in sections[index + 1:]):

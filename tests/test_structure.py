@@ -403,3 +403,9 @@ def test_a_line_separator_character_does_not_shift_the_cut() -> None:
     assert doc.cards[1].loc.line == 6 and doc.cards[1].answer[0].line == 7
     runaway = parse_text("---\ndeck: D\u2028x\n\n## S\n### Q\nA\n\n---\n", "n.md")
     assert questions(runaway) == ["Q"] and runaway.cards[0].loc.line == 5
+
+
+def test_an_introduction_under_a_heading_of_pictures_names_the_heading_line() -> None:
+    doc = parse_text("## S\n### Q\nA\n![x](a.png)\n---\ntext\n### Q2\nB\n", "n.md")
+    (note,) = by_code(doc, "section-intro")
+    assert "line 6 under the heading at line 4 is before" in note.message

@@ -406,6 +406,6 @@ def test_a_line_separator_character_does_not_shift_the_cut() -> None:
 
 
 def test_an_introduction_under_a_heading_of_pictures_names_the_heading_line() -> None:
-    doc = parse_text("## S\n### Q\nA\n![x](a.png)\n---\ntext\n### Q2\nB\n", "n.md")
+    doc = parse_text("## S\n### Q\nA\n\n![x](a.png)\n---\ntext\n### Q2\nB\n", "n.md")
     (note,) = by_code(doc, "section-intro")
-    assert "line 6 under the heading at line 4 is before" in note.message
+    assert "line 7 under the heading at line 5 is before" in note.message

@@ -88,7 +88,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         # 2. Gather: GUIDs and times from the identity lock.
         stamped = stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
         result = _result(gathered, stamped, config)
-        if config.strict and result.diagnostics:
+        if config.strict and (result.errors or result.warnings):  # notes lose nothing
             return result
         record = _Record.of(up_to_date, gathered, stamped) if up_to_date is not None else None
         # 3. Write, one build at a time per output folder.

@@ -144,7 +144,7 @@ def build(quiet: bool, **options: Any) -> None:
         summary += f"; {result.formula_failures} formula(s) kept as MathJax"
     click.echo(summary, err=quiet)
     _print_changes(result, quiet)
-    if config.strict and result.diagnostics:
+    if config.strict and (result.errors or result.warnings):
         raise click.ClickException("--strict: warnings found, nothing written")
     if result.errors:
         sys.exit(1)

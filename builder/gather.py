@@ -29,7 +29,7 @@ from builder.fonts import MISSING_GLYPH, missing_glyph_diagnostics
 from builder.images import ImageResolver
 from builder.lint import check_document
 from builder.markdown import tokenize
-from builder.model import Card, Diagnostic, Document, SourceLoc
+from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
 from builder.parse import ParseOptions, parse_text
 from builder.parsecache import ParseCache, pickled_result
 from builder.silence import Silencer
@@ -137,9 +137,22 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
         deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
                                         keep_empty=config.keep_empty, diagnostics=diagnostics,
                                         seen=keys)
+    if "pdf" in config.formats:
+        _check_intro_pictures(decks, resolver)
     diagnostics.extend(resolver.diagnostics)
     gathered.image_lookups += resolver.lookups()
     return gathered
+
+
+def _check_intro_pictures(decks: list[DeckBuild], resolver: ImageResolver) -> None:
+    """Look up the pictures of section introductions, which only the PDF shows, so a
+    missing one is reported as it is in a card."""
+    for deck in decks:
+        for doc in deck.documents:
+            for node in (n for s in doc.sections for n in walk_all(s.intro)):
+                if node.kind == "image":
+                    loc = SourceLoc(doc.path, node.line, node.col or 1)
+                    resolver.resolve(node.attr("src"), loc)
 
 
 @dataclass(frozen=True)
@@ -265,10 +278,14 @@ def _group_by_deck(documents: list[Document]) -> list[DeckBuild]:
 def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgress,
             pool: Executor | None) -> Assets:
     cards = [c for deck in gathered.decks for doc in deck.documents for c in doc.cards]
+    # Section introductions are shown in the PDF only.
+    intros = [s for deck in gathered.decks for doc in deck.documents for s in doc.sections
+              if "pdf" in config.formats]
     # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
     wanted = config.math == "image" or "pdf" in config.formats
     formulas = [f for c in cards for f in c.formulas] if wanted else []
-    diagrams = [d for c in cards for d in c.diagrams]
+    formulas += [f for s in intros for f in s.formulas]
+    diagrams = [d for c in cards for d in c.diagrams] + [d for s in intros for d in s.diagrams]
     unique = len(set(formulas)) + len(set(diagrams))
     if not unique:
         return Assets()

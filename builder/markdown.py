@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -16,6 +17,8 @@ from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from builder.fences import repair_fences
+from builder.frontmatter_cut import repair_front_matter
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 
 DIAGRAM_INFO = "diagram"
@@ -64,8 +67,28 @@ def _shared_parser() -> MarkdownIt:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser."""
-    return _shared_parser().parse(text)
+    """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser.
+
+    A code fence left open is cut before the first heading it swallowed (builder.fences),
+    and front matter closed only by a later rule, before the first heading it swallowed
+    (builder.frontmatter_cut).
+    """
+    parser = _shared_parser()
+    env: dict[str, Any] = {}
+    tokens = repair_front_matter(text, parser.parse(text, env), parser.parse, parse_blocks)
+    return repair_fences(text, tokens, parser.parse, parse_blocks, env)
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    md = make_parser()
+    md.disable(["inline", "text_join"], ignoreInvalid=True)
+    return md
+
+
+def parse_blocks(text: str, env: dict[str, Any]) -> list[Token]:
+    """Parse block structure only (inline tokens keep their raw text, no children)."""
+    return _block_parser().parse(text, env)
 
 
 @dataclass
@@ -93,6 +116,17 @@ class NodeBuilder:
         self.diagrams = []
 
     def block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
+        built = self._block(node, parent_line)
+        if not node.map:
+            return built
+        # markdown-it's map end is exclusive and 0-based, so the 1-based last line; a
+        # list's map takes in the blank lines after it.
+        end = node.map[1]
+        while end > built.line and end <= len(self.lines) and not self.lines[end - 1].strip():
+            end -= 1
+        return replace(built, end_line=end)
+
+    def _block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
         line = node.map[0] + 1 if node.map else 0
         # Table cells have no line of their own; what they hold is on their row's.
         inner_line = line or parent_line

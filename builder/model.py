@@ -19,7 +19,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+"""``error``: the deck cannot be built as written; ``warning``: something is lost or wrong;
+``note``: nothing is lost, but something went where the author may not expect (such as
+text shown in the PDF only).  Only errors and warnings count for ``--strict``."""
 
 
 class _Record:
@@ -58,10 +61,16 @@ class Diagnostic(_Record):
     """A warning or error about the sources, tied to where it was found."""
 
     loc: SourceLoc
+    """Where the problem starts."""
     severity: Severity
     message: str
+    """What is wrong and how to fix it, in one line."""
     code: str
     """Short stable identifier, e.g. ``empty-answer``; users silence diagnostics by it."""
+    end_line: int = 0
+    """Last source line (1-based, inclusive) of the lines the diagnostic is about, when it
+    names a range starting at ``loc.line`` (text left out of the deck, say); 0 when it is
+    about ``loc`` alone."""
 
     def __str__(self) -> str:
         return f"{self.loc}: {self.severity}: {self.message} [{self.code}]"
@@ -75,8 +84,11 @@ class Formula(_Record):
     """
 
     tex: str
+    """The TeX between the delimiters, stripped."""
     display: bool
+    """True for ``$$…$$`` (a display formula), even when it stands inside a paragraph."""
     loc: SourceLoc = field(compare=False, hash=False, repr=False)
+    """Where the formula's TeX starts."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +100,12 @@ class Diagram(_Record):
     """
 
     kind: str
+    """The diagram type (``type:`` in the YAML)."""
     params: tuple[tuple[str, object], ...] = field(compare=False, hash=False)
     """Parameter values may be YAML lists, so equality goes by ``canonical``."""
     canonical: str
     loc: SourceLoc = field(compare=False, hash=False, repr=False)
+    """The opening line of the ``diagram`` fence."""
 
     def param_dict(self) -> dict[str, object]:
         return dict(self.params)
@@ -127,6 +141,9 @@ class Node(_Record):
     """Set on ``diagram`` nodes."""
     col: int = 0
     """1-based source column of an ``image`` node's ``![``; 0 when not known."""
+    end_line: int = 0
+    """Last source line (1-based, inclusive) of a block node, from markdown-it's map
+    (a closing code fence included); 0 for inline nodes."""
 
     def attr(self, name: str, default: str = "") -> str:
         for key, value in self.attrs:
@@ -177,7 +194,12 @@ class Card(_Record):
     loc: SourceLoc
     """The question heading's location."""
     formulas: tuple[Formula, ...] = ()
+    """Every formula of the question and answer, in document order."""
     diagrams: tuple[Diagram, ...] = ()
+    """Every diagram of the answer, in document order."""
+    end_line: int = 0
+    """Last source line (1-based, inclusive) of the card: its answer's last block, or its
+    question heading when the answer is empty; 0 when not known."""
 
     @property
     def is_empty(self) -> bool:
@@ -189,8 +211,17 @@ class Section(_Record):
     """A run of questions under one section heading (or before any, with an empty path)."""
 
     path: tuple[str, ...]
+    """Titles of the section headings above it, outermost first; empty before any."""
     loc: SourceLoc
+    """The section heading's location, else its first question's (or first block's)."""
     cards: tuple[Card, ...]
+    intro: tuple[Node, ...] = ()
+    """Block nodes between the section heading (or the start of the file) and the first
+    question: shown in the PDF above the section's questions, in no card."""
+    formulas: tuple[Formula, ...] = ()
+    """The formulas of ``intro``, in document order (the PDF draws them)."""
+    diagrams: tuple[Diagram, ...] = ()
+    """The diagrams of ``intro``, in document order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,10 +269,14 @@ class Document(_Record):
     """One parsed Markdown file."""
 
     path: str
+    """The file as the user named it (as in every ``SourceLoc`` of the document)."""
     settings: Settings
     toc: tuple[TocEntry, ...]
+    """The entries of its ``<!-- TOC -->`` block, if it has one."""
     sections: tuple[Section, ...]
+    """Sections with questions or an introduction, in document order."""
     diagnostics: tuple[Diagnostic, ...] = ()
+    """What the parser found wrong or worth telling (checks add theirs later)."""
     headings: tuple[Heading, ...] = ()
     """Every heading in document order, with its GitHub anchor."""
 

@@ -14,6 +14,16 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
+from builder.leftovers import (
+    extra_title_diagnostic,
+    fence_diagnostics,
+    front_matter_cut_diagnostic,
+    is_comment,
+    leftover_diagnostics,
+    setext_diagnostic,
+    toc_unclosed_diagnostic,
+    unclosed_front_matter,
+)
 from builder.markdown import NodeBuilder, tokenize
 from builder.model import (
     Card,
@@ -25,6 +35,7 @@ from builder.model import (
     SourceLoc,
     TocEntry,
     plain_text,
+    walk_all,
 )
 from builder.source import (
     CONTROL_CHARS,
@@ -113,13 +124,22 @@ def parse_text(
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)))
     walker = _Walker(path, builder, front, options, diagnostics)
+    cut = front_matter_cut_diagnostic(tokens, path)
+    if cut is not None:
+        diagnostics.append(cut)
+    unclosed = unclosed_front_matter(tokens, lines, path, _FRONT_MATTER_KEYS)
+    if unclosed is not None:
+        diagnostics.append(unclosed)
+        walker.skip_to = unclosed.end_line
     for node in tree.children:
         walker.visit(node)
     walker.finish()
+    diagnostics.extend(fence_diagnostics(
+        tokens, path, range(walker.section_level, walker.question_level + 1)))
     settings = walker.settings(stem or Path(path).stem)
     sections = tuple(
         replace(s, cards=tuple(_keyed(c, settings.deck) for c in s.cards))
-        for s in walker.sections if s.cards
+        for s in walker.sections if s.cards or s.intro
     )
     diagnostics.extend(builder.diagnostics)
     for section in sections:
@@ -229,6 +249,15 @@ class _Walker:
         # Cards per section, joined into the frozen Sections by finish(): appending to a
         # tuple per card would copy a section's cards once per card.
         self._cards: list[list[Card]] = []
+        self._intros: list[list[Node]] = []
+        """Per section, the blocks before its first question (see _intro_block)."""
+        self._headed: dict[int, tuple[int, int, str]] = {}
+        """Index in ``sections`` of each section started by a heading → its first and last
+        line (a setext heading has two) and its text."""
+        self._leftovers: list[Diagnostic] = []
+        """Reports of text in no card, kept for finish(): a file without questions has one."""
+        self.skip_to = 0
+        """Blocks starting on or before this line are reported already (unclosed front matter)."""
         self.title: str | None = None
         self._path: list[str] = []
         self._in_toc: int | None = None
@@ -236,10 +265,12 @@ class _Walker:
         self._answer: list[Node] = []
 
     def visit(self, node: SyntaxTreeNode) -> None:
-        if node.type == "front_matter":
+        if node.type == "front_matter" or (node.map and node.map[0] < self.skip_to):
             return
         if node.type == "html_block" and self._toc_marker(node):
             return
+        if self._in_toc is not None and node.type == "heading":
+            self._unclosed_toc(node)
         if self._in_toc is not None:
             if node.type in ("bullet_list", "ordered_list"):
                 self._read_toc(node, 0)
@@ -251,6 +282,17 @@ class _Walker:
                 return
         if self._question is not None:
             self._answer.append(self.builder.block(node))
+        else:
+            self._intro_block(node)
+
+    def _intro_block(self, node: SyntaxTreeNode) -> None:
+        """Keep a block outside any card as its section's introduction (PDF only)."""
+        if node.type == "html_block" and is_comment(node.content):
+            return  # hidden by its author: shown nowhere, so nothing to report
+        if not self.sections:
+            line = node.map[0] + 1 if node.map else 1
+            self._start_section(Section((), SourceLoc(self.path, line), ()))
+        self._intros[-1].append(self.builder.block(node))
 
     def _toc_marker(self, node: SyntaxTreeNode) -> bool:
         content = node.content.strip()
@@ -261,6 +303,13 @@ class _Walker:
             self._in_toc = None
             return True
         return False
+
+    def _unclosed_toc(self, heading: SyntaxTreeNode) -> None:
+        """End a TOC block at the first heading: a TOC holds links, never the notes."""
+        start = self._in_toc or 1
+        line = heading.map[0] + 1 if heading.map else start
+        self.diagnostics.append(toc_unclosed_diagnostic(self.path, start, line))
+        self._in_toc = None
 
     def _read_toc(self, node: SyntaxTreeNode, depth: int) -> None:
         for item in node.children:
@@ -288,23 +337,43 @@ class _Walker:
         self.toc.append(TocEntry(text, anchor, depth, SourceLoc(self.path, line, col)))
 
     def _heading(self, node: SyntaxTreeNode, level: int) -> None:
+        cut = self._report_setext(node)
         self._close_card()
+        self.builder.reset()  # an introduction's formulas are collected from its nodes
         if level == self.question_level:
             self._question = node
             return
         title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
+        line = node.map[0] + 1 if node.map else 1
+        end = node.map[1] if node.map else line
         if level < self.section_level:
+            if self.title is not None and not cut:
+                self._leftovers.append(extra_title_diagnostic(
+                    self.path, (line, end), title, self.title, level, self.section_level))
             self.title = self.title or title
             self._path = []
         else:
             depth = level - self.section_level
             self._path = [*self._path[:depth], title]
-        line = node.map[0] + 1 if node.map else 1
         self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
+        self._headed[len(self.sections) - 1] = (line, end, title)
+
+    def _report_setext(self, node: SyntaxTreeNode) -> bool:
+        """Warn when ``===``/``---`` under a paragraph line cut an answer short."""
+        tokens = node.nester_tokens
+        token = tokens.opening if tokens else None
+        if self._question is None or token is None or token.markup not in ("=", "-"):
+            return False
+        question = plain_text(tuple(self.builder.inline(
+            self._question.children[0].children, 0))) if self._question.children else ""
+        self.diagnostics.append(setext_diagnostic(self.path, token, question,
+                                                  self.question_level))
+        return True
 
     def _start_section(self, section: Section) -> None:
         self.sections.append(section)
         self._cards.append([])
+        self._intros.append([])
 
     def _close_card(self) -> None:
         heading = self._question
@@ -317,12 +386,13 @@ class _Walker:
         diagrams = tuple(self.builder.diagrams)
         self.builder.reset()
         self._question, self._answer = None, []
+        end_line = answer[-1].end_line if answer else (heading.map[1] if heading.map else line)
         card = Card(
             key="", explicit_id=explicit_id, question=question,
             question_text=plain_text(question).translate(_INVISIBLE),
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, self.question_level + 2),
-            formulas=formulas, diagrams=diagrams,
+            formulas=formulas, diagrams=diagrams, end_line=end_line,
         )
         if not self.sections or self.sections[-1].path != card.section_path:
             self._start_section(Section(card.section_path, card.loc, ()))
@@ -351,8 +421,16 @@ class _Walker:
 
     def finish(self) -> None:
         self._close_card()
-        self.sections = [replace(section, cards=tuple(cards))
-                         for section, cards in zip(self.sections, self._cards, strict=True)]
+        self.sections = [
+            replace(section, cards=tuple(cards), intro=tuple(intro),
+                    formulas=tuple(n.formula for n in walk_all(tuple(intro)) if n.formula),
+                    diagrams=tuple(n.diagram for n in walk_all(tuple(intro)) if n.diagram))
+            for section, cards, intro in zip(self.sections, self._cards, self._intros, strict=True)]
+        if any(self._cards):
+            # A file without questions is in no deck or PDF: ``no-questions`` says so.
+            self.diagnostics.extend(self._leftovers)
+            self.diagnostics.extend(leftover_diagnostics(
+                self.path, self.sections, self._headed, self.question_level))
 
     def settings(self, stem: str) -> Settings:
         front = self.front

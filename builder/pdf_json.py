@@ -93,11 +93,20 @@ def document_json(deck: str, title: str, date: str, documents: Sequence[Document
                     continue
                 number += 1
                 cards.append(card_json(card, number, stage))
-            if cards:
-                sections.append({"title": section_title(section, document), "cards": cards})
+            if cards or section.intro:
+                sections.append(section_json(section, document, cards, stage))
     return {"deck": deck, "title": title, "date": date, "iso-date": _iso_date(date),
             "paper": "us-letter" if paper == "letter" else paper, "columns": columns,
             "count": number, "sections": sections}
+
+
+def section_json(section: Section, document: Document, cards: list[Json], stage: MediaStage
+                 ) -> Json:
+    """Serialise a section: its title, its introduction (if any) and its cards."""
+    out: Json = {"title": section_title(section, document), "cards": cards}
+    if section.intro:
+        out["intro"] = blocks_json(section.intro, stage)
+    return out
 
 
 def section_title(section: Section, document: Document) -> str:

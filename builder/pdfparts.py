@@ -43,6 +43,9 @@ def split(payload: Json, size: int | None = None) -> list[Json] | None:
     for section in sections:
         cards: list[Json] = list(section["cards"])
         title = section["title"]
+        intro = section.get("intro")
+        if not cards and intro:
+            parts[-1].append({"title": title, "cards": [], "intro": intro})
         while cards:
             if room == 0 or (room < len(cards) and parts[-1] and len(cards) <= size):
                 # Start a new part rather than cut a section that fits whole in one.
@@ -50,6 +53,8 @@ def split(payload: Json, size: int | None = None) -> list[Json] | None:
                 room = size
             taken, cards = cards[:room], cards[room:]
             parts[-1].append({"title": title, "cards": taken})
+            if intro:  # the introduction goes with the section's first questions
+                parts[-1][-1]["intro"], intro = intro, None
             room -= len(taken)
             title = f"{section['title']}{CONTINUED}"
     return [{**payload, "count": sum(_count(section) for section in part), "sections": part}

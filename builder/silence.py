@@ -60,8 +60,8 @@ class Silencer:
         return problems
 
     def silenced(self, diagnostic: Diagnostic) -> bool:
-        """Say whether ``diagnostic`` is a warning its file silences."""
-        return (diagnostic.severity == "warning"
+        """Say whether ``diagnostic`` is a warning or note its file silences."""
+        return (diagnostic.severity != "error"
                 and diagnostic.code in self._by_file.get(diagnostic.loc.path, ()))
 
     def _project(self, folder: Path) -> _Project:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from urllib.parse import unquote
 
 import yaml
@@ -13,9 +14,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from builder.mathsyntax import DOUBT, attach_doubts, math_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 
 DIAGRAM_INFO = "diagram"
@@ -24,7 +25,6 @@ _MATH_KINDS = {
     "math_inline": ("math_inline", False),
     "math_inline_double": ("math_inline", True),
     "math_block": ("math_block", True),
-    "math_block_label": ("math_block", True),
 }
 
 
@@ -51,9 +51,7 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
-    # No space after the opening `$` and no digit after the closing one, so
-    # currency such as "$5 到 $10" stays text.
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.use(math_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     return md
 
@@ -65,7 +63,10 @@ def _shared_parser() -> MarkdownIt:
 
 def tokenize(text: str) -> list[Token]:
     """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser."""
-    return _shared_parser().parse(text)
+    env: dict[str, Any] = {}
+    tokens = _shared_parser().parse(text, env)
+    attach_doubts(tokens, env)
+    return tokens
 
 
 @dataclass
@@ -91,8 +92,9 @@ class NodeBuilder:
         self.formulas = []
         self.diagrams = []
 
-    def block(self, node: SyntaxTreeNode) -> Node:
-        line = node.map[0] + 1 if node.map else 0
+    def block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
+        # Table cells have no map of their own: they are on their row's line.
+        line = node.map[0] + 1 if node.map else parent_line
         kind = node.type
         if kind == "fence":
             return self._fence(node, line)
@@ -119,9 +121,10 @@ class NodeBuilder:
         children: list[Node] = []
         for child in node.children:
             if child.type == "inline":
+                self._report_doubts(child)
                 children.extend(self.inline(child.children, line))
             else:
-                children.append(self.block(child))
+                children.append(self.block(child, line))
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line)
 
     def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
@@ -151,15 +154,47 @@ class NodeBuilder:
                 out.append(Node(kind, tuple(self.inline(node.children, line))))
         return out
 
-    def loc_of(self, line: int, needle: str) -> SourceLoc:
-        """Locate ``$needle`` on a 1-based line to give diagnostics a column."""
+    def _report_doubts(self, holder: SyntaxTreeNode) -> None:
+        for offset, why in holder.meta.get(DOUBT, []):
+            self.diagnostics.append(Diagnostic(
+                self._inline_loc(holder, offset, "$"), "warning",
+                f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
+                "`$x$` for a formula", "dollar-pairing"))
+
+    def _formula_loc(self, node: SyntaxTreeNode, line: int) -> SourceLoc:
+        """Where a formula's opening marker is in the source."""
+        holder = node.parent
+        while holder is not None and holder.type != "inline":
+            holder = holder.parent
+        offset = node.meta.get("offset")
+        if holder is not None and holder.map and isinstance(offset, int):
+            return self._inline_loc(holder, offset, node.markup)
+        return self._loc_in_line(line, node.markup, 0)
+
+    def _inline_loc(self, holder: SyntaxTreeNode, offset: int, marker: str) -> SourceLoc:
+        """The source place of ``offset`` in an inline token's content.
+
+        markdown-it strips each line's indentation and container markers (``- ``,
+        ``> ``, table pipes) from the content, so the content's line is found in
+        the source line to give the column.
+        """
+        assert holder.map is not None
+        content = holder.content
+        row = content.count("\n", 0, offset)
+        line_start = content.rfind("\n", 0, offset) + 1
+        line = holder.map[0] + 1 + row
+        piece = content[line_start:].split("\n", 1)[0]
+        if 0 < line <= len(self.lines):
+            found = self.lines[line - 1].find(piece)
+            if found >= 0:
+                return SourceLoc(self.path, line, found + offset - line_start + 1)
+        return self._loc_in_line(line, marker, 0)
+
+    def _loc_in_line(self, line: int, needle: str, start: int) -> SourceLoc:
         col = 1
         if 0 < line <= len(self.lines) and needle:
-            text = self.lines[line - 1]
-            found = text.find(needle)
+            found = self.lines[line - 1].find(needle, start)
             if found >= 0:
-                while found > 0 and text[found - 1] == "$":
-                    found -= 1
                 col = found + 1
         return SourceLoc(self.path, line, col)
 
@@ -175,8 +210,7 @@ class NodeBuilder:
     def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:
         kind, display = _MATH_KINDS[node.type]
         tex = node.content.strip()
-        first_line = tex.split("\n", 1)[0]
-        formula = Formula(tex, display, self.loc_of(line, first_line))
+        formula = Formula(tex, display, self._formula_loc(node, line))
         self.formulas.append(formula)
         if inline and display:
             kind = "math_inline"

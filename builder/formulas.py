@@ -7,24 +7,48 @@ on the text's baseline.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
 import struct
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from typing import Any, cast
 
+from builder.sandbox import SandboxError, run_limited
 from builder.texmath import to_typst
+from builder.typstcheck import Unknown, Unsafe, check_typst_math
 
 log = logging.getLogger(__name__)
 
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 """Part of every formula's cache key: bump it when the drawing changes."""
 FONT_PT = 10.0
 PX_PER_EM = 48
 _PPI = PX_PER_EM / FONT_PT * 72
+# Budget of one typst compile: a batch that takes longer is split until the formula
+# that stalls it stands alone (a batch of 64 takes about a second).
+TYPST_SECONDS = 5.0
+TYPST_SECONDS_EACH = 0.1
+TYPST_MEMORY = 2 << 30
+
+
+@cache
+def renderer_fingerprint() -> str:
+    """What else shapes a formula image: the template and the drawing libraries' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    template = files("builder").joinpath("templates/formula.typ").read_bytes()
+    parts = [hashlib.sha256(template).hexdigest()[:16]]
+    for package in ("typst", "tex2typst", "matplotlib"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    return ";".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,15 +76,29 @@ FormulaOutcome = FormulaImage | FormulaFailure
 
 
 def render_formulas(items: list[tuple[str, bool]]) -> list[FormulaOutcome]:
-    """Draw each (tex, display) pair: typst first, mathtext for what typst cannot draw."""
+    """Draw each (tex, display) pair: typst first, mathtext for what typst cannot draw.
+
+    typst only ever sees math that ``check_typst_math`` passed; a formula whose typst
+    holds code is refused outright (no engine draws it).
+    """
     outcomes: list[FormulaOutcome | None] = [None] * len(items)
     sources: list[tuple[int, str]] = []
     reasons: dict[int, str] = {}
     for index, (tex, _display) in enumerate(items):
         try:
-            sources.append((index, to_typst(tex)))
+            src = to_typst(tex)
         except Exception as exc:  # tex2typst raises bare ValueError/RuntimeError variants
             reasons[index] = f"tex2typst: {_first_line(exc)}"
+            continue
+        try:
+            check_typst_math(src)
+        except Unsafe as exc:
+            outcomes[index] = FormulaFailure(f"refused: its typst would run code ({exc})")
+            continue
+        except Unknown as exc:
+            reasons[index] = f"typst: {exc}"
+            continue
+        sources.append((index, src))
     _typst_bisect(sources, items, outcomes, reasons)
     for index, (tex, display) in enumerate(items):
         if outcomes[index] is None:
@@ -77,9 +115,11 @@ def _typst_bisect(sources: list[tuple[int, str]], items: list[tuple[str, bool]],
     """
     if not sources:
         return
+    batch = [(src, items[i][1]) for i, src in sources]
     try:
-        images = _typst_batch([(src, items[i][1]) for i, src in sources])
-    except Exception as exc:  # typst.TypstError; a bad formula must never abort the build
+        images = run_limited(_typst_batch, batch, memory_bytes=TYPST_MEMORY,
+                             seconds=TYPST_SECONDS + TYPST_SECONDS_EACH * len(batch))
+    except SandboxError as exc:  # a bad formula must never abort or stall the build
         if len(sources) == 1:
             reasons[sources[0][0]] = f"typst: {_first_line(exc)}"
             return

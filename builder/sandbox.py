@@ -2,8 +2,9 @@
 
 A formula from shared notes is compiled by typst; one that makes typst loop or
 allocate without end must cost a failure, never the build. The call runs in a
-child (forked from multiprocessing's fork server) whose address space is capped (``RLIMIT_AS``) and which is killed when
-its time is up; the caller gets the result, or ``SandboxError`` saying why not.
+child (forked from multiprocessing's fork server) whose address space is capped
+(``RLIMIT_AS``) and which is killed when its time is up; the caller gets the
+result, or ``SandboxError`` saying why not.
 """
 
 from __future__ import annotations

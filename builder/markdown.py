@@ -18,6 +18,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.mathsyntax import DOUBT, attach_doubts, math_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.texsafe import strip_unsafe
 
 DIAGRAM_INFO = "diagram"
 
@@ -209,8 +210,14 @@ class NodeBuilder:
 
     def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:
         kind, display = _MATH_KINDS[node.type]
-        tex = node.content.strip()
-        formula = Formula(tex, display, self._formula_loc(node, line))
+        loc = self._formula_loc(node, line)
+        tex, removed = strip_unsafe(node.content.strip())
+        if removed:
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
+            self.diagnostics.append(Diagnostic(
+                loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
+                "would make a link, a style or markup", "formula-command"))
+        formula = Formula(tex, display, loc)
         self.formulas.append(formula)
         if inline and display:
             kind = "math_inline"

@@ -1,0 +1,56 @@
+"""Environments real notes use are drawn whole: rows inside their brace, eqnarray as
+aligned, a brace whose ``\\left`` was left out."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from builder.formulas import FormulaImage, render_formulas, to_typst
+
+BRACED = r"\left\{ \begin{aligned} a &= 1 \\ b &= 2 \end{aligned} \right."
+
+
+def ink_rows_of_left_strip(png: bytes, strip: int = 18) -> tuple[int, int]:
+    """(rows with ink in the ``strip`` columns from the leftmost ink, rows with ink)."""
+    from matplotlib import image as mpimg
+
+    pixels = mpimg.imread(io.BytesIO(png), format="png")
+    inked = [[px[3] > 0.3 for px in row] for row in pixels]
+    first = min(row.index(True) for row in inked if any(row))
+    left = sum(1 for row in inked if any(row[first:first + strip]))
+    return left, sum(1 for row in inked if any(row))
+
+
+def drawn(tex: str, display: bool = True) -> FormulaImage:
+    outcome = render_formulas([(tex, display)])[0]
+    assert isinstance(outcome, FormulaImage), outcome
+    assert outcome.engine == "typst"
+    return outcome
+
+
+@pytest.mark.parametrize("tex", [
+    BRACED,
+    r"\left\{ \begin{gathered} a = 1 \\ b = 2 \end{gathered} \right.",
+    r"\left\{ \begin{array}{l} a = 1 \\ b = 2 \end{array} \right.",
+    r"\{ \begin{array}{l} a = 1 \\ b = 2 \end{array} \right.",
+])
+def test_brace_reaches_every_row(tex: str) -> None:
+    """The brace is the leftmost ink: it must run the whole height, past both rows."""
+    left, anywhere = ink_rows_of_left_strip(drawn(tex).png)
+    assert left >= 0.85 * anywhere, (left, anywhere)
+
+
+def test_braced_aligned_becomes_cases_keeping_alignment() -> None:
+    assert to_typst(BRACED).strip() == "cases(a &= 1, b &= 2)"
+
+
+def test_eqnarray_is_drawn_as_aligned() -> None:
+    typst = to_typst(r"\begin{eqnarray} a &=& b + c \\ d &=& e \end{eqnarray}")
+    assert typst.strip() == "a &= b + c \\ d &= e"
+    drawn(r"\begin{eqnarray*} a &=& b \\ d &=& e \end{eqnarray*}")
+
+
+def test_right_without_left_pairs_with_the_bare_brace() -> None:
+    assert to_typst(r"\{ a \right.").strip() == to_typst(r"\left\{ a \right.").strip()

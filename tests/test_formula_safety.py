@@ -110,8 +110,8 @@ def test_name_lists_match_the_installed_typst() -> None:
 
     doc = b'#metadata(dictionary(math).pairs().map(p => (p.at(0), str(type(p.at(1))))))<n>'
     pairs = json.loads(typst.Compiler(doc).query("<n>", field="value"))[0]
-    assert SYMBOLS == {k for k, kind in pairs if kind == "symbol"}
-    assert FUNCTIONS == {k for k, kind in pairs if kind in ("function", "content")}
+    assert {k for k, kind in pairs if kind == "symbol"} == SYMBOLS
+    assert {k for k, kind in pairs if kind in ("function", "content")} == FUNCTIONS
 
 
 # --- the compile budget ------------------------------------------------------------------
@@ -137,7 +137,7 @@ def test_sandbox_stops_a_call_that_never_ends() -> None:
 
 
 def test_sandbox_stops_a_call_that_eats_memory() -> None:
-    with pytest.raises(SandboxError, match="memory|crashed"):
+    with pytest.raises(SandboxError, match=r"memory|crashed"):
         run_limited(_allocate, seconds=60, memory_bytes=256 << 20)
 
 

@@ -138,7 +138,7 @@ def test_sandbox_stops_a_call_that_never_ends() -> None:
 
 def test_sandbox_stops_a_call_that_eats_memory() -> None:
     with pytest.raises(SandboxError, match=r"memory|crashed"):
-        run_limited(_allocate, seconds=60, memory_bytes=256 << 20)
+        run_limited(_allocate, seconds=20, memory_bytes=256 << 20)
 
 
 def test_sandbox_reports_a_failure_and_returns_a_result() -> None:

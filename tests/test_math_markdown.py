@@ -196,3 +196,13 @@ def test_formula_warnings_name_their_line_and_column(tmp_path: Path) -> None:
     output = build("--format", "apkg")
     places = re.findall(r"undrawable\.md:(\d+):(\d+): warning: .*\[formula-render\]", output)
     assert places == [("5", "7"), ("7", "7")]
+
+
+def test_table_cells_are_on_their_rows_line() -> None:
+    """Cells have no map of their own; what is in them is placed on the row's line."""
+    doc = parse_text("## s\n### q\n| a | b |\n|---|---|\n| x | ![p](p.png) |\n", "t.md")
+    from builder.model import walk_all
+
+    card = doc.sections[0].cards[0]
+    images = [n for n in walk_all(card.answer) if n.kind == "image"]
+    assert [(n.line, n.col) for n in images] == [(5, 7)]

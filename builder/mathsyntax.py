@@ -36,6 +36,8 @@ formula but was kept as text (see ``attach_doubts``)."""
 # Full-width sentence punctuation: in a "formula" it means the pair spans prose.
 _CJK_PUNCTUATION = frozenset("，。；：！？、「」『』（）【】《》")
 _BLOCK_MARKERS = (("$$", "$$"), ("\\[", "\\]"))
+# Keys in markdown-it's per-line cache, below the positions other rules key it by.
+_MEMO_KEYS = {"$": -1, "$$": -2, "\\)": -3, "\\]": -4}
 
 
 def math_plugin(md: MarkdownIt) -> None:
@@ -51,7 +53,7 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if src.startswith(("\\(", "\\["), start):
         closer = "\\)" if src[start + 1] == "(" else "\\]"
-        end = _find_closer(src, start + 2, state.posMax, closer)
+        end = _closer_after(state, start + 2, closer)
         if end is None:
             return False
         kind = "math_inline" if closer == "\\)" else "math_inline_double"
@@ -59,11 +61,11 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
     if src[start] != "$":
         return False
     if src.startswith("$$", start):
-        end = _find_closer(src, start + 2, state.posMax, "$$")
+        end = _closer_after(state, start + 2, "$$")
         if end is None or not src[start + 2:end].strip():
             return _text(state, silent, "$$")
         return _push(state, silent, "math_inline_double", "$$", start + 2, end, 2)
-    end = _find_closer(src, start + 1, state.posMax, "$")
+    end = _closer_after(state, start + 1, "$")
     if end is None:
         return False  # no closing `$` at all: text (lint reports a likely formula)
     content = src[start + 1:end]
@@ -73,6 +75,22 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
     if _holds_prose(content):
         return _text(state, silent, "$", doubt="the text up to the next `$` reads as prose")
     return _push(state, silent, "math_inline", "$", start + 1, end, 1)
+
+
+def _closer_after(state: StateInline, pos: int, closer: str) -> int | None:
+    """``_find_closer`` in the inline content, remembering where none is left.
+
+    Without the memo a line of many ``\\(`` with no ``\\)`` is scanned to its end
+    from each of them: quadratic in the line's length.
+    """
+    key = _MEMO_KEYS[closer]
+    none_after = state.cache.get(key)
+    if none_after is not None and pos >= none_after:
+        return None
+    found = _find_closer(state.src, pos, state.posMax, closer)
+    if found is None and state.posMax == len(state.src):
+        state.cache[key] = min(pos, none_after if none_after is not None else pos)
+    return found
 
 
 def _find_closer(src: str, pos: int, limit: int, closer: str) -> int | None:

@@ -206,3 +206,20 @@ def test_table_cells_are_on_their_rows_line() -> None:
     card = doc.sections[0].cards[0]
     images = [n for n in walk_all(card.answer) if n.kind == "image"]
     assert [(n.line, n.col) for n in images] == [(5, 7)]
+
+
+def test_many_unclosed_openers_are_scanned_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line of 2,000 ``\\(`` with no ``\\)`` must not be scanned to its end 2,000 times."""
+    from builder import mathsyntax
+
+    scans: list[int] = []
+    real = mathsyntax._find_closer
+
+    def counting(src: str, pos: int, limit: int, closer: str) -> int | None:
+        scans.append(pos)
+        return real(src, pos, limit, closer)
+
+    monkeypatch.setattr(mathsyntax, "_find_closer", counting)
+    tokens = tokenize("x " + "\\( " * 2000)
+    assert tokens[1].children and tokens[1].children[0].type == "text"
+    assert len(scans) < 10

@@ -54,7 +54,7 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
     if src.startswith(("\\(", "\\["), start):
         closer = "\\)" if src[start + 1] == "(" else "\\]"
         end = _closer_after(state, start + 2, closer)
-        if end is None:
+        if end is None or _escaped_brackets(src[start + 2:end]):
             return False
         kind = "math_inline" if closer == "\\)" else "math_inline_double"
         return _push(state, silent, kind, src[start:start + 2], start + 2, end, 2)
@@ -100,6 +100,19 @@ def _find_closer(src: str, pos: int, limit: int, closer: str) -> int | None:
             return pos if pos + len(closer) <= limit else None
         pos += 2 if src[pos] == "\\" else 1
     return None
+
+
+def _escaped_brackets(content: str) -> bool:
+    """``\\[1\\]`` or ``\\(注\\)``: Markdown escapes around a note, not math.
+
+    CommonMark reads ``\\[`` as an escaped bracket; authors write it so around
+    citation numbers and Chinese notes. Math has TeX or Latin letters in it.
+    """
+    body = content.strip()
+    if "\\" in body:
+        return False
+    return not body or all(c.isdigit() or c in ",，-– " for c in body) or (
+        _has_cjk(body) and not any(c.isascii() and c.isalpha() for c in body))
 
 
 def _is_money(content: str) -> bool:

@@ -124,8 +124,13 @@ def _is_money(content: str) -> bool:
 
 
 def _holds_prose(content: str) -> bool:
+    """Chinese words and sentence punctuation outside ``\\text``: a sentence, not math.
+
+    A full-width comma alone (``$x_1，x_2$``, typed with a Chinese IME) is still math.
+    """
     outside_text = _outside_text_commands(content)
-    return any(char in _CJK_PUNCTUATION for char in outside_text)
+    return any(char in _CJK_PUNCTUATION for char in outside_text) and any(
+        unicodedata.category(char) == "Lo" for char in outside_text)
 
 
 def _outside_text_commands(content: str) -> str:

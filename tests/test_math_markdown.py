@@ -48,6 +48,8 @@ def formulas(name: str) -> tuple[list[Formula], list[Diagnostic]]:
     ("$ a $ 分，这 $ b $",
      [("math_inline", " a "), ("text", " 分，这 "), ("math_inline", " b ")]),
     ("$5 到 $10", [("text", "$5 到 $10")]),
+    ("$x_1，x_2$", [("math_inline", "x_1，x_2")]),
+    ("$a \\\\\nb$", [("math_inline", "a \\\\\nb")]),
     ("costs $5 and $x$ ok", [("text", "costs $5 and "), ("math_inline", "x"), ("text", " ok")]),
     ("$2$ apples", [("math_inline", "2"), ("text", " apples")]),
     ("$x$5", [("text", "$x$5")]),

@@ -104,6 +104,7 @@ def test_prose_between_dollars_is_doubted_not_drawn() -> None:
 
 def test_chinese_inside_text_command_is_not_prose() -> None:
     assert inline(r"$\text{损失，梯度}$") == [("math_inline", r"\text{损失，梯度}")]
+    assert inline(r"$\text{注：}分布 p$") == [("math_inline", r"\text{注：}分布 p")]
 
 
 # --- fixtures: one per pattern ----------------------------------------------------------

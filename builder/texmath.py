@@ -76,7 +76,8 @@ _TEXT_COMMANDS = {
 _ENV_RENAMES = {"equation": "aligned", "equation*": "aligned", "split": "aligned",
                 "dcases": "cases", "smallmatrix": "matrix", "gather": "aligned",
                 "gather*": "aligned", "gathered": "aligned", "eqnarray": "aligned",
-                "eqnarray*": "aligned", _BRACED_ROWS: "cases"}
+                "eqnarray*": "aligned", "multline": "aligned", "multline*": "aligned",
+                _BRACED_ROWS: "cases"}
 # Environments whose rows typst draws with alignment points: inside \left\{ … \right.
 # they become typst's cases, whose rows stay inside the brace.
 _ROW_ENVS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather",
@@ -128,7 +129,10 @@ _ONE_ARG = {
     "\\boxed": "#box(stroke: 0.4pt, inset: 3pt, $display(%s)$)",
 }
 _INFIX = {"\\over": "\\frac{%s}{%s}", "\\choose": "\\binom{%s}{%s}"}
-_DROPPED = frozenset({"\\nonumber", "\\notag"})
+# Sizes (MathJax and KaTeX accept them in math) and array rules typst has no form for.
+_DROPPED = frozenset({"\\nonumber", "\\notag", "\\hline", "\\hdashline", "\\tiny",
+                      "\\scriptsize", "\\footnotesize", "\\small", "\\normalsize",
+                      "\\large", "\\Large", "\\LARGE", "\\huge", "\\Huge"})
 # CSS colour names (MathJax hands \color names to the browser), as typst colours.
 _COLOURS = {
     "black": "#000000", "white": "#ffffff", "red": "#ff0000", "green": "#008000",

@@ -54,3 +54,12 @@ def test_eqnarray_is_drawn_as_aligned() -> None:
 
 def test_right_without_left_pairs_with_the_bare_brace() -> None:
     assert to_typst(r"\{ a \right.").strip() == to_typst(r"\left\{ a \right.").strip()
+
+
+@pytest.mark.parametrize("tex", [
+    r"\begin{array}{c|c} a & b \\ \hline c & d \end{array}",
+    r"\begin{multline} a + b \\ + c \end{multline}",
+    r"\Large x + \small y",
+])
+def test_array_rules_multline_and_sizes_are_drawn(tex: str) -> None:
+    drawn(tex)

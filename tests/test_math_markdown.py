@@ -230,3 +230,11 @@ def test_many_unclosed_openers_are_scanned_once(monkeypatch: pytest.MonkeyPatch)
     tokens = tokenize("x " + "\\( " * 2000)
     assert tokens[1].children and tokens[1].children[0].type == "text"
     assert len(scans) < 10
+
+
+def test_doubtful_dollar_is_reported_at_its_place() -> None:
+    doc = parse_text("## s\n### q\n答：\n- 这题 $ a 分，这 $ b $ 完\n", "d.md")
+    doubts = [d for d in doc.diagnostics if d.code == "dollar-pairing"]
+    assert [(d.loc.line, d.loc.col, d.severity) for d in doubts] == [(4, 6, "warning")]
+    found = [f.tex for s in doc.sections for c in s.cards for f in c.formulas]
+    assert found == ["b"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import resource
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
@@ -24,10 +24,11 @@ class SandboxError(RuntimeError):
 
 
 def run_limited(function: Callable[..., T], *args: Any, seconds: float,
-                memory_bytes: int) -> T:
+                memory_bytes: int, preload: Sequence[str] = ()) -> T:
     """``function(*args)`` in a child with at most ``seconds`` and ``memory_bytes`` more.
 
-    ``function`` and ``args`` must pickle. Where there is no fork server (not on
+    ``function`` and ``args`` must pickle. ``preload`` names modules the fork server
+    imports once, when it starts, so each child need not. Where there is no fork server (not on
     POSIX) the call runs here, without limits.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
@@ -38,7 +39,7 @@ def run_limited(function: Callable[..., T], *args: Any, seconds: float,
     # Children fork from a fork server that never ran typst or Anki: forking this
     # process, whose typst or Anki threads may hold locks, could deadlock the child.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([function.__module__])  # used once, when it starts
+    context.set_forkserver_preload([function.__module__, *preload])
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, function, args, memory_bytes))
     child.start()

@@ -229,3 +229,19 @@ def test_renderer_fingerprint_follows_the_template_and_versions() -> None:
     fingerprint = formulas_module.renderer_fingerprint()
     assert "typst=" in fingerprint and "tex2typst=" in fingerprint
     assert "matplotlib=" in fingerprint
+
+
+@pytest.mark.parametrize("tex", [
+    "\\frac{" * 25 + "x" + "}{y}" * 25,        # tex2typst: exponential in nested \frac
+    "a+" * 20000 + "b",                          # every engine: quadratic in length
+    "\\left(" * 40 + "x" + "\\right)" * 40,
+])
+def test_pathological_formula_is_refused_before_any_engine(tex: str) -> None:
+    outcome, good = render_formulas([(tex, True), ("a^2", False)])
+    assert isinstance(outcome, FormulaFailure) and outcome.reason.startswith("refused:")
+    assert isinstance(good, FormulaImage)
+
+
+def test_nesting_real_formulas_use_is_drawn() -> None:
+    tex = "\\frac{" * 8 + "x" + "}{y}" * 8
+    assert isinstance(render_formulas([(tex, True)])[0], FormulaImage)

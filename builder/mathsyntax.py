@@ -6,9 +6,10 @@ sees it (so ``\\{``, ``\\\\`` and ``_`` arrive intact) and choose pairings the w
 Typora and Pandoc readers expect:
 
 - ``$ x $`` with spaces inside is math (Typora writes it so);
-- a closing ``$`` followed by a digit does not close (Pandoc), so ``$5 到 $10``
-  stays text; an opening ``$`` followed by a digit whose "formula" holds prose is
-  money, not math;
+- a closing ``$`` followed by a digit does not close a "formula" that starts with a
+  digit or ends in a space (Pandoc's rule, narrowed so ``$\\times$64`` is math), so
+  ``$5 到 $10`` stays text; an opening ``$`` followed by a digit whose "formula"
+  holds prose is money, not math;
 - a pair whose inside holds CJK sentence punctuation (``，。；``) outside ``\\text``
   is prose between two dollars, not a formula: the opening ``$`` stays text, with a
   ``dollar-pairing`` note on the token so the parser can warn;
@@ -70,7 +71,8 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
         return False  # no closing `$` at all: text (lint reports a likely formula)
     content = src[start + 1:end]
     following = src[end + 1:end + 2]
-    if not content.strip() or following.isdigit() or _is_money(content):
+    if not content.strip() or _is_money(content) or (following.isdigit() and (
+            content[0].isdigit() or content[-1].isspace())):
         return _text(state, silent, "$")
     if _holds_prose(content):
         return _text(state, silent, "$", doubt="the text up to the next `$` reads as prose")

@@ -42,7 +42,11 @@ def to_typst(tex: str) -> str:
     import tex2typst
 
     rewriter = _Rewriter()
-    prepared = rewriter.rewrite(parse_tex(tex))
+    nodes = parse_tex(tex)
+    solid = without_spaces(nodes)
+    if solid and solid[0] in ("^", "_"):
+        nodes = [Group([]), *nodes]  # `$_{v1}$`: a script with no base (tex2typst writes #none)
+    prepared = rewriter.rewrite(nodes)
     converted: str = tex2typst.tex2typst(
         prepared, frac_to_slash=False, custom_tex_macros=_TEX_MACROS)
     for bad, good in _TYPST_FIXES.items():

@@ -63,3 +63,8 @@ def test_right_without_left_pairs_with_the_bare_brace() -> None:
 ])
 def test_array_rules_multline_and_sizes_are_drawn(tex: str) -> None:
     drawn(tex)
+
+
+def test_script_without_a_base_is_drawn() -> None:
+    assert "#none" not in to_typst("_{v1-4}")
+    drawn("_{v1-4}", display=False)

@@ -65,6 +65,9 @@ def to_typst(tex: str) -> str:
 
 _SLOT = re.compile(r"zzslot[a-z]+")
 _BRACED_ROWS = "zzbracedrows"
+_DISPLAY_ROWS = "\\zzdisplayrows"
+"""Pseudo-command around those rows: amsmath sets aligned rows in display style, also
+inline, where typst's cases would shrink them."""
 """Pseudo-environment: rows of an aligned-like environment inside ``\\left\\{ … \\right.``."""
 _SLOT_IDS = itertools.count()
 
@@ -269,6 +272,9 @@ class _Rewriter:
             _arg, i = argument(nodes, i)
         elif node in _DROPPED:
             pass
+        elif node == _DISPLAY_ROWS:
+            arg, i = argument(nodes, i)
+            out.append(self.slot(f"display({_convert(arg)})"))
         elif node == "\\operatorname":
             i = self._operatorname(nodes, i, out)
         elif node == "\\mathop":
@@ -421,8 +427,9 @@ def _braced_rows(nodes: list[Node]) -> list[Node]:
                 or solid[end + 3][1] != ".":
             continue
         body_start, body_end = solid[k + 4][0], solid[end][0]
-        rows = [*nodes[:a], "\\begin", Group([_BRACED_ROWS]), *nodes[body_start:body_end],
+        body = ["\\begin", Group([_BRACED_ROWS]), *nodes[body_start:body_end],
                 "\\end", Group([_BRACED_ROWS])]
+        rows = [*nodes[:a], _DISPLAY_ROWS, Group(body)]
         return rows + _braced_rows(nodes[solid[end + 3][0] + 1:])
     return nodes
 

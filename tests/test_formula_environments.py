@@ -43,7 +43,7 @@ def test_brace_reaches_every_row(tex: str) -> None:
 
 
 def test_braced_aligned_becomes_cases_keeping_alignment() -> None:
-    assert to_typst(BRACED).strip() == "cases(a &= 1, b &= 2)"
+    assert to_typst(BRACED).strip() == "display(cases(a &= 1, b &= 2))"
 
 
 def test_eqnarray_is_drawn_as_aligned() -> None:
@@ -68,3 +68,9 @@ def test_array_rules_multline_and_sizes_are_drawn(tex: str) -> None:
 def test_script_without_a_base_is_drawn() -> None:
     assert "#none" not in to_typst("_{v1-4}")
     drawn("_{v1-4}", display=False)
+
+
+def test_braced_rows_inline_keep_their_size() -> None:
+    """amsmath sets aligned rows in display style, inline too: as tall as in a display."""
+    inline, display = drawn(BRACED, display=False), drawn(BRACED, display=True)
+    assert inline.height_em == pytest.approx(display.height_em, rel=0.05)

@@ -151,6 +151,14 @@ _COLOURS = {
 }
 _HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _PLAIN_OPERATOR = re.compile(r"[A-Za-z0-9 '*.-]+")
+# TeX's \_ (an underscore glyph) and \* (a discretionary times) are never what notes
+# mean: authors escape _ and * so that Markdown renderers without math leave them alone.
+_MARKDOWN_ESCAPES = {"\\_": "_", "\\*": "*"}
+
+
+def _typst_string(text: str) -> str:
+    """``text`` as a typst string literal (a label can hold any character)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _convert(nodes: list[Node]) -> str:
@@ -272,6 +280,13 @@ class _Rewriter:
             _arg, i = argument(nodes, i)
         elif node in _DROPPED:
             pass
+        elif node in _MARKDOWN_ESCAPES and skip_space(nodes, i) < len(nodes):
+            # `$x\_i$`, `$B\*C$`: escaped for Markdown renderers that read math as text.
+            out.append(_MARKDOWN_ESCAPES[node])
+        elif node in ("\\ref", "\\eqref"):
+            target, i = argument(nodes, i)
+            shown = tex_of(target).strip()
+            out.append(self.slot(_typst_string(shown if node == "\\ref" else f"({shown})")))
         elif node == _DISPLAY_ROWS:
             arg, i = argument(nodes, i)
             out.append(self.slot(f"display({_convert(arg)})"))

@@ -74,3 +74,16 @@ def test_braced_rows_inline_keep_their_size() -> None:
     """amsmath sets aligned rows in display style, inline too: as tall as in a display."""
     inline, display = drawn(BRACED, display=False), drawn(BRACED, display=True)
     assert inline.height_em == pytest.approx(display.height_em, rel=0.05)
+
+
+@pytest.mark.parametrize(("tex", "typst"), [
+    (r"x\_{i} + y\_i", "x_i + y_i"),           # escaped for Markdown renderers
+    (r"B\*L\*C", "B * L * C"),
+    (r"\text{a\_b}", '"a_b"'),                 # in text it stays an underscore
+    (r"\ref{equ:ori}", '"equ:ori"'),           # labels cannot be resolved on a card
+    (r"\eqref{1}", '"(1)"'),
+    (r'\ref{" #read("x") "}', '"\\" #read(\\"x\\") \\""'),  # a label is a string, never code
+])
+def test_what_notes_write_in_formulas(tex: str, typst: str) -> None:
+    assert to_typst(tex).strip() == typst
+    drawn(tex, display=False)

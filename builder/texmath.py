@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from builder.texenvs import BRACED_ROWS, DISPLAY_ROWS, braced_rows, pair_right, third_columns
 from builder.texsyntax import (
     Group,
     Node,
@@ -64,11 +65,6 @@ def to_typst(tex: str) -> str:
 # is used, so the same source also compiles in the PDF templates.
 
 _SLOT = re.compile(r"zzslot[a-z]+")
-_BRACED_ROWS = "zzbracedrows"
-_DISPLAY_ROWS = "\\zzdisplayrows"
-"""Pseudo-command around those rows: amsmath sets aligned rows in display style, also
-inline, where typst's cases would shrink them."""
-"""Pseudo-environment: rows of an aligned-like environment inside ``\\left\\{ … \\right.``."""
 _SLOT_IDS = itertools.count()
 
 # Where a style or colour switch stops: the end of its group, cell, row or \left…\right.
@@ -84,13 +80,7 @@ _ENV_RENAMES = {"equation": "aligned", "equation*": "aligned", "split": "aligned
                 "dcases": "cases", "smallmatrix": "matrix", "gather": "aligned",
                 "gather*": "aligned", "gathered": "aligned", "eqnarray": "aligned",
                 "eqnarray*": "aligned", "multline": "aligned", "multline*": "aligned",
-                _BRACED_ROWS: "cases"}
-# Environments whose rows typst draws with alignment points: inside \left\{ … \right.
-# they become typst's cases, whose rows stay inside the brace.
-_ROW_ENVS = frozenset({"aligned", "align", "align*", "split", "gathered", "gather",
-                       "gather*", "eqnarray", "eqnarray*", "array"})
-# eqnarray's three columns (rcl) are aligned's two: its second & per row goes.
-_THREE_COLUMNS = frozenset({"eqnarray", "eqnarray*"})
+                BRACED_ROWS: "cases"}
 _CASES_ENVS = frozenset({"cases", "dcases"})
 # Bare bars are ordinary symbols in TeX; typst would space them as fences.
 _BARS = {
@@ -205,7 +195,7 @@ class _Rewriter:
         return f"\\{name} "
 
     def rewrite(self, nodes: list[Node]) -> str:
-        nodes = _braced_rows(_third_columns(_pair_right(_infix(nodes))))
+        nodes = braced_rows(third_columns(pair_right(_infix(nodes))))
         out: list[str] = []
         envs: list[str] = []
         i = 0
@@ -287,7 +277,7 @@ class _Rewriter:
             target, i = argument(nodes, i)
             shown = tex_of(target).strip()
             out.append(self.slot(_typst_string(shown if node == "\\ref" else f"({shown})")))
-        elif node == _DISPLAY_ROWS:
+        elif node == DISPLAY_ROWS:
             arg, i = argument(nodes, i)
             out.append(self.slot(f"display({_convert(arg)})"))
         elif node == "\\operatorname":
@@ -377,92 +367,6 @@ class _Rewriter:
             return
         base = to_typst(out[k]).strip()
         out[k] = self.slot(f"limits({base})" if limits else f"scripts({base})")
-
-
-def _pair_right(nodes: list[Node]) -> list[Node]:
-    """``\\{ … \\right.`` as ``\\left\\{ … \\right.``: authors often drop the ``\\left``."""
-    depth = 0
-    for index, node in enumerate(nodes):
-        if node == "\\left":
-            depth += 1
-        elif node == "\\right":
-            if depth:
-                depth -= 1
-                continue
-            for back in range(index - 1, -1, -1):
-                if nodes[back] in ("\\{", "\\lbrace", "(", "[") and (
-                        back == 0 or nodes[back - 1] != "\\left"):
-                    return _pair_right([*nodes[:back], "\\left", *nodes[back:]])
-            return nodes
-    return nodes
-
-
-def _third_columns(nodes: list[Node]) -> list[Node]:
-    """Drop the second ``&`` of each row of an eqnarray (rcl columns → aligned's rl)."""
-    out: list[Node] = []
-    inside = False
-    count = 0
-    i = 0
-    while i < len(nodes):
-        node = nodes[i]
-        name = nodes[i + 1] if i + 1 < len(nodes) else ""
-        if node in ("\\begin", "\\end") and isinstance(name, Group) \
-                and tex_of(name.items).strip() in _THREE_COLUMNS:
-            inside, count = node == "\\begin", 0
-        elif inside and node == "\\\\":
-            count = 0
-        elif inside and node == "&":
-            count += 1
-            if count == 2:
-                i += 1
-                continue
-        out.append(node)
-        i += 1
-    return out
-
-
-def _braced_rows(nodes: list[Node]) -> list[Node]:
-    """``\\left\\{ \\begin{aligned} … \\end{aligned} \\right.`` as typst's cases.
-
-    typst's ``lr`` cannot break lines, so an aligned body inside it drew its second row
-    outside the brace; ``cases`` keeps every row inside and keeps the ``&`` alignment.
-    """
-    solid = [(index, node) for index, node in enumerate(nodes)
-             if not (isinstance(node, str) and node.isspace())]
-    for k in range(len(solid) - 5):
-        (a, left), (_b, brace), (_c, begin), (_d, name) = solid[k:k + 4]
-        if left != "\\left" or brace not in ("\\{", "\\lbrace") or begin != "\\begin" \
-                or not isinstance(name, Group):
-            continue
-        env = tex_of(name.items).strip()
-        if env not in _ROW_ENVS or env == "array":
-            continue
-        end = _matching_end(solid, k + 4, env)
-        if end is None or end + 3 >= len(solid) or solid[end + 2][1] != "\\right" \
-                or solid[end + 3][1] != ".":
-            continue
-        body_start, body_end = solid[k + 4][0], solid[end][0]
-        body = ["\\begin", Group([_BRACED_ROWS]), *nodes[body_start:body_end],
-                "\\end", Group([_BRACED_ROWS])]
-        rows = [*nodes[:a], _DISPLAY_ROWS, Group(body)]
-        return rows + _braced_rows(nodes[solid[end + 3][0] + 1:])
-    return nodes
-
-
-def _matching_end(solid: list[tuple[int, Node]], start: int, env: str) -> int | None:
-    """Index in ``solid`` of the ``\\end`` closing the environment opened before ``start``."""
-    depth = 0
-    for k in range(start, len(solid) - 1):
-        node, after = solid[k][1], solid[k + 1][1]
-        if node in ("\\begin", "\\end") and isinstance(after, Group) \
-                and tex_of(after.items).strip() == env:
-            if node == "\\begin":
-                depth += 1
-            elif depth:
-                depth -= 1
-            else:
-                return k
-    return None
 
 
 def _free_standing(out: list[str]) -> bool:

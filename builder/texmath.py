@@ -270,7 +270,8 @@ class _Rewriter:
             _arg, i = argument(nodes, i)
         elif node in _DROPPED:
             pass
-        elif node in _MARKDOWN_ESCAPES and skip_space(nodes, i) < len(nodes):
+        elif node in _MARKDOWN_ESCAPES and skip_space(nodes, i) < len(nodes) and any(
+                not chunk.isspace() for chunk in out):  # `{\_step}` has no base: the glyph
             # `$x\_i$`, `$B\*C$`: escaped for Markdown renderers that read math as text.
             out.append(_MARKDOWN_ESCAPES[node])
         elif node in ("\\ref", "\\eqref"):

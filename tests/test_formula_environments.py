@@ -80,6 +80,7 @@ def test_braced_rows_inline_keep_their_size() -> None:
     (r"x\_{i} + y\_i", "x_i + y_i"),           # escaped for Markdown renderers
     (r"B\*L\*C", "B * L * C"),
     (r"\text{a\_b}", '"a_b"'),                 # in text it stays an underscore
+    (r"rate{\_}decay{\_step}", "r a t e \\_ d e c a y \\_ s t e p"),  # no base: the glyph
     (r"\ref{equ:ori}", '"equ:ori"'),           # labels cannot be resolved on a card
     (r"\eqref{1}", '"(1)"'),
     (r'\ref{" #read("x") "}', '"\\" #read(\\"x\\") \\""'),  # a label is a string, never code

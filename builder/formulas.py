@@ -31,10 +31,13 @@ RENDER_VERSION = "3"
 FONT_PT = 10.0
 PX_PER_EM = 48
 _PPI = PX_PER_EM / FONT_PT * 72
-# Budget of one typst compile: a batch that takes longer is split until the formula
-# that stalls it stands alone (a batch of 64 takes about a second).
-TYPST_SECONDS = 5.0
+# Budget of one sandboxed batch: a batch that takes longer is split until the formula
+# that stalls it stands alone (a batch of 64 takes about a second; the margin is for
+# busy machines, where a budget too tight would cost good formulas their image).
+TYPST_SECONDS = 10.0
 TYPST_SECONDS_EACH = 0.1
+# A mathtext child imports matplotlib first (a second or more on a busy machine).
+MATHTEXT_SECONDS = 10.0
 MATHTEXT_SECONDS_EACH = 0.3
 MAX_TEX_CHARS = 5000
 MAX_TEX_DEPTH = 16
@@ -100,8 +103,8 @@ def render_formulas(items: list[tuple[str, bool]]) -> list[FormulaOutcome]:
                      TYPST_SECONDS, TYPST_SECONDS_EACH, "typst")
     retry = [i for i, drawn in typst.items()
              if isinstance(drawn, str) and not drawn.startswith(REFUSED)]
-    mathtext = _bisect(retry, items, _mathtext_batch, TYPST_SECONDS, MATHTEXT_SECONDS_EACH,
-                       "mathtext")
+    mathtext = _bisect(retry, items, _mathtext_batch, MATHTEXT_SECONDS,
+                       MATHTEXT_SECONDS_EACH, "mathtext")
     outcomes: list[FormulaOutcome] = []
     for index in range(len(items)):
         first, second = typst[index], mathtext.get(index)

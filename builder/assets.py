@@ -27,9 +27,11 @@ from builder.formulas import (
     RENDER_VERSION,
     FormulaFailure,
     render_formulas,
+    renderer_fingerprint,
 )
 from builder.imagecheck import png_intact, svg_intact
 from builder.model import Diagram, Formula
+from builder.typstcheck import is_safe_typst
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +83,8 @@ class Assets:
 
 def formula_key(formula: Formula) -> str:
     """Hash everything that shapes a formula image."""
-    blob = json.dumps([RENDER_VERSION, formula.tex, formula.display, FONT_PT, PX_PER_EM])
+    blob = json.dumps([RENDER_VERSION, formula.tex, formula.display, FONT_PT, PX_PER_EM,
+                       renderer_fingerprint()])
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
@@ -203,7 +206,10 @@ def _adopt_formula(formula: Formula, meta: dict[str, Any], cache_dir: Path,
         assets.formula_failures[formula] = str(meta["failure"])
         return True
     png = cache_dir / f"math-{formula_key(formula)}.png"
-    if not png_intact(png):
+    typst = meta.get("typst")
+    # The PDF evaluates this typst: a cache file is only trusted with math the check passes.
+    if not png_intact(png) or (typst is not None and not (
+            isinstance(typst, str) and is_safe_typst(typst))):
         return False
     assets.formulas[formula] = RenderedFormula(
         MediaFile(png.name, png), float(meta["width_em"]), float(meta["height_em"]),

@@ -7,24 +7,56 @@ on the text's baseline.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
 import struct
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from typing import Any, cast
 
+from builder.sandbox import SandboxError, run_limited
 from builder.texmath import to_typst
+from builder.texsyntax import tokens
+from builder.typstcheck import Unknown, Unsafe, check_typst_math
 
 log = logging.getLogger(__name__)
 
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 """Part of every formula's cache key: bump it when the drawing changes."""
 FONT_PT = 10.0
 PX_PER_EM = 48
 _PPI = PX_PER_EM / FONT_PT * 72
+# Budget of one sandboxed batch: a batch that takes longer is split until the formula
+# that stalls it stands alone (a batch of 64 takes about a second; the margin is for
+# busy machines, where a budget too tight would cost good formulas their image).
+TYPST_SECONDS = 10.0
+TYPST_SECONDS_EACH = 0.1
+# A mathtext child imports matplotlib first (a second or more on a busy machine).
+MATHTEXT_SECONDS = 10.0
+MATHTEXT_SECONDS_EACH = 0.3
+MAX_TEX_CHARS = 5000
+MAX_TEX_DEPTH = 16
+TYPST_MEMORY = 2 << 30
+
+
+@cache
+def renderer_fingerprint() -> str:
+    """What else shapes a formula image: the template and the drawing libraries' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    template = files("builder").joinpath("templates/formula.typ").read_bytes()
+    parts = [hashlib.sha256(template).hexdigest()[:16]]
+    for package in ("typst", "tex2typst", "matplotlib"):
+        try:
+            parts.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            parts.append(f"{package}=?")
+    return ";".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,47 +83,114 @@ class FormulaFailure:
 FormulaOutcome = FormulaImage | FormulaFailure
 
 
+REFUSED = "refused: "
+"""Reason prefix of a formula no engine may draw (its typst would run code)."""
+_PRELOAD = ("builder.formulas", "tex2typst", "typst")
+Drawn = FormulaImage | str
+"""What a sandboxed batch gives for each formula: its image, or why it was not drawn."""
+
+
 def render_formulas(items: list[tuple[str, bool]]) -> list[FormulaOutcome]:
-    """Draw each (tex, display) pair: typst first, mathtext for what typst cannot draw."""
-    outcomes: list[FormulaOutcome | None] = [None] * len(items)
-    sources: list[tuple[int, str]] = []
-    reasons: dict[int, str] = {}
-    for index, (tex, _display) in enumerate(items):
-        try:
-            sources.append((index, to_typst(tex)))
-        except Exception as exc:  # tex2typst raises bare ValueError/RuntimeError variants
-            reasons[index] = f"tex2typst: {_first_line(exc)}"
-    _typst_bisect(sources, items, outcomes, reasons)
-    for index, (tex, display) in enumerate(items):
-        if outcomes[index] is None:
-            outcomes[index] = _mathtext(tex, display, reasons.get(index, ""))
-    return [o for o in outcomes if o is not None]
+    """Draw each (tex, display) pair: typst first, mathtext for what typst cannot draw.
 
-
-def _typst_bisect(sources: list[tuple[int, str]], items: list[tuple[str, bool]],
-                  outcomes: list[FormulaOutcome | None], reasons: dict[int, str]) -> None:
-    """Compile many formulas at once; on failure split the batch to find the bad ones.
-
-    One bad formula aborts a whole typst compile, so a batch that fails is halved
-    until each failure stands alone; good batches cost one compile.
+    Both engines run in sandboxed children with a time and memory budget (tex2typst
+    alone is exponential in nested ``\\frac``). typst only ever sees math that
+    ``check_typst_math`` passed; a formula whose typst holds code is refused outright.
     """
-    if not sources:
-        return
+    typst: dict[int, Drawn] = {i: f"{REFUSED}{problem}" for i, (tex, _) in enumerate(items)
+                               if (problem := _too_complex(tex))}
+    typst |= _bisect([i for i in range(len(items)) if i not in typst], items, _typst_batch,
+                     TYPST_SECONDS, TYPST_SECONDS_EACH, "typst")
+    retry = [i for i, drawn in typst.items()
+             if isinstance(drawn, str) and not drawn.startswith(REFUSED)]
+    mathtext = _bisect(retry, items, _mathtext_batch, MATHTEXT_SECONDS,
+                       MATHTEXT_SECONDS_EACH, "mathtext")
+    outcomes: list[FormulaOutcome] = []
+    for index in range(len(items)):
+        first, second = typst[index], mathtext.get(index)
+        if isinstance(first, FormulaImage):
+            outcomes.append(first)
+        elif isinstance(second, FormulaImage):
+            outcomes.append(second)
+        else:
+            outcomes.append(FormulaFailure("; ".join(r for r in (first, second) if r)))
+    return outcomes
+
+
+def _too_complex(tex: str) -> str | None:
+    """Why ``tex`` is beyond any real formula, or None.
+
+    tex2typst takes time exponential in the depth of nested ``\\frac`` (20 levels: 6 s),
+    and every engine time quadratic in length; real formulas stay far below both limits.
+    """
+    if len(tex) > MAX_TEX_CHARS:
+        return f"{len(tex):,} characters is too long to draw (the limit is {MAX_TEX_CHARS:,})"
+    depth = deepest = 0
+    for token in tokens(tex):
+        if token in ("{", "\\left", "\\begin"):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in ("}", "\\right", "\\end"):
+            depth -= 1
+    if deepest > MAX_TEX_DEPTH:
+        return f"nested {deepest} levels deep, too deep to draw (the limit is {MAX_TEX_DEPTH})"
+    return None
+
+
+def _bisect(indices: list[int], items: list[tuple[str, bool]],
+            draw: Callable[[list[tuple[str, bool]]], list[Drawn]], seconds: float,
+            each: float, engine: str) -> dict[int, Drawn]:
+    """Draw many formulas in one sandboxed call; on failure split the batch.
+
+    One bad formula aborts a whole typst compile (or stalls a batch past its budget),
+    so a batch that fails is halved until each failure stands alone; good batches
+    cost one call.
+    """
+    if not indices:
+        return {}
+    batch = [items[i] for i in indices]
     try:
-        images = _typst_batch([(src, items[i][1]) for i, src in sources])
-    except Exception as exc:  # typst.TypstError; a bad formula must never abort the build
-        if len(sources) == 1:
-            reasons[sources[0][0]] = f"typst: {_first_line(exc)}"
-            return
-        middle = len(sources) // 2
-        _typst_bisect(sources[:middle], items, outcomes, reasons)
-        _typst_bisect(sources[middle:], items, outcomes, reasons)
-        return
-    for (index, _src), image in zip(sources, images, strict=True):
-        outcomes[index] = image
+        drawn = run_limited(draw, batch, seconds=seconds + each * len(batch),
+                            memory_bytes=TYPST_MEMORY, preload=_PRELOAD)
+    except SandboxError as exc:  # a bad formula must never abort or stall the build
+        if len(indices) == 1:
+            return {indices[0]: f"{engine}: {_first_line(exc)}"}
+        middle = len(indices) // 2
+        return {**_bisect(indices[:middle], items, draw, seconds, each, engine),
+                **_bisect(indices[middle:], items, draw, seconds, each, engine)}
+    return dict(zip(indices, drawn, strict=True))
 
 
-def _typst_batch(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
+def _typst_batch(batch: list[tuple[str, bool]]) -> list[Drawn]:
+    """Convert each formula, check its typst, and compile those that pass (in a child)."""
+    results: list[Drawn] = []
+    sources: list[tuple[int, str, bool]] = []
+    for tex, display in batch:
+        try:
+            src = to_typst(tex)
+            check_typst_math(src)
+        except Unsafe as exc:
+            results.append(f"{REFUSED}its typst would run code ({exc})")
+        except Unknown as exc:
+            results.append(f"typst: {exc}")
+        except Exception as exc:  # tex2typst raises bare ValueError/RuntimeError variants
+            results.append(f"tex2typst: {_first_line(exc)}")
+        else:
+            sources.append((len(results), src, display))
+            results.append("")
+    images = _typst_compile([(src, display) for _, src, display in sources])
+    for (index, _src, _display), image in zip(sources, images, strict=True):
+        results[index] = image
+    return results
+
+
+def _mathtext_batch(batch: list[tuple[str, bool]]) -> list[Drawn]:
+    return [_mathtext(tex, display) for tex, display in batch]
+
+
+def _typst_compile(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
+    if not batch:
+        return []
     import typst
 
     from builder.fonts import typst_fonts
@@ -115,7 +214,7 @@ def _typst_batch(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
     return images
 
 
-def _mathtext(tex: str, display: bool, typst_reason: str) -> FormulaOutcome:
+def _mathtext(tex: str, display: bool) -> Drawn:
     from matplotlib import mathtext, rc_context
     from matplotlib.font_manager import FontProperties
 
@@ -138,8 +237,7 @@ def _mathtext(tex: str, display: bool, typst_reason: str) -> FormulaOutcome:
             depth_px = mathtext.math_to_image(
                 f"${tex}$", buffer, prop=FontProperties(size=FONT_PT), dpi=_PPI, format="png")
     except Exception as exc:  # mathtext raises ValueError and others on unsupported TeX
-        reason = "; ".join(r for r in (typst_reason, f"mathtext: {_last_line(exc)}") if r)
-        return FormulaFailure(reason)
+        return f"mathtext: {_last_line(exc)}"
     png = buffer.getvalue()
     width, height = _png_size(png)
     return FormulaImage(png=png, width_em=width / PX_PER_EM, height_em=height / PX_PER_EM,

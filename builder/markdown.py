@@ -14,12 +14,13 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.fences import repair_fences
 from builder.frontmatter_cut import repair_front_matter
+from builder.mathsyntax import DOUBT, attach_doubts, math_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.texsafe import strip_unsafe
 
 DIAGRAM_INFO = "diagram"
 
@@ -27,7 +28,6 @@ _MATH_KINDS = {
     "math_inline": ("math_inline", False),
     "math_inline_double": ("math_inline", True),
     "math_block": ("math_block", True),
-    "math_block_label": ("math_block", True),
 }
 
 
@@ -54,9 +54,7 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
-    # No space after the opening `$` and no digit after the closing one, so
-    # currency such as "$5 到 $10" stays text.
-    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
+    md.use(math_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     return md
 
@@ -71,12 +69,18 @@ def tokenize(text: str) -> list[Token]:
 
     A code fence left open is cut before the first heading it swallowed (builder.fences),
     and front matter closed only by a later rule, before the first heading it swallowed
-    (builder.frontmatter_cut).
+    (builder.frontmatter_cut).  Every parse, repairs' included, hands its doubtful ``$``
+    pairings to the inline tokens they belong to.
     """
-    parser = _shared_parser()
     env: dict[str, Any] = {}
-    tokens = repair_front_matter(text, parser.parse(text, env), parser.parse, parse_blocks)
-    return repair_fences(text, tokens, parser.parse, parse_blocks, env)
+    tokens = repair_front_matter(text, _parse(text, env), _parse, parse_blocks)
+    return repair_fences(text, tokens, _parse, parse_blocks, env)
+
+
+def _parse(text: str, env: dict[str, Any]) -> list[Token]:
+    tokens = _shared_parser().parse(text, env)
+    attach_doubts(tokens, env)
+    return tokens
 
 
 @cache
@@ -127,9 +131,8 @@ class NodeBuilder:
         return replace(built, end_line=end)
 
     def _block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
-        line = node.map[0] + 1 if node.map else 0
-        # Table cells have no line of their own; what they hold is on their row's.
-        inner_line = line or parent_line
+        # Table cells have no map of their own: they are on their row's line.
+        line = node.map[0] + 1 if node.map else parent_line
         kind = node.type
         if kind == "fence":
             return self._fence(node, line)
@@ -156,9 +159,10 @@ class NodeBuilder:
         children: list[Node] = []
         for child in node.children:
             if child.type == "inline":
-                children.extend(self.inline(child.children, inner_line))
+                self._report_doubts(child)
+                children.extend(self.inline(child.children, line))
             else:
-                children.append(self.block(child, inner_line))
+                children.append(self.block(child, line))
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line)
 
     def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
@@ -195,15 +199,47 @@ class NodeBuilder:
                 out.append(Node(kind, tuple(self.inline(node.children, line))))
         return out
 
-    def loc_of(self, line: int, needle: str) -> SourceLoc:
-        """Locate ``$needle`` on a 1-based line to give diagnostics a column."""
+    def _report_doubts(self, holder: SyntaxTreeNode) -> None:
+        for offset, why in holder.meta.get(DOUBT, []):
+            self.diagnostics.append(Diagnostic(
+                self._inline_loc(holder, offset, "$"), "warning",
+                f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
+                "`$x$` for a formula", "dollar-pairing"))
+
+    def _formula_loc(self, node: SyntaxTreeNode, line: int) -> SourceLoc:
+        """Where a formula's opening marker is in the source."""
+        holder = node.parent
+        while holder is not None and holder.type != "inline":
+            holder = holder.parent
+        offset = node.meta.get("offset")
+        if holder is not None and holder.map and isinstance(offset, int):
+            return self._inline_loc(holder, offset, node.markup)
+        return self._loc_in_line(line, node.markup, 0)
+
+    def _inline_loc(self, holder: SyntaxTreeNode, offset: int, marker: str) -> SourceLoc:
+        """The source place of ``offset`` in an inline token's content.
+
+        markdown-it strips each line's indentation and container markers (``- ``,
+        ``> ``, table pipes) from the content, so the content's line is found in
+        the source line to give the column.
+        """
+        assert holder.map is not None
+        content = holder.content
+        row = content.count("\n", 0, offset)
+        line_start = content.rfind("\n", 0, offset) + 1
+        line = holder.map[0] + 1 + row
+        piece = content[line_start:].split("\n", 1)[0]
+        if 0 < line <= len(self.lines):
+            found = self.lines[line - 1].find(piece)
+            if found >= 0:
+                return SourceLoc(self.path, line, found + offset - line_start + 1)
+        return self._loc_in_line(line, marker, 0)
+
+    def _loc_in_line(self, line: int, needle: str, start: int) -> SourceLoc:
         col = 1
         if 0 < line <= len(self.lines) and needle:
-            text = self.lines[line - 1]
-            found = text.find(needle)
+            found = self.lines[line - 1].find(needle, start)
             if found >= 0:
-                while found > 0 and text[found - 1] == "$":
-                    found -= 1
                 col = found + 1
         return SourceLoc(self.path, line, col)
 
@@ -219,9 +255,14 @@ class NodeBuilder:
 
     def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:
         kind, display = _MATH_KINDS[node.type]
-        tex = node.content.strip()
-        first_line = tex.split("\n", 1)[0]
-        formula = Formula(tex, display, self.loc_of(line, first_line))
+        loc = self._formula_loc(node, line)
+        tex, removed = strip_unsafe(node.content.strip())
+        if removed:
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
+            self.diagnostics.append(Diagnostic(
+                loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
+                "would make a link, a style or markup", "formula-command"))
+        formula = Formula(tex, display, loc)
         self.formulas.append(formula)
         if inline and display:
             kind = "math_inline"

@@ -151,7 +151,7 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Ca
         used.append(rendered.image)
         style = (f"width:{rendered.width_em:.3f}em;height:{rendered.height_em:.3f}em;"
                  f"vertical-align:{-rendered.depth_em:.3f}em")
-        alt = html.escape(f.tex)
+        alt = html.escape(" ".join(f.tex.split()))  # genanki rejects a line break in alt
         return f'<img class="math" src="{rendered.image.name}" alt="{alt}" style="{style}">'
 
     def diagram(d: Diagram, source: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from builder.texenvs import BRACED_ROWS, DISPLAY_ROWS, braced_rows, pair_right, third_columns
 from builder.texsyntax import (
     Group,
     Node,
@@ -42,7 +43,11 @@ def to_typst(tex: str) -> str:
     import tex2typst
 
     rewriter = _Rewriter()
-    prepared = rewriter.rewrite(parse_tex(tex))
+    nodes = parse_tex(tex)
+    solid = without_spaces(nodes)
+    if solid and solid[0] in ("^", "_"):
+        nodes = [Group([]), *nodes]  # `$_{v1}$`: a script with no base (tex2typst writes #none)
+    prepared = rewriter.rewrite(nodes)
     converted: str = tex2typst.tex2typst(
         prepared, frac_to_slash=False, custom_tex_macros=_TEX_MACROS)
     for bad, good in _TYPST_FIXES.items():
@@ -72,7 +77,10 @@ _TEXT_COMMANDS = {
     "\\texttt": "\\mathtt", "\\textsf": "\\mathsf",
 }
 _ENV_RENAMES = {"equation": "aligned", "equation*": "aligned", "split": "aligned",
-                "dcases": "cases", "smallmatrix": "matrix"}
+                "dcases": "cases", "smallmatrix": "matrix", "gather": "aligned",
+                "gather*": "aligned", "gathered": "aligned", "eqnarray": "aligned",
+                "eqnarray*": "aligned", "multline": "aligned", "multline*": "aligned",
+                BRACED_ROWS: "cases"}
 _CASES_ENVS = frozenset({"cases", "dcases"})
 # Bare bars are ordinary symbols in TeX; typst would space them as fences.
 _BARS = {
@@ -118,7 +126,10 @@ _ONE_ARG = {
     "\\boxed": "#box(stroke: 0.4pt, inset: 3pt, $display(%s)$)",
 }
 _INFIX = {"\\over": "\\frac{%s}{%s}", "\\choose": "\\binom{%s}{%s}"}
-_DROPPED = frozenset({"\\nonumber", "\\notag"})
+# Sizes (MathJax and KaTeX accept them in math) and array rules typst has no form for.
+_DROPPED = frozenset({"\\nonumber", "\\notag", "\\hline", "\\hdashline", "\\tiny",
+                      "\\scriptsize", "\\footnotesize", "\\small", "\\normalsize",
+                      "\\large", "\\Large", "\\LARGE", "\\huge", "\\Huge"})
 # CSS colour names (MathJax hands \color names to the browser), as typst colours.
 _COLOURS = {
     "black": "#000000", "white": "#ffffff", "red": "#ff0000", "green": "#008000",
@@ -130,6 +141,14 @@ _COLOURS = {
 }
 _HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _PLAIN_OPERATOR = re.compile(r"[A-Za-z0-9 '*.-]+")
+# TeX's \_ (an underscore glyph) and \* (a discretionary times) are never what notes
+# mean: authors escape _ and * so that Markdown renderers without math leave them alone.
+_MARKDOWN_ESCAPES = {"\\_": "_", "\\*": "*"}
+
+
+def _typst_string(text: str) -> str:
+    """``text`` as a typst string literal (a label can hold any character)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _convert(nodes: list[Node]) -> str:
@@ -176,7 +195,7 @@ class _Rewriter:
         return f"\\{name} "
 
     def rewrite(self, nodes: list[Node]) -> str:
-        nodes = _infix(nodes)
+        nodes = braced_rows(third_columns(pair_right(_infix(nodes))))
         out: list[str] = []
         envs: list[str] = []
         i = 0
@@ -251,6 +270,17 @@ class _Rewriter:
             _arg, i = argument(nodes, i)
         elif node in _DROPPED:
             pass
+        elif node in _MARKDOWN_ESCAPES and skip_space(nodes, i) < len(nodes) and any(
+                not chunk.isspace() for chunk in out):  # `{\_step}` has no base: the glyph
+            # `$x\_i$`, `$B\*C$`: escaped for Markdown renderers that read math as text.
+            out.append(_MARKDOWN_ESCAPES[node])
+        elif node in ("\\ref", "\\eqref"):
+            target, i = argument(nodes, i)
+            shown = tex_of(target).strip()
+            out.append(self.slot(_typst_string(shown if node == "\\ref" else f"({shown})")))
+        elif node == DISPLAY_ROWS:
+            arg, i = argument(nodes, i)
+            out.append(self.slot(f"display({_convert(arg)})"))
         elif node == "\\operatorname":
             i = self._operatorname(nodes, i, out)
         elif node == "\\mathop":

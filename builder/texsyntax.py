@@ -23,6 +23,12 @@ class Group:
 Node = str | Group
 
 
+def tokens(tex: str) -> list[str]:
+    """Control words, escaped characters, runs of space and single characters."""
+    found: list[str] = _TOKEN.findall(tex)
+    return found
+
+
 def parse_tex(tex: str) -> list[Node]:
     """Tokens and brace groups; raises ValueError on unbalanced braces."""
     stack: list[list[Node]] = [[]]

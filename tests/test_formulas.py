@@ -128,29 +128,26 @@ def test_broken_formulas_fail_alone_and_their_neighbours_still_render() -> None:
     assert reason.reason.startswith("typst: "), reason.reason
 
 
-def test_typst_searches_its_font_folders_once_per_process(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every batch used to make typst search the font folders again (~30 ms a batch)."""
+def test_typst_never_runs_in_the_building_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every compile runs in a sandbox child with a time and memory budget.
+
+    typst compiles formulas from shared notes: one that loops or allocates without end
+    must cost a child process, never the build. Compilers made here would be counted.
+    """
     import typst
 
-    from builder import fonts
-
-    searches: list[object] = []
-    real = typst.Fonts
+    made: list[object] = []
+    real = typst.Compiler
 
     def counting(*args: object, **kwargs: object) -> object:
-        searches.append(kwargs.get("font_paths"))
+        made.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(typst, "Fonts", counting)
-    fonts._typst_fonts.cache_clear()
-    try:
-        # The broken formula makes the batch fail and split: several typst compilers.
-        outcomes = render_formulas([("a^2", False), (r"\nosuchmacro{x}", False), ("b_1", True)])
-    finally:
-        fonts._typst_fonts.cache_clear()  # not the counting one for later tests
+    monkeypatch.setattr(typst, "Compiler", counting)
+    # The broken formula makes the batch fail and split: several compiles.
+    outcomes = render_formulas([("a^2", False), (r"\nosuchmacro{x}", False), ("b_1", True)])
     assert [type(o) for o in outcomes] == [FormulaImage, FormulaFailure, FormulaImage]
-    assert searches == [fonts.typst_font_dirs()]
+    assert made == []
 
 
 # --- (d) Chinese text ----------------------------------------------------------------

@@ -1,0 +1,254 @@
+"""markdown-it rules for TeX math as authors really type it.
+
+Modelled on mdit-py-plugins' ``dollarmath``, which allows ``$ x $`` only by also
+pairing currency and prose. The rules here take math before any other inline rule
+sees it (so ``\\{``, ``\\\\`` and ``_`` arrive intact) and choose pairings the way
+Typora and Pandoc readers expect:
+
+- ``$ x $`` with spaces inside is math (Typora writes it so);
+- a closing ``$`` followed by a digit does not close a "formula" that starts with a
+  digit or ends in a space (Pandoc's rule, narrowed so ``$\\times$64`` is math), so
+  ``$5 到 $10`` stays text; an opening ``$`` followed by a digit whose "formula"
+  holds prose is money, not math;
+- a pair whose inside holds CJK sentence punctuation (``，。；``) outside ``\\text``
+  is prose between two dollars, not a formula: the opening ``$`` stays text, with a
+  ``dollar-pairing`` note on the token so the parser can warn;
+- ``$$…$$`` blocks interrupt a paragraph (glued to the line before) and may hold
+  blank lines; ``\\(…\\)`` and ``\\[…\\]`` are math too.
+
+Every math token records in ``meta["offset"]`` where it starts in its inline
+content, so diagnostics can give an exact line and column.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+DOUBT = "dollar_doubts"
+"""``meta`` key of an inline token: (offset, why) of each ``$`` that could have opened a
+formula but was kept as text (see ``attach_doubts``)."""
+
+# Full-width sentence punctuation: in a "formula" it means the pair spans prose.
+_CJK_PUNCTUATION = frozenset("，。；：！？、「」『』（）【】《》")
+_BLOCK_MARKERS = (("$$", "$$"), ("\\[", "\\]"))
+# Keys in markdown-it's per-line cache, below the positions other rules key it by.
+_MEMO_KEYS = {"$": -1, "$$": -2, "\\)": -3, "\\]": -4}
+
+
+def math_plugin(md: MarkdownIt) -> None:
+    """Add the inline and block math rules to ``md``."""
+    md.inline.ruler.before("escape", "math_inline", _math_inline)
+    md.block.ruler.before("fence", "math_block", _math_block,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+
+
+# --- inline ---------------------------------------------------------------------------
+
+def _math_inline(state: StateInline, silent: bool) -> bool:
+    src, start = state.src, state.pos
+    if src.startswith(("\\(", "\\["), start):
+        closer = "\\)" if src[start + 1] == "(" else "\\]"
+        end = _closer_after(state, start + 2, closer)
+        if end is None or _escaped_brackets(src[start + 2:end]):
+            return False
+        kind = "math_inline" if closer == "\\)" else "math_inline_double"
+        return _push(state, silent, kind, src[start:start + 2], start + 2, end, 2)
+    if src[start] != "$":
+        return False
+    if src.startswith("$$", start):
+        end = _closer_after(state, start + 2, "$$")
+        if end is None or not src[start + 2:end].strip():
+            return _text(state, silent, "$$")
+        return _push(state, silent, "math_inline_double", "$$", start + 2, end, 2)
+    end = _closer_after(state, start + 1, "$")
+    if end is None:
+        return False  # no closing `$` at all: text (lint reports a likely formula)
+    content = src[start + 1:end]
+    following = src[end + 1:end + 2]
+    if not content.strip() or _is_money(content) or (following.isdigit() and (
+            content[0].isdigit() or content[-1].isspace())):
+        return _text(state, silent, "$")
+    if _holds_prose(content):
+        return _text(state, silent, "$", doubt="the text up to the next `$` reads as prose")
+    return _push(state, silent, "math_inline", "$", start + 1, end, 1)
+
+
+def _closer_after(state: StateInline, pos: int, closer: str) -> int | None:
+    """``_find_closer`` in the inline content, remembering where none is left.
+
+    Without the memo a line of many ``\\(`` with no ``\\)`` is scanned to its end
+    from each of them: quadratic in the line's length.
+    """
+    key = _MEMO_KEYS[closer]
+    none_after = state.cache.get(key)
+    if none_after is not None and pos >= none_after:
+        return None
+    found = _find_closer(state.src, pos, state.posMax, closer)
+    if found is None and state.posMax == len(state.src):
+        state.cache[key] = min(pos, none_after if none_after is not None else pos)
+    return found
+
+
+def _find_closer(src: str, pos: int, limit: int, closer: str) -> int | None:
+    """Index of the first ``closer`` at or after ``pos`` that no backslash escapes."""
+    while pos < limit:
+        if src.startswith(closer, pos):
+            return pos if pos + len(closer) <= limit else None
+        pos += 2 if src[pos] == "\\" else 1
+    return None
+
+
+def _escaped_brackets(content: str) -> bool:
+    """``\\[1\\]`` or ``\\(注\\)``: Markdown escapes around a note, not math.
+
+    CommonMark reads ``\\[`` as an escaped bracket; authors write it so around
+    citation numbers and Chinese notes. Math has TeX or Latin letters in it.
+    """
+    body = content.strip()
+    if "\\" in body:
+        return False
+    return not body or all(c.isdigit() or c in ",，-– " for c in body) or (
+        _has_cjk(body) and not any(c.isascii() and c.isalpha() for c in body))
+
+
+def _is_money(content: str) -> bool:
+    """``$5 到 `` or ``$20 and ``: a number, then words."""
+    if not content[0].isdigit():
+        return False
+    return _has_cjk(content) or any(
+        len(word) > 1 and word.isalpha() and word.isascii() for word in content.split()[1:])
+
+
+def _holds_prose(content: str) -> bool:
+    """Chinese words and sentence punctuation outside ``\\text``: a sentence, not math.
+
+    A full-width comma alone (``$x_1，x_2$``, typed with a Chinese IME) is still math.
+    """
+    outside_text = _outside_text_commands(content)
+    return any(char in _CJK_PUNCTUATION for char in outside_text) and any(
+        unicodedata.category(char) == "Lo" for char in outside_text)
+
+
+def _outside_text_commands(content: str) -> str:
+    """``content`` without the arguments of ``\\text``-like commands, where prose is fine."""
+    kept: list[str] = []
+    depth = 0
+    text_depth: int | None = None
+    i = 0
+    while i < len(content):
+        char = content[i]
+        if char == "\\":
+            j = i + 1
+            while j < len(content) and content[j].isalpha():
+                j += 1
+            name = content[i + 1:j]
+            if text_depth is None and name in ("text", "mbox", "textrm", "textbf", "mathrm",
+                                               "textit", "operatorname", "hbox"):
+                text_depth = depth + 1
+            if text_depth is None:
+                kept.append(content[i:max(j, i + 2)])
+            i = max(j, i + 2)
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if text_depth is not None and depth < text_depth:
+                text_depth = None
+        elif text_depth is None:
+            kept.append(char)
+        i += 1
+    return "".join(kept)
+
+
+def _has_cjk(text: str) -> bool:
+    return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)
+
+
+def _text(state: StateInline, silent: bool, markup: str, doubt: str = "") -> bool:
+    if not silent:
+        token = state.push("text", "", 0)
+        token.content = markup
+        # Text tokens are merged after inline parsing, so the note goes through env.
+        if doubt and state.src[state.pos + 1:state.pos + 2].isspace():
+            state.env.setdefault(DOUBT, []).append((state.src, state.pos, doubt))
+    state.pos += len(markup)
+    return True
+
+
+def attach_doubts(tokens: list[Token], env: dict[str, Any]) -> None:
+    """Move the doubtful ``$`` notes from ``env`` onto the inline tokens they belong to.
+
+    Only a ``$`` followed by a space is noted: one followed by a letter is left as text
+    too, and the unbalanced-dollar check already reports it.
+    """
+    pending: list[tuple[str, int, str]] = list(env.pop(DOUBT, []))
+    for token in tokens:
+        while pending and token.type == "inline" and pending[0][0] == token.content:
+            _src, offset, why = pending.pop(0)
+            token.meta.setdefault(DOUBT, []).append((offset, why))
+
+
+def _push(state: StateInline, silent: bool, kind: str, markup: str, begin: int, end: int,
+          closer_length: int) -> bool:
+    if not silent:
+        token = state.push(kind, "math", 0)
+        token.content = state.src[begin:end]
+        token.markup = markup
+        token.meta = {"offset": state.pos}
+    state.pos = end + closer_length
+    return True
+
+
+# --- block ----------------------------------------------------------------------------
+
+def _math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # an indented code block
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    first = state.src[begin:state.eMarks[start_line]]
+    markers = next(((o, c) for o, c in _BLOCK_MARKERS if first.startswith(o)), None)
+    if markers is None:
+        return False
+    opener, closer = markers
+    rest = first[len(opener):].rstrip()
+    if opener == "$$" and rest.startswith("$"):
+        return False
+    if rest.endswith(closer) and _find_closer(rest, 0, len(rest), closer) == len(rest) - 2:
+        return _block_token(state, silent, start_line, start_line, opener, [rest[:-2]])
+    if _find_closer(rest, 0, len(rest), closer) is not None:
+        return False  # `$$a$$ and text`: a paragraph with inline math
+    body = [rest]
+    for line in range(start_line + 1, end_line):
+        if state.sCount[line] < state.blkIndent and state.src[
+                state.bMarks[line]:state.eMarks[line]].strip():
+            return False  # the container (list item, quote) ended first
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+        if text.startswith("#") and text.lstrip("#").startswith(" "):
+            return False  # a heading: the block was never closed
+        where = _find_closer(text, 0, len(text), closer)
+        if where is not None:
+            if text[where + 2:].strip():
+                return False  # `$$ more text` after the closer: leave it to inline math
+            body.append(text[:where])
+            return _block_token(state, silent, start_line, line, opener, body)
+        body.append(text)
+    return False
+
+
+def _block_token(state: StateBlock, silent: bool, start_line: int, last_line: int,
+                 markup: str, body: list[str]) -> bool:
+    if not silent:
+        token = state.push("math_block", "math", 0)
+        token.block = True
+        token.content = "\n".join(body)
+        token.markup = markup
+        token.map = [start_line, last_line + 1]
+    state.line = last_line + 1
+    return True

@@ -1,0 +1,89 @@
+"""Running one risky call in a child process with a time and memory budget.
+
+A formula from shared notes is compiled by typst; one that makes typst loop or
+allocate without end must cost a failure, never the build. The call runs in a
+child (forked from multiprocessing's fork server) whose address space is capped
+(``RLIMIT_AS``) and which is killed when its time is up; the caller gets the
+result, or ``SandboxError`` saying why not.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class SandboxError(RuntimeError):
+    """The call failed, ran out of time or memory, or its process died."""
+
+
+def run_limited(function: Callable[..., T], *args: Any, seconds: float,
+                memory_bytes: int, preload: Sequence[str] = ()) -> T:
+    """``function(*args)`` in a child with at most ``seconds`` and ``memory_bytes`` more.
+
+    ``function`` and ``args`` must pickle. ``preload`` names modules the fork server
+    imports once, when it starts, so each child need not. Where there is no fork server (not on
+    POSIX) the call runs here, without limits.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        try:
+            return function(*args)
+        except Exception as exc:  # the same contract as the child's failures
+            raise SandboxError(str(exc).strip() or type(exc).__name__) from exc
+    # Children fork from a fork server that never ran typst or Anki: forking this
+    # process, whose typst or Anki threads may hold locks, could deadlock the child.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([function.__module__, *preload])
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, function, args, memory_bytes))
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(seconds):
+            raise SandboxError(f"took longer than {seconds:g} s")
+        try:
+            status, value = receiver.recv()
+        except EOFError:
+            raise SandboxError("ran out of memory or crashed") from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if status == "error":
+        raise SandboxError(str(value))
+    result: T = value
+    return result
+
+
+def _child(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...],
+           memory_bytes: int) -> None:
+    limit = _address_space() + memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        outcome: tuple[str, Any] = ("ok", function(*args))
+    except MemoryError:
+        outcome = ("error", "ran out of memory")
+    except Exception as exc:  # any failure is reported to the parent, never raised here
+        outcome = ("error", str(exc).strip() or type(exc).__name__)
+    try:
+        sender.send(outcome)
+    finally:
+        sender.close()
+        os._exit(0)  # no atexit handlers or pool clean-up inherited from the parent
+
+
+def _address_space() -> int:
+    """This process's current virtual size in bytes (the child starts as a copy of it)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0

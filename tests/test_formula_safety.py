@@ -1,0 +1,247 @@
+"""A formula is data, never code: the typst check, the compile budget, the cache that
+the PDF trusts, the MathJax commands taken out, and the cache key."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from builder import assets as assets_module
+from builder import formulas as formulas_module
+from builder.assets import formula_key, render_assets
+from builder.formulas import FormulaFailure, FormulaImage, render_formulas
+from builder.model import Formula, SourceLoc
+from builder.sandbox import SandboxError, run_limited
+from builder.texmath import to_typst
+from builder.texsafe import strip_unsafe
+from builder.typstcheck import Unknown, Unsafe, check_typst_math, is_safe_typst
+from builder.typstnames import FUNCTIONS, SYMBOLS
+
+from .conftest import FIXTURES
+
+HOSTILE = [
+    r'\text{\ " #read("/pdf-nodes.typ") "}',
+    r'\text{\ " #range(99999999).map(i => range(99999999).len()).len() "}',
+    r'\text{\ " #link("javascript:alert(1)")[x] "}',
+    r'\text{\ " #sys.inputs "}',
+    r'\text{\ " #eval("1") "}',
+    r'\text{\ " #include "/pdf-nodes.typ" "}',
+    r'\text{\ " #image("/x.png") "}',
+    r'\text{\ " #let x = 1 "}',
+    r'\text{\ " #x.at(0) "}',
+]
+
+
+# --- the check ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("tex", HOSTILE)
+def test_hostile_formula_converts_to_typst_the_check_refuses(tex: str) -> None:
+    with pytest.raises(Unsafe):
+        check_typst_math(to_typst(tex))
+
+
+def test_a_formula_tex2typst_cannot_convert_never_reaches_typst() -> None:
+    tex = r'\text{\ " /* "} #read("a") \text{\ " */ "}'
+    with pytest.raises(ValueError):
+        to_typst(tex)
+    outcome = render_formulas([(tex, False)])[0]
+    assert not (isinstance(outcome, FormulaImage) and outcome.engine == "typst")
+
+
+@pytest.mark.parametrize("tex", HOSTILE)
+def test_hostile_formula_is_refused_by_every_engine(tex: str) -> None:
+    outcome = render_formulas([(tex, False)])[0]
+    assert isinstance(outcome, FormulaFailure)
+    assert outcome.reason.startswith("refused:"), outcome.reason
+
+
+@pytest.mark.parametrize("typst", [
+    'read("/etc/passwd")',            # names outside math's scope
+    "frac.with(x)",                   # field access on a function
+    "a // comment",                   # comments hide text from the check
+    "`raw`",
+    "$x$",
+    '"unclosed',
+    "#h(1cm)#panic()",
+    "#box(stroke: 1pt, $x$, #read())",
+    "#h(-math.thin.text)",
+    "#text(fill: sys)[$x$]",
+])
+def test_check_refuses_code_and_unknown_names(typst: str) -> None:
+    with pytest.raises((Unsafe, Unknown)):
+        check_typst_math(typst)
+
+
+def test_code_is_unsafe_but_an_unknown_word_is_only_unknown() -> None:
+    with pytest.raises(Unknown):
+        check_typst_math("中文")  # typst would fail on it; mathtext may still draw it
+    with pytest.raises(Unsafe):
+        check_typst_math("#read()")
+
+
+@pytest.mark.parametrize("typst", [
+    'x^2 + "text with #hash and $ and // inside" + alpha',
+    "arrow.r.long + bar.v.double",
+    "lr(\\{mat(delim: #none, augment: #1, align: #center, a, b; c, d))",
+    "#h(-math.thin.amount) x #h(1cm)",
+    'text(fill: #rgb("#ff0000"), x)',
+    "#box(stroke: 0.4pt, inset: 3pt, $display(x)$)",
+    "#hide[$x$] #text(fill: red)[$y$]",
+    "stretch(arrow.r.long, size: #(100% + 0.6em))",
+    "\\#x \\$",
+])
+def test_check_accepts_math_and_the_literal_forms_we_write(typst: str) -> None:
+    check_typst_math(typst)
+
+
+def test_seed_formulas_all_pass_the_check() -> None:
+    lines = (FIXTURES / "formulas.tex").read_text(encoding="utf-8").splitlines()
+    texs = [t.strip() for t in lines if t.strip() and not t.startswith("%")]
+    assert len(texs) > 200
+    for tex in texs:
+        check_typst_math(to_typst(tex))
+
+
+def test_name_lists_match_the_installed_typst() -> None:
+    import typst
+
+    doc = b'#metadata(dictionary(math).pairs().map(p => (p.at(0), str(type(p.at(1))))))<n>'
+    pairs = json.loads(typst.Compiler(doc).query("<n>", field="value"))[0]
+    assert {k for k, kind in pairs if kind == "symbol"} == SYMBOLS
+    assert {k for k, kind in pairs if kind in ("function", "content")} == FUNCTIONS
+
+
+# --- the compile budget ------------------------------------------------------------------
+
+def _forever() -> None:
+    while True:
+        time.sleep(1)
+
+
+def _allocate() -> int:
+    blocks = []
+    while True:
+        blocks.append(bytearray(64 << 20))
+
+
+def _boom() -> None:
+    raise ValueError("bad formula")
+
+
+def test_sandbox_stops_a_call_that_never_ends() -> None:
+    with pytest.raises(SandboxError, match="longer than"):
+        run_limited(_forever, seconds=0.5, memory_bytes=1 << 30)
+
+
+def test_sandbox_stops_a_call_that_eats_memory() -> None:
+    with pytest.raises(SandboxError, match=r"memory|crashed"):
+        run_limited(_allocate, seconds=20, memory_bytes=256 << 20)
+
+
+def test_sandbox_reports_a_failure_and_returns_a_result() -> None:
+    with pytest.raises(SandboxError, match="bad formula"):
+        run_limited(_boom, seconds=30, memory_bytes=1 << 30)
+    assert run_limited(sum, [1, 2, 3], seconds=30, memory_bytes=1 << 30) == 6
+
+
+def _stall(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
+    _forever()
+    return []
+
+
+def test_a_compile_that_stalls_costs_that_formula_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A typst compile past its budget is a failure: the formula goes on to mathtext."""
+    monkeypatch.setattr(formulas_module, "_typst_batch", _stall)
+    monkeypatch.setattr(formulas_module, "TYPST_SECONDS", 0.3)
+    monkeypatch.setattr(formulas_module, "TYPST_SECONDS_EACH", 0.0)
+    outcome = render_formulas([("a^2", False)])[0]
+    assert isinstance(outcome, FormulaImage) and outcome.engine == "mathtext"
+
+
+# --- the cache the PDF trusts ------------------------------------------------------------
+
+def test_a_planted_cache_entry_with_code_is_drawn_again(tmp_path: Path) -> None:
+    formula = Formula("a^2", False, SourceLoc("x.md", 1, 1))
+    key = formula_key(formula)
+    (tmp_path / f"math-{key}.png").write_bytes(b"\x89PNG planted")
+    (tmp_path / f"math-{key}.json").write_text(json.dumps({
+        "tex": "a^2", "width_em": 1, "height_em": 1, "depth_em": 0, "engine": "typst",
+        "typst": '#read("/pdf-nodes.typ")'}), encoding="utf-8")
+    drawn = render_assets([formula], [], tmp_path, jobs=1)
+    assert drawn.rendered == 1
+    assert drawn.formulas[formula].typst == "a^2"
+    assert is_safe_typst(json.loads((tmp_path / f"math-{key}.json").read_text())["typst"])
+
+
+# --- MathJax ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("tex", "cleaned", "removed"), [
+    (r"\href{javascript:alert(1)}{click}", "{click}", ["\\href"]),
+    (r"a \class{x}{b} \style{color:red}{c} \cssId{i}{d}", "a {b} {c} {d}",
+     ["\\class", "\\style", "\\cssId"]),
+    (r"\htmlClass{a}{w} \htmlStyle{b}{x} \htmlId{c}{y} \htmlData{d=e}{z}", "{w} {x} {y} {z}",
+     ["\\htmlClass", "\\htmlStyle", "\\htmlId", "\\htmlData"]),
+    (r"\unicode{x263a} + \unicode[Arial]{65}", " + ", ["\\unicode", "\\unicode"]),
+    (r"\require{action}x", "x", ["\\require"]),
+    (r"\url{http://e.com/a}", "\\text{http://e.com/a}", ["\\url"]),
+    (r"x^{\href{javascript:x}{y}}", "x^{{y}}", ["\\href"]),
+    (r"\href{javascript:x}{a", "{javascript:x}{a", ["\\href"]),   # unbalanced
+    (r"\hrefx{a} \frac{1}{2}", r"\hrefx{a} \frac{1}{2}", []),
+])
+def test_mathjax_commands_are_taken_out(tex: str, cleaned: str, removed: list[str]) -> None:
+    assert strip_unsafe(tex) == (cleaned, removed)
+
+
+def test_no_mathjax_link_reaches_a_card(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    source = tmp_path / "source_md" / "hostile.md"
+    source.parent.mkdir()
+    source.write_bytes((FIXTURES / "math" / "hostile.md").read_bytes())
+    result = CliRunner().invoke(main, ["build", "--format", "apkg", "--math", "mathjax"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "hostile.md:4:4: warning: `\\href` taken out" in result.output
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "dist" / "hostile.apkg") as package:
+        blob = b"".join(package.read(n) for n in package.namelist())
+    assert b"javascript" not in blob and b"\\href" not in blob
+
+
+# --- the cache key ------------------------------------------------------------------------
+
+def test_cache_key_holds_display_and_what_draws(monkeypatch: pytest.MonkeyPatch) -> None:
+    inline = Formula("x", False, SourceLoc("a.md", 1, 1))
+    display = Formula("x", True, SourceLoc("a.md", 1, 1))
+    assert formula_key(inline) != formula_key(display)
+    before = formula_key(inline)
+    monkeypatch.setattr(assets_module, "renderer_fingerprint", lambda: "another typst")
+    assert formula_key(inline) != before
+
+
+def test_renderer_fingerprint_follows_the_template_and_versions() -> None:
+    fingerprint = formulas_module.renderer_fingerprint()
+    assert "typst=" in fingerprint and "tex2typst=" in fingerprint
+    assert "matplotlib=" in fingerprint
+
+
+@pytest.mark.parametrize("tex", [
+    "\\frac{" * 25 + "x" + "}{y}" * 25,        # tex2typst: exponential in nested \frac
+    "a+" * 20000 + "b",                          # every engine: quadratic in length
+    "\\left(" * 40 + "x" + "\\right)" * 40,
+])
+def test_pathological_formula_is_refused_before_any_engine(tex: str) -> None:
+    outcome, good = render_formulas([(tex, True), ("a^2", False)])
+    assert isinstance(outcome, FormulaFailure) and outcome.reason.startswith("refused:")
+    assert isinstance(good, FormulaImage)
+
+
+def test_nesting_real_formulas_use_is_drawn() -> None:
+    tex = "\\frac{" * 8 + "x" + "}{y}" * 8
+    assert isinstance(render_formulas([(tex, True)])[0], FormulaImage)

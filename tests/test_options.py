@@ -46,7 +46,9 @@ An icon \ue000 here.
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     write(tmp_path / "notes" / "deck.md", NOTES)
-    _tiny_png(tmp_path / "notes" / "static" / "img" / "logo.png")
+    # Not a folder the site-root search knows (static/, source/, public/): only
+    # --site-root finds it, so the option has to reach check as it reaches build.
+    _tiny_png(tmp_path / "notes" / "site" / "img" / "logo.png")
     return tmp_path / "notes"
 
 
@@ -60,13 +62,13 @@ def run(*args: str) -> Result:
 
 @pytest.mark.parametrize(("options", "expected"), [
     ([], {"image-missing": 2, "formula-render": 1, "missing-glyph": 1}),
-    (["--site-root", "static"], {"image-missing": 1, "formula-render": 1, "missing-glyph": 1}),
-    (["--no-breaks", "--site-root", "static"],
+    (["--site-root", "site"], {"image-missing": 1, "formula-render": 1, "missing-glyph": 1}),
+    (["--no-breaks", "--site-root", "site"],
      {"image-missing": 1, "formula-render": 1, "missing-glyph": 1}),
     # MathJax cards and no PDF: no formula is drawn, and no font is needed.
     (["--math", "mathjax", "--format", "apkg"], {"image-missing": 2}),
     (["--format", "apkg"], {"image-missing": 2, "formula-render": 1}),
-    (["--format", "pdf", "--site-root", "static"],
+    (["--format", "pdf", "--site-root", "site"],
      {"image-missing": 1, "formula-render": 1, "missing-glyph": 1}),
 ])
 def test_check_reports_exactly_what_build_prints(tree: Path, options: list[str],
@@ -91,10 +93,10 @@ def test_check_reports_exactly_what_build_prints(tree: Path, options: list[str],
 
 
 def test_check_lines_name_the_places(tree: Path) -> None:
-    lines = diagnostics(run("check", "notes", "--site-root", "static"))
+    lines = diagnostics(run("check", "notes", "--site-root", "site"))
     assert [line.split(": warning: ")[0] for line in lines] == [
         "notes/deck.md:11:1", "notes/deck.md:17:7", "notes/deck.md:22:9"]
-    assert lines[0].endswith("image not found: /img/gone.png [image-missing]")
+    assert lines[0].endswith("image not found: /img/gone.png (looked up below notes/site, from --site-root) [image-missing]")
 
 
 def test_check_takes_every_option_that_changes_the_report() -> None:
@@ -103,14 +105,14 @@ def test_check_takes_every_option_that_changes_the_report() -> None:
     assert shared == {p.name for p in commands["build"].params} - {
         "paper", "columns", "pdf_style", "diff", "force", "quiet", "help"}
     # Every shared option reaches the configuration, under the name configure takes.
-    config = _config_of(["--site-root", "static", "--no-breaks", "--math", "mathjax",
+    config = _config_of(["--site-root", "site", "--no-breaks", "--math", "mathjax",
                          "--format", "pdf", "--section-level", "1", "--question-level", "2",
                          "--keep-empty", "--strict", "--no-lock", "--lock", "x.lock",
                          "--cache-dir", "c", "-j", "3", "-o", "out", "a.md"])
     assert config == BuildConfig(
         sources=(Path("a.md"),), out_dir=Path("out"), formats=("pdf",), math="mathjax",
         keep_empty=True, strict=True, use_lock=False, lock_path=Path("x.lock"),
-        cache_dir=Path("c"), jobs=3, site_root="static",
+        cache_dir=Path("c"), jobs=3, site_root="site",
         parse=configure(section_level=1, question_level=2, breaks=False).parse)
     assert config.parse.section_level == 1 and config.parse.question_level == 2
     assert config.parse.breaks is False

@@ -219,6 +219,8 @@ class Settings(_Record):
     breaks: bool = True
     ignore: tuple[str, ...] = ()
     """Diagnostic codes silenced for this file (front matter ``ignore:``)."""
+    structure: str = ""
+    """How the file's questions were found, in a few words (``sections ##, questions ###``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,282 @@
+"""Which blocks of a file are its sections and questions, read from the file itself.
+
+Notes mark questions many ways: ``###`` under ``##``, ``##`` under one ``#`` title,
+``####`` under numbered ``###`` groups, bold lines, one question per file.  This module
+looks at a file's top-level blocks (markdown-it's syntax tree) and chooses, unless front
+matter or options say otherwise:
+
+* the question level: the shallowest heading level whose headings mostly read as
+  questions (``?``, ``Q:``, numbering, question words) and carry an answer (a block
+  right below them); failing that, the level with the most headings that carry one;
+* the section level: the shallowest level above it that has headings, a lone first
+  ``#`` heading being the file's title;
+* the style: bold-line questions when they outnumber the heading questions;
+* one question per file: a lone ``#`` title whose other headings are parts of one answer.
+
+Each choice carries its reasons, for ``check --explain-structure``.  The choice only
+grows more certain when a question like the others is added, so adding one never
+changes what the other questions are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from markdown_it.tree import SyntaxTreeNode
+
+from builder import bold
+from builder.phrases import is_answer_part, is_toc_marker, is_toc_title, question_reason
+
+AUTO = "auto"
+FILE = "file"
+STYLES = ("auto", "heading", "bold")
+NO_HEADING = 7
+"""Question level of a file whose questions are not headings: every heading is above it."""
+QUESTION_SHARE = 0.5
+"""Share of a level's headings that must read as answered questions for it to be chosen."""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The levels and style a file is read with, and why."""
+
+    section_level: int
+    question_level: int
+    """A heading level; NO_HEADING for bold questions; 0 for a file that is one question
+    with no title heading (then every heading is part of the answer)."""
+    style: str
+    """``heading``, ``bold`` or ``file``."""
+    toc_lines: frozenset[int] = frozenset()
+    """0-based first lines of top-level blocks that make up a table of contents."""
+    reasons: tuple[str, ...] = ()
+    detected: bool = False
+    """Chosen by looking at the file (not by front matter or options)."""
+
+    @property
+    def bold(self) -> bool:
+        return self.style == "bold"
+
+    def summary(self) -> str:
+        """Say in a few words how the file is read: ``sections ##, questions ###``."""
+        if self.style == "file":
+            return "one question per file"
+        questions = "bold lines" if self.bold else "#" * self.question_level
+        if self.section_level >= self.question_level or self.section_level < 1:
+            return f"no sections, questions {questions}"
+        return f"sections {'#' * self.section_level}, questions {questions}"
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+    line: int
+    answered: bool
+    reason: str | None
+
+    @property
+    def is_question(self) -> bool:
+        return self.answered and self.reason is not None
+
+
+@dataclass
+class _Survey:
+    """What the file's top-level blocks hold."""
+
+    headings: list[_Heading] = field(default_factory=list)
+    bold_questions: int = 0
+    has_content: bool = False
+    toc_lines: set[int] = field(default_factory=set)
+
+
+def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> set[int]:
+    """Return the first lines (0-based) of the blocks that are a table of contents.
+
+    A ``[TOC]`` marker; a heading or line naming one ("目录", "Contents") with the
+    list of links after it; a list of links to the file's own headings.
+    """
+    found: set[int] = set()
+    for index, node in enumerate(nodes):
+        start = node.map[0] if node.map else -1
+        if node.type == "paragraph" and is_toc_marker(bold.plain(node.children[0].children)
+                                                      if node.children else ""):
+            found.add(start)
+        elif node.type in ("bullet_list", "ordered_list"):
+            titled = index > 0 and _names_toc(nodes[index - 1])
+            if is_link_list(node, anchors, titled):
+                found.add(start)
+                before = nodes[index - 1].map if titled else None
+                if before:
+                    found.add(before[0])
+    return found
+
+
+def _names_toc(node: SyntaxTreeNode) -> bool:
+    if node.type not in ("heading", "paragraph") or not node.children:
+        return False
+    return is_toc_title(bold.plain(node.children[0].children))
+
+
+def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool) -> bool:
+    """True for a list whose items are links within the file (most to its own headings)."""
+    targets = list(_link_targets(node))
+    if not targets or None in targets:
+        return False
+    inside = [t for t in targets if t is not None and t.startswith("#")]
+    if len(inside) < len(targets) or (not titled and len(targets) < 2):
+        return False
+    own = sum(unquote(t[1:]) in anchors for t in inside if t)
+    return titled or own * 2 >= len(inside)
+
+
+def _link_targets(node: SyntaxTreeNode) -> list[str | None]:
+    """One entry per list item: the href of its one link, None if the item is not a link."""
+    targets: list[str | None] = []
+    for item in node.children:
+        position = len(targets)
+        href: str | None = None
+        for child in item.children:
+            if child.type in ("bullet_list", "ordered_list"):
+                targets += _link_targets(child)
+            elif child.type == "paragraph" and child.children:
+                links = [c for c in child.children[0].children if c.type == "link"]
+                rest = bold.plain([c for c in child.children[0].children if c.type != "link"])
+                if len(links) == 1 and not rest.strip(" \t-–—·.0123456789"):
+                    href = str(links[0].attrs.get("href", ""))
+        targets.insert(position, href)
+    return targets
+
+
+def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
+    """Read the top-level blocks once: headings (answered or not), bold questions, TOC."""
+    found = _Survey(toc_lines=toc_blocks(nodes, anchors))
+    kept = [n for n in nodes if n.type != "front_matter"
+            and not (n.map and n.map[0] in found.toc_lines)
+            and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]
+    for index, node in enumerate(kept):
+        if node.type == "heading":
+            after = kept[index + 1] if index + 1 < len(kept) else None
+            text = bold.plain(node.children[0].children).strip() if node.children else ""
+            found.headings.append(_Heading(
+                int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
+                after is not None and after.type != "heading", question_reason(text)))
+        elif _has_text(node):
+            found.has_content = True
+    found.bold_questions = bold.count(kept)
+    return found
+
+
+def _has_text(node: SyntaxTreeNode) -> bool:
+    if node.type in ("image", "fence", "code_block", "math_block", "html_block"):
+        return True
+    if node.type == "text" and node.content.strip():
+        return True
+    return any(_has_text(child) for child in node.children)
+
+
+def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int | str,
+           question: int | str, style: str) -> Structure:
+    """Choose how a file is read; ``section``/``question``: a level or ``auto``
+    (``question`` also ``file``), ``style``: ``auto``, ``heading`` or ``bold``."""
+    found = survey(nodes, anchors)
+    toc = frozenset(found.toc_lines)
+    if question == FILE:
+        return _file(found, toc, ("question level 'file' was asked for",))
+    if isinstance(question, int):
+        if style == "bold":
+            return Structure(min(int(section) if section != AUTO else 1, question), NO_HEADING,
+                             "bold", toc, ("question style 'bold' was asked for",))
+        low = int(section) if section != AUTO else min(2, question - 1)
+        return Structure(low, question, "heading", toc, (
+            f"question level {question} was asked for",))
+    by_level = _by_level(found.headings, int(section) if section != AUTO else 0)
+    level, why = _question_level(by_level)
+    asked = int(section) if section != AUTO else None
+    heading_questions = sum(h.is_question for h in by_level.get(level or 0, []))
+    if style == "bold" or (style == AUTO and found.bold_questions > heading_questions):
+        why = (f"{found.bold_questions} bold line(s) read as questions, "
+               f"more than the {heading_questions} heading(s) that do",)
+        if style == "bold":
+            why = ("question style 'bold' was asked for",)
+        return Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
+                         "bold", toc, why, detected=True)
+    if level is None or (why[0].startswith("no level") and style == AUTO):
+        shape = _one_answer(found)
+        if shape is not None:
+            return _file(found, toc, (shape,), detected=True)
+    if level is None:
+        return Structure(asked or 2, max(3, (asked or 2) + 1), "heading", toc,
+                         ("no heading carries an answer; using the defaults",), detected=True)
+    return Structure(asked or _section_level(found.headings, level), level, "heading", toc,
+                     why, detected=True)
+
+
+def _by_level(headings: list[_Heading], above: int) -> dict[int, list[_Heading]]:
+    levels: dict[int, list[_Heading]] = {}
+    for heading in headings:
+        if heading.level > above:
+            levels.setdefault(heading.level, []).append(heading)
+    return dict(sorted(levels.items()))
+
+
+def _question_level(by_level: dict[int, list[_Heading]]) -> tuple[int | None, tuple[str, ...]]:
+    """The shallowest level whose headings mostly read as answered questions."""
+    shares = {level: sum(h.is_question for h in hs) / len(hs) for level, hs in by_level.items()}
+    chosen = [level for level, share in shares.items() if share >= QUESTION_SHARE]
+    # A lone heading that reads as a question ("# What is X?") over a level of several
+    # is the file's title.
+    while len(chosen) > 1 and len(by_level[chosen[0]]) == 1:
+        chosen.pop(0)
+    if chosen:
+        level = chosen[0]
+        headings = by_level[level]
+        reasons = Counter(h.reason for h in headings if h.is_question)
+        how = ", ".join(f"{n} {r}" for r, n in reasons.most_common())
+        return level, (f"{'#' * level}: {sum(reasons.values())} of {len(headings)} headings "
+                       f"read as questions and carry an answer ({how})",)
+    answered = {level: sum(h.answered for h in hs) for level, hs in by_level.items()}
+    best = max(answered.values(), default=0)
+    if best == 0:
+        return None, ("no heading carries an answer",)
+    level = min(level for level, n in answered.items() if n == best)
+    return level, (f"no level reads as questions; {'#' * level} has the most headings with "
+                   f"an answer ({best})",)
+
+
+def _title(headings: list[_Heading]) -> _Heading | None:
+    """The file's title: its first heading, when it is its only ``#`` one."""
+    tops = [h for h in headings if h.level == 1]
+    return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None
+
+
+def _section_level(headings: list[_Heading], question_level: int) -> int:
+    title = _title(headings)
+    above = {h.level for h in headings if h.level < question_level and h is not title}
+    return min(above) if above else question_level
+
+
+def _one_answer(found: _Survey) -> str | None:
+    """Why the file reads as one question with one answer, or None when it does not."""
+    title = _title(found.headings)
+    if not found.headings:
+        return "no headings and no bold questions: the file is one answer" \
+            if found.has_content else None
+    if title is None:
+        return None
+    parts = [h for h in found.headings if h is not title]
+    if title.reason is not None and title.reason not in ("numbered",):
+        return f"the only # heading reads as a question ({title.reason}); the rest is its answer"
+    if not parts:
+        return "the only heading is the # title; the rest is its answer"
+    if sum(is_answer_part(h.text) for h in parts) * 2 >= len(parts):
+        return "the # title's sub-headings name parts of one answer (原理, Implementation, …)"
+    return None
+
+
+def _file(found: _Survey, toc: frozenset[int], why: tuple[str, ...], *,
+          detected: bool = False) -> Structure:
+    level = 1 if _title(found.headings) is not None else 0
+    return Structure(level, level, "file", toc, why, detected)

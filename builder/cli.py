@@ -13,6 +13,7 @@ from builder import __version__
 
 if TYPE_CHECKING:
     from builder.build import BuildResult
+    from builder.parse import ParseOptions
 
 _FORMATS = ("apkg", "pdf")
 
@@ -60,8 +61,34 @@ def main() -> None:
     """
 
 
+class Level(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A heading level 1-6, or one of a few words (``auto``, ``file``)."""
+
+    name = "LEVEL"
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.words = words
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int | str:
+        text = str(value).strip().lower()
+        if text in self.words:
+            return text
+        if text.isdigit() and 1 <= int(text) <= 6:
+            return int(text)
+        self.fail(f"{value!r}: a heading level from 1 to 6, or {' or '.join(self.words)}",
+                  param, ctx)
+
+
 def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(name, type=click.IntRange(1, 6), default=None, help=help_text)
+    words = ("auto", "file") if name == "--question-level" else ("auto",)
+    return click.option(name, type=Level(words), default=None, help=help_text)
+
+
+_question_style = click.option(
+    "--question-style", type=click.Choice(["auto", "heading", "bold"]), default=None,
+    help="Questions are headings, whole bold lines, or whichever the file uses "
+         "[default: auto, or front matter].")
 
 
 @main.command()
@@ -74,8 +101,10 @@ def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable
 @click.option("--math", type=click.Choice(["image", "mathjax"]), default="image",
               show_default=True,
               help="Draw formulas as images (same in every Anki client) or keep Anki's MathJax.")
-@_level("--section-level", "Heading level of sections [default: 2, or front matter].")
-@_level("--question-level", "Heading level of questions [default: 3, or front matter].")
+@_level("--section-level", "Heading level of sections [default: auto, or front matter].")
+@_level("--question-level",
+        "Heading level of questions, or 'file' [default: auto, or front matter].")
+@_question_style
 @click.option("--breaks/--no-breaks", default=True, show_default=True,
               help="Show a single newline inside a paragraph as a line break.")
 @click.option("--keep-empty", is_flag=True, help="Keep questions with an empty answer.")
@@ -103,8 +132,9 @@ def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable
               help="Build and write even when nothing changed since the last build.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
 def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], math: str,
-          section_level: int | None, question_level: int | None, breaks: bool,
-          keep_empty: bool, strict: bool, no_lock: bool, lock_path: Path | None,
+          section_level: int | str | None, question_level: int | str | None,
+          question_style: str | None, breaks: bool, keep_empty: bool, strict: bool,
+          no_lock: bool, lock_path: Path | None,
           cache_dir: Path | None, jobs: int, paper: str, columns: int, pdf_style: str,
           site_root: str, diff: bool, force: bool, quiet: bool) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
@@ -112,8 +142,9 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
     from builder.config import BuildConfig, BuildError
     from builder.parse import ParseOptions
 
-    parse = ParseOptions(section_level=section_level or 2, question_level=question_level or 3,
-                         breaks=breaks)
+    parse = ParseOptions(section_level=section_level or "auto",
+                         question_level=question_level or "auto",
+                         question_style=question_style or "auto", breaks=breaks)
     config = BuildConfig(
         sources=sources or (Path("source_md"),), out_dir=out_dir, formats=formats,
         math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty, strict=strict,
@@ -133,6 +164,8 @@ def build(sources: tuple[Path, ...], out_dir: Path, formats: tuple[str, ...], ma
         for path in result.outputs:
             fresh = result.up_to_date or (path.suffix == ".pdf" and not result.pdfs_typeset)
             click.echo(f"unchanged {path}" if fresh else f"wrote {path}")
+        for structure in result.structures:
+            click.echo(structure)
     summary = (f"{result.decks} deck(s), {result.cards} card(s), "
                f"{result.errors} error(s), {result.warnings} warning(s)")
     if result.rendered or result.reused:
@@ -237,8 +270,13 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too, not only errors.")
-@_level("--section-level", "Heading level of sections [default: 2, or front matter].")
-@_level("--question-level", "Heading level of questions [default: 3, or front matter].")
+@_level("--section-level", "Heading level of sections [default: auto, or front matter].")
+@_level("--question-level",
+        "Heading level of questions, or 'file' [default: auto, or front matter].")
+@_question_style
+@click.option("--explain-structure", is_flag=True,
+              help="Print each section and question found in SOURCES, with its line and "
+                   "why, and nothing else.")
 @click.option("--keep-empty", is_flag=True,
               help="Check questions with an empty answer as kept cards (as build --keep-empty).")
 @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
@@ -250,8 +288,9 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
               help="Do not read the identity lock (no reworded-question warnings).")
 @click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Lock file [default: build-deck.lock beside the first source].")
-def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
-          question_level: int | None, keep_empty: bool, cache_dir: Path, jobs: int,
+def check(sources: tuple[Path, ...], strict: bool, section_level: int | str | None,
+          question_level: int | str | None, question_style: str | None,
+          explain_structure: bool, keep_empty: bool, cache_dir: Path, jobs: int,
           no_lock: bool, lock_path: Path | None) -> None:
     """Report problems in SOURCES (default: source_md) without writing any deck or PDF.
 
@@ -262,7 +301,12 @@ def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
     from builder.config import BuildConfig, BuildError
     from builder.parse import ParseOptions
 
-    parse = ParseOptions(section_level=section_level or 2, question_level=question_level or 3)
+    parse = ParseOptions(section_level=section_level or "auto",
+                         question_level=question_level or "auto",
+                         question_style=question_style or "auto")
+    if explain_structure:
+        _explain(sources or (Path("source_md"),), parse)
+        return
     config = BuildConfig(sources=sources or (Path("source_md"),), keep_empty=keep_empty,
                          cache_dir=cache_dir, jobs=jobs, parse=parse, use_lock=not no_lock,
                          lock_path=lock_path)
@@ -278,6 +322,22 @@ def check(sources: tuple[Path, ...], strict: bool, section_level: int | None,
                f"{result.warnings} warning(s)")
     if result.errors or (strict and result.warnings):
         sys.exit(1)
+
+
+def _explain(sources: tuple[Path, ...], parse: ParseOptions) -> None:
+    from builder.config import BuildError, display_path, find_sources
+    from builder.explain import explain_file
+    from builder.source import SourceError
+
+    try:
+        found = find_sources(sources)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path, _root in found:
+        try:
+            click.echo("\n".join(explain_file(path, display_path(path), parse)))
+        except SourceError as exc:
+            click.echo(f"{exc.loc}: error: {exc.message} [source]")
 
 
 @main.command()

@@ -99,14 +99,18 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> set[int]:
     list of links after it; a list of links to the file's own headings.
     """
     found: set[int] = set()
+    headings = 0
     for index, node in enumerate(nodes):
         start = node.map[0] if node.map else -1
+        headings += node.type == "heading"
         if node.type == "paragraph" and is_toc_marker(bold.plain(node.children[0].children)
                                                       if node.children else ""):
             found.add(start)
         elif node.type in ("bullet_list", "ordered_list"):
             titled = index > 0 and _names_toc(nodes[index - 1])
-            if is_link_list(node, anchors, titled):
+            # Untitled, only at the top (before or under the title): further down, a
+            # list of links is as likely an answer pointing at other questions.
+            if (titled or headings <= 1) and is_link_list(node, anchors, titled):
                 found.add(start)
                 before = nodes[index - 1].map if titled else None
                 if before:

@@ -191,6 +191,11 @@ def _strip_numbering(text: str) -> str:
     return text.lstrip("0123456789.)、） ").strip()
 
 
+def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
+    """Return the file's front matter settings that are valid (problems left unsaid)."""
+    return _front_matter_of(tokens, path, [])
+
+
 def _front_matter_of(
     tokens: list[Token], path: str, diagnostics: list[Diagnostic]
 ) -> dict[str, object]:

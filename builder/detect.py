@@ -211,6 +211,9 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
         shape = _one_answer(found)
         if shape is not None:
             return _file(found, toc, (shape,), detected=True)
+    if level == 1 and _title(found.headings) is not None:
+        return _file(found, toc, (*why, "the only # heading is the title: the file is one "
+                                  "question"), detected=True)
     if level is None:
         return Structure(asked or 2, max(3, (asked or 2) + 1), "heading", toc,
                          ("no heading carries an answer; using the defaults",), detected=True)

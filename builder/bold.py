@@ -14,10 +14,6 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.phrases import question_reason, without_trailing_marks
 
 _BREAKS = ("softbreak", "hardbreak")
-# Reasons a bold line is taken as a question.  An exam prompt word alone ("**原理**",
-# "**作用：**") is as often a label inside an answer, so it is not enough.
-_BOLD_REASONS = ("ends in ?", "starts with Q:", "numbered", "starts with a question word",
-                 "has a question word")
 
 
 @dataclass(frozen=True)
@@ -64,7 +60,8 @@ def paragraph_question(paragraph: SyntaxTreeNode) -> BoldQuestion | None:
     inside = filled[0].children
     text = plain(inside).strip()
     reason = question_reason(text + trailing)
-    if reason not in _BOLD_REASONS or without_trailing_marks(text).endswith((":", "：")):
+    # "**作用：**", "**Note:**": a label inside an answer, not a question.
+    if reason is None or without_trailing_marks(text).endswith((":", "：")):
         return None
     line = paragraph.map[0] + 1 if paragraph.map else 0
     return BoldQuestion(list(inside), rest, text, line, reason)

@@ -235,7 +235,9 @@ def _question_level(by_level: dict[int, list[_Heading]]) -> tuple[int | None, tu
     chosen = [level for level, share in shares.items() if share >= QUESTION_SHARE]
     # A lone heading that reads as a question ("# What is X?") over a level of several
     # is the file's title.
-    while len(chosen) > 1 and len(by_level[chosen[0]]) == 1:
+    first = next(iter(by_level.values()))[0] if by_level else None
+    first = min((hs[0] for hs in by_level.values()), key=lambda h: h.line, default=first)
+    while len(chosen) > 1 and by_level[chosen[0]] == [first]:
         chosen.pop(0)
     if chosen:
         level = chosen[0]

@@ -35,9 +35,7 @@ def explain(doc: Document, structure: Structure, line_count: int) -> list[str]:
     out = [f"{doc.path}: {structure.summary()} ({how})"]
     out += [f"  because {reason}" for reason in structure.reasons]
     events: list[tuple[int, str]] = []
-    for section in doc.sections:
-        if section.path:
-            events.append((section.loc.line, f"section {' / '.join(section.path)!r}"))
+    paths = {section.loc.line: section.path for section in doc.sections if section.path}
     card_lines = {card.loc.line for card in doc.cards}
     for card in doc.cards:
         kind = "bold line" if structure.bold else (
@@ -46,14 +44,18 @@ def explain(doc: Document, structure: Structure, line_count: int) -> list[str]:
         events.append((card.loc.line, f"question {card.question_text!r} [{kind}]{state}"))
     for heading in doc.headings:
         line = heading.loc.line
-        if line in card_lines or any(line == s.loc.line for s in doc.sections):
+        if line in card_lines:
             continue
         if line - 1 in structure.toc_lines:
             events.append((line, f"table of contents {heading.text!r}"))
         elif heading.level > structure.question_level:
             events.append((line, f"heading {heading.text!r} is part of the answer above"))
+        elif line in paths:
+            events.append((line, f"section {' / '.join(paths[line])!r}"))
+        elif heading.level >= structure.section_level:
+            events.append((line, f"section {heading.text!r}"))
         else:
-            events.append((line, f"heading {heading.text!r} (no questions under it)"))
+            events.append((line, f"title {heading.text!r}"))
     events += [(line + 1, "table of contents (never a card)") for line in structure.toc_lines
                if not any(e[0] == line + 1 for e in events)]
     if doc.toc:

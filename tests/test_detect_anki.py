@@ -30,7 +30,8 @@ STYLES = {
          "Q: Why use momentum?": "consistent slope"},
         {"Deep Learning Questions::Regularization", "Deep Learning Questions::Optimisation"}),
     "style-bold-list": (
-        {"What is IoU?": "Intersection over union", "Why use anchor boxes? 🔥": "belongs to the answer above",
+        {"What is IoU?": "Intersection over union",
+         "Why use anchor boxes? 🔥": "belongs to the answer above",
          "1) How is mAP computed?": "averaged over classes"},
         {"CV interview"}),
     "style-one-question": (

@@ -48,6 +48,8 @@ def paragraph_question(paragraph: SyntaxTreeNode) -> BoldQuestion | None:
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
     inline = paragraph.children[0]
+    if not inline.content.lstrip().startswith(("**", "__")):
+        return None  # cheap test first: most paragraphs are no bold line
     children = list(inline.children)
     cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
     head, rest = children[:cut], children[cut + 1:]

@@ -35,6 +35,7 @@ FILE = "file"
 STYLES = ("auto", "heading", "bold")
 NO_HEADING = 7
 """Question level of a file whose questions are not headings: every heading is above it."""
+_TOC_TITLE_MAX = 40
 QUESTION_SHARE = 0.5
 """Share of a level's headings that must read as answered questions for it to be chosen."""
 
@@ -103,8 +104,9 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> set[int]:
     for index, node in enumerate(nodes):
         start = node.map[0] if node.map else -1
         headings += node.type == "heading"
-        if node.type == "paragraph" and is_toc_marker(bold.plain(node.children[0].children)
-                                                      if node.children else ""):
+        if node.type == "paragraph" and node.children \
+                and len(node.children[0].content) <= _TOC_TITLE_MAX \
+                and is_toc_marker(bold.plain(node.children[0].children)):
             found.add(start)
         elif node.type in ("bullet_list", "ordered_list"):
             titled = index > 0 and _names_toc(nodes[index - 1])
@@ -119,7 +121,8 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> set[int]:
 
 
 def _names_toc(node: SyntaxTreeNode) -> bool:
-    if node.type not in ("heading", "paragraph") or not node.children:
+    if node.type not in ("heading", "paragraph") or not node.children \
+            or len(node.children[0].content) > _TOC_TITLE_MAX:
         return False
     return is_toc_title(bold.plain(node.children[0].children))
 
@@ -167,7 +170,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
             found.headings.append(_Heading(
                 int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
                 after is not None and after.type != "heading", question_reason(text)))
-        elif _has_text(node):
+        elif not found.has_content and _has_text(node):
             found.has_content = True
     found.bold_questions = bold.count(kept)
     return found

@@ -55,6 +55,7 @@ _INVISIBLE: dict[int, str | None] = {
 }
 _FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",
                       "question_style", "breaks", "ignore"}
+_PLACEHOLDER_MAX = 40
 # An answer made only of these can be a placeholder ("TODO", "- [ ] 待补充").
 _PLAIN_KINDS = {"paragraph", "bullet_list", "ordered_list", "list_item", "text", "softbreak",
                 "hardbreak", "strong", "em", "s"}
@@ -480,10 +481,12 @@ class _Pending:
 
 def _placeholder(answer: tuple[Node, ...]) -> str | None:
     """Return an answer's text when it only holds a place ("TODO", "待补充"), else None."""
-    if not answer or any(n.kind not in _PLAIN_KINDS for n in walk_all(answer)):
+    # A placeholder is a block or two of a few words: most answers are ruled out unread.
+    if not answer or len(answer) > 2 or any(n.kind not in _PLAIN_KINDS
+                                            for n in walk_all(answer)):
         return None
     text = " ".join(plain_text((n,)) for n in answer)
-    return text if is_placeholder(text) else None
+    return text if len(text) <= _PLACEHOLDER_MAX and is_placeholder(text) else None
 
 
 def _strings(value: object) -> tuple[str, ...]:

@@ -278,7 +278,9 @@ def _one_answer(found: _Survey) -> str | None:
             if found.has_content else None
     if title is None:
         return None
-    parts = [h for h in found.headings if h is not title]
+    below = [h for h in found.headings if h is not title]
+    # The level right under the title: deeper ones may name parts of each question's answer.
+    parts = [h for h in below if h.level == min(h.level for h in below)] if below else []
     if title.reason is not None and title.reason not in ("numbered",):
         return f"the only # heading reads as a question ({title.reason}); the rest is its answer"
     if not parts:

@@ -95,7 +95,7 @@ def rebuild(text: str, shown: str, update: TocUpdate,
     if block is None:
         update.note = ("[TOC] is drawn by the editor, nothing to check; left alone"
                        if has_marker(tokens) else
-                       f"no {TOC_START} … {TOC_END} block or list of links; left alone")
+                       f"no {TOC_START} … {TOC_END} block; left alone")
         return None
     doc = parse_text(text, shown, options)
     physical = physical_lines(text)

@@ -249,11 +249,14 @@ def _question_level(by_level: dict[int, list[_Heading]]) -> tuple[int | None, tu
         how = ", ".join(f"{n} {r}" for r, n in reasons.most_common())
         return level, (f"{'#' * level}: {sum(reasons.values())} of {len(headings)} headings "
                        f"read as questions and carry an answer ({how})",)
-    answered = {level: sum(h.answered for h in hs) for level, hs in by_level.items()}
+    # Sections group questions, so there are at least as many questions: on a tie the
+    # deeper level.  Headings naming a part of an answer ("原理") do not count.
+    answered = {level: sum(h.answered and not is_answer_part(h.text) for h in hs)
+                for level, hs in by_level.items()}
     best = max(answered.values(), default=0)
     if best == 0:
         return None, ("no heading carries an answer",)
-    level = min(level for level, n in answered.items() if n == best)
+    level = max(level for level, n in answered.items() if n == best)
     return level, (f"no level reads as questions; {'#' * level} has the most headings with "
                    f"an answer ({best})",)
 

@@ -11,9 +11,17 @@ from dataclasses import dataclass
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.phrases import question_reason, without_trailing_marks
+from builder.phrases import (
+    is_answer_part,
+    question_reason,
+    starts_numbered,
+    without_trailing_marks,
+)
 
 _BREAKS = ("softbreak", "hardbreak")
+_LOOSE_MAX = 120
+"""Longest whole bold line taken as a question without reading as one: longer ones are
+emphasised statements."""
 
 
 @dataclass(frozen=True)
@@ -43,8 +51,15 @@ def plain(nodes: list[SyntaxTreeNode]) -> str:
     return "".join(parts)
 
 
-def paragraph_question(paragraph: SyntaxTreeNode) -> BoldQuestion | None:
-    """Return the bold question that opens this paragraph, if it is one."""
+def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
+                       loose: bool = False) -> BoldQuestion | None:
+    """Return the bold question that opens this paragraph, if it is one.
+
+    With ``lead_ins``, also a line that opens with a bold number (``**1)** The number of
+    active ads.``, ``**2) Factorial**. Compute …``): the whole line is the question.
+    With ``loose`` (in a file whose questions are bold lines), any whole bold line that
+    is neither a label (``**Note:**``) nor the name of an answer's part (``**原理**``).
+    """
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
     inline = paragraph.children[0]
@@ -57,31 +72,43 @@ def paragraph_question(paragraph: SyntaxTreeNode) -> BoldQuestion | None:
     if not filled or filled[0].type not in ("strong",):
         return None
     trailing = plain(filled[1:])
+    line = paragraph.map[0] + 1 if paragraph.map else 0
     if any(c.type not in ("text",) for c in filled[1:]) or without_trailing_marks(trailing):
-        return None
+        return _lead_in(head, rest, line) if lead_ins else None
     inside = filled[0].children
     text = plain(inside).strip()
     reason = question_reason(text + trailing)
+    if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX:
+        reason = "a whole bold line among bold questions"
     # "**作用：**", "**Note:**": a label inside an answer, not a question.
     if reason is None or without_trailing_marks(text).endswith((":", "：")):
         return None
-    line = paragraph.map[0] + 1 if paragraph.map else 0
     return BoldQuestion(list(inside), rest, text, line, reason)
 
 
-def item_question(item: SyntaxTreeNode) -> BoldQuestion | None:
+def _lead_in(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: int
+             ) -> BoldQuestion | None:
+    filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
+    if not filled or filled[0].type != "strong" or not starts_numbered(plain(filled[0].children)):
+        return None
+    text = plain(head).strip()
+    return BoldQuestion(head, rest, text, line, "opens with a bold number")
+
+
+def item_question(item: SyntaxTreeNode, lead_ins: bool = False, loose: bool = False
+                  ) -> BoldQuestion | None:
     """Return the bold question a list item opens with, if it does."""
     if item.type != "list_item" or not item.children:
         return None
-    return paragraph_question(item.children[0])
+    return paragraph_question(item.children[0], lead_ins, loose)
 
 
-def count(nodes: list[SyntaxTreeNode]) -> int:
+def count(nodes: list[SyntaxTreeNode], lead_ins: bool = False) -> int:
     """Count the bold questions among top-level blocks (paragraphs and list items)."""
     found = 0
     for node in nodes:
         if node.type == "paragraph":
-            found += paragraph_question(node) is not None
+            found += paragraph_question(node, lead_ins) is not None
         elif node.type in ("bullet_list", "ordered_list"):
-            found += sum(item_question(item) is not None for item in node.children)
+            found += sum(item_question(item, lead_ins) is not None for item in node.children)
     return found

@@ -55,6 +55,8 @@ class Structure:
     reasons: tuple[str, ...] = ()
     detected: bool = False
     """Chosen by looking at the file (not by front matter or options)."""
+    lead_ins: bool = False
+    """Bold questions include lines that open with a bold number (``**1)** …``)."""
 
     @property
     def bold(self) -> bool:
@@ -89,6 +91,8 @@ class _Survey:
 
     headings: list[_Heading] = field(default_factory=list)
     bold_questions: int = 0
+    bold_lead_ins: int = 0
+    """Bold questions counting lines that open with a bold number (``**1)** …``)."""
     has_content: bool = False
     toc_lines: set[int] = field(default_factory=set)
 
@@ -173,6 +177,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
         elif not found.has_content and _has_text(node):
             found.has_content = True
     found.bold_questions = bold.count(kept)
+    found.bold_lead_ins = bold.count(kept, lead_ins=True)
     return found
 
 
@@ -203,13 +208,15 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
     level, why = _question_level(by_level)
     asked = int(section) if section != AUTO else None
     heading_questions = sum(h.is_question for h in by_level.get(level or 0, []))
-    if style == "bold" or (style == AUTO and found.bold_questions > heading_questions):
-        why = (f"{found.bold_questions} bold line(s) read as questions, "
+    lead_ins = _lead_ins(found, by_level.get(level or 0, []), why)
+    bold_count = found.bold_lead_ins if lead_ins else found.bold_questions
+    if style == "bold" or (style == AUTO and bold_count > heading_questions):
+        why = (f"{bold_count} bold line(s) read as questions, "
                f"more than the {heading_questions} heading(s) that do",)
         if style == "bold":
             why = ("question style 'bold' was asked for",)
         return Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
-                         "bold", toc, why, detected=True)
+                         "bold", toc, why, detected=True, lead_ins=lead_ins)
     if level is None or (why[0].startswith("no level") and style == AUTO):
         shape = _one_answer(found)
         if shape is not None:
@@ -222,6 +229,16 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
                          ("no heading carries an answer; using the defaults",), detected=True)
     return Structure(asked or _section_level(found.headings, level), level, "heading", toc,
                      why, detected=True)
+
+
+def _lead_ins(found: _Survey, fallback: list[_Heading], why: tuple[str, ...]) -> bool:
+    """Whether lines opening with a bold number (``**1)** …``) are questions: only where no
+    heading level reads as questions (inside answers such lines number points), and
+    only when they outnumber the headings that carry an answer."""
+    if why and not why[0].startswith(("no level", "no heading")):
+        return False
+    answered = sum(h.answered and not is_answer_part(h.text) for h in fallback)
+    return found.bold_lead_ins > max(answered, found.bold_questions)
 
 
 def _by_level(headings: list[_Heading], above: int) -> dict[int, list[_Heading]]:

@@ -314,16 +314,17 @@ class _Walker:
     def _bold(self, node: SyntaxTreeNode) -> bool:
         """Open a card at a bold question (a paragraph, or list items); False if none."""
         if node.type == "paragraph":
-            found = bold.paragraph_question(node)
+            found = bold.paragraph_question(node, self.structure.lead_ins, loose=True)
             if found is None:
                 return False
             self._open_bold(found)
             return True
+        lead_ins = self.structure.lead_ins
         if node.type not in ("bullet_list", "ordered_list") or not any(
-                bold.item_question(item) for item in node.children):
+                bold.item_question(item, lead_ins, loose=True) for item in node.children):
             return False
         for item in node.children:
-            found = bold.item_question(item)
+            found = bold.item_question(item, lead_ins, loose=True)
             if found is None:
                 # An item that is no question belongs to the answer before it.
                 if self._question is not None:

@@ -115,9 +115,9 @@ def is_answer_part(text: str) -> bool:
     return core.strip(" :：.。") in ANSWER_PARTS
 
 
-def strong_question(text: str) -> bool:
-    """True when the text marks a question by itself: a question mark or ``Q:``."""
-    return question_reason(text) in ("ends in ?", "starts with Q:")
+def starts_numbered(text: str) -> bool:
+    """True when text opens with question numbering (``1)``, ``Q3.``, ``（2）``)."""
+    return bool(_NUMBERED.match(text))
 
 
 def is_placeholder(text: str) -> bool:

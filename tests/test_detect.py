@@ -336,3 +336,24 @@ def test_build_prints_how_each_file_was_read(tmp_path: Path) -> None:
     forced = CliRunner().invoke(main, ["build", "src", "--format", "apkg", "--no-lock",
                                        "--question-level", "2", "-o", "out2"])
     assert "src/a.md: sections #, questions ##" in forced.output
+
+
+def test_bold_number_lead_ins_are_questions_where_no_heading_is() -> None:
+    text = ("# Coding\n\n## Python\n\n**1) FizzBuzz.** Print numbers from 1 to 100\n\n"
+            "```python\nprint(1)\n```\n\n**2)** The number of active ads.\n\nSELECT 1\n")
+    doc = parse_text(text, "c.md")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert cards(doc) == [(5, ("Python",), "1) FizzBuzz. Print numbers from 1 to 100"),
+                          (11, ("Python",), "2) The number of active ads.")]
+    # Inside the answers of heading questions, a bold number only numbers a point.
+    headed = "## What is A?\n\n**1)** first\n\n**2)** second\n\n## Why B?\n\nx\n"
+    assert [c.question_text for c in parse_text(headed, "h.md").cards] == ["What is A?", "Why B?"]
+
+
+def test_every_whole_bold_line_is_a_question_among_bold_questions() -> None:
+    text = ("# T\n\n**What is recall?**\n\nx\n\n**Precision-recall trade-off ⭐️**\n\ny\n\n"
+            "**原理**\n\nstill y\n\n**Why F1?**\n\nz\n")
+    doc = parse_text(text, "b.md")
+    assert cards(doc) == [(3, (), "What is recall?"), (7, (), "Precision-recall trade-off ⭐️"),
+                          (15, (), "Why F1?")]
+    assert [n.kind for n in doc.cards[1].answer] == ["paragraph", "paragraph", "paragraph"]

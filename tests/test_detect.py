@@ -346,7 +346,8 @@ def test_bold_number_lead_ins_are_questions_where_no_heading_is() -> None:
     assert cards(doc) == [(5, ("Python",), "1) FizzBuzz. Print numbers from 1 to 100"),
                           (11, ("Python",), "2) The number of active ads.")]
     # Inside the answers of heading questions, a bold number only numbers a point.
-    headed = "## What is A?\n\n**1)** first\n\n**2)** second\n\n## Why B?\n\nx\n"
+    headed = ("## What is A?\n\n**1)** first\n\n**2)** second\n\n**3)** third\n\n"
+              "## Why B?\n\nx\n")
     assert [c.question_text for c in parse_text(headed, "h.md").cards] == ["What is A?", "Why B?"]
 
 

@@ -5,9 +5,10 @@ Notes mark questions many ways: ``###`` under ``##``, ``##`` under one ``#`` tit
 looks at a file's top-level blocks (markdown-it's syntax tree) and chooses, unless front
 matter or options say otherwise:
 
-* the question level: the shallowest heading level whose headings mostly read as
-  questions (``?``, ``Q:``, numbering, question words) and carry an answer (a block
-  right below them); failing that, the level with the most headings that carry one;
+* the question level: of the heading levels whose headings mostly read as questions
+  (``?``, ``Q:``, numbering, question words) and carry an answer (a block right below
+  them), the one with the most such headings; failing that, the level with the most
+  headings that carry an answer;
 * the section level: the shallowest level above it that has headings, a lone first
   ``#`` heading being the file's title;
 * the style: bold-line questions when they outnumber the heading questions;
@@ -260,7 +261,9 @@ def _question_level(by_level: dict[int, list[_Heading]]) -> tuple[int | None, tu
     while len(chosen) > 1 and by_level[chosen[0]] == [first]:
         chosen.pop(0)
     if chosen:
-        level = chosen[0]
+        # The level with the most question evidence; a number alone is weaker evidence
+        # than a question mark or word (answers number their steps too).
+        level = max(chosen, key=lambda lv: (_evidence(by_level[lv]), -lv))
         headings = by_level[level]
         reasons = Counter(h.reason for h in headings if h.is_question)
         how = ", ".join(f"{n} {r}" for r, n in reasons.most_common())
@@ -276,6 +279,10 @@ def _question_level(by_level: dict[int, list[_Heading]]) -> tuple[int | None, tu
     level = max(level for level, n in answered.items() if n == best)
     return level, (f"no level reads as questions; {'#' * level} has the most headings with "
                    f"an answer ({best})",)
+
+
+def _evidence(headings: list[_Heading]) -> float:
+    return sum(0.5 if h.reason == "numbered" else 1.0 for h in headings if h.is_question)
 
 
 def _title(headings: list[_Heading]) -> _Heading | None:

@@ -37,6 +37,12 @@ STYLES = ("auto", "heading", "bold")
 NO_HEADING = 7
 """Question level of a file whose questions are not headings: every heading is above it."""
 _TOC_TITLE_MAX = 40
+MIXED_LEVEL = 6
+"""Question level recorded for questions at several levels (the deepest heading)."""
+MIXED_MIN = 3
+MIXED_SHARE = 0.75
+"""Share (and least number) of the would-be section headings that must carry answers
+of their own for every answered heading to be a question."""
 QUESTION_SHARE = 0.5
 """Share of a level's headings that must read as answered questions for it to be chosen."""
 
@@ -50,7 +56,7 @@ class Structure:
     """A heading level; NO_HEADING for bold questions; 0 for a file that is one question
     with no title heading (then every heading is part of the answer)."""
     style: str
-    """``heading``, ``bold`` or ``file``."""
+    """``heading``, ``bold``, ``file`` or ``mixed`` (every heading with an answer)."""
     toc_lines: frozenset[int] = frozenset()
     """0-based first lines of top-level blocks that make up a table of contents."""
     reasons: tuple[str, ...] = ()
@@ -58,6 +64,10 @@ class Structure:
     """Chosen by looking at the file (not by front matter or options)."""
     lead_ins: bool = False
     """Bold questions include lines that open with a bold number (``**1)** …``)."""
+    question_lines: frozenset[int] = frozenset()
+    """Style ``mixed``: 1-based lines of the headings that are questions."""
+    part_lines: frozenset[int] = frozenset()
+    """Style ``mixed``: lines of headings that stay inside the answer above them."""
 
     @property
     def bold(self) -> bool:
@@ -67,6 +77,9 @@ class Structure:
         """Say in a few words how the file is read: ``sections ##, questions ###``."""
         if self.style == "file":
             return "one question per file"
+        if self.style == "mixed":
+            return (f"sections and questions at levels {'#' * self.section_level} and deeper "
+                    "(a heading with an answer is a question)")
         questions = "bold lines" if self.bold else "#" * self.question_level
         if self.section_level >= self.question_level or self.section_level < 1:
             return f"no sections, questions {questions}"
@@ -205,31 +218,78 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
         low = int(section) if section != AUTO else min(2, question - 1)
         return Structure(low, question, "heading", toc, (
             f"question level {question} was asked for",))
-    by_level = _by_level(found.headings, int(section) if section != AUTO else 0)
-    level, why = _question_level(by_level)
     asked = int(section) if section != AUTO else None
-    heading_questions = sum(h.is_question for h in by_level.get(level or 0, []))
+    by_level = _by_level(found.headings, asked or 0)
+    level, why = _question_level(by_level)
+    reading, questions = _by_headings(found, toc, level, why, asked)
     lead_ins = _lead_ins(found, by_level.get(level or 0, []), why)
     bold_count = found.bold_lead_ins if lead_ins else found.bold_questions
-    if style == "bold" or (style == AUTO and bold_count > heading_questions):
+    if style == "bold" or (style == AUTO and bold_count > questions):
         why = (f"{bold_count} bold line(s) read as questions, "
-               f"more than the {heading_questions} heading(s) that do",)
+               f"more than the {questions} heading(s) that do",)
         if style == "bold":
             why = ("question style 'bold' was asked for",)
         return Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
                          "bold", toc, why, detected=True, lead_ins=lead_ins)
-    if level is None or (why[0].startswith("no level") and style == AUTO):
+    if reading is not None:
+        return reading
+    return Structure(asked or 2, max(3, (asked or 2) + 1), "heading", toc,
+                     ("no heading carries an answer; using the defaults",), detected=True)
+
+
+def _by_headings(found: _Survey, toc: frozenset[int], level: int | None,
+                 why: tuple[str, ...], asked: int | None) -> tuple[Structure | None, int]:
+    """The reading by headings, and how many questions it finds (to weigh bold lines
+    against): one question per file, questions at several levels, or at one."""
+    if level is None or why[0].startswith("no level"):
         shape = _one_answer(found)
         if shape is not None:
-            return _file(found, toc, (shape,), detected=True)
+            return _file(found, toc, (shape,), detected=True), 0
+    if level is None:
+        return None, 0
     if level == 1 and _title(found.headings) is not None:
         return _file(found, toc, (*why, "the only # heading is the title: the file is one "
-                                  "question"), detected=True)
-    if level is None:
-        return Structure(asked or 2, max(3, (asked or 2) + 1), "heading", toc,
-                         ("no heading carries an answer; using the defaults",), detected=True)
-    return Structure(asked or _section_level(found.headings, level), level, "heading", toc,
-                     why, detected=True)
+                                  "question"), detected=True), 1
+    low = asked or _section_level(found.headings, level)
+    mixed = _mixed(found.headings, low, level)
+    if mixed is not None:
+        questions, parts, reason = mixed
+        return Structure(low, MIXED_LEVEL, "mixed", toc, (*why, reason), detected=True,
+                         question_lines=questions, part_lines=parts), len(questions)
+    heading_questions = sum(h.is_question for h in found.headings if h.level == level)
+    return Structure(low, level, "heading", toc, why, detected=True), heading_questions
+
+
+def _mixed(headings: list[_Heading], low: int, level: int
+           ) -> tuple[frozenset[int], frozenset[int], str] | None:
+    """Questions at several levels: when the headings that should group the questions
+    mostly carry answers of their own (notes that grew topic by topic), every heading
+    that carries an answer is a question, and a heading without one is a section.
+
+    Returns the questions' lines, the lines of headings that stay inside an answer
+    (parts such as "原理", or deeper headings without text of their own), and why."""
+    title = _title(headings)
+    groups = [h for h in headings if low <= h.level < level and h is not title]
+    answered = sum(h.answered and not is_answer_part(h.text) for h in groups)
+    if answered < MIXED_MIN or answered < MIXED_SHARE * len(groups):
+        return None
+    questions: set[int] = set()
+    parts: set[int] = set()
+    open_level: int | None = None
+    for heading in headings:
+        if heading is title or heading.level < low:
+            open_level = None
+        elif open_level is not None and heading.level > open_level and (
+                is_answer_part(heading.text) or not heading.answered):
+            parts.add(heading.line)
+        elif heading.answered:
+            questions.add(heading.line)
+            open_level = heading.level
+        else:
+            open_level = None
+    return frozenset(questions), frozenset(parts), (
+        f"{answered} of the {len(groups)} headings above {'#' * level} carry an answer of "
+        "their own: every heading with an answer is a question, one without is a section")
 
 
 def _lead_ins(found: _Survey, fallback: list[_Heading], why: tuple[str, ...]) -> bool:

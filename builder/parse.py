@@ -283,6 +283,8 @@ class _Walker:
         self._in_toc: int | None = None
         self._question: _Pending | None = None
         self._answer: list[Node] = []
+        self._levels: list[tuple[int, str]] = []
+        """Style ``mixed``: the open sections, with their heading levels."""
         self.placeholders: dict[int, str] = {}
         """Question line → the placeholder its answer held (the card is left empty)."""
         if self.question_level == 0:  # the whole file is one question, named by the file
@@ -301,7 +303,10 @@ class _Walker:
             if node.type in ("bullet_list", "ordered_list"):
                 self._read_toc(node, 0)
             return
-        if node.type == "heading":
+        if node.type == "heading" and self.structure.style == "mixed":
+            if self._mixed_heading(node, int(node.tag[1:])):
+                return
+        elif node.type == "heading":
             level = int(node.tag[1:])
             if level <= self.question_level:
                 self._heading(node, level)
@@ -310,6 +315,29 @@ class _Walker:
             return
         if self._question is not None:
             self._answer.append(self.builder.block(node))
+
+    def _mixed_heading(self, node: SyntaxTreeNode, level: int) -> bool:
+        """Questions at several levels: a heading chosen as a question opens a card, a
+        part of an answer stays in it, any other is a section.  False: part of the answer."""
+        line = node.map[0] + 1 if node.map else 1
+        if line in self.structure.part_lines and self._question is not None:
+            return False
+        self._close_card()
+        self._levels = [(lv, title) for lv, title in self._levels if lv < level]
+        if line in self.structure.question_lines:
+            self._path = [title for _, title in self._levels]
+            self._question = _Pending(node.children[0].children if node.children else [],
+                                      line, level + 2)
+            return True
+        title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
+        if level < self.section_level:
+            self.title = self.title or title
+            self._levels = []
+        else:
+            self._levels.append((level, title))
+        self._path = [title for _, title in self._levels]
+        self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
+        return True
 
     def _bold(self, node: SyntaxTreeNode) -> bool:
         """Open a card at a bold question (a paragraph, or list items); False if none."""

@@ -117,6 +117,28 @@ def test_a_file_without_headings_is_one_question_named_by_the_file(tmp_path: Pat
     assert [n.kind for n in forced.cards[0].answer] == ["heading", "paragraph"] * 2
 
 
+def test_questions_at_several_levels() -> None:
+    doc = fixture("style-mixed-levels")
+    assert doc.settings.structure.startswith("sections and questions at levels ## and deeper")
+    assert cards(doc) == [
+        (3, (), "卷积"), (7, (), "卷积的反向传播过程"), (11, (), "池化"),
+        (19, (), "池化层怎么接收后面传过来的损失？"), (23, (), "感受野"),
+        (29, ("优化算法",), "随机梯度下降"),
+    ]
+    # "### 原理" names a part of the answer above: it stays in it.
+    assert [n.kind for n in doc.cards[2].answer] == ["paragraph", "heading", "paragraph"]
+    assert codes(doc, "empty-answer") == [33]
+
+
+def test_a_few_section_intros_do_not_make_every_heading_a_question() -> None:
+    text = ("## Basics\n\nWhat this part covers.\n\n### What is A?\n\na\n\n### Why B?\n\nb\n\n"
+            "## More\n\n### How C?\n\nc\n\n## Last\n\n### What is D?\n\nd\n")
+    doc = parse_text(text, "s.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [c.question_text for c in doc.cards] == ["What is A?", "Why B?", "How C?",
+                                                    "What is D?"]
+
+
 def test_topic_headings_with_answers_are_not_one_question() -> None:
     doc = parse_text("# Notes\n## BN\nnormalises\n## Dropout\ndrops units\n", "n.md")
     assert cards(doc) == [(2, (), "BN"), (4, (), "Dropout")]

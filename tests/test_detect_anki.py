@@ -34,6 +34,11 @@ STYLES = {
          "Why use anchor boxes? 🔥": "belongs to the answer above",
          "1) How is mAP computed?": "averaged over classes"},
         {"CV interview"}),
+    "style-mixed-levels": (
+        {"卷积": "逐点相乘再求和", "卷积的反向传播过程": "翻转后的卷积核",
+         "池化": "取局部最大或平均", "池化层怎么接收后面传过来的损失？": "最大值的位置", "感受野": "输入区域",
+         "随机梯度下降": "一个样本"},
+        {"深度学习笔记", "深度学习笔记::优化算法"}),
     "style-one-question": (
         {"什么是 Batch Normalization？": "小 batch 时统计不稳"},
         {"style-one-question"}),

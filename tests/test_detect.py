@@ -123,7 +123,7 @@ def test_questions_at_several_levels() -> None:
     assert cards(doc) == [
         (3, (), "卷积"), (7, (), "卷积的反向传播过程"), (11, (), "池化"),
         (19, (), "池化层怎么接收后面传过来的损失？"), (23, (), "感受野"),
-        (29, ("优化算法",), "随机梯度下降"),
+        (29, ("优化算法",), "随机梯度下降"), (37, (), "正则化"),
     ]
     # "### 原理" names a part of the answer above: it stays in it.
     assert [n.kind for n in doc.cards[2].answer] == ["paragraph", "heading", "paragraph"]

@@ -278,6 +278,18 @@ def _heading_file(rng: random.Random, sections: int, per: list[int], title: bool
     return blocks
 
 
+def _topic_file(rng: random.Random, per: list[int]) -> list[str]:
+    """Topics that carry answers of their own, with questions under them."""
+    blocks = ["# Notes\n"]
+    n = 0
+    for s, count in enumerate(per):
+        blocks.append(f"## Topic {s}\n\nabout topic {s}\n")
+        for _ in range(count):
+            n += 1
+            blocks.append(f"### {rng.choice(_QUESTIONS).format(f'thing{n}')}\n\nanswer {n}\n")
+    return blocks
+
+
 def _bold_file(rng: random.Random, per: list[int], as_list: bool) -> list[str]:
     blocks = ["# Notes\n"]
     n = 0
@@ -307,7 +319,7 @@ def _without_lines(found: list[tuple[tuple[str, ...], str, str]]) -> list[tuple[
 @given(seed=st.integers(0, 10_000), sections=st.integers(1, 3),
        per=st.lists(st.integers(1, 4), min_size=3, max_size=3), title=st.booleans(),
        qlevel=st.integers(2, 5), where=st.integers(0, 100), style=st.sampled_from(
-           ["heading", "bold", "bold-list"]))
+           ["heading", "bold", "bold-list", "topics"]))
 def test_adding_a_question_never_changes_the_others(
         seed: int, sections: int, per: list[int], title: bool, qlevel: int, where: int,
         style: str) -> None:
@@ -316,6 +328,10 @@ def test_adding_a_question_never_changes_the_others(
         blocks = _heading_file(rng, sections, per, title, qlevel)
         mark = "#" * qlevel + " "
         new = f"{mark}Why is the added one here?\n\nnew answer\n"
+    elif style == "topics":
+        blocks = _topic_file(rng, per[:sections] + [1] * (4 - sections))
+        mark = "### "
+        new = "### Why is the added one here?\n\nnew answer\n"
     else:
         blocks = _bold_file(rng, per[:sections], style == "bold-list")
         mark = "- **" if style == "bold-list" else "**"

@@ -37,9 +37,11 @@ def explain(doc: Document, structure: Structure, line_count: int) -> list[str]:
     events: list[tuple[int, str]] = []
     paths = {section.loc.line: section.path for section in doc.sections if section.path}
     card_lines = {card.loc.line for card in doc.cards}
+    levels = {h.loc.line: h.level for h in doc.headings}
     for card in doc.cards:
         kind = "bold line" if structure.bold else (
-            "file" if structure.style == "file" else f"heading {'#' * structure.question_level}")
+            "file" if structure.style == "file"
+            else f"heading {'#' * levels.get(card.loc.line, structure.question_level)}")
         state = "" if card.answer else "  (empty answer: left out)"
         events.append((card.loc.line, f"question {card.question_text!r} [{kind}]{state}"))
     for heading in doc.headings:
@@ -48,7 +50,7 @@ def explain(doc: Document, structure: Structure, line_count: int) -> list[str]:
             continue
         if line - 1 in structure.toc_lines:
             events.append((line, f"table of contents {heading.text!r}"))
-        elif heading.level > structure.question_level:
+        elif heading.level > structure.question_level or line in structure.part_lines:
             events.append((line, f"heading {heading.text!r} is part of the answer above"))
         elif line in paths:
             events.append((line, f"section {' / '.join(paths[line])!r}"))

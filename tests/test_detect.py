@@ -396,3 +396,13 @@ def test_every_whole_bold_line_is_a_question_among_bold_questions() -> None:
     assert cards(doc) == [(3, (), "What is recall?"), (7, (), "Precision-recall trade-off ⭐️"),
                           (15, (), "Why F1?")]
     assert [n.kind for n in doc.cards[1].answer] == ["paragraph", "paragraph", "paragraph"]
+
+
+def test_explain_structure_of_questions_at_several_levels(tmp_path: Path) -> None:
+    path = write(tmp_path / "m.md", (FIXTURES / "style-mixed-levels.md").read_text("utf-8"))
+    result = CliRunner().invoke(main, ["check", "--explain-structure", str(path)])
+    lines = result.output.splitlines()
+    assert "  m.md:3: question '卷积' [heading ##]" in lines
+    assert "  m.md:7: question '卷积的反向传播过程' [heading ###]" in lines
+    assert "  m.md:15: heading '原理' is part of the answer above" in lines
+    assert "  m.md:27: section '优化算法'" in lines

@@ -23,7 +23,7 @@ def run(*args: str) -> Result:
 
 def test_default_builds_source_md_into_dist(tmp_path: Path) -> None:
     shutil.copytree(SEED.parent, tmp_path / "source_md",
-                    ignore=shutil.ignore_patterns("*.json", "lists-*", "nested-*"))
+                    ignore=shutil.ignore_patterns("*.json", "lists-*", "nested-*", "style-*"))
     result = run("--format", "apkg")
     assert result.exit_code == 0, result.output
     assert "wrote dist/deep-learning-interview.apkg" in result.output

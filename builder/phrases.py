@@ -49,10 +49,10 @@ intuition|motivation|method|methods|steps|usage|applications|see also|further re
 
 # A whole answer that only holds its place.  Compared after folding (casefold, no
 # punctuation or list/checkbox marks), so "- [ ] TODO" and "TODO." are both found.
-PLACEHOLDERS = frozenset("""answer here|your answer here|answer|todo|to do|tbd|tba|tbc|wip|
+PLACEHOLDERS = frozenset("""answer here|your answer here|todo|to do|tbd|tba|tbc|wip|
 fixme|xxx|placeholder|coming soon|to be added|to be done|to be continued|fill in|fill me in|
 none yet|empty|n/a|待补充|待完善|待续|待更新|待填|待写|待定|待整理|未完成|暂无|暂缺|空|略|
-补充|todo 待补充|答案|...|…""".replace("\n", "").split("|"))
+补充|todo 待补充|...|…""".replace("\n", "").split("|"))
 
 TOC_TITLES = frozenset({"table of contents", "contents", "toc", "目录", "目錄", "索引",
                         "content", "index", "outline", "大纲"})

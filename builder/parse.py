@@ -13,7 +13,6 @@ import yaml
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from builder import bold
 from builder.detect import AUTO, FILE, STYLES, Structure, detect
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
 from builder.markdown import NodeBuilder, tokenize
@@ -28,9 +27,8 @@ from builder.model import (
     SourceLoc,
     TocEntry,
     plain_text,
-    walk_all,
 )
-from builder.phrases import is_placeholder
+from builder.questionforms import Pending, QuestionForms, placeholder_of
 from builder.source import (
     CONTROL_CHARS,
     ColumnMap,
@@ -55,10 +53,6 @@ _INVISIBLE: dict[int, str | None] = {
 }
 _FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",
                       "question_style", "breaks", "ignore"}
-_PLACEHOLDER_MAX = 40
-# An answer made only of these can be a placeholder ("TODO", "- [ ] 待补充").
-_PLAIN_KINDS = {"paragraph", "bullet_list", "ordered_list", "list_item", "text", "softbreak",
-                "hardbreak", "strong", "em", "s"}
 
 
 @dataclass(frozen=True)
@@ -252,7 +246,7 @@ def _front_matter_problem(key: str, value: object) -> str | None:
     return None
 
 
-class _Walker:
+class _Walker(QuestionForms):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
@@ -281,14 +275,14 @@ class _Walker:
         self.title: str | None = None
         self._path: list[str] = []
         self._in_toc: int | None = None
-        self._question: _Pending | None = None
+        self._question: Pending | None = None
         self._answer: list[Node] = []
         self._levels: list[tuple[int, str]] = []
         """Style ``mixed``: the open sections, with their heading levels."""
         self.placeholders: dict[int, str] = {}
         """Question line → the placeholder its answer held (the card is left empty)."""
         if self.question_level == 0:  # the whole file is one question, named by the file
-            self._question = _Pending([], 1, 1, stem)
+            self._question = Pending([], 1, 1, stem)
 
     def visit(self, node: SyntaxTreeNode) -> None:
         if node.type == "front_matter":
@@ -315,64 +309,6 @@ class _Walker:
             return
         if self._question is not None:
             self._answer.append(self.builder.block(node))
-
-    def _mixed_heading(self, node: SyntaxTreeNode, level: int) -> bool:
-        """Questions at several levels: a heading chosen as a question opens a card, a
-        part of an answer stays in it, any other is a section.  False: part of the answer."""
-        line = node.map[0] + 1 if node.map else 1
-        if line in self.structure.part_lines and self._question is not None:
-            return False
-        self._close_card()
-        self._levels = [(lv, title) for lv, title in self._levels if lv < level]
-        if line in self.structure.question_lines:
-            self._path = [title for _, title in self._levels]
-            self._question = _Pending(node.children[0].children if node.children else [],
-                                      line, level + 2)
-            return True
-        title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
-        if level < self.section_level:
-            self.title = self.title or title
-            self._levels = []
-        else:
-            self._levels.append((level, title))
-        self._path = [title for _, title in self._levels]
-        self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
-        return True
-
-    def _bold(self, node: SyntaxTreeNode) -> bool:
-        """Open a card at a bold question (a paragraph, or list items); False if none."""
-        if node.type == "paragraph":
-            found = bold.paragraph_question(node, self.structure.lead_ins, loose=True)
-            if found is None:
-                return False
-            self._open_bold(found)
-            return True
-        lead_ins = self.structure.lead_ins
-        if node.type not in ("bullet_list", "ordered_list") or not any(
-                bold.item_question(item, lead_ins, loose=True) for item in node.children):
-            return False
-        for item in node.children:
-            found = bold.item_question(item, lead_ins, loose=True)
-            if found is None:
-                # An item that is no question belongs to the answer before it.
-                if self._question is not None:
-                    self._answer.append(Node("bullet_list", (self.builder.block(item),),
-                                             line=item.map[0] + 1 if item.map else 0))
-                continue
-            self._open_bold(found)
-            self._answer += [self.builder.block(child) for child in item.children[1:]]
-        # A list item's answer is its own nested blocks.
-        self._close_card()
-        return True
-
-    def _open_bold(self, found: bold.BoldQuestion) -> None:
-        self._close_card()
-        col = first_column(self.builder.lines, found.line, "**")
-        self._question = _Pending(found.inlines, found.line, col)
-        if found.rest:
-            line = found.line + 1
-            self._answer.append(Node("paragraph", tuple(self.builder.inline(found.rest, line)),
-                                     line=line))
 
     def _toc_marker(self, node: SyntaxTreeNode) -> bool:
         content = node.content.strip()
@@ -413,7 +349,7 @@ class _Walker:
         self._close_card()
         if level == self.question_level:
             line = node.map[0] + 1 if node.map else 1
-            self._question = _Pending(node.children[0].children if node.children else [], line,
+            self._question = Pending(node.children[0].children if node.children else [], line,
                                       self.question_level + 2)
             return
         title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
@@ -437,7 +373,7 @@ class _Walker:
         line = pending.line
         question, explicit_id = self._question_nodes(pending)
         answer = tuple(self._answer)
-        placeholder = _placeholder(answer)
+        placeholder = placeholder_of(answer)
         if placeholder is not None:
             self.placeholders[line] = placeholder
             answer = ()
@@ -456,7 +392,7 @@ class _Walker:
             self._start_section(Section(card.section_path, card.loc, ()))
         self._cards[-1].append(card)
 
-    def _question_nodes(self, pending: _Pending) -> tuple[tuple[Node, ...], str | None]:
+    def _question_nodes(self, pending: Pending) -> tuple[tuple[Node, ...], str | None]:
         line = pending.line
         nodes = (self.builder.inline(pending.inlines, line) if pending.named is None
                  else [Node("text", text=pending.named)])
@@ -494,28 +430,6 @@ class _Walker:
             ignore=_strings(front.get("ignore", ())),
             structure=self.structure.summary(),
         )
-
-
-@dataclass(frozen=True)
-class _Pending:
-    """A question whose answer is being gathered."""
-
-    inlines: list[SyntaxTreeNode]
-    """Its inline nodes: a heading's, or the inside of a bold line."""
-    line: int
-    col: int
-    named: str | None = None
-    """The question's text when no markup holds it (a file that is one question)."""
-
-
-def _placeholder(answer: tuple[Node, ...]) -> str | None:
-    """Return an answer's text when it only holds a place ("TODO", "待补充"), else None."""
-    # A placeholder is a block or two of a few words: most answers are ruled out unread.
-    if not answer or len(answer) > 2 or any(n.kind not in _PLAIN_KINDS
-                                            for n in walk_all(answer)):
-        return None
-    text = " ".join(plain_text((n,)) for n in answer)
-    return text if len(text) <= _PLACEHOLDER_MAX and is_placeholder(text) else None
 
 
 def _strings(value: object) -> tuple[str, ...]:

@@ -37,6 +37,7 @@ STYLES = ("auto", "heading", "bold")
 NO_HEADING = 7
 """Question level of a file whose questions are not headings: every heading is above it."""
 _TOC_TITLE_MAX = 40
+_ASKING = ("ends in ?", "starts with Q:", "starts with a question word", "has a question word")
 MIXED_LEVEL = 6
 """Question level recorded for questions at several levels (the deepest heading)."""
 MIXED_MIN = 3
@@ -92,11 +93,18 @@ class _Heading:
     text: str
     line: int
     answered: bool
+    """A block that is not a heading follows it."""
     reason: str | None
+    answered_below: bool = False
+    """Only deeper headings follow it, and they carry text (an answer in parts)."""
 
     @property
     def is_question(self) -> bool:
-        return self.answered and self.reason is not None
+        if self.reason is None:
+            return False
+        # A heading whose answer is all in sub-headings ("## 1. What is X?" then "### Idea")
+        # needs a question mark or word: a numbered group ("### 1、基础") has them too.
+        return self.answered or (self.answered_below and self.reason in _ASKING)
 
 
 @dataclass
@@ -192,7 +200,20 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
             found.has_content = True
     found.bold_questions = bold.count(kept)
     found.bold_lead_ins = bold.count(kept, lead_ins=True)
+    _mark_answered_below(found.headings)
     return found
+
+
+def _mark_answered_below(headings: list[_Heading]) -> None:
+    for index, heading in enumerate(headings):
+        if heading.answered:
+            continue
+        for deeper in headings[index + 1:]:
+            if deeper.level <= heading.level:
+                break
+            if deeper.answered:
+                heading.answered_below = True
+                break
 
 
 def _has_text(node: SyntaxTreeNode) -> bool:

@@ -406,3 +406,24 @@ def test_explain_structure_of_questions_at_several_levels(tmp_path: Path) -> Non
     assert "  m.md:7: question '卷积的反向传播过程' [heading ###]" in lines
     assert "  m.md:15: heading '原理' is part of the answer above" in lines
     assert "  m.md:27: section '优化算法'" in lines
+
+
+def test_question_headings_answered_in_sub_headings() -> None:
+    text = ("# 63 LLM questions\n\n## 1. What is an LLM?\n\n### Core idea\n\nA big model.\n\n"
+            "### Training\n\nNext-token prediction.\n\n## 2. How does attention work?\n\n"
+            "### Mechanism\n\nWeighted sums.\n\n### Cost\n\nQuadratic.\n\n"
+            "## 3. Why use RoPE?\n\n### Reason\n\nRelative positions.\n")
+    doc = parse_text(text, "llm.md")
+    assert doc.settings.structure == "no sections, questions ##"
+    assert [c.question_text for c in doc.cards] == [
+        "1. What is an LLM?", "2. How does attention work?", "3. Why use RoPE?"]
+    assert [n.kind for n in doc.cards[0].answer] == ["heading", "paragraph"] * 2
+
+
+def test_numbered_groups_are_not_questions_answered_in_parts() -> None:
+    text = ("## 1、基础\n\n### 1.1 梯度消失\n\n浅层学不到。\n\n## 2、结构\n\n### 2.1 残差连接\n\n"
+            "梯度直达。\n\n## 3、优化\n\n### 3.1 Adam\n\n自适应步长。\n")
+    doc = parse_text(text, "g.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [(c.section_path, c.question_text) for c in doc.cards] == [
+        (("1、基础",), "1.1 梯度消失"), (("2、结构",), "2.1 残差连接"), (("3、优化",), "3.1 Adam")]

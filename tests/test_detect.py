@@ -427,3 +427,15 @@ def test_numbered_groups_are_not_questions_answered_in_parts() -> None:
     assert doc.settings.structure == "sections ##, questions ###"
     assert [(c.section_path, c.question_text) for c in doc.cards] == [
         (("1、基础",), "1.1 梯度消失"), (("2、结构",), "2.1 残差连接"), (("3、优化",), "3.1 Adam")]
+
+
+def test_options_reach_explain_and_bad_levels_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "o.md", "# T\n\n## What is A?\n\nx\n\n**Why B?**\n\ny\n")
+    asked = CliRunner().invoke(main, ["check", "--explain-structure", "--question-level", "2",
+                                      str(path)])
+    assert asked.output.splitlines()[0] == "o.md: sections #, questions ## (as set)"
+    bold_style = CliRunner().invoke(main, ["check", "--explain-structure", "--question-style",
+                                           "bold", str(path)])
+    assert "  o.md:7: question 'Why B?' [bold line]" in bold_style.output.splitlines()
+    bad = CliRunner().invoke(main, ["check", "--question-level", "deep", str(path)])
+    assert bad.exit_code == 2 and "a heading level from 1 to 6, or auto or file" in bad.output

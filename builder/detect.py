@@ -189,6 +189,9 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
     kept = [n for n in nodes if n.type != "front_matter"
             and not (n.map and n.map[0] in found.toc_lines)
             and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]
+    # Bold lines under a heading that reads as a question are part of its answer
+    # ("**Why does it work?**" inside "### What is BN?"): they do not vote for bold style.
+    free: list[SyntaxTreeNode] = []
     for index, node in enumerate(kept):
         if node.type == "heading":
             after = kept[index + 1] if index + 1 < len(kept) else None
@@ -196,10 +199,13 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
             found.headings.append(_Heading(
                 int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
                 after is not None and after.type != "heading", question_reason(text)))
-        elif not found.has_content and _has_text(node):
+            continue
+        if not found.has_content and _has_text(node):
             found.has_content = True
-    found.bold_questions = bold.count(kept)
-    found.bold_lead_ins = bold.count(kept, lead_ins=True)
+        if not found.headings or found.headings[-1].reason is None:
+            free.append(node)
+    found.bold_questions = bold.count(free)
+    found.bold_lead_ins = bold.count(free, lead_ins=True)
     _mark_answered_below(found.headings)
     return found
 

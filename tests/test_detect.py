@@ -439,3 +439,11 @@ def test_options_reach_explain_and_bad_levels_are_refused(tmp_path: Path) -> Non
     assert "  o.md:7: question 'Why B?' [bold line]" in bold_style.output.splitlines()
     bad = CliRunner().invoke(main, ["check", "--question-level", "deep", str(path)])
     assert bad.exit_code == 2 and "a heading level from 1 to 6, or auto or file" in bad.output
+
+
+def test_bold_lines_inside_heading_answers_do_not_outvote_the_headings() -> None:
+    answer = "**Why does it work?**\n\nbecause\n\n**When does it fail?**\n\nrarely\n\n"
+    text = "".join(f"### What is thing {i}?\n\n{answer}" for i in range(3))
+    doc = parse_text("## Topic\n\n" + text, "h.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [c.question_text for c in doc.cards] == [f"What is thing {i}?" for i in range(3)]

@@ -11,6 +11,8 @@ matter or options say otherwise:
   headings that carry an answer;
 * the section level: the shallowest level above it that has headings, a lone first
   ``#`` heading being the file's title;
+* questions at several levels, when most headings above that level carry answers of
+  their own: then every heading with an answer is a question;
 * the style: bold-line questions when they outnumber the heading questions;
 * one question per file: a lone ``#`` title whose other headings are parts of one answer.
 

@@ -26,19 +26,18 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
 from markdown_it.tree import SyntaxTreeNode
 
 from builder import bold
-from builder.phrases import is_answer_part, is_toc_marker, is_toc_title, question_reason
+from builder.phrases import is_answer_part, question_reason
+from builder.tocfind import toc_blocks
 
 AUTO = "auto"
 FILE = "file"
 STYLES = ("auto", "heading", "bold")
 NO_HEADING = 7
 """Question level of a file whose questions are not headings: every heading is above it."""
-_TOC_TITLE_MAX = 40
 _ASKING = ("ends in ?", "starts with Q:", "starts with a question word", "has a question word")
 MIXED_LEVEL = 6
 """Question level recorded for questions at several levels (the deepest heading)."""
@@ -119,70 +118,6 @@ class _Survey:
     """Bold questions counting lines that open with a bold number (``**1)** …``)."""
     has_content: bool = False
     toc_lines: set[int] = field(default_factory=set)
-
-
-def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> set[int]:
-    """Return the first lines (0-based) of the blocks that are a table of contents.
-
-    A ``[TOC]`` marker; a heading or line naming one ("目录", "Contents") with the
-    list of links after it; a list of links to the file's own headings.
-    """
-    found: set[int] = set()
-    headings = 0
-    for index, node in enumerate(nodes):
-        start = node.map[0] if node.map else -1
-        headings += node.type == "heading"
-        if node.type == "paragraph" and node.children \
-                and len(node.children[0].content) <= _TOC_TITLE_MAX \
-                and is_toc_marker(bold.plain(node.children[0].children)):
-            found.add(start)
-        elif node.type in ("bullet_list", "ordered_list"):
-            titled = index > 0 and _names_toc(nodes[index - 1])
-            # Untitled, only at the top (before or under the title): further down, a
-            # list of links is as likely an answer pointing at other questions.
-            if (titled or headings <= 1) and is_link_list(node, anchors, titled):
-                found.add(start)
-                before = nodes[index - 1].map if titled else None
-                if before:
-                    found.add(before[0])
-    return found
-
-
-def _names_toc(node: SyntaxTreeNode) -> bool:
-    if node.type not in ("heading", "paragraph") or not node.children \
-            or len(node.children[0].content) > _TOC_TITLE_MAX:
-        return False
-    return is_toc_title(bold.plain(node.children[0].children))
-
-
-def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool) -> bool:
-    """True for a list whose items are links within the file (most to its own headings)."""
-    targets = list(_link_targets(node))
-    if not targets or None in targets:
-        return False
-    inside = [t for t in targets if t is not None and t.startswith("#")]
-    if len(inside) < len(targets) or (not titled and len(targets) < 2):
-        return False
-    own = sum(unquote(t[1:]) in anchors for t in inside if t)
-    return titled or own * 2 >= len(inside)
-
-
-def _link_targets(node: SyntaxTreeNode) -> list[str | None]:
-    """One entry per list item: the href of its one link, None if the item is not a link."""
-    targets: list[str | None] = []
-    for item in node.children:
-        position = len(targets)
-        href: str | None = None
-        for child in item.children:
-            if child.type in ("bullet_list", "ordered_list"):
-                targets += _link_targets(child)
-            elif child.type == "paragraph" and child.children:
-                links = [c for c in child.children[0].children if c.type == "link"]
-                rest = bold.plain([c for c in child.children[0].children if c.type != "link"])
-                if len(links) == 1 and not rest.strip(" \t-–—·.0123456789"):
-                    href = str(links[0].attrs.get("href", ""))
-        targets.insert(position, href)
-    return targets
 
 
 def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.detect import toc_blocks
 from builder.headings import headings_of
 from builder.model import Diagnostic, Document, Heading, SourceLoc, TocEntry
 from builder.parse import TOC_END, TOC_START
 from builder.phrases import is_toc_marker, is_toc_title
+from builder.tocfind import toc_blocks
 
 log = logging.getLogger(__name__)
 

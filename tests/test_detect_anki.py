@@ -39,6 +39,9 @@ STYLES = {
          "池化": "取局部最大或平均", "池化层怎么接收后面传过来的损失？": "最大值的位置",
          "感受野": "输入区域", "随机梯度下降": "一个样本", "正则化": "限制模型复杂度"},
         {"深度学习笔记", "深度学习笔记::优化算法"}),
+    "style-toc": (
+        {"What is a CNN?": "A network of convolutions", "Why pooling?": "shrink the feature"},
+        {"Notes"}),
     "style-one-question": (
         {"什么是 Batch Normalization？": "小 batch 时统计不稳"},
         {"style-one-question"}),

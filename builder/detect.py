@@ -98,10 +98,13 @@ class _Heading:
     reason: str | None
     answered_below: bool = False
     """Only deeper headings follow it, and they carry text (an answer in parts)."""
+    in_answer: bool = False
+    """It sits under a heading that is a question: a part of that answer ("### 1. 前向"
+    under "## What is BN?"), however it reads."""
 
     @property
     def is_question(self) -> bool:
-        if self.reason is None:
+        if self.reason is None or self.in_answer:
             return False
         # A heading whose answer is all in sub-headings ("## 1. What is X?" then "### Idea")
         # needs a question mark or word: a numbered group ("### 1、基础") has them too.
@@ -144,7 +147,24 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
     found.bold_questions = bold.count(free)
     found.bold_lead_ins = bold.count(free, lead_ins=True)
     _mark_answered_below(found.headings)
+    _mark_in_answer(found.headings)
     return found
+
+
+def _mark_in_answer(headings: list[_Heading]) -> None:
+    title = _title(headings)
+    open_levels: list[_Heading] = []
+    for heading in headings:
+        if heading is title:  # even "# What is asked in interviews?" holds no answer
+            continue
+        while open_levels and open_levels[-1].level >= heading.level:
+            open_levels.pop()
+        # Only a heading that asks holds an answer with parts: a numbered group with an
+        # intro of its own ("## 1、基础" then a paragraph) still groups questions.
+        parent = open_levels[-1] if open_levels else None
+        heading.in_answer = parent is not None and (
+            parent.in_answer or (parent.is_question and parent.reason in _ASKING))
+        open_levels.append(heading)
 
 
 def _mark_answered_below(headings: list[_Heading]) -> None:
@@ -234,7 +254,10 @@ def _mixed(headings: list[_Heading], low: int, level: int
     (parts such as "原理", or deeper headings without text of their own), and why."""
     title = _title(headings)
     groups = [h for h in headings if low <= h.level < level and h is not title]
-    answered = sum(h.answered and not is_answer_part(h.text) for h in groups)
+    # A numbered group with an intro ("## 1、基础" then "本节介绍…") is a section by its
+    # numbering: only topics that are not numbered count.
+    answered = sum(h.answered and not is_answer_part(h.text) and h.reason != "numbered"
+                   for h in groups)
     if answered < MIXED_MIN or answered < MIXED_SHARE * len(groups):
         return None
     questions: set[int] = set()

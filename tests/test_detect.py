@@ -447,3 +447,34 @@ def test_bold_lines_inside_heading_answers_do_not_outvote_the_headings() -> None
     doc = parse_text("## Topic\n\n" + text, "h.md")
     assert doc.settings.structure == "sections ##, questions ###"
     assert [c.question_text for c in doc.cards] == [f"What is thing {i}?" for i in range(3)]
+
+
+def test_numbered_steps_inside_answers_are_not_questions() -> None:
+    steps = "### 1. 前向\n\nx\n\n### 2. 反向\n\ny\n\n### 3. 推理\n\nz\n\n"
+    text = f"## What is BN?\n\nintro\n\n{steps}## Why dropout?\n\nintro\n\n{steps}"
+    doc = parse_text(text, "s.md")
+    assert [c.question_text for c in doc.cards] == ["What is BN?", "Why dropout?"]
+
+
+def test_many_deeper_questions_win_over_a_few_shallower_ones() -> None:
+    text = ("# Notes\n\n### Recently added: what is new?\n\nsee below\n\n## Questions\n\n"
+            "#### 1) What is bias?\n\na\n\n#### 2) What is variance?\n\nb\n\n"
+            "#### 3) Why regularize?\n\nc\n\n### 4) What is dropout?\n\nd\n")
+    doc = parse_text(text, "m.md")
+    assert doc.settings.structure == "sections ##, questions ####"
+    assert [c.question_text for c in doc.cards] == [
+        "1) What is bias?", "2) What is variance?", "3) Why regularize?"]
+
+
+def test_a_title_that_asks_does_not_swallow_the_questions() -> None:
+    text = "# What do interviews ask?\n\nA list.\n\n## What is A?\n\na\n\n## Why B?\n\nb\n"
+    doc = parse_text(text, "t.md")
+    assert [c.question_text for c in doc.cards] == ["What is A?", "Why B?"]
+
+
+def test_numbered_groups_with_intros_still_group_questions() -> None:
+    text = "".join(f"## {g}、第{g}部分\n\n本节介绍。\n\n### {g}.1 什么是A{g}？\n\na\n\n"
+                   f"### {g}.2 为什么B{g}？\n\nb\n\n" for g in (1, 2, 3))
+    doc = parse_text(text, "g.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert len(doc.cards) == 6

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from markdown_it.tree import SyntaxTreeNode
 
 from builder import bold
+from builder.headings import EXPLICIT_ID
 from builder.phrases import is_answer_part, question_reason
 from builder.tocfind import toc_blocks
 
@@ -136,6 +137,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
         if node.type == "heading":
             after = kept[index + 1] if index + 1 < len(kept) else None
             text = bold.plain(node.children[0].children).strip() if node.children else ""
+            text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
             found.headings.append(_Heading(
                 int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
                 after is not None and after.type != "heading", question_reason(text)))

@@ -478,3 +478,10 @@ def test_numbered_groups_with_intros_still_group_questions() -> None:
     doc = parse_text(text, "g.md")
     assert doc.settings.structure == "sections ##, questions ###"
     assert len(doc.cards) == 6
+
+
+def test_explicit_ids_do_not_hide_the_question_mark() -> None:
+    text = ("# T\n\n## Basics\n\n### A 的缺陷？ {#a}\n\nx\n\n### B 的来历？ {#b}\n\ny\n\n"
+            "#### Part\n\nz\n\n#### More\n\nw\n\n#### Again\n\nv\n")
+    doc = parse_text(text, "i.md")
+    assert [c.explicit_id for c in doc.cards] == ["a", "b"]

@@ -43,7 +43,7 @@ _ASKING = ("ends in ?", "starts with Q:", "starts with a question word", "has a 
 MIXED_LEVEL = 6
 """Question level recorded for questions at several levels (the deepest heading)."""
 MIXED_MIN = 3
-MIXED_SHARE = 0.75
+MIXED_SHARE = 0.6
 """Share (and least number) of the would-be section headings that must carry answers
 of their own for every answered heading to be a question."""
 QUESTION_SHARE = 0.5
@@ -256,10 +256,7 @@ def _mixed(headings: list[_Heading], low: int, level: int
     (parts such as "原理", or deeper headings without text of their own), and why."""
     title = _title(headings)
     groups = [h for h in headings if low <= h.level < level and h is not title]
-    # A numbered group with an intro ("## 1、基础" then "本节介绍…") is a section by its
-    # numbering: only topics that are not numbered count.
-    answered = sum(h.answered and not is_answer_part(h.text) and h.reason != "numbered"
-                   for h in groups)
+    answered = sum(h.answered and not is_answer_part(h.text) for h in groups)
     if answered < MIXED_MIN or answered < MIXED_SHARE * len(groups):
         return None
     questions: set[int] = set()

@@ -472,14 +472,6 @@ def test_a_title_that_asks_does_not_swallow_the_questions() -> None:
     assert [c.question_text for c in doc.cards] == ["What is A?", "Why B?"]
 
 
-def test_numbered_groups_with_intros_still_group_questions() -> None:
-    text = "".join(f"## {g}、第{g}部分\n\n本节介绍。\n\n### {g}.1 什么是A{g}？\n\na\n\n"
-                   f"### {g}.2 为什么B{g}？\n\nb\n\n" for g in (1, 2, 3))
-    doc = parse_text(text, "g.md")
-    assert doc.settings.structure == "sections ##, questions ###"
-    assert len(doc.cards) == 6
-
-
 def test_explicit_ids_do_not_hide_the_question_mark() -> None:
     text = ("# T\n\n## Basics\n\n### A 的缺陷？ {#a}\n\nx\n\n### B 的来历？ {#b}\n\ny\n\n"
             "#### Part\n\nz\n\n#### More\n\nw\n\n#### Again\n\nv\n")

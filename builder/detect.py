@@ -144,7 +144,8 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
             continue
         if not found.has_content and _has_text(node):
             found.has_content = True
-        if not found.headings or found.headings[-1].reason is None:
+        # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
+        if not found.headings or found.headings[-1].reason not in _ASKING:
             free.append(node)
     found.bold_questions = bold.count(free)
     found.bold_lead_ins = bold.count(free, lead_ins=True)

@@ -477,3 +477,11 @@ def test_explicit_ids_do_not_hide_the_question_mark() -> None:
             "#### Part\n\nz\n\n#### More\n\nw\n\n#### Again\n\nv\n")
     doc = parse_text(text, "i.md")
     assert [c.explicit_id for c in doc.cards] == ["a", "b"]
+
+
+def test_bold_list_questions_under_numbered_sections() -> None:
+    qs = "".join(f"*   **Q: Why thing {i}?**\n    - *A:* because {i}.\n" for i in range(3))
+    text = f"# Prep\n\n## 1. Core Concepts 📖\n\n{qs}\n---\n\n## 2. Advanced 🧪\n\n{qs}"
+    doc = parse_text(text, "p.md")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert len([c for c in doc.cards if c.answer]) == 6

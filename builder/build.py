@@ -58,6 +58,8 @@ class BuildResult(Reported):
     """PDFs compiled by this build; an unchanged deck's PDF is left as it is."""
     up_to_date: bool = False
     """Nothing changed since the last build, so nothing was read further or written."""
+    structures: list[str] = field(default_factory=list)
+    """Per source file, how its questions were found (``dl.md: sections ##, questions ###``)."""
 
 
 def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
@@ -168,6 +170,7 @@ def _report(result: BuildResult, diagnostics: list[Diagnostic]) -> dict[str, Any
                         for d in diagnostics],
         "removed_search": result.removed_search,
         "removed_file": None if result.removed_file is None else str(result.removed_file),
+        "structures": result.structures,
     }
 
 
@@ -180,7 +183,7 @@ def _replayed(report: dict[str, Any]) -> BuildResult:
         formula_failures=report["formula_failures"], changes=identity.ChangeReport(),
         removed_search=report["removed_search"],
         removed_file=None if report["removed_file"] is None else Path(report["removed_file"]),
-        up_to_date=True,
+        up_to_date=True, structures=list(report.get("structures", [])),
     )
 
 
@@ -190,6 +193,7 @@ def _result(gathered: Gathered, stamped: Stamped, config: BuildConfig) -> BuildR
         diagnostics=gathered.reported(), rendered=gathered.assets.rendered,
         reused=gathered.assets.reused, formula_failures=gathered.formula_failures,
         changes=stamped.changes,
+        structures=[f"{doc.path}: {doc.settings.structure}" for doc in gathered.documents],
     )
     if stamped.changes is not None and stamped.new is not None:
         result.change_details = _change_details(gathered.decks, config, stamped.changes)

@@ -13,6 +13,7 @@ from builder import __version__
 
 if TYPE_CHECKING:
     from builder.build import BuildResult
+    from builder.parse import ParseOptions
 
 _FORMATS = ("apkg", "pdf")
 
@@ -60,8 +61,34 @@ def main() -> None:
     """
 
 
+class Level(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
+    """A heading level 1-6, or one of a few words (``auto``, ``file``)."""
+
+    name = "LEVEL"
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.words = words
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> int | str:
+        text = str(value).strip().lower()
+        if text in self.words:
+            return text
+        if text.isdigit() and 1 <= int(text) <= 6:
+            return int(text)
+        self.fail(f"{value!r}: a heading level from 1 to 6, or {' or '.join(self.words)}",
+                  param, ctx)
+
+
 def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(name, type=click.IntRange(1, 6), default=None, help=help_text)
+    words = ("auto", "file") if name == "--question-level" else ("auto",)
+    return click.option(name, type=Level(words), default=None, help=help_text)
+
+
+_question_style = click.option(
+    "--question-style", type=click.Choice(["auto", "heading", "bold"]), default=None,
+    help="Questions are headings, whole bold lines, or whichever the file uses "
+         "[default: auto, or front matter].")
 
 
 _CONFIGURATION_OPTIONS: tuple[Callable[[Callable[..., Any]], Callable[..., Any]], ...] = (
@@ -74,8 +101,10 @@ _CONFIGURATION_OPTIONS: tuple[Callable[[Callable[..., Any]], Callable[..., Any]]
     click.option("--math", type=click.Choice(["image", "mathjax"]), default="image",
                  show_default=True, help="Draw formulas as images (same in every Anki "
                  "client) or keep Anki's MathJax."),
-    _level("--section-level", "Heading level of sections [default: 2, or front matter]."),
-    _level("--question-level", "Heading level of questions [default: 3, or front matter]."),
+    _level("--section-level", "Heading level of sections [default: auto, or front matter]."),
+    _level("--question-level",
+           "Heading level of questions, or 'file' [default: auto, or front matter]."),
+    _question_style,
     click.option("--breaks/--no-breaks", default=True, show_default=True,
                  help="Show a single newline inside a paragraph as a line break."),
     click.option("--keep-empty", is_flag=True, help="Keep questions with an empty answer."),
@@ -136,6 +165,8 @@ def build(quiet: bool, **options: Any) -> None:
         for path in result.outputs:
             fresh = result.up_to_date or (path.suffix == ".pdf" and not result.pdfs_typeset)
             click.echo(f"unchanged {path}" if fresh else f"wrote {path}")
+        for structure in result.structures:
+            click.echo(structure)
     summary = (f"{result.decks} deck(s), {result.cards} card(s), "
                f"{result.errors} error(s), {result.warnings} warning(s)")
     if result.rendered or result.reused:
@@ -239,7 +270,10 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
 
 @main.command()
 @configuration_options
-def check(**options: Any) -> None:
+@click.option("--explain-structure", is_flag=True,
+              help="Print each section and question found in SOURCES, with its line and "
+                   "why, and nothing else.")
+def check(explain_structure: bool, **options: Any) -> None:
     """Report problems in SOURCES (default: source_md) without writing any deck or PDF.
 
     It takes every option of `build` that changes what a build reports, and reports
@@ -251,6 +285,9 @@ def check(**options: Any) -> None:
     from builder.config import BuildError, configure
 
     config = configure(**options)
+    if explain_structure:
+        _explain(config.sources, config.parse)
+        return
     try:
         result = run_check(config)
     except BuildError as exc:
@@ -263,6 +300,22 @@ def check(**options: Any) -> None:
                f"{result.warnings} warning(s)")
     if result.errors or (config.strict and result.warnings):
         sys.exit(1)
+
+
+def _explain(sources: tuple[Path, ...], parse: ParseOptions) -> None:
+    from builder.config import BuildError, display_path, find_sources
+    from builder.explain import explain_file
+    from builder.source import SourceError
+
+    try:
+        found = find_sources(sources)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path, _root in found:
+        try:
+            click.echo("\n".join(explain_file(path, display_path(path), parse)))
+        except SourceError as exc:
+            click.echo(f"{exc.loc}: error: {exc.message} [source]")
 
 
 @main.command()

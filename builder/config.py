@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from builder.detect import AUTO
 from builder.model import Diagnostic
 from builder.parse import ParseOptions
 
@@ -76,7 +77,8 @@ DEFAULT_SOURCES = (Path("source_md"),)
 
 def configure(*, sources: tuple[Path, ...] = (), out_dir: Path = Path("dist"),
               formats: tuple[str, ...] = FORMATS, math: str = "image",
-              section_level: int | None = None, question_level: int | None = None,
+              section_level: int | str | None = None,
+              question_level: int | str | None = None, question_style: str | None = None,
               breaks: bool = True, keep_empty: bool = False, strict: bool = False,
               no_lock: bool = False, lock_path: Path | None = None,
               cache_dir: Path | None = None, jobs: int = 0, site_root: str = ".",
@@ -86,13 +88,12 @@ def configure(*, sources: tuple[Path, ...] = (), out_dir: Path = Path("dist"),
 
     The one way from options to a ``BuildConfig``: ``build`` and ``check`` take the same
     options that change what is reported (see ``builder.cli.configuration_options``) and
-    both come here, so a check reports exactly what the build would.  Levels left unset
-    fall back to 2 and 3; a file's front matter may still set its own.
+    both come here, so a check reports exactly what the build would.  Levels and question
+    style left unset are detected file by file (``auto``); front matter still wins.
     """
-    defaults = ParseOptions()
-    parse = ParseOptions(section_level=section_level or defaults.section_level,
-                         question_level=question_level or defaults.question_level,
-                         breaks=breaks)
+    parse = ParseOptions(section_level=section_level or AUTO,
+                         question_level=question_level or AUTO,
+                         question_style=question_style or AUTO, breaks=breaks)
     return BuildConfig(
         sources=sources or DEFAULT_SOURCES, out_dir=out_dir, formats=formats,
         math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty,

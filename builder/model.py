@@ -250,6 +250,8 @@ class Settings(_Record):
     breaks: bool = True
     ignore: tuple[str, ...] = ()
     """Diagnostic codes silenced for this file (front matter ``ignore:``)."""
+    structure: str = ""
+    """How the file's questions were found, in a few words (``sections ##, questions ###``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +281,9 @@ class Document(_Record):
     """What the parser found wrong or worth telling (checks add theirs later)."""
     headings: tuple[Heading, ...] = ()
     """Every heading in document order, with its GitHub anchor."""
+    toc_lines: tuple[int, ...] = ()
+    """1-based lines of the blocks read as a hand-written table of contents (a ``[TOC]``
+    marker, a list of links under "目录"): never a card, and nothing lost."""
 
     @property
     def cards(self) -> tuple[Card, ...]:

@@ -13,6 +13,7 @@ import yaml
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.detect import AUTO, FILE, STYLES, Structure, detect
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
 from builder.leftovers import (
     extra_title_diagnostic,
@@ -29,6 +30,7 @@ from builder.model import (
     Card,
     Diagnostic,
     Document,
+    Heading,
     Node,
     Section,
     Settings,
@@ -37,6 +39,7 @@ from builder.model import (
     plain_text,
     walk_all,
 )
+from builder.questionforms import Pending, QuestionForms, placeholder_of
 from builder.source import (
     CONTROL_CHARS,
     ColumnMap,
@@ -59,18 +62,24 @@ _INVISIBLE: dict[int, str | None] = {
                      *range(0x202A, 0x202F), *range(0x2066, 0x206A)]),
     **CONTROL_CHARS,
 }
-_FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level", "breaks",
-                      "ignore"}
+_FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",
+                      "question_style", "breaks", "ignore"}
 
 
 @dataclass(frozen=True)
 class ParseOptions:
-    """Defaults that front matter may override, file by file."""
+    """Defaults that front matter may override, file by file.
 
-    section_level: int = 2
-    question_level: int = 3
+    Levels are heading levels, or ``auto`` to read them off each file (``builder.detect``);
+    the question level may also be ``file``: the whole file is one question.
+    """
+
+    section_level: int | str = AUTO
+    question_level: int | str = AUTO
     breaks: bool = True
     deck: str | None = None
+    question_style: str = AUTO
+    """``auto``, ``heading`` or ``bold`` (questions written as whole bold lines)."""
 
 
 def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
@@ -121,9 +130,12 @@ def parse_text(
     front = _front_matter_of(tokens, path, diagnostics)
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
+    headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)))
-    walker = _Walker(path, builder, front, options, diagnostics)
+    structure = structure_of(tree, headings, front, options)
+    walker = _Walker(path, builder, front, options, diagnostics, structure,
+                     stem or Path(path).stem)
     cut = front_matter_cut_diagnostic(tokens, path)
     if cut is not None:
         diagnostics.append(cut)
@@ -144,10 +156,25 @@ def parse_text(
     diagnostics.extend(builder.diagnostics)
     for section in sections:
         for card in section.cards:
-            diagnostics.extend(_answer_diagnostics(card))
+            diagnostics.extend(_answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
     return Document(path, settings, tuple(walker.toc), sections,
-                    (*controls, *map(columns.original, diagnostics)),
-                    headings_of(tokens, path, lines))
+                    (*controls, *map(columns.original, diagnostics)), headings,
+                    tuple(walker.toc_lines))
+
+
+def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
+                 options: ParseOptions) -> Structure:
+    """Choose how a file is read: front matter over options over what the file shows."""
+    return detect(tree.children, {h.anchor for h in headings},
+                  section=_level_setting(front.get("section_level", options.section_level)),
+                  question=_level_setting(front.get("question_level", options.question_level)),
+                  style=str(front.get("question_style", options.question_style)))
+
+
+def _level_setting(value: object) -> int | str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return FILE if value == FILE else AUTO
 
 
 def _keyed(card: Card, deck: str) -> Card:
@@ -158,7 +185,12 @@ def _keyed(card: Card, deck: str) -> Card:
     return replace(card, key=key)
 
 
-def _answer_diagnostics(card: Card) -> list[Diagnostic]:
+def _answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagnostic]:
+    if card.is_empty and placeholder is not None:
+        return [Diagnostic(card.loc, "warning",
+                           f"empty answer: '{card.question_text}' only holds the placeholder "
+                           f"'{placeholder}' and is left out of the deck", "empty-answer",
+                           end_line=card.end_line)]
     if card.is_empty:
         return [Diagnostic(card.loc, "warning",
                            f"empty answer: '{card.question_text}' is left out of the deck",
@@ -174,6 +206,11 @@ def _answer_diagnostics(card: Card) -> list[Diagnostic]:
 
 def _strip_numbering(text: str) -> str:
     return text.lstrip("0123456789.)、） ").strip()
+
+
+def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
+    """Return the file's front matter settings that are valid (problems left unsaid)."""
+    return _front_matter_of(tokens, path, [])
 
 
 def _front_matter_of(
@@ -212,10 +249,15 @@ def _front_matter_problem(key: str, value: object) -> str | None:
         return f"unknown front matter key '{key}' (known: {', '.join(sorted(_FRONT_MATTER_KEYS))})"
     if key in ("deck", "title") and not (isinstance(value, str) and value.strip()):
         return f"front matter '{key}' must be a non-empty string"
+    words = (AUTO, FILE) if key == "question_level" else (AUTO,)
     if key in ("section_level", "question_level") and not (
-        isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6
+        (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6)
+        or value in words
     ):
-        return f"front matter '{key}' must be a heading level from 1 to 6"
+        return (f"front matter '{key}' must be a heading level from 1 to 6 or "
+                + " or ".join(f"'{w}'" for w in words))
+    if key == "question_style" and value not in STYLES:
+        return f"front matter 'question_style' must be one of {', '.join(STYLES)}"
     if key == "breaks" and not isinstance(value, bool):
         return "front matter 'breaks' must be true or false"
     if key in ("tags", "ignore") and not (
@@ -226,17 +268,20 @@ def _front_matter_problem(key: str, value: object) -> str | None:
     return None
 
 
-class _Walker:
+class _Walker(QuestionForms):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
-                 options: ParseOptions, diagnostics: list[Diagnostic]) -> None:
+                 options: ParseOptions, diagnostics: list[Diagnostic], structure: Structure,
+                 stem: str) -> None:
         self.path = path
         self.builder = builder
         self.front = front
-        self.section_level = int(str(front.get("section_level", options.section_level)))
-        self.question_level = int(str(front.get("question_level", options.question_level)))
-        if self.section_level >= self.question_level:
+        self.structure = structure
+        self.section_level = structure.section_level
+        self.question_level = structure.question_level
+        if structure.style == "heading" and self.section_level >= self.question_level \
+                and not structure.detected:
             diagnostics.append(Diagnostic(
                 SourceLoc(path, 1), "error",
                 f"section level {self.section_level} must be above question level "
@@ -261,8 +306,15 @@ class _Walker:
         self.title: str | None = None
         self._path: list[str] = []
         self._in_toc: int | None = None
-        self._question: SyntaxTreeNode | None = None
+        self.toc_lines: list[int] = []
+        self._question: Pending | None = None
         self._answer: list[Node] = []
+        self._levels: list[tuple[int, str]] = []
+        """Style ``mixed``: the open sections, with their heading levels."""
+        self.placeholders: dict[int, str] = {}
+        """Question line → the placeholder its answer held (the card is left empty)."""
+        if self.question_level == 0:  # the whole file is one question, named by the file
+            self._question = Pending([], 1, 1, stem)
 
     def visit(self, node: SyntaxTreeNode) -> None:
         if node.type == "front_matter" or (node.map and node.map[0] < self.skip_to):
@@ -275,11 +327,21 @@ class _Walker:
             if node.type in ("bullet_list", "ordered_list"):
                 self._read_toc(node, 0)
             return
-        if node.type == "heading":
+        if node.map and node.map[0] in self.structure.toc_lines:
+            self.toc_lines.extend(range(node.map[0] + 1, node.map[1] + 1))
+            if node.type in ("bullet_list", "ordered_list"):
+                self._read_toc(node, 0)
+            return
+        if node.type == "heading" and self.structure.style == "mixed":
+            if self._mixed_heading(node, int(node.tag[1:])):
+                return
+        elif node.type == "heading":
             level = int(node.tag[1:])
             if level <= self.question_level:
                 self._heading(node, level)
                 return
+        if self.structure.bold and self._bold(node):
+            return
         if self._question is not None:
             self._answer.append(self.builder.block(node))
         else:
@@ -341,7 +403,10 @@ class _Walker:
         self._close_card()
         self.builder.reset()  # an introduction's formulas are collected from its nodes
         if level == self.question_level:
-            self._question = node
+            line = node.map[0] + 1 if node.map else 1
+            self._question = Pending(node.children[0].children if node.children else [], line,
+                                      self.question_level + 2,
+                                      end_line=node.map[1] if node.map else line)
             return
         title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
         line = node.map[0] + 1 if node.map else 1
@@ -364,8 +429,8 @@ class _Walker:
         token = tokens.opening if tokens else None
         if self._question is None or token is None or token.markup not in ("=", "-"):
             return False
-        question = plain_text(tuple(self.builder.inline(
-            self._question.children[0].children, 0))) if self._question.children else ""
+        pending = self._question
+        question = pending.named or plain_text(tuple(self.builder.inline(pending.inlines, 0)))
         self.diagnostics.append(setext_diagnostic(self.path, token, question,
                                                   self.question_level))
         return True
@@ -376,31 +441,37 @@ class _Walker:
         self._intros.append([])
 
     def _close_card(self) -> None:
-        heading = self._question
-        if heading is None:
+        pending = self._question
+        if pending is None:
             return
-        line = heading.map[0] + 1 if heading.map else 1
-        question, explicit_id = self._question_nodes(heading, line)
+        line = pending.line
+        question, explicit_id = self._question_nodes(pending)
         answer = tuple(self._answer)
+        # A placeholder answer is left out, but its lines were the card's all the same.
+        end_line = max([pending.end_line, *(n.end_line or n.line for n in answer)])
+        placeholder = placeholder_of(answer)
+        if placeholder is not None:
+            self.placeholders[line] = placeholder
+            answer = ()
         formulas = tuple(self.builder.formulas)
         diagrams = tuple(self.builder.diagrams)
         self.builder.reset()
         self._question, self._answer = None, []
-        end_line = answer[-1].end_line if answer else (heading.map[1] if heading.map else line)
         card = Card(
             key="", explicit_id=explicit_id, question=question,
             question_text=plain_text(question).translate(_INVISIBLE),
             answer=answer, section_path=tuple(self._path),
-            loc=SourceLoc(self.path, line, self.question_level + 2),
+            loc=SourceLoc(self.path, line, pending.col),
             formulas=formulas, diagrams=diagrams, end_line=end_line,
         )
         if not self.sections or self.sections[-1].path != card.section_path:
             self._start_section(Section(card.section_path, card.loc, ()))
         self._cards[-1].append(card)
 
-    def _question_nodes(self, heading: SyntaxTreeNode, line: int
-                        ) -> tuple[tuple[Node, ...], str | None]:
-        nodes = self.builder.inline(heading.children[0].children, line) if heading.children else []
+    def _question_nodes(self, pending: Pending) -> tuple[tuple[Node, ...], str | None]:
+        line = pending.line
+        nodes = (self.builder.inline(pending.inlines, line) if pending.named is None
+                 else [Node("text", text=pending.named)])
         explicit_id = None
         if nodes and nodes[-1].kind == "text":
             match = EXPLICIT_ID.search(nodes[-1].text)
@@ -414,7 +485,7 @@ class _Walker:
                    for n in nodes]
         if cleaned != nodes:
             self.diagnostics.append(Diagnostic(
-                SourceLoc(self.path, line, self.question_level + 2), "warning",
+                SourceLoc(self.path, line, pending.col), "warning",
                 "invisible or text-direction characters removed from the question",
                 "invisible-chars"))
         return tuple(cleaned), explicit_id
@@ -441,6 +512,7 @@ class _Walker:
             section_level=self.section_level, question_level=self.question_level,
             breaks=bool(front.get("breaks", self.options.breaks)),
             ignore=_strings(front.get("ignore", ())),
+            structure=self.structure.summary(),
         )
 
 

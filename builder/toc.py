@@ -13,9 +13,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 
+from builder.headings import headings_of
 from builder.model import Diagnostic, Document, Heading, SourceLoc, TocEntry
 from builder.parse import TOC_END, TOC_START
+from builder.phrases import is_toc_marker, is_toc_title
+from builder.tocfind import toc_blocks
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,24 @@ def find_block(tokens: Sequence[Token]) -> TocBlock | None:
     return None
 
 
+def manual_block(tokens: Sequence[Token], lines: Sequence[str]) -> TocBlock | None:
+    """Return the first table of contents written as a plain list of links (under
+    "目录", "Contents", or at the top of the file), as the lines around it."""
+    anchors = {h.anchor for h in headings_of(tokens, "", lines)}
+    tree = SyntaxTreeNode(list(tokens))
+    starts = toc_blocks(tree.children, anchors)
+    for node in tree.children:
+        if node.type in ("bullet_list", "ordered_list") and node.map and node.map[0] in starts:
+            return TocBlock(node.map[0] - 1, node.map[1])
+    return None
+
+
+def has_marker(tokens: Sequence[Token]) -> bool:
+    """True when the file asks its editor to draw the TOC (``[TOC]``)."""
+    return any(t.type == "inline" and t.level == 1 and is_toc_marker(t.content)
+               for t in tokens)
+
+
 def wanted_entries(doc: Document) -> list[Wanted]:
     """Return the headings the TOC should list, in order, each with its nesting depth."""
     levels = [doc.settings.section_level, doc.settings.question_level]
@@ -59,7 +81,7 @@ def wanted_entries(doc: Document) -> list[Wanted]:
     wanted: list[Wanted] = []
     open_levels: list[int] = []
     for heading in doc.headings:
-        if not low <= heading.level <= high:
+        if not low <= heading.level <= high or is_toc_title(heading.text):
             continue
         while open_levels and open_levels[-1] >= heading.level:
             open_levels.pop()

@@ -20,7 +20,15 @@ from builder.markdown import make_parser
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import TOC_END, TOC_START, ParseOptions, parse_text
 from builder.source import SourceError, read_source, source_lines
-from builder.toc import TocBlock, Wanted, compare, find_block, wanted_entries
+from builder.toc import (
+    TocBlock,
+    Wanted,
+    compare,
+    find_block,
+    has_marker,
+    manual_block,
+    wanted_entries,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +91,16 @@ def rebuild(text: str, shown: str, update: TocUpdate,
     Differences found go into ``update.diagnostics``; a missing block into ``update.note``.
     """
     tokens = make_parser().parse(text)
-    block = find_block(tokens)
+    block = find_block(tokens) or manual_block(tokens, source_lines(text))
     if block is None:
-        update.note = f"no {TOC_START} … {TOC_END} block; left alone"
+        update.note = ("[TOC] is drawn by the editor, nothing to check; left alone"
+                       if has_marker(tokens) else
+                       f"no {TOC_START} … {TOC_END} block; left alone")
         return None
     doc = parse_text(text, shown, options)
     physical = physical_lines(text)
     old_block = physical[block.start + 1:block.end]
-    newline = _newline_of(physical[block.start])
+    newline = _newline_of(physical[max(block.start, 0)])
     style = detect_style(tokens, block, source_lines(text))
     new_block = [line + newline for line in render(wanted_entries(doc), style)]
     if new_block == old_block:

@@ -7,7 +7,8 @@ source line must be
 * in a section's introduction (shown in the PDF);
 * a heading the deck or PDF shows: a section title or the file's title;
 * front matter (as the builder cuts it: see builder.frontmatter_cut), the
-  ``<!-- TOC -->`` block, or a line the parser read as a TOC entry;
+  ``<!-- TOC -->`` block, a line the parser read as a TOC entry, or a block it read as a
+  hand-written TOC (``[TOC]``, a list of links under "目录");
 * a link reference definition (markdown-it keeps no token for one: links use it);
 * an HTML comment block, hidden by its author (shown nowhere, as on GitHub);
 * or inside the lines a diagnostic names (``loc.line`` to ``end_line``).
@@ -95,6 +96,7 @@ def unaccounted(path: Path) -> list[str]:
     # Front matter as the builder reads it: a plain parse lets a later rule close it.
     covered.update(_front_matter_and_toc(repaired))
     covered.update(entry.loc.line for entry in doc.toc)  # a TOC the parser recognised
+    covered.update(doc.toc_lines)  # a hand-written one: `[TOC]`, links under "目录"
     for token in plain:
         if token.type == "html_block" and token.map and _one_comment(token.content):
             covered.update(range(token.map[0] + 1, token.map[1] + 1))
@@ -147,9 +149,18 @@ def claims_match_blocks(path: Path) -> list[str]:
     text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
     doc = parse_source(path, path.name, ParseOptions()).document
     assert isinstance(doc, Document)
-    blocks = list(_top_blocks(tokenize(text), source_lines(text)))
+    tokens = tokenize(text)
+    blocks = list(_top_blocks(tokens, source_lines(text)))
+    starts = set(_heading_levels(tokens))  # questions that are top-level headings
     problems = []
     for card in doc.cards:
+        if card.loc.line not in starts or not card.answer:
+            # A bold question inside a list or paragraph shares its top-level block with
+            # its answer; an answer that was only a placeholder is named by `empty-answer`.
+            if any(not card.loc.line <= n.line <= n.end_line <= card.end_line
+                   for n in card.answer):
+                problems.append(f"card at line {card.loc.line}: answer outside its lines")
+            continue
         inside = [b for b in blocks if card.loc.line < b[0] <= card.end_line]
         if inside != [_span(n) for n in card.answer]:
             problems.append(f"card at line {card.loc.line}: blocks {inside} != answer "

@@ -96,25 +96,30 @@ def test_check_lines_name_the_places(tree: Path) -> None:
     lines = diagnostics(run("check", "notes", "--site-root", "site"))
     assert [line.split(": warning: ")[0] for line in lines] == [
         "notes/deck.md:11:1", "notes/deck.md:17:7", "notes/deck.md:22:9"]
-    assert lines[0].endswith("image not found: /img/gone.png (looked up below notes/site, from --site-root) [image-missing]")
+    assert lines[0].endswith("image not found: /img/gone.png "
+                             "(looked up below notes/site, from --site-root) [image-missing]")
 
 
 def test_check_takes_every_option_that_changes_the_report() -> None:
     commands = main.commands
-    shared = {p.name for p in commands["check"].params} - {"help"}
+    # --explain-structure is check's own: it prints the reading of the files instead.
+    shared = {p.name for p in commands["check"].params} - {"help", "explain_structure"}
     assert shared == {p.name for p in commands["build"].params} - {
         "paper", "columns", "pdf_style", "diff", "force", "quiet", "help"}
     # Every shared option reaches the configuration, under the name configure takes.
     config = _config_of(["--site-root", "site", "--no-breaks", "--math", "mathjax",
                          "--format", "pdf", "--section-level", "1", "--question-level", "2",
+                         "--question-style", "bold",
                          "--keep-empty", "--strict", "--no-lock", "--lock", "x.lock",
                          "--cache-dir", "c", "-j", "3", "-o", "out", "a.md"])
     assert config == BuildConfig(
         sources=(Path("a.md"),), out_dir=Path("out"), formats=("pdf",), math="mathjax",
         keep_empty=True, strict=True, use_lock=False, lock_path=Path("x.lock"),
         cache_dir=Path("c"), jobs=3, site_root="site",
-        parse=configure(section_level=1, question_level=2, breaks=False).parse)
+        parse=configure(section_level=1, question_level=2, question_style="bold",
+                        breaks=False).parse)
     assert config.parse.section_level == 1 and config.parse.question_level == 2
+    assert config.parse.question_style == "bold"
     assert config.parse.breaks is False
 
 

@@ -1,0 +1,487 @@
+"""Questions found however the notes mark them (issue 16): levels, bold lines, one per file,
+placeholders, tables of contents; the choice explained and stable."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.cli import main
+from builder.model import Document
+from builder.parse import ParseOptions, parse_file, parse_text
+from builder.phrases import is_placeholder, question_reason
+
+from .conftest import FIXTURES, SEED, write
+
+
+def cards(doc: Document) -> list[tuple[int, tuple[str, ...], str]]:
+    return [(c.loc.line, c.section_path, c.question_text) for c in doc.cards if c.answer]
+
+
+def fixture(name: str) -> Document:
+    return parse_file(FIXTURES / f"{name}.md", f"{name}.md")
+
+
+def codes(doc: Document, code: str) -> list[int]:
+    return [d.loc.line for d in doc.diagnostics if d.code == code]
+
+
+# --- each style, from a fixture written for it --------------------------------------------
+
+def test_questions_under_one_title() -> None:
+    doc = fixture("style-title-questions")
+    assert doc.settings.structure == "no sections, questions ##"
+    assert doc.settings.deck == "Machine Learning Interview Notes"
+    assert cards(doc) == [
+        (5, (), "What is overfitting?"),
+        (9, (), "Why does L1 regularization give sparse weights?"),
+        (17, (), "Explain the bias-variance trade-off"),
+    ]
+    # The ### under a question is part of its answer.
+    l1 = doc.cards[1]
+    assert [n.kind for n in l1.answer] == ["paragraph", "heading", "paragraph"]
+    assert codes(doc, "empty-answer") == [21]
+
+
+def test_questions_under_numbered_groups() -> None:
+    doc = fixture("style-numbered-groups")
+    assert doc.settings.structure == "sections ##, questions ####"
+    assert cards(doc) == [
+        (7, ("第一部分", "1、基础知识"), "1.1 什么是梯度消失"),
+        (11, ("第一部分", "1、基础知识"), "1.2 BN的作用"),
+        (17, ("第一部分", "2、模型结构"), "2.1 ResNet 为什么有效？"),
+    ]
+    assert [n.kind for n in doc.cards[2].answer] == ["paragraph", "heading", "paragraph"]
+    assert codes(doc, "empty-answer") == [25]
+
+
+def test_bold_paragraph_questions() -> None:
+    doc = fixture("style-bold-paragraphs")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert cards(doc) == [
+        (5, ("Regularization",), "What is regularization? 👶"),
+        (9, ("Regularization",), "How does dropout work? ⭐"),
+        (18, ("Optimisation",), "Q: Why use momentum?"),
+    ]
+    dropout = doc.cards[1]
+    # The rest of the question's paragraph, the next paragraph, and the bold "Note:"
+    # (a label, not a question) are its answer.
+    assert [n.kind for n in dropout.answer] == ["paragraph", "paragraph", "paragraph"]
+    assert dropout.answer[0].line == 10
+    assert "Each step" in dropout.answer[0].children[0].text
+    assert codes(doc, "empty-answer") == [23]
+
+
+def test_bold_list_item_questions() -> None:
+    doc = fixture("style-bold-list")
+    assert doc.settings.structure == "no sections, questions bold lines"
+    assert cards(doc) == [
+        (3, (), "What is IoU?"),
+        (6, (), "Why use anchor boxes? 🔥"),
+        (17, (), "1) How is mAP computed?"),
+    ]
+    iou, anchors, _nms, _map = doc.cards
+    assert [n.kind for n in iou.answer] == ["bullet_list"]
+    assert len(iou.answer[0].children) == 2
+    # An item that is no question stays with the answer before it.
+    assert [n.kind for n in anchors.answer] == ["paragraph", "code_block", "bullet_list"]
+    assert codes(doc, "empty-answer") == [14]
+
+
+def test_one_question_per_file_titled_by_its_heading() -> None:
+    doc = fixture("style-one-question")
+    assert doc.settings.structure == "one question per file"
+    assert [c.question_text for c in doc.cards] == ["什么是 Batch Normalization？"]
+    assert [n.kind for n in doc.cards[0].answer] == [
+        "paragraph", "heading", "math_block", "heading", "code_block", "heading", "bullet_list"]
+
+
+def test_one_question_per_file_with_answer_part_headings() -> None:
+    doc = parse_text("# Dropout\n\n## 原理\n\nx\n\n## Implementation\n\ny\n", "d.md")
+    assert doc.settings.structure == "one question per file"
+    assert [c.question_text for c in doc.cards] == ["Dropout"]
+
+
+def test_a_file_without_headings_is_one_question_named_by_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "what-is-dropout.md", "Units are dropped at random.\n")
+    doc = parse_file(path, "what-is-dropout.md")
+    assert [c.question_text for c in doc.cards] == ["what-is-dropout"]
+    forced = parse_text("## 原理\nx\n## 实现\ny\n", "f.md", ParseOptions(question_level="file"),
+                        stem="f")
+    assert [c.question_text for c in forced.cards] == ["f"]
+    assert [n.kind for n in forced.cards[0].answer] == ["heading", "paragraph"] * 2
+
+
+def test_questions_at_several_levels() -> None:
+    doc = fixture("style-mixed-levels")
+    assert doc.settings.structure.startswith("sections and questions at levels ## and deeper")
+    assert cards(doc) == [
+        (3, (), "卷积"), (7, (), "卷积的反向传播过程"), (11, (), "池化"),
+        (19, (), "池化层怎么接收后面传过来的损失？"), (23, (), "感受野"),
+        (29, ("优化算法",), "随机梯度下降"), (37, (), "正则化"),
+    ]
+    # "### 原理" names a part of the answer above: it stays in it.
+    assert [n.kind for n in doc.cards[2].answer] == ["paragraph", "heading", "paragraph"]
+    assert codes(doc, "empty-answer") == [33]
+
+
+def test_a_few_section_intros_do_not_make_every_heading_a_question() -> None:
+    text = ("## Basics\n\nWhat this part covers.\n\n### What is A?\n\na\n\n### Why B?\n\nb\n\n"
+            "## More\n\n### How C?\n\nc\n\n## Last\n\n### What is D?\n\nd\n")
+    doc = parse_text(text, "s.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [c.question_text for c in doc.cards] == ["What is A?", "Why B?", "How C?",
+                                                    "What is D?"]
+
+
+def test_topic_headings_with_answers_are_not_one_question() -> None:
+    doc = parse_text("# Notes\n## BN\nnormalises\n## Dropout\ndrops units\n", "n.md")
+    assert cards(doc) == [(2, (), "BN"), (4, (), "Dropout")]
+
+
+# --- what still wins, and what must not change --------------------------------------------
+
+def test_seed_is_read_as_sections_and_questions() -> None:
+    doc = parse_file(SEED, "seed.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert len(doc.cards) == 20
+
+
+def test_front_matter_and_options_win_over_detection() -> None:
+    text = "# T\n## What is A?\nx\n### Why B?\ny\n"
+    assert cards(parse_text(text, "a.md")) == [(2, (), "What is A?")]
+    front = "---\nquestion_level: 3\n---\n" + text
+    assert cards(parse_text(front, "a.md")) == [(7, ("What is A?",), "Why B?")]
+    by_option = parse_text(text, "a.md", ParseOptions(section_level=2, question_level=3))
+    assert cards(by_option) == [(4, ("What is A?",), "Why B?")]
+    heading_only = "---\nquestion_style: heading\n---\n# T\n\n**What is A?**\n\nx\n"
+    # Headings only: the bold line is part of the one answer under the title.
+    assert [c.question_text for c in parse_text(heading_only, "h.md").cards] == ["T"]
+
+
+def test_bad_settings_are_diagnosed() -> None:
+    doc = parse_text("---\nquestion_level: deep\nquestion_style: italic\n---\n## Q?\nA\n", "b.md")
+    messages = [d.message for d in doc.diagnostics if d.code == "front-matter"]
+    assert any("'question_level' must be a heading level" in m for m in messages)
+    assert any("'question_style' must be one of auto, heading, bold" in m for m in messages)
+
+
+def test_bold_inside_heading_answers_stays_answer() -> None:
+    text = "## Q1?\n\n**Why does it work?**\n\nbecause\n\n## Q2?\n\nB\n\n## Q3?\n\nC\n"
+    doc = parse_text(text, "m.md")
+    assert [c.question_text for c in doc.cards] == ["Q1?", "Q2?", "Q3?"]
+    assert [n.kind for n in doc.cards[0].answer] == ["paragraph", "paragraph"]
+
+
+@pytest.mark.parametrize("text", ["**原理**", "**Note:**", "**What is it? see below**x",
+                                  "**Why?** because", "plain question?"])
+def test_lines_that_are_not_bold_questions(text: str) -> None:
+    doc = parse_text(f"# T\n\n{text}\n\nanswer\n", "n.md", ParseOptions(question_style="bold"))
+    assert doc.cards == ()
+
+
+# --- placeholders -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("answer", ["Answer here", "TODO", "- [ ] TODO", "待补充", "待完善",
+                                    "TBD.", "*TODO*", "1. 待补充"])
+def test_placeholder_answers_are_empty(answer: str) -> None:
+    doc = parse_text(f"## A?\n\n{answer}\n\n## B?\n\nreal\n", "p.md")
+    assert [c.question_text for c in doc.cards if c.answer] == ["B?"]
+    (warning,) = [d for d in doc.diagnostics if d.code == "empty-answer"]
+    assert warning.loc.line == 1 and "placeholder" in warning.message
+
+
+@pytest.mark.parametrize("answer", ["TODO: check the derivation", "Answer here: 42",
+                                    "![](todo.png)", "`TODO`", "See TBD section"])
+def test_real_answers_mentioning_placeholders_stay(answer: str) -> None:
+    assert not is_placeholder(answer) or answer.startswith(("!", "`"))
+    doc = parse_text(f"## A?\n\n{answer}\n", "p.md")
+    assert [c.question_text for c in doc.cards if c.answer] == ["A?"]
+
+
+# --- tables of contents -------------------------------------------------------------------
+
+def test_toc_marker_and_manual_list_are_never_cards() -> None:
+    doc = fixture("style-toc")
+    assert cards(doc) == [(10, (), "What is a CNN?"), (14, (), "Why pooling?")]
+    assert [(e.text, e.anchor) for e in doc.toc] == [
+        ("What is a CNN?", "what-is-a-cnn"), ("Why pooling?", "why-pooling")]
+
+
+def test_toc_list_at_question_level_is_not_a_card() -> None:
+    text = "# T\n\n### Contents\n\n- [A?](#a)\n- [B?](#b)\n\n### A?\n\nx\n\n### B?\n\ny\n"
+    doc = parse_text(text, "c.md")
+    assert [c.question_text for c in doc.cards] == ["A?", "B?"]
+
+
+def test_links_inside_an_answer_stay_in_it() -> None:
+    text = "## A?\n\nx\n\n## B?\n\n- [A?](#a)\n- [B?](#b)\n"
+    doc = parse_text(text, "l.md")
+    assert [n.kind for n in doc.cards[1].answer] == ["bullet_list"]
+
+
+def test_toc_check_on_a_manual_list(tmp_path: Path) -> None:
+    path = write(tmp_path / "m.md", "# N\n\n## 目录\n\n- [What is X?](#what-is-x)\n"
+                 "- [Old](#old)\n\n## What is X?\nA\n\n## Why Y?\nB\n")
+    result = CliRunner().invoke(main, ["toc", "--check", str(path)])
+    assert result.exit_code == 1
+    assert "m.md:6:1: warning: TOC entry 'Old' links to #old, which no heading has" \
+        in result.output
+    assert "m.md:11:1: warning: heading 'Why Y?' is missing from the TOC" in result.output
+    assert CliRunner().invoke(main, ["toc", str(path)]).exit_code == 0
+    assert path.read_text(encoding="utf-8") == (
+        "# N\n\n## 目录\n\n- [What is X?](#what-is-x)\n- [Why Y?](#why-y)\n\n"
+        "## What is X?\nA\n\n## Why Y?\nB\n")
+    marker = write(tmp_path / "t.md", "[TOC]\n\n## Q?\nA\n")
+    result = CliRunner().invoke(main, ["toc", "--check", str(marker)])
+    assert result.exit_code == 0 and "[TOC] is drawn by the editor" in result.output
+
+
+# --- question text ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["What is BN?", "为什么用ReLU？", "3.1.2 BN", "（3）池化",
+                                  "1) pooling", "Q: pooling", "01. pooling", "1、池化",
+                                  "Explain dropout", "BN的作用", "Dropout? 👶"])
+def test_reads_as_a_question(text: str) -> None:
+    assert question_reason(text) is not None
+
+
+@pytest.mark.parametrize("text", ["深度学习", "Overview", "原理", "1. 原理", "Implementation",
+                                  "Regularization"])
+def test_does_not_read_as_a_question(text: str) -> None:
+    assert question_reason(text) is None
+
+
+# --- stable: adding a question never changes the others -----------------------------------
+
+_QUESTIONS = ["What is {}?", "Why {}?", "{}的作用", "如何理解{}？", "Explain {}", "{} 是什么",
+              "Q: {}?", "{}"]
+
+
+def _heading_file(rng: random.Random, sections: int, per: list[int], title: bool,
+                  qlevel: int) -> list[str]:
+    blocks = ["# Notes\n\nintro\n"] if title else []
+    n = 0
+    for s in range(sections):
+        blocks.append(f"{'#' * (qlevel - 1)} Topic {s}\n")
+        for _ in range(per[s]):
+            n += 1
+            text = rng.choice(_QUESTIONS).format(f"thing{n}")
+            blocks.append(f"{'#' * qlevel} {text}\n\nanswer {n}\n")
+            if rng.random() < 0.3:
+                blocks.append(f"{'#' * (qlevel + 1)} 原理\n\ndetail {n}\n")
+    return blocks
+
+
+def _topic_file(rng: random.Random, per: list[int]) -> list[str]:
+    """Topics that carry answers of their own, with questions under them."""
+    blocks = ["# Notes\n"]
+    n = 0
+    for s, count in enumerate(per):
+        blocks.append(f"## Topic {s}\n\nabout topic {s}\n")
+        for _ in range(count):
+            n += 1
+            blocks.append(f"### {rng.choice(_QUESTIONS).format(f'thing{n}')}\n\nanswer {n}\n")
+    return blocks
+
+
+def _bold_file(rng: random.Random, per: list[int], as_list: bool) -> list[str]:
+    blocks = ["# Notes\n"]
+    n = 0
+    for s, count in enumerate(per):
+        blocks.append(f"## Topic {s}\n")
+        for _ in range(count):
+            n += 1
+            text = rng.choice(_QUESTIONS[:-1]).format(f"thing{n}")
+            blocks.append(f"- **{text}**\n  - answer {n}\n" if as_list
+                          else f"**{text}**\n\nanswer {n}\n")
+    return blocks
+
+
+def _questions(blocks: list[str]) -> list[tuple[tuple[str, ...], str, str]]:
+    doc = parse_text("\n".join(blocks), "p.md")
+    return [(c.section_path, c.question_text, repr(c.answer)) for c in doc.cards]
+
+
+def _without_lines(found: list[tuple[tuple[str, ...], str, str]]) -> list[tuple[str, ...]]:
+    import re
+
+    return [(*path, question, re.sub(r"line=\d+", "", answer))
+            for path, question, answer in found]
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 10_000), sections=st.integers(1, 3),
+       per=st.lists(st.integers(1, 4), min_size=3, max_size=3), title=st.booleans(),
+       qlevel=st.integers(2, 5), where=st.integers(0, 100), style=st.sampled_from(
+           ["heading", "bold", "bold-list", "topics"]))
+def test_adding_a_question_never_changes_the_others(
+        seed: int, sections: int, per: list[int], title: bool, qlevel: int, where: int,
+        style: str) -> None:
+    rng = random.Random(seed)
+    if style == "heading":
+        blocks = _heading_file(rng, sections, per, title, qlevel)
+        mark = "#" * qlevel + " "
+        new = f"{mark}Why is the added one here?\n\nnew answer\n"
+    elif style == "topics":
+        blocks = _topic_file(rng, per[:sections] + [1] * (4 - sections))
+        mark = "### "
+        new = "### Why is the added one here?\n\nnew answer\n"
+    else:
+        blocks = _bold_file(rng, per[:sections], style == "bold-list")
+        mark = "- **" if style == "bold-list" else "**"
+        new = ("- **Why is the added one here?**\n  - new answer\n" if style == "bold-list"
+               else "**Why is the added one here?**\n\nnew answer\n")
+    before = _questions(blocks)
+    slots = [i for i, b in enumerate(blocks) if b.startswith(mark)]
+    at = slots[where % len(slots)] + (1 if where % 2 else 0)
+    while at < len(blocks) and blocks[at].startswith("#" * (qlevel + 1) + " "):
+        at += 1  # after the question's own sub-headings
+    after = _questions([*blocks[:at], new, *blocks[at:]])
+    added = [q for q in after if q[1] == "Why is the added one here?"]
+    assert len(added) == 1
+    assert _without_lines([q for q in after if q not in added]) == _without_lines(before)
+
+
+# --- explained, and printed per file ------------------------------------------------------
+
+def test_explain_structure_lists_sections_questions_and_why(tmp_path: Path) -> None:
+    path = write(tmp_path / "n.md", (FIXTURES / "style-numbered-groups.md").read_text("utf-8"))
+    result = CliRunner().invoke(main, ["check", "--explain-structure", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "n.md: sections ##, questions #### (detected)"
+    assert lines[1].startswith("  because ####: 4 of 4 headings read as questions")
+    assert "  n.md:3: section '第一部分'" in lines
+    assert "  n.md:5: section '第一部分 / 1、基础知识'" in lines
+    assert "  n.md:7: question '1.1 什么是梯度消失' [heading ####]" in lines
+    assert "  n.md:21: heading '补充' is part of the answer above" in lines
+    assert "  n.md:25: question '2.2 Dropout' [heading ####]  (empty answer: left out)" in lines
+
+
+def test_build_prints_how_each_file_was_read(tmp_path: Path) -> None:
+    write(tmp_path / "src" / "a.md", "# T\n## What is A?\nx\n")
+    write(tmp_path / "src" / "b.md", "## S\n\n**Why B?**\n\ny\n")
+    result = CliRunner().invoke(main, ["build", "src", "--format", "apkg", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    assert "src/a.md: no sections, questions ##" in result.output
+    assert "src/b.md: sections ##, questions bold lines" in result.output
+    forced = CliRunner().invoke(main, ["build", "src", "--format", "apkg", "--no-lock",
+                                       "--question-level", "2", "-o", "out2"])
+    assert "src/a.md: sections #, questions ##" in forced.output
+
+
+def test_bold_number_lead_ins_are_questions_where_no_heading_is() -> None:
+    text = ("# Coding\n\n## Python\n\n**1) FizzBuzz.** Print numbers from 1 to 100\n\n"
+            "```python\nprint(1)\n```\n\n**2)** The number of active ads.\n\nSELECT 1\n")
+    doc = parse_text(text, "c.md")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert cards(doc) == [(5, ("Python",), "1) FizzBuzz. Print numbers from 1 to 100"),
+                          (11, ("Python",), "2) The number of active ads.")]
+    # Inside the answers of heading questions, a bold number only numbers a point.
+    headed = ("## What is A?\n\n**1)** first\n\n**2)** second\n\n**3)** third\n\n"
+              "## Why B?\n\nx\n")
+    assert [c.question_text for c in parse_text(headed, "h.md").cards] == ["What is A?", "Why B?"]
+
+
+def test_every_whole_bold_line_is_a_question_among_bold_questions() -> None:
+    text = ("# T\n\n**What is recall?**\n\nx\n\n**Precision-recall trade-off ⭐️**\n\ny\n\n"
+            "**原理**\n\nstill y\n\n**Why F1?**\n\nz\n")
+    doc = parse_text(text, "b.md")
+    assert cards(doc) == [(3, (), "What is recall?"), (7, (), "Precision-recall trade-off ⭐️"),
+                          (15, (), "Why F1?")]
+    assert [n.kind for n in doc.cards[1].answer] == ["paragraph", "paragraph", "paragraph"]
+
+
+def test_explain_structure_of_questions_at_several_levels(tmp_path: Path) -> None:
+    path = write(tmp_path / "m.md", (FIXTURES / "style-mixed-levels.md").read_text("utf-8"))
+    result = CliRunner().invoke(main, ["check", "--explain-structure", str(path)])
+    lines = result.output.splitlines()
+    assert "  m.md:3: question '卷积' [heading ##]" in lines
+    assert "  m.md:7: question '卷积的反向传播过程' [heading ###]" in lines
+    assert "  m.md:15: heading '原理' is part of the answer above" in lines
+    assert "  m.md:27: section '优化算法'" in lines
+
+
+def test_question_headings_answered_in_sub_headings() -> None:
+    text = ("# 63 LLM questions\n\n## 1. What is an LLM?\n\n### Core idea\n\nA big model.\n\n"
+            "### Training\n\nNext-token prediction.\n\n## 2. How does attention work?\n\n"
+            "### Mechanism\n\nWeighted sums.\n\n### Cost\n\nQuadratic.\n\n"
+            "## 3. Why use RoPE?\n\n### Reason\n\nRelative positions.\n")
+    doc = parse_text(text, "llm.md")
+    assert doc.settings.structure == "no sections, questions ##"
+    assert [c.question_text for c in doc.cards] == [
+        "1. What is an LLM?", "2. How does attention work?", "3. Why use RoPE?"]
+    assert [n.kind for n in doc.cards[0].answer] == ["heading", "paragraph"] * 2
+
+
+def test_numbered_groups_are_not_questions_answered_in_parts() -> None:
+    text = ("## 1、基础\n\n### 1.1 梯度消失\n\n浅层学不到。\n\n## 2、结构\n\n### 2.1 残差连接\n\n"
+            "梯度直达。\n\n## 3、优化\n\n### 3.1 Adam\n\n自适应步长。\n")
+    doc = parse_text(text, "g.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [(c.section_path, c.question_text) for c in doc.cards] == [
+        (("1、基础",), "1.1 梯度消失"), (("2、结构",), "2.1 残差连接"), (("3、优化",), "3.1 Adam")]
+
+
+def test_options_reach_explain_and_bad_levels_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path / "o.md", "# T\n\n## What is A?\n\nx\n\n**Why B?**\n\ny\n")
+    asked = CliRunner().invoke(main, ["check", "--explain-structure", "--question-level", "2",
+                                      str(path)])
+    assert asked.output.splitlines()[0] == "o.md: sections #, questions ## (as set)"
+    bold_style = CliRunner().invoke(main, ["check", "--explain-structure", "--question-style",
+                                           "bold", str(path)])
+    assert "  o.md:7: question 'Why B?' [bold line]" in bold_style.output.splitlines()
+    bad = CliRunner().invoke(main, ["check", "--question-level", "deep", str(path)])
+    assert bad.exit_code == 2 and "a heading level from 1 to 6, or auto or file" in bad.output
+
+
+def test_bold_lines_inside_heading_answers_do_not_outvote_the_headings() -> None:
+    answer = "**Why does it work?**\n\nbecause\n\n**When does it fail?**\n\nrarely\n\n"
+    text = "".join(f"### What is thing {i}?\n\n{answer}" for i in range(3))
+    doc = parse_text("## Topic\n\n" + text, "h.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [c.question_text for c in doc.cards] == [f"What is thing {i}?" for i in range(3)]
+
+
+def test_numbered_steps_inside_answers_are_not_questions() -> None:
+    steps = "### 1. 前向\n\nx\n\n### 2. 反向\n\ny\n\n### 3. 推理\n\nz\n\n"
+    text = f"## What is BN?\n\nintro\n\n{steps}## Why dropout?\n\nintro\n\n{steps}"
+    doc = parse_text(text, "s.md")
+    assert [c.question_text for c in doc.cards] == ["What is BN?", "Why dropout?"]
+
+
+def test_many_deeper_questions_win_over_a_few_shallower_ones() -> None:
+    text = ("# Notes\n\n### Recently added: what is new?\n\nsee below\n\n## Questions\n\n"
+            "#### 1) What is bias?\n\na\n\n#### 2) What is variance?\n\nb\n\n"
+            "#### 3) Why regularize?\n\nc\n\n### 4) What is dropout?\n\nd\n")
+    doc = parse_text(text, "m.md")
+    assert doc.settings.structure == "sections ##, questions ####"
+    assert [c.question_text for c in doc.cards] == [
+        "1) What is bias?", "2) What is variance?", "3) Why regularize?"]
+
+
+def test_a_title_that_asks_does_not_swallow_the_questions() -> None:
+    text = "# What do interviews ask?\n\nA list.\n\n## What is A?\n\na\n\n## Why B?\n\nb\n"
+    doc = parse_text(text, "t.md")
+    assert [c.question_text for c in doc.cards] == ["What is A?", "Why B?"]
+
+
+def test_explicit_ids_do_not_hide_the_question_mark() -> None:
+    text = ("# T\n\n## Basics\n\n### A 的缺陷？ {#a}\n\nx\n\n### B 的来历？ {#b}\n\ny\n\n"
+            "#### Part\n\nz\n\n#### More\n\nw\n\n#### Again\n\nv\n")
+    doc = parse_text(text, "i.md")
+    assert [c.explicit_id for c in doc.cards] == ["a", "b"]
+
+
+def test_bold_list_questions_under_numbered_sections() -> None:
+    qs = "".join(f"*   **Q: Why thing {i}?**\n    - *A:* because {i}.\n" for i in range(3))
+    text = f"# Prep\n\n## 1. Core Concepts 📖\n\n{qs}\n---\n\n## 2. Advanced 🧪\n\n{qs}"
+    doc = parse_text(text, "p.md")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert len([c for c in doc.cards if c.answer]) == 6

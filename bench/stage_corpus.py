@@ -32,7 +32,9 @@ from pathlib import Path, PurePosixPath
 
 BENCH = Path(__file__).resolve().parent
 MANIFEST = BENCH / "corpus_manifest.tsv"
-COLUMNS = ("repo", "commit", "path", "role", "site_root", "expected_questions", "blob_sha")
+COLUMNS = (
+    "repo", "commit", "path", "role", "site_root", "expected_questions", "blob_sha", "notes",
+)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Entry:
     site_root: str
     expected_questions: str
     blob_sha: str
+    notes: str
 
     @property
     def local(self) -> str:
@@ -97,7 +100,8 @@ def stage_one(mirror: Path, corpus: Path, entry: Entry) -> None:
     data = blob_bytes(find_git_dir(mirror, entry.repo), entry)
     actual = git_blob_sha(data)
     if actual != entry.blob_sha:
-        raise StageError(f"{entry.repo}:{entry.path}: blob {actual}, manifest says {entry.blob_sha}")
+        raise StageError(
+            f"{entry.repo}:{entry.path}: blob {actual}, manifest says {entry.blob_sha}")
     target = safe_target(corpus, entry)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)

@@ -25,6 +25,7 @@ TEX_SIGNAL = re.compile(r"[\\^_{}=<>+\-*/|()\[\]']")
 SHORT_SYMBOL = re.compile(r"^[A-Za-z0-9.,]{1,12}$")
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 PROSE_WORDS = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{2,} [A-Za-z]{2,}(?![A-Za-z]*\{)")
+BRACE_GROUP = re.compile(r"\{[^{}]*\}")
 CURRENCY = re.compile(r"^\d[\d.,]*\s+[A-Za-z(]")
 TOC_MARKERS = {"[toc]", "[[toc]]", "[[_toc_]]", "{:toc}"}
 
@@ -142,14 +143,17 @@ def looks_like_tex(body: str) -> bool:
     Accepted: TeX signal characters (``\\ ^ _ { } = < > + - * / | ( ) [ ] '``) or one short
     word of letters and digits (``x``, ``W1``, ``LeCun``); zero-width characters are ignored.
     Refused: CJK outside ``\\text{}``-like groups (the prose between two formulas,
-    ``分，这``), two plain words in a row (``is the``), an amount followed by words
-    (``5 (approx) and``), and an empty body.
+    ``分，这``), two plain words in a row outside braces (``is the``), an amount followed
+    by words (``5 (approx) and``), and an empty body.
     """
     stripped = body.translate(INVISIBLE).strip()
     if not stripped or "\n\n" in body:
         return False
     bare = TEXT_GROUP.sub(" ", stripped).strip()
-    if CJK.search(bare) or PROSE_WORDS.search(bare) or CURRENCY.match(bare):
+    outside = bare
+    while BRACE_GROUP.search(outside):  # words inside {…} are TeX arguments, not prose
+        outside = BRACE_GROUP.sub(" ", outside)
+    if CJK.search(bare) or PROSE_WORDS.search(outside) or CURRENCY.match(bare):
         return False
     return bool(TEX_SIGNAL.search(stripped) or SHORT_SYMBOL.match(bare))
 

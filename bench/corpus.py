@@ -24,7 +24,8 @@ b. formulas drawn: ``$…$`` and ``$$…$$`` formulas are found in the source by
    its TeX as alt text: same TeX ignoring whitespace, else same letters and digits (so a
    whitespace or brace change still counts, prose paired into a formula does not); each image
    is matched once. Share = drawn / formulas. Undrawn ones are split into ``mathjax`` (left in
-   ``\\(…\\)``/``\\[…\\]``), ``raw`` (its letters appear in the cards' text) and ``absent``.
+   ``\\(…\\)``/``\\[…\\]``), ``raw`` (still on a card as ``$TeX$`` text, whitespace ignored) and
+   ``absent`` (lost with its block, or mangled on the way).
 c. blocks accounted for: the source's top-level markdown-it blocks (front matter, TOC markers
    and ``<!-- TOC -->`` regions and blocks with no visible text or picture left out). A block is
    ``found`` when at least 80% of its text, compared as 12-character chunks of letters and digits

@@ -151,14 +151,16 @@ def _take(candidates: list[int], used: set[int]) -> int | None:
 
 
 def _classify_undrawn(undrawn: list[Formula], deck: Deck, counts: Counts) -> None:
+    """mathjax: in a MathJax delimiter on a card; raw: still on a card as ``$TeX$`` text
+    (whitespace ignored); else absent (lost with its block, or mangled)."""
     mathjax = {normalize(tex) for tex in deck.mathjax}
-    plain = "\0".join(normalize(text) for text in deck.texts)
+    squashed = "\0".join(_squash(text) for text in deck.texts)
     for formula in undrawn:
         key = normalize(formula.tex)
         if key and key in mathjax:
             kind = "mathjax"
             counts.formulas_mathjax += 1
-        elif key and key in plain:
+        elif f"${_squash(formula.tex)}$" in squashed:
             kind = "raw"
             counts.formulas_raw += 1
         else:

@@ -97,12 +97,12 @@ def safe_target(corpus: Path, entry: Entry) -> Path:
 
 
 def stage_one(mirror: Path, corpus: Path, entry: Entry) -> None:
+    target = safe_target(corpus, entry)
     data = blob_bytes(find_git_dir(mirror, entry.repo), entry)
     actual = git_blob_sha(data)
     if actual != entry.blob_sha:
         raise StageError(
             f"{entry.repo}:{entry.path}: blob {actual}, manifest says {entry.blob_sha}")
-    target = safe_target(corpus, entry)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 

@@ -178,3 +178,42 @@ def test_real_builder_on_the_tiny_corpus(tmp_path: Path) -> None:
     assert shapes["counts"]["pictures_local"] == 2
     assert lost["counts"]["blocks"] == 5
     assert report["totals"]["expected_questions"] == 5  # type: ignore[index]
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          check=True)
+    return done.stdout.strip()
+
+
+def test_staging_copies_bytes_and_checks_the_blob_hash(tmp_path: Path) -> None:
+    repo = tmp_path / "mirror" / "alice+notes" / "repo"
+    repo.mkdir(parents=True)
+    _git(repo, "init", "-q")
+    data = "\ufeff# 标题\r\n\r\n## Q?\r\n\r\nA.\r\n".encode()
+    (repo / "dl.md").write_bytes(data)
+    _git(repo, "add", "dl.md")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "notes")
+    commit, blob = _git(repo, "rev-parse", "HEAD"), _git(repo, "rev-parse", "HEAD:dl.md")
+    manifest = tmp_path / "manifest.tsv"
+    header = "repo\tcommit\tpath\trole\tsite_root\texpected_questions\tblob_sha\tnotes\n"
+
+    def stage(sha: str, path: str = "dl.md") -> subprocess.CompletedProcess[str]:
+        manifest.write_text(header + f"alice/notes\t{commit}\t{path}\tnotes\t\t1\t{sha}\tx\n",
+                            encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, str(BENCH / "stage_corpus.py"), str(tmp_path / "mirror"),
+             str(tmp_path / "corpus"), "--manifest", str(manifest)],
+            capture_output=True, text=True, timeout=60, check=False)
+
+    assert stage(blob).returncode == 0
+    staged = tmp_path / "corpus" / "alice__notes" / "dl.md"
+    assert staged.read_bytes() == data  # BOM and CRLF kept
+    assert "alice__notes/dl.md" in (tmp_path / "corpus" / "MANIFEST.tsv").read_text("utf-8")
+    staged.unlink()
+    refused = stage("0" * 40)
+    assert refused.returncode == 1 and "manifest says" in refused.stderr
+    assert not staged.exists()
+    outside = stage(blob, "../dl.md")
+    assert outside.returncode == 1 and "leaves the corpus folder" in outside.stderr
+    assert not (tmp_path / "corpus" / "dl.md").exists()

@@ -1,0 +1,219 @@
+"""bench/corpus.py measures what it claims (issue 15, part 6).
+
+The metrics are checked against a build whose result is known exactly: a fake builder (written
+here) writes a real .apkg with genanki holding chosen mistakes, and the tool imports it with the
+real Anki. A second run with the real builder checks only what does not depend on how good the
+builder is today: the source-side counts and that nothing crashes.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+from tests.conftest import write
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+SHAPES = """\
+---
+title: Shapes
+---
+
+[TOC]
+
+## Geometry
+
+### What is a grid?
+
+A grid. ![grid](img/grid.png)
+
+Area $x^2$ costs $5 到 $10 here.
+
+Change $-5 到 $x$ today.
+
+### Second?
+
+Raw $ y_1 $ and
+
+See ![chart](img/chart.png) below.
+
+$$
+\\frac{a}{b}
+$$
+
+A paragraph nobody shows.
+
+A paragraph reported at its line.
+"""
+
+LOST = """\
+# Bob
+
+## Kept question?
+
+Kept answer paragraph.
+
+Dropped paragraph without a word.
+
+Reported paragraph here.
+"""
+
+FAKE_BUILDER = """\
+import shutil, sys
+from pathlib import Path
+import genanki
+
+source = sys.argv[1]
+out = Path("dist")
+out.mkdir()
+model = genanki.Model(1607392319, "QA", fields=[{"name": "Front"}, {"name": "Back"}],
+                      templates=[{"name": "Card", "qfmt": "{{Front}}", "afmt": "{{Back}}"}])
+if source.endswith("shapes.md"):
+    deck = genanki.Deck(2059400110, "Geometry")
+    shutil.copy("img/grid.png", out / "grid-renamed.png")
+    (out / "f1.png").write_bytes(b"not empty")
+    deck.add_note(genanki.Note(model=model, fields=[
+        "What is a grid?",
+        'A grid. <img src="grid-renamed.png" alt="grid"> Area '
+        '<img class="math" src="f1.png" alt="x^2"> costs $5 到 $10 here. Change $-5 到 '
+        '<img class="math" src="f1.png" alt="x"> today.']))
+    deck.add_note(genanki.Note(model=model, fields=[
+        "Second?",
+        'Raw $y_1$ and See [chart] below. \\\\[\\\\frac{a}{b}\\\\] <img src="gone.png"> '
+        '<img class="math" src="f1.png" alt="分">']))
+    package = genanki.Package(deck)
+    package.media_files = [str(out / "grid-renamed.png"), str(out / "f1.png")]
+    package.write_to_file(out / "shapes.apkg")
+    print("shapes.md:29:1: warning: this paragraph is reported [demo]")
+else:
+    deck = genanki.Deck(2059400111, "Bob")
+    deck.add_note(genanki.Note(model=model, fields=["Kept question?", "Kept answer paragraph."]))
+    genanki.Package(deck).write_to_file(out / "lost.apkg")
+    print("lost.md:9:1: warning: this paragraph is reported [demo]")
+    print("Traceback (most recent call last):\\n  boom")
+    sys.exit(1)
+"""
+
+
+def _png(grey: int) -> bytes:
+    """A valid 1x1 grey PNG."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(bytes([0, grey]))) + chunk(b"IEND", b""))
+
+
+def _corpus(root: Path) -> Path:
+    corpus = root / "corpus"
+    write(corpus / "alice__notes" / "shapes.md", SHAPES)
+    (corpus / "alice__notes" / "img").mkdir()
+    (corpus / "alice__notes" / "img" / "grid.png").write_bytes(_png(128))
+    (corpus / "alice__notes" / "img" / "chart.png").write_bytes(_png(64))
+    write(corpus / "bob__notes" / "lost.md", LOST)
+    header = "repo\tcommit\tpath\trole\tsite_root\texpected_questions\tblob_sha\tnotes\tlocal\n"
+    rows = ["alice/notes\t0\tshapes.md\tnotes\t\t2\t0\t\talice__notes/shapes.md\n",
+            "alice/notes\t0\timg/grid.png\tpicture\t\t\t0\t\talice__notes/img/grid.png\n",
+            "bob/notes\t0\tlost.md\tnotes\t\t3\t0\t\tbob__notes/lost.md\n"]
+    (corpus / "MANIFEST.tsv").write_text(header + "".join(rows), encoding="utf-8")
+    return corpus
+
+
+def _measure(corpus: Path, *extra: str) -> dict[str, object]:
+    done = subprocess.run([sys.executable, str(BENCH / "corpus.py"), str(corpus), "--json", *extra],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report: dict[str, object] = json.loads(done.stdout)
+    return report
+
+
+def test_metrics_on_a_build_with_known_mistakes(tmp_path: Path) -> None:
+    fake = write(tmp_path / "fake_builder.py", FAKE_BUILDER)
+    report = _measure(_corpus(tmp_path), "--builder", f"{sys.executable} {fake}")
+    files = {f["file"]: f for f in report["files"]}  # type: ignore[attr-defined]
+    shapes, lost = files["alice__notes/shapes.md"], files["bob__notes/lost.md"]
+
+    assert (shapes["traceback"], lost["traceback"]) == (False, True)
+    assert (shapes["exit_code"], lost["exit_code"]) == (0, 1)
+    s, b = shapes["counts"], lost["counts"]
+    # a. the card's renamed copy of grid.png is in Anki; gone.png is not
+    assert (s["media_images"], s["media_missing"]) == (5, 1)
+    assert s["media_examples"] == ["gone.png (alt '')"]
+    assert (s["pictures_local"], s["pictures_shown"]) == (2, 1)
+    # b. x^2 and x drawn; spaced y_1 left raw; the display formula left to MathJax; $5 到 $10
+    # and $-5 到 are money, not formulas; the image of "分" matches no formula
+    assert (s["formulas"], s["formulas_drawn"], s["formulas_raw"], s["formulas_mathjax"],
+            s["formulas_absent"], s["formula_images_extra"]) == (4, 2, 1, 1, 0, 1)
+    # c. front matter and [TOC] are not blocks; one paragraph lost, one reported; the chart
+    # paragraph's words are on the card but its picture is not
+    assert (s["blocks"], s["blocks_found"], s["blocks_reported"], s["blocks_lost"]) == (11, 8, 1, 2)
+    assert s["lost_examples"] == ["lines 21-21 paragraph_open: See chart below.",
+                                  "lines 27-27 paragraph_open: A paragraph nobody shows."]
+    assert (b["blocks"], b["blocks_found"], b["blocks_reported"], b["blocks_lost"]) == (5, 3, 1, 1)
+    # e. cards against the reader's count
+    assert (s["cards"], b["cards"]) == (2, 1)
+
+    totals = report["totals"]
+    assert totals["tracebacks"] == 1  # type: ignore[index]
+    assert totals["formulas_drawn_share"] == "50.0%"  # type: ignore[index]
+    assert totals["blocks_accounted_share"] == "81.2%"  # type: ignore[index]
+    assert totals["questions_share"] == "60.0%"  # type: ignore[index]
+    assert totals["media_missing"] == 1  # type: ignore[index]
+
+
+def test_real_builder_on_the_tiny_corpus(tmp_path: Path) -> None:
+    report = _measure(_corpus(tmp_path))
+    files = {f["file"]: f for f in report["files"]}  # type: ignore[attr-defined]
+    shapes, lost = files["alice__notes/shapes.md"], files["bob__notes/lost.md"]
+    assert not shapes["traceback"] and not lost["traceback"]
+    # What the source holds does not depend on the builder.
+    assert (shapes["counts"]["formulas"], shapes["counts"]["blocks"]) == (4, 11)
+    assert shapes["counts"]["pictures_local"] == 2
+    assert lost["counts"]["blocks"] == 5
+    assert report["totals"]["expected_questions"] == 5  # type: ignore[index]
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          check=True)
+    return done.stdout.strip()
+
+
+def test_staging_copies_bytes_and_checks_the_blob_hash(tmp_path: Path) -> None:
+    repo = tmp_path / "mirror" / "alice+notes" / "repo"
+    repo.mkdir(parents=True)
+    _git(repo, "init", "-q")
+    data = "\ufeff# 标题\r\n\r\n## Q?\r\n\r\nA.\r\n".encode()
+    (repo / "dl.md").write_bytes(data)
+    _git(repo, "add", "dl.md")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "notes")
+    commit, blob = _git(repo, "rev-parse", "HEAD"), _git(repo, "rev-parse", "HEAD:dl.md")
+    manifest = tmp_path / "manifest.tsv"
+    header = "repo\tcommit\tpath\trole\tsite_root\texpected_questions\tblob_sha\tnotes\n"
+
+    def stage(sha: str, path: str = "dl.md") -> subprocess.CompletedProcess[str]:
+        manifest.write_text(header + f"alice/notes\t{commit}\t{path}\tnotes\t\t1\t{sha}\tx\n",
+                            encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, str(BENCH / "stage_corpus.py"), str(tmp_path / "mirror"),
+             str(tmp_path / "corpus"), "--manifest", str(manifest)],
+            capture_output=True, text=True, timeout=60, check=False)
+
+    assert stage(blob).returncode == 0
+    staged = tmp_path / "corpus" / "alice__notes" / "dl.md"
+    assert staged.read_bytes() == data  # BOM and CRLF kept
+    assert "alice__notes/dl.md" in (tmp_path / "corpus" / "MANIFEST.tsv").read_text("utf-8")
+    staged.unlink()
+    refused = stage("0" * 40)
+    assert refused.returncode == 1 and "manifest says" in refused.stderr
+    assert not staged.exists()
+    outside = stage(blob, "../dl.md")
+    assert outside.returncode == 1 and "leaves the corpus folder" in outside.stderr
+    assert not (tmp_path / "corpus" / "dl.md").exists()

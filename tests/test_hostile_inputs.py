@@ -3,6 +3,7 @@ bounded nesting, real size limits, safe file names."""
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import stat
@@ -68,3 +69,88 @@ def test_the_cache_secret_lives_outside_the_cache_and_only_the_user_reads_it(
     assert len(key.read_bytes()) >= 32
     assert not any(key.read_bytes() in p.read_bytes()
                    for p in (tmp_path / "dist").rglob("*") if p.is_file())
+
+
+THREE = ("---\ndeck: 锁\n---\n## 甲\n### 问一？\n答一的内容。\n### 问二？\n答二的内容。\n"
+         "### 问三？\n答三的内容。\n")
+
+
+def _lock_with(tmp_path: Path, edit: Any) -> Path:
+    """Build once, then rewrite the lock beside the sources with ``edit(data)``."""
+    write(tmp_path / "notes" / "a.md", THREE)
+    assert run("notes").exit_code == 0
+    path = tmp_path / "notes" / "build-deck.lock"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _share_one_guid(data: dict[str, Any]) -> None:
+    first, *rest = data["notes"].values()
+    for entry in rest:
+        entry["guid"] = first["guid"]
+
+
+def test_a_lock_with_shared_guids_never_gives_notes_one_guid(tmp_path: Path,
+                                                             collection: Any) -> None:
+    _lock_with(tmp_path, _share_one_guid)
+    result = run("notes", "--force")
+    assert result.exit_code == 0, result.output
+    shared = [line for line in result.output.splitlines() if "[lock-entry]" in line]
+    assert len(shared) == 2 and all("share GUID" in line for line in shared)
+    import_apkg(collection, tmp_path / "dist" / "锁.apkg")
+    guids = [collection.get_note(nid).guid for nid in collection.find_notes("")]
+    assert len(guids) == 3 and len(set(guids)) == 3
+
+
+def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
+        tmp_path: Path, collection: Any) -> None:
+    from builder.stamp import guid_for
+
+    def planted(data: dict[str, Any]) -> None:
+        # The first note's entry is dropped, so its key's GUID is wanted by it, and
+        # the lock gives that same GUID to the second note.
+        keys = sorted(data["notes"])
+        data["notes"][keys[1]]["guid"] = guid_for(keys[0])
+        del data["notes"][keys[0]]
+
+    _lock_with(tmp_path, planted)
+    result = run("notes", "--force")
+    assert result.exit_code == 0, result.output
+    assert "is another note's too" in result.output
+    import_apkg(collection, tmp_path / "dist" / "锁.apkg")
+    guids = [collection.get_note(nid).guid for nid in collection.find_notes("")]
+    assert len(guids) == 3 and len(set(guids)) == 3
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: p.write_bytes(b'{"version": 2, "notes": {"\xff\xfe": {}}}'), "is not UTF-8"),
+    (lambda p: p.write_text('{"version": 99, "notes": {}}'), "lock version 99 is newer"),
+    (lambda p: p.write_text('{"version": "x", "notes": {}}'), "is not a lock version"),
+    (lambda p: p.write_text("[" * 100_000), "nested too deeply"),
+    (lambda p: p.write_text('{"version": 2, "notes": []}'), "is damaged"),
+])
+def test_a_lock_that_cannot_be_read_is_a_clear_error(tmp_path: Path, damage: Any,
+                                                     message: str) -> None:
+    write(tmp_path / "notes" / "a.md", THREE)
+    damage(tmp_path / "notes" / "build-deck.lock")
+    result = run("notes")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert message in result.output and "build-deck.lock" in result.output
+    assert not (tmp_path / "dist" / "锁.apkg").exists()
+
+
+def test_malformed_lock_entries_are_dropped_with_a_warning(tmp_path: Path) -> None:
+    def malform(data: dict[str, Any]) -> None:
+        first, second, _third = sorted(data["notes"])
+        data["notes"][first] = "not an entry"
+        data["notes"][second]["changed"] = "yesterday"
+
+    _lock_with(tmp_path, malform)
+    result = run("notes", "--force")
+    assert result.exit_code == 0, result.output
+    dropped = [line for line in result.output.splitlines() if "[lock-entry]" in line]
+    assert len(dropped) == 2 and all("is malformed" in line for line in dropped)
+    assert all(line.startswith("notes/build-deck.lock:1:") for line in dropped)

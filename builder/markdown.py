@@ -17,6 +17,7 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.nesting import bound_inline_nesting, load_yaml
 
 DIAGRAM_INFO = "diagram"
 
@@ -55,6 +56,7 @@ def make_parser() -> MarkdownIt:
     # currency such as "$5 到 $10" stays text.
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
+    bound_inline_nesting(md)
     return md
 
 
@@ -196,7 +198,7 @@ class NodeBuilder:
     def _diagram(self, body: str, line: int) -> Diagram | None:
         loc = SourceLoc(self.path, line, 1)
         try:
-            data = yaml.safe_load(body)
+            data = load_yaml(body)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             if mark is not None:

@@ -26,6 +26,7 @@ from builder.model import (
     TocEntry,
     plain_text,
 )
+from builder.nesting import CUT_META, MAX_INLINE_DEPTH, YamlTooDeep, load_yaml
 from builder.source import (
     CONTROL_CHARS,
     ColumnMap,
@@ -108,6 +109,7 @@ def parse_text(
         tokens = tokenize(text)
     diagnostics: list[Diagnostic] = []
     front = _front_matter_of(tokens, path, diagnostics)
+    diagnostics.extend(_nesting_cuts(tokens, path))
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
     builder = NodeBuilder(path, lines, validate_diagram,
@@ -156,6 +158,13 @@ def _strip_numbering(text: str) -> str:
     return text.lstrip("0123456789.)、） ").strip()
 
 
+def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
+    return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
+                       f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
+                       "nesting-depth")
+            for token in tokens if token.meta.get(CUT_META)]
+
+
 def _front_matter_of(
     tokens: list[Token], path: str, diagnostics: list[Diagnostic]
 ) -> dict[str, object]:
@@ -163,12 +172,13 @@ def _front_matter_of(
         return {}
     loc = SourceLoc(path, 1)
     try:
-        data = yaml.safe_load(tokens[0].content)
+        data = load_yaml(tokens[0].content)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark is not None:
             loc = SourceLoc(path, mark.line + 2, mark.column + 1)
-        diagnostics.append(Diagnostic(loc, "error", "front matter is not valid YAML",
+        detail = f": {exc}" if isinstance(exc, YamlTooDeep) else ""
+        diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))
         return {}
     if data is None:

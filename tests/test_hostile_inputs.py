@@ -154,3 +154,35 @@ def test_malformed_lock_entries_are_dropped_with_a_warning(tmp_path: Path) -> No
     dropped = [line for line in result.output.splitlines() if "[lock-entry]" in line]
     assert len(dropped) == 2 and all("is malformed" in line for line in dropped)
     assert all(line.startswith("notes/build-deck.lock:1:") for line in dropped)
+
+
+def _fields(collection: Any, package: Path) -> list[str]:
+    import_apkg(collection, package)
+    return [f for nid in collection.find_notes("") for f in collection.get_note(nid).fields]
+
+
+def test_emphasis_nested_250_deep_is_a_warning_and_keeps_every_word(
+        tmp_path: Path, collection: Any) -> None:
+    words = " ".join(f"w{i}" for i in range(250))
+    answer = "".join(f"*{w} " for w in words.split()) + "核心" + " x*" * 250
+    write(tmp_path / "n.md", f"## S\n### 问？\n{answer}\n")
+    result = run("n.md")
+    assert result.exit_code == 0, result.output
+    assert "n.md:3:1: warning: emphasis nested more than 16 deep is kept as text " \
+           "[nesting-depth]" in result.output
+    (answer_field,) = [f for f in _fields(collection, tmp_path / "dist" / "n.apkg")
+                       if "核心" in f]
+    assert all(f"w{i}" in answer_field for i in range(250))
+    assert answer_field.count("<i>") == 16 and answer_field.count("*") == 2 * (250 - 16)
+
+
+def test_yaml_nested_500_deep_is_a_diagnostic(tmp_path: Path) -> None:
+    deep = "[" * 500 + "]" * 500
+    write(tmp_path / "n.md", f"## S\n### 图？\n```diagram\n{deep}\n```\n### 问？\n答。\n")
+    write(tmp_path / "f.md", f"---\ndeck: {'[' * 5000}\n---\n## S\n### 问二？\n答二。\n")
+    result = run("n.md", "f.md")
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "n.md:4:65: error: diagram block is not valid YAML: nested more than 64 levels " \
+           "deep [diagram-yaml]" in result.output
+    assert "f.md:2:70: error: front matter is not valid YAML: nested more than 64 levels " \
+           "deep [front-matter]" in result.output

@@ -186,3 +186,34 @@ def test_yaml_nested_500_deep_is_a_diagnostic(tmp_path: Path) -> None:
            "deep [diagram-yaml]" in result.output
     assert "f.md:2:70: error: front matter is not valid YAML: nested more than 64 levels " \
            "deep [front-matter]" in result.output
+
+
+def test_a_5_mb_one_line_answer_is_cut_inside_its_block(tmp_path: Path,
+                                                         collection: Any) -> None:
+    from builder.notes import MAX_ANSWER_CHARS
+
+    line = "".join(f"第{i}句 a & c. " for i in range(330_000))  # ~5 MB, one paragraph
+    assert len(line.encode()) > 5_000_000
+    write(tmp_path / "n.md", f"## S\n### 长？\n{line}\n\n第二段。\n")
+    result = run("n.md")
+    assert result.exit_code == 0, result.output
+    assert ("n.md:2:5: warning: answer longer than 100,000 characters; the card keeps the "
+            "first 100,000 and leaves out the rest (from block 1 of 2) [answer-too-long]"
+            in result.output)
+    (answer,) = [f for f in _fields(collection, tmp_path / "dist" / "n.apkg") if "第0句" in f]
+    assert len(answer) < MAX_ANSWER_CHARS + 200
+    assert answer.startswith("<p>第0句 a &amp; c. 第1句")
+    assert "第1000句" in answer and "第二段" not in answer and "2 more block" in answer
+
+
+def test_a_file_over_10_mb_is_refused_unread_and_the_rest_builds(tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    with (tmp_path / "notes" / "big.md").open("w", encoding="utf-8") as big:
+        big.write("## S\n### 大？\n")
+        big.write(("一段文字。\n\n" * 1000) * 700)
+    assert (tmp_path / "notes" / "big.md").stat().st_size > 10 * 2**20
+    write(tmp_path / "notes" / "small.md", NOTE)
+    result = run("notes")
+    assert ("notes/big.md:1:1: error: file is 11.3 MB, over the 10 MB limit for one "
+            "Markdown file; split it into several files [file-too-large]") in result.output
+    assert (tmp_path / "dist" / "敌意.apkg").exists()

@@ -22,6 +22,7 @@ from builder.assets import default_jobs, media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
+from builder.limits import documents_for_pdf
 from builder.model import Diagnostic, SourceLoc
 from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
 from builder.pdfjobs import PdfJobs
@@ -322,7 +323,8 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
         memo = config.cache / f"pdf-{hashlib.sha256(where).hexdigest()[:16]}.memo"
         try:
             plan = plan_pdf(target, deck.name, deck.documents[0].settings.title,
-                            deck.documents, gathered.assets, paper=config.paper,
+                            documents_for_pdf(deck.documents), gathered.assets,
+                            paper=config.paper,
                             columns=config.columns, style=config.pdf_style, date=date,
                             skip_empty=not config.keep_empty, roots=gathered.roots,
                             memo=memo, site_root=config.site_root,

@@ -9,6 +9,7 @@ from builder import apkg
 from builder.assets import Assets, MediaFile
 from builder.html import HtmlMedia, code_html, mathjax, render_blocks, render_inline
 from builder.images import ImageResolver
+from builder.limits import MAX_ANSWER_CHARS
 from builder.model import (
     Card,
     Diagnostic,
@@ -20,8 +21,6 @@ from builder.model import (
     plain_text,
 )
 
-MAX_ANSWER_CHARS = 100_000
-"""Card HTML beyond this makes Anki's editor and sync crawl; the rest stays in the notes."""
 MAX_IMAGES_PER_CARD = 30
 LARGE_MEDIA_BYTES = 250 * 1024 * 1024
 """Above this a deck is slow to sync to phones and to share: a warning."""
@@ -102,7 +101,8 @@ def _capped_answer(card: Card, media: HtmlMedia, diagnostics: list[Diagnostic]) 
             diagnostics.append(Diagnostic(
                 card.loc, "warning", f"answer longer than {MAX_ANSWER_CHARS:,} characters; "
                 f"the card keeps the first {MAX_ANSWER_CHARS:,} and leaves out the rest "
-                f"(from block {index + 1} of {len(card.answer)})", "answer-too-long"))
+                f"(from block {index + 1} of {len(card.answer)}), the PDF about as much",
+                "answer-too-long"))
             parts.append(f'<p class="bd-cut">… ({left} more block(s) in the notes)</p>')
             break
         parts.append(html_block)

@@ -217,3 +217,17 @@ def test_a_file_over_10_mb_is_refused_unread_and_the_rest_builds(tmp_path: Path)
     assert ("notes/big.md:1:1: error: file is 11.3 MB, over the 10 MB limit for one "
             "Markdown file; split it into several files [file-too-large]") in result.output
     assert (tmp_path / "dist" / "敌意.apkg").exists()
+
+
+def test_the_pdf_cuts_a_huge_answer_too(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    line = " ".join(f"word{i}" for i in range(150_000)) + " LASTWORD"  # ~1.3 MB
+    write(tmp_path / "n.md", f"## S\n### Long?\n{line}\n\nSECONDBLOCK\n")
+    result = CliRunner().invoke(main, ["--format", "pdf", "--no-lock", "n.md"])
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(tmp_path / "dist" / "n.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "word0" in text and "word9000" in text
+    assert "LASTWORD" not in text and "SECONDBLOCK" not in text
+    assert "word149999" not in text

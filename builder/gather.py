@@ -36,6 +36,7 @@ from builder.source import (
     ColumnMap,
     SourceError,
     decode_source,
+    outside,
     read_source,
     too_large,
     without_control_chars,
@@ -190,6 +191,12 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
     jobs = []
     for path, root in sources:
         shown = display_path(path)
+        if outside(path, root):
+            link = str(Path(display_path(path.parent)) / path.name)  # not where it leads
+            jobs.append(_ParseJob(path, root, shown, None, None, None, ParsedSource(None, (
+                Diagnostic(SourceLoc(link, 1), "error", "a link to a file outside the "
+                           f"source folder {display_path(root)}: not read", "source-outside"),))))
+            continue
         try:
             # Not read when too large: parsing it again reports that.
             data: bytes | None = None if too_large(path) else path.read_bytes()

@@ -50,6 +50,16 @@ def too_large(path: Path) -> bool:
         return False
 
 
+def outside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (under ``root``) is a link that leads out of ``root``: shared
+    notes could otherwise pull ``~/.ssh/…`` or another user's files into a deck."""
+    try:
+        target = path.resolve(strict=True)
+        return not target.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):  # a loop, or a link to nothing: reading it reports it
+        return False
+
+
 def read_source(path: Path, display: str) -> str:
     """Read a Markdown file as UTF-8 (BOM allowed), with a precise error otherwise."""
     try:

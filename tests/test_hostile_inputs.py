@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import stat
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +232,55 @@ def test_the_pdf_cuts_a_huge_answer_too(tmp_path: Path) -> None:
     assert "word0" in text and "word9000" in text
     assert "LASTWORD" not in text and "SECONDBLOCK" not in text
     assert "word149999" not in text
+
+
+def test_a_md_link_leading_out_of_the_source_folder_is_not_read(tmp_path: Path) -> None:
+    secret = write(tmp_path / "private" / "secret.md", "## S\n### 秘密？\nTOPSECRET\n")
+    write(tmp_path / "notes" / "a.md", NOTE)
+    (tmp_path / "notes" / "link.md").symlink_to(secret)
+    (tmp_path / "notes" / "inside.md").symlink_to(tmp_path / "notes" / "a.md")
+    result = run("notes")
+    assert ("notes/link.md:1:1: error: a link to a file outside the source folder notes: "
+            "not read [source-outside]") in result.output
+    assert "inside.md:1:1: error" not in result.output  # a link within the folder is fine
+    assert b"TOPSECRET" not in b"".join(p.read_bytes() for p in (tmp_path / "dist").rglob("*")
+                                        if p.is_file())
+    assert "秘密" not in result.output
+
+
+@pytest.mark.parametrize("deck", ["长" * 300, "abc\u202egnp.exe", "a\u200fb\u0007c\u2028d"])
+def test_deck_names_become_safe_file_names(tmp_path: Path, deck: str,
+                                           collection: Any) -> None:
+    write(tmp_path / "n.md", f"---\ndeck: {json.dumps(deck)}\n---\n## S\n### 问？\n答。\n")
+    result = run("n.md")
+    assert result.exit_code == 0, result.output
+    assert "[output-name]" in result.output
+    (package,) = (tmp_path / "dist").glob("*.apkg")
+    assert len(package.name.encode()) <= 160
+    assert all((unicodedata.category(c)[0] != "C" and unicodedata.category(c)[0] != "Z")
+               or c == " " for c in package.name)
+    import_apkg(collection, package)
+    assert len(collection.find_notes("")) == 1
+
+
+def test_two_long_deck_names_sharing_a_start_get_two_files(tmp_path: Path) -> None:
+    write(tmp_path / "a.md", f"---\ndeck: {'长' * 300}甲\n---\n## S\n### 问？\n答。\n")
+    write(tmp_path / "b.md", f"---\ndeck: {'长' * 300}乙\n---\n## S\n### 问？\n答。\n")
+    result = run("a.md", "b.md")
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "dist").glob("*.apkg"))) == 2
+
+
+def test_a_lock_that_cannot_be_written_is_named(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    import builder.lock
+
+    def refuse(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(builder.lock, "save", refuse)
+    write(tmp_path / "notes" / "a.md", NOTE)
+    result = run("notes")
+    assert result.exit_code == 1
+    assert "cannot write notes/build-deck.lock: Permission denied" in result.output
+    assert "cannot write to dist" not in result.output

@@ -199,7 +199,8 @@ def test_a_5_mb_one_line_answer_is_cut_inside_its_block(tmp_path: Path,
     result = run("n.md")
     assert result.exit_code == 0, result.output
     assert ("n.md:2:5: warning: answer longer than 100,000 characters; the card keeps the "
-            "first 100,000 and leaves out the rest (from block 1 of 2) [answer-too-long]"
+            "first 100,000 and leaves out the rest (from block 1 of 2), the PDF about as much "
+            "[answer-too-long]"
             in result.output)
     (answer,) = [f for f in _fields(collection, tmp_path / "dist" / "n.apkg") if "第0句" in f]
     assert len(answer) < MAX_ANSWER_CHARS + 200

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -100,7 +101,7 @@ def read(path: Path) -> tuple[Lock, list[Diagnostic]]:
         notes = data["notes"]
         notetype = data.get("notetype", {})
         notetype_hash = str(notetype.get("hash", ""))
-        notetype_changed = int(notetype.get("changed", 0))
+        notetype_changed = _time(notetype.get("changed", 0))
         if not isinstance(notes, dict):
             raise TypeError("\"notes\" is not an object")
     except UnicodeDecodeError as exc:
@@ -163,13 +164,32 @@ def _entry(value: object) -> LockEntry:
     for name in ("guid", "hash"):
         if not isinstance(value.get(name), str) or not value[name]:
             raise ValueError(f"{name} is not a non-empty string")
+    if len(value["guid"]) > _MAX_GUID or not value["guid"].isprintable():
+        raise ValueError("guid is not a short printable string")
+    sketch = str(value.get("sketch", ""))
+    if sketch and not _HEX.fullmatch(sketch):
+        raise ValueError("sketch is not a 64-bit hexadecimal hash")
     removed = value.get("removed")
     return LockEntry(
-        guid=str(value["guid"]), hash=str(value["hash"]), changed=int(str(value["changed"])),
+        guid=str(value["guid"]), hash=str(value["hash"]), changed=_time(value["changed"]),
         question=str(value.get("question", "")), file=str(value.get("file", "")),
-        answer=str(value.get("answer", "")), sketch=str(value.get("sketch", "")),
-        removed=int(str(removed)) if removed is not None else None,
+        answer=str(value.get("answer", "")), sketch=sketch,
+        removed=_time(removed) if removed is not None else None,
     )
+
+
+_MAX_GUID = 64
+_HEX = re.compile("[0-9a-f]{1,16}")
+_MAX_TIME = 2**32
+"""Later than any real note time (year 2106); Anki keeps times in 64-bit integers, and a
+planted huge one would overflow the note's modification time."""
+
+
+def _time(value: object) -> int:
+    seconds = int(str(value))
+    if not 0 <= seconds < _MAX_TIME:
+        raise ValueError(f"time {seconds} is out of range")
+    return seconds
 
 
 def dumps(lock: Lock) -> str:

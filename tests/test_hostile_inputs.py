@@ -285,3 +285,23 @@ def test_a_lock_that_cannot_be_written_is_named(tmp_path: Path,
     assert result.exit_code == 1
     assert "cannot write notes/build-deck.lock: Permission denied" in result.output
     assert "cannot write to dist" not in result.output
+
+
+@pytest.mark.parametrize("field, value", [
+    ("changed", 10**23), ("changed", -5), ("removed", 2**40), ("sketch", "zz"),
+    ("guid", "a\nb"), ("guid", "x" * 1000),
+])
+def test_planted_lock_values_are_dropped_not_used(tmp_path: Path, field: str, value: Any,
+                                                  collection: Any) -> None:
+    def plant(data: dict[str, Any]) -> None:
+        for entry in data["notes"].values():
+            entry[field] = value
+            entry["hash"] = "changed"  # so the note is dated again from its lock time
+
+    _lock_with(tmp_path, plant)
+    result = run("notes", "--force")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("[lock-entry]") == 3
+    import_apkg(collection, tmp_path / "dist" / "锁.apkg")
+    notes = [collection.get_note(nid) for nid in collection.find_notes("")]
+    assert len(notes) == 3 and all(0 < note.mod < 2**32 for note in notes)

@@ -25,24 +25,33 @@ CUT_META = "nesting_cut"
 """Set in an inline token's ``meta`` when some of its emphasis was kept as text."""
 
 
-class YamlTooDeep(yaml.YAMLError):
-    """YAML nested deeper than ``MAX_YAML_DEPTH``."""
+class YamlRefused(yaml.YAMLError):
+    """YAML nested deeper than ``MAX_YAML_DEPTH``, or with an alias."""
 
-    def __init__(self, line: int, column: int) -> None:
-        super().__init__(f"nested more than {MAX_YAML_DEPTH} levels deep")
+    def __init__(self, line: int, column: int,
+                 problem: str = f"nested more than {MAX_YAML_DEPTH} levels deep") -> None:
+        super().__init__(problem)
         self.problem = str(self)
         self.problem_mark = yaml.Mark("", 0, line, column, None, 0)
 
 
 def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` that refuses documents nested too deeply, as ``YamlTooDeep``."""
+    """``yaml.safe_load`` that refuses documents nested too deeply, as ``YamlRefused``.
+
+    Aliases (``*name``) are refused too: nine lines of them make a list of a billion
+    items for whatever walks the result ("billion laughs"), and notes never need them.
+    """
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
+                              "aliases (*name) are not allowed")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
                 mark = event.start_mark
-                raise YamlTooDeep(mark.line if mark else 0, mark.column if mark else 0)
+                raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return yaml.safe_load(text)

@@ -26,7 +26,7 @@ from builder.model import (
     TocEntry,
     plain_text,
 )
-from builder.nesting import CUT_META, MAX_INLINE_DEPTH, YamlTooDeep, load_yaml
+from builder.nesting import CUT_META, MAX_INLINE_DEPTH, YamlRefused, load_yaml
 from builder.source import (
     CONTROL_CHARS,
     ColumnMap,
@@ -177,7 +177,7 @@ def _front_matter_of(
         mark = getattr(exc, "problem_mark", None)
         if mark is not None:
             loc = SourceLoc(path, mark.line + 2, mark.column + 1)
-        detail = f": {exc}" if isinstance(exc, YamlTooDeep) else ""
+        detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
         diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))
         return {}

@@ -305,3 +305,16 @@ def test_planted_lock_values_are_dropped_not_used(tmp_path: Path, field: str, va
     import_apkg(collection, tmp_path / "dist" / "锁.apkg")
     notes = [collection.get_note(nid) for nid in collection.find_notes("")]
     assert len(notes) == 3 and all(0 < note.mod < 2**32 for note in notes)
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
+    laughs = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    laughs += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    body = "\n".join(laughs)
+    write(tmp_path / "a.md", f"---\n{body}\ntags: *a9\n---\n## S\n### 问？\n答。\n")
+    write(tmp_path / "b.md", f"## S\n### 图？\n```diagram\n{body}\ntype: *a9\n```\n")
+    result = run("a.md", "b.md")
+    assert "a.md:3:10: error: front matter is not valid YAML: aliases (*name) are not " \
+           "allowed [front-matter]" in result.output
+    assert "b.md:5:10: error: diagram block is not valid YAML: aliases (*name) are not " \
+           "allowed [diagram-yaml]" in result.output

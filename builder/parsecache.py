@@ -29,6 +29,7 @@ import logging
 import os
 import pickle
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -58,29 +59,30 @@ def _secret_path() -> Path:
 
 
 def cache_secret() -> bytes | None:
-    """Return this user's cache-signing secret, creating it (0600) on first use; None
-    when it can be neither read nor made, and then nothing is cached."""
+    """Return this user's cache-signing secret, made (0600) on first use; None when it
+    can be neither read nor made, and then nothing is cached.
+
+    A secret others can read or that another user owns is replaced: whoever can read it
+    can sign a planted entry.  Two builds making one at once only cost a re-parse.
+    """
     path = _secret_path()
     try:
-        secret = path.read_bytes()
-        if len(secret) >= _SECRET_BYTES:
-            return secret
+        info = path.stat()
+        owner = getattr(os, "getuid", lambda: info.st_uid)()
+        if info.st_mode & 0o077 == 0 and info.st_uid == owner:
+            secret = path.read_bytes()
+            if len(secret) >= _SECRET_BYTES:
+                return secret
     except OSError:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fresh = secrets.token_bytes(_SECRET_BYTES)
-        # O_EXCL: when another build made the key first, use theirs.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        secret = secrets.token_bytes(_SECRET_BYTES)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache.key-")  # 0600
         with os.fdopen(fd, "wb") as out:
-            out.write(fresh)
-        return fresh
-    except FileExistsError:
-        try:
-            secret = path.read_bytes()
-        except OSError:
-            return None
-        return secret if len(secret) >= _SECRET_BYTES else None
+            out.write(secret)
+        os.replace(temporary, path)
+        return secret
     except OSError as exc:
         log.debug("no parse-cache secret: %s", exc)
         return None

@@ -318,3 +318,15 @@ def test_yaml_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
            "allowed [front-matter]" in result.output
     assert "b.md:5:10: error: diagram block is not valid YAML: aliases (*name) are not " \
            "allowed [diagram-yaml]" in result.output
+
+
+def test_a_cache_secret_others_can_read_is_replaced(tmp_path: Path,
+                                                    _own_config_home: Path) -> None:
+    key = _own_config_home / "build-deck" / "cache.key"
+    key.parent.mkdir(parents=True)
+    key.write_bytes(b"k" * 32)
+    key.chmod(0o644)  # anyone who read it could sign a planted entry
+    write(tmp_path / "notes" / "a.md", NOTE)
+    assert run("notes").exit_code == 0
+    assert key.read_bytes() != b"k" * 32
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600

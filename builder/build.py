@@ -13,6 +13,7 @@ import hashlib
 import logging
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from builder.assets import default_jobs, media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
+from builder.limits import documents_for_pdf
 from builder.model import Diagnostic, SourceLoc
 from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
 from builder.pdfjobs import PdfJobs
@@ -213,7 +215,11 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
     # checkout, say): the up-to-date record compares the file's bytes.
     if (stamped.path is not None and stamped.lock_file is not None
             and (stamped.new != stamped.previous or not _holds(stamped.path, stamped.lock_file))):
-        lock.save(stamped.path, stamped.lock_file)
+        try:
+            lock.save(stamped.path, stamped.lock_file)
+        except OSError as exc:  # the lock is beside the sources, not in the output folder
+            raise BuildError(f"cannot write {display_path(stamped.path)}: "
+                             f"{exc.strerror or exc}", result.diagnostics) from exc
     result.removed_file = _write_removed_search(config, result.removed_search)
     if gathered.parse_cache is not None:
         gathered.parse_cache.save()
@@ -243,6 +249,12 @@ def check_output_names(gathered: Gathered, config: BuildConfig) -> None:
     "deck" on a disk that ignores case)."""
     taken: dict[str, DeckBuild] = {}
     for deck in gathered.decks:
+        if _unlike_name(deck.name):
+            gathered.diagnostics.append(Diagnostic(
+                SourceLoc(deck.documents[0].path, 1), "warning",
+                f"deck name {deck.name[:60]!r}{'…' if len(deck.name) > 60 else ''} is written "
+                f"to the file {output_name(deck.name)!r} (too long, or with control or "
+                "text-direction characters)", "output-name"))
         other = taken.setdefault(output_name(deck.name).casefold(), deck)
         if other is not deck:
             raise BuildError(
@@ -250,6 +262,13 @@ def check_output_names(gathered: Gathered, config: BuildConfig) -> None:
                 f"'{deck.name}' ({deck.documents[0].path}) would both be "
                 f"written to {display_path(config.out_dir / output_name(deck.name))}.apkg; "
                 "rename one (front matter 'deck:')", gathered.reported())
+
+
+def _unlike_name(deck: str) -> bool:
+    """Whether the deck's file name differs from its name by more than the characters a
+    file name cannot hold at all (``/``, ``:`` …, replaced as they always were)."""
+    plain = "".join("_" if c in '<>:"/\\|?*' else c for c in deck).strip(" .")
+    return bool(plain) and output_name(deck) != plain
 
 
 def check_media_size(gathered: Gathered) -> None:
@@ -295,10 +314,27 @@ def _write_removed_search(config: BuildConfig, search: str | None) -> Path | Non
     return path
 
 
+MAX_NAME_BYTES = 150
+"""Longest output file stem, in UTF-8 bytes: file systems allow 255 per name, and the
+writer's temporary files add a prefix and a suffix."""
+
+
 def output_name(deck: str) -> str:
-    """Return a file name for a deck: its name with path-hostile characters replaced."""
-    cleaned = "".join("_" if c in '<>:"/\\|?*' or ord(c) < 32 else c for c in deck)
-    return cleaned.strip(" .") or "deck"
+    """Return a file name for a deck: its name with path-hostile characters replaced.
+
+    Control and format characters go too: U+202E (right-to-left override) would show
+    ``abc\u202egnp.exe.apkg`` as ``abcexe.png.apkg``.  A name too long for the file
+    system is cut, with a hash of the whole name so two long names stay apart.
+    """
+    cleaned = "".join("_" if c in '<>:"/\\|?*' else c for c in deck
+                      if unicodedata.category(c)[0] != "C"
+                      and unicodedata.category(c) not in ("Zl", "Zp"))
+    cleaned = cleaned.strip(" .") or "deck"
+    if len(cleaned.encode("utf-8")) <= MAX_NAME_BYTES:
+        return cleaned
+    tag = "-" + hashlib.sha256(deck.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    cut = cleaned.encode("utf-8")[:MAX_NAME_BYTES - len(tag)].decode("utf-8", "ignore")
+    return cut.rstrip(" .") + tag
 
 
 def _write_deck(deck: DeckBuild, config: BuildConfig, notetype_mtime: int) -> Path:
@@ -326,7 +362,8 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
         memo = config.cache / f"pdf-{hashlib.sha256(where).hexdigest()[:16]}.memo"
         try:
             plan = plan_pdf(target, deck.name, deck.documents[0].settings.title,
-                            deck.documents, gathered.assets, paper=config.paper,
+                            documents_for_pdf(deck.documents), gathered.assets,
+                            paper=config.paper,
                             columns=config.columns, style=config.pdf_style, date=date,
                             skip_empty=not config.keep_empty, roots=gathered.roots,
                             memo=memo, site_root=config.site_root,

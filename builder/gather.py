@@ -37,7 +37,9 @@ from builder.source import (
     ColumnMap,
     SourceError,
     decode_source,
+    outside,
     read_source,
+    too_large,
     without_control_chars,
 )
 
@@ -175,7 +177,7 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
         text = (read_source(path, shown) if data is None else decode_source(data, shown)
                 ).removeprefix("\ufeff")
     except SourceError as exc:
-        return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, "source"),))
+        return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, exc.code),))
     text, controls, columns = without_control_chars(text, shown)
     tokens = tokenize(text)
     doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
@@ -203,8 +205,15 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
     jobs = []
     for path, root in sources:
         shown = display_path(path)
+        if outside(path, root):
+            link = str(Path(display_path(path.parent)) / path.name)  # not where it leads
+            jobs.append(_ParseJob(path, root, shown, None, None, None, ParsedSource(None, (
+                Diagnostic(SourceLoc(link, 1), "error", "a link to a file outside the "
+                           f"source folder {display_path(root)}: not read", "source-outside"),))))
+            continue
         try:
-            data: bytes | None = path.read_bytes()
+            # Not read when too large: parsing it again reports that.
+            data: bytes | None = None if too_large(path) else path.read_bytes()
         except OSError:
             data = None
         content = hashlib.sha256(data).digest() if data is not None else None

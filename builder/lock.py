@@ -17,10 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from builder.atomic import atomic_write_bytes
+from builder.model import Diagnostic, SourceLoc
 
 log = logging.getLogger(__name__)
 
@@ -76,32 +78,118 @@ def handle(guid: str) -> str:
 
 def load(path: Path) -> Lock:
     """Read a lock file; a missing file is an empty lock."""
+    return read(path)[0]
+
+
+def read(path: Path) -> tuple[Lock, list[Diagnostic]]:
+    """Read and validate a lock file; a missing file is an empty lock.
+
+    The lock is committed beside shared notes, so it is checked like them: a file
+    that cannot be a lock (not UTF-8, not JSON, a newer version) is a ``LockError``;
+    single bad entries, and entries that share a GUID (Anki would merge their notes),
+    are dropped with a warning, and those notes get fresh identities.
+    """
     try:
-        raw = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return Lock()
+        return Lock(), []
     except OSError as exc:
         raise LockError(f"{path}: cannot read lock file: {exc.strerror}") from exc
     try:
-        data = json.loads(raw)
-        entries = {str(key): _entry(value) for key, value in data["notes"].items()}
+        data = json.loads(raw.decode("utf-8"))
+        _check_version(data, path)
+        notes = data["notes"]
         notetype = data.get("notetype", {})
-        return Lock(entries, str(notetype.get("hash", "")), int(notetype.get("changed", 0)))
+        notetype_hash = str(notetype.get("hash", ""))
+        notetype_changed = _time(notetype.get("changed", 0))
+        if not isinstance(notes, dict):
+            raise TypeError("\"notes\" is not an object")
+    except UnicodeDecodeError as exc:
+        raise LockError(f"{path}: lock file is not UTF-8 (byte {exc.start}); " + _RESTORE) from exc
+    except RecursionError as exc:
+        raise LockError(f"{path}: lock file is nested too deeply; " + _RESTORE) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise LockError(
-            f"{path}: lock file is damaged ({exc}); restore it from version control "
-            "or delete it (notes keep their GUIDs, but rewordings are no longer recognised)"
-        ) from exc
+        raise LockError(f"{path}: lock file is damaged ({exc}); " + _RESTORE) from exc
+    entries, problems = _valid_entries(notes)
+    diagnostics = [Diagnostic(SourceLoc(str(path), 1), "warning", problem, "lock-entry")
+                   for problem in problems]
+    return Lock(entries, notetype_hash, notetype_changed), diagnostics
 
 
-def _entry(value: dict[str, object]) -> LockEntry:
+_RESTORE = ("restore it from version control or delete it "
+            "(notes keep their GUIDs, but rewordings are no longer recognised)")
+
+
+def _check_version(data: object, path: Path) -> None:
+    if not isinstance(data, dict):
+        raise TypeError("not a JSON object")
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"version {version!r} is not a lock version")
+    if version > LOCK_VERSION:
+        raise LockError(f"{path}: lock version {version} is newer than this build-deck reads "
+                        f"({LOCK_VERSION}); update build-deck")
+
+
+def _valid_entries(notes: dict[object, object]) -> tuple[dict[str, LockEntry], list[str]]:
+    """Keep the well-formed entries; of entries sharing a GUID, keep the first by key."""
+    entries: dict[str, LockEntry] = {}
+    problems: list[str] = []
+    owner: dict[str, str] = {}
+    for key, value in sorted(notes.items(), key=lambda item: str(item[0])):
+        try:
+            entry = _entry(value)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            problems.append(f"lock entry {_shown(key)} is malformed ({exc}): dropped; "
+                            "its note gets a new identity")
+            continue
+        if entry.guid in owner:
+            problems.append(f"lock entries {_shown(owner[entry.guid])} and {_shown(key)} share "
+                            f"GUID {_shown(entry.guid)}: the second is dropped, "
+                            "its note gets a new GUID")
+            continue
+        owner[entry.guid] = str(key)
+        entries[str(key)] = entry
+    return entries, problems
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return json.dumps(text[:80] + ("…" if len(text) > 80 else ""), ensure_ascii=False)
+
+
+def _entry(value: object) -> LockEntry:
+    if not isinstance(value, dict):
+        raise TypeError("not a JSON object")
+    for name in ("guid", "hash"):
+        if not isinstance(value.get(name), str) or not value[name]:
+            raise ValueError(f"{name} is not a non-empty string")
+    if len(value["guid"]) > _MAX_GUID or not value["guid"].isprintable():
+        raise ValueError("guid is not a short printable string")
+    sketch = str(value.get("sketch", ""))
+    if sketch and not _HEX.fullmatch(sketch):
+        raise ValueError("sketch is not a 64-bit hexadecimal hash")
     removed = value.get("removed")
     return LockEntry(
-        guid=str(value["guid"]), hash=str(value["hash"]), changed=int(str(value["changed"])),
+        guid=str(value["guid"]), hash=str(value["hash"]), changed=_time(value["changed"]),
         question=str(value.get("question", "")), file=str(value.get("file", "")),
-        answer=str(value.get("answer", "")), sketch=str(value.get("sketch", "")),
-        removed=int(str(removed)) if removed is not None else None,
+        answer=str(value.get("answer", "")), sketch=sketch,
+        removed=_time(removed) if removed is not None else None,
     )
+
+
+_MAX_GUID = 64
+_HEX = re.compile("[0-9a-f]{1,16}")
+_MAX_TIME = 2**32
+"""Later than any real note time (year 2106); Anki keeps times in 64-bit integers, and a
+planted huge one would overflow the note's modification time."""
+
+
+def _time(value: object) -> int:
+    seconds = int(str(value))
+    if not 0 <= seconds < _MAX_TIME:
+        raise ValueError(f"time {seconds} is out of range")
+    return seconds
 
 
 def dumps(lock: Lock) -> str:

@@ -20,6 +20,7 @@ from builder.fences import repair_fences
 from builder.frontmatter_cut import repair_front_matter
 from builder.mathsyntax import DOUBT, attach_doubts, math_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.nesting import bound_inline_nesting, load_yaml
 from builder.texsafe import strip_unsafe
 
 DIAGRAM_INFO = "diagram"
@@ -56,6 +57,7 @@ def make_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(math_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
+    bound_inline_nesting(md)
     return md
 
 
@@ -282,7 +284,7 @@ class NodeBuilder:
     def _diagram(self, body: str, line: int) -> Diagram | None:
         loc = SourceLoc(self.path, line, 1)
         try:
-            data = yaml.safe_load(body)
+            data = load_yaml(body)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             if mark is not None:

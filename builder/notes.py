@@ -9,6 +9,7 @@ from builder import apkg
 from builder.assets import Assets, MediaFile
 from builder.html import HtmlMedia, code_html, mathjax, render_blocks, render_inline
 from builder.images import ImageResolver
+from builder.limits import MAX_ANSWER_CHARS
 from builder.model import (
     Card,
     Diagnostic,
@@ -21,8 +22,6 @@ from builder.model import (
 )
 from builder.rawhtml import card_raw_images
 
-MAX_ANSWER_CHARS = 100_000
-"""Card HTML beyond this makes Anki's editor and sync crawl; the rest stays in the notes."""
 MAX_IMAGES_PER_CARD = 30
 LARGE_MEDIA_BYTES = 250 * 1024 * 1024
 """Above this a deck is slow to sync to phones and to share: a warning."""
@@ -83,21 +82,46 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
 
 
 def _capped_answer(card: Card, media: HtmlMedia, diagnostics: list[Diagnostic]) -> str:
-    """Render the answer block by block, stopping at MAX_ANSWER_CHARS with a visible note."""
+    """Render the answer block by block, stopping at MAX_ANSWER_CHARS with a visible note.
+
+    A block that would cross the cap keeps as much of its text as fits, escaped (its
+    HTML cannot be cut safely mid-tag): one huge paragraph is cut too.
+    """
     parts: list[str] = []
     size = 0
     for index, block in enumerate(card.answer):
-        html_block = render_blocks((block,), media)
-        if size + len(html_block) > MAX_ANSWER_CHARS and parts:
+        # A block whose text alone is far over what is left is not rendered at all:
+        # rendering and sanitising megabytes takes minutes, only to be cut.
+        far_over = len(plain_text((block,))) > 2 * (MAX_ANSWER_CHARS - size)
+        html_block = "" if far_over else render_blocks((block,), media)
+        if far_over or size + len(html_block) > MAX_ANSWER_CHARS:
             left = len(card.answer) - index
+            kept = _cut_block(block, MAX_ANSWER_CHARS - size)
+            if kept:
+                parts.append(kept)
             diagnostics.append(Diagnostic(
                 card.loc, "warning", f"answer longer than {MAX_ANSWER_CHARS:,} characters; "
-                f"the last {left} block(s) are left out of the card", "answer-too-long"))
+                f"the card keeps the first {MAX_ANSWER_CHARS:,} and leaves out the rest "
+                f"(from block {index + 1} of {len(card.answer)}), the PDF about as much",
+                "answer-too-long"))
             parts.append(f'<p class="bd-cut">… ({left} more block(s) in the notes)</p>')
             break
         parts.append(html_block)
         size += len(html_block)
     return "".join(parts)
+
+
+def _cut_block(block: Node, budget: int) -> str:
+    """The start of ``block``'s text as an escaped paragraph of at most ``budget`` chars."""
+    room = budget - len("<p>…</p>")
+    if room < 1:
+        return ""
+    text = plain_text((block,))[:room]
+    escaped = html.escape(text, quote=False)
+    while len(escaped) > room:  # escaping lengthens "<" and "&": drop the excess
+        text = text[:len(text) - (len(escaped) - room)]
+        escaped = html.escape(text, quote=False)
+    return f"<p>{escaped}…</p>" if escaped else ""
 
 
 def _unique_key(card: Card, seen: dict[str, Card], diagnostics: list[Diagnostic]) -> Card:

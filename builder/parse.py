@@ -39,6 +39,7 @@ from builder.model import (
     plain_text,
     walk_all,
 )
+from builder.nesting import CUT_META, MAX_INLINE_DEPTH, YamlRefused, load_yaml
 from builder.questionforms import Pending, QuestionForms, placeholder_of
 from builder.source import (
     CONTROL_CHARS,
@@ -128,6 +129,7 @@ def parse_text(
         tokens = tokenize(text)
     diagnostics: list[Diagnostic] = []
     front = _front_matter_of(tokens, path, diagnostics)
+    diagnostics.extend(_nesting_cuts(tokens, path))
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
     headings = headings_of(tokens, path, lines)
@@ -213,6 +215,13 @@ def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
     return _front_matter_of(tokens, path, [])
 
 
+def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
+    return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
+                       f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
+                       "nesting-depth")
+            for token in tokens if token.meta.get(CUT_META)]
+
+
 def _front_matter_of(
     tokens: list[Token], path: str, diagnostics: list[Diagnostic]
 ) -> dict[str, object]:
@@ -220,12 +229,13 @@ def _front_matter_of(
         return {}
     loc = SourceLoc(path, 1)
     try:
-        data = yaml.safe_load(tokens[0].content)
+        data = load_yaml(tokens[0].content)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         if mark is not None:
             loc = SourceLoc(path, mark.line + 2, mark.column + 1)
-        diagnostics.append(Diagnostic(loc, "error", "front matter is not valid YAML",
+        detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
+        diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))
         return {}
     if data is None:

@@ -11,16 +11,25 @@ Each entry is its key on one line, then the pickled result.  When workers parsed
 file they already made that pickle (results cross the process boundary pickled
 anyway), so storing costs the building process no second pickling; a file parsed in
 this process is pickled when the cache is saved.  A stale entry is recognised from
-its first line without unpickling the rest.  Pickles are safe here: the cache lives
-in the build's own output folder, which only the author writes (as for the rest of
-``dist/``).
+its first line without unpickling the rest.
+
+A cache folder is not trusted: it may be shared (``--cache-dir``) or shipped with
+notes, and unpickling runs code.  So each entry carries an HMAC-SHA256 of its key
+and pickle under a secret made once per user, kept outside any cache folder
+(``$XDG_CONFIG_HOME/build-deck/cache.key``, mode 0600).  Bytes are unpickled only
+when their tag verifies; a planted entry, whose author cannot know the secret, is
+parsed again and never loaded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import logging
+import os
 import pickle
+import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +38,8 @@ from builder.codeversion import code_version
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
+_SECRET_BYTES = 32
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
 
 
@@ -43,12 +53,52 @@ def pickled_result(result: object) -> bytes:
     return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
 
 
+def _secret_path() -> Path:
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(Path.home(), ".config")
+    return Path(config) / "build-deck" / "cache.key"
+
+
+def cache_secret() -> bytes | None:
+    """Return this user's cache-signing secret, made (0600) on first use; None when it
+    can be neither read nor made, and then nothing is cached.
+
+    A secret others can read or that another user owns is replaced: whoever can read it
+    can sign a planted entry.  Two builds making one at once only cost a re-parse.
+    """
+    path = _secret_path()
+    try:
+        info = path.stat()
+        owner = getattr(os, "getuid", lambda: info.st_uid)()
+        if info.st_mode & 0o077 == 0 and info.st_uid == owner:
+            secret = path.read_bytes()
+            if len(secret) >= _SECRET_BYTES:
+                return secret
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secret = secrets.token_bytes(_SECRET_BYTES)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache.key-")  # 0600
+        with os.fdopen(fd, "wb") as out:
+            out.write(secret)
+        os.replace(temporary, path)
+        return secret
+    except OSError as exc:
+        log.debug("no parse-cache secret: %s", exc)
+        return None
+
+
+def _tag(secret: bytes, header: bytes, pickled: bytes) -> bytes:
+    return hmac.new(secret, header + pickled, hashlib.sha256).hexdigest().encode("ascii") + b"\n"
+
+
 class ParseCache:
     """Parsed sources in ``folder``, one entry per source file."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._unsaved: dict[str, tuple[str, object, bytes | None]] = {}
+        self._secret = cache_secret()
 
     def key(self, content: bytes, shown: str, options: object) -> str:
         """Hash everything a parse result depends on; ``content`` is the SHA-256 of the
@@ -62,13 +112,23 @@ class ParseCache:
 
     def get(self, shown: str, key: str) -> Any | None:
         """Return the stored result for ``key``, or None."""
+        if self._secret is None:
+            return None
         header = key.encode("ascii") + b"\n"
         try:
             with self._entry(shown).open("rb") as entry:
                 if entry.read(len(header)) != header:
                     return None
-                return pickle.loads(entry.read())
-        except Exception:  # missing, damaged, or from another Python: parse again
+                tag = entry.read(65)
+                pickled = entry.read()
+        except OSError:
+            return None
+        if not hmac.compare_digest(tag, _tag(self._secret, header, pickled)):
+            log.debug("parse cache entry for %s is not signed by this user: ignored", shown)
+            return None
+        try:
+            return pickle.loads(pickled)
+        except Exception:  # signed by us but from another Python: parse again
             return None
 
     def put(self, shown: str, key: str, result: object, pickled: bytes | None = None) -> None:
@@ -82,12 +142,17 @@ class ParseCache:
         Only a build that writes its outputs calls this: ``check`` and a failed or
         ``--strict`` build leave no trace.
         """
+        if self._secret is None:
+            self._unsaved.clear()
+            return
         try:
             if self._unsaved:
                 self.folder.mkdir(parents=True, exist_ok=True)
             for shown, (key, result, pickled) in self._unsaved.items():
-                atomic_write_bytes(self._entry(shown), key.encode("ascii") + b"\n"
-                                   + (pickled or pickled_result(result)))
+                header = key.encode("ascii") + b"\n"
+                body = pickled or pickled_result(result)
+                atomic_write_bytes(self._entry(shown),
+                                   header + _tag(self._secret, header, body) + body)
         except OSError as exc:
             log.debug("parse cache not written: %s", exc)
         self._unsaved.clear()

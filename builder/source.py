@@ -25,15 +25,47 @@ _CONTROL = re.compile("[" + "".join(re.escape(chr(code)) for code in CONTROL_CHA
 class SourceError(Exception):
     """A source file that cannot be read at all; carries its location."""
 
-    def __init__(self, loc: SourceLoc, message: str) -> None:
+    def __init__(self, loc: SourceLoc, message: str, code: str = "source") -> None:
         super().__init__(f"{loc}: error: {message}")
         self.loc = loc
         self.message = message
+        self.code = code
+
+
+def _too_large_message(size: int) -> str:
+    return (f"file is {size / 2**20:.1f} MB, over the {MAX_SOURCE_BYTES // 2**20} MB limit "
+            "for one Markdown file; split it into several files")
+
+
+MAX_SOURCE_BYTES = 10 * 1024 * 1024
+"""A larger Markdown file is refused: parsing costs about 250 MB of memory per MB of
+notes, and no hand-written notes file comes near (split it into several)."""
+
+
+def too_large(path: Path) -> bool:
+    """Whether ``path`` is over ``MAX_SOURCE_BYTES``, told without reading it."""
+    try:
+        return path.stat().st_size > MAX_SOURCE_BYTES
+    except OSError:
+        return False
+
+
+def outside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (under ``root``) is a link that leads out of ``root``: shared
+    notes could otherwise pull ``~/.ssh/…`` or another user's files into a deck."""
+    try:
+        target = path.resolve(strict=True)
+        return not target.is_relative_to(root.resolve(strict=True))
+    except (OSError, RuntimeError):  # a loop, or a link to nothing: reading it reports it
+        return False
 
 
 def read_source(path: Path, display: str) -> str:
     """Read a Markdown file as UTF-8 (BOM allowed), with a precise error otherwise."""
     try:
+        if too_large(path):
+            raise SourceError(SourceLoc(display, 1), _too_large_message(path.stat().st_size),
+                              "file-too-large")
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(SourceLoc(display, 1), f"cannot read file: {exc.strerror}") from exc
@@ -42,6 +74,8 @@ def read_source(path: Path, display: str) -> str:
 
 def decode_source(data: bytes, display: str) -> str:
     """Decode a Markdown file's bytes as UTF-8 (BOM allowed), with a precise error otherwise."""
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(SourceLoc(display, 1), _too_large_message(len(data)), "file-too-large")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data[:8192]:

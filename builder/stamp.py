@@ -66,9 +66,10 @@ def stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
         return Stamped()
     path = lock_path(config)
     try:
-        previous = lock.load(path)
+        previous, problems = lock.read(path)
     except lock.LockError as exc:
         raise BuildError(str(exc), diagnostics) from exc
+    diagnostics.extend(problems)
 
     def in_scope(entry: lock.LockEntry) -> bool:
         # Notes of files left out of this build are not "removed"; those of deleted files are.
@@ -78,16 +79,42 @@ def stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
                                     n.card.explicit_id) for n in assembled]
     matching = identity.match(previous, current, in_scope)
     diagnostics.extend(matching.diagnostics)
-    guids: dict[str, str] = {}
-    for facts in current:
-        old = previous.entries.get(matching.renames.get(facts.key, facts.key))
-        guids[facts.key] = old.guid if old is not None else guid_for(facts.key)
+    guids = _unique_guids(current, previous, matching.renames, diagnostics)
     notes = [(replace(facts, content=_content_hash(n.note, guids[facts.key])), guids[facts.key])
              for facts, n in zip(current, assembled, strict=True)]
     new, changes = identity.update(previous, notes, matching, in_scope,
                                    apkg.note_type_hash(card_css()), when)
     _finish(decks, guids, {key: e.changed for key, e in new.entries.items()})
     return Stamped(previous, new, path, changes, tuple(matching.diagnostics))
+
+
+def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
+                  renames: dict[str, str], diagnostics: list[Diagnostic]) -> dict[str, str]:
+    """Give each note its GUID from the lock or its key, never one another note has:
+    Anki would merge the two.  The lock is checked on load, but a hand-edited lock can
+    still hold the GUID a new key hashes to."""
+    wanted: dict[str, str] = {}
+    for facts in current:
+        old = previous.entries.get(renames.get(facts.key, facts.key))
+        wanted[facts.key] = old.guid if old is not None else guid_for(facts.key)
+    # Notes the lock knows choose first: a clash moves the new note, not the old one.
+    order = sorted(current, key=lambda facts: renames.get(facts.key, facts.key)
+                   not in previous.entries)
+    guids: dict[str, str] = {}
+    taken: set[str] = set()
+    for facts in order:
+        guid = wanted[facts.key]
+        if guid in taken:
+            diagnostics.append(Diagnostic(
+                facts.loc, "warning", f"GUID {guid} from the lock is another note's too: "
+                "this note gets a new one", "lock-entry"))
+            salt = 0
+            while guid in taken:
+                salt += 1
+                guid = guid_for(f"{facts.key}\0{salt}")
+        taken.add(guid)
+        guids[facts.key] = guid
+    return guids
 
 
 def guid_for(key: str) -> str:

@@ -71,7 +71,7 @@ def update_file(path: Path, shown: str, *, check: bool,
     try:
         text = read_source(path, shown)
     except SourceError as exc:
-        update.diagnostics.append(Diagnostic(exc.loc, "error", exc.message, "source"))
+        update.diagnostics.append(Diagnostic(exc.loc, "error", exc.message, exc.code))
         update.note = "not read"
         return update
     new_text = rebuild(text, shown, update, options)

@@ -87,6 +87,26 @@ def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
     return None
 
 
+_ZWJ = "\u200d"
+
+
+def _shown_question_text(text: str) -> str:
+    """Remove invisible and reordering characters from a question as shown, but keep a
+    zero-width joiner beside a pictograph: emoji sequences (👩‍💻) are made with it.
+
+    Keys fold the joiner away all the same (``normalise_question``)."""
+    if _ZWJ not in text:
+        return text.translate(_INVISIBLE)
+    kept = []
+    for index, char in enumerate(text):
+        neighbours = text[index - 1:index] + text[index + 1:index + 2] if index else text[1:2]
+        if char == _ZWJ and any(unicodedata.category(near) == "So" for near in neighbours):
+            kept.append(char)
+        else:
+            kept.append(char.translate(_INVISIBLE))
+    return "".join(kept)
+
+
 def normalise_question(text: str) -> str:
     """Fold a question to the form its identity is computed from."""
     text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
@@ -491,7 +511,7 @@ class _Walker(QuestionForms):
                 nodes[-1] = replace(nodes[-1], text=stripped)
                 if not stripped:
                     nodes.pop()
-        cleaned = [replace(n, text=n.text.translate(_INVISIBLE)) if n.kind == "text" else n
+        cleaned = [replace(n, text=_shown_question_text(n.text)) if n.kind == "text" else n
                    for n in nodes]
         if cleaned != nodes:
             self.diagnostics.append(Diagnostic(

@@ -11,7 +11,7 @@ import pytest
 
 from builder import model
 from builder.html import HtmlMedia, render_blocks
-from builder.model import Document, Node
+from builder.model import Document, Node, plain_text
 from builder.parse import ParseOptions, parse_file, parse_text
 from builder.source import SourceError
 
@@ -185,6 +185,20 @@ def test_invisible_characters_do_not_split_identity() -> None:
     hidden = parse_text("## S\n### 什么是\u200b过拟合\u202e？\nA\n", "z.md").cards[0]
     assert hidden.key == plain.key
     assert hidden.question_text == "什么是过拟合？"
+
+
+def test_an_emoji_joiner_in_a_question_is_kept_without_a_warning() -> None:
+    # Emoji sequences (👩‍💻, or an author's "‍⭐️" marker) are made with U+200D.
+    doc = parse_text("## S\n### Who codes? \U0001F469\u200d\U0001F4BB \u200d\u2b50\n"
+                     "A\n### Split\u200dword\nB\n", "z.md")
+    emoji, split = doc.cards
+    assert "\U0001F469\u200d\U0001F4BB" in plain_text(emoji.question)
+    assert "\u200d\u2b50" in plain_text(emoji.question)
+    assert plain_text(split.question) == "Splitword"
+    assert [d.loc.line for d in doc.diagnostics if d.code == "invisible-chars"] == [4]
+    # The key still folds the joiner away, as before.
+    assert emoji.key == parse_text("## S\n### Who codes? \U0001F469\U0001F4BB \u2b50\nA\n",
+                                   "z.md").cards[0].key
 
 
 def test_control_characters_leave_questions_a_form_feed_stays_a_space() -> None:

@@ -7,7 +7,14 @@ from dataclasses import dataclass, replace
 
 from builder import apkg
 from builder.assets import Assets, MediaFile
-from builder.html import HtmlMedia, code_html, mathjax, render_blocks, render_inline
+from builder.html import (
+    HtmlMedia,
+    code_html,
+    escape_text,
+    mathjax,
+    render_blocks,
+    render_inline,
+)
 from builder.images import ImageResolver
 from builder.model import (
     Card,
@@ -69,8 +76,9 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
                     card.loc, "warning", f"more than {MAX_IMAGES_PER_CARD} pictures in one "
                     "answer; the rest are shown by name only", "too-many-images"))
             fields = (render_inline(card.question, media), answer or "&nbsp;",
-                      html.escape(" › ".join(card.section_path)),
-                      html.escape(f"{card.loc.path}:{card.loc.line}"), html.escape(card.key))
+                      escape_text(" › ".join(card.section_path)),
+                      escape_text(f"{card.loc.path}:{card.loc.line}"),
+                      html.escape(card.key))  # not shown on the card; report.py searches it
             tags = [apkg.tag_for(deck, card.section_path),
                     *(apkg.tag_for(t, ()) for t in doc.settings.tags)]
             note = apkg.NoteData(

@@ -95,6 +95,12 @@ def neutralise_anki_markup(fragment: str) -> str:
     return ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
 
 
+def inert_name(name: str) -> str:
+    """A deck name or tag that no HTML view can read as markup (Anki puts ``{{Tags}}`` and
+    ``{{Deck}}`` into a card unescaped); ``<`` and ``>`` become their full-width forms."""
+    return name.replace("<", "\uff1c").replace(">", "\uff1e")
+
+
 def escape_text(text: str) -> str:
     """Escape plain text for a field: HTML and Anki's markup both shown as typed."""
     return neutralise_anki_markup(html.escape(text))
@@ -114,9 +120,22 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
 
 
 def _safe_style(style: str) -> str | None:
-    kept = [d.strip() for d in style.split(";")
-            if d.strip() and not any(w in _URL_NOISE.sub("", d.lower()) for w in _STYLE_DANGER)]
+    kept = [d.strip() for d in style.split(";") if d.strip() and not _style_danger(d)]
     return ";".join(kept) or None
+
+
+def _style_danger(declaration: str) -> bool:
+    return any(w in _URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER)
+
+
+def style_removed(style: str) -> list[str]:
+    """Return the declarations of a raw ``style`` the card will not keep."""
+    out = []
+    for declaration in (d.strip() for d in style.split(";")):
+        prop = declaration.partition(":")[0].strip().lower()
+        if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
+            out.append(declaration)
+    return out
 
 
 @cache

@@ -11,6 +11,7 @@ from builder.html import (
     HtmlMedia,
     code_html,
     escape_text,
+    inert_name,
     mathjax,
     render_blocks,
     render_inline,
@@ -83,8 +84,8 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
                     *(apkg.tag_for(t, ()) for t in doc.settings.tags)]
             note = apkg.NoteData(
                 key=card.key, guid="", fields=fields,
-                tags=tuple(t for t in dict.fromkeys(tags) if t),
-                deck=apkg.subdeck(deck, card.section_path), mtime=0)
+                tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
+                deck=inert_name(apkg.subdeck(deck, card.section_path)), mtime=0)
             notes.append(AssembledNote(note, card, tuple(used), plain_text(card.answer)))
     return notes
 

@@ -95,6 +95,12 @@ def neutralise_anki_markup(fragment: str) -> str:
     return ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
 
 
+def shows_nothing(fragment: str) -> bool:
+    """Whether sanitised HTML would show a blank field (Anki makes no card from one)."""
+    visible = nh3.clean(fragment, tags={"img"}, attributes={}).replace("&nbsp;", "")
+    return not visible.replace("\u200b", "").strip()
+
+
 def inert_name(name: str) -> str:
     """A deck name or tag that no HTML view can read as markup (Anki puts ``{{Tags}}`` and
     ``{{Deck}}`` into a card unescaped); ``<`` and ``>`` become their full-width forms."""

@@ -15,6 +15,7 @@ from builder.html import (
     mathjax,
     render_blocks,
     render_inline,
+    shows_nothing,
 )
 from builder.images import ImageResolver
 from builder.model import (
@@ -76,10 +77,14 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
                 diagnostics.append(Diagnostic(
                     card.loc, "warning", f"more than {MAX_IMAGES_PER_CARD} pictures in one "
                     "answer; the rest are shown by name only", "too-many-images"))
-            fields = (render_inline(card.question, media), answer or "&nbsp;",
+            question = render_inline(card.question, media)
+            if shows_nothing(question):
+                # All markup that the sanitiser took out: the heading is shown as typed.
+                question = escape_text(card.question_text)
+            fields = (question, answer or "&nbsp;",
                       escape_text(" › ".join(card.section_path)),
                       escape_text(f"{card.loc.path}:{card.loc.line}"),
-                      html.escape(card.key))  # not shown on the card; report.py searches it
+                      escape_text(card.key))
             tags = [apkg.tag_for(deck, card.section_path),
                     *(apkg.tag_for(t, ()) for t in doc.settings.tags)]
             note = apkg.NoteData(

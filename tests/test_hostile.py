@@ -177,10 +177,13 @@ FRAGMENTS = st.one_of(
                      '<img src="a.png" onerror="alert(1)">', '<a href="javascript:x()">x</a>',
                      "<b>", "</b>", "<iframe>", "![x](../../etc/passwd)", "{#id}", "---",
                      "<!-- TOC -->", "<!-- /TOC -->", "> quote", "| a | b |\n|---|---|"]),
+    st.sampled_from(VECTORS), st.sampled_from(VECTORS).map(lambda v: "### " + v),
 )
 
 
-@settings(max_examples=40, deadline=None, derandomize=True,
+# Derandomized: the same examples every run, enough of them to meet the known vectors in
+# questions and answers (allowing onerror= fails this test on its own).
+@settings(max_examples=60, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(st.lists(FRAGMENTS, min_size=1, max_size=25))
@@ -191,7 +194,8 @@ def test_random_markdown_builds_safe_importable_decks(tmp_path: Path,
     from anki.collection import Collection
 
     folder = tmp_path / f"case-{abs(hash(tuple(fragments)))}"
-    source = write(folder / "n.md", "\n".join(fragments) + "\n")
+    # The fixed first question makes the fragments before any other heading its answer.
+    source = write(folder / "n.md", "### 问\n" + "\n".join(fragments) + "\n")
     config = BuildConfig(sources=(source,), out_dir=folder / "dist", formats=("apkg",),
                          cache_dir=tmp_path / "cache", use_lock=False, jobs=1)
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from builder.html import ANKI_MARKUP, safe_link
 from builder.model import Card, Diagnostic, Document, Node, SourceLoc
@@ -50,9 +51,16 @@ def _node(node: Node, loc: SourceLoc, part: str) -> Iterator[Diagnostic]:
     elif node.kind == "link":
         href = node.attr("href")
         if safe_link(href) is None:
-            shown = href if len(href) <= 40 else href[:39] + "…"
-            yield Diagnostic(loc, "warning", f"link to '{shown}' kept as text only: cards "
-                             "and the PDF link to http(s) addresses only", "link-removed")
+            shown = unquote(href)  # markdown-it percent-encodes: show what was typed
+            shown = shown if len(shown) <= 40 else shown[:39] + "…"
+            why = ("a card cannot jump to a heading" if href.startswith("#") else
+                   "cards and the PDF link to http(s) addresses only")
+            yield Diagnostic(loc, "warning", f"link to '{_one_line(shown)}' kept as text "
+                             f"only: {why}", "link-removed")
+
+
+def _one_line(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 def _markup(text: str, loc: SourceLoc, part: str, *,

@@ -13,7 +13,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import apkg, notes, rawhtml
+from builder import ankimarkup, apkg, notes, rawhtml
 from builder.assets import (
     Assets,
     MediaFile,
@@ -182,7 +182,8 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
     tokens = tokenize(text)
     doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
     checks = [*controls, *doc.diagnostics, *check_document(doc, text, tokens),
-              *rawhtml.check_document(doc), *missing_glyph_diagnostics(text, shown)]
+              *rawhtml.check_document(doc), *ankimarkup.check_document(doc),
+              *missing_glyph_diagnostics(text, shown)]
     return ParsedSource(doc, tuple(checks), columns)
 
 

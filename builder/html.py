@@ -7,6 +7,7 @@ the same renderer serves MathJax output and rendered-image output.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -43,6 +44,19 @@ ALLOWED_STYLES = frozenset({
 })
 # Removed with their content, not just unwrapped.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
+# The one link policy of the card and the PDF: a URL with one of these schemes, or (for a
+# picture) the name of a file packed with the deck.
+LINK_SCHEMES = frozenset({"http", "https"})
+# Browsers drop these before reading a URL's scheme, so "java\tscript:" is "javascript:".
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Anki's own markup in a field: sounds and TTS play, [latex] is typeset on the user's
+# machine, {{…}} is template and cloze syntax. Entities show the same characters inertly.
+ANKI_MARKUP = re.compile(r"\[(?=sound:|anki:|/?latex\]|/?\$\$?\])|\{\{|\}\}", re.IGNORECASE)
+_INERT = {"[": "&#91;", "{{": "&#123;&#123;", "}}": "&#125;&#125;"}
+# nh3 allows a style by its property name only; a value can still load or run something
+# (url(), image-set(), IE's expression()), or hide those words behind CSS escapes.
+_STYLE_DANGER = ("url(", "image", "expression", "javascript", "\\", "@", "/*", "&")
 
 
 ImageSrc = Callable[[str], str | None]
@@ -56,15 +70,58 @@ def sanitise(fragment: str, image_src: ImageSrc | None = None) -> str:
     """
     token = _IMAGE_SRC.set(image_src)
     try:
-        return str(_cleaner().clean(fragment))
+        return neutralise_anki_markup(str(_cleaner().clean(fragment)))
     finally:
         _IMAGE_SRC.reset(token)
+
+
+def safe_link(url: str) -> str | None:
+    """Return ``url`` if a card or the PDF may link to it (http or https), else None."""
+    scheme = _SCHEME.match(_URL_NOISE.sub("", url))
+    if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
+        return None
+    return url.strip()
+
+
+def is_media_name(src: str) -> bool:
+    """Whether ``src`` can only name a file in Anki's media folder: no scheme, no folder."""
+    cleaned = _URL_NOISE.sub("", src)
+    return (bool(cleaned) and cleaned == src and not cleaned.startswith(".")
+            and not any(c in cleaned for c in ":/\\?#"))
+
+
+def neutralise_anki_markup(fragment: str) -> str:
+    """Write Anki's markup in HTML (``[sound:``, ``[latex]``, ``{{``…) as entities."""
+    return ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
+
+
+def shows_nothing(fragment: str) -> bool:
+    """Whether sanitised HTML would show a blank field (Anki makes no card from one)."""
+    visible = nh3.clean(fragment, tags={"img"}, attributes={}).replace("&nbsp;", "")
+    return not visible.replace("\u200b", "").strip()
+
+
+def inert_name(name: str) -> str:
+    """A deck name or tag that no HTML view can read as markup (Anki puts ``{{Tags}}`` and
+    ``{{Deck}}`` into a card unescaped); ``<`` and ``>`` become their full-width forms."""
+    return name.replace("<", "\uff1c").replace(">", "\uff1e")
+
+
+def escape_text(text: str) -> str:
+    """Escape plain text for a field: HTML and Anki's markup both shown as typed."""
+    return neutralise_anki_markup(html.escape(text))
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
     if tag == "img" and name == "src":
         image_src = _IMAGE_SRC.get()  # this call's, set by sanitise
-        return image_src(value) if image_src is not None else value
+        if image_src is not None:
+            return image_src(value)
+        return value if is_media_name(value) or safe_link(value) else None
+    if name == "href":
+        return safe_link(value)
+    if name == "style":
+        return _safe_style(value)
     if "\n" in value or "\r" in value:
         # A line break inside a tag (an alt or title typed over two lines) is a space to a
         # browser, but genanki takes such a tag for unescaped text and warns on the terminal.
@@ -73,6 +130,25 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
 
 
 _LINE_BREAKS = str.maketrans({"\r": " ", "\n": " "})
+
+
+def _safe_style(style: str) -> str | None:
+    kept = [d.strip() for d in style.split(";") if d.strip() and not _style_danger(d)]
+    return ";".join(kept) or None
+
+
+def _style_danger(declaration: str) -> bool:
+    return any(w in _URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER)
+
+
+def style_removed(style: str) -> list[str]:
+    """Return the declarations of a raw ``style`` the card will not keep."""
+    out = []
+    for declaration in (d.strip() for d in style.split(";")):
+        prop = declaration.partition(":")[0].strip().lower()
+        if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
+            out.append(declaration)
+    return out
 
 
 @cache
@@ -85,7 +161,7 @@ def _cleaner() -> nh3.Cleaner:
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-        url_schemes={"http", "https"},
+        url_schemes=set(LINK_SCHEMES),
         filter_style_properties=set(ALLOWED_STYLES),
         link_rel=None,
     )

@@ -7,7 +7,16 @@ from dataclasses import dataclass, replace
 
 from builder import apkg
 from builder.assets import Assets, MediaFile
-from builder.html import HtmlMedia, code_html, mathjax, render_blocks, render_inline
+from builder.html import (
+    HtmlMedia,
+    code_html,
+    escape_text,
+    inert_name,
+    mathjax,
+    render_blocks,
+    render_inline,
+    shows_nothing,
+)
 from builder.images import ImageResolver
 from builder.limits import MAX_ANSWER_CHARS
 from builder.model import (
@@ -68,15 +77,20 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
                 diagnostics.append(Diagnostic(
                     card.loc, "warning", f"more than {MAX_IMAGES_PER_CARD} pictures in one "
                     "answer; the rest are shown by name only", "too-many-images"))
-            fields = (render_inline(card.question, media), answer or "&nbsp;",
-                      html.escape(" › ".join(card.section_path)),
-                      html.escape(f"{card.loc.path}:{card.loc.line}"), html.escape(card.key))
+            question = render_inline(card.question, media)
+            if shows_nothing(question):
+                # All markup that the sanitiser took out: the heading is shown as typed.
+                question = escape_text(card.question_text)
+            fields = (question, answer or "&nbsp;",
+                      escape_text(" › ".join(card.section_path)),
+                      escape_text(f"{card.loc.path}:{card.loc.line}"),
+                      escape_text(card.key))
             tags = [apkg.tag_for(deck, card.section_path),
                     *(apkg.tag_for(t, ()) for t in doc.settings.tags)]
             note = apkg.NoteData(
                 key=card.key, guid="", fields=fields,
-                tags=tuple(t for t in dict.fromkeys(tags) if t),
-                deck=apkg.subdeck(deck, card.section_path), mtime=0)
+                tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
+                deck=inert_name(apkg.subdeck(deck, card.section_path)), mtime=0)
             notes.append(AssembledNote(note, card, tuple(used), plain_text(card.answer)))
     return notes
 

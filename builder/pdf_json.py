@@ -15,6 +15,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from builder.assets import Assets
+from builder.html import safe_link
 from builder.images import ImageResolver
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.rawhtml import RawImage, image_loc, raw_images
@@ -232,7 +233,8 @@ def inline_json(node: Node, stage: MediaStage) -> Json | None:
     if kind in ("strong", "em", "s"):
         return {"kind": kind, "children": inlines_json(node.children, stage)}
     if kind == "link":
-        return {"kind": "link", "href": node.attr("href"),
+        # The card's link policy: anything but http(s) keeps its text and loses the link.
+        return {"kind": "link", "href": safe_link(node.attr("href")) or "",
                 "children": inlines_json(node.children, stage)}
     if kind == "math_inline":
         formula = node.formula or Formula(node.text, False, _NOWHERE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import html
 
+from builder.html import escape_text
 from builder.identity import ChangeReport
 from builder.lock import Lock
 
@@ -64,7 +65,7 @@ def removed_search(lock: Lock) -> str | None:
     keys = sorted(k for k, e in lock.entries.items() if e.removed is not None)
     if not keys:
         return None
-    return " OR ".join(f'"Key:{_escape(html.escape(key))}"' for key in keys)
+    return " OR ".join(f'"Key:{_escape(escape_text(key))}"' for key in keys)
 
 
 def _escape(text: str) -> str:

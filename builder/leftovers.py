@@ -68,11 +68,14 @@ def intro_diagnostic(path: str, blocks: Sequence[Node], heading: tuple[int, int,
             f"{_lines(first, last)} {where} hold heading(s) below the question level {marks} "
             f"but under no {marks} question ({named}): shown in the cheat sheet only, in no "
             f"card; write them as {marks} headings to make them cards", "orphan-heading", last)
+    # Questions that are bold lines (or a file that is one question) have no heading level.
+    above = (f"a {marks} question heading" if 1 <= question_level <= 6
+             else "a question (a whole bold line such as **…?**)")
     return Diagnostic(
         SourceLoc(path, first), "note",
         f"{_lines(first, last)} {where} {verb} before the first question: shown in the cheat "
-        f"sheet only (as an introduction), in no card; to make a card of it, put a {marks} "
-        "question heading above it", "section-intro", last)
+        f"sheet only (as an introduction), in no card; to make a card of it, put {above} "
+        "above it", "section-intro", last)
 
 
 def leftover_diagnostics(path: str, sections: Sequence[Section],

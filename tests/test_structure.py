@@ -414,3 +414,13 @@ def test_an_introduction_under_a_heading_of_pictures_names_the_heading_line() ->
     doc = parse_text("## S\n### Q\nA\n\n![x](a.png)\n---\ntext\n### Q2\nB\n", "n.md")
     (note,) = by_code(doc, "section-intro")
     assert "line 7 under the heading at line 5 is before" in note.message
+
+
+def test_an_introduction_in_a_file_of_bold_questions_names_no_heading_level() -> None:
+    doc = parse_text("# Notes\n\nSome words first.\n\n**What is a tensor?**\n\nAn array.\n\n"
+                     "**What is a gradient?**\n\nA vector of partial derivatives.\n", "n.md")
+    assert len(doc.cards) == 2
+    (note,) = by_code(doc, "section-intro")
+    assert note.loc.line == 3
+    assert "put a question (a whole bold line such as **…?**) above it" in note.message
+    assert "#" not in note.message

@@ -110,6 +110,18 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def _tree_of_file(file: Path) -> Path:
+    """The source tree of a file named on its own: the folder the build runs in when the
+    file lies below it (notes keep pictures beside their folder: ``../../pics/x.png``),
+    else the file's own folder.  Nothing above the tree is read."""
+    here = Path(os.curdir)
+    try:
+        file.resolve().relative_to(here.resolve())
+    except (OSError, ValueError):
+        return file.parent
+    return here
+
+
 def find_sources(sources: tuple[Path, ...]) -> list[tuple[Path, Path]]:
     """Return (file, root) for every Markdown file named, directories walked in sorted order."""
     found: list[tuple[Path, Path]] = []
@@ -120,7 +132,7 @@ def find_sources(sources: tuple[Path, ...]) -> list[tuple[Path, Path]]:
                 raise BuildError(f"{display_path(source)}: no Markdown (*.md) files found")
             found.extend((f, source) for f in files)
         elif source.is_file():
-            found.append((source, source.parent))
+            found.append((source, _tree_of_file(source)))
         else:
             raise BuildError(f"{display_path(source)}: no such file or directory")
     for file, _root in found:

@@ -291,3 +291,33 @@ def test_a_large_nominal_svg_size_is_no_reason_to_refuse_it(tmp_path: Path) -> N
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
     (names,) = assert_media_present(tmp_path / "dist" / "n.apkg").values()
     assert names[0].endswith(".svg")
+
+
+def test_a_file_built_on_its_own_reaches_pictures_beside_its_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A repository keeps its pictures in pics/ and its notes in docs/4/: built from the
+    # repository, one file at a time, the pictures are inside the tree.
+    (tmp_path / "repo" / "pics").mkdir(parents=True)
+    (tmp_path / "repo" / "pics" / "roc.png").write_bytes(png(9, 7))
+    (tmp_path / "secret.png").write_bytes(png(5, 5))
+    write(tmp_path / "repo" / "docs" / "4" / "eval.md",
+          "## S\n### What is ROC?\n![roc](../../pics/roc.png)\n\n"
+          "### And above the repository?\n![s](../../../secret.png)\n")
+    monkeypatch.chdir(tmp_path / "repo")
+    result = run("docs/4/eval.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert "image outside the source tree refused: ../../../secret.png" in result.output
+    assert "../../pics/roc.png" not in result.output
+    shown = assert_media_present(tmp_path / "repo" / "dist" / "eval.apkg")
+    assert len(shown["What is ROC?"]) == 1, shown
+
+
+def test_a_file_outside_the_working_folder_keeps_its_own_folder_as_its_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pics").mkdir()
+    (tmp_path / "pics" / "roc.png").write_bytes(png(9, 7))
+    write(tmp_path / "notes" / "eval.md", "## S\n### What is ROC?\n![roc](../pics/roc.png)\n")
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    result = run(str(tmp_path / "notes" / "eval.md"), "--format", "apkg", "-o", "out")
+    assert "image outside the source tree refused: ../pics/roc.png" in result.output

@@ -238,9 +238,8 @@ class _DiagramCommand(click.Command):
               help="Image to write: .png, .svg or .pdf.")
 def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
     """Render one diagram TYPE with parameters KEY=VALUE (values are YAML: 3, true, [1, 2])."""
-    import yaml
-
     from builder.diagrams import render, validate
+    from builder.yamlload import YAMLError, load_plain
 
     values: dict[str, object] = {}
     for item in params:
@@ -248,8 +247,8 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
         if not sep or not key:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="KEY=VALUE")
         try:
-            values[key.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError:
+            values[key.strip()] = load_plain(raw)
+        except YAMLError:
             values[key.strip()] = raw
     problem = validate(kind, values)
     if problem is not None:

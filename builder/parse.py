@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-import yaml
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
@@ -39,7 +38,7 @@ from builder.model import (
     plain_text,
     walk_all,
 )
-from builder.nesting import CUT_META, MAX_INLINE_DEPTH, YamlRefused, load_yaml
+from builder.nesting import CUT_META, MAX_INLINE_DEPTH
 from builder.questionforms import Pending, QuestionForms, placeholder_of
 from builder.source import (
     CONTROL_CHARS,
@@ -48,6 +47,7 @@ from builder.source import (
     source_lines,
     without_control_chars,
 )
+from builder.yamlload import YAMLError, YamlRefused, error_place, load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -250,10 +250,10 @@ def _front_matter_of(
     loc = SourceLoc(path, 1)
     try:
         data = load_yaml(tokens[0].content)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            loc = SourceLoc(path, mark.line + 2, mark.column + 1)
+    except YAMLError as exc:
+        place = error_place(exc)
+        if place is not None:
+            loc = SourceLoc(path, place[0] + 2, place[1] + 1)
         detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
         diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))

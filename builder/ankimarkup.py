@@ -1,7 +1,7 @@
 """Tell the author where shared text holds Anki's own markup or a link the deck will not keep.
 
 The card HTML is made inert by ``builder.html`` whatever this module says (Anki markup
-becomes entities, links follow ``html.safe_link``); this only names each case, with a
+becomes entities, links follow ``htmlpolicy.safe_link``); this only names each case, with a
 location, so that nothing changes silently.
 """
 
@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-from builder.html import ANKI_MARKUP, safe_link
+from builder.htmlpolicy import ANKI_MARKUP, safe_link
 from builder.model import Card, Diagnostic, Document, Node, SourceLoc
 
 # Kinds whose literal text reaches a field.

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from builder.html import (
+from builder.htmlpolicy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     DROPPED_WITH_CONTENT,

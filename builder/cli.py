@@ -276,7 +276,7 @@ def check(explain_structure: bool, **options: Any) -> None:
     """Report problems in SOURCES (default: source_md) without writing any deck or PDF.
 
     It takes every option of `build` that changes what a build reports, and reports
-    exactly that: one line per problem, `path:line:col: warning|error: message [code]`,
+    exactly that: one line per problem, `path:line:col: error|warning|note: message [code]`,
     then a count.  Exit 0 when there are no errors (and, with --strict, no warnings),
     1 otherwise.
     """

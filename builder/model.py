@@ -58,7 +58,7 @@ class SourceLoc(_Record):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic(_Record):
-    """A warning or error about the sources, tied to where it was found."""
+    """An error, warning or note about the sources, tied to where it was found."""
 
     loc: SourceLoc
     """Where the problem starts."""
@@ -246,7 +246,10 @@ class Settings(_Record):
     """Title shown on the cheat sheet."""
     tags: tuple[str, ...] = ()
     section_level: int = 2
+    """Heading level of sections as this file is read (set, or detected: see ``structure``)."""
     question_level: int = 3
+    """Heading level of questions as read; 0 for a file that is one question, 7 for bold
+    questions (``builder.detect``)."""
     breaks: bool = True
     ignore: tuple[str, ...] = ()
     """Diagnostic codes silenced for this file (front matter ``ignore:``)."""

@@ -76,6 +76,12 @@ class Diagnostic(_Record):
         return f"{self.loc}: {self.severity}: {self.message} [{self.code}]"
 
 
+def one_line(text: str) -> str:
+    """Quote text for a diagnostic, which is one line: a line break or other unprintable
+    character hidden in it (in a URL, say) is shown as its ``\\uXXXX`` escape."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
+
+
 @dataclass(frozen=True, slots=True)
 class Formula(_Record):
     """A TeX formula from a ``$…$`` (inline) or ``$$…$$`` (display) math token.

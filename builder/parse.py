@@ -12,7 +12,8 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.detect import AUTO, FILE, STYLES, Structure, detect
+from builder.detect import AUTO, FILE, Structure, detect
+from builder.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
 from builder.leftovers import (
     extra_title_diagnostic,
@@ -47,7 +48,6 @@ from builder.source import (
     source_lines,
     without_control_chars,
 )
-from builder.yamlload import YAMLError, YamlRefused, error_place, load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,7 @@ _INVISIBLE: dict[int, str | None] = {
                      *range(0x202A, 0x202F), *range(0x2066, 0x206A)]),
     **CONTROL_CHARS,
 }
-_FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",
-                      "question_style", "breaks", "ignore"}
+
 
 
 @dataclass(frozen=True)
@@ -148,7 +147,7 @@ def parse_text(
         text, controls, columns = without_control_chars(text, path)
         tokens = tokenize(text)
     diagnostics: list[Diagnostic] = []
-    front = _front_matter_of(tokens, path, diagnostics)
+    front = read_front_matter(tokens, path, diagnostics)
     diagnostics.extend(_nesting_cuts(tokens, path))
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
@@ -161,7 +160,7 @@ def parse_text(
     cut = front_matter_cut_diagnostic(tokens, path)
     if cut is not None:
         diagnostics.append(cut)
-    unclosed = unclosed_front_matter(tokens, lines, path, _FRONT_MATTER_KEYS)
+    unclosed = unclosed_front_matter(tokens, lines, path, FRONT_MATTER_KEYS)
     if unclosed is not None:
         diagnostics.append(unclosed)
         walker.skip_to = unclosed.end_line
@@ -230,72 +229,11 @@ def _strip_numbering(text: str) -> str:
     return text.lstrip("0123456789.)、） ").strip()
 
 
-def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
-    """Return the file's front matter settings that are valid (problems left unsaid)."""
-    return _front_matter_of(tokens, path, [])
-
-
 def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
     return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
                        f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
                        "nesting-depth")
             for token in tokens if token.meta.get(CUT_META)]
-
-
-def _front_matter_of(
-    tokens: list[Token], path: str, diagnostics: list[Diagnostic]
-) -> dict[str, object]:
-    if not tokens or tokens[0].type != "front_matter":
-        return {}
-    loc = SourceLoc(path, 1)
-    try:
-        data = load_yaml(tokens[0].content)
-    except YAMLError as exc:
-        place = error_place(exc)
-        if place is not None:
-            loc = SourceLoc(path, place[0] + 2, place[1] + 1)
-        detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
-        diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
-                                      "front-matter"))
-        return {}
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        diagnostics.append(Diagnostic(loc, "error", "front matter must be a YAML mapping",
-                                      "front-matter"))
-        return {}
-    checked: dict[str, object] = {}
-    for key, value in data.items():
-        problem = _front_matter_problem(str(key), value)
-        if problem:
-            diagnostics.append(Diagnostic(loc, "warning", problem, "front-matter"))
-        else:
-            checked[str(key)] = value
-    return checked
-
-
-def _front_matter_problem(key: str, value: object) -> str | None:
-    if key not in _FRONT_MATTER_KEYS:
-        return f"unknown front matter key '{key}' (known: {', '.join(sorted(_FRONT_MATTER_KEYS))})"
-    if key in ("deck", "title") and not (isinstance(value, str) and value.strip()):
-        return f"front matter '{key}' must be a non-empty string"
-    words = (AUTO, FILE) if key == "question_level" else (AUTO,)
-    if key in ("section_level", "question_level") and not (
-        (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6)
-        or value in words
-    ):
-        return (f"front matter '{key}' must be a heading level from 1 to 6 or "
-                + " or ".join(f"'{w}'" for w in words))
-    if key == "question_style" and value not in STYLES:
-        return f"front matter 'question_style' must be one of {', '.join(STYLES)}"
-    if key == "breaks" and not isinstance(value, bool):
-        return "front matter 'breaks' must be true or false"
-    if key in ("tags", "ignore") and not (
-        isinstance(value, str)
-        or (isinstance(value, list) and all(isinstance(t, str) for t in value))
-    ):
-        return f"front matter '{key}' must be a string or a list of strings"
-    return None
 
 
 class _Walker(QuestionForms):
@@ -538,16 +476,10 @@ class _Walker(QuestionForms):
         deck = str(front.get("deck") or self.options.deck or self.title or stem)
         return Settings(
             deck=deck, title=str(front.get("title") or self.title or deck),
-            tags=_strings(front.get("tags", ())),
+            tags=strings(front.get("tags", ())),
             section_level=self.section_level, question_level=self.question_level,
             breaks=bool(front.get("breaks", self.options.breaks)),
-            ignore=_strings(front.get("ignore", ())),
+            ignore=strings(front.get("ignore", ())),
             structure=self.structure.summary(),
         )
 
-
-def _strings(value: object) -> tuple[str, ...]:
-    """Read a front matter value that is one string or a list of them."""
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value) if isinstance(value, list) else ()

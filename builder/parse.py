@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,8 +40,13 @@ from builder.model import (
 )
 from builder.nesting import CUT_META, MAX_INLINE_DEPTH
 from builder.questionforms import Pending, QuestionForms, placeholder_of
+from builder.questiontext import (
+    INVISIBLE,
+    answer_diagnostics,
+    normalise_question,
+    shown_question_text,
+)
 from builder.source import (
-    CONTROL_CHARS,
     ColumnMap,
     read_source,
     source_lines,
@@ -53,16 +57,6 @@ log = logging.getLogger(__name__)
 
 TOC_START = "<!-- TOC -->"
 TOC_END = "<!-- /TOC -->"
-
-# Characters that are invisible or reorder text: stripped from questions and keys
-# so that a stray one cannot split a note's identity in two.  Control characters
-# too: sources lose them before parsing (builder.source), but keys are also made from
-# text that did not come that way, such as the questions in an older lock file.
-_INVISIBLE: dict[int, str | None] = {
-    **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
-                     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]),
-    **CONTROL_CHARS,
-}
 
 
 
@@ -84,32 +78,6 @@ class ParseOptions:
 
 def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
     return None
-
-
-_ZWJ = "\u200d"
-
-
-def _shown_question_text(text: str) -> str:
-    """Remove invisible and reordering characters from a question as shown, but keep a
-    zero-width joiner beside a pictograph: emoji sequences (👩‍💻) are made with it.
-
-    Keys fold the joiner away all the same (``normalise_question``)."""
-    if _ZWJ not in text:
-        return text.translate(_INVISIBLE)
-    kept = []
-    for index, char in enumerate(text):
-        neighbours = text[index - 1:index] + text[index + 1:index + 2] if index else text[1:2]
-        if char == _ZWJ and any(unicodedata.category(near) == "So" for near in neighbours):
-            kept.append(char)
-        else:
-            kept.append(char.translate(_INVISIBLE))
-    return "".join(kept)
-
-
-def normalise_question(text: str) -> str:
-    """Fold a question to the form its identity is computed from."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    return " ".join(text.split()).casefold()
 
 
 def parse_file(
@@ -177,7 +145,7 @@ def parse_text(
     diagnostics.extend(builder.diagnostics)
     for section in sections:
         for card in section.cards:
-            diagnostics.extend(_answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
+            diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
     return Document(path, settings, tuple(walker.toc), sections,
                     (*controls, *map(columns.original, diagnostics)), headings,
                     tuple(walker.toc_lines))
@@ -204,29 +172,6 @@ def _keyed(card: Card, deck: str) -> Card:
     else:
         key = " / ".join([deck, *card.section_path, normalise_question(card.question_text)])
     return replace(card, key=key)
-
-
-def _answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagnostic]:
-    if card.is_empty and placeholder is not None:
-        return [Diagnostic(card.loc, "warning",
-                           f"empty answer: '{card.question_text}' only holds the placeholder "
-                           f"'{placeholder}' and is left out of the deck", "empty-answer",
-                           end_line=card.end_line)]
-    if card.is_empty:
-        return [Diagnostic(card.loc, "warning",
-                           f"empty answer: '{card.question_text}' is left out of the deck",
-                           "empty-answer")]
-    answer = normalise_question(plain_text(card.answer))
-    question = normalise_question(card.question_text)
-    if answer and question and _strip_numbering(answer) in (question, question.rstrip("?？")):
-        return [Diagnostic(card.loc, "warning",
-                           f"answer only repeats the question '{card.question_text}'",
-                           "answer-repeats-question")]
-    return []
-
-
-def _strip_numbering(text: str) -> str:
-    return text.lstrip("0123456789.)、） ").strip()
 
 
 def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
@@ -427,7 +372,7 @@ class _Walker(QuestionForms):
         self._question, self._answer = None, []
         card = Card(
             key="", explicit_id=explicit_id, question=question,
-            question_text=plain_text(question).translate(_INVISIBLE),
+            question_text=plain_text(question).translate(INVISIBLE),
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
             formulas=formulas, diagrams=diagrams, end_line=end_line,
@@ -449,7 +394,7 @@ class _Walker(QuestionForms):
                 nodes[-1] = replace(nodes[-1], text=stripped)
                 if not stripped:
                     nodes.pop()
-        cleaned = [replace(n, text=_shown_question_text(n.text)) if n.kind == "text" else n
+        cleaned = [replace(n, text=shown_question_text(n.text)) if n.kind == "text" else n
                    for n in nodes]
         if cleaned != nodes:
             self.diagnostics.append(Diagnostic(

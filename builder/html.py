@@ -53,6 +53,13 @@ def shows_nothing(fragment: str) -> bool:
     return not visible.replace("\u200b", "").strip()
 
 
+def field_text(field_html: str) -> str:
+    """A field's HTML as plain text, for display only: tags dropped, entities decoded,
+    one line per block."""
+    spaced = field_html.replace("<br>", "\n").replace("</p>", "\n").replace("</li>", "\n")
+    return html.unescape(str(nh3.clean(spaced, tags=set())))
+
+
 def inert_name(name: str) -> str:
     """A deck name or tag that no HTML view can read as markup (Anki puts ``{{Tags}}`` and
     ``{{Deck}}`` into a card unescaped); ``<`` and ``>`` become their full-width forms."""

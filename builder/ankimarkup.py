@@ -1,7 +1,7 @@
 """Tell the author where shared text holds Anki's own markup or a link the deck will not keep.
 
 The card HTML is made inert by ``builder.html`` whatever this module says (Anki markup
-becomes entities, links follow ``html.safe_link``); this only names each case, with a
+becomes entities, links follow ``htmlpolicy.safe_link``); this only names each case, with a
 location, so that nothing changes silently.
 """
 
@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
-from builder.html import ANKI_MARKUP, safe_link
-from builder.model import Card, Diagnostic, Document, Node, SourceLoc
+from builder.htmlpolicy import ANKI_MARKUP, safe_link
+from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line
 
 # Kinds whose literal text reaches a field.
 _TEXT_KINDS = frozenset({"text", "code_inline", "code_block", "html_inline", "html_block"})
@@ -55,12 +55,8 @@ def _node(node: Node, loc: SourceLoc, part: str) -> Iterator[Diagnostic]:
             shown = shown if len(shown) <= 40 else shown[:39] + "…"
             why = ("a card cannot jump to a heading" if href.startswith("#") else
                    "cards and the PDF link to http(s) addresses only")
-            yield Diagnostic(loc, "warning", f"link to '{_one_line(shown)}' kept as text "
+            yield Diagnostic(loc, "warning", f"link to '{one_line(shown)}' kept as text "
                              f"only: {why}", "link-removed")
-
-
-def _one_line(text: str) -> str:
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 def _markup(text: str, loc: SourceLoc, part: str, *,

@@ -89,6 +89,11 @@ def note_type_hash(css: str) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
+def guid_for(key: str) -> str:
+    """Return the GUID a new note gets from its key (never from its answer)."""
+    return str(genanki.guid_for(key))
+
+
 def deck_id(name: str) -> int:
     """Derive a deck id from the deck name; never 1, the user's Default deck."""
     digest = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")

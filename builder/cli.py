@@ -238,9 +238,8 @@ class _DiagramCommand(click.Command):
               help="Image to write: .png, .svg or .pdf.")
 def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
     """Render one diagram TYPE with parameters KEY=VALUE (values are YAML: 3, true, [1, 2])."""
-    import yaml
-
     from builder.diagrams import render, validate
+    from builder.yamlload import YAMLError, load_plain
 
     values: dict[str, object] = {}
     for item in params:
@@ -248,8 +247,8 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
         if not sep or not key:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="KEY=VALUE")
         try:
-            values[key.strip()] = yaml.safe_load(raw)
-        except yaml.YAMLError:
+            values[key.strip()] = load_plain(raw)
+        except YAMLError:
             values[key.strip()] = raw
     problem = validate(kind, values)
     if problem is not None:
@@ -277,7 +276,7 @@ def check(explain_structure: bool, **options: Any) -> None:
     """Report problems in SOURCES (default: source_md) without writing any deck or PDF.
 
     It takes every option of `build` that changes what a build reports, and reports
-    exactly that: one line per problem, `path:line:col: warning|error: message [code]`,
+    exactly that: one line per problem, `path:line:col: error|warning|note: message [code]`,
     then a count.  Exit 0 when there are no errors (and, with --strict, no warnings),
     1 otherwise.
     """

@@ -12,9 +12,10 @@ from pathlib import Path
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.detect import Structure
+from builder.frontmatter import front_matter
 from builder.markdown import tokenize
 from builder.model import Document
-from builder.parse import ParseOptions, front_matter, parse_text, structure_of
+from builder.parse import ParseOptions, parse_text, structure_of
 from builder.source import read_source, source_lines, without_control_chars
 
 

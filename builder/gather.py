@@ -265,8 +265,8 @@ def _collect(jobs: list[_ParseJob], silencer: Silencer, diagnostics: list[Diagno
         if not doc.cards:
             diagnostics.append(Diagnostic(
                 SourceLoc(doc.path, 1), "warning",
-                f"no questions found (questions are level-{doc.settings.question_level} "
-                "headings)", "no-questions"))
+                f"no questions found (read as {doc.settings.structure}; "
+                "see check --explain-structure)", "no-questions"))
         documents.append(doc)
         roots[doc.path] = job.root
     return documents, roots

@@ -7,7 +7,6 @@ the same renderer serves MathJax output and rendered-image output.
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -19,45 +18,18 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from builder.htmlpolicy import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_STYLES,
+    ALLOWED_TAGS,
+    DROPPED_WITH_CONTENT,
+    LINK_SCHEMES,
+    is_media_name,
+    neutralise_anki_markup,
+    safe_link,
+    safe_style,
+)
 from builder.model import Diagram, Formula, Node
-
-# What raw HTML in the notes may keep: formatting, tables, images, details.
-ALLOWED_TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
-    "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
-    "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "small", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
-})
-ALLOWED_ATTRIBUTES = {
-    "*": {"class", "title", "lang", "dir"},
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height", "style"},
-    "ol": {"start"},
-    "td": {"colspan", "rowspan", "align", "style"},
-    "th": {"colspan", "rowspan", "align", "style"},
-    "span": {"style"},
-    "div": {"style"},
-}
-ALLOWED_STYLES = frozenset({
-    "color", "background-color", "font-weight", "font-style", "text-align", "text-decoration",
-    "vertical-align", "height", "width", "max-width",
-})
-# Removed with their content, not just unwrapped.
-DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
-# The one link policy of the card and the PDF: a URL with one of these schemes, or (for a
-# picture) the name of a file packed with the deck.
-LINK_SCHEMES = frozenset({"http", "https"})
-# Browsers drop these before reading a URL's scheme, so "java\tscript:" is "javascript:".
-_URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
-# Anki's own markup in a field: sounds and TTS play, [latex] is typeset on the user's
-# machine, {{…}} is template and cloze syntax. Entities show the same characters inertly.
-ANKI_MARKUP = re.compile(r"\[(?=sound:|anki:|/?latex\]|/?\$\$?\])|\{\{|\}\}", re.IGNORECASE)
-_INERT = {"[": "&#91;", "{{": "&#123;&#123;", "}}": "&#125;&#125;"}
-# nh3 allows a style by its property name only; a value can still load or run something
-# (url(), image-set(), IE's expression()), or hide those words behind CSS escapes.
-_STYLE_DANGER = ("url(", "image", "expression", "javascript", "\\", "@", "/*", "&")
-
 
 ImageSrc = Callable[[str], str | None]
 _IMAGE_SRC: ContextVar[ImageSrc | None] = ContextVar("image_src", default=None)
@@ -75,30 +47,17 @@ def sanitise(fragment: str, image_src: ImageSrc | None = None) -> str:
         _IMAGE_SRC.reset(token)
 
 
-def safe_link(url: str) -> str | None:
-    """Return ``url`` if a card or the PDF may link to it (http or https), else None."""
-    scheme = _SCHEME.match(_URL_NOISE.sub("", url))
-    if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
-        return None
-    return url.strip()
-
-
-def is_media_name(src: str) -> bool:
-    """Whether ``src`` can only name a file in Anki's media folder: no scheme, no folder."""
-    cleaned = _URL_NOISE.sub("", src)
-    return (bool(cleaned) and cleaned == src and not cleaned.startswith(".")
-            and not any(c in cleaned for c in ":/\\?#"))
-
-
-def neutralise_anki_markup(fragment: str) -> str:
-    """Write Anki's markup in HTML (``[sound:``, ``[latex]``, ``{{``…) as entities."""
-    return ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
-
-
 def shows_nothing(fragment: str) -> bool:
     """Whether sanitised HTML would show a blank field (Anki makes no card from one)."""
     visible = nh3.clean(fragment, tags={"img"}, attributes={}).replace("&nbsp;", "")
     return not visible.replace("\u200b", "").strip()
+
+
+def field_text(field_html: str) -> str:
+    """A field's HTML as plain text, for display only: tags dropped, entities decoded,
+    one line per block."""
+    spaced = field_html.replace("<br>", "\n").replace("</p>", "\n").replace("</li>", "\n")
+    return html.unescape(str(nh3.clean(spaced, tags=set())))
 
 
 def inert_name(name: str) -> str:
@@ -121,7 +80,7 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if name == "href":
         return safe_link(value)
     if name == "style":
-        return _safe_style(value)
+        return safe_style(value)
     if "\n" in value or "\r" in value:
         # A line break inside a tag (an alt or title typed over two lines) is a space to a
         # browser, but genanki takes such a tag for unescaped text and warns on the terminal.
@@ -130,25 +89,6 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
 
 
 _LINE_BREAKS = str.maketrans({"\r": " ", "\n": " "})
-
-
-def _safe_style(style: str) -> str | None:
-    kept = [d.strip() for d in style.split(";") if d.strip() and not _style_danger(d)]
-    return ";".join(kept) or None
-
-
-def _style_danger(declaration: str) -> bool:
-    return any(w in _URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER)
-
-
-def style_removed(style: str) -> list[str]:
-    """Return the declarations of a raw ``style`` the card will not keep."""
-    out = []
-    for declaration in (d.strip() for d in style.split(";")):
-        prop = declaration.partition(":")[0].strip().lower()
-        if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
-            out.append(declaration)
-    return out
 
 
 @cache

@@ -32,7 +32,7 @@ from typing import TypeAlias
 
 from builder.lock import Lock, LockEntry, advance, handle
 from builder.model import Diagnostic, SourceLoc
-from builder.parse import normalise_question
+from builder.questiontext import normalise_question
 
 MIN_ANSWER_FOR_MATCH = 10
 QUESTION_FLOOR = 0.5

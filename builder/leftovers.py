@@ -22,12 +22,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-import yaml
 from markdown_it.token import Token
 
 from builder.fences import INSIDE, UNCLOSED, Inside, Unclosed
 from builder.frontmatter_cut import CUT, FrontMatterCut
 from builder.model import Diagnostic, Node, Section, SourceLoc
+from builder.yamlload import YAMLError, load_plain
 
 MAX_FRONT_MATTER_LINES = 500
 """Longer paragraphs after a leading rule are not read as YAML: front matter is short."""
@@ -246,8 +246,8 @@ def unclosed_front_matter(tokens: Sequence[Token], lines: Sequence[str], path: s
     if block[1] - block[0] > MAX_FRONT_MATTER_LINES:
         return None
     try:
-        data = yaml.safe_load("\n".join(lines[block[0]:block[1]]))
-    except (yaml.YAMLError, RecursionError):
+        data = load_plain("\n".join(lines[block[0]:block[1]]))
+    except (YAMLError, RecursionError):
         return None
     if not isinstance(data, dict) or not (len(data) > 1 or set(map(str, data)) & set(known)):
         return None

@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any
 from urllib.parse import unquote
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
@@ -20,8 +19,9 @@ from builder.fences import repair_fences
 from builder.frontmatter_cut import repair_front_matter
 from builder.mathsyntax import DOUBT, attach_doubts, math_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
-from builder.nesting import bound_inline_nesting, load_yaml
+from builder.nesting import bound_inline_nesting
 from builder.texsafe import strip_unsafe
+from builder.yamlload import YAMLError, error_place, load_yaml, yaml_problem
 
 DIAGRAM_INFO = "diagram"
 
@@ -285,11 +285,11 @@ class NodeBuilder:
         loc = SourceLoc(self.path, line, 1)
         try:
             data = load_yaml(body)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            if mark is not None:
-                loc = SourceLoc(self.path, line + 1 + mark.line, mark.column + 1)
-            self._error(loc, f"diagram block is not valid YAML: {_yaml_problem(exc)}",
+        except YAMLError as exc:
+            place = error_place(exc)
+            if place is not None:
+                loc = SourceLoc(self.path, line + 1 + place[0], place[1] + 1)
+            self._error(loc, f"diagram block is not valid YAML: {yaml_problem(exc)}",
                         "diagram-yaml")
             return None
         if not isinstance(data, dict) or not isinstance(data.get("type"), str):
@@ -308,8 +308,3 @@ class NodeBuilder:
 
     def _error(self, loc: SourceLoc, message: str, code: str) -> None:
         self.diagnostics.append(Diagnostic(loc, "error", message, code))
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> str:
-    problem = getattr(exc, "problem", None)
-    return str(problem) if problem else str(exc).splitlines()[0]

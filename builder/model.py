@@ -58,7 +58,7 @@ class SourceLoc(_Record):
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic(_Record):
-    """A warning or error about the sources, tied to where it was found."""
+    """An error, warning or note about the sources, tied to where it was found."""
 
     loc: SourceLoc
     """Where the problem starts."""
@@ -74,6 +74,12 @@ class Diagnostic(_Record):
 
     def __str__(self) -> str:
         return f"{self.loc}: {self.severity}: {self.message} [{self.code}]"
+
+
+def one_line(text: str) -> str:
+    """Quote text for a diagnostic, which is one line: a line break or other unprintable
+    character hidden in it (in a URL, say) is shown as its ``\\uXXXX`` escape."""
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +252,10 @@ class Settings(_Record):
     """Title shown on the cheat sheet."""
     tags: tuple[str, ...] = ()
     section_level: int = 2
+    """Heading level of sections as this file is read (set, or detected: see ``structure``)."""
     question_level: int = 3
+    """Heading level of questions as read; 0 for a file that is one question, 7 for bold
+    questions (``builder.detect``)."""
     breaks: bool = True
     ignore: tuple[str, ...] = ()
     """Diagnostic codes silenced for this file (front matter ``ignore:``)."""

@@ -4,57 +4,22 @@ Everything downstream of the parser walks the tree recursively (markdown-it's
 ``SyntaxTreeNode``, the card and PDF renderers, pickling for the parse cache), so
 depth must be bounded where the tree is made.  markdown-it's ``maxNesting`` bounds
 blocks, links and HTML, but emphasis is paired after inline parsing and escapes it:
-``*a *a *a …`` 250 deep overflowed Python's stack.  YAML (front matter, diagram
-blocks) is composed recursively by PyYAML, so its depth is checked on the event
-stream, which PyYAML parses without recursion.
+``*a *a *a …`` 250 deep overflowed Python's stack.  YAML's depth is bounded where it
+is loaded (``builder.yamlload``).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 
 MAX_INLINE_DEPTH = 16
 """Emphasis deeper than this stays literal text (real notes nest two or three)."""
-MAX_YAML_DEPTH = 64
 _PAIRED_AFTER = ("em_open", "strong_open", "s_open")
 CUT_META = "nesting_cut"
 """Set in an inline token's ``meta`` when some of its emphasis was kept as text."""
-
-
-class YamlRefused(yaml.YAMLError):
-    """YAML nested deeper than ``MAX_YAML_DEPTH``, or with an alias."""
-
-    def __init__(self, line: int, column: int,
-                 problem: str = f"nested more than {MAX_YAML_DEPTH} levels deep") -> None:
-        super().__init__(problem)
-        self.problem = str(self)
-        self.problem_mark = yaml.Mark("", 0, line, column, None, 0)
-
-
-def load_yaml(text: str) -> Any:
-    """``yaml.safe_load`` that refuses documents nested too deeply, as ``YamlRefused``.
-
-    Aliases (``*name``) are refused too: nine lines of them make a list of a billion
-    items for whatever walks the result ("billion laughs"), and notes never need them.
-    """
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
-                              "aliases (*name) are not allowed")
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                mark = event.start_mark
-                raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-    return yaml.safe_load(text)
 
 
 def bound_inline_nesting(md: MarkdownIt) -> None:

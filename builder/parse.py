@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote
 
-import yaml
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.detect import AUTO, FILE, STYLES, Structure, detect
+from builder.detect import AUTO, FILE, Structure, detect
+from builder.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
 from builder.leftovers import (
     extra_title_diagnostic,
@@ -39,10 +38,15 @@ from builder.model import (
     plain_text,
     walk_all,
 )
-from builder.nesting import CUT_META, MAX_INLINE_DEPTH, YamlRefused, load_yaml
+from builder.nesting import CUT_META, MAX_INLINE_DEPTH
 from builder.questionforms import Pending, QuestionForms, placeholder_of
+from builder.questiontext import (
+    INVISIBLE,
+    answer_diagnostics,
+    normalise_question,
+    shown_question_text,
+)
 from builder.source import (
-    CONTROL_CHARS,
     ColumnMap,
     read_source,
     source_lines,
@@ -54,17 +58,6 @@ log = logging.getLogger(__name__)
 TOC_START = "<!-- TOC -->"
 TOC_END = "<!-- /TOC -->"
 
-# Characters that are invisible or reorder text: stripped from questions and keys
-# so that a stray one cannot split a note's identity in two.  Control characters
-# too: sources lose them before parsing (builder.source), but keys are also made from
-# text that did not come that way, such as the questions in an older lock file.
-_INVISIBLE: dict[int, str | None] = {
-    **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
-                     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]),
-    **CONTROL_CHARS,
-}
-_FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",
-                      "question_style", "breaks", "ignore"}
 
 
 @dataclass(frozen=True)
@@ -85,32 +78,6 @@ class ParseOptions:
 
 def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
     return None
-
-
-_ZWJ = "\u200d"
-
-
-def _shown_question_text(text: str) -> str:
-    """Remove invisible and reordering characters from a question as shown, but keep a
-    zero-width joiner beside a pictograph: emoji sequences (👩‍💻) are made with it.
-
-    Keys fold the joiner away all the same (``normalise_question``)."""
-    if _ZWJ not in text:
-        return text.translate(_INVISIBLE)
-    kept = []
-    for index, char in enumerate(text):
-        neighbours = text[index - 1:index] + text[index + 1:index + 2] if index else text[1:2]
-        if char == _ZWJ and any(unicodedata.category(near) == "So" for near in neighbours):
-            kept.append(char)
-        else:
-            kept.append(char.translate(_INVISIBLE))
-    return "".join(kept)
-
-
-def normalise_question(text: str) -> str:
-    """Fold a question to the form its identity is computed from."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
-    return " ".join(text.split()).casefold()
 
 
 def parse_file(
@@ -148,7 +115,7 @@ def parse_text(
         text, controls, columns = without_control_chars(text, path)
         tokens = tokenize(text)
     diagnostics: list[Diagnostic] = []
-    front = _front_matter_of(tokens, path, diagnostics)
+    front = read_front_matter(tokens, path, diagnostics)
     diagnostics.extend(_nesting_cuts(tokens, path))
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
@@ -161,7 +128,7 @@ def parse_text(
     cut = front_matter_cut_diagnostic(tokens, path)
     if cut is not None:
         diagnostics.append(cut)
-    unclosed = unclosed_front_matter(tokens, lines, path, _FRONT_MATTER_KEYS)
+    unclosed = unclosed_front_matter(tokens, lines, path, FRONT_MATTER_KEYS)
     if unclosed is not None:
         diagnostics.append(unclosed)
         walker.skip_to = unclosed.end_line
@@ -178,7 +145,7 @@ def parse_text(
     diagnostics.extend(builder.diagnostics)
     for section in sections:
         for card in section.cards:
-            diagnostics.extend(_answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
+            diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
     return Document(path, settings, tuple(walker.toc), sections,
                     (*controls, *map(columns.original, diagnostics)), headings,
                     tuple(walker.toc_lines))
@@ -207,95 +174,11 @@ def _keyed(card: Card, deck: str) -> Card:
     return replace(card, key=key)
 
 
-def _answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagnostic]:
-    if card.is_empty and placeholder is not None:
-        return [Diagnostic(card.loc, "warning",
-                           f"empty answer: '{card.question_text}' only holds the placeholder "
-                           f"'{placeholder}' and is left out of the deck", "empty-answer",
-                           end_line=card.end_line)]
-    if card.is_empty:
-        return [Diagnostic(card.loc, "warning",
-                           f"empty answer: '{card.question_text}' is left out of the deck",
-                           "empty-answer")]
-    answer = normalise_question(plain_text(card.answer))
-    question = normalise_question(card.question_text)
-    if answer and question and _strip_numbering(answer) in (question, question.rstrip("?？")):
-        return [Diagnostic(card.loc, "warning",
-                           f"answer only repeats the question '{card.question_text}'",
-                           "answer-repeats-question")]
-    return []
-
-
-def _strip_numbering(text: str) -> str:
-    return text.lstrip("0123456789.)、） ").strip()
-
-
-def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
-    """Return the file's front matter settings that are valid (problems left unsaid)."""
-    return _front_matter_of(tokens, path, [])
-
-
 def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
     return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
                        f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
                        "nesting-depth")
             for token in tokens if token.meta.get(CUT_META)]
-
-
-def _front_matter_of(
-    tokens: list[Token], path: str, diagnostics: list[Diagnostic]
-) -> dict[str, object]:
-    if not tokens or tokens[0].type != "front_matter":
-        return {}
-    loc = SourceLoc(path, 1)
-    try:
-        data = load_yaml(tokens[0].content)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        if mark is not None:
-            loc = SourceLoc(path, mark.line + 2, mark.column + 1)
-        detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
-        diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
-                                      "front-matter"))
-        return {}
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        diagnostics.append(Diagnostic(loc, "error", "front matter must be a YAML mapping",
-                                      "front-matter"))
-        return {}
-    checked: dict[str, object] = {}
-    for key, value in data.items():
-        problem = _front_matter_problem(str(key), value)
-        if problem:
-            diagnostics.append(Diagnostic(loc, "warning", problem, "front-matter"))
-        else:
-            checked[str(key)] = value
-    return checked
-
-
-def _front_matter_problem(key: str, value: object) -> str | None:
-    if key not in _FRONT_MATTER_KEYS:
-        return f"unknown front matter key '{key}' (known: {', '.join(sorted(_FRONT_MATTER_KEYS))})"
-    if key in ("deck", "title") and not (isinstance(value, str) and value.strip()):
-        return f"front matter '{key}' must be a non-empty string"
-    words = (AUTO, FILE) if key == "question_level" else (AUTO,)
-    if key in ("section_level", "question_level") and not (
-        (isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6)
-        or value in words
-    ):
-        return (f"front matter '{key}' must be a heading level from 1 to 6 or "
-                + " or ".join(f"'{w}'" for w in words))
-    if key == "question_style" and value not in STYLES:
-        return f"front matter 'question_style' must be one of {', '.join(STYLES)}"
-    if key == "breaks" and not isinstance(value, bool):
-        return "front matter 'breaks' must be true or false"
-    if key in ("tags", "ignore") and not (
-        isinstance(value, str)
-        or (isinstance(value, list) and all(isinstance(t, str) for t in value))
-    ):
-        return f"front matter '{key}' must be a string or a list of strings"
-    return None
 
 
 class _Walker(QuestionForms):
@@ -489,7 +372,7 @@ class _Walker(QuestionForms):
         self._question, self._answer = None, []
         card = Card(
             key="", explicit_id=explicit_id, question=question,
-            question_text=plain_text(question).translate(_INVISIBLE),
+            question_text=plain_text(question).translate(INVISIBLE),
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
             formulas=formulas, diagrams=diagrams, end_line=end_line,
@@ -511,7 +394,7 @@ class _Walker(QuestionForms):
                 nodes[-1] = replace(nodes[-1], text=stripped)
                 if not stripped:
                     nodes.pop()
-        cleaned = [replace(n, text=_shown_question_text(n.text)) if n.kind == "text" else n
+        cleaned = [replace(n, text=shown_question_text(n.text)) if n.kind == "text" else n
                    for n in nodes]
         if cleaned != nodes:
             self.diagnostics.append(Diagnostic(
@@ -538,16 +421,10 @@ class _Walker(QuestionForms):
         deck = str(front.get("deck") or self.options.deck or self.title or stem)
         return Settings(
             deck=deck, title=str(front.get("title") or self.title or deck),
-            tags=_strings(front.get("tags", ())),
+            tags=strings(front.get("tags", ())),
             section_level=self.section_level, question_level=self.question_level,
             breaks=bool(front.get("breaks", self.options.breaks)),
-            ignore=_strings(front.get("ignore", ())),
+            ignore=strings(front.get("ignore", ())),
             structure=self.structure.summary(),
         )
 
-
-def _strings(value: object) -> tuple[str, ...]:
-    """Read a front matter value that is one string or a list of them."""
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value) if isinstance(value, list) else ()

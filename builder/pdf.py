@@ -13,7 +13,6 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -25,43 +24,20 @@ from builder.fonts import with_cjk_punctuation, with_missing_glyphs
 from builder.images import ImageResolver
 from builder.model import Document
 from builder.pdf_json import Json, MediaStage, document_json
+from builder.pdfcompile import (
+    CompileFailed,
+    TypstJob,
+    fixed_timestamp,
+    typeset_or_blame,
+    typst_reason,
+)
+from builder.pdfcompile import PdfError as PdfError  # what every function here raises
 
 STYLES = {"sheet": "sheet.typ", "cards": "cards.typ"}
 PART_TEMPLATE = "sheet-part.typ"
 JOIN_TEMPLATE = "sheet-join.typ"
 PAPERS = ("a4", "letter")
 _SHARED_TEMPLATES = ("pdf-nodes.typ", "sheet-common.typ")
-
-
-class PdfError(Exception):
-    """The PDF could not be typeset; the message says where and why, in one line."""
-
-
-@dataclass
-class _Job:
-    """One typst project in a temporary folder, compiled as often as the diagnosis needs."""
-
-    compiler: Any
-    payload: Json
-    timestamp: datetime
-
-    def compile(self, payload: Json) -> bytes:
-        """Typeset ``payload``; raise _CompileFailed with typst's reason."""
-        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-        try:
-            pdf = self.compiler.compile(format="pdf", pdf_tags=False,
-                                        timestamp=self.timestamp, sys_inputs={"doc": text})
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:  # TypstError, and pyo3's PanicException on a typst bug
-            raise _CompileFailed(_reason(exc)) from exc
-        if not isinstance(pdf, bytes):
-            raise _CompileFailed("typst returned no PDF")
-        return pdf
-
-
-class _CompileFailed(Exception):
-    """One typst compile failed; the message is typst's reason."""
 
 
 @dataclass(frozen=True)
@@ -144,8 +120,8 @@ def typeset(plan: PdfPlan, scratch: Path | None = None) -> bytes:
             payload = pdfparts.join_payload(plan.payload, part_headings, layouts)
             return join(payload, workdir).read_bytes()
         main = _stage_files(workdir, plan.template, plan.media)
-        job = _Job(_compiler(main, workdir), plan.payload, _timestamp(plan.payload))
-        return _typeset(job)
+        job = TypstJob(_compiler(main, workdir), plan.payload, fixed_timestamp(plan.payload))
+        return typeset_or_blame(job)
 
 
 def part_jobs(plan: PdfPlan) -> list[tuple[Json, dict[str, Path]]]:
@@ -181,12 +157,12 @@ def typeset_part(part: Json, media: dict[str, Path], out: Path) -> pdfparts.Part
         text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
         # Given its input up front, typst answers the query below from the compile's memo.
         compiler = _compiler(main, workdir, {"doc": text})
-        pdf = _typeset(_Job(compiler, part, _timestamp(part)))
+        pdf = typeset_or_blame(TypstJob(compiler, part, fixed_timestamp(part)))
         try:
             info = json.loads(compiler.query("<part-info>", field="value", one=True))
             layout = int(info["pages"]), [int(page) for page in info["headings"]]
         except Exception as exc:  # the template and this code disagree: a bug, said plainly
-            raise PdfError(f"cannot read the page layout of a PDF part: {_reason(exc)}"
+            raise PdfError(f"cannot read the page layout of a PDF part: {typst_reason(exc)}"
                            ) from None
     out.write_bytes(pdf)
     return layout
@@ -203,8 +179,8 @@ def join(payload: Json, folder: Path) -> Path:
     """
     main = _stage_files(folder, JOIN_TEMPLATE, {})
     try:
-        pdf = _Job(_compiler(main, folder), payload, _timestamp(payload)).compile(payload)
-    except _CompileFailed as exc:
+        pdf = TypstJob(_compiler(main, folder), payload, fixed_timestamp(payload)).compile(payload)
+    except CompileFailed as exc:
         raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
     (folder / JOINED_FILE).write_bytes(pdf)
     return folder / JOINED_FILE
@@ -314,95 +290,4 @@ def _compiler(main: Path, workdir: Path, inputs: dict[str, str] | None = None) -
         return typst.Compiler(str(main), root=str(workdir), sys_inputs=inputs or {},
                               font_paths=typst_fonts(bold=True), ignore_system_fonts=True)
     except Exception as exc:  # e.g. unreadable fonts: report, never a traceback
-        raise PdfError(f"cannot start typst: {_reason(exc)}") from None
-
-
-def _timestamp(payload: Json) -> datetime:
-    """Return the fixed creation time typst stamps, so equal inputs give equal bytes."""
-    parts = payload.get("iso-date")
-    if isinstance(parts, list) and len(parts) == 3:
-        return datetime(int(parts[0]), int(parts[1]), int(parts[2]), tzinfo=UTC)
-    return datetime(1980, 1, 1, tzinfo=UTC)
-
-
-def _typeset(job: _Job) -> bytes:
-    """Compile the whole deck; on failure, find the card to blame and say where it is."""
-    try:
-        return job.compile(job.payload)
-    except _CompileFailed as exc:
-        reason = str(exc)
-        culprit = _find_culprit(job, _cards_of(job.payload), reason)
-    # A card that fails alone may only show a template fault that every card would hit.
-    if culprit is None or not _plain_card_works(job):
-        raise PdfError(f"cannot typeset the PDF: {reason}")
-    loc, text = culprit
-    raise PdfError(f"{loc}: cannot typeset this question in the PDF: {text}")
-
-
-Indexed = list[tuple[int, Json]]
-
-
-def _cards_of(payload: Json) -> Indexed:
-    """List (section index, card) pairs in document order."""
-    sections = payload.get("sections")
-    assert isinstance(sections, list)
-    return [(index, card) for index, section in enumerate(sections)
-            for card in section["cards"]]
-
-
-def _subset(payload: Json, cards: Indexed) -> Json:
-    """Return the payload with only ``cards``, each still in its own section."""
-    sections = payload["sections"]
-    assert isinstance(sections, list)
-    kept: dict[int, list[Json]] = {}
-    for index, card in cards:
-        kept.setdefault(index, []).append(card)
-    return {**payload, "sections": [{**sections[i], "cards": kept[i]} for i in sorted(kept)]}
-
-
-def _find_culprit(job: _Job, cards: Indexed, failure: str | None = None
-                  ) -> tuple[str, str] | None:
-    """Halve the failing cards until one fails alone: return its location and typst's reason.
-
-    ``failure`` is the reason when ``cards`` are already known to fail together.  Returns
-    None when no single card fails by itself (the template or the mix is at fault).
-    """
-    if not cards:
-        return None
-    if failure is None:
-        try:
-            job.compile(_subset(job.payload, cards))
-        except _CompileFailed as exc:  # this part fails: look inside it
-            failure = str(exc)
-        else:
-            return None
-    if len(cards) == 1:
-        return str(cards[0][1]["loc"]), failure
-    middle = len(cards) // 2
-    return _find_culprit(job, cards[:middle]) or _find_culprit(job, cards[middle:])
-
-
-_PLAIN_CARD: Json = {
-    "n": 1, "loc": "", "q": [{"kind": "text", "text": "?"}],
-    "a": [{"kind": "paragraph", "children": [{"kind": "text", "text": "-"}]}],
-}
-
-
-def _plain_card_works(job: _Job) -> bool:
-    """Tell whether the template typesets a card of plain text."""
-    try:
-        job.compile({**job.payload, "count": 1,
-                     "sections": [{"title": "-", "cards": [_PLAIN_CARD]}]})
-    except _CompileFailed:  # the template itself (or typst) is broken
-        return False
-    return True
-
-
-def _reason(exc: BaseException) -> str:
-    """Return typst's own message, first line, without its internal trace."""
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    hints = getattr(exc, "hints", None) or []
-    text = str(message).strip().splitlines()[0] if str(message).strip() else type(exc).__name__
-    if hints:
-        text += f" (hint: {str(hints[0]).strip()})"
-    return text
+        raise PdfError(f"cannot start typst: {typst_reason(exc)}") from None

@@ -15,7 +15,7 @@ from datetime import date as Date
 from pathlib import Path
 
 from builder.assets import Assets
-from builder.html import safe_link
+from builder.htmlpolicy import safe_link
 from builder.images import ImageResolver
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.rawhtml import RawImage, image_loc, raw_images

@@ -10,14 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from builder.html import (
+from builder.htmlpolicy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     DROPPED_WITH_CONTENT,
     safe_link,
     style_removed,
 )
-from builder.model import Card, Diagnostic, Document, Node, SourceLoc
+from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line
 
 
 class _Finder(HTMLParser):
@@ -64,11 +64,6 @@ def _unsafe_url(name: str, value: str) -> bool:
     return name == "src" and bool(colon) and "/" not in scheme and safe_link(value) is None
 
 
-def _one_line(text: str) -> str:
-    # A diagnostic is one line: line breaks hidden in a URL are shown, not printed.
-    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)
-
-
 def problems(fragment: str) -> list[str]:
     """Return what the sanitiser will remove from a raw HTML fragment."""
     finder = _Finder()
@@ -88,7 +83,7 @@ def check_document(doc: Document) -> list[Diagnostic]:
                 by_line.setdefault(line, []).extend(problems(node.text))
     return [Diagnostic(SourceLoc(doc.path, line), "warning",
                        "raw HTML removed from the card: "
-                       + _one_line(", ".join(dict.fromkeys(removed))), "html-removed")
+                       + one_line(", ".join(dict.fromkeys(removed))), "html-removed")
             for line, removed in sorted(by_line.items()) if removed]
 
 

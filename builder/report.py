@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import difflib
-import html
 
-from builder.html import escape_text
+from builder.html import escape_text, field_text
 from builder.identity import ChangeReport
 from builder.lock import Lock
 
@@ -46,18 +45,10 @@ def details(report: ChangeReport, *, full: bool,
 def _field_diff(old: tuple[str, str] | None, new: tuple[str, str] | None) -> list[str]:
     if old is None or new is None:
         return []
-    before = "\n".join(_text(f) for f in old).splitlines()
-    after = "\n".join(_text(f) for f in new).splitlines()
+    before = "\n".join(field_text(f) for f in old).splitlines()
+    after = "\n".join(field_text(f) for f in new).splitlines()
     return ["    " + line for line in
             difflib.unified_diff(before, after, "before", "after", lineterm="", n=1)]
-
-
-def _text(field_html: str) -> str:
-    import nh3
-
-    # Display only: tags dropped, entities decoded, one line per block.
-    spaced = field_html.replace("<br>", "\n").replace("</p>", "\n").replace("</li>", "\n")
-    return html.unescape(str(nh3.clean(spaced, tags=set())))
 
 
 def removed_search(lock: Lock) -> str | None:

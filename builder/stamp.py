@@ -61,7 +61,7 @@ def stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
     when = now()
     assembled = [n for deck in decks for n in deck.assembled]
     if not config.use_lock:
-        _finish(decks, {n.note.key: guid_for(n.note.key) for n in assembled},
+        _finish(decks, {n.note.key: apkg.guid_for(n.note.key) for n in assembled},
                 {n.note.key: when for n in assembled})
         return Stamped()
     path = lock_path(config)
@@ -96,7 +96,7 @@ def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
     wanted: dict[str, str] = {}
     for facts in current:
         old = previous.entries.get(renames.get(facts.key, facts.key))
-        wanted[facts.key] = old.guid if old is not None else guid_for(facts.key)
+        wanted[facts.key] = old.guid if old is not None else apkg.guid_for(facts.key)
     # Notes the lock knows choose first: a clash moves the new note, not the old one.
     order = sorted(current, key=lambda facts: renames.get(facts.key, facts.key)
                    not in previous.entries)
@@ -111,17 +111,10 @@ def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
             salt = 0
             while guid in taken:
                 salt += 1
-                guid = guid_for(f"{facts.key}\0{salt}")
+                guid = apkg.guid_for(f"{facts.key}\0{salt}")
         taken.add(guid)
         guids[facts.key] = guid
     return guids
-
-
-def guid_for(key: str) -> str:
-    """Return the GUID a new note gets from its key (never from its answer)."""
-    import genanki
-
-    return str(genanki.guid_for(key))
 
 
 def _content_hash(note: apkg.NoteData, guid: str) -> str:

@@ -244,21 +244,9 @@ class _Rewriter:
 
     def _command(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
         if node in _TEXT_COMMANDS:
-            arg, i = argument(nodes, i)
-            text = tex_of(arg)
-            if '"' in text and "\\" not in text:  # tex2typst would not escape the quotes
-                shown = self.slot('"' + text.replace('"', '\\"') + '"')
-            else:
-                shown = f"\\text{{{text}}}"
-            font = _TEXT_COMMANDS[node]
-            out.append(f"{font}{{{shown}}}" if font else shown)
+            i = self._text(node, nodes, i, out)
         elif node in ("\\left", "\\right"):
-            j = skip_space(nodes, i)
-            delimiter = nodes[j] if j < len(nodes) else ""
-            if not isinstance(delimiter, str):
-                raise ValueError(f"no delimiter after {node}")
-            out.append(node + _LEFT_RIGHT.get(delimiter, delimiter))
-            i = j + 1
+            i = _left_right(node, nodes, i, out)
         elif node == "\\middle" or _BIG.fullmatch(node):
             i = self._delimiter(node, nodes, i, out)
         elif node == "\\tag":
@@ -294,32 +282,13 @@ class _Rewriter:
             script = "_" if node == "\\underset" else "^"
             out.append(self.slot(f"limits({_convert(base)}){script}({_convert(above)})"))
         elif node in _STYLES or node == "\\color":
-            colour = ""
-            if node == "\\color":
-                name, i = argument(nodes, i)
-                colour = _colour(name)
-            end = i
-            while end < len(nodes) and not (isinstance(nodes[end], str)
-                                            and nodes[end] in _STOPPERS):
-                end += 1
-            rest, i = nodes[i:end], end
-            if without_spaces(rest):
-                body = _convert(rest)
-                out.append(self.slot(f"text(fill: #{colour}, {body})" if colour
-                                     else f"{_STYLES[node]}({body})"))
+            i = self._styled(node, nodes, i, out)
         elif node == "\\textcolor":
             name, i = argument(nodes, i)
             arg, i = argument(nodes, i)
             out.append(self.slot(f"text(fill: #{_colour(name)}, {_convert(arg)})"))
         elif node in _XARROWS:
-            below, i = optional(nodes, i)
-            above, i = argument(nodes, i)
-            arrow = f"stretch({_XARROWS[node]}, size: #(100% + 0.6em))"
-            if without_spaces(above):
-                arrow += f"^({_convert(above)})"
-            if below and without_spaces(below):
-                arrow += f"_({_convert(below)})"
-            out.append(self.slot(arrow))
+            i = self._xarrow(node, nodes, i, out)
         elif node in _FRACTIONS:
             top, i = argument(nodes, i)
             bottom, i = argument(nodes, i)
@@ -329,6 +298,46 @@ class _Rewriter:
             out.append(self.slot(_ONE_ARG[node] % _convert(arg)))
         else:
             out.append(node)
+        return i
+
+    def _text(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
+        arg, i = argument(nodes, i)
+        text = tex_of(arg)
+        if '"' in text and "\\" not in text:  # tex2typst would not escape the quotes
+            shown = self.slot('"' + text.replace('"', '\\"') + '"')
+        else:
+            shown = f"\\text{{{text}}}"
+        font = _TEXT_COMMANDS[node]
+        out.append(f"{font}{{{shown}}}" if font else shown)
+        return i
+
+    def _styled(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
+        """A style or colour switch (``\\bf x``, ``\\color{red} x``): it runs to the end of the
+        group, row, cell or delimiter it stands in."""
+        colour = ""
+        if node == "\\color":
+            name, i = argument(nodes, i)
+            colour = _colour(name)
+        end = i
+        while end < len(nodes) and not (isinstance(nodes[end], str)
+                                        and nodes[end] in _STOPPERS):
+            end += 1
+        rest, i = nodes[i:end], end
+        if without_spaces(rest):
+            body = _convert(rest)
+            out.append(self.slot(f"text(fill: #{colour}, {body})" if colour
+                                 else f"{_STYLES[node]}({body})"))
+        return i
+
+    def _xarrow(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
+        below, i = optional(nodes, i)
+        above, i = argument(nodes, i)
+        arrow = f"stretch({_XARROWS[node]}, size: #(100% + 0.6em))"
+        if without_spaces(above):
+            arrow += f"^({_convert(above)})"
+        if below and without_spaces(below):
+            arrow += f"_({_convert(below)})"
+        out.append(self.slot(arrow))
         return i
 
     def _delimiter(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
@@ -404,3 +413,12 @@ def _fill_slots(typst: str, slots: dict[str, str]) -> str:
         return snippet
 
     return _SLOT.sub(fill, typst)
+
+
+def _left_right(node: str, nodes: list[Node], i: int, out: list[str]) -> int:
+    j = skip_space(nodes, i)
+    delimiter = nodes[j] if j < len(nodes) else ""
+    if not isinstance(delimiter, str):
+        raise ValueError(f"no delimiter after {node}")
+    out.append(node + _LEFT_RIGHT.get(delimiter, delimiter))
+    return j + 1

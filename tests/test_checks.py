@@ -300,8 +300,8 @@ def test_errors_cannot_be_silenced() -> None:
 
 
 def test_files_without_headings_are_checked_too() -> None:
-    assert check("- \n") == ["n.md:1:1: warning: no questions found (questions are level-3 "
-                             "headings) [no-questions]"]
+    assert check("- \n") == ["n.md:1:1: warning: no questions found (read as sections ##, "
+                             "questions ###; see check --explain-structure) [no-questions]"]
 
 
 def test_check_and_build_report_the_same_lines() -> None:

@@ -9,13 +9,12 @@ builder is today: the source-side counts and that nothing crashes.
 from __future__ import annotations
 
 import json
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 from tests.conftest import write
+from tests.imagefiles import png
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -100,23 +99,12 @@ else:
 """
 
 
-def _png(grey: int) -> bytes:
-    """A valid 1x1 grey PNG."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(bytes([0, grey]))) + chunk(b"IEND", b""))
-
-
 def _corpus(root: Path) -> Path:
     corpus = root / "corpus"
     write(corpus / "alice__notes" / "shapes.md", SHAPES)
     (corpus / "alice__notes" / "img").mkdir()
-    (corpus / "alice__notes" / "img" / "grid.png").write_bytes(_png(128))
-    (corpus / "alice__notes" / "img" / "chart.png").write_bytes(_png(64))
+    (corpus / "alice__notes" / "img" / "grid.png").write_bytes(png(1, 1, (128, 128, 128)))
+    (corpus / "alice__notes" / "img" / "chart.png").write_bytes(png(1, 1, (64, 64, 64)))
     write(corpus / "bob__notes" / "lost.md", LOST)
     header = "repo\tcommit\tpath\trole\tsite_root\texpected_questions\tblob_sha\tnotes\tlocal\n"
     rows = ["alice/notes\t0\tshapes.md\tnotes\t\t2\t0\t\talice__notes/shapes.md\n",

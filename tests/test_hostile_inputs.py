@@ -107,7 +107,7 @@ def test_a_lock_with_shared_guids_never_gives_notes_one_guid(tmp_path: Path,
 
 def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
         tmp_path: Path, collection: Any) -> None:
-    from builder.stamp import guid_for
+    from builder.apkg import guid_for
 
     def planted(data: dict[str, Any]) -> None:
         # The first note's entry is dropped, so its key's GUID is wanted by it, and

@@ -226,7 +226,7 @@ def test_similarity_measures() -> None:
 
 def _simhash_bit_by_bit(text: str) -> str:
     """The SimHash definition, one bit at a time: the column-counting version must agree."""
-    from builder.parse import normalise_question
+    from builder.questiontext import normalise_question
     folded = normalise_question(text)
     grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
     votes = [0] * 64

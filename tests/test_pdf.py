@@ -18,6 +18,7 @@ from builder.diagrams import validate
 from builder.model import Document
 from builder.parse import parse_file, parse_text
 from builder.pdf import PdfError, write_pdf
+from builder.pdfcompile import TypstJob
 
 from .conftest import SEED, write
 
@@ -303,12 +304,12 @@ def test_typst_failure_names_the_card_and_leaves_nothing(tmp_path: Path,
 def test_template_failure_blames_no_card(seed: tuple[Document, Assets], tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     doc, assets = seed
-    original = pdf._Job.compile
+    original = TypstJob.compile
 
     def broken(self: Any, payload: dict[str, Any]) -> bytes:
         return original(self, {**payload, "paper": "no-such-paper"})
 
-    monkeypatch.setattr(pdf._Job, "compile", broken)
+    monkeypatch.setattr(TypstJob, "compile", broken)
     with pytest.raises(PdfError, match=r"^cannot typeset the PDF: "):
         build(tmp_path / "deck.pdf", [doc], assets)
     assert not (tmp_path / "deck.pdf").exists()

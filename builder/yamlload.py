@@ -1,0 +1,66 @@
+"""PyYAML, in one place: notes' YAML (front matter, diagram blocks) read safely.
+
+YAML is composed recursively by PyYAML, so its depth is checked on the event stream,
+which PyYAML parses without recursion; aliases are refused outright.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+MAX_YAML_DEPTH = 64
+
+YAMLError = yaml.YAMLError
+"""What every loader here raises on YAML it cannot read."""
+
+
+class YamlRefused(yaml.YAMLError):
+    """YAML nested deeper than ``MAX_YAML_DEPTH``, or with an alias."""
+
+    def __init__(self, line: int, column: int,
+                 problem: str = f"nested more than {MAX_YAML_DEPTH} levels deep") -> None:
+        super().__init__(problem)
+        self.problem = str(self)
+        self.problem_mark = yaml.Mark("", 0, line, column, None, 0)
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` that refuses documents nested too deeply, as ``YamlRefused``.
+
+    Aliases (``*name``) are refused too: nine lines of them make a list of a billion
+    items for whatever walks the result ("billion laughs"), and notes never need them.
+    """
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
+                              "aliases (*name) are not allowed")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                mark = event.start_mark
+                raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.safe_load(text)
+
+
+def load_plain(text: str) -> Any:
+    """``yaml.safe_load`` unguarded: for a short value or a guess whose result is only
+    looked at, never walked (its depth may still raise ``RecursionError``)."""
+    return yaml.safe_load(text)
+
+
+def error_place(exc: yaml.YAMLError) -> tuple[int, int] | None:
+    """0-based line and column a YAML error points at, if it points anywhere."""
+    mark = getattr(exc, "problem_mark", None)
+    return None if mark is None else (mark.line, mark.column)
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """The one-line reason of a YAML error, without PyYAML's quoted context."""
+    problem = getattr(exc, "problem", None)
+    return str(problem) if problem else str(exc).splitlines()[0]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from .ankimedia import WATCH, packages_under
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "deep-learning-interview.md"
@@ -19,6 +22,53 @@ def _isolated_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     # The parse cache's signing secret lives in the config home: keep tests' own.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config-home"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "broken_media(reason): this test builds packages whose pictures are missing on "
+        "purpose; skip the after-test real-Anki media check and say why.",
+    )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    terminalreporter.write_line(
+        f"real-Anki media check: {len(WATCH.checked)} distinct packages whole, "
+        f"{WATCH.imports} of them imported only by the after-test check")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _watch_package_writes() -> Iterator[None]:
+    """Keep the bytes of every package the builder writes in this process, including those
+    written to folders gone before the test ends; the per-test check below imports them."""
+    from builder import apkg
+
+    original = apkg.write_apkg
+
+    def write_and_watch(target: Path, *args: Any, **kwargs: Any) -> None:
+        original(target, *args, **kwargs)
+        WATCH.note_written(target)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(apkg, "write_apkg", write_and_watch)
+        yield
+    WATCH.check(WATCH.take_written())
+
+
+@pytest.fixture(autouse=True)
+def _every_package_shows_its_pictures(request: pytest.FixtureRequest,
+                                      tmp_path: Path) -> Iterator[None]:
+    """After each test, import every package it built (in this process or by a child
+    process under its folder) that no test imported itself into a fresh real Anki
+    collection, and assert every picture every note shows is there and not empty."""
+    yield
+    written = WATCH.take_written()
+    marker = request.node.get_closest_marker("broken_media")
+    if marker is not None:
+        assert marker.args and str(marker.args[0]).strip(), "broken_media needs a reason"
+        return
+    WATCH.check([*written, *packages_under(tmp_path)])
 
 
 @pytest.fixture
@@ -51,6 +101,7 @@ def import_apkg(col: object, package: Path) -> object:
 
     missing = missing_media(col)
     assert not missing, f"pictures missing in Anki after importing {package}: {missing}"
+    WATCH.note_checked(package)
     return log
 
 

@@ -20,7 +20,7 @@ from builder.fences import repair_fences
 from builder.frontmatter_cut import repair_front_matter
 from builder.mathsyntax import DOUBT, attach_doubts, math_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
-from builder.nesting import bound_inline_nesting, load_yaml
+from builder.nesting import bound_inline_nesting, keep_deep_blocks_as_text, load_yaml
 from builder.texsafe import strip_unsafe
 
 DIAGRAM_INFO = "diagram"
@@ -58,6 +58,7 @@ def make_parser() -> MarkdownIt:
     md.use(math_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
+    keep_deep_blocks_as_text(md)
     return md
 
 

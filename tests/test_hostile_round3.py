@@ -6,6 +6,7 @@ made, reads it back through the real Anki.
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +79,24 @@ def test_formulas_nested_thousands_deep_are_a_warning_not_a_traceback(
     (answer,) = _answers(collection, tmp_path / "dist" / "n.apkg")
     assert "开头" in answer
     assert "\\href" not in answer  # its target may stay, as inert text
+
+
+def test_a_letter_with_500000_accents_is_cut_to_30_with_a_warning(
+        tmp_path: Path, collection: Any) -> None:
+    # typst allocated without end on this one grapheme and aborted the whole build
+    write(tmp_path / "n.md", "## S\n### 问？\n前文 a" + "\u0301" * 500_000 + " 后文\n")
+    result = CliRunner().invoke(main, ["n.md"])  # the PDF too: that is where typst runs
+    assert result.exit_code == 0, result.output
+    assert ("n.md:3:35: warning: more than 30 combining marks on one character; the rest "
+            "are removed [combining-marks]") in result.output
+    assert (tmp_path / "dist" / "n.pdf").exists()
+    (answer,) = _answers(collection, tmp_path / "dist" / "n.apkg")
+    shown = unicodedata.normalize("NFD", answer)  # the card is NFC: a + U+0301 is á
+    assert "a" + "\u0301" * 30 + " 后文" in shown and "前文" in shown
+
+
+def test_accents_real_scripts_stack_are_left_alone(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "## S\n### 问？\nTiếng Việt ễ, ṩ, 👨\u200d👩\u200d👧, e\u0301\u0302\u0323\n")
+    result = run("n.md")
+    assert result.exit_code == 0, result.output
+    assert "combining-marks" not in result.output

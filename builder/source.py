@@ -51,8 +51,9 @@ def _too_large_message(size: int) -> str:
 MAX_SOURCE_BYTES = 1024 * 1024
 """A larger Markdown file is refused (split it into several). Measured on 2 shared cores:
 realistic notes cost about 20 s of CPU per MB (parse, formulas, PDF), hostile shapes
-more (2 MB of ``[`` took over 120 s, 2 MB of ``*a`` 70 s and 600 MB); at 1 MB every
-shape tried stays within a minute and 1 GB. The largest real notes file seen is 0.1 MB."""
+more (2 MB of ``[`` took over 120 s, 2 MB of ``*a`` 70 s and 600 MB; 1 MB of ``[`` 14 s).
+Volume is not bounded by size: 1 MB of table rows still peaks at 1.27 GB (see README).
+The largest real notes file seen is 80 KB."""
 
 
 def too_large(path: Path) -> bool:

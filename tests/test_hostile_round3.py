@@ -141,3 +141,14 @@ def test_a_huge_code_block_reaches_the_pdf_whole_and_plain(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     text = "".join(page.extract_text() for page in PdfReader(tmp_path / "dist" / "n.pdf").pages)
     assert "value_0" in text and "LAST_LINE" in text
+
+
+def test_formula_places_stay_exact_across_many_formulas_and_lines(tmp_path: Path) -> None:
+    # each formula's column is found once per content line (it rescanned the content)
+    line = "$a$ " * 20_000 + "$\\href{javascript:x}{b}$"
+    last = "$\\href{javascript:y}{d}$"
+    write(tmp_path / "n.md", f"## S\n### 问？\n> 引用 $c$\n> {line}\n> {last}\n")
+    result = CliRunner().invoke(main, ["check", "n.md", "--math", "mathjax"])
+    column = 3 + len("$a$ ") * 20_000
+    assert f"n.md:4:{column}: warning:" in result.output, result.output[-2000:]
+    assert "n.md:5:3: warning:" in result.output, result.output[-2000:]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -19,7 +20,7 @@ from builder.fences import repair_fences
 from builder.frontmatter_cut import repair_front_matter
 from builder.mathsyntax import DOUBT, attach_doubts, math_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
-from builder.nesting import bound_inline_nesting
+from builder.nesting import bound_inline_nesting, keep_deep_blocks_as_text
 from builder.texsafe import strip_unsafe
 from builder.yamlload import YAMLError, error_place, load_yaml, yaml_problem
 
@@ -58,6 +59,7 @@ def make_parser() -> MarkdownIt:
     md.use(math_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
+    keep_deep_blocks_as_text(md)
     return md
 
 
@@ -114,6 +116,11 @@ class NodeBuilder:
     diagrams: list[Diagram] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _image_cursor: dict[tuple[int, str], int] = field(default_factory=dict)
+    # inline token (kept so its id stays its own) → its content's line starts, and the
+    # column found for each line: without it each formula rescanned the whole content
+    # (200,000 `$a$` on one line never finished)
+    _content_lines: dict[int, tuple[SyntaxTreeNode, list[int], dict[int, int]]] = field(
+        default_factory=dict)
     """Per line and text sought, where to look next: each image (or raw HTML tag) on a
     line gets its own column."""
 
@@ -227,14 +234,20 @@ class NodeBuilder:
         """
         assert holder.map is not None
         content = holder.content
-        row = content.count("\n", 0, offset)
-        line_start = content.rfind("\n", 0, offset) + 1
+        known = self._content_lines.get(id(holder))
+        if known is None or known[0] is not holder:
+            starts = [0, *(i + 1 for i, ch in enumerate(content) if ch == "\n")]
+            known = self._content_lines[id(holder)] = (holder, starts, {})
+        _holder, starts, columns = known
+        row = bisect_right(starts, offset) - 1
+        line_start = starts[row]
         line = holder.map[0] + 1 + row
-        piece = content[line_start:].split("\n", 1)[0]
-        if 0 < line <= len(self.lines):
-            found = self.lines[line - 1].find(piece)
-            if found >= 0:
-                return SourceLoc(self.path, line, found + offset - line_start + 1)
+        if row not in columns:
+            end = starts[row + 1] - 1 if row + 1 < len(starts) else len(content)
+            columns[row] = (self.lines[line - 1].find(content[line_start:end])
+                            if 0 < line <= len(self.lines) else -1)
+        if columns[row] >= 0:
+            return SourceLoc(self.path, line, columns[row] + offset - line_start + 1)
         return self._loc_in_line(line, marker, 0)
 
     def _loc_in_line(self, line: int, needle: str, start: int) -> SourceLoc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 
 MAX_INLINE_DEPTH = 16
@@ -20,11 +21,42 @@ MAX_INLINE_DEPTH = 16
 _PAIRED_AFTER = ("em_open", "strong_open", "s_open")
 CUT_META = "nesting_cut"
 """Set in an inline token's ``meta`` when some of its emphasis was kept as text."""
+BLOCK_CUT_META = "block_nesting_cut"
+"""Set in an inline token's ``meta`` when it holds lines nested past ``maxNesting``."""
 
 
 def bound_inline_nesting(md: MarkdownIt) -> None:
     """Register the core rule that keeps emphasis nested too deeply as literal text."""
     md.core.ruler.push("bound_inline_nesting", _bound_inline_nesting)
+
+
+def keep_deep_blocks_as_text(md: MarkdownIt) -> None:
+    """Keep blocks nested past ``maxNesting`` as one paragraph of text.
+
+    markdown-it drops every line nested deeper than ``maxNesting`` (quotes or lists
+    5,000 deep) without a word; here those lines become a paragraph whose inline token
+    carries ``BLOCK_CUT_META``, so the words reach the card and the parser warns.
+    """
+    tokenize = md.block.tokenize
+
+    def bounded(state: StateBlock, start: int, end: int) -> None:
+        if state.level < state.md.options.maxNesting:
+            tokenize(state, start, end)
+            return
+        line = state.skipEmptyLines(start)
+        if line >= end or state.sCount[line] < state.blkIndent:
+            return
+        text = state.getLines(line, end, state.blkIndent, False).strip()
+        state.line = end
+        if not text:
+            return
+        state.push("paragraph_open", "p", 1).map = [line, end]
+        inline = state.push("inline", "", 0)
+        inline.content, inline.map, inline.children = text, [line, end], []
+        inline.meta[BLOCK_CUT_META] = True
+        state.push("paragraph_close", "p", -1)
+
+    md.block.tokenize = bounded  # type: ignore[method-assign,assignment]
 
 
 def _bound_inline_nesting(state: StateCore) -> None:

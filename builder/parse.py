@@ -38,7 +38,7 @@ from builder.model import (
     plain_text,
     walk_all,
 )
-from builder.nesting import CUT_META, MAX_INLINE_DEPTH
+from builder.nesting import BLOCK_CUT_META, CUT_META, MAX_INLINE_DEPTH
 from builder.questionforms import Pending, QuestionForms, placeholder_of
 from builder.questiontext import (
     INVISIBLE,
@@ -178,7 +178,10 @@ def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
     return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
                        f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
                        "nesting-depth")
-            for token in tokens if token.meta.get(CUT_META)]
+            for token in tokens if token.meta.get(CUT_META)] + [
+        Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
+                   "quotes or lists nested too deeply are kept as plain text", "nesting-depth")
+        for token in tokens if token.meta.get(BLOCK_CUT_META)]
 
 
 class _Walker(QuestionForms):

@@ -27,6 +27,11 @@ _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Location of a formula the parser did not attach (never expected; keeps typing total).
 _NOWHERE = SourceLoc("", 0)
+MAX_HIGHLIGHTED_CODE = 100_000
+"""Characters of code one PDF colours; the rest is printed plain. typst's highlighter
+costs ~0.1 ms a character and more on long blocks: 280 KB of Python on one line took
+145 s of typst, 700 KB in short lines 230 s (the card's Pygments takes a second)."""
+MAX_HIGHLIGHTED_BLOCK = 20_000
 
 
 @dataclass
@@ -37,6 +42,14 @@ class MediaStage:
     resolver: ImageResolver
     files: dict[str, Path] = field(default_factory=dict)
     doc_path: str = ""
+    highlight_left: int = MAX_HIGHLIGHTED_CODE
+
+    def code_lang(self, text: str, lang: str) -> str:
+        """``lang`` while the PDF's budget of coloured code lasts, else "" (plain)."""
+        if not lang or len(text) > min(MAX_HIGHLIGHTED_BLOCK, self.highlight_left):
+            return ""
+        self.highlight_left -= len(text)
+        return lang
 
     def add(self, name: str, path: Path) -> str:
         """Register ``path`` to be copied as ``media/name``; return that relative path."""
@@ -150,7 +163,8 @@ def block_json(node: Node, stage: MediaStage) -> Json | None:
     if kind == "blockquote":
         return {"kind": kind, "children": blocks_json(node.children, stage)}
     if kind == "code_block":
-        return {"kind": kind, "text": node.text.removesuffix("\n"), "lang": node.attr("lang")}
+        text = node.text.removesuffix("\n")
+        return {"kind": kind, "text": text, "lang": stage.code_lang(text, node.attr("lang"))}
     if kind == "math_block":
         formula = node.formula or Formula(node.text, True, _NOWHERE)
         return {"kind": kind, "math": stage.math(formula)}

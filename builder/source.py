@@ -21,6 +21,17 @@ CONTROL_CHARS: dict[int, str | None] = {
 """The control characters, as a ``str.translate`` table: removed, or made a space."""
 _CONTROL = re.compile("[" + "".join(re.escape(chr(code)) for code in CONTROL_CHARS) + "]")
 
+MAX_COMBINING_RUN = 30
+"""Marks stacked on one character beyond this are removed: Unicode's stream-safe limit
+(UAX #15). One letter with 500,000 accents made typst allocate without end and abort
+the whole build; no writing system stacks more than a few."""
+# The blocks of marks that stack on any letter (Zalgo text), variation selectors and
+# the zero-width joiner: each joins the character before it into one grapheme.
+_MARK = ("\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0610-\u061a\u064b-\u065f"
+         "\u0e31-\u0e3a\u0e47-\u0e4e\u1ab0-\u1aff\u1dc0-\u1dff\u200d\u20d0-\u20ff"
+         "\u302a-\u302f\u3099\u309a\ufe00-\ufe0f\ufe20-\ufe2f\U000e0100-\U000e01ef")
+_EXCESS_MARKS = re.compile(f"[{_MARK}]{{{MAX_COMBINING_RUN}}}([{_MARK}]+)")
+
 
 class SourceError(Exception):
     """A source file that cannot be read at all; carries its location."""
@@ -37,9 +48,12 @@ def _too_large_message(size: int) -> str:
             "for one Markdown file; split it into several files")
 
 
-MAX_SOURCE_BYTES = 10 * 1024 * 1024
-"""A larger Markdown file is refused: parsing costs about 250 MB of memory per MB of
-notes, and no hand-written notes file comes near (split it into several)."""
+MAX_SOURCE_BYTES = 1024 * 1024
+"""A larger Markdown file is refused (split it into several). Measured on 2 shared cores:
+realistic notes cost about 20 s of CPU per MB (parse, formulas, PDF), hostile shapes
+more (2 MB of ``[`` took over 120 s, 2 MB of ``*a`` 70 s and 600 MB; 1 MB of ``[`` 14 s).
+Volume is not bounded by size: 1 MB of table rows still peaks at 1.27 GB (see README).
+The largest real notes file seen is 80 KB."""
 
 
 def too_large(path: Path) -> bool:
@@ -110,12 +124,22 @@ def source_lines(text: str) -> list[str]:
 def without_control_chars(text: str, path: str) -> tuple[str, list[Diagnostic], ColumnMap]:
     """Return ``text`` without control characters, a warning for each line that had any,
     and the map from the cleaned text's columns back to the file's."""
-    if not _CONTROL.search(text):
+    if not _CONTROL.search(text) and not _EXCESS_MARKS.search(text):
         return text, [], ColumnMap()
     diagnostics = []
     removed: dict[int, tuple[int, ...]] = {}
     for number, line in enumerate(source_lines(text), 1):
+        excess = [m.span(1) for m in _EXCESS_MARKS.finditer(line)]
+        if excess:
+            diagnostics.append(Diagnostic(
+                SourceLoc(path, number, excess[0][0] + 1), "warning",
+                f"more than {MAX_COMBINING_RUN} combining marks on one character; "
+                "the rest are removed", "combining-marks"))
         found = list(_CONTROL.finditer(line))
+        gone = sorted([*(c for a, b in excess for c in range(a, b)),
+                       *(m.start() for m in found if CONTROL_CHARS[ord(m.group())] is None)])
+        if gone:
+            removed[number] = tuple(gone)
         if not found:
             continue
         first = found[0].group()
@@ -124,7 +148,7 @@ def without_control_chars(text: str, path: str) -> tuple[str, list[Diagnostic], 
         diagnostics.append(Diagnostic(
             SourceLoc(path, number, found[0].start() + 1), "warning",
             f"control character U+{ord(first):04X} {done}{more}", "control-chars"))
-        removed[number] = tuple(m.start() for m in found if CONTROL_CHARS[ord(m.group())] is None)
+    text = _EXCESS_MARKS.sub(lambda m: m.group()[:MAX_COMBINING_RUN], text)
     return text.translate(CONTROL_CHARS), diagnostics, ColumnMap(removed)
 
 
@@ -141,7 +165,7 @@ class ColumnMap:
     def original(self, diagnostic: Diagnostic) -> Diagnostic:
         """Return ``diagnostic`` with its column counted in the file, not the cleaned text."""
         gaps = self.removed.get(diagnostic.loc.line)
-        if not gaps or diagnostic.code == "control-chars":
+        if not gaps or diagnostic.code in ("control-chars", "combining-marks"):
             return diagnostic
         column = diagnostic.loc.col - 1
         for gap in gaps:

@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
 
+MAX_GROUP_DEPTH = 64
+"""Deeper ``{...}`` nesting is refused: everything that walks the tree recurses, and
+``{`` 5,000 deep overflowed Python's stack (real formulas nest a few levels)."""
+
 
 @dataclass(slots=True)
 class Group:
@@ -30,10 +34,12 @@ def tokens(tex: str) -> list[str]:
 
 
 def parse_tex(tex: str) -> list[Node]:
-    """Tokens and brace groups; raises ValueError on unbalanced braces."""
+    """Tokens and brace groups; raises ValueError on unbalanced or too deep braces."""
     stack: list[list[Node]] = [[]]
     for token in _TOKEN.findall(tex):
         if token == "{":
+            if len(stack) > MAX_GROUP_DEPTH:
+                raise ValueError(f"braces nested more than {MAX_GROUP_DEPTH} deep")
             stack.append([])
         elif token == "}":
             if len(stack) == 1:

@@ -142,10 +142,12 @@ def test_odd_markdown_never_crashes(tmp_path: Path, text: str, collection: Any) 
             assert card.question().strip()
 
 
-def test_ten_megabyte_input_builds(tmp_path: Path) -> None:
-    section = "".join(f"### 问题 {i}\n" + "答案文字 **加粗** $x_{i}$\n" * 40 for i in range(2000))
+def test_an_input_just_under_the_size_limit_builds(tmp_path: Path) -> None:
+    from builder.source import MAX_SOURCE_BYTES
+
+    section = "".join(f"### 问题 {i}\n" + "答案文字 **加粗** $x_{i}$\n" * 40 for i in range(380))
     write(tmp_path / "big.md", "## 大\n" + section * 2)
-    assert (tmp_path / "big.md").stat().st_size > 5_000_000
+    assert 0.9 * MAX_SOURCE_BYTES < (tmp_path / "big.md").stat().st_size <= MAX_SOURCE_BYTES
     result = run("big.md", "--math", "mathjax")
     assert result.exit_code == 0, result.output
     assert "duplicate-question" in result.output

@@ -189,12 +189,12 @@ def test_yaml_nested_500_deep_is_a_diagnostic(tmp_path: Path) -> None:
            "deep [front-matter]" in result.output
 
 
-def test_a_5_mb_one_line_answer_is_cut_inside_its_block(tmp_path: Path,
+def test_a_one_line_answer_near_the_size_limit_is_cut_inside_its_block(tmp_path: Path,
                                                          collection: Any) -> None:
     from builder.notes import MAX_ANSWER_CHARS
 
-    line = "".join(f"第{i}句 a & c. " for i in range(330_000))  # ~5 MB, one paragraph
-    assert len(line.encode()) > 5_000_000
+    line = "".join(f"第{i}句 a & c. " for i in range(55_000))  # ~0.9 MB, one paragraph
+    assert len(line) > 6 * MAX_ANSWER_CHARS
     write(tmp_path / "n.md", f"## S\n### 长？\n{line}\n\n第二段。\n")
     result = run("n.md")
     assert result.exit_code == 0, result.output
@@ -208,15 +208,15 @@ def test_a_5_mb_one_line_answer_is_cut_inside_its_block(tmp_path: Path,
     assert "第1000句" in answer and "第二段" not in answer and "2 more block" in answer
 
 
-def test_a_file_over_10_mb_is_refused_unread_and_the_rest_builds(tmp_path: Path) -> None:
+def test_a_file_over_1_mb_is_refused_unread_and_the_rest_builds(tmp_path: Path) -> None:
     (tmp_path / "notes").mkdir()
     with (tmp_path / "notes" / "big.md").open("w", encoding="utf-8") as big:
         big.write("## S\n### 大？\n")
-        big.write(("一段文字。\n\n" * 1000) * 700)
-    assert (tmp_path / "notes" / "big.md").stat().st_size > 10 * 2**20
+        big.write(("一段文字。\n\n" * 1000) * 70)
+    assert (tmp_path / "notes" / "big.md").stat().st_size > 2**20
     write(tmp_path / "notes" / "small.md", NOTE)
     result = run("notes")
-    assert ("notes/big.md:1:1: error: file is 11.3 MB, over the 10 MB limit for one "
+    assert ("notes/big.md:1:1: error: file is 1.1 MB, over the 1 MB limit for one "
             "Markdown file; split it into several files [file-too-large]") in result.output
     assert (tmp_path / "dist" / "敌意.apkg").exists()
 
@@ -224,7 +224,7 @@ def test_a_file_over_10_mb_is_refused_unread_and_the_rest_builds(tmp_path: Path)
 def test_the_pdf_cuts_a_huge_answer_too(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    line = " ".join(f"word{i}" for i in range(150_000)) + " LASTWORD"  # ~1.3 MB
+    line = " ".join(f"word{i}" for i in range(80_000)) + " LASTWORD"  # ~0.9 MB
     write(tmp_path / "n.md", f"## S\n### Long?\n{line}\n\nSECONDBLOCK\n")
     result = CliRunner().invoke(main, ["--format", "pdf", "--no-lock", "n.md"])
     assert result.exit_code == 0, result.output
@@ -232,7 +232,7 @@ def test_the_pdf_cuts_a_huge_answer_too(tmp_path: Path) -> None:
     text = "".join(page.extract_text() for page in reader.pages)
     assert "word0" in text and "word9000" in text
     assert "LASTWORD" not in text and "SECONDBLOCK" not in text
-    assert "word149999" not in text
+    assert "word79999" not in text
 
 
 def test_a_md_link_leading_out_of_the_source_folder_is_not_read(tmp_path: Path) -> None:

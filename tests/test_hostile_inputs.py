@@ -21,11 +21,11 @@ from .conftest import import_apkg, write
 NOTE = "---\ndeck: 敌意\n---\n## 甲\n### 什么是过拟合？\n训练集好、测试集差。\n"
 
 
-@pytest.fixture(autouse=True)
-def _own_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep the cache secret of these tests out of the real user's config."""
+@pytest.fixture
+def _own_config_home(tmp_path: Path) -> Path:
+    """The config home every test has (tests/conftest.py): where the cache secret lives."""
     home = tmp_path / "config-home"
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    assert os.environ["XDG_CONFIG_HOME"] == str(home)
     return home
 
 

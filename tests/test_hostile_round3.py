@@ -18,13 +18,6 @@ from builder.cli import main
 from .conftest import import_apkg, write
 
 
-@pytest.fixture(autouse=True)
-def _own_config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "config-home"
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
-    return home
-
-
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["--format", "apkg", *args])
 

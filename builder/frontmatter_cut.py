@@ -11,20 +11,15 @@ parser can report it at line 1.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from markdown_it.token import Token
 
-from builder.fences import first_lines, shift
+from builder.fences import Parse, first_lines, shift
 from builder.source import source_lines
 
 CUT = "cut"
 """``meta`` key of a front matter token cut short: a :class:`FrontMatterCut`."""
-
-Parse = Callable[[str, dict[str, Any]], list[Token]]
-
 
 @dataclass(frozen=True, slots=True)
 class FrontMatterCut:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -13,6 +14,9 @@ from builder.slug import Slugger, slugify
 
 from .conftest import SEED, write
 from .imagefiles import png
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 PNG = png()
 
@@ -146,7 +150,7 @@ def test_duplicate_questions_within_and_across_files_are_reported_once() -> None
 
 
 def test_an_id_used_in_two_decks_is_reported_and_the_notes_stay_apart(
-        collection: object) -> None:
+        collection: Collection) -> None:
     """An explicit id makes the same key in any deck: the second note must not take the
     first one's GUID, or importing one deck would overwrite the other's note."""
     from builder.apkg import read_fields
@@ -163,7 +167,7 @@ def test_an_id_used_in_two_decks_is_reported_and_the_notes_stay_apart(
     assert len(guids["A"]) == len(guids["B"]) == 1 and not guids["A"] & guids["B"]
     for deck in ("A", "B"):
         import_apkg(collection, Path(f"dist/{deck}.apkg"))
-    assert len(collection.find_notes("")) == 2  # type: ignore[attr-defined]
+    assert len(collection.find_notes("")) == 2
     again = run("build", "notes", "--format", "apkg", "--force")
     assert "changes: none since the last build" in again.output  # the same notes each time
 

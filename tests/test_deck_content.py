@@ -56,7 +56,8 @@ def reference_conv(x: np.ndarray, w: np.ndarray, b: np.ndarray, s: int, p: int) 
     kh, kw = w.shape[2:]
     padded = np.pad(x, ((0, 0), (p, p), (p, p)))
     windows = sliding_window_view(padded, (kh, kw), axis=(1, 2))[:, ::s, ::s]  # C,Ho,Wo,kh,kw
-    return np.einsum("chwij,fcij->fhw", windows, w) + b[:, None, None]
+    out: np.ndarray = np.einsum("chwij,fcij->fhw", windows, w) + b[:, None, None]
+    return out
 
 
 CASES = [  # (C, H, W, F, kh, kw, stride, pad)

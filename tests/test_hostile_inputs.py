@@ -9,7 +9,7 @@ import pickle
 import stat
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -17,6 +17,9 @@ from click.testing import CliRunner, Result
 from builder.cli import main
 
 from .conftest import import_apkg, write
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 NOTE = "---\ndeck: 敌意\n---\n## 甲\n### 什么是过拟合？\n训练集好、测试集差。\n"
 
@@ -94,7 +97,7 @@ def _share_one_guid(data: dict[str, Any]) -> None:
 
 
 def test_a_lock_with_shared_guids_never_gives_notes_one_guid(tmp_path: Path,
-                                                             collection: Any) -> None:
+                                                             collection: Collection) -> None:
     _lock_with(tmp_path, _share_one_guid)
     result = run("notes", "--force")
     assert result.exit_code == 0, result.output
@@ -106,7 +109,7 @@ def test_a_lock_with_shared_guids_never_gives_notes_one_guid(tmp_path: Path,
 
 
 def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     from builder.apkg import guid_for
 
     def planted(data: dict[str, Any]) -> None:
@@ -157,13 +160,13 @@ def test_malformed_lock_entries_are_dropped_with_a_warning(tmp_path: Path) -> No
     assert all(line.startswith("notes/build-deck.lock:1:") for line in dropped)
 
 
-def _fields(collection: Any, package: Path) -> list[str]:
+def _fields(collection: Collection, package: Path) -> list[str]:
     import_apkg(collection, package)
     return [f for nid in collection.find_notes("") for f in collection.get_note(nid).fields]
 
 
 def test_emphasis_nested_250_deep_is_a_warning_and_keeps_every_word(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     words = " ".join(f"w{i}" for i in range(250))
     answer = "".join(f"*{w} " for w in words.split()) + "核心" + " x*" * 250
     write(tmp_path / "n.md", f"## S\n### 问？\n{answer}\n")
@@ -190,8 +193,8 @@ def test_yaml_nested_500_deep_is_a_diagnostic(tmp_path: Path) -> None:
 
 
 def test_a_one_line_answer_near_the_size_limit_is_cut_inside_its_block(tmp_path: Path,
-                                                         collection: Any) -> None:
-    from builder.notes import MAX_ANSWER_CHARS
+                                                         collection: Collection) -> None:
+    from builder.limits import MAX_ANSWER_CHARS
 
     line = "".join(f"第{i}句 a & c. " for i in range(55_000))  # ~0.9 MB, one paragraph
     assert len(line) > 6 * MAX_ANSWER_CHARS
@@ -251,7 +254,7 @@ def test_a_md_link_leading_out_of_the_source_folder_is_not_read(tmp_path: Path) 
 
 @pytest.mark.parametrize("deck", ["长" * 300, "abc\u202egnp.exe", "a\u200fb\u0007c\u2028d"])
 def test_deck_names_become_safe_file_names(tmp_path: Path, deck: str,
-                                           collection: Any) -> None:
+                                           collection: Collection) -> None:
     write(tmp_path / "n.md", f"---\ndeck: {json.dumps(deck)}\n---\n## S\n### 问？\n答。\n")
     result = run("n.md")
     assert result.exit_code == 0, result.output
@@ -292,7 +295,7 @@ def test_a_lock_that_cannot_be_written_is_named(tmp_path: Path,
     ("guid", "a\nb"), ("guid", "x" * 1000),
 ])
 def test_planted_lock_values_are_dropped_not_used(tmp_path: Path, field: str, value: Any,
-                                                  collection: Any) -> None:
+                                                  collection: Collection) -> None:
     def plant(data: dict[str, Any]) -> None:
         for entry in data["notes"].values():
             entry[field] = value

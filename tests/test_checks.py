@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,15 +23,29 @@ PNG = png()
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    """Run the command; an exception inside it fails the test with its own traceback."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def check(text: str, *args: str, name: str = "n.md") -> list[str]:
-    """Check one file; return its diagnostics as printed, without the summary line."""
+    """Check one file; return its diagnostics as printed, without the summary line.
+
+    The command must end the way ``check`` ends: its summary line printed, exit 1 exactly
+    when it counted an error (or, with --strict, a warning), and no exception.
+    """
     write(Path(name), text)
     result = run("check", name, *args)
-    assert result.exit_code in (0, 1), result.output
-    return [line for line in result.output.splitlines() if " file(s) checked: " not in line]
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    lines = result.output.splitlines()
+    assert lines and " file(s) checked: " in lines[-1], result.output
+    summary = re.fullmatch(r"\d+ file\(s\) checked: (\d+) error\(s\), (\d+) warning\(s\)",
+                           lines[-1])
+    assert summary, lines[-1]
+    errors, warnings = int(summary[1]), int(summary[2])
+    failing = errors > 0 or ("--strict" in args and warnings > 0)
+    assert result.exit_code == (1 if failing else 0), result.output
+    return lines[:-1]
 
 
 def places(lines: list[str], code: str) -> list[str]:

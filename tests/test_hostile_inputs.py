@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import stat
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from builder.cli import main
+from builder.lock import LOCK_VERSION
 
 from .conftest import import_apkg, write
 
@@ -79,7 +82,7 @@ THREE = ("---\ndeck: 锁\n---\n## 甲\n### 问一？\n答一的内容。\n### �
          "### 问三？\n答三的内容。\n")
 
 
-def _lock_with(tmp_path: Path, edit: Any) -> Path:
+def _lock_with(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     """Build once, then rewrite the lock beside the sources with ``edit(data)``."""
     write(tmp_path / "notes" / "a.md", THREE)
     assert run("notes").exit_code == 0
@@ -128,22 +131,45 @@ def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
     assert len(guids) == 3 and len(set(guids)) == 3
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda p: p.write_bytes(b'{"version": 2, "notes": {"\xff\xfe": {}}}'), "is not UTF-8"),
-    (lambda p: p.write_text('{"version": 99, "notes": {}}'), "lock version 99 is newer"),
-    (lambda p: p.write_text('{"version": "x", "notes": {}}'), "is not a lock version"),
-    (lambda p: p.write_text("[" * 100_000), "nested too deeply"),
-    (lambda p: p.write_text('{"version": 2, "notes": []}'), "is damaged"),
+@pytest.mark.parametrize("damage, message, code", [
+    (lambda p: p.write_bytes(b'{"version": 2, "notes": {"\xff\xfe": {}}}'), "is not UTF-8",
+     "lock-file"),
+    (lambda p: p.write_text('{"version": "x", "notes": {}}'), "is not a lock version",
+     "lock-file"),
+    (lambda p: p.write_text("[" * 100_000), "nested too deeply", "lock-file"),
+    (lambda p: p.write_text('{"version": 2, "notes": []}'), "is damaged", "lock-file"),
 ])
 def test_a_lock_that_cannot_be_read_is_a_clear_error(tmp_path: Path, damage: Any,
-                                                     message: str) -> None:
+                                                     message: str, code: str) -> None:
     write(tmp_path / "notes" / "a.md", THREE)
     damage(tmp_path / "notes" / "build-deck.lock")
     result = run("notes")
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert message in result.output and "build-deck.lock" in result.output
+    (line,) = [line for line in result.output.splitlines() if line.endswith(f"[{code}]")]
+    assert line.startswith("notes/build-deck.lock:1:1: error: ") and message in line
     assert not (tmp_path / "dist" / "锁.apkg").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_lock_from_a_newer_build_deck_is_not_read_nor_overwritten(
+        tmp_path: Path, command: str) -> None:
+    """A newer lock may mean other things by the same fields: it is refused with its own
+    code, before any output, and left as it was for the newer build-deck."""
+    _lock_with(tmp_path, lambda data: data.update(version=LOCK_VERSION + 1))
+    lock = tmp_path / "notes" / "build-deck.lock"
+    before = lock.read_bytes()
+    shutil.rmtree(tmp_path / "dist")
+    write(tmp_path / "notes" / "a.md", THREE.replace("？", "吗？"))  # a change to build
+    result = CliRunner().invoke(main, [command, "notes", "--force"] if command == "build"
+                                else [command, "notes"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    expected = (f"notes/build-deck.lock:1:1: error: lock version {LOCK_VERSION + 1} is newer "
+                f"than this build-deck reads ({LOCK_VERSION}); update build-deck [lock-version]")
+    assert expected in result.output.splitlines()
+    assert lock.read_bytes() == before
+    assert not (tmp_path / "dist").exists()
 
 
 def test_malformed_lock_entries_are_dropped_with_a_warning(tmp_path: Path) -> None:

@@ -121,6 +121,8 @@ def render_assets(
                      if not _load_diagram(d, cache_dir, assets, vector)]
     assets.reused = (len(unique_formulas) - len(todo_formulas)
                      + len(unique_diagrams) - len(todo_diagrams))
+    log.info("image cache %s: %d image(s) reused; to draw: %d formula(s), %d diagram(s)",
+             cache_dir, assets.reused, len(todo_formulas), len(todo_diagrams))
     if not todo_formulas and not todo_diagrams:
         return assets
     work = work_units(len(todo_formulas), len(todo_diagrams))

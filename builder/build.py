@@ -71,10 +71,17 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     up_to_date = UpToDate(config, sources, lock_path(config),
                           build_day() if "pdf" in config.formats else None) \
         if config.use_lock else None
-    if up_to_date is not None and not config.force:
+    if up_to_date is None:
+        log.info("no lock: the build is not skipped even when nothing changed")
+    elif config.force:
+        log.info("--force: built whether or not the outputs are up to date")
+    else:
         last = up_to_date.last_report(_replayed)
         if last is not None:
+            log.info("up to date: the sources, settings, lock and outputs are as the last "
+                     "build left them; nothing parsed or written")
             return last
+        log.info("not up to date: building")
     with PdfJobs(config.jobs or default_jobs()) as pdfs:
         # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
         # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
@@ -111,6 +118,8 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                 # not be drawn is tried again.
                 if record is not None and not result.errors:
                     record.remember(result, config.out_dir / REMOVED_FILE)
+                elif record is not None:
+                    log.info("%d error(s): the next build runs again", result.errors)
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
@@ -372,6 +381,9 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
             raise BuildError(str(exc)) from exc
         if plan is not None:
             plans.append(plan)
+        else:
+            log.info("%s: up to date with its memo %s, not typeset", display_path(target),
+                     display_path(memo))
     return plans
 
 

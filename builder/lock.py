@@ -16,15 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from builder.atomic import atomic_write_bytes
 from builder.model import Diagnostic, SourceLoc
-
-log = logging.getLogger(__name__)
 
 LOCK_NAME = "build-deck.lock"
 LOCK_VERSION = 2
@@ -78,11 +75,6 @@ def content_hash(*parts: str) -> str:
 def handle(guid: str) -> str:
     """Return a short id for a note that an author can write as ``{#…}`` after a heading."""
     return "n" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:8]
-
-
-def load(path: Path) -> Lock:
-    """Read a lock file; a missing file is an empty lock."""
-    return read(path)[0]
 
 
 def read(path: Path) -> tuple[Lock, list[Diagnostic]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -52,8 +51,6 @@ from builder.source import (
     source_lines,
     without_control_chars,
 )
-
-log = logging.getLogger(__name__)
 
 TOC_START = "<!-- TOC -->"
 TOC_END = "<!-- /TOC -->"

@@ -63,6 +63,11 @@ class BuildResult(Reported):
     structures: list[str] = field(default_factory=list)
     """Per source file, how its questions were found (``dl.md: sections ##, questions ###``)."""
 
+    @property
+    def change_summary(self) -> str:
+        """One line counting the changes (``changes: 1 added``); empty without the lock."""
+        return report.summary(self.changes) if self.changes is not None else ""
+
 
 def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
@@ -71,17 +76,9 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     up_to_date = UpToDate(config, sources, lock_path(config),
                           build_day() if "pdf" in config.formats else None) \
         if config.use_lock else None
-    if up_to_date is None:
-        log.info("no lock: the build is not skipped even when nothing changed")
-    elif config.force:
-        log.info("--force: built whether or not the outputs are up to date")
-    else:
-        last = up_to_date.last_report(_replayed)
-        if last is not None:
-            log.info("up to date: the sources, settings, lock and outputs are as the last "
-                     "build left them; nothing parsed or written")
-            return last
-        log.info("not up to date: building")
+    last = _last_if_up_to_date(up_to_date, config.force)
+    if last is not None:
+        return last
     with PdfJobs(config.jobs or default_jobs()) as pdfs:
         # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
         # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
@@ -125,6 +122,22 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
+
+
+def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult | None:
+    """The last build's result when nothing it read or wrote has changed, else None."""
+    if up_to_date is None:
+        log.info("no lock: the build is not skipped even when nothing changed")
+    elif force:
+        log.info("--force: built whether or not the outputs are up to date")
+    else:
+        last = up_to_date.last_report(_replayed)
+        if last is not None:
+            log.info("up to date: the sources, settings, lock and outputs are as the last "
+                     "build left them; nothing parsed or written")
+            return last
+        log.info("not up to date: building")
+    return None
 
 
 @dataclass(frozen=True)

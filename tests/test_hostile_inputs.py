@@ -237,17 +237,39 @@ def test_a_one_line_answer_near_the_size_limit_is_cut_inside_its_block(tmp_path:
     assert "第1000句" in answer and "第二段" not in answer and "2 more block" in answer
 
 
-def test_a_file_over_1_mb_is_refused_unread_and_the_rest_builds(tmp_path: Path) -> None:
-    (tmp_path / "notes").mkdir()
-    with (tmp_path / "notes" / "big.md").open("w", encoding="utf-8") as big:
-        big.write("## S\n### 大？\n")
-        big.write(("一段文字。\n\n" * 1000) * 70)
-    assert (tmp_path / "notes" / "big.md").stat().st_size > 2**20
+def test_a_file_over_1_mb_is_refused_unread_and_the_rest_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size limit is what bounds a build's time and memory: a file over it is told
+    apart by its size alone, never opened, and reported; the other files build as usual."""
+    from builder.apkg import read_fields
+    from builder.source import MAX_SOURCE_BYTES
+
+    big = tmp_path / "notes" / "big.md"
+    write(big, "## S\n### 大？\n" + "一段文字。\n\n" * (MAX_SOURCE_BYTES // 17 + 1))
+    assert MAX_SOURCE_BYTES < big.stat().st_size < MAX_SOURCE_BYTES + 2**10
     write(tmp_path / "notes" / "small.md", NOTE)
+    opened: list[Path] = []
+    real_open = Path.open
+
+    def spying_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(self.resolve())
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", spying_open)  # read_bytes and read_text go through it
     result = run("notes")
-    assert ("notes/big.md:1:1: error: file is 1.1 MB, over the 1 MB limit for one "
-            "Markdown file; split it into several files [file-too-large]") in result.output
-    assert (tmp_path / "dist" / "敌意.apkg").exists()
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert result.exit_code == 1, result.output
+    assert big.resolve() not in opened
+    assert (tmp_path / "notes" / "small.md").resolve() in opened  # the spy sees reads
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert errors == ["notes/big.md:1:1: error: file is 1.0 MB, over the 1 MB limit for one "
+                      "Markdown file; split it into several files [file-too-large]"]
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith(".")
+                  ) == ["敌意.apkg"]
+    fields = read_fields(tmp_path / "dist" / "敌意.apkg")
+    assert [question for question, _answer in fields.values()] == ["什么是过拟合？"]
 
 
 def test_the_pdf_cuts_a_huge_answer_too(tmp_path: Path) -> None:

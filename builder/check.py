@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from builder.build import check_media_size, check_output_names
 from builder.config import BuildConfig, Reported, find_sources
+from builder.deckfiles import check_media_size, check_output_names
 from builder.gather import gather
 from builder.stamp import stamp
 

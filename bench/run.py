@@ -161,6 +161,11 @@ def run_size(ws: Workspace, scenarios: Sequence[str], runs: int) -> list[Result]
             return ws.build(*extra)
         return one
 
+    def warm_build(*extra: str) -> Callable[[int], Sample]:
+        def one(_run: int) -> Sample:
+            return ws.build(*extra)
+        return one
+
     def ensure_warm() -> None:
         nonlocal warm
         if not warm:
@@ -205,16 +210,15 @@ def run_size(ws: Workspace, scenarios: Sequence[str], runs: int) -> list[Result]
                     results.append(Result("cold-j2", size, [b for _a, b in pairs], [note]))
                     warm = True
             elif scenario in ("cold", "cold-j1", "cold-j2"):
-                extra = {"cold": (), "cold-j1": ("--jobs", "1"), "cold-j2": ("--jobs", "2")}
-                samples = _repeat(runs, label, cold(*extra[scenario]))
+                jobs = {"cold": (), "cold-j1": ("--jobs", "1"), "cold-j2": ("--jobs", "2")}
+                samples = _repeat(runs, label, cold(*jobs[scenario]))
                 warm = True  # the last cold build left out, cache and lock in step with the notes
                 results.append(Result(scenario, size, samples))
             elif scenario in ("nochange", "nochange-force"):
                 ensure_warm()
                 # --force: through every stage, each finding its work done (caches, PDF memo).
-                extra = ("--force",) if scenario == "nochange-force" else ()
-                result = Result(scenario, size,
-                                _repeat(runs, label, lambda _r, extra=extra: ws.build(*extra)),
+                force = ("--force",) if scenario == "nochange-force" else ()
+                result = Result(scenario, size, _repeat(runs, label, warm_build(*force)),
                                 expected="renders 0")
                 result.ok = all(r == 0 for r in result.rendered)
                 results.append(result)

@@ -6,15 +6,18 @@ import hashlib
 import itertools
 import json
 import sqlite3
+import string
 import tempfile
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import genanki
+from typing import TYPE_CHECKING
 
 from builder.atomic import atomic_path
+
+if TYPE_CHECKING:
+    import genanki  # imported when a package is written: check and --help never need it
 
 # Chosen once, never to change: Anki matches note types by id, and a changed field
 # list under the same id makes every existing note "conflicting" on import.
@@ -89,9 +92,23 @@ def note_type_hash(css: str) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
+# Anki's base 91 (anki.utils.base91), as genanki.guid_for writes GUIDs.
+_BASE91 = string.ascii_letters + string.digits + "!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+
+
 def guid_for(key: str) -> str:
-    """Return the GUID a new note gets from its key (never from its answer)."""
-    return str(genanki.guid_for(key))
+    """Return the GUID a new note gets from its key (never from its answer).
+
+    The GUIDs genanki.guid_for gives: the first 8 bytes of the key's SHA-256 in Anki's
+    base 91.  Written out here because every lock holds them, and stamping a ``check``
+    must not load the package writer for one hash.
+    """
+    number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, len(_BASE91))
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
 
 
 def deck_id(name: str) -> int:
@@ -101,6 +118,8 @@ def deck_id(name: str) -> int:
 
 
 def _note_type(css: str) -> genanki.Model:
+    import genanki
+
     return genanki.Model(
         NOTE_TYPE_ID,
         NOTE_TYPE_NAME,
@@ -118,6 +137,8 @@ def write_apkg(target: Path, notes: Sequence[NoteData], media: Mapping[str, Path
     ``media`` maps each name the cards use (``<img src="NAME">``) to the file to pack
     under that name.
     """
+    import genanki
+
     model = _note_type(css)
     decks: dict[str, genanki.Deck] = {}
     for data in notes:

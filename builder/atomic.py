@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,12 +36,6 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     """Replace ``target`` with ``data`` in one step."""
     with atomic_path(target) as temp:
         temp.write_bytes(data)
-
-
-def atomic_write_with(target: Path, write: Callable[[Path], None]) -> None:
-    """Let ``write`` fill a temporary path, then move it over ``target``."""
-    with atomic_path(target) as temp:
-        write(temp)
 
 
 LOCK_FILE = ".build-deck-writing"

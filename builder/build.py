@@ -13,15 +13,15 @@ import hashlib
 import logging
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder import apkg, identity, lock, notes, report
+from builder import apkg, identity, lock, report
 from builder.assets import default_jobs, media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
+from builder.deckfiles import check_media_size, check_output_names, output_name
 from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
 from builder.limits import documents_for_pdf
 from builder.model import Diagnostic, SourceLoc
@@ -63,6 +63,11 @@ class BuildResult(Reported):
     structures: list[str] = field(default_factory=list)
     """Per source file, how its questions were found (``dl.md: sections ##, questions ###``)."""
 
+    @property
+    def change_summary(self) -> str:
+        """One line counting the changes (``changes: 1 added``); empty without the lock."""
+        return report.summary(self.changes) if self.changes is not None else ""
+
 
 def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
@@ -71,10 +76,9 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     up_to_date = UpToDate(config, sources, lock_path(config),
                           build_day() if "pdf" in config.formats else None) \
         if config.use_lock else None
-    if up_to_date is not None and not config.force:
-        last = up_to_date.last_report(_replayed)
-        if last is not None:
-            return last
+    last = _last_if_up_to_date(up_to_date, config.force)
+    if last is not None:
+        return last
     with PdfJobs(config.jobs or default_jobs()) as pdfs:
         # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
         # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
@@ -111,11 +115,29 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                 # not be drawn is tried again.
                 if record is not None and not result.errors:
                     record.remember(result, config.out_dir / REMOVED_FILE)
+                elif record is not None:
+                    log.info("%d error(s): the next build runs again", result.errors)
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
+
+
+def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult | None:
+    """The last build's result when nothing it read or wrote has changed, else None."""
+    if up_to_date is None:
+        log.info("no lock: the build is not skipped even when nothing changed")
+    elif force:
+        log.info("--force: built whether or not the outputs are up to date")
+    else:
+        last = up_to_date.last_report(_replayed)
+        if last is not None:
+            log.info("up to date: the sources, settings, lock and outputs are as the last "
+                     "build left them; nothing parsed or written")
+            return last
+        log.info("not up to date: building")
+    return None
 
 
 @dataclass(frozen=True)
@@ -244,50 +266,6 @@ def release_memory() -> None:
             ctypes.CDLL(None).malloc_trim(0)
 
 
-def check_output_names(gathered: Gathered, config: BuildConfig) -> None:
-    """Refuse decks whose files would overwrite each other ("a/b" and "a_b"; "Deck" and
-    "deck" on a disk that ignores case)."""
-    taken: dict[str, DeckBuild] = {}
-    for deck in gathered.decks:
-        if _unlike_name(deck.name):
-            gathered.diagnostics.append(Diagnostic(
-                SourceLoc(deck.documents[0].path, 1), "warning",
-                f"deck name {deck.name[:60]!r}{'…' if len(deck.name) > 60 else ''} is written "
-                f"to the file {output_name(deck.name)!r} (too long, or with control or "
-                "text-direction characters)", "output-name"))
-        other = taken.setdefault(output_name(deck.name).casefold(), deck)
-        if other is not deck:
-            raise BuildError(
-                f"decks '{other.name}' ({other.documents[0].path}) and "
-                f"'{deck.name}' ({deck.documents[0].path}) would both be "
-                f"written to {display_path(config.out_dir / output_name(deck.name))}.apkg; "
-                "rename one (front matter 'deck:')", gathered.reported())
-
-
-def _unlike_name(deck: str) -> bool:
-    """Whether the deck's file name differs from its name by more than the characters a
-    file name cannot hold at all (``/``, ``:`` …, replaced as they always were)."""
-    plain = "".join("_" if c in '<>:"/\\|?*' else c for c in deck).strip(" .")
-    return bool(plain) and output_name(deck) != plain
-
-
-def check_media_size(gathered: Gathered) -> None:
-    for deck in gathered.decks:
-        files = {m.name: m.path for n in deck.assembled for m in n.media}
-        total = sum(path.stat().st_size for path in files.values())
-        if total > notes.MAX_MEDIA_BYTES:
-            raise BuildError(
-                f"deck '{deck.name}' would carry {total / 2**20:.0f} MB of images, over the "
-                f"{notes.MAX_MEDIA_BYTES // 2**20} MB limit; shrink or remove some images",
-                gathered.reported())
-        if total > notes.LARGE_MEDIA_BYTES:
-            first = deck.documents[0]
-            gathered.diagnostics.append(Diagnostic(
-                SourceLoc(first.path, 1), "warning",
-                f"deck '{deck.name}' carries {total / 2**20:.0f} MB of images; phones sync "
-                "it slowly (consider --math mathjax or splitting the deck)", "media-size"))
-
-
 def _change_details(decks: list[DeckBuild], config: BuildConfig,
                     changes: identity.ChangeReport) -> list[str]:
     """List the changes; with --diff, compare with the decks currently in the out folder."""
@@ -312,29 +290,6 @@ def _write_removed_search(config: BuildConfig, search: str | None) -> Path | Non
             f"{search}\n")
     atomic_write_bytes(path, text.encode("utf-8"))
     return path
-
-
-MAX_NAME_BYTES = 150
-"""Longest output file stem, in UTF-8 bytes: file systems allow 255 per name, and the
-writer's temporary files add a prefix and a suffix."""
-
-
-def output_name(deck: str) -> str:
-    """Return a file name for a deck: its name with path-hostile characters replaced.
-
-    Control and format characters go too: U+202E (right-to-left override) would show
-    ``abc\u202egnp.exe.apkg`` as ``abcexe.png.apkg``.  A name too long for the file
-    system is cut, with a hash of the whole name so two long names stay apart.
-    """
-    cleaned = "".join("_" if c in '<>:"/\\|?*' else c for c in deck
-                      if unicodedata.category(c)[0] != "C"
-                      and unicodedata.category(c) not in ("Zl", "Zp"))
-    cleaned = cleaned.strip(" .") or "deck"
-    if len(cleaned.encode("utf-8")) <= MAX_NAME_BYTES:
-        return cleaned
-    tag = "-" + hashlib.sha256(deck.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-    cut = cleaned.encode("utf-8")[:MAX_NAME_BYTES - len(tag)].decode("utf-8", "ignore")
-    return cut.rstrip(" .") + tag
 
 
 def _write_deck(deck: DeckBuild, config: BuildConfig, notetype_mtime: int) -> Path:
@@ -372,6 +327,9 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
             raise BuildError(str(exc)) from exc
         if plan is not None:
             plans.append(plan)
+        else:
+            log.info("%s: up to date with its memo %s, not typeset", display_path(target),
+                     display_path(memo))
     return plans
 
 

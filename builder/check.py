@@ -9,15 +9,12 @@ from ``builder.config.configure``.  The lock is read, never written.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from builder.build import check_media_size, check_output_names
 from builder.config import BuildConfig, Reported, find_sources
+from builder.deckfiles import check_media_size, check_output_names
 from builder.gather import gather
 from builder.stamp import stamp
-
-log = logging.getLogger(__name__)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from builder import __version__
 
 if TYPE_CHECKING:
     from builder.build import BuildResult
-    from builder.parse import ParseOptions
+    from builder.parseoptions import ParseOptions
 
 _FORMATS = ("apkg", "pdf")
 
@@ -182,11 +182,9 @@ def build(quiet: bool, **options: Any) -> None:
 
 
 def _print_changes(result: BuildResult, quiet: bool) -> None:
-    from builder import report
-
     if quiet or result.changes is None:
         return
-    click.echo(report.summary(result.changes))
+    click.echo(result.change_summary)
     for line in result.change_details:
         click.echo(line)
     if result.changes.removed and result.removed_search:
@@ -238,7 +236,7 @@ class _DiagramCommand(click.Command):
               help="Image to write: .png, .svg or .pdf.")
 def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
     """Render one diagram TYPE with parameters KEY=VALUE (values are YAML: 3, true, [1, 2])."""
-    from builder.diagrams import render, validate
+    from builder.diagrams import validate, write
     from builder.yamlload import YAMLError, load_plain
 
     values: dict[str, object] = {}
@@ -256,12 +254,8 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
     suffix = output.suffix.lower().lstrip(".")
     if suffix not in ("png", "svg", "pdf"):
         raise click.BadParameter("use a .png, .svg or .pdf file name", param_hint="--output")
-    from builder.atomic import atomic_path
-    from builder.diagrams._style import diagram_style
-
     try:
-        with diagram_style(), atomic_path(output) as temp:
-            render(kind, values).savefig(temp, format=suffix, dpi=200)
+        write(kind, values, output, suffix)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}")

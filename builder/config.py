@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from builder.detect import AUTO
 from builder.model import Diagnostic
-from builder.parse import ParseOptions
+from builder.parseoptions import AUTO, ParseOptions
 
 MathMode = Literal["image", "mathjax"]
 FORMATS = ("apkg", "pdf")

@@ -31,12 +31,10 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder import bold
 from builder.headings import EXPLICIT_ID
+from builder.parseoptions import AUTO, FILE
 from builder.phrases import is_answer_part, question_reason
 from builder.tocfind import toc_blocks
 
-AUTO = "auto"
-FILE = "file"
-STYLES = ("auto", "heading", "bold")
 NO_HEADING = 7
 """Question level of a file whose questions are not headings: every heading is above it."""
 _ASKING = ("ends in ?", "starts with Q:", "starts with a question word", "has a question word")

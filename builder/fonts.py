@@ -105,9 +105,39 @@ def _typst_fonts(bold: bool) -> Any:
                        font_paths=typst_font_dirs(bold=bold))
 
 
+DRAWABLE_TABLE = Path(__file__).with_name("fonts_drawable.txt")
+"""The code points of the pinned font files, as ranges: read from the fonts once (by
+``write_drawable_table``) so that checking notes loads no font library (matplotlib's
+import alone takes half a second).  The tests compare it with the font files."""
+
+
 @cache
 def _drawable() -> frozenset[int]:
-    """Every code point one of the pinned font files has a glyph for.
+    """Every code point one of the pinned font files has a glyph for."""
+    points: set[int] = set()
+    for line in DRAWABLE_TABLE.read_text(encoding="ascii").splitlines():
+        if line and not line.startswith("#"):
+            first, _, last = line.partition("-")
+            points.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(points)
+
+
+def write_drawable_table() -> None:
+    """Write ``DRAWABLE_TABLE`` from the font files (after a font pin changes)."""
+    ranges: list[list[int]] = []
+    for point in sorted(drawable_in_font_files()):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    lines = [f"{a:x}" if a == b else f"{a:x}-{b:x}" for a, b in ranges]
+    DRAWABLE_TABLE.write_text("# Code points the pinned fonts draw: builder.fonts.write_"
+                              "drawable_table() writes this file from them.\n"
+                              + "\n".join(lines) + "\n", encoding="ascii")
+
+
+def drawable_in_font_files() -> frozenset[int]:
+    """Every code point one of the pinned font files has a glyph for, read from them.
 
     The faces of the Noto CJK collections share one character map (44,810 code points in
     each face of both), so the first face stands for both collections.  matplotlib's

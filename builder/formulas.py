@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import logging
 import struct
 import unicodedata
 from collections.abc import Callable
@@ -23,8 +22,6 @@ from builder.sandbox import SandboxError, run_limited
 from builder.texmath import to_typst
 from builder.texsyntax import tokens
 from builder.typstcheck import Unknown, Unsafe, check_typst_math
-
-log = logging.getLogger(__name__)
 
 RENDER_VERSION = "3"
 """Part of every formula's cache key: bump it when the drawing changes."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
-from builder.detect import AUTO, FILE, STYLES
 from builder.model import Diagnostic, SourceLoc
+from builder.parseoptions import AUTO, FILE, STYLES
 from builder.yamlload import YAMLError, YamlRefused, error_place, load_yaml
 
 FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",

@@ -113,6 +113,8 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     cache = ParseCache(config.cache)
     pending = _look_up_parses(cache, sources, config.parse)
     missing = [job for job in pending if job.result is None]
+    log.info("parse cache %s: %d of %d file(s) parsed before, %d to parse",
+             display_path(config.cache), len(pending) - len(missing), len(pending), len(missing))
     parse_work = work_units(0, 0, sum(len(job.data or b"") for job in missing))
     # Large notes in several files are parsed in parallel; the same workers then draw.
     with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:

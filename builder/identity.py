@@ -169,10 +169,6 @@ def match(previous: Lock, notes: list[CurrentNote], in_scope: Callable[[LockEntr
     return result
 
 
-def _same_question(entry: LockEntry, note: CurrentNote) -> bool:
-    return normalise_question(entry.question) == normalise_question(note.question)
-
-
 def _similar(entry: LockEntry, note: CurrentNote, sketch: str) -> bool:
     q = question_similarity(entry.question, note.question)
     a = 1.0 if entry.answer == note.answer_hash else sketch_similarity(entry.sketch, sketch)

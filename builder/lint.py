@@ -6,7 +6,6 @@ columns); none reads structure off the raw text.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -17,8 +16,6 @@ from builder.markdown import DIAGRAM_INFO, tokenize
 from builder.model import Diagnostic, Document, SourceLoc
 from builder.source import source_lines
 from builder.toc import compare, find_block
-
-log = logging.getLogger(__name__)
 
 FIGURE_WORDS = ("下图", "如图", "见图", "the figure below", "see figure")
 """Words that point at a figure; an answer using one should have an image or diagram."""

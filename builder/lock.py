@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,14 +23,16 @@ from pathlib import Path
 from builder.atomic import atomic_write_bytes
 from builder.model import Diagnostic, SourceLoc
 
-log = logging.getLogger(__name__)
-
 LOCK_NAME = "build-deck.lock"
 LOCK_VERSION = 2
 
 
 class LockError(Exception):
-    """The lock file exists but cannot be used."""
+    """The lock file exists but cannot be used; ``diagnostic`` says why, at the file."""
+
+    def __init__(self, path: Path, message: str, code: str = "lock-file") -> None:
+        super().__init__(f"{path}: {message}")
+        self.diagnostic = Diagnostic(SourceLoc(str(path), 1), "error", message, code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +77,6 @@ def handle(guid: str) -> str:
     return "n" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:8]
 
 
-def load(path: Path) -> Lock:
-    """Read a lock file; a missing file is an empty lock."""
-    return read(path)[0]
-
-
 def read(path: Path) -> tuple[Lock, list[Diagnostic]]:
     """Read and validate a lock file; a missing file is an empty lock.
 
@@ -94,7 +90,7 @@ def read(path: Path) -> tuple[Lock, list[Diagnostic]]:
     except FileNotFoundError:
         return Lock(), []
     except OSError as exc:
-        raise LockError(f"{path}: cannot read lock file: {exc.strerror}") from exc
+        raise LockError(path, f"cannot read lock file: {exc.strerror}") from exc
     try:
         data = json.loads(raw.decode("utf-8"))
         _check_version(data, path)
@@ -105,11 +101,11 @@ def read(path: Path) -> tuple[Lock, list[Diagnostic]]:
         if not isinstance(notes, dict):
             raise TypeError("\"notes\" is not an object")
     except UnicodeDecodeError as exc:
-        raise LockError(f"{path}: lock file is not UTF-8 (byte {exc.start}); " + _RESTORE) from exc
+        raise LockError(path, f"lock file is not UTF-8 (byte {exc.start}); " + _RESTORE) from exc
     except RecursionError as exc:
-        raise LockError(f"{path}: lock file is nested too deeply; " + _RESTORE) from exc
+        raise LockError(path, "lock file is nested too deeply; " + _RESTORE) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise LockError(f"{path}: lock file is damaged ({exc}); " + _RESTORE) from exc
+        raise LockError(path, f"lock file is damaged ({exc}); " + _RESTORE) from exc
     entries, problems = _valid_entries(notes)
     diagnostics = [Diagnostic(SourceLoc(str(path), 1), "warning", problem, "lock-entry")
                    for problem in problems]
@@ -127,8 +123,10 @@ def _check_version(data: object, path: Path) -> None:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise ValueError(f"version {version!r} is not a lock version")
     if version > LOCK_VERSION:
-        raise LockError(f"{path}: lock version {version} is newer than this build-deck reads "
-                        f"({LOCK_VERSION}); update build-deck")
+        # A newer lock may mean anything by its fields: reading it as ours could give notes
+        # wrong GUIDs, and saving it would throw away what the newer version wrote.
+        raise LockError(path, f"lock version {version} is newer than this build-deck reads "
+                        f"({LOCK_VERSION}); update build-deck", "lock-version")
 
 
 def _valid_entries(notes: dict[object, object]) -> tuple[dict[str, LockEntry], list[str]]:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.detect import AUTO, FILE, Structure, detect
+from builder.detect import Structure, detect
 from builder.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
 from builder.leftovers import (
@@ -39,6 +38,8 @@ from builder.model import (
     walk_all,
 )
 from builder.nesting import BLOCK_CUT_META, CUT_META, MAX_INLINE_DEPTH
+from builder.parseoptions import AUTO, FILE
+from builder.parseoptions import ParseOptions as ParseOptions  # the stage's own options
 from builder.questionforms import Pending, QuestionForms, placeholder_of
 from builder.questiontext import (
     INVISIBLE,
@@ -53,27 +54,9 @@ from builder.source import (
     without_control_chars,
 )
 
-log = logging.getLogger(__name__)
-
 TOC_START = "<!-- TOC -->"
 TOC_END = "<!-- /TOC -->"
 
-
-
-@dataclass(frozen=True)
-class ParseOptions:
-    """Defaults that front matter may override, file by file.
-
-    Levels are heading levels, or ``auto`` to read them off each file (``builder.detect``);
-    the question level may also be ``file``: the whole file is one question.
-    """
-
-    section_level: int | str = AUTO
-    question_level: int | str = AUTO
-    breaks: bool = True
-    deck: str | None = None
-    question_style: str = AUTO
-    """``auto``, ``heading`` or ``bold`` (questions written as whole bold lines)."""
 
 
 def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:

@@ -12,15 +12,12 @@ Errors are never silenced: they mean the deck cannot be built as written.
 
 from __future__ import annotations
 
-import logging
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from builder.model import Diagnostic, Document, SourceLoc
-
-log = logging.getLogger(__name__)
 
 PYPROJECT = "pyproject.toml"
 TABLE = "build-deck"

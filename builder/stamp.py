@@ -68,7 +68,8 @@ def stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
     try:
         previous, problems = lock.read(path)
     except lock.LockError as exc:
-        raise BuildError(str(exc), diagnostics) from exc
+        raise BuildError("the lock file cannot be used",
+                         [*diagnostics, exc.diagnostic]) from exc
     diagnostics.extend(problems)
 
     def in_scope(entry: lock.LockEntry) -> bool:

@@ -5,7 +5,29 @@ from __future__ import annotations
 import itertools
 import re
 
-from builder.texenvs import BRACED_ROWS, DISPLAY_ROWS, braced_rows, pair_right, third_columns
+from builder.texcommands import (
+    BARS,
+    BIG,
+    BIG_CLASSES,
+    BIG_SIZES,
+    CASES_ENVS,
+    COLOURS,
+    DELIMITERS,
+    DROPPED,
+    ENV_RENAMES,
+    FRACTIONS,
+    HEX_COLOUR,
+    INFIX,
+    LEFT_RIGHT,
+    MARKDOWN_ESCAPES,
+    ONE_ARG,
+    PLAIN_OPERATOR,
+    STOPPERS,
+    STYLES,
+    TEXT_COMMANDS,
+    XARROWS,
+)
+from builder.texenvs import DISPLAY_ROWS, braced_rows, pair_right, third_columns
 from builder.texsyntax import (
     Group,
     Node,
@@ -67,83 +89,6 @@ def to_typst(tex: str) -> str:
 _SLOT = re.compile(r"zzslot[a-z]+")
 _SLOT_IDS = itertools.count()
 
-# Where a style or colour switch stops: the end of its group, cell, row or \left…\right.
-_STOPPERS = frozenset({"&", "\\\\", "\\cr", "\\end", "\\right", "\\middle"})
-# Text-mode arguments are copied as they are, as the \text tex2typst knows, in the
-# math alphabet that gives the same face.
-_TEXT_COMMANDS = {
-    "\\text": "", "\\mbox": "", "\\hbox": "", "\\textrm": "", "\\textnormal": "",
-    "\\textup": "", "\\textbf": "\\mathbf", "\\textit": "\\mathit", "\\emph": "\\mathit",
-    "\\texttt": "\\mathtt", "\\textsf": "\\mathsf",
-}
-_ENV_RENAMES = {"equation": "aligned", "equation*": "aligned", "split": "aligned",
-                "dcases": "cases", "smallmatrix": "matrix", "gather": "aligned",
-                "gather*": "aligned", "gathered": "aligned", "eqnarray": "aligned",
-                "eqnarray*": "aligned", "multline": "aligned", "multline*": "aligned",
-                BRACED_ROWS: "cases"}
-_CASES_ENVS = frozenset({"cases", "dcases"})
-# Bare bars are ordinary symbols in TeX; typst would space them as fences.
-_BARS = {
-    "|": 'class("normal", |)', "\\vert": 'class("normal", |)',
-    "\\|": 'class("normal", bar.v.double)', "\\Vert": 'class("normal", bar.v.double)',
-    "\\lvert": 'class("opening", |)', "\\rvert": 'class("closing", |)',
-    "\\lVert": 'class("opening", bar.v.double)', "\\rVert": 'class("closing", bar.v.double)',
-}
-# After \left / \right tex2typst only knows the plain spellings.
-_LEFT_RIGHT = {"\\lvert": "|", "\\rvert": "|", "\\vert": "|",
-               "\\lVert": "\\|", "\\rVert": "\\|", "\\Vert": "\\|"}
-_DELIMITERS = {
-    "(": "\\(", ")": "\\)", "[": "\\[", "]": "\\]", "\\{": "\\{", "\\}": "\\}",
-    "\\lbrace": "\\{", "\\rbrace": "\\}", "\\lbrack": "\\[", "\\rbrack": "\\]",
-    "|": "|", "\\vert": "|", "\\lvert": "|", "\\rvert": "|", "\\mid": "|",
-    "\\|": "bar.v.double", "\\Vert": "bar.v.double", "\\lVert": "bar.v.double",
-    "\\rVert": "bar.v.double", "\\langle": "chevron.l", "\\rangle": "chevron.r",
-    "\\lfloor": "floor.l", "\\rfloor": "floor.r", "\\lceil": "ceil.l", "\\rceil": "ceil.r",
-    "/": "\\/", "\\backslash": "backslash", "\\uparrow": "arrow.t", "\\downarrow": "arrow.b",
-}
-# \big and friends: MathJax's delimiter heights, and the class the suffix gives.
-_BIG_SIZES = {"big": "1.2em", "Big": "1.623em", "bigg": "2.047em", "Bigg": "2.471em"}
-_BIG_CLASSES = {"": "normal", "l": "opening", "r": "closing", "m": "relation"}
-_BIG = re.compile(r"\\(big|Big|bigg|Bigg)([lrm]?)")
-_STYLES = {"\\displaystyle": "display", "\\textstyle": "inline",
-           "\\scriptstyle": "script", "\\scriptscriptstyle": "sscript"}
-_XARROWS = {
-    "\\xrightarrow": "arrow.r.long", "\\xleftarrow": "arrow.l.long",
-    "\\xRightarrow": "arrow.r.double.long", "\\xLeftarrow": "arrow.l.double.long",
-    "\\xleftrightarrow": "arrow.l.r.long", "\\xLeftrightarrow": "arrow.l.r.double.long",
-    "\\xmapsto": "arrow.r.long.bar",
-}
-_FRACTIONS = {"\\dfrac": "display(frac(%s, %s))", "\\tfrac": "inline(frac(%s, %s))",
-              "\\cfrac": "display(frac(%s, %s))", "\\dbinom": "display(binom(%s, %s))",
-              "\\tbinom": "inline(binom(%s, %s))"}
-_ONE_ARG = {
-    "\\check": "caron(%s)", "\\breve": "breve(%s)", "\\acute": "acute(%s)",
-    "\\grave": "grave(%s)", "\\mathring": "circle(%s)",
-    "\\overleftrightarrow": "accent(%s, arrow.l.r)",
-    "\\bcancel": "cancel(%s, inverted: #true)", "\\xcancel": "cancel(%s, cross: #true)",
-    "\\phantom": "#hide[$%s$]",
-    # amsmath's \boxed sets its argument in display style.
-    "\\boxed": "#box(stroke: 0.4pt, inset: 3pt, $display(%s)$)",
-}
-_INFIX = {"\\over": "\\frac{%s}{%s}", "\\choose": "\\binom{%s}{%s}"}
-# Sizes (MathJax and KaTeX accept them in math) and array rules typst has no form for.
-_DROPPED = frozenset({"\\nonumber", "\\notag", "\\hline", "\\hdashline", "\\tiny",
-                      "\\scriptsize", "\\footnotesize", "\\small", "\\normalsize",
-                      "\\large", "\\Large", "\\LARGE", "\\huge", "\\Huge"})
-# CSS colour names (MathJax hands \color names to the browser), as typst colours.
-_COLOURS = {
-    "black": "#000000", "white": "#ffffff", "red": "#ff0000", "green": "#008000",
-    "blue": "#0000ff", "yellow": "#ffff00", "cyan": "#00ffff", "magenta": "#ff00ff",
-    "orange": "#ffa500", "purple": "#800080", "brown": "#a52a2a", "pink": "#ffc0cb",
-    "gray": "#808080", "grey": "#808080", "teal": "#008080", "olive": "#808000",
-    "navy": "#000080", "maroon": "#800000", "lime": "#00ff00", "silver": "#c0c0c0",
-    "aqua": "#00ffff", "fuchsia": "#ff00ff", "violet": "#ee82ee", "darkgreen": "#006400",
-}
-_HEX_COLOUR = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
-_PLAIN_OPERATOR = re.compile(r"[A-Za-z0-9 '*.-]+")
-# TeX's \_ (an underscore glyph) and \* (a discretionary times) are never what notes
-# mean: authors escape _ and * so that Markdown renderers without math leave them alone.
-_MARKDOWN_ESCAPES = {"\\_": "_", "\\*": "*"}
 
 
 def _typst_string(text: str) -> str:
@@ -157,9 +102,9 @@ def _convert(nodes: list[Node]) -> str:
 
 def _colour(nodes: list[Node]) -> str:
     name = tex_of(nodes).strip()
-    hex_match = _HEX_COLOUR.fullmatch(name)
-    if name.lower() in _COLOURS:
-        return f'rgb("{_COLOURS[name.lower()]}")'
+    hex_match = HEX_COLOUR.fullmatch(name)
+    if name.lower() in COLOURS:
+        return f'rgb("{COLOURS[name.lower()]}")'
     if hex_match and (name.startswith("#") or any(c.isdigit() for c in name)):
         return f'rgb("#{hex_match.group(1)}")'
     raise ValueError(f"unknown colour {name!r}")
@@ -170,9 +115,9 @@ def _infix(nodes: list[Node]) -> list[Node]:
     if any(n in ("&", "\\\\") for n in nodes):
         return nodes
     for index, node in enumerate(nodes):
-        if isinstance(node, str) and node in _INFIX:
+        if isinstance(node, str) and node in INFIX:
             before, after = tex_of(nodes[:index]), tex_of(nodes[index + 1:])
-            return parse_tex(_INFIX[node] % (before, after))
+            return parse_tex(INFIX[node] % (before, after))
     return nodes
 
 
@@ -206,9 +151,9 @@ class _Rewriter:
                 out.append(self._group(node, nodes, i, out))
             elif node.isspace():
                 out.append(node)
-            elif node in _BARS:
-                out.append(self.slot(_BARS[node]))
-            elif node == "&" and envs and envs[-1] in _CASES_ENVS:
+            elif node in BARS:
+                out.append(self.slot(BARS[node]))
+            elif node == "&" and envs and envs[-1] in CASES_ENVS:
                 out.append("&\\quad ")  # a cases column gap; typst reads & as alignment
             elif node in ("\\begin", "\\end"):
                 i = self._environment(node, nodes, i, out, envs)
@@ -236,69 +181,35 @@ class _Rewriter:
             envs.append(name)
         elif envs:
             envs.pop()
-        out.append(f"{node}{{{_ENV_RENAMES.get(name, name)}}}")
+        out.append(f"{node}{{{ENV_RENAMES.get(name, name)}}}")
         if node == "\\begin" and name in ("array", "subarray"):
             spec, i = argument(nodes, i)
             out.append("{" + tex_of(spec) + "}")
         return i
 
     def _command(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
-        if node in _TEXT_COMMANDS:
-            i = self._text(node, nodes, i, out)
-        elif node in ("\\left", "\\right"):
-            i = _left_right(node, nodes, i, out)
-        elif node == "\\middle" or _BIG.fullmatch(node):
-            i = self._delimiter(node, nodes, i, out)
-        elif node == "\\tag":
-            starred, i = star(nodes, i)
-            arg, i = argument(nodes, i)
-            label = tex_of(arg) if starred else f"({tex_of(arg)})"
-            out.append(f"\\qquad\\text{{{label}}}")
-        elif node == "\\label":
-            _arg, i = argument(nodes, i)
-        elif node in _DROPPED:
-            pass
-        elif node in _MARKDOWN_ESCAPES and skip_space(nodes, i) < len(nodes) and any(
-                not chunk.isspace() for chunk in out):  # `{\_step}` has no base: the glyph
-            # `$x\_i$`, `$B\*C$`: escaped for Markdown renderers that read math as text.
-            out.append(_MARKDOWN_ESCAPES[node])
-        elif node in ("\\ref", "\\eqref"):
-            target, i = argument(nodes, i)
-            shown = tex_of(target).strip()
-            out.append(self.slot(_typst_string(shown if node == "\\ref" else f"({shown})")))
-        elif node == DISPLAY_ROWS:
-            arg, i = argument(nodes, i)
-            out.append(self.slot(f"display({_convert(arg)})"))
-        elif node == "\\operatorname":
-            i = self._operatorname(nodes, i, out)
-        elif node == "\\mathop":
-            arg, i = argument(nodes, i)
-            out.append(self.slot(f"op({_convert(arg)}, limits: #true)"))
-        elif node in ("\\limits", "\\nolimits"):
+        """Rewrite the control word ``node`` (its arguments start at ``nodes[i]``) into
+        ``out``; return the index after its arguments."""
+        if node in TEXT_COMMANDS:
+            return self._text(node, nodes, i, out)
+        if node in ("\\left", "\\right"):
+            return _left_right(node, nodes, i, out)
+        if node == "\\middle" or BIG.fullmatch(node):
+            return self._delimiter(node, nodes, i, out)
+        if node == "\\operatorname":
+            return self._operatorname(nodes, i, out)
+        if node in STYLES or node == "\\color":
+            return self._styled(node, nodes, i, out)
+        if node in XARROWS:
+            return self._xarrow(node, nodes, i, out)
+        if node in ("\\limits", "\\nolimits"):
             self._limits(node == "\\limits", out)
-        elif node in ("\\overset", "\\underset", "\\stackrel"):
-            above, i = argument(nodes, i)
-            base, i = argument(nodes, i)
-            script = "_" if node == "\\underset" else "^"
-            out.append(self.slot(f"limits({_convert(base)}){script}({_convert(above)})"))
-        elif node in _STYLES or node == "\\color":
-            i = self._styled(node, nodes, i, out)
-        elif node == "\\textcolor":
-            name, i = argument(nodes, i)
-            arg, i = argument(nodes, i)
-            out.append(self.slot(f"text(fill: #{_colour(name)}, {_convert(arg)})"))
-        elif node in _XARROWS:
-            i = self._xarrow(node, nodes, i, out)
-        elif node in _FRACTIONS:
-            top, i = argument(nodes, i)
-            bottom, i = argument(nodes, i)
-            out.append(self.slot(_FRACTIONS[node] % (_convert(top), _convert(bottom))))
-        elif node in _ONE_ARG:
-            arg, i = argument(nodes, i)
-            out.append(self.slot(_ONE_ARG[node] % _convert(arg)))
-        else:
-            out.append(node)
-        return i
+            return i
+        if node in _SLOTTED:
+            typst, i = _slotted(node, nodes, i)
+            out.append(self.slot(typst))
+            return i
+        return _as_tex(node, nodes, i, out)
 
     def _text(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
         arg, i = argument(nodes, i)
@@ -307,7 +218,7 @@ class _Rewriter:
             shown = self.slot('"' + text.replace('"', '\\"') + '"')
         else:
             shown = f"\\text{{{text}}}"
-        font = _TEXT_COMMANDS[node]
+        font = TEXT_COMMANDS[node]
         out.append(f"{font}{{{shown}}}" if font else shown)
         return i
 
@@ -320,19 +231,19 @@ class _Rewriter:
             colour = _colour(name)
         end = i
         while end < len(nodes) and not (isinstance(nodes[end], str)
-                                        and nodes[end] in _STOPPERS):
+                                        and nodes[end] in STOPPERS):
             end += 1
         rest, i = nodes[i:end], end
         if without_spaces(rest):
             body = _convert(rest)
             out.append(self.slot(f"text(fill: #{colour}, {body})" if colour
-                                 else f"{_STYLES[node]}({body})"))
+                                 else f"{STYLES[node]}({body})"))
         return i
 
     def _xarrow(self, node: str, nodes: list[Node], i: int, out: list[str]) -> int:
         below, i = optional(nodes, i)
         above, i = argument(nodes, i)
-        arrow = f"stretch({_XARROWS[node]}, size: #(100% + 0.6em))"
+        arrow = f"stretch({XARROWS[node]}, size: #(100% + 0.6em))"
         if without_spaces(above):
             arrow += f"^({_convert(above)})"
         if below and without_spaces(below):
@@ -345,14 +256,14 @@ class _Rewriter:
         delimiter = nodes[j] if j < len(nodes) else None
         if delimiter == ".":
             return j + 1
-        if not isinstance(delimiter, str) or delimiter not in _DELIMITERS:
+        if not isinstance(delimiter, str) or delimiter not in DELIMITERS:
             raise ValueError(f"unsupported delimiter after {node}")
-        glyph = _DELIMITERS[delimiter]
-        big = _BIG.fullmatch(node)
+        glyph = DELIMITERS[delimiter]
+        big = BIG.fullmatch(node)
         if big is None:
             out.append(self.slot(f"mid({glyph})"))
         else:
-            size, kind = _BIG_SIZES[big.group(1)], _BIG_CLASSES[big.group(2)]
+            size, kind = BIG_SIZES[big.group(1)], BIG_CLASSES[big.group(2)]
             out.append(self.slot(f'class("{kind}", stretch({glyph}, size: #{size}))'))
         return j + 1
 
@@ -360,7 +271,7 @@ class _Rewriter:
         starred, i = star(nodes, i)
         arg, i = argument(nodes, i)
         name = tex_of(arg).strip()
-        if _PLAIN_OPERATOR.fullmatch(name):
+        if PLAIN_OPERATOR.fullmatch(name):
             out.append(("\\operatorname*{%s}" if starred else "\\operatorname{%s}") % name)
         else:  # \operatorname*{arg\,max}: tex2typst would quote the TeX itself
             limits = ", limits: #true" if starred else ""
@@ -420,5 +331,57 @@ def _left_right(node: str, nodes: list[Node], i: int, out: list[str]) -> int:
     delimiter = nodes[j] if j < len(nodes) else ""
     if not isinstance(delimiter, str):
         raise ValueError(f"no delimiter after {node}")
-    out.append(node + _LEFT_RIGHT.get(delimiter, delimiter))
+    out.append(node + LEFT_RIGHT.get(delimiter, delimiter))
     return j + 1
+
+
+# Commands whose arguments are converted on their own, then placed as one typst slot.
+_SLOTTED = frozenset({"\\ref", "\\eqref", DISPLAY_ROWS, "\\mathop", "\\overset",
+                      "\\underset", "\\stackrel", "\\textcolor", *FRACTIONS, *ONE_ARG})
+
+
+def _slotted(node: str, nodes: list[Node], i: int) -> tuple[str, int]:
+    """The typst for a ``_SLOTTED`` command and its arguments, and the index after them."""
+    if node in ("\\ref", "\\eqref"):
+        target, i = argument(nodes, i)
+        shown = tex_of(target).strip()
+        return _typst_string(shown if node == "\\ref" else f"({shown})"), i
+    if node in ("\\overset", "\\underset", "\\stackrel"):
+        above, i = argument(nodes, i)
+        base, i = argument(nodes, i)
+        script = "_" if node == "\\underset" else "^"
+        return f"limits({_convert(base)}){script}({_convert(above)})", i
+    if node == "\\textcolor":
+        name, i = argument(nodes, i)
+        arg, i = argument(nodes, i)
+        return f"text(fill: #{_colour(name)}, {_convert(arg)})", i
+    if node in FRACTIONS:
+        top, i = argument(nodes, i)
+        bottom, i = argument(nodes, i)
+        return FRACTIONS[node] % (_convert(top), _convert(bottom)), i
+    arg, i = argument(nodes, i)
+    if node == DISPLAY_ROWS:
+        return f"display({_convert(arg)})", i
+    if node == "\\mathop":
+        return f"op({_convert(arg)}, limits: #true)", i
+    return ONE_ARG[node] % _convert(arg), i
+
+
+def _as_tex(node: str, nodes: list[Node], i: int, out: list[str]) -> int:
+    """Commands tex2typst takes as they are, or that are dropped or rewritten in TeX."""
+    if node == "\\tag":
+        starred, i = star(nodes, i)
+        arg, i = argument(nodes, i)
+        label = tex_of(arg) if starred else f"({tex_of(arg)})"
+        out.append(f"\\qquad\\text{{{label}}}")
+    elif node == "\\label":
+        _arg, i = argument(nodes, i)
+    elif node in DROPPED:
+        pass
+    elif node in MARKDOWN_ESCAPES and skip_space(nodes, i) < len(nodes) and any(
+            not chunk.isspace() for chunk in out):  # `{\_step}` has no base: the glyph
+        # `$x\_i$`, `$B\*C$`: escaped for Markdown renderers that read math as text.
+        out.append(MARKDOWN_ESCAPES[node])
+    else:
+        out.append(node)
+    return i

@@ -8,7 +8,6 @@ widened to every level the existing block already links to. Each entry is
 from __future__ import annotations
 
 import bisect
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,8 +19,6 @@ from builder.model import Diagnostic, Document, Heading, SourceLoc, TocEntry
 from builder.parse import TOC_END, TOC_START
 from builder.phrases import is_toc_marker, is_toc_title
 from builder.tocfind import toc_blocks
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)

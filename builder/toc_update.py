@@ -7,7 +7,6 @@ block keeps the old one's style: bullet, indent width, blank lines around it.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,8 +28,6 @@ from builder.toc import (
     manual_block,
     wanted_entries,
 )
-
-log = logging.getLogger(__name__)
 
 BOM = b"\xef\xbb\xbf"
 

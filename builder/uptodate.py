@@ -35,6 +35,7 @@ from builder.atomic import atomic_write_bytes
 from builder.codeversion import RUNTIME_LIBRARIES, code_version
 from builder.config import BuildConfig, display_path
 from builder.images import ImageResolver
+from builder.source import too_large
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ class UpToDate:
             + ".json")
         self.sources = sources
         self.settings = _settings_digest(config, sources, day)
-        self.inputs = _inputs_digest(self.settings, sources, _file_hash)
+        self.inputs = _inputs_digest(self.settings, sources, _source_hash)
 
     def last_report(self, replay: Callable[[dict[str, Any]], T]) -> T | None:
         """Return ``replay`` of what the last build reported if nothing changed since,
@@ -173,6 +174,12 @@ def _inputs_digest(settings: str | None, sources: list[tuple[Path, Path]],
 
 def _file_hash(path: Path) -> bytes:
     return hashlib.sha256(path.read_bytes()).digest()
+
+
+def _source_hash(path: Path) -> bytes | None:
+    # A source over the size limit is refused unread (an error, so never skipped): reading
+    # it here would cost what the limit is there to spare.
+    return None if too_large(path) else _file_hash(path)
 
 
 def _encoded(*parts: object) -> bytes:

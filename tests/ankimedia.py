@@ -15,7 +15,10 @@ import tempfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 
 class _Sources(HTMLParser):
@@ -36,7 +39,7 @@ def image_sources(html: str) -> list[str]:
     return parser.found
 
 
-def missing_media(col: Any) -> list[str]:
+def missing_media(col: Collection) -> list[str]:
     """Every ``<img src>`` in any field of any note that is not a non-empty file of the
     collection's media folder, as ``question: src``."""
     folder = Path(col.media.dir())

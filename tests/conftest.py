@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from .ankimedia import WATCH, packages_under
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+    from anki.import_export_pb2 import ImportResponse
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "deep-learning-interview.md"
@@ -72,7 +76,7 @@ def _every_package_shows_its_pictures(request: pytest.FixtureRequest,
 
 
 @pytest.fixture
-def collection(tmp_path: Path) -> Iterator[object]:
+def collection(tmp_path: Path) -> Iterator[Collection]:
     """A fresh, empty Anki collection (the real client)."""
     from anki.collection import Collection
 
@@ -85,7 +89,7 @@ def collection(tmp_path: Path) -> Iterator[object]:
         col.close()
 
 
-def import_apkg(col: object, package: Path) -> object:
+def import_apkg(col: Collection, package: Path) -> ImportResponse.Log:
     """Import a package the way the desktop dialog does by default; return Anki's log."""
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
@@ -95,7 +99,7 @@ def import_apkg(col: object, package: Path) -> object:
             with_scheduling=False, with_deck_configs=False, merge_notetypes=False,
         ),
     )
-    log = col.import_anki_package(request).log  # type: ignore[attr-defined]
+    log = col.import_anki_package(request).log
     # Every deck a test imports must show all its pictures in the real client.
     from .ankimedia import missing_media
 

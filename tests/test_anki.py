@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from click.testing import CliRunner
 
 from builder.cli import main
 
 from .conftest import SEED, import_apkg
+
+if TYPE_CHECKING:
+    from anki.cards import CardId
+    from anki.collection import Collection
+    from anki.notes import Note, NoteId
 
 DECK_FILE = "dist/deep-learning-interview.apkg"
 BN_QUESTION = "详细介绍一下Batch Normalization（怎么计算均值、方差，怎么反向传播等）"
@@ -29,23 +34,30 @@ def seed_tree(tmp_path: Path) -> Path:
     return source
 
 
-def answer_one_card(col: Any, note_id: int) -> int:
+def answer_one_card(col: Collection, note_id: NoteId) -> CardId:
     """Review a note's card with the real scheduler; return the card id."""
-    from anki.scheduler.v3 import CardAnswer
+    from anki.scheduler.v3 import CardAnswer, Scheduler
 
     card = col.get_card(col.find_cards(f"nid:{note_id}")[0])
     col.decks.select(card.did)
-    col.sched.reposition_new_cards([card.id], starting_from=0, step_size=1,
-                                   randomize=False, shift_existing=True)
-    queued = col.sched.get_queued_cards(fetch_limit=50)
+    sched = col.sched
+    assert isinstance(sched, Scheduler), "the v3 scheduler answers cards"
+    sched.reposition_new_cards([card.id], starting_from=0, step_size=1,
+                               randomize=False, shift_existing=True)
+    queued = sched.get_queued_cards(fetch_limit=50)
     entry = next(q for q in queued.cards if q.card.id == card.id)
     card.start_timer()
-    col.sched.answer_card(col.sched.build_answer(card=card, states=entry.states,
-                                                 rating=CardAnswer.GOOD))
-    return int(card.id)
+    sched.answer_card(sched.build_answer(card=card, states=entry.states, rating=CardAnswer.GOOD))
+    return card.id
 
 
-def note_by_question(col: Any, question: str) -> Any:
+def reviews_of(col: Collection, card_id: CardId) -> int:
+    """How many reviews Anki's log holds for one card."""
+    assert col.db is not None, "an open collection has a database"
+    return int(col.db.scalar("select count() from revlog where cid = ?", card_id))
+
+
+def note_by_question(col: Collection, question: str) -> Note:
     for nid in col.find_notes(""):
         note = col.get_note(nid)
         if note["Question"] == question:
@@ -53,7 +65,8 @@ def note_by_question(col: Any, question: str) -> Any:
     raise AssertionError(f"no note {question!r}")
 
 
-def test_seed_imports_with_decks_tags_and_no_empty_cards(tmp_path: Path, collection: Any) -> None:
+def test_seed_imports_with_decks_tags_and_no_empty_cards(
+        tmp_path: Path, collection: Collection) -> None:
     seed_tree(tmp_path)
     build("--format", "apkg", "--math", "mathjax")
     log = import_apkg(collection, Path(DECK_FILE))
@@ -79,13 +92,13 @@ def test_seed_imports_with_decks_tags_and_no_empty_cards(tmp_path: Path, collect
 
 
 def test_edit_rebuild_reimport_updates_in_place_and_keeps_history(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     source = seed_tree(tmp_path)
     build("--format", "apkg")
     import_apkg(collection, Path(DECK_FILE))
     note = note_by_question(collection, "全连接层的作用")
     card_id = answer_one_card(collection, note.id)
-    reviews = collection.db.scalar("select count() from revlog where cid = ?", card_id)
+    reviews = reviews_of(collection, card_id)
     assert reviews == 1
     before = collection.note_count()
 
@@ -102,10 +115,10 @@ def test_edit_rebuild_reimport_updates_in_place_and_keeps_history(
     assert "融合各通道之间的信息（已修改）。" in edited["Answer"]
     card = collection.get_card(card_id)
     assert card.reps == 1 and card.type != 0
-    assert collection.db.scalar("select count() from revlog where cid = ?", card_id) == 1
+    assert reviews_of(collection, card_id) == 1
 
 
-def test_unchanged_rebuild_reimports_as_no_change(tmp_path: Path, collection: Any) -> None:
+def test_unchanged_rebuild_reimports_as_no_change(tmp_path: Path, collection: Collection) -> None:
     seed_tree(tmp_path)
     build("--format", "apkg")
     first = import_apkg(collection, Path(DECK_FILE))
@@ -117,7 +130,7 @@ def test_unchanged_rebuild_reimports_as_no_change(tmp_path: Path, collection: An
 
 
 def test_formula_images_resolve_to_media_in_the_collection(tmp_path: Path,
-                                                           collection: Any) -> None:
+                                                           collection: Collection) -> None:
     seed_tree(tmp_path)
     build("--format", "apkg")
     import_apkg(collection, Path(DECK_FILE))
@@ -135,7 +148,8 @@ def test_formula_images_resolve_to_media_in_the_collection(tmp_path: Path,
     assert "\\(" not in bn["Answer"]
 
 
-def test_tags_and_decks_survive_spaces_in_section_names(tmp_path: Path, collection: Any) -> None:
+def test_tags_and_decks_survive_spaces_in_section_names(
+        tmp_path: Path, collection: Collection) -> None:
     source = tmp_path / "notes.md"
     source.write_text("---\ndeck: My Deck\ntags: [dl basics]\n---\n"
                       "## 深度 学习\u3000面试\n### Q\nA\n", encoding="utf-8")

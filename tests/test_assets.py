@@ -6,7 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from click.testing import CliRunner, Result
 
@@ -14,6 +14,9 @@ from builder.cli import main
 from builder.parse import parse_file
 
 from .conftest import import_apkg, write
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 SOURCE_MD = Path(__file__).parent.parent / "source_md"
 
@@ -33,7 +36,7 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, list(args))
 
 
-def images_in(col: Any) -> list[str]:
+def images_in(col: Collection) -> list[str]:
     names: list[str] = []
     for nid in col.find_notes(""):
         for card in col.get_note(nid).cards():
@@ -42,7 +45,7 @@ def images_in(col: Any) -> list[str]:
 
 
 def test_broken_formula_warns_with_location_and_keeps_mathjax(tmp_path: Path,
-                                                              collection: Any) -> None:
+                                                              collection: Collection) -> None:
     write(tmp_path / "n.md", NOTES)
     result = run("n.md", "--format", "apkg")
     assert result.exit_code == 0, result.output
@@ -59,7 +62,7 @@ def test_broken_formula_warns_with_location_and_keeps_mathjax(tmp_path: Path,
 
 
 def test_every_math_token_is_an_image_that_resolves_in_anki(tmp_path: Path,
-                                                            collection: Any) -> None:
+                                                            collection: Collection) -> None:
     shutil.copytree(SOURCE_MD, tmp_path / "notes", ignore=shutil.ignore_patterns("*.lock"))
     result = run("notes", "--format", "apkg")
     assert result.exit_code == 0, result.output
@@ -101,7 +104,7 @@ def test_second_build_draws_nothing_and_an_edit_redraws_only_that_formula(
     assert len(set(images()) - set(before)) == 2  # one new PNG and its metadata
 
 
-def test_mathjax_mode_draws_no_formulas(tmp_path: Path, collection: Any) -> None:
+def test_mathjax_mode_draws_no_formulas(tmp_path: Path, collection: Collection) -> None:
     write(tmp_path / "n.md", NOTES)
     result = run("n.md", "--format", "apkg", "--math", "mathjax")
     assert result.exit_code == 0 and "rendered" not in result.output
@@ -112,18 +115,22 @@ def test_mathjax_mode_draws_no_formulas(tmp_path: Path, collection: Any) -> None
         collection.get_note(nid)["Answer"]
 
 
+def _em(pattern: str, style: str) -> float:
+    found = re.search(pattern, style)
+    assert found, f"{pattern} not in {style}"
+    return float(found.group(1))
+
+
 def test_inline_formula_is_sized_in_em_and_baseline_aligned(tmp_path: Path,
-                                                            collection: Any) -> None:
+                                                            collection: Collection) -> None:
     write(tmp_path / "n.md", "## S\n### Q\n文字 $x$ 和 $g$ 和 $\\frac{a}{b}$\n")
     assert run("n.md", "--format", "apkg").exit_code == 0
     import_apkg(collection, tmp_path / "dist" / "n.apkg")
     (nid,) = collection.find_notes("")
     answer = collection.get_note(nid).cards()[0].answer()
     styles = dict(re.findall(r'alt="([^"]+)" style="([^"]+)"', answer))
-    depth = {tex: -float(re.search(r"vertical-align:(-?[0-9.]+)em", style).group(1))
-             for tex, style in styles.items()}  # type: ignore[union-attr]
-    height = {tex: float(re.search(r"height:([0-9.]+)em", style).group(1))
-              for tex, style in styles.items()}  # type: ignore[union-attr]
+    depth = {tex: -_em(r"vertical-align:(-?[0-9.]+)em", style) for tex, style in styles.items()}
+    height = {tex: _em(r"height:([0-9.]+)em", style) for tex, style in styles.items()}
     # A descender reaches below the baseline; a fraction sits on the math axis.
     assert depth["g"] > depth["x"] >= 0
     assert depth["\\frac{a}{b}"] > depth["g"]
@@ -180,7 +187,7 @@ def test_a_changed_local_image_typesets_the_pdf_again(tmp_path: Path) -> None:
 
 
 def test_images_are_stored_as_they_are_and_anki_still_imports_them(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     import zipfile
 
     write(tmp_path / "n.md", NOTES)

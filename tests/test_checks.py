@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -14,19 +16,36 @@ from builder.slug import Slugger, slugify
 from .conftest import SEED, write
 from .imagefiles import png
 
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
 PNG = png()
 
 
 def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+    """Run the command; an exception inside it fails the test with its own traceback."""
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def check(text: str, *args: str, name: str = "n.md") -> list[str]:
-    """Check one file; return its diagnostics as printed, without the summary line."""
+    """Check one file; return its diagnostics as printed, without the summary line.
+
+    The command must end the way ``check`` ends: its summary line printed, exit 1 exactly
+    when it counted an error (or, with --strict, a warning), and no exception.
+    """
     write(Path(name), text)
     result = run("check", name, *args)
-    assert result.exit_code in (0, 1), result.output
-    return [line for line in result.output.splitlines() if " file(s) checked: " not in line]
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    lines = result.output.splitlines()
+    assert lines and " file(s) checked: " in lines[-1], result.output
+    summary = re.fullmatch(r"\d+ file\(s\) checked: (\d+) error\(s\), (\d+) warning\(s\)",
+                           lines[-1])
+    assert summary, lines[-1]
+    errors, warnings = int(summary[1]), int(summary[2])
+    failing = errors > 0 or ("--strict" in args and warnings > 0)
+    assert result.exit_code == (1 if failing else 0), result.output
+    return lines[:-1]
 
 
 def places(lines: list[str], code: str) -> list[str]:
@@ -146,7 +165,7 @@ def test_duplicate_questions_within_and_across_files_are_reported_once() -> None
 
 
 def test_an_id_used_in_two_decks_is_reported_and_the_notes_stay_apart(
-        collection: object) -> None:
+        collection: Collection) -> None:
     """An explicit id makes the same key in any deck: the second note must not take the
     first one's GUID, or importing one deck would overwrite the other's note."""
     from builder.apkg import read_fields
@@ -163,7 +182,7 @@ def test_an_id_used_in_two_decks_is_reported_and_the_notes_stay_apart(
     assert len(guids["A"]) == len(guids["B"]) == 1 and not guids["A"] & guids["B"]
     for deck in ("A", "B"):
         import_apkg(collection, Path(f"dist/{deck}.apkg"))
-    assert len(collection.find_notes("")) == 2  # type: ignore[attr-defined]
+    assert len(collection.find_notes("")) == 2
     again = run("build", "notes", "--format", "apkg", "--force")
     assert "changes: none since the last build" in again.output  # the same notes each time
 

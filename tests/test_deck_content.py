@@ -44,17 +44,23 @@ def test_card_count_and_no_empty_answers(doc: Document) -> None:
     assert list(doc.diagnostics) == []
 
 
+def read_lock(path: Path) -> lock.Lock:
+    read, problems = lock.read(path)
+    assert problems == [], problems
+    return read
+
+
 def test_every_question_of_the_reviewed_release_keeps_its_identity(doc: Document) -> None:
     """Each question of the deck as released before the review (a06c307, pinned with its
     lock) is still here: under its old front, or reworded with the {#handle} of its GUID;
     and the committed lock gives it that GUID, so users keep their review history."""
-    released = lock.load(RELEASED / "build-deck.lock").entries.values()
+    released = read_lock(RELEASED / "build-deck.lock").entries.values()
     fronts = {normalise_question(c.question_text) for c in doc.cards}
     handles = {c.explicit_id for c in doc.cards if c.explicit_id}
     lost = [e.question for e in released
             if normalise_question(e.question) not in fronts and handle(e.guid) not in handles]
     assert lost == []
-    committed = lock.load(DECK.parent / lock.LOCK_NAME).entries
+    committed = read_lock(DECK.parent / lock.LOCK_NAME).entries
     assert not [c.key for c in doc.cards if c.key not in committed], "lock is out of date"
     live = {committed[c.key].guid for c in doc.cards}
     assert {e.guid for e in released} <= live

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +13,9 @@ from click.testing import CliRunner
 from builder.cli import main
 
 from .conftest import FIXTURES, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 STYLES = {
     "style-title-questions": (
@@ -49,7 +52,7 @@ STYLES = {
 
 
 @pytest.mark.parametrize("name", sorted(STYLES))
-def test_style_imports_into_anki(name: str, tmp_path: Path, collection: Any) -> None:
+def test_style_imports_into_anki(name: str, tmp_path: Path, collection: Collection) -> None:
     expected, decks = STYLES[name]
     source = tmp_path / "notes" / f"{name}.md"
     source.parent.mkdir()

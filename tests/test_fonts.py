@@ -191,3 +191,10 @@ def test_a_file_full_of_undrawable_characters_gets_a_bounded_report() -> None:
     assert str(found[-1]) == ("icons.md:21:1: warning: 4980 more line(s) from here on have "
                               "characters no font can draw (each marked in the PDF) "
                               "[missing-glyph]")
+
+
+def test_the_drawable_table_is_what_the_pinned_fonts_draw() -> None:
+    """``check`` reads the fonts' code points from a table, not the fonts: after a font
+    pin changes, run ``builder.fonts.write_drawable_table()``."""
+    fonts._drawable.cache_clear()
+    assert fonts._drawable() == fonts.drawable_in_font_files()

@@ -7,6 +7,7 @@ import io
 import struct
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,8 +17,8 @@ from builder.formulas import (
     FormulaImage,
     FormulaOutcome,
     render_formulas,
-    to_typst,
 )
+from builder.texmath import to_typst
 
 CORPUS = Path(__file__).parent / "fixtures" / "formulas.tex"
 COVERAGE_TARGET = 0.98
@@ -139,7 +140,7 @@ def test_typst_never_runs_in_the_building_process(monkeypatch: pytest.MonkeyPatc
     made: list[object] = []
     real = typst.Compiler
 
-    def counting(*args: object, **kwargs: object) -> object:
+    def counting(*args: Any, **kwargs: Any) -> typst.Compiler:
         made.append(args)
         return real(*args, **kwargs)
 

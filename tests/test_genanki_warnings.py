@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +14,9 @@ from builder.cli import main
 
 from .conftest import import_apkg, write
 from .test_pdf import _tiny_png
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 NOTES = """\
 # Alts
@@ -52,7 +56,7 @@ $$
 
 @pytest.mark.filterwarnings("error")
 def test_multi_line_attributes_give_genanki_nothing_to_warn_about(
-        tmp_path: Path, collection: object) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     write(tmp_path / "notes" / "alt.md", NOTES)
     _tiny_png(tmp_path / "notes" / "fig.png")
     with warnings.catch_warnings():
@@ -63,9 +67,9 @@ def test_multi_line_attributes_give_genanki_nothing_to_warn_about(
     assert result.exit_code == 0, result.output
     assert "UserWarning" not in result.output
     import_apkg(collection, tmp_path / "dist" / "Alts.apkg")
-    answers = {str(note["Question"]): str(note["Answer"])  # type: ignore[attr-defined]
-               for note in (collection.get_note(i)  # type: ignore[attr-defined]
-                            for i in collection.find_notes(""))}  # type: ignore[attr-defined]
+    answers = {str(note["Question"]): str(note["Answer"])
+               for note in (collection.get_note(i)
+                            for i in collection.find_notes(""))}
     assert len(answers) == 5
     raw = answers["A raw picture whose alt and title span lines?"]
     # The words stay, each line break a space, as a browser would show them anyway.

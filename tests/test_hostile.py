@@ -11,7 +11,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -26,6 +26,9 @@ from .dangercheck import dangers
 from .imagefiles import png
 from .xss_vectors import VECTORS
 
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -33,12 +36,12 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["--format", "apkg", *args])
 
 
-def fields_of(col: Any) -> list[str]:
+def fields_of(col: Collection) -> list[str]:
     return [f for nid in col.find_notes("") for f in col.get_note(nid).fields]
 
 
 def test_dangerous_html_is_removed_with_a_located_warning(tmp_path: Path,
-                                                          collection: Any) -> None:
+                                                          collection: Collection) -> None:
     write(tmp_path / "n.md", (
         "## S\n### Q\n"
         "安全 <b>粗</b> <sub>2</sub> a<b 和 <Tencent AI lab-一面> 都是文字\n\n"
@@ -73,7 +76,7 @@ def test_each_sanitise_call_maps_image_sources_its_own_way() -> None:
 
 
 def test_images_outside_the_tree_are_refused_and_never_packed(tmp_path: Path,
-                                                              collection: Any) -> None:
+                                                              collection: Collection) -> None:
     secret = write(tmp_path / "secret.png", "")
     secret.write_bytes(png(text=b"SECRET" * 10))
     (tmp_path / "notes" / "img").mkdir(parents=True)
@@ -130,7 +133,7 @@ ODD_NOTES = [
 
 
 @pytest.mark.parametrize("text", ODD_NOTES, ids=range(len(ODD_NOTES)))
-def test_odd_markdown_never_crashes(tmp_path: Path, text: str, collection: Any) -> None:
+def test_odd_markdown_never_crashes(tmp_path: Path, text: str, collection: Collection) -> None:
     write(tmp_path / "n.md", text)
     result = run("n.md")
     assert result.exit_code in (0, 1), result.output
@@ -239,7 +242,7 @@ def _vector_notes() -> str:
 
 
 def test_every_known_vector_is_inert_in_anki_and_the_pdf(tmp_path: Path,
-                                                         collection: Any) -> None:
+                                                         collection: Collection) -> None:
     import pypdf
 
     assert len(VECTORS) >= 100
@@ -272,7 +275,7 @@ def test_every_known_vector_is_inert_in_anki_and_the_pdf(tmp_path: Path,
     assert all(uri.startswith(("http://", "https://")) for uri in uris), uris
 
 
-def test_each_dangerous_vector_line_gets_a_warning(tmp_path: Path, collection: Any) -> None:
+def test_each_dangerous_vector_line_gets_a_warning(tmp_path: Path, collection: Collection) -> None:
     # Which lines must be reported is decided by the independent check on the input,
     # never by the builder's allow-lists: every line it finds dangerous, unless the card
     # shows the dangerous part as text (Markdown took it for text: nothing was removed)
@@ -294,7 +297,7 @@ def test_each_dangerous_vector_line_gets_a_warning(tmp_path: Path, collection: A
     assert not silent, "\n".join(silent)
 
 
-def test_anki_markup_is_shown_as_typed_not_run(tmp_path: Path, collection: Any) -> None:
+def test_anki_markup_is_shown_as_typed_not_run(tmp_path: Path, collection: Collection) -> None:
     write(tmp_path / "n.md", (
         "## 声音 [sound:s.mp3]\n### 问 [sound:../../etc/passwd] {{c1::x}}\n"
         "答 [latex]\\input{x}[/latex] `[$]y[/$] [$$]z[/$$]` `[anki:tts]t[/anki:tts]` "
@@ -327,7 +330,7 @@ def html_text(field: str) -> str:
 
 
 def test_links_follow_one_policy_in_the_card_and_the_pdf(tmp_path: Path,
-                                                         collection: Any) -> None:
+                                                         collection: Collection) -> None:
     import pypdf
 
     schemes = ["data:image/png;base64,AA", "ftp://f.example/x", "smb://s.example/x",

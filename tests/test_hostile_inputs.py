@@ -6,17 +6,23 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import stat
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from builder.cli import main
+from builder.lock import LOCK_VERSION
 
 from .conftest import import_apkg, write
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 NOTE = "---\ndeck: 敌意\n---\n## 甲\n### 什么是过拟合？\n训练集好、测试集差。\n"
 
@@ -76,7 +82,7 @@ THREE = ("---\ndeck: 锁\n---\n## 甲\n### 问一？\n答一的内容。\n### �
          "### 问三？\n答三的内容。\n")
 
 
-def _lock_with(tmp_path: Path, edit: Any) -> Path:
+def _lock_with(tmp_path: Path, edit: Callable[[dict[str, Any]], None]) -> Path:
     """Build once, then rewrite the lock beside the sources with ``edit(data)``."""
     write(tmp_path / "notes" / "a.md", THREE)
     assert run("notes").exit_code == 0
@@ -94,7 +100,7 @@ def _share_one_guid(data: dict[str, Any]) -> None:
 
 
 def test_a_lock_with_shared_guids_never_gives_notes_one_guid(tmp_path: Path,
-                                                             collection: Any) -> None:
+                                                             collection: Collection) -> None:
     _lock_with(tmp_path, _share_one_guid)
     result = run("notes", "--force")
     assert result.exit_code == 0, result.output
@@ -106,7 +112,7 @@ def test_a_lock_with_shared_guids_never_gives_notes_one_guid(tmp_path: Path,
 
 
 def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     from builder.apkg import guid_for
 
     def planted(data: dict[str, Any]) -> None:
@@ -125,22 +131,45 @@ def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
     assert len(guids) == 3 and len(set(guids)) == 3
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda p: p.write_bytes(b'{"version": 2, "notes": {"\xff\xfe": {}}}'), "is not UTF-8"),
-    (lambda p: p.write_text('{"version": 99, "notes": {}}'), "lock version 99 is newer"),
-    (lambda p: p.write_text('{"version": "x", "notes": {}}'), "is not a lock version"),
-    (lambda p: p.write_text("[" * 100_000), "nested too deeply"),
-    (lambda p: p.write_text('{"version": 2, "notes": []}'), "is damaged"),
+@pytest.mark.parametrize("damage, message, code", [
+    (lambda p: p.write_bytes(b'{"version": 2, "notes": {"\xff\xfe": {}}}'), "is not UTF-8",
+     "lock-file"),
+    (lambda p: p.write_text('{"version": "x", "notes": {}}'), "is not a lock version",
+     "lock-file"),
+    (lambda p: p.write_text("[" * 100_000), "nested too deeply", "lock-file"),
+    (lambda p: p.write_text('{"version": 2, "notes": []}'), "is damaged", "lock-file"),
 ])
 def test_a_lock_that_cannot_be_read_is_a_clear_error(tmp_path: Path, damage: Any,
-                                                     message: str) -> None:
+                                                     message: str, code: str) -> None:
     write(tmp_path / "notes" / "a.md", THREE)
     damage(tmp_path / "notes" / "build-deck.lock")
     result = run("notes")
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert message in result.output and "build-deck.lock" in result.output
+    (line,) = [line for line in result.output.splitlines() if line.endswith(f"[{code}]")]
+    assert line.startswith("notes/build-deck.lock:1:1: error: ") and message in line
     assert not (tmp_path / "dist" / "锁.apkg").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_lock_from_a_newer_build_deck_is_not_read_nor_overwritten(
+        tmp_path: Path, command: str) -> None:
+    """A newer lock may mean other things by the same fields: it is refused with its own
+    code, before any output, and left as it was for the newer build-deck."""
+    _lock_with(tmp_path, lambda data: data.update(version=LOCK_VERSION + 1))
+    lock = tmp_path / "notes" / "build-deck.lock"
+    before = lock.read_bytes()
+    shutil.rmtree(tmp_path / "dist")
+    write(tmp_path / "notes" / "a.md", THREE.replace("？", "吗？"))  # a change to build
+    result = CliRunner().invoke(main, [command, "notes", "--force"] if command == "build"
+                                else [command, "notes"])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    expected = (f"notes/build-deck.lock:1:1: error: lock version {LOCK_VERSION + 1} is newer "
+                f"than this build-deck reads ({LOCK_VERSION}); update build-deck [lock-version]")
+    assert expected in result.output.splitlines()
+    assert lock.read_bytes() == before
+    assert not (tmp_path / "dist").exists()
 
 
 def test_malformed_lock_entries_are_dropped_with_a_warning(tmp_path: Path) -> None:
@@ -157,13 +186,13 @@ def test_malformed_lock_entries_are_dropped_with_a_warning(tmp_path: Path) -> No
     assert all(line.startswith("notes/build-deck.lock:1:") for line in dropped)
 
 
-def _fields(collection: Any, package: Path) -> list[str]:
+def _fields(collection: Collection, package: Path) -> list[str]:
     import_apkg(collection, package)
     return [f for nid in collection.find_notes("") for f in collection.get_note(nid).fields]
 
 
 def test_emphasis_nested_250_deep_is_a_warning_and_keeps_every_word(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     words = " ".join(f"w{i}" for i in range(250))
     answer = "".join(f"*{w} " for w in words.split()) + "核心" + " x*" * 250
     write(tmp_path / "n.md", f"## S\n### 问？\n{answer}\n")
@@ -190,8 +219,8 @@ def test_yaml_nested_500_deep_is_a_diagnostic(tmp_path: Path) -> None:
 
 
 def test_a_one_line_answer_near_the_size_limit_is_cut_inside_its_block(tmp_path: Path,
-                                                         collection: Any) -> None:
-    from builder.notes import MAX_ANSWER_CHARS
+                                                         collection: Collection) -> None:
+    from builder.limits import MAX_ANSWER_CHARS
 
     line = "".join(f"第{i}句 a & c. " for i in range(55_000))  # ~0.9 MB, one paragraph
     assert len(line) > 6 * MAX_ANSWER_CHARS
@@ -208,17 +237,39 @@ def test_a_one_line_answer_near_the_size_limit_is_cut_inside_its_block(tmp_path:
     assert "第1000句" in answer and "第二段" not in answer and "2 more block" in answer
 
 
-def test_a_file_over_1_mb_is_refused_unread_and_the_rest_builds(tmp_path: Path) -> None:
-    (tmp_path / "notes").mkdir()
-    with (tmp_path / "notes" / "big.md").open("w", encoding="utf-8") as big:
-        big.write("## S\n### 大？\n")
-        big.write(("一段文字。\n\n" * 1000) * 70)
-    assert (tmp_path / "notes" / "big.md").stat().st_size > 2**20
+def test_a_file_over_1_mb_is_refused_unread_and_the_rest_builds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The size limit is what bounds a build's time and memory: a file over it is told
+    apart by its size alone, never opened, and reported; the other files build as usual."""
+    from builder.apkg import read_fields
+    from builder.source import MAX_SOURCE_BYTES
+
+    big = tmp_path / "notes" / "big.md"
+    write(big, "## S\n### 大？\n" + "一段文字。\n\n" * (MAX_SOURCE_BYTES // 17 + 1))
+    assert MAX_SOURCE_BYTES < big.stat().st_size < MAX_SOURCE_BYTES + 2**10
     write(tmp_path / "notes" / "small.md", NOTE)
+    opened: list[Path] = []
+    real_open = Path.open
+
+    def spying_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(self.resolve())
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", spying_open)  # read_bytes and read_text go through it
     result = run("notes")
-    assert ("notes/big.md:1:1: error: file is 1.1 MB, over the 1 MB limit for one "
-            "Markdown file; split it into several files [file-too-large]") in result.output
-    assert (tmp_path / "dist" / "敌意.apkg").exists()
+
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        repr(result.exception)
+    assert result.exit_code == 1, result.output
+    assert big.resolve() not in opened
+    assert (tmp_path / "notes" / "small.md").resolve() in opened  # the spy sees reads
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert errors == ["notes/big.md:1:1: error: file is 1.0 MB, over the 1 MB limit for one "
+                      "Markdown file; split it into several files [file-too-large]"]
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith(".")
+                  ) == ["敌意.apkg"]
+    fields = read_fields(tmp_path / "dist" / "敌意.apkg")
+    assert [question for question, _answer in fields.values()] == ["什么是过拟合？"]
 
 
 def test_the_pdf_cuts_a_huge_answer_too(tmp_path: Path) -> None:
@@ -251,7 +302,7 @@ def test_a_md_link_leading_out_of_the_source_folder_is_not_read(tmp_path: Path) 
 
 @pytest.mark.parametrize("deck", ["长" * 300, "abc\u202egnp.exe", "a\u200fb\u0007c\u2028d"])
 def test_deck_names_become_safe_file_names(tmp_path: Path, deck: str,
-                                           collection: Any) -> None:
+                                           collection: Collection) -> None:
     write(tmp_path / "n.md", f"---\ndeck: {json.dumps(deck)}\n---\n## S\n### 问？\n答。\n")
     result = run("n.md")
     assert result.exit_code == 0, result.output
@@ -292,7 +343,7 @@ def test_a_lock_that_cannot_be_written_is_named(tmp_path: Path,
     ("guid", "a\nb"), ("guid", "x" * 1000),
 ])
 def test_planted_lock_values_are_dropped_not_used(tmp_path: Path, field: str, value: Any,
-                                                  collection: Any) -> None:
+                                                  collection: Collection) -> None:
     def plant(data: dict[str, Any]) -> None:
         for entry in data["notes"].values():
             entry[field] = value

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -17,12 +17,15 @@ from builder.cli import main
 
 from .conftest import import_apkg, write
 
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
 
 def run(*args: str) -> Result:
     return CliRunner().invoke(main, ["--format", "apkg", *args])
 
 
-def _answers(collection: Any, package: Path) -> list[str]:
+def _answers(collection: Collection, package: Path) -> list[str]:
     import_apkg(collection, package)
     return [collection.get_note(nid).fields[1] for nid in collection.find_notes("")]
 
@@ -34,7 +37,7 @@ def _answers(collection: Any, package: Path) -> list[str]:
     "".join("  " * i + f"- item{i}\n" for i in range(60)) + "  " * 60 + "- 深处的话 LASTWORD",
 ], ids=["quotes", "spaced-quotes", "list-markers", "indented-list"])
 def test_blocks_nested_thousands_deep_keep_their_words_with_a_warning(
-        tmp_path: Path, collection: Any, nested: str) -> None:
+        tmp_path: Path, collection: Collection, nested: str) -> None:
     # markdown-it drops every line past maxNesting (20) without a word
     write(tmp_path / "n.md", f"## S\n### 问？\n开头\n\n{nested}\n")
     result = run("n.md")
@@ -61,7 +64,7 @@ def test_shallow_quotes_and_lists_are_not_flagged(tmp_path: Path) -> None:
 ], ids=["braces", "fractions", "href-over-deep-braces"])
 @pytest.mark.parametrize("math", ["mathjax", "image"])
 def test_formulas_nested_thousands_deep_are_a_warning_not_a_traceback(
-        tmp_path: Path, collection: Any, formula: str, math: str) -> None:
+        tmp_path: Path, collection: Collection, formula: str, math: str) -> None:
     write(tmp_path / "n.md", f"## S\n### 问？\n开头 ${formula}$\n")
     result = run("n.md", "--math", math)
     assert result.exception is None or isinstance(result.exception, SystemExit), \
@@ -75,7 +78,7 @@ def test_formulas_nested_thousands_deep_are_a_warning_not_a_traceback(
 
 
 def test_a_letter_with_500000_accents_is_cut_to_30_with_a_warning(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     # typst allocated without end on this one grapheme and aborted the whole build
     write(tmp_path / "n.md", "## S\n### 问？\n前文 a" + "\u0301" * 500_000 + " 后文\n")
     result = CliRunner().invoke(main, ["n.md"])  # the PDF too: that is where typst runs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -14,7 +14,13 @@ from builder.cli import main
 from builder.identity import question_similarity, simhash, sketch_similarity
 
 from .conftest import import_apkg, write
-from .test_anki import answer_one_card, note_by_question
+from .test_anki import answer_one_card, note_by_question, reviews_of
+
+if TYPE_CHECKING:
+    from anki.cards import CardId
+    from anki.collection import Collection
+    from anki.import_export_pb2 import ImportResponse
+    from anki.notes import NoteId
 
 NOTES = """---
 deck: 面试
@@ -46,7 +52,8 @@ def deck() -> Path:
     return Path("dist/面试.apkg")
 
 
-def first_build_with_review(tmp_path: Path, col: Any, question: str) -> tuple[int, int]:
+def first_build_with_review(tmp_path: Path, col: Collection,
+                            question: str) -> tuple[NoteId, CardId]:
     write(tmp_path / "notes" / "a.md", NOTES)
     run("notes")
     import_apkg(col, deck())
@@ -54,17 +61,19 @@ def first_build_with_review(tmp_path: Path, col: Any, question: str) -> tuple[in
     return note.id, answer_one_card(col, note.id)
 
 
-def assert_updated_in_place(col: Any, log: Any, note_id: int, card_id: int, question: str,
-                            notes: int = 3, added: int = 0) -> None:
+def assert_updated_in_place(col: Collection, log: ImportResponse.Log, note_id: NoteId,
+                            card_id: CardId, question: str, notes: int = 3,
+                            added: int = 0) -> None:
     assert len(log.new) == added, [n.fields[0] for n in log.new]
     assert col.note_count() == notes
     assert col.get_note(note_id)["Question"] == question
     card = col.get_card(card_id)
     assert card.reps == 1
-    assert col.db.scalar("select count() from revlog where cid = ?", card_id) == 1
+    assert reviews_of(col, card_id) == 1
 
 
-def test_reworded_question_keeps_its_note_and_history(tmp_path: Path, collection: Any) -> None:
+def test_reworded_question_keeps_its_note_and_history(
+        tmp_path: Path, collection: Collection) -> None:
     note_id, card_id = first_build_with_review(tmp_path, collection, "什么是过拟合？")
     source = tmp_path / "notes" / "a.md"
     source.write_text(NOTES.replace("什么是过拟合？", "过拟合是什么？怎么判断？"), encoding="utf-8")
@@ -78,7 +87,7 @@ def test_reworded_question_keeps_its_note_and_history(tmp_path: Path, collection
 
 
 def test_question_moved_to_another_section_and_file_keeps_history(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     question = "为什么要做数据归一化？"
     note_id, card_id = first_build_with_review(tmp_path, collection, question)
     block = "### 为什么要做数据归一化？\n让各个特征处在相近的尺度上，梯度下降更稳定、收敛更快。\n"
@@ -92,7 +101,7 @@ def test_question_moved_to_another_section_and_file_keeps_history(
 
 
 def test_small_edits_to_question_and_answer_are_still_recognised(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     note_id, card_id = first_build_with_review(tmp_path, collection, "Batch Normalization 的作用？")
     edited = NOTES.replace("Batch Normalization 的作用？", "Batch Normalization 有什么作用？") \
         .replace("可以使用更大的学习率。", "因此可以使用更大的学习率。")
@@ -103,7 +112,7 @@ def test_small_edits_to_question_and_answer_are_still_recognised(
 
 
 def test_two_rewordings_competing_for_one_note_are_not_guessed(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     note_id, _card_id = first_build_with_review(tmp_path, collection, "什么是过拟合？")
     old, twins = OVERFIT, OVERFIT_TWINS
     write(tmp_path / "notes" / "a.md", NOTES.replace(old, twins))
@@ -128,7 +137,8 @@ def test_two_rewordings_competing_for_one_note_are_not_guessed(
     assert collection.get_note(note_id)["Question"] == "什么是过拟合？"
 
 
-def test_explicit_handle_settles_an_ambiguous_rewording(tmp_path: Path, collection: Any) -> None:
+def test_explicit_handle_settles_an_ambiguous_rewording(
+        tmp_path: Path, collection: Collection) -> None:
     note_id, card_id = first_build_with_review(tmp_path, collection, "什么是过拟合？")
     old, twins = OVERFIT, OVERFIT_TWINS
     write(tmp_path / "notes" / "a.md", NOTES.replace(old, twins))
@@ -145,7 +155,7 @@ def test_explicit_handle_settles_an_ambiguous_rewording(tmp_path: Path, collecti
 
 
 def test_deleted_question_is_reported_and_found_by_the_printed_search(
-        tmp_path: Path, collection: Any) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     write(tmp_path / "notes" / "a.md", NOTES)
     run("notes")
     import_apkg(collection, deck())
@@ -173,7 +183,7 @@ def test_building_one_file_does_not_report_the_others_removed(tmp_path: Path) ->
 
 
 def test_unchanged_rebuild_in_the_same_second_changes_nothing(tmp_path: Path,
-                                                              collection: Any) -> None:
+                                                              collection: Collection) -> None:
     write(tmp_path / "notes" / "a.md", NOTES)
     run("notes")
     import_apkg(collection, deck())
@@ -252,8 +262,12 @@ def test_unchanged_answers_reuse_their_sketch_from_the_lock(
     run("notes")
     sketched: list[str] = []
     real = builder.identity.simhash
-    monkeypatch.setattr(builder.identity, "simhash",
-                        lambda text: sketched.append(text) or real(text))
+
+    def sketching(text: str) -> str:
+        sketched.append(text)
+        return real(text)
+
+    monkeypatch.setattr(builder.identity, "simhash", sketching)
     run("notes")
     assert sketched == []
     write(tmp_path / "notes" / "a.md", NOTES.replace("收敛更快", "收敛明显更快"))
@@ -285,3 +299,24 @@ def test_lock_is_sorted_one_note_per_line(tmp_path: Path) -> None:
     notes = [line for line in lines if line.startswith('  "')]
     assert len(notes) == 3 and notes == sorted(notes)
     assert all('"guid"' in line and '"changed"' in line for line in notes)
+
+
+def test_an_unrelated_question_replacing_a_deleted_one_is_added_not_a_rename(
+        tmp_path: Path, collection: Collection) -> None:
+    """A deleted question and a new one on another topic share nothing: the new note gets a
+    GUID of its own (Anki adds it) and the old one is reported removed, its review history
+    left where it is, not handed to an unrelated card."""
+    note_id, card_id = first_build_with_review(tmp_path, collection, "什么是过拟合？")
+    unrelated = ("### 卷积核的大小怎么选？\n"
+                 "常用 3×3：两层 3×3 的感受野等于一层 5×5，参数更少，非线性更多。\n")
+    write(tmp_path / "notes" / "a.md", NOTES.replace(OVERFIT, unrelated))
+    result = run("notes")
+    assert "changes: 1 added, 1 removed" in result.output, result.output
+    assert "added    notes/a.md:5  卷积核的大小怎么选？" in result.output
+    assert "removed  什么是过拟合？  (was in notes/a.md)" in result.output
+    assert "renamed" not in result.output
+    log = import_apkg(collection, deck())
+    assert [n.fields[0] for n in log.new] == ["卷积核的大小怎么选？"]
+    assert len(log.updated) == 0
+    assert collection.get_note(note_id)["Question"] == "什么是过拟合？"
+    assert reviews_of(collection, card_id) == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -17,6 +17,9 @@ from builder.model import Diagnostic, Formula
 from builder.parse import parse_text
 
 from .conftest import FIXTURES, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 MATH = FIXTURES / "math"
 
@@ -172,7 +175,8 @@ def build(*args: str) -> str:
     return result.output
 
 
-def test_cards_show_formula_images_and_no_raw_dollars(tmp_path: Path, collection: Any) -> None:
+def test_cards_show_formula_images_and_no_raw_dollars(
+        tmp_path: Path, collection: Collection) -> None:
     source = tmp_path / "source_md"
     source.mkdir()
     for name in DRAWN:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pytest
@@ -14,6 +15,9 @@ from builder.config import BuildConfig, configure
 
 from .conftest import import_apkg, write
 from .test_pdf import _tiny_png
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 DIAGNOSTIC = re.compile(r"^\S.*:\d+:\d+: (?:warning|error): .* \[[a-z-]+\]$", re.MULTILINE)
 
@@ -73,7 +77,7 @@ def run(*args: str) -> Result:
 ])
 def test_check_reports_exactly_what_build_prints(tree: Path, options: list[str],
                                                  expected: dict[str, int],
-                                                 collection: object) -> None:
+                                                 collection: Collection) -> None:
     checked = run("check", "notes", *options)
     built = run("build", "notes", *options)
     assert checked.exit_code == 0, checked.output
@@ -89,7 +93,7 @@ def test_check_reports_exactly_what_build_prints(tree: Path, options: list[str],
         assert not any("/img/logo.png" in line for line in reported)
     if "--format" not in options or "apkg" in options[options.index("--format") + 1]:
         import_apkg(collection, Path("dist/Notes.apkg"))
-        assert collection.note_count() == 4  # type: ignore[attr-defined]
+        assert collection.note_count() == 4
 
 
 def test_check_lines_name_the_places(tree: Path) -> None:

@@ -276,4 +276,5 @@ def test_documents_pickle_with_every_field() -> None:
     for cls in vars(model).values():
         if isinstance(cls, type) and dataclasses.is_dataclass(cls):
             # Pickling passes __match_args__ to the constructor: it must name every field.
-            assert cls.__match_args__ == tuple(f.name for f in dataclasses.fields(cls)), cls
+            fields = tuple(f.name for f in dataclasses.fields(cls))
+            assert vars(cls)["__match_args__"] == fields, cls

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 import builder.gather
+import builder.parse
 from builder.apkg import read_fields
 from builder.cli import main
+from builder.model import Document
 
 from .conftest import write
 
@@ -22,11 +25,11 @@ B = "---\ndeck: 缓存\n---\n## 乙\n### 为什么归一化？\n尺度相近，�
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Count real parses by file (small builds parse in this process)."""
     calls: Counter[str] = Counter()
-    real = builder.gather.parse_text
+    real = builder.parse.parse_text
 
-    def counting(text: str, path: str, *args: object, **kwargs: object) -> object:
+    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Document:
         calls[Path(path).name] += 1
-        return real(text, path, *args, **kwargs)  # type: ignore[arg-type]
+        return real(text, path, *args, **kwargs)
 
     monkeypatch.setattr(builder.gather, "parse_text", counting)
     return calls
@@ -117,8 +120,8 @@ def test_a_file_saved_during_the_build_is_parsed_as_it_was_hashed(
     real = builder.gather._look_up_parses
     meanwhile = [later]
 
-    def save_meanwhile(*args: object) -> object:
-        found = real(*args)  # type: ignore[arg-type]
+    def save_meanwhile(*args: Any) -> object:
+        found = real(*args)
         if meanwhile:
             source.write_text(meanwhile.pop(), encoding="utf-8")
         return found

@@ -433,17 +433,24 @@ def _payload(sizes: list[int]) -> dict[str, Any]:
     return {"count": sum(sizes), "sections": sections}
 
 
+def sections_of(part: dict[str, object]) -> list[dict[str, Any]]:
+    """A part's sections, checked to be the list of objects the template reads."""
+    sections = part["sections"]
+    assert isinstance(sections, list) and all(isinstance(s, dict) for s in sections)
+    return sections
+
+
 def test_parts_keep_sections_whole_when_they_fit_and_continue_long_ones() -> None:
     from builder.pdfparts import CONTINUED, split
 
     assert split(_payload([3, 3]), size=6) is None
     parts = split(_payload([3, 4, 9, 2]), size=5)
     assert parts is not None
-    layout = [[(s["title"], len(s["cards"])) for s in part["sections"]] for part in parts]
+    layout = [[(s["title"], len(s["cards"])) for s in sections_of(part)] for part in parts]
     assert layout == [[("S0", 3)], [("S1", 4), ("S2", 1)], [(f"S2{CONTINUED}", 5)],
                       [(f"S2{CONTINUED}", 3), ("S3", 2)]]
     assert [part["count"] for part in parts] == [3, 5, 5, 5]
-    numbers = [c["n"] for part in parts for s in part["sections"] for c in s["cards"]]
+    numbers = [c["n"] for part in parts for s in sections_of(part) for c in s["cards"]]
     assert numbers == [c["n"] for s in _payload([3, 4, 9, 2])["sections"] for c in s["cards"]]
 
 
@@ -616,7 +623,7 @@ def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
     monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 30)
     typeset: list[int] = []
-    real = pdfjobs.typeset_part
+    real = pdf.typeset_part
 
     def counting(part: dict[str, Any], media: dict[str, Path], out: Path) -> Any:
         typeset.append(part["count"])

@@ -8,7 +8,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -18,6 +18,9 @@ from builder.cli import main
 from .ankimedia import assert_media_present
 from .conftest import write
 from .imagefiles import png, png_header_only
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pictures"
 
@@ -90,7 +93,7 @@ def test_every_picture_form_reaches_the_real_anki_under_the_name_its_card_uses(
 
 
 def test_the_packed_bytes_are_the_pictures_each_card_names(tmp_path: Path,
-                                                           collection: Any) -> None:
+                                                           collection: Collection) -> None:
     from .conftest import import_apkg
 
     build_fixture(tmp_path, "--format", "apkg")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +19,9 @@ from builder.model import Diagnostic, Document, plain_text
 from builder.parse import ParseOptions, parse_file, parse_text
 
 from .conftest import FIXTURES, import_apkg, write
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 # These patterns are about text outside the questions at levels the author set: with
 # levels detected, a file of stray headings is often read some other way (builder.detect).
@@ -213,7 +216,7 @@ def run(*args: str) -> Any:
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def test_introductions_reach_the_pdf_and_no_card(tmp_path: Path, collection: Any) -> None:
+def test_introductions_reach_the_pdf_and_no_card(tmp_path: Path, collection: Collection) -> None:
     pypdf = pytest.importorskip("pypdf")
     shutil.copy(FIXTURES / "section-intro.md", tmp_path / "notes.md")
     result = run("notes.md", "--no-lock", "--out", "out")
@@ -256,7 +259,8 @@ def test_a_note_is_silenced_by_its_code(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "section-intro" not in result.output
 
 
-def test_questions_after_an_unclosed_fence_reach_anki(tmp_path: Path, collection: Any) -> None:
+def test_questions_after_an_unclosed_fence_reach_anki(
+        tmp_path: Path, collection: Collection) -> None:
     shutil.copy(FIXTURES / "unclosed-fence.md", tmp_path / "fence.md")
     result = run("fence.md", "--no-lock", "--format", "apkg", "--math", "mathjax",
                  "--out", "out")
@@ -271,6 +275,8 @@ def test_questions_after_an_unclosed_fence_reach_anki(tmp_path: Path, collection
 def test_a_sheet_in_parts_keeps_each_introduction_once_with_its_first_questions() -> None:
     from builder.pdfparts import CONTINUED, split
 
+    from .test_pdf import sections_of
+
     intro = [{"kind": "paragraph", "children": [{"kind": "text", "text": "intro"}]}]
     payload = {"count": 6, "sections": [
         {"title": "Preface", "cards": [], "intro": intro},
@@ -278,7 +284,7 @@ def test_a_sheet_in_parts_keeps_each_introduction_once_with_its_first_questions(
     ]}
     parts = split(payload, size=4)
     assert parts is not None
-    layout = [[(s["title"], len(s["cards"]), "intro" in s) for s in part["sections"]]
+    layout = [[(s["title"], len(s["cards"]), "intro" in s) for s in sections_of(part)]
               for part in parts]
     assert layout == [[("Preface", 0, True), ("S1", 4, True)],
                       [(f"S1{CONTINUED}", 2, False)]]
@@ -365,7 +371,7 @@ def test_a_missing_picture_in_an_introduction_is_reported_when_the_pdf_is_built(
 
 
 def test_questions_one_level_too_deep_are_printed_and_warned(tmp_path: Path,
-                                                           collection: Any) -> None:
+                                                           collection: Collection) -> None:
     pypdf = pytest.importorskip("pypdf")
     shutil.copy(FIXTURES / "orphan-heading.md", tmp_path / "deep.md")
     result = run("deep.md", "--no-lock", "--out", "out", "--section-level", "2",

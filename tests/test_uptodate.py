@@ -11,14 +11,17 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 import builder.build
+import builder.gather
 import builder.uptodate
 from builder.apkg import read_fields
 from builder.cli import main
+from builder.gather import Gathered
 
 from .conftest import write
 from .test_pdf import _tiny_png
@@ -60,11 +63,11 @@ def notes(tmp_path: Path) -> Path:
 def gathers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the builds that read and parsed their sources."""
     calls: list[int] = []
-    real = builder.build.gather
+    real = builder.gather.gather
 
-    def counting(*args: object, **kwargs: object) -> object:
+    def counting(*args: Any, **kwargs: Any) -> Gathered:
         calls.append(1)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
     monkeypatch.setattr(builder.build, "gather", counting)
     return calls
@@ -241,10 +244,10 @@ def test_a_file_saved_during_the_build_is_built_again(
         tmp_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Inputs are hashed before they are read: an edit saved mid-build is never taken
     as built."""
-    real = builder.build.gather
+    real = builder.gather.gather
 
-    def save_meanwhile(*args: object, **kwargs: object) -> object:
-        found = real(*args, **kwargs)  # type: ignore[arg-type]
+    def save_meanwhile(*args: Any, **kwargs: Any) -> Gathered:
+        found = real(*args, **kwargs)
         _edit_source(tmp_path, monkeypatch)
         return found
 
@@ -408,7 +411,8 @@ def test_folders_named_in_another_encoding_build_and_skip(tmp_path: Path) -> Non
     folder = Path(os.fsdecode(os.fsencode(tmp_path) + b"/t-\xff"))
     write(folder / "notes" / "n.md", NOTES.replace("![图](fig.png)", ""))
     # The real command: CliRunner's own output stream cannot take such a name.
-    command = [sys.executable, "-m", "builder", "build", "notes", "-o", b"out-\xfe"]
+    command: list[str | bytes] = [sys.executable, "-m", "builder", "build", "notes", "-o",
+                                  b"out-\xfe"]
     for expected in (b"wrote", b"unchanged"):
         done = subprocess.run(command, cwd=folder, capture_output=True, check=False)
         assert done.returncode == 0, done.stderr
@@ -436,11 +440,11 @@ def test_an_edit_saved_and_undone_around_a_build_is_built_again(
         tmp_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The record holds the text the build parsed, not the text before it started: an edit
     saved just as the build began, then undone, must not leave the edited deck."""
-    real = builder.build.gather
+    real = builder.gather.gather
 
-    def save_first(*args: object, **kwargs: object) -> object:
+    def save_first(*args: Any, **kwargs: Any) -> Gathered:
         _edit_source(tmp_path, monkeypatch)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+        return real(*args, **kwargs)
 
     with monkeypatch.context() as patch:
         patch.setattr(builder.build, "gather", save_first)

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import importlib
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from builder.atomic import atomic_write_bytes
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -149,3 +152,36 @@ def render(kind: str, params: dict[str, object]) -> Figure:
     """Draw a diagram; the same parameters always give the same figure."""
     figure: Figure = _module(kind).draw(resolve(kind, params))
     return figure
+
+
+# Dates and software versions left out, so the same diagram gives the same bytes.
+_STABLE_METADATA: dict[str, dict[str, Any]] = {
+    "png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None},
+}
+
+
+def save(kind: str, params: dict[str, object], formats: Sequence[str], dpi: int) -> list[bytes]:
+    """Draw a diagram once, in the diagram style, and save it in each of ``formats``
+    (``png``, ``svg``, ``pdf``; ``dpi`` is the PNG's resolution)."""
+    import io
+
+    from builder.diagrams._style import diagram_style
+
+    saved = []
+    # Saving happens under the style too: matplotlib reads the SVG id salt at save time.
+    with diagram_style():
+        figure = render(kind, params)
+        for fmt in formats:
+            out = io.BytesIO()
+            figure.savefig(out, format=fmt, dpi=dpi if fmt == "png" else "figure",
+                           metadata=_STABLE_METADATA[fmt])
+            saved.append(out.getvalue())
+    return saved
+
+
+def write(kind: str, params: dict[str, object], target: Path, fmt: str) -> None:
+    """Draw a diagram into the file ``target`` as ``fmt`` (``png``, ``svg`` or ``pdf``), in
+    one step: an interrupted write leaves the file as it was."""
+    atomic_write_bytes(target, save(kind, params, [fmt], dpi=200)[0])
+

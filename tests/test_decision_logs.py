@@ -1,0 +1,43 @@
+"""The cache and skip decisions are logged (``-v`` shows them), each by the module deciding."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+
+from .conftest import write
+
+NOTES = "## 基础\n### 什么是过拟合？\n训练集好，测试集差：$E_{test} \\gg E_{train}$。\n"
+
+
+def _build(caplog: pytest.LogCaptureFixture, *args: str) -> list[tuple[str, str]]:
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="builder"):
+        result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", *args],
+                                    catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return [(r.name, r.getMessage()) for r in caplog.records if r.levelno == logging.INFO]
+
+
+def test_each_cache_and_skip_decision_is_logged(tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    write(tmp_path / "notes" / "a.md", NOTES)
+    first = dict(_build(caplog))
+    assert first["builder.build"] == "not up to date: building"
+    assert "0 of 1 file(s) parsed before, 1 to parse" in first["builder.gather"]
+    assert "0 image(s) reused; to draw: 1 formula(s), 0 diagram(s)" in first["builder.assets"]
+
+    again = _build(caplog)
+    assert again == [("builder.build", "up to date: the sources, settings, lock and outputs "
+                                       "are as the last build left them; nothing parsed or "
+                                       "written")]
+
+    forced = dict(_build(caplog, "--force"))
+    assert forced["builder.build"] == "--force: built whether or not the outputs are up to date"
+    assert "1 of 1 file(s) parsed before, 0 to parse" in forced["builder.gather"]
+    assert "1 image(s) reused; to draw: 0 formula(s), 0 diagram(s)" in forced["builder.assets"]

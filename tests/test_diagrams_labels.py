@@ -9,10 +9,12 @@ shrinks it).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -147,3 +149,27 @@ def test_measuring_would_catch_a_small_label() -> None:
     assert sizes["big enough"] >= MIN_CSS_PX
     ticks = [size for text, size in sizes.items() if text != "big enough"]
     assert ticks and max(ticks) < MIN_CSS_PX
+
+
+def test_print_geometry_is_the_sheets(tmp_path: Path) -> None:
+    """The widths above are the cheat sheet's: typst reports its column and the height cap."""
+    import shutil
+
+    import typst
+
+    from builder import pdf
+
+    templates = Path(pdf.__file__).parent / "templates"
+    for template in templates.glob("*.typ"):
+        shutil.copy(template, tmp_path)
+    probe = tmp_path / "probe.typ"
+    probe.write_text(
+        '#import "sheet-common.typ": *\n'
+        "#let doc = (columns: 2)\n"
+        '#set page(paper: "a4", columns: 2, margin: sheet-margin)\n'
+        "#show: sheet-style.with(doc)\n"
+        "#context [#metadata((region-width.get().mm(), max-image-height.get().mm()))<geometry>]\n",
+        encoding="utf-8")
+    column, cap = json.loads(typst.query(str(probe), "<geometry>", field="value", one=True))
+    assert column == pytest.approx(PRINT_COLUMN_MM)
+    assert cap == pytest.approx(PRINT_MAX_HEIGHT_MM)

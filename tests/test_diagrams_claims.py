@@ -170,7 +170,7 @@ def curve(ax: Axes, label: str) -> Line2D:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_relu_does_not_stretch_the_y_axis(lang: str) -> None:
-    params = {"functions": ["step", "sigmoid", "tanh", "relu"], "lang": lang}
+    params: dict[str, object] = {"functions": ["step", "sigmoid", "tanh", "relu"], "lang": lang}
     _figure, (values, _derivatives) = activation_axes(params)
     low, high = values.get_ylim()
     assert -1.6 <= low < -1 and 1 < high <= 1.6  # tanh's −1 and sigmoid's 1 fit, no more
@@ -191,7 +191,7 @@ def test_relu_does_not_stretch_the_y_axis(lang: str) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_step_function_shows_both_branches(lang: str) -> None:
-    params = {"functions": ["step", "sigmoid", "tanh", "relu"], "lang": lang}
+    params: dict[str, object] = {"functions": ["step", "sigmoid", "tanh", "relu"], "lang": lang}
     _figure, axes = activation_axes(params)
     values = axes[0]
     step = curve(values, ACTIVATION_TEXT[lang]["step"])
@@ -207,7 +207,8 @@ def test_step_function_shows_both_branches(lang: str) -> None:
     assert all(step.get_zorder() > line.get_zorder() for line in others
                if line.get_marker() in ("None", "", None))
     assert step.get_linestyle() not in ("-", "solid")
-    zero_line = [line for line in values.get_lines() if list(line.get_ydata()) == [0, 0]]
+    zero_line = [line for line in values.get_lines()
+                 if np.array_equal(np.asarray(line.get_ydata(), float), [0, 0])]
     assert zero_line and step.get_zorder() > zero_line[0].get_zorder()
 
 

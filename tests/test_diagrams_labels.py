@@ -72,8 +72,8 @@ def drawn_labels(figure: Figure) -> list[Label]:
     """Draw the figure as the build saves it and measure every label it drew."""
     canvas = FigureCanvasAgg(figure)
     with diagram_style(), recording_texts() as drawn:
-        canvas.draw()
-    renderer = canvas.get_renderer()
+        canvas.draw()  # type: ignore[no-untyped-call]
+    renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]
     labels = []
     for text in drawn:
         extent = text.get_window_extent(renderer)

@@ -171,3 +171,27 @@ def test_diagram_command_draws_either_language(tmp_path: Path) -> None:
                                            str(tmp_path / f"{lang}.png")])
         assert result.exit_code == 0, result.output
     assert (tmp_path / "zh.png").read_bytes() != (tmp_path / "en.png").read_bytes()
+
+
+def test_a_huge_file_is_judged_by_a_sample() -> None:
+    from builder import language
+
+    english = ["An English sentence about gradients. "] * 20_000  # 740,000 characters
+    assert guess([*english, "中文" * 400_000]) == "en"
+    assert language.counts(english)[1] <= language.SAMPLE
+
+
+@pytest.mark.parametrize(("lang", "mark"), [("zh", "（续）"), ("en", " (cont.)")])
+def test_a_section_cut_between_pdf_parts_is_marked_in_the_decks_language(
+        lang: str, mark: str) -> None:
+    from builder.pdfparts import headings, split
+
+    cards = [{"n": n, "q": [{"kind": "text", "text": f"Q{n}"}], "a": []} for n in range(1, 7)]
+    payload: dict[str, object] = {"count": 6, "lang": lang, "words": WORDS[lang],
+                                  "sections": [{"title": "S", "cards": cards}]}
+    parts = split(payload, size=4)
+    assert parts is not None
+    titles = [section["title"] for part in parts
+              for section in part["sections"]]  # type: ignore[attr-defined]
+    assert titles == ["S", f"S{mark}"]
+    assert [h["continued"] for h in headings(parts[1]) if h["level"] == 1] == [True]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from markdown_it.token import Token
 
+from builder.language import normalise as normalise_language
 from builder.model import Diagnostic, SourceLoc
 from builder.parseoptions import AUTO, FILE, STYLES
 from builder.yamlload import YAMLError, YamlRefused, error_place, load_yaml
 
 FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",
-                     "question_style", "breaks", "ignore"}
+                     "question_style", "breaks", "ignore", "lang"}
 """The settings front matter may hold."""
 
 
@@ -69,6 +70,8 @@ def _front_matter_problem(key: str, value: object) -> str | None:
                 + " or ".join(f"'{w}'" for w in words))
     if key == "question_style" and value not in STYLES:
         return f"front matter 'question_style' must be one of {', '.join(STYLES)}"
+    if key == "lang" and normalise_language(value) is None:
+        return "front matter 'lang' must be zh, en or auto (the default: guessed from the text)"
     if key == "breaks" and not isinstance(value, bool):
         return "front matter 'breaks' must be true or false"
     if key in ("tags", "ignore") and not (

@@ -112,6 +112,8 @@ class NodeBuilder:
     validate_diagram: Callable[[str, dict[str, object]], str | None]
     breaks: bool = True
     """Render a single newline inside a paragraph as a line break (markdown-it's ``breaks``)."""
+    lang: str = "zh"
+    """The document's language: a diagram block without its own ``lang`` is labelled in it."""
     formulas: list[Formula] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -310,6 +312,9 @@ class NodeBuilder:
             return None
         kind = data.pop("type")
         params = {str(k): v for k, v in data.items()}
+        # In the params, the language is part of the image's name: a zh and an en drawing of
+        # the same block are two images.
+        params.setdefault("lang", self.lang)
         problem = self.validate_diagram(kind, params)
         if problem is not None:
             code = "diagram-type" if problem.startswith("unknown diagram type") else "diagram-param"

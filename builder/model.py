@@ -261,6 +261,9 @@ class Settings(_Record):
     """Diagnostic codes silenced for this file (front matter ``ignore:``)."""
     structure: str = ""
     """How the file's questions were found, in a few words (``sections ##, questions ###``)."""
+    lang: str = "zh"
+    """``zh`` or ``en``: the language of the words build-deck adds (diagram labels, the PDF's
+    fixed words), from front matter ``lang:`` or guessed from the text (builder.language)."""
 
 
 @dataclass(frozen=True, slots=True)

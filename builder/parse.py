@@ -13,6 +13,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.detect import Structure, detect
 from builder.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
+from builder.language import document_language
 from builder.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
@@ -99,12 +100,13 @@ def parse_text(
         tokens = tokenize(text)
     diagnostics: list[Diagnostic] = []
     front = read_front_matter(tokens, path, diagnostics)
+    lang = document_language(front.get("lang"), tokens)
     diagnostics.extend(_nesting_cuts(tokens, path))
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
-                          breaks=bool(front.get("breaks", options.breaks)))
+                          breaks=bool(front.get("breaks", options.breaks)), lang=lang)
     structure = structure_of(tree, headings, front, options)
     walker = _Walker(path, builder, front, options, diagnostics, structure,
                      stem or Path(path).stem)
@@ -120,7 +122,7 @@ def parse_text(
     walker.finish()
     diagnostics.extend(fence_diagnostics(
         tokens, path, range(walker.section_level, walker.question_level + 1)))
-    settings = walker.settings(stem or Path(path).stem)
+    settings = replace(walker.settings(stem or Path(path).stem), lang=lang)
     sections = tuple(
         replace(s, cards=tuple(_keyed(c, settings.deck) for c in s.cards))
         for s in walker.sections if s.cards or s.intro

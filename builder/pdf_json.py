@@ -17,6 +17,7 @@ from pathlib import Path
 from builder.assets import Assets
 from builder.htmlpolicy import safe_link
 from builder.images import ImageResolver
+from builder.language import majority
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.rawhtml import RawImage, image_loc, raw_images
 
@@ -32,6 +33,27 @@ MAX_HIGHLIGHTED_CODE = 100_000
 costs ~0.1 ms a character and more on long blocks: 280 KB of Python on one line took
 145 s of typst, 700 KB in short lines 230 s (the card's Pygments takes a second)."""
 MAX_HIGHLIGHTED_BLOCK = 20_000
+
+
+WORDS: dict[str, dict[str, object]] = {
+    "zh": {"count": ["共 ", " 题", " 题"], "contents": "目录", "fronts": "正面 · 问题",
+           "backs": "背面 · 答案", "continuations": "续页 · 未完的答案",
+           "continued-on": ["→ 续见第 ", " 页"], "continued-from": ["（续自第 ", " 页）"],
+           "section-continued": "（续）", "diagram": "示意图"},
+    "en": {"count": ["", " question", " questions"], "contents": "Contents",
+           "fronts": "Questions", "backs": "Answers", "continuations": "Continued answers",
+           "continued-on": ["→ continued on page ", ""],
+           "continued-from": ["(continued from page ", ")"],
+           "section-continued": " (cont.)", "diagram": "diagram"},
+}
+"""The words the PDF templates print themselves, in each language a deck can be in.
+``count`` is what goes before the number of questions, then after it for one, for more;
+the ``continued`` pairs go around a page number."""
+
+
+def deck_language(documents: Sequence[Document]) -> str:
+    """The language of a deck's PDF: that of most of its questions."""
+    return majority((doc.settings.lang, len(doc.cards)) for doc in documents)
 
 
 @dataclass
@@ -72,8 +94,10 @@ class MediaStage:
         rendered = self.assets.diagrams.get(diagram)
         if rendered is None or rendered.svg is None:
             return {"kind": "code_block", "text": source.rstrip("\n"), "lang": "yaml"}
+        lang = str(diagram.param_dict().get("lang", "en"))
+        word = WORDS.get(lang, WORDS["en"])["diagram"]
         return {"kind": "diagram", "svg": self.add(rendered.svg.name, rendered.svg),
-                "alt": f"{diagram.kind} diagram"}
+                "alt": f"{diagram.kind} {word}"}
 
     def image(self, node: Node) -> Json:
         """Describe a Markdown image; a missing or refused one keeps only its alt text."""
@@ -109,7 +133,9 @@ def document_json(deck: str, title: str, date: str, documents: Sequence[Document
                 cards.append(card_json(card, number, stage))
             if cards or section.intro:
                 sections.append(section_json(section, document, cards, stage))
+    lang = deck_language(documents)
     return {"deck": deck, "title": title, "date": date, "iso-date": _iso_date(date),
+            "lang": lang, "words": WORDS[lang],
             "paper": "us-letter" if paper == "letter" else paper, "columns": columns,
             "count": number, "sections": sections}
 

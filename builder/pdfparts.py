@@ -28,7 +28,16 @@ log = logging.getLogger(__name__)
 PART_QUESTIONS = 500
 """Questions per part: ~150 MB and ~1.5 s of typst each."""
 
-CONTINUED = "（续 cont.）"
+CONTINUED = " (cont.)"
+"""Marks a section heading repeated at the top of a part; the payload's words say it in the
+deck's language (``section-continued``, builder/pdf_json.py)."""
+
+
+def continued_mark(payload: Json) -> str:
+    """The mark after a section's title where a part continues it."""
+    words = payload.get("words")
+    mark = words.get("section-continued") if isinstance(words, dict) else None
+    return mark if isinstance(mark, str) else CONTINUED
 
 
 def split(payload: Json, size: int | None = None) -> list[Json] | None:
@@ -40,6 +49,7 @@ def split(payload: Json, size: int | None = None) -> list[Json] | None:
     assert isinstance(sections, list)
     parts: list[list[Json]] = [[]]
     room = size
+    mark = continued_mark(payload)
     for section in sections:
         cards: list[Json] = list(section["cards"])
         title = section["title"]
@@ -56,7 +66,7 @@ def split(payload: Json, size: int | None = None) -> list[Json] | None:
             if intro:  # the introduction goes with the section's first questions
                 parts[-1][-1]["intro"], intro = intro, None
             room -= len(taken)
-            title = f"{section['title']}{CONTINUED}"
+            title = f"{section['title']}{mark}"
     return [{**payload, "count": sum(_count(section) for section in part), "sections": part}
             for part in parts]
 
@@ -72,8 +82,9 @@ def headings(part: Json) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     sections = part["sections"]
     assert isinstance(sections, list)
+    mark = continued_mark(part)
     for section in sections:
-        continued = str(section["title"]).endswith(CONTINUED)
+        continued = str(section["title"]).endswith(mark)
         found.append({"level": 1, "title": section["title"], "continued": continued})
         found += [{"level": 2, "title": plain(card["q"]), "continued": False}
                   for card in section["cards"]]

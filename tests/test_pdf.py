@@ -256,22 +256,37 @@ def test_cards_backs_mirror_fronts_row_by_row(seed: tuple[Document, Assets],
             reader.pages[2 * sheet].extract_text())
 
 
-def test_cards_long_answer_continues_not_cut(tmp_path: Path) -> None:
+CONTINUED_WORDS = {
+    "zh": (r"续见第 ?(\d+) ?页", "续自第2页"),
+    "en": (r"continued on page (\d+)", "continuedfrompage2"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_cards_long_answer_continues_not_cut(tmp_path: Path, lang: str) -> None:
     line = "很长的要点，写得足够长以便占满一整行文字内容。"
     long_answer = "\n".join(f"- 第{i}条{line}" for i in range(60))
-    doc = parse_text(f"## 长\n### 很长的答案？\n{long_answer}\n- 最后一条在这里\n"
-                     "### 短的？\n短答案。\n", "long.md")
+    doc = parse_text(f"---\nlang: {lang}\n---\n## 长\n### 很长的答案？\n{long_answer}\n"
+                     "- 最后一条在这里\n### 短的？\n短答案。\n", "long.md")
     target = build(tmp_path / "long.pdf", [doc], Assets(), style="cards")
     reader = pypdf.PdfReader(target)
     back_text = reader.pages[1].extract_text()
     back = squash(back_text)
-    match = re.search(r"continued on page (\d+)", back_text)
+    on_page, from_page = CONTINUED_WORDS[lang]
+    match = re.search(on_page, back_text)
     assert match, back_text
     continuation = int(match.group(1))
     assert continuation == 3 == len(reader.pages)
     rest = squash(reader.pages[continuation - 1].extract_text())
-    assert "最后一条在这里" in rest and "continuedfrompage2" in rest
+    assert "最后一条在这里" in rest and from_page in rest
     assert "最后一条在这里" not in back
+    # Only the deck's language: no half-Chinese, half-English phrases.
+    other = CONTINUED_WORDS["en" if lang == "zh" else "zh"]
+    assert not re.search(other[0], back_text) and other[1] not in rest
+    header = {"zh": ("正面·问题", "背面·答案", "续页"), "en": ("Questions", "Answers",
+                                                          "Continuedanswers")}[lang]
+    pages = [squash(page.extract_text()) for page in reader.pages]
+    assert [word in page for word, page in zip(header, pages, strict=True)] == [True] * 3
 
 
 # -- failures ------------------------------------------------------------------------------
@@ -483,7 +498,7 @@ def test_sheet_in_parts_reads_like_the_whole_sheet(in_parts: tuple[Path, Path, A
     # Every page numbered "n / N" of the whole, and the cut section marked where it goes on.
     pages = [squash(page.extract_text()) for page in reader.pages]
     assert all(page.endswith(f"{n}/{len(pages)}") for n, page in enumerate(pages, 1)), pages
-    assert "续cont." in text
+    assert "（续）" in text and "cont." not in text  # in the deck's language only
     fonts = subprocess.run(["pdffonts", str(parts)], capture_output=True, text=True).stdout \
         if shutil.which("pdffonts") else "NotoSansCJK"
     assert "NotoSansCJK" in fonts
@@ -504,7 +519,7 @@ def test_sheet_in_parts_contents_point_at_each_section(in_parts: tuple[Path, Pat
         page = reader.pages[reader.get_destination_page_number(item)]
         assert squash(str(item.title))[:12] in squash(page.extract_text()), item.title
     contents = squash(reader.pages[0].extract_text())
-    assert "目录Contents" in contents
+    assert "目录" in contents and "Contents" not in contents
     for item in reader.outline:  # the printed contents give the bookmark's page
         if not isinstance(item, list):
             number = reader.get_destination_page_number(item) + 1
@@ -652,9 +667,14 @@ def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
     assert "答案42，改过了。" in squash(all_text(tmp_path / "dist" / "n.pdf"))
 
 
-def test_title_counts_questions_in_words_that_agree(tmp_path: Path) -> None:
-    one = parse_text("## 节\n### 唯一的问题？\n答。\n", "one.md")
-    two = parse_text("## 节\n### 问一？\n答。\n### 问二？\n答。\n", "two.md")
-    assert re.search(r"·1question(?!s)", squash(all_text(build(tmp_path / "one.pdf", [one],
-                                                               Assets()))))
-    assert "·2questions" in squash(all_text(build(tmp_path / "two.pdf", [two], Assets())))
+@pytest.mark.parametrize(("lang", "one_said", "two_said"), [
+    ("zh", r"·共1题", r"·共2题"),
+    ("en", r"·1question(?!s)", r"·2questions"),
+])
+def test_title_counts_questions_in_words_that_agree(tmp_path: Path, lang: str, one_said: str,
+                                                    two_said: str) -> None:
+    front = f"---\nlang: {lang}\n---\n"
+    one = parse_text(front + "## 节\n### 唯一的问题？\n答。\n", "one.md")
+    two = parse_text(front + "## 节\n### 问一？\n答。\n### 问二？\n答。\n", "two.md")
+    assert re.search(one_said, squash(all_text(build(tmp_path / "one.pdf", [one], Assets()))))
+    assert re.search(two_said, squash(all_text(build(tmp_path / "two.pdf", [two], Assets()))))

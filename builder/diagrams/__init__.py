@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from builder.atomic import atomic_write_bytes
+from builder.language import FALLBACK, LANGUAGES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -86,6 +87,11 @@ class Param:
             if too_small or too_big:
                 raise ValueError(f"got {value!r}")
         return value
+
+
+LANGUAGE = Param("lang", str, FALLBACK, "language of the labels (in notes: the document's)",
+                 choices=LANGUAGES)
+"""Every kind takes it; the parser fills it in from the document (builder.language)."""
 
 
 @dataclass(frozen=True)

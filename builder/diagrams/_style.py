@@ -17,9 +17,26 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.typing import RcKeyType
 
-CARD_WIDTH = 6.4
-"""Figure width in inches that reads well on a phone card."""
-CARD_HEIGHT = 3.2
+CARD_WIDTH = 3.6
+"""Figure width in inches.  Text sizes are chosen against it, not against the paper:
+
+* a card shows the image at the card's width, 360 CSS px on a phone, so one inch of
+  figure is 100 CSS px there, and a label must be at least 11 CSS px;
+* the PDF cheat sheet prints it across a column, 90.5 mm on A4 in two columns.
+
+The smallest label, ``MIN_FONT_PT``, is then 11.8 CSS px on the phone and 8.4 pt on paper.
+Panels that would not fit side by side at this width are stacked."""
+CARD_HEIGHT = 2.6
+MIN_FONT_PT = 8.5
+"""No text in a diagram is smaller (tick labels, legends, numbers in grid cells)."""
+PHONE_CSS_PX = 360
+"""Width a phone card shows the image at (the card's ``.diagram img`` is ``width: 100%``)."""
+PRINT_COLUMN_MM = (210 - 2 * 12 - 5) / 2
+"""Width of one column of the A4 two-column cheat sheet (templates/sheet-common.typ)."""
+PRINT_MAX_HEIGHT_MM = 180
+"""Tallest an image prints (``max-image-height`` in templates/pdf-nodes.typ)."""
+MAX_HEIGHT = CARD_WIDTH * PRINT_MAX_HEIGHT_MM / PRINT_COLUMN_MM
+"""Tallest figure (about 7.1 in) that still prints at the column's full width."""
 
 LAYER_COLOURS = (
     "#4C72B0",  # blue: the input
@@ -52,14 +69,15 @@ def style_params() -> dict[RcKeyType, Any]:
         "mathtext.fontset": "dejavusans",
         # Noto Sans CJK has U+2212, so the real minus sign renders in tick labels.
         "axes.unicode_minus": True,
-        "axes.titlesize": 10,
+        "axes.titlesize": 9.5,
         "axes.labelsize": 9,
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.prop_cycle": _colour_cycle(),
-        "xtick.labelsize": 8,
-        "ytick.labelsize": 8,
-        "legend.fontsize": 8,
+        "xtick.labelsize": MIN_FONT_PT,
+        "ytick.labelsize": MIN_FONT_PT,
+        "legend.fontsize": MIN_FONT_PT,
+        "figure.titlesize": 10,
         "legend.frameon": False,
         "lines.linewidth": 1.6,
         "figure.dpi": 100,

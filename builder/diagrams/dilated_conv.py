@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from builder.diagrams import DiagramKind, Param
+from builder.diagrams import LANGUAGE, DiagramKind, Param
 
 if TYPE_CHECKING:
     import numpy as np
@@ -51,40 +51,61 @@ SPEC = DiagramKind(
               minimum=1, maximum=16),
         Param("kernel", int, 3, "kernel size (odd)", choices=(3, 5, 7)),
         Param("grid", int, 15, "width of the drawn input grid", minimum=3, maximum=41),
+        LANGUAGE,
     ),
     check=_check,
 )
 
 
+TEXT = {
+    "zh": {"title": "空洞卷积堆叠：k={k}，rates={rates}\n→ 感受野 {n}×{n}",
+           "panel": "第{i}层 d={d}\n感受野 {n}×{n}",
+           "note": "红点：该层卷积核采样位置\n蓝色越深：到达中心输出的路径越多",
+           "gaps": "\n框内白格：够不到（网格效应）"},
+    "en": {"title": "Stacked dilated convolutions: k={k},\nrates={rates} → receptive field {n}×{n}",
+           "panel": "layer {i}, d={d}\nfield {n}×{n}",
+           "note": "red dots: this layer's kernel taps\n"
+                   "darker blue: more paths reach the centre output",
+           "gaps": "\nwhite cells inside the box: never reached (gridding)"},
+}
+
+
 def draw(params: dict[str, Any]) -> Figure:
-    """Draw one panel per layer: its taps on the grid over the field reached so far."""
+    """Draw one panel per layer, two to a row: its taps over the field reached so far."""
     import math
 
-    from builder.diagrams._style import CARD_WIDTH, diagram_style, finish, new_figure
+    from builder.diagrams._style import (
+        CARD_WIDTH,
+        MAX_HEIGHT,
+        MIN_FONT_PT,
+        diagram_style,
+        finish,
+        new_figure,
+    )
 
     rates, kernel, grid = params["rates"], params["kernel"], params["grid"]
-    ncols = len(rates) if len(rates) <= 4 else math.ceil(len(rates) / 2)
+    text = TEXT[params["lang"]]
+    ncols = min(len(rates), 2)
     nrows = math.ceil(len(rates) / ncols)
-    panel = min(2.4, (CARD_WIDTH - 0.3) / ncols)
+    gaps = any(0 in coverage(kernel, rates[: i + 1]) for i in range(len(rates)))
+    notes = 1.3 + 0.2 * gaps  # the two-line title above, the notes below
+    panel = min(2.6, (CARD_WIDTH - 0.3) / ncols, (MAX_HEIGHT - notes) / nrows - 0.5)
     with diagram_style():
-        fig = new_figure(CARD_WIDTH, nrows * (panel + 0.45) + 0.6)
+        fig = new_figure(CARD_WIDTH, nrows * (panel + 0.5) + notes)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for index, ax in enumerate(axes):
             if index < len(rates):
-                _draw_layer(ax, kernel, rates[: index + 1], grid, panel)
+                _draw_layer(ax, kernel, rates[: index + 1], grid, panel, text)
             else:
                 ax.set_visible(False)
         total = stacked_receptive_field(kernel, rates)
-        fig.suptitle(f"空洞卷积堆叠：k={kernel}，rates={rates} → 感受野 {total}×{total}",
-                     fontsize=10)
-        note = "红点：该层卷积核采样位置；蓝色越深：到达中心输出的路径越多"
-        if any(0 in coverage(kernel, rates[: i + 1]) for i in range(len(rates))):
-            note += "；框内白格：够不到（网格效应）"
-        fig.supxlabel(note, fontsize=7.5)
+        fig.suptitle(text["title"].format(k=kernel, rates=rates, n=total))
+        fig.supxlabel(text["note"] + (text["gaps"] if gaps else ""), fontsize=MIN_FONT_PT)
         return finish(fig)
 
 
-def _draw_layer(ax: Axes, kernel: int, rates: list[int], grid: int, panel: float) -> None:
+def _draw_layer(ax: Axes, kernel: int, rates: list[int], grid: int, panel: float,
+                text: dict[str, str]) -> None:
     """Shade the field reached after ``rates`` and dot the last layer's taps."""
     import numpy as np
 
@@ -115,7 +136,7 @@ def _draw_layer(ax: Axes, kernel: int, rates: list[int], grid: int, panel: float
     ax.set_xlim(0, grid)
     ax.set_ylim(grid, 0)
     grid_axes(ax)
-    ax.set_title(f"第{len(rates)}层 d={rate}：感受野 {len(counts)}×{len(counts)}", fontsize=9)
+    ax.set_title(text["panel"].format(i=len(rates), d=rate, n=len(counts)))
 
 
 def _square(ax: Axes, centre: int, width: int, colour: str, style: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from builder.diagrams import DiagramKind, Param
+from builder.diagrams import LANGUAGE, DiagramKind, Param
 
 if TYPE_CHECKING:
     import numpy as np
@@ -59,9 +59,23 @@ SPEC = DiagramKind(
         Param("seed", int, 0, "seed of the noise", minimum=0),
         Param("noise", float, 0.02, "standard deviation of the loss noise", minimum=0,
               maximum=0.2),
+        LANGUAGE,
     ),
     check=_check,
 )
+
+
+TEXT = {
+    "zh": {"train": "训练损失", "val": "验证损失", "overfit": "开始过拟合（第 {e} 轮）",
+           "best": "最佳验证（第 {e} 轮）", "stop": "早停（第 {e} 轮，patience={p}）",
+           "epoch": "训练轮数 epoch", "loss": "损失", "title": "训练/验证损失与早停",
+           "untriggered": "训练/验证损失（未触发早停）"},
+    "en": {"train": "training loss", "val": "validation loss",
+           "overfit": "overfitting starts (epoch {e})", "best": "best validation (epoch {e})",
+           "stop": "early stop (epoch {e}, patience={p})", "epoch": "epoch", "loss": "loss",
+           "title": "Training/validation loss and early stopping",
+           "untriggered": "Training/validation loss (no early stop)"},
+}
 
 
 def curves(params: dict[str, Any]) -> tuple[Curve, Curve]:
@@ -87,7 +101,6 @@ def curves(params: dict[str, Any]) -> tuple[Curve, Curve]:
 def draw(params: dict[str, Any]) -> Figure:
     """Plot both curves and mark the best epoch and the early-stopping point."""
     from builder.diagrams._style import (
-        CARD_HEIGHT,
         CARD_WIDTH,
         HIGHLIGHT,
         LAYER_COLOURS,
@@ -101,26 +114,26 @@ def draw(params: dict[str, Any]) -> Figure:
     train, val = curves(params)
     outcome = early_stopping_epoch(val.tolist(), params["patience"])
     epochs = range(1, params["epochs"] + 1)
+    text = TEXT[params["lang"]]
     with diagram_style():
-        fig = new_figure(CARD_WIDTH, CARD_HEIGHT)
+        fig = new_figure(CARD_WIDTH, 4.0)
         ax = fig.subplots()
         style_axes(ax)
-        ax.plot(epochs, train, color=LAYER_COLOURS[0], label="训练损失")
-        ax.plot(epochs, val, color=LAYER_COLOURS[2], label="验证损失")
+        ax.plot(epochs, train, color=LAYER_COLOURS[0], label=text["train"])
+        ax.plot(epochs, val, color=LAYER_COLOURS[2], label=text["val"])
         ax.axvline(params["overfit_at"], color=MUTED, linestyle=":", linewidth=1,
-                   label=f"开始过拟合（第 {params['overfit_at']} 轮）")
+                   label=text["overfit"].format(e=params["overfit_at"]))
         ax.plot(outcome.best, val[outcome.best - 1], marker="*", markersize=11,
-                color=HIGHLIGHT, linestyle="none", label=f"最佳验证（第 {outcome.best} 轮）")
+                color=HIGHLIGHT, linestyle="none", label=text["best"].format(e=outcome.best))
         if outcome.triggered:
             ax.axvline(outcome.stop, color=HIGHLIGHT, linestyle="--", linewidth=1.2,
-                       label=f"早停（第 {outcome.stop} 轮，patience={params['patience']}）")
+                       label=text["stop"].format(e=outcome.stop, p=params["patience"]))
             ax.axvspan(outcome.stop, params["epochs"], color="#EEEEEE", zorder=0)
         ax.set_xlim(1, params["epochs"])
         ax.set_ylim(0, None)
-        ax.set_xlabel("训练轮数 epoch")
-        ax.set_ylabel("损失")
+        ax.set_xlabel(text["epoch"])
+        ax.set_ylabel(text["loss"])
         ax.grid(color="#EEEEEE", linewidth=0.6)
-        ax.legend(loc="best")
-        title = "训练/验证损失与早停" if outcome.triggered else "训练/验证损失（未触发早停）"
-        ax.set_title(title)
+        fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=1)
+        ax.set_title(text["title"] if outcome.triggered else text["untriggered"])
         return finish(fig)

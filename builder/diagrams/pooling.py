@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from builder.diagrams import DiagramKind, Param
+from builder.diagrams import LANGUAGE, DiagramKind, Param
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,9 +30,25 @@ SPEC = DiagramKind(
         Param("window", int, 2, "pooling window size", minimum=1, maximum=4),
         Param("stride", int, 2, "step between windows", minimum=1, maximum=8),
         Param("seed", int, 0, "seed of the input values and upstream gradients", minimum=0),
+        LANGUAGE,
     ),
     check=_check,
 )
+
+
+TEXT = {
+    "zh": {"max": "最大池化", "mean": "平均池化", "x": "输入 $X$", "y": "输出 $Y$",
+           "up": "上游梯度 $\\partial L/\\partial Y$", "dx": "输入梯度 $\\partial L/\\partial X$",
+           "title": "{name}：窗口 {w}×{w}，步幅 {s}",
+           "rule_max": "梯度只传给窗口内最大值的位置（红框）",
+           "rule_mean": "梯度平均分给窗口内 {n} 个位置（各 ÷{n}）"},
+    "en": {"max": "Max pooling", "mean": "Mean pooling", "x": "input $X$", "y": "output $Y$",
+           "up": "upstream $\\partial L/\\partial Y$",
+           "dx": "input gradient $\\partial L/\\partial X$",
+           "title": "{name}: window {w}×{w}, stride {s}",
+           "rule_max": "the gradient goes only to each window's maximum (red)",
+           "rule_mean": "the gradient is shared by the window's {n} cells (÷{n} each)"},
+}
 
 
 def output_size(size: int, window: int, stride: int) -> int:
@@ -79,33 +95,48 @@ def pool_forward_backward(
     return y, grad
 
 
+NUMBER_PT = 9.5
+
+
 def draw(params: dict[str, Any]) -> Figure:
-    """Draw input, output, upstream gradient and input gradient as numbered grids."""
+    """Draw input, output, upstream gradient and input gradient as numbered grids.
+
+    Forward on the top row (input → output), backward below (input gradient ← upstream),
+    at one cell size; grids whose numbers would not fit their cells go one under another.
+    """
     from builder.diagrams._style import CARD_WIDTH, diagram_style, finish, new_figure
 
     size, window, stride = params["size"], params["window"], params["stride"]
     x, upstream = example_grids(size, window, stride, params["seed"], params["mode"])
     y, grad = pool_forward_backward(x, upstream, params["mode"], window, stride)
-    owner = _window_owner(size, window, stride)
-    out = y.shape[0]
+    owner, out_owner = _window_owner(size, window, stride), _output_owner(y.shape[0])
     is_max = params["mode"] == "max"
+    text = TEXT[params["lang"]]
     # Mark the argmax cells on the input: they are the only ones a max pool differentiates.
     picked = _argmax_cells(x, window, stride) if is_max else None
-    name = "最大池化" if is_max else "平均池化"
+    grids = {"x": (x, owner, picked), "y": (y, out_owner, None),
+             "dx": (grad, owner, picked), "up": (upstream, out_owner, None)}
+    out = y.shape[0]
     side = max(out, 0.6 * size)  # small outputs still get room for their titles
-    ratios = [size, side, side, size]
-    cell = (CARD_WIDTH - 0.5) / sum(ratios)
+    cell = (CARD_WIDTH - 0.4) / (size + side)
+    widest = max(len(_number(v)) for grid in (x, y, grad, upstream) for v in grid.ravel())
+    needed = (0.6 * widest + 0.6) * NUMBER_PT / 72  # digits are about 0.6 em wide
     with diagram_style():
-        fig = new_figure(CARD_WIDTH, size * cell + 0.65)
-        axes = fig.subplots(1, 4, width_ratios=ratios)
-        out_owner = _output_owner(out)
-        _grid(axes[0], x, owner, picked, "输入 $X$")
-        _grid(axes[1], y, out_owner, None, f"输出 $Y$（{name}）")
-        _grid(axes[2], upstream, out_owner, None, "上游梯度 $\\partial L/\\partial Y$")
-        _grid(axes[3], grad, owner, picked, "输入梯度 $\\partial L/\\partial X$")
-        rule = ("梯度只传给窗口内最大值所在位置" if is_max
-                else f"梯度平均分给窗口内 {window * window} 个位置（各 ÷{window * window}）")
-        fig.suptitle(f"{name}：窗口 {window}×{window}，步幅 {stride}；{rule}", fontsize=10)
+        if cell >= needed:
+            fig = new_figure(CARD_WIDTH, 2 * (size * cell + 0.45) + 0.7)
+            axes = fig.subplots(2, 2, width_ratios=[size, side]).ravel()
+            order, square = ("x", "y", "dx", "up"), True
+        else:
+            row = max(NUMBER_PT * 1.7 / 72, needed * 0.6)
+            fig = new_figure(CARD_WIDTH, 2 * (size + out) * row + 4 * 0.45 + 0.7)
+            axes = fig.subplots(4, 1, height_ratios=[size, out, out, size]).ravel()
+            order, square = ("x", "y", "up", "dx"), False
+        for ax, key in zip(axes, order, strict=True):
+            _grid(ax, *grids[key], text[key], square)
+        rule = (text["rule_max"] if is_max
+                else text["rule_mean"].format(n=window * window))
+        name = text[params["mode"]]
+        fig.suptitle(text["title"].format(name=name, w=window, s=stride) + "\n" + rule)
         return finish(fig)
 
 
@@ -146,6 +177,7 @@ def _grid(
     owner: NDArray[np.int64],
     strong: NDArray[np.bool_] | None,
     title: str,
+    square: bool,
 ) -> None:
     """Draw a grid of numbers, tinting each cell by the window it belongs to."""
     from matplotlib.patches import Rectangle
@@ -153,7 +185,6 @@ def _grid(
     from builder.diagrams._style import HIGHLIGHT, LAYER_COLOURS, grid_axes
 
     n = values.shape[0]
-    fontsize = 9 if n <= 4 else 7.5 if n <= 6 else 6.5
     for row in range(n):
         for col in range(n):
             window = int(owner[row, col])
@@ -164,12 +195,15 @@ def _grid(
             ax.add_patch(Rectangle((col, row), 1, 1, fill=False, linewidth=1.4 if marked else 0.6,
                                    edgecolor=HIGHLIGHT if marked else "#666666"))
             ax.text(col + 0.5, row + 0.5, _number(values[row, col]), ha="center", va="center",
-                    fontsize=fontsize, color=HIGHLIGHT if marked else "black")
+                    fontsize=NUMBER_PT, color=HIGHLIGHT if marked else "black")
     ax.set_xlim(-0.05, n + 0.05)
     ax.set_ylim(n + 0.05, -0.05)
     grid_axes(ax)
+    if not square:
+        # Cells wider than tall: the numbers need the width, not the height.
+        ax.set_aspect("auto")
     ax.set_anchor("N")
-    ax.set_title(title, fontsize=8)
+    ax.set_title(title)
 
 
 def _number(value: float) -> str:

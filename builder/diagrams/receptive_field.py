@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from builder.diagrams import DiagramKind, Param
+from builder.diagrams import LANGUAGE, DiagramKind, Param
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -43,8 +43,14 @@ def layer_stats(
     return stats
 
 
+def stats_of(params: dict[str, Any]) -> list[LayerStats]:
+    """Return :func:`layer_stats` for a diagram's resolved parameters."""
+    names = ("input_size", "kernel", "stride", "padding", "dilation", "layers")
+    return layer_stats(*(params[name] for name in names))
+
+
 def _check(params: dict[str, Any]) -> str | None:
-    stats = layer_stats(**params)
+    stats = stats_of(params)
     for index, layer in enumerate(stats[1:], start=1):
         if layer.n < 1:
             k_eff = params["dilation"] * (params["kernel"] - 1) + 1
@@ -77,26 +83,47 @@ SPEC = DiagramKind(
         Param("padding", int, 1, "zero padding on each side", minimum=0, maximum=8),
         Param("dilation", int, 1, "dilation of every layer", minimum=1, maximum=8),
         Param("layers", int, 2, "number of identical conv layers", minimum=1, maximum=6),
+        LANGUAGE,
     ),
     check=_check,
 )
 
-LAYER_NAMES = ("输入", "第1层", "第2层", "第3层", "第4层", "第5层", "第6层")
+TEXT: dict[str, dict[str, Any]] = {
+    "zh": {"layers": ("输入", "第1层", "第2层", "第3层", "第4层", "第5层", "第6层"),
+           "title": "感受野计算（k={k}, s={s}, p={p}, d={d}）",
+           "maps": "各层特征图（虚线为填充）", "fixed": "固定尺寸视图：各层特征中心",
+           "note": "点/圈：各层特征中心\n红框：{name}左上角特征的感受野"},
+    "en": {"layers": ("input", "layer 1", "layer 2", "layer 3", "layer 4", "layer 5",
+                      "layer 6"),
+           "title": "Receptive field (k={k}, s={s}, p={p}, d={d})",
+           "maps": "Feature maps (dashed: padding)", "fixed": "Fixed-size view: feature centres",
+           "note": "dots/rings: each layer's feature centres\n"
+                   "red box: receptive field of {name}'s top-left feature"},
+}
 
 
 def draw(params: dict[str, Any]) -> Figure:
-    """Draw the shrinking maps on the left and the fixed-size view on the right."""
-    from builder.diagrams._style import CARD_WIDTH, diagram_style, finish, new_figure
+    """Draw the shrinking maps on top and the fixed-size view below them."""
+    from builder.diagrams._style import (
+        CARD_WIDTH,
+        MAX_HEIGHT,
+        diagram_style,
+        finish,
+        new_figure,
+    )
 
-    stats = layer_stats(**params)
+    stats = stats_of(params)
+    text = TEXT[params["lang"]]
+    titles = 1.2  # the figure's and both panels' titles, and the note under the view
+    maps_height = min(0.75 * len(stats) + 0.4, MAX_HEIGHT - titles - 2.2)
+    view_height = min(3.1, MAX_HEIGHT - titles - maps_height)
     with diagram_style():
-        height = max(3.2, 0.7 * len(stats) + 0.8)
-        fig = new_figure(CARD_WIDTH, height)
-        left, right = fig.subplots(1, 2, width_ratios=[1, 1.15])
-        _draw_maps(left, stats, params["padding"])
-        _draw_fixed_view(right, stats, params["padding"])
+        fig = new_figure(CARD_WIDTH, maps_height + view_height + titles)
+        top, bottom = fig.subplots(2, 1, height_ratios=[maps_height, view_height])
+        _draw_maps(top, stats, params["padding"], text)
+        _draw_fixed_view(bottom, stats, params["padding"], text, view_height)
         k, s, p, d = (params[name] for name in ("kernel", "stride", "padding", "dilation"))
-        fig.suptitle(f"感受野计算（k={k}, s={s}, p={p}, d={d}）", fontsize=11)
+        fig.suptitle(text["title"].format(k=k, s=s, p=p, d=d))
         return finish(fig)
 
 
@@ -122,7 +149,7 @@ def _padding_ring(ax: Axes, x0: float, y0: float, n: int, pad: int, colour: str)
     _cell_list(ax, corners, facecolor="white", edgecolor=colour, linestyle="--", linewidth=0.5)
 
 
-def _draw_maps(ax: Axes, stats: list[LayerStats], pad: int) -> None:
+def _draw_maps(ax: Axes, stats: list[LayerStats], pad: int, text: dict[str, Any]) -> None:
     """Stack the feature maps top to bottom at one common cell size, labelled with their stats."""
     from builder.diagrams._style import HIGHLIGHT, LAYER_COLOURS, grid_axes
 
@@ -143,15 +170,15 @@ def _draw_maps(ax: Axes, stats: list[LayerStats], pad: int) -> None:
                linewidth=0.6)
         if last:
             _cells(ax, x0, top, 1, facecolor=HIGHLIGHT, alpha=0.6, edgecolor=HIGHLIGHT)
-        label = (f"{LAYER_NAMES[index]}  n={layer.n}, j={layer.j}\n"
+        label = (f"{text['layers'][index]}  n={layer.n}, j={layer.j}\n"
                  f"r={layer.r}, start={layer.start:g}")
         ax.annotate(label, xy=(biggest, y + slots[index] / 2), xytext=(6, 0),
-                    textcoords="offset points", va="center", fontsize=8, color=colour)
+                    textcoords="offset points", va="center", color=colour)
         y += slots[index] + gap
     ax.set_xlim(-0.2, biggest + 0.2)
     ax.set_ylim(y - gap + 0.2, -0.2)
     grid_axes(ax)
-    ax.set_title("各层特征图（虚线为填充）", fontsize=9)
+    ax.set_title(text["maps"])
 
 
 def _fixed_extent(stats: list[LayerStats], pad: int) -> tuple[int, int]:
@@ -163,7 +190,8 @@ def _fixed_extent(stats: list[LayerStats], pad: int) -> tuple[int, int]:
     return math.floor(min(lows)), math.ceil(max(highs))
 
 
-def _draw_fixed_view(ax: Axes, stats: list[LayerStats], pad: int) -> None:
+def _draw_fixed_view(ax: Axes, stats: list[LayerStats], pad: int, text: dict[str, Any],
+                     height: float) -> None:
     """Draw every layer's feature centres on the input grid and one feature's receptive field."""
     from matplotlib.patches import Rectangle
 
@@ -181,10 +209,10 @@ def _draw_fixed_view(ax: Axes, stats: list[LayerStats], pad: int) -> None:
     corner = last.start - last.r / 2
     ax.add_patch(Rectangle((corner, corner), last.r, last.r, facecolor=HIGHLIGHT, alpha=0.15,
                            edgecolor=HIGHLIGHT, linewidth=1.6, zorder=2))
-    ax.annotate(f"点/圈：各层特征中心；红框：{LAYER_NAMES[len(stats) - 1]}左上角特征的感受野",
+    ax.annotate(text["note"].format(name=text["layers"][len(stats) - 1]),
                 xy=(0.5, 0), xycoords="axes fraction", xytext=(0, -4),
-                textcoords="offset points", ha="center", va="top", fontsize=8, color=HIGHLIGHT)
-    cell_pt = 72 * 2.8 / (hi - lo)  # rough points per cell, so markers scale with the grid
+                textcoords="offset points", ha="center", va="top", color=HIGHLIGHT)
+    cell_pt = 72 * (height - 0.2) / (hi - lo)  # rough points per cell: markers scale with it
     for index, layer in enumerate(stats):
         centres = [layer.start + i * layer.j for i in range(layer.n)]
         xs = [x for _ in centres for x in centres]
@@ -199,4 +227,4 @@ def _draw_fixed_view(ax: Axes, stats: list[LayerStats], pad: int) -> None:
     ax.set_xlim(lo - 0.1, hi + 0.1)
     ax.set_ylim(hi + 0.1, lo - 0.1)
     grid_axes(ax)
-    ax.set_title("固定尺寸视图：各层特征中心", fontsize=9)
+    ax.set_title(text["fixed"])

@@ -121,6 +121,11 @@ def render_assets(
                      if not _load_diagram(d, cache_dir, assets, vector)]
     assets.reused = (len(unique_formulas) - len(todo_formulas)
                      + len(unique_diagrams) - len(todo_diagrams))
+    log.info("image cache %s: %d formula(s) and %d diagram(s) reused, %d and %d to draw",
+             cache_dir, len(unique_formulas) - len(todo_formulas),
+             len(unique_diagrams) - len(todo_diagrams), len(todo_formulas), len(todo_diagrams))
+    for item in (*todo_formulas, *todo_diagrams):
+        log.debug("drawing %s", item)
     if not todo_formulas and not todo_diagrams:
         return assets
     work = work_units(len(todo_formulas), len(todo_diagrams))

@@ -6,6 +6,7 @@ which PyYAML parses without recursion; aliases are refused outright.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -46,6 +47,32 @@ def load_yaml(text: str) -> Any:
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return yaml.safe_load(text)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a top-level key of a YAML mapping and its value are (0-based line, column)."""
+
+    key: tuple[int, int]
+    value: tuple[int, int]
+    items: tuple[tuple[int, int], ...] = ()
+    """Each item's place, when the value is a list."""
+
+
+def key_places(text: str) -> dict[str, Place]:
+    """Where each key of a YAML mapping is written; call after ``load_yaml`` accepted ``text``
+    (composing takes the same recursion it guards against)."""
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    places: dict[str, Place] = {}
+    for key, value in node.value:
+        items = tuple((item.start_mark.line, item.start_mark.column) for item in value.value) \
+            if isinstance(value, yaml.SequenceNode) else ()
+        # The last of a repeated key, as loading keeps its value.
+        places[str(key.value)] = Place((key.start_mark.line, key.start_mark.column),
+                                       (value.start_mark.line, value.start_mark.column), items)
+    return places
 
 
 def load_plain(text: str) -> Any:

@@ -40,9 +40,10 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 _PYPROJECT = "pyproject.toml"
-_NOT_SHAPING = frozenset({"jobs", "force"})
+_NOT_SHAPING = frozenset({"jobs", "force", "settings_file", "diagnostics"})
 """Options that change how fast a build is or whether it may skip, never what it writes
-(the outputs are the same for any --jobs, as a test checks)."""
+(the outputs are the same for any --jobs, as a test checks); and what is read from a
+pyproject.toml, which is hashed as a file (see ``_pyprojects``)."""
 
 T = TypeVar("T")
 

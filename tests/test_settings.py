@@ -246,3 +246,22 @@ def test_odd_tables_never_crash(tmp_path: Path, table: str) -> None:
     result = run("check", "n.md")
     assert result.exit_code == 0, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_the_project_file_above_two_others_is_read_and_checked(tmp_path: Path) -> None:
+    # The build's settings come from the file above all its sources; each file's ignore
+    # from the file nearest to it.  The top file's problems are reported even though no
+    # source file's nearest table is it.
+    write(tmp_path / "a" / "n.md", NOTE)
+    write(tmp_path / "b" / "m.md", NOTE.replace("tensor", "vector"))
+    write(tmp_path / "a" / "pyproject.toml", '[tool.build-deck]\nignore = ["empty-answer"]\n')
+    write(tmp_path / "b" / "pyproject.toml", '[tool.build-deck]\nignore = []\n')
+    write(tmp_path / "pyproject.toml", '[tool.build-deck]\nout = "top"\ncolumns = 9\n')
+    result = run("a", "b", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "top" / "n.apkg").exists() and (tmp_path / "top" / "m.apkg").exists()
+    assert diagnostics(result) == [
+        "b/m.md:7:5: warning: empty answer: 'Empty one' is left out of the deck [empty-answer]",
+        "pyproject.toml:3:11: warning: [tool.build-deck] columns must be a whole number from "
+        "1 to 3, not 9 [config]",
+    ]

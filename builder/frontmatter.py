@@ -60,7 +60,19 @@ def read_front_matter(
         return loc if spot is None else SourceLoc(path, spot[0] + first, spot[1] + 1)
 
     checked: dict[str, object] = {}
+    # Keys of other tools (a blog's ``layout``, ``date``, ``categories``): one warning for
+    # them all, at the first, rather than a line each.
+    others = [str(k) for k in data if _is_other_tools(str(k))]
+    if others:
+        place = places.get(others[0])
+        diagnostics.append(Diagnostic(
+            at(None if place is None else place.key), "warning",
+            "unknown front matter key" + ("s " if len(others) > 1 else " ")
+            + ", ".join(f"'{k}'" for k in others)
+            + f" (known: {', '.join(sorted(FRONT_MATTER_KEYS))})", "front-matter"))
     for key, value in data.items():
+        if str(key) in others:
+            continue
         place = places.get(str(key))
         problem = _front_matter_problem(str(key), value)
         if problem:
@@ -93,17 +105,22 @@ def _front_matter_problem(key: str, value: object) -> str | None:
     return None
 
 
+def _is_other_tools(key: str) -> bool:
+    """An unknown key that is no misspelling of ours and no whole-build setting."""
+    spelled = key.replace("-", "_")
+    return (spelled not in FRONT_MATTER_KEYS and spelled not in _WHOLE_BUILD
+            and not did_you_mean(key, FRONT_MATTER_KEYS))
+
+
 def _unknown_key(key: str) -> str:
     spelled = key.replace("-", "_")
-    if spelled in FRONT_MATTER_KEYS:
-        return f"unknown front matter key '{key}' (did you mean '{spelled}'?)"
     whole = _WHOLE_BUILD.get(spelled)
     if whole is not None:
         return (f"'{key}' is a setting of the whole build, not of one file: set "
                 f"'{whole.name}' in the [tool.build-deck] table of pyproject.toml, or "
                 f"--{whole.name} on the command line")
-    hint = did_you_mean(key, FRONT_MATTER_KEYS) or \
-        f" (known: {', '.join(sorted(FRONT_MATTER_KEYS))})"
+    hint = f" (did you mean '{spelled}'?)" if spelled in FRONT_MATTER_KEYS else \
+        did_you_mean(key, FRONT_MATTER_KEYS)
     return f"unknown front matter key '{key}'{hint}"
 
 

@@ -37,7 +37,8 @@ class SettingError(ValueError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing if none is close."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1)
+    # 0.75: ``titel``, ``pdf-stlye``, ``chek`` are close; a blog's ``seo_title`` is not.
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
@@ -91,7 +92,10 @@ def _text(value: object) -> object:
 
 
 def _path(value: object) -> object:
-    return Path(str(_text(value)))
+    text = str(_text(value))
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise SettingError(f"must be a path without control characters, not {shown(value)}")
+    return Path(text)
 
 
 def _strings(value: object) -> tuple[str, ...]:

@@ -66,11 +66,15 @@ def key_places(text: str) -> dict[str, Place]:
     if not isinstance(node, yaml.MappingNode):
         return {}
     places: dict[str, Place] = {}
+    constructor = yaml.SafeLoader("")
     for key, value in node.value:
+        # Keyed as loading keys them: ``true:`` is the key True, ``3:`` the key 3.
+        name = constructor.construct_object(key) if isinstance(key, yaml.ScalarNode) \
+            else key.value
         items = tuple((item.start_mark.line, item.start_mark.column) for item in value.value) \
             if isinstance(value, yaml.SequenceNode) else ()
         # The last of a repeated key, as loading keeps its value.
-        places[str(key.value)] = Place((key.start_mark.line, key.start_mark.column),
+        places[str(name)] = Place((key.start_mark.line, key.start_mark.column),
                                        (value.start_mark.line, value.start_mark.column), items)
     return places
 

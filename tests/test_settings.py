@@ -265,3 +265,28 @@ def test_the_project_file_above_two_others_is_read_and_checked(tmp_path: Path) -
         "pyproject.toml:3:11: warning: [tool.build-deck] columns must be a whole number from "
         "1 to 3, not 9 [config]",
     ]
+
+
+def test_a_blogs_front_matter_is_one_warning_and_typos_are_their_own(tmp_path: Path) -> None:
+    write(tmp_path / "post.md", """\
+---
+layout: post
+title: Common ML problems
+date: 2023-07-02
+titel: typo
+true: yes
+categories: [ml]
+---
+## Basics
+
+### What is a tensor?
+
+An array.
+""")
+    assert diagnostics(run("check", "post.md")) == [
+        "post.md:2:1: warning: unknown front matter keys 'layout', 'date', 'True', "
+        "'categories' (known: breaks, deck, ignore, question_level, question_style, "
+        "section_level, tags, title) [front-matter]",
+        "post.md:5:1: warning: unknown front matter key 'titel' (did you mean 'title'?) "
+        "[front-matter]",
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,10 @@ log = logging.getLogger(__name__)
 
 PYPROJECT = "pyproject.toml"
 TABLE = "build-deck"
+
+MAX_PYPROJECT_BYTES = 100_000
+"""Real project files are a few KB; tomlkit reads about 100 KB a second, and a file with
+thousands of problems takes a few times that."""
 
 Key = tuple[str | int, ...]
 """Where a value sits below the ``[tool.build-deck]`` table: key names and list indexes."""
@@ -50,6 +55,11 @@ NO_PROJECT = ProjectSettings()
 def read_project(path: Path, shown: str) -> ProjectSettings | None:
     """Read and check ``path``; None when it has no ``[tool.build-deck]`` table."""
     try:
+        if path.stat().st_size > MAX_PYPROJECT_BYTES:
+            return ProjectSettings(path, problems=(Diagnostic(
+                SourceLoc(shown, 1), "warning", f"{PYPROJECT} is over "
+                f"{MAX_PYPROJECT_BYTES // 1000} KB, so its [tool.{TABLE}] table is not used",
+                "config"),))
         text = path.read_text(encoding="utf-8")
         table = tomlkit.parse(text).get("tool", {}).get(TABLE)
     except (OSError, UnicodeDecodeError, ParseError) as exc:
@@ -62,33 +72,34 @@ def read_project(path: Path, shown: str) -> ProjectSettings | None:
         return None
     if table is None:
         return None
-    places = _Places(text)
     data = table.unwrap() if hasattr(table, "unwrap") else table
     if not isinstance(data, dict):
         return ProjectSettings(path, problems=(Diagnostic(
-            places.loc(shown, ()), "warning", f"[tool.{TABLE}] must be a table", "config"),))
-    return _checked(path, shown, data, places)
+            _Places(text).locate(shown, [()])[0], "warning", f"[tool.{TABLE}] must be a table",
+            "config"),))
+    values, ignore, found = _checked(path, data)
+    places = _Places(text).locate(shown, [key for key, _message in found])
+    return ProjectSettings(path, values, ignore, tuple(
+        Diagnostic(loc, "warning", message, "config")
+        for loc, (_key, message) in zip(places, found, strict=True)))
 
 
-def _checked(path: Path, shown: str, data: dict[str, Any], places: _Places
-             ) -> ProjectSettings:
+def _checked(path: Path, data: dict[str, Any]
+             ) -> tuple[dict[str, Any], frozenset[str], list[tuple[Key, str]]]:
+    """The valid settings by keyword, the codes ignored, and each problem with its key."""
     values: dict[str, Any] = {}
     ignore: frozenset[str] = frozenset()
-    problems: list[Diagnostic] = []
-
-    def warn(key: Key, message: str) -> None:
-        problems.append(Diagnostic(places.loc(shown, key), "warning", message, "config"))
-
+    problems: list[tuple[Key, str]] = []
     for name, raw in data.items():
         setting = SETTINGS.get(name)
         if setting is None:
-            warn((name, "key"), f"unknown setting '{name}' in [tool.{TABLE}]"
-                 f"{did_you_mean(name, SETTINGS)}")
+            problems.append(((name, "key"), f"unknown setting '{name}' in [tool.{TABLE}]"
+                                            f"{did_you_mean(name, SETTINGS)}"))
             continue
         try:
             value = setting.check(raw)
         except SettingError as exc:
-            warn((name,), f"[tool.{TABLE}] {name} {exc}")
+            problems.append(((name,), f"[tool.{TABLE}] {name} {exc}"))
             continue
         if name == "ignore":
             codes = cast(tuple[str, ...], value)  # what the ignore check returns
@@ -96,12 +107,13 @@ def _checked(path: Path, shown: str, data: dict[str, Any], places: _Places
             for index, code in enumerate(codes):
                 problem = code_problem(code)
                 if problem is not None:
-                    warn((name, index) if isinstance(raw, list) else (name,), problem)
+                    problems.append(((name, index) if isinstance(raw, list) else (name,),
+                                     problem))
         elif name in PATH_SETTINGS:
             values[setting.keyword] = _beside(path, cast(Path, value))
         else:
             values[setting.keyword] = value
-    return ProjectSettings(path, values, ignore, tuple(problems))
+    return values, ignore, problems
 
 
 def _beside(project: Path, value: Path) -> Path:
@@ -113,44 +125,89 @@ def _beside(project: Path, value: Path) -> Path:
 
 
 class _Places:
-    """Finds the line and column of a value (or key) in the table as written."""
+    """Finds where values (or keys) of the table are written.
+
+    Each is swapped for a marker string in one copy of the document, which is rendered
+    once (tomlkit renders everything else exactly as written): a marker's offset, less
+    what the markers before it added, is its value's offset in the file, and a value
+    starts on its key's line.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
 
-    def loc(self, shown: str, key: Key) -> SourceLoc:
+    def locate(self, shown: str, keys: list[Key]) -> list[SourceLoc]:
+        """The place of each key; the file's start for any tomlkit cannot swap."""
+        if not keys:
+            return []
         try:
-            line, col = self._find(key)
-        except Exception as exc:  # a shape tomlkit cannot re-render: the file's start
-            log.debug("no place for %s in %s: %r", key, shown, exc)
-            line, col = 1, 1
-        return SourceLoc(shown, line, col)
-
-    def _find(self, key: Key) -> tuple[int, int]:
-        want_key = key[-1:] == ("key",)
-        path = key[:-1] if want_key else key
-        document = tomlkit.parse(self.text)
-        container: Any = document["tool"]
-        parents: Key = (TABLE, *path)
-        for part in parents[:-1]:
-            container = container[part]
-        last = parents[-1]
-        item = container[last]
-        if isinstance(item, tomlkit.items.Table) and not item.is_super_table() and item:
-            # A [tool.build-deck.x] table: swapped for a value it would move; use its
-            # first key's line instead.
-            first = next(iter(item))
-            container, last = item, first
-        marker = f"build-deck-place-{uuid.uuid4().hex}"
-        container[last] = marker
+            document = tomlkit.parse(self.text)
+        except ParseError:
+            return [SourceLoc(shown, 1) for _key in keys]
+        prefix = f"build-deck-place-{uuid.uuid4().hex}-"
+        swaps: list[_Swap | None] = []
+        for number, key in enumerate(keys):
+            try:
+                swaps.append(_swap(document, key, prefix, number))
+            except Exception as exc:  # a shape tomlkit cannot swap: the file's start
+                log.debug("no place for %s in %s: %r", key, shown, exc)
+                swaps.append(None)
         rendered = document.as_string()
-        at = rendered.index(marker) - 1  # the opening quote
-        start = rendered.rfind("\n", 0, at) + 1
+        # Each marker once, in document order; the value starts at its opening quote.
+        found = [(match.start() - 1, int(match[1]))
+                 for match in re.finditer(re.escape(prefix) + r"(\d{9})", rendered)]
+        places = [SourceLoc(shown, 1)] * len(keys)
+        added = 0
+        for at, n in found:
+            swap = swaps[n]
+            assert swap is not None
+            places[n] = SourceLoc(shown, *self._line_col(at - added, swap.key))
+            added += swap.added
+        return places
+
+    def _line_col(self, at: int, key: str | None) -> tuple[int, int]:
+        start = self.text.rfind("\n", 0, at) + 1
         col = at - start + 1
-        if want_key and isinstance(last, str):
-            found = rendered.rfind(last, start, at)
+        if key is not None:
+            found = self.text.rfind(key, start, at)
             col = found - start + 1 if found >= 0 else col
-        return rendered.count("\n", 0, at) + 1, col
+        return self.text.count("\n", 0, at) + 1, col
+
+
+@dataclass(frozen=True)
+class _Swap:
+    marker: str
+    key: str | None
+    """The key's name, when the key's place is wanted rather than its value's."""
+    added: int
+    """How much longer the document got."""
+
+
+def _swap(document: Any, key: Key, prefix: str, number: int) -> _Swap:
+    want_key = key[-1:] == ("key",)
+    path = key[:-1] if want_key else key
+    container: Any = document["tool"]
+    parents: Key = (TABLE, *path)
+    for part in parents[:-1]:
+        container = container[part]
+    last = parents[-1]
+    item = container[last]
+    if isinstance(item, tomlkit.items.Table) and not item.is_super_table() and item:
+        # A [tool.build-deck.x] table: swapped for a value it would move; use its
+        # first key's line instead.
+        container, last = item, next(iter(item))
+        item = container[last]
+    marker = f"{prefix}{number:09d}"
+    was = _written_length(item)
+    container[last] = marker
+    return _Swap(marker, str(last) if want_key else None, len(marker) + 2 - was)
+
+
+def _written_length(item: Any) -> int:
+    """How long a value is as written (tomlkit gives a boolean as plain Python's)."""
+    if isinstance(item, bool):
+        return len("true" if item else "false")
+    return len(item.as_string())
 
 
 def find_project(folder: Path, read: Callable[[Path], ProjectSettings | None]

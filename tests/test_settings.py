@@ -290,3 +290,38 @@ An array.
         "post.md:5:1: warning: unknown front matter key 'titel' (did you mean 'title'?) "
         "[front-matter]",
     ]
+
+
+def test_a_table_split_around_another_is_placed_line_by_line(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", NOTE)
+    write(tmp_path / "pyproject.toml", """\
+[tool.build-deck]
+ignore = [
+  "empty-answer",
+  3,
+]
+paper = "A3"  # a comment
+jobs = false
+[tool.ruff]
+x = 1
+[tool.build-deck.sub]
+y = 1
+""")
+    lines = [line for line in diagnostics(run("check", "n.md")) if "[config]" in line]
+    assert [line.split(": warning: ")[0] for line in lines] == [
+        "pyproject.toml:2:10", "pyproject.toml:6:9", "pyproject.toml:7:8", "pyproject.toml:11:1"]
+    assert "not false" in lines[2] and "unknown setting 'sub'" in lines[3]
+
+
+def test_an_oversized_pyproject_is_not_read(tmp_path: Path) -> None:
+    from builder.projectsettings import MAX_PYPROJECT_BYTES
+
+    write(tmp_path / "n.md", NOTE)
+    filler = "".join(f"k{i} = {i}\n" for i in range(MAX_PYPROJECT_BYTES // 8))
+    write(tmp_path / "pyproject.toml", '[tool.build-deck]\nout = "build"\n' + filler)
+    result = run("n.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert diagnostics(result)[-1] == (
+        "pyproject.toml:1:1: warning: pyproject.toml is over 100 KB, so its [tool.build-deck] "
+        "table is not used [config]")
+    assert (tmp_path / "dist" / "n.apkg").exists()

@@ -12,9 +12,15 @@ from collections.abc import Callable
 
 from markdown_it.token import Token
 
-from builder.model import Diagnostic, SourceLoc
+from builder.model import Diagnostic, SourceLoc, one_line
 from builder.settings import SETTINGS, Setting, SettingError, code_problem, did_you_mean
-from builder.yamlload import Place, YAMLError, YamlRefused, error_place, key_places, load_yaml
+from builder.yamlload import (
+    Place,
+    YAMLError,
+    YamlRefused,
+    error_place,
+    load_yaml_with_places,
+)
 
 _PER_FILE: dict[str, Setting] = {s.front_matter_key: s for s in SETTINGS.values()
                                  if s.per_file}
@@ -39,7 +45,7 @@ def read_front_matter(
     # The YAML starts on the line after the opening ``---``.
     first = (tokens[0].map[0] if tokens[0].map else 0) + 2
     try:
-        data = load_yaml(tokens[0].content)
+        data, places = load_yaml_with_places(tokens[0].content)
     except YAMLError as exc:
         mark = error_place(exc)
         if mark is not None:
@@ -54,7 +60,6 @@ def read_front_matter(
         diagnostics.append(Diagnostic(loc, "error", "front matter must be a YAML mapping",
                                       "front-matter"))
         return {}
-    places = key_places(tokens[0].content)
 
     def at(spot: tuple[int, int] | None) -> SourceLoc:
         return loc if spot is None else SourceLoc(path, spot[0] + first, spot[1] + 1)
@@ -63,15 +68,17 @@ def read_front_matter(
     # Keys of other tools (a blog's ``layout``, ``date``, ``categories``): one warning for
     # them all, at the first, rather than a line each.
     others = [str(k) for k in data if _is_other_tools(str(k))]
+    skipped = set(others)
     if others:
         place = places.get(others[0])
         diagnostics.append(Diagnostic(
             at(None if place is None else place.key), "warning",
             "unknown front matter key" + ("s " if len(others) > 1 else " ")
-            + ", ".join(f"'{k}'" for k in others)
+            + ", ".join(f"'{one_line(k)[:40]}'" for k in others[:10])
+            + (f" and {len(others) - 10} more" if len(others) > 10 else "")
             + f" (known: {', '.join(sorted(FRONT_MATTER_KEYS))})", "front-matter"))
     for key, value in data.items():
-        if str(key) in others:
+        if str(key) in skipped:
             continue
         place = places.get(str(key))
         problem = _front_matter_problem(str(key), value)

@@ -33,6 +33,11 @@ def load_yaml(text: str) -> Any:
     Aliases (``*name``) are refused too: nine lines of them make a list of a billion
     items for whatever walks the result ("billion laughs"), and notes never need them.
     """
+    _refuse_deep_or_aliased(text)
+    return yaml.safe_load(text)
+
+
+def _refuse_deep_or_aliased(text: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -46,7 +51,6 @@ def load_yaml(text: str) -> Any:
                 raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return yaml.safe_load(text)
 
 
 @dataclass(frozen=True)
@@ -59,24 +63,29 @@ class Place:
     """Each item's place, when the value is a list."""
 
 
-def key_places(text: str) -> dict[str, Place]:
-    """Where each key of a YAML mapping is written; call after ``load_yaml`` accepted ``text``
-    (composing takes the same recursion it guards against)."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+def load_yaml_with_places(text: str) -> tuple[Any, dict[str, Place]]:
+    """``load_yaml``, and where each key of the top-level mapping is written (none for
+    other documents): composed once, then built as ``safe_load`` builds it."""
+    _refuse_deep_or_aliased(text)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
     if not isinstance(node, yaml.MappingNode):
-        return {}
+        return data, {}
     places: dict[str, Place] = {}
-    constructor = yaml.SafeLoader("")
     for key, value in node.value:
         # Keyed as loading keys them: ``true:`` is the key True, ``3:`` the key 3.
-        name = constructor.construct_object(key) if isinstance(key, yaml.ScalarNode) \
+        name = loader.construct_object(key) if isinstance(key, yaml.ScalarNode) \
             else key.value
         items = tuple((item.start_mark.line, item.start_mark.column) for item in value.value) \
             if isinstance(value, yaml.SequenceNode) else ()
         # The last of a repeated key, as loading keeps its value.
         places[str(name)] = Place((key.start_mark.line, key.start_mark.column),
-                                       (value.start_mark.line, value.start_mark.column), items)
-    return places
+                                  (value.start_mark.line, value.start_mark.column), items)
+    return data, places
 
 
 def load_plain(text: str) -> Any:

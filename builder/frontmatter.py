@@ -71,12 +71,8 @@ def read_front_matter(
     skipped = set(others)
     if others:
         place = places.get(others[0])
-        diagnostics.append(Diagnostic(
-            at(None if place is None else place.key), "warning",
-            "unknown front matter key" + ("s " if len(others) > 1 else " ")
-            + ", ".join(f"'{one_line(k)[:40]}'" for k in others[:10])
-            + (f" and {len(others) - 10} more" if len(others) > 10 else "")
-            + f" (known: {', '.join(sorted(FRONT_MATTER_KEYS))})", "front-matter"))
+        diagnostics.append(Diagnostic(at(None if place is None else place.key), "warning",
+                                      _others_message(others), "front-matter"))
     for key, value in data.items():
         if str(key) in skipped:
             continue
@@ -91,6 +87,13 @@ def read_front_matter(
         if key == "ignore":
             diagnostics.extend(_unknown_codes(value, place, at))
     return checked
+
+
+def _others_message(others: list[str]) -> str:
+    named = ", ".join(f"'{one_line(k)[:40]}'" for k in others[:10])
+    more = f" and {len(others) - 10} more" if len(others) > 10 else ""
+    return (f"unknown front matter key{'s' if len(others) > 1 else ''} {named}{more} "
+            f"(known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
 
 
 def _front_matter_problem(key: str, value: object) -> str | None:

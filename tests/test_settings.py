@@ -272,6 +272,7 @@ def test_a_blogs_front_matter_is_one_warning_and_typos_are_their_own(tmp_path: P
 ---
 layout: post
 title: Common ML problems
+seo_title: Common ML problems, answered
 date: 2023-07-02
 titel: typo
 true: yes
@@ -284,10 +285,10 @@ categories: [ml]
 An array.
 """)
     assert diagnostics(run("check", "post.md")) == [
-        "post.md:2:1: warning: unknown front matter keys 'layout', 'date', 'True', "
-        "'categories' (known: breaks, deck, ignore, question_level, question_style, "
+        "post.md:2:1: warning: unknown front matter keys 'layout', 'seo_title', 'date', "
+        "'True', 'categories' (known: breaks, deck, ignore, question_level, question_style, "
         "section_level, tags, title) [front-matter]",
-        "post.md:5:1: warning: unknown front matter key 'titel' (did you mean 'title'?) "
+        "post.md:6:1: warning: unknown front matter key 'titel' (did you mean 'title'?) "
         "[front-matter]",
     ]
 

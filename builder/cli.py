@@ -57,6 +57,7 @@ def main() -> None:
 
     With no command, builds: `build-deck [SOURCES]...` is `build-deck build [SOURCES]...`.
     Options left out are taken from the [tool.build-deck] table of pyproject.toml.
+    Shell completion: eval "$(_BUILD_DECK_COMPLETE=bash_source build-deck)" (README).
     """
 
 

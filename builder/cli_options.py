@@ -109,12 +109,13 @@ _CONFIGURATION_OPTIONS: tuple[Decorator, ...] = (
     click.option("--math", type=_choice(MATH_MODES), default="image",
                  show_default=True, help="Draw formulas as images (same in every Anki "
                  "client) or keep Anki's MathJax."),
-    _level("--section-level", "Heading level of sections [default: auto, or front matter]."),
-    _level("--question-level",
-           "Heading level of questions, or 'file' [default: auto, or front matter]."),
+    _level("--section-level", "Heading level of sections [default: auto]; a file's front "
+           "matter wins for that file."),
+    _level("--question-level", "Heading level of questions, or 'file' [default: auto]; a "
+           "file's front matter wins for that file."),
     click.option("--question-style", type=_choice(QUESTION_STYLES), default=None,
                  help="Questions are headings, whole bold lines, or whichever the file uses "
-                      "[default: auto, or front matter]."),
+                      "[default: auto]; a file's front matter wins for that file."),
     click.option("--breaks/--no-breaks", default=True, show_default=True,
                  help="Show a single newline inside a paragraph as a line break."),
     click.option("--keep-empty", is_flag=True, help="Keep questions with an empty answer."),
@@ -175,7 +176,8 @@ _UNSET = (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP, None)
 def configured(options: dict[str, Any]) -> BuildConfig:
     """The configuration the current command runs with: ``options`` the user gave
     (command line or environment) win over the project settings, which win over the
-    defaults (see ``builder.config.configure``)."""
+    defaults (see ``builder.config.configure``).  ``options`` are those of
+    ``build_options`` (or a part of them), by name; a command's own (``-q``) stay out."""
     from builder.config import configure
 
     ctx = click.get_current_context()

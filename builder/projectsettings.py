@@ -21,7 +21,14 @@ import tomlkit
 from tomlkit.exceptions import ParseError
 
 from builder.model import Diagnostic, SourceLoc
-from builder.settings import PATH_SETTINGS, SETTINGS, SettingError, code_problem, did_you_mean
+from builder.settings import (
+    PATH_SETTINGS,
+    SETTINGS,
+    SettingError,
+    code_problem,
+    did_you_mean,
+    shown,
+)
 
 log = logging.getLogger(__name__)
 
@@ -110,10 +117,25 @@ def _checked(path: Path, data: dict[str, Any]
                     problems.append(((name, index) if isinstance(raw, list) else (name,),
                                      problem))
         elif name in PATH_SETTINGS:
-            values[setting.keyword] = _beside(path, cast(Path, value))
+            written = cast(Path, value)
+            if not _inside(path.parent, written):
+                # A cloned repository's settings must not make a build write elsewhere
+                # (``lock = "/home/me/.bashrc"`` would be overwritten with the lock).
+                problems.append(((name,), f"[tool.{TABLE}] {name} must stay inside the "
+                                 f"folder of {PYPROJECT}, not {shown(str(written))} (give "
+                                 f"--{name} on the command line to go elsewhere)"))
+                continue
+            values[setting.keyword] = _beside(path, written)
         else:
             values[setting.keyword] = value
     return values, ignore, problems
+
+
+def _inside(folder: Path, value: Path) -> bool:
+    try:
+        return (folder / value).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return False
 
 
 def _beside(project: Path, value: Path) -> Path:

@@ -326,3 +326,29 @@ def test_an_oversized_pyproject_is_not_read(tmp_path: Path) -> None:
         "pyproject.toml:1:1: warning: pyproject.toml is over 100 KB, so its [tool.build-deck] "
         "table is not used [config]")
     assert (tmp_path / "dist" / "n.apkg").exists()
+
+
+def test_project_paths_never_lead_out_of_the_project(tmp_path: Path) -> None:
+    # A cloned notes repository must not make a build write elsewhere.
+    project = tmp_path / "repo"
+    write(project / "n.md", NOTE)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine", encoding="utf-8")
+    (project / "link").symlink_to(tmp_path, target_is_directory=True)
+    write(project / "pyproject.toml", f'[tool.build-deck]\nlock = "{victim}"\n'
+          'out = "../elsewhere"\ncache-dir = "link/cache"\n')
+    result = run("repo/n.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    lines = [line for line in diagnostics(result) if "[config]" in line]
+    assert [line.split(": warning: ")[0] for line in lines] == [
+        "repo/pyproject.toml:2:8", "repo/pyproject.toml:3:7", "repo/pyproject.toml:4:13"]
+    assert all("must stay inside the folder of pyproject.toml" in line for line in lines)
+    assert "(give --out on the command line to go elsewhere)" in lines[1]
+    assert victim.read_text(encoding="utf-8") == "mine"
+    assert not (tmp_path / "elsewhere").exists() and not (tmp_path / "cache").exists()
+    assert (tmp_path / "dist" / "n.apkg").exists()
+    # Inside the project, the same settings are taken.
+    write(project / "pyproject.toml", '[tool.build-deck]\nlock = "ids.lock"\nout = "out"\n')
+    result = run("repo/n.md", "--format", "apkg", "--force")
+    assert result.exit_code == 0, result.output
+    assert (project / "out" / "n.apkg").exists() and (project / "ids.lock").exists()

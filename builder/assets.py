@@ -121,8 +121,11 @@ def render_assets(
                      if not _load_diagram(d, cache_dir, assets, vector)]
     assets.reused = (len(unique_formulas) - len(todo_formulas)
                      + len(unique_diagrams) - len(todo_diagrams))
-    log.info("image cache %s: %d image(s) reused; to draw: %d formula(s), %d diagram(s)",
-             cache_dir, assets.reused, len(todo_formulas), len(todo_diagrams))
+    log.info("image cache %s: %d formula(s) and %d diagram(s) reused, %d and %d to draw",
+             cache_dir, len(unique_formulas) - len(todo_formulas),
+             len(unique_diagrams) - len(todo_diagrams), len(todo_formulas), len(todo_diagrams))
+    for item in (*todo_formulas, *todo_diagrams):
+        log.debug("drawing %s", item)
     if not todo_formulas and not todo_diagrams:
         return assets
     work = work_units(len(todo_formulas), len(todo_diagrams))
@@ -246,13 +249,24 @@ def _render_and_store_formulas(items: list[tuple[str, bool]], keys: list[str],
 def _draw_diagram(kind: str, params: dict[str, object], vector: bool = True
                   ) -> tuple[bytes, bytes | None] | str:
     """Draw one diagram to PNG (and, with ``vector``, SVG) bytes, or return why it failed."""
-    from builder.diagrams import save
+    import io
+
+    from builder.diagrams import render
+    from builder.diagrams._style import diagram_style
 
     try:
-        drawn = save(kind, params, ("png", "svg") if vector else ("png",), DIAGRAM_DPI)
+        # Saving happens under the style too: matplotlib reads the SVG id salt at save time.
+        with diagram_style():
+            figure = render(kind, params)
+            png = io.BytesIO()
+            figure.savefig(png, format="png", dpi=DIAGRAM_DPI, metadata={"Software": None})
+            if not vector:
+                return png.getvalue(), None
+            svg = io.BytesIO()
+            figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
     except Exception as exc:  # a diagram bug must not abort the whole build
         return f"{type(exc).__name__}: {exc}"
-    return drawn[0], stable_clip_ids(drawn[1]) if vector else None
+    return png.getvalue(), stable_clip_ids(svg.getvalue())
 
 
 _CLIP_ID = re.compile(rb'(?<=clip-path="url\(#)p[0-9a-f]{10}(?=\)")'

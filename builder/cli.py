@@ -3,53 +3,51 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from builder import __version__
+from builder.cli_options import build_options, configuration_options, configured
+from builder.settings import did_you_mean
 
 if TYPE_CHECKING:
     from builder.build import BuildResult
     from builder.parseoptions import ParseOptions
 
-_FORMATS = ("apkg", "pdf")
+# ``watch`` (and any command that builds) takes ``build_options`` and calls ``configured``.
+__all__ = ["build_options", "configuration_options", "configured", "main", "run"]
 
 
 class DefaultGroup(click.Group):
     """A group whose first argument falls through to ``build`` when it names no command.
 
     So ``build-deck``, ``build-deck notes/`` and ``build-deck build notes/`` all build,
-    while ``build-deck check`` and ``build-deck diagram`` reach their subcommands.
+    while ``build-deck check`` and ``build-deck diagram`` reach their subcommands.  A word
+    that is no command and no existing path, but close to a command (``chek``), is a
+    usage error that names the command.
     """
 
     default_command = "build"
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and ctx.resilient_parsing:  # shell completion: offer the commands
+            return super().parse_args(ctx, args)
         if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h",
                                                                          "--version")):
+            if args:
+                self._refuse_near_miss(ctx, args[0])
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
-
-class FormatList(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
-    """A comma-separated subset of the output formats."""
-
-    name = "FORMATS"
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> tuple[str, ...]:
-        if isinstance(value, tuple):
-            return value
-        chosen = tuple(dict.fromkeys(v.strip().lower() for v in str(value).split(",")
-                                     if v.strip()))
-        unknown = [v for v in chosen if v not in _FORMATS]
-        if unknown or not chosen:
-            self.fail(f"{value!r}: choose from {', '.join(_FORMATS)} (comma-separated)",
-                      param, ctx)
-        return chosen
+    def _refuse_near_miss(self, ctx: click.Context, word: str) -> None:
+        if word.startswith("-") or any(c in word for c in "./\\") or Path(word).exists():
+            return
+        hint = did_you_mean(word, self.commands)
+        if hint:
+            ctx.fail(f"no such command '{word}' and no such file or directory{hint}")
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,101 +56,21 @@ def main() -> None:
     """Turn Markdown Q&A notes into Anki decks (.apkg) and printable PDF cheat sheets.
 
     With no command, builds: `build-deck [SOURCES]...` is `build-deck build [SOURCES]...`.
+    Options left out are taken from the [tool.build-deck] table of pyproject.toml.
+    Shell completion: eval "$(_BUILD_DECK_COMPLETE=bash_source build-deck)" (README).
     """
 
 
-class Level(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
-    """A heading level 1-6, or one of a few words (``auto``, ``file``)."""
-
-    name = "LEVEL"
-
-    def __init__(self, words: tuple[str, ...]) -> None:
-        self.words = words
-
-    def convert(self, value: Any, param: click.Parameter | None,
-                ctx: click.Context | None) -> int | str:
-        text = str(value).strip().lower()
-        if text in self.words:
-            return text
-        if text.isdigit() and 1 <= int(text) <= 6:
-            return int(text)
-        self.fail(f"{value!r}: a heading level from 1 to 6, or {' or '.join(self.words)}",
-                  param, ctx)
-
-
-def _level(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    words = ("auto", "file") if name == "--question-level" else ("auto",)
-    return click.option(name, type=Level(words), default=None, help=help_text)
-
-
-_question_style = click.option(
-    "--question-style", type=click.Choice(["auto", "heading", "bold"]), default=None,
-    help="Questions are headings, whole bold lines, or whichever the file uses "
-         "[default: auto, or front matter].")
-
-
-_CONFIGURATION_OPTIONS: tuple[Callable[[Callable[..., Any]], Callable[..., Any]], ...] = (
-    click.argument("sources", nargs=-1, type=click.Path(path_type=Path)),
-    click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-                 default=Path("dist"), show_default=True, envvar="BUILD_DECK_OUT",
-                 help="Folder the decks and PDFs are written into."),
-    click.option("--format", "formats", type=FormatList(), default="apkg,pdf",
-                 show_default=True, help="Outputs to write: apkg, pdf or both."),
-    click.option("--math", type=click.Choice(["image", "mathjax"]), default="image",
-                 show_default=True, help="Draw formulas as images (same in every Anki "
-                 "client) or keep Anki's MathJax."),
-    _level("--section-level", "Heading level of sections [default: auto, or front matter]."),
-    _level("--question-level",
-           "Heading level of questions, or 'file' [default: auto, or front matter]."),
-    _question_style,
-    click.option("--breaks/--no-breaks", default=True, show_default=True,
-                 help="Show a single newline inside a paragraph as a line break."),
-    click.option("--keep-empty", is_flag=True, help="Keep questions with an empty answer."),
-    click.option("--strict", is_flag=True,
-                 help="Treat warnings as errors: exit 1 (and build writes nothing)."),
-    click.option("--no-lock", is_flag=True,
-                 help="Do not use the identity lock (build-deck.lock): no GUIDs kept, no "
-                 "reworded-question warnings."),
-    click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
-                 help="Lock file [default: build-deck.lock beside the first source]."),
-    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
-                 help="Where drawn images and parsed notes are kept [default: OUT/.cache]."),
-    click.option("-j", "--jobs", type=click.IntRange(0, 64), default=0, show_default=True,
-                 help="Worker processes for parsing, drawing and the PDF (0: one per CPU)."),
-    click.option("--site-root", default=".", show_default=True, metavar="DIR",
-                 help="Folder inside the source tree that /absolute image paths start at."),
-)
-"""Every option that changes what a build reports: ``build`` and ``check`` both take them,
-and both turn them into a configuration with ``builder.config.configure``."""
-
-
-def configuration_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Give a command every option of ``_CONFIGURATION_OPTIONS``, in that order."""
-    for option in reversed(_CONFIGURATION_OPTIONS):
-        command = option(command)
-    return command
-
-
 @main.command()
-@configuration_options
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
-              help="PDF paper size.")
-@click.option("--columns", type=click.IntRange(1, 3), default=2, show_default=True,
-              help="PDF cheat-sheet columns.")
-@click.option("--pdf-style", type=click.Choice(["sheet", "cards"]), default="sheet",
-              show_default=True,
-              help="PDF layout: a cheat sheet, or print-and-cut cards (duplex).")
-@click.option("--diff", is_flag=True,
-              help="List every changed note with its old and new text.")
-@click.option("--force", is_flag=True,
-              help="Build and write even when nothing changed since the last build.")
+@build_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
 def build(quiet: bool, **options: Any) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
     from builder.build import build as run_build
-    from builder.config import BuildError, configure
+    from builder.config import BuildError
 
-    config = configure(**options)
+    config = configured(options)
+    before = _decks_in(config.out_dir)
     try:
         result = run_build(config, _progress_bar)
     except BuildError as exc:
@@ -175,10 +93,22 @@ def build(quiet: bool, **options: Any) -> None:
         summary += f"; {result.formula_failures} formula(s) kept as MathJax"
     click.echo(summary, err=quiet)
     _print_changes(result, quiet)
+    if not quiet and result.written:
+        for deck in sorted(_decks_in(config.out_dir) - before):
+            if deck in result.outputs:
+                click.echo(f"next: import {deck} in Anki: File → Import")
     if config.strict and (result.errors or result.warnings):
         raise click.ClickException("--strict: warnings found, nothing written")
     if result.errors:
         sys.exit(1)
+
+
+def _decks_in(folder: Path) -> set[Path]:
+    """The decks a folder holds, as the build names its outputs (``OUT/name.apkg``)."""
+    try:
+        return set(folder.glob("*.apkg"))
+    except OSError:
+        return set()
 
 
 def _print_changes(result: BuildResult, quiet: bool) -> None:
@@ -275,9 +205,9 @@ def check(explain_structure: bool, **options: Any) -> None:
     1 otherwise.
     """
     from builder.check import check as run_check
-    from builder.config import BuildError, configure
+    from builder.config import BuildError
 
-    config = configure(**options)
+    config = configured(options)
     if explain_structure:
         _explain(config.sources, config.parse)
         return
@@ -309,6 +239,23 @@ def _explain(sources: tuple[Path, ...], parse: ParseOptions) -> None:
             click.echo("\n".join(explain_file(path, display_path(path), parse)))
         except SourceError as exc:
             click.echo(f"{exc.loc}: error: {exc.message} [source]")
+
+
+@main.command("help")
+@click.argument("command", required=False)
+@click.pass_context
+def help_command(ctx: click.Context, command: str | None) -> None:
+    """Show the help of build-deck, or of COMMAND."""
+    group = ctx.parent
+    assert group is not None  # always run inside the build-deck group
+    if command is None:
+        click.echo(group.get_help())
+        return
+    found = main.get_command(group, command)
+    if found is None:
+        raise click.UsageError(f"no such command '{command}'{did_you_mean(command, main.commands)}",
+                               ctx)
+    click.echo(found.get_help(click.Context(found, info_name=command, parent=group)))
 
 
 @main.command()

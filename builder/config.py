@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from builder.model import Diagnostic
 from builder.parseoptions import AUTO, ParseOptions
+from builder.projectsettings import NO_PROJECT, find_project, read_project
+from builder.settings import DEFAULT_FORMATS, SETTINGS
+from builder.settings import FORMATS as FORMATS  # where the output stages look for it
+
+log = logging.getLogger(__name__)
 
 MathMode = Literal["image", "mathjax"]
-FORMATS = ("apkg", "pdf")
 
 
 class BuildError(Exception):
@@ -46,7 +52,7 @@ class BuildConfig:
 
     sources: tuple[Path, ...] = (Path("source_md"),)
     out_dir: Path = Path("dist")
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     math: MathMode = "image"
     keep_empty: bool = False
     strict: bool = False
@@ -65,6 +71,10 @@ class BuildConfig:
     """Folder, inside the source tree, that site-root image paths (``/img/x.png``) start at."""
     force: bool = False
     """Build and write even when nothing changed since the last build (see ``builder.uptodate``)."""
+    settings_file: Path | None = None
+    """The pyproject.toml whose ``[tool.build-deck]`` settings were read, if any."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """What was wrong with those settings (reported with the build's diagnostics)."""
 
     @property
     def cache(self) -> Path:
@@ -73,32 +83,68 @@ class BuildConfig:
 
 DEFAULT_SOURCES = (Path("source_md"),)
 
+_DEFAULTS: dict[str, Any] = {
+    "sources": (), "out_dir": Path("dist"), "formats": DEFAULT_FORMATS, "math": "image",
+    "section_level": None, "question_level": None, "question_style": None, "breaks": True,
+    "keep_empty": False, "strict": False, "no_lock": False, "lock_path": None,
+    "cache_dir": None, "jobs": 0, "site_root": ".", "paper": "a4", "columns": 2,
+    "pdf_style": "sheet", "diff": False, "force": False,
+}
+"""Every option ``configure`` takes, by the name the command line gives it, and its default."""
 
-def configure(*, sources: tuple[Path, ...] = (), out_dir: Path = Path("dist"),
-              formats: tuple[str, ...] = FORMATS, math: str = "image",
-              section_level: int | str | None = None,
-              question_level: int | str | None = None, question_style: str | None = None,
-              breaks: bool = True, keep_empty: bool = False, strict: bool = False,
-              no_lock: bool = False, lock_path: Path | None = None,
-              cache_dir: Path | None = None, jobs: int = 0, site_root: str = ".",
-              paper: str = "a4", columns: int = 2, pdf_style: str = "sheet",
-              diff: bool = False, force: bool = False) -> BuildConfig:
-    """Turn command-line options into the configuration a build or a check runs with.
 
-    The one way from options to a ``BuildConfig``: ``build`` and ``check`` take the same
-    options that change what is reported (see ``builder.cli.configuration_options``) and
-    both come here, so a check reports exactly what the build would.  Levels and question
-    style left unset are detected file by file (``auto``); front matter still wins.
+def configure(options: Mapping[str, Any], given: Collection[str] | None = None
+              ) -> BuildConfig:
+    """Turn options and project settings into the configuration a build or check runs with.
+
+    The one way to a ``BuildConfig``: ``build``, ``check`` and ``watch`` take the same
+    options (``builder.cli.build_options``) and all come here, so a check reports exactly
+    what the build would.  ``options`` are the command's, by name (left out: default).
+    ``given`` names those the user set; every other one may come from the
+    ``[tool.build-deck]`` table of the nearest pyproject.toml above the sources, whose
+    problems travel in ``BuildConfig.diagnostics``.  None: every option is taken as given
+    and no file is read.  Levels and question style left unset everywhere are detected
+    file by file (``auto``), and a file's front matter overrides them for that file
+    (``builder.frontmatter``).
     """
-    parse = ParseOptions(section_level=section_level or AUTO,
-                         question_level=question_level or AUTO,
-                         question_style=question_style or AUTO, breaks=breaks)
+    unknown = set(options) - set(_DEFAULTS)
+    if unknown:
+        raise TypeError(f"configure() got unknown options: {', '.join(sorted(unknown))}")
+    chosen = {**_DEFAULTS, **options}
+    project = NO_PROJECT
+    if given is not None:
+        sources = chosen["sources"] or DEFAULT_SOURCES
+        project = find_project(_common_folder(sources),
+                               lambda path: read_project(path, display_path(path)))
+        taken = {k: v for k, v in project.values.items() if k not in given}
+        chosen.update(taken)
+        if taken:
+            names = {s.keyword: s.name for s in SETTINGS.values()}
+            log.info("settings from %s: %s", display_path(project.path or Path()),
+                     ", ".join(sorted(names[k] for k in taken)))
+    parse = ParseOptions(section_level=chosen["section_level"] or AUTO,
+                         question_level=chosen["question_level"] or AUTO,
+                         question_style=chosen["question_style"] or AUTO,
+                         breaks=chosen["breaks"])
     return BuildConfig(
-        sources=sources or DEFAULT_SOURCES, out_dir=out_dir, formats=formats,
-        math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty,
-        strict=strict, use_lock=not no_lock, lock_path=lock_path, cache_dir=cache_dir,
-        jobs=jobs, parse=parse, paper=paper, columns=columns, pdf_style=pdf_style,
-        diff=diff, site_root=site_root, force=force)
+        sources=chosen["sources"] or DEFAULT_SOURCES, out_dir=chosen["out_dir"],
+        formats=chosen["formats"],
+        math="mathjax" if chosen["math"] == "mathjax" else "image",
+        keep_empty=chosen["keep_empty"], strict=chosen["strict"],
+        use_lock=not chosen["no_lock"], lock_path=chosen["lock_path"],
+        cache_dir=chosen["cache_dir"], jobs=chosen["jobs"], parse=parse,
+        paper=chosen["paper"], columns=chosen["columns"], pdf_style=chosen["pdf_style"],
+        diff=chosen["diff"], site_root=chosen["site_root"], force=chosen["force"],
+        settings_file=project.path, diagnostics=project.problems)
+
+
+def _common_folder(sources: tuple[Path, ...]) -> Path:
+    """The folder holding every source: where the search for project settings starts."""
+    folders = [s.resolve() if s.is_dir() else s.resolve().parent for s in sources]
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # on different drives
+        return Path.cwd()
 
 
 def display_path(path: Path) -> str:

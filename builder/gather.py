@@ -108,7 +108,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     are assembled: a build starts its PDFs there, to typeset while notes assemble.
     """
     silencer = Silencer(display_path)
-    diagnostics: list[Diagnostic] = []
+    diagnostics: list[Diagnostic] = list(config.diagnostics)  # the project settings'
     jobs = config.jobs or default_jobs()
     cache = ParseCache(config.cache)
     pending = _look_up_parses(cache, sources, config.parse)

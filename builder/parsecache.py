@@ -118,18 +118,22 @@ class ParseCache:
         try:
             with self._entry(shown).open("rb") as entry:
                 if entry.read(len(header)) != header:
+                    log.info("parse cache: %s changed (or its options): parsing", shown)
                     return None
                 tag = entry.read(65)
                 pickled = entry.read()
         except OSError:
+            log.info("parse cache: %s not cached: parsing", shown)
             return None
         if not hmac.compare_digest(tag, _tag(self._secret, header, pickled)):
             log.debug("parse cache entry for %s is not signed by this user: ignored", shown)
             return None
         try:
-            return pickle.loads(pickled)
+            result = pickle.loads(pickled)
         except Exception:  # signed by us but from another Python: parse again
             return None
+        log.info("parse cache: %s unchanged: reused", shown)
+        return result
 
     def put(self, shown: str, key: str, result: object, pickled: bytes | None = None) -> None:
         """Keep ``result`` to be stored by ``save``; ``pickled`` is its

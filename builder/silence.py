@@ -12,26 +12,14 @@ Errors are never silenced: they mean the deck cannot be built as written.
 
 from __future__ import annotations
 
-import tomllib
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from builder.model import Diagnostic, Document, SourceLoc
+from builder.model import Diagnostic, Document
+from builder.projectsettings import NO_PROJECT, PYPROJECT, ProjectSettings, read_project
 
-PYPROJECT = "pyproject.toml"
-TABLE = "build-deck"
-
-@dataclass(frozen=True)
-class _Project:
-    """What one pyproject.toml silences, and what was wrong with it."""
-
-    path: Path
-    codes: frozenset[str]
-    problems: tuple[Diagnostic, ...]
-
-
-_NO_PROJECT = _Project(Path(), frozenset(), ())
+log = logging.getLogger(__name__)
 
 
 class Silencer:
@@ -43,8 +31,8 @@ class Silencer:
     def __init__(self, display: Callable[[Path], str] = str) -> None:
         self.display = display
         self._by_file: dict[str, frozenset[str]] = {}
-        self._projects: dict[Path, _Project] = {}
-        self._reported: set[Path] = set()
+        self._projects: dict[Path, ProjectSettings] = {}
+        self._reported: set[Path | None] = set()
 
     def add(self, doc: Document, source: Path) -> list[Diagnostic]:
         """Record what ``doc`` (read from ``source``) silences; return problems found doing so."""
@@ -53,7 +41,7 @@ class Silencer:
         if project.path not in self._reported:
             self._reported.add(project.path)
             problems += project.problems
-        self._by_file[doc.path] = project.codes | frozenset(doc.settings.ignore)
+        self._by_file[doc.path] = project.ignore | frozenset(doc.settings.ignore)
         return problems
 
     def silenced(self, diagnostic: Diagnostic) -> bool:
@@ -61,43 +49,13 @@ class Silencer:
         return (diagnostic.severity != "error"
                 and diagnostic.code in self._by_file.get(diagnostic.loc.path, ()))
 
-    def _project(self, folder: Path) -> _Project:
+    def _project(self, folder: Path) -> ProjectSettings:
         """Return the settings of the nearest pyproject.toml with a build-deck table."""
         if folder not in self._projects:
             candidate = folder / PYPROJECT
-            found = _read_pyproject(candidate, self.display) if candidate.is_file() else None
+            found = read_project(candidate, self.display(candidate)) \
+                if candidate.is_file() else None
             if found is None:
-                found = _NO_PROJECT if folder.parent == folder else self._project(folder.parent)
+                found = NO_PROJECT if folder.parent == folder else self._project(folder.parent)
             self._projects[folder] = found
         return self._projects[folder]
-
-
-def _read_pyproject(path: Path, display: Callable[[Path], str]) -> _Project | None:
-    """Return what a pyproject.toml silences, or None when it has no build-deck table."""
-    shown = display(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return _Project(path, frozenset(), (Diagnostic(
-            SourceLoc(shown, 1), "warning",
-            f"cannot read {PYPROJECT}, so its [tool.{TABLE}] table is not used: {exc}",
-            "config"),))
-    tool = data.get("tool")
-    table = tool.get(TABLE) if isinstance(tool, dict) else None
-    if table is None:
-        return None
-    ignore = table.get("ignore", []) if isinstance(table, dict) else None
-    loc = SourceLoc(shown, _table_line(path))
-    if not (isinstance(ignore, list) and all(isinstance(c, str) for c in ignore)):
-        return _Project(path, frozenset(), (Diagnostic(
-            loc, "warning", f"[tool.{TABLE}] ignore must be a list of codes", "config"),))
-    return _Project(path, frozenset(ignore), ())
-
-
-def _table_line(path: Path) -> int:
-    """Find the line of the ``[tool.build-deck]`` header, for the diagnostics' location."""
-    header = f"[tool.{TABLE}]"
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip().replace(" ", "") == header:
-            return number
-    return 1

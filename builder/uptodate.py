@@ -41,9 +41,10 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 _PYPROJECT = "pyproject.toml"
-_NOT_SHAPING = frozenset({"jobs", "force"})
+_NOT_SHAPING = frozenset({"jobs", "force", "settings_file", "diagnostics"})
 """Options that change how fast a build is or whether it may skip, never what it writes
-(the outputs are the same for any --jobs, as a test checks)."""
+(the outputs are the same for any --jobs, as a test checks); and what is read from a
+pyproject.toml, which is hashed as a file (see ``_pyprojects``)."""
 
 T = TypeVar("T")
 
@@ -78,20 +79,31 @@ class UpToDate:
         """Return ``replay`` of what the last build reported if nothing changed since,
         else None.  A record that cannot be read or used is no record."""
         if self.inputs is None:
+            log.info("building: a source or a pyproject.toml cannot be read")
             return None
         try:
             record = json.loads(self.record.read_text(encoding="utf-8"))
-            if not (record["format"] == FORMAT and record["inputs"] == self.inputs
-                    and snapshot(Path(p) for p in record["outputs"]) == record["outputs"]
-                    and _file_digest(self.lock) == record["lock"]
-                    and all(Path(file).exists() == existed
-                            for file, existed in record["lock_files"].items())
-                    and ImageResolver(self.roots, self.config.site_root).same_as(
-                        [(str(src), str(doc), str(outcome))
-                         for src, doc, outcome in record["images"]])):
-                return None
+            same: list[tuple[str, Callable[[], bool]]] = [
+                ("the record's format", lambda: record["format"] == FORMAT),
+                ("a source, an option, a setting or the builder",
+                 lambda: record["inputs"] == self.inputs),
+                ("an output", lambda: snapshot(Path(p) for p in record["outputs"])
+                 == record["outputs"]),
+                ("the lock", lambda: _file_digest(self.lock) == record["lock"]),
+                ("a lock file", lambda: all(Path(file).exists() == existed
+                                            for file, existed in record["lock_files"].items())),
+                ("a picture", lambda: ImageResolver(self.roots, self.config.site_root).same_as(
+                    [(str(src), str(doc), str(outcome))
+                     for src, doc, outcome in record["images"]])),
+            ]
+            for what, unchanged in same:
+                if not unchanged():
+                    log.info("building: %s changed since the last build", what)
+                    return None
+            log.info("up to date: nothing changed since the last build (--force builds)")
             return replay(record["report"])
         except FileNotFoundError:
+            log.info("building: no record of an earlier build in %s", display_path(self.record))
             return None
         except Exception as exc:  # damaged or from another version: build, and replace it
             log.debug("up-to-date record %s not used: %r", self.record, exc)

@@ -6,6 +6,7 @@ which PyYAML parses without recursion; aliases are refused outright.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -32,6 +33,11 @@ def load_yaml(text: str) -> Any:
     Aliases (``*name``) are refused too: nine lines of them make a list of a billion
     items for whatever walks the result ("billion laughs"), and notes never need them.
     """
+    _refuse_deep_or_aliased(text)
+    return yaml.safe_load(text)
+
+
+def _refuse_deep_or_aliased(text: str) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -45,7 +51,41 @@ def load_yaml(text: str) -> Any:
                 raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return yaml.safe_load(text)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a top-level key of a YAML mapping and its value are (0-based line, column)."""
+
+    key: tuple[int, int]
+    value: tuple[int, int]
+    items: tuple[tuple[int, int], ...] = ()
+    """Each item's place, when the value is a list."""
+
+
+def load_yaml_with_places(text: str) -> tuple[Any, dict[str, Place]]:
+    """``load_yaml``, and where each key of the top-level mapping is written (none for
+    other documents): composed once, then built as ``safe_load`` builds it."""
+    _refuse_deep_or_aliased(text)
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return data, {}
+    places: dict[str, Place] = {}
+    for key, value in node.value:
+        # Keyed as loading keys them: ``true:`` is the key True, ``3:`` the key 3.
+        name = loader.construct_object(key) if isinstance(key, yaml.ScalarNode) \
+            else key.value
+        items = tuple((item.start_mark.line, item.start_mark.column) for item in value.value) \
+            if isinstance(value, yaml.SequenceNode) else ()
+        # The last of a repeated key, as loading keeps its value.
+        places[str(name)] = Place((key.start_mark.line, key.start_mark.column),
+                                  (value.start_mark.line, value.start_mark.column), items)
+    return data, places
 
 
 def load_plain(text: str) -> Any:

@@ -305,10 +305,10 @@ def test_pyproject_silences_codes_for_the_files_below_it() -> None:
 
 
 def test_a_bad_pyproject_table_is_reported() -> None:
-    write(Path("pyproject.toml"), '[tool.build-deck]\nignore = "empty-answer"\n')
+    write(Path("pyproject.toml"), '[tool.build-deck]\nignore = 3\n')
     lines = check("## S\n### Q\nA\n")
-    assert lines == ["pyproject.toml:1:1: warning: [tool.build-deck] ignore must be a list of "
-                     "codes [config]"]
+    assert lines == ["pyproject.toml:2:10: warning: [tool.build-deck] ignore must be a string "
+                     "or a list of strings, not 3 [config]"]
 
 
 def test_errors_cannot_be_silenced() -> None:

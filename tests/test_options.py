@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,10 +11,12 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from builder.cli import _CONFIGURATION_OPTIONS, main
-from builder.config import BuildConfig, configure
+from builder.cli import build_options, configuration_options, configured, main
+from builder.config import BuildConfig
+from builder.parse import ParseOptions
+from builder.settings import SETTINGS
 
-from .conftest import import_apkg, write
+from .conftest import FIXTURES, import_apkg, write
 from .test_pdf import _tiny_png
 
 if TYPE_CHECKING:
@@ -104,12 +107,17 @@ def test_check_lines_name_the_places(tree: Path) -> None:
                              "(looked up below notes/site, from --site-root) [image-missing]")
 
 
+OUTPUT_WRITING = {"paper", "columns", "pdf_style", "diff", "force", "quiet"}
+"""The build options that change only how outputs are written or what is printed."""
+
+
 def test_check_takes_every_option_that_changes_the_report() -> None:
     commands = main.commands
     # --explain-structure is check's own: it prints the reading of the files instead.
-    shared = {p.name for p in commands["check"].params} - {"help", "explain_structure"}
-    assert shared == {p.name for p in commands["build"].params} - {
-        "paper", "columns", "pdf_style", "diff", "force", "quiet", "help"}
+    checked = {p.name for p in commands["check"].params} - {"help", "explain_structure"}
+    built = {p.name for p in commands["build"].params} - {"help"}
+    assert checked == built - OUTPUT_WRITING
+    assert OUTPUT_WRITING.issubset(built)
     # Every shared option reaches the configuration, under the name configure takes.
     config = _config_of(["--site-root", "site", "--no-breaks", "--math", "mathjax",
                          "--format", "pdf", "--section-level", "1", "--question-level", "2",
@@ -120,11 +128,65 @@ def test_check_takes_every_option_that_changes_the_report() -> None:
         sources=(Path("a.md"),), out_dir=Path("out"), formats=("pdf",), math="mathjax",
         keep_empty=True, strict=True, use_lock=False, lock_path=Path("x.lock"),
         cache_dir=Path("c"), jobs=3, site_root="site",
-        parse=configure(section_level=1, question_level=2, question_style="bold",
-                        breaks=False).parse)
-    assert config.parse.section_level == 1 and config.parse.question_level == 2
-    assert config.parse.question_style == "bold"
-    assert config.parse.breaks is False
+        parse=ParseOptions(section_level=1, question_level=2, question_style="bold",
+                           breaks=False))
+
+
+def test_every_build_option_is_a_setting_and_every_setting_an_option() -> None:
+    # Not settings: what to build, and whether to build now (a project file that says
+    # --force would never skip a build).
+    per_run = {"sources", "force", "quiet", "verbose", "help"}
+    options = {p.name for p in main.commands["build"].params} - per_run
+    assert options == {s.keyword for s in SETTINGS.values()} - {"ignore"}
+    for setting in SETTINGS.values():
+        if setting.name != "ignore":
+            assert f"--{setting.name}" in _option_names("build"), setting.name
+
+
+def _option_names(command: str) -> set[str]:
+    return {name for p in main.commands[command].params for name in p.opts}
+
+
+def test_watch_gets_every_build_option_from_one_decorator() -> None:
+    # The coming `watch` command is `@build_options` and `configured(options)`.
+    @click.command()
+    @build_options
+    def watch(**options: object) -> None:
+        click.echo(repr(configured(dict(options))))
+
+    names = {p.name for p in watch.params} | {"quiet"}
+    assert names == {p.name for p in main.commands["build"].params} - {"help"}
+    result = CliRunner().invoke(watch, ["--paper", "LETTER", "-j", "2", "n.md"])
+    assert result.exit_code == 0, result.output
+    assert "paper='letter'" in result.output and "jobs=2" in result.output
+
+
+MANY = FIXTURES / "many-warnings.md"
+
+
+@pytest.mark.parametrize("options", [
+    [],
+    ["--format", "apkg", "--math", "mathjax", "--no-breaks"],
+    ["--keep-empty", "--question-level", "3", "--section-level", "2"],
+])
+def test_check_and_build_report_the_same_many_warnings(tmp_path: Path,
+                                                       options: list[str]) -> None:
+    shutil.copyfile(MANY, tmp_path / MANY.name)
+    # Settings and their problems come from the project file, for both commands alike.
+    write(tmp_path / "pyproject.toml",
+          '[tool.build-deck]\nsite-root = "nowhere"\ncolumns = 4\nignore = ["toc-missing"]\n')
+    checked = run("check", MANY.name, *options)
+    built = run("build", MANY.name, *options)
+    reported = diagnostics(checked)
+    assert reported == diagnostics(built), (checked.output, built.output)
+    assert len(reported) >= 14
+    codes = {line.rsplit("[", 1)[1].rstrip("]") for line in reported}
+    assert {"front-matter", "config", "toc-stale", "missing-figure", "duplicate-question",
+            "image-missing", "html-removed", "link-removed"} <= codes
+    assert "toc-missing" not in codes and "heading-skip" not in codes
+    count = re.search(r"(\d+) warning\(s\)", checked.output)
+    assert count is not None and int(count.group(1)) == len(reported)
+    assert f"0 error(s), {len(reported)} warning(s)" in built.output
 
 
 def _config_of(args: list[str]) -> BuildConfig:
@@ -132,11 +194,10 @@ def _config_of(args: list[str]) -> BuildConfig:
     captured: list[BuildConfig] = []
 
     @click.command()
+    @configuration_options
     def probe(**options: object) -> None:
-        captured.append(configure(**options))  # type: ignore[arg-type]
+        captured.append(configured(dict(options)))
 
-    for option in reversed(_CONFIGURATION_OPTIONS):
-        probe = option(probe)
     result = CliRunner().invoke(probe, args)
     assert result.exit_code == 0, result.output
     return captured[0]

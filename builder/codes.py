@@ -1,0 +1,22 @@
+"""Every diagnostic code, so that a mistyped code in an ``ignore`` list can be named.
+
+The README's codes table lists the same codes (a test keeps the two, and the codes the
+builder's modules report, in step).
+"""
+
+from __future__ import annotations
+
+CODES = frozenset({
+    "source", "front-matter", "section-intro", "orphan-heading", "setext-heading",
+    "extra-title", "empty-section", "unclosed-fence", "fence-heading", "toc-unclosed",
+    "levels", "no-questions", "empty-answer", "answer-repeats-question", "empty-question",
+    "duplicate-question", "answer-too-long", "file-too-large", "too-many-images",
+    "media-size", "html-removed", "anki-markup", "link-removed", "invisible-chars",
+    "combining-marks", "control-chars", "missing-glyph", "ambiguous-rename",
+    "missing-figure", "heading-skip", "unbalanced-dollar", "dollar-pairing",
+    "formula-render", "formula-command", "diagram-yaml", "diagram-type", "diagram-param",
+    "diagram-render", "image-missing", "image-outside", "image-type", "image-size",
+    "image-corrupt", "image-path", "remote-image", "toc-missing", "toc-stale", "toc-order",
+    "toc-depth", "toc-anchor", "toc-text", "toc-outdated", "config", "nesting-depth",
+    "source-outside", "output-name", "lock-entry",
+})

@@ -68,7 +68,7 @@ def test_front_matter_says_the_language(value: str, expected: str) -> None:
 def test_a_bad_lang_is_reported_and_the_guess_used(value: str) -> None:
     doc = parsed(f"---\nlang: {value}\n---\n## Notes\n### What is it?\nAn English answer.\n")
     problems = [str(d) for d in doc.diagnostics if d.code == "front-matter"]
-    assert problems == ["n.md:1:1: warning: front matter 'lang' must be zh, en or auto "
+    assert problems == ["n.md:2:7: warning: front matter 'lang' must be zh, en or auto "
                         "(the default: guessed from the text) [front-matter]"]
     assert doc.settings.lang == "en"
 

@@ -218,7 +218,7 @@ An array.
         "line [front-matter]",
         "n.md:9:5: warning: unknown code 'heading-skp' in ignore (did you mean "
         "'heading-skip'?) [front-matter]",
-        "n.md:11:1: warning: unknown front matter key 'colour' (known: breaks, deck, ignore, "
+        "n.md:11:1: warning: unknown front matter key 'colour' (known: breaks, deck, ignore, lang, "
         "question_level, question_style, section_level, tags, title) [front-matter]",
     ]
     # question_style: Bold is read as bold, and empty-answer is silenced.
@@ -290,7 +290,7 @@ An array.
 """)
     assert diagnostics(run("check", "post.md")) == [
         "post.md:2:1: warning: unknown front matter keys 'layout', 'seo_title', 'date', "
-        "'True', 'categories' (known: breaks, deck, ignore, question_level, question_style, "
+        "'True', 'categories' (known: breaks, deck, ignore, lang, question_level, question_style, "
         "section_level, tags, title) [front-matter]",
         "post.md:6:1: warning: unknown front matter key 'titel' (did you mean 'title'?) "
         "[front-matter]",

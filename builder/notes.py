@@ -159,6 +159,20 @@ def _unique_key(card: Card, seen: dict[str, Card], diagnostics: list[Diagnostic]
     return card
 
 
+SMALLEST_FORMULA = 0.7
+"""A display formula wider than the card is drawn smaller down to this fraction of its
+size (about the smallest legible); beyond that its box scrolls (builder.cardtemplate)."""
+
+
+def _formula_style(width: float, height: float, depth: float, *, shrinks: bool) -> str:
+    """The style that gives a formula image its size in ems of the text around it."""
+    if not shrinks:
+        return f"width:{width:.3f}em;height:{height:.3f}em;vertical-align:{-depth:.3f}em"
+    # The first width is for clients without clamp(); the height follows the picture's own.
+    return (f"width:{width:.3f}em;width:clamp({SMALLEST_FORMULA * width:.3f}em, 100%, "
+            f"{width:.3f}em);height:auto;vertical-align:{-depth:.3f}em")
+
+
 @dataclass
 class _CardMedia(HtmlMedia):
     overflow: bool = False
@@ -187,8 +201,8 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Ca
         if rendered is None:
             return mathjax(f)
         used.append(rendered.image)
-        style = (f"width:{rendered.width_em:.3f}em;height:{rendered.height_em:.3f}em;"
-                 f"vertical-align:{-rendered.depth_em:.3f}em")
+        style = _formula_style(rendered.width_em, rendered.height_em, rendered.depth_em,
+                               shrinks=f.display)
         alt = html.escape(" ".join(f.tex.split()))  # genanki rejects a line break in alt
         return f'<img class="math" src="{rendered.image.name}" alt="{alt}" style="{style}">'
 

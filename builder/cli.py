@@ -146,6 +146,9 @@ def configuration_options(command: Callable[..., Any]) -> Callable[..., Any]:
               help="List every changed note with its old and new text.")
 @click.option("--force", is_flag=True,
               help="Build and write even when nothing changed since the last build.")
+@click.option("--source-line", type=click.Choice(["show", "hide"]), default="show",
+              show_default=True, help="Show on each card where in the notes it comes from "
+              "(front matter source_line: wins).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
 def build(quiet: bool, **options: Any) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""

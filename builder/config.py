@@ -83,7 +83,8 @@ def configure(*, sources: tuple[Path, ...] = (), out_dir: Path = Path("dist"),
               no_lock: bool = False, lock_path: Path | None = None,
               cache_dir: Path | None = None, jobs: int = 0, site_root: str = ".",
               paper: str = "a4", columns: int = 2, pdf_style: str = "sheet",
-              diff: bool = False, force: bool = False) -> BuildConfig:
+              diff: bool = False, force: bool = False,
+              source_line: str = "show") -> BuildConfig:
     """Turn command-line options into the configuration a build or a check runs with.
 
     The one way from options to a ``BuildConfig``: ``build`` and ``check`` take the same
@@ -93,7 +94,8 @@ def configure(*, sources: tuple[Path, ...] = (), out_dir: Path = Path("dist"),
     """
     parse = ParseOptions(section_level=section_level or AUTO,
                          question_level=question_level or AUTO,
-                         question_style=question_style or AUTO, breaks=breaks)
+                         question_style=question_style or AUTO, breaks=breaks,
+                         source_line=source_line)
     return BuildConfig(
         sources=sources or DEFAULT_SOURCES, out_dir=out_dir, formats=formats,
         math="mathjax" if math == "mathjax" else "image", keep_empty=keep_empty,

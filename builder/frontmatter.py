@@ -13,8 +13,10 @@ from builder.model import Diagnostic, SourceLoc
 from builder.yamlload import YAMLError, YamlRefused, error_place, load_yaml
 
 FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",
-                     "question_style", "breaks", "ignore"}
+                     "question_style", "breaks", "ignore", "source_line"}
 """The settings front matter may hold."""
+SOURCE_LINE = ("show", "hide")
+"""Whether cards show their Source line (``source_line``)."""
 
 
 def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
@@ -69,6 +71,8 @@ def _front_matter_problem(key: str, value: object) -> str | None:
                 + " or ".join(f"'{w}'" for w in words))
     if key == "question_style" and value not in STYLES:
         return f"front matter 'question_style' must be one of {', '.join(STYLES)}"
+    if key == "source_line" and value not in SOURCE_LINE:
+        return "front matter 'source_line' must be show or hide"
     if key == "breaks" and not isinstance(value, bool):
         return "front matter 'breaks' must be true or false"
     if key in ("tags", "ignore") and not (

@@ -261,6 +261,8 @@ class Settings(_Record):
     """Diagnostic codes silenced for this file (front matter ``ignore:``)."""
     structure: str = ""
     """How the file's questions were found, in a few words (``sections ##, questions ###``)."""
+    source_line: str = "show"
+    """``show`` or ``hide``: whether cards show where in the notes they come from."""
 
 
 @dataclass(frozen=True, slots=True)

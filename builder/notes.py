@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import html
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from builder import apkg
 from builder.assets import Assets, MediaFile
+from builder.cardtemplate import HIDE_SOURCE_TAG
 from builder.html import (
     HtmlMedia,
     code_html,
@@ -51,15 +55,19 @@ class AssembledNote:
 
 def assemble(deck: str, documents: list[Document], assets: Assets, resolver: ImageResolver,
              *, keep_empty: bool, diagnostics: list[Diagnostic],
-             seen: dict[str, Card] | None = None) -> list[AssembledNote]:
+             seen: dict[str, Card] | None = None,
+             roots: Mapping[str, Path] | None = None) -> list[AssembledNote]:
     """Turn every kept card of a deck's documents into note contents.
 
     ``seen`` holds the keys already taken, by this deck's notes and, when shared, by
-    other decks' (an explicit ``{#id}`` makes the same key in any deck).
+    other decks' (an explicit ``{#id}`` makes the same key in any deck).  ``roots`` gives
+    each document's source folder, which its Source line is relative to.
     """
     seen = {} if seen is None else seen
     notes: list[AssembledNote] = []
     for doc in documents:
+        source = source_label(doc.path, (roots or {}).get(doc.path))
+        hide_source = (HIDE_SOURCE_TAG,) if doc.settings.source_line == "hide" else ()
         for card in doc.cards:
             if card.is_empty and not keep_empty:
                 continue
@@ -83,16 +91,32 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
                 question = escape_text(card.question_text)
             fields = (question, answer or "&nbsp;",
                       escape_text(" › ".join(card.section_path)),
-                      escape_text(f"{card.loc.path}:{card.loc.line}"),
+                      escape_text(f"{source}:{card.loc.line}"),
                       escape_text(card.key))
             tags = [apkg.tag_for(deck, card.section_path),
-                    *(apkg.tag_for(t, ()) for t in doc.settings.tags)]
+                    *(apkg.tag_for(t, ()) for t in doc.settings.tags), *hide_source]
             note = apkg.NoteData(
                 key=card.key, guid="", fields=fields,
                 tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
                 deck=inert_name(apkg.subdeck(deck, card.section_path)), mtime=0)
             notes.append(AssembledNote(note, card, tuple(used), plain_text(card.answer)))
     return notes
+
+
+def source_label(shown: str, root: Path | None) -> str:
+    """Name a notes file as its cards' Source line does: below the source folder the user
+    named, under that folder's name, never as an absolute path (a deck is shared, and
+    the build machine's folders and user name are nobody's business)."""
+    file = Path(shown).resolve()
+    if root is None:
+        return file.name
+    try:
+        inside = file.relative_to(root.resolve())
+    except ValueError:  # not below its root: only a link inside the tree does that
+        return file.name
+    if Path(os.path.abspath(root)) == Path(os.path.abspath(os.curdir)):
+        return inside.as_posix()  # the folder the build runs in needs no name
+    return (Path(Path(os.path.abspath(root)).name) / inside).as_posix()
 
 
 def _capped_answer(card: Card, media: HtmlMedia, diagnostics: list[Diagnostic]) -> str:

@@ -74,6 +74,8 @@ class ParseOptions:
     deck: str | None = None
     question_style: str = AUTO
     """``auto``, ``heading`` or ``bold`` (questions written as whole bold lines)."""
+    source_line: str = "show"
+    """``show`` or ``hide`` the card's Source line (``builder.cardtemplate``)."""
 
 
 def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
@@ -429,5 +431,6 @@ class _Walker(QuestionForms):
             breaks=bool(front.get("breaks", self.options.breaks)),
             ignore=strings(front.get("ignore", ())),
             structure=self.structure.summary(),
+            source_line=str(front.get("source_line", self.options.source_line)),
         )
 

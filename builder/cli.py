@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from builder.build import BuildResult
     from builder.parse import ParseOptions
 
-_FORMATS = ("apkg", "pdf")
+_FORMATS = ("apkg", "pdf", "html")
 
 
 class DefaultGroup(click.Group):
@@ -97,7 +97,8 @@ _CONFIGURATION_OPTIONS: tuple[Callable[[Callable[..., Any]], Callable[..., Any]]
                  default=Path("dist"), show_default=True, envvar="BUILD_DECK_OUT",
                  help="Folder the decks and PDFs are written into."),
     click.option("--format", "formats", type=FormatList(), default="apkg,pdf",
-                 show_default=True, help="Outputs to write: apkg, pdf or both."),
+                 show_default=True,
+                 help="Outputs to write: apkg, pdf and/or html (a preview page)."),
     click.option("--math", type=click.Choice(["image", "mathjax"]), default="image",
                  show_default=True, help="Draw formulas as images (same in every Anki "
                  "client) or keep Anki's MathJax."),

@@ -16,6 +16,7 @@ import genanki
 
 from builder.atomic import atomic_path
 from builder.cardtemplate import BACK, CSS, FRONT
+from builder.htmlpolicy import ANKI_MARKUP
 
 # Chosen once, never to change: Anki matches note types by id, and a changed field
 # list under the same id makes every existing note "conflicting" on import.
@@ -146,9 +147,14 @@ def tag_for(deck: str, section_path: tuple[str, ...]) -> str:
 
 
 def _tag_part(text: str) -> str:
-    # Anki keeps a quote in a tag and puts tags into the card unescaped, inside a quoted
-    # attribute (builder.cardtemplate): the full-width quote cannot end it.
-    return "_".join(text.replace("::", "_").replace('"', "\uff02").split())
+    # Anki puts the tags into the card as they are (builder.cardtemplate), inside a quoted
+    # attribute, and then runs any [sound:…] or [latex] it finds there: quotes and Anki's
+    # markup take their full-width look, which ends nothing and runs nothing.
+    inert = ANKI_MARKUP.sub(lambda m: _FULL_WIDTH[m.group()], text.replace('"', "\uff02"))
+    return "_".join(inert.replace("::", "_").split())
+
+
+_FULL_WIDTH = {"[": "\uff3b", "{{": "\uff5b\uff5b", "}}": "\uff5d\uff5d"}
 
 
 def subdeck(deck: str, section_path: tuple[str, ...]) -> str:

@@ -186,6 +186,10 @@ def _unique_key(card: Card, seen: dict[str, Card], diagnostics: list[Diagnostic]
 SMALLEST_FORMULA = 0.7
 """A display formula wider than the card is drawn smaller down to this fraction of its
 size (about the smallest legible); beyond that its box scrolls (builder.cardtemplate)."""
+WIDE_INLINE_FORMULA = 10.0
+"""An inline formula wider than this (in ems) may not fit a phone's line (about 17 em
+at 360 px, less in a list): it shrinks like a display formula.  Narrower ones keep their
+exact height, which sets them on the baseline before the picture loads."""
 
 
 def _formula_style(width: float, height: float, depth: float, *, shrinks: bool) -> str:
@@ -226,7 +230,7 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Ca
             return mathjax(f)
         used.append(rendered.image)
         style = _formula_style(rendered.width_em, rendered.height_em, rendered.depth_em,
-                               shrinks=f.display)
+                               shrinks=f.display or rendered.width_em > WIDE_INLINE_FORMULA)
         alt = html.escape(" ".join(f.tex.split()))  # genanki rejects a line break in alt
         return f'<img class="math" src="{rendered.image.name}" alt="{alt}" style="{style}">'
 

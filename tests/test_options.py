@@ -105,7 +105,7 @@ def test_check_takes_every_option_that_changes_the_report() -> None:
     # --explain-structure is check's own: it prints the reading of the files instead.
     shared = {p.name for p in commands["check"].params} - {"help", "explain_structure"}
     assert shared == {p.name for p in commands["build"].params} - {
-        "paper", "columns", "pdf_style", "diff", "force", "quiet", "help"}
+        "paper", "columns", "pdf_style", "diff", "force", "quiet", "help", "source_line"}
     # Every shared option reaches the configuration, under the name configure takes.
     config = _config_of(["--site-root", "site", "--no-breaks", "--math", "mathjax",
                          "--format", "pdf", "--section-level", "1", "--question-level", "2",

@@ -86,6 +86,9 @@ img.math {{ max-width: none; }}
 .math-display {{ text-align: center; margin: 0.5em 0; overflow-x: auto; overflow-y: hidden;
   {_SCROLL_CUE} }}
 .math-display img.math {{ max-width: none; }}
+.math-wide {{ display: inline-block; max-width: 100%; overflow-x: auto; overflow-y: hidden;
+  vertical-align: middle; line-height: 1; {_SCROLL_CUE} }}
+.math-wide > img.math {{ vertical-align: top; }}
 .diagram {{ text-align: center; margin: 0.6em 0; }}
 .diagram img {{ width: 100%; max-width: 40em; }}
 /* Rendered formulas and diagrams are dark on light: invert them at night.  A diagram's

@@ -229,10 +229,17 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Ca
         if rendered is None:
             return mathjax(f)
         used.append(rendered.image)
+        wide = not f.display and rendered.width_em > WIDE_INLINE_FORMULA
         style = _formula_style(rendered.width_em, rendered.height_em, rendered.depth_em,
-                               shrinks=f.display or rendered.width_em > WIDE_INLINE_FORMULA)
+                               shrinks=f.display or wide)
         alt = html.escape(" ".join(f.tex.split()))  # genanki rejects a line break in alt
-        return f'<img class="math" src="{rendered.image.name}" alt="{alt}" style="{style}">'
+        image = f'<img class="math" src="{rendered.image.name}" alt="{alt}" style="{style}">'
+        if not wide:
+            return image
+        # A box of its own, as wide as the formula or the line, to scroll in when even the
+        # formula's smallest size is too wide; the picture's 100% is the box's width.
+        return (f'<span class="math-wide" style="width:{rendered.width_em:.3f}em">{image}'
+                "</span>")
 
     def diagram(d: Diagram, source: str) -> str:
         rendered = assets.diagrams.get(d)

@@ -60,7 +60,7 @@ def _card(cards: list[AnkiCard], question: str) -> AnkiCard:
 def test_every_card_shows_its_pictures_and_never_scrolls_sideways_on_a_phone(
         decks: tuple[list[AnkiCard], Path], browser: Any, tmp_path: Path) -> None:
     cards, media = decks
-    assert len(cards) == 28  # 20 seed cards, 8 of wide things
+    assert len(cards) == 29  # 20 seed cards, 9 of wide things
     page = browser.new_page(viewport={"width": PHONE, "height": 740})
     pictures = 0
     for card in cards:
@@ -104,7 +104,7 @@ def test_every_block_of_a_card_shares_one_left_edge_and_one_measure(
             assert abs(min(lefts) - (width - max(rights))) <= 2
 
 
-_FORMULA_BOXES = """() => [...document.querySelectorAll('.math-display')].map(box => {
+_FORMULA_BOXES = """() => [...document.querySelectorAll('.math-display, .math-wide')].map(box => {
     const img = box.querySelector('img.math');
     return {box: box.clientWidth, scroll: box.scrollWidth, img: img.getBoundingClientRect().width,
             overflow: getComputedStyle(box).overflowX,
@@ -117,7 +117,9 @@ def test_a_wide_formula_shrinks_to_fit_down_to_seven_tenths_then_scrolls_with_a_
     wide = browser.new_page(viewport={"width": WIDE, "height": 800})
     phone = browser.new_page(viewport={"width": PHONE, "height": 800})
     for question, shrinks in (("A display formula that shrinks to fit a phone", True),
-                              ("A display formula too wide to shrink", False)):
+                              ("A display formula too wide to shrink", False),
+                              ("An inline formula wider than a phone's line", True),
+                              ("An inline formula too wide even at its smallest", False)):
         card = _card(cards, question)
         show(wide, card.answer, media, tmp_path)
         [full] = wide.evaluate(_FORMULA_BOXES)

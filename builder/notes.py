@@ -188,8 +188,9 @@ SMALLEST_FORMULA = 0.7
 size (about the smallest legible); beyond that its box scrolls (builder.cardtemplate)."""
 WIDE_INLINE_FORMULA = 10.0
 """An inline formula wider than this (in ems) may not fit a phone's line (about 17 em
-at 360 px, less in a list): it shrinks like a display formula.  Narrower ones keep their
-exact height, which sets them on the baseline before the picture loads."""
+at 360 px, less in a list): it shrinks like a display formula, in a box of its own that
+scrolls beyond that.  Narrower ones keep their exact height, which sets them on the
+baseline before the picture loads."""
 
 
 def _formula_style(width: float, height: float, depth: float, *, shrinks: bool) -> str:

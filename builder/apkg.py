@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.atomic import atomic_path
+from builder.cardtemplate import BACK, CSS, FRONT
+from builder.htmlpolicy import ANKI_MARKUP
 
 if TYPE_CHECKING:
     import genanki  # imported when a package is written: check and --help never need it
@@ -24,48 +26,6 @@ if TYPE_CHECKING:
 NOTE_TYPE_ID = 1733127408
 NOTE_TYPE_NAME = "build-deck Q&A"
 FIELDS = ("Question", "Answer", "Section", "Source", "Key")
-
-_FRONT = """<div class="bd-section">{{Section}}</div>
-<div class="bd-question">{{Question}}</div>"""
-_BACK = """{{FrontSide}}
-<hr id="answer">
-<div class="bd-answer">{{Answer}}</div>
-<div class="bd-source">{{Source}}</div>"""
-
-_CSS = """
-.card { font-family: -apple-system, "Segoe UI", "PingFang SC", "Hiragino Sans GB",
-  "Microsoft YaHei", "Noto Sans CJK SC", "Noto Sans SC", sans-serif;
-  font-size: 18px; line-height: 1.6; text-align: left; color: #1d1d1f;
-  background: #fff; padding: 0 4px; }
-.card.nightMode, .nightMode .card { color: #e6e6e6; background: #1e1e1e; }
-.bd-question, .bd-answer, .bd-section, .bd-source { max-width: 42em; margin: 0 auto; }
-.bd-section { font-size: 0.75em; color: #888; }
-.bd-question { font-size: 1.15em; font-weight: 600; margin: 0.3em auto 0.5em; }
-.bd-source { font-size: 0.7em; color: #999; margin-top: 1.5em; }
-.bd-answer ul, .bd-answer ol { padding-left: 1.4em; }
-.bd-answer li { margin: 0.15em 0; }
-.bd-answer table { border-collapse: collapse; margin: 0.5em 0; display: block; overflow-x: auto; }
-.bd-answer th, .bd-answer td { border: 1px solid #bbb; padding: 0.2em 0.5em; }
-.bd-answer blockquote { margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #bbb;
-  color: #555; }
-.nightMode .bd-answer blockquote { color: #aaa; }
-.bd-answer .subheading { font-weight: 600; margin-top: 0.8em; }
-.highlight { text-align: left; border-radius: 4px; margin: 0.5em 0; }
-.highlight pre { margin: 0; padding: 0.5em 0.7em; font-size: 0.8em; line-height: 1.45;
-  white-space: pre-wrap; word-break: break-word; overflow-x: auto;
-  font-family: "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; }
-code { font-family: "SF Mono", Menlo, Consolas, "Liberation Mono", monospace; font-size: 0.9em;
-  background: rgba(127, 127, 127, 0.15); border-radius: 3px; padding: 0 0.2em; }
-.highlight code { background: none; padding: 0; }
-img { max-width: 100%; height: auto; }
-img.math { max-width: none; }
-.math-display { text-align: center; margin: 0.5em 0; overflow-x: auto; }
-.diagram { text-align: center; margin: 0.6em 0; }
-.diagram img { width: 100%; max-width: 40em; }
-/* Rendered formulas and diagrams are dark on transparent: invert them at night. */
-.nightMode img.math, .nightMode .diagram img { filter: invert(0.9) hue-rotate(180deg); }
-"""
-
 
 @dataclass(frozen=True, slots=True)
 class NoteData:
@@ -83,12 +43,12 @@ class NoteData:
 
 def note_type_css(extra_css: str) -> str:
     """Return the note type's CSS: card layout plus code highlighting."""
-    return _CSS + "\n" + extra_css
+    return CSS + "\n" + extra_css
 
 
 def note_type_hash(css: str) -> str:
     """Hash everything that shapes the note type, so the lock can date its changes."""
-    blob = json.dumps([NOTE_TYPE_ID, FIELDS, _FRONT, _BACK, css])
+    blob = json.dumps([NOTE_TYPE_ID, FIELDS, FRONT, BACK, css])
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
@@ -124,7 +84,7 @@ def _note_type(css: str) -> genanki.Model:
         NOTE_TYPE_ID,
         NOTE_TYPE_NAME,
         fields=[{"name": name} for name in FIELDS],
-        templates=[{"name": "Card 1", "qfmt": _FRONT, "afmt": _BACK}],
+        templates=[{"name": "Card 1", "qfmt": FRONT, "afmt": BACK}],
         css=css,
         sort_field_index=0,
     )
@@ -208,7 +168,14 @@ def tag_for(deck: str, section_path: tuple[str, ...]) -> str:
 
 
 def _tag_part(text: str) -> str:
-    return "_".join(text.replace("::", "_").split())
+    # Anki puts the tags into the card as they are (builder.cardtemplate), inside a quoted
+    # attribute, and then runs any [sound:…] or [latex] it finds there: quotes and Anki's
+    # markup take their full-width look, which ends nothing and runs nothing.
+    inert = ANKI_MARKUP.sub(lambda m: _FULL_WIDTH[m.group()], text.replace('"', "\uff02"))
+    return "_".join(inert.replace("::", "_").split())
+
+
+_FULL_WIDTH = {"[": "\uff3b", "{{": "\uff5b\uff5b", "}}": "\uff5d\uff5d"}
 
 
 def subdeck(deck: str, section_path: tuple[str, ...]) -> str:

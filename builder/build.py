@@ -23,6 +23,7 @@ from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.deckfiles import check_media_size, check_output_names, output_name
 from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
+from builder.htmlpreview import write_preview
 from builder.limits import documents_for_pdf
 from builder.model import Diagnostic, SourceLoc
 from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
@@ -232,6 +233,10 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
         notetype_mtime = stamped.new.notetype_changed if stamped.new is not None else now()
         result.outputs += [_write_deck(deck, config, notetype_mtime)
                            for deck in gathered.decks]
+    if "html" in config.formats:
+        result.outputs += [write_preview(config.out_dir / f"{output_name(deck.name)}.html",
+                                         deck.name, deck.notes, media_of(deck.media),
+                                         card_css()) for deck in gathered.decks]
     # The lock goes right after the decks: their note times come from it.
     # Also saved when it means the same but its bytes differ (line ends changed by a
     # checkout, say): the up-to-date record compares the file's bytes.

@@ -22,6 +22,7 @@ from builder.settings import (
     PAPERS,
     PDF_STYLES,
     QUESTION_STYLES,
+    SOURCE_LINES,
 )
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ _CONFIGURATION_OPTIONS: tuple[Decorator, ...] = (
                  default=Path("dist"), show_default=True, envvar="BUILD_DECK_OUT",
                  help="Folder the decks and PDFs are written into."),
     click.option("--format", "formats", type=FormatList(), default="apkg,pdf",
-                 show_default=True, help="Outputs to write: apkg, pdf or both."),
+                 show_default=True, help="Outputs to write, comma-separated: apkg, pdf, html "
+                 "(an offline preview page of the cards)."),
     click.option("--math", type=_choice(MATH_MODES), default="image",
                  show_default=True, help="Draw formulas as images (same in every Anki "
                  "client) or keep Anki's MathJax."),
@@ -145,6 +147,9 @@ _OUTPUT_OPTIONS: tuple[Decorator, ...] = (
     click.option("--pdf-style", type=_choice(PDF_STYLES), default="sheet",
                  show_default=True,
                  help="PDF layout: a cheat sheet, or print-and-cut cards (duplex)."),
+    click.option("--source-line", type=_choice(SOURCE_LINES), default="show",
+                 show_default=True, help="Show or hide each card's Source line (notes/file.md:12)"
+                 "; a file's front matter wins for that file."),
     click.option("--diff", is_flag=True,
                  help="List every changed note with its old and new text."),
     click.option("--force", is_flag=True,

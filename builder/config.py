@@ -88,7 +88,7 @@ _DEFAULTS: dict[str, Any] = {
     "section_level": None, "question_level": None, "question_style": None, "breaks": True,
     "keep_empty": False, "strict": False, "no_lock": False, "lock_path": None,
     "cache_dir": None, "jobs": 0, "site_root": ".", "paper": "a4", "columns": 2,
-    "pdf_style": "sheet", "diff": False, "force": False,
+    "pdf_style": "sheet", "diff": False, "force": False, "source_line": "show",
 }
 """Every option ``configure`` takes, by the name the command line gives it, and its default."""
 
@@ -125,7 +125,7 @@ def configure(options: Mapping[str, Any], given: Collection[str] | None = None
     parse = ParseOptions(section_level=chosen["section_level"] or AUTO,
                          question_level=chosen["question_level"] or AUTO,
                          question_style=chosen["question_style"] or AUTO,
-                         breaks=chosen["breaks"])
+                         breaks=chosen["breaks"], source_line=chosen["source_line"])
     return BuildConfig(
         sources=chosen["sources"] or DEFAULT_SOURCES, out_dir=chosen["out_dir"],
         formats=chosen["formats"],

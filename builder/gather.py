@@ -140,7 +140,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     for deck in decks:
         deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
                                         keep_empty=config.keep_empty, diagnostics=diagnostics,
-                                        seen=keys)
+                                        seen=keys, roots=roots)
     if "pdf" in config.formats:
         _check_intro_pictures(decks, resolver)
     diagnostics.extend(resolver.diagnostics)

@@ -145,10 +145,15 @@ def code_html(code: str, lang: str) -> str:
 def pygments_css() -> str:
     """Return the highlight CSS for day mode and, under ``.nightMode``, night mode."""
     # Pygments' stubs leave get_style_defs untyped.
-    day = HtmlFormatter(style="friendly").get_style_defs(".highlight")  # type: ignore[no-untyped-call]
-    night = HtmlFormatter(style="monokai").get_style_defs(  # type: ignore[no-untyped-call]
-        ".nightMode .highlight")
-    return f"{day}\n{night}"
+    day_style, night_style = HtmlFormatter(style="friendly"), HtmlFormatter(style="monokai")
+    day = day_style.get_style_defs(".highlight")  # type: ignore[no-untyped-call]
+    night = night_style.get_style_defs(  # type: ignore[no-untyped-call]
+        [".nightMode .highlight", ".night_mode .highlight"])
+    # The code box's scroll cue (builder.cardtemplate) is drawn in the box's own colour.
+    grounds = (f".highlight {{ --bd-code-bg: {day_style.style.background_color}; }}\n"
+               f".nightMode .highlight, .night_mode .highlight "
+               f"{{ --bd-code-bg: {night_style.style.background_color}; }}")
+    return f"{day}\n{night}\n{grounds}"
 
 
 def render_blocks(nodes: tuple[Node, ...], media: HtmlMedia) -> str:

@@ -264,6 +264,8 @@ class Settings(_Record):
     lang: str = "zh"
     """``zh`` or ``en``: the language of the words build-deck adds (diagram labels, the PDF's
     fixed words), from front matter ``lang:`` or guessed from the text (builder.language)."""
+    source_line: str = "show"
+    """``show`` or ``hide``: whether cards show where in the notes they come from."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import html
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from builder import apkg
 from builder.assets import Assets, MediaFile
+from builder.cardtemplate import HIDE_SOURCE_TAG
 from builder.html import (
     HtmlMedia,
     code_html,
@@ -51,15 +55,19 @@ class AssembledNote:
 
 def assemble(deck: str, documents: list[Document], assets: Assets, resolver: ImageResolver,
              *, keep_empty: bool, diagnostics: list[Diagnostic],
-             seen: dict[str, Card] | None = None) -> list[AssembledNote]:
+             seen: dict[str, Card] | None = None,
+             roots: Mapping[str, Path] | None = None) -> list[AssembledNote]:
     """Turn every kept card of a deck's documents into note contents.
 
     ``seen`` holds the keys already taken, by this deck's notes and, when shared, by
-    other decks' (an explicit ``{#id}`` makes the same key in any deck).
+    other decks' (an explicit ``{#id}`` makes the same key in any deck).  ``roots`` gives
+    each document's source folder, which its Source line is relative to.
     """
     seen = {} if seen is None else seen
     notes: list[AssembledNote] = []
     for doc in documents:
+        source = source_label(doc.path, (roots or {}).get(doc.path))
+        hide_source = (HIDE_SOURCE_TAG,) if doc.settings.source_line == "hide" else ()
         for card in doc.cards:
             if card.is_empty and not keep_empty:
                 continue
@@ -83,16 +91,32 @@ def assemble(deck: str, documents: list[Document], assets: Assets, resolver: Ima
                 question = escape_text(card.question_text)
             fields = (question, answer or "&nbsp;",
                       escape_text(" › ".join(card.section_path)),
-                      escape_text(f"{card.loc.path}:{card.loc.line}"),
+                      escape_text(f"{source}:{card.loc.line}"),
                       escape_text(card.key))
             tags = [apkg.tag_for(deck, card.section_path),
-                    *(apkg.tag_for(t, ()) for t in doc.settings.tags)]
+                    *(apkg.tag_for(t, ()) for t in doc.settings.tags), *hide_source]
             note = apkg.NoteData(
                 key=card.key, guid="", fields=fields,
                 tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
                 deck=inert_name(apkg.subdeck(deck, card.section_path)), mtime=0)
             notes.append(AssembledNote(note, card, tuple(used), plain_text(card.answer)))
     return notes
+
+
+def source_label(shown: str, root: Path | None) -> str:
+    """Name a notes file as its cards' Source line does: below the source folder the user
+    named, under that folder's name, never as an absolute path (a deck is shared, and
+    the build machine's folders and user name are nobody's business)."""
+    file = Path(shown).resolve()
+    if root is None:
+        return file.name
+    try:
+        inside = file.relative_to(root.resolve())
+    except ValueError:  # not below its root: only a link inside the tree does that
+        return file.name
+    if Path(os.path.abspath(root)) == Path(os.path.abspath(os.curdir)):
+        return inside.as_posix()  # the folder the build runs in needs no name
+    return (Path(Path(os.path.abspath(root)).name) / inside).as_posix()
 
 
 def _capped_answer(card: Card, media: HtmlMedia, diagnostics: list[Diagnostic]) -> str:
@@ -159,6 +183,25 @@ def _unique_key(card: Card, seen: dict[str, Card], diagnostics: list[Diagnostic]
     return card
 
 
+SMALLEST_FORMULA = 0.7
+"""A display formula wider than the card is drawn smaller down to this fraction of its
+size (about the smallest legible); beyond that its box scrolls (builder.cardtemplate)."""
+WIDE_INLINE_FORMULA = 10.0
+"""An inline formula wider than this (in ems) may not fit a phone's line (about 17 em
+at 360 px, less in a list): it shrinks like a display formula, in a box of its own that
+scrolls beyond that.  Narrower ones keep their exact height, which sets them on the
+baseline before the picture loads."""
+
+
+def _formula_style(width: float, height: float, depth: float, *, shrinks: bool) -> str:
+    """The style that gives a formula image its size in ems of the text around it."""
+    if not shrinks:
+        return f"width:{width:.3f}em;height:{height:.3f}em;vertical-align:{-depth:.3f}em"
+    # The first width is for clients without clamp(); the height follows the picture's own.
+    return (f"width:{width:.3f}em;width:clamp({SMALLEST_FORMULA * width:.3f}em, 100%, "
+            f"{width:.3f}em);height:auto;vertical-align:{-depth:.3f}em")
+
+
 @dataclass
 class _CardMedia(HtmlMedia):
     overflow: bool = False
@@ -187,10 +230,17 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Ca
         if rendered is None:
             return mathjax(f)
         used.append(rendered.image)
-        style = (f"width:{rendered.width_em:.3f}em;height:{rendered.height_em:.3f}em;"
-                 f"vertical-align:{-rendered.depth_em:.3f}em")
+        wide = not f.display and rendered.width_em > WIDE_INLINE_FORMULA
+        style = _formula_style(rendered.width_em, rendered.height_em, rendered.depth_em,
+                               shrinks=f.display or wide)
         alt = html.escape(" ".join(f.tex.split()))  # genanki rejects a line break in alt
-        return f'<img class="math" src="{rendered.image.name}" alt="{alt}" style="{style}">'
+        image = f'<img class="math" src="{rendered.image.name}" alt="{alt}" style="{style}">'
+        if not wide:
+            return image
+        # A box of its own, as wide as the formula or the line, to scroll in when even the
+        # formula's smallest size is too wide; the picture's 100% is the box's width.
+        return (f'<span class="math-wide" style="width:{rendered.width_em:.3f}em">{image}'
+                "</span>")
 
     def diagram(d: Diagram, source: str) -> str:
         rendered = assets.diagrams.get(d)

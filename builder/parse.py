@@ -414,5 +414,6 @@ class _Walker(QuestionForms):
             breaks=bool(front.get("breaks", self.options.breaks)),
             ignore=strings(front.get("ignore", ())),
             structure=self.structure.summary(),
+            source_line=str(front.get("source_line", self.options.source_line)),
         )
 

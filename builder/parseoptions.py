@@ -27,3 +27,5 @@ class ParseOptions:
     deck: str | None = None
     question_style: str = AUTO
     """``auto``, ``heading`` or ``bold`` (questions written as whole bold lines)."""
+    source_line: str = "show"
+    """``show`` or ``hide`` the card's Source line (``builder.cardtemplate``)."""

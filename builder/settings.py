@@ -19,13 +19,14 @@ from builder.codes import CODES
 
 AUTO = "auto"
 FILE = "file"
-FORMATS = ("apkg", "pdf")
+FORMATS = ("apkg", "pdf", "html")
 """Every output format ``--format`` can name."""
 DEFAULT_FORMATS = ("apkg", "pdf")
 """What a build writes when no format is chosen."""
 MATH_MODES = ("image", "mathjax")
 PAPERS = ("a4", "letter")
 PDF_STYLES = ("sheet", "cards")
+SOURCE_LINES = ("show", "hide")
 QUESTION_STYLES = (AUTO, "heading", "bold")
 COLUMNS = (1, 3)
 JOBS = (0, 64)
@@ -151,6 +152,7 @@ SETTINGS = {s.name: s for s in (
     Setting("pdf-style", "pdf_style", _choice(*PDF_STYLES)),
     Setting("diff", "diff", _flag),
     Setting("ignore", "ignore", _strings, per_file=True),
+    Setting("source-line", "source_line", _choice(*SOURCE_LINES), per_file=True),
 )}
 """Every setting a project file may hold, by name."""
 

@@ -107,7 +107,7 @@ def test_check_lines_name_the_places(tree: Path) -> None:
                              "(looked up below notes/site, from --site-root) [image-missing]")
 
 
-OUTPUT_WRITING = {"paper", "columns", "pdf_style", "diff", "force", "quiet"}
+OUTPUT_WRITING = {"paper", "columns", "pdf_style", "source_line", "diff", "force", "quiet"}
 """The build options that change only how outputs are written or what is printed."""
 
 

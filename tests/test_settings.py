@@ -171,7 +171,7 @@ def test_settings_in_dotted_and_inline_tables_are_placed(tmp_path: Path) -> None
         "pyproject.toml:3:25: warning: [tool.build-deck] columns must be a whole number from "
         "1 to 3, not 0 [config]",
         "pyproject.toml:3:37: warning: [tool.build-deck] format must name formats from "
-        "apkg, pdf, not 'apkg,docx' [config]",
+        "apkg, pdf, html, not 'apkg,docx' [config]",
     ]
 
 
@@ -219,7 +219,7 @@ An array.
         "n.md:9:5: warning: unknown code 'heading-skp' in ignore (did you mean "
         "'heading-skip'?) [front-matter]",
         "n.md:11:1: warning: unknown front matter key 'colour' (known: breaks, deck, ignore, lang, "
-        "question_level, question_style, section_level, tags, title) [front-matter]",
+        "question_level, question_style, section_level, source_line, tags, title) [front-matter]",
     ]
     # question_style: Bold is read as bold, and empty-answer is silenced.
     assert "1 file(s) checked: 0 error(s), 5 warning(s)" in result.output
@@ -291,7 +291,7 @@ An array.
     assert diagnostics(run("check", "post.md")) == [
         "post.md:2:1: warning: unknown front matter keys 'layout', 'seo_title', 'date', "
         "'True', 'categories' (known: breaks, deck, ignore, lang, question_level, question_style, "
-        "section_level, tags, title) [front-matter]",
+        "section_level, source_line, tags, title) [front-matter]",
         "post.md:6:1: warning: unknown front matter key 'titel' (did you mean 'title'?) "
         "[front-matter]",
     ]

@@ -117,8 +117,8 @@ def test_the_command_line_sets_the_default_and_front_matter_wins(
 def test_a_bad_source_line_value_is_reported_and_the_line_shown(tmp_path: Path) -> None:
     write(tmp_path / "notes" / "a.md", "---\nsource_line: maybe\n---\n" + NOTES)
     output = build("notes")
-    assert ("notes/a.md:1:1: warning: front matter 'source_line' must be show or hide "
-            "[front-matter]") in output
+    assert ("notes/a.md:2:14: warning: front matter 'source_line' must be one of show, hide, "
+            "not 'maybe' [front-matter]") in output
 
 
 def test_a_quote_in_a_tag_cannot_leave_the_attribute_the_tags_go_into(

@@ -307,6 +307,12 @@ def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgre
     except OSError as exc:
         raise BuildError(f"cannot write the image cache {display_path(config.cache)}: "
                          f"{exc.strerror or exc}", gathered.diagnostics) from exc
+    if assets.typst_unavailable is not None:
+        # Once, at the first formula: each formula is affected alike.
+        gathered.diagnostics.append(Diagnostic(
+            formulas[0].loc, "warning", f"typst cannot start ({assets.typst_unavailable}): the "
+            "formulas are drawn with matplotlib's mathtext instead, and drawn again by typst "
+            "once it starts", "typst-unavailable"))
     # Every occurrence is reported: each is a place the author may want to fix.
     for formula in formulas:
         reason = assets.formula_failures.get(formula)

@@ -151,6 +151,7 @@ def build(quiet: bool, **options: Any) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
     from builder.build import build as run_build
     from builder.config import BuildError, configure
+    from builder.gather import strict_refuses
 
     config = configure(**options)
     try:
@@ -175,7 +176,7 @@ def build(quiet: bool, **options: Any) -> None:
         summary += f"; {result.formula_failures} formula(s) kept as MathJax"
     click.echo(summary, err=quiet)
     _print_changes(result, quiet)
-    if config.strict and (result.errors or result.warnings):
+    if strict_refuses(config, result):
         raise click.ClickException("--strict: warnings found, nothing written")
     if result.errors:
         sys.exit(1)
@@ -282,6 +283,7 @@ def check(explain_structure: bool, **options: Any) -> None:
     """
     from builder.check import check as run_check
     from builder.config import BuildError, configure
+    from builder.gather import strict_refuses
 
     config = configure(**options)
     if explain_structure:
@@ -297,7 +299,7 @@ def check(explain_structure: bool, **options: Any) -> None:
         click.echo(str(diagnostic))
     click.echo(f"{result.files} file(s) checked: {result.errors} error(s), "
                f"{result.warnings} warning(s)")
-    if result.errors or (config.strict and result.warnings):
+    if result.errors or strict_refuses(config, result):
         sys.exit(1)
 
 

@@ -31,7 +31,6 @@ from builder.diagrams import validate as validate_diagram
 from builder.fonts import MISSING_GLYPH, missing_glyph_diagnostics
 from builder.images import ImageResolver
 from builder.lint import check_document
-from builder.markdown import tokenize
 from builder.model import Diagnostic, Document, SourceLoc, walk_all
 from builder.parse import ParseOptions, parse_text
 from builder.parsecache import ParseCache, pickled_result
@@ -223,10 +222,12 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
                 ).removeprefix("\ufeff")
     except SourceError as exc:
         return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, exc.code),))
+    # The parser takes out control characters too (a no-op on this text), but its
+    # diagnostics then stay in the parsed text's columns: every stage's are mapped once,
+    # by the collector.
     text, controls, columns = without_control_chars(text, shown)
-    tokens = tokenize(text)
-    doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
-    checks = [*controls, *doc.diagnostics, *check_document(doc, text, tokens),
+    doc = parse_text(text, shown, options, validate_diagram, stem=path.stem)
+    checks = [*controls, *doc.diagnostics, *check_document(doc, text),
               *rawhtml.check_document(doc), *ankimarkup.check_document(doc),
               *missing_glyph_diagnostics(text, shown)]
     return ParsedSource(doc, tuple(checks), columns)

@@ -47,7 +47,6 @@ from builder.questiontext import (
     shown_question_text,
 )
 from builder.source import (
-    ColumnMap,
     read_source,
     source_lines,
     without_control_chars,
@@ -99,21 +98,27 @@ def parse_text(
     validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
     *,
     stem: str | None = None,
-    tokens: list[Token] | None = None,
 ) -> Document:
     """Parse Markdown text into a Document; ``path`` is used in locations only.
 
-    ``tokens``, when given, are markdown-it's tokens of ``text`` (see ``markdown.tokenize``),
-    so a caller that also checks the text parses it once; that caller has taken out the
-    control characters (``without_control_chars``) and reports them itself.
+    Control characters are taken out first and reported; every location is the file's
+    (see ``without_control_chars``).
     """
+    return parse_structured(text, path, options, validate_diagram, stem=stem)[0]
+
+
+def parse_structured(
+    text: str,
+    path: str,
+    options: ParseOptions | None = None,
+    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
+    *,
+    stem: str | None = None,
+) -> tuple[Document, Structure]:
+    """``parse_text``, and how the file's questions were found (for ``--explain-structure``)."""
     options = options or ParseOptions()
-    text = text.removeprefix("\ufeff")
-    controls: list[Diagnostic] = []
-    columns = ColumnMap()
-    if tokens is None:
-        text, controls, columns = without_control_chars(text, path)
-        tokens = tokenize(text)
+    text, controls, columns = without_control_chars(text.removeprefix("\ufeff"), path)
+    tokens = tokenize(text)
     diagnostics: list[Diagnostic] = []
     front = read_front_matter(tokens, path, diagnostics)
     diagnostics.extend(_nesting_cuts(tokens, path))
@@ -148,7 +153,7 @@ def parse_text(
             diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
     return Document(path, settings, tuple(walker.toc), sections,
                     (*controls, *map(columns.original, diagnostics)), headings,
-                    tuple(walker.toc_lines))
+                    tuple(walker.toc_lines), walker.toc_marked), structure
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
@@ -222,6 +227,7 @@ class _Walker(QuestionForms):
         self.title: str | None = None
         self._path: list[str] = []
         self._in_toc: int | None = None
+        self.toc_marked = False
         self.toc_lines: list[int] = []
         self._question: Pending | None = None
         self._answer: list[Node] = []
@@ -278,6 +284,7 @@ class _Walker(QuestionForms):
             self._in_toc = node.map[0] + 1 if node.map else 1
             return True
         if content == TOC_END:
+            self.toc_marked = self.toc_marked or self._in_toc is not None
             self._in_toc = None
             return True
         return False
@@ -387,7 +394,7 @@ class _Walker(QuestionForms):
     def _question_nodes(self, pending: Pending) -> tuple[tuple[Node, ...], str | None]:
         line = pending.line
         nodes = (self.builder.inline(pending.inlines, line) if pending.named is None
-                 else [Node("text", text=pending.named)])
+                 else [Node("text", text=pending.named, line=line, col=pending.col)])
         explicit_id = None
         if nodes and nodes[-1].kind == "text":
             match = EXPLICIT_ID.search(nodes[-1].text)

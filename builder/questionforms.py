@@ -112,7 +112,7 @@ class QuestionForms:
                 if self._question is not None:
                     kept = self.builder.block(item)
                     self._answer.append(Node("bullet_list", (kept,), line=kept.line,
-                                             end_line=kept.end_line))
+                                             col=kept.col, end_line=kept.end_line))
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]
@@ -125,6 +125,7 @@ class QuestionForms:
         col = first_column(self.builder.lines, found.line, "**")
         self._question = Pending(found.inlines, found.line, col, end_line=found.line)
         if found.rest:
-            line = found.line + 1
-            self._answer.append(Node("paragraph", tuple(self.builder.inline(found.rest, line)),
-                                     line=line, end_line=max(found.end_line, line)))
+            rest = tuple(self.builder.inline(found.rest, found.line))
+            line, col = (rest[0].line, rest[0].col) if rest else (found.line + 1, 1)
+            self._answer.append(Node("paragraph", rest, line=line, col=col,
+                                     end_line=max(found.end_line, line)))

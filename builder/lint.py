@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 
-from builder.headings import first_column
 from builder.model import Diagnostic, Document, Node, SourceLoc, walk_all
 from builder.source import source_lines
 from builder.toc import compare
@@ -96,19 +95,21 @@ def _figure_words(path: str, answer: tuple[Node, ...], lines: Sequence[str]
                 col = node.col + index - starts[piece]
                 written = lines[node.line - 1][col - 1:].lower() if 0 < node.line <= len(lines) \
                     else ""
-                yield (SourceLoc(path, node.line, col) if written.startswith(word)
-                       else _locate(path, lines, word, node.line, block.end_line or node.line),
-                       word)
+                # Not as written (split by markup, say): the start of its first piece.
+                here = SourceLoc(path, node.line, col)
+                yield (here if written.startswith(word)
+                       else _locate(lines, word, node.line, block.end_line, here), word)
                 break
 
 
-def _locate(path: str, lines: Sequence[str], needle: str, line: int, last: int) -> SourceLoc:
+def _locate(lines: Sequence[str], needle: str, line: int, last: int, default: SourceLoc
+            ) -> SourceLoc:
     """Find ``needle`` (ignoring case) on ``line`` or the lines after it, up to ``last``."""
     for number in range(line, min(last, len(lines)) + 1):
         col = lines[number - 1].lower().find(needle)
         if col >= 0:
-            return SourceLoc(path, number, col + 1)
-    return SourceLoc(path, line, first_column(lines, line))
+            return SourceLoc(default.path, number, col + 1)
+    return default
 
 
 def unbalanced_dollars(doc: Document, lines: Sequence[str]) -> list[Diagnostic]:

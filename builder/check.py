@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from builder.build import check_media_size, check_output_names, stamp_or_fail
 from builder.config import BuildConfig, Reported, find_sources
 from builder.gather import assemble, gather
+from builder.prewrite import check_media_size, check_output_names, stamp_or_fail
 
 log = logging.getLogger(__name__)
 

@@ -6,14 +6,13 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import unquote
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.detect import AUTO, FILE, Structure, detect
 from builder.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
-from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
+from builder.headings import EXPLICIT_ID, headings_of
 from builder.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
@@ -21,12 +20,10 @@ from builder.leftovers import (
     is_comment,
     leftover_diagnostics,
     setext_diagnostic,
-    toc_unclosed_diagnostic,
     unclosed_front_matter,
 )
 from builder.markdown import NodeBuilder, tokenize
 from builder.model import (
-    Card,
     Diagnostic,
     Document,
     Heading,
@@ -42,8 +39,8 @@ from builder.nesting import BLOCK_CUT_META, CUT_META, MAX_INLINE_DEPTH
 from builder.questionforms import Pending, QuestionForms, placeholder_of
 from builder.questiontext import (
     INVISIBLE,
+    CardDraft,
     answer_diagnostics,
-    normalise_question,
     shown_question_text,
 )
 from builder.source import (
@@ -51,11 +48,9 @@ from builder.source import (
     source_lines,
     without_control_chars,
 )
+from builder.tocread import TocReader
 
 log = logging.getLogger(__name__)
-
-TOC_START = "<!-- TOC -->"
-TOC_END = "<!-- /TOC -->"
 
 
 
@@ -139,14 +134,12 @@ def parse_structured(
         walker.skip_to = unclosed.end_line
     for node in tree.children:
         walker.visit(node)
-    walker.finish()
+    # The deck names the cards' keys: from front matter, else a title anywhere in the file.
+    settings = walker.settings(stem or Path(path).stem)
+    walker.finish(settings.deck)
     diagnostics.extend(fence_diagnostics(
         tokens, path, range(walker.section_level, walker.question_level + 1)))
-    settings = walker.settings(stem or Path(path).stem)
-    sections = tuple(
-        replace(s, cards=tuple(_keyed(c, settings.deck) for c in s.cards))
-        for s in walker.sections if s.cards or s.intro
-    )
+    sections = tuple(s for s in walker.sections if s.cards or s.intro)
     diagnostics.extend(builder.diagnostics)
     for section in sections:
         for card in section.cards:
@@ -171,14 +164,6 @@ def _level_setting(value: object) -> int | str:
     return FILE if value == FILE else AUTO
 
 
-def _keyed(card: Card, deck: str) -> Card:
-    if card.explicit_id:
-        key = f"id:{card.explicit_id}"
-    else:
-        key = " / ".join([deck, *card.section_path, normalise_question(card.question_text)])
-    return replace(card, key=key)
-
-
 def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
     return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
                        f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
@@ -189,7 +174,7 @@ def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
         for token in tokens if token.meta.get(BLOCK_CUT_META)]
 
 
-class _Walker(QuestionForms):
+class _Walker(QuestionForms, TocReader):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
@@ -214,7 +199,7 @@ class _Walker(QuestionForms):
         self.sections: list[Section] = []
         # Cards per section, joined into the frozen Sections by finish(): appending to a
         # tuple per card would copy a section's cards once per card.
-        self._cards: list[list[Card]] = []
+        self._cards: list[list[CardDraft]] = []
         self._intros: list[list[Node]] = []
         """Per section, the blocks before its first question (see _intro_block)."""
         self._headed: dict[int, tuple[int, int, str]] = {}
@@ -278,49 +263,6 @@ class _Walker(QuestionForms):
             self._start_section(Section((), SourceLoc(self.path, line), ()))
         self._intros[-1].append(self.builder.block(node))
 
-    def _toc_marker(self, node: SyntaxTreeNode) -> bool:
-        content = node.content.strip()
-        if content == TOC_START:
-            self._in_toc = node.map[0] + 1 if node.map else 1
-            return True
-        if content == TOC_END:
-            self.toc_marked = self.toc_marked or self._in_toc is not None
-            self._in_toc = None
-            return True
-        return False
-
-    def _unclosed_toc(self, heading: SyntaxTreeNode) -> None:
-        """End a TOC block at the first heading: a TOC holds links, never the notes."""
-        start = self._in_toc or 1
-        line = heading.map[0] + 1 if heading.map else start
-        self.diagnostics.append(toc_unclosed_diagnostic(self.path, start, line))
-        self._in_toc = None
-
-    def _read_toc(self, node: SyntaxTreeNode, depth: int) -> None:
-        for item in node.children:
-            for child in item.children:
-                if child.type in ("bullet_list", "ordered_list"):
-                    self._read_toc(child, depth + 1)
-                elif child.type == "paragraph" and child.children:
-                    self._toc_entry(child, depth)
-
-    def _toc_entry(self, paragraph: SyntaxTreeNode, depth: int) -> None:
-        inline = paragraph.children[0]
-        tokens = (inline.token.children or []) if inline.token else []
-        line = paragraph.map[0] + 1 if paragraph.map else 0
-        start = next((i for i, t in enumerate(tokens) if t.type == "link_open"), None)
-        if start is not None:
-            href = str(tokens[start].attrs.get("href", ""))
-            end = next((i for i in range(start, len(tokens)) if tokens[i].type == "link_close"),
-                       len(tokens))
-            text = inline_text(tokens[start + 1:end])
-        else:
-            href, text = "", inline.content
-        # markdown-it percent-encodes link targets; the TOC compares them as text.
-        anchor = unquote(href.removeprefix("#"))
-        col = first_column(self.builder.lines, line)
-        self.toc.append(TocEntry(text, anchor, depth, SourceLoc(self.path, line, col)))
-
     def _heading(self, node: SyntaxTreeNode, level: int) -> None:
         cut = self._report_setext(node)
         self._close_card()
@@ -380,8 +322,8 @@ class _Walker(QuestionForms):
         diagrams = tuple(self.builder.diagrams)
         self.builder.reset()
         self._question, self._answer = None, []
-        card = Card(
-            key="", explicit_id=explicit_id, question=question,
+        card = CardDraft(
+            explicit_id=explicit_id, question=question,
             question_text=plain_text(question).translate(INVISIBLE),
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
@@ -413,10 +355,10 @@ class _Walker(QuestionForms):
                 "invisible-chars"))
         return tuple(cleaned), explicit_id
 
-    def finish(self) -> None:
+    def finish(self, deck: str) -> None:
         self._close_card()
         self.sections = [
-            replace(section, cards=tuple(cards), intro=tuple(intro),
+            replace(section, cards=tuple(draft.card(deck) for draft in cards), intro=tuple(intro),
                     formulas=tuple(n.formula for n in walk_all(tuple(intro)) if n.formula),
                     diagrams=tuple(n.diagram for n in walk_all(tuple(intro)) if n.diagram))
             for section, cards, intro in zip(self.sections, self._cards, self._intros, strict=True)]

@@ -19,15 +19,15 @@ FRONT_MATTER_KEYS = {"deck", "title", "tags", "section_level", "question_level",
 
 def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
     """Return the file's front matter settings that are valid (problems left unsaid)."""
-    return read_front_matter(tokens, path, [])
+    return read_front_matter(tokens, path)[0]
 
 
-def read_front_matter(
-    tokens: list[Token], path: str, diagnostics: list[Diagnostic]
-) -> dict[str, object]:
-    """Return the file's valid front matter settings; report the others in ``diagnostics``."""
+def read_front_matter(tokens: list[Token], path: str
+                      ) -> tuple[dict[str, object], list[Diagnostic]]:
+    """Return the file's valid front matter settings, and a diagnostic for each other."""
     if not tokens or tokens[0].type != "front_matter":
-        return {}
+        return {}, []
+    diagnostics: list[Diagnostic] = []
     loc = SourceLoc(path, 1)
     try:
         data = load_yaml(tokens[0].content)
@@ -38,13 +38,13 @@ def read_front_matter(
         detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
         diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))
-        return {}
+        return {}, diagnostics
     if data is None:
-        return {}
+        return {}, diagnostics
     if not isinstance(data, dict):
         diagnostics.append(Diagnostic(loc, "error", "front matter must be a YAML mapping",
                                       "front-matter"))
-        return {}
+        return {}, diagnostics
     checked: dict[str, object] = {}
     for key, value in data.items():
         problem = _front_matter_problem(str(key), value)
@@ -52,7 +52,7 @@ def read_front_matter(
             diagnostics.append(Diagnostic(loc, "warning", problem, "front-matter"))
         else:
             checked[str(key)] = value
-    return checked
+    return checked, diagnostics
 
 
 def _front_matter_problem(key: str, value: object) -> str | None:

@@ -114,8 +114,7 @@ def parse_structured(
     options = options or ParseOptions()
     text, controls, columns = without_control_chars(text.removeprefix("\ufeff"), path)
     tokens = tokenize(text)
-    diagnostics: list[Diagnostic] = []
-    front = read_front_matter(tokens, path, diagnostics)
+    front, diagnostics = read_front_matter(tokens, path)
     diagnostics.extend(_nesting_cuts(tokens, path))
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
@@ -123,8 +122,7 @@ def parse_structured(
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)))
     structure = structure_of(tree, headings, front, options)
-    walker = _Walker(path, builder, front, options, diagnostics, structure,
-                     stem or Path(path).stem)
+    walker = _Walker(path, builder, front, options, structure, stem or Path(path).stem)
     cut = front_matter_cut_diagnostic(tokens, path)
     if cut is not None:
         diagnostics.append(cut)
@@ -140,7 +138,7 @@ def parse_structured(
     diagnostics.extend(fence_diagnostics(
         tokens, path, range(walker.section_level, walker.question_level + 1)))
     sections = tuple(s for s in walker.sections if s.cards or s.intro)
-    diagnostics.extend(builder.diagnostics)
+    diagnostics += [*walker.diagnostics, *builder.diagnostics]
     for section in sections:
         for card in section.cards:
             diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
@@ -178,8 +176,9 @@ class _Walker(QuestionForms, TocReader):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
-                 options: ParseOptions, diagnostics: list[Diagnostic], structure: Structure,
-                 stem: str) -> None:
+                 options: ParseOptions, structure: Structure, stem: str) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        """What walking the blocks found (the parser reports them with its own)."""
         self.path = path
         self.builder = builder
         self.front = front
@@ -188,13 +187,12 @@ class _Walker(QuestionForms, TocReader):
         self.question_level = structure.question_level
         if structure.style == "heading" and self.section_level >= self.question_level \
                 and not structure.detected:
-            diagnostics.append(Diagnostic(
+            self.diagnostics.append(Diagnostic(
                 SourceLoc(path, 1), "error",
                 f"section level {self.section_level} must be above question level "
                 f"{self.question_level}", "levels"))
             self.section_level = self.question_level - 1
         self.options = options
-        self.diagnostics = diagnostics
         self.toc: list[TocEntry] = []
         self.sections: list[Section] = []
         # Cards per section, joined into the frozen Sections by finish(): appending to a

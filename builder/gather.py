@@ -79,9 +79,11 @@ class DeckNotes:
 
 @dataclass(frozen=True)
 class Collector:
-    """The one place diagnostics are put in order, silenced and counted.
+    """The one place diagnostics are silenced, mapped to the file's columns, made unique
+    and put in order.
 
-    Each stage returns its own; a build or check hands them all here once.
+    Each stage returns its own; a build or check hands them all here once (``Reported``
+    counts what it reports, and ``strict_refuses`` decides ``--strict`` from that count).
     """
 
     silencer: Silencer

@@ -22,6 +22,8 @@ FIGURE_WORDS = ("下图", "如图", "见图", "the figure below", "see figure")
 # What may follow a `$` that opens a formula: `$x`, `$\alpha`, `${`, `$(`, `$$`…
 # A digit ($5), a space or punctuation after it means money or a stray sign.
 _FORMULA_START = "\\{([|^_<$"
+_FOR_EXAMPLE = frozenset("例比譬诸假")
+"""What makes the 如 of 如图 part of another word (例如, 比如 …)."""
 _INLINE_KINDS = frozenset({"text", "strong", "em", "s", "code_inline", "math_inline", "link",
                            "image", "softbreak", "hardbreak", "html_inline"})
 
@@ -88,7 +90,7 @@ def _figure_words(path: str, answer: tuple[Node, ...], lines: Sequence[str]
             text += node.text if node.kind == "text" else "\n"
         lowered = text.lower()
         for word in FIGURE_WORDS:
-            index = lowered.find(word)
+            index = _figure_word(lowered, word)
             if index >= 0:
                 piece = max(i for i, start in enumerate(starts) if start <= index)
                 node = pieces[piece]
@@ -100,6 +102,17 @@ def _figure_words(path: str, answer: tuple[Node, ...], lines: Sequence[str]
                 yield (here if written.startswith(word)
                        else _locate(lines, word, node.line, block.end_line, here), word)
                 break
+
+
+def _figure_word(text: str, word: str) -> int:
+    """Where ``word`` first points at a figure in ``text``, or -1.  "如图" is also the end of
+    "例如" (for example) before 图, and starts 如图像 (such as images): neither points at a
+    figure."""
+    index = text.find(word)
+    while index >= 0 and word == "如图" and (
+            text[index - 1:index] in _FOR_EXAMPLE or text[index + 2:index + 3] == "像"):
+        index = text.find(word, index + 1)
+    return index
 
 
 def _locate(lines: Sequence[str], needle: str, line: int, last: int, default: SourceLoc

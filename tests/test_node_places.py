@@ -103,3 +103,20 @@ def test_checks_place_what_they_find_from_the_model(tmp_path: Path,
         ["n.md:4:26"], result.output
     assert [line.split(": ")[0] for line in lines if "[html-removed]" in line] == \
         ["n.md:6:1"], result.output
+
+
+def test_for_example_an_image_is_no_figure_word(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """例如图像 (for example, images) and 如图像分类 (such as image classification), seen in
+    the corpus, point at no figure; 如图所示 does."""
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "n.md").write_text(
+        "## S\n### Q\n例如图像的边缘，如图像分类。\n### R\n比如图像，如图所示。\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "n.md"])
+    assert [line.split(": ")[0] for line in result.output.splitlines()
+            if "[missing-figure]" in line] == ["n.md:5:6"], result.output

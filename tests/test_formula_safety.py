@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from builder import assets as assets_module
 from builder import formulas as formulas_module
 from builder.assets import render_assets
 from builder.formulas import (
@@ -304,3 +305,19 @@ def test_typst_not_starting_is_warned_once_per_build(
     assert warnings == ["n.md:3:1: warning: typst cannot start (No module named 'typst'): "
                         "the formulas are drawn with matplotlib's mathtext instead, and drawn "
                         "again by typst once it starts [typst-unavailable]"], result.output
+
+
+def test_diagram_key_follows_the_drawing_code_and_matplotlib(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.codeversion import _builder_imports
+    from builder.model import Diagram
+
+    diagram = Diagram("pooling", (("seed", 1),), '{"seed": 1, "type": "pooling"}',
+                      SourceLoc("a.md", 1, 1))
+    before = assets_module.diagram_key(diagram)
+    monkeypatch.setattr(assets_module, "diagram_fingerprint", lambda: "other drawing code")
+    assert assets_module.diagram_key(diagram) != before
+    monkeypatch.undo()
+    # The style and fonts the kinds import inside their functions are part of it.
+    assert {"builder.diagrams.pooling", "builder.diagrams._style", "builder.fonts"} <= set(
+        _builder_imports(("builder.diagrams.pooling",)))

@@ -131,12 +131,12 @@ def unbalanced_dollars(doc: Document, lines: Sequence[str]) -> list[Diagnostic]:
     dollarmath turns every balanced pair into math, so a ``$x`` still in the text
     has no closing ``$``. Money (``$5``), ``$`` before a space and ``\\$`` are fine.
     """
+    nodes = (*doc.section_headings, *(n for section in doc.sections for n in (
+        *section.intro, *(n for c in section.cards for n in (*c.question, *c.answer)))))
     found: list[Diagnostic] = []
-    for section in doc.sections:
-        nodes = (*section.intro, *(n for c in section.cards for n in (*c.question, *c.answer)))
-        for node in walk_all(nodes):
-            if node.kind == "text" and "$" in node.text and 0 < node.line <= len(lines):
-                found += _dollars_in(doc.path, node, lines[node.line - 1])
+    for node in walk_all(nodes):
+        if node.kind == "text" and "$" in node.text and 0 < node.line <= len(lines):
+            found += _dollars_in(doc.path, node, lines[node.line - 1])
     return found
 
 

@@ -299,6 +299,9 @@ class Document(_Record):
     toc_marked: bool = False
     """The file has a closed ``<!-- TOC -->`` … ``<!-- /TOC -->`` block (its entries are
     ``toc``), which the checks compare with the headings."""
+    section_headings: tuple[Node, ...] = ()
+    """The title and section headings as ``heading`` nodes, in document order: in no card
+    (a question heading is its card's ``question``; an answer holds its own headings)."""
 
     @property
     def cards(self) -> tuple[Card, ...]:

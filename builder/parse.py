@@ -144,7 +144,8 @@ def parse_structured(
             diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
     return Document(path, settings, tuple(walker.toc), sections,
                     (*controls, *map(columns.original, diagnostics)), headings,
-                    tuple(walker.toc_lines), walker.toc_marked), structure
+                    tuple(walker.toc_lines), walker.toc_marked,
+                    tuple(walker.section_headings)), structure
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
@@ -211,6 +212,7 @@ class _Walker(QuestionForms, TocReader):
         self._path: list[str] = []
         self._in_toc: int | None = None
         self.toc_marked = False
+        self.section_headings: list[Node] = []
         self.toc_lines: list[int] = []
         self._question: Pending | None = None
         self._answer: list[Node] = []
@@ -271,7 +273,7 @@ class _Walker(QuestionForms, TocReader):
                                       self.question_level + 2,
                                       end_line=node.map[1] if node.map else line)
             return
-        title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
+        title = self._heading_title(node, level)
         line = node.map[0] + 1 if node.map else 1
         end = node.map[1] if node.map else line
         if level < self.section_level:

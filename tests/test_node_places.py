@@ -20,7 +20,7 @@ _STARTS = {"strong": ("**", "__"), "em": ("*", "_"), "s": ("~~",), "code_inline"
 
 def _nodes() -> list[Node]:
     doc = parse_file(PLACES, "node-places.md")
-    nodes = [*(n for s in doc.sections for n in s.intro),
+    nodes = [*doc.section_headings, *(n for s in doc.sections for n in s.intro),
              *(n for c in doc.cards for n in (*c.question, *c.answer))]
     return list(walk_all(tuple(nodes)))
 
@@ -66,6 +66,7 @@ def test_places_of_some_nodes_exactly() -> None:
             ("ordered_list", "", 17, 4), ("strong", "", 17, 16), ("html_inline", "<i>", 21, 11),
             ("text", "第一行", 35, 7), ("math_inline", "z", 36, 5), ("image", "q.png", 36, 13),
             ("math_block", "y = x^2", 23, 1), ("code_block", "print(1)\n", 27, 1),
+            ("heading", "", 1, 1), ("heading", "", 5, 1), ("text", "标题", 1, 3),
             } <= found
     # A line break is where its line ends.
     breaks = [n for n in _nodes() if n.kind in ("softbreak", "hardbreak")]
@@ -93,14 +94,14 @@ def test_checks_place_what_they_find_from_the_model(tmp_path: Path,
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "n.md").write_text(
-        "## S\n### Q\n- 一项\n  - 如**图**所示 &amp; \\$a 和 $b\n\n"
+        "## S $s\n### Q\n- 一项\n  - 如**图**所示 &amp; \\$a 和 $b\n\n"
         "  <span onclick=\"x\">t</span> 和 <script>x</script>\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "n.md"])
     lines = result.output.splitlines()
     assert "n.md:4:5: warning: the answer to 'Q' refers to a figure ('如图') but has no image " \
         "or diagram [missing-figure]" in lines, result.output
     assert [line.split(": ")[0] for line in lines if "[unbalanced-dollar]" in line] == \
-        ["n.md:4:26"], result.output
+        ["n.md:1:6", "n.md:4:26"], result.output
     assert [line.split(": ")[0] for line in lines if "[html-removed]" in line] == \
         ["n.md:6:1"], result.output
 

@@ -7,6 +7,7 @@ its reason so it is reported again without being retried.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -18,27 +19,16 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from builder.atomic import atomic_write_bytes
-from builder.formulas import (
-    FONT_PT,
-    PX_PER_EM,
-    RENDER_VERSION,
-    FormulaFailure,
-    render_formulas,
-    renderer_fingerprint,
-)
+from builder.formulacache import draw_formulas
 from builder.imagecheck import png_intact, svg_intact
 from builder.model import Diagram, Formula
-from builder.typstcheck import is_safe_typst
 
 log = logging.getLogger(__name__)
 
 DIAGRAM_VERSION = "1"
 DIAGRAM_DPI = 200
-# Big enough that one compile amortises typst start-up, small enough to spread over cores.
-FORMULA_BATCH = 64
 
 Progress = Callable[[int], None]
 
@@ -79,19 +69,31 @@ class Assets:
     rendered: int = 0
     """How many images were drawn in this build (0 when everything came from the cache)."""
     reused: int = 0
+    typst_unavailable: str | None = None
+    """Why typst could not start in this build, when formulas went to mathtext for that."""
 
 
-def formula_key(formula: Formula) -> str:
-    """Hash everything that shapes a formula image."""
-    blob = json.dumps([RENDER_VERSION, formula.tex, formula.display, FONT_PT, PX_PER_EM,
-                       renderer_fingerprint()])
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+@functools.cache
+def diagram_fingerprint() -> str:
+    """What draws a diagram besides its parameters: our diagram code and matplotlib's and
+    the fonts' versions."""
+    import pkgutil
+
+    from builder import diagrams
+    from builder.codeversion import modules_version
+
+    kinds = tuple(f"builder.diagrams.{m.name}" for m in pkgutil.iter_modules(diagrams.__path__))
+    return modules_version(("builder.diagrams", *kinds),
+                           ("matplotlib", "noto-cjk-sans-otc", "manimgx-fonts-cjk",
+                            "manimgx-fonts"))
 
 
 def diagram_key(diagram: Diagram) -> str:
-    """Hash everything that shapes a diagram image."""
-    blob = json.dumps([DIAGRAM_VERSION, diagram.canonical, DIAGRAM_DPI])
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+    """Hash everything that shapes a diagram image: what the drawing code is handed (kind
+    and parameters), its resolution, and the code and matplotlib that draw it."""
+    blob = json.dumps([DIAGRAM_VERSION, diagram.canonical, DIAGRAM_DPI,
+                       diagram_fingerprint()], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def render_assets(
@@ -116,45 +118,38 @@ def render_assets(
     assets = Assets()
     unique_formulas = list(dict.fromkeys(formulas))
     unique_diagrams = list(dict.fromkeys(diagrams))
-    todo_formulas = [f for f in unique_formulas if not _load_formula(f, cache_dir, assets)]
     todo_diagrams = [d for d in unique_diagrams
                      if not _load_diagram(d, cache_dir, assets, vector)]
-    assets.reused = (len(unique_formulas) - len(todo_formulas)
-                     + len(unique_diagrams) - len(todo_diagrams))
-    log.info("image cache %s: %d formula(s) and %d diagram(s) reused, %d and %d to draw",
-             cache_dir, len(unique_formulas) - len(todo_formulas),
-             len(unique_diagrams) - len(todo_diagrams), len(todo_formulas), len(todo_diagrams))
-    for item in (*todo_formulas, *todo_diagrams):
-        log.debug("drawing %s", item)
-    if not todo_formulas and not todo_diagrams:
-        return assets
-    work = work_units(len(todo_formulas), len(todo_diagrams))
-    progress = start_progress(len(todo_formulas) + len(todo_diagrams)) \
+    # Formulas are known to be cached only once their conversion is looked up: the work
+    # is estimated from all of them, and each step reports what it draws.
+    work = work_units(len(unique_formulas), len(todo_diagrams))
+    progress = start_progress(len(unique_formulas) + len(todo_diagrams)) \
         if start_progress is not None and work >= 1 else None
-    batches = [todo_formulas[i:i + FORMULA_BATCH]
-               for i in range(0, len(todo_formulas), FORMULA_BATCH)]
     with nullcontext(pool) if pool is not None else worker_pool(jobs, work) as executor:
         # Diagrams first: they are the long tasks, and the formula batches fill in around them.
         # Workers write the cache files themselves, so this process only collects results.
         diagram_jobs = [executor.submit(_draw_and_store_diagram, d.kind, d.param_dict(),
                                         _diagram_stem(d), cache_dir, vector)
                         for d in todo_diagrams]
-        formula_jobs = [executor.submit(_render_and_store_formulas,
-                                        [(f.tex, f.display) for f in batch],
-                                        [formula_key(f) for f in batch], cache_dir)
-                        for batch in batches]
+        drawn = draw_formulas(unique_formulas, cache_dir, executor, progress)
         for diagram, drawing in zip(todo_diagrams, diagram_jobs, strict=True):
             failure = drawing.result()
             if failure is not None or not _load_diagram(diagram, cache_dir, assets, vector):
                 assets.diagram_failures[diagram] = failure or "the drawing was not saved"
             if progress:
                 progress(1)
-        for batch, job in zip(batches, formula_jobs, strict=True):
-            for formula, meta in zip(batch, job.result(), strict=True):
-                _adopt_formula(formula, meta, cache_dir, assets)
-            if progress:
-                progress(len(batch))
-    assets.rendered = len(todo_formulas) + len(todo_diagrams)
+    assets.formulas = {f: RenderedFormula(MediaFile(i.png.name, i.png), i.width_em,
+                                          i.height_em, i.depth_em, i.engine, i.typst)
+                       for f, i in drawn.images.items()}
+    assets.formula_failures = drawn.failures
+    assets.typst_unavailable = drawn.typst_unavailable
+    assets.rendered = drawn.drawn + len(todo_diagrams)
+    assets.reused = len(unique_formulas) + len(unique_diagrams) - assets.rendered
+    log.info("image cache %s: %d formula(s) and %d diagram(s) reused, %d and %d drawn",
+             cache_dir, len(unique_formulas) - drawn.drawn,
+             len(unique_diagrams) - len(todo_diagrams), drawn.drawn, len(todo_diagrams))
+    for diagram in todo_diagrams:
+        log.debug("drew %s", diagram)
     return assets
 
 
@@ -191,57 +186,6 @@ def worker_pool(jobs: int, work: int) -> Executor:
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
                else (os.cpu_count() or 1))
-
-
-# -- formulas ------------------------------------------------------------------------------
-
-def _load_formula(formula: Formula, cache_dir: Path, assets: Assets) -> bool:
-    meta_path = cache_dir / f"math-{formula_key(formula)}.json"
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return _adopt_formula(formula, meta, cache_dir, assets)
-
-
-def _adopt_formula(formula: Formula, meta: dict[str, Any], cache_dir: Path,
-                   assets: Assets) -> bool:
-    """Record a cached formula from its metadata; False if its image is missing or damaged."""
-    if "failure" in meta:
-        assets.formula_failures[formula] = str(meta["failure"])
-        return True
-    png = cache_dir / f"math-{formula_key(formula)}.png"
-    typst = meta.get("typst")
-    # The PDF evaluates this typst: a cache file is only trusted with math the check passes.
-    if not png_intact(png) or (typst is not None and not (
-            isinstance(typst, str) and is_safe_typst(typst))):
-        return False
-    assets.formulas[formula] = RenderedFormula(
-        MediaFile(png.name, png), float(meta["width_em"]), float(meta["height_em"]),
-        float(meta["depth_em"]), str(meta["engine"]), meta.get("typst"),
-    )
-    return True
-
-
-def _render_and_store_formulas(items: list[tuple[str, bool]], keys: list[str],
-                               cache_dir: Path) -> list[dict[str, Any]]:
-    """Draw a batch of formulas into the cache (in a worker); return each one's metadata."""
-    metas = []
-    for (tex, _display), key, outcome in zip(items, keys, render_formulas(items), strict=True):
-        meta: dict[str, Any]
-        if isinstance(outcome, FormulaFailure):
-            meta = {"tex": tex, "failure": outcome.reason}
-        else:
-            # The image goes first: metadata without its image is never left behind.
-            atomic_write_bytes(cache_dir / f"math-{key}.png", outcome.png)
-            meta = {"tex": tex, "width_em": round(outcome.width_em, 4),
-                    "height_em": round(outcome.height_em, 4),
-                    "depth_em": round(outcome.depth_em, 4),
-                    "engine": outcome.engine, "typst": outcome.typst}
-        atomic_write_bytes(cache_dir / f"math-{key}.json",
-                           json.dumps(meta, ensure_ascii=False).encode("utf-8"))
-        metas.append(meta)
-    return metas
 
 
 # -- diagrams ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,23 @@ from builder import apkg, identity, lock, report
 from builder.assets import default_jobs, media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
-from builder.deckfiles import check_media_size, check_output_names, output_name
-from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
+from builder.gather import (
+    Assembled,
+    DeckNotes,
+    Gathered,
+    StartProgress,
+    assemble,
+    gather,
+    no_progress,
+    strict_refuses,
+)
 from builder.htmlpreview import write_preview
 from builder.limits import documents_for_pdf
 from builder.model import Diagnostic, SourceLoc
 from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
 from builder.pdfjobs import PdfJobs
-from builder.stamp import Stamped, card_css, lock_path, now, stamp
+from builder.prewrite import check_media_size, check_output_names, output_name, stamp_or_fail
+from builder.stamp import Stamped, card_css, lock_path, now
 from builder.uptodate import UpToDate
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
@@ -81,32 +91,33 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     if last is not None:
         return last
     with PdfJobs(config.jobs or default_jobs()) as pdfs:
-        # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
-        # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
-        def start_pdfs(drawn: Gathered) -> None:
-            if "pdf" in config.formats:
-                pdfs.start(_plan_pdfs(drawn, config))
-
-        gathered = gather(config, sources, start_progress, start_pdfs)
+        # 1. Gather: parse and check every file, draw formulas and diagrams.
+        gathered = gather(config, sources, start_progress)
         if not gathered.decks:
             raise BuildError("no questions found in " + ", ".join(display_path(s)
                                                                     for s in config.sources),
                              gathered.reported())
-        check_media_size(gathered)
-        check_output_names(gathered, config)
-        # 2. Gather: GUIDs and times from the identity lock.
-        stamped = stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
-        result = _result(gathered, stamped, config)
-        if config.strict and (result.errors or result.warnings):  # notes lose nothing
+        # PDFs start typesetting (in the background) while the notes are assembled.
+        plans = _plan_pdfs(gathered, config) if "pdf" in config.formats else []
+        pdfs.start([plan for plan in plans if not plan.current])
+        # 2. Assemble the notes; give them GUIDs and times from the identity lock.
+        assembled = assemble(gathered, config)
+        checks = (*check_media_size(gathered, assembled),
+                  *check_output_names(gathered, assembled, config))
+        stamped = stamp_or_fail(gathered, assembled, checks, config)
+        result = _result(gathered, assembled, stamped, checks, config)
+        if strict_refuses(config, result):  # notes lose nothing
             return result
-        record = _Record.of(up_to_date, gathered, stamped) if up_to_date is not None else None
+        lookups = [*assembled.image_lookups, *(i for plan in plans for i in plan.image_lookups)]
+        record = (_Record.of(up_to_date, gathered, assembled, stamped, checks, lookups)
+                  if up_to_date is not None else None)
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
-                pdf_targets = _write(gathered, stamped, config, result)
+                pdf_targets = _write(gathered, assembled, stamped, config, result)
                 # The PDFs need none of the notes: free them for the join, the largest
                 # process of a large build (see builder.pdfjobs).
-                del gathered, stamped
+                del gathered, assembled, stamped
                 if pdf_targets:
                     release_memory()
                 for target in pdf_targets:
@@ -146,7 +157,7 @@ class _Record:
     """What the up-to-date record keeps of a build, taken before it writes."""
 
     up_to_date: UpToDate
-    sources: dict[Path, bytes]
+    sources: Mapping[Path, bytes]
     """Each source's SHA-256, of the bytes parsed."""
 
     images: list[tuple[str, str, str]]
@@ -157,12 +168,15 @@ class _Record:
     """What a rebuild against this build's lock would report (see ``Stamped.matching``)."""
 
     @classmethod
-    def of(cls, up_to_date: UpToDate, gathered: Gathered, stamped: Stamped) -> _Record:
-        return cls(up_to_date, gathered.source_hashes, gathered.image_lookups,
+    def of(cls, up_to_date: UpToDate, gathered: Gathered, assembled: Assembled,
+           stamped: Stamped, checks: tuple[Diagnostic, ...],
+           images: list[tuple[str, str, str]]) -> _Record:
+        return cls(up_to_date, gathered.source_hashes, images,
                    _lock_files(stamped, set(gathered.roots)),
                    None if stamped.lock_file is None
                    else hashlib.sha256(stamped.lock_file).hexdigest(),
-                   gathered.reported(leave_out=stamped.matching))
+                   gathered.reported(assembled.diagnostics, checks, stamped.diagnostics,
+                                     leave_out=stamped.matching))
 
     def remember(self, result: BuildResult, removed_file: Path) -> None:
         self.up_to_date.remember(self.sources, [*result.outputs, removed_file], self.lock,
@@ -212,31 +226,34 @@ def _replayed(report: dict[str, Any]) -> BuildResult:
     )
 
 
-def _result(gathered: Gathered, stamped: Stamped, config: BuildConfig) -> BuildResult:
+def _result(gathered: Gathered, assembled: Assembled, stamped: Stamped,
+            checks: tuple[Diagnostic, ...], config: BuildConfig) -> BuildResult:
     result = BuildResult(
-        decks=len(gathered.decks), cards=sum(len(d.notes) for d in gathered.decks),
-        diagnostics=gathered.reported(), rendered=gathered.assets.rendered,
+        decks=len(gathered.decks), cards=sum(len(notes) for notes in stamped.notes),
+        diagnostics=gathered.reported(assembled.diagnostics, checks, stamped.diagnostics),
+        rendered=gathered.assets.rendered,
         reused=gathered.assets.reused, formula_failures=gathered.formula_failures,
         changes=stamped.changes,
         structures=[f"{doc.path}: {doc.settings.structure}" for doc in gathered.documents],
     )
     if stamped.changes is not None and stamped.new is not None:
-        result.change_details = _change_details(gathered.decks, config, stamped.changes)
+        result.change_details = _change_details(assembled.decks, stamped, config,
+                                                stamped.changes)
         result.removed_search = report.removed_search(stamped.new)
     return result
 
 
-def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
+def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: BuildConfig,
            result: BuildResult) -> list[Path]:
     """Write everything but the PDFs; return where the PDFs go."""
     if "apkg" in config.formats:
         notetype_mtime = stamped.new.notetype_changed if stamped.new is not None else now()
-        result.outputs += [_write_deck(deck, config, notetype_mtime)
-                           for deck in gathered.decks]
+        result.outputs += [_write_deck(deck, notes, config, notetype_mtime)
+                           for deck, notes in zip(assembled.decks, stamped.notes, strict=True)]
     if "html" in config.formats:
         result.outputs += [write_preview(config.out_dir / f"{output_name(deck.name)}.html",
-                                         deck.name, deck.notes, media_of(deck.media),
-                                         card_css()) for deck in gathered.decks]
+                                         deck.name, notes, media_of(deck.media), card_css())
+                           for deck, notes in zip(assembled.decks, stamped.notes, strict=True)]
     # The lock goes right after the decks: their note times come from it.
     # Also saved when it means the same but its bytes differ (line ends changed by a
     # checkout, say): the up-to-date record compares the file's bytes.
@@ -252,7 +269,7 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
         gathered.parse_cache.save()
     if "pdf" not in config.formats:
         return []
-    return [pdf_target(deck, config) for deck in gathered.decks]
+    return [pdf_target(deck.name, config) for deck in gathered.decks]
 
 
 def _holds(path: Path, data: bytes) -> bool:
@@ -271,7 +288,7 @@ def release_memory() -> None:
             ctypes.CDLL(None).malloc_trim(0)
 
 
-def _change_details(decks: list[DeckBuild], config: BuildConfig,
+def _change_details(decks: tuple[DeckNotes, ...], stamped: Stamped, config: BuildConfig,
                     changes: identity.ChangeReport) -> list[str]:
     """List the changes; with --diff, compare with the decks currently in the out folder."""
     if not config.diff:
@@ -279,7 +296,7 @@ def _change_details(decks: list[DeckBuild], config: BuildConfig,
     old_by_guid: dict[str, tuple[str, str]] = {}
     for deck in decks:
         old_by_guid.update(apkg.read_fields(config.out_dir / f"{output_name(deck.name)}.apkg"))
-    notes_now = [n for deck in decks for n in deck.notes]
+    notes_now = [n for deck in stamped.notes for n in deck]
     old = {n.key: old_by_guid[n.guid] for n in notes_now if n.guid in old_by_guid}
     new = {n.key: (n.fields[0], n.fields[1]) for n in notes_now}
     return report.details(changes, full=True, old_fields=old, new_fields=new)
@@ -297,44 +314,43 @@ def _write_removed_search(config: BuildConfig, search: str | None) -> Path | Non
     return path
 
 
-def _write_deck(deck: DeckBuild, config: BuildConfig, notetype_mtime: int) -> Path:
+def _write_deck(deck: DeckNotes, notes: tuple[apkg.NoteData, ...], config: BuildConfig,
+                notetype_mtime: int) -> Path:
     target = config.out_dir / f"{output_name(deck.name)}.apkg"
     try:
-        apkg.write_apkg(target, deck.notes, media_of(deck.media), css=card_css(),
+        apkg.write_apkg(target, list(notes), media_of(deck.media), css=card_css(),
                         notetype_mtime=notetype_mtime)
     except OSError as exc:
         raise BuildError(f"cannot write {display_path(target)}: {exc.strerror or exc}") from exc
     return target
 
 
-def pdf_target(deck: DeckBuild, config: BuildConfig) -> Path:
-    return config.out_dir / f"{output_name(deck.name)}.pdf"
+def pdf_target(deck: str, config: BuildConfig) -> Path:
+    return config.out_dir / f"{output_name(deck)}.pdf"
 
 
 def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
-    """Plan every deck's PDF that is not already up to date."""
+    """Plan every deck's PDF (some may be ``current``: already up to date)."""
     date = build_day()
     plans = []
     for deck in gathered.decks:
-        target = pdf_target(deck, config)
+        target = pdf_target(deck.name, config)
         # Named by the whole path: two output folders may share one cache.
         where = str(target.resolve()).encode("utf-8", "surrogateescape")
         memo = config.cache / f"pdf-{hashlib.sha256(where).hexdigest()[:16]}.memo"
         try:
             plan = plan_pdf(target, deck.name, deck.documents[0].settings.title,
-                            documents_for_pdf(deck.documents), gathered.assets,
+                            documents_for_pdf(list(deck.documents)), gathered.assets,
                             paper=config.paper,
                             columns=config.columns, style=config.pdf_style, date=date,
                             skip_empty=not config.keep_empty, roots=gathered.roots,
-                            memo=memo, site_root=config.site_root,
-                            lookups=gathered.image_lookups)
+                            memo=memo, site_root=config.site_root)
         except PdfError as exc:
             raise BuildError(str(exc)) from exc
-        if plan is not None:
-            plans.append(plan)
-        else:
+        if plan.current:
             log.info("%s: up to date with its memo %s, not typeset", display_path(target),
                      display_path(memo))
+        plans.append(plan)
     return plans
 
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from builder.config import BuildConfig, Reported, find_sources
-from builder.deckfiles import check_media_size, check_output_names
-from builder.gather import gather
-from builder.stamp import stamp
+from builder.gather import assemble, gather
+from builder.prewrite import check_media_size, check_output_names, stamp_or_fail
 
 
 @dataclass
@@ -28,9 +27,12 @@ def check(config: BuildConfig) -> CheckResult:
     """Report every problem in the sources of ``config``; BuildError if a source is missing."""
     sources = find_sources(config.sources)
     gathered = gather(config, sources)
+    assembled = assemble(gathered, config)
     # The checks a build makes of the decks before it writes them (BuildError as there).
-    check_media_size(gathered)
-    check_output_names(gathered, config)
+    checks = (*check_media_size(gathered, assembled),
+              *check_output_names(gathered, assembled, config))
     # Matching against the lock finds reworded questions it cannot tell apart.
-    stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
-    return CheckResult(diagnostics=gathered.reported(), files=len(sources))
+    stamped = stamp_or_fail(gathered, assembled, checks, config)
+    return CheckResult(diagnostics=gathered.reported(assembled.diagnostics, checks,
+                                                     stamped.diagnostics),
+                       files=len(sources))

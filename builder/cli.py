@@ -68,6 +68,7 @@ def build(quiet: bool, **options: Any) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
     from builder.build import build as run_build
     from builder.config import BuildError
+    from builder.gather import strict_refuses
 
     config = configured(options)
     before = _decks_in(config.out_dir)
@@ -97,7 +98,7 @@ def build(quiet: bool, **options: Any) -> None:
         for deck in sorted(_decks_in(config.out_dir) - before):
             if deck in result.outputs:
                 click.echo(f"next: import {deck} in Anki: File → Import")
-    if config.strict and (result.errors or result.warnings):
+    if strict_refuses(config, result):
         raise click.ClickException("--strict: warnings found, nothing written")
     if result.errors:
         sys.exit(1)
@@ -206,6 +207,7 @@ def check(explain_structure: bool, **options: Any) -> None:
     """
     from builder.check import check as run_check
     from builder.config import BuildError
+    from builder.gather import strict_refuses
 
     config = configured(options)
     if explain_structure:
@@ -221,7 +223,7 @@ def check(explain_structure: bool, **options: Any) -> None:
         click.echo(str(diagnostic))
     click.echo(f"{result.files} file(s) checked: {result.errors} error(s), "
                f"{result.warnings} warning(s)")
-    if result.errors or (config.strict and result.warnings):
+    if result.errors or strict_refuses(config, result):
         sys.exit(1)
 
 

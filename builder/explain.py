@@ -9,24 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from markdown_it.tree import SyntaxTreeNode
-
 from builder.detect import Structure
-from builder.frontmatter import front_matter
-from builder.markdown import tokenize
 from builder.model import Document
-from builder.parse import ParseOptions, parse_text, structure_of
-from builder.source import read_source, source_lines, without_control_chars
+from builder.parse import ParseOptions, parse_structured
+from builder.source import read_source, source_lines
 
 
 def explain_file(path: Path, shown: str, options: ParseOptions) -> list[str]:
     """Return the explanation's lines for one file (a SourceError if it cannot be read)."""
     text = read_source(path, shown).removeprefix("\ufeff")
-    text, _controls, _columns = without_control_chars(text, shown)
-    tokens = tokenize(text)
-    doc = parse_text(text, shown, options, stem=path.stem, tokens=tokens)
-    structure = structure_of(SyntaxTreeNode(tokens), doc.headings, front_matter(tokens, shown),
-                             options)
+    doc, structure = parse_structured(text, shown, options, stem=path.stem)
     return explain(doc, structure, len(source_lines(text)))
 
 

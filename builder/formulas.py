@@ -12,19 +12,20 @@ import io
 import json
 import struct
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from builder.sandbox import SandboxError, run_limited
 from builder.texmath import to_typst
 from builder.texsyntax import tokens
 from builder.typstcheck import Unknown, Unsafe, check_typst_math
 
-RENDER_VERSION = "3"
-"""Part of every formula's cache key: bump it when the drawing changes."""
+RENDER_VERSION = "4"
+"""Part of every formula's cache key: bump it when our drawing code changes in a way the
+engines' inputs do not show (the image sizes, the mathtext settings)."""
 FONT_PT = 10.0
 PX_PER_EM = 48
 _PPI = PX_PER_EM / FONT_PT * 72
@@ -33,27 +34,82 @@ _PPI = PX_PER_EM / FONT_PT * 72
 # busy machines, where a budget too tight would cost good formulas their image).
 TYPST_SECONDS = 10.0
 TYPST_SECONDS_EACH = 0.1
+# tex2typst is exponential in nested \frac: 16 levels (the most allowed) take 0.5 s.
+CONVERT_SECONDS = 10.0
+CONVERT_SECONDS_EACH = 0.6
 # A mathtext child imports matplotlib first (a second or more on a busy machine).
 MATHTEXT_SECONDS = 10.0
 MATHTEXT_SECONDS_EACH = 0.3
 MAX_TEX_CHARS = 5000
 MAX_TEX_DEPTH = 16
 TYPST_MEMORY = 2 << 30
+_FONT_PACKAGES = ("noto-cjk-sans-otc", "manimgx-fonts-cjk", "manimgx-fonts")
+
+
+def _versions(*packages: str) -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in packages:
+        try:
+            found.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            found.append(f"{package}=?")
+    return found
 
 
 @cache
-def renderer_fingerprint() -> str:
-    """What else shapes a formula image: the template and the drawing libraries' versions."""
-    from importlib.metadata import PackageNotFoundError, version
-
+def typst_fingerprint() -> str:
+    """What shapes a typst formula image besides its source: the template bytes, typst's
+    version and the fonts'."""
     template = files("builder").joinpath("templates/formula.typ").read_bytes()
-    parts = [hashlib.sha256(template).hexdigest()[:16]]
-    for package in ("typst", "tex2typst", "matplotlib"):
-        try:
-            parts.append(f"{package}={version(package)}")
-        except PackageNotFoundError:
-            parts.append(f"{package}=?")
-    return ";".join(parts)
+    return ";".join([hashlib.sha256(template).hexdigest(), *_versions("typst", *_FONT_PACKAGES)])
+
+
+@cache
+def mathtext_fingerprint() -> str:
+    """What shapes a mathtext image besides its string: matplotlib's version and the fonts'."""
+    return ";".join(_versions("matplotlib", *_FONT_PACKAGES))
+
+
+@cache
+def converter_fingerprint() -> str:
+    """What turns TeX into typst: our converter and its check, and tex2typst."""
+    from builder.codeversion import modules_version
+
+    return modules_version(("builder.texmath", "builder.typstcheck"), ("tex2typst", "typst"))
+
+
+def _key(*parts: object) -> str:
+    blob = json.dumps([RENDER_VERSION, *parts, FONT_PT, PX_PER_EM], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def conversion_key(tex: str) -> str:
+    """Key of a formula's conversion to typst (the typst source, or why there is none)."""
+    return _key("tex2typst", tex, converter_fingerprint())
+
+
+def typst_key(src: str, display: bool) -> str:
+    """Key of a typst image: exactly what the template is handed, and what compiles it."""
+    return _key("typst", src, display, typst_fingerprint())
+
+
+def mathtext_key(tex: str) -> str:
+    """Key of a mathtext image: the string mathtext is handed and the settings it draws
+    with (mathtext draws inline and display alike)."""
+    return _key("mathtext", mathtext_input(tex), _mathtext_settings(tex),
+                mathtext_fingerprint())
+
+
+def typst_problem() -> str | None:
+    """Why typst cannot start here, or None: formulas then go to mathtext, uncached as
+    typst's.  Only imports typst (it compiles in sandboxed children only)."""
+    try:
+        import typst  # noqa: F401
+    except Exception as exc:  # a missing or broken wheel raises ImportError, OSError …
+        return _first_line(exc)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,38 +136,78 @@ class FormulaFailure:
 FormulaOutcome = FormulaImage | FormulaFailure
 
 
+@dataclass(frozen=True, slots=True)
+class TypstMath:
+    """A formula converted to typst math that ``check_typst_math`` passed."""
+
+    src: str
+
+
+Converted = TypstMath | str
+"""A formula's conversion: its typst math, or why there is none (``REFUSED`` first when
+no engine may draw it)."""
 REFUSED = "refused: "
 """Reason prefix of a formula no engine may draw (its typst would run code)."""
 _PRELOAD = ("builder.formulas", "tex2typst", "typst")
 Drawn = FormulaImage | str
 """What a sandboxed batch gives for each formula: its image, or why it was not drawn."""
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def render_formulas(items: list[tuple[str, bool]]) -> list[FormulaOutcome]:
     """Draw each (tex, display) pair: typst first, mathtext for what typst cannot draw.
 
-    Both engines run in sandboxed children with a time and memory budget (tex2typst
+    Every step runs in sandboxed children with a time and memory budget (tex2typst
     alone is exponential in nested ``\\frac``). typst only ever sees math that
     ``check_typst_math`` passed; a formula whose typst holds code is refused outright.
+    The asset stage runs the same steps with a cache between them (``builder.assets``).
     """
-    typst: dict[int, Drawn] = {i: f"{REFUSED}{problem}" for i, (tex, _) in enumerate(items)
-                               if (problem := _too_complex(tex))}
-    typst |= _bisect([i for i in range(len(items)) if i not in typst], items, _typst_batch,
-                     TYPST_SECONDS, TYPST_SECONDS_EACH, "typst")
-    retry = [i for i, drawn in typst.items()
-             if isinstance(drawn, str) and not drawn.startswith(REFUSED)]
-    mathtext = _bisect(retry, items, _mathtext_batch, MATHTEXT_SECONDS,
-                       MATHTEXT_SECONDS_EACH, "mathtext")
-    outcomes: list[FormulaOutcome] = []
-    for index in range(len(items)):
-        first, second = typst[index], mathtext.get(index)
-        if isinstance(first, FormulaImage):
-            outcomes.append(first)
-        elif isinstance(second, FormulaImage):
-            outcomes.append(second)
-        else:
-            outcomes.append(FormulaFailure("; ".join(r for r in (first, second) if r)))
-    return outcomes
+    converted = convert_formulas([tex for tex, _ in items])
+    typst_ok = typst_problem() is None
+    compile_items = [(i, c.src, display) for i, ((_, display), c)
+                     in enumerate(zip(items, converted, strict=True))
+                     if isinstance(c, TypstMath) and typst_ok]
+    first: dict[int, Drawn] = {i: c for i, c in enumerate(converted) if isinstance(c, str)}
+    first |= dict(zip([i for i, _, _ in compile_items],
+                      typst_images([(src, display) for _, src, display in compile_items]),
+                      strict=True))
+    retry = [i for i in range(len(items)) if not isinstance(first.get(i), FormulaImage)
+             and not str(first.get(i, "")).startswith(REFUSED)]
+    second = dict(zip(retry, mathtext_images([items[i][0] for i in retry]), strict=True))
+    return [outcome_of(first.get(i, ""), second.get(i)) for i in range(len(items))]
+
+
+def outcome_of(first: Drawn, second: Drawn | None) -> FormulaOutcome:
+    """The image drawn by the first engine that could, else why none could."""
+    if isinstance(first, FormulaImage):
+        return first
+    if isinstance(second, FormulaImage):
+        return second
+    return FormulaFailure("; ".join(r for r in (first, second) if r))
+
+
+def convert_formulas(texs: list[str]) -> list[Converted]:
+    """Convert each TeX formula to checked typst math, in sandboxed children."""
+    refused: dict[int, Converted] = {i: f"{REFUSED}{problem}" for i, tex in enumerate(texs)
+                                     if (problem := _too_complex(tex))}
+    rest = _bisect([i for i in range(len(texs)) if i not in refused], texs, _convert_batch,
+                   CONVERT_SECONDS, CONVERT_SECONDS_EACH, "tex2typst")
+    return [refused[i] if i in refused else rest[i] for i in range(len(texs))]
+
+
+def typst_images(items: list[tuple[str, bool]]) -> list[Drawn]:
+    """Compile each (checked typst math, display) pair to an image, in sandboxed children."""
+    drawn = _bisect(list(range(len(items))), items, _typst_batch, TYPST_SECONDS,
+                    TYPST_SECONDS_EACH, "typst")
+    return [drawn[i] for i in range(len(items))]
+
+
+def mathtext_images(texs: list[str]) -> list[Drawn]:
+    """Draw each formula with matplotlib's mathtext, in sandboxed children."""
+    drawn = _bisect(list(range(len(texs))), texs, _mathtext_batch, MATHTEXT_SECONDS,
+                    MATHTEXT_SECONDS_EACH, "mathtext")
+    return [drawn[i] for i in range(len(texs))]
 
 
 def _too_complex(tex: str) -> str | None:
@@ -134,35 +230,40 @@ def _too_complex(tex: str) -> str | None:
     return None
 
 
-def _bisect(indices: list[int], items: list[tuple[str, bool]],
-            draw: Callable[[list[tuple[str, bool]]], list[Drawn]], seconds: float,
-            each: float, engine: str) -> dict[int, Drawn]:
-    """Draw many formulas in one sandboxed call; on failure split the batch.
+def _bisect(indices: list[int], items: Sequence[T], draw: Callable[[list[T]], list[R]],
+            seconds: float, each: float, engine: str) -> dict[int, R | str]:
+    """Run ``draw`` on many items in one sandboxed call; on failure split the batch.
 
     One bad formula aborts a whole typst compile (or stalls a batch past its budget),
     so a batch that fails is halved until each failure stands alone; good batches
     cost one call.
     """
-    if not indices:
-        return {}
-    batch = [items[i] for i in indices]
-    try:
-        drawn = run_limited(draw, batch, seconds=seconds + each * len(batch),
-                            memory_bytes=TYPST_MEMORY, preload=_PRELOAD)
-    except SandboxError as exc:  # a bad formula must never abort or stall the build
-        if len(indices) == 1:
-            return {indices[0]: f"{engine}: {_first_line(exc)}"}
-        middle = len(indices) // 2
-        return {**_bisect(indices[:middle], items, draw, seconds, each, engine),
-                **_bisect(indices[middle:], items, draw, seconds, each, engine)}
-    return dict(zip(indices, drawn, strict=True))
+    found: dict[int, R | str] = {}
+
+    def run(part: list[int]) -> None:
+        if not part:
+            return
+        try:
+            drawn = run_limited(draw, [items[i] for i in part],
+                                seconds=seconds + each * len(part),
+                                memory_bytes=TYPST_MEMORY, preload=_PRELOAD)
+        except SandboxError as exc:  # a bad formula must never abort or stall the build
+            if len(part) == 1:
+                found[part[0]] = f"{engine}: {_first_line(exc)}"
+                return
+            run(part[:len(part) // 2])
+            run(part[len(part) // 2:])
+            return
+        found.update(zip(part, drawn, strict=True))
+
+    run(indices)
+    return found
 
 
-def _typst_batch(batch: list[tuple[str, bool]]) -> list[Drawn]:
-    """Convert each formula, check its typst, and compile those that pass (in a child)."""
-    results: list[Drawn] = []
-    sources: list[tuple[int, str, bool]] = []
-    for tex, display in batch:
+def _convert_batch(batch: list[str]) -> list[Converted]:
+    """Convert each formula and check its typst (in a child)."""
+    results: list[Converted] = []
+    for tex in batch:
         try:
             src = to_typst(tex)
             check_typst_math(src)
@@ -173,19 +274,15 @@ def _typst_batch(batch: list[tuple[str, bool]]) -> list[Drawn]:
         except Exception as exc:  # tex2typst raises bare ValueError/RuntimeError variants
             results.append(f"tex2typst: {_first_line(exc)}")
         else:
-            sources.append((len(results), src, display))
-            results.append("")
-    images = _typst_compile([(src, display) for _, src, display in sources])
-    for (index, _src, _display), image in zip(sources, images, strict=True):
-        results[index] = image
+            results.append(TypstMath(src))
     return results
 
 
-def _mathtext_batch(batch: list[tuple[str, bool]]) -> list[Drawn]:
-    return [_mathtext(tex, display) for tex, display in batch]
+def _mathtext_batch(batch: list[str]) -> list[Drawn]:
+    return [_mathtext(tex) for tex in batch]
 
 
-def _typst_compile(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
+def _typst_batch(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
     if not batch:
         return []
     import typst
@@ -211,28 +308,40 @@ def _typst_compile(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
     return images
 
 
-def _mathtext(tex: str, display: bool) -> Drawn:
+def mathtext_input(tex: str) -> str:
+    """The exact string handed to mathtext for a formula."""
+    return f"${tex}$"
+
+
+def _mathtext_settings(tex: str) -> dict[str, Any]:
+    # Computer Modern matches typst's look and has sized operators and \cal; a custom
+    # fontset (the only way to reach a CJK face) draws \sum at text size, so it is
+    # kept for formulas that hold CJK text.
+    if not any(unicodedata.east_asian_width(char) in ("W", "F") for char in tex):
+        return {"mathtext.fontset": "cm"}
+    from builder.fonts import CJK_FAMILY
+
+    return {"mathtext.fontset": "custom", "mathtext.rm": CJK_FAMILY,
+            "mathtext.it": "DejaVu Serif:italic", "mathtext.bf": "DejaVu Serif:bold",
+            "mathtext.cal": "DejaVu Serif:italic", "mathtext.sf": "DejaVu Sans",
+            "mathtext.tt": "DejaVu Sans Mono", "font.family": [CJK_FAMILY, "DejaVu Sans"]}
+
+
+def _mathtext(tex: str) -> Drawn:
     from matplotlib import mathtext, rc_context
     from matplotlib.font_manager import FontProperties
 
     from builder.fonts import matplotlib_cjk_family
 
-    # Computer Modern matches typst's look and has sized operators and \cal; a custom
-    # fontset (the only way to reach a CJK face) draws \sum at text size, so it is
-    # kept for formulas that hold CJK text.
-    settings: dict[str, Any] = {"mathtext.fontset": "cm"}
-    if any(unicodedata.east_asian_width(char) in ("W", "F") for char in tex):
-        family = matplotlib_cjk_family()
-        settings = {"mathtext.fontset": "custom", "mathtext.rm": family,
-                    "mathtext.it": "DejaVu Serif:italic", "mathtext.bf": "DejaVu Serif:bold",
-                    "mathtext.cal": "DejaVu Serif:italic", "mathtext.sf": "DejaVu Sans",
-                    "mathtext.tt": "DejaVu Sans Mono",
-                    "font.family": [family, "DejaVu Sans"]}
+    settings = _mathtext_settings(tex)
+    if settings["mathtext.fontset"] == "custom":
+        matplotlib_cjk_family()  # registers the face the settings name
     buffer = io.BytesIO()
     try:
         with rc_context(cast(Any, settings)):
-            depth_px = mathtext.math_to_image(
-                f"${tex}$", buffer, prop=FontProperties(size=FONT_PT), dpi=_PPI, format="png")
+            depth_px = mathtext.math_to_image(mathtext_input(tex), buffer,
+                                              prop=FontProperties(size=FONT_PT), dpi=_PPI,
+                                              format="png")
     except Exception as exc:  # mathtext raises ValueError and others on unsupported TeX
         return f"mathtext: {_last_line(exc)}"
     png = buffer.getvalue()

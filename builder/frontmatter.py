@@ -33,15 +33,15 @@ FRONT_MATTER_KEYS = {"deck", "title", "tags", "lang", *_PER_FILE}
 
 def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
     """Return the file's front matter settings that are valid (problems left unsaid)."""
-    return read_front_matter(tokens, path, [])
+    return read_front_matter(tokens, path)[0]
 
 
-def read_front_matter(
-    tokens: list[Token], path: str, diagnostics: list[Diagnostic]
-) -> dict[str, object]:
-    """Return the file's valid front matter settings; report the others in ``diagnostics``."""
+def read_front_matter(tokens: list[Token], path: str
+                      ) -> tuple[dict[str, object], list[Diagnostic]]:
+    """Return the file's valid front matter settings, and a diagnostic for each other."""
     if not tokens or tokens[0].type != "front_matter":
-        return {}
+        return {}, []
+    diagnostics: list[Diagnostic] = []
     loc = SourceLoc(path, 1)
     # The YAML starts on the line after the opening ``---``.
     first = (tokens[0].map[0] if tokens[0].map else 0) + 2
@@ -54,13 +54,13 @@ def read_front_matter(
         detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
         diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))
-        return {}
+        return {}, diagnostics
     if data is None:
-        return {}
+        return {}, diagnostics
     if not isinstance(data, dict):
         diagnostics.append(Diagnostic(loc, "error", "front matter must be a YAML mapping",
                                       "front-matter"))
-        return {}
+        return {}, diagnostics
 
     def at(spot: tuple[int, int] | None) -> SourceLoc:
         return loc if spot is None else SourceLoc(path, spot[0] + first, spot[1] + 1)
@@ -87,7 +87,7 @@ def read_front_matter(
         checked[str(key)] = _normalised(str(key), value)
         if key == "ignore":
             diagnostics.extend(_unknown_codes(value, place, at))
-    return checked
+    return checked, diagnostics
 
 
 def _others_message(others: list[str]) -> str:

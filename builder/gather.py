@@ -1,6 +1,9 @@
 """The gathering half of a build: read, parse and check every source, draw the assets,
 and assemble each deck's notes.  Nothing here writes an output; ``build`` and ``check``
-both start with it, so they always report the same diagnostics.
+both start with it.
+
+Each step returns its result with its diagnostics; the ``Collector`` made here is the one
+place they are silenced, mapped to the file's columns and put in order.
 """
 
 from __future__ import annotations
@@ -8,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import ankimarkup, apkg, notes, rawhtml
+from builder import ankimarkup, notes, rawhtml
 from builder.assets import (
     Assets,
     MediaFile,
@@ -23,13 +26,12 @@ from builder.assets import (
     work_units,
     worker_pool,
 )
-from builder.config import BuildConfig, BuildError, display_path
+from builder.config import BuildConfig, BuildError, Reported, display_path
 from builder.diagrams import validate as validate_diagram
 from builder.fonts import MISSING_GLYPH, missing_glyph_diagnostics
 from builder.images import ImageResolver
 from builder.lint import check_document
-from builder.markdown import tokenize
-from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
+from builder.model import Diagnostic, Document, SourceLoc, walk_all
 from builder.parse import ParseOptions, parse_text
 from builder.parsecache import ParseCache, pickled_result
 from builder.silence import Silencer
@@ -54,43 +56,45 @@ def no_progress(label: str, total: int) -> Progress:
     return lambda n: None
 
 
-@dataclass
-class DeckBuild:
-    """One deck's documents and notes, gathered before anything is written."""
+@dataclass(frozen=True)
+class Deck:
+    """One deck's documents, in the order read."""
 
     name: str
-    documents: list[Document]
-    assembled: list[notes.AssembledNote] = field(default_factory=list)
-    notes: list[apkg.NoteData] = field(default_factory=list)
-    """The notes to write, GUIDs and times filled in (by ``builder.stamp``)."""
-    media: list[MediaFile] = field(default_factory=list)
+    documents: tuple[Document, ...]
 
 
-@dataclass
-class Gathered:
-    """Everything read and drawn for one build."""
+@dataclass(frozen=True)
+class DeckNotes:
+    """One deck's documents and the contents of its notes (GUIDs come from ``stamp``)."""
 
-    documents: list[Document]
-    roots: dict[str, Path]
-    """Each document's source tree, which its images must stay inside."""
-    decks: list[DeckBuild]
-    assets: Assets
+    name: str
+    documents: tuple[Document, ...]
+    assembled: tuple[notes.AssembledNote, ...]
+
+    @property
+    def media(self) -> list[MediaFile]:
+        return [m for n in self.assembled for m in n.media]
+
+
+@dataclass(frozen=True)
+class Collector:
+    """The one place diagnostics are silenced, mapped to the file's columns, made unique
+    and put in order.
+
+    Each stage returns its own; a build or check hands them all here once (``Reported``
+    counts what it reports, and ``strict_refuses`` decides ``--strict`` from that count).
+    """
+
     silencer: Silencer
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    formula_failures: int = 0
-    parse_cache: ParseCache | None = None
-    """Parse results to store once the build writes (see ``ParseCache.save``)."""
-    source_hashes: dict[Path, bytes] = field(default_factory=dict)
-    """SHA-256 of each source file's bytes, as read and parsed."""
-    image_lookups: list[tuple[str, str, str]] = field(default_factory=list)
-    """Every image the notes looked up and what it resolved to (``ImageResolver.lookups``)."""
-    columns: dict[str, ColumnMap] = field(default_factory=dict)
+    columns: Mapping[str, ColumnMap]
     """For files that had control characters: where the parsed text's columns are in
     the file.  Every diagnostic of such a file, from any stage, is reported through it."""
 
-    def reported(self, leave_out: Collection[Diagnostic] = ()) -> list[Diagnostic]:
+    def reported(self, *stages: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
+                 ) -> list[Diagnostic]:
         """Return the diagnostics no file or project silences, once each, by place."""
-        kept = dict.fromkeys(self._in_file(d) for d in self.diagnostics
+        kept = dict.fromkeys(self._in_file(d) for stage in stages for d in stage
                              if not self.silencer.silenced(d) and d not in leave_out)
         return sorted(kept, key=lambda d: (d.loc.path, d.loc.line, d.loc.col))
 
@@ -99,16 +103,52 @@ class Gathered:
         return columns.original(diagnostic) if columns is not None else diagnostic
 
 
-def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
-           start_progress: StartProgress = no_progress,
-           on_drawn: Callable[[Gathered], None] | None = None) -> Gathered:
-    """Parse and check ``sources``, draw their assets, assemble their notes.
+def strict_refuses(config: BuildConfig, reported: Reported) -> bool:
+    """Whether ``--strict`` refuses a build or check: any error or warning (notes never)."""
+    return config.strict and bool(reported.errors or reported.warnings)
 
-    ``on_drawn`` is called once every formula and diagram is drawn, before the notes
-    are assembled: a build starts its PDFs there, to typeset while notes assemble.
+
+@dataclass(frozen=True)
+class Gathered:
+    """Every source read, parsed and checked, and its formulas and diagrams drawn."""
+
+    documents: tuple[Document, ...]
+    roots: Mapping[str, Path]
+    """Each document's source tree, which its images must stay inside."""
+    decks: tuple[Deck, ...]
+    assets: Assets
+    collector: Collector
+    diagnostics: tuple[Diagnostic, ...]
+    formula_failures: int
+    parse_cache: ParseCache | None
+    """Parse results to store once the build writes (see ``ParseCache.save``)."""
+    source_hashes: Mapping[Path, bytes]
+    """SHA-256 of each source file's bytes, as read and parsed."""
+
+    def reported(self, *later: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
+                 ) -> list[Diagnostic]:
+        """These diagnostics and those of the later stages, as the collector reports them."""
+        return self.collector.reported(self.diagnostics, *later, leave_out=leave_out)
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """Every deck's notes, and what assembling them found."""
+
+    decks: tuple[DeckNotes, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    image_lookups: tuple[tuple[str, str, str], ...]
+    """Every image the notes looked up and what it resolved to (``ImageResolver.lookups``)."""
+
+
+def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
+           start_progress: StartProgress = no_progress) -> Gathered:
+    """Parse and check ``sources`` and draw their formulas and diagrams.
+
+    A build starts its PDFs as soon as this returns, to typeset while ``assemble``
+    makes the notes.
     """
     silencer = Silencer(display_path)
-    diagnostics: list[Diagnostic] = list(config.diagnostics)  # the project settings'
     jobs = config.jobs or default_jobs()
     cache = ParseCache(config.cache)
     pending = _look_up_parses(cache, sources, config.parse)
@@ -120,35 +160,42 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
         progress = start_progress("Parsing", sum(_kib(job) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
-        _parse_missing(missing, config.parse, pool, cache, progress)
-        documents, roots = _collect(pending, silencer, diagnostics, pdf="pdf" in config.formats)
+        parsed = _parse_missing(missing, config.parse, pool, cache, progress)
+        results = [job.result or parsed[id(job)] for job in pending]
+        documents, roots, read = _collect(pending, results, silencer,
+                                          pdf="pdf" in config.formats)
+        collector = Collector(silencer, {job.shown: result.columns for job, result
+                                         in zip(pending, results, strict=True)
+                                         if result.columns.removed})
         decks = _group_by_deck(documents)
-        gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics,
-                            parse_cache=cache, columns={
-                                job.shown: job.result.columns for job in pending
-                                if job.result is not None and job.result.columns.removed})
-        gathered.source_hashes = {job.path: job.content for job in pending
-                                  if job.content is not None}
         shared = pool if isinstance(pool, ProcessPoolExecutor) else None
-        gathered.assets = _render(gathered, config, start_progress, shared)
-    if on_drawn is not None:
-        on_drawn(gathered)
-    resolver = ImageResolver(roots, config.site_root)
+        assets, drawing = _render(decks, config, start_progress, shared,
+                                  collector.reported(read))
+    # The project settings' problems (pyproject.toml) come first, as the file is read first.
+    return Gathered(tuple(documents), roots, decks, assets, collector,
+                    (*config.diagnostics, *read, *drawing),
+                    sum(d.code == "formula-render" for d in drawing), cache,
+                    {job.path: job.content for job in pending if job.content is not None})
+
+
+def assemble(gathered: Gathered, config: BuildConfig) -> Assembled:
+    """Make every deck's notes from its cards and the drawn assets."""
     card_assets = (gathered.assets if config.math == "image"
                    else replace(gathered.assets, formulas={}))
-    keys: dict[str, Card] = {}
-    for deck in decks:
-        deck.assembled = notes.assemble(deck.name, deck.documents, card_assets, resolver,
-                                        keep_empty=config.keep_empty, diagnostics=diagnostics,
-                                        seen=keys, roots=roots)
-    if "pdf" in config.formats:
-        _check_intro_pictures(decks, resolver)
-    diagnostics.extend(resolver.diagnostics)
-    gathered.image_lookups += resolver.lookups()
-    return gathered
+    made = notes.assemble([(deck.name, deck.documents) for deck in gathered.decks],
+                          card_assets, gathered.roots, site_root=config.site_root,
+                          keep_empty=config.keep_empty)
+    decks = tuple(DeckNotes(deck.name, deck.documents, assembled)
+                  for deck, assembled in zip(gathered.decks, made.decks, strict=True))
+    if "pdf" not in config.formats:
+        return Assembled(decks, made.diagnostics, made.image_lookups)
+    intro = _check_intro_pictures(gathered.decks, ImageResolver(gathered.roots,
+                                                               config.site_root))
+    return Assembled(decks, (*made.diagnostics, *intro.diagnostics),
+                     (*made.image_lookups, *intro.lookups()))
 
 
-def _check_intro_pictures(decks: list[DeckBuild], resolver: ImageResolver) -> None:
+def _check_intro_pictures(decks: Iterable[Deck], resolver: ImageResolver) -> ImageResolver:
     """Look up the pictures of section introductions, which only the PDF shows, so a
     missing one is reported as it is in a card."""
     for deck in decks:
@@ -157,6 +204,7 @@ def _check_intro_pictures(decks: list[DeckBuild], resolver: ImageResolver) -> No
                 if node.kind == "image":
                     loc = SourceLoc(doc.path, node.line, node.col or 1)
                     resolver.resolve(node.attr("src"), loc)
+    return resolver
 
 
 @dataclass(frozen=True)
@@ -180,10 +228,12 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
                 ).removeprefix("\ufeff")
     except SourceError as exc:
         return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, exc.code),))
+    # The parser takes out control characters too (a no-op on this text), but its
+    # diagnostics then stay in the parsed text's columns: every stage's are mapped once,
+    # by the collector.
     text, controls, columns = without_control_chars(text, shown)
-    tokens = tokenize(text)
-    doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
-    checks = [*controls, *doc.diagnostics, *check_document(doc, text, tokens),
+    doc = parse_text(text, shown, options, validate_diagram, stem=path.stem)
+    checks = [*controls, *doc.diagnostics, *check_document(doc, text),
               *rawhtml.check_document(doc), *ankimarkup.check_document(doc),
               *missing_glyph_diagnostics(text, shown)]
     return ParsedSource(doc, tuple(checks), columns)
@@ -229,7 +279,8 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
 
 
 def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Executor,
-                   cache: ParseCache, progress: Progress) -> None:
+                   cache: ParseCache, progress: Progress) -> dict[int, ParsedSource]:
+    """Parse the files the cache did not have; return each result by ``id`` of its job."""
     args = ([job.path for job in missing], [job.shown for job in missing],
             [options] * len(missing), [job.data for job in missing])
     outcomes: Iterable[tuple[ParsedSource, bytes | None]]
@@ -238,11 +289,13 @@ def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Execut
                     for pickled in pool.map(_parse_pickled, *args))
     else:
         outcomes = ((result, None) for result in map(parse_source, *args))
+    parsed: dict[int, ParsedSource] = {}
     for job, (result, pickled) in zip(missing, outcomes, strict=True):
         progress(_kib(job))
-        job.result = result
+        parsed[id(job)] = result
         if job.key is not None and result.document is not None:
             cache.put(job.shown, job.key, result, pickled)
+    return parsed
 
 
 def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None) -> bytes:
@@ -251,47 +304,51 @@ def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | 
     return pickled_result(parse_source(path, shown, options, data))
 
 
-def _collect(jobs: list[_ParseJob], silencer: Silencer, diagnostics: list[Diagnostic], *,
-             pdf: bool) -> tuple[list[Document], dict[str, Path]]:
+def _collect(jobs: list[_ParseJob], results: list[ParsedSource], silencer: Silencer, *,
+             pdf: bool) -> tuple[list[Document], dict[str, Path], list[Diagnostic]]:
+    """The documents read, their source trees, and what reading them found."""
     documents: list[Document] = []
     roots: dict[str, Path] = {}
-    for job in jobs:
-        assert job.result is not None
+    found: list[Diagnostic] = []
+    for job, result in zip(jobs, results, strict=True):
         # Anki draws with the device's fonts: a glyph missing from ours matters to the PDF only.
-        diagnostics.extend(d for d in job.result.diagnostics
-                           if pdf or d.code != MISSING_GLYPH)
-        doc = job.result.document
+        found += [d for d in result.diagnostics if pdf or d.code != MISSING_GLYPH]
+        doc = result.document
         if doc is None:
             continue
-        diagnostics.extend(silencer.add(doc, job.path))
+        found += silencer.add(doc, job.path)
         if not doc.cards:
-            diagnostics.append(Diagnostic(
+            found.append(Diagnostic(
                 SourceLoc(doc.path, 1), "warning",
                 f"no questions found (read as {doc.settings.structure}; "
                 "see check --explain-structure)", "no-questions"))
         documents.append(doc)
         roots[doc.path] = job.root
-    return documents, roots
+    return documents, roots, found
 
 
 def _kib(job: _ParseJob) -> int:
     return len(job.data or b"") // 1024
 
 
-def _group_by_deck(documents: list[Document]) -> list[DeckBuild]:
-    decks: dict[str, DeckBuild] = {}
+def _group_by_deck(documents: list[Document]) -> tuple[Deck, ...]:
+    decks: dict[str, list[Document]] = {}
     for doc in documents:
         if doc.cards:
-            decks.setdefault(doc.settings.deck, DeckBuild(doc.settings.deck, [])
-                             ).documents.append(doc)
-    return list(decks.values())
+            decks.setdefault(doc.settings.deck, []).append(doc)
+    return tuple(Deck(name, tuple(docs)) for name, docs in decks.items())
 
 
-def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgress,
-            pool: Executor | None) -> Assets:
-    cards = [c for deck in gathered.decks for doc in deck.documents for c in doc.cards]
+def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartProgress,
+            pool: Executor | None, so_far: list[Diagnostic]
+            ) -> tuple[Assets, list[Diagnostic]]:
+    """Draw the formulas and diagrams; return them and what drawing them found.
+
+    ``so_far`` is what the build reports if the cache cannot be written.
+    """
+    cards = [c for deck in decks for doc in deck.documents for c in doc.cards]
     # Section introductions are shown in the PDF only.
-    intros = [s for deck in gathered.decks for doc in deck.documents for s in doc.sections
+    intros = [s for deck in decks for doc in deck.documents for s in doc.sections
               if "pdf" in config.formats]
     # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
     wanted = config.math == "image" or "pdf" in config.formats
@@ -300,7 +357,7 @@ def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgre
     diagrams = [d for c in cards for d in c.diagrams] + [d for s in intros for d in s.diagrams]
     unique = len(set(formulas)) + len(set(diagrams))
     if not unique:
-        return Assets()
+        return Assets(), []
     try:
         assets = render_assets(formulas, diagrams, config.cache,
                                jobs=config.jobs or default_jobs(),
@@ -308,19 +365,25 @@ def _render(gathered: Gathered, config: BuildConfig, start_progress: StartProgre
                                vector="pdf" in config.formats, pool=pool)
     except OSError as exc:
         raise BuildError(f"cannot write the image cache {display_path(config.cache)}: "
-                         f"{exc.strerror or exc}", gathered.diagnostics) from exc
+                         f"{exc.strerror or exc}", so_far) from exc
+    found: list[Diagnostic] = []
+    if assets.typst_unavailable is not None:
+        # Once, at the first formula: each formula is affected alike.
+        found.append(Diagnostic(
+            formulas[0].loc, "warning", f"typst cannot start ({assets.typst_unavailable}): the "
+            "formulas are drawn with matplotlib's mathtext instead, and drawn again by typst "
+            "once it starts", "typst-unavailable"))
     # Every occurrence is reported: each is a place the author may want to fix.
     for formula in formulas:
         reason = assets.formula_failures.get(formula)
         if reason is not None:
-            gathered.formula_failures += 1
-            gathered.diagnostics.append(Diagnostic(
+            found.append(Diagnostic(
                 formula.loc, "warning",
                 f"formula kept as MathJax, no renderer could draw ${formula.tex}$: {reason}",
                 "formula-render"))
     for diagram in diagrams:
         reason = assets.diagram_failures.get(diagram)
         if reason is not None:
-            gathered.diagnostics.append(Diagnostic(
+            found.append(Diagnostic(
                 diagram.loc, "error", f"diagram could not be drawn: {reason}", "diagram-render"))
-    return assets
+    return assets, found

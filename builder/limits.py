@@ -25,8 +25,9 @@ def cut_answer(answer: tuple[Node, ...]) -> tuple[Node, ...] | None:
         if size + len(text) > MAX_ANSWER_CHARS:
             room = MAX_ANSWER_CHARS - size
             if room > 0 and text:
-                kept.append(Node("paragraph", (Node("text", text=text[:room] + "…"),),
-                                 line=block.line))
+                kept.append(Node("paragraph", (Node("text", text=text[:room] + "…",
+                                                    line=block.line, col=block.col),),
+                                 line=block.line, col=block.col))
             return tuple(kept)
         kept.append(block)
         size += len(text)

@@ -7,17 +7,20 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cache
-from typing import Any
+from itertools import pairwise
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import fragments_join as _fragments_join
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.fences import repair_fences
 from builder.frontmatter_cut import repair_front_matter
+from builder.headings import first_column
 from builder.mathsyntax import DOUBT, attach_doubts, math_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.nesting import bound_inline_nesting, keep_deep_blocks_as_text
@@ -25,6 +28,9 @@ from builder.texsafe import strip_unsafe
 from builder.yamlload import YAMLError, error_place, load_yaml, yaml_problem
 
 DIAGRAM_INFO = "diagram"
+POS = "pos"
+"""``meta`` key of an inline token: the offset in its inline token's content where it
+starts (markdown-it maps block tokens to lines, and inline tokens to nothing)."""
 
 _MATH_KINDS = {
     "math_inline": ("math_inline", False),
@@ -60,7 +66,56 @@ def make_parser() -> MarkdownIt:
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)
+    _place_inline_tokens(md)
     return md
+
+
+class _PlacedState(StateInline):
+    """markdown-it's inline state, recording in each token where in the content it starts."""
+
+    def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
+        token = super().push(ttype, tag, nesting)
+        # A link is opened once its label is entered: its "[" is just before.
+        opened = ttype == "link_open" and self.src[self.pos - 1:self.pos] == "["
+        token.meta[POS] = self.pos - 1 if opened else self.pos
+        return token
+
+    def pushPending(self) -> Token:
+        text, end = self.pending, self.pos
+        start = end - len(text)
+        if self.src[start:end] != text:
+            # The text ends before ``pos``: a line break took its trailing spaces, or a
+            # rule moved on before pushing.
+            start = max(self.src.rfind(text, 0, end), 0)
+        token = super().pushPending()
+        token.meta[POS] = start
+        return token
+
+
+def _place_inline_tokens(md: MarkdownIt) -> None:
+    """Have every inline token record where it starts (``POS``), for the nodes' columns."""
+    inline = md.inline
+
+    def parse(src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+        state = _PlacedState(src, md, env, tokens)
+        inline.tokenize(state)
+        for rule in inline.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
+
+    inline.parse = parse  # type: ignore[method-assign]
+    inline.ruler2.at("fragments_join", _join_fragments_placed)
+
+
+def _join_fragments_placed(state: StateInline) -> None:
+    # markdown-it keeps the last token of a run of text it joins: it takes the run's start.
+    # An emptied one (the second `*` of a `**` made strong) has no text to start.
+    tokens = state.tokens
+    for previous, token in pairwise(tokens):
+        if token.type == "text" and previous.type == "text" and previous.content \
+                and POS in previous.meta:
+            token.meta[POS] = previous.meta[POS]
+    _fragments_join(state)
 
 
 @cache
@@ -117,14 +172,11 @@ class NodeBuilder:
     formulas: list[Formula] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    _image_cursor: dict[tuple[int, str], int] = field(default_factory=dict)
     # inline token (kept so its id stays its own) → its content's line starts, and the
     # column found for each line: without it each formula rescanned the whole content
     # (200,000 `$a$` on one line never finished)
     _content_lines: dict[int, tuple[SyntaxTreeNode, list[int], dict[int, int]]] = field(
         default_factory=dict)
-    """Per line and text sought, where to look next: each image (or raw HTML tag) on a
-    line gets its own column."""
 
     def reset(self) -> None:
         self.formulas = []
@@ -142,6 +194,10 @@ class NodeBuilder:
         return replace(built, end_line=end)
 
     def _block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
+        built = self._unplaced_block(node, parent_line)
+        return replace(built, col=first_column(self.lines, built.line)) if built.line else built
+
+    def _unplaced_block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
         # Table cells have no map of their own: they are on their row's line.
         line = node.map[0] + 1 if node.map else parent_line
         kind = node.type
@@ -177,38 +233,50 @@ class NodeBuilder:
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line)
 
     def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
+        """Inline nodes, each placed in the source (``line``: their block's first line, for
+        nodes whose place markdown-it cannot give)."""
         out: list[Node] = []
         for node in nodes:
             kind = node.type
+            at_line, col = self._place(node, line)
             if kind in ("softbreak", "hardbreak"):
-                out.append(Node("hardbreak" if self.breaks else kind))
-                line += 1
+                out.append(Node("hardbreak" if self.breaks else kind, line=at_line, col=col))
             elif kind == "html_inline":
-                # Placed like an image, so a raw <img> is reported where it is written.
-                out.append(Node(kind, text=node.content, line=line,
-                                col=self._image_col(line, node.content)))
-                line += node.content.count("\n")
+                out.append(Node(kind, text=node.content, line=at_line, col=col))
             elif kind in ("text", "code_inline"):
                 if node.content:
-                    out.append(Node(kind, text=node.content))
+                    out.append(Node(kind, text=node.content, line=at_line, col=col))
             elif kind in _MATH_KINDS:
                 out.append(self._math(node, line, inline=True))
-                line += node.content.count("\n")
             elif kind == "link":
                 href = str(node.attrs.get("href", ""))
                 out.append(Node("link", tuple(self.inline(node.children, line)),
-                                attrs=(("href", href),)))
+                                attrs=(("href", href),), line=at_line, col=col))
             elif kind == "image":
                 # markdown-it percent-encodes the target; the file on disk has the plain name.
                 src = unquote(str(node.attrs.get("src", "")))
                 # A line break in the alt text is a space ("first\nline" is not "firstline").
                 alt = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
                               for c in node.children) or str(node.content)
-                out.append(Node("image", attrs=(("src", src), ("alt", alt)), line=line,
-                                col=self._image_col(line)))
+                out.append(Node("image", attrs=(("src", src), ("alt", alt)), line=at_line,
+                                col=col))
             else:
-                out.append(Node(kind, tuple(self.inline(node.children, line))))
+                out.append(Node(kind, tuple(self.inline(node.children, line)), line=at_line,
+                                col=col))
         return out
+
+    def _place(self, node: SyntaxTreeNode, line: int) -> tuple[int, int]:
+        """The source line and column where an inline node starts (see ``POS``)."""
+        token = node.token if node.token is not None else (
+            node.nester_tokens.opening if node.nester_tokens is not None else None)
+        offset = token.meta.get("offset", token.meta.get(POS)) if token is not None else None
+        holder = node.parent
+        while holder is not None and holder.type != "inline":
+            holder = holder.parent
+        if holder is None or not holder.map or not isinstance(offset, int):
+            return line, first_column(self.lines, line)
+        loc = self._inline_loc(holder, offset, "")
+        return loc.line, loc.col
 
     def _report_doubts(self, holder: SyntaxTreeNode) -> None:
         for offset, why in holder.meta.get(DOUBT, []):
@@ -260,16 +328,6 @@ class NodeBuilder:
                 col = found + 1
         return SourceLoc(self.path, line, col)
 
-    def _image_col(self, line: int, needle: str = "![") -> int:
-        if not 0 < line <= len(self.lines) or not needle:
-            return 0
-        first_line = needle.split("\n", 1)[0]
-        found = self.lines[line - 1].find(first_line, self._image_cursor.get((line, needle), 0))
-        if found < 0:
-            return 0
-        self._image_cursor[(line, needle)] = found + len(first_line)
-        return found + 1
-
     def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:
         kind, display = _MATH_KINDS[node.type]
         loc = self._formula_loc(node, line)
@@ -283,7 +341,7 @@ class NodeBuilder:
         self.formulas.append(formula)
         if inline and display:
             kind = "math_inline"
-        return Node(kind, text=tex, line=0 if inline else line, formula=formula)
+        return Node(kind, text=tex, line=loc.line, col=loc.col, formula=formula)
 
     def _fence(self, node: SyntaxTreeNode, line: int) -> Node:
         info = node.info.strip()

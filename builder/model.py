@@ -140,13 +140,16 @@ class Node(_Record):
     attrs: tuple[tuple[str, str], ...] = ()
     """Element attributes such as ``href``, ``src``, ``alt``, ``lang``, ``start``, ``level``."""
     line: int = 0
-    """1-based source line of a block node; 0 for inline nodes (images carry theirs)."""
+    """1-based source line where the node starts, inline nodes' too (0 only for a node
+    made up outside the parser, such as a padding table cell)."""
     formula: Formula | None = None
     """Set on ``math_inline`` and ``math_block`` nodes."""
     diagram: Diagram | None = None
     """Set on ``diagram`` nodes."""
     col: int = 0
-    """1-based source column of an ``image`` node's ``![``; 0 when not known."""
+    """1-based source column where the node starts: an inline node's first character
+    (``![`` of an image, ``$`` of a formula), a block's first non-blank character on its
+    line; 0 with ``line``."""
     end_line: int = 0
     """Last source line (1-based, inclusive) of a block node, from markdown-it's map
     (a closing code fence included); 0 for inline nodes."""
@@ -298,6 +301,12 @@ class Document(_Record):
     toc_lines: tuple[int, ...] = ()
     """1-based lines of the blocks read as a hand-written table of contents (a ``[TOC]``
     marker, a list of links under "目录"): never a card, and nothing lost."""
+    toc_marked: bool = False
+    """The file has a closed ``<!-- TOC -->`` … ``<!-- /TOC -->`` block (its entries are
+    ``toc``), which the checks compare with the headings."""
+    section_headings: tuple[Node, ...] = ()
+    """The title and section headings as ``heading`` nodes, in document order: in no card
+    (a question heading is its card's ``question``; an answer holds its own headings)."""
 
     @property
     def cards(self) -> tuple[Card, ...]:

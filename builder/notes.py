@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,64 +43,97 @@ MAX_MEDIA_BYTES = 2 * 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
-class AssembledNote:
-    """One card's note, its media, and the card it came from; the GUID comes later."""
+class NoteContent:
+    """What one note shows and where it goes; its GUID and time come from the lock
+    (``builder.stamp`` makes the ``apkg.NoteData``)."""
 
-    note: apkg.NoteData
+    key: str
+    """The card's stable key (see Card.key), unique in the build."""
+    fields: tuple[str, str, str, str, str]
+    tags: tuple[str, ...]
+    deck: str
+    """Full deck name, ``Parent::Child`` for subdecks."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssembledNote:
+    """One card's note, its media, and the card it came from."""
+
+    note: NoteContent
     card: Card
     media: tuple[MediaFile, ...]
     answer_text: str
     """The answer as plain text, for recognising it after edits."""
 
 
-def assemble(deck: str, documents: list[Document], assets: Assets, resolver: ImageResolver,
-             *, keep_empty: bool, diagnostics: list[Diagnostic],
-             seen: dict[str, Card] | None = None,
-             roots: Mapping[str, Path] | None = None) -> list[AssembledNote]:
-    """Turn every kept card of a deck's documents into note contents.
+@dataclass(frozen=True)
+class AssembledDecks:
+    """Every deck's notes, in the order of the decks given, and what assembling found."""
 
-    ``seen`` holds the keys already taken, by this deck's notes and, when shared, by
-    other decks' (an explicit ``{#id}`` makes the same key in any deck).  ``roots`` gives
-    each document's source folder, which its Source line is relative to.
+    decks: tuple[tuple[AssembledNote, ...], ...]
+    diagnostics: tuple[Diagnostic, ...]
+    image_lookups: tuple[tuple[str, str, str], ...]
+    """Every image the notes looked up and what it resolved to (``ImageResolver.lookups``)."""
+
+
+def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
+             roots: Mapping[str, Path], *, site_root: str = ".", keep_empty: bool
+             ) -> AssembledDecks:
+    """Turn every kept card of each deck's documents into note contents.
+
+    Keys are made unique across all decks: an explicit ``{#id}`` makes the same key in
+    any deck, and two notes with one key would share a GUID.
     """
-    seen = {} if seen is None else seen
-    notes: list[AssembledNote] = []
-    for doc in documents:
-        source = source_label(doc.path, (roots or {}).get(doc.path))
-        hide_source = (HIDE_SOURCE_TAG,) if doc.settings.source_line == "hide" else ()
-        for card in doc.cards:
-            if card.is_empty and not keep_empty:
-                continue
-            if not card.question_text.strip():
-                # Anki makes no card for a note whose first field is empty.
-                diagnostics.append(Diagnostic(card.loc, "warning",
-                                              "question heading has no text; left out",
-                                              "empty-question"))
-                continue
-            card = _unique_key(card, seen, diagnostics)
-            used: list[MediaFile] = []
-            media = _html_media(assets, resolver, doc.path, card, used)
-            answer = _capped_answer(card, media, diagnostics)
-            if media.overflow:
-                diagnostics.append(Diagnostic(
-                    card.loc, "warning", f"more than {MAX_IMAGES_PER_CARD} pictures in one "
-                    "answer; the rest are shown by name only", "too-many-images"))
-            question = render_inline(card.question, media)
-            if shows_nothing(question):
-                # All markup that the sanitiser took out: the heading is shown as typed.
-                question = escape_text(card.question_text)
-            fields = (question, answer or "&nbsp;",
-                      escape_text(" › ".join(card.section_path)),
-                      escape_text(f"{source}:{card.loc.line}"),
-                      escape_text(card.key))
-            tags = [apkg.tag_for(deck, card.section_path),
-                    *(apkg.tag_for(t, ()) for t in doc.settings.tags), *hide_source]
-            note = apkg.NoteData(
-                key=card.key, guid="", fields=fields,
-                tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
-                deck=inert_name(apkg.subdeck(deck, card.section_path)), mtime=0)
-            notes.append(AssembledNote(note, card, tuple(used), plain_text(card.answer)))
-    return notes
+    resolver = ImageResolver(roots, site_root)
+    seen: dict[str, Card] = {}
+    found: list[Diagnostic] = []
+    assembled: list[tuple[AssembledNote, ...]] = []
+    for deck, documents in decks:
+        deck_notes: list[AssembledNote] = []
+        for doc in documents:
+            for card in doc.cards:
+                if card.is_empty and not keep_empty:
+                    continue
+                if not card.question_text.strip():
+                    # Anki makes no card for a note whose first field is empty.
+                    found.append(Diagnostic(card.loc, "warning",
+                                            "question heading has no text; left out",
+                                            "empty-question"))
+                    continue
+                card, duplicate = _unique_key(card, seen)
+                note, problems = _note(deck, doc, card, assets, resolver,
+                                       source_label(doc.path, roots.get(doc.path)))
+                found += [*duplicate, *problems]
+                deck_notes.append(note)
+        assembled.append(tuple(deck_notes))
+    return AssembledDecks(tuple(assembled), (*found, *resolver.diagnostics),
+                          tuple(resolver.lookups()))
+
+
+def _note(deck: str, doc: Document, card: Card, assets: Assets, resolver: ImageResolver,
+          source: str) -> tuple[AssembledNote, list[Diagnostic]]:
+    used: list[MediaFile] = []
+    media = _html_media(assets, resolver, doc.path, card, used)
+    answer, problems = _capped_answer(card, media)
+    if media.overflow:
+        problems.append(Diagnostic(
+            card.loc, "warning", f"more than {MAX_IMAGES_PER_CARD} pictures in one "
+            "answer; the rest are shown by name only", "too-many-images"))
+    question = render_inline(card.question, media)
+    if shows_nothing(question):
+        # All markup that the sanitiser took out: the heading is shown as typed.
+        question = escape_text(card.question_text)
+    fields = (question, answer or "&nbsp;",
+              escape_text(" › ".join(card.section_path)),
+              escape_text(f"{source}:{card.loc.line}"),
+              escape_text(card.key))
+    hide_source = (HIDE_SOURCE_TAG,) if doc.settings.source_line == "hide" else ()
+    tags = [apkg.tag_for(deck, card.section_path),
+            *(apkg.tag_for(t, ()) for t in doc.settings.tags), *hide_source]
+    note = NoteContent(key=card.key, fields=fields,
+                       tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
+                       deck=inert_name(apkg.subdeck(deck, card.section_path)))
+    return AssembledNote(note, card, tuple(used), plain_text(card.answer)), problems
 
 
 def source_label(shown: str, root: Path | None) -> str:
@@ -119,13 +152,14 @@ def source_label(shown: str, root: Path | None) -> str:
     return (Path(Path(os.path.abspath(root)).name) / inside).as_posix()
 
 
-def _capped_answer(card: Card, media: HtmlMedia, diagnostics: list[Diagnostic]) -> str:
+def _capped_answer(card: Card, media: HtmlMedia) -> tuple[str, list[Diagnostic]]:
     """Render the answer block by block, stopping at MAX_ANSWER_CHARS with a visible note.
 
     A block that would cross the cap keeps as much of its text as fits, escaped (its
     HTML cannot be cut safely mid-tag): one huge paragraph is cut too.
     """
     parts: list[str] = []
+    problems: list[Diagnostic] = []
     size = 0
     for index, block in enumerate(card.answer):
         # A block whose text alone is far over what is left is not rendered at all:
@@ -137,7 +171,7 @@ def _capped_answer(card: Card, media: HtmlMedia, diagnostics: list[Diagnostic]) 
             kept = _cut_block(block, MAX_ANSWER_CHARS - size)
             if kept:
                 parts.append(kept)
-            diagnostics.append(Diagnostic(
+            problems.append(Diagnostic(
                 card.loc, "warning", f"answer longer than {MAX_ANSWER_CHARS:,} characters; "
                 f"the card keeps the first {MAX_ANSWER_CHARS:,} and leaves out the rest "
                 f"(from block {index + 1} of {len(card.answer)}), the PDF about as much",
@@ -146,7 +180,7 @@ def _capped_answer(card: Card, media: HtmlMedia, diagnostics: list[Diagnostic]) 
             break
         parts.append(html_block)
         size += len(html_block)
-    return "".join(parts)
+    return "".join(parts), problems
 
 
 def _cut_block(block: Node, budget: int) -> str:
@@ -162,25 +196,26 @@ def _cut_block(block: Node, budget: int) -> str:
     return f"<p>{escaped}…</p>" if escaped else ""
 
 
-def _unique_key(card: Card, seen: dict[str, Card], diagnostics: list[Diagnostic]) -> Card:
-    """Give a repeated question its own key, so two notes never share a GUID."""
+def _unique_key(card: Card, seen: dict[str, Card]) -> tuple[Card, list[Diagnostic]]:
+    """Give a repeated question its own key, so two notes never share a GUID; record the
+    key in ``seen``, the keys taken so far."""
     first = seen.get(card.key)
     if first is None:
         seen[card.key] = card
-        return card
+        return card, []
     first_at = f"first at {first.loc.path}:{first.loc.line}"
-    diagnostics.append(Diagnostic(
+    duplicate = Diagnostic(
         card.loc, "warning",
         f"duplicate id {{#{card.explicit_id}}} ({first_at}); an id must be used once, in all "
         "decks" if card.explicit_id else
         f"duplicate question '{card.question_text}' ({first_at}); give one an explicit id "
-        "with {#some-id} after the heading text", "duplicate-question"))
+        "with {#some-id} after the heading text", "duplicate-question")
     number = 2
     while f"{card.key} #{number}" in seen:
         number += 1
     card = replace(card, key=f"{card.key} #{number}")
     seen[card.key] = card
-    return card
+    return card, [duplicate]
 
 
 SMALLEST_FORMULA = 0.7

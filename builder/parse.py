@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import unquote
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.detect import Structure, detect
 from builder.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
-from builder.headings import EXPLICIT_ID, first_column, headings_of, inline_text
+from builder.headings import EXPLICIT_ID, headings_of
 from builder.language import document_language
 from builder.leftovers import (
     extra_title_diagnostic,
@@ -21,12 +20,10 @@ from builder.leftovers import (
     is_comment,
     leftover_diagnostics,
     setext_diagnostic,
-    toc_unclosed_diagnostic,
     unclosed_front_matter,
 )
 from builder.markdown import NodeBuilder, tokenize
 from builder.model import (
-    Card,
     Diagnostic,
     Document,
     Heading,
@@ -44,20 +41,16 @@ from builder.parseoptions import ParseOptions as ParseOptions  # the stage's own
 from builder.questionforms import Pending, QuestionForms, placeholder_of
 from builder.questiontext import (
     INVISIBLE,
+    CardDraft,
     answer_diagnostics,
-    normalise_question,
     shown_question_text,
 )
 from builder.source import (
-    ColumnMap,
     read_source,
     source_lines,
     without_control_chars,
 )
-
-TOC_START = "<!-- TOC -->"
-TOC_END = "<!-- /TOC -->"
-
+from builder.tocread import TocReader
 
 
 def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
@@ -83,23 +76,28 @@ def parse_text(
     validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
     *,
     stem: str | None = None,
-    tokens: list[Token] | None = None,
 ) -> Document:
     """Parse Markdown text into a Document; ``path`` is used in locations only.
 
-    ``tokens``, when given, are markdown-it's tokens of ``text`` (see ``markdown.tokenize``),
-    so a caller that also checks the text parses it once; that caller has taken out the
-    control characters (``without_control_chars``) and reports them itself.
+    Control characters are taken out first and reported; every location is the file's
+    (see ``without_control_chars``).
     """
+    return parse_structured(text, path, options, validate_diagram, stem=stem)[0]
+
+
+def parse_structured(
+    text: str,
+    path: str,
+    options: ParseOptions | None = None,
+    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
+    *,
+    stem: str | None = None,
+) -> tuple[Document, Structure]:
+    """``parse_text``, and how the file's questions were found (for ``--explain-structure``)."""
     options = options or ParseOptions()
-    text = text.removeprefix("\ufeff")
-    controls: list[Diagnostic] = []
-    columns = ColumnMap()
-    if tokens is None:
-        text, controls, columns = without_control_chars(text, path)
-        tokens = tokenize(text)
-    diagnostics: list[Diagnostic] = []
-    front = read_front_matter(tokens, path, diagnostics)
+    text, controls, columns = without_control_chars(text.removeprefix("\ufeff"), path)
+    tokens = tokenize(text)
+    front, diagnostics = read_front_matter(tokens, path)
     lang = document_language(front.get("lang"), tokens)
     diagnostics.extend(_nesting_cuts(tokens, path))
     tree = SyntaxTreeNode(tokens)
@@ -108,8 +106,7 @@ def parse_text(
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
     structure = structure_of(tree, headings, front, options)
-    walker = _Walker(path, builder, front, options, diagnostics, structure,
-                     stem or Path(path).stem)
+    walker = _Walker(path, builder, front, options, structure, stem or Path(path).stem)
     cut = front_matter_cut_diagnostic(tokens, path)
     if cut is not None:
         diagnostics.append(cut)
@@ -119,21 +116,20 @@ def parse_text(
         walker.skip_to = unclosed.end_line
     for node in tree.children:
         walker.visit(node)
-    walker.finish()
+    # The deck names the cards' keys: from front matter, else a title anywhere in the file.
+    settings = replace(walker.settings(stem or Path(path).stem), lang=lang)
+    walker.finish(settings.deck)
     diagnostics.extend(fence_diagnostics(
         tokens, path, range(walker.section_level, walker.question_level + 1)))
-    settings = replace(walker.settings(stem or Path(path).stem), lang=lang)
-    sections = tuple(
-        replace(s, cards=tuple(_keyed(c, settings.deck) for c in s.cards))
-        for s in walker.sections if s.cards or s.intro
-    )
-    diagnostics.extend(builder.diagnostics)
+    sections = tuple(s for s in walker.sections if s.cards or s.intro)
+    diagnostics += [*walker.diagnostics, *builder.diagnostics]
     for section in sections:
         for card in section.cards:
             diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
     return Document(path, settings, tuple(walker.toc), sections,
                     (*controls, *map(columns.original, diagnostics)), headings,
-                    tuple(walker.toc_lines))
+                    tuple(walker.toc_lines), walker.toc_marked,
+                    tuple(walker.section_headings)), structure
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
@@ -151,14 +147,6 @@ def _level_setting(value: object) -> int | str:
     return FILE if value == FILE else AUTO
 
 
-def _keyed(card: Card, deck: str) -> Card:
-    if card.explicit_id:
-        key = f"id:{card.explicit_id}"
-    else:
-        key = " / ".join([deck, *card.section_path, normalise_question(card.question_text)])
-    return replace(card, key=key)
-
-
 def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
     return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
                        f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
@@ -169,12 +157,13 @@ def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
         for token in tokens if token.meta.get(BLOCK_CUT_META)]
 
 
-class _Walker(QuestionForms):
+class _Walker(QuestionForms, TocReader):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
-                 options: ParseOptions, diagnostics: list[Diagnostic], structure: Structure,
-                 stem: str) -> None:
+                 options: ParseOptions, structure: Structure, stem: str) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        """What walking the blocks found (the parser reports them with its own)."""
         self.path = path
         self.builder = builder
         self.front = front
@@ -183,18 +172,17 @@ class _Walker(QuestionForms):
         self.question_level = structure.question_level
         if structure.style == "heading" and self.section_level >= self.question_level \
                 and not structure.detected:
-            diagnostics.append(Diagnostic(
+            self.diagnostics.append(Diagnostic(
                 SourceLoc(path, 1), "error",
                 f"section level {self.section_level} must be above question level "
                 f"{self.question_level}", "levels"))
             self.section_level = self.question_level - 1
         self.options = options
-        self.diagnostics = diagnostics
         self.toc: list[TocEntry] = []
         self.sections: list[Section] = []
         # Cards per section, joined into the frozen Sections by finish(): appending to a
         # tuple per card would copy a section's cards once per card.
-        self._cards: list[list[Card]] = []
+        self._cards: list[list[CardDraft]] = []
         self._intros: list[list[Node]] = []
         """Per section, the blocks before its first question (see _intro_block)."""
         self._headed: dict[int, tuple[int, int, str]] = {}
@@ -207,6 +195,8 @@ class _Walker(QuestionForms):
         self.title: str | None = None
         self._path: list[str] = []
         self._in_toc: int | None = None
+        self.toc_marked = False
+        self.section_headings: list[Node] = []
         self.toc_lines: list[int] = []
         self._question: Pending | None = None
         self._answer: list[Node] = []
@@ -257,48 +247,6 @@ class _Walker(QuestionForms):
             self._start_section(Section((), SourceLoc(self.path, line), ()))
         self._intros[-1].append(self.builder.block(node))
 
-    def _toc_marker(self, node: SyntaxTreeNode) -> bool:
-        content = node.content.strip()
-        if content == TOC_START:
-            self._in_toc = node.map[0] + 1 if node.map else 1
-            return True
-        if content == TOC_END:
-            self._in_toc = None
-            return True
-        return False
-
-    def _unclosed_toc(self, heading: SyntaxTreeNode) -> None:
-        """End a TOC block at the first heading: a TOC holds links, never the notes."""
-        start = self._in_toc or 1
-        line = heading.map[0] + 1 if heading.map else start
-        self.diagnostics.append(toc_unclosed_diagnostic(self.path, start, line))
-        self._in_toc = None
-
-    def _read_toc(self, node: SyntaxTreeNode, depth: int) -> None:
-        for item in node.children:
-            for child in item.children:
-                if child.type in ("bullet_list", "ordered_list"):
-                    self._read_toc(child, depth + 1)
-                elif child.type == "paragraph" and child.children:
-                    self._toc_entry(child, depth)
-
-    def _toc_entry(self, paragraph: SyntaxTreeNode, depth: int) -> None:
-        inline = paragraph.children[0]
-        tokens = (inline.token.children or []) if inline.token else []
-        line = paragraph.map[0] + 1 if paragraph.map else 0
-        start = next((i for i, t in enumerate(tokens) if t.type == "link_open"), None)
-        if start is not None:
-            href = str(tokens[start].attrs.get("href", ""))
-            end = next((i for i in range(start, len(tokens)) if tokens[i].type == "link_close"),
-                       len(tokens))
-            text = inline_text(tokens[start + 1:end])
-        else:
-            href, text = "", inline.content
-        # markdown-it percent-encodes link targets; the TOC compares them as text.
-        anchor = unquote(href.removeprefix("#"))
-        col = first_column(self.builder.lines, line)
-        self.toc.append(TocEntry(text, anchor, depth, SourceLoc(self.path, line, col)))
-
     def _heading(self, node: SyntaxTreeNode, level: int) -> None:
         cut = self._report_setext(node)
         self._close_card()
@@ -309,7 +257,7 @@ class _Walker(QuestionForms):
                                       self.question_level + 2,
                                       end_line=node.map[1] if node.map else line)
             return
-        title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
+        title = self._heading_title(node, level)
         line = node.map[0] + 1 if node.map else 1
         end = node.map[1] if node.map else line
         if level < self.section_level:
@@ -358,8 +306,8 @@ class _Walker(QuestionForms):
         diagrams = tuple(self.builder.diagrams)
         self.builder.reset()
         self._question, self._answer = None, []
-        card = Card(
-            key="", explicit_id=explicit_id, question=question,
+        card = CardDraft(
+            explicit_id=explicit_id, question=question,
             question_text=plain_text(question).translate(INVISIBLE),
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
@@ -372,7 +320,7 @@ class _Walker(QuestionForms):
     def _question_nodes(self, pending: Pending) -> tuple[tuple[Node, ...], str | None]:
         line = pending.line
         nodes = (self.builder.inline(pending.inlines, line) if pending.named is None
-                 else [Node("text", text=pending.named)])
+                 else [Node("text", text=pending.named, line=line, col=pending.col)])
         explicit_id = None
         if nodes and nodes[-1].kind == "text":
             match = EXPLICIT_ID.search(nodes[-1].text)
@@ -391,10 +339,10 @@ class _Walker(QuestionForms):
                 "invisible-chars"))
         return tuple(cleaned), explicit_id
 
-    def finish(self) -> None:
+    def finish(self, deck: str) -> None:
         self._close_card()
         self.sections = [
-            replace(section, cards=tuple(cards), intro=tuple(intro),
+            replace(section, cards=tuple(draft.card(deck) for draft in cards), intro=tuple(intro),
                     formulas=tuple(n.formula for n in walk_all(tuple(intro)) if n.formula),
                     diagrams=tuple(n.diagram for n in walk_all(tuple(intro)) if n.diagram))
             for section, cards, intro in zip(self.sections, self._cards, self._intros, strict=True)]

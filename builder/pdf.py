@@ -54,6 +54,10 @@ class PdfPlan:
     memo: Path | None
     parts: list[Json] | None = None
     """A large sheet's payload cut into parts (see ``builder.pdfparts``), else None."""
+    current: bool = False
+    """``target`` is already this PDF (its memo says so): nothing to typeset."""
+    image_lookups: tuple[tuple[str, str, str], ...] = ()
+    """Every image the PDF looked up and what it resolved to (``ImageResolver.lookups``)."""
 
     @property
     def has_content(self) -> bool:
@@ -74,13 +78,12 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
              assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
              date: str, skip_empty: bool = True,
              roots: Mapping[str, Path] | None = None, memo: Path | None = None,
-             site_root: str = ".", lookups: list[tuple[str, str, str]] | None = None
-             ) -> PdfPlan | None:
-    """Describe the PDF of the documents' cards; None when ``target`` is already that PDF.
+             site_root: str = ".") -> PdfPlan:
+    """Describe the PDF of the documents' cards.
 
     ``memo`` is a file remembering a digest of everything the last PDF was made
-    from; when nothing changed and ``target`` is still that PDF, nothing is to be done.
-    ``lookups`` receives every image looked up (``ImageResolver.lookups``).
+    from; when nothing changed and ``target`` is still that PDF, the plan is ``current``:
+    nothing is to be done.
     """
     if style not in STYLES:
         raise PdfError(f"unknown PDF style {style!r} (expected one of {', '.join(STYLES)})")
@@ -94,15 +97,16 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
     stage = MediaStage(assets, ImageResolver(trees, site_root))
     payload = document_json(deck_name, title, date, documents, stage, paper=paper,
                             columns=columns, skip_empty=skip_empty)
-    if lookups is not None:
-        lookups += stage.resolver.lookups()
+    lookups = tuple(stage.resolver.lookups())
     payload = with_missing_glyphs(payload)
     with_cjk_punctuation(payload)
     digest = _digest(payload, STYLES[style], stage.files)
     if memo is not None and _unchanged(target, memo, digest):
-        return None
+        return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, None,
+                       current=True, image_lookups=lookups)
     parts = pdfparts.split(payload) if style == "sheet" else None
-    return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, parts)
+    return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, parts,
+                   image_lookups=lookups)
 
 
 def typeset(plan: PdfPlan, scratch: Path | None = None) -> bytes:
@@ -230,7 +234,7 @@ def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docu
     plan = plan_pdf(target, deck_name, title, documents, assets, paper=paper,
                     columns=columns, style=style, date=date, skip_empty=skip_empty,
                     roots=roots, memo=memo, site_root=site_root)
-    if plan is None:
+    if plan.current:
         return False
     commit(plan, typeset(plan))
     return True

@@ -113,7 +113,7 @@ class MediaStage:
     def raw_pictures(self, node: Node) -> list[tuple[RawImage, Json]]:
         """Describe each ``<img>`` of a raw HTML node, with the tag it came from."""
         return [(image, self.picture(image.src, image.alt,
-                                     image_loc(node, image, self.doc_path, node.line)))
+                                     image_loc(node, image, self.doc_path)))
                 for image in raw_images(node.text)]
 
 

@@ -55,6 +55,8 @@ class QuestionForms:
     path: str
     builder: NodeBuilder
     structure: Structure
+    section_headings: list[Node]
+    """Title and section headings, as nodes (``Document.section_headings``)."""
     section_level: int
     title: str | None
     _path: list[str]
@@ -68,6 +70,15 @@ class QuestionForms:
 
     def _start_section(self, section: Section) -> None:
         raise NotImplementedError
+
+    def _heading_title(self, node: SyntaxTreeNode, level: int) -> str:
+        """The plain text of a title or section heading, kept as a node (in no card)."""
+        line = node.map[0] + 1 if node.map else 1
+        inline = tuple(self.builder.inline(node.children[0].children if node.children else [],
+                                           line))
+        self.section_headings.append(Node("heading", inline, attrs=(("level", str(level)),),
+                                          line=line, col=first_column(self.builder.lines, line)))
+        return plain_text(inline)
 
     def _mixed_heading(self, node: SyntaxTreeNode, level: int) -> bool:
         """Questions at several levels: a heading chosen as a question opens a card, a
@@ -83,7 +94,7 @@ class QuestionForms:
                                      line, level + 2,
                                      end_line=node.map[1] if node.map else line)
             return True
-        title = plain_text(tuple(self.builder.inline(node.children[0].children, 0)))
+        title = self._heading_title(node, level)
         if level < self.section_level:
             self.title = self.title or title
             self._levels = []
@@ -112,7 +123,7 @@ class QuestionForms:
                 if self._question is not None:
                     kept = self.builder.block(item)
                     self._answer.append(Node("bullet_list", (kept,), line=kept.line,
-                                             end_line=kept.end_line))
+                                             col=kept.col, end_line=kept.end_line))
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]
@@ -125,6 +136,7 @@ class QuestionForms:
         col = first_column(self.builder.lines, found.line, "**")
         self._question = Pending(found.inlines, found.line, col, end_line=found.line)
         if found.rest:
-            line = found.line + 1
-            self._answer.append(Node("paragraph", tuple(self.builder.inline(found.rest, line)),
-                                     line=line, end_line=max(found.end_line, line)))
+            rest = tuple(self.builder.inline(found.rest, found.line))
+            line, col = (rest[0].line, rest[0].col) if rest else (found.line + 1, 1)
+            self._answer.append(Node("paragraph", rest, line=line, col=col,
+                                     end_line=max(found.end_line, line)))

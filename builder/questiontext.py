@@ -4,8 +4,9 @@ answer that adds nothing to it."""
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 
-from builder.model import Card, Diagnostic, plain_text
+from builder.model import Card, Diagnostic, Diagram, Formula, Node, SourceLoc, plain_text
 from builder.source import CONTROL_CHARS
 
 # Characters that are invisible or reorder text: stripped from questions and keys
@@ -20,6 +21,29 @@ INVISIBLE: dict[int, str | None] = {
 
 
 _ZWJ = "\u200d"
+
+
+@dataclass(frozen=True, slots=True)
+class CardDraft:
+    """A question and its answer as the walker closes them, before the card's key can be
+    made: the deck in it may be named by a title further down the file."""
+
+    explicit_id: str | None
+    question: tuple[Node, ...]
+    question_text: str
+    answer: tuple[Node, ...]
+    section_path: tuple[str, ...]
+    loc: SourceLoc
+    formulas: tuple[Formula, ...]
+    diagrams: tuple[Diagram, ...]
+    end_line: int
+
+    def card(self, deck: str) -> Card:
+        """The card, keyed by its explicit id, else by deck, sections and question."""
+        key = (f"id:{self.explicit_id}" if self.explicit_id else
+               " / ".join([deck, *self.section_path, normalise_question(self.question_text)]))
+        return Card(key, self.explicit_id, self.question, self.question_text, self.answer,
+                    self.section_path, self.loc, self.formulas, self.diagrams, self.end_line)
 
 
 def shown_question_text(text: str) -> str:

@@ -17,7 +17,7 @@ from builder.htmlpolicy import (
     safe_link,
     style_removed,
 )
-from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line
+from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line, walk_all
 
 
 class _Finder(HTMLParser):
@@ -76,11 +76,9 @@ def check_document(doc: Document) -> list[Diagnostic]:
     """Warn, at each raw HTML block or inline fragment, about what will be stripped."""
     by_line: dict[int, list[str]] = {}
     for card in doc.cards:
-        line = card.loc.line
-        for node in (n for top in (*card.question, *card.answer) for n in top.walk()):
-            line = node.line or line
+        for node in walk_all((*card.question, *card.answer)):
             if node.kind in ("html_block", "html_inline"):
-                by_line.setdefault(line, []).extend(problems(node.text))
+                by_line.setdefault(node.line, []).extend(problems(node.text))
     return [Diagnostic(SourceLoc(doc.path, line), "warning",
                        "raw HTML removed from the card: "
                        + one_line(", ".join(dict.fromkeys(removed))), "html-removed")
@@ -134,10 +132,8 @@ def raw_images(fragment: str) -> list[RawImage]:
     return finder.found
 
 
-def image_loc(node: Node, image: RawImage, path: str, fallback_line: int) -> SourceLoc:
+def image_loc(node: Node, image: RawImage, path: str) -> SourceLoc:
     """Where a raw ``<img>`` is in the source, from its fragment's node."""
-    if node.line <= 0:
-        return SourceLoc(path, fallback_line, 1)
     if image.line == 0 and node.kind == "html_inline":
         return SourceLoc(path, node.line, (node.col or 1) + image.col)
     return SourceLoc(path, node.line + image.line, image.col + 1)
@@ -145,9 +141,7 @@ def image_loc(node: Node, image: RawImage, path: str, fallback_line: int) -> Sou
 
 def card_raw_images(card: Card, path: str) -> Iterator[tuple[str, SourceLoc]]:
     """Yield the ``src`` and place of every raw ``<img>`` in a card, in order."""
-    line = card.loc.line
-    for node in (n for top in (*card.question, *card.answer) for n in top.walk()):
-        line = node.line or line
+    for node in walk_all((*card.question, *card.answer)):
         if node.kind in ("html_block", "html_inline"):
             for image in raw_images(node.text):
-                yield image.src, image_loc(node, image, path, line)
+                yield image.src, image_loc(node, image, path)

@@ -9,20 +9,26 @@ from __future__ import annotations
 import functools
 import os
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder import apkg, identity, lock
-from builder.config import BuildConfig, BuildError
-from builder.gather import DeckBuild
+from builder.config import BuildConfig
 from builder.html import pygments_css
 from builder.model import Diagnostic
+from builder.notes import AssembledNote, NoteContent
 
 
 @dataclass(frozen=True)
 class Stamped:
-    """The lock before and after this build, and what changed between them."""
+    """Every note with its GUID and time; the lock before and after this build, and what
+    changed between them."""
 
+    notes: tuple[tuple[apkg.NoteData, ...], ...] = ()
+    """Each deck's notes, in the order of the decks stamped."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """What reading the lock and matching the notes to it found."""
     previous: lock.Lock | None = None
     new: lock.Lock | None = None
     path: Path | None = None
@@ -55,22 +61,17 @@ def lock_path(config: BuildConfig) -> Path:
     return (first if first.is_dir() else first.parent) / lock.LOCK_NAME
 
 
-def stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
-          diagnostics: list[Diagnostic]) -> Stamped:
-    """Fill in every note's GUID and time; return the lock to save and the change report."""
+def stamp(decks: Sequence[Sequence[AssembledNote]], config: BuildConfig,
+          built_files: set[str]) -> Stamped:
+    """Give every note its GUID and time; return them, the lock to save and the change
+    report.  Raise ``lock.LockError`` when the lock cannot be read."""
     when = now()
-    assembled = [n for deck in decks for n in deck.assembled]
+    assembled = [n for deck in decks for n in deck]
     if not config.use_lock:
-        _finish(decks, {n.note.key: apkg.guid_for(n.note.key) for n in assembled},
-                {n.note.key: when for n in assembled})
-        return Stamped()
+        return Stamped(_stamped(decks, {n.note.key: apkg.guid_for(n.note.key) for n in assembled},
+                                {n.note.key: when for n in assembled}))
     path = lock_path(config)
-    try:
-        previous, problems = lock.read(path)
-    except lock.LockError as exc:
-        raise BuildError("the lock file cannot be used",
-                         [*diagnostics, exc.diagnostic]) from exc
-    diagnostics.extend(problems)
+    previous, problems = lock.read(path)
 
     def in_scope(entry: lock.LockEntry) -> bool:
         # Notes of files left out of this build are not "removed"; those of deleted files are.
@@ -79,21 +80,21 @@ def stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
     current = [identity.CurrentNote(n.note.key, n.card.question_text, n.answer_text, n.card.loc,
                                     n.card.explicit_id) for n in assembled]
     matching = identity.match(previous, current, in_scope)
-    diagnostics.extend(matching.diagnostics)
-    guids = _unique_guids(current, previous, matching.renames, diagnostics)
+    guids, clashes = _unique_guids(current, previous, matching.renames)
     notes = [(replace(facts, content=_content_hash(n.note, guids[facts.key])), guids[facts.key])
              for facts, n in zip(current, assembled, strict=True)]
     new, changes = identity.update(previous, notes, matching, in_scope,
                                    apkg.note_type_hash(card_css()), when)
-    _finish(decks, guids, {key: e.changed for key, e in new.entries.items()})
-    return Stamped(previous, new, path, changes, tuple(matching.diagnostics))
+    return Stamped(_stamped(decks, guids, {key: e.changed for key, e in new.entries.items()}),
+                   (*problems, *matching.diagnostics, *clashes), previous, new, path, changes,
+                   tuple(matching.diagnostics))
 
 
 def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
-                  renames: dict[str, str], diagnostics: list[Diagnostic]) -> dict[str, str]:
+                  renames: dict[str, str]) -> tuple[dict[str, str], list[Diagnostic]]:
     """Give each note its GUID from the lock or its key, never one another note has:
     Anki would merge the two.  The lock is checked on load, but a hand-edited lock can
-    still hold the GUID a new key hashes to."""
+    still hold the GUID a new key hashes to.  Return the GUIDs and a warning per clash."""
     wanted: dict[str, str] = {}
     for facts in current:
         old = previous.entries.get(renames.get(facts.key, facts.key))
@@ -102,11 +103,12 @@ def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
     order = sorted(current, key=lambda facts: renames.get(facts.key, facts.key)
                    not in previous.entries)
     guids: dict[str, str] = {}
+    clashes: list[Diagnostic] = []
     taken: set[str] = set()
     for facts in order:
         guid = wanted[facts.key]
         if guid in taken:
-            diagnostics.append(Diagnostic(
+            clashes.append(Diagnostic(
                 facts.loc, "warning", f"GUID {guid} from the lock is another note's too: "
                 "this note gets a new one", "lock-entry"))
             salt = 0
@@ -115,18 +117,18 @@ def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
                 guid = apkg.guid_for(f"{facts.key}\0{salt}")
         taken.add(guid)
         guids[facts.key] = guid
-    return guids
+    return guids, clashes
 
 
-def _content_hash(note: apkg.NoteData, guid: str) -> str:
+def _content_hash(note: NoteContent, guid: str) -> str:
     # The Source field's line number is left out: a question that only moved down
     # because lines were added above it has not changed, and is not re-dated.
     question, answer, section, _source, key = note.fields
     return lock.content_hash(question, answer, section, key, *note.tags, note.deck, guid)
 
 
-def _finish(decks: list[DeckBuild], guids: dict[str, str], mtimes: dict[str, int]) -> None:
-    for deck in decks:
-        deck.notes = [replace(n.note, guid=guids[n.note.key], mtime=mtimes[n.note.key])
-                      for n in deck.assembled]
-        deck.media = [m for n in deck.assembled for m in n.media]
+def _stamped(decks: Sequence[Sequence[AssembledNote]], guids: Mapping[str, str],
+             mtimes: Mapping[str, int]) -> tuple[tuple[apkg.NoteData, ...], ...]:
+    return tuple(tuple(apkg.NoteData(n.note.key, guids[n.note.key], n.note.fields, n.note.tags,
+                                     n.note.deck, mtimes[n.note.key]) for n in deck)
+                 for deck in decks)

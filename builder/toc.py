@@ -16,9 +16,9 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.headings import headings_of
 from builder.model import Diagnostic, Document, Heading, SourceLoc, TocEntry
-from builder.parse import TOC_END, TOC_START
 from builder.phrases import is_toc_marker, is_toc_title
 from builder.tocfind import toc_blocks
+from builder.tocread import TOC_END, TOC_START
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from builder.atomic import atomic_write_bytes
 from builder.markdown import make_parser
 from builder.model import Diagnostic, SourceLoc
-from builder.parse import TOC_END, TOC_START, ParseOptions, parse_text
+from builder.parse import ParseOptions, parse_text
 from builder.source import SourceError, read_source, source_lines
 from builder.toc import (
     TocBlock,
@@ -28,6 +28,7 @@ from builder.toc import (
     manual_block,
     wanted_entries,
 )
+from builder.tocread import TOC_END, TOC_START
 
 BOM = b"\xef\xbb\xbf"
 

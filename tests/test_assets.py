@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from builder.cli import main
 from builder.parse import parse_file
 
-from .conftest import import_apkg, write
+from .conftest import FIXTURES, import_apkg, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -101,7 +101,27 @@ def test_second_build_draws_nothing_and_an_edit_redraws_only_that_formula(
     source.write_text(NOTES.replace("\\sigma(x)", "\\sigma(z)"), encoding="utf-8")
     edited = run("n.md", "--format", "apkg")
     assert "images: 1 rendered, 4 from cache" in edited.output
-    assert len(set(images()) - set(before)) == 2  # one new PNG and its metadata
+    # One new conversion record, PNG and metadata.
+    assert len(set(images()) - set(before)) == 3
+
+
+def test_the_same_tex_inline_and_displayed_is_two_pictures(tmp_path: Path,
+                                                           collection: Collection) -> None:
+    """Display math sets limits above and below: its picture is another one."""
+    shutil.copy(FIXTURES / "math" / "inline-and-display.md", tmp_path / "n.md")
+    result = run("n.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    (nid,) = collection.find_notes("")
+    answer = collection.get_note(nid)["Answer"]
+    pictures = re.findall(r'<img class="math" src="([^"]+)" alt="([^"]+)" '
+                          r'style="[^"]*height:([0-9.]+)em', answer)
+    assert [alt for _, alt, _ in pictures] == ["\\sum_{i=1}^{n} x_i"] * 2, answer
+    (inline, _, inline_height), (display, _, display_height) = pictures
+    assert inline != display
+    assert float(display_height) > float(inline_height)
+    media = Path(collection.media.dir())
+    assert (media / inline).read_bytes() != (media / display).read_bytes()
 
 
 def test_mathjax_mode_draws_no_formulas(tmp_path: Path, collection: Collection) -> None:

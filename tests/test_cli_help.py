@@ -90,13 +90,13 @@ def test_verbose_shows_the_cache_decisions(tmp_path: Path) -> None:
     assert first.exit_code == 0, first.output
     assert "builder.uptodate: building: no record of an earlier build" in first.output
     assert "builder.parsecache: parse cache: n.md not cached: parsing" in first.output
-    assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 to draw" not in first.output
-    assert "0 formula(s) and 0 diagram(s) reused, 1 and 0 to draw" in first.output
+    assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 drawn" not in first.output
+    assert "0 formula(s) and 0 diagram(s) reused, 1 and 0 drawn" in first.output
     second = run("n.md", "--format", "apkg", "-o", "v", "-v")
     assert "builder.uptodate: up to date: nothing changed since the last build" in second.output
     forced = run("n.md", "--format", "apkg", "-o", "v", "-v", "--force")
     assert "parse cache: n.md unchanged: reused" in forced.output
-    assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 to draw" in forced.output
+    assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 drawn" in forced.output
     write(tmp_path / "n.md", NOTE + "\nMore.\n")
     edited = run("n.md", "--format", "apkg", "-o", "v", "-v")
     assert "building: a source, an option, a setting or the builder changed" in edited.output

@@ -31,8 +31,9 @@ from markdown_it.token import Token
 from builder.gather import parse_source
 from builder.markdown import make_parser, tokenize
 from builder.model import Document, Node
-from builder.parse import TOC_END, TOC_START, ParseOptions
+from builder.parse import ParseOptions
 from builder.source import source_lines
+from builder.tocread import TOC_END, TOC_START
 from tests.conftest import FIXTURES, write
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.md"))

@@ -30,7 +30,7 @@ def test_each_cache_and_skip_decision_is_logged(tmp_path: Path,
     first = dict(_build(caplog))
     assert first["builder.build"] == "not up to date: building"
     assert "0 of 1 file(s) parsed before, 1 to parse" in first["builder.gather"]
-    assert "0 image(s) reused; to draw: 1 formula(s), 0 diagram(s)" in first["builder.assets"]
+    assert "0 formula(s) and 0 diagram(s) reused, 1 and 0 drawn" in first["builder.assets"]
 
     again = _build(caplog)
     assert again == [("builder.build", "up to date: the sources, settings, lock and outputs "
@@ -40,4 +40,4 @@ def test_each_cache_and_skip_decision_is_logged(tmp_path: Path,
     forced = dict(_build(caplog, "--force"))
     assert forced["builder.build"] == "--force: built whether or not the outputs are up to date"
     assert "1 of 1 file(s) parsed before, 0 to parse" in forced["builder.gather"]
-    assert "1 image(s) reused; to draw: 0 formula(s), 0 diagram(s)" in forced["builder.assets"]
+    assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 drawn" in forced["builder.assets"]

@@ -3,6 +3,7 @@ the PDF trusts, the MathJax commands taken out, and the cache key."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -11,13 +12,20 @@ import pytest
 
 from builder import assets as assets_module
 from builder import formulas as formulas_module
-from builder.assets import formula_key, render_assets
-from builder.formulas import FormulaFailure, FormulaImage, render_formulas
+from builder.assets import render_assets
+from builder.formulas import (
+    FormulaFailure,
+    FormulaImage,
+    conversion_key,
+    mathtext_key,
+    render_formulas,
+    typst_key,
+)
 from builder.model import Formula, SourceLoc
 from builder.sandbox import SandboxError, run_limited
 from builder.texmath import to_typst
 from builder.texsafe import strip_unsafe
-from builder.typstcheck import Unknown, Unsafe, check_typst_math, is_safe_typst
+from builder.typstcheck import Unknown, Unsafe, check_typst_math
 from builder.typstnames import FUNCTIONS, SYMBOLS
 
 from .conftest import FIXTURES
@@ -163,17 +171,21 @@ def test_a_compile_that_stalls_costs_that_formula_only(monkeypatch: pytest.Monke
 
 # --- the cache the PDF trusts ------------------------------------------------------------
 
-def test_a_planted_cache_entry_with_code_is_drawn_again(tmp_path: Path) -> None:
+def test_a_planted_cache_entry_with_code_is_converted_again(tmp_path: Path) -> None:
     formula = Formula("a^2", False, SourceLoc("x.md", 1, 1))
-    key = formula_key(formula)
+    planted = '#read("/pdf-nodes.typ")'
+    (tmp_path / f"tex-{conversion_key('a^2')}.json").write_text(json.dumps({
+        "tex": "a^2", "typst": planted}), encoding="utf-8")
+    key = typst_key(planted, False)
     (tmp_path / f"math-{key}.png").write_bytes(b"\x89PNG planted")
     (tmp_path / f"math-{key}.json").write_text(json.dumps({
-        "tex": "a^2", "width_em": 1, "height_em": 1, "depth_em": 0, "engine": "typst",
-        "typst": '#read("/pdf-nodes.typ")'}), encoding="utf-8")
+        "width_em": 1, "height_em": 1, "depth_em": 0, "engine": "typst"}), encoding="utf-8")
     drawn = render_assets([formula], [], tmp_path, jobs=1)
     assert drawn.rendered == 1
     assert drawn.formulas[formula].typst == "a^2"
-    assert is_safe_typst(json.loads((tmp_path / f"math-{key}.json").read_text())["typst"])
+    assert drawn.formulas[formula].image.name == f"math-{typst_key('a^2', False)}.png"
+    stored = json.loads((tmp_path / f"tex-{conversion_key('a^2')}.json").read_text())
+    assert stored["typst"] == "a^2"
 
 
 # --- MathJax ----------------------------------------------------------------------------
@@ -216,19 +228,50 @@ def test_no_mathjax_link_reaches_a_card(tmp_path: Path) -> None:
 
 # --- the cache key ------------------------------------------------------------------------
 
-def test_cache_key_holds_display_and_what_draws(monkeypatch: pytest.MonkeyPatch) -> None:
-    inline = Formula("x", False, SourceLoc("a.md", 1, 1))
-    display = Formula("x", True, SourceLoc("a.md", 1, 1))
-    assert formula_key(inline) != formula_key(display)
-    before = formula_key(inline)
-    monkeypatch.setattr(assets_module, "renderer_fingerprint", lambda: "another typst")
-    assert formula_key(inline) != before
+def test_cache_keys_hold_what_each_engine_is_handed(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert typst_key("x", False) != typst_key("x", True)
+    assert typst_key("x", False) != typst_key("x ", False)
+    before = typst_key("x", False), mathtext_key("x"), conversion_key("x")
+    monkeypatch.setattr(formulas_module, "typst_fingerprint", lambda: "another typst")
+    monkeypatch.setattr(formulas_module, "mathtext_fingerprint", lambda: "another matplotlib")
+    monkeypatch.setattr(formulas_module, "converter_fingerprint", lambda: "another converter")
+    after = typst_key("x", False), mathtext_key("x"), conversion_key("x")
+    assert all(b != a for b, a in zip(before, after, strict=True))
 
 
-def test_renderer_fingerprint_follows_the_template_and_versions() -> None:
-    fingerprint = formulas_module.renderer_fingerprint()
-    assert "typst=" in fingerprint and "tex2typst=" in fingerprint
-    assert "matplotlib=" in fingerprint
+def test_fingerprints_follow_the_template_the_versions_and_the_converter() -> None:
+    from importlib.resources import files
+
+    template = files("builder").joinpath("templates/formula.typ").read_bytes()
+    typst = formulas_module.typst_fingerprint()
+    assert hashlib.sha256(template).hexdigest() in typst and "typst=" in typst
+    assert "matplotlib=" in formulas_module.mathtext_fingerprint()
+    from builder.codeversion import _builder_imports
+
+    # typstnames is imported for data only: the converter's key still follows it.
+    assert {"builder.texmath", "builder.typstcheck", "builder.typstnames",
+            "builder.texsyntax"} <= set(_builder_imports(("builder.texmath",
+                                                          "builder.typstcheck")))
+
+
+def _typst_missing() -> str:
+    return "No module named 'typst'"
+
+
+def test_a_mathtext_fallback_is_not_reused_once_typst_starts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    formula = Formula("a^2", False, SourceLoc("x.md", 1, 1))
+    monkeypatch.setattr(formulas_module, "typst_problem", _typst_missing)
+    without = render_assets([formula], [], tmp_path, jobs=1)
+    assert without.typst_unavailable == _typst_missing()
+    assert without.formulas[formula].engine == "mathtext"
+    monkeypatch.undo()
+    again = render_assets([formula], [], tmp_path, jobs=1)
+    assert again.typst_unavailable is None
+    assert again.formulas[formula].engine == "typst" and again.rendered == 1
+    assert again.formulas[formula].image.name != without.formulas[formula].image.name
+    # Both stay cached, each under its own engine's key.
+    assert render_assets([formula], [], tmp_path, jobs=1).rendered == 0
 
 
 @pytest.mark.parametrize("tex", [
@@ -245,3 +288,36 @@ def test_pathological_formula_is_refused_before_any_engine(tex: str) -> None:
 def test_nesting_real_formulas_use_is_drawn() -> None:
     tex = "\\frac{" * 8 + "x" + "}{y}" * 8
     assert isinstance(render_formulas([(tex, True)])[0], FormulaImage)
+
+
+def test_typst_not_starting_is_warned_once_per_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    (tmp_path / "n.md").write_text("## S\n### Q\n$a^2$ 和 $b_1$\n\n$$\\frac{a}{b}$$\n",
+                                   encoding="utf-8")
+    monkeypatch.setattr(formulas_module, "typst_problem", _typst_missing)
+    result = CliRunner().invoke(main, ["build", "n.md", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "[typst-unavailable]" in line]
+    assert warnings == ["n.md:3:1: warning: typst cannot start (No module named 'typst'): "
+                        "the formulas are drawn with matplotlib's mathtext instead, and drawn "
+                        "again by typst once it starts [typst-unavailable]"], result.output
+
+
+def test_diagram_key_follows_the_drawing_code_and_matplotlib(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.codeversion import _builder_imports
+    from builder.model import Diagram
+
+    diagram = Diagram("pooling", (("seed", 1),), '{"seed": 1, "type": "pooling"}',
+                      SourceLoc("a.md", 1, 1))
+    before = assets_module.diagram_key(diagram)
+    monkeypatch.setattr(assets_module, "diagram_fingerprint", lambda: "other drawing code")
+    assert assets_module.diagram_key(diagram) != before
+    monkeypatch.undo()
+    # The style and fonts the kinds import inside their functions are part of it.
+    assert {"builder.diagrams.pooling", "builder.diagrams._style", "builder.fonts"} <= set(
+        _builder_imports(("builder.diagrams.pooling",)))

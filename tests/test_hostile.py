@@ -307,9 +307,10 @@ def test_anki_markup_is_shown_as_typed_not_run(tmp_path: Path, collection: Colle
     out = result.output
     assert "n.md:1:1: warning: Anki markup '[sound:' in the section heading is shown as " \
         "text, not run by Anki [anki-markup]" in out
-    assert "n.md:2:1: warning: Anki markup '[sound:' in the question" in out
+    # Each at the text or code span that holds it.
+    assert "n.md:2:5: warning: Anki markup '[sound:' in the question" in out
     assert "n.md:3:1: warning: Anki markup '[latex]' in the answer" in out
-    assert "n.md:3:1: warning: Anki markup '[anki:' in the answer" in out
+    assert "n.md:3:50: warning: Anki markup '[anki:' in the answer" in out
     assert "'{{" not in out  # TeX groups in a formula are not Anki markup
     import_apkg(collection, tmp_path / "dist" / "n.apkg")
     (nid,) = collection.find_notes("")
@@ -341,7 +342,7 @@ def test_links_follow_one_policy_in_the_card_and_the_pdf(tmp_path: Path,
           "<a href=\"data:text/html,x\">raw</a>\n")
     result = run("n.md", "--format", "apkg,pdf", "--math", "mathjax")
     assert result.exit_code == 0, result.output
-    assert "n.md:3:1: warning: link to 'mailto:m@m.example' kept as text only: cards and " \
+    assert "n.md:3:80: warning: link to 'mailto:m@m.example' kept as text only: cards and " \
         "the PDF link to http(s) addresses only [link-removed]" in result.output
     assert result.output.count("[link-removed]") == len(schemes)
     import_apkg(collection, tmp_path / "dist" / "n.apkg")

@@ -1,24 +1,38 @@
-"""A deck's output files: a safe file name for each deck, no two decks writing one file,
-and the media a deck may carry.  Checked alike by ``build`` and ``check``."""
+"""What a build settles before it writes anything, and ``check`` reports alike: decks whose
+media or file names cannot be written, and every note's GUID and time from the lock."""
 
 from __future__ import annotations
 
 import hashlib
 import unicodedata
 
-from builder import notes
+from builder import lock, notes
 from builder.config import BuildConfig, BuildError, display_path
-from builder.gather import DeckBuild, Gathered
+from builder.gather import Assembled, DeckNotes, Gathered
 from builder.model import Diagnostic, SourceLoc
+from builder.stamp import Stamped, stamp
 
 
-def check_output_names(gathered: Gathered, config: BuildConfig) -> None:
+def stamp_or_fail(gathered: Gathered, assembled: Assembled, checks: tuple[Diagnostic, ...],
+                  config: BuildConfig) -> Stamped:
+    """``stamp`` the notes; a lock that cannot be read fails the build, with what was found."""
+    try:
+        return stamp([deck.assembled for deck in assembled.decks], config, set(gathered.roots))
+    except lock.LockError as exc:
+        raise BuildError("the lock file cannot be used",
+                         gathered.reported(assembled.diagnostics, checks,
+                                           [exc.diagnostic])) from exc
+
+
+def check_output_names(gathered: Gathered, assembled: Assembled, config: BuildConfig
+                       ) -> list[Diagnostic]:
     """Refuse decks whose files would overwrite each other ("a/b" and "a_b"; "Deck" and
-    "deck" on a disk that ignores case)."""
-    taken: dict[str, DeckBuild] = {}
-    for deck in gathered.decks:
+    "deck" on a disk that ignores case); warn of names the file shows otherwise."""
+    taken: dict[str, DeckNotes] = {}
+    found: list[Diagnostic] = []
+    for deck in assembled.decks:
         if _unlike_name(deck.name):
-            gathered.diagnostics.append(Diagnostic(
+            found.append(Diagnostic(
                 SourceLoc(deck.documents[0].path, 1), "warning",
                 f"deck name {deck.name[:60]!r}{'…' if len(deck.name) > 60 else ''} is written "
                 f"to the file {output_name(deck.name)!r} (too long, or with control or "
@@ -29,7 +43,9 @@ def check_output_names(gathered: Gathered, config: BuildConfig) -> None:
                 f"decks '{other.name}' ({other.documents[0].path}) and "
                 f"'{deck.name}' ({deck.documents[0].path}) would both be "
                 f"written to {display_path(config.out_dir / output_name(deck.name))}.apkg; "
-                "rename one (front matter 'deck:')", gathered.reported())
+                "rename one (front matter 'deck:')",
+                gathered.reported(assembled.diagnostics, found))
+    return found
 
 
 def _unlike_name(deck: str) -> bool:
@@ -39,21 +55,24 @@ def _unlike_name(deck: str) -> bool:
     return bool(plain) and output_name(deck) != plain
 
 
-def check_media_size(gathered: Gathered) -> None:
-    for deck in gathered.decks:
-        files = {m.name: m.path for n in deck.assembled for m in n.media}
+def check_media_size(gathered: Gathered, assembled: Assembled) -> list[Diagnostic]:
+    """Refuse a deck whose images are too large to share; warn of one slow to sync."""
+    found: list[Diagnostic] = []
+    for deck in assembled.decks:
+        files = {m.name: m.path for m in deck.media}
         total = sum(path.stat().st_size for path in files.values())
         if total > notes.MAX_MEDIA_BYTES:
             raise BuildError(
                 f"deck '{deck.name}' would carry {total / 2**20:.0f} MB of images, over the "
                 f"{notes.MAX_MEDIA_BYTES // 2**20} MB limit; shrink or remove some images",
-                gathered.reported())
+                gathered.reported(assembled.diagnostics, found))
         if total > notes.LARGE_MEDIA_BYTES:
             first = deck.documents[0]
-            gathered.diagnostics.append(Diagnostic(
+            found.append(Diagnostic(
                 SourceLoc(first.path, 1), "warning",
                 f"deck '{deck.name}' carries {total / 2**20:.0f} MB of images; phones sync "
                 "it slowly (consider --math mathjax or splitting the deck)", "media-size"))
+    return found
 
 
 MAX_NAME_BYTES = 150

@@ -7,6 +7,7 @@ a build that fails leaves the previous outputs as they were.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ctypes
 import gc
 import hashlib
@@ -14,11 +15,12 @@ import logging
 import sys
 import time
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder import apkg, identity, lock, notes, report
+from builder import apkg, identity, lock, notes, parsecache, report
 from builder.assets import default_jobs, media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
@@ -64,8 +66,37 @@ class BuildResult(Reported):
     """Per source file, how its questions were found (``dl.md: sections ##, questions ###``)."""
 
 
+@dataclass
+class Session:
+    """Builds one after another in one process (``build-deck watch``).
+
+    Errors keep the last good outputs: a save with broken front matter, or a file caught
+    half-written, is reported and writes nothing, rather than a deck missing its notes.
+    """
+
+    keep_outputs_on_error: bool = True
+    parsed: parsecache.Memory = field(default_factory=dict)
+    """Every file's parse, kept in memory from one build to the next."""
+
+
+_SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("session",
+                                                                          default=None)
+
+
+@contextlib.contextmanager
+def in_session(session: Session) -> Iterator[Session]:
+    """Run the builds started in this block as ``session``'s."""
+    token = _SESSION.set(session)
+    try:
+        with parsecache.kept_in_memory(session.parsed):
+            yield session
+    finally:
+        _SESSION.reset(token)
+
+
 def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
+    session = _SESSION.get()
     sources = find_sources(config.sources)
     # Without the lock every build dates its notes anew, so no two builds are the same.
     up_to_date = UpToDate(config, sources, lock_path(config),
@@ -93,6 +124,10 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         stamped = stamp(gathered.decks, config, set(gathered.roots), gathered.diagnostics)
         result = _result(gathered, stamped, config)
         if config.strict and (result.errors or result.warnings):  # notes lose nothing
+            return result
+        if session is not None and session.keep_outputs_on_error and result.errors:
+            # Nothing is written, so nothing changed: the next good build reports it all.
+            result.changes, result.change_details, result.removed_search = None, [], None
             return result
         record = _Record.of(up_to_date, gathered, stamped) if up_to_date is not None else None
         # 3. Write, one build at a time per output folder.

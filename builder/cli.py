@@ -350,3 +350,41 @@ def toc(files: tuple[Path, ...], check_only: bool) -> None:
         click.echo(f"{stale} of {len(sources)} TOC block(s) out of date")
     if failed or (check_only and stale):
         sys.exit(1)
+
+
+def _watch(**options: Any) -> None:
+    """Build SOURCES, then again after every save, until Ctrl-C.
+
+    One process stays up and keeps what it parsed; each rebuild prints its diagnostics
+    and what changed.  A save with errors writes nothing: the last good outputs stay.
+    """
+    from builder.config import configure
+    from builder.watch import WatchError, watch
+
+    ctx = click.get_current_context()
+    config = configure(**{k: v for k, v in options.items() if k != "quiet"})
+
+    def rebuild(changed: list[str]) -> None:
+        if changed:
+            click.echo(f"changed: {', '.join(changed[:5])}"
+                       + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
+        try:
+            ctx.invoke(build, **options)  # build's own reporting, line for line
+        except click.ClickException as exc:
+            exc.show()
+            click.echo("the last good outputs are kept", err=True)
+        except SystemExit as exc:
+            if exc.code:
+                click.echo("errors: the last good outputs are kept", err=True)
+
+    try:
+        watch(config, rebuild, started=lambda watched: click.echo(
+            f"watching {watched.shown()} (Ctrl-C to stop)"))
+    except WatchError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+# Every option of build, whatever it gains, except --force: each save builds what changed.
+main.add_command(click.Command(
+    "watch", callback=_watch, help=_watch.__doc__, short_help="Build again after every save.",
+    params=[param for param in build.params if param.name != "force"]))

@@ -20,16 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder import apkg, identity, lock, notes, parsecache, report
+from builder import apkg, identity, inputs, lock, notes, parsecache, report
 from builder.assets import default_jobs, media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.gather import DeckBuild, Gathered, StartProgress, gather, no_progress
+from builder.inputs import Inputs, recording
 from builder.limits import documents_for_pdf
 from builder.model import Diagnostic, SourceLoc
 from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
 from builder.pdfjobs import PdfJobs
-from builder.stamp import Stamped, card_css, lock_path, now, stamp
+from builder.stamp import Stamped, card_css, now, stamp
 from builder.uptodate import UpToDate
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
@@ -99,14 +100,14 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     session = _SESSION.get()
     sources = find_sources(config.sources)
     # Without the lock every build dates its notes anew, so no two builds are the same.
-    up_to_date = UpToDate(config, sources, lock_path(config),
-                          build_day() if "pdf" in config.formats else None) \
+    up_to_date = UpToDate(config, sources, build_day() if "pdf" in config.formats else None) \
         if config.use_lock else None
     if up_to_date is not None and not config.force:
         last = up_to_date.last_report(_replayed)
         if last is not None:
             return last
-    with PdfJobs(config.jobs or default_jobs()) as pdfs:
+    reads = up_to_date.inputs if up_to_date is not None else Inputs()
+    with PdfJobs(config.jobs or default_jobs()) as pdfs, recording(reads):
         # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
         # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
         def start_pdfs(drawn: Gathered) -> None:
@@ -129,7 +130,8 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
             # Nothing is written, so nothing changed: the next good build reports it all.
             result.changes, result.change_details, result.removed_search = None, [], None
             return result
-        record = _Record.of(up_to_date, gathered, stamped) if up_to_date is not None else None
+        # What a rebuild against this build's lock would report (see ``Stamped.matching``).
+        replayed = gathered.reported(leave_out=stamped.matching)
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
@@ -144,8 +146,9 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                     result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
                 # A build with errors is not skipped next time: a diagram that could
                 # not be drawn is tried again.
-                if record is not None and not result.errors:
-                    record.remember(result, config.out_dir / REMOVED_FILE)
+                if up_to_date is not None and not result.errors:
+                    up_to_date.remember([*result.outputs, config.out_dir / REMOVED_FILE],
+                                        _report(result, replayed))
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
@@ -153,46 +156,9 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     return result
 
 
-@dataclass(frozen=True)
-class _Record:
-    """What the up-to-date record keeps of a build, taken before it writes."""
-
-    up_to_date: UpToDate
-    sources: dict[Path, bytes]
-    """Each source's SHA-256, of the bytes parsed."""
-
-    images: list[tuple[str, str, str]]
-    lock_files: dict[str, bool]
-    lock: str | None
-    """Hash of the lock the notes were stamped with, as saved."""
-    diagnostics: list[Diagnostic]
-    """What a rebuild against this build's lock would report (see ``Stamped.matching``)."""
-
-    @classmethod
-    def of(cls, up_to_date: UpToDate, gathered: Gathered, stamped: Stamped) -> _Record:
-        return cls(up_to_date, gathered.source_hashes, gathered.image_lookups,
-                   _lock_files(stamped, set(gathered.roots)),
-                   None if stamped.lock_file is None
-                   else hashlib.sha256(stamped.lock_file).hexdigest(),
-                   gathered.reported(leave_out=stamped.matching))
-
-    def remember(self, result: BuildResult, removed_file: Path) -> None:
-        self.up_to_date.remember(self.sources, [*result.outputs, removed_file], self.lock,
-                            self.images, self.lock_files, _report(result, self.diagnostics))
-
-
 def build_day() -> str:
     """Return the date the PDFs show: the build's (``SOURCE_DATE_EPOCH``'s when set)."""
     return time.strftime("%Y-%m-%d", time.gmtime(now()))
-
-
-def _lock_files(stamped: Stamped, built: set[str]) -> dict[str, bool]:
-    """Files outside this build that the lock holds notes of, and whether each exists:
-    a build drops the notes of those that are gone (see ``builder.stamp``)."""
-    if stamped.new is None:
-        return {}
-    outside = {entry.file for entry in stamped.new.entries.values()} - built
-    return {file: Path(file).exists() for file in sorted(outside)}
 
 
 def _report(result: BuildResult, diagnostics: list[Diagnostic]) -> dict[str, Any]:
@@ -252,6 +218,7 @@ def _write(gathered: Gathered, stamped: Stamped, config: BuildConfig,
             and (stamped.new != stamped.previous or not _holds(stamped.path, stamped.lock_file))):
         try:
             lock.save(stamped.path, stamped.lock_file)
+            inputs.wrote(stamped.path, stamped.lock_file)
         except OSError as exc:  # the lock is beside the sources, not in the output folder
             raise BuildError(f"cannot write {display_path(stamped.path)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc

@@ -15,7 +15,7 @@ from importlib.resources.abc import Traversable
 RUNTIME_LIBRARIES = (
     "genanki", "markdown-it-py", "mdit-py-plugins", "click", "PyYAML", "Pygments", "nh3",
     "matplotlib", "typst", "tex2typst", "noto-cjk-sans-otc", "manimgx-fonts-cjk",
-    "manimgx-fonts",
+    "manimgx-fonts", "watchfiles",
 )
 """Every library in ``pyproject.toml``'s dependencies (a test keeps the two the same)."""
 

@@ -13,7 +13,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import ankimarkup, apkg, notes, rawhtml
+from builder import ankimarkup, apkg, inputs, notes, rawhtml
 from builder.assets import (
     Assets,
     MediaFile,
@@ -214,7 +214,7 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
             continue
         try:
             # Not read when too large: parsing it again reports that.
-            data: bytes | None = None if too_large(path) else path.read_bytes()
+            data: bytes | None = None if too_large(path) else inputs.read_bytes(path)
         except OSError:
             data = None
         content = hashlib.sha256(data).digest() if data is not None else None

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder import inputs
 from builder.model import Diagnostic, Document, SourceLoc
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ class Silencer:
         """Return the settings of the nearest pyproject.toml with a build-deck table."""
         if folder not in self._projects:
             candidate = folder / PYPROJECT
-            found = _read_pyproject(candidate, self.display) if candidate.is_file() else None
+            found = (_read_pyproject(candidate, self.display) if inputs.is_file(candidate)
+                     else None)
             if found is None:
                 found = _NO_PROJECT if folder.parent == folder else self._project(folder.parent)
             self._projects[folder] = found
@@ -79,7 +81,7 @@ def _read_pyproject(path: Path, display: Callable[[Path], str]) -> _Project | No
     """Return what a pyproject.toml silences, or None when it has no build-deck table."""
     shown = display(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(inputs.read_text(path))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         return _Project(path, frozenset(), (Diagnostic(
             SourceLoc(shown, 1), "warning",
@@ -100,7 +102,7 @@ def _read_pyproject(path: Path, display: Callable[[Path], str]) -> _Project | No
 def _table_line(path: Path) -> int:
     """Find the line of the ``[tool.build-deck]`` header, for the diagnostics' location."""
     header = f"[tool.{TABLE}]"
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(inputs.read_text(path).splitlines(), 1):
         if line.strip().replace(" ", "") == header:
             return number
     return 1

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder import apkg, identity, lock
+from builder import apkg, identity, inputs, lock
 from builder.config import BuildConfig, BuildError
 from builder.gather import DeckBuild
 from builder.html import pygments_css
@@ -73,7 +73,7 @@ def stamp(decks: list[DeckBuild], config: BuildConfig, built_files: set[str],
 
     def in_scope(entry: lock.LockEntry) -> bool:
         # Notes of files left out of this build are not "removed"; those of deleted files are.
-        return entry.file in built_files or not Path(entry.file).exists()
+        return entry.file in built_files or not inputs.exists(Path(entry.file))
 
     current = [identity.CurrentNote(n.note.key, n.card.question_text, n.answer_text, n.card.loc,
                                     n.card.explicit_id) for n in assembled]

@@ -111,14 +111,16 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     diagnostics: list[Diagnostic] = []
     jobs = config.jobs or default_jobs()
     cache = ParseCache(config.cache)
-    pending = _look_up_parses(cache, sources, config.parse)
+    # Missing glyphs matter to the PDF only; looking for them loads matplotlib's fonts.
+    glyphs = "pdf" in config.formats
+    pending = _look_up_parses(cache, sources, config.parse, glyphs)
     missing = [job for job in pending if job.result is None]
     parse_work = work_units(0, 0, sum(len(job.data or b"") for job in missing))
     # Large notes in several files are parsed in parallel; the same workers then draw.
     with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
         progress = start_progress("Parsing", sum(_kib(job) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
-        _parse_missing(missing, config.parse, pool, cache, progress)
+        _parse_missing(missing, config.parse, glyphs, pool, cache, progress)
         documents, roots = _collect(pending, silencer, diagnostics, pdf="pdf" in config.formats)
         decks = _group_by_deck(documents)
         gathered = Gathered(documents, roots, decks, Assets(), silencer, diagnostics,
@@ -168,8 +170,9 @@ class ParsedSource:
 
 
 def parse_source(path: Path, shown: str, options: ParseOptions,
-                 data: bytes | None = None) -> ParsedSource:
-    """Read (unless ``data`` holds its bytes), parse and check one file.
+                 data: bytes | None = None, glyphs: bool = True) -> ParsedSource:
+    """Read (unless ``data`` holds its bytes), parse and check one file; ``glyphs``: look
+    for characters the PDF's fonts lack too.
 
     Runs in a worker process for large builds.
     """
@@ -183,7 +186,7 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
     doc = parse_text(text, shown, options, validate_diagram, stem=path.stem, tokens=tokens)
     checks = [*controls, *doc.diagnostics, *check_document(doc, text, tokens),
               *rawhtml.check_document(doc), *ankimarkup.check_document(doc),
-              *missing_glyph_diagnostics(text, shown)]
+              *(missing_glyph_diagnostics(text, shown) if glyphs else ())]
     return ParsedSource(doc, tuple(checks), columns)
 
 
@@ -202,7 +205,7 @@ class _ParseJob:
 
 
 def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
-                    options: ParseOptions) -> list[_ParseJob]:
+                    options: ParseOptions, glyphs: bool) -> list[_ParseJob]:
     jobs = []
     for path, root in sources:
         shown = display_path(path)
@@ -218,7 +221,7 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
         except OSError:
             data = None
         content = hashlib.sha256(data).digest() if data is not None else None
-        key = cache.key(content, shown, options) if content is not None else None
+        key = cache.key(content, shown, (options, glyphs)) if content is not None else None
         job = _ParseJob(path, root, shown, data, content, key)
         if key is not None:
             job.result = cache.get(shown, key)
@@ -226,10 +229,10 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
     return jobs
 
 
-def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Executor,
-                   cache: ParseCache, progress: Progress) -> None:
+def _parse_missing(missing: list[_ParseJob], options: ParseOptions, glyphs: bool,
+                   pool: Executor, cache: ParseCache, progress: Progress) -> None:
     args = ([job.path for job in missing], [job.shown for job in missing],
-            [options] * len(missing), [job.data for job in missing])
+            [options] * len(missing), [job.data for job in missing], [glyphs] * len(missing))
     outcomes: Iterable[tuple[ParsedSource, bytes | None]]
     if isinstance(pool, ProcessPoolExecutor):
         outcomes = ((pickle.loads(pickled), pickled)
@@ -243,10 +246,11 @@ def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Execut
             cache.put(job.shown, job.key, result, pickled)
 
 
-def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None) -> bytes:
+def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None,
+                   glyphs: bool) -> bytes:
     # Pickled here, in the worker, once: the same bytes carry the result to the building
     # process and into the parse cache.
-    return pickled_result(parse_source(path, shown, options, data))
+    return pickled_result(parse_source(path, shown, options, data, glyphs))
 
 
 def _collect(jobs: list[_ParseJob], silencer: Silencer, diagnostics: list[Diagnostic], *,

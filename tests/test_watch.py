@@ -173,3 +173,24 @@ def test_ctrl_c_during_a_build_leaves_no_half_written_output(
     assert code in (0, 130), watch.output()
     assert "Traceback" not in watch.output()
     assert not [p.name for p in (tmp_path / "dist").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_save_retypesets_the_pdf(tmp_path: Path, watcher: Callable[..., Watcher]) -> None:
+    """A sheet over one part (600 questions): the save's part is typeset again in the
+    watching process and joined; the PDF shows the edit."""
+    from pypdf import PdfReader
+
+    questions = "".join(f"### Question number {i}?\n\nPlain answer {i}.\n\n" for i in range(600))
+    source = write(tmp_path / "notes" / "Sheet.md", "## Part\n\n" + questions)
+    sheet = tmp_path / "dist" / "Sheet.pdf"
+    watch = watcher("--format", "pdf", "--jobs", "2")
+    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    first = _state(sheet)
+    assert first is not None, watch.output()
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Plain answer 7.", "Edited while watching."), encoding="utf-8")
+    watch.wait_for("typeset sheet", lambda: _state(sheet) != first)
+    text = "".join(page.extract_text() for page in PdfReader(sheet).pages)
+    assert "Edited while watching." in text and "Plain answer 7." not in text
+    assert "Plain answer 599." in text  # the other part, from the part cache
+    assert watch.stop() in (0, 130)

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from builder.atomic import TEMP_PREFIX, FolderTaken, held_alone
 from builder.build import Session, in_session
 from builder.config import BuildConfig, display_path
+from builder.images import IMAGE_SUFFIXES
+from builder.silence import PYPROJECT
 from builder.stamp import lock_path
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 WATCH_LOCK = ".build-deck-watching"
 QUIET_MS = 150
 """A save is built once no file has changed for this long."""
+READ_SUFFIXES = frozenset({".md", *IMAGE_SUFFIXES})
+"""Files whose saving starts a build: notes and the pictures they show."""
 MOST_MS = 2000
 """A stream of changes (a checkout, a sync) is built after this long at the latest."""
 
@@ -60,9 +64,16 @@ class Watched:
                     lock_path(config).resolve()))
 
     def wants(self, path: str) -> bool:
-        """Whether a change at ``path`` may change a build: not one a build wrote."""
+        """Whether a change at ``path`` may change a build: a file of a kind builds read
+        (Markdown, pictures, pyproject.toml) or a folder, and not one a build wrote.
+
+        Anything else is left alone, or a log the watcher's own output goes to, kept
+        in a watched folder, would start a build at every line it prints."""
         changed = Path(path)
         if changed.name.startswith(TEMP_PREFIX):  # the lock's, being written beside it
+            return False
+        if not (changed.suffix.lower() in READ_SUFFIXES or changed.name == PYPROJECT
+                or changed.is_dir()):
             return False
         return not any(changed == place or changed.is_relative_to(place)
                        for place in self.ignored)

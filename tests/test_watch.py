@@ -194,3 +194,27 @@ def test_a_save_retypesets_the_pdf(tmp_path: Path, watcher: Callable[..., Watche
     assert "Edited while watching." in text and "Plain answer 7." not in text
     assert "Plain answer 599." in text  # the other part, from the part cache
     assert watch.stop() in (0, 130)
+
+
+def test_files_no_build_reads_start_no_build(tmp_path: Path,
+                                             watcher: Callable[..., Watcher]) -> None:
+    """A log kept in the watched folder (here the watcher's own output) is no input:
+    writing it must not start a build, which would print, which would write it…"""
+    write(tmp_path / "notes" / "Watched.md", NOTES)
+    watch = watcher()
+    watch.log = tmp_path / "notes" / "watch.log"  # read from where the output now goes
+    watch.process.kill()
+    watch.process.wait()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    with watch.log.open("wb") as out:
+        watch.process = subprocess.Popen(
+            [sys.executable, "-m", "builder", "watch", "notes", "--format", "apkg"],
+            cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
+    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    (tmp_path / "notes" / "scratch.txt").write_text("not notes", encoding="utf-8")
+    write(tmp_path / "notes" / "Watched.md", NOTES.replace("every save", "each save"))
+    watch.wait_for("the edit's build", lambda: "1 changed" in watch.output())
+    assert watch.stop() in (0, 130)
+    # One build for the edit: neither the log's lines nor scratch.txt started another.
+    assert watch.output().count("changed: ") == 1, watch.output()
+    assert "scratch.txt" not in watch.output()

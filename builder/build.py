@@ -107,8 +107,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         if last is not None:
             return last
     reads = up_to_date.inputs if up_to_date is not None else Inputs()
-    with PdfJobs(config.jobs or default_jobs(), warm=session is not None) as pdfs, \
-            recording(reads):
+    with PdfJobs(config.jobs or default_jobs()) as pdfs, recording(reads):
         # 1. Gather: parse and check every file, draw formulas and diagrams, assemble
         # notes.  PDFs start typesetting (in the background) as soon as all is drawn.
         def start_pdfs(drawn: Gathered) -> None:

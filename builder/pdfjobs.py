@@ -36,9 +36,6 @@ from builder.pdfparts import PartLayout, headings, join_payload, part_file
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
 worker (a Python process that then loads typst) takes ~0.5 s."""
-WARM_JOIN_MAX_QUESTIONS = 5000
-"""A process that stays up (``warm``) joins sheets up to this size itself: the join holds
-every part page (~0.4 MB each), ~150 MB at this size."""
 
 
 def _ignore_interrupts() -> None:
@@ -100,12 +97,8 @@ class PdfJobs:
     are typeset side by side, and all of them joined when the PDF is asked for.
     """
 
-    def __init__(self, jobs: int, warm: bool = False) -> None:
-        """``warm``: this process stays up and has typst loaded (``build-deck watch``), so
-        a sheet with at most one part to typeset, and its join, are done here: starting
-        a worker would cost more than the part."""
+    def __init__(self, jobs: int) -> None:
         self._jobs = jobs
-        self._warm = warm
         self._sheets: dict[Path, _Sheet] = {}
         self._pool: Pool | None = None
 
@@ -113,9 +106,7 @@ class PdfJobs:
         """Begin typesetting ``plans``: now in the background, or later in ``result``."""
         for plan in plans:
             sheet = self._sheets[plan.target] = _Sheet.of(plan)
-            todo = sum(job is not None for job in sheet.jobs) if sheet.in_parts else 1
-            if self._jobs <= 1 or plan.questions < BACKGROUND_MIN_QUESTIONS or (
-                    self._warm and todo <= 1):
+            if self._jobs <= 1 or plan.questions < BACKGROUND_MIN_QUESTIONS:
                 continue
             if not sheet.in_parts:
                 sheet.whole = self._background().apply_async(typeset, (plan, sheet.scratch))
@@ -194,7 +185,7 @@ class PdfJobs:
         part_cache(sheet.plan).save({key: (sheet.part_path(index), layout) for index, (key, layout)
                                      in enumerate(zip(sheet.keys, layouts, strict=True))})
         payload = join_payload(sheet.plan.payload, sheet.part_headings, layouts)
-        if self._jobs <= 1 or (self._warm and sheet.plan.questions <= WARM_JOIN_MAX_QUESTIONS):
+        if self._jobs <= 1:
             return join(payload, sheet.scratch)
         # The join holds every part's pages (~0.4 MB each), so not in this process; and
         # unless other compiles are still at work, the idle workers, each holding

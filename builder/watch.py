@@ -4,7 +4,9 @@ The process stays up, so what a one-shot build pays on every run is paid once: t
 imports (markdown-it, genanki, typst, matplotlib), and each file's parse, kept in
 memory (``builder.parsecache.kept_in_memory``).  Drawn pictures and typeset PDF parts
 come from the cache folder, as in any build; the up-to-date record skips a save that
-changed nothing.
+changed nothing.  PDFs are typeset in worker processes, as in any build, not here:
+typst keeps a memo of all it compiled for the life of its process (measured: ~100 MB
+more after each save of a 2,000-question sheet), so the watcher's memory stays flat.
 
 A save is built once the files have been quiet for a moment (``QUIET_MS``), so an
 editor's several writes, or a file caught mid-write, make one build.  A build with

@@ -131,7 +131,7 @@ def test_each_save_rebuilds_and_a_broken_save_keeps_the_last_good_deck(
     assert len(answers) == 2
 
     code = watch.stop()
-    assert code in (0, 130), watch.output()
+    assert code == 0, watch.output()  # Ctrl-C is how a watch ends
     assert "Traceback" not in watch.output()
 
 
@@ -142,7 +142,7 @@ def test_a_new_file_in_the_folder_is_built(tmp_path: Path,
     watch.wait_for("first build", lambda: "watching notes" in watch.output())
     write(tmp_path / "notes" / "b.md", "---\ndeck: Second\n---\n\n### New file?\n\nYes.\n")
     watch.wait_for("second deck", lambda: (tmp_path / "dist" / "Second.apkg").exists())
-    assert watch.stop() in (0, 130)
+    assert watch.stop() == 0
 
 
 def test_a_second_watcher_of_the_same_folder_is_refused(
@@ -159,8 +159,8 @@ def test_a_second_watcher_of_the_same_folder_is_refused(
     third.wait_for("its own build", lambda: "watching notes" in third.output())
     assert (tmp_path / "elsewhere" / "Watched.apkg").exists()
     assert first.process.poll() is None
-    assert first.stop() in (0, 130)
-    assert third.stop() in (0, 130)
+    assert first.stop() == 0
+    assert third.stop() == 0
 
 
 def test_ctrl_c_during_a_build_leaves_no_half_written_output(
@@ -170,7 +170,7 @@ def test_ctrl_c_during_a_build_leaves_no_half_written_output(
     watch = watcher()
     watch.wait_for("the build to start", lambda: (tmp_path / "dist").exists())
     code = watch.stop()
-    assert code in (0, 130), watch.output()
+    assert code == 0, watch.output()  # Ctrl-C is how a watch ends
     assert "Traceback" not in watch.output()
     assert not [p.name for p in (tmp_path / "dist").iterdir() if p.name.endswith(".tmp")]
 
@@ -193,7 +193,7 @@ def test_a_save_retypesets_the_pdf(tmp_path: Path, watcher: Callable[..., Watche
     text = "".join(page.extract_text() for page in PdfReader(sheet).pages)
     assert "Edited while watching." in text and "Plain answer 7." not in text
     assert "Plain answer 599." in text  # the other part, from the part cache
-    assert watch.stop() in (0, 130)
+    assert watch.stop() == 0
 
 
 def test_files_no_build_reads_start_no_build(tmp_path: Path,
@@ -214,7 +214,7 @@ def test_files_no_build_reads_start_no_build(tmp_path: Path,
     (tmp_path / "notes" / "scratch.txt").write_text("not notes", encoding="utf-8")
     write(tmp_path / "notes" / "Watched.md", NOTES.replace("every save", "each save"))
     watch.wait_for("the edit's build", lambda: "1 changed" in watch.output())
-    assert watch.stop() in (0, 130)
+    assert watch.stop() == 0
     # One build for the edit: neither the log's lines nor scratch.txt started another.
     assert watch.output().count("changed: ") == 1, watch.output()
     assert "scratch.txt" not in watch.output()

@@ -1,8 +1,10 @@
-"""The floor: the benchmark's notes packed by genanki alone, nothing parsed or rendered.
+"""The floor: each answer rendered by markdown-it-py, and the notes packed by genanki.
 
 ``python bench/floor.py CARDS_JSON OUT_APKG`` reads the (question, answer) pairs that
-``bench/generate.py`` wrote and writes them as plain escaped HTML into one ``.apkg``.
-No build-deck pipeline can be faster than this at writing the same notes.
+``bench/generate.py`` wrote, renders each answer's Markdown to HTML with markdown-it-py
+(CommonMark, nothing else: no formulas, pictures, checks or identities) and writes
+them into one ``.apkg``.  No build-deck pipeline can be faster than this at turning
+the same Markdown into the same notes (issue 18's floor).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import sys
 from pathlib import Path
 
 import genanki
+from markdown_it import MarkdownIt
 
 MODEL_ID = 1607392319
 DECK_ID = 2059400110
@@ -34,6 +37,7 @@ def build_floor(cards_json: Path, target: Path) -> int:
                     "afmt": "{{FrontSide}}<hr id=answer>{{Answer}}"}],
     )
     decks: dict[str, genanki.Deck] = {}
+    markdown = MarkdownIt()
     for card in data["cards"]:
         name = str(card.get("deck", data["deck"]))
         deck = decks.get(name)
@@ -41,7 +45,7 @@ def build_floor(cards_json: Path, target: Path) -> int:
             deck = decks[name] = genanki.Deck(DECK_ID + len(decks), name)
         question = str(card["question"])
         deck.add_note(genanki.Note(model=model, fields=[to_html(question),
-                                                        to_html(str(card["answer"]))],
+                                                        markdown.render(str(card["answer"]))],
                                    guid=genanki.guid_for(question)))
     target.parent.mkdir(parents=True, exist_ok=True)
     genanki.Package(list(decks.values())).write_to_file(str(target))

@@ -60,15 +60,40 @@ def exclusive(folder: Path) -> Iterator[None]:
             _unlock(handle.fileno())
 
 
-def _lock(fd: int) -> None:
+class FolderTaken(Exception):
+    """Another process holds the folder's ``held_alone`` lock."""
+
+
+@contextmanager
+def held_alone(folder: Path, name: str) -> Iterator[None]:
+    """Hold the lock file ``name`` in ``folder`` for as long as the block runs, or raise
+    FolderTaken at once when another process holds it (a second watcher of one folder).
+
+    A lock of its own, not ``exclusive``'s: the holder still builds, and each build takes
+    ``exclusive`` in turn, which in the same process would wait for itself.  The system
+    lets go of it when the process ends, however it ends.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / name, "a+b") as handle:
+        try:
+            _lock(handle.fileno(), wait=False)
+        except OSError as exc:
+            raise FolderTaken(str(folder)) from exc
+        try:
+            yield
+        finally:
+            _unlock(handle.fileno())
+
+
+def _lock(fd: int, wait: bool = True) -> None:
     if sys.platform == "win32":
         import msvcrt
 
-        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
     else:
         import fcntl
 
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _unlock(fd: int) -> None:

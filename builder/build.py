@@ -7,18 +7,19 @@ a build that fails leaves the previous outputs as they were.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import ctypes
 import gc
 import hashlib
 import logging
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder import apkg, identity, lock, report
+from builder import apkg, identity, inputs, lock, parsecache, report
 from builder.assets import default_jobs, media_of
 from builder.atomic import atomic_write_bytes, exclusive
 from builder.config import BuildConfig, BuildError, Reported, display_path, find_sources
@@ -33,12 +34,13 @@ from builder.gather import (
     strict_refuses,
 )
 from builder.htmlpreview import write_preview
+from builder.inputs import Inputs, recording
 from builder.limits import documents_for_pdf
 from builder.model import Diagnostic, SourceLoc
 from builder.pdf import PdfError, PdfPlan, commit, plan_pdf
 from builder.pdfjobs import PdfJobs
 from builder.prewrite import check_media_size, check_output_names, output_name, stamp_or_fail
-from builder.stamp import Stamped, card_css, lock_path, now
+from builder.stamp import Stamped, card_css, now
 from builder.uptodate import UpToDate
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
@@ -80,17 +82,46 @@ class BuildResult(Reported):
         return report.summary(self.changes) if self.changes is not None else ""
 
 
+@dataclass
+class Session:
+    """Builds one after another in one process (``build-deck watch``).
+
+    Errors keep the last good outputs: a save with broken front matter, or a file caught
+    half-written, is reported and writes nothing, rather than a deck missing its notes.
+    """
+
+    keep_outputs_on_error: bool = True
+    parsed: parsecache.Memory = field(default_factory=dict)
+    """Every file's parse, kept in memory from one build to the next."""
+
+
+_SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("session",
+                                                                          default=None)
+
+
+@contextlib.contextmanager
+def in_session(session: Session) -> Iterator[Session]:
+    """Run the builds started in this block as ``session``'s."""
+    token = _SESSION.set(session)
+    try:
+        with parsecache.kept_in_memory(session.parsed):
+            yield session
+    finally:
+        _SESSION.reset(token)
+
+
 def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
+    session = _SESSION.get()
     sources = find_sources(config.sources)
     # Without the lock every build dates its notes anew, so no two builds are the same.
-    up_to_date = UpToDate(config, sources, lock_path(config),
-                          build_day() if "pdf" in config.formats else None) \
+    up_to_date = UpToDate(config, sources, build_day() if "pdf" in config.formats else None) \
         if config.use_lock else None
     last = _last_if_up_to_date(up_to_date, config.force)
     if last is not None:
         return last
-    with PdfJobs(config.jobs or default_jobs()) as pdfs:
+    reads = up_to_date.inputs if up_to_date is not None else Inputs()
+    with PdfJobs(config.jobs or default_jobs()) as pdfs, recording(reads):
         # 1. Gather: parse and check every file, draw formulas and diagrams.
         gathered = gather(config, sources, start_progress)
         if not gathered.decks:
@@ -108,9 +139,13 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         result = _result(gathered, assembled, stamped, checks, config)
         if strict_refuses(config, result):  # notes lose nothing
             return result
-        lookups = [*assembled.image_lookups, *(i for plan in plans for i in plan.image_lookups)]
-        record = (_Record.of(up_to_date, gathered, assembled, stamped, checks, lookups)
-                  if up_to_date is not None else None)
+        if session is not None and session.keep_outputs_on_error and result.errors:
+            # Nothing is written, so nothing changed: the next good build reports it all.
+            result.changes, result.change_details, result.removed_search = None, [], None
+            return result
+        # What a rebuild against this build's lock would report (see ``Stamped.matching``).
+        replayed = gathered.reported(assembled.diagnostics, checks, stamped.diagnostics,
+                                     leave_out=stamped.matching)
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
@@ -125,9 +160,10 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                     result.pdfs_typeset += _write_pdf(target, pdfs, start_progress)
                 # A build with errors is not skipped next time: a diagram that could
                 # not be drawn is tried again.
-                if record is not None and not result.errors:
-                    record.remember(result, config.out_dir / REMOVED_FILE)
-                elif record is not None:
+                if up_to_date is not None and not result.errors:
+                    up_to_date.remember([*result.outputs, config.out_dir / REMOVED_FILE],
+                                        _report(result, replayed))
+                elif up_to_date is not None:
                     log.info("%d error(s): the next build runs again", result.errors)
         except OSError as exc:
             raise BuildError(f"cannot write to {display_path(config.out_dir)}: "
@@ -152,49 +188,9 @@ def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult
     return None
 
 
-@dataclass(frozen=True)
-class _Record:
-    """What the up-to-date record keeps of a build, taken before it writes."""
-
-    up_to_date: UpToDate
-    sources: Mapping[Path, bytes]
-    """Each source's SHA-256, of the bytes parsed."""
-
-    images: list[tuple[str, str, str]]
-    lock_files: dict[str, bool]
-    lock: str | None
-    """Hash of the lock the notes were stamped with, as saved."""
-    diagnostics: list[Diagnostic]
-    """What a rebuild against this build's lock would report (see ``Stamped.matching``)."""
-
-    @classmethod
-    def of(cls, up_to_date: UpToDate, gathered: Gathered, assembled: Assembled,
-           stamped: Stamped, checks: tuple[Diagnostic, ...],
-           images: list[tuple[str, str, str]]) -> _Record:
-        return cls(up_to_date, gathered.source_hashes, images,
-                   _lock_files(stamped, set(gathered.roots)),
-                   None if stamped.lock_file is None
-                   else hashlib.sha256(stamped.lock_file).hexdigest(),
-                   gathered.reported(assembled.diagnostics, checks, stamped.diagnostics,
-                                     leave_out=stamped.matching))
-
-    def remember(self, result: BuildResult, removed_file: Path) -> None:
-        self.up_to_date.remember(self.sources, [*result.outputs, removed_file], self.lock,
-                            self.images, self.lock_files, _report(result, self.diagnostics))
-
-
 def build_day() -> str:
     """Return the date the PDFs show: the build's (``SOURCE_DATE_EPOCH``'s when set)."""
     return time.strftime("%Y-%m-%d", time.gmtime(now()))
-
-
-def _lock_files(stamped: Stamped, built: set[str]) -> dict[str, bool]:
-    """Files outside this build that the lock holds notes of, and whether each exists:
-    a build drops the notes of those that are gone (see ``builder.stamp``)."""
-    if stamped.new is None:
-        return {}
-    outside = {entry.file for entry in stamped.new.entries.values()} - built
-    return {file: Path(file).exists() for file in sorted(outside)}
 
 
 def _report(result: BuildResult, diagnostics: list[Diagnostic]) -> dict[str, Any]:
@@ -261,6 +257,7 @@ def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: B
             and (stamped.new != stamped.previous or not _holds(stamped.path, stamped.lock_file))):
         try:
             lock.save(stamped.path, stamped.lock_file)
+            inputs.wrote(stamped.path, stamped.lock_file)
         except OSError as exc:  # the lock is beside the sources, not in the output folder
             raise BuildError(f"cannot write {display_path(stamped.path)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc

@@ -15,6 +15,7 @@ from builder.settings import did_you_mean
 
 if TYPE_CHECKING:
     from builder.build import BuildResult
+    from builder.config import BuildConfig
     from builder.parseoptions import ParseOptions
 
 # ``watch`` (and any command that builds) takes ``build_options`` and calls ``configured``.
@@ -66,11 +67,15 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
 def build(quiet: bool, **options: Any) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
+    _build_and_report(configured(options), quiet)
+
+
+def _build_and_report(config: BuildConfig, quiet: bool) -> None:
+    """One build, reported: ``build``'s output, and each rebuild of ``watch``."""
     from builder.build import build as run_build
     from builder.config import BuildError
     from builder.gather import strict_refuses
 
-    config = configured(options)
     before = _decks_in(config.out_dir)
     try:
         result = run_build(config, _progress_bar)
@@ -293,3 +298,41 @@ def toc(files: tuple[Path, ...], check_only: bool) -> None:
         click.echo(f"{stale} of {len(sources)} TOC block(s) out of date")
     if failed or (check_only and stale):
         sys.exit(1)
+
+
+def _watch(**options: Any) -> None:
+    """Build SOURCES, then again after every save, until Ctrl-C.
+
+    One process stays up and keeps what it parsed; each rebuild prints its diagnostics
+    and what changed.  A save with errors writes nothing: the last good outputs stay.
+    """
+    from builder.watch import WatchError, watch
+
+    quiet = bool(options.pop("quiet", False))
+    config = configured(options)
+
+    def rebuild(changed: list[str]) -> None:
+        if changed:
+            click.echo(f"changed: {', '.join(changed[:5])}"
+                       + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
+        try:
+            # Configured again: a saved pyproject.toml counts from the next build on.
+            _build_and_report(configured(options), quiet)  # build's reporting, line for line
+        except click.ClickException as exc:
+            exc.show()
+            click.echo("the last good outputs are kept", err=True)
+        except SystemExit as exc:
+            if exc.code:
+                click.echo("errors: the last good outputs are kept", err=True)
+
+    try:
+        watch(config, rebuild, started=lambda watched: click.echo(
+            f"watching {watched.shown()} (Ctrl-C to stop)"))
+    except WatchError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+# Every option of build, whatever it gains, except --force: each save builds what changed.
+main.add_command(click.Command(
+    "watch", callback=_watch, help=_watch.__doc__, short_help="Build again after every save.",
+    params=[param for param in build.params if param.name != "force"]))

@@ -16,7 +16,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder import ankimarkup, notes, rawhtml
+from builder import ankimarkup, inputs, notes, rawhtml
 from builder.assets import (
     Assets,
     MediaFile,
@@ -151,7 +151,9 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     silencer = Silencer(display_path)
     jobs = config.jobs or default_jobs()
     cache = ParseCache(config.cache)
-    pending = _look_up_parses(cache, sources, config.parse)
+    # Missing glyphs matter to the PDF only; looking for them loads matplotlib's fonts.
+    glyphs = "pdf" in config.formats
+    pending = _look_up_parses(cache, sources, config.parse, glyphs)
     missing = [job for job in pending if job.result is None]
     log.info("parse cache %s: %d of %d file(s) parsed before, %d to parse",
              display_path(config.cache), len(pending) - len(missing), len(pending), len(missing))
@@ -160,7 +162,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
         progress = start_progress("Parsing", sum(_kib(job) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
-        parsed = _parse_missing(missing, config.parse, pool, cache, progress)
+        parsed = _parse_missing(missing, config.parse, glyphs, pool, cache, progress)
         results = [job.result or parsed[id(job)] for job in pending]
         documents, roots, read = _collect(pending, results, silencer,
                                           pdf="pdf" in config.formats)
@@ -218,8 +220,9 @@ class ParsedSource:
 
 
 def parse_source(path: Path, shown: str, options: ParseOptions,
-                 data: bytes | None = None) -> ParsedSource:
-    """Read (unless ``data`` holds its bytes), parse and check one file.
+                 data: bytes | None = None, glyphs: bool = True) -> ParsedSource:
+    """Read (unless ``data`` holds its bytes), parse and check one file; ``glyphs``: look
+    for characters the PDF's fonts lack too.
 
     Runs in a worker process for large builds.
     """
@@ -235,7 +238,7 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
     doc = parse_text(text, shown, options, validate_diagram, stem=path.stem)
     checks = [*controls, *doc.diagnostics, *check_document(doc, text),
               *rawhtml.check_document(doc), *ankimarkup.check_document(doc),
-              *missing_glyph_diagnostics(text, shown)]
+              *(missing_glyph_diagnostics(text, shown) if glyphs else ())]
     return ParsedSource(doc, tuple(checks), columns)
 
 
@@ -254,7 +257,7 @@ class _ParseJob:
 
 
 def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
-                    options: ParseOptions) -> list[_ParseJob]:
+                    options: ParseOptions, glyphs: bool) -> list[_ParseJob]:
     jobs = []
     for path, root in sources:
         shown = display_path(path)
@@ -266,11 +269,11 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
             continue
         try:
             # Not read when too large: parsing it again reports that.
-            data: bytes | None = None if too_large(path) else path.read_bytes()
+            data: bytes | None = None if too_large(path) else inputs.read_bytes(path)
         except OSError:
             data = None
         content = hashlib.sha256(data).digest() if data is not None else None
-        key = cache.key(content, shown, options) if content is not None else None
+        key = cache.key(content, shown, (options, glyphs)) if content is not None else None
         job = _ParseJob(path, root, shown, data, content, key)
         if key is not None:
             job.result = cache.get(shown, key)
@@ -278,11 +281,12 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
     return jobs
 
 
-def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Executor,
-                   cache: ParseCache, progress: Progress) -> dict[int, ParsedSource]:
+def _parse_missing(missing: list[_ParseJob], options: ParseOptions, glyphs: bool,
+                   pool: Executor, cache: ParseCache, progress: Progress
+                   ) -> dict[int, ParsedSource]:
     """Parse the files the cache did not have; return each result by ``id`` of its job."""
     args = ([job.path for job in missing], [job.shown for job in missing],
-            [options] * len(missing), [job.data for job in missing])
+            [options] * len(missing), [job.data for job in missing], [glyphs] * len(missing))
     outcomes: Iterable[tuple[ParsedSource, bytes | None]]
     if isinstance(pool, ProcessPoolExecutor):
         outcomes = ((pickle.loads(pickled), pickled)
@@ -298,10 +302,11 @@ def _parse_missing(missing: list[_ParseJob], options: ParseOptions, pool: Execut
     return parsed
 
 
-def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None) -> bytes:
+def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None,
+                   glyphs: bool) -> bytes:
     # Pickled here, in the worker, once: the same bytes carry the result to the building
     # process and into the parse cache.
-    return pickled_result(parse_source(path, shown, options, data))
+    return pickled_result(parse_source(path, shown, options, data, glyphs))
 
 
 def _collect(jobs: list[_ParseJob], results: list[ParsedSource], silencer: Silencer, *,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+from builder import inputs
 from builder.assets import MediaFile
 from builder.imagecheck import MAX_PIXELS, NotAnImage, image_info, typst_decode_problem
 from builder.model import Diagnostic, SourceLoc
@@ -40,6 +41,7 @@ class ImageResolver:
         key = (src, loc.path)
         if key not in self._cache:
             self._cache[key] = self._resolve(src, loc.path)
+            inputs.looked_up(src, loc.path, _outcome(self._cache[key]))
         outcome = self._cache[key]
         if isinstance(outcome, MediaFile):
             return outcome

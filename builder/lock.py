@@ -20,6 +20,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from builder import inputs
 from builder.atomic import atomic_write_bytes
 from builder.model import Diagnostic, SourceLoc
 
@@ -86,7 +87,7 @@ def read(path: Path) -> tuple[Lock, list[Diagnostic]]:
     are dropped with a warning, and those notes get fresh identities.
     """
     try:
-        raw = path.read_bytes()
+        raw = inputs.read_bytes(path)
     except FileNotFoundError:
         return Lock(), []
     except OSError as exc:

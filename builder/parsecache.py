@@ -23,6 +23,8 @@ parsed again and never loaded.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import hmac
 import logging
@@ -30,6 +32,7 @@ import os
 import pickle
 import secrets
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +95,26 @@ def _tag(secret: bytes, header: bytes, pickled: bytes) -> bytes:
     return hmac.new(secret, header + pickled, hashlib.sha256).hexdigest().encode("ascii") + b"\n"
 
 
+Memory = dict[tuple[Path, str], tuple[str, object]]
+"""(cache folder, file shown) → the key and result last parsed or loaded in this process."""
+
+_MEMORY: contextvars.ContextVar[Memory | None] = contextvars.ContextVar("memory",
+                                                                        default=None)
+
+
+@contextlib.contextmanager
+def kept_in_memory(memory: Memory) -> Iterator[None]:
+    """Let the caches made in this block keep their results in ``memory`` as well, for a
+    process that builds again and again (``build-deck watch``): an unchanged file is then
+    neither read from the cache folder nor unpickled.  Results are frozen, so sharing
+    them between builds is safe; one entry per file, so it holds one build's worth."""
+    token = _MEMORY.set(memory)
+    try:
+        yield
+    finally:
+        _MEMORY.reset(token)
+
+
 class ParseCache:
     """Parsed sources in ``folder``, one entry per source file."""
 
@@ -99,6 +122,7 @@ class ParseCache:
         self.folder = folder
         self._unsaved: dict[str, tuple[str, object, bytes | None]] = {}
         self._secret = cache_secret()
+        self._memory = _MEMORY.get()
 
     def key(self, content: bytes, shown: str, options: object) -> str:
         """Hash everything a parse result depends on; ``content`` is the SHA-256 of the
@@ -112,6 +136,16 @@ class ParseCache:
 
     def get(self, shown: str, key: str) -> Any | None:
         """Return the stored result for ``key``, or None."""
+        if self._memory is not None:
+            kept = self._memory.get((self.folder, shown))
+            if kept is not None and kept[0] == key:
+                return kept[1]
+        found = self._stored(shown, key)
+        if found is not None and self._memory is not None:
+            self._memory[(self.folder, shown)] = (key, found)
+        return found
+
+    def _stored(self, shown: str, key: str) -> Any | None:
         if self._secret is None:
             return None
         header = key.encode("ascii") + b"\n"
@@ -139,6 +173,8 @@ class ParseCache:
         """Keep ``result`` to be stored by ``save``; ``pickled`` is its
         ``pickled_result`` when a worker already made it."""
         self._unsaved[shown] = (key, result, pickled)
+        if self._memory is not None:
+            self._memory[(self.folder, shown)] = (key, result)
 
     def save(self) -> None:
         """Store what ``put`` kept; a cache that cannot be written only costs speed.

@@ -20,6 +20,7 @@ from typing import Any, cast
 import tomlkit
 from tomlkit.exceptions import ParseError
 
+from builder import inputs
 from builder.model import Diagnostic, SourceLoc
 from builder.settings import (
     PATH_SETTINGS,
@@ -67,7 +68,7 @@ def read_project(path: Path, shown: str) -> ProjectSettings | None:
                 SourceLoc(shown, 1), "warning", f"{PYPROJECT} is over "
                 f"{MAX_PYPROJECT_BYTES // 1000} KB, so its [tool.{TABLE}] table is not used",
                 "config"),))
-        text = path.read_text(encoding="utf-8")
+        text = inputs.read_text(path)
         table = tomlkit.parse(text).get("tool", {}).get(TABLE)
     except (OSError, UnicodeDecodeError, ParseError) as exc:
         line, col = (exc.line, exc.col + 1) if isinstance(exc, ParseError) else (1, 1)
@@ -238,7 +239,7 @@ def find_project(folder: Path, read: Callable[[Path], ProjectSettings | None]
     ``folder`` and then in each folder above it."""
     for place in (folder, *folder.parents):
         candidate = place / PYPROJECT
-        if candidate.is_file():
+        if inputs.is_file(candidate):
             found = read(candidate)
             if found is not None:
                 return found

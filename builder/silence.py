@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from builder import inputs
 from builder.model import Diagnostic, Document
 from builder.projectsettings import NO_PROJECT, PYPROJECT, ProjectSettings, read_project
 
@@ -54,7 +55,7 @@ class Silencer:
         if folder not in self._projects:
             candidate = folder / PYPROJECT
             found = read_project(candidate, self.display(candidate)) \
-                if candidate.is_file() else None
+                if inputs.is_file(candidate) else None
             if found is None:
                 found = NO_PROJECT if folder.parent == folder else self._project(folder.parent)
             self._projects[folder] = found

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder import apkg, identity, lock
+from builder import apkg, identity, inputs, lock
 from builder.config import BuildConfig
 from builder.html import pygments_css
 from builder.model import Diagnostic
@@ -75,7 +75,7 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], config: BuildConfig,
 
     def in_scope(entry: lock.LockEntry) -> bool:
         # Notes of files left out of this build are not "removed"; those of deleted files are.
-        return entry.file in built_files or not Path(entry.file).exists()
+        return entry.file in built_files or not inputs.exists(Path(entry.file))
 
     current = [identity.CurrentNote(n.note.key, n.card.question_text, n.answer_text, n.card.loc,
                                     n.card.explicit_id) for n in assembled]

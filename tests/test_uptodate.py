@@ -341,7 +341,7 @@ def test_a_deleted_removed_notes_file_is_written_again(tmp_path: Path, notes: Pa
 
 
 @pytest.mark.parametrize("damage", [
-    lambda r: r.__setitem__("lock_files", []),
+    lambda r: r.__setitem__("files", []),
     lambda r: r.__setitem__("images", [[1, "notes/n.md"]]),
     lambda r: r["report"].pop("cards"),
     lambda r: r["report"].__setitem__("diagnostics", [[1, 2]]),

@@ -1,0 +1,101 @@
+"""The up-to-date record's inputs: each recorded by the code that reads it (builder.inputs)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder import inputs
+from builder.cli import main
+from builder.inputs import PRESENT, Inputs, recording, unchanged
+
+from .conftest import write
+
+BUILDER = Path(__file__).resolve().parents[1] / "builder"
+
+READS_ELSEWHERE = {
+    "apkg.py": "reads back its own temporary database and the media it packs (looked up)",
+    "assets.py": "the image cache",
+    "build.py": "compares the lock it is about to save with the file",
+    "codeversion.py": "the builder's own sources (the record's settings hash them)",
+    "formulas.py": "the builder's own template",
+    "imagecheck.py": "checks a picture the resolver looked up (recorded as a lookup)",
+    "images.py": "resolves pictures: each lookup is recorded with its outcome",
+    "parsecache.py": "the parse cache and its secret",
+    "pdf.py": "its own templates, memo and outputs, and pictures already looked up",
+    "pdfparts.py": "the PDF part cache",
+    "sandbox.py": "its own memory use",
+    "source.py": "read_source: for commands that record nothing (toc, explain)",
+    "toc_update.py": "the toc command rewrites files; it builds nothing",
+    "uptodate.py": "the record itself",
+    "atomic.py": "lock files",
+}
+"""Modules that open files other than a build's inputs, and why."""
+
+_READ = re.compile(r"(?<!inputs)\.read_bytes\(|(?<!inputs)\.read_text\(|\bopen\(")
+
+
+def test_every_file_a_build_reads_goes_through_the_record() -> None:
+    """A module that starts reading a new input directly fails here, and must either read
+    it through ``builder.inputs`` or say above why it is no input."""
+    reading = sorted(str(path.relative_to(BUILDER)) for path in BUILDER.rglob("*.py")
+                     if path.name != "inputs.py" and _READ.search(path.read_text("utf-8")))
+    unexplained = [name for name in reading if name not in READS_ELSEWHERE]
+    assert not unexplained, f"read files without recording them: {unexplained}"
+
+
+def test_reads_are_recorded_with_their_bytes_and_absence(tmp_path: Path) -> None:
+    here, gone, looked = tmp_path / "a.md", tmp_path / "missing.toml", tmp_path / "other.md"
+    here.write_text("one", encoding="utf-8")
+    looked.write_text("x", encoding="utf-8")
+    record = Inputs()
+    with recording(record):
+        assert inputs.read_bytes(here) == b"one"
+        assert not inputs.is_file(gone)
+        assert inputs.exists(looked)
+        with pytest.raises(FileNotFoundError):
+            inputs.read_bytes(tmp_path / "nope.md")
+        inputs.looked_up("pic.png", "a.md", "img-pic-123.png")
+    assert record.files[str(looked)] == PRESENT
+    assert record.files[str(gone)] is None and record.files[str(tmp_path / "nope.md")] is None
+    assert record.lookups() == [("pic.png", "a.md", "img-pic-123.png")]
+    assert unchanged(record.files)
+    looked.write_text("changed, but only its presence was looked at", encoding="utf-8")
+    assert unchanged(record.files)
+    for change in (lambda: here.write_text("two", encoding="utf-8"),
+                   lambda: gone.write_text("[tool.build-deck]\n", encoding="utf-8"),
+                   lambda: looked.unlink()):
+        snapshot = dict(record.files)
+        change()
+        assert not unchanged(snapshot)
+        for path in (here, gone):
+            path.unlink(missing_ok=True)
+        here.write_text("one", encoding="utf-8")
+        looked.write_text("x", encoding="utf-8")
+
+
+def test_outside_a_build_nothing_is_recorded(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.md", "x")
+    assert inputs.read_bytes(path) == b"x"  # no recorder: a plain read
+
+
+def test_the_record_holds_what_the_build_read(tmp_path: Path) -> None:
+    import json
+
+    write(tmp_path / "notes" / "n.md", "---\ndeck: n\n---\n## S\n### Q?\nA.\n")
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    (record_file,) = Path("dist/.cache").glob("build-*.json")
+    files = json.loads(record_file.read_text(encoding="utf-8"))["files"]
+    source, lock = tmp_path / "notes" / "n.md", tmp_path / "notes" / "build-deck.lock"
+    import hashlib
+
+    assert files[str(source)] == hashlib.sha256(source.read_bytes()).hexdigest()
+    # The lock as this build saved it, not as it found it (absent).
+    assert files[str(lock)] == hashlib.sha256(lock.read_bytes()).hexdigest()
+    # Every pyproject.toml that could silence warnings was looked for.
+    assert str(tmp_path / "notes" / "pyproject.toml") in files
+    assert str(tmp_path / "pyproject.toml") in files

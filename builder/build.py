@@ -179,12 +179,8 @@ def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult
     elif force:
         log.info("--force: built whether or not the outputs are up to date")
     else:
-        last = up_to_date.last_report(_replayed)
-        if last is not None:
-            log.info("up to date: the sources, settings, lock and outputs are as the last "
-                     "build left them; nothing parsed or written")
-            return last
-        log.info("not up to date: building")
+        # The record says, at -v, what it found changed or that nothing did.
+        return up_to_date.last_report(_replayed)
     return None
 
 

@@ -16,6 +16,7 @@ key of the step that failed, with its reason, and is not retried until that inpu
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ FORMULA_BATCH = 64
 CONVERT_BATCH = 1000
 T = TypeVar("T")
 _NOT_SAVED = "the drawing was not saved"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,10 @@ def draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Execut
                 and not str(first[f]).startswith(REFUSED)]
     second, drawn = _mathtext_step(list(dict.fromkeys(fallback)), cache_dir, executor,
                                    progress)
-    results.drawn = len({f for f in formulas if f in compiled or f.tex in drawn})
+    newly = [f for f in formulas if f in compiled or f.tex in drawn]
+    results.drawn = len(set(newly))
+    for formula in newly:
+        log.debug("drawing %s", formula)
     for formula in formulas:
         one, other = first[formula], second.get(formula.tex)
         if isinstance(one, CachedImage):

@@ -99,7 +99,7 @@ def test_verbose_shows_the_cache_decisions(tmp_path: Path) -> None:
     assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 drawn" in forced.output
     write(tmp_path / "n.md", NOTE + "\nMore.\n")
     edited = run("n.md", "--format", "apkg", "-o", "v", "-v")
-    assert "building: a source, an option, a setting or the builder changed" in edited.output
+    assert "building: a source, the lock or a pyproject.toml changed" in edited.output
     assert "parse cache: n.md changed (or its options): parsing" in edited.output
     assert "drawing" not in edited.output  # -vv only
     assert "drawing Formula(" in run("n.md", "-o", "w", "--format", "apkg", "-vv").output

@@ -26,6 +26,7 @@ ONE_HOME = {
     "mdit_py_plugins": "builder.markdown",
     "click": "builder.cli",  # and builder.cli_options, the same command line's other half
     "tomlkit": "builder.projectsettings",
+    "watchfiles": "builder.watch",
     "cycler": "builder.diagrams",
     # The pinned font files.
     "noto_cjk_sans_otc": "builder.fonts",
@@ -38,7 +39,8 @@ ONE_HOME = {
 STAGE = {
     "markdown_it": {
         "builder.bold", "builder.detect", "builder.explain", "builder.fences",
-        "builder.frontmatter", "builder.frontmatter_cut", "builder.language", "builder.headings",
+        "builder.frontmatter", "builder.frontmatter_cut", "builder.language",
+        "builder.tocread", "builder.headings",
         "builder.leftovers", "builder.lint", "builder.markdown", "builder.mathsyntax",
         "builder.nesting", "builder.parse", "builder.questionforms", "builder.toc",
         "builder.toc_update", "builder.tocfind",

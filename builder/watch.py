@@ -42,6 +42,9 @@ READ_SUFFIXES = frozenset({".md", *IMAGE_SUFFIXES})
 """Files whose saving starts a build: notes and the pictures they show."""
 MOST_MS = 2000
 """A stream of changes (a checkout, a sync) is built after this long at the latest."""
+ARMED_MS = 300
+"""How long the watcher waits before it comes back empty-handed: the first time, to start
+the first build once it is armed; then now and then, which costs nothing."""
 
 
 class WatchError(Exception):
@@ -102,12 +105,20 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
         raise WatchError(f"{display_path(missing[0])}: no such folder to watch")
     try:
         with held_alone(config.out_dir, WATCH_LOCK), in_session(Session()):
-            rebuild([])
-            started(watched)
+            # The watcher is armed by the first step of the loop, which then comes back
+            # empty-handed: the first build runs after it, so a save made while that
+            # build runs (or the moment it ends) is seen, never lost.
+            first = True
             for changes in watchfiles.watch(
                     *watched.folders, watch_filter=_Filter(watched), debounce=MOST_MS,
-                    step=QUIET_MS, stop_event=stop, raise_interrupt=True):
-                rebuild(_changed(changes))
+                    step=QUIET_MS, stop_event=stop, raise_interrupt=True,
+                    yield_on_timeout=True, rust_timeout=ARMED_MS):
+                if first:
+                    first = False
+                    rebuild([])
+                    started(watched)
+                if changes:
+                    rebuild(_changed(changes))
     except FolderTaken:
         raise WatchError(f"another build-deck watch is writing to "
                          f"{display_path(config.out_dir)}; stop it first") from None

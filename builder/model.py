@@ -258,7 +258,7 @@ class Settings(_Record):
     """Heading level of sections as this file is read (set, or detected: see ``structure``)."""
     question_level: int = 3
     """Heading level of questions as read; 0 for a file that is one question, 7 for bold
-    questions (``builder.detect``)."""
+    questions (``builder.parse.detect``)."""
     breaks: bool = True
     ignore: tuple[str, ...] = ()
     """Diagnostic codes silenced for this file (front matter ``ignore:``)."""
@@ -266,7 +266,7 @@ class Settings(_Record):
     """How the file's questions were found, in a few words (``sections ##, questions ###``)."""
     lang: str = "zh"
     """``zh`` or ``en``: the language of the words build-deck adds (diagram labels, the PDF's
-    fixed words), from front matter ``lang:`` or guessed from the text (builder.language)."""
+    fixed words), from front matter ``lang:`` or guessed from the text (builder.parse.language)."""
     source_line: str = "show"
     """``show`` or ``hide``: whether cards show where in the notes they come from."""
 
@@ -279,7 +279,7 @@ class Heading(_Record):
     text: str
     """The heading as plain text (math as ``$…$``; an explicit ``{#id}`` left out)."""
     anchor: str
-    """GitHub's anchor for it, without ``#``, unique in the document (see builder.slug)."""
+    """GitHub's anchor for it, without ``#``, unique in the document (see builder.parse.slug)."""
     loc: SourceLoc
 
 

@@ -46,7 +46,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def _watch_package_writes() -> Iterator[None]:
     """Keep the bytes of every package the builder writes in this process, including those
     written to folders gone before the test ends; the per-test check below imports them."""
-    from builder import apkg
+    from builder.anki import apkg
 
     original = apkg.write_apkg
 

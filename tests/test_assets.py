@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from PIL import Image
 
 from builder.cli import main
-from builder.parse import parse_file
+from builder.parse.document import parse_file
 
 from .conftest import FIXTURES, import_apkg, write
 
@@ -176,8 +176,8 @@ def test_inline_formula_is_sized_in_em_and_baseline_aligned(tmp_path: Path,
 
 
 def test_parallel_and_serial_rendering_give_identical_files(tmp_path: Path) -> None:
-    from builder.assets import render_assets
-    from builder.diagrams import validate
+    from builder.render.assets import render_assets
+    from builder.render.diagrams import validate
 
     text = "## S\n### Q\n" + "".join(f"$x_{{{i}}} + \\frac{{{i}}}{{y}}$ " for i in range(40)) + (
         "\n\n```diagram\ntype: pooling\nseed: 1\n```\n\n```diagram\ntype: loss-curves\n```\n"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from builder.cli import main
-from builder.slug import Slugger, slugify
+from builder.parse.slug import Slugger, slugify
 
 from .conftest import SEED, write
 from .imagefiles import png
@@ -77,7 +77,7 @@ def test_repeated_slugs_are_numbered_in_document_order() -> None:
 
 
 def test_every_seed_toc_anchor_is_the_slug_of_its_heading() -> None:
-    from builder.parse import parse_file
+    from builder.parse.document import parse_file
 
     doc = parse_file(SEED, "seed.md")
     assert len(doc.toc) == len(doc.headings) == 21
@@ -86,7 +86,7 @@ def test_every_seed_toc_anchor_is_the_slug_of_its_heading() -> None:
 
 
 def test_headings_inside_answers_are_recorded() -> None:
-    from builder.parse import parse_text
+    from builder.parse.document import parse_text
 
     doc = parse_text("## S\n### Q\nA\n#### 细节 `x`\n> ##### Quoted\n", "h.md")
     assert [(h.level, h.text, h.anchor, str(h.loc)) for h in doc.headings] == [
@@ -168,7 +168,7 @@ def test_an_id_used_in_two_decks_is_reported_and_the_notes_stay_apart(
         collection: Collection) -> None:
     """An explicit id makes the same key in any deck: the second note must not take the
     first one's GUID, or importing one deck would overwrite the other's note."""
-    from builder.apkg import read_fields
+    from builder.anki.apkg import read_fields
 
     from .conftest import import_apkg
 

@@ -88,12 +88,13 @@ def test_verbose_shows_the_cache_decisions(tmp_path: Path) -> None:
     write(tmp_path / "n.md", NOTE)
     first = run("-v", "n.md", "--format", "apkg", "-o", "v")
     assert first.exit_code == 0, first.output
-    assert "builder.uptodate: building: no record of an earlier build" in first.output
-    assert "builder.parsecache: parse cache: n.md not cached: parsing" in first.output
+    assert "builder.build.uptodate: building: no record of an earlier build" in first.output
+    assert "builder.parse.cache: parse cache: n.md not cached: parsing" in first.output
     assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 drawn" not in first.output
     assert "0 formula(s) and 0 diagram(s) reused, 1 and 0 drawn" in first.output
     second = run("n.md", "--format", "apkg", "-o", "v", "-v")
-    assert "builder.uptodate: up to date: nothing changed since the last build" in second.output
+    assert ("builder.build.uptodate: up to date: nothing changed since the last build"
+            in second.output)
     forced = run("n.md", "--format", "apkg", "-o", "v", "-v", "--force")
     assert "parse cache: n.md unchanged: reused" in forced.output
     assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 drawn" in forced.output

@@ -6,7 +6,7 @@ import ast
 import re
 from pathlib import Path
 
-from builder.codes import CODES
+from builder.support.codes import CODES
 
 ROOT = Path(__file__).parents[1]
 

@@ -6,7 +6,7 @@ source line must be
 * inside a card: from its question heading to the last line of its answer;
 * in a section's introduction (shown in the PDF);
 * a heading the deck or PDF shows: a section title or the file's title;
-* front matter (as the builder cuts it: see builder.frontmatter_cut), the
+* front matter (as the builder cuts it: see builder.parse.frontmatter_cut), the
   ``<!-- TOC -->`` block, a line the parser read as a TOC entry, or a block it read as a
   hand-written TOC (``[TOC]``, a list of links under "目录");
 * a link reference definition (markdown-it keeps no token for one: links use it);
@@ -28,12 +28,12 @@ from pathlib import Path
 import pytest
 from markdown_it.token import Token
 
-from builder.gather import parse_source
-from builder.markdown import make_parser, tokenize
+from builder.build.gather import parse_source
 from builder.model import Document, Node
-from builder.parse import ParseOptions
-from builder.source import source_lines
-from builder.tocread import TOC_END, TOC_START
+from builder.parse.document import ParseOptions
+from builder.parse.markdown import make_parser, tokenize
+from builder.parse.source import source_lines
+from builder.parse.tocread import TOC_END, TOC_START
 from tests.conftest import FIXTURES, write
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.md"))
@@ -194,7 +194,7 @@ def test_the_accounting_fails_when_the_parser_drops_text(monkeypatch: pytest.Mon
                                                         ) -> None:
     """The check itself can fail: with introductions dropped and unreported (as before
     this change), the intro lines of the fixture are unaccounted for."""
-    from builder import parse
+    from builder.parse import document as parse
 
     path = FIXTURES / "section-intro.md"
     assert unaccounted(path) == []

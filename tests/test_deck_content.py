@@ -11,13 +11,13 @@ import pytest
 from markdown_it import MarkdownIt
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from builder import lock
-from builder.diagrams import validate as validate_diagram
-from builder.headings import EXPLICIT_ID
-from builder.lock import handle
+from builder.anki import lock
+from builder.anki.lock import handle
 from builder.model import Card, Document, Node
-from builder.parse import parse_file
-from builder.questiontext import normalise_question
+from builder.parse.document import parse_file
+from builder.parse.headings import EXPLICIT_ID
+from builder.parse.questiontext import normalise_question
+from builder.render.diagrams import validate as validate_diagram
 
 from .conftest import FIXTURES
 

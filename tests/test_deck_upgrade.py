@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from builder.anki.lock import LOCK_NAME
+from builder.anki.lock import read as read_lock
 from builder.cli import main
-from builder.lock import LOCK_NAME
-from builder.lock import read as read_lock
 
 from .conftest import FIXTURES, import_apkg
 from .test_anki import answer_one_card

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from builder.cli import main
 from builder.model import Document
-from builder.parse import ParseOptions, parse_file, parse_text
-from builder.phrases import is_placeholder, question_reason
+from builder.parse.document import ParseOptions, parse_file, parse_text
+from builder.parse.phrases import is_placeholder, question_reason
 
 from .conftest import FIXTURES, SEED, write
 

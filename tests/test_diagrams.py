@@ -10,12 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from builder.diagrams import render, resolve, validate
-from builder.diagrams.dilated_conv import coverage, stacked_receptive_field
-from builder.diagrams.gradient_descent import dataset, loss, trajectories
-from builder.diagrams.loss_curves import curves, early_stopping_epoch
-from builder.diagrams.pooling import pool_forward_backward
-from builder.diagrams.receptive_field import LayerStats, layer_stats
+from builder.render.diagrams import render, resolve, validate
+from builder.render.diagrams.dilated_conv import coverage, stacked_receptive_field
+from builder.render.diagrams.gradient_descent import dataset, loss, trajectories
+from builder.render.diagrams.loss_curves import curves, early_stopping_epoch
+from builder.render.diagrams.pooling import pool_forward_backward
+from builder.render.diagrams.receptive_field import LayerStats, layer_stats
 
 KINDS = ("receptive-field", "activation", "gradient-descent", "pooling", "dilated-conv",
          "loss-curves")
@@ -309,7 +309,7 @@ def test_svg_clip_ids_do_not_depend_on_float_noise() -> None:
     """matplotlib hashes clip bounds to full precision: the same drawing must give one SVG."""
     import re
 
-    from builder.assets import _draw_diagram, stable_clip_ids
+    from builder.render.assets import _draw_diagram, stable_clip_ids
 
     drawn = _draw_diagram("pooling", {"seed": 1}, True)
     assert not isinstance(drawn, str) and drawn[1] is not None
@@ -329,8 +329,8 @@ def test_svg_clip_ids_do_not_depend_on_float_noise() -> None:
 def test_grid_axes_hidden_for_speed_draw_the_same_bytes(
         kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Grid axes hide their x and y axis only so matplotlib stops measuring them."""
-    from builder.assets import _draw_diagram
-    from builder.diagrams import _style
+    from builder.render.assets import _draw_diagram
+    from builder.render.diagrams import _style
 
     fast = _draw_diagram(kind, {}, True)
 

@@ -16,10 +16,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from builder.diagrams import render, resolve
-from builder.diagrams.activation import TEXT as ACTIVATION_TEXT
-from builder.diagrams.gradient_descent import RAVINE_CURVATURE, TEXT, surface
-from builder.parse import parse_file
+from builder.parse.document import parse_file
+from builder.render.diagrams import render, resolve
+from builder.render.diagrams.activation import TEXT as ACTIVATION_TEXT
+from builder.render.diagrams.gradient_descent import RAVINE_CURVATURE, TEXT, surface
 
 SEED_DECK = Path(__file__).parent.parent / "source_md"
 OPTIMISERS = ["sgd", "momentum", "rmsprop", "adam"]
@@ -126,7 +126,7 @@ def test_ravine_is_the_ill_conditioned_quadratic_the_caption_describes() -> None
 
 
 def test_ravine_refuses_batch_sizes() -> None:
-    from builder.diagrams import validate
+    from builder.render.diagrams import validate
 
     problem = validate("gradient-descent", {"methods": ["batch", "adam"], "loss": "ravine"})
     assert problem is not None and "loss: regression" in problem

@@ -24,8 +24,8 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from builder.diagrams import kinds, render
-from builder.diagrams._style import (
+from builder.render.diagrams import kinds, render
+from builder.render.diagrams._style import (
     PHONE_CSS_PX,
     PRINT_COLUMN_MM,
     PRINT_MAX_HEIGHT_MM,
@@ -157,9 +157,9 @@ def test_print_geometry_is_the_sheets(tmp_path: Path) -> None:
 
     import typst
 
-    from builder import pdf
+    from builder.pdf import typeset as pdf
 
-    templates = Path(pdf.__file__).parent / "templates"
+    templates = Path(pdf.__file__).parents[1] / "templates"
     for template in templates.glob("*.typ"):
         shutil.copy(template, tmp_path)
     probe = tmp_path / "probe.typ"

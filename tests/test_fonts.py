@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder import fonts
 from builder.cli import main
+from builder.render import fonts
 
 from .conftest import FIXTURES
 
@@ -169,7 +169,7 @@ def test_the_seed_has_no_missing_glyph() -> None:
 def test_diagram_text_draws_symbols_and_emoji() -> None:
     import warnings
 
-    from builder.diagrams._style import diagram_style
+    from builder.render.diagrams._style import diagram_style
 
     with diagram_style(), warnings.catch_warnings():
         # matplotlib warns "Glyph … missing from font(s)" for every character it boxes.
@@ -195,6 +195,6 @@ def test_a_file_full_of_undrawable_characters_gets_a_bounded_report() -> None:
 
 def test_the_drawable_table_is_what_the_pinned_fonts_draw() -> None:
     """``check`` reads the fonts' code points from a table, not the fonts: after a font
-    pin changes, run ``builder.fonts.write_drawable_table()``."""
+    pin changes, run ``builder.render.fonts.write_drawable_table()``."""
     fonts._drawable.cache_clear()
     assert fonts._drawable() == fonts.drawable_in_font_files()

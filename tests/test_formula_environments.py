@@ -7,8 +7,8 @@ import io
 
 import pytest
 
-from builder.formulas import FormulaImage, render_formulas
-from builder.texmath import to_typst
+from builder.render.formulas import FormulaImage, render_formulas
+from builder.render.texmath import to_typst
 
 BRACED = r"\left\{ \begin{aligned} a &= 1 \\ b &= 2 \end{aligned} \right."
 

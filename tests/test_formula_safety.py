@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from builder import assets as assets_module
-from builder import formulas as formulas_module
-from builder.assets import render_assets
-from builder.formulas import (
+from builder.model import Formula, SourceLoc
+from builder.parse.texsafe import strip_unsafe
+from builder.render import assets as assets_module
+from builder.render import formulas as formulas_module
+from builder.render.assets import render_assets
+from builder.render.formulas import (
     FormulaFailure,
     FormulaImage,
     conversion_key,
@@ -21,12 +23,10 @@ from builder.formulas import (
     render_formulas,
     typst_key,
 )
-from builder.model import Formula, SourceLoc
-from builder.sandbox import SandboxError, run_limited
-from builder.texmath import to_typst
-from builder.texsafe import strip_unsafe
-from builder.typstcheck import Unknown, Unsafe, check_typst_math
-from builder.typstnames import FUNCTIONS, SYMBOLS
+from builder.render.texmath import to_typst
+from builder.render.typstcheck import Unknown, Unsafe, check_typst_math
+from builder.render.typstnames import FUNCTIONS, SYMBOLS
+from builder.support.sandbox import SandboxError, run_limited
 
 from .conftest import FIXTURES
 
@@ -246,12 +246,12 @@ def test_fingerprints_follow_the_template_the_versions_and_the_converter() -> No
     typst = formulas_module.typst_fingerprint()
     assert hashlib.sha256(template).hexdigest() in typst and "typst=" in typst
     assert "matplotlib=" in formulas_module.mathtext_fingerprint()
-    from builder.codeversion import _builder_imports
+    from builder.support.codeversion import _builder_imports
 
     # typstnames is imported for data only: the converter's key still follows it.
-    assert {"builder.texmath", "builder.typstcheck", "builder.typstnames",
-            "builder.texsyntax"} <= set(_builder_imports(("builder.texmath",
-                                                          "builder.typstcheck")))
+    assert {"builder.render.texmath", "builder.render.typstcheck", "builder.render.typstnames",
+            "builder.parse.texsyntax"} <= set(_builder_imports(("builder.render.texmath",
+                                                          "builder.render.typstcheck")))
 
 
 def _typst_missing() -> str:
@@ -309,8 +309,8 @@ def test_typst_not_starting_is_warned_once_per_build(
 
 def test_diagram_key_follows_the_drawing_code_and_matplotlib(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder.codeversion import _builder_imports
     from builder.model import Diagram
+    from builder.support.codeversion import _builder_imports
 
     diagram = Diagram("pooling", (("seed", 1),), '{"seed": 1, "type": "pooling"}',
                       SourceLoc("a.md", 1, 1))
@@ -319,5 +319,5 @@ def test_diagram_key_follows_the_drawing_code_and_matplotlib(
     assert assets_module.diagram_key(diagram) != before
     monkeypatch.undo()
     # The style and fonts the kinds import inside their functions are part of it.
-    assert {"builder.diagrams.pooling", "builder.diagrams._style", "builder.fonts"} <= set(
-        _builder_imports(("builder.diagrams.pooling",)))
+    assert {"builder.render.diagrams.pooling", "builder.render.diagrams._style",
+            "builder.render.fonts"} <= set(_builder_imports(("builder.render.diagrams.pooling",)))

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from builder.formulas import (
+from builder.render.formulas import (
     PX_PER_EM,
     FormulaFailure,
     FormulaImage,
     FormulaOutcome,
     render_formulas,
 )
-from builder.texmath import to_typst
+from builder.render.texmath import to_typst
 
 CORPUS = Path(__file__).parent / "fixtures" / "formulas.tex"
 COVERAGE_TARGET = 0.98

@@ -6,7 +6,7 @@ import genanki
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.apkg import guid_for
+from builder.anki.apkg import guid_for
 
 
 @given(st.text())

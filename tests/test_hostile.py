@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from builder.build import BuildConfig, BuildError, build
+from builder.build.run import BuildConfig, BuildError, build
 from builder.cli import main
 
 from .conftest import import_apkg, write
@@ -66,7 +66,7 @@ def test_dangerous_html_is_removed_with_a_located_warning(tmp_path: Path,
 
 
 def test_each_sanitise_call_maps_image_sources_its_own_way() -> None:
-    from builder.html import sanitise
+    from builder.anki.html import sanitise
 
     raw = '<p><img src="a.png" onerror="x()"> <img src="b.png"></p>'
     renamed = sanitise(raw, lambda src: "media-" + src if src == "a.png" else None)
@@ -146,7 +146,7 @@ def test_odd_markdown_never_crashes(tmp_path: Path, text: str, collection: Colle
 
 
 def test_an_input_just_under_the_size_limit_builds(tmp_path: Path) -> None:
-    from builder.source import MAX_SOURCE_BYTES
+    from builder.parse.source import MAX_SOURCE_BYTES
 
     section = "".join(f"### 问题 {i}\n" + "答案文字 **加粗** $x_{i}$\n" * 40 for i in range(380))
     write(tmp_path / "big.md", "## 大\n" + section * 2)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from click.testing import CliRunner, Result
 
+from builder.anki.lock import LOCK_VERSION
 from builder.cli import main
-from builder.lock import LOCK_VERSION
 
 from .conftest import import_apkg, write
 
@@ -113,7 +113,7 @@ def test_a_lock_with_shared_guids_never_gives_notes_one_guid(tmp_path: Path,
 
 def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
         tmp_path: Path, collection: Collection) -> None:
-    from builder.apkg import guid_for
+    from builder.anki.apkg import guid_for
 
     def planted(data: dict[str, Any]) -> None:
         # The first note's entry is dropped, so its key's GUID is wanted by it, and
@@ -220,7 +220,7 @@ def test_yaml_nested_500_deep_is_a_diagnostic(tmp_path: Path) -> None:
 
 def test_a_one_line_answer_near_the_size_limit_is_cut_inside_its_block(tmp_path: Path,
                                                          collection: Collection) -> None:
-    from builder.limits import MAX_ANSWER_CHARS
+    from builder.parse.limits import MAX_ANSWER_CHARS
 
     line = "".join(f"第{i}句 a & c. " for i in range(55_000))  # ~0.9 MB, one paragraph
     assert len(line) > 6 * MAX_ANSWER_CHARS
@@ -241,8 +241,8 @@ def test_a_file_over_1_mb_is_refused_unread_and_the_rest_builds(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The size limit is what bounds a build's time and memory: a file over it is told
     apart by its size alone, never opened, and reported; the other files build as usual."""
-    from builder.apkg import read_fields
-    from builder.source import MAX_SOURCE_BYTES
+    from builder.anki.apkg import read_fields
+    from builder.parse.source import MAX_SOURCE_BYTES
 
     big = tmp_path / "notes" / "big.md"
     write(big, "## S\n### 大？\n" + "一段文字。\n\n" * (MAX_SOURCE_BYTES // 17 + 1))
@@ -325,12 +325,12 @@ def test_two_long_deck_names_sharing_a_start_get_two_files(tmp_path: Path) -> No
 
 def test_a_lock_that_cannot_be_written_is_named(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    import builder.lock
+    import builder.anki.lock
 
     def refuse(path: Path, data: bytes) -> None:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(builder.lock, "save", refuse)
+    monkeypatch.setattr(builder.anki.lock, "save", refuse)
     write(tmp_path / "notes" / "a.md", NOTE)
     result = run("notes")
     assert result.exit_code == 1

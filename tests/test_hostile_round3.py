@@ -104,7 +104,7 @@ def test_the_pdf_colours_code_only_within_its_budget() -> None:
     from typing import cast
 
     from builder.model import Node
-    from builder.pdf_json import (
+    from builder.pdf.pdfdata import (
         MAX_HIGHLIGHTED_BLOCK,
         MAX_HIGHLIGHTED_CODE,
         MediaStage,

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 from click.testing import CliRunner, Result
 
+from builder.anki.identity import question_similarity, simhash, sketch_similarity
 from builder.cli import main
-from builder.identity import question_similarity, simhash, sketch_similarity
 
 from .conftest import import_apkg, write
 from .test_anki import answer_one_card, note_by_question, reviews_of
@@ -236,7 +236,7 @@ def test_similarity_measures() -> None:
 
 def _simhash_bit_by_bit(text: str) -> str:
     """The SimHash definition, one bit at a time: the column-counting version must agree."""
-    from builder.questiontext import normalise_question
+    from builder.parse.questiontext import normalise_question
     folded = normalise_question(text)
     grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
     votes = [0] * 64
@@ -257,17 +257,17 @@ def test_simhash_matches_its_definition(text: str) -> None:
 
 def test_unchanged_answers_reuse_their_sketch_from_the_lock(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import builder.identity
+    import builder.anki.identity
     write(tmp_path / "notes" / "a.md", NOTES)
     run("notes")
     sketched: list[str] = []
-    real = builder.identity.simhash
+    real = builder.anki.identity.simhash
 
     def sketching(text: str) -> str:
         sketched.append(text)
         return real(text)
 
-    monkeypatch.setattr(builder.identity, "simhash", sketching)
+    monkeypatch.setattr(builder.anki.identity, "simhash", sketching)
     run("notes")
     assert sketched == []
     write(tmp_path / "notes" / "a.md", NOTES.replace("收敛更快", "收敛明显更快"))

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.imagecheck import NotAnImage, image_info, png_intact
+from builder.render.imagecheck import NotAnImage, image_info, png_intact
 
 from .ankimedia import assert_media_present
 from .conftest import write

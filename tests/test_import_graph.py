@@ -18,36 +18,38 @@ PACKAGE = Path(__file__).resolve().parent.parent / "builder"
 # Where each third-party library may be imported (lazily or not). A library with one home
 # must be imported there and nowhere else.
 ONE_HOME = {
-    "genanki": "builder.apkg",
-    "tex2typst": "builder.texmath",
-    "nh3": "builder.html",
-    "pygments": "builder.html",
-    "yaml": "builder.yamlload",
-    "mdit_py_plugins": "builder.markdown",
-    "click": "builder.cli",  # and builder.cli_options, the same command line's other half
-    "tomlkit": "builder.projectsettings",
-    "watchfiles": "builder.watch",
-    "cycler": "builder.diagrams",
+    "genanki": "builder.anki.apkg",
+    "tex2typst": "builder.render.texmath",
+    "nh3": "builder.anki.html",
+    "pygments": "builder.anki.html",
+    "yaml": "builder.support.yamlload",
+    "mdit_py_plugins": "builder.parse.markdown",
+    "click": "builder.cli",  # and builder.cli.options, the same command line's other half
+    "tomlkit": "builder.parse.projectsettings",
+    "watchfiles": "builder.build.watch",
+    "cycler": "builder.render.diagrams",
     # The pinned font files.
-    "noto_cjk_sans_otc": "builder.fonts",
-    "manimgx_fonts_cjk": "builder.fonts",
-    "manimgx_fonts": "builder.fonts",
+    "noto_cjk_sans_otc": "builder.render.fonts",
+    "manimgx_fonts_cjk": "builder.render.fonts",
+    "manimgx_fonts": "builder.render.fonts",
 }
 # Libraries of a whole stage: markdown-it is the parse stage's; matplotlib draws diagrams
 # (and the formulas typst cannot, with the fonts it measures); typst renders formulas and
 # typesets the PDF. The lead's move gives each stage its folder.
 STAGE = {
     "markdown_it": {
-        "builder.bold", "builder.detect", "builder.explain", "builder.fences",
-        "builder.frontmatter", "builder.frontmatter_cut", "builder.language",
-        "builder.tocread", "builder.headings",
-        "builder.leftovers", "builder.lint", "builder.markdown", "builder.mathsyntax",
-        "builder.nesting", "builder.parse", "builder.questionforms", "builder.toc",
-        "builder.toc_update", "builder.tocfind",
+        "builder.parse.bold", "builder.parse.detect", "builder.checks.explain",
+        "builder.parse.fences", "builder.parse.frontmatter", "builder.parse.frontmatter_cut",
+        "builder.parse.language", "builder.parse.tocread", "builder.parse.headings",
+        "builder.parse.leftovers", "builder.checks.lint", "builder.parse.markdown",
+        "builder.parse.mathsyntax", "builder.parse.nesting", "builder.parse.document",
+        "builder.parse.questionforms", "builder.checks.toc", "builder.build.toc_update",
+        "builder.parse.tocfind",
     },
-    "matplotlib": {"builder.diagrams", "builder.fonts", "builder.formulas"},
-    "numpy": {"builder.diagrams"},
-    "typst": {"builder.fonts", "builder.formulas", "builder.imagecheck", "builder.pdf"},
+    "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
+    "numpy": {"builder.render.diagrams"},
+    "typst": {"builder.render.fonts", "builder.render.formulas", "builder.render.imagecheck",
+              "builder.pdf.typeset"},
 }
 HEAVY = ("genanki", "matplotlib", "typst")
 
@@ -81,8 +83,8 @@ def _library(name: str) -> str | None:
 
 
 def _home(module: str) -> str:
-    """``builder.diagrams.pooling`` lives in the subpackage ``builder.diagrams``."""
-    return "builder.diagrams" if module.startswith("builder.diagrams") else module
+    """``builder.render.diagrams.pooling`` lives in the subpackage ``builder.render.diagrams``."""
+    return "builder.render.diagrams" if module.startswith("builder.render.diagrams") else module
 
 
 def test_each_library_is_imported_only_where_it_lives() -> None:
@@ -95,7 +97,7 @@ def test_each_library_is_imported_only_where_it_lives() -> None:
     unknown = set(users) - set(ONE_HOME) - set(STAGE)
     assert not unknown, f"a library with no place in the table: {unknown}"
     for library, home in ONE_HOME.items():
-        homes = {home, "builder.cli_options"} if library == "click" else {home}
+        homes = {home, "builder.cli.options"} if library == "click" else {home}
         assert users.get(library) == homes, (library, users.get(library))
     for library, homes in STAGE.items():
         assert users.get(library) and users[library] <= homes, (library, users[library] - homes)
@@ -157,5 +159,6 @@ def test_help_and_check_load_no_writer(tmp_path: Path, args: list[str]) -> None:
 
 
 def test_reading_a_configuration_loads_no_parser(tmp_path: Path) -> None:
-    loaded = _loaded_by("from builder.config import configure\nconfigure({}, given=())", tmp_path)
+    loaded = _loaded_by("from builder.build.config import configure\n"
+                        "configure({}, given=())", tmp_path)
     assert not loaded & {"markdown_it", "yaml", "nh3", "pygments", *HEAVY}

@@ -1,4 +1,5 @@
-"""The up-to-date record's inputs: each recorded by the code that reads it (builder.inputs)."""
+"""The up-to-date record's inputs: each recorded by the code that reads it
+(builder.support.inputs)."""
 
 from __future__ import annotations
 
@@ -8,33 +9,33 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder import inputs
 from builder.cli import main
-from builder.inputs import PRESENT, Inputs, recording, unchanged
+from builder.support import inputs
+from builder.support.inputs import PRESENT, Inputs, recording, unchanged
 
 from .conftest import write
 
 BUILDER = Path(__file__).resolve().parents[1] / "builder"
 
 READS_ELSEWHERE = {
-    "apkg.py": "reads back its own temporary database and the media it packs (looked up)",
-    "assets.py": "the image cache",
-    "build.py": "compares the lock it is about to save with the file",
-    "codeversion.py": "the builder's own sources (the record's settings hash them)",
-    "formulas.py": "the builder's own template",
-    "formulacache.py": "the formula cache's own records",
-    "fonts.py": "the builder's own table of what the pinned fonts can draw",
-    "htmlpreview.py": "the media it copies beside the page (looked up) and its own copies",
-    "imagecheck.py": "checks a picture the resolver looked up (recorded as a lookup)",
-    "images.py": "resolves pictures: each lookup is recorded with its outcome",
-    "parsecache.py": "the parse cache and its secret",
-    "pdf.py": "its own templates, memo and outputs, and pictures already looked up",
-    "pdfparts.py": "the PDF part cache",
-    "sandbox.py": "its own memory use",
-    "source.py": "read_source: for commands that record nothing (toc, explain)",
-    "toc_update.py": "the toc command rewrites files; it builds nothing",
-    "uptodate.py": "the record itself",
-    "atomic.py": "lock files",
+    "anki/apkg.py": "reads back its own temporary database and the media it packs (looked up)",
+    "render/assets.py": "the image cache",
+    "build/run.py": "compares the lock it is about to save with the file",
+    "support/codeversion.py": "the builder's own sources (the record's settings hash them)",
+    "render/formulas.py": "the builder's own template",
+    "render/formulacache.py": "the formula cache's own records",
+    "render/fonts.py": "the builder's own table of what the pinned fonts can draw",
+    "anki/htmlpreview.py": "the media it copies beside the page (looked up) and its own copies",
+    "render/imagecheck.py": "checks a picture the resolver looked up (recorded as a lookup)",
+    "render/images.py": "resolves pictures: each lookup is recorded with its outcome",
+    "parse/cache.py": "the parse cache and its secret",
+    "pdf/typeset.py": "its own templates, memo and outputs, and pictures already looked up",
+    "pdf/parts.py": "the PDF part cache",
+    "support/sandbox.py": "its own memory use",
+    "parse/source.py": "read_source: for commands that record nothing (toc, explain)",
+    "build/toc_update.py": "the toc command rewrites files; it builds nothing",
+    "build/uptodate.py": "the record itself",
+    "support/atomic.py": "lock files",
 }
 """Modules that open files other than a build's inputs, and why."""
 
@@ -43,7 +44,7 @@ _READ = re.compile(r"(?<!inputs)\.read_bytes\(|(?<!inputs)\.read_text\(|\bopen\(
 
 def test_every_file_a_build_reads_goes_through_the_record() -> None:
     """A module that starts reading a new input directly fails here, and must either read
-    it through ``builder.inputs`` or say above why it is no input."""
+    it through ``builder.support.inputs`` or say above why it is no input."""
     reading = sorted(str(path.relative_to(BUILDER)) for path in BUILDER.rglob("*.py")
                      if path.name != "inputs.py" and _READ.search(path.read_text("utf-8")))
     unexplained = [name for name in reading if name not in READS_ELSEWHERE]

@@ -11,13 +11,13 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from builder.assets import _diagram_stem, _draw_diagram, diagram_key
 from builder.cli import main
-from builder.diagrams import validate
-from builder.language import FALLBACK, guess
 from builder.model import Document
-from builder.parse import parse_file, parse_text
-from builder.pdf_json import WORDS
+from builder.parse.document import parse_file, parse_text
+from builder.parse.language import FALLBACK, guess
+from builder.pdf.pdfdata import WORDS
+from builder.render.assets import _diagram_stem, _draw_diagram, diagram_key
+from builder.render.diagrams import validate
 
 from .conftest import FIXTURES, SEED, import_apkg, write
 
@@ -93,14 +93,14 @@ def test_a_diagram_may_name_its_own_language() -> None:
 
 
 def test_both_languages_have_every_word() -> None:
-    from builder.diagrams import (
-        activation,
-        dilated_conv,
-        gradient_descent,
-        loss_curves,
-        pooling,
-        receptive_field,
-    )
+    from builder.render.diagrams import (
+    activation,
+    dilated_conv,
+    gradient_descent,
+    loss_curves,
+    pooling,
+    receptive_field,
+)
 
     for module in (activation, dilated_conv, gradient_descent, loss_curves, pooling,
                    receptive_field):
@@ -178,7 +178,7 @@ def test_diagram_command_draws_either_language(tmp_path: Path) -> None:
 
 
 def test_a_huge_file_is_judged_by_a_sample() -> None:
-    from builder import language
+    from builder.parse import language
 
     english = ["An English sentence about gradients. "] * 20_000  # 740,000 characters
     assert guess([*english, "中文" * 400_000]) == "en"
@@ -188,7 +188,7 @@ def test_a_huge_file_is_judged_by_a_sample() -> None:
 @pytest.mark.parametrize(("lang", "mark"), [("zh", "（续）"), ("en", " (cont.)")])
 def test_a_section_cut_between_pdf_parts_is_marked_in_the_decks_language(
         lang: str, mark: str) -> None:
-    from builder.pdfparts import headings, split
+    from builder.pdf.parts import headings, split
 
     cards = [{"n": n, "q": [{"kind": "text", "text": f"Q{n}"}], "a": []} for n in range(1, 7)]
     payload: dict[str, object] = {"count": 6, "lang": lang, "words": WORDS[lang],

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.markdown import tokenize
 from builder.model import Diagnostic, Formula
-from builder.parse import parse_text
+from builder.parse.document import parse_text
+from builder.parse.markdown import tokenize
 
 from .conftest import FIXTURES, import_apkg
 
@@ -223,7 +223,7 @@ def test_table_cells_are_on_their_rows_line() -> None:
 
 def test_many_unclosed_openers_are_scanned_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """A line of 2,000 ``\\(`` with no ``\\)`` must not be scanned to its end 2,000 times."""
-    from builder import mathsyntax
+    from builder.parse import mathsyntax
 
     scans: list[int] = []
     real = mathsyntax._find_closer

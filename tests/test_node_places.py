@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from builder.model import Node, walk_all
-from builder.parse import parse_file
+from builder.parse.document import parse_file
 
 from .conftest import FIXTURES
 

@@ -11,10 +11,10 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
+from builder.build.config import BuildConfig
 from builder.cli import build_options, configuration_options, configured, main
-from builder.config import BuildConfig
-from builder.parse import ParseOptions
-from builder.settings import SETTINGS
+from builder.parse.document import ParseOptions
+from builder.support.settings import SETTINGS
 
 from .conftest import FIXTURES, import_apkg, write
 from .test_pdf import _tiny_png

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from builder import model
-from builder.html import HtmlMedia, render_blocks
+from builder.anki.html import HtmlMedia, render_blocks
 from builder.model import Document, Node, plain_text
-from builder.parse import ParseOptions, parse_file, parse_text
-from builder.source import SourceError
+from builder.parse.document import ParseOptions, parse_file, parse_text
+from builder.parse.source import SourceError
 
 from .conftest import FIXTURES, SEED
 

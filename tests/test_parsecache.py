@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import builder.gather
-import builder.parse
-from builder.apkg import read_fields
+import builder.build.gather
+import builder.parse.document
+from builder.anki.apkg import read_fields
 from builder.cli import main
 from builder.model import Document
 
@@ -25,13 +25,13 @@ B = "---\ndeck: 缓存\n---\n## 乙\n### 为什么归一化？\n尺度相近，�
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Count real parses by file (small builds parse in this process)."""
     calls: Counter[str] = Counter()
-    real = builder.parse.parse_text
+    real = builder.parse.document.parse_text
 
     def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Document:
         calls[Path(path).name] += 1
         return real(text, path, *args, **kwargs)
 
-    monkeypatch.setattr(builder.gather, "parse_text", counting)
+    monkeypatch.setattr(builder.build.gather, "parse_text", counting)
     return calls
 
 
@@ -117,7 +117,7 @@ def test_a_file_saved_during_the_build_is_parsed_as_it_was_hashed(
     """The cache stores what it was keyed by, even if the editor saves mid-build."""
     source = write(tmp_path / "notes" / "a.md", A)
     later = A.replace("训练集好", "训练集很好")
-    real = builder.gather._look_up_parses
+    real = builder.build.gather._look_up_parses
     meanwhile = [later]
 
     def save_meanwhile(*args: Any) -> object:
@@ -126,7 +126,7 @@ def test_a_file_saved_during_the_build_is_parsed_as_it_was_hashed(
             source.write_text(meanwhile.pop(), encoding="utf-8")
         return found
 
-    monkeypatch.setattr(builder.gather, "_look_up_parses", save_meanwhile)
+    monkeypatch.setattr(builder.build.gather, "_look_up_parses", save_meanwhile)
     run()
     assert answers() == {"<p>训练集好、测试集差。</p>"}
     run()

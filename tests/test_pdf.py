@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from builder import pdf
-from builder.assets import Assets, RenderedFormula, render_assets
-from builder.diagrams import validate
 from builder.model import Document
-from builder.parse import parse_file, parse_text
-from builder.pdf import PdfError, write_pdf
-from builder.pdfcompile import TypstJob
+from builder.parse.document import parse_file, parse_text
+from builder.pdf import typeset as pdf
+from builder.pdf.compile import TypstJob
+from builder.pdf.typeset import PdfError, write_pdf
+from builder.render.assets import Assets, RenderedFormula, render_assets
+from builder.render.diagrams import validate
 
 from .conftest import SEED, write
 
@@ -297,7 +297,7 @@ def test_typst_failure_names_the_card_and_leaves_nothing(tmp_path: Path,
                      "bad.md")
     formula = doc.cards[1].formulas[0]
     png = _tiny_png(tmp_path / "x.png")
-    from builder.assets import MediaFile
+    from builder.render.assets import MediaFile
 
     # Checked typst source that no longer compiles stands for any typst failure.
     assets = Assets(formulas={formula: RenderedFormula(MediaFile("x.png", png), 1, 1, 0,
@@ -341,9 +341,9 @@ def test_pdftoppm_renders_first_page(seed: tuple[Document, Assets], tmp_path: Pa
 
 
 def test_soft_breaks_add_no_space_inside_chinese() -> None:
-    from builder.images import ImageResolver
-    from builder.parse import ParseOptions
-    from builder.pdf_json import MediaStage, inlines_json
+    from builder.parse.document import ParseOptions
+    from builder.pdf.pdfdata import MediaStage, inlines_json
+    from builder.render.images import ImageResolver
 
     doc = parse_text("## 节\n### 问？\n中文\n继续 and\nEnglish\n", "soft.md",
                      ParseOptions(breaks=False))
@@ -365,7 +365,7 @@ def test_bold_uses_its_own_font_instance(seed: tuple[Document, Assets], tmp_path
 
 
 def _background(monkeypatch: pytest.MonkeyPatch) -> Any:
-    from builder import pdfjobs
+    from builder.pdf import jobs as pdfjobs
 
     monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
     return pdfjobs.PdfJobs(2)
@@ -392,7 +392,7 @@ def test_background_typesetting_gives_the_same_pdf(seed: tuple[Document, Assets]
 def test_background_failure_names_the_card(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     doc = parse_text("## 节\n### 好的？\n好。\n### 坏的？\n公式 $x^2$ 在这里\n", "bad.md")
-    from builder.assets import MediaFile
+    from builder.render.assets import MediaFile
 
     png = _tiny_png(tmp_path / "x.png")
     assets = Assets(formulas={doc.cards[1].formulas[0]: RenderedFormula(
@@ -411,8 +411,8 @@ def test_large_deck_pdf_is_the_same_with_one_or_two_jobs(tmp_path: Path,
                                                          ) -> None:
     from click.testing import CliRunner
 
-    from builder import pdfjobs
     from builder.cli import main
+    from builder.pdf import jobs as pdfjobs
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
@@ -456,7 +456,7 @@ def sections_of(part: dict[str, object]) -> list[dict[str, Any]]:
 
 
 def test_parts_keep_sections_whole_when_they_fit_and_continue_long_ones() -> None:
-    from builder.pdfparts import CONTINUED, split
+    from builder.pdf.parts import CONTINUED, split
 
     assert split(_payload([3, 3]), size=6) is None
     parts = split(_payload([3, 4, 9, 2]), size=5)
@@ -473,7 +473,7 @@ def test_parts_keep_sections_whole_when_they_fit_and_continue_long_ones() -> Non
 def in_parts(seed: tuple[Document, Assets], tmp_path: Path,
              monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Any]:
     """The seed sheet typeset whole, and in parts of 4 questions (so several, some cut)."""
-    from builder import pdfparts
+    from builder.pdf import parts as pdfparts
 
     doc, assets = seed
     whole = build(tmp_path / "whole.pdf", [doc], assets)
@@ -547,8 +547,8 @@ def test_parts_typeset_in_the_background_give_the_same_pdf(in_parts: tuple[Path,
 
 def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder import pdfparts
-    from builder.assets import MediaFile
+    from builder.pdf import parts as pdfparts
+    from builder.render.assets import MediaFile
 
     questions = "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(12))
     # The bad card in the first part: the others are still being typeset when it fails.
@@ -575,7 +575,7 @@ def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
 def test_a_part_finishing_after_its_sheet_failed_recreates_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker still typesetting when the build failed and removed the sheet's folder."""
-    from builder import pdfparts
+    from builder.pdf import parts as pdfparts
 
     doc = parse_text("## 节\n" + "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(6)), "a.md")
     monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 3)
@@ -595,8 +595,9 @@ def test_parts_typeset_by_workers_are_cached_and_joined_like_in_process(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from builder import pdfjobs, pdfparts
     from builder.cli import main
+    from builder.pdf import jobs as pdfjobs
+    from builder.pdf import parts as pdfparts
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
     monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 30)  # the split happens in this process
@@ -632,8 +633,9 @@ def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
-    from builder import pdfjobs, pdfparts
     from builder.cli import main
+    from builder.pdf import jobs as pdfjobs
+    from builder.pdf import parts as pdfparts
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
     monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 30)

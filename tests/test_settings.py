@@ -10,10 +10,10 @@ import pypdf
 import pytest
 from click.testing import CliRunner, Result
 
+from builder.build.config import BuildConfig, configure
 from builder.cli import main
-from builder.config import BuildConfig, configure
-from builder.parseoptions import STYLES
-from builder.settings import QUESTION_STYLES
+from builder.parse.options import STYLES
+from builder.support.settings import QUESTION_STYLES
 
 from .conftest import import_apkg, write
 
@@ -319,7 +319,7 @@ y = 1
 
 
 def test_an_oversized_pyproject_is_not_read(tmp_path: Path) -> None:
-    from builder.projectsettings import MAX_PYPROJECT_BYTES
+    from builder.parse.projectsettings import MAX_PYPROJECT_BYTES
 
     write(tmp_path / "n.md", NOTE)
     filler = "".join(f"k{i} = {i}\n" for i in range(MAX_PYPROJECT_BYTES // 8))

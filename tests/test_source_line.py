@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from builder.apkg import NOTE_TYPE_NAME
+from builder.anki.apkg import NOTE_TYPE_NAME
 from builder.cli import main
 
 from .browser import anki_cards, launch_chromium, show

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 from builder.model import Diagnostic, Document, plain_text
-from builder.parse import ParseOptions, parse_file, parse_text
+from builder.parse.document import ParseOptions, parse_file, parse_text
 
 from .conftest import FIXTURES, import_apkg, write
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from anki.collection import Collection
 
 # These patterns are about text outside the questions at levels the author set: with
-# levels detected, a file of stray headings is often read some other way (builder.detect).
+# levels detected, a file of stray headings is often read some other way (builder.parse.detect).
 FIXED = ParseOptions(section_level=2, question_level=3)
 
 
@@ -273,7 +273,7 @@ def test_questions_after_an_unclosed_fence_reach_anki(
 
 
 def test_a_sheet_in_parts_keeps_each_introduction_once_with_its_first_questions() -> None:
-    from builder.pdfparts import CONTINUED, split
+    from builder.pdf.parts import CONTINUED, split
 
     from .test_pdf import sections_of
 
@@ -296,7 +296,7 @@ def test_a_comment_before_the_first_question_is_no_introduction() -> None:
 
 
 def test_thousands_of_unclosed_fences_are_cut_a_bounded_number_of_times() -> None:
-    from builder.fences import MAX_CUTS
+    from builder.parse.fences import MAX_CUTS
 
     text = "# T\n## S\n" + "### Q{}\n```python\ncode\n" * (MAX_CUTS + 40)
     doc = parse_text(text.format(*range(MAX_CUTS + 40)), "n.md")
@@ -349,7 +349,7 @@ def test_a_stray_setext_line_at_the_question_level_says_it_starts_a_question() -
 
 
 def test_only_so_many_closed_fences_are_read_per_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder import fences
+    from builder.parse import fences
 
     monkeypatch.setattr(fences, "INSPECTED", 2)
     text = "## S\n### Q\n" + "```\n### inside\n```\n" * 3

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from builder.build.toc_update import TocUpdate, escape_link_text, rebuild
 from builder.cli import main
-from builder.toc_update import TocUpdate, escape_link_text, rebuild
 
 from .conftest import SEED, write
 

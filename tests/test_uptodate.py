@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-import builder.build
-import builder.gather
-import builder.uptodate
-from builder.apkg import read_fields
+import builder.build.gather
+import builder.build.run
+import builder.build.uptodate
+from builder.anki.apkg import read_fields
+from builder.build.gather import Gathered
 from builder.cli import main
-from builder.gather import Gathered
 
 from .conftest import write
 from .test_pdf import _tiny_png
@@ -63,13 +63,13 @@ def notes(tmp_path: Path) -> Path:
 def gathers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Count the builds that read and parsed their sources."""
     calls: list[int] = []
-    real = builder.gather.gather
+    real = builder.build.gather.gather
 
     def counting(*args: Any, **kwargs: Any) -> Gathered:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(builder.build, "gather", counting)
+    monkeypatch.setattr(builder.build.run, "gather", counting)
     return calls
 
 
@@ -150,7 +150,7 @@ def _new_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _new_builder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(builder.uptodate, "code_version", lambda *args: "another release")
+    monkeypatch.setattr(builder.build.uptodate, "code_version", lambda *args: "another release")
 
 
 @pytest.mark.parametrize("change", [
@@ -181,7 +181,7 @@ OPTIONS = {
 def test_every_option_is_covered() -> None:
     from dataclasses import fields
 
-    from builder.config import BuildConfig
+    from builder.build.config import BuildConfig
 
     # The settings file and its problems come from a pyproject.toml, hashed as a file.
     shaping = {f.name for f in fields(BuildConfig)} - {"jobs", "force", "settings_file",
@@ -234,7 +234,7 @@ def test_a_build_that_failed_while_writing_is_never_taken_as_up_to_date(
         raise OSError(28, "No space left on device")
 
     with monkeypatch.context() as patch:
-        patch.setattr(builder.build, "_write_pdf", no_space)
+        patch.setattr(builder.build.run, "_write_pdf", no_space)
         assert "No space left" in run(code=1).output
     assert any("测试集很差" in answer for _q, answer in read_fields(Path(APKG)).values())
     notes.write_text(NOTES, encoding="utf-8")
@@ -246,7 +246,7 @@ def test_a_file_saved_during_the_build_is_built_again(
         tmp_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Inputs are hashed before they are read: an edit saved mid-build is never taken
     as built."""
-    real = builder.gather.gather
+    real = builder.build.gather.gather
 
     def save_meanwhile(*args: Any, **kwargs: Any) -> Gathered:
         found = real(*args, **kwargs)
@@ -254,7 +254,7 @@ def test_a_file_saved_during_the_build_is_built_again(
         return found
 
     with monkeypatch.context() as patch:
-        patch.setattr(builder.build, "gather", save_meanwhile)
+        patch.setattr(builder.build.run, "gather", save_meanwhile)
         run()
     assert not skipped(run())
     assert any("测试集很差" in answer for _q, answer in read_fields(Path(APKG)).values())
@@ -277,7 +277,7 @@ def test_every_runtime_library_counts_as_part_of_the_builder() -> None:
     import re
     import tomllib
 
-    from builder.codeversion import RUNTIME_LIBRARIES
+    from builder.support.codeversion import RUNTIME_LIBRARIES
 
     pyproject = Path(__file__).parents[1] / "pyproject.toml"
     declared = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["dependencies"]
@@ -384,10 +384,10 @@ def test_a_deck_without_pdf_is_not_built_again_the_next_day(
 def test_the_templates_are_part_of_the_builder() -> None:
     from importlib.resources import files
 
-    from builder.codeversion import _package_files
+    from builder.support.codeversion import _package_files
 
     found = _package_files(files("builder"), (".py", ".typ"))
-    assert "templates/sheet.typ" in found and "uptodate.py" in found
+    assert "templates/sheet.typ" in found and "build/uptodate.py" in found
 
 
 def test_a_link_to_another_file_builds_again(tmp_path: Path) -> None:
@@ -442,14 +442,14 @@ def test_an_edit_saved_and_undone_around_a_build_is_built_again(
         tmp_path: Path, notes: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The record holds the text the build parsed, not the text before it started: an edit
     saved just as the build began, then undone, must not leave the edited deck."""
-    real = builder.gather.gather
+    real = builder.build.gather.gather
 
     def save_first(*args: Any, **kwargs: Any) -> Gathered:
         _edit_source(tmp_path, monkeypatch)
         return real(*args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(builder.build, "gather", save_first)
+        patch.setattr(builder.build.run, "gather", save_first)
         run()
     assert any("测试集很差" in answer for _q, answer in read_fields(Path(APKG)).values())
     notes.write_text(NOTES, encoding="utf-8")  # undone

@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from builder.build import Session, build, in_session
-from builder.config import configure
-from builder.parsecache import ParseCache
+from builder.build.config import configure
+from builder.build.run import Session, build, in_session
+from builder.parse.cache import ParseCache
 
 from .conftest import write
 

@@ -1,0 +1,202 @@
+"""Notes → an Anki ``.apkg`` (genanki), byte-reproducible, with per-note times."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import sqlite3
+import string
+import tempfile
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from builder.anki.cardtemplate import BACK, CSS, FRONT
+from builder.checks.htmlpolicy import ANKI_MARKUP
+from builder.support.atomic import atomic_path
+
+if TYPE_CHECKING:
+    import genanki  # imported when a package is written: check and --help never need it
+
+# Chosen once, never to change: Anki matches note types by id, and a changed field
+# list under the same id makes every existing note "conflicting" on import.
+NOTE_TYPE_ID = 1733127408
+NOTE_TYPE_NAME = "build-deck Q&A"
+FIELDS = ("Question", "Answer", "Section", "Source", "Key")
+
+@dataclass(frozen=True, slots=True)
+class NoteData:
+    """One note ready to be written."""
+
+    key: str
+    """The card's stable key (see Card.key)."""
+    guid: str
+    fields: tuple[str, str, str, str, str]
+    tags: tuple[str, ...]
+    deck: str
+    """Full deck name, ``Parent::Child`` for subdecks."""
+    mtime: int
+
+
+def note_type_css(extra_css: str) -> str:
+    """Return the note type's CSS: card layout plus code highlighting."""
+    return CSS + "\n" + extra_css
+
+
+def note_type_hash(css: str) -> str:
+    """Hash everything that shapes the note type, so the lock can date its changes."""
+    blob = json.dumps([NOTE_TYPE_ID, FIELDS, FRONT, BACK, css])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
+# Anki's base 91 (anki.utils.base91), as genanki.guid_for writes GUIDs.
+_BASE91 = string.ascii_letters + string.digits + "!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+
+
+def guid_for(key: str) -> str:
+    """Return the GUID a new note gets from its key (never from its answer).
+
+    The GUIDs genanki.guid_for gives: the first 8 bytes of the key's SHA-256 in Anki's
+    base 91.  Written out here because every lock holds them, and stamping a ``check``
+    must not load the package writer for one hash.
+    """
+    number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big")
+    digits = []
+    while number:
+        number, digit = divmod(number, len(_BASE91))
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
+
+
+def deck_id(name: str) -> int:
+    """Derive a deck id from the deck name; never 1, the user's Default deck."""
+    digest = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
+    return (1 << 30) + digest % (1 << 30)
+
+
+def _note_type(css: str) -> genanki.Model:
+    import genanki
+
+    return genanki.Model(
+        NOTE_TYPE_ID,
+        NOTE_TYPE_NAME,
+        fields=[{"name": name} for name in FIELDS],
+        templates=[{"name": "Card 1", "qfmt": FRONT, "afmt": BACK}],
+        css=css,
+        sort_field_index=0,
+    )
+
+
+def write_apkg(target: Path, notes: Sequence[NoteData], media: Mapping[str, Path], *,
+               css: str, notetype_mtime: int) -> None:
+    """Write ``notes`` and ``media`` to ``target`` atomically and reproducibly.
+
+    ``media`` maps each name the cards use (``<img src="NAME">``) to the file to pack
+    under that name.
+    """
+    import genanki
+
+    model = _note_type(css)
+    decks: dict[str, genanki.Deck] = {}
+    for data in notes:
+        deck = decks.get(data.deck)
+        if deck is None:
+            deck = decks[data.deck] = genanki.Deck(deck_id(data.deck), data.deck)
+        deck.add_note(genanki.Note(model=model, fields=list(data.fields),
+                                   tags=list(data.tags), guid=data.guid))
+    package = genanki.Package([decks[name] for name in sorted(decks)])
+    with tempfile.TemporaryDirectory(prefix="build-deck-") as tmp:
+        db_path = Path(tmp) / "collection.anki2"
+        _write_collection(db_path, package, notes, notetype_mtime)
+        with atomic_path(target) as temp:
+            _write_zip(temp, db_path, media)
+
+
+def _write_collection(db_path: Path, package: genanki.Package, notes: Sequence[NoteData],
+                      notetype_mtime: int) -> None:
+    connection = sqlite3.connect(db_path)
+    try:
+        cursor = connection.cursor()
+        # Ids count up from a fixed point so the same notes give the same bytes;
+        # Anki matches notes by guid, not by these ids.
+        package.write_to_db(cursor, notetype_mtime, itertools.count(notetype_mtime * 1000))
+        # By primary key: the notes table has no index on guid, so updating by guid
+        # would scan the table once per note.
+        ids = dict(cursor.execute("SELECT guid, id FROM notes").fetchall())
+        cursor.executemany("UPDATE notes SET mod = ? WHERE id = ?",
+                           [(n.mtime, ids[n.guid]) for n in notes])
+        cursor.execute("UPDATE cards SET mod = (SELECT mod FROM notes WHERE notes.id = cards.nid)")
+        cursor.execute("UPDATE col SET crt = ?, mod = ?", (notetype_mtime, notetype_mtime))
+        connection.commit()
+        cursor.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _write_zip(target: Path, db_path: Path, media: Mapping[str, Path]) -> None:
+    ordered = sorted(media.items())
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "collection.anki2", db_path.read_bytes())
+        # Anki stores entry i under manifest[i]: the name the cards ask for.
+        manifest = {str(i): name for i, (name, _path) in enumerate(ordered)}
+        _add(archive, "media", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+        for index, (name, path) in enumerate(ordered):
+            packed = Path(name).suffix.lower() in _PACKED_FORMATS
+            _add(archive, str(index), path.read_bytes(), stored=packed)
+
+
+# Already compressed: deflating them again costs time and saves almost nothing.
+_PACKED_FORMATS = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp"})
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes, stored: bool = False) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data)
+
+
+def tag_for(deck: str, section_path: tuple[str, ...]) -> str:
+    """Return one hierarchical tag; Anki splits tags on ASCII and ideographic spaces."""
+    return "::".join(_tag_part(part) for part in (deck, *section_path) if part.strip())
+
+
+def _tag_part(text: str) -> str:
+    # Anki puts the tags into the card as they are (builder.anki.cardtemplate), inside a quoted
+    # attribute, and then runs any [sound:…] or [latex] it finds there: quotes and Anki's
+    # markup take their full-width look, which ends nothing and runs nothing.
+    inert = ANKI_MARKUP.sub(lambda m: _FULL_WIDTH[m.group()], text.replace('"', "\uff02"))
+    return "_".join(inert.replace("::", "_").split())
+
+
+_FULL_WIDTH = {"[": "\uff3b", "{{": "\uff5b\uff5b", "}}": "\uff5d\uff5d"}
+
+
+def subdeck(deck: str, section_path: tuple[str, ...]) -> str:
+    """Return the full name of the deck a card goes to: ``Deck::Section::…``."""
+    parts = [deck, *(p.replace("::", ":") for p in section_path if p.strip())]
+    return "::".join(parts)
+
+
+def read_fields(package: Path) -> dict[str, tuple[str, str]]:
+    """Return (Question, Answer) by GUID from an existing package; empty if unreadable."""
+    try:
+        with zipfile.ZipFile(package) as archive, \
+                tempfile.TemporaryDirectory(prefix="build-deck-") as tmp:
+            db_path = Path(tmp) / "collection.anki2"
+            db_path.write_bytes(archive.read("collection.anki2"))
+            connection = sqlite3.connect(db_path)
+            try:
+                rows = connection.execute("SELECT guid, flds FROM notes").fetchall()
+            finally:
+                connection.close()
+    except (OSError, KeyError, zipfile.BadZipFile, sqlite3.Error):
+        return {}
+    fields = {str(guid): str(flds).split("\x1f") for guid, flds in rows}
+    return {guid: (f[0], f[1]) for guid, f in fields.items() if len(f) >= 2}

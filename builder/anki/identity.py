@@ -1,0 +1,250 @@
+"""Note identity across edits: GUIDs that survive rewording and moving, and a change report.
+
+A question's key (deck, section, question) changes when the author rewords it or
+moves it.  Without help, Anki would then add a new note beside the old one and
+the review history would be lost.  Each build therefore matches the keys that
+disappeared against the keys that appeared, and a match keeps the old GUID.
+
+Matching is done in tiers, each taking only what earlier tiers left:
+
+1. an explicit ``{#id}`` on the new heading equal to the old note's handle
+   (printed in the ambiguity warning), which settles any doubt;
+2. the same question and the same answer (moved to another section or file);
+3. the same question, or the same non-trivial answer (moved, or reworded);
+4. small edits to both: question similarity ``q`` (difflib ratio of the
+   normalised questions) ≥ 0.5 and answer similarity ``a`` (1 − Hamming
+   distance / 64 of 64-bit SimHashes over character trigrams) ≥ 0.85, with
+   ``(q + a) / 2`` ≥ 0.8.
+
+Within a tier a pair is accepted only when it is the sole candidate of both
+its old and its new note; otherwise nothing is guessed and the author is told
+which notes compete and how to settle it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from builder.anki.lock import Lock, LockEntry, advance, handle
+from builder.model import Diagnostic, SourceLoc
+from builder.parse.questiontext import normalise_question
+
+MIN_ANSWER_FOR_MATCH = 10
+QUESTION_FLOOR = 0.5
+ANSWER_FLOOR = 0.85
+PAIR_FLOOR = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentNote:
+    """What identity needs to know about one note of this build."""
+
+    key: str
+    question: str
+    answer_text: str
+    loc: SourceLoc
+    explicit_id: str | None = None
+    content: str = ""
+    """Hash of everything written into the note; filled once the GUID is known."""
+
+    @property
+    def answer_hash(self) -> str:
+        return hashlib.sha256(self.answer_text.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class ChangeReport:
+    """What this build changed against the lock's previous state."""
+
+    added: list[CurrentNote] = field(default_factory=list)
+    changed: list[CurrentNote] = field(default_factory=list)
+    renamed: list[tuple[LockEntry, str, CurrentNote]] = field(default_factory=list)
+    """(old entry, old key, new note): reworded or moved, history kept."""
+    removed: list[tuple[str, LockEntry]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.changed or self.renamed or self.removed)
+
+
+# _BIT[i] maps a byte to 1 where its bit i is set and to 0 elsewhere, so that
+# bytes.translate and bytes.count add up one bit of many hashes at C speed.
+_BIT = [bytes(b >> i & 1 for b in range(256)) for i in range(8)]
+
+
+def simhash(text: str) -> str:
+    """Return a 64-bit SimHash (hex) of a text's character trigrams.
+
+    Bit i is set when more than half of the trigrams' 64-bit BLAKE2b hashes (read
+    big-endian) have it set.  The hashes are laid end to end, and each bit is counted
+    over all of them at once by ``bytes.translate`` (see ``_BIT``).
+    """
+    folded = normalise_question(text)
+    grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
+    hashes = b"".join(map(_gram_hash, grams))
+    value = 0
+    for byte in range(8):  # most significant first
+        column = hashes[byte::8]
+        for bit in range(8):
+            if 2 * column.translate(_BIT[bit]).count(1) > len(grams):
+                value |= 1 << (8 * (7 - byte) + bit)
+    return f"{value:016x}"
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _gram_hash(gram: str) -> bytes:
+    # Remembered: a trigram recurs often (in the seed notes, every other one is a repeat),
+    # and hashing it costs ten times a lookup.
+    return hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+
+
+def sketch_similarity(a: str, b: str) -> float:
+    """Return 1 − Hamming distance / 64 between two SimHashes (0 if either is missing)."""
+    if not a or not b:
+        return 0.0
+    return 1.0 - bin(int(a, 16) ^ int(b, 16)).count("1") / 64
+
+
+def question_similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, normalise_question(a), normalise_question(b)).ratio()
+
+
+@dataclass
+class Matching:
+    """The outcome of matching vanished keys to new ones."""
+
+    renames: dict[str, str] = field(default_factory=dict)
+    """New key → old key whose GUID it keeps."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sketches: dict[str, str] = field(default_factory=dict)
+    """SimHashes computed while matching, by new key, so ``update`` need not redo them."""
+
+
+Signature: TypeAlias = tuple[Callable[[LockEntry], Sequence[object]],
+                             Callable[[CurrentNote], Sequence[object]]]
+FUZZY_LIMIT = 250_000
+"""Most old × new pairs compared fuzzily; beyond it (a mass edit) only exact tiers run."""
+
+
+def _exact_tiers() -> list[Signature]:
+    q = normalise_question
+    # Only an explicit handle can bring back a note already reported removed.
+    return [
+        (lambda e: [handle(e.guid)], lambda n: [n.explicit_id] if n.explicit_id else []),
+        (lambda e: [] if e.removed else [(q(e.question), e.answer)],
+         lambda n: [(q(n.question), n.answer_hash)]),
+        (lambda e: [] if e.removed else [("q", q(e.question)), ("a", e.answer)],
+         lambda n: [("q", q(n.question))]
+         + ([("a", n.answer_hash)] if len(n.answer_text) >= MIN_ANSWER_FOR_MATCH else [])),
+    ]
+
+
+def match(previous: Lock, notes: list[CurrentNote], in_scope: Callable[[LockEntry], bool]
+          ) -> Matching:
+    """Match notes whose key is new to lock entries whose key vanished."""
+    current = {n.key for n in notes}
+    vanished = {k: e for k, e in previous.entries.items() if k not in current and in_scope(e)}
+    fresh = [n for n in notes if n.key not in previous.entries]
+    result = Matching()
+    for old_signs, new_signs in _exact_tiers():
+        if not vanished or not fresh:
+            return result
+        index: dict[object, list[str]] = {}
+        for key, entry in vanished.items():
+            for sign in old_signs(entry):
+                index.setdefault(sign, []).append(key)
+        pairs = list(dict.fromkeys((k, n) for n in fresh for sign in new_signs(n)
+                                   for k in index.get(sign, ())))
+        _accept_unique(pairs, vanished, fresh, result)
+    if vanished and fresh and len(vanished) * len(fresh) <= FUZZY_LIMIT:
+        result.sketches = {n.key: simhash(n.answer_text) for n in fresh}
+        pairs = [(k, n) for k, e in vanished.items() for n in fresh
+                 if e.removed is None and _similar(e, n, result.sketches[n.key])]
+        _accept_unique(pairs, vanished, fresh, result)
+    return result
+
+
+def _similar(entry: LockEntry, note: CurrentNote, sketch: str) -> bool:
+    q = question_similarity(entry.question, note.question)
+    a = 1.0 if entry.answer == note.answer_hash else sketch_similarity(entry.sketch, sketch)
+    return q >= QUESTION_FLOOR and a >= ANSWER_FLOOR and (q + a) / 2 >= PAIR_FLOOR
+
+
+def _accept_unique(pairs: list[tuple[str, CurrentNote]], vanished: dict[str, LockEntry],
+                   fresh: list[CurrentNote], result: Matching) -> None:
+    by_old: dict[str, list[CurrentNote]] = {}
+    by_new: dict[str, list[str]] = {}
+    for old_key, note in pairs:
+        by_old.setdefault(old_key, []).append(note)
+        by_new.setdefault(note.key, []).append(old_key)
+    for old_key, notes in by_old.items():
+        if len(notes) == 1 and len(by_new[notes[0].key]) == 1:
+            result.renames[notes[0].key] = old_key
+        else:
+            _report_ambiguous(vanished[old_key], old_key, notes, by_new, vanished, result)
+    # Everything that took part in this tier is settled: matched, or reported and never
+    # guessed at by a looser tier.
+    for old_key in by_old:
+        del vanished[old_key]
+    fresh[:] = [n for n in fresh if n.key not in by_new]
+
+
+def _report_ambiguous(entry: LockEntry, old_key: str, notes: list[CurrentNote],
+                      by_new: dict[str, list[str]], vanished: dict[str, LockEntry],
+                      result: Matching) -> None:
+    for note in notes:
+        rivals = [vanished[k].question for k in by_new[note.key] if k != old_key]
+        competing = [n.question for n in notes if n is not note]
+        others = "; ".join(f"'{q}'" for q in competing + rivals)
+        result.diagnostics.append(Diagnostic(
+            note.loc, "warning",
+            f"cannot tell which question replaces '{entry.question}' (also: {others}); "
+            f"to keep its review history add {{#{handle(entry.guid)}}} after the heading "
+            "text of the one that does", "ambiguous-rename"))
+
+
+def _sketch(note: CurrentNote, old: LockEntry | None, matching: Matching) -> str:
+    # An unchanged answer keeps its sketch: recomputing every note's on every build
+    # was most of a no-change rebuild.
+    if old is not None and old.sketch and old.answer == note.answer_hash:
+        return old.sketch
+    return matching.sketches.get(note.key) or simhash(note.answer_text)
+
+
+def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str]], matching: Matching,
+           in_scope: Callable[[LockEntry], bool], notetype_hash: str, now: int,
+           ) -> tuple[Lock, ChangeReport]:
+    """Return the new lock for ``notes`` (each with its GUID) and what changed."""
+    report = ChangeReport()
+    entries = dict(previous.entries)
+    seen: set[str] = set()
+    for note, guid in notes:
+        old_key = matching.renames.get(note.key, note.key)
+        old = previous.entries.get(old_key)
+        if note.key in matching.renames and old is not None:
+            report.renamed.append((old, old_key, note))
+            entries.pop(old_key, None)
+        elif old is None or old.removed is not None:
+            report.added.append(note)
+        elif old.hash != note.content:
+            report.changed.append(note)
+        changed = now if old is None else advance(
+            old.changed, now, old.hash != note.content or old.guid != guid or bool(old.removed))
+        entries[note.key] = LockEntry(guid, note.content, changed, note.question,
+                                      note.loc.path, note.answer_hash,
+                                      _sketch(note, old, matching))
+        seen.add(note.key)
+    for key, entry in previous.entries.items():
+        if key not in seen and key not in matching.renames.values() and \
+                entry.removed is None and in_scope(entry):
+            report.removed.append((key, entry))
+            entries[key] = LockEntry(entry.guid, entry.hash, entry.changed, entry.question,
+                                     entry.file, entry.answer, entry.sketch, removed=now)
+    notetype_changed = advance(previous.notetype_changed, now,
+                               previous.notetype_hash != notetype_hash)
+    return Lock(entries, notetype_hash, notetype_changed), report

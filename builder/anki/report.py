@@ -1,0 +1,66 @@
+"""The change report as text, and the Anki search that finds removed notes."""
+
+from __future__ import annotations
+
+import difflib
+
+from builder.anki.html import escape_text, field_text
+from builder.anki.identity import ChangeReport
+from builder.anki.lock import Lock
+
+LIST_LIMIT = 20
+"""Longer change lists are only counted, unless the details are asked for."""
+
+
+def summary(report: ChangeReport) -> str:
+    """Return one line counting the changes."""
+    if report.empty:
+        return "changes: none since the last build"
+    parts = [(len(report.added), "added"), (len(report.changed), "changed"),
+             (len(report.renamed), "renamed/moved"), (len(report.removed), "removed")]
+    return "changes: " + ", ".join(f"{n} {what}" for n, what in parts if n)
+
+
+def details(report: ChangeReport, *, full: bool,
+            old_fields: dict[str, tuple[str, str]] | None = None,
+            new_fields: dict[str, tuple[str, str]] | None = None) -> list[str]:
+    """List each change by place and question; with ``full``, diff changed texts too."""
+    count = len(report.added) + len(report.changed) + len(report.renamed) + len(report.removed)
+    if not full and count > LIST_LIMIT:
+        return [f"  ({count} changes; --diff lists them)"]
+    lines = [f"  added    {n.loc.path}:{n.loc.line}  {n.question}" for n in report.added]
+    for note in report.changed:
+        lines.append(f"  changed  {note.loc.path}:{note.loc.line}  {note.question}")
+        if full and old_fields is not None and new_fields is not None:
+            lines += _field_diff(old_fields.get(note.key), new_fields.get(note.key))
+    for old, _old_key, note in report.renamed:
+        was = "" if old.question == note.question else f"'{old.question}' "
+        lines.append(f"  renamed  {note.loc.path}:{note.loc.line}  {note.question}"
+                     f"  (was {was}in {old.file})")
+    lines += [f"  removed  {entry.question}  (was in {entry.file})"
+              for _key, entry in report.removed]
+    return lines
+
+
+def _field_diff(old: tuple[str, str] | None, new: tuple[str, str] | None) -> list[str]:
+    if old is None or new is None:
+        return []
+    before = "\n".join(field_text(f) for f in old).splitlines()
+    after = "\n".join(field_text(f) for f in new).splitlines()
+    return ["    " + line for line in
+            difflib.unified_diff(before, after, "before", "after", lineterm="", n=1)]
+
+
+def removed_search(lock: Lock) -> str | None:
+    """Return an Anki search that selects every note the lock marks as removed."""
+    keys = sorted(k for k, e in lock.entries.items() if e.removed is not None)
+    if not keys:
+        return None
+    return " OR ".join(f'"Key:{_escape(escape_text(key))}"' for key in keys)
+
+
+def _escape(text: str) -> str:
+    """Escape Anki's search wildcards and quoting so the text matches literally."""
+    for char in ("\\", '"', "*", "_", ":", "(", ")"):
+        text = text.replace(char, "\\" + char)
+    return text

@@ -1,0 +1,201 @@
+"""What a build is asked to do, where its sources are, and how it fails."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from builder.anki.lock import LOCK_NAME
+from builder.model import Diagnostic
+from builder.parse.options import AUTO, ParseOptions
+from builder.parse.projectsettings import NO_PROJECT, find_project, read_project
+from builder.support.settings import DEFAULT_FORMATS, SETTINGS
+from builder.support.settings import FORMATS as FORMATS
+
+log = logging.getLogger(__name__)
+
+MathMode = Literal["image", "mathjax"]
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says why, in one line.
+
+    ``diagnostics`` holds what was found before the build stopped, to print first.
+    """
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
+
+
+@dataclass
+class Reported:
+    """Something that carries diagnostics and counts them (a build's or a check's result)."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(d.severity == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.severity == "warning" for d in self.diagnostics)
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything one build needs; the CLI turns options into this."""
+
+    sources: tuple[Path, ...] = (Path("source_md"),)
+    out_dir: Path = Path("dist")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    math: MathMode = "image"
+    keep_empty: bool = False
+    strict: bool = False
+    use_lock: bool = True
+    lock_path: Path | None = None
+    cache_dir: Path | None = None
+    jobs: int = 0
+    """Worker processes for rendering; 0 means one per CPU."""
+    parse: ParseOptions = field(default_factory=ParseOptions)
+    paper: str = "a4"
+    columns: int = 2
+    pdf_style: str = "sheet"
+    diff: bool = False
+    """List every change with the old and new text, not just counts."""
+    site_root: str = "."
+    """Folder, inside the source tree, that site-root image paths (``/img/x.png``) start at."""
+    force: bool = False
+    """Build and write even when nothing changed since the last build
+    (see ``builder.build.uptodate``)."""
+    settings_file: Path | None = None
+    """The pyproject.toml whose ``[tool.build-deck]`` settings were read, if any."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """What was wrong with those settings (reported with the build's diagnostics)."""
+
+    @property
+    def cache(self) -> Path:
+        return self.cache_dir or self.out_dir / ".cache"
+
+
+DEFAULT_SOURCES = (Path("source_md"),)
+
+_DEFAULTS: dict[str, Any] = {
+    "sources": (), "out_dir": Path("dist"), "formats": DEFAULT_FORMATS, "math": "image",
+    "section_level": None, "question_level": None, "question_style": None, "breaks": True,
+    "keep_empty": False, "strict": False, "no_lock": False, "lock_path": None,
+    "cache_dir": None, "jobs": 0, "site_root": ".", "paper": "a4", "columns": 2,
+    "pdf_style": "sheet", "diff": False, "force": False, "source_line": "show",
+}
+"""Every option ``configure`` takes, by the name the command line gives it, and its default."""
+
+
+def lock_path(config: BuildConfig) -> Path:
+    """Return the lock file: given, or beside the first source."""
+    if config.lock_path is not None:
+        return config.lock_path
+    first = config.sources[0]
+    return (first if first.is_dir() else first.parent) / LOCK_NAME
+
+
+def configure(options: Mapping[str, Any], given: Collection[str] | None = None
+              ) -> BuildConfig:
+    """Turn options and project settings into the configuration a build or check runs with.
+
+    The one way to a ``BuildConfig``: ``build``, ``check`` and ``watch`` take the same
+    options (``builder.cli.build_options``) and all come here, so a check reports exactly
+    what the build would.  ``options`` are the command's, by name (left out: default).
+    ``given`` names those the user set; every other one may come from the
+    ``[tool.build-deck]`` table of the nearest pyproject.toml above the sources, whose
+    problems travel in ``BuildConfig.diagnostics``.  None: every option is taken as given
+    and no file is read.  Levels and question style left unset everywhere are detected
+    file by file (``auto``), and a file's front matter overrides them for that file
+    (``builder.parse.frontmatter``).
+    """
+    unknown = set(options) - set(_DEFAULTS)
+    if unknown:
+        raise TypeError(f"configure() got unknown options: {', '.join(sorted(unknown))}")
+    chosen = {**_DEFAULTS, **options}
+    project = NO_PROJECT
+    if given is not None:
+        sources = chosen["sources"] or DEFAULT_SOURCES
+        project = find_project(_common_folder(sources),
+                               lambda path: read_project(path, display_path(path)))
+        taken = {k: v for k, v in project.values.items() if k not in given}
+        chosen.update(taken)
+        if taken:
+            names = {s.keyword: s.name for s in SETTINGS.values()}
+            log.info("settings from %s: %s", display_path(project.path or Path()),
+                     ", ".join(sorted(names[k] for k in taken)))
+    parse = ParseOptions(section_level=chosen["section_level"] or AUTO,
+                         question_level=chosen["question_level"] or AUTO,
+                         question_style=chosen["question_style"] or AUTO,
+                         breaks=chosen["breaks"], source_line=chosen["source_line"])
+    return BuildConfig(
+        sources=chosen["sources"] or DEFAULT_SOURCES, out_dir=chosen["out_dir"],
+        formats=chosen["formats"],
+        math="mathjax" if chosen["math"] == "mathjax" else "image",
+        keep_empty=chosen["keep_empty"], strict=chosen["strict"],
+        use_lock=not chosen["no_lock"], lock_path=chosen["lock_path"],
+        cache_dir=chosen["cache_dir"], jobs=chosen["jobs"], parse=parse,
+        paper=chosen["paper"], columns=chosen["columns"], pdf_style=chosen["pdf_style"],
+        diff=chosen["diff"], site_root=chosen["site_root"], force=chosen["force"],
+        settings_file=project.path, diagnostics=project.problems)
+
+
+def _common_folder(sources: tuple[Path, ...]) -> Path:
+    """The folder holding every source: where the search for project settings starts."""
+    folders = [s.resolve() if s.is_dir() else s.resolve().parent for s in sources]
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # on different drives
+        return Path.cwd()
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the working folder when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _tree_of_file(file: Path) -> Path:
+    """The source tree of a file named on its own: the folder the build runs in when the
+    file lies below it (notes keep pictures beside their folder: ``../../pics/x.png``),
+    else the file's own folder.  Nothing above the tree is read."""
+    here = Path(os.curdir)
+    try:
+        file.resolve().relative_to(here.resolve())
+    except (OSError, ValueError):
+        return file.parent
+    return here
+
+
+def find_sources(sources: tuple[Path, ...]) -> list[tuple[Path, Path]]:
+    """Return (file, root) for every Markdown file named, directories walked in sorted order."""
+    found: list[tuple[Path, Path]] = []
+    for source in sources:
+        if source.is_dir():
+            files = sorted(p for p in source.rglob("*.md") if p.is_file())
+            if not files:
+                raise BuildError(f"{display_path(source)}: no Markdown (*.md) files found")
+            found.extend((f, source) for f in files)
+        elif source.is_file():
+            found.append((source, _tree_of_file(source)))
+        else:
+            raise BuildError(f"{display_path(source)}: no such file or directory")
+    for file, _root in found:
+        try:
+            str(file).encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(file).decode("utf-8", "backslashreplace")
+            # Its name would end up in the deck, the PDF and every diagnostic.
+            raise BuildError(f"{shown}: file name is not valid UTF-8; rename the file") \
+                from None
+    return list(dict.fromkeys(found))

@@ -1,0 +1,396 @@
+"""The gathering half of a build: read, parse and check every source, draw the assets,
+and assemble each deck's notes.  Nothing here writes an output; ``build`` and ``check``
+both start with it.
+
+Each step returns its result with its diagnostics; the ``Collector`` made here is the one
+place they are silenced, mapped to the file's columns and put in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Callable, Collection, Iterable, Mapping
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from builder.anki import notes
+from builder.build.config import BuildConfig, BuildError, Reported, display_path
+from builder.checks import ankimarkup, rawhtml
+from builder.checks.lint import check_document
+from builder.checks.silence import Silencer
+from builder.model import Diagnostic, Document, SourceLoc, walk_all
+from builder.parse.cache import ParseCache, pickled_result
+from builder.parse.document import ParseOptions, parse_text
+from builder.parse.source import (
+    ColumnMap,
+    SourceError,
+    decode_source,
+    outside,
+    read_source,
+    too_large,
+    without_control_chars,
+)
+from builder.render.assets import (
+    Assets,
+    MediaFile,
+    Progress,
+    default_jobs,
+    render_assets,
+    work_units,
+    worker_pool,
+)
+from builder.render.diagrams import validate as validate_diagram
+from builder.render.fonts import MISSING_GLYPH, missing_glyph_diagnostics
+from builder.render.images import ImageResolver
+from builder.support import inputs
+
+log = logging.getLogger(__name__)
+
+StartProgress = Callable[[str, int], Progress]
+"""Called with a label and a total when a step will take more than about a second; the
+callback it returns is given each increment of work done."""
+
+
+def no_progress(label: str, total: int) -> Progress:
+    return lambda n: None
+
+
+@dataclass(frozen=True)
+class Deck:
+    """One deck's documents, in the order read."""
+
+    name: str
+    documents: tuple[Document, ...]
+
+
+@dataclass(frozen=True)
+class DeckNotes:
+    """One deck's documents and the contents of its notes (GUIDs come from ``stamp``)."""
+
+    name: str
+    documents: tuple[Document, ...]
+    assembled: tuple[notes.AssembledNote, ...]
+
+    @property
+    def media(self) -> list[MediaFile]:
+        return [m for n in self.assembled for m in n.media]
+
+
+@dataclass(frozen=True)
+class Collector:
+    """The one place diagnostics are silenced, mapped to the file's columns, made unique
+    and put in order.
+
+    Each stage returns its own; a build or check hands them all here once (``Reported``
+    counts what it reports, and ``strict_refuses`` decides ``--strict`` from that count).
+    """
+
+    silencer: Silencer
+    columns: Mapping[str, ColumnMap]
+    """For files that had control characters: where the parsed text's columns are in
+    the file.  Every diagnostic of such a file, from any stage, is reported through it."""
+
+    def reported(self, *stages: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
+                 ) -> list[Diagnostic]:
+        """Return the diagnostics no file or project silences, once each, by place."""
+        kept = dict.fromkeys(self._in_file(d) for stage in stages for d in stage
+                             if not self.silencer.silenced(d) and d not in leave_out)
+        return sorted(kept, key=lambda d: (d.loc.path, d.loc.line, d.loc.col))
+
+    def _in_file(self, diagnostic: Diagnostic) -> Diagnostic:
+        columns = self.columns.get(diagnostic.loc.path)
+        return columns.original(diagnostic) if columns is not None else diagnostic
+
+
+def strict_refuses(config: BuildConfig, reported: Reported) -> bool:
+    """Whether ``--strict`` refuses a build or check: any error or warning (notes never)."""
+    return config.strict and bool(reported.errors or reported.warnings)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Every source read, parsed and checked, and its formulas and diagrams drawn."""
+
+    documents: tuple[Document, ...]
+    roots: Mapping[str, Path]
+    """Each document's source tree, which its images must stay inside."""
+    decks: tuple[Deck, ...]
+    assets: Assets
+    collector: Collector
+    diagnostics: tuple[Diagnostic, ...]
+    formula_failures: int
+    parse_cache: ParseCache | None
+    """Parse results to store once the build writes (see ``ParseCache.save``)."""
+    source_hashes: Mapping[Path, bytes]
+    """SHA-256 of each source file's bytes, as read and parsed."""
+
+    def reported(self, *later: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
+                 ) -> list[Diagnostic]:
+        """These diagnostics and those of the later stages, as the collector reports them."""
+        return self.collector.reported(self.diagnostics, *later, leave_out=leave_out)
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """Every deck's notes, and what assembling them found."""
+
+    decks: tuple[DeckNotes, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    image_lookups: tuple[tuple[str, str, str], ...]
+    """Every image the notes looked up and what it resolved to (``ImageResolver.lookups``)."""
+
+
+def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
+           start_progress: StartProgress = no_progress) -> Gathered:
+    """Parse and check ``sources`` and draw their formulas and diagrams.
+
+    A build starts its PDFs as soon as this returns, to typeset while ``assemble``
+    makes the notes.
+    """
+    silencer = Silencer(display_path)
+    jobs = config.jobs or default_jobs()
+    cache = ParseCache(config.cache)
+    # Missing glyphs matter to the PDF only; looking for them loads matplotlib's fonts.
+    glyphs = "pdf" in config.formats
+    pending = _look_up_parses(cache, sources, config.parse, glyphs)
+    missing = [job for job in pending if job.result is None]
+    log.info("parse cache %s: %d of %d file(s) parsed before, %d to parse",
+             display_path(config.cache), len(pending) - len(missing), len(pending), len(missing))
+    parse_work = work_units(0, 0, sum(len(job.data or b"") for job in missing))
+    # Large notes in several files are parsed in parallel; the same workers then draw.
+    with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
+        progress = start_progress("Parsing", sum(_kib(job) for job in missing)) \
+            if parse_work >= 1 else no_progress("", 0)
+        parsed = _parse_missing(missing, config.parse, glyphs, pool, cache, progress)
+        results = [job.result or parsed[id(job)] for job in pending]
+        documents, roots, read = _collect(pending, results, silencer,
+                                          pdf="pdf" in config.formats)
+        collector = Collector(silencer, {job.shown: result.columns for job, result
+                                         in zip(pending, results, strict=True)
+                                         if result.columns.removed})
+        decks = _group_by_deck(documents)
+        shared = pool if isinstance(pool, ProcessPoolExecutor) else None
+        assets, drawing = _render(decks, config, start_progress, shared,
+                                  collector.reported(read))
+    # The project settings' problems (pyproject.toml) come first, as the file is read first.
+    return Gathered(tuple(documents), roots, decks, assets, collector,
+                    (*config.diagnostics, *read, *drawing),
+                    sum(d.code == "formula-render" for d in drawing), cache,
+                    {job.path: job.content for job in pending if job.content is not None})
+
+
+def assemble(gathered: Gathered, config: BuildConfig) -> Assembled:
+    """Make every deck's notes from its cards and the drawn assets."""
+    card_assets = (gathered.assets if config.math == "image"
+                   else replace(gathered.assets, formulas={}))
+    made = notes.assemble([(deck.name, deck.documents) for deck in gathered.decks],
+                          card_assets, gathered.roots, site_root=config.site_root,
+                          keep_empty=config.keep_empty)
+    decks = tuple(DeckNotes(deck.name, deck.documents, assembled)
+                  for deck, assembled in zip(gathered.decks, made.decks, strict=True))
+    if "pdf" not in config.formats:
+        return Assembled(decks, made.diagnostics, made.image_lookups)
+    intro = _check_intro_pictures(gathered.decks, ImageResolver(gathered.roots,
+                                                               config.site_root))
+    return Assembled(decks, (*made.diagnostics, *intro.diagnostics),
+                     (*made.image_lookups, *intro.lookups()))
+
+
+def _check_intro_pictures(decks: Iterable[Deck], resolver: ImageResolver) -> ImageResolver:
+    """Look up the pictures of section introductions, which only the PDF shows, so a
+    missing one is reported as it is in a card."""
+    for deck in decks:
+        for doc in deck.documents:
+            for node in (n for s in doc.sections for n in walk_all(s.intro)):
+                if node.kind == "image":
+                    loc = SourceLoc(doc.path, node.line, node.col or 1)
+                    resolver.resolve(node.attr("src"), loc)
+    return resolver
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """One source file parsed and checked (``document`` is None if it could not be read)."""
+
+    document: Document | None
+    diagnostics: tuple[Diagnostic, ...]
+    columns: ColumnMap = field(default_factory=ColumnMap)
+    """Columns of the text parsed (control characters out) → the file's columns."""
+
+
+def parse_source(path: Path, shown: str, options: ParseOptions,
+                 data: bytes | None = None, glyphs: bool = True) -> ParsedSource:
+    """Read (unless ``data`` holds its bytes), parse and check one file; ``glyphs``: look
+    for characters the PDF's fonts lack too.
+
+    Runs in a worker process for large builds.
+    """
+    try:
+        text = (read_source(path, shown) if data is None else decode_source(data, shown)
+                ).removeprefix("\ufeff")
+    except SourceError as exc:
+        return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, exc.code),))
+    # The parser takes out control characters too (a no-op on this text), but its
+    # diagnostics then stay in the parsed text's columns: every stage's are mapped once,
+    # by the collector.
+    text, controls, columns = without_control_chars(text, shown)
+    doc = parse_text(text, shown, options, validate_diagram, stem=path.stem)
+    checks = [*controls, *doc.diagnostics, *check_document(doc, text),
+              *rawhtml.check_document(doc), *ankimarkup.check_document(doc),
+              *(missing_glyph_diagnostics(text, shown) if glyphs else ())]
+    return ParsedSource(doc, tuple(checks), columns)
+
+
+@dataclass
+class _ParseJob:
+    path: Path
+    root: Path
+    shown: str
+    data: bytes | None
+    """The file's bytes, read once: parsed and hashed for the cache alike (None if the
+    file could not be read; parsing it again reports why)."""
+    content: bytes | None
+    """SHA-256 of ``data``."""
+    key: str | None
+    result: ParsedSource | None = None
+
+
+def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
+                    options: ParseOptions, glyphs: bool) -> list[_ParseJob]:
+    jobs = []
+    for path, root in sources:
+        shown = display_path(path)
+        if outside(path, root):
+            link = str(Path(display_path(path.parent)) / path.name)  # not where it leads
+            jobs.append(_ParseJob(path, root, shown, None, None, None, ParsedSource(None, (
+                Diagnostic(SourceLoc(link, 1), "error", "a link to a file outside the "
+                           f"source folder {display_path(root)}: not read", "source-outside"),))))
+            continue
+        try:
+            # Not read when too large: parsing it again reports that.
+            data: bytes | None = None if too_large(path) else inputs.read_bytes(path)
+        except OSError:
+            data = None
+        content = hashlib.sha256(data).digest() if data is not None else None
+        key = cache.key(content, shown, (options, glyphs)) if content is not None else None
+        job = _ParseJob(path, root, shown, data, content, key)
+        if key is not None:
+            job.result = cache.get(shown, key)
+        jobs.append(job)
+    return jobs
+
+
+def _parse_missing(missing: list[_ParseJob], options: ParseOptions, glyphs: bool,
+                   pool: Executor, cache: ParseCache, progress: Progress
+                   ) -> dict[int, ParsedSource]:
+    """Parse the files the cache did not have; return each result by ``id`` of its job."""
+    args = ([job.path for job in missing], [job.shown for job in missing],
+            [options] * len(missing), [job.data for job in missing], [glyphs] * len(missing))
+    outcomes: Iterable[tuple[ParsedSource, bytes | None]]
+    if isinstance(pool, ProcessPoolExecutor):
+        outcomes = ((pickle.loads(pickled), pickled)
+                    for pickled in pool.map(_parse_pickled, *args))
+    else:
+        outcomes = ((result, None) for result in map(parse_source, *args))
+    parsed: dict[int, ParsedSource] = {}
+    for job, (result, pickled) in zip(missing, outcomes, strict=True):
+        progress(_kib(job))
+        parsed[id(job)] = result
+        if job.key is not None and result.document is not None:
+            cache.put(job.shown, job.key, result, pickled)
+    return parsed
+
+
+def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None,
+                   glyphs: bool) -> bytes:
+    # Pickled here, in the worker, once: the same bytes carry the result to the building
+    # process and into the parse cache.
+    return pickled_result(parse_source(path, shown, options, data, glyphs))
+
+
+def _collect(jobs: list[_ParseJob], results: list[ParsedSource], silencer: Silencer, *,
+             pdf: bool) -> tuple[list[Document], dict[str, Path], list[Diagnostic]]:
+    """The documents read, their source trees, and what reading them found."""
+    documents: list[Document] = []
+    roots: dict[str, Path] = {}
+    found: list[Diagnostic] = []
+    for job, result in zip(jobs, results, strict=True):
+        # Anki draws with the device's fonts: a glyph missing from ours matters to the PDF only.
+        found += [d for d in result.diagnostics if pdf or d.code != MISSING_GLYPH]
+        doc = result.document
+        if doc is None:
+            continue
+        found += silencer.add(doc, job.path)
+        if not doc.cards:
+            found.append(Diagnostic(
+                SourceLoc(doc.path, 1), "warning",
+                f"no questions found (read as {doc.settings.structure}; "
+                "see check --explain-structure)", "no-questions"))
+        documents.append(doc)
+        roots[doc.path] = job.root
+    return documents, roots, found
+
+
+def _kib(job: _ParseJob) -> int:
+    return len(job.data or b"") // 1024
+
+
+def _group_by_deck(documents: list[Document]) -> tuple[Deck, ...]:
+    decks: dict[str, list[Document]] = {}
+    for doc in documents:
+        if doc.cards:
+            decks.setdefault(doc.settings.deck, []).append(doc)
+    return tuple(Deck(name, tuple(docs)) for name, docs in decks.items())
+
+
+def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartProgress,
+            pool: Executor | None, so_far: list[Diagnostic]
+            ) -> tuple[Assets, list[Diagnostic]]:
+    """Draw the formulas and diagrams; return them and what drawing them found.
+
+    ``so_far`` is what the build reports if the cache cannot be written.
+    """
+    cards = [c for deck in decks for doc in deck.documents for c in doc.cards]
+    # Section introductions are shown in the PDF only.
+    intros = [s for deck in decks for doc in deck.documents for s in doc.sections
+              if "pdf" in config.formats]
+    # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
+    wanted = config.math == "image" or "pdf" in config.formats
+    formulas = [f for c in cards for f in c.formulas] if wanted else []
+    formulas += [f for s in intros for f in s.formulas]
+    diagrams = [d for c in cards for d in c.diagrams] + [d for s in intros for d in s.diagrams]
+    unique = len(set(formulas)) + len(set(diagrams))
+    if not unique:
+        return Assets(), []
+    try:
+        assets = render_assets(formulas, diagrams, config.cache,
+                               jobs=config.jobs or default_jobs(),
+                               start_progress=lambda todo: start_progress("Rendering", todo),
+                               vector="pdf" in config.formats, pool=pool)
+    except OSError as exc:
+        raise BuildError(f"cannot write the image cache {display_path(config.cache)}: "
+                         f"{exc.strerror or exc}", so_far) from exc
+    found: list[Diagnostic] = []
+    if assets.typst_unavailable is not None:
+        # Once, at the first formula: each formula is affected alike.
+        found.append(Diagnostic(
+            formulas[0].loc, "warning", f"typst cannot start ({assets.typst_unavailable}): the "
+            "formulas are drawn with matplotlib's mathtext instead, and drawn again by typst "
+            "once it starts", "typst-unavailable"))
+    # Every occurrence is reported: each is a place the author may want to fix.
+    for formula in formulas:
+        reason = assets.formula_failures.get(formula)
+        if reason is not None:
+            found.append(Diagnostic(
+                formula.loc, "warning",
+                f"formula kept as MathJax, no renderer could draw ${formula.tex}$: {reason}",
+                "formula-render"))
+    for diagram in diagrams:
+        reason = assets.diagram_failures.get(diagram)
+        if reason is not None:
+            found.append(Diagnostic(
+                diagram.loc, "error", f"diagram could not be drawn: {reason}", "diagram-render"))
+    return assets, found

@@ -1,0 +1,99 @@
+"""What a build settles before it writes anything, and ``check`` reports alike: decks whose
+media or file names cannot be written, and every note's GUID and time from the lock."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+from builder.anki import lock, notes
+from builder.anki.stamp import Stamped, stamp
+from builder.build.config import BuildConfig, BuildError, display_path, lock_path
+from builder.build.gather import Assembled, DeckNotes, Gathered
+from builder.model import Diagnostic, SourceLoc
+
+
+def stamp_or_fail(gathered: Gathered, assembled: Assembled, checks: tuple[Diagnostic, ...],
+                  config: BuildConfig) -> Stamped:
+    """``stamp`` the notes; a lock that cannot be read fails the build, with what was found."""
+    try:
+        return stamp([deck.assembled for deck in assembled.decks],
+                     lock_path(config) if config.use_lock else None, set(gathered.roots))
+    except lock.LockError as exc:
+        raise BuildError("the lock file cannot be used",
+                         gathered.reported(assembled.diagnostics, checks,
+                                           [exc.diagnostic])) from exc
+
+
+def check_output_names(gathered: Gathered, assembled: Assembled, config: BuildConfig
+                       ) -> list[Diagnostic]:
+    """Refuse decks whose files would overwrite each other ("a/b" and "a_b"; "Deck" and
+    "deck" on a disk that ignores case); warn of names the file shows otherwise."""
+    taken: dict[str, DeckNotes] = {}
+    found: list[Diagnostic] = []
+    for deck in assembled.decks:
+        if _unlike_name(deck.name):
+            found.append(Diagnostic(
+                SourceLoc(deck.documents[0].path, 1), "warning",
+                f"deck name {deck.name[:60]!r}{'…' if len(deck.name) > 60 else ''} is written "
+                f"to the file {output_name(deck.name)!r} (too long, or with control or "
+                "text-direction characters)", "output-name"))
+        other = taken.setdefault(output_name(deck.name).casefold(), deck)
+        if other is not deck:
+            raise BuildError(
+                f"decks '{other.name}' ({other.documents[0].path}) and "
+                f"'{deck.name}' ({deck.documents[0].path}) would both be "
+                f"written to {display_path(config.out_dir / output_name(deck.name))}.apkg; "
+                "rename one (front matter 'deck:')",
+                gathered.reported(assembled.diagnostics, found))
+    return found
+
+
+def _unlike_name(deck: str) -> bool:
+    """Whether the deck's file name differs from its name by more than the characters a
+    file name cannot hold at all (``/``, ``:`` …, replaced as they always were)."""
+    plain = "".join("_" if c in '<>:"/\\|?*' else c for c in deck).strip(" .")
+    return bool(plain) and output_name(deck) != plain
+
+
+def check_media_size(gathered: Gathered, assembled: Assembled) -> list[Diagnostic]:
+    """Refuse a deck whose images are too large to share; warn of one slow to sync."""
+    found: list[Diagnostic] = []
+    for deck in assembled.decks:
+        files = {m.name: m.path for m in deck.media}
+        total = sum(path.stat().st_size for path in files.values())
+        if total > notes.MAX_MEDIA_BYTES:
+            raise BuildError(
+                f"deck '{deck.name}' would carry {total / 2**20:.0f} MB of images, over the "
+                f"{notes.MAX_MEDIA_BYTES // 2**20} MB limit; shrink or remove some images",
+                gathered.reported(assembled.diagnostics, found))
+        if total > notes.LARGE_MEDIA_BYTES:
+            first = deck.documents[0]
+            found.append(Diagnostic(
+                SourceLoc(first.path, 1), "warning",
+                f"deck '{deck.name}' carries {total / 2**20:.0f} MB of images; phones sync "
+                "it slowly (consider --math mathjax or splitting the deck)", "media-size"))
+    return found
+
+
+MAX_NAME_BYTES = 150
+"""Longest output file stem, in UTF-8 bytes: file systems allow 255 per name, and the
+writer's temporary files add a prefix and a suffix."""
+
+
+def output_name(deck: str) -> str:
+    """Return a file name for a deck: its name with path-hostile characters replaced.
+
+    Control and format characters go too: U+202E (right-to-left override) would show
+    ``abc\u202egnp.exe.apkg`` as ``abcexe.png.apkg``.  A name too long for the file
+    system is cut, with a hash of the whole name so two long names stay apart.
+    """
+    cleaned = "".join("_" if c in '<>:"/\\|?*' else c for c in deck
+                      if unicodedata.category(c)[0] != "C"
+                      and unicodedata.category(c) not in ("Zl", "Zp"))
+    cleaned = cleaned.strip(" .") or "deck"
+    if len(cleaned.encode("utf-8")) <= MAX_NAME_BYTES:
+        return cleaned
+    tag = "-" + hashlib.sha256(deck.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    cut = cleaned.encode("utf-8")[:MAX_NAME_BYTES - len(tag)].decode("utf-8", "ignore")
+    return cut.rstrip(" .") + tag

@@ -1,0 +1,146 @@
+"""``build-deck watch``: build, then build again after every save, in one process.
+
+The process stays up, so what a one-shot build pays on every run is paid once: the
+imports (markdown-it, genanki, typst, matplotlib), and each file's parse, kept in
+memory (``builder.parse.cache.kept_in_memory``).  Drawn pictures and typeset PDF parts
+come from the cache folder, as in any build; the up-to-date record skips a save that
+changed nothing.  PDFs are typeset in worker processes, as in any build, not here:
+typst keeps a memo of all it compiled for the life of its process (measured: ~100 MB
+more after each save of a 2,000-question sheet), so the watcher's memory stays flat.
+
+A save is built once the files have been quiet for a moment (``QUIET_MS``), so an
+editor's several writes, or a file caught mid-write, make one build.  A build with
+errors writes nothing (``builder.build.run.Session``): the last good outputs stay, and the
+next good save builds.  One watcher per output folder: a second is refused at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from builder.build.config import BuildConfig, display_path, lock_path
+from builder.build.run import Session, in_session
+from builder.parse.projectsettings import PYPROJECT
+from builder.render.images import IMAGE_SUFFIXES
+from builder.support.atomic import TEMP_PREFIX, FolderTaken, held_alone
+
+if TYPE_CHECKING:
+    from watchfiles import Change
+
+log = logging.getLogger(__name__)
+
+WATCH_LOCK = ".build-deck-watching"
+QUIET_MS = 150
+"""A save is built once no file has changed for this long."""
+READ_SUFFIXES = frozenset({".md", *IMAGE_SUFFIXES})
+"""Files whose saving starts a build: notes and the pictures they show."""
+MOST_MS = 2000
+"""A stream of changes (a checkout, a sync) is built after this long at the latest."""
+ARMED_MS = 300
+"""How long the watcher waits before it comes back empty-handed: the first time, to start
+the first build once it is armed; then now and then, which costs nothing."""
+
+
+class WatchError(Exception):
+    """Watching cannot start; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What one watcher looks at, and what it leaves alone."""
+
+    folders: tuple[Path, ...]
+    """Every source folder, and the folder of every source file."""
+    ignored: tuple[Path, ...]
+    """What builds write: the output and cache folders and the lock."""
+
+    @classmethod
+    def of(cls, config: BuildConfig) -> Watched:
+        folders = {(source if source.is_dir() else source.parent).resolve()
+                   for source in config.sources}
+        return cls(tuple(sorted(folders)),
+                   (config.out_dir.resolve(), config.cache.resolve(),
+                    lock_path(config).resolve()))
+
+    def wants(self, path: str) -> bool:
+        """Whether a change at ``path`` may change a build: a file of a kind builds read
+        (Markdown, pictures, pyproject.toml) or a folder, and not one a build wrote.
+
+        Anything else is left alone, or a log the watcher's own output goes to, kept
+        in a watched folder, would start a build at every line it prints."""
+        changed = Path(path)
+        if changed.name.startswith(TEMP_PREFIX):  # the lock's, being written beside it
+            return False
+        if not (changed.suffix.lower() in READ_SUFFIXES or changed.name == PYPROJECT
+                or changed.is_dir()):
+            return False
+        return not any(changed == place or changed.is_relative_to(place)
+                       for place in self.ignored)
+
+    def shown(self) -> str:
+        return ", ".join(display_path(folder) for folder in self.folders)
+
+
+def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
+          started: Callable[[Watched], None] = lambda watched: None,
+          stop: threading.Event | None = None) -> None:
+    """Call ``rebuild`` at once, then again with the files changed after every save,
+    until Ctrl-C (or ``stop`` is set); return then.
+
+    ``rebuild`` builds and reports; it runs inside a ``builder.build.run.Session``, which
+    keeps parses warm and the last good outputs on error.  Raise WatchError when
+    another watcher writes to the same output folder, or a source folder is missing.
+    """
+    import watchfiles  # only this command needs it
+
+    watched = Watched.of(config)
+    missing = [folder for folder in watched.folders if not folder.is_dir()]
+    if missing:
+        raise WatchError(f"{display_path(missing[0])}: no such folder to watch")
+    try:
+        with held_alone(config.out_dir, WATCH_LOCK), in_session(Session()):
+            # The watcher is armed by the first step of the loop, which then comes back
+            # empty-handed: the first build runs after it, so a save made while that
+            # build runs (or the moment it ends) is seen, never lost.
+            first = True
+            for changes in watchfiles.watch(
+                    *watched.folders, watch_filter=_Filter(watched), debounce=MOST_MS,
+                    step=QUIET_MS, stop_event=stop, raise_interrupt=True,
+                    yield_on_timeout=True, rust_timeout=ARMED_MS):
+                if first:
+                    first = False
+                    rebuild([])
+                    started(watched)
+                if changes:
+                    rebuild(_changed(changes))
+    except FolderTaken:
+        raise WatchError(f"another build-deck watch is writing to "
+                         f"{display_path(config.out_dir)}; stop it first") from None
+    except KeyboardInterrupt:
+        log.debug("watch stopped by Ctrl-C")
+
+
+def _changed(changes: Iterable[tuple[Change, str]]) -> list[str]:
+    """The files changed, as the author knows them: an editor's temporary files, made
+    and gone within the save, are left out."""
+    return sorted({display_path(Path(path)) for _change, path in changes
+                   if Path(path).exists() or path.endswith(".md")})
+
+
+class _Filter:
+    """watchfiles' default filter (version control, editor swap and backup files) and
+    nothing a build writes."""
+
+    def __init__(self, watched: Watched) -> None:
+        import watchfiles
+
+        self._default = watchfiles.DefaultFilter()
+        self._watched = watched
+
+    def __call__(self, change: Change, path: str) -> bool:
+        return bool(self._default(change, path)) and self._watched.wants(path)

@@ -1,0 +1,61 @@
+"""``check --explain-structure``: how a file was read, block by block, and why.
+
+Lists, in line order, each section and question found, each heading that is part of
+an answer, and each table of contents, after the structure chosen and its reasons, so
+an author can see why something is or is not a card.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from builder.model import Document
+from builder.parse.detect import Structure
+from builder.parse.document import ParseOptions, parse_structured
+from builder.parse.source import read_source, source_lines
+
+
+def explain_file(path: Path, shown: str, options: ParseOptions) -> list[str]:
+    """Return the explanation's lines for one file (a SourceError if it cannot be read)."""
+    text = read_source(path, shown).removeprefix("\ufeff")
+    doc, structure = parse_structured(text, shown, options, stem=path.stem)
+    return explain(doc, structure, len(source_lines(text)))
+
+
+def explain(doc: Document, structure: Structure, line_count: int) -> list[str]:
+    """Describe ``doc`` as read with ``structure``."""
+    how = "detected" if structure.detected else "as set"
+    out = [f"{doc.path}: {structure.summary()} ({how})"]
+    out += [f"  because {reason}" for reason in structure.reasons]
+    events: list[tuple[int, str]] = []
+    paths = {section.loc.line: section.path for section in doc.sections if section.path}
+    card_lines = {card.loc.line for card in doc.cards}
+    levels = {h.loc.line: h.level for h in doc.headings}
+    for card in doc.cards:
+        kind = "bold line" if structure.bold else (
+            "file" if structure.style == "file"
+            else f"heading {'#' * levels.get(card.loc.line, structure.question_level)}")
+        state = "" if card.answer else "  (empty answer: left out)"
+        events.append((card.loc.line, f"question {card.question_text!r} [{kind}]{state}"))
+    for heading in doc.headings:
+        line = heading.loc.line
+        if line in card_lines:
+            continue
+        if line - 1 in structure.toc_lines:
+            events.append((line, f"table of contents {heading.text!r}"))
+        elif heading.level > structure.question_level or line in structure.part_lines:
+            events.append((line, f"heading {heading.text!r} is part of the answer above"))
+        elif line in paths:
+            events.append((line, f"section {' / '.join(paths[line])!r}"))
+        elif heading.level >= structure.section_level:
+            events.append((line, f"section {heading.text!r}"))
+        else:
+            events.append((line, f"title {heading.text!r}"))
+    events += [(line + 1, "table of contents (never a card)") for line in structure.toc_lines
+               if not any(e[0] == line + 1 for e in events)]
+    if doc.toc:
+        events.append((doc.toc[0].loc.line, f"table of contents: {len(doc.toc)} entries"))
+    out += [f"  {doc.path}:{line}: {what}" for line, what in sorted(set(events))]
+    out.append(f"  {len([c for c in doc.cards if c.answer])} question(s) with an answer "
+               f"in {line_count} line(s)")
+    return out

@@ -1,0 +1,87 @@
+"""The one policy of what a card (and the PDF) keeps: tags, attributes, styles, links.
+
+``builder.anki.html`` applies it with nh3; the checks (raw HTML, Anki markup) and the PDF
+read it here, so they say and do what the card does without importing the renderer.
+"""
+
+from __future__ import annotations
+
+import re
+
+# What raw HTML in the notes may keep: formatting, tables, images, details.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
+    "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
+})
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "style"},
+    "ol": {"start"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "th": {"colspan", "rowspan", "align", "style"},
+    "span": {"style"},
+    "div": {"style"},
+}
+ALLOWED_STYLES = frozenset({
+    "color", "background-color", "font-weight", "font-style", "text-align", "text-decoration",
+    "vertical-align", "height", "width", "max-width",
+})
+# Removed with their content, not just unwrapped.
+DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
+# The one link policy of the card and the PDF: a URL with one of these schemes, or (for a
+# picture) the name of a file packed with the deck.
+LINK_SCHEMES = frozenset({"http", "https"})
+# Browsers drop these before reading a URL's scheme, so "java\tscript:" is "javascript:".
+URL_NOISE = re.compile(r"[\x00-\x20\x7f]")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Anki's own markup in a field: sounds and TTS play, [latex] is typeset on the user's
+# machine, {{…}} is template and cloze syntax. Entities show the same characters inertly.
+ANKI_MARKUP = re.compile(r"\[(?=sound:|anki:|/?latex\]|/?\$\$?\])|\{\{|\}\}", re.IGNORECASE)
+_INERT = {"[": "&#91;", "{{": "&#123;&#123;", "}}": "&#125;&#125;"}
+# nh3 allows a style by its property name only; a value can still load or run something
+# (url(), image-set(), IE's expression()), or hide those words behind CSS escapes.
+_STYLE_DANGER = ("url(", "image", "expression", "javascript", "\\", "@", "/*", "&")
+
+
+def safe_link(url: str) -> str | None:
+    """Return ``url`` if a card or the PDF may link to it (http or https), else None."""
+    scheme = _SCHEME.match(URL_NOISE.sub("", url))
+    if scheme is None or scheme.group(1).lower() not in LINK_SCHEMES:
+        return None
+    return url.strip()
+
+
+def is_media_name(src: str) -> bool:
+    """Whether ``src`` can only name a file in Anki's media folder: no scheme, no folder."""
+    cleaned = URL_NOISE.sub("", src)
+    return (bool(cleaned) and cleaned == src and not cleaned.startswith(".")
+            and not any(c in cleaned for c in ":/\\?#"))
+
+
+def neutralise_anki_markup(fragment: str) -> str:
+    """Write Anki's markup in HTML (``[sound:``, ``[latex]``, ``{{``…) as entities."""
+    return ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
+
+
+def safe_style(style: str) -> str | None:
+    """Return a raw ``style`` without its dangerous declarations, or None if none is left
+    (nh3 then keeps only the ``ALLOWED_STYLES`` properties)."""
+    kept = [d.strip() for d in style.split(";") if d.strip() and not _style_danger(d)]
+    return ";".join(kept) or None
+
+
+def _style_danger(declaration: str) -> bool:
+    return any(w in URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER)
+
+
+def style_removed(style: str) -> list[str]:
+    """Return the declarations of a raw ``style`` the card will not keep."""
+    out = []
+    for declaration in (d.strip() for d in style.split(";")):
+        prop = declaration.partition(":")[0].strip().lower()
+        if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
+            out.append(declaration)
+    return out

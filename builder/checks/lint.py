@@ -1,0 +1,164 @@
+"""Checks on a parsed document beyond what parsing needs: TOC, heading levels, figures, ``$``.
+
+Every check reads the model (each node knows its line and column) and the source lines
+(to confirm a column where the text shown differs from the text written); none parses
+Markdown again or reads structure off the raw text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from builder.checks.toc import compare
+from builder.model import Diagnostic, Document, Node, SourceLoc, walk_all
+from builder.parse.source import source_lines
+
+FIGURE_WORDS = ("下图", "如图", "见图", "the figure below", "see figure")
+"""Words that point at a figure; an answer using one should have an image or diagram."""
+
+# What may follow a `$` that opens a formula: `$x`, `$\alpha`, `${`, `$(`, `$$`…
+# A digit ($5), a space or punctuation after it means money or a stray sign.
+_FORMULA_START = "\\{([|^_<$"
+_FOR_EXAMPLE = frozenset("例比譬诸假")
+"""What makes the 如 of 如图 part of another word (例如, 比如 …)."""
+_INLINE_KINDS = frozenset({"text", "strong", "em", "s", "code_inline", "math_inline", "link",
+                           "image", "softbreak", "hardbreak", "html_inline"})
+
+
+def check_document(doc: Document, text: str) -> list[Diagnostic]:
+    """Run every source check on one parsed document; ``text`` is what it was parsed from."""
+    lines = source_lines(text.removeprefix("\ufeff"))
+    found: list[Diagnostic] = []
+    if doc.toc_marked:
+        found += compare(doc, lines)
+    found += heading_skips(doc)
+    found += missing_figures(doc, lines)
+    found += unbalanced_dollars(doc, lines)
+    return found
+
+
+def heading_skips(doc: Document) -> list[Diagnostic]:
+    """Report each heading more than one level below the heading before it."""
+    found: list[Diagnostic] = []
+    for previous, heading in zip(doc.headings, doc.headings[1:], strict=False):
+        if heading.level > previous.level + 1:
+            found.append(Diagnostic(
+                heading.loc, "warning",
+                f"heading level {heading.level} skips level {previous.level + 1} (the heading "
+                f"before it, line {previous.loc.line}, is level {previous.level})",
+                "heading-skip"))
+    return found
+
+
+def missing_figures(doc: Document, lines: Sequence[str]) -> list[Diagnostic]:
+    """Report answers that point at a figure ("下图", "see figure") but show none."""
+    found: list[Diagnostic] = []
+    for card in doc.cards:
+        if card.is_empty or _has_figure((*card.question, *card.answer)):
+            continue
+        hit = next(_figure_words(doc.path, card.answer, lines), None)
+        if hit is not None:
+            loc, word = hit
+            found.append(Diagnostic(
+                loc, "warning", f"the answer to '{card.question_text}' refers to a figure "
+                f"('{word}') but has no image or diagram", "missing-figure"))
+    return found
+
+
+def _has_figure(nodes: tuple[Node, ...]) -> bool:
+    return any(node.kind in ("image", "diagram") or (
+        node.kind in ("html_block", "html_inline") and "<img" in node.text.lower())
+        for node in walk_all(nodes))
+
+
+def _figure_words(path: str, answer: tuple[Node, ...], lines: Sequence[str]
+                  ) -> Iterator[tuple[SourceLoc, str]]:
+    """Each block's first figure word (in ``FIGURE_WORDS`` order), where it is written."""
+    for block in walk_all(answer):
+        if block.kind in _INLINE_KINDS or not any(c.kind in _INLINE_KINDS
+                                                  for c in block.children):
+            continue
+        # Its text as one string (a line break as a newline), and where each piece starts.
+        pieces = [node for node in walk_all(block.children)
+                  if node.kind == "text" or node.kind.endswith("break")]
+        starts, text = [], ""
+        for node in pieces:
+            starts.append(len(text))
+            text += node.text if node.kind == "text" else "\n"
+        lowered = text.lower()
+        for word in FIGURE_WORDS:
+            index = _figure_word(lowered, word)
+            if index >= 0:
+                piece = max(i for i, start in enumerate(starts) if start <= index)
+                node = pieces[piece]
+                col = node.col + index - starts[piece]
+                written = lines[node.line - 1][col - 1:].lower() if 0 < node.line <= len(lines) \
+                    else ""
+                # Not as written (split by markup, say): the start of its first piece.
+                here = SourceLoc(path, node.line, col)
+                yield (here if written.startswith(word)
+                       else _locate(lines, word, node.line, block.end_line, here), word)
+                break
+
+
+def _figure_word(text: str, word: str) -> int:
+    """Where ``word`` first points at a figure in ``text``, or -1.  "如图" is also the end of
+    "例如" (for example) before 图, and starts 如图像 (such as images): neither points at a
+    figure."""
+    index = text.find(word)
+    while index >= 0 and word == "如图" and (
+            text[index - 1:index] in _FOR_EXAMPLE or text[index + 2:index + 3] == "像"):
+        index = text.find(word, index + 1)
+    return index
+
+
+def _locate(lines: Sequence[str], needle: str, line: int, last: int, default: SourceLoc
+            ) -> SourceLoc:
+    """Find ``needle`` (ignoring case) on ``line`` or the lines after it, up to ``last``."""
+    for number in range(line, min(last, len(lines)) + 1):
+        col = lines[number - 1].lower().find(needle)
+        if col >= 0:
+            return SourceLoc(default.path, number, col + 1)
+    return default
+
+
+def unbalanced_dollars(doc: Document, lines: Sequence[str]) -> list[Diagnostic]:
+    """Report each ``$`` left as text that looks like the start of a formula.
+
+    dollarmath turns every balanced pair into math, so a ``$x`` still in the text
+    has no closing ``$``. Money (``$5``), ``$`` before a space and ``\\$`` are fine.
+    """
+    nodes = (*doc.section_headings, *(n for section in doc.sections for n in (
+        *section.intro, *(n for c in section.cards for n in (*c.question, *c.answer)))))
+    found: list[Diagnostic] = []
+    for node in walk_all(nodes):
+        if node.kind == "text" and "$" in node.text and 0 < node.line <= len(lines):
+            found += _dollars_in(doc.path, node, lines[node.line - 1])
+    return found
+
+
+def _dollars_in(path: str, node: Node, line: str) -> list[Diagnostic]:
+    content = node.text
+    # Text holds no newlines; found as written, each `$` is at a known column.
+    as_written = line[node.col - 1:node.col - 1 + len(content)] == content
+    cursor = node.col - 1
+    found: list[Diagnostic] = []
+    for index, char in enumerate(content):
+        after = content[index + 1:index + 2]
+        if char != "$" or content[index - 1:index] == "$" or not (
+                after.isalpha() or (after and after in _FORMULA_START)):
+            continue
+        place = node.col - 1 + index if as_written else line.find(char + after, cursor)
+        if place < 0 or _escaped(line, place):
+            continue  # a `\$`, or not in the source as written (an entity)
+        cursor = place + 1
+        found.append(Diagnostic(
+            SourceLoc(path, node.line, place + 1), "warning",
+            "unbalanced `$`: no closing `$` for the formula that starts here "
+            "(write `\\$` for a dollar sign)", "unbalanced-dollar"))
+    return found
+
+
+def _escaped(line: str, index: int) -> bool:
+    backslashes = len(line[:index]) - len(line[:index].rstrip("\\"))
+    return backslashes % 2 == 1

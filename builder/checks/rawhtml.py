@@ -1,0 +1,147 @@
+"""Find what the sanitiser will strip from raw HTML in the notes, so the author is told.
+
+The cards are cleaned by nh3 (``builder.anki.html.sanitise``) whatever this module says;
+this only names, with a location, the tags, attributes and URLs that will not survive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from builder.checks.htmlpolicy import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    DROPPED_WITH_CONTENT,
+    safe_link,
+    style_removed,
+)
+from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line, walk_all
+
+
+class _Finder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROPPED_WITH_CONTENT:
+            self.problems.append(f"<{tag}> and its content")
+            return
+        if tag not in ALLOWED_TAGS:
+            self.problems.append(f"<{tag}> tag")
+            return
+        allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]
+        for name, value in attrs:
+            if name not in allowed:
+                self.problems.append(f"{name}= attribute on <{tag}>")
+            elif value and _unsafe_url(name, value):
+                shown = value.split(":", 1)[0] + ":…" if ":" in value else value[:40]
+                self.problems.append(f"{name}=\"{shown}\" URL on <{tag}>")
+            elif name == "style" and value:
+                self.problems += [f"style {d!r} on <{tag}>" for d in style_removed(value)]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_comment(self, data: str) -> None:
+        # Parsers disagree on where a comment ends ("--!>"): markup inside may come alive.
+        if "<" in data or ">" in data:
+            self.problems.append("a comment holding markup")
+
+    def unknown_decl(self, data: str) -> None:
+        self.problems.append("<![…]> section")
+
+
+def _unsafe_url(name: str, value: str) -> bool:
+    # The card's own policy: links to http(s) only; pictures may also be relative paths,
+    # which the image checks resolve inside the source tree (and report).
+    if name == "href":
+        return safe_link(value) is None
+    scheme, colon, _rest = value.strip().partition(":")
+    # A colon before any slash means a scheme; relative paths have none.
+    return name == "src" and bool(colon) and "/" not in scheme and safe_link(value) is None
+
+
+def problems(fragment: str) -> list[str]:
+    """Return what the sanitiser will remove from a raw HTML fragment."""
+    finder = _Finder()
+    finder.feed(fragment)
+    finder.close()
+    return list(dict.fromkeys(finder.problems))
+
+
+def check_document(doc: Document) -> list[Diagnostic]:
+    """Warn, at each raw HTML block or inline fragment, about what will be stripped."""
+    by_line: dict[int, list[str]] = {}
+    for card in doc.cards:
+        for node in walk_all((*card.question, *card.answer)):
+            if node.kind in ("html_block", "html_inline"):
+                by_line.setdefault(node.line, []).extend(problems(node.text))
+    return [Diagnostic(SourceLoc(doc.path, line), "warning",
+                       "raw HTML removed from the card: "
+                       + one_line(", ".join(dict.fromkeys(removed))), "html-removed")
+            for line, removed in sorted(by_line.items()) if removed]
+
+
+@dataclass(frozen=True, slots=True)
+class RawImage:
+    """An ``<img>`` tag written in raw HTML: its attributes and where the tag is."""
+
+    src: str
+    alt: str
+    start: int
+    """Offset of the ``<img`` in the fragment."""
+    end: int
+    """Offset just past the tag."""
+    line: int
+    """0-based line of the tag within the fragment."""
+    col: int
+    """0-based column of the tag on that line."""
+
+
+class _ImageFinder(HTMLParser):
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.line_starts = [0]
+        self.line_starts += [i + 1 for i, c in enumerate(fragment) if c == "\n"]
+        self.found: list[RawImage] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "img":
+            return
+        values = {name: value or "" for name, value in reversed(attrs)}  # first one wins
+        line, col = self.getpos()
+        start = self.line_starts[line - 1] + col
+        text = self.get_starttag_text() or ""
+        self.found.append(RawImage(values.get("src", ""), values.get("alt", ""), start,
+                                   start + len(text), line - 1, col))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+
+def raw_images(fragment: str) -> list[RawImage]:
+    """Return every ``<img>`` tag of a raw HTML fragment, in order, with its place."""
+    if "<" not in fragment:
+        return []
+    finder = _ImageFinder(fragment)
+    finder.feed(fragment)
+    finder.close()
+    return finder.found
+
+
+def image_loc(node: Node, image: RawImage, path: str) -> SourceLoc:
+    """Where a raw ``<img>`` is in the source, from its fragment's node."""
+    if image.line == 0 and node.kind == "html_inline":
+        return SourceLoc(path, node.line, (node.col or 1) + image.col)
+    return SourceLoc(path, node.line + image.line, image.col + 1)
+
+
+def card_raw_images(card: Card, path: str) -> Iterator[tuple[str, SourceLoc]]:
+    """Yield the ``src`` and place of every raw ``<img>`` in a card, in order."""
+    for node in walk_all((*card.question, *card.answer)):
+        if node.kind in ("html_block", "html_inline"):
+            for image in raw_images(node.text):
+                yield image.src, image_loc(node, image, path)

@@ -1,0 +1,62 @@
+"""Silencing diagnostics by code: per file (front matter) and per project (pyproject.toml).
+
+A file's warnings are dropped when their code is listed in
+
+* the file's front matter, ``ignore: [code, ...]``, or
+* the ``ignore = [...]`` of the ``[tool.build-deck]`` table in the nearest
+  ``pyproject.toml`` that has one, looking in the file's folder and then in each
+  folder above it.
+
+Errors are never silenced: they mean the deck cannot be built as written.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from builder.model import Diagnostic, Document
+from builder.parse.projectsettings import NO_PROJECT, PYPROJECT, ProjectSettings, read_project
+from builder.support import inputs
+
+log = logging.getLogger(__name__)
+
+
+class Silencer:
+    """Knows which codes each source file silences; reads each pyproject.toml once.
+
+    ``display`` turns a path into the form diagnostics show (``builder.build.config.display_path``).
+    """
+
+    def __init__(self, display: Callable[[Path], str] = str) -> None:
+        self.display = display
+        self._by_file: dict[str, frozenset[str]] = {}
+        self._projects: dict[Path, ProjectSettings] = {}
+        self._reported: set[Path | None] = set()
+
+    def add(self, doc: Document, source: Path) -> list[Diagnostic]:
+        """Record what ``doc`` (read from ``source``) silences; return problems found doing so."""
+        project = self._project(source.resolve().parent)
+        problems: list[Diagnostic] = []
+        if project.path not in self._reported:
+            self._reported.add(project.path)
+            problems += project.problems
+        self._by_file[doc.path] = project.ignore | frozenset(doc.settings.ignore)
+        return problems
+
+    def silenced(self, diagnostic: Diagnostic) -> bool:
+        """Say whether ``diagnostic`` is a warning or note its file silences."""
+        return (diagnostic.severity != "error"
+                and diagnostic.code in self._by_file.get(diagnostic.loc.path, ()))
+
+    def _project(self, folder: Path) -> ProjectSettings:
+        """Return the settings of the nearest pyproject.toml with a build-deck table."""
+        if folder not in self._projects:
+            candidate = folder / PYPROJECT
+            found = read_project(candidate, self.display(candidate)) \
+                if inputs.is_file(candidate) else None
+            if found is None:
+                found = NO_PROJECT if folder.parent == folder else self._project(folder.parent)
+            self._projects[folder] = found
+        return self._projects[folder]

@@ -1,0 +1,120 @@
+"""Questions written as bold lines: ``**What is regularization? 👶**``, ``- **Why BN?**``.
+
+A paragraph, or the first paragraph of a list item, whose first line is entirely
+bold (a trailing emoji or marker aside) and reads as a question.  Works on
+markdown-it's syntax tree; the walker (``builder.parse.document``) cuts the cards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.parse.phrases import (
+    is_answer_part,
+    question_reason,
+    starts_numbered,
+    without_trailing_marks,
+)
+
+_BREAKS = ("softbreak", "hardbreak")
+_LOOSE_MAX = 120
+"""Longest whole bold line taken as a question without reading as one: longer ones are
+emphasised statements."""
+
+
+@dataclass(frozen=True)
+class BoldQuestion:
+    """Where a bold question is, and what of its block is answer."""
+
+    inlines: list[SyntaxTreeNode]
+    """The inline nodes inside the bold mark: the question, markup kept."""
+    rest: list[SyntaxTreeNode]
+    """Inline nodes after the question's line: the start of the answer."""
+    text: str
+    line: int
+    """1-based line of the question."""
+    reason: str
+    end_line: int = 0
+    """1-based last line of the paragraph it opens (where ``rest`` ends)."""
+
+
+def plain(nodes: list[SyntaxTreeNode]) -> str:
+    """Return the readable text of inline syntax-tree nodes."""
+    parts: list[str] = []
+    for node in nodes:
+        if node.type in ("text", "code_inline", "html_inline") or node.type.startswith("math"):
+            parts.append(node.content)
+        elif node.type in _BREAKS:
+            parts.append(" ")
+        else:
+            parts.append(plain(node.children))
+    return "".join(parts)
+
+
+def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
+                       loose: bool = False) -> BoldQuestion | None:
+    """Return the bold question that opens this paragraph, if it is one.
+
+    With ``lead_ins``, also a line that opens with a bold number (``**1)** The number of
+    active ads.``, ``**2) Factorial**. Compute …``): the whole line is the question.
+    With ``loose`` (in a file whose questions are bold lines), any whole bold line that
+    is neither a label (``**Note:**``) nor the name of an answer's part (``**原理**``).
+    """
+    if paragraph.type != "paragraph" or not paragraph.children:
+        return None
+    inline = paragraph.children[0]
+    if not inline.content.lstrip().startswith(("**", "__")):
+        return None  # cheap test first: most paragraphs are no bold line
+    children = list(inline.children)
+    cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
+    head, rest = children[:cut], children[cut + 1:]
+    filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
+    if not filled or filled[0].type not in ("strong",):
+        return None
+    trailing = plain(filled[1:])
+    line = paragraph.map[0] + 1 if paragraph.map else 0
+    if any(c.type not in ("text",) for c in filled[1:]) or without_trailing_marks(trailing):
+        return _lead_in(head, rest, line, _last_line(paragraph)) if lead_ins else None
+    inside = filled[0].children
+    text = plain(inside).strip()
+    reason = question_reason(text + trailing)
+    if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX:
+        reason = "a whole bold line among bold questions"
+    # "**作用：**", "**Note:**": a label inside an answer, not a question.
+    if reason is None or without_trailing_marks(text).endswith((":", "：")):
+        return None
+    return BoldQuestion(list(inside), rest, text, line, reason, _last_line(paragraph))
+
+
+def _last_line(paragraph: SyntaxTreeNode) -> int:
+    return paragraph.map[1] if paragraph.map else 0
+
+
+def _lead_in(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: int, end_line: int
+             ) -> BoldQuestion | None:
+    filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
+    if not filled or filled[0].type != "strong" or not starts_numbered(plain(filled[0].children)):
+        return None
+    text = plain(head).strip()
+    return BoldQuestion(head, rest, text, line, "opens with a bold number", end_line)
+
+
+def item_question(item: SyntaxTreeNode, lead_ins: bool = False, loose: bool = False
+                  ) -> BoldQuestion | None:
+    """Return the bold question a list item opens with, if it does."""
+    if item.type != "list_item" or not item.children:
+        return None
+    return paragraph_question(item.children[0], lead_ins, loose)
+
+
+def count(nodes: list[SyntaxTreeNode], lead_ins: bool = False) -> int:
+    """Count the bold questions among top-level blocks (paragraphs and list items)."""
+    found = 0
+    for node in nodes:
+        if node.type == "paragraph":
+            found += paragraph_question(node, lead_ins) is not None
+        elif node.type in ("bullet_list", "ordered_list"):
+            found += sum(item_question(item, lead_ins) is not None for item in node.children)
+    return found

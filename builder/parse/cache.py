@@ -1,0 +1,198 @@
+"""Parsed sources kept between builds, so a rebuild parses only the files that changed.
+
+Parsing and checking is pure Python (markdown-it-py) and costs about a second per
+megabyte of notes, every build.  Its result depends only on the file's bytes, the
+name it is shown under, the parse options and the code that parses, so it is
+stored under a hash of exactly those, like the rendered images.  Each source file
+has one cache entry, replaced when the file changes, so the cache never grows
+with edits.  An entry that cannot be read is parsed again.
+
+Each entry is its key on one line, then the pickled result.  When workers parsed the
+file they already made that pickle (results cross the process boundary pickled
+anyway), so storing costs the building process no second pickling; a file parsed in
+this process is pickled when the cache is saved.  A stale entry is recognised from
+its first line without unpickling the rest.
+
+A cache folder is not trusted: it may be shared (``--cache-dir``) or shipped with
+notes, and unpickling runs code.  So each entry carries an HMAC-SHA256 of its key
+and pickle under a secret made once per user, kept outside any cache folder
+(``$XDG_CONFIG_HOME/build-deck/cache.key``, mode 0600).  Bytes are unpickled only
+when their tag verifies; a planted entry, whose author cannot know the secret, is
+parsed again and never loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import hashlib
+import hmac
+import logging
+import os
+import pickle
+import secrets
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from builder.support.atomic import atomic_write_bytes
+from builder.support.codeversion import code_version
+
+log = logging.getLogger(__name__)
+
+FORMAT = 3
+_SECRET_BYTES = 32
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
+
+
+def _code_version() -> str:
+    """Hash the builder's own sources and the parsing libraries' versions."""
+    return code_version(_LIBRARIES) + str(FORMAT)
+
+
+def pickled_result(result: object) -> bytes:
+    """Pickle a parse result the way ``ParseCache.put`` takes it."""
+    return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+
+
+def _secret_path() -> Path:
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.join(Path.home(), ".config")
+    return Path(config) / "build-deck" / "cache.key"
+
+
+def cache_secret() -> bytes | None:
+    """Return this user's cache-signing secret, made (0600) on first use; None when it
+    can be neither read nor made, and then nothing is cached.
+
+    A secret others can read or that another user owns is replaced: whoever can read it
+    can sign a planted entry.  Two builds making one at once only cost a re-parse.
+    """
+    path = _secret_path()
+    try:
+        info = path.stat()
+        owner = getattr(os, "getuid", lambda: info.st_uid)()
+        if info.st_mode & 0o077 == 0 and info.st_uid == owner:
+            secret = path.read_bytes()
+            if len(secret) >= _SECRET_BYTES:
+                return secret
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secret = secrets.token_bytes(_SECRET_BYTES)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".cache.key-")  # 0600
+        with os.fdopen(fd, "wb") as out:
+            out.write(secret)
+        os.replace(temporary, path)
+        return secret
+    except OSError as exc:
+        log.debug("no parse-cache secret: %s", exc)
+        return None
+
+
+def _tag(secret: bytes, header: bytes, pickled: bytes) -> bytes:
+    return hmac.new(secret, header + pickled, hashlib.sha256).hexdigest().encode("ascii") + b"\n"
+
+
+Memory = dict[tuple[Path, str], tuple[str, object]]
+"""(cache folder, file shown) → the key and result last parsed or loaded in this process."""
+
+_MEMORY: contextvars.ContextVar[Memory | None] = contextvars.ContextVar("memory",
+                                                                        default=None)
+
+
+@contextlib.contextmanager
+def kept_in_memory(memory: Memory) -> Iterator[None]:
+    """Let the caches made in this block keep their results in ``memory`` as well, for a
+    process that builds again and again (``build-deck watch``): an unchanged file is then
+    neither read from the cache folder nor unpickled.  Results are frozen, so sharing
+    them between builds is safe; one entry per file, so it holds one build's worth."""
+    token = _MEMORY.set(memory)
+    try:
+        yield
+    finally:
+        _MEMORY.reset(token)
+
+
+class ParseCache:
+    """Parsed sources in ``folder``, one entry per source file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._unsaved: dict[str, tuple[str, object, bytes | None]] = {}
+        self._secret = cache_secret()
+        self._memory = _MEMORY.get()
+
+    def key(self, content: bytes, shown: str, options: object) -> str:
+        """Hash everything a parse result depends on; ``content`` is the SHA-256 of the
+        file's bytes."""
+        digest = hashlib.sha256(content)
+        digest.update(f"\0{shown}\0{options!r}\0{_code_version()}".encode())
+        return digest.hexdigest()
+
+    def _entry(self, shown: str) -> Path:
+        return self.folder / f"parsed-{hashlib.sha256(shown.encode()).hexdigest()[:16]}.pickle"
+
+    def get(self, shown: str, key: str) -> Any | None:
+        """Return the stored result for ``key``, or None."""
+        if self._memory is not None:
+            kept = self._memory.get((self.folder, shown))
+            if kept is not None and kept[0] == key:
+                return kept[1]
+        found = self._stored(shown, key)
+        if found is not None and self._memory is not None:
+            self._memory[(self.folder, shown)] = (key, found)
+        return found
+
+    def _stored(self, shown: str, key: str) -> Any | None:
+        if self._secret is None:
+            return None
+        header = key.encode("ascii") + b"\n"
+        try:
+            with self._entry(shown).open("rb") as entry:
+                if entry.read(len(header)) != header:
+                    log.info("parse cache: %s changed (or its options): parsing", shown)
+                    return None
+                tag = entry.read(65)
+                pickled = entry.read()
+        except OSError:
+            log.info("parse cache: %s not cached: parsing", shown)
+            return None
+        if not hmac.compare_digest(tag, _tag(self._secret, header, pickled)):
+            log.debug("parse cache entry for %s is not signed by this user: ignored", shown)
+            return None
+        try:
+            result = pickle.loads(pickled)
+        except Exception:  # signed by us but from another Python: parse again
+            return None
+        log.info("parse cache: %s unchanged: reused", shown)
+        return result
+
+    def put(self, shown: str, key: str, result: object, pickled: bytes | None = None) -> None:
+        """Keep ``result`` to be stored by ``save``; ``pickled`` is its
+        ``pickled_result`` when a worker already made it."""
+        self._unsaved[shown] = (key, result, pickled)
+        if self._memory is not None:
+            self._memory[(self.folder, shown)] = (key, result)
+
+    def save(self) -> None:
+        """Store what ``put`` kept; a cache that cannot be written only costs speed.
+
+        Only a build that writes its outputs calls this: ``check`` and a failed or
+        ``--strict`` build leave no trace.
+        """
+        if self._secret is None:
+            self._unsaved.clear()
+            return
+        try:
+            if self._unsaved:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            for shown, (key, result, pickled) in self._unsaved.items():
+                header = key.encode("ascii") + b"\n"
+                body = pickled or pickled_result(result)
+                atomic_write_bytes(self._entry(shown),
+                                   header + _tag(self._secret, header, body) + body)
+        except OSError as exc:
+            log.debug("parse cache not written: %s", exc)
+        self._unsaved.clear()

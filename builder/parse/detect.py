@@ -1,0 +1,368 @@
+"""Which blocks of a file are its sections and questions, read from the file itself.
+
+Notes mark questions many ways: ``###`` under ``##``, ``##`` under one ``#`` title,
+``####`` under numbered ``###`` groups, bold lines, one question per file.  This module
+looks at a file's top-level blocks (markdown-it's syntax tree) and chooses, unless front
+matter or options say otherwise:
+
+* the question level: of the heading levels whose headings mostly read as questions
+  (``?``, ``Q:``, numbering, question words) and carry an answer (a block right below
+  them), the one with the most such headings; failing that, the level with the most
+  headings that carry an answer;
+* the section level: the shallowest level above it that has headings, a lone first
+  ``#`` heading being the file's title;
+* questions at several levels, when most headings above that level carry answers of
+  their own: then every heading with an answer is a question;
+* the style: bold-line questions when they outnumber the heading questions;
+* one question per file: a lone ``#`` title whose other headings are parts of one answer.
+
+Each choice carries its reasons, for ``check --explain-structure``.  The choice only
+grows more certain when a question like the others is added, so adding one never
+changes what the other questions are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.parse import bold
+from builder.parse.headings import EXPLICIT_ID
+from builder.parse.options import AUTO, FILE
+from builder.parse.phrases import is_answer_part, question_reason
+from builder.parse.tocfind import toc_blocks
+
+NO_HEADING = 7
+"""Question level of a file whose questions are not headings: every heading is above it."""
+_ASKING = ("ends in ?", "starts with Q:", "starts with a question word", "has a question word")
+MIXED_LEVEL = 6
+"""Question level recorded for questions at several levels (the deepest heading)."""
+MIXED_MIN = 3
+MIXED_SHARE = 0.6
+"""Share (and least number) of the would-be section headings that must carry answers
+of their own for every answered heading to be a question."""
+QUESTION_SHARE = 0.5
+"""Share of a level's headings that must read as answered questions for it to be chosen."""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The levels and style a file is read with, and why."""
+
+    section_level: int
+    question_level: int
+    """A heading level; NO_HEADING for bold questions; 0 for a file that is one question
+    with no title heading (then every heading is part of the answer)."""
+    style: str
+    """``heading``, ``bold``, ``file`` or ``mixed`` (every heading with an answer)."""
+    toc_lines: frozenset[int] = frozenset()
+    """0-based first lines of top-level blocks that make up a table of contents."""
+    reasons: tuple[str, ...] = ()
+    detected: bool = False
+    """Chosen by looking at the file (not by front matter or options)."""
+    lead_ins: bool = False
+    """Bold questions include lines that open with a bold number (``**1)** …``)."""
+    question_lines: frozenset[int] = frozenset()
+    """Style ``mixed``: 1-based lines of the headings that are questions."""
+    part_lines: frozenset[int] = frozenset()
+    """Style ``mixed``: lines of headings that stay inside the answer above them."""
+
+    @property
+    def bold(self) -> bool:
+        return self.style == "bold"
+
+    def summary(self) -> str:
+        """Say in a few words how the file is read: ``sections ##, questions ###``."""
+        if self.style == "file":
+            return "one question per file"
+        if self.style == "mixed":
+            return (f"sections and questions at levels {'#' * self.section_level} and deeper "
+                    "(a heading with an answer is a question)")
+        questions = "bold lines" if self.bold else "#" * self.question_level
+        if self.section_level >= self.question_level or self.section_level < 1:
+            return f"no sections, questions {questions}"
+        return f"sections {'#' * self.section_level}, questions {questions}"
+
+
+@dataclass
+class _Heading:
+    level: int
+    text: str
+    line: int
+    answered: bool
+    """A block that is not a heading follows it."""
+    reason: str | None
+    answered_below: bool = False
+    """Only deeper headings follow it, and they carry text (an answer in parts)."""
+    in_answer: bool = False
+    """It sits under a heading that is a question: a part of that answer ("### 1. 前向"
+    under "## What is BN?"), however it reads."""
+
+    @property
+    def is_question(self) -> bool:
+        if self.reason is None or self.in_answer:
+            return False
+        # A heading whose answer is all in sub-headings ("## 1. What is X?" then "### Idea")
+        # needs a question mark or word: a numbered group ("### 1、基础") has them too.
+        return self.answered or (self.answered_below and self.reason in _ASKING)
+
+
+@dataclass
+class _Survey:
+    """What the file's top-level blocks hold."""
+
+    headings: list[_Heading] = field(default_factory=list)
+    bold_questions: int = 0
+    bold_lead_ins: int = 0
+    """Bold questions counting lines that open with a bold number (``**1)** …``)."""
+    has_content: bool = False
+    toc_lines: set[int] = field(default_factory=set)
+
+
+def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
+    """Read the top-level blocks once: headings (answered or not), bold questions, TOC."""
+    found = _Survey(toc_lines=toc_blocks(nodes, anchors))
+    kept = [n for n in nodes if n.type != "front_matter"
+            and not (n.map and n.map[0] in found.toc_lines)
+            and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]
+    # Bold lines under a heading that reads as a question are part of its answer
+    # ("**Why does it work?**" inside "### What is BN?"): they do not vote for bold style.
+    free: list[SyntaxTreeNode] = []
+    for index, node in enumerate(kept):
+        if node.type == "heading":
+            after = kept[index + 1] if index + 1 < len(kept) else None
+            text = bold.plain(node.children[0].children).strip() if node.children else ""
+            text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
+            found.headings.append(_Heading(
+                int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
+                after is not None and after.type != "heading", question_reason(text)))
+            continue
+        if not found.has_content and _has_text(node):
+            found.has_content = True
+        # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
+        if not found.headings or found.headings[-1].reason not in _ASKING:
+            free.append(node)
+    found.bold_questions = bold.count(free)
+    found.bold_lead_ins = bold.count(free, lead_ins=True)
+    _mark_answered_below(found.headings)
+    _mark_in_answer(found.headings)
+    return found
+
+
+def _mark_in_answer(headings: list[_Heading]) -> None:
+    title = _title(headings)
+    open_levels: list[_Heading] = []
+    for heading in headings:
+        if heading is title:  # even "# What is asked in interviews?" holds no answer
+            continue
+        while open_levels and open_levels[-1].level >= heading.level:
+            open_levels.pop()
+        # Only a heading that asks holds an answer with parts: a numbered group with an
+        # intro of its own ("## 1、基础" then a paragraph) still groups questions.
+        parent = open_levels[-1] if open_levels else None
+        heading.in_answer = parent is not None and (
+            parent.in_answer or (parent.is_question and parent.reason in _ASKING))
+        open_levels.append(heading)
+
+
+def _mark_answered_below(headings: list[_Heading]) -> None:
+    for index, heading in enumerate(headings):
+        if heading.answered:
+            continue
+        for deeper in headings[index + 1:]:
+            if deeper.level <= heading.level:
+                break
+            if deeper.answered:
+                heading.answered_below = True
+                break
+
+
+def _has_text(node: SyntaxTreeNode) -> bool:
+    if node.type in ("image", "fence", "code_block", "math_block", "html_block"):
+        return True
+    if node.type == "text" and node.content.strip():
+        return True
+    return any(_has_text(child) for child in node.children)
+
+
+def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int | str,
+           question: int | str, style: str) -> Structure:
+    """Choose how a file is read; ``section``/``question``: a level or ``auto``
+    (``question`` also ``file``), ``style``: ``auto``, ``heading`` or ``bold``."""
+    found = survey(nodes, anchors)
+    toc = frozenset(found.toc_lines)
+    if question == FILE:
+        return _file(found, toc, ("question level 'file' was asked for",))
+    if isinstance(question, int):
+        if style == "bold":
+            return Structure(min(int(section) if section != AUTO else 1, question), NO_HEADING,
+                             "bold", toc, ("question style 'bold' was asked for",))
+        low = int(section) if section != AUTO else min(2, question - 1)
+        return Structure(low, question, "heading", toc, (
+            f"question level {question} was asked for",))
+    asked = int(section) if section != AUTO else None
+    by_level = _by_level(found.headings, asked or 0)
+    level, why = _question_level(by_level)
+    reading, questions = _by_headings(found, toc, level, why, asked)
+    lead_ins = _lead_ins(found, by_level.get(level or 0, []), why)
+    bold_count = found.bold_lead_ins if lead_ins else found.bold_questions
+    if style == "bold" or (style == AUTO and bold_count > questions):
+        why = (f"{bold_count} bold line(s) read as questions, "
+               f"more than the {questions} heading(s) that do",)
+        if style == "bold":
+            why = ("question style 'bold' was asked for",)
+        return Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
+                         "bold", toc, why, detected=True, lead_ins=lead_ins)
+    if reading is not None:
+        return reading
+    return Structure(asked or 2, max(3, (asked or 2) + 1), "heading", toc,
+                     ("no heading carries an answer; using the defaults",), detected=True)
+
+
+def _by_headings(found: _Survey, toc: frozenset[int], level: int | None,
+                 why: tuple[str, ...], asked: int | None) -> tuple[Structure | None, int]:
+    """The reading by headings, and how many questions it finds (to weigh bold lines
+    against): one question per file, questions at several levels, or at one."""
+    if level is None or why[0].startswith("no level"):
+        shape = _one_answer(found)
+        if shape is not None:
+            return _file(found, toc, (shape,), detected=True), 0
+    if level is None:
+        return None, 0
+    if level == 1 and _title(found.headings) is not None:
+        return _file(found, toc, (*why, "the only # heading is the title: the file is one "
+                                  "question"), detected=True), 1
+    low = asked or _section_level(found.headings, level)
+    mixed = _mixed(found.headings, low, level)
+    if mixed is not None:
+        questions, parts, reason = mixed
+        return Structure(low, MIXED_LEVEL, "mixed", toc, (*why, reason), detected=True,
+                         question_lines=questions, part_lines=parts), len(questions)
+    heading_questions = sum(h.is_question for h in found.headings if h.level == level)
+    return Structure(low, level, "heading", toc, why, detected=True), heading_questions
+
+
+def _mixed(headings: list[_Heading], low: int, level: int
+           ) -> tuple[frozenset[int], frozenset[int], str] | None:
+    """Questions at several levels: when the headings that should group the questions
+    mostly carry answers of their own (notes that grew topic by topic), every heading
+    that carries an answer is a question, and a heading without one is a section.
+
+    Returns the questions' lines, the lines of headings that stay inside an answer
+    (parts such as "原理", or deeper headings without text of their own), and why."""
+    title = _title(headings)
+    groups = [h for h in headings if low <= h.level < level and h is not title]
+    answered = sum(h.answered and not is_answer_part(h.text) for h in groups)
+    if answered < MIXED_MIN or answered < MIXED_SHARE * len(groups):
+        return None
+    questions: set[int] = set()
+    parts: set[int] = set()
+    open_level: int | None = None
+    for heading in headings:
+        if heading is title or heading.level < low:
+            open_level = None
+        elif open_level is not None and heading.level > open_level and (
+                is_answer_part(heading.text) or not heading.answered):
+            parts.add(heading.line)
+        elif heading.answered:
+            questions.add(heading.line)
+            open_level = heading.level
+        else:
+            open_level = None
+    return frozenset(questions), frozenset(parts), (
+        f"{answered} of the {len(groups)} headings above {'#' * level} carry an answer of "
+        "their own: every heading with an answer is a question, one without is a section")
+
+
+def _lead_ins(found: _Survey, fallback: list[_Heading], why: tuple[str, ...]) -> bool:
+    """Whether lines opening with a bold number (``**1)** …``) are questions: only where no
+    heading level reads as questions (inside answers such lines number points), and
+    only when they outnumber the headings that carry an answer."""
+    if why and not why[0].startswith(("no level", "no heading")):
+        return False
+    answered = sum(h.answered and not is_answer_part(h.text) for h in fallback)
+    return found.bold_lead_ins > max(answered, found.bold_questions)
+
+
+def _by_level(headings: list[_Heading], above: int) -> dict[int, list[_Heading]]:
+    levels: dict[int, list[_Heading]] = {}
+    for heading in headings:
+        if heading.level > above:
+            levels.setdefault(heading.level, []).append(heading)
+    return dict(sorted(levels.items()))
+
+
+def _question_level(by_level: dict[int, list[_Heading]]) -> tuple[int | None, tuple[str, ...]]:
+    """The shallowest level whose headings mostly read as answered questions."""
+    shares = {level: sum(h.is_question for h in hs) / len(hs) for level, hs in by_level.items()}
+    chosen = [level for level, share in shares.items() if share >= QUESTION_SHARE]
+    # A lone heading that reads as a question ("# What is X?") over a level of several
+    # is the file's title.
+    first = next(iter(by_level.values()))[0] if by_level else None
+    first = min((hs[0] for hs in by_level.values()), key=lambda h: h.line, default=first)
+    while len(chosen) > 1 and by_level[chosen[0]] == [first]:
+        chosen.pop(0)
+    if chosen:
+        # The level with the most question evidence; a number alone is weaker evidence
+        # than a question mark or word (answers number their steps too).
+        level = max(chosen, key=lambda lv: (_evidence(by_level[lv]), -lv))
+        headings = by_level[level]
+        reasons = Counter(h.reason for h in headings if h.is_question)
+        how = ", ".join(f"{n} {r}" for r, n in reasons.most_common())
+        return level, (f"{'#' * level}: {sum(reasons.values())} of {len(headings)} headings "
+                       f"read as questions and carry an answer ({how})",)
+    # Sections group questions, so there are at least as many questions: on a tie the
+    # deeper level.  Headings naming a part of an answer ("原理") do not count.
+    answered = {level: sum(h.answered and not is_answer_part(h.text) for h in hs)
+                for level, hs in by_level.items()}
+    best = max(answered.values(), default=0)
+    if best == 0:
+        return None, ("no heading carries an answer",)
+    level = max(level for level, n in answered.items() if n == best)
+    return level, (f"no level reads as questions; {'#' * level} has the most headings with "
+                   f"an answer ({best})",)
+
+
+def _evidence(headings: list[_Heading]) -> float:
+    return sum(0.5 if h.reason == "numbered" else 1.0 for h in headings if h.is_question)
+
+
+def _title(headings: list[_Heading]) -> _Heading | None:
+    """The file's title: its first heading, when it is its only ``#`` one."""
+    tops = [h for h in headings if h.level == 1]
+    return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None
+
+
+def _section_level(headings: list[_Heading], question_level: int) -> int:
+    title = _title(headings)
+    above = {h.level for h in headings if h.level < question_level and h is not title}
+    return min(above) if above else question_level
+
+
+def _one_answer(found: _Survey) -> str | None:
+    """Why the file reads as one question with one answer, or None when it does not."""
+    title = _title(found.headings)
+    if not found.headings:
+        return "no headings and no bold questions: the file is one answer" \
+            if found.has_content else None
+    if title is None:
+        return None
+    below = [h for h in found.headings if h is not title]
+    # The level right under the title: deeper ones may name parts of each question's answer.
+    parts = [h for h in below if h.level == min(h.level for h in below)] if below else []
+    if title.reason is not None and title.reason not in ("numbered",):
+        return f"the only # heading reads as a question ({title.reason}); the rest is its answer"
+    if not parts:
+        return "the only heading is the # title; the rest is its answer"
+    if sum(is_answer_part(h.text) for h in parts) * 2 >= len(parts):
+        return "the # title's sub-headings name parts of one answer (原理, Implementation, …)"
+    return None
+
+
+def _file(found: _Survey, toc: frozenset[int], why: tuple[str, ...], *,
+          detected: bool = False) -> Structure:
+    level = 1 if _title(found.headings) is not None else 0
+    return Structure(level, level, "file", toc, why, detected)

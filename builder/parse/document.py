@@ -1,0 +1,358 @@
+"""Markdown source → Document: sections, questions, answers, TOC and front matter."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.model import (
+    Diagnostic,
+    Document,
+    Heading,
+    Node,
+    Section,
+    Settings,
+    SourceLoc,
+    TocEntry,
+    plain_text,
+    walk_all,
+)
+from builder.parse.detect import Structure, detect
+from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
+from builder.parse.headings import EXPLICIT_ID, headings_of
+from builder.parse.language import document_language
+from builder.parse.leftovers import (
+    extra_title_diagnostic,
+    fence_diagnostics,
+    front_matter_cut_diagnostic,
+    is_comment,
+    leftover_diagnostics,
+    setext_diagnostic,
+    unclosed_front_matter,
+)
+from builder.parse.markdown import NodeBuilder, tokenize
+from builder.parse.nesting import BLOCK_CUT_META, CUT_META, MAX_INLINE_DEPTH
+from builder.parse.options import AUTO, FILE
+from builder.parse.options import ParseOptions as ParseOptions
+from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
+from builder.parse.questiontext import INVISIBLE, CardDraft, answer_diagnostics, shown_question_text
+from builder.parse.source import read_source, source_lines, without_control_chars
+from builder.parse.tocread import TocReader
+
+
+def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
+    return None
+
+
+def parse_file(
+    path: Path,
+    display: str | None = None,
+    options: ParseOptions | None = None,
+    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
+) -> Document:
+    """Read and parse one Markdown file."""
+    name = display if display is not None else str(path)
+    return parse_text(read_source(path, name), name, options, validate_diagram,
+                      stem=path.stem)
+
+
+def parse_text(
+    text: str,
+    path: str,
+    options: ParseOptions | None = None,
+    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
+    *,
+    stem: str | None = None,
+) -> Document:
+    """Parse Markdown text into a Document; ``path`` is used in locations only.
+
+    Control characters are taken out first and reported; every location is the file's
+    (see ``without_control_chars``).
+    """
+    return parse_structured(text, path, options, validate_diagram, stem=stem)[0]
+
+
+def parse_structured(
+    text: str,
+    path: str,
+    options: ParseOptions | None = None,
+    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
+    *,
+    stem: str | None = None,
+) -> tuple[Document, Structure]:
+    """``parse_text``, and how the file's questions were found (for ``--explain-structure``)."""
+    options = options or ParseOptions()
+    text, controls, columns = without_control_chars(text.removeprefix("\ufeff"), path)
+    tokens = tokenize(text)
+    front, diagnostics = read_front_matter(tokens, path)
+    lang = document_language(front.get("lang"), tokens)
+    diagnostics.extend(_nesting_cuts(tokens, path))
+    tree = SyntaxTreeNode(tokens)
+    lines = source_lines(text)
+    headings = headings_of(tokens, path, lines)
+    builder = NodeBuilder(path, lines, validate_diagram,
+                          breaks=bool(front.get("breaks", options.breaks)), lang=lang)
+    structure = structure_of(tree, headings, front, options)
+    walker = _Walker(path, builder, front, options, structure, stem or Path(path).stem)
+    cut = front_matter_cut_diagnostic(tokens, path)
+    if cut is not None:
+        diagnostics.append(cut)
+    unclosed = unclosed_front_matter(tokens, lines, path, FRONT_MATTER_KEYS)
+    if unclosed is not None:
+        diagnostics.append(unclosed)
+        walker.skip_to = unclosed.end_line
+    for node in tree.children:
+        walker.visit(node)
+    # The deck names the cards' keys: from front matter, else a title anywhere in the file.
+    settings = replace(walker.settings(stem or Path(path).stem), lang=lang)
+    walker.finish(settings.deck)
+    diagnostics.extend(fence_diagnostics(
+        tokens, path, range(walker.section_level, walker.question_level + 1)))
+    sections = tuple(s for s in walker.sections if s.cards or s.intro)
+    diagnostics += [*walker.diagnostics, *builder.diagnostics]
+    for section in sections:
+        for card in section.cards:
+            diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
+    return Document(path, settings, tuple(walker.toc), sections,
+                    (*controls, *map(columns.original, diagnostics)), headings,
+                    tuple(walker.toc_lines), walker.toc_marked,
+                    tuple(walker.section_headings)), structure
+
+
+def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
+                 options: ParseOptions) -> Structure:
+    """Choose how a file is read: front matter over options over what the file shows."""
+    return detect(tree.children, {h.anchor for h in headings},
+                  section=_level_setting(front.get("section_level", options.section_level)),
+                  question=_level_setting(front.get("question_level", options.question_level)),
+                  style=str(front.get("question_style", options.question_style)))
+
+
+def _level_setting(value: object) -> int | str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return FILE if value == FILE else AUTO
+
+
+def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
+    return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
+                       f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
+                       "nesting-depth")
+            for token in tokens if token.meta.get(CUT_META)] + [
+        Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
+                   "quotes or lists nested too deeply are kept as plain text", "nesting-depth")
+        for token in tokens if token.meta.get(BLOCK_CUT_META)]
+
+
+class _Walker(QuestionForms, TocReader):
+    """Walks the top-level blocks once, cutting them into sections and cards."""
+
+    def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
+                 options: ParseOptions, structure: Structure, stem: str) -> None:
+        self.diagnostics: list[Diagnostic] = []
+        """What walking the blocks found (the parser reports them with its own)."""
+        self.path = path
+        self.builder = builder
+        self.front = front
+        self.structure = structure
+        self.section_level = structure.section_level
+        self.question_level = structure.question_level
+        if structure.style == "heading" and self.section_level >= self.question_level \
+                and not structure.detected:
+            self.diagnostics.append(Diagnostic(
+                SourceLoc(path, 1), "error",
+                f"section level {self.section_level} must be above question level "
+                f"{self.question_level}", "levels"))
+            self.section_level = self.question_level - 1
+        self.options = options
+        self.toc: list[TocEntry] = []
+        self.sections: list[Section] = []
+        # Cards per section, joined into the frozen Sections by finish(): appending to a
+        # tuple per card would copy a section's cards once per card.
+        self._cards: list[list[CardDraft]] = []
+        self._intros: list[list[Node]] = []
+        """Per section, the blocks before its first question (see _intro_block)."""
+        self._headed: dict[int, tuple[int, int, str]] = {}
+        """Index in ``sections`` of each section started by a heading → its first and last
+        line (a setext heading has two) and its text."""
+        self._leftovers: list[Diagnostic] = []
+        """Reports of text in no card, kept for finish(): a file without questions has one."""
+        self.skip_to = 0
+        """Blocks starting on or before this line are reported already (unclosed front matter)."""
+        self.title: str | None = None
+        self._path: list[str] = []
+        self._in_toc: int | None = None
+        self.toc_marked = False
+        self.section_headings: list[Node] = []
+        self.toc_lines: list[int] = []
+        self._question: Pending | None = None
+        self._answer: list[Node] = []
+        self._levels: list[tuple[int, str]] = []
+        """Style ``mixed``: the open sections, with their heading levels."""
+        self.placeholders: dict[int, str] = {}
+        """Question line → the placeholder its answer held (the card is left empty)."""
+        if self.question_level == 0:  # the whole file is one question, named by the file
+            self._question = Pending([], 1, 1, stem)
+
+    def visit(self, node: SyntaxTreeNode) -> None:
+        if node.type == "front_matter" or (node.map and node.map[0] < self.skip_to):
+            return
+        if node.type == "html_block" and self._toc_marker(node):
+            return
+        if self._in_toc is not None and node.type == "heading":
+            self._unclosed_toc(node)
+        if self._in_toc is not None:
+            if node.type in ("bullet_list", "ordered_list"):
+                self._read_toc(node, 0)
+            return
+        if node.map and node.map[0] in self.structure.toc_lines:
+            self.toc_lines.extend(range(node.map[0] + 1, node.map[1] + 1))
+            if node.type in ("bullet_list", "ordered_list"):
+                self._read_toc(node, 0)
+            return
+        if node.type == "heading" and self.structure.style == "mixed":
+            if self._mixed_heading(node, int(node.tag[1:])):
+                return
+        elif node.type == "heading":
+            level = int(node.tag[1:])
+            if level <= self.question_level:
+                self._heading(node, level)
+                return
+        if self.structure.bold and self._bold(node):
+            return
+        if self._question is not None:
+            self._answer.append(self.builder.block(node))
+        else:
+            self._intro_block(node)
+
+    def _intro_block(self, node: SyntaxTreeNode) -> None:
+        """Keep a block outside any card as its section's introduction (PDF only)."""
+        if node.type == "html_block" and is_comment(node.content):
+            return  # hidden by its author: shown nowhere, so nothing to report
+        if not self.sections:
+            line = node.map[0] + 1 if node.map else 1
+            self._start_section(Section((), SourceLoc(self.path, line), ()))
+        self._intros[-1].append(self.builder.block(node))
+
+    def _heading(self, node: SyntaxTreeNode, level: int) -> None:
+        cut = self._report_setext(node)
+        self._close_card()
+        self.builder.reset()  # an introduction's formulas are collected from its nodes
+        if level == self.question_level:
+            line = node.map[0] + 1 if node.map else 1
+            self._question = Pending(node.children[0].children if node.children else [], line,
+                                      self.question_level + 2,
+                                      end_line=node.map[1] if node.map else line)
+            return
+        title = self._heading_title(node, level)
+        line = node.map[0] + 1 if node.map else 1
+        end = node.map[1] if node.map else line
+        if level < self.section_level:
+            if self.title is not None and not cut:
+                self._leftovers.append(extra_title_diagnostic(
+                    self.path, (line, end), title, self.title, level, self.section_level))
+            self.title = self.title or title
+            self._path = []
+        else:
+            depth = level - self.section_level
+            self._path = [*self._path[:depth], title]
+        self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
+        self._headed[len(self.sections) - 1] = (line, end, title)
+
+    def _report_setext(self, node: SyntaxTreeNode) -> bool:
+        """Warn when ``===``/``---`` under a paragraph line cut an answer short."""
+        tokens = node.nester_tokens
+        token = tokens.opening if tokens else None
+        if self._question is None or token is None or token.markup not in ("=", "-"):
+            return False
+        pending = self._question
+        question = pending.named or plain_text(tuple(self.builder.inline(pending.inlines, 0)))
+        self.diagnostics.append(setext_diagnostic(self.path, token, question,
+                                                  self.question_level))
+        return True
+
+    def _start_section(self, section: Section) -> None:
+        self.sections.append(section)
+        self._cards.append([])
+        self._intros.append([])
+
+    def _close_card(self) -> None:
+        pending = self._question
+        if pending is None:
+            return
+        line = pending.line
+        question, explicit_id = self._question_nodes(pending)
+        answer = tuple(self._answer)
+        # A placeholder answer is left out, but its lines were the card's all the same.
+        end_line = max([pending.end_line, *(n.end_line or n.line for n in answer)])
+        placeholder = placeholder_of(answer)
+        if placeholder is not None:
+            self.placeholders[line] = placeholder
+            answer = ()
+        formulas = tuple(self.builder.formulas)
+        diagrams = tuple(self.builder.diagrams)
+        self.builder.reset()
+        self._question, self._answer = None, []
+        card = CardDraft(
+            explicit_id=explicit_id, question=question,
+            question_text=plain_text(question).translate(INVISIBLE),
+            answer=answer, section_path=tuple(self._path),
+            loc=SourceLoc(self.path, line, pending.col),
+            formulas=formulas, diagrams=diagrams, end_line=end_line,
+        )
+        if not self.sections or self.sections[-1].path != card.section_path:
+            self._start_section(Section(card.section_path, card.loc, ()))
+        self._cards[-1].append(card)
+
+    def _question_nodes(self, pending: Pending) -> tuple[tuple[Node, ...], str | None]:
+        line = pending.line
+        nodes = (self.builder.inline(pending.inlines, line) if pending.named is None
+                 else [Node("text", text=pending.named, line=line, col=pending.col)])
+        explicit_id = None
+        if nodes and nodes[-1].kind == "text":
+            match = EXPLICIT_ID.search(nodes[-1].text)
+            if match:
+                explicit_id = match.group(1)
+                stripped = nodes[-1].text[: match.start()]
+                nodes[-1] = replace(nodes[-1], text=stripped)
+                if not stripped:
+                    nodes.pop()
+        cleaned = [replace(n, text=shown_question_text(n.text)) if n.kind == "text" else n
+                   for n in nodes]
+        if cleaned != nodes:
+            self.diagnostics.append(Diagnostic(
+                SourceLoc(self.path, line, pending.col), "warning",
+                "invisible or text-direction characters removed from the question",
+                "invisible-chars"))
+        return tuple(cleaned), explicit_id
+
+    def finish(self, deck: str) -> None:
+        self._close_card()
+        self.sections = [
+            replace(section, cards=tuple(draft.card(deck) for draft in cards), intro=tuple(intro),
+                    formulas=tuple(n.formula for n in walk_all(tuple(intro)) if n.formula),
+                    diagrams=tuple(n.diagram for n in walk_all(tuple(intro)) if n.diagram))
+            for section, cards, intro in zip(self.sections, self._cards, self._intros, strict=True)]
+        if any(self._cards):
+            # A file without questions is in no deck or PDF: ``no-questions`` says so.
+            self.diagnostics.extend(self._leftovers)
+            self.diagnostics.extend(leftover_diagnostics(
+                self.path, self.sections, self._headed, self.question_level))
+
+    def settings(self, stem: str) -> Settings:
+        front = self.front
+        deck = str(front.get("deck") or self.options.deck or self.title or stem)
+        return Settings(
+            deck=deck, title=str(front.get("title") or self.title or deck),
+            tags=strings(front.get("tags", ())),
+            section_level=self.section_level, question_level=self.question_level,
+            breaks=bool(front.get("breaks", self.options.breaks)),
+            ignore=strings(front.get("ignore", ())),
+            structure=self.structure.summary(),
+            source_line=str(front.get("source_line", self.options.source_line)),
+        )
+

@@ -1,0 +1,167 @@
+"""Front matter: the per-file settings at the top of the notes, read and checked.
+
+Each setting is checked on its own: a bad one is reported at its line and left out, the
+others still apply.  The settings a file may set for itself are those of
+``builder.support.settings`` marked per file (written with ``_``: ``section_level``), checked as
+the same settings are in pyproject.toml, plus the file's deck, title and tags.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from markdown_it.token import Token
+
+from builder.model import Diagnostic, SourceLoc, one_line
+from builder.parse.language import normalise as normalise_language
+from builder.support.settings import SETTINGS, Setting, SettingError, code_problem, did_you_mean
+from builder.support.yamlload import (
+    Place,
+    YAMLError,
+    YamlRefused,
+    error_place,
+    load_yaml_with_places,
+)
+
+_PER_FILE: dict[str, Setting] = {s.front_matter_key: s for s in SETTINGS.values()
+                                 if s.per_file}
+_WHOLE_BUILD = {s.front_matter_key: s for s in SETTINGS.values() if not s.per_file}
+
+FRONT_MATTER_KEYS = {"deck", "title", "tags", "lang", *_PER_FILE}
+"""The settings front matter may hold."""
+
+
+def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
+    """Return the file's front matter settings that are valid (problems left unsaid)."""
+    return read_front_matter(tokens, path)[0]
+
+
+def read_front_matter(tokens: list[Token], path: str
+                      ) -> tuple[dict[str, object], list[Diagnostic]]:
+    """Return the file's valid front matter settings, and a diagnostic for each other."""
+    if not tokens or tokens[0].type != "front_matter":
+        return {}, []
+    diagnostics: list[Diagnostic] = []
+    loc = SourceLoc(path, 1)
+    # The YAML starts on the line after the opening ``---``.
+    first = (tokens[0].map[0] if tokens[0].map else 0) + 2
+    try:
+        data, places = load_yaml_with_places(tokens[0].content)
+    except YAMLError as exc:
+        mark = error_place(exc)
+        if mark is not None:
+            loc = SourceLoc(path, mark[0] + first, mark[1] + 1)
+        detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
+        diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
+                                      "front-matter"))
+        return {}, diagnostics
+    if data is None:
+        return {}, diagnostics
+    if not isinstance(data, dict):
+        diagnostics.append(Diagnostic(loc, "error", "front matter must be a YAML mapping",
+                                      "front-matter"))
+        return {}, diagnostics
+
+    def at(spot: tuple[int, int] | None) -> SourceLoc:
+        return loc if spot is None else SourceLoc(path, spot[0] + first, spot[1] + 1)
+
+    checked: dict[str, object] = {}
+    # Keys of other tools (a blog's ``layout``, ``date``, ``categories``): one warning for
+    # them all, at the first, rather than a line each.
+    others = [str(k) for k in data if _is_other_tools(str(k))]
+    skipped = set(others)
+    if others:
+        place = places.get(others[0])
+        diagnostics.append(Diagnostic(at(None if place is None else place.key), "warning",
+                                      _others_message(others), "front-matter"))
+    for key, value in data.items():
+        if str(key) in skipped:
+            continue
+        place = places.get(str(key))
+        problem = _front_matter_problem(str(key), value)
+        if problem:
+            spot = None if place is None else (
+                place.key if str(key) not in FRONT_MATTER_KEYS else place.value)
+            diagnostics.append(Diagnostic(at(spot), "warning", problem, "front-matter"))
+            continue
+        checked[str(key)] = _normalised(str(key), value)
+        if key == "ignore":
+            diagnostics.extend(_unknown_codes(value, place, at))
+    return checked, diagnostics
+
+
+def _others_message(others: list[str]) -> str:
+    named = ", ".join(f"'{one_line(k)[:40]}'" for k in others[:10])
+    more = f" and {len(others) - 10} more" if len(others) > 10 else ""
+    return (f"unknown front matter key{'s' if len(others) > 1 else ''} {named}{more} "
+            f"(known: {', '.join(sorted(FRONT_MATTER_KEYS))})")
+
+
+def _front_matter_problem(key: str, value: object) -> str | None:
+    if key not in FRONT_MATTER_KEYS:
+        return _unknown_key(key)
+    if key in ("deck", "title") and not (isinstance(value, str) and value.strip()):
+        return f"front matter '{key}' must be a non-empty string"
+    if key == "lang" and normalise_language(value) is None:
+        return "front matter 'lang' must be zh, en or auto (the default: guessed from the text)"
+    setting = _PER_FILE.get(key)
+    if setting is not None:
+        try:
+            setting.check(value)
+        except SettingError as exc:
+            return f"front matter '{key}' {exc}"
+    if key == "tags" and not (
+        isinstance(value, str)
+        or (isinstance(value, list) and all(isinstance(t, str) for t in value))
+    ):
+        return f"front matter '{key}' must be a string or a list of strings"
+    return None
+
+
+def _is_other_tools(key: str) -> bool:
+    """An unknown key that is no misspelling of ours and no whole-build setting."""
+    spelled = key.replace("-", "_")
+    return (spelled not in FRONT_MATTER_KEYS and spelled not in _WHOLE_BUILD
+            and not did_you_mean(key, FRONT_MATTER_KEYS))
+
+
+def _unknown_key(key: str) -> str:
+    spelled = key.replace("-", "_")
+    whole = _WHOLE_BUILD.get(spelled)
+    if whole is not None:
+        return (f"'{key}' is a setting of the whole build, not of one file: set "
+                f"'{whole.name}' in the [tool.build-deck] table of pyproject.toml, or "
+                f"--{whole.name} on the command line")
+    hint = f" (did you mean '{spelled}'?)" if spelled in FRONT_MATTER_KEYS else \
+        did_you_mean(key, FRONT_MATTER_KEYS)
+    return f"unknown front matter key '{key}'{hint}"
+
+
+def _normalised(key: str, value: object) -> object:
+    """A per-file setting as the build reads it (``Bold`` → ``bold``); others as written."""
+    setting = _PER_FILE.get(key)
+    if setting is None or key == "ignore":
+        return value
+    return setting.check(value)
+
+
+def _unknown_codes(value: object, place: Place | None,
+                   at: Callable[[tuple[int, int] | None], SourceLoc]) -> list[Diagnostic]:
+    codes = strings(value)
+    found = []
+    for index, code in enumerate(codes):
+        problem = code_problem(code)
+        if problem is None:
+            continue
+        spot = None
+        if place is not None:
+            spot = place.items[index] if index < len(place.items) else place.value
+        found.append(Diagnostic(at(spot), "warning", problem, "front-matter"))
+    return found
+
+
+def strings(value: object) -> tuple[str, ...]:
+    """Read a front matter value that is one string or a list of them."""
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()

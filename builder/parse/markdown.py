@@ -1,0 +1,386 @@
+"""markdown-it-py set up for study notes, and its syntax tree turned into model Nodes."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cache
+from itertools import pairwise
+from typing import Any, Literal
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline import fragments_join as _fragments_join
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.parse.fences import repair_fences
+from builder.parse.frontmatter_cut import repair_front_matter
+from builder.parse.headings import first_column
+from builder.parse.mathsyntax import DOUBT, attach_doubts, math_plugin
+from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
+from builder.parse.texsafe import strip_unsafe
+from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
+
+DIAGRAM_INFO = "diagram"
+POS = "pos"
+"""``meta`` key of an inline token: the offset in its inline token's content where it
+starts (markdown-it maps block tokens to lines, and inline tokens to nothing)."""
+
+_MATH_KINDS = {
+    "math_inline": ("math_inline", False),
+    "math_inline_double": ("math_inline", True),
+    "math_block": ("math_block", True),
+}
+
+
+def _digit_star_is_text(state: StateInline, silent: bool) -> bool:
+    """Keep ``*`` between two digits literal, so ``5*5 … 3*3`` is not emphasis.
+
+    CommonMark lets an intraword ``*`` open and close emphasis; in study notes a
+    star between digits is a multiplication sign far more often than markup.
+    """
+    pos = state.pos
+    src = state.src
+    if src[pos] != "*" or pos == 0 or pos + 1 >= state.posMax:
+        return False
+    if not (src[pos - 1].isdigit() and src[pos + 1].isdigit()):
+        return False
+    if not silent:
+        state.pending += "*"
+    state.pos += 1
+    return True
+
+
+def make_parser() -> MarkdownIt:
+    """Return the markdown-it parser every source file goes through."""
+    md = MarkdownIt("commonmark", {"html": True})
+    md.enable(["table", "strikethrough"])
+    md.use(front_matter_plugin)
+    md.use(math_plugin)
+    md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
+    bound_inline_nesting(md)
+    keep_deep_blocks_as_text(md)
+    _place_inline_tokens(md)
+    return md
+
+
+class _PlacedState(StateInline):
+    """markdown-it's inline state, recording in each token where in the content it starts."""
+
+    def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
+        token = super().push(ttype, tag, nesting)
+        # A link is opened once its label is entered: its "[" is just before.
+        opened = ttype == "link_open" and self.src[self.pos - 1:self.pos] == "["
+        token.meta[POS] = self.pos - 1 if opened else self.pos
+        return token
+
+    def pushPending(self) -> Token:
+        text, end = self.pending, self.pos
+        start = end - len(text)
+        if self.src[start:end] != text:
+            # The text ends before ``pos``: a line break took its trailing spaces, or a
+            # rule moved on before pushing.
+            start = max(self.src.rfind(text, 0, end), 0)
+        token = super().pushPending()
+        token.meta[POS] = start
+        return token
+
+
+def _place_inline_tokens(md: MarkdownIt) -> None:
+    """Have every inline token record where it starts (``POS``), for the nodes' columns."""
+    inline = md.inline
+
+    def parse(src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+        state = _PlacedState(src, md, env, tokens)
+        inline.tokenize(state)
+        for rule in inline.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
+
+    inline.parse = parse  # type: ignore[method-assign]
+    inline.ruler2.at("fragments_join", _join_fragments_placed)
+
+
+def _join_fragments_placed(state: StateInline) -> None:
+    # markdown-it keeps the last token of a run of text it joins: it takes the run's start.
+    # An emptied one (the second `*` of a `**` made strong) has no text to start.
+    tokens = state.tokens
+    for previous, token in pairwise(tokens):
+        if token.type == "text" and previous.type == "text" and previous.content \
+                and POS in previous.meta:
+            token.meta[POS] = previous.meta[POS]
+    _fragments_join(state)
+
+
+@cache
+def _shared_parser() -> MarkdownIt:
+    return make_parser()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser.
+
+    A code fence left open is cut before the first heading it swallowed (builder.parse.fences),
+    and front matter closed only by a later rule, before the first heading it swallowed
+    (builder.parse.frontmatter_cut).  Every parse, repairs' included, hands its doubtful ``$``
+    pairings to the inline tokens they belong to.
+    """
+    env: dict[str, Any] = {}
+    tokens = repair_front_matter(text, _parse(text, env), _parse, parse_blocks)
+    return repair_fences(text, tokens, _parse, parse_blocks, env)
+
+
+def _parse(text: str, env: dict[str, Any]) -> list[Token]:
+    tokens = _shared_parser().parse(text, env)
+    attach_doubts(tokens, env)
+    return tokens
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    md = make_parser()
+    md.disable(["inline", "text_join"], ignoreInvalid=True)
+    return md
+
+
+def parse_blocks(text: str, env: dict[str, Any]) -> list[Token]:
+    """Parse block structure only (inline tokens keep their raw text, no children)."""
+    return _block_parser().parse(text, env)
+
+
+@dataclass
+class NodeBuilder:
+    """Turns a markdown-it syntax tree into frozen Nodes, collecting what it finds.
+
+    ``validate_diagram`` checks a diagram's kind and parameters and returns an
+    error message, or None when they are fine.
+    """
+
+    path: str
+    lines: list[str]
+    validate_diagram: Callable[[str, dict[str, object]], str | None]
+    breaks: bool = True
+    """Render a single newline inside a paragraph as a line break (markdown-it's ``breaks``)."""
+    lang: str = "zh"
+    """The document's language: a diagram block without its own ``lang`` is labelled in it."""
+    formulas: list[Formula] = field(default_factory=list)
+    diagrams: list[Diagram] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    # inline token (kept so its id stays its own) → its content's line starts, and the
+    # column found for each line: without it each formula rescanned the whole content
+    # (200,000 `$a$` on one line never finished)
+    _content_lines: dict[int, tuple[SyntaxTreeNode, list[int], dict[int, int]]] = field(
+        default_factory=dict)
+
+    def reset(self) -> None:
+        self.formulas = []
+        self.diagrams = []
+
+    def block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
+        built = self._block(node, parent_line)
+        if not node.map:
+            return built
+        # markdown-it's map end is exclusive and 0-based, so the 1-based last line; a
+        # list's map takes in the blank lines after it.
+        end = node.map[1]
+        while end > built.line and end <= len(self.lines) and not self.lines[end - 1].strip():
+            end -= 1
+        return replace(built, end_line=end)
+
+    def _block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
+        built = self._unplaced_block(node, parent_line)
+        return replace(built, col=first_column(self.lines, built.line)) if built.line else built
+
+    def _unplaced_block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
+        # Table cells have no map of their own: they are on their row's line.
+        line = node.map[0] + 1 if node.map else parent_line
+        kind = node.type
+        if kind == "fence":
+            return self._fence(node, line)
+        if kind == "code_block":
+            return Node("code_block", text=node.content, line=line)
+        if kind in _MATH_KINDS:
+            return self._math(node, line)
+        if kind == "html_block":
+            return Node("html_block", text=node.content, line=line)
+        if kind == "hr":
+            return Node("hr", line=line)
+        attrs: list[tuple[str, str]] = []
+        if kind == "heading":
+            attrs.append(("level", node.tag[1:]))
+        elif kind == "ordered_list":
+            attrs.append(("start", str(node.attrs.get("start", 1))))
+        elif kind == "paragraph" and node.hidden:
+            # markdown-it hides the <p> of paragraphs inside tight lists.
+            attrs.append(("tight", "1"))
+        elif kind in ("th", "td"):
+            style = str(node.attrs.get("style", ""))
+            if style.startswith("text-align:"):
+                attrs.append(("align", style.split(":", 1)[1]))
+        children: list[Node] = []
+        for child in node.children:
+            if child.type == "inline":
+                self._report_doubts(child)
+                children.extend(self.inline(child.children, line))
+            else:
+                children.append(self.block(child, line))
+        return Node(kind, tuple(children), attrs=tuple(attrs), line=line)
+
+    def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
+        """Inline nodes, each placed in the source (``line``: their block's first line, for
+        nodes whose place markdown-it cannot give)."""
+        out: list[Node] = []
+        for node in nodes:
+            kind = node.type
+            at_line, col = self._place(node, line)
+            if kind in ("softbreak", "hardbreak"):
+                out.append(Node("hardbreak" if self.breaks else kind, line=at_line, col=col))
+            elif kind == "html_inline":
+                out.append(Node(kind, text=node.content, line=at_line, col=col))
+            elif kind in ("text", "code_inline"):
+                if node.content:
+                    out.append(Node(kind, text=node.content, line=at_line, col=col))
+            elif kind in _MATH_KINDS:
+                out.append(self._math(node, line, inline=True))
+            elif kind == "link":
+                href = str(node.attrs.get("href", ""))
+                out.append(Node("link", tuple(self.inline(node.children, line)),
+                                attrs=(("href", href),), line=at_line, col=col))
+            elif kind == "image":
+                # markdown-it percent-encodes the target; the file on disk has the plain name.
+                src = unquote(str(node.attrs.get("src", "")))
+                # A line break in the alt text is a space ("first\nline" is not "firstline").
+                alt = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
+                              for c in node.children) or str(node.content)
+                out.append(Node("image", attrs=(("src", src), ("alt", alt)), line=at_line,
+                                col=col))
+            else:
+                out.append(Node(kind, tuple(self.inline(node.children, line)), line=at_line,
+                                col=col))
+        return out
+
+    def _place(self, node: SyntaxTreeNode, line: int) -> tuple[int, int]:
+        """The source line and column where an inline node starts (see ``POS``)."""
+        token = node.token if node.token is not None else (
+            node.nester_tokens.opening if node.nester_tokens is not None else None)
+        offset = token.meta.get("offset", token.meta.get(POS)) if token is not None else None
+        holder = node.parent
+        while holder is not None and holder.type != "inline":
+            holder = holder.parent
+        if holder is None or not holder.map or not isinstance(offset, int):
+            return line, first_column(self.lines, line)
+        loc = self._inline_loc(holder, offset, "")
+        return loc.line, loc.col
+
+    def _report_doubts(self, holder: SyntaxTreeNode) -> None:
+        for offset, why in holder.meta.get(DOUBT, []):
+            self.diagnostics.append(Diagnostic(
+                self._inline_loc(holder, offset, "$"), "warning",
+                f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
+                "`$x$` for a formula", "dollar-pairing"))
+
+    def _formula_loc(self, node: SyntaxTreeNode, line: int) -> SourceLoc:
+        """Where a formula's opening marker is in the source."""
+        holder = node.parent
+        while holder is not None and holder.type != "inline":
+            holder = holder.parent
+        offset = node.meta.get("offset")
+        if holder is not None and holder.map and isinstance(offset, int):
+            return self._inline_loc(holder, offset, node.markup)
+        return self._loc_in_line(line, node.markup, 0)
+
+    def _inline_loc(self, holder: SyntaxTreeNode, offset: int, marker: str) -> SourceLoc:
+        """The source place of ``offset`` in an inline token's content.
+
+        markdown-it strips each line's indentation and container markers (``- ``,
+        ``> ``, table pipes) from the content, so the content's line is found in
+        the source line to give the column.
+        """
+        assert holder.map is not None
+        content = holder.content
+        known = self._content_lines.get(id(holder))
+        if known is None or known[0] is not holder:
+            starts = [0, *(i + 1 for i, ch in enumerate(content) if ch == "\n")]
+            known = self._content_lines[id(holder)] = (holder, starts, {})
+        _holder, starts, columns = known
+        row = bisect_right(starts, offset) - 1
+        line_start = starts[row]
+        line = holder.map[0] + 1 + row
+        if row not in columns:
+            end = starts[row + 1] - 1 if row + 1 < len(starts) else len(content)
+            columns[row] = (self.lines[line - 1].find(content[line_start:end])
+                            if 0 < line <= len(self.lines) else -1)
+        if columns[row] >= 0:
+            return SourceLoc(self.path, line, columns[row] + offset - line_start + 1)
+        return self._loc_in_line(line, marker, 0)
+
+    def _loc_in_line(self, line: int, needle: str, start: int) -> SourceLoc:
+        col = 1
+        if 0 < line <= len(self.lines) and needle:
+            found = self.lines[line - 1].find(needle, start)
+            if found >= 0:
+                col = found + 1
+        return SourceLoc(self.path, line, col)
+
+    def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:
+        kind, display = _MATH_KINDS[node.type]
+        loc = self._formula_loc(node, line)
+        tex, removed = strip_unsafe(node.content.strip())
+        if removed:
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
+            self.diagnostics.append(Diagnostic(
+                loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
+                "would make a link, a style or markup", "formula-command"))
+        formula = Formula(tex, display, loc)
+        self.formulas.append(formula)
+        if inline and display:
+            kind = "math_inline"
+        return Node(kind, text=tex, line=loc.line, col=loc.col, formula=formula)
+
+    def _fence(self, node: SyntaxTreeNode, line: int) -> Node:
+        info = node.info.strip()
+        lang = info.split(maxsplit=1)[0] if info else ""
+        if lang != DIAGRAM_INFO:
+            return Node("code_block", text=node.content, attrs=(("lang", lang),), line=line)
+        diagram = self._diagram(node.content, line)
+        if diagram is None:
+            return Node("code_block", text=node.content, attrs=(("lang", "yaml"),), line=line)
+        self.diagrams.append(diagram)
+        return Node("diagram", text=node.content, line=line, diagram=diagram)
+
+    def _diagram(self, body: str, line: int) -> Diagram | None:
+        loc = SourceLoc(self.path, line, 1)
+        try:
+            data = load_yaml(body)
+        except YAMLError as exc:
+            place = error_place(exc)
+            if place is not None:
+                loc = SourceLoc(self.path, line + 1 + place[0], place[1] + 1)
+            self._error(loc, f"diagram block is not valid YAML: {yaml_problem(exc)}",
+                        "diagram-yaml")
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+            self._error(loc, "diagram block needs a mapping with 'type: NAME'", "diagram-type")
+            return None
+        kind = data.pop("type")
+        params = {str(k): v for k, v in data.items()}
+        # In the params, the language is part of the image's name: a zh and an en drawing of
+        # the same block are two images.
+        params.setdefault("lang", self.lang)
+        problem = self.validate_diagram(kind, params)
+        if problem is not None:
+            code = "diagram-type" if problem.startswith("unknown diagram type") else "diagram-param"
+            self._error(loc, problem, code)
+            return None
+        canonical = json.dumps({"type": kind, **params}, sort_keys=True, ensure_ascii=False,
+                               default=str)
+        return Diagram(kind, tuple(sorted(params.items())), canonical, loc)
+
+    def _error(self, loc: SourceLoc, message: str, code: str) -> None:
+        self.diagnostics.append(Diagnostic(loc, "error", message, code))

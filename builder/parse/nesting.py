@@ -1,0 +1,83 @@
+"""Bounds on how deeply notes may nest, so hostile input gets a diagnostic, not a crash.
+
+Everything downstream of the parser walks the tree recursively (markdown-it's
+``SyntaxTreeNode``, the card and PDF renderers, pickling for the parse cache), so
+depth must be bounded where the tree is made.  markdown-it's ``maxNesting`` bounds
+blocks, links and HTML, but emphasis is paired after inline parsing and escapes it:
+``*a *a *a …`` 250 deep overflowed Python's stack.  YAML's depth is bounded where it
+is loaded (``builder.support.yamlload``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+
+MAX_INLINE_DEPTH = 16
+"""Emphasis deeper than this stays literal text (real notes nest two or three)."""
+_PAIRED_AFTER = ("em_open", "strong_open", "s_open")
+CUT_META = "nesting_cut"
+"""Set in an inline token's ``meta`` when some of its emphasis was kept as text."""
+BLOCK_CUT_META = "block_nesting_cut"
+"""Set in an inline token's ``meta`` when it holds lines nested past ``maxNesting``."""
+
+
+def bound_inline_nesting(md: MarkdownIt) -> None:
+    """Register the core rule that keeps emphasis nested too deeply as literal text."""
+    md.core.ruler.push("bound_inline_nesting", _bound_inline_nesting)
+
+
+def keep_deep_blocks_as_text(md: MarkdownIt) -> None:
+    """Keep blocks nested past ``maxNesting`` as one paragraph of text.
+
+    markdown-it drops every line nested deeper than ``maxNesting`` (quotes or lists
+    5,000 deep) without a word; here those lines become a paragraph whose inline token
+    carries ``BLOCK_CUT_META``, so the words reach the card and the parser warns.
+    """
+    tokenize = md.block.tokenize
+
+    def bounded(state: StateBlock, start: int, end: int) -> None:
+        if state.level < state.md.options.maxNesting:
+            tokenize(state, start, end)
+            return
+        line = state.skipEmptyLines(start)
+        if line >= end or state.sCount[line] < state.blkIndent:
+            return
+        text = state.getLines(line, end, state.blkIndent, False).strip()
+        state.line = end
+        if not text:
+            return
+        state.push("paragraph_open", "p", 1).map = [line, end]
+        inline = state.push("inline", "", 0)
+        inline.content, inline.map, inline.children = text, [line, end], []
+        inline.meta[BLOCK_CUT_META] = True
+        state.push("paragraph_close", "p", -1)
+
+    md.block.tokenize = bounded  # type: ignore[method-assign,assignment]
+
+
+def _bound_inline_nesting(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        depth = 0
+        cut: set[int] = set()  # levels whose opening token became text
+        for child in token.children:
+            if child.nesting == 1:
+                depth += 1
+                if depth > MAX_INLINE_DEPTH and child.type in _PAIRED_AFTER:
+                    cut.add(depth)
+                    _as_text(child)
+            elif child.nesting == -1:
+                if depth in cut:
+                    cut.discard(depth)
+                    _as_text(child)
+                    token.meta[CUT_META] = True
+                depth -= 1
+
+
+def _as_text(token: Any) -> None:
+    token.type, token.tag, token.nesting, token.content = "text", "", 0, token.markup

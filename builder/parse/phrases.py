@@ -1,0 +1,138 @@
+"""What a line of notes says, read from its plain text: a question, a placeholder, a TOC.
+
+These are judgements on text already taken out of markdown-it's tokens (never on raw
+Markdown): structure detection (``builder.parse.detect``) weighs them over a whole file.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+QUESTION_MARKS = ("?", "？")
+
+# Numbering that marks an item of a list of questions: 3.1.2, 1), (3), （3）, 01., 1、,
+# Q1, 第3题, Question 2.
+_NUMBERED = re.compile(
+    r"^\s*(?:"
+    r"\d+(?:\.\d+)+\.?(?=\s|\D)"          # 3.1.2 / 1.2.
+    r"|\d{1,3}\s*[.)、:：．]"              # 1. 1) 1、 01.
+    r"|[(（]\s*\d{1,3}\s*[)）]"            # (3) （3）
+    r"|[qQ]\s*\d{1,4}\s*[.:：)、]?"         # Q1 Q1:
+    r"|第\s*[0-9一二三四五六七八九十百]+\s*[题问]"  # 第3题
+    r"|question\s*\d+"
+    r")",
+    re.IGNORECASE,
+)
+_Q_PREFIX = re.compile(r"^\s*(?:q|question|问|问题|题目)\s*[:：]", re.IGNORECASE)
+
+# Words that open (English) or carry (Chinese) a question or an exam-style prompt.
+_EN_OPENERS = frozenset((
+    "what", "why", "how", "when", "where", "which", "who", "whom", "whose", "explain",
+    "describe", "define", "compare", "contrast", "list", "name", "give", "state", "derive",
+    "prove", "implement", "write", "discuss", "is", "are", "can", "could", "does", "do", "did",
+    "should", "would", "will", "was", "were", "has", "have"))
+_ZH_ASKING = ("什么", "为什么", "为何", "如何", "怎么", "怎样", "哪些", "哪个", "哪种", "是否",
+              "多少", "几种", "吗", "呢")
+# Exam prompts ("BN的作用", "讲一讲RPN"): questions as headings, but as a bold line inside
+# an answer they are as often labels ("**原理**"), so bold lines need more (see bold.py).
+_ZH_PROMPTS = ("区别", "不同", "异同", "介绍", "讲一讲", "讲讲", "说一说", "说说", "谈谈", "简述",
+               "描述", "解释", "比较", "对比", "作用", "原理", "优缺点", "优势", "作用")
+# Headings that name a part of one answer, never a question by themselves.
+ANSWER_PARTS = frozenset("""原理|实现|代码|优点|缺点|优缺点|总结|小结|参考|参考资料|
+参考文献|定义|公式|例子|示例|举例|概述|简介|介绍|背景|思路|步骤|流程|方法|应用|作用|特点|问题|答案|解答|解析|分析|推导|证明|
+结论|注意|注意事项|补充|扩展|延伸|链接|图解|overview|summary|introduction|intro|background|idea|
+implementation|code|example|examples|pros|cons|pros and cons|advantages|disadvantages|definition|
+formula|derivation|proof|references|reference|notes|note|details|conclusion|answer|explanation|
+intuition|motivation|method|methods|steps|usage|applications|see also|further reading|links"""
+                         .replace("\n", "").split("|"))
+
+# A whole answer that only holds its place.  Compared after folding (casefold, no
+# punctuation or list/checkbox marks), so "- [ ] TODO" and "TODO." are both found.
+PLACEHOLDERS = frozenset("""answer here|your answer here|todo|to do|tbd|tba|tbc|wip|
+fixme|xxx|placeholder|coming soon|to be added|to be done|to be continued|fill in|fill me in|
+none yet|empty|n/a|待补充|待完善|待续|待更新|待填|待写|待定|待整理|未完成|暂无|暂缺|空|略|
+补充|todo 待补充|...|…""".replace("\n", "").split("|"))
+
+TOC_TITLES = frozenset({"table of contents", "contents", "toc", "目录", "目錄", "索引",
+                        "content", "index", "outline", "大纲"})
+TOC_MARKERS = frozenset({"[toc]", "[[toc]]", "[[_toc_]]", "@[toc]", "${toc}", "[toc]:#",
+                         "{:toc}", "* toc\n{:toc}", "[[_toc]]"})
+
+# Trailing marks an author adds after a bold question: emoji, stars, "(*)", "[高频]".
+_TRAILING_MARK = re.compile(r"(?:\s*(?:[(（\[【][^)）\]】]{0,8}[)）\]】]|[*★☆✓✔!！]+))+\s*$")
+
+
+def fold(text: str) -> str:
+    """Return text in the form these judgements compare: NFKC, casefolded, spaces merged."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def without_trailing_marks(text: str) -> str:
+    """Return text without the emoji, symbols and short bracketed tags that end it."""
+    text = text.rstrip()
+    while True:
+        stripped = _TRAILING_MARK.sub("", text).rstrip()
+        while stripped and _is_symbol(stripped[-1]):
+            stripped = stripped[:-1].rstrip()
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _is_symbol(char: str) -> bool:
+    # Emoji and pictographs are "So" (other symbol); variation selectors and joiners
+    # that glue them are "Mn"/"Cf".
+    return unicodedata.category(char) in ("So", "Sk", "Cf", "Mn") or char in "\ufe0f\u200d"
+
+
+def question_reason(text: str) -> str | None:
+    """Say why ``text`` reads as a question ("ends in ?", "numbered", ...), or None."""
+    core = without_trailing_marks(text).strip()
+    if not core:
+        return None
+    if core.endswith(QUESTION_MARKS):
+        return "ends in ?"
+    if _Q_PREFIX.match(core):
+        return "starts with Q:"
+    if is_answer_part(core):
+        return None
+    if _NUMBERED.match(core):
+        return "numbered"
+    words = re.findall(r"[a-z']+", core.casefold())
+    if words and words[0] in _EN_OPENERS:
+        return "starts with a question word"
+    if any(marker in core for marker in _ZH_ASKING):
+        return "has a question word"
+    if any(marker in core for marker in _ZH_PROMPTS):
+        return "is an exam prompt"
+    return None
+
+
+def is_answer_part(text: str) -> bool:
+    """True for a heading such as "原理" or "Implementation": a part of an answer."""
+    core = _NUMBERED.sub("", fold(without_trailing_marks(text)), count=1)
+    return core.strip(" :：.。") in ANSWER_PARTS
+
+
+def starts_numbered(text: str) -> bool:
+    """True when text opens with question numbering (``1)``, ``Q3.``, ``（2）``)."""
+    return bool(_NUMBERED.match(text))
+
+
+def is_placeholder(text: str) -> bool:
+    """True when a whole answer's text only holds a place ("TODO", "待补充", "- [ ] TODO")."""
+    folded = fold(text)
+    folded = re.sub(r"^(?:[-*+]\s+)?(?:\[[ xX]?\]\s*)?", "", folded)
+    folded = folded.strip(" \t:：.。!！-–—()（）[]【】<>*_`~\"'")
+    return folded in PLACEHOLDERS
+
+
+def is_toc_title(text: str) -> bool:
+    """True for a heading or line that names a table of contents."""
+    return fold(text).strip(" :：") in TOC_TITLES
+
+
+def is_toc_marker(text: str) -> bool:
+    """True for a paragraph that asks the editor to draw a table of contents: ``[TOC]``."""
+    return fold(text) in TOC_MARKERS

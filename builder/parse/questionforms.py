@@ -1,0 +1,142 @@
+"""The walker's handling of questions that are not one heading level (issue 16).
+
+Bold-line questions (paragraphs and list items), questions at several heading levels,
+and answers that only hold a place.  ``builder.parse.document._Walker`` mixes this in: it keeps
+the cards and sections, and calls here when ``builder.parse.detect`` chose such a reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.model import Node, Section, SourceLoc, plain_text, walk_all
+from builder.parse import bold
+from builder.parse.detect import Structure
+from builder.parse.headings import first_column
+from builder.parse.markdown import NodeBuilder
+from builder.parse.phrases import is_placeholder
+
+PLACEHOLDER_MAX = 40
+"""Longest answer text (characters) read as a possible placeholder."""
+# An answer made only of these can be a placeholder ("TODO", "- [ ] 待补充").
+_PLAIN_KINDS = {"paragraph", "bullet_list", "ordered_list", "list_item", "text", "softbreak",
+                "hardbreak", "strong", "em", "s"}
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question whose answer is being gathered."""
+
+    inlines: list[SyntaxTreeNode]
+    """Its inline nodes: a heading's, or those of a bold line."""
+    line: int
+    col: int
+    named: str | None = None
+    """The question's text when no markup holds it (a file that is one question)."""
+    end_line: int = 0
+    """The question's own last line (a heading's, or a bold line's); 0 when it has none."""
+
+
+def placeholder_of(answer: tuple[Node, ...]) -> str | None:
+    """Return an answer's text when it only holds a place ("TODO", "待补充"), else None."""
+    # A placeholder is a block or two of a few words: most answers are ruled out unread.
+    if not answer or len(answer) > 2 or any(n.kind not in _PLAIN_KINDS
+                                            for n in walk_all(answer)):
+        return None
+    text = " ".join(plain_text((n,)) for n in answer)
+    return text if len(text) <= PLACEHOLDER_MAX and is_placeholder(text) else None
+
+
+class QuestionForms:
+    """Bold-line questions and questions at several levels, for the walker."""
+
+    path: str
+    builder: NodeBuilder
+    structure: Structure
+    section_headings: list[Node]
+    """Title and section headings, as nodes (``Document.section_headings``)."""
+    section_level: int
+    title: str | None
+    _path: list[str]
+    _question: Pending | None
+    _answer: list[Node]
+    _levels: list[tuple[int, str]]
+    """Questions at several levels: the open sections, with their heading levels."""
+
+    def _close_card(self) -> None:
+        raise NotImplementedError
+
+    def _start_section(self, section: Section) -> None:
+        raise NotImplementedError
+
+    def _heading_title(self, node: SyntaxTreeNode, level: int) -> str:
+        """The plain text of a title or section heading, kept as a node (in no card)."""
+        line = node.map[0] + 1 if node.map else 1
+        inline = tuple(self.builder.inline(node.children[0].children if node.children else [],
+                                           line))
+        self.section_headings.append(Node("heading", inline, attrs=(("level", str(level)),),
+                                          line=line, col=first_column(self.builder.lines, line)))
+        return plain_text(inline)
+
+    def _mixed_heading(self, node: SyntaxTreeNode, level: int) -> bool:
+        """Questions at several levels: a heading chosen as a question opens a card, a
+        part of an answer stays in it, any other is a section.  False: part of the answer."""
+        line = node.map[0] + 1 if node.map else 1
+        if line in self.structure.part_lines and self._question is not None:
+            return False
+        self._close_card()
+        self._levels = [(lv, title) for lv, title in self._levels if lv < level]
+        if line in self.structure.question_lines:
+            self._path = [title for _, title in self._levels]
+            self._question = Pending(node.children[0].children if node.children else [],
+                                     line, level + 2,
+                                     end_line=node.map[1] if node.map else line)
+            return True
+        title = self._heading_title(node, level)
+        if level < self.section_level:
+            self.title = self.title or title
+            self._levels = []
+        else:
+            self._levels.append((level, title))
+        self._path = [title for _, title in self._levels]
+        self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
+        return True
+
+    def _bold(self, node: SyntaxTreeNode) -> bool:
+        """Open a card at a bold question (a paragraph, or list items); False if none."""
+        lead_ins = self.structure.lead_ins
+        if node.type == "paragraph":
+            found = bold.paragraph_question(node, lead_ins, loose=True)
+            if found is None:
+                return False
+            self._open_bold(found)
+            return True
+        if node.type not in ("bullet_list", "ordered_list") or not any(
+                bold.item_question(item, lead_ins, loose=True) for item in node.children):
+            return False
+        for item in node.children:
+            found = bold.item_question(item, lead_ins, loose=True)
+            if found is None:
+                # An item that is no question belongs to the answer before it.
+                if self._question is not None:
+                    kept = self.builder.block(item)
+                    self._answer.append(Node("bullet_list", (kept,), line=kept.line,
+                                             col=kept.col, end_line=kept.end_line))
+                continue
+            self._open_bold(found)
+            self._answer += [self.builder.block(child) for child in item.children[1:]]
+        # A list item's answer is its own nested blocks.
+        self._close_card()
+        return True
+
+    def _open_bold(self, found: bold.BoldQuestion) -> None:
+        self._close_card()
+        col = first_column(self.builder.lines, found.line, "**")
+        self._question = Pending(found.inlines, found.line, col, end_line=found.line)
+        if found.rest:
+            rest = tuple(self.builder.inline(found.rest, found.line))
+            line, col = (rest[0].line, rest[0].col) if rest else (found.line + 1, 1)
+            self._answer.append(Node("paragraph", rest, line=line, col=col,
+                                     end_line=max(found.end_line, line)))

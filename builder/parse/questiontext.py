@@ -1,0 +1,93 @@
+"""A question's text: as shown on the card, as folded into its identity key, and an
+answer that adds nothing to it."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from builder.model import Card, Diagnostic, Diagram, Formula, Node, SourceLoc, plain_text
+from builder.parse.source import CONTROL_CHARS
+
+# Characters that are invisible or reorder text: stripped from questions and keys
+# so that a stray one cannot split a note's identity in two.  Control characters
+# too: sources lose them before parsing (builder.parse.source), but keys are also made from
+# text that did not come that way, such as the questions in an older lock file.
+INVISIBLE: dict[int, str | None] = {
+    **dict.fromkeys([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD,
+                     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]),
+    **CONTROL_CHARS,
+}
+
+
+_ZWJ = "\u200d"
+
+
+@dataclass(frozen=True, slots=True)
+class CardDraft:
+    """A question and its answer as the walker closes them, before the card's key can be
+    made: the deck in it may be named by a title further down the file."""
+
+    explicit_id: str | None
+    question: tuple[Node, ...]
+    question_text: str
+    answer: tuple[Node, ...]
+    section_path: tuple[str, ...]
+    loc: SourceLoc
+    formulas: tuple[Formula, ...]
+    diagrams: tuple[Diagram, ...]
+    end_line: int
+
+    def card(self, deck: str) -> Card:
+        """The card, keyed by its explicit id, else by deck, sections and question."""
+        key = (f"id:{self.explicit_id}" if self.explicit_id else
+               " / ".join([deck, *self.section_path, normalise_question(self.question_text)]))
+        return Card(key, self.explicit_id, self.question, self.question_text, self.answer,
+                    self.section_path, self.loc, self.formulas, self.diagrams, self.end_line)
+
+
+def shown_question_text(text: str) -> str:
+    """Remove invisible and reordering characters from a question as shown, but keep a
+    zero-width joiner beside a pictograph: emoji sequences (👩‍💻) are made with it.
+
+    Keys fold the joiner away all the same (``normalise_question``)."""
+    if _ZWJ not in text:
+        return text.translate(INVISIBLE)
+    kept = []
+    for index, char in enumerate(text):
+        neighbours = text[index - 1:index] + text[index + 1:index + 2] if index else text[1:2]
+        if char == _ZWJ and any(unicodedata.category(near) == "So" for near in neighbours):
+            kept.append(char)
+        else:
+            kept.append(char.translate(INVISIBLE))
+    return "".join(kept)
+
+
+def normalise_question(text: str) -> str:
+    """Fold a question to the form its identity is computed from."""
+    text = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    return " ".join(text.split()).casefold()
+
+
+def answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagnostic]:
+    """Warn about an answer that is empty, only a placeholder, or only the question again."""
+    if card.is_empty and placeholder is not None:
+        return [Diagnostic(card.loc, "warning",
+                           f"empty answer: '{card.question_text}' only holds the placeholder "
+                           f"'{placeholder}' and is left out of the deck", "empty-answer",
+                           end_line=card.end_line)]
+    if card.is_empty:
+        return [Diagnostic(card.loc, "warning",
+                           f"empty answer: '{card.question_text}' is left out of the deck",
+                           "empty-answer")]
+    answer = normalise_question(plain_text(card.answer))
+    question = normalise_question(card.question_text)
+    if answer and question and _strip_numbering(answer) in (question, question.rstrip("?？")):
+        return [Diagnostic(card.loc, "warning",
+                           f"answer only repeats the question '{card.question_text}'",
+                           "answer-repeats-question")]
+    return []
+
+
+def _strip_numbering(text: str) -> str:
+    return text.lstrip("0123456789.)、） ").strip()

@@ -1,0 +1,92 @@
+"""Reading TeX math as tokens and brace groups, for the pre-pass in ``builder.render.texmath``.
+
+Arguments nest, so TeX is never taken apart with a regex over the whole text: it is
+split into tokens (control words, escaped characters, runs of space, single
+characters) and ``{...}`` groups, and commands take their arguments from that tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
+
+MAX_GROUP_DEPTH = 64
+"""Deeper ``{...}`` nesting is refused: everything that walks the tree recurses, and
+``{`` 5,000 deep overflowed Python's stack (real formulas nest a few levels)."""
+
+
+@dataclass(slots=True)
+class Group:
+    """A ``{...}`` group."""
+
+    items: list[Node]
+
+
+Node = str | Group
+
+
+def tokens(tex: str) -> list[str]:
+    """Control words, escaped characters, runs of space and single characters."""
+    found: list[str] = _TOKEN.findall(tex)
+    return found
+
+
+def parse_tex(tex: str) -> list[Node]:
+    """Tokens and brace groups; raises ValueError on unbalanced or too deep braces."""
+    stack: list[list[Node]] = [[]]
+    for token in _TOKEN.findall(tex):
+        if token == "{":
+            if len(stack) > MAX_GROUP_DEPTH:
+                raise ValueError(f"braces nested more than {MAX_GROUP_DEPTH} deep")
+            stack.append([])
+        elif token == "}":
+            if len(stack) == 1:
+                raise ValueError("unbalanced '}'")
+            items = stack.pop()
+            stack[-1].append(Group(items))
+        else:
+            stack[-1].append(token)
+    if len(stack) != 1:
+        raise ValueError("unbalanced '{'")
+    return stack[0]
+
+
+def tex_of(nodes: list[Node]) -> str:
+    return "".join(n if isinstance(n, str) else "{" + tex_of(n.items) + "}" for n in nodes)
+
+
+def without_spaces(nodes: list[Node]) -> list[Node]:
+    return [n for n in nodes if not (isinstance(n, str) and n.isspace())]
+
+
+def skip_space(nodes: list[Node], i: int) -> int:
+    while i < len(nodes) and isinstance(nodes[i], str) and str(nodes[i]).isspace():
+        i += 1
+    return i
+
+
+def argument(nodes: list[Node], i: int) -> tuple[list[Node], int]:
+    """The mandatory argument starting at ``i``: a group's items or one token."""
+    i = skip_space(nodes, i)
+    if i >= len(nodes):
+        raise ValueError("missing argument")
+    node = nodes[i]
+    return (node.items if isinstance(node, Group) else [node]), i + 1
+
+
+def optional(nodes: list[Node], i: int) -> tuple[list[Node] | None, int]:
+    """An optional ``[...]`` argument starting at ``i`` (brackets inside groups are skipped)."""
+    j = skip_space(nodes, i)
+    if j >= len(nodes) or nodes[j] != "[":
+        return None, i
+    for k in range(j + 1, len(nodes)):
+        if nodes[k] == "]":
+            return nodes[j + 1:k], k + 1
+    raise ValueError("unclosed '['")
+
+
+def star(nodes: list[Node], i: int) -> tuple[bool, int]:
+    j = skip_space(nodes, i)
+    return (True, j + 1) if j < len(nodes) and nodes[j] == "*" else (False, i)

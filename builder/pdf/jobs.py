@@ -1,0 +1,216 @@
+"""Typeset PDFs in a background process while this one assembles and writes the decks.
+
+The typst compile of a large deck is the longest serial step of a build (about
+9 s at 2,000 questions).  Once formulas and diagrams are drawn, nothing the PDF
+needs can change, so its compile starts then and runs beside note assembly, the
+identity lock and the ``.apkg`` writer.  The background processes write only to
+temporary folders; the build copies the finished PDF into place with everything
+else, so a build that fails or is stopped still leaves no half-written output.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult, Pool
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from builder.pdf.parts import PartLayout, headings, join_payload, part_file
+from builder.pdf.pdfdata import Json
+from builder.pdf.typeset import (
+    PdfPlan,
+    join,
+    part_cache,
+    part_jobs,
+    part_key,
+    typeset,
+    typeset_part,
+)
+
+BACKGROUND_MIN_QUESTIONS = 200
+"""Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
+worker (a Python process that then loads typst) takes ~0.5 s."""
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group; the build stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclass
+class _Sheet:
+    """One PDF being typeset: whole, or as parts, each cached, running or still to do.
+
+    Its temporary folder holds every file typst works with, part PDFs included (copied
+    from the part cache, or written there by the workers), so removing it removes
+    whatever a stopped worker left.
+    """
+
+    plan: PdfPlan
+    folder: tempfile.TemporaryDirectory[str]
+    whole: AsyncResult[bytes] | None = None
+    jobs: list[tuple[Json, dict[str, Path]] | None] = field(default_factory=list)
+    """Each part and its images (``typeset_part``'s first arguments); None once started
+    in the background or found in the part cache."""
+    keys: list[str] = field(default_factory=list)
+    part_headings: list[list[dict[str, Any]]] = field(default_factory=list)
+    """Each part's headings (``pdfparts.headings``), for the join."""
+    layouts: list[PartLayout | AsyncResult[PartLayout] | None] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, plan: PdfPlan) -> _Sheet:
+        """Start from the part cache: the parts it holds need no typesetting."""
+        folder = tempfile.TemporaryDirectory(prefix="build-deck-pdf-", ignore_cleanup_errors=True)
+        if plan.parts is None:
+            return cls(plan, folder)
+        jobs = part_jobs(plan)
+        keys = [part_key(*job) for job in jobs]
+        cache = part_cache(plan)
+        sheet = cls(plan, folder, None, [], keys, [headings(part) for part in plan.parts])
+        sheet.layouts = [cache.get(key, sheet.part_path(index)) for index, key in enumerate(keys)]
+        sheet.jobs = [job if layout is None else None
+                      for job, layout in zip(jobs, sheet.layouts, strict=True)]
+        return sheet
+
+    @property
+    def in_parts(self) -> bool:
+        return bool(self.layouts)
+
+    @property
+    def scratch(self) -> Path:
+        return Path(self.folder.name)
+
+    def part_path(self, index: int) -> Path:
+        return self.scratch / part_file(index)
+
+
+class PdfJobs:
+    """Planned PDFs by target, typeset in the background when more than one job may run.
+
+    A large sheet's parts come from the part cache when they are unchanged; the others
+    are typeset side by side, and all of them joined when the PDF is asked for.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self._jobs = jobs
+        self._sheets: dict[Path, _Sheet] = {}
+        self._pool: Pool | None = None
+
+    def start(self, plans: list[PdfPlan]) -> None:
+        """Begin typesetting ``plans``: now in the background, or later in ``result``."""
+        for plan in plans:
+            sheet = self._sheets[plan.target] = _Sheet.of(plan)
+            if self._jobs <= 1 or plan.questions < BACKGROUND_MIN_QUESTIONS:
+                continue
+            if not sheet.in_parts:
+                sheet.whole = self._background().apply_async(typeset, (plan, sheet.scratch))
+            for index, job in enumerate(sheet.jobs):
+                if job is not None:
+                    sheet.layouts[index] = self._background().apply_async(
+                        typeset_part, (*job, sheet.part_path(index)))
+                    sheet.jobs[index] = None
+            # All its work is in the background: the cards need not stay in this
+            # process, which is to make room for the join.
+            sheet.plan = plan.without_content()
+
+    def _background(self, processes: int | None = None) -> Pool:
+        if self._pool is None:
+            # "spawn", as for the render workers: forking a process holding typst's
+            # threads can deadlock.
+            context = multiprocessing.get_context("spawn")
+            # typst keeps a memo of everything it compiled for the life of the process
+            # (~0.2 MB a question), so each worker makes way for a fresh one after two
+            # parts: memory stays bounded however large the sheet.
+            self._pool = context.Pool(processes or self._jobs, initializer=_ignore_interrupts,
+                                      maxtasksperchild=2)
+        return self._pool
+
+    def _pending(self) -> list[AsyncResult[Any]]:
+        return [task for sheet in self._sheets.values()
+                for task in (sheet.whole, *sheet.layouts) if isinstance(task, AsyncResult)]
+
+    @property
+    def running(self) -> int:
+        """How many compiles (whole PDFs or parts) run in the background, not yet collected."""
+        return len(self._pending())
+
+    def plan(self, target: Path) -> PdfPlan | None:
+        """Return the plan for ``target``; None when its PDF is up to date.
+
+        Once its work is in the background, the plan no longer holds the cards: it is
+        for ``result`` and ``commit``, not for typesetting again.
+        """
+        sheet = self._sheets.get(target)
+        return sheet.plan if sheet is not None else None
+
+    @contextmanager
+    def result(self, plan: PdfPlan) -> Iterator[bytes | Path]:
+        """Yield the typeset PDF, as bytes or a file that lasts until the block ends;
+        raises ``PdfError`` as ``typeset`` does."""
+        sheet = self._sheets.pop(plan.target, None)
+        if sheet is None:
+            if not plan.has_content:
+                raise RuntimeError(f"{plan.target}: its PDF was already taken")
+            sheet = _Sheet.of(plan)
+        try:
+            if sheet.whole is not None:
+                yield sheet.whole.get()
+            elif sheet.in_parts:
+                yield self._joined(sheet)
+            else:
+                yield typeset(sheet.plan, sheet.scratch)
+        except BaseException:
+            # The build fails: its other parts may still be writing into the folder,
+            # and no other PDF is wanted.
+            self.close()
+            raise
+        finally:
+            sheet.folder.cleanup()
+
+    def _joined(self, sheet: _Sheet) -> Path:
+        layouts: list[PartLayout] = []
+        for index, (job, layout) in enumerate(zip(sheet.jobs, sheet.layouts, strict=True)):
+            if isinstance(layout, AsyncResult):
+                layout = layout.get()
+            elif layout is None:
+                assert job is not None
+                layout = typeset_part(*job, sheet.part_path(index))
+            layouts.append(layout)
+        part_cache(sheet.plan).save({key: (sheet.part_path(index), layout) for index, (key, layout)
+                                     in enumerate(zip(sheet.keys, layouts, strict=True))})
+        payload = join_payload(sheet.plan.payload, sheet.part_headings, layouts)
+        if self._jobs <= 1:
+            return join(payload, sheet.scratch)
+        # The join holds every part's pages (~0.4 MB each), so not in this process; and
+        # unless other compiles are still at work, the idle workers, each holding
+        # typst's memo of its last part, make way for a fresh process.
+        if all(task.ready() for task in self._pending()):
+            self._stop_pool()  # finished results are kept by their AsyncResult
+        return self._background(1).apply_async(join, (payload, sheet.scratch)).get()
+
+    def _stop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+    def close(self) -> None:
+        """Stop any compile still running (a failed or strict build no longer needs it)
+        and remove every temporary folder."""
+        self._stop_pool()
+        for sheet in self._sheets.values():
+            sheet.folder.cleanup()
+        self._sheets.clear()
+
+    def __enter__(self) -> PdfJobs:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.close()

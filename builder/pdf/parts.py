@@ -1,0 +1,201 @@
+"""Large cheat sheets typeset in parts, then joined: bounded memory, and parallel.
+
+One typst compile holds about 0.3 MB per question until it ends, so a sheet of
+20,000 questions needed 5 GB, and its compile could only use one core.  Above
+``PART_QUESTIONS`` questions the sheet is therefore cut into parts at section
+boundaries (a longer section continues in the next part under a "续 cont." band).
+Each part is typeset alone (``sheet-part.typ``), in any process, and reports the
+page every heading landed on; ``sheet-join.typ`` then draws every part page as it
+is, under the sheet's title page, contents, running header and "n / N" page numbers,
+with invisible headings on the right pages for the contents and PDF bookmarks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from builder.pdf.pdfdata import Json
+from builder.support.atomic import atomic_path, atomic_write_bytes
+
+log = logging.getLogger(__name__)
+
+PART_QUESTIONS = 500
+"""Questions per part: ~150 MB and ~1.5 s of typst each."""
+
+CONTINUED = " (cont.)"
+"""Marks a section heading repeated at the top of a part; the payload's words say it in the
+deck's language (``section-continued``, builder/pdf/pdfdata.py)."""
+
+
+def continued_mark(payload: Json) -> str:
+    """The mark after a section's title where a part continues it."""
+    words = payload.get("words")
+    mark = words.get("section-continued") if isinstance(words, dict) else None
+    return mark if isinstance(mark, str) else CONTINUED
+
+
+def split(payload: Json, size: int | None = None) -> list[Json] | None:
+    """Cut a sheet's payload into parts of at most ``size`` questions; None if it fits one."""
+    size = size or PART_QUESTIONS
+    if not isinstance(payload.get("count"), int) or int(str(payload["count"])) <= size:
+        return None
+    sections = payload["sections"]
+    assert isinstance(sections, list)
+    parts: list[list[Json]] = [[]]
+    room = size
+    mark = continued_mark(payload)
+    for section in sections:
+        cards: list[Json] = list(section["cards"])
+        title = section["title"]
+        intro = section.get("intro")
+        if not cards and intro:
+            parts[-1].append({"title": title, "cards": [], "intro": intro})
+        while cards:
+            if room == 0 or (room < len(cards) and parts[-1] and len(cards) <= size):
+                # Start a new part rather than cut a section that fits whole in one.
+                parts.append([])
+                room = size
+            taken, cards = cards[:room], cards[room:]
+            parts[-1].append({"title": title, "cards": taken})
+            if intro:  # the introduction goes with the section's first questions
+                parts[-1][-1]["intro"], intro = intro, None
+            room -= len(taken)
+            title = f"{section['title']}{mark}"
+    return [{**payload, "count": sum(_count(section) for section in part), "sections": part}
+            for part in parts]
+
+
+def _count(section: Json) -> int:
+    cards = section["cards"]
+    assert isinstance(cards, list)
+    return len(cards)
+
+
+def headings(part: Json) -> list[dict[str, Any]]:
+    """List a part's headings in document order, as the joined sheet should name them."""
+    found: list[dict[str, Any]] = []
+    sections = part["sections"]
+    assert isinstance(sections, list)
+    mark = continued_mark(part)
+    for section in sections:
+        continued = str(section["title"]).endswith(mark)
+        found.append({"level": 1, "title": section["title"], "continued": continued})
+        found += [{"level": 2, "title": plain(card["q"]), "continued": False}
+                  for card in section["cards"]]
+    return found
+
+
+def plain(nodes: list[Json]) -> str:
+    """Return the text of inline nodes (formulas as their source), for bookmarks."""
+    out = []
+    for node in nodes:
+        if node.get("kind") == "math":
+            math = node["math"]
+            assert isinstance(math, dict)
+            out.append(str(math.get("typst") or math.get("tex") or ""))
+        elif "text" in node:
+            out.append(str(node["text"]))
+        children = node.get("children")
+        if isinstance(children, list):
+            out.append(plain(children))
+    return "".join(out)
+
+
+PartLayout = tuple[int, list[int]]
+"""Where a typeset part's content landed: its page count and the page of each heading."""
+
+
+def join_payload(info: Json, part_headings: Sequence[list[dict[str, Any]]],
+                 layouts: Sequence[PartLayout]) -> Json:
+    """Describe the joined sheet: every part page with the headings that start on it.
+
+    ``info`` is the sheet's payload (its sections are not needed), ``part_headings[k]``
+    the ``headings`` of part ``k`` and ``layouts[k]`` where they landed.
+    """
+    joined: list[Json] = []
+    for index, (found, (count, landed)) in enumerate(
+            zip(part_headings, layouts, strict=True)):
+        on_page: list[list[dict[str, Any]]] = [[] for _ in range(count)]
+        for heading, page in zip(found, landed, strict=True):
+            # A continued section needs no heading: the header already names it.
+            if not heading["continued"]:
+                # The contents list sections; bookmarks also list questions.
+                on_page[page - 1].append({"level": heading["level"], "title": heading["title"],
+                                          "outlined": heading["level"] == 1})
+        joined += [{"file": part_file(index), "page": number + 1, "headings": marks}
+                   for number, marks in enumerate(on_page)]
+    return {**sheet_info(info), "pages": joined}
+
+
+def sheet_info(payload: Json) -> Json:
+    """The payload without its sections: what the join needs besides the parts."""
+    return {key: value for key, value in payload.items() if key != "sections"}
+
+
+def part_file(index: int) -> str:
+    return f"parts/part-{index + 1:04d}.pdf"
+
+
+class PartCache:
+    """One sheet's typeset parts, kept between builds under a hash of what shaped each.
+
+    Editing one answer then typesets only its part again, and the join.  Entries of
+    parts no longer in the sheet are removed, so the cache keeps one sheet's worth.
+    """
+
+    def __init__(self, folder: Path | None, prefix: str) -> None:
+        self.folder = folder
+        self.prefix = prefix
+
+    def _paths(self, key: str) -> tuple[Path, Path] | None:
+        if self.folder is None:
+            return None
+        stem = self.folder / f"{self.prefix}-{key[:24]}"
+        return stem.with_suffix(".pdf"), stem.with_suffix(".json")
+
+    def get(self, key: str, dest: Path) -> PartLayout | None:
+        """Copy the part cached under ``key`` to ``dest``; return its layout (pages, and
+        the page of each heading), or None when it is not cached."""
+        paths = self._paths(key)
+        if paths is None:
+            return None
+        try:
+            layout = json.loads(paths[1].read_text(encoding="utf-8"))
+            pages, at = int(layout["pages"]), [int(p) for p in layout["at"]]
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(paths[0], dest)
+            return pages, at
+        except (OSError, ValueError, KeyError, TypeError):
+            # Unreadable: forget it, so that ``save`` writes it afresh.
+            with contextlib.suppress(OSError):
+                paths[1].unlink(missing_ok=True)
+            return None
+
+    def save(self, entries: dict[str, tuple[Path, PartLayout]]) -> None:
+        """Keep exactly ``entries`` (key → typeset part file and its layout); failing to
+        only costs speed."""
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            wanted: set[Path] = set()
+            for key, (pdf, (pages, at)) in entries.items():
+                paths = self._paths(key)
+                assert paths is not None
+                wanted.update(paths)
+                if not paths[1].exists():
+                    # The PDF first: the JSON says the entry is complete.
+                    with atomic_path(paths[0]) as temp:
+                        shutil.copyfile(pdf, temp)
+                    atomic_write_bytes(paths[1], json.dumps({"pages": pages, "at": at}).encode())
+            for stale in self.folder.glob(f"{self.prefix}-*"):
+                if stale not in wanted:
+                    stale.unlink(missing_ok=True)
+        except OSError as exc:
+            log.debug("PDF part cache not written: %s", exc)

@@ -1,0 +1,335 @@
+"""Documents → the JSON the PDF templates read, plus the image files that JSON names.
+
+The templates never see Markdown or HTML: every node becomes a small JSON object
+whose text typst places as content, so no user character can act as typst markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+
+from builder.checks.htmlpolicy import safe_link
+from builder.checks.rawhtml import RawImage, image_loc, raw_images
+from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
+from builder.parse.language import majority
+from builder.render.assets import Assets
+from builder.render.images import ImageResolver
+
+Json = dict[str, object]
+
+MEDIA_DIR = "media"
+_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+# Location of a formula the parser did not attach (never expected; keeps typing total).
+_NOWHERE = SourceLoc("", 0)
+MAX_HIGHLIGHTED_CODE = 100_000
+"""Characters of code one PDF colours; the rest is printed plain. typst's highlighter
+costs ~0.1 ms a character and more on long blocks: 280 KB of Python on one line took
+145 s of typst, 700 KB in short lines 230 s (the card's Pygments takes a second)."""
+MAX_HIGHLIGHTED_BLOCK = 20_000
+
+
+WORDS: dict[str, dict[str, object]] = {
+    "zh": {"count": ["共 ", " 题", " 题"], "contents": "目录", "fronts": "正面 · 问题",
+           "backs": "背面 · 答案", "continuations": "续页 · 未完的答案",
+           "continued-on": ["→ 续见第 ", " 页"], "continued-from": ["（续自第 ", " 页）"],
+           "section-continued": "（续）", "diagram": "示意图"},
+    "en": {"count": ["", " question", " questions"], "contents": "Contents",
+           "fronts": "Questions", "backs": "Answers", "continuations": "Continued answers",
+           "continued-on": ["→ continued on page ", ""],
+           "continued-from": ["(continued from page ", ")"],
+           "section-continued": " (cont.)", "diagram": "diagram"},
+}
+"""The words the PDF templates print themselves, in each language a deck can be in.
+``count`` is what goes before the number of questions, then after it for one, for more;
+the ``continued`` pairs go around a page number."""
+
+
+def deck_language(documents: Sequence[Document]) -> str:
+    """The language of a deck's PDF: that of most of its questions."""
+    return majority((doc.settings.lang, len(doc.cards)) for doc in documents)
+
+
+@dataclass
+class MediaStage:
+    """Collects the files the PDF reads, keyed by the relative path typst will open."""
+
+    assets: Assets
+    resolver: ImageResolver
+    files: dict[str, Path] = field(default_factory=dict)
+    doc_path: str = ""
+    highlight_left: int = MAX_HIGHLIGHTED_CODE
+
+    def code_lang(self, text: str, lang: str) -> str:
+        """``lang`` while the PDF's budget of coloured code lasts, else "" (plain)."""
+        if not lang or len(text) > min(MAX_HIGHLIGHTED_BLOCK, self.highlight_left):
+            return ""
+        self.highlight_left -= len(text)
+        return lang
+
+    def add(self, name: str, path: Path) -> str:
+        """Register ``path`` to be copied as ``media/name``; return that relative path."""
+        relative = f"{MEDIA_DIR}/{name}"
+        self.files[relative] = path
+        return relative
+
+    def math(self, formula: Formula) -> Json:
+        """Describe a formula: checked typst source, else its image, else its TeX."""
+        rendered = self.assets.formulas.get(formula)
+        if rendered is not None and rendered.typst is not None:
+            return {"typst": rendered.typst, "display": formula.display}
+        if rendered is not None:
+            return {"img": self.add(rendered.image.name, rendered.image.path),
+                    "h": rendered.height_em, "d": rendered.depth_em, "display": formula.display}
+        return {"tex": formula.tex, "display": formula.display}
+
+    def diagram(self, diagram: Diagram, source: str) -> Json:
+        """Describe a diagram as its SVG, or as its YAML source when it was not drawn."""
+        rendered = self.assets.diagrams.get(diagram)
+        if rendered is None or rendered.svg is None:
+            return {"kind": "code_block", "text": source.rstrip("\n"), "lang": "yaml"}
+        lang = str(diagram.param_dict().get("lang", "en"))
+        word = WORDS.get(lang, WORDS["en"])["diagram"]
+        return {"kind": "diagram", "svg": self.add(rendered.svg.name, rendered.svg),
+                "alt": f"{diagram.kind} {word}"}
+
+    def image(self, node: Node) -> Json:
+        """Describe a Markdown image; a missing or refused one keeps only its alt text."""
+        return self.picture(node.attr("src"), node.attr("alt"),
+                            SourceLoc(self.doc_path, node.line, node.col or 1))
+
+    def picture(self, src: str, alt: str, loc: SourceLoc) -> Json:
+        """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""
+        found = self.resolver.resolve(src, loc)
+        relative = None if found is None else self.add(found.name, found.path)
+        return {"kind": "image", "src": relative, "alt": alt or src}
+
+    def raw_pictures(self, node: Node) -> list[tuple[RawImage, Json]]:
+        """Describe each ``<img>`` of a raw HTML node, with the tag it came from."""
+        return [(image, self.picture(image.src, image.alt,
+                                     image_loc(node, image, self.doc_path)))
+                for image in raw_images(node.text)]
+
+
+def document_json(deck: str, title: str, date: str, documents: Sequence[Document],
+                  stage: MediaStage, *, paper: str, columns: int, skip_empty: bool) -> Json:
+    """Return the whole deck as the templates' JSON (``sections`` may be empty)."""
+    sections: list[Json] = []
+    number = 0
+    for document in documents:
+        stage.doc_path = document.path
+        for section in document.sections:
+            cards: list[Json] = []
+            for card in section.cards:
+                if card.is_empty and skip_empty:
+                    continue
+                number += 1
+                cards.append(card_json(card, number, stage))
+            if cards or section.intro:
+                sections.append(section_json(section, document, cards, stage))
+    lang = deck_language(documents)
+    return {"deck": deck, "title": title, "date": date, "iso-date": _iso_date(date),
+            "lang": lang, "words": WORDS[lang],
+            "paper": "us-letter" if paper == "letter" else paper, "columns": columns,
+            "count": number, "sections": sections}
+
+
+def section_json(section: Section, document: Document, cards: list[Json], stage: MediaStage
+                 ) -> Json:
+    """Serialise a section: its title, its introduction (if any) and its cards."""
+    out: Json = {"title": section_title(section, document), "cards": cards}
+    if section.intro:
+        out["intro"] = blocks_json(section.intro, stage)
+    return out
+
+
+def section_title(section: Section, document: Document) -> str:
+    """Name a section by its heading path; questions before any heading take the title."""
+    return " › ".join(section.path) if section.path else document.settings.title
+
+
+def card_json(card: Card, number: int, stage: MediaStage) -> Json:
+    """Serialise one card: number, source location, question inlines, answer blocks."""
+    question = inlines_json(card.question, stage)
+    if not question:
+        question = [{"kind": "text", "text": card.question_text}]
+    return {"n": number, "loc": f"{card.loc.path}:{card.loc.line}", "q": question,
+            "a": blocks_json(card.answer, stage)}
+
+
+def _iso_date(text: str) -> list[int] | None:
+    try:
+        day = Date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+    return [day.year, day.month, day.day]
+
+
+# -- blocks --------------------------------------------------------------------------------
+
+def blocks_json(nodes: Sequence[Node], stage: MediaStage) -> list[Json]:
+    """Serialise block nodes, dropping those that show nothing."""
+    out = [block_json(node, stage) for node in nodes]
+    return [b for b in out if b is not None]
+
+
+def block_json(node: Node, stage: MediaStage) -> Json | None:
+    """Serialise one block node (None when it shows nothing in print)."""
+    kind = node.kind
+    if kind in ("paragraph", "heading"):
+        return {"kind": kind, "children": inlines_json(node.children, stage)}
+    if kind in ("bullet_list", "ordered_list"):
+        return _list_json(node, stage)
+    if kind == "blockquote":
+        return {"kind": kind, "children": blocks_json(node.children, stage)}
+    if kind == "code_block":
+        text = node.text.removesuffix("\n")
+        return {"kind": kind, "text": text, "lang": stage.code_lang(text, node.attr("lang"))}
+    if kind == "math_block":
+        formula = node.formula or Formula(node.text, True, _NOWHERE)
+        return {"kind": kind, "math": stage.math(formula)}
+    if kind == "diagram":
+        if node.diagram is None:
+            return {"kind": "code_block", "text": node.text.rstrip("\n"), "lang": "yaml"}
+        return stage.diagram(node.diagram, node.text)
+    if kind == "table":
+        return _table_json(node, stage)
+    if kind == "hr":
+        return {"kind": "hr"}
+    if kind == "html_block":
+        children = _html_with_pictures(node, stage)
+        return {"kind": "paragraph", "children": children} if children else None
+    return None
+
+
+def _list_json(node: Node, stage: MediaStage) -> Json:
+    items = [blocks_json(item.children, stage) for item in node.children
+             if item.kind == "list_item"]
+    tight = any(child.attr("tight") for item in node.children for child in item.children)
+    out: Json = {"kind": node.kind, "items": items, "tight": tight}
+    if node.kind == "ordered_list":
+        start = node.attr("start", "1")
+        out["start"] = int(start) if start.isdigit() else 1
+    return out
+
+
+def _table_json(node: Node, stage: MediaStage) -> Json:
+    header: list[Node] = []
+    rows: list[list[Node]] = []
+    for part in node.children:
+        for row in part.children:
+            cells = [cell for cell in row.children if cell.kind in ("th", "td")]
+            if part.kind == "thead" and not header:
+                header = cells
+            else:
+                rows.append(cells)
+    columns = max([len(header), *(len(r) for r in rows), 1])
+    # typst places cells in reading order, so every row must be exactly full.
+    padded = [r[:columns] + [Node("td")] * (columns - len(r)) for r in rows]
+    head = header + [Node("th")] * (columns - len(header))
+    return {"kind": "table", "columns": columns,
+            "align": [cell.attr("align", "left") for cell in head],
+            "header": [inlines_json(cell.children, stage) for cell in head],
+            "rows": [[inlines_json(cell.children, stage) for cell in r] for r in padded]}
+
+
+# -- inlines -------------------------------------------------------------------------------
+
+def inlines_json(nodes: Sequence[Node], stage: MediaStage) -> list[Json]:
+    """Serialise inline nodes; a soft break becomes a space except between CJK characters."""
+    out: list[Json] = []
+    for index, node in enumerate(nodes):
+        if node.kind == "softbreak":
+            before = nodes[index - 1] if index else None
+            after = nodes[index + 1] if index + 1 < len(nodes) else None
+            out.append({"kind": "text", "text": _soft_space(before, after)})
+            continue
+        item = inline_json(node, stage)
+        if item is not None and node.kind == "math_inline":
+            # typst spaces Chinese from Latin but not from formulas: add that gap by hand.
+            item["gap"] = [_is_wide(_edge_char(nodes[index - 1] if index else None, last=True)),
+                           _is_wide(_edge_char(nodes[index + 1] if index + 1 < len(nodes)
+                                               else None, last=False))]
+        if item is not None:
+            out.append(item)
+    return out
+
+
+def inline_json(node: Node, stage: MediaStage) -> Json | None:
+    """Serialise one inline node (None for raw HTML that shows nothing)."""
+    kind = node.kind
+    if kind == "text":
+        return {"kind": "text", "text": node.text}
+    if kind == "code_inline":
+        return {"kind": "code", "text": node.text}
+    if kind == "hardbreak":
+        return {"kind": "br"}
+    if kind in ("strong", "em", "s"):
+        return {"kind": kind, "children": inlines_json(node.children, stage)}
+    if kind == "link":
+        # The card's link policy: anything but http(s) keeps its text and loses the link.
+        return {"kind": "link", "href": safe_link(node.attr("href")) or "",
+                "children": inlines_json(node.children, stage)}
+    if kind == "math_inline":
+        formula = node.formula or Formula(node.text, False, _NOWHERE)
+        return {"kind": "math", "math": stage.math(formula)}
+    if kind == "image":
+        return stage.image(node)
+    if kind == "html_inline":
+        pictures = [picture for _tag, picture in stage.raw_pictures(node)]
+        if pictures:
+            return pictures[0] if len(pictures) == 1 else {"kind": "span", "children": pictures}
+        return {"kind": "br"} if _BR.fullmatch(node.text.strip()) else None
+    # Unknown inline containers keep their content.
+    return {"kind": "span", "children": inlines_json(node.children, stage)}
+
+
+def _html_with_pictures(node: Node, stage: MediaStage) -> list[Json]:
+    """Keep a raw HTML block's readable text and its ``<img>`` pictures, in order."""
+    out: list[Json] = []
+    done = 0
+    for tag, picture in stage.raw_pictures(node):
+        out += _html_inlines(node.text[done:tag.start])
+        out.append(picture)
+        done = tag.end
+    return out + _html_inlines(node.text[done:])
+
+
+def _html_inlines(fragment: str) -> list[Json]:
+    """Keep the readable text of raw HTML, one line break per ``<br>`` or source line."""
+    lines = _BR.sub("\n", fragment)
+    text = html.unescape(_TAG.sub("", lines))
+    out: list[Json] = []
+    for line in (part.strip() for part in text.splitlines()):
+        if not line:
+            continue
+        if out:
+            out.append({"kind": "br"})
+        out.append({"kind": "text", "text": line})
+    return out
+
+
+def _soft_space(before: Node | None, after: Node | None) -> str:
+    # Chinese wraps without spaces: a newline inside a CJK sentence must not add one.
+    if _is_wide(_edge_char(before, last=True)) and _is_wide(_edge_char(after, last=False)):
+        return ""
+    return " "
+
+
+def _edge_char(node: Node | None, *, last: bool) -> str:
+    if node is None:
+        return ""
+    texts = [n.text for n in node.walk() if n.kind in ("text", "code_inline") and n.text]
+    if not texts:
+        return ""
+    return texts[-1][-1] if last else texts[0][0]
+
+
+def _is_wide(char: str) -> bool:
+    return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")

@@ -1,0 +1,297 @@
+"""Decks → printable PDFs through typst: a cheat sheet, or print-and-cut cards.
+
+The documents go to a typst template as JSON (see :mod:`builder.pdf.pdfdata`), in a
+temporary folder holding the templates and a copy of every image they name,
+because typst reads files only below its root.  The PDF is written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from builder.model import Document
+from builder.pdf import parts as pdfparts
+from builder.pdf.compile import (
+    CompileFailed,
+    TypstJob,
+    fixed_timestamp,
+    typeset_or_blame,
+    typst_reason,
+)
+from builder.pdf.compile import PdfError as PdfError
+from builder.pdf.pdfdata import Json, MediaStage, document_json
+from builder.render.assets import Assets
+from builder.render.fonts import with_cjk_punctuation, with_missing_glyphs
+from builder.render.images import ImageResolver
+from builder.support.atomic import atomic_path, atomic_write_bytes
+
+STYLES = {"sheet": "sheet.typ", "cards": "cards.typ"}
+PART_TEMPLATE = "sheet-part.typ"
+JOIN_TEMPLATE = "sheet-join.typ"
+PAPERS = ("a4", "letter")
+_SHARED_TEMPLATES = ("pdf-nodes.typ", "sheet-common.typ")
+
+
+@dataclass(frozen=True)
+class PdfPlan:
+    """One PDF ready to typeset: everything typst needs, in a form another process can take."""
+
+    target: Path
+    template: str
+    payload: Json
+    media: dict[str, Path]
+    """Files the JSON names (``media/<name>``) → where they are now."""
+    digest: str
+    """Hash of everything the PDF is made from (see ``_digest``)."""
+    memo: Path | None
+    parts: list[Json] | None = None
+    """A large sheet's payload cut into parts (see ``builder.pdf.parts``), else None."""
+    current: bool = False
+    """``target`` is already this PDF (its memo says so): nothing to typeset."""
+    image_lookups: tuple[tuple[str, str, str], ...] = ()
+    """Every image the PDF looked up and what it resolved to (``ImageResolver.lookups``)."""
+
+    @property
+    def has_content(self) -> bool:
+        """False for a plan ``without_content``."""
+        return "sections" in self.payload
+
+    def without_content(self) -> PdfPlan:
+        """This plan without the cards and images: enough to commit what it typeset."""
+        return replace(self, payload=pdfparts.sheet_info(self.payload), media={}, parts=None)
+
+    @property
+    def questions(self) -> int:
+        count = self.payload.get("count", 0)
+        return count if isinstance(count, int) else 0
+
+
+def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],
+             assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
+             date: str, skip_empty: bool = True,
+             roots: Mapping[str, Path] | None = None, memo: Path | None = None,
+             site_root: str = ".") -> PdfPlan:
+    """Describe the PDF of the documents' cards.
+
+    ``memo`` is a file remembering a digest of everything the last PDF was made
+    from; when nothing changed and ``target`` is still that PDF, the plan is ``current``:
+    nothing is to be done.
+    """
+    if style not in STYLES:
+        raise PdfError(f"unknown PDF style {style!r} (expected one of {', '.join(STYLES)})")
+    if paper not in PAPERS:
+        raise PdfError(f"unknown paper size {paper!r} (expected one of {', '.join(PAPERS)})")
+    if not 1 <= columns <= 3:
+        raise PdfError(f"columns must be 1, 2 or 3, not {columns}")
+    # Images must stay inside each document's source tree (its own folder by default).
+    trees = {doc.path: (roots or {}).get(doc.path) or Path(doc.path).resolve().parent
+             for doc in documents}
+    stage = MediaStage(assets, ImageResolver(trees, site_root))
+    payload = document_json(deck_name, title, date, documents, stage, paper=paper,
+                            columns=columns, skip_empty=skip_empty)
+    lookups = tuple(stage.resolver.lookups())
+    payload = with_missing_glyphs(payload)
+    with_cjk_punctuation(payload)
+    digest = _digest(payload, STYLES[style], stage.files)
+    if memo is not None and _unchanged(target, memo, digest):
+        return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, None,
+                       current=True, image_lookups=lookups)
+    parts = pdfparts.split(payload) if style == "sheet" else None
+    return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, parts,
+                   image_lookups=lookups)
+
+
+def typeset(plan: PdfPlan, scratch: Path | None = None) -> bytes:
+    """Compile a planned PDF to bytes; raise PdfError saying where and why it failed.
+
+    Writes nothing outside a temporary folder (made in ``scratch`` if given), so it
+    may run in a worker process.
+    """
+    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-", dir=scratch) as folder:
+        workdir = Path(folder)
+        if plan.parts is not None:
+            layouts = [typeset_part(part, media, workdir / pdfparts.part_file(index))
+                       for index, (part, media) in enumerate(part_jobs(plan))]
+            part_headings = [pdfparts.headings(part) for part in plan.parts]
+            payload = pdfparts.join_payload(plan.payload, part_headings, layouts)
+            return join(payload, workdir).read_bytes()
+        main = _stage_files(workdir, plan.template, plan.media)
+        job = TypstJob(_compiler(main, workdir), plan.payload, fixed_timestamp(plan.payload))
+        return typeset_or_blame(job)
+
+
+def part_jobs(plan: PdfPlan) -> list[tuple[Json, dict[str, Path]]]:
+    """Return each part and the images it names (the first arguments of ``typeset_part``)."""
+    assert plan.parts is not None
+    return [(part, _media_named(part, plan.media)) for part in plan.parts]
+
+
+def part_key(part: Json, media: dict[str, Path]) -> str:
+    """Hash everything that shapes a typeset part (as ``_digest`` does for a whole PDF)."""
+    return _digest(part, PART_TEMPLATE, media)
+
+
+def part_cache(plan: PdfPlan) -> pdfparts.PartCache:
+    """Where a sheet's typeset parts are kept: beside its memo, if it has one."""
+    memo = plan.memo
+    return pdfparts.PartCache(memo.parent if memo else None, memo.stem if memo else "")
+
+
+def typeset_part(part: Json, media: dict[str, Path], out: Path) -> pdfparts.PartLayout:
+    """Typeset one part of a large sheet into ``out`` (in any process); PdfError as ``typeset``.
+
+    The PDF goes to a file, not back to the caller: a large sheet's parts add up to
+    tens of megabytes that the building process need never hold.  typst's working
+    files go beside it, so whoever removes that folder removes all a stopped worker
+    left behind.
+    """
+    # Not parents=True: when the sheet's folder is gone, its build has failed.
+    out.parent.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="build-deck-pdf-", dir=out.parent) as folder:
+        workdir = Path(folder)
+        main = _stage_files(workdir, PART_TEMPLATE, media)
+        text = json.dumps(part, ensure_ascii=False, separators=(",", ":"))
+        # Given its input up front, typst answers the query below from the compile's memo.
+        compiler = _compiler(main, workdir, {"doc": text})
+        pdf = typeset_or_blame(TypstJob(compiler, part, fixed_timestamp(part)))
+        try:
+            info = json.loads(compiler.query("<part-info>", field="value", one=True))
+            layout = int(info["pages"]), [int(page) for page in info["headings"]]
+        except Exception as exc:  # the template and this code disagree: a bug, said plainly
+            raise PdfError(f"cannot read the page layout of a PDF part: {typst_reason(exc)}"
+                           ) from None
+    out.write_bytes(pdf)
+    return layout
+
+
+JOINED_FILE = "joined.pdf"
+
+
+def join(payload: Json, folder: Path) -> Path:
+    """Draw the parts' pages under the sheet's title, contents, header and page numbers.
+
+    ``folder`` holds the typeset parts (``pdfparts.part_file``); the joined sheet is
+    written beside them, and its path returned.
+    """
+    main = _stage_files(folder, JOIN_TEMPLATE, {})
+    try:
+        pdf = TypstJob(_compiler(main, folder), payload, fixed_timestamp(payload)).compile(payload)
+    except CompileFailed as exc:
+        raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
+    (folder / JOINED_FILE).write_bytes(pdf)
+    return folder / JOINED_FILE
+
+
+def _media_named(payload: Json, media: dict[str, Path]) -> dict[str, Path]:
+    """Return the media a payload names (a part needs only its own images)."""
+    named: set[str] = set()
+
+    def visit(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("svg", "img", "src") and isinstance(item, str):
+                    named.add(item)
+                else:
+                    visit(item)
+        elif isinstance(value, list):
+            for item in value:
+                visit(item)
+
+    visit(payload)
+    return {name: path for name, path in media.items() if name in named}
+
+
+def commit(plan: PdfPlan, pdf: bytes | Path) -> None:
+    """Write a typeset PDF (its bytes, or a file holding them) over its target in one step,
+    and remember what it was made from."""
+    with atomic_path(plan.target) as temp:
+        if isinstance(pdf, Path):
+            shutil.copyfile(pdf, temp)
+        else:
+            temp.write_bytes(pdf)
+    if plan.memo is not None:
+        output = _file_sha256(plan.target)
+        atomic_write_bytes(plan.memo, f"{plan.digest} {output}\n".encode("ascii"))
+
+
+def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],
+              assets: Assets, *, paper: str = "a4", columns: int = 2, style: str = "sheet",
+              date: str, skip_empty: bool = True,
+              roots: Mapping[str, Path] | None = None, memo: Path | None = None,
+              site_root: str = ".") -> bool:
+    """Typeset the documents' cards into ``target``, whole or not at all.
+
+    Return whether the PDF was typeset (False: ``memo`` shows it is up to date).
+    """
+    plan = plan_pdf(target, deck_name, title, documents, assets, paper=paper,
+                    columns=columns, style=style, date=date, skip_empty=skip_empty,
+                    roots=roots, memo=memo, site_root=site_root)
+    if plan.current:
+        return False
+    commit(plan, typeset(plan))
+    return True
+
+
+def _digest(payload: Json, template: str, media: dict[str, Path]) -> str:
+    """Hash everything a PDF is made from: the document, templates, images, typst itself."""
+    import typst
+
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8"))
+    for name in (template, *_SHARED_TEMPLATES, PART_TEMPLATE, JOIN_TEMPLATE):
+        digest.update(files("builder").joinpath(f"templates/{name}").read_bytes())
+    digest.update(str(pdfparts.PART_QUESTIONS).encode("ascii"))
+    # Every media name carries a hash of its content (math-, diagram-, img-…-<sha>), so
+    # the names stand for the files without reading them.
+    for name in sorted(media):
+        digest.update(name.encode("utf-8"))
+    digest.update(str(getattr(typst, "__version__", "")).encode("ascii"))
+    return digest.hexdigest()
+
+
+def _unchanged(target: Path, memo: Path, digest: str) -> bool:
+    try:
+        recorded, output = memo.read_text(encoding="ascii").split()
+        return recorded == digest and _file_sha256(target) == output
+    except (OSError, ValueError):
+        return False
+
+
+def _file_sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
+    """Copy the templates and every image the JSON names into ``workdir``."""
+    for name in (template, *_SHARED_TEMPLATES):
+        source = files("builder").joinpath(f"templates/{name}")
+        (workdir / name).write_bytes(source.read_bytes())
+    for relative, source_path in sorted(media.items()):
+        destination = workdir / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            shutil.copyfile(source_path, destination)
+        except OSError as exc:
+            raise PdfError(f"cannot read image {source_path}: {exc.strerror or exc}") from None
+    return workdir / template
+
+
+def _compiler(main: Path, workdir: Path, inputs: dict[str, str] | None = None) -> Any:
+    import typst
+
+    from builder.render.fonts import typst_fonts
+
+    try:
+        # bold=True adds the variable CJK font, which typst instances into a real bold.
+        return typst.Compiler(str(main), root=str(workdir), sys_inputs=inputs or {},
+                              font_paths=typst_fonts(bold=True), ignore_system_fonts=True)
+    except Exception as exc:  # e.g. unreadable fonts: report, never a traceback
+        raise PdfError(f"cannot start typst: {typst_reason(exc)}") from None

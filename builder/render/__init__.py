@@ -1,0 +1,1 @@
+"""Stage 3, render: formulas, diagrams and pictures → image files, cached."""

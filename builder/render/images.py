@@ -1,0 +1,193 @@
+"""Local images referenced from the notes → media files, never reaching outside the source tree."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from builder.model import Diagnostic, SourceLoc
+from builder.render.assets import MediaFile
+from builder.render.imagecheck import MAX_PIXELS, NotAnImage, image_info, typst_decode_problem
+from builder.support import inputs
+
+IMAGE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif",
+                  ".webp": ".webp", ".svg": ".svg"}
+"""File suffixes taken as pictures, and the type each names (as ``image_info`` says it)."""
+MAX_IMAGE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class ImageResolver:
+    """Resolves an image ``src`` as written in a document to a media file, with diagnostics.
+
+    ``roots`` maps each document's displayed path to its source tree: an image
+    must resolve inside that tree (symlinks followed), so shared notes cannot
+    pack files such as ``../../../etc/passwd`` into a deck.  Every use of a bad
+    image is reported at its own location.
+    """
+
+    roots: Mapping[str, Path]
+    site_root: str = "."
+    """Where site-root paths (``/img/x.png``) start, relative to the source tree."""
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _cache: dict[tuple[str, str], MediaFile | tuple[str, str]] = field(default_factory=dict)
+
+    def resolve(self, src: str, loc: SourceLoc) -> MediaFile | None:
+        """Return the media file for ``src``, or None after reporting why at ``loc``."""
+        key = (src, loc.path)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(src, loc.path)
+            inputs.looked_up(src, loc.path, _outcome(self._cache[key]))
+        outcome = self._cache[key]
+        if isinstance(outcome, MediaFile):
+            return outcome
+        message, code = outcome
+        self.diagnostics.append(Diagnostic(loc, "warning", message, code))
+        return None
+
+    def lookups(self) -> list[tuple[str, str, str]]:
+        """Every image looked up so far: (src, document, what it resolved to)."""
+        return [(src, doc_path, _outcome(found))
+                for (src, doc_path), found in self._cache.items()]
+
+    def same_as(self, lookups: list[tuple[str, str, str]]) -> bool:
+        """Say whether each of ``lookups`` still resolves as it did: same image
+        content and name, or the same problem."""
+        # A picture that resolved before is only hashed again: its name holds the hash of
+        # the bytes that passed every check, so the same name means the same verdict.
+        return all(_outcome(self._resolve(src, doc_path, outcome)) == outcome
+                   for src, doc_path, outcome in lookups)
+
+    def _resolve(self, src: str, doc_path: str, passed: str = ""
+                 ) -> MediaFile | tuple[str, str]:
+        refused = _refused(src)
+        if refused is not None:
+            return refused
+        root = self.roots.get(doc_path, Path.cwd()).resolve()
+        outside = False
+        for spelling in _spellings(src):
+            for candidate in self._candidates(spelling, doc_path, root):
+                try:
+                    resolved = candidate.resolve(strict=True)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+                if resolved.is_relative_to(root):
+                    return _media(resolved, src, passed)
+                outside = True
+        if outside:
+            return f"image outside the source tree refused: {src}", "image-outside"
+        return f"image not found: {src}{self._hint(src, root)}", "image-missing"
+
+    def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
+        """Where a path may point: beside the document, or for a site-root path
+        (``/images/x.png``), below the site root."""
+        relative = PurePosixPath(path)
+        if not relative.is_absolute():
+            return [Path(doc_path).resolve().parent / relative]
+        inside = PurePosixPath(path.lstrip("/"))
+        if self.site_root != ".":
+            return [root / self.site_root / inside]
+        # No site root given: the source tree's top, then the folders blog engines serve
+        # from (Hugo's static/, Hexo's source/, VuePress's public/), then each folder down
+        # to the document's own; never above the tree.
+        folder = Path(doc_path).resolve().parent
+        between = [folder, *folder.parents] if folder.is_relative_to(root) else []
+        bases = [root, *reversed([f for f in between if f != root and f.is_relative_to(root)])]
+        return [base / serve / inside for base in bases for serve in _SERVED_FROM]
+
+    def _hint(self, src: str, root: Path) -> str:
+        if not src.replace("\\", "/").startswith("/"):
+            return ""
+        try:
+            shown = root.relative_to(Path.cwd().resolve()).as_posix() or "."
+        except ValueError:
+            shown = str(root)
+        if self.site_root != ".":
+            return f" (looked up below {shown}/{self.site_root}, from --site-root)"
+        # Nothing above the folder given to build is read: building the folder that holds
+        # both the notes and the pictures is the way to reach it.
+        return (f" (site-root paths are looked up inside {shown}, the folder being built; "
+                "build the folder that holds the pictures too, or see --site-root)")
+
+
+_SERVED_FROM = ("", "static", "source", "public")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _refused(src: str) -> tuple[str, str] | None:
+    """Say why ``src`` is not a local picture path at all, or None."""
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", src)
+    if not src.strip():
+        return "image with an empty path", "image-missing"
+    if _CONTROL.search(src):
+        return f"image path with a control character refused: {shown}", "image-path"
+    lowered = src.strip().lower()
+    if lowered.startswith(("http://", "https://", "//")):
+        return f"remote image not fetched: {src}", "remote-image"
+    if src.startswith(("\\\\", "\\/", "/\\")):
+        return f"network (UNC) image path refused: {src}", "image-path"
+    scheme = _SCHEME.match(src)
+    if scheme is not None and len(scheme.group()) == 2:
+        return (f"absolute Windows path refused: {src}; copy the picture next to the notes "
+                "and use a relative path", "image-path")
+    if scheme is not None:
+        return f"image URL scheme not allowed: {src}", "image-path"
+    return None
+
+
+def _spellings(src: str) -> list[str]:
+    """The ways an author may have meant ``src``: as written, without a query or
+    fragment (``fig.png?raw=true``, ``fig.png#pic_center``), or percent-decoded."""
+    path = src.strip().replace("\\", "/")
+    cut = re.split(r"[?#]", path, maxsplit=1)[0]
+    found = [path, cut, unquote(path), unquote(cut)]
+    return [p for p in dict.fromkeys(found) if p and not _CONTROL.search(p)]
+
+
+def _outcome(found: MediaFile | tuple[str, str]) -> str:
+    # A media name carries a hash of the image's bytes.
+    return found.name if isinstance(found, MediaFile) else "\0".join(found)
+
+
+def _media(path: Path, src: str, passed: str = "") -> MediaFile | tuple[str, str]:
+    """Check the picture at ``path``; ``passed`` is a media name already checked."""
+    suffix = path.suffix.lower()
+    if suffix not in IMAGE_SUFFIXES or not path.is_file():
+        return f"not an image type Anki shows: {src}", "image-type"
+    try:
+        if path.stat().st_size > MAX_IMAGE_BYTES:
+            return f"image larger than {MAX_IMAGE_BYTES // 2**20} MB: {src}", "image-size"
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"image cannot be read: {src}: {exc.strerror or exc}", "image-missing"
+    try:
+        info = image_info(data)
+    except NotAnImage as exc:
+        return f"file is not the {suffix[1:]} image its name claims ({exc}): {src}", "image-type"
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
+                   for c in path.stem)[:60]
+    # Named by what the bytes are: a JPEG saved as .png is still shown (browsers and
+    # typst look at the bytes), under a name that tells the truth.
+    kept = suffix if IMAGE_SUFFIXES[suffix] == info.suffix else info.suffix
+    media = MediaFile(f"img-{stem}-{digest}{kept}", path)
+    if media.name == passed:
+        return media
+    # Bytes of another type that also fail below are most likely not a picture at all.
+    misnamed = (f"file is not the {suffix[1:]} image its name claims: {src}", "image-type")
+    # An SVG's size is only nominal: it is drawn at the size it is shown.
+    if info.pixels > MAX_PIXELS and info.suffix != ".svg":
+        return misnamed if IMAGE_SUFFIXES[suffix] != info.suffix else (
+            f"image of {info.width}×{info.height} pixels refused, over the "
+            f"{MAX_PIXELS // 1_000_000}-megapixel limit: {src}", "image-size")
+    problem = typst_decode_problem(data, info.suffix)
+    if problem is not None and IMAGE_SUFFIXES[suffix] != info.suffix:
+        return misnamed
+    if problem is not None:
+        return f"image cannot be decoded, left out: {src}: {problem}", "image-corrupt"
+    return media

@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.render.typstengine import Compiler
+from builder.render.typstengine import Compiler, problem
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +163,8 @@ _PROBED: dict[tuple[bytes, str], str | None] = {}
 
 
 def _typst_problem(data: bytes, suffix: str) -> str | None:
+    if problem() is not None:  # typst cannot start: no picture is to blame for that
+        return None
     try:
         scratch = tempfile.TemporaryDirectory(prefix="build-deck-image-")
     except OSError as exc:  # no scratch space: the PDF's own compile will say so

@@ -32,7 +32,10 @@ def problem() -> str | None:
 
 
 def version() -> str:
-    """typst's version, as the library reports it ("" when it does not say)."""
+    """typst's version, as the library reports it ("" when it does not say or cannot start:
+    then nothing it would make is made, and the compile says why)."""
+    if problem() is not None:
+        return ""
     import typst
 
     return str(getattr(typst, "__version__", ""))

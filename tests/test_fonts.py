@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.render import fonts
+from builder.render import fonts, glyphs
 
 from .conftest import FIXTURES
 
@@ -147,23 +147,23 @@ def test_missing_glyphs_are_only_reported_when_a_pdf_is_built(tmp_path: Path) ->
     ("\ue000", False), ("\U000f0000", False), ("𪚥", False),
 ])
 def test_has_glyph(char: str, drawable: bool) -> None:
-    assert fonts.has_glyph(char) is drawable
+    assert glyphs.has_glyph(char) is drawable
 
 
 def test_missing_glyph_pattern_matches_only_the_characters_named() -> None:
-    pattern = fonts.missing_glyph_pattern(["\ue000", "𪚥"])
+    pattern = glyphs.missing_glyph_pattern(["\ue000", "𪚥"])
     assert pattern is not None
     # typst's regex syntax is Rust's; Python's re reads \x{...} the same way only in
     # the third-party regex module, so check the form by hand.
     assert pattern == "[\\x{E000}\\x{2A6A5}]"
-    assert fonts.missing_glyph_pattern([]) is None
+    assert glyphs.missing_glyph_pattern([]) is None
 
 
 def test_the_seed_has_no_missing_glyph() -> None:
     # Its formulas use ⋅ (U+22C5), which only typst's own math font has.
     from .conftest import SEED
 
-    assert fonts.missing_glyph_diagnostics(SEED.read_text(encoding="utf-8"), "seed.md") == []
+    assert glyphs.missing_glyph_diagnostics(SEED.read_text(encoding="utf-8"), "seed.md") == []
 
 
 def test_diagram_text_draws_symbols_and_emoji() -> None:
@@ -183,8 +183,8 @@ def test_diagram_text_draws_symbols_and_emoji() -> None:
 
 def test_a_file_full_of_undrawable_characters_gets_a_bounded_report() -> None:
     text = "".join(f"line {n} \ue000{chr(0xE001 + n % 50)}\n" for n in range(5000))
-    found = fonts.missing_glyph_diagnostics(text, "icons.md")
-    assert len(found) == fonts.MAX_REPORTED_LINES + 1
+    found = glyphs.missing_glyph_diagnostics(text, "icons.md")
+    assert len(found) == glyphs.MAX_REPORTED_LINES + 1
     assert [(d.loc.line, d.loc.col) for d in found[:2]] == [(1, 8), (2, 8)]
     assert str(found[1]).startswith("icons.md:2:8: warning: no font can draw U+E000")
     assert "(also U+E002 on this line)" in found[1].message
@@ -196,5 +196,5 @@ def test_a_file_full_of_undrawable_characters_gets_a_bounded_report() -> None:
 def test_the_drawable_table_is_what_the_pinned_fonts_draw() -> None:
     """``check`` reads the fonts' code points from a table, not the fonts: after a font
     pin changes, run ``builder.render.fonts.write_drawable_table()``."""
-    fonts._drawable.cache_clear()
-    assert fonts._drawable() == fonts.drawable_in_font_files()
+    fonts.drawable_code_points.cache_clear()
+    assert fonts.drawable_code_points() == fonts.drawable_in_font_files()

@@ -321,3 +321,19 @@ def test_diagram_key_follows_the_drawing_code_and_matplotlib(
     # The style and fonts the kinds import inside their functions are part of it.
     assert {"builder.render.diagrams.pooling", "builder.render.diagrams._style",
             "builder.render.fonts"} <= set(_builder_imports(("builder.render.diagrams.pooling",)))
+
+
+def test_diagram_key_leaves_out_typst() -> None:
+    """Diagrams are drawn by matplotlib alone: a change to the typst side (the engine, the
+    glyph probe, the formulas) must not rename every diagram in every deck."""
+    import pkgutil
+
+    from builder.render import diagrams
+    from builder.support.codeversion import _builder_imports
+
+    kinds = tuple(f"builder.render.diagrams.{m.name}"
+                  for m in pkgutil.iter_modules(diagrams.__path__))
+    hashed = set(_builder_imports(("builder.render.diagrams", *kinds)))
+    assert "builder.render.fonts" in hashed  # the fonts it registers with matplotlib
+    assert not hashed & {"builder.render.typstengine", "builder.render.glyphs",
+                         "builder.render.formulas"}, hashed

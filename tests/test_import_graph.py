@@ -28,14 +28,15 @@ ONE_HOME = {
     "tomlkit": "builder.parse.projectsettings",
     "watchfiles": "builder.build.watch",
     "cycler": "builder.render.diagrams",
+    "typst": "builder.render.typstengine",  # formulas, glyph probe, picture check and PDF ask it
     # The pinned font files.
     "noto_cjk_sans_otc": "builder.render.fonts",
     "manimgx_fonts_cjk": "builder.render.fonts",
     "manimgx_fonts": "builder.render.fonts",
 }
 # Libraries of a whole stage: markdown-it is the parse stage's; matplotlib draws diagrams
-# (and the formulas typst cannot, with the fonts it measures); typst renders formulas and
-# typesets the PDF. The lead's move gives each stage its folder.
+# (and the formulas typst cannot, with the fonts it measures), all inside the render stage.
+# The lead's move gives each stage its folder.
 STAGE = {
     "markdown_it": {
         "builder.parse.bold", "builder.parse.detect", "builder.checks.explain",
@@ -48,8 +49,6 @@ STAGE = {
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},
-    "typst": {"builder.render.fonts", "builder.render.formulas", "builder.render.imagecheck",
-              "builder.pdf.typeset"},
 }
 HEAVY = ("genanki", "matplotlib", "typst")
 

@@ -43,7 +43,7 @@ from builder.render.assets import (
     worker_pool,
 )
 from builder.render.diagrams import validate as validate_diagram
-from builder.render.fonts import MISSING_GLYPH, missing_glyph_diagnostics
+from builder.render.glyphs import MISSING_GLYPH, missing_glyph_diagnostics
 from builder.render.images import ImageResolver
 from builder.support import inputs
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from builder.pdf.pdfdata import Json
+from builder.render.typstengine import Compiler
 
 
 class PdfError(Exception):
@@ -22,7 +22,7 @@ class PdfError(Exception):
 class TypstJob:
     """One typst project in a temporary folder, compiled as often as the diagnosis needs."""
 
-    compiler: Any
+    compiler: Compiler
     payload: Json
     timestamp: datetime
 
@@ -30,13 +30,13 @@ class TypstJob:
         """Typeset ``payload``; raise CompileFailed with typst's reason."""
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         try:
-            pdf = self.compiler.compile(format="pdf", pdf_tags=False,
-                                        timestamp=self.timestamp, sys_inputs={"doc": text})
+            pdf = self.compiler.pdf(inputs={"doc": text}, timestamp=self.timestamp,
+                                    tagged=False)
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # TypstError, and pyo3's PanicException on a typst bug
             raise CompileFailed(typst_reason(exc)) from exc
-        if not isinstance(pdf, bytes):
+        if pdf is None:
             raise CompileFailed("typst returned no PDF")
         return pdf
 

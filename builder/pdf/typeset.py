@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
 
 from builder.model import Document
 from builder.pdf import parts as pdfparts
@@ -28,8 +27,10 @@ from builder.pdf.compile import (
 )
 from builder.pdf.compile import PdfError as PdfError
 from builder.pdf.pdfdata import Json, MediaStage, document_json
+from builder.render import typstengine
 from builder.render.assets import Assets
-from builder.render.fonts import with_cjk_punctuation, with_missing_glyphs
+from builder.render.fonts import with_cjk_punctuation
+from builder.render.glyphs import with_missing_glyphs
 from builder.render.images import ImageResolver
 from builder.support.atomic import atomic_path, atomic_write_bytes
 
@@ -242,8 +243,6 @@ def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docu
 
 def _digest(payload: Json, template: str, media: dict[str, Path]) -> str:
     """Hash everything a PDF is made from: the document, templates, images, typst itself."""
-    import typst
-
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8"))
     for name in (template, *_SHARED_TEMPLATES, PART_TEMPLATE, JOIN_TEMPLATE):
         digest.update(files("builder").joinpath(f"templates/{name}").read_bytes())
@@ -252,7 +251,7 @@ def _digest(payload: Json, template: str, media: dict[str, Path]) -> str:
     # the names stand for the files without reading them.
     for name in sorted(media):
         digest.update(name.encode("utf-8"))
-    digest.update(str(getattr(typst, "__version__", "")).encode("ascii"))
+    digest.update(typstengine.version().encode("ascii"))
     return digest.hexdigest()
 
 
@@ -284,14 +283,9 @@ def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
     return workdir / template
 
 
-def _compiler(main: Path, workdir: Path, inputs: dict[str, str] | None = None) -> Any:
-    import typst
-
-    from builder.render.fonts import typst_fonts
-
+def _compiler(main: Path, workdir: Path, inputs: dict[str, str] | None = None
+              ) -> typstengine.Compiler:
     try:
-        # bold=True adds the variable CJK font, which typst instances into a real bold.
-        return typst.Compiler(str(main), root=str(workdir), sys_inputs=inputs or {},
-                              font_paths=typst_fonts(bold=True), ignore_system_fonts=True)
+        return typstengine.Compiler(main, root=workdir, inputs=inputs or {}, fonts="pinned-bold")
     except Exception as exc:  # e.g. unreadable fonts: report, never a traceback
         raise PdfError(f"cannot start typst: {typst_reason(exc)}") from None

@@ -16,9 +16,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from builder.parse.texsyntax import tokens
+from builder.render import typstengine
 from builder.render.texmath import to_typst
 from builder.render.typstcheck import Unknown, Unsafe, check_typst_math
 from builder.support.sandbox import SandboxError, run_limited
@@ -106,11 +108,7 @@ def mathtext_key(tex: str) -> str:
 def typst_problem() -> str | None:
     """Why typst cannot start here, or None: formulas then go to mathtext, uncached as
     typst's.  Only imports typst (it compiles in sandboxed children only)."""
-    try:
-        import typst  # noqa: F401
-    except Exception as exc:  # a missing or broken wheel raises ImportError, OSError …
-        return _first_line(exc)
-    return None
+    return typstengine.problem()
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,18 +284,12 @@ def _mathtext_batch(batch: list[str]) -> list[Drawn]:
 def _typst_batch(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
     if not batch:
         return []
-    import typst
-
-    from builder.render.fonts import typst_fonts
-
     template = files("builder").joinpath("templates/formula.typ")
     payload = json.dumps([{"src": src, "display": display} for src, display in batch])
-    compiler = typst.Compiler(str(template), font_paths=typst_fonts(),
-                              ignore_system_fonts=True, sys_inputs={"items": payload})
-    compiled = compiler.compile(format="png", ppi=_PPI)
-    if compiled is None:
+    compiler = typstengine.Compiler(Path(str(template)), inputs={"items": payload})
+    pages = compiler.png(ppi=_PPI)
+    if not pages:
         raise RuntimeError("typst produced no pages")
-    pages: list[bytes] = [compiled] if isinstance(compiled, bytes) else list(compiled)
     measures = json.loads(compiler.query("<measure>", field="value"))
     images = []
     for png, (src, _display), m in zip(pages, batch, measures, strict=True):

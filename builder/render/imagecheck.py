@@ -17,6 +17,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.render.typstengine import Compiler, problem
+
 log = logging.getLogger(__name__)
 
 MAX_PIXELS = 50_000_000
@@ -161,8 +163,8 @@ _PROBED: dict[tuple[bytes, str], str | None] = {}
 
 
 def _typst_problem(data: bytes, suffix: str) -> str | None:
-    import typst
-
+    if problem() is not None:  # typst cannot start: no picture is to blame for that
+        return None
     try:
         scratch = tempfile.TemporaryDirectory(prefix="build-deck-image-")
     except OSError as exc:  # no scratch space: the PDF's own compile will say so
@@ -180,8 +182,7 @@ def _typst_problem(data: bytes, suffix: str) -> str | None:
             log.debug("picture not tried with typst: %s", exc)
             return None
         try:
-            compiler = typst.Compiler(str(main), root=str(workdir), ignore_system_fonts=True)
-            compiler.compile(format="svg")
+            Compiler(main, root=workdir, fonts="embedded").svg()
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException as exc:  # TypstError, or pyo3's PanicException on a typst bug

@@ -384,3 +384,25 @@ def test_the_readme_names_every_front_matter_key() -> None:
                                                                         "matter may set")[1]
                         .split(".", 1)[0].split())
     assert all(f"`{key}`" in per_file for key in FRONT_MATTER_KEYS), per_file
+
+
+def test_settings_of_a_table_only_read_for_ignore_are_warned_unused(tmp_path: Path) -> None:
+    # notes/sub's table silences its files' codes, but the build takes its settings from
+    # the table above every source (none here): its keep-empty and paper would be lost
+    # without a word, and the empty question with them.
+    write(tmp_path / "notes" / "sub" / "n.md", NOTE)
+    write(tmp_path / "notes" / "sub" / "pyproject.toml",
+          '[tool.build-deck]\nignore = ["heading-skip"]\n\nkeep-empty = true\npaper = "letter"\n')
+    result = run("check", "notes")
+    assert diagnostics(result) == [
+        "notes/sub/n.md:7:5: warning: empty answer: 'Empty one' is left out of the deck "
+        "[empty-answer]",
+        "notes/sub/pyproject.toml:4:1: warning: [tool.build-deck] keep-empty, paper not used: "
+        "this table is below the folder holding every source, so only its ignore applies "
+        "(to the notes below it); the build's settings come from the command line and the "
+        "defaults [config]",
+    ]
+    # The table of the build is not warned about; a table with only ignore neither.
+    assert not [d for d in diagnostics(run("check", "notes/sub")) if "[config]" in d]
+    write(tmp_path / "notes" / "sub" / "pyproject.toml", '[tool.build-deck]\nignore = []\n')
+    assert not [d for d in diagnostics(run("check", "notes")) if "[config]" in d]

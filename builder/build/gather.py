@@ -150,7 +150,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     A build starts its PDFs as soon as this returns, to typeset while ``assemble``
     makes the notes.
     """
-    silencer = Silencer(display_path)
+    silencer = Silencer(display_path, config.settings_file)
     jobs = config.jobs or default_jobs()
     cache = ParseCache(config.cache)
     # Missing glyphs matter to the PDF only; looking for them loads matplotlib's fonts.

@@ -27,10 +27,15 @@ class Silencer:
     """Knows which codes each source file silences; reads each pyproject.toml once.
 
     ``display`` turns a path into the form diagnostics show (``builder.build.config.display_path``).
+    A table other than the build's (``build_settings``) gives only its ``ignore``; the rest of
+    it is warned unused.
     """
 
-    def __init__(self, display: Callable[[Path], str] = str) -> None:
+    def __init__(self, display: Callable[[Path], str] = str,
+                 build_settings: Path | None = None) -> None:
         self.display = display
+        self.build_settings = build_settings
+        """The pyproject.toml the build's settings come from (``BuildConfig.settings_file``)."""
         self._by_file: dict[str, frozenset[str]] = {}
         self._projects: dict[Path, ProjectSettings] = {}
         self._reported: set[Path | None] = set()
@@ -42,6 +47,10 @@ class Silencer:
         if project.path not in self._reported:
             self._reported.add(project.path)
             problems += project.problems
+            unused = project.unused(None if self.build_settings is None
+                                    else self.display(self.build_settings))
+            if unused is not None and project.path != self.build_settings:
+                problems.append(unused)
         self._by_file[doc.path] = project.ignore | frozenset(doc.settings.ignore)
         return problems
 

@@ -137,6 +137,16 @@ def test_keep_empty_packs_the_empty_answer(tmp_path: Path) -> None:
     write(tmp_path / "n.md", "## S\n### Q1\nA\n### Q2\n")
     result = run("n.md", "--format", "apkg", "--keep-empty")
     assert "2 card(s)" in result.output
+    # Still said, so an empty answer kept by mistake is found, but not as left out.
+    for command in (["build", "--force"], ["check"]):
+        output = run(*command, "n.md", "--format", "apkg", "--keep-empty").output
+        assert "n.md:4:5: warning: empty answer: 'Q2' is kept (--keep-empty) " \
+               "[empty-answer]" in output.splitlines()
+    write(tmp_path / "n.md", "## S\n### Q1\nA\n### Q2\nTODO\n")
+    output = run("check", "n.md", "--keep-empty").output
+    assert "n.md:4:5: warning: empty answer: 'Q2' only holds the placeholder 'TODO' and is " \
+           "kept (--keep-empty) [empty-answer]" in output.splitlines()
+    assert "left out" in run("check", "n.md").output
 
 
 def test_strict_turns_warnings_into_failure_and_writes_nothing(tmp_path: Path) -> None:

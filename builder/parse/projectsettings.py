@@ -255,6 +255,14 @@ def _written_length(item: Any) -> int:
     return len(item.as_string())
 
 
+def key_place(path: Path, shown: str, name: str) -> SourceLoc:
+    """Where the setting ``name`` is written in ``path``; the file's start when it is not."""
+    try:
+        return _Places(inputs.read_text(path)).locate(shown, [(name, "key")])[0]
+    except (OSError, UnicodeDecodeError):
+        return SourceLoc(shown, 1)
+
+
 def find_project(folder: Path, read: Callable[[Path], ProjectSettings | None]
                  ) -> ProjectSettings:
     """The settings of the nearest pyproject.toml with a build-deck table, looking in

@@ -118,7 +118,14 @@ def test_unwritable_output_is_exit_1_naming_the_file(tmp_path: Path) -> None:
 
 def test_usage_errors_are_exit_2() -> None:
     assert run("--format", "docx").exit_code == 2
-    assert "choose from apkg, pdf" in run("--format", "docx").output
+    assert "must name formats from apkg, pdf, html, not 'docx'" \
+        in run("--format", "docx").output
+    # The command line checks formats as [tool.build-deck] does: with the nearest one.
+    mistyped = run("--format", "apkg,pdff")
+    assert mistyped.exit_code == 2
+    assert "Invalid value for '--format': must name formats from apkg, pdf, html, not " \
+           "'apkg,pdff' (did you mean 'pdf'?)" in mistyped.output
+    assert run("--format", ",").exit_code == 2
     assert run("--columns", "9").exit_code == 2
     assert run("--no-such-option").exit_code == 2
 

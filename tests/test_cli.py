@@ -118,7 +118,14 @@ def test_unwritable_output_is_exit_1_naming_the_file(tmp_path: Path) -> None:
 
 def test_usage_errors_are_exit_2() -> None:
     assert run("--format", "docx").exit_code == 2
-    assert "choose from apkg, pdf" in run("--format", "docx").output
+    assert "must name formats from apkg, pdf, html, not 'docx'" \
+        in run("--format", "docx").output
+    # The command line checks formats as [tool.build-deck] does: with the nearest one.
+    mistyped = run("--format", "apkg,pdff")
+    assert mistyped.exit_code == 2
+    assert "Invalid value for '--format': must name formats from apkg, pdf, html, not " \
+           "'apkg,pdff' (did you mean 'pdf'?)" in mistyped.output
+    assert run("--format", ",").exit_code == 2
     assert run("--columns", "9").exit_code == 2
     assert run("--no-such-option").exit_code == 2
 
@@ -137,6 +144,16 @@ def test_keep_empty_packs_the_empty_answer(tmp_path: Path) -> None:
     write(tmp_path / "n.md", "## S\n### Q1\nA\n### Q2\n")
     result = run("n.md", "--format", "apkg", "--keep-empty")
     assert "2 card(s)" in result.output
+    # Still said, so an empty answer kept by mistake is found, but not as left out.
+    for command in (["build", "--force"], ["check"]):
+        output = run(*command, "n.md", "--format", "apkg", "--keep-empty").output
+        assert "n.md:4:5: warning: empty answer: 'Q2' is kept (--keep-empty) " \
+               "[empty-answer]" in output.splitlines()
+    write(tmp_path / "n.md", "## S\n### Q1\nA\n### Q2\nTODO\n")
+    output = run("check", "n.md", "--keep-empty").output
+    assert "n.md:4:5: warning: empty answer: 'Q2' only holds the placeholder 'TODO' and is " \
+           "kept (--keep-empty) [empty-answer]" in output.splitlines()
+    assert "left out" in run("check", "n.md").output
 
 
 def test_strict_turns_warnings_into_failure_and_writes_nothing(tmp_path: Path) -> None:

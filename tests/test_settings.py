@@ -12,8 +12,9 @@ from click.testing import CliRunner, Result
 
 from builder.build.config import BuildConfig, configure
 from builder.cli import main
+from builder.parse.frontmatter import FRONT_MATTER_KEYS
 from builder.parse.options import STYLES
-from builder.support.settings import QUESTION_STYLES
+from builder.support.settings import QUESTION_STYLES, SETTINGS
 
 from .conftest import import_apkg, write
 
@@ -356,3 +357,52 @@ def test_project_paths_never_lead_out_of_the_project(tmp_path: Path) -> None:
     result = run("repo/n.md", "--format", "apkg", "--force")
     assert result.exit_code == 0, result.output
     assert (project / "out" / "n.apkg").exists() and (project / "ids.lock").exists()
+
+
+def _readme_section(title: str) -> str:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    return readme.split(title, 1)[1].split("\n#", 1)[0]
+
+
+def test_the_readme_table_example_names_every_setting_and_is_valid(tmp_path: Path) -> None:
+    section = _readme_section("### Settings that stay")
+    table = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    write(tmp_path / "pyproject.toml", table)
+    write(tmp_path / "notes" / "n.md", NOTE)
+    (tmp_path / "static").mkdir()
+    config = configure({"sources": (Path("notes"),)}, given=())
+    assert config.diagnostics == ()
+    written = {line.split("=", 1)[0].strip() for line in table.splitlines()[1:] if "=" in line}
+    assert written == set(SETTINGS)
+
+
+def test_the_readme_names_every_front_matter_key() -> None:
+    example = _readme_section("## Writing notes").split("---\n", 2)[1]
+    assert {line.split(":", 1)[0] for line in example.splitlines()} | {"ignore"} \
+        == FRONT_MATTER_KEYS
+    per_file = " ".join(_readme_section("### Settings that stay").split("A file's front "
+                                                                        "matter may set")[1]
+                        .split(".", 1)[0].split())
+    assert all(f"`{key}`" in per_file for key in FRONT_MATTER_KEYS), per_file
+
+
+def test_settings_of_a_table_only_read_for_ignore_are_warned_unused(tmp_path: Path) -> None:
+    # notes/sub's table silences its files' codes, but the build takes its settings from
+    # the table above every source (none here): its keep-empty and paper would be lost
+    # without a word, and the empty question with them.
+    write(tmp_path / "notes" / "sub" / "n.md", NOTE)
+    write(tmp_path / "notes" / "sub" / "pyproject.toml",
+          '[tool.build-deck]\nignore = ["heading-skip"]\n\nkeep-empty = true\npaper = "letter"\n')
+    result = run("check", "notes")
+    assert diagnostics(result) == [
+        "notes/sub/n.md:7:5: warning: empty answer: 'Empty one' is left out of the deck "
+        "[empty-answer]",
+        "notes/sub/pyproject.toml:4:1: warning: [tool.build-deck] keep-empty, paper not used: "
+        "this table is below the folder holding every source, so only its ignore applies "
+        "(to the notes below it); the build's settings come from the command line and the "
+        "defaults [config]",
+    ]
+    # The table of the build is not warned about; a table with only ignore neither.
+    assert not [d for d in diagnostics(run("check", "notes/sub")) if "[config]" in d]
+    write(tmp_path / "notes" / "sub" / "pyproject.toml", '[tool.build-deck]\nignore = []\n')
+    assert not [d for d in diagnostics(run("check", "notes")) if "[config]" in d]

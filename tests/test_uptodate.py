@@ -7,6 +7,7 @@ deck ("wrote dist/n.apkg"); a skipped one leaves it ("unchanged dist/n.apkg").
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -455,3 +456,20 @@ def test_an_edit_saved_and_undone_around_a_build_is_built_again(
     notes.write_text(NOTES, encoding="utf-8")  # undone
     assert not skipped(run())
     assert all("测试集很差" not in answer for _q, answer in read_fields(Path(APKG)).values())
+
+
+@pytest.mark.parametrize("damage", ["folder", "file"])
+def test_a_preview_missing_its_pictures_is_written_again(notes: Path, damage: str) -> None:
+    """The preview page reads its pictures and formulas from ``n_media`` beside it: a build
+    that took the page as up to date with that folder gone would leave every picture broken."""
+    run("--format", "apkg,html")
+    media = Path("dist/n_media")
+    pictures = sorted(media.iterdir())
+    assert len(pictures) == 2  # the picture and the formula
+    assert skipped(run("--format", "apkg,html"))
+    if damage == "folder":
+        shutil.rmtree(media)
+    else:
+        pictures[0].unlink()
+    assert not skipped(run("--format", "apkg,html"))
+    assert sorted(media.iterdir()) == pictures

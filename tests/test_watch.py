@@ -222,3 +222,28 @@ def test_files_no_build_reads_start_no_build(tmp_path: Path,
     # One build for the edit: neither the log's lines nor scratch.txt started another.
     assert watch.output().count("changed: ") == 1, watch.output()
     assert "scratch.txt" not in watch.output()
+
+
+def test_a_saved_pyproject_cannot_move_the_outputs_of_a_running_watch(
+        tmp_path: Path, watcher: Callable[..., Watcher]) -> None:
+    """The watcher guards and ignores the output folder, cache and lock it started with:
+    outputs moved by a saved pyproject.toml (here into the watched folder) would be
+    another watcher's to take, and the watcher's own writes there would start builds."""
+    write(tmp_path / "notes" / "Watched.md", NOTES)
+    project = write(tmp_path / "notes" / "pyproject.toml",
+                    '[tool.build-deck]\nkeep-empty = false\n')
+    watch = watcher()
+    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    project.write_text('[tool.build-deck]\nout = "moved"\ncache-dir = "moved/c"\n',
+                       encoding="utf-8")
+    watch.wait_for("the settings' build", lambda: "restart" in watch.output())
+    assert "notes/pyproject.toml:2:1: warning: [tool.build-deck] out, cache-dir changed since " \
+           "build-deck watch started: its outputs stay in dist until it is restarted [config]" \
+           in watch.output().splitlines(), watch.output()
+    deck = tmp_path / "dist" / "Watched.apkg"
+    first = _state(deck)
+    write(tmp_path / "notes" / "Watched.md", NOTES.replace("every save", "each save"))
+    watch.wait_for("the edit's build", lambda: _state(deck) != first)
+    assert watch.stop() == 0
+    assert not (tmp_path / "notes" / "moved").exists()
+    assert watch.output().count("changed: ") == 2, watch.output()

@@ -8,7 +8,7 @@ works offline from ``file://``: nothing on it asks the network for anything.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from string import Template
 from urllib.parse import quote
@@ -136,7 +136,7 @@ def write_preview(target: Path, deck: str, notes: Sequence[NoteData],
     failed build leaves the last page working.  Files the new page does not use are
     then removed from the folder.
     """
-    folder = target.with_name(target.stem + MEDIA_SUFFIX)
+    folder = media_folder(target)
     for name, path in media.items():
         if Path(name).name != name or name.startswith("."):
             raise ValueError(f"media name {name!r} is not a plain file name")
@@ -151,6 +151,23 @@ def write_preview(target: Path, deck: str, notes: Sequence[NoteData],
             if old.name not in media and not old.name.startswith(TEMP_PREFIX):
                 old.unlink()
     return target
+
+
+def media_folder(page: Path) -> Path:
+    """The folder ``page`` reads its pictures and formulas from."""
+    return page.with_name(page.stem + MEDIA_SUFFIX)
+
+
+def with_media(outputs: Iterable[Path]) -> list[Path]:
+    """``outputs`` and the files of each preview page's media folder: the page is broken
+    without them, so they are outputs as much as the page (the up-to-date record)."""
+    found = []
+    for output in outputs:
+        found.append(output)
+        folder = media_folder(output)
+        if output.suffix == ".html" and folder.is_dir():
+            found += sorted(p for p in folder.iterdir() if p.is_file())
+    return found
 
 
 def preview_page(deck: str, notes: Sequence[NoteData], css: str, media_href: str) -> str:

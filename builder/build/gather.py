@@ -24,6 +24,7 @@ from builder.checks.silence import Silencer
 from builder.model import Diagnostic, Document, SourceLoc, walk_all
 from builder.parse.cache import ParseCache, pickled_result
 from builder.parse.document import ParseOptions, parse_text
+from builder.parse.questiontext import with_empty_kept
 from builder.parse.source import (
     ColumnMap,
     SourceError,
@@ -150,7 +151,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     A build starts its PDFs as soon as this returns, to typeset while ``assemble``
     makes the notes.
     """
-    silencer = Silencer(display_path)
+    silencer = Silencer(display_path, config.settings_file)
     jobs = config.jobs or default_jobs()
     cache = ParseCache(config.cache)
     # Missing glyphs matter to the PDF only; looking for them loads matplotlib's fonts.
@@ -177,7 +178,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
                                   collector.reported(read))
     # The project settings' problems (pyproject.toml) come first, as the file is read first.
     return Gathered(tuple(documents), roots, decks, assets, collector,
-                    (*config.diagnostics, *read, *drawing),
+                    (*config.diagnostics, *with_empty_kept(read, config.keep_empty), *drawing),
                     sum(d.code == "formula-render" for d in drawing), cache,
                     {job.path: job.content for job in pending if job.content is not None})
 

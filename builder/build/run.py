@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from builder.anki import apkg, identity, lock, report
-from builder.anki.htmlpreview import write_preview
+from builder.anki.htmlpreview import with_media, write_preview
 from builder.anki.stamp import Stamped, card_css, now
 from builder.build.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.build.gather import (
@@ -163,8 +163,8 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                 # A build with errors is not skipped next time: a diagram that could
                 # not be drawn is tried again.
                 if up_to_date is not None and not result.errors:
-                    up_to_date.remember([*result.outputs, config.out_dir / REMOVED_FILE],
-                                        _report(result, replayed))
+                    outputs = [*with_media(result.outputs), config.out_dir / REMOVED_FILE]
+                    up_to_date.remember(outputs, _report(result, replayed))
                 elif up_to_date is not None:
                     log.info("%d error(s): the next build runs again", result.errors)
         except OSError as exc:

@@ -2,8 +2,9 @@
 
 A build reads its Markdown files, the images their notes show, the pyproject.toml
 files that may silence warnings, the identity lock, its options and the builder
-itself; it writes decks, PDFs and removed-notes.txt.  Each file is recorded by the
-code that reads it, through ``builder.support.inputs``, so no list here can miss one.  The
+itself; it writes decks, PDFs, preview pages with their media and
+removed-notes.txt.  Each file is recorded by the code that reads it, through
+``builder.support.inputs``, so no list here can miss one.  The
 build is reproducible: from the same inputs it writes the same bytes.  So after each
 build that wrote, a record of all of these goes into the cache, and a later build
 that finds every one as recorded writes nothing and reports what a rebuild would

@@ -19,13 +19,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.build.config import BuildConfig, display_path, lock_path
 from builder.build.run import Session, in_session
-from builder.parse.projectsettings import PYPROJECT
+from builder.model import Diagnostic, SourceLoc
+from builder.parse.projectsettings import PYPROJECT, TABLE, key_place
 from builder.render.images import IMAGE_SUFFIXES
 from builder.support.atomic import TEMP_PREFIX, FolderTaken, held_alone
 
@@ -123,6 +124,28 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
                          f"{display_path(config.out_dir)}; stop it first") from None
     except KeyboardInterrupt:
         log.debug("watch stopped by Ctrl-C")
+
+
+def pinned(config: BuildConfig, started: BuildConfig) -> BuildConfig:
+    """``config`` (made anew for a rebuild) writing where the watch started writing.
+
+    The watcher guards and ignores the output folder, cache and lock it started with; a
+    pyproject.toml saved since cannot move them, or the new folder would be no one's to
+    guard and the watcher's own writes there would start builds.  A warning says so."""
+    places = {"out": lambda c: c.out_dir, "cache-dir": lambda c: c.cache, "lock": lock_path}
+    moved = [name for name, where in places.items()
+             if where(config).resolve() != where(started).resolve()]
+    if not moved:
+        return config
+    project = config.settings_file or started.settings_file
+    shown = display_path(project) if project is not None else PYPROJECT
+    warning = Diagnostic(
+        key_place(project, shown, moved[0]) if project is not None else SourceLoc(shown, 1),
+        "warning", f"[tool.{TABLE}] {', '.join(moved)} changed since build-deck watch "
+        f"started: its outputs stay in {display_path(started.out_dir)} until it is restarted",
+        "config")
+    return replace(config, out_dir=started.out_dir, cache_dir=started.cache_dir,
+                   lock_path=started.lock_path, diagnostics=(*config.diagnostics, warning))
 
 
 def _changed(changes: Iterable[tuple[Change, str]]) -> list[str]:

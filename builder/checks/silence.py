@@ -17,8 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from builder.model import Diagnostic, Document
-from builder.parse.projectsettings import NO_PROJECT, PYPROJECT, ProjectSettings, read_project
-from builder.support import inputs
+from builder.parse.projectsettings import ProjectSettings, find_project, read_project
 
 log = logging.getLogger(__name__)
 
@@ -27,12 +26,18 @@ class Silencer:
     """Knows which codes each source file silences; reads each pyproject.toml once.
 
     ``display`` turns a path into the form diagnostics show (``builder.build.config.display_path``).
+    A table other than the build's (``build_settings``) gives only its ``ignore``; the rest of
+    it is warned unused.
     """
 
-    def __init__(self, display: Callable[[Path], str] = str) -> None:
+    def __init__(self, display: Callable[[Path], str] = str,
+                 build_settings: Path | None = None) -> None:
         self.display = display
+        self.build_settings = build_settings
+        """The pyproject.toml the build's settings come from (``BuildConfig.settings_file``)."""
         self._by_file: dict[str, frozenset[str]] = {}
         self._projects: dict[Path, ProjectSettings] = {}
+        self._read_files: dict[Path, ProjectSettings | None] = {}
         self._reported: set[Path | None] = set()
 
     def add(self, doc: Document, source: Path) -> list[Diagnostic]:
@@ -42,6 +47,10 @@ class Silencer:
         if project.path not in self._reported:
             self._reported.add(project.path)
             problems += project.problems
+            unused = project.unused(None if self.build_settings is None
+                                    else self.display(self.build_settings))
+            if unused is not None and project.path != self.build_settings:
+                problems.append(unused)
         self._by_file[doc.path] = project.ignore | frozenset(doc.settings.ignore)
         return problems
 
@@ -51,12 +60,13 @@ class Silencer:
                 and diagnostic.code in self._by_file.get(diagnostic.loc.path, ()))
 
     def _project(self, folder: Path) -> ProjectSettings:
-        """Return the settings of the nearest pyproject.toml with a build-deck table."""
+        """Return the settings of the nearest pyproject.toml with a build-deck table,
+        found as the build's own are (``find_project``), each file read once."""
         if folder not in self._projects:
-            candidate = folder / PYPROJECT
-            found = read_project(candidate, self.display(candidate)) \
-                if inputs.is_file(candidate) else None
-            if found is None:
-                found = NO_PROJECT if folder.parent == folder else self._project(folder.parent)
-            self._projects[folder] = found
+            self._projects[folder] = find_project(folder, self._read)
         return self._projects[folder]
+
+    def _read(self, path: Path) -> ProjectSettings | None:
+        if path not in self._read_files:
+            self._read_files[path] = read_project(path, self.display(path))
+        return self._read_files[path]

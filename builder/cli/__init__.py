@@ -306,7 +306,7 @@ def _watch(**options: Any) -> None:
     One process stays up and keeps what it parsed; each rebuild prints its diagnostics
     and what changed.  A save with errors writes nothing: the last good outputs stay.
     """
-    from builder.build.watch import WatchError, watch
+    from builder.build.watch import WatchError, pinned, watch
 
     quiet = bool(options.pop("quiet", False))
     config = configured(options)
@@ -316,8 +316,9 @@ def _watch(**options: Any) -> None:
             click.echo(f"changed: {', '.join(changed[:5])}"
                        + (f" and {len(changed) - 5} more" if len(changed) > 5 else ""))
         try:
-            # Configured again: a saved pyproject.toml counts from the next build on.
-            _build_and_report(configured(options), quiet)  # build's reporting, line for line
+            # Configured again: a saved pyproject.toml counts from the next build on,
+            # but for where the outputs go.  Build's reporting, line for line.
+            _build_and_report(pinned(configured(options), config), quiet)
         except click.ClickException as exc:
             exc.show()
             click.echo("the last good outputs are kept", err=True)

@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 from click.core import ParameterSource
@@ -16,13 +16,14 @@ from builder.support.settings import (
     AUTO,
     COLUMNS,
     FILE,
-    FORMATS,
     JOBS,
     MATH_MODES,
     PAPERS,
     PDF_STYLES,
     QUESTION_STYLES,
+    SETTINGS,
     SOURCE_LINES,
+    SettingError,
 )
 
 if TYPE_CHECKING:
@@ -40,13 +41,10 @@ class FormatList(click.ParamType):  # type: ignore[type-arg]  # generic only in 
                 ctx: click.Context | None) -> tuple[str, ...]:
         if isinstance(value, tuple):
             return value
-        chosen = tuple(dict.fromkeys(v.strip().lower() for v in str(value).split(",")
-                                     if v.strip()))
-        unknown = [v for v in chosen if v not in FORMATS]
-        if unknown or not chosen:
-            self.fail(f"{value!r}: choose from {', '.join(FORMATS)} (comma-separated)",
-                      param, ctx)
-        return chosen
+        try:  # checked as the ``format`` setting is, wherever it is written
+            return cast(tuple[str, ...], SETTINGS["format"].check(str(value)))
+        except SettingError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class Level(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click

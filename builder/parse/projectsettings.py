@@ -55,6 +55,23 @@ class ProjectSettings:
     to the working folder; ``ignore`` is kept apart."""
     ignore: frozenset[str] = frozenset()
     problems: tuple[Diagnostic, ...] = ()
+    settings_at: SourceLoc | None = None
+    """Where the first valid setting but ``ignore`` is written (see ``unused``)."""
+
+    def unused(self, build_settings: str | None) -> Diagnostic | None:
+        """A warning that this table's settings but ``ignore`` are not used, for a table
+        read only for the ``ignore`` of the notes below it (``builder.checks.silence``):
+        the build takes its settings from ``build_settings`` (None: from no file)."""
+        if self.settings_at is None:
+            return None
+        keywords = {s.keyword: s.name for s in SETTINGS.values()}
+        source = (f"{build_settings} and the command line" if build_settings
+                  else "the command line and the defaults")
+        return Diagnostic(self.settings_at, "warning", f"[tool.{TABLE}] "
+                          f"{', '.join(keywords[k] for k in self.values)} not used: this "
+                          "table is below the folder holding every source, so only its "
+                          f"ignore applies (to the notes below it); the build's settings "
+                          f"come from {source}", "config")
 
 
 NO_PROJECT = ProjectSettings()
@@ -86,10 +103,15 @@ def read_project(path: Path, shown: str) -> ProjectSettings | None:
             _Places(text).locate(shown, [()])[0], "warning", f"[tool.{TABLE}] must be a table",
             "config"),))
     values, ignore, found = _checked(path, data)
-    places = _Places(text).locate(shown, [key for key, _message in found])
+    # The first setting's key is placed too, for ``ProjectSettings.unused``.
+    first = [(str(name), "key") for name in data if name in SETTINGS
+             and SETTINGS[name].keyword in values][:1]
+    keys: list[Key] = [*(key for key, _message in found), *first]
+    places = _Places(text).locate(shown, keys)
     return ProjectSettings(path, values, ignore, tuple(
         Diagnostic(loc, "warning", message, "config")
-        for loc, (_key, message) in zip(places, found, strict=True)))
+        for loc, (_key, message) in zip(places, found, strict=False)),
+        places[-1] if first else None)
 
 
 def _checked(path: Path, data: dict[str, Any]
@@ -231,6 +253,14 @@ def _written_length(item: Any) -> int:
     if isinstance(item, bool):
         return len("true" if item else "false")
     return len(item.as_string())
+
+
+def key_place(path: Path, shown: str, name: str) -> SourceLoc:
+    """Where the setting ``name`` is written in ``path``; the file's start when it is not."""
+    try:
+        return _Places(inputs.read_text(path)).locate(shown, [(name, "key")])[0]
+    except (OSError, UnicodeDecodeError):
+        return SourceLoc(shown, 1)
 
 
 def find_project(folder: Path, read: Callable[[Path], ProjectSettings | None]

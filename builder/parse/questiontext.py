@@ -4,7 +4,8 @@ answer that adds nothing to it."""
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from builder.model import Card, Diagnostic, Diagram, Formula, Node, SourceLoc, plain_text
 from builder.parse.source import CONTROL_CHARS
@@ -69,16 +70,23 @@ def normalise_question(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+_LEFT_OUT = "is left out of the deck"
+_KEPT = "is kept (--keep-empty)"
+
+
 def answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagnostic]:
-    """Warn about an answer that is empty, only a placeholder, or only the question again."""
+    """Warn about an answer that is empty, only a placeholder, or only the question again.
+
+    An empty answer is said to be left out of the deck, as it is by default; a build
+    that keeps it rewords the warning (``with_empty_kept``)."""
     if card.is_empty and placeholder is not None:
         return [Diagnostic(card.loc, "warning",
                            f"empty answer: '{card.question_text}' only holds the placeholder "
-                           f"'{placeholder}' and is left out of the deck", "empty-answer",
+                           f"'{placeholder}' and {_LEFT_OUT}", "empty-answer",
                            end_line=card.end_line)]
     if card.is_empty:
         return [Diagnostic(card.loc, "warning",
-                           f"empty answer: '{card.question_text}' is left out of the deck",
+                           f"empty answer: '{card.question_text}' {_LEFT_OUT}",
                            "empty-answer")]
     answer = normalise_question(plain_text(card.answer))
     question = normalise_question(card.question_text)
@@ -87,6 +95,14 @@ def answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagn
                            f"answer only repeats the question '{card.question_text}'",
                            "answer-repeats-question")]
     return []
+
+
+def with_empty_kept(diagnostics: Iterable[Diagnostic], kept: bool) -> list[Diagnostic]:
+    """``diagnostics`` as a build reports them that keeps empty answers when ``kept``
+    (``--keep-empty``): an empty answer is still warned about, but not as left out."""
+    return [replace(d, message=d.message.removesuffix(_LEFT_OUT) + _KEPT)
+            if kept and d.code == "empty-answer" and d.message.endswith(_LEFT_OUT) else d
+            for d in diagnostics]
 
 
 def _strip_numbering(text: str) -> str:

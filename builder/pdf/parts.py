@@ -3,7 +3,8 @@
 One typst compile holds about 0.3 MB per question until it ends, so a sheet of
 20,000 questions needed 5 GB, and its compile could only use one core.  Above
 ``PART_QUESTIONS`` questions the sheet is therefore cut into parts at section
-boundaries (a longer section continues in the next part under a "续 cont." band).
+boundaries (a longer section continues in the next part under a "（续）" or
+"(cont.)" band).
 Each part is typeset alone (``sheet-part.typ``), in any process, and reports the
 page every heading landed on; ``sheet-join.typ`` then draws every part page as it
 is, under the sheet's title page, contents, running header and "n / N" page numbers,

@@ -31,6 +31,12 @@ def code_version(libraries: tuple[str, ...], suffixes: tuple[str, ...] = (".py",
     for name in sorted(_package_files(package, suffixes)):
         digest.update(name.encode() + b"\0")
         digest.update(package.joinpath(name).read_bytes())
+    return _with_versions(digest, libraries)
+
+
+def _with_versions(digest: hashlib._Hash, libraries: tuple[str, ...]) -> str:
+    """``digest`` with each library's installed version (its name alone when it is not
+    installed), as hex."""
     for library in libraries:
         try:
             digest.update(f"\0{library}={metadata.version(library)}".encode())
@@ -61,12 +67,7 @@ def modules_version(roots: tuple[str, ...], libraries: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
     for name, path in sorted(_builder_imports(roots).items()):
         digest.update(name.encode() + b"\0" + path.read_bytes())
-    for library in libraries:
-        try:
-            digest.update(f"\0{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"\0{library}".encode())
-    return digest.hexdigest()
+    return _with_versions(digest, libraries)
 
 
 def _builder_imports(roots: tuple[str, ...]) -> dict[str, Path]:

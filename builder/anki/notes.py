@@ -82,6 +82,8 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
     for deck, documents in decks:
         deck_notes: list[AssembledNote] = []
         for doc in documents:
+            # Resolving the file's path costs more than a card's HTML: once per file.
+            source = source_label(doc.path, roots.get(doc.path))
             for card in doc.cards:
                 if card.is_empty and not keep_empty:
                     continue
@@ -92,8 +94,7 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
                                             "empty-question"))
                     continue
                 card, duplicate = _unique_key(card, seen)
-                note, problems = _note(deck, doc, card, assets, resolver,
-                                       source_label(doc.path, roots.get(doc.path)))
+                note, problems = _note(deck, doc, card, assets, resolver, source)
                 found += [*duplicate, *problems]
                 deck_notes.append(note)
         assembled.append(tuple(deck_notes))

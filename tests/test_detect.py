@@ -361,7 +361,28 @@ def test_explain_structure_lists_sections_questions_and_why(tmp_path: Path) -> N
     assert "  n.md:5: section '第一部分 / 1、基础知识'" in lines
     assert "  n.md:7: question '1.1 什么是梯度消失' [heading ####]" in lines
     assert "  n.md:21: heading '补充' is part of the answer above" in lines
-    assert "  n.md:25: question '2.2 Dropout' [heading ####]  (empty answer: left out)" in lines
+    assert ("  n.md:25: question '2.2 Dropout' [heading ####]: empty answer is left out "
+            "of the deck") in lines
+
+
+def test_explain_structure_says_what_the_build_does_with_an_empty_answer(
+        tmp_path: Path) -> None:
+    path = write(tmp_path / "n.md", "## S\n\n### Empty?\n\n### Full?\n\nYes.\n")
+    for extra, fate in (([], "is left out of the deck"),
+                        (["--keep-empty"], "is kept (--keep-empty)")):
+        checked = CliRunner().invoke(main, ["check", *extra, str(path)])
+        assert f"empty answer: 'Empty?' {fate} [empty-answer]" in checked.output
+        result = CliRunner().invoke(main, ["check", "--explain-structure", *extra, str(path)])
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        assert f"  n.md:3: question 'Empty?' [heading ###]: empty answer {fate}" in lines
+        assert "  n.md:5: question 'Full?' [heading ###]" in lines
+    # The same when [tool.build-deck] says so.
+    write(tmp_path / "pyproject.toml", "[tool.build-deck]\nkeep-empty = true\n")
+    result = CliRunner().invoke(main, ["check", "--explain-structure", str(path)])
+    assert result.exit_code == 0, result.output
+    assert ("  n.md:3: question 'Empty?' [heading ###]: empty answer is kept (--keep-empty)"
+            in result.output.splitlines())
 
 
 def test_build_prints_how_each_file_was_read(tmp_path: Path) -> None:

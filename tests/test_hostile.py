@@ -458,7 +458,12 @@ def test_site_root_paths_resolve_against_a_configurable_folder_inside_the_tree(
     (tmp_path / "img").mkdir()
     (tmp_path / "img" / "a.png").write_bytes(png(text=b"outside"))
     escape = run("notes", "--site-root", "..")
-    assert "image outside the source tree refused: /img/a.png" in escape.output
+    assert escape.exit_code == 2
+    assert "must be a folder inside the source tree" in escape.output
+    # A folder inside the tree that is a link out of it is still refused, picture by picture.
+    (tmp_path / "notes" / "out").symlink_to(tmp_path, target_is_directory=True)
+    linked = run("notes", "--site-root", "out")
+    assert "image outside the source tree refused: /img/a.png" in linked.output
 
 
 def test_two_builds_at_once_into_one_folder_leave_whole_outputs(tmp_path: Path) -> None:

@@ -209,3 +209,28 @@ def test_a_failed_write_leaves_the_last_page(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "cannot write" in result.output
     assert (tmp_path / "dist" / "D.html").read_text(encoding="utf-8") == "the last page"
+
+
+def test_the_bar_hides_the_source_line_where_the_card_does(tmp_path: Path,
+                                                           browser: Any) -> None:
+    write(tmp_path / "notes" / "hidden.md",
+          "---\ndeck: Where\nsource_line: hide\n---\n## S\n\n### Hidden here?\n\nYes.\n")
+    write(tmp_path / "notes" / "shown.md",
+          "---\ndeck: Where\nsource_line: show\n---\n## S\n\n### Shown here?\n\nYes.\n")
+    write(tmp_path / "notes" / "default.md",
+          "---\ndeck: Where\n---\n## S\n\n### Hidden by the option?\n\nYes.\n")
+    result = CliRunner().invoke(main, [
+        "--format", "html", "--no-lock", "--source-line", "hide", "notes"])
+    assert result.exit_code == 0, result.output
+    page_file = (tmp_path / "dist" / "Where.html").resolve()
+    page = visit(browser, page_file).page
+    bars = page.eval_on_selector_all(
+        ".bd-item", "es => es.map(e => [e.querySelector('.bd-question').textContent.trim(),"
+                    " e.querySelector('.bd-where').textContent])")
+    assert sorted(bars) == [["Hidden by the option?", ""], ["Hidden here?", ""],
+                            ["Shown here?", "notes/shown.md:7"]]
+    page.click("#bd-sides")  # the backs too: nowhere on the page is the path visible
+    seen = page.inner_text("body")
+    assert "shown.md" in seen
+    assert "hidden.md" not in seen and "default.md" not in seen
+    assert page.locator(".bd-flip").count() == 3

@@ -406,3 +406,41 @@ def test_settings_of_a_table_only_read_for_ignore_are_warned_unused(tmp_path: Pa
     assert not [d for d in diagnostics(run("check", "notes/sub")) if "[config]" in d]
     write(tmp_path / "notes" / "sub" / "pyproject.toml", '[tool.build-deck]\nignore = []\n')
     assert not [d for d in diagnostics(run("check", "notes")) if "[config]" in d]
+
+
+@pytest.mark.parametrize("root", ["/etc", "../..", "..", "img/../..", "C:\\notes", "..\\up"])
+def test_a_site_root_outside_the_tree_is_refused_once(tmp_path: Path, root: str) -> None:
+    # Outside the tree no picture could ever be read: one clear problem, not one per picture.
+    from .conftest import FIXTURES
+
+    write(tmp_path / "notes" / "n.md", "## S\n\n### Q one?\n\n![a](/img/red.png)\n\n"
+          "### Q two?\n\n![b](/img/red.png)\n")
+    (tmp_path / "notes" / "img").mkdir()
+    (tmp_path / "notes" / "img" / "red.png").write_bytes(
+        (FIXTURES / "pictures" / "figs" / "red.png").read_bytes())
+    given = run("check", "notes", "--site-root", root)
+    assert given.exit_code == 2, given.output
+    assert "Invalid value for '--site-root': must be a folder inside the source tree" \
+           in given.output
+    assert not diagnostics(given)
+    toml_root = root.replace("\\", "\\\\")
+    write(tmp_path / "pyproject.toml", f'[tool.build-deck]\nsite-root = "{toml_root}"\n')
+    for command in ("check", "build"):
+        result = run(command, "notes", "--format", "apkg", "--no-lock")
+        assert result.exit_code == 0, result.output
+        # Warned at its line and left out: the pictures are found as without it.
+        assert diagnostics(result) == [
+            "pyproject.toml:2:13: warning: [tool.build-deck] site-root must be a folder inside "
+            "the source tree (a relative path that does not climb out with '..'), not "
+            f"'{root}' [config]"]
+    assert (tmp_path / "dist" / "n.apkg").exists()
+
+
+def test_a_site_root_inside_the_tree_is_taken(tmp_path: Path) -> None:
+    for inside in ("static", "a/../static", "./static/"):
+        assert SETTINGS["site-root"].check(inside) in ("static", "a/../static")
+    write(tmp_path / "notes" / "n.md", "## S\n\n### Q?\n\n![a](/img/red.png)\n")
+    missing = run("check", "notes", "--site-root", "a/../static")
+    assert missing.exit_code == 0, missing.output
+    assert "image not found: /img/red.png (looked up below notes/a/../static, " \
+           "from --site-root)" in missing.output

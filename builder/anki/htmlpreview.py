@@ -14,7 +14,7 @@ from string import Template
 from urllib.parse import quote
 
 from builder.anki.apkg import FIELDS, NoteData
-from builder.anki.cardtemplate import BACK, FRONT, fill
+from builder.anki.cardtemplate import BACK, FRONT, HIDE_SOURCE_TAG, fill
 from builder.anki.html import field_text
 from builder.support.atomic import TEMP_PREFIX, atomic_write_bytes
 
@@ -197,7 +197,9 @@ def _card(note: NoteData) -> str:
     fields = dict(zip(FIELDS, note.fields, strict=True))
     front = fill(FRONT, fields)
     back = fill(BACK, fields, tags=" ".join(note.tags), front=front)
-    source = html.escape(field_text(fields["Source"]))
+    # The bar follows the card: a note that hides its source line hides it here too.
+    shown = HIDE_SOURCE_TAG not in note.tags
+    source = html.escape(field_text(fields["Source"])) if shown else ""
     return (f'<article class="bd-item">\n<div class="bd-meta"><span class="bd-where">{source}'
             '</span><button type="button" class="bd-flip">Flip</button></div>\n'
             f'<div class="card card1 bd-front">{front}</div>\n'

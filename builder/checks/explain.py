@@ -12,18 +12,24 @@ from pathlib import Path
 from builder.model import Document
 from builder.parse.detect import Structure
 from builder.parse.document import ParseOptions, parse_structured
+from builder.parse.questiontext import empty_answer_fate
 from builder.parse.source import read_source, source_lines
 
 
-def explain_file(path: Path, shown: str, options: ParseOptions) -> list[str]:
-    """Return the explanation's lines for one file (a SourceError if it cannot be read)."""
+def explain_file(path: Path, shown: str, options: ParseOptions, *,
+                 keep_empty: bool = False) -> list[str]:
+    """Return the explanation's lines for one file (a SourceError if it cannot be read);
+    ``keep_empty`` as the build's ``--keep-empty``."""
     text = read_source(path, shown).removeprefix("\ufeff")
     doc, structure = parse_structured(text, shown, options, stem=path.stem)
-    return explain(doc, structure, len(source_lines(text)))
+    return explain(doc, structure, len(source_lines(text)), keep_empty=keep_empty)
 
 
-def explain(doc: Document, structure: Structure, line_count: int) -> list[str]:
-    """Describe ``doc`` as read with ``structure``."""
+def explain(doc: Document, structure: Structure, line_count: int, *,
+            keep_empty: bool = False) -> list[str]:
+    """Describe ``doc`` as read with ``structure``; an empty answer's fate as a build
+    with ``keep_empty`` decides it."""
+    empty = f": empty answer {empty_answer_fate(keep_empty)}"
     how = "detected" if structure.detected else "as set"
     out = [f"{doc.path}: {structure.summary()} ({how})"]
     out += [f"  because {reason}" for reason in structure.reasons]
@@ -35,7 +41,7 @@ def explain(doc: Document, structure: Structure, line_count: int) -> list[str]:
         kind = "bold line" if structure.bold else (
             "file" if structure.style == "file"
             else f"heading {'#' * levels.get(card.loc.line, structure.question_level)}")
-        state = "" if card.answer else "  (empty answer: left out)"
+        state = "" if card.answer else empty
         events.append((card.loc.line, f"question {card.question_text!r} [{kind}]{state}"))
     for heading in doc.headings:
         line = heading.loc.line

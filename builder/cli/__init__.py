@@ -216,7 +216,7 @@ def check(explain_structure: bool, **options: Any) -> None:
 
     config = configured(options)
     if explain_structure:
-        _explain(config.sources, config.parse)
+        _explain(config.sources, config.parse, keep_empty=config.keep_empty)
         return
     try:
         result = run_check(config)
@@ -232,7 +232,7 @@ def check(explain_structure: bool, **options: Any) -> None:
         sys.exit(1)
 
 
-def _explain(sources: tuple[Path, ...], parse: ParseOptions) -> None:
+def _explain(sources: tuple[Path, ...], parse: ParseOptions, *, keep_empty: bool) -> None:
     from builder.build.config import BuildError, display_path, find_sources
     from builder.checks.explain import explain_file
     from builder.parse.source import SourceError
@@ -243,7 +243,8 @@ def _explain(sources: tuple[Path, ...], parse: ParseOptions) -> None:
         raise click.ClickException(str(exc)) from None
     for path, _root in found:
         try:
-            click.echo("\n".join(explain_file(path, display_path(path), parse)))
+            click.echo("\n".join(explain_file(path, display_path(path), parse,
+                                               keep_empty=keep_empty)))
         except SourceError as exc:
             click.echo(f"{exc.loc}: error: {exc.message} [source]")
 

@@ -66,6 +66,13 @@ class Level(click.ParamType):  # type: ignore[type-arg]  # generic only in newer
                   param, ctx)
 
 
+def _site_root(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:  # checked as the ``site-root`` setting is, wherever it is written
+        return str(SETTINGS["site-root"].check(value))
+    except SettingError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 def _level(name: str, help_text: str) -> Decorator:
     words = (AUTO, FILE) if name == "--question-level" else (AUTO,)
     return click.option(name, type=Level(words), default=None, help=help_text)
@@ -131,6 +138,7 @@ _CONFIGURATION_OPTIONS: tuple[Decorator, ...] = (
     click.option("-j", "--jobs", type=click.IntRange(*JOBS), default=0, show_default=True,
                  help="Worker processes for parsing, drawing and the PDF (0: one per CPU)."),
     click.option("--site-root", default=".", show_default=True, metavar="DIR",
+                 callback=_site_root,
                  help="Folder inside the source tree that /absolute image paths start at."),
     _VERBOSE,
 )

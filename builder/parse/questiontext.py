@@ -74,6 +74,11 @@ _LEFT_OUT = "is left out of the deck"
 _KEPT = "is kept (--keep-empty)"
 
 
+def empty_answer_fate(kept: bool) -> str:
+    """What becomes of a question with an empty answer, in the build's own words."""
+    return _KEPT if kept else _LEFT_OUT
+
+
 def answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagnostic]:
     """Warn about an answer that is empty, only a placeholder, or only the question again.
 

@@ -11,9 +11,10 @@ no third-party library, so the command line can build its options from it cheapl
 from __future__ import annotations
 
 import difflib
+import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from builder.support.codes import CODES
 
@@ -99,6 +100,20 @@ def _path(value: object) -> object:
     return Path(text)
 
 
+def _site_root(value: object) -> object:
+    text = str(_path(value))
+    # Pictures are read from inside the source tree only: a site root outside it could
+    # only ever be refused, picture by picture, so it is refused here once.  Either
+    # separator and a drive (``C:``) count, since the same notes travel between systems.
+    slashed = text.replace("\\", "/")
+    outside = (PurePosixPath(slashed).is_absolute() or PureWindowsPath(text).anchor
+               or posixpath.normpath(slashed).split("/")[0] == "..")
+    if outside:
+        raise SettingError("must be a folder inside the source tree (a relative path that "
+                           f"does not climb out with '..'), not {shown(value)}")
+    return text
+
+
 def _strings(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
@@ -146,7 +161,7 @@ SETTINGS = {s.name: s for s in (
     Setting("lock", "lock_path", _path),
     Setting("cache-dir", "cache_dir", _path),
     Setting("jobs", "jobs", _whole(*JOBS)),
-    Setting("site-root", "site_root", _text),
+    Setting("site-root", "site_root", _site_root),
     Setting("paper", "paper", _choice(*PAPERS)),
     Setting("columns", "columns", _whole(*COLUMNS)),
     Setting("pdf-style", "pdf_style", _choice(*PDF_STYLES)),

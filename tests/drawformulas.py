@@ -8,9 +8,9 @@ from pathlib import Path
 
 from builder.model import Formula, SourceLoc
 from builder.render.assets import worker_pool
-from builder.render.formulacache import CachedImage, draw_formulas
+from builder.render.formulacache import RenderedFormula, draw_formulas
 
-Drawn = CachedImage | str
+Drawn = RenderedFormula | str
 """A formula's image in the cache, or why no engine could draw it."""
 
 
@@ -27,8 +27,8 @@ def draw_one(tex: str, cache_dir: Path, display: bool = False) -> Drawn:
     return draw([(tex, display)], cache_dir)[0]
 
 
-def image(tex: str, cache_dir: Path, display: bool = False) -> CachedImage:
+def image(tex: str, cache_dir: Path, display: bool = False) -> RenderedFormula:
     """The formula's image; the test fails if no engine drew it."""
     drawn = draw_one(tex, cache_dir, display)
-    assert isinstance(drawn, CachedImage), drawn
+    assert isinstance(drawn, RenderedFormula), drawn
     return drawn

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.render.formulacache import CachedImage
+from builder.render.formulacache import RenderedFormula
 from builder.render.texmath import to_typst
 
 from .drawformulas import image
@@ -27,7 +27,7 @@ def ink_rows_of_left_strip(png: Path, strip: int = 18) -> tuple[int, int]:
     return left, sum(1 for row in inked if any(row))
 
 
-def drawn(tex: str, cache_dir: Path, display: bool = True) -> CachedImage:
+def drawn(tex: str, cache_dir: Path, display: bool = True) -> RenderedFormula:
     outcome = image(tex, cache_dir, display)
     assert outcome.engine == "typst"
     return outcome
@@ -41,7 +41,7 @@ def drawn(tex: str, cache_dir: Path, display: bool = True) -> CachedImage:
 ])
 def test_brace_reaches_every_row(tex: str, tmp_path: Path) -> None:
     """The brace is the leftmost ink: it must run the whole height, past both rows."""
-    left, anywhere = ink_rows_of_left_strip(drawn(tex, tmp_path).png)
+    left, anywhere = ink_rows_of_left_strip(drawn(tex, tmp_path).image.path)
     assert left >= 0.85 * anywhere, (left, anywhere)
 
 

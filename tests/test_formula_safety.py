@@ -15,7 +15,7 @@ from builder.parse.texsafe import strip_unsafe
 from builder.render import assets as assets_module
 from builder.render import formulas as formulas_module
 from builder.render.assets import render_assets
-from builder.render.formulacache import CachedImage
+from builder.render.formulacache import RenderedFormula
 from builder.render.formulas import (
     FormulaImage,
     conversion_key,
@@ -56,7 +56,7 @@ def test_a_formula_tex2typst_cannot_convert_never_reaches_typst(tmp_path: Path) 
     with pytest.raises(ValueError):
         to_typst(tex)
     outcome = draw_one(tex, tmp_path)
-    assert not (isinstance(outcome, CachedImage) and outcome.engine == "typst")
+    assert not (isinstance(outcome, RenderedFormula) and outcome.engine == "typst")
 
 
 @pytest.mark.parametrize("tex", HOSTILE)
@@ -167,7 +167,7 @@ def test_a_compile_that_stalls_costs_that_formula_only(monkeypatch: pytest.Monke
     monkeypatch.setattr(formulas_module, "TYPST_SECONDS", 0.3)
     monkeypatch.setattr(formulas_module, "TYPST_SECONDS_EACH", 0.0)
     outcome = draw_one("a^2", tmp_path)
-    assert isinstance(outcome, CachedImage) and outcome.engine == "mathtext"
+    assert isinstance(outcome, RenderedFormula) and outcome.engine == "mathtext"
 
 
 # --- the cache the PDF trusts ------------------------------------------------------------
@@ -288,12 +288,12 @@ def test_a_mathtext_fallback_is_not_reused_once_typst_starts(
 def test_pathological_formula_is_refused_before_any_engine(tex: str, tmp_path: Path) -> None:
     outcome, good = draw([(tex, True), ("a^2", False)], tmp_path)
     assert isinstance(outcome, str) and outcome.startswith("refused:")
-    assert isinstance(good, CachedImage)
+    assert isinstance(good, RenderedFormula)
 
 
 def test_nesting_real_formulas_use_is_drawn(tmp_path: Path) -> None:
     tex = "\\frac{" * 8 + "x" + "}{y}" * 8
-    assert isinstance(draw_one(tex, tmp_path, display=True), CachedImage)
+    assert isinstance(draw_one(tex, tmp_path, display=True), RenderedFormula)
 
 
 def test_typst_not_starting_is_warned_once_per_build(

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from builder.render.formulacache import CachedImage
+from builder.render.formulacache import RenderedFormula
 from builder.render.formulas import PX_PER_EM
 from builder.render.texmath import to_typst
 
@@ -56,7 +56,7 @@ def test_corpus_is_large_enough() -> None:
 
 def test_corpus_coverage(rendered: list[tuple[str, bool, Drawn]],
                          record_property: Callable[[str, object], None]) -> None:
-    drawn = [o for _, _, o in rendered if isinstance(o, CachedImage)]
+    drawn = [o for _, _, o in rendered if isinstance(o, RenderedFormula)]
     failed = [tex for tex, _, o in rendered if isinstance(o, str)]
     by_engine = {e: sum(1 for o in drawn if o.engine == e) for e in ("typst", "mathtext")}
     share = len(drawn) / len(rendered)
@@ -72,9 +72,9 @@ def test_corpus_coverage(rendered: list[tuple[str, bool, Drawn]],
 
 def test_every_image_is_a_measured_png(rendered: list[tuple[str, bool, Drawn]]) -> None:
     for tex, _display, outcome in rendered:
-        if not isinstance(outcome, CachedImage):
+        if not isinstance(outcome, RenderedFormula):
             continue
-        png = outcome.png.read_bytes()
+        png = outcome.image.path.read_bytes()
         assert png.startswith(PNG_SIGNATURE), tex
         width_px, height_px = struct.unpack(">II", png[16:24])
         assert outcome.width_em > 0 and outcome.height_em > 0, tex
@@ -87,14 +87,14 @@ def test_every_image_is_a_measured_png(rendered: list[tuple[str, bool, Drawn]]) 
 
 def test_display_fraction_is_taller_than_inline_letter(tmp_path: Path) -> None:
     x, fraction = draw([("x", False), (r"\frac{a}{b}", True)], tmp_path)
-    assert isinstance(x, CachedImage) and isinstance(fraction, CachedImage)
+    assert isinstance(x, RenderedFormula) and isinstance(fraction, RenderedFormula)
     assert fraction.height_em > 1.5 * x.height_em
     assert fraction.depth_em > x.depth_em
 
 
 def test_descender_reaches_below_the_baseline(tmp_path: Path) -> None:
     x, g = draw([("x", False), ("g", False)], tmp_path)
-    assert isinstance(x, CachedImage) and isinstance(g, CachedImage)
+    assert isinstance(x, RenderedFormula) and isinstance(g, RenderedFormula)
     assert g.depth_em > x.depth_em + 0.1
 
 
@@ -105,7 +105,7 @@ def test_broken_formulas_fail_alone_and_their_neighbours_still_render(tmp_path: 
              (r"\nosuchmacro{x}", False), (r"\sum_{i=1}^{n} x_i", True)]
     outcomes = draw(items, tmp_path)
     good = [outcomes[i] for i in (0, 2, 4)]
-    assert all(isinstance(o, CachedImage) and o.engine == "typst" for o in good), good
+    assert all(isinstance(o, RenderedFormula) and o.engine == "typst" for o in good), good
     for index in (1, 3):
         failure = outcomes[index]
         assert isinstance(failure, str), failure
@@ -135,7 +135,7 @@ def test_typst_never_runs_in_the_building_process(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(typst, "Compiler", counting)
     # The broken formula makes the batch fail and split: several compiles.
     outcomes = draw([("a^2", False), (r"\nosuchmacro{x}", False), ("b_1", True)], tmp_path)
-    assert [type(o) for o in outcomes] == [CachedImage, str, CachedImage]
+    assert [type(o) for o in outcomes] == [RenderedFormula, str, RenderedFormula]
     assert made == []
 
 
@@ -143,14 +143,14 @@ def test_typst_never_runs_in_the_building_process(monkeypatch: pytest.MonkeyPatc
 
 def test_chinese_text_is_drawn_not_tofu(tmp_path: Path) -> None:
     loss, grad = draw([(r"\text{损失}", False), (r"\text{梯度}", False)], tmp_path)
-    assert isinstance(loss, CachedImage) and isinstance(grad, CachedImage)
+    assert isinstance(loss, RenderedFormula) and isinstance(grad, RenderedFormula)
     assert loss.engine == grad.engine == "typst"
     # Missing glyphs would draw the same .notdef boxes for both words.
-    assert pixels(loss.png) != pixels(grad.png)
+    assert pixels(loss.image.path) != pixels(grad.image.path)
     # Two CJK ideographs are about two em wide, and actually inked.
     assert 1.8 < loss.width_em < 2.5
-    ink = sum(sum(row) for row in pixels(loss.png))
-    area = len(pixels(loss.png)) * len(pixels(loss.png)[0])
+    ink = sum(sum(row) for row in pixels(loss.image.path))
+    area = len(pixels(loss.image.path)) * len(pixels(loss.image.path)[0])
     assert 0.05 < ink / area < 0.6
 
 
@@ -166,7 +166,7 @@ def test_mathtext_draws_what_typst_cannot(tmp_path: Path) -> None:
     # typst has no \varkappa (tex2typst passes it through as an unknown name).
     kappa = image(r"\varkappa_t = 0.5", tmp_path)
     assert kappa.engine == "mathtext" and kappa.typst is None
-    assert kappa.png.read_bytes().startswith(PNG_SIGNATURE)
+    assert kappa.image.path.read_bytes().startswith(PNG_SIGNATURE)
     assert 0 <= kappa.depth_em < kappa.height_em
 
 
@@ -235,6 +235,6 @@ def test_rewritten_constructs_compile(tmp_path: Path) -> None:
               r"\left( a \middle| b \right)", r"\operatorname*{arg\,min}_\theta f",
               r"\check{x} + \phantom{b} + \bcancel{d}", r"{}^{14}C"]
     outcomes = draw([(t, False) for t in tricky] + [(t, True) for t in tricky], tmp_path)
-    assert all(isinstance(o, CachedImage) and o.engine == "typst" for o in outcomes), [
+    assert all(isinstance(o, RenderedFormula) and o.engine == "typst" for o in outcomes), [
         (t, o) for t, o in zip(tricky * 2, outcomes, strict=True)
-        if not isinstance(o, CachedImage) or o.engine != "typst"]
+        if not isinstance(o, RenderedFormula) or o.engine != "typst"]

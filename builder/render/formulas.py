@@ -118,7 +118,9 @@ def typst_problem() -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class FormulaImage:
-    """A formula drawn as a PNG, with its size and baseline offset in em."""
+    """A formula as an engine drew it: PNG bytes in memory (in a sandboxed child), with its
+    size and baseline offset in em.  ``formulacache`` stores it; the build then uses the
+    stored file, a ``formulacache.RenderedFormula``."""
 
     png: bytes
     width_em: float

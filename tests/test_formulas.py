@@ -92,6 +92,16 @@ def test_display_fraction_is_taller_than_inline_letter(tmp_path: Path) -> None:
     assert fraction.depth_em > x.depth_em
 
 
+def test_the_same_formula_is_drawn_in_display_style_only_as_a_display(tmp_path: Path) -> None:
+    """A display sum sets its limits above and below (taller, narrower); inline, beside it."""
+    inline, display = draw([(r"\sum_{i=1}^{n} x_i", False), (r"\sum_{i=1}^{n} x_i", True)],
+                           tmp_path)
+    assert isinstance(inline, RenderedFormula) and isinstance(display, RenderedFormula)
+    assert inline.image.name != display.image.name
+    assert display.height_em > 1.5 * inline.height_em
+    assert display.width_em < inline.width_em
+
+
 def test_descender_reaches_below_the_baseline(tmp_path: Path) -> None:
     x, g = draw([("x", False), ("g", False)], tmp_path)
     assert isinstance(x, RenderedFormula) and isinstance(g, RenderedFormula)

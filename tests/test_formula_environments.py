@@ -4,29 +4,31 @@ aligned, a brace whose ``\\left`` was left out."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
-from builder.render.formulas import FormulaImage, render_formulas
+from builder.render.formulacache import RenderedFormula
 from builder.render.texmath import to_typst
+
+from .drawformulas import image
 
 BRACED = r"\left\{ \begin{aligned} a &= 1 \\ b &= 2 \end{aligned} \right."
 
 
-def ink_rows_of_left_strip(png: bytes, strip: int = 18) -> tuple[int, int]:
+def ink_rows_of_left_strip(png: Path, strip: int = 18) -> tuple[int, int]:
     """(rows with ink in the ``strip`` columns from the leftmost ink, rows with ink)."""
     from matplotlib import image as mpimg
 
-    pixels = mpimg.imread(io.BytesIO(png), format="png")
+    pixels = mpimg.imread(io.BytesIO(png.read_bytes()), format="png")
     inked = [[px[3] > 0.3 for px in row] for row in pixels]
     first = min(row.index(True) for row in inked if any(row))
     left = sum(1 for row in inked if any(row[first:first + strip]))
     return left, sum(1 for row in inked if any(row))
 
 
-def drawn(tex: str, display: bool = True) -> FormulaImage:
-    outcome = render_formulas([(tex, display)])[0]
-    assert isinstance(outcome, FormulaImage), outcome
+def drawn(tex: str, cache_dir: Path, display: bool = True) -> RenderedFormula:
+    outcome = image(tex, cache_dir, display)
     assert outcome.engine == "typst"
     return outcome
 
@@ -37,9 +39,9 @@ def drawn(tex: str, display: bool = True) -> FormulaImage:
     r"\left\{ \begin{array}{l} a = 1 \\ b = 2 \end{array} \right.",
     r"\{ \begin{array}{l} a = 1 \\ b = 2 \end{array} \right.",
 ])
-def test_brace_reaches_every_row(tex: str) -> None:
+def test_brace_reaches_every_row(tex: str, tmp_path: Path) -> None:
     """The brace is the leftmost ink: it must run the whole height, past both rows."""
-    left, anywhere = ink_rows_of_left_strip(drawn(tex).png)
+    left, anywhere = ink_rows_of_left_strip(drawn(tex, tmp_path).image.path)
     assert left >= 0.85 * anywhere, (left, anywhere)
 
 
@@ -47,10 +49,10 @@ def test_braced_aligned_becomes_cases_keeping_alignment() -> None:
     assert to_typst(BRACED).strip() == "display(cases(a &= 1, b &= 2))"
 
 
-def test_eqnarray_is_drawn_as_aligned() -> None:
+def test_eqnarray_is_drawn_as_aligned(tmp_path: Path) -> None:
     typst = to_typst(r"\begin{eqnarray} a &=& b + c \\ d &=& e \end{eqnarray}")
     assert typst.strip() == "a &= b + c \\ d &= e"
-    drawn(r"\begin{eqnarray*} a &=& b \\ d &=& e \end{eqnarray*}")
+    drawn(r"\begin{eqnarray*} a &=& b \\ d &=& e \end{eqnarray*}", tmp_path)
 
 
 def test_right_without_left_pairs_with_the_bare_brace() -> None:
@@ -62,18 +64,18 @@ def test_right_without_left_pairs_with_the_bare_brace() -> None:
     r"\begin{multline} a + b \\ + c \end{multline}",
     r"\Large x + \small y",
 ])
-def test_array_rules_multline_and_sizes_are_drawn(tex: str) -> None:
-    drawn(tex)
+def test_array_rules_multline_and_sizes_are_drawn(tex: str, tmp_path: Path) -> None:
+    drawn(tex, tmp_path)
 
 
-def test_script_without_a_base_is_drawn() -> None:
+def test_script_without_a_base_is_drawn(tmp_path: Path) -> None:
     assert "#none" not in to_typst("_{v1-4}")
-    drawn("_{v1-4}", display=False)
+    drawn("_{v1-4}", tmp_path, display=False)
 
 
-def test_braced_rows_inline_keep_their_size() -> None:
+def test_braced_rows_inline_keep_their_size(tmp_path: Path) -> None:
     """amsmath sets aligned rows in display style, inline too: as tall as in a display."""
-    inline, display = drawn(BRACED, display=False), drawn(BRACED, display=True)
+    inline, display = drawn(BRACED, tmp_path, display=False), drawn(BRACED, tmp_path)
     assert inline.height_em == pytest.approx(display.height_em, rel=0.05)
 
 
@@ -86,6 +88,6 @@ def test_braced_rows_inline_keep_their_size() -> None:
     (r"\eqref{1}", '"(1)"'),
     (r'\ref{" #read("x") "}', '"\\" #read(\\"x\\") \\""'),  # a label is a string, never code
 ])
-def test_what_notes_write_in_formulas(tex: str, typst: str) -> None:
+def test_what_notes_write_in_formulas(tex: str, typst: str, tmp_path: Path) -> None:
     assert to_typst(tex).strip() == typst
-    drawn(tex, display=False)
+    drawn(tex, tmp_path, display=False)

@@ -15,12 +15,11 @@ from builder.parse.texsafe import strip_unsafe
 from builder.render import assets as assets_module
 from builder.render import formulas as formulas_module
 from builder.render.assets import render_assets
+from builder.render.formulacache import RenderedFormula
 from builder.render.formulas import (
-    FormulaFailure,
     FormulaImage,
     conversion_key,
     mathtext_key,
-    render_formulas,
     typst_key,
 )
 from builder.render.texmath import to_typst
@@ -29,6 +28,7 @@ from builder.render.typstnames import FUNCTIONS, SYMBOLS
 from builder.support.sandbox import SandboxError, run_limited
 
 from .conftest import FIXTURES
+from .drawformulas import draw, draw_one
 
 HOSTILE = [
     r'\text{\ " #read("/pdf-nodes.typ") "}',
@@ -51,19 +51,19 @@ def test_hostile_formula_converts_to_typst_the_check_refuses(tex: str) -> None:
         check_typst_math(to_typst(tex))
 
 
-def test_a_formula_tex2typst_cannot_convert_never_reaches_typst() -> None:
+def test_a_formula_tex2typst_cannot_convert_never_reaches_typst(tmp_path: Path) -> None:
     tex = r'\text{\ " /* "} #read("a") \text{\ " */ "}'
     with pytest.raises(ValueError):
         to_typst(tex)
-    outcome = render_formulas([(tex, False)])[0]
-    assert not (isinstance(outcome, FormulaImage) and outcome.engine == "typst")
+    outcome = draw_one(tex, tmp_path)
+    assert not (isinstance(outcome, RenderedFormula) and outcome.engine == "typst")
 
 
 @pytest.mark.parametrize("tex", HOSTILE)
-def test_hostile_formula_is_refused_by_every_engine(tex: str) -> None:
-    outcome = render_formulas([(tex, False)])[0]
-    assert isinstance(outcome, FormulaFailure)
-    assert outcome.reason.startswith("refused:"), outcome.reason
+def test_hostile_formula_is_refused_by_every_engine(tex: str, tmp_path: Path) -> None:
+    outcome = draw_one(tex, tmp_path)
+    assert isinstance(outcome, str)
+    assert outcome.startswith("refused:"), outcome
 
 
 @pytest.mark.parametrize("typst", [
@@ -160,13 +160,14 @@ def _stall(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
     return []
 
 
-def test_a_compile_that_stalls_costs_that_formula_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_compile_that_stalls_costs_that_formula_only(monkeypatch: pytest.MonkeyPatch,
+                                                       tmp_path: Path) -> None:
     """A typst compile past its budget is a failure: the formula goes on to mathtext."""
     monkeypatch.setattr(formulas_module, "_typst_batch", _stall)
     monkeypatch.setattr(formulas_module, "TYPST_SECONDS", 0.3)
     monkeypatch.setattr(formulas_module, "TYPST_SECONDS_EACH", 0.0)
-    outcome = render_formulas([("a^2", False)])[0]
-    assert isinstance(outcome, FormulaImage) and outcome.engine == "mathtext"
+    outcome = draw_one("a^2", tmp_path)
+    assert isinstance(outcome, RenderedFormula) and outcome.engine == "mathtext"
 
 
 # --- the cache the PDF trusts ------------------------------------------------------------
@@ -284,15 +285,15 @@ def test_a_mathtext_fallback_is_not_reused_once_typst_starts(
     "a+" * 20000 + "b",                          # every engine: quadratic in length
     "\\left(" * 40 + "x" + "\\right)" * 40,
 ])
-def test_pathological_formula_is_refused_before_any_engine(tex: str) -> None:
-    outcome, good = render_formulas([(tex, True), ("a^2", False)])
-    assert isinstance(outcome, FormulaFailure) and outcome.reason.startswith("refused:")
-    assert isinstance(good, FormulaImage)
+def test_pathological_formula_is_refused_before_any_engine(tex: str, tmp_path: Path) -> None:
+    outcome, good = draw([(tex, True), ("a^2", False)], tmp_path)
+    assert isinstance(outcome, str) and outcome.startswith("refused:")
+    assert isinstance(good, RenderedFormula)
 
 
-def test_nesting_real_formulas_use_is_drawn() -> None:
+def test_nesting_real_formulas_use_is_drawn(tmp_path: Path) -> None:
     tex = "\\frac{" * 8 + "x" + "}{y}" * 8
-    assert isinstance(render_formulas([(tex, True)])[0], FormulaImage)
+    assert isinstance(draw_one(tex, tmp_path, display=True), RenderedFormula)
 
 
 def test_typst_not_starting_is_warned_once_per_build(

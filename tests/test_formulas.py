@@ -11,14 +11,11 @@ from typing import Any
 
 import pytest
 
-from builder.render.formulas import (
-    PX_PER_EM,
-    FormulaFailure,
-    FormulaImage,
-    FormulaOutcome,
-    render_formulas,
-)
+from builder.render.formulacache import RenderedFormula
+from builder.render.formulas import PX_PER_EM
 from builder.render.texmath import to_typst
+
+from .drawformulas import Drawn, draw, image
 
 CORPUS = Path(__file__).parent / "fixtures" / "formulas.tex"
 COVERAGE_TARGET = 0.98
@@ -36,28 +33,18 @@ def corpus() -> list[tuple[str, bool]]:
 
 
 @pytest.fixture(scope="module")
-def rendered() -> list[tuple[str, bool, FormulaOutcome]]:
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, bool, Drawn]]:
     items = corpus()
-    outcomes = render_formulas(items)  # one call: one batch, bisected only where needed
+    outcomes = draw(items, tmp_path_factory.mktemp("cache"))  # batches, bisected where needed
     assert len(outcomes) == len(items)
     return [(tex, display, o) for (tex, display), o in zip(items, outcomes, strict=True)]
 
 
-def one(tex: str, display: bool = False) -> FormulaOutcome:
-    return render_formulas([(tex, display)])[0]
-
-
-def image(tex: str, display: bool = False) -> FormulaImage:
-    outcome = one(tex, display)
-    assert isinstance(outcome, FormulaImage), outcome
-    return outcome
-
-
-def pixels(png: bytes) -> list[list[float]]:
+def pixels(png: Path) -> list[list[float]]:
     """Alpha (ink) of every pixel, rows of floats in 0..1."""
     from matplotlib import image as mpimg
 
-    array = mpimg.imread(io.BytesIO(png), format="png")
+    array = mpimg.imread(io.BytesIO(png.read_bytes()), format="png")
     return [[float(px[3]) for px in row] for row in array]
 
 
@@ -67,10 +54,10 @@ def test_corpus_is_large_enough() -> None:
     assert len(corpus()) >= 160
 
 
-def test_corpus_coverage(rendered: list[tuple[str, bool, FormulaOutcome]],
+def test_corpus_coverage(rendered: list[tuple[str, bool, Drawn]],
                          record_property: Callable[[str, object], None]) -> None:
-    drawn = [o for _, _, o in rendered if isinstance(o, FormulaImage)]
-    failed = [tex for tex, _, o in rendered if isinstance(o, FormulaFailure)]
+    drawn = [o for _, _, o in rendered if isinstance(o, RenderedFormula)]
+    failed = [tex for tex, _, o in rendered if isinstance(o, str)]
     by_engine = {e: sum(1 for o in drawn if o.engine == e) for e in ("typst", "mathtext")}
     share = len(drawn) / len(rendered)
     figure = (f"{len(drawn)}/{len(rendered)} = {share:.1%} drawn "
@@ -83,11 +70,11 @@ def test_corpus_coverage(rendered: list[tuple[str, bool, FormulaOutcome]],
 
 # --- (b) image metrics ---------------------------------------------------------------
 
-def test_every_image_is_a_measured_png(rendered: list[tuple[str, bool, FormulaOutcome]]) -> None:
+def test_every_image_is_a_measured_png(rendered: list[tuple[str, bool, Drawn]]) -> None:
     for tex, _display, outcome in rendered:
-        if not isinstance(outcome, FormulaImage):
+        if not isinstance(outcome, RenderedFormula):
             continue
-        png = outcome.png
+        png = outcome.image.path.read_bytes()
         assert png.startswith(PNG_SIGNATURE), tex
         width_px, height_px = struct.unpack(">II", png[16:24])
         assert outcome.width_em > 0 and outcome.height_em > 0, tex
@@ -98,38 +85,49 @@ def test_every_image_is_a_measured_png(rendered: list[tuple[str, bool, FormulaOu
         assert (outcome.typst is not None) == (outcome.engine == "typst"), tex
 
 
-def test_display_fraction_is_taller_than_inline_letter() -> None:
-    x, fraction = render_formulas([("x", False), (r"\frac{a}{b}", True)])
-    assert isinstance(x, FormulaImage) and isinstance(fraction, FormulaImage)
+def test_display_fraction_is_taller_than_inline_letter(tmp_path: Path) -> None:
+    x, fraction = draw([("x", False), (r"\frac{a}{b}", True)], tmp_path)
+    assert isinstance(x, RenderedFormula) and isinstance(fraction, RenderedFormula)
     assert fraction.height_em > 1.5 * x.height_em
     assert fraction.depth_em > x.depth_em
 
 
-def test_descender_reaches_below_the_baseline() -> None:
-    x, g = render_formulas([("x", False), ("g", False)])
-    assert isinstance(x, FormulaImage) and isinstance(g, FormulaImage)
+def test_the_same_formula_is_drawn_in_display_style_only_as_a_display(tmp_path: Path) -> None:
+    """A display sum sets its limits above and below (taller, narrower); inline, beside it."""
+    inline, display = draw([(r"\sum_{i=1}^{n} x_i", False), (r"\sum_{i=1}^{n} x_i", True)],
+                           tmp_path)
+    assert isinstance(inline, RenderedFormula) and isinstance(display, RenderedFormula)
+    assert inline.image.name != display.image.name
+    assert display.height_em > 1.5 * inline.height_em
+    assert display.width_em < inline.width_em
+
+
+def test_descender_reaches_below_the_baseline(tmp_path: Path) -> None:
+    x, g = draw([("x", False), ("g", False)], tmp_path)
+    assert isinstance(x, RenderedFormula) and isinstance(g, RenderedFormula)
     assert g.depth_em > x.depth_em + 0.1
 
 
 # --- (c) failures and bisecting ------------------------------------------------------
 
-def test_broken_formulas_fail_alone_and_their_neighbours_still_render() -> None:
+def test_broken_formulas_fail_alone_and_their_neighbours_still_render(tmp_path: Path) -> None:
     items = [("a + b", False), (r"\frac{a", False), (r"\sqrt{x}", False),
              (r"\nosuchmacro{x}", False), (r"\sum_{i=1}^{n} x_i", True)]
-    outcomes = render_formulas(items)
+    outcomes = draw(items, tmp_path)
     good = [outcomes[i] for i in (0, 2, 4)]
-    assert all(isinstance(o, FormulaImage) and o.engine == "typst" for o in good), good
+    assert all(isinstance(o, RenderedFormula) and o.engine == "typst" for o in good), good
     for index in (1, 3):
         failure = outcomes[index]
-        assert isinstance(failure, FormulaFailure), failure
-        assert "typst" in failure.reason and "mathtext" in failure.reason, failure.reason
+        assert isinstance(failure, str), failure
+        assert "typst" in failure and "mathtext" in failure, failure
     # \nosuchmacro passes tex2typst, so typst itself rejected it inside the batch.
     reason = outcomes[3]
-    assert isinstance(reason, FormulaFailure)
-    assert reason.reason.startswith("typst: "), reason.reason
+    assert isinstance(reason, str)
+    assert reason.startswith("typst: "), reason
 
 
-def test_typst_never_runs_in_the_building_process(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_typst_never_runs_in_the_building_process(monkeypatch: pytest.MonkeyPatch,
+                                                  tmp_path: Path) -> None:
     """Every compile runs in a sandbox child with a time and memory budget.
 
     typst compiles formulas from shared notes: one that loops or allocates without end
@@ -146,46 +144,46 @@ def test_typst_never_runs_in_the_building_process(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(typst, "Compiler", counting)
     # The broken formula makes the batch fail and split: several compiles.
-    outcomes = render_formulas([("a^2", False), (r"\nosuchmacro{x}", False), ("b_1", True)])
-    assert [type(o) for o in outcomes] == [FormulaImage, FormulaFailure, FormulaImage]
+    outcomes = draw([("a^2", False), (r"\nosuchmacro{x}", False), ("b_1", True)], tmp_path)
+    assert [type(o) for o in outcomes] == [RenderedFormula, str, RenderedFormula]
     assert made == []
 
 
 # --- (d) Chinese text ----------------------------------------------------------------
 
-def test_chinese_text_is_drawn_not_tofu() -> None:
-    loss, grad = render_formulas([(r"\text{损失}", False), (r"\text{梯度}", False)])
-    assert isinstance(loss, FormulaImage) and isinstance(grad, FormulaImage)
+def test_chinese_text_is_drawn_not_tofu(tmp_path: Path) -> None:
+    loss, grad = draw([(r"\text{损失}", False), (r"\text{梯度}", False)], tmp_path)
+    assert isinstance(loss, RenderedFormula) and isinstance(grad, RenderedFormula)
     assert loss.engine == grad.engine == "typst"
     # Missing glyphs would draw the same .notdef boxes for both words.
-    assert pixels(loss.png) != pixels(grad.png)
+    assert pixels(loss.image.path) != pixels(grad.image.path)
     # Two CJK ideographs are about two em wide, and actually inked.
     assert 1.8 < loss.width_em < 2.5
-    ink = sum(sum(row) for row in pixels(loss.png))
-    area = len(pixels(loss.png)) * len(pixels(loss.png)[0])
+    ink = sum(sum(row) for row in pixels(loss.image.path))
+    area = len(pixels(loss.image.path)) * len(pixels(loss.image.path)[0])
     assert 0.05 < ink / area < 0.6
 
 
-def test_chinese_in_a_formula_keeps_its_math() -> None:
-    img = image(r"\text{损失} = -\log p_{\text{正确类别}}")
+def test_chinese_in_a_formula_keeps_its_math(tmp_path: Path) -> None:
+    img = image(r"\text{损失} = -\log p_{\text{正确类别}}", tmp_path)
     assert img.engine == "typst" and img.typst is not None
     assert '"损失"' in img.typst and '"正确类别"' in img.typst
 
 
 # --- (e) the mathtext fallback --------------------------------------------------------
 
-def test_mathtext_draws_what_typst_cannot() -> None:
+def test_mathtext_draws_what_typst_cannot(tmp_path: Path) -> None:
     # typst has no \varkappa (tex2typst passes it through as an unknown name).
-    kappa = image(r"\varkappa_t = 0.5")
+    kappa = image(r"\varkappa_t = 0.5", tmp_path)
     assert kappa.engine == "mathtext" and kappa.typst is None
-    assert kappa.png.startswith(PNG_SIGNATURE)
+    assert kappa.image.path.read_bytes().startswith(PNG_SIGNATURE)
     assert 0 <= kappa.depth_em < kappa.height_em
 
 
-def test_bare_typst_function_is_not_drawn_as_text() -> None:
+def test_bare_typst_function_is_not_drawn_as_text(tmp_path: Path) -> None:
     # tex2typst turns the old switch {\cal L} into "cal L": typst would print the
     # function `cal` in monospace; formula.typ refuses, so mathtext draws it properly.
-    outcome = image(r"{\cal L}(\theta) = -\sum_i \log p(y_i \mid x_i)")
+    outcome = image(r"{\cal L}(\theta) = -\sum_i \log p(y_i \mid x_i)", tmp_path)
     assert outcome.engine == "mathtext"
 
 
@@ -241,12 +239,12 @@ def test_malformed_tex_raises_value_error(tex: str) -> None:
         to_typst(tex)
 
 
-def test_rewritten_constructs_compile() -> None:
+def test_rewritten_constructs_compile(tmp_path: Path) -> None:
     tricky = [r"\boxed{\frac{a}{b}}(x)", r"x \xrightarrow{\text{卷积}} y", r"\sum\limits_{i=1}^n",
               r"{\color{blue} x} + \textcolor{#00aa00}{y}", r"\Bigg[ \frac{1}{2} \Bigg]",
               r"\left( a \middle| b \right)", r"\operatorname*{arg\,min}_\theta f",
               r"\check{x} + \phantom{b} + \bcancel{d}", r"{}^{14}C"]
-    outcomes = render_formulas([(t, False) for t in tricky] + [(t, True) for t in tricky])
-    assert all(isinstance(o, FormulaImage) and o.engine == "typst" for o in outcomes), [
+    outcomes = draw([(t, False) for t in tricky] + [(t, True) for t in tricky], tmp_path)
+    assert all(isinstance(o, RenderedFormula) and o.engine == "typst" for o in outcomes), [
         (t, o) for t, o in zip(tricky * 2, outcomes, strict=True)
-        if not isinstance(o, FormulaImage) or o.engine != "typst"]
+        if not isinstance(o, RenderedFormula) or o.engine != "typst"]

@@ -17,8 +17,9 @@ from builder.parse.document import parse_file, parse_text
 from builder.pdf import typeset as pdf
 from builder.pdf.compile import TypstJob
 from builder.pdf.typeset import PdfError, write_pdf
-from builder.render.assets import Assets, RenderedFormula, render_assets
+from builder.render.assets import Assets, render_assets
 from builder.render.diagrams import validate
+from builder.render.formulacache import RenderedFormula
 
 from .conftest import SEED, write
 
@@ -297,7 +298,7 @@ def test_typst_failure_names_the_card_and_leaves_nothing(tmp_path: Path,
                      "bad.md")
     formula = doc.cards[1].formulas[0]
     png = _tiny_png(tmp_path / "x.png")
-    from builder.render.assets import MediaFile
+    from builder.render.media import MediaFile
 
     # Checked typst source that no longer compiles stands for any typst failure.
     assets = Assets(formulas={formula: RenderedFormula(MediaFile("x.png", png), 1, 1, 0,
@@ -392,7 +393,7 @@ def test_background_typesetting_gives_the_same_pdf(seed: tuple[Document, Assets]
 def test_background_failure_names_the_card(tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     doc = parse_text("## 节\n### 好的？\n好。\n### 坏的？\n公式 $x^2$ 在这里\n", "bad.md")
-    from builder.render.assets import MediaFile
+    from builder.render.media import MediaFile
 
     png = _tiny_png(tmp_path / "x.png")
     assets = Assets(formulas={doc.cards[1].formulas[0]: RenderedFormula(
@@ -548,7 +549,7 @@ def test_parts_typeset_in_the_background_give_the_same_pdf(in_parts: tuple[Path,
 def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from builder.pdf import parts as pdfparts
-    from builder.render.assets import MediaFile
+    from builder.render.media import MediaFile
 
     questions = "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(12))
     # The bad card in the first part: the others are still being typeset when it fails.

@@ -23,8 +23,9 @@ from builder.anki.html import (
 from builder.checks.rawhtml import card_raw_images
 from builder.model import Card, Diagnostic, Diagram, Document, Formula, Node, SourceLoc, plain_text
 from builder.parse.limits import MAX_ANSWER_CHARS
-from builder.render.assets import Assets, MediaFile
+from builder.render.assets import Assets
 from builder.render.images import ImageResolver
+from builder.render.media import MediaFile
 
 MAX_IMAGES_PER_CARD = 30
 LARGE_MEDIA_BYTES = 250 * 1024 * 1024

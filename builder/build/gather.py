@@ -36,7 +36,6 @@ from builder.parse.source import (
 )
 from builder.render.assets import (
     Assets,
-    MediaFile,
     Progress,
     default_jobs,
     render_assets,
@@ -46,6 +45,7 @@ from builder.render.assets import (
 from builder.render.diagrams import validate as validate_diagram
 from builder.render.glyphs import MISSING_GLYPH, missing_glyph_diagnostics
 from builder.render.images import ImageResolver
+from builder.render.media import MediaFile
 from builder.support import inputs
 
 log = logging.getLogger(__name__)

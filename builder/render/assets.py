@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.model import Diagram, Formula
-from builder.render.formulacache import draw_formulas
+from builder.render.formulacache import RenderedFormula, draw_formulas
 from builder.render.imagecheck import png_intact, svg_intact
+from builder.render.media import MediaFile
 from builder.support.atomic import atomic_write_bytes
 
 log = logging.getLogger(__name__)
@@ -31,24 +32,6 @@ DIAGRAM_VERSION = "1"
 DIAGRAM_DPI = 200
 
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class MediaFile:
-    """A file to pack into the deck, referenced from cards by its flat ``name``."""
-
-    name: str
-    path: Path
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedFormula:
-    image: MediaFile
-    width_em: float
-    height_em: float
-    depth_em: float
-    engine: str
-    typst: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +122,7 @@ def render_assets(
                 assets.diagram_failures[diagram] = failure or "the drawing was not saved"
             if progress:
                 progress(1)
-    assets.formulas = {f: RenderedFormula(MediaFile(i.png.name, i.png), i.width_em,
-                                          i.height_em, i.depth_em, i.engine, i.typst)
-                       for f, i in drawn.images.items()}
+    assets.formulas = drawn.images
     assets.formula_failures = drawn.failures
     assets.typst_unavailable = drawn.typst_unavailable
     assets.rendered = drawn.drawn + len(todo_diagrams)

@@ -38,6 +38,7 @@ from builder.render.formulas import (
     typst_key,
 )
 from builder.render.imagecheck import png_intact
+from builder.render.media import MediaFile
 from builder.render.typstcheck import is_safe_typst
 from builder.support.atomic import atomic_write_bytes
 
@@ -52,13 +53,16 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class CachedImage:
-    """A formula's image in the cache, with its size and baseline offset in em."""
+class RenderedFormula:
+    """A formula's image in the cache, as cards and the PDF use it, with its size and
+    baseline offset in em.  (An engine's fresh drawing, in memory in a worker before it is
+    stored, is a ``formulas.FormulaImage``.)"""
 
-    png: Path
+    image: MediaFile
     width_em: float
     height_em: float
     depth_em: float
+    """How far the image reaches below the text baseline."""
     engine: str
     typst: str | None
     """The typst math the image was compiled from (the PDF typesets it); None for mathtext."""
@@ -66,7 +70,7 @@ class CachedImage:
 
 @dataclass
 class FormulaResults:
-    images: dict[Formula, CachedImage] = field(default_factory=dict)
+    images: dict[Formula, RenderedFormula] = field(default_factory=dict)
     failures: dict[Formula, str] = field(default_factory=dict)
     """Why no engine could draw a formula."""
     drawn: int = 0
@@ -95,9 +99,9 @@ def draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Execut
         log.debug("drawing %s", formula)
     for formula in formulas:
         one, other = first[formula], second.get(formula.tex)
-        if isinstance(one, CachedImage):
+        if isinstance(one, RenderedFormula):
             results.images[formula] = one
-        elif isinstance(other, CachedImage):
+        elif isinstance(other, RenderedFormula):
             results.images[formula] = other
         else:
             results.failures[formula] = "; ".join(r for r in (one, other) if r)
@@ -116,11 +120,11 @@ def _convert(texs: list[str], cache_dir: Path, executor: Executor) -> dict[str, 
 def _typst_step(formulas: Sequence[Formula], conversions: dict[str, Converted],
                 results: FormulaResults, cache_dir: Path, executor: Executor,
                 progress: Callable[[int], None] | None
-                ) -> tuple[dict[Formula, CachedImage | str], set[Formula]]:
+                ) -> tuple[dict[Formula, RenderedFormula | str], set[Formula]]:
     """Each formula's typst image, or why it has none (its conversion's failure, a cached
     or new compile failure, or typst not starting: that one is not stored); and the
     formulas compiled in this build."""
-    first: dict[Formula, CachedImage | str] = {}
+    first: dict[Formula, RenderedFormula | str] = {}
     wanted: dict[str, tuple[str, bool]] = {}
     for formula in formulas:
         converted = conversions[formula.tex]
@@ -150,9 +154,9 @@ def _typst_step(formulas: Sequence[Formula], conversions: dict[str, Converted],
 
 def _mathtext_step(texs: list[str], cache_dir: Path, executor: Executor,
                    progress: Callable[[int], None] | None
-                   ) -> tuple[dict[str, CachedImage | str], set[str]]:
+                   ) -> tuple[dict[str, RenderedFormula | str], set[str]]:
     """Each formula's mathtext image, or why it has none; and the formulas drawn now."""
-    done: dict[str, CachedImage | str] = {}
+    done: dict[str, RenderedFormula | str] = {}
     for tex in texs:
         cached = _load_image(mathtext_key(tex), cache_dir, None)
         if cached is not None:
@@ -194,13 +198,13 @@ def _load_conversion(tex: str, cache_dir: Path) -> Converted | None:
     return failure if isinstance(failure, str) and failure else None
 
 
-def _load_image(key: str, cache_dir: Path, typst: str | None) -> CachedImage | str | None:
+def _load_image(key: str, cache_dir: Path, typst: str | None) -> RenderedFormula | str | None:
     meta = _read_json(cache_dir / f"math-{key}.json")
     return None if meta is None else _adopt(meta, key, cache_dir, typst)
 
 
 def _adopt(meta: dict[str, Any], key: str, cache_dir: Path, typst: str | None
-           ) -> CachedImage | str | None:
+           ) -> RenderedFormula | str | None:
     """A drawn formula from its metadata: its image, why it failed, or None if its image is
     missing or damaged."""
     if "failure" in meta:
@@ -209,8 +213,9 @@ def _adopt(meta: dict[str, Any], key: str, cache_dir: Path, typst: str | None
     if not png_intact(png):
         return None
     try:
-        return CachedImage(png, float(meta["width_em"]), float(meta["height_em"]),
-                           float(meta["depth_em"]), str(meta["engine"]), typst)
+        return RenderedFormula(MediaFile(png.name, png), float(meta["width_em"]),
+                               float(meta["height_em"]), float(meta["depth_em"]),
+                               str(meta["engine"]), typst)
     except (KeyError, TypeError, ValueError):
         return None
 

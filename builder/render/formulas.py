@@ -3,6 +3,11 @@
 Images are drawn at ``PX_PER_EM`` pixels per em (3× a 16 px card font, sharp on
 phones) and measured, so a card can size them in ``em`` and put their baseline
 on the text's baseline.
+
+Every step runs in sandboxed children with a time and memory budget (tex2typst alone is
+exponential in nested ``\\frac``). typst only ever sees math that ``check_typst_math``
+passed; a formula whose typst holds code is refused outright. The steps are chained, with
+a cache between them and the fallback to mathtext, in ``builder.render.formulacache``.
 """
 
 from __future__ import annotations
@@ -113,7 +118,9 @@ def typst_problem() -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class FormulaImage:
-    """A formula drawn as a PNG, with its size and baseline offset in em."""
+    """A formula as an engine drew it: PNG bytes in memory (in a sandboxed child), with its
+    size and baseline offset in em.  ``formulacache`` stores it; the build then uses the
+    stored file, a ``formulacache.RenderedFormula``."""
 
     png: bytes
     width_em: float
@@ -121,18 +128,6 @@ class FormulaImage:
     depth_em: float
     """How far the image reaches below the text baseline."""
     engine: str
-    typst: str | None
-    """The typst math that compiled, for the PDF; None when another engine drew it."""
-
-
-@dataclass(frozen=True, slots=True)
-class FormulaFailure:
-    """No engine could draw the formula; ``reason`` says why."""
-
-    reason: str
-
-
-FormulaOutcome = FormulaImage | FormulaFailure
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,38 +147,6 @@ Drawn = FormulaImage | str
 """What a sandboxed batch gives for each formula: its image, or why it was not drawn."""
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-def render_formulas(items: list[tuple[str, bool]]) -> list[FormulaOutcome]:
-    """Draw each (tex, display) pair: typst first, mathtext for what typst cannot draw.
-
-    Every step runs in sandboxed children with a time and memory budget (tex2typst
-    alone is exponential in nested ``\\frac``). typst only ever sees math that
-    ``check_typst_math`` passed; a formula whose typst holds code is refused outright.
-    The asset stage runs the same steps with a cache between them (``builder.render.assets``).
-    """
-    converted = convert_formulas([tex for tex, _ in items])
-    typst_ok = typst_problem() is None
-    compile_items = [(i, c.src, display) for i, ((_, display), c)
-                     in enumerate(zip(items, converted, strict=True))
-                     if isinstance(c, TypstMath) and typst_ok]
-    first: dict[int, Drawn] = {i: c for i, c in enumerate(converted) if isinstance(c, str)}
-    first |= dict(zip([i for i, _, _ in compile_items],
-                      typst_images([(src, display) for _, src, display in compile_items]),
-                      strict=True))
-    retry = [i for i in range(len(items)) if not isinstance(first.get(i), FormulaImage)
-             and not str(first.get(i, "")).startswith(REFUSED)]
-    second = dict(zip(retry, mathtext_images([items[i][0] for i in retry]), strict=True))
-    return [outcome_of(first.get(i, ""), second.get(i)) for i in range(len(items))]
-
-
-def outcome_of(first: Drawn, second: Drawn | None) -> FormulaOutcome:
-    """The image drawn by the first engine that could, else why none could."""
-    if isinstance(first, FormulaImage):
-        return first
-    if isinstance(second, FormulaImage):
-        return second
-    return FormulaFailure("; ".join(r for r in (first, second) if r))
 
 
 def convert_formulas(texs: list[str]) -> list[Converted]:
@@ -292,11 +255,11 @@ def _typst_batch(batch: list[tuple[str, bool]]) -> list[FormulaImage]:
         raise RuntimeError("typst produced no pages")
     measures = json.loads(compiler.query("<measure>", field="value"))
     images = []
-    for png, (src, _display), m in zip(pages, batch, measures, strict=True):
+    for png, _item, m in zip(pages, batch, measures, strict=True):
         height = float(m["h"])
         images.append(FormulaImage(
             png=png, width_em=float(m["w"]) / FONT_PT, height_em=height / FONT_PT,
-            depth_em=(height - float(m["asc"])) / FONT_PT, engine="typst", typst=src,
+            depth_em=(height - float(m["asc"])) / FONT_PT, engine="typst",
         ))
     return images
 
@@ -340,7 +303,7 @@ def _mathtext(tex: str) -> Drawn:
     png = buffer.getvalue()
     width, height = _png_size(png)
     return FormulaImage(png=png, width_em=width / PX_PER_EM, height_em=height / PX_PER_EM,
-                        depth_em=float(depth_px) / PX_PER_EM, engine="mathtext", typst=None)
+                        depth_em=float(depth_px) / PX_PER_EM, engine="mathtext")
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -10,8 +10,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from builder.model import Diagnostic, SourceLoc
-from builder.render.assets import MediaFile
 from builder.render.imagecheck import MAX_PIXELS, NotAnImage, image_info, typst_decode_problem
+from builder.render.media import MediaFile
 from builder.support import inputs
 
 IMAGE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif",

@@ -14,6 +14,7 @@ from builder.model import Formula, SourceLoc
 from builder.parse.texsafe import strip_unsafe
 from builder.render import assets as assets_module
 from builder.render import formulas as formulas_module
+from builder.render import typstengine
 from builder.render.assets import render_assets
 from builder.render.formulacache import RenderedFormula
 from builder.render.formulas import (
@@ -267,7 +268,7 @@ def _typst_missing() -> str:
 def test_a_mathtext_fallback_is_not_reused_once_typst_starts(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     formula = Formula("a^2", False, SourceLoc("x.md", 1, 1))
-    monkeypatch.setattr(formulas_module, "typst_problem", _typst_missing)
+    monkeypatch.setattr(typstengine, "problem", _typst_missing)
     without = render_assets([formula], [], tmp_path, jobs=1)
     assert without.typst_unavailable == _typst_missing()
     assert without.formulas[formula].engine == "mathtext"
@@ -304,7 +305,7 @@ def test_typst_not_starting_is_warned_once_per_build(
 
     (tmp_path / "n.md").write_text("## S\n### Q\n$a^2$ 和 $b_1$\n\n$$\\frac{a}{b}$$\n",
                                    encoding="utf-8")
-    monkeypatch.setattr(formulas_module, "typst_problem", _typst_missing)
+    monkeypatch.setattr(typstengine, "problem", _typst_missing)
     result = CliRunner().invoke(main, ["build", "n.md", "--format", "apkg"])
     assert result.exit_code == 0, result.output
     warnings = [line for line in result.output.splitlines() if "[typst-unavailable]" in line]

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from builder.model import Formula
-from builder.render import formulas as engines
+from builder.render import typstengine
 from builder.render.formulas import (
     REFUSED,
     Converted,
@@ -86,7 +86,8 @@ def draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Execut
     texs = list(dict.fromkeys(f.tex for f in formulas))
     conversions = _convert(texs, cache_dir, executor)
     if any(isinstance(c, TypstMath) for c in conversions.values()):
-        results.typst_unavailable = engines.typst_problem()
+        # Formulas then go to mathtext, not cached as typst's.
+        results.typst_unavailable = typstengine.problem()
     first, compiled = _typst_step(formulas, conversions, results, cache_dir, executor,
                                   progress)
     fallback = [f.tex for f in formulas if isinstance(first[f], str)

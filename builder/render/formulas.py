@@ -110,12 +110,6 @@ def mathtext_key(tex: str) -> str:
                 mathtext_fingerprint())
 
 
-def typst_problem() -> str | None:
-    """Why typst cannot start here, or None: formulas then go to mathtext, uncached as
-    typst's.  Only imports typst (it compiles in sandboxed children only)."""
-    return typstengine.problem()
-
-
 @dataclass(frozen=True, slots=True)
 class FormulaImage:
     """A formula as an engine drew it: PNG bytes in memory (in a sandboxed child), with its

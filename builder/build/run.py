@@ -92,7 +92,6 @@ class Session:
     half-written, is reported and writes nothing, rather than a deck missing its notes.
     """
 
-    keep_outputs_on_error: bool = True
     parsed: parsecache.Memory = field(default_factory=dict)
     """Every file's parse, kept in memory from one build to the next."""
 
@@ -141,7 +140,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         result = _result(gathered, assembled, stamped, checks, config)
         if strict_refuses(config, result):  # notes lose nothing
             return result
-        if session is not None and session.keep_outputs_on_error and result.errors:
+        if session is not None and result.errors:
             # Nothing is written, so nothing changed: the next good build reports it all.
             result.changes, result.change_details, result.removed_search = None, [], None
             return result

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 from markdown_it.token import Token
 
-from builder.build.gather import parse_source
+from builder.build.sourceparse import parse_source
 from builder.model import Document, Node
 from builder.parse.document import ParseOptions
 from builder.parse.markdown import make_parser, tokenize
@@ -198,7 +198,7 @@ def test_the_accounting_fails_when_the_parser_drops_text(monkeypatch: pytest.Mon
 
     path = FIXTURES / "section-intro.md"
     assert unaccounted(path) == []
-    monkeypatch.setattr(parse._Walker, "_intro_block", lambda self, node: None)
+    monkeypatch.setattr(parse.Walker, "_intro_block", lambda self, node: None)
     monkeypatch.setattr(parse, "leftover_diagnostics", lambda *args: [])
     assert [line.split(":")[0] for line in unaccounted(path)] == [
         "3", "4", "8", "10", "11", "23"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.anki import apkg
@@ -68,14 +68,41 @@ class AssembledDecks:
     """Every image the notes looked up and what it resolved to (``ImageResolver.lookups``)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Made:
+    card: Card
+    """Kept, so that no other card takes its ``id`` while it is remembered."""
+    context: tuple[object, ...]
+    drawn: tuple[object, ...]
+    """What the card's formulas and diagrams were drawn as."""
+    note: AssembledNote | None
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass
+class NoteMemory:
+    """The notes of the last build in this process (``build-deck watch``), by card.
+
+    A card that a rebuild keeps from the last parse is the same object (the parse keeps
+    the questions an edit did not touch, ``builder.parse.splice``), so its note is made
+    again only when something else it shows changed: its deck's settings, its file's
+    name, or how its formulas and diagrams were drawn.  Cards with pictures are always
+    made again: their files may have changed.
+    """
+
+    made: dict[int, _Made] = field(default_factory=dict)
+
+
 def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
-             roots: Mapping[str, Path], *, site_root: str = ".", keep_empty: bool
-             ) -> AssembledDecks:
+             roots: Mapping[str, Path], *, site_root: str = ".", keep_empty: bool,
+             memory: NoteMemory | None = None) -> AssembledDecks:
     """Turn every kept card of each deck's documents into note contents.
 
     Keys are made unique across all decks: an explicit ``{#id}`` makes the same key in
     any deck, and two notes with one key would share a GUID.
     """
+    last = memory.made if memory is not None else {}
+    made: dict[int, _Made] = {}
     resolver = ImageResolver(roots, site_root)
     seen: dict[str, Card] = {}
     found: list[Diagnostic] = []
@@ -95,16 +122,43 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
                                             "empty-question"))
                     continue
                 card, duplicate = _unique_key(card, seen)
-                note, problems = _note(deck, doc, card, assets, resolver, source)
+                note, problems = _remembered_or_made(
+                    _Made(card, (deck, doc.settings, source), _drawn(card, assets),
+                          None, ()), last, made, doc, assets, resolver)
                 found += [*duplicate, *problems]
                 deck_notes.append(note)
         assembled.append(tuple(deck_notes))
+    if memory is not None:
+        memory.made = made
     return AssembledDecks(tuple(assembled), (*found, *resolver.diagnostics),
                           tuple(resolver.lookups()))
 
 
+def _drawn(card: Card, assets: Assets) -> tuple[object, ...]:
+    return (*map(assets.formulas.get, card.formulas), *map(assets.diagrams.get, card.diagrams))
+
+
+def _remembered_or_made(wanted: _Made, last: dict[int, _Made], made: dict[int, _Made],
+                        doc: Document, assets: Assets, resolver: ImageResolver
+                        ) -> tuple[AssembledNote, list[Diagnostic]]:
+    """The note ``wanted`` describes: the last build's if it was made from the same card
+    in the same context, else made now (and remembered in ``made`` unless it has pictures)."""
+    card = wanted.card
+    before = last.get(id(card))
+    if before is not None and before.card is card and before.context == wanted.context \
+            and before.drawn == wanted.drawn and before.note is not None:
+        made[id(card)] = before
+        return before.note, list(before.problems)
+    deck, _settings, source = wanted.context
+    note, problems, pictures = _note(str(deck), doc, card, assets, resolver, str(source))
+    if not pictures:
+        made[id(card)] = replace(wanted, note=note, problems=tuple(problems))
+    return note, problems
+
+
 def _note(deck: str, doc: Document, card: Card, assets: Assets, resolver: ImageResolver,
-          source: str) -> tuple[AssembledNote, list[Diagnostic]]:
+          source: str) -> tuple[AssembledNote, list[Diagnostic], bool]:
+    """The card's note, what making it found, and whether it shows pictures."""
     used: list[MediaFile] = []
     media = _html_media(assets, resolver, doc.path, card, used)
     answer, problems = _capped_answer(card, media)
@@ -126,7 +180,8 @@ def _note(deck: str, doc: Document, card: Card, assets: Assets, resolver: ImageR
     note = NoteContent(key=card.key, fields=fields,
                        tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
                        deck=inert_name(apkg.subdeck(deck, card.section_path)))
-    return AssembledNote(note, card, tuple(used), plain_text(card.answer)), problems
+    return (AssembledNote(note, card, tuple(used), plain_text(card.answer)), problems,
+            media.looked_up)
 
 
 def source_label(shown: str, root: Path | None) -> str:
@@ -234,6 +289,8 @@ def _formula_style(width: float, height: float, depth: float, *, shrinks: bool) 
 class _CardMedia(HtmlMedia):
     overflow: bool = False
     """Set when pictures beyond MAX_IMAGES_PER_CARD were shown by name only."""
+    looked_up: bool = False
+    """Set when a picture was looked up: the card depends on files beside the notes."""
 
 
 def _formula_html(f: Formula, assets: Assets, used: list[MediaFile]) -> str:
@@ -280,6 +337,7 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Ca
         return f'<img src="{rendered.png.name}" alt="{html.escape(d.kind)} diagram">'
 
     def image(node: Node) -> str:
+        card_media.looked_up = True
         src, alt = node.attr("src"), node.attr("alt")
         found = resolver.resolve(src, SourceLoc(doc_path, node.line, node.col or 1))
         if found is None or not room_for(found):
@@ -292,6 +350,7 @@ def _html_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Ca
         # the same containment and type checks as a Markdown image.
         if any(m.name == src for m in used):
             return src
+        card_media.looked_up = True
         places = raw_places.get(src) or [card.loc]
         found = resolver.resolve(src, places.pop(0) if len(places) > 1 else places[0])
         if found is None or not room_for(found):

@@ -13,27 +13,18 @@ import logging
 import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.anki import notes
 from builder.build.config import BuildConfig, BuildError, Reported, display_path
-from builder.checks import ankimarkup, rawhtml
-from builder.checks.lint import check_document
+from builder.build.sourceparse import ParsedSource, parse_source, splice_source
 from builder.checks.silence import Silencer
 from builder.model import Diagnostic, Document, SourceLoc, walk_all
 from builder.parse.cache import ParseCache, pickled_result
-from builder.parse.document import ParseOptions, parse_text
+from builder.parse.document import ParseOptions
 from builder.parse.questiontext import with_empty_kept
-from builder.parse.source import (
-    ColumnMap,
-    SourceError,
-    decode_source,
-    outside,
-    read_source,
-    too_large,
-    without_control_chars,
-)
+from builder.parse.source import ColumnMap, outside, too_large
 from builder.render.assets import (
     Assets,
     Progress,
@@ -42,8 +33,7 @@ from builder.render.assets import (
     work_units,
     worker_pool,
 )
-from builder.render.diagrams import validate as validate_diagram
-from builder.render.glyphs import MISSING_GLYPH, missing_glyph_diagnostics
+from builder.render.glyphs import MISSING_GLYPH
 from builder.render.images import ImageResolver
 from builder.render.media import MediaFile
 from builder.support import inputs
@@ -183,13 +173,15 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
                     {job.path: job.content for job in pending if job.content is not None})
 
 
-def assemble(gathered: Gathered, config: BuildConfig) -> Assembled:
-    """Make every deck's notes from its cards and the drawn assets."""
+def assemble(gathered: Gathered, config: BuildConfig,
+             memory: notes.NoteMemory | None = None) -> Assembled:
+    """Make every deck's notes from its cards and the drawn assets (``memory``: the
+    notes of the last build in this process, see ``notes.NoteMemory``)."""
     card_assets = (gathered.assets if config.math == "image"
                    else replace(gathered.assets, formulas={}))
     made = notes.assemble([(deck.name, deck.documents) for deck in gathered.decks],
                           card_assets, gathered.roots, site_root=config.site_root,
-                          keep_empty=config.keep_empty)
+                          keep_empty=config.keep_empty, memory=memory)
     decks = tuple(DeckNotes(deck.name, deck.documents, assembled)
                   for deck, assembled in zip(gathered.decks, made.decks, strict=True))
     if "pdf" not in config.formats:
@@ -210,39 +202,6 @@ def _check_intro_pictures(decks: Iterable[Deck], resolver: ImageResolver) -> Ima
                     loc = SourceLoc(doc.path, node.line, node.col or 1)
                     resolver.resolve(node.attr("src"), loc)
     return resolver
-
-
-@dataclass(frozen=True)
-class ParsedSource:
-    """One source file parsed and checked (``document`` is None if it could not be read)."""
-
-    document: Document | None
-    diagnostics: tuple[Diagnostic, ...]
-    columns: ColumnMap = field(default_factory=ColumnMap)
-    """Columns of the text parsed (control characters out) → the file's columns."""
-
-
-def parse_source(path: Path, shown: str, options: ParseOptions,
-                 data: bytes | None = None, glyphs: bool = True) -> ParsedSource:
-    """Read (unless ``data`` holds its bytes), parse and check one file; ``glyphs``: look
-    for characters the PDF's fonts lack too.
-
-    Runs in a worker process for large builds.
-    """
-    try:
-        text = (read_source(path, shown) if data is None else decode_source(data, shown)
-                ).removeprefix("\ufeff")
-    except SourceError as exc:
-        return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, exc.code),))
-    # The parser takes out control characters too (a no-op on this text), but its
-    # diagnostics then stay in the parsed text's columns: every stage's are mapped once,
-    # by the collector.
-    text, controls, columns = without_control_chars(text, shown)
-    doc = parse_text(text, shown, options, validate_diagram, stem=path.stem)
-    checks = [*controls, *doc.diagnostics, *check_document(doc, text),
-              *rawhtml.check_document(doc), *ankimarkup.check_document(doc),
-              *(missing_glyph_diagnostics(text, shown) if glyphs else ())]
-    return ParsedSource(doc, tuple(checks), columns)
 
 
 @dataclass
@@ -278,10 +237,26 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
         content = hashlib.sha256(data).digest() if data is not None else None
         key = cache.key(content, shown, (options, glyphs)) if content is not None else None
         job = _ParseJob(path, root, shown, data, content, key)
-        if key is not None:
-            job.result = cache.get(shown, key)
+        if key is not None and data is not None:
+            job.result = cache.get(shown, key) or _spliced(cache, job, options, glyphs)
         jobs.append(job)
     return jobs
+
+
+def _spliced(cache: ParseCache, job: _ParseJob, options: ParseOptions, glyphs: bool
+             ) -> ParsedSource | None:
+    """The file's last result with the question an edit touched parsed again, or None."""
+    last = cache.last(job.shown)
+    if not isinstance(last, ParsedSource) or job.data is None or job.key is None:
+        return None
+    result = splice_source(last, job.path, job.shown, options, job.data, glyphs)
+    if result is None:
+        log.info("parse cache: %s changed beyond one question: parsing it whole", job.shown)
+        return None
+    log.info("parse cache: %s changed in one question: parsed that question again",
+             job.shown)
+    cache.put(job.shown, job.key, result)
+    return result
 
 
 def _parse_missing(missing: list[_ParseJob], options: ParseOptions, glyphs: bool,

@@ -21,6 +21,7 @@ from typing import Any
 
 from builder.anki import apkg, identity, lock, report
 from builder.anki.htmlpreview import with_media, write_preview
+from builder.anki.notes import NoteMemory
 from builder.anki.stamp import Stamped, card_css, now
 from builder.build.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.build.gather import (
@@ -94,6 +95,8 @@ class Session:
 
     parsed: parsecache.Memory = field(default_factory=dict)
     """Every file's parse, kept in memory from one build to the next."""
+    notes: NoteMemory = field(default_factory=NoteMemory)
+    """Every card's note, kept in memory from one build to the next."""
 
 
 _SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("session",
@@ -133,7 +136,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         plans = _plan_pdfs(gathered, config) if "pdf" in config.formats else []
         pdfs.start([plan for plan in plans if not plan.current])
         # 2. Assemble the notes; give them GUIDs and times from the identity lock.
-        assembled = assemble(gathered, config)
+        assembled = assemble(gathered, config, session.notes if session is not None else None)
         checks = (*check_media_size(gathered, assembled),
                   *check_output_names(gathered, assembled, config))
         stamped = stamp_or_fail(gathered, assembled, checks, config)

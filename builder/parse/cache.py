@@ -41,7 +41,7 @@ from builder.support.codeversion import code_version
 
 log = logging.getLogger(__name__)
 
-FORMAT = 3
+FORMAT = 4
 _SECRET_BYTES = 32
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
 
@@ -145,13 +145,22 @@ class ParseCache:
             self._memory[(self.folder, shown)] = (key, found)
         return found
 
-    def _stored(self, shown: str, key: str) -> Any | None:
+    def last(self, shown: str) -> Any | None:
+        """Return the result last stored for ``shown``, whatever its key: the file before
+        its latest edit, which a rebuild may patch instead of parsing it whole."""
+        if self._memory is not None:
+            kept = self._memory.get((self.folder, shown))
+            if kept is not None:
+                return kept[1]
+        return self._stored(shown, None)
+
+    def _stored(self, shown: str, key: str | None) -> Any | None:
         if self._secret is None:
             return None
-        header = key.encode("ascii") + b"\n"
         try:
             with self._entry(shown).open("rb") as entry:
-                if entry.read(len(header)) != header:
+                header = entry.readline(100)
+                if key is not None and header != key.encode("ascii") + b"\n":
                     log.info("parse cache: %s changed (or its options): parsing", shown)
                     return None
                 tag = entry.read(65)
@@ -166,7 +175,8 @@ class ParseCache:
             result = pickle.loads(pickled)
         except Exception:  # signed by us but from another Python: parse again
             return None
-        log.info("parse cache: %s unchanged: reused", shown)
+        if key is not None:
+            log.info("parse cache: %s unchanged: reused", shown)
         return result
 
     def put(self, shown: str, key: str, result: object, pickled: bytes | None = None) -> None:

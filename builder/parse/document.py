@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
@@ -24,7 +25,7 @@ from builder.model import (
 from builder.parse.detect import Structure, detect
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
-from builder.parse.language import document_language
+from builder.parse.language import document_language, prose_lines
 from builder.parse.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
@@ -85,19 +86,47 @@ def parse_structured(
     stem: str | None = None,
 ) -> tuple[Document, Structure]:
     """``parse_text``, and how the file's questions were found (for ``--explain-structure``)."""
+    parts = parse_parts(text, path, options, validate_diagram, stem=stem)
+    return parts.document, parts.structure
+
+
+class Parts(NamedTuple):
+    """A file's parse, and what parsing one of its questions again needs of it
+    (``builder.parse.splice``)."""
+
+    document: Document
+    structure: Structure
+    front: dict[str, object]
+    references: bool
+    """The file defines link references (``[x]: url``), which every question may use."""
+    prose: tuple[tuple[int, str], ...]
+    """0-based line and text of each piece of prose, in order: the language guess's input."""
+    skip_to: int
+
+
+def parse_parts(
+    text: str,
+    path: str,
+    options: ParseOptions | None = None,
+    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
+    *,
+    stem: str | None = None,
+) -> Parts:
+    """``parse_structured``, with what a later splice needs."""
     options = options or ParseOptions()
     text, controls, columns = without_control_chars(text.removeprefix("\ufeff"), path)
-    tokens = tokenize(text)
+    env: dict[str, Any] = {}
+    tokens = tokenize(text, env)
     front, diagnostics = read_front_matter(tokens, path)
     lang = document_language(front.get("lang"), tokens)
-    diagnostics.extend(_nesting_cuts(tokens, path))
+    diagnostics.extend(nesting_cuts(tokens, path))
     tree = SyntaxTreeNode(tokens)
     lines = source_lines(text)
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
     structure = structure_of(tree, headings, front, options)
-    walker = _Walker(path, builder, front, options, structure, stem or Path(path).stem)
+    walker = Walker(path, builder, front, options, structure, stem or Path(path).stem)
     cut = front_matter_cut_diagnostic(tokens, path)
     if cut is not None:
         diagnostics.append(cut)
@@ -117,10 +146,12 @@ def parse_structured(
     for section in sections:
         for card in section.cards:
             diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
-    return Document(path, settings, tuple(walker.toc), sections,
-                    (*controls, *map(columns.original, diagnostics)), headings,
-                    tuple(walker.toc_lines), walker.toc_marked,
-                    tuple(walker.section_headings)), structure
+    document = Document(path, settings, tuple(walker.toc), sections,
+                        (*controls, *map(columns.original, diagnostics)), headings,
+                        tuple(walker.toc_lines), walker.toc_marked,
+                        tuple(walker.section_headings))
+    return Parts(document, structure, front, bool(env.get("references")),
+                 prose_lines(tokens), walker.skip_to)
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
@@ -138,7 +169,7 @@ def _level_setting(value: object) -> int | str:
     return FILE if value == FILE else AUTO
 
 
-def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
+def nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
     return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
                        f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
                        "nesting-depth")
@@ -148,7 +179,7 @@ def _nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
         for token in tokens if token.meta.get(BLOCK_CUT_META)]
 
 
-class _Walker(QuestionForms, TocReader):
+class Walker(QuestionForms, TocReader):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
@@ -228,6 +259,16 @@ class _Walker(QuestionForms, TocReader):
             self._answer.append(self.builder.block(node))
         else:
             self._intro_block(node)
+
+    def open_section(self, path: tuple[str, ...]) -> None:
+        """Walk on as if under the section headings ``path`` (``builder.parse.splice``)."""
+        self._path = list(path)
+
+    def drafts(self) -> tuple[list[CardDraft], bool]:
+        """Close the open question; return every question walked so far, and whether any
+        block fell outside them (``builder.parse.splice`` walks one question's blocks)."""
+        self._close_card()
+        return [draft for cards in self._cards for draft in cards], any(self._intros)
 
     def _intro_block(self, node: SyntaxTreeNode) -> None:
         """Keep a block outside any card as its section's introduction (PDF only)."""

@@ -77,6 +77,12 @@ def prose(tokens: Sequence[Token]) -> Iterator[str]:
                 yield child.content
 
 
+def prose_lines(tokens: Sequence[Token]) -> tuple[tuple[int, str], ...]:
+    """``prose``, each piece with the 0-based line of its block (``builder.parse.splice``)."""
+    return tuple((token.map[0] if token.map else 0, child.content) for token in tokens
+                 for child in token.children or () if child.type in _PROSE_TOKENS)
+
+
 def document_language(front: object, tokens: Sequence[Token]) -> str:
     """The document's language: its front matter's ``lang`` unless that says ``auto``."""
     chosen = normalise(front)

@@ -123,15 +123,16 @@ def _shared_parser() -> MarkdownIt:
     return make_parser()
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     """Parse Markdown (BOM already removed) into markdown-it tokens, with the shared parser.
 
     A code fence left open is cut before the first heading it swallowed (builder.parse.fences),
     and front matter closed only by a later rule, before the first heading it swallowed
     (builder.parse.frontmatter_cut).  Every parse, repairs' included, hands its doubtful ``$``
-    pairings to the inline tokens they belong to.
+    pairings to the inline tokens they belong to.  ``env`` is markdown-it's: the link
+    references defined are left in it (and references put in it are used).
     """
-    env: dict[str, Any] = {}
+    env = {} if env is None else env
     tokens = repair_front_matter(text, _parse(text, env), _parse, parse_blocks)
     return repair_fences(text, tokens, _parse, parse_blocks, env)
 

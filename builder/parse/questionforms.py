@@ -1,7 +1,7 @@
 """The walker's handling of questions that are not one heading level (issue 16).
 
 Bold-line questions (paragraphs and list items), questions at several heading levels,
-and answers that only hold a place.  ``builder.parse.document._Walker`` mixes this in: it keeps
+and answers that only hold a place.  ``builder.parse.document.Walker`` mixes this in: it keeps
 the cards and sections, and calls here when ``builder.parse.detect`` chose such a reading.
 """
 

@@ -1,0 +1,139 @@
+"""One source file read, parsed and checked, whole or (after an edit) one question again.
+
+``parse_source`` parses a file whole.  ``splice_source`` takes the file's last result
+and the file after an edit, and parses and checks only the question the edit touched
+(``builder.parse.splice`` says when that gives what a whole parse gives, and what it
+keeps of the last parse); every check that reads one question at a time runs on that
+question alone, the others' findings are kept, moved by the lines the edit added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from builder.checks import ankimarkup, rawhtml
+from builder.checks.lint import heading_skips, missing_figures, unbalanced_dollars
+from builder.checks.toc import compare
+from builder.model import Diagnostic, Document, Section
+from builder.parse import shift
+from builder.parse.document import ParseOptions, parse_parts
+from builder.parse.source import (
+    ColumnMap,
+    SourceError,
+    decode_source,
+    read_source,
+    source_lines,
+    without_control_chars,
+)
+from builder.parse.splice import Remembered, splice
+from builder.render.diagrams import validate as validate_diagram
+from builder.render.glyphs import missing_glyph_diagnostics
+from builder.support.codeversion import code_version
+
+
+class Findings(NamedTuple):
+    """What the checks found in one file, by check, each in document order."""
+
+    toc: tuple[Diagnostic, ...] = ()
+    skips: tuple[Diagnostic, ...] = ()
+    figures: tuple[Diagnostic, ...] = ()
+    dollars: tuple[Diagnostic, ...] = ()
+    html: tuple[Diagnostic, ...] = ()
+    markup: tuple[Diagnostic, ...] = ()
+    glyphs: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedSource:
+    """One source file parsed and checked (``document`` is None if it could not be read)."""
+
+    document: Document | None
+    diagnostics: tuple[Diagnostic, ...]
+    columns: ColumnMap = field(default_factory=ColumnMap)
+    """Columns of the text parsed (control characters out) → the file's columns."""
+    remembered: Remembered | None = None
+    """What parsing one of its questions again needs (``splice_source``)."""
+    findings: Findings = field(default_factory=Findings)
+    context: str = ""
+    """Hash of everything but the text the result depends on: a result is only spliced
+    under the same name, options and builder."""
+
+
+def context_of(shown: str, options: ParseOptions, glyphs: bool) -> str:
+    text = f"{shown}\0{options!r}\0{glyphs}\0{code_version(())}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _text(path: Path, shown: str, data: bytes | None) -> str:
+    return (read_source(path, shown) if data is None else decode_source(data, shown)
+            ).removeprefix("\ufeff")
+
+
+def parse_source(path: Path, shown: str, options: ParseOptions,
+                 data: bytes | None = None, glyphs: bool = True) -> ParsedSource:
+    """Read (unless ``data`` holds its bytes), parse and check one file; ``glyphs``: look
+    for characters the PDF's fonts lack too.
+
+    Runs in a worker process for large builds.
+    """
+    try:
+        text = _text(path, shown, data)
+    except SourceError as exc:
+        return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, exc.code),))
+    # The parser takes out control characters too (a no-op on this text), but its
+    # diagnostics then stay in the parsed text's columns: every stage's are mapped once,
+    # by the collector.
+    text, controls, columns = without_control_chars(text, shown)
+    parts = parse_parts(text, shown, options, validate_diagram, stem=path.stem)
+    doc, lines = parts.document, source_lines(text)
+    findings = Findings(
+        tuple(compare(doc, lines)) if doc.toc_marked else (), tuple(heading_skips(doc)),
+        tuple(missing_figures(doc, lines)), tuple(unbalanced_dollars(doc, lines)),
+        tuple(rawhtml.check_document(doc)), tuple(ankimarkup.check_document(doc)),
+        tuple(missing_glyph_diagnostics(text, shown)) if glyphs else ())
+    return ParsedSource(doc, (*controls, *doc.diagnostics, *(d for f in findings for d in f)),
+                        columns, Remembered(text, parts, options, path.stem), findings,
+                        context_of(shown, options, glyphs))
+
+
+def splice_source(last: ParsedSource, path: Path, shown: str, options: ParseOptions,
+                  data: bytes, glyphs: bool) -> ParsedSource | None:
+    """``parse_source`` of the file after an edit, parsing and checking only the question
+    the edit touched; None when the whole file must be parsed."""
+    if last.remembered is None or last.context != context_of(shown, options, glyphs):
+        return None
+    try:
+        text = _text(path, shown, data)
+    except SourceError:
+        return None  # parsed whole, to report it
+    text, controls, columns = without_control_chars(text, shown)
+    spliced = splice(last.remembered, text, validate_diagram)
+    if spliced is None:
+        return None
+    doc, lines = spliced.parts.document, source_lines(text)
+    section = next(s for s in doc.sections if any(c is spliced.card for c in s.cards))
+    # The question alone, in its section when it starts the section (the section's
+    # title is checked where the section starts).
+    alone = Document(doc.path, doc.settings, (), (Section(
+        section.path if section.loc.line == spliced.first else (), section.loc,
+        (spliced.card,)),))
+
+    def again(old: tuple[Diagnostic, ...], found: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+        return (*(d for d in old if d.loc.line < spliced.first), *found,
+                *(shift.diagnostic(d, spliced.delta) if spliced.delta else d
+                  for d in old if d.loc.line > spliced.old_last))
+
+    was = last.findings
+    findings = Findings(
+        tuple(compare(doc, lines)) if doc.toc_marked else (), tuple(heading_skips(doc)),
+        again(was.figures, missing_figures(alone, lines)),
+        again(was.dollars, unbalanced_dollars(alone, lines)),
+        again(was.html, rawhtml.check_document(alone)),
+        again(was.markup, ankimarkup.check_document(alone)),
+        tuple(missing_glyph_diagnostics(text, shown)) if glyphs else ())
+    return ParsedSource(doc, (*controls, *doc.diagnostics, *(d for f in findings for d in f)),
+                        columns, Remembered(text, spliced.parts, options, path.stem),
+                        findings, last.context)

@@ -1,0 +1,275 @@
+"""An edited file parsed again one question at a time: the question the edit touched.
+
+Authors rebuild after every edit, and an edit usually changes one answer of a file of
+hundreds.  Parsing the whole file again costs about a second per thousand questions;
+this module parses the touched question alone and keeps every other question of the
+last parse, moved up or down by the lines the edit added or removed.
+
+It only does so when the result is what a whole parse gives, and says None otherwise
+(the caller then parses the whole file).  A question's parse depends on more than its
+own lines, so each dependency is checked:
+
+* **block structure.**  markdown-it starts every top-level block afresh, so the blocks
+  from a question heading to the next top-level heading depend only on those lines,
+  as long as the block before the question ended before the edit (the edit starts
+  after the question's heading line) and the question's last block ends where the
+  next heading starts: the question is parsed with that heading line after it, which
+  must come out as the same top-level heading (a fence or math block left open would
+  run into it, and is then parsed whole);
+* **how the file is read** (its section and question levels, bold or heading
+  questions, its table of contents): ``builder.parse.detect`` surveys the top-level
+  blocks; the question's blocks before and after the edit must survey the same (the
+  same headings, answered or not, and the same number of bold would-be questions),
+  so the survey of the file, and what it chose, is unchanged;
+* **anchors**: the question's headings keep their exact text, so every heading's
+  GitHub anchor (numbered by the headings before it) is unchanged;
+* **link references** (``[x]: url`` anywhere in a file applies everywhere): the file
+  must define none, before the edit and after;
+* **the language guess** (``lang``): guessed again from the file's prose, the edited
+  question's new prose in place of its old;
+* **a table of contents**, front matter and fence repairs are whole-file matters: the
+  question must hold none of them.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.model import Card, Diagnostic, Document, Heading, Section
+from builder.parse import shift
+from builder.parse.detect import Structure, survey
+from builder.parse.document import Parts, Walker, nesting_cuts
+from builder.parse.headings import headings_of
+from builder.parse.language import LANGUAGES, guess, normalise, prose_lines
+from builder.parse.leftovers import fence_diagnostics
+from builder.parse.markdown import NodeBuilder, tokenize
+from builder.parse.options import ParseOptions
+from builder.parse.questiontext import answer_diagnostics
+from builder.parse.source import source_lines
+from builder.parse.tocread import TOC_END, TOC_START
+
+REPAIRS = frozenset({"unclosed-fence", "front-matter"})
+"""A fence or front matter left open was cut where it swallowed a heading: how the rest
+of the file reads hangs on that repair, so such a file is parsed whole."""
+NAMES_LINES = frozenset({"orphan-heading", "section-intro", "setext-heading", "extra-title",
+                         "toc-unclosed", "empty-section", "fence-heading"})
+"""Reports whose messages name lines of their own: one after an edit that moves lines is
+made again, by parsing the whole file."""
+
+Validate = Callable[[str, dict[str, object]], str | None]
+Chunk = tuple[list[Token], list[SyntaxTreeNode]]
+"""A question's tokens and its top-level blocks (the heading first)."""
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """A file's last parse and what parsing one of its questions again needs."""
+
+    text: str
+    """The text parsed (control characters taken out)."""
+    parts: Parts
+    options: ParseOptions
+    stem: str
+
+
+@dataclass(frozen=True)
+class Spliced:
+    """A file's parse after an edit, and which lines were parsed again."""
+
+    parts: Parts
+    first: int
+    """1-based line of the heading of the question parsed again."""
+    old_last: int
+    """1-based last line of that question before the edit; later lines moved by ``delta``."""
+    delta: int
+    """Lines the edit added (negative: removed)."""
+    card: Card
+    """The question parsed again."""
+
+
+def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
+    """Parse ``text`` (the file after an edit, control characters out) by parsing again
+    only the question the edit touched; None when the whole file must be parsed."""
+    parts, doc = before.parts, before.parts.document
+    if parts.structure.style != "heading" or parts.references or parts.skip_to \
+            or text == before.text:
+        return None
+    old_lines, new_lines = source_lines(before.text), source_lines(text)
+    found = _question_around(doc, *_changed(old_lines, new_lines), len(old_lines),
+                             parts.structure.question_level)
+    if found is None:
+        return None
+    old, start, end = found  # 0-based: its heading's line, the next heading's (or the end)
+    delta = len(new_lines) - len(old_lines)
+    if any(d.code in REPAIRS or (delta and d.code in NAMES_LINES and d.loc.line > end)
+           for d in doc.diagnostics):
+        return None
+    structure = parts.structure
+    if any(start <= line < end for line in structure.toc_lines):
+        return None
+    structure = replace(structure, toc_lines=frozenset(
+        line + delta if line >= end else line for line in structure.toc_lines))
+    old_chunk = _chunk(old_lines, start, end)
+    new_chunk = _chunk(new_lines, start, end + delta)
+    if old_chunk is None or new_chunk is None \
+            or not _same_reading(old_chunk, new_chunk, doc):
+        return None
+    walked = _walk(new_chunk, new_lines, before, structure, old, validate)
+    if walked is None:
+        return None
+    card, found_here = walked
+    prose = (*(p for p in parts.prose if p[0] < start), *prose_lines(new_chunk[0]),
+             *((line + delta, piece) for line, piece in parts.prose if line >= end))
+    chosen = normalise(parts.front.get("lang"))
+    if (chosen if chosen in LANGUAGES else guess(p for _, p in prose)) != doc.settings.lang:
+        return None
+    headings = _headings_moved(doc, new_chunk[0], new_lines, start + 1, end, delta)
+    document = replace(_document(doc, old, card, found_here, end, delta), headings=headings)
+    return Spliced(parts._replace(document=document, prose=prose, structure=structure),
+                   start + 1, end, delta, card)
+
+
+def _changed(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
+    """0-based first changed line, and where the change ends in the old lines (exclusive)."""
+    first = 0
+    limit = min(len(old), len(new))
+    while first < limit and old[first] == new[first]:
+        first += 1
+    tail = 0
+    while tail < limit - first and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return first, len(old) - tail
+
+
+def _question_around(doc: Document, first: int, last: int, count: int, level: int
+                     ) -> tuple[Card, int, int] | None:
+    """The question whose lines hold every changed line (not its heading's), its
+    heading's 0-based line and the next question's or section's (or the file's end):
+    deeper headings are parts of its answer."""
+    starts = sorted(h.loc.line - 1 for h in doc.headings if h.level <= level)
+    cards = doc.cards
+    at = bisect.bisect_left([card.loc.line - 1 for card in cards], first) - 1
+    if at < 0:
+        return None
+    card = cards[at]
+    start = card.loc.line - 1
+    following = bisect.bisect_right(starts, start)
+    end = starts[following] if following < len(starts) else count
+    # Lines only added right before the next heading are this question's too.
+    return (card, start, end) if last <= end and (first < end or first == last) else None
+
+
+def _chunk(lines: Sequence[str], start: int, end: int) -> Chunk | None:
+    """Parse lines ``start:end`` where they stand, the next heading line after them;
+    None unless they come out as a heading and its blocks ending where that heading
+    starts, with no link reference defined."""
+    env: dict[str, object] = {}
+    tokens = tokenize("\n" * start + "\n".join(lines[start:end + 1]), env)
+    top = SyntaxTreeNode(tokens).children
+    if env.get("references") or not top or not _atx_heading_at(top[0], start):
+        return None
+    if end < len(lines):
+        if not _atx_heading_at(top[-1], end):
+            return None
+        top = top[:-1]
+        tokens = tokens[:next(i for i, t in enumerate(tokens)
+                              if t.type == "heading_open" and t.map and t.map[0] == end)]
+    return tokens, top
+
+
+def _atx_heading_at(node: SyntaxTreeNode, line: int) -> bool:
+    return node.type == "heading" and node.map is not None and node.map[0] == line \
+        and node.markup.startswith("#")
+
+
+def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
+    """The file is read the same way with the new lines: the same headings (text and
+    level), the same survey for level detection, and no whole-file matters in them."""
+    if _headings(old[0]) != _headings(new[0]):
+        return False
+    if any(t.type == "front_matter" or (t.type == "html_block"
+                                        and t.content.strip() in (TOC_START, TOC_END))
+           for t in new[0]):
+        return False
+    anchors = {h.anchor for h in doc.headings}
+    before, after = survey(old[1], anchors), survey(new[1], anchors)
+    if before.toc_lines or after.toc_lines:
+        return False
+    shape = [(h.level, h.text, h.answered, h.reason) for h in before.headings]
+    return shape == [(h.level, h.text, h.answered, h.reason) for h in after.headings] \
+        and (before.bold_questions, before.bold_lead_ins, before.has_content) \
+        == (after.bold_questions, after.bold_lead_ins, after.has_content)
+
+
+def _headings(tokens: list[Token]) -> list[tuple[str, str, str]]:
+    return [(token.tag, token.markup, tokens[index + 1].content)
+            for index, token in enumerate(tokens[:-1]) if token.type == "heading_open"]
+
+
+def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structure,
+          old: Card, validate: Validate) -> tuple[Card, list[Diagnostic]] | None:
+    """Walk the question's blocks as the whole parse's walker would."""
+    tokens, top = chunk
+    doc = before.parts.document
+    levels = range(structure.section_level, structure.question_level + 1)
+    if fence_diagnostics(tokens, doc.path, levels):
+        return None  # a fence left open was cut: a whole-file matter
+    builder = NodeBuilder(doc.path, lines, validate, breaks=doc.settings.breaks,
+                          lang=doc.settings.lang)
+    walker = Walker(doc.path, builder, before.parts.front, before.options, structure,
+                    before.stem)
+    walker.diagnostics.clear()  # a levels error is the whole parse's, on line 1
+    walker.open_section(old.section_path)
+    for node in top:
+        walker.visit(node)
+    drafts, outside = walker.drafts()
+    if len(drafts) != 1 or outside or walker.toc or walker.toc_lines:
+        return None
+    card = drafts[0].card(doc.settings.deck)
+    return card, [*nesting_cuts(tokens, doc.path), *walker.diagnostics, *builder.diagnostics,
+                  *answer_diagnostics(card, walker.placeholders.get(card.loc.line))]
+
+
+def _headings_moved(doc: Document, tokens: list[Token], lines: list[str], first: int,
+                    old_last: int, delta: int) -> tuple[Heading, ...]:
+    """The file's headings after the edit: those of the question parsed again where they
+    now stand (their texts, and so their anchors, are the same: ``_same_reading``), the
+    later ones moved by ``delta`` lines."""
+    here = iter(headings_of(tokens, doc.path, lines))
+    return tuple(heading if heading.loc.line < first
+                 else replace(heading, loc=next(here).loc) if heading.loc.line <= old_last
+                 else shift.heading(heading, delta) if delta else heading
+                 for heading in doc.headings)
+
+
+def _document(doc: Document, old: Card, new: Card, found: list[Diagnostic], old_last: int,
+              delta: int) -> Document:
+    """``doc`` with ``old`` replaced by ``new`` and what came after line ``old_last``
+    moved by ``delta`` lines."""
+    def later(line: int) -> bool:
+        return bool(delta) and line > old_last
+
+    sections: list[Section] = []
+    for section in doc.sections:
+        if later(section.loc.line):
+            sections.append(shift.section(section, delta))
+            continue
+        cards = tuple(new if card is old else shift.card(card, delta)
+                      if later(card.loc.line) else card for card in section.cards)
+        changed = any(a is not b for a, b in zip(cards, section.cards, strict=True))
+        sections.append(replace(section, cards=cards) if changed else section)
+    first = old.loc.line
+    diagnostics = (*(d for d in doc.diagnostics if d.loc.line < first), *found,
+                   *(shift.diagnostic(d, delta) if delta else d
+                     for d in doc.diagnostics if d.loc.line > old_last))
+    return replace(
+        doc, sections=tuple(sections), diagnostics=diagnostics,
+        toc=tuple(shift.toc_entry(t, delta) if later(t.loc.line) else t for t in doc.toc),
+        toc_lines=tuple(line + delta if later(line) else line for line in doc.toc_lines),
+        section_headings=tuple(shift.node(n, delta) if later(n.line) else n
+                               for n in doc.section_headings))

@@ -1,0 +1,181 @@
+"""An edited file parsed one question again (builder.parse.splice, build.sourceparse).
+
+The promise: whenever a splice is made, it is what parsing the whole file gives, the
+document (every node's line and column) and the diagnostics as reported.  Each test
+below edits a file in a way that touches one of the things a question's parse depends
+on; the random edits of ``splicecheck`` cover the fixtures, one per pattern, and the
+shipped deck.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builder.build.sourceparse import ParsedSource, parse_source, splice_source
+from builder.parse.options import ParseOptions
+from tests.splicecheck import check_file, shown
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_DECK = Path(__file__).parent.parent / "source_md" / "deep-learning-interview.md"
+
+NOTES = """\
+---
+deck: Splice
+---
+# Notes
+
+<!-- TOC -->
+- [Optimisation](#optimisation)
+<!-- /TOC -->
+
+## Optimisation
+
+Some words before the first question.
+
+### What is SGD?
+
+Stochastic gradient descent:
+$w \\leftarrow w - \\eta g$.
+
+### Why does momentum help?
+
+It averages gradients.
+
+#### A part of the answer
+
+More words.
+
+### What is Adam?
+
+Adaptive moments.
+
+### Momentum notes
+
+Notes.
+
+## Regularisation
+
+### What is dropout?
+
+Units are dropped at random.
+"""
+
+
+def _parse(tmp_path: Path, text: str) -> tuple[Path, ParsedSource]:
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    return path, parse_source(path, path.name, ParseOptions())
+
+
+def _edited(tmp_path: Path, before: str, after: str) -> tuple[ParsedSource | None,
+                                                               ParsedSource]:
+    """The splice of ``after`` onto ``before``'s parse (None if refused), and the whole
+    parse of ``after``."""
+    path, first = _parse(tmp_path, before)
+    data = after.encode("utf-8")
+    path.write_bytes(data)
+    whole = parse_source(path, path.name, ParseOptions(), data)
+    return splice_source(first, path, path.name, ParseOptions(), data, True), whole
+
+
+def _replace(old: str, new: str) -> str:
+    assert old in NOTES
+    return NOTES.replace(old, new, 1)
+
+
+@pytest.mark.parametrize("edit", [
+    ("It averages gradients.", "It averages gradients, a running mean."),
+    ("It averages gradients.", "It averages gradients.\n\nA second paragraph.\n\n- a list"),
+    ("descent:\n$w", "descent: $w"),
+    ("More words.", "More words with $x^2$ and a [link](https://example.com)."),
+    ("Adaptive moments.", "Adaptive moments.\n\n```python\nprint(1)\n```"),
+])
+def test_an_answer_edit_is_spliced_and_is_the_whole_parse(tmp_path: Path,
+                                                           edit: tuple[str, str]) -> None:
+    spliced, whole = _edited(tmp_path, NOTES, _replace(*edit))
+    assert spliced is not None, "an edit inside one answer is parsed alone"
+    assert shown(spliced) == shown(whole)
+    assert spliced.document is not None and whole.document is not None
+    assert [c.loc.line for c in spliced.document.cards] == [c.loc.line
+                                                            for c in whole.document.cards]
+
+
+def test_lines_added_move_every_later_question_and_diagnostic(tmp_path: Path) -> None:
+    before = NOTES.replace("Units are dropped at random.", "Units are dropped at $random.")
+    after = before.replace("It averages gradients.", "It averages\n\ngradients\n\nnow.")
+    spliced, whole = _edited(tmp_path, before, after)
+    assert spliced is not None and whole.document is not None
+    assert shown(spliced) == shown(whole)
+    dropout = whole.document.cards[-1]
+    assert dropout.loc.line == NOTES.splitlines().index("### What is dropout?") + 1 + 4
+    assert any(d.code == "unbalanced-dollar" and d.loc.line > dropout.loc.line
+               for d in spliced.diagnostics)
+
+
+@pytest.mark.parametrize(("old", "new", "why"), [
+    ("It averages gradients.", "It averages gradients.\n\n### A new question?\n\nYes.",
+     "a new heading changes the file's headings"),
+    ("It averages gradients.", "It averages gradients.\n\n```\nopen fence", "a fence left open"),
+    ("It averages gradients.", "It averages [gradients].\n\n[gradients]: https://e.com",
+     "a link reference applies to the whole file"),
+    ("It averages gradients.", "It averages gradients.\n\n<!-- TOC -->", "a TOC marker"),
+    ("Notes.", "**Why?**\n\n**How?**\n\n**When?**\n\n**Where?**\n\n**Who?**\n\n**What?**",
+     "bold questions vote on how the file is read"),
+    ("### Why does momentum help?", "### Why does momentum help a lot?",
+     "the question heading itself"),
+    ("#### A part of the answer", "##### A part of the answer", "a heading's level"),
+    ("#### A part of the answer", "#### A part of the answer {#part}", "a heading's anchor"),
+])
+def test_an_edit_that_changes_how_the_file_reads_is_parsed_whole(
+        tmp_path: Path, old: str, new: str, why: str) -> None:
+    spliced, whole = _edited(tmp_path, NOTES, _replace(old, new))
+    assert spliced is None or shown(spliced) == shown(whole), why
+    assert spliced is None, why
+
+
+def test_the_edited_questions_checks_are_made_again(tmp_path: Path) -> None:
+    new = ("More words, <b onclick='x()'>bold</b> [sound:a.mp3], a $stray dollar, "
+           "and as the figure below shows.")
+    spliced, whole = _edited(tmp_path, NOTES, _replace("More words.", new))
+    codes = {d.code for d in whole.diagnostics}
+    assert {"html-removed", "anki-markup", "unbalanced-dollar", "missing-figure"} <= codes
+    assert spliced is not None and shown(spliced) == shown(whole)
+    gone, again = _edited(tmp_path, NOTES.replace("More words.", new), NOTES)
+    assert gone is not None and shown(gone) == shown(again)
+    assert not {"html-removed", "anki-markup"} & {d.code for d in gone.diagnostics}
+
+
+def test_a_language_flip_is_parsed_whole(tmp_path: Path) -> None:
+    english = NOTES.replace("deck: Splice", "deck: Splice")
+    chinese = "这是一个很长的中文回答，" * 80
+    spliced, whole = _edited(tmp_path, english, english.replace("More words.", chinese))
+    assert whole.document is not None and whole.document.settings.lang == "zh"
+    assert spliced is None
+
+
+def test_a_section_intro_below_the_edit_is_reported_at_its_new_lines(tmp_path: Path) -> None:
+    text = NOTES.replace("## Regularisation\n", "## Regularisation\n\nAn introduction.\n")
+    spliced, whole = _edited(tmp_path, text, text.replace("It averages gradients.",
+                                                          "It averages\n\ngradients."))
+    assert any(d.code == "section-intro" for d in whole.diagnostics)
+    assert spliced is None or shown(spliced) == shown(whole)
+
+
+def test_another_builder_or_options_never_splice(tmp_path: Path) -> None:
+    path, first = _parse(tmp_path, NOTES)
+    data = _replace("It averages gradients.", "It averages.").encode("utf-8")
+    path.write_bytes(data)
+    assert splice_source(first, path, path.name, ParseOptions(breaks=False), data, True) is None
+    assert splice_source(first, path, "other.md", ParseOptions(), data, True) is None
+    assert splice_source(first, path, path.name, ParseOptions(), data, False) is None
+
+
+@pytest.mark.parametrize("path", [SEED_DECK, *sorted(FIXTURES.glob("*.md"))],
+                         ids=lambda p: p.name)
+def test_random_edits_splice_to_the_whole_parse(tmp_path: Path, path: Path) -> None:
+    spliced, edits, wrong = check_file(path, tmp_path, seed=7, count=25)
+    assert wrong == []
+    if path == SEED_DECK:
+        assert spliced >= edits // 3, "most edits of a plain deck are parsed alone"

@@ -10,10 +10,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 import builder.build.gather
+import builder.build.sourceparse
 import builder.parse.document
 from builder.anki.apkg import read_fields
 from builder.cli import main
-from builder.model import Document
+from builder.parse.document import Parts
 
 from .conftest import write
 
@@ -25,13 +26,13 @@ B = "---\ndeck: 缓存\n---\n## 乙\n### 为什么归一化？\n尺度相近，�
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Count real parses by file (small builds parse in this process)."""
     calls: Counter[str] = Counter()
-    real = builder.parse.document.parse_text
+    real = builder.parse.document.parse_parts
 
-    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Document:
+    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Parts:
         calls[Path(path).name] += 1
         return real(text, path, *args, **kwargs)
 
-    monkeypatch.setattr(builder.build.gather, "parse_text", counting)
+    monkeypatch.setattr(builder.build.sourceparse, "parse_parts", counting)
     return calls
 
 
@@ -54,8 +55,13 @@ def test_only_changed_files_are_parsed_again(tmp_path: Path, parsed: Counter[str
     assert parsed == {"a.md": 1, "b.md": 1}
     write(tmp_path / "notes" / "b.md", B.replace("收敛更快", "收敛明显更快"))
     run()
-    assert parsed == {"a.md": 1, "b.md": 2}
+    # One answer changed: only that question is parsed again (builder.parse.splice).
+    assert parsed == {"a.md": 1, "b.md": 1}
     assert any("收敛明显更快" in answer for answer in answers())
+    write(tmp_path / "notes" / "b.md", B.replace("### 空的？", "### 新的？\n答。\n### 空的？"))
+    run()
+    assert parsed == {"a.md": 1, "b.md": 2}  # a question added: the file is parsed whole
+    assert any(answer == "<p>答。</p>" for answer in answers())
 
 
 def test_cached_files_report_the_same_diagnostics(tmp_path: Path, parsed: Counter[str]) -> None:

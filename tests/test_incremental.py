@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 import builder.anki.notes
 import builder.build.sourceparse
+import builder.parse.document
 from builder.build.run import Session, in_session
 from builder.cli import main
 
@@ -67,7 +68,7 @@ def _package_notes(package: Path) -> dict[str, tuple[str, ...]]:
 def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """Count whole parses by file and notes made."""
     calls: Counter[str] = Counter()
-    parse, note = builder.build.sourceparse.parse_parts, builder.anki.notes._note
+    parse, note = builder.parse.document.parse_parts, builder.anki.notes._note
 
     def parsing(text: str, path: str, *args: Any, **kwargs: Any) -> Any:
         calls[Path(path).name] += 1

@@ -247,3 +247,23 @@ def test_a_saved_pyproject_cannot_move_the_outputs_of_a_running_watch(
     assert watch.stop() == 0
     assert not (tmp_path / "notes" / "moved").exists()
     assert watch.output().count("changed: ") == 2, watch.output()
+
+
+def test_the_parses_of_a_watch_are_stored_for_the_next_build(
+        tmp_path: Path, watcher: Callable[..., Watcher]) -> None:
+    """A watch stores its parses when idle and when it ends, not between a save and its
+    deck: a later one-shot build finds the last save's parse and parses nothing."""
+    source = write(tmp_path / "notes" / "Stored.md", NOTES)
+    deck = tmp_path / "dist" / "Stored.apkg"
+    watch = watcher()
+    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    first = _state(deck)
+    source.write_text(NOTES.replace("after every save", "after each save"), encoding="utf-8")
+    watch.wait_for("rebuilt deck", lambda: _state(deck) != first)
+    assert watch.stop() == 0, watch.output()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    again = subprocess.run(
+        [sys.executable, "-m", "builder", "build", "-v", "--force", "notes", "--format", "apkg"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=WAIT)
+    assert again.returncode == 0, again.stderr
+    assert "notes/Stored.md unchanged: reused" in again.stderr, again.stderr

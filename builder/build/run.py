@@ -97,6 +97,15 @@ class Session:
     """Every file's parse, kept in memory from one build to the next."""
     notes: NoteMemory = field(default_factory=NoteMemory)
     """Every card's note, kept in memory from one build to the next."""
+    unsaved: list[parsecache.ParseCache] = field(default_factory=list)
+    """Parse caches of this session's builds not yet stored: pickling a large file's
+    parse costs about as much as the rest of a rebuild, so a watch stores them when it
+    is idle (``save_parses``), not between a save and the deck it asks for."""
+
+    def save_parses(self) -> None:
+        """Store the parses this session's builds made, oldest first."""
+        while self.unsaved:
+            self.unsaved.pop(0).save()
 
 
 _SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("session",
@@ -262,7 +271,10 @@ def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: B
             raise BuildError(f"cannot write {display_path(stamped.path)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.removed_file = _write_removed_search(config, result.removed_search)
-    if gathered.parse_cache is not None:
+    session = _SESSION.get()
+    if gathered.parse_cache is not None and session is not None:
+        session.unsaved.append(gathered.parse_cache)
+    elif gathered.parse_cache is not None:
         gathered.parse_cache.save()
     if "pdf" not in config.formats:
         return []

@@ -16,9 +16,10 @@ next good save builds.  One watcher per output folder: a second is refused at on
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,7 +105,8 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
     if missing:
         raise WatchError(f"{display_path(missing[0])}: no such folder to watch")
     try:
-        with held_alone(config.out_dir, WATCH_LOCK), in_session(Session()):
+        with held_alone(config.out_dir, WATCH_LOCK), in_session(Session()) as session, \
+                _stored_at_the_end(session):
             # The watcher is armed by the first step of the loop, which then comes back
             # empty-handed: the first build runs after it, so a save made while that
             # build runs (or the moment it ends) is seen, never lost.
@@ -119,11 +121,22 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
                     started(watched)
                 if changes:
                     rebuild(_changed(changes))
+                else:  # quiet: store what the last rebuilds parsed
+                    session.save_parses()
     except FolderTaken:
         raise WatchError(f"another build-deck watch is writing to "
                          f"{display_path(config.out_dir)}; stop it first") from None
     except KeyboardInterrupt:
         log.debug("watch stopped by Ctrl-C")
+
+
+@contextlib.contextmanager
+def _stored_at_the_end(session: Session) -> Iterator[None]:
+    """Store the session's last parses when the watch ends, Ctrl-C included."""
+    try:
+        yield
+    finally:
+        session.save_parses()
 
 
 def pinned(config: BuildConfig, started: BuildConfig) -> BuildConfig:

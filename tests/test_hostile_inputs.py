@@ -53,10 +53,12 @@ def _planted_pickle(marker: Path) -> bytes:
     return pickle.dumps(_Planted(marker))
 
 
-def test_a_planted_cache_entry_with_the_right_key_line_never_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kind", ["parsed", "notes"])
+def test_a_planted_cache_entry_with_the_right_key_line_never_runs(tmp_path: Path,
+                                                                 kind: str) -> None:
     write(tmp_path / "notes" / "a.md", NOTE)
     assert run("notes").exit_code == 0
-    (entry,) = (tmp_path / "dist" / ".cache").glob("parsed-*.pickle")
+    (entry,) = (tmp_path / "dist" / ".cache").glob(f"{kind}-*.pickle")
     key_line = entry.read_bytes().split(b"\n", 1)[0] + b"\n"
     marker = tmp_path / "PWNED"
     for forged in (b"", b"0" * 64 + b"\n"):  # no tag; a tag made without the secret
@@ -64,6 +66,13 @@ def test_a_planted_cache_entry_with_the_right_key_line_never_runs(tmp_path: Path
         result = run("notes", "--force")
         assert result.exit_code == 0, result.output
         assert not marker.exists()
+    # An edit reads the file's last entry whatever its key (to parse one question again):
+    # a planted one is not read either.
+    entry.write_bytes(b"1" * 64 + b"\n" + b"0" * 64 + b"\n" + _planted_pickle(marker))
+    write(tmp_path / "notes" / "a.md", NOTE + "\nOne more line.\n")
+    result = run("notes")
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
     assert (tmp_path / "dist" / "敌意.apkg").exists()
 
 

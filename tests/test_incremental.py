@@ -4,6 +4,7 @@ the edited question is parsed and made into a note again."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import tempfile
 import zipfile
@@ -83,15 +84,18 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     return calls
 
 
-def test_every_edit_in_one_session_gives_the_cold_builds_deck(
+@pytest.mark.parametrize("warm", ["watch session", "one-shot builds"])
+def test_every_edit_gives_the_cold_builds_deck(
         tmp_path: Path, counted: Counter[str], monkeypatch: pytest.MonkeyPatch,
-        collection: Collection) -> None:
+        collection: Collection, warm: str) -> None:
+    """Each edit, then a build (in one session as a watch builds, or one build per
+    process, reading the parse and note caches): the deck is the cold build's."""
     texts = dict(NOTES)
     for name, text in texts.items():
         write(tmp_path / "notes" / name, text)
     (tmp_path / "notes" / "pic.png").write_bytes(png())
-    session = Session()
-    with in_session(session):
+    session = Session() if warm == "watch session" else None
+    with in_session(session) if session is not None else contextlib.nullcontext():
         first = CliRunner().invoke(main, BUILD, catch_exceptions=False)
     assert first.exit_code == 0, first.output
     total = counted["notes made"]
@@ -104,7 +108,7 @@ def test_every_edit_in_one_session_gives_the_cold_builds_deck(
             texts[name] = texts[name].replace(old, new, 1)
             write(tmp_path / "notes" / name, texts[name])
         before = Counter(counted)
-        with in_session(session):
+        with in_session(session) if session is not None else contextlib.nullcontext():
             result = CliRunner().invoke(main, BUILD, catch_exceptions=False)
         assert result.exit_code == 0, f"{what}: {result.output}"
         made = counted["notes made"] - before["notes made"]
@@ -115,7 +119,7 @@ def test_every_edit_in_one_session_gives_the_cold_builds_deck(
             # made again (its file may have changed).
             pictured = int(index > 4)
             assert made <= 1 + pictured + (what.startswith("lines")) * total, what
-        warm = _package_notes(tmp_path / "out" / "Loop.apkg")
+        built = _package_notes(tmp_path / "out" / "Loop.apkg")
         cold_folder = tmp_path / f"cold-{index}"
         for other, text in texts.items():
             write(cold_folder / "notes" / other, text)
@@ -124,7 +128,7 @@ def test_every_edit_in_one_session_gives_the_cold_builds_deck(
         cold_run = CliRunner().invoke(main, BUILD, catch_exceptions=False)
         monkeypatch.chdir(tmp_path)
         assert cold_run.exit_code == 0, cold_run.output
-        assert warm == _package_notes(cold_folder / "out" / "Loop.apkg"), what
+        assert built == _package_notes(cold_folder / "out" / "Loop.apkg"), what
     import_apkg(collection, tmp_path / "out" / "Loop.apkg")
     shown = [collection.get_note(n)["Answer"] for n in collection.find_notes("Three")]
     assert any("example.com" in answer for answer in shown)

@@ -69,7 +69,7 @@ class AssembledDecks:
 
 
 @dataclass(frozen=True, slots=True)
-class _Made:
+class MadeNote:
     card: Card
     """Kept, so that no other card takes its ``id`` while it is remembered."""
     context: tuple[object, ...]
@@ -90,7 +90,44 @@ class NoteMemory:
     made again: their files may have changed.
     """
 
-    made: dict[int, _Made] = field(default_factory=dict)
+    made: dict[int, MadeNote] = field(default_factory=dict)
+    fresh: set[int] = field(default_factory=set)
+    """Ids of the cards whose notes the last ``assemble`` made (not remembered)."""
+
+    def kept(self, cards: Sequence[Card]) -> tuple[KeptNote | None, ...]:
+        """The remembered notes of ``cards``, in their order, to store beside their parse
+        (a note holds no card: ``adopt`` gives it back its card)."""
+        kept: list[KeptNote | None] = []
+        for card in cards:
+            made = self.made.get(id(card))
+            note = made.note if made is not None and made.card is card else None
+            kept.append(None if made is None or note is None else KeptNote(
+                card.key, made.context, made.drawn, note.note, note.media, note.answer_text,
+                made.problems))
+        return tuple(kept)
+
+    def adopt(self, cards: Sequence[Card], kept: Sequence[KeptNote | None]) -> None:
+        """Remember notes stored by ``kept`` for the same ``cards`` (of the same parse)."""
+        if len(kept) != len(cards):
+            return
+        for card, note in zip(cards, kept, strict=True):
+            if note is not None and note.key == card.key:
+                self.made[id(card)] = MadeNote(
+                    card, note.context, note.drawn,
+                    AssembledNote(note.note, card, note.media, note.answer_text), note.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class KeptNote:
+    """A remembered note without its card, as stored between builds."""
+
+    key: str
+    context: tuple[object, ...]
+    drawn: tuple[object, ...]
+    note: NoteContent
+    media: tuple[MediaFile, ...]
+    answer_text: str
+    problems: tuple[Diagnostic, ...]
 
 
 def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
@@ -102,7 +139,7 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
     any deck, and two notes with one key would share a GUID.
     """
     last = memory.made if memory is not None else {}
-    made: dict[int, _Made] = {}
+    made: dict[int, MadeNote] = {}
     resolver = ImageResolver(roots, site_root)
     seen: dict[str, Card] = {}
     found: list[Diagnostic] = []
@@ -123,12 +160,13 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
                     continue
                 card, duplicate = _unique_key(card, seen)
                 note, problems = _remembered_or_made(
-                    _Made(card, (deck, doc.settings, source), _drawn(card, assets),
+                    MadeNote(card, (deck, doc.settings, source), _drawn(card, assets),
                           None, ()), last, made, doc, assets, resolver)
                 found += [*duplicate, *problems]
                 deck_notes.append(note)
         assembled.append(tuple(deck_notes))
     if memory is not None:
+        memory.fresh = {key for key, note in made.items() if last.get(key) is not note}
         memory.made = made
     return AssembledDecks(tuple(assembled), (*found, *resolver.diagnostics),
                           tuple(resolver.lookups()))
@@ -138,7 +176,7 @@ def _drawn(card: Card, assets: Assets) -> tuple[object, ...]:
     return (*map(assets.formulas.get, card.formulas), *map(assets.diagrams.get, card.diagrams))
 
 
-def _remembered_or_made(wanted: _Made, last: dict[int, _Made], made: dict[int, _Made],
+def _remembered_or_made(wanted: MadeNote, last: dict[int, MadeNote], made: dict[int, MadeNote],
                         doc: Document, assets: Assets, resolver: ImageResolver
                         ) -> tuple[AssembledNote, list[Diagnostic]]:
     """The note ``wanted`` describes: the last build's if it was made from the same card

@@ -13,7 +13,7 @@ import logging
 import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.anki import notes
@@ -117,6 +117,12 @@ class Gathered:
     """Parse results to store once the build writes (see ``ParseCache.save``)."""
     source_hashes: Mapping[Path, bytes]
     """SHA-256 of each source file's bytes, as read and parsed."""
+    bases: Mapping[str, tuple[str, Document]] = field(default_factory=dict)
+    """Each file read from the parse cache → the key and document of the entry read:
+    its cards, unless an edit touched them, are the document's own
+    (``builder.build.notecache`` gives them the notes stored with that entry)."""
+    parse_keys: Mapping[str, str] = field(default_factory=dict)
+    """Each file → the key its parse is stored under."""
 
     def reported(self, *later: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
                  ) -> list[Diagnostic]:
@@ -170,7 +176,9 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     return Gathered(tuple(documents), roots, decks, assets, collector,
                     (*config.diagnostics, *with_empty_kept(read, config.keep_empty), *drawing),
                     sum(d.code == "formula-render" for d in drawing), cache,
-                    {job.path: job.content for job in pending if job.content is not None})
+                    {job.path: job.content for job in pending if job.content is not None},
+                    {job.shown: job.base for job in pending if job.base is not None},
+                    {job.shown: job.key for job in pending if job.key is not None})
 
 
 def assemble(gathered: Gathered, config: BuildConfig,
@@ -216,6 +224,8 @@ class _ParseJob:
     """SHA-256 of ``data``."""
     key: str | None
     result: ParsedSource | None = None
+    base: tuple[str, Document] | None = None
+    """The key and document of the cache entry the result came from (see ``Gathered``)."""
 
 
 def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
@@ -238,7 +248,10 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
         key = cache.key(content, shown, (options, glyphs)) if content is not None else None
         job = _ParseJob(path, root, shown, data, content, key)
         if key is not None and data is not None:
-            job.result = cache.get(shown, key) or _spliced(cache, job, options, glyphs)
+            job.result = cache.get(shown, key)
+            if job.result is not None and job.result.document is not None:
+                job.base = (key, job.result.document)
+            job.result = job.result or _spliced(cache, job, options, glyphs)
         jobs.append(job)
     return jobs
 
@@ -246,7 +259,8 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
 def _spliced(cache: ParseCache, job: _ParseJob, options: ParseOptions, glyphs: bool
              ) -> ParsedSource | None:
     """The file's last result with the question an edit touched parsed again, or None."""
-    last = cache.last(job.shown)
+    found = cache.last(job.shown)
+    last = found[1] if found is not None else None
     if not isinstance(last, ParsedSource) or job.data is None or job.key is None:
         return None
     result = splice_source(last, job.path, job.shown, options, job.data, glyphs)
@@ -255,6 +269,8 @@ def _spliced(cache: ParseCache, job: _ParseJob, options: ParseOptions, glyphs: b
         return None
     log.info("parse cache: %s changed in one question: parsed that question again",
              job.shown)
+    if last.document is not None and found is not None:
+        job.base = (found[0], last.document)
     cache.put(job.shown, job.key, result)
     return result
 

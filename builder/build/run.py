@@ -23,6 +23,7 @@ from builder.anki import apkg, identity, lock, report
 from builder.anki.htmlpreview import with_media, write_preview
 from builder.anki.notes import NoteMemory
 from builder.anki.stamp import Stamped, card_css, now
+from builder.build import notecache
 from builder.build.config import BuildConfig, BuildError, Reported, display_path, find_sources
 from builder.build.gather import (
     Assembled,
@@ -145,7 +146,14 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         plans = _plan_pdfs(gathered, config) if "pdf" in config.formats else []
         pdfs.start([plan for plan in plans if not plan.current])
         # 2. Assemble the notes; give them GUIDs and times from the identity lock.
-        assembled = assemble(gathered, config, session.notes if session is not None else None)
+        memory = session.notes if session is not None else NoteMemory()
+        # A watch keeps its notes in memory: only its first build reads them.
+        found = notecache.load(config.cache, gathered.bases, memory) if not memory.made \
+            else {}
+        assembled = assemble(gathered, config, memory)
+        caches = [cache for cache in (gathered.parse_cache, notecache.store(
+            config.cache, gathered.documents, gathered.parse_keys, found, memory))
+            if cache is not None]
         checks = (*check_media_size(gathered, assembled),
                   *check_output_names(gathered, assembled, config))
         stamped = stamp_or_fail(gathered, assembled, checks, config)
@@ -162,7 +170,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
-                pdf_targets = _write(gathered, assembled, stamped, config, result)
+                pdf_targets = _write(gathered, assembled, stamped, config, result, caches)
                 # The PDFs need none of the notes: free them for the join, the largest
                 # process of a large build (see builder.pdf.jobs).
                 del gathered, assembled, stamped
@@ -249,8 +257,8 @@ def _result(gathered: Gathered, assembled: Assembled, stamped: Stamped,
 
 
 def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: BuildConfig,
-           result: BuildResult) -> list[Path]:
-    """Write everything but the PDFs; return where the PDFs go."""
+           result: BuildResult, caches: list[parsecache.ParseCache]) -> list[Path]:
+    """Write everything but the PDFs (and store ``caches``); return where the PDFs go."""
     if "apkg" in config.formats:
         notetype_mtime = stamped.new.notetype_changed if stamped.new is not None else now()
         result.outputs += [_write_deck(deck, notes, config, notetype_mtime)
@@ -272,10 +280,11 @@ def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: B
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.removed_file = _write_removed_search(config, result.removed_search)
     session = _SESSION.get()
-    if gathered.parse_cache is not None and session is not None:
-        session.unsaved.append(gathered.parse_cache)
-    elif gathered.parse_cache is not None:
-        gathered.parse_cache.save()
+    for cache in caches:
+        if session is not None:
+            session.unsaved.append(cache)
+        else:
+            cache.save()
     if "pdf" not in config.formats:
         return []
     return [pdf_target(deck.name, config) for deck in gathered.decks]

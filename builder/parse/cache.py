@@ -118,11 +118,16 @@ def kept_in_memory(memory: Memory) -> Iterator[None]:
 class ParseCache:
     """Parsed sources in ``folder``, one entry per source file."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, kind: str = "parsed") -> None:
         self.folder = folder
+        self.kind = kind
+        """Names the entries: ``parsed``; ``notes`` keeps each file's notes
+        (``builder.build.notecache``) beside its parse."""
         self._unsaved: dict[str, tuple[str, object, bytes | None]] = {}
         self._secret = cache_secret()
-        self._memory = _MEMORY.get()
+        self._memory = _MEMORY.get() if kind == "parsed" else None
+        self._what = "parse cache" if kind == "parsed" else f"{kind} cache"
+        self._then = ": parsing" if kind == "parsed" else ""
 
     def key(self, content: bytes, shown: str, options: object) -> str:
         """Hash everything a parse result depends on; ``content`` is the SHA-256 of the
@@ -132,7 +137,8 @@ class ParseCache:
         return digest.hexdigest()
 
     def _entry(self, shown: str) -> Path:
-        return self.folder / f"parsed-{hashlib.sha256(shown.encode()).hexdigest()[:16]}.pickle"
+        name = hashlib.sha256(shown.encode()).hexdigest()[:16]
+        return self.folder / f"{self.kind}-{name}.pickle"
 
     def get(self, shown: str, key: str) -> Any | None:
         """Return the stored result for ``key``, or None."""
@@ -145,39 +151,43 @@ class ParseCache:
             self._memory[(self.folder, shown)] = (key, found)
         return found
 
-    def last(self, shown: str) -> Any | None:
-        """Return the result last stored for ``shown``, whatever its key: the file before
-        its latest edit, which a rebuild may patch instead of parsing it whole."""
+    def last(self, shown: str) -> tuple[str, Any] | None:
+        """Return the key and result last stored for ``shown``, whatever the key: the file
+        before its latest edit, which a rebuild may patch instead of parsing it whole."""
         if self._memory is not None:
             kept = self._memory.get((self.folder, shown))
             if kept is not None:
-                return kept[1]
+                return kept
         return self._stored(shown, None)
 
     def _stored(self, shown: str, key: str | None) -> Any | None:
+        found = self._read(shown, key)
+        return found if found is None or key is None else found[1]
+
+    def _read(self, shown: str, key: str | None) -> tuple[str, Any] | None:
         if self._secret is None:
             return None
         try:
             with self._entry(shown).open("rb") as entry:
                 header = entry.readline(100)
                 if key is not None and header != key.encode("ascii") + b"\n":
-                    log.info("parse cache: %s changed (or its options): parsing", shown)
+                    log.info("%s: %s changed (or its options)%s", self._what, shown, self._then)
                     return None
                 tag = entry.read(65)
                 pickled = entry.read()
         except OSError:
-            log.info("parse cache: %s not cached: parsing", shown)
+            log.info("%s: %s not cached%s", self._what, shown, self._then)
             return None
         if not hmac.compare_digest(tag, _tag(self._secret, header, pickled)):
-            log.debug("parse cache entry for %s is not signed by this user: ignored", shown)
+            log.debug("%s entry for %s is not signed by this user: ignored", self._what, shown)
             return None
         try:
             result = pickle.loads(pickled)
         except Exception:  # signed by us but from another Python: parse again
             return None
         if key is not None:
-            log.info("parse cache: %s unchanged: reused", shown)
-        return result
+            log.info("%s: %s unchanged: reused", self._what, shown)
+        return header.decode("ascii").strip(), result
 
     def put(self, shown: str, key: str, result: object, pickled: bytes | None = None) -> None:
         """Keep ``result`` to be stored by ``save``; ``pickled`` is its

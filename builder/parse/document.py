@@ -25,7 +25,7 @@ from builder.model import (
 from builder.parse.detect import Structure, detect
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
-from builder.parse.language import document_language, prose_lines
+from builder.parse.language import Counted, document_language, prose_lines
 from builder.parse.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
@@ -99,8 +99,8 @@ class Parts(NamedTuple):
     front: dict[str, object]
     references: bool
     """The file defines link references (``[x]: url``), which every question may use."""
-    prose: tuple[tuple[int, str], ...]
-    """0-based line and text of each piece of prose, in order: the language guess's input."""
+    prose: tuple[Counted, ...]
+    """Each piece of prose, in order, counted: the language guess's input."""
     skip_to: int
 
 

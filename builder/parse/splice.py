@@ -44,8 +44,9 @@ from builder.model import Card, Diagnostic, Document, Heading, Section
 from builder.parse import shift
 from builder.parse.detect import Structure, survey
 from builder.parse.document import Parts, Walker, nesting_cuts
+from builder.parse.fences import shift as shift_tokens
 from builder.parse.headings import headings_of
-from builder.parse.language import LANGUAGES, guess, normalise, prose_lines
+from builder.parse.language import LANGUAGES, guess_counted, normalise, prose_lines
 from builder.parse.leftovers import fence_diagnostics
 from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.options import ParseOptions
@@ -124,9 +125,9 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
         return None
     card, found_here = walked
     prose = (*(p for p in parts.prose if p[0] < start), *prose_lines(new_chunk[0]),
-             *((line + delta, piece) for line, piece in parts.prose if line >= end))
+             *((p[0] + delta, *p[1:]) for p in parts.prose if p[0] >= end))
     chosen = normalise(parts.front.get("lang"))
-    if (chosen if chosen in LANGUAGES else guess(p for _, p in prose)) != doc.settings.lang:
+    if (chosen if chosen in LANGUAGES else guess_counted(prose)) != doc.settings.lang:
         return None
     headings = _headings_moved(doc, new_chunk[0], new_lines, start + 1, end, delta)
     document = replace(_document(doc, old, card, found_here, end, delta), headings=headings)
@@ -169,7 +170,8 @@ def _chunk(lines: Sequence[str], start: int, end: int) -> Chunk | None:
     None unless they come out as a heading and its blocks ending where that heading
     starts, with no link reference defined."""
     env: dict[str, object] = {}
-    tokens = tokenize("\n" * start + "\n".join(lines[start:end + 1]), env)
+    tokens = tokenize("\n".join(lines[start:end + 1]), env)
+    shift_tokens(tokens, start)
     top = SyntaxTreeNode(tokens).children
     if env.get("references") or not top or not _atx_heading_at(top[0], start):
         return None

@@ -73,8 +73,8 @@ class MadeNote:
     card: Card
     """Kept, so that no other card takes its ``id`` while it is remembered."""
     context: tuple[object, ...]
-    drawn: tuple[object, ...]
-    """What the card's formulas and diagrams were drawn as."""
+    drawn: str
+    """What the card's formulas and diagrams were drawn as (their ``repr``)."""
     note: AssembledNote | None
     problems: tuple[Diagnostic, ...]
 
@@ -101,9 +101,10 @@ class NoteMemory:
         for card in cards:
             made = self.made.get(id(card))
             note = made.note if made is not None and made.card is card else None
-            kept.append(None if made is None or note is None else KeptNote(
-                card.key, made.context, made.drawn, note.note, note.media, note.answer_text,
-                made.problems))
+            kept.append(None if made is None or note is None else (
+                card.key, made.context, made.drawn, note.note.fields, note.note.tags,
+                note.note.deck, tuple((m.name, str(m.path)) for m in note.media),
+                note.answer_text, made.problems))
         return tuple(kept)
 
     def adopt(self, cards: Sequence[Card], kept: Sequence[KeptNote | None]) -> None:
@@ -111,23 +112,20 @@ class NoteMemory:
         if len(kept) != len(cards):
             return
         for card, note in zip(cards, kept, strict=True):
-            if note is not None and note.key == card.key:
-                self.made[id(card)] = MadeNote(
-                    card, note.context, note.drawn,
-                    AssembledNote(note.note, card, note.media, note.answer_text), note.problems)
+            if note is None or note[0] != card.key:
+                continue
+            key, context, drawn, fields, tags, deck, media, answer_text, problems = note
+            self.made[id(card)] = MadeNote(
+                card, context, drawn, AssembledNote(
+                    NoteContent(key, fields, tags, deck), card,
+                    tuple(MediaFile(name, Path(path)) for name, path in media), answer_text),
+                problems)
 
 
-@dataclass(frozen=True, slots=True)
-class KeptNote:
-    """A remembered note without its card, as stored between builds."""
-
-    key: str
-    context: tuple[object, ...]
-    drawn: tuple[object, ...]
-    note: NoteContent
-    media: tuple[MediaFile, ...]
-    answer_text: str
-    problems: tuple[Diagnostic, ...]
+KeptNote = tuple[str, tuple[object, ...], str, tuple[str, str, str, str, str], tuple[str, ...],
+                 str, tuple[tuple[str, str], ...], str, tuple[Diagnostic, ...]]
+"""A remembered note without its card, as stored between builds: plain tuples, which
+pickle in C (a dataclass's fields are looked up in Python for each note)."""
 
 
 def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
@@ -172,8 +170,11 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
                           tuple(resolver.lookups()))
 
 
-def _drawn(card: Card, assets: Assets) -> tuple[object, ...]:
-    return (*map(assets.formulas.get, card.formulas), *map(assets.diagrams.get, card.diagrams))
+def _drawn(card: Card, assets: Assets) -> str:
+    if not card.formulas and not card.diagrams:
+        return ""
+    return repr((*map(assets.formulas.get, card.formulas),
+                 *map(assets.diagrams.get, card.diagrams)))
 
 
 def _remembered_or_made(wanted: MadeNote, last: dict[int, MadeNote], made: dict[int, MadeNote],

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from builder.build.sourceparse import ParsedSource, parse_source, splice_source
+from builder.model import Card
 from builder.parse.options import ParseOptions
 
 SNIPPETS = (
@@ -40,6 +41,17 @@ def shown(result: ParsedSource) -> object:
     they are reported (by place; same-place ones in the order found)."""
     ordered = sorted(result.diagnostics, key=lambda d: (d.loc.path, d.loc.line, d.loc.col))
     return deep(result.document), deep(ordered), deep(result.columns)
+
+
+def _moved_right(moved: tuple[tuple[Card, Card], ...], patched: ParsedSource) -> bool:
+    """Each moved question is one of the new document's, the same question moved by the
+    one number of lines the edit added or removed."""
+    cards = patched.document.cards if patched.document is not None else ()
+    deltas = {now.loc.line - was.loc.line for was, now in moved}
+    return len(deltas) <= 1 and 0 not in deltas and all(
+        any(now is card for card in cards)
+        and (was.key, was.question_text) == (now.key, now.question_text)
+        for was, now in moved)
 
 
 def edits(text: str, seed: int, count: int) -> Iterator[str]:
@@ -76,14 +88,15 @@ def check_file(path: Path, tmp: Path, seed: int, count: int,
         data = text.encode("utf-8")
         target.write_bytes(data)
         whole = parse_source(target, target.name, options, data)
-        patched = splice_source(first, target, target.name, options, data, True)
-        if patched is None:
+        found = splice_source(first, target, target.name, options, data, True)
+        if found is None:
             continue
+        patched, moved = found
         spliced += 1
-        if shown(patched) != shown(whole):
+        if shown(patched) != shown(whole) or not _moved_right(moved, patched):
             wrong.append(f"{path.name} edit {index}")
         # The next edit splices onto a splice, as a watch does.
         again = splice_source(patched, target, target.name, options, data, True)
-        if again is not None and shown(again) != shown(whole):
+        if again is not None and shown(again[0]) != shown(whole):
             wrong.append(f"{path.name} edit {index} (spliced twice)")
     return spliced, count, wrong

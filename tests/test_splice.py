@@ -77,7 +77,8 @@ def _edited(tmp_path: Path, before: str, after: str) -> tuple[ParsedSource | Non
     data = after.encode("utf-8")
     path.write_bytes(data)
     whole = parse_source(path, path.name, ParseOptions(), data)
-    return splice_source(first, path, path.name, ParseOptions(), data, True), whole
+    spliced = splice_source(first, path, path.name, ParseOptions(), data, True)
+    return (spliced[0] if spliced is not None else None), whole
 
 
 def _replace(old: str, new: str) -> str:

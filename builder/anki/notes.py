@@ -122,6 +122,24 @@ class NoteMemory:
                 problems)
 
 
+    def move(self, moved: Sequence[tuple[Card, Card]]) -> None:
+        """Remember the notes of questions that only moved (an edit above them added or
+        removed lines) for the questions as moved: only their Source line changes."""
+        for was, now in moved:
+            made = self.made.get(id(was))
+            if made is None or made.card is not was or made.note is None:
+                continue
+            delta = now.loc.line - was.loc.line
+            note = made.note.note
+            fields = (*note.fields[:3], source_field(str(made.context[2]), now),
+                      note.fields[4])
+            self.made[id(now)] = MadeNote(
+                now, made.context, made.drawn,
+                replace(made.note, note=replace(note, fields=fields), card=now),
+                tuple(replace(d, loc=replace(d.loc, line=d.loc.line + delta))
+                      for d in made.problems))
+
+
 KeptNote = tuple[str, tuple[object, ...], str, tuple[str, str, str, str, str], tuple[str, ...],
                  str, tuple[tuple[str, str], ...], str, tuple[Diagnostic, ...]]
 """A remembered note without its card, as stored between builds: plain tuples, which
@@ -211,7 +229,7 @@ def _note(deck: str, doc: Document, card: Card, assets: Assets, resolver: ImageR
         question = escape_text(card.question_text)
     fields = (question, answer or "&nbsp;",
               escape_text(" › ".join(card.section_path)),
-              escape_text(f"{source}:{card.loc.line}"),
+              source_field(source, card),
               escape_text(card.key))
     hide_source = (HIDE_SOURCE_TAG,) if doc.settings.source_line == "hide" else ()
     tags = [apkg.tag_for(deck, card.section_path),
@@ -221,6 +239,11 @@ def _note(deck: str, doc: Document, card: Card, assets: Assets, resolver: ImageR
                        deck=inert_name(apkg.subdeck(deck, card.section_path)))
     return (AssembledNote(note, card, tuple(used), plain_text(card.answer)), problems,
             media.looked_up)
+
+
+def source_field(source: str, card: Card) -> str:
+    """The Source field: the file as ``source_label`` names it, and the question's line."""
+    return escape_text(f"{source}:{card.loc.line}")
 
 
 def source_label(shown: str, root: Path | None) -> str:

@@ -20,7 +20,7 @@ from builder.anki import notes
 from builder.build.config import BuildConfig, BuildError, Reported, display_path
 from builder.build.sourceparse import ParsedSource, parse_source, splice_source
 from builder.checks.silence import Silencer
-from builder.model import Diagnostic, Document, SourceLoc, walk_all
+from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
 from builder.parse.cache import ParseCache, pickled_result
 from builder.parse.document import ParseOptions
 from builder.parse.questiontext import with_empty_kept
@@ -123,6 +123,8 @@ class Gathered:
     (``builder.build.notecache`` gives them the notes stored with that entry)."""
     parse_keys: Mapping[str, str] = field(default_factory=dict)
     """Each file → the key its parse is stored under."""
+    moved: tuple[tuple[Card, Card], ...] = ()
+    """Questions an edit above them only moved: each as it was and as it is now."""
 
     def reported(self, *later: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
                  ) -> list[Diagnostic]:
@@ -178,7 +180,8 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
                     sum(d.code == "formula-render" for d in drawing), cache,
                     {job.path: job.content for job in pending if job.content is not None},
                     {job.shown: job.base for job in pending if job.base is not None},
-                    {job.shown: job.key for job in pending if job.key is not None})
+                    {job.shown: job.key for job in pending if job.key is not None},
+                    tuple(pair for job in pending for pair in job.moved))
 
 
 def assemble(gathered: Gathered, config: BuildConfig,
@@ -226,6 +229,7 @@ class _ParseJob:
     result: ParsedSource | None = None
     base: tuple[str, Document] | None = None
     """The key and document of the cache entry the result came from (see ``Gathered``)."""
+    moved: tuple[tuple[Card, Card], ...] = ()
 
 
 def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
@@ -263,12 +267,13 @@ def _spliced(cache: ParseCache, job: _ParseJob, options: ParseOptions, glyphs: b
     last = found[1] if found is not None else None
     if not isinstance(last, ParsedSource) or job.data is None or job.key is None:
         return None
-    result = splice_source(last, job.path, job.shown, options, job.data, glyphs)
-    if result is None:
+    spliced = splice_source(last, job.path, job.shown, options, job.data, glyphs)
+    if spliced is None:
         log.info("parse cache: %s changed beyond one question: parsing it whole", job.shown)
         return None
     log.info("parse cache: %s changed in one question: parsed that question again",
              job.shown)
+    result, job.moved = spliced
     if last.document is not None and found is not None:
         job.base = (found[0], last.document)
     cache.put(job.shown, job.key, result)

@@ -150,6 +150,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         # A watch keeps its notes in memory: only its first build reads them.
         found = notecache.load(config.cache, gathered.bases, memory) if not memory.made \
             else {}
+        memory.move(gathered.moved)
         assembled = assemble(gathered, config, memory)
         caches = [cache for cache in (gathered.parse_cache, notecache.store(
             config.cache, gathered.documents, gathered.parse_keys, found, memory))

@@ -17,7 +17,7 @@ from typing import NamedTuple
 from builder.checks import ankimarkup, rawhtml
 from builder.checks.lint import heading_skips, missing_figures, unbalanced_dollars
 from builder.checks.toc import compare
-from builder.model import Diagnostic, Document, Section
+from builder.model import Card, Diagnostic, Document, Section
 from builder.parse import shift
 from builder.parse.document import ParseOptions, parse_parts
 from builder.parse.source import (
@@ -100,9 +100,11 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
 
 
 def splice_source(last: ParsedSource, path: Path, shown: str, options: ParseOptions,
-                  data: bytes, glyphs: bool) -> ParsedSource | None:
+                  data: bytes, glyphs: bool
+                  ) -> tuple[ParsedSource, tuple[tuple[Card, Card], ...]] | None:
     """``parse_source`` of the file after an edit, parsing and checking only the question
-    the edit touched; None when the whole file must be parsed."""
+    the edit touched, and the questions that only moved (``Spliced.moved``); None when
+    the whole file must be parsed."""
     if last.remembered is None or last.context != context_of(shown, options, glyphs):
         return None
     try:
@@ -136,4 +138,4 @@ def splice_source(last: ParsedSource, path: Path, shown: str, options: ParseOpti
         tuple(missing_glyph_diagnostics(text, shown)) if glyphs else ())
     return ParsedSource(doc, (*controls, *doc.diagnostics, *(d for f in findings for d in f)),
                         columns, Remembered(text, spliced.parts, options, path.stem),
-                        findings, last.context)
+                        findings, last.context), spliced.moved

@@ -91,6 +91,9 @@ class Spliced:
     """Lines the edit added (negative: removed)."""
     card: Card
     """The question parsed again."""
+    moved: tuple[tuple[Card, Card], ...] = ()
+    """Each question after it as it was and as moved (``delta`` lines): the same
+    question, which the notes stage need not make again."""
 
 
 def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
@@ -131,8 +134,10 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
         return None
     headings = _headings_moved(doc, new_chunk[0], new_lines, start + 1, end, delta)
     document = replace(_document(doc, old, card, found_here, end, delta), headings=headings)
+    moved = tuple((was, now) for was, now in zip(doc.cards, document.cards, strict=True)
+                  if was is not now and was is not old) if delta else ()
     return Spliced(parts._replace(document=document, prose=prose, structure=structure),
-                   start + 1, end, delta, card)
+                   start + 1, end, delta, card, moved)
 
 
 def _changed(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:

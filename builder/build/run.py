@@ -146,15 +146,7 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
         plans = _plan_pdfs(gathered, config) if "pdf" in config.formats else []
         pdfs.start([plan for plan in plans if not plan.current])
         # 2. Assemble the notes; give them GUIDs and times from the identity lock.
-        memory = session.notes if session is not None else NoteMemory()
-        # A watch keeps its notes in memory: only its first build reads them.
-        found = notecache.load(config.cache, gathered.bases, memory) if not memory.made \
-            else {}
-        memory.move(gathered.moved)
-        assembled = assemble(gathered, config, memory)
-        caches = [cache for cache in (gathered.parse_cache, notecache.store(
-            config.cache, gathered.documents, gathered.parse_keys, found, memory))
-            if cache is not None]
+        assembled, caches = _assembled(gathered, config, session)
         checks = (*check_media_size(gathered, assembled),
                   *check_output_names(gathered, assembled, config))
         stamped = stamp_or_fail(gathered, assembled, checks, config)
@@ -192,6 +184,20 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
+
+
+def _assembled(gathered: Gathered, config: BuildConfig, session: Session | None
+               ) -> tuple[Assembled, list[parsecache.ParseCache]]:
+    """Every deck's notes, made again only for questions parsed again; and the caches
+    to store once the build writes (its parses, and its notes beside them)."""
+    memory = session.notes if session is not None else NoteMemory()
+    # A watch keeps its notes in memory: only its first build reads them.
+    found = notecache.load(config.cache, gathered.bases, memory) if not memory.made else {}
+    memory.move(gathered.moved)
+    assembled = assemble(gathered, config, memory)
+    notes = notecache.store(config.cache, gathered.documents, gathered.parse_keys, found,
+                            memory)
+    return assembled, [cache for cache in (gathered.parse_cache, notes) if cache is not None]
 
 
 def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult | None:

@@ -164,6 +164,21 @@ def test_a_section_intro_below_the_edit_is_reported_at_its_new_lines(tmp_path: P
     assert spliced is None or shown(spliced) == shown(whole)
 
 
+def test_a_question_on_the_first_line_is_parsed_whole(tmp_path: Path) -> None:
+    """Line 1 holds the file's own reports too (levels asked for that cannot be, say)."""
+    path = tmp_path / "notes.md"
+    text = "### What is SGD?\n\nA method.\n\n### What is Adam?\n\nAnother.\n"
+    path.write_text(text, encoding="utf-8")
+    options = ParseOptions(section_level=3, question_level=3)
+    first = parse_source(path, path.name, options)
+    assert any(d.code == "levels" for d in first.diagnostics)
+    data = text.replace("A method.", "A method, edited.").encode("utf-8")
+    path.write_bytes(data)
+    spliced = splice_source(first, path, path.name, options, data, True)
+    whole = parse_source(path, path.name, options, data)
+    assert spliced is None or shown(spliced[0]) == shown(whole)
+
+
 def test_another_builder_or_options_never_splice(tmp_path: Path) -> None:
     path, first = _parse(tmp_path, NOTES)
     data = _replace("It averages gradients.", "It averages.").encode("utf-8")

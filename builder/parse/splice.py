@@ -109,6 +109,8 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
     if found is None:
         return None
     old, start, end = found  # 0-based: its heading's line, the next heading's (or the end)
+    if start == 0:
+        return None  # line 1 also holds the file's own reports (a levels error, say)
     delta = len(new_lines) - len(old_lines)
     if any(d.code in REPAIRS or (delta and d.code in NAMES_LINES and d.loc.line > end)
            for d in doc.diagnostics):

@@ -18,7 +18,6 @@ from builder.checks import ankimarkup, rawhtml
 from builder.checks.lint import heading_skips, missing_figures, unbalanced_dollars
 from builder.checks.toc import compare
 from builder.model import Card, Diagnostic, Document, Section
-from builder.parse import shift
 from builder.parse.document import ParseOptions, parse_parts
 from builder.parse.source import (
     ColumnMap,
@@ -60,6 +59,18 @@ class ParsedSource:
     context: str = ""
     """Hash of everything but the text the result depends on: a result is only spliced
     under the same name, options and builder."""
+
+
+def _alone(doc: Document, cards: list[Card]) -> Document:
+    """The questions parsed again alone, for the checks that read one question at a time;
+    each in its section when it starts the section (a section's title is checked where
+    the section starts)."""
+    sections = []
+    for card in cards:
+        section = next(s for s in doc.sections if any(c is card for c in s.cards))
+        sections.append(Section(section.path if section.loc.line == card.loc.line else (),
+                                section.loc, (card,)))
+    return Document(doc.path, doc.settings, (), tuple(sections))
 
 
 def context_of(shown: str, options: ParseOptions, glyphs: bool) -> str:
@@ -116,25 +127,14 @@ def splice_source(last: ParsedSource, path: Path, shown: str, options: ParseOpti
     if spliced is None:
         return None
     doc, lines = spliced.parts.document, source_lines(text)
-    section = next(s for s in doc.sections if any(c is spliced.card for c in s.cards))
-    # The question alone, in its section when it starts the section (the section's
-    # title is checked where the section starts).
-    alone = Document(doc.path, doc.settings, (), (Section(
-        section.path if section.loc.line == spliced.first else (), section.loc,
-        (spliced.card,)),))
-
-    def again(old: tuple[Diagnostic, ...], found: list[Diagnostic]) -> tuple[Diagnostic, ...]:
-        return (*(d for d in old if d.loc.line < spliced.first), *found,
-                *(shift.diagnostic(d, spliced.delta) if spliced.delta else d
-                  for d in old if d.loc.line > spliced.old_last))
-
-    was = last.findings
+    alone = _alone(doc, [edit.card for edit in spliced.moves.edits])
+    moves, was = spliced.moves, last.findings
     findings = Findings(
         tuple(compare(doc, lines)) if doc.toc_marked else (), tuple(heading_skips(doc)),
-        again(was.figures, missing_figures(alone, lines)),
-        again(was.dollars, unbalanced_dollars(alone, lines)),
-        again(was.html, rawhtml.check_document(alone)),
-        again(was.markup, ankimarkup.check_document(alone)),
+        moves.kept(was.figures, [missing_figures(alone, lines)]),
+        moves.kept(was.dollars, [unbalanced_dollars(alone, lines)]),
+        moves.kept(was.html, [rawhtml.check_document(alone)]),
+        moves.kept(was.markup, [ankimarkup.check_document(alone)]),
         tuple(missing_glyph_diagnostics(text, shown)) if glyphs else ())
     return ParsedSource(doc, (*controls, *doc.diagnostics, *(d for f in findings for d in f)),
                         columns, Remembered(text, spliced.parts, options, path.stem),

@@ -25,7 +25,7 @@ from builder.model import (
 from builder.parse.detect import Structure, detect
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
-from builder.parse.language import Counted, document_language, prose_lines
+from builder.parse.language import document_language
 from builder.parse.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
@@ -39,6 +39,7 @@ from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.nesting import BLOCK_CUT_META, CUT_META, MAX_INLINE_DEPTH
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
+from builder.parse.prose import Counted, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, answer_diagnostics, shown_question_text
 from builder.parse.source import read_source, source_lines, without_control_chars

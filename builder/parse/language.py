@@ -63,10 +63,7 @@ def counts(texts: Iterable[str]) -> tuple[int, int]:
 
 def guess(texts: Iterable[str]) -> str:
     """Return the language the texts are written in (``zh`` or ``en``)."""
-    return _decided(*counts(texts))
-
-
-def _decided(han: int, words: int) -> str:
+    han, words = counts(texts)
     if han + words == 0:
         return FALLBACK
     return "zh" if han >= CHINESE_SHARE * (han + words) else "en"
@@ -78,36 +75,6 @@ def prose(tokens: Sequence[Token]) -> Iterator[str]:
         for child in token.children or ():
             if child.type in _PROSE_TOKENS:
                 yield child.content
-
-
-Counted = tuple[int, str, int, int]
-"""A piece of prose: the 0-based line of its block, its text, its Han characters and its
-Latin words."""
-
-
-def prose_lines(tokens: Sequence[Token]) -> tuple[Counted, ...]:
-    """``prose``, each piece counted and with the line of its block (``builder.parse.splice``
-    guesses a file's language again from them after an edit)."""
-    return tuple((token.map[0] if token.map else 0, child.content,
-                  len(_HAN.findall(child.content)), len(_LATIN_WORD.findall(child.content)))
-                 for token in tokens for child in token.children or ()
-                 if child.type in _PROSE_TOKENS)
-
-
-def guess_counted(pieces: Iterable[Counted]) -> str:
-    """``guess`` from pieces counted by ``prose_lines``: the same answer, without reading
-    again the pieces read before."""
-    han = words = 0
-    left = SAMPLE
-    for _line, text, piece_han, piece_words in pieces:
-        if len(text) <= left:
-            han, words, left = han + piece_han, words + piece_words, left - len(text)
-        else:
-            more_han, more_words = counts([text[:left]])
-            han, words, left = han + more_han, words + more_words, 0
-        if left <= 0:
-            break
-    return _decided(han, words)
 
 
 def document_language(front: object, tokens: Sequence[Token]) -> str:

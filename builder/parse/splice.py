@@ -34,24 +34,26 @@ own lines, so each dependency is checked:
 from __future__ import annotations
 
 import bisect
+import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.model import Card, Diagnostic, Document, Heading, Section
-from builder.parse import shift
+from builder.model import Card, Diagnostic, Document
+from builder.parse import splicedoc
 from builder.parse.detect import Structure, survey
 from builder.parse.document import Parts, Walker, nesting_cuts
 from builder.parse.fences import shift as shift_tokens
-from builder.parse.headings import headings_of
-from builder.parse.language import LANGUAGES, guess_counted, normalise, prose_lines
+from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
 from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.options import ParseOptions
+from builder.parse.prose import Counted, guess_counted, prose_lines
 from builder.parse.questiontext import answer_diagnostics
 from builder.parse.source import source_lines
+from builder.parse.splicedoc import Edit, Moves
 from builder.parse.tocread import TOC_END, TOC_START
 
 REPAIRS = frozenset({"unclosed-fence", "front-matter"})
@@ -80,66 +82,131 @@ class Remembered:
 
 @dataclass(frozen=True)
 class Spliced:
-    """A file's parse after an edit, and which lines were parsed again."""
+    """A file's parse after edits, and which questions were parsed again."""
 
     parts: Parts
-    first: int
-    """1-based line of the heading of the question parsed again."""
-    old_last: int
-    """1-based last line of that question before the edit; later lines moved by ``delta``."""
-    delta: int
-    """Lines the edit added (negative: removed)."""
-    card: Card
-    """The question parsed again."""
+    moves: Moves
+    """The questions parsed again, and where every other line went."""
     moved: tuple[tuple[Card, Card], ...] = ()
-    """Each question after it as it was and as moved (``delta`` lines): the same
-    question, which the notes stage need not make again."""
+    """Each other question that moved, as it was and as it is now: the same question,
+    which the notes stage need not make again."""
+
+
+MAX_EDITS = 32
+"""More questions edited than this are parsed whole: each is checked on its own."""
 
 
 def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
-    """Parse ``text`` (the file after an edit, control characters out) by parsing again
-    only the question the edit touched; None when the whole file must be parsed."""
+    """Parse ``text`` (the file after edits, control characters out) by parsing again
+    only the questions the edits touched; None when the whole file must be parsed."""
     parts, doc = before.parts, before.parts.document
     if parts.structure.style != "heading" or parts.references or parts.skip_to \
             or text == before.text:
         return None
     old_lines, new_lines = source_lines(before.text), source_lines(text)
-    found = _question_around(doc, *_changed(old_lines, new_lines), len(old_lines),
-                             parts.structure.question_level)
-    if found is None:
-        return None
-    old, start, end = found  # 0-based: its heading's line, the next heading's (or the end)
-    if start == 0:
+    plan = _plan(doc, old_lines, new_lines, parts.structure.question_level)
+    if plan is None or any(start == 0 for _card, start, _end, _at, _delta in plan):
         return None  # line 1 also holds the file's own reports (a levels error, say)
-    delta = len(new_lines) - len(old_lines)
-    if any(d.code in REPAIRS or (delta and d.code in NAMES_LINES and d.loc.line > end)
+    last_end = max(end for _card, _start, end, _at, _delta in plan)
+    moving = any(delta for *_rest, delta in plan)
+    if any(d.code in REPAIRS or (moving and d.code in NAMES_LINES and d.loc.line > last_end)
            for d in doc.diagnostics):
         return None
     structure = parts.structure
-    if any(start <= line < end for line in structure.toc_lines):
+    if any(start <= line < end for _c, start, end, _a, _d in plan
+           for line in structure.toc_lines):
         return None
+    edits = _edits(plan, old_lines, new_lines, before, validate)
+    if edits is None:
+        return None
+    moves = Moves(edits)
     structure = replace(structure, toc_lines=frozenset(
-        line + delta if line >= end else line for line in structure.toc_lines))
-    old_chunk = _chunk(old_lines, start, end)
-    new_chunk = _chunk(new_lines, start, end + delta)
-    if old_chunk is None or new_chunk is None \
-            or not _same_reading(old_chunk, new_chunk, doc):
-        return None
-    walked = _walk(new_chunk, new_lines, before, structure, old, validate)
-    if walked is None:
-        return None
-    card, found_here = walked
-    prose = (*(p for p in parts.prose if p[0] < start), *prose_lines(new_chunk[0]),
-             *((p[0] + delta, *p[1:]) for p in parts.prose if p[0] >= end))
+        line + moves.by(line + 1) for line in structure.toc_lines))
+    prose = _prose(parts.prose, moves)
     chosen = normalise(parts.front.get("lang"))
     if (chosen if chosen in LANGUAGES else guess_counted(prose)) != doc.settings.lang:
         return None
-    headings = _headings_moved(doc, new_chunk[0], new_lines, start + 1, end, delta)
-    document = replace(_document(doc, old, card, found_here, end, delta), headings=headings)
+    document = splicedoc.document(doc, moves, new_lines)
+    replaced = {id(edit.old) for edit in edits}
     moved = tuple((was, now) for was, now in zip(doc.cards, document.cards, strict=True)
-                  if was is not now and was is not old) if delta else ()
+                  if was is not now and id(was) not in replaced)
     return Spliced(parts._replace(document=document, prose=prose, structure=structure),
-                   start + 1, end, delta, card, moved)
+                   moves, moved)
+
+
+Plan = list[tuple[Card, int, int, int, int]]
+"""Each question to parse again: as it was, its heading's and the next heading's 0-based
+lines before the edits, where its heading now stands, and the lines the edits added."""
+
+
+def _plan(doc: Document, old: list[str], new: list[str], level: int) -> Plan | None:
+    """The questions whose answers hold every changed line, or None."""
+    first, last = _changed(old, new)
+    total = len(new) - len(old)
+    one = _question_around(doc, first, last, len(old), level)
+    if one is not None:
+        return [(*one, one[1], total)]
+    # Several places changed (edits in several answers since the last build): the lines
+    # between them are matched (a diff), each change must lie in one answer.
+    matcher = difflib.SequenceMatcher(None, old[first:last], new[first:last + total])
+    plan: Plan = []
+    added = 0
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        around = _question_around(doc, first + i1, first + i2, len(old), level)
+        if around is None:
+            return None
+        delta = (j2 - j1) - (i2 - i1)
+        if plan and plan[-1][0] is around[0]:
+            card, start, end, at, was = plan[-1]
+            plan[-1] = (card, start, end, at, was + delta)
+        else:
+            plan.append((*around, around[1] + added, delta))
+        added += delta
+        if len(plan) > MAX_EDITS:
+            return None
+    return plan
+
+
+def _edits(plan: Plan, old_lines: list[str], new_lines: list[str], before: Remembered,
+           validate: Validate) -> tuple[Edit, ...] | None:
+    """Parse each planned question again, where it now stands; None if any of them
+    would read differently from a whole parse."""
+    doc, structure = before.parts.document, before.parts.structure
+    edits: list[Edit] = []
+    for old, start, end, at, delta in plan:
+        old_chunk = _chunk(old_lines, start, end)
+        new_chunk = _chunk(new_lines, at, end + (at - start) + delta)
+        if old_chunk is None or new_chunk is None \
+                or not _same_reading(old_chunk, new_chunk, doc):
+            return None
+        walked = _walk(new_chunk, new_lines, before, structure, old, validate)
+        if walked is None:
+            return None
+        card, found = walked
+        edits.append(Edit(old, card, start + 1, end, delta, tuple(found),
+                          tuple(new_chunk[0])))
+    return tuple(edits)
+
+
+def _prose(prose: tuple[Counted, ...], moves: Moves) -> tuple[Counted, ...]:
+    """The file's prose after the edits: each edited question's anew, the rest moved."""
+    pieces: list[Counted] = []
+    edits = iter(moves.edits)
+    edit = next(edits, None)
+    for piece in prose:
+        while edit is not None and piece[0] + 1 > edit.old_last:
+            pieces += prose_lines(list(edit.tokens))
+            edit = next(edits, None)
+        if edit is not None and edit.first <= piece[0] + 1 <= edit.old_last:
+            continue
+        delta = moves.by(piece[0] + 1)
+        pieces.append((piece[0] + delta, *piece[1:]) if delta else piece)
+    while edit is not None:
+        pieces += prose_lines(list(edit.tokens))
+        edit = next(edits, None)
+    return tuple(pieces)
 
 
 def _changed(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
@@ -242,43 +309,3 @@ def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structu
     card = drafts[0].card(doc.settings.deck)
     return card, [*nesting_cuts(tokens, doc.path), *walker.diagnostics, *builder.diagnostics,
                   *answer_diagnostics(card, walker.placeholders.get(card.loc.line))]
-
-
-def _headings_moved(doc: Document, tokens: list[Token], lines: list[str], first: int,
-                    old_last: int, delta: int) -> tuple[Heading, ...]:
-    """The file's headings after the edit: those of the question parsed again where they
-    now stand (their texts, and so their anchors, are the same: ``_same_reading``), the
-    later ones moved by ``delta`` lines."""
-    here = iter(headings_of(tokens, doc.path, lines))
-    return tuple(heading if heading.loc.line < first
-                 else replace(heading, loc=next(here).loc) if heading.loc.line <= old_last
-                 else shift.heading(heading, delta) if delta else heading
-                 for heading in doc.headings)
-
-
-def _document(doc: Document, old: Card, new: Card, found: list[Diagnostic], old_last: int,
-              delta: int) -> Document:
-    """``doc`` with ``old`` replaced by ``new`` and what came after line ``old_last``
-    moved by ``delta`` lines."""
-    def later(line: int) -> bool:
-        return bool(delta) and line > old_last
-
-    sections: list[Section] = []
-    for section in doc.sections:
-        if later(section.loc.line):
-            sections.append(shift.section(section, delta))
-            continue
-        cards = tuple(new if card is old else shift.card(card, delta)
-                      if later(card.loc.line) else card for card in section.cards)
-        changed = any(a is not b for a, b in zip(cards, section.cards, strict=True))
-        sections.append(replace(section, cards=cards) if changed else section)
-    first = old.loc.line
-    diagnostics = (*(d for d in doc.diagnostics if d.loc.line < first), *found,
-                   *(shift.diagnostic(d, delta) if delta else d
-                     for d in doc.diagnostics if d.loc.line > old_last))
-    return replace(
-        doc, sections=tuple(sections), diagnostics=diagnostics,
-        toc=tuple(shift.toc_entry(t, delta) if later(t.loc.line) else t for t in doc.toc),
-        toc_lines=tuple(line + delta if later(line) else line for line in doc.toc_lines),
-        section_headings=tuple(shift.node(n, delta) if later(n.line) else n
-                               for n in doc.section_headings))

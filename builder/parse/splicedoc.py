@@ -1,0 +1,101 @@
+"""A file's Document put together after a splice: the questions parsed again in place of
+their old selves, everything else as it was, moved by the lines the edits added above it
+(``builder.parse.splice`` decides what may be kept)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from markdown_it.token import Token
+
+from builder.model import Card, Diagnostic, Document, Heading, Section
+from builder.parse import shift
+from builder.parse.headings import headings_of
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One question parsed again."""
+
+    old: Card
+    """The question as it was."""
+    card: Card
+    """The question as parsed again, where it now stands."""
+    first: int
+    """1-based line of its heading before the edits."""
+    old_last: int
+    """1-based last line of its lines before the edits (the line before the next heading)."""
+    delta: int
+    """Lines the edits added to it (negative: removed)."""
+    found: tuple[Diagnostic, ...]
+    """What parsing it again found, where it now stands."""
+    tokens: tuple[Token, ...]
+    """Its tokens, where it now stands."""
+
+
+@dataclass(frozen=True)
+class Moves:
+    """Where the lines the edits kept went: each kept line moved by the lines the edits
+    above it added."""
+
+    edits: tuple[Edit, ...]
+
+    def touched(self, line: int) -> bool:
+        """Whether the 1-based old ``line`` belongs to a question parsed again."""
+        return any(edit.first <= line <= edit.old_last for edit in self.edits)
+
+    def by(self, line: int) -> int:
+        """How far the 1-based old ``line`` (outside the edited questions) moved."""
+        ends = [edit.old_last for edit in self.edits]
+        deltas = [edit.delta for edit in self.edits]
+        return sum(deltas[:bisect.bisect_left(ends, line)])
+
+    def kept(self, old: Sequence[Diagnostic], found: Sequence[Sequence[Diagnostic]]
+             ) -> tuple[Diagnostic, ...]:
+        """``old`` diagnostics outside the edited questions, moved, then ``found`` anew."""
+        moved = tuple(shift.diagnostic(d, self.by(d.loc.line)) if self.by(d.loc.line) else d
+                      for d in old if not self.touched(d.loc.line))
+        return (*moved, *(d for diagnostics in found for d in diagnostics))
+
+
+def document(doc: Document, moves: Moves, lines: list[str]) -> Document:
+    """``doc`` with each edited question replaced and everything else moved."""
+    new = {id(edit.old): edit.card for edit in moves.edits}
+    sections: list[Section] = []
+    for section in doc.sections:
+        delta = moves.by(section.loc.line)
+        if delta and not moves.touched(section.loc.line) and not any(
+                id(card) in new for card in section.cards):
+            sections.append(shift.section(section, delta))
+            continue
+        cards = tuple(new.get(id(card)) or _moved(card, moves) for card in section.cards)
+        changed = any(a is not b for a, b in zip(cards, section.cards, strict=True))
+        if delta:  # its heading and introduction moved too
+            section = shift.section(replace(section, cards=()), delta)
+        sections.append(replace(section, cards=cards) if delta or changed else section)
+    return replace(
+        doc, sections=tuple(sections),
+        diagnostics=moves.kept(doc.diagnostics, [edit.found for edit in moves.edits]),
+        headings=_headings(doc, moves, lines),
+        toc=tuple(shift.toc_entry(t, moves.by(t.loc.line)) for t in doc.toc),
+        toc_lines=tuple(line + moves.by(line) for line in doc.toc_lines),
+        section_headings=tuple(shift.node(n, moves.by(n.line)) if moves.by(n.line) else n
+                               for n in doc.section_headings))
+
+
+def _moved(card: Card, moves: Moves) -> Card:
+    delta = moves.by(card.loc.line)
+    return shift.card(card, delta) if delta else card
+
+
+def _headings(doc: Document, moves: Moves, lines: list[str]) -> tuple[Heading, ...]:
+    """The file's headings after the edits: those of each question parsed again where
+    they now stand (their texts, and so their anchors, are the same), the rest moved."""
+    here = iter([heading for edit in moves.edits
+                 for heading in headings_of(list(edit.tokens), doc.path, lines)])
+    return tuple(replace(heading, loc=next(here).loc) if moves.touched(heading.loc.line)
+                 else shift.heading(heading, moves.by(heading.loc.line))
+                 if moves.by(heading.loc.line) else heading
+                 for heading in doc.headings)

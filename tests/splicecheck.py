@@ -95,7 +95,7 @@ def check_file(path: Path, tmp: Path, seed: int, count: int,
         found = splice_source(first, target, target.name, options, data, True)
         if found is None:
             continue
-        patched, moved = found
+        patched, moved, _edited = found
         spliced += 1
         if shown(patched) != shown(whole) or not _moved_right(moved, patched):
             wrong.append(f"{path.name} edit {index}")

@@ -40,6 +40,10 @@ from builder.support import inputs
 
 log = logging.getLogger(__name__)
 
+SPLICES_KEPT = 8
+"""Edited questions a one-shot build splices onto a file's stored parse before it stores
+the spliced parse in its place."""
+
 StartProgress = Callable[[str, int], Progress]
 """Called with a label and a total when a step will take more than about a second; the
 callback it returns is given each increment of work done."""
@@ -121,8 +125,9 @@ class Gathered:
     """Each file read from the parse cache → the key and document of the entry read:
     its cards, unless an edit touched them, are the document's own
     (``builder.build.notecache`` gives them the notes stored with that entry)."""
-    parse_keys: Mapping[str, str] = field(default_factory=dict)
-    """Each file → the key its parse is stored under."""
+    stored: Mapping[str, tuple[str, Document]] = field(default_factory=dict)
+    """Each file → the key and document of its parse cache entry once the build has
+    written (its notes are stored beside it, under the same key)."""
     moved: tuple[tuple[Card, Card], ...] = ()
     """Questions an edit above them only moved: each as it was and as it is now."""
 
@@ -180,7 +185,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
                     sum(d.code == "formula-render" for d in drawing), cache,
                     {job.path: job.content for job in pending if job.content is not None},
                     {job.shown: job.base for job in pending if job.base is not None},
-                    {job.shown: job.key for job in pending if job.key is not None},
+                    {job.shown: job.stored for job in pending if job.stored is not None},
                     tuple(pair for job in pending for pair in job.moved))
 
 
@@ -230,6 +235,8 @@ class _ParseJob:
     base: tuple[str, Document] | None = None
     """The key and document of the cache entry the result came from (see ``Gathered``)."""
     moved: tuple[tuple[Card, Card], ...] = ()
+    stored: tuple[str, Document] | None = None
+    """The key and document of the file's parse cache entry once the build has written."""
 
 
 def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
@@ -254,7 +261,7 @@ def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
         if key is not None and data is not None:
             job.result = cache.get(shown, key)
             if job.result is not None and job.result.document is not None:
-                job.base = (key, job.result.document)
+                job.base = job.stored = (key, job.result.document)
             job.result = job.result or _spliced(cache, job, options, glyphs)
         jobs.append(job)
     return jobs
@@ -268,15 +275,18 @@ def _spliced(cache: ParseCache, job: _ParseJob, options: ParseOptions, glyphs: b
     if not isinstance(last, ParsedSource) or job.data is None or job.key is None:
         return None
     spliced = splice_source(last, job.path, job.shown, options, job.data, glyphs)
-    if spliced is None:
-        log.info("parse cache: %s changed beyond one question: parsing it whole", job.shown)
+    if spliced is None or found is None or last.document is None:
+        log.info("parse cache: %s changed beyond its answers: parsing it whole", job.shown)
         return None
-    log.info("parse cache: %s changed in one question: parsed that question again",
-             job.shown)
-    result, job.moved = spliced
-    if last.document is not None and found is not None:
-        job.base = (found[0], last.document)
-    cache.put(job.shown, job.key, result)
+    result, job.moved, edited = spliced
+    log.info("parse cache: %s: %d question(s) changed: parsed them again", job.shown, edited)
+    job.base = (found[0], last.document)
+    # Storing a large file's parse costs more than splicing a few questions onto the
+    # stored one again next time: it is stored once edits have piled up (a watch stores
+    # every parse anyway, when idle).
+    durable = cache.remembers or edited > SPLICES_KEPT
+    cache.put(job.shown, job.key, result, durable=durable)
+    job.stored = (job.key, result.document) if durable and result.document else job.base
     return result
 
 
@@ -298,6 +308,7 @@ def _parse_missing(missing: list[_ParseJob], options: ParseOptions, glyphs: bool
         parsed[id(job)] = result
         if job.key is not None and result.document is not None:
             cache.put(job.shown, job.key, result, pickled)
+            job.stored = (job.key, result.document)
     return parsed
 
 

@@ -17,7 +17,7 @@ Entries are signed like the parse cache's (``builder.parse.cache``).
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from builder.anki.notes import NoteMemory
@@ -43,16 +43,15 @@ def load(folder: Path, bases: Mapping[str, tuple[str, Document]], memory: NoteMe
     return found
 
 
-def store(folder: Path, documents: Sequence[Document], keys: Mapping[str, str],
+def store(folder: Path, stored: Mapping[str, tuple[str, Document]],
           found: Mapping[str, str], memory: NoteMemory) -> ParseCache:
-    """The notes of each file, to be stored with ``save`` under its parse's key, unless
-    they are stored under that key already and none was made again."""
+    """The notes of the cards of each file's stored parse, to be stored with ``save``
+    under its key, unless they are stored under that key already and none was made
+    again."""
     cache = ParseCache(folder, KIND)
-    for document in documents:
-        key = keys.get(document.path)
+    for shown, (key, document) in stored.items():
         cards = document.cards
-        if key is None or (found.get(document.path) == key
-                           and not any(id(card) in memory.fresh for card in cards)):
+        if found.get(shown) == key and not any(id(card) in memory.fresh for card in cards):
             continue
-        cache.put(document.path, key, memory.kept(cards))
+        cache.put(shown, key, memory.kept(cards))
     return cache

@@ -195,8 +195,7 @@ def _assembled(gathered: Gathered, config: BuildConfig, session: Session | None
     found = notecache.load(config.cache, gathered.bases, memory) if not memory.made else {}
     memory.move(gathered.moved)
     assembled = assemble(gathered, config, memory)
-    notes = notecache.store(config.cache, gathered.documents, gathered.parse_keys, found,
-                            memory)
+    notes = notecache.store(config.cache, gathered.stored, found, memory)
     return assembled, [cache for cache in (gathered.parse_cache, notes) if cache is not None]
 
 

@@ -110,12 +110,20 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
                         context_of(shown, options, glyphs))
 
 
+class Splice(NamedTuple):
+    """A file parsed again one question at a time."""
+
+    parsed: ParsedSource
+    moved: tuple[tuple[Card, Card], ...]
+    """The questions that only moved (``Spliced.moved``)."""
+    edited: int
+    """How many questions were parsed again."""
+
+
 def splice_source(last: ParsedSource, path: Path, shown: str, options: ParseOptions,
-                  data: bytes, glyphs: bool
-                  ) -> tuple[ParsedSource, tuple[tuple[Card, Card], ...]] | None:
-    """``parse_source`` of the file after an edit, parsing and checking only the question
-    the edit touched, and the questions that only moved (``Spliced.moved``); None when
-    the whole file must be parsed."""
+                  data: bytes, glyphs: bool) -> Splice | None:
+    """``parse_source`` of the file after edits, parsing and checking only the questions
+    the edits touched; None when the whole file must be parsed."""
     if last.remembered is None or last.context != context_of(shown, options, glyphs):
         return None
     try:
@@ -136,6 +144,7 @@ def splice_source(last: ParsedSource, path: Path, shown: str, options: ParseOpti
         moves.kept(was.html, [rawhtml.check_document(alone)]),
         moves.kept(was.markup, [ankimarkup.check_document(alone)]),
         tuple(missing_glyph_diagnostics(text, shown)) if glyphs else ())
-    return ParsedSource(doc, (*controls, *doc.diagnostics, *(d for f in findings for d in f)),
-                        columns, Remembered(text, spliced.parts, options, path.stem),
-                        findings, last.context), spliced.moved
+    return Splice(ParsedSource(doc, (*controls, *doc.diagnostics,
+                                     *(d for f in findings for d in f)),
+                               columns, Remembered(text, spliced.parts, options, path.stem),
+                               findings, last.context), spliced.moved, len(moves.edits))

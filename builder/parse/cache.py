@@ -189,10 +189,18 @@ class ParseCache:
             log.info("%s: %s unchanged: reused", self._what, shown)
         return header.decode("ascii").strip(), result
 
-    def put(self, shown: str, key: str, result: object, pickled: bytes | None = None) -> None:
-        """Keep ``result`` to be stored by ``save``; ``pickled`` is its
+    @property
+    def remembers(self) -> bool:
+        """Whether results are kept in memory from build to build (a watch)."""
+        return self._memory is not None
+
+    def put(self, shown: str, key: str, result: object, pickled: bytes | None = None, *,
+            durable: bool = True) -> None:
+        """Keep ``result`` to be stored by ``save`` (unless not ``durable``: then only in
+        memory, for the next build of this process); ``pickled`` is its
         ``pickled_result`` when a worker already made it."""
-        self._unsaved[shown] = (key, result, pickled)
+        if durable:
+            self._unsaved[shown] = (key, result, pickled)
         if self._memory is not None:
             self._memory[(self.folder, shown)] = (key, result)
 

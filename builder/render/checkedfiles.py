@@ -12,8 +12,11 @@ Why a stat is enough: the cache's files are written whole (a temporary file rena
 place), and what damages one later (a full disk, a copy cut short, an edit) changes its
 size, its inode or its change time.  The change time (ctime) cannot be set back as the
 modification time can, so a file edited and given its old mtime back is checked again.
-(Someone able to write the cache folder can always put a whole but wrong image there;
-the check was never proof against that, only against damage.)
+A file changed within a clock tick of being checked could keep all four, so what a build
+finds in a file changed in the last two seconds is not recorded (git's "racily clean"
+entries): the next build checks it again.  (Someone able to write the cache folder can
+always put a whole but wrong image there; the check was never proof against that, only
+against damage.)
 
 Why signed: the record decides which typst the PDF evaluates and which images are packed
 unchecked, and a cache folder may be shared or shipped with notes.  So the record carries
@@ -29,6 +32,7 @@ import hmac
 import json
 import logging
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -43,12 +47,25 @@ INDEX_NAME = "checked-files.json"
 FORMAT = 1
 J = TypeVar("J")
 
+SETTLED_NS = 2_000_000_000
+"""How long ago a file must have last changed for a finding about it to be kept: more
+than any file system's clock tick (FAT's two seconds)."""
 
 
 def file_stat(path: Path) -> str:
     """What changes whenever a file's bytes do: its size, modification and change times
     in ns and inode, as one string; raises OSError."""
-    info = os.stat(path)
+    return signature(os.stat(path))
+
+
+def settled(info: os.stat_result, now_ns: int) -> bool:
+    """Whether a file of this stat, examined after ``now_ns``, cannot change again without
+    its stat changing: its last change is more than a clock tick older than ``now_ns``."""
+    return now_ns - max(info.st_mtime_ns, info.st_ctime_ns) > SETTLED_NS
+
+
+def signature(info: os.stat_result) -> str:
+    """``file_stat`` of a stat already taken."""
     return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
 
 
@@ -74,15 +91,19 @@ class CheckedFiles:
         the record has gone through JSON: lists for tuples.
         """
         try:
-            before = file_stat(path)
+            info = os.stat(path)
         except OSError:
             return examine(path)
+        before = signature(info)
         stat, _, finding = self._entries.get(path.name, "").partition("\n")
         if stat == before:
             self.reused += 1
-            return json.loads(finding)  # type: ignore[no-any-return]
+            # (Most findings are an image's "whole": no need to parse them.)
+            known: J = True if finding == "true" else json.loads(finding)  # type: ignore[assignment]
+            return known
+        now = time.time_ns()
         found = examine(path)
-        if found is not None and self._secret is not None:
+        if found is not None and self._secret is not None and settled(info, now):
             try:
                 # Recorded only if the file did not change while it was examined.
                 if file_stat(path) == before:

@@ -174,3 +174,21 @@ def test_a_picture_is_read_once_for_all_resolvers_and_again_when_it_changes(
     found = ImageResolver({loc.path: tmp_path}).resolve("a.png", loc)
     assert found is not None and found.name not in names
     assert len(reads) == 2
+
+
+def test_a_derived_value_is_computed_once_per_builder(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    computed: list[str] = []
+
+    def fingerprint() -> str:
+        computed.append("drawing code")
+        return f"fingerprint {len(computed)}"
+
+    record = CheckedFiles(tmp_path)
+    assert record.derived("diagram", fingerprint) == "fingerprint 1"
+    record.save()
+    assert CheckedFiles(tmp_path).derived("diagram", fingerprint) == "fingerprint 1"
+    assert len(computed) == 1
+    # Another builder (or library version) computes it anew.
+    monkeypatch.setattr(checkedfiles, "_code", lambda: "another builder")
+    assert CheckedFiles(tmp_path).derived("diagram", fingerprint) == "fingerprint 2"

@@ -33,6 +33,7 @@ from builder.render.formulas import (
     TypstMath,
     conversion_key,
     convert_formulas,
+    converter_fingerprint,
     mathtext_images,
     mathtext_key,
     typst_images,
@@ -127,7 +128,11 @@ def _draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Execu
 
 def _convert(texs: list[str], cache_dir: Path, executor: Executor, checked: CheckedFiles
              ) -> dict[str, Converted]:
-    found = {tex: _load_conversion(tex, cache_dir, checked) for tex in texs}
+    if not texs:
+        return {}
+    # Taken from the record: finding the converter's modules means parsing them.
+    fingerprint = checked.derived("converter", converter_fingerprint)
+    found = {tex: _load_conversion(tex, fingerprint, cache_dir, checked) for tex in texs}
     missing = [tex for tex, converted in found.items() if converted is None]
     converted = _in_batches(executor, _convert_and_store, missing, cache_dir,
                             size=CONVERT_BATCH)
@@ -205,8 +210,10 @@ def _in_batches(executor: Executor, work: Callable[[list[T], Path], list[Any]],
 
 # -- the cache files (written in workers, read here) ---------------------------------------
 
-def _load_conversion(tex: str, cache_dir: Path, checked: CheckedFiles) -> Converted | None:
-    found = checked.check(cache_dir / f"tex-{conversion_key(tex)}.json", _read_conversion)
+def _load_conversion(tex: str, fingerprint: str, cache_dir: Path, checked: CheckedFiles
+                     ) -> Converted | None:
+    found = checked.check(cache_dir / f"tex-{conversion_key(tex, fingerprint)}.json",
+                          _read_conversion)
     if found is None:
         return None
     kind, value = found

@@ -77,11 +77,22 @@ class CheckedFiles:
         self._secret = cache_secret()
         # name → its stat, a newline and the finding as JSON: strings, so that a large
         # record adds no objects for the garbage collector to walk.
-        self._entries: dict[str, str] = (
-            _load(folder / INDEX_NAME, self._secret) if self._secret is not None else {})
+        self._entries: dict[str, str] = {}
+        self._derived: dict[str, str] = {}
+        if self._secret is not None:
+            self._entries, self._derived = _load(folder / INDEX_NAME, self._secret)
         self._changed = False
         self.reused = 0
-        """Findings taken from the record in this build (logged; tests read it)."""
+        """Findings taken from the record in this build."""
+
+    def derived(self, name: str, compute: Callable[[], str]) -> str:
+        """``compute()``, a value that depends only on the builder's code and libraries
+        (a fingerprint of the drawing code, which takes reading and parsing its modules),
+        or the value it had when this record was made by the same code."""
+        if name not in self._derived:
+            self._derived[name] = compute()
+            self._changed = True
+        return self._derived[name]
 
     def check(self, path: Path, examine: Callable[[Path], J | None]) -> J | None:
         """``examine(path)``, or what it found before if the file is unchanged since.
@@ -123,7 +134,8 @@ class CheckedFiles:
             present = set(os.listdir(self.folder))
             # Files gone from the folder leave the record, so it never outgrows the cache.
             files = {name: entry for name, entry in self._entries.items() if name in present}
-            body = json.dumps({"format": FORMAT, "code": _code(), "files": files},
+            body = json.dumps({"format": FORMAT, "code": _code(), "derived": self._derived,
+                               "files": files},
                               ensure_ascii=False, separators=(",", ":")).encode("utf-8")
             atomic_write_bytes(self.folder / INDEX_NAME, _tag(self._secret, body) + body)
             self._changed = False
@@ -131,25 +143,25 @@ class CheckedFiles:
             log.debug("record of checked cache files not written: %s", exc)
 
 
-def _load(path: Path, secret: bytes) -> dict[str, str]:
+def _load(path: Path, secret: bytes) -> tuple[dict[str, str], dict[str, str]]:
+    """The files and derived values of the record at ``path``; none unless it is signed
+    with ``secret`` and made by this code."""
     try:
         data = path.read_bytes()
     except OSError:
-        return {}
+        return {}, {}
     tag, _, body = data.partition(b"\n")
     if not hmac.compare_digest(tag + b"\n", _tag(secret, body)):
         log.debug("record of checked cache files %s not signed by this user: not used", path)
-        return {}
+        return {}, {}
     try:
         record = json.loads(body)
-        if record["format"] != FORMAT or record["code"] != _code():
-            return {}
-        files = record["files"]
-        if isinstance(files, dict):  # of strings, as only ``save`` writes it (signed)
-            return files
+        if record["format"] == FORMAT and record["code"] == _code():
+            # Dictionaries of strings, as only ``save`` writes them (signed).
+            return dict(record["files"]), dict(record["derived"])
     except (ValueError, KeyError, TypeError) as exc:
         log.debug("record of checked cache files %s not used: %r", path, exc)
-    return {}
+    return {}, {}
 
 
 def _code() -> str:

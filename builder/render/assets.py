@@ -106,9 +106,7 @@ def render_assets(
     checked = CheckedFiles(cache_dir)
     unique_formulas = list(dict.fromkeys(formulas))
     unique_diagrams = list(dict.fromkeys(diagrams))
-    # Taken from the record: finding the drawing code's modules means parsing them.
-    fingerprint = checked.derived("diagram", diagram_fingerprint) if unique_diagrams else ""
-    stems = {d: _diagram_stem(d, fingerprint) for d in unique_diagrams}
+    stems = _diagram_stems(unique_diagrams, checked)
     todo_diagrams = [d for d in unique_diagrams
                      if not _load_diagram(stems[d], d, cache_dir, assets, vector, checked)]
     # Formulas are known to be cached only once their conversion is looked up: the work
@@ -220,6 +218,14 @@ def stable_clip_ids(svg: bytes) -> bytes:
     names: dict[bytes, bytes] = {}
     return _CLIP_ID.sub(lambda m: names.setdefault(m.group(), b"clip%d" % (len(names) + 1)),
                         svg)
+
+
+def _diagram_stems(diagrams: list[Diagram], checked: CheckedFiles) -> dict[Diagram, str]:
+    if not diagrams:
+        return {}
+    # From the record when it has it: finding the drawing code's modules means parsing them.
+    fingerprint = checked.derived("diagram", diagram_fingerprint)
+    return {d: _diagram_stem(d, fingerprint) for d in diagrams}
 
 
 def _diagram_stem(diagram: Diagram, fingerprint: str | None = None) -> str:

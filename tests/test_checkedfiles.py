@@ -192,3 +192,41 @@ def test_a_derived_value_is_computed_once_per_builder(tmp_path: Path,
     # Another builder (or library version) computes it anew.
     monkeypatch.setattr(checkedfiles, "_code", lambda: "another builder")
     assert CheckedFiles(tmp_path).derived("diagram", fingerprint) == "fingerprint 2"
+
+
+def test_a_file_that_changes_while_it_is_examined_is_not_recorded(
+        tmp_path: Path, settled_at_once: None) -> None:
+    cached = tmp_path / "math-x.json"
+    cached.write_text("first")
+    examine = Examiner()
+
+    def changing(path: Path) -> str | None:
+        found = examine(path)
+        rewrite_keeping_size_and_mtime(path, b"later")  # after the bytes were taken
+        return found
+
+    record = CheckedFiles(tmp_path)
+    assert record.check(cached, changing) == "first"
+    record.save()
+    assert CheckedFiles(tmp_path).check(cached, examine) == "later"
+
+
+def test_a_picture_changed_in_the_last_seconds_is_read_again_by_each_resolver(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.png").write_bytes(png(4, 4))
+    reads: list[Path] = []
+    original = images._read
+
+    def counted(path: Path, stat: os.stat_result) -> tuple[object, bytes | None]:
+        seen, data = original(path, stat)
+        if data is not None:
+            reads.append(path)
+        return seen, data
+
+    monkeypatch.setattr(images, "_read", counted)
+    monkeypatch.setattr(images, "_SEEN", {})
+    loc = SourceLoc(str(tmp_path / "n.md"), 3, 1)
+    for _ in range(2):
+        assert ImageResolver({loc.path: tmp_path}).resolve("a.png", loc) is not None
+    # Just written: a change within the same clock tick could keep its stat.
+    assert len(reads) == 2

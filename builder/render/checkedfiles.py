@@ -52,12 +52,6 @@ SETTLED_NS = 2_000_000_000
 than any file system's clock tick (FAT's two seconds)."""
 
 
-def file_stat(path: Path) -> str:
-    """What changes whenever a file's bytes do: its size, modification and change times
-    in ns and inode, as one string; raises OSError."""
-    return signature(os.stat(path))
-
-
 def settled(info: os.stat_result, now_ns: int) -> bool:
     """Whether a file of this stat, examined after ``now_ns``, cannot change again without
     its stat changing: its last change is more than a clock tick older than ``now_ns``."""
@@ -65,7 +59,8 @@ def settled(info: os.stat_result, now_ns: int) -> bool:
 
 
 def signature(info: os.stat_result) -> str:
-    """``file_stat`` of a stat already taken."""
+    """What changes whenever a file's bytes do: its size, modification and change times
+    in ns and inode, as one string."""
     return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
 
 
@@ -114,15 +109,12 @@ class CheckedFiles:
             return known
         now = time.time_ns()
         found = examine(path)
+        # Recorded with the stat taken before it was examined: a change since, even while
+        # it was examined, gives the file another stat, and the next build looks again.
         if found is not None and self._secret is not None and settled(info, now):
-            try:
-                # Recorded only if the file did not change while it was examined.
-                if file_stat(path) == before:
-                    self._entries[path.name] = before + "\n" + json.dumps(
-                        found, ensure_ascii=False, separators=(",", ":"))
-                    self._changed = True
-            except OSError:
-                pass
+            self._entries[path.name] = before + "\n" + json.dumps(
+                found, ensure_ascii=False, separators=(",", ":"))
+            self._changed = True
         return found
 
     def save(self) -> None:

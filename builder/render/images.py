@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from builder.model import Diagnostic, SourceLoc
-from builder.render.checkedfiles import file_stat, settled, signature
+from builder.render.checkedfiles import settled, signature
 from builder.render.imagecheck import (
     MAX_PIXELS,
     ImageInfo,
@@ -240,9 +240,9 @@ def _read(path: Path, stat: os.stat_result) -> tuple[_Seen, bytes | None]:
     except NotAnImage as exc:
         info = str(exc)
     seen = _Seen(signature(stat), hashlib.sha256(data).digest(), info)
-    # Not kept when the file changed too recently, or while it was read, for its stat to
-    # tell a later change (see ``checkedfiles``).
-    if settled(stat, now) and file_stat(path) == seen.stat:
+    # Known by the stat taken before reading (any change since gives another), and not
+    # when the file changed too recently for its stat to tell (see ``checkedfiles``).
+    if settled(stat, now):
         if len(_SEEN) >= _MAX_SEEN:
             _SEEN.clear()
         _SEEN[str(path)] = seen

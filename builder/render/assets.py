@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.model import Diagram, Formula
+from builder.render.checkedfiles import CheckedFiles
 from builder.render.formulacache import RenderedFormula, draw_formulas
 from builder.render.imagecheck import png_intact, svg_intact
 from builder.render.media import MediaFile
@@ -72,11 +73,13 @@ def diagram_fingerprint() -> str:
                             "manimgx-fonts"))
 
 
-def diagram_key(diagram: Diagram) -> str:
+def diagram_key(diagram: Diagram, fingerprint: str | None = None) -> str:
     """Hash everything that shapes a diagram image: what the drawing code is handed (kind
-    and parameters), its resolution, and the code and matplotlib that draw it."""
+    and parameters), its resolution, and the code and matplotlib that draw it
+    (``fingerprint``, when the caller has ``diagram_fingerprint()`` already)."""
     blob = json.dumps([DIAGRAM_VERSION, diagram.canonical, DIAGRAM_DPI,
-                       diagram_fingerprint()], ensure_ascii=False)
+                       diagram_fingerprint() if fingerprint is None else fingerprint],
+                      ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
@@ -100,10 +103,12 @@ def render_assets(
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     assets = Assets()
+    checked = CheckedFiles(cache_dir)
     unique_formulas = list(dict.fromkeys(formulas))
     unique_diagrams = list(dict.fromkeys(diagrams))
+    stems = _diagram_stems(unique_diagrams, checked)
     todo_diagrams = [d for d in unique_diagrams
-                     if not _load_diagram(d, cache_dir, assets, vector)]
+                     if not _load_diagram(stems[d], d, cache_dir, assets, vector, checked)]
     # Formulas are known to be cached only once their conversion is looked up: the work
     # is estimated from all of them, and each step reports what it draws.
     work = work_units(len(unique_formulas), len(todo_diagrams))
@@ -113,12 +118,13 @@ def render_assets(
         # Diagrams first: they are the long tasks, and the formula batches fill in around them.
         # Workers write the cache files themselves, so this process only collects results.
         diagram_jobs = [executor.submit(_draw_and_store_diagram, d.kind, d.param_dict(),
-                                        _diagram_stem(d), cache_dir, vector)
+                                        stems[d], cache_dir, vector)
                         for d in todo_diagrams]
-        drawn = draw_formulas(unique_formulas, cache_dir, executor, progress)
+        drawn = draw_formulas(unique_formulas, cache_dir, executor, progress, checked)
         for diagram, drawing in zip(todo_diagrams, diagram_jobs, strict=True):
             failure = drawing.result()
-            if failure is not None or not _load_diagram(diagram, cache_dir, assets, vector):
+            if failure is not None or not _load_diagram(stems[diagram], diagram, cache_dir,
+                                                        assets, vector, checked):
                 assets.diagram_failures[diagram] = failure or "the drawing was not saved"
             if progress:
                 progress(1)
@@ -127,9 +133,12 @@ def render_assets(
     assets.typst_unavailable = drawn.typst_unavailable
     assets.rendered = drawn.drawn + len(todo_diagrams)
     assets.reused = len(unique_formulas) + len(unique_diagrams) - assets.rendered
-    log.info("image cache %s: %d formula(s) and %d diagram(s) reused, %d and %d drawn",
+    checked.save()
+    log.info("image cache %s: %d formula(s) and %d diagram(s) reused, %d and %d drawn; "
+             "%d cached file(s) known checked by their stat",
              cache_dir, len(unique_formulas) - drawn.drawn,
-             len(unique_diagrams) - len(todo_diagrams), drawn.drawn, len(todo_diagrams))
+             len(unique_diagrams) - len(todo_diagrams), drawn.drawn, len(todo_diagrams),
+             checked.reused)
     for diagram in todo_diagrams:
         log.debug("drew %s", diagram)
     return assets
@@ -211,19 +220,33 @@ def stable_clip_ids(svg: bytes) -> bytes:
                         svg)
 
 
-def _diagram_stem(diagram: Diagram) -> str:
-    return f"diagram-{diagram.kind}-{diagram_key(diagram)}"
+def _diagram_stems(diagrams: list[Diagram], checked: CheckedFiles) -> dict[Diagram, str]:
+    if not diagrams:
+        return {}
+    # From the record when it has it: finding the drawing code's modules means parsing them.
+    fingerprint = checked.derived("diagram", diagram_fingerprint)
+    return {d: _diagram_stem(d, fingerprint) for d in diagrams}
 
 
-def _load_diagram(diagram: Diagram, cache_dir: Path, assets: Assets, vector: bool) -> bool:
-    stem = _diagram_stem(diagram)
+def _diagram_stem(diagram: Diagram, fingerprint: str | None = None) -> str:
+    return f"diagram-{diagram.kind}-{diagram_key(diagram, fingerprint)}"
+
+
+def _load_diagram(stem: str, diagram: Diagram, cache_dir: Path, assets: Assets, vector: bool,
+                  checked: CheckedFiles) -> bool:
     png, svg = cache_dir / f"{stem}.png", cache_dir / f"{stem}.svg"
     # A cached file cut short or emptied (a full disk, a killed copy) is drawn again.
-    if not png_intact(png) or (vector and not svg_intact(svg)):
+    if not checked.check(png, _whole(png_intact)) or (
+            vector and not checked.check(svg, _whole(svg_intact))):
         return False
     assets.diagrams[diagram] = RenderedDiagram(MediaFile(png.name, png),
                                                svg if svg.exists() else None)
     return True
+
+
+def _whole(intact: Callable[[Path], bool]) -> Callable[[Path], bool | None]:
+    """``intact`` as a finding to record: True, or None (nothing to record)."""
+    return lambda path: True if intact(path) else None
 
 
 def _draw_and_store_diagram(kind: str, params: dict[str, object], stem: str,

@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 
 from builder.model import Formula
 from builder.render import typstengine
+from builder.render.checkedfiles import CheckedFiles
 from builder.render.formulas import (
     REFUSED,
     Converted,
@@ -32,6 +33,7 @@ from builder.render.formulas import (
     TypstMath,
     conversion_key,
     convert_formulas,
+    converter_fingerprint,
     mathtext_images,
     mathtext_key,
     typst_images,
@@ -80,20 +82,35 @@ class FormulaResults:
 
 
 def draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Executor,
-                  progress: Callable[[int], None] | None = None) -> FormulaResults:
-    """Look up every formula in ``cache_dir``, draw those missing there with ``executor``."""
+                  progress: Callable[[int], None] | None = None,
+                  checked: CheckedFiles | None = None) -> FormulaResults:
+    """Look up every formula in ``cache_dir``, draw those missing there with ``executor``.
+
+    ``checked`` knows the cache files already checked; without it, this call records its
+    own checks."""
+    if checked is None:
+        checked = CheckedFiles(cache_dir)
+        results = _draw_formulas(formulas, cache_dir, executor, progress, checked)
+        checked.save()
+        return results
+    return _draw_formulas(formulas, cache_dir, executor, progress, checked)
+
+
+def _draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Executor,
+                   progress: Callable[[int], None] | None, checked: CheckedFiles
+                   ) -> FormulaResults:
     results = FormulaResults()
     texs = list(dict.fromkeys(f.tex for f in formulas))
-    conversions = _convert(texs, cache_dir, executor)
+    conversions = _convert(texs, cache_dir, executor, checked)
     if any(isinstance(c, TypstMath) for c in conversions.values()):
         # Formulas then go to mathtext, not cached as typst's.
         results.typst_unavailable = typstengine.problem()
     first, compiled = _typst_step(formulas, conversions, results, cache_dir, executor,
-                                  progress)
+                                  progress, checked)
     fallback = [f.tex for f in formulas if isinstance(first[f], str)
                 and not str(first[f]).startswith(REFUSED)]
     second, drawn = _mathtext_step(list(dict.fromkeys(fallback)), cache_dir, executor,
-                                   progress)
+                                   progress, checked)
     newly = [f for f in formulas if f in compiled or f.tex in drawn]
     results.drawn = len(set(newly))
     for formula in newly:
@@ -109,8 +126,13 @@ def draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Execut
     return results
 
 
-def _convert(texs: list[str], cache_dir: Path, executor: Executor) -> dict[str, Converted]:
-    found = {tex: _load_conversion(tex, cache_dir) for tex in texs}
+def _convert(texs: list[str], cache_dir: Path, executor: Executor, checked: CheckedFiles
+             ) -> dict[str, Converted]:
+    if not texs:
+        return {}
+    # Taken from the record: finding the converter's modules means parsing them.
+    fingerprint = checked.derived("converter", converter_fingerprint)
+    found = {tex: _load_conversion(tex, fingerprint, cache_dir, checked) for tex in texs}
     missing = [tex for tex, converted in found.items() if converted is None]
     converted = _in_batches(executor, _convert_and_store, missing, cache_dir,
                             size=CONVERT_BATCH)
@@ -120,7 +142,7 @@ def _convert(texs: list[str], cache_dir: Path, executor: Executor) -> dict[str, 
 
 def _typst_step(formulas: Sequence[Formula], conversions: dict[str, Converted],
                 results: FormulaResults, cache_dir: Path, executor: Executor,
-                progress: Callable[[int], None] | None
+                progress: Callable[[int], None] | None, checked: CheckedFiles
                 ) -> tuple[dict[Formula, RenderedFormula | str], set[Formula]]:
     """Each formula's typst image, or why it has none (its conversion's failure, a cached
     or new compile failure, or typst not starting: that one is not stored); and the
@@ -135,7 +157,7 @@ def _typst_step(formulas: Sequence[Formula], conversions: dict[str, Converted],
             first[formula] = f"typst: cannot start ({results.typst_unavailable})"
         else:
             key = typst_key(converted.src, formula.display)
-            cached = _load_image(key, cache_dir, converted.src)
+            cached = _load_image(key, cache_dir, converted.src, checked)
             if cached is None:
                 wanted[key] = (converted.src, formula.display)
             else:
@@ -149,17 +171,18 @@ def _typst_step(formulas: Sequence[Formula], conversions: dict[str, Converted],
         converted = conversions[formula.tex]
         assert isinstance(converted, TypstMath)
         key = typst_key(converted.src, formula.display)
-        first[formula] = _adopt(drawn[key], key, cache_dir, converted.src) or _NOT_SAVED
+        first[formula] = _adopt(drawn[key], key, cache_dir, converted.src, checked) \
+            or _NOT_SAVED
     return first, compiled
 
 
 def _mathtext_step(texs: list[str], cache_dir: Path, executor: Executor,
-                   progress: Callable[[int], None] | None
+                   progress: Callable[[int], None] | None, checked: CheckedFiles
                    ) -> tuple[dict[str, RenderedFormula | str], set[str]]:
     """Each formula's mathtext image, or why it has none; and the formulas drawn now."""
     done: dict[str, RenderedFormula | str] = {}
     for tex in texs:
-        cached = _load_image(mathtext_key(tex), cache_dir, None)
+        cached = _load_image(mathtext_key(tex), cache_dir, None, checked)
         if cached is not None:
             done[tex] = cached
     missing = [tex for tex in texs if tex not in done]
@@ -167,7 +190,7 @@ def _mathtext_step(texs: list[str], cache_dir: Path, executor: Executor,
     metas = _in_batches(executor, _mathtext_and_store, list(zip(keys, missing, strict=True)),
                         cache_dir, progress)
     for tex, key, meta in zip(missing, keys, metas, strict=True):
-        done[tex] = _adopt(meta, key, cache_dir, None) or _NOT_SAVED
+        done[tex] = _adopt(meta, key, cache_dir, None, checked) or _NOT_SAVED
     return done, set(missing)
 
 
@@ -187,31 +210,43 @@ def _in_batches(executor: Executor, work: Callable[[list[T], Path], list[Any]],
 
 # -- the cache files (written in workers, read here) ---------------------------------------
 
-def _load_conversion(tex: str, cache_dir: Path) -> Converted | None:
-    meta = _read_json(cache_dir / f"tex-{conversion_key(tex)}.json")
+def _load_conversion(tex: str, fingerprint: str, cache_dir: Path, checked: CheckedFiles
+                     ) -> Converted | None:
+    found = checked.check(cache_dir / f"tex-{conversion_key(tex, fingerprint)}.json",
+                          _read_conversion)
+    if found is None:
+        return None
+    kind, value = found
+    return TypstMath(value) if kind == "typst" else value
+
+
+def _read_conversion(path: Path) -> tuple[str, str] | None:
+    """A conversion file's typst, ("typst", src), or its failure, ("failure", why)."""
+    meta = _read_json(path)
     if meta is None:
         return None
     src = meta.get("typst")
     # The PDF evaluates this typst: a cache file is only trusted with math the check passes.
     if isinstance(src, str) and is_safe_typst(src):
-        return TypstMath(src)
+        return "typst", src
     failure = meta.get("failure")
-    return failure if isinstance(failure, str) and failure else None
+    return ("failure", failure) if isinstance(failure, str) and failure else None
 
 
-def _load_image(key: str, cache_dir: Path, typst: str | None) -> RenderedFormula | str | None:
-    meta = _read_json(cache_dir / f"math-{key}.json")
-    return None if meta is None else _adopt(meta, key, cache_dir, typst)
+def _load_image(key: str, cache_dir: Path, typst: str | None, checked: CheckedFiles
+                ) -> RenderedFormula | str | None:
+    meta = checked.check(cache_dir / f"math-{key}.json", _read_json)
+    return None if meta is None else _adopt(meta, key, cache_dir, typst, checked)
 
 
-def _adopt(meta: dict[str, Any], key: str, cache_dir: Path, typst: str | None
-           ) -> RenderedFormula | str | None:
+def _adopt(meta: dict[str, Any], key: str, cache_dir: Path, typst: str | None,
+           checked: CheckedFiles) -> RenderedFormula | str | None:
     """A drawn formula from its metadata: its image, why it failed, or None if its image is
     missing or damaged."""
     if "failure" in meta:
         return str(meta["failure"])
     png = cache_dir / f"math-{key}.png"
-    if not png_intact(png):
+    if not checked.check(png, _whole_png):
         return None
     try:
         return RenderedFormula(MediaFile(png.name, png), float(meta["width_em"]),
@@ -219,6 +254,10 @@ def _adopt(meta: dict[str, Any], key: str, cache_dir: Path, typst: str | None
                                str(meta["engine"]), typst)
     except (KeyError, TypeError, ValueError):
         return None
+
+
+def _whole_png(path: Path) -> bool | None:
+    return True if png_intact(path) else None
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

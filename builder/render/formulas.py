@@ -93,9 +93,11 @@ def _key(*parts: object) -> str:
     return hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
-def conversion_key(tex: str) -> str:
-    """Key of a formula's conversion to typst (the typst source, or why there is none)."""
-    return _key("tex2typst", tex, converter_fingerprint())
+def conversion_key(tex: str, fingerprint: str | None = None) -> str:
+    """Key of a formula's conversion to typst (the typst source, or why there is none);
+    ``fingerprint`` is ``converter_fingerprint()`` when the caller has it already."""
+    return _key("tex2typst", tex, converter_fingerprint() if fingerprint is None
+                else fingerprint)
 
 
 def typst_key(src: str, display: bool) -> str:

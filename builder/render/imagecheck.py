@@ -147,16 +147,29 @@ def _svg_length(value: str | None) -> float | None:
     return float(match.group(1)) * _SVG_UNIT_PX[match.group(2)]
 
 
-def typst_decode_problem(data: bytes, suffix: str) -> str | None:
+def typst_decode_problem(data: bytes | None, suffix: str, sha256: bytes | None = None
+                         ) -> str | None:
     """Return why typst cannot decode this picture, or None when it can.
 
     typst decodes every picture the PDF shows; one it cannot read fails the whole PDF,
     so each is tried alone first (a few milliseconds each; remembered by content).
+    ``sha256`` is the bytes' digest when the caller has it; ``data`` may then be None if
+    these bytes were tried before (``decode_tried``).
     """
-    key = (hashlib.sha256(data).digest(), suffix)
+    if sha256 is None:
+        assert data is not None
+        sha256 = hashlib.sha256(data).digest()
+    key = (sha256, suffix)
     if key not in _PROBED:
+        if data is None:
+            raise ValueError("a picture not tried before needs its bytes")
         _PROBED[key] = _typst_problem(data, suffix)
     return _PROBED[key]
+
+
+def decode_tried(sha256: bytes, suffix: str) -> bool:
+    """Whether the picture of this digest was tried with typst in this process."""
+    return (sha256, suffix) in _PROBED
 
 
 _PROBED: dict[tuple[bytes, str], str | None] = {}

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from builder.model import Diagnostic, SourceLoc
-from builder.render.imagecheck import MAX_PIXELS, NotAnImage, image_info, typst_decode_problem
+from builder.render.checkedfiles import settled, signature
+from builder.render.imagecheck import (
+    MAX_PIXELS,
+    ImageInfo,
+    NotAnImage,
+    decode_tried,
+    image_info,
+    typst_decode_problem,
+)
 from builder.render.media import MediaFile
 from builder.support import inputs
 
@@ -160,16 +170,22 @@ def _media(path: Path, src: str, passed: str = "") -> MediaFile | tuple[str, str
     if suffix not in IMAGE_SUFFIXES or not path.is_file():
         return f"not an image type Anki shows: {src}", "image-type"
     try:
-        if path.stat().st_size > MAX_IMAGE_BYTES:
+        stat = path.stat()
+        if stat.st_size > MAX_IMAGE_BYTES:
             return f"image larger than {MAX_IMAGE_BYTES // 2**20} MB: {src}", "image-size"
-        data = path.read_bytes()
+        seen, data = _read(path, stat)
+        if data is None and isinstance(seen.info, ImageInfo) \
+                and not decode_tried(seen.sha256, seen.info.suffix):
+            data = path.read_bytes()  # typst tries the bytes below
+            if hashlib.sha256(data).digest() != seen.sha256:  # changed since: look again
+                _SEEN.pop(str(path), None)
+                return _media(path, src, passed)
     except OSError as exc:
         return f"image cannot be read: {src}: {exc.strerror or exc}", "image-missing"
-    try:
-        info = image_info(data)
-    except NotAnImage as exc:
-        return f"file is not the {suffix[1:]} image its name claims ({exc}): {src}", "image-type"
-    digest = hashlib.sha256(data).hexdigest()[:16]
+    info = seen.info
+    if isinstance(info, str):
+        return f"file is not the {suffix[1:]} image its name claims ({info}): {src}", "image-type"
+    digest = seen.sha256.hex()[:16]
     stem = "".join(c if c.isascii() and (c.isalnum() or c in "-_") else "_"
                    for c in path.stem)[:60]
     # Named by what the bytes are: a JPEG saved as .png is still shown (browsers and
@@ -185,9 +201,49 @@ def _media(path: Path, src: str, passed: str = "") -> MediaFile | tuple[str, str
         return misnamed if IMAGE_SUFFIXES[suffix] != info.suffix else (
             f"image of {info.width}×{info.height} pixels refused, over the "
             f"{MAX_PIXELS // 1_000_000}-megapixel limit: {src}", "image-size")
-    problem = typst_decode_problem(data, info.suffix)
+    problem = typst_decode_problem(data, info.suffix, seen.sha256)
     if problem is not None and IMAGE_SUFFIXES[suffix] != info.suffix:
         return misnamed
     if problem is not None:
         return f"image cannot be decoded, left out: {src}: {problem}", "image-corrupt"
     return media
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What a picture file held when it was last read, known again by its stat."""
+
+    stat: str
+    sha256: bytes
+    info: ImageInfo | str
+    """Its type and size from its header, or why it is no picture."""
+
+
+_SEEN: dict[str, _Seen] = {}
+_MAX_SEEN = 100_000
+
+
+def _read(path: Path, stat: os.stat_result) -> tuple[_Seen, bytes | None]:
+    """What the picture at ``path`` holds, and its bytes if they were read now.
+
+    A build looks each picture up for the cards, the section introductions and the PDF
+    (and a watching build again after each save): the bytes are read and hashed once, and
+    known again while the file's stat stays the same.
+    """
+    known = _SEEN.get(str(path))
+    if known is not None and known.stat == signature(stat):
+        return known, None
+    now = time.time_ns()
+    data = path.read_bytes()
+    try:
+        info: ImageInfo | str = image_info(data)
+    except NotAnImage as exc:
+        info = str(exc)
+    seen = _Seen(signature(stat), hashlib.sha256(data).digest(), info)
+    # Known by the stat taken before reading (any change since gives another), and not
+    # when the file changed too recently for its stat to tell (see ``checkedfiles``).
+    if settled(stat, now):
+        if len(_SEEN) >= _MAX_SEEN:
+            _SEEN.clear()
+        _SEEN[str(path)] = seen
+    return seen, data

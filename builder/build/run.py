@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import ctypes
 import gc
 import hashlib
 import logging
@@ -17,33 +16,34 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builder.anki import apkg, identity, lock, report
 from builder.anki.htmlpreview import with_media, write_preview
 from builder.anki.stamp import Stamped, card_css, now
-from builder.build.config import BuildConfig, BuildError, Reported, display_path, find_sources
-from builder.build.gather import (
-    Assembled,
-    DeckNotes,
-    Gathered,
-    StartProgress,
-    assemble,
-    gather,
-    no_progress,
+from builder.build.config import (
+    BuildConfig,
+    BuildError,
+    Reported,
+    display_path,
+    find_sources,
     strict_refuses,
 )
 from builder.build.prewrite import check_media_size, check_output_names, output_name, stamp_or_fail
 from builder.build.uptodate import UpToDate
 from builder.model import Diagnostic, SourceLoc
-from builder.parse import cache as parsecache
 from builder.parse.limits import documents_for_pdf
-from builder.pdf.jobs import PdfJobs
-from builder.pdf.typeset import PdfError, PdfPlan, commit, plan_pdf
-from builder.render.assets import default_jobs, media_of
 from builder.support import inputs
 from builder.support.atomic import atomic_write_bytes, exclusive
 from builder.support.inputs import Inputs, recording
+
+if TYPE_CHECKING:
+    from builder.build.gather import Assembled, DeckNotes, Gathered, StartProgress
+    from builder.parse import cache as parsecache
+    from builder.pdf.jobs import PdfJobs
+    from builder.pdf.typeset import PdfPlan
+# The parser, renderers and PDF writer are imported where used: an up-to-date build
+# loads none of them (longer than the check itself).
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
 
@@ -103,6 +103,8 @@ _SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("sessi
 @contextlib.contextmanager
 def in_session(session: Session) -> Iterator[Session]:
     """Run the builds started in this block as ``session``'s."""
+    from builder.parse import cache as parsecache
+
     token = _SESSION.set(session)
     try:
         with parsecache.kept_in_memory(session.parsed):
@@ -111,7 +113,7 @@ def in_session(session: Session) -> Iterator[Session]:
         _SESSION.reset(token)
 
 
-def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
+def build(config: BuildConfig, start_progress: StartProgress | None = None) -> BuildResult:
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
     session = _SESSION.get()
     sources = find_sources(config.sources)
@@ -121,6 +123,18 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     last = _last_if_up_to_date(up_to_date, config.force)
     if last is not None:
         return last
+    return _build(config, sources, up_to_date, start_progress, session)
+
+
+def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: UpToDate | None,
+           start_progress: StartProgress | None, session: Session | None) -> BuildResult:
+    """Read, render and write: what ``build`` does unless it is up to date.  The modules
+    that do it are imported only now."""
+    from builder.build.gather import assemble, gather, no_progress
+    from builder.pdf.jobs import PdfJobs
+    from builder.render.assets import default_jobs
+
+    start_progress = start_progress or no_progress
     reads = up_to_date.inputs if up_to_date is not None else Inputs()
     with PdfJobs(config.jobs or default_jobs()) as pdfs, recording(reads):
         # 1. Gather: parse and check every file, draw formulas and diagrams.
@@ -239,6 +253,8 @@ def _result(gathered: Gathered, assembled: Assembled, stamped: Stamped,
 def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: BuildConfig,
            result: BuildResult) -> list[Path]:
     """Write everything but the PDFs; return where the PDFs go."""
+    from builder.render.assets import media_of
+
     if "apkg" in config.formats:
         notetype_mtime = stamped.new.notetype_changed if stamped.new is not None else now()
         result.outputs += [_write_deck(deck, notes, config, notetype_mtime)
@@ -278,6 +294,8 @@ def release_memory() -> None:
     library allows (glibc keeps freed memory for reuse by default)."""
     gc.collect()
     if sys.platform.startswith("linux"):
+        import ctypes
+
         with contextlib.suppress(OSError, AttributeError):  # musl has no malloc_trim
             ctypes.CDLL(None).malloc_trim(0)
 
@@ -310,6 +328,8 @@ def _write_removed_search(config: BuildConfig, search: str | None) -> Path | Non
 
 def _write_deck(deck: DeckNotes, notes: tuple[apkg.NoteData, ...], config: BuildConfig,
                 notetype_mtime: int) -> Path:
+    from builder.render.assets import media_of
+
     target = config.out_dir / f"{output_name(deck.name)}.apkg"
     try:
         apkg.write_apkg(target, list(notes), media_of(deck.media), css=card_css(),
@@ -325,6 +345,8 @@ def pdf_target(deck: str, config: BuildConfig) -> Path:
 
 def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
     """Plan every deck's PDF (some may be ``current``: already up to date)."""
+    from builder.pdf.typeset import PdfError, plan_pdf
+
     date = build_day()
     plans = []
     for deck in gathered.decks:
@@ -350,6 +372,9 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
 
 def _write_pdf(target: Path, pdfs: PdfJobs, start_progress: StartProgress) -> bool:
     """Write the PDF for ``target`` if it was planned (typeset); False if up to date."""
+    from builder.build.gather import no_progress
+    from builder.pdf.typeset import PdfError, commit
+
     plan = pdfs.plan(target)
     if plan is None:
         return False

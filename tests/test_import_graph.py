@@ -217,3 +217,18 @@ def test_an_up_to_date_build_loads_no_parser_renderer_or_writer(tmp_path: Path) 
              "builder.parse.document", "builder.anki.notes", "builder.anki.html",
              "builder.render.assets", "builder.pdf.jobs", *ON_DEMAND, *ASYNC, *HEAVY}
     assert not loaded & heavy, loaded & heavy
+
+
+def test_in_processes_tells_the_pools_apart_without_loading_multiprocessing(tmp_path: Path
+                                                                            ) -> None:
+    loaded = _modules_after(
+        "import sys\n"
+        "from builder.render.assets import in_processes, worker_pool\n"
+        "with worker_pool(4, 1) as serial:\n"
+        "    assert not in_processes(serial)\n"
+        "assert 'multiprocessing' not in sys.modules\n"
+        "with worker_pool(2, 2) as pool:\n"
+        "    assert in_processes(pool)\n"
+        "with worker_pool(4, 1) as serial:\n"
+        "    assert not in_processes(serial)\n", tmp_path)
+    assert "concurrent.futures.process" in loaded

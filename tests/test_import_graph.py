@@ -162,3 +162,74 @@ def test_reading_a_configuration_loads_no_parser(tmp_path: Path) -> None:
     loaded = _loaded_by("from builder.build.config import configure\n"
                         "configure({}, given=())", tmp_path)
     assert not loaded & {"markdown_it", "yaml", "nh3", "pygments", *HEAVY}
+
+
+# A deck as most are: no front matter, no code, no pyproject.toml, nothing to draw.
+PLAIN_NOTES = "## 基础\n### 什么是过拟合？\n训练集好，测试集差。\n### 什么是欠拟合？\n两者都差。\n"
+BUILD = ["build", "notes", "-o", "out", "--format", "apkg", "--math", "mathjax"]
+# What only some builds need: the project file's reader, worker processes.
+ON_DEMAND = {"tomlkit", "multiprocessing", "concurrent.futures.process"}
+# Loaded by the ``cached_property`` package genanki asks for (builder.anki.apkg).
+ASYNC = {"asyncio", "cached_property"}
+
+
+def _modules_after(code: str, cwd: Path) -> set[str]:
+    """Every module (full dotted name) loaded in a fresh interpreter after running ``code``."""
+    listing = cwd / "modules.txt"
+    script = (f"{code}\nimport sys\nfrom pathlib import Path\n"
+              f"Path({str(listing)!r}).write_text('\\n'.join(sys.modules))")
+    done = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True,
+                          text=True, check=False, env=_env())
+    assert done.returncode == 0, done.stdout + done.stderr
+    return set(listing.read_text().split("\n"))
+
+
+def test_a_build_loads_only_what_its_notes_need(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "a.md", PLAIN_NOTES)
+    loaded = _modules_after(_cli(*BUILD), tmp_path)
+    assert list((tmp_path / "out").glob("*.apkg"))
+    assert {"genanki", "markdown_it", "builder.build.gather"} <= loaded  # it built
+    assert not loaded & (ON_DEMAND | ASYNC), loaded & (ON_DEMAND | ASYNC)
+    # After the import, the stand-in is gone: anything else asking gets the real package.
+    real = _modules_after(_cli(*BUILD, "--force") + "import cached_property\n"
+                          "assert hasattr(cached_property, 'threaded_cached_property')",
+                          tmp_path)
+    assert "asyncio" in real  # the package itself, imported after the build
+
+
+def test_a_pyproject_with_settings_loads_its_reader(tmp_path: Path) -> None:
+    """The other side of ``test_a_build_loads_only_what_its_notes_need``: the reader is
+    loaded when there is something for it to read."""
+    write(tmp_path / "notes" / "a.md", PLAIN_NOTES)
+    write(tmp_path / "pyproject.toml", '[tool.build-deck]\nsources = ["notes"]\n')
+    loaded = _modules_after(_cli(*BUILD), tmp_path)
+    assert "tomlkit" in loaded
+
+
+def test_an_up_to_date_build_loads_no_parser_renderer_or_writer(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "a.md", "---\ndeck: 基础\n---\n" + PLAIN_NOTES +
+          "```python\nprint(1)\n```\n")
+    first = subprocess.run([sys.executable, "-m", "builder", *BUILD], cwd=tmp_path,
+                           capture_output=True, text=True, check=False, env=_env())
+    assert first.returncode == 0, first.stderr
+    loaded = _modules_after(_cli(*BUILD), tmp_path)
+    assert "builder.build.uptodate" in loaded
+    heavy = {"markdown_it", "yaml", "nh3", "pygments", "genanki", "builder.build.gather",
+             "builder.parse.document", "builder.anki.notes", "builder.anki.html",
+             "builder.render.assets", "builder.pdf.jobs", *ON_DEMAND, *ASYNC, *HEAVY}
+    assert not loaded & heavy, loaded & heavy
+
+
+def test_in_processes_tells_the_pools_apart_without_loading_multiprocessing(tmp_path: Path
+                                                                            ) -> None:
+    loaded = _modules_after(
+        "import sys\n"
+        "from builder.render.assets import in_processes, worker_pool\n"
+        "with worker_pool(4, 1) as serial:\n"
+        "    assert not in_processes(serial)\n"
+        "assert 'multiprocessing' not in sys.modules\n"
+        "with worker_pool(2, 2) as pool:\n"
+        "    assert in_processes(pool)\n"
+        "with worker_pool(4, 1) as serial:\n"
+        "    assert not in_processes(serial)\n", tmp_path)
+    assert "concurrent.futures.process" in loaded

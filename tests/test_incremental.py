@@ -18,7 +18,7 @@ from click.testing import CliRunner
 import builder.anki.notes
 import builder.build.sourceparse
 import builder.parse.document
-from builder.build.run import Session, in_session
+from builder.build.session import Session, in_session
 from builder.cli import main
 
 from .conftest import import_apkg, write

@@ -70,7 +70,7 @@ def gathers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(builder.build.run, "gather", counting)
+    monkeypatch.setattr(builder.build.gather, "gather", counting)
     return calls
 
 
@@ -255,7 +255,7 @@ def test_a_file_saved_during_the_build_is_built_again(
         return found
 
     with monkeypatch.context() as patch:
-        patch.setattr(builder.build.run, "gather", save_meanwhile)
+        patch.setattr(builder.build.gather, "gather", save_meanwhile)
         run()
     assert not skipped(run())
     assert any("测试集很差" in answer for _q, answer in read_fields(Path(APKG)).values())
@@ -450,7 +450,7 @@ def test_an_edit_saved_and_undone_around_a_build_is_built_again(
         return real(*args, **kwargs)
 
     with monkeypatch.context() as patch:
-        patch.setattr(builder.build.run, "gather", save_first)
+        patch.setattr(builder.build.gather, "gather", save_first)
         run()
     assert any("测试集很差" in answer for _q, answer in read_fields(Path(APKG)).values())
     notes.write_text(NOTES, encoding="utf-8")  # undone

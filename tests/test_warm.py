@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from builder.build.config import configure
-from builder.build.run import Session, build, in_session
+from builder.build.run import build
+from builder.build.session import Session, in_session
 from builder.parse.cache import ParseCache
 
 from .conftest import write

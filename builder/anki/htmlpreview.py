@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 from builder.anki.apkg import FIELDS, NoteData
 from builder.anki.cardtemplate import BACK, FRONT, HIDE_SOURCE_TAG, fill
-from builder.anki.html import field_text
 from builder.support.atomic import TEMP_PREFIX, atomic_write_bytes
 
 MEDIA_SUFFIX = "_media"
@@ -172,6 +171,10 @@ def with_media(outputs: Iterable[Path]) -> list[Path]:
 
 def preview_page(deck: str, notes: Sequence[NoteData], css: str, media_href: str) -> str:
     """Return the page: the cards grouped by section, in the notes' order."""
+    # Imported here, as in ``_card``: a build up to date imports this module for
+    # ``with_media``, and needs no card HTML.
+    from builder.anki.html import field_text
+
     groups: list[tuple[str, list[NoteData]]] = []
     for note in notes:
         section = field_text(note.fields[FIELDS.index("Section")])
@@ -194,6 +197,8 @@ def preview_page(deck: str, notes: Sequence[NoteData], css: str, media_href: str
 
 def _card(note: NoteData) -> str:
     """One card: where it comes from, then each side as Anki fills it in."""
+    from builder.anki.html import field_text
+
     fields = dict(zip(FIELDS, note.fields, strict=True))
     front = fill(FRONT, fields)
     back = fill(BACK, fields, tags=" ".join(note.tags), front=front)

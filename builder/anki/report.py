@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
-from builder.anki.html import escape_text, field_text
 from builder.anki.identity import ChangeReport
 from builder.anki.lock import Lock
 
@@ -45,6 +42,11 @@ def details(report: ChangeReport, *, full: bool,
 def _field_diff(old: tuple[str, str] | None, new: tuple[str, str] | None) -> list[str]:
     if old is None or new is None:
         return []
+    # Imported here, as below: a build with nothing changed prints the summary alone.
+    import difflib
+
+    from builder.anki.html import field_text
+
     before = "\n".join(field_text(f) for f in old).splitlines()
     after = "\n".join(field_text(f) for f in new).splitlines()
     return ["    " + line for line in
@@ -56,6 +58,8 @@ def removed_search(lock: Lock) -> str | None:
     keys = sorted(k for k, e in lock.entries.items() if e.removed is not None)
     if not keys:
         return None
+    from builder.anki.html import escape_text
+
     return " OR ".join(f'"Key:{_escape(escape_text(key))}"' for key in keys)
 
 

@@ -12,12 +12,14 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.anki import apkg, identity, lock
-from builder.anki.html import pygments_css
-from builder.anki.notes import AssembledNote, NoteContent
 from builder.model import Diagnostic
 from builder.support import inputs
+
+if TYPE_CHECKING:  # a build up to date imports this module, and needs neither
+    from builder.anki.notes import AssembledNote, NoteContent
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,8 @@ def now() -> int:
 
 
 def card_css() -> str:
+    from builder.anki.html import pygments_css
+
     return apkg.note_type_css(pygments_css())
 
 

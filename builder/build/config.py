@@ -83,6 +83,11 @@ class BuildConfig:
         return self.cache_dir or self.out_dir / ".cache"
 
 
+def strict_refuses(config: BuildConfig, reported: Reported) -> bool:
+    """Whether ``--strict`` refuses a build or check: any error or warning (notes never)."""
+    return config.strict and bool(reported.errors or reported.warnings)
+
+
 DEFAULT_SOURCES = (Path("source_md"),)
 
 _DEFAULTS: dict[str, Any] = {

@@ -12,12 +12,12 @@ import hashlib
 import logging
 import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.anki import notes
-from builder.build.config import BuildConfig, BuildError, Reported, display_path
+from builder.build.config import BuildConfig, BuildError, display_path
 from builder.build.sourceparse import ParsedSource, parse_source, splice_source
 from builder.checks.silence import Silencer
 from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
@@ -29,6 +29,7 @@ from builder.render.assets import (
     Assets,
     Progress,
     default_jobs,
+    in_processes,
     render_assets,
     work_units,
     worker_pool,
@@ -98,11 +99,6 @@ class Collector:
     def _in_file(self, diagnostic: Diagnostic) -> Diagnostic:
         columns = self.columns.get(diagnostic.loc.path)
         return columns.original(diagnostic) if columns is not None else diagnostic
-
-
-def strict_refuses(config: BuildConfig, reported: Reported) -> bool:
-    """Whether ``--strict`` refuses a build or check: any error or warning (notes never)."""
-    return config.strict and bool(reported.errors or reported.warnings)
 
 
 @dataclass(frozen=True)
@@ -176,7 +172,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
                                          in zip(pending, results, strict=True)
                                          if result.columns.removed})
         decks = _group_by_deck(documents)
-        shared = pool if isinstance(pool, ProcessPoolExecutor) else None
+        shared = pool if in_processes(pool) else None
         assets, drawing = _render(decks, config, start_progress, shared,
                                   collector.reported(read))
     # The project settings' problems (pyproject.toml) come first, as the file is read first.
@@ -297,7 +293,7 @@ def _parse_missing(missing: list[_ParseJob], options: ParseOptions, glyphs: bool
     args = ([job.path for job in missing], [job.shown for job in missing],
             [options] * len(missing), [job.data for job in missing], [glyphs] * len(missing))
     outcomes: Iterable[tuple[ParsedSource, bytes | None]]
-    if isinstance(pool, ProcessPoolExecutor):
+    if in_processes(pool):
         outcomes = ((pickle.loads(pickled), pickled)
                     for pickled in pool.map(_parse_pickled, *args))
     else:

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from typing import TYPE_CHECKING
 
-from builder.anki import lock, notes
+from builder.anki import lock
 from builder.anki.stamp import Stamped, stamp
 from builder.build.config import BuildConfig, BuildError, display_path, lock_path
-from builder.build.gather import Assembled, DeckNotes, Gathered
 from builder.model import Diagnostic, SourceLoc
+
+if TYPE_CHECKING:  # the build imports this module before it knows it has to read anything
+    from builder.build.gather import Assembled, DeckNotes, Gathered
 
 
 def stamp_or_fail(gathered: Gathered, assembled: Assembled, checks: tuple[Diagnostic, ...],
@@ -58,6 +61,8 @@ def _unlike_name(deck: str) -> bool:
 
 def check_media_size(gathered: Gathered, assembled: Assembled) -> list[Diagnostic]:
     """Refuse a deck whose images are too large to share; warn of one slow to sync."""
+    from builder.anki import notes
+
     found: list[Diagnostic] = []
     for deck in assembled.decks:
         files = {m.name: m.path for m in deck.media}

@@ -7,45 +7,42 @@ a build that fails leaves the previous outputs as they were.
 from __future__ import annotations
 
 import contextlib
-import contextvars
-import ctypes
 import gc
 import hashlib
 import logging
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builder.anki import apkg, identity, lock, report
 from builder.anki.htmlpreview import with_media, write_preview
-from builder.anki.notes import NoteMemory
 from builder.anki.stamp import Stamped, card_css, now
-from builder.build import notecache
-from builder.build.config import BuildConfig, BuildError, Reported, display_path, find_sources
-from builder.build.gather import (
-    Assembled,
-    DeckNotes,
-    Gathered,
-    StartProgress,
-    assemble,
-    gather,
-    no_progress,
+from builder.build.config import (
+    BuildConfig,
+    BuildError,
+    Reported,
+    display_path,
+    find_sources,
     strict_refuses,
 )
 from builder.build.prewrite import check_media_size, check_output_names, output_name, stamp_or_fail
+from builder.build.session import Session, current
 from builder.build.uptodate import UpToDate
 from builder.model import Diagnostic, SourceLoc
-from builder.parse import cache as parsecache
 from builder.parse.limits import documents_for_pdf
-from builder.pdf.jobs import PdfJobs
-from builder.pdf.typeset import PdfError, PdfPlan, commit, plan_pdf
-from builder.render.assets import default_jobs, media_of
 from builder.support import inputs
 from builder.support.atomic import atomic_write_bytes, exclusive
 from builder.support.inputs import Inputs, recording
+
+if TYPE_CHECKING:
+    from builder.build.gather import Assembled, DeckNotes, Gathered, StartProgress
+    from builder.parse import cache as parsecache
+    from builder.pdf.jobs import PdfJobs
+    from builder.pdf.typeset import PdfPlan
+# The parser, renderers and PDF writer are imported where used: an up-to-date build
+# loads none of them (longer than the check itself).
 
 __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
 
@@ -86,47 +83,9 @@ class BuildResult(Reported):
         return report.summary(self.changes) if self.changes is not None else ""
 
 
-@dataclass
-class Session:
-    """Builds one after another in one process (``build-deck watch``).
-
-    Errors keep the last good outputs: a save with broken front matter, or a file caught
-    half-written, is reported and writes nothing, rather than a deck missing its notes.
-    """
-
-    parsed: parsecache.Memory = field(default_factory=dict)
-    """Every file's parse, kept in memory from one build to the next."""
-    notes: NoteMemory = field(default_factory=NoteMemory)
-    """Every card's note, kept in memory from one build to the next."""
-    unsaved: list[parsecache.ParseCache] = field(default_factory=list)
-    """Parse caches of this session's builds not yet stored: pickling a large file's
-    parse costs about as much as the rest of a rebuild, so a watch stores them when it
-    is idle (``save_parses``), not between a save and the deck it asks for."""
-
-    def save_parses(self) -> None:
-        """Store the parses this session's builds made, oldest first."""
-        while self.unsaved:
-            self.unsaved.pop(0).save()
-
-
-_SESSION: contextvars.ContextVar[Session | None] = contextvars.ContextVar("session",
-                                                                          default=None)
-
-
-@contextlib.contextmanager
-def in_session(session: Session) -> Iterator[Session]:
-    """Run the builds started in this block as ``session``'s."""
-    token = _SESSION.set(session)
-    try:
-        with parsecache.kept_in_memory(session.parsed):
-            yield session
-    finally:
-        _SESSION.reset(token)
-
-
-def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> BuildResult:
+def build(config: BuildConfig, start_progress: StartProgress | None = None) -> BuildResult:
     """Build every deck named by ``config``; raise BuildError when nothing can be built."""
-    session = _SESSION.get()
+    session = current()
     sources = find_sources(config.sources)
     # Without the lock every build dates its notes anew, so no two builds are the same.
     up_to_date = UpToDate(config, sources, build_day() if "pdf" in config.formats else None) \
@@ -134,6 +93,18 @@ def build(config: BuildConfig, start_progress: StartProgress = no_progress) -> B
     last = _last_if_up_to_date(up_to_date, config.force)
     if last is not None:
         return last
+    return _build(config, sources, up_to_date, start_progress, session)
+
+
+def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: UpToDate | None,
+           start_progress: StartProgress | None, session: Session | None) -> BuildResult:
+    """Read, render and write: what ``build`` does unless it is up to date.  The modules
+    that do it are imported only now."""
+    from builder.build.gather import gather, no_progress
+    from builder.pdf.jobs import PdfJobs
+    from builder.render.assets import default_jobs
+
+    start_progress = start_progress or no_progress
     reads = up_to_date.inputs if up_to_date is not None else Inputs()
     with PdfJobs(config.jobs or default_jobs()) as pdfs, recording(reads):
         # 1. Gather: parse and check every file, draw formulas and diagrams.
@@ -190,6 +161,10 @@ def _assembled(gathered: Gathered, config: BuildConfig, session: Session | None
                ) -> tuple[Assembled, list[parsecache.ParseCache]]:
     """Every deck's notes, made again only for questions parsed again; and the caches
     to store once the build writes (its parses, and its notes beside them)."""
+    from builder.anki.notes import NoteMemory
+    from builder.build import notecache
+    from builder.build.gather import assemble
+
     memory = session.notes if session is not None else NoteMemory()
     # A watch keeps its notes in memory: only its first build reads them.
     found = notecache.load(config.cache, gathered.bases, memory) if not memory.made else {}
@@ -265,6 +240,8 @@ def _result(gathered: Gathered, assembled: Assembled, stamped: Stamped,
 def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: BuildConfig,
            result: BuildResult, caches: list[parsecache.ParseCache]) -> list[Path]:
     """Write everything but the PDFs (and store ``caches``); return where the PDFs go."""
+    from builder.render.assets import media_of
+
     if "apkg" in config.formats:
         notetype_mtime = stamped.new.notetype_changed if stamped.new is not None else now()
         result.outputs += [_write_deck(deck, notes, config, notetype_mtime)
@@ -285,7 +262,7 @@ def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: B
             raise BuildError(f"cannot write {display_path(stamped.path)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.removed_file = _write_removed_search(config, result.removed_search)
-    session = _SESSION.get()
+    session = current()
     for cache in caches:
         if session is not None:
             session.unsaved.append(cache)
@@ -308,6 +285,8 @@ def release_memory() -> None:
     library allows (glibc keeps freed memory for reuse by default)."""
     gc.collect()
     if sys.platform.startswith("linux"):
+        import ctypes
+
         with contextlib.suppress(OSError, AttributeError):  # musl has no malloc_trim
             ctypes.CDLL(None).malloc_trim(0)
 
@@ -340,6 +319,8 @@ def _write_removed_search(config: BuildConfig, search: str | None) -> Path | Non
 
 def _write_deck(deck: DeckNotes, notes: tuple[apkg.NoteData, ...], config: BuildConfig,
                 notetype_mtime: int) -> Path:
+    from builder.render.assets import media_of
+
     target = config.out_dir / f"{output_name(deck.name)}.apkg"
     try:
         apkg.write_apkg(target, list(notes), media_of(deck.media), css=card_css(),
@@ -355,6 +336,8 @@ def pdf_target(deck: str, config: BuildConfig) -> Path:
 
 def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
     """Plan every deck's PDF (some may be ``current``: already up to date)."""
+    from builder.pdf.typeset import PdfError, plan_pdf
+
     date = build_day()
     plans = []
     for deck in gathered.decks:
@@ -380,6 +363,9 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
 
 def _write_pdf(target: Path, pdfs: PdfJobs, start_progress: StartProgress) -> bool:
     """Write the PDF for ``target`` if it was planned (typeset); False if up to date."""
+    from builder.build.gather import no_progress
+    from builder.pdf.typeset import PdfError, commit
+
     plan = pdfs.plan(target)
     if plan is None:
         return False

@@ -10,7 +10,7 @@ more after each save of a 2,000-question sheet), so the watcher's memory stays f
 
 A save is built once the files have been quiet for a moment (``QUIET_MS``), so an
 editor's several writes, or a file caught mid-write, make one build.  A build with
-errors writes nothing (``builder.build.run.Session``): the last good outputs stay, and the
+errors writes nothing (``builder.build.session.Session``): the last good outputs stay, and the
 next good save builds.  One watcher per output folder: a second is refused at once.
 """
 
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.build.config import BuildConfig, display_path, lock_path
-from builder.build.run import Session, in_session
+from builder.build.session import Session, in_session
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.projectsettings import PYPROJECT, TABLE, key_place
 from builder.render.images import IMAGE_SUFFIXES
@@ -94,7 +94,7 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
     """Call ``rebuild`` at once, then again with the files changed after every save,
     until Ctrl-C (or ``stop`` is set); return then.
 
-    ``rebuild`` builds and reports; it runs inside a ``builder.build.run.Session``, which
+    ``rebuild`` builds and reports; it runs inside a ``builder.build.session.Session``, which
     keeps parses warm and the last good outputs on error.  Raise WatchError when
     another watcher writes to the same output folder, or a source folder is missing.
     """

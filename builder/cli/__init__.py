@@ -72,8 +72,7 @@ def build(quiet: bool, **options: Any) -> None:
 
 def _build_and_report(config: BuildConfig, quiet: bool) -> None:
     """One build, reported: ``build``'s output, and each rebuild of ``watch``."""
-    from builder.build.config import BuildError
-    from builder.build.gather import strict_refuses
+    from builder.build.config import BuildError, strict_refuses
     from builder.build.run import build as run_build
 
     before = _decks_in(config.out_dir)
@@ -211,8 +210,7 @@ def check(explain_structure: bool, **options: Any) -> None:
     1 otherwise.
     """
     from builder.build.check import check as run_check
-    from builder.build.config import BuildError
-    from builder.build.gather import strict_refuses
+    from builder.build.config import BuildError, strict_refuses
 
     config = configured(options)
     if explain_structure:

@@ -17,9 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-import tomlkit
-from tomlkit.exceptions import ParseError
-
 from builder.model import Diagnostic, SourceLoc
 from builder.support import inputs
 from builder.support.settings import (
@@ -79,6 +76,10 @@ NO_PROJECT = ProjectSettings()
 
 def read_project(path: Path, shown: str) -> ProjectSettings | None:
     """Read and check ``path``; None when it has no ``[tool.build-deck]`` table."""
+    # Imported here: most notes have no pyproject.toml, and tomlkit takes ~7 ms to load.
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
     try:
         if path.stat().st_size > MAX_PYPROJECT_BYTES:
             return ProjectSettings(path, problems=(Diagnostic(
@@ -185,6 +186,9 @@ class _Places:
         """The place of each key; the file's start for any tomlkit cannot swap."""
         if not keys:
             return []
+        import tomlkit
+        from tomlkit.exceptions import ParseError
+
         try:
             document = tomlkit.parse(self.text)
         except ParseError:
@@ -229,6 +233,8 @@ class _Swap:
 
 
 def _swap(document: Any, key: Key, prefix: str, number: int) -> _Swap:
+    import tomlkit
+
     want_key = key[-1:] == ("key",)
     path = key[:-1] if want_key else key
     container: Any = document["tool"]

@@ -10,16 +10,14 @@ else, so a build that fails or is stopped still leaves no half-written output.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builder.pdf.parts import PartLayout, headings, join_payload, part_file
 from builder.pdf.pdfdata import Json
@@ -32,6 +30,11 @@ from builder.pdf.typeset import (
     typeset,
     typeset_part,
 )
+
+if TYPE_CHECKING:
+    # Imported where a pool is made or its results looked at: a build that writes no
+    # PDF in the background never loads multiprocessing (~7 ms).
+    from multiprocessing.pool import AsyncResult, Pool
 
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
@@ -121,6 +124,8 @@ class PdfJobs:
 
     def _background(self, processes: int | None = None) -> Pool:
         if self._pool is None:
+            import multiprocessing
+
             # "spawn", as for the render workers: forking a process holding typst's
             # threads can deadlock.
             context = multiprocessing.get_context("spawn")
@@ -132,6 +137,8 @@ class PdfJobs:
         return self._pool
 
     def _pending(self) -> list[AsyncResult[Any]]:
+        from multiprocessing.pool import AsyncResult
+
         return [task for sheet in self._sheets.values()
                 for task in (sheet.whole, *sheet.layouts) if isinstance(task, AsyncResult)]
 
@@ -174,6 +181,8 @@ class PdfJobs:
             sheet.folder.cleanup()
 
     def _joined(self, sheet: _Sheet) -> Path:
+        from multiprocessing.pool import AsyncResult
+
         layouts: list[PartLayout] = []
         for index, (job, layout) in enumerate(zip(sheet.jobs, sheet.layouts, strict=True)):
             if isinstance(layout, AsyncResult):

@@ -11,11 +11,11 @@ import functools
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,11 +167,22 @@ def worker_pool(jobs: int, work: int) -> Executor:
     """Return a process pool of up to ``jobs`` workers, or this process for small work."""
     if jobs <= 1 or work < 2:
         return _SerialExecutor()
+    # Imported here: a build with nothing to draw or parse never loads multiprocessing.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # "spawn", not "fork": forking a process that holds typst's or Anki's threads can deadlock.
     context = multiprocessing.get_context("spawn")
     # Not max_tasks_per_child: on Python 3.11 a pool using it can stop replacing its
     # workers and hang.  Render workers therefore keep typst's memo (see pdfjobs).
     return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=context)
+
+
+def in_processes(pool: Executor) -> bool:
+    """Whether ``pool`` runs its jobs in other processes (``worker_pool``'s process pool),
+    asked without loading multiprocessing: with no such pool made, its module is not loaded."""
+    process = sys.modules.get("concurrent.futures.process")
+    return process is not None and isinstance(pool, process.ProcessPoolExecutor)
 
 
 def default_jobs() -> int:

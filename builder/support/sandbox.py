@@ -9,12 +9,13 @@ result, or ``SandboxError`` saying why not.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import resource
 from collections.abc import Callable, Sequence
-from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 
@@ -31,6 +32,9 @@ def run_limited(function: Callable[..., T], *args: Any, seconds: float,
     imports once, when it starts, so each child need not. Where there is no fork server (not on
     POSIX) the call runs here, without limits.
     """
+    # Imported here: a build whose formulas are all cached never starts a child.
+    import multiprocessing
+
     if "forkserver" not in multiprocessing.get_all_start_methods():
         try:
             return function(*args)

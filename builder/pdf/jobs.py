@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from builder.pdf import parts as pdfparts
 from builder.pdf.parts import PartLayout, headings, join_payload, part_file
 from builder.pdf.pdfdata import Json
 from builder.pdf.typeset import (
@@ -90,6 +91,11 @@ class _Sheet:
         return self.scratch / part_file(index)
 
 
+def _questions(part: Json) -> int:
+    count = part.get("count")
+    return count if isinstance(count, int) else 0
+
+
 class PdfJobs:
     """Planned PDFs by target, typeset in the background when more than one job may run.
 
@@ -101,19 +107,29 @@ class PdfJobs:
         self._jobs = jobs
         self._sheets: dict[Path, _Sheet] = {}
         self._pool: Pool | None = None
+        self._pooled = 0
+        """Questions the pool's workers typeset (each keeps typst's memo of them)."""
 
     def start(self, plans: list[PdfPlan]) -> None:
         """Begin typesetting ``plans``: now in the background, or later in ``result``."""
-        for plan in plans:
-            sheet = self._sheets[plan.target] = _Sheet.of(plan)
-            if self._jobs <= 1 or plan.questions < BACKGROUND_MIN_QUESTIONS:
-                continue
+        sheets = [(plan, _Sheet.of(plan)) for plan in plans]
+        background = [(plan, sheet) for plan, sheet in sheets
+                      if self._jobs > 1 and plan.questions >= BACKGROUND_MIN_QUESTIONS]
+        # No more workers than compiles: after a one-answer edit, one part and the join.
+        compiles = sum(1 if not sheet.in_parts else len([j for j in sheet.jobs if j])
+                       for _plan, sheet in background)
+        for plan, sheet in sheets:
+            self._sheets[plan.target] = sheet
+        for plan, sheet in background:
             if not sheet.in_parts:
-                sheet.whole = self._background().apply_async(typeset, (plan, sheet.scratch))
+                sheet.whole = self._background(compiles).apply_async(
+                    typeset, (plan, sheet.scratch))
+                self._pooled += plan.questions
             for index, job in enumerate(sheet.jobs):
                 if job is not None:
-                    sheet.layouts[index] = self._background().apply_async(
+                    sheet.layouts[index] = self._background(compiles).apply_async(
                         typeset_part, (*job, sheet.part_path(index)))
+                    self._pooled += _questions(job[0])
                     sheet.jobs[index] = None
             # All its work is in the background: the cards need not stay in this
             # process, which is to make room for the join.
@@ -127,8 +143,9 @@ class PdfJobs:
             # typst keeps a memo of everything it compiled for the life of the process
             # (~0.2 MB a question), so each worker makes way for a fresh one after two
             # parts: memory stays bounded however large the sheet.
-            self._pool = context.Pool(processes or self._jobs, initializer=_ignore_interrupts,
-                                      maxtasksperchild=2)
+            self._pool = context.Pool(min(processes or self._jobs, self._jobs),
+                                      initializer=_ignore_interrupts, maxtasksperchild=2)
+            self._pooled = 0
         return self._pool
 
     def _pending(self) -> list[AsyncResult[Any]]:
@@ -188,9 +205,10 @@ class PdfJobs:
         if self._jobs <= 1:
             return join(payload, sheet.scratch)
         # The join holds every part's pages (~0.4 MB each), so not in this process; and
-        # unless other compiles are still at work, the idle workers, each holding
-        # typst's memo of its last part, make way for a fresh process.
-        if all(task.ready() for task in self._pending()):
+        # unless other compiles are still at work, idle workers holding typst's memo of
+        # many parts make way for a fresh process.  After an edit, the worker that
+        # typeset its one part joins: starting another would cost more than the part.
+        if self._pooled > pdfparts.PART_QUESTIONS and all(task.ready() for task in self._pending()):
             self._stop_pool()  # finished results are kept by their AsyncResult
         return self._background(1).apply_async(join, (payload, sheet.scratch)).get()
 

@@ -246,7 +246,7 @@ def _digest(payload: Json, template: str, media: dict[str, Path]) -> str:
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8"))
     for name in (template, *_SHARED_TEMPLATES, PART_TEMPLATE, JOIN_TEMPLATE):
         digest.update(files("builder").joinpath(f"templates/{name}").read_bytes())
-    digest.update(str(pdfparts.PART_QUESTIONS).encode("ascii"))
+    digest.update(f"{pdfparts.WHOLE_QUESTIONS} {pdfparts.PART_QUESTIONS}".encode("ascii"))
     # Every media name carries a hash of its content (math-, diagram-, img-…-<sha>), so
     # the names stand for the files without reading them.
     for name in sorted(media):

@@ -74,7 +74,10 @@ class _Sheet:
         keys = [part_key(*job) for job in jobs]
         cache = part_cache(plan)
         sheet = cls(plan, folder, None, [], keys, [headings(part) for part in plan.parts])
-        sheet.layouts = [cache.get(key, sheet.part_path(index)) for index, key in enumerate(keys)]
+        cached = [cache.get(key, sheet.part_path(index)) for index, key in enumerate(keys)]
+        # An entry naming more or fewer headings than its part has is not that part's.
+        sheet.layouts = [layout if layout is None or len(layout[1]) == len(found) else None
+                         for layout, found in zip(cached, sheet.part_headings, strict=True)]
         sheet.jobs = [job if layout is None else None
                       for job, layout in zip(jobs, sheet.layouts, strict=True)]
         return sheet

@@ -76,8 +76,15 @@ def split(payload: Json, size: int | None = None) -> list[Json] | None:
                 parts[-1][-1]["intro"], intro = intro, None
             room -= len(taken)
             title = f"{section['title']}{mark}"
-    return [{**payload, "count": sum(_count(section) for section in part), "sections": part}
+    shared = {key: value for key, value in payload.items() if key not in SHEET_ONLY}
+    return [{**shared, "count": sum(_count(section) for section in part), "sections": part}
             for part in parts]
+
+
+SHEET_ONLY = frozenset({"deck", "title", "date", "iso-date", "sections"})
+"""What only the joined sheet shows (its title page and running header): left out of
+the parts, so a part is cached by what it shows, and a build the next day, or with a
+new title, typesets none of them again."""
 
 
 def _count(section: Json) -> int:

@@ -149,3 +149,59 @@ def test_a_cache_entry_with_the_wrong_headings_is_typeset_again(project: Path) -
     entry.write_text(json.dumps({**layout, "at": layout["at"][:-1]}), encoding="utf-8")
     (project / "dist" / "n.pdf").unlink()
     assert _build("dist").read_bytes() == first
+
+
+def test_watch_keeps_its_pdf_worker_for_the_next_save(project: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    with pdfjobs.warm_workers():
+        _build("dist", "2")
+        kept = {p.pid for p in multiprocessing.active_children()}
+        assert kept  # the workers wait for the next save
+        write(project / "notes" / "n.md", _notes({40: "改了一个答案。"}))
+        after = _build("dist", "2")
+        assert {p.pid for p in multiprocessing.active_children()} & kept  # the same worker
+    assert not [p for p in multiprocessing.active_children() if p.pid in kept]
+    _same_pdf(after, _build("fresh"), project, 2)
+
+
+def test_a_failed_pdf_stops_the_kept_workers(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part still typesetting when its sheet failed is stopped, kept worker or not."""
+    import multiprocessing
+
+    from builder.parse.document import parse_text
+    from builder.render.assets import Assets
+    from builder.render.formulacache import RenderedFormula
+    from builder.render.media import MediaFile
+
+    monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 3)
+    monkeypatch.setattr(pdfparts, "WHOLE_QUESTIONS", 3)
+    questions = "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(12))
+    good = parse_text("## 节\n" + questions, "good.md")
+    bad = parse_text("## 节\n### 坏的？\n公式 $x^2$ 在这里\n" + questions, "bad.md")
+    png = tmp_path / "x.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n")  # never read: the typst source fails first
+    assets = Assets(formulas={bad.cards[0].formulas[0]: RenderedFormula(
+        MediaFile("x.png", png), 1, 1, 0, "typst", "frac(a")})
+
+    def plan(doc: Any) -> pdf.PdfPlan:
+        return pdf.plan_pdf(tmp_path / f"{doc.path}.pdf", "D", "T", [doc], assets,
+                            date="2024-05-01")
+
+    with pdfjobs.warm_workers():
+        with pdfjobs.PdfJobs(2) as jobs:
+            jobs.start([plan(good)])
+            with jobs.result(plan(good)) as typeset:
+                assert isinstance(typeset, Path) and typeset.read_bytes().startswith(b"%PDF")
+        kept = {p.pid for p in multiprocessing.active_children()}
+        assert kept
+        with pytest.raises(pdf.PdfError, match=r"^bad\.md:2: cannot typeset"), \
+                pdfjobs.PdfJobs(2) as jobs:
+            jobs.start([plan(bad)])
+            with jobs.result(plan(bad)):
+                pass
+        assert not multiprocessing.active_children()  # the kept workers, or any since

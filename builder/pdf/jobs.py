@@ -15,6 +15,7 @@ import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -37,6 +38,61 @@ from builder.pdf.typeset import (
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
 worker (a Python process that then loads typst) takes ~0.5 s."""
+
+
+WORKER_TASKS = 10
+"""Compiles a PDF worker runs before a fresh process takes its place: typst keeps a memo of
+everything it compiled for the life of its process (~0.2 MB a question), so memory stays
+bounded however large the sheet (ten parts of 100 questions)."""
+KEEP_QUESTIONS = 3000
+"""``build-deck watch`` keeps its PDF worker for the next save when that worker typeset and
+joined at most this many questions (an edit at 2,000: one part and the join, ~200 MB)."""
+
+
+class WarmWorkers:
+    """PDF workers kept from one build to the next (``warm_workers``): after an edit, the
+    part and the join run in a process that has typst and its fonts loaded already."""
+
+    def __init__(self) -> None:
+        self._pool: Pool | None = None
+        self._processes = 0
+
+    def take(self, processes: int) -> Pool | None:
+        """The kept pool, if it has at least ``processes`` workers (else it is stopped)."""
+        pool, self._pool = self._pool, None
+        if pool is not None and processes > self._processes:
+            _stop(pool)
+            return None
+        return pool
+
+    def keep(self, pool: Pool, processes: int) -> None:
+        self.stop()
+        self._pool, self._processes = pool, processes
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            _stop(self._pool)
+            self._pool = None
+
+
+_WARM: ContextVar[WarmWorkers | None] = ContextVar("warm_pdf_workers", default=None)
+
+
+@contextmanager
+def warm_workers() -> Iterator[WarmWorkers]:
+    """Keep PDF workers between the builds run in this block (``build-deck watch``)."""
+    warm = WarmWorkers()
+    token = _WARM.set(warm)
+    try:
+        yield warm
+    finally:
+        _WARM.reset(token)
+        warm.stop()
+
+
+def _stop(pool: Pool) -> None:
+    pool.terminate()
+    pool.join()
 
 
 def _ignore_interrupts() -> None:
@@ -110,8 +166,11 @@ class PdfJobs:
         self._jobs = jobs
         self._sheets: dict[Path, _Sheet] = {}
         self._pool: Pool | None = None
+        self._processes = 0
         self._pooled = 0
-        """Questions the pool's workers typeset (each keeps typst's memo of them)."""
+        """Questions of the parts and whole sheets this pool typeset in this build."""
+        self._held = 0
+        """Questions whose typst memo the pool's workers may hold: ``_pooled`` and the joins."""
 
     def start(self, plans: list[PdfPlan]) -> None:
         """Begin typesetting ``plans``: now in the background, or later in ``result``."""
@@ -128,11 +187,13 @@ class PdfJobs:
                 sheet.whole = self._background(compiles).apply_async(
                     typeset, (plan, sheet.scratch))
                 self._pooled += plan.questions
+                self._held += plan.questions
             for index, job in enumerate(sheet.jobs):
                 if job is not None:
                     sheet.layouts[index] = self._background(compiles).apply_async(
                         typeset_part, (*job, sheet.part_path(index)))
                     self._pooled += _questions(job[0])
+                    self._held += _questions(job[0])
                     sheet.jobs[index] = None
             # All its work is in the background: the cards need not stay in this
             # process, which is to make room for the join.
@@ -140,15 +201,16 @@ class PdfJobs:
 
     def _background(self, processes: int | None = None) -> Pool:
         if self._pool is None:
-            # "spawn", as for the render workers: forking a process holding typst's
-            # threads can deadlock.
-            context = multiprocessing.get_context("spawn")
-            # typst keeps a memo of everything it compiled for the life of the process
-            # (~0.2 MB a question), so each worker makes way for a fresh one after two
-            # parts: memory stays bounded however large the sheet.
-            self._pool = context.Pool(min(processes or self._jobs, self._jobs),
-                                      initializer=_ignore_interrupts, maxtasksperchild=2)
-            self._pooled = 0
+            self._processes = min(processes or self._jobs, self._jobs)
+            warm = _WARM.get()
+            self._pool = warm.take(self._processes) if warm is not None else None
+            if self._pool is None:
+                # "spawn", as for the render workers: forking a process holding typst's
+                # threads can deadlock.
+                context = multiprocessing.get_context("spawn")
+                self._pool = context.Pool(self._processes, initializer=_ignore_interrupts,
+                                          maxtasksperchild=WORKER_TASKS)
+            self._pooled = self._held = 0
         return self._pool
 
     def _pending(self) -> list[AsyncResult[Any]]:
@@ -213,12 +275,13 @@ class PdfJobs:
         # typeset its one part joins: starting another would cost more than the part.
         if self._pooled > pdfparts.PART_QUESTIONS and all(task.ready() for task in self._pending()):
             self._stop_pool()  # finished results are kept by their AsyncResult
-        return self._background(1).apply_async(join, (payload, sheet.scratch)).get()
+        joined = self._background(1).apply_async(join, (payload, sheet.scratch))
+        self._held += sheet.plan.questions
+        return joined.get()
 
     def _stop_pool(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            _stop(self._pool)
             self._pool = None
 
     def close(self) -> None:
@@ -229,9 +292,19 @@ class PdfJobs:
             sheet.folder.cleanup()
         self._sheets.clear()
 
+    def _keep_warm(self) -> None:
+        """Under ``warm_workers``, hand idle workers that hold little to the next build."""
+        warm = _WARM.get()
+        if (warm is not None and self._pool is not None and not self._pending()
+                and self._held <= KEEP_QUESTIONS):
+            warm.keep(self._pool, self._processes)
+            self._pool = None
+
     def __enter__(self) -> PdfJobs:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        if kind is None:
+            self._keep_warm()
         self.close()

@@ -30,7 +30,6 @@ from builder.pdf.typeset import (
     join,
     part_cache,
     part_jobs,
-    part_key,
     typeset,
     typeset_part,
 )
@@ -127,7 +126,7 @@ class _Sheet:
         if plan.parts is None:
             return cls(plan, folder)
         jobs = part_jobs(plan)
-        keys = [part_key(*job) for job in jobs]
+        keys = list(plan.part_keys)
         cache = part_cache(plan)
         sheet = cls(plan, folder, None, [], keys, [headings(part) for part in plan.parts])
         cached = [cache.get(key, sheet.part_path(index)) for index, key in enumerate(keys)]

@@ -470,15 +470,22 @@ def test_parts_keep_sections_whole_when_they_fit_and_continue_long_ones() -> Non
     assert numbers == [c["n"] for s in _payload([3, 4, 9, 2])["sections"] for c in s["cards"]]
 
 
+def _in_parts_of(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    """Typeset any sheet of more than ``size`` questions in parts of ``size``."""
+    from builder.pdf import parts as pdfparts
+
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", size)
+    monkeypatch.setattr(pdfparts, "WHOLE_QUESTIONS", size)
+
+
 @pytest.fixture
 def in_parts(seed: tuple[Document, Assets], tmp_path: Path,
              monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Any]:
     """The seed sheet typeset whole, and in parts of 4 questions (so several, some cut)."""
-    from builder.pdf import parts as pdfparts
 
     doc, assets = seed
     whole = build(tmp_path / "whole.pdf", [doc], assets)
-    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 4)
+    _in_parts_of(monkeypatch, 4)
     plan = pdf.plan_pdf(tmp_path / "parts.pdf", "DL", "深度学习面试", [doc], assets, date=DATE)
     assert plan is not None and plan.parts is not None and len(plan.parts) >= 4
     target = tmp_path / "parts.pdf"
@@ -548,7 +555,6 @@ def test_parts_typeset_in_the_background_give_the_same_pdf(in_parts: tuple[Path,
 
 def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder.pdf import parts as pdfparts
     from builder.render.media import MediaFile
 
     questions = "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(12))
@@ -556,7 +562,7 @@ def test_a_failing_part_fails_the_sheet_and_leaves_nothing_behind(
     doc = parse_text("## 节\n### 坏的？\n公式 $x^2$ 在这里\n" + questions, "bad.md")
     assets = Assets(formulas={doc.cards[0].formulas[0]: RenderedFormula(
         MediaFile("x.png", _tiny_png(tmp_path / "x.png")), 1, 1, 0, "typst", "frac(a")})
-    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 3)
+    _in_parts_of(monkeypatch, 3)
     plan = pdf.plan_pdf(tmp_path / "deck.pdf", "D", "T", [doc], assets, date=DATE,
                         memo=tmp_path / "cache" / "deck.memo")
     assert plan is not None and plan.parts is not None and len(plan.parts) == 5
@@ -579,7 +585,7 @@ def test_a_part_finishing_after_its_sheet_failed_recreates_nothing(
     from builder.pdf import parts as pdfparts
 
     doc = parse_text("## 节\n" + "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(6)), "a.md")
-    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 3)
+    _in_parts_of(monkeypatch, 3)
     plan = pdf.plan_pdf(tmp_path / "deck.pdf", "D", "T", [doc], Assets(), date=DATE)
     assert plan is not None and plan.parts is not None
     ((part, media), *_rest) = pdf.part_jobs(plan)
@@ -598,10 +604,9 @@ def test_parts_typeset_by_workers_are_cached_and_joined_like_in_process(
 
     from builder.cli import main
     from builder.pdf import jobs as pdfjobs
-    from builder.pdf import parts as pdfparts
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
-    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 30)  # the split happens in this process
+    _in_parts_of(monkeypatch, 30)  # the split happens in this process
     monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
@@ -636,10 +641,9 @@ def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
 
     from builder.cli import main
     from builder.pdf import jobs as pdfjobs
-    from builder.pdf import parts as pdfparts
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
-    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 30)
+    _in_parts_of(monkeypatch, 30)
     typeset: list[int] = []
     real = pdf.typeset_part
 

@@ -7,6 +7,8 @@ come from the cache folder, as in any build; the up-to-date record skips a save 
 changed nothing.  PDFs are typeset in worker processes, as in any build, not here:
 typst keeps a memo of all it compiled for the life of its process (measured: ~100 MB
 more after each save of a 2,000-question sheet), so the watcher's memory stays flat.
+The worker that typeset a save's part and joined the sheet is kept for the next save
+(``builder.pdf.jobs.warm_workers``), and replaced after a few.
 
 A save is built once the files have been quiet for a moment (``QUIET_MS``), so an
 editor's several writes, or a file caught mid-write, make one build.  A build with
@@ -28,6 +30,7 @@ from builder.build.config import BuildConfig, display_path, lock_path
 from builder.build.session import Session, in_session
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.projectsettings import PYPROJECT, TABLE, key_place
+from builder.pdf.jobs import warm_workers
 from builder.render.images import IMAGE_SUFFIXES
 from builder.support.atomic import TEMP_PREFIX, FolderTaken, held_alone
 
@@ -106,7 +109,7 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
         raise WatchError(f"{display_path(missing[0])}: no such folder to watch")
     try:
         with held_alone(config.out_dir, WATCH_LOCK), in_session(Session()) as session, \
-                _stored_at_the_end(session):
+                _stored_at_the_end(session), warm_workers():
             # The watcher is armed by the first step of the loop, which then comes back
             # empty-handed: the first build runs after it, so a save made while that
             # build runs (or the moment it ends) is seen, never lost.

@@ -14,11 +14,13 @@ import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from builder.pdf import parts as pdfparts
 from builder.pdf.parts import PartLayout, headings, join_payload, part_file
 from builder.pdf.pdfdata import Json
 from builder.pdf.typeset import (
@@ -26,7 +28,6 @@ from builder.pdf.typeset import (
     join,
     part_cache,
     part_jobs,
-    part_key,
     typeset,
     typeset_part,
 )
@@ -39,6 +40,61 @@ if TYPE_CHECKING:
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
 worker (a Python process that then loads typst) takes ~0.5 s."""
+
+
+WORKER_TASKS = 10
+"""Compiles a PDF worker runs before a fresh process takes its place: typst keeps a memo of
+everything it compiled for the life of its process (~0.2 MB a question), so memory stays
+bounded however large the sheet (ten parts of 100 questions)."""
+KEEP_QUESTIONS = 3000
+"""``build-deck watch`` keeps its PDF worker for the next save when that worker typeset and
+joined at most this many questions (an edit at 2,000: one part and the join, ~200 MB)."""
+
+
+class WarmWorkers:
+    """PDF workers kept from one build to the next (``warm_workers``): after an edit, the
+    part and the join run in a process that has typst and its fonts loaded already."""
+
+    def __init__(self) -> None:
+        self._pool: Pool | None = None
+        self._processes = 0
+
+    def take(self, processes: int) -> Pool | None:
+        """The kept pool, if it has at least ``processes`` workers (else it is stopped)."""
+        pool, self._pool = self._pool, None
+        if pool is not None and processes > self._processes:
+            _stop(pool)
+            return None
+        return pool
+
+    def keep(self, pool: Pool, processes: int) -> None:
+        self.stop()
+        self._pool, self._processes = pool, processes
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            _stop(self._pool)
+            self._pool = None
+
+
+_WARM: ContextVar[WarmWorkers | None] = ContextVar("warm_pdf_workers", default=None)
+
+
+@contextmanager
+def warm_workers() -> Iterator[WarmWorkers]:
+    """Keep PDF workers between the builds run in this block (``build-deck watch``)."""
+    warm = WarmWorkers()
+    token = _WARM.set(warm)
+    try:
+        yield warm
+    finally:
+        _WARM.reset(token)
+        warm.stop()
+
+
+def _stop(pool: Pool) -> None:
+    pool.terminate()
+    pool.join()
 
 
 def _ignore_interrupts() -> None:
@@ -73,10 +129,13 @@ class _Sheet:
         if plan.parts is None:
             return cls(plan, folder)
         jobs = part_jobs(plan)
-        keys = [part_key(*job) for job in jobs]
+        keys = list(plan.part_keys)
         cache = part_cache(plan)
         sheet = cls(plan, folder, None, [], keys, [headings(part) for part in plan.parts])
-        sheet.layouts = [cache.get(key, sheet.part_path(index)) for index, key in enumerate(keys)]
+        cached = [cache.get(key, sheet.part_path(index)) for index, key in enumerate(keys)]
+        # An entry naming more or fewer headings than its part has is not that part's.
+        sheet.layouts = [layout if layout is None or len(layout[1]) == len(found) else None
+                         for layout, found in zip(cached, sheet.part_headings, strict=True)]
         sheet.jobs = [job if layout is None else None
                       for job, layout in zip(jobs, sheet.layouts, strict=True)]
         return sheet
@@ -93,6 +152,11 @@ class _Sheet:
         return self.scratch / part_file(index)
 
 
+def _questions(part: Json) -> int:
+    count = part.get("count")
+    return count if isinstance(count, int) else 0
+
+
 class PdfJobs:
     """Planned PDFs by target, typeset in the background when more than one job may run.
 
@@ -104,19 +168,34 @@ class PdfJobs:
         self._jobs = jobs
         self._sheets: dict[Path, _Sheet] = {}
         self._pool: Pool | None = None
+        self._processes = 0
+        self._pooled = 0
+        """Questions of the parts and whole sheets this pool typeset in this build."""
+        self._held = 0
+        """Questions whose typst memo the pool's workers may hold: ``_pooled`` and the joins."""
 
     def start(self, plans: list[PdfPlan]) -> None:
         """Begin typesetting ``plans``: now in the background, or later in ``result``."""
-        for plan in plans:
-            sheet = self._sheets[plan.target] = _Sheet.of(plan)
-            if self._jobs <= 1 or plan.questions < BACKGROUND_MIN_QUESTIONS:
-                continue
+        sheets = [(plan, _Sheet.of(plan)) for plan in plans]
+        background = [(plan, sheet) for plan, sheet in sheets
+                      if self._jobs > 1 and plan.questions >= BACKGROUND_MIN_QUESTIONS]
+        # No more workers than compiles: after a one-answer edit, one part and the join.
+        compiles = sum(1 if not sheet.in_parts else len([j for j in sheet.jobs if j])
+                       for _plan, sheet in background)
+        for plan, sheet in sheets:
+            self._sheets[plan.target] = sheet
+        for plan, sheet in background:
             if not sheet.in_parts:
-                sheet.whole = self._background().apply_async(typeset, (plan, sheet.scratch))
+                sheet.whole = self._background(compiles).apply_async(
+                    typeset, (plan, sheet.scratch))
+                self._pooled += plan.questions
+                self._held += plan.questions
             for index, job in enumerate(sheet.jobs):
                 if job is not None:
-                    sheet.layouts[index] = self._background().apply_async(
+                    sheet.layouts[index] = self._background(compiles).apply_async(
                         typeset_part, (*job, sheet.part_path(index)))
+                    self._pooled += _questions(job[0])
+                    self._held += _questions(job[0])
                     sheet.jobs[index] = None
             # All its work is in the background: the cards need not stay in this
             # process, which is to make room for the join.
@@ -124,16 +203,18 @@ class PdfJobs:
 
     def _background(self, processes: int | None = None) -> Pool:
         if self._pool is None:
-            import multiprocessing
+            self._processes = min(processes or self._jobs, self._jobs)
+            warm = _WARM.get()
+            self._pool = warm.take(self._processes) if warm is not None else None
+            if self._pool is None:
+                import multiprocessing
 
-            # "spawn", as for the render workers: forking a process holding typst's
-            # threads can deadlock.
-            context = multiprocessing.get_context("spawn")
-            # typst keeps a memo of everything it compiled for the life of the process
-            # (~0.2 MB a question), so each worker makes way for a fresh one after two
-            # parts: memory stays bounded however large the sheet.
-            self._pool = context.Pool(processes or self._jobs, initializer=_ignore_interrupts,
-                                      maxtasksperchild=2)
+                # "spawn", as for the render workers: forking a process holding typst's
+                # threads can deadlock.
+                context = multiprocessing.get_context("spawn")
+                self._pool = context.Pool(self._processes, initializer=_ignore_interrupts,
+                                          maxtasksperchild=WORKER_TASKS)
+            self._pooled = self._held = 0
         return self._pool
 
     def _pending(self) -> list[AsyncResult[Any]]:
@@ -197,16 +278,18 @@ class PdfJobs:
         if self._jobs <= 1:
             return join(payload, sheet.scratch)
         # The join holds every part's pages (~0.4 MB each), so not in this process; and
-        # unless other compiles are still at work, the idle workers, each holding
-        # typst's memo of its last part, make way for a fresh process.
-        if all(task.ready() for task in self._pending()):
+        # unless other compiles are still at work, idle workers holding typst's memo of
+        # many parts make way for a fresh process.  After an edit, the worker that
+        # typeset its one part joins: starting another would cost more than the part.
+        if self._pooled > pdfparts.PART_QUESTIONS and all(task.ready() for task in self._pending()):
             self._stop_pool()  # finished results are kept by their AsyncResult
-        return self._background(1).apply_async(join, (payload, sheet.scratch)).get()
+        joined = self._background(1).apply_async(join, (payload, sheet.scratch))
+        self._held += sheet.plan.questions
+        return joined.get()
 
     def _stop_pool(self) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            _stop(self._pool)
             self._pool = None
 
     def close(self) -> None:
@@ -217,9 +300,19 @@ class PdfJobs:
             sheet.folder.cleanup()
         self._sheets.clear()
 
+    def _keep_warm(self) -> None:
+        """Under ``warm_workers``, hand idle workers that hold little to the next build."""
+        warm = _WARM.get()
+        if (warm is not None and self._pool is not None and not self._pending()
+                and self._held <= KEEP_QUESTIONS):
+            warm.keep(self._pool, self._processes)
+            self._pool = None
+
     def __enter__(self) -> PdfJobs:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        if kind is None:
+            self._keep_warm()
         self.close()

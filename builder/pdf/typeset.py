@@ -59,6 +59,10 @@ class PdfPlan:
     """``target`` is already this PDF (its memo says so): nothing to typeset."""
     image_lookups: tuple[tuple[str, str, str], ...] = ()
     """Every image the PDF looked up and what it resolved to (``ImageResolver.lookups``)."""
+    part_media: tuple[dict[str, Path], ...] = ()
+    """The images each part names (``parts[k]``'s of ``media``)."""
+    part_keys: tuple[str, ...] = ()
+    """What each part is cached under (``part_key``)."""
 
     @property
     def has_content(self) -> bool:
@@ -67,7 +71,8 @@ class PdfPlan:
 
     def without_content(self) -> PdfPlan:
         """This plan without the cards and images: enough to commit what it typeset."""
-        return replace(self, payload=pdfparts.sheet_info(self.payload), media={}, parts=None)
+        return replace(self, payload=pdfparts.sheet_info(self.payload), media={}, parts=None,
+                       part_media=(), part_keys=())
 
     @property
     def questions(self) -> int:
@@ -101,13 +106,19 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
     lookups = tuple(stage.resolver.lookups())
     payload = with_missing_glyphs(payload)
     with_cjk_punctuation(payload)
-    digest = _digest(payload, STYLES[style], stage.files)
+    parts = pdfparts.split(payload) if style == "sheet" else None
+    part_media = tuple(_media_named(part, stage.files) for part in parts or ())
+    keys = tuple(part_key(part, media) for part, media in zip(parts or (), part_media,
+                                                               strict=True))
+    # A sheet in parts is hashed as what only it shows and its parts' keys, which stand
+    # for their content: the whole payload is not hashed a second time.
+    digest = _digest({**pdfparts.sheet_info(payload), "parts": list(keys)} if parts else payload,
+                     STYLES[style], stage.files)
     if memo is not None and _unchanged(target, memo, digest):
         return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, None,
                        current=True, image_lookups=lookups)
-    parts = pdfparts.split(payload) if style == "sheet" else None
     return PdfPlan(target, STYLES[style], payload, stage.files, digest, memo, parts,
-                   image_lookups=lookups)
+                   image_lookups=lookups, part_media=part_media, part_keys=keys)
 
 
 def typeset(plan: PdfPlan, scratch: Path | None = None) -> bytes:
@@ -132,7 +143,7 @@ def typeset(plan: PdfPlan, scratch: Path | None = None) -> bytes:
 def part_jobs(plan: PdfPlan) -> list[tuple[Json, dict[str, Path]]]:
     """Return each part and the images it names (the first arguments of ``typeset_part``)."""
     assert plan.parts is not None
-    return [(part, _media_named(part, plan.media)) for part in plan.parts]
+    return list(zip(plan.parts, plan.part_media, strict=True))
 
 
 def part_key(part: Json, media: dict[str, Path]) -> str:
@@ -246,7 +257,7 @@ def _digest(payload: Json, template: str, media: dict[str, Path]) -> str:
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8"))
     for name in (template, *_SHARED_TEMPLATES, PART_TEMPLATE, JOIN_TEMPLATE):
         digest.update(files("builder").joinpath(f"templates/{name}").read_bytes())
-    digest.update(str(pdfparts.PART_QUESTIONS).encode("ascii"))
+    digest.update(f"{pdfparts.WHOLE_QUESTIONS} {pdfparts.PART_QUESTIONS}".encode("ascii"))
     # Every media name carries a hash of its content (math-, diagram-, img-…-<sha>), so
     # the names stand for the files without reading them.
     for name in sorted(media):

@@ -1,0 +1,207 @@
+"""A large sheet rebuilt after an edit: only the touched part is typeset again, and the PDF
+is the one a build from scratch makes, page for page (text, pictures, bookmarks)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.pdf import jobs as pdfjobs
+from builder.pdf import parts as pdfparts
+from builder.pdf import typeset as pdf
+
+from .conftest import write
+
+pypdf = pytest.importorskip("pypdf")
+
+DAY = 86_400
+EPOCH = 1_714_521_600  # 2024-05-01
+SECTIONS = ("甲", "乙", "丙")
+
+
+def _notes(edits: dict[int, str] | None = None) -> str:
+    """Three sections of 25 questions; ``edits`` replaces answers by question number."""
+    lines = []
+    for s, section in enumerate(SECTIONS):
+        lines.append(f"## 第{section}节\n")
+        for q in range(25):
+            n = s * 25 + q
+            answer = (edits or {}).get(n, f"第 {n} 题的答案，" + "这一句话要写得长一些，"
+                                       "好让每一部分都占不止一页。" * 4)
+            lines.append(f"### 问题 {n} 是什么？\n{answer}\n")
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # Parts of 10: the 75 questions make 8 parts, two sections cut between parts.
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 10)
+    monkeypatch.setattr(pdfparts, "WHOLE_QUESTIONS", 10)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "notes" / "n.md", _notes())
+    return tmp_path
+
+
+def _build(out: str, jobs: str = "1") -> Path:
+    result = CliRunner().invoke(main, ["notes", "--format", "pdf", "-j", jobs, "-o", out])
+    assert result.exit_code == 0, result.output
+    return Path(out) / "n.pdf"
+
+
+def _cached(out: str) -> set[str]:
+    return {p.name for p in (Path(out) / ".cache").glob("pdf-*-*.pdf")}
+
+
+def _pages(path: Path) -> list[str]:
+    return [page.extract_text() for page in pypdf.PdfReader(path).pages]
+
+
+def _bookmarks(path: Path) -> list[tuple[str, int]]:
+    reader = pypdf.PdfReader(path)
+
+    def flat(outline: list[Any]) -> list[Any]:
+        return [x for item in outline for x in (flat(item) if isinstance(item, list) else [item])]
+
+    return [(str(item.title), reader.get_destination_page_number(item))
+            for item in flat(reader.outline)]
+
+
+def _picture(path: Path, page: int, tmp: Path) -> bytes:
+    """Page ``page`` (1-based) drawn at 70 dpi, as PNG bytes."""
+    stem = tmp / f"{path.parent.name}-{page}"
+    subprocess.run(["pdftoppm", "-r", "70", "-png", "-singlefile", "-f", str(page),
+                    "-l", str(page), str(path), str(stem)], check=True)
+    return stem.with_suffix(".png").read_bytes()
+
+
+def _same_pdf(edited: Path, fresh: Path, tmp: Path, *pages: int) -> None:
+    """The two PDFs read and look the same."""
+    assert _pages(edited) == _pages(fresh)  # text, page by page, page numbers and header
+    assert _bookmarks(edited) == _bookmarks(fresh)
+    if shutil.which("pdftoppm"):
+        for page in pages:
+            assert _picture(edited, page, tmp) == _picture(fresh, page, tmp), page
+    assert edited.read_bytes() == fresh.read_bytes()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_edited_sheet_is_the_sheet_built_from_scratch(project: Path, jobs: str) -> None:
+    first = _build("dist", jobs)
+    before = _cached("dist")
+    assert len(before) == 8
+    old_pages = _pages(first)
+    # One answer in the middle section, long enough to take more room in its part.
+    edited = {37: "改过的答案：" + "它现在长得多，" * 1500 + "完。"}
+    write(project / "notes" / "n.md", _notes(edited))
+    after = _build("dist", jobs)
+    assert len(before - _cached("dist")) == 1 and len(_cached("dist") - before) == 1
+    pages = _pages(after)
+    assert len(pages) > len(old_pages)  # the part grew a page: later page numbers moved
+    touched = next(n for n, text in enumerate(pages, 1) if "它现在长得多" in text)
+    fresh = _build("fresh", jobs)
+    _same_pdf(after, fresh, project, 1, touched, len(pages))
+    assert f"{len(pages)} / {len(pages)}" in pages[-1]
+
+
+def test_a_stale_part_is_never_reused(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache would hand back a part typeset before the edit under a key that missed
+    what changed: the edited text must still be in the PDF."""
+    _build("dist")
+    write(project / "notes" / "n.md", _notes({12: "新的答案文字。"}))
+    after = _build("dist")
+    assert "新的答案文字" in "".join(_pages(after)).replace(" ", "")
+    _same_pdf(after, _build("fresh"), project, 2)
+
+
+def test_the_next_day_typesets_no_part_again(project: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    typeset: list[int] = []
+    real = pdf.typeset_part
+
+    def counting(part: dict[str, Any], media: dict[str, Path], out: Path) -> Any:
+        typeset.append(part["count"])
+        return real(part, media, out)
+
+    monkeypatch.setattr(pdfjobs, "typeset_part", counting)
+    _build("dist")
+    assert len(typeset) == 8
+    typeset.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + DAY))
+    next_day = _build("dist")
+    assert typeset == []  # the parts show no date: only the join runs
+    assert "2024-05-02" in _pages(next_day)[0]
+    _same_pdf(next_day, _build("fresh"), project, 1, 2)
+
+
+def test_a_cache_entry_with_the_wrong_headings_is_typeset_again(project: Path) -> None:
+    import json
+
+    first = _build("dist").read_bytes()
+    entry = sorted((project / "dist" / ".cache").glob("pdf-*-*.json"))[0]
+    layout = json.loads(entry.read_text(encoding="utf-8"))
+    entry.write_text(json.dumps({**layout, "at": layout["at"][:-1]}), encoding="utf-8")
+    (project / "dist" / "n.pdf").unlink()
+    assert _build("dist").read_bytes() == first
+
+
+def test_watch_keeps_its_pdf_worker_for_the_next_save(project: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    with pdfjobs.warm_workers():
+        _build("dist", "2")
+        kept = {p.pid for p in multiprocessing.active_children()}
+        assert kept  # the workers wait for the next save
+        write(project / "notes" / "n.md", _notes({40: "改了一个答案。"}))
+        after = _build("dist", "2")
+        assert {p.pid for p in multiprocessing.active_children()} & kept  # the same worker
+    assert not [p for p in multiprocessing.active_children() if p.pid in kept]
+    _same_pdf(after, _build("fresh"), project, 2)
+
+
+def test_a_failed_pdf_stops_the_kept_workers(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part still typesetting when its sheet failed is stopped, kept worker or not."""
+    import multiprocessing
+
+    from builder.parse.document import parse_text
+    from builder.render.assets import Assets
+    from builder.render.formulacache import RenderedFormula
+    from builder.render.media import MediaFile
+
+    monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    monkeypatch.setattr(pdfparts, "PART_QUESTIONS", 3)
+    monkeypatch.setattr(pdfparts, "WHOLE_QUESTIONS", 3)
+    questions = "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(12))
+    good = parse_text("## 节\n" + questions, "good.md")
+    bad = parse_text("## 节\n### 坏的？\n公式 $x^2$ 在这里\n" + questions, "bad.md")
+    png = tmp_path / "x.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n")  # never read: the typst source fails first
+    assets = Assets(formulas={bad.cards[0].formulas[0]: RenderedFormula(
+        MediaFile("x.png", png), 1, 1, 0, "typst", "frac(a")})
+
+    def plan(doc: Any) -> pdf.PdfPlan:
+        return pdf.plan_pdf(tmp_path / f"{doc.path}.pdf", "D", "T", [doc], assets,
+                            date="2024-05-01")
+
+    with pdfjobs.warm_workers():
+        with pdfjobs.PdfJobs(2) as jobs:
+            jobs.start([plan(good)])
+            with jobs.result(plan(good)) as typeset:
+                assert isinstance(typeset, Path) and typeset.read_bytes().startswith(b"%PDF")
+        kept = {p.pid for p in multiprocessing.active_children()}
+        assert kept
+        with pytest.raises(pdf.PdfError, match=r"^bad\.md:2: cannot typeset"), \
+                pdfjobs.PdfJobs(2) as jobs:
+            jobs.start([plan(bad)])
+            with jobs.result(plan(bad)):
+                pass
+        assert not multiprocessing.active_children()  # the kept workers, or any since

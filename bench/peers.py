@@ -112,14 +112,27 @@ class WatchProcess:
 
 
 def _cpu(pid: int) -> float:
-    """CPU seconds of a process and its reaped children (Linux /proc; 0 elsewhere)."""
+    """CPU seconds of a process, its reaped children and its live descendants (the PDF
+    workers a watch keeps between saves are still running when the PDF lands).  Linux
+    /proc; 0 elsewhere."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_bytes()
     except OSError:
         return 0.0
     fields = stat[stat.rfind(b")") + 2:].split()
     # utime, stime, cutime, cstime: fields 14-17 of the line, 12-15 after the name.
-    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    own = sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu(child) for child in _children(pid))
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(child) for child in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
 
 
 def _state(path: Path) -> tuple[int, int] | None:

@@ -179,6 +179,17 @@ def test_a_question_on_the_first_line_is_parsed_whole(tmp_path: Path) -> None:
     assert spliced is None or shown(spliced[0]) == shown(whole)
 
 
+def test_a_report_between_two_edits_names_its_moved_lines(tmp_path: Path) -> None:
+    """A section introduction between two edited answers, the first of which gained
+    lines: its report names lines that moved."""
+    text = NOTES.replace("## Regularisation\n", "## Regularisation\n\nAn introduction.\n")
+    after = text.replace("It averages gradients.", "It averages\n\ngradients.").replace(
+        "Units are dropped at random.", "Units are dropped, at random.")
+    spliced, whole = _edited(tmp_path, text, after)
+    assert any(d.code == "section-intro" for d in whole.diagnostics)
+    assert spliced is None or shown(spliced) == shown(whole)
+
+
 def test_another_builder_or_options_never_splice(tmp_path: Path) -> None:
     path, first = _parse(tmp_path, NOTES)
     data = _replace("It averages gradients.", "It averages.").encode("utf-8")

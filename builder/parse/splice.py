@@ -1,9 +1,11 @@
-"""An edited file parsed again one question at a time: the question the edit touched.
+"""An edited file parsed again one question at a time: the questions the edits touched.
 
 Authors rebuild after every edit, and an edit usually changes one answer of a file of
 hundreds.  Parsing the whole file again costs about a second per thousand questions;
-this module parses the touched question alone and keeps every other question of the
-last parse, moved up or down by the lines the edit added or removed.
+this module parses the touched questions alone and keeps every other question of the
+last parse, moved up or down by the lines the edits above it added or removed.  Where
+several answers changed, the lines between the changes are matched with ``difflib`` and
+each change must lie inside one answer.
 
 It only does so when the result is what a whole parse gives, and says None otherwise
 (the caller then parses the whole file).  A question's parse depends on more than its
@@ -107,10 +109,7 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
     plan = _plan(doc, old_lines, new_lines, parts.structure.question_level)
     if plan is None or any(start == 0 for _card, start, _end, _at, _delta in plan):
         return None  # line 1 also holds the file's own reports (a levels error, say)
-    last_end = max(end for _card, _start, end, _at, _delta in plan)
-    moving = any(delta for *_rest, delta in plan)
-    if any(d.code in REPAIRS or (moving and d.code in NAMES_LINES and d.loc.line > last_end)
-           for d in doc.diagnostics):
+    if any(d.code in REPAIRS for d in doc.diagnostics):
         return None
     structure = parts.structure
     if any(start <= line < end for _c, start, end, _a, _d in plan
@@ -120,6 +119,8 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
     if edits is None:
         return None
     moves = Moves(edits)
+    if any(d.code in NAMES_LINES and moves.by(d.loc.line) for d in doc.diagnostics):
+        return None
     structure = replace(structure, toc_lines=frozenset(
         line + moves.by(line + 1) for line in structure.toc_lines))
     prose = _prose(parts.prose, moves)

@@ -195,3 +195,21 @@ def test_random_edits_splice_to_the_whole_parse(tmp_path: Path, path: Path) -> N
     assert wrong == []
     if path == SEED_DECK:
         assert spliced >= edits // 3, "most edits of a plain deck are parsed alone"
+
+
+# Edits found by attacking the splice: each (before, after) is spliced to the whole
+# parse of ``after``, or not spliced at all.
+ATTACKS = {
+    # The document's diagnostics come in the whole parse's order (by kind: a diagram's
+    # error before an empty answer's warning), not by line as the splice joins them.
+    "diagnostic-order": (
+        "### Q1?\n\nTODO\n\n### Q2?\n\nA2.\n",
+        "### Q1?\n\nTODO\n\n### Q2?\n\n```diagram\ntype: nope\n```\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ATTACKS))
+def test_an_attacking_edit_splices_to_the_whole_parse(tmp_path: Path, case: str) -> None:
+    before, after = ATTACKS[case]
+    spliced, whole = _edited(tmp_path, before, after)
+    assert spliced is None or shown(spliced) == shown(whole)

@@ -205,6 +205,11 @@ ATTACKS = {
     "diagnostic-order": (
         "### Q1?\n\nTODO\n\n### Q2?\n\nA2.\n",
         "### Q1?\n\nTODO\n\n### Q2?\n\n```diagram\ntype: nope\n```\n"),
+    # A file opening with a rule: a "---" added to a later answer closes it as front
+    # matter, which the whole parse cuts before the first heading and reports.
+    "front-matter-closed-later": (
+        "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n",
+        "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n---\n"),
 }
 
 

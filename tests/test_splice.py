@@ -69,15 +69,18 @@ def _parse(tmp_path: Path, text: str) -> tuple[Path, ParsedSource]:
     return path, parse_source(path, path.name, ParseOptions())
 
 
-def _edited(tmp_path: Path, before: str, after: str) -> tuple[ParsedSource | None,
-                                                               ParsedSource]:
+def _edited(tmp_path: Path, before: str, after: str, options: ParseOptions | None = None
+            ) -> tuple[ParsedSource | None, ParsedSource]:
     """The splice of ``after`` onto ``before``'s parse (None if refused), and the whole
     parse of ``after``."""
-    path, first = _parse(tmp_path, before)
+    options = options or ParseOptions()
+    path = tmp_path / "notes.md"
+    path.write_text(before, encoding="utf-8")
+    first = parse_source(path, path.name, options)
     data = after.encode("utf-8")
     path.write_bytes(data)
-    whole = parse_source(path, path.name, ParseOptions(), data)
-    spliced = splice_source(first, path, path.name, ParseOptions(), data, True)
+    whole = parse_source(path, path.name, options, data)
+    spliced = splice_source(first, path, path.name, options, data, True)
     return (spliced[0] if spliced is not None else None), whole
 
 
@@ -211,10 +214,25 @@ ATTACKS = {
         "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n",
         "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n---\n"),
 }
+OPTIONS = {
+    # Levels asked for that cannot be (a "levels" error on line 1): the whole parse
+    # walks with the section level lowered, so a "##" line in a code block is reported.
+    "levels-error-fence": (ParseOptions(section_level=3, question_level=3), (
+        "# T\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n",
+        "# T\n\n### Q1?\n\nA1.\n\n### Q2?\n\n```\n## not a heading\n```\n")),
+}
 
 
 @pytest.mark.parametrize("case", sorted(ATTACKS))
 def test_an_attacking_edit_splices_to_the_whole_parse(tmp_path: Path, case: str) -> None:
     before, after = ATTACKS[case]
     spliced, whole = _edited(tmp_path, before, after)
+    assert spliced is None or shown(spliced) == shown(whole)
+
+
+@pytest.mark.parametrize("case", sorted(OPTIONS))
+def test_an_attacking_edit_under_options_splices_to_the_whole_parse(tmp_path: Path,
+                                                                   case: str) -> None:
+    options, (before, after) = OPTIONS[case]
+    spliced, whole = _edited(tmp_path, before, after, options)
     assert spliced is None or shown(spliced) == shown(whole)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.build.sourceparse import ParsedSource, parse_source, splice_source
+from builder.parse.fences import INSPECTED
 from builder.parse.options import ParseOptions
 from tests.splicecheck import check_file, shown
 
@@ -214,6 +215,12 @@ ATTACKS = {
         "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n",
         "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n---\n"),
 }
+# Closed fences read for headings are counted over the whole file: a fence taken out
+# of one answer lets the whole parse read (and report) a later one.
+_FENCES = "\n\n".join(["```\nx\n```"] * (INSPECTED - 1))
+_BUDGET = (f"### Q1?\n\n{_FENCES}\n\n### Q2?\n\nA2.\n\n```\ny\n```\n\n"
+           "### Q3?\n\n```\n### H\n```\n")
+ATTACKS["fence-budget"] = (_BUDGET, _BUDGET.replace("A2.\n\n```\ny\n```\n", "A2.\n"))
 OPTIONS = {
     # Levels asked for that cannot be (a "levels" error on line 1): the whole parse
     # walks with the section level lowered, so a "##" line in a code block is reported.

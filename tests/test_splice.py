@@ -214,6 +214,15 @@ ATTACKS = {
     "front-matter-closed-later": (
         "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n",
         "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n---\n"),
+    # A TOC block in the answer before the edit: its entries (and its closing marker's
+    # toc_marked) are the document's until the whole parse drops them.
+    "toc-in-the-old-answer": (
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n<!-- TOC -->\n- [Q1](#q1)\n\n### Q3?\n\nA3.\n",
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n- [Q1](#q1)\n\n### Q3?\n\nA3.\n"),
+    "closed-toc-in-the-old-answer": (
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n<!-- TOC -->\n- [Q1](#q1)\n<!-- /TOC -->\n\n"
+        "### Q3?\n\nA3.\n",
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n- [Q1](#q1)\n\n### Q3?\n\nA3.\n"),
 }
 # Closed fences read for headings are counted over the whole file: a fence taken out
 # of one answer lets the whole parse read (and report) a later one.

@@ -223,6 +223,15 @@ ATTACKS = {
         "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n<!-- TOC -->\n- [Q1](#q1)\n<!-- /TOC -->\n\n"
         "### Q3?\n\nA3.\n",
         "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n- [Q1](#q1)\n\n### Q3?\n\nA3.\n"),
+    # A "$$" block runs on to its closer unless a heading stops it; "###<tab>Q3?" and
+    # an empty "###" are headings too, but do not stop it: the whole parse swallows the
+    # next question, the question parsed alone ends before it.
+    "math-block-past-a-tab-heading": (
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n###\tQ3?\n\nA3 $$\n",
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n$$ x\n\n###\tQ3?\n\nA3 $$\n"),
+    "math-block-past-an-empty-heading": (
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n###\n\nA3 $$\n",
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n$$ x\n\n###\n\nA3 $$\n"),
 }
 # Closed fences read for headings are counted over the whole file: a fence taken out
 # of one answer lets the whole parse read (and report) a later one.

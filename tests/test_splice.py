@@ -232,6 +232,11 @@ ATTACKS = {
     "math-block-past-an-empty-heading": (
         "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n###\n\nA3 $$\n",
         "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n$$ x\n\n###\n\nA3 $$\n"),
+    # The same from the question before: its "$$" left open finds a closer the edit
+    # writes in the next answer, past that question's "###<tab>" heading.
+    "math-block-from-the-question-before": (
+        "### Q1?\n\n$$ x\n\n###\tQ2?\n\nA2.\n\n### Q3?\n\nA3.\n",
+        "### Q1?\n\n$$ x\n\n###\tQ2?\n\nA2 $$\n\n### Q3?\n\nA3.\n"),
 }
 # Closed fences read for headings are counted over the whole file: a fence taken out
 # of one answer lets the whole parse read (and report) a later one.

@@ -237,6 +237,12 @@ ATTACKS = {
     "math-block-from-the-question-before": (
         "### Q1?\n\n$$ x\n\n###\tQ2?\n\nA2.\n\n### Q3?\n\nA3.\n",
         "### Q1?\n\n$$ x\n\n###\tQ2?\n\nA2 $$\n\n### Q3?\n\nA3.\n"),
+    # A doubtful "$" in a picture's alt text is noted against the alt text, which is no
+    # inline token's content: it blocks the file's later notes, so the whole parse drops
+    # the edited answer's "dollar-pairing" warning, and the question parsed alone has it.
+    "dollar-doubt-after-an-alt-text": (
+        "### 问题一？\n\n![图 $ 一个，两个 $](a.png)\n\n### 问题二？\n\n回答。\n",
+        "### 问题一？\n\n![图 $ 一个，两个 $](a.png)\n\n### 问题二？\n\n说明 $ 三个，四个 $ 结束\n"),
 }
 # Closed fences read for headings are counted over the whole file: a fence taken out
 # of one answer lets the whole parse read (and report) a later one.

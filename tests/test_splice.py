@@ -242,7 +242,8 @@ ATTACKS = {
     # the edited answer's "dollar-pairing" warning, and the question parsed alone has it.
     "dollar-doubt-after-an-alt-text": (
         "### 问题一？\n\n![图 $ 一个，两个 $](a.png)\n\n### 问题二？\n\n回答。\n",
-        "### 问题一？\n\n![图 $ 一个，两个 $](a.png)\n\n### 问题二？\n\n说明 $ 三个，四个 $ 结束\n"),
+        "### 问题一？\n\n![图 $ 一个，两个 $](a.png)\n\n### 问题二？\n\n"
+        "说明 $ 三个，四个 $ 结束\n"),
 }
 # Closed fences read for headings are counted over the whole file: a fence taken out
 # of one answer lets the whole parse read (and report) a later one.

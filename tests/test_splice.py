@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.build.sourceparse import ParsedSource, parse_source, splice_source
+from builder.parse.fences import INSPECTED
 from builder.parse.options import ParseOptions
 from tests.splicecheck import check_file, shown
 
@@ -69,15 +70,18 @@ def _parse(tmp_path: Path, text: str) -> tuple[Path, ParsedSource]:
     return path, parse_source(path, path.name, ParseOptions())
 
 
-def _edited(tmp_path: Path, before: str, after: str) -> tuple[ParsedSource | None,
-                                                               ParsedSource]:
+def _edited(tmp_path: Path, before: str, after: str, options: ParseOptions | None = None
+            ) -> tuple[ParsedSource | None, ParsedSource]:
     """The splice of ``after`` onto ``before``'s parse (None if refused), and the whole
     parse of ``after``."""
-    path, first = _parse(tmp_path, before)
+    options = options or ParseOptions()
+    path = tmp_path / "notes.md"
+    path.write_text(before, encoding="utf-8")
+    first = parse_source(path, path.name, options)
     data = after.encode("utf-8")
     path.write_bytes(data)
-    whole = parse_source(path, path.name, ParseOptions(), data)
-    spliced = splice_source(first, path, path.name, ParseOptions(), data, True)
+    whole = parse_source(path, path.name, options, data)
+    spliced = splice_source(first, path, path.name, options, data, True)
     return (spliced[0] if spliced is not None else None), whole
 
 
@@ -206,3 +210,77 @@ def test_random_edits_splice_to_the_whole_parse(tmp_path: Path, path: Path) -> N
     assert wrong == []
     if path == SEED_DECK:
         assert spliced >= edits // 3, "most edits of a plain deck are parsed alone"
+
+
+# Edits found by attacking the splice: each (before, after) is spliced to the whole
+# parse of ``after``, or not spliced at all.
+ATTACKS = {
+    # The document's diagnostics come in the whole parse's order (by kind: a diagram's
+    # error before an empty answer's warning), not by line as the splice joins them.
+    "diagnostic-order": (
+        "### Q1?\n\nTODO\n\n### Q2?\n\nA2.\n",
+        "### Q1?\n\nTODO\n\n### Q2?\n\n```diagram\ntype: nope\n```\n"),
+    # A file opening with a rule: a "---" added to a later answer closes it as front
+    # matter, which the whole parse cuts before the first heading and reports.
+    "front-matter-closed-later": (
+        "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n",
+        "---\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n---\n"),
+    # A TOC block in the answer before the edit: its entries (and its closing marker's
+    # toc_marked) are the document's until the whole parse drops them.
+    "toc-in-the-old-answer": (
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n<!-- TOC -->\n- [Q1](#q1)\n\n### Q3?\n\nA3.\n",
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n- [Q1](#q1)\n\n### Q3?\n\nA3.\n"),
+    "closed-toc-in-the-old-answer": (
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n<!-- TOC -->\n- [Q1](#q1)\n<!-- /TOC -->\n\n"
+        "### Q3?\n\nA3.\n",
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n- [Q1](#q1)\n\n### Q3?\n\nA3.\n"),
+    # A "$$" block runs on to its closer unless a heading stops it; "###<tab>Q3?" and
+    # an empty "###" are headings too, but do not stop it: the whole parse swallows the
+    # next question, the question parsed alone ends before it.
+    "math-block-past-a-tab-heading": (
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n###\tQ3?\n\nA3 $$\n",
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n$$ x\n\n###\tQ3?\n\nA3 $$\n"),
+    "math-block-past-an-empty-heading": (
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n###\n\nA3 $$\n",
+        "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n\n$$ x\n\n###\n\nA3 $$\n"),
+    # The same from the question before: its "$$" left open finds a closer the edit
+    # writes in the next answer, past that question's "###<tab>" heading.
+    "math-block-from-the-question-before": (
+        "### Q1?\n\n$$ x\n\n###\tQ2?\n\nA2.\n\n### Q3?\n\nA3.\n",
+        "### Q1?\n\n$$ x\n\n###\tQ2?\n\nA2 $$\n\n### Q3?\n\nA3.\n"),
+    # A doubtful "$" in a picture's alt text is noted against the alt text, which is no
+    # inline token's content: it blocks the file's later notes, so the whole parse drops
+    # the edited answer's "dollar-pairing" warning, and the question parsed alone has it.
+    "dollar-doubt-after-an-alt-text": (
+        "### 问题一？\n\n![图 $ 一个，两个 $](a.png)\n\n### 问题二？\n\n回答。\n",
+        "### 问题一？\n\n![图 $ 一个，两个 $](a.png)\n\n### 问题二？\n\n"
+        "说明 $ 三个，四个 $ 结束\n"),
+}
+# Closed fences read for headings are counted over the whole file: a fence taken out
+# of one answer lets the whole parse read (and report) a later one.
+_FENCES = "\n\n".join(["```\nx\n```"] * (INSPECTED - 1))
+_BUDGET = (f"### Q1?\n\n{_FENCES}\n\n### Q2?\n\nA2.\n\n```\ny\n```\n\n"
+           "### Q3?\n\n```\n### H\n```\n")
+ATTACKS["fence-budget"] = (_BUDGET, _BUDGET.replace("A2.\n\n```\ny\n```\n", "A2.\n"))
+OPTIONS = {
+    # Levels asked for that cannot be (a "levels" error on line 1): the whole parse
+    # walks with the section level lowered, so a "##" line in a code block is reported.
+    "levels-error-fence": (ParseOptions(section_level=3, question_level=3), (
+        "# T\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n",
+        "# T\n\n### Q1?\n\nA1.\n\n### Q2?\n\n```\n## not a heading\n```\n")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ATTACKS))
+def test_an_attacking_edit_splices_to_the_whole_parse(tmp_path: Path, case: str) -> None:
+    before, after = ATTACKS[case]
+    spliced, whole = _edited(tmp_path, before, after)
+    assert spliced is None or shown(spliced) == shown(whole)
+
+
+@pytest.mark.parametrize("case", sorted(OPTIONS))
+def test_an_attacking_edit_under_options_splices_to_the_whole_parse(tmp_path: Path,
+                                                                   case: str) -> None:
+    options, (before, after) = OPTIONS[case]
+    spliced, whole = _edited(tmp_path, before, after, options)
+    assert spliced is None or shown(spliced) == shown(whole)

@@ -94,6 +94,20 @@ def test_unclosed_display_never_swallows_the_next_question() -> None:
     assert not any(kind == "math_block" and "next question" in body for kind, body in tokens)
 
 
+@pytest.mark.parametrize("heading", ["###\tnext question", "###", "### next question ###"])
+def test_unclosed_display_stops_at_any_heading_markdown_it_reads(heading: str) -> None:
+    """A tab after the marks, or no text at all, makes a heading too (CommonMark)."""
+    source = f"$$ x\n\n{heading}\n\nanswer $$"
+    assert [t.type for t in tokenize(source) if t.type == "heading_open"] == ["heading_open"]
+    assert not any(kind == "math_block" for kind, _body in inline(source))
+
+
+def test_a_doubtful_dollar_in_an_alt_text_holds_up_no_later_doubt() -> None:
+    """An image's alt text is parsed on its own: its note names text no token holds."""
+    tokens = tokenize("![图 $ 一个，两个 $](a.png)\n\n说明 $ 三个，四个 $ 结束")
+    assert tokens[4].meta.get("dollar_doubts"), "the second paragraph's doubt is kept"
+
+
 def test_text_around_a_display_block_stays_in_paragraphs() -> None:
     kinds = [t.type for t in tokenize("before\n$$\nx\n$$\nafter")]
     assert kinds == ["paragraph_open", "inline", "paragraph_close", "math_block",

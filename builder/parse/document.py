@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -23,6 +23,7 @@ from builder.model import (
     walk_all,
 )
 from builder.parse.detect import Structure, detect
+from builder.parse.fences import is_unclosed
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
 from builder.parse.language import document_language
@@ -103,6 +104,11 @@ class Parts(NamedTuple):
     prose: tuple[Counted, ...]
     """Each piece of prose, in order, counted: the language guess's input."""
     skip_to: int
+    rule_first: bool = False
+    """The file starts with a rule (``---``), which a later ``---`` could close as
+    front matter (``builder.parse.frontmatter_cut``)."""
+    fences: int = 0
+    """Closed top-level code fences, whose contents are read up to ``fences.INSPECTED``."""
 
 
 def parse_parts(
@@ -148,11 +154,12 @@ def parse_parts(
         for card in section.cards:
             diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
     document = Document(path, settings, tuple(walker.toc), sections,
-                        (*controls, *map(columns.original, diagnostics)), headings,
+                        by_place((*controls, *map(columns.original, diagnostics))), headings,
                         tuple(walker.toc_lines), walker.toc_marked,
                         tuple(walker.section_headings))
     return Parts(document, structure, front, bool(env.get("references")),
-                 prose_lines(tokens), walker.skip_to)
+                 prose_lines(tokens), walker.skip_to, starts_with_rule(tokens),
+                 closed_fences(tokens))
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
@@ -168,6 +175,21 @@ def _level_setting(value: object) -> int | str:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return FILE if value == FILE else AUTO
+
+
+def by_place(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Diagnostics by line and column, those of one place in the order found."""
+    return tuple(sorted(diagnostics, key=lambda d: (d.loc.line, d.loc.col)))
+
+
+def starts_with_rule(tokens: Sequence[Token]) -> bool:
+    return bool(tokens) and tokens[0].type == "hr" and bool(tokens[0].map) \
+        and tokens[0].map[0] == 0  # type: ignore[index]
+
+
+def closed_fences(tokens: Sequence[Token]) -> int:
+    return sum(token.type == "fence" and token.level == 0 and not is_unclosed(token)
+               for token in tokens)
 
 
 def nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:

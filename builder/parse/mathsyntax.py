@@ -27,6 +27,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.heading import heading as atx_heading
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
@@ -188,7 +189,11 @@ def attach_doubts(tokens: list[Token], env: dict[str, Any]) -> None:
     Only a ``$`` followed by a space is noted: one followed by a letter is left as text
     too, and the unbalanced-dollar check already reports it.
     """
-    pending: list[tuple[str, int, str]] = list(env.pop(DOUBT, []))
+    # A note from a nested parse (an image's alt text) names text no inline token holds:
+    # left in the queue, it would hold up every note after it.
+    contents = {token.content for token in tokens if token.type == "inline"}
+    pending: list[tuple[str, int, str]] = [note for note in env.pop(DOUBT, [])
+                                           if note[0] in contents]
     for token in tokens:
         while pending and token.type == "inline" and pending[0][0] == token.content:
             _src, offset, why = pending.pop(0)
@@ -230,8 +235,8 @@ def _math_block(state: StateBlock, start_line: int, end_line: int, silent: bool)
                 state.bMarks[line]:state.eMarks[line]].strip():
             return False  # the container (list item, quote) ended first
         text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
-        if text.startswith("#") and text.lstrip("#").startswith(" "):
-            return False  # a heading: the block was never closed
+        if atx_heading(state, line, end_line, True):
+            return False  # a heading (as markdown-it reads one): the block was never closed
         where = _find_closer(text, 0, len(text), closer)
         if where is not None:
             if text[where + 2:].strip():

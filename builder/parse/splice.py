@@ -46,7 +46,8 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.model import Card, Diagnostic, Document
 from builder.parse import splicedoc
 from builder.parse.detect import Structure, survey
-from builder.parse.document import Parts, Walker, nesting_cuts
+from builder.parse.document import Parts, Walker, closed_fences, nesting_cuts
+from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
@@ -103,7 +104,7 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
     only the questions the edits touched; None when the whole file must be parsed."""
     parts, doc = before.parts, before.parts.document
     if parts.structure.style != "heading" or parts.references or parts.skip_to \
-            or text == before.text:
+            or parts.rule_first or text == before.text:
         return None
     old_lines, new_lines = source_lines(before.text), source_lines(text)
     plan = _plan(doc, old_lines, new_lines, parts.structure.question_level)
@@ -176,12 +177,16 @@ def _edits(plan: Plan, old_lines: list[str], new_lines: list[str], before: Remem
     would read differently from a whole parse."""
     doc, structure = before.parts.document, before.parts.structure
     edits: list[Edit] = []
+    fences = before.parts.fences
     for old, start, end, at, delta in plan:
         old_chunk = _chunk(old_lines, start, end)
         new_chunk = _chunk(new_lines, at, end + (at - start) + delta)
         if old_chunk is None or new_chunk is None \
                 or not _same_reading(old_chunk, new_chunk, doc):
             return None
+        fences += closed_fences(new_chunk[0]) - closed_fences(old_chunk[0])
+        if max(fences, before.parts.fences) >= INSPECTED:
+            return None  # only so many fences are read for headings, counted file-wide
         walked = _walk(new_chunk, new_lines, before, structure, old, validate)
         if walked is None:
             return None
@@ -271,7 +276,7 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
         return False
     if any(t.type == "front_matter" or (t.type == "html_block"
                                         and t.content.strip() in (TOC_START, TOC_END))
-           for t in new[0]):
+           for t in (*old[0], *new[0])):
         return False
     anchors = {h.anchor for h in doc.headings}
     before, after = survey(old[1], anchors), survey(new[1], anchors)
@@ -293,13 +298,14 @@ def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structu
     """Walk the question's blocks as the whole parse's walker would."""
     tokens, top = chunk
     doc = before.parts.document
-    levels = range(structure.section_level, structure.question_level + 1)
-    if fence_diagnostics(tokens, doc.path, levels):
-        return None  # a fence left open was cut: a whole-file matter
     builder = NodeBuilder(doc.path, lines, validate, breaks=doc.settings.breaks,
                           lang=doc.settings.lang)
     walker = Walker(doc.path, builder, before.parts.front, before.options, structure,
                     before.stem)
+    # The walker's section level: levels asked for that cannot be are put right by it.
+    if fence_diagnostics(tokens, doc.path,
+                         range(walker.section_level, structure.question_level + 1)):
+        return None  # a fence left open was cut, or headings inside one: reported whole
     walker.diagnostics.clear()  # a levels error is the whole parse's, on line 1
     walker.open_section(old.section_path)
     for node in top:

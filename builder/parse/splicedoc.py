@@ -12,6 +12,7 @@ from markdown_it.token import Token
 
 from builder.model import Card, Diagnostic, Document, Heading, Section
 from builder.parse import shift
+from builder.parse.document import by_place
 from builder.parse.headings import headings_of
 
 
@@ -77,7 +78,7 @@ def document(doc: Document, moves: Moves, lines: list[str]) -> Document:
         sections.append(replace(section, cards=cards) if delta or changed else section)
     return replace(
         doc, sections=tuple(sections),
-        diagnostics=moves.kept(doc.diagnostics, [edit.found for edit in moves.edits]),
+        diagnostics=by_place(moves.kept(doc.diagnostics, [edit.found for edit in moves.edits])),
         headings=_headings(doc, moves, lines),
         toc=tuple(shift.toc_entry(t, moves.by(t.loc.line)) for t in doc.toc),
         toc_lines=tuple(line + moves.by(line) for line in doc.toc_lines),

@@ -49,12 +49,12 @@ class CurrentNote:
     answer_text: str
     loc: SourceLoc
     explicit_id: str | None = None
-    content: str = ""
-    """Hash of everything written into the note; filled once the GUID is known."""
+    answer_hash: str = field(init=False)
+    """Hash of the answer's text alone; computed once, every build needs it of every note."""
 
-    @property
-    def answer_hash(self) -> str:
-        return hashlib.sha256(self.answer_text.encode("utf-8")).hexdigest()[:12]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "answer_hash",
+                           hashlib.sha256(self.answer_text.encode("utf-8")).hexdigest()[:12])
 
 
 @dataclass
@@ -216,14 +216,15 @@ def _sketch(note: CurrentNote, old: LockEntry | None, matching: Matching) -> str
     return matching.sketches.get(note.key) or simhash(note.answer_text)
 
 
-def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str]], matching: Matching,
+def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str, str]], matching: Matching,
            in_scope: Callable[[LockEntry], bool], notetype_hash: str, now: int,
            ) -> tuple[Lock, ChangeReport]:
-    """Return the new lock for ``notes`` (each with its GUID) and what changed."""
+    """Return the new lock for ``notes`` (each with its GUID and the hash of everything
+    written into it) and what changed."""
     report = ChangeReport()
     entries = dict(previous.entries)
     seen: set[str] = set()
-    for note, guid in notes:
+    for note, guid, content in notes:
         old_key = matching.renames.get(note.key, note.key)
         old = previous.entries.get(old_key)
         if note.key in matching.renames and old is not None:
@@ -231,11 +232,11 @@ def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str]], matching: M
             entries.pop(old_key, None)
         elif old is None or old.removed is not None:
             report.added.append(note)
-        elif old.hash != note.content:
+        elif old.hash != content:
             report.changed.append(note)
         changed = now if old is None else advance(
-            old.changed, now, old.hash != note.content or old.guid != guid or bool(old.removed))
-        entries[note.key] = LockEntry(guid, note.content, changed, note.question,
+            old.changed, now, old.hash != content or old.guid != guid or bool(old.removed))
+        entries[note.key] = LockEntry(guid, content, changed, note.question,
                                       note.loc.path, note.answer_hash,
                                       _sketch(note, old, matching))
         seen.add(note.key)

@@ -248,7 +248,8 @@ def _simhash_bit_by_bit(text: str) -> str:
 
 
 @pytest.mark.parametrize("text", [
-    "", "a", "ab", "abc", NOTES, NOTES * 40, "残差连接 $y = F(x) + x$ **梯度**直接回传。",
+    "", "a", "ab", "abc", "abcd", "梯度消失", "x = 1", NOTES, NOTES * 40,
+    "残差连接 $y = F(x) + x$ **梯度**直接回传。",
     "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000)),
 ])
 def test_simhash_matches_its_definition(text: str) -> None:

@@ -72,26 +72,23 @@ class ChangeReport:
         return not (self.added or self.changed or self.renamed or self.removed)
 
 
-# _BIT[i] maps a byte to 1 where its bit i is set and to 0 elsewhere, so that
-# bytes.translate and bytes.count add up one bit of many hashes at C speed.
-_BIT = [bytes(b >> i & 1 for b in range(256)) for i in range(8)]
-
-
 def simhash(text: str) -> str:
     """Return a 64-bit SimHash (hex) of a text's character trigrams.
 
     Bit i is set when more than half of the trigrams' 64-bit BLAKE2b hashes (read
-    big-endian) have it set.  The hashes are laid end to end, and each bit is counted
-    over all of them at once by ``bytes.translate`` (see ``_BIT``).
+    big-endian) have it set.  The hashes are laid end to end; each of their 8 byte columns
+    is read as one integer, and each bit is counted over all hashes at once by masking
+    that bit of every byte and ``int.bit_count``.
     """
     folded = normalise_question(text)
     grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
     hashes = b"".join(map(_gram_hash, grams))
+    ones = int.from_bytes(b"\x01" * len(grams), "little")  # bit 0 of every byte
     value = 0
     for byte in range(8):  # most significant first
-        column = hashes[byte::8]
+        column = int.from_bytes(hashes[byte::8], "little")
         for bit in range(8):
-            if 2 * column.translate(_BIT[bit]).count(1) > len(grams):
+            if 2 * (column >> bit & ones).bit_count() > len(grams):
                 value |= 1 << (8 * (7 - byte) + bit)
     return f"{value:016x}"
 

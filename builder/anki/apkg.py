@@ -99,6 +99,8 @@ def write_apkg(target: Path, notes: Sequence[NoteData], media: Mapping[str, Path
     """
     with tempfile.TemporaryDirectory(prefix="build-deck-") as tmp:
         db_path = Path(tmp) / "collection.anki2"
+        # Built in memory; VACUUM INTO then writes a compact copy (no free pages) whose
+        # bytes depend on what the collection holds, not on the order it was written in.
         connection = sqlite3.connect(":memory:")
         try:
             _write_collection(connection, notes, css, notetype_mtime)
@@ -120,10 +122,6 @@ def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData],
     from genanki.apkg_schema import APKG_SCHEMA
 
     cursor = connection.cursor()
-    # A scratch file, packed and deleted right after: waiting for the disk at every
-    # commit (most of the write's wall time) protects nothing.
-    cursor.execute("PRAGMA synchronous = OFF")
-    cursor.execute("PRAGMA journal_mode = MEMORY")
     cursor.executescript(APKG_SCHEMA)
     cursor.executescript(APKG_COL)
     model = _note_type(css)

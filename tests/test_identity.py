@@ -9,9 +9,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from builder.anki.identity import question_similarity, simhash, sketch_similarity
 from builder.cli import main
+from builder.parse.questiontext import INVISIBLE, drop_invisible
 
 from .conftest import import_apkg, write
 from .test_anki import answer_one_card, note_by_question, reviews_of
@@ -248,7 +251,8 @@ def _simhash_bit_by_bit(text: str) -> str:
 
 
 @pytest.mark.parametrize("text", [
-    "", "a", "ab", "abc", NOTES, NOTES * 40, "残差连接 $y = F(x) + x$ **梯度**直接回传。",
+    "", "a", "ab", "abc", "abcd", "梯度消失", "x = 1", NOTES, NOTES * 40,
+    "残差连接 $y = F(x) + x$ **梯度**直接回传。",
     "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000)),
 ])
 def test_simhash_matches_its_definition(text: str) -> None:
@@ -320,3 +324,12 @@ def test_an_unrelated_question_replacing_a_deleted_one_is_added_not_a_rename(
     assert len(log.updated) == 0
     assert collection.get_note(note_id)["Question"] == "什么是过拟合？"
     assert reviews_of(collection, card_id) == 1
+
+
+_INVISIBLE_OR_NOT = st.text(st.sampled_from([*map(chr, INVISIBLE), "a", "梯", " ", "\n", "👩",
+                                             "\u200d", "\u00ad"]), max_size=40)
+
+
+@given(_INVISIBLE_OR_NOT)
+def test_invisible_characters_are_dropped_as_the_table_says(text: str) -> None:
+    assert drop_invisible(text) == text.translate(INVISIBLE)

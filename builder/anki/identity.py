@@ -49,12 +49,12 @@ class CurrentNote:
     answer_text: str
     loc: SourceLoc
     explicit_id: str | None = None
-    content: str = ""
-    """Hash of everything written into the note; filled once the GUID is known."""
+    answer_hash: str = field(init=False)
+    """Hash of the answer's text alone; computed once, every build needs it of every note."""
 
-    @property
-    def answer_hash(self) -> str:
-        return hashlib.sha256(self.answer_text.encode("utf-8")).hexdigest()[:12]
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "answer_hash",
+                           hashlib.sha256(self.answer_text.encode("utf-8")).hexdigest()[:12])
 
 
 @dataclass
@@ -72,26 +72,23 @@ class ChangeReport:
         return not (self.added or self.changed or self.renamed or self.removed)
 
 
-# _BIT[i] maps a byte to 1 where its bit i is set and to 0 elsewhere, so that
-# bytes.translate and bytes.count add up one bit of many hashes at C speed.
-_BIT = [bytes(b >> i & 1 for b in range(256)) for i in range(8)]
-
-
 def simhash(text: str) -> str:
     """Return a 64-bit SimHash (hex) of a text's character trigrams.
 
     Bit i is set when more than half of the trigrams' 64-bit BLAKE2b hashes (read
-    big-endian) have it set.  The hashes are laid end to end, and each bit is counted
-    over all of them at once by ``bytes.translate`` (see ``_BIT``).
+    big-endian) have it set.  The hashes are laid end to end; each of their 8 byte columns
+    is read as one integer, and each bit is counted over all hashes at once by masking
+    that bit of every byte and ``int.bit_count``.
     """
     folded = normalise_question(text)
     grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
     hashes = b"".join(map(_gram_hash, grams))
+    ones = int.from_bytes(b"\x01" * len(grams), "little")  # bit 0 of every byte
     value = 0
     for byte in range(8):  # most significant first
-        column = hashes[byte::8]
+        column = int.from_bytes(hashes[byte::8], "little")
         for bit in range(8):
-            if 2 * column.translate(_BIT[bit]).count(1) > len(grams):
+            if 2 * (column >> bit & ones).bit_count() > len(grams):
                 value |= 1 << (8 * (7 - byte) + bit)
     return f"{value:016x}"
 
@@ -216,14 +213,15 @@ def _sketch(note: CurrentNote, old: LockEntry | None, matching: Matching) -> str
     return matching.sketches.get(note.key) or simhash(note.answer_text)
 
 
-def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str]], matching: Matching,
+def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str, str]], matching: Matching,
            in_scope: Callable[[LockEntry], bool], notetype_hash: str, now: int,
            ) -> tuple[Lock, ChangeReport]:
-    """Return the new lock for ``notes`` (each with its GUID) and what changed."""
+    """Return the new lock for ``notes`` (each with its GUID and the hash of everything
+    written into it) and what changed."""
     report = ChangeReport()
     entries = dict(previous.entries)
     seen: set[str] = set()
-    for note, guid in notes:
+    for note, guid, content in notes:
         old_key = matching.renames.get(note.key, note.key)
         old = previous.entries.get(old_key)
         if note.key in matching.renames and old is not None:
@@ -231,11 +229,11 @@ def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str]], matching: M
             entries.pop(old_key, None)
         elif old is None or old.removed is not None:
             report.added.append(note)
-        elif old.hash != note.content:
+        elif old.hash != content:
             report.changed.append(note)
         changed = now if old is None else advance(
-            old.changed, now, old.hash != note.content or old.guid != guid or bool(old.removed))
-        entries[note.key] = LockEntry(guid, note.content, changed, note.question,
+            old.changed, now, old.hash != content or old.guid != guid or bool(old.removed))
+        entries[note.key] = LockEntry(guid, content, changed, note.question,
                                       note.loc.path, note.answer_hash,
                                       _sketch(note, old, matching))
         seen.add(note.key)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from builder.model import Diagnostic, SourceLoc
@@ -66,11 +66,8 @@ class Lock:
 
 def content_hash(*parts: str) -> str:
     """Hash the parts that make up a note's content."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\x1f")
-    return digest.hexdigest()[:20]
+    # Each part followed by a unit separator: one string, hashed at once.
+    return hashlib.sha256("\x1f".join((*parts, "")).encode("utf-8")).hexdigest()[:20]
 
 
 def handle(guid: str) -> str:
@@ -160,21 +157,20 @@ def _shown(value: object) -> str:
 def _entry(value: object) -> LockEntry:
     if not isinstance(value, dict):
         raise TypeError("not a JSON object")
-    for name in ("guid", "hash"):
-        if not isinstance(value.get(name), str) or not value[name]:
-            raise ValueError(f"{name} is not a non-empty string")
-    if len(value["guid"]) > _MAX_GUID or not value["guid"].isprintable():
+    guid, content = value.get("guid"), value.get("hash")
+    if not isinstance(guid, str) or not guid:
+        raise ValueError("guid is not a non-empty string")
+    if not isinstance(content, str) or not content:
+        raise ValueError("hash is not a non-empty string")
+    if len(guid) > _MAX_GUID or not guid.isprintable():
         raise ValueError("guid is not a short printable string")
     sketch = str(value.get("sketch", ""))
     if sketch and not _HEX.fullmatch(sketch):
         raise ValueError("sketch is not a 64-bit hexadecimal hash")
     removed = value.get("removed")
-    return LockEntry(
-        guid=str(value["guid"]), hash=str(value["hash"]), changed=_time(value["changed"]),
-        question=str(value.get("question", "")), file=str(value.get("file", "")),
-        answer=str(value.get("answer", "")), sketch=sketch,
-        removed=_time(removed) if removed is not None else None,
-    )
+    return LockEntry(guid, content, _time(value["changed"]), str(value.get("question", "")),
+                     str(value.get("file", "")), str(value.get("answer", "")), sketch,
+                     _time(removed) if removed is not None else None)
 
 
 _MAX_GUID = 64
@@ -185,7 +181,7 @@ planted huge one would overflow the note's modification time."""
 
 
 def _time(value: object) -> int:
-    seconds = int(str(value))
+    seconds = value if type(value) is int else int(str(value))  # not a bool
     if not 0 <= seconds < _MAX_TIME:
         raise ValueError(f"time {seconds} is out of range")
     return seconds
@@ -202,12 +198,18 @@ def dumps(lock: Lock) -> str:
     ]
     notes = sorted(lock.entries.items())
     for index, (key, entry) in enumerate(notes):
-        values = {k: v for k, v in asdict(entry).items() if v is not None}
+        # Each field by name (asdict would deep-copy every value first).
+        values = {name: value for name in _ENTRY_FIELDS
+                  if (value := getattr(entry, name)) is not None}
         comma = "," if index < len(notes) - 1 else ""
-        lines.append(f"  {json.dumps(key, ensure_ascii=False)}: "
-                     f"{json.dumps(values, ensure_ascii=False)}{comma}")
+        lines.append(f"  {_json(key)}: {_json(values)}{comma}")
     lines += [" }", "}"]
     return "\n".join(lines) + "\n"
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(LockEntry))
+_json = json.JSONEncoder(ensure_ascii=False).encode
+"""``json.dumps(…, ensure_ascii=False)``, without making an encoder per call."""
 
 
 def encode(lock: Lock) -> bytes:

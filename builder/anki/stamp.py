@@ -10,7 +10,7 @@ import functools
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,7 +77,7 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
                                     n.card.explicit_id) for n in assembled]
     matching = identity.match(previous, current, in_scope)
     guids, clashes = _unique_guids(current, previous, matching.renames)
-    notes = [(replace(facts, content=_content_hash(n.note, guids[facts.key])), guids[facts.key])
+    notes = [(facts, guids[facts.key], _content_hash(n.note, guids[facts.key]))
              for facts, n in zip(current, assembled, strict=True)]
     new, changes = identity.update(previous, notes, matching, in_scope,
                                    apkg.note_type_hash(card_css()), when)

@@ -3,6 +3,7 @@ answer that adds nothing to it."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -66,8 +67,21 @@ def shown_question_text(text: str) -> str:
 
 def normalise_question(text: str) -> str:
     """Fold a question to the form its identity is computed from."""
-    text = unicodedata.normalize("NFKC", text).translate(INVISIBLE)
+    text = drop_invisible(unicodedata.normalize("NFKC", text))
     return " ".join(text.split()).casefold()
+
+
+_INVISIBLE_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(INVISIBLE)) + "]")
+
+
+def drop_invisible(text: str) -> str:
+    """``text.translate(INVISIBLE)``, about twenty times faster on a long text with none of
+    them (translate looks up every character): every new answer is folded for its sketch."""
+    return _INVISIBLE_CHARS.sub(_replacement, text)
+
+
+def _replacement(found: re.Match[str]) -> str:
+    return INVISIBLE[ord(found.group())] or ""
 
 
 _LEFT_OUT = "is left out of the deck"

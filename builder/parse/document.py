@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import (
@@ -23,7 +22,7 @@ from builder.model import (
     walk_all,
 )
 from builder.parse.detect import Structure, detect
-from builder.parse.fences import is_unclosed
+from builder.parse.filefacts import by_place, closed_fences, nesting_cuts, starts_with_rule
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
 from builder.parse.language import document_language
@@ -37,7 +36,6 @@ from builder.parse.leftovers import (
     unclosed_front_matter,
 )
 from builder.parse.markdown import NodeBuilder, tokenize
-from builder.parse.nesting import BLOCK_CUT_META, CUT_META, MAX_INLINE_DEPTH
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.prose import Counted, prose_lines
@@ -175,31 +173,6 @@ def _level_setting(value: object) -> int | str:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     return FILE if value == FILE else AUTO
-
-
-def by_place(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
-    """Diagnostics by line and column, those of one place in the order found."""
-    return tuple(sorted(diagnostics, key=lambda d: (d.loc.line, d.loc.col)))
-
-
-def starts_with_rule(tokens: Sequence[Token]) -> bool:
-    return bool(tokens) and tokens[0].type == "hr" and bool(tokens[0].map) \
-        and tokens[0].map[0] == 0  # type: ignore[index]
-
-
-def closed_fences(tokens: Sequence[Token]) -> int:
-    return sum(token.type == "fence" and token.level == 0 and not is_unclosed(token)
-               for token in tokens)
-
-
-def nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
-    return [Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
-                       f"emphasis nested more than {MAX_INLINE_DEPTH} deep is kept as text",
-                       "nesting-depth")
-            for token in tokens if token.meta.get(CUT_META)] + [
-        Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
-                   "quotes or lists nested too deeply are kept as plain text", "nesting-depth")
-        for token in tokens if token.meta.get(BLOCK_CUT_META)]
 
 
 class Walker(QuestionForms, TocReader):

@@ -46,9 +46,10 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.model import Card, Diagnostic, Document
 from builder.parse import splicedoc
 from builder.parse.detect import Structure, survey
-from builder.parse.document import Parts, Walker, closed_fences, nesting_cuts
+from builder.parse.document import Parts, Walker
 from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
+from builder.parse.filefacts import closed_fences, nesting_cuts
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
 from builder.parse.markdown import NodeBuilder, tokenize

@@ -12,7 +12,7 @@ from markdown_it.token import Token
 
 from builder.model import Card, Diagnostic, Document, Heading, Section
 from builder.parse import shift
-from builder.parse.document import by_place
+from builder.parse.filefacts import by_place
 from builder.parse.headings import headings_of
 
 

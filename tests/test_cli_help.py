@@ -134,3 +134,14 @@ def test_completion_through_the_installed_entry_point(tmp_path: Path) -> None:
                           env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "#compdef" in done.stdout and "_BUILD_DECK_COMPLETE=zsh_complete" in done.stdout
+
+
+def test_a_command_runs_with_rarer_garbage_collections() -> None:
+    """The collector's default thresholds cost ~15 % of an edit build's CPU (README)."""
+    import gc
+
+    from builder.cli import GC_THRESHOLDS
+
+    gc.set_threshold(700, 10, 10)
+    CliRunner().invoke(main, ["check", "--help"])
+    assert gc.get_threshold() == GC_THRESHOLDS

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,6 +52,10 @@ class DefaultGroup(click.Group):
             ctx.fail(f"no such command '{word}' and no such file or directory{hint}")
 
 
+GC_THRESHOLDS = (100_000, 50, 100)
+"""The garbage collector's thresholds for a command (Python's are 700, 10, 10)."""
+
+
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="build-deck")
 def main() -> None:
@@ -60,6 +65,10 @@ def main() -> None:
     Options left out are taken from the [tool.build-deck] table of pyproject.toml.
     Shell completion: eval "$(_BUILD_DECK_COMPLETE=bash_source build-deck)" (README).
     """
+    # A build makes hundreds of thousands of objects that live to its end (tokens, nodes,
+    # notes, cache entries): with the default thresholds the collector scans them again
+    # and again (~15 % of an edit build's CPU).  Rarer collections cost some memory.
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @main.command()

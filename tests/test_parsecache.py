@@ -14,7 +14,7 @@ import builder.build.sourceparse
 import builder.parse.document
 from builder.anki.apkg import read_fields
 from builder.cli import main
-from builder.parse.document import Parts
+from builder.parse.filefacts import Parts
 
 from .conftest import write
 

@@ -107,6 +107,26 @@ def test_an_answer_edit_is_spliced_and_is_the_whole_parse(tmp_path: Path,
                                                             for c in whole.document.cards]
 
 
+@pytest.mark.parametrize(("old", "new"), [
+    ("### Why does momentum help?", "### Why does momentum help so much?"),
+    ("### Why does momentum help?", "### Why does momentum help? {#momentum}"),
+    ("### Why does momentum help?", "### What is Adam?"),  # now two: the second "-1"
+    ("### What is Adam?", "### What is SGD?\n\nA second paragraph."),
+])
+def test_a_reworded_question_is_spliced_with_every_anchor_handed_out_again(
+        tmp_path: Path, old: str, new: str) -> None:
+    spliced, whole = _edited(tmp_path, NOTES, _replace(old, new))
+    assert spliced is not None, "a question's heading reworded is parsed alone"
+    assert shown(spliced) == shown(whole)
+
+
+def test_a_heading_that_stops_asking_is_parsed_whole(tmp_path: Path) -> None:
+    """Level detection counts the headings that read as questions."""
+    spliced, whole = _edited(tmp_path, NOTES, _replace("### Why does momentum help?",
+                                                       "### Momentum"))
+    assert spliced is None
+
+
 def test_lines_added_move_every_later_question_and_diagnostic(tmp_path: Path) -> None:
     before = NOTES.replace("Units are dropped at random.", "Units are dropped at $random.")
     after = before.replace("It averages gradients.", "It averages\n\ngradients\n\nnow.")
@@ -128,8 +148,6 @@ def test_lines_added_move_every_later_question_and_diagnostic(tmp_path: Path) ->
     ("It averages gradients.", "It averages gradients.\n\n<!-- TOC -->", "a TOC marker"),
     ("Notes.", "**Why?**\n\n**How?**\n\n**When?**\n\n**Where?**\n\n**Who?**\n\n**What?**",
      "bold questions vote on how the file is read"),
-    ("### Why does momentum help?", "### Why does momentum help a lot?",
-     "the question heading itself"),
     ("#### A part of the answer", "##### A part of the answer", "a heading's level"),
     ("#### A part of the answer", "#### A part of the answer {#part}", "a heading's anchor"),
 ])

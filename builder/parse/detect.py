@@ -88,7 +88,7 @@ class Structure:
 
 
 @dataclass
-class _Heading:
+class SurveyedHeading:
     level: int
     text: str
     line: int
@@ -114,7 +114,7 @@ class _Heading:
 class _Survey:
     """What the file's top-level blocks hold."""
 
-    headings: list[_Heading] = field(default_factory=list)
+    headings: list[SurveyedHeading] = field(default_factory=list)
     bold_questions: int = 0
     bold_lead_ins: int = 0
     """Bold questions counting lines that open with a bold number (``**1)** …``)."""
@@ -136,7 +136,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
             after = kept[index + 1] if index + 1 < len(kept) else None
             text = bold.plain(node.children[0].children).strip() if node.children else ""
             text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
-            found.headings.append(_Heading(
+            found.headings.append(SurveyedHeading(
                 int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
                 after is not None and after.type != "heading", question_reason(text)))
             continue
@@ -152,9 +152,9 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
     return found
 
 
-def _mark_in_answer(headings: list[_Heading]) -> None:
+def _mark_in_answer(headings: list[SurveyedHeading]) -> None:
     title = _title(headings)
-    open_levels: list[_Heading] = []
+    open_levels: list[SurveyedHeading] = []
     for heading in headings:
         if heading is title:  # even "# What is asked in interviews?" holds no answer
             continue
@@ -168,7 +168,7 @@ def _mark_in_answer(headings: list[_Heading]) -> None:
         open_levels.append(heading)
 
 
-def _mark_answered_below(headings: list[_Heading]) -> None:
+def _mark_answered_below(headings: list[SurveyedHeading]) -> None:
     for index, heading in enumerate(headings):
         if heading.answered:
             continue
@@ -245,7 +245,7 @@ def _by_headings(found: _Survey, toc: frozenset[int], level: int | None,
     return Structure(low, level, "heading", toc, why, detected=True), heading_questions
 
 
-def _mixed(headings: list[_Heading], low: int, level: int
+def _mixed(headings: list[SurveyedHeading], low: int, level: int
            ) -> tuple[frozenset[int], frozenset[int], str] | None:
     """Questions at several levels: when the headings that should group the questions
     mostly carry answers of their own (notes that grew topic by topic), every heading
@@ -277,7 +277,7 @@ def _mixed(headings: list[_Heading], low: int, level: int
         "their own: every heading with an answer is a question, one without is a section")
 
 
-def _lead_ins(found: _Survey, fallback: list[_Heading], why: tuple[str, ...]) -> bool:
+def _lead_ins(found: _Survey, fallback: list[SurveyedHeading], why: tuple[str, ...]) -> bool:
     """Whether lines opening with a bold number (``**1)** …``) are questions: only where no
     heading level reads as questions (inside answers such lines number points), and
     only when they outnumber the headings that carry an answer."""
@@ -287,15 +287,16 @@ def _lead_ins(found: _Survey, fallback: list[_Heading], why: tuple[str, ...]) ->
     return found.bold_lead_ins > max(answered, found.bold_questions)
 
 
-def _by_level(headings: list[_Heading], above: int) -> dict[int, list[_Heading]]:
-    levels: dict[int, list[_Heading]] = {}
+def _by_level(headings: list[SurveyedHeading], above: int) -> dict[int, list[SurveyedHeading]]:
+    levels: dict[int, list[SurveyedHeading]] = {}
     for heading in headings:
         if heading.level > above:
             levels.setdefault(heading.level, []).append(heading)
     return dict(sorted(levels.items()))
 
 
-def _question_level(by_level: dict[int, list[_Heading]]) -> tuple[int | None, tuple[str, ...]]:
+def _question_level(by_level: dict[int, list[SurveyedHeading]]
+                    ) -> tuple[int | None, tuple[str, ...]]:
     """The shallowest level whose headings mostly read as answered questions."""
     shares = {level: sum(h.is_question for h in hs) / len(hs) for level, hs in by_level.items()}
     chosen = [level for level, share in shares.items() if share >= QUESTION_SHARE]
@@ -326,17 +327,17 @@ def _question_level(by_level: dict[int, list[_Heading]]) -> tuple[int | None, tu
                    f"an answer ({best})",)
 
 
-def _evidence(headings: list[_Heading]) -> float:
+def _evidence(headings: list[SurveyedHeading]) -> float:
     return sum(0.5 if h.reason == "numbered" else 1.0 for h in headings if h.is_question)
 
 
-def _title(headings: list[_Heading]) -> _Heading | None:
+def _title(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
     """The file's title: its first heading, when it is its only ``#`` one."""
     tops = [h for h in headings if h.level == 1]
     return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None
 
 
-def _section_level(headings: list[_Heading], question_level: int) -> int:
+def _section_level(headings: list[SurveyedHeading], question_level: int) -> int:
     title = _title(headings)
     above = {h.level for h in headings if h.level < question_level and h is not title}
     return min(above) if above else question_level

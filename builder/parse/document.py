@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -22,7 +22,14 @@ from builder.model import (
     walk_all,
 )
 from builder.parse.detect import Structure, detect
-from builder.parse.filefacts import by_place, closed_fences, nesting_cuts, starts_with_rule
+from builder.parse.filefacts import (
+    Parts,
+    by_place,
+    closed_fences,
+    heading_sources,
+    nesting_cuts,
+    starts_with_rule,
+)
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
 from builder.parse.language import document_language
@@ -38,7 +45,7 @@ from builder.parse.leftovers import (
 from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
-from builder.parse.prose import Counted, prose_lines
+from builder.parse.prose import prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, answer_diagnostics, shown_question_text
 from builder.parse.source import read_source, source_lines, without_control_chars
@@ -90,25 +97,6 @@ def parse_structured(
     return parts.document, parts.structure
 
 
-class Parts(NamedTuple):
-    """A file's parse, and what parsing one of its questions again needs of it
-    (``builder.parse.splice``)."""
-
-    document: Document
-    structure: Structure
-    front: dict[str, object]
-    references: bool
-    """The file defines link references (``[x]: url``), which every question may use."""
-    prose: tuple[Counted, ...]
-    """Each piece of prose, in order, counted: the language guess's input."""
-    skip_to: int
-    rule_first: bool = False
-    """The file starts with a rule (``---``), which a later ``---`` could close as
-    front matter (``builder.parse.frontmatter_cut``)."""
-    fences: int = 0
-    """Closed top-level code fences, whose contents are read up to ``fences.INSPECTED``."""
-
-
 def parse_parts(
     text: str,
     path: str,
@@ -157,7 +145,7 @@ def parse_parts(
                         tuple(walker.section_headings))
     return Parts(document, structure, front, bool(env.get("references")),
                  prose_lines(tokens), walker.skip_to, starts_with_rule(tokens),
-                 closed_fences(tokens))
+                 closed_fences(tokens), heading_sources(tokens))
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],

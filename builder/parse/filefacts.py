@@ -5,12 +5,37 @@ token."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from markdown_it.token import Token
 
-from builder.model import Diagnostic, SourceLoc
+from builder.model import Diagnostic, Document, SourceLoc
+from builder.parse.detect import Structure
 from builder.parse.fences import is_unclosed
+from builder.parse.headings import inline_text
 from builder.parse.nesting import BLOCK_CUT_META, CUT_META, MAX_INLINE_DEPTH
+from builder.parse.prose import Counted
+
+
+class Parts(NamedTuple):
+    """A file's parse, and what parsing one of its questions again needs of it
+    (``builder.parse.splice``)."""
+
+    document: Document
+    structure: Structure
+    front: dict[str, object]
+    references: bool
+    """The file defines link references (``[x]: url``), which every question may use."""
+    prose: tuple[Counted, ...]
+    """Each piece of prose, in order, counted: the language guess's input."""
+    skip_to: int
+    rule_first: bool = False
+    """The file starts with a rule (``---``), which a later ``---`` could close as
+    front matter (``builder.parse.frontmatter_cut``)."""
+    fences: int = 0
+    """Closed top-level code fences, whose contents are read up to ``fences.INSPECTED``."""
+    heading_sources: tuple[str, ...] = ()
+    """Each heading's text as written, as its anchor is made from (``filefacts``)."""
 
 
 def by_place(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
@@ -36,3 +61,9 @@ def nesting_cuts(tokens: list[Token], path: str) -> list[Diagnostic]:
         Diagnostic(SourceLoc(path, token.map[0] + 1 if token.map else 1), "warning",
                    "quotes or lists nested too deeply are kept as plain text", "nesting-depth")
         for token in tokens if token.meta.get(BLOCK_CUT_META)]
+
+
+def heading_sources(tokens: Sequence[Token]) -> tuple[str, ...]:
+    """Each heading's text as its anchor is made from (``headings.headings_of``), in order."""
+    return tuple(inline_text(tokens[index + 1].children or [])
+                 for index, token in enumerate(tokens[:-1]) if token.type == "heading_open")

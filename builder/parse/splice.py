@@ -39,21 +39,23 @@ import bisect
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Card, Diagnostic, Document
 from builder.parse import splicedoc
-from builder.parse.detect import Structure, survey
-from builder.parse.document import Parts, Walker
+from builder.parse.detect import Structure, SurveyedHeading, survey
+from builder.parse.document import Walker
 from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
-from builder.parse.filefacts import closed_fences, nesting_cuts
+from builder.parse.filefacts import Parts, closed_fences, nesting_cuts
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
 from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.options import ParseOptions
+from builder.parse.phrases import is_answer_part
 from builder.parse.prose import Counted, guess_counted, prose_lines
 from builder.parse.questiontext import answer_diagnostics
 from builder.parse.source import source_lines
@@ -109,13 +111,12 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
         return None
     old_lines, new_lines = source_lines(before.text), source_lines(text)
     plan = _plan(doc, old_lines, new_lines, parts.structure.question_level)
-    if plan is None or any(start == 0 for _card, start, _end, _at, _delta in plan):
+    if plan is None or any(entry.start == 0 for entry in plan):
         return None  # line 1 also holds the file's own reports (a levels error, say)
     if any(d.code in REPAIRS for d in doc.diagnostics):
         return None
     structure = parts.structure
-    if any(start <= line < end for _c, start, end, _a, _d in plan
-           for line in structure.toc_lines):
+    if any(entry.start <= line < entry.end for entry in plan for line in structure.toc_lines):
         return None
     edits = _edits(plan, old_lines, new_lines, before, validate)
     if edits is None:
@@ -129,71 +130,89 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
     chosen = normalise(parts.front.get("lang"))
     if (chosen if chosen in LANGUAGES else guess_counted(prose)) != doc.settings.lang:
         return None
-    document = splicedoc.document(doc, moves, new_lines)
+    found, sources = splicedoc.headings(doc, moves, new_lines, parts.heading_sources)
+    document = splicedoc.document(doc, moves, found)
     replaced = {id(edit.old) for edit in edits}
     moved = tuple((was, now) for was, now in zip(doc.cards, document.cards, strict=True)
                   if was is not now and id(was) not in replaced)
-    return Spliced(parts._replace(document=document, prose=prose, structure=structure),
-                   moves, moved)
+    return Spliced(parts._replace(document=document, prose=prose, structure=structure,
+                                  heading_sources=sources), moves, moved)
 
 
-Plan = list[tuple[Card, int, int, int, int]]
-"""Each question to parse again: as it was, its heading's and the next heading's 0-based
-lines before the edits, where its heading now stands, and the lines the edits added."""
+class Planned(NamedTuple):
+    """A question to parse again."""
+
+    card: Card
+    """As it was."""
+    start: int
+    """0-based line of its heading before the edits."""
+    end: int
+    """0-based line of the next heading (or the file's end) before the edits."""
+    at: int
+    """0-based line of its heading after the edits."""
+    delta: int
+    """Lines the edits added to it."""
+    since: int | None
+    """When its heading line itself changed: the 0-based line (after the edits) of the
+    heading before it, from where it is parsed to see the heading is still one."""
 
 
-def _plan(doc: Document, old: list[str], new: list[str], level: int) -> Plan | None:
-    """The questions whose answers hold every changed line, or None."""
+def _plan(doc: Document, old: list[str], new: list[str], level: int) -> list[Planned] | None:
+    """The questions whose answers (or heading lines) hold every changed line, or None."""
     first, last = _changed(old, new)
     total = len(new) - len(old)
-    one = _question_around(doc, first, last, len(old), level)
-    if one is not None:
-        return [(*one, one[1], total)]
-    # Several places changed (edits in several answers since the last build): the lines
-    # between them are matched (a diff), each change must lie in one answer.
-    matcher = difflib.SequenceMatcher(None, old[first:last], new[first:last + total])
-    plan: Plan = []
+    changes = [(first, last, total)]
+    if _question_around(doc, first, last, len(old), level) is None:
+        # Several places changed (edits in several answers since the last build): the
+        # lines between them are matched (a diff); each change must lie in one question.
+        matcher = difflib.SequenceMatcher(None, old[first:last], new[first:last + total])
+        changes = [(first + i1, first + i2, (j2 - j1) - (i2 - i1))
+                   for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    plan: list[Planned] = []
     added = 0
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        around = _question_around(doc, first + i1, first + i2, len(old), level)
+    for begin, finish, delta in changes:
+        around = _question_around(doc, begin, finish, len(old), level)
         if around is None:
             return None
-        delta = (j2 - j1) - (i2 - i1)
-        if plan and plan[-1][0] is around[0]:
-            card, start, end, at, was = plan[-1]
-            plan[-1] = (card, start, end, at, was + delta)
+        card, start, end, since = around
+        if plan and plan[-1].card is card:
+            plan[-1] = plan[-1]._replace(delta=plan[-1].delta + delta,
+                                         since=plan[-1].since if since is None else since)
         else:
-            plan.append((*around, around[1] + added, delta))
+            plan.append(Planned(card, start, end, start + added, delta, since))
         added += delta
         if len(plan) > MAX_EDITS:
             return None
-    return plan
+    # Where each heading edited now starts its parse: the heading before it, moved by the
+    # edits above that heading.
+    return [entry._replace(since=entry.since + sum(other.delta for other in plan
+                                                   if other.end <= entry.since))
+            if entry.since is not None else entry for entry in plan]
 
 
-def _edits(plan: Plan, old_lines: list[str], new_lines: list[str], before: Remembered,
-           validate: Validate) -> tuple[Edit, ...] | None:
+def _edits(plan: list[Planned], old_lines: list[str], new_lines: list[str],
+           before: Remembered, validate: Validate) -> tuple[Edit, ...] | None:
     """Parse each planned question again, where it now stands; None if any of them
     would read differently from a whole parse."""
     doc, structure = before.parts.document, before.parts.structure
     edits: list[Edit] = []
     fences = before.parts.fences
-    for old, start, end, at, delta in plan:
-        old_chunk = _chunk(old_lines, start, end)
-        new_chunk = _chunk(new_lines, at, end + (at - start) + delta)
+    for entry in plan:
+        old_chunk = _chunk(old_lines, entry.start, entry.end)
+        new_chunk = _chunk(new_lines, entry.at, entry.end + (entry.at - entry.start)
+                           + entry.delta, entry.since)
         if old_chunk is None or new_chunk is None \
                 or not _same_reading(old_chunk, new_chunk, doc):
             return None
         fences += closed_fences(new_chunk[0]) - closed_fences(old_chunk[0])
         if max(fences, before.parts.fences) >= INSPECTED:
             return None  # only so many fences are read for headings, counted file-wide
-        walked = _walk(new_chunk, new_lines, before, structure, old, validate)
+        walked = _walk(new_chunk, new_lines, before, structure, entry.card, validate)
         if walked is None:
             return None
         card, found = walked
-        edits.append(Edit(old, card, start + 1, end, delta, tuple(found),
-                          tuple(new_chunk[0])))
+        edits.append(Edit(entry.card, card, entry.start + 1, entry.end, entry.delta,
+                          tuple(found), tuple(new_chunk[0])))
     return tuple(edits)
 
 
@@ -229,40 +248,58 @@ def _changed(old: Sequence[str], new: Sequence[str]) -> tuple[int, int]:
 
 
 def _question_around(doc: Document, first: int, last: int, count: int, level: int
-                     ) -> tuple[Card, int, int] | None:
-    """The question whose lines hold every changed line (not its heading's), its
-    heading's 0-based line and the next question's or section's (or the file's end):
-    deeper headings are parts of its answer."""
+                     ) -> tuple[Card, int, int, int | None] | None:
+    """The question whose lines hold every changed line, its heading's 0-based line,
+    the next question's or section's (or the file's end: deeper headings are parts of its
+    answer), and, when its heading line changed, the line of the heading before it (or
+    0); None if the changes reach beyond it."""
     starts = sorted(h.loc.line - 1 for h in doc.headings if h.level <= level)
     cards = doc.cards
-    at = bisect.bisect_left([card.loc.line - 1 for card in cards], first) - 1
+    lines = [card.loc.line - 1 for card in cards]
+    # Lines only added right before a heading are the question's above it.
+    at = (bisect.bisect_left(lines, first) if first == last
+          else bisect.bisect_right(lines, first)) - 1
     if at < 0:
         return None
     card = cards[at]
     start = card.loc.line - 1
     following = bisect.bisect_right(starts, start)
     end = starts[following] if following < len(starts) else count
-    # Lines only added right before the next heading are this question's too.
-    return (card, start, end) if last <= end and (first < end or first == last) else None
+    if last > end or not (first < end or first == last):
+        return None
+    before = bisect.bisect_left(starts, start)
+    since = (starts[before - 1] if before else 0) if first == start and first < last else None
+    return card, start, end, since
 
 
-def _chunk(lines: Sequence[str], start: int, end: int) -> Chunk | None:
-    """Parse lines ``start:end`` where they stand, the next heading line after them;
-    None unless they come out as a heading and its blocks ending where that heading
-    starts, with no link reference defined."""
+def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
+           ) -> Chunk | None:
+    """Parse lines ``start:end`` where they stand, the next heading line after them (from
+    line ``since`` on when given, to see the block before ends before ``start``); None
+    unless they come out as a heading and its blocks ending where that heading starts,
+    with no link reference defined."""
+    begin = start if since is None else since
     env: dict[str, object] = {}
-    tokens = tokenize("\n".join(lines[start:end + 1]), env)
-    shift_tokens(tokens, start)
+    tokens = tokenize("\n".join(lines[begin:end + 1]), env)
+    shift_tokens(tokens, begin)
     top = SyntaxTreeNode(tokens).children
+    if since is not None:
+        top = [node for node in top if node.map is None or node.map[0] >= start]
+        tokens = tokens[_starting(tokens, start):]
     if env.get("references") or not top or not _atx_heading_at(top[0], start):
         return None
     if end < len(lines):
         if not _atx_heading_at(top[-1], end):
             return None
         top = top[:-1]
-        tokens = tokens[:next(i for i, t in enumerate(tokens)
-                              if t.type == "heading_open" and t.map and t.map[0] == end)]
+        tokens = tokens[:_starting(tokens, end)]
     return tokens, top
+
+
+def _starting(tokens: list[Token], line: int) -> int:
+    """Index of the first top-level token starting on ``line`` (0-based), or the end."""
+    return next((index for index, token in enumerate(tokens)
+                 if token.level == 0 and token.map and token.map[0] == line), len(tokens))
 
 
 def _atx_heading_at(node: SyntaxTreeNode, line: int) -> bool:
@@ -271,9 +308,12 @@ def _atx_heading_at(node: SyntaxTreeNode, line: int) -> bool:
 
 
 def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
-    """The file is read the same way with the new lines: the same headings (text and
-    level), the same survey for level detection, and no whole-file matters in them."""
-    if _headings(old[0]) != _headings(new[0]):
+    """The file is read the same way with the new lines: the same headings (level, and
+    text but for the question's own), the same survey for level detection, and no
+    whole-file matters in them."""
+    before_headings, after_headings = _headings(old[0]), _headings(new[0])
+    if [h[:2] for h in before_headings] != [h[:2] for h in after_headings] \
+            or before_headings[1:] != after_headings[1:]:
         return False
     if any(t.type == "front_matter" or (t.type == "html_block"
                                         and t.content.strip() in (TOC_START, TOC_END))
@@ -283,8 +323,7 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
     before, after = survey(old[1], anchors), survey(new[1], anchors)
     if before.toc_lines or after.toc_lines:
         return False
-    shape = [(h.level, h.text, h.answered, h.reason) for h in before.headings]
-    return shape == [(h.level, h.text, h.answered, h.reason) for h in after.headings] \
+    return _shape(before.headings) == _shape(after.headings) \
         and (before.bold_questions, before.bold_lead_ins, before.has_content) \
         == (after.bold_questions, after.bold_lead_ins, after.has_content)
 
@@ -292,6 +331,13 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
 def _headings(tokens: list[Token]) -> list[tuple[str, str, str]]:
     return [(token.tag, token.markup, tokens[index + 1].content)
             for index, token in enumerate(tokens[:-1]) if token.type == "heading_open"]
+
+
+def _shape(headings: Sequence[SurveyedHeading]) -> list[tuple[object, ...]]:
+    """What level detection reads of the question's headings: for the question's own,
+    whether it reads as a question and as part of an answer, not its words."""
+    return [(h.level, h.answered, h.reason, is_answer_part(h.text) if index == 0 else h.text)
+            for index, h in enumerate(headings)]
 
 
 def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structure,

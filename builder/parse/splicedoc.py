@@ -12,8 +12,9 @@ from markdown_it.token import Token
 
 from builder.model import Card, Diagnostic, Document, Heading, Section
 from builder.parse import shift
-from builder.parse.filefacts import by_place
+from builder.parse.filefacts import by_place, heading_sources
 from builder.parse.headings import headings_of
+from builder.parse.slug import Slugger
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,9 @@ class Moves:
         return (*moved, *(d for diagnostics in found for d in diagnostics))
 
 
-def document(doc: Document, moves: Moves, lines: list[str]) -> Document:
-    """``doc`` with each edited question replaced and everything else moved."""
+def document(doc: Document, moves: Moves, found: tuple[Heading, ...]) -> Document:
+    """``doc`` with each edited question replaced, everything else moved, and the
+    headings ``found`` (see ``headings``)."""
     new = {id(edit.old): edit.card for edit in moves.edits}
     sections: list[Section] = []
     for section in doc.sections:
@@ -77,9 +79,8 @@ def document(doc: Document, moves: Moves, lines: list[str]) -> Document:
             section = shift.section(replace(section, cards=()), delta)
         sections.append(replace(section, cards=cards) if delta or changed else section)
     return replace(
-        doc, sections=tuple(sections),
+        doc, sections=tuple(sections), headings=found,
         diagnostics=by_place(moves.kept(doc.diagnostics, [edit.found for edit in moves.edits])),
-        headings=_headings(doc, moves, lines),
         toc=tuple(shift.toc_entry(t, moves.by(t.loc.line)) for t in doc.toc),
         toc_lines=tuple(line + moves.by(line) for line in doc.toc_lines),
         section_headings=tuple(shift.node(n, moves.by(n.line)) if moves.by(n.line) else n
@@ -91,12 +92,28 @@ def _moved(card: Card, moves: Moves) -> Card:
     return shift.card(card, delta) if delta else card
 
 
-def _headings(doc: Document, moves: Moves, lines: list[str]) -> tuple[Heading, ...]:
-    """The file's headings after the edits: those of each question parsed again where
-    they now stand (their texts, and so their anchors, are the same), the rest moved."""
-    here = iter([heading for edit in moves.edits
-                 for heading in headings_of(list(edit.tokens), doc.path, lines)])
-    return tuple(replace(heading, loc=next(here).loc) if moves.touched(heading.loc.line)
-                 else shift.heading(heading, moves.by(heading.loc.line))
-                 if moves.by(heading.loc.line) else heading
-                 for heading in doc.headings)
+def headings(doc: Document, moves: Moves, lines: list[str], sources: tuple[str, ...]
+             ) -> tuple[tuple[Heading, ...], tuple[str, ...]]:
+    """The file's headings after the edits, and their texts as written: those of each
+    question parsed again as they now stand, the rest moved.  A question's heading may
+    have new words: then every anchor is handed out again, in order (a repeated text's
+    anchor is numbered by the ones before it)."""
+    here = iter([(heading, source) for edit in moves.edits
+                 for heading, source in zip(headings_of(list(edit.tokens), doc.path, lines),
+                                            heading_sources(edit.tokens), strict=True)])
+    found: list[Heading] = []
+    written: list[str] = []
+    for heading, source in zip(doc.headings, sources, strict=True):
+        if moves.touched(heading.loc.line):
+            new, source = next(here)
+            heading = replace(heading, text=new.text, loc=new.loc)
+        elif moves.by(heading.loc.line):
+            heading = shift.heading(heading, moves.by(heading.loc.line))
+        found.append(heading)
+        written.append(source)
+    if tuple(written) != sources:
+        slugger = Slugger()
+        found = [replace(heading, anchor=anchor) if anchor != heading.anchor else heading
+                 for heading, anchor in ((h, slugger.slug(text))
+                                         for h, text in zip(found, written, strict=True))]
+    return tuple(found), tuple(written)

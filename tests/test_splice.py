@@ -122,8 +122,8 @@ def test_a_reworded_question_is_spliced_with_every_anchor_handed_out_again(
 
 def test_a_heading_that_stops_asking_is_parsed_whole(tmp_path: Path) -> None:
     """Level detection counts the headings that read as questions."""
-    spliced, whole = _edited(tmp_path, NOTES, _replace("### Why does momentum help?",
-                                                       "### Momentum"))
+    spliced, _whole = _edited(tmp_path, NOTES, _replace("### Why does momentum help?",
+                                                        "### Momentum"))
     assert spliced is None
 
 

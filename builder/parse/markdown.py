@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from typing import Any, Literal
@@ -175,7 +175,7 @@ class NodeBuilder:
     # inline token (kept so its id stays its own) → its content's line starts, and the
     # column found for each line: without it each formula rescanned the whole content
     # (200,000 `$a$` on one line never finished)
-    _content_lines: dict[int, tuple[SyntaxTreeNode, list[int], dict[int, int]]] = field(
+    _content_lines: dict[int, tuple[Token, list[int], dict[int, int]]] = field(
         default_factory=dict)
 
     def reset(self) -> None:
@@ -183,34 +183,36 @@ class NodeBuilder:
         self.diagrams = []
 
     def block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
-        built = self._block(node, parent_line)
-        if not node.map:
-            return built
-        # markdown-it's map end is exclusive and 0-based, so the 1-based last line; a
-        # list's map takes in the blank lines after it.
-        end = node.map[1]
-        while end > built.line and end <= len(self.lines) and not self.lines[end - 1].strip():
-            end -= 1
-        return replace(built, end_line=end)
+        """A block and its children, each placed in the source (``parent_line``: where a
+        node without a map of its own is, as table cells are on their row's line)."""
+        token = node.token if node.token is not None else (
+            node.nester_tokens.opening if node.nester_tokens is not None else None)
+        source_map = token.map if token is not None else None
+        line = source_map[0] + 1 if source_map else parent_line
+        if source_map:
+            # markdown-it's map end is exclusive and 0-based, so the 1-based last line; a
+            # list's map takes in the blank lines after it.
+            end = source_map[1]
+            lines = self.lines
+            while end > line and end <= len(lines) and not lines[end - 1].strip():
+                end -= 1
+        else:
+            end = 0
+        col = first_column(self.lines, line) if line else 0
+        return self._block(node, line, col, end)
 
-    def _block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
-        built = self._unplaced_block(node, parent_line)
-        return replace(built, col=first_column(self.lines, built.line)) if built.line else built
-
-    def _unplaced_block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
-        # Table cells have no map of their own: they are on their row's line.
-        line = node.map[0] + 1 if node.map else parent_line
+    def _block(self, node: SyntaxTreeNode, line: int, col: int, end: int) -> Node:
         kind = node.type
         if kind == "fence":
-            return self._fence(node, line)
+            return self._fence(node, line, col, end)
         if kind == "code_block":
-            return Node("code_block", text=node.content, line=line)
+            return Node("code_block", text=node.content, line=line, col=col, end_line=end)
         if kind in _MATH_KINDS:
-            return self._math(node, line)
+            return self._math(node, line, None, place=(col, end))
         if kind == "html_block":
-            return Node("html_block", text=node.content, line=line)
+            return Node("html_block", text=node.content, line=line, col=col, end_line=end)
         if kind == "hr":
-            return Node("hr", line=line)
+            return Node("hr", line=line, col=col, end_line=end)
         attrs: list[tuple[str, str]] = []
         if kind == "heading":
             attrs.append(("level", node.tag[1:]))
@@ -225,78 +227,123 @@ class NodeBuilder:
                 attrs.append(("align", style.split(":", 1)[1]))
         children: list[Node] = []
         for child in node.children:
-            if child.type == "inline":
-                self._report_doubts(child)
-                children.extend(self.inline(child.children, line))
+            inline = child.token
+            if inline is not None and inline.type == "inline":
+                self._report_doubts(inline)
+                children.extend(self._inline_tokens(inline.children or [], line, inline))
             else:
                 children.append(self.block(child, line))
-        return Node(kind, tuple(children), attrs=tuple(attrs), line=line)
+        return Node(kind, tuple(children), attrs=tuple(attrs), line=line, col=col,
+                    end_line=end)
 
     def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
         """Inline nodes, each placed in the source (``line``: their block's first line, for
         nodes whose place markdown-it cannot give)."""
-        out: list[Node] = []
-        for node in nodes:
-            kind = node.type
-            at_line, col = self._place(node, line)
-            if kind in ("softbreak", "hardbreak"):
-                out.append(Node("hardbreak" if self.breaks else kind, line=at_line, col=col))
-            elif kind == "html_inline":
-                out.append(Node(kind, text=node.content, line=at_line, col=col))
-            elif kind in ("text", "code_inline"):
-                if node.content:
-                    out.append(Node(kind, text=node.content, line=at_line, col=col))
-            elif kind in _MATH_KINDS:
-                out.append(self._math(node, line, inline=True))
-            elif kind == "link":
-                href = str(node.attrs.get("href", ""))
-                out.append(Node("link", tuple(self.inline(node.children, line)),
-                                attrs=(("href", href),), line=at_line, col=col))
-            elif kind == "image":
-                # markdown-it percent-encodes the target; the file on disk has the plain name.
-                src = unquote(str(node.attrs.get("src", "")))
-                # A line break in the alt text is a space ("first\nline" is not "firstline").
-                alt = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
-                              for c in node.children) or str(node.content)
-                out.append(Node("image", attrs=(("src", src), ("alt", alt)), line=at_line,
-                                col=col))
-            else:
-                out.append(Node(kind, tuple(self.inline(node.children, line)), line=at_line,
-                                col=col))
-        return out
-
-    def _place(self, node: SyntaxTreeNode, line: int) -> tuple[int, int]:
-        """The source line and column where an inline node starts (see ``POS``)."""
-        token = node.token if node.token is not None else (
-            node.nester_tokens.opening if node.nester_tokens is not None else None)
-        offset = token.meta.get("offset", token.meta.get(POS)) if token is not None else None
-        holder = node.parent
+        if not nodes:
+            return []
+        holder = nodes[0].parent
         while holder is not None and holder.type != "inline":
             holder = holder.parent
+        return self._inline_tokens(list(_tokens_of(nodes)), line,
+                                   holder.token if holder is not None else None)
+
+    def _inline_tokens(self, tokens: list[Token], line: int, holder: Token | None
+                       ) -> list[Node]:
+        """Inline nodes from markdown-it's flat inline tokens (``holder``: the inline token
+        whose content they are in, which places them).
+
+        Walked with a stack of open elements: no syntax tree is built for them.
+        """
+        out: list[Node] = []
+        opened: list[tuple[Token, list[Node]]] = []
+        for token in tokens:
+            nesting = token.nesting
+            if nesting == 1:
+                opened.append((token, out))
+                out = []
+                continue
+            if nesting == -1:
+                if not opened:
+                    continue  # markdown-it balances its tokens; a stray close is no element
+                opening, outer = opened.pop()
+                children, out = tuple(out), outer
+                kind = opening.type.removesuffix("_open")
+                at_line, col = self._place(opening, line, holder)
+                if kind == "link":
+                    href = str(opening.attrs.get("href", ""))
+                    out.append(Node("link", children, attrs=(("href", href),), line=at_line,
+                                    col=col))
+                else:
+                    out.append(Node(kind, children, line=at_line, col=col))
+                continue
+            self._leaf(token, line, holder, out)
+        while opened:  # unbalanced (never from markdown-it): keep what was read
+            opening, outer = opened.pop()
+            at_line, col = self._place(opening, line, holder)
+            outer.append(Node(opening.type.removesuffix("_open"), tuple(out), line=at_line,
+                              col=col))
+            out = outer
+        return out
+
+    def _leaf(self, token: Token, line: int, holder: Token | None, out: list[Node]) -> None:
+        kind = token.type
+        if kind in ("text", "code_inline"):
+            if token.content:
+                at_line, col = self._place(token, line, holder)
+                out.append(Node(kind, text=token.content, line=at_line, col=col))
+        elif kind in _MATH_KINDS:
+            out.append(self._math(token, line, holder, inline=True))
+        elif kind in ("softbreak", "hardbreak"):
+            at_line, col = self._place(token, line, holder)
+            out.append(Node("hardbreak" if self.breaks else kind, line=at_line, col=col))
+        elif kind == "html_inline":
+            at_line, col = self._place(token, line, holder)
+            out.append(Node(kind, text=token.content, line=at_line, col=col))
+        elif kind == "image":
+            at_line, col = self._place(token, line, holder)
+            # markdown-it percent-encodes the target; the file on disk has the plain name.
+            src = unquote(str(token.attrs.get("src", "")))
+            out.append(Node("image", attrs=(("src", src), ("alt", _alt_text(token))),
+                            line=at_line, col=col))
+        else:
+            at_line, col = self._place(token, line, holder)
+            out.append(Node(kind, tuple(self._inline_tokens(token.children or [], line, holder)),
+                            line=at_line, col=col))
+
+    def _place(self, token: Token, line: int, holder: Token | None) -> tuple[int, int]:
+        """The source line and column where an inline token starts (see ``POS``)."""
+        meta = token.meta
+        offset = meta["offset"] if "offset" in meta else meta.get(POS)
         if holder is None or not holder.map or not isinstance(offset, int):
             return line, first_column(self.lines, line)
-        loc = self._inline_loc(holder, offset, "")
-        return loc.line, loc.col
+        at_line, col = self._inline_place(holder, offset)
+        return at_line, col if col is not None else 1
 
-    def _report_doubts(self, holder: SyntaxTreeNode) -> None:
+    def _report_doubts(self, holder: Token) -> None:
         for offset, why in holder.meta.get(DOUBT, []):
             self.diagnostics.append(Diagnostic(
                 self._inline_loc(holder, offset, "$"), "warning",
                 f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
                 "`$x$` for a formula", "dollar-pairing"))
 
-    def _formula_loc(self, node: SyntaxTreeNode, line: int) -> SourceLoc:
+    def _formula_loc(self, token: Token, line: int, holder: Token | None) -> SourceLoc:
         """Where a formula's opening marker is in the source."""
-        holder = node.parent
-        while holder is not None and holder.type != "inline":
-            holder = holder.parent
-        offset = node.meta.get("offset")
+        offset = token.meta.get("offset")
         if holder is not None and holder.map and isinstance(offset, int):
-            return self._inline_loc(holder, offset, node.markup)
-        return self._loc_in_line(line, node.markup, 0)
+            return self._inline_loc(holder, offset, token.markup)
+        return self._loc_in_line(line, token.markup, 0)
 
-    def _inline_loc(self, holder: SyntaxTreeNode, offset: int, marker: str) -> SourceLoc:
-        """The source place of ``offset`` in an inline token's content.
+    def _inline_loc(self, holder: Token, offset: int, marker: str) -> SourceLoc:
+        """The source place of ``offset`` in an inline token's content (of ``marker`` on
+        its line when the line is not found)."""
+        line, col = self._inline_place(holder, offset)
+        if col is not None:
+            return SourceLoc(self.path, line, col)
+        return self._loc_in_line(line, marker, 0)
+
+    def _inline_place(self, holder: Token, offset: int) -> tuple[int, int | None]:
+        """The source line and column of ``offset`` in an inline token's content (column
+        None when the content's line is not found in the source line).
 
         markdown-it strips each line's indentation and container markers (``- ``,
         ``> ``, table pipes) from the content, so the content's line is found in
@@ -317,8 +364,8 @@ class NodeBuilder:
             columns[row] = (self.lines[line - 1].find(content[line_start:end])
                             if 0 < line <= len(self.lines) else -1)
         if columns[row] >= 0:
-            return SourceLoc(self.path, line, columns[row] + offset - line_start + 1)
-        return self._loc_in_line(line, marker, 0)
+            return line, columns[row] + offset - line_start + 1
+        return line, None
 
     def _loc_in_line(self, line: int, needle: str, start: int) -> SourceLoc:
         col = 1
@@ -328,10 +375,13 @@ class NodeBuilder:
                 col = found + 1
         return SourceLoc(self.path, line, col)
 
-    def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:
+    def _math(self, node: SyntaxTreeNode | Token, line: int, holder: Token | None, *,
+              inline: bool = False, place: tuple[int, int] | None = None) -> Node:
+        """A formula (``place``: a block's column and last line, else it is inline)."""
         kind, display = _MATH_KINDS[node.type]
-        loc = self._formula_loc(node, line)
-        tex, removed = strip_unsafe(node.content.strip())
+        token = node if isinstance(node, Token) else _token_of(node)
+        loc = self._formula_loc(token, line, holder)
+        tex, removed = strip_unsafe(token.content.strip())
         if removed:
             names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
             self.diagnostics.append(Diagnostic(
@@ -341,18 +391,24 @@ class NodeBuilder:
         self.formulas.append(formula)
         if inline and display:
             kind = "math_inline"
-        return Node(kind, text=tex, line=loc.line, col=loc.col, formula=formula)
+        if place is None:
+            return Node(kind, text=tex, line=loc.line, col=loc.col, formula=formula)
+        col = first_column(self.lines, loc.line) if loc.line else loc.col
+        return Node(kind, text=tex, line=loc.line, col=col, formula=formula, end_line=place[1])
 
-    def _fence(self, node: SyntaxTreeNode, line: int) -> Node:
+    def _fence(self, node: SyntaxTreeNode, line: int, col: int, end: int) -> Node:
         info = node.info.strip()
         lang = info.split(maxsplit=1)[0] if info else ""
         if lang != DIAGRAM_INFO:
-            return Node("code_block", text=node.content, attrs=(("lang", lang),), line=line)
+            return Node("code_block", text=node.content, attrs=(("lang", lang),), line=line,
+                        col=col, end_line=end)
         diagram = self._diagram(node.content, line)
         if diagram is None:
-            return Node("code_block", text=node.content, attrs=(("lang", "yaml"),), line=line)
+            return Node("code_block", text=node.content, attrs=(("lang", "yaml"),), line=line,
+                        col=col, end_line=end)
         self.diagrams.append(diagram)
-        return Node("diagram", text=node.content, line=line, diagram=diagram)
+        return Node("diagram", text=node.content, line=line, diagram=diagram, col=col,
+                    end_line=end)
 
     def _diagram(self, body: str, line: int) -> Diagram | None:
         loc = SourceLoc(self.path, line, 1)
@@ -384,3 +440,33 @@ class NodeBuilder:
 
     def _error(self, loc: SourceLoc, message: str, code: str) -> None:
         self.diagnostics.append(Diagnostic(loc, "error", message, code))
+
+
+def _token_of(node: SyntaxTreeNode) -> Token:
+    if node.token is not None:
+        return node.token
+    assert node.nester_tokens is not None
+    return node.nester_tokens.opening
+
+
+def _tokens_of(nodes: list[SyntaxTreeNode]) -> Iterator[Token]:
+    """The flat tokens syntax-tree nodes were made from, in order."""
+    for node in nodes:
+        if node.token is not None:
+            yield node.token
+        elif node.nester_tokens is not None:
+            yield node.nester_tokens.opening
+            yield from _tokens_of(node.children)
+            yield node.nester_tokens.closing
+
+
+def _alt_text(image: Token) -> str:
+    """An image's alt text: its label's top-level text, a line break read as a space
+    ("first\\nline" is not "firstline")."""
+    parts: list[str] = []
+    depth = 0
+    for token in image.children or ():
+        if depth == 0 and token.nesting >= 0:
+            parts.append(" " if token.type in ("softbreak", "hardbreak") else token.content)
+        depth += token.nesting
+    return "".join(parts) or str(image.content)

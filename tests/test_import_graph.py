@@ -45,7 +45,7 @@ STAGE = {
         "builder.parse.leftovers", "builder.checks.lint", "builder.parse.markdown",
         "builder.parse.mathsyntax", "builder.parse.nesting", "builder.parse.document",
         "builder.parse.questionforms", "builder.checks.toc", "builder.build.toc_update",
-        "builder.parse.tocfind",
+        "builder.parse.tocfind", "builder.parse.inlinenodes",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

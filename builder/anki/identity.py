@@ -72,35 +72,38 @@ class ChangeReport:
         return not (self.added or self.changed or self.renamed or self.removed)
 
 
-# _BIT[i] maps a byte to 1 where its bit i is set and to 0 elsewhere, so that
-# bytes.translate and bytes.count add up one bit of many hashes at C speed.
-_BIT = [bytes(b >> i & 1 for b in range(256)) for i in range(8)]
-
-
 def simhash(text: str) -> str:
     """Return a 64-bit SimHash (hex) of a text's character trigrams.
 
     Bit i is set when more than half of the trigrams' 64-bit BLAKE2b hashes (read
-    big-endian) have it set.  The hashes are laid end to end, and each bit is counted
-    over all of them at once by ``bytes.translate`` (see ``_BIT``).
+    big-endian) have it set.  Each hash is spread out, bit i to field i of a wide integer
+    (``_spread``), so adding the spread hashes counts every bit at once.
     """
     folded = normalise_question(text)
-    grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
-    hashes = b"".join(map(_gram_hash, grams))
+    count = max(1, len(folded) - 2)
+    # Narrow fields while no count can overflow them: smaller integers add faster.
+    width = 16 if count < 1 << 16 else 32
+    spread = _spread16 if width == 16 else _spread32
+    total = sum(map(spread, [folded[i:i + 3] for i in range(count)]))
+    field_mask = (1 << width) - 1
     value = 0
-    for byte in range(8):  # most significant first
-        column = hashes[byte::8]
-        for bit in range(8):
-            if 2 * column.translate(_BIT[bit]).count(1) > len(grams):
-                value |= 1 << (8 * (7 - byte) + bit)
+    for bit in range(64):
+        if 2 * (total >> (width * bit) & field_mask) > count:
+            value |= 1 << bit
     return f"{value:016x}"
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _gram_hash(gram: str) -> bytes:
-    # Remembered: a trigram recurs often (in the seed notes, every other one is a repeat),
-    # and hashing it costs ten times a lookup.
-    return hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+def _spread(gram: str, width: int) -> int:
+    """The gram's hash with its bit i moved to bit ``width * i``."""
+    digest = hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+    hashed = int.from_bytes(digest, "big")
+    return sum(1 << (width * bit) for bit in range(64) if hashed >> bit & 1)
+
+
+# Remembered: a trigram recurs often (in the seed notes, every other one is a repeat),
+# and spreading its hash costs ten times a lookup.
+_spread16 = functools.lru_cache(maxsize=1 << 16)(functools.partial(_spread, width=16))
+_spread32 = functools.lru_cache(maxsize=1 << 12)(functools.partial(_spread, width=32))
 
 
 def sketch_similarity(a: str, b: str) -> float:

@@ -44,3 +44,25 @@ def test_inline_nodes_are_made_when_first_asked_for() -> None:
     assert [c.type for c in inline.children] == ["text", "em", "text"]
     assert [c.parent for c in inline.children] == [inline] * 3
     assert inline.children[1].children[0].content == "emphasis"
+
+
+def test_parsing_leaves_the_cycle_collector_as_it_found_it() -> None:
+    import gc
+
+    from builder.parse.markdown import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()  # held off while the tokens are made
+    tokenize("# a\n\nb *c*\n")
+    syntax_tree(tokenize("d\n"))
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        tokenize("e\n")
+        assert not gc.isenabled()  # a caller's own pause is not ended
+    finally:
+        gc.enable()

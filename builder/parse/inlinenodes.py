@@ -161,7 +161,11 @@ class InlineNodes:
         content = holder.content
         known = self._content_lines.get(id(holder))
         if known is None or known[0] is not holder:
-            starts = [0, *(i + 1 for i, ch in enumerate(content) if ch == "\n")]
+            starts = [0]
+            newline = content.find("\n")
+            while newline >= 0:
+                starts.append(newline + 1)
+                newline = content.find("\n", newline + 1)
             known = self._content_lines[id(holder)] = (holder, starts, {})
         _holder, starts, columns = known
         row = bisect_right(starts, offset) - 1

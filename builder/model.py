@@ -295,7 +295,8 @@ class Document(_Record):
     sections: tuple[Section, ...]
     """Sections with questions or an introduction, in document order."""
     diagnostics: tuple[Diagnostic, ...] = ()
-    """What the parser found wrong or worth telling (checks add theirs later)."""
+    """What the parser found wrong or worth telling (checks add theirs later), by line
+    and column; those of one place in the order found."""
     headings: tuple[Heading, ...] = ()
     """Every heading in document order, with its GitHub anchor."""
     toc_lines: tuple[int, ...] = ()

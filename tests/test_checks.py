@@ -128,6 +128,15 @@ def test_answer_repeating_the_question() -> None:
                   "answer-repeats-question") == ["n.md:2:5"]
     assert places(check("## S\n### 什么是过拟合？\n训练好、测试差。\n"),
                   "answer-repeats-question") == []
+    # As many letters and ideographs as the question, folded to it (numbered, full-width,
+    # spaced out, cased otherwise): still a repeat.
+    assert places(check("## S\n### 什么是BN\n1. 什么是BN\n"),
+                  "answer-repeats-question") == ["n.md:2:5"]
+    assert places(check("## S\n### 什么是BN\n１．什么是ｂＮ\n"),
+                  "answer-repeats-question") == ["n.md:2:5"]
+    assert places(check("## S\n### What is BN?\n1) WHAT  IS  bn？\n"),
+                  "answer-repeats-question") == ["n.md:2:5"]
+    assert places(check("## S\n### 什么是BN\n什么是BNN\n"), "answer-repeats-question") == []
 
 
 def test_figure_reference_without_a_figure() -> None:

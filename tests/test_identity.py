@@ -254,6 +254,9 @@ def _simhash_bit_by_bit(text: str) -> str:
     "", "a", "ab", "abc", "abcd", "梯度消失", "x = 1", NOTES, NOTES * 40,
     "残差连接 $y = F(x) + x$ **梯度**直接回传。",
     "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000)),
+    "abcd",  # two trigrams: bits they split evenly are not set
+    # 70,000 trigrams, all alike: every count past what a 16-bit field holds
+    "a" * 70_002,
 ])
 def test_simhash_matches_its_definition(text: str) -> None:
     assert simhash(text) == _simhash_bit_by_bit(text)

@@ -218,8 +218,8 @@ def test_control_characters_leave_answers_and_code_too() -> None:
     assert render_blocks(card.answer, HtmlMedia()) == \
         "<p>响铃字符，<code>ab</code></p><ul><li>xy</li></ul>"
     assert [(d.loc.line, d.loc.col, d.code) for d in doc.diagnostics] == [
-        (3, 3, "control-chars"), (5, 4, "control-chars"), (7, 1, "control-chars"),
-        (6, 5, "empty-answer")]
+        (3, 3, "control-chars"), (5, 4, "control-chars"), (6, 5, "empty-answer"),
+        (7, 1, "control-chars")]  # in place order
 
 
 def test_empty_and_repeating_answers_are_flagged() -> None:

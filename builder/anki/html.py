@@ -50,7 +50,7 @@ def sanitise(fragment: str, image_src: ImageSrc | None = None) -> str:
 
 def shows_nothing(fragment: str) -> bool:
     """Whether sanitised HTML would show a blank field (Anki makes no card from one)."""
-    visible = nh3.clean(fragment, tags={"img"}, attributes={}).replace("&nbsp;", "")
+    visible = _pictures_only().clean(fragment).replace("&nbsp;", "")
     return not visible.replace("\u200b", "").strip()
 
 
@@ -106,6 +106,12 @@ def _cleaner() -> nh3.Cleaner:
         filter_style_properties=set(ALLOWED_STYLES),
         link_rel=None,
     )
+
+
+@cache
+def _pictures_only() -> nh3.Cleaner:
+    # nh3.clean(fragment, tags={"img"}, attributes={}), its allow-lists built once.
+    return nh3.Cleaner(tags={"img"}, attributes={})
 
 
 @dataclass

@@ -37,8 +37,17 @@ def _card(card: Card) -> Iterator[Diagnostic]:
         line = card.loc.line
         for node in (n for top in nodes for n in top.walk()):
             line = node.line or line
-            loc = SourceLoc(card.loc.path, line, node.col or 1)
-            yield from _node(node, loc, part)
+            if _may_warn(node):  # most nodes do not: no place made for them
+                yield from _node(node, SourceLoc(card.loc.path, line, node.col or 1), part)
+
+
+def _may_warn(node: Node) -> bool:
+    kind = node.kind
+    if kind in _TEXT_KINDS or kind in _MATH_KINDS:
+        return ANKI_MARKUP.search(node.text) is not None
+    if kind == "image":
+        return ANKI_MARKUP.search(node.attr("alt")) is not None
+    return kind == "link"
 
 
 def _node(node: Node, loc: SourceLoc, part: str) -> Iterator[Diagnostic]:

@@ -54,7 +54,8 @@ def missing_figures(doc: Document, lines: Sequence[str]) -> list[Diagnostic]:
     """Report answers that point at a figure ("下图", "see figure") but show none."""
     found: list[Diagnostic] = []
     for card in doc.cards:
-        if card.is_empty or _has_figure((*card.question, *card.answer)):
+        if card.is_empty or not _names_a_figure(card.answer) \
+                or _has_figure((*card.question, *card.answer)):
             continue
         hit = next(_figure_words(doc.path, card.answer, lines), None)
         if hit is not None:
@@ -63,6 +64,17 @@ def missing_figures(doc: Document, lines: Sequence[str]) -> list[Diagnostic]:
                 loc, "warning", f"the answer to '{card.question_text}' refers to a figure "
                 f"('{word}') but has no image or diagram", "missing-figure"))
     return found
+
+
+def _names_a_figure(answer: tuple[Node, ...]) -> bool:
+    """Whether a figure word is anywhere in the answer's text: a cheap test first.
+
+    Each block's text that ``_figure_words`` searches is a run of this one (the text and
+    line breaks of its nodes in order), so a word it finds is found here too.
+    """
+    lowered = "".join(node.text if node.kind == "text" else "\n" for node in walk_all(answer)
+                      if node.kind == "text" or node.kind.endswith("break")).lower()
+    return any(word in lowered for word in FIGURE_WORDS)
 
 
 def _has_figure(nodes: tuple[Node, ...]) -> bool:

@@ -1,15 +1,16 @@
-"""markdown-it-py set up for study notes, and its syntax tree turned into model Nodes."""
+"""markdown-it-py set up for study notes, and its syntax tree turned into model Nodes
+(the inline half in ``builder.parse.inlinenodes``)."""
 
 from __future__ import annotations
 
+import gc
 import json
-from bisect import bisect_right
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
-from typing import Any, Literal
-from urllib.parse import unquote
+from typing import Any, Literal, Self
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -22,21 +23,12 @@ from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.fences import repair_fences
 from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
-from builder.parse.mathsyntax import DOUBT, attach_doubts, math_plugin
+from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes
+from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
-from builder.parse.texsafe import strip_unsafe
 from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
 
 DIAGRAM_INFO = "diagram"
-POS = "pos"
-"""``meta`` key of an inline token: the offset in its inline token's content where it
-starts (markdown-it maps block tokens to lines, and inline tokens to nothing)."""
-
-_MATH_KINDS = {
-    "math_inline": ("math_inline", False),
-    "math_inline_double": ("math_inline", True),
-    "math_block": ("math_block", True),
-}
 
 
 def _digit_star_is_text(state: StateInline, silent: bool) -> bool:
@@ -133,8 +125,29 @@ def tokenize(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     references defined are left in it (and references put in it are used).
     """
     env = {} if env is None else env
-    tokens = repair_front_matter(text, _parse(text, env), _parse, parse_blocks)
-    return repair_fences(text, tokens, _parse, parse_blocks, env)
+    with collector_paused():
+        tokens = repair_front_matter(text, _parse(text, env), _parse, parse_blocks)
+        return repair_fences(text, tokens, _parse, parse_blocks, env)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while a burst of objects is made.
+
+    Parsing makes tens of thousands of tokens that all stay alive; each few hundred
+    allocations the collector looked through them, and through everything already
+    parsed, for garbage that is not there: a third of the time markdown-it took.  What
+    the burst leaves for the collector (markdown-it makes no cycles) waits until it
+    ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _parse(text: str, env: dict[str, Any]) -> list[Token]:
@@ -155,8 +168,46 @@ def parse_blocks(text: str, env: dict[str, Any]) -> list[Token]:
     return _block_parser().parse(text, env)
 
 
+class _LazyTree(SyntaxTreeNode):
+    """markdown-it's syntax tree, the nodes inside an inline token (or an image) made only
+    when they are asked for.
+
+    Most never are: ``NodeBuilder`` reads an inline token's children as the flat tokens
+    they are, so building their nodes up front was a sixth of a cold parse.
+    """
+
+    _pending: Sequence[Token] | None = None
+
+    def __init__(self, tokens: Sequence[Token] = (), *, create_root: bool = True) -> None:
+        if not create_root and len(tokens) == 1 and tokens[0].children:
+            super().__init__()  # an empty node, then made this token's
+            self.token = tokens[0]
+            self._pending = tokens[0].children
+            return
+        super().__init__(tokens, create_root=create_root)
+
+    @property
+    def children(self) -> list[Self]:
+        pending = self._pending
+        if pending is not None:
+            self._pending = None
+            self._set_children_from_tokens(pending)
+        return self._children
+
+    @children.setter
+    def children(self, value: list[Self]) -> None:
+        self._pending = None
+        self._children = value
+
+
+def syntax_tree(tokens: Sequence[Token]) -> SyntaxTreeNode:
+    """The syntax tree of a document's tokens, as ``SyntaxTreeNode(tokens)`` makes it."""
+    with collector_paused():
+        return _LazyTree(tokens)
+
+
 @dataclass
-class NodeBuilder:
+class NodeBuilder(InlineNodes):
     """Turns a markdown-it syntax tree into frozen Nodes, collecting what it finds.
 
     ``validate_diagram`` checks a diagram's kind and parameters and returns an
@@ -173,10 +224,7 @@ class NodeBuilder:
     formulas: list[Formula] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    # inline token (kept so its id stays its own) → its content's line starts, and the
-    # column found for each line: without it each formula rescanned the whole content
-    # (200,000 `$a$` on one line never finished)
-    _content_lines: dict[int, tuple[SyntaxTreeNode, list[int], dict[int, int]]] = field(
+    _content_lines: dict[int, tuple[Token, list[int], dict[int, int]]] = field(
         default_factory=dict)
 
     def reset(self) -> None:
@@ -184,34 +232,36 @@ class NodeBuilder:
         self.diagrams = []
 
     def block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
-        built = self._block(node, parent_line)
-        if not node.map:
-            return built
-        # markdown-it's map end is exclusive and 0-based, so the 1-based last line; a
-        # list's map takes in the blank lines after it.
-        end = node.map[1]
-        while end > built.line and end <= len(self.lines) and not self.lines[end - 1].strip():
-            end -= 1
-        return replace(built, end_line=end)
+        """A block and its children, each placed in the source (``parent_line``: where a
+        node without a map of its own is, as table cells are on their row's line)."""
+        token = node.token if node.token is not None else (
+            node.nester_tokens.opening if node.nester_tokens is not None else None)
+        source_map = token.map if token is not None else None
+        line = source_map[0] + 1 if source_map else parent_line
+        if source_map:
+            # markdown-it's map end is exclusive and 0-based, so the 1-based last line; a
+            # list's map takes in the blank lines after it.
+            end = source_map[1]
+            lines = self.lines
+            while end > line and end <= len(lines) and not lines[end - 1].strip():
+                end -= 1
+        else:
+            end = 0
+        col = first_column(self.lines, line) if line else 0
+        return self._block(node, line, col, end)
 
-    def _block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
-        built = self._unplaced_block(node, parent_line)
-        return replace(built, col=first_column(self.lines, built.line)) if built.line else built
-
-    def _unplaced_block(self, node: SyntaxTreeNode, parent_line: int = 0) -> Node:
-        # Table cells have no map of their own: they are on their row's line.
-        line = node.map[0] + 1 if node.map else parent_line
+    def _block(self, node: SyntaxTreeNode, line: int, col: int, end: int) -> Node:
         kind = node.type
         if kind == "fence":
-            return self._fence(node, line)
+            return self._fence(node, line, col, end)
         if kind == "code_block":
-            return Node("code_block", text=node.content, line=line)
-        if kind in _MATH_KINDS:
-            return self._math(node, line)
+            return Node("code_block", text=node.content, line=line, col=col, end_line=end)
+        if kind in MATH_KINDS:
+            return self._math(node, line, None, place=(col, end))
         if kind == "html_block":
-            return Node("html_block", text=node.content, line=line)
+            return Node("html_block", text=node.content, line=line, col=col, end_line=end)
         if kind == "hr":
-            return Node("hr", line=line)
+            return Node("hr", line=line, col=col, end_line=end)
         attrs: list[tuple[str, str]] = []
         if kind == "heading":
             attrs.append(("level", node.tag[1:]))
@@ -226,134 +276,28 @@ class NodeBuilder:
                 attrs.append(("align", style.split(":", 1)[1]))
         children: list[Node] = []
         for child in node.children:
-            if child.type == "inline":
-                self._report_doubts(child)
-                children.extend(self.inline(child.children, line))
+            inline = child.token
+            if inline is not None and inline.type == "inline":
+                self._report_doubts(inline)
+                children.extend(self._inline_tokens(inline.children or [], line, inline))
             else:
                 children.append(self.block(child, line))
-        return Node(kind, tuple(children), attrs=tuple(attrs), line=line)
+        return Node(kind, tuple(children), attrs=tuple(attrs), line=line, col=col,
+                    end_line=end)
 
-    def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
-        """Inline nodes, each placed in the source (``line``: their block's first line, for
-        nodes whose place markdown-it cannot give)."""
-        out: list[Node] = []
-        for node in nodes:
-            kind = node.type
-            at_line, col = self._place(node, line)
-            if kind in ("softbreak", "hardbreak"):
-                out.append(Node("hardbreak" if self.breaks else kind, line=at_line, col=col))
-            elif kind == "html_inline":
-                out.append(Node(kind, text=node.content, line=at_line, col=col))
-            elif kind in ("text", "code_inline"):
-                if node.content:
-                    out.append(Node(kind, text=node.content, line=at_line, col=col))
-            elif kind in _MATH_KINDS:
-                out.append(self._math(node, line, inline=True))
-            elif kind == "link":
-                href = str(node.attrs.get("href", ""))
-                out.append(Node("link", tuple(self.inline(node.children, line)),
-                                attrs=(("href", href),), line=at_line, col=col))
-            elif kind == "image":
-                # markdown-it percent-encodes the target; the file on disk has the plain name.
-                src = unquote(str(node.attrs.get("src", "")))
-                # A line break in the alt text is a space ("first\nline" is not "firstline").
-                alt = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
-                              for c in node.children) or str(node.content)
-                out.append(Node("image", attrs=(("src", src), ("alt", alt)), line=at_line,
-                                col=col))
-            else:
-                out.append(Node(kind, tuple(self.inline(node.children, line)), line=at_line,
-                                col=col))
-        return out
-
-    def _place(self, node: SyntaxTreeNode, line: int) -> tuple[int, int]:
-        """The source line and column where an inline node starts (see ``POS``)."""
-        token = node.token if node.token is not None else (
-            node.nester_tokens.opening if node.nester_tokens is not None else None)
-        offset = token.meta.get("offset", token.meta.get(POS)) if token is not None else None
-        holder = node.parent
-        while holder is not None and holder.type != "inline":
-            holder = holder.parent
-        if holder is None or not holder.map or not isinstance(offset, int):
-            return line, first_column(self.lines, line)
-        loc = self._inline_loc(holder, offset, "")
-        return loc.line, loc.col
-
-    def _report_doubts(self, holder: SyntaxTreeNode) -> None:
-        for offset, why in holder.meta.get(DOUBT, []):
-            self.diagnostics.append(Diagnostic(
-                self._inline_loc(holder, offset, "$"), "warning",
-                f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
-                "`$x$` for a formula", "dollar-pairing"))
-
-    def _formula_loc(self, node: SyntaxTreeNode, line: int) -> SourceLoc:
-        """Where a formula's opening marker is in the source."""
-        holder = node.parent
-        while holder is not None and holder.type != "inline":
-            holder = holder.parent
-        offset = node.meta.get("offset")
-        if holder is not None and holder.map and isinstance(offset, int):
-            return self._inline_loc(holder, offset, node.markup)
-        return self._loc_in_line(line, node.markup, 0)
-
-    def _inline_loc(self, holder: SyntaxTreeNode, offset: int, marker: str) -> SourceLoc:
-        """The source place of ``offset`` in an inline token's content.
-
-        markdown-it strips each line's indentation and container markers (``- ``,
-        ``> ``, table pipes) from the content, so the content's line is found in
-        the source line to give the column.
-        """
-        assert holder.map is not None
-        content = holder.content
-        known = self._content_lines.get(id(holder))
-        if known is None or known[0] is not holder:
-            starts = [0, *(i + 1 for i, ch in enumerate(content) if ch == "\n")]
-            known = self._content_lines[id(holder)] = (holder, starts, {})
-        _holder, starts, columns = known
-        row = bisect_right(starts, offset) - 1
-        line_start = starts[row]
-        line = holder.map[0] + 1 + row
-        if row not in columns:
-            end = starts[row + 1] - 1 if row + 1 < len(starts) else len(content)
-            columns[row] = (self.lines[line - 1].find(content[line_start:end])
-                            if 0 < line <= len(self.lines) else -1)
-        if columns[row] >= 0:
-            return SourceLoc(self.path, line, columns[row] + offset - line_start + 1)
-        return self._loc_in_line(line, marker, 0)
-
-    def _loc_in_line(self, line: int, needle: str, start: int) -> SourceLoc:
-        col = 1
-        if 0 < line <= len(self.lines) and needle:
-            found = self.lines[line - 1].find(needle, start)
-            if found >= 0:
-                col = found + 1
-        return SourceLoc(self.path, line, col)
-
-    def _math(self, node: SyntaxTreeNode, line: int, *, inline: bool = False) -> Node:
-        kind, display = _MATH_KINDS[node.type]
-        loc = self._formula_loc(node, line)
-        tex, removed = strip_unsafe(node.content.strip())
-        if removed:
-            names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
-            self.diagnostics.append(Diagnostic(
-                loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
-                "would make a link, a style or markup", "formula-command"))
-        formula = Formula(tex, display, loc)
-        self.formulas.append(formula)
-        if inline and display:
-            kind = "math_inline"
-        return Node(kind, text=tex, line=loc.line, col=loc.col, formula=formula)
-
-    def _fence(self, node: SyntaxTreeNode, line: int) -> Node:
+    def _fence(self, node: SyntaxTreeNode, line: int, col: int, end: int) -> Node:
         info = node.info.strip()
         lang = info.split(maxsplit=1)[0] if info else ""
         if lang != DIAGRAM_INFO:
-            return Node("code_block", text=node.content, attrs=(("lang", lang),), line=line)
+            return Node("code_block", text=node.content, attrs=(("lang", lang),), line=line,
+                        col=col, end_line=end)
         diagram = self._diagram(node.content, line)
         if diagram is None:
-            return Node("code_block", text=node.content, attrs=(("lang", "yaml"),), line=line)
+            return Node("code_block", text=node.content, attrs=(("lang", "yaml"),), line=line,
+                        col=col, end_line=end)
         self.diagrams.append(diagram)
-        return Node("diagram", text=node.content, line=line, diagram=diagram)
+        return Node("diagram", text=node.content, line=line, diagram=diagram, col=col,
+                    end_line=end)
 
     def _diagram(self, body: str, line: int) -> Diagram | None:
         loc = SourceLoc(self.path, line, 1)

@@ -38,6 +38,7 @@ formula but was kept as text (see ``attach_doubts``)."""
 # Full-width sentence punctuation: in a "formula" it means the pair spans prose.
 _CJK_PUNCTUATION = frozenset("，。；：！？、「」『』（）【】《》")
 _BLOCK_MARKERS = (("$$", "$$"), ("\\[", "\\]"))
+_BLOCK_OPENERS = tuple(opener for opener, _closer in _BLOCK_MARKERS)
 # Keys in markdown-it's per-line cache, below the positions other rules key it by.
 _MEMO_KEYS = {"$": -1, "$$": -2, "\\)": -3, "\\]": -4}
 
@@ -131,6 +132,8 @@ def _holds_prose(content: str) -> bool:
 
     A full-width comma alone (``$x_1，x_2$``, typed with a Chinese IME) is still math.
     """
+    if _CJK_PUNCTUATION.isdisjoint(content):
+        return False  # most formulas: what is outside ``\text`` is part of the content
     outside_text = _outside_text_commands(content)
     return any(char in _CJK_PUNCTUATION for char in outside_text) and any(
         unicodedata.category(char) == "Lo" for char in outside_text)
@@ -217,6 +220,8 @@ def _math_block(state: StateBlock, start_line: int, end_line: int, silent: bool)
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False  # an indented code block
     begin = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith(_BLOCK_OPENERS, begin):
+        return False  # tried at every line: no copy of a line that cannot open a block
     first = state.src[begin:state.eMarks[start_line]]
     markers = next(((o, c) for o, c in _BLOCK_MARKERS if first.startswith(o)), None)
     if markers is None:

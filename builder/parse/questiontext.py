@@ -107,8 +107,11 @@ def answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagn
         return [Diagnostic(card.loc, "warning",
                            f"empty answer: '{card.question_text}' {_LEFT_OUT}",
                            "empty-answer")]
-    answer = normalise_question(plain_text(card.answer))
+    answer_text = plain_text(card.answer)
     question = normalise_question(card.question_text)
+    if _more_than_repeats(answer_text, question):
+        return []
+    answer = normalise_question(answer_text)
     if answer and question and _strip_numbering(answer) in (question, question.rstrip("?？")):
         return [Diagnostic(card.loc, "warning",
                            f"answer only repeats the question '{card.question_text}'",
@@ -122,6 +125,19 @@ def with_empty_kept(diagnostics: Iterable[Diagnostic], kept: bool) -> list[Diagn
     return [replace(d, message=d.message.removesuffix(_LEFT_OUT) + _KEPT)
             if kept and d.code == "empty-answer" and d.message.endswith(_LEFT_OUT) else d
             for d in diagnostics]
+
+
+_STABLE_RUNS = re.compile(r"[A-Za-z\u4e00-\u9fff]+")
+"""Latin letters and CJK ideographs: each stays one character, no numbering, space or
+invisible one, through ``normalise_question``, and no neighbour composes with it."""
+
+
+def _more_than_repeats(answer_text: str, question: str) -> bool:
+    """Whether an answer holds more letters and ideographs than the folded question has
+    characters: folded, it cannot be the question again (a cheap test first, as folding a
+    whole answer costs six times this)."""
+    stable = len(answer_text) - len(_STABLE_RUNS.sub("", answer_text))
+    return stable > len(question)
 
 
 def _strip_numbering(text: str) -> str:

@@ -1,0 +1,239 @@
+"""Inline syntax → model Nodes, each placed at its line and column in the source.
+
+markdown-it keeps an inline token's children flat (``em_open``, ``text``, ``em_close``);
+they are walked as they are, with a stack of the open elements, rather than through a
+syntax tree built for them.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from urllib.parse import unquote
+
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.model import Diagnostic, Formula, Node, SourceLoc
+from builder.parse.headings import first_column
+from builder.parse.mathsyntax import DOUBT
+from builder.parse.texsafe import strip_unsafe
+
+POS = "pos"
+"""``meta`` key of an inline token: the offset in its inline token's content where it
+starts (markdown-it maps block tokens to lines, and inline tokens to nothing)."""
+
+MATH_KINDS = {
+    "math_inline": ("math_inline", False),
+    "math_inline_double": ("math_inline", True),
+    "math_block": ("math_block", True),
+}
+"""markdown-it's math token types → the Node kind and whether the formula is a display."""
+
+
+class InlineNodes:
+    """The inline half of ``builder.parse.markdown.NodeBuilder``, which holds the state."""
+
+    path: str
+    lines: list[str]
+    breaks: bool
+    formulas: list[Formula]
+    diagnostics: list[Diagnostic]
+    _content_lines: dict[int, tuple[Token, list[int], dict[int, int]]]
+    """Inline token (kept so its id stays its own) → its content's line starts, and the
+    column found for each line: without it each formula rescanned the whole content
+    (200,000 `$a$` on one line never finished)."""
+
+    def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
+        """Inline nodes, each placed in the source (``line``: their block's first line, for
+        nodes whose place markdown-it cannot give)."""
+        if not nodes:
+            return []
+        holder = nodes[0].parent
+        while holder is not None and holder.type != "inline":
+            holder = holder.parent
+        return self._inline_tokens(list(_tokens_of(nodes)), line,
+                                   holder.token if holder is not None else None)
+
+    def _inline_tokens(self, tokens: list[Token], line: int, holder: Token | None
+                       ) -> list[Node]:
+        """Inline nodes from markdown-it's flat inline tokens (``holder``: the inline token
+        whose content they are in, which places them).
+
+        Walked with a stack of open elements: no syntax tree is built for them.
+        """
+        out: list[Node] = []
+        opened: list[tuple[Token, list[Node]]] = []
+        for token in tokens:
+            nesting = token.nesting
+            if nesting == 1:
+                opened.append((token, out))
+                out = []
+                continue
+            if nesting == -1:
+                if not opened:
+                    continue  # markdown-it balances its tokens; a stray close is no element
+                opening, outer = opened.pop()
+                children, out = tuple(out), outer
+                kind = opening.type.removesuffix("_open")
+                at_line, col = self._place(opening, line, holder)
+                if kind == "link":
+                    href = str(opening.attrs.get("href", ""))
+                    out.append(Node("link", children, attrs=(("href", href),), line=at_line,
+                                    col=col))
+                else:
+                    out.append(Node(kind, children, line=at_line, col=col))
+                continue
+            self._leaf(token, line, holder, out)
+        while opened:  # unbalanced (never from markdown-it): keep what was read
+            opening, outer = opened.pop()
+            at_line, col = self._place(opening, line, holder)
+            outer.append(Node(opening.type.removesuffix("_open"), tuple(out), line=at_line,
+                              col=col))
+            out = outer
+        return out
+
+    def _leaf(self, token: Token, line: int, holder: Token | None, out: list[Node]) -> None:
+        kind = token.type
+        if kind in ("text", "code_inline"):
+            if token.content:
+                at_line, col = self._place(token, line, holder)
+                out.append(Node(kind, text=token.content, line=at_line, col=col))
+        elif kind in MATH_KINDS:
+            out.append(self._math(token, line, holder, inline=True))
+        elif kind in ("softbreak", "hardbreak"):
+            at_line, col = self._place(token, line, holder)
+            out.append(Node("hardbreak" if self.breaks else kind, line=at_line, col=col))
+        elif kind == "html_inline":
+            at_line, col = self._place(token, line, holder)
+            out.append(Node(kind, text=token.content, line=at_line, col=col))
+        elif kind == "image":
+            at_line, col = self._place(token, line, holder)
+            # markdown-it percent-encodes the target; the file on disk has the plain name.
+            src = unquote(str(token.attrs.get("src", "")))
+            out.append(Node("image", attrs=(("src", src), ("alt", _alt_text(token))),
+                            line=at_line, col=col))
+        else:
+            at_line, col = self._place(token, line, holder)
+            out.append(Node(kind, tuple(self._inline_tokens(token.children or [], line, holder)),
+                            line=at_line, col=col))
+
+    def _place(self, token: Token, line: int, holder: Token | None) -> tuple[int, int]:
+        """The source line and column where an inline token starts (see ``POS``)."""
+        meta = token.meta
+        offset = meta["offset"] if "offset" in meta else meta.get(POS)
+        if holder is None or not holder.map or not isinstance(offset, int):
+            return line, first_column(self.lines, line)
+        at_line, col = self._inline_place(holder, offset)
+        return at_line, col if col is not None else 1
+
+    def _report_doubts(self, holder: Token) -> None:
+        for offset, why in holder.meta.get(DOUBT, []):
+            self.diagnostics.append(Diagnostic(
+                self._inline_loc(holder, offset, "$"), "warning",
+                f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
+                "`$x$` for a formula", "dollar-pairing"))
+
+    def _formula_loc(self, token: Token, line: int, holder: Token | None) -> SourceLoc:
+        """Where a formula's opening marker is in the source."""
+        offset = token.meta.get("offset")
+        if holder is not None and holder.map and isinstance(offset, int):
+            return self._inline_loc(holder, offset, token.markup)
+        return self._loc_in_line(line, token.markup, 0)
+
+    def _inline_loc(self, holder: Token, offset: int, marker: str) -> SourceLoc:
+        """The source place of ``offset`` in an inline token's content (of ``marker`` on
+        its line when the line is not found)."""
+        line, col = self._inline_place(holder, offset)
+        if col is not None:
+            return SourceLoc(self.path, line, col)
+        return self._loc_in_line(line, marker, 0)
+
+    def _inline_place(self, holder: Token, offset: int) -> tuple[int, int | None]:
+        """The source line and column of ``offset`` in an inline token's content (column
+        None when the content's line is not found in the source line).
+
+        markdown-it strips each line's indentation and container markers (``- ``,
+        ``> ``, table pipes) from the content, so the content's line is found in
+        the source line to give the column.
+        """
+        assert holder.map is not None
+        content = holder.content
+        known = self._content_lines.get(id(holder))
+        if known is None or known[0] is not holder:
+            starts = [0]
+            newline = content.find("\n")
+            while newline >= 0:
+                starts.append(newline + 1)
+                newline = content.find("\n", newline + 1)
+            known = self._content_lines[id(holder)] = (holder, starts, {})
+        _holder, starts, columns = known
+        row = bisect_right(starts, offset) - 1
+        line_start = starts[row]
+        line = holder.map[0] + 1 + row
+        if row not in columns:
+            end = starts[row + 1] - 1 if row + 1 < len(starts) else len(content)
+            columns[row] = (self.lines[line - 1].find(content[line_start:end])
+                            if 0 < line <= len(self.lines) else -1)
+        if columns[row] >= 0:
+            return line, columns[row] + offset - line_start + 1
+        return line, None
+
+    def _loc_in_line(self, line: int, needle: str, start: int) -> SourceLoc:
+        col = 1
+        if 0 < line <= len(self.lines) and needle:
+            found = self.lines[line - 1].find(needle, start)
+            if found >= 0:
+                col = found + 1
+        return SourceLoc(self.path, line, col)
+
+    def _math(self, node: SyntaxTreeNode | Token, line: int, holder: Token | None, *,
+              inline: bool = False, place: tuple[int, int] | None = None) -> Node:
+        """A formula (``place``: a block's column and last line, else it is inline)."""
+        kind, display = MATH_KINDS[node.type]
+        token = node if isinstance(node, Token) else _token_of(node)
+        loc = self._formula_loc(token, line, holder)
+        tex, removed = strip_unsafe(token.content.strip())
+        if removed:
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
+            self.diagnostics.append(Diagnostic(
+                loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
+                "would make a link, a style or markup", "formula-command"))
+        formula = Formula(tex, display, loc)
+        self.formulas.append(formula)
+        if inline and display:
+            kind = "math_inline"
+        if place is None:
+            return Node(kind, text=tex, line=loc.line, col=loc.col, formula=formula)
+        col = first_column(self.lines, loc.line) if loc.line else loc.col
+        return Node(kind, text=tex, line=loc.line, col=col, formula=formula, end_line=place[1])
+
+
+def _token_of(node: SyntaxTreeNode) -> Token:
+    if node.token is not None:
+        return node.token
+    assert node.nester_tokens is not None
+    return node.nester_tokens.opening
+
+
+def _tokens_of(nodes: list[SyntaxTreeNode]) -> Iterator[Token]:
+    """The flat tokens syntax-tree nodes were made from, in order."""
+    for node in nodes:
+        if node.token is not None:
+            yield node.token
+        elif node.nester_tokens is not None:
+            yield node.nester_tokens.opening
+            yield from _tokens_of(node.children)
+            yield node.nester_tokens.closing
+
+
+def _alt_text(image: Token) -> str:
+    """An image's alt text: its label's top-level text, a line break read as a space
+    ("first\\nline" is not "firstline")."""
+    parts: list[str] = []
+    depth = 0
+    for token in image.children or ():
+        if depth == 0 and token.nesting >= 0:
+            parts.append(" " if token.type in ("softbreak", "hardbreak") else token.content)
+        depth += token.nesting
+    return "".join(parts) or str(image.content)

@@ -42,7 +42,7 @@ from builder.parse.leftovers import (
     setext_diagnostic,
     unclosed_front_matter,
 )
-from builder.parse.markdown import NodeBuilder, tokenize
+from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.prose import prose_lines
@@ -113,7 +113,7 @@ def parse_parts(
     front, diagnostics = read_front_matter(tokens, path)
     lang = document_language(front.get("lang"), tokens)
     diagnostics.extend(nesting_cuts(tokens, path))
-    tree = SyntaxTreeNode(tokens)
+    tree = syntax_tree(tokens)
     lines = source_lines(text)
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,

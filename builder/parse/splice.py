@@ -53,7 +53,7 @@ from builder.parse.fences import shift as shift_tokens
 from builder.parse.filefacts import Parts, closed_fences, nesting_cuts
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
-from builder.parse.markdown import NodeBuilder, tokenize
+from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
 from builder.parse.options import ParseOptions
 from builder.parse.phrases import is_answer_part
 from builder.parse.prose import Counted, guess_counted, prose_lines
@@ -282,7 +282,7 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
     env: dict[str, object] = {}
     tokens = tokenize("\n".join(lines[begin:end + 1]), env)
     shift_tokens(tokens, begin)
-    top = SyntaxTreeNode(tokens).children
+    top = syntax_tree(tokens).children
     if since is not None:
         top = [node for node in top if node.map is None or node.map[0] >= start]
         tokens = tokens[_starting(tokens, start):]

@@ -18,6 +18,7 @@ from builder.checks import ankimarkup, rawhtml
 from builder.checks.lint import heading_skips, missing_figures, unbalanced_dollars
 from builder.checks.toc import compare
 from builder.model import Card, Diagnostic, Document, Section
+from builder.parse.cache import parser_version
 from builder.parse.document import ParseOptions, parse_parts
 from builder.parse.source import (
     ColumnMap,
@@ -30,7 +31,6 @@ from builder.parse.source import (
 from builder.parse.splice import Remembered, splice
 from builder.render.diagrams import validate as validate_diagram
 from builder.render.glyphs import missing_glyph_diagnostics
-from builder.support.codeversion import code_version
 
 
 class Findings(NamedTuple):
@@ -74,7 +74,7 @@ def _alone(doc: Document, cards: list[Card]) -> Document:
 
 
 def context_of(shown: str, options: ParseOptions, glyphs: bool) -> str:
-    text = f"{shown}\0{options!r}\0{glyphs}\0{code_version(())}"
+    text = f"{shown}\0{options!r}\0{glyphs}\0{parser_version()}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -46,7 +46,7 @@ _SECRET_BYTES = 32
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
 
 
-def _code_version() -> str:
+def parser_version() -> str:
     """Hash the builder's own sources and the parsing libraries' versions."""
     return code_version(_LIBRARIES) + str(FORMAT)
 
@@ -133,7 +133,7 @@ class ParseCache:
         """Hash everything a parse result depends on; ``content`` is the SHA-256 of the
         file's bytes."""
         digest = hashlib.sha256(content)
-        digest.update(f"\0{shown}\0{options!r}\0{_code_version()}".encode())
+        digest.update(f"\0{shown}\0{options!r}\0{parser_version()}".encode())
         return digest.hexdigest()
 
     def _entry(self, shown: str) -> Path:

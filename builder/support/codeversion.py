@@ -27,11 +27,19 @@ RUNTIME_LIBRARIES = (
 def code_version(libraries: tuple[str, ...], suffixes: tuple[str, ...] = (".py",)) -> str:
     """Hash the builder's files ending in one of ``suffixes`` and ``libraries``' versions."""
     digest = hashlib.sha256()
-    package = files("builder")
-    for name in sorted(_package_files(package, suffixes)):
-        digest.update(name.encode() + b"\0")
-        digest.update(package.joinpath(name).read_bytes())
+    for name, data in _sources():
+        if name.endswith(suffixes):
+            digest.update(name.encode() + b"\0")
+            digest.update(data)
     return _with_versions(digest, libraries)
+
+
+@functools.cache
+def _sources() -> tuple[tuple[str, bytes], ...]:
+    """The builder's code and templates, by name: read once, whichever hashes need them."""
+    package = files("builder")
+    return tuple((name, package.joinpath(name).read_bytes())
+                 for name in sorted(_package_files(package, (".py", ".typ"))))
 
 
 def _with_versions(digest: hashlib._Hash, libraries: tuple[str, ...]) -> str:

@@ -13,24 +13,31 @@ own lines, so each dependency is checked:
 
 * **block structure.**  markdown-it starts every top-level block afresh, so the blocks
   from a question heading to the next top-level heading depend only on those lines,
-  as long as the block before the question ended before the edit (the edit starts
-  after the question's heading line) and the question's last block ends where the
-  next heading starts: the question is parsed with that heading line after it, which
-  must come out as the same top-level heading (a fence or math block left open would
-  run into it, and is then parsed whole);
+  as long as the block before the question ended before the edit (when the heading
+  line itself changed, the question is parsed from the heading before it, and its
+  heading must still start a top-level block) and the question's last block ends where
+  the next heading starts: the question is parsed with that heading line after it,
+  which must come out as the same top-level heading (a fence or math block left open
+  would run into it, and is then parsed whole);
 * **how the file is read** (its section and question levels, bold or heading
   questions, its table of contents): ``builder.parse.detect`` surveys the top-level
   blocks; the question's blocks before and after the edit must survey the same (the
-  same headings, answered or not, and the same number of bold would-be questions),
-  so the survey of the file, and what it chose, is unchanged;
-* **anchors**: the question's headings keep their exact text, so every heading's
-  GitHub anchor (numbered by the headings before it) is unchanged;
+  same headings, answered or not, asking or not, part of an answer or not, and the same
+  number of bold would-be questions), so the survey of the file, and what it chose, is
+  unchanged;
+* **anchors**: the question's other headings keep their exact text; when its own
+  heading's words change, every heading's GitHub anchor is handed out again in order
+  (a repeated text's anchor is numbered by the ones before it);
 * **link references** (``[x]: url`` anywhere in a file applies everywhere): the file
   must define none, before the edit and after;
 * **the language guess** (``lang``): guessed again from the file's prose, the edited
   question's new prose in place of its old;
 * **a table of contents**, front matter and fence repairs are whole-file matters: the
-  question must hold none of them.
+  question must hold none of them, before or after, and the file must not start with a
+  rule (a later ``---`` could close it as front matter); closed fences are read for
+  headings only up to ``fences.INSPECTED`` in a file, so they are counted file-wide;
+* **reports elsewhere** whose messages name lines of their own (a section
+  introduction's) must not be moved by the edits.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ their old selves, everything else as it was, moved by the lines the edits added 
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from markdown_it.token import Token
 
@@ -43,21 +44,30 @@ class Moves:
     above it added."""
 
     edits: tuple[Edit, ...]
+    """In file order."""
+    _ends: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    _totals: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    """Lines added by the first i edits, for i = 0 .. len(edits): asked once per kept
+    node, heading and piece of prose, so summed once here."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_ends", tuple(edit.old_last for edit in self.edits))
+        object.__setattr__(self, "_totals", (0, *itertools.accumulate(
+            edit.delta for edit in self.edits)))
 
     def touched(self, line: int) -> bool:
         """Whether the 1-based old ``line`` belongs to a question parsed again."""
-        return any(edit.first <= line <= edit.old_last for edit in self.edits)
+        at = bisect.bisect_left(self._ends, line)
+        return at < len(self.edits) and self.edits[at].first <= line
 
     def by(self, line: int) -> int:
         """How far the 1-based old ``line`` (outside the edited questions) moved."""
-        ends = [edit.old_last for edit in self.edits]
-        deltas = [edit.delta for edit in self.edits]
-        return sum(deltas[:bisect.bisect_left(ends, line)])
+        return self._totals[bisect.bisect_left(self._ends, line)]
 
     def kept(self, old: Sequence[Diagnostic], found: Sequence[Sequence[Diagnostic]]
              ) -> tuple[Diagnostic, ...]:
         """``old`` diagnostics outside the edited questions, moved, then ``found`` anew."""
-        moved = tuple(shift.diagnostic(d, self.by(d.loc.line)) if self.by(d.loc.line) else d
+        moved = tuple(shift.diagnostic(d, delta) if (delta := self.by(d.loc.line)) else d
                       for d in old if not self.touched(d.loc.line))
         return (*moved, *(d for diagnostics in found for d in diagnostics))
 

@@ -16,7 +16,8 @@ from builder.anki.html import (
     render_inline,
     shows_nothing,
 )
-from builder.model import Card, Diagnostic, Document, plain_text
+from builder.model import Card, Diagnostic, Document, Settings, plain_text
+from builder.parse import shift
 from builder.render.assets import Assets
 from builder.render.images import ImageResolver
 from builder.render.media import MediaFile
@@ -68,7 +69,7 @@ class MadeNote:
     context: tuple[object, ...]
     drawn: str
     """What the card's formulas and diagrams were drawn as (their ``repr``)."""
-    note: AssembledNote | None
+    note: AssembledNote
     problems: tuple[Diagnostic, ...]
 
 
@@ -93,11 +94,13 @@ class NoteMemory:
         kept: list[KeptNote | None] = []
         for card in cards:
             made = self.made.get(id(card))
-            note = made.note if made is not None and made.card is card else None
-            kept.append(None if made is None or note is None else (
-                card.key, made.context, made.drawn, note.note.fields, note.note.tags,
-                note.note.deck, tuple((m.name, str(m.path)) for m in note.media),
-                note.answer_text, made.problems))
+            if made is None or made.card is not card:
+                kept.append(None)
+                continue
+            note = made.note
+            kept.append((card.key, made.context, made.drawn, note.note.fields, note.note.tags,
+                         note.note.deck, tuple((m.name, str(m.path)) for m in note.media),
+                         note.answer_text, made.problems))
         return tuple(kept)
 
     def adopt(self, cards: Sequence[Card], kept: Sequence[KeptNote | None]) -> None:
@@ -120,7 +123,7 @@ class NoteMemory:
         removed lines) for the questions as moved: only their Source line changes."""
         for was, now in moved:
             made = self.made.get(id(was))
-            if made is None or made.card is not was or made.note is None:
+            if made is None or made.card is not was:
                 continue
             delta = now.loc.line - was.loc.line
             note = made.note.note
@@ -129,8 +132,7 @@ class NoteMemory:
             self.made[id(now)] = MadeNote(
                 now, made.context, made.drawn,
                 replace(made.note, note=replace(note, fields=fields), card=now),
-                tuple(replace(d, loc=replace(d.loc, line=d.loc.line + delta))
-                      for d in made.problems))
+                tuple(shift.diagnostic(d, delta) for d in made.problems))
 
 
 KeptNote = tuple[str, tuple[object, ...], str, tuple[str, str, str, str, str], tuple[str, ...],
@@ -169,8 +171,7 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
                     continue
                 card, duplicate = _unique_key(card, seen)
                 note, problems = _remembered_or_made(
-                    MadeNote(card, (deck, doc.settings, source), _drawn(card, assets),
-                          None, ()), last, made, doc, assets, resolver)
+                    card, (deck, doc.settings, source), last, made, doc, assets, resolver)
                 found += [*duplicate, *problems]
                 deck_notes.append(note)
         assembled.append(tuple(deck_notes))
@@ -188,21 +189,23 @@ def _drawn(card: Card, assets: Assets) -> str:
                  *map(assets.diagrams.get, card.diagrams)))
 
 
-def _remembered_or_made(wanted: MadeNote, last: dict[int, MadeNote], made: dict[int, MadeNote],
-                        doc: Document, assets: Assets, resolver: ImageResolver
+def _remembered_or_made(card: Card, context: tuple[str, Settings, str],
+                        last: dict[int, MadeNote], made: dict[int, MadeNote], doc: Document,
+                        assets: Assets, resolver: ImageResolver
                         ) -> tuple[AssembledNote, list[Diagnostic]]:
-    """The note ``wanted`` describes: the last build's if it was made from the same card
-    in the same context, else made now (and remembered in ``made`` unless it has pictures)."""
-    card = wanted.card
+    """The card's note: the last build's if it was made from the same card in the same
+    ``context`` (deck, settings, source label) and drawings, else made now (and remembered
+    in ``made`` unless it has pictures)."""
+    drawn = _drawn(card, assets)
     before = last.get(id(card))
-    if before is not None and before.card is card and before.context == wanted.context \
-            and before.drawn == wanted.drawn and before.note is not None:
+    if before is not None and before.card is card and before.context == context \
+            and before.drawn == drawn:
         made[id(card)] = before
         return before.note, list(before.problems)
-    deck, _settings, source = wanted.context
-    note, problems, pictures = _note(str(deck), doc, card, assets, resolver, str(source))
+    deck, _settings, source = context
+    note, problems, pictures = _note(deck, doc, card, assets, resolver, source)
     if not pictures:
-        made[id(card)] = replace(wanted, note=note, problems=tuple(problems))
+        made[id(card)] = MadeNote(card, context, drawn, note, tuple(problems))
     return note, problems
 
 

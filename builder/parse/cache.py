@@ -146,10 +146,10 @@ class ParseCache:
             kept = self._memory.get((self.folder, shown))
             if kept is not None and kept[0] == key:
                 return kept[1]
-        found = self._stored(shown, key)
+        found = self._read(shown, key)
         if found is not None and self._memory is not None:
-            self._memory[(self.folder, shown)] = (key, found)
-        return found
+            self._memory[(self.folder, shown)] = found
+        return found[1] if found is not None else None
 
     def last(self, shown: str) -> tuple[str, Any] | None:
         """Return the key and result last stored for ``shown``, whatever the key: the file
@@ -158,13 +158,11 @@ class ParseCache:
             kept = self._memory.get((self.folder, shown))
             if kept is not None:
                 return kept
-        return self._stored(shown, None)
-
-    def _stored(self, shown: str, key: str | None) -> Any | None:
-        found = self._read(shown, key)
-        return found if found is None or key is None else found[1]
+        return self._read(shown, None)
 
     def _read(self, shown: str, key: str | None) -> tuple[str, Any] | None:
+        """The entry's key and result: only under ``key`` when given, else whatever is
+        stored; None if missing, stale, not signed by this user or unreadable."""
         if self._secret is None:
             return None
         try:

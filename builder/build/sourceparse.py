@@ -100,14 +100,27 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
     text, controls, columns = without_control_chars(text, shown)
     parts = parse_parts(text, shown, options, validate_diagram, stem=path.stem)
     doc, lines = parts.document, source_lines(text)
+    by_question = (tuple(missing_figures(doc, lines)), tuple(unbalanced_dollars(doc, lines)),
+                   tuple(rawhtml.check_document(doc)), tuple(ankimarkup.check_document(doc)))
+    return _checked(Remembered(text, parts, options, path.stem), controls, columns,
+                    by_question, shown, glyphs, context_of(shown, options, glyphs))
+
+
+def _checked(parsed: Remembered, controls: list[Diagnostic], columns: ColumnMap,
+             by_question: tuple[tuple[Diagnostic, ...], ...], shown: str, glyphs: bool,
+             context: str) -> ParsedSource:
+    """A parse with the whole-file checks made and every finding gathered; ``by_question``
+    holds the findings of the checks that read one question at a time (figures, ``$``,
+    raw HTML, Anki markup), which a splice keeps for the questions it did not touch."""
+    doc, text = parsed.parts.document, parsed.text
+    lines = source_lines(text)
+    figures, dollars, html, markup = by_question
     findings = Findings(
         tuple(compare(doc, lines)) if doc.toc_marked else (), tuple(heading_skips(doc)),
-        tuple(missing_figures(doc, lines)), tuple(unbalanced_dollars(doc, lines)),
-        tuple(rawhtml.check_document(doc)), tuple(ankimarkup.check_document(doc)),
+        figures, dollars, html, markup,
         tuple(missing_glyph_diagnostics(text, shown)) if glyphs else ())
     return ParsedSource(doc, (*controls, *doc.diagnostics, *(d for f in findings for d in f)),
-                        columns, Remembered(text, parts, options, path.stem), findings,
-                        context_of(shown, options, glyphs))
+                        columns, parsed, findings, context)
 
 
 class Splice(NamedTuple):
@@ -137,14 +150,10 @@ def splice_source(last: ParsedSource, path: Path, shown: str, options: ParseOpti
     doc, lines = spliced.parts.document, source_lines(text)
     alone = _alone(doc, [edit.card for edit in spliced.moves.edits])
     moves, was = spliced.moves, last.findings
-    findings = Findings(
-        tuple(compare(doc, lines)) if doc.toc_marked else (), tuple(heading_skips(doc)),
-        moves.kept(was.figures, [missing_figures(alone, lines)]),
-        moves.kept(was.dollars, [unbalanced_dollars(alone, lines)]),
-        moves.kept(was.html, [rawhtml.check_document(alone)]),
-        moves.kept(was.markup, [ankimarkup.check_document(alone)]),
-        tuple(missing_glyph_diagnostics(text, shown)) if glyphs else ())
-    return Splice(ParsedSource(doc, (*controls, *doc.diagnostics,
-                                     *(d for f in findings for d in f)),
-                               columns, Remembered(text, spliced.parts, options, path.stem),
-                               findings, last.context), spliced.moved, len(moves.edits))
+    by_question = (moves.kept(was.figures, [missing_figures(alone, lines)]),
+                   moves.kept(was.dollars, [unbalanced_dollars(alone, lines)]),
+                   moves.kept(was.html, [rawhtml.check_document(alone)]),
+                   moves.kept(was.markup, [ankimarkup.check_document(alone)]))
+    parsed = _checked(Remembered(text, spliced.parts, options, path.stem), controls, columns,
+                      by_question, shown, glyphs, last.context)
+    return Splice(parsed, spliced.moved, len(moves.edits))

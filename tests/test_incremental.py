@@ -118,7 +118,7 @@ def test_every_edit_gives_the_cold_builds_deck(
             # card with a picture is always made again (its file may have changed).
             pictured = int(index > 4)
             # One-shot builds keep the stored parse until edits pile up
-            # (builder.build.gather.SPLICES_KEPT) and make the notes of every question
+            # (builder.build.parsejobs.SPLICES_KEPT) and make the notes of every question
             # edited since it again: at most one per earlier edit.
             earlier = index if session is None else 0
             assert made <= 1 + pictured + earlier, what
@@ -141,7 +141,7 @@ def test_one_shot_builds_store_the_spliced_parse_once_edits_pile_up(
         tmp_path: Path, counted: Counter[str]) -> None:
     """Each one-shot build splices every question edited since the stored parse; past
     SPLICES_KEPT of them it stores its own parse, and no build parses the file whole."""
-    from builder.build.gather import SPLICES_KEPT
+    from builder.build.parsejobs import SPLICES_KEPT
 
     text = NOTES["a.md"]
     write(tmp_path / "notes" / "a.md", text)

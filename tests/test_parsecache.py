@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import builder.build.gather
+import builder.build.parsejobs
 import builder.build.sourceparse
 import builder.parse.document
 from builder.anki.apkg import read_fields
@@ -95,13 +96,17 @@ def test_options_and_damaged_entries_mean_a_new_parse(tmp_path: Path,
     assert parsed["a.md"] == 2
     entries = list(Path("dist/.cache").glob("parsed-*.pickle"))
     assert len(entries) == 1  # one entry per file, replaced, never piling up
+    # The notes kept beside it would spare an .apkg build the parse: damaged alike.
+    (kept,) = Path("dist/.cache").glob("notes-*.pickle")
     entries[0].write_bytes(b"not a pickle")
+    kept.write_bytes(b"not a pickle")
     run("--no-breaks", "--force")
     assert parsed["a.md"] == 3
     assert answers() == {"<p>训练集好、测试集差。</p>"}
     # The right key, then a pickle cut short (a full disk, say): parsed again, not crashed.
-    entry = entries[0].read_bytes()
-    entries[0].write_bytes(entry[:len(entry) // 2])
+    for damaged in (entries[0], kept):
+        entry = damaged.read_bytes()
+        damaged.write_bytes(entry[:len(entry) // 2])
     run("--no-breaks", "--force")
     assert parsed["a.md"] == 4
     assert answers() == {"<p>训练集好、测试集差。</p>"}
@@ -123,7 +128,7 @@ def test_a_file_saved_during_the_build_is_parsed_as_it_was_hashed(
     """The cache stores what it was keyed by, even if the editor saves mid-build."""
     source = write(tmp_path / "notes" / "a.md", A)
     later = A.replace("训练集好", "训练集很好")
-    real = builder.build.gather._look_up_parses
+    real = builder.build.parsejobs.look_up_parses
     meanwhile = [later]
 
     def save_meanwhile(*args: Any) -> object:
@@ -132,7 +137,7 @@ def test_a_file_saved_during_the_build_is_parsed_as_it_was_hashed(
             source.write_text(meanwhile.pop(), encoding="utf-8")
         return found
 
-    monkeypatch.setattr(builder.build.gather, "_look_up_parses", save_meanwhile)
+    monkeypatch.setattr(builder.build.gather, "look_up_parses", save_meanwhile)
     run()
     assert answers() == {"<p>训练集好、测试集差。</p>"}
     run()
@@ -155,10 +160,13 @@ def test_files_parsed_in_worker_processes_are_cached_alike(
     in_workers = Path("dist/缓存.apkg").read_bytes()
     entries = sorted(Path("dist/.cache").glob("parsed-*.pickle"))
     assert len(entries) == 2
+    # The notes kept beside them would spare the build its parses: gone.
+    for kept in Path("dist/.cache").glob("notes-*.pickle"):
+        kept.unlink()
     run("--jobs", "1", "--no-lock")
     assert not parsed  # the workers' entries were used
     assert Path("dist/缓存.apkg").read_bytes() == in_workers
-    for entry in entries:
+    for entry in [*entries, *Path("dist/.cache").glob("notes-*.pickle")]:
         entry.unlink()
     run("--jobs", "1", "--no-lock")
     assert parsed == {"a.md": 1, "b.md": 1}

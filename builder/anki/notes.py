@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.anki import apkg
@@ -16,8 +16,18 @@ from builder.anki.html import (
     render_inline,
     shows_nothing,
 )
-from builder.model import Card, Diagnostic, Document, Settings, plain_text
-from builder.parse import shift
+from builder.anki.kept import (
+    AssembledNote,
+    Context,
+    FileNotes,
+    MadeNote,
+    NoteContent,
+    NoteMemory,
+    StoredNote,
+    drawn,
+    source_field,
+)
+from builder.model import Card, Diagnostic, Document, SourceLoc, plain_text
 from builder.render.assets import Assets
 from builder.render.images import ImageResolver
 from builder.render.media import MediaFile
@@ -26,30 +36,6 @@ LARGE_MEDIA_BYTES = 250 * 1024 * 1024
 """Above this a deck is slow to sync to phones and to share: a warning."""
 MAX_MEDIA_BYTES = 2 * 1024 * 1024 * 1024
 """Above this the .apkg (a zip held in memory by some Anki clients) is refused."""
-
-
-@dataclass(frozen=True, slots=True)
-class NoteContent:
-    """What one note shows and where it goes; its GUID and time come from the lock
-    (``builder.anki.stamp`` makes the ``apkg.NoteData``)."""
-
-    key: str
-    """The card's stable key (see Card.key), unique in the build."""
-    fields: tuple[str, str, str, str, str]
-    tags: tuple[str, ...]
-    deck: str
-    """Full deck name, ``Parent::Child`` for subdecks."""
-
-
-@dataclass(frozen=True, slots=True)
-class AssembledNote:
-    """One card's note, its media, and the card it came from."""
-
-    note: NoteContent
-    card: Card
-    media: tuple[MediaFile, ...]
-    answer_text: str
-    """The answer as plain text, for recognising it after edits."""
 
 
 @dataclass(frozen=True)
@@ -62,89 +48,11 @@ class AssembledDecks:
     """Every image the notes looked up and what it resolved to (``ImageResolver.lookups``)."""
 
 
-@dataclass(frozen=True, slots=True)
-class MadeNote:
-    card: Card
-    """Kept, so that no other card takes its ``id`` while it is remembered."""
-    context: tuple[object, ...]
-    drawn: str
-    """What the card's formulas and diagrams were drawn as (their ``repr``)."""
-    note: AssembledNote
-    problems: tuple[Diagnostic, ...]
-
-
-@dataclass
-class NoteMemory:
-    """The notes of the last build in this process (``build-deck watch``), by card.
-
-    A card that a rebuild keeps from the last parse is the same object (the parse keeps
-    the questions an edit did not touch, ``builder.parse.splice``), so its note is made
-    again only when something else it shows changed: its deck's settings, its file's
-    name, or how its formulas and diagrams were drawn.  Cards with pictures are always
-    made again: their files may have changed.
-    """
-
-    made: dict[int, MadeNote] = field(default_factory=dict)
-    fresh: set[int] = field(default_factory=set)
-    """Ids of the cards whose notes the last ``assemble`` made (not remembered)."""
-
-    def kept(self, cards: Sequence[Card]) -> tuple[KeptNote | None, ...]:
-        """The remembered notes of ``cards``, in their order, to store beside their parse
-        (a note holds no card: ``adopt`` gives it back its card)."""
-        kept: list[KeptNote | None] = []
-        for card in cards:
-            made = self.made.get(id(card))
-            if made is None or made.card is not card:
-                kept.append(None)
-                continue
-            note = made.note
-            kept.append((card.key, made.context, made.drawn, note.note.fields, note.note.tags,
-                         note.note.deck, tuple((m.name, str(m.path)) for m in note.media),
-                         note.answer_text, made.problems))
-        return tuple(kept)
-
-    def adopt(self, cards: Sequence[Card], kept: Sequence[KeptNote | None]) -> None:
-        """Remember notes stored by ``kept`` for the same ``cards`` (of the same parse)."""
-        if len(kept) != len(cards):
-            return
-        for card, note in zip(cards, kept, strict=True):
-            if note is None or note[0] != card.key:
-                continue
-            key, context, drawn, fields, tags, deck, media, answer_text, problems = note
-            self.made[id(card)] = MadeNote(
-                card, context, drawn, AssembledNote(
-                    NoteContent(key, fields, tags, deck), card,
-                    tuple(MediaFile(name, Path(path)) for name, path in media), answer_text),
-                problems)
-
-
-    def move(self, moved: Sequence[tuple[Card, Card]]) -> None:
-        """Remember the notes of questions that only moved (an edit above them added or
-        removed lines) for the questions as moved: only their Source line changes."""
-        for was, now in moved:
-            made = self.made.get(id(was))
-            if made is None or made.card is not was:
-                continue
-            delta = now.loc.line - was.loc.line
-            note = made.note.note
-            fields = (*note.fields[:3], source_field(str(made.context[2]), now),
-                      note.fields[4])
-            self.made[id(now)] = MadeNote(
-                now, made.context, made.drawn,
-                replace(made.note, note=replace(note, fields=fields), card=now),
-                tuple(shift.diagnostic(d, delta) for d in made.problems))
-
-
-KeptNote = tuple[str, tuple[object, ...], str, tuple[str, str, str, str, str], tuple[str, ...],
-                 str, tuple[tuple[str, str], ...], str, tuple[Diagnostic, ...]]
-"""A remembered note without its card, as stored between builds: plain tuples, which
-pickle in C (a dataclass's fields are looked up in Python for each note)."""
-
-
-def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
+def assemble(decks: Sequence[tuple[str, Sequence[Document | FileNotes]]], assets: Assets,
              roots: Mapping[str, Path], *, site_root: str = ".", keep_empty: bool,
              memory: NoteMemory | None = None) -> AssembledDecks:
-    """Turn every kept card of each deck's documents into note contents.
+    """Turn every kept card of each deck's files into note contents: a file's kept notes
+    (``FileNotes``, which the build has found still ``fit``) as they are.
 
     Keys are made unique across all decks: an explicit ``{#id}`` makes the same key in
     any deck, and two notes with one key would share a GUID.
@@ -152,27 +60,27 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
     last = memory.made if memory is not None else {}
     made: dict[int, MadeNote] = {}
     resolver = ImageResolver(roots, site_root)
-    seen: dict[str, Card] = {}
+    seen: dict[str, SourceLoc] = {}
     found: list[Diagnostic] = []
     assembled: list[tuple[AssembledNote, ...]] = []
-    for deck, documents in decks:
+    for deck, files in decks:
         deck_notes: list[AssembledNote] = []
-        for doc in documents:
+        for file in files:
             # Resolving the file's path costs more than a card's HTML: once per file.
-            source = source_label(doc.path, roots.get(doc.path))
-            for card in doc.cards:
-                if card.is_empty and not keep_empty:
+            context = (deck, file.settings, source_label(file.path, roots.get(file.path)))
+            for card in file.cards:
+                key, problems = _admitted(card, seen, keep_empty)
+                found += problems
+                if key is None:
                     continue
-                if not card.question_text.strip():
-                    # Anki makes no card for a note whose first field is empty.
-                    found.append(Diagnostic(card.loc, "warning",
-                                            "question heading has no text; left out",
-                                            "empty-question"))
+                if isinstance(card, StoredNote):
+                    deck_notes.append(card.assembled(key))
+                    found += card.problems
                     continue
-                card, duplicate = _unique_key(card, seen)
-                note, problems = _remembered_or_made(
-                    card, (deck, doc.settings, source), last, made, doc, assets, resolver)
-                found += [*duplicate, *problems]
+                card = card if key == card.key else replace(card, key=key)
+                note, problems = _remembered_or_made(card, context, last, made, file.path,
+                                                     assets, resolver)
+                found += problems
                 deck_notes.append(note)
         assembled.append(tuple(deck_notes))
     if memory is not None:
@@ -182,38 +90,59 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document]]], assets: Assets,
                           tuple(resolver.lookups()))
 
 
-def _drawn(card: Card, assets: Assets) -> str:
-    if not card.formulas and not card.diagrams:
-        return ""
-    return repr((*map(assets.formulas.get, card.formulas),
-                 *map(assets.diagrams.get, card.diagrams)))
+def _admitted(card: Card | StoredNote, seen: dict[str, SourceLoc], keep_empty: bool
+              ) -> tuple[str | None, list[Diagnostic]]:
+    """The card's key, unique in the build (recorded in ``seen``, the keys taken so far),
+    or None when it makes no note; and what was found."""
+    if (card.empty if isinstance(card, StoredNote) else card.is_empty) and not keep_empty:
+        return None, []
+    if not card.question_text.strip():
+        # Anki makes no card for a note whose first field is empty.
+        return None, [Diagnostic(card.loc, "warning", "question heading has no text; left out",
+                                 "empty-question")]
+    first = seen.get(card.key)
+    if first is None:
+        seen[card.key] = card.loc
+        return card.key, []
+    first_at = f"first at {first.path}:{first.line}"
+    duplicate = Diagnostic(
+        card.loc, "warning",
+        f"duplicate id {{#{card.explicit_id}}} ({first_at}); an id must be used once, in all "
+        "decks" if card.explicit_id else
+        f"duplicate question '{card.question_text}' ({first_at}); give one an explicit id "
+        "with {#some-id} after the heading text", "duplicate-question")
+    number = 2
+    while f"{card.key} #{number}" in seen:
+        number += 1
+    key = f"{card.key} #{number}"
+    seen[key] = card.loc
+    return key, [duplicate]
 
 
-def _remembered_or_made(card: Card, context: tuple[str, Settings, str],
-                        last: dict[int, MadeNote], made: dict[int, MadeNote], doc: Document,
-                        assets: Assets, resolver: ImageResolver
-                        ) -> tuple[AssembledNote, list[Diagnostic]]:
+def _remembered_or_made(card: Card, context: Context, last: dict[int, MadeNote],
+                        made: dict[int, MadeNote], path: str, assets: Assets,
+                        resolver: ImageResolver) -> tuple[AssembledNote, list[Diagnostic]]:
     """The card's note: the last build's if it was made from the same card in the same
     ``context`` (deck, settings, source label) and drawings, else made now (and remembered
     in ``made`` unless it has pictures)."""
-    drawn = _drawn(card, assets)
+    card_drawn = drawn(card.formulas, card.diagrams, assets)
     before = last.get(id(card))
     if before is not None and before.card is card and before.context == context \
-            and before.drawn == drawn:
+            and before.drawn == card_drawn:
         made[id(card)] = before
         return before.note, list(before.problems)
-    deck, _settings, source = context
-    note, problems, pictures = _note(deck, doc, card, assets, resolver, source)
+    note, problems, pictures = _note(context, path, card, assets, resolver)
     if not pictures:
-        made[id(card)] = MadeNote(card, context, drawn, note, tuple(problems))
+        made[id(card)] = MadeNote(card, context, card_drawn, note, tuple(problems))
     return note, problems
 
 
-def _note(deck: str, doc: Document, card: Card, assets: Assets, resolver: ImageResolver,
-          source: str) -> tuple[AssembledNote, list[Diagnostic], bool]:
+def _note(context: Context, path: str, card: Card, assets: Assets, resolver: ImageResolver
+          ) -> tuple[AssembledNote, list[Diagnostic], bool]:
     """The card's note, what making it found, and whether it shows pictures."""
+    deck, settings, source = context
     used: list[MediaFile] = []
-    media = card_media(assets, resolver, doc.path, card, used)
+    media = card_media(assets, resolver, path, card, used)
     answer, problems = capped_answer(card, media)
     if media.overflow:
         problems.append(Diagnostic(
@@ -225,21 +154,16 @@ def _note(deck: str, doc: Document, card: Card, assets: Assets, resolver: ImageR
         question = escape_text(card.question_text)
     fields = (question, answer or "&nbsp;",
               escape_text(" › ".join(card.section_path)),
-              source_field(source, card),
+              source_field(source, card.loc),
               escape_text(card.key))
-    hide_source = (HIDE_SOURCE_TAG,) if doc.settings.source_line == "hide" else ()
+    hide_source = (HIDE_SOURCE_TAG,) if settings.source_line == "hide" else ()
     tags = [apkg.tag_for(deck, card.section_path),
-            *(apkg.tag_for(t, ()) for t in doc.settings.tags), *hide_source]
+            *(apkg.tag_for(t, ()) for t in settings.tags), *hide_source]
     note = NoteContent(key=card.key, fields=fields,
                        tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
                        deck=inert_name(apkg.subdeck(deck, card.section_path)))
-    return (AssembledNote(note, card, tuple(used), plain_text(card.answer)), problems,
-            media.looked_up)
-
-
-def source_field(source: str, card: Card) -> str:
-    """The Source field: the file as ``source_label`` names it, and the question's line."""
-    return escape_text(f"{source}:{card.loc.line}")
+    return (AssembledNote(note, tuple(used), plain_text(card.answer), card.question_text,
+                          card.loc, card.explicit_id), problems, media.looked_up)
 
 
 def source_label(shown: str, root: Path | None) -> str:
@@ -256,25 +180,3 @@ def source_label(shown: str, root: Path | None) -> str:
     if Path(os.path.abspath(root)) == Path(os.path.abspath(os.curdir)):
         return inside.as_posix()  # the folder the build runs in needs no name
     return (Path(Path(os.path.abspath(root)).name) / inside).as_posix()
-
-
-def _unique_key(card: Card, seen: dict[str, Card]) -> tuple[Card, list[Diagnostic]]:
-    """Give a repeated question its own key, so two notes never share a GUID; record the
-    key in ``seen``, the keys taken so far."""
-    first = seen.get(card.key)
-    if first is None:
-        seen[card.key] = card
-        return card, []
-    first_at = f"first at {first.loc.path}:{first.loc.line}"
-    duplicate = Diagnostic(
-        card.loc, "warning",
-        f"duplicate id {{#{card.explicit_id}}} ({first_at}); an id must be used once, in all "
-        "decks" if card.explicit_id else
-        f"duplicate question '{card.question_text}' ({first_at}); give one an explicit id "
-        "with {#some-id} after the heading text", "duplicate-question")
-    number = 2
-    while f"{card.key} #{number}" in seen:
-        number += 1
-    card = replace(card, key=f"{card.key} #{number}")
-    seen[card.key] = card
-    return card, [duplicate]

@@ -19,7 +19,7 @@ from builder.model import Diagnostic
 from builder.support import inputs
 
 if TYPE_CHECKING:  # a build up to date imports this module, and needs neither
-    from builder.anki.notes import AssembledNote, NoteContent
+    from builder.anki.kept import AssembledNote, NoteContent
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,8 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
         # Notes of files left out of this build are not "removed"; those of deleted files are.
         return entry.file in built_files or not inputs.exists(Path(entry.file))
 
-    current = [identity.CurrentNote(n.note.key, n.card.question_text, n.answer_text, n.card.loc,
-                                    n.card.explicit_id) for n in assembled]
+    current = [identity.CurrentNote(n.note.key, n.question_text, n.answer_text, n.loc,
+                                    n.explicit_id) for n in assembled]
     matching = identity.match(previous, current, in_scope)
     guids, clashes = _unique_guids(current, previous, matching.renames)
     notes = [(facts, guids[facts.key], _content_hash(n.note, guids[facts.key]))

@@ -8,23 +8,29 @@ place they are silenced, mapped to the file's columns and put in order.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.anki import notes
+from builder.anki.kept import AssembledNote, FileNotes, NoteMemory
 from builder.build.config import BuildConfig, BuildError, display_path
-from builder.build.sourceparse import ParsedSource, parse_source, splice_source
+from builder.build.notecache import StoredFile
+from builder.build.parsejobs import (
+    ParseJob,
+    kib,
+    look_up_parses,
+    parse_missing,
+    parsed_if_unfit,
+)
+from builder.build.sourceparse import ParsedSource
 from builder.checks.silence import Silencer
 from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
-from builder.parse.cache import ParseCache, pickled_result
-from builder.parse.document import ParseOptions
+from builder.parse.cache import ParseCache
 from builder.parse.questiontext import with_empty_kept
-from builder.parse.source import ColumnMap, outside, too_large
+from builder.parse.source import ColumnMap
 from builder.render.assets import (
     Assets,
     Progress,
@@ -37,13 +43,8 @@ from builder.render.assets import (
 from builder.render.glyphs import MISSING_GLYPH
 from builder.render.images import ImageResolver
 from builder.render.media import MediaFile
-from builder.support import inputs
 
 log = logging.getLogger(__name__)
-
-SPLICES_KEPT = 8
-"""Edited questions a one-shot build splices onto a file's stored parse before it stores
-the spliced parse in its place."""
 
 StartProgress = Callable[[str, int], Progress]
 """Called with a label and a total when a step will take more than about a second; the
@@ -56,10 +57,16 @@ def no_progress(label: str, total: int) -> Progress:
 
 @dataclass(frozen=True)
 class Deck:
-    """One deck's documents, in the order read."""
+    """One deck's files, in the order read: each parsed (a ``Document``), or its notes
+    as the last build kept them when it did not change (``FileNotes``; only for decks
+    without a PDF, which shows the parse)."""
 
     name: str
-    documents: tuple[Document, ...]
+    files: tuple[Document | FileNotes, ...]
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return tuple(file for file in self.files if isinstance(file, Document))
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,12 @@ class DeckNotes:
     """One deck's documents and the contents of its notes (GUIDs come from ``stamp``)."""
 
     name: str
-    documents: tuple[Document, ...]
-    assembled: tuple[notes.AssembledNote, ...]
+    files: tuple[Document | FileNotes, ...]
+    assembled: tuple[AssembledNote, ...]
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return tuple(file for file in self.files if isinstance(file, Document))
 
     @property
     def media(self) -> list[MediaFile]:
@@ -105,7 +116,8 @@ class Collector:
 class Gathered:
     """Every source read, parsed and checked, and its formulas and diagrams drawn."""
 
-    documents: tuple[Document, ...]
+    files: tuple[Document | FileNotes, ...]
+    """Every file read, parsed or as its notes were kept (see ``Deck``)."""
     roots: Mapping[str, Path]
     """Each document's source tree, which its images must stay inside."""
     decks: tuple[Deck, ...]
@@ -117,15 +129,19 @@ class Gathered:
     """Parse results to store once the build writes (see ``ParseCache.save``)."""
     source_hashes: Mapping[Path, bytes]
     """SHA-256 of each source file's bytes, as read and parsed."""
-    bases: Mapping[str, tuple[str, Document]] = field(default_factory=dict)
+    bases: Mapping[str, tuple[str, ParsedSource]] = field(default_factory=dict)
     """Each file read from the parse cache → the key and document of the entry read:
     its cards, unless an edit touched them, are the document's own
     (``builder.build.notecache`` gives them the notes stored with that entry)."""
-    stored: Mapping[str, tuple[str, Document]] = field(default_factory=dict)
-    """Each file → the key and document of its parse cache entry once the build has
+    stored: Mapping[str, tuple[str, ParsedSource]] = field(default_factory=dict)
+    """Each file → the key and result of its parse cache entry once the build has
     written (its notes are stored beside it, under the same key)."""
     moved: tuple[tuple[Card, Card], ...] = ()
     """Questions an edit above them only moved: each as it was and as it is now."""
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return tuple(file for file in self.files if isinstance(file, Document))
 
     def reported(self, *later: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
                  ) -> list[Diagnostic]:
@@ -155,28 +171,34 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     cache = ParseCache(config.cache)
     # Missing glyphs matter to the PDF only; looking for them loads matplotlib's fonts.
     glyphs = "pdf" in config.formats
-    pending = _look_up_parses(cache, sources, config.parse, glyphs)
-    missing = [job for job in pending if job.result is None]
+    # The notes a file's last build kept are all its cards need, unless a PDF shows the
+    # parse (a watch keeps its parses in memory: they cost it nothing to load).
+    kept_notes = "pdf" not in config.formats and not cache.remembers
+    pending = look_up_parses(cache, sources, config.parse, glyphs,
+                              config.cache if kept_notes else None)
+    missing = [job for job in pending if job.result is None and job.kept is None]
     log.info("parse cache %s: %d of %d file(s) parsed before, %d to parse",
              display_path(config.cache), len(pending) - len(missing), len(pending), len(missing))
     parse_work = work_units(0, 0, sum(len(job.data or b"") for job in missing))
     # Large notes in several files are parsed in parallel; the same workers then draw.
     with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
-        progress = start_progress("Parsing", sum(_kib(job) for job in missing)) \
+        progress = start_progress("Parsing", sum(kib(job) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
-        parsed = _parse_missing(missing, config.parse, glyphs, pool, cache, progress)
-        results = [job.result or parsed[id(job)] for job in pending]
-        documents, roots, read = _collect(pending, results, silencer,
-                                          pdf="pdf" in config.formats)
-        collector = Collector(silencer, {job.shown: result.columns for job, result
-                                         in zip(pending, results, strict=True)
-                                         if result.columns.removed})
-        decks = _group_by_deck(documents)
+        parse_missing(missing, config.parse, glyphs, pool, cache, progress)
+        files, roots, read = _collect(pending, silencer, pdf="pdf" in config.formats)
+        collector = Collector(silencer, {job.shown: job.columns for job in pending
+                                         if job.columns.removed})
+        decks = _group_by_deck(files)
         shared = pool if in_processes(pool) else None
         assets, drawing = _render(decks, config, start_progress, shared,
                                   collector.reported(read))
+    parsed = parsed_if_unfit(pending, card_assets(assets, config), cache, config.parse,
+                              glyphs)
+    if parsed:
+        files = [parsed.get(id(file), file) for file in files]
+        decks = _group_by_deck(files)
     # The project settings' problems (pyproject.toml) come first, as the file is read first.
-    return Gathered(tuple(documents), roots, decks, assets, collector,
+    return Gathered(tuple(files), roots, decks, assets, collector,
                     (*config.diagnostics, *with_empty_kept(read, config.keep_empty), *drawing),
                     sum(d.code == "formula-render" for d in drawing), cache,
                     {job.path: job.content for job in pending if job.content is not None},
@@ -186,15 +208,14 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
 
 
 def assemble(gathered: Gathered, config: BuildConfig,
-             memory: notes.NoteMemory | None = None) -> Assembled:
+             memory: NoteMemory | None = None) -> Assembled:
     """Make every deck's notes from its cards and the drawn assets (``memory``: the
     notes of the last build in this process, see ``notes.NoteMemory``)."""
-    card_assets = (gathered.assets if config.math == "image"
-                   else replace(gathered.assets, formulas={}))
-    made = notes.assemble([(deck.name, deck.documents) for deck in gathered.decks],
-                          card_assets, gathered.roots, site_root=config.site_root,
-                          keep_empty=config.keep_empty, memory=memory)
-    decks = tuple(DeckNotes(deck.name, deck.documents, assembled)
+    made = notes.assemble([(deck.name, deck.files) for deck in gathered.decks],
+                          card_assets(gathered.assets, config), gathered.roots,
+                          site_root=config.site_root, keep_empty=config.keep_empty,
+                          memory=memory)
+    decks = tuple(DeckNotes(deck.name, deck.files, assembled)
                   for deck, assembled in zip(gathered.decks, made.decks, strict=True))
     if "pdf" not in config.formats:
         return Assembled(decks, made.diagnostics, made.image_lookups)
@@ -202,6 +223,11 @@ def assemble(gathered: Gathered, config: BuildConfig,
                                                                config.site_root))
     return Assembled(decks, (*made.diagnostics, *intro.diagnostics),
                      (*made.image_lookups, *intro.lookups()))
+
+
+def card_assets(assets: Assets, config: BuildConfig) -> Assets:
+    """The drawings the cards show: with MathJax cards, their diagrams only."""
+    return assets if config.math == "image" else replace(assets, formulas={})
 
 
 def _check_intro_pictures(decks: Iterable[Deck], resolver: ImageResolver) -> ImageResolver:
@@ -216,138 +242,37 @@ def _check_intro_pictures(decks: Iterable[Deck], resolver: ImageResolver) -> Ima
     return resolver
 
 
-@dataclass
-class _ParseJob:
-    path: Path
-    root: Path
-    shown: str
-    data: bytes | None
-    """The file's bytes, read once: parsed and hashed for the cache alike (None if the
-    file could not be read; parsing it again reports why)."""
-    content: bytes | None
-    """SHA-256 of ``data``."""
-    key: str | None
-    result: ParsedSource | None = None
-    base: tuple[str, Document] | None = None
-    """The key and document of the cache entry the result came from (see ``Gathered``)."""
-    moved: tuple[tuple[Card, Card], ...] = ()
-    stored: tuple[str, Document] | None = None
-    """The key and document of the file's parse cache entry once the build has written."""
-
-
-def _look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
-                    options: ParseOptions, glyphs: bool) -> list[_ParseJob]:
-    jobs = []
-    for path, root in sources:
-        shown = display_path(path)
-        if outside(path, root):
-            link = str(Path(display_path(path.parent)) / path.name)  # not where it leads
-            jobs.append(_ParseJob(path, root, shown, None, None, None, ParsedSource(None, (
-                Diagnostic(SourceLoc(link, 1), "error", "a link to a file outside the "
-                           f"source folder {display_path(root)}: not read", "source-outside"),))))
-            continue
-        try:
-            # Not read when too large: parsing it again reports that.
-            data: bytes | None = None if too_large(path) else inputs.read_bytes(path)
-        except OSError:
-            data = None
-        content = hashlib.sha256(data).digest() if data is not None else None
-        key = cache.key(content, shown, (options, glyphs)) if content is not None else None
-        job = _ParseJob(path, root, shown, data, content, key)
-        if key is not None and data is not None:
-            job.result = cache.get(shown, key)
-            if job.result is not None and job.result.document is not None:
-                job.base = job.stored = (key, job.result.document)
-            job.result = job.result or _spliced(cache, job, options, glyphs)
-        jobs.append(job)
-    return jobs
-
-
-def _spliced(cache: ParseCache, job: _ParseJob, options: ParseOptions, glyphs: bool
-             ) -> ParsedSource | None:
-    """The file's last result with the question an edit touched parsed again, or None."""
-    found = cache.last(job.shown)
-    last = found[1] if found is not None else None
-    if not isinstance(last, ParsedSource) or job.data is None or job.key is None:
-        return None
-    spliced = splice_source(last, job.path, job.shown, options, job.data, glyphs)
-    if spliced is None or found is None or last.document is None:
-        log.info("parse cache: %s changed beyond its answers: parsing it whole", job.shown)
-        return None
-    result, job.moved, edited = spliced
-    log.info("parse cache: %s: %d question(s) changed: parsed them again", job.shown, edited)
-    job.base = (found[0], last.document)
-    # Storing a large file's parse costs more than splicing a few questions onto the
-    # stored one again next time: it is stored once edits have piled up (a watch stores
-    # every parse anyway, when idle).
-    durable = cache.remembers or edited > SPLICES_KEPT
-    cache.put(job.shown, job.key, result, durable=durable)
-    job.stored = (job.key, result.document) if durable and result.document else job.base
-    return result
-
-
-def _parse_missing(missing: list[_ParseJob], options: ParseOptions, glyphs: bool,
-                   pool: Executor, cache: ParseCache, progress: Progress
-                   ) -> dict[int, ParsedSource]:
-    """Parse the files the cache did not have; return each result by ``id`` of its job."""
-    args = ([job.path for job in missing], [job.shown for job in missing],
-            [options] * len(missing), [job.data for job in missing], [glyphs] * len(missing))
-    outcomes: Iterable[tuple[ParsedSource, bytes | None]]
-    if in_processes(pool):
-        outcomes = ((pickle.loads(pickled), pickled)
-                    for pickled in pool.map(_parse_pickled, *args))
-    else:
-        outcomes = ((result, None) for result in map(parse_source, *args))
-    parsed: dict[int, ParsedSource] = {}
-    for job, (result, pickled) in zip(missing, outcomes, strict=True):
-        progress(_kib(job))
-        parsed[id(job)] = result
-        if job.key is not None and result.document is not None:
-            cache.put(job.shown, job.key, result, pickled)
-            job.stored = (job.key, result.document)
-    return parsed
-
-
-def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None,
-                   glyphs: bool) -> bytes:
-    # Pickled here, in the worker, once: the same bytes carry the result to the building
-    # process and into the parse cache.
-    return pickled_result(parse_source(path, shown, options, data, glyphs))
-
-
-def _collect(jobs: list[_ParseJob], results: list[ParsedSource], silencer: Silencer, *,
-             pdf: bool) -> tuple[list[Document], dict[str, Path], list[Diagnostic]]:
-    """The documents read, their source trees, and what reading them found."""
-    documents: list[Document] = []
+def _collect(jobs: list[ParseJob], silencer: Silencer, *, pdf: bool
+             ) -> tuple[list[Document | FileNotes], dict[str, Path], list[Diagnostic]]:
+    """The files read, their source trees, and what reading them found."""
+    files: list[Document | FileNotes] = []
     roots: dict[str, Path] = {}
     found: list[Diagnostic] = []
-    for job, result in zip(jobs, results, strict=True):
+    for job in jobs:
+        source = job.kept or job.result
+        assert source is not None  # every job was parsed or kept
         # Anki draws with the device's fonts: a glyph missing from ours matters to the PDF only.
-        found += [d for d in result.diagnostics if pdf or d.code != MISSING_GLYPH]
-        doc = result.document
-        if doc is None:
+        found += [d for d in source.diagnostics if pdf or d.code != MISSING_GLYPH]
+        file = source.notes if isinstance(source, StoredFile) else source.document
+        if file is None:
             continue
-        found += silencer.add(doc, job.path)
-        if not doc.cards:
+        found += silencer.add(file.path, file.settings, job.path)
+        if not file.cards:
             found.append(Diagnostic(
-                SourceLoc(doc.path, 1), "warning",
-                f"no questions found (read as {doc.settings.structure}; "
+                SourceLoc(file.path, 1), "warning",
+                f"no questions found (read as {file.settings.structure}; "
                 "see check --explain-structure)", "no-questions"))
-        documents.append(doc)
-        roots[doc.path] = job.root
-    return documents, roots, found
+        files.append(file)
+        roots[file.path] = job.root
+    return files, roots, found
 
 
-def _kib(job: _ParseJob) -> int:
-    return len(job.data or b"") // 1024
-
-
-def _group_by_deck(documents: list[Document]) -> tuple[Deck, ...]:
-    decks: dict[str, list[Document]] = {}
-    for doc in documents:
-        if doc.cards:
-            decks.setdefault(doc.settings.deck, []).append(doc)
-    return tuple(Deck(name, tuple(docs)) for name, docs in decks.items())
+def _group_by_deck(files: list[Document | FileNotes]) -> tuple[Deck, ...]:
+    decks: dict[str, list[Document | FileNotes]] = {}
+    for file in files:
+        if file.cards:
+            decks.setdefault(file.settings.deck, []).append(file)
+    return tuple(Deck(name, tuple(in_deck)) for name, in_deck in decks.items())
 
 
 def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartProgress,
@@ -357,15 +282,16 @@ def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartP
 
     ``so_far`` is what the build reports if the cache cannot be written.
     """
-    cards = [c for deck in decks for doc in deck.documents for c in doc.cards]
+    files = [file for deck in decks for file in deck.files]
     # Section introductions are shown in the PDF only.
     intros = [s for deck in decks for doc in deck.documents for s in doc.sections
               if "pdf" in config.formats]
     # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
     wanted = config.math == "image" or "pdf" in config.formats
-    formulas = [f for c in cards for f in c.formulas] if wanted else []
+    formulas = [f for file in files for c in file.cards for f in c.formulas] if wanted else []
     formulas += [f for s in intros for f in s.formulas]
-    diagrams = [d for c in cards for d in c.diagrams] + [d for s in intros for d in s.diagrams]
+    diagrams = [d for file in files for c in file.cards for d in c.diagrams]
+    diagrams += [d for s in intros for d in s.diagrams]
     unique = len(set(formulas)) + len(set(diagrams))
     if not unique:
         return Assets(), []

@@ -37,15 +37,15 @@ def check_output_names(gathered: Gathered, assembled: Assembled, config: BuildCo
     for deck in assembled.decks:
         if _unlike_name(deck.name):
             found.append(Diagnostic(
-                SourceLoc(deck.documents[0].path, 1), "warning",
+                SourceLoc(deck.files[0].path, 1), "warning",
                 f"deck name {deck.name[:60]!r}{'…' if len(deck.name) > 60 else ''} is written "
                 f"to the file {output_name(deck.name)!r} (too long, or with control or "
                 "text-direction characters)", "output-name"))
         other = taken.setdefault(output_name(deck.name).casefold(), deck)
         if other is not deck:
             raise BuildError(
-                f"decks '{other.name}' ({other.documents[0].path}) and "
-                f"'{deck.name}' ({deck.documents[0].path}) would both be "
+                f"decks '{other.name}' ({other.files[0].path}) and "
+                f"'{deck.name}' ({deck.files[0].path}) would both be "
                 f"written to {display_path(config.out_dir / output_name(deck.name))}.apkg; "
                 "rename one (front matter 'deck:')",
                 gathered.reported(assembled.diagnostics, found))
@@ -73,7 +73,7 @@ def check_media_size(gathered: Gathered, assembled: Assembled) -> list[Diagnosti
                 f"{notes.MAX_MEDIA_BYTES // 2**20} MB limit; shrink or remove some images",
                 gathered.reported(assembled.diagnostics, found))
         if total > notes.LARGE_MEDIA_BYTES:
-            first = deck.documents[0]
+            first = deck.files[0]
             found.append(Diagnostic(
                 SourceLoc(first.path, 1), "warning",
                 f"deck '{deck.name}' carries {total / 2**20:.0f} MB of images; phones sync "

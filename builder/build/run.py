@@ -161,7 +161,7 @@ def _assembled(gathered: Gathered, config: BuildConfig, session: Session | None
                ) -> tuple[Assembled, list[parsecache.ParseCache]]:
     """Every deck's notes, made again only for questions parsed again; and the caches
     to store once the build writes (its parses, and its notes beside them)."""
-    from builder.anki.notes import NoteMemory
+    from builder.anki.kept import NoteMemory
     from builder.build import notecache
     from builder.build.gather import assemble
 
@@ -228,7 +228,7 @@ def _result(gathered: Gathered, assembled: Assembled, stamped: Stamped,
         rendered=gathered.assets.rendered,
         reused=gathered.assets.reused, formula_failures=gathered.formula_failures,
         changes=stamped.changes,
-        structures=[f"{doc.path}: {doc.settings.structure}" for doc in gathered.documents],
+        structures=[f"{file.path}: {file.settings.structure}" for file in gathered.files],
     )
     if stamped.changes is not None and stamped.new is not None:
         result.change_details = _change_details(assembled.decks, stamped, config,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from builder.anki.notes import NoteMemory
+    from builder.anki.kept import NoteMemory
     from builder.parse import cache as parsecache
 
 
@@ -55,7 +55,7 @@ def in_session(session: Session) -> Iterator[Session]:
 
 
 def _note_memory() -> NoteMemory:
-    from builder.anki.notes import NoteMemory
+    from builder.anki.kept import NoteMemory
 
     return NoteMemory()
 

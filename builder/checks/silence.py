@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from builder.model import Diagnostic, Document
+from builder.model import Diagnostic, Settings
 from builder.parse.projectsettings import ProjectSettings, find_project, read_project
 
 log = logging.getLogger(__name__)
@@ -40,8 +40,9 @@ class Silencer:
         self._read_files: dict[Path, ProjectSettings | None] = {}
         self._reported: set[Path | None] = set()
 
-    def add(self, doc: Document, source: Path) -> list[Diagnostic]:
-        """Record what ``doc`` (read from ``source``) silences; return problems found doing so."""
+    def add(self, shown: str, settings: Settings, source: Path) -> list[Diagnostic]:
+        """Record what the file ``shown`` (read from ``source``, with ``settings``)
+        silences; return problems found doing so."""
         project = self._project(source.resolve().parent)
         problems: list[Diagnostic] = []
         if project.path not in self._reported:
@@ -51,7 +52,7 @@ class Silencer:
                                     else self.display(self.build_settings))
             if unused is not None and project.path != self.build_settings:
                 problems.append(unused)
-        self._by_file[doc.path] = project.ignore | frozenset(doc.settings.ignore)
+        self._by_file[shown] = project.ignore | frozenset(settings.ignore)
         return problems
 
     def silenced(self, diagnostic: Diagnostic) -> bool:

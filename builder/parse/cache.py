@@ -41,7 +41,7 @@ from builder.support.codeversion import code_version
 
 log = logging.getLogger(__name__)
 
-FORMAT = 4
+FORMAT = 5
 _SECRET_BYTES = 32
 _LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
 

@@ -1,0 +1,191 @@
+"""Notes kept from one build to the next: in a watch's memory (``NoteMemory``), and with
+each file's parse in the cache folder (``FileNotes``, see ``builder.build.notecache``).
+
+A card's note (its field HTML, tags, media) costs a good part of a build, and loading the
+card it came from (its answer's nodes) costs ten times what loading its note does.  So a
+kept note carries what a build needs of its card besides: enough to recognise it in the
+lock, to draw its formulas and diagrams, and to tell whether the note still fits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import NamedTuple
+
+from builder.anki.html import escape_text
+from builder.model import Card, Diagnostic, Diagram, Formula, Settings, SourceLoc
+from builder.parse import shift
+from builder.render.assets import Assets
+from builder.render.media import MediaFile
+
+
+@dataclass(frozen=True, slots=True)
+class NoteContent:
+    """What one note shows and where it goes; its GUID and time come from the lock
+    (``builder.anki.stamp`` makes the ``apkg.NoteData``)."""
+
+    key: str
+    """The card's stable key (see Card.key), unique in the build."""
+    fields: tuple[str, str, str, str, str]
+    tags: tuple[str, ...]
+    deck: str
+    """Full deck name, ``Parent::Child`` for subdecks."""
+
+
+@dataclass(frozen=True, slots=True)
+class AssembledNote:
+    """One card's note, its media, and what the lock needs to recognise its card."""
+
+    note: NoteContent
+    media: tuple[MediaFile, ...]
+    answer_text: str
+    """The answer as plain text, for recognising it after edits."""
+    question_text: str
+    loc: SourceLoc
+    """The question heading's location."""
+    explicit_id: str | None
+
+
+Context = tuple[str, Settings, str]
+"""What a note shows besides its card: its deck, its file's settings, its Source label."""
+
+
+def drawn(formulas: Sequence[Formula], diagrams: Sequence[Diagram], assets: Assets) -> str:
+    """What a card's formulas and diagrams were drawn as (their ``repr``): its note is
+    made again when that changes."""
+    if not formulas and not diagrams:
+        return ""
+    return repr((*map(assets.formulas.get, formulas), *map(assets.diagrams.get, diagrams)))
+
+
+def source_field(source: str, loc: SourceLoc) -> str:
+    """The Source field: the file as ``notes.source_label`` names it, and the question's
+    line."""
+    return escape_text(f"{source}:{loc.line}")
+
+
+class StoredNote(NamedTuple):
+    """A card's note as kept between builds, with what a build needs of the card.
+
+    A tuple: it pickles in C (a dataclass's fields are looked up in Python per note).
+    """
+
+    key: str
+    explicit_id: str | None
+    question_text: str
+    loc: SourceLoc
+    empty: bool
+    formulas: tuple[Formula, ...]
+    diagrams: tuple[Diagram, ...]
+    context: Context
+    drawn: str
+    fields: tuple[str, str, str, str, str]
+    tags: tuple[str, ...]
+    deck: str
+    media: tuple[tuple[str, str], ...]
+    answer_text: str
+    problems: tuple[Diagnostic, ...]
+
+    def assembled(self, key: str) -> AssembledNote:
+        """The note, under ``key`` (another than the card's when its key was taken)."""
+        fields = self.fields if key == self.key else (*self.fields[:4], escape_text(key))
+        return AssembledNote(NoteContent(key, fields, self.tags, self.deck),
+                             tuple(MediaFile(name, Path(path)) for name, path in self.media),
+                             self.answer_text, self.question_text, self.loc, self.explicit_id)
+
+    def fits(self, context: Context, assets: Assets) -> bool:
+        """Whether the note shows what a note made now would: same deck, settings and
+        Source label, and the same drawings."""
+        return self.context == context and self.drawn == drawn(self.formulas, self.diagrams,
+                                                                assets)
+
+
+@dataclass(frozen=True)
+class FileNotes:
+    """One file's cards as kept between builds: each card's note when it was kept, else
+    the card itself, to be made again (a card with pictures, whose files may have
+    changed; one whose key another card had; one left out last time)."""
+
+    path: str
+    settings: Settings
+    cards: tuple[Card | StoredNote, ...]
+
+    def formulas(self) -> list[Formula]:
+        return [f for card in self.cards for f in card.formulas]
+
+    def diagrams(self) -> list[Diagram]:
+        return [d for card in self.cards for d in card.diagrams]
+
+    def fits(self, context: Context, assets: Assets) -> bool:
+        """Whether every kept note fits (``StoredNote.fits``)."""
+        return all(card.fits(context, assets) for card in self.cards
+                   if isinstance(card, StoredNote))
+
+
+@dataclass(frozen=True, slots=True)
+class MadeNote:
+    card: Card
+    """Kept, so that no other card takes its ``id`` while it is remembered."""
+    context: Context
+    drawn: str
+    """What the card's formulas and diagrams were drawn as (``drawn``)."""
+    note: AssembledNote
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass
+class NoteMemory:
+    """The notes of the last build in this process (``build-deck watch``), by card.
+
+    A card that a rebuild keeps from the last parse is the same object (the parse keeps
+    the questions an edit did not touch, ``builder.parse.splice``), so its note is made
+    again only when something else it shows changed: its deck's settings, its file's
+    name, or how its formulas and diagrams were drawn.  Cards with pictures are always
+    made again: their files may have changed.
+    """
+
+    made: dict[int, MadeNote] = field(default_factory=dict)
+    fresh: set[int] = field(default_factory=set)
+    """Ids of the cards whose notes the last ``assemble`` made (not remembered)."""
+
+    def kept(self, path: str, settings: Settings, cards: Sequence[Card]) -> FileNotes:
+        """The remembered notes of a file's ``cards``, to store beside its parse."""
+        return FileNotes(path, settings, tuple(self._stored(card) or card for card in cards))
+
+    def _stored(self, card: Card) -> StoredNote | None:
+        made = self.made.get(id(card))
+        if made is None or made.card is not card:
+            return None
+        note = made.note
+        return StoredNote(card.key, card.explicit_id, card.question_text, card.loc,
+                          card.is_empty, card.formulas, card.diagrams, made.context,
+                          made.drawn, note.note.fields, note.note.tags, note.note.deck,
+                          tuple((m.name, str(m.path)) for m in note.media), note.answer_text,
+                          made.problems)
+
+    def adopt(self, cards: Sequence[Card], kept: FileNotes) -> None:
+        """Remember the notes ``kept`` holds for the same ``cards`` (of the same parse)."""
+        if len(kept.cards) != len(cards):
+            return
+        for card, stored in zip(cards, kept.cards, strict=True):
+            if isinstance(stored, StoredNote) and stored.key == card.key:
+                self.made[id(card)] = MadeNote(card, stored.context, stored.drawn,
+                                               stored.assembled(card.key), stored.problems)
+
+    def move(self, moved: Sequence[tuple[Card, Card]]) -> None:
+        """Remember the notes of questions that only moved (an edit above them added or
+        removed lines) for the questions as moved: only their Source line changes."""
+        for was, now in moved:
+            made = self.made.get(id(was))
+            if made is None or made.card is not was:
+                continue
+            delta = now.loc.line - was.loc.line
+            note = made.note.note
+            fields = (*note.fields[:3], source_field(made.context[2], now.loc),
+                      note.fields[4])
+            self.made[id(now)] = MadeNote(
+                now, made.context, made.drawn,
+                replace(made.note, note=replace(note, fields=fields), loc=now.loc),
+                tuple(shift.diagnostic(d, delta) for d in made.problems))

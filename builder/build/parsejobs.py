@@ -1,0 +1,169 @@
+"""Each source file's parse for a build: from the parse cache, spliced onto its last
+parse after an edit (``builder.build.sourceparse``), parsed (in workers when large), or
+(for an ``.apkg`` that shows no parse) its notes as its last build kept them
+(``builder.build.notecache``)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Iterable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.anki import notes
+from builder.build import notecache
+from builder.build.config import display_path
+from builder.build.notecache import StoredFile
+from builder.build.sourceparse import ParsedSource, parse_source, splice_source
+from builder.model import Card, Diagnostic, Document, SourceLoc
+from builder.parse.cache import ParseCache, pickled_result
+from builder.parse.document import ParseOptions
+from builder.parse.source import ColumnMap, outside, too_large
+from builder.render.assets import Assets, Progress, in_processes
+from builder.support import inputs
+
+log = logging.getLogger(__name__)
+
+SPLICES_KEPT = 8
+"""Edited questions a one-shot build splices onto a file's stored parse before it stores
+the spliced parse in its place."""
+
+
+@dataclass
+class ParseJob:
+    path: Path
+    root: Path
+    shown: str
+    data: bytes | None
+    """The file's bytes, read once: parsed and hashed for the cache alike (None if the
+    file could not be read; parsing it again reports why)."""
+    content: bytes | None
+    """SHA-256 of ``data``."""
+    key: str | None
+    result: ParsedSource | None = None
+    kept: StoredFile | None = None
+    """The file's notes as its last build kept them, read instead of its parse (it did
+    not change); ``result`` is then None."""
+    base: tuple[str, ParsedSource] | None = None
+    """The key and result of the cache entry the result came from (see ``Gathered``)."""
+    moved: tuple[tuple[Card, Card], ...] = ()
+    stored: tuple[str, ParsedSource] | None = None
+    """The key and result of the file's parse cache entry once the build has written."""
+
+    @property
+    def columns(self) -> ColumnMap:
+        found = self.kept or self.result
+        return found.columns if found is not None else ColumnMap()
+
+
+def look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
+                    options: ParseOptions, glyphs: bool, kept_notes: Path | None
+                    ) -> list[ParseJob]:
+    """Each file read, with its parse from the cache (or spliced onto its last parse),
+    or else, from ``kept_notes`` when given, its notes as its last build kept them."""
+    jobs = []
+    for path, root in sources:
+        shown = display_path(path)
+        if outside(path, root):
+            link = str(Path(display_path(path.parent)) / path.name)  # not where it leads
+            jobs.append(ParseJob(path, root, shown, None, None, None, ParsedSource(None, (
+                Diagnostic(SourceLoc(link, 1), "error", "a link to a file outside the "
+                           f"source folder {display_path(root)}: not read", "source-outside"),))))
+            continue
+        try:
+            # Not read when too large: parsing it again reports that.
+            data: bytes | None = None if too_large(path) else inputs.read_bytes(path)
+        except OSError:
+            data = None
+        content = hashlib.sha256(data).digest() if data is not None else None
+        key = cache.key(content, shown, (options, glyphs)) if content is not None else None
+        job = ParseJob(path, root, shown, data, content, key)
+        if key is not None and data is not None:
+            job.kept = notecache.stored_file(kept_notes, shown, key) if kept_notes else None
+            job.result = None if job.kept is not None else cache.get(shown, key)
+            if job.result is not None and job.result.document is not None:
+                job.base = job.stored = (key, job.result)
+            if job.result is None and job.kept is None:
+                job.result = _spliced(cache, job, options, glyphs)
+        jobs.append(job)
+    return jobs
+
+
+def _spliced(cache: ParseCache, job: ParseJob, options: ParseOptions, glyphs: bool
+             ) -> ParsedSource | None:
+    """The file's last result with the question an edit touched parsed again, or None."""
+    found = cache.last(job.shown)
+    last = found[1] if found is not None else None
+    if not isinstance(last, ParsedSource) or job.data is None or job.key is None:
+        return None
+    spliced = splice_source(last, job.path, job.shown, options, job.data, glyphs)
+    if spliced is None or found is None or last.document is None:
+        log.info("parse cache: %s changed beyond its answers: parsing it whole", job.shown)
+        return None
+    result, job.moved, edited = spliced
+    log.info("parse cache: %s: %d question(s) changed: parsed them again", job.shown, edited)
+    job.base = (found[0], last)
+    # Storing a large file's parse costs more than splicing a few questions onto the
+    # stored one again next time: it is stored once edits have piled up (a watch stores
+    # every parse anyway, when idle).
+    durable = cache.remembers or edited > SPLICES_KEPT
+    cache.put(job.shown, job.key, result, durable=durable)
+    job.stored = (job.key, result) if durable and result.document else job.base
+    return result
+
+
+def parse_missing(missing: list[ParseJob], options: ParseOptions, glyphs: bool,
+                   pool: Executor, cache: ParseCache, progress: Progress) -> None:
+    """Parse the files the cache did not have (each its job's ``result``)."""
+    args = ([job.path for job in missing], [job.shown for job in missing],
+            [options] * len(missing), [job.data for job in missing], [glyphs] * len(missing))
+    outcomes: Iterable[tuple[ParsedSource, bytes | None]]
+    if in_processes(pool):
+        outcomes = ((pickle.loads(pickled), pickled)
+                    for pickled in pool.map(_parse_pickled, *args))
+    else:
+        outcomes = ((result, None) for result in map(parse_source, *args))
+    for job, (result, pickled) in zip(missing, outcomes, strict=True):
+        progress(kib(job))
+        job.result = result
+        if job.key is not None and result.document is not None:
+            cache.put(job.shown, job.key, result, pickled)
+            job.stored = (job.key, result)
+
+
+def parsed_if_unfit(jobs: list[ParseJob], assets: Assets, cache: ParseCache,
+                     options: ParseOptions, glyphs: bool) -> dict[int, Document]:
+    """Parse (from the cache) each file whose kept notes no longer fit, as a note made now
+    would differ (its drawings changed, or its Source label); return its document by the
+    ``id`` of its notes, which it replaces."""
+    parsed: dict[int, Document] = {}
+    for job in jobs:
+        if job.kept is None or job.key is None:
+            continue
+        kept = job.kept.notes
+        context = (kept.settings.deck, kept.settings, notes.source_label(kept.path, job.root))
+        if kept.fits(context, assets):
+            continue
+        log.info("kept notes of %s no longer fit: its parse is read", job.shown)
+        result = cache.get(job.shown, job.key) or parse_source(job.path, job.shown, options,
+                                                               job.data, glyphs)
+        if result.document is None:  # the file was read before: it can be again
+            continue
+        cache.put(job.shown, job.key, result)
+        job.base = job.stored = (job.key, result)
+        parsed[id(kept)] = result.document
+    return parsed
+
+
+def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None,
+                   glyphs: bool) -> bytes:
+    # Pickled here, in the worker, once: the same bytes carry the result to the building
+    # process and into the parse cache.
+    return pickled_result(parse_source(path, shown, options, data, glyphs))
+
+
+def kib(job: ParseJob) -> int:
+    return len(job.data or b"") // 1024

@@ -1,0 +1,164 @@
+"""A one-shot ``.apkg`` build reads an unchanged file's notes as its last build kept them,
+not its parse (``builder.build.notecache.StoredFile``): the deck, the lock and every
+diagnostic stay what a cold build gives, and the parse is read when a kept note no longer
+fits."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import tempfile
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+
+import builder.parse.cache
+from builder.cli import main
+
+from .conftest import import_apkg, write
+from .imagefiles import png
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+APKG = ["--format", "apkg"]
+A = "---\ndeck: Kept\n---\n## S\n\n### Alpha?\n\nFirst answer with $a^2$.\n"
+B = ("---\ndeck: Kept\n---\n## S\n\n### Beta?\n\nSecond answer with $b^2$.\n\n"
+     "### Gamma?\n\nA picture ![g](g.png) and $c$.\n\n### Delta?\n\n")
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> Counter[tuple[str, str]]:
+    """Count the cache entries unpickled, by kind and file."""
+    counted: Counter[tuple[str, str]] = Counter()
+    real = builder.parse.cache.ParseCache._read
+
+    def counting(self: builder.parse.cache.ParseCache, shown: str, key: str | None) -> Any:
+        found = real(self, shown, key)
+        if found is not None:
+            counted[(self.kind, Path(shown).name)] += 1
+        return found
+
+    monkeypatch.setattr(builder.parse.cache.ParseCache, "_read", counting)
+    return counted
+
+
+def _build(folder: Path, *options: str, command: str = "build") -> Result:
+    with contextlib.chdir(folder):  # the lock names files as the build was given them
+        result = CliRunner().invoke(main, [command, "notes", "-o", "out", *options],
+                                    catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _deck(folder: Path) -> dict[str, tuple[str, ...]]:
+    """Every note of the deck by its Key field: GUID, all fields and tags."""
+    with zipfile.ZipFile(folder / "out" / "Kept.apkg") as archive, \
+            tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "c.anki2"
+        db.write_bytes(archive.read("collection.anki2"))
+        connection = sqlite3.connect(db)
+        rows = connection.execute("SELECT guid, flds, tags FROM notes").fetchall()
+        connection.close()
+    return {flds.split("\x1f")[4]: (guid, *flds.split("\x1f"), tags) for guid, flds, tags in rows}
+
+
+def _warnings(result: Result) -> list[str]:
+    """The diagnostics printed."""
+    return sorted(line for line in result.output.splitlines()
+                  if ": warning:" in line or ": note:" in line)
+
+
+def _cold(tmp_path: Path, texts: dict[str, str], *options: str) -> tuple[Path, Result]:
+    """A cold build of ``texts`` in a new folder (its lock copied from the warm one)."""
+    folder = tmp_path / f"cold-{len(list(tmp_path.glob('cold-*')))}"
+    for name, text in texts.items():
+        write(folder / "notes" / name, text)
+    (folder / "notes" / "g.png").write_bytes(png())
+    lock = tmp_path / "warm" / "notes" / "build-deck.lock"
+    if lock.exists():
+        (folder / "notes" / "build-deck.lock").write_bytes(lock.read_bytes())
+    return folder, _build(folder, *options)
+
+
+def _warm(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    warm = tmp_path / "warm"
+    texts = {"a.md": A, "b.md": B}
+    for name, text in texts.items():
+        write(warm / "notes" / name, text)
+    (warm / "notes" / "g.png").write_bytes(png())
+    _build(warm, *APKG)
+    return warm, texts
+
+
+def test_an_unchanged_file_gives_its_kept_notes_and_is_not_loaded(
+        tmp_path: Path, reads: Counter[tuple[str, str]], collection: Collection) -> None:
+    warm, texts = _warm(tmp_path)
+    texts["a.md"] = A.replace("First answer", "First answer, edited,")
+    write(warm / "notes" / "a.md", texts["a.md"])
+    reads.clear()
+    warm_run = _build(warm, *APKG)
+    assert reads[("parsed", "b.md")] == 0, "the unchanged file's parse is not loaded"
+    assert reads[("notes", "b.md")] == 1
+    # Its kept notes hold what a build needs: the deck (GUIDs, fields, tags, the picture
+    # card made again), the lock, the diagnostics of its parse and its notes.
+    lock = (warm / "notes" / "build-deck.lock").read_bytes()
+    cold, cold_run = _cold(tmp_path, texts, *APKG)
+    assert _deck(warm) == _deck(cold)
+    assert lock == (cold / "notes" / "build-deck.lock").read_bytes()
+    assert _warnings(warm_run) == _warnings(cold_run)
+    assert any("empty-answer" in line for line in _warnings(warm_run))
+    assert _warnings(_build(warm, command="check")) == _warnings(warm_run)
+    import_apkg(collection, warm / "out" / "Kept.apkg")
+    media = Path(collection.media.dir())
+    gamma = collection.get_note(collection.find_notes("Gamma")[0])["Answer"]
+    assert 'src="' in gamma and all((media / name).exists() for name in
+                                    (part.split('"', 1)[0] for part in
+                                     gamma.split('src="')[1:]))
+
+
+def test_a_pdf_build_loads_the_parse(tmp_path: Path, reads: Counter[tuple[str, str]]) -> None:
+    """The PDF shows the parse itself: kept notes cannot stand for it."""
+    warm, _ = _warm(tmp_path)
+    both = ("--format", "apkg,pdf", "--math", "mathjax")
+    _build(warm, *both)
+    write(warm / "notes" / "a.md", A.replace("First answer", "First answer, edited,"))
+    reads.clear()
+    _build(warm, *both)
+    assert reads[("parsed", "b.md")] == 1
+    text = "".join(page.extract_text() for page in PdfReader(warm / "out" / "Kept.pdf").pages)
+    assert "Beta" in text and "edited" in text
+
+
+def test_kept_notes_drawn_otherwise_are_made_again_from_the_parse(
+        tmp_path: Path, reads: Counter[tuple[str, str]]) -> None:
+    """MathJax notes kept, then an image-math build of the same bytes: every formula
+    card shows pictures now, so the file's parse is read and its notes made again."""
+    warm, texts = _warm(tmp_path)
+    _build(warm, *APKG, "--math", "mathjax")
+    reads.clear()
+    _build(warm, *APKG, "--math", "image")
+    assert reads[("parsed", "b.md")] == 1
+    cold, _ = _cold(tmp_path, texts, *APKG, "--math", "image")
+    assert _deck(warm) == _deck(cold)
+    assert "<img" in _deck(warm)["Kept / S / beta?"][2]
+
+
+def test_a_key_an_edit_takes_is_given_up_by_the_kept_note(tmp_path: Path) -> None:
+    """An edit adds, in a file read earlier, the question an unchanged file asks: that
+    file's kept note takes the next key, as a cold build gives it, and is reported."""
+    warm, texts = _warm(tmp_path)
+    texts["a.md"] = A + "\n### Beta?\n\nAsked in a.md too.\n"
+    write(warm / "notes" / "a.md", texts["a.md"])
+    warm_run = _build(warm, *APKG)
+    cold, cold_run = _cold(tmp_path, texts, *APKG)
+    deck = _deck(warm)
+    assert deck == _deck(cold)
+    assert "Kept / S / beta? #2" in deck and "Asked in a.md" in deck["Kept / S / beta?"][2]
+    assert _warnings(warm_run) == _warnings(cold_run)
+    assert any("duplicate question" in line for line in _warnings(warm_run))

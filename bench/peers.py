@@ -183,8 +183,9 @@ def one_shot(ws: Workspace, ankdown: Sequence[str], runs: int) -> dict[str, Figu
             [*ankdown, "-r", "ankdown", "-p", "ankdown.apkg"], ws.root, 3600))
         if run == 1:
             _log(f"  ankdown wrote {_notes_in(ws.root / 'ankdown.apkg')} notes")
+        # The notes kept beside each parse would spare a build its parse: gone too.
         for stale in [*ws.out.glob("*.apkg"), *ws.out.glob(".cache/parsed-*"),
-                      *ws.out.glob(".cache/build-*")]:
+                      *ws.out.glob(".cache/notes-*"), *ws.out.glob(".cache/build-*")]:
             stale.unlink()
         ws.lock.unlink(missing_ok=True)
         ws.restore()

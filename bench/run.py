@@ -190,13 +190,14 @@ def run_size(ws: Workspace, scenarios: Sequence[str], runs: int) -> list[Result]
 
                 def apkg_warm(_run: int) -> Sample:
                     # Parsing is measured: only the drawn diagrams may come from the cache.
-                    for stale in [*ws.out.glob("*.apkg"), *ws.out.glob(".cache/parsed-*")]:
+                    for stale in [*ws.out.glob("*.apkg"), *ws.out.glob(".cache/parsed-*"),
+                                  *ws.out.glob(".cache/notes-*")]:
                         stale.unlink()
                     ws.lock.unlink(missing_ok=True)
                     return ws.build("--format", "apkg", "--math", "mathjax")
 
                 result = Result(scenario, size, _repeat(runs, label, apkg_warm))
-                result.notes.append("no lock, .apkg and parse cache deleted, image cache kept")
+                result.notes.append("no lock, .apkg, parse and notes caches deleted, image cache kept")
                 results.append(result)
             elif scenario in ("cold-j1", "cold-j2") and {"cold-j1", "cold-j2"} <= set(scenarios):
                 # Alternated, run by run, so both see the same background load.

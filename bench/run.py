@@ -197,7 +197,8 @@ def run_size(ws: Workspace, scenarios: Sequence[str], runs: int) -> list[Result]
                     return ws.build("--format", "apkg", "--math", "mathjax")
 
                 result = Result(scenario, size, _repeat(runs, label, apkg_warm))
-                result.notes.append("no lock, .apkg, parse and notes caches deleted, image cache kept")
+                result.notes.append("no lock, .apkg, parse and notes caches deleted, "
+                                    "image cache kept")
                 results.append(result)
             elif scenario in ("cold-j1", "cold-j2") and {"cold-j1", "cold-j2"} <= set(scenarios):
                 # Alternated, run by run, so both see the same background load.

@@ -83,6 +83,9 @@ def look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
         job = ParseJob(path, root, shown, data, content, key)
         if key is not None and data is not None:
             job.kept = notecache.stored_file(kept_notes, shown, key) if kept_notes else None
+            if job.kept is not None:
+                log.info("parse cache: %s unchanged: its kept notes are enough, its parse "
+                         "is not loaded", shown)
             job.result = None if job.kept is not None else cache.get(shown, key)
             if job.result is not None and job.result.document is not None:
                 job.base = job.stored = (key, job.result)

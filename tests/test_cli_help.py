@@ -96,7 +96,7 @@ def test_verbose_shows_the_cache_decisions(tmp_path: Path) -> None:
     assert ("builder.build.uptodate: up to date: nothing changed since the last build"
             in second.output)
     forced = run("n.md", "--format", "apkg", "-o", "v", "-v", "--force")
-    assert "parse cache: n.md unchanged: its kept notes are enough" in forced.output
+    assert "parse cache: n.md unchanged: its kept notes are read instead" in forced.output
     assert "1 formula(s) and 0 diagram(s) reused, 0 and 0 drawn" in forced.output
     write(tmp_path / "n.md", NOTE + "\nMore.\n")
     edited = run("n.md", "--format", "apkg", "-o", "v", "-v")

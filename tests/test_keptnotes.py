@@ -162,3 +162,61 @@ def test_a_key_an_edit_takes_is_given_up_by_the_kept_note(tmp_path: Path) -> Non
     assert "Kept / S / beta? #2" in deck and "Asked in a.md" in deck["Kept / S / beta?"][2]
     assert _warnings(warm_run) == _warnings(cold_run)
     assert any("duplicate question" in line for line in _warnings(warm_run))
+
+
+def test_cards_left_out_again_when_empty_answers_are_no_longer_kept(tmp_path: Path) -> None:
+    """Notes kept by a ``--keep-empty`` build include empty answers' cards: a build
+    without it leaves them out again."""
+    warm, texts = tmp_path / "warm", {"a.md": A, "b.md": B}
+    for name, text in texts.items():
+        write(warm / "notes" / name, text)
+    (warm / "notes" / "g.png").write_bytes(png())
+    _build(warm, *APKG, "--keep-empty")
+    assert "Kept / S / delta?" in _deck(warm)
+    _build(warm, *APKG)
+    cold, _ = _cold(tmp_path, texts, *APKG)
+    assert _deck(warm) == _deck(cold)
+    assert "Kept / S / delta?" not in _deck(warm)
+
+
+def test_a_source_label_named_otherwise_makes_the_notes_again(tmp_path: Path) -> None:
+    """The same file given from another source folder: its Source line names it from
+    there, so its kept notes (which name it from the first) no longer fit."""
+    warm = tmp_path / "warm"
+    write(warm / "notes" / "sub" / "a.md", A)
+    write(warm / "notes" / "b.md", B.replace("![g](g.png)", ""))
+    _build(warm, *APKG)
+    with contextlib.chdir(warm):
+        result = CliRunner().invoke(main, ["build", "notes/sub", "notes/b.md", "-o", "out",
+                                           "--lock", "notes/build-deck.lock", *APKG],
+                                    catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert _deck(warm)["Kept / S / alpha?"][4] == "sub/a.md:6"
+
+
+def test_check_reads_kept_notes_and_reports_what_the_build_did(
+        tmp_path: Path, reads: Counter[tuple[str, str]]) -> None:
+    warm, _ = _warm(tmp_path)
+    write(warm / "notes" / "a.md", A + "\n### Alpha?\n\nAsked twice.\n")
+    built = _build(warm, *APKG)
+    reads.clear()
+    checked = _build(warm, *APKG, command="check")
+    assert reads[("parsed", "b.md")] == 0 and reads[("notes", "b.md")] == 1
+    assert _warnings(checked) == _warnings(built)
+    assert any("empty-answer" in line for line in _warnings(checked))
+
+
+def test_an_entry_renamed_to_the_other_kind_is_not_read(tmp_path: Path) -> None:
+    """A file's parse and its notes share a key: the kind is signed too, so a notes
+    entry renamed to a parse entry (or the other way) is parsed again, not crashed on."""
+    warm, texts = _warm(tmp_path)
+    cache = warm / "out" / ".cache"
+    for entry in cache.glob("notes-*.pickle"):
+        twin = cache / entry.name.replace("notes-", "parsed-")
+        twin.write_bytes(entry.read_bytes())
+    texts["b.md"] = B + "\nMore.\n"  # a miss for the notes: the (planted) parse is read
+    write(warm / "notes" / "b.md", texts["b.md"])
+    _build(warm, *APKG)
+    _build(warm, *APKG, "--math", "mathjax", "--force")
+    cold, _ = _cold(tmp_path, texts, *APKG, "--math", "mathjax")
+    assert _deck(warm) == _deck(cold)

@@ -112,12 +112,6 @@ class FileNotes:
     settings: Settings
     cards: tuple[Card | StoredNote, ...]
 
-    def formulas(self) -> list[Formula]:
-        return [f for card in self.cards for f in card.formulas]
-
-    def diagrams(self) -> list[Diagram]:
-        return [d for card in self.cards for d in card.diagrams]
-
     def fits(self, context: Context, assets: Assets) -> bool:
         """Whether every kept note fits (``StoredNote.fits``)."""
         return all(card.fits(context, assets) for card in self.cards

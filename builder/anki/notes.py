@@ -27,7 +27,7 @@ from builder.anki.kept import (
     drawn,
     source_field,
 )
-from builder.model import Card, Diagnostic, Document, SourceLoc, plain_text
+from builder.model import Card, Diagnostic, Document, Settings, SourceLoc, plain_text
 from builder.render.assets import Assets
 from builder.render.images import ImageResolver
 from builder.render.media import MediaFile
@@ -67,7 +67,7 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document | FileNotes]]], assets
         deck_notes: list[AssembledNote] = []
         for file in files:
             # Resolving the file's path costs more than a card's HTML: once per file.
-            context = (deck, file.settings, source_label(file.path, roots.get(file.path)))
+            context = note_context(deck, file.path, file.settings, roots.get(file.path))
             for card in file.cards:
                 key, problems = _admitted(card, seen, keep_empty)
                 found += problems
@@ -164,6 +164,11 @@ def _note(context: Context, path: str, card: Card, assets: Assets, resolver: Ima
                        deck=inert_name(apkg.subdeck(deck, card.section_path)))
     return (AssembledNote(note, tuple(used), plain_text(card.answer), card.question_text,
                           card.loc, card.explicit_id), problems, media.looked_up)
+
+
+def note_context(deck: str, path: str, settings: Settings, root: Path | None) -> Context:
+    """What a file's notes show besides their cards (see ``StoredNote.fits``)."""
+    return (deck, settings, source_label(path, root))
 
 
 def source_label(shown: str, root: Path | None) -> str:

@@ -66,7 +66,11 @@ class Deck:
 
     @property
     def documents(self) -> tuple[Document, ...]:
-        return tuple(file for file in self.files if isinstance(file, Document))
+        """Its files' parses, for the PDF (which is never built from kept notes)."""
+        parsed = tuple(file for file in self.files if isinstance(file, Document))
+        if len(parsed) != len(self.files):
+            raise ValueError(f"deck {self.name!r} has kept notes in place of a parse")
+        return parsed
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,6 @@ class DeckNotes:
     name: str
     files: tuple[Document | FileNotes, ...]
     assembled: tuple[AssembledNote, ...]
-
-    @property
-    def documents(self) -> tuple[Document, ...]:
-        return tuple(file for file in self.files if isinstance(file, Document))
 
     @property
     def media(self) -> list[MediaFile]:
@@ -139,10 +139,6 @@ class Gathered:
     moved: tuple[tuple[Card, Card], ...] = ()
     """Questions an edit above them only moved: each as it was and as it is now."""
 
-    @property
-    def documents(self) -> tuple[Document, ...]:
-        return tuple(file for file in self.files if isinstance(file, Document))
-
     def reported(self, *later: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
                  ) -> list[Diagnostic]:
         """These diagnostics and those of the later stages, as the collector reports them."""
@@ -173,9 +169,9 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     glyphs = "pdf" in config.formats
     # The notes a file's last build kept are all its cards need, unless a PDF shows the
     # parse (a watch keeps its parses in memory: they cost it nothing to load).
-    kept_notes = "pdf" not in config.formats and not cache.remembers
-    pending = look_up_parses(cache, sources, config.parse, glyphs,
-                              config.cache if kept_notes else None)
+    notes_cache = config.cache if "pdf" not in config.formats and not cache.remembers \
+        else None
+    pending = look_up_parses(cache, sources, config.parse, glyphs, notes_cache)
     missing = [job for job in pending if job.result is None and job.kept is None]
     log.info("parse cache %s: %d of %d file(s) parsed before, %d to parse",
              display_path(config.cache), len(pending) - len(missing), len(pending), len(missing))
@@ -284,8 +280,8 @@ def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartP
     """
     files = [file for deck in decks for file in deck.files]
     # Section introductions are shown in the PDF only.
-    intros = [s for deck in decks for doc in deck.documents for s in doc.sections
-              if "pdf" in config.formats]
+    intros = [s for deck in decks for doc in deck.documents for s in doc.sections] \
+        if "pdf" in config.formats else []
     # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
     wanted = config.math == "image" or "pdf" in config.formats
     formulas = [f for file in files for c in file.cards for f in c.formulas] if wanted else []

@@ -60,10 +60,11 @@ class ParseJob:
 
 
 def look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
-                    options: ParseOptions, glyphs: bool, kept_notes: Path | None
-                    ) -> list[ParseJob]:
-    """Each file read, with its parse from the cache (or spliced onto its last parse),
-    or else, from ``kept_notes`` when given, its notes as its last build kept them."""
+                   options: ParseOptions, glyphs: bool, notes_cache: Path | None
+                   ) -> list[ParseJob]:
+    """Each file read, with its parse from the cache (or spliced onto its last parse);
+    or else, when a ``notes_cache`` folder is given, its notes as its last build kept
+    them."""
     jobs = []
     for path, root in sources:
         shown = display_path(path)
@@ -82,11 +83,11 @@ def look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
         key = cache.key(content, shown, (options, glyphs)) if content is not None else None
         job = ParseJob(path, root, shown, data, content, key)
         if key is not None and data is not None:
-            job.kept = notecache.stored_file(kept_notes, shown, key) if kept_notes else None
+            job.kept = notecache.stored_file(notes_cache, shown, key) if notes_cache else None
             if job.kept is not None:
-                log.info("parse cache: %s unchanged: its kept notes are enough, its parse "
-                         "is not loaded", shown)
-            job.result = None if job.kept is not None else cache.get(shown, key)
+                log.info("parse cache: %s unchanged: its kept notes are read instead of its "
+                         "parse", shown)
+            job.result = None if job.kept is not None else _cached(cache, shown, key)
             if job.result is not None and job.result.document is not None:
                 job.base = job.stored = (key, job.result)
             if job.result is None and job.kept is None:
@@ -147,18 +148,24 @@ def parsed_if_unfit(jobs: list[ParseJob], assets: Assets, cache: ParseCache,
         if job.kept is None or job.key is None:
             continue
         kept = job.kept.notes
-        context = (kept.settings.deck, kept.settings, notes.source_label(kept.path, job.root))
-        if kept.fits(context, assets):
+        if kept.fits(notes.note_context(kept.settings.deck, kept.path, kept.settings,
+                                        job.root), assets):
             continue
         log.info("kept notes of %s no longer fit: its parse is read", job.shown)
-        result = cache.get(job.shown, job.key) or parse_source(job.path, job.shown, options,
-                                                               job.data, glyphs)
+        result = _cached(cache, job.shown, job.key)
+        if result is None:
+            result = parse_source(job.path, job.shown, options, job.data, glyphs)
+            cache.put(job.shown, job.key, result)
         if result.document is None:  # the file was read before: it can be again
             continue
-        cache.put(job.shown, job.key, result)
         job.base = job.stored = (job.key, result)
         parsed[id(kept)] = result.document
     return parsed
+
+
+def _cached(cache: ParseCache, shown: str, key: str) -> ParsedSource | None:
+    found = cache.get(shown, key)
+    return found if isinstance(found, ParsedSource) else None
 
 
 def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None,

@@ -91,8 +91,11 @@ def cache_secret() -> bytes | None:
         return None
 
 
-def _tag(secret: bytes, header: bytes, pickled: bytes) -> bytes:
-    return hmac.new(secret, header + pickled, hashlib.sha256).hexdigest().encode("ascii") + b"\n"
+def _tag(secret: bytes, kind: str, header: bytes, pickled: bytes) -> bytes:
+    # The kind is signed too: one file's entries of two kinds share a key, and an entry
+    # renamed to the other kind must not be read as one.
+    message = kind.encode("ascii") + b"\0" + header + pickled
+    return hmac.new(secret, message, hashlib.sha256).hexdigest().encode("ascii") + b"\n"
 
 
 Memory = dict[tuple[Path, str], tuple[str, object]]
@@ -176,7 +179,7 @@ class ParseCache:
         except OSError:
             log.info("%s: %s not cached%s", self._what, shown, self._then)
             return None
-        if not hmac.compare_digest(tag, _tag(self._secret, header, pickled)):
+        if not hmac.compare_digest(tag, _tag(self._secret, self.kind, header, pickled)):
             log.debug("%s entry for %s is not signed by this user: ignored", self._what, shown)
             return None
         try:
@@ -218,7 +221,7 @@ class ParseCache:
                 header = key.encode("ascii") + b"\n"
                 body = pickled or pickled_result(result)
                 atomic_write_bytes(self._entry(shown),
-                                   header + _tag(self._secret, header, body) + body)
+                                   header + _tag(self._secret, self.kind, header, body) + body)
         except OSError as exc:
             log.debug("parse cache not written: %s", exc)
         self._unsaved.clear()

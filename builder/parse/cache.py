@@ -43,7 +43,9 @@ log = logging.getLogger(__name__)
 
 FORMAT = 5
 _SECRET_BYTES = 32
-_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3")
+_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "nh3", "Pygments")
+"""What a parse, and the notes kept beside it (their code is highlighted by Pygments),
+depend on besides the builder."""
 
 
 def parser_version() -> str:

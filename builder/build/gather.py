@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 from collections.abc import Callable, Collection, Iterable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
@@ -18,10 +17,11 @@ from pathlib import Path
 
 from builder.anki import notes
 from builder.build.config import BuildConfig, BuildError, display_path
-from builder.build.sourceparse import ParsedSource, parse_source, splice_source
+from builder.build.parsepool import ParseTask, parse_all, parse_workers
+from builder.build.sourceparse import ParsedSource, splice_source
 from builder.checks.silence import Silencer
 from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
-from builder.parse.cache import ParseCache, pickled_result
+from builder.parse.cache import ParseCache
 from builder.parse.document import ParseOptions
 from builder.parse.questiontext import with_empty_kept
 from builder.parse.source import ColumnMap, outside, too_large
@@ -160,11 +160,15 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     log.info("parse cache %s: %d of %d file(s) parsed before, %d to parse",
              display_path(config.cache), len(pending) - len(missing), len(pending), len(missing))
     parse_work = work_units(0, 0, sum(len(job.data or b"") for job in missing))
-    # Large notes in several files are parsed in parallel; the same workers then draw.
-    with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
+    # Large notes in several files are parsed in parallel (``parsepool`` says when that
+    # pays); the same workers then draw.
+    workers = parse_workers([len(job.data or b"") for job in missing], config.jobs,
+                            default_jobs())
+    with worker_pool(jobs, jobs if workers else 0) as pool:
         progress = start_progress("Parsing", sum(_kib(job) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
-        parsed = _parse_missing(missing, config.parse, glyphs, pool, cache, progress)
+        parsed = _parse_missing(missing, config.parse, glyphs, pool, workers, cache,
+                                progress)
         results = [job.result or parsed[id(job)] for job in pending]
         documents, roots, read = _collect(pending, results, silencer,
                                           pdf="pdf" in config.formats)
@@ -287,32 +291,19 @@ def _spliced(cache: ParseCache, job: _ParseJob, options: ParseOptions, glyphs: b
 
 
 def _parse_missing(missing: list[_ParseJob], options: ParseOptions, glyphs: bool,
-                   pool: Executor, cache: ParseCache, progress: Progress
+                   pool: Executor, workers: int, cache: ParseCache, progress: Progress
                    ) -> dict[int, ParsedSource]:
-    """Parse the files the cache did not have; return each result by ``id`` of its job."""
-    args = ([job.path for job in missing], [job.shown for job in missing],
-            [options] * len(missing), [job.data for job in missing], [glyphs] * len(missing))
-    outcomes: Iterable[tuple[ParsedSource, bytes | None]]
-    if in_processes(pool):
-        outcomes = ((pickle.loads(pickled), pickled)
-                    for pickled in pool.map(_parse_pickled, *args))
-    else:
-        outcomes = ((result, None) for result in map(parse_source, *args))
+    """Parse the files the cache did not have, ``workers`` processes of ``pool`` helping;
+    return each result by ``id`` of its job."""
+    tasks = [ParseTask(job.path, job.shown, options, job.data, glyphs) for job in missing]
     parsed: dict[int, ParsedSource] = {}
-    for job, (result, pickled) in zip(missing, outcomes, strict=True):
+    for job, (result, pickled) in zip(missing, parse_all(tasks, pool, workers), strict=True):
         progress(_kib(job))
         parsed[id(job)] = result
         if job.key is not None and result.document is not None:
             cache.put(job.shown, job.key, result, pickled)
             job.stored = (job.key, result.document)
     return parsed
-
-
-def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None,
-                   glyphs: bool) -> bytes:
-    # Pickled here, in the worker, once: the same bytes carry the result to the building
-    # process and into the parse cache.
-    return pickled_result(parse_source(path, shown, options, data, glyphs))
 
 
 def _collect(jobs: list[_ParseJob], results: list[ParsedSource], silencer: Silencer, *,

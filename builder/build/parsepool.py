@@ -71,14 +71,14 @@ def parse_all(tasks: Sequence[ParseTask], pool: Executor, workers: int
     first: one task each, so no more workers start than there are shares.
     """
     if workers < 1 or len(tasks) < 2:
-        yield from ((parse_source(*task), None) for task in tasks)
+        yield from ((_parse_here(task), None) for task in tasks)
         return
     split = shares([len(task.data or b"") for task in tasks], workers + 1)
     sent: list[tuple[list[int], Future[list[bytes]]]] = [
         (share, pool.submit(_parse_pickled, [tasks[i] for i in share]))
         for share in split[1:] if share]
     results: dict[int, tuple[ParsedSource, bytes | None]] = {
-        i: (parse_source(*tasks[i]), None) for i in split[0]}
+        i: (_parse_here(tasks[i]), None) for i in split[0]}
     for share, future in sent:
         pickles = future.result()
         # Unpickling makes as many objects as parsing did, none of them garbage.
@@ -88,9 +88,16 @@ def parse_all(tasks: Sequence[ParseTask], pool: Executor, workers: int
     yield from (results[i] for i in range(len(tasks)))
 
 
+def _parse_here(task: ParseTask) -> ParsedSource:
+    # A parse makes hundreds of thousands of objects, nearly all of which live on (the
+    # document) or are freed as soon as they are dropped (tokens): the collector, which
+    # would look through them again and again while they are made, waits to the end.
+    with collector_paused():
+        return parse_source(*task)
+
+
 def _parse_pickled(tasks: list[ParseTask]) -> list[bytes]:
     # In the worker.  Pickled here, once: the same bytes carry the result to the building
-    # process and into the parse cache.  What a parse makes lives until it is pickled,
-    # so the collector, which would look through it again and again, waits.
+    # process and into the parse cache.
     with collector_paused():
         return [pickled_result(parse_source(*task)) for task in tasks]

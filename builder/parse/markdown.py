@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -198,6 +199,19 @@ class _LazyTree(SyntaxTreeNode):
     def children(self, value: list[Self]) -> None:
         self._pending = None
         self._children = value
+
+    # A node holds its parent weakly: with a parent and its children holding each other,
+    # a dropped tree (every token of the file with it) waited for the cycle collector,
+    # which then looked through the whole file's tokens and nodes at once.  Dropped, it
+    # is now freed at once.  A node's parent lives as long as anyone walks down to it.
+    @property
+    def parent(self) -> Self | None:
+        holder = self._parent
+        return holder() if holder is not None else None
+
+    @parent.setter
+    def parent(self, value: Self | None) -> None:
+        self._parent = weakref.ref(value) if value is not None else None
 
 
 def syntax_tree(tokens: Sequence[Token]) -> SyntaxTreeNode:

@@ -2,13 +2,15 @@
 processes, when they pay, parse the rest.
 
 A worker is a new Python process ("spawn"): starting it and importing the parser costs
-about 0.25 s of CPU, and its result crosses back pickled (the same pickle goes into the
-parse cache, so only the unpickling here is extra).  Parsing costs about 1 s of CPU per
-megabyte of notes.  So a worker is started only for at least ``WORKER_SHARE`` bytes of
-notes of its own, where the wall time it saves is several times the CPU it adds, and this
-process, which used to wait idle, parses a share itself: two files and two cores take one
-worker, not two.  ``--jobs`` given explicitly is obeyed whatever the size: up to that many
-processes parse, this one included.
+about 0.2 s of CPU and a third of a second before it parses, and its result crosses back
+pickled (the same pickle goes into the parse cache, so only the unpickling here,
+about 0.07 s a megabyte with the collector paused, is extra).  Parsing costs about 0.75 s of
+CPU per megabyte of notes.  So by default a worker is started only for at least
+``WORKER_SHARE`` bytes of notes of its own: from there on the wall time it saves (its
+share's parse less its start) is larger than the CPU it adds, and grows with the notes
+while that cost does not.  This process, which used to wait idle, parses a share itself:
+two files and two cores take one worker, not two.  ``--jobs`` given explicitly is obeyed
+whatever the size: up to that many processes parse, this one included.
 """
 
 from __future__ import annotations

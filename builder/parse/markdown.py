@@ -76,7 +76,7 @@ class _PlacedState(StateInline):
     def pushPending(self) -> Token:
         text, end = self.pending, self.pos
         start = end - len(text)
-        if self.src[start:end] != text:
+        if start < 0 or not self.src.startswith(text, start):  # (no copy of the text)
             # The text ends before ``pos``: a line break took its trailing spaces, or a
             # rule moved on before pushing.
             start = max(self.src.rfind(text, 0, end), 0)

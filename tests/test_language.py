@@ -185,6 +185,24 @@ def test_a_huge_file_is_judged_by_a_sample() -> None:
     assert language.counts(english)[1] <= language.SAMPLE
 
 
+_ENGLISH = "An English sentence about gradients. " * 5_300  # 196,100 characters
+
+
+@pytest.mark.parametrize("text", [
+    SEED.read_text(encoding="utf-8"), (LANG / "english-with-a-chinese-term.md").read_text(),
+    f"## 节\n### 问？\n{_ENGLISH}\n\n{'中文' * 150_000}\n",  # the sample ends mid-piece
+    f"## 节\n### 问？\n{'中文' * 150_000}{_ENGLISH}\n",  # one piece longer than the sample
+    "## 1\n### 2?\n`code`\n",
+])
+def test_a_parse_guesses_the_language_as_guess_does_from_its_prose(text: str) -> None:
+    """The parse counts each piece of prose once (kept for a later splice) and guesses
+    from those counts: the same language as ``guess`` reading the prose itself."""
+    from builder.parse.language import prose
+    from builder.parse.markdown import tokenize
+
+    assert parsed(text).settings.lang == guess(prose(tokenize(text)))
+
+
 @pytest.mark.parametrize(("lang", "mark"), [("zh", "（续）"), ("en", " (cont.)")])
 def test_a_section_cut_between_pdf_parts_is_marked_in_the_decks_language(
         lang: str, mark: str) -> None:

@@ -151,3 +151,21 @@ def test_inline_nodes_read_flat_are_those_of_the_tree(text: str, breaks: bool) -
         if block.type == "heading":  # a question: its inline nodes on their own
             inline = block.children[0].children
             assert _read(tuple(builder.inline(inline, 1))) == _expected_inline(inline, breaks)
+
+
+def test_a_dropped_tree_is_freed_without_the_cycle_collector() -> None:
+    """Nodes hold their parents weakly: a file's tree and its tokens go when dropped, not
+    at the next full collection, which then looked through them all at once."""
+    import gc
+    import weakref
+
+    tree = syntax_tree(tokenize("# Title\n\n- an *item*\n\n> quote ![a](b.png)\n"))
+    nodes = list(tree.walk())
+    assert all(child.parent is node for node in nodes for child in node.children)
+    refs = [weakref.ref(node) for node in nodes]
+    gc.disable()
+    try:
+        del tree, nodes
+        assert [ref() for ref in refs] == [None] * len(refs)
+    finally:
+        gc.enable()

@@ -24,7 +24,6 @@ which notes compete and how to settle it.
 from __future__ import annotations
 
 import difflib
-import functools
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -81,23 +80,40 @@ def simhash(text: str) -> str:
     that bit of every byte and ``int.bit_count``.
     """
     folded = normalise_question(text)
-    grams = [folded[i:i + 3] for i in range(max(1, len(folded) - 2))]
-    hashes = b"".join(map(_gram_hash, grams))
-    ones = int.from_bytes(b"\x01" * len(grams), "little")  # bit 0 of every byte
+    if len(folded) < 3:  # the whole text is the one trigram
+        count, hashes = 1, _GRAM_HASHES[(folded,)]
+    else:
+        # Each trigram as the three characters zip gives: no slice per position.
+        count = len(folded) - 2
+        grams = zip(folded, folded[1:], folded[2:], strict=False)
+        hashes = b"".join(map(_GRAM_HASHES.__getitem__, grams))
+    ones = int.from_bytes(b"\x01" * count, "little")  # bit 0 of every byte
     value = 0
     for byte in range(8):  # most significant first
         column = int.from_bytes(hashes[byte::8], "little")
         for bit in range(8):
-            if 2 * (column >> bit & ones).bit_count() > len(grams):
+            if 2 * (column >> bit & ones).bit_count() > count:
                 value |= 1 << (8 * (7 - byte) + bit)
     return f"{value:016x}"
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _gram_hash(gram: str) -> bytes:
-    # Remembered: a trigram recurs often (in the seed notes, every other one is a repeat),
-    # and hashing it costs ten times a lookup.
-    return hashlib.blake2b(gram.encode("utf-8"), digest_size=8).digest()
+class _GramHashes(dict[tuple[str, ...], bytes]):
+    """Each trigram's 64-bit BLAKE2b hash of its UTF-8, by its characters.
+
+    Remembered: a trigram recurs often (in the seed notes, every other one is a repeat),
+    and hashing it costs ten times a lookup.  Looked up through ``dict.__getitem__``,
+    with no Python call for a trigram seen before.
+    """
+
+    def __missing__(self, gram: tuple[str, ...]) -> bytes:
+        digest = hashlib.blake2b("".join(gram).encode("utf-8"), digest_size=8).digest()
+        if len(self) < _GRAMS_KEPT:
+            self[gram] = digest
+        return digest
+
+
+_GRAMS_KEPT = 1 << 16
+_GRAM_HASHES = _GramHashes()
 
 
 def sketch_similarity(a: str, b: str) -> float:

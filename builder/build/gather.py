@@ -25,6 +25,7 @@ from builder.build.parsejobs import (
     parse_missing,
     parsed_if_unfit,
 )
+from builder.build.parsepool import parse_workers
 from builder.build.sourceparse import ParsedSource
 from builder.checks.silence import Silencer
 from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
@@ -176,11 +177,14 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     log.info("parse cache %s: %d of %d file(s) parsed before, %d to parse",
              display_path(config.cache), len(pending) - len(missing), len(pending), len(missing))
     parse_work = work_units(0, 0, sum(len(job.data or b"") for job in missing))
-    # Large notes in several files are parsed in parallel; the same workers then draw.
-    with worker_pool(jobs, parse_work if len(missing) > 1 else 0) as pool:
+    # Large notes in several files are parsed in parallel (``parsepool`` says when that
+    # pays); the same workers then draw.
+    workers = parse_workers([len(job.data or b"") for job in missing], config.jobs,
+                            default_jobs())
+    with worker_pool(jobs, jobs if workers else 0) as pool:
         progress = start_progress("Parsing", sum(kib(job) for job in missing)) \
             if parse_work >= 1 else no_progress("", 0)
-        parse_missing(missing, config.parse, glyphs, pool, cache, progress)
+        parse_missing(missing, config.parse, glyphs, pool, workers, cache, progress)
         files, roots, read = _collect(pending, silencer, pdf="pdf" in config.formats)
         collector = Collector(silencer, {job.shown: job.columns for job in pending
                                          if job.columns.removed})

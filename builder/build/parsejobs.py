@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
-from collections.abc import Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +15,13 @@ from builder.anki import notes
 from builder.build import notecache
 from builder.build.config import display_path
 from builder.build.notecache import StoredFile
+from builder.build.parsepool import ParseTask, parse_all
 from builder.build.sourceparse import ParsedSource, parse_source, splice_source
 from builder.model import Card, Diagnostic, Document, SourceLoc
-from builder.parse.cache import ParseCache, pickled_result
+from builder.parse.cache import ParseCache
 from builder.parse.document import ParseOptions
 from builder.parse.source import ColumnMap, outside, too_large
-from builder.render.assets import Assets, Progress, in_processes
+from builder.render.assets import Assets, Progress
 from builder.support import inputs
 
 log = logging.getLogger(__name__)
@@ -120,17 +119,12 @@ def _spliced(cache: ParseCache, job: ParseJob, options: ParseOptions, glyphs: bo
 
 
 def parse_missing(missing: list[ParseJob], options: ParseOptions, glyphs: bool,
-                   pool: Executor, cache: ParseCache, progress: Progress) -> None:
-    """Parse the files the cache did not have (each its job's ``result``)."""
-    args = ([job.path for job in missing], [job.shown for job in missing],
-            [options] * len(missing), [job.data for job in missing], [glyphs] * len(missing))
-    outcomes: Iterable[tuple[ParsedSource, bytes | None]]
-    if in_processes(pool):
-        outcomes = ((pickle.loads(pickled), pickled)
-                    for pickled in pool.map(_parse_pickled, *args))
-    else:
-        outcomes = ((result, None) for result in map(parse_source, *args))
-    for job, (result, pickled) in zip(missing, outcomes, strict=True):
+                  pool: Executor, workers: int, cache: ParseCache, progress: Progress
+                  ) -> None:
+    """Parse the files the cache did not have (each its job's ``result``), ``workers``
+    processes of ``pool`` helping (``builder.build.parsepool``)."""
+    tasks = [ParseTask(job.path, job.shown, options, job.data, glyphs) for job in missing]
+    for job, (result, pickled) in zip(missing, parse_all(tasks, pool, workers), strict=True):
         progress(kib(job))
         job.result = result
         if job.key is not None and result.document is not None:
@@ -166,13 +160,6 @@ def parsed_if_unfit(jobs: list[ParseJob], assets: Assets, cache: ParseCache,
 def _cached(cache: ParseCache, shown: str, key: str) -> ParsedSource | None:
     found = cache.get(shown, key)
     return found if isinstance(found, ParsedSource) else None
-
-
-def _parse_pickled(path: Path, shown: str, options: ParseOptions, data: bytes | None,
-                   glyphs: bool) -> bytes:
-    # Pickled here, in the worker, once: the same bytes carry the result to the building
-    # process and into the parse cache.
-    return pickled_result(parse_source(path, shown, options, data, glyphs))
 
 
 def kib(job: ParseJob) -> int:

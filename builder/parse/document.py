@@ -32,7 +32,7 @@ from builder.parse.filefacts import (
 )
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
-from builder.parse.language import document_language
+from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
@@ -45,7 +45,7 @@ from builder.parse.leftovers import (
 from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
-from builder.parse.prose import prose_lines
+from builder.parse.prose import Counted, guess_counted, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, answer_diagnostics, shown_question_text
 from builder.parse.source import read_source, source_lines, without_control_chars
@@ -111,7 +111,9 @@ def parse_parts(
     env: dict[str, Any] = {}
     tokens = tokenize(text, env)
     front, diagnostics = read_front_matter(tokens, path)
-    lang = document_language(front.get("lang"), tokens)
+    # The prose is counted once: for the language guess, and for a later splice's.
+    prose = prose_lines(tokens)
+    lang = _language(front.get("lang"), prose)
     diagnostics.extend(nesting_cuts(tokens, path))
     tree = syntax_tree(tokens)
     lines = source_lines(text)
@@ -144,8 +146,14 @@ def parse_parts(
                         tuple(walker.toc_lines), walker.toc_marked,
                         tuple(walker.section_headings))
     return Parts(document, structure, front, bool(env.get("references")),
-                 prose_lines(tokens), walker.skip_to, starts_with_rule(tokens),
+                 prose, walker.skip_to, starts_with_rule(tokens),
                  closed_fences(tokens), heading_sources(tokens))
+
+
+def _language(front: object, prose: tuple[Counted, ...]) -> str:
+    """``language.document_language`` from the prose counted piece by piece."""
+    chosen = normalise(front)
+    return chosen if chosen in LANGUAGES else guess_counted(prose)
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -75,7 +76,7 @@ class _PlacedState(StateInline):
     def pushPending(self) -> Token:
         text, end = self.pending, self.pos
         start = end - len(text)
-        if self.src[start:end] != text:
+        if start < 0 or not self.src.startswith(text, start):  # (no copy of the text)
             # The text ends before ``pos``: a line break took its trailing spaces, or a
             # rule moved on before pushing.
             start = max(self.src.rfind(text, 0, end), 0)
@@ -198,6 +199,19 @@ class _LazyTree(SyntaxTreeNode):
     def children(self, value: list[Self]) -> None:
         self._pending = None
         self._children = value
+
+    # A node holds its parent weakly: with a parent and its children holding each other,
+    # a dropped tree (every token of the file with it) waited for the cycle collector,
+    # which then looked through the whole file's tokens and nodes at once.  Dropped, it
+    # is now freed at once.  A node's parent lives as long as anyone walks down to it.
+    @property
+    def parent(self) -> Self | None:
+        holder = self._parent
+        return holder() if holder is not None else None
+
+    @parent.setter
+    def parent(self, value: Self | None) -> None:
+        self._parent = weakref.ref(value) if value is not None else None
 
 
 def syntax_tree(tokens: Sequence[Token]) -> SyntaxTreeNode:

@@ -15,7 +15,8 @@ Shape::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
@@ -38,7 +39,16 @@ class _Record:
     __match_args__: ClassVar[tuple[str, ...]]
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return type(self), tuple([getattr(self, name) for name in self.__match_args__])
+        cls = type(self)
+        fields = _FIELDS.get(cls)
+        if fields is None:  # one getter per class, which reads every field in C
+            fields = _FIELDS[cls] = operator.attrgetter(*cls.__match_args__)
+        return cls, fields(self)
+
+
+_FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+"""Each model class's fields, read at once (every class has more than one, so the getter
+returns a tuple)."""
 
 
 @dataclass(frozen=True, slots=True)

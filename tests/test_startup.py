@@ -1,0 +1,103 @@
+"""What every build pays before its work: the code version it hashes and the libraries it
+loads.  Cheaper ways to the same answers must give the same answers."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder.support import codeversion, yamlload
+from builder.support.codeversion import RUNTIME_LIBRARIES, code_version, installed_version
+
+
+def _importlib_version(library: str) -> str | None:
+    try:
+        return metadata.version(library)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@pytest.fixture
+def fresh_versions() -> Iterator[None]:
+    """Forget the versions and hashes found so far, before and after the test."""
+    caches = (codeversion._metadata_folders, installed_version, code_version)
+    for cached in caches:
+        cached.cache_clear()
+    yield
+    for cached in caches:
+        cached.cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_versions")
+def test_installed_versions_are_those_importlib_metadata_reads() -> None:
+    """The caches' keys stay what they were: every library's version as
+    ``importlib.metadata`` gives it, None for one not installed."""
+    for library in (*RUNTIME_LIBRARIES, "build-deck", "pytest", "no-such-library-here"):
+        assert installed_version(library) == _importlib_version(library), library
+    assert installed_version("genanki") is not None
+
+
+@pytest.mark.usefixtures("fresh_versions")
+def test_a_library_upgrade_changes_the_code_version(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library found earlier on ``sys.path`` (a newer install) is the one whose version
+    counts, as for ``importlib.metadata``; so a cache made with the old one is not reused."""
+    before = code_version(RUNTIME_LIBRARIES)
+    info = tmp_path / "GenAnki-99.1.dist-info"  # spelled as an installer may spell it
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: genanki\nVersion: 99.1\n\n"
+                                   "Version: 0.0 (the body, not a header)\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for cached in (codeversion._metadata_folders, installed_version, code_version):
+        cached.cache_clear()
+    assert installed_version("genanki") == _importlib_version("genanki") == "99.1"
+    assert code_version(RUNTIME_LIBRARIES) != before
+
+
+def test_the_code_version_hashes_the_same_files_and_versions() -> None:
+    """Read without importlib.resources and importlib.metadata, the hash is the one they
+    gave: the builder's files by their names in the package, then each library's version."""
+    import builder
+
+    package = Path(builder.__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".typ")
+                       and "__pycache__" not in p.parts):
+        name = path.relative_to(package).as_posix()
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    for library in RUNTIME_LIBRARIES:
+        version = _importlib_version(library)
+        digest.update(f"\0{library}={version}".encode() if version else f"\0{library}".encode())
+    assert code_version(RUNTIME_LIBRARIES, (".py", ".typ")) == digest.hexdigest()
+
+
+@pytest.mark.parametrize("text", ["a: [1, 2", "a: b\n c: d\n", "{a: 1", "- a\nb: c\n",
+                                  "key: 'open"])
+def test_yaml_errors_say_what_pyyaml_says(text: str) -> None:
+    """PyYAML's errors come out as ours (so the parser need not load PyYAML to name them),
+    with its message, its problem and the place it points at."""
+    with pytest.raises(yaml.YAMLError) as theirs:
+        yaml.safe_load(text)
+    for load in (yamlload.load_yaml, yamlload.load_plain,
+                 yamlload.load_yaml_with_places):
+        with pytest.raises(yamlload.YAMLError) as ours:
+            load(text)
+        assert str(ours.value) == str(theirs.value)
+        mark = theirs.value.problem_mark  # type: ignore[attr-defined]
+        assert yamlload.error_place(ours.value) == (mark.line, mark.column)
+        assert yamlload.yaml_problem(ours.value) == theirs.value.problem  # type: ignore[attr-defined]
+
+
+def test_refused_yaml_is_a_yaml_error_with_its_place() -> None:
+    with pytest.raises(yamlload.YamlRefused) as refused:
+        yamlload.load_yaml("a: &x 1\nb: *x\n")
+    assert isinstance(refused.value, yamlload.YAMLError)
+    assert yamlload.error_place(refused.value) == (1, 3)
+    assert str(refused.value) == yamlload.yaml_problem(refused.value) \
+        == "aliases (*name) are not allowed"

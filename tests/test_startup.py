@@ -101,3 +101,26 @@ def test_refused_yaml_is_a_yaml_error_with_its_place() -> None:
     assert yamlload.error_place(refused.value) == (1, 3)
     assert str(refused.value) == yamlload.yaml_problem(refused.value) \
         == "aliases (*name) are not allowed"
+
+
+def test_genanki_reads_yaml_through_its_stand_in() -> None:
+    """genanki is imported without PyYAML, and still reads a note type given as YAML
+    (the builder gives lists); afterwards ``import yaml`` is PyYAML itself."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from builder.anki.apkg import _import_genanki\n"
+        "_import_genanki()\n"
+        "assert 'yaml' not in sys.modules and 'cached_property' not in sys.modules\n"
+        "import genanki\n"
+        "model = genanki.Model(1, 'm', fields='- name: Front\\n- name: Back\\n',\n"
+        "                      templates='- {name: C, qfmt: \"{{Front}}\", afmt: \"{{Back}}\"}')\n"
+        "assert model.fields == [{'name': 'Front'}, {'name': 'Back'}], model.fields\n"
+        "assert model._req == [[0, 'all', [0]]], model._req\n"
+        "import yaml\n"
+        "assert type(yaml).__name__ == 'module' and yaml.safe_load('a: 1') == {'a': 1}\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr

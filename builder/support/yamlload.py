@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 MAX_YAML_DEPTH = 64
@@ -35,6 +36,13 @@ class YamlRefused(YAMLError):
     def __init__(self, line: int, column: int,
                  problem: str = f"nested more than {MAX_YAML_DEPTH} levels deep") -> None:
         super().__init__(problem, problem, (line, column))
+
+
+def pyyaml() -> ModuleType:
+    """PyYAML itself, for a library that asks for it (genanki: ``builder.anki.apkg``)."""
+    import yaml
+
+    return yaml
 
 
 @contextmanager

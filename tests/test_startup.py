@@ -3,14 +3,19 @@ loads.  Cheaper ways to the same answers must give the same answers."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from builder.anki import lock
 from builder.support import codeversion, yamlload
 from builder.support.codeversion import RUNTIME_LIBRARIES, code_version, installed_version
 
@@ -124,3 +129,32 @@ def test_genanki_reads_yaml_through_its_stand_in() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=False, cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr
+
+
+_TEXT = st.text(max_size=30) | st.sampled_from(
+    ['"', "\\", "\x00\x1f", "}, {", '": "', "\u2028", "题目“引号”", "a\nb"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(_TEXT, st.builds(
+    lock.LockEntry, guid=_TEXT, hash=_TEXT, changed=st.integers(0, 2**32 - 1),
+    question=_TEXT, file=_TEXT, answer=_TEXT, sketch=_TEXT,
+    removed=st.none() | st.integers(0, 2**32 - 1)), max_size=6))
+def test_the_lock_is_written_as_json_writes_each_note(entries: dict[str, lock.LockEntry]
+                                                      ) -> None:
+    """Each note's line is put together from its values' JSON; it must be the line
+    ``json.dumps`` writes for the note (what the lock was before, byte for byte)."""
+    written = lock.dumps(lock.Lock(entries, "abc", 7))
+    encoder = json.JSONEncoder(ensure_ascii=False).encode
+    notes = sorted(entries.items())
+    expected = ['{', f' "version": {lock.LOCK_VERSION},',
+                ' "notetype": {"hash": "abc", "changed": 7},', ' "notes": {']
+    for index, (key, entry) in enumerate(notes):
+        values = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)
+                  if getattr(entry, f.name) is not None}
+        comma = "," if index < len(notes) - 1 else ""
+        expected.append(f"  {encoder(key)}: {encoder(values)}{comma}")
+    assert written == "\n".join([*expected, " }", "}"]) + "\n"
+    assert json.loads(written)["notes"] == {
+        key: {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)
+              if getattr(entry, f.name) is not None} for key, entry in entries.items()}

@@ -165,12 +165,17 @@ def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData],
     schema, collection row, deck and note type JSON, note and card rows), with each note's
     and card's time from the lock, in a few statements instead of genanki's one per row
     and a rewrite of every deck's JSON per deck (quadratic in the number of subdecks).
-    tests/test_apkg_rows.py holds this to genanki's own rows."""
+    tests/test_apkg_rows.py holds this to genanki's own rows.
+
+    The indexes are made after the rows, at once rather than row by row: the package is
+    the ``VACUUM INTO`` copy, which makes them anew from the tables and the schema's
+    statements, in their order, so they come out the same."""
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 
+    first_index = APKG_SCHEMA.index("CREATE INDEX")
     cursor = connection.cursor()
-    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_SCHEMA[:first_index])
     cursor.executescript(APKG_COL)
     model = _note_type(css)
     by_deck: dict[str, list[NoteData]] = {}
@@ -185,6 +190,7 @@ def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData],
     cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
     cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        card_rows)
+    cursor.executescript(APKG_SCHEMA[first_index:])
     connection.commit()
 
 

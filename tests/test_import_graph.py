@@ -238,13 +238,15 @@ def test_in_processes_tells_the_pools_apart_without_loading_multiprocessing(tmp_
 # What a one-shot .apkg edit build (one answer changed, the rest from the caches) has no
 # use for: PyYAML (the front matter is unchanged; genanki gets a stand-in),
 # importlib.metadata and its email parser (library versions are read from their metadata
-# headers), the formula engines (nothing to draw with MathJax), the PDF's typesetting, and
+# headers), the formula engines (nothing to draw with MathJax), the PDF's typesetting,
+# Pygments' lexers (the edited answer has no code: the unchanged one's HTML is kept), and
 # what only some builds need.
 EDIT_BUILD_NEEDS_NOT = {"yaml", "importlib.metadata", "email", "email.parser",
                         "builder.render.formulacache", "builder.render.formulas",
                         "builder.render.texmath", "builder.support.sandbox",
                         "builder.pdf.typeset", "builder.pdf.parts", "builder.pdf.compile",
-                        "builder.pdf.pdfdata", *ON_DEMAND, *ASYNC, "matplotlib", "typst"}
+                        "builder.pdf.pdfdata", "pygments.lexers", "pygments.lexer",
+                        *ON_DEMAND, *ASYNC, "matplotlib", "typst"}
 
 
 def test_an_edit_build_loads_only_what_the_edit_needs(tmp_path: Path) -> None:

@@ -239,13 +239,15 @@ def test_in_processes_tells_the_pools_apart_without_loading_multiprocessing(tmp_
 # use for: PyYAML (the front matter is unchanged; genanki gets a stand-in),
 # importlib.metadata and its email parser (library versions are read from their metadata
 # headers), the formula engines (nothing to draw with MathJax), the PDF's typesetting,
-# Pygments' lexers (the edited answer has no code: the unchanged one's HTML is kept), and
+# Pygments' lexers (the edited answer has no code: the unchanged one's HTML is kept), the
+# fonts' tables (no new text is drawn), and
 # what only some builds need.
 EDIT_BUILD_NEEDS_NOT = {"yaml", "importlib.metadata", "email", "email.parser",
                         "builder.render.formulacache", "builder.render.formulas",
                         "builder.render.texmath", "builder.support.sandbox",
                         "builder.pdf.typeset", "builder.pdf.parts", "builder.pdf.compile",
                         "builder.pdf.pdfdata", "pygments.lexers", "pygments.lexer",
+                        "builder.render.fonts",
                         *ON_DEMAND, *ASYNC, "matplotlib", "typst"}
 
 

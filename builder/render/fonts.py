@@ -121,15 +121,10 @@ def drawable_in_font_files() -> frozenset[int]:
 
 _CJK = ("\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3400-\u4dbf\u4e00-\u9fff"
         "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff")
-
-
-@cache
-def _cjk_punctuation() -> re.Pattern[str]:
-    """Quotes, dashes and ellipses touching Chinese, Japanese or Korean (“你好”, ——, ……):
-    punctuation of that text, drawn full-width by the CJK font.  Elsewhere the Latin font
-    draws them, so "What’s" keeps a narrow apostrophe.  Compiled on first use: the CJK
-    ranges make it the costliest pattern of the builder (~3 ms), and only the PDF needs it."""
-    return re.compile(f"[“‘—…]+(?=[{_CJK}])|(?<=[{_CJK}])[”’—…]+")
+_CJK_PUNCTUATION = re.compile(f"[“‘—…]+(?=[{_CJK}])|(?<=[{_CJK}])[”’—…]+")
+"""Quotes, dashes and ellipses touching Chinese, Japanese or Korean (“你好”, ——, ……):
+punctuation of that text, drawn full-width by the CJK font.  Elsewhere the Latin font
+draws them, so "What’s" keeps a narrow apostrophe."""
 
 
 def with_cjk_punctuation(payload: object) -> None:
@@ -150,7 +145,7 @@ def with_cjk_punctuation(payload: object) -> None:
 
 def _is_cjk_text(node: object) -> bool:
     return (isinstance(node, dict) and node.get("kind") == "text"
-            and isinstance(node.get("text"), str) and _cjk_punctuation().search(node["text"])
+            and isinstance(node.get("text"), str) and _CJK_PUNCTUATION.search(node["text"])
             is not None)
 
 
@@ -161,7 +156,7 @@ def _split_text(node: object) -> list[object]:
     text: str = node["text"]
     pieces: list[object] = []
     start = 0
-    for match in _cjk_punctuation().finditer(text):
+    for match in _CJK_PUNCTUATION.finditer(text):
         if match.start() > start:
             pieces.append({"kind": "text", "text": text[start:match.start()]})
         pieces.append({"kind": "cjk", "text": match.group()})

@@ -158,3 +158,23 @@ def test_the_lock_is_written_as_json_writes_each_note(entries: dict[str, lock.Lo
     assert json.loads(written)["notes"] == {
         key: {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry)
               if getattr(entry, f.name) is not None} for key, entry in entries.items()}
+
+
+def test_the_collector_is_set_before_the_command_line_loads_its_libraries() -> None:
+    """Both entry points (``python -m builder``, the ``build-deck`` script) import
+    ``builder.cli``; click and what follows load with the command's thresholds."""
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, sys\n"
+        "seen = {}\n"
+        "class Watch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        seen.setdefault(name, gc.get_threshold())\n"
+        "sys.meta_path.insert(0, Watch())\n"
+        "import builder.cli\n"
+        "assert seen['click'] == builder.cli.GC_THRESHOLDS, seen['click']\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr

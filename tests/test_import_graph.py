@@ -233,3 +233,48 @@ def test_in_processes_tells_the_pools_apart_without_loading_multiprocessing(tmp_
         "with worker_pool(4, 1) as serial:\n"
         "    assert not in_processes(serial)\n", tmp_path)
     assert "concurrent.futures.process" in loaded
+
+
+# What a one-shot .apkg edit build (one answer changed, the rest from the caches) has no
+# use for: PyYAML (the front matter is unchanged; genanki gets a stand-in),
+# importlib.metadata and its email parser (library versions are read from their metadata
+# headers), the formula engines (nothing to draw with MathJax), the PDF's typesetting,
+# Pygments' lexers (the edited answer has no code: the unchanged one's HTML is kept), the
+# fonts' tables (no new text is drawn), and
+# what only some builds need.
+EDIT_BUILD_NEEDS_NOT = {"yaml", "importlib.metadata", "email", "email.parser",
+                        "builder.render.formulacache", "builder.render.formulas",
+                        "builder.render.texmath", "builder.support.sandbox",
+                        "builder.pdf.typeset", "builder.pdf.parts", "builder.pdf.compile",
+                        "builder.pdf.pdfdata", "pygments.lexers", "pygments.lexer",
+                        "builder.render.fonts",
+                        *ON_DEMAND, *ASYNC, "matplotlib", "typst"}
+
+
+def test_an_edit_build_loads_only_what_the_edit_needs(tmp_path: Path) -> None:
+    from builder.anki.apkg import read_fields
+
+    notes = write(tmp_path / "notes" / "a.md", "---\ndeck: 基础\n---\n" + PLAIN_NOTES
+                  + "### 什么是梯度？\n$\\nabla f$ 的方向。\n```python\nprint(1)\n```\n")
+    first = subprocess.run([sys.executable, "-m", "builder", *BUILD], cwd=tmp_path,
+                           capture_output=True, text=True, check=False, env=_env())
+    assert first.returncode == 0, first.stderr
+    notes.write_text(notes.read_text(encoding="utf-8").replace("两者都差。", "两者都很差。"),
+                     encoding="utf-8")
+    loaded = _modules_after(_cli(*BUILD), tmp_path)
+    answers = [answer for _question, answer in
+               read_fields(tmp_path / "out" / "基础.apkg").values()]
+    assert any("两者都很差" in answer for answer in answers)  # the edit was built
+    assert {"genanki", "markdown_it", "builder.parse.splice"} <= loaded
+    assert not loaded & EDIT_BUILD_NEEDS_NOT, loaded & EDIT_BUILD_NEEDS_NOT
+
+
+def test_assets_without_formulas_load_no_formula_engine(tmp_path: Path) -> None:
+    """Diagrams alone (an edit build with MathJax, whose deck has diagrams) draw no
+    formula: the formula cache and engines stay unloaded, and nothing is missing."""
+    loaded = _modules_after(
+        "import sys\nfrom pathlib import Path\n"
+        "from builder.render.assets import Assets, render_assets\n"
+        "assert render_assets([], [], Path('cache')) == Assets()\n", tmp_path)
+    assert "builder.render.assets" in loaded
+    assert not loaded & EDIT_BUILD_NEEDS_NOT, loaded & EDIT_BUILD_NEEDS_NOT

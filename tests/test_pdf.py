@@ -640,7 +640,6 @@ def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
     from click.testing import CliRunner
 
     from builder.cli import main
-    from builder.pdf import jobs as pdfjobs
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
     _in_parts_of(monkeypatch, 30)
@@ -651,7 +650,7 @@ def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
         typeset.append(part["count"])
         return real(part, media, out)
 
-    monkeypatch.setattr(pdfjobs, "typeset_part", counting)
+    monkeypatch.setattr(pdf, "typeset_part", counting)  # jobs imports it when it typesets
     notes = "## 甲\n" + "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(100))
     write(tmp_path / "notes" / "n.md", notes)
 

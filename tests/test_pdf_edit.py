@@ -129,7 +129,7 @@ def test_the_next_day_typesets_no_part_again(project: Path,
         typeset.append(part["count"])
         return real(part, media, out)
 
-    monkeypatch.setattr(pdfjobs, "typeset_part", counting)
+    monkeypatch.setattr(pdf, "typeset_part", counting)  # jobs imports it when it typesets
     _build("dist")
     assert len(typeset) == 8
     typeset.clear()

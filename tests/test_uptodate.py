@@ -383,11 +383,9 @@ def test_a_deck_without_pdf_is_not_built_again_the_next_day(
 
 
 def test_the_templates_are_part_of_the_builder() -> None:
-    from importlib.resources import files
+    from builder.support.codeversion import _sources
 
-    from builder.support.codeversion import _package_files
-
-    found = _package_files(files("builder"), (".py", ".typ"))
+    found = [name for name, _data in _sources()]
     assert "templates/sheet.typ" in found and "build/uptodate.py" in found
 
 

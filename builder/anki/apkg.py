@@ -83,22 +83,40 @@ def deck_id(name: str) -> int:
 def _import_genanki() -> None:
     """Import genanki, when a package is written (check and --help never need it).
 
-    genanki 0.13 takes its ``cached_property`` from the package of that name, which loads
-    asyncio for its async variant: two thirds of genanki's import time (~35 ms of CPU, on
-    every build that writes).  genanki caches two plain methods, for which the standard
-    library's ``functools.cached_property`` does the same; it stands in while genanki is
-    imported, and is gone from ``sys.modules`` after, so any other importer gets the package.
+    genanki 0.13 imports two libraries for what the builder never asks of it, and both
+    stand in while genanki is imported (and are gone from ``sys.modules`` after, so any
+    other importer gets the real package):
+
+    - ``cached_property``, for two plain methods, loads asyncio for its async variant: two
+      thirds of genanki's import time (~35 ms of CPU, on every build that writes).  The
+      standard library's ``functools.cached_property`` does the same for them.
+    - PyYAML (~10 ms), to read a note type's fields and templates given as YAML text; the
+      builder gives lists.  A module that loads PyYAML on first use stands in.
     """
-    if "genanki" in sys.modules or "cached_property" in sys.modules:
+    if "genanki" in sys.modules:
         return
-    stand_in = ModuleType("cached_property")
-    vars(stand_in)["cached_property"] = functools.cached_property
-    sys.modules["cached_property"] = stand_in
+    stand_ins: dict[str, ModuleType] = {}
+    if "cached_property" not in sys.modules:
+        stand_ins["cached_property"] = ModuleType("cached_property")
+        vars(stand_ins["cached_property"])["cached_property"] = functools.cached_property
+    if "yaml" not in sys.modules:
+        stand_ins["yaml"] = _YamlOnFirstUse("yaml")
+    sys.modules.update(stand_ins)
     try:
         import genanki  # noqa: F401
     finally:
-        if sys.modules.get("cached_property") is stand_in:
-            del sys.modules["cached_property"]
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+
+
+class _YamlOnFirstUse(ModuleType):
+    """PyYAML for genanki, loaded when genanki first asks it for something."""
+
+    def __getattr__(self, name: str) -> object:
+        from builder.support.yamlload import pyyaml
+
+        return getattr(pyyaml(), name)
 
 
 def _note_type(css: str) -> genanki.Model:
@@ -129,6 +147,10 @@ def write_apkg(target: Path, notes: Sequence[NoteData], media: Mapping[str, Path
         # bytes depend on what the collection holds, not on the order it was written in.
         connection = sqlite3.connect(":memory:")
         try:
+            # VACUUM INTO syncs its file as this setting says: this one is read back at
+            # once and removed, so it need not reach the disk (the package is written
+            # from it).  The bytes are the same.
+            connection.execute("PRAGMA synchronous = OFF")
             _write_collection(connection, notes, css, notetype_mtime)
             connection.execute("VACUUM INTO ?", (str(db_path),))
         finally:
@@ -143,12 +165,17 @@ def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData],
     schema, collection row, deck and note type JSON, note and card rows), with each note's
     and card's time from the lock, in a few statements instead of genanki's one per row
     and a rewrite of every deck's JSON per deck (quadratic in the number of subdecks).
-    tests/test_apkg_rows.py holds this to genanki's own rows."""
+    tests/test_apkg_rows.py holds this to genanki's own rows.
+
+    The indexes are made after the rows, at once rather than row by row: the package is
+    the ``VACUUM INTO`` copy, which makes them anew from the tables and the schema's
+    statements, in their order, so they come out the same."""
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 
+    first_index = APKG_SCHEMA.index("CREATE INDEX")
     cursor = connection.cursor()
-    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_SCHEMA[:first_index])
     cursor.executescript(APKG_COL)
     model = _note_type(css)
     by_deck: dict[str, list[NoteData]] = {}
@@ -163,6 +190,7 @@ def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData],
     cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
     cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        card_rows)
+    cursor.executescript(APKG_SCHEMA[first_index:])
     connection.commit()
 
 

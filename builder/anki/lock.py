@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field, fields
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from builder.model import Diagnostic, SourceLoc
@@ -197,12 +198,14 @@ def dumps(lock: Lock) -> str:
         ' "notes": {',
     ]
     notes = sorted(lock.entries.items())
+    last = len(notes) - 1
     for index, (key, entry) in enumerate(notes):
-        # Each field by name (asdict would deep-copy every value first).
-        values = {name: value for name in _ENTRY_FIELDS
-                  if (value := getattr(entry, name)) is not None}
-        comma = "," if index < len(notes) - 1 else ""
-        lines.append(f"  {_json(key)}: {_json(values)}{comma}")
+        # The object json.dumps writes for the fields but "removed": None, put together
+        # here from each value's JSON: an encoder call per note costs twice the time.
+        values = ", ".join([
+            f'"{name}": {_string(value) if type(value) is str else _other(value)}'
+            for name in _ENTRY_FIELDS if (value := getattr(entry, name)) is not None])
+        lines.append(f"  {_string(key)}: {{{values}}}{',' if index < last else ''}")
     lines += [" }", "}"]
     return "\n".join(lines) + "\n"
 
@@ -210,6 +213,12 @@ def dumps(lock: Lock) -> str:
 _ENTRY_FIELDS = tuple(f.name for f in fields(LockEntry))
 _json = json.JSONEncoder(ensure_ascii=False).encode
 """``json.dumps(…, ensure_ascii=False)``, without making an encoder per call."""
+_string = encode_basestring
+"""``_json`` of a string (what it calls for one)."""
+
+
+def _other(value: object) -> str:
+    return str(value) if type(value) is int else _json(value)  # an int's JSON is its str
 
 
 def encode(lock: Lock) -> bytes:

@@ -1,8 +1,18 @@
 """The ``build-deck`` command: options → BuildConfig → build(); the only module that prints."""
 
+# ruff: noqa: E402  (the collector's thresholds are set before the imports)
 from __future__ import annotations
 
 import gc
+
+GC_THRESHOLDS = (100_000, 50, 100)
+"""The garbage collector's thresholds for a command (Python's are 700, 10, 10)."""
+
+# Set before the imports below, not only when a command starts: with the default
+# thresholds the collector runs ~60 times while a build's modules load, looking through
+# the objects they make that live to the end (~5 ms of CPU).
+gc.set_threshold(*GC_THRESHOLDS)
+
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -50,10 +60,6 @@ class DefaultGroup(click.Group):
         hint = did_you_mean(word, self.commands)
         if hint:
             ctx.fail(f"no such command '{word}' and no such file or directory{hint}")
-
-
-GC_THRESHOLDS = (100_000, 50, 100)
-"""The garbage collector's thresholds for a command (Python's are 700, 10, 10)."""
 
 
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})

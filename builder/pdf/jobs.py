@@ -20,22 +20,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from builder.pdf import parts as pdfparts
-from builder.pdf.parts import PartLayout, headings, join_payload, part_file
-from builder.pdf.pdfdata import Json
-from builder.pdf.typeset import (
-    PdfPlan,
-    join,
-    part_cache,
-    part_jobs,
-    typeset,
-    typeset_part,
-)
-
 if TYPE_CHECKING:
     # Imported where a pool is made or its results looked at: a build that writes no
     # PDF in the background never loads multiprocessing (~7 ms).
     from multiprocessing.pool import AsyncResult, Pool
+
+    # Imported where a PDF is typeset: an .apkg-only build opens and closes its jobs
+    # without loading the typesetting modules (~5 ms).
+    from builder.pdf.parts import PartLayout
+    from builder.pdf.pdfdata import Json
+    from builder.pdf.typeset import PdfPlan
 
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
@@ -125,6 +119,9 @@ class _Sheet:
     @classmethod
     def of(cls, plan: PdfPlan) -> _Sheet:
         """Start from the part cache: the parts it holds need no typesetting."""
+        from builder.pdf.parts import headings
+        from builder.pdf.typeset import part_cache, part_jobs
+
         folder = tempfile.TemporaryDirectory(prefix="build-deck-pdf-", ignore_cleanup_errors=True)
         if plan.parts is None:
             return cls(plan, folder)
@@ -149,6 +146,8 @@ class _Sheet:
         return Path(self.folder.name)
 
     def part_path(self, index: int) -> Path:
+        from builder.pdf.parts import part_file
+
         return self.scratch / part_file(index)
 
 
@@ -176,6 +175,10 @@ class PdfJobs:
 
     def start(self, plans: list[PdfPlan]) -> None:
         """Begin typesetting ``plans``: now in the background, or later in ``result``."""
+        if not plans:
+            return
+        from builder.pdf.typeset import typeset, typeset_part
+
         sheets = [(plan, _Sheet.of(plan)) for plan in plans]
         background = [(plan, sheet) for plan, sheet in sheets
                       if self._jobs > 1 and plan.questions >= BACKGROUND_MIN_QUESTIONS]
@@ -241,6 +244,8 @@ class PdfJobs:
     def result(self, plan: PdfPlan) -> Iterator[bytes | Path]:
         """Yield the typeset PDF, as bytes or a file that lasts until the block ends;
         raises ``PdfError`` as ``typeset`` does."""
+        from builder.pdf.typeset import typeset
+
         sheet = self._sheets.pop(plan.target, None)
         if sheet is None:
             if not plan.has_content:
@@ -264,6 +269,9 @@ class PdfJobs:
     def _joined(self, sheet: _Sheet) -> Path:
         from multiprocessing.pool import AsyncResult
 
+        from builder.pdf import parts as pdfparts
+        from builder.pdf.typeset import join, part_cache, typeset_part
+
         layouts: list[PartLayout] = []
         for index, (job, layout) in enumerate(zip(sheet.jobs, sheet.layouts, strict=True)):
             if isinstance(layout, AsyncResult):
@@ -274,7 +282,7 @@ class PdfJobs:
             layouts.append(layout)
         part_cache(sheet.plan).save({key: (sheet.part_path(index), layout) for index, (key, layout)
                                      in enumerate(zip(sheet.keys, layouts, strict=True))})
-        payload = join_payload(sheet.plan.payload, sheet.part_headings, layouts)
+        payload = pdfparts.join_payload(sheet.plan.payload, sheet.part_headings, layouts)
         if self._jobs <= 1:
             return join(payload, sheet.scratch)
         # The join holds every part's pages (~0.4 MB each), so not in this process; and

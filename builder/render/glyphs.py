@@ -15,7 +15,6 @@ from pathlib import Path
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.source import source_lines
-from builder.render.fonts import drawable_code_points
 from builder.render.typstengine import Compiler
 
 MISSING_GLYPH = "missing-glyph"
@@ -41,7 +40,16 @@ def _needs_lookup(char: str) -> bool:
         return False
     category = unicodedata.category(char)
     return category not in _DRAWN_WITHOUT_GLYPH and (
-        category in _NEVER_DRAWN or ord(char) not in drawable_code_points())
+        category in _NEVER_DRAWN or ord(char) not in _drawable())
+
+
+@cache
+def _drawable() -> frozenset[int]:
+    """``fonts.drawable_code_points``, its module loaded when a character is looked up:
+    a build that checks no new text (an edit's kept questions) leaves it unloaded."""
+    from builder.render.fonts import drawable_code_points
+
+    return drawable_code_points()
 
 
 def _is_selector(char: str) -> bool:

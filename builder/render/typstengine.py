@@ -14,8 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from builder.render.fonts import typst_font_dirs
-
 FontSet = Literal["pinned", "pinned-bold", "embedded"]
 """The fonts a compile sees: the pinned files (with the variable CJK font, which typst
 instances into a real bold), or only the fonts built into typst."""
@@ -49,6 +47,8 @@ def _fonts(bold: bool) -> Any:
     and a build makes one for every batch of formulas and every PDF part.
     """
     import typst
+
+    from builder.render.fonts import typst_font_dirs
 
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
                        font_paths=typst_font_dirs(bold=bold))

@@ -10,9 +10,10 @@ import ast
 import functools
 import hashlib
 import importlib.util
-from importlib import metadata
-from importlib.resources import files
-from importlib.resources.abc import Traversable
+import os
+import re
+import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 RUNTIME_LIBRARIES = (
@@ -37,8 +38,8 @@ def code_version(libraries: tuple[str, ...], suffixes: tuple[str, ...] = (".py",
 @functools.cache
 def _sources() -> tuple[tuple[str, bytes], ...]:
     """The builder's code and templates, by name: read once, whichever hashes need them."""
-    package = files("builder")
-    return tuple((name, package.joinpath(name).read_bytes())
+    package = Path(__file__).resolve().parent.parent
+    return tuple((name, (package / name).read_bytes())
                  for name in sorted(_package_files(package, (".py", ".typ"))))
 
 
@@ -46,15 +47,13 @@ def _with_versions(digest: hashlib._Hash, libraries: tuple[str, ...]) -> str:
     """``digest`` with each library's installed version (its name alone when it is not
     installed), as hex."""
     for library in libraries:
-        try:
-            digest.update(f"\0{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"\0{library}".encode())
+        version = installed_version(library)
+        digest.update(f"\0{library}={version}".encode() if version is not None
+                      else f"\0{library}".encode())
     return digest.hexdigest()
 
 
-def _package_files(folder: Traversable, suffixes: tuple[str, ...], prefix: str = ""
-                   ) -> list[str]:
+def _package_files(folder: Path, suffixes: tuple[str, ...], prefix: str = "") -> list[str]:
     found: list[str] = []
     for entry in folder.iterdir():
         if entry.is_dir() and entry.name != "__pycache__":
@@ -62,6 +61,62 @@ def _package_files(folder: Traversable, suffixes: tuple[str, ...], prefix: str =
         elif entry.name.endswith(suffixes):
             found.append(prefix + entry.name)
     return found
+
+
+@functools.cache
+def installed_version(library: str) -> str | None:
+    """The version ``importlib.metadata.version(library)`` gives (None: not installed),
+    without loading ``importlib.metadata``: that and its email parser cost every build
+    more CPU (~20 ms) than the builder's whole check of its own code.
+
+    The same distribution is found: the first ``*.dist-info`` or ``*.egg-info`` whose
+    normalised name matches, along ``sys.path`` in order; its ``Version`` header is read
+    from ``METADATA`` (``PKG-INFO`` for an egg).  Zipped path entries are not searched.
+    """
+    found = _metadata_folders().get(_normalised(library))
+    if found is None:
+        return None
+    for name in ("METADATA", "PKG-INFO", ""):
+        try:
+            with open(os.path.join(found, name) if name else found, encoding="utf-8") as text:
+                return _version_header(text)
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError):
+            continue
+    return None
+
+
+@functools.cache
+def _metadata_folders() -> dict[str, str]:
+    """The first metadata folder (or egg-info file) of each distribution on ``sys.path``,
+    by normalised name, as ``importlib.metadata``'s path finder names them."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        folder = entry or "."
+        try:
+            children = os.listdir(folder)
+        except (OSError, TypeError):
+            continue
+        for child in children:
+            low = child.lower()
+            if low.endswith((".dist-info", ".egg-info")):
+                name = _normalised(low.rpartition(".")[0].partition("-")[0])
+                found.setdefault(name, os.path.join(folder, child))
+    return found
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower().replace("-", "_")
+
+
+def _version_header(text: Iterable[str]) -> str | None:
+    """The first ``Version:`` header of a metadata file, before its body."""
+    for line in text:
+        if not line.strip():
+            return None
+        key, colon, value = line.partition(":")
+        if colon and key.strip().lower() == "version":
+            return value.strip()
+    return None
 
 
 @functools.cache

@@ -10,7 +10,6 @@ no third-party library, so the command line can build its options from it cheapl
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -40,6 +39,8 @@ class SettingError(ValueError):
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing if none is close."""
     # 0.75: ``titel``, ``pdf-stlye``, ``chek`` are close; a blog's ``seo_title`` is not.
+    import difflib  # only for a word that is wrong
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

@@ -6,25 +6,57 @@ which PyYAML parses without recursion; aliases are refused outright.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
-
-import yaml
 
 MAX_YAML_DEPTH = 64
 
-YAMLError = yaml.YAMLError
-"""What every loader here raises on YAML it cannot read."""
+
+class YAMLError(Exception):
+    """What every loader here raises on YAML it cannot read: PyYAML's error, as it says it
+    (``str``), its one-line ``problem`` and the ``place`` it points at.
+
+    PyYAML's own class is not handed out, so that the parser's modules can name this one
+    without loading PyYAML (~10 ms of every build's start, most of which read no YAML)."""
+
+    def __init__(self, message: str, problem: str | None = None,
+                 place: tuple[int, int] | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem
+        self.place = place
+        """0-based line and column, if the error points anywhere."""
 
 
-class YamlRefused(yaml.YAMLError):
+class YamlRefused(YAMLError):
     """YAML nested deeper than ``MAX_YAML_DEPTH``, or with an alias."""
 
     def __init__(self, line: int, column: int,
                  problem: str = f"nested more than {MAX_YAML_DEPTH} levels deep") -> None:
-        super().__init__(problem)
-        self.problem = str(self)
-        self.problem_mark = yaml.Mark("", 0, line, column, None, 0)
+        super().__init__(problem, problem, (line, column))
+
+
+def pyyaml() -> ModuleType:
+    """PyYAML itself, for a library that asks for it (genanki: ``builder.anki.apkg``)."""
+    import yaml
+
+    return yaml
+
+
+@contextmanager
+def _ours() -> Iterator[None]:
+    """Re-raise PyYAML's errors as ``YAMLError``."""
+    import yaml
+
+    try:
+        yield
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None)
+        raise YAMLError(str(exc), None if problem is None else str(problem),
+                        None if mark is None else (mark.line, mark.column)) from exc
 
 
 def load_yaml(text: str) -> Any:
@@ -33,11 +65,16 @@ def load_yaml(text: str) -> Any:
     Aliases (``*name``) are refused too: nine lines of them make a list of a billion
     items for whatever walks the result ("billion laughs"), and notes never need them.
     """
-    _refuse_deep_or_aliased(text)
-    return yaml.safe_load(text)
+    import yaml
+
+    with _ours():
+        _refuse_deep_or_aliased(text)
+        return yaml.safe_load(text)
 
 
 def _refuse_deep_or_aliased(text: str) -> None:
+    import yaml
+
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         if isinstance(event, yaml.AliasEvent):
@@ -66,6 +103,13 @@ class Place:
 def load_yaml_with_places(text: str) -> tuple[Any, dict[str, Place]]:
     """``load_yaml``, and where each key of the top-level mapping is written (none for
     other documents): composed once, then built as ``safe_load`` builds it."""
+    with _ours():
+        return _with_places(text)
+
+
+def _with_places(text: str) -> tuple[Any, dict[str, Place]]:
+    import yaml
+
     _refuse_deep_or_aliased(text)
     loader = yaml.SafeLoader(text)
     try:
@@ -91,16 +135,17 @@ def load_yaml_with_places(text: str) -> tuple[Any, dict[str, Place]]:
 def load_plain(text: str) -> Any:
     """``yaml.safe_load`` unguarded: for a short value or a guess whose result is only
     looked at, never walked (its depth may still raise ``RecursionError``)."""
-    return yaml.safe_load(text)
+    import yaml
+
+    with _ours():
+        return yaml.safe_load(text)
 
 
-def error_place(exc: yaml.YAMLError) -> tuple[int, int] | None:
+def error_place(exc: YAMLError) -> tuple[int, int] | None:
     """0-based line and column a YAML error points at, if it points anywhere."""
-    mark = getattr(exc, "problem_mark", None)
-    return None if mark is None else (mark.line, mark.column)
+    return exc.place
 
 
-def yaml_problem(exc: yaml.YAMLError) -> str:
+def yaml_problem(exc: YAMLError) -> str:
     """The one-line reason of a YAML error, without PyYAML's quoted context."""
-    problem = getattr(exc, "problem", None)
-    return str(problem) if problem else str(exc).splitlines()[0]
+    return exc.problem if exc.problem else str(exc).splitlines()[0]

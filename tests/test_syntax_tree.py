@@ -54,7 +54,7 @@ def test_inline_nodes_are_made_when_first_asked_for() -> None:
 def test_parsing_leaves_the_cycle_collector_as_it_found_it() -> None:
     import gc
 
-    from builder.parse.markdown import collector_paused
+    from builder.support.collector import collector_paused
 
     assert gc.isenabled()
     with collector_paused():

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from builder.build.sourceparse import ParsedSource, parse_source
 from builder.parse.cache import pickled_result
 from builder.parse.document import ParseOptions
-from builder.parse.markdown import collector_paused
+from builder.support.collector import collector_paused
 
 WORKER_SHARE = 1_000_000
 """Bytes of notes a worker must have to parse for it to be started by default."""

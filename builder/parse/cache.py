@@ -38,6 +38,7 @@ from typing import Any
 
 from builder.support.atomic import atomic_write_bytes
 from builder.support.codeversion import code_version
+from builder.support.collector import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +186,8 @@ class ParseCache:
             log.debug("%s entry for %s is not signed by this user: ignored", self._what, shown)
             return None
         try:
-            result = pickle.loads(pickled)
+            with collector_paused():  # a parse is many objects, and no garbage
+                result = pickle.loads(pickled)
         except Exception:  # signed by us but from another Python: parse again
             return None
         if key is not None:

@@ -3,11 +3,9 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import weakref
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
@@ -27,6 +25,7 @@ from builder.parse.headings import first_column
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
+from builder.support.collector import collector_paused
 from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
 
 DIAGRAM_INFO = "diagram"
@@ -129,26 +128,6 @@ def tokenize(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     with collector_paused():
         tokens = repair_front_matter(text, _parse(text, env), _parse, parse_blocks)
         return repair_fences(text, tokens, _parse, parse_blocks, env)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Hold off Python's cycle collector while a burst of objects is made.
-
-    Parsing makes tens of thousands of tokens that all stay alive; each few hundred
-    allocations the collector looked through them, and through everything already
-    parsed, for garbage that is not there: a third of the time markdown-it took.  What
-    the burst leaves for the collector (markdown-it makes no cycles) waits until it
-    ends.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _parse(text: str, env: dict[str, Any]) -> list[Token]:

@@ -506,3 +506,41 @@ def test_bold_list_questions_under_numbered_sections() -> None:
     doc = parse_text(text, "p.md")
     assert doc.settings.structure == "sections ##, questions bold lines"
     assert len([c for c in doc.cards if c.answer]) == 6
+
+
+def test_bare_bold_items_inside_a_bold_question_answer_stay_in_it() -> None:
+    """A checklist of short bold items ("1. **Inspect the tokens**", "4. **Compare …**")
+    inside the answer to a bold question is part of that answer: not questions with empty
+    answers, and the text after it is no section introduction."""
+    doc = fixture("bold-checklist-in-answer")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert cards(doc) == [
+        (5, ("Tokenization",), "How do you debug a tokenizer that hurts accuracy?"),
+        (27, ("Tokenization",), "What is subword tokenization?"),
+        (38, ("Models",), "Which tokenizer does BERT use?"),
+    ]
+    debug, subword, _bert = doc.cards
+    assert [n.kind for n in debug.answer] == [
+        "paragraph", "paragraph", "paragraph", "ordered_list", "paragraph", "code_block",
+        "paragraph", "hr"]
+    assert len(debug.answer[3].children) == 4
+    assert [n.kind for n in subword.answer] == ["paragraph", "bullet_list", "paragraph"]
+    assert not [d for d in doc.diagnostics if d.code in ("empty-answer", "section-intro")]
+
+
+def test_bold_question_items_with_no_answers_are_still_questions() -> None:
+    # Items that read as questions stay questions, even bare (their answers to be written).
+    text = ("# DL\n\n## CNN\n\n**Why convolutions?**\n\nLocality.\n\n"
+            "- **What is a 1x1 convolution for?**\n- **Why pool?**\n")
+    doc = parse_text(text, "q.md")
+    assert [c.question_text for c in doc.cards] == [
+        "Why convolutions?", "What is a 1x1 convolution for?", "Why pool?"]
+    assert codes(doc, "empty-answer") == [9, 10]
+    # Short bold items that carry answers of their own are questions too ("- **BP**" with
+    # its points nested under it).
+    head = "# DL\n\n## CNN\n\n**Why convolutions?**\n\nLocality.\n\n"
+    for items, asked in (("- **BP**\n  - chain rule\n- **SGD**\n  - one sample\n", ["BP", "SGD"]),
+                         ("- **SGD**\n  one sample a step\n- **Adam**\n  adaptive\n",
+                          ["SGD", "Adam"])):
+        found = [c.question_text for c in parse_text(head + items, "n.md").cards]
+        assert found == ["Why convolutions?", *asked]

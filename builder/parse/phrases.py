@@ -32,6 +32,11 @@ _EN_OPENERS = frozenset((
     "describe", "define", "compare", "contrast", "list", "name", "give", "state", "derive",
     "prove", "implement", "write", "discuss", "is", "are", "can", "could", "does", "do", "did",
     "should", "would", "will", "was", "were", "has", "have"))
+# Openers that ask outright, unlike exam imperatives ("Compare …", "List …"), which also
+# name the steps of a checklist.
+_EN_ASKING = frozenset(("what", "why", "how", "when", "where", "which", "who", "whom", "whose",
+                        "is", "are", "can", "could", "does", "do", "did", "should", "would",
+                        "will", "was", "were", "has", "have"))
 _ZH_ASKING = ("什么", "为什么", "为何", "如何", "怎么", "怎样", "哪些", "哪个", "哪种", "是否",
               "多少", "几种", "吗", "呢")
 # Exam prompts ("BN的作用", "讲一讲RPN"): questions as headings, but as a bold line inside
@@ -107,6 +112,16 @@ def question_reason(text: str) -> str | None:
     if any(marker in core for marker in _ZH_PROMPTS):
         return "is an exam prompt"
     return None
+
+
+def asks(text: str) -> bool:
+    """True when ``text`` asks outright: a question mark, ``Q:``, question numbering, an
+    opening "what"/"why"/"is"…, or a Chinese asking word; not an imperative or a label."""
+    core = without_trailing_marks(text).strip()
+    words = re.findall(r"[a-z']+", core.casefold())
+    return (any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core))
+            or bool(_NUMBERED.match(core)) or bool(words and words[0] in _EN_ASKING)
+            or any(marker in core for marker in _ZH_ASKING))
 
 
 def is_answer_part(text: str) -> bool:

@@ -113,11 +113,15 @@ class QuestionForms:
                 return False
             self._open_bold(found)
             return True
-        if node.type not in ("bullet_list", "ordered_list") or not any(
-                bold.item_question(item, lead_ins, loose=True) for item in node.children):
+        if node.type not in ("bullet_list", "ordered_list"):
             return False
-        for item in node.children:
-            found = bold.item_question(item, lead_ins, loose=True)
+        items = [(item, bold.item_question(item, lead_ins, loose=True)) for item in node.children]
+        if not any(found for _, found in items) or (self._question is not None and all(
+                found is None or bold.is_bare_label(item, found) for item, found in items)):
+            # A checklist of bare bold phrases inside an answer ("1. **Inspect the tokens**")
+            # is part of that answer, not questions with empty answers.
+            return False
+        for item, found in items:
             if found is None:
                 # An item that is no question belongs to the answer before it.
                 if self._question is not None:

@@ -27,6 +27,7 @@ from markdown_it.token import Token
 from builder.model import Diagnostic, Node, Section, SourceLoc
 from builder.parse.fences import INSIDE, UNCLOSED, Inside, Unclosed
 from builder.parse.frontmatter_cut import CUT, FrontMatterCut
+from builder.parse.phrases import question_reason
 from builder.support.yamlload import YAMLError, load_plain
 
 MAX_FRONT_MATTER_LINES = 500
@@ -160,6 +161,12 @@ def fence_diagnostics(tokens: Sequence[Token], path: str, levels: range) -> list
 
 
 _SHOWS_MARKDOWN = {"markdown", "md", "gfm", "commonmark"}
+# Languages whose line comments start with `#`: in their blocks "# load the data" is code.
+_HASH_COMMENTS = frozenset((
+    "python", "py", "python3", "ipython", "pycon", "bash", "sh", "shell", "zsh", "console",
+    "shell-session", "r", "ruby", "rb", "perl", "yaml", "yml", "toml", "dockerfile",
+    "makefile", "make", "cmake", "conf", "ini", "env", "dotenv", "properties", "powershell",
+    "ps1", "julia", "nginx", "gitignore", "requirements"))
 
 
 def _headings_in_code(token: Token, path: str, levels: range) -> list[Diagnostic]:
@@ -176,7 +183,12 @@ def _headings_in_code(token: Token, path: str, levels: range) -> list[Diagnostic
     read = token.meta.get(INSIDE) if token.meta else None
     if not isinstance(read, Inside):
         return []  # not read: over the file's budget (builder.parse.fences.INSPECTED)
-    inside = [h for h in read.headings if h.level in levels]
+    # In code whose comments start with `#`, only a heading at the question level that
+    # reads as a question is taken for a swallowed one ("### Q2", not "# load the data").
+    # (A block that holds the next one's opening fence was cut before: unclosed-fence.)
+    comments = lang in _HASH_COMMENTS
+    inside = [h for h in read.headings if h.level in levels and not (comments and (
+        h.level < levels[-1] or question_reason(h.text) is None))]
     if not inside:
         return []
     names = ", ".join(f"'{_marks(h.level)} {h.text}' (line {h.line})" for h in inside[:5])

@@ -544,3 +544,24 @@ def test_bold_question_items_with_no_answers_are_still_questions() -> None:
                           ["SGD", "Adam"])):
         found = [c.question_text for c in parse_text(head + items, "n.md").cards]
         assert found == ["Why convolutions?", *asked]
+
+
+def test_a_numbering_heading_takes_the_bold_question_below_it() -> None:
+    """``## Question 1`` then ``**What is a vector?**``: the card asks the bold line, not
+    "Question 1" (question banks written to one template)."""
+    doc = fixture("question-labels")
+    assert doc.settings.structure == "no sections, questions ##"
+    assert cards(doc) == [
+        (3, (), "What is a vector?"),
+        (15, (), "Explain the rank of a matrix."),
+        (20, (), "什么是特征值？"),
+        (26, (), "Question 4"),
+        (32, (), "5. Why normalise features?"),
+    ]
+    vector, rank, eigen, _label, _normalise = doc.cards
+    # A bold line further down is part of the answer, as in any heading question's.
+    assert [n.kind for n in vector.answer] == ["heading", "paragraph", "paragraph", "paragraph"]
+    assert [n.kind for n in rank.answer] == ["paragraph"]
+    assert "independent columns" in rank.answer[0].children[0].text
+    assert len(eigen.formulas) == 2
+    assert vector.end_line >= 5  # the bold line is the question's own

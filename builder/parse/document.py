@@ -239,6 +239,8 @@ class Walker(QuestionForms, TocReader):
                 return
         if self.structure.bold and self._bold(node):
             return
+        if self._labelled(node):
+            return
         if self._question is not None:
             self._answer.append(self.builder.block(node))
         else:

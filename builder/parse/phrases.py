@@ -24,6 +24,13 @@ _NUMBERED = re.compile(
     r")",
     re.IGNORECASE,
 )
+# A heading that only numbers its question ("Question 1", "Q3:", "问题 2", "第3题", "7."):
+# the question itself is written below it.
+_LABEL = re.compile(
+    r"^(?:(?:question|problem|exercise|q|问题|题目|题)\s*[#№]?\s*)?\d{1,4}\s*[.:：)、]?$"
+    r"|^第\s*[0-9一二三四五六七八九十百]+\s*[题问]$",
+    re.IGNORECASE,
+)
 _Q_PREFIX = re.compile(r"^\s*(?:q|question|问|问题|题目)\s*[:：]", re.IGNORECASE)
 
 # Words that open (English) or carry (Chinese) a question or an exam-style prompt.
@@ -112,6 +119,11 @@ def question_reason(text: str) -> str | None:
     if any(marker in core for marker in _ZH_PROMPTS):
         return "is an exam prompt"
     return None
+
+
+def is_label(text: str) -> bool:
+    """True for a question heading that only numbers it: "Question 1", "Q3:", "问题 2"."""
+    return bool(_LABEL.match(without_trailing_marks(text).strip()))
 
 
 def asks(text: str) -> bool:

@@ -7,7 +7,7 @@ the cards and sections, and calls here when ``builder.parse.detect`` chose such 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -16,7 +16,7 @@ from builder.parse import bold
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
-from builder.parse.phrases import is_placeholder
+from builder.parse.phrases import is_label, is_placeholder
 
 PLACEHOLDER_MAX = 40
 """Longest answer text (characters) read as a possible placeholder."""
@@ -135,10 +135,29 @@ class QuestionForms:
         self._close_card()
         return True
 
+    def _labelled(self, node: SyntaxTreeNode) -> bool:
+        """Ask the bold line right under a heading that only numbers its question
+        (``## Question 1`` then ``**What is a vector?**``): the card asks that line, at
+        the heading's place; the rest of its paragraph begins the answer."""
+        pending = self._question
+        if pending is None or self._answer or pending.named is not None or self.structure.bold \
+                or node.type != "paragraph" or not is_label(bold.plain(pending.inlines)):
+            return False
+        found = bold.paragraph_question(node, loose=True)
+        if found is None:
+            return False
+        self._question = replace(pending, inlines=found.inlines, end_line=found.line)
+        self._answer_rest(found)
+        return True
+
     def _open_bold(self, found: bold.BoldQuestion) -> None:
         self._close_card()
         col = first_column(self.builder.lines, found.line, "**")
         self._question = Pending(found.inlines, found.line, col, end_line=found.line)
+        self._answer_rest(found)
+
+    def _answer_rest(self, found: bold.BoldQuestion) -> None:
+        """Begin the answer with what follows a bold question's line in its paragraph."""
         if found.rest:
             rest = tuple(self.builder.inline(found.rest, found.line))
             line, col = (rest[0].line, rest[0].col) if rest else (found.line + 1, 1)

@@ -547,14 +547,14 @@ def test_bold_question_items_with_no_answers_are_still_questions() -> None:
 
 
 def test_a_numbering_heading_takes_the_bold_question_below_it() -> None:
-    """``## Question 1`` then ``**What is a vector?**``: the card asks the bold line, not
-    "Question 1" (question banks written to one template)."""
+    """``## Question 1`` then ``**What is a vector?**``: the card asks the bold line, after
+    its number, not "Question 1" alone (question banks written to one template)."""
     doc = fixture("question-labels")
     assert doc.settings.structure == "no sections, questions ##"
     assert cards(doc) == [
-        (3, (), "What is a vector?"),
-        (15, (), "Explain the rank of a matrix."),
-        (20, (), "什么是特征值？"),
+        (3, (), "Question 1: What is a vector?"),
+        (15, (), "Question 2: Explain the rank of a matrix."),
+        (20, (), "问题 3：什么是特征值？"),
         (26, (), "Question 4"),
         (32, (), "5. Why normalise features?"),
     ]
@@ -565,3 +565,19 @@ def test_a_numbering_heading_takes_the_bold_question_below_it() -> None:
     assert "independent columns" in rank.answer[0].children[0].text
     assert len(eigen.formulas) == 2
     assert vector.end_line >= 5  # the bold line is the question's own
+
+
+@pytest.mark.parametrize(("label", "question", "shown"), [
+    ("Question 1", "What is a vector?", "Question 1: What is a vector?"),
+    ("Q3.", "Why pool?", "Q3. Why pool?"),
+    ("第3题", "什么是池化？", "第3题：什么是池化？"),
+    ("问题 1：", "什么是池化？", "问题 1：什么是池化？"),
+])
+def test_a_numbering_label_joins_its_question(label: str, question: str, shown: str) -> None:
+    from builder.parse.questionforms import label_prefix
+
+    assert label_prefix(label, question) + question == shown
+    if label.startswith("问题"):
+        return  # "问题 1：" alone reads as no question: the bold line is (a bold question)
+    doc = parse_text(f"# T\n\n## {label}\n\n**{question}**\n\nx\n\n## {label}9\n\ny\n", "l.md")
+    assert doc.cards[0].question_text == shown

@@ -7,6 +7,7 @@ the cards and sections, and calls here when ``builder.parse.detect`` chose such 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 
 from markdown_it.tree import SyntaxTreeNode
@@ -37,6 +38,17 @@ class Pending:
     """The question's text when no markup holds it (a file that is one question)."""
     end_line: int = 0
     """The question's own last line (a heading's, or a bold line's); 0 when it has none."""
+    label: str = ""
+    """The text of a heading that only numbers the question ("Question 1: "), put before it."""
+
+
+def label_prefix(label: str, question: str) -> str:
+    """``Question 1`` before ``What is a vector?``: "Question 1: "; ``问题 3`` before
+    ``什么是特征值？``: "问题 3："; a label ending in its own mark keeps it ("Q3. ")."""
+    if label.endswith((".", ":", ")", "、", "：", "．", "）")):
+        return label if label.endswith(("、", "：", "．", "）")) else label + " "
+    wide = bool(question) and unicodedata.east_asian_width(question[0]) in ("W", "F")
+    return label + ("：" if wide else ": ")
 
 
 def placeholder_of(answer: tuple[Node, ...]) -> str | None:
@@ -146,7 +158,9 @@ class QuestionForms:
         found = bold.paragraph_question(node, loose=True)
         if found is None:
             return False
-        self._question = replace(pending, inlines=found.inlines, end_line=found.line)
+        label = bold.plain(pending.inlines).strip()
+        self._question = replace(pending, inlines=found.inlines, end_line=found.line,
+                                 label=label_prefix(label, found.text))
         self._answer_rest(found)
         return True
 

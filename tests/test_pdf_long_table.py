@@ -32,8 +32,11 @@ _CHILD = textwrap.dedent("""
     doc = parse_text(text, "table.md")
     assets = render_assets([], [], target.parent / "cache")
     write_pdf(target, "T", "T", [doc], assets, date="2024-05-01")
-    peak_kb = max(resource.getrusage(who).ru_maxrss
-                  for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    # VmHWM, not RUSAGE_SELF: the latter keeps the parent's size at fork across exec (a
+    # test process of 900 MB would be measured, not this one).
+    status = Path("/proc/self/status").read_text()
+    own_kb = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
+    peak_kb = max(own_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps({"peak_mb": peak_kb / 1024}))
 """)
 

@@ -581,3 +581,21 @@ def test_a_numbering_label_joins_its_question(label: str, question: str, shown: 
         return  # "问题 1：" alone reads as no question: the bold line is (a bold question)
     doc = parse_text(f"# T\n\n## {label}\n\n**{question}**\n\nx\n\n## {label}9\n\ny\n", "l.md")
     assert doc.cards[0].question_text == shown
+
+
+def test_numbered_parts_under_question_labels_stay_in_the_answer() -> None:
+    """``## Question 1`` + bold question, then ``### 2. Core Concepts``, ``### 3. …`` in
+    every answer: the labels ask (as "Q:" does), so the numbered headings under them are
+    parts of their answers, not 5 questions each (real notes: 180 cards for 25 questions)."""
+    def question(i: int) -> str:
+        return (f"## Question {i}\n\n**What is thing {i}?**\n\n---\n\n"
+                "### 1. Definition\nA thing.\n\n### 2. Core Concepts\n- a\n- b\n\n"
+                "### 3. Mathematical Formulation\n$$x = 1$$\n\n"
+                "### 4. Intuition\nLike a box.\n\n### 5. Interview Tips\nBe brief.\n\n---\n\n")
+    doc = parse_text("# Probability\n\n" + "".join(question(i) for i in range(1, 4)), "p.md")
+    assert doc.settings.structure == "no sections, questions ##"
+    assert [c.question_text for c in doc.cards] == [
+        f"Question {i}: What is thing {i}?" for i in range(1, 4)]
+    assert [n.kind for n in doc.cards[0].answer].count("heading") == 5
+    assert question_reason("Question 12") == question_reason("第3题") == "starts with Q:"
+    assert question_reason("12.") == "numbered"  # a bare number may number a section

@@ -31,6 +31,13 @@ _LABEL = re.compile(
     r"|^第\s*[0-9一二三四五六七八九十百]+\s*[题问]$",
     re.IGNORECASE,
 )
+# The same with a word that says "question": it asks, as "Q:" does (a bare "1." may number
+# a section).
+_Q_LABEL = re.compile(
+    r"^(?:question|problem|exercise|q|问题|题目|题)\s*[#№]?\s*\d{1,4}\s*[.:：)、]?$"
+    r"|^第\s*[0-9一二三四五六七八九十百]+\s*[题问]$",
+    re.IGNORECASE,
+)
 _Q_PREFIX = re.compile(r"^\s*(?:q|question|问|问题|题目)\s*[:：]", re.IGNORECASE)
 
 # Words that open (English) or carry (Chinese) a question or an exam-style prompt.
@@ -105,7 +112,7 @@ def question_reason(text: str) -> str | None:
         return None
     if core.endswith(QUESTION_MARKS):
         return "ends in ?"
-    if _Q_PREFIX.match(core):
+    if _Q_PREFIX.match(core) or _Q_LABEL.match(core):
         return "starts with Q:"
     if is_answer_part(core):
         return None

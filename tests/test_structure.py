@@ -457,3 +457,16 @@ def test_a_question_swallowed_by_labelled_code_is_still_reported() -> None:
     assert questions(doc) == ["Q1", "Q3"]
     (warning,) = by_code(doc, "fence-heading")
     assert "'### Q2' (line 7)" in warning.message and "'# setup'" not in warning.message
+
+
+def test_a_section_of_unanswered_questions_names_its_heading() -> None:
+    # Real notes: "## 4. RNN" holding only "- **RNN有什么缺陷？**", not yet answered: the
+    # question is left out (empty-answer), and its section heading shows nowhere either.
+    text = ("# DL\n\n## 1. CNN\n\n### Why CNN?\n\nLocality.\n\n## 2. RNN\n\n### Why LSTM?\n\n"
+            "## 3. GAN\n\n### What is a GAN?\n\nTODO\n\n## 4. Attention\n\n### Why attend?\n\n"
+            "#### Soft attention\n\nWeights.\n")
+    doc = parse_text(text, "d.md")
+    notes = by_code(doc, "empty-section")
+    assert [(n.loc.line, n.end_line) for n in notes] == [(9, 9), (13, 13)]
+    assert "'2. RNN' has only questions without answers" in notes[0].message
+    assert [c.question_text for c in doc.cards if c.answer] == ["Why CNN?", "Why attend?"]

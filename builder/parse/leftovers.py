@@ -91,11 +91,18 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
         heading = headed.get(index)
         if section.intro:
             found.append(intro_diagnostic(path, section.intro, heading, question_level))
-        elif not section.cards and heading and section.path and not any(
-                other.path[:len(section.path)] == section.path and (other.cards or other.intro)
+        # Questions left without answers are left out (`empty-answer`), their section's
+        # heading with them: it is named here, since it shows nowhere either.
+        elif not _answered(section) and heading and section.path and not any(
+                other.path[:len(section.path)] == section.path
+                and (_answered(other) or other.intro)
                 for other in sections[index + 1:]):
-            found.append(empty_section_diagnostic(path, heading))
+            found.append(empty_section_diagnostic(path, heading, bool(section.cards)))
     return found
+
+
+def _answered(section: Section) -> bool:
+    return any(card.answer for card in section.cards)
 
 
 def setext_diagnostic(path: str, heading: Token, question: str, question_level: int
@@ -136,11 +143,13 @@ def toc_unclosed_diagnostic(path: str, start: int, heading_line: int) -> Diagnos
         "toc-unclosed", heading_line - 1)
 
 
-def empty_section_diagnostic(path: str, heading: tuple[int, int, str]) -> Diagnostic:
+def empty_section_diagnostic(path: str, heading: tuple[int, int, str],
+                             unanswered: bool = False) -> Diagnostic:
     line, end, title = heading
+    holds = "only questions without answers" if unanswered else "no questions and no text"
     return Diagnostic(
         SourceLoc(path, line), "note",
-        f"section '{title}' has no questions and no text: its heading is in no card or PDF",
+        f"section '{title}' has {holds}: its heading is in no card or PDF",
         "empty-section", end)
 
 

@@ -7,14 +7,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from corpus_deck import Deck, Diagnostic, parse_diagnostics, pdf_text, read_packages
 from corpus_source import Block, Formula, normalize, read_source
 
 CHUNK = 12
 FOUND_SHARE = 0.8
-REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+REMOTE = re.compile(r"^[a-z][a-z0-9+.-]+:", re.I)
+"""A URL scheme (two letters at least: ``F:/x.png`` is a Windows path on the author's disk)."""
 
 
 @dataclass
@@ -64,13 +65,26 @@ def text_found(text: str, haystack: str) -> bool:
 
 
 def local_picture(src: str, md_file: Path, root: Path, site_root: str) -> Path | None:
-    """The file a picture source names, when it is local and exists."""
+    """The file a picture source names, when it is local and exists.
+
+    An absolute path from the author's disk (``F:/Book/docs/imgs/p.png``, ``/Users/me/
+    repo/docs/imgs/p.png``) names the file its longest end (a folder and the file at least)
+    names below ``root``, as the builder reads it."""
     if not src or REMOTE.match(src) or src.startswith("//"):
         return None
-    path = unquote(urlsplit(src).path)
-    base = (root / site_root) if path.startswith("/") else md_file.parent
-    candidate = (base / path.lstrip("/")).resolve()
-    return candidate if candidate.is_file() else None
+    path = unquote(src.replace("\\", "/").split("?")[0].split("#")[0])
+    drive = re.match(r"[A-Za-z]:/", path) is not None
+    if not drive:
+        base = (root / site_root) if path.startswith("/") else md_file.parent
+        candidate = (base / path.lstrip("/")).resolve()
+        if candidate.is_file() or not path.startswith("/"):
+            return candidate if candidate.is_file() else None
+    parts = [p for p in path.split("/")[1:] if p]
+    for i in range(0 if drive else 1, len(parts) - 1):
+        candidate = root.joinpath(*parts[i:]).resolve()
+        if candidate.is_file() and candidate.is_relative_to(root.resolve()):
+            return candidate
+    return None
 
 
 def _digest(path: Path) -> str:

@@ -155,7 +155,10 @@ def claims_match_blocks(path: Path) -> list[str]:
     starts = set(_heading_levels(tokens))  # questions that are top-level headings
     problems = []
     for card in doc.cards:
-        if card.loc.line not in starts or not card.answer:
+        # A heading that only numbers its question ("## Question 1") asks the bold line
+        # below it: that block is the question's, its rest the answer's.
+        asked_below = any(n.line > card.loc.line for n in card.question)
+        if card.loc.line not in starts or not card.answer or asked_below:
             # A bold question inside a list or paragraph shares its top-level block with
             # its answer; an answer that was only a placeholder is named by `empty-answer`.
             if any(not card.loc.line <= n.line <= n.end_line <= card.end_line

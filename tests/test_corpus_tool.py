@@ -209,3 +209,22 @@ def test_staging_copies_bytes_and_checks_the_blob_hash(tmp_path: Path) -> None:
     outside = stage(blob, "../dl.md")
     assert outside.returncode == 1 and "leaves the corpus folder" in outside.stderr
     assert not (tmp_path / "corpus" / "dl.md").exists()
+
+
+def test_a_path_from_the_authors_disk_names_the_picture_in_the_tree(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_metrics import local_picture
+    finally:
+        sys.path.remove(str(BENCH))
+    picture = tmp_path / "docs" / "imgs" / "p.png"
+    picture.parent.mkdir(parents=True)
+    picture.write_bytes(png(3, 3))
+    (tmp_path / "p.png").write_bytes(png(4, 4))
+    md = tmp_path / "docs" / "a.md"
+    found = {src: local_picture(src, md, tmp_path, ".") for src in (
+        "F:/Book/docs/imgs/p.png", "/Users/me/repo/docs/imgs/p.png", "imgs/p.png",
+        "/Users/me/Desktop/p.png", "https://x.org/docs/imgs/p.png")}
+    assert found == {"F:/Book/docs/imgs/p.png": picture,
+                     "/Users/me/repo/docs/imgs/p.png": picture, "imgs/p.png": picture,
+                     "/Users/me/Desktop/p.png": None, "https://x.org/docs/imgs/p.png": None}

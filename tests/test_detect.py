@@ -506,3 +506,96 @@ def test_bold_list_questions_under_numbered_sections() -> None:
     doc = parse_text(text, "p.md")
     assert doc.settings.structure == "sections ##, questions bold lines"
     assert len([c for c in doc.cards if c.answer]) == 6
+
+
+def test_bare_bold_items_inside_a_bold_question_answer_stay_in_it() -> None:
+    """A checklist of short bold items ("1. **Inspect the tokens**", "4. **Compare …**")
+    inside the answer to a bold question is part of that answer: not questions with empty
+    answers, and the text after it is no section introduction."""
+    doc = fixture("bold-checklist-in-answer")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert cards(doc) == [
+        (5, ("Tokenization",), "How do you debug a tokenizer that hurts accuracy?"),
+        (27, ("Tokenization",), "What is subword tokenization?"),
+        (38, ("Models",), "Which tokenizer does BERT use?"),
+    ]
+    debug, subword, _bert = doc.cards
+    assert [n.kind for n in debug.answer] == [
+        "paragraph", "paragraph", "paragraph", "ordered_list", "paragraph", "code_block",
+        "paragraph", "hr"]
+    assert len(debug.answer[3].children) == 4
+    assert [n.kind for n in subword.answer] == ["paragraph", "bullet_list", "paragraph"]
+    assert not [d for d in doc.diagnostics if d.code in ("empty-answer", "section-intro")]
+
+
+def test_bold_question_items_with_no_answers_are_still_questions() -> None:
+    # Items that read as questions stay questions, even bare (their answers to be written).
+    text = ("# DL\n\n## CNN\n\n**Why convolutions?**\n\nLocality.\n\n"
+            "- **What is a 1x1 convolution for?**\n- **Why pool?**\n")
+    doc = parse_text(text, "q.md")
+    assert [c.question_text for c in doc.cards] == [
+        "Why convolutions?", "What is a 1x1 convolution for?", "Why pool?"]
+    assert codes(doc, "empty-answer") == [9, 10]
+    # Short bold items that carry answers of their own are questions too ("- **BP**" with
+    # its points nested under it).
+    head = "# DL\n\n## CNN\n\n**Why convolutions?**\n\nLocality.\n\n"
+    for items, asked in (("- **BP**\n  - chain rule\n- **SGD**\n  - one sample\n", ["BP", "SGD"]),
+                         ("- **SGD**\n  one sample a step\n- **Adam**\n  adaptive\n",
+                          ["SGD", "Adam"])):
+        found = [c.question_text for c in parse_text(head + items, "n.md").cards]
+        assert found == ["Why convolutions?", *asked]
+
+
+def test_a_numbering_heading_takes_the_bold_question_below_it() -> None:
+    """``## Question 1`` then ``**What is a vector?**``: the card asks the bold line, after
+    its number, not "Question 1" alone (question banks written to one template)."""
+    doc = fixture("question-labels")
+    assert doc.settings.structure == "no sections, questions ##"
+    assert cards(doc) == [
+        (3, (), "Question 1: What is a vector?"),
+        (15, (), "Question 2: Explain the rank of a matrix."),
+        (20, (), "问题 3：什么是特征值？"),
+        (26, (), "Question 4"),
+        (32, (), "5. Why normalise features?"),
+    ]
+    vector, rank, eigen, _label, _normalise = doc.cards
+    # A bold line further down is part of the answer, as in any heading question's.
+    assert [n.kind for n in vector.answer] == ["heading", "paragraph", "paragraph", "paragraph"]
+    assert [n.kind for n in rank.answer] == ["paragraph"]
+    assert "independent columns" in rank.answer[0].children[0].text
+    assert len(eigen.formulas) == 2
+    assert vector.end_line >= 5  # the bold line is the question's own
+
+
+@pytest.mark.parametrize(("label", "question", "shown"), [
+    ("Question 1", "What is a vector?", "Question 1: What is a vector?"),
+    ("Q3.", "Why pool?", "Q3. Why pool?"),
+    ("第3题", "什么是池化？", "第3题：什么是池化？"),
+    ("问题 1：", "什么是池化？", "问题 1：什么是池化？"),
+])
+def test_a_numbering_label_joins_its_question(label: str, question: str, shown: str) -> None:
+    from builder.parse.questionforms import label_prefix
+
+    assert label_prefix(label, question) + question == shown
+    if label.startswith("问题"):
+        return  # "问题 1：" alone reads as no question: the bold line is (a bold question)
+    doc = parse_text(f"# T\n\n## {label}\n\n**{question}**\n\nx\n\n## {label}9\n\ny\n", "l.md")
+    assert doc.cards[0].question_text == shown
+
+
+def test_numbered_parts_under_question_labels_stay_in_the_answer() -> None:
+    """``## Question 1`` + bold question, then ``### 2. Core Concepts``, ``### 3. …`` in
+    every answer: the labels ask (as "Q:" does), so the numbered headings under them are
+    parts of their answers, not 5 questions each (real notes: 180 cards for 25 questions)."""
+    def question(i: int) -> str:
+        return (f"## Question {i}\n\n**What is thing {i}?**\n\n---\n\n"
+                "### 1. Definition\nA thing.\n\n### 2. Core Concepts\n- a\n- b\n\n"
+                "### 3. Mathematical Formulation\n$$x = 1$$\n\n"
+                "### 4. Intuition\nLike a box.\n\n### 5. Interview Tips\nBe brief.\n\n---\n\n")
+    doc = parse_text("# Probability\n\n" + "".join(question(i) for i in range(1, 4)), "p.md")
+    assert doc.settings.structure == "no sections, questions ##"
+    assert [c.question_text for c in doc.cards] == [
+        f"Question {i}: What is thing {i}?" for i in range(1, 4)]
+    assert [n.kind for n in doc.cards[0].answer].count("heading") == 5
+    assert question_reason("Question 12") == question_reason("第3题") == "starts with Q:"
+    assert question_reason("12.") == "numbered"  # a bare number may number a section

@@ -45,6 +45,12 @@ STYLES = {
     "style-toc": (
         {"What is a CNN?": "A network of convolutions", "Why pooling?": "shrink the feature"},
         {"Notes"}),
+    "question-labels": (
+        {"Question 1: What is a vector?": "ordered list of numbers",
+         "Question 2: Explain the rank of a matrix.": "independent columns",
+         "问题 3：什么是特征值？": "满足",
+         "Question 4": "never written down", "5. Why normalise features?": "converges faster"},
+        {"Linear Algebra - Theory Questions"}),
     "style-one-question": (
         {"什么是 Batch Normalization？": "小 batch 时统计不稳"},
         {"style-one-question"}),

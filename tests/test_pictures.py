@@ -324,3 +324,36 @@ def test_a_file_outside_the_working_folder_keeps_its_own_folder_as_its_tree(
     monkeypatch.chdir(tmp_path / "elsewhere")
     result = run(str(tmp_path / "notes" / "eval.md"), "--format", "apkg", "-o", "out")
     assert "image outside the source tree refused: ../pics/roc.png" in result.output
+
+
+def test_absolute_paths_from_the_authors_computer_find_the_picture_in_the_tree(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Typora writes where the picture was on the author's disk: 'F:/Projects/Book/docs/
+    # imgs/p.png', '/Users/me/GitHub/repo/…'.  The repository holds the same files.
+    repo = tmp_path / "repo"
+    for name, size in (("docs/imgs/p.png", 3), ("docs/imgs/书.png", 4),
+                       ("nlp/images/r.png", 5)):
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_bytes(png(size, size))
+    (tmp_path / "secret.png").write_bytes(png(6, 6))
+    (repo / "p.png").write_bytes(png(7, 7))  # same name as the Desktop one, another picture
+    write(repo / "docs" / "a.md",
+          "## S\n### Windows?\n![w](F:/Projects/Book/docs/imgs/p.png)\n\n"
+          "### Encoded?\n![e](F:/Projects/%E4%B9%A6/docs/imgs/%E4%B9%A6.png)\n\n"
+          "### Backslashes?\n![b](D:\\notes\\repo\\docs\\imgs\\p.png)\n\n"
+          "### Mac?\n![m](/Users/me/GitHub/repo/nlp/images/r.png)\n\n"
+          "### Only a name?\n![n](/Users/me/Desktop/p.png)\n\n"
+          "### Typora's own folder?\n![t](C:\\Users\\me\\typora-user-images\\image.png)\n\n"
+          "### Above the tree?\n![s](/Users/me/../secret.png) ![s2](F:/x/../../secret.png)\n")
+    monkeypatch.chdir(repo)
+    result = run("docs/a.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    shown = assert_media_present(repo / "dist" / "a.apkg")
+    assert [len(shown[q]) for q in ("Windows?", "Encoded?", "Backslashes?", "Mac?")] == [1] * 4
+    assert shown["Windows?"] == shown["Backslashes?"] != shown["Encoded?"]
+    # A file name alone is no evidence: a picture of that name elsewhere is not taken.
+    assert "image not found: /Users/me/Desktop/p.png" in result.output
+    assert "image not found: /Users/me/../secret.png" in result.output
+    assert "absolute Windows path refused: C:\\Users\\me\\typora-user-images" in result.output
+    assert "secret" not in "".join(name for names in shown.values() for name in names)
+    assert result.output.count("warning:") == 4, result.output

@@ -430,3 +430,43 @@ def test_an_introduction_in_a_file_of_bold_questions_names_no_heading_level() ->
     assert note.loc.line == 3
     assert "put a question (a whole bold line such as **…?**) above it" in note.message
     assert "#" not in note.message
+
+
+def test_comment_lines_in_labelled_code_are_not_reported_as_swallowed_headings() -> None:
+    # Real notes: '# 假设 train_ds 已准备好' in ```python, '# permanent:' in ```bash, in a
+    # file whose sections are `#` headings.
+    text = ("# Tuning\n\n**How to fine-tune with LoRA?**\n\n```python\n# 1. load the base model\n"
+            "model = load()\n## a loud comment\n```\n\n# Serving\n\n**How to serve it?**\n\n"
+            "```bash\n# start the server\nvllm serve ./merged\n```\n")
+    doc = parse_text(text, "n.md")
+    assert doc.settings.structure == "sections #, questions bold lines"
+    assert questions(doc) == ["How to fine-tune with LoRA?", "How to serve it?"]
+    assert not by_code(doc, "fence-heading")
+    # Questions are `#` headings: a comment at their level reads as no question.
+    text = "# What is vLLM?\n\n```python\n# 初始化模型\nllm = LLM()\n```\n\n# Why paging?\n\nx\n"
+    doc = parse_text(text, "q.md")
+    assert questions(doc) == ["What is vLLM?", "Why paging?"]
+    assert not by_code(doc, "fence-heading")
+
+
+def test_a_question_swallowed_by_labelled_code_is_still_reported() -> None:
+    # ```python lacks its close; the bare fence meant to open the next block closes it.
+    text = ("## S\n### Q1\n```python\n# setup\nx = 1\n\n### Q2\nprose two\n```\ny = 2\n```\n\n"
+            "### Q3\nprose three\n")
+    doc = parse_text(text, "n.md")
+    assert questions(doc) == ["Q1", "Q3"]
+    (warning,) = by_code(doc, "fence-heading")
+    assert "'### Q2' (line 7)" in warning.message and "'# setup'" not in warning.message
+
+
+def test_a_section_of_unanswered_questions_names_its_heading() -> None:
+    # Real notes: "## 4. RNN" holding only "- **RNN有什么缺陷？**", not yet answered: the
+    # question is left out (empty-answer), and its section heading shows nowhere either.
+    text = ("# DL\n\n## 1. CNN\n\n### Why CNN?\n\nLocality.\n\n## 2. RNN\n\n### Why LSTM?\n\n"
+            "## 3. GAN\n\n### What is a GAN?\n\nTODO\n\n## 4. Attention\n\n### Why attend?\n\n"
+            "#### Soft attention\n\nWeights.\n")
+    doc = parse_text(text, "d.md")
+    notes = by_code(doc, "empty-section")
+    assert [(n.loc.line, n.end_line) for n in notes] == [(9, 9), (13, 13)]
+    assert "'2. RNN' has only questions without answers" in notes[0].message
+    assert [c.question_text for c in doc.cards if c.answer] == ["Why CNN?", "Why attend?"]

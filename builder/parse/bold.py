@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.phrases import (
+    asks,
     is_answer_part,
     question_reason,
     starts_numbered,
@@ -107,6 +108,14 @@ def item_question(item: SyntaxTreeNode, lead_ins: bool = False, loose: bool = Fa
     if item.type != "list_item" or not item.children:
         return None
     return paragraph_question(item.children[0], lead_ins, loose)
+
+
+def is_bare_label(item: SyntaxTreeNode, found: BoldQuestion | None) -> bool:
+    """Whether a list item is only a short bold phrase that does not ask outright
+    (``1. **Inspect the tokens**``, ``**Compare train and serving**``): nothing after it
+    in its item, no question mark or asking word."""
+    return (found is not None and not found.rest and len(item.children) == 1
+            and not asks(found.text))
 
 
 def count(nodes: list[SyntaxTreeNode], lead_ins: bool = False) -> int:

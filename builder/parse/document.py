@@ -247,6 +247,8 @@ class Walker(QuestionForms, TocReader):
                 return
         if self.structure.bold and self._bold(node):
             return
+        if self._labelled(node):
+            return
         if self._question is not None:
             self._answer.append(self.builder.block(node))
         else:
@@ -345,6 +347,8 @@ class Walker(QuestionForms, TocReader):
         line = pending.line
         nodes = (self.builder.inline(pending.inlines, line) if pending.named is None
                  else [Node("text", text=pending.named, line=line, col=pending.col)])
+        if pending.label:  # "Question 1: " before the bold line it numbers
+            nodes.insert(0, Node("text", text=pending.label, line=line, col=pending.col))
         explicit_id = None
         if nodes and nodes[-1].kind == "text":
             match = EXPLICIT_ID.search(nodes[-1].text)

@@ -27,6 +27,7 @@ from markdown_it.token import Token
 from builder.model import Diagnostic, Node, Section, SourceLoc
 from builder.parse.fences import INSIDE, UNCLOSED, Inside, Unclosed
 from builder.parse.frontmatter_cut import CUT, FrontMatterCut
+from builder.parse.phrases import question_reason
 from builder.support.yamlload import YAMLError, load_plain
 
 MAX_FRONT_MATTER_LINES = 500
@@ -90,11 +91,18 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
         heading = headed.get(index)
         if section.intro:
             found.append(intro_diagnostic(path, section.intro, heading, question_level))
-        elif not section.cards and heading and section.path and not any(
-                other.path[:len(section.path)] == section.path and (other.cards or other.intro)
+        # Questions left without answers are left out (`empty-answer`), their section's
+        # heading with them: it is named here, since it shows nowhere either.
+        elif not _answered(section) and heading and section.path and not any(
+                other.path[:len(section.path)] == section.path
+                and (_answered(other) or other.intro)
                 for other in sections[index + 1:]):
-            found.append(empty_section_diagnostic(path, heading))
+            found.append(empty_section_diagnostic(path, heading, bool(section.cards)))
     return found
+
+
+def _answered(section: Section) -> bool:
+    return any(card.answer for card in section.cards)
 
 
 def setext_diagnostic(path: str, heading: Token, question: str, question_level: int
@@ -135,11 +143,13 @@ def toc_unclosed_diagnostic(path: str, start: int, heading_line: int) -> Diagnos
         "toc-unclosed", heading_line - 1)
 
 
-def empty_section_diagnostic(path: str, heading: tuple[int, int, str]) -> Diagnostic:
+def empty_section_diagnostic(path: str, heading: tuple[int, int, str],
+                             unanswered: bool = False) -> Diagnostic:
     line, end, title = heading
+    holds = "only questions without answers" if unanswered else "no questions and no text"
     return Diagnostic(
         SourceLoc(path, line), "note",
-        f"section '{title}' has no questions and no text: its heading is in no card or PDF",
+        f"section '{title}' has {holds}: its heading is in no card or PDF",
         "empty-section", end)
 
 
@@ -160,6 +170,12 @@ def fence_diagnostics(tokens: Sequence[Token], path: str, levels: range) -> list
 
 
 _SHOWS_MARKDOWN = {"markdown", "md", "gfm", "commonmark"}
+# Languages whose line comments start with `#`: in their blocks "# load the data" is code.
+_HASH_COMMENTS = frozenset((
+    "python", "py", "python3", "ipython", "pycon", "bash", "sh", "shell", "zsh", "console",
+    "shell-session", "r", "ruby", "rb", "perl", "yaml", "yml", "toml", "dockerfile",
+    "makefile", "make", "cmake", "conf", "ini", "env", "dotenv", "properties", "powershell",
+    "ps1", "julia", "nginx", "gitignore", "requirements"))
 
 
 def _headings_in_code(token: Token, path: str, levels: range) -> list[Diagnostic]:
@@ -176,7 +192,12 @@ def _headings_in_code(token: Token, path: str, levels: range) -> list[Diagnostic
     read = token.meta.get(INSIDE) if token.meta else None
     if not isinstance(read, Inside):
         return []  # not read: over the file's budget (builder.parse.fences.INSPECTED)
-    inside = [h for h in read.headings if h.level in levels]
+    # In code whose comments start with `#`, only a heading at the question level that
+    # reads as a question is taken for a swallowed one ("### Q2", not "# load the data").
+    # (A block that holds the next one's opening fence was cut before: unclosed-fence.)
+    comments = lang in _HASH_COMMENTS
+    inside = [h for h in read.headings if h.level in levels and not (comments and (
+        h.level < levels[-1] or question_reason(h.text) is None))]
     if not inside:
         return []
     names = ", ".join(f"'{_marks(h.level)} {h.text}' (line {h.line})" for h in inside[:5])

@@ -24,6 +24,20 @@ _NUMBERED = re.compile(
     r")",
     re.IGNORECASE,
 )
+# A heading that only numbers its question ("Question 1", "Q3:", "问题 2", "第3题", "7."):
+# the question itself is written below it.
+_LABEL = re.compile(
+    r"^(?:(?:question|problem|exercise|q|问题|题目|题)\s*[#№]?\s*)?\d{1,4}\s*[.:：)、]?$"
+    r"|^第\s*[0-9一二三四五六七八九十百]+\s*[题问]$",
+    re.IGNORECASE,
+)
+# The same with a word that says "question": it asks, as "Q:" does (a bare "1." may number
+# a section).
+_Q_LABEL = re.compile(
+    r"^(?:question|problem|exercise|q|问题|题目|题)\s*[#№]?\s*\d{1,4}\s*[.:：)、]?$"
+    r"|^第\s*[0-9一二三四五六七八九十百]+\s*[题问]$",
+    re.IGNORECASE,
+)
 _Q_PREFIX = re.compile(r"^\s*(?:q|question|问|问题|题目)\s*[:：]", re.IGNORECASE)
 
 # Words that open (English) or carry (Chinese) a question or an exam-style prompt.
@@ -32,6 +46,11 @@ _EN_OPENERS = frozenset((
     "describe", "define", "compare", "contrast", "list", "name", "give", "state", "derive",
     "prove", "implement", "write", "discuss", "is", "are", "can", "could", "does", "do", "did",
     "should", "would", "will", "was", "were", "has", "have"))
+# Openers that ask outright, unlike exam imperatives ("Compare …", "List …"), which also
+# name the steps of a checklist.
+_EN_ASKING = frozenset(("what", "why", "how", "when", "where", "which", "who", "whom", "whose",
+                        "is", "are", "can", "could", "does", "do", "did", "should", "would",
+                        "will", "was", "were", "has", "have"))
 _ZH_ASKING = ("什么", "为什么", "为何", "如何", "怎么", "怎样", "哪些", "哪个", "哪种", "是否",
               "多少", "几种", "吗", "呢")
 # Exam prompts ("BN的作用", "讲一讲RPN"): questions as headings, but as a bold line inside
@@ -93,7 +112,7 @@ def question_reason(text: str) -> str | None:
         return None
     if core.endswith(QUESTION_MARKS):
         return "ends in ?"
-    if _Q_PREFIX.match(core):
+    if _Q_PREFIX.match(core) or _Q_LABEL.match(core):
         return "starts with Q:"
     if is_answer_part(core):
         return None
@@ -107,6 +126,21 @@ def question_reason(text: str) -> str | None:
     if any(marker in core for marker in _ZH_PROMPTS):
         return "is an exam prompt"
     return None
+
+
+def is_label(text: str) -> bool:
+    """True for a question heading that only numbers it: "Question 1", "Q3:", "问题 2"."""
+    return bool(_LABEL.match(without_trailing_marks(text).strip()))
+
+
+def asks(text: str) -> bool:
+    """True when ``text`` asks outright: a question mark, ``Q:``, question numbering, an
+    opening "what"/"why"/"is"…, or a Chinese asking word; not an imperative or a label."""
+    core = without_trailing_marks(text).strip()
+    words = re.findall(r"[a-z']+", core.casefold())
+    return (any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core))
+            or bool(_NUMBERED.match(core)) or bool(words and words[0] in _EN_ASKING)
+            or any(marker in core for marker in _ZH_ASKING))
 
 
 def is_answer_part(text: str) -> bool:

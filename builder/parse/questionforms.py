@@ -7,7 +7,8 @@ the cards and sections, and calls here when ``builder.parse.detect`` chose such 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -16,7 +17,7 @@ from builder.parse import bold
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
-from builder.parse.phrases import is_placeholder
+from builder.parse.phrases import is_label, is_placeholder
 
 PLACEHOLDER_MAX = 40
 """Longest answer text (characters) read as a possible placeholder."""
@@ -37,6 +38,17 @@ class Pending:
     """The question's text when no markup holds it (a file that is one question)."""
     end_line: int = 0
     """The question's own last line (a heading's, or a bold line's); 0 when it has none."""
+    label: str = ""
+    """The text of a heading that only numbers the question ("Question 1: "), put before it."""
+
+
+def label_prefix(label: str, question: str) -> str:
+    """``Question 1`` before ``What is a vector?``: "Question 1: "; ``问题 3`` before
+    ``什么是特征值？``: "问题 3："; a label ending in its own mark keeps it ("Q3. ")."""
+    if label.endswith((".", ":", ")", "、", "：", "．", "）")):
+        return label if label.endswith(("、", "：", "．", "）")) else label + " "
+    wide = bool(question) and unicodedata.east_asian_width(question[0]) in ("W", "F")
+    return label + ("：" if wide else ": ")
 
 
 def placeholder_of(answer: tuple[Node, ...]) -> str | None:
@@ -113,11 +125,15 @@ class QuestionForms:
                 return False
             self._open_bold(found)
             return True
-        if node.type not in ("bullet_list", "ordered_list") or not any(
-                bold.item_question(item, lead_ins, loose=True) for item in node.children):
+        if node.type not in ("bullet_list", "ordered_list"):
             return False
-        for item in node.children:
-            found = bold.item_question(item, lead_ins, loose=True)
+        items = [(item, bold.item_question(item, lead_ins, loose=True)) for item in node.children]
+        if not any(found for _, found in items) or (self._question is not None and all(
+                found is None or bold.is_bare_label(item, found) for item, found in items)):
+            # A checklist of bare bold phrases inside an answer ("1. **Inspect the tokens**")
+            # is part of that answer, not questions with empty answers.
+            return False
+        for item, found in items:
             if found is None:
                 # An item that is no question belongs to the answer before it.
                 if self._question is not None:
@@ -131,10 +147,31 @@ class QuestionForms:
         self._close_card()
         return True
 
+    def _labelled(self, node: SyntaxTreeNode) -> bool:
+        """Ask the bold line right under a heading that only numbers its question
+        (``## Question 1`` then ``**What is a vector?**``): the card asks that line, at
+        the heading's place; the rest of its paragraph begins the answer."""
+        pending = self._question
+        if pending is None or self._answer or pending.named is not None or self.structure.bold \
+                or node.type != "paragraph" or not is_label(bold.plain(pending.inlines)):
+            return False
+        found = bold.paragraph_question(node, loose=True)
+        if found is None:
+            return False
+        label = bold.plain(pending.inlines).strip()
+        self._question = replace(pending, inlines=found.inlines, end_line=found.line,
+                                 label=label_prefix(label, found.text))
+        self._answer_rest(found)
+        return True
+
     def _open_bold(self, found: bold.BoldQuestion) -> None:
         self._close_card()
         col = first_column(self.builder.lines, found.line, "**")
         self._question = Pending(found.inlines, found.line, col, end_line=found.line)
+        self._answer_rest(found)
+
+    def _answer_rest(self, found: bold.BoldQuestion) -> None:
+        """Begin the answer with what follows a bold question's line in its paragraph."""
         if found.rest:
             rest = tuple(self.builder.inline(found.rest, found.line))
             line, col = (rest[0].line, rest[0].col) if rest else (found.line + 1, 1)

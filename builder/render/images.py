@@ -75,12 +75,14 @@ class ImageResolver:
     def _resolve(self, src: str, doc_path: str, passed: str = ""
                  ) -> MediaFile | tuple[str, str]:
         refused = _refused(src)
-        if refused is not None:
+        drive = _DRIVE.match(src.strip()) is not None
+        if refused is not None and not drive:
             return refused
         root = self.roots.get(doc_path, Path.cwd()).resolve()
         outside = False
         for spelling in _spellings(src):
-            for candidate in self._candidates(spelling, doc_path, root):
+            near = [] if drive else self._candidates(spelling, doc_path, root)
+            for candidate in near + _tails(spelling, root, drive):
                 try:
                     resolved = candidate.resolve(strict=True)
                 except (OSError, RuntimeError, ValueError):
@@ -90,6 +92,8 @@ class ImageResolver:
                 outside = True
         if outside:
             return f"image outside the source tree refused: {src}", "image-outside"
+        if refused is not None:
+            return refused
         return f"image not found: {src}{self._hint(src, root)}", "image-missing"
 
     def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
@@ -125,6 +129,24 @@ class ImageResolver:
 
 
 _SERVED_FROM = ("", "static", "source", "public")
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_TAILS_MAX = 64
+"""Deepest absolute path whose tails are looked for in the source tree."""
+
+
+def _tails(path: str, root: Path, drive: bool) -> list[Path]:
+    """Where an absolute path from the author's computer may be in the source tree:
+    ``F:/Projects/Book/docs/imgs/p.png`` or ``/Users/me/repo/docs/imgs/p.png`` as
+    ``docs/imgs/p.png`` or ``imgs/p.png`` below ``root``, longest first.  A tail keeps a
+    folder and the file name: a name alone is no evidence."""
+    parts = PurePosixPath(path).parts
+    if not parts or not (drive or parts[0] == "/") or len(parts) > _TAILS_MAX:
+        return []
+    body = parts[1:]
+    if any(part in ("..", ".") for part in body):
+        return []
+    # Without a drive, the whole path below root was tried already, as a site-root path.
+    return [root.joinpath(*body[i:]) for i in range(0 if drive else 1, len(body) - 1)]
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 

@@ -205,3 +205,52 @@ def test_a_failed_pdf_stops_the_kept_workers(tmp_path: Path,
             with jobs.result(plan(bad)):
                 pass
         assert not multiprocessing.active_children()  # the kept workers, or any since
+
+
+def _question_pages(path: Path) -> dict[int, list[int]]:
+    """Question number → the 0-based pages whose text shows its heading."""
+    found: dict[int, list[int]] = {}
+    for index, text in enumerate(_pages(path)):
+        for n in range(75):
+            if f"问题 {n} 是什么？" in text.replace("\n", ""):
+                found.setdefault(n, []).append(index)
+    return found
+
+
+def test_a_joined_sheet_bookmarks_each_question_on_its_page(project: Path) -> None:
+    """Checked against the pages themselves, not against another build: a part page laid
+    under the wrong frame page, a heading left out or a wrong "n / N" fails."""
+    # One long answer: its part takes pages, and later questions are on its last page.
+    write(project / "notes" / "n.md", _notes({37: "很长的答案：" + "它要占好几页，" * 1500}))
+    sheet = _build("dist", "2")
+    pages = _pages(sheet)
+    shown = _question_pages(sheet)
+    assert sorted(shown) == list(range(75))
+    assert all(len(on) == 1 for on in shown.values()), shown  # each question once
+    marks = dict(_bookmarks(sheet))
+    for n, (page,) in shown.items():
+        assert marks.get(f"问题 {n} 是什么？") == page, n
+    for section in SECTIONS:
+        first = min(page for n, (page,) in shown.items() if n // 25 == SECTIONS.index(section))
+        assert marks.get(f"第{section}节") == first, section
+    assert shown[0] == [1]  # the title page and contents come first
+    assert shown[38][0] - shown[37][0] > 2
+    for number, text in enumerate(pages[1:], 2):
+        assert f"{number} / {len(pages)}" in text, number
+    # The running header: the deck ("n"), then the section the page starts in.
+    assert "n 第乙节" in pages[shown[40][0]]
+
+
+def test_a_joined_sheet_keeps_the_links_of_its_parts(project: Path) -> None:
+    """typst drew part pages as pictures, without their links; the join keeps them."""
+    link = "https://example.com/paper?id=1"
+    write(project / "notes" / "n.md", _notes({40: f"见[这篇论文]({link})。"}))
+    sheet = _build("dist", "2")
+    reader = pypdf.PdfReader(sheet)
+    uris = [(index, annotation.get_object()["/A"]["/URI"])
+            for index, page in enumerate(reader.pages)
+            for annotation in page.get("/Annots") or []
+            if "/A" in annotation.get_object()]
+    on = _question_pages(sheet)[40][0]
+    assert (on, link) in uris
+    assert "这篇论文" in _pages(sheet)[on]

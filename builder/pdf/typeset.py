@@ -27,6 +27,7 @@ from builder.pdf.compile import (
 )
 from builder.pdf.compile import PdfError as PdfError
 from builder.pdf.pdfdata import Json, MediaStage, document_json
+from builder.pdf.stack import StackError, stack
 from builder.render import typstengine
 from builder.render.assets import Assets
 from builder.render.fonts import with_cjk_punctuation
@@ -185,20 +186,29 @@ def typeset_part(part: Json, media: dict[str, Path], out: Path) -> pdfparts.Part
 
 
 JOINED_FILE = "joined.pdf"
+FRAME_FILE = "frame.pdf"
 
 
 def join(payload: Json, folder: Path) -> Path:
-    """Draw the parts' pages under the sheet's title, contents, header and page numbers.
+    """Lay the parts' pages under the sheet's title, contents, header and page numbers.
 
     ``folder`` holds the typeset parts (``pdfparts.part_file``); the joined sheet is
     written beside them, and its path returned.
     """
     main = _stage_files(folder, JOIN_TEMPLATE, {})
     try:
-        pdf = TypstJob(_compiler(main, folder), payload, fixed_timestamp(payload)).compile(payload)
+        frame = TypstJob(_compiler(main, folder), payload, fixed_timestamp(payload)
+                         ).compile(payload)
     except CompileFailed as exc:
         raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
-    (folder / JOINED_FILE).write_bytes(pdf)
+    (folder / FRAME_FILE).write_bytes(frame)
+    pages = payload["pages"]
+    assert isinstance(pages, list)
+    under = [(folder / str(page["file"]), int(page["page"])) for page in pages]
+    try:
+        stack(folder / FRAME_FILE, under, folder / JOINED_FILE)
+    except StackError as exc:
+        raise PdfError(str(exc)) from None
     return folder / JOINED_FILE
 
 

@@ -138,7 +138,9 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
                 # The PDFs need none of the notes: free them for the join, the largest
                 # process of a large build (see builder.pdf.jobs).
                 del gathered, assembled, stamped
-                if pdf_targets:
+                # A watch keeps its notes in its session: a full collection there frees
+                # little, for ~0.1 s of every save at 2,000 questions.
+                if pdf_targets and session is None:
                     release_memory()
                 for target in pdf_targets:
                     result.outputs.append(target)

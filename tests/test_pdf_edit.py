@@ -254,3 +254,37 @@ def test_a_joined_sheet_keeps_the_links_of_its_parts(project: Path) -> None:
     on = _question_pages(sheet)[40][0]
     assert (on, link) in uris
     assert "这篇论文" in _pages(sheet)[on]
+
+
+def test_each_part_gets_the_pictures_it_shows(project: Path) -> None:
+    """A part is typeset alone in its own folder: a picture or diagram left out of its
+    files would fail the build; one given to every part would re-key them all."""
+    import struct
+    import zlib
+
+    def png(path: Path) -> None:
+        raw = b"".join(b"\x00" + b"\x20\x40\x80" * 8 for _ in range(8))
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return (struct.pack(">I", len(data)) + kind + data
+                    + struct.pack(">I", zlib.crc32(kind + data)))
+
+        path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                         + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+                         + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+    png(project / "notes" / "pic.png")
+    diagram = "```diagram\ntype: activation\nfunctions: [relu]\n```"
+    write(project / "notes" / "n.md", _notes({3: "图：\n\n![示意](pic.png)",
+                                              52: f"画出来：\n\n{diagram}"}))
+    sheet = _build("dist", "2")  # fails if a part's folder lacks a file it shows
+    shown = _question_pages(sheet)
+    reader = pypdf.PdfReader(sheet)
+    assert [image.name for image in reader.pages[shown[3][0]].images]  # the picture, inside
+    assert "画出来" in _pages(sheet)[shown[52][0]]
+    before = _cached("dist")
+    # The picture goes, and two lines with it: every later question moves up, but only
+    # the part that showed the picture is typeset again.
+    write(project / "notes" / "n.md", _notes({3: "图没了。", 52: f"画出来：\n\n{diagram}"}))
+    _build("dist", "2")
+    assert len(before - _cached("dist")) == 1

@@ -166,7 +166,8 @@ def _planned_parts(payload: Json, parts: list[Json], media: dict[str, Path]
         parts = [{**part, "missing-glyphs": pattern} for part in parts]
         texts = [_part_text(part) for part in parts]
     named = [_media_in(text, media) for text in texts]
-    keys = tuple(part_key(text, found) for text, found in zip(texts, named, strict=True))
+    keys = tuple(part_key(_LOC.sub("", text), found)
+                 for text, found in zip(texts, named, strict=True))
     return payload, parts, tuple(named), keys
 
 
@@ -177,6 +178,13 @@ def _part_text(part: Json) -> str:
 _MEDIA_NAME = re.compile(r'"(?:svg|img|src)":("(?:[^"\\]|\\.)*")')
 """A picture's file in a payload's JSON text: a quote inside a JSON string is always
 escaped, so these keys are never found inside the text of a note."""
+
+
+_LOC = re.compile(r'"loc":"(?:[^"\\]|\\.)*",?')
+"""A card's place in the notes, in a payload's JSON text: it names the card to blame when
+a part fails, but the page does not show it, so the cache keys leave it out.  A line
+added near the top of a file then typesets again only the part it went into, not every
+part after it."""
 
 
 def _media_in(text: str, media: dict[str, Path]) -> dict[str, Path]:

@@ -711,3 +711,20 @@ def test_cjk_punctuation_is_split_out_wherever_text_is(tmp_path: Path) -> None:
     assert cjk == ["“", "”", "“", "”", "……", "……", "——", "“", "”", "“", "”"], texts
     assert ("text", "What’s this — a test.") in texts
     assert all("“" not in text and "……" not in text for kind, text in texts if kind == "text")
+
+
+def test_every_cjk_punctuation_mark_is_known_to_the_pdf_json() -> None:
+    """The PDF's JSON looks for CJK punctuation only in texts holding one of CJK_MARKS: a
+    mark the split takes out but the set lacks would stay in the Latin font."""
+    from builder.pdf.pdfdata import CJK_MARKS
+    from builder.render.fonts import with_cjk_punctuation
+
+    taken = set()
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        for text in (chr(code) + "你", "你" + chr(code)):
+            nodes: list[dict[str, object]] = [{"kind": "text", "text": text}]
+            with_cjk_punctuation(nodes)
+            taken |= {str(node["text"]) for node in nodes if node["kind"] == "cjk"}
+    assert taken and taken <= set(CJK_MARKS), taken - set(CJK_MARKS)

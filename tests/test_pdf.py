@@ -702,7 +702,8 @@ def test_cjk_punctuation_is_split_out_wherever_text_is(tmp_path: Path) -> None:
     quotes, dashes and ellipses touching Chinese are ``cjk`` nodes; Latin ones stay text."""
     doc = parse_text(
         "## 节\n“导言”在这里。\n\n### 什么是“过拟合”？\n"
-        "它**很“常见”**，也常见……What’s this — a test.\n\n等等……\n\n| 列 |\n|---|\n| 表格——内容 |\n\n"
+        "它**很“常见”**，也常见……What’s this — a test.\n\n等等……\n\n"
+        "| 列 |\n|---|\n| 表格——内容 |\n\n"
         "<div>网页“引号”</div>\n", "cjk.md")
     plan = pdf.plan_pdf(tmp_path / "cjk.pdf", "D", "T", [doc], Assets(), date=DATE)
     texts = _texts(plan.payload["sections"])

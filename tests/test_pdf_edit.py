@@ -288,3 +288,25 @@ def test_each_part_gets_the_pictures_it_shows(project: Path) -> None:
     write(project / "notes" / "n.md", _notes({3: "图没了。", 52: f"画出来：\n\n{diagram}"}))
     _build("dist", "2")
     assert len(before - _cached("dist")) == 1
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs pdftoppm (poppler-utils)")
+def test_a_joined_page_shows_its_part_page_as_typeset(project: Path) -> None:
+    """Below the running header and above the page number, every first page of a part
+    is drawn exactly as the part itself (typst's picture of a page was not, quite)."""
+    import io
+
+    from PIL import Image
+
+    sheet = _build("dist", "2")
+
+    def body(path: Path, page: int) -> bytes:
+        picture = Image.open(io.BytesIO(_picture(path, page, project))).convert("L")
+        width, height = picture.size
+        return picture.crop((0, 45, width, height - 45)).tobytes()  # 16 and 15 mm margins
+
+    shown = {body(sheet, page) for page in range(2, len(_pages(sheet)) + 1)}
+    parts = sorted((project / "dist" / ".cache").glob("pdf-*-*.pdf"))
+    assert len(parts) == 8
+    for part in parts:
+        assert body(part, 1) in shown, part.name

@@ -310,3 +310,45 @@ def test_a_joined_page_shows_its_part_page_as_typeset(project: Path) -> None:
     assert len(parts) == 8
     for part in parts:
         assert body(part, 1) in shown, part.name
+
+
+def test_a_part_page_of_several_content_streams_is_stacked_whole(tmp_path: Path) -> None:
+    """typst writes one content stream a page; a page of several (as other writers make)
+    is laid under the frame as one form, drawn the same."""
+    pikepdf = pytest.importorskip("pikepdf")
+    from builder.pdf.stack import stack
+
+    def one_page(path: Path, content: list[bytes]) -> None:
+        pdf = pikepdf.new()
+        font = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+        page = pdf.add_blank_page(page_size=(200, 200))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        streams = [pdf.make_stream(data) for data in content]
+        page.obj.Contents = streams[0] if len(streams) == 1 else pikepdf.Array(streams)
+        pdf.save(path)
+
+    one_page(tmp_path / "frame.pdf", [b"BT /F1 8 Tf 10 190 Td (header) Tj ET"])
+    one_page(tmp_path / "whole.pdf", [b"BT /F1 12 Tf 20 100 Td (part text) Tj ET"])
+    one_page(tmp_path / "split.pdf", [b"BT /F1 12 Tf", b"20 100 Td (part text) Tj ET"])
+    stack(tmp_path / "frame.pdf", [(tmp_path / "whole.pdf", 1)], tmp_path / "a.pdf")
+    stack(tmp_path / "frame.pdf", [(tmp_path / "split.pdf", 1)], tmp_path / "b.pdf")
+    for joined in (tmp_path / "a.pdf", tmp_path / "b.pdf"):
+        text = pypdf.PdfReader(joined).pages[0].extract_text()
+        assert "part text" in text and "header" in text, text
+    if shutil.which("pdftoppm"):
+        assert _picture(tmp_path / "a.pdf", 1, tmp_path) == _picture(tmp_path / "b.pdf", 1,
+                                                                      tmp_path)
+
+
+def test_a_part_that_is_not_a_pdf_is_a_clear_error(tmp_path: Path) -> None:
+    from builder.pdf.stack import StackError, stack
+
+    pikepdf = pytest.importorskip("pikepdf")
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(tmp_path / "frame.pdf")
+    (tmp_path / "part.pdf").write_bytes(b"not a PDF")
+    with pytest.raises(StackError, match=r"^cannot join the parts of the PDF: "):
+        stack(tmp_path / "frame.pdf", [(tmp_path / "part.pdf", 1)], tmp_path / "out.pdf")
+    assert not (tmp_path / "out.pdf").exists()

@@ -81,8 +81,8 @@ def _lay_under(sheet: Any, page: Any, part: Any, index: int) -> None:
 
 
 def _as_form(part: Any, part_page: Any) -> Any:
-    """The part page as a form XObject: its one content stream, made a form in place
-    (the part's file is thrown away after the join), or its streams joined."""
+    """The part page as a form XObject: its one content stream, made a form in place (in
+    memory: the part's file is only read), or its several streams joined in one."""
     import pikepdf
 
     contents = part_page.obj.get("/Contents")

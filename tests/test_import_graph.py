@@ -29,6 +29,7 @@ ONE_HOME = {
     "watchfiles": "builder.build.watch",
     "cycler": "builder.render.diagrams",
     "typst": "builder.render.typstengine",  # formulas, glyph probe, picture check and PDF ask it
+    "pikepdf": "builder.pdf.stack",  # joins a large sheet's parts
     # The pinned font files.
     "noto_cjk_sans_otc": "builder.render.fonts",
     "manimgx_fonts_cjk": "builder.render.fonts",
@@ -51,7 +52,7 @@ STAGE = {
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},
 }
-HEAVY = ("genanki", "matplotlib", "typst")
+HEAVY = ("genanki", "matplotlib", "typst", "pikepdf")
 
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:

@@ -32,6 +32,7 @@ READS_ELSEWHERE = {
     "parse/cache.py": "the parse cache and its secret",
     "pdf/typeset.py": "its own templates, memo and outputs, and pictures already looked up",
     "pdf/parts.py": "the PDF part cache",
+    "pdf/stack.py": "the frame and parts of the sheet it joins, typeset by this build",
     "support/sandbox.py": "its own memory use",
     "parse/source.py": "read_source: for commands that record nothing (toc, explain)",
     "build/toc_update.py": "the toc command rewrites files; it builds nothing",

@@ -684,3 +684,47 @@ def test_title_counts_questions_in_words_that_agree(tmp_path: Path, lang: str, o
     two = parse_text(front + "## 节\n### 问一？\n答。\n### 问二？\n答。\n", "two.md")
     assert re.search(one_said, squash(all_text(build(tmp_path / "one.pdf", [one], Assets()))))
     assert re.search(two_said, squash(all_text(build(tmp_path / "two.pdf", [two], Assets()))))
+
+
+def _texts(value: Any) -> list[tuple[str, str]]:
+    """Every (kind, text) of the text and cjk nodes in a payload, in order."""
+    if isinstance(value, dict):
+        found = [(value["kind"], value["text"])] if value.get("kind") in ("text", "cjk") else []
+        return found + [t for key, item in value.items() if key != "words" for t in _texts(item)]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    return []
+
+
+def test_cjk_punctuation_is_split_out_wherever_text_is(tmp_path: Path) -> None:
+    """Questions, answers, nested inlines, table cells, raw HTML and section introductions:
+    quotes, dashes and ellipses touching Chinese are ``cjk`` nodes; Latin ones stay text."""
+    doc = parse_text(
+        "## 节\n“导言”在这里。\n\n### 什么是“过拟合”？\n"
+        "它**很“常见”**，也常见……What’s this — a test.\n\n等等……\n\n"
+        "| 列 |\n|---|\n| 表格——内容 |\n\n"
+        "<div>网页“引号”</div>\n", "cjk.md")
+    plan = pdf.plan_pdf(tmp_path / "cjk.pdf", "D", "T", [doc], Assets(), date=DATE)
+    texts = _texts(plan.payload["sections"])
+    cjk = [text for kind, text in texts if kind == "cjk"]
+    # The question, the answer (in bold too), a table cell, raw HTML, the introduction.
+    assert cjk == ["“", "”", "“", "”", "……", "……", "——", "“", "”", "“", "”"], texts
+    assert ("text", "What’s this — a test.") in texts
+    assert all("“" not in text and "……" not in text for kind, text in texts if kind == "text")
+
+
+def test_every_cjk_punctuation_mark_is_known_to_the_pdf_json() -> None:
+    """The PDF's JSON looks for CJK punctuation only in texts holding one of CJK_MARKS: a
+    mark the split takes out but the set lacks would stay in the Latin font."""
+    from builder.pdf.pdfdata import CJK_MARKS
+    from builder.render.fonts import with_cjk_punctuation
+
+    taken = set()
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        for text in (chr(code) + "你", "你" + chr(code)):
+            nodes: list[dict[str, object]] = [{"kind": "text", "text": text}]
+            with_cjk_punctuation(nodes)
+            taken |= {str(node["text"]) for node in nodes if node["kind"] == "cjk"}
+    assert taken and taken <= set(CJK_MARKS), taken - set(CJK_MARKS)

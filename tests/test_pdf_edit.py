@@ -205,3 +205,150 @@ def test_a_failed_pdf_stops_the_kept_workers(tmp_path: Path,
             with jobs.result(plan(bad)):
                 pass
         assert not multiprocessing.active_children()  # the kept workers, or any since
+
+
+def _question_pages(path: Path) -> dict[int, list[int]]:
+    """Question number → the 0-based pages whose text shows its heading."""
+    found: dict[int, list[int]] = {}
+    for index, text in enumerate(_pages(path)):
+        for n in range(75):
+            if f"问题 {n} 是什么？" in text.replace("\n", ""):
+                found.setdefault(n, []).append(index)
+    return found
+
+
+def test_a_joined_sheet_bookmarks_each_question_on_its_page(project: Path) -> None:
+    """Checked against the pages themselves, not against another build: a part page laid
+    under the wrong frame page, a heading left out or a wrong "n / N" fails."""
+    # One long answer: its part takes pages, and later questions are on its last page.
+    write(project / "notes" / "n.md", _notes({37: "很长的答案：" + "它要占好几页，" * 1500}))
+    sheet = _build("dist", "2")
+    pages = _pages(sheet)
+    shown = _question_pages(sheet)
+    assert sorted(shown) == list(range(75))
+    assert all(len(on) == 1 for on in shown.values()), shown  # each question once
+    marks = dict(_bookmarks(sheet))
+    for n, (page,) in shown.items():
+        assert marks.get(f"问题 {n} 是什么？") == page, n
+    for section in SECTIONS:
+        first = min(page for n, (page,) in shown.items() if n // 25 == SECTIONS.index(section))
+        assert marks.get(f"第{section}节") == first, section
+    assert shown[0] == [1]  # the title page and contents come first
+    assert shown[38][0] - shown[37][0] > 2
+    for number, text in enumerate(pages[1:], 2):
+        assert f"{number} / {len(pages)}" in text, number
+    # The running header: the deck ("n"), then the section the page starts in.
+    assert "n 第乙节" in pages[shown[40][0]]
+
+
+def test_a_joined_sheet_keeps_the_links_of_its_parts(project: Path) -> None:
+    """typst drew part pages as pictures, without their links; the join keeps them."""
+    link = "https://example.com/paper?id=1"
+    write(project / "notes" / "n.md", _notes({40: f"见[这篇论文]({link})。"}))
+    sheet = _build("dist", "2")
+    reader = pypdf.PdfReader(sheet)
+    uris = [(index, annotation.get_object()["/A"]["/URI"])
+            for index, page in enumerate(reader.pages)
+            for annotation in page.get("/Annots") or []
+            if "/A" in annotation.get_object()]
+    on = _question_pages(sheet)[40][0]
+    assert (on, link) in uris
+    assert "这篇论文" in _pages(sheet)[on]
+
+
+def test_each_part_gets_the_pictures_it_shows(project: Path) -> None:
+    """A part is typeset alone in its own folder: a picture or diagram left out of its
+    files would fail the build; one given to every part would re-key them all."""
+    import struct
+    import zlib
+
+    def png(path: Path) -> None:
+        raw = b"".join(b"\x00" + b"\x20\x40\x80" * 8 for _ in range(8))
+
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return (struct.pack(">I", len(data)) + kind + data
+                    + struct.pack(">I", zlib.crc32(kind + data)))
+
+        path.write_bytes(b"\x89PNG\r\n\x1a\n"
+                         + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+                         + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+    png(project / "notes" / "pic.png")
+    diagram = "```diagram\ntype: activation\nfunctions: [relu]\n```"
+    write(project / "notes" / "n.md", _notes({3: "图：\n\n![示意](pic.png)",
+                                              52: f"画出来：\n\n{diagram}"}))
+    sheet = _build("dist", "2")  # fails if a part's folder lacks a file it shows
+    shown = _question_pages(sheet)
+    reader = pypdf.PdfReader(sheet)
+    assert [image.name for image in reader.pages[shown[3][0]].images]  # the picture, inside
+    assert "画出来" in _pages(sheet)[shown[52][0]]
+    before = _cached("dist")
+    # The picture goes, and two lines with it: every later question moves up, but only
+    # the part that showed the picture is typeset again.
+    write(project / "notes" / "n.md", _notes({3: "图没了。", 52: f"画出来：\n\n{diagram}"}))
+    _build("dist", "2")
+    assert len(before - _cached("dist")) == 1
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="needs pdftoppm (poppler-utils)")
+def test_a_joined_page_shows_its_part_page_as_typeset(project: Path) -> None:
+    """Below the running header and above the page number, every first page of a part
+    is drawn exactly as the part itself (typst's picture of a page was not, quite)."""
+    import io
+
+    from PIL import Image
+
+    sheet = _build("dist", "2")
+
+    def body(path: Path, page: int) -> bytes:
+        picture = Image.open(io.BytesIO(_picture(path, page, project))).convert("L")
+        width, height = picture.size
+        return picture.crop((0, 45, width, height - 45)).tobytes()  # 16 and 15 mm margins
+
+    shown = {body(sheet, page) for page in range(2, len(_pages(sheet)) + 1)}
+    parts = sorted((project / "dist" / ".cache").glob("pdf-*-*.pdf"))
+    assert len(parts) == 8
+    for part in parts:
+        assert body(part, 1) in shown, part.name
+
+
+def test_a_part_page_of_several_content_streams_is_stacked_whole(tmp_path: Path) -> None:
+    """typst writes one content stream a page; a page of several (as other writers make)
+    is laid under the frame as one form, drawn the same."""
+    pikepdf = pytest.importorskip("pikepdf")
+    from builder.pdf.stack import stack
+
+    def one_page(path: Path, content: list[bytes]) -> None:
+        pdf = pikepdf.new()
+        font = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica))
+        page = pdf.add_blank_page(page_size=(200, 200))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        streams = [pdf.make_stream(data) for data in content]
+        page.obj.Contents = streams[0] if len(streams) == 1 else pikepdf.Array(streams)
+        pdf.save(path)
+
+    one_page(tmp_path / "frame.pdf", [b"BT /F1 8 Tf 10 190 Td (header) Tj ET"])
+    one_page(tmp_path / "whole.pdf", [b"BT /F1 12 Tf 20 100 Td (part text) Tj ET"])
+    one_page(tmp_path / "split.pdf", [b"BT /F1 12 Tf", b"20 100 Td (part text) Tj ET"])
+    stack(tmp_path / "frame.pdf", [(tmp_path / "whole.pdf", 1)], tmp_path / "a.pdf")
+    stack(tmp_path / "frame.pdf", [(tmp_path / "split.pdf", 1)], tmp_path / "b.pdf")
+    for joined in (tmp_path / "a.pdf", tmp_path / "b.pdf"):
+        text = pypdf.PdfReader(joined).pages[0].extract_text()
+        assert "part text" in text and "header" in text, text
+    if shutil.which("pdftoppm"):
+        assert _picture(tmp_path / "a.pdf", 1, tmp_path) == _picture(tmp_path / "b.pdf", 1,
+                                                                      tmp_path)
+
+
+def test_a_part_that_is_not_a_pdf_is_a_clear_error(tmp_path: Path) -> None:
+    from builder.pdf.stack import StackError, stack
+
+    pikepdf = pytest.importorskip("pikepdf")
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(tmp_path / "frame.pdf")
+    (tmp_path / "part.pdf").write_bytes(b"not a PDF")
+    with pytest.raises(StackError, match=r"^cannot join the parts of the PDF: "):
+        stack(tmp_path / "frame.pdf", [(tmp_path / "part.pdf", 1)], tmp_path / "out.pdf")
+    assert not (tmp_path / "out.pdf").exists()

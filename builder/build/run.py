@@ -135,10 +135,10 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
         try:
             with exclusive(config.out_dir):
                 pdf_targets = _write(gathered, assembled, stamped, config, result, caches)
-                # The PDFs need none of the notes: free them for the join, the largest
-                # process of a large build (see builder.pdf.jobs).
+                # The PDFs need none of the notes: free them for the join (see builder.pdf.jobs);
+                # not in a watch, whose session keeps them (~0.1 s a save for little).
                 del gathered, assembled, stamped
-                if pdf_targets:
+                if pdf_targets and session is None:
                     release_memory()
                 for target in pdf_targets:
                     result.outputs.append(target)

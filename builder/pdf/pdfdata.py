@@ -19,6 +19,7 @@ from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.parse.language import majority
 from builder.render.assets import Assets
+from builder.render.fonts import with_cjk_punctuation
 from builder.render.images import ImageResolver
 
 Json = dict[str, object]
@@ -158,7 +159,7 @@ def card_json(card: Card, number: int, stage: MediaStage) -> Json:
     """Serialise one card: number, source location, question inlines, answer blocks."""
     question = inlines_json(card.question, stage)
     if not question:
-        question = [{"kind": "text", "text": card.question_text}]
+        question = _with_cjk_punctuation([{"kind": "text", "text": card.question_text}])
     return {"n": number, "loc": f"{card.loc.path}:{card.loc.line}", "q": question,
             "a": blocks_json(card.answer, stage)}
 
@@ -258,7 +259,7 @@ def inlines_json(nodes: Sequence[Node], stage: MediaStage) -> list[Json]:
                                                else None, last=False))]
         if item is not None:
             out.append(item)
-    return out
+    return _with_cjk_punctuation(out)
 
 
 def inline_json(node: Node, stage: MediaStage) -> Json | None:
@@ -312,7 +313,24 @@ def _html_inlines(fragment: str) -> list[Json]:
         if out:
             out.append({"kind": "br"})
         out.append({"kind": "text", "text": line})
-    return out
+    return _with_cjk_punctuation(out)
+
+
+CJK_MARKS = frozenset("“‘—…”’")
+"""Every character ``with_cjk_punctuation`` can split out (a test keeps the two the same)."""
+
+
+def _with_cjk_punctuation(nodes: list[Json]) -> list[Json]:
+    """``nodes`` with CJK punctuation split out of their text (``with_cjk_punctuation``).
+
+    Done as each list of inlines is made (its nested lists were done as they were made),
+    and only where a text has such a character: a walk over the whole sheet afterwards
+    took ~0.1 s of every 2,000-question PDF.
+    """
+    if any(node.get("kind") == "text" and not CJK_MARKS.isdisjoint(str(node.get("text", "")))
+           for node in nodes):
+        with_cjk_punctuation(nodes)
+    return nodes
 
 
 def _soft_space(before: Node | None, after: Node | None) -> str:
@@ -323,12 +341,16 @@ def _soft_space(before: Node | None, after: Node | None) -> str:
 
 
 def _edge_char(node: Node | None, *, last: bool) -> str:
+    """The first (or last) character of the first (or last) text within ``node``."""
     if node is None:
         return ""
-    texts = [n.text for n in node.walk() if n.kind in ("text", "code_inline") and n.text]
-    if not texts:
-        return ""
-    return texts[-1][-1] if last else texts[0][0]
+    if node.kind in ("text", "code_inline") and node.text:
+        return node.text[-1] if last else node.text[0]
+    for child in reversed(node.children) if last else node.children:
+        found = _edge_char(child, last=last)
+        if found:
+            return found
+    return ""
 
 
 def _is_wide(char: str) -> bool:

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -359,7 +358,25 @@ def test_links_follow_one_policy_in_the_card_and_the_pdf(tmp_path: Path,
 
 # -- atomic outputs ----------------------------------------------------------------------
 
+KILLED_AT_FIRST_OUTPUT = """
+import os, signal, sys
+real = os.replace
+def replace(source, target, *args, **kwargs):
+    # The first output whole in its temporary file, not yet renamed: the worst moment.
+    if os.path.basename(os.path.dirname(os.path.abspath(target))) == "dist":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(source, target, *args, **kwargs)
+os.replace = replace
+from builder.cli import main
+sys.argv[0] = "build-deck"
+main()
+"""
+
+
 def test_killed_build_leaves_previous_outputs_intact(tmp_path: Path) -> None:
+    """A build killed (SIGKILL: nothing of it can clean up) as it is about to put its
+    first output in place leaves every previous output as it was; the next build sweeps
+    what it left in the output folder."""
     body = "".join(f"### 问题 {i}\n答案 {i} $x_{{{i}}}$\n" for i in range(3000))
     write(tmp_path / "notes" / "a.md", "## S\n" + body)
     first = run("notes", "--format", "apkg,pdf", "--math", "mathjax")
@@ -367,17 +384,14 @@ def test_killed_build_leaves_previous_outputs_intact(tmp_path: Path) -> None:
     outputs = {p: p.read_bytes() for p in (tmp_path / "dist").glob("a.*")}
     assert len(outputs) == 2
     write(tmp_path / "notes" / "a.md", "## S\n" + body.replace("答案", "新答案"))
-    command = [sys.executable, "-m", "builder", "notes", "--math", "mathjax"]
-    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        if list((tmp_path / "dist").glob(".build-deck-*.tmp")):
-            process.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.005)
-    process.wait()
+    scratch = tmp_path / "tmp"  # the killed build's PDF scratch stays there, not in /tmp
+    scratch.mkdir()
+    process = subprocess.run(
+        [sys.executable, "-c", KILLED_AT_FIRST_OUTPUT, "notes", "--math", "mathjax"],
+        cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(scratch)}, timeout=300, check=False)
     assert process.returncode == -signal.SIGKILL, "the build ended before it could be killed"
+    assert list((tmp_path / "dist").glob(".build-deck-*.tmp")), "killed with a whole output"
     for path, data in outputs.items():
         assert path.read_bytes() == data
     with zipfile.ZipFile(tmp_path / "dist" / "a.apkg") as archive:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from builder.anki import notes
 from builder.anki.kept import AssembledNote, FileNotes, NoteMemory
+from builder.build import notecache
 from builder.build.config import BuildConfig, BuildError, display_path
 from builder.build.notecache import StoredFile
 from builder.build.parsejobs import (
@@ -170,9 +171,9 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     glyphs = "pdf" in config.formats
     # The notes a file's last build kept are all its cards need, unless a PDF shows the
     # parse (a watch keeps its parses in memory: they cost it nothing to load).
-    notes_cache = config.cache if "pdf" not in config.formats and not cache.remembers \
-        else None
-    pending = look_up_parses(cache, sources, config.parse, glyphs, notes_cache)
+    kept_notes = notecache.notes_cache(config.cache) \
+        if "pdf" not in config.formats and not cache.remembers else None
+    pending = look_up_parses(cache, sources, config.parse, glyphs, kept_notes)
     missing = [job for job in pending if job.result is None and job.kept is None]
     log.info("parse cache %s: %d of %d file(s) parsed before, %d to parse",
              display_path(config.cache), len(pending) - len(missing), len(pending), len(missing))

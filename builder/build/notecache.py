@@ -46,9 +46,15 @@ class StoredFile:
     columns: ColumnMap
 
 
-def stored_file(folder: Path, shown: str, key: str) -> StoredFile | None:
-    """The file's entry under its parse's ``key``, or None."""
-    found = ParseCache(folder, KIND).get(shown, key)
+def notes_cache(folder: Path) -> ParseCache:
+    """The notes entries in the cache ``folder`` (one cache reads its signing secret once,
+    whatever the number of files)."""
+    return ParseCache(folder, KIND)
+
+
+def stored_file(cache: ParseCache, shown: str, key: str) -> StoredFile | None:
+    """The file's entry in the notes ``cache`` under its parse's ``key``, or None."""
+    found = cache.get(shown, key)
     return found if isinstance(found, StoredFile) else None
 
 
@@ -57,8 +63,9 @@ def load(folder: Path, bases: Mapping[str, tuple[str, ParsedSource]], memory: No
     """Give ``memory`` the stored notes of each file's cards; return each file whose
     notes were found → the key they were stored under."""
     found: dict[str, str] = {}
+    cache = notes_cache(folder)
     for shown, (key, parsed) in bases.items():
-        stored = stored_file(folder, shown, key)
+        stored = stored_file(cache, shown, key)
         if stored is not None and parsed.document is not None:
             memory.adopt(parsed.document.cards, stored.notes)
             found[shown] = key
@@ -70,7 +77,7 @@ def store(folder: Path, stored: Mapping[str, tuple[str, ParsedSource]],
     """The notes of the cards of each file's stored parse, to be stored with ``save``
     under its key, unless they are stored under that key already and none was made
     again."""
-    cache = ParseCache(folder, KIND)
+    cache = notes_cache(folder)
     for shown, (key, parsed) in stored.items():
         doc = parsed.document
         if doc is None:

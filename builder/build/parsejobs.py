@@ -59,11 +59,11 @@ class ParseJob:
 
 
 def look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
-                   options: ParseOptions, glyphs: bool, notes_cache: Path | None
+                   options: ParseOptions, glyphs: bool, kept_notes: ParseCache | None
                    ) -> list[ParseJob]:
     """Each file read, with its parse from the cache (or spliced onto its last parse);
-    or else, when a ``notes_cache`` folder is given, its notes as its last build kept
-    them."""
+    or else, when the notes cache ``kept_notes`` is given, its notes as its last build
+    kept them."""
     jobs = []
     for path, root in sources:
         shown = display_path(path)
@@ -82,7 +82,7 @@ def look_up_parses(cache: ParseCache, sources: list[tuple[Path, Path]],
         key = cache.key(content, shown, (options, glyphs)) if content is not None else None
         job = ParseJob(path, root, shown, data, content, key)
         if key is not None and data is not None:
-            job.kept = notecache.stored_file(notes_cache, shown, key) if notes_cache else None
+            job.kept = notecache.stored_file(kept_notes, shown, key) if kept_notes else None
             if job.kept is not None:
                 log.info("parse cache: %s unchanged: its kept notes are read instead of its "
                          "parse", shown)

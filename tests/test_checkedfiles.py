@@ -24,6 +24,24 @@ from .test_imagecheck import NOTES, packed_pictures
 
 
 @pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The pictures the image resolvers read (their bytes, not only their stat), starting
+    with none known."""
+    found: list[Path] = []
+    original = images._read
+
+    def counted(path: Path, stat: os.stat_result) -> tuple[object, bytes | None]:
+        seen, data = original(path, stat)
+        if data is not None:
+            found.append(path)
+        return seen, data
+
+    monkeypatch.setattr(images, "_read", counted)
+    monkeypatch.setattr(images, "_SEEN", {})
+    return found
+
+
+@pytest.fixture
 def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Findings are kept however recently a file changed (tests cannot wait two seconds);
     each test's own changes come after its builds, not within a clock tick of them."""
@@ -148,20 +166,9 @@ def test_a_cached_image_damaged_in_place_with_its_old_mtime_is_drawn_again(
 
 
 def test_a_picture_is_read_once_for_all_resolvers_and_again_when_it_changes(
-        tmp_path: Path, settled_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, settled_at_once: None, reads: list[Path]) -> None:
     picture = tmp_path / "a.png"
     picture.write_bytes(png(4, 4, text=b"first"))
-    reads: list[Path] = []
-    original = images._read
-
-    def counted(path: Path, stat: os.stat_result) -> tuple[object, bytes | None]:
-        seen, data = original(path, stat)
-        if data is not None:
-            reads.append(path)
-        return seen, data
-
-    monkeypatch.setattr(images, "_read", counted)
-    monkeypatch.setattr(images, "_SEEN", {})
     loc = SourceLoc(str(tmp_path / "n.md"), 3, 1)
     names = set()
     for _ in range(3):  # the cards', the introductions' and the PDF's
@@ -212,19 +219,8 @@ def test_a_file_that_changes_while_it_is_examined_is_not_recorded(
 
 
 def test_a_picture_changed_in_the_last_seconds_is_read_again_by_each_resolver(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, reads: list[Path]) -> None:
     (tmp_path / "a.png").write_bytes(png(4, 4))
-    reads: list[Path] = []
-    original = images._read
-
-    def counted(path: Path, stat: os.stat_result) -> tuple[object, bytes | None]:
-        seen, data = original(path, stat)
-        if data is not None:
-            reads.append(path)
-        return seen, data
-
-    monkeypatch.setattr(images, "_read", counted)
-    monkeypatch.setattr(images, "_SEEN", {})
     loc = SourceLoc(str(tmp_path / "n.md"), 3, 1)
     for _ in range(2):
         assert ImageResolver({loc.path: tmp_path}).resolve("a.png", loc) is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,3 +114,21 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Count whole parses made in this process, by file name (small builds parse here;
+    a splice parses its questions alone and is not counted)."""
+    import builder.build.sourceparse
+    import builder.parse.document
+
+    calls: Counter[str] = Counter()
+    real = builder.parse.document.parse_parts
+
+    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        calls[Path(path).name] += 1
+        return real(text, path, *args, **kwargs)
+
+    monkeypatch.setattr(builder.build.sourceparse, "parse_parts", counting)
+    return calls

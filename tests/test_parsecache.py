@@ -15,26 +15,11 @@ import builder.build.sourceparse
 import builder.parse.document
 from builder.anki.apkg import read_fields
 from builder.cli import main
-from builder.parse.filefacts import Parts
 
 from .conftest import write
 
 A = "---\ndeck: 缓存\n---\n## 甲\n### 什么是过拟合？\n训练集好、测试集差。\n"
 B = "---\ndeck: 缓存\n---\n## 乙\n### 为什么归一化？\n尺度相近，收敛更快。\n### 空的？\n"
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Count real parses by file (small builds parse in this process)."""
-    calls: Counter[str] = Counter()
-    real = builder.parse.document.parse_parts
-
-    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Parts:
-        calls[Path(path).name] += 1
-        return real(text, path, *args, **kwargs)
-
-    monkeypatch.setattr(builder.build.sourceparse, "parse_parts", counting)
-    return calls
 
 
 def run(*args: str) -> Result:

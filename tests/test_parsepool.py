@@ -4,6 +4,7 @@ process parsing them in turn gives, with workers started only where they pay."""
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -82,30 +83,17 @@ def test_without_workers_every_file_is_parsed_here(tmp_path: Path) -> None:
 
 
 def test_a_build_starts_parse_workers_by_default_only_for_enough_notes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: Counter[str]) -> None:
     """Without ``--jobs``, two small files are parsed here; with a worker's share lowered
     to their size, one goes to a worker, and the deck is the same byte for byte."""
-    from collections import Counter
-    from typing import Any
-
     from click.testing import CliRunner
 
     import builder.build.gather
     import builder.build.parsepool
-    import builder.build.sourceparse
-    import builder.parse.document
     from builder.cli import main
 
     from .conftest import write
 
-    here: Counter[str] = Counter()
-    real = builder.parse.document.parse_parts
-
-    def counting(text: str, path: str, *args: Any, **kwargs: Any) -> Any:
-        here[Path(path).name] += 1
-        return real(text, path, *args, **kwargs)
-
-    monkeypatch.setattr(builder.build.sourceparse, "parse_parts", counting)
     monkeypatch.setattr(builder.build.gather, "default_jobs", lambda: 2)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
     for name in ("a", "b"):
@@ -114,10 +102,10 @@ def test_a_build_starts_parse_workers_by_default_only_for_enough_notes(
     decks = []
     for out, share in (("serial", WORKER_SHARE), ("pooled", 1_000)):
         monkeypatch.setattr(builder.build.parsepool, "WORKER_SHARE", share)
-        here.clear()
+        parsed.clear()
         result = CliRunner().invoke(main, ["notes", "--format", "apkg", "--no-lock",
                                            "-o", out])
         assert result.exit_code == 0, result.output
         decks.append((Path(out) / "池.apkg").read_bytes())
-        assert sum(here.values()) == (2 if out == "serial" else 1)
+        assert sum(parsed.values()) == (2 if out == "serial" else 1)
     assert decks[0] == decks[1]

@@ -132,3 +132,19 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
     monkeypatch.setattr(builder.build.sourceparse, "parse_parts", counting)
     return calls
+
+
+@pytest.fixture
+def typeset(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The questions of each PDF part typst typesets in this process, in order."""
+    from builder.pdf import typeset as pdf
+
+    counts: list[int] = []
+    real = pdf.typeset_part
+
+    def counting(part: dict[str, Any], media: dict[str, Path], out: Path) -> Any:
+        counts.append(part["count"])
+        return real(part, media, out)
+
+    monkeypatch.setattr(pdf, "typeset_part", counting)  # jobs imports it when it typesets
+    return counts

@@ -635,22 +635,14 @@ def test_parts_typeset_by_workers_are_cached_and_joined_like_in_process(
     assert list(scratch.iterdir()) == []
 
 
-def test_an_edit_typesets_only_its_part_again(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_typesets_only_its_part_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              typeset: list[int]) -> None:
     from click.testing import CliRunner
 
     from builder.cli import main
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1714521600")
     _in_parts_of(monkeypatch, 30)
-    typeset: list[int] = []
-    real = pdf.typeset_part
-
-    def counting(part: dict[str, Any], media: dict[str, Path], out: Path) -> Any:
-        typeset.append(part["count"])
-        return real(part, media, out)
-
-    monkeypatch.setattr(pdf, "typeset_part", counting)  # jobs imports it when it typesets
     notes = "## 甲\n" + "".join(f"### 问题 {i}？\n答案 {i}。\n" for i in range(100))
     write(tmp_path / "notes" / "n.md", notes)
 

@@ -120,16 +120,8 @@ def test_a_stale_part_is_never_reused(project: Path, monkeypatch: pytest.MonkeyP
     _same_pdf(after, _build("fresh"), project, 2)
 
 
-def test_the_next_day_typesets_no_part_again(project: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    typeset: list[int] = []
-    real = pdf.typeset_part
-
-    def counting(part: dict[str, Any], media: dict[str, Path], out: Path) -> Any:
-        typeset.append(part["count"])
-        return real(part, media, out)
-
-    monkeypatch.setattr(pdf, "typeset_part", counting)  # jobs imports it when it typesets
+def test_the_next_day_typesets_no_part_again(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                              typeset: list[int]) -> None:
     _build("dist")
     assert len(typeset) == 8
     typeset.clear()

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
@@ -111,9 +113,6 @@ def test_refused_yaml_is_a_yaml_error_with_its_place() -> None:
 def test_genanki_reads_yaml_through_its_stand_in() -> None:
     """genanki is imported without PyYAML, and still reads a note type given as YAML
     (the builder gives lists); afterwards ``import yaml`` is PyYAML itself."""
-    import subprocess
-    import sys
-
     script = (
         "import sys\n"
         "from builder.anki.apkg import _import_genanki\n"
@@ -126,9 +125,7 @@ def test_genanki_reads_yaml_through_its_stand_in() -> None:
         "assert model._req == [[0, 'all', [0]]], model._req\n"
         "import yaml\n"
         "assert type(yaml).__name__ == 'module' and yaml.safe_load('a: 1') == {'a': 1}\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=False, cwd=Path(__file__).resolve().parent.parent)
-    assert done.returncode == 0, done.stderr
+    _passes_in_a_fresh_python(script)
 
 
 _TEXT = st.text(max_size=30) | st.sampled_from(
@@ -163,9 +160,6 @@ def test_the_lock_is_written_as_json_writes_each_note(entries: dict[str, lock.Lo
 def test_the_collector_is_set_before_the_command_line_loads_its_libraries() -> None:
     """Both entry points (``python -m builder``, the ``build-deck`` script) import
     ``builder.cli``; click and what follows load with the command's thresholds."""
-    import subprocess
-    import sys
-
     script = (
         "import gc, sys\n"
         "seen = {}\n"
@@ -175,6 +169,12 @@ def test_the_collector_is_set_before_the_command_line_loads_its_libraries() -> N
         "sys.meta_path.insert(0, Watch())\n"
         "import builder.cli\n"
         "assert seen['click'] == builder.cli.GC_THRESHOLDS, seen['click']\n")
+    _passes_in_a_fresh_python(script)
+
+
+def _passes_in_a_fresh_python(script: str) -> None:
+    """Run ``script`` in a new interpreter (what it imports is not loaded yet) from the
+    project's folder; its assertions must hold."""
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=False, cwd=Path(__file__).resolve().parent.parent)
     assert done.returncode == 0, done.stderr

@@ -148,3 +148,20 @@ def typeset(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(pdf, "typeset_part", counting)  # jobs imports it when it typesets
     return counts
+
+
+def package_notes(package: Path) -> list[tuple[str, tuple[str, ...], str]]:
+    """Every note row of an ``.apkg`` as written (not imported): GUID, fields, tags."""
+    import sqlite3
+    import tempfile
+    import zipfile
+
+    with zipfile.ZipFile(package) as archive, tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "collection.anki2"
+        db.write_bytes(archive.read("collection.anki2"))
+        connection = sqlite3.connect(db)
+        try:
+            rows = connection.execute("SELECT guid, flds, tags FROM notes").fetchall()
+        finally:
+            connection.close()
+    return [(guid, tuple(flds.split("\x1f")), tags) for guid, flds, tags in rows]

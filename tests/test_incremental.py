@@ -5,9 +5,6 @@ the edited question is parsed and made into a note again."""
 from __future__ import annotations
 
 import contextlib
-import sqlite3
-import tempfile
-import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +18,7 @@ import builder.parse.document
 from builder.build.session import Session, in_session
 from builder.cli import main
 
-from .conftest import import_apkg, write
+from .conftest import import_apkg, package_notes, write
 from .imagefiles import png
 
 if TYPE_CHECKING:
@@ -56,13 +53,7 @@ BUILD = ["build", "notes", "-o", "out", "--format", "apkg", "--math", "mathjax"]
 
 def _package_notes(package: Path) -> dict[str, tuple[str, ...]]:
     """Every note of a package by its Key field: all fields and tags."""
-    with zipfile.ZipFile(package) as archive, tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "c.anki2"
-        db.write_bytes(archive.read("collection.anki2"))
-        connection = sqlite3.connect(db)
-        rows = connection.execute("SELECT flds, tags FROM notes").fetchall()
-        connection.close()
-    return {flds.split("\x1f")[4]: (*flds.split("\x1f"), tags) for flds, tags in rows}
+    return {fields[4]: (*fields, tags) for _guid, fields, tags in package_notes(package)}
 
 
 @pytest.fixture

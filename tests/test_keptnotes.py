@@ -6,9 +6,6 @@ fits."""
 from __future__ import annotations
 
 import contextlib
-import sqlite3
-import tempfile
-import zipfile
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +17,7 @@ from pypdf import PdfReader
 import builder.parse.cache
 from builder.cli import main
 
-from .conftest import import_apkg, write
+from .conftest import import_apkg, package_notes, write
 from .imagefiles import png
 
 if TYPE_CHECKING:
@@ -58,14 +55,8 @@ def _build(folder: Path, *options: str, command: str = "build") -> Result:
 
 def _deck(folder: Path) -> dict[str, tuple[str, ...]]:
     """Every note of the deck by its Key field: GUID, all fields and tags."""
-    with zipfile.ZipFile(folder / "out" / "Kept.apkg") as archive, \
-            tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "c.anki2"
-        db.write_bytes(archive.read("collection.anki2"))
-        connection = sqlite3.connect(db)
-        rows = connection.execute("SELECT guid, flds, tags FROM notes").fetchall()
-        connection.close()
-    return {flds.split("\x1f")[4]: (guid, *flds.split("\x1f"), tags) for guid, flds, tags in rows}
+    return {fields[4]: (guid, *fields, tags)
+            for guid, fields, tags in package_notes(folder / "out" / "Kept.apkg")}
 
 
 def _warnings(result: Result) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from builder.model import Diagnostic, SourceLoc
+from builder.parse.wikiembeds import wiki_target
 from builder.render.checkedfiles import settled, signature
 from builder.render.imagecheck import (
     MAX_PIXELS,
@@ -45,6 +46,7 @@ class ImageResolver:
     """Where site-root paths (``/img/x.png``) start, relative to the source tree."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _cache: dict[tuple[str, str], MediaFile | tuple[str, str]] = field(default_factory=dict)
+    _vaults: dict[Path, _Vault] = field(default_factory=dict)
 
     def resolve(self, src: str, loc: SourceLoc) -> MediaFile | None:
         """Return the media file for ``src``, or None after reporting why at ``loc``."""
@@ -74,6 +76,9 @@ class ImageResolver:
 
     def _resolve(self, src: str, doc_path: str, passed: str = ""
                  ) -> MediaFile | tuple[str, str]:
+        target = wiki_target(src)
+        if target is not None:
+            return self._embedded(src, target, doc_path, passed)
         refused = _refused(src)
         drive = _DRIVE.match(src.strip()) is not None
         if refused is not None and not drive:
@@ -95,6 +100,30 @@ class ImageResolver:
         if refused is not None:
             return refused
         return f"image not found: {src}{self._hint(src, root)}", "image-missing"
+
+    def _embedded(self, src: str, target: str, doc_path: str, passed: str
+                  ) -> MediaFile | tuple[str, str]:
+        """An Obsidian embed: beside the note, from the vault's top, else the file of that
+        name (or path end) nearest the top of the tree, as Obsidian finds it."""
+        refused = _refused(target)
+        if refused is not None:
+            return refused
+        root = self.roots.get(doc_path, Path.cwd()).resolve()
+        vault = self._vaults.setdefault(root, _Vault(root))
+        outside = False
+        beside = Path(doc_path).resolve().parent
+        for candidate in [beside / target, root / target, *vault.ending_with(target)]:
+            try:
+                resolved = candidate.resolve(strict=True)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if resolved.is_relative_to(root) and resolved.is_file():
+                return _media(resolved, src, passed)
+            outside = True
+        if outside:
+            return f"image outside the source tree refused: {src}", "image-outside"
+        return (f"image not found: {src} (looked for {PurePosixPath(target).name} "
+                "everywhere in the folder being built)"), "image-missing"
 
     def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
         """Where a path may point: beside the document, or for a site-root path
@@ -149,6 +178,45 @@ def _tails(path: str, root: Path, drive: bool) -> list[Path]:
     return [root.joinpath(*body[i:]) for i in range(0 if drive else 1, len(body) - 1)]
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class _Vault:
+    """The files of a source tree by name, read once, for embeds that name a picture
+    without its folder.  Hidden folders (``.git``, ``.obsidian``, ``.trash``) are left
+    out, and so is everything past the first ``_VAULT_FILES`` files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._by_name: dict[str, list[PurePosixPath]] | None = None
+
+    def ending_with(self, target: str) -> list[Path]:
+        """The files whose path ends with ``target`` (compared without case, as the
+        Windows and macOS file systems most vaults live on do), shortest path first."""
+        wanted = PurePosixPath(target.casefold())
+        if ".." in wanted.parts or wanted.is_absolute():
+            return []
+        found = [p for p in self._files().get(wanted.name, ())
+                 if PurePosixPath(p.as_posix().casefold()).parts[-len(wanted.parts):]
+                 == wanted.parts]
+        return [self.root / p for p in sorted(found, key=lambda p: (len(p.parts), p))]
+
+    def _files(self) -> dict[str, list[PurePosixPath]]:
+        if self._by_name is None:
+            self._by_name = {}
+            seen = 0
+            for folder, subfolders, names in os.walk(self.root):
+                subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+                here = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
+                for name in names:
+                    self._by_name.setdefault(name.casefold(), []).append(here / name)
+                seen += len(names)
+                if seen > _VAULT_FILES:
+                    break
+        return self._by_name
+
+
+_VAULT_FILES = 200_000
+"""Files read for embeds' names at most: a vault, not a whole disk."""
 
 
 def _refused(src: str) -> tuple[str, str] | None:

@@ -140,6 +140,10 @@ def test_the_pdf_draws_the_embedded_pictures(tmp_path: Path,
     ("![[a.png]]", "[[a.png]]", "a.png"),
     ("![[imgs/a b.PNG|图一]]", "[[imgs/a b.PNG]]", "图一"),
     ("![[a.webp|300x200]]", "[[a.webp]]", "a.webp"),
+    # A Markdown image whose alt text is in brackets (Zhihu's formula pictures) is not one.
+    ("![[公式]](https://www.zhihu.com/equation?tex=x)", "https://www.zhihu.com/equation?tex=x",
+     "[公式]"),
+    ("![[a.png]](b.png)", "b.png", "[a.png]"),
 ])
 def test_an_embed_of_a_picture_is_an_image(text: str, src: str, alt: str) -> None:
     inline = tokenize(text)[1]

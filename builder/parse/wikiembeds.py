@@ -52,6 +52,8 @@ def _wiki_embed(state: StateInline, silent: bool) -> bool:
     target = target.strip()
     if not target.lower().endswith(PICTURE_SUFFIXES) or any(c in inner for c in "\n[]#^"):
         return False
+    if src.startswith("(", end + len(CLOSE)):  # ``![[alt]](url)``: a Markdown image
+        return False
     if not silent:
         token = state.push("image", "img", 0)
         token.attrs = {"src": f"[[{target}]]", "alt": ""}

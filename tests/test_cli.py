@@ -95,6 +95,23 @@ def test_directory_of_several_files_sorted_one_deck_per_name(tmp_path: Path) -> 
     assert lines == ["wrote dist/共享.apkg", "wrote dist/c.apkg"]
 
 
+def test_a_folder_walk_leaves_out_hidden_and_package_folders(tmp_path: Path) -> None:
+    # A vault or a cloned repository: Obsidian's deleted notes, GitHub's issue templates, a
+    # virtualenv's and node's package documents are not the author's notes.
+    write(tmp_path / "notes" / "a.md", "## A\n### 问题一？\n答案\n")
+    write(tmp_path / "notes" / "deep" / "b.md", "## B\n### 问题二？\n答案\n")
+    for name in (".trash/old.md", ".github/ISSUE_TEMPLATE/bug.md", ".venv/lib/x/README.md",
+                 "node_modules/pkg/README.md", "deep/.hidden.md"):
+        write(tmp_path / "notes" / name, "## X\n### 不该出现？\n答案\n")
+    result = run("notes", "--format", "apkg", "--math", "mathjax", "-v")
+    assert result.exit_code == 0, result.output
+    assert "2 deck(s), 2 card(s)" in result.output and "不该出现" not in result.output
+    assert "notes/.trash skipped" in result.output  # -v says what was left out
+    # Named on the command line, a file in such a folder is built.
+    named = run("notes/.trash/old.md", "--format", "apkg", "--math", "mathjax")
+    assert named.exit_code == 0 and "1 card(s)" in named.output, named.output
+
+
 def test_decks_that_would_share_an_output_file_are_refused(tmp_path: Path) -> None:
     write(tmp_path / "notes" / "a.md", "---\ndeck: 课程/深度\n---\n## S\n### Q1\nA\n")
     write(tmp_path / "notes" / "b.md", "---\ndeck: 课程_深度\n---\n## S\n### Q2\nA\n")

@@ -182,12 +182,34 @@ def _tree_of_file(file: Path) -> Path:
     return here
 
 
+SKIPPED_FOLDERS = frozenset({"node_modules"})
+"""Folders a directory walk leaves out besides hidden ones: their Markdown is a package's,
+not the author's."""
+
+
+def _markdown_below(folder: Path) -> list[Path]:
+    """The Markdown files below ``folder``, sorted, leaving out hidden files and folders
+    (``.git``, ``.github``'s issue templates, Obsidian's ``.trash`` of deleted notes, a
+    ``.venv``'s package documents) and ``SKIPPED_FOLDERS``; symlinked folders are not
+    followed.  A file named on the command line is built wherever it is."""
+    found = []
+    for here, folders, names in os.walk(folder):
+        skipped = [d for d in folders if d.startswith(".") or d in SKIPPED_FOLDERS]
+        for name in skipped:
+            log.info("sources: %s skipped (hidden or a package folder); name its files to "
+                     "build them", display_path(Path(here) / name))
+        folders[:] = [d for d in folders if d not in skipped]
+        found += [Path(here) / n for n in names
+                  if n.endswith(".md") and not n.startswith(".")]
+    return sorted(p for p in found if p.is_file())
+
+
 def find_sources(sources: tuple[Path, ...]) -> list[tuple[Path, Path]]:
     """Return (file, root) for every Markdown file named, directories walked in sorted order."""
     found: list[tuple[Path, Path]] = []
     for source in sources:
         if source.is_dir():
-            files = sorted(p for p in source.rglob("*.md") if p.is_file())
+            files = _markdown_below(source)
             if not files:
                 raise BuildError(f"{display_path(source)}: no Markdown (*.md) files found")
             found.extend((f, source) for f in files)

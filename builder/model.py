@@ -137,10 +137,13 @@ class Node(_Record):
     * blocks: ``paragraph``, ``heading``, ``bullet_list``, ``ordered_list``,
       ``list_item``, ``blockquote``, ``code_block`` (``text`` = code, attr
       ``lang``), ``math_block``, ``diagram``, ``table``, ``thead``, ``tbody``,
-      ``tr``, ``th``, ``td``, ``hr``, ``html_block``;
+      ``tr``, ``th``, ``td``, ``hr``, ``html_block``, ``footnote_def`` (attr ``label``;
+      a footnote's blocks), ``footnotes`` (the ``footnote_def`` a card cites, at its
+      answer's end);
     * inlines: ``text``, ``strong``, ``em``, ``s``, ``code_inline``,
       ``math_inline``, ``link`` (attr ``href``), ``image`` (attrs ``src``,
-      ``alt``), ``softbreak``, ``hardbreak``, ``html_inline``.
+      ``alt``), ``softbreak``, ``hardbreak``, ``html_inline``, ``footnote_ref`` (attr
+      ``label``).
     """
 
     kind: str

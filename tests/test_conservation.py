@@ -89,6 +89,8 @@ def unaccounted(path: Path) -> list[str]:
     for section in doc.sections:
         for node in section.intro:
             covered.update(range(node.line, node.end_line + 1))
+    for first, last in _footnotes_shown(doc):  # shown in the cards citing them
+        covered.update(range(first, last + 1))
     shown = {_letters(doc.settings.title), _letters(doc.settings.deck)}
     shown.update(_letters(part) for section in doc.sections for part in section.path)
     for (first, last), heading in _heading_texts(repaired).items():
@@ -112,6 +114,13 @@ def unaccounted(path: Path) -> list[str]:
             continue  # a link reference definition: markdown-it keeps no token for it
         missing.append(f"{number}: {line}")
     return missing
+
+
+def _footnotes_shown(doc: Document) -> set[tuple[int, int]]:
+    """The lines of each footnote definition a card or introduction cites."""
+    holders = [*(card.answer for card in doc.cards), *(s.intro for s in doc.sections)]
+    return {_span(note) for nodes in holders for node in nodes if node.kind == "footnotes"
+            for note in node.children}
 
 
 def _one_comment(html: str) -> bool:
@@ -154,6 +163,7 @@ def claims_match_blocks(path: Path) -> list[str]:
     blocks = list(_top_blocks(tokens, source_lines(text)))
     starts = set(_heading_levels(tokens))  # questions that are top-level headings
     problems = []
+    moved = _footnotes_shown(doc)
     for card in doc.cards:
         # A heading that only numbers its question ("## Question 1") asks the bold line
         # below it: that block is the question's, its rest the answer's.
@@ -165,13 +175,15 @@ def claims_match_blocks(path: Path) -> list[str]:
                    for n in card.answer):
                 problems.append(f"card at line {card.loc.line}: answer outside its lines")
             continue
-        inside = [b for b in blocks if card.loc.line < b[0] <= card.end_line]
-        if inside != [_span(n) for n in card.answer]:
-            problems.append(f"card at line {card.loc.line}: blocks {inside} != answer "
-                            f"{[_span(n) for n in card.answer]}")
+        # Footnotes cited: shown at the answer's end, taken from where they are written.
+        inside = [b for b in blocks if card.loc.line < b[0] <= card.end_line
+                  and b not in moved]
+        own = [_span(n) for n in card.answer if n.kind != "footnotes"]
+        if inside != own:
+            problems.append(f"card at line {card.loc.line}: blocks {inside} != answer {own}")
     for section in doc.sections:
         for node in section.intro:
-            if _span(node) not in blocks:
+            if node.kind != "footnotes" and _span(node) not in blocks:
                 problems.append(f"intro block {_span(node)} is not a block of the source")
     return problems
 

@@ -92,6 +92,8 @@ def _expected_inline(nodes: list[SyntaxTreeNode], breaks: bool) -> list[tuple[ob
             alt = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
                           for c in node.children) or node.content
             out.append(("image", unquote(str(node.attrs.get("src", ""))), alt))
+        elif kind == "footnote_ref":
+            out.append(("footnote_ref", node.meta["label"]))
         else:
             out.append((kind, _expected_inline(node.children, breaks)))
     return out
@@ -120,6 +122,10 @@ def _read(nodes: tuple[Node, ...]) -> list[tuple[object, ...]]:
             out.append(("link", node.attr("href"), _read(node.children)))
         elif node.kind == "image":
             out.append(("image", node.attr("src"), node.attr("alt")))
+        elif node.kind == "footnote_ref":
+            out.append(("footnote_ref", node.attr("label")))
+        elif node.kind == "footnote_def":  # markdown-it's footnote_reference
+            out.append(("footnote_reference", _read(node.children)))
         elif node.children or node.kind in _CONTAINERS:
             out.append((node.kind, _read(node.children)))
         else:

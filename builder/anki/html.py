@@ -30,6 +30,7 @@ from builder.checks.htmlpolicy import (
     safe_style,
 )
 from builder.model import Diagram, Formula, Node
+from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -230,13 +231,27 @@ def _block(node: Node, media: HtmlMedia) -> str:
         return node.text
     if kind == "hr":
         return "<hr>"
+    if kind == FOOTNOTES:
+        return f'<div class="footnotes"><hr>{inner}</div>'
+    if kind == FOOTNOTE_DEF:
+        return _footnote(node, media)
     return inner
+
+
+def _footnote(node: Node, media: HtmlMedia) -> str:
+    """A footnote's blocks, its label leading the first paragraph."""
+    mark = f"<sup>[{html.escape(node.attr('label'), quote=False)}]</sup> "
+    first, *rest = node.children or (Node("paragraph"),)
+    if first.kind != "paragraph":
+        first, rest = Node("paragraph"), [first, *rest]
+    lead = "".join(_inline(c, media) for c in first.children)
+    return f"<p>{mark}{lead}</p>" + "".join(_block(c, media) for c in rest)
 
 
 _BLOCK_KINDS = frozenset({
     "paragraph", "heading", "bullet_list", "ordered_list", "list_item", "blockquote",
     "code_block", "math_block", "diagram", "table", "thead", "tbody", "tr", "th", "td", "hr",
-    "html_block",
+    "html_block", FOOTNOTES, FOOTNOTE_DEF,
 })
 
 
@@ -260,6 +275,8 @@ def _inline(node: Node, media: HtmlMedia) -> str:
         return node.text
     if kind == "image":
         return media.image(node)
+    if kind == FOOTNOTE_REF:
+        return f"<sup>[{html.escape(node.attr('label'), quote=False)}]</sup>"
     inner = "".join(_inline(c, media) for c in node.children)
     if kind in _SIMPLE_INLINES:
         tag = _SIMPLE_INLINES[kind]

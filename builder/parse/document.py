@@ -30,6 +30,7 @@ from builder.parse.filefacts import (
     nesting_cuts,
     starts_with_rule,
 )
+from builder.parse.footnotes import attach_footnotes, defines_footnotes
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
 from builder.parse.language import LANGUAGES, normalise
@@ -138,6 +139,8 @@ def parse_parts(
         tokens, path, range(walker.section_level, walker.question_level + 1)))
     sections = tuple(s for s in walker.sections if s.cards or s.intro)
     diagnostics += [*walker.diagnostics, *builder.diagnostics]
+    sections, cited = attach_footnotes(sections, path, env)
+    diagnostics += cited
     for section in sections:
         for card in section.cards:
             diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
@@ -145,7 +148,8 @@ def parse_parts(
                         by_place((*controls, *map(columns.original, diagnostics))), headings,
                         tuple(walker.toc_lines), walker.toc_marked,
                         tuple(walker.section_headings))
-    return Parts(document, structure, front, bool(env.get("references")),
+    # A footnote, like a link reference, is defined once and cited anywhere in the file.
+    return Parts(document, structure, front, bool(env.get("references")) or defines_footnotes(env),
                  prose, walker.skip_to, starts_with_rule(tokens),
                  closed_fences(tokens), heading_sources(tokens))
 

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, Formula, Node, SourceLoc
+from builder.parse.footnotes import FOOTNOTE_REF
 from builder.parse.headings import first_column
 from builder.parse.mathsyntax import DOUBT
 from builder.parse.texsafe import strip_unsafe
@@ -107,6 +108,10 @@ class InlineNodes:
         elif kind == "html_inline":
             at_line, col = self._place(token, line, holder)
             out.append(Node(kind, text=token.content, line=at_line, col=col))
+        elif kind == FOOTNOTE_REF:
+            at_line, col = self._place(token, line, holder)
+            out.append(Node(kind, attrs=(("label", str(token.meta.get("label", ""))),),
+                            line=at_line, col=col))
         elif kind == "image":
             at_line, col = self._place(token, line, holder)
             # markdown-it percent-encodes the target; the file on disk has the plain name.

@@ -16,10 +16,13 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import fragments_join as _fragments_join
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.fences import repair_fences
+from builder.parse.footnotes import FOOTNOTE_DEF
 from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes
@@ -57,11 +60,25 @@ def make_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(math_plugin)
     md.use(wiki_embeds_plugin)
+    _footnotes(md)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)
     _place_inline_tokens(md)
     return md
+
+
+def _footnotes(md: MarkdownIt) -> None:
+    """mdit-py-plugins' footnotes, definitions left where written (``builder.parse.footnotes``
+    moves each to the cards citing it)."""
+    md.use(footnote_plugin, inline=False, move_to_end=False)
+
+    # The plugin's rule records an empty footnote list in the environment at every place
+    # it is tried; tried only at a ``[^``, a file without footnotes keeps its env empty.
+    def cited(state: StateInline, silent: bool) -> bool:
+        return state.src.startswith("[^", state.pos) and footnote_ref(state, silent)
+
+    md.inline.ruler.at("footnote_ref", cited)
 
 
 class _PlacedState(StateInline):
@@ -265,6 +282,9 @@ class NodeBuilder(InlineNodes):
         elif kind == "paragraph" and node.hidden:
             # markdown-it hides the <p> of paragraphs inside tight lists.
             attrs.append(("tight", "1"))
+        elif kind == "footnote_reference":
+            kind = FOOTNOTE_DEF
+            attrs.append(("label", str(node.meta.get("label", ""))))
         elif kind in ("th", "td"):
             style = str(node.attrs.get("style", ""))
             if style.startswith("text-align:"):

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
+from typing import cast
 
 from builder.checks.htmlpolicy import safe_link
 from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
+from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
 from builder.parse.language import majority
 from builder.render.assets import Assets
 from builder.render.fonts import with_cjk_punctuation
@@ -206,7 +208,24 @@ def block_json(node: Node, stage: MediaStage) -> Json | None:
     if kind == "html_block":
         children = _html_with_pictures(node, stage)
         return {"kind": "paragraph", "children": children} if children else None
+    if kind in (FOOTNOTES, FOOTNOTE_DEF):
+        # A card's footnotes under a short rule; a footnote nobody cites, where written.
+        notes = node.children if kind == FOOTNOTES else (node,)
+        return {"kind": "footnotes", "rule": kind == FOOTNOTES,
+                "children": [b for note in notes for b in _footnote_json(note, stage)]}
     return None
+
+
+def _footnote_json(node: Node, stage: MediaStage) -> list[Json]:
+    """A footnote's blocks, its label leading the first paragraph."""
+    mark: Json = {"kind": "sup", "children": [{"kind": "text", "text": f"[{node.attr('label')}]"}]}
+    blocks = blocks_json(node.children, stage)
+    if blocks and blocks[0]["kind"] == "paragraph":
+        lead = cast("list[Json]", blocks[0]["children"])
+        blocks[0] = {**blocks[0], "children": [mark, {"kind": "text", "text": " "}, *lead]}
+    else:
+        blocks.insert(0, {"kind": "paragraph", "children": [mark]})
+    return blocks
 
 
 def _list_json(node: Node, stage: MediaStage) -> Json:
@@ -282,6 +301,8 @@ def inline_json(node: Node, stage: MediaStage) -> Json | None:
         return {"kind": "math", "math": stage.math(formula)}
     if kind == "image":
         return stage.image(node)
+    if kind == FOOTNOTE_REF:
+        return {"kind": "sup", "children": [{"kind": "text", "text": f"[{node.attr('label')}]"}]}
     if kind == "html_inline":
         pictures = [picture for _tag, picture in stage.raw_pictures(node)]
         if pictures:

@@ -10,6 +10,7 @@ CODES = frozenset({
     "source", "front-matter", "section-intro", "orphan-heading", "setext-heading",
     "extra-title", "empty-section", "unclosed-fence", "fence-heading", "toc-unclosed",
     "levels", "no-questions", "empty-answer", "answer-repeats-question", "empty-question",
+    "footnote-unused", "footnote-duplicate",
     "duplicate-question", "answer-too-long", "file-too-large", "too-many-images",
     "media-size", "html-removed", "anki-markup", "link-removed", "invisible-chars",
     "combining-marks", "control-chars", "missing-glyph", "ambiguous-rename",

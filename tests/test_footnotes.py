@@ -1,0 +1,99 @@
+"""Footnotes: each definition reaches every card citing it (the real Anki and the PDF),
+leaves the card it was written under, and odd ones are reported at their place."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner, Result
+
+from builder.cli import main
+from builder.model import walk_all
+from builder.parse.document import parse_text
+
+from .ankimedia import image_sources
+from .conftest import import_apkg
+from .test_pdf import all_text
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = Path(__file__).parent / "fixtures" / "footnotes.md"
+BN, STD, ASIDE, AGAIN = "Ioffe &amp; Szegedy", "推理时换成滑动平均", "没人引用的脚注", "重复的定义"
+
+
+def _build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:
+    shutil.copy(FIXTURE, tmp_path / "footnotes.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["footnotes.md", *args])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    return result
+
+
+def _place(needle: str, nth: int = 1) -> str:
+    """``line:col`` of the ``nth`` line of the fixture starting with ``needle``."""
+    lines = FIXTURE.read_text(encoding="utf-8").splitlines()
+    found = [number for number, line in enumerate(lines, 1) if line.startswith(needle)]
+    return f"{found[nth - 1]}:1"
+
+
+def test_each_card_shows_the_footnotes_it_cites_in_the_real_anki(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    _build(tmp_path, monkeypatch, "--format", "apkg")
+    import_apkg(collection, tmp_path / "dist" / "脚注.apkg")
+    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+               for n in collection.find_notes("")}
+    first, second, third = (answers["什么是 BN？"], answers["为什么 BN 能加速训练？"],
+                            answers["LayerNorm 和 BN 有什么区别？"])
+    # Cited: shown once under the answer, in the order first cited, a formula drawn.
+    assert first.count(BN) == 1 and first.count(STD) == 1
+    assert first.index("<sup>[bn]</sup>") < first.index("<sup>[std]</sup>")
+    assert first.index('class="footnotes"') < first.index(BN) < first.index(STD)
+    assert len(image_sources(first)) == 2  # μ_B and the displayed formula of [^std]
+    assert second.count(BN) == 1 and STD not in second
+    # Written under the last question, the definitions cited elsewhere left it; the one
+    # defined twice and the one nobody cites stay where they are written.
+    assert BN not in third and STD not in third and AGAIN in third
+    assert ASIDE in second and 'class="footnotes"' not in third
+    assert "[^missing]" in third  # cited, never defined: the text as written
+
+
+def test_odd_footnotes_are_reported_at_their_definition(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    output = _build(tmp_path, monkeypatch, "--format", "apkg").output
+    assert (f"footnotes.md:{_place('[^aside]:')}: note: footnote [^aside] is never cited"
+            in output)
+    first_bn = _place("[^bn]:").split(":")[0]
+    assert (f"footnotes.md:{_place('[^bn]:', 2)}: warning: footnote [^bn] is defined again "
+            f"(first on line {first_bn}, which is the one shown)") in output
+    assert output.count("warning:") == 1 and output.count("note:") == 1, output
+
+
+def test_the_pdf_prints_each_cards_footnotes_under_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _build(tmp_path, monkeypatch, "--format", "pdf")
+    text = all_text(tmp_path / "dist" / "脚注.pdf")
+    assert text.count("Ioffe & Szegedy") == 2 and text.count(STD) == 1
+    assert text.count(ASIDE) == 1 and text.count(AGAIN) == 1
+    assert text.index("Ioffe & Szegedy") < text.index(STD) < text.index("为什么 BN 能加速训练")
+
+
+def test_a_section_introduction_cites_footnotes_too() -> None:
+    doc = parse_text("## 归一化\n\n本节参考[^r]。\n\n### 问题？\n\n答案。\n\n[^r]: 参考书。\n",
+                     "n.md")
+    section = doc.sections[0]
+    assert [n.kind for n in section.intro] == ["paragraph", "footnotes"]
+    assert "参考书" in "".join(n.text for n in walk_all(section.intro))
+    card = section.cards[0]
+    assert "参考书" not in "".join(n.text for n in walk_all(card.answer))
+    assert [d.code for d in doc.diagnostics] == ["section-intro"]  # about the paragraph
+
+
+def test_a_moved_footnote_takes_its_formulas_to_the_card_citing_it() -> None:
+    doc = parse_text("## S\n\n### 甲？\n\n见[^f]。\n\n### 乙？\n\n乙的答案。\n\n"
+                     "[^f]: 公式 $a^2$。\n", "n.md")
+    cited, written_under = doc.sections[0].cards
+    assert [f.tex for f in cited.formulas] == ["a^2"] and written_under.formulas == ()

@@ -175,15 +175,23 @@ class Node(_Record):
 
     def walk(self) -> Iterator[Node]:
         """Yield this node and all its descendants, depth first, in document order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        return walk_all((self,))
 
 
 def walk_all(nodes: tuple[Node, ...]) -> Iterator[Node]:
     """Yield every node in a sequence of trees, in document order."""
-    for node in nodes:
-        yield from node.walk()
+    # One generator and a stack of the sequences being walked: a generator per level
+    # (``yield from`` down the tree) resumed every level for every node cost a cold build
+    # of 2,000 questions a tenth of a second over the six walks the checks make.
+    stack = [iter(nodes)]
+    while stack:
+        for node in stack[-1]:
+            yield node
+            if node.children:
+                stack.append(iter(node.children))
+                break
+        else:
+            stack.pop()
 
 
 def plain_text(nodes: tuple[Node, ...]) -> str:

@@ -140,14 +140,16 @@ def test_the_pdf_draws_the_embedded_pictures(tmp_path: Path,
     ("![[a.png]]", "[[a.png]]", "a.png"),
     ("![[imgs/a b.PNG|图一]]", "[[imgs/a b.PNG]]", "图一"),
     ("![[a.webp|300x200]]", "[[a.webp]]", "a.webp"),
+    ("| 图 |\n|---|\n| ![[a.png\\|300]] |", "[[a.png]]", "a.png"),  # in a table cell
     # A Markdown image whose alt text is in brackets (Zhihu's formula pictures) is not one.
     ("![[公式]](https://www.zhihu.com/equation?tex=x)", "https://www.zhihu.com/equation?tex=x",
      "[公式]"),
     ("![[a.png]](b.png)", "b.png", "[a.png]"),
 ])
 def test_an_embed_of_a_picture_is_an_image(text: str, src: str, alt: str) -> None:
-    inline = tokenize(text)[1]
-    image = inline.children[0] if inline.children else None
+    images = [t for block in tokenize(text) for t in (block.children or [])
+              if t.type == "image"]
+    image = images[0] if len(images) == 1 else None
     assert image is not None and image.type == "image"
     assert (image.attrs["src"], image.content) == (src, alt)
 

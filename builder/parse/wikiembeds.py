@@ -46,6 +46,8 @@ def _wiki_embed(state: StateInline, silent: bool) -> bool:
     if end < 0:
         return False
     inner = src[start + len(OPEN):end]
+    # (In a table cell Obsidian escapes the width's bar, ``![[a.png\|300]]``: markdown-it's
+    # table rule has taken the backslash out before this rule sees the cell.)
     target, _, label = inner.partition("|")
     # A heading or block reference (``#…``, ``^…``) is not a picture; a picture's name has
     # no line break or bracket in it.

@@ -140,7 +140,7 @@ class Node(_Record):
       ``tr``, ``th``, ``td``, ``hr``, ``html_block``, ``footnote_def`` (attr ``label``;
       a footnote's blocks), ``footnotes`` (the ``footnote_def`` a card cites, at its
       answer's end);
-    * inlines: ``text``, ``strong``, ``em``, ``s``, ``code_inline``,
+    * inlines: ``text``, ``strong``, ``em``, ``s``, ``mark`` (``==highlighted==``), ``code_inline``,
       ``math_inline``, ``link`` (attr ``href``), ``image`` (attrs ``src``,
       ``alt``), ``softbreak``, ``hardbreak``, ``html_inline``, ``footnote_ref`` (attr
       ``label``).

@@ -138,7 +138,7 @@ _CODE = {"fence": "code", "code_block": "code", "diagram": "code"}
 
 _CONTAINERS = frozenset({"paragraph", "heading", "bullet_list", "ordered_list", "list_item",
                          "blockquote", "table", "thead", "tbody", "tr", "th", "td", "strong",
-                         "em", "s"})
+                         "em", "s", "mark"})
 
 
 @pytest.mark.parametrize("breaks", [True, False])

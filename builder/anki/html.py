@@ -198,7 +198,7 @@ _SIMPLE_BLOCKS = {
     "bullet_list": "ul", "list_item": "li", "blockquote": "blockquote", "table": "table",
     "thead": "thead", "tbody": "tbody", "tr": "tr",
 }
-_SIMPLE_INLINES = {"strong": "b", "em": "i", "s": "s"}
+_SIMPLE_INLINES = {"strong": "b", "em": "i", "s": "s", "mark": "mark"}
 
 
 def _block(node: Node, media: HtmlMedia) -> str:

@@ -25,6 +25,7 @@ from builder.parse.fences import repair_fences
 from builder.parse.footnotes import FOOTNOTE_DEF
 from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
+from builder.parse.highlight import highlight_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
@@ -60,6 +61,7 @@ def make_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(math_plugin)
     md.use(wiki_embeds_plugin)
+    md.use(highlight_plugin)
     _footnotes(md)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)

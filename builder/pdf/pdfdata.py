@@ -290,7 +290,7 @@ def inline_json(node: Node, stage: MediaStage) -> Json | None:
         return {"kind": "code", "text": node.text}
     if kind == "hardbreak":
         return {"kind": "br"}
-    if kind in ("strong", "em", "s"):
+    if kind in ("strong", "em", "s", "mark"):
         return {"kind": kind, "children": inlines_json(node.children, stage)}
     if kind == "link":
         # The card's link policy: anything but http(s) keeps its text and loses the link.

@@ -483,8 +483,11 @@ def test_many_deeper_questions_win_over_a_few_shallower_ones() -> None:
             "#### 3) Why regularize?\n\nc\n\n### 4) What is dropout?\n\nd\n")
     doc = parse_text(text, "m.md")
     assert doc.settings.structure == "sections ##, questions ####"
-    assert [c.question_text for c in doc.cards] == [
-        "1) What is bias?", "2) What is variance?", "3) Why regularize?"]
+    # The two ### headings above the level ask and have nothing under them: questions too.
+    assert [(c.section_path, c.question_text) for c in doc.cards] == [
+        ((), "Recently added: what is new?"), (("Questions",), "1) What is bias?"),
+        (("Questions",), "2) What is variance?"), (("Questions",), "3) Why regularize?"),
+        (("Questions",), "4) What is dropout?")]
 
 
 def test_a_title_that_asks_does_not_swallow_the_questions() -> None:

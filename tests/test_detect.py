@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from builder.cli import main
 from builder.model import Document
 from builder.parse.document import ParseOptions, parse_file, parse_text
-from builder.parse.phrases import is_placeholder, question_reason
+from builder.parse.phrases import asks_outright, is_placeholder, question_reason
 
 from .conftest import FIXTURES, SEED, write
 
@@ -602,3 +602,126 @@ def test_numbered_parts_under_question_labels_stay_in_the_answer() -> None:
     assert [n.kind for n in doc.cards[0].answer].count("heading") == 5
     assert question_reason("Question 12") == question_reason("第3题") == "starts with Q:"
     assert question_reason("12.") == "numbered"  # a bare number may number a section
+
+
+# --- questions outside the chosen level (builder.parse.strays) ------------------------------
+
+def test_leaf_headings_above_the_question_level_that_ask_are_questions() -> None:
+    doc = fixture("stray-section-questions")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [(line, path, q) for line, path, q in cards(doc) if line > 40] == [
+        (43, (), "什么是参数范数惩罚？"), (47, (), "CCA和PCA的区别"),
+        (51, (), "How is K chosen in K-Means?"), (55, (), "When to stop training"),
+        (59, (), "如何理解 Internal Covariate Shift？"),
+        (71, ("梯度下降",), "如何加快梯度下降收敛速度？")]
+    assert len(doc.cards) == 13
+    # A bold follow-up below the answer's first words stays in that answer.
+    ics = next(c for c in doc.cards if c.loc.line == 59)
+    assert [n.kind for n in ics.answer] == ["paragraph", "paragraph", "paragraph"]
+    assert "那么它会导致什么问题" in repr(ics.answer[1])
+    # A topic heading with text stays a section; an asking heading with no answer too.
+    assert codes(doc, "section-intro") == [41]
+    assert codes(doc, "empty-section") == [67]
+
+
+def test_a_topic_that_asks_only_by_an_english_opener_stays_a_section() -> None:
+    text = ("# Notes\n\n## Basics\n\n### What is A?\n\na\n\n### Why B?\n\nb\n\n"
+            "## Key differences\n\n### How C?\n\nc\n\n## When to use each type\n\nalways\n")
+    doc = parse_text(text, "t.md")
+    assert [c.question_text for c in doc.cards] == ["What is A?", "Why B?", "How C?"]
+    assert codes(doc, "section-intro") == [21]
+    asked = parse_text(text.replace("each type\n", "each type?\n"), "t.md")
+    assert [c.question_text for c in asked.cards][-1] == "When to use each type?"
+
+
+def test_headings_with_questions_under_them_stay_sections() -> None:
+    text = ("# 笔记\n\n## 优化\n\n### 什么是动量？\n\n累积梯度。\n\n"
+            "### Adam 如何工作？\n\n自适应。\n\n## 正则化\n\n### L1 为何稀疏？\n\n菱形约束。\n\n"
+            "### 什么是早停？\n\n验证集变差就停。\n\n## 什么是 BN？\n\nBN 归一化每层输入。\n\n"
+            "### BN 为什么有效？\n\n平滑损失面。\n\n### BN 的缺点？\n\n小批量时不稳。\n\n"
+            "## 如何选择学习率？\n\n**为什么不用大学习率？**\n\n会发散。\n\n"
+            "**为什么不用小学习率？**\n\n太慢。\n")
+    doc = parse_text(text, "s.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [(c.section_path, c.question_text) for c in doc.cards][4:] == [
+        (("什么是 BN？",), "BN 为什么有效？"), (("什么是 BN？",), "BN 的缺点？"),
+        (("如何选择学习率？",), "为什么不用大学习率？"),
+        (("如何选择学习率？",), "为什么不用小学习率？")]
+    assert codes(doc, "section-intro") == [25]
+
+
+def test_bold_questions_among_heading_questions() -> None:
+    doc = fixture("stray-bold-questions")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert cards(doc) == [
+        (5, ("1. Attention",), "1.1 讲讲对 Attention 的理解？"),
+        (9, ("1. Attention",), "1.2 Attention 的计算步骤是什么？"),
+        (13, ("1. Attention",), "1.3 Attention 与全连接层的区别？"),
+        (19, ("2. Transformer",), "2.1 multi-head attention 中每个 head 为什么要降维？"),
+        (23, ("2. Transformer",), "2.2 Transformer 在哪里做了权重共享？"),
+        (27, ("2. Transformer",), "2.3 点积为什么要缩放？"),
+        (39, ("3. 常见问题", "3.1 一些细节"), "为何使用多头注意力机制？"),
+        (43, ("3. 常见问题", "3.1 一些细节"), "为何在获取词向量后要乘以 embedding size 的开方？"),
+        (47, ("3. 常见问题",), "3.2 参考"),
+    ]
+    # The numbered bold question cut the answer above it short; an unnumbered follow-up
+    # ("为什么除以的是根号 d？") stays in the answer to the heading that asks.
+    assert [n.kind for n in doc.cards[0].answer] == ["paragraph"]
+    assert len(doc.cards[5].answer) == 3
+    assert not [d for d in doc.diagnostics if d.code in ("section-intro", "empty-section")]
+
+
+def test_heading_questions_among_bold_questions() -> None:
+    doc = fixture("stray-headings-among-bold")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert [(line, q) for line, _, q in cards(doc)] == [
+        (5, "1. 什么是 Transformer？"), (8, "2. 为什么要除以 √d_k？"), (11, "3. 残差连接的作用？"),
+        (14, "4. LayerNorm 与 BatchNorm 有什么不同？"), (17, "5. KV Cache 原理？"),
+        (22, "6. LoRA 的原理是什么？"), (27, "7. 如何部署一个 70B 模型？"),
+        (38, "FlashAttention 是什么？")]
+    lora = doc.cards[5]
+    assert lora.section_path == ("B. 常见问题与示例答案",)
+    assert [n.kind for n in lora.answer] == ["bullet_list"]
+    assert len(lora.formulas) == 1
+    # "部署清单" asks nothing: a section; "8. 推理为什么慢？" holds a bold question: a section.
+    assert codes(doc, "section-intro") == [34]
+    assert doc.cards[-1].section_path == ("B. 常见问题与示例答案", "8. 推理为什么慢？")
+
+
+def test_a_label_heading_takes_its_line_and_groups_nothing() -> None:
+    text = ("## Question 1\n\n**Explain the ARMA model.**\n\nIt joins AR and MA.\n\n"
+            "**Why use ARMA?**\n\nFewer parameters.\n\n## Question 2\n\n**What is a lag?**\n\n"
+            "A shift in time.\n")
+    doc = parse_text(text, "l.md")
+    assert [c.question_text for c in doc.cards] == [
+        "Question 1: Explain the ARMA model.", "Question 2: What is a lag?"]
+
+
+def test_levels_that_are_set_take_no_strays() -> None:
+    doc = parse_text(FIXTURES.joinpath("stray-section-questions.md").read_text("utf-8"), "s.md",
+                     ParseOptions(section_level=2, question_level=3))
+    assert "什么是参数范数惩罚？" not in [c.question_text for c in doc.cards]
+    styled = parse_text(FIXTURES.joinpath("stray-bold-questions.md").read_text("utf-8"), "b.md",
+                        ParseOptions(question_style="heading"))
+    assert "1.2 Attention 的计算步骤是什么？" not in [c.question_text for c in styled.cards]
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("CCA和PCA的区别", True), ("1.2 Attention的计算步骤是什么？", True), ("Q: pooling", True),
+    ("What is BN", True), ("通俗解释一下信息熵", True), ("12. 为什么要归一化", True),
+    ("2.1 transformer", False), ("BN的作用", False), ("对比学习", False), ("1.简述", False),
+    ("交叉熵损失函数", False), ("Question 3", False), ("List of papers", False), ("原理", False),
+])
+def test_asks_outright(text: str, asked: bool) -> None:
+    assert asks_outright(text) is asked
+
+
+def test_explain_structure_names_strays_and_their_kind(tmp_path: Path) -> None:
+    path = write(tmp_path / "b.md", (FIXTURES / "stray-bold-questions.md").read_text("utf-8"))
+    result = CliRunner().invoke(main, ["check", "--explain-structure", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2].startswith("  because 5 bold line(s) that ask are questions too")
+    assert "  b.md:9: question '1.2 Attention 的计算步骤是什么？' [bold line]" in lines
+    assert "  b.md:13: question '1.3 Attention 与全连接层的区别？' [heading ###]" in lines
+    assert "  b.md:37: section '3. 常见问题 / 3.1 一些细节'" in lines

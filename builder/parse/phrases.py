@@ -162,7 +162,6 @@ def asks_outright(text: str) -> bool:
     core = without_trailing_marks(text).strip()
     if _Q_PREFIX.match(core):
         return True
-    core = _NUMBERED.sub("", core, count=1).strip()
     if not core or is_answer_part(core):
         return False
     if any(mark in core for mark in QUESTION_MARKS):

@@ -742,3 +742,18 @@ def test_bold_questions_without_answers_are_no_cards() -> None:
     # Lists and lines of questions answered elsewhere stay introductions.
     assert codes(doc, "section-intro") == [3, 20]
     assert not codes(doc, "empty-answer")
+
+
+def test_a_title_that_asks_over_headings_that_do_not_is_one_question() -> None:
+    doc = fixture("style-title-asks")
+    assert doc.settings.structure == "one question per file"
+    (card,) = doc.cards
+    assert card.question_text == "1. 如何处理特征向量的缺失值"
+    assert [n.kind for n in card.answer] == [
+        "heading", "paragraph", "heading", "bullet_list", "heading", "paragraph"]
+    # A sub-heading that asks makes the headings questions again; so do levels set.
+    asks = (FIXTURES / "style-title-asks.md").read_text("utf-8").replace(
+        "## 2) 缺失值较少", "## 2) 缺失值较少时怎么办？")
+    assert parse_text(asks, "a.md").settings.structure != "one question per file"
+    plain = parse_text("# 1. 缺失值\n\n## 1) 较多\n\n舍弃。\n\n## 2) 较少\n\n填充。\n", "p.md")
+    assert plain.settings.structure != "one question per file"

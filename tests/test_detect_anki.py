@@ -79,6 +79,8 @@ STYLES = {
          "7. 如何部署一个 70B 模型？": "张量并行", "FlashAttention 是什么？": "分块"},
         {"LLM 面试题::A. 架构基础", "LLM 面试题::B. 常见问题与示例答案",
          "LLM 面试题::B. 常见问题与示例答案::8. 推理为什么慢？"}),
+    "style-title-asks": (
+        {"1. 如何处理特征向量的缺失值": "把缺失当作一个类别"}, {"style-title-asks"}),
     "style-one-question": (
         {"什么是 Batch Normalization？": "小 batch 时统计不稳"},
         {"style-one-question"}),

@@ -32,7 +32,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.parse import bold
 from builder.parse.headings import EXPLICIT_ID
 from builder.parse.options import AUTO, FILE
-from builder.parse.phrases import is_answer_part, question_reason
+from builder.parse.phrases import asks_outright, asks_plainly, is_answer_part, question_reason
 from builder.parse.strays import BoldNotes, Strays, SurveyedHeading, find
 from builder.parse.tocfind import toc_blocks
 
@@ -224,6 +224,9 @@ def _by_headings(found: Survey, toc: frozenset[int], level: int | None,
                  why: tuple[str, ...], asked: int | None) -> tuple[Structure | None, int]:
     """The reading by headings, and how many questions it finds (to weigh bold lines
     against): one question per file, questions at several levels, or at one."""
+    asking = _asking_title(found.headings)
+    if asking is not None and asked is None:
+        return _file(found, toc, (asking,), detected=True), 1
     if level is None or why[0].startswith("no level"):
         shape = _one_answer(found)
         if shape is not None:
@@ -333,6 +336,17 @@ def _title(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
     """The file's title: its first heading, when it is its only ``#`` one."""
     tops = [h for h in headings if h.level == 1]
     return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None
+
+
+def _asking_title(headings: list[SurveyedHeading]) -> str | None:
+    """Why the file is one question, its title, when the title asks plainly ("1. 如何处理
+    缺失值", "…为什么…？") and no other heading asks: those name parts of its answer
+    ("1) 缺失值较多"), numbered as they may be."""
+    title = _title(headings)
+    if title is None or len(headings) < 2 or not asks_plainly(title.text) \
+            or any(asks_outright(h.text) for h in headings if h is not title):
+        return None
+    return "the only # heading asks and no other heading does: the rest is its answer"
 
 
 def _section_level(headings: list[SurveyedHeading], question_level: int) -> int:

@@ -757,3 +757,7 @@ def test_a_title_that_asks_over_headings_that_do_not_is_one_question() -> None:
     assert parse_text(asks, "a.md").settings.structure != "one question per file"
     plain = parse_text("# 1. 缺失值\n\n## 1) 较多\n\n舍弃。\n\n## 2) 较少\n\n填充。\n", "p.md")
     assert plain.settings.structure != "one question per file"
+    # An English opener titles logs and guides too ("How-to: server log").
+    log = parse_text("# How-to server log\n\n## 25.3.14\n\ndisk full\n\n## 12.25\n\nreboot\n",
+                     "h.md")
+    assert log.settings.structure != "one question per file"

@@ -660,9 +660,10 @@ def test_bold_questions_among_heading_questions() -> None:
         (19, ("2. Transformer",), "2.1 multi-head attention 中每个 head 为什么要降维？"),
         (23, ("2. Transformer",), "2.2 Transformer 在哪里做了权重共享？"),
         (27, ("2. Transformer",), "2.3 点积为什么要缩放？"),
-        (39, ("3. 常见问题", "3.1 一些细节"), "为何使用多头注意力机制？"),
-        (43, ("3. 常见问题", "3.1 一些细节"), "为何在获取词向量后要乘以 embedding size 的开方？"),
-        (47, ("3. 常见问题",), "3.2 参考"),
+        (39, ("3. 常见问题", "3.1 一些细节"), "为何使用多头注意力机制？（为什么不使用一个头）"),
+        (43, ("3. 常见问题", "3.1 一些细节"), "简单讲一下残差结构以及意义。"),
+        (47, ("3. 常见问题", "3.1 一些细节"), "为何在获取词向量后要乘以 embedding size 的开方？"),
+        (51, ("3. 常见问题",), "3.2 参考"),
     ]
     # The numbered bold question cut the answer above it short; an unnumbered follow-up
     # ("为什么除以的是根号 d？") stays in the answer to the heading that asks.
@@ -721,7 +722,7 @@ def test_explain_structure_names_strays_and_their_kind(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--explain-structure", str(path)])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[2].startswith("  because 5 bold line(s) that ask are questions too")
+    assert lines[2].startswith("  because 6 bold line(s) that ask are questions too")
     assert "  b.md:9: question '1.2 Attention 的计算步骤是什么？' [bold line]" in lines
     assert "  b.md:13: question '1.3 Attention 与全连接层的区别？' [heading ###]" in lines
     assert "  b.md:37: section '3. 常见问题 / 3.1 一些细节'" in lines
@@ -761,3 +762,18 @@ def test_a_title_that_asks_over_headings_that_do_not_is_one_question() -> None:
     log = parse_text("# How-to server log\n\n## 25.3.14\n\ndisk full\n\n## 12.25\n\nreboot\n",
                      "h.md")
     assert log.settings.structure != "one question per file"
+
+
+@pytest.mark.parametrize(("line", "question"), [
+    ("**为何用多头注意力？**（为什么不使用一个头）", "为何用多头注意力？（为什么不使用一个头）"),
+    ("**What is BN?** (asked at every interview)", "What is BN? (asked at every interview)"),
+    ("**What is BN?** (高频)", "What is BN?"),  # a short tag is a mark, left out
+    ("**Batch norm** (see the chapter on training)", None),
+    ("**为何使用多头注意力？**（一个头）还有别的话", None),
+])
+def test_a_remark_in_brackets_goes_with_the_bold_question(line: str, question: str | None
+                                                          ) -> None:
+    doc = parse_text(f"# T\n\n{line}\n\nanswer\n\n**Why two?**\n\nbecause\n", "r.md")
+    assert doc.settings.structure == "no sections, questions bold lines"
+    asked = [c.question_text for c in doc.cards]
+    assert asked == ([question] if question else []) + ["Why two?"]

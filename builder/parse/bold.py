@@ -7,12 +7,14 @@ markdown-it's syntax tree; the walker (``builder.parse.document``) cuts the card
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.phrases import (
     asks,
+    asks_outright,
     is_answer_part,
     question_reason,
     starts_numbered,
@@ -76,9 +78,14 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
         return None
     trailing = plain(filled[1:])
     line = paragraph.map[0] + 1 if paragraph.map else 0
-    if any(c.type not in ("text",) for c in filled[1:]) or without_trailing_marks(trailing):
-        return _lead_in(head, rest, line, _last_line(paragraph)) if lead_ins else None
     inside = filled[0].children
+    # A short tag ("(高频)") is a mark and left out; a longer remark is part of the question.
+    remark = bool(without_trailing_marks(trailing)) and _remark(filled[1:], inside)
+    if not remark and (any(c.type not in ("text",) for c in filled[1:])
+                       or without_trailing_marks(trailing)):
+        return _lead_in(head, rest, line, _last_line(paragraph)) if lead_ins else None
+    if remark:  # the question goes on in brackets: "**Why?**（why not one head）"
+        inside, trailing = [*inside, *filled[1:]], ""
     text = plain(inside).strip()
     reason = question_reason(text + trailing)
     if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX:
@@ -87,6 +94,16 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     if reason is None or without_trailing_marks(text).endswith((":", "：")):
         return None
     return BoldQuestion(list(inside), rest, text, line, reason, _last_line(paragraph))
+
+
+_REMARK = re.compile(r"^\s*[(（][^()（）]+[)）]\s*$")
+
+
+def _remark(after: list[SyntaxTreeNode], inside: list[SyntaxTreeNode]) -> bool:
+    """Whether text after a bold question is a remark in brackets that goes with it
+    ("**Transformer 为何使用多头注意力？**（为什么不使用一个头）")."""
+    return bool(after) and all(c.type == "text" for c in after) \
+        and bool(_REMARK.match(plain(after))) and asks_outright(plain(inside))
 
 
 def _last_line(paragraph: SyntaxTreeNode) -> int:

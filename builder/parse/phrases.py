@@ -145,8 +145,8 @@ def asks(text: str) -> bool:
 
 # Exam prompts that ask as plainly as a question word ("CCA和PCA的区别", "简述 BN"), unlike
 # "原理", "作用" or "对比" (对比学习 is a topic), which as often name a topic or a part.
-_ZH_ASKING_PROMPTS = ("区别", "异同", "简述", "谈谈", "说说", "讲讲", "讲一讲", "说一说",
-                      "介绍一下", "解释一下", "怎么理解", "如何理解")
+_ZH_ASKING_PROMPTS = ("区别", "异同", "简述", "谈谈", "说说", "讲讲", "讲一讲", "讲一下", "说一说",
+                      "说一下", "聊聊", "介绍一下", "介绍下", "解释一下", "怎么理解")
 # English prompts that ask, unlike "List …", "Name …" or "Write …", which title topics too.
 _EN_PROMPTS = frozenset(("explain", "describe", "define", "compare", "contrast", "derive"))
 _DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)(?![\d.]*\d)")

@@ -121,10 +121,10 @@ class QuestionForms:
 
         ``chosen``: in a file of heading questions, the lines of the bold lines that are
         questions too (``builder.parse.strays``); any other bold line is no question."""
-        lead_ins, loose = self.structure.lead_ins, chosen is None
+        lead_ins = self.structure.lead_ins
 
         def question(first: SyntaxTreeNode) -> bold.BoldQuestion | None:
-            found = bold.paragraph_question(first, lead_ins, loose=loose)
+            found = bold.paragraph_question(first, lead_ins, loose=True)
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":

@@ -93,7 +93,7 @@ class BoldNotes:
         elif node is not None and node.type in ("bullet_list", "ordered_list"):
             firsts = [item.children[0] for item in node.children if item.children]
         asking = [q if q is not None and asks_outright(q.text) else None
-                  for q in map(bold.paragraph_question, firsts)]
+                  for q in (bold.paragraph_question(first, loose=True) for first in firsts)]
         waiting, self.waiting = self.waiting, None
         if waiting is not None and node is not None and not (asking and asking[0]):
             self._keep(headings, waiting)  # answered by the block below it

@@ -777,3 +777,18 @@ def test_a_remark_in_brackets_goes_with_the_bold_question(line: str, question: s
     assert doc.settings.structure == "no sections, questions bold lines"
     asked = [c.question_text for c in doc.cards]
     assert asked == ([question] if question else []) + ["Why two?"]
+
+
+def test_lines_that_say_they_ask_are_questions() -> None:
+    doc = fixture("style-asked-lines")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert cards(doc) == [
+        (5, ("归一化",), "Q: What does batch normalization do?"),
+        (8, ("归一化",), "Q: Why does it speed up training?"),
+        (13, ("正则化",), "问：Dropout 为什么能防止过拟合？"),
+        (16, ("正则化",), "问题：权重衰减和 L2 正则一样吗？"),
+    ]
+    # The "A:" line stays the answer's first words; "问题：梯度消失" names a problem, and
+    # stays with the answer above it.
+    assert "It normalises" in repr(doc.cards[0].answer)
+    assert "残差连接" in repr(doc.cards[3].answer)

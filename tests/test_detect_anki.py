@@ -82,6 +82,12 @@ STYLES = {
          "LLM 面试题::B. 常见问题与示例答案::8. 推理为什么慢？"}),
     "style-title-asks": (
         {"1. 如何处理特征向量的缺失值": "把缺失当作一个类别"}, {"style-title-asks"}),
+    "style-asked-lines": (
+        {"Q: What does batch normalization do?": "A: It normalises",
+         "Q: Why does it speed up training?": "well scaled",
+         "问：Dropout 为什么能防止过拟合？": "答：每次随机丢弃",
+         "问题：权重衰减和 L2 正则一样吗？": "问题：梯度消失"},
+        {"面试问答::归一化", "面试问答::正则化"}),
     "style-one-question": (
         {"什么是 Batch Normalization？": "小 batch 时统计不稳"},
         {"style-one-question"}),

@@ -16,6 +16,7 @@ from builder.parse.phrases import (
     asks,
     asks_outright,
     is_answer_part,
+    is_asked_line,
     question_reason,
     starts_numbered,
     without_trailing_marks,
@@ -68,11 +69,14 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
     inline = paragraph.children[0]
-    if not inline.content.lstrip().startswith(("**", "__")):
+    asked = inline.content.lstrip()
+    if not asked.startswith(("**", "__")) and not is_asked_line(asked.partition("\n")[0]):
         return None  # cheap test first: most paragraphs are no bold line
     children = list(inline.children)
     cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
     head, rest = children[:cut], children[cut + 1:]
+    if not asked.startswith(("**", "__")):
+        return _asked_line(head, rest, _first_line(paragraph), _last_line(paragraph))
     filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
     if not filled or filled[0].type not in ("strong",):
         return None
@@ -104,6 +108,20 @@ def _remark(after: list[SyntaxTreeNode], inside: list[SyntaxTreeNode]) -> bool:
     ("**Transformer 为何使用多头注意力？**（为什么不使用一个头）")."""
     return bool(after) and all(c.type == "text" for c in after) \
         and bool(_REMARK.match(plain(after))) and asks_outright(plain(inside))
+
+
+def _asked_line(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: int,
+                end_line: int) -> BoldQuestion | None:
+    """A first line of plain text that says it asks ("Q: What is BN?", "问：…"): the
+    question, whatever its markup; the lines after it (an "A: …" line) its answer."""
+    text = plain(head).strip()
+    if not is_asked_line(text):
+        return None  # "Q:" split from its words by markup, say
+    return BoldQuestion(head, rest, text, line, "starts with Q:", end_line)
+
+
+def _first_line(paragraph: SyntaxTreeNode) -> int:
+    return paragraph.map[0] + 1 if paragraph.map else 0
 
 
 def _last_line(paragraph: SyntaxTreeNode) -> int:

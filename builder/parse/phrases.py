@@ -171,6 +171,17 @@ def asks_outright(text: str) -> bool:
         or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
 
 
+_ASKED = re.compile(r"^\s*(?:q|question|问)\s*[:：]\s*\S", re.IGNORECASE)
+_ASKED_IF_MARKED = re.compile(r"^\s*(?:问题|题目)\s*[:：]\s*\S")
+
+
+def is_asked_line(text: str) -> bool:
+    """True for a line of plain text that says it is a question: "Q: What is BN?",
+    "问：什么是 BN", "问题：BN 有什么用？" ("问题：梯度消失" names a problem, no question)."""
+    return bool(_ASKED.match(text)) or (bool(_ASKED_IF_MARKED.match(text))
+                                        and any(mark in text for mark in QUESTION_MARKS))
+
+
 def asks_plainly(text: str) -> bool:
     """True when ``text`` asks in a way no topic's title does: a question mark, ``Q:``,
     or a Chinese asking word or prompt ("如何", "区别"); English openers ("When to use

@@ -662,7 +662,8 @@ def test_bold_questions_among_heading_questions() -> None:
         (27, ("2. Transformer",), "2.3 点积为什么要缩放？"),
         (39, ("3. 常见问题", "3.1 一些细节"), "为何使用多头注意力机制？（为什么不使用一个头）"),
         (43, ("3. 常见问题", "3.1 一些细节"), "简单讲一下残差结构以及意义。"),
-        (47, ("3. 常见问题", "3.1 一些细节"), "为何在获取词向量后要乘以 embedding size 的开方？"),
+        (47, ("3. 常见问题", "3.1 一些细节"),
+         "为何在获取词向量后要乘以 embedding size 的开方？（参考上题）"),  # the tag was answer text
         (51, ("3. 常见问题",), "3.2 参考"),
     ]
     # The numbered bold question cut the answer above it short; an unnumbered follow-up

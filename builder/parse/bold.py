@@ -58,13 +58,14 @@ def plain(nodes: list[SyntaxTreeNode]) -> str:
 
 
 def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
-                       loose: bool = False) -> BoldQuestion | None:
+                       loose: bool = False, tags: bool = False) -> BoldQuestion | None:
     """Return the bold question that opens this paragraph, if it is one.
 
     With ``lead_ins``, also a line that opens with a bold number (``**1)** The number of
     active ads.``, ``**2) Factorial**. Compute …``): the whole line is the question.
     With ``loose`` (in a file whose questions are bold lines), any whole bold line that
     is neither a label (``**Note:**``) nor the name of an answer's part (``**原理**``).
+    With ``tags``, a short tag in brackets after it (``(高频)``) stays in the question.
     """
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
@@ -83,8 +84,9 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     trailing = plain(filled[1:])
     line = paragraph.map[0] + 1 if paragraph.map else 0
     inside = filled[0].children
-    # A short tag ("(高频)") is a mark and left out; a longer remark is part of the question.
-    remark = bool(without_trailing_marks(trailing)) and _remark(filled[1:], inside)
+    # A short tag ("(高频)") is a mark and left out (with ``tags``, kept as a remark); a
+    # longer remark is part of the question.
+    remark = bool(tags or without_trailing_marks(trailing)) and _remark(filled[1:], inside)
     if not remark and (any(c.type not in ("text",) for c in filled[1:])
                        or without_trailing_marks(trailing)):
         return _lead_in(head, rest, line, _last_line(paragraph)) if lead_ins else None

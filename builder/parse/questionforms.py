@@ -124,7 +124,9 @@ class QuestionForms:
         lead_ins = self.structure.lead_ins
 
         def question(first: SyntaxTreeNode) -> bold.BoldQuestion | None:
-            found = bold.paragraph_question(first, lead_ins, loose=True)
+            # A bold line found among heading questions keeps its "(参考上一题)": such
+            # lines were answer text before, and their words stay on the card.
+            found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None)
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":

@@ -788,6 +788,8 @@ def test_lines_that_say_they_ask_are_questions() -> None:
         (8, ("归一化",), "Q: Why does it speed up training?"),
         (13, ("正则化",), "问：Dropout 为什么能防止过拟合？"),
         (16, ("正则化",), "问题：权重衰减和 L2 正则一样吗？"),
+        (25, ("激活函数",), "Q: 为什么 ReLU 能缓解梯度消失？"),
+        (28, ("激活函数",), "Q2： GELU 和 ReLU 有什么不同？"),
     ]
     # The "A:" line stays the answer's first words; "问题：梯度消失" names a problem, and
     # stays with the answer above it.

@@ -86,8 +86,9 @@ STYLES = {
         {"Q: What does batch normalization do?": "A: It normalises",
          "Q: Why does it speed up training?": "well scaled",
          "问：Dropout 为什么能防止过拟合？": "答：每次随机丢弃",
-         "问题：权重衰减和 L2 正则一样吗？": "问题：梯度消失"},
-        {"面试问答::归一化", "面试问答::正则化"}),
+         "问题：权重衰减和 L2 正则一样吗？": "问题：梯度消失",
+         "Q: 为什么 ReLU 能缓解梯度消失？": "导数恒为 1", "Q2： GELU 和 ReLU 有什么不同？": "平滑"},
+        {"面试问答::归一化", "面试问答::正则化", "面试问答::激活函数"}),
     "style-one-question": (
         {"什么是 Batch Normalization？": "小 batch 时统计不稳"},
         {"style-one-question"}),

@@ -16,6 +16,7 @@ from builder.parse.phrases import (
     asks,
     asks_outright,
     is_answer_part,
+    is_asked_label,
     is_asked_line,
     question_reason,
     starts_numbered,
@@ -84,6 +85,8 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     trailing = plain(filled[1:])
     line = paragraph.map[0] + 1 if paragraph.map else 0
     inside = filled[0].children
+    if trailing.strip() and is_asked_label(plain(inside)):  # "**Q:** What is BN?"
+        return _asked_line(head, rest, line, _last_line(paragraph))
     # A short tag ("(高频)") is a mark and left out (with ``tags``, kept as a remark); a
     # longer remark is part of the question.
     remark = bool(tags or without_trailing_marks(trailing)) and _remark(filled[1:], inside)

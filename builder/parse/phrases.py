@@ -171,7 +171,8 @@ def asks_outright(text: str) -> bool:
         or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
 
 
-_ASKED = re.compile(r"^\s*(?:q|question|问)\s*[:：]\s*\S", re.IGNORECASE)
+_ASKED = re.compile(r"^\s*(?:q|question|问)\s*\d{0,3}\s*[:：]\s*\S", re.IGNORECASE)
+_ASKED_LABEL = re.compile(r"^\s*(?:q|question|问)\s*\d{0,3}\s*[:：]?\s*$", re.IGNORECASE)
 _ASKED_IF_MARKED = re.compile(r"^\s*(?:问题|题目)\s*[:：]\s*\S")
 
 
@@ -180,6 +181,11 @@ def is_asked_line(text: str) -> bool:
     "问：什么是 BN", "问题：BN 有什么用？" ("问题：梯度消失" names a problem, no question)."""
     return bool(_ASKED.match(text)) or (bool(_ASKED_IF_MARKED.match(text))
                                         and any(mark in text for mark in QUESTION_MARKS))
+
+
+def is_asked_label(text: str) -> bool:
+    """True for the bold label of a line that asks: ``**Q:**``, ``**Q3:**``, ``**问：**``."""
+    return bool(_ASKED_LABEL.match(text))
 
 
 def asks_plainly(text: str) -> bool:

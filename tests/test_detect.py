@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from builder.cli import main
 from builder.model import Document
 from builder.parse.document import ParseOptions, parse_file, parse_text
-from builder.parse.phrases import asks_outright, is_placeholder, question_reason
+from builder.parse.phrases import asks_outright, is_placeholder, numbering, question_reason
 
 from .conftest import FIXTURES, SEED, write
 
@@ -795,3 +795,12 @@ def test_lines_that_say_they_ask_are_questions() -> None:
     # stays with the answer above it.
     assert "It normalises" in repr(doc.cards[0].answer)
     assert "残差连接" in repr(doc.cards[3].answer)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("1.2 Attention 的计算步骤", (1, 2)), ("12. Why?", (12,)), ("1.Attention", (1,)),
+    ("（1）MHA", ()), ("2026 年", ()), ("What is 1.2?", ()),
+    ("1." * 20_000 + "1111 a heading written to make a backtracking pattern crawl", ()),
+])
+def test_numbering_of_a_line(text: str, numbers: tuple[int, ...]) -> None:
+    assert numbering(text) == numbers

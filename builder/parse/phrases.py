@@ -149,7 +149,7 @@ _ZH_ASKING_PROMPTS = ("区别", "异同", "简述", "谈谈", "说说", "讲讲"
                       "说一下", "聊聊", "介绍一下", "介绍下", "解释一下", "怎么理解")
 # English prompts that ask, unlike "List …", "Name …" or "Write …", which title topics too.
 _EN_PROMPTS = frozenset(("explain", "describe", "define", "compare", "contrast", "derive"))
-_DOTTED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)(?![\d.]*\d)")
+_DOTTED = re.compile(r"\s*(\d+(?:\.\d+)*)")
 
 
 def asks_outright(text: str) -> bool:
@@ -200,8 +200,9 @@ def asks_plainly(text: str) -> bool:
 def numbering(text: str) -> tuple[int, ...]:
     """The numbers a line opens with: ``(1, 2)`` for "1.2 Attention 的计算步骤", ``(3,)``
     for "3. Why …"; empty when it opens with none."""
-    found = _DOTTED.match(without_trailing_marks(text))
-    return tuple(int(part) for part in found.group(1).split(".")) if found else ()
+    found = _DOTTED.match(text[:40])  # numbering opens a line: a few characters
+    parts = found.group(1).split(".") if found else []
+    return tuple(int(part) for part in parts) if all(len(p) <= 3 for p in parts) else ()
 
 
 def is_answer_part(text: str) -> bool:

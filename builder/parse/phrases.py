@@ -202,7 +202,9 @@ def numbering(text: str) -> tuple[int, ...]:
     for "3. Why …"; empty when it opens with none."""
     found = _DOTTED.match(text[:40])  # numbering opens a line: a few characters
     parts = found.group(1).split(".") if found else []
-    return tuple(int(part) for part in parts) if all(len(p) <= 3 for p in parts) else ()
+    if len(parts) > 6 or any(len(part) > 3 for part in parts):
+        return ()  # a year, a version string: no question's number
+    return tuple(int(part) for part in parts)
 
 
 def is_answer_part(text: str) -> bool:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from builder.cli import main
 from builder.model import Document
 from builder.parse.document import ParseOptions, parse_file, parse_text
-from builder.parse.phrases import is_placeholder, question_reason
+from builder.parse.phrases import asks_outright, is_placeholder, numbering, question_reason
 
 from .conftest import FIXTURES, SEED, write
 
@@ -483,8 +483,11 @@ def test_many_deeper_questions_win_over_a_few_shallower_ones() -> None:
             "#### 3) Why regularize?\n\nc\n\n### 4) What is dropout?\n\nd\n")
     doc = parse_text(text, "m.md")
     assert doc.settings.structure == "sections ##, questions ####"
-    assert [c.question_text for c in doc.cards] == [
-        "1) What is bias?", "2) What is variance?", "3) Why regularize?"]
+    # The two ### headings above the level ask and have nothing under them: questions too.
+    assert [(c.section_path, c.question_text) for c in doc.cards] == [
+        ((), "Recently added: what is new?"), (("Questions",), "1) What is bias?"),
+        (("Questions",), "2) What is variance?"), (("Questions",), "3) Why regularize?"),
+        (("Questions",), "4) What is dropout?")]
 
 
 def test_a_title_that_asks_does_not_swallow_the_questions() -> None:
@@ -599,3 +602,205 @@ def test_numbered_parts_under_question_labels_stay_in_the_answer() -> None:
     assert [n.kind for n in doc.cards[0].answer].count("heading") == 5
     assert question_reason("Question 12") == question_reason("第3题") == "starts with Q:"
     assert question_reason("12.") == "numbered"  # a bare number may number a section
+
+
+# --- questions outside the chosen level (builder.parse.strays) ------------------------------
+
+def test_leaf_headings_above_the_question_level_that_ask_are_questions() -> None:
+    doc = fixture("stray-section-questions")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [(line, path, q) for line, path, q in cards(doc) if line > 40] == [
+        (43, (), "什么是参数范数惩罚？"), (47, (), "CCA和PCA的区别"),
+        (51, (), "How is K chosen in K-Means?"), (55, (), "When to stop training"),
+        (59, (), "如何理解 Internal Covariate Shift？"),
+        (71, ("梯度下降",), "如何加快梯度下降收敛速度？")]
+    assert len(doc.cards) == 13
+    # A bold follow-up below the answer's first words stays in that answer.
+    ics = next(c for c in doc.cards if c.loc.line == 59)
+    assert [n.kind for n in ics.answer] == ["paragraph", "paragraph", "paragraph"]
+    assert "那么它会导致什么问题" in repr(ics.answer[1])
+    # A topic heading with text stays a section; an asking heading with no answer too.
+    assert codes(doc, "section-intro") == [41]
+    assert codes(doc, "empty-section") == [67]
+
+
+def test_a_topic_that_asks_only_by_an_english_opener_stays_a_section() -> None:
+    text = ("# Notes\n\n## Basics\n\n### What is A?\n\na\n\n### Why B?\n\nb\n\n"
+            "## Key differences\n\n### How C?\n\nc\n\n## When to use each type\n\nalways\n")
+    doc = parse_text(text, "t.md")
+    assert [c.question_text for c in doc.cards] == ["What is A?", "Why B?", "How C?"]
+    assert codes(doc, "section-intro") == [21]
+    asked = parse_text(text.replace("each type\n", "each type?\n"), "t.md")
+    assert [c.question_text for c in asked.cards][-1] == "When to use each type?"
+
+
+def test_headings_with_questions_under_them_stay_sections() -> None:
+    text = ("# 笔记\n\n## 优化\n\n### 什么是动量？\n\n累积梯度。\n\n"
+            "### Adam 如何工作？\n\n自适应。\n\n## 正则化\n\n### L1 为何稀疏？\n\n菱形约束。\n\n"
+            "### 什么是早停？\n\n验证集变差就停。\n\n## 什么是 BN？\n\nBN 归一化每层输入。\n\n"
+            "### BN 为什么有效？\n\n平滑损失面。\n\n### BN 的缺点？\n\n小批量时不稳。\n\n"
+            "## 如何选择学习率？\n\n**为什么不用大学习率？**\n\n会发散。\n\n"
+            "**为什么不用小学习率？**\n\n太慢。\n")
+    doc = parse_text(text, "s.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [(c.section_path, c.question_text) for c in doc.cards][4:] == [
+        (("什么是 BN？",), "BN 为什么有效？"), (("什么是 BN？",), "BN 的缺点？"),
+        (("如何选择学习率？",), "为什么不用大学习率？"),
+        (("如何选择学习率？",), "为什么不用小学习率？")]
+    assert codes(doc, "section-intro") == [25]
+
+
+def test_bold_questions_among_heading_questions() -> None:
+    doc = fixture("stray-bold-questions")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert cards(doc) == [
+        (5, ("1. Attention",), "1.1 讲讲对 Attention 的理解？"),
+        (9, ("1. Attention",), "1.2 Attention 的计算步骤是什么？"),
+        (13, ("1. Attention",), "1.3 Attention 与全连接层的区别？"),
+        (19, ("2. Transformer",), "2.1 multi-head attention 中每个 head 为什么要降维？"),
+        (23, ("2. Transformer",), "2.2 Transformer 在哪里做了权重共享？"),
+        (27, ("2. Transformer",), "2.3 点积为什么要缩放？"),
+        (39, ("3. 常见问题", "3.1 一些细节"), "为何使用多头注意力机制？（为什么不使用一个头）"),
+        (43, ("3. 常见问题", "3.1 一些细节"), "简单讲一下残差结构以及意义。"),
+        (47, ("3. 常见问题", "3.1 一些细节"),
+         "为何在获取词向量后要乘以 embedding size 的开方？（参考上题）"),  # the tag was answer text
+        (51, ("3. 常见问题",), "3.2 参考"),
+    ]
+    # The numbered bold question cut the answer above it short; an unnumbered follow-up
+    # ("为什么除以的是根号 d？") stays in the answer to the heading that asks.
+    assert [n.kind for n in doc.cards[0].answer] == ["paragraph"]
+    assert len(doc.cards[5].answer) == 3
+    assert not [d for d in doc.diagnostics if d.code in ("section-intro", "empty-section")]
+
+
+def test_heading_questions_among_bold_questions() -> None:
+    doc = fixture("stray-headings-among-bold")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert [(line, q) for line, _, q in cards(doc)] == [
+        (5, "1. 什么是 Transformer？"), (8, "2. 为什么要除以 √d_k？"), (11, "3. 残差连接的作用？"),
+        (14, "4. LayerNorm 与 BatchNorm 有什么不同？"), (17, "5. KV Cache 原理？"),
+        (22, "6. LoRA 的原理是什么？"), (27, "7. 如何部署一个 70B 模型？"),
+        (38, "FlashAttention 是什么？")]
+    lora = doc.cards[5]
+    assert lora.section_path == ("B. 常见问题与示例答案",)
+    assert [n.kind for n in lora.answer] == ["bullet_list"]
+    assert len(lora.formulas) == 1
+    # "部署清单" asks nothing: a section; "8. 推理为什么慢？" holds a bold question: a section.
+    assert codes(doc, "section-intro") == [34]
+    assert doc.cards[-1].section_path == ("B. 常见问题与示例答案", "8. 推理为什么慢？")
+
+
+def test_a_label_heading_takes_its_line_and_groups_nothing() -> None:
+    text = ("## Question 1\n\n**Explain the ARMA model.**\n\nIt joins AR and MA.\n\n"
+            "**Why use ARMA?**\n\nFewer parameters.\n\n## Question 2\n\n**What is a lag?**\n\n"
+            "A shift in time.\n")
+    doc = parse_text(text, "l.md")
+    assert [c.question_text for c in doc.cards] == [
+        "Question 1: Explain the ARMA model.", "Question 2: What is a lag?"]
+
+
+def test_levels_that_are_set_take_no_strays() -> None:
+    doc = parse_text(FIXTURES.joinpath("stray-section-questions.md").read_text("utf-8"), "s.md",
+                     ParseOptions(section_level=2, question_level=3))
+    assert "什么是参数范数惩罚？" not in [c.question_text for c in doc.cards]
+    styled = parse_text(FIXTURES.joinpath("stray-bold-questions.md").read_text("utf-8"), "b.md",
+                        ParseOptions(question_style="heading"))
+    assert "1.2 Attention 的计算步骤是什么？" not in [c.question_text for c in styled.cards]
+
+
+@pytest.mark.parametrize(("text", "asked"), [
+    ("CCA和PCA的区别", True), ("1.2 Attention的计算步骤是什么？", True), ("Q: pooling", True),
+    ("What is BN", True), ("通俗解释一下信息熵", True), ("12. 为什么要归一化", True),
+    ("2.1 transformer", False), ("BN的作用", False), ("对比学习", False), ("1.简述", False),
+    ("交叉熵损失函数", False), ("Question 3", False), ("List of papers", False), ("原理", False),
+])
+def test_asks_outright(text: str, asked: bool) -> None:
+    assert asks_outright(text) is asked
+
+
+def test_explain_structure_names_strays_and_their_kind(tmp_path: Path) -> None:
+    path = write(tmp_path / "b.md", (FIXTURES / "stray-bold-questions.md").read_text("utf-8"))
+    result = CliRunner().invoke(main, ["check", "--explain-structure", str(path)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2].startswith("  because 6 bold line(s) that ask are questions too")
+    assert "  b.md:9: question '1.2 Attention 的计算步骤是什么？' [bold line]" in lines
+    assert "  b.md:13: question '1.3 Attention 与全连接层的区别？' [heading ###]" in lines
+    assert "  b.md:37: section '3. 常见问题 / 3.1 一些细节'" in lines
+
+
+def test_bold_questions_without_answers_are_no_cards() -> None:
+    text = ("# 论文\n\n读完要回答：\n\n1. **架构是什么样子的？**\n2. **预训练任务是什么？**\n\n"
+            "## 1. 架构\n\n### 架构是什么样子的？\n\n双流。\n\n"
+            "### 预训练任务是什么？\n\n掩码建模。\n\n"
+            "## 2. 细节\n\n**学习率是多少？**\n\n**批大小是多少？**\n\n"
+            "### 训练了多久？\n\n十轮。\n\n"
+            "### 用了多少数据？\n\n一百万。\n\n### 用了几张卡？\n\n八张。\n")
+    doc = parse_text(text, "v.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [c.question_text for c in doc.cards] == [
+        "架构是什么样子的？", "预训练任务是什么？", "训练了多久？", "用了多少数据？",
+        "用了几张卡？"]
+    # Lists and lines of questions answered elsewhere stay introductions.
+    assert codes(doc, "section-intro") == [3, 20]
+    assert not codes(doc, "empty-answer")
+
+
+def test_a_title_that_asks_over_headings_that_do_not_is_one_question() -> None:
+    doc = fixture("style-title-asks")
+    assert doc.settings.structure == "one question per file"
+    (card,) = doc.cards
+    assert card.question_text == "1. 如何处理特征向量的缺失值"
+    assert [n.kind for n in card.answer] == [
+        "heading", "paragraph", "heading", "bullet_list", "heading", "paragraph"]
+    # A sub-heading that asks makes the headings questions again; so do levels set.
+    asks = (FIXTURES / "style-title-asks.md").read_text("utf-8").replace(
+        "## 2) 缺失值较少", "## 2) 缺失值较少时怎么办？")
+    assert parse_text(asks, "a.md").settings.structure != "one question per file"
+    plain = parse_text("# 1. 缺失值\n\n## 1) 较多\n\n舍弃。\n\n## 2) 较少\n\n填充。\n", "p.md")
+    assert plain.settings.structure != "one question per file"
+    # An English opener titles logs and guides too ("How-to: server log").
+    log = parse_text("# How-to server log\n\n## 25.3.14\n\ndisk full\n\n## 12.25\n\nreboot\n",
+                     "h.md")
+    assert log.settings.structure != "one question per file"
+
+
+@pytest.mark.parametrize(("line", "question"), [
+    ("**为何用多头注意力？**（为什么不使用一个头）", "为何用多头注意力？（为什么不使用一个头）"),
+    ("**What is BN?** (asked at every interview)", "What is BN? (asked at every interview)"),
+    ("**What is BN?** (高频)", "What is BN?"),  # a short tag is a mark, left out
+    ("**Batch norm** (see the chapter on training)", None),
+    ("**为何使用多头注意力？**（一个头）还有别的话", None),
+])
+def test_a_remark_in_brackets_goes_with_the_bold_question(line: str, question: str | None
+                                                          ) -> None:
+    doc = parse_text(f"# T\n\n{line}\n\nanswer\n\n**Why two?**\n\nbecause\n", "r.md")
+    assert doc.settings.structure == "no sections, questions bold lines"
+    asked = [c.question_text for c in doc.cards]
+    assert asked == ([question] if question else []) + ["Why two?"]
+
+
+def test_lines_that_say_they_ask_are_questions() -> None:
+    doc = fixture("style-asked-lines")
+    assert doc.settings.structure == "sections ##, questions bold lines"
+    assert cards(doc) == [
+        (5, ("归一化",), "Q: What does batch normalization do?"),
+        (8, ("归一化",), "Q: Why does it speed up training?"),
+        (13, ("正则化",), "问：Dropout 为什么能防止过拟合？"),
+        (16, ("正则化",), "问题：权重衰减和 L2 正则一样吗？"),
+        (25, ("激活函数",), "Q: 为什么 ReLU 能缓解梯度消失？"),
+        (28, ("激活函数",), "Q2： GELU 和 ReLU 有什么不同？"),
+    ]
+    # The "A:" line stays the answer's first words; "问题：梯度消失" names a problem, and
+    # stays with the answer above it.
+    assert "It normalises" in repr(doc.cards[0].answer)
+    assert "残差连接" in repr(doc.cards[3].answer)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("1.2 Attention 的计算步骤", (1, 2)), ("12. Why?", (12,)), ("1.Attention", (1,)),
+    ("（1）MHA", ()), ("2026 年", ()), ("What is 1.2?", ()),
+    ("1." * 20_000 + "1111 a heading written to make a backtracking pattern crawl", ()),
+])
+def test_numbering_of_a_line(text: str, numbers: tuple[int, ...]) -> None:
+    assert numbering(text) == numbers

@@ -274,6 +274,20 @@ ATTACKS = {
         "### 问题一？\n\n![图 $ 一个，两个 $](a.png)\n\n### 问题二？\n\n"
         "说明 $ 三个，四个 $ 结束\n"),
 }
+# A bold question numbered between two question headings is a question of its own
+# (builder.parse.strays), and so is a heading above the question level that comes to ask
+# with nothing under it: choices made over the whole file.
+ATTACKS["bold-question-numbered-between"] = (
+    "## S\n\n### 1.1 Q1?\n\nA1.\n\n### 1.3 Q3?\n\nA3.\n\n## T\n\n### 2.1 Q?\n\nA.\n",
+    "## S\n\n### 1.1 Q1?\n\nA1.\n\n**1.2 Q2?**\n\nA2.\n\n### 1.3 Q3?\n\nA3.\n\n## T\n\n"
+    "### 2.1 Q?\n\nA.\n")
+ATTACKS["bold-questions-grouped"] = (
+    "## S\n\n### 1.1 Q1?\n\nA1.\n\n### 1.2 细节\n\nA2.\n\n## T\n\n### 2.1 Q?\n\nA.\n",
+    "## S\n\n### 1.1 Q1?\n\nA1.\n\n### 1.2 细节\n\n**为何这样？**\n\nA2.\n\n**何时用？**\n\n"
+    "A3.\n\n## T\n\n### 2.1 Q?\n\nA.\n")
+ATTACKS["section-loses-its-question"] = (
+    "## S\n\n### Q1?\n\nA1.\n\n## 什么是 T？\n\nT.\n\n### Q2?\n\nA2.\n\n## U\n\n### Q3?\n\nA3.\n",
+    "## S\n\n### Q1?\n\nA1.\n\n## 什么是 T？\n\nT.\n\n## U\n\n### Q3?\n\nA3.\n")
 # Closed fences read for headings are counted over the whole file: a fence taken out
 # of one answer lets the whole parse read (and report) a later one.
 _FENCES = "\n\n".join(["```\nx\n```"] * (INSPECTED - 1))
@@ -302,3 +316,14 @@ def test_an_attacking_edit_under_options_splices_to_the_whole_parse(tmp_path: Pa
     options, (before, after) = OPTIONS[case]
     spliced, whole = _edited(tmp_path, before, after, options)
     assert spliced is None or shown(spliced) == shown(whole)
+
+
+def test_a_file_with_questions_outside_its_level_is_parsed_whole(tmp_path: Path) -> None:
+    before, after = ATTACKS["bold-question-numbered-between"]
+    edited = after.replace("A3.", "A3, longer.")
+    spliced, whole = _edited(tmp_path, after, edited)
+    assert spliced is None and whole.document is not None
+    assert [c.question_text for c in whole.document.cards] == [
+        "1.1 Q1?", "1.2 Q2?", "1.3 Q3?", "2.1 Q?"]
+    spliced, whole = _edited(tmp_path, before, after)
+    assert spliced is None

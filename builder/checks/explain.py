@@ -38,9 +38,9 @@ def explain(doc: Document, structure: Structure, line_count: int, *,
     card_lines = {card.loc.line for card in doc.cards}
     levels = {h.loc.line: h.level for h in doc.headings}
     for card in doc.cards:
-        kind = "bold line" if structure.bold else (
-            "file" if structure.style == "file"
-            else f"heading {'#' * levels.get(card.loc.line, structure.question_level)}")
+        level = levels.get(card.loc.line)
+        kind = "file" if structure.style == "file" else (
+            f"heading {'#' * level}" if level else "bold line")
         state = "" if card.answer else empty
         events.append((card.loc.line, f"question {card.question_text!r} [{kind}]{state}"))
     for heading in doc.headings:

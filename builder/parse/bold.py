@@ -7,13 +7,17 @@ markdown-it's syntax tree; the walker (``builder.parse.document``) cuts the card
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.phrases import (
     asks,
+    asks_outright,
     is_answer_part,
+    is_asked_label,
+    is_asked_line,
     question_reason,
     starts_numbered,
     without_trailing_marks,
@@ -55,30 +59,42 @@ def plain(nodes: list[SyntaxTreeNode]) -> str:
 
 
 def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
-                       loose: bool = False) -> BoldQuestion | None:
+                       loose: bool = False, tags: bool = False) -> BoldQuestion | None:
     """Return the bold question that opens this paragraph, if it is one.
 
     With ``lead_ins``, also a line that opens with a bold number (``**1)** The number of
     active ads.``, ``**2) Factorial**. Compute …``): the whole line is the question.
     With ``loose`` (in a file whose questions are bold lines), any whole bold line that
     is neither a label (``**Note:**``) nor the name of an answer's part (``**原理**``).
+    With ``tags``, a short tag in brackets after it (``(高频)``) stays in the question.
     """
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
     inline = paragraph.children[0]
-    if not inline.content.lstrip().startswith(("**", "__")):
+    asked = inline.content.lstrip()
+    if not asked.startswith(("**", "__")) and not is_asked_line(asked.partition("\n")[0]):
         return None  # cheap test first: most paragraphs are no bold line
     children = list(inline.children)
     cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
     head, rest = children[:cut], children[cut + 1:]
+    if not asked.startswith(("**", "__")):
+        return _asked_line(head, rest, _first_line(paragraph), _last_line(paragraph))
     filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
     if not filled or filled[0].type not in ("strong",):
         return None
     trailing = plain(filled[1:])
     line = paragraph.map[0] + 1 if paragraph.map else 0
-    if any(c.type not in ("text",) for c in filled[1:]) or without_trailing_marks(trailing):
-        return _lead_in(head, rest, line, _last_line(paragraph)) if lead_ins else None
     inside = filled[0].children
+    if trailing.strip() and is_asked_label(plain(inside)):  # "**Q:** What is BN?"
+        return _asked_line(head, rest, line, _last_line(paragraph))
+    # A short tag ("(高频)") is a mark and left out (with ``tags``, kept as a remark); a
+    # longer remark is part of the question.
+    remark = bool(tags or without_trailing_marks(trailing)) and _remark(filled[1:], inside)
+    if not remark and (any(c.type not in ("text",) for c in filled[1:])
+                       or without_trailing_marks(trailing)):
+        return _lead_in(head, rest, line, _last_line(paragraph)) if lead_ins else None
+    if remark:  # the question goes on in brackets: "**Why?**（why not one head）"
+        inside, trailing = [*inside, *filled[1:]], ""
     text = plain(inside).strip()
     reason = question_reason(text + trailing)
     if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX:
@@ -87,6 +103,30 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     if reason is None or without_trailing_marks(text).endswith((":", "：")):
         return None
     return BoldQuestion(list(inside), rest, text, line, reason, _last_line(paragraph))
+
+
+_REMARK = re.compile(r"^\s*[(（][^()（）]+[)）]\s*$")
+
+
+def _remark(after: list[SyntaxTreeNode], inside: list[SyntaxTreeNode]) -> bool:
+    """Whether text after a bold question is a remark in brackets that goes with it
+    ("**Transformer 为何使用多头注意力？**（为什么不使用一个头）")."""
+    return bool(after) and all(c.type == "text" for c in after) \
+        and bool(_REMARK.match(plain(after))) and asks_outright(plain(inside))
+
+
+def _asked_line(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: int,
+                end_line: int) -> BoldQuestion | None:
+    """A first line of plain text that says it asks ("Q: What is BN?", "问：…"): the
+    question, whatever its markup; the lines after it (an "A: …" line) its answer."""
+    text = plain(head).strip()
+    if not is_asked_line(text):
+        return None  # "Q:" split from its words by markup, say
+    return BoldQuestion(head, rest, text, line, "starts with Q:", end_line)
+
+
+def _first_line(paragraph: SyntaxTreeNode) -> int:
+    return paragraph.map[0] + 1 if paragraph.map else 0
 
 
 def _last_line(paragraph: SyntaxTreeNode) -> int:

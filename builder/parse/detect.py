@@ -25,15 +25,18 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold
 from builder.parse.headings import EXPLICIT_ID
 from builder.parse.options import AUTO, FILE
-from builder.parse.phrases import is_answer_part, question_reason
+from builder.parse.phrases import asks_outright, asks_plainly, is_answer_part, question_reason
+from builder.parse.strays import BoldNotes, Strays, SurveyedHeading, find
 from builder.parse.tocfind import toc_blocks
+
+__all__ = ["NO_HEADING", "Structure", "Survey", "SurveyedHeading", "detect", "survey"]
 
 NO_HEADING = 7
 """Question level of a file whose questions are not headings: every heading is above it."""
@@ -69,6 +72,9 @@ class Structure:
     """Style ``mixed``: 1-based lines of the headings that are questions."""
     part_lines: frozenset[int] = frozenset()
     """Style ``mixed``: lines of headings that stay inside the answer above them."""
+    strays: Strays = field(default_factory=Strays)
+    """Styles ``heading`` and ``bold``: questions outside the chosen level
+    (``builder.parse.strays``)."""
 
     @property
     def bold(self) -> bool:
@@ -88,30 +94,7 @@ class Structure:
 
 
 @dataclass
-class SurveyedHeading:
-    level: int
-    text: str
-    line: int
-    answered: bool
-    """A block that is not a heading follows it."""
-    reason: str | None
-    answered_below: bool = False
-    """Only deeper headings follow it, and they carry text (an answer in parts)."""
-    in_answer: bool = False
-    """It sits under a heading that is a question: a part of that answer ("### 1. 前向"
-    under "## What is BN?"), however it reads."""
-
-    @property
-    def is_question(self) -> bool:
-        if self.reason is None or self.in_answer:
-            return False
-        # A heading whose answer is all in sub-headings ("## 1. What is X?" then "### Idea")
-        # needs a question mark or word: a numbered group ("### 1、基础") has them too.
-        return self.answered or (self.answered_below and self.reason in _ASKING)
-
-
-@dataclass
-class _Survey:
+class Survey:
     """What the file's top-level blocks hold."""
 
     headings: list[SurveyedHeading] = field(default_factory=list)
@@ -120,11 +103,13 @@ class _Survey:
     """Bold questions counting lines that open with a bold number (``**1)** …``)."""
     has_content: bool = False
     toc_lines: set[int] = field(default_factory=set)
+    bold_notes: BoldNotes = field(default_factory=BoldNotes)
+    """The bold lines that ask outright, for ``builder.parse.strays``."""
 
 
-def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
+def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> Survey:
     """Read the top-level blocks once: headings (answered or not), bold questions, TOC."""
-    found = _Survey(toc_lines=toc_blocks(nodes, anchors))
+    found = Survey(toc_lines=toc_blocks(nodes, anchors))
     kept = [n for n in nodes if n.type != "front_matter"
             and not (n.map and n.map[0] in found.toc_lines)
             and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]
@@ -133,6 +118,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
     free: list[SyntaxTreeNode] = []
     for index, node in enumerate(kept):
         if node.type == "heading":
+            found.bold_notes.note(found.headings, None)
             after = kept[index + 1] if index + 1 < len(kept) else None
             text = bold.plain(node.children[0].children).strip() if node.children else ""
             text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
@@ -142,9 +128,11 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> _Survey:
             continue
         if not found.has_content and _has_text(node):
             found.has_content = True
+        found.bold_notes.note(found.headings, node)
         # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
         if not found.headings or found.headings[-1].reason not in _ASKING:
             free.append(node)
+    found.bold_notes.note(found.headings, None)
     found.bold_questions = bold.count(free)
     found.bold_lead_ins = bold.count(free, lead_ins=True)
     _mark_answered_below(found.headings)
@@ -214,18 +202,31 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
                f"more than the {questions} heading(s) that do",)
         if style == "bold":
             why = ("question style 'bold' was asked for",)
-        return Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
-                         "bold", toc, why, detected=True, lead_ins=lead_ins)
+        chosen = Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
+                           "bold", toc, why, detected=True, lead_ins=lead_ins)
+        return _with_strays(chosen, found) if style == AUTO else chosen
     if reading is not None:
-        return reading
+        return _with_strays(reading, found) if style == AUTO else reading
     return Structure(asked or 2, max(3, (asked or 2) + 1), "heading", toc,
                      ("no heading carries an answer; using the defaults",), detected=True)
 
 
-def _by_headings(found: _Survey, toc: frozenset[int], level: int | None,
+def _with_strays(chosen: Structure, found: Survey) -> Structure:
+    """``chosen``, with the questions that stand outside its level (``strays.find``)."""
+    if chosen.style not in ("heading", "bold"):
+        return chosen
+    strays = find(found.headings, found.bold_notes.intro, chosen.question_level,
+                  _title(found.headings), bold_style=chosen.bold)
+    return replace(chosen, strays=strays, reasons=chosen.reasons + strays.reasons)
+
+
+def _by_headings(found: Survey, toc: frozenset[int], level: int | None,
                  why: tuple[str, ...], asked: int | None) -> tuple[Structure | None, int]:
     """The reading by headings, and how many questions it finds (to weigh bold lines
     against): one question per file, questions at several levels, or at one."""
+    asking = _asking_title(found.headings)
+    if asking is not None and asked is None:
+        return _file(found, toc, (asking,), detected=True), 1
     if level is None or why[0].startswith("no level"):
         shape = _one_answer(found)
         if shape is not None:
@@ -277,7 +278,7 @@ def _mixed(headings: list[SurveyedHeading], low: int, level: int
         "their own: every heading with an answer is a question, one without is a section")
 
 
-def _lead_ins(found: _Survey, fallback: list[SurveyedHeading], why: tuple[str, ...]) -> bool:
+def _lead_ins(found: Survey, fallback: list[SurveyedHeading], why: tuple[str, ...]) -> bool:
     """Whether lines opening with a bold number (``**1)** …``) are questions: only where no
     heading level reads as questions (inside answers such lines number points), and
     only when they outnumber the headings that carry an answer."""
@@ -337,13 +338,24 @@ def _title(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
     return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None
 
 
+def _asking_title(headings: list[SurveyedHeading]) -> str | None:
+    """Why the file is one question, its title, when the title asks plainly ("1. 如何处理
+    缺失值", "…为什么…？") and no other heading asks: those name parts of its answer
+    ("1) 缺失值较多"), numbered as they may be."""
+    title = _title(headings)
+    if title is None or len(headings) < 2 or not asks_plainly(title.text) \
+            or any(asks_outright(h.text) for h in headings if h is not title):
+        return None
+    return "the only # heading asks and no other heading does: the rest is its answer"
+
+
 def _section_level(headings: list[SurveyedHeading], question_level: int) -> int:
     title = _title(headings)
     above = {h.level for h in headings if h.level < question_level and h is not title}
     return min(above) if above else question_level
 
 
-def _one_answer(found: _Survey) -> str | None:
+def _one_answer(found: Survey) -> str | None:
     """Why the file reads as one question with one answer, or None when it does not."""
     title = _title(found.headings)
     if not found.headings:
@@ -363,7 +375,7 @@ def _one_answer(found: _Survey) -> str | None:
     return None
 
 
-def _file(found: _Survey, toc: frozenset[int], why: tuple[str, ...], *,
+def _file(found: Survey, toc: frozenset[int], why: tuple[str, ...], *,
           detected: bool = False) -> Structure:
     level = 1 if _title(found.headings) is not None else 0
     return Structure(level, level, "file", toc, why, detected)

@@ -251,6 +251,8 @@ class Walker(QuestionForms, TocReader):
                 return
         if self.structure.bold and self._bold(node):
             return
+        if self.structure.strays.bold and self._bold(node, self.structure.strays.bold):
+            return
         if self._labelled(node):
             return
         if self._question is not None:
@@ -281,15 +283,17 @@ class Walker(QuestionForms, TocReader):
         cut = self._report_setext(node)
         self._close_card()
         self.builder.reset()  # an introduction's formulas are collected from its nodes
-        if level == self.question_level:
-            line = node.map[0] + 1 if node.map else 1
-            self._question = Pending(node.children[0].children if node.children else [], line,
-                                      self.question_level + 2,
-                                      end_line=node.map[1] if node.map else line)
-            return
-        title = self._heading_title(node, level)
         line = node.map[0] + 1 if node.map else 1
         end = node.map[1] if node.map else line
+        strays = self.structure.strays
+        if (level == self.question_level and line not in strays.groups) \
+                or line in strays.headings:
+            # A question above the question level is filed under the sections above it.
+            self._path = self._path[:max(0, level - self.section_level)]
+            self._question = Pending(node.children[0].children if node.children else [], line,
+                                      level + 2, end_line=end)
+            return
+        title = self._heading_title(node, level)
         if level < self.section_level:
             if self.title is not None and not cut:
                 self._leftovers.append(extra_title_diagnostic(

@@ -59,7 +59,7 @@ _ZH_PROMPTS = ("区别", "不同", "异同", "介绍", "讲一讲", "讲讲", "�
                "描述", "解释", "比较", "对比", "作用", "原理", "优缺点", "优势", "作用")
 # Headings that name a part of one answer, never a question by themselves.
 ANSWER_PARTS = frozenset("""原理|实现|代码|优点|缺点|优缺点|总结|小结|参考|参考资料|
-参考文献|定义|公式|例子|示例|举例|概述|简介|介绍|背景|思路|步骤|流程|方法|应用|作用|特点|问题|答案|解答|解析|分析|推导|证明|
+参考文献|定义|公式|例子|示例|举例|概述|简述|简介|介绍|背景|思路|步骤|流程|方法|应用|作用|特点|问题|答案|解答|解析|分析|推导|证明|
 结论|注意|注意事项|补充|扩展|延伸|链接|图解|overview|summary|introduction|intro|background|idea|
 implementation|code|example|examples|pros|cons|pros and cons|advantages|disadvantages|definition|
 formula|derivation|proof|references|reference|notes|note|details|conclusion|answer|explanation|
@@ -141,6 +141,70 @@ def asks(text: str) -> bool:
     return (any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core))
             or bool(_NUMBERED.match(core)) or bool(words and words[0] in _EN_ASKING)
             or any(marker in core for marker in _ZH_ASKING))
+
+
+# Exam prompts that ask as plainly as a question word ("CCA和PCA的区别", "简述 BN"), unlike
+# "原理", "作用" or "对比" (对比学习 is a topic), which as often name a topic or a part.
+_ZH_ASKING_PROMPTS = ("区别", "异同", "简述", "谈谈", "说说", "讲讲", "讲一讲", "讲一下", "说一说",
+                      "说一下", "聊聊", "介绍一下", "介绍下", "解释一下", "怎么理解")
+# English prompts that ask, unlike "List …", "Name …" or "Write …", which title topics too.
+_EN_PROMPTS = frozenset(("explain", "describe", "define", "compare", "contrast", "derive"))
+_DOTTED = re.compile(r"\s*(\d+(?:\.\d+)*)")
+
+
+def asks_outright(text: str) -> bool:
+    """True when ``text`` asks whatever its numbering: a question mark, ``Q:``, an asking
+    word or prompt ("what", "explain", "为什么", "区别"), in either language.
+
+    Stricter than ``question_reason``: a number alone ("3.1 BN"), a part's name ("原理")
+    or an ambiguous prompt ("作用", "对比") does not ask.  Headings and bold lines
+    outside the question level a file chose are questions only when they ask so."""
+    core = without_trailing_marks(text).strip()
+    if _Q_PREFIX.match(core):
+        return True
+    if not core or is_answer_part(core):
+        return False
+    if any(mark in core for mark in QUESTION_MARKS):
+        return True
+    words = re.findall(r"[a-z']+", core.casefold())
+    return (bool(words) and (words[0] in _EN_ASKING or words[0] in _EN_PROMPTS)) \
+        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
+
+
+_ASKED = re.compile(r"^\s*(?:q|question|问)\s*\d{0,3}\s*[:：]\s*\S", re.IGNORECASE)
+_ASKED_LABEL = re.compile(r"^\s*(?:q|question|问)\s*\d{0,3}\s*[:：]?\s*$", re.IGNORECASE)
+_ASKED_IF_MARKED = re.compile(r"^\s*(?:问题|题目)\s*[:：]\s*\S")
+
+
+def is_asked_line(text: str) -> bool:
+    """True for a line of plain text that says it is a question: "Q: What is BN?",
+    "问：什么是 BN", "问题：BN 有什么用？" ("问题：梯度消失" names a problem, no question)."""
+    return bool(_ASKED.match(text)) or (bool(_ASKED_IF_MARKED.match(text))
+                                        and any(mark in text for mark in QUESTION_MARKS))
+
+
+def is_asked_label(text: str) -> bool:
+    """True for the bold label of a line that asks: ``**Q:**``, ``**Q3:**``, ``**问：**``."""
+    return bool(_ASKED_LABEL.match(text))
+
+
+def asks_plainly(text: str) -> bool:
+    """True when ``text`` asks in a way no topic's title does: a question mark, ``Q:``,
+    or a Chinese asking word or prompt ("如何", "区别"); English openers ("When to use
+    each type") and imperatives ("Explain …") title sections too."""
+    core = without_trailing_marks(text)
+    return any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core)) \
+        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
+
+
+def numbering(text: str) -> tuple[int, ...]:
+    """The numbers a line opens with: ``(1, 2)`` for "1.2 Attention 的计算步骤", ``(3,)``
+    for "3. Why …"; empty when it opens with none."""
+    found = _DOTTED.match(text[:40])  # numbering opens a line: a few characters
+    parts = found.group(1).split(".") if found else []
+    if len(parts) > 6 or any(len(part) > 3 for part in parts):
+        return ()  # a year, a version string: no question's number
+    return tuple(int(part) for part in parts)
 
 
 def is_answer_part(text: str) -> bool:

@@ -116,18 +116,29 @@ class QuestionForms:
         self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
         return True
 
-    def _bold(self, node: SyntaxTreeNode) -> bool:
-        """Open a card at a bold question (a paragraph, or list items); False if none."""
+    def _bold(self, node: SyntaxTreeNode, chosen: frozenset[int] | None = None) -> bool:
+        """Open a card at a bold question (a paragraph, or list items); False if none.
+
+        ``chosen``: in a file of heading questions, the lines of the bold lines that are
+        questions too (``builder.parse.strays``); any other bold line is no question."""
         lead_ins = self.structure.lead_ins
+
+        def question(first: SyntaxTreeNode) -> bold.BoldQuestion | None:
+            # A bold line found among heading questions keeps its "(参考上一题)": such
+            # lines were answer text before, and their words stay on the card.
+            found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None)
+            return found if chosen is None or (found and found.line in chosen) else None
+
         if node.type == "paragraph":
-            found = bold.paragraph_question(node, lead_ins, loose=True)
+            found = question(node)
             if found is None:
                 return False
             self._open_bold(found)
             return True
         if node.type not in ("bullet_list", "ordered_list"):
             return False
-        items = [(item, bold.item_question(item, lead_ins, loose=True)) for item in node.children]
+        items = [(item, question(item.children[0]) if item.children else None)
+                 for item in node.children]
         if not any(found for _, found in items) or (self._question is not None and all(
                 found is None or bold.is_bare_label(item, found) for item, found in items)):
             # A checklist of bare bold phrases inside an answer ("1. **Inspect the tokens**")

@@ -53,7 +53,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Card, Diagnostic, Document
 from builder.parse import splicedoc
-from builder.parse.detect import Structure, SurveyedHeading, survey
+from builder.parse.detect import Structure, Survey, SurveyedHeading, survey
 from builder.parse.document import Walker
 from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
@@ -113,9 +113,11 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
     """Parse ``text`` (the file after edits, control characters out) by parsing again
     only the questions the edits touched; None when the whole file must be parsed."""
     parts, doc = before.parts, before.parts.document
+    strays = parts.structure.strays
     if parts.structure.style != "heading" or parts.references or parts.skip_to \
-            or parts.rule_first or text == before.text:
-        return None
+            or parts.rule_first or text == before.text \
+            or strays.headings or strays.bold or strays.groups:
+        return None  # questions outside the level are whole-file choices (parse.strays)
     old_lines, new_lines = source_lines(before.text), source_lines(text)
     plan = _plan(doc, old_lines, new_lines, parts.structure.question_level)
     if plan is None or any(entry.start == 0 for entry in plan):
@@ -328,11 +330,16 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
         return False
     anchors = {h.anchor for h in doc.headings}
     before, after = survey(old[1], anchors), survey(new[1], anchors)
-    if before.toc_lines or after.toc_lines:
+    if before.toc_lines or after.toc_lines or _asks_in_bold(before) or _asks_in_bold(after):
         return False
     return _shape(before.headings) == _shape(after.headings) \
         and (before.bold_questions, before.bold_lead_ins, before.has_content) \
         == (after.bold_questions, after.bold_lead_ins, after.has_content)
+
+
+def _asks_in_bold(found: Survey) -> bool:
+    """Whether a bold line in the question asks: it may be a question of its own."""
+    return bool(found.bold_notes.intro or any(h.asking_bold for h in found.headings))
 
 
 def _headings(tokens: list[Token]) -> list[tuple[str, str, str]]:

@@ -33,7 +33,6 @@ from builder.parse.filefacts import (
 from builder.parse.footnotes import attach_footnotes, defines_footnotes
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
-from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
@@ -46,7 +45,7 @@ from builder.parse.leftovers import (
 from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
-from builder.parse.prose import Counted, guess_counted, prose_lines
+from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, answer_diagnostics, shown_question_text
 from builder.parse.source import read_source, source_lines, without_control_chars
@@ -114,7 +113,7 @@ def parse_parts(
     front, diagnostics = read_front_matter(tokens, path)
     # The prose is counted once: for the language guess, and for a later splice's.
     prose = prose_lines(tokens)
-    lang = _language(front.get("lang"), prose)
+    lang = chosen_language(front.get("lang"), prose)
     diagnostics.extend(nesting_cuts(tokens, path))
     tree = syntax_tree(tokens)
     lines = source_lines(text)
@@ -138,9 +137,8 @@ def parse_parts(
     diagnostics.extend(fence_diagnostics(
         tokens, path, range(walker.section_level, walker.question_level + 1)))
     sections = tuple(s for s in walker.sections if s.cards or s.intro)
-    diagnostics += [*walker.diagnostics, *builder.diagnostics]
     sections, cited = attach_footnotes(sections, path, env)
-    diagnostics += cited
+    diagnostics += [*walker.diagnostics, *builder.diagnostics, *cited]
     for section in sections:
         for card in section.cards:
             diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
@@ -152,12 +150,6 @@ def parse_parts(
     return Parts(document, structure, front, bool(env.get("references")) or defines_footnotes(env),
                  prose, walker.skip_to, starts_with_rule(tokens),
                  closed_fences(tokens), heading_sources(tokens))
-
-
-def _language(front: object, prose: tuple[Counted, ...]) -> str:
-    """``language.document_language`` from the prose counted piece by piece."""
-    chosen = normalise(front)
-    return chosen if chosen in LANGUAGES else guess_counted(prose)
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],

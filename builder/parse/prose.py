@@ -12,7 +12,15 @@ from collections.abc import Iterable, Sequence
 
 from markdown_it.token import Token
 
-from builder.parse.language import CHINESE_SHARE, FALLBACK, SAMPLE, counts, prose
+from builder.parse.language import (
+    CHINESE_SHARE,
+    FALLBACK,
+    LANGUAGES,
+    SAMPLE,
+    counts,
+    normalise,
+    prose,
+)
 
 Counted = tuple[int, str, int, int]
 """A piece of prose: the 0-based line of its block, its text, its Han characters and its
@@ -25,6 +33,13 @@ def prose_lines(tokens: Sequence[Token]) -> tuple[Counted, ...]:
                  for token in tokens if token.children
                  for line in [token.map[0] if token.map else 0]
                  for text in prose([token]))
+
+
+def chosen_language(front: object, prose: Sequence[Counted]) -> str:
+    """The language front matter names (``lang:``), else ``language.document_language``'s
+    guess from the prose counted piece by piece."""
+    chosen = normalise(front)
+    return chosen if chosen in LANGUAGES else guess_counted(prose)
 
 
 def guess_counted(pieces: Iterable[Counted]) -> str:

@@ -48,6 +48,7 @@ STAGE = {
         "builder.parse.questionforms", "builder.checks.toc", "builder.build.toc_update",
         "builder.parse.tocfind", "builder.parse.splice", "builder.parse.splicedoc",
         "builder.parse.prose", "builder.parse.filefacts", "builder.parse.inlinenodes",
+        "builder.parse.tables",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

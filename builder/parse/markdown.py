@@ -25,6 +25,7 @@ from builder.parse.headings import first_column
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
+from builder.parse.tables import table_plugin
 from builder.support.collector import collector_paused
 from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
 
@@ -55,6 +56,7 @@ def make_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(math_plugin)
+    md.use(table_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)

@@ -8,12 +8,14 @@ misreads a file cannot also mislead its own measurement.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -269,4 +271,30 @@ def read_source(path: Path) -> Source:
             continue
         blocks.append(Block(head.map[0] + 1, head.map[1], head.type, visible, pictures))
         formulas.extend(f for t in group if t.type == "inline" for f in _inline_formulas(t))
+        formulas.extend(_picture_formulas(pictures, head.map[0] + 1))
     return Source(blocks, formulas)
+
+
+def _picture_formulas(pictures: list[str], line: int) -> Iterator[Formula]:
+    """Pictures from formula-image services (CodeCogs, Zhihu, GitHub, Google Charts):
+    formulas written as addresses whose query holds the TeX."""
+    for src in pictures:
+        tex = service_tex(src)
+        if tex:
+            yield Formula(tex, False, line)
+
+
+def service_tex(src: str) -> str | None:
+    """The TeX in a formula service's picture address, None for other addresses."""
+    parts = urlsplit(src.strip())
+    host, path = (parts.hostname or "").lower(), parts.path
+    if host.endswith("codecogs.com") and path.endswith((".latex", ".image")):
+        tex = html.unescape(unquote(parts.query).replace("&space;", " "))
+        return re.sub(r"^(\\(dpi|bg|fn)(\{[^}]*\}|_\w+)|\\inline|\\[Hh]uge|\\[lL]arge|"
+                      r"\\LARGE|\\small|\\tiny|\s)+", "", tex)
+    name = {("zhihu.com", "/equation"): "tex", ("www.zhihu.com", "/equation"): "tex",
+            ("render.githubusercontent.com", "/render/math"): "math",
+            ("chart.googleapis.com", "/chart"): "chl"}.get((host, path))
+    if name is None:
+        return None
+    return parse_qs(parts.query).get(name, [""])[0].strip()

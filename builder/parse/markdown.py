@@ -20,9 +20,10 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.fences import repair_fences
+from builder.parse.formulaimages import formula_picture, lone_image_source
 from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
-from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes
+from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
 from builder.parse.tables import table_plugin
@@ -254,7 +255,7 @@ class NodeBuilder(InlineNodes):
         if kind in MATH_KINDS:
             return self._math(node, line, None, place=(col, end))
         if kind == "html_block":
-            return Node("html_block", text=node.content, line=line, col=col, end_line=end)
+            return self._html_block(node.content, line, col, end)
         if kind == "hr":
             return Node("hr", line=line, col=col, end_line=end)
         attrs: list[tuple[str, str]] = []
@@ -274,11 +275,22 @@ class NodeBuilder(InlineNodes):
             inline = child.token
             if inline is not None and inline.type == "inline":
                 self._report_doubts(inline)
+                self._alone = lone_picture(inline) if kind == "paragraph" else None
                 children.extend(self._inline_tokens(inline.children or [], line, inline))
             else:
                 children.append(self.block(child, line))
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line, col=col,
                     end_line=end)
+
+    def _html_block(self, content: str, line: int, col: int, end: int) -> Node:
+        """Raw HTML; a formula service's ``<img>`` alone is a paragraph of its formula."""
+        source = lone_image_source(content)
+        picture = formula_picture(source) if source else None
+        if picture is None or source is None:
+            return Node("html_block", text=content, line=line, col=col, end_line=end)
+        at_col = col + len(content) - len(content.lstrip(" "))
+        shown = self._formula_picture(picture, True, source, (line, at_col))
+        return Node("paragraph", tuple(shown), line=line, col=col, end_line=end)
 
     def _fence(self, node: SyntaxTreeNode, line: int, col: int, end: int) -> Node:
         info = node.info.strip()

@@ -206,12 +206,19 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
         if token.type in ("text", "code_inline", "code_block", "fence"):
             parts.append(token.content)
         elif token.type == "image":
-            parts.append(token.content)
-            pictures.append(str(token.attrs.get("src", "")))
+            src = str(token.attrs.get("src", ""))
+            tex = service_tex(src)
+            # A formula service's picture reads as its formula (its alt, "[公式]", is
+            # no content); ``$…$`` stays in the text too, this parser has no math.
+            parts.append(token.content if tex is None else tex)
+            pictures.extend([src] if tex is None else [])
         elif token.type in ("html_block", "html_inline"):
             parsed = html_text(token.content)
             parts.extend(parsed.parts)
-            pictures.extend(img["src"] for img in parsed.images if img.get("src"))
+            for img in parsed.images:
+                tex = service_tex(img.get("src", ""))
+                parts.extend([tex] if tex else [])
+                pictures.extend([img["src"]] if img.get("src") and tex is None else [])
         elif token.type in ("softbreak", "hardbreak"):
             parts.append("\n")
     return " ".join(parts), pictures
@@ -271,17 +278,24 @@ def read_source(path: Path) -> Source:
             continue
         blocks.append(Block(head.map[0] + 1, head.map[1], head.type, visible, pictures))
         formulas.extend(f for t in group if t.type == "inline" for f in _inline_formulas(t))
-        formulas.extend(_picture_formulas(pictures, head.map[0] + 1))
+        formulas.extend(_picture_formulas(group, head.map[0] + 1))
     return Source(blocks, formulas)
 
 
-def _picture_formulas(pictures: list[str], line: int) -> Iterator[Formula]:
+def _picture_formulas(tokens: list[Token], line: int) -> Iterator[Formula]:
     """Pictures from formula-image services (CodeCogs, Zhihu, GitHub, Google Charts):
     formulas written as addresses whose query holds the TeX."""
-    for src in pictures:
-        tex = service_tex(src)
-        if tex:
-            yield Formula(tex, False, line)
+    for token in _flatten(tokens):
+        if token.type == "image":
+            sources = [str(token.attrs.get("src", ""))]
+        elif token.type in ("html_block", "html_inline"):
+            sources = [img.get("src", "") for img in html_text(token.content).images]
+        else:
+            continue
+        for src in sources:
+            tex = service_tex(src)
+            if tex:
+                yield Formula(tex, False, line)
 
 
 def service_tex(src: str) -> str | None:

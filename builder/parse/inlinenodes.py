@@ -19,6 +19,7 @@ from builder.parse.formulaimages import FormulaPicture, formula_picture, lone_im
 from builder.parse.headings import first_column
 from builder.parse.mathsyntax import DOUBT
 from builder.parse.texsafe import strip_unsafe
+from builder.parse.typstmath import typst_message, typst_signs
 
 POS = "pos"
 """``meta`` key of an inline token: the offset in its inline token's content where it
@@ -223,6 +224,10 @@ class InlineNodes:
             self.diagnostics.append(Diagnostic(
                 loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
                 "would make a link, a style or markup", "formula-command"))
+        signs = typst_signs(tex)
+        if signs:
+            self.diagnostics.append(Diagnostic(loc, "warning", typst_message(tex, signs),
+                                               "formula-typst"))
         formula = Formula(tex, display, loc)
         self.formulas.append(formula)
         return formula

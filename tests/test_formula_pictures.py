@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 from builder.parse.document import parse_text
-from builder.parse.formulaimages import formula_picture
+from builder.parse.formulaimages import formula_picture, lone_image_source
 
 from .conftest import FIXTURES, import_apkg
 
@@ -64,6 +64,19 @@ def test_each_service_s_address_gives_its_tex(src: str, tex: str) -> None:
 ])
 def test_other_addresses_are_no_formulas(src: str) -> None:
     assert formula_picture(src) is None
+
+
+@pytest.mark.parametrize(("fragment", "src"), [
+    ('<img src="https://a/b.png">', "https://a/b.png"),
+    ('  <IMG alt="x" SRC="u" src="v"/>\n', "u"),
+    ('<img src="u"><!-- a note -->', None),
+    ('<img src="u"> and text', None),
+    ('<img src="u"><img src="v">', None),
+    ('<a href="e"><img src="u"></a>', None),
+    ('<p>x</p>', None),
+])
+def test_only_a_lone_img_tag_is_read(fragment: str, src: str | None) -> None:
+    assert lone_image_source(fragment) == src
 
 
 def test_codecogs_inline_directive_keeps_a_lone_picture_inline() -> None:

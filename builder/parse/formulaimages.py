@@ -123,10 +123,22 @@ class _OneImage(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.other = self.other or bool(data.strip())
 
+    def handle_comment(self, data: str) -> None:
+        self.other = True
+
+    def handle_decl(self, decl: str) -> None:
+        self.other = True
+
+    def handle_pi(self, data: str) -> None:
+        self.other = True
+
+    def unknown_decl(self, data: str) -> None:
+        self.other = True
+
 
 def lone_image_source(fragment: str) -> str | None:
     """The ``src`` of raw HTML that is a single ``<img>`` tag (spaces around it allowed)."""
-    if not fragment.lstrip().startswith("<img") and not fragment.lstrip().startswith("<IMG"):
+    if fragment.lstrip()[:4].lower() != "<img":
         return None
     finder = _OneImage()
     finder.feed(fragment)

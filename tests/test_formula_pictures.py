@@ -35,6 +35,10 @@ FIXTURE = FIXTURES / "math" / "formula-pictures.md"
     ("https://latex.codecogs.com/svg.latex?\\large&space;\\frac{a}{b}", "\\frac{a}{b}"),
     ("https://latex.codecogs.com/svg.latex?\\displaystyle&space;y", "\\displaystyle y"),
     ("https://latex.codecogs.com/gif.latex?XX^'", "XX^'"),
+    # Its text-mode line break and indent, as TeX math writes them.
+    ("https://latex.codecogs.com/gif.latex?a=1\\newline&space;\\indent&space;b_{i}=2",
+     "\\begin{aligned} &a=1 \\\\ &\\quad b_{i}=2 \\end{aligned}"),
+    ("https://latex.codecogs.com/gif.latex?{a\\newline&space;b", "{a\\newline b"),
     # Zhihu, GitHub and Google Charts: a form-encoded parameter, `+` a space.
     ("https://www.zhihu.com/equation?tex=n+%5Ctimes+%28c+%2B+1%29", "n \\times (c + 1)"),
     ("https://zhihu.com/equation?tex=%5Cbeta&consumer=ZHIHU", "\\beta"),
@@ -97,6 +101,8 @@ def test_fixture_formulas_their_kind_and_place() -> None:
         (15, 7, "x^2 + y^2", False),                            # in a table cell
         (17, 1, "\\frac{a}{b}", False),                         # CodeCogs' \inline
         (19, 1, "{x} <script>", True),                          # \href taken out
+        (23, 1, "\\begin{aligned} &h_t=W_{hh}h_{t-1}+b \\\\ &\\quad y_t=W_{hy}h_t "
+         "\\end{aligned}", True),
         (2, 12, "\\lambda", False),                             # in the question
     ]
     assert [(d.loc.line, d.loc.col, d.code) for d in doc.diagnostics] == [
@@ -132,7 +138,9 @@ def test_cards_and_pdf_show_the_formulas_and_fetch_nothing(
         "\\lambda": "Question", "\\sigma(x) = 1 / (1 + e^{-x})": "Answer",
         "n \\times (c + 1)": "Answer", "\\beta": "Answer",
         "\\beta = (X^{T}X)^{-1}X^{T}y": "Answer", "x_{i+1}-x_i": "Answer",
-        "x^2 + y^2": "Answer", "\\frac{a}{b}": "Answer", "{x} &lt;script&gt;": "Answer"}
+        "x^2 + y^2": "Answer", "\\frac{a}{b}": "Answer", "{x} &lt;script&gt;": "Answer",
+        "\\begin{aligned} &amp;h_t=W_{hh}h_{t-1}+b \\\\ &amp;\\quad y_t=W_{hy}h_t "
+        "\\end{aligned}": "Answer"}
     answer = note["Answer"]
     assert "codecogs" not in answer and "zhihu" not in answer and "githubusercontent" \
         not in answer and "googleapis" not in answer and "<script" not in answer

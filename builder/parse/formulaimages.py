@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from builder.parse.texsyntax import Node, parse_tex, tex_of
+
 # CodeCogs' rendering directives before the TeX (``\dpi{150}\bg_white \inline x``): they
 # set the picture's resolution, background, font and size, and are not TeX.
 _CODECOGS_DIRECTIVES = frozenset({
@@ -67,7 +69,29 @@ def _parameter(query: str, name: str) -> str:
 def _codecogs(host: str, query: str) -> FormulaPicture:
     tex = html.unescape(unquote(query).replace("&space;", " "))
     tex, inline = _without_directives(tex)
-    return FormulaPicture(host, tex.strip(), inline)
+    return FormulaPicture(host, _lines(tex.strip()), inline)
+
+
+def _lines(tex: str) -> str:
+    """CodeCogs draws ``a \\newline \\indent b`` as two lines, the second indented: the
+    same lines, left-aligned, in TeX's math (where ``\\newline`` and ``\\indent`` are
+    not commands)."""
+    if "\\newline" not in tex and "\\indent" not in tex:
+        return tex
+    try:
+        nodes = parse_tex(tex)
+    except ValueError:
+        return tex  # unbalanced braces: the formula's checks report it as written
+    lines: list[list[Node]] = [[]]
+    for node in nodes:
+        if node == "\\newline":
+            lines.append([])
+        else:
+            lines[-1].append("\\quad" if node == "\\indent" else node)
+    if len(lines) == 1:
+        return tex_of(lines[0])
+    rows = " \\\\ ".join("&" + tex_of(line).strip() for line in lines)
+    return f"\\begin{{aligned}} {rows} \\end{{aligned}}"
 
 
 def _without_directives(tex: str) -> tuple[str, bool]:

@@ -134,6 +134,17 @@ def test_formulas_in_cells_are_found_whole_at_their_place() -> None:
     assert not doc.diagnostics
 
 
+def test_each_cell_s_formula_is_placed_where_it_is_written() -> None:
+    """Not at the first copy of its text on the line, nor lost by a dropped backslash."""
+    source = ("## s\n### q\n| a | b |\n|---|---|\n| $x$ | $x$ |\n| $\\|a\\|$ | $\\|a\\|$ |\n"
+              "> | a | b |\n> |---|---|\n> |  $z$ | x \\| $\\|w|$ and $v$ |\n")
+    doc = parse_text(source, "t.md")
+    found = [(f.loc.line, f.loc.col, f.tex) for s in doc.sections for c in s.cards
+             for f in c.formulas]
+    assert found == [(5, 3, "x"), (5, 9, "x"), (6, 3, "|a|"), (6, 13, "|a|"),
+                     (9, 6, "z"), (9, 17, "|w|"), (9, 28, "v")]
+
+
 # --- end to end: CLI, real Anki, PDF ------------------------------------------------------
 
 def test_card_and_pdf_show_every_formula_in_the_table(

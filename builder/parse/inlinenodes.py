@@ -25,6 +25,11 @@ POS = "pos"
 """``meta`` key of an inline token: the offset in its inline token's content where it
 starts (markdown-it maps block tokens to lines, and inline tokens to nothing)."""
 
+CELL = "cell_place"
+"""``meta`` key of a table cell's inline token: (0-based column of its content in its
+line, the content as written there, the content's offsets of each ``|`` whose escaping
+backslash was dropped), so what is in a cell is placed where it is written."""
+
 MATH_KINDS = {
     "math_inline": ("math_inline", False),
     "math_inline_double": ("math_inline", True),
@@ -171,6 +176,12 @@ class InlineNodes:
         the source line to give the column.
         """
         assert holder.map is not None
+        cell = holder.meta.get(CELL)
+        if cell is not None:
+            column, written, dropped = cell
+            line = holder.map[0] + 1
+            if 0 < line <= len(self.lines) and self.lines[line - 1].startswith(written, column):
+                return line, column + offset + bisect_right(dropped, offset) + 1
         content = holder.content
         known = self._content_lines.get(id(holder))
         if known is None or known[0] is not holder:

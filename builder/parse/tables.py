@@ -17,13 +17,14 @@ does it fits exactly (``| price in $ | $ amount |``), the GFM reading is kept.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import isStrSpace, mdTrim
+from markdown_it.common.utils import MD_TRIM_CHARS, isStrSpace, mdTrim
 from markdown_it.rules_block import StateBlock
 
-from builder.parse.inlinenodes import MATH_KINDS
+from builder.parse.inlinenodes import CELL, MATH_KINDS
 
 # markdown-it-py's bound on the empty cells it fills in (its issue 1000): rows shorter
 # than the header would otherwise turn a small input into a huge table.
@@ -32,6 +33,17 @@ _ALIGN_MARKERS = frozenset("|-:")
 # The closing marker of each math opener, by the opener's length (``$``, ``\(``: one or
 # two characters, as is the closer).
 _MATH_OPENERS = ("$", "\\(", "\\[")
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A cell of a row: its text as inline parsing gets it, and where it is written."""
+
+    text: str
+    start: int
+    """Where the cell starts in the row's text (after the ``|`` before it)."""
+    dropped: tuple[int, ...] = ()
+    """Each ``|`` of ``text`` whose escaping backslash was dropped (``\\|``)."""
 
 
 def table_plugin(md: MarkdownIt) -> None:
@@ -61,7 +73,7 @@ def table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bo
     token = state.push("table_open", "table", 1)
     table_lines = token.map = [start_line, 0]
     state.push("thead_open", "thead", 1).map = [start_line, start_line + 1]
-    _push_row(state, start_line, cells, aligns, "th")
+    _push_row(state, start_line, (header, cells), aligns, "th")
     state.push("thead_close", "thead", -1)
     next_line = _body(state, start_line + 2, end_line, aligns)
     state.push("table_close", "table", -1)
@@ -128,7 +140,7 @@ def _body(state: StateBlock, first_line: int, end_line: int, aligns: list[str]) 
             break
         if body_lines is None:
             body_lines = state.push("tbody_open", "tbody", 1).map = [first_line, 0]
-        _push_row(state, line, cells, aligns, "td")
+        _push_row(state, line, (text, cells), aligns, "td")
         line += 1
     if body_lines is not None:
         state.push("tbody_close", "tbody", -1)
@@ -136,8 +148,11 @@ def _body(state: StateBlock, first_line: int, end_line: int, aligns: list[str]) 
     return line
 
 
-def _push_row(state: StateBlock, line: int, cells: list[str], aligns: list[str],
+def _push_row(state: StateBlock, line: int, row: tuple[str, list[Cell]], aligns: list[str],
               tag: str) -> None:
+    text, cells = row
+    begin = state.bMarks[line] + state.tShift[line]
+    column = begin - (state.src.rfind("\n", 0, begin) + 1)  # of the row's text in its line
     state.push("tr_open", "tr", 1).map = [line, line + 1]
     for i, align in enumerate(aligns):
         opening = state.push(f"{tag}_open", tag, 1)
@@ -147,8 +162,16 @@ def _push_row(state: StateBlock, line: int, cells: list[str], aligns: list[str],
         # markdown-it-py keeps the cell's map (markdown-it dropped it): the cell's nodes
         # are placed on their row's line with it.
         inline.map = [line, line + 1]
-        inline.content = mdTrim(cells[i]) if i < len(cells) else ""
         inline.children = []
+        inline.content = ""
+        if i < len(cells):
+            cell = cells[i]
+            inline.content = content = mdTrim(cell.text)
+            lead = len(cell.text) - len(cell.text.lstrip(MD_TRIM_CHARS))
+            dropped = tuple(at - lead for at in cell.dropped if at >= lead)
+            start = cell.start + lead
+            written = text[start:start + len(content) + len(dropped)]
+            inline.meta[CELL] = (column + start, written, dropped)
         state.push(f"{tag}_close", tag, -1)
     state.push("tr_close", "tr", -1)
 
@@ -159,7 +182,7 @@ def _line_text(state: StateBlock, line: int) -> str:
 
 # --- splitting a row --------------------------------------------------------------------
 
-def split_row(state: StateBlock, text: str, columns: int) -> list[str]:
+def split_row(state: StateBlock, text: str, columns: int) -> list[Cell]:
     """The cells of a table row (its outer pipes dropped), a formula never split.
 
     ``columns``: the table's; when keeping formulas whole leaves the row short of them and
@@ -177,10 +200,10 @@ def split_row(state: StateBlock, text: str, columns: int) -> list[str]:
     return whole
 
 
-def _strip_outer(cells: list[str]) -> list[str]:
-    if cells and cells[0] == "":
+def _strip_outer(cells: list[Cell]) -> list[Cell]:
+    if cells and cells[0].text == "":
         cells.pop(0)
-    if cells and cells[-1] == "":
+    if cells and cells[-1].text == "":
         cells.pop()
     return cells
 
@@ -199,51 +222,52 @@ def _math_spans(md: MarkdownIt, env: Any, text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _split(text: str, spans: list[tuple[int, int]]) -> list[str]:
+def _split(text: str, spans: list[tuple[int, int]]) -> list[Cell]:
     """``text`` cut at each ``|`` not escaped and not inside a span of ``spans``.
 
     Outside spans, as markdown-it: a ``|`` after a backslash is kept, the backslash
     dropped.  Inside a formula, ``\\|`` is GFM's escaped pipe too, while ``\\\\`` stays
     TeX's line break (so ``\\\\|`` keeps its backslashes).
     """
-    cells: list[str] = []
+    cells: list[Cell] = []
     current: list[str] = []
-    pos, spans_left = 0, iter(spans)
+    dropped: list[int] = []
+    start = pos = 0
+    spans_left = iter(spans)
     span = next(spans_left, None)
     while pos < len(text):
         if span is not None and pos == span[0]:
-            current.append(_unescape_pipes(text[span[0]:span[1]]))
+            _unescape_pipes(text[span[0]:span[1]], current, dropped)
             pos = span[1]
             span = next(spans_left, None)
             continue
         char = text[pos]
-        if char == "|":
-            if pos > 0 and text[pos - 1] == "\\":
-                current[-1] = current[-1][:-1] + "|"
-            else:
-                cells.append("".join(current))
-                current = []
+        if char == "|" and pos > 0 and text[pos - 1] == "\\":
+            current[-1] = "|"
+            dropped.append(len(current) - 1)
+        elif char == "|":
+            cells.append(Cell("".join(current), start, tuple(dropped)))
+            current, dropped, start = [], [], pos + 1
         else:
             current.append(char)
         pos += 1
-    cells.append("".join(current))
+    cells.append(Cell("".join(current), start, tuple(dropped)))
     return cells
 
 
-def _unescape_pipes(formula: str) -> str:
-    if "\\|" not in formula:
-        return formula
-    out: list[str] = []
+def _unescape_pipes(formula: str, out: list[str], dropped: list[int]) -> None:
+    """Add ``formula``'s characters to ``out``, each ``\\|`` as ``|`` (noted in
+    ``dropped``), a backslash and the character after it otherwise kept."""
     pos = 0
     while pos < len(formula):
         pair = formula[pos:pos + 2]
         if pair == "\\|":
+            dropped.append(len(out))
             out.append("|")
             pos += 2
         elif pair.startswith("\\") and len(pair) == 2:  # `\\`, `\{`: TeX's, kept
-            out.append(pair)
+            out.extend(pair)
             pos += 2
         else:
             out.append(formula[pos])
             pos += 1
-    return "".join(out)

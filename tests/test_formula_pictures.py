@@ -83,6 +83,18 @@ def test_only_a_lone_img_tag_is_read(fragment: str, src: str | None) -> None:
     assert lone_image_source(fragment) == src
 
 
+@pytest.mark.parametrize(("block", "place"), [
+    ('<img src="https://latex.codecogs.com/svg.latex?">', (3, 1)),
+    ('  <img src="https://latex.codecogs.com/svg.latex?">', (3, 3)),
+    ('> <img src="https://latex.codecogs.com/svg.latex?">', (3, 3)),
+    ('- a\n\n  <IMG SRC="https://latex.codecogs.com/svg.latex?">', (5, 3)),
+])
+def test_a_raw_img_block_is_reported_at_its_tag(block: str, place: tuple[int, int]) -> None:
+    doc = parse_text(f"## s\n### q\n{block}\n", "t.md")
+    assert [(d.loc.line, d.loc.col, d.code) for d in doc.diagnostics] == [
+        (*place, "formula-image")]
+
+
 def test_codecogs_inline_directive_keeps_a_lone_picture_inline() -> None:
     picture = formula_picture("https://latex.codecogs.com/svg.latex?\\inline&space;x")
     assert picture is not None and picture.inline and picture.tex == "x"

@@ -226,7 +226,6 @@ class InlineNodes:
         col = first_column(self.lines, loc.line) if loc.line else loc.col
         return Node(kind, text=tex, line=loc.line, col=col, formula=formula, end_line=place[1])
 
-
     def _formula(self, written: str, display: bool, loc: SourceLoc) -> Formula:
         """A formula, what Anki's MathJax must not see taken out (and reported)."""
         tex, removed = strip_unsafe(written.strip())

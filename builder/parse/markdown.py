@@ -288,7 +288,10 @@ class NodeBuilder(InlineNodes):
         picture = formula_picture(source) if source else None
         if picture is None or source is None:
             return Node("html_block", text=content, line=line, col=col, end_line=end)
-        at_col = col + len(content) - len(content.lstrip(" "))
+        # The block starts its line, after any container marker (`> `): its tag is the
+        # line's first.
+        found = self.lines[line - 1].lower().find("<img") if 0 < line <= len(self.lines) else -1
+        at_col = found + 1 if found >= 0 else col
         shown = self._formula_picture(picture, True, source, (line, at_col))
         return Node("paragraph", tuple(shown), line=line, col=col, end_line=end)
 

@@ -298,14 +298,25 @@ def _picture_formulas(tokens: list[Token], line: int) -> Iterator[Formula]:
                 yield Formula(tex, False, line)
 
 
+def _codecogs_lines(tex: str) -> str:
+    """CodeCogs draws ``a \\newline \\indent b`` as lines, the second indented: in TeX
+    math, an ``aligned`` block of left-aligned lines."""
+    tex = re.sub(r"\\indent(?![A-Za-z])", r"\\quad", tex)
+    lines = [line.strip() for line in re.split(r"\\newline(?![A-Za-z])", tex)]
+    if len(lines) == 1:
+        return tex
+    return "\\begin{aligned} " + " \\\\ ".join("&" + line for line in lines) + " \\end{aligned}"
+
+
 def service_tex(src: str) -> str | None:
     """The TeX in a formula service's picture address, None for other addresses."""
     parts = urlsplit(src.strip())
     host, path = (parts.hostname or "").lower(), parts.path
     if host.endswith("codecogs.com") and path.endswith((".latex", ".image")):
         tex = html.unescape(unquote(parts.query).replace("&space;", " "))
-        return re.sub(r"^(\\(dpi|bg|fn)(\{[^}]*\}|_\w+)|\\inline|\\[Hh]uge|\\[lL]arge|"
-                      r"\\LARGE|\\small|\\tiny|\s)+", "", tex)
+        tex = re.sub(r"^(\\(dpi|bg|fn)(\{[^}]*\}|_\w+)|\\inline|\\[Hh]uge|\\[lL]arge|"
+                     r"\\LARGE|\\small|\\tiny|\s)+", "", tex)
+        return _codecogs_lines(tex.strip())
     name = {("zhihu.com", "/equation"): "tex", ("www.zhihu.com", "/equation"): "tex",
             ("render.githubusercontent.com", "/render/math"): "math",
             ("chart.googleapis.com", "/chart"): "chl"}.get((host, path))

@@ -8,12 +8,14 @@ misreads a file cannot also mislead its own measurement.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -204,12 +206,19 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
         if token.type in ("text", "code_inline", "code_block", "fence"):
             parts.append(token.content)
         elif token.type == "image":
-            parts.append(token.content)
-            pictures.append(str(token.attrs.get("src", "")))
+            src = str(token.attrs.get("src", ""))
+            tex = service_tex(src)
+            # A formula service's picture reads as its formula (its alt, "[公式]", is
+            # no content); ``$…$`` stays in the text too, this parser has no math.
+            parts.append(token.content if tex is None else tex)
+            pictures.extend([src] if tex is None else [])
         elif token.type in ("html_block", "html_inline"):
             parsed = html_text(token.content)
             parts.extend(parsed.parts)
-            pictures.extend(img["src"] for img in parsed.images if img.get("src"))
+            for img in parsed.images:
+                tex = service_tex(img.get("src", ""))
+                parts.extend([tex] if tex else [])
+                pictures.extend([img["src"]] if img.get("src") and tex is None else [])
         elif token.type in ("softbreak", "hardbreak"):
             parts.append("\n")
     return " ".join(parts), pictures
@@ -269,4 +278,48 @@ def read_source(path: Path) -> Source:
             continue
         blocks.append(Block(head.map[0] + 1, head.map[1], head.type, visible, pictures))
         formulas.extend(f for t in group if t.type == "inline" for f in _inline_formulas(t))
+        formulas.extend(_picture_formulas(group, head.map[0] + 1))
     return Source(blocks, formulas)
+
+
+def _picture_formulas(tokens: list[Token], line: int) -> Iterator[Formula]:
+    """Pictures from formula-image services (CodeCogs, Zhihu, GitHub, Google Charts):
+    formulas written as addresses whose query holds the TeX."""
+    for token in _flatten(tokens):
+        if token.type == "image":
+            sources = [str(token.attrs.get("src", ""))]
+        elif token.type in ("html_block", "html_inline"):
+            sources = [img.get("src", "") for img in html_text(token.content).images]
+        else:
+            continue
+        for src in sources:
+            tex = service_tex(src)
+            if tex:
+                yield Formula(tex, False, line)
+
+
+def _codecogs_lines(tex: str) -> str:
+    """CodeCogs draws ``a \\newline \\indent b`` as lines, the second indented: in TeX
+    math, an ``aligned`` block of left-aligned lines."""
+    tex = re.sub(r"\\indent(?![A-Za-z])", r"\\quad", tex)
+    lines = [line.strip() for line in re.split(r"\\newline(?![A-Za-z])", tex)]
+    if len(lines) == 1:
+        return tex
+    return "\\begin{aligned} " + " \\\\ ".join("&" + line for line in lines) + " \\end{aligned}"
+
+
+def service_tex(src: str) -> str | None:
+    """The TeX in a formula service's picture address, None for other addresses."""
+    parts = urlsplit(src.strip())
+    host, path = (parts.hostname or "").lower(), parts.path
+    if host.endswith("codecogs.com") and path.endswith((".latex", ".image")):
+        tex = html.unescape(unquote(parts.query).replace("&space;", " "))
+        tex = re.sub(r"^(\\(dpi|bg|fn)(\{[^}]*\}|_\w+)|\\inline|\\[Hh]uge|\\[lL]arge|"
+                     r"\\LARGE|\\small|\\tiny|\s)+", "", tex)
+        return _codecogs_lines(tex.strip())
+    name = {("zhihu.com", "/equation"): "tex", ("www.zhihu.com", "/equation"): "tex",
+            ("render.githubusercontent.com", "/render/math"): "math",
+            ("chart.googleapis.com", "/chart"): "chl"}.get((host, path))
+    if name is None:
+        return None
+    return parse_qs(parts.query).get(name, [""])[0].strip()

@@ -16,13 +16,20 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, Formula, Node, SourceLoc
 from builder.parse.footnotes import FOOTNOTE_REF
+from builder.parse.formulaimages import FormulaPicture, formula_picture, lone_image_source
 from builder.parse.headings import first_column
 from builder.parse.mathsyntax import DOUBT
 from builder.parse.texsafe import strip_unsafe
+from builder.parse.typstmath import typst_message, typst_signs
 
 POS = "pos"
 """``meta`` key of an inline token: the offset in its inline token's content where it
 starts (markdown-it maps block tokens to lines, and inline tokens to nothing)."""
+
+CELL = "cell_place"
+"""``meta`` key of a table cell's inline token: (0-based column of its content in its
+line, the content as written there, the content's offsets of each ``|`` whose escaping
+backslash was dropped), so what is in a cell is placed where it is written."""
 
 MATH_KINDS = {
     "math_inline": ("math_inline", False),
@@ -44,6 +51,8 @@ class InlineNodes:
     """Inline token (kept so its id stays its own) → its content's line starts, and the
     column found for each line: without it each formula rescanned the whole content
     (200,000 `$a$` on one line never finished)."""
+    _alone: Token | None = None
+    """The picture that is all of its paragraph: a formula picture there is a display."""
 
     def inline(self, nodes: list[SyntaxTreeNode], line: int) -> list[Node]:
         """Inline nodes, each placed in the source (``line``: their block's first line, for
@@ -105,23 +114,32 @@ class InlineNodes:
         elif kind in ("softbreak", "hardbreak"):
             at_line, col = self._place(token, line, holder)
             out.append(Node("hardbreak" if self.breaks else kind, line=at_line, col=col))
-        elif kind == "html_inline":
-            at_line, col = self._place(token, line, holder)
-            out.append(Node(kind, text=token.content, line=at_line, col=col))
         elif kind == FOOTNOTE_REF:
             at_line, col = self._place(token, line, holder)
             out.append(Node(kind, attrs=(("label", str(token.meta.get("label", ""))),),
                             line=at_line, col=col))
-        elif kind == "image":
-            at_line, col = self._place(token, line, holder)
-            # markdown-it percent-encodes the target; the file on disk has the plain name.
-            src = unquote(str(token.attrs.get("src", "")))
-            out.append(Node("image", attrs=(("src", src), ("alt", _alt_text(token))),
-                            line=at_line, col=col))
+        elif kind in ("html_inline", "image"):
+            out.extend(self._picture(token, self._place(token, line, holder)))
         else:
             at_line, col = self._place(token, line, holder)
             out.append(Node(kind, tuple(self._inline_tokens(token.children or [], line, holder)),
                             line=at_line, col=col))
+
+    def _picture(self, token: Token, place: tuple[int, int]) -> list[Node]:
+        """A Markdown picture or raw HTML (a formula service's picture: its formula)."""
+        if token.type == "image":
+            # markdown-it percent-encodes the target; the file on disk has the plain name.
+            written = str(token.attrs.get("src", ""))
+            src = unquote(written)
+        else:
+            written = src = lone_image_source(token.content) or ""
+        picture = formula_picture(written) if written else None
+        if picture is not None:
+            return self._formula_picture(picture, token is self._alone, src, place)
+        if token.type == "image":
+            return [Node("image", attrs=(("src", src), ("alt", _alt_text(token))),
+                         line=place[0], col=place[1])]
+        return [Node("html_inline", text=token.content, line=place[0], col=place[1])]
 
     def _place(self, token: Token, line: int, holder: Token | None) -> tuple[int, int]:
         """The source line and column where an inline token starts (see ``POS``)."""
@@ -163,6 +181,12 @@ class InlineNodes:
         the source line to give the column.
         """
         assert holder.map is not None
+        cell = holder.meta.get(CELL)
+        if cell is not None:
+            column, written, dropped = cell
+            line = holder.map[0] + 1
+            if 0 < line <= len(self.lines) and self.lines[line - 1].startswith(written, column):
+                return line, column + offset + bisect_right(dropped, offset) + 1
         content = holder.content
         known = self._content_lines.get(id(holder))
         if known is None or known[0] is not holder:
@@ -198,20 +222,60 @@ class InlineNodes:
         kind, display = MATH_KINDS[node.type]
         token = node if isinstance(node, Token) else _token_of(node)
         loc = self._formula_loc(token, line, holder)
-        tex, removed = strip_unsafe(token.content.strip())
-        if removed:
-            names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
-            self.diagnostics.append(Diagnostic(
-                loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
-                "would make a link, a style or markup", "formula-command"))
-        formula = Formula(tex, display, loc)
-        self.formulas.append(formula)
+        formula = self._formula(token.content, display, loc)
+        tex = formula.tex
         if inline and display:
             kind = "math_inline"
         if place is None:
             return Node(kind, text=tex, line=loc.line, col=loc.col, formula=formula)
         col = first_column(self.lines, loc.line) if loc.line else loc.col
         return Node(kind, text=tex, line=loc.line, col=col, formula=formula, end_line=place[1])
+
+    def _formula(self, written: str, display: bool, loc: SourceLoc) -> Formula:
+        """A formula, what Anki's MathJax must not see taken out (and reported)."""
+        tex, removed = strip_unsafe(written.strip())
+        if removed:
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
+            self.diagnostics.append(Diagnostic(
+                loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
+                "would make a link, a style or markup", "formula-command"))
+        signs = typst_signs(tex)
+        if signs:
+            self.diagnostics.append(Diagnostic(loc, "warning", typst_message(tex, signs),
+                                               "formula-typst"))
+        formula = Formula(tex, display, loc)
+        self.formulas.append(formula)
+        return formula
+
+    def _formula_picture(self, picture: FormulaPicture, alone: bool, src: str,
+                         place: tuple[int, int]) -> list[Node]:
+        """A formula service's picture as the formula it shows, a display when it is all
+        of its paragraph (nothing, and a warning, when its address holds no TeX)."""
+        loc = SourceLoc(self.path, *place)
+        if not picture.tex:
+            self.diagnostics.append(Diagnostic(
+                loc, "warning", f"formula picture from {picture.service} not fetched, and "
+                f"its address holds no TeX to draw: {src}; write the formula as `$…$`",
+                "formula-image"))
+            return []
+        formula = self._formula(picture.tex, alone and not picture.inline, loc)
+        return [Node("math_inline", text=formula.tex, line=loc.line, col=loc.col,
+                     formula=formula)]
+
+
+def lone_picture(inline: Token) -> Token | None:
+    """The picture (Markdown or a raw ``<img>``) that is all of an inline token's
+    content, spaces and line breaks aside; None when there is no such one."""
+    found: Token | None = None
+    for child in inline.children or ():
+        if child.type in ("image", "html_inline") and found is None:
+            found = child
+        elif child.type in ("softbreak", "hardbreak") or (
+                child.type == "text" and not child.content.strip()):
+            continue
+        else:
+            return None
+    return found
 
 
 def _token_of(node: SyntaxTreeNode) -> Token:

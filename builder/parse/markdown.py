@@ -23,12 +23,14 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.fences import repair_fences
 from builder.parse.footnotes import FOOTNOTE_DEF
+from builder.parse.formulaimages import formula_picture, lone_image_source
 from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
-from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes
+from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
+from builder.parse.tables import table_plugin
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
 from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
@@ -63,6 +65,7 @@ def make_parser() -> MarkdownIt:
     md.use(wiki_embeds_plugin)
     md.use(highlight_plugin)
     _footnotes(md)
+    md.use(table_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)
@@ -273,7 +276,7 @@ class NodeBuilder(InlineNodes):
         if kind in MATH_KINDS:
             return self._math(node, line, None, place=(col, end))
         if kind == "html_block":
-            return Node("html_block", text=node.content, line=line, col=col, end_line=end)
+            return self._html_block(node.content, line, col, end)
         if kind == "hr":
             return Node("hr", line=line, col=col, end_line=end)
         attrs: list[tuple[str, str]] = []
@@ -296,11 +299,25 @@ class NodeBuilder(InlineNodes):
             inline = child.token
             if inline is not None and inline.type == "inline":
                 self._report_doubts(inline)
+                self._alone = lone_picture(inline) if kind == "paragraph" else None
                 children.extend(self._inline_tokens(inline.children or [], line, inline))
             else:
                 children.append(self.block(child, line))
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line, col=col,
                     end_line=end)
+
+    def _html_block(self, content: str, line: int, col: int, end: int) -> Node:
+        """Raw HTML; a formula service's ``<img>`` alone is a paragraph of its formula."""
+        source = lone_image_source(content)
+        picture = formula_picture(source) if source else None
+        if picture is None or source is None:
+            return Node("html_block", text=content, line=line, col=col, end_line=end)
+        # The block starts its line, after any container marker (`> `): its tag is the
+        # line's first.
+        found = self.lines[line - 1].lower().find("<img") if 0 < line <= len(self.lines) else -1
+        at_col = found + 1 if found >= 0 else col
+        shown = self._formula_picture(picture, True, source, (line, at_col))
+        return Node("paragraph", tuple(shown), line=line, col=col, end_line=end)
 
     def _fence(self, node: SyntaxTreeNode, line: int, col: int, end: int) -> Node:
         info = node.info.strip()

@@ -120,11 +120,15 @@ def _escaped_brackets(content: str) -> bool:
 
 
 def _is_money(content: str) -> bool:
-    """``$5 到 `` or ``$20 and ``: a number, then words."""
+    """``$5 到 `` or ``$20 and ``: a number, then words.
+
+    Words in English only up to a space before the next ``$`` (Pandoc's closing rule):
+    ``$128 times 12288$`` is a formula.
+    """
     if not content[0].isdigit():
         return False
-    return _has_cjk(content) or any(
-        len(word) > 1 and word.isalpha() and word.isascii() for word in content.split()[1:])
+    return _has_cjk(content) or (content[-1].isspace() and any(
+        len(word) > 1 and word.isalpha() and word.isascii() for word in content.split()[1:]))
 
 
 def _holds_prose(content: str) -> bool:
@@ -134,12 +138,12 @@ def _holds_prose(content: str) -> bool:
     """
     if _CJK_PUNCTUATION.isdisjoint(content):
         return False  # most formulas: what is outside ``\text`` is part of the content
-    outside_text = _outside_text_commands(content)
+    outside_text = outside_text_commands(content)
     return any(char in _CJK_PUNCTUATION for char in outside_text) and any(
         unicodedata.category(char) == "Lo" for char in outside_text)
 
 
-def _outside_text_commands(content: str) -> str:
+def outside_text_commands(content: str) -> str:
     """``content`` without the arguments of ``\\text``-like commands, where prose is fine."""
     kept: list[str] = []
     depth = 0

@@ -344,3 +344,28 @@ def test_a_part_that_is_not_a_pdf_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StackError, match=r"^cannot join the parts of the PDF: "):
         stack(tmp_path / "frame.pdf", [(tmp_path / "part.pdf", 1)], tmp_path / "out.pdf")
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_an_edit_that_moves_no_page_joins_under_the_kept_frame(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frame (title page, contents, header, page numbers) is typst's slowest part of a
+    join: made again only when a page or heading moved, or the date changed."""
+    staged: list[str] = []
+    stage_files = pdf._stage_files
+
+    def counted(workdir: Path, template: str, media: dict[str, Path]) -> Path:
+        staged.append(template)
+        return stage_files(workdir, template, media)
+
+    monkeypatch.setattr(pdf, "_stage_files", counted)
+    _build("dist")
+    assert staged.count(pdf.JOIN_TEMPLATE) == 1
+    staged.clear()
+    write(project / "notes" / "n.md", _notes({12: "新的答案。"}))
+    same_pages = _build("dist")
+    assert staged == [pdf.PART_TEMPLATE]  # its part, and the frame kept
+    _same_pdf(same_pages, _build("fresh"), project, 1)
+    staged.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + DAY))
+    assert "2024-05-02" in _pages(_build("dist"))[0]
+    assert staged == [pdf.JOIN_TEMPLATE]

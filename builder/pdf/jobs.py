@@ -283,15 +283,16 @@ class PdfJobs:
         part_cache(sheet.plan).save({key: (sheet.part_path(index), layout) for index, (key, layout)
                                      in enumerate(zip(sheet.keys, layouts, strict=True))})
         payload = pdfparts.join_payload(sheet.plan.payload, sheet.part_headings, layouts)
+        frame = part_cache(sheet.plan).frame()
         if self._jobs <= 1:
-            return join(payload, sheet.scratch)
+            return join(payload, sheet.scratch, frame)
         # The join holds every part's pages (~0.4 MB each), so not in this process; and
         # unless other compiles are still at work, idle workers holding typst's memo of
         # many parts make way for a fresh process.  After an edit, the worker that
         # typeset its one part joins: starting another would cost more than the part.
         if self._pooled > pdfparts.PART_QUESTIONS and all(task.ready() for task in self._pending()):
             self._stop_pool()  # finished results are kept by their AsyncResult
-        joined = self._background(1).apply_async(join, (payload, sheet.scratch))
+        joined = self._background(1).apply_async(join, (payload, sheet.scratch, frame))
         self._held += sheet.plan.questions
         return joined.get()
 

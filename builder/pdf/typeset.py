@@ -268,24 +268,31 @@ JOINED_FILE = "joined.pdf"
 FRAME_FILE = "frame.pdf"
 
 
-def join(payload: Json, folder: Path) -> Path:
+def join(payload: Json, folder: Path, kept: Path | None = None) -> Path:
     """Lay the parts' pages under the sheet's title, contents, header and page numbers.
 
     ``folder`` holds the typeset parts (``pdfparts.part_file``); the joined sheet is
-    written beside them, and its path returned.
+    written beside them, and its path returned.  ``kept`` is where the frame is kept
+    for the next join (``PartCache.frame``): an edit that moves no page or heading
+    joins under the same frame, which typst need not make again.
     """
-    main = _stage_files(folder, JOIN_TEMPLATE, {})
-    try:
-        frame = TypstJob(_compiler(main, folder), payload, fixed_timestamp(payload)
-                         ).compile(payload)
-    except CompileFailed as exc:
-        raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
-    (folder / FRAME_FILE).write_bytes(frame)
+    frame = folder / FRAME_FILE
+    key = _digest(payload, JOIN_TEMPLATE, {})
+    if kept is None or not pdfparts.kept_frame(kept, key, frame):
+        main = _stage_files(folder, JOIN_TEMPLATE, {})
+        try:
+            made = TypstJob(_compiler(main, folder), payload, fixed_timestamp(payload)
+                            ).compile(payload)
+        except CompileFailed as exc:
+            raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
+        frame.write_bytes(made)
+        if kept is not None:
+            pdfparts.keep_frame(kept, key, frame)
     pages = payload["pages"]
     assert isinstance(pages, list)
     under = [(folder / str(page["file"]), int(page["page"])) for page in pages]
     try:
-        stack(folder / FRAME_FILE, under, folder / JOINED_FILE)
+        stack(frame, under, folder / JOINED_FILE)
     except StackError as exc:
         raise PdfError(str(exc)) from None
     return folder / JOINED_FILE

@@ -369,3 +369,42 @@ def test_an_edit_that_moves_no_page_joins_under_the_kept_frame(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + DAY))
     assert "2024-05-02" in _pages(_build("dist"))[0]
     assert staged == [pdf.JOIN_TEMPLATE]
+
+
+def test_a_watch_whose_workers_hold_much_keeps_a_fresh_one(project: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that joined a large sheet holds typst's memo of all of it and is let go
+    (``KEEP_QUESTIONS``); a fresh one, started at once, waits for the next save."""
+    import multiprocessing
+
+    monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    monkeypatch.setattr(pdfjobs, "KEEP_QUESTIONS", 0)
+    with pdfjobs.warm_workers():
+        _build("dist", "2")
+        kept = {p.pid for p in multiprocessing.active_children()}
+        assert len(kept) == 1
+        write(project / "notes" / "n.md", _notes({40: "改了一个答案。"}))
+        after = _build("dist", "2")
+        now = {p.pid for p in multiprocessing.active_children()}
+        assert len(now) == 1 and not now & kept  # the one that typeset the edit let go too
+    assert not multiprocessing.active_children()
+    _same_pdf(after, _build("fresh"), project, 2)
+
+
+def test_a_kept_worker_loads_typst_and_qpdf_as_it_starts(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """In this process (a worker's start, which ignores Ctrl-C: the handler is put back)."""
+    import logging
+    import signal
+    import sys
+
+    from builder.render import typstengine
+
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.delitem(sys.modules, "pikepdf", raising=False)
+    typstengine._fonts.cache_clear()
+    with caplog.at_level(logging.DEBUG, logger="builder.pdf.jobs"):
+        pdfjobs._start_kept_worker()
+    assert "not warmed up" not in caplog.text  # the tiny part typeset
+    assert "pikepdf" in sys.modules
+    assert typstengine._fonts.cache_info().currsize == 1  # searched, and typst compiled

@@ -10,6 +10,7 @@ else, so a build that fails or is stopped still leaves no half-written output.
 
 from __future__ import annotations
 
+import logging
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
     from builder.pdf.parts import PartLayout
     from builder.pdf.pdfdata import Json
     from builder.pdf.typeset import PdfPlan
+
+log = logging.getLogger(__name__)
 
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
@@ -94,6 +97,46 @@ def _stop(pool: Pool) -> None:
 def _ignore_interrupts() -> None:
     # Ctrl-C reaches the whole process group; the build stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+_WARM_UP: dict[str, object] = {
+    "lang": "zh", "paper": "a4", "columns": 2, "count": 1,
+    "sections": [{"title": "热身", "cards": [{
+        "n": 1, "loc": "", "q": [{"kind": "strong", "children": [{"kind": "text", "text": "问"}]}],
+        "a": [{"kind": "paragraph", "children": [
+            {"kind": "text", "text": "答 answer "}, {"kind": "code", "text": "x"},
+            {"kind": "math", "math": {"typst": "x^2", "display": False}}]}]}]}],
+}
+"""A part of one question: Chinese, Latin, bold, code and a formula, which load the fonts."""
+
+
+def _start_kept_worker() -> None:
+    """Start a worker of ``warm_workers`` ready for the next save, before it comes: typst
+    and its fonts loaded (by a tiny part) and the stacker's qpdf.  Failing only means the
+    first job loads them."""
+    _ignore_interrupts()
+    from builder.pdf.pdfdata import WORDS
+    from builder.pdf.stack import load_qpdf
+    from builder.pdf.typeset import typeset_part
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
+            typeset_part({**_WARM_UP, "words": WORDS["zh"]}, {}, Path(folder) / "warm.pdf")
+        load_qpdf()
+    except Exception as exc:  # whatever it is, the first job meets it and says it
+        log.debug("PDF worker not warmed up: %s", exc)
+
+
+def _new_pool(processes: int) -> Pool:
+    import multiprocessing
+
+    # "spawn", as for the render workers: forking a process holding typst's threads
+    # can deadlock.  A watch's workers load typst as they start (``_start_kept_worker``),
+    # those replacing a worker that has done its ``WORKER_TASKS`` too: while the author
+    # edits, not after the save.
+    context = multiprocessing.get_context("spawn")
+    start = _start_kept_worker if _WARM.get() is not None else _ignore_interrupts
+    return context.Pool(processes, initializer=start, maxtasksperchild=WORKER_TASKS)
 
 
 @dataclass
@@ -210,13 +253,7 @@ class PdfJobs:
             warm = _WARM.get()
             self._pool = warm.take(self._processes) if warm is not None else None
             if self._pool is None:
-                import multiprocessing
-
-                # "spawn", as for the render workers: forking a process holding typst's
-                # threads can deadlock.
-                context = multiprocessing.get_context("spawn")
-                self._pool = context.Pool(self._processes, initializer=_ignore_interrupts,
-                                          maxtasksperchild=WORKER_TASKS)
+                self._pool = _new_pool(self._processes)
             self._pooled = self._held = 0
         return self._pool
 
@@ -310,12 +347,17 @@ class PdfJobs:
         self._sheets.clear()
 
     def _keep_warm(self) -> None:
-        """Under ``warm_workers``, hand idle workers that hold little to the next build."""
+        """Under ``warm_workers``, hand idle workers that hold little to the next build;
+        or, in place of those holding more, one fresh worker (what an edit needs)."""
         warm = _WARM.get()
-        if (warm is not None and self._pool is not None and not self._pending()
-                and self._held <= KEEP_QUESTIONS):
+        if warm is None or self._pool is None or self._pending():
+            return
+        if self._held <= KEEP_QUESTIONS:
             warm.keep(self._pool, self._processes)
-            self._pool = None
+        else:
+            self._stop_pool()
+            warm.keep(_new_pool(1), 1)
+        self._pool = None
 
     def __enter__(self) -> PdfJobs:
         return self

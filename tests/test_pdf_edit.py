@@ -15,6 +15,7 @@ from builder.cli import main
 from builder.pdf import jobs as pdfjobs
 from builder.pdf import parts as pdfparts
 from builder.pdf import typeset as pdf
+from builder.pdf import workerstart
 
 from .conftest import write
 
@@ -148,12 +149,22 @@ def test_watch_keeps_its_pdf_worker_for_the_next_save(project: Path,
     import multiprocessing
 
     monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    in_one_task: list[int] = []
+    part_and_join = pdfjobs.PdfJobs._part_and_join
+
+    def spied(self: pdfjobs.PdfJobs, sheet: Any, index: int) -> None:
+        in_one_task.append(index)
+        part_and_join(self, sheet, index)
+
+    monkeypatch.setattr(pdfjobs.PdfJobs, "_part_and_join", spied)
     with pdfjobs.warm_workers():
         _build("dist", "2")
+        assert in_one_task == []  # eight parts, then the join
         kept = {p.pid for p in multiprocessing.active_children()}
         assert kept  # the workers wait for the next save
         write(project / "notes" / "n.md", _notes({40: "改了一个答案。"}))
         after = _build("dist", "2")
+        assert in_one_task == [4]  # question 40's part (the fifth) and the join, in one task
         assert {p.pid for p in multiprocessing.active_children()} & kept  # the same worker
     assert not [p for p in multiprocessing.active_children() if p.pid in kept]
     _same_pdf(after, _build("fresh"), project, 2)
@@ -403,8 +414,8 @@ def test_a_kept_worker_loads_typst_and_qpdf_as_it_starts(
     monkeypatch.setattr(signal, "signal", lambda *args: None)
     monkeypatch.delitem(sys.modules, "pikepdf", raising=False)
     typstengine._fonts.cache_clear()
-    with caplog.at_level(logging.DEBUG, logger="builder.pdf.jobs"):
-        pdfjobs._start_kept_worker()
+    with caplog.at_level(logging.DEBUG, logger="builder.pdf.workerstart"):
+        workerstart.start_kept_worker()
     assert "not warmed up" not in caplog.text  # the tiny part typeset
     assert "pikepdf" in sys.modules
     assert typstengine._fonts.cache_info().currsize == 1  # searched, and typst compiled

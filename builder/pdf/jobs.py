@@ -10,8 +10,6 @@ else, so a build that fails or is stopped still leaves no half-written output.
 
 from __future__ import annotations
 
-import logging
-import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,8 +29,6 @@ if TYPE_CHECKING:
     from builder.pdf.parts import PartLayout
     from builder.pdf.pdfdata import Json
     from builder.pdf.typeset import PdfPlan
-
-log = logging.getLogger(__name__)
 
 BACKGROUND_MIN_QUESTIONS = 200
 """Smaller PDFs typeset in this process: typst needs ~4 ms a question, while starting a
@@ -94,48 +90,17 @@ def _stop(pool: Pool) -> None:
     pool.join()
 
 
-def _ignore_interrupts() -> None:
-    # Ctrl-C reaches the whole process group; the build stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-_WARM_UP: dict[str, object] = {
-    "lang": "zh", "paper": "a4", "columns": 2, "count": 1,
-    "sections": [{"title": "热身", "cards": [{
-        "n": 1, "loc": "", "q": [{"kind": "strong", "children": [{"kind": "text", "text": "问"}]}],
-        "a": [{"kind": "paragraph", "children": [
-            {"kind": "text", "text": "答 answer "}, {"kind": "code", "text": "x"},
-            {"kind": "math", "math": {"typst": "x^2", "display": False}}]}]}]}],
-}
-"""A part of one question: Chinese, Latin, bold, code and a formula, which load the fonts."""
-
-
-def _start_kept_worker() -> None:
-    """Start a worker of ``warm_workers`` ready for the next save, before it comes: typst
-    and its fonts loaded (by a tiny part) and the stacker's qpdf.  Failing only means the
-    first job loads them."""
-    _ignore_interrupts()
-    from builder.pdf.pdfdata import WORDS
-    from builder.pdf.stack import load_qpdf
-    from builder.pdf.typeset import typeset_part
-
-    try:
-        with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
-            typeset_part({**_WARM_UP, "words": WORDS["zh"]}, {}, Path(folder) / "warm.pdf")
-        load_qpdf()
-    except Exception as exc:  # whatever it is, the first job meets it and says it
-        log.debug("PDF worker not warmed up: %s", exc)
-
-
 def _new_pool(processes: int) -> Pool:
     import multiprocessing
 
     # "spawn", as for the render workers: forking a process holding typst's threads
-    # can deadlock.  A watch's workers load typst as they start (``_start_kept_worker``),
+    # can deadlock.  A watch's workers load typst as they start (``start_kept_worker``),
     # those replacing a worker that has done its ``WORKER_TASKS`` too: while the author
     # edits, not after the save.
     context = multiprocessing.get_context("spawn")
-    start = _start_kept_worker if _WARM.get() is not None else _ignore_interrupts
+    from builder.pdf.workerstart import ignore_interrupts, start_kept_worker
+
+    start = start_kept_worker if _WARM.get() is not None else ignore_interrupts
     return context.Pool(processes, initializer=start, maxtasksperchild=WORKER_TASKS)
 
 
@@ -158,6 +123,8 @@ class _Sheet:
     part_headings: list[list[dict[str, Any]]] = field(default_factory=list)
     """Each part's headings (``pdfparts.headings``), for the join."""
     layouts: list[PartLayout | AsyncResult[PartLayout] | None] = field(default_factory=list)
+    joined: AsyncResult[tuple[PartLayout, Path]] | None = None
+    """The one part an edit typesets and the sheet joined, in one task (``_part_and_join``)."""
 
     @classmethod
     def of(cls, plan: PdfPlan) -> _Sheet:
@@ -192,6 +159,21 @@ class _Sheet:
         from builder.pdf.parts import part_file
 
         return self.scratch / part_file(index)
+
+
+def _typeset_and_join(job: tuple[Json, dict[str, Path]], scratch: Path, index: int, info: Json,
+                      part_headings: list[list[dict[str, Any]]],
+                      layouts: list[PartLayout | None], frame: Path | None
+                      ) -> tuple[PartLayout, Path]:
+    """Typeset part ``index`` into the sheet's folder ``scratch``, then join the sheet
+    (``PdfJobs._part_and_join``); return the part's layout and the joined sheet."""
+    from builder.pdf.parts import join_payload, part_file
+    from builder.pdf.typeset import join, typeset_part
+
+    layout = typeset_part(*job, scratch / part_file(index))
+    known = [layout if at == index else found for at, found in enumerate(layouts)]
+    payload = join_payload(info, part_headings, [found for found in known if found is not None])
+    return layout, join(payload, scratch, frame)
 
 
 def _questions(part: Json) -> int:
@@ -236,16 +218,38 @@ class PdfJobs:
                     typeset, (plan, sheet.scratch))
                 self._pooled += plan.questions
                 self._held += plan.questions
-            for index, job in enumerate(sheet.jobs):
-                if job is not None:
-                    sheet.layouts[index] = self._background(compiles).apply_async(
-                        typeset_part, (*job, sheet.part_path(index)))
-                    self._pooled += _questions(job[0])
-                    self._held += _questions(job[0])
-                    sheet.jobs[index] = None
+            todo = [index for index, job in enumerate(sheet.jobs) if job is not None]
+            if len(todo) == 1 and compiles == 1:  # an edit
+                self._part_and_join(sheet, todo[0])
+            for index in todo if sheet.joined is None else ():
+                job = sheet.jobs[index]
+                assert job is not None
+                sheet.layouts[index] = self._background(compiles).apply_async(
+                    typeset_part, (*job, sheet.part_path(index)))
+                self._pooled += _questions(job[0])
+                self._held += _questions(job[0])
+                sheet.jobs[index] = None
             # All its work is in the background: the cards need not stay in this
             # process, which is to make room for the join.
             sheet.plan = plan.without_content()
+
+    def _part_and_join(self, sheet: _Sheet, index: int) -> None:
+        """Typeset the one part an edit changed and join the sheet at once, in one task
+        of one worker: the join need not wait for this process to ask for it (it writes
+        the package meanwhile), and the worker is not asked twice."""
+        from builder.pdf.parts import sheet_info
+        from builder.pdf.typeset import part_cache
+
+        job = sheet.jobs[index]
+        assert job is not None
+        # The others come from the part cache: none is running.
+        known = [layout if isinstance(layout, tuple) else None for layout in sheet.layouts]
+        sheet.joined = self._background(1).apply_async(_typeset_and_join, (
+            job, sheet.scratch, index, sheet_info(sheet.plan.payload), sheet.part_headings,
+            known, part_cache(sheet.plan).frame()))
+        self._pooled += _questions(job[0])
+        self._held += _questions(job[0]) + sheet.plan.questions
+        sheet.jobs[index] = None
 
     def _background(self, processes: int | None = None) -> Pool:
         if self._pool is None:
@@ -261,7 +265,8 @@ class PdfJobs:
         from multiprocessing.pool import AsyncResult
 
         return [task for sheet in self._sheets.values()
-                for task in (sheet.whole, *sheet.layouts) if isinstance(task, AsyncResult)]
+                for task in (sheet.whole, sheet.joined, *sheet.layouts)
+                if isinstance(task, AsyncResult)]
 
     @property
     def running(self) -> int:
@@ -309,24 +314,28 @@ class PdfJobs:
         from builder.pdf import parts as pdfparts
         from builder.pdf.typeset import join, part_cache, typeset_part
 
+        done = sheet.joined.get() if sheet.joined is not None else None
         layouts: list[PartLayout] = []
         for index, (job, layout) in enumerate(zip(sheet.jobs, sheet.layouts, strict=True)):
             if isinstance(layout, AsyncResult):
                 layout = layout.get()
+            elif layout is None and done is not None:
+                layout = done[0]  # the one part typeset with the join
             elif layout is None:
                 assert job is not None
                 layout = typeset_part(*job, sheet.part_path(index))
             layouts.append(layout)
         part_cache(sheet.plan).save({key: (sheet.part_path(index), layout) for index, (key, layout)
                                      in enumerate(zip(sheet.keys, layouts, strict=True))})
+        if done is not None:
+            return done[1]
         payload = pdfparts.join_payload(sheet.plan.payload, sheet.part_headings, layouts)
         frame = part_cache(sheet.plan).frame()
         if self._jobs <= 1:
             return join(payload, sheet.scratch, frame)
         # The join holds every part's pages (~0.4 MB each), so not in this process; and
         # unless other compiles are still at work, idle workers holding typst's memo of
-        # many parts make way for a fresh process.  After an edit, the worker that
-        # typeset its one part joins: starting another would cost more than the part.
+        # many parts make way for a fresh process.
         if self._pooled > pdfparts.PART_QUESTIONS and all(task.ready() for task in self._pending()):
             self._stop_pool()  # finished results are kept by their AsyncResult
         joined = self._background(1).apply_async(join, (payload, sheet.scratch, frame))

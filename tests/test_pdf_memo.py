@@ -178,3 +178,16 @@ def test_a_card_in_another_document_is_not_taken_from_the_memo(tmp_path: Path) -
         moved = dataclasses.replace(doc, path="b.md")
         _plan(moved, Assets(), target)
         assert (memos[target].made, memos[target].reused) == (2, 0)
+
+
+def test_an_answer_over_the_cap_is_cut_in_the_pdf_too(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.parse import limits
+
+    monkeypatch.setattr(limits, "MAX_ANSWER_CHARS", 12)
+    doc = parse_text("## 节\n### 长？\n一二三四五六七八九十十一十二十三\n\n第二段。\n"
+                     "### 短？\n答案。\n", "n.md")
+    long, short = _cards(_plan(doc, Assets(), tmp_path / "n.pdf"))
+    (paragraph,) = long["a"]  # the second left out
+    assert "".join(node["text"] for node in paragraph["children"]) == "一二三四五六七八九十十一…"
+    assert short["a"] == [{"kind": "paragraph", "children": [{"kind": "text", "text": "答案。"}]}]

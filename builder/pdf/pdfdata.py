@@ -19,6 +19,7 @@ from builder.checks.htmlpolicy import safe_link
 from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.parse.language import majority
+from builder.parse.limits import cut_answer
 from builder.render.assets import Assets
 from builder.render.fonts import with_cjk_punctuation
 from builder.render.images import ImageResolver
@@ -68,18 +69,16 @@ class MediaStage:
     doc_path: str = ""
     highlight_left: int = field(default_factory=lambda: MAX_HIGHLIGHTED_CODE)
     answers: list[StageAnswer] | None = None
-    """When a list, every ``StageAnswer`` given is added to it."""
+    """When a list, every ``StageAnswer`` given is added to it (a copy: the JSON may grow)."""
 
     def code_lang(self, text: str, lang: str) -> str:
         """``lang`` while the PDF's budget of coloured code lasts, else "" (plain)."""
-        if not lang or len(text) > min(MAX_HIGHLIGHTED_BLOCK, self.highlight_left):
-            return self._answer("code_lang", (text, lang), "")
-        self.highlight_left -= len(text)
-        return self._answer("code_lang", (text, lang), lang)
+        coloured = bool(lang) and len(text) <= min(MAX_HIGHLIGHTED_BLOCK, self.highlight_left)
+        self.highlight_left -= len(text) if coloured else 0
+        return self._answer("code_lang", (text, lang), lang if coloured else "")
 
     def _answer(self, method: str, args: tuple[object, ...], answer: T) -> T:
         if self.answers is not None:
-            # A copy: the answer goes into the card's JSON, which later steps may extend.
             kept = dict(answer) if isinstance(answer, dict) else answer
             self.answers.append(StageAnswer(method, args, kept))
         return answer
@@ -204,7 +203,8 @@ def card_content(card: Card, stage: MediaStage) -> tuple[list[Json], list[Json]]
     question = inlines_json(card.question, stage)
     if not question:
         question = _with_cjk_punctuation([{"kind": "text", "text": card.question_text}])
-    return question, blocks_json(card.answer, stage)
+    cut = cut_answer(card.answer)  # the card's share of the answer cap
+    return question, blocks_json(card.answer if cut is None else cut, stage)
 
 
 def _iso_date(text: str) -> list[int] | None:

@@ -15,6 +15,7 @@ from builder.cli import main
 from builder.pdf import jobs as pdfjobs
 from builder.pdf import parts as pdfparts
 from builder.pdf import typeset as pdf
+from builder.pdf import workerstart
 
 from .conftest import write
 
@@ -148,12 +149,22 @@ def test_watch_keeps_its_pdf_worker_for_the_next_save(project: Path,
     import multiprocessing
 
     monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    in_one_task: list[int] = []
+    part_and_join = pdfjobs.PdfJobs._part_and_join
+
+    def spied(self: pdfjobs.PdfJobs, sheet: Any, index: int) -> None:
+        in_one_task.append(index)
+        part_and_join(self, sheet, index)
+
+    monkeypatch.setattr(pdfjobs.PdfJobs, "_part_and_join", spied)
     with pdfjobs.warm_workers():
         _build("dist", "2")
+        assert in_one_task == []  # eight parts, then the join
         kept = {p.pid for p in multiprocessing.active_children()}
         assert kept  # the workers wait for the next save
         write(project / "notes" / "n.md", _notes({40: "改了一个答案。"}))
         after = _build("dist", "2")
+        assert in_one_task == [4]  # question 40's part (the fifth) and the join, in one task
         assert {p.pid for p in multiprocessing.active_children()} & kept  # the same worker
     assert not [p for p in multiprocessing.active_children() if p.pid in kept]
     _same_pdf(after, _build("fresh"), project, 2)
@@ -344,3 +355,67 @@ def test_a_part_that_is_not_a_pdf_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StackError, match=r"^cannot join the parts of the PDF: "):
         stack(tmp_path / "frame.pdf", [(tmp_path / "part.pdf", 1)], tmp_path / "out.pdf")
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_an_edit_that_moves_no_page_joins_under_the_kept_frame(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The frame (title page, contents, header, page numbers) is typst's slowest part of a
+    join: made again only when a page or heading moved, or the date changed."""
+    staged: list[str] = []
+    stage_files = pdf._stage_files
+
+    def counted(workdir: Path, template: str, media: dict[str, Path]) -> Path:
+        staged.append(template)
+        return stage_files(workdir, template, media)
+
+    monkeypatch.setattr(pdf, "_stage_files", counted)
+    _build("dist")
+    assert staged.count(pdf.JOIN_TEMPLATE) == 1
+    staged.clear()
+    write(project / "notes" / "n.md", _notes({12: "新的答案。"}))
+    same_pages = _build("dist")
+    assert staged == [pdf.PART_TEMPLATE]  # its part, and the frame kept
+    _same_pdf(same_pages, _build("fresh"), project, 1)
+    staged.clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH + DAY))
+    assert "2024-05-02" in _pages(_build("dist"))[0]
+    assert staged == [pdf.JOIN_TEMPLATE]
+
+
+def test_a_watch_whose_workers_hold_much_keeps_a_fresh_one(project: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that joined a large sheet holds typst's memo of all of it and is let go
+    (``KEEP_QUESTIONS``); a fresh one, started at once, waits for the next save."""
+    import multiprocessing
+
+    monkeypatch.setattr(pdfjobs, "BACKGROUND_MIN_QUESTIONS", 1)
+    monkeypatch.setattr(pdfjobs, "KEEP_QUESTIONS", 0)
+    with pdfjobs.warm_workers():
+        _build("dist", "2")
+        kept = {p.pid for p in multiprocessing.active_children()}
+        assert len(kept) == 1
+        write(project / "notes" / "n.md", _notes({40: "改了一个答案。"}))
+        after = _build("dist", "2")
+        now = {p.pid for p in multiprocessing.active_children()}
+        assert len(now) == 1 and not now & kept  # the one that typeset the edit let go too
+    assert not multiprocessing.active_children()
+    _same_pdf(after, _build("fresh"), project, 2)
+
+
+def test_a_kept_worker_loads_typst_and_qpdf_as_it_starts(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """In this process (a worker's start, which ignores Ctrl-C: the handler is put back)."""
+    import logging
+    import signal
+    import sys
+
+    from builder.render import typstengine
+
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
+    monkeypatch.delitem(sys.modules, "pikepdf", raising=False)
+    typstengine._fonts.cache_clear()
+    with caplog.at_level(logging.DEBUG, logger="builder.pdf.workerstart"):
+        workerstart.start_kept_worker()
+    assert "not warmed up" not in caplog.text  # the tiny part typeset
+    assert "pikepdf" in sys.modules
+    assert typstengine._fonts.cache_info().currsize == 1  # searched, and typst compiled

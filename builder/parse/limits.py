@@ -7,9 +7,7 @@ the same cut, measured in text: it keeps at least what the card keeps.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from builder.model import Card, Document, Node, plain_text
+from builder.model import Node, plain_text
 
 MAX_ANSWER_CHARS = 100_000
 """Card HTML beyond this makes Anki's editor and sync crawl; the rest stays in the notes."""
@@ -32,21 +30,3 @@ def cut_answer(answer: tuple[Node, ...]) -> tuple[Node, ...] | None:
         kept.append(block)
         size += len(text)
     return None
-
-
-def documents_for_pdf(documents: list[Document]) -> list[Document]:
-    """``documents`` with every answer over the cap cut (the others untouched)."""
-    return [_cut_document(doc) for doc in documents]
-
-
-def _cut_document(doc: Document) -> Document:
-    if not any(cut_answer(card.answer) is not None for card in doc.cards):
-        return doc
-    return replace(doc, sections=tuple(
-        replace(section, cards=tuple(_cut_card(card) for card in section.cards))
-        for section in doc.sections))
-
-
-def _cut_card(card: Card) -> Card:
-    answer = cut_answer(card.answer)
-    return card if answer is None else replace(card, answer=answer)

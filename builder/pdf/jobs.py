@@ -10,7 +10,6 @@ else, so a build that fails or is stopped still leaves no half-written output.
 
 from __future__ import annotations
 
-import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,9 +90,18 @@ def _stop(pool: Pool) -> None:
     pool.join()
 
 
-def _ignore_interrupts() -> None:
-    # Ctrl-C reaches the whole process group; the build stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _new_pool(processes: int) -> Pool:
+    import multiprocessing
+
+    # "spawn", as for the render workers: forking a process holding typst's threads
+    # can deadlock.  A watch's workers load typst as they start (``start_kept_worker``),
+    # those replacing a worker that has done its ``WORKER_TASKS`` too: while the author
+    # edits, not after the save.
+    context = multiprocessing.get_context("spawn")
+    from builder.pdf.workerstart import ignore_interrupts, start_kept_worker
+
+    start = start_kept_worker if _WARM.get() is not None else ignore_interrupts
+    return context.Pool(processes, initializer=start, maxtasksperchild=WORKER_TASKS)
 
 
 @dataclass
@@ -115,6 +123,8 @@ class _Sheet:
     part_headings: list[list[dict[str, Any]]] = field(default_factory=list)
     """Each part's headings (``pdfparts.headings``), for the join."""
     layouts: list[PartLayout | AsyncResult[PartLayout] | None] = field(default_factory=list)
+    joined: AsyncResult[tuple[PartLayout, Path]] | None = None
+    """The one part an edit typesets and the sheet joined, in one task (``_part_and_join``)."""
 
     @classmethod
     def of(cls, plan: PdfPlan) -> _Sheet:
@@ -149,6 +159,21 @@ class _Sheet:
         from builder.pdf.parts import part_file
 
         return self.scratch / part_file(index)
+
+
+def _typeset_and_join(job: tuple[Json, dict[str, Path]], scratch: Path, index: int, info: Json,
+                      part_headings: list[list[dict[str, Any]]],
+                      layouts: list[PartLayout | None], frame: Path | None
+                      ) -> tuple[PartLayout, Path]:
+    """Typeset part ``index`` into the sheet's folder ``scratch``, then join the sheet
+    (``PdfJobs._part_and_join``); return the part's layout and the joined sheet."""
+    from builder.pdf.parts import join_payload, part_file
+    from builder.pdf.typeset import join, typeset_part
+
+    layout = typeset_part(*job, scratch / part_file(index))
+    known = [layout if at == index else found for at, found in enumerate(layouts)]
+    payload = join_payload(info, part_headings, [found for found in known if found is not None])
+    return layout, join(payload, scratch, frame)
 
 
 def _questions(part: Json) -> int:
@@ -193,16 +218,38 @@ class PdfJobs:
                     typeset, (plan, sheet.scratch))
                 self._pooled += plan.questions
                 self._held += plan.questions
-            for index, job in enumerate(sheet.jobs):
-                if job is not None:
-                    sheet.layouts[index] = self._background(compiles).apply_async(
-                        typeset_part, (*job, sheet.part_path(index)))
-                    self._pooled += _questions(job[0])
-                    self._held += _questions(job[0])
-                    sheet.jobs[index] = None
+            todo = [index for index, job in enumerate(sheet.jobs) if job is not None]
+            if len(todo) == 1 and compiles == 1:  # an edit
+                self._part_and_join(sheet, todo[0])
+            for index in todo if sheet.joined is None else ():
+                job = sheet.jobs[index]
+                assert job is not None
+                sheet.layouts[index] = self._background(compiles).apply_async(
+                    typeset_part, (*job, sheet.part_path(index)))
+                self._pooled += _questions(job[0])
+                self._held += _questions(job[0])
+                sheet.jobs[index] = None
             # All its work is in the background: the cards need not stay in this
             # process, which is to make room for the join.
             sheet.plan = plan.without_content()
+
+    def _part_and_join(self, sheet: _Sheet, index: int) -> None:
+        """Typeset the one part an edit changed and join the sheet at once, in one task
+        of one worker: the join need not wait for this process to ask for it (it writes
+        the package meanwhile), and the worker is not asked twice."""
+        from builder.pdf.parts import sheet_info
+        from builder.pdf.typeset import part_cache
+
+        job = sheet.jobs[index]
+        assert job is not None
+        # The others come from the part cache: none is running.
+        known = [layout if isinstance(layout, tuple) else None for layout in sheet.layouts]
+        sheet.joined = self._background(1).apply_async(_typeset_and_join, (
+            job, sheet.scratch, index, sheet_info(sheet.plan.payload), sheet.part_headings,
+            known, part_cache(sheet.plan).frame()))
+        self._pooled += _questions(job[0])
+        self._held += _questions(job[0]) + sheet.plan.questions
+        sheet.jobs[index] = None
 
     def _background(self, processes: int | None = None) -> Pool:
         if self._pool is None:
@@ -210,13 +257,7 @@ class PdfJobs:
             warm = _WARM.get()
             self._pool = warm.take(self._processes) if warm is not None else None
             if self._pool is None:
-                import multiprocessing
-
-                # "spawn", as for the render workers: forking a process holding typst's
-                # threads can deadlock.
-                context = multiprocessing.get_context("spawn")
-                self._pool = context.Pool(self._processes, initializer=_ignore_interrupts,
-                                          maxtasksperchild=WORKER_TASKS)
+                self._pool = _new_pool(self._processes)
             self._pooled = self._held = 0
         return self._pool
 
@@ -224,7 +265,8 @@ class PdfJobs:
         from multiprocessing.pool import AsyncResult
 
         return [task for sheet in self._sheets.values()
-                for task in (sheet.whole, *sheet.layouts) if isinstance(task, AsyncResult)]
+                for task in (sheet.whole, sheet.joined, *sheet.layouts)
+                if isinstance(task, AsyncResult)]
 
     @property
     def running(self) -> int:
@@ -272,26 +314,31 @@ class PdfJobs:
         from builder.pdf import parts as pdfparts
         from builder.pdf.typeset import join, part_cache, typeset_part
 
+        done = sheet.joined.get() if sheet.joined is not None else None
         layouts: list[PartLayout] = []
         for index, (job, layout) in enumerate(zip(sheet.jobs, sheet.layouts, strict=True)):
             if isinstance(layout, AsyncResult):
                 layout = layout.get()
+            elif layout is None and done is not None:
+                layout = done[0]  # the one part typeset with the join
             elif layout is None:
                 assert job is not None
                 layout = typeset_part(*job, sheet.part_path(index))
             layouts.append(layout)
         part_cache(sheet.plan).save({key: (sheet.part_path(index), layout) for index, (key, layout)
                                      in enumerate(zip(sheet.keys, layouts, strict=True))})
+        if done is not None:
+            return done[1]
         payload = pdfparts.join_payload(sheet.plan.payload, sheet.part_headings, layouts)
+        frame = part_cache(sheet.plan).frame()
         if self._jobs <= 1:
-            return join(payload, sheet.scratch)
+            return join(payload, sheet.scratch, frame)
         # The join holds every part's pages (~0.4 MB each), so not in this process; and
         # unless other compiles are still at work, idle workers holding typst's memo of
-        # many parts make way for a fresh process.  After an edit, the worker that
-        # typeset its one part joins: starting another would cost more than the part.
+        # many parts make way for a fresh process.
         if self._pooled > pdfparts.PART_QUESTIONS and all(task.ready() for task in self._pending()):
             self._stop_pool()  # finished results are kept by their AsyncResult
-        joined = self._background(1).apply_async(join, (payload, sheet.scratch))
+        joined = self._background(1).apply_async(join, (payload, sheet.scratch, frame))
         self._held += sheet.plan.questions
         return joined.get()
 
@@ -309,12 +356,17 @@ class PdfJobs:
         self._sheets.clear()
 
     def _keep_warm(self) -> None:
-        """Under ``warm_workers``, hand idle workers that hold little to the next build."""
+        """Under ``warm_workers``, hand idle workers that hold little to the next build;
+        or, in place of those holding more, one fresh worker (what an edit needs)."""
         warm = _WARM.get()
-        if (warm is not None and self._pool is not None and not self._pending()
-                and self._held <= KEEP_QUESTIONS):
+        if warm is None or self._pool is None or self._pending():
+            return
+        if self._held <= KEEP_QUESTIONS:
             warm.keep(self._pool, self._processes)
-            self._pool = None
+        else:
+            self._stop_pool()
+            warm.keep(_new_pool(1), 1)
+        self._pool = None
 
     def __enter__(self) -> PdfJobs:
         return self

@@ -193,6 +193,10 @@ class PartCache:
                 paths[1].unlink(missing_ok=True)
             return None
 
+    def frame(self) -> Path | None:
+        """Where the sheet's frame is kept (``keep_frame``), if anywhere."""
+        return None if self.folder is None else self.folder / f"{self.prefix}.frame"
+
     def save(self, entries: dict[str, tuple[Path, PartLayout]]) -> None:
         """Keep exactly ``entries`` (key → typeset part file and its layout); failing to
         only costs speed."""
@@ -215,3 +219,27 @@ class PartCache:
                     stale.unlink(missing_ok=True)
         except OSError as exc:
             log.debug("PDF part cache not written: %s", exc)
+
+
+def kept_frame(kept: Path, key: str, dest: Path) -> bool:
+    """Copy the frame kept at ``kept`` to ``dest`` if it was made from what ``key`` hashes;
+    tell whether it was."""
+    try:
+        if kept.with_suffix(".key").read_text(encoding="ascii") != key:
+            return False
+        shutil.copyfile(kept.with_suffix(".pdf"), dest)
+        return True
+    except OSError:
+        return False
+
+
+def keep_frame(kept: Path, key: str, frame: Path) -> None:
+    """Keep ``frame``, made from what ``key`` hashes, at ``kept``; failing to only costs
+    speed."""
+    try:
+        kept.with_suffix(".key").unlink(missing_ok=True)  # the key says the PDF is whole
+        with atomic_path(kept.with_suffix(".pdf")) as temp:
+            shutil.copyfile(frame, temp)
+        atomic_write_bytes(kept.with_suffix(".key"), key.encode("ascii"))
+    except OSError as exc:
+        log.debug("PDF frame not kept: %s", exc)

@@ -9,22 +9,24 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
-from typing import cast
+from typing import TypeVar, cast
 
 from builder.checks.htmlpolicy import safe_link
 from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
 from builder.parse.language import majority
+from builder.parse.limits import cut_answer
 from builder.render.assets import Assets
 from builder.render.fonts import with_cjk_punctuation
 from builder.render.images import ImageResolver
 
 Json = dict[str, object]
+T = TypeVar("T")
 
 MEDIA_DIR = "media"
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
@@ -36,7 +38,6 @@ MAX_HIGHLIGHTED_CODE = 100_000
 costs ~0.1 ms a character and more on long blocks: 280 KB of Python on one line took
 145 s of typst, 700 KB in short lines 230 s (the card's Pygments takes a second)."""
 MAX_HIGHLIGHTED_BLOCK = 20_000
-
 
 WORDS: dict[str, dict[str, object]] = {
     "zh": {"count": ["共 ", " 题", " 题"], "contents": "目录", "fronts": "正面 · 问题",
@@ -67,14 +68,21 @@ class MediaStage:
     resolver: ImageResolver
     files: dict[str, Path] = field(default_factory=dict)
     doc_path: str = ""
-    highlight_left: int = MAX_HIGHLIGHTED_CODE
+    highlight_left: int = field(default_factory=lambda: MAX_HIGHLIGHTED_CODE)
+    answers: list[StageAnswer] | None = None
+    """When a list, every ``StageAnswer`` given is added to it (a copy: the JSON may grow)."""
 
     def code_lang(self, text: str, lang: str) -> str:
         """``lang`` while the PDF's budget of coloured code lasts, else "" (plain)."""
-        if not lang or len(text) > min(MAX_HIGHLIGHTED_BLOCK, self.highlight_left):
-            return ""
-        self.highlight_left -= len(text)
-        return lang
+        coloured = bool(lang) and len(text) <= min(MAX_HIGHLIGHTED_BLOCK, self.highlight_left)
+        self.highlight_left -= len(text) if coloured else 0
+        return self._answer("code_lang", (text, lang), lang if coloured else "")
+
+    def _answer(self, method: str, args: tuple[object, ...], answer: T) -> T:
+        if self.answers is not None:
+            kept = dict(answer) if isinstance(answer, dict) else answer
+            self.answers.append(StageAnswer(method, args, kept))
+        return answer
 
     def add(self, name: str, path: Path) -> str:
         """Register ``path`` to be copied as ``media/name``; return that relative path."""
@@ -85,22 +93,28 @@ class MediaStage:
     def math(self, formula: Formula) -> Json:
         """Describe a formula: checked typst source, else its image, else its TeX."""
         rendered = self.assets.formulas.get(formula)
+        described: Json
         if rendered is not None and rendered.typst is not None:
-            return {"typst": rendered.typst, "display": formula.display}
-        if rendered is not None:
-            return {"img": self.add(rendered.image.name, rendered.image.path),
-                    "h": rendered.height_em, "d": rendered.depth_em, "display": formula.display}
-        return {"tex": formula.tex, "display": formula.display}
+            described = {"typst": rendered.typst, "display": formula.display}
+        elif rendered is not None:
+            described = {"img": self.add(rendered.image.name, rendered.image.path),
+                         "h": rendered.height_em, "d": rendered.depth_em,
+                         "display": formula.display}
+        else:
+            described = {"tex": formula.tex, "display": formula.display}
+        return self._answer("math", (formula,), described)
 
     def diagram(self, diagram: Diagram, source: str) -> Json:
         """Describe a diagram as its SVG, or as its YAML source when it was not drawn."""
         rendered = self.assets.diagrams.get(diagram)
         if rendered is None or rendered.svg is None:
-            return {"kind": "code_block", "text": source.rstrip("\n"), "lang": "yaml"}
+            return self._answer("diagram", (diagram, source), {
+                "kind": "code_block", "text": source.rstrip("\n"), "lang": "yaml"})
         lang = str(diagram.param_dict().get("lang", "en"))
         word = WORDS.get(lang, WORDS["en"])["diagram"]
-        return {"kind": "diagram", "svg": self.add(rendered.svg.name, rendered.svg),
-                "alt": f"{diagram.kind} {word}"}
+        return self._answer("diagram", (diagram, source), {
+            "kind": "diagram", "svg": self.add(rendered.svg.name, rendered.svg),
+            "alt": f"{diagram.kind} {word}"})
 
     def image(self, node: Node) -> Json:
         """Describe a Markdown image; a missing or refused one keeps only its alt text."""
@@ -111,7 +125,8 @@ class MediaStage:
         """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""
         found = self.resolver.resolve(src, loc)
         relative = None if found is None else self.add(found.name, found.path)
-        return {"kind": "image", "src": relative, "alt": alt or src}
+        return self._answer("picture", (src, alt, loc),
+                            {"kind": "image", "src": relative, "alt": alt or src})
 
     def raw_pictures(self, node: Node) -> list[tuple[RawImage, Json]]:
         """Describe each ``<img>`` of a raw HTML node, with the tag it came from."""
@@ -120,9 +135,26 @@ class MediaStage:
                 for image in raw_images(node.text)]
 
 
+@dataclass(frozen=True)
+class StageAnswer:
+    """What a ``MediaStage`` method (by name) answered to its arguments for a card: all a
+    card's JSON depends on besides the card (``builder.pdf.cardmemo``)."""
+
+    method: str
+    args: tuple[object, ...]
+    answer: object
+
+
+CardMaker = Callable[[Card, int, MediaStage], Json]
+"""Makes a card's JSON (``card_json``, or a memo of it)."""
+
+
 def document_json(deck: str, title: str, date: str, documents: Sequence[Document],
-                  stage: MediaStage, *, paper: str, columns: int, skip_empty: bool) -> Json:
-    """Return the whole deck as the templates' JSON (``sections`` may be empty)."""
+                  stage: MediaStage, *, paper: str, columns: int, skip_empty: bool,
+                  make_card: CardMaker | None = None) -> Json:
+    """Return the whole deck as the templates' JSON (``sections`` may be empty); each
+    card's made by ``make_card`` (``card_json`` by default)."""
+    make_card = make_card or card_json
     sections: list[Json] = []
     number = 0
     for document in documents:
@@ -133,7 +165,7 @@ def document_json(deck: str, title: str, date: str, documents: Sequence[Document
                 if card.is_empty and skip_empty:
                     continue
                 number += 1
-                cards.append(card_json(card, number, stage))
+                cards.append(make_card(card, number, stage))
             if cards or section.intro:
                 sections.append(section_json(section, document, cards, stage))
     lang = deck_language(documents)
@@ -159,11 +191,21 @@ def section_title(section: Section, document: Document) -> str:
 
 def card_json(card: Card, number: int, stage: MediaStage) -> Json:
     """Serialise one card: number, source location, question inlines, answer blocks."""
+    question, answer = card_content(card, stage)
+    return {"n": number, "loc": card_loc(card), "q": question, "a": answer}
+
+
+def card_loc(card: Card) -> str:  # the card to blame when its part fails to typeset
+    return f"{card.loc.path}:{card.loc.line}"
+
+
+def card_content(card: Card, stage: MediaStage) -> tuple[list[Json], list[Json]]:
+    """A card's question inlines and answer blocks: all of its JSON the notes shape."""
     question = inlines_json(card.question, stage)
     if not question:
         question = _with_cjk_punctuation([{"kind": "text", "text": card.question_text}])
-    return {"n": number, "loc": f"{card.loc.path}:{card.loc.line}", "q": question,
-            "a": blocks_json(card.answer, stage)}
+    cut = cut_answer(card.answer)  # the card's share of the answer cap
+    return question, blocks_json(card.answer if cut is None else cut, stage)
 
 
 def _iso_date(text: str) -> list[int] | None:

@@ -25,6 +25,11 @@ class StackError(Exception):
     """A part or the frame is not a PDF this module can stack; the message says which."""
 
 
+def load_qpdf() -> None:
+    """Import pikepdf now, in a worker waiting for its first join."""
+    import pikepdf  # noqa: F401
+
+
 def stack(frame: Path, pages: Sequence[tuple[Path, int]], out: Path) -> None:
     """Write ``out``: ``frame`` with ``pages`` (each a part file and its 1-based page) laid
     under its last pages, one each, and each part page's links kept.  (The frame's

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from builder.model import Document
 from builder.pdf import parts as pdfparts
+from builder.pdf.cardmemo import CardFacts, card_memo
 from builder.pdf.compile import (
     CompileFailed,
     TypstJob,
@@ -103,8 +104,11 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
     trees = {doc.path: (roots or {}).get(doc.path) or Path(doc.path).resolve().parent
              for doc in documents}
     stage = MediaStage(assets, ImageResolver(trees, site_root))
+    cards = card_memo(target)
+    cards.begin()
     payload = document_json(deck_name, title, date, documents, stage, paper=paper,
-                            columns=columns, skip_empty=skip_empty)
+                            columns=columns, skip_empty=skip_empty, make_card=cards.make_card)
+    cards.end()
     lookups = tuple(stage.resolver.lookups())
     parts = pdfparts.split(payload) if style == "sheet" else None
     if parts is None:
@@ -112,7 +116,8 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
         part_media: tuple[dict[str, Path], ...] = ()
         keys: tuple[str, ...] = ()
     else:
-        payload, parts, part_media, keys = _planned_parts(payload, parts, stage.files)
+        payload, parts, part_media, keys = _planned_parts(payload, parts, stage.files,
+                                                          cards.facts)
     # A sheet in parts is hashed as what only it shows and its parts' keys, which stand
     # for their content: the whole payload is not hashed a second time.
     digest = _digest({**pdfparts.sheet_info(payload), "parts": list(keys)} if parts else payload,
@@ -149,48 +154,75 @@ def part_jobs(plan: PdfPlan) -> list[tuple[Json, dict[str, Path]]]:
     return list(zip(plan.parts, plan.part_media, strict=True))
 
 
-def _planned_parts(payload: Json, parts: list[Json], media: dict[str, Path]
+def _planned_parts(payload: Json, parts: list[Json], media: dict[str, Path],
+                   facts: Sequence[CardFacts]
                    ) -> tuple[Json, list[Json], tuple[dict[str, Path], ...], tuple[str, ...]]:
     """The sheet and its parts with the pattern of the characters no font draws, if any;
     the images each part names; and each part's key in the part cache (``part_key``).
 
-    Each part is written as JSON once, for all three (a walk over the sheet for each
-    took ~0.15 s of a 2,000-question edit): every character of the sheet is in its
-    parts or in what only the sheet shows.
+    What the cards show is known from their ``facts`` (card ``n``'s is ``facts[n - 1]``),
+    kept with each card's JSON: the cards are not written out again (a walk over the
+    whole sheet took ~0.15 s of a 2,000-question edit).  Every character of the sheet
+    is in its cards, its sections' titles and introductions, or what only it shows.
     """
-    texts = [_part_text(part) for part in parts]
+    sections = [_section_text(section) for part in parts
+                for section in _sections(part)]
+    chars = frozenset[str]().union(*(card.chars for card in facts))
     pattern = missing_glyph_pattern(missing_glyphs(
-        [json.dumps(pdfparts.sheet_info(payload), ensure_ascii=False), *texts]))
+        [json.dumps(pdfparts.sheet_info(payload), ensure_ascii=False), *sections,
+         "".join(sorted(chars))]))
     if pattern is not None:
         payload = {**payload, "missing-glyphs": pattern}
         parts = [{**part, "missing-glyphs": pattern} for part in parts]
-        texts = [_part_text(part) for part in parts]
-    named = [_media_in(text, media) for text in texts]
-    keys = tuple(part_key(_LOC.sub("", text), found)
-                 for text, found in zip(texts, named, strict=True))
-    return payload, parts, tuple(named), keys
+    named = []
+    keys = []
+    for part in parts:
+        text, names = _part_text(part, facts)
+        found = {name: path for name, path in media.items() if name in names}
+        named.append(found)
+        keys.append(part_key(text, found))
+    return payload, parts, tuple(named), tuple(keys)
 
 
-def _part_text(part: Json) -> str:
-    return json.dumps(part, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def _sections(part: Json) -> list[Json]:
+    sections = part["sections"]
+    assert isinstance(sections, list)
+    return sections
+
+
+def _section_text(section: Json) -> str:
+    """A section as JSON text, but for its cards."""
+    return json.dumps({key: value for key, value in section.items() if key != "cards"},
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _part_text(part: Json, facts: Sequence[CardFacts]) -> tuple[str, set[str]]:
+    """What shapes a typeset part, as text, and the files it names.
+
+    Everything of its JSON but where its cards are in the notes (which names the card to
+    blame when a part fails, but the page does not show it): a line added near the top of
+    a file then typesets again only the part it went into, not every part after it.  A
+    card stands there as its number and the digest of its content.
+    """
+    lines = [json.dumps({key: value for key, value in part.items() if key != "sections"},
+                        ensure_ascii=False, sort_keys=True, separators=(",", ":"))]
+    names: set[str] = set()
+    for section in _sections(part):
+        text = _section_text(section)
+        lines.append(text)
+        names.update(json.loads(found) for found in _MEDIA_NAME.findall(text))
+        cards = section["cards"]
+        assert isinstance(cards, list)
+        for card in cards:
+            number = int(card["n"])
+            lines.append(f"{number} {facts[number - 1].digest}")
+            names |= facts[number - 1].media
+    return "\n".join(lines), names
 
 
 _MEDIA_NAME = re.compile(r'"(?:svg|img|src)":("(?:[^"\\]|\\.)*")')
-"""A picture's file in a payload's JSON text: a quote inside a JSON string is always
-escaped, so these keys are never found inside the text of a note."""
-
-
-_LOC = re.compile(r'"loc":"(?:[^"\\]|\\.)*",?')
-"""A card's place in the notes, in a payload's JSON text: it names the card to blame when
-a part fails, but the page does not show it, so the cache keys leave it out.  A line
-added near the top of a file then typesets again only the part it went into, not every
-part after it."""
-
-
-def _media_in(text: str, media: dict[str, Path]) -> dict[str, Path]:
-    """The media a part's JSON text names (a part needs only its own images)."""
-    named = {json.loads(found) for found in _MEDIA_NAME.findall(text)}
-    return {name: path for name, path in media.items() if name in named}
+"""A picture's file in a section introduction's JSON text: a quote inside a JSON string
+is always escaped, so these keys are never found inside the text of a note."""
 
 
 def part_key(text: str, media: dict[str, Path]) -> str:
@@ -236,24 +268,31 @@ JOINED_FILE = "joined.pdf"
 FRAME_FILE = "frame.pdf"
 
 
-def join(payload: Json, folder: Path) -> Path:
+def join(payload: Json, folder: Path, kept: Path | None = None) -> Path:
     """Lay the parts' pages under the sheet's title, contents, header and page numbers.
 
     ``folder`` holds the typeset parts (``pdfparts.part_file``); the joined sheet is
-    written beside them, and its path returned.
+    written beside them, and its path returned.  ``kept`` is where the frame is kept
+    for the next join (``PartCache.frame``): an edit that moves no page or heading
+    joins under the same frame, which typst need not make again.
     """
-    main = _stage_files(folder, JOIN_TEMPLATE, {})
-    try:
-        frame = TypstJob(_compiler(main, folder), payload, fixed_timestamp(payload)
-                         ).compile(payload)
-    except CompileFailed as exc:
-        raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
-    (folder / FRAME_FILE).write_bytes(frame)
+    frame = folder / FRAME_FILE
+    key = _digest(payload, JOIN_TEMPLATE, {})
+    if kept is None or not pdfparts.kept_frame(kept, key, frame):
+        main = _stage_files(folder, JOIN_TEMPLATE, {})
+        try:
+            made = TypstJob(_compiler(main, folder), payload, fixed_timestamp(payload)
+                            ).compile(payload)
+        except CompileFailed as exc:
+            raise PdfError(f"cannot join the parts of the PDF: {exc}") from None
+        frame.write_bytes(made)
+        if kept is not None:
+            pdfparts.keep_frame(kept, key, frame)
     pages = payload["pages"]
     assert isinstance(pages, list)
     under = [(folder / str(page["file"]), int(page["page"])) for page in pages]
     try:
-        stack(folder / FRAME_FILE, under, folder / JOINED_FILE)
+        stack(frame, under, folder / JOINED_FILE)
     except StackError as exc:
         raise PdfError(str(exc)) from None
     return folder / JOINED_FILE

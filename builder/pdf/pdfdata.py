@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -21,8 +20,8 @@ from builder.model import Card, Diagram, Document, Formula, Node, Section, Sourc
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
 from builder.parse.language import majority
 from builder.parse.limits import cut_answer
+from builder.pdf.cjkspacing import cjk_punctuated, edge_char, is_wide, soft_space
 from builder.render.assets import Assets
-from builder.render.fonts import with_cjk_punctuation
 from builder.render.images import ImageResolver
 
 Json = dict[str, object]
@@ -203,7 +202,7 @@ def card_content(card: Card, stage: MediaStage) -> tuple[list[Json], list[Json]]
     """A card's question inlines and answer blocks: all of its JSON the notes shape."""
     question = inlines_json(card.question, stage)
     if not question:
-        question = _with_cjk_punctuation([{"kind": "text", "text": card.question_text}])
+        question = cjk_punctuated([{"kind": "text", "text": card.question_text}])
     cut = cut_answer(card.answer)  # the card's share of the answer cap
     return question, blocks_json(card.answer if cut is None else cut, stage)
 
@@ -310,17 +309,17 @@ def inlines_json(nodes: Sequence[Node], stage: MediaStage) -> list[Json]:
         if node.kind == "softbreak":
             before = nodes[index - 1] if index else None
             after = nodes[index + 1] if index + 1 < len(nodes) else None
-            out.append({"kind": "text", "text": _soft_space(before, after)})
+            out.append({"kind": "text", "text": soft_space(before, after)})
             continue
         item = inline_json(node, stage)
         if item is not None and node.kind == "math_inline":
             # typst spaces Chinese from Latin but not from formulas: add that gap by hand.
-            item["gap"] = [_is_wide(_edge_char(nodes[index - 1] if index else None, last=True)),
-                           _is_wide(_edge_char(nodes[index + 1] if index + 1 < len(nodes)
+            item["gap"] = [is_wide(edge_char(nodes[index - 1] if index else None, last=True)),
+                           is_wide(edge_char(nodes[index + 1] if index + 1 < len(nodes)
                                                else None, last=False))]
         if item is not None:
             out.append(item)
-    return _with_cjk_punctuation(out)
+    return cjk_punctuated(out)
 
 
 def inline_json(node: Node, stage: MediaStage) -> Json | None:
@@ -376,45 +375,4 @@ def _html_inlines(fragment: str) -> list[Json]:
         if out:
             out.append({"kind": "br"})
         out.append({"kind": "text", "text": line})
-    return _with_cjk_punctuation(out)
-
-
-CJK_MARKS = frozenset("“‘—…”’")
-"""Every character ``with_cjk_punctuation`` can split out (a test keeps the two the same)."""
-
-
-def _with_cjk_punctuation(nodes: list[Json]) -> list[Json]:
-    """``nodes`` with CJK punctuation split out of their text (``with_cjk_punctuation``).
-
-    Done as each list of inlines is made (its nested lists were done as they were made),
-    and only where a text has such a character: a walk over the whole sheet afterwards
-    took ~0.1 s of every 2,000-question PDF.
-    """
-    if any(node.get("kind") == "text" and not CJK_MARKS.isdisjoint(str(node.get("text", "")))
-           for node in nodes):
-        with_cjk_punctuation(nodes)
-    return nodes
-
-
-def _soft_space(before: Node | None, after: Node | None) -> str:
-    # Chinese wraps without spaces: a newline inside a CJK sentence must not add one.
-    if _is_wide(_edge_char(before, last=True)) and _is_wide(_edge_char(after, last=False)):
-        return ""
-    return " "
-
-
-def _edge_char(node: Node | None, *, last: bool) -> str:
-    """The first (or last) character of the first (or last) text within ``node``."""
-    if node is None:
-        return ""
-    if node.kind in ("text", "code_inline") and node.text:
-        return node.text[-1] if last else node.text[0]
-    for child in reversed(node.children) if last else node.children:
-        found = _edge_char(child, last=last)
-        if found:
-            return found
-    return ""
-
-
-def _is_wide(char: str) -> bool:
-    return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")
+    return cjk_punctuated(out)

@@ -65,3 +65,54 @@ def test_binaries_and_utf16_are_still_refused(tmp_path: Path, content: bytes,
     assert f"bad.md:1:1: error: {message}" in result.output
     assert (tmp_path / "dist" / "good.apkg").exists()
     assert "Traceback" not in result.output
+
+
+def test_raw_html_nested_thousands_deep_is_cut_to_a_bound_with_a_warning(
+        tmp_path: Path, collection: Collection) -> None:
+    deep = 2000
+    write(tmp_path / "d.md", "## 节\n### 问？\n开头\n\n"
+          + "<details><summary>层</summary>\n" * deep + "最深处 LASTWORD\n"
+          + "</details>\n" * deep + "\n结尾\n\n### 二 " + '<span title="a>b">' * 500
+          + "深标题" + "</span>" * 500 + "\n答\n")
+    result = run("d.md")
+    assert result.exit_code == 0, result.output
+    message = ("warning: HTML nested more than 48 deep; the deeper tags are left out of the "
+               "card, their text kept [html-nesting]")
+    assert f"d.md:5:1: {message}" in result.output
+    assert f"d.md:{4 + 2 * deep + 5}:5: {message}" in result.output
+    import_apkg(collection, tmp_path / "dist" / "d.apkg")
+    notes = {collection.get_note(n).fields[0]: collection.get_note(n).fields[1]
+             for n in collection.find_notes("")}
+    answer = notes["问？"]
+    # Every word is kept; the nesting is not.
+    assert answer.count("<details") == 48 and answer.count("</details>") == 48
+    assert answer.count("层") == deep and "最深处 LASTWORD" in answer
+    assert answer.index("开头") < answer.index("LASTWORD") < answer.index("结尾")
+    (question,) = [q for q in notes if "深标题" in q]
+    assert question.count("<span") == 48 and question.count("</span>") == 48
+    assert 'title="a&gt;b"' in question or 'title="a>b"' in question
+    assert "LASTWORD" in _pdf_text(tmp_path / "dist" / "d.pdf")
+
+
+def test_raw_html_nested_as_people_write_it_is_kept_whole(tmp_path: Path,
+                                                          collection: Collection) -> None:
+    write(tmp_path / "s.md", "## 节\n### 问？\n"
+          + "<details><summary>一</summary><div><ul><li><b>二</b></li></ul></div>\n"
+          + "<details><summary>三</summary>&lt;四&gt;</details></details>\n")
+    result = run("--format", "apkg", "s.md")
+    assert "html-nesting" not in result.output
+    (answer,) = _answers(collection, tmp_path / "dist" / "s.apkg")
+    assert answer.count("<details>") == 2 and "<li><b>二</b></li>" in answer
+    assert "&lt;四&gt;" in answer
+
+
+def test_flattening_keeps_attributes_entities_and_order() -> None:
+    from builder.anki.htmldepth import MAX_HTML_DEPTH, flatten_deep
+
+    inner = '<i title="x>y">a&amp;b</i><br>c'
+    fragment = "<b>" * (MAX_HTML_DEPTH + 3) + inner + "</b>" * (MAX_HTML_DEPTH + 3)
+    flat, unwrapped = flatten_deep(fragment)
+    assert unwrapped == 4
+    assert flat == "<b>" * MAX_HTML_DEPTH + "a&amp;b<br>c" + "</b>" * MAX_HTML_DEPTH
+    shallow = "<b>" * MAX_HTML_DEPTH + inner + "</b>" * MAX_HTML_DEPTH
+    assert flatten_deep(shallow) == (shallow.replace(inner, "a&amp;b<br>c"), 1)

@@ -11,7 +11,7 @@ CODES = frozenset({
     "extra-title", "empty-section", "unclosed-fence", "fence-heading", "toc-unclosed",
     "levels", "no-questions", "empty-answer", "answer-repeats-question", "empty-question",
     "duplicate-question", "answer-too-long", "file-too-large", "too-many-images",
-    "media-size", "html-removed", "anki-markup", "link-removed", "invisible-chars",
+    "media-size", "html-removed", "html-nesting", "anki-markup", "link-removed", "invisible-chars",
     "combining-marks", "control-chars", "missing-glyph", "ambiguous-rename",
     "missing-figure", "heading-skip", "unbalanced-dollar", "dollar-pairing",
     "formula-render", "formula-command", "diagram-yaml", "diagram-type", "diagram-param",

@@ -116,3 +116,34 @@ def test_flattening_keeps_attributes_entities_and_order() -> None:
     assert flat == "<b>" * MAX_HTML_DEPTH + "a&amp;b<br>c" + "</b>" * MAX_HTML_DEPTH
     shallow = "<b>" * MAX_HTML_DEPTH + inner + "</b>" * MAX_HTML_DEPTH
     assert flatten_deep(shallow) == (shallow.replace(inner, "a&amp;b<br>c"), 1)
+
+
+def _table(tag: str, rows: int) -> str:
+    return "| 名 | 值 |\n|---|---|\n" + "".join(f"| {tag}{i} | v |\n" for i in range(rows))
+
+
+def test_tables_too_long_for_the_pdf_are_cut_there_with_a_warning_and_kept_in_the_card(
+        tmp_path: Path, collection: Collection) -> None:
+    # Rows per table (1,000) and table cells per file (5,000) are bounded in the PDF:
+    # typst kept ~60 KB a formula cell, 2.5 GB for a 20,000-row table.
+    write(tmp_path / "t.md", "## 表\n### 长？\n\n" + _table("long", 1500) + "\n后记一\n\n"
+          + "### 中？\n\n" + _table("mid", 600) + "\n### 末？\n\n" + _table("last", 1000)
+          + "\n后记三\n")
+    result = run("t.md")
+    assert result.exit_code == 0, result.output
+    mid_line = 4 + 1502 + 5
+    last_line = mid_line + 602 + 3
+    assert ("t.md:4:1: warning: table too long for the PDF: it shows 1,000 of its 1,500 rows "
+            "(at most 1,000 rows a table, 5,000 cells a file); the PDF leaves out the rest "
+            "[table-too-long]") in result.output
+    # 5,000 cells less the 2 × 1,001 and 2 × 601 before it leave room for 897 rows and a header.
+    assert f"t.md:{last_line}:1: warning: table too long for the PDF: it shows 897 of its " \
+           "1,000 rows" in result.output
+    assert result.output.count("[table-too-long]") == 2
+    words = _pdf_text(tmp_path / "dist" / "t.pdf").split()
+    assert "long999" in words and "long1000" not in words and "+500" in words
+    assert "mid599" in words and "last896" in words and "last897" not in words
+    assert "+103" in words and "后记一" in words and "后记三" in words
+    import_apkg(collection, tmp_path / "dist" / "t.apkg")
+    answers = " ".join(collection.get_note(n).fields[1] for n in collection.find_notes(""))
+    assert "long1499" in answers and "last999" in answers and "后记三" in answers

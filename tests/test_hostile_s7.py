@@ -147,3 +147,12 @@ def test_tables_too_long_for_the_pdf_are_cut_there_with_a_warning_and_kept_in_th
     import_apkg(collection, tmp_path / "dist" / "t.apkg")
     answers = " ".join(collection.get_note(n).fields[1] for n in collection.find_notes(""))
     assert "long1499" in answers and "last999" in answers and "后记三" in answers
+
+
+def test_a_huge_question_is_shown_cut_in_the_change_report(tmp_path: Path) -> None:
+    write(tmp_path / "h.md", "## 节\n### " + "问" * 50_000 + "尾\n答\n\n### 短问？\n答\n")
+    result = run("--format", "apkg", "h.md")
+    assert result.exit_code == 0, result.output
+    added = [line for line in result.output.splitlines() if line.startswith("  added")]
+    assert len(added) == 2 and "  added    h.md:2  " + "问" * 99 + "…" in added
+    assert max(len(line) for line in result.output.splitlines()) < 400

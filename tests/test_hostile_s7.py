@@ -156,3 +156,19 @@ def test_a_huge_question_is_shown_cut_in_the_change_report(tmp_path: Path) -> No
     added = [line for line in result.output.splitlines() if line.startswith("  added")]
     assert len(added) == 2 and "  added    h.md:2  " + "问" * 99 + "…" in added
     assert max(len(line) for line in result.output.splitlines()) < 400
+
+
+def test_raw_html_never_closed_names_the_lines_it_takes_in(tmp_path: Path) -> None:
+    # CommonMark runs an HTML comment (or <script>, <pre>…) without its end marker to the
+    # end of the file: the next question vanished without a word.
+    write(tmp_path / "c.md", "## 节\n### 问一？\n答一\n\n<!-- 笔记，忘了关上\n\n藏起来的\n\n"
+          "### 问二？\n答二\n")
+    write(tmp_path / "d.md", "## 节\n### 问？\n<preview>\n\n答\n\n- 项\n\n  <script>\n  x\n\n"
+          "- 下一项\n\n<!-- 关上了 --> 尾\n\n<!DOCTYPE html>\n")
+    result = run("--format", "apkg", "c.md", "d.md")
+    assert ("c.md:5:1: warning: raw HTML never closed (no '-->'): lines 5–10 are taken as "
+            "raw HTML, not Markdown; questions among them are lost [html-unclosed]"
+            ) in result.output
+    assert "d.md:9:1: warning: raw HTML never closed (no '</script>'): lines 9–10" \
+        in result.output
+    assert result.output.count("[html-unclosed]") == 2

@@ -13,6 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from builder.cli import main
+from builder.model import Node
+from builder.parse.limits import MAX_ANSWER_CHARS, NODE_COST
 
 from .conftest import import_apkg, write
 from .imagefiles import png
@@ -172,3 +174,26 @@ def test_raw_html_never_closed_names_the_lines_it_takes_in(tmp_path: Path) -> No
     assert "d.md:9:1: warning: raw HTML never closed (no '</script>'): lines 9–10" \
         in result.output
     assert result.output.count("[html-unclosed]") == 2
+
+
+def _pdf_answer(text: str) -> tuple[Node, ...]:
+    from builder.parse.document import parse_text
+    from builder.parse.limits import documents_for_pdf
+
+    (doc,) = documents_for_pdf([parse_text(text, "n.md")])
+    (card,) = doc.cards
+    return card.answer
+
+
+def test_the_pdf_cut_counts_code_and_empty_blocks_too() -> None:
+    # Code was not counted: 100,000 lines of it reached typst whole (minutes, 600 MB).
+    code = "".join(f"v{i} = {i}\n" for i in range(30_000))
+    answer = _pdf_answer(f"## 节\n### 问？\n开头\n\n```python\n{code}```\n\n尾\n")
+    kinds = [block.kind for block in answer]
+    assert kinds == ["paragraph", "code_block"]
+    kept = answer[1].text
+    assert kept.startswith("v0 = 0\n") and kept.endswith("…") and "v29999" not in kept
+    assert MAX_ANSWER_CHARS - 100 < len(kept) + len("开头") < MAX_ANSWER_CHARS
+    # 50,000 empty code blocks have no text, but each is a block to typeset (1 GB).
+    many = _pdf_answer("## 节\n### 问？\n" + "```\n" * 100_000)
+    assert len(many) == MAX_ANSWER_CHARS // NODE_COST

@@ -17,6 +17,9 @@ from builder.model import Card, Diagnostic, Document, Node, SourceLoc, plain_tex
 
 MAX_ANSWER_CHARS = 100_000
 """Card HTML beyond this makes Anki's editor and sync crawl; the rest stays in the notes."""
+NODE_COST = 8
+"""What each node of an answer counts towards the PDF's cut besides its text: 50,000 empty
+code blocks have none, and took typst 1 GB (the card's HTML cut keeps fewer: ~50 each)."""
 MAX_PDF_TABLE_ROWS = 1000
 """Rows of one table the PDF shows (the longest table in 1,673 real notes files has 61)."""
 MAX_PDF_TABLE_CELLS = 5000
@@ -26,21 +29,37 @@ bounds typst's memory for a file's tables at about 300 MB."""
 
 def cut_answer(answer: tuple[Node, ...]) -> tuple[Node, ...] | None:
     """The answer's blocks within ``MAX_ANSWER_CHARS`` of text, the crossing block cut to
-    a plain paragraph; None when the whole answer fits."""
+    a plain paragraph (a code block stays one, cut); None when the whole answer fits."""
     kept: list[Node] = []
     size = 0
     for block in answer:
-        text = plain_text((block,))
-        if size + len(text) > MAX_ANSWER_CHARS:
+        text = _block_text(block)
+        cost = len(text) + NODE_COST * sum(1 for _node in block.walk())
+        if size + cost > MAX_ANSWER_CHARS:
             room = MAX_ANSWER_CHARS - size
             if room > 0 and text:
-                kept.append(Node("paragraph", (Node("text", text=text[:room] + "…",
-                                                    line=block.line, col=block.col),),
-                                 line=block.line, col=block.col))
+                kept.append(_cut_to(block, text[:room] + "…"))
             return tuple(kept)
         kept.append(block)
-        size += len(text)
+        size += cost
     return None
+
+
+def _block_text(block: Node) -> str:
+    """A block's text as the PDF prints it: code and formulas too (``plain_text`` has only
+    inline text: 100,000 lines of code passed the cut whole, and typst took minutes)."""
+    if block.kind in ("code_block", "math_block", "diagram", "html_block"):
+        return block.text
+    own = "".join(node.text for node in block.walk()
+                  if node.kind in ("code_block", "math_block", "diagram", "html_block"))
+    return plain_text((block,)) + own
+
+
+def _cut_to(block: Node, text: str) -> Node:
+    if block.kind == "code_block":
+        return replace(block, text=text)
+    return Node("paragraph", (Node("text", text=text, line=block.line, col=block.col),),
+                line=block.line, col=block.col)
 
 
 @dataclass(frozen=True)

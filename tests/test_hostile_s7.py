@@ -197,3 +197,33 @@ def test_the_pdf_cut_counts_code_and_empty_blocks_too() -> None:
     # 50,000 empty code blocks have no text, but each is a block to typeset (1 GB).
     many = _pdf_answer("## 节\n### 问？\n" + "```\n" * 100_000)
     assert len(many) == MAX_ANSWER_CHARS // NODE_COST
+
+
+def test_raw_html_reaches_the_sanitiser_cut_to_a_depth_it_parses_quickly(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # html5ever checks the open elements at each tag: 100,000 unclosed <div> took minutes.
+    from builder.anki import html
+    from builder.anki.htmldepth import MAX_RAW_DEPTH
+
+    cleaner = html._cleaner()
+    seen: list[str] = []
+
+    class Recording:
+        def clean(self, fragment: str) -> str:
+            seen.append(fragment)
+            return str(cleaner.clean(fragment))
+
+    monkeypatch.setattr(html, "_cleaner", Recording)
+    media = html.HtmlMedia()
+    out = html.render_blocks((Node("html_block", text="<div>" * 100_000 + "深处\n"),), media)
+    (given,) = seen
+    assert given.count("<div>") == MAX_RAW_DEPTH and given.endswith("深处\n")
+    assert out.count("<div>") == 48 and "深处" in out and media.unwrapped > 0
+    # Raw lists, tables and paragraphs leave their end tags out: those are not nesting.
+    seen.clear()
+    rows = "<table>" + "<tr><td>a<td>b" * 600 + "</table><dl>" + "<dt>c<dd>d" * 600 + "</dl>"
+    listed = "<ul>" + "<li>x" * 600 + "</ul>" + "<p>y" * 600
+    out = html.render_blocks((Node("html_block", text=rows + listed),), media)
+    assert seen == [rows + listed]
+    assert (out.count("<td>"), out.count("<dd>"), out.count("<li>"), out.count("<p>")) == \
+        (1200, 600, 600, 600)

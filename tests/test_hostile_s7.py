@@ -7,7 +7,7 @@ made, reads it back through the real Anki.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -227,3 +227,28 @@ def test_raw_html_reaches_the_sanitiser_cut_to_a_depth_it_parses_quickly(
     assert seen == [rows + listed]
     assert (out.count("<td>"), out.count("<dd>"), out.count("<li>"), out.count("<p>")) == \
         (1200, 600, 600, 600)
+
+
+class _CountingList(list[Any]):
+    """A list that counts the elements each index or slice hands out."""
+
+    handed = 0
+
+    def __getitem__(self, key: Any) -> Any:
+        found = super().__getitem__(key)
+        _CountingList.handed += len(found) if isinstance(key, slice) else 1
+        return found
+
+
+def test_headings_without_answers_are_surveyed_in_linear_work() -> None:
+    # 100,000 headings with nothing under them: each copied the rest of the list (minutes).
+    from builder.parse.detect import SurveyedHeading, _mark_answered_below
+
+    count = 20_000
+    headings = _CountingList(SurveyedHeading(1 + i % 2, f"h{i}", i + 1, False, None)
+                             for i in range(count))
+    headings[-1].answered = True
+    _CountingList.handed = 0
+    _mark_answered_below(headings)
+    assert _CountingList.handed < 3 * count
+    assert headings[-2].answered_below and not headings[-3].answered_below

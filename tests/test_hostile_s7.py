@@ -6,6 +6,7 @@ made, reads it back through the real Anki.
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -252,3 +253,32 @@ def test_headings_without_answers_are_surveyed_in_linear_work() -> None:
     _mark_answered_below(headings)
     assert _CountingList.handed < 3 * count
     assert headings[-2].answered_below and not headings[-3].answered_below
+
+
+_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"{attr}>{body}' \
+       '<rect width="10" height="10"/></svg>'
+
+
+@pytest.mark.parametrize(("attr", "body"), [
+    (' onload="alert(1)"', ""),
+    ("", "<script>alert(2)</script>"),
+    ("", '<a href=" java\tscript:alert(3)"><text>x</text></a>'),
+    ("", '<a xmlns:xl="http://www.w3.org/1999/xlink" xl:href="JAVASCRIPT:x"><text>y</text></a>'),
+    ("", '<g><rect width="1" height="1" onclick="alert(4)"/></g>'),
+], ids=["onload", "script", "href", "xlink-href", "nested-handler"])
+def test_svg_pictures_that_run_code_are_left_out_with_a_warning(
+        tmp_path: Path, attr: str, body: str) -> None:
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "bad.svg").write_text(_SVG.format(attr=attr, body=body))
+    (tmp_path / "img" / "good.svg").write_text(_SVG.format(
+        attr="", body='<style>rect{fill:red}</style><foreignObject width="5" height="5">'
+        '<p xmlns="http://www.w3.org/1999/xhtml">标签</p></foreignObject>'))
+    write(tmp_path / "s.md", "## 节\n### 问？\n![坏](img/bad.svg)\n\n![好](img/good.svg)\n")
+    result = run("--format", "apkg", "s.md")
+    assert ("s.md:3:1: warning: file is not the svg image its name claims (SVG with a "
+            "script, an on…= handler or a javascript: link): img/bad.svg [image-type]"
+            ) in result.output
+    assert "good.svg" not in result.output
+    with zipfile.ZipFile(tmp_path / "dist" / "s.apkg") as package:
+        packed = [package.read(name) for name in package.namelist() if name.isdigit()]
+    assert len(packed) == 1 and b"foreignObject" in packed[0]

@@ -282,3 +282,11 @@ def test_svg_pictures_that_run_code_are_left_out_with_a_warning(
     with zipfile.ZipFile(tmp_path / "dist" / "s.apkg") as package:
         packed = [package.read(name) for name in package.namelist() if name.isdigit()]
     assert len(packed) == 1 and b"foreignObject" in packed[0]
+
+
+def test_a_file_name_with_a_line_break_keeps_each_diagnostic_on_one_line(
+        tmp_path: Path) -> None:
+    (tmp_path / "a\nb.md").write_text("## 节\n### 问？\n答\a\n")
+    result = run("--format", "apkg", "a\nb.md")
+    assert "a\\u000ab.md:3:2: warning: control character U+0007 removed [control-chars]" \
+        in result.output.splitlines()

@@ -63,7 +63,8 @@ class SourceLoc(_Record):
     """1-based column number."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}"
+        # One line whatever the file is called: editors and tools read ``path:line:col``.
+        return f"{one_line(self.path)}:{self.line}:{self.col}"
 
 
 @dataclass(frozen=True, slots=True)

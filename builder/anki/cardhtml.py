@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from builder.anki.html import HtmlMedia, code_html, mathjax, render_blocks
+from builder.anki.html import HtmlMedia, code_html, mathjax, render_blocks, render_inline
+from builder.anki.htmldepth import MAX_HTML_DEPTH
 from builder.checks.rawhtml import card_raw_images
 from builder.model import Card, Diagnostic, Diagram, Formula, Node, SourceLoc, plain_text
 from builder.parse.limits import MAX_ANSWER_CHARS
@@ -30,7 +31,10 @@ def capped_answer(card: Card, media: HtmlMedia) -> tuple[str, list[Diagnostic]]:
         # A block whose text alone is far over what is left is not rendered at all:
         # rendering and sanitising megabytes takes minutes, only to be cut.
         far_over = len(plain_text((block,))) > 2 * (MAX_ANSWER_CHARS - size)
+        unwrapped = media.unwrapped
         html_block = "" if far_over else render_blocks((block,), media)
+        if media.unwrapped > unwrapped:
+            problems.append(_too_deep(SourceLoc(card.loc.path, block.line or card.loc.line)))
         if far_over or size + len(html_block) > MAX_ANSWER_CHARS:
             left = len(card.answer) - index
             kept = _cut_block(block, MAX_ANSWER_CHARS - size)
@@ -46,6 +50,18 @@ def capped_answer(card: Card, media: HtmlMedia) -> tuple[str, list[Diagnostic]]:
         parts.append(html_block)
         size += len(html_block)
     return "".join(parts), problems
+
+
+def _too_deep(loc: SourceLoc) -> Diagnostic:
+    return Diagnostic(loc, "warning", f"HTML nested more than {MAX_HTML_DEPTH} deep; the "
+                      "deeper tags are left out of the card, their text kept", "html-nesting")
+
+
+def question_html(card: Card, media: HtmlMedia) -> tuple[str, list[Diagnostic]]:
+    """The question as field HTML, and a warning if its nesting was cut."""
+    unwrapped = media.unwrapped
+    question = render_inline(card.question, media)
+    return question, [_too_deep(card.loc)] if media.unwrapped > unwrapped else []
 
 
 def _cut_block(block: Node, budget: int) -> str:

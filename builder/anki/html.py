@@ -18,6 +18,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.util import ClassNotFound
 
+from builder.anki.htmldepth import MAX_RAW_DEPTH, flatten_deep
 from builder.checks.htmlpolicy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_STYLES,
@@ -40,15 +41,23 @@ _IMAGE_SRC: ContextVar[ImageSrc | None] = ContextVar("image_src", default=None)
 
 
 def sanitise(fragment: str, image_src: ImageSrc | None = None) -> str:
-    """Return HTML with only allow-listed tags, attributes, styles and URL schemes.
+    """Return HTML with only allow-listed tags, attributes, styles and URL schemes, and
+    no element nested deeper than ``MAX_HTML_DEPTH`` (those are unwrapped).
 
     ``image_src`` maps every ``<img src>`` to the media name to use, or None to drop it.
     """
+    return _sanitised(fragment, image_src)[0]
+
+
+def _sanitised(fragment: str, image_src: ImageSrc | None) -> tuple[str, int]:
+    """``sanitise``, and how many elements nested too deeply were unwrapped."""
     token = _IMAGE_SRC.set(image_src)
     try:
-        return neutralise_anki_markup(str(_cleaner().clean(fragment)))
+        cleaned = str(_cleaner().clean(flatten_deep(fragment, MAX_RAW_DEPTH)[0]))
     finally:
         _IMAGE_SRC.reset(token)
+    flat, unwrapped = flatten_deep(cleaned)
+    return neutralise_anki_markup(flat), unwrapped
 
 
 def shows_nothing(fragment: str) -> bool:
@@ -128,6 +137,8 @@ class HtmlMedia:
     """Called with the ``image`` node (src, alt, line and column)."""
     image_src: ImageSrc | None = None
     """Maps each ``<img src>`` in the finished HTML (raw HTML included) to a media name."""
+    unwrapped: int = 0
+    """How many elements nested deeper than ``MAX_HTML_DEPTH`` rendering has unwrapped."""
 
 
 def mathjax(formula: Formula) -> str:
@@ -185,13 +196,20 @@ def pygments_css() -> str:
 
 
 def render_blocks(nodes: tuple[Node, ...], media: HtmlMedia) -> str:
-    """Render block nodes to HTML, sanitising each block so broken raw HTML stays contained."""
-    return "".join(sanitise(_block(node, media), media.image_src) for node in nodes)
+    """Render block nodes to HTML, sanitising each block so broken raw HTML stays contained
+    (``media.unwrapped`` counts the elements unwrapped for nesting too deeply)."""
+    return "".join(_counted(_block(node, media), media) for node in nodes)
 
 
 def render_inline(nodes: tuple[Node, ...], media: HtmlMedia) -> str:
-    """Render inline nodes to sanitised HTML."""
-    return sanitise("".join(_inline(node, media) for node in nodes), media.image_src)
+    """Render inline nodes to sanitised HTML (counted as ``render_blocks`` counts)."""
+    return _counted("".join(_inline(node, media) for node in nodes), media)
+
+
+def _counted(fragment: str, media: HtmlMedia) -> str:
+    clean, unwrapped = _sanitised(fragment, media.image_src)
+    media.unwrapped += unwrapped
+    return clean
 
 
 _SIMPLE_BLOCKS = {

@@ -8,12 +8,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.anki import apkg
-from builder.anki.cardhtml import MAX_IMAGES_PER_CARD, capped_answer, card_media
+from builder.anki.cardhtml import MAX_IMAGES_PER_CARD, capped_answer, card_media, question_html
 from builder.anki.cardtemplate import HIDE_SOURCE_TAG
 from builder.anki.html import (
     escape_text,
     inert_name,
-    render_inline,
     shows_nothing,
 )
 from builder.anki.kept import (
@@ -148,7 +147,8 @@ def _note(context: Context, path: str, card: Card, assets: Assets, resolver: Ima
         problems.append(Diagnostic(
             card.loc, "warning", f"more than {MAX_IMAGES_PER_CARD} pictures in one "
             "answer; the rest are shown by name only", "too-many-images"))
-    question = render_inline(card.question, media)
+    question, deep = question_html(card, media)
+    problems += deep
     if shows_nothing(question):
         # All markup that the sanitiser took out: the heading is shown as typed.
         question = escape_text(card.question_text)

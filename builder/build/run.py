@@ -31,6 +31,7 @@ from builder.build.prewrite import check_media_size, check_output_names, output_
 from builder.build.session import Session, current
 from builder.build.uptodate import UpToDate
 from builder.model import Diagnostic, SourceLoc
+from builder.parse.limits import tables_cut_for_pdf
 from builder.support import inputs
 from builder.support.atomic import atomic_write_bytes, exclusive
 from builder.support.inputs import Inputs, recording
@@ -346,7 +347,7 @@ def _plan_pdfs(gathered: Gathered, config: BuildConfig) -> list[PdfPlan]:
         memo = config.cache / f"pdf-{hashlib.sha256(where).hexdigest()[:16]}.memo"
         try:
             plan = plan_pdf(target, deck.name, deck.documents[0].settings.title,
-                            deck.documents, gathered.assets,
+                            tables_cut_for_pdf(deck.documents), gathered.assets,
                             paper=config.paper,
                             columns=config.columns, style=config.pdf_style, date=date,
                             skip_empty=not config.keep_empty, roots=gathered.roots,

@@ -20,6 +20,7 @@ from builder.checks.toc import compare
 from builder.model import Card, Diagnostic, Document, Section
 from builder.parse.cache import parser_version
 from builder.parse.document import ParseOptions, parse_parts
+from builder.parse.limits import table_diagnostics
 from builder.parse.source import (
     ColumnMap,
     SourceError,
@@ -43,6 +44,7 @@ class Findings(NamedTuple):
     html: tuple[Diagnostic, ...] = ()
     markup: tuple[Diagnostic, ...] = ()
     glyphs: tuple[Diagnostic, ...] = ()
+    tables: tuple[Diagnostic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,8 @@ def _checked(parsed: Remembered, controls: list[Diagnostic], columns: ColumnMap,
     findings = Findings(
         tuple(compare(doc, lines)) if doc.toc_marked else (), tuple(heading_skips(doc)),
         figures, dollars, html, markup,
-        tuple(missing_glyph_diagnostics(text, shown)) if glyphs else ())
+        tuple(missing_glyph_diagnostics(text, shown)) if glyphs else (),
+        tuple(table_diagnostics(doc)))
     return ParsedSource(doc, (*controls, *doc.diagnostics, *(d for f in findings for d in f)),
                         columns, parsed, findings, context)
 

@@ -72,17 +72,49 @@ def problems(fragment: str) -> list[str]:
     return list(dict.fromkeys(finder.problems))
 
 
+# CommonMark's HTML blocks that run until an end marker (kinds 1 to 5): without it they
+# take in the rest of the file, headings and all, and the card shows none of it.
+_RUNS_TO_MARKER = (("<!--", "-->"), ("<script", "</script>"), ("<pre", "</pre>"),
+                   ("<style", "</style>"), ("<textarea", "</textarea>"), ("<?", "?>"),
+                   ("<![cdata[", "]]>"), ("<!", ">"))
+
+
+def unclosed_end(fragment: str) -> str | None:
+    """The end marker a raw HTML block lacks, if it is one that runs until its marker."""
+    text = fragment.lstrip()
+    start = text[:12].lower()
+    for opening, end in _RUNS_TO_MARKER:
+        if not start.startswith(opening):
+            continue
+        after = text[len(opening):len(opening) + 1]
+        if opening[1].isalpha() and after and not (after.isspace() or after == ">"):
+            return None  # <preview>, <scripts>: blocks that end at a blank line
+        return None if end in text[len(opening):].lower() else end
+    return None
+
+
 def check_document(doc: Document) -> list[Diagnostic]:
-    """Warn, at each raw HTML block or inline fragment, about what will be stripped."""
+    """Warn, at each raw HTML block or inline fragment, about what will be stripped, and
+    at each block never closed, which hides the rest of the file."""
     by_line: dict[int, list[str]] = {}
+    unclosed: list[Diagnostic] = []
     for card in doc.cards:
         for node in walk_all((*card.question, *card.answer)):
             if node.kind in ("html_block", "html_inline"):
                 by_line.setdefault(node.line, []).extend(problems(node.text))
-    return [Diagnostic(SourceLoc(doc.path, line), "warning",
-                       "raw HTML removed from the card: "
-                       + one_line(", ".join(dict.fromkeys(removed))), "html-removed")
-            for line, removed in sorted(by_line.items()) if removed]
+            end = unclosed_end(node.text) if node.kind == "html_block" else None
+            if end is not None:
+                unclosed.append(Diagnostic(
+                    SourceLoc(doc.path, node.line), "warning",
+                    f"raw HTML never closed (no {end!r}): lines {node.line}–"
+                    f"{node.end_line or node.line} are taken as raw HTML, not Markdown; "
+                    "questions among them are lost",
+                    "html-unclosed"))
+    return sorted([*unclosed, *(
+        Diagnostic(SourceLoc(doc.path, line), "warning", "raw HTML removed from the card: "
+                   + one_line(", ".join(dict.fromkeys(removed))), "html-removed")
+        for line, removed in sorted(by_line.items()) if removed)],
+        key=lambda d: d.loc.line)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,15 @@ from builder.model import Diagnostic, SourceLoc
 # Control characters other than tab and line ends, anywhere in a source: no Markdown
 # means them, Anki drops them on import (an answer of only those arrives blank) and
 # typst breaks the line at them.  Those Python counts as white space become a space.
+# NUL becomes U+FFFD, as CommonMark says, so the author sees where it was.
 CONTROL_CHARS: dict[int, str | None] = {
-    code: " " if chr(code) in "\x0b\x0c\x1c\x1d\x1e\x1f\x85" else None
+    code: " " if chr(code) in "\x0b\x0c\x1c\x1d\x1e\x1f\x85" else "\ufffd" if code == 0
+    else None
     for code in [*(c for c in range(0x20) if chr(c) not in "\t\n\r"), *range(0x7F, 0xA0)]
 }
-"""The control characters, as a ``str.translate`` table: removed, or made a space."""
+"""The control characters, as a ``str.translate`` table: removed, made a space, or (NUL)
+made U+FFFD."""
+_DONE = {" ": "replaced by a space", "\ufffd": "replaced by U+FFFD", None: "removed"}
 _CONTROL = re.compile("[" + "".join(re.escape(chr(code)) for code in CONTROL_CHARS) + "]")
 
 MAX_COMBINING_RUN = 30
@@ -92,8 +96,10 @@ def decode_source(data: bytes, display: str) -> str:
         raise SourceError(SourceLoc(display, 1), _too_large_message(len(data)), "file-too-large")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if b"\x00" in data[:8192]:
-        # NUL is valid UTF-8, but no Markdown has one: this is a binary or UTF-16 file.
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError(SourceLoc(display, 1), "file is UTF-16 (it starts with a byte-order "
+                          "mark), not UTF-8; convert it with `iconv -f UTF-16 -t UTF-8`")
+    if looks_binary(data):
         raise SourceError(SourceLoc(display, 1), _not_utf8_message(data))
     try:
         return data.decode("utf-8")
@@ -103,8 +109,25 @@ def decode_source(data: bytes, display: str) -> str:
         raise SourceError(SourceLoc(display, line, col), _not_utf8_message(data)) from exc
 
 
+MAX_CONTROL_SHARE = 0.05
+"""A file whose first 8 KB are more than this share NUL and other control bytes is binary
+(or UTF-16 without a byte-order mark, half NULs); a stray NUL in notes is not."""
+_BINARY_CONTROLS = bytes(c for c in range(0x20) if c not in b"\t\n\r\x0c")
+
+
+def looks_binary(data: bytes) -> bool:
+    """Whether ``data`` is a binary file (or UTF-16 text), not Markdown with a stray NUL."""
+    head = data[:8192]
+    if b"\x00" not in head:
+        return False
+    controls = len(head) - len(head.translate(None, _BINARY_CONTROLS))
+    # (More than three: one stray NUL in a one-line note is not a fifth of a binary.)
+    return controls > max(3, MAX_CONTROL_SHARE * len(head))
+
+
 def _not_utf8_message(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
+    # Not UTF-8 and holding a NUL: no legacy text encoding has one either.
+    if b"\x00" in data[:8192]:
         return "file is binary or UTF-16, not UTF-8 Markdown"
     for encoding in ("gb18030", "big5", "shift_jis", "cp1252"):
         try:
@@ -143,7 +166,7 @@ def without_control_chars(text: str, path: str) -> tuple[str, list[Diagnostic], 
         if not found:
             continue
         first = found[0].group()
-        done = "removed" if CONTROL_CHARS[ord(first)] is None else "replaced by a space"
+        done = _DONE[CONTROL_CHARS[ord(first)]]
         more = f" (and {len(found) - 1} more on this line)" if len(found) > 1 else ""
         diagnostics.append(Diagnostic(
             SourceLoc(path, number, found[0].start() + 1), "warning",

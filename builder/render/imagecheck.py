@@ -16,7 +16,9 @@ import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from builder.checks.htmlpolicy import URL_NOISE
 from builder.render.typstengine import Compiler, problem
 
 log = logging.getLogger(__name__)
@@ -125,12 +127,16 @@ def _svg_size(data: bytes) -> tuple[int, int]:
     parser: XMLPullParser[Element] = XMLPullParser(events=("start",))
     try:
         parser.feed(data)
-        starts: list[object] = [event[-1] for event in parser.read_events()]
-        root = next((e for e in starts if isinstance(e, Element)), None)
+        starts = [e for event in parser.read_events() if isinstance(e := event[-1], Element)]
     except ParseError as exc:
         raise NotAnImage(f"SVG that is not well-formed XML ({exc})") from None
+    root = starts[0] if starts else None
     if root is None or root.tag.rsplit("}", 1)[-1] != "svg":
         raise NotAnImage("XML file whose root element is not <svg>")
+    if any(_runs_code(element) for element in starts):
+        # Shown through <img> it would not run, but it would sit in the user's Anki media
+        # folder, and Anki serves that folder to its web view.
+        raise NotAnImage("SVG with a script, an on…= handler or a javascript: link")
     box = (root.get("viewBox") or "").replace(",", " ").split()
     width, height = _svg_length(root.get("width")), _svg_length(root.get("height"))
     if len(box) == 4:
@@ -138,6 +144,17 @@ def _svg_size(data: bytes) -> tuple[int, int]:
         height = height if height is not None else _svg_length(box[3])
     # Capped: a number of any length is valid XML, and these sizes are only ever compared.
     return round(min(width or 0, 1e9)), round(min(height or 0, 1e9))
+
+
+def _runs_code(element: Any) -> bool:
+    if element.tag.rsplit("}", 1)[-1].lower() in ("script", "handler", "listener"):
+        return True
+    for name, value in element.attrib.items():
+        local = name.rsplit("}", 1)[-1].lower()
+        if local.startswith("on") or (local == "href" and "javascript:" in
+                                      URL_NOISE.sub("", value).lower()):
+            return True
+    return False
 
 
 def _svg_length(value: str | None) -> float | None:

@@ -1,0 +1,54 @@
+"""Print-and-cut cards cost memory in proportion to the questions, however they are grouped.
+
+``cards.typ`` gathered the cards with a fold of ``acc + …`` (a copy of every card so far for
+each section), and its page header named the whole deck, which typst hashes again on every
+page: 4,000 one-question sections took a minute and over a gigabyte, 6,000 took 1.65 GB.
+Memory is measured in a child process (its own peak resident size), not time.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+pypdf = __import__("pytest").importorskip("pypdf")
+
+SECTIONS = 6000
+MEMORY_LIMIT_MB = 1400
+"""The child peaked at ~1,120 MB with the linear template, ~1,700 MB with the quadratic one."""
+
+_CHILD = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from builder.parse.document import parse_text
+    from builder.pdf.typeset import write_pdf
+    from builder.render.assets import render_assets
+
+    sections, target = int(sys.argv[1]), Path(sys.argv[2])
+    text = "".join(f"## 节{i}\\n### 问题{i}？\\n\\n答案{i}。\\n\\n" for i in range(sections))
+    doc = parse_text(text, "cards.md")
+    assets = render_assets([], [], target.parent / "cache")
+    write_pdf(target, "T", "T", [doc], assets, date="2024-05-01", style="cards")
+    status = Path("/proc/self/status").read_text()
+    own_kb = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
+    print(json.dumps({"peak_mb": own_kb / 1024}))
+""")
+
+
+def test_thousands_of_one_question_sections_print_as_cards_in_linear_memory(
+        tmp_path: Path) -> None:
+    target = tmp_path / "cards.pdf"
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(SECTIONS), str(target)],
+                          capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+    reader = pypdf.PdfReader(target)
+    # A page of fronts and a page of backs for every eight cards, and nothing continued.
+    assert len(reader.pages) == 2 * -(-SECTIONS // 8)
+    last_back = reader.pages[-1].extract_text()
+    assert f"答案{SECTIONS - 1}" in last_back.replace(" ", "")
+    assert "问题0" in reader.pages[0].extract_text().replace(" ", "")
+    assert peak < MEMORY_LIMIT_MB, f"{SECTIONS} sections took {peak:.0f} MB as cards"

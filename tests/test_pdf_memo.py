@@ -185,6 +185,7 @@ def test_an_answer_over_the_cap_is_cut_in_the_pdf_too(tmp_path: Path,
     from builder.parse import limits
 
     monkeypatch.setattr(limits, "MAX_ANSWER_CHARS", 12)
+    monkeypatch.setattr(limits, "NODE_COST", 0)  # text only: what each card keeps is clear
     doc = parse_text("## 节\n### 长？\n一二三四五六七八九十十一十二十三\n\n第二段。\n"
                      "### 短？\n答案。\n", "n.md")
     long, short = _cards(_plan(doc, Assets(), tmp_path / "n.pdf"))

@@ -38,11 +38,23 @@ class Stamped:
     matching: tuple[Diagnostic, ...] = ()
     """Warnings from matching new questions to the previous lock's; against the lock this
     build saves, every question has its key, so a rebuild would give none of them."""
+    memo: lock.Memo | None = None
+    """Where the lock was looked up parsed, and the new one is to be kept."""
 
     @functools.cached_property
     def lock_file(self) -> bytes | None:
         """The new lock as its file holds it (serialised once: 7 MB at 20,000 notes)."""
-        return None if self.new is None else lock.encode(self.new)
+        return None if self.new is None else lock.encode(self.new, self.previous)
+
+    def remember_lock(self) -> None:
+        """Keep the new lock, as its file now holds it, in the ``memo`` (unless it is
+        the lock the memo gave)."""
+        if self.memo is None or self.new is None or self.previous is None \
+                or self.path is None or self.lock_file is None:
+            return
+        if self.new == self.previous and self.previous.lines is not None:
+            return
+        self.memo.remember(self.path, self.lock_file, self.new, self.previous)
 
 
 def now() -> int:
@@ -58,16 +70,16 @@ def card_css() -> str:
 
 
 def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
-          built_files: set[str]) -> Stamped:
+          built_files: set[str], memo: lock.Memo | None = None) -> Stamped:
     """Give every note its GUID and time against the lock at ``path`` (None: no lock);
     return them, the lock to save and the change report.  Raise ``lock.LockError`` when
-    the lock cannot be read."""
+    the lock cannot be read.  ``memo``: where locks are kept parsed (``lock.Memo``)."""
     when = now()
     assembled = [n for deck in decks for n in deck]
     if path is None:
         return Stamped(_stamped(decks, {n.note.key: apkg.guid_for(n.note.key) for n in assembled},
                                 {n.note.key: when for n in assembled}))
-    previous, problems = lock.read(path)
+    previous, problems = lock.read(path, memo)
 
     def in_scope(entry: lock.LockEntry) -> bool:
         # Notes of files left out of this build are not "removed"; those of deleted files are.
@@ -83,7 +95,7 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
                                    apkg.note_type_hash(card_css()), when)
     return Stamped(_stamped(decks, guids, {key: e.changed for key, e in new.entries.items()}),
                    (*problems, *matching.diagnostics, *clashes), previous, new, path, changes,
-                   tuple(matching.diagnostics))
+                   tuple(matching.diagnostics), memo)
 
 
 def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,

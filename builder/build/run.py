@@ -261,9 +261,10 @@ def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: B
         except OSError as exc:  # the lock is beside the sources, not in the output folder
             raise BuildError(f"cannot write {display_path(stamped.path)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
+    stamped.remember_lock()
     result.removed_file = _write_removed_search(config, result.removed_search)
     session = current()
-    for cache in caches:
+    for cache in (*caches, *([stamped.memo.cache] if stamped.memo is not None else [])):
         if session is not None:
             session.unsaved.append(cache)
         else:

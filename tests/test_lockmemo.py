@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -119,7 +121,7 @@ def test_a_memo_entry_not_signed_by_this_user_is_not_used(
     assert recalled == [True, False]
 
 
-def entry(guid: str, **changes: object) -> lock.LockEntry:
+def entry(guid: str, **changes: Any) -> lock.LockEntry:
     return lock.LockEntry(guid, "0123456789abcdef0123", 1_700_000_000, "q", "a.md",
                           "abc", "00ff00ff00ff00ff")._replace(**changes)
 
@@ -185,3 +187,70 @@ def test_update_keeps_an_entry_only_when_it_would_make_it_again(change: dict[str
         change.get("guid", "g1"), change.get("content", "0" * 20),
         1_700_000_500 if "guid" in change or "content" in change else old.changed,
         note.question, note.loc.path, note.answer_hash, identity.simhash(note.answer_text)))
+
+
+OTHER = """---
+deck: 面试
+---
+## 基础
+### 什么是梯度消失？
+深层网络反向传播时梯度越来越小，前面的层几乎学不到东西。
+### 残差连接有什么用？
+让梯度可以绕过若干层直接回传，缓解梯度消失。
+"""
+
+
+def test_kept_notes_reuse_their_hashes_only_where_they_still_hold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notes kept from the last build bring what stamping them hashed (``NoteHashes``):
+    after each change the lock and deck are those of a build with no cache, which hashes
+    every note, while the kept notes of an unchanged file are not hashed again.  The
+    changes: an answer edited; the lock's GUID of a kept note changed by hand (its content
+    hash covers the GUID); a question added to the first file that the second file's kept
+    note has too (the kept note gets another key, so another Key field)."""
+    hashed: list[tuple[str, ...]] = []
+    real = lock.content_hash
+
+    def counting(*parts: str) -> str:
+        hashed.append(parts)
+        return real(*parts)
+
+    monkeypatch.setattr(lock, "content_hash", counting)
+    with_cache, without = tmp_path / "kept", tmp_path / "plain"
+    for folder in (with_cache, without):
+        write(folder / "notes" / "a.md", NOTES)
+        write(folder / "notes" / "b.md", OTHER)
+        build(folder, 1_700_000_000, monkeypatch)
+
+    def step(epoch: int, change: Callable[[Path], None]) -> list[str]:
+        """Change both folders; build both; return the questions hashed with the cache."""
+        for folder in (with_cache, without):
+            change(folder)
+        shutil.rmtree(without / "out" / ".cache")
+        hashed.clear()
+        kept = build(with_cache, epoch, monkeypatch)
+        questions = [parts[0] for parts in hashed]
+        assert kept == build(without, epoch, monkeypatch)
+        assert (with_cache / "out" / "面试.apkg").read_bytes() == \
+            (without / "out" / "面试.apkg").read_bytes()
+        return questions
+
+    def edit_answer(folder: Path) -> None:
+        write(folder / "notes" / "a.md", EDITS[0])
+
+    def new_guid(folder: Path) -> None:
+        path = folder / "notes" / "build-deck.lock"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        key = next(k for k, v in data["notes"].items() if v["file"] == "notes/b.md")
+        data["notes"][key]["guid"] = "handpicked"
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    def same_question(folder: Path) -> None:
+        write(folder / "notes" / "a.md", EDITS[0] + "### 什么是梯度消失？\n另一个答案。\n")
+
+    assert step(1_700_000_100, edit_answer) == ["为什么要做数据归一化？"]
+    # The note whose GUID changed (and a.md's edited note, made again: its last parse
+    # was not stored, ``builder.build.parsejobs``); not b.md's other note.
+    assert sorted(step(1_700_000_200, new_guid)) == ["为什么要做数据归一化？", "什么是梯度消失？"]
+    # The new question, and b.md's kept note of the same question, which took another key.
+    assert step(1_700_000_300, same_question).count("什么是梯度消失？") == 2

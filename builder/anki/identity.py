@@ -48,12 +48,18 @@ class CurrentNote:
     answer_text: str
     loc: SourceLoc
     explicit_id: str | None = None
-    answer_hash: str = field(init=False)
-    """Hash of the answer's text alone; computed once, every build needs it of every note."""
+    answer_hash: str = ""
+    """Hash of the answer's text alone (``answer_hash``); computed once, every build needs
+    it of every note.  Given when known: the note was kept from the last build."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "answer_hash",
-                           hashlib.sha256(self.answer_text.encode("utf-8")).hexdigest()[:12])
+        if not self.answer_hash:
+            object.__setattr__(self, "answer_hash", answer_hash(self.answer_text))
+
+
+def answer_hash(text: str) -> str:
+    """Hash an answer's text, to recognise it unchanged."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass

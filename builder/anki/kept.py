@@ -9,7 +9,7 @@ lock, to draw its formulas and diagrams, and to tell whether the note still fits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -46,6 +46,20 @@ class AssembledNote:
     loc: SourceLoc
     """The question heading's location."""
     explicit_id: str | None
+    hashes: NoteHashes | None = None
+    """What stamping this note found the last time (None: made by this build)."""
+
+
+class NoteHashes(NamedTuple):
+    """What ``builder.anki.stamp`` hashed of a note: kept with the note for the next build,
+    which would hash the same text again (two hashes of every note cost a tenth of an
+    edit's build at 20,000 notes)."""
+
+    answer: str
+    """``identity.answer_hash`` of its ``answer_text``."""
+    guid: str
+    content: str
+    """The hash of everything written into the note, given this ``guid``."""
 
 
 Context = tuple[str, Settings, str]
@@ -87,13 +101,19 @@ class StoredNote(NamedTuple):
     media: tuple[tuple[str, str], ...]
     answer_text: str
     problems: tuple[Diagnostic, ...]
+    hashes: NoteHashes | None = None
 
     def assembled(self, key: str) -> AssembledNote:
-        """The note, under ``key`` (another than the card's when its key was taken)."""
-        fields = self.fields if key == self.key else (*self.fields[:4], escape_text(key))
+        """The note, under ``key`` (another than the card's when its key was taken: its
+        Key field differs, and so does its content's hash)."""
+        if key == self.key:
+            fields, hashes = self.fields, self.hashes
+        else:
+            fields, hashes = (*self.fields[:4], escape_text(key)), None
         return AssembledNote(NoteContent(key, fields, self.tags, self.deck),
                              tuple(MediaFile(name, Path(path)) for name, path in self.media),
-                             self.answer_text, self.question_text, self.loc, self.explicit_id)
+                             self.answer_text, self.question_text, self.loc, self.explicit_id,
+                             hashes)
 
     def fits(self, context: Context, assets: Assets) -> bool:
         """Whether the note shows what a note made now would: same deck, settings and
@@ -144,11 +164,14 @@ class NoteMemory:
     fresh: set[int] = field(default_factory=set)
     """Ids of the cards whose notes the last ``assemble`` made (not remembered)."""
 
-    def kept(self, path: str, settings: Settings, cards: Sequence[Card]) -> FileNotes:
-        """The remembered notes of a file's ``cards``, to store beside its parse."""
-        return FileNotes(path, settings, tuple(self._stored(card) or card for card in cards))
+    def kept(self, path: str, settings: Settings, cards: Sequence[Card],
+             hashes: Mapping[str, NoteHashes]) -> FileNotes:
+        """The remembered notes of a file's ``cards``, to store beside its parse, with
+        what stamping them found (``hashes``, by note key)."""
+        return FileNotes(path, settings, tuple(self._stored(card, hashes) or card
+                                               for card in cards))
 
-    def _stored(self, card: Card) -> StoredNote | None:
+    def _stored(self, card: Card, hashes: Mapping[str, NoteHashes]) -> StoredNote | None:
         made = self.made.get(id(card))
         if made is None or made.card is not card:
             return None
@@ -157,7 +180,8 @@ class NoteMemory:
                           card.is_empty, card.formulas, card.diagrams, made.context,
                           made.drawn, note.note.fields, note.note.tags, note.note.deck,
                           tuple((m.name, str(m.path)) for m in note.media), note.answer_text,
-                          made.problems)
+                          made.problems, hashes.get(note.note.key) if card.key == note.note.key
+                          else None)
 
     def adopt(self, cards: Sequence[Card], kept: FileNotes) -> None:
         """Remember the notes ``kept`` holds for the same ``cards`` (of the same parse)."""

@@ -10,7 +10,7 @@ import functools
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from builder.model import Diagnostic
 from builder.support import inputs
 
 if TYPE_CHECKING:  # a build up to date imports this module, and needs neither
-    from builder.anki.kept import AssembledNote, NoteContent
+    from builder.anki.kept import AssembledNote, NoteHashes
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class Stamped:
     build saves, every question has its key, so a rebuild would give none of them."""
     memo: lock.Memo | None = None
     """Where the lock was looked up parsed, and the new one is to be kept."""
+    hashes: Mapping[str, NoteHashes] = field(default_factory=dict)
+    """What was hashed of each note, by key, to be kept with the notes (``NoteHashes``)."""
 
     @functools.cached_property
     def lock_file(self) -> bytes | None:
@@ -74,6 +76,8 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
     """Give every note its GUID and time against the lock at ``path`` (None: no lock);
     return them, the lock to save and the change report.  Raise ``lock.LockError`` when
     the lock cannot be read.  ``memo``: where locks are kept parsed (``lock.Memo``)."""
+    from builder.anki.kept import NoteHashes
+
     when = now()
     assembled = [n for deck in decks for n in deck]
     if path is None:
@@ -86,16 +90,19 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
         return entry.file in built_files or not inputs.exists(Path(entry.file))
 
     current = [identity.CurrentNote(n.note.key, n.question_text, n.answer_text, n.loc,
-                                    n.explicit_id) for n in assembled]
+                                    n.explicit_id, n.hashes.answer if n.hashes else "")
+               for n in assembled]
     matching = identity.match(previous, current, in_scope)
     guids, clashes = _unique_guids(current, previous, matching.renames)
-    notes = [(facts, guids[facts.key], _content_hash(n.note, guids[facts.key]))
+    notes = [(facts, guids[facts.key], _content_hash(n, guids[facts.key]))
              for facts, n in zip(current, assembled, strict=True)]
     new, changes = identity.update(previous, notes, matching, in_scope,
                                    apkg.note_type_hash(card_css()), when)
     return Stamped(_stamped(decks, guids, {key: e.changed for key, e in new.entries.items()}),
                    (*problems, *matching.diagnostics, *clashes), previous, new, path, changes,
-                   tuple(matching.diagnostics), memo)
+                   tuple(matching.diagnostics), memo,
+                   {facts.key: NoteHashes(facts.answer_hash, guid, content)
+                    for facts, guid, content in notes})
 
 
 def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
@@ -128,9 +135,13 @@ def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
     return guids, clashes
 
 
-def _content_hash(note: NoteContent, guid: str) -> str:
+def _content_hash(assembled: AssembledNote, guid: str) -> str:
+    # As the last build hashed it, when it hashed the same note under the same GUID.
+    if assembled.hashes is not None and assembled.hashes.guid == guid:
+        return assembled.hashes.content
     # The Source field's line number is left out: a question that only moved down
     # because lines were added above it has not changed, and is not re-dated.
+    note = assembled.note
     question, answer, section, _source, key = note.fields
     return lock.content_hash(question, answer, section, key, *note.tags, note.deck, guid)
 

@@ -37,6 +37,9 @@ from builder.support.atomic import atomic_write_bytes, exclusive
 from builder.support.inputs import Inputs, recording
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from builder.anki.kept import NoteHashes
     from builder.build.gather import Assembled, DeckNotes, Gathered, StartProgress
     from builder.parse import cache as parsecache
     from builder.pdf.jobs import PdfJobs
@@ -117,10 +120,11 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
         plans = _plan_pdfs(gathered, config) if "pdf" in config.formats else []
         pdfs.start([plan for plan in plans if not plan.current])
         # 2. Assemble the notes; give them GUIDs and times from the identity lock.
-        assembled, caches = _assembled(gathered, config, session)
+        assembled, caches_for = _assembled(gathered, config, session)
         checks = (*check_media_size(gathered, assembled),
                   *check_output_names(gathered, assembled, config))
         stamped = stamp_or_fail(gathered, assembled, checks, config)
+        caches = caches_for(stamped.hashes)
         result = _result(gathered, assembled, stamped, checks, config)
         if strict_refuses(config, result):  # notes lose nothing
             return result
@@ -158,9 +162,11 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
 
 
 def _assembled(gathered: Gathered, config: BuildConfig, session: Session | None
-               ) -> tuple[Assembled, list[parsecache.ParseCache]]:
-    """Every deck's notes, made again only for questions parsed again; and the caches
-    to store once the build writes (its parses, and its notes beside them)."""
+               ) -> tuple[Assembled, Callable[[Mapping[str, NoteHashes]],
+                                              list[parsecache.ParseCache]]]:
+    """Every deck's notes, made again only for questions parsed again; and what gives
+    the caches to store once the build writes (its parses, and its notes beside them,
+    with what stamping them hashed)."""
     from builder.anki.kept import NoteMemory
     from builder.build import notecache
     from builder.build.gather import assemble
@@ -170,8 +176,12 @@ def _assembled(gathered: Gathered, config: BuildConfig, session: Session | None
     found = notecache.load(config.cache, gathered.bases, memory) if not memory.made else {}
     memory.move(gathered.moved)
     assembled = assemble(gathered, config, memory)
-    notes = notecache.store(config.cache, gathered.stored, found, memory)
-    return assembled, [cache for cache in (gathered.parse_cache, notes) if cache is not None]
+
+    def caches(hashes: Mapping[str, NoteHashes]) -> list[parsecache.ParseCache]:
+        notes = notecache.store(config.cache, gathered.stored, found, memory, hashes)
+        return [cache for cache in (gathered.parse_cache, notes) if cache is not None]
+
+    return assembled, caches
 
 
 def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult | None:

@@ -10,7 +10,7 @@ lock, to draw its formulas and diagrams, and to tell whether the note still fits
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,10 +21,9 @@ from builder.render.assets import Assets
 from builder.render.media import MediaFile
 
 
-@dataclass(frozen=True, slots=True)
-class NoteContent:
+class NoteContent(NamedTuple):
     """What one note shows and where it goes; its GUID and time come from the lock
-    (``builder.anki.stamp`` makes the ``apkg.NoteData``)."""
+    (``builder.anki.stamp`` makes the ``apkg.NoteData``).  A tuple, as ``AssembledNote``."""
 
     key: str
     """The card's stable key (see Card.key), unique in the build."""
@@ -34,9 +33,12 @@ class NoteContent:
     """Full deck name, ``Parent::Child`` for subdecks."""
 
 
-@dataclass(frozen=True, slots=True)
-class AssembledNote:
-    """One card's note, its media, and what the lock needs to recognise its card."""
+class AssembledNote(NamedTuple):
+    """One card's note, its media, and what the lock needs to recognise its card.
+
+    A tuple: every build makes one per note, kept or not (a dataclass's constructor costs
+    three times as much).
+    """
 
     note: NoteContent
     media: tuple[MediaFile, ...]
@@ -71,7 +73,9 @@ def drawn(formulas: Sequence[Formula], diagrams: Sequence[Diagram], assets: Asse
     made again when that changes."""
     if not formulas and not diagrams:
         return ""
-    return repr((*map(assets.formulas.get, formulas), *map(assets.diagrams.get, diagrams)))
+    # With no formula drawn (MathJax cards), none is looked up: hashing one costs more.
+    shown = map(assets.formulas.get, formulas) if assets.formulas else (None,) * len(formulas)
+    return repr((*shown, *map(assets.diagrams.get, diagrams)))
 
 
 def source_field(source: str, loc: SourceLoc) -> str:
@@ -110,8 +114,9 @@ class StoredNote(NamedTuple):
             fields, hashes = self.fields, self.hashes
         else:
             fields, hashes = (*self.fields[:4], escape_text(key)), None
-        return AssembledNote(NoteContent(key, fields, self.tags, self.deck),
-                             tuple(MediaFile(name, Path(path)) for name, path in self.media),
+        media = tuple(MediaFile(name, Path(path)) for name, path in self.media) \
+            if self.media else ()
+        return AssembledNote(NoteContent(key, fields, self.tags, self.deck), media,
                              self.answer_text, self.question_text, self.loc, self.explicit_id,
                              hashes)
 
@@ -134,8 +139,18 @@ class FileNotes:
 
     def fits(self, context: Context, assets: Assets) -> bool:
         """Whether every kept note fits (``StoredNote.fits``)."""
-        return all(card.fits(context, assets) for card in self.cards
-                   if isinstance(card, StoredNote))
+        # The notes of a file share their context (one object, as pickled): compared once.
+        same: set[int] = set()
+        for card in self.cards:
+            if not isinstance(card, StoredNote):
+                continue
+            if id(card.context) not in same:
+                if card.context != context:
+                    return False
+                same.add(id(card.context))
+            if card.drawn != drawn(card.formulas, card.diagrams, assets):
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,5 +220,5 @@ class NoteMemory:
                       note.fields[4])
             self.made[id(now)] = MadeNote(
                 now, made.context, made.drawn,
-                replace(made.note, note=replace(note, fields=fields), loc=now.loc),
+                made.note._replace(note=note._replace(fields=fields), loc=now.loc),
                 tuple(shift.diagnostic(d, delta) for d in made.problems))

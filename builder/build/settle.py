@@ -28,12 +28,15 @@ def settled(gathered: Gathered, config: BuildConfig, session: Session | None
 
     A handful of objects per note, all kept to the end of the build, and none in a
     cycle: Python's collector, had it run, would look through each of them again and
-    again (a tenth of an edit's build at 20,000 notes) and find nothing to free.  So it
-    is paused, and what it made is then set aside from it (``gc.freeze``) until the build
-    ends (``run.build``), as what was loaded before is (``parsejobs.look_up_parses``).
+    again (a tenth of an edit's build at 20,000 notes) and find nothing to free.  So
+    once the notes are made (with the collector on: notes made anew leave garbage), they
+    are set aside from it (``gc.freeze``) until the build ends (``run.build``), as what
+    was loaded before is (``parsejobs.look_up_parses``), and it is paused while they are
+    stamped.
     """
+    assembled, caches_for = _assembled(gathered, config, session)
+    gc.freeze()
     with collector_paused():
-        assembled, caches_for = _assembled(gathered, config, session)
         checks = (*check_media_size(gathered, assembled),
                   *check_output_names(gathered, assembled, config))
         stamped = stamp_or_fail(gathered, assembled, checks, config)

@@ -48,12 +48,18 @@ class CurrentNote:
     answer_text: str
     loc: SourceLoc
     explicit_id: str | None = None
-    answer_hash: str = field(init=False)
-    """Hash of the answer's text alone; computed once, every build needs it of every note."""
+    answer_hash: str = ""
+    """Hash of the answer's text alone (``answer_hash``); computed once, every build needs
+    it of every note.  Given when known: the note was kept from the last build."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "answer_hash",
-                           hashlib.sha256(self.answer_text.encode("utf-8")).hexdigest()[:12])
+        if not self.answer_hash:
+            object.__setattr__(self, "answer_hash", answer_hash(self.answer_text))
+
+
+def answer_hash(text: str) -> str:
+    """Hash an answer's text, to recognise it unchanged."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
 @dataclass
@@ -229,6 +235,13 @@ def _sketch(note: CurrentNote, old: LockEntry | None, matching: Matching) -> str
     return matching.sketches.get(note.key) or simhash(note.answer_text)
 
 
+def _unchanged(old: LockEntry, note: CurrentNote, guid: str, content: str) -> bool:
+    """Whether ``update`` would make ``old`` again for ``note``: the same entry."""
+    return (old.hash == content and old.guid == guid and old.removed is None
+            and old.question == note.question and old.file == note.loc.path
+            and old.answer == note.answer_hash and bool(old.sketch))
+
+
 def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str, str]], matching: Matching,
            in_scope: Callable[[LockEntry], bool], notetype_hash: str, now: int,
            ) -> tuple[Lock, ChangeReport]:
@@ -247,12 +260,14 @@ def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str, str]], matchi
             report.added.append(note)
         elif old.hash != content:
             report.changed.append(note)
+        seen.add(note.key)
+        if old is not None and old_key == note.key and _unchanged(old, note, guid, content):
+            continue  # kept as it was (the same entry: the lock's file keeps its line)
         changed = now if old is None else advance(
             old.changed, now, old.hash != content or old.guid != guid or bool(old.removed))
         entries[note.key] = LockEntry(guid, content, changed, note.question,
                                       note.loc.path, note.answer_hash,
                                       _sketch(note, old, matching))
-        seen.add(note.key)
     for key, entry in previous.entries.items():
         if key not in seen and key not in matching.renames.values() and \
                 entry.removed is None and in_scope(entry):

@@ -9,8 +9,8 @@ lock, to draw its formulas and diagrams, and to tell whether the note still fits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,10 +21,9 @@ from builder.render.assets import Assets
 from builder.render.media import MediaFile
 
 
-@dataclass(frozen=True, slots=True)
-class NoteContent:
+class NoteContent(NamedTuple):
     """What one note shows and where it goes; its GUID and time come from the lock
-    (``builder.anki.stamp`` makes the ``apkg.NoteData``)."""
+    (``builder.anki.stamp`` makes the ``apkg.NoteData``).  A tuple, as ``AssembledNote``."""
 
     key: str
     """The card's stable key (see Card.key), unique in the build."""
@@ -34,9 +33,12 @@ class NoteContent:
     """Full deck name, ``Parent::Child`` for subdecks."""
 
 
-@dataclass(frozen=True, slots=True)
-class AssembledNote:
-    """One card's note, its media, and what the lock needs to recognise its card."""
+class AssembledNote(NamedTuple):
+    """One card's note, its media, and what the lock needs to recognise its card.
+
+    A tuple: every build makes one per note, kept or not (a dataclass's constructor costs
+    three times as much).
+    """
 
     note: NoteContent
     media: tuple[MediaFile, ...]
@@ -46,6 +48,20 @@ class AssembledNote:
     loc: SourceLoc
     """The question heading's location."""
     explicit_id: str | None
+    hashes: NoteHashes | None = None
+    """What stamping this note found the last time (None: made by this build)."""
+
+
+class NoteHashes(NamedTuple):
+    """What ``builder.anki.stamp`` hashed of a note: kept with the note for the next build,
+    which would hash the same text again (two hashes of every note cost a tenth of an
+    edit's build at 20,000 notes)."""
+
+    answer: str
+    """``identity.answer_hash`` of its ``answer_text``."""
+    guid: str
+    content: str
+    """The hash of everything written into the note, given this ``guid``."""
 
 
 Context = tuple[str, Settings, str]
@@ -57,7 +73,9 @@ def drawn(formulas: Sequence[Formula], diagrams: Sequence[Diagram], assets: Asse
     made again when that changes."""
     if not formulas and not diagrams:
         return ""
-    return repr((*map(assets.formulas.get, formulas), *map(assets.diagrams.get, diagrams)))
+    # With no formula drawn (MathJax cards), none is looked up: hashing one costs more.
+    shown = map(assets.formulas.get, formulas) if assets.formulas else (None,) * len(formulas)
+    return repr((*shown, *map(assets.diagrams.get, diagrams)))
 
 
 def source_field(source: str, loc: SourceLoc) -> str:
@@ -87,13 +105,20 @@ class StoredNote(NamedTuple):
     media: tuple[tuple[str, str], ...]
     answer_text: str
     problems: tuple[Diagnostic, ...]
+    hashes: NoteHashes | None = None
 
     def assembled(self, key: str) -> AssembledNote:
-        """The note, under ``key`` (another than the card's when its key was taken)."""
-        fields = self.fields if key == self.key else (*self.fields[:4], escape_text(key))
-        return AssembledNote(NoteContent(key, fields, self.tags, self.deck),
-                             tuple(MediaFile(name, Path(path)) for name, path in self.media),
-                             self.answer_text, self.question_text, self.loc, self.explicit_id)
+        """The note, under ``key`` (another than the card's when its key was taken: its
+        Key field differs, and so does its content's hash)."""
+        if key == self.key:
+            fields, hashes = self.fields, self.hashes
+        else:
+            fields, hashes = (*self.fields[:4], escape_text(key)), None
+        media = tuple(MediaFile(name, Path(path)) for name, path in self.media) \
+            if self.media else ()
+        return AssembledNote(NoteContent(key, fields, self.tags, self.deck), media,
+                             self.answer_text, self.question_text, self.loc, self.explicit_id,
+                             hashes)
 
     def fits(self, context: Context, assets: Assets) -> bool:
         """Whether the note shows what a note made now would: same deck, settings and
@@ -114,8 +139,18 @@ class FileNotes:
 
     def fits(self, context: Context, assets: Assets) -> bool:
         """Whether every kept note fits (``StoredNote.fits``)."""
-        return all(card.fits(context, assets) for card in self.cards
-                   if isinstance(card, StoredNote))
+        # The notes of a file share their context (one object, as pickled): compared once.
+        same: set[int] = set()
+        for card in self.cards:
+            if not isinstance(card, StoredNote):
+                continue
+            if id(card.context) not in same:
+                if card.context != context:
+                    return False
+                same.add(id(card.context))
+            if card.drawn != drawn(card.formulas, card.diagrams, assets):
+                return False
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +179,14 @@ class NoteMemory:
     fresh: set[int] = field(default_factory=set)
     """Ids of the cards whose notes the last ``assemble`` made (not remembered)."""
 
-    def kept(self, path: str, settings: Settings, cards: Sequence[Card]) -> FileNotes:
-        """The remembered notes of a file's ``cards``, to store beside its parse."""
-        return FileNotes(path, settings, tuple(self._stored(card) or card for card in cards))
+    def kept(self, path: str, settings: Settings, cards: Sequence[Card],
+             hashes: Mapping[str, NoteHashes]) -> FileNotes:
+        """The remembered notes of a file's ``cards``, to store beside its parse, with
+        what stamping them found (``hashes``, by note key)."""
+        return FileNotes(path, settings, tuple(self._stored(card, hashes) or card
+                                               for card in cards))
 
-    def _stored(self, card: Card) -> StoredNote | None:
+    def _stored(self, card: Card, hashes: Mapping[str, NoteHashes]) -> StoredNote | None:
         made = self.made.get(id(card))
         if made is None or made.card is not card:
             return None
@@ -157,7 +195,8 @@ class NoteMemory:
                           card.is_empty, card.formulas, card.diagrams, made.context,
                           made.drawn, note.note.fields, note.note.tags, note.note.deck,
                           tuple((m.name, str(m.path)) for m in note.media), note.answer_text,
-                          made.problems)
+                          made.problems, hashes.get(note.note.key) if card.key == note.note.key
+                          else None)
 
     def adopt(self, cards: Sequence[Card], kept: FileNotes) -> None:
         """Remember the notes ``kept`` holds for the same ``cards`` (of the same parse)."""
@@ -181,5 +220,5 @@ class NoteMemory:
                       note.fields[4])
             self.made[id(now)] = MadeNote(
                 now, made.context, made.drawn,
-                replace(made.note, note=replace(note, fields=fields), loc=now.loc),
+                made.note._replace(note=note._replace(fields=fields), loc=now.loc),
                 tuple(shift.diagnostic(d, delta) for d in made.problems))

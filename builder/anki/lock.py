@@ -17,11 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring
 from pathlib import Path
+from typing import NamedTuple
 
 from builder.model import Diagnostic, SourceLoc
+from builder.parse.cache import ParseCache
 from builder.support import inputs
 from builder.support.atomic import atomic_write_bytes
 
@@ -37,9 +39,12 @@ class LockError(Exception):
         self.diagnostic = Diagnostic(SourceLoc(str(path), 1), "error", message, code)
 
 
-@dataclass(frozen=True, slots=True)
-class LockEntry:
-    """What the lock remembers about one note."""
+class LockEntry(NamedTuple):
+    """What the lock remembers about one note.
+
+    A tuple: a lock holds one per note, made anew by every build (a dataclass's
+    constructor costs three times as much).
+    """
 
     guid: str
     hash: str
@@ -63,6 +68,11 @@ class Lock:
     entries: dict[str, LockEntry] = field(default_factory=dict)
     notetype_hash: str = ""
     notetype_changed: int = 0
+    lines: dict[str, bytes] | None = field(default=None, compare=False, repr=False)
+    """Each entry's line in the file this lock was read from, each with a comma after it,
+    when that file is exactly what ``encode`` writes for it (a lock a build saved, see
+    ``Memo``): ``encode`` copies the line of an entry a build did not change instead of
+    writing it again."""
 
 
 def content_hash(*parts: str) -> str:
@@ -76,13 +86,14 @@ def handle(guid: str) -> str:
     return "n" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:8]
 
 
-def read(path: Path) -> tuple[Lock, list[Diagnostic]]:
+def read(path: Path, memo: Memo | None = None) -> tuple[Lock, list[Diagnostic]]:
     """Read and validate a lock file; a missing file is an empty lock.
 
     The lock is committed beside shared notes, so it is checked like them: a file
     that cannot be a lock (not UTF-8, not JSON, a newer version) is a ``LockError``;
     single bad entries, and entries that share a GUID (Anki would merge their notes),
-    are dropped with a warning, and those notes get fresh identities.
+    are dropped with a warning, and those notes get fresh identities.  A file whose
+    bytes are those a build saved is taken from ``memo`` instead, already checked.
     """
     try:
         raw = inputs.read_bytes(path)
@@ -90,6 +101,9 @@ def read(path: Path) -> tuple[Lock, list[Diagnostic]]:
         return Lock(), []
     except OSError as exc:
         raise LockError(path, f"cannot read lock file: {exc.strerror}") from exc
+    known = memo.recall(path, raw) if memo is not None else None
+    if known is not None:
+        return known, []
     try:
         data = json.loads(raw.decode("utf-8"))
         _check_version(data, path)
@@ -190,27 +204,38 @@ def _time(value: object) -> int:
 
 def dumps(lock: Lock) -> str:
     """Serialise a lock as sorted JSON with one note per line."""
-    lines = [
-        "{",
-        f' "version": {LOCK_VERSION},',
-        ' "notetype": ' + json.dumps({"hash": lock.notetype_hash,
-                                      "changed": lock.notetype_changed}) + ",",
-        ' "notes": {',
-    ]
-    notes = sorted(lock.entries.items())
-    last = len(notes) - 1
-    for index, (key, entry) in enumerate(notes):
-        # The object json.dumps writes for the fields but "removed": None, put together
-        # here from each value's JSON: an encoder call per note costs twice the time.
-        values = ", ".join([
-            f'"{name}": {_string(value) if type(value) is str else _other(value)}'
-            for name in _ENTRY_FIELDS if (value := getattr(entry, name)) is not None])
-        lines.append(f"  {_string(key)}: {{{values}}}{',' if index < last else ''}")
-    lines += [" }", "}"]
-    return "\n".join(lines) + "\n"
+    return encode(lock).decode("utf-8")
 
 
-_ENTRY_FIELDS = tuple(f.name for f in fields(LockEntry))
+def encode(lock: Lock, previous: Lock | None = None) -> bytes:
+    """Return the lock file's bytes; an entry that ``previous`` holds too (the same
+    object) keeps its line from ``previous``'s file, if it has them (``Lock.lines``)."""
+    kept = previous.lines if previous is not None and previous.lines is not None else {}
+    old = previous.entries if previous is not None else {}
+    head = ("{\n"
+            f' "version": {LOCK_VERSION},\n'
+            ' "notetype": ' + json.dumps({"hash": lock.notetype_hash,
+                                          "changed": lock.notetype_changed}) + ",\n"
+            ' "notes": {\n')
+    lines = [line if old.get(key) is entry and (line := kept.get(key)) is not None
+             else _line(key, entry).encode("utf-8") + b","
+             for key, entry in sorted(lock.entries.items())]
+    if lines:
+        lines[-1] = lines[-1][:-1]  # the last note's line has no comma
+    return b"\n".join([head.encode("utf-8") + b"\n".join(lines), b" }", b"}", b""]) \
+        if lines else (head + " }\n}\n").encode("utf-8")
+
+
+def _line(key: str, entry: LockEntry) -> str:
+    # The object json.dumps writes for the fields but "removed": None, put together
+    # here from each value's JSON: an encoder call per note costs twice the time.
+    values = ", ".join([
+        f'"{name}": {_string(value) if type(value) is str else _other(value)}'
+        for name, value in zip(_ENTRY_FIELDS, entry, strict=True) if value is not None])
+    return f"  {_string(key)}: {{{values}}}"
+
+
+_ENTRY_FIELDS = LockEntry._fields
 _json = json.JSONEncoder(ensure_ascii=False).encode
 """``json.dumps(…, ensure_ascii=False)``, without making an encoder per call."""
 _string = encode_basestring
@@ -219,11 +244,6 @@ _string = encode_basestring
 
 def _other(value: object) -> str:
     return str(value) if type(value) is int else _json(value)  # an int's JSON is its str
-
-
-def encode(lock: Lock) -> bytes:
-    """Return the lock file's bytes."""
-    return dumps(lock).encode("utf-8")
 
 
 def save(path: Path, data: bytes) -> None:
@@ -236,3 +256,64 @@ def advance(previous: int, now: int, changed: bool) -> int:
     if not changed:
         return previous
     return max(now, previous + 1)
+
+
+class Memo:
+    """Which lock files builds saved, in the cache ``folder``.
+
+    Reading a large lock back costs a tenth of an edit's build (20,000 entries, each
+    checked), and the lock a build reads is nearly always the one the last build saved,
+    whose entries were checked as it was saved (``_reads_back``).  So the hash of each
+    lock saved is kept here, signed like the parses beside it (``builder.parse.cache``):
+    a file with exactly those bytes needs no checks, and each of its lines is known to be
+    the line ``dumps`` writes for its entry.  Any other file (edited by hand, checked
+    out, or from another machine) is checked whole.
+    """
+
+    FORMAT = 1
+    _SAVED = "saved"
+
+    def __init__(self, folder: Path) -> None:
+        self.cache = ParseCache(folder, "lock")
+        """Saved with the build's other caches, once it has written its outputs."""
+
+    def _key(self, data: bytes) -> str:
+        return f"{hashlib.sha256(data).hexdigest()}-{LOCK_VERSION}-{self.FORMAT}"
+
+    def recall(self, path: Path, data: bytes) -> Lock | None:
+        """The lock a build saved as ``data``, with each entry's line; None if no build
+        did (as far as the memo knows)."""
+        if self.cache.get(str(path), self._key(data)) != self._SAVED:
+            return None
+        try:
+            found = json.loads(data.decode("utf-8"))
+            notetype, notes = found["notetype"], found["notes"]
+            # Written by ``encode``: its lines, one per note in the same order.
+            lines = data.split(b"\n")[4:-3]
+            if lines:
+                lines[-1] += b","
+            entries = {key: LockEntry(**value) for key, value in notes.items()}
+            return Lock(entries, notetype["hash"], notetype["changed"],
+                        dict(zip(notes, lines, strict=True)))
+        except (ValueError, KeyError, TypeError, AttributeError):  # not as remembered
+            return None
+
+    def remember(self, path: Path, data: bytes, lock: Lock, previous: Lock) -> None:
+        """Note that the lock file holds ``data``, written from ``lock``, if reading it
+        gives ``lock`` back whole (``previous``: the lock it was made from)."""
+        if _reads_back(lock, previous):
+            self.cache.put(str(path), self._key(data), self._SAVED)
+
+
+def _reads_back(lock: Lock, previous: Lock) -> bool:
+    """Whether ``read`` of ``lock``'s file gives ``lock``, no entry dropped: checked of
+    the entries that ``previous`` does not hold (``read`` checked those)."""
+    old = previous.entries
+    try:
+        _time(lock.notetype_changed)
+        for key, entry in lock.entries.items():
+            if old.get(key) is not entry and _entry(entry._asdict()) != entry:
+                return False
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return len({entry.guid for entry in lock.entries.values()}) == len(lock.entries)

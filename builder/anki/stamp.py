@@ -10,7 +10,7 @@ import functools
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from builder.model import Diagnostic
 from builder.support import inputs
 
 if TYPE_CHECKING:  # a build up to date imports this module, and needs neither
-    from builder.anki.kept import AssembledNote, NoteContent
+    from builder.anki.kept import AssembledNote, NoteHashes
 
 
 @dataclass(frozen=True)
@@ -38,11 +38,25 @@ class Stamped:
     matching: tuple[Diagnostic, ...] = ()
     """Warnings from matching new questions to the previous lock's; against the lock this
     build saves, every question has its key, so a rebuild would give none of them."""
+    memo: lock.Memo | None = None
+    """Where the lock was looked up parsed, and the new one is to be kept."""
+    hashes: Mapping[str, NoteHashes] = field(default_factory=dict)
+    """What was hashed of each note, by key, to be kept with the notes (``NoteHashes``)."""
 
     @functools.cached_property
     def lock_file(self) -> bytes | None:
         """The new lock as its file holds it (serialised once: 7 MB at 20,000 notes)."""
-        return None if self.new is None else lock.encode(self.new)
+        return None if self.new is None else lock.encode(self.new, self.previous)
+
+    def remember_lock(self) -> None:
+        """Keep the new lock, as its file now holds it, in the ``memo`` (unless it is
+        the lock the memo gave)."""
+        if self.memo is None or self.new is None or self.previous is None \
+                or self.path is None or self.lock_file is None:
+            return
+        if self.new == self.previous and self.previous.lines is not None:
+            return
+        self.memo.remember(self.path, self.lock_file, self.new, self.previous)
 
 
 def now() -> int:
@@ -58,32 +72,37 @@ def card_css() -> str:
 
 
 def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
-          built_files: set[str]) -> Stamped:
+          built_files: set[str], memo: lock.Memo | None = None) -> Stamped:
     """Give every note its GUID and time against the lock at ``path`` (None: no lock);
     return them, the lock to save and the change report.  Raise ``lock.LockError`` when
-    the lock cannot be read."""
+    the lock cannot be read.  ``memo``: where locks are kept parsed (``lock.Memo``)."""
+    from builder.anki.kept import NoteHashes
+
     when = now()
     assembled = [n for deck in decks for n in deck]
     if path is None:
         return Stamped(_stamped(decks, {n.note.key: apkg.guid_for(n.note.key) for n in assembled},
                                 {n.note.key: when for n in assembled}))
-    previous, problems = lock.read(path)
+    previous, problems = lock.read(path, memo)
 
     def in_scope(entry: lock.LockEntry) -> bool:
         # Notes of files left out of this build are not "removed"; those of deleted files are.
         return entry.file in built_files or not inputs.exists(Path(entry.file))
 
     current = [identity.CurrentNote(n.note.key, n.question_text, n.answer_text, n.loc,
-                                    n.explicit_id) for n in assembled]
+                                    n.explicit_id, n.hashes.answer if n.hashes else "")
+               for n in assembled]
     matching = identity.match(previous, current, in_scope)
     guids, clashes = _unique_guids(current, previous, matching.renames)
-    notes = [(facts, guids[facts.key], _content_hash(n.note, guids[facts.key]))
+    notes = [(facts, guids[facts.key], _content_hash(n, guids[facts.key]))
              for facts, n in zip(current, assembled, strict=True)]
     new, changes = identity.update(previous, notes, matching, in_scope,
                                    apkg.note_type_hash(card_css()), when)
     return Stamped(_stamped(decks, guids, {key: e.changed for key, e in new.entries.items()}),
                    (*problems, *matching.diagnostics, *clashes), previous, new, path, changes,
-                   tuple(matching.diagnostics))
+                   tuple(matching.diagnostics), memo,
+                   {facts.key: NoteHashes(facts.answer_hash, guid, content)
+                    for facts, guid, content in notes})
 
 
 def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
@@ -116,9 +135,13 @@ def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
     return guids, clashes
 
 
-def _content_hash(note: NoteContent, guid: str) -> str:
+def _content_hash(assembled: AssembledNote, guid: str) -> str:
+    # As the last build hashed it, when it hashed the same note under the same GUID.
+    if assembled.hashes is not None and assembled.hashes.guid == guid:
+        return assembled.hashes.content
     # The Source field's line number is left out: a question that only moved down
     # because lines were added above it has not changed, and is not re-dated.
+    note = assembled.note
     question, answer, section, _source, key = note.fields
     return lock.content_hash(question, answer, section, key, *note.tags, note.deck, guid)
 

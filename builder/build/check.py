@@ -9,7 +9,9 @@ from ``builder.build.config.configure``.  The lock is read, never written.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
+from pathlib import Path
 
 from builder.build.config import BuildConfig, Reported, find_sources
 from builder.build.gather import assemble, gather
@@ -26,6 +28,13 @@ class CheckResult(Reported):
 def check(config: BuildConfig) -> CheckResult:
     """Report every problem in the sources of ``config``; BuildError if a source is missing."""
     sources = find_sources(config.sources)
+    try:
+        return _check(config, sources)
+    finally:
+        gc.unfreeze()  # see ``builder.build.parsejobs.look_up_parses``
+
+
+def _check(config: BuildConfig, sources: list[tuple[Path, Path]]) -> CheckResult:
     gathered = gather(config, sources)
     assembled = assemble(gathered, config)
     # The checks a build makes of the decks before it writes them (BuildError as there).

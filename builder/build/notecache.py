@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from builder.anki.kept import FileNotes, NoteMemory
+from builder.anki.kept import FileNotes, NoteHashes, NoteMemory
 from builder.build.sourceparse import ParsedSource
 from builder.model import Diagnostic
 from builder.parse.cache import ParseCache
@@ -73,10 +73,11 @@ def load(folder: Path, bases: Mapping[str, tuple[str, ParsedSource]], memory: No
 
 
 def store(folder: Path, stored: Mapping[str, tuple[str, ParsedSource]],
-          found: Mapping[str, str], memory: NoteMemory) -> ParseCache:
-    """The notes of the cards of each file's stored parse, to be stored with ``save``
-    under its key, unless they are stored under that key already and none was made
-    again."""
+          found: Mapping[str, str], memory: NoteMemory, hashes: Mapping[str, NoteHashes]
+          ) -> ParseCache:
+    """The notes of the cards of each file's stored parse, with what stamping them hashed
+    (``hashes``, by note key), to be stored with ``save`` under its key, unless they are
+    stored under that key already and none was made again."""
     cache = notes_cache(folder)
     for shown, (key, parsed) in stored.items():
         doc = parsed.document
@@ -85,6 +86,6 @@ def store(folder: Path, stored: Mapping[str, tuple[str, ParsedSource]],
         cards = doc.cards
         if found.get(shown) == key and not any(id(card) in memory.fresh for card in cards):
             continue
-        cache.put(shown, key, StoredFile(memory.kept(doc.path, doc.settings, cards),
+        cache.put(shown, key, StoredFile(memory.kept(doc.path, doc.settings, cards, hashes),
                                          parsed.diagnostics, parsed.columns))
     return cache

@@ -21,7 +21,8 @@ def stamp_or_fail(gathered: Gathered, assembled: Assembled, checks: tuple[Diagno
     """``stamp`` the notes; a lock that cannot be read fails the build, with what was found."""
     try:
         return stamp([deck.assembled for deck in assembled.decks],
-                     lock_path(config) if config.use_lock else None, set(gathered.roots))
+                     lock_path(config) if config.use_lock else None, set(gathered.roots),
+                     lock.Memo(config.cache) if config.use_lock else None)
     except lock.LockError as exc:
         raise BuildError("the lock file cannot be used",
                          gathered.reported(assembled.diagnostics, checks,

@@ -27,13 +27,15 @@ from builder.build.config import (
     find_sources,
     strict_refuses,
 )
-from builder.build.prewrite import check_media_size, check_output_names, output_name, stamp_or_fail
+from builder.build.prewrite import output_name
 from builder.build.session import Session, current
+from builder.build.settle import settled
 from builder.build.uptodate import UpToDate
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.limits import tables_cut_for_pdf
 from builder.support import inputs
 from builder.support.atomic import atomic_write_bytes, exclusive
+from builder.support.collector import collector_paused
 from builder.support.inputs import Inputs, recording
 
 if TYPE_CHECKING:
@@ -93,7 +95,10 @@ def build(config: BuildConfig, start_progress: StartProgress | None = None) -> B
     last = _last_if_up_to_date(up_to_date, config.force)
     if last is not None:
         return last
-    return _build(config, sources, up_to_date, start_progress, session)
+    try:
+        return _build(config, sources, up_to_date, start_progress, session)
+    finally:
+        gc.unfreeze()  # see ``settle.settled`` and ``parsejobs.look_up_parses``
 
 
 def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: UpToDate | None,
@@ -117,10 +122,7 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
         plans = _plan_pdfs(gathered, config) if "pdf" in config.formats else []
         pdfs.start([plan for plan in plans if not plan.current])
         # 2. Assemble the notes; give them GUIDs and times from the identity lock.
-        assembled, caches = _assembled(gathered, config, session)
-        checks = (*check_media_size(gathered, assembled),
-                  *check_output_names(gathered, assembled, config))
-        stamped = stamp_or_fail(gathered, assembled, checks, config)
+        assembled, checks, stamped, caches = settled(gathered, config, session)
         result = _result(gathered, assembled, stamped, checks, config)
         if strict_refuses(config, result):  # notes lose nothing
             return result
@@ -134,10 +136,12 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
         # 3. Write, one build at a time per output folder.
         try:
             with exclusive(config.out_dir):
-                pdf_targets = _write(gathered, assembled, stamped, config, result, caches)
+                with collector_paused():  # see ``settle.settled``
+                    pdf_targets = _write(gathered, assembled, stamped, config, result, caches)
                 # The PDFs need none of the notes: free them for the join (see builder.pdf.jobs);
                 # not in a watch, whose session keeps them (~0.1 s a save for little).
                 del gathered, assembled, stamped
+                gc.unfreeze()
                 if pdf_targets and session is None:
                     release_memory()
                 for target in pdf_targets:
@@ -155,23 +159,6 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
-
-
-def _assembled(gathered: Gathered, config: BuildConfig, session: Session | None
-               ) -> tuple[Assembled, list[parsecache.ParseCache]]:
-    """Every deck's notes, made again only for questions parsed again; and the caches
-    to store once the build writes (its parses, and its notes beside them)."""
-    from builder.anki.kept import NoteMemory
-    from builder.build import notecache
-    from builder.build.gather import assemble
-
-    memory = session.notes if session is not None else NoteMemory()
-    # A watch keeps its notes in memory: only its first build reads them.
-    found = notecache.load(config.cache, gathered.bases, memory) if not memory.made else {}
-    memory.move(gathered.moved)
-    assembled = assemble(gathered, config, memory)
-    notes = notecache.store(config.cache, gathered.stored, found, memory)
-    return assembled, [cache for cache in (gathered.parse_cache, notes) if cache is not None]
 
 
 def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult | None:
@@ -261,9 +248,10 @@ def _write(gathered: Gathered, assembled: Assembled, stamped: Stamped, config: B
         except OSError as exc:  # the lock is beside the sources, not in the output folder
             raise BuildError(f"cannot write {display_path(stamped.path)}: "
                              f"{exc.strerror or exc}", result.diagnostics) from exc
+    stamped.remember_lock()
     result.removed_file = _write_removed_search(config, result.removed_search)
     session = current()
-    for cache in caches:
+    for cache in (*caches, *([stamped.memo.cache] if stamped.memo is not None else [])):
         if session is not None:
             session.unsaved.append(cache)
         else:

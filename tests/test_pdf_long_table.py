@@ -22,8 +22,13 @@ MEMORY_LIMIT_MB = 800
 _CHILD = textwrap.dedent("""
     import json, resource, sys
     from pathlib import Path
+    from builder.parse import limits
     from builder.parse.document import parse_text
     from builder.pdf.typeset import write_pdf
+
+    # The template's memory per row is measured here, not the caps that keep such a table
+    # from typst in a build (1,000 rows a table; the answer cap charges each cell).
+    limits.MAX_ANSWER_CHARS = 10 ** 7
     from builder.render.assets import render_assets
 
     rows, target = int(sys.argv[1]), Path(sys.argv[2])

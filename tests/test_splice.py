@@ -288,6 +288,11 @@ ATTACKS["bold-questions-grouped"] = (
 ATTACKS["section-loses-its-question"] = (
     "## S\n\n### Q1?\n\nA1.\n\n## 什么是 T？\n\nT.\n\n### Q2?\n\nA2.\n\n## U\n\n### Q3?\n\nA3.\n",
     "## S\n\n### Q1?\n\nA1.\n\n## 什么是 T？\n\nT.\n\n## U\n\n### Q3?\n\nA3.\n")
+# A footnote, like a link reference, is defined once and cited anywhere in the file: a
+# definition the edit adds belongs in the untouched question citing it.
+ATTACKS["footnote-defined-by-the-edit"] = (
+    "### Q1?\n\nSee[^1].\n\n### Q2?\n\nA2.\n",
+    "### Q1?\n\nSee[^1].\n\n### Q2?\n\nA2.\n\n[^1]: Note.\n")
 # Closed fences read for headings are counted over the whole file: a fence taken out
 # of one answer lets the whole parse read (and report) a later one.
 _FENCES = "\n\n".join(["```\nx\n```"] * (INSPECTED - 1))

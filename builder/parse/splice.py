@@ -28,8 +28,8 @@ own lines, so each dependency is checked:
 * **anchors**: the question's other headings keep their exact text; when its own
   heading's words change, every heading's GitHub anchor is handed out again in order
   (a repeated text's anchor is numbered by the ones before it);
-* **link references** (``[x]: url`` anywhere in a file applies everywhere): the file
-  must define none, before the edit and after;
+* **link references** and **footnotes** (``[x]: url`` or ``[^1]: note`` anywhere in a
+  file applies everywhere): the file must define none, before the edit and after;
 * **the language guess** (``lang``): guessed again from the file's prose, the edited
   question's new prose in place of its old;
 * **a table of contents**, front matter and fence repairs are whole-file matters: the
@@ -58,6 +58,7 @@ from builder.parse.document import Walker
 from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
 from builder.parse.filefacts import Parts, closed_fences, nesting_cuts
+from builder.parse.footnotes import defines_footnotes
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
 from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
@@ -286,7 +287,7 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
     """Parse lines ``start:end`` where they stand, the next heading line after them (from
     line ``since`` on when given, to see the block before ends before ``start``); None
     unless they come out as a heading and its blocks ending where that heading starts,
-    with no link reference defined."""
+    with no link reference or footnote defined."""
     begin = start if since is None else since
     env: dict[str, object] = {}
     tokens = tokenize("\n".join(lines[begin:end + 1]), env)
@@ -295,7 +296,10 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
     if since is not None:
         top = [node for node in top if node.map is None or node.map[0] >= start]
         tokens = tokens[_starting(tokens, start):]
-    if env.get("references") or not top or not _atx_heading_at(top[0], start):
+    # A footnote defined here may be cited by a question not parsed again (as a link
+    # reference may be used there).
+    if env.get("references") or defines_footnotes(env) or not top \
+            or not _atx_heading_at(top[0], start):
         return None
     if end < len(lines):
         if not _atx_heading_at(top[-1], end):

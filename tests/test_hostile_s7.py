@@ -265,7 +265,13 @@ _SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"{attr}>{bo
     ("", '<a href=" java\tscript:alert(3)"><text>x</text></a>'),
     ("", '<a xmlns:xl="http://www.w3.org/1999/xlink" xl:href="JAVASCRIPT:x"><text>y</text></a>'),
     ("", '<g><rect width="1" height="1" onclick="alert(4)"/></g>'),
-], ids=["onload", "script", "href", "xlink-href", "nested-handler"])
+    # A javascript: link given by an animation, or a frame's address, not an href.
+    ("", '<a><set attributeName="href" to="javascript:alert(5)"/><text>z</text></a>'),
+    ("", '<a><animate attributeName="href" values="javascript:alert(6)"/><text>w</text></a>'),
+    ("", '<foreignObject width="5" height="5"><iframe xmlns="http://www.w3.org/1999/xhtml" '
+         'src="javascript:alert(7)"/></foreignObject>'),
+], ids=["onload", "script", "href", "xlink-href", "nested-handler", "set-to", "animate-values",
+        "iframe-src"])
 def test_svg_pictures_that_run_code_are_left_out_with_a_warning(
         tmp_path: Path, attr: str, body: str) -> None:
     (tmp_path / "img").mkdir()

@@ -151,8 +151,9 @@ def _runs_code(element: Any) -> bool:
         return True
     for name, value in element.attrib.items():
         local = name.rsplit("}", 1)[-1].lower()
-        if local.startswith("on") or (local == "href" and "javascript:" in
-                                      URL_NOISE.sub("", value).lower()):
+        # Any attribute: an animation sets a link (``<set attributeName="href"
+        # to="javascript:…">``), a frame in a foreignObject has a ``src``.
+        if local.startswith("on") or "javascript:" in URL_NOISE.sub("", value).lower():
             return True
     return False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsIndex
 
 import pytest
 from click.testing import CliRunner, Result
@@ -161,3 +161,42 @@ def test_an_embed_of_a_picture_is_an_image(text: str, src: str, alt: str) -> Non
 def test_anything_else_written_with_double_brackets_stays_as_written(text: str) -> None:
     tokens = [t for block in tokenize(text) for t in (block.children or [])]
     assert not [t for t in tokens if t.type == "image"], text
+
+
+class _CountingSource(str):
+    """A line whose ``find``s and ``startswith``s count the characters they may look at."""
+
+    looked = 0
+
+    def find(self, sub: str, start: SupportsIndex | None = None,
+             end: SupportsIndex | None = None) -> int:
+        begin, stop, _step = slice(start, end).indices(len(self))
+        _CountingSource.looked += max(0, stop - begin)
+        return super().find(sub, start, end)
+
+    def startswith(self, prefix: str | tuple[str, ...],
+                   start: SupportsIndex | None = None, end: SupportsIndex | None = None
+                   ) -> bool:
+        _CountingSource.looked += max(map(len, prefix)) if isinstance(prefix, tuple) \
+            else len(prefix)
+        return super().startswith(prefix, start, end)
+
+
+def test_a_line_of_unclosed_embeds_is_read_in_a_time_linear_in_its_length() -> None:
+    """Each ``![[`` of ``![[![[…`` once looked for its ``]]`` to the end of the line: a 1 MB
+    line took minutes.  A picture's name holds no bracket: the search stops at one."""
+    from markdown_it.rules_inline import StateInline
+
+    from builder.parse.markdown import make_parser
+    from builder.parse.wikiembeds import _wiki_embed
+
+    count = 20_000
+    src = _CountingSource("![[" * count + "a.png]]")
+    state = StateInline(src, make_parser(), {}, [])
+    _CountingSource.looked = 0
+    found = []
+    for start in range(0, 3 * count, 3):
+        state.pos = start
+        found.append(_wiki_embed(state, False))
+    assert found == [False] * (count - 1) + [True]
+    assert _CountingSource.looked < 20 * len(src)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, SupportsIndex
 
 import pytest
 from click.testing import CliRunner, Result
@@ -97,3 +97,34 @@ def test_a_moved_footnote_takes_its_formulas_to_the_card_citing_it() -> None:
                      "[^f]: 公式 $a^2$。\n", "n.md")
     cited, written_under = doc.sections[0].cards
     assert [f.tex for f in cited.formulas] == ["a^2"] and written_under.formulas == ()
+
+
+class _CountingSource(str):
+    """A line that counts the characters read from it one by one."""
+
+    read = 0
+
+    def __getitem__(self, key: SupportsIndex | slice) -> str:
+        _CountingSource.read += 1
+        return super().__getitem__(key)
+
+
+def test_a_line_of_unclosed_citations_is_read_in_a_time_linear_in_its_length() -> None:
+    """In a file that defines a footnote, each ``[^`` of ``[^[^[^…`` read its label to the
+    end of the line: 40 KB took a minute to parse, 1 MB would take hours."""
+    from markdown_it.rules_inline import StateInline
+
+    from builder.parse.markdown import make_parser
+
+    md = make_parser()
+    rule = md.inline.ruler.__rules__[md.inline.ruler.__find__("footnote_ref")].fn
+    count = 5_000
+    src = _CountingSource("[^" * count + "1]")
+    state = StateInline(src, md, {"footnotes": {"refs": {":1": -1}, "list": {}}}, [])
+    _CountingSource.read = 0
+    found = []
+    for start in range(0, 2 * count, 2):
+        state.pos = start
+        found.append(rule(state, True))
+    assert found == [False] * (count - 1) + [True]
+    assert _CountingSource.read < 20 * len(src)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -73,6 +74,10 @@ def make_parser() -> MarkdownIt:
     return md
 
 
+_CITATION = re.compile(r"\[\^[^\[\] \n]+\]")
+"""``[^label]``, its label as the footnote plugin reads it, with no bracket in it."""
+
+
 def _footnotes(md: MarkdownIt) -> None:
     """mdit-py-plugins' footnotes, definitions left where written (``builder.parse.footnotes``
     moves each to the cards citing it)."""
@@ -80,8 +85,12 @@ def _footnotes(md: MarkdownIt) -> None:
 
     # The plugin's rule records an empty footnote list in the environment at every place
     # it is tried; tried only at a ``[^``, a file without footnotes keeps its env empty.
+    # It reads a label up to a space or ``]``: from each ``[^`` of ``[^[^[^…`` to the line's
+    # end (a minute for 40 KB).  A label holds no bracket (as a link's), so it is tried only
+    # where one closes before the next bracket.
     def cited(state: StateInline, silent: bool) -> bool:
-        return state.src.startswith("[^", state.pos) and footnote_ref(state, silent)
+        return _CITATION.match(state.src, state.pos, state.posMax) is not None \
+            and footnote_ref(state, silent)
 
     md.inline.ruler.at("footnote_ref", cited)
 

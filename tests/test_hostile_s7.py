@@ -125,6 +125,17 @@ def _table(tag: str, rows: int) -> str:
     return "| 名 | 值 |\n|---|---|\n" + "".join(f"| {tag}{i} | v |\n" for i in range(rows))
 
 
+def test_a_long_table_in_a_section_introduction_is_cut_in_the_pdf_too(tmp_path: Path) -> None:
+    # An introduction is printed in the PDF only: its tables reached typst uncut.
+    write(tmp_path / "i.md", "## 表\n\n" + _table("intro", 1200) + "\n### 问？\n答\n")
+    result = run("--format", "pdf", "i.md")
+    assert result.exit_code == 0, result.output
+    assert ("i.md:3:1: warning: table too long for the PDF: it shows 1,000 of its 1,200 rows"
+            in result.output)
+    words = _pdf_text(tmp_path / "dist" / "i.pdf").split()
+    assert "intro999" in words and "intro1000" not in words and "+200" in words
+
+
 def test_tables_too_long_for_the_pdf_are_cut_there_with_a_warning_and_kept_in_the_card(
         tmp_path: Path, collection: Collection) -> None:
     # Rows per table (1,000) and table cells per file (5,000) are bounded in the PDF:

@@ -77,8 +77,8 @@ def table_cuts(doc: Document) -> Iterator[TableCut]:
     """Each table of the answers that the PDF cuts, in document order: past
     ``MAX_PDF_TABLE_ROWS`` rows, or past the file's ``MAX_PDF_TABLE_CELLS``."""
     cells = MAX_PDF_TABLE_CELLS
-    for card in doc.cards:
-        for node in walk_all(card.answer):
+    for blocks in _printed(doc):
+        for node in walk_all(blocks):
             if node.kind != "table":
                 continue
             rows = _body_rows(node)
@@ -88,6 +88,15 @@ def table_cuts(doc: Document) -> Iterator[TableCut]:
             cells -= (kept + 1) * columns  # its header row too
             if kept < len(rows):
                 yield TableCut(node, len(rows), kept)
+
+
+def _printed(doc: Document) -> Iterator[tuple[Node, ...]]:
+    """The blocks the PDF prints, in its order: each section's introduction (the PDF's
+    alone), then its cards' answers."""
+    for section in doc.sections:
+        yield section.intro
+        for card in section.cards:
+            yield card.answer
 
 
 def table_diagnostics(doc: Document) -> Iterator[Diagnostic]:
@@ -117,7 +126,8 @@ def _cut_document(doc: Document) -> Document:
     if not tables:
         return doc
     return replace(doc, sections=tuple(
-        replace(section, cards=tuple(
+        replace(section, intro=tuple(_cut_tables(block, tables) for block in section.intro),
+                cards=tuple(
             replace(card, answer=tuple(_cut_tables(block, tables) for block in card.answer))
             for card in section.cards))
         for section in doc.sections))

@@ -158,3 +158,15 @@ def test_a_file_of_many_footnotes_looks_through_its_definitions_a_few_times(
                      "t.md")
     assert [plain_text(c.answer) for c in doc.cards][-1] == "Ad299"
     assert _CountingDefinitions.looked < 10 * count
+
+
+def test_a_footnote_cited_by_another_comes_with_it() -> None:
+    doc = parse_text("## S\n\n### 甲？\n\n见[^a]。\n\n### 乙？\n\n乙。\n\n"
+                     "[^a]: 参见[^b]。\n\n[^b]: 内层。\n\n[^c]: 自引[^c]。\n", "n.md")
+    cited, written_under = doc.sections[0].cards
+    (notes,) = [n for n in cited.answer if n.kind == "footnotes"]
+    assert [n.attr("label") for n in notes.children] == ["a", "b"]
+    assert "内层" not in "".join(n.text for n in walk_all(written_under.answer))
+    # Only [^c] itself cites [^c]: it stays, reported, and a loop ends.
+    assert [d.message.split(" is ")[0] for d in doc.diagnostics
+            if d.code == "footnote-unused"] == ["footnote [^c]"]

@@ -84,13 +84,21 @@ def _definitions(sections: Iterable[Section], path: str
 
 def _cited(nodes: tuple[Node, ...], definitions: dict[str, Node], ids: AbstractSet[int]
            ) -> list[str]:
-    """The defined labels cited in ``nodes``, in the order first cited (not counting
-    citations inside the definitions themselves, whose ``id``s are ``ids``)."""
+    """The defined labels cited in ``nodes``, in the order first cited (definitions, whose
+    ``id``s are ``ids``, left out), each followed in turn by those its definition cites:
+    a footnote citing another shows with it."""
     labels: dict[str, None] = {}
     for node in walk_all(_without(nodes, ids)):
         if node.kind == FOOTNOTE_REF and node.attr("label") in definitions:
             labels.setdefault(node.attr("label"))
-    return list(labels)
+    found = list(labels)
+    for label in found:  # grows as definitions cite further ones; each label once
+        for node in walk_all(definitions[label].children):
+            cited = node.attr("label") if node.kind == FOOTNOTE_REF else None
+            if cited in definitions and cited not in labels:
+                labels[cited] = None
+                found.append(cited)
+    return found
 
 
 def _without(nodes: tuple[Node, ...], moved: AbstractSet[int]) -> tuple[Node, ...]:

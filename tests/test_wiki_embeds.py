@@ -161,3 +161,19 @@ def test_an_embed_of_a_picture_is_an_image(text: str, src: str, alt: str) -> Non
 def test_anything_else_written_with_double_brackets_stays_as_written(text: str) -> None:
     tokens = [t for block in tokenize(text) for t in (block.children or [])]
     assert not [t for t in tokens if t.type == "image"], text
+
+
+def test_a_folder_or_fifo_named_like_a_picture_is_no_picture_and_not_outside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    vault = _vault(tmp_path, monkeypatch)
+    (vault / "Deep Learning" / "shot.png").mkdir()
+    os.mkfifo(vault / "pipe.png")  # opened, a FIFO would block the build for ever
+    (vault / "Deep Learning" / "CNN.md").write_text(
+        "## S\n### Q?\n![[shot.png]] ![[pipe.png]]\n", encoding="utf-8")
+    output = _build("--format", "apkg").output
+    for name in ("shot.png", "pipe.png"):
+        assert (f"CNN.md:3:{1 if name == 'shot.png' else 15}: warning: not a picture file "
+                f"(a folder or a special file): [[{name}]] [image-type]") in output, output
+    assert "image-outside" not in output

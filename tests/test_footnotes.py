@@ -97,3 +97,23 @@ def test_a_moved_footnote_takes_its_formulas_to_the_card_citing_it() -> None:
                      "[^f]: 公式 $a^2$。\n", "n.md")
     cited, written_under = doc.sections[0].cards
     assert [f.tex for f in cited.formulas] == ["a^2"] and written_under.formulas == ()
+
+
+def test_a_footnote_cited_only_by_another_cited_footnote_goes_with_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    # [^a] cites itself and [^b], [^b] cites [^a] back: both reach the card once, and
+    # neither is called uncited (the cycle ends).
+    notes = ("## 脚注\n\n### 什么是 A？\n\n答案[^a]\n\n### 什么是 B？\n\n另一个答案\n\n"
+             "[^a]: 甲说 [^a] 见 [^b]\n[^b]: 乙说 [^a]\n")
+    (tmp_path / "n.md").write_text(notes, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "footnote-unused" not in result.output
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+               for n in collection.find_notes("")}
+    first, second = answers["什么是 A？"], answers["什么是 B？"]
+    assert first.count("甲说") == 1 and first.count("乙说") == 1
+    assert first.index('class="footnotes"') < first.index("甲说") < first.index("乙说")
+    assert "甲说" not in second and "乙说" not in second

@@ -78,12 +78,21 @@ def _definitions(sections: Iterable[Section], path: str
 
 
 def _cited(nodes: tuple[Node, ...], definitions: dict[str, Node]) -> list[str]:
-    """The defined labels cited in ``nodes``, in the order first cited (not counting
-    citations inside the definitions themselves)."""
+    """The defined labels cited in ``nodes``, in the order first cited, then those the
+    cited definitions cite (citations inside other definitions do not count)."""
     labels: dict[str, None] = {}
     for node in walk_all(_without(nodes, {id(d) for d in definitions.values()})):
         if node.kind == FOOTNOTE_REF and node.attr("label") in definitions:
             labels.setdefault(node.attr("label"))
+    # A definition citing another brings that one along (once, however they cite each
+    # other), or the other would be called uncited and left where it was written.
+    pending = list(labels)
+    while pending:
+        for node in walk_all(definitions[pending.pop()].children):
+            label = node.attr("label") if node.kind == FOOTNOTE_REF else None
+            if label is not None and label in definitions and label not in labels:
+                labels[label] = None
+                pending.append(label)
     return list(labels)
 
 

@@ -804,3 +804,26 @@ def test_lines_that_say_they_ask_are_questions() -> None:
 ])
 def test_numbering_of_a_line(text: str, numbers: tuple[int, ...]) -> None:
     assert numbering(text) == numbers
+
+
+def test_a_paragraph_of_stars_is_checked_within_a_cpu_limit(tmp_path: Path) -> None:
+    # Read for trailing marks (``**Q?** ★``), 80 ``*`` before a letter backtracked for
+    # ever; the check runs in a child limited to 60 s of CPU, far above what it needs.
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    stars = "*" * 3000 + "核心" + "*" * 3000
+    (tmp_path / "n.md").write_text(f"## S\n\n### 问？\n\n{stars}\n", encoding="utf-8")
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+
+    root = Path(__file__).resolve().parents[1]
+    child = subprocess.run(
+        [sys.executable, "-m", "builder", "check", "n.md", "-j", "1"], cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root)}, preexec_fn=limit,
+        capture_output=True, text=True, check=False)
+    assert child.returncode == 0 and "Traceback" not in child.stderr, child.stderr
+    assert "[nesting-depth]" in child.stdout + child.stderr

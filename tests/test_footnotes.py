@@ -170,3 +170,23 @@ def test_a_footnote_cited_by_another_comes_with_it() -> None:
     # Only [^c] itself cites [^c]: it stays, reported, and a loop ends.
     assert [d.message.split(" is ")[0] for d in doc.diagnostics
             if d.code == "footnote-unused"] == ["footnote [^c]"]
+
+
+def test_a_footnote_cited_only_by_another_cited_footnote_goes_with_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    # [^a] cites itself and [^b], [^b] cites [^a] back: both reach the card once, and
+    # neither is called uncited (the cycle ends).
+    notes = ("## 脚注\n\n### 什么是 A？\n\n答案[^a]\n\n### 什么是 B？\n\n另一个答案\n\n"
+             "[^a]: 甲说 [^a] 见 [^b]\n[^b]: 乙说 [^a]\n")
+    (tmp_path / "n.md").write_text(notes, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "footnote-unused" not in result.output
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+               for n in collection.find_notes("")}
+    first, second = answers["什么是 A？"], answers["什么是 B？"]
+    assert first.count("甲说") == 1 and first.count("乙说") == 1
+    assert first.index('class="footnotes"') < first.index("甲说") < first.index("乙说")
+    assert "甲说" not in second and "乙说" not in second

@@ -73,3 +73,20 @@ def test_the_card_shows_a_mark_and_the_pdf_a_highlight(
             return int(near.histogram()[255])
 
     assert highlighted("n.pdf") > 20 and highlighted("plain.pdf") == 0
+
+
+def test_highlights_nested_thousands_deep_are_a_warning_and_keep_every_sign(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    # 1,000 ``==`` openers then 1,000 closers pair up 1,000 deep: the tree built from them
+    # overflowed Python's stack (a RecursionError traceback) until marks were bounded
+    # like emphasis.
+    write(tmp_path / "n.md", "## S\n\n### 问？\n\n" + "=" * 2000 + "核心" + "=" * 2000 + "\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    assert "n.md:5:1: warning: emphasis nested more than 16 deep is kept as text " \
+           "[nesting-depth]" in result.output
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    assert answer.count("<mark>") == 16 and "核心" in answer
+    assert answer.count("=") == 4000 - 2 * 2 * 16

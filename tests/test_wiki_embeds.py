@@ -200,3 +200,19 @@ def test_a_line_of_unclosed_embeds_is_read_in_a_time_linear_in_its_length() -> N
         found.append(_wiki_embed(state, False))
     assert found == [False] * (count - 1) + [True]
     assert _CountingSource.looked < 20 * len(src)
+
+
+def test_a_folder_or_fifo_named_like_a_picture_is_no_picture_and_not_outside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    vault = _vault(tmp_path, monkeypatch)
+    (vault / "Deep Learning" / "shot.png").mkdir()
+    os.mkfifo(vault / "pipe.png")  # opened, a FIFO would block the build for ever
+    (vault / "Deep Learning" / "CNN.md").write_text(
+        "## S\n### Q?\n![[shot.png]] ![[pipe.png]]\n", encoding="utf-8")
+    output = _build("--format", "apkg").output
+    for name in ("shot.png", "pipe.png"):
+        assert (f"CNN.md:3:{1 if name == 'shot.png' else 15}: warning: not a picture file "
+                f"(a folder or a special file): [[{name}]] [image-type]") in output, output
+    assert "image-outside" not in output

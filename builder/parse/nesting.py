@@ -18,7 +18,7 @@ from markdown_it.rules_core import StateCore
 
 MAX_INLINE_DEPTH = 16
 """Emphasis deeper than this stays literal text (real notes nest two or three)."""
-_PAIRED_AFTER = ("em_open", "strong_open", "s_open")
+_PAIRED_AFTER = ("em_open", "strong_open", "s_open", "mark_open")
 CUT_META = "nesting_cut"
 """Set in an inline token's ``meta`` when some of its emphasis was kept as text."""
 BLOCK_CUT_META = "block_nesting_cut"

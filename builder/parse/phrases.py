@@ -79,7 +79,9 @@ TOC_MARKERS = frozenset({"[toc]", "[[toc]]", "[[_toc_]]", "@[toc]", "${toc}", "[
                          "{:toc}", "* toc\n{:toc}", "[[_toc]]"})
 
 # Trailing marks an author adds after a bold question: emoji, stars, "(*)", "[高频]".
-_TRAILING_MARK = re.compile(r"(?:\s*(?:[(（\[【][^)）\]】]{0,8}[)）\]】]|[*★☆✓✔!！]+))+\s*$")
+_MARKS, _OPENERS, _CLOSERS = "*★☆✓✔!！", "(（[【", ")）]】"
+_TAG_LENGTH = 8
+"""Characters inside a bracketed tag at most."""
 
 
 def fold(text: str) -> str:
@@ -89,14 +91,30 @@ def fold(text: str) -> str:
 
 def without_trailing_marks(text: str) -> str:
     """Return text without the emoji, symbols and short bracketed tags that end it."""
-    text = text.rstrip()
-    while True:
-        stripped = _TRAILING_MARK.sub("", text).rstrip()
-        while stripped and _is_symbol(stripped[-1]):
-            stripped = stripped[:-1].rstrip()
-        if stripped == text:
-            return text
-        text = stripped
+    # Scanned back from the end, once: a regular expression for the same marks
+    # backtracked exponentially over a run of ``*`` not at the end (a hang at 80).
+    end = len(text)
+    while end:
+        char = text[end - 1]
+        if char.isspace() or char in _MARKS or _is_symbol(char):
+            end -= 1
+        elif char in _CLOSERS and (opener := _tag_start(text, end - 1)) is not None:
+            end = opener
+        else:
+            break
+    return text[:end]
+
+
+def _tag_start(text: str, closer: int) -> int | None:
+    """Where the bracketed tag closed at ``closer`` opens (the farthest opening bracket
+    at most ``_TAG_LENGTH`` characters back, with no closing one between), or None."""
+    found = None
+    for start in range(closer - 1, max(closer - _TAG_LENGTH - 2, -1), -1):
+        if text[start] in _CLOSERS:
+            break
+        if text[start] in _OPENERS:
+            found = start
+    return found
 
 
 def _is_symbol(char: str) -> bool:

@@ -110,18 +110,23 @@ class ImageResolver:
             return refused
         root = self.roots.get(doc_path, Path.cwd()).resolve()
         vault = self._vaults.setdefault(root, _Vault(root))
-        outside = False
+        outside = special = False
         beside = Path(doc_path).resolve().parent
         for candidate in [beside / target, root / target, *vault.ending_with(target)]:
             try:
                 resolved = candidate.resolve(strict=True)
             except (OSError, RuntimeError, ValueError):
                 continue
-            if resolved.is_relative_to(root) and resolved.is_file():
+            if not resolved.is_relative_to(root):
+                outside = True
+            elif resolved.is_file():
                 return _media(resolved, src, passed)
-            outside = True
+            else:  # a folder or a FIFO named like a picture: never opened
+                special = True
         if outside:
             return f"image outside the source tree refused: {src}", "image-outside"
+        if special:
+            return f"not a picture file (a folder or a special file): {src}", "image-type"
         return (f"image not found: {src} (looked for {PurePosixPath(target).name} "
                 "everywhere in the folder being built)"), "image-missing"
 

@@ -267,3 +267,26 @@ def test_the_parses_of_a_watch_are_stored_for_the_next_build(
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=WAIT)
     assert again.returncode == 0, again.stderr
     assert "notes/Stored.md unchanged: reused" in again.stderr, again.stderr
+
+
+def test_ctrl_c_that_python_reports_as_a_class_error_ends_the_watch_cleanly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ctrl-C landing while a module is imported reached the watch as a RuntimeError
+    ("Error calling __set_name__"), printed as a traceback; any other error still is one."""
+    from builder.build.config import configure
+    from builder.build.watch import watch
+
+    write(tmp_path / "notes" / "a.md", NOTES)
+    monkeypatch.chdir(tmp_path)
+    config = configure({"sources": (Path("notes"),)}, given=None)
+
+    def interrupted(changed: list[str]) -> None:
+        raise RuntimeError("Error calling __set_name__") from KeyboardInterrupt()
+
+    watch(config, interrupted)  # returns: the watch ended as Ctrl-C ends it
+
+    def broken(changed: list[str]) -> None:
+        raise RuntimeError("a real error")
+
+    with pytest.raises(RuntimeError, match="a real error"):
+        watch(config, broken)

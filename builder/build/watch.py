@@ -133,6 +133,12 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
                          f"{display_path(config.out_dir)}; stop it first") from None
     except KeyboardInterrupt:
         log.debug("watch stopped by Ctrl-C")
+    except RuntimeError as exc:
+        # Python 3.11 reports a Ctrl-C that lands while a class is made (a module being
+        # imported) as "Error calling __set_name__", with the interrupt as its cause.
+        if not isinstance(exc.__cause__, KeyboardInterrupt):
+            raise
+        log.debug("watch stopped by Ctrl-C, during an import")
 
 
 @contextlib.contextmanager

@@ -112,6 +112,17 @@ def test_a_folder_walk_leaves_out_hidden_and_package_folders(tmp_path: Path) -> 
     assert named.exit_code == 0 and "1 card(s)" in named.output, named.output
 
 
+def test_a_folder_walk_takes_markdown_files_in_any_case_and_markdown_suffix(
+        tmp_path: Path) -> None:
+    # A README.MD saved on Windows, a Jekyll post named *.markdown: both are notes.
+    write(tmp_path / "notes" / "README.MD", "## A\n### 问题一？\n答案\n")
+    write(tmp_path / "notes" / "_posts" / "2020-01-01-bn.markdown", "## B\n### 问题二？\n答案\n")
+    write(tmp_path / "notes" / "notes.mdx", "## C\n### 不是笔记？\n答案\n")
+    result = run("notes", "--format", "apkg", "--math", "mathjax")
+    assert result.exit_code == 0, result.output
+    assert "2 deck(s), 2 card(s)" in result.output and "不是笔记" not in result.output
+
+
 def test_decks_that_would_share_an_output_file_are_refused(tmp_path: Path) -> None:
     write(tmp_path / "notes" / "a.md", "---\ndeck: 课程/深度\n---\n## S\n### Q1\nA\n")
     write(tmp_path / "notes" / "b.md", "---\ndeck: 课程_深度\n---\n## S\n### Q2\nA\n")

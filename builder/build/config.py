@@ -182,6 +182,9 @@ def _tree_of_file(file: Path) -> Path:
     return here
 
 
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""The file names a folder's walk takes as notes, in any case (``README.MD`` from Windows,
+Jekyll's ``*.markdown`` posts)."""
 SKIPPED_FOLDERS = frozenset({"node_modules"})
 """Folders a directory walk leaves out besides hidden ones: their Markdown is a package's,
 not the author's."""
@@ -200,7 +203,7 @@ def _markdown_below(folder: Path) -> list[Path]:
                      "build them", display_path(Path(here) / name))
         folders[:] = [d for d in folders if d not in skipped]
         found += [Path(here) / n for n in names
-                  if n.endswith(".md") and not n.startswith(".")]
+                  if n.lower().endswith(MARKDOWN_SUFFIXES) and not n.startswith(".")]
     return sorted(p for p in found if p.is_file())
 
 
@@ -211,7 +214,8 @@ def find_sources(sources: tuple[Path, ...]) -> list[tuple[Path, Path]]:
         if source.is_dir():
             files = _markdown_below(source)
             if not files:
-                raise BuildError(f"{display_path(source)}: no Markdown (*.md) files found")
+                raise BuildError(f"{display_path(source)}: no Markdown (*.md, *.markdown) "
+                                 "files found")
             found.extend((f, source) for f in files)
         elif source.is_file():
             found.append((source, _tree_of_file(source)))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from builder.build.config import BuildConfig, display_path, lock_path
+from builder.build.config import MARKDOWN_SUFFIXES, BuildConfig, display_path, lock_path
 from builder.build.session import Session, in_session
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.projectsettings import PYPROJECT, TABLE, key_place
@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 WATCH_LOCK = ".build-deck-watching"
 QUIET_MS = 150
 """A save is built once no file has changed for this long."""
-READ_SUFFIXES = frozenset({".md", *IMAGE_SUFFIXES})
+READ_SUFFIXES = frozenset({*MARKDOWN_SUFFIXES, *IMAGE_SUFFIXES})
 """Files whose saving starts a build: notes and the pictures they show."""
 MOST_MS = 2000
 """A stream of changes (a checkout, a sync) is built after this long at the latest."""
@@ -176,7 +176,7 @@ def _changed(changes: Iterable[tuple[Change, str]]) -> list[str]:
     """The files changed, as the author knows them: an editor's temporary files, made
     and gone within the save, are left out."""
     return sorted({display_path(Path(path)) for _change, path in changes
-                   if Path(path).exists() or path.endswith(".md")})
+                   if Path(path).exists() or path.lower().endswith(MARKDOWN_SUFFIXES)})
 
 
 class _Filter:

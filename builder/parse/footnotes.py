@@ -47,10 +47,12 @@ def attach_footnotes(sections: tuple[Section, ...], path: str, env: Mapping[str,
     # The definitions' ids, made once: made for each card, a file of 10,000 footnotes
     # took 16 s.
     ids = frozenset(id(d) for d in definitions.values())
-    cited = {label for section in sections
-             for label in _cited(section.intro, definitions, ids)}
-    cited |= {label for section in sections for card in section.cards
-              for label in _cited((*card.question, *card.answer), definitions, ids)}
+    # What each introduction and card cites, read once for the whole move.
+    intro_cites = [_cited(s.intro, definitions, ids) for s in sections]
+    card_cites = [[_cited((*c.question, *c.answer), definitions, ids) for c in s.cards]
+                  for s in sections]
+    cited = {label for labels in intro_cites for label in labels}
+    cited |= {label for per_card in card_cites for labels in per_card for label in labels}
     for label, node in definitions.items():
         if label not in cited:
             diagnostics.append(Diagnostic(
@@ -58,7 +60,9 @@ def attach_footnotes(sections: tuple[Section, ...], path: str, env: Mapping[str,
                 f"footnote [^{label}] is never cited: it stays where it is written",
                 "footnote-unused"))
     moved = {id(definitions[label]) for label in cited}
-    return tuple(_section(s, definitions, moved, ids) for s in sections), diagnostics
+    return tuple(_section(s, labels, per_card, definitions, moved)
+                 for s, labels, per_card in zip(sections, intro_cites, card_cites,
+                                                strict=True)), diagnostics
 
 
 def _definitions(sections: Iterable[Section], path: str
@@ -102,23 +106,26 @@ def _cited(nodes: tuple[Node, ...], definitions: dict[str, Node], ids: AbstractS
 
 
 def _without(nodes: tuple[Node, ...], moved: AbstractSet[int]) -> tuple[Node, ...]:
-    """``nodes`` with the definitions in ``moved`` taken out, at any depth."""
+    """``nodes`` with the definitions in ``moved`` taken out, at any depth; ``nodes``
+    itself when it holds none."""
     kept = []
     for node in nodes:
         if id(node) in moved:
             continue
-        if node.children and any(id(n) in moved for n in walk_all(node.children)):
-            node = replace(node, children=_without(node.children, moved))
+        if node.children:
+            children = _without(node.children, moved)
+            if children is not node.children:
+                node = replace(node, children=children)
         kept.append(node)
+    if len(kept) == len(nodes) and all(a is b for a, b in zip(kept, nodes, strict=True)):
+        return nodes
     return tuple(kept)
 
 
-def _with_cited(nodes: tuple[Node, ...], cites_from: tuple[Node, ...],
-                definitions: dict[str, Node], moved: set[int], ids: AbstractSet[int]
-                ) -> tuple[Node, ...]:
-    """``nodes`` without the moved definitions, and with a ``footnotes`` block of those
-    ``cites_from`` cites."""
-    labels = _cited(cites_from, definitions, ids)
+def _with_cited(nodes: tuple[Node, ...], labels: list[str], definitions: dict[str, Node],
+                moved: set[int]) -> tuple[Node, ...]:
+    """``nodes`` without the moved definitions, and with a ``footnotes`` block of the
+    definitions ``labels`` names; ``nodes`` itself when neither changes it."""
     kept = _without(nodes, moved)
     if not labels:
         return kept
@@ -128,22 +135,22 @@ def _with_cited(nodes: tuple[Node, ...], cites_from: tuple[Node, ...],
     return (*kept, block)
 
 
-def _section(section: Section, definitions: dict[str, Node], moved: set[int],
-             ids: AbstractSet[int]) -> Section:
-    intro = _with_cited(section.intro, section.intro, definitions, moved, ids)
-    cards = tuple(_card(card, definitions, moved, ids) for card in section.cards)
-    if intro == section.intro and all(a is b for a, b in zip(cards, section.cards,
+def _section(section: Section, intro_cites: list[str], card_cites: list[list[str]],
+             definitions: dict[str, Node], moved: set[int]) -> Section:
+    intro = _with_cited(section.intro, intro_cites, definitions, moved)
+    cards = tuple(_card(card, labels, definitions, moved)
+                  for card, labels in zip(section.cards, card_cites, strict=True))
+    if intro is section.intro and all(a is b for a, b in zip(cards, section.cards,
                                                               strict=True)):
         return section
     formulas, diagrams = _drawings(intro)
     return replace(section, intro=intro, cards=cards, formulas=formulas, diagrams=diagrams)
 
 
-def _card(card: Card, definitions: dict[str, Node], moved: set[int], ids: AbstractSet[int]
+def _card(card: Card, labels: list[str], definitions: dict[str, Node], moved: set[int]
           ) -> Card:
-    answer = _with_cited(card.answer, (*card.question, *card.answer), definitions, moved,
-                         ids)
-    if answer == card.answer:
+    answer = _with_cited(card.answer, labels, definitions, moved)
+    if answer is card.answer:
         return card
     formulas, diagrams = _drawings((*card.question, *answer))
     return replace(card, answer=answer, formulas=formulas, diagrams=diagrams)

@@ -18,6 +18,7 @@ from builder.pdf import typeset as pdf
 from builder.pdf import workerstart
 
 from .conftest import write
+from .imagefiles import write_png
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -262,21 +263,7 @@ def test_a_joined_sheet_keeps_the_links_of_its_parts(project: Path) -> None:
 def test_each_part_gets_the_pictures_it_shows(project: Path) -> None:
     """A part is typeset alone in its own folder: a picture or diagram left out of its
     files would fail the build; one given to every part would re-key them all."""
-    import struct
-    import zlib
-
-    def png(path: Path) -> None:
-        raw = b"".join(b"\x00" + b"\x20\x40\x80" * 8 for _ in range(8))
-
-        def chunk(kind: bytes, data: bytes) -> bytes:
-            return (struct.pack(">I", len(data)) + kind + data
-                    + struct.pack(">I", zlib.crc32(kind + data)))
-
-        path.write_bytes(b"\x89PNG\r\n\x1a\n"
-                         + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
-                         + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-
-    png(project / "notes" / "pic.png")
+    write_png(project / "notes" / "pic.png", rgb=(0x20, 0x40, 0x80))
     diagram = "```diagram\ntype: activation\nfunctions: [relu]\n```"
     write(project / "notes" / "n.md", _notes({3: "图：\n\n![示意](pic.png)",
                                               52: f"画出来：\n\n{diagram}"}))

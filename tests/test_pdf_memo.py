@@ -5,8 +5,6 @@ save is always that of a build from scratch."""
 from __future__ import annotations
 
 import dataclasses
-import struct
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,23 +24,11 @@ from builder.render.formulacache import RenderedFormula
 from builder.render.media import MediaFile
 
 from .conftest import write
+from .imagefiles import write_png
 
 pypdf = pytest.importorskip("pypdf")
 
 EPOCH = 1_714_521_600  # 2024-05-01
-
-
-def _png(path: Path, colour: bytes) -> None:
-    """An 8×8 PNG of one colour (3 bytes)."""
-    raw = b"".join(b"\x00" + colour * 8 for _ in range(8))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
-
-    path.write_bytes(b"\x89PNG\r\n\x1a\n"
-                     + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def _notes(first_code: str = "x = 1") -> str:
@@ -71,7 +57,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "notes" / "n.md", _notes())
-    _png(tmp_path / "notes" / "pic.png", b"\x20\x40\x80")
+    write_png(tmp_path / "notes" / "pic.png", rgb=(0x20, 0x40, 0x80))
     return tmp_path
 
 
@@ -118,7 +104,7 @@ def test_a_picture_saved_anew_is_shown_anew(
     the budget of coloured code once (or question 14's would be plain)."""
     monkeypatch.setattr(pdfdata, "MAX_HIGHLIGHTED_CODE", 42)
     first = _build("dist").read_bytes()
-    _png(project / "notes" / "pic.png", b"\xd0\x10\x10")
+    write_png(project / "notes" / "pic.png", rgb=(0xD0, 0x10, 0x10))
     watched = _build("dist").read_bytes()
     assert _reused(watching) >= 23  # all but the card showing the picture
     assert watched != first

@@ -290,3 +290,31 @@ def test_ctrl_c_that_python_reports_as_a_class_error_ends_the_watch_cleanly(
 
     with pytest.raises(RuntimeError, match="a real error"):
         watch(config, broken)
+
+
+def test_a_file_still_being_written_is_built_again_when_its_last_write_lands(
+        tmp_path: Path, watcher: Callable[..., Watcher], collection: Collection) -> None:
+    # A slow copy or sync writes a file in parts, with pauses longer than the watcher's
+    # quiet wait: the deck built from the first part is replaced once the rest lands.
+    source = write(tmp_path / "notes" / "Copied.md", NOTES)
+    deck = tmp_path / "dist" / "Copied.apkg"
+    watch = watcher()
+    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    first = _state(deck)
+    grown = NOTES + "\n### What lands last?\n\nThe end of a slow copy.\n"
+    cut = grown.index("### What is a debounce?")
+    with source.open("w", encoding="utf-8") as out:
+        out.write(grown[:cut])
+        out.flush()
+        watch.wait_for("build of the first part", lambda: _state(deck) != first)
+        out.write(grown[cut:])
+    watch.wait_for("deck with the whole file",
+                   lambda: "What lands last?" in _answers_if_built(collection, deck))
+    answers = _answers(collection, deck)
+    assert "The end of a slow copy." in answers["What lands last?"]
+    assert "Waiting for the files to be quiet." in answers["What is a debounce?"]
+    assert watch.stop() == 0, watch.output()
+
+
+def _answers_if_built(collection: Collection, package: Path) -> dict[str, str]:
+    return _answers(collection, package) if package.exists() else {}

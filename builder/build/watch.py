@@ -42,8 +42,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WATCH_LOCK = ".build-deck-watching"
-QUIET_MS = 150
-"""A save is built once no file has changed for this long."""
+QUIET_MS = 50
+"""A save is built once no file has changed for this long.  watchfiles' own default:
+an editor's writes of one save (a backup, the file, a rename) come within a few
+milliseconds, and a file still being written after it is built again when its last
+write lands, so waiting longer only delays every save."""
 READ_SUFFIXES = frozenset({*MARKDOWN_SUFFIXES, *IMAGE_SUFFIXES})
 """Files whose saving starts a build: notes and the pictures they show."""
 MOST_MS = 2000

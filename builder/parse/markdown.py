@@ -191,13 +191,22 @@ class _LazyTree(SyntaxTreeNode):
 
     _pending: Sequence[Token] | None = None
 
+    type: str = "root"
+    """markdown-it's ``type``, worked out once: the survey, the walker and the checks ask
+    each node for it again and again, and markdown-it works it out from the tokens anew."""
+
     def __init__(self, tokens: Sequence[Token] = (), *, create_root: bool = True) -> None:
         if not create_root and len(tokens) == 1 and tokens[0].children:
             super().__init__()  # an empty node, then made this token's
             self.token = tokens[0]
             self._pending = tokens[0].children
+            self.type = self.token.type
             return
         super().__init__(tokens, create_root=create_root)
+        if self.token is not None:
+            self.type = self.token.type
+        elif self.nester_tokens is not None:
+            self.type = self.nester_tokens.opening.type.removesuffix("_open")
 
     @property
     def children(self) -> list[Self]:

@@ -40,6 +40,7 @@ ONE_HOME = {
 # The lead's move gives each stage its folder.
 STAGE = {
     "markdown_it": {
+        "builder.parse.syntaxtree",
         "builder.parse.bold", "builder.parse.detect", "builder.checks.explain",
         "builder.parse.fences", "builder.parse.frontmatter", "builder.parse.frontmatter_cut",
         "builder.parse.language", "builder.parse.tocread", "builder.parse.headings",
@@ -49,7 +50,7 @@ STAGE = {
         "builder.parse.tocfind", "builder.parse.splice", "builder.parse.splicedoc",
         "builder.parse.prose", "builder.parse.filefacts", "builder.parse.inlinenodes",
         "builder.parse.wikiembeds", "builder.parse.highlight", "builder.parse.strays",
-        "builder.parse.tables", "builder.parse.syntaxtree",
+        "builder.parse.tables",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

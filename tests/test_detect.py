@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from builder.cli import main
 from builder.model import Document
-from builder.parse.document import ParseOptions, parse_file, parse_text
+from builder.parse.document import ParseOptions, parse_file, parse_structured, parse_text
 from builder.parse.phrases import asks_outright, is_placeholder, numbering, question_reason
 
 from .conftest import FIXTURES, SEED, write
@@ -827,3 +827,35 @@ def test_a_paragraph_of_stars_is_checked_within_a_cpu_limit(tmp_path: Path) -> N
         capture_output=True, text=True, check=False)
     assert child.returncode == 0 and "Traceback" not in child.stderr, child.stderr
     assert "[nesting-depth]" in child.stdout + child.stderr
+
+
+def test_a_bold_number_lead_in_among_heading_questions_stays_where_it_is() -> None:
+    # "**1)** Why …?" opens with a bold number, not a whole bold line: among heading
+    # questions it is no question of its own, even in a section's introduction, where a
+    # whole bold line that asks would be one.
+    text = ("# T\n\n## Basics\n\n**1)** Why do we normalise inputs?\n\nIt speeds training.\n\n"
+            "### What is BN?\n\nIt normalises.\n\n### Why does BN help?\n\nSmoother loss.\n")
+    doc, structure = parse_structured(text, "n.md")
+    assert doc.settings.structure == "sections ##, questions ###"
+    assert [c.question_text for c in doc.cards] == ["What is BN?", "Why does BN help?"]
+    assert not structure.strays.bold and not structure.strays.reasons
+    whole = text.replace("**1)** Why do we normalise inputs?", "**Why do we normalise inputs?**")
+    doc, structure = parse_structured(whole, "w.md")
+    assert [c.question_text for c in doc.cards] == [
+        "Why do we normalise inputs?", "What is BN?", "Why does BN help?"]
+    assert structure.strays.bold == {5}
+
+
+def test_a_bold_number_lead_in_keeps_a_heading_from_grouping_bold_questions() -> None:
+    # A heading that does not ask groups the bold questions it opens with only when every
+    # bold line under it asks; "**1)** …" is one more bold line that does not.
+    text = ("## Attention\n\n### 6.1 What is attention?\n\nWeights.\n\n### 6.2 Some details\n\n"
+            "**Why use many heads?**\n\nMore views.\n\n**Why scale the dot product?**\n\n"
+            "Softmax saturates.\n\n{line}\n\nIt varies.\n\n### 6.3 What is BN?\n\nNorms.\n")
+    lead_in = parse_text(text.format(line="**1)** A note on sizes"), "l.md")
+    assert [c.question_text for c in lead_in.cards] == [
+        "6.1 What is attention?", "6.2 Some details", "6.3 What is BN?"]
+    plain = parse_text(text.format(line="A note on sizes"), "p.md")
+    assert [c.question_text for c in plain.cards] == [
+        "6.1 What is attention?", "Why use many heads?", "Why scale the dot product?",
+        "6.3 What is BN?"]

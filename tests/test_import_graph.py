@@ -40,6 +40,7 @@ ONE_HOME = {
 # The lead's move gives each stage its folder.
 STAGE = {
     "markdown_it": {
+        "builder.parse.syntaxtree",
         "builder.parse.bold", "builder.parse.detect", "builder.checks.explain",
         "builder.parse.fences", "builder.parse.frontmatter", "builder.parse.frontmatter_cut",
         "builder.parse.language", "builder.parse.tocread", "builder.parse.headings",

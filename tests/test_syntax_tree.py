@@ -8,11 +8,13 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Node
-from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
+from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.source import source_lines
+from builder.parse.syntaxtree import syntax_tree
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLES = [
@@ -175,3 +177,14 @@ def test_a_dropped_tree_is_freed_without_the_cycle_collector() -> None:
         assert [ref() for ref in refs] == [None] * len(refs)
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("tokens", [
+    [Token("paragraph_close", "p", -1)],
+    [Token("paragraph_open", "p", 1), Token("inline", "", 0)],
+])
+def test_unbalanced_tokens_are_refused_as_markdown_it_refuses_them(tokens: list[Token]) -> None:
+    with pytest.raises(ValueError):
+        SyntaxTreeNode(tokens)
+    with pytest.raises(ValueError):
+        syntax_tree(tokens)

@@ -24,6 +24,8 @@ from builder.parse.phrases import (
 )
 
 _BREAKS = ("softbreak", "hardbreak")
+LEAD_IN = "opens with a bold number"
+"""The reason given for a question ``paragraph_question`` finds only with ``lead_ins``."""
 _LOOSE_MAX = 120
 """Longest whole bold line taken as a question without reading as one: longer ones are
 emphasised statements."""
@@ -43,6 +45,11 @@ class BoldQuestion:
     reason: str
     end_line: int = 0
     """1-based last line of the paragraph it opens (where ``rest`` ends)."""
+
+    @property
+    def lead_in(self) -> bool:
+        """Found only because lead-ins were asked for: a line opening with a bold number."""
+        return self.reason == LEAD_IN
 
 
 def plain(nodes: list[SyntaxTreeNode]) -> str:
@@ -139,7 +146,7 @@ def _lead_in(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: int, 
     if not filled or filled[0].type != "strong" or not starts_numbered(plain(filled[0].children)):
         return None
     text = plain(head).strip()
-    return BoldQuestion(head, rest, text, line, "opens with a bold number", end_line)
+    return BoldQuestion(head, rest, text, line, LEAD_IN, end_line)
 
 
 def item_question(item: SyntaxTreeNode, lead_ins: bool = False, loose: bool = False
@@ -158,12 +165,14 @@ def is_bare_label(item: SyntaxTreeNode, found: BoldQuestion | None) -> bool:
             and not asks(found.text))
 
 
-def count(nodes: list[SyntaxTreeNode], lead_ins: bool = False) -> int:
-    """Count the bold questions among top-level blocks (paragraphs and list items)."""
-    found = 0
+def count(nodes: list[SyntaxTreeNode]) -> tuple[int, int]:
+    """Count the bold questions among top-level blocks (paragraphs and list items):
+    without, and with, the lines that open with a bold number (one reading gives both)."""
+    found: list[BoldQuestion | None] = []
     for node in nodes:
         if node.type == "paragraph":
-            found += paragraph_question(node, lead_ins) is not None
+            found.append(paragraph_question(node, lead_ins=True))
         elif node.type in ("bullet_list", "ordered_list"):
-            found += sum(item_question(item, lead_ins) is not None for item in node.children)
-    return found
+            found += [item_question(item, lead_ins=True) for item in node.children]
+    with_lead_ins = [question for question in found if question is not None]
+    return sum(not question.lead_in for question in with_lead_ins), len(with_lead_ins)

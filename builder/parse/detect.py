@@ -133,8 +133,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> Survey:
         if not found.headings or found.headings[-1].reason not in _ASKING:
             free.append(node)
     found.bold_notes.note(found.headings, None)
-    found.bold_questions = bold.count(free)
-    found.bold_lead_ins = bold.count(free, lead_ins=True)
+    found.bold_questions, found.bold_lead_ins = bold.count(free)
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found

@@ -42,13 +42,14 @@ from builder.parse.leftovers import (
     setext_diagnostic,
     unclosed_front_matter,
 )
-from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
+from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, answer_diagnostics, shown_question_text
 from builder.parse.source import read_source, source_lines, without_control_chars
+from builder.parse.syntaxtree import syntax_tree
 from builder.parse.tocread import TocReader
 
 

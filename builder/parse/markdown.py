@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import re
-import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -179,57 +178,6 @@ def _block_parser() -> MarkdownIt:
 def parse_blocks(text: str, env: dict[str, Any]) -> list[Token]:
     """Parse block structure only (inline tokens keep their raw text, no children)."""
     return _block_parser().parse(text, env)
-
-
-class _LazyTree(SyntaxTreeNode):
-    """markdown-it's syntax tree, the nodes inside an inline token (or an image) made only
-    when they are asked for.
-
-    Most never are: ``NodeBuilder`` reads an inline token's children as the flat tokens
-    they are, so building their nodes up front was a sixth of a cold parse.
-    """
-
-    _pending: Sequence[Token] | None = None
-
-    def __init__(self, tokens: Sequence[Token] = (), *, create_root: bool = True) -> None:
-        if not create_root and len(tokens) == 1 and tokens[0].children:
-            super().__init__()  # an empty node, then made this token's
-            self.token = tokens[0]
-            self._pending = tokens[0].children
-            return
-        super().__init__(tokens, create_root=create_root)
-
-    @property
-    def children(self) -> list[Self]:
-        pending = self._pending
-        if pending is not None:
-            self._pending = None
-            self._set_children_from_tokens(pending)
-        return self._children
-
-    @children.setter
-    def children(self, value: list[Self]) -> None:
-        self._pending = None
-        self._children = value
-
-    # A node holds its parent weakly: with a parent and its children holding each other,
-    # a dropped tree (every token of the file with it) waited for the cycle collector,
-    # which then looked through the whole file's tokens and nodes at once.  Dropped, it
-    # is now freed at once.  A node's parent lives as long as anyone walks down to it.
-    @property
-    def parent(self) -> Self | None:
-        holder = self._parent
-        return holder() if holder is not None else None
-
-    @parent.setter
-    def parent(self, value: Self | None) -> None:
-        self._parent = weakref.ref(value) if value is not None else None
-
-
-def syntax_tree(tokens: Sequence[Token]) -> SyntaxTreeNode:
-    """The syntax tree of a document's tokens, as ``SyntaxTreeNode(tokens)`` makes it."""
-    with collector_paused():
-        return _LazyTree(tokens)
 
 
 @dataclass

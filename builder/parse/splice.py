@@ -61,13 +61,14 @@ from builder.parse.filefacts import Parts, closed_fences, nesting_cuts
 from builder.parse.footnotes import defines_footnotes
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
-from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
+from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.options import ParseOptions
 from builder.parse.phrases import is_answer_part
 from builder.parse.prose import Counted, guess_counted, prose_lines
 from builder.parse.questiontext import answer_diagnostics
 from builder.parse.source import source_lines
 from builder.parse.splicedoc import Edit, Moves
+from builder.parse.syntaxtree import syntax_tree
 from builder.parse.tocread import TOC_END, TOC_START
 
 REPAIRS = frozenset({"unclosed-fence", "front-matter"})

@@ -92,8 +92,10 @@ class BoldNotes:
             firsts = [node]
         elif node is not None and node.type in ("bullet_list", "ordered_list"):
             firsts = [item.children[0] for item in node.children if item.children]
-        asking = [q if q is not None and asks_outright(q.text) else None
-                  for q in (bold.paragraph_question(first, loose=True) for first in firsts)]
+        # Read once, lead-ins too: the loose count takes them, the asking lines do not.
+        found = [bold.paragraph_question(first, True, loose=True) for first in firsts]
+        asking = [q if q is not None and not q.lead_in and asks_outright(q.text) else None
+                  for q in found]
         waiting, self.waiting = self.waiting, None
         if waiting is not None and node is not None and not (asking and asking[0]):
             self._keep(headings, waiting)  # answered by the block below it
@@ -104,8 +106,7 @@ class BoldNotes:
             heading.opens_with_bold = heading.opens_with_bold or (
                 heading.blocks == 0 and bool(asking) and asking[0] is not None)
             heading.blocks += 1
-            heading.loose_bold += sum(bold.paragraph_question(first, True, loose=True)
-                                      is not None for first in firsts)
+            heading.loose_bold += sum(question is not None for question in found)
         for index, question in enumerate(asking):
             if question is None:
                 continue

@@ -15,6 +15,7 @@ from typing import Any, Literal, Self
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import fragments_join as _fragments_join
+from markdown_it.rules_inline.state_inline import Scanned
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
@@ -22,6 +23,7 @@ from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.parse.cjkflanking import scan_delims
 from builder.parse.fences import repair_fences
 from builder.parse.footnotes import FOOTNOTE_DEF
 from builder.parse.formulaimages import formula_picture, lone_image_source
@@ -104,6 +106,10 @@ class _PlacedState(StateInline):
         opened = ttype == "link_open" and self.src[self.pos - 1:self.pos] == "["
         token.meta[POS] = self.pos - 1 if opened else self.pos
         return token
+
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        # CommonMark's flanking test, CJK-friendly (``**答案：**这是``).
+        return scan_delims(self.src, start, self.posMax, canSplitWord)
 
     def pushPending(self) -> Token:
         text, end = self.pending, self.pos

@@ -33,6 +33,7 @@ from builder.parse.highlight import highlight_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
+from builder.parse.spacedimages import spaced_images_plugin
 from builder.parse.tables import table_plugin
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
@@ -66,6 +67,7 @@ def make_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(math_plugin)
     md.use(wiki_embeds_plugin)
+    md.use(spaced_images_plugin)
     md.use(highlight_plugin)
     _footnotes(md)
     md.use(table_plugin)

@@ -84,7 +84,8 @@ class _HtmlText(HTMLParser):
             found = {name: value or "" for name, value in attrs}
             self.images.append(found)
             is_formula = "math" in found.get("class", "").split()
-            (self.formula_alts if is_formula else self.parts).append(found.get("alt", ""))
+            if service_tex(found.get("src", "")) is None:  # a service's alt is no content
+                (self.formula_alts if is_formula else self.parts).append(found.get("alt", ""))
             self.with_formulas.append(found.get("alt", ""))
 
 

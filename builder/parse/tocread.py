@@ -73,7 +73,7 @@ class TocReader:
         col = first_column(self.builder.lines, line)
         if manual and href and not href.startswith("#"):
             self.diagnostics.append(Diagnostic(
-                SourceLoc(self.path, line, col), "note",
+                SourceLoc(self.path, line, col), "warning",
                 f"TOC entry '{one_line(text)[:60]}' links past this file ({href[:80]}): "
                 "it is left out with the table of contents; to keep it, write the link "
                 "under a heading", "toc-outside"))

@@ -164,7 +164,9 @@ def _is_money(content: str) -> bool:
     """
     if not content[0].isdigit():
         return False
-    return _has_cjk(content) or (content[-1].isspace() and any(
+    # Chinese words after the number; full-width punctuation alone is a formula typed
+    # with a Chinese IME (``$128^2，256^2$``, ``$0（margin=0）$``).
+    return _has_cjk_letters(content) or (content[-1].isspace() and any(
         len(word) > 1 and word.isalpha() and word.isascii() for word in content.split()[1:]))
 
 
@@ -214,6 +216,11 @@ def outside_text_commands(content: str) -> str:
 
 def _has_cjk(text: str) -> bool:
     return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)
+
+
+def _has_cjk_letters(text: str) -> bool:
+    return any(unicodedata.category(char) == "Lo" and unicodedata.east_asian_width(char)
+               in ("W", "F") for char in text)
 
 
 def _text(state: StateInline, silent: bool, markup: str, doubt: str = "") -> bool:

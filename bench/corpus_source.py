@@ -84,7 +84,8 @@ class _HtmlText(HTMLParser):
             found = {name: value or "" for name, value in attrs}
             self.images.append(found)
             is_formula = "math" in found.get("class", "").split()
-            (self.formula_alts if is_formula else self.parts).append(found.get("alt", ""))
+            if service_tex(found.get("src", "")) is None:  # a service's alt is no content
+                (self.formula_alts if is_formula else self.parts).append(found.get("alt", ""))
             self.with_formulas.append(found.get("alt", ""))
 
 
@@ -283,8 +284,8 @@ def read_source(path: Path) -> Source:
 
 
 def _picture_formulas(tokens: list[Token], line: int) -> Iterator[Formula]:
-    """Pictures from formula-image services (CodeCogs, Zhihu, GitHub, Google Charts):
-    formulas written as addresses whose query holds the TeX."""
+    """Pictures from formula-image services (CodeCogs, Zhihu, GitHub, Google Charts, Yuque,
+    WordPress): formulas written as addresses whose query holds the TeX."""
     for token in _flatten(tokens):
         if token.type == "image":
             sources = [str(token.attrs.get("src", ""))]
@@ -317,6 +318,10 @@ def service_tex(src: str) -> str | None:
         tex = re.sub(r"^(\\(dpi|bg|fn)(\{[^}]*\}|_\w+)|\\inline|\\[Hh]uge|\\[lL]arge|"
                      r"\\LARGE|\\small|\\tiny|\s)+", "", tex)
         return _codecogs_lines(tex.strip())
+    if host.endswith(".yuque.com") and path == "/gr/latex":  # the whole query, %-encoded
+        return unquote(parts.query).strip()
+    if host.endswith(("wp.com", "wordpress.com")) and path == "/latex.php":
+        return parse_qs(parts.query).get("latex", [""])[0].strip()
     name = {("zhihu.com", "/equation"): "tex", ("www.zhihu.com", "/equation"): "tex",
             ("render.githubusercontent.com", "/render/math"): "math",
             ("chart.googleapis.com", "/chart"): "chl"}.get((host, path))

@@ -228,3 +228,18 @@ def test_a_path_from_the_authors_disk_names_the_picture_in_the_tree(tmp_path: Pa
     assert found == {"F:/Book/docs/imgs/p.png": picture,
                      "/Users/me/repo/docs/imgs/p.png": picture, "imgs/p.png": picture,
                      "/Users/me/Desktop/p.png": None, "https://x.org/docs/imgs/p.png": None}
+
+
+def test_the_measure_reads_every_formula_service_the_builder_draws() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_source import html_text, service_tex
+    finally:
+        sys.path.remove(str(BENCH))
+    assert service_tex("https://g.yuque.com/gr/latex?f(z)%3Dz%0A#card=math") == "f(z)=z"
+    assert service_tex("https://s0.wp.com/latex.php?latex=a+%2B+b&bg=ffffff") == "a + b"
+    assert service_tex("https://g.yuque.com/gr/other?x") is None
+    # A service picture's alt (often "img" or a broken copy) is no text a card must show.
+    parsed = html_text('<img src="https://s0.wp.com/latex.php?latex=x" alt="junk"> '
+                       '<img src="a.png" alt="kept">')
+    assert "junk" not in parsed.parts and "kept" in parsed.parts

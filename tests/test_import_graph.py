@@ -50,7 +50,7 @@ STAGE = {
         "builder.parse.tocfind", "builder.parse.splice", "builder.parse.splicedoc",
         "builder.parse.prose", "builder.parse.filefacts", "builder.parse.inlinenodes",
         "builder.parse.wikiembeds", "builder.parse.highlight", "builder.parse.strays",
-        "builder.parse.tables",
+        "builder.parse.tables", "builder.parse.cjkflanking", "builder.parse.spacedimages",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

@@ -25,6 +25,7 @@ from builder.checks.htmlpolicy import (
     ALLOWED_TAGS,
     DROPPED_WITH_CONTENT,
     LINK_SCHEMES,
+    PICTURE_STYLES,
     is_media_name,
     neutralise_anki_markup,
     safe_link,
@@ -93,7 +94,7 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if name == "href":
         return safe_link(value)
     if name == "style":
-        return safe_style(value)
+        return safe_style(value, tag)
     if "\n" in value or "\r" in value:
         # A line break inside a tag (an alt or title typed over two lines) is a space to a
         # browser, but genanki takes such a tag for unescaped text and warns on the terminal.
@@ -115,7 +116,7 @@ def _cleaner() -> nh3.Cleaner:
         clean_content_tags=set(DROPPED_WITH_CONTENT),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(LINK_SCHEMES),
-        filter_style_properties=set(ALLOWED_STYLES),
+        filter_style_properties=set(ALLOWED_STYLES | PICTURE_STYLES),
         link_rel=None,
     )
 

@@ -29,6 +29,8 @@ ALLOWED_STYLES = frozenset({
     "color", "background-color", "font-weight", "font-style", "text-align", "text-decoration",
     "vertical-align", "height", "width", "max-width",
 })
+PICTURE_STYLES = frozenset({"zoom"})
+"""Kept on ``<img>`` only, and only as a shrink (``safe_style``)."""
 # Removed with their content, not just unwrapped.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
 # The one link policy of the card and the PDF: a URL with one of these schemes, or (for a
@@ -66,22 +68,48 @@ def neutralise_anki_markup(fragment: str) -> str:
     return ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
 
 
-def safe_style(style: str) -> str | None:
+def safe_style(style: str, tag: str = "") -> str | None:
     """Return a raw ``style`` without its dangerous declarations, or None if none is left
-    (nh3 then keeps only the ``ALLOWED_STYLES`` properties)."""
-    kept = [d.strip() for d in style.split(";") if d.strip() and not _style_danger(d)]
+    (nh3 then keeps only the ``ALLOWED_STYLES`` properties and ``zoom``)."""
+    kept = [d.strip() for d in style.split(";")
+            if d.strip() and not _style_danger(d) and _zoom_kept(d, tag)]
     return ";".join(kept) or None
+
+
+def _zoom(declaration: str) -> float | None:
+    """The scale a ``zoom`` declaration sets (``50%`` → 0.5, -1 for no number); None for
+    any other property."""
+    prop, _, value = declaration.partition(":")
+    if prop.strip().lower() != "zoom":
+        return None
+    value = value.strip().lower()
+    try:
+        return float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        return -1.0
+
+
+def _zoom_kept(declaration: str, tag: str) -> bool:
+    # Typora sizes a picture with ``style="zoom:50%;"``: a card keeps a picture's shrink
+    # (an enlargement could spill out of a phone's screen; the picture keeps its own size).
+    zoom = _zoom(declaration)
+    return zoom is None or (tag == "img" and 0 < zoom <= 1)
 
 
 def _style_danger(declaration: str) -> bool:
     return any(w in URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER)
 
 
-def style_removed(style: str) -> list[str]:
-    """Return the declarations of a raw ``style`` the card will not keep."""
+def style_removed(style: str, tag: str = "") -> list[str]:
+    """Return the declarations of a raw ``style`` the card will not keep, worth a word: a
+    picture's ``zoom`` only sizes it (kept when it shrinks, else the picture shows at its
+    own size), so it is none."""
     out = []
     for declaration in (d.strip() for d in style.split(";")):
         prop = declaration.partition(":")[0].strip().lower()
+        if tag == "img" and _zoom(declaration) is not None \
+                and not _style_danger(declaration):
+            continue
         if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
             out.append(declaration)
     return out

@@ -40,7 +40,7 @@ class _Finder(HTMLParser):
                 shown = value.split(":", 1)[0] + ":…" if ":" in value else value[:40]
                 self.problems.append(f"{name}=\"{shown}\" URL on <{tag}>")
             elif name == "style" and value:
-                self.problems += [f"style {d!r} on <{tag}>" for d in style_removed(value)]
+                self.problems += [f"style {d!r} on <{tag}>" for d in style_removed(value, tag)]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -109,7 +109,7 @@ class Survey:
 
 def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> Survey:
     """Read the top-level blocks once: headings (answered or not), bold questions, TOC."""
-    found = Survey(toc_lines=toc_blocks(nodes, anchors))
+    found = Survey(toc_lines=toc_blocks(nodes, anchors, past_the_file=True))
     kept = [n for n in nodes if n.type != "front_matter"
             and not (n.map and n.map[0] in found.toc_lines)
             and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]

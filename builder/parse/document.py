@@ -232,7 +232,7 @@ class Walker(QuestionForms, TocReader):
         if node.map and node.map[0] in self.structure.toc_lines:
             self.toc_lines.extend(range(node.map[0] + 1, node.map[1] + 1))
             if node.type in ("bullet_list", "ordered_list"):
-                self._read_toc(node, 0)
+                self._read_toc(node, 0, manual=True)
             return
         if node.type == "heading" and self.structure.style == "mixed":
             if self._mixed_heading(node, int(node.tag[1:])):

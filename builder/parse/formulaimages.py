@@ -2,14 +2,16 @@
 
 Before Markdown editors drew math, authors pasted formulas as pictures from a web
 service whose address holds the TeX: ``![](https://latex.codecogs.com/svg.latex?\\frac{a}{b})``,
-``<img src="https://render.githubusercontent.com/render/math?math=\\beta">`` and, in notes
-copied from Zhihu, ``![[公式]](https://www.zhihu.com/equation?tex=%5Clambda)``.  Fetching
-them is refused (shared notes are untrusted and builds are offline), so the TeX is taken
-from the address and drawn as the notes' own formulas are.
+``<img src="https://render.githubusercontent.com/render/math?math=\\beta">``, in notes
+copied from Zhihu ``![[公式]](https://www.zhihu.com/equation?tex=%5Clambda)``, in Yuque's
+exports ``![img](https://g.yuque.com/gr/latex?f(z)%3Dz)`` and from WordPress blogs
+``s0.wp.com/latex.php?latex=…``.  Fetching them is refused (shared notes are untrusted
+and builds are offline), so the TeX is taken from the address and drawn as the notes'
+own formulas are.
 
-Each service's address is decoded as that service does: Zhihu, GitHub and Google Charts
-take a form-encoded query parameter (``+`` is a space); CodeCogs takes the whole query,
-``+`` is a plus, and its editor writes ``&space;`` and ``&plus;``.
+Each service's address is decoded as that service does: Zhihu, GitHub, Google Charts and
+WordPress take a form-encoded query parameter (``+`` is a space); CodeCogs and Yuque take
+the whole query, ``+`` is a plus, and CodeCogs' editor writes ``&space;`` and ``&plus;``.
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ def formula_picture(src: str) -> FormulaPicture | None:
     if host in ("chart.googleapis.com", "chart.apis.google.com") and path == "/chart" \
             and _parameter(parts.query, "cht") == "tx":
         return FormulaPicture(host, _parameter(parts.query, "chl"))
+    if host.endswith(".yuque.com") and path.rstrip("/") == "/gr/latex":
+        # Yuque's export: the whole query is the TeX, percent-encoded (``+`` is %2B).
+        return FormulaPicture(host, unquote(parts.query).strip())
+    if (host == "wp.com" or host.endswith((".wp.com", ".wordpress.com"))) \
+            and path == "/latex.php":
+        return FormulaPicture(host, _parameter(parts.query, "latex"))
     return None
 
 

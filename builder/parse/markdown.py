@@ -14,6 +14,7 @@ from typing import Any, Literal
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import fragments_join as _fragments_join
+from markdown_it.rules_inline.state_inline import Scanned
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
@@ -21,6 +22,7 @@ from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.parse.cjkflanking import scan_delims
 from builder.parse.fences import repair_fences
 from builder.parse.footnotes import FOOTNOTE_DEF
 from builder.parse.formulaimages import formula_picture, lone_image_source
@@ -30,6 +32,7 @@ from builder.parse.highlight import highlight_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
+from builder.parse.spacedimages import spaced_images_plugin
 from builder.parse.tables import table_plugin
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
@@ -63,6 +66,7 @@ def make_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(math_plugin)
     md.use(wiki_embeds_plugin)
+    md.use(spaced_images_plugin)
     md.use(highlight_plugin)
     _footnotes(md)
     md.use(table_plugin)
@@ -103,6 +107,10 @@ class _PlacedState(StateInline):
         opened = ttype == "link_open" and self.src[self.pos - 1:self.pos] == "["
         token.meta[POS] = self.pos - 1 if opened else self.pos
         return token
+
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        # CommonMark's flanking test, CJK-friendly (``**答案：**这是``).
+        return scan_delims(self.src, start, self.posMax, canSplitWord)
 
     def pushPending(self) -> Token:
         text, end = self.pending, self.pos

@@ -57,7 +57,7 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
     if src.startswith(("\\(", "\\["), start):
         closer = "\\)" if src[start + 1] == "(" else "\\]"
         end = _closer_after(state, start + 2, closer)
-        if end is None or _escaped_brackets(src[start + 2:end]):
+        if end is None or _escaped_brackets(src[start + 2:end], square=closer == "\\]"):
             return False
         kind = "math_inline" if closer == "\\)" else "math_inline_double"
         return _push(state, silent, kind, src[start:start + 2], start + 2, end, 2)
@@ -106,17 +106,54 @@ def _find_closer(src: str, pos: int, limit: int, closer: str) -> int | None:
     return None
 
 
-def _escaped_brackets(content: str) -> bool:
-    """``\\[1\\]`` or ``\\(注\\)``: Markdown escapes around a note, not math.
+def _escaped_brackets(content: str, *, square: bool) -> bool:
+    """``\\[1\\]``, ``\\(注\\)``, ``\\(filter\\)``: Markdown escapes around prose, not math.
 
-    CommonMark reads ``\\[`` as an escaped bracket; authors write it so around
-    citation numbers and Chinese notes. Math has TeX or Latin letters in it.
+    CommonMark reads ``\\(`` and ``\\[`` as escaped brackets; authors write them so around
+    citation numbers and Chinese notes, and exporters (GitBook, HTML-to-Markdown tools
+    behind Notion, Yuque and Zhihu copies) escape every bracket of the prose:
+    ``卷积核\\(filter\\)``, ``size=\\[n\\_in,n\\_out\\]``, ``shift\\[J\\]``.  Math has TeX
+    in it: a command, or an operator between single letters.  Without any, the pair is
+    prose when it holds Chinese, a Markdown escape (``\\_``), a word of three letters or
+    more, or nothing but a label between square brackets (a display formula of one
+    letter is no formula).
     """
     body = content.strip()
-    if "\\" in body:
+    commands, escapes = _backslashes(body)
+    if commands:
         return False
-    return not body or all(c.isdigit() or c in ",，-– " for c in body) or (
-        _has_cjk(body) and not any(c.isascii() and c.isalpha() for c in body))
+    if escapes or not body or all(c.isdigit() or c in ",，-– " for c in body):
+        return True
+    if _has_cjk(body):
+        return True
+    if not _OPERATORS.isdisjoint(body):
+        return False
+    return square or not any(c.isalpha() for c in body) or any(
+        len(word) >= _WORD for word in "".join(
+            c if c.isalpha() else " " for c in body).split())
+
+
+_OPERATORS = frozenset("^_=+<>{}|")
+_WORD = 3
+"""Letters in a row that read as a word (``filter``, ``MLP``), not a product of symbols."""
+_MARKDOWN_ESCAPES = frozenset("_*#()[]")
+"""Characters exporters escape in prose; in TeX math none needs it."""
+
+
+def _backslashes(body: str) -> tuple[int, int]:
+    """How many TeX commands (``\\frac``, ``\\{``) and Markdown escapes (``\\_``) ``body`` holds."""
+    commands = escapes = 0
+    i = 0
+    while i < len(body) - 1:
+        if body[i] == "\\":
+            if body[i + 1] in _MARKDOWN_ESCAPES:
+                escapes += 1
+            else:
+                commands += 1
+            i += 2
+        else:
+            i += 1
+    return commands, escapes
 
 
 def _is_money(content: str) -> bool:
@@ -127,7 +164,9 @@ def _is_money(content: str) -> bool:
     """
     if not content[0].isdigit():
         return False
-    return _has_cjk(content) or (content[-1].isspace() and any(
+    # Chinese words after the number; full-width punctuation alone is a formula typed
+    # with a Chinese IME (``$128^2，256^2$``, ``$0（margin=0）$``).
+    return _has_cjk_letters(content) or (content[-1].isspace() and any(
         len(word) > 1 and word.isalpha() and word.isascii() for word in content.split()[1:]))
 
 
@@ -177,6 +216,11 @@ def outside_text_commands(content: str) -> str:
 
 def _has_cjk(text: str) -> bool:
     return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)
+
+
+def _has_cjk_letters(text: str) -> bool:
+    return any(unicodedata.category(char) == "Lo" and unicodedata.east_asian_width(char)
+               in ("W", "F") for char in text)
 
 
 def _text(state: StateInline, silent: bool, markup: str, doubt: str = "") -> bool:
@@ -235,6 +279,8 @@ def _math_block(state: StateBlock, start_line: int, end_line: int, silent: bool)
     if opener == "$$" and rest.startswith("$"):
         return False
     if rest.endswith(closer) and _find_closer(rest, 0, len(rest), closer) == len(rest) - 2:
+        if opener == "\\[" and _escaped_brackets(rest[:-2], square=True):
+            return False  # ``\[1\]`` alone on its line: a reference's number
         return _block_token(state, silent, start_line, start_line, opener, [rest[:-2]])
     if _find_closer(rest, 0, len(rest), closer) is not None:
         return False  # `$$a$$ and text`: a paragraph with inline math

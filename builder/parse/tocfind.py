@@ -20,11 +20,15 @@ _TOC_TITLE_MAX = 40
 """Longest line (characters) read as a TOC title or marker."""
 
 
-def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> set[int]:
+def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
+               *, past_the_file: bool = False) -> set[int]:
     """Return the first lines (0-based) of the blocks that are a table of contents.
 
     A ``[TOC]`` marker; a heading or line naming one ("目录", "Contents") with the
-    list of links after it; a list of links to the file's own headings.
+    list of links after it; a list of links to the file's own headings.  With
+    ``past_the_file``, a list under a TOC title may also link past the file, as long as
+    most of its links point into it (``[7. 代码实现](demo.ipynb)`` closing a "目录"): such
+    a list is no card, but ``toc`` leaves it alone, so as not to drop those links.
     """
     found: set[int] = set()
     headings = 0
@@ -39,7 +43,8 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> set[int]:
             titled = index > 0 and _names_toc(nodes[index - 1])
             # Untitled, only at the top (before or under the title): further down, a
             # list of links is as likely an answer pointing at other questions.
-            if (titled or headings <= 1) and is_link_list(node, anchors, titled):
+            if (titled or headings <= 1) \
+                    and is_link_list(node, anchors, titled, past_the_file=past_the_file):
                 found.add(start)
                 before = nodes[index - 1].map if titled else None
                 if before:
@@ -54,12 +59,15 @@ def _names_toc(node: SyntaxTreeNode) -> bool:
     return is_toc_title(plain(node.children[0].children))
 
 
-def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool) -> bool:
+def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool,
+                 *, past_the_file: bool = False) -> bool:
     """True for a list whose items are links within the file (most to its own headings)."""
     targets = list(_link_targets(node))
     if not targets or None in targets:
         return False
     inside = [t for t in targets if t is not None and t.startswith("#")]
+    if titled and past_the_file:
+        return len(inside) * 2 > len(targets)
     if len(inside) < len(targets) or (not titled and len(targets) < 2):
         return False
     own = sum(unquote(t[1:]) in anchors for t in inside if t)

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.model import Diagnostic, SourceLoc, TocEntry
+from builder.model import Diagnostic, SourceLoc, TocEntry, one_line
 from builder.parse.headings import first_column, inline_text
 from builder.parse.leftovers import toc_unclosed_diagnostic
 from builder.parse.markdown import NodeBuilder
@@ -46,15 +46,17 @@ class TocReader:
         self.diagnostics.append(toc_unclosed_diagnostic(self.path, start, line))
         self._in_toc = None
 
-    def _read_toc(self, node: SyntaxTreeNode, depth: int) -> None:
+    def _read_toc(self, node: SyntaxTreeNode, depth: int, *, manual: bool = False) -> None:
+        """Read a TOC's entries; ``manual``: a list under "目录" (no ``<!-- TOC -->``),
+        whose links past the file are named as they are left out with it."""
         for item in node.children:
             for child in item.children:
                 if child.type in ("bullet_list", "ordered_list"):
-                    self._read_toc(child, depth + 1)
+                    self._read_toc(child, depth + 1, manual=manual)
                 elif child.type == "paragraph" and child.children:
-                    self._toc_entry(child, depth)
+                    self._toc_entry(child, depth, manual)
 
-    def _toc_entry(self, paragraph: SyntaxTreeNode, depth: int) -> None:
+    def _toc_entry(self, paragraph: SyntaxTreeNode, depth: int, manual: bool = False) -> None:
         inline = paragraph.children[0]
         tokens = (inline.token.children or []) if inline.token else []
         line = paragraph.map[0] + 1 if paragraph.map else 0
@@ -69,4 +71,10 @@ class TocReader:
         # markdown-it percent-encodes link targets; the TOC compares them as text.
         anchor = unquote(href.removeprefix("#"))
         col = first_column(self.builder.lines, line)
+        if manual and href and not href.startswith("#"):
+            self.diagnostics.append(Diagnostic(
+                SourceLoc(self.path, line, col), "warning",
+                f"TOC entry '{one_line(text)[:60]}' links past this file ({href[:80]}): "
+                "it is left out with the table of contents; to keep it, write the link "
+                "under a heading", "toc-outside"))
         self.toc.append(TocEntry(text, anchor, depth, SourceLoc(self.path, line, col)))

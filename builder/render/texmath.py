@@ -54,6 +54,12 @@ _TEX_MACROS = {
 }
 
 
+# No-break and other Unicode spaces (pasted from web editors: WordPress, Zhihu) are spaces
+# to TeX in math; tex2typst stops at them ("Unexpected whitespace character").
+_PLAIN_SPACES = {code: " " for code in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F,
+                                         0x205F, 0x3000)}
+
+
 def to_typst(tex: str) -> str:
     """Convert TeX math to typst math (raises ValueError on TeX it cannot convert).
 
@@ -65,7 +71,7 @@ def to_typst(tex: str) -> str:
     import tex2typst
 
     rewriter = _Rewriter()
-    nodes = parse_tex(tex)
+    nodes = parse_tex(tex.translate(_PLAIN_SPACES))
     solid = without_spaces(nodes)
     if solid and solid[0] in ("^", "_"):
         nodes = [Group([]), *nodes]  # `$_{v1}$`: a script with no base (tex2typst writes #none)

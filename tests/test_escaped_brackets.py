@@ -1,0 +1,80 @@
+"""Brackets an exporter escaped (``卷积核\\(filter\\)``, ``\\[J\\]``, ``size=\\[n\\_in\\]``) are
+prose on the card and in the PDF, not formulas; ``\\(y=wx+b\\)`` and ``\\[\\frac{a}{b}\\]``
+stay formulas."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.parse.markdown import tokenize
+
+from .conftest import FIXTURES, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+
+def _inline(text: str) -> list[tuple[str, str]]:
+    return [(t.type, t.content) for block in tokenize(text) for t in (block.children or [])
+            if t.content]
+
+
+@pytest.mark.parametrize(("source", "text"), [
+    (r"卷积核\(filter\)一般", "卷积核(filter)一般"),
+    (r"M\(输入通道数或feature map数\)", "M(输入通道数或feature map数)"),
+    (r"size=\[n\_in,n\_out\]", "size=[n_in,n_out]"),
+    (r"shift\[J\]. arXiv", "shift[J]. arXiv"),
+    (r"文献\[EB/OL\]", "文献[EB/OL]"),
+    ("\\[1\\]", "[1]"),                 # alone on its line: no display formula
+    (r"\(a层\)", "(a层)"),
+    (r"\(Computer Vision\)", "(Computer Vision)"),
+    (r"\(tanh,sigmoid\)", "(tanh,sigmoid)"),
+    (r"\(.\)", "(.)"),
+])
+def test_escaped_brackets_around_prose_are_text(source: str, text: str) -> None:
+    assert _inline(source) == [("text", text)]
+
+
+@pytest.mark.parametrize(("source", "math"), [
+    (r"\(x\)", "x"),                     # one letter: a symbol
+    (r"\(y=wx+b\)", "y=wx+b"),           # an operator
+    (r"\( O(n) \)", " O(n) "),
+    (r"\(3/n\)", "3/n"),
+    (r"\(\text{损失}\)", r"\text{损失}"),  # Chinese inside a TeX command
+    (r"\(n\_{in} \cdot x\)", r"n\_{in} \cdot x"),
+    (r"\[ a = b \]", " a = b "),        # alone on its line: a display formula
+    (r"x \[ a = b \]", " a = b "),
+])
+def test_math_between_escaped_brackets_stays_math(source: str, math: str) -> None:
+    found = [(t.type, t.content) for block in tokenize(source)
+             for t in [block, *(block.children or [])] if t.type.startswith("math")]
+    assert [content for _, content in found] == [math], found
+
+
+def test_exported_prose_brackets_reach_card_and_pdf_as_text(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    import pypdf
+
+    shutil.copy(FIXTURES / "escaped-brackets.md", tmp_path / "n.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md"])
+    assert result.exit_code == 0, result.output
+    import_apkg(collection, tmp_path / "dist" / "导出的笔记.apkg")
+    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    shown = re.sub(r"<[^>]+>", "", answer)
+    for prose in ["卷积核(filter)一般", "M(输入通道数或feature map数)。",
+                  "size=[n_in,n_out])", "normalization[J]. arXiv", "文献[1]。"]:
+        assert prose in shown, (prose, answer)
+    formulas = re.findall(r'<img class="math[^"]*"[^>]*alt="([^"]*)"', answer)
+    assert sorted(formulas) == sorted(["y=wx+b", "x", r"\frac{a}{b}"]), answer
+    pdf = "".join(page.extract_text() for page in
+                  pypdf.PdfReader(tmp_path / "dist" / "导出的笔记.pdf").pages)
+    flat = pdf.replace(" ", "").replace("\n", "")
+    assert "卷积核(filter)一般" in flat and "normalization[J].arXiv" in flat, pdf

@@ -6,12 +6,13 @@ import functools
 import hashlib
 import itertools
 import json
+import operator
 import sqlite3
 import string
 import sys
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
@@ -235,23 +236,35 @@ def _rows(model: genanki.Model, decks: list[tuple[int, list[NoteData]]], notetyp
     by guid, not by these ids), in genanki's order (a note, then its cards), a card for
     each template whose required fields the note fills."""
     ids = itertools.count(notetype_mtime * 1000)
-    required = [(ord_, any if mode == "any" else all, wanted)
+    required = [(ord_, any if mode == "any" else all, _picker(wanted))
                 for ord_, mode, wanted in model._req]
+    model_id = model.model_id
     note_rows: list[NoteRow] = []
     card_rows: list[CardRow] = []
+    add_note, add_card = note_rows.append, card_rows.append
     for did, notes in decks:
         for data in notes:
-            fields, tags = data.fields, " ".join(data.tags)
-            if " " in "".join(data.tags):  # Anki would split it in two; genanki refuses it
-                raise ValueError(f"tag with a space: {data.tags}")
+            fields, tags = data.fields, data.tags
+            tag_text = " ".join(tags)
+            # Anki would split a tag with a space in two; genanki refuses it.
+            if tags and tag_text.count(" ") >= len(tags):
+                raise ValueError(f"tag with a space: {tags}")
             note_id = next(ids)
-            note_rows.append((note_id, data.guid, model.model_id, data.mtime, -1,
-                              f" {tags} ", "\x1f".join(fields), fields[0], 0, 0, ""))
+            add_note((note_id, data.guid, model_id, data.mtime, -1, f" {tag_text} ",
+                      "\x1f".join(fields), fields[0], 0, 0, ""))
             for ord_, test, wanted in required:
-                if test([fields[i] for i in wanted]):
-                    card_rows.append((next(ids), note_id, did, ord_, data.mtime, -1,
-                                      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+                if test(wanted(fields)):
+                    add_card((next(ids), note_id, did, ord_, data.mtime, -1,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
     return note_rows, card_rows
+
+
+def _picker(wanted: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """The fields at ``wanted`` of a note's, as a tuple; each is picked twice, so that one
+    field gives a tuple too (``any`` and ``all`` ignore repeats)."""
+    if not wanted:
+        return lambda _fields: ()
+    return operator.itemgetter(*wanted, *wanted)
 
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)

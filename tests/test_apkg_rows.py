@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import zipfile
 from pathlib import Path
 
 import genanki
@@ -145,3 +146,28 @@ def test_any_notes_give_genankis_collection(tmp_path: Path, notes: list[apkg.Not
                                              notetype_mtime: int) -> None:
     assert builder_collection(tmp_path / "b.anki2", notes, notetype_mtime) == \
         genanki_collection(tmp_path / "g.anki2", notes, notetype_mtime)
+
+
+def test_the_package_holds_a_compact_collection_of_those_rows(tmp_path: Path) -> None:
+    """The package's collection is SQLite's own bytes of the collection written (no
+    ``VACUUM`` copy): it must hold the same rows, and no page left free; written again
+    from the same notes, it is the same bytes."""
+    notes = [note(n, "Big" if n % 3 else "Big::Sub", answer="<p>" + "答案很长。" * 300
+                  + f"{n}</p>", tags=("t",)) for n in range(40)]
+    package = tmp_path / "deck.apkg"
+    apkg.write_apkg(package, notes, {}, css=CSS, notetype_mtime=MTIME)
+    with zipfile.ZipFile(package) as archive:
+        collection = archive.read("collection.anki2")
+    assert rows(collection, tmp_path) == rows(builder_collection(
+        tmp_path / "reference.anki2", notes, MTIME), tmp_path)
+    path = tmp_path / "packed.anki2"
+    path.write_bytes(collection)
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("PRAGMA freelist_count").fetchone() == (0,)
+    finally:
+        connection.close()
+    again = tmp_path / "again.apkg"
+    apkg.write_apkg(again, notes, {}, css=CSS, notetype_mtime=MTIME)
+    assert again.read_bytes() == package.read_bytes()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +19,7 @@ from .conftest import write
 BUILDER = Path(__file__).resolve().parents[1] / "builder"
 
 READS_ELSEWHERE = {
-    "anki/apkg.py": "reads back its own temporary database and the media it packs (looked up)",
+    "anki/apkg.py": "the media it packs (looked up) and, for --diff, the decks it replaces",
     "render/assets.py": "the image cache",
     "build/run.py": "compares the lock it is about to save with the file",
     "support/codeversion.py": "the builder's own sources (the record's settings hash them)",
@@ -105,3 +106,25 @@ def test_the_record_holds_what_the_build_read(tmp_path: Path) -> None:
     # Every pyproject.toml that could silence warnings was looked for.
     assert str(tmp_path / "notes" / "pyproject.toml") in files
     assert str(tmp_path / "pyproject.toml") in files
+
+
+def test_sha256_hashes_other_bytes_anew_and_the_last_bytes_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    first, second = b"lock line\n" * 1000, b"lock line\n" * 999 + b"lock lime\n"
+    assert inputs.sha256(first) == hashlib.sha256(first).digest()
+    # The same length and almost the same bytes: hashed, not taken for the last ones.
+    assert inputs.sha256(second) == hashlib.sha256(second).digest()
+    assert inputs.sha256(first) == hashlib.sha256(first).digest()
+    calls: list[bytes] = []
+    real = hashlib.sha256
+
+    def counting(data: bytes) -> Any:
+        calls.append(data)
+        return real(data)
+
+    monkeypatch.setattr(hashlib, "sha256", counting)
+    assert inputs.sha256(first) == real(first).digest() and calls == []
+    copy = bytes(bytearray(first))  # equal, another object: hashed again
+    assert inputs.sha256(copy) == real(first).digest() and calls == [copy]

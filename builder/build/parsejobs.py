@@ -6,7 +6,6 @@ parse after an edit (``builder.build.sourceparse``), parsed (in workers when lar
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -96,7 +95,7 @@ def _look_up(cache: ParseCache, sources: list[tuple[Path, Path]], options: Parse
             data: bytes | None = None if too_large(path) else inputs.read_bytes(path)
         except OSError:
             data = None
-        content = hashlib.sha256(data).digest() if data is not None else None
+        content = inputs.sha256(data) if data is not None else None
         key = cache.key(content, shown, (options, glyphs)) if content is not None else None
         job = ParseJob(path, root, shown, data, content, key)
         if key is not None and data is not None:

@@ -85,8 +85,12 @@ class BuildResult(Reported):
         return report.summary(self.changes) if self.changes is not None else ""
 
 
-def build(config: BuildConfig, start_progress: StartProgress | None = None) -> BuildResult:
-    """Build every deck named by ``config``; raise BuildError when nothing can be built."""
+def build(config: BuildConfig, start_progress: StartProgress | None = None,
+          keep: list[object] | None = None) -> BuildResult:
+    """Build every deck named by ``config``; raise BuildError when nothing can be built.
+
+    ``keep``: where to leave the notes, rather than free them (hundreds of thousands of
+    objects), when the process ends right after (``builder.cli.ending``)."""
     session = current()
     sources = find_sources(config.sources)
     # Without the lock every build dates its notes anew, so no two builds are the same.
@@ -96,15 +100,16 @@ def build(config: BuildConfig, start_progress: StartProgress | None = None) -> B
     if last is not None:
         return last
     try:
-        return _build(config, sources, up_to_date, start_progress, session)
+        return _build(config, sources, up_to_date, start_progress, session,
+                      keep if keep is not None else [])
     finally:
         gc.unfreeze()  # see ``settle.settled`` and ``parsejobs.look_up_parses``
 
 
 def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: UpToDate | None,
-           start_progress: StartProgress | None, session: Session | None) -> BuildResult:
-    """Read, render and write: what ``build`` does unless it is up to date.  The modules
-    that do it are imported only now."""
+           start_progress: StartProgress | None, session: Session | None, keep: list[object]
+           ) -> BuildResult:
+    """Read, render and write, unless up to date: the modules that do it load only now."""
     from builder.build.gather import gather, no_progress
     from builder.pdf.jobs import PdfJobs
     from builder.render.assets import default_jobs
@@ -139,7 +144,9 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
                 with collector_paused():  # see ``settle.settled``
                     pdf_targets = _write(gathered, assembled, stamped, config, result, caches)
                 # The PDFs need none of the notes: free them for the join (see builder.pdf.jobs);
-                # not in a watch, whose session keeps them (~0.1 s a save for little).
+                # not in a watch, whose session keeps them (~0.1 s a save for little), nor
+                # without PDFs in a process that ends next (``keep``): it frees them whole.
+                keep += [gathered, assembled, stamped, caches] if not pdf_targets else []
                 del gathered, assembled, stamped
                 gc.unfreeze()
                 if pdf_targets and session is None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from builder import __version__
+from builder.cli.ending import ENDING, started_as_command
 from builder.cli.options import build_options, configuration_options, configured
 from builder.support.settings import did_you_mean
 
@@ -43,6 +44,17 @@ class DefaultGroup(click.Group):
     """
 
     default_command = "build"
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        """Run the command; run as the process's own command (no ``args``: its command
+        line), a build that succeeded ends the process at once (``builder.cli.ending``)."""
+        ENDING.own_process = (args is None and options.get("standalone_mode", True)
+                              and started_as_command())
+        try:
+            return super().main(args, *rest, **options)
+        except SystemExit as exc:
+            ENDING.end_now(exc.code)
+            raise
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args and ctx.resilient_parsing:  # shell completion: offer the commands
@@ -82,17 +94,20 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print only diagnostics and errors.")
 def build(quiet: bool, **options: Any) -> None:
     """Build decks and PDFs from SOURCES (Markdown files or folders; default: source_md)."""
-    _build_and_report(configured(options), quiet)
+    _build_and_report(configured(options), quiet, ENDING.keeper())
+    ENDING.ready = True
 
 
-def _build_and_report(config: BuildConfig, quiet: bool) -> None:
-    """One build, reported: ``build``'s output, and each rebuild of ``watch``."""
+def _build_and_report(config: BuildConfig, quiet: bool, keep: list[object] | None = None
+                      ) -> None:
+    """One build, reported: ``build``'s output, and each rebuild of ``watch``.  ``keep``:
+    where the build leaves what it would free at its end (``builder.cli.ending``)."""
     from builder.build.config import BuildError, strict_refuses
     from builder.build.run import build as run_build
 
     before = _decks_in(config.out_dir)
     try:
-        result = run_build(config, _progress_bar)
+        result = run_build(config, _progress_bar, keep=keep)
     except BuildError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(str(diagnostic), err=True)
@@ -113,6 +128,8 @@ def _build_and_report(config: BuildConfig, quiet: bool) -> None:
         summary += f"; {result.formula_failures} formula(s) kept as MathJax"
     click.echo(summary, err=quiet)
     _print_changes(result, quiet)
+    if keep is not None:
+        keep.append(result)
     if not quiet and result.written:
         for deck in sorted(_decks_in(config.out_dir) - before):
             if deck in result.outputs:

@@ -41,10 +41,26 @@ class Inputs:
 
     def saw(self, path: Path, data: bytes | None) -> None:
         """Record that ``path`` held ``data`` (None: it was not there)."""
-        self.files[_key(path)] = None if data is None else hashlib.sha256(data).hexdigest()
+        self.files[_key(path)] = None if data is None else sha256(data).hex()
 
     def lookups(self) -> list[Lookup]:
         return [(src, doc, outcome) for (src, doc), outcome in self.images.items()]
+
+
+def sha256(data: bytes) -> bytes:
+    """The SHA-256 digest of ``data``, hashed once: a build hashes what it reads for its
+    record here, and then again for what it reads it for (a source's parse-cache key,
+    the lock's memo; 20 MB at 20,000 notes), so the bytes hashed last are remembered."""
+    global _LAST_HASHED
+    last = _LAST_HASHED
+    if last is not None and last[0] is data:
+        return last[1]
+    digest = hashlib.sha256(data).digest()
+    _LAST_HASHED = (data, digest)
+    return digest
+
+
+_LAST_HASHED: tuple[bytes, bytes] | None = None
 
 
 def unchanged(files: dict[str, str | None]) -> bool:

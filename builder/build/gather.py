@@ -31,6 +31,7 @@ from builder.build.sourceparse import ParsedSource
 from builder.checks.silence import Silencer
 from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
 from builder.parse.cache import ParseCache
+from builder.parse.limits import shown_formulas
 from builder.parse.questiontext import with_empty_kept
 from builder.parse.source import ColumnMap
 from builder.render.assets import (
@@ -288,8 +289,15 @@ def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartP
     intros = [s for deck in decks for doc in deck.documents for s in doc.sections] \
         if "pdf" in config.formats else []
     # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
-    wanted = config.math == "image" or "pdf" in config.formats
-    formulas = [f for file in files for c in file.cards for f in c.formulas] if wanted else []
+    # With MathJax cards, only the formulas the PDF shows: none past an answer's PDF cut.
+    # (Pictures for the cards: all, as the card's own cut is made in HTML, later.)
+    if config.math == "image":
+        formulas = [f for file in files for c in file.cards for f in c.formulas]
+    elif "pdf" in config.formats:
+        formulas = [f for file in files for c in file.cards
+                    for f in (shown_formulas(c) if isinstance(c, Card) else c.formulas)]
+    else:
+        formulas = []
     formulas += [f for s in intros for f in s.formulas]
     diagrams = [d for file in files for c in file.cards for d in c.diagrams]
     diagrams += [d for s in intros for d in s.diagrams]

@@ -35,3 +35,17 @@ def test_formulas_past_the_pdf_answer_cut_are_not_drawn(tmp_path: Path,
     assert _codes(result.output, "formula-render") == ["n.md:4:1"], result.output
     text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "dist/n.pdf").pages)
     assert "开头" in text and "之后" not in text
+
+
+def test_typst_written_in_a_formula_is_reported_once(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "n.md").write_text(
+        "## S\n### Q\n\n$x #sym.arrow y$ then $\\nosuchmacro{z}$\n", encoding="utf-8")
+    result = run("n.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    # The typst one: why it is not drawn, once; a TeX one that fails still says so.
+    assert _codes(result.output, "formula-typst") == ["n.md:4:1"], result.output
+    assert len(_codes(result.output, "formula-render")) == 1, result.output
+    assert "no renderer could draw $\\nosuchmacro{z}$" in result.output
+    assert "2 formula(s) kept as MathJax" in result.output

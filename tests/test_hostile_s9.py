@@ -49,3 +49,57 @@ def test_typst_written_in_a_formula_is_reported_once(tmp_path: Path,
     assert len(_codes(result.output, "formula-render")) == 1, result.output
     assert "no renderer could draw $\\nosuchmacro{z}$" in result.output
     assert "2 formula(s) kept as MathJax" in result.output
+
+
+def _many_bad_files(root: Path, count: int) -> None:
+    (root / "src").mkdir()
+    for i in range(count):
+        (root / "src" / f"f{i:03}.md").write_text(f"## S\n### Q{i}\n\n![x](gone{i}.png)\n",
+                                                 encoding="utf-8")
+
+
+def test_repeated_output_is_capped_with_a_count_and_v_shows_every_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.cli.capped import NEW_DECKS, OUTPUTS, PER_CODE, STRUCTURES
+
+    monkeypatch.chdir(tmp_path)
+    files = PER_CODE + 7
+    _many_bad_files(tmp_path, files)
+    result = run("src", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    shown = _codes(result.output, "image-missing")
+    assert shown == [f"src/f{i:03}.md:4:1" for i in range(PER_CODE)]
+    assert "… and 7 more warning(s) [image-missing] (-v shows every one)" in lines
+    # The counts see every warning; each other kind of line is capped as well.
+    assert f"{files} deck(s), {files} card(s), 0 error(s), {files} warning(s)" in lines
+    assert sum(line.startswith("wrote ") for line in lines) == OUTPUTS - 1
+    assert f"… and {files - OUTPUTS + 1} more outputs: wrote {files - OUTPUTS + 1} " \
+           "(-v names every one)" in lines
+    assert sum(line.startswith("src/f") and line.endswith("###") for line in lines) \
+        == STRUCTURES - 1
+    nexts = [line for line in lines if line.startswith("next: ")]
+    assert len(nexts) == NEW_DECKS
+    assert nexts[-1].startswith(f"next: import the {files - NEW_DECKS + 1} other new decks")
+    # -v: every line.
+    every = run("src", "--format", "apkg", "-v", "-o", "all")
+    assert len(_codes(every.output, "image-missing")) == files
+    assert sum(line.startswith("next: import all/") for line in every.output.splitlines()) \
+        == files
+    assert not any(line.startswith("…") for line in every.output.splitlines())
+    # --strict refuses on the warnings it no longer prints, as before.
+    strict = run("src", "--format", "apkg", "--strict", "-o", "strict")
+    assert strict.exit_code != 0 and "--strict: warnings found" in strict.output
+
+
+def test_check_caps_its_lines_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.cli.capped import PER_CODE
+
+    monkeypatch.chdir(tmp_path)
+    _many_bad_files(tmp_path, PER_CODE + 3)
+    result = run("check", "src")
+    assert len(_codes(result.output, "image-missing")) == PER_CODE
+    assert result.output.splitlines()[-2:] == [
+        "… and 3 more warning(s) [image-missing] (-v shows every one)",
+        f"{PER_CODE + 3} file(s) checked: 0 error(s), {PER_CODE + 3} warning(s)"]
+    assert len(_codes(run("check", "src", "-v").output, "image-missing")) == PER_CODE + 3

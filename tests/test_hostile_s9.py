@@ -103,3 +103,45 @@ def test_check_caps_its_lines_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         "… and 3 more warning(s) [image-missing] (-v shows every one)",
         f"{PER_CODE + 3} file(s) checked: 0 error(s), {PER_CODE + 3} warning(s)"]
     assert len(_codes(run("check", "src", "-v").output, "image-missing")) == PER_CODE + 3
+
+
+def test_a_folder_walk_names_what_it_cannot_read(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "src"
+    (src / "ok").mkdir(parents=True)
+    (src / "locked").mkdir()
+    (src / "ok" / "a.md").write_text("## S\n### Q\nA\n", encoding="utf-8")
+    (src / "locked" / "b.md").write_text("## S\n### Q2\nB\n", encoding="utf-8")
+    os.mkfifo(src / "pipe.md")
+    (src / "gone.md").symlink_to("nowhere.md")
+    (src / "zero.md").symlink_to("/dev/zero")
+    (src / "loop.md").symlink_to("loop.md")
+    (src / "not-notes.txt").symlink_to("nowhere.txt")  # not notes: not a word
+    listing = os.scandir
+
+    def scandir(path: str) -> object:  # tests run as root, whom no permission stops
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return listing(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = run("src", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    warned = re.findall(r"^(\S+):1:1: warning: (.*) \[source-skipped\]$", result.output, re.M)
+    assert warned == [
+        ("src/gone.md", "broken link (to nothing, or round in a loop): left out of the build"),
+        ("src/locked", "folder cannot be read (Permission denied): left out of the build"),
+        ("src/loop.md", "broken link (to nothing, or round in a loop): left out of the build"),
+        ("src/pipe.md", "not a regular file (a FIFO, socket or device): left out of the build"),
+        ("src/zero.md", "not a regular file (a FIFO, socket or device): left out of the build"),
+    ], result.output
+    assert "1 deck(s), 1 card(s), 0 error(s), 5 warning(s)" in result.output
+    # Up to date, the same words; with the FIFO gone, its warning goes too.
+    assert run("src", "--format", "apkg").output.count("[source-skipped]") == 5
+    (src / "pipe.md").unlink()
+    again = run("src", "--format", "apkg")
+    assert again.output.count("[source-skipped]") == 4 and "pipe.md" not in again.output
+    assert run("check", "src").output.count("[source-skipped]") == 4

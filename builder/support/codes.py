@@ -21,5 +21,6 @@ CODES = frozenset({
     "image-outside", "image-type", "image-size",
     "image-corrupt", "image-path", "remote-image", "toc-missing", "toc-stale", "toc-order",
     "toc-depth", "toc-anchor", "toc-text", "toc-outdated", "config", "nesting-depth",
-    "source-outside", "output-name", "lock-entry", "lock-file", "lock-version", "typst-unavailable",
+    "source-outside", "source-skipped", "output-name", "lock-entry", "lock-file", "lock-version",
+    "typst-unavailable",
 })

@@ -145,3 +145,31 @@ def test_a_folder_walk_names_what_it_cannot_read(tmp_path: Path,
     again = run("src", "--format", "apkg")
     assert again.output.count("[source-skipped]") == 4 and "pipe.md" not in again.output
     assert run("check", "src").output.count("[source-skipped]") == 4
+
+
+def test_an_embed_not_found_in_a_vault_too_large_to_search_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.render import images
+
+    from .imagefiles import png
+
+    monkeypatch.setattr(images, "_VAULT_FILES", 20)
+    monkeypatch.chdir(tmp_path)
+    vault = tmp_path / "vault"
+    (vault / "a").mkdir(parents=True)
+    (vault / "z").mkdir()
+    for i in range(30):  # walked first: the search stops here
+        (vault / "a" / f"filler{i}.txt").write_text("x", encoding="utf-8")
+    (vault / "z" / "pic.png").write_bytes(png())
+    (vault / "n.md").write_text("## S\n### Q\n\n![[pic.png]]\n", encoding="utf-8")
+    result = run("vault", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert ("vault/n.md:4:1: warning: image not found: [[pic.png]] (looked for pic.png in the "
+            "first 20 files of the folder being built, which holds more: the rest are not "
+            "searched) [image-missing]") in result.output.splitlines(), result.output
+    # A vault within the limit: found, and a name it lacks is "looked for everywhere".
+    monkeypatch.setattr(images, "_VAULT_FILES", 200)
+    (vault / "n.md").write_text("## S\n### Q\n\n![[pic.png]] ![[nope.png]]\n", encoding="utf-8")
+    found = run("vault", "--format", "apkg", "-o", "again")
+    assert _codes(found.output, "image-missing") == ["vault/n.md:4:14"], found.output
+    assert "(looked for nope.png everywhere in the folder being built)" in found.output

@@ -127,8 +127,11 @@ class ImageResolver:
             return f"image outside the source tree refused: {src}", "image-outside"
         if special:
             return f"not a picture file (a folder or a special file): {src}", "image-type"
+        where = (f"in the first {_VAULT_FILES:,} files of the folder being built, which "
+                 "holds more: the rest are not searched") if vault.cut_short else \
+            "everywhere in the folder being built"
         return (f"image not found: {src} (looked for {PurePosixPath(target).name} "
-                "everywhere in the folder being built)"), "image-missing"
+                f"{where})"), "image-missing"
 
     def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
         """Where a path may point: beside the document, or for a site-root path
@@ -193,6 +196,8 @@ class _Vault:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._by_name: dict[str, list[PurePosixPath]] | None = None
+        self.cut_short = False
+        """Set when the walk stopped at ``_VAULT_FILES``: a name not found may be past it."""
 
     def ending_with(self, target: str) -> list[Path]:
         """The files whose path ends with ``target`` (compared without case, as the
@@ -216,6 +221,7 @@ class _Vault:
                     self._by_name.setdefault(name.casefold(), []).append(here / name)
                 seen += len(names)
                 if seen > _VAULT_FILES:
+                    self.cut_short = True
                     break
         return self._by_name
 

@@ -238,3 +238,16 @@ def test_a_row_is_cut_in_slices_exactly_as_a_character_at_a_time() -> None:
             at = max(end, begin + 1)
         assert tables._split(text, spans) == _split_a_character_at_a_time(text, spans), \
             (text, spans)
+
+
+def test_cells_past_a_tables_columns_are_reported_not_lost_silently(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "n.md").write_text(
+        "## S\n### Q\n\n| h | h2 |\n|---|---|\n| a | b |  多出 | more |\n"
+        "| $p(y|x)$ | c |\n> | q | r |\n> |---|---|\n> | s | t | u |\n", encoding="utf-8")
+    result = run("check", "n.md")
+    assert result.exit_code == 0, result.output
+    # A formula's `|` is no cell boundary; a quoted table is placed in its line.
+    assert _codes(result.output, "table-extra-cells") == ["n.md:6:12", "n.md:10:13"]
+    assert "2 cell(s) past the table's 2 column(s) left out" in result.output

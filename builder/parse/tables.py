@@ -31,6 +31,9 @@ from builder.parse.inlinenodes import CELL, MATH_KINDS
 # than the header would otherwise turn a small input into a huge table.
 MAX_AUTOCOMPLETED_CELLS = 0x10000
 _ALIGN_MARKERS = frozenset("|-:")
+EXTRA_CELLS = "extra_cells"
+"""A row's ``tr_open`` meta when it has more cells than its table has columns: (column of
+the first left out, 1-based; how many; the table's columns)."""
 # The closing marker of each math opener, by the opener's length (``$``, ``\(``: one or
 # two characters, as is the closer).
 _MATH_OPENERS = ("$", "\\(", "\\[")
@@ -154,7 +157,13 @@ def _push_row(state: StateBlock, line: int, row: tuple[str, list[Cell]], aligns:
     text, cells = row
     begin = state.bMarks[line] + state.tShift[line]
     column = begin - (state.src.rfind("\n", 0, begin) + 1)  # of the row's text in its line
-    state.push("tr_open", "tr", 1).map = [line, line + 1]
+    opening = state.push("tr_open", "tr", 1)
+    opening.map = [line, line + 1]
+    if len(cells) > len(aligns):  # GFM leaves them out: said where they start
+        first = cells[len(aligns)]
+        lead = len(first.text) - len(first.text.lstrip(MD_TRIM_CHARS))
+        opening.meta[EXTRA_CELLS] = (column + first.start + lead + 1,
+                                     len(cells) - len(aligns), len(aligns))
     for i, align in enumerate(aligns):
         opening = state.push(f"{tag}_open", tag, 1)
         if align:

@@ -21,6 +21,7 @@ CODES = frozenset({
     "image-outside", "image-type", "image-size",
     "image-corrupt", "image-path", "remote-image", "toc-missing", "toc-stale", "toc-order",
     "toc-depth", "toc-anchor", "toc-text", "toc-outdated", "config", "nesting-depth",
-    "source-outside", "source-skipped", "output-name", "lock-entry", "lock-file", "lock-version",
+    "table-extra-cells", "source-outside", "source-skipped", "output-name", "lock-entry",
+    "lock-file", "lock-version",
     "typst-unavailable",
 })

@@ -251,3 +251,62 @@ def test_cells_past_a_tables_columns_are_reported_not_lost_silently(
     # A formula's `|` is no cell boundary; a quoted table is placed in its line.
     assert _codes(result.output, "table-extra-cells") == ["n.md:6:12", "n.md:10:13"]
     assert "2 cell(s) past the table's 2 column(s) left out" in result.output
+
+
+def test_read_regular_refuses_what_is_no_file_and_reads_within_its_limit(
+        tmp_path: Path) -> None:
+    import os
+
+    from builder.support.safefile import read_regular
+
+    (tmp_path / "a.png").write_bytes(b"12345")
+    assert read_regular(tmp_path / "a.png", 5) == b"12345"
+    with pytest.raises(OSError, match="larger than 4 bytes"):
+        read_regular(tmp_path / "a.png", 4)
+    os.mkfifo(tmp_path / "fifo.png")  # no writer: opening it must not wait
+    (tmp_path / "zero.png").symlink_to("/dev/zero")
+    for name in ("fifo.png", "zero.png"):
+        with pytest.raises(OSError, match="not a regular file"):
+            read_regular(tmp_path / name, 1 << 30)
+
+
+_SWAPPED_CHILD = """
+import resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+from builder.build import run
+from builder.cli import run as cli
+
+# The tree changes while the build runs: after the cards are made, before the outputs are
+# written, the checked picture becomes a link to /dev/zero (read whole, it never ends).
+original = run._write
+def swapped(*args, **kwargs):
+    picture = Path("src/p.png")
+    picture.unlink()
+    picture.symlink_to("/dev/zero")
+    return original(*args, **kwargs)
+run._write = swapped
+cli(sys.argv[1:])
+"""
+
+
+def test_a_picture_swapped_for_a_device_during_the_build_is_an_error_not_a_runaway(
+        tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from .imagefiles import png
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "p.png").write_bytes(png())
+    (tmp_path / "src" / "n.md").write_text("## S\n### Q\n\n![p](p.png)\n", encoding="utf-8")
+    repo = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", _SWAPPED_CHILD, "src"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600,
+                          env={**__import__("os").environ, "PYTHONPATH": str(repo)})
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr
+    assert done.returncode == 1, done.stderr
+    assert "not a regular file" in done.stderr, done.stderr
+    # Nothing half-written: no deck, no PDF.
+    assert not list((tmp_path / "dist").glob("*.apkg")) and \
+        not list((tmp_path / "dist").glob("*.pdf"))

@@ -24,6 +24,7 @@ from builder.render.imagecheck import (
 )
 from builder.render.media import MediaFile
 from builder.support import inputs
+from builder.support.safefile import read_regular
 
 IMAGE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif",
                   ".webp": ".webp", ".svg": ".svg"}
@@ -277,7 +278,7 @@ def _media(path: Path, src: str, passed: str = "") -> MediaFile | tuple[str, str
         seen, data = _read(path, stat)
         if data is None and isinstance(seen.info, ImageInfo) \
                 and not decode_tried(seen.sha256, seen.info.suffix):
-            data = path.read_bytes()  # typst tries the bytes below
+            data = read_regular(path, MAX_IMAGE_BYTES)  # typst tries the bytes below
             if hashlib.sha256(data).digest() != seen.sha256:  # changed since: look again
                 _SEEN.pop(str(path), None)
                 return _media(path, src, passed)
@@ -335,7 +336,7 @@ def _read(path: Path, stat: os.stat_result) -> tuple[_Seen, bytes | None]:
     if known is not None and known.stat == signature(stat):
         return known, None
     now = time.time_ns()
-    data = path.read_bytes()
+    data = read_regular(path, MAX_IMAGE_BYTES)  # what the stat said may have changed
     try:
         info: ImageInfo | str = image_info(data)
     except NotAnImage as exc:

@@ -310,3 +310,27 @@ def test_a_picture_swapped_for_a_device_during_the_build_is_an_error_not_a_runaw
     # Nothing half-written: no deck, no PDF.
     assert not list((tmp_path / "dist").glob("*.apkg")) and \
         not list((tmp_path / "dist").glob("*.pdf"))
+
+
+def test_a_huge_section_heading_is_cut_for_the_sheet_and_kept_whole_on_the_card(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 300,000-character heading, printed again in every page's running header, took
+    typst 2.2 GB; the sheet prints its first ``MAX_TITLE_CHARS``, the card keeps it all."""
+    import sqlite3
+    import zipfile
+
+    from builder.pdf.pdfdata import MAX_TITLE_CHARS
+
+    monkeypatch.chdir(tmp_path)
+    heading = "标" * 20_000
+    (tmp_path / "n.md").write_text(f"## {heading}\n### Q\n\nA\n", encoding="utf-8")
+    result = run("n.md")
+    assert result.exit_code == 0, result.output
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "dist/n.pdf").pages)
+    assert "标" * (MAX_TITLE_CHARS - 1) + "…" in text.replace("\n", "").replace(" ", "")
+    assert text.count("标") < 3 * MAX_TITLE_CHARS
+    with zipfile.ZipFile(tmp_path / "dist/n.apkg") as package:
+        (tmp_path / "c.db").write_bytes(package.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.db") as db:
+        (fields, tags), = db.execute("select flds, tags from notes").fetchall()
+    assert heading in fields and heading in tags

@@ -183,9 +183,16 @@ def section_json(section: Section, document: Document, cards: list[Json], stage:
     return out
 
 
+MAX_TITLE_CHARS = 300
+"""A section title the sheet prints at most (then "…"): it is set again in the running
+header of every page and in the contents, and a 300,000-character heading took typst
+2.2 GB.  The card keeps it whole (its tag and section)."""
+
+
 def section_title(section: Section, document: Document) -> str:
     """Name a section by its heading path; questions before any heading take the title."""
-    return " › ".join(section.path) if section.path else document.settings.title
+    title = " › ".join(section.path) if section.path else document.settings.title
+    return title if len(title) <= MAX_TITLE_CHARS else title[:MAX_TITLE_CHARS - 1] + "…"
 
 
 def card_json(card: Card, number: int, stage: MediaStage) -> Json:

@@ -334,3 +334,32 @@ def test_a_huge_section_heading_is_cut_for_the_sheet_and_kept_whole_on_the_card(
     with sqlite3.connect(tmp_path / "c.db") as db:
         (fields, tags), = db.execute("select flds, tags from notes").fetchall()
     assert heading in fields and heading in tags
+
+
+def test_the_contents_of_a_huge_sheet_list_its_first_sections_and_count_the_rest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each contents entry cost typst ~40 KB (30,000 sections took 1.9 GB, for 1,600
+    pages of contents): past ``MAX_CONTENTS`` they are counted; bookmarks list them all."""
+    from builder.parse.document import parse_text
+    from builder.pdf import parts
+    from builder.pdf.typeset import write_pdf
+    from builder.render.assets import render_assets
+
+    monkeypatch.setattr(parts, "WHOLE_QUESTIONS", 4)
+    monkeypatch.setattr(parts, "PART_QUESTIONS", 3)
+    monkeypatch.setattr(parts, "MAX_CONTENTS", 5)
+    text = "".join(f"## Part{i:02}\n### Question{i:02}?\n\nAnswer{i:02}.\n\n" for i in range(12))
+    doc = parse_text(text, "n.md")
+    target = tmp_path / "sheet.pdf"
+    write_pdf(target, "Deck", "Title", [doc], render_assets([], [], tmp_path / "cache"),
+              date="2024-05-01", style="sheet")
+    reader = pypdf.PdfReader(target)
+    first = reader.pages[0].extract_text()
+    assert all(f"Part{i:02}" in first for i in range(5)) and "Part05" not in first
+    assert "… and 7 more sections: see the PDF's bookmarks" in first
+    sections = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert sections == [f"Part{i:02}" for i in range(12)]
+    # The running header still names sections past the contents.
+    header = re.search(r"DeckPart(\d\d)\d+/\d+$",
+                       re.sub(r"\s+", "", reader.pages[-1].extract_text()))
+    assert header is not None and int(header.group(1)) >= 5

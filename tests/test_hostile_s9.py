@@ -363,3 +363,25 @@ def test_the_contents_of_a_huge_sheet_list_its_first_sections_and_count_the_rest
     header = re.search(r"DeckPart(\d\d)\d+/\d+$",
                        re.sub(r"\s+", "", reader.pages[-1].extract_text()))
     assert header is not None and int(header.group(1)) >= 5
+
+
+_COMMENTS_CHILD = """
+import resource
+resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+from builder.checks.rawhtml import problems, raw_images
+fragment = '<img src="a.png"><!-- shut --> ' + "<!--" * 200_000 + ' <img src="b.png">'
+assert problems(fragment) == [] and [image.src for image in raw_images(fragment)] == ["a.png"]
+print("done")
+"""
+
+
+def test_a_line_of_unclosed_comments_is_read_once_not_once_a_comment() -> None:
+    """html.parser looked for the end of each unclosed ``<!--`` again (quadratic: 50,000
+    took a minute, a 1 MB file of them would take half an hour).  Bounded by CPU time in a
+    child (60 s for what now takes well under one), never timed."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _COMMENTS_CHILD], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert done.returncode == 0 and done.stdout.strip() == "done", done.stderr[-500:]

@@ -146,6 +146,11 @@ def test_a_folder_walk_names_what_it_cannot_read(tmp_path: Path,
     again = run("src", "--format", "apkg")
     assert again.output.count("[source-skipped]") == 4 and "pipe.md" not in again.output
     assert run("check", "src").output.count("[source-skipped]") == 4
+    # Named on the command line: said what it is, not "no such file".
+    named = run("src/zero.md", "--format", "apkg")
+    assert named.exit_code != 0
+    assert "src/zero.md: not a regular file (a FIFO, socket or device): not read" \
+        in named.output, named.output
 
 
 def test_an_embed_not_found_in_a_vault_too_large_to_search_says_so(

@@ -247,6 +247,8 @@ def find_sources(sources: tuple[Path, ...], skipped: list[Diagnostic] | None = N
             found.extend((f, source) for f in files)
         elif source.is_file():
             found.append((source, _tree_of_file(source)))
+        elif os.path.lexists(source):  # a FIFO, a device, a broken link: never opened
+            raise BuildError(f"{display_path(source)}: {_not_a_file(source)}: not read")
         else:
             raise BuildError(f"{display_path(source)}: no such file or directory")
     for file, _root in found:

@@ -9,7 +9,7 @@ file (``role`` notes, ``local`` path), its ``site_root`` and ``expected_question
 manifest every ``*.md`` under CORPUS is measured, with no expected count.
 
 Each notes file is built alone, the way a new user would: its repository folder is copied to
-a temporary folder and ``python -m builder FILE`` runs there with no options (``--site-root``
+a temporary folder and ``python -m builder FILE -v`` runs there (every diagnostic; ``--site-root``
 only where the manifest gives one), using the ``builder`` package of the checkout this script
 belongs to (``--builder`` names another command, e.g. a fake one in tests). Then, per file:
 
@@ -116,7 +116,8 @@ def build(target: Target, work: Path, timeout: float, builder: list[str]) -> Run
     source_dir = work / "src"
     shutil.copytree(target.corpus / top if top else target.corpus, source_dir,
                     ignore=shutil.ignore_patterns("MANIFEST.tsv", "READY", "*.txt"))
-    command = [*builder, inside]
+    # -v: every diagnostic, as the build caps repeated ones for a reader (50 a code).
+    command = [*builder, inside, "-v"]
     if target.site_root:
         command += ["--site-root", target.site_root]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(

@@ -282,7 +282,7 @@ def test_each_dangerous_vector_line_gets_a_warning(tmp_path: Path, collection: C
     text = "## S\n" + "".join(f"### 问 {i}\n\n{v.replace(chr(10), ' ')}\n\n"
                                for i, v in enumerate(VECTORS))
     write(tmp_path / "w.md", text)
-    result = run("w.md", "--no-lock", "--math", "mathjax")
+    result = run("w.md", "--no-lock", "--math", "mathjax", "-v")  # -v: past the cap of 50
     warned = {int(line.split(":")[1]) for line in result.output.splitlines()
               if line.startswith("w.md:") and re.search(
                   r"\[(html-removed|link-removed|anki-markup|remote-image|image-\w+)\]$", line)}

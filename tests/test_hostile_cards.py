@@ -52,3 +52,44 @@ def test_thousands_of_one_question_sections_print_as_cards_in_linear_memory(
     assert f"答案{SECTIONS - 1}" in last_back.replace(" ", "")
     assert "问题0" in reader.pages[0].extract_text().replace(" ", "")
     assert peak < MEMORY_LIMIT_MB, f"{SECTIONS} sections took {peak:.0f} MB as cards"
+
+
+_LONG_CHILD = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from builder.parse.document import parse_text
+    from builder.pdf.typeset import write_pdf
+    from builder.render.assets import render_assets
+
+    cards, paragraphs, target = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+    para = "这是一个很长的答案段落，用来测试内存。" * 10
+    text = "## 节\\n" + "".join(
+        f"### 问题{i}？\\n\\n" + "\\n\\n".join(f"{para}{j}" for j in range(paragraphs))
+        + "\\n\\n" for i in range(cards))
+    doc = parse_text(text, "long.md")
+    assets = render_assets([], [], target.parent / "cache")
+    write_pdf(target, "T", "T", [doc], assets, date="2024-05-01", style="cards")
+    status = Path("/proc/self/status").read_text()
+    own_kb = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
+    print(json.dumps({"peak_mb": own_kb / 1024}))
+""")
+
+LONG_CARDS, LONG_PARAGRAPHS = 30, 300
+LONG_MEMORY_LIMIT_MB = 530
+"""~476 MB when a card measures only prefixes up to twice what it shows; ~578 MB when it
+measured every answer whole (60,000 characters each), then halves of it."""
+
+
+def test_long_answers_are_measured_only_as_far_as_a_card_shows(tmp_path: Path) -> None:
+    target = tmp_path / "long.pdf"
+    done = subprocess.run(
+        [sys.executable, "-c", _LONG_CHILD, str(LONG_CARDS), str(LONG_PARAGRAPHS), str(target)],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+    peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+    reader = pypdf.PdfReader(target)
+    text = "".join(page.extract_text() for page in reader.pages).replace(" ", "")
+    # Nothing lost: every paragraph of the last answer is printed (on its card or continued).
+    last = text[text.index(f"问题{LONG_CARDS - 1}？"):]
+    assert all(f"内存。{j}" in text for j in (0, LONG_PARAGRAPHS - 1))
+    assert f"内存。{LONG_PARAGRAPHS - 1}" in last
+    assert peak < LONG_MEMORY_LIMIT_MB, f"{LONG_CARDS} long answers took {peak:.0f} MB as cards"

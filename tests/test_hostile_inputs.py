@@ -265,6 +265,15 @@ def test_a_file_over_1_mb_is_refused_unread_and_the_rest_builds(
         return real_open(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "open", spying_open)  # read_bytes and read_text go through it
+    import os
+
+    real_os_open = os.open
+
+    def spying_os_open(path: Any, *args: Any, **kwargs: Any) -> int:
+        opened.append(Path(path).resolve())
+        return real_os_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", spying_os_open)  # support.safefile reads through it
     result = run("notes")
 
     assert result.exception is None or isinstance(result.exception, SystemExit), \

@@ -39,6 +39,8 @@ READS_ELSEWHERE = {
     "build/toc_update.py": "the toc command rewrites files; it builds nothing",
     "build/uptodate.py": "the record itself",
     "support/atomic.py": "lock files",
+    "support/safefile.py": "the bounded reader that inputs.read_bytes and the picture lookups "
+                           "call",
 }
 """Modules that open files other than a build's inputs, and why."""
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 from builder.anki.cardtemplate import BACK, CSS, FRONT
 from builder.checks.htmlpolicy import ANKI_MARKUP
 from builder.support.atomic import atomic_path
+from builder.support.safefile import read_regular
 
 if TYPE_CHECKING:
     import genanki  # imported when a package is written: check and --help never need it
@@ -268,6 +269,9 @@ def _picker(wanted: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
 
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+MAX_MEDIA_FILE_BYTES = 1 << 30
+"""One media file packed at most (pictures are checked at 10 MB; this bounds one that grew
+or was swapped for a device since)."""
 
 
 def _write_zip(target: Path, collection: bytes, media: Mapping[str, Path]) -> None:
@@ -279,7 +283,8 @@ def _write_zip(target: Path, collection: bytes, media: Mapping[str, Path]) -> No
         _add(archive, "media", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
         for index, (name, path) in enumerate(ordered):
             packed = Path(name).suffix.lower() in _PACKED_FORMATS
-            _add(archive, str(index), path.read_bytes(), stored=packed)
+            # Checked when the cards were made; read as what it is now, within bounds.
+            _add(archive, str(index), read_regular(path, MAX_MEDIA_FILE_BYTES), stored=packed)
 
 
 # Already compressed: deflating them again costs time and saves almost nothing.

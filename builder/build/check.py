@@ -10,12 +10,13 @@ from ``builder.build.config.configure``.  The lock is read, never written.
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.build.config import BuildConfig, Reported, find_sources
 from builder.build.gather import assemble, gather
 from builder.build.prewrite import check_media_size, check_output_names, stamp_or_fail
+from builder.model import Diagnostic
 
 
 @dataclass
@@ -27,7 +28,10 @@ class CheckResult(Reported):
 
 def check(config: BuildConfig) -> CheckResult:
     """Report every problem in the sources of ``config``; BuildError if a source is missing."""
-    sources = find_sources(config.sources)
+    skipped: list[Diagnostic] = []
+    sources = find_sources(config.sources, skipped)
+    if skipped:  # reported first, with the settings' problems
+        config = replace(config, diagnostics=(*config.diagnostics, *skipped))
     try:
         return _check(config, sources)
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from builder.anki.lock import LOCK_NAME
-from builder.model import Diagnostic
+from builder.model import Diagnostic, SourceLoc
 from builder.parse.options import AUTO, ParseOptions
 from builder.parse.projectsettings import NO_PROJECT, find_project, read_project
 from builder.support.settings import DEFAULT_FORMATS, SETTINGS
@@ -166,7 +166,7 @@ def display_path(path: Path) -> str:
     """Show a path relative to the working folder when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # RuntimeError: a symlink loop
         return str(path)
 
 
@@ -190,35 +190,65 @@ SKIPPED_FOLDERS = frozenset({"node_modules"})
 not the author's."""
 
 
-def _markdown_below(folder: Path) -> list[Path]:
+def _markdown_below(folder: Path, skipped: list[Diagnostic]) -> list[Path]:
     """The Markdown files below ``folder``, sorted, leaving out hidden files and folders
     (``.git``, ``.github``'s issue templates, Obsidian's ``.trash`` of deleted notes, a
     ``.venv``'s package documents) and ``SKIPPED_FOLDERS``; symlinked folders are not
-    followed.  A file named on the command line is built wherever it is."""
+    followed.  A file named on the command line is built wherever it is.  A folder that
+    cannot be listed, and a notes name that is no readable file (a FIFO, a device, a
+    broken link), are added to ``skipped`` as warnings: their notes are left out."""
     found = []
-    for here, folders, names in os.walk(folder):
-        skipped = [d for d in folders if d.startswith(".") or d in SKIPPED_FOLDERS]
-        for name in skipped:
+
+    def unlisted(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else folder
+        skipped.append(_skipped(where, f"folder cannot be read ({error.strerror or error})"))
+
+    for here, folders, names in os.walk(folder, onerror=unlisted):
+        hidden = [d for d in folders if d.startswith(".") or d in SKIPPED_FOLDERS]
+        for name in hidden:
             log.info("sources: %s skipped (hidden or a package folder); name its files to "
                      "build them", display_path(Path(here) / name))
-        folders[:] = [d for d in folders if d not in skipped]
+        folders[:] = [d for d in folders if d not in hidden]
         found += [Path(here) / n for n in names
                   if n.lower().endswith(MARKDOWN_SUFFIXES) and not n.startswith(".")]
-    return sorted(p for p in found if p.is_file())
+    files = []
+    for path in sorted(found):
+        if path.is_file():
+            files.append(path)
+        else:
+            skipped.append(_skipped(path, _not_a_file(path)))
+    return files
 
 
-def find_sources(sources: tuple[Path, ...]) -> list[tuple[Path, Path]]:
-    """Return (file, root) for every Markdown file named, directories walked in sorted order."""
+def _not_a_file(path: Path) -> str:
+    if path.is_symlink() and not path.exists():
+        return "broken link (to nothing, or round in a loop)"
+    return "not a regular file (a FIFO, socket or device)"
+
+
+def _skipped(path: Path, why: str) -> Diagnostic:
+    # The entry itself, not what a link resolves to (``/dev/zero``, or a loop).
+    shown = str(Path(display_path(path.parent)) / path.name)
+    return Diagnostic(SourceLoc(shown, 1), "warning",
+                      f"{why}: left out of the build", "source-skipped")
+
+
+def find_sources(sources: tuple[Path, ...], skipped: list[Diagnostic] | None = None
+                 ) -> list[tuple[Path, Path]]:
+    """Return (file, root) for every Markdown file named, directories walked in sorted order;
+    add to ``skipped`` a warning for each entry of a folder that could not be read."""
     found: list[tuple[Path, Path]] = []
     for source in sources:
         if source.is_dir():
-            files = _markdown_below(source)
+            files = _markdown_below(source, skipped if skipped is not None else [])
             if not files:
                 raise BuildError(f"{display_path(source)}: no Markdown (*.md, *.markdown) "
-                                 "files found")
+                                 "files found", skipped)
             found.extend((f, source) for f in files)
         elif source.is_file():
             found.append((source, _tree_of_file(source)))
+        elif os.path.lexists(source):  # a FIFO, a device, a broken link: never opened
+            raise BuildError(f"{display_path(source)}: {_not_a_file(source)}: not read")
         else:
             raise BuildError(f"{display_path(source)}: no such file or directory")
     for file, _root in found:

@@ -29,10 +29,12 @@ from builder.build.parsejobs import (
 from builder.build.parsepool import parse_workers
 from builder.build.sourceparse import ParsedSource
 from builder.checks.silence import Silencer
-from builder.model import Card, Diagnostic, Document, SourceLoc, walk_all
+from builder.model import Card, Diagnostic, Diagram, Document, Formula, SourceLoc, walk_all
 from builder.parse.cache import ParseCache
+from builder.parse.limits import shown_formulas
 from builder.parse.questiontext import with_empty_kept
 from builder.parse.source import ColumnMap
+from builder.parse.typstmath import typst_signs
 from builder.render.assets import (
     Assets,
     Progress,
@@ -191,8 +193,8 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
                                          if job.columns.removed})
         decks = _group_by_deck(files)
         shared = pool if in_processes(pool) else None
-        assets, drawing = _render(decks, config, start_progress, shared,
-                                  collector.reported(read))
+        assets, drawing, undrawn = _render(decks, config, start_progress, shared,
+                                           collector.reported(read))
     parsed = parsed_if_unfit(pending, card_assets(assets, config), cache, config.parse,
                               glyphs)
     if parsed:
@@ -201,7 +203,7 @@ def gather(config: BuildConfig, sources: list[tuple[Path, Path]],
     # The project settings' problems (pyproject.toml) come first, as the file is read first.
     return Gathered(tuple(files), roots, decks, assets, collector,
                     (*config.diagnostics, *with_empty_kept(read, config.keep_empty), *drawing),
-                    sum(d.code == "formula-render" for d in drawing), cache,
+                    undrawn, cache,
                     {job.path: job.content for job in pending if job.content is not None},
                     {job.shown: job.base for job in pending if job.base is not None},
                     {job.shown: job.stored for job in pending if job.stored is not None},
@@ -278,8 +280,9 @@ def _group_by_deck(files: list[Document | FileNotes]) -> tuple[Deck, ...]:
 
 def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartProgress,
             pool: Executor | None, so_far: list[Diagnostic]
-            ) -> tuple[Assets, list[Diagnostic]]:
-    """Draw the formulas and diagrams; return them and what drawing them found.
+            ) -> tuple[Assets, list[Diagnostic], int]:
+    """Draw the formulas and diagrams; return them, what drawing them found and how many
+    formulas (each occurrence) could not be drawn.
 
     ``so_far`` is what the build reports if the cache cannot be written.
     """
@@ -288,14 +291,21 @@ def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartP
     intros = [s for deck in decks for doc in deck.documents for s in doc.sections] \
         if "pdf" in config.formats else []
     # The PDF typesets math with typst, so it needs each formula checked even with MathJax cards.
-    wanted = config.math == "image" or "pdf" in config.formats
-    formulas = [f for file in files for c in file.cards for f in c.formulas] if wanted else []
+    # With MathJax cards, only the formulas the PDF shows: none past an answer's PDF cut.
+    # (Pictures for the cards: all, as the card's own cut is made in HTML, later.)
+    if config.math == "image":
+        formulas = [f for file in files for c in file.cards for f in c.formulas]
+    elif "pdf" in config.formats:
+        formulas = [f for file in files for c in file.cards
+                    for f in (shown_formulas(c) if isinstance(c, Card) else c.formulas)]
+    else:
+        formulas = []
     formulas += [f for s in intros for f in s.formulas]
     diagrams = [d for file in files for c in file.cards for d in c.diagrams]
     diagrams += [d for s in intros for d in s.diagrams]
     unique = len(set(formulas)) + len(set(diagrams))
     if not unique:
-        return Assets(), []
+        return Assets(), [], 0
     try:
         assets = render_assets(formulas, diagrams, config.cache,
                                jobs=config.jobs or default_jobs(),
@@ -304,6 +314,12 @@ def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartP
     except OSError as exc:
         raise BuildError(f"cannot write the image cache {display_path(config.cache)}: "
                          f"{exc.strerror or exc}", so_far) from exc
+    return assets, _drawing_problems(formulas, diagrams, assets), \
+        sum(formula in assets.formula_failures for formula in formulas)
+
+
+def _drawing_problems(formulas: list[Formula], diagrams: list[Diagram], assets: Assets
+                      ) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     if assets.typst_unavailable is not None:
         # Once, at the first formula: each formula is affected alike.
@@ -311,10 +327,11 @@ def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartP
             formulas[0].loc, "warning", f"typst cannot start ({assets.typst_unavailable}): the "
             "formulas are drawn with matplotlib's mathtext instead, and drawn again by typst "
             "once it starts", "typst-unavailable"))
-    # Every occurrence is reported: each is a place the author may want to fix.
+    # Every occurrence is reported: each is a place the author may want to fix.  Typst
+    # written as TeX was reported when read (formula-typst): that says why it is not drawn.
     for formula in formulas:
         reason = assets.formula_failures.get(formula)
-        if reason is not None:
+        if reason is not None and not typst_signs(formula.tex):
             found.append(Diagnostic(
                 formula.loc, "warning",
                 f"formula kept as MathJax, no renderer could draw ${formula.tex}$: {reason}",
@@ -324,4 +341,4 @@ def _render(decks: tuple[Deck, ...], config: BuildConfig, start_progress: StartP
         if reason is not None:
             found.append(Diagnostic(
                 diagram.loc, "error", f"diagram could not be drawn: {reason}", "diagram-render"))
-    return assets, found
+    return found

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,7 +92,10 @@ def build(config: BuildConfig, start_progress: StartProgress | None = None,
     ``keep``: where to leave the notes, rather than free them (hundreds of thousands of
     objects), when the process ends right after (``builder.cli.ending``)."""
     session = current()
-    sources = find_sources(config.sources)
+    skipped: list[Diagnostic] = []
+    sources = find_sources(config.sources, skipped)
+    if skipped:  # reported first, with the settings' problems
+        config = replace(config, diagnostics=(*config.diagnostics, *skipped))
     # Without the lock every build dates its notes anew, so no two builds are the same.
     up_to_date = UpToDate(config, sources, build_day() if "pdf" in config.formats else None) \
         if config.use_lock else None

@@ -42,9 +42,11 @@ from builder.support.inputs import Inputs, unchanged
 log = logging.getLogger(__name__)
 
 FORMAT = 2
-_NOT_SHAPING = frozenset({"jobs", "force", "settings_file", "diagnostics"})
+_NOT_SHAPING = frozenset({"jobs", "force", "settings_file"})
 """Options that change how fast a build is or whether it may skip, never what it writes
-(the outputs are the same for any --jobs, as a test checks)."""
+(the outputs are the same for any --jobs, as a test checks).  The configuration's
+diagnostics shape what a build reports: a FIFO taken out of the tree takes its warning
+with it (``config.find_sources``)."""
 
 T = TypeVar("T")
 

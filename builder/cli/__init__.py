@@ -21,8 +21,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from builder import __version__
+from builder.cli.capped import (
+    diagnostic_lines,
+    next_lines,
+    output_lines,
+    structure_lines,
+)
 from builder.cli.ending import ENDING, started_as_command
-from builder.cli.options import build_options, configuration_options, configured
+from builder.cli.options import build_options, configuration_options, configured, every_line
 from builder.support.settings import did_you_mean
 
 if TYPE_CHECKING:
@@ -109,16 +115,19 @@ def _build_and_report(config: BuildConfig, quiet: bool, keep: list[object] | Non
     try:
         result = run_build(config, _progress_bar, keep=keep)
     except BuildError as exc:
-        for diagnostic in exc.diagnostics:
-            click.echo(str(diagnostic), err=True)
+        for line in diagnostic_lines(exc.diagnostics, every=every_line()):
+            click.echo(line, err=True)
         raise click.ClickException(str(exc)) from None
-    for diagnostic in result.diagnostics:
-        click.echo(str(diagnostic), err=True)
+    for line in diagnostic_lines(result.diagnostics, every=every_line()):
+        click.echo(line, err=True)
     if not quiet:
-        for path in result.outputs:
-            fresh = result.up_to_date or (path.suffix == ".pdf" and not result.pdfs_typeset)
-            click.echo(f"unchanged {path}" if fresh else f"wrote {path}")
-        for structure in result.structures:
+        fresh = [result.up_to_date or (path.suffix == ".pdf" and not result.pdfs_typeset)
+                 for path in result.outputs]
+        for line in output_lines([f"unchanged {path}" if same else f"wrote {path}"
+                                  for path, same in zip(result.outputs, fresh, strict=True)],
+                                 every=every_line()):
+            click.echo(line)
+        for structure in structure_lines(result.structures, every=every_line()):
             click.echo(structure)
     summary = (f"{result.decks} deck(s), {result.cards} card(s), "
                f"{result.errors} error(s), {result.warnings} warning(s)")
@@ -131,9 +140,10 @@ def _build_and_report(config: BuildConfig, quiet: bool, keep: list[object] | Non
     if keep is not None:
         keep.append(result)
     if not quiet and result.written:
-        for deck in sorted(_decks_in(config.out_dir) - before):
-            if deck in result.outputs:
-                click.echo(f"next: import {deck} in Anki: File → Import")
+        made = [deck for deck in sorted(_decks_in(config.out_dir) - before)
+                if deck in result.outputs]
+        for line in next_lines(made, every=every_line()):
+            click.echo(line)
     if strict_refuses(config, result):
         raise click.ClickException("--strict: warnings found, nothing written")
     if result.errors:
@@ -251,11 +261,11 @@ def check(explain_structure: bool, **options: Any) -> None:
     try:
         result = run_check(config)
     except BuildError as exc:
-        for diagnostic in exc.diagnostics:
-            click.echo(str(diagnostic))
+        for line in diagnostic_lines(exc.diagnostics, every=every_line()):
+            click.echo(line)
         raise click.ClickException(str(exc)) from None
-    for diagnostic in result.diagnostics:
-        click.echo(str(diagnostic))
+    for line in diagnostic_lines(result.diagnostics, every=every_line()):
+        click.echo(line)
     click.echo(f"{result.files} file(s) checked: {result.errors} error(s), "
                f"{result.warnings} warning(s)")
     if result.errors or strict_refuses(config, result):

@@ -85,8 +85,19 @@ def _choice(words: tuple[str, ...]) -> click.Choice:  # type: ignore[type-arg]
 _LOG_FORMAT = "%(name)s: %(message)s"
 
 
+VERBOSE_KEY = "build_deck_verbose"
+"""Where ``-v`` leaves its count in the click context's ``meta``."""
+
+
+def every_line() -> bool:
+    """Whether ``-v`` (or more) asked for every repeated line (``builder.cli.capped``)."""
+    context = click.get_current_context(silent=True)
+    return bool(context is not None and context.meta.get(VERBOSE_KEY, 0))
+
+
 def _set_verbosity(ctx: click.Context, param: click.Parameter, value: int) -> None:
     """Show the builder's log on stderr: -v what the caches decide, -vv everything."""
+    ctx.meta[VERBOSE_KEY] = value  # -v also prints every repeated line (``capped``)
     logger = logging.getLogger("builder")
     for handler in [h for h in logger.handlers if getattr(h, "build_deck_cli", False)]:
         logger.removeHandler(handler)

@@ -13,7 +13,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from builder.model import Diagnostic, Document, Node, SourceLoc, plain_text, walk_all
+from builder.model import (
+    Card,
+    Diagnostic,
+    Document,
+    Formula,
+    Node,
+    SourceLoc,
+    plain_text,
+    walk_all,
+)
 
 MAX_ANSWER_CHARS = 100_000
 """Card HTML beyond this makes Anki's editor and sync crawl; the rest stays in the notes."""
@@ -43,6 +52,16 @@ def cut_answer(answer: tuple[Node, ...]) -> tuple[Node, ...] | None:
         kept.append(block)
         size += cost
     return None
+
+
+def shown_formulas(card: Card) -> tuple[Formula, ...]:
+    """The formulas of ``card`` its PDF entry shows: none of the blocks past its answer's
+    cut (``cut_answer``), which the PDF never typesets, nor of the block cut to text."""
+    cut = cut_answer(card.answer)
+    if cut is None:
+        return card.formulas
+    shown = {node.formula for node in walk_all(card.question + cut) if node.formula}
+    return tuple(formula for formula in card.formulas if formula in shown)
 
 
 def _block_text(block: Node) -> str:

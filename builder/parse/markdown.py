@@ -33,7 +33,7 @@ from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
 from builder.parse.spacedimages import spaced_images_plugin
-from builder.parse.tables import table_plugin
+from builder.parse.tables import EXTRA_CELLS, table_plugin
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
 from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
@@ -255,6 +255,8 @@ class NodeBuilder(InlineNodes):
         elif kind == "footnote_reference":
             kind = FOOTNOTE_DEF
             attrs.append(("label", str(node.meta.get("label", ""))))
+        elif kind == "tr":
+            self._report_extra_cells(node, line)
         elif kind in ("th", "td"):
             style = str(node.attrs.get("style", ""))
             if style.startswith("text-align:"):
@@ -270,6 +272,17 @@ class NodeBuilder(InlineNodes):
                 children.append(self.block(child, line))
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line, col=col,
                     end_line=end)
+
+    def _report_extra_cells(self, row: SyntaxTreeNode, line: int) -> None:
+        opening = row.nester_tokens.opening if row.nester_tokens is not None else None
+        extra = opening.meta.get(EXTRA_CELLS) if opening is not None else None
+        if extra is not None:
+            col, count, columns = extra
+            self.diagnostics.append(Diagnostic(
+                SourceLoc(self.path, line, col), "warning",
+                f"{count:,} cell(s) past the table's {columns} column(s) left out (as GitHub "
+                "does): add them to the header row, or write `\\|` for a `|` in a cell",
+                "table-extra-cells"))
 
     def _html_block(self, content: str, line: int, col: int, end: int) -> Node:
         """Raw HTML; a formula service's ``<img>`` alone is a paragraph of its formula."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from builder.model import Diagnostic, SourceLoc
+from builder.support.safefile import read_regular
 
 # Control characters other than tab and line ends, anywhere in a source: no Markdown
 # means them, Anki drops them on import (an answer of only those arrives blank) and
@@ -84,7 +85,7 @@ def read_source(path: Path, display: str) -> str:
         if too_large(path):
             raise SourceError(SourceLoc(display, 1), _too_large_message(path.stat().st_size),
                               "file-too-large")
-        data = path.read_bytes()
+        data = read_regular(path, MAX_SOURCE_BYTES + 1)  # one more: "too large" below
     except OSError as exc:
         raise SourceError(SourceLoc(display, 1), f"cannot read file: {exc.strerror}") from exc
     return decode_source(data, display)

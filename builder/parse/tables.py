@@ -17,6 +17,7 @@ does it fits exactly (``| price in $ | $ amount |``), the GFM reading is kept.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,9 @@ from builder.parse.inlinenodes import CELL, MATH_KINDS
 # than the header would otherwise turn a small input into a huge table.
 MAX_AUTOCOMPLETED_CELLS = 0x10000
 _ALIGN_MARKERS = frozenset("|-:")
+EXTRA_CELLS = "extra_cells"
+"""A row's ``tr_open`` meta when it has more cells than its table has columns: (column of
+the first left out, 1-based; how many; the table's columns)."""
 # The closing marker of each math opener, by the opener's length (``$``, ``\(``: one or
 # two characters, as is the closer).
 _MATH_OPENERS = ("$", "\\(", "\\[")
@@ -153,7 +157,13 @@ def _push_row(state: StateBlock, line: int, row: tuple[str, list[Cell]], aligns:
     text, cells = row
     begin = state.bMarks[line] + state.tShift[line]
     column = begin - (state.src.rfind("\n", 0, begin) + 1)  # of the row's text in its line
-    state.push("tr_open", "tr", 1).map = [line, line + 1]
+    opening = state.push("tr_open", "tr", 1)
+    opening.map = [line, line + 1]
+    if len(cells) > len(aligns):  # GFM leaves them out: said where they start
+        first = cells[len(aligns)]
+        lead = len(first.text) - len(first.text.lstrip(MD_TRIM_CHARS))
+        opening.meta[EXTRA_CELLS] = (column + first.start + lead + 1,
+                                     len(cells) - len(aligns), len(aligns))
     for i, align in enumerate(aligns):
         opening = state.push(f"{tag}_open", tag, 1)
         if align:
@@ -227,47 +237,68 @@ def _split(text: str, spans: list[tuple[int, int]]) -> list[Cell]:
 
     Outside spans, as markdown-it: a ``|`` after a backslash is kept, the backslash
     dropped.  Inside a formula, ``\\|`` is GFM's escaped pipe too, while ``\\\\`` stays
-    TeX's line break (so ``\\\\|`` keeps its backslashes).
+    TeX's line break (so ``\\\\|`` keeps its backslashes).  Slices between the pipes, not
+    a character at a time: a 160 KB row cost a Python step per character.
     """
-    cells: list[Cell] = []
-    current: list[str] = []
-    dropped: list[int] = []
-    start = pos = 0
-    spans_left = iter(spans)
-    span = next(spans_left, None)
-    while pos < len(text):
-        if span is not None and pos == span[0]:
-            _unescape_pipes(text[span[0]:span[1]], current, dropped)
-            pos = span[1]
-            span = next(spans_left, None)
-            continue
-        char = text[pos]
-        if char == "|" and pos > 0 and text[pos - 1] == "\\":
-            current[-1] = "|"
-            dropped.append(len(current) - 1)
-        elif char == "|":
-            cells.append(Cell("".join(current), start, tuple(dropped)))
-            current, dropped, start = [], [], pos + 1
-        else:
-            current.append(char)
-        pos += 1
-    cells.append(Cell("".join(current), start, tuple(dropped)))
-    return cells
-
-
-def _unescape_pipes(formula: str, out: list[str], dropped: list[int]) -> None:
-    """Add ``formula``'s characters to ``out``, each ``\\|`` as ``|`` (noted in
-    ``dropped``), a backslash and the character after it otherwise kept."""
+    row = _Row()
     pos = 0
-    while pos < len(formula):
-        pair = formula[pos:pos + 2]
-        if pair == "\\|":
-            dropped.append(len(out))
-            out.append("|")
-            pos += 2
-        elif pair.startswith("\\") and len(pair) == 2:  # `\\`, `\{`: TeX's, kept
-            out.extend(pair)
-            pos += 2
-        else:
-            out.append(formula[pos])
-            pos += 1
+    for begin, end in [*spans, (len(text), len(text))]:
+        piece = pos
+        for pipe in _PIPE.finditer(text, pos, begin):
+            at = pipe.start()
+            # A span never ends in a backslash (its closer is `$`, `)` or `]`).
+            if at > 0 and text[at - 1] == "\\":
+                row.add(text[piece:at - 1])
+                row.add_pipe()
+            else:
+                row.add(text[piece:at])
+                row.end_cell(at + 1)
+            piece = at + 1
+        row.add(text[piece:begin])
+        if end > begin:
+            _unescape_pipes(text[begin:end], row)
+        pos = end
+    row.end_cell(len(text))
+    return row.cells
+
+
+_PIPE = re.compile(r"\|")
+_ESCAPED = re.compile(r"\\(.)", re.S)
+
+
+class _Row:
+    """The cells of a row as they are cut: the current cell's pieces and dropped pipes."""
+
+    def __init__(self) -> None:
+        self.cells: list[Cell] = []
+        self._pieces: list[str] = []
+        self._length = 0
+        self._dropped: list[int] = []
+        self._start = 0
+
+    def add(self, piece: str) -> None:
+        self._pieces.append(piece)
+        self._length += len(piece)
+
+    def add_pipe(self) -> None:
+        """A ``|`` whose escaping backslash was dropped."""
+        self._dropped.append(self._length)
+        self.add("|")
+
+    def end_cell(self, next_start: int) -> None:
+        self.cells.append(Cell("".join(self._pieces), self._start, tuple(self._dropped)))
+        self._pieces, self._length, self._dropped = [], 0, []
+        self._start = next_start
+
+
+def _unescape_pipes(formula: str, row: _Row) -> None:
+    """Add ``formula`` to ``row``, each ``\\|`` as ``|`` (a dropped pipe), a backslash and
+    the character after it otherwise kept (``\\\\``, ``\\{``: TeX's)."""
+    piece = 0
+    if "\\|" in formula:
+        for pair in _ESCAPED.finditer(formula):
+            if pair.group(1) == "|":
+                row.add(formula[piece:pair.start()])
+                row.add_pipe()
+                piece = pair.end()
+    row.add(formula[piece:])

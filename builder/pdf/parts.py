@@ -123,6 +123,11 @@ def plain(nodes: list[Json]) -> str:
     return "".join(out)
 
 
+MAX_CONTENTS = 2000
+"""Sections the printed contents list at most, then a line counting the rest (the PDF's
+bookmarks list them all): each entry cost typst ~40 KB, and 30,000 one-question sections
+took 1.9 GB, for 1,600 pages of contents no one prints."""
+
 PartLayout = tuple[int, list[int]]
 """Where a typeset part's content landed: its page count and the page of each heading."""
 
@@ -135,18 +140,22 @@ def join_payload(info: Json, part_headings: Sequence[list[dict[str, Any]]],
     the ``headings`` of part ``k`` and ``layouts[k]`` where they landed.
     """
     joined: list[Json] = []
+    listed = 0
     for index, (found, (count, landed)) in enumerate(
             zip(part_headings, layouts, strict=True)):
         on_page: list[list[dict[str, Any]]] = [[] for _ in range(count)]
         for heading, page in zip(found, landed, strict=True):
             # A continued section needs no heading: the header already names it.
             if not heading["continued"]:
-                # The contents list sections; bookmarks also list questions.
+                # The contents list sections (the first MAX_CONTENTS of them); bookmarks
+                # list every section and question.
+                section = heading["level"] == 1
+                listed += section
                 on_page[page - 1].append({"level": heading["level"], "title": heading["title"],
-                                          "outlined": heading["level"] == 1})
+                                          "outlined": section and listed <= MAX_CONTENTS})
         joined += [{"file": part_file(index), "page": number + 1, "headings": marks}
                    for number, marks in enumerate(on_page)]
-    return {**sheet_info(info), "pages": joined}
+    return {**sheet_info(info), "pages": joined, "contents-more": max(0, listed - MAX_CONTENTS)}
 
 
 def sheet_info(payload: Json) -> Json:

@@ -42,12 +42,14 @@ WORDS: dict[str, dict[str, object]] = {
     "zh": {"count": ["共 ", " 题", " 题"], "contents": "目录", "fronts": "正面 · 问题",
            "backs": "背面 · 答案", "continuations": "续页 · 未完的答案",
            "continued-on": ["→ 续见第 ", " 页"], "continued-from": ["（续自第 ", " 页）"],
-           "section-continued": "（续）", "diagram": "示意图"},
+           "section-continued": "（续）", "diagram": "示意图",
+           "contents-more": ["…… 另有 ", " 节：见 PDF 书签"]},
     "en": {"count": ["", " question", " questions"], "contents": "Contents",
            "fronts": "Questions", "backs": "Answers", "continuations": "Continued answers",
            "continued-on": ["→ continued on page ", ""],
            "continued-from": ["(continued from page ", ")"],
-           "section-continued": " (cont.)", "diagram": "diagram"},
+           "section-continued": " (cont.)", "diagram": "diagram",
+           "contents-more": ["… and ", " more sections: see the PDF's bookmarks"]},
 }
 """The words the PDF templates print themselves, in each language a deck can be in.
 ``count`` is what goes before the number of questions, then after it for one, for more;
@@ -183,9 +185,16 @@ def section_json(section: Section, document: Document, cards: list[Json], stage:
     return out
 
 
+MAX_TITLE_CHARS = 300
+"""A section title the sheet prints at most (then "…"): it is set again in the running
+header of every page and in the contents, and a 300,000-character heading took typst
+2.2 GB.  The card keeps it whole (its tag and section)."""
+
+
 def section_title(section: Section, document: Document) -> str:
     """Name a section by its heading path; questions before any heading take the title."""
-    return " › ".join(section.path) if section.path else document.settings.title
+    title = " › ".join(section.path) if section.path else document.settings.title
+    return title if len(title) <= MAX_TITLE_CHARS else title[:MAX_TITLE_CHARS - 1] + "…"
 
 
 def card_json(card: Card, number: int, stage: MediaStage) -> Json:

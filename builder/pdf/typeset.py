@@ -36,6 +36,7 @@ from builder.render.assets import Assets
 from builder.render.glyphs import missing_glyph_pattern, missing_glyphs, with_missing_glyphs
 from builder.render.images import ImageResolver
 from builder.support.atomic import atomic_path, atomic_write_bytes
+from builder.support.safefile import read_regular
 
 STYLES = {"sheet": "sheet.typ", "cards": "cards.typ"}
 PART_TEMPLATE = "sheet-part.typ"
@@ -367,6 +368,10 @@ def _file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+MAX_PDF_IMAGE_BYTES = 1 << 30
+"""One picture staged for typst at most: bounds one swapped for a device since it was checked."""
+
+
 def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
     """Copy the templates and every image the JSON names into ``workdir``."""
     for name in (template, *_SHARED_TEMPLATES):
@@ -375,8 +380,8 @@ def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
     for relative, source_path in sorted(media.items()):
         destination = workdir / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            shutil.copyfile(source_path, destination)
+        try:  # read as a regular file, bounded: it may have been swapped for a device
+            destination.write_bytes(read_regular(source_path, MAX_PDF_IMAGE_BYTES))
         except OSError as exc:
             raise PdfError(f"cannot read image {source_path}: {exc.strerror or exc}") from None
     return workdir / template

@@ -24,6 +24,7 @@ from builder.render.imagecheck import (
 )
 from builder.render.media import MediaFile
 from builder.support import inputs
+from builder.support.safefile import read_regular
 
 IMAGE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif",
                   ".webp": ".webp", ".svg": ".svg"}
@@ -127,8 +128,11 @@ class ImageResolver:
             return f"image outside the source tree refused: {src}", "image-outside"
         if special:
             return f"not a picture file (a folder or a special file): {src}", "image-type"
+        where = (f"in the first {_VAULT_FILES:,} files of the folder being built, which "
+                 "holds more: the rest are not searched") if vault.cut_short else \
+            "everywhere in the folder being built"
         return (f"image not found: {src} (looked for {PurePosixPath(target).name} "
-                "everywhere in the folder being built)"), "image-missing"
+                f"{where})"), "image-missing"
 
     def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
         """Where a path may point: beside the document, or for a site-root path
@@ -193,6 +197,8 @@ class _Vault:
     def __init__(self, root: Path) -> None:
         self.root = root
         self._by_name: dict[str, list[PurePosixPath]] | None = None
+        self.cut_short = False
+        """Set when the walk stopped at ``_VAULT_FILES``: a name not found may be past it."""
 
     def ending_with(self, target: str) -> list[Path]:
         """The files whose path ends with ``target`` (compared without case, as the
@@ -216,6 +222,7 @@ class _Vault:
                     self._by_name.setdefault(name.casefold(), []).append(here / name)
                 seen += len(names)
                 if seen > _VAULT_FILES:
+                    self.cut_short = True
                     break
         return self._by_name
 
@@ -271,7 +278,7 @@ def _media(path: Path, src: str, passed: str = "") -> MediaFile | tuple[str, str
         seen, data = _read(path, stat)
         if data is None and isinstance(seen.info, ImageInfo) \
                 and not decode_tried(seen.sha256, seen.info.suffix):
-            data = path.read_bytes()  # typst tries the bytes below
+            data = read_regular(path, MAX_IMAGE_BYTES)  # typst tries the bytes below
             if hashlib.sha256(data).digest() != seen.sha256:  # changed since: look again
                 _SEEN.pop(str(path), None)
                 return _media(path, src, passed)
@@ -329,7 +336,7 @@ def _read(path: Path, stat: os.stat_result) -> tuple[_Seen, bytes | None]:
     if known is not None and known.stat == signature(stat):
         return known, None
     now = time.time_ns()
-    data = path.read_bytes()
+    data = read_regular(path, MAX_IMAGE_BYTES)  # what the stat said may have changed
     try:
         info: ImageInfo | str = image_info(data)
     except NotAnImage as exc:

@@ -17,6 +17,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from builder.support.safefile import read_regular
+
 Absent = None
 """Recorded for a file looked for and not found: its appearing changes the build."""
 PRESENT = "present"
@@ -91,10 +93,11 @@ def recording(inputs: Inputs) -> Iterator[Inputs]:
         _CURRENT.reset(token)
 
 
-def read_bytes(path: Path) -> bytes:
-    """``path.read_bytes()``, recorded; a file not found is recorded as Absent."""
+def read_bytes(path: Path, limit: int = 1 << 30) -> bytes:
+    """``path``'s bytes as a regular file of at most ``limit`` bytes (``read_regular``),
+    recorded; a file not found is recorded as Absent."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, limit)
     except FileNotFoundError:
         _saw(path, None)
         raise

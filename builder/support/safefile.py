@@ -1,0 +1,31 @@
+"""Reading a file the notes name, whatever it has become since it was checked.
+
+A tree changes while a build runs: a picture checked as a small PNG may be a link to
+``/dev/zero`` or a FIFO by the time the deck is packed, and reading it whole never ends
+(the deck's writer ran out of memory).  Each file is opened without waiting (a FIFO with
+no writer would block), must be a regular file, and is read only up to a limit.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) \
+    | getattr(os, "O_BINARY", 0)
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``; OSError for anything else (a FIFO, a
+    device, a folder) and for a file over ``limit`` bytes (its ``strerror`` says which)."""
+    descriptor = os.open(path, _FLAGS)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, f"{path} is not a regular file (a FIFO, a device or "
+                          "a folder; did it change during the build?)", str(path))
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"{path} is larger than {limit:,} bytes", str(path))
+    return data

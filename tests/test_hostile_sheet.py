@@ -1,0 +1,66 @@
+"""A cheat sheet of thousands of sections costs little memory for each of them.
+
+The contents drew every leader dot as its own glyph (typst's default ``repeat[.]``, ~80 a
+line) and listed every section, and the running header looked up every section before each
+page: 5,000 one-question sections peaked at 800 MB.  Memory is measured in a child process (its own
+peak resident size), not time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+pypdf = __import__("pytest").importorskip("pypdf")
+
+SECTIONS = 5000
+MEMORY_LIMIT_MB = 460
+"""The child peaked at ~390 MB with one dotted line a leader and 2,000 sections in the
+contents; ~515 MB with either alone, ~800 MB with neither."""
+
+_CHILD = textwrap.dedent("""
+    import json, sys
+    from pathlib import Path
+    from builder.parse.document import parse_text
+    from builder.pdf.typeset import write_pdf
+    from builder.render.assets import render_assets
+
+    sections, target = int(sys.argv[1]), Path(sys.argv[2])
+    text = "".join(f"## 节{i}\\n### 问题{i}？\\n\\n答案{i}。\\n\\n" for i in range(sections))
+    doc = parse_text(text, "sheet.md")
+    assets = render_assets([], [], target.parent / "cache")
+    write_pdf(target, "Deck", "Title", [doc], assets, date="2024-05-01", style="sheet")
+    status = Path("/proc/self/status").read_text()
+    own_kb = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
+    print(json.dumps({"peak_mb": own_kb / 1024}))
+""")
+
+
+def test_thousands_of_one_question_sections_make_a_sheet_in_small_memory(
+        tmp_path: Path) -> None:
+    target = tmp_path / "sheet.pdf"
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(SECTIONS), str(target)],
+                          capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent)
+    peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+    reader = pypdf.PdfReader(target)
+    texts = [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
+    # The contents list the first MAX_CONTENTS sections with their pages and count the
+    # rest; the last section is printed.
+    from builder.pdf.parts import MAX_CONTENTS
+
+    contents = "".join(texts[:-1][:200])
+    assert "节0" in texts[0] and f"节{MAX_CONTENTS - 1}" in contents
+    assert f"另有{SECTIONS - MAX_CONTENTS}节：见PDF书签" in contents
+    assert f"答案{SECTIONS - 1}" in texts[-1]
+    # Every page after the first ends with its running header: the deck, the section the
+    # page starts in, and the page number.
+    pages = len(texts)
+    assert re.search(rf"Deck节49\d\d{pages}/{pages}$", texts[-1]), texts[-1][-40:]
+    middle = pages // 2
+    assert re.search(rf"Deck节\d+{middle + 1}/{pages}$", texts[middle]), texts[middle][-40:]
+    assert peak < MEMORY_LIMIT_MB, f"{SECTIONS} sections took {peak:.0f} MB as a sheet"

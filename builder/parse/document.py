@@ -21,6 +21,7 @@ from builder.model import (
     plain_text,
     walk_all,
 )
+from builder.parse.containers import unclosed_diagnostics
 from builder.parse.detect import Structure, detect
 from builder.parse.filefacts import (
     Parts,
@@ -117,6 +118,7 @@ def parse_parts(
     diagnostics.extend(nesting_cuts(tokens, path))
     tree = syntax_tree(tokens)
     lines = source_lines(text)
+    diagnostics.extend(unclosed_diagnostics(env, path, lines))
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)

@@ -17,11 +17,15 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.rules_inline import fragments_join as _fragments_join
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
+from builder.parse.containers import CONTAINER_NAME, container_type_given, guard_blocks
 from builder.parse.fences import repair_fences
 from builder.parse.footnotes import FOOTNOTE_DEF
 from builder.parse.formulaimages import formula_picture, lone_image_source
@@ -67,6 +71,10 @@ def make_parser() -> MarkdownIt:
     md.use(highlight_plugin)
     _footnotes(md)
     md.use(table_plugin)
+    md.use(container_plugin, CONTAINER_NAME, validate=container_type_given)
+    md.use(admon_plugin)
+    guard_blocks(md)
+    md.use(callouts_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)
@@ -296,6 +304,8 @@ class NodeBuilder(InlineNodes):
         elif kind == "paragraph" and node.hidden:
             # markdown-it hides the <p> of paragraphs inside tight lists.
             attrs.append(("tight", "1"))
+        elif kind == CALLOUT:
+            attrs.extend(callout_attrs(node.meta.get(CALLOUT_META, {})))
         elif kind == "footnote_reference":
             kind = FOOTNOTE_DEF
             attrs.append(("label", str(node.meta.get("label", ""))))

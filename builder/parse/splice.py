@@ -53,6 +53,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Card, Diagnostic, Document
 from builder.parse import splicedoc
+from builder.parse.containers import UNCLOSED
 from builder.parse.detect import Structure, Survey, SurveyedHeading, survey
 from builder.parse.document import Walker
 from builder.parse.fences import INSPECTED
@@ -298,7 +299,7 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
         tokens = tokens[_starting(tokens, start):]
     # A footnote defined here may be cited by a question not parsed again (as a link
     # reference may be used there).
-    if env.get("references") or defines_footnotes(env) or not top \
+    if env.get("references") or defines_footnotes(env) or env.get(UNCLOSED) or not top \
             or not _atx_heading_at(top[0], start):
         return None
     if end < len(lines):

@@ -43,6 +43,23 @@ _FOLD = {"???": "-", "???+": "+", "!!!": ""}
 FOLDED_TYPES = frozenset({"details"})
 """Container types a VuePress/VitePress site draws folded."""
 
+_FAMILIES = {
+    "note": ("note", "info", "todo", "abstract", "summary", "tldr", "seealso"),
+    "tip": ("tip", "hint", "success", "check", "done"),
+    "important": ("important", "example"),
+    "warning": ("warning", "attention"),
+    "caution": ("caution", "danger", "error", "bug", "failure", "fail", "missing"),
+    "question": ("question", "faq", "help"),
+    "quote": ("quote", "cite", "details"),
+}
+_FAMILY_OF = {kind: family for family, kinds in _FAMILIES.items() for kind in kinds}
+
+
+def callout_family(kind: str) -> str:
+    """The colour family a callout type is drawn in (GitHub's five, a question's, a
+    quote's); a type no editor names is a note."""
+    return _FAMILY_OF.get(kind, "note")
+
 
 def callouts_plugin(md: MarkdownIt) -> None:
     """Register the core rule that turns alerts, containers and admonitions into callouts."""

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
 from builder.parse.containers import CONTAINER_NAME, container_type_given, guard_blocks
 from builder.parse.fences import repair_fences
+from builder.parse.footnoterules import footnote_rules
 from builder.parse.footnotes import FOOTNOTE_DEF
 from builder.parse.formulaimages import formula_picture, lone_image_source
 from builder.parse.frontmatter_cut import repair_front_matter
@@ -82,25 +82,12 @@ def make_parser() -> MarkdownIt:
     return md
 
 
-_CITATION = re.compile(r"\[\^[^\[\] \n]+\]")
-"""``[^label]``, its label as the footnote plugin reads it, with no bracket in it."""
-
-
 def _footnotes(md: MarkdownIt) -> None:
-    """mdit-py-plugins' footnotes, definitions left where written (``builder.parse.footnotes``
-    moves each to the cards citing it)."""
-    md.use(footnote_plugin, inline=False, move_to_end=False)
-
-    # The plugin's rule records an empty footnote list in the environment at every place
-    # it is tried; tried only at a ``[^``, a file without footnotes keeps its env empty.
-    # It reads a label up to a space or ``]``: from each ``[^`` of ``[^[^[^…`` to the line's
-    # end (a minute for 40 KB).  A label holds no bracket (as a link's), so it is tried only
-    # where one closes before the next bracket.
-    def cited(state: StateInline, silent: bool) -> bool:
-        return _CITATION.match(state.src, state.pos, state.posMax) is not None \
-            and footnote_ref(state, silent)
-
-    md.inline.ruler.at("footnote_ref", cited)
+    """mdit-py-plugins' footnotes, inline ones too, definitions left where written
+    (``builder.parse.footnotes`` moves each to the cards citing it; the rules around the
+    plugin's are ``builder.parse.footnoterules``)."""
+    md.use(footnote_plugin, inline=True, move_to_end=False)
+    footnote_rules(md, footnote_ref)
 
 
 class _PlacedState(StateInline):

@@ -59,7 +59,7 @@ from builder.parse.document import Walker
 from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
 from builder.parse.filefacts import Parts, closed_fences, nesting_cuts
-from builder.parse.footnotes import defines_footnotes
+from builder.parse.footnotes import defines_footnotes, inline_notes_of
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
 from builder.parse.markdown import NodeBuilder, syntax_tree, tokenize
@@ -379,6 +379,6 @@ def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structu
     drafts, outside = walker.drafts()
     if len(drafts) != 1 or outside or walker.toc or walker.toc_lines:
         return None
-    card = drafts[0].card(doc.settings.deck)
+    card = inline_notes_of(drafts[0].card(doc.settings.deck))
     return card, [*nesting_cuts(tokens, doc.path), *walker.diagnostics, *builder.diagnostics,
                   *answer_diagnostics(card, walker.placeholders.get(card.loc.line))]

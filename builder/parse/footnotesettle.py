@@ -1,0 +1,79 @@
+"""A parsed file's footnotes put where they are shown, and what the parser says of the
+cards and sections they leave.
+
+``builder.parse.footnotes`` moves each cited definition into the cards citing it and
+numbers inline footnotes.  A section or question holding nothing but footnote
+definitions (``## References`` then ``[^1]: …``) is then empty, though nothing in it is
+lost: its definitions are in the cards that cite them.  It is told so in a
+``footnotes-only`` note, not as text before the first question (``section-intro``) or as
+an empty answer left out of the deck (``empty-answer``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from builder.model import Card, Diagnostic, Section, walk_all
+from builder.parse.footnotes import (
+    FOOTNOTES,
+    attach_footnotes,
+    has_inline_notes,
+    number_inline_notes,
+)
+from builder.parse.questiontext import answer_diagnostics
+
+_EMPTIED = frozenset({"section-intro", "empty-answer"})
+
+
+def settle_footnotes(sections: tuple[Section, ...], path: str, env: Mapping[str, Any],
+                     found: list[Diagnostic], placeholders: Mapping[int, str],
+                     lines: list[str]) -> tuple[tuple[Section, ...], list[Diagnostic]]:
+    """The sections with their footnotes placed; ``found`` (the walk's reports) and the
+    answers' reports, those about text that was only moved footnotes made notes."""
+    placed, cited = attach_footnotes(sections, path, env)
+    moved = _moved_lines(placed) if placed is not sections else set()
+    if has_inline_notes(env):
+        placed = number_inline_notes(placed)
+    reports = [*found, *cited]
+    for section in placed:
+        for card in section.cards:
+            reports.extend(answer_diagnostics(card, placeholders.get(card.loc.line)))
+    if not moved:
+        return placed, reports
+    return placed, [_footnotes_only(d, moved, lines, placed) for d in reports]
+
+
+def _moved_lines(sections: Iterable[Section]) -> set[int]:
+    """The 1-based lines of every definition moved into a card or introduction."""
+    holders = (nodes for s in sections for nodes in (s.intro, *(c.answer for c in s.cards)))
+    return {line for nodes in holders for node in nodes if node.kind == FOOTNOTES
+            for note in node.children
+            for line in range(note.line, max(note.end_line, note.line) + 1)}
+
+
+def _footnotes_only(report: Diagnostic, moved: set[int], lines: list[str],
+                    sections: tuple[Section, ...]) -> Diagnostic:
+    """``report`` as a ``footnotes-only`` note when it is about lines that were only
+    footnote definitions, now in the cards citing them; else ``report``."""
+    if report.code not in _EMPTIED:
+        return report
+    first, last = report.loc.line, report.end_line or report.loc.line
+    card = _card_at(sections, report.loc.line) if report.code == "empty-answer" else None
+    if card is not None:
+        first, last = card.loc.line + 1, max(card.end_line, card.loc.line)
+        if first > last or any(walk_all(card.answer)):
+            return report
+    body = [n for n in range(first, last + 1)
+            if 0 < n <= len(lines) and lines[n - 1].strip()]
+    if not body or any(n not in moved for n in body):
+        return report
+    what = (f"'{card.question_text}' only holds" if card is not None
+            else f"line {first} only holds" if first == last else f"lines {first}-{last} only hold")
+    return Diagnostic(report.loc, "note",
+                      f"{what} footnote definitions: each is shown in the cards citing it",
+                      "footnotes-only", last)
+
+
+def _card_at(sections: Iterable[Section], line: int) -> Card | None:
+    return next((card for s in sections for card in s.cards if card.loc.line == line), None)

@@ -21,17 +21,23 @@ into one: ``callout_open`` (``meta``: ``CALLOUT_META``), an optional
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 
 CALLOUT = "callout"
 """A callout node's kind (``builder.model.Node``)."""
 CALLOUT_TITLE = "callout_title"
 """A callout's title node's kind: its children are inline nodes."""
 CALLOUT_META = "callout"
-"""``meta`` key of a ``callout_open`` token: {"type", "fold", "syntax"} (see ``callout_attrs``)."""
+"""``meta`` key of a ``callout_open`` token: {"type", "fold", "syntax"} (see
+``callout_attrs``) and "titled" (whether its title is written, not its type's name)."""
+QUESTION_TYPES = frozenset({"question", "faq", "help"})
+"""Callout types that ask: with a title written, ``> [!faq]- 为什么？`` is a question and its
+body the answer (``builder.parse.questionforms``)."""
 
 _MARKER = re.compile(r"\[!([^\W\d_][\w-]*)\]([+-]?)(?:[ \t]+(.*))?$")
 """The first line of an alert or callout, as markdown-it gives a quote's first paragraph
@@ -75,6 +81,21 @@ def callout_attrs(meta: dict[str, str]) -> tuple[tuple[str, str], ...]:
             ("syntax", meta.get("syntax", "")))
 
 
+def asks(node: SyntaxTreeNode) -> bool:
+    """Whether a block is a callout that asks a question: of a question type (``faq``…),
+    with a title written."""
+    if node.type != CALLOUT:
+        return False
+    meta = node.meta.get(CALLOUT_META, {})
+    return meta.get("type") in QUESTION_TYPES and bool(meta.get("titled")) \
+        and bool(node.children) and node.children[0].type == CALLOUT_TITLE
+
+
+def count_asking(nodes: Iterable[SyntaxTreeNode]) -> int:
+    """How many of the top-level blocks ``nodes`` are callouts that ask."""
+    return sum(asks(node) for node in nodes)
+
+
 def _callouts(state: StateCore) -> None:
     tokens = state.tokens
     if not any(t.type != "blockquote_open" or _marker(tokens, i) for i, t in enumerate(tokens)
@@ -92,9 +113,11 @@ def _callouts(state: StateCore) -> None:
             if token.map:  # its closing ``:::`` (``builder.parse.containers``) is its own
                 token.map = [token.map[0], token.map[1] + 1]
             out.extend(_opened(token, *_container_head(token.info), "container"))
+            token.meta[CALLOUT_META]["titled"] = " " in token.info.strip()
         elif kind == "admonition_open":
             tag = str(token.meta.get("tag", ""))
             _callout_open(token, tag, _FOLD.get(token.markup, ""), "admonition")
+            token.meta[CALLOUT_META]["titled"] = '"' in token.info or " " in token.info.strip()
             out.append(token)
         elif kind in ("admonition_title_open", "admonition_title_close"):
             token.type = kind.replace("admonition", CALLOUT)
@@ -134,6 +157,7 @@ def _alert(tokens: list[Token], index: int, out: list[Token]) -> int:
             break
     line = quote.map[0] if quote.map else (inline.map[0] if inline.map else 0)
     out.extend(_opened(quote, kind, fold, title or kind.capitalize(), "alert", line))
+    quote.meta[CALLOUT_META]["titled"] = bool(title)
     rest = inline.content.split("\n", 1)
     if len(rest) == 2 and rest[1].strip():  # the body's first lines share the marker's paragraph
         inline.content = rest[1]

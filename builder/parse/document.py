@@ -243,6 +243,8 @@ class Walker(QuestionForms, TocReader):
             if level <= self.question_level:
                 self._heading(node, level)
                 return
+        if self._asking_callout(node):
+            return
         if self.structure.bold and self._bold(node):
             return
         if self.structure.strays.bold and self._bold(node, self.structure.strays.bold):

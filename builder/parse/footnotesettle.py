@@ -68,11 +68,27 @@ def _footnotes_only(report: Diagnostic, moved: set[int], lines: list[str],
             if 0 < n <= len(lines) and lines[n - 1].strip()]
     if not body or any(n not in moved for n in body):
         return report
-    what = (f"'{card.question_text}' only holds" if card is not None
-            else f"line {first} only holds" if first == last else f"lines {first}-{last} only hold")
-    return Diagnostic(report.loc, "note",
+    loc, what = report.loc, (f"line {first} only holds" if first == last
+                             else f"lines {first}-{last} only hold")
+    if card is not None:
+        what = f"'{card.question_text}' only holds"
+    else:
+        emptied = _emptied_section(sections, first)
+        if emptied is not None:  # its heading shows nowhere now: named here with it
+            loc, what = emptied.loc, f"'{emptied.path[-1]}' only holds"
+    return Diagnostic(loc, "note",
                       f"{what} footnote definitions: each is shown in the cards citing it",
                       "footnotes-only", last)
+
+
+def _emptied_section(sections: Iterable[Section], line: int) -> Section | None:
+    """The section headed above ``line`` whose introduction (starting there) was all moved
+    footnotes: it has nothing left to show."""
+    above = [s for s in sections if s.loc.line < line]
+    section = above[-1] if above else None
+    if section is None or section.cards or section.intro or not section.path:
+        return None
+    return section
 
 
 def _card_at(sections: Iterable[Section], line: int) -> Card | None:

@@ -166,8 +166,8 @@ def test_callouts_reach_the_real_anki_as_titled_boxes(
     inner = second.index('<details class="callout callout-caution"')
     assert second.index("折叠的要点") < inner < second.index("</details>")
     assert '<div class="callout callout-note"><p class="callout-title">自定义类型' in second
-    css = [collection.models.get(m.id)["css"] for m in collection.models.all_names_and_ids()]
-    assert any(".nightMode .callout-caution" in sheet for sheet in css)
+    models = [collection.models.by_name(m.name) for m in collection.models.all_names_and_ids()]
+    assert any(".nightMode .callout-caution" in model["css"] for model in models if model)
 
 
 def test_containers_and_admonitions_reach_the_real_anki(

@@ -28,7 +28,8 @@ from typing import Any
 from builder.model import Card, Diagnostic, Diagram, Formula, Node, Section, SourceLoc, walk_all
 
 FOOTNOTE_DEF = "footnote_def"
-"""A definition, attr ``label``; children: its blocks."""
+"""A definition, attr ``label`` (and ``inline`` "1" for an inline footnote's note, written
+in the text citing it); children: its blocks."""
 FOOTNOTE_REF = "footnote_ref"
 """A citation, attr ``label``."""
 FOOTNOTES = "footnotes"
@@ -230,8 +231,8 @@ def _numbered(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
             body = tuple(swap(c) for c in node.children)
             notes.append(Node(FOOTNOTE_DEF, (Node("paragraph", body, line=node.line,
                                                   col=node.col, end_line=node.line),),
-                              attrs=(("label", name),), line=node.line, col=node.col,
-                              end_line=node.line))
+                              attrs=(("label", name), ("inline", "1")), line=node.line,
+                              col=node.col, end_line=node.line))
             return Node(FOOTNOTE_REF, attrs=(("label", name),), line=node.line, col=node.col)
         if not node.children:
             return node

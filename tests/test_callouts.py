@@ -150,6 +150,19 @@ def test_callouts_inside_a_heading_questions_answer_stay_in_it() -> None:
     assert _callouts(_card(doc, "What is X?").answer)[0].attr("type") == "faq"
 
 
+def test_callouts_that_ask_in_a_section_without_heading_questions_are_each_a_card() -> None:
+    text = ("## S\n\n### What is X?\n\nX.\n\n### What is Y?\n\nY.\n\n## FAQ\n\n"
+            "> [!faq] Why X?\n> Because.\n\n> [!faq]- Why Y?\n> Also because.\n\n"
+            "More on Y.\n")
+    doc = parse_text(text, "n.md")
+    assert [(c.question_text, c.section_path) for c in doc.cards] == [
+        ("What is X?", ("S",)), ("What is Y?", ("S",)), ("Why X?", ("FAQ",)),
+        ("Why Y?", ("FAQ",))]
+    last = _card(doc, "Why Y?")
+    assert [plain_text(n.children) for n in last.answer] == ["Also because.", "More on Y."]
+    assert not doc.diagnostics
+
+
 # -- the real Anki ------------------------------------------------------------------------
 
 def test_callouts_reach_the_real_anki_as_titled_boxes(

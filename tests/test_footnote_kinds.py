@@ -110,3 +110,17 @@ def test_a_citation_defined_nowhere_is_warned_even_where_no_footnote_is_defined(
         "shown as written (define it on a line of its own: `[^x]: the note`) "
         "[footnote-undefined]"]
     assert "[^x]" in "".join(n.text for n in walk_all(doc.cards[0].answer))
+
+
+def test_an_inline_notes_words_and_formulas_are_placed_where_written() -> None:
+    line = "Scores^[scaled by $\\sqrt{d}$ first] and[^x]."
+    doc = parse_text(f"## S\n\n### Q?\n\n{line}\n\n[^x]: X.\n", "n.md")
+    card = doc.cards[0]
+    note = next(d for d in card.answer[-1].children if d.attr("inline"))
+    words, formula = note.children[0].children[:2]
+    assert (words.text, words.line, words.col) == ("scaled by ", 5, line.index("scaled") + 1)
+    assert (formula.kind, formula.col) == ("math_inline", line.index("$") + 1)
+    assert card.formulas[0].loc.col == line.index("$") + 1
+    cites = [n for n in walk_all(card.answer) if n.kind == "footnote_ref"]
+    assert [(n.attr("label"), n.col) for n in cites] == [
+        ("1", line.index("^[") + 1), ("x", line.index("[^x]") + 1)]

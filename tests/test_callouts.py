@@ -238,3 +238,17 @@ def test_the_card_css_colours_each_family_by_day_and_by_night() -> None:
     for family in ("tip", "important", "warning", "caution", "question", "quote"):
         assert f".callout-{family} {{ --bd-callout:" in CSS
         assert f".nightMode .callout-{family}, .night_mode .callout-{family}" in CSS
+
+
+def test_hostile_runs_of_container_and_admonition_lines_keep_every_line() -> None:
+    stray = "### Q?\n\n" + "text\n::: tip\n" * 3000
+    doc = parse_text(stray, "h.md")
+    assert plain_text(doc.cards[0].answer[0].children).count("::: tip") == 3000
+    # Containers nested 120 deep around a heading: none may stand, the heading is a question.
+    nested = ("### Q?\n\n" + "".join(":" * (3 + k) + " tip\n" for k in range(120))
+              + "### R?\n\n" + "".join(":" * (3 + k) + "\n" for k in range(120)))
+    doc = parse_text(nested, "h.md")
+    assert [c.question_text for c in doc.cards] == ["Q?", "R?"]
+    assert not _callouts(doc.cards[0].answer) and not _callouts(doc.cards[1].answer)
+    deep = "### Q?\n\n" + "".join("    " * k + "!!! note\n" for k in range(300))
+    assert parse_text(deep, "h.md").cards[0].answer

@@ -16,6 +16,7 @@ Both plugins are registered by ``builder.parse.markdown`` (mdit-py-plugins lives
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from typing import Any
 
@@ -43,43 +44,100 @@ def container_type_given(params: str, _markup: str = "") -> bool:
 
 def guard_blocks(md: MarkdownIt) -> None:
     """Wrap the container and admonition rules (already registered) as the module says."""
-    _wrap(md, CONTAINER_RULE, _container_stays)
-    _wrap(md, ADMONITION_RULE, _admonition_stays)
-
-
-def _wrap(md: MarkdownIt, name: str, stays: Callable[[StateBlock, int, int], bool]) -> None:
     ruler = md.block.ruler
-    rule = next(r for r in ruler.__rules__ if r.name == name)
-    original: BlockRule = rule.fn
+    container = next(r for r in ruler.__rules__ if r.name == CONTAINER_RULE)
+    admonition = next(r for r in ruler.__rules__ if r.name == ADMONITION_RULE)
+    read_container: BlockRule = container.fn
+    read_admonition: BlockRule = admonition.fn
 
-    def guarded(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if not original(state, start, end, True):
+    def guarded_container(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if not read_container(state, start, end, True):
             return False
-        # Read it for real, then undo it unless it may stand: a paragraph it would
-        # interrupt (``silent``) is only interrupted by one that stands.
-        count, line, env_lines = len(state.tokens), state.line, _recorded(state.env)
-        recorded = len(env_lines)
-        if not original(state, start, end, False):
+        # Whether a line could close it is seen without reading it: a paragraph it would
+        # interrupt asks only that (``silent``), so no container is read to answer.
+        closable = _closer_after(state, start, end)
+        if silent:
+            return closable
+        recorded = _recorded(state.env)
+        if not closable or not _budget(state.env):
+            recorded.append(start)
             return False
-        if stays(state, count, end):
-            if silent:
-                del state.tokens[count:]
-                state.line = line
+        count, line, inner = len(state.tokens), state.line, len(recorded)
+        read_container(state, start, end, False)
+        if _container_stays(state, count, end):
             return True
-        del state.tokens[count:]
-        del env_lines[recorded:]  # those of containers inside it, read again as text
+        del state.tokens[count:]  # read again as text: its inner containers with it
+        del recorded[inner:]
         state.line = line
-        if name == CONTAINER_RULE and not silent:
-            env_lines.append(start)
+        recorded.append(start)
+        if isinstance(state.env, dict):
+            state.env[_UNDONE] = state.env.get(_UNDONE, 0) + 1
         return False
 
-    ruler.at(name, guarded, {"alt": list(rule.alt)})
+    def guarded_admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if not read_admonition(state, start, end, True) or not _has_body(state, start, end):
+            return False
+        return silent or read_admonition(state, start, end, False)
+
+    ruler.at(CONTAINER_RULE, guarded_container, {"alt": list(container.alt)})
+    ruler.at(ADMONITION_RULE, guarded_admonition, {"alt": list(admonition.alt)})
+
+
+MAX_UNDONE = 64
+"""Containers read and then undone (they held a heading) in one parse before any further
+``:::`` stays text: each is read again as text, so hostile nesting of such containers
+would read the lines inside them once per level, twice over."""
+
+
+_UNDONE = "containers_undone"
+"""markdown-it ``env`` key: how many containers were read and then undone."""
+
+
+def _budget(env: Any) -> bool:
+    """Whether another container may be read (see ``MAX_UNDONE``)."""
+    return not isinstance(env, dict) or env.get(_UNDONE, 0) < MAX_UNDONE
 
 
 def _recorded(env: Any) -> list[int]:
     found = env.setdefault(UNCLOSED, []) if isinstance(env, dict) else []
     assert isinstance(found, list)
     return found
+
+
+def _closer_after(state: StateBlock, start: int, end: int) -> bool:
+    """Whether a line after ``start`` (before ``end``) is a bare run of at least as many
+    ``:`` as the opening's, which the container plugin would take for its closing.
+
+    The lines that are such runs are found once per parse (kept in the state's env), so
+    a file of ``::: tip`` lines never closed costs one pass, not one per line."""
+    opening = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]
+    needed = len(opening) - len(opening.lstrip(":"))
+    closers = _closers(state)
+    for line, length in closers[bisect.bisect_right(closers, (start, 1 << 30)):]:
+        if line >= end:
+            return False
+        if length >= needed:
+            return True
+    return False
+
+
+def _closers(state: StateBlock) -> list[tuple[int, int]]:
+    env = state.env if isinstance(state.env, dict) else {}
+    known = env.get(_CLOSERS)
+    if known is not None and known[0] is state.src:
+        closers: list[tuple[int, int]] = known[1]
+        return closers
+    closers = []
+    for line in range(state.lineMax):
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+        if len(text) >= 3 and not text.strip(":"):
+            closers.append((line, len(text)))
+    env[_CLOSERS] = (state.src, closers)
+    return closers
+
+
+_CLOSERS = "container_closer_lines"
+"""markdown-it ``env`` key: (the source, its lines that are bare runs of ``:``)."""
 
 
 def _container_stays(state: StateBlock, first: int, end: int) -> bool:
@@ -96,12 +154,16 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
     return bool(text) and set(text) == {":"} and len(text) >= len(opening.markup)
 
 
-def _admonition_stays(state: StateBlock, first: int, _end: int) -> bool:
-    """Whether the admonition just read has a body (an indented line under it)."""
-    opening = state.tokens[first]
-    body = [t for t in state.tokens[first + 1:]
-            if t.level == opening.level + 1 and not t.type.startswith("admonition_title")]
-    return bool(body)
+def _has_body(state: StateBlock, start: int, end: int) -> bool:
+    """Whether an admonition's opening line has a body under it: its next non-blank line
+    (one blank line between at most) indented past the marker, as the plugin reads it."""
+    indent = state.blkIndent + 4
+    for line in (start + 1, start + 2):
+        if line >= end:
+            return False
+        if state.bMarks[line] + state.tShift[line] < state.eMarks[line]:
+            return state.sCount[line] >= indent
+    return False
 
 
 def unclosed_diagnostics(env: dict[str, Any], path: str, lines: list[str]

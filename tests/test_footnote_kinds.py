@@ -70,6 +70,9 @@ def test_inline_notes_reach_the_real_anki_under_their_card(
     notes = scaled[scaled.index('class="footnotes"'):]
     assert notes.index("Vaswani et al.") < notes.index("<sup>[1]</sup> 防止 softmax 饱和")
     assert "<b>原文</b>" in notes  # the note's markup kept
+    # The heading the definition was written under, left empty, goes with it.
+    assert notes.index('<p class="footnotes-title">References</p>') < notes.index("Vaswani")
+    assert "footnotes-title" not in heads  # its notes are its own, from no such heading
     assert "<sup>[1]</sup> 头数常取 8 或 16" in heads and "Vaswani" not in heads
     assert "[^missing]" in heads  # defined nowhere: the text as written
 
@@ -80,6 +83,7 @@ def test_the_pdf_prints_inline_notes_and_no_references_section(
     text = all_text(tmp_path / "dist" / "脚注二.pdf")
     assert "防止 softmax 饱和" in text and "头数常取 8 或 16" in text and "^[" not in text
     assert text.count("Vaswani et al.") == 1
+    assert text.count("References") == 1 and text.index("References") < text.index("Vaswani")
 
 
 def test_undefined_citations_and_a_references_section_are_told_at_their_place(
@@ -98,6 +102,7 @@ def test_a_question_of_only_definitions_is_not_an_empty_answer_left_out() -> Non
     doc = parse_text(text, "n.md")
     codes = [(d.code, d.severity, d.loc.line) for d in doc.diagnostics]
     assert codes == [("footnotes-only", "note", 7)]
+    assert doc.cards[0].answer[-1].attr("title") == "References"
     # A definition nobody cites keeps the question an answer: no note then.
     unused = parse_text(text + "\n[^2]: Uncited.\n", "n.md")
     assert "footnotes-only" not in [d.code for d in unused.diagnostics]

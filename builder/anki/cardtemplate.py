@@ -76,6 +76,7 @@ CSS = f"""
   border-radius: 4px; background: rgba(127, 127, 127, 0.08); --bd-callout: #0969da; }}
 .callout-title {{ font-weight: 600; color: var(--bd-callout); margin: 0.3em 0; }}
 summary.callout-title {{ cursor: pointer; }}
+.footnotes-title {{ font-weight: 600; font-size: 0.85em; margin: 0.3em 0; }}
 .callout-tip {{ --bd-callout: #1a7f37; }} .callout-important {{ --bd-callout: #8250df; }}
 .callout-warning {{ --bd-callout: #9a6700; }} .callout-caution {{ --bd-callout: #cf222e; }}
 .callout-question {{ --bd-callout: #0e7490; }} .callout-quote {{ --bd-callout: #6e7781; }}

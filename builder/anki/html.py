@@ -251,7 +251,10 @@ def _block(node: Node, media: HtmlMedia) -> str:
     if kind == "hr":
         return "<hr>"
     if kind == FOOTNOTES:
-        return f'<div class="footnotes"><hr>{inner}</div>'
+        title = node.attr("title")
+        caption = (f'<p class="footnotes-title">{html.escape(title, quote=False)}</p>'
+                   if title else "")
+        return f'<div class="footnotes"><hr>{caption}{inner}</div>'
     if kind == FOOTNOTE_DEF:
         return _footnote(node, media)
     if kind == CALLOUT:

@@ -33,7 +33,9 @@ in the text citing it); children: its blocks."""
 FOOTNOTE_REF = "footnote_ref"
 """A citation, attr ``label``."""
 FOOTNOTES = "footnotes"
-"""The definitions a card cites, appended to its answer; children: ``footnote_def``."""
+"""The definitions a card cites, appended to its answer; children: ``footnote_def``; attr
+``title``: the heading of the section or question they all came from, when moving them
+left it empty (``## References``: ``builder.parse.footnotesettle``)."""
 FOOTNOTE_INLINE = "footnote_inline"
 """An inline footnote (``text^[the note]``) as parsed; children: the note's inline nodes.
 ``number_inline_notes`` makes each a numbered ``footnote_ref`` and ``footnote_def``."""

@@ -4,18 +4,21 @@ cards and sections they leave.
 ``builder.parse.footnotes`` moves each cited definition into the cards citing it and
 numbers inline footnotes.  A section or question holding nothing but footnote
 definitions (``## References`` then ``[^1]: …``) is then empty, though nothing in it is
-lost: its definitions are in the cards that cite them.  It is told so in a
-``footnotes-only`` note, not as text before the first question (``section-intro``) or as
-an empty answer left out of the deck (``empty-answer``).
+lost: its definitions are in the cards that cite them, under its heading (the
+``footnotes`` block's ``title``).  It is told so in a ``footnotes-only`` note, not as text
+before the first question (``section-intro``) or as an empty answer left out of the deck
+(``empty-answer``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
-from builder.model import Card, Diagnostic, Section, walk_all
+from builder.model import Card, Diagnostic, Node, Section, walk_all
 from builder.parse.footnotes import (
+    FOOTNOTE_DEF,
     FOOTNOTES,
     attach_footnotes,
     has_inline_notes,
@@ -33,6 +36,8 @@ def settle_footnotes(sections: tuple[Section, ...], path: str, env: Mapping[str,
     answers' reports, those about text that was only moved footnotes made notes."""
     placed, cited = attach_footnotes(sections, path, env)
     moved = _moved_lines(placed) if placed is not sections else set()
+    if moved:
+        placed = _titled(placed, _emptied_titles(sections, placed))
     if has_inline_notes(env):
         placed = number_inline_notes(placed)
     reports = [*found, *cited]
@@ -42,6 +47,38 @@ def settle_footnotes(sections: tuple[Section, ...], path: str, env: Mapping[str,
     if not moved:
         return placed, reports
     return placed, [_footnotes_only(d, moved, lines, placed) for d in reports]
+
+
+def _emptied_titles(before: tuple[Section, ...], after: tuple[Section, ...]) -> dict[int, str]:
+    """The line of each definition written in a section or question that moving them
+    emptied (``## References``), to the heading's text: it goes with them."""
+    titles: dict[int, str] = {}
+    for was, now in zip(before, after, strict=True):
+        if was.intro and not now.intro and not now.cards and now.path:
+            titles |= {n.line: now.path[-1] for n in walk_all(was.intro)
+                       if n.kind == FOOTNOTE_DEF}
+        for old, card in zip(was.cards, now.cards, strict=True):
+            if old.answer and not card.answer:
+                titles |= {n.line: card.question_text for n in walk_all(old.answer)
+                           if n.kind == FOOTNOTE_DEF}
+    return titles
+
+
+def _titled(sections: tuple[Section, ...], titles: dict[int, str]) -> tuple[Section, ...]:
+    """Each ``footnotes`` block whose definitions all come from one emptied section or
+    question, captioned with its heading (attr ``title``): the heading shows there."""
+    def caption(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+        if not nodes or nodes[-1].kind != FOOTNOTES:
+            return nodes
+        found = {titles.get(d.line) for d in nodes[-1].children}
+        if len(found) != 1 or None in found:
+            return nodes
+        title = found.pop() or ""
+        return (*nodes[:-1], replace(nodes[-1], attrs=(("title", title),)))
+
+    return tuple(replace(s, intro=caption(s.intro),
+                         cards=tuple(replace(c, answer=caption(c.answer)) for c in s.cards))
+                 for s in sections) if titles else sections
 
 
 def _moved_lines(sections: Iterable[Section]) -> set[int]:

@@ -253,8 +253,11 @@ def block_json(node: Node, stage: MediaStage) -> Json | None:
     if kind in (FOOTNOTES, FOOTNOTE_DEF):
         # A card's footnotes under a short rule; a footnote nobody cites, where written.
         notes = node.children if kind == FOOTNOTES else (node,)
-        return {"kind": "footnotes", "rule": kind == FOOTNOTES,
-                "children": [b for note in notes for b in _footnote_json(note, stage)]}
+        out: Json = {"kind": "footnotes", "rule": kind == FOOTNOTES,
+                     "children": [b for note in notes for b in _footnote_json(note, stage)]}
+        if node.attr("title"):
+            out["title"] = node.attr("title")
+        return out
     if kind == CALLOUT:
         # Printed open whatever its fold: a sheet has nothing to click.
         title = [i for t in node.children if t.kind == CALLOUT_TITLE

@@ -144,7 +144,16 @@ class Node(_Record):
     * inlines: ``text``, ``strong``, ``em``, ``s``, ``mark`` (``==highlighted==``), ``code_inline``,
       ``math_inline``, ``link`` (attr ``href``), ``image`` (attrs ``src``,
       ``alt``), ``softbreak``, ``hardbreak``, ``html_inline``, ``footnote_ref`` (attr
-      ``label``).
+      ``label``), ``footnote_inline`` (an inline footnote ``^[…]`` as parsed, children: the
+      note; the parser makes each a numbered ``footnote_ref`` and ``footnote_def``).
+
+    A ``callout`` node's fields: ``children`` are its ``callout_title`` (when it has a
+    title: one written, or its type's name, ``Note``) and then its body's blocks;
+    ``attrs`` are ``type`` (the type as written, lower case: ``note``, ``faq``,
+    ``details``, any word), ``fold`` (``""`` not foldable, ``"-"`` folded, ``"+"``
+    foldable and shown open) and ``syntax`` (``alert`` for ``> [!type]``, ``container``
+    for ``:::``, ``admonition`` for ``!!!``/``???``); ``line`` to ``end_line`` take in
+    its marker lines.
     """
 
     kind: str
@@ -196,10 +205,14 @@ def walk_all(nodes: tuple[Node, ...]) -> Iterator[Node]:
 
 
 def plain_text(nodes: tuple[Node, ...]) -> str:
-    """Return the readable text of inline nodes (math keeps its TeX)."""
+    """Return the readable text of inline nodes (math keeps its TeX; an inline footnote's
+    note left out)."""
     parts: list[str] = []
+    notes: set[int] = set()  # the nodes of inline footnotes: a note is not the text's
     for node in walk_all(nodes):
-        if node.kind in ("text", "code_inline", "math_inline", "html_inline"):
+        if node.kind == "footnote_inline" or id(node) in notes:
+            notes.update(id(child) for child in node.children)
+        elif node.kind in ("text", "code_inline", "math_inline", "html_inline"):
             parts.append(node.text)
         elif node.kind in ("softbreak", "hardbreak"):
             parts.append(" ")

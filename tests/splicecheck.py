@@ -21,6 +21,11 @@ SNIPPETS = (
     "![pic](missing.png)", "<img src=x onerror=alert(1)>", "    indented code", "<div>",
     "</div>", "<!--", "-->", "[sound:x.mp3]", "\\(x\\)", "\\[", "\\]", "{#an-id}",
     "答：见下图", "Q: what?", "* * *", "1) item", "   ", "\t", "$5 and $10",
+    # Callouts, containers, admonitions and footnotes (builder.parse.callouts): a ::: opened
+    # or closed by an edit may reach across the question headings after it.
+    "::: tip", ":::", "::: details 点击查看答案", "::::", ":::: warning", "> [!NOTE]",
+    "> [!faq]- Why?", "> [!question] 为什么？", "!!! note \"Title\"", "??? question \"Q?\"",
+    "    indented body", "x^[inline note]", "see [^undefined]",
 )
 
 

@@ -120,7 +120,7 @@ def _footnotes_shown(doc: Document) -> set[tuple[int, int]]:
     """The lines of each footnote definition a card or introduction cites."""
     holders = [*(card.answer for card in doc.cards), *(s.intro for s in doc.sections)]
     return {_span(note) for nodes in holders for node in nodes if node.kind == "footnotes"
-            for note in node.children}
+            for note in node.children if not note.attr("inline")}  # ^[…]: in its paragraph
 
 
 def _one_comment(html: str) -> bool:

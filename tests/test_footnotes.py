@@ -70,7 +70,13 @@ def test_odd_footnotes_are_reported_at_their_definition(
     first_bn = _place("[^bn]:").split(":")[0]
     assert (f"footnotes.md:{_place('[^bn]:', 2)}: warning: footnote [^bn] is defined again "
             f"(first on line {first_bn}, which is the one shown)") in output
-    assert output.count("warning:") == 1 and output.count("note:") == 1, output
+    # Cited, defined nowhere: told at the citation itself.
+    line = next(n for n, text in enumerate(FIXTURE.read_text(encoding="utf-8").splitlines(), 1)
+                if "[^missing]" in text)
+    col = FIXTURE.read_text(encoding="utf-8").splitlines()[line - 1].index("[^missing]") + 1
+    assert (f"footnotes.md:{line}:{col}: warning: footnote [^missing] is cited but defined "
+            "nowhere in the file") in output
+    assert output.count("warning:") == 2 and output.count("note:") == 1, output
 
 
 def test_the_pdf_prints_each_cards_footnotes_under_it(

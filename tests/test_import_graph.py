@@ -51,6 +51,7 @@ STAGE = {
         "builder.parse.prose", "builder.parse.filefacts", "builder.parse.inlinenodes",
         "builder.parse.wikiembeds", "builder.parse.highlight", "builder.parse.strays",
         "builder.parse.tables", "builder.parse.cjkflanking", "builder.parse.spacedimages",
+        "builder.parse.callouts", "builder.parse.containers", "builder.parse.footnoterules",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

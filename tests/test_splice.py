@@ -293,6 +293,26 @@ ATTACKS["section-loses-its-question"] = (
 ATTACKS["footnote-defined-by-the-edit"] = (
     "### Q1?\n\nSee[^1].\n\n### Q2?\n\nA2.\n",
     "### Q1?\n\nSee[^1].\n\n### Q2?\n\nA2.\n\n[^1]: Note.\n")
+# A ::: container may not hold a heading: opened in one answer and closed in a later one
+# it stays text in both, and an edit closing it before the next heading makes it a box.
+ATTACKS["container-spanning-questions"] = (
+    "### Q1?\n\n::: tip\nA1.\n\n### Q2?\n\nA2.\n:::\n\n### Q3?\n\nA3.\n",
+    "### Q1?\n\n::: tip\nA1.\n\n### Q2?\n\nA2, longer.\n:::\n\n### Q3?\n\nA3.\n")
+ATTACKS["container-closed-by-the-edit"] = (
+    "### Q1?\n\n::: tip\nA1.\n\n### Q2?\n\nA2.\n:::\n",
+    "### Q1?\n\n::: tip\nA1.\n:::\n\n### Q2?\n\nA2.\n:::\n")
+ATTACKS["container-opened-by-the-edit"] = (
+    "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n:::\n\n### Q3?\n\nA3.\n",
+    "### Q1?\n\n::: details 答案\nA1.\n\n### Q2?\n\nA2.\n:::\n\n### Q3?\n\nA3.\n")
+# A callout that asks is a question where no heading question is open: an edit inside a
+# heading question's answer keeps it there.
+ATTACKS["asking-callout-in-an-answer"] = (
+    "## S\n\n### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n",
+    "## S\n\n### Q1?\n\nA1.\n\n> [!faq] Why?\n> Because.\n\n### Q2?\n\nA2.\n")
+# An inline note is numbered in its own card: parsed alone, it is numbered the same.
+ATTACKS["inline-note-added"] = (
+    "### Q1?\n\nA1^[one].\n\n### Q2?\n\nA2.\n",
+    "### Q1?\n\nA1^[one].\n\n### Q2?\n\nA2^[two] and^[three].\n")
 # Closed fences read for headings are counted over the whole file: a fence taken out
 # of one answer lets the whole parse read (and report) a later one.
 _FENCES = "\n\n".join(["```\nx\n```"] * (INSPECTED - 1))
@@ -332,3 +352,20 @@ def test_a_file_with_questions_outside_its_level_is_parsed_whole(tmp_path: Path)
         "1.1 Q1?", "1.2 Q2?", "1.3 Q3?", "2.1 Q?"]
     spliced, whole = _edited(tmp_path, before, after)
     assert spliced is None
+
+
+@pytest.mark.parametrize("case", ["container-spanning-questions", "asking-callout-in-an-answer",
+                                  "inline-note-added"])
+def test_edits_by_callouts_and_inline_notes_are_spliced_as_the_whole_parse(
+        tmp_path: Path, case: str) -> None:
+    before, after = ATTACKS[case]
+    spliced, whole = _edited(tmp_path, before, after)
+    assert spliced is not None and shown(spliced) == shown(whole)
+
+
+def test_an_edit_that_leaves_a_container_open_is_parsed_whole(tmp_path: Path) -> None:
+    before = "### Q1?\n\nA1.\n\n### Q2?\n\nA2.\n"
+    spliced, whole = _edited(tmp_path, before, before.replace("A1.", "::: tip\nA1."))
+    assert spliced is None
+    assert whole.document is not None and "container-unclosed" in [
+        d.code for d in whole.document.diagnostics]

@@ -94,6 +94,10 @@ def _expected_inline(nodes: list[SyntaxTreeNode], breaks: bool) -> list[tuple[ob
             alt = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
                           for c in node.children) or node.content
             out.append(("image", unquote(str(node.attrs.get("src", ""))), alt))
+        elif kind == "footnote_ref" and node.meta.get("inline_note"):  # ^[the note]
+            out.append(("footnote_inline", _expected_inline(node.children, breaks)))
+        elif kind == "footnote_ref" and node.meta.get("undefined"):  # kept as written
+            out.append(("text", f"[^{node.meta['label']}]"))
         elif kind == "footnote_ref":
             out.append(("footnote_ref", node.meta["label"]))
         else:

@@ -70,6 +70,23 @@ CSS = f"""
 .bd-answer blockquote {{ margin: 0.5em 0; padding-left: 0.8em; border-left: 3px solid #bbb;
   color: #555; }}
 .nightMode .bd-answer blockquote, .night_mode .bd-answer blockquote {{ color: #aaa; }}
+/* Callouts (alerts, ::: containers, admonitions): a tinted box in the family's colour,
+   a lighter shade of it at night; each title at 4.5:1 or better on its box, nested too. */
+.callout {{ margin: 0.5em 0; padding: 0.2em 0.8em; border-left: 4px solid var(--bd-callout);
+  border-radius: 4px; background: rgba(127, 127, 127, 0.08); --bd-callout: #0550ae; }}
+.callout-title {{ font-weight: 600; color: var(--bd-callout); margin: 0.3em 0; }}
+summary.callout-title {{ cursor: pointer; }}
+.footnotes-title {{ font-weight: 600; font-size: 0.85em; margin: 0.3em 0; }}
+.callout-tip {{ --bd-callout: #116329; }} .callout-important {{ --bd-callout: #6f42c1; }}
+.callout-warning {{ --bd-callout: #7d4e00; }} .callout-caution {{ --bd-callout: #b91c1c; }}
+.callout-question {{ --bd-callout: #0b5e75; }} .callout-quote {{ --bd-callout: #57606a; }}
+.nightMode .callout, .night_mode .callout {{ --bd-callout: #58a6ff; }}
+.nightMode .callout-tip, .night_mode .callout-tip {{ --bd-callout: #3fb950; }}
+.nightMode .callout-important, .night_mode .callout-important {{ --bd-callout: #bc8cff; }}
+.nightMode .callout-warning, .night_mode .callout-warning {{ --bd-callout: #d29922; }}
+.nightMode .callout-caution, .night_mode .callout-caution {{ --bd-callout: #ff7b72; }}
+.nightMode .callout-question, .night_mode .callout-question {{ --bd-callout: #22b8cf; }}
+.nightMode .callout-quote, .night_mode .callout-quote {{ --bd-callout: #9ea7b3; }}
 .bd-answer .subheading {{ font-weight: 600; margin-top: 0.8em; }}
 .bd-answer pre {{ overflow-x: auto; }}
 .highlight {{ text-align: left; border-radius: 4px; margin: 0.5em 0; }}

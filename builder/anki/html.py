@@ -32,6 +32,7 @@ from builder.checks.htmlpolicy import (
     safe_style,
 )
 from builder.model import Diagram, Formula, Node
+from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
 
 if TYPE_CHECKING:
@@ -251,10 +252,29 @@ def _block(node: Node, media: HtmlMedia) -> str:
     if kind == "hr":
         return "<hr>"
     if kind == FOOTNOTES:
-        return f'<div class="footnotes"><hr>{inner}</div>'
+        title = node.attr("title")
+        caption = (f'<p class="footnotes-title">{html.escape(title, quote=False)}</p>'
+                   if title else "")
+        return f'<div class="footnotes"><hr>{caption}{inner}</div>'
     if kind == FOOTNOTE_DEF:
         return _footnote(node, media)
+    if kind == CALLOUT:
+        return _callout(node, media)
     return inner
+
+
+def _callout(node: Node, media: HtmlMedia) -> str:
+    """A callout: a box coloured by its family, its title first.  A foldable one is a
+    ``<details>`` shown open: on a card's back the answer inside is what was asked for."""
+    classes = f"callout callout-{callout_family(node.attr('type'))}"
+    titles = [c for c in node.children if c.kind == CALLOUT_TITLE]
+    body = "".join(_block(c, media) for c in node.children if c.kind != CALLOUT_TITLE)
+    title = "".join(_inline(c, media) for t in titles for c in t.children)
+    if node.attr("fold"):
+        return (f'<details class="{classes}" open><summary class="callout-title">{title}'
+                f"</summary>{body}</details>")
+    head = f'<p class="callout-title">{title}</p>' if titles else ""
+    return f'<div class="{classes}">{head}{body}</div>'
 
 
 def _footnote(node: Node, media: HtmlMedia) -> str:
@@ -270,7 +290,7 @@ def _footnote(node: Node, media: HtmlMedia) -> str:
 _BLOCK_KINDS = frozenset({
     "paragraph", "heading", "bullet_list", "ordered_list", "list_item", "blockquote",
     "code_block", "math_block", "diagram", "table", "thead", "tbody", "tr", "th", "td", "hr",
-    "html_block", FOOTNOTES, FOOTNOTE_DEF,
+    "html_block", FOOTNOTES, FOOTNOTE_DEF, CALLOUT, CALLOUT_TITLE,
 })
 
 

@@ -24,6 +24,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "align", "style"},
     "span": {"style"},
     "div": {"style"},
+    "details": {"open"},
 }
 ALLOWED_STYLES = frozenset({
     "color", "background-color", "font-weight", "font-style", "text-align", "text-decoration",

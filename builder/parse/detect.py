@@ -30,6 +30,7 @@ from dataclasses import dataclass, field, replace
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold
+from builder.parse.callouts import count_asking
 from builder.parse.headings import EXPLICIT_ID
 from builder.parse.options import AUTO, FILE
 from builder.parse.phrases import asks_outright, asks_plainly, is_answer_part, question_reason
@@ -133,7 +134,10 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> Survey:
         if not found.headings or found.headings[-1].reason not in _ASKING:
             free.append(node)
     found.bold_notes.note(found.headings, None)
-    found.bold_questions, found.bold_lead_ins = bold.count(free)
+    questions, lead_ins = bold.count(free)
+    # A callout that asks (``> [!faq] 为什么？``) is a question as a bold line is.
+    asking = count_asking(free)
+    found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found

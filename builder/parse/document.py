@@ -21,6 +21,7 @@ from builder.model import (
     plain_text,
     walk_all,
 )
+from builder.parse.containers import unclosed_diagnostics
 from builder.parse.detect import Structure, detect
 from builder.parse.filefacts import (
     Parts,
@@ -30,7 +31,8 @@ from builder.parse.filefacts import (
     nesting_cuts,
     starts_with_rule,
 )
-from builder.parse.footnotes import attach_footnotes, defines_footnotes
+from builder.parse.footnotes import defines_footnotes
+from builder.parse.footnotesettle import settle_footnotes
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
 from builder.parse.headings import EXPLICIT_ID, headings_of
 from builder.parse.leftovers import (
@@ -47,7 +49,7 @@ from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
-from builder.parse.questiontext import INVISIBLE, CardDraft, answer_diagnostics, shown_question_text
+from builder.parse.questiontext import INVISIBLE, CardDraft, shown_question_text
 from builder.parse.source import read_source, source_lines, without_control_chars
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.tocread import TocReader
@@ -118,6 +120,7 @@ def parse_parts(
     diagnostics.extend(nesting_cuts(tokens, path))
     tree = syntax_tree(tokens)
     lines = source_lines(text)
+    diagnostics.extend(unclosed_diagnostics(env, path, lines))
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
@@ -138,11 +141,10 @@ def parse_parts(
     diagnostics.extend(fence_diagnostics(
         tokens, path, range(walker.section_level, walker.question_level + 1)))
     sections = tuple(s for s in walker.sections if s.cards or s.intro)
-    sections, cited = attach_footnotes(sections, path, env)
-    diagnostics += [*walker.diagnostics, *builder.diagnostics, *cited]
-    for section in sections:
-        for card in section.cards:
-            diagnostics.extend(answer_diagnostics(card, walker.placeholders.get(card.loc.line)))
+    sections, found = settle_footnotes(sections, path, env,
+                                       [*walker.diagnostics, *builder.diagnostics],
+                                       walker.placeholders, lines)
+    diagnostics += found
     document = Document(path, settings, tuple(walker.toc), sections,
                         by_place((*controls, *map(columns.original, diagnostics))), headings,
                         tuple(walker.toc_lines), walker.toc_marked,
@@ -242,6 +244,8 @@ class Walker(QuestionForms, TocReader):
             if level <= self.question_level:
                 self._heading(node, level)
                 return
+        if self._asking_callout(node):
+            return
         if self.structure.bold and self._bold(node):
             return
         if self.structure.strays.bold and self._bold(node, self.structure.strays.bold):

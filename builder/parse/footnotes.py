@@ -10,7 +10,12 @@ answer, the definitions in the order first cited.  A definition nobody cites sta
 it is written, with a ``footnote-unused`` note (a list of sources, as chat exports
 write them, often is); one defined twice keeps its first
 definition, and the second stays in place with a ``footnote-duplicate`` warning.  A
-citation with no definition is left as the text written (``[^x]``).
+citation with no definition is left as the text written (``[^x]``), with a
+``footnote-undefined`` warning (``builder.parse.footnoterules``).
+
+An inline footnote (``text^[the note]``) belongs to the card (or introduction) it is
+written in: ``number_inline_notes`` numbers it there, after the labels the card cites,
+and adds it to the card's ``footnotes`` block.
 """
 
 from __future__ import annotations
@@ -23,16 +28,33 @@ from typing import Any
 from builder.model import Card, Diagnostic, Diagram, Formula, Node, Section, SourceLoc, walk_all
 
 FOOTNOTE_DEF = "footnote_def"
-"""A definition, attr ``label``; children: its blocks."""
+"""A definition, attr ``label`` (and ``inline`` "1" for an inline footnote's note, written
+in the text citing it); children: its blocks."""
 FOOTNOTE_REF = "footnote_ref"
 """A citation, attr ``label``."""
 FOOTNOTES = "footnotes"
-"""The definitions a card cites, appended to its answer; children: ``footnote_def``."""
+"""The definitions a card cites, appended to its answer; children: ``footnote_def``; attr
+``title``: the heading of the section or question they all came from, when moving them
+left it empty (``## References``: ``builder.parse.footnotesettle``)."""
+FOOTNOTE_INLINE = "footnote_inline"
+"""An inline footnote (``text^[the note]``) as parsed; children: the note's inline nodes.
+``number_inline_notes`` makes each a numbered ``footnote_ref`` and ``footnote_def``."""
+UNDEFINED = "undefined"
+"""``meta`` key of a ``footnote_ref`` token citing a label defined nowhere in the file."""
+INLINE = "inline_note"
+"""``meta`` key of a ``footnote_ref`` token that is an inline footnote (its children: the
+note)."""
 
 
 def defines_footnotes(env: Mapping[str, Any]) -> bool:
     """Whether a file's parse (markdown-it's ``env`` after it) met a footnote definition."""
     return bool(env.get("footnotes", {}).get("refs"))
+
+
+def has_inline_notes(env: Mapping[str, Any]) -> bool:
+    """Whether a file's parse met an inline footnote (``^[…]``)."""
+    notes = env.get("footnotes", {}).get("list", {})
+    return any("content" in note for note in notes.values())
 
 
 def attach_footnotes(sections: tuple[Section, ...], path: str, env: Mapping[str, Any]
@@ -161,3 +183,67 @@ def _drawings(nodes: tuple[Node, ...]) -> tuple[tuple[Formula, ...], tuple[Diagr
     walked = list(walk_all(nodes))
     return (tuple(n.formula for n in walked if n.formula is not None),
             tuple(n.diagram for n in walked if n.diagram is not None))
+
+
+def number_inline_notes(sections: tuple[Section, ...]) -> tuple[Section, ...]:
+    """Each card's and introduction's inline footnotes numbered and added to its
+    ``footnotes`` block (``sections`` itself when none has any)."""
+    out = []
+    for section in sections:
+        intro = _numbered(section.intro)
+        cards = tuple(inline_notes_of(card) for card in section.cards)
+        if intro is section.intro and all(a is b for a, b in zip(cards, section.cards,
+                                                                  strict=True)):
+            out.append(section)
+            continue
+        formulas, diagrams = _drawings(intro)
+        out.append(replace(section, intro=intro, cards=cards, formulas=formulas,
+                           diagrams=diagrams))
+    return tuple(out) if any(a is not b for a, b in zip(out, sections, strict=True)) \
+        else sections
+
+
+def inline_notes_of(card: Card) -> Card:
+    """``card`` with its inline footnotes numbered (``card`` itself when it has none)."""
+    nodes = _numbered((Node("paragraph", card.question), *card.answer))
+    if nodes[0].children is card.question and nodes[1:] == card.answer:
+        return card
+    question, answer = nodes[0].children, nodes[1:]
+    return replace(card, question=question, answer=answer)
+
+
+def _numbered(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    """``nodes`` with each inline footnote a ``footnote_ref`` numbered after the labels
+    cited there, its note a ``footnote_def`` in the closing ``footnotes`` block."""
+    if not any(n.kind == FOOTNOTE_INLINE for n in walk_all(nodes)):
+        return nodes
+    taken = {n.attr("label") for n in walk_all(nodes) if n.kind in (FOOTNOTE_REF, FOOTNOTE_DEF)}
+    notes: list[Node] = []
+
+    def label() -> str:
+        number = len(notes) + 1
+        while str(number) in taken:
+            number += 1
+        taken.add(str(number))
+        return str(number)
+
+    def swap(node: Node) -> Node:
+        if node.kind == FOOTNOTE_INLINE:
+            name = label()
+            body = tuple(swap(c) for c in node.children)
+            notes.append(Node(FOOTNOTE_DEF, (Node("paragraph", body, line=node.line,
+                                                  col=node.col, end_line=node.line),),
+                              attrs=(("label", name), ("inline", "1")), line=node.line,
+                              col=node.col, end_line=node.line))
+            return Node(FOOTNOTE_REF, attrs=(("label", name),), line=node.line, col=node.col)
+        if not node.children:
+            return node
+        return replace(node, children=tuple(swap(c) for c in node.children))
+
+    swapped = tuple(swap(n) for n in nodes)
+    if swapped and swapped[-1].kind == FOOTNOTES:  # the cited ones' block: one for all
+        last = swapped[-1]
+        return (*swapped[:-1], replace(last, children=(*last.children, *notes)))
+    block = Node(FOOTNOTES, tuple(notes), line=notes[0].line, col=notes[0].col,
+                 end_line=max(n.end_line for n in notes))
+    return (*swapped, block)

@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, Formula, Node, SourceLoc
-from builder.parse.footnotes import FOOTNOTE_REF
+from builder.parse.footnotes import FOOTNOTE_INLINE, FOOTNOTE_REF, INLINE, UNDEFINED
 from builder.parse.formulaimages import FormulaPicture, formula_picture, lone_image_source
 from builder.parse.headings import first_column
 from builder.parse.mathsyntax import DOUBT
@@ -115,15 +115,32 @@ class InlineNodes:
             at_line, col = self._place(token, line, holder)
             out.append(Node("hardbreak" if self.breaks else kind, line=at_line, col=col))
         elif kind == FOOTNOTE_REF:
-            at_line, col = self._place(token, line, holder)
-            out.append(Node(kind, attrs=(("label", str(token.meta.get("label", ""))),),
-                            line=at_line, col=col))
+            self._citation(token, line, holder, out)
         elif kind in ("html_inline", "image"):
             out.extend(self._picture(token, self._place(token, line, holder)))
         else:
             at_line, col = self._place(token, line, holder)
             out.append(Node(kind, tuple(self._inline_tokens(token.children or [], line, holder)),
                             line=at_line, col=col))
+
+    def _citation(self, token: Token, line: int, holder: Token | None, out: list[Node]
+                  ) -> None:
+        """A footnote citation; an inline footnote (its note the node's children); or a
+        citation of a label defined nowhere, kept as the text written, with a warning."""
+        at_line, col = self._place(token, line, holder)
+        label = str(token.meta.get("label", ""))
+        if token.meta.get(INLINE):
+            note = self._inline_tokens(token.children or [], line, holder)
+            out.append(Node(FOOTNOTE_INLINE, tuple(note), line=at_line, col=col))
+        elif token.meta.get(UNDEFINED):
+            out.append(Node("text", text=f"[^{label}]", line=at_line, col=col))
+            self.diagnostics.append(Diagnostic(
+                SourceLoc(self.path, at_line, col), "warning",
+                f"footnote [^{label}] is cited but defined nowhere in the file: it is shown "
+                f"as written (define it on a line of its own: `[^{label}]: the note`)",
+                "footnote-undefined"))
+        else:
+            out.append(Node(FOOTNOTE_REF, attrs=(("label", label),), line=at_line, col=col))
 
     def _picture(self, token: Token, place: tuple[int, int]) -> list[Node]:
         """A Markdown picture or raw HTML (a formula service's picture: its formula)."""

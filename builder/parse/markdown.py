@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,13 +16,18 @@ from markdown_it.rules_inline import fragments_join as _fragments_join
 from markdown_it.rules_inline.state_inline import Scanned
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
 from builder.parse.cjkflanking import scan_delims
+from builder.parse.containers import CONTAINER_NAME, container_type_given, guard_blocks
 from builder.parse.fences import repair_fences
+from builder.parse.footnoterules import footnote_rules
 from builder.parse.footnotes import FOOTNOTE_DEF
 from builder.parse.formulaimages import formula_picture, lone_image_source
 from builder.parse.frontmatter_cut import repair_front_matter
@@ -70,6 +74,10 @@ def make_parser() -> MarkdownIt:
     md.use(highlight_plugin)
     _footnotes(md)
     md.use(table_plugin)
+    md.use(container_plugin, CONTAINER_NAME, validate=container_type_given)
+    md.use(admon_plugin)
+    guard_blocks(md)
+    md.use(callouts_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)
@@ -77,25 +85,12 @@ def make_parser() -> MarkdownIt:
     return md
 
 
-_CITATION = re.compile(r"\[\^[^\[\] \n]+\]")
-"""``[^label]``, its label as the footnote plugin reads it, with no bracket in it."""
-
-
 def _footnotes(md: MarkdownIt) -> None:
-    """mdit-py-plugins' footnotes, definitions left where written (``builder.parse.footnotes``
-    moves each to the cards citing it)."""
-    md.use(footnote_plugin, inline=False, move_to_end=False)
-
-    # The plugin's rule records an empty footnote list in the environment at every place
-    # it is tried; tried only at a ``[^``, a file without footnotes keeps its env empty.
-    # It reads a label up to a space or ``]``: from each ``[^`` of ``[^[^[^…`` to the line's
-    # end (a minute for 40 KB).  A label holds no bracket (as a link's), so it is tried only
-    # where one closes before the next bracket.
-    def cited(state: StateInline, silent: bool) -> bool:
-        return _CITATION.match(state.src, state.pos, state.posMax) is not None \
-            and footnote_ref(state, silent)
-
-    md.inline.ruler.at("footnote_ref", cited)
+    """mdit-py-plugins' footnotes, inline ones too, definitions left where written
+    (``builder.parse.footnotes`` moves each to the cards citing it; the rules around the
+    plugin's are ``builder.parse.footnoterules``)."""
+    md.use(footnote_plugin, inline=True, move_to_end=False)
+    footnote_rules(md, footnote_ref)
 
 
 class _PlacedState(StateInline):
@@ -252,6 +247,8 @@ class NodeBuilder(InlineNodes):
         elif kind == "paragraph" and node.hidden:
             # markdown-it hides the <p> of paragraphs inside tight lists.
             attrs.append(("tight", "1"))
+        elif kind == CALLOUT:
+            attrs.extend(callout_attrs(node.meta.get(CALLOUT_META, {})))
         elif kind == "footnote_reference":
             kind = FOOTNOTE_DEF
             attrs.append(("label", str(node.meta.get("label", ""))))

@@ -14,6 +14,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Node, Section, SourceLoc, plain_text, walk_all
 from builder.parse import bold
+from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
@@ -40,6 +41,9 @@ class Pending:
     """The question's own last line (a heading's, or a bold line's); 0 when it has none."""
     label: str = ""
     """The text of a heading that only numbers the question ("Question 1: "), put before it."""
+    callout: bool = False
+    """The question is a callout's title (``> [!faq] 为什么？``): its answer its body and
+    the blocks after it, up to the next question (a callout that asks is one)."""
 
 
 def label_prefix(label: str, question: str) -> str:
@@ -156,6 +160,22 @@ class QuestionForms:
             self._answer += [self.builder.block(child) for child in item.children[1:]]
         # A list item's answer is its own nested blocks.
         self._close_card()
+        return True
+
+    def _asking_callout(self, node: SyntaxTreeNode) -> bool:
+        """Open a card at a callout that asks (``> [!faq]- 为什么？``), its body the answer:
+        among bold questions, or where no other question is open (a heading question's
+        answer keeps its callouts); False if it is none."""
+        if not asks(node) or not (self.structure.bold or self._question is None
+                                  or self._question.callout):
+            return False
+        self._close_card()
+        title, *body = node.children
+        line = node.map[0] + 1 if node.map else 1
+        inlines = title.children[0].children if title.children else []
+        self._question = Pending(inlines, line, first_column(self.builder.lines, line),
+                                 end_line=line, callout=True)
+        self._answer += [self.builder.block(child) for child in body]
         return True
 
     def _labelled(self, node: SyntaxTreeNode) -> bool:

@@ -53,12 +53,13 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Card, Diagnostic, Document
 from builder.parse import splicedoc
+from builder.parse.containers import UNCLOSED
 from builder.parse.detect import Structure, Survey, SurveyedHeading, survey
 from builder.parse.document import Walker
 from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
 from builder.parse.filefacts import Parts, closed_fences, nesting_cuts
-from builder.parse.footnotes import defines_footnotes
+from builder.parse.footnotes import defines_footnotes, inline_notes_of
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
 from builder.parse.markdown import NodeBuilder, tokenize
@@ -299,7 +300,7 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
         tokens = tokens[_starting(tokens, start):]
     # A footnote defined here may be cited by a question not parsed again (as a link
     # reference may be used there).
-    if env.get("references") or defines_footnotes(env) or not top \
+    if env.get("references") or defines_footnotes(env) or env.get(UNCLOSED) or not top \
             or not _atx_heading_at(top[0], start):
         return None
     if end < len(lines):
@@ -379,6 +380,6 @@ def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structu
     drafts, outside = walker.drafts()
     if len(drafts) != 1 or outside or walker.toc or walker.toc_lines:
         return None
-    card = drafts[0].card(doc.settings.deck)
+    card = inline_notes_of(drafts[0].card(doc.settings.deck))
     return card, [*nesting_cuts(tokens, doc.path), *walker.diagnostics, *builder.diagnostics,
                   *answer_diagnostics(card, walker.placeholders.get(card.loc.line))]

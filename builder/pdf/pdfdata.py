@@ -17,6 +17,7 @@ from typing import TypeVar, cast
 from builder.checks.htmlpolicy import safe_link
 from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
+from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
 from builder.parse.language import majority
 from builder.parse.limits import cut_answer
@@ -261,8 +262,18 @@ def block_json(node: Node, stage: MediaStage) -> Json | None:
     if kind in (FOOTNOTES, FOOTNOTE_DEF):
         # A card's footnotes under a short rule; a footnote nobody cites, where written.
         notes = node.children if kind == FOOTNOTES else (node,)
-        return {"kind": "footnotes", "rule": kind == FOOTNOTES,
-                "children": [b for note in notes for b in _footnote_json(note, stage)]}
+        out: Json = {"kind": "footnotes", "rule": kind == FOOTNOTES,
+                     "children": [b for note in notes for b in _footnote_json(note, stage)]}
+        if node.attr("title"):
+            out["title"] = node.attr("title")
+        return out
+    if kind == CALLOUT:
+        # Printed open whatever its fold: a sheet has nothing to click.
+        title = [i for t in node.children if t.kind == CALLOUT_TITLE
+                 for i in inlines_json(t.children, stage)]
+        return {"kind": "callout", "family": callout_family(node.attr("type")), "title": title,
+                "children": blocks_json(tuple(c for c in node.children
+                                              if c.kind != CALLOUT_TITLE), stage)}
     return None
 
 

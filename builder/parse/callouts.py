@@ -1,0 +1,193 @@
+"""Callouts: GitHub alerts, Obsidian callouts, ``:::`` containers and ``!!!`` admonitions,
+read as one block kind.
+
+Four editors draw a titled, coloured box around some blocks, each with its own syntax:
+
+* GitHub alerts and Obsidian callouts are block quotes whose first line is a marker,
+  ``> [!NOTE]`` or ``> [!faq]- Folded title`` (any type, any letter case; ``+``/``-``
+  make it foldable, open or folded);
+* VuePress/VitePress (markdown-it-container) write ``::: tip Title`` … ``:::``,
+  ``::: details 点击查看答案`` folded (``builder.parse.containers`` reads them);
+* MkDocs (Python-Markdown) writes ``!!! note "Title"`` and a foldable ``??? question
+  "…"`` (``???+`` open) above an indented body (mdit-py-plugins' ``admon``).
+
+markdown-it (with mdit-py-plugins' container and admonition plugins) reads the blocks;
+the core rule here, run before inline parsing, turns each of the three token shapes
+into one: ``callout_open`` (``meta``: ``CALLOUT_META``), an optional
+``callout_title_open`` / ``inline`` / ``callout_title_close``, the body's blocks, then
+``callout_close``.  ``builder.parse.markdown`` makes a ``callout`` node of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+CALLOUT = "callout"
+"""A callout node's kind (``builder.model.Node``)."""
+CALLOUT_TITLE = "callout_title"
+"""A callout's title node's kind: its children are inline nodes."""
+CALLOUT_META = "callout"
+"""``meta`` key of a ``callout_open`` token: {"type", "fold", "syntax"} (see
+``callout_attrs``) and "titled" (whether its title is written, not its type's name)."""
+QUESTION_TYPES = frozenset({"question", "faq", "help"})
+"""Callout types that ask: with a title written, ``> [!faq]- 为什么？`` is a question and its
+body the answer (``builder.parse.questionforms``)."""
+
+_MARKER = re.compile(r"\[!([^\W\d_][\w-]*)\]([+-]?)(?:[ \t]+(.*))?$")
+"""The first line of an alert or callout, as markdown-it gives a quote's first paragraph
+(``>`` and indentation already taken off): ``[!type]``, a fold sign, a title."""
+
+_FOLD = {"???": "-", "???+": "+", "!!!": ""}
+"""An admonition's marker → its fold sign (``???`` folded, ``???+`` foldable and open)."""
+
+FOLDED_TYPES = frozenset({"details"})
+"""Container types a VuePress/VitePress site draws folded."""
+
+_FAMILIES = {
+    "note": ("note", "info", "todo", "abstract", "summary", "tldr", "seealso"),
+    "tip": ("tip", "hint", "success", "check", "done"),
+    "important": ("important", "example"),
+    "warning": ("warning", "attention"),
+    "caution": ("caution", "danger", "error", "bug", "failure", "fail", "missing"),
+    "question": ("question", "faq", "help"),
+    "quote": ("quote", "cite", "details"),
+}
+_FAMILY_OF = {kind: family for family, kinds in _FAMILIES.items() for kind in kinds}
+
+
+def callout_family(kind: str) -> str:
+    """The colour family a callout type is drawn in (GitHub's five, a question's, a
+    quote's); a type no editor names is a note."""
+    return _FAMILY_OF.get(kind, "note")
+
+
+def callouts_plugin(md: MarkdownIt) -> None:
+    """Register the core rule that turns alerts, containers and admonitions into callouts."""
+    md.core.ruler.after("block", "callouts", _callouts)
+
+
+def callout_attrs(meta: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """A callout node's attributes, from its opening token's ``CALLOUT_META``: ``type``
+    (lower case, as written: ``note``, ``faq``, ``details``), ``fold`` (``""`` not
+    foldable, ``"-"`` folded, ``"+"`` foldable and open) and ``syntax`` (``alert``,
+    ``container`` or ``admonition``)."""
+    return (("type", meta.get("type", "")), ("fold", meta.get("fold", "")),
+            ("syntax", meta.get("syntax", "")))
+
+
+def asks(node: SyntaxTreeNode) -> bool:
+    """Whether a block is a callout that asks a question: of a question type (``faq``…),
+    with a title written."""
+    if node.type != CALLOUT:
+        return False
+    meta = node.meta.get(CALLOUT_META, {})
+    return meta.get("type") in QUESTION_TYPES and bool(meta.get("titled")) \
+        and bool(node.children) and node.children[0].type == CALLOUT_TITLE
+
+
+def count_asking(nodes: Iterable[SyntaxTreeNode]) -> int:
+    """How many of the top-level blocks ``nodes`` are callouts that ask."""
+    return sum(asks(node) for node in nodes)
+
+
+def _callouts(state: StateCore) -> None:
+    tokens = state.tokens
+    if not any(t.type != "blockquote_open" or _marker(tokens, i) for i, t in enumerate(tokens)
+               if t.type in ("blockquote_open", "container_block_open", "admonition_open")):
+        return
+    out: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        kind = token.type
+        if kind == "blockquote_open" and _marker(tokens, index):
+            index = _alert(tokens, index, out)
+            continue
+        if kind == "container_block_open":
+            if token.map:  # its closing ``:::`` (``builder.parse.containers``) is its own
+                token.map = [token.map[0], token.map[1] + 1]
+            out.extend(_opened(token, *_container_head(token.info), "container"))
+            token.meta[CALLOUT_META]["titled"] = " " in token.info.strip()
+        elif kind == "admonition_open":
+            tag = str(token.meta.get("tag", ""))
+            _callout_open(token, tag, _FOLD.get(token.markup, ""), "admonition")
+            token.meta[CALLOUT_META]["titled"] = '"' in token.info or " " in token.info.strip()
+            out.append(token)
+        elif kind in ("admonition_title_open", "admonition_title_close"):
+            token.type = kind.replace("admonition", CALLOUT)
+            token.attrs = {}
+            out.append(token)
+        elif kind in ("container_block_close", "admonition_close"):
+            token.type = "callout_close"
+            out.append(token)
+        else:
+            out.append(token)
+        index += 1
+    state.tokens = out
+
+
+def _marker(tokens: list[Token], index: int) -> re.Match[str] | None:
+    """The alert marker opening the block quote at ``index``, if it has one."""
+    if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
+        return None
+    inline = tokens[index + 2]
+    if inline.type != "inline":
+        return None
+    return _MARKER.match(inline.content.split("\n", 1)[0])
+
+
+def _alert(tokens: list[Token], index: int, out: list[Token]) -> int:
+    """Turn the alert quote at ``index`` into a callout; return the index after its first
+    paragraph (the rest of the quote is copied as it comes)."""
+    match = _marker(tokens, index)
+    assert match is not None
+    quote, opening, inline, closing = tokens[index:index + 4]
+    kind, fold, title = match.group(1).lower(), match.group(2), (match.group(3) or "").strip()
+    depth = 1
+    for later in tokens[index + 1:]:  # its closing token, at any depth of nesting
+        depth += later.nesting if later.type.startswith("blockquote_") else 0
+        if depth == 0:
+            later.type, later.tag = "callout_close", "div"
+            break
+    line = quote.map[0] if quote.map else (inline.map[0] if inline.map else 0)
+    out.extend(_opened(quote, kind, fold, title or kind.capitalize(), "alert", line))
+    quote.meta[CALLOUT_META]["titled"] = bool(title)
+    rest = inline.content.split("\n", 1)
+    if len(rest) == 2 and rest[1].strip():  # the body's first lines share the marker's paragraph
+        inline.content = rest[1]
+        if inline.map:
+            inline.map = [inline.map[0] + 1, inline.map[1]]
+            opening.map = list(inline.map)
+        out.extend((opening, inline, closing))
+    return index + 4
+
+
+def _container_head(info: str) -> tuple[str, str, str]:
+    """A container's type, fold sign and title, from what follows its ``:::``."""
+    kind, _, title = info.strip().partition(" ")
+    kind = kind.lower()
+    return kind, "-" if kind in FOLDED_TYPES else "", title.strip() or kind.capitalize()
+
+
+def _opened(token: Token, kind: str, fold: str, title: str, syntax: str,
+            line: int | None = None) -> list[Token]:
+    """The callout's opening token (``token`` made one) and its title's tokens."""
+    _callout_open(token, kind, fold, syntax)
+    at = token.map[0] if line is None and token.map else (line or 0)
+    head = Token("callout_title_open", "p", 1, map=[at, at + 1], level=token.level + 1,
+                 block=True)
+    text = Token("inline", "", 0, map=[at, at + 1], level=token.level + 2, content=title,
+                 children=[])
+    tail = Token("callout_title_close", "p", -1, level=token.level + 1, block=True)
+    return [token, head, text, tail]
+
+
+def _callout_open(token: Token, kind: str, fold: str, syntax: str) -> None:
+    token.type, token.tag, token.attrs = "callout_open", "div", {}
+    token.meta[CALLOUT_META] = {"type": kind, "fold": fold, "syntax": syntax}

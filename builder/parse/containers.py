@@ -1,0 +1,180 @@
+"""Where a ``:::`` container or a ``!!!`` admonition may stand, so that a stray one never
+swallows the questions after it.
+
+markdown-it-container (mdit-py-plugins' ``container``) runs a container left open to
+the end of its parent: one ``::: tip`` without its ``:::`` would take the rest of the
+file, every question heading after it, into one block.  A container may not hold a
+heading either: a question inside it would be no question.  So a container is read only
+when it is closed before any heading; otherwise its opening line stays text of the
+paragraph it starts, as it does for a reader of the plain file, and the line is
+recorded (``UNCLOSED``) for a warning.  An admonition (``!!! note``) whose body is empty
+(no indented line follows it: ``!!! 重要 !!!`` in prose) also stays text.
+
+Both plugins are registered by ``builder.parse.markdown`` (mdit-py-plugins lives there);
+``guard_blocks`` wraps their rules.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+
+from builder.model import Diagnostic, SourceLoc
+
+CONTAINER_NAME = "block"
+"""The name the container plugin is registered under: its tokens are ``container_block_*``."""
+CONTAINER_RULE = f"container_{CONTAINER_NAME}"
+ADMONITION_RULE = "admonition"
+UNCLOSED = "unclosed_containers"
+"""markdown-it ``env`` key: the 0-based lines of ``:::`` openings kept as text."""
+
+BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+
+def container_type_given(params: str, _markup: str = "") -> bool:
+    """Whether a ``:::`` line names a container (``::: tip``, ``:::details 答案``): a bare
+    ``:::`` only closes one."""
+    name = params.strip().split(" ", 1)[0]
+    return bool(name) and name[0].isalpha()
+
+
+def guard_blocks(md: MarkdownIt) -> None:
+    """Wrap the container and admonition rules (already registered) as the module says."""
+    ruler = md.block.ruler
+    container = next(r for r in ruler.__rules__ if r.name == CONTAINER_RULE)
+    admonition = next(r for r in ruler.__rules__ if r.name == ADMONITION_RULE)
+    read_container: BlockRule = container.fn
+    read_admonition: BlockRule = admonition.fn
+
+    def guarded_container(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if not read_container(state, start, end, True):
+            return False
+        # Whether a line could close it is seen without reading it: a paragraph it would
+        # interrupt asks only that (``silent``), so no container is read to answer.
+        closable = _closer_after(state, start, end)
+        if silent:
+            return closable
+        recorded = _recorded(state.env)
+        if not closable or not _budget(state.env):
+            recorded.append(start)
+            return False
+        count, line, inner = len(state.tokens), state.line, len(recorded)
+        read_container(state, start, end, False)
+        if _container_stays(state, count, end):
+            return True
+        del state.tokens[count:]  # read again as text: its inner containers with it
+        del recorded[inner:]
+        state.line = line
+        recorded.append(start)
+        if isinstance(state.env, dict):
+            state.env[_UNDONE] = state.env.get(_UNDONE, 0) + 1
+        return False
+
+    def guarded_admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        if not read_admonition(state, start, end, True) or not _has_body(state, start, end):
+            return False
+        return silent or read_admonition(state, start, end, False)
+
+    ruler.at(CONTAINER_RULE, guarded_container, {"alt": list(container.alt)})
+    ruler.at(ADMONITION_RULE, guarded_admonition, {"alt": list(admonition.alt)})
+
+
+MAX_UNDONE = 64
+"""Containers read and then undone (they held a heading) in one parse before any further
+``:::`` stays text: each is read again as text, so hostile nesting of such containers
+would read the lines inside them once per level, twice over."""
+
+
+_UNDONE = "containers_undone"
+"""markdown-it ``env`` key: how many containers were read and then undone."""
+
+
+def _budget(env: Any) -> bool:
+    """Whether another container may be read (see ``MAX_UNDONE``)."""
+    return not isinstance(env, dict) or env.get(_UNDONE, 0) < MAX_UNDONE
+
+
+def _recorded(env: Any) -> list[int]:
+    found = env.setdefault(UNCLOSED, []) if isinstance(env, dict) else []
+    assert isinstance(found, list)
+    return found
+
+
+def _closer_after(state: StateBlock, start: int, end: int) -> bool:
+    """Whether a line after ``start`` (before ``end``) is a bare run of at least as many
+    ``:`` as the opening's, which the container plugin would take for its closing.
+
+    The lines that are such runs are found once per parse (kept in the state's env), so
+    a file of ``::: tip`` lines never closed costs one pass, not one per line."""
+    opening = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]]
+    needed = len(opening) - len(opening.lstrip(":"))
+    closers = _closers(state)
+    for line, length in closers[bisect.bisect_right(closers, (start, 1 << 30)):]:
+        if line >= end:
+            return False
+        if length >= needed:
+            return True
+    return False
+
+
+def _closers(state: StateBlock) -> list[tuple[int, int]]:
+    env = state.env if isinstance(state.env, dict) else {}
+    known = env.get(_CLOSERS)
+    if known is not None and known[0] is state.src:
+        closers: list[tuple[int, int]] = known[1]
+        return closers
+    closers = []
+    for line in range(state.lineMax):
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+        if len(text) >= 3 and not text.strip(":"):
+            closers.append((line, len(text)))
+    env[_CLOSERS] = (state.src, closers)
+    return closers
+
+
+_CLOSERS = "container_closer_lines"
+"""markdown-it ``env`` key: (the source, its lines that are bare runs of ``:``)."""
+
+
+def _container_stays(state: StateBlock, first: int, end: int) -> bool:
+    """Whether the container just read (its tokens from ``first``) was closed by its own
+    ``:::`` and holds no heading."""
+    tokens = state.tokens[first:]
+    opening = tokens[0]
+    if any(t.type == "heading_open" for t in tokens) or not opening.map:
+        return False
+    last = opening.map[1]
+    if last >= end:
+        return False  # ran to the end of what holds it
+    text = state.src[state.bMarks[last] + state.tShift[last]:state.eMarks[last]].strip()
+    return bool(text) and set(text) == {":"} and len(text) >= len(opening.markup)
+
+
+def _has_body(state: StateBlock, start: int, end: int) -> bool:
+    """Whether an admonition's opening line has a body under it: its next non-blank line
+    (one blank line between at most) indented past the marker, as the plugin reads it."""
+    indent = state.blkIndent + 4
+    for line in (start + 1, start + 2):
+        if line >= end:
+            return False
+        if state.bMarks[line] + state.tShift[line] < state.eMarks[line]:
+            return state.sCount[line] >= indent
+    return False
+
+
+def unclosed_diagnostics(env: dict[str, Any], path: str, lines: list[str]
+                         ) -> list[Diagnostic]:
+    """A warning for each ``:::`` opening kept as text (``UNCLOSED`` in markdown-it's env)."""
+    found = []
+    for line in sorted(set(env.get(UNCLOSED, ()))):
+        written = lines[line] if line < len(lines) else ""
+        found.append(Diagnostic(
+            SourceLoc(path, line + 1, len(written) - len(written.lstrip()) + 1), "warning",
+            f"container `{written.strip()}` is not closed by a `:::` line before the next "
+            "heading (or the end of its quote or list): its lines are kept as text",
+            "container-unclosed"))
+    return found

@@ -93,17 +93,18 @@ def test_repeated_output_is_capped_with_a_count_and_v_shows_every_line(
     assert strict.exit_code != 0 and "--strict: warnings found" in strict.output
 
 
-def test_check_caps_its_lines_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_prints_every_diagnostic_for_editors_and_ci(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from builder.cli.capped import PER_CODE
 
     monkeypatch.chdir(tmp_path)
     _many_bad_files(tmp_path, PER_CODE + 3)
     result = run("check", "src")
-    assert len(_codes(result.output, "image-missing")) == PER_CODE
-    assert result.output.splitlines()[-2:] == [
-        "… and 3 more warning(s) [image-missing] (-v shows every one)",
-        f"{PER_CODE + 3} file(s) checked: 0 error(s), {PER_CODE + 3} warning(s)"]
-    assert len(_codes(run("check", "src", "-v").output, "image-missing")) == PER_CODE + 3
+    assert _codes(result.output, "image-missing") == \
+        [f"src/f{i:03}.md:4:1" for i in range(PER_CODE + 3)]
+    assert not any(line.startswith("…") for line in result.output.splitlines())
+    assert result.output.splitlines()[-1] == \
+        f"{PER_CODE + 3} file(s) checked: 0 error(s), {PER_CODE + 3} warning(s)"
 
 
 def test_a_folder_walk_names_what_it_cannot_read(tmp_path: Path,

@@ -258,14 +258,15 @@ def check(explain_structure: bool, **options: Any) -> None:
     if explain_structure:
         _explain(config.sources, config.parse, keep_empty=config.keep_empty)
         return
+    # Every diagnostic, uncapped: editors and CI read check's lines as places to go to.
     try:
         result = run_check(config)
     except BuildError as exc:
-        for line in diagnostic_lines(exc.diagnostics, every=every_line()):
-            click.echo(line)
+        for diagnostic in exc.diagnostics:
+            click.echo(str(diagnostic))
         raise click.ClickException(str(exc)) from None
-    for line in diagnostic_lines(result.diagnostics, every=every_line()):
-        click.echo(line)
+    for diagnostic in result.diagnostics:
+        click.echo(str(diagnostic))
     click.echo(f"{result.files} file(s) checked: {result.errors} error(s), "
                f"{result.warnings} warning(s)")
     if result.errors or strict_refuses(config, result):

@@ -171,3 +171,32 @@ def test_the_package_holds_a_compact_collection_of_those_rows(tmp_path: Path) ->
     again = tmp_path / "again.apkg"
     apkg.write_apkg(again, notes, {}, css=CSS, notetype_mtime=MTIME)
     assert again.read_bytes() == package.read_bytes()
+
+
+class _WithoutSerialize:
+    """A connection as Python's sqlite3 gives it when its SQLite lacks the serialize API."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __getattr__(self, name: str) -> object:
+        if name == "serialize":
+            raise AttributeError(name)
+        return getattr(self._connection, name)
+
+
+def test_a_sqlite_without_serialize_still_packs_the_same_rows(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    notes = [note(n, "Big", answer=f"<p>答案 {n}</p>", tags=("t",)) for n in range(20)]
+    serialized = tmp_path / "serialized.apkg"
+    apkg.write_apkg(serialized, notes, {}, css=CSS, notetype_mtime=MTIME)
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect",
+                        lambda *args, **kwargs: _WithoutSerialize(connect(*args, **kwargs)))
+    copied = tmp_path / "copied.apkg"
+    apkg.write_apkg(copied, notes, {}, css=CSS, notetype_mtime=MTIME)
+    packed = []
+    for path in (serialized, copied):
+        with zipfile.ZipFile(path) as archive:
+            packed.append(archive.read("collection.anki2"))
+    assert rows(packed[1], tmp_path) == rows(packed[0], tmp_path)

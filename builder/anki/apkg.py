@@ -149,14 +149,26 @@ def write_apkg(target: Path, notes: Sequence[NoteData], media: Mapping[str, Path
     try:
         connection.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
         _write_collection(connection, notes, css, notetype_mtime)
-        # The collection's bytes as SQLite holds them: a function of the statements the
-        # collection was written with (the same notes, the same bytes), and compact: its
-        # rows and indexes were written in one pass, none removed.
-        collection = connection.serialize()
+        collection = _collection_bytes(connection)
     finally:
         connection.close()
     with atomic_path(target) as temp:
         _write_zip(temp, collection, media)
+
+
+def _collection_bytes(connection: sqlite3.Connection) -> bytes:
+    """The collection's bytes as SQLite holds them: a function of the statements the
+    collection was written with (the same notes, the same bytes), and compact: its rows
+    and indexes were written in one pass, none removed."""
+    if hasattr(connection, "serialize"):
+        return connection.serialize()
+    # Python's sqlite3 has no ``serialize`` when its SQLite lacks that API (before 3.36,
+    # unless built with it: Ubuntu 20.04's 3.31 under a newer Python): a compact copy
+    # through a file instead, the same rows.
+    with tempfile.TemporaryDirectory(prefix="build-deck-") as tmp:
+        copy = Path(tmp) / "collection.anki2"
+        connection.execute("VACUUM INTO ?", (str(copy),))
+        return copy.read_bytes()
 
 
 _PAGE_SIZE = 16384

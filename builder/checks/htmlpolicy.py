@@ -72,9 +72,16 @@ def neutralise_anki_markup(fragment: str) -> str:
 def safe_style(style: str, tag: str = "") -> str | None:
     """Return a raw ``style`` without its dangerous declarations, or None if none is left
     (nh3 then keeps only the ``ALLOWED_STYLES`` properties and ``zoom``)."""
-    kept = [d.strip() for d in style.split(";")
+    kept = [_lower_property(d) for d in style.split(";")
             if d.strip() and not _style_danger(d) and _zoom_kept(d, tag)]
     return ";".join(kept) or None
+
+
+def _lower_property(declaration: str) -> str:
+    # CSS property names ignore case (``COLOR: red``, from old HTML editors), but nh3's
+    # allow-list does not: it would drop the declaration unreported.
+    prop, colon, value = declaration.partition(":")
+    return f"{prop.strip().lower()}{colon}{value.rstrip()}"
 
 
 def _zoom(declaration: str) -> float | None:

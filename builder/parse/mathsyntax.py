@@ -112,11 +112,12 @@ def _escaped_brackets(content: str, *, square: bool) -> bool:
     CommonMark reads ``\\(`` and ``\\[`` as escaped brackets; authors write them so around
     citation numbers and Chinese notes, and exporters (GitBook, HTML-to-Markdown tools
     behind Notion, Yuque and Zhihu copies) escape every bracket of the prose:
-    ``卷积核\\(filter\\)``, ``size=\\[n\\_in,n\\_out\\]``, ``shift\\[J\\]``.  Math has TeX
-    in it: a command, or an operator between single letters.  Without any, the pair is
-    prose when it holds Chinese, a Markdown escape (``\\_``), a word of three letters or
-    more, or nothing but a label between square brackets (a display formula of one
-    letter is no formula).
+    ``卷积核\\(filter\\)``, ``size=\\[n\\_in,n\\_out\\]``, ``shift\\[J\\]``.  A TeX
+    command makes the pair math.  Without one, these make it prose, operators or not: a
+    Markdown escape (``\\_``: an exporter escaped the ``_`` of ``n_in`` too), Chinese,
+    only digits, commas and dashes, or nothing.  Else an operator (``^_=+<>{}|``) makes it
+    math, and it is prose when it has no letter, a word of three letters or more, or is
+    between square brackets (a display formula of one letter is no formula).
     """
     body = content.strip()
     commands, escapes = _backslashes(body)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from markdown_it.common.utils import unescapeAll
+
 from builder.parse.wikiembeds import PICTURE_SUFFIXES
 
 if TYPE_CHECKING:
@@ -53,11 +55,12 @@ def _spaced_image(state: StateInline, silent: bool) -> bool:
         children: list[Token] = []
         state.md.inline.parse(label, state.md, state.env, children)
         token = state.push("image", "img", 0)
-        token.attrs = {"src": state.md.normalizeLink(path), "alt": ""}
+        # Backslash escapes (``\(1\)``, ``\_``) are undone, as in any link's destination.
+        token.attrs = {"src": state.md.normalizeLink(unescapeAll(path)), "alt": ""}
         token.children = children or None
         token.content = label
         if title:
-            token.attrSet("title", title)
+            token.attrSet("title", unescapeAll(title))
     state.pos = close + 1
     return True
 

@@ -37,7 +37,7 @@ STAGES = (
     ("builder.parse.document", "Walker.finish", "tokens to model nodes (walker)"),
     ("builder.parse.document", "prose_lines", "parse: language counts"),
     ("builder.parse.document", "headings_of", "parse: headings and anchors"),
-    ("builder.parse.document", "answer_diagnostics", "parse: answer diagnostics"),
+    ("builder.parse.footnotesettle", "answer_diagnostics", "parse: answer diagnostics"),
     ("builder.parse.document", "without_control_chars", "parse: control characters"),
     ("builder.parse.document", "parse_parts", "parse: the rest"),
     ("builder.build.sourceparse", "missing_figures", "checks"),

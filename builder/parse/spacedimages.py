@@ -69,6 +69,10 @@ def _closing_parenthesis(src: str, pos: int, limit: int) -> int | None:
     """Where the ``(`` before ``pos`` closes, on its line; parentheses inside nest."""
     depth = 0
     end = min(limit, pos + _LONGEST_PATH)
+    if src.find(")", pos, end) < 0:
+        # Nothing can close here: a line of many unclosed ``![a](x y`` costs a search
+        # each, not a character-by-character walk each.
+        return None
     while pos < end:
         char = src[pos]
         if char == "\n":

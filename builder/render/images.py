@@ -230,25 +230,31 @@ class _Vault:
 _VAULT_FILES = 200_000
 """Files read for embeds' names at most: a vault, not a whole disk."""
 
+_SHOWN_PATH = 300
+"""Characters of a refused path quoted in its diagnostic."""
+
 
 def _refused(src: str) -> tuple[str, str] | None:
     """Say why ``src`` is not a local picture path at all, or None."""
     shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", src)
+    if len(shown) > _SHOWN_PATH:
+        # A hostile path of megabytes must not become a megabyte diagnostic line.
+        shown = f"{shown[:_SHOWN_PATH]}… ({len(src):,} characters)"
     if not src.strip():
         return "image with an empty path", "image-missing"
     if _CONTROL.search(src):
         return f"image path with a control character refused: {shown}", "image-path"
     lowered = src.strip().lower()
     if lowered.startswith(("http://", "https://", "//")):
-        return f"remote image not fetched: {src}", "remote-image"
+        return f"remote image not fetched: {shown}", "remote-image"
     if src.startswith(("\\\\", "\\/", "/\\")):
-        return f"network (UNC) image path refused: {src}", "image-path"
+        return f"network (UNC) image path refused: {shown}", "image-path"
     scheme = _SCHEME.match(src)
     if scheme is not None and len(scheme.group()) == 2:
-        return (f"absolute Windows path refused: {src}; copy the picture next to the notes "
+        return (f"absolute Windows path refused: {shown}; copy the picture next to the notes "
                 "and use a relative path", "image-path")
     if scheme is not None:
-        return f"image URL scheme not allowed: {src}", "image-path"
+        return f"image URL scheme not allowed: {shown}", "image-path"
     return None
 
 

@@ -320,6 +320,8 @@ def service_tex(src: str) -> str | None:
         return _codecogs_lines(tex.strip())
     if host.endswith(".yuque.com") and path == "/gr/latex":  # the whole query, %-encoded
         return unquote(parts.query).strip()
+    if host.endswith("nlark.com") and path.startswith("/yuque/__latex/"):
+        return parse_qs(parts.fragment).get("code", [""])[0].strip()
     if host.endswith(("wp.com", "wordpress.com")) and path == "/latex.php":
         return parse_qs(parts.query).get("latex", [""])[0].strip()
     name = {("zhihu.com", "/equation"): "tex", ("www.zhihu.com", "/equation"): "tex",

@@ -30,6 +30,15 @@ FIXTURE = FIXTURES / "math" / "formula-pictures-yuque.md"
     ("https://s0.wp.com/latex.php?latex=%5Cfrac%7Ba%7D%7Bb%7D+%2B+c&bg=ffffff&s=2",
      "\\frac{a}{b} + c"),
     ("https://s.wordpress.com/latex.php?latex=x%5E2&fg=000000", "x^2"),
+    # Yuque's editor: the TeX in the fragment, the hash naming the picture ignored.
+    ("https://cdn.nlark.com/yuque/__latex/dd85b9ba4cfd256fe1bffec352510fa8.svg#card=math"
+     "&code=F_%7Bt%7D%3Dg_%7Bd%7D%28f_%7Bt%7D%29&id=iLjQ9", "F_{t}=g_{d}(f_{t})"),
+    ("https://cdn.nlark.com/yuque/__latex/c.svg#card=math&code=E.g.%20%5Cquad%20-6%5Cfrac"
+     "%7B5%7D%7B8%7D%20%5Ctimes2%5E2&height=37&width=306",
+     "E.g. \\quad -6\\frac{5}{8} \\times2^2"),
+    ("https://cdn.nlark.com/yuque/__latex/c.svg#card=math&code=a%2Bb", "a+b"),
+    # A bare hash: a formula picture whose TeX the export did not keep.
+    ("https://cdn.nlark.com/yuque/__latex/1af56c82e4e26b42c78672a3f5a0d0c9.svg", ""),
 ])
 def test_each_service_s_address_gives_its_tex(src: str, tex: str) -> None:
     picture = formula_picture(src)
@@ -41,6 +50,12 @@ def test_each_service_s_address_gives_its_tex(src: str, tex: str) -> None:
     "https://yuque.com.evil.example/gr/latex?x",
     "https://s0.wp.com/wp-content/latex.php?latex=x",
     "https://notwp.com/latex.php?latex=x",
+    "https://cdn.nlark.com/yuque/0/2025/png/560/a.png#card=math&code=x",  # a photo
+    "https://nlark.com.evil.example/yuque/__latex/a.svg#code=x",
+    # TeX that decodes to control characters is no formula (a forged address).
+    "https://cdn.nlark.com/yuque/__latex/a.svg#card=math&code=x%00%0Ay",
+    "https://www.zhihu.com/equation?tex=%5Calpha%07",
+    "https://g.yuque.com/gr/latex?a%7Fb",
 ])
 def test_other_addresses_are_no_formulas(src: str) -> None:
     assert formula_picture(src) is None
@@ -61,7 +76,7 @@ def test_cards_and_pdf_draw_the_formulas_and_fetch_nothing(
     assert all((media / src).stat().st_size > 0 for src in drawn)
     assert sorted(drawn.values()) == sorted([
         "f(z)=ReLU(z)", "f(z)=z", "x_{l+1}=x_{l}+F(x_{l}, W_{l})",
-        "ROT180(w_{x,y}^{l+1}) = w_{-x, -y}^{l+1}"]), answer
+        "ROT180(w_{x,y}^{l+1}) = w_{-x, -y}^{l+1}", "O(1)"]), answer
     assert "yuque" not in answer and "wp.com" not in answer
     flat = re.sub(r"\s+", "", "".join(
         page.extract_text() for page in pypdf.PdfReader("dist/语雀导出.pdf").pages))

@@ -4,14 +4,16 @@ Before Markdown editors drew math, authors pasted formulas as pictures from a we
 service whose address holds the TeX: ``![](https://latex.codecogs.com/svg.latex?\\frac{a}{b})``,
 ``<img src="https://render.githubusercontent.com/render/math?math=\\beta">``, in notes
 copied from Zhihu ``![[公式]](https://www.zhihu.com/equation?tex=%5Clambda)``, in Yuque's
-exports ``![img](https://g.yuque.com/gr/latex?f(z)%3Dz)`` and from WordPress blogs
+exports ``![img](https://g.yuque.com/gr/latex?f(z)%3Dz)`` and its editor's
+``cdn.nlark.com/yuque/__latex/….svg#card=math&code=O%281%29``, from WordPress blogs
 ``s0.wp.com/latex.php?latex=…``.  Fetching them is refused (shared notes are untrusted
 and builds are offline), so the TeX is taken from the address and drawn as the notes'
 own formulas are.
 
 Each service's address is decoded as that service does: Zhihu, GitHub, Google Charts and
-WordPress take a form-encoded query parameter (``+`` is a space); CodeCogs and Yuque take
-the whole query, ``+`` is a plus, and CodeCogs' editor writes ``&space;`` and ``&plus;``.
+WordPress take a form-encoded query parameter (``+`` is a space), Yuque's editor the
+fragment's ``code`` the same way; CodeCogs and Yuque's export take the whole query, ``+``
+is a plus, and CodeCogs' editor writes ``&space;`` and ``&plus;``.
 """
 
 from __future__ import annotations
@@ -43,7 +45,20 @@ class FormulaPicture:
 
 
 def formula_picture(src: str) -> FormulaPicture | None:
-    """The TeX a formula service's picture address holds; None for any other address."""
+    """The TeX a formula service's picture address holds; None for any other address,
+    and for one whose TeX decodes to control characters (``%00``): no TeX, a forgery,
+    left to the remote-picture refusal."""
+    picture = _service_picture(src)
+    if picture is None or any(_is_control(char) for char in picture.tex):
+        return None
+    return picture
+
+
+def _is_control(char: str) -> bool:
+    return (char < " " and char not in "\t\n\r") or "\x7f" <= char <= "\x9f"
+
+
+def _service_picture(src: str) -> FormulaPicture | None:
     try:
         parts = urlsplit(src.strip())
     except ValueError:  # a malformed address (``http://[``) is no service's
@@ -66,6 +81,12 @@ def formula_picture(src: str) -> FormulaPicture | None:
     if (host == "wp.com" or host.endswith((".wp.com", ".wordpress.com"))) \
             and path == "/latex.php":
         return FormulaPicture(host, _parameter(parts.query, "latex"))
+    if (host == "nlark.com" or host.endswith(".nlark.com")) \
+            and path.startswith("/yuque/__latex/"):
+        # Yuque's editor: the picture is named by a hash, and the TeX, when the export
+        # kept it, is the fragment's ``code`` (``#card=math&code=…&id=…``, encoded by
+        # encodeURIComponent, so a ``+`` is %2B); a bare hash holds no TeX.
+        return FormulaPicture(host, _parameter(parts.fragment, "code"))
     return None
 
 

@@ -34,6 +34,10 @@ class _Finder(HTMLParser):
             return
         allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | ALLOWED_ATTRIBUTES["*"]
         for name, value in attrs:
+            if name == "id" or (tag == "a" and name == "name"):
+                # An anchor for in-page links (``### <a name="q1"></a>What is X?`` in
+                # GitHub READMEs): no card is linked into, and nothing shown is lost.
+                continue
             if name not in allowed:
                 self.problems.append(f"{name}= attribute on <{tag}>")
             elif value and _unsafe_url(name, value):

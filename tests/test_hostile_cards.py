@@ -8,11 +8,9 @@ Memory is measured in a child process (its own peak resident size), not time.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
+
+from .pdfpeak import typeset_peak_mb
 
 pypdf = __import__("pytest").importorskip("pypdf")
 
@@ -20,31 +18,13 @@ SECTIONS = 6000
 MEMORY_LIMIT_MB = 1400
 """The child peaked at ~1,120 MB with the linear template, ~1,700 MB with the quadratic one."""
 
-_CHILD = textwrap.dedent("""
-    import json, sys
-    from pathlib import Path
-    from builder.parse.document import parse_text
-    from builder.pdf.typeset import write_pdf
-    from builder.render.assets import render_assets
-
-    sections, target = int(sys.argv[1]), Path(sys.argv[2])
-    text = "".join(f"## 节{i}\\n### 问题{i}？\\n\\n答案{i}。\\n\\n" for i in range(sections))
-    doc = parse_text(text, "cards.md")
-    assets = render_assets([], [], target.parent / "cache")
-    write_pdf(target, "T", "T", [doc], assets, date="2024-05-01", style="cards")
-    status = Path("/proc/self/status").read_text()
-    own_kb = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
-    print(json.dumps({"peak_mb": own_kb / 1024}))
-""")
 
 
 def test_thousands_of_one_question_sections_print_as_cards_in_linear_memory(
         tmp_path: Path) -> None:
     target = tmp_path / "cards.pdf"
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(SECTIONS), str(target)],
-                          capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).resolve().parent.parent)
-    peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+    text = "".join(f"## 节{i}\n### 问题{i}？\n\n答案{i}。\n\n" for i in range(SECTIONS))
+    peak = typeset_peak_mb(text, target, "cards")
     reader = pypdf.PdfReader(target)
     # A page of fronts and a page of backs for every eight cards, and nothing continued.
     assert len(reader.pages) == 2 * -(-SECTIONS // 8)
@@ -54,25 +34,6 @@ def test_thousands_of_one_question_sections_print_as_cards_in_linear_memory(
     assert peak < MEMORY_LIMIT_MB, f"{SECTIONS} sections took {peak:.0f} MB as cards"
 
 
-_LONG_CHILD = textwrap.dedent("""
-    import json, sys
-    from pathlib import Path
-    from builder.parse.document import parse_text
-    from builder.pdf.typeset import write_pdf
-    from builder.render.assets import render_assets
-
-    cards, paragraphs, target = int(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
-    para = "这是一个很长的答案段落，用来测试内存。" * 10
-    text = "## 节\\n" + "".join(
-        f"### 问题{i}？\\n\\n" + "\\n\\n".join(f"{para}{j}" for j in range(paragraphs))
-        + "\\n\\n" for i in range(cards))
-    doc = parse_text(text, "long.md")
-    assets = render_assets([], [], target.parent / "cache")
-    write_pdf(target, "T", "T", [doc], assets, date="2024-05-01", style="cards")
-    status = Path("/proc/self/status").read_text()
-    own_kb = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
-    print(json.dumps({"peak_mb": own_kb / 1024}))
-""")
 
 LONG_CARDS, LONG_PARAGRAPHS = 30, 300
 LONG_MEMORY_LIMIT_MB = 530
@@ -82,10 +43,11 @@ measured every answer whole (60,000 characters each), then halves of it."""
 
 def test_long_answers_are_measured_only_as_far_as_a_card_shows(tmp_path: Path) -> None:
     target = tmp_path / "long.pdf"
-    done = subprocess.run(
-        [sys.executable, "-c", _LONG_CHILD, str(LONG_CARDS), str(LONG_PARAGRAPHS), str(target)],
-        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
-    peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+    para = "这是一个很长的答案段落，用来测试内存。" * 10
+    text = "## 节\n" + "".join(
+        f"### 问题{i}？\n\n" + "\n\n".join(f"{para}{j}" for j in range(LONG_PARAGRAPHS))
+        + "\n\n" for i in range(LONG_CARDS))
+    peak = typeset_peak_mb(text, target, "cards")
     reader = pypdf.PdfReader(target)
     text = "".join(page.extract_text() for page in reader.pages).replace(" ", "")
     # Nothing lost: every paragraph of the last answer is printed (on its card or continued).

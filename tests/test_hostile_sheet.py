@@ -8,12 +8,10 @@ peak resident size), not time.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
+
+from .pdfpeak import typeset_peak_mb
 
 pypdf = __import__("pytest").importorskip("pypdf")
 
@@ -22,31 +20,13 @@ MEMORY_LIMIT_MB = 460
 """The child peaked at ~390 MB with one dotted line a leader and 2,000 sections in the
 contents; ~515 MB with either alone, ~800 MB with neither."""
 
-_CHILD = textwrap.dedent("""
-    import json, sys
-    from pathlib import Path
-    from builder.parse.document import parse_text
-    from builder.pdf.typeset import write_pdf
-    from builder.render.assets import render_assets
-
-    sections, target = int(sys.argv[1]), Path(sys.argv[2])
-    text = "".join(f"## 节{i}\\n### 问题{i}？\\n\\n答案{i}。\\n\\n" for i in range(sections))
-    doc = parse_text(text, "sheet.md")
-    assets = render_assets([], [], target.parent / "cache")
-    write_pdf(target, "Deck", "Title", [doc], assets, date="2024-05-01", style="sheet")
-    status = Path("/proc/self/status").read_text()
-    own_kb = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
-    print(json.dumps({"peak_mb": own_kb / 1024}))
-""")
 
 
 def test_thousands_of_one_question_sections_make_a_sheet_in_small_memory(
         tmp_path: Path) -> None:
     target = tmp_path / "sheet.pdf"
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(SECTIONS), str(target)],
-                          capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).resolve().parent.parent)
-    peak = json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"]
+    text = "".join(f"## 节{i}\n### 问题{i}？\n\n答案{i}。\n\n" for i in range(SECTIONS))
+    peak = typeset_peak_mb(text, target, "sheet", deck="Deck", title="Title")
     reader = pypdf.PdfReader(target)
     texts = [re.sub(r"\s+", "", page.extract_text()) for page in reader.pages]
     # The contents list the first MAX_CONTENTS sections with their pages and count the

@@ -4,6 +4,7 @@ resident size, ``VmHWM``), for tests that bound what hostile notes cost: memory,
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -32,7 +33,11 @@ def typeset_peak_mb(text: str, target: Path, style: str, *, deck: str = "T",
     in a child process, and return the child's peak memory in MB."""
     source = target.with_suffix(".md")
     source.write_text(text, encoding="utf-8")
+    # typst lays pages out on rayon's threads, and its peak depends on how many ran at
+    # once (a long-answer deck: 470-537 MB over runs); on one thread it is the same
+    # every run, so a bound can sit between the fixed and the broken template.
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, str(source), str(target), style, deck, title],
-        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent)
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "RAYON_NUM_THREADS": "1"})
     return float(json.loads(done.stdout.strip().splitlines()[-1])["peak_mb"])

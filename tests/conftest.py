@@ -15,6 +15,7 @@ from .ankimedia import WATCH, packages_under
 if TYPE_CHECKING:
     from anki.collection import Collection
     from anki.import_export_pb2 import ImportResponse
+    from click.testing import Result
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = FIXTURES / "deep-learning-interview.md"
@@ -108,6 +109,25 @@ def import_apkg(col: Collection, package: Path) -> ImportResponse.Log:
     assert not missing, f"pictures missing in Anki after importing {package}: {missing}"
     WATCH.note_checked(package)
     return log
+
+
+def build_fixture(fixture: Path, *args: str) -> Result:
+    """Copy ``fixture`` into the test's folder as ``n.md`` and build it there with the
+    CLI (``build-deck n.md ARGS``); the outputs land in ``dist/``."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    shutil.copy(fixture, Path.cwd() / "n.md")
+    return CliRunner().invoke(main, ["n.md", *args])
+
+
+def imported_answer(col: Collection, package: Path) -> str:
+    """Import ``package`` (a deck of one note) and return that note's answer field."""
+    import_apkg(col, package)
+    return str(col.get_note(col.find_notes("")[0])["Answer"])
 
 
 def write(path: Path, text: str) -> Path:

@@ -3,17 +3,14 @@ no stray asterisks; text without CJK characters reads as CommonMark reads it."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_answer
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -61,15 +58,12 @@ def test_runs_that_pair_nothing_stay_text(text: str) -> None:
 
 
 def test_cards_and_pdf_show_the_bold_without_asterisks(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     import pypdf
 
-    shutil.copy(FIXTURES / "cjk-emphasis.md", tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md"])
+    result = build_fixture(FIXTURES / "cjk-emphasis.md")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "中文强调.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "中文强调.apkg")
     for bold, after in [("答案：", "梯度在"), ('"NLP is so interesting"', "。"),
                         ("（不是梯度爆炸）", "的情况"), ("【重点】", "内容"),
                         ("解释隐藏层的含义：", "在一个"), ("ReLU、残差连接。", "然后")]:

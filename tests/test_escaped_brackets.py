@@ -5,17 +5,14 @@ stay formulas."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_answer
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -59,15 +56,12 @@ def test_math_between_escaped_brackets_stays_math(source: str, math: str) -> Non
 
 
 def test_exported_prose_brackets_reach_card_and_pdf_as_text(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     import pypdf
 
-    shutil.copy(FIXTURES / "escaped-brackets.md", tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md"])
+    result = build_fixture(FIXTURES / "escaped-brackets.md")
     assert result.exit_code == 0, result.output
-    import_apkg(collection, tmp_path / "dist" / "导出的笔记.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "导出的笔记.apkg")
     shown = re.sub(r"<[^>]+>", "", answer)
     for prose in ["卷积核(filter)一般", "M(输入通道数或feature map数)。",
                   "size=[n_in,n_out])", "normalization[J]. arXiv", "文献[1]。"]:

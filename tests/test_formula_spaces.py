@@ -4,17 +4,14 @@ picture's address) are spaces to TeX: the formula is drawn, not kept as MathJax.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
 from builder.render.texmath import to_typst
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_answer
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -27,13 +24,10 @@ def test_a_unicode_space_converts_as_a_space(space: str) -> None:
 
 
 def test_the_card_draws_both_formulas(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURES / "math" / "no-break-spaces.md", tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md"])
+        tmp_path: Path, collection: Collection) -> None:
+    result = build_fixture(FIXTURES / "math" / "no-break-spaces.md")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "不换行空格.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "不换行空格.apkg")
     drawn = re.findall(r'<img class="math" src="[^"]+" alt="([^"]*)"', answer)
     assert [alt.replace("\u00a0", " ") for alt in drawn] == [
         "\\sum \\limits_{x} \\delta_{x}", "\\sum \\limits_{y'} \\delta_{y'}"], answer

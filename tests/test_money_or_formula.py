@@ -5,17 +5,14 @@ words (``$5，一个月大约 $300``) stays text."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_answer
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -34,15 +31,12 @@ def test_ime_punctuation_alone_does_not_make_money(source: str, kinds: list[str]
 
 
 def test_the_card_draws_the_formulas_and_keeps_the_prices(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     import pypdf
 
-    shutil.copy(FIXTURES / "math" / "ime-punctuation.md", tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md"])
+    result = build_fixture(FIXTURES / "math" / "ime-punctuation.md")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "输入法标点.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "输入法标点.apkg")
     assert re.findall(r'<img class="math" src="[^"]+" alt="([^"]*)"', answer) == [
         "128^2，256^2，512^2", "0（margin=0）"], answer
     assert "$5，一个月大约 $300。" in answer

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from .conftest import FIXTURES, import_apkg, write
+from .conftest import FIXTURES, build_fixture, import_apkg, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -37,12 +37,10 @@ def _questions(collection: Collection) -> list[str]:
 
 
 def test_the_toc_is_no_card_and_its_outside_link_is_named(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+        tmp_path: Path, collection: Collection) -> None:
     import pypdf
 
-    shutil.copy(FIXTURES / "toc-outside-link.md", tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md"])
+    result = build_fixture(FIXTURES / "toc-outside-link.md")
     assert result.exit_code == 0, result.output
     notes = re.findall(r"^n\.md:(\d+):(\d+): \w+: (.*)\[([a-z-]+)\]$", result.output,
                        re.MULTILINE)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from builder.parse.source import CONTROL_CHARS
 from builder.parse.texsyntax import Node, parse_tex, tex_of
 
 # CodeCogs' rendering directives before the TeX (``\dpi{150}\bg_white \inline x``): they
@@ -49,13 +50,9 @@ def formula_picture(src: str) -> FormulaPicture | None:
     and for one whose TeX decodes to control characters (``%00``): no TeX, a forgery,
     left to the remote-picture refusal."""
     picture = _service_picture(src)
-    if picture is None or any(_is_control(char) for char in picture.tex):
+    if picture is None or any(ord(char) in CONTROL_CHARS for char in picture.tex):
         return None
     return picture
-
-
-def _is_control(char: str) -> bool:
-    return (char < " " and char not in "\t\n\r") or "\x7f" <= char <= "\x9f"
 
 
 def _service_picture(src: str) -> FormulaPicture | None:

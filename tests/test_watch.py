@@ -62,6 +62,10 @@ class Watcher:
                 pytest.fail(f"no {what} within {WAIT:.0f} s:\n{self.output()}")
             time.sleep(0.1)
 
+    def wait_started(self) -> None:
+        """Wait for the first build, after which the watcher is armed."""
+        self.wait_for("first build", lambda: "watching notes" in self.output())
+
     def stop(self) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
@@ -103,7 +107,7 @@ def test_each_save_rebuilds_and_a_broken_save_keeps_the_last_good_deck(
     source = write(tmp_path / "notes" / "Watched.md", NOTES)
     deck = tmp_path / "dist" / "Watched.apkg"
     watch = watcher()
-    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    watch.wait_started()
     first = _state(deck)
     assert first is not None, watch.output()
 
@@ -143,7 +147,7 @@ def test_a_new_file_in_the_folder_is_built(tmp_path: Path,
                                            watcher: Callable[..., Watcher]) -> None:
     write(tmp_path / "notes" / "a.md", NOTES)
     watch = watcher()
-    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    watch.wait_started()
     write(tmp_path / "notes" / "b.md", "---\ndeck: Second\n---\n\n### New file?\n\nYes.\n")
     watch.wait_for("second deck", lambda: (tmp_path / "dist" / "Second.apkg").exists())
     assert watch.stop() == 0
@@ -153,7 +157,7 @@ def test_a_second_watcher_of_the_same_folder_is_refused(
         tmp_path: Path, watcher: Callable[..., Watcher]) -> None:
     write(tmp_path / "notes" / "Watched.md", NOTES)
     first = watcher()
-    first.wait_for("first build", lambda: "watching notes" in first.output())
+    first.wait_started()
     second = watcher()
     assert second.process.wait(timeout=WAIT) == 1
     assert "another build-deck watch is writing to dist" in second.output()
@@ -188,7 +192,7 @@ def test_a_save_retypesets_the_pdf(tmp_path: Path, watcher: Callable[..., Watche
     source = write(tmp_path / "notes" / "Sheet.md", "## Part\n\n" + questions)
     sheet = tmp_path / "dist" / "Sheet.pdf"
     watch = watcher("--format", "pdf", "--jobs", "2")
-    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    watch.wait_started()
     first = _state(sheet)
     assert first is not None, watch.output()
     source.write_text(source.read_text(encoding="utf-8").replace(
@@ -214,7 +218,7 @@ def test_files_no_build_reads_start_no_build(tmp_path: Path,
         watch.process = subprocess.Popen(
             [sys.executable, "-m", "builder", "watch", "notes", "--format", "apkg"],
             cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT)
-    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    watch.wait_started()
     (tmp_path / "notes" / "scratch.txt").write_text("not notes", encoding="utf-8")
     write(tmp_path / "notes" / "Watched.md", NOTES.replace("every save", "each save"))
     watch.wait_for("the edit's build", lambda: "1 changed" in watch.output())
@@ -233,7 +237,7 @@ def test_a_saved_pyproject_cannot_move_the_outputs_of_a_running_watch(
     project = write(tmp_path / "notes" / "pyproject.toml",
                     '[tool.build-deck]\nkeep-empty = false\n')
     watch = watcher()
-    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    watch.wait_started()
     project.write_text('[tool.build-deck]\nout = "moved"\ncache-dir = "moved/c"\n',
                        encoding="utf-8")
     watch.wait_for("the settings' build", lambda: "restart" in watch.output())
@@ -256,7 +260,7 @@ def test_the_parses_of_a_watch_are_stored_for_the_next_build(
     source = write(tmp_path / "notes" / "Stored.md", NOTES)
     deck = tmp_path / "dist" / "Stored.apkg"
     watch = watcher()
-    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    watch.wait_started()
     first = _state(deck)
     source.write_text(NOTES.replace("after every save", "after each save"), encoding="utf-8")
     watch.wait_for("rebuilt deck", lambda: _state(deck) != first)
@@ -299,7 +303,7 @@ def test_a_file_still_being_written_is_built_again_when_its_last_write_lands(
     source = write(tmp_path / "notes" / "Copied.md", NOTES)
     deck = tmp_path / "dist" / "Copied.apkg"
     watch = watcher()
-    watch.wait_for("first build", lambda: "watching notes" in watch.output())
+    watch.wait_started()
     first = _state(deck)
     grown = NOTES + "\n### What lands last?\n\nThe end of a slow copy.\n"
     cut = grown.index("### What is a debounce?")

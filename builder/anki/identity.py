@@ -31,7 +31,7 @@ from typing import TypeAlias
 
 from builder.anki.lock import Lock, LockEntry, advance, handle
 from builder.model import Diagnostic, SourceLoc
-from builder.parse.questiontext import normalise_question
+from builder.parse.questiontext import normalise_question, untagged
 
 MIN_ANSWER_FOR_MATCH = 10
 QUESTION_FLOOR = 0.5
@@ -150,14 +150,21 @@ FUZZY_LIMIT = 250_000
 """Most old × new pairs compared fuzzily; beyond it (a mass edit) only exact tiers run."""
 
 
+def _old_questions(entry: LockEntry) -> list[str]:
+    """An old note's question, normalised as it was and as a build reads it now."""
+    return list(dict.fromkeys(normalise_question(text)
+                              for text in (entry.question, untagged(entry.question))))
+
+
 def _exact_tiers() -> list[Signature]:
     q = normalise_question
     # Only an explicit handle can bring back a note already reported removed.
     return [
         (lambda e: [handle(e.guid)], lambda n: [n.explicit_id] if n.explicit_id else []),
-        (lambda e: [] if e.removed else [(q(e.question), e.answer)],
+        (lambda e: [] if e.removed else [(old, e.answer) for old in _old_questions(e)],
          lambda n: [(q(n.question), n.answer_hash)]),
-        (lambda e: [] if e.removed else [("q", q(e.question)), ("a", e.answer)],
+        (lambda e: [] if e.removed else [*(("q", old) for old in _old_questions(e)),
+                                         ("a", e.answer)],
          lambda n: [("q", q(n.question))]
          + ([("a", n.answer_hash)] if len(n.answer_text) >= MIN_ANSWER_FOR_MATCH else [])),
     ]

@@ -18,7 +18,6 @@ from builder.model import (
     Settings,
     SourceLoc,
     TocEntry,
-    plain_text,
     walk_all,
 )
 from builder.parse.containers import unclosed_diagnostics
@@ -49,7 +48,7 @@ from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
-from builder.parse.questiontext import INVISIBLE, CardDraft, shown_question_text
+from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
 from builder.parse.source import read_source, source_lines, without_control_chars
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.tocread import TocReader
@@ -310,7 +309,7 @@ class Walker(QuestionForms, TocReader):
         if self._question is None or token is None or token.markup not in ("=", "-"):
             return False
         pending = self._question
-        question = pending.named or plain_text(tuple(self.builder.inline(pending.inlines, 0)))
+        question = pending.named or readable_text(tuple(self.builder.inline(pending.inlines, 0)))
         self.diagnostics.append(setext_diagnostic(self.path, token, question,
                                                   self.question_level))
         return True
@@ -339,7 +338,7 @@ class Walker(QuestionForms, TocReader):
         self._question, self._answer = None, []
         card = CardDraft(
             explicit_id=explicit_id, question=question,
-            question_text=plain_text(question).translate(INVISIBLE),
+            question_text=readable_text(question).translate(INVISIBLE),
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
             formulas=formulas, diagrams=diagrams, end_line=end_line,

@@ -19,6 +19,7 @@ from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
 from builder.parse.phrases import is_label, is_placeholder
+from builder.parse.questiontext import readable_text
 
 PLACEHOLDER_MAX = 40
 """Longest answer text (characters) read as a possible placeholder."""
@@ -94,7 +95,7 @@ class QuestionForms:
                                            line))
         self.section_headings.append(Node("heading", inline, attrs=(("level", str(level)),),
                                           line=line, col=first_column(self.builder.lines, line)))
-        return plain_text(inline)
+        return readable_text(inline)
 
     def _mixed_heading(self, node: SyntaxTreeNode, level: int) -> bool:
         """Questions at several levels: a heading chosen as a question opens a card, a

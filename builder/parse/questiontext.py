@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from html.parser import HTMLParser
 
 from builder.model import Card, Diagnostic, Diagram, Formula, Node, SourceLoc, plain_text
 from builder.parse.source import CONTROL_CHARS
@@ -46,6 +47,45 @@ class CardDraft:
                " / ".join([deck, *self.section_path, normalise_question(self.question_text)]))
         return Card(key, self.explicit_id, self.question, self.question_text, self.answer,
                     self.section_path, self.loc, self.formulas, self.diagrams, self.end_line)
+
+
+def readable_text(inline: tuple[Node, ...]) -> str:
+    """A heading's words without its inline HTML tags (``<a name>`` anchors, ``<font
+    color>``): what names a question's identity, a section's subdeck and tag.  A heading
+    of nothing but tags keeps them as typed, so that it still says something."""
+    return plain_text(inline, with_tags=False) or plain_text(inline)
+
+
+class _Words(HTMLParser):
+    """The text of an HTML fragment, a line break tag read as a space."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append(" ")
+
+    def handle_entityref(self, name: str) -> None:
+        self.parts.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.parts.append(f"&#{name};")
+
+
+def untagged(question: str) -> str:
+    """A question text from an older lock as ``readable_text`` reads it now: older builds
+    kept a heading's inline tags in its text, and their notes must still be found."""
+    if "<" not in question:
+        return question
+    words = _Words()
+    words.feed(question)
+    words.close()
+    return "".join(words.parts).strip() or question
 
 
 def shown_question_text(text: str) -> str:

@@ -36,6 +36,7 @@ from builder.parse.highlight import highlight_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
+from builder.parse.placeholdertags import placeholder_tags_plugin
 from builder.parse.spacedimages import spaced_images_plugin
 from builder.parse.tables import EXTRA_CELLS, table_plugin
 from builder.parse.wikiembeds import wiki_embeds_plugin
@@ -78,6 +79,7 @@ def make_parser() -> MarkdownIt:
     md.use(admon_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
+    md.use(placeholder_tags_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)

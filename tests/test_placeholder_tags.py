@@ -1,0 +1,43 @@
+"""Angle-bracket placeholders (``git clone -b <branch> <link>``, ``List<T>``, ``Box<dyn
+Trait>``) reach the card and the PDF as written, with no warning; real tags are still
+markup for the sanitiser (``builder.parse.placeholdertags``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pypdf
+
+from .conftest import FIXTURES, build_fixture, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+
+def test_placeholders_reach_card_and_sheet_and_tags_stay_markup(
+        tmp_path: Path, collection: Collection) -> None:
+    result = build_fixture(FIXTURES / "placeholder-tags.md", "--format", "apkg,pdf")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "warning:" in line]
+    # Only the real tags the card cannot show are reported, on the last answer's line.
+    assert len(warnings) == 1 and "n.md:15:" in warnings[0], result.output
+    assert "<font> tag" in warnings[0] and "<path> tag" in warnings[0]
+    assert "<title> tag" in warnings[0] and "branch" not in warnings[0]
+    assert "added    n.md:9  What is List<T> in C#?" in result.output
+    import_apkg(collection, tmp_path / "dist" / "命令速查.apkg")
+    cards = {}
+    for note_id in collection.find_notes(""):
+        note = collection.get_note(note_id)
+        cards[note["Question"]] = note["Answer"]
+    assert "git clone -b &lt;branch&gt; &lt;link&gt; --depth=1" in cards["怎样克隆某个分支？"]
+    assert "scp &lt;file1&gt; &lt;path&gt;" in cards["怎样克隆某个分支？"]
+    assert "<b>记得</b>" in cards["怎样克隆某个分支？"]
+    generic = cards["What is List&lt;T&gt; in C#?"]
+    assert "List&lt;int&gt;" in generic and "Box&lt;dyn Trait&gt;" in generic
+    tags = cards["哪些标签仍是 HTML？"]
+    assert "红字" in tags and "标题" in tags and "&lt;" not in tags and "<path" not in tags
+    sheet = " ".join(page.extract_text() for page in
+                     pypdf.PdfReader(tmp_path / "dist" / "命令速查.pdf").pages)
+    assert "<branch>" in sheet and "<file1>" in sheet and "List<T>" in sheet
+    assert "<title>" not in sheet

@@ -19,6 +19,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.util import ClassNotFound
 
 from builder.anki.htmldepth import MAX_RAW_DEPTH, flatten_deep
+from builder.anki.legacytags import modernised
 from builder.checks.htmlpolicy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_STYLES,
@@ -55,7 +56,7 @@ def _sanitised(fragment: str, image_src: ImageSrc | None) -> tuple[str, int]:
     """``sanitise``, and how many elements nested too deeply were unwrapped."""
     token = _IMAGE_SRC.set(image_src)
     try:
-        cleaned = str(_cleaner().clean(flatten_deep(fragment, MAX_RAW_DEPTH)[0]))
+        cleaned = str(_cleaner().clean(modernised(flatten_deep(fragment, MAX_RAW_DEPTH)[0])))
     finally:
         _IMAGE_SRC.reset(token)
     flat, unwrapped = flatten_deep(cleaned)

@@ -121,3 +121,23 @@ def style_removed(style: str, tag: str = "") -> list[str]:
         if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
             out.append(declaration)
     return out
+
+
+def modern_element(tag: str, attrs: list[tuple[str, str | None]]
+                   ) -> tuple[str, list[tuple[str, str]]] | None:
+    """HTML 3's presentational tags as the elements the card keeps, or None for any other
+    tag: ``<font color="red">`` (Chinese notes' favourite highlight) is a coloured
+    ``<span>``, ``<center>`` a centred ``<div>``.  Their other attributes (``size``,
+    ``face``) have no kept equivalent and go."""
+    if tag == "font":
+        colour = next((value for name, value in attrs if name == "color" and value), None)
+        return "span", [("style", f"color: {colour}")] if colour else []
+    if tag == "center":
+        return "div", [("style", "text-align: center")]
+    return None
+
+
+def legacy_attributes_removed(tag: str, attrs: list[tuple[str, str | None]]) -> list[str]:
+    """What ``modern_element`` leaves out of a ``<font>`` or ``<center>`` tag."""
+    kept = {"color"} if tag == "font" else set()
+    return [name for name, _value in attrs if name not in kept]

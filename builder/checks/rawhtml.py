@@ -14,6 +14,8 @@ from builder.checks.htmlpolicy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     DROPPED_WITH_CONTENT,
+    legacy_attributes_removed,
+    modern_element,
     safe_link,
     style_removed,
 )
@@ -28,6 +30,13 @@ class _Finder(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DROPPED_WITH_CONTENT:
             self.problems.append(f"<{tag}> and its content")
+            return
+        modern = modern_element(tag, attrs)
+        if modern is not None:
+            self.problems += [f"{name}= attribute on <{tag}>"
+                              for name in legacy_attributes_removed(tag, attrs)]
+            self.problems += [f"style {d!r} on <{tag}>" for _name, style in modern[1]
+                              for d in style_removed(style, modern[0])]
             return
         if tag not in ALLOWED_TAGS:
             self.problems.append(f"<{tag}> tag")

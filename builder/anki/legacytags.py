@@ -1,0 +1,63 @@
+"""``<font color>`` and ``<center>`` rewritten as the ``<span>`` and ``<div>`` the card's
+sanitiser keeps (``builder.checks.htmlpolicy.modern_element``), before it runs: it would
+drop the tags and, with them, the colour an author used to mark what matters."""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+
+from builder.checks.htmlpolicy import modern_element
+
+_LEGACY = re.compile(r"</?(?:font|center)\b", re.IGNORECASE)
+
+
+def modernised(fragment: str) -> str:
+    """``fragment`` with each ``<font>`` and ``<center>`` tag replaced; others untouched."""
+    if _LEGACY.search(fragment) is None:
+        return fragment
+    finder = _LegacyTags(fragment)
+    finder.feed(fragment)
+    finder.close()
+    out: list[str] = []
+    done = 0
+    for start, end, replacement in finder.replaced:
+        out += [fragment[done:start], replacement]
+        done = end
+    out.append(fragment[done:])
+    return "".join(out)
+
+
+class _LegacyTags(HTMLParser):
+    """Finds the spans of ``<font>`` and ``<center>`` tags and what each becomes."""
+
+    def __init__(self, fragment: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._fragment = fragment
+        self._line_starts = [0, *(i + 1 for i, c in enumerate(fragment) if c == "\n")]
+        self.replaced: list[tuple[int, int, str]] = []
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        modern = modern_element(tag, attrs)
+        if modern is None:
+            return
+        name, kept = modern
+        written = "".join(f' {key}="{html.escape(value)}"' for key, value in kept)
+        start = self._offset()
+        self.replaced.append((start, start + len(self.get_starttag_text() or ""),
+                              f"<{name}{written}>"))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)  # ``<font/>`` opens a font all the same in HTML
+
+    def handle_endtag(self, tag: str) -> None:
+        modern = modern_element(tag, [])
+        if modern is None:
+            return
+        start = self._offset()
+        self.replaced.append((start, self._fragment.index(">", start) + 1, f"</{modern[0]}>"))

@@ -38,6 +38,7 @@ from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
 from builder.parse.spacedimages import spaced_images_plugin
 from builder.parse.tables import EXTRA_CELLS, table_plugin
+from builder.parse.texmacros import FileMacros
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
 from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
@@ -201,6 +202,8 @@ class NodeBuilder(InlineNodes):
     formulas: list[Formula] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    macros: FileMacros = field(default_factory=FileMacros)
+    """The TeX macros the file's formulas defined so far (in document order)."""
     _content_lines: dict[int, tuple[Token, list[int], dict[int, int]]] = field(
         default_factory=dict)
 

@@ -38,6 +38,7 @@ from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
 from builder.parse.spacedimages import spaced_images_plugin
 from builder.parse.tables import EXTRA_CELLS, table_plugin
+from builder.parse.tabs import tabs_plugin
 from builder.parse.texmacros import FileMacros
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
@@ -77,6 +78,7 @@ def make_parser() -> MarkdownIt:
     md.use(table_plugin)
     md.use(container_plugin, CONTAINER_NAME, validate=container_type_given)
     md.use(admon_plugin)
+    md.use(tabs_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)

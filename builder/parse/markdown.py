@@ -34,6 +34,7 @@ from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
+from builder.parse.liquidtags import liquid_tags_plugin
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
 from builder.parse.spacedimages import spaced_images_plugin
@@ -79,6 +80,7 @@ def make_parser() -> MarkdownIt:
     md.use(container_plugin, CONTAINER_NAME, validate=container_type_given)
     md.use(admon_plugin)
     md.use(tabs_plugin)
+    md.use(liquid_tags_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)

@@ -31,6 +31,8 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from builder.parse.boxtokens import push_box
+
 TAB_TYPE = "tab"
 MARKER = "==="
 BODY_INDENT = 4
@@ -61,7 +63,10 @@ def _content_tab(state: StateBlock, start_line: int, end_line: int, silent: bool
         return False  # no body: the line stays text
     if silent:
         return True
-    _push_tab(state, start_line, last, body_indent, head[1])
+    old_indent = state.blkIndent
+    state.blkIndent = body_indent
+    push_box(state, (start_line, last, last), MARKER, TAB_TYPE, head[1])
+    state.blkIndent = old_indent
     return True
 
 
@@ -83,31 +88,3 @@ def _body_end(state: StateBlock, start_line: int, end_line: int, indent: int) ->
 def _blank_only(state: StateBlock, first: int, last: int) -> bool:
     return all(state.bMarks[line] + state.tShift[line] >= state.eMarks[line]
                for line in range(first, last))
-
-
-def _push_tab(state: StateBlock, start_line: int, last: int, indent: int, label: str) -> None:
-    old_parent, old_line_max, old_indent = state.parentType, state.lineMax, state.blkIndent
-    state.parentType = "admonition"
-    state.blkIndent = indent
-    state.lineMax = last  # no lazy continuation past the body
-    token = state.push("admonition_open", "div", 1)
-    token.markup = MARKER
-    token.block = True
-    token.meta = {"tag": TAB_TYPE}
-    token.info = f'{TAB_TYPE} "{label}"'
-    token.content = label
-    token.map = [start_line, last]
-    if label:
-        token = state.push("admonition_title_open", "p", 1)
-        token.map = [start_line, start_line + 1]
-        token = state.push("inline", "", 0)
-        token.content = label
-        token.map = [start_line, start_line + 1]
-        token.children = []
-        state.push("admonition_title_close", "p", -1)
-    state.md.block.tokenize(state, start_line + 1, last)
-    token = state.push("admonition_close", "div", -1)
-    token.markup = MARKER
-    token.block = True
-    state.parentType, state.lineMax, state.blkIndent = old_parent, old_line_max, old_indent
-    state.line = last

@@ -7,7 +7,9 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any
 
+import pytest
 from anki.collection import Collection
 
 from builder.parse.markdown import tokenize
@@ -95,3 +97,30 @@ def test_an_unclosed_tag_and_one_closed_outside_its_list_stay_text() -> None:
     tokens = tokenize("{% note info %}\ntext\n\n- item\n  {% note %}\n  a\n\n{% endnote %}\n")
     assert not any(t.type in ("callout_open", "admonition_open") for t in tokens), \
         [t.type for t in tokens]
+
+
+def test_a_tag_block_never_swallows_a_question_heading() -> None:
+    from builder.parse.document import parse_text
+
+    doc = parse_text("## A?\n\n{% note %}\nx\n\n## B?\n\ny\n{% endnote %}\n", "n.md")
+    assert [c.question_text for c in doc.cards] == ["A?", "B?"]
+
+
+def test_unclosed_tags_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of tag lines with no end: each line is read as a tag a bounded number of
+    times (once for the file's list of tag lines, then by the rule at its own line)."""
+    from builder.parse import liquidtags
+
+    calls = 0
+    real = liquidtags._tag_at
+
+    def counting(state: Any, line: int) -> tuple[str, str] | None:
+        nonlocal calls
+        calls += 1
+        return real(state, line)
+
+    monkeypatch.setattr(liquidtags, "_tag_at", counting)
+    lines = 3_000
+    tokens = tokenize("{% note %}\n\n" * lines)
+    assert not any(t.type == "admonition_open" for t in tokens)
+    assert calls <= 6 * lines, calls

@@ -31,6 +31,7 @@ A tag with no closing line (``{% asset_img a.png %}``, ``{% label x %}``) stays 
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from markdown_it import MarkdownIt
@@ -47,9 +48,12 @@ TITLED_TAGS = frozenset({"folding", "fold", "details", "hidetoggle", "hideblock"
 QUOTE_TAGS = frozenset({"blockquote", "pullquote", "cq", "centerquote", "quote"})
 UNWRAPPED = frozenset({"raw"})
 MARKER = "{%"
-MAX_SCAN = 5_000
-"""Lines searched for a tag's closing line: a tag line in a long file with no end (or
-thousands of them) must not make the parse quadratic."""
+MAX_SCANNED = 256
+"""Tag lines looked at after a tag for its closing one: thousands of unclosed tags must
+not make the parse quadratic (real tags nest a level or two)."""
+_TAG_LINES = "liquid_tag_lines"
+"""markdown-it ``env`` key: (the source, its lines that are tags alone, with names)."""
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
 
 
 def liquid_tags_plugin(md: MarkdownIt) -> None:
@@ -88,23 +92,49 @@ def _liquid_tag(state: StateBlock, start_line: int, end_line: int, silent: bool)
 
 
 def _closing_line(state: StateBlock, start_line: int, end_line: int, name: str) -> int | None:
-    """The line of the ``{% endNAME %}`` closing the tag (same-name tags nest)."""
+    """The line of the ``{% endNAME %}`` closing the tag (same-name tags nest), before
+    ``end_line`` and at least as indented as the tag; None when there is none, or (for a
+    box) when a heading comes first: a question heading is never swallowed."""
+    lines = _tag_lines(state)
     depth = 1
-    for line in range(start_line + 1, min(end_line, start_line + 1 + MAX_SCAN)):
-        if state.sCount[line] < state.blkIndent:
-            found = state.bMarks[line] + state.tShift[line] < state.eMarks[line]
-            if found:
-                return None  # the block holding the tag ended first
-        tag = _tag_at(state, line)
-        if tag is None:
-            continue
-        if tag[0] == name:
+    first = bisect.bisect_right(lines, (start_line, "\uffff"))
+    for line, tag in lines[first:first + MAX_SCANNED]:
+        if line >= end_line:
+            return None
+        if tag == name:
             depth += 1
-        elif tag[0] == "end" + name:
+        elif tag == "end" + name:
             depth -= 1
             if depth == 0:
+                if state.sCount[line] < state.blkIndent:
+                    return None
+                if name.lower() not in CODE_TAGS and _heading_between(state, start_line, line):
+                    return None
                 return line
     return None
+
+
+def _tag_lines(state: StateBlock) -> list[tuple[int, str]]:
+    """Every line that is a tag alone, with the tag's name: found once per parse (kept in
+    the env), so a file of thousands of unclosed tags costs one pass, not one a tag."""
+    env = state.env if isinstance(state.env, dict) else {}
+    known = env.get(_TAG_LINES)
+    if known is not None and known[0] is state.src:
+        found: list[tuple[int, str]] = known[1]
+        return found
+    found = []
+    for line in range(state.lineMax):
+        tag = _tag_at(state, line)
+        if tag is not None:
+            found.append((line, tag[0]))
+    env[_TAG_LINES] = (state.src, found)
+    return found
+
+
+def _heading_between(state: StateBlock, start: int, end: int) -> bool:
+    return any(_ATX.match(state.src, state.bMarks[line] + state.tShift[line],
+                          state.eMarks[line])
+               for line in range(start + 1, end))
 
 
 def _code_head(name: str, args: str) -> tuple[str, str]:

@@ -243,3 +243,26 @@ def test_the_measure_reads_every_formula_service_the_builder_draws() -> None:
     parsed = html_text('<img src="https://s0.wp.com/latex.php?latex=x" alt="junk"> '
                        '<img src="a.png" alt="kept">')
     assert "junk" not in parsed.parts and "kept" in parsed.parts
+
+
+def test_the_measure_reads_a_files_own_tex_macros() -> None:
+    """A build draws ``$\\R^n$`` under ``$$\\newcommand{\\R}{\\mathbb{R}}$$`` as
+    ``\\mathbb{R}^n``: the measure matches the expanded TeX and counts the definitions,
+    which show nothing, as drawn (bench/corpus_macros.py)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_deck import Deck
+        from corpus_metrics import Counts, match_formulas
+        from corpus_source import Formula
+    finally:
+        sys.path.remove(str(BENCH))
+    formulas = [Formula(r"\newcommand{\R}{\mathbb{R}} \DeclareMathOperator*{\am}{arg\,max}",
+                        True, 1),
+                Formula(r"\R^n", False, 3), Formula(r"\am_x f", False, 4),
+                Formula(r"\S", False, 5)]
+    deck = Deck()
+    deck.formula_tex.extend([r"\mathbb{R}^n", r"\operatorname*{arg\,max}_x f"])
+    counts = Counts()
+    match_formulas(formulas, deck, counts)
+    assert (counts.formulas, counts.formulas_drawn, counts.formulas_absent) == (4, 3, 1)
+    assert counts.formula_examples == [r"line 5: absent: $\S$"]

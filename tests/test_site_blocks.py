@@ -124,3 +124,11 @@ def test_unclosed_tags_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     tokens = tokenize("{% note %}\n\n" * lines)
     assert not any(t.type == "admonition_open" for t in tokens)
     assert calls <= 6 * lines, calls
+
+
+def test_a_tag_block_after_one_in_a_list_is_read() -> None:
+    """The file's tag lines are found once, whichever block first asks: a list item's
+    must not leave the lines after it out."""
+    tokens = tokenize("- a\n  {% note %}\n  x\n  {% endnote %}\n\n"
+                      "{% note warning %}\ny\n{% endnote %}\n")
+    assert [t.type for t in tokens].count("callout_open") == 2

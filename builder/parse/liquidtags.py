@@ -123,7 +123,7 @@ def _tag_lines(state: StateBlock) -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = known[1]
         return found
     found = []
-    for line in range(state.lineMax):
+    for line in range(len(state.bMarks) - 1):  # every line, not a nested block's
         tag = _tag_at(state, line)
         if tag is not None:
             found.append((line, tag[0]))

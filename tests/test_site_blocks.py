@@ -126,9 +126,9 @@ def test_unclosed_tags_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls <= 6 * lines, calls
 
 
-def test_a_tag_block_after_one_in_a_list_is_read() -> None:
-    """The file's tag lines are found once, whichever block first asks: a list item's
-    must not leave the lines after it out."""
-    tokens = tokenize("- a\n  {% note %}\n  x\n  {% endnote %}\n\n"
+def test_a_tag_block_after_one_in_a_box_is_read() -> None:
+    """The file's tag lines are found once, whichever block first asks: a box's (which
+    reads only up to its end) must not leave the lines after it out."""
+    tokens = tokenize('!!! note "a"\n    {% note %}\n    x\n    {% endnote %}\n\n'
                       "{% note warning %}\ny\n{% endnote %}\n")
-    assert [t.type for t in tokens].count("callout_open") == 2
+    assert [t.type for t in tokens].count("callout_open") == 3  # the box and both notes

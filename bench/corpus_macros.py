@@ -63,8 +63,8 @@ class Macros:
     def expand(self, text: str) -> str:
         if not self.bodies:
             return text
-        names = re.compile("|".join(re.escape(n) for n in sorted(self.bodies, key=len,
-                                                               reverse=True)) + r"(?![A-Za-z])")
+        longest_first = sorted(self.bodies, key=len, reverse=True)
+        names = re.compile("(?:" + "|".join(map(re.escape, longest_first)) + r")(?![A-Za-z])")
         for _ in range(PASSES):
             text, count = names.subn(lambda m: self.bodies[m[0]], text)
             if not count:

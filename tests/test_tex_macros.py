@@ -32,7 +32,7 @@ def test_cards_and_pdf_draw_the_macros_expanded(tmp_path: Path, collection: Coll
     assert "warning:" not in result.output and "formula-render" not in result.output, \
         result.output
     notes = re.findall(r"n\.md:(\d+):\d+: note: TeX macros (.*?) defined here", result.output)
-    assert [line for line, _ in notes] == ["3", "21"], result.output
+    assert [line for line, _ in notes] == ["3", "21", "23"], result.output
     assert "`\\argmax`" in notes[0][1] and "`\\inner`" in notes[0][1]
     import_apkg(collection, tmp_path / "dist" / "线性代数.apkg")
     fields = " ".join(collection.get_note(n).joined_fields() for n in collection.find_notes(""))
@@ -46,8 +46,9 @@ def test_cards_and_pdf_draw_the_macros_expanded(tmp_path: Path, collection: Coll
         r"x\in\mathbb{R}^n", r"\left\lVertx\right\rVert",
         r"\hat\theta=\operatorname*{arg\,max}_{\theta}\langlew,x\rangle-L_{\theta}(x)"
         r"+L_{\phi}(y)",
-        r"\mathbb{E}[X]", r"\mathcal{R}"], alts
+        r"\mathbb{E}[X]", r"\mathcal{R}", r"\frac12"], alts
     assert "newcommand" not in fields and "DeclareMathOperator" not in fields
+    assert "<p></p>" not in fields, "a definitions-only formula leaves no empty paragraph"
     pdf = "".join(page.extract_text() for page in
                   pypdf.PdfReader(tmp_path / "dist" / "线性代数.pdf").pages)
     flat = re.sub(r"\s+", "", pdf)

@@ -246,7 +246,7 @@ class InlineNodes:
         written = self._with_macros(token.content, loc)
         if written is None:  # definitions only: they show nothing
             return Node("text", text="", line=loc.line, col=loc.col) if place is None else \
-                Node("paragraph", line=loc.line, col=loc.col, end_line=place[1])
+                Node("html_block", line=loc.line, col=loc.col, end_line=place[1])
         formula = self._formula(written, display, loc)
         tex = formula.tex
         if inline and display:

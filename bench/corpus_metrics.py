@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from corpus_deck import Deck, Diagnostic, parse_diagnostics, pdf_text, read_packages
+from corpus_macros import Macros
 from corpus_source import Block, Formula, normalize, read_source
 
 CHUNK = 12
@@ -100,6 +101,8 @@ class Context:
     haystack: str
     diagnostics: list[Diagnostic]
     shown: set[str]
+    macros: Macros = field(default_factory=Macros)
+    """The file's TeX macros (all of them: a block is looked for with every one)."""
 
 
 def block_pictures_shown(block: Block, ctx: Context) -> tuple[int, int]:
@@ -121,6 +124,9 @@ def pictures_ok(block: Block, ctx: Context) -> bool:
 def block_status(block: Block, ctx: Context) -> str:
     has_text = bool(normalize(block.text))
     text_ok = text_found(block.text, ctx.haystack) if has_text else bool(block.pictures)
+    if has_text and not text_ok and ctx.macros.bodies:
+        shown = ctx.macros.read(block.text)  # its definitions were read with the formulas
+        text_ok = not normalize(shown) or text_found(ctx.macros.expand(shown), ctx.haystack)
     if text_ok and pictures_ok(block, ctx):
         return "found"
     name = ctx.md_file.name
@@ -144,10 +150,18 @@ def match_formulas(formulas: list[Formula], deck: Deck, counts: Counts) -> None:
         loose[normalize(tex)].append(i)
     used: set[int] = set()
     undrawn: list[Formula] = []
+    macros = Macros()  # the file's own TeX macros (bench/corpus_macros.py)
     for formula in formulas:
-        pick = _take(exact.get(_squash(formula.tex), []), used)
-        if pick is None and normalize(formula.tex):
-            pick = _take(loose.get(normalize(formula.tex), []), used)
+        shown = macros.read(formula.tex)
+        if not shown.strip():
+            continue  # it only defines macros: nothing to draw
+        pick = None
+        for tex in dict.fromkeys((formula.tex, macros.expand(shown))):
+            pick = _take(exact.get(_squash(tex), []), used)
+            if pick is None and normalize(tex):
+                pick = _take(loose.get(normalize(tex), []), used)
+            if pick is not None:
+                break
         if pick is None:
             undrawn.append(formula)
     counts.formulas += len(formulas)
@@ -210,8 +224,11 @@ def measure_build(root: Path, inside: str, site_root: str, out_dir: Path, output
     counts.diagnostics = len(diagnostics)
     texts = [*deck.full_texts, *deck.names, pdf_text(pdfs)]
     shown = {p.sha256 for p in deck.pictures if p.sha256 and not p.is_formula}
+    macros = Macros()
+    for formula in source.formulas:
+        macros.read(formula.tex)
     ctx = Context(root / inside, root, site_root, deck,
-                  "\0".join(normalize(t) for t in texts), diagnostics, shown)
+                  "\0".join(normalize(t) for t in texts), diagnostics, shown, macros)
     for block in source.blocks:
         present, on_cards = block_pictures_shown(block, ctx)
         counts.pictures_local += present

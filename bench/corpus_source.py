@@ -204,7 +204,9 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
     parts: list[str] = []
     pictures: list[str] = []
     for token in _flatten(tokens):
-        if token.type in ("text", "code_inline", "code_block", "fence"):
+        if token.type == "text":
+            parts.append(_site_markup_shown(token.content))
+        elif token.type in ("code_inline", "code_block", "fence"):
             parts.append(token.content)
         elif token.type == "image":
             src = str(token.attrs.get("src", ""))
@@ -223,6 +225,22 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
         elif token.type in ("softbreak", "hardbreak"):
             parts.append("\n")
     return " ".join(parts), pictures
+
+
+LIQUID_TAG = re.compile(r"\{%-?\s*\w[^%]*-?%\}")
+BOX_HEAD = re.compile(r'===[!+]?[ \t]+"([^"]*)"'
+                      r'|(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+"([^"]*)")?')
+
+
+def _site_markup_shown(text: str) -> str:
+    """What a site generator shows of a line of its block syntax: nothing of a Hexo or
+    Jekyll tag alone on its line (``{% note info %}``), the title of a MkDocs tab or
+    admonition head (``=== "C++"``, ``???+ note "引理"``); other text as it is."""
+    line = text.strip()
+    if LIQUID_TAG.fullmatch(line):
+        return ""
+    head = BOX_HEAD.fullmatch(line)
+    return (head[1] or head[2] or "") if head else text
 
 
 def _flatten(tokens: list[Token]) -> Iterator[Token]:

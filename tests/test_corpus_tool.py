@@ -243,3 +243,42 @@ def test_the_measure_reads_every_formula_service_the_builder_draws() -> None:
     parsed = html_text('<img src="https://s0.wp.com/latex.php?latex=x" alt="junk"> '
                        '<img src="a.png" alt="kept">')
     assert "junk" not in parsed.parts and "kept" in parsed.parts
+
+
+def test_the_measure_reads_a_files_own_tex_macros() -> None:
+    """A build draws ``$\\R^n$`` under ``$$\\newcommand{\\R}{\\mathbb{R}}$$`` as
+    ``\\mathbb{R}^n``: the measure matches the expanded TeX and counts the definitions,
+    which show nothing, as drawn (bench/corpus_macros.py)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_deck import Deck
+        from corpus_metrics import Counts, match_formulas
+        from corpus_source import Formula
+    finally:
+        sys.path.remove(str(BENCH))
+    formulas = [Formula(r"\newcommand{\R}{\mathbb{R}} \DeclareMathOperator*{\am}{arg\,max}"
+                        r" \def\b{\boldsymbol} \def\d{\mathrm{d}}", True, 1),
+                Formula(r"\R^n", False, 3), Formula(r"\am_x f", False, 4),
+                Formula(r"\begin{matrix} \b{x} \end{matrix}", True, 5),
+                Formula(r"\S", False, 6)]
+    deck = Deck()
+    deck.formula_tex.extend([r"\mathbb{R}^n", r"\operatorname*{arg\,max}_x f",
+                             r"\begin{matrix} \boldsymbol{x} \end{matrix}"])
+    counts = Counts()
+    match_formulas(formulas, deck, counts)
+    assert (counts.formulas, counts.formulas_drawn, counts.formulas_absent) == (5, 4, 1)
+    assert counts.formula_examples == [r"line 6: absent: $\S$"]
+
+
+def test_the_measure_reads_site_block_syntax_as_its_site_shows_it(tmp_path: Path) -> None:
+    """A Hexo tag line shows nothing, a MkDocs tab or admonition head shows its title:
+    a block is not "lost" for markup no reader ever saw (bench/corpus_source.py)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_source import read_source
+    finally:
+        sys.path.remove(str(BENCH))
+    notes = write(tmp_path / "n.md", '{% note info %}\n定理内容。\n{% endnote %}\n\n'
+                  '???+ note "引理"\n    正文。\n\n=== 标题\n')
+    texts = [" ".join(block.text.split()) for block in read_source(notes).blocks]
+    assert texts == ["定理内容。", "引理 正文。", "=== 标题"], texts

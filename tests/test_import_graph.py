@@ -53,6 +53,7 @@ STAGE = {
         "builder.parse.tables", "builder.parse.cjkflanking", "builder.parse.spacedimages",
         "builder.parse.callouts", "builder.parse.containers", "builder.parse.footnoterules",
         "builder.parse.placeholdertags",
+        "builder.parse.tabs", "builder.parse.liquidtags", "builder.parse.boxtokens",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

@@ -19,6 +19,7 @@ from builder.parse.footnotes import FOOTNOTE_INLINE, FOOTNOTE_REF, INLINE, UNDEF
 from builder.parse.formulaimages import FormulaPicture, formula_picture, lone_image_source
 from builder.parse.headings import first_column
 from builder.parse.mathsyntax import DOUBT
+from builder.parse.texmacros import FileMacros
 from builder.parse.texsafe import strip_unsafe
 from builder.parse.typstmath import typst_message, typst_signs
 
@@ -30,6 +31,8 @@ CELL = "cell_place"
 """``meta`` key of a table cell's inline token: (0-based column of its content in its
 line, the content as written there, the content's offsets of each ``|`` whose escaping
 backslash was dropped), so what is in a cell is placed where it is written."""
+
+MACRO_CODE = "tex-macro"
 
 MATH_KINDS = {
     "math_inline": ("math_inline", False),
@@ -47,6 +50,7 @@ class InlineNodes:
     breaks: bool
     formulas: list[Formula]
     diagnostics: list[Diagnostic]
+    macros: FileMacros
     _content_lines: dict[int, tuple[Token, list[int], dict[int, int]]]
     """Inline token (kept so its id stays its own) → its content's line starts, and the
     column found for each line: without it each formula rescanned the whole content
@@ -239,7 +243,11 @@ class InlineNodes:
         kind, display = MATH_KINDS[node.type]
         token = node if isinstance(node, Token) else _token_of(node)
         loc = self._formula_loc(token, line, holder)
-        formula = self._formula(token.content, display, loc)
+        written = self._with_macros(token.content, loc)
+        if written is None:  # definitions only: they show nothing
+            return Node("text", text="", line=loc.line, col=loc.col) if place is None else \
+                Node("html_block", line=loc.line, col=loc.col, end_line=place[1])
+        formula = self._formula(written, display, loc)
         tex = formula.tex
         if inline and display:
             kind = "math_inline"
@@ -247,6 +255,22 @@ class InlineNodes:
             return Node(kind, text=tex, line=loc.line, col=loc.col, formula=formula)
         col = first_column(self.lines, loc.line) if loc.line else loc.col
         return Node(kind, text=tex, line=loc.line, col=col, formula=formula, end_line=place[1])
+
+    def _with_macros(self, written: str, loc: SourceLoc) -> str | None:
+        """The formula with the file's TeX macros expanded (``builder.parse.texmacros``);
+        None when it only defines macros."""
+        applied = self.macros.apply(written)
+        if applied.defined:
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(applied.defined))
+            shown = " (it shows nothing itself)" if applied.tex is None else ""
+            self.diagnostics.append(Diagnostic(
+                loc, "note", f"TeX macros {names} defined here{shown}: expanded in the "
+                "formulas after it in this file", MACRO_CODE))
+        if applied.error:
+            self.diagnostics.append(Diagnostic(
+                loc, "warning", f"the file's TeX macros not expanded in this formula: "
+                f"{applied.error}", MACRO_CODE))
+        return applied.tex
 
     def _formula(self, written: str, display: bool, loc: SourceLoc) -> Formula:
         """A formula, what Anki's MathJax must not see taken out (and reported)."""

@@ -34,11 +34,14 @@ from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
+from builder.parse.liquidtags import liquid_tags_plugin
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
 from builder.parse.placeholdertags import placeholder_tags_plugin
 from builder.parse.spacedimages import spaced_images_plugin
 from builder.parse.tables import EXTRA_CELLS, table_plugin
+from builder.parse.tabs import tabs_plugin
+from builder.parse.texmacros import FileMacros
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
 from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
@@ -77,6 +80,8 @@ def make_parser() -> MarkdownIt:
     md.use(table_plugin)
     md.use(container_plugin, CONTAINER_NAME, validate=container_type_given)
     md.use(admon_plugin)
+    md.use(tabs_plugin)
+    md.use(liquid_tags_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
     md.use(placeholder_tags_plugin)
@@ -203,6 +208,8 @@ class NodeBuilder(InlineNodes):
     formulas: list[Formula] = field(default_factory=list)
     diagrams: list[Diagram] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    macros: FileMacros = field(default_factory=FileMacros)
+    """The TeX macros the file's formulas defined so far (in document order)."""
     _content_lines: dict[int, tuple[Token, list[int], dict[int, int]]] = field(
         default_factory=dict)
 

@@ -60,6 +60,7 @@ from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
 from builder.parse.filefacts import Parts, closed_fences, nesting_cuts
 from builder.parse.footnotes import defines_footnotes, inline_notes_of
+from builder.parse.inlinenodes import MACRO_CODE
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
 from builder.parse.markdown import NodeBuilder, tokenize
@@ -72,9 +73,10 @@ from builder.parse.splicedoc import Edit, Moves
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.tocread import TOC_END, TOC_START
 
-REPAIRS = frozenset({"unclosed-fence", "front-matter"})
-"""A fence or front matter left open was cut where it swallowed a heading: how the rest
-of the file reads hangs on that repair, so such a file is parsed whole."""
+REPAIRS = frozenset({"unclosed-fence", "front-matter", MACRO_CODE})
+"""A fence or front matter left open was cut where it swallowed a heading, or a formula
+defined TeX macros for the formulas after it: how the rest of the file reads hangs on
+that, so such a file is parsed whole."""
 NAMES_LINES = frozenset({"orphan-heading", "section-intro", "setext-heading", "extra-title",
                          "toc-unclosed", "empty-section", "fence-heading"})
 """Reports whose messages name lines of their own: one after an edit that moves lines is
@@ -378,7 +380,8 @@ def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structu
     for node in top:
         walker.visit(node)
     drafts, outside = walker.drafts()
-    if len(drafts) != 1 or outside or walker.toc or walker.toc_lines:
+    if len(drafts) != 1 or outside or walker.toc or walker.toc_lines \
+            or any(d.code in REPAIRS for d in builder.diagnostics):
         return None
     card = inline_notes_of(drafts[0].card(doc.settings.deck))
     return card, [*nesting_cuts(tokens, doc.path), *walker.diagnostics, *builder.diagnostics,

@@ -17,7 +17,7 @@ CODES = frozenset({
     "anki-markup", "link-removed", "invisible-chars", "combining-marks", "control-chars",
     "missing-glyph", "ambiguous-rename",
     "missing-figure", "heading-skip", "unbalanced-dollar", "dollar-pairing",
-    "formula-render", "formula-command", "formula-image", "formula-typst",
+    "formula-render", "formula-command", "formula-image", "formula-typst", "tex-macro",
     "diagram-yaml", "diagram-type", "diagram-param", "diagram-render", "image-missing",
     "image-outside", "image-type", "image-size",
     "image-corrupt", "image-path", "remote-image", "toc-missing", "toc-stale", "toc-order",

@@ -1,0 +1,185 @@
+"""Hexo and Jekyll tag blocks: ``{% note info %}`` … ``{% endnote %}`` and friends.
+
+Blogs built with Hexo (NexT, Butterfly themes) or Jekyll write boxes and code with
+Liquid/Nunjucks tags, each alone on its line, that the site generator expands before any
+Markdown is read::
+
+    {% note info no-icon %}
+    **Theorem 1.1** …
+    {% endnote %}
+
+    {% codeblock lang:python 示例 %}
+    # a comment, not a heading
+    print(1)
+    {% endcodeblock %}
+
+CommonMark reads the tag lines as text and a code block's lines as Markdown, so a ``#``
+comment became a heading (a new question) and the code lost its lines.  A tag line that
+has its ``{% endNAME %}`` line further down is read here as a block:
+
+* code tags (``codeblock``, ``code``, ``highlight``, ``mermaid``…) become a fenced code
+  block of the language given (``lang:python``, Jekyll's ``{% highlight python %}``), in
+  a box titled with Hexo's title (``{% codeblock lang:python quicksort.py %}``) if any;
+* ``raw`` (Jekyll's escape for ``{{ }}``) shows its body as it is, unwrapped;
+* any other paired tag (``note``, ``blockquote``, ``folding``, ``tabs``…) becomes an
+  admonition, which ``builder.parse.callouts`` makes a callout: ``{% note warning %}``
+  of type ``warning``, others of the tag's name, with the words after a ``folding``,
+  ``details`` or ``hideToggle`` tag as its title.
+
+A tag with no closing line (``{% asset_img a.png %}``, ``{% label x %}``) stays text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+
+from builder.parse.boxtokens import push_box
+
+_TAG = re.compile(r"\{%-?\s*([A-Za-z_]\w*)\b([^%\n]*?)\s*-?%\}\s*$")
+"""A tag alone on its line (after its indentation): its name, then its arguments."""
+CODE_TAGS = frozenset({"codeblock", "code", "highlight", "mermaid", "katex", "latex"})
+"""Tags whose body is code, not Markdown."""
+TITLED_TAGS = frozenset({"folding", "fold", "details", "hidetoggle", "hideblock", "spoiler"})
+"""Tags whose arguments are the box's title."""
+QUOTE_TAGS = frozenset({"blockquote", "pullquote", "cq", "centerquote", "quote"})
+UNWRAPPED = frozenset({"raw"})
+MARKER = "{%"
+MAX_SCANNED = 256
+"""Tag lines looked at after a tag for its closing one: thousands of unclosed tags must
+not make the parse quadratic (real tags nest a level or two)."""
+_TAG_LINES = "liquid_tag_lines"
+"""markdown-it ``env`` key: (the source, its lines that are tags alone, with names)."""
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
+
+
+def liquid_tags_plugin(md: MarkdownIt) -> None:
+    md.block.ruler.before("fence", "liquid_tag", _liquid_tag,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+
+
+def _tag_at(state: StateBlock, line: int) -> tuple[str, str] | None:
+    begin = state.bMarks[line] + state.tShift[line]
+    if not state.src.startswith(MARKER, begin):
+        return None
+    found = _TAG.match(state.src, begin, state.eMarks[line])
+    return (found[1], found[2].strip()) if found else None
+
+
+def _liquid_tag(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # indented code
+    opened = _tag_at(state, start_line)
+    if opened is None or opened[0].startswith("end"):
+        return False
+    name, args = opened
+    close = _closing_line(state, start_line, end_line, name)
+    if close is None:
+        return False
+    if silent:
+        return True
+    if name.lower() in CODE_TAGS:
+        _push_code(state, start_line, close, name.lower(), args)
+    elif name.lower() in UNWRAPPED:
+        _push_body(state, start_line, close)
+        state.line = close + 1
+    else:
+        _push_box(state, start_line, close, name.lower(), args)
+    return True
+
+
+def _closing_line(state: StateBlock, start_line: int, end_line: int, name: str) -> int | None:
+    """The line of the ``{% endNAME %}`` closing the tag (same-name tags nest), before
+    ``end_line`` and at least as indented as the tag; None when there is none, or (for a
+    box) when a heading comes first: a question heading is never swallowed."""
+    lines = _tag_lines(state)
+    depth = 1
+    first = bisect.bisect_right(lines, (start_line, "\uffff"))
+    for line, tag in lines[first:first + MAX_SCANNED]:
+        if line >= end_line:
+            return None
+        if tag == name:
+            depth += 1
+        elif tag == "end" + name:
+            depth -= 1
+            if depth == 0:
+                if state.sCount[line] < state.blkIndent:
+                    return None
+                if name.lower() not in CODE_TAGS and _heading_between(state, start_line, line):
+                    return None
+                return line
+    return None
+
+
+def _tag_lines(state: StateBlock) -> list[tuple[int, str]]:
+    """Every line that is a tag alone, with the tag's name: found once per parse (kept in
+    the env), so a file of thousands of unclosed tags costs one pass, not one a tag."""
+    env = state.env if isinstance(state.env, dict) else {}
+    known = env.get(_TAG_LINES)
+    if known is not None and known[0] is state.src:
+        found: list[tuple[int, str]] = known[1]
+        return found
+    found = []
+    for line in range(len(state.bMarks) - 1):  # every line, not a nested block's
+        tag = _tag_at(state, line)
+        if tag is not None:
+            found.append((line, tag[0]))
+    env[_TAG_LINES] = (state.src, found)
+    return found
+
+
+def _heading_between(state: StateBlock, start: int, end: int) -> bool:
+    return any(_ATX.match(state.src, state.bMarks[line] + state.tShift[line],
+                          state.eMarks[line])
+               for line in range(start + 1, end))
+
+
+def _code_head(name: str, args: str) -> tuple[str, str]:
+    """The language (``lang:python`` in Hexo, ``python`` in Jekyll's ``highlight``, the
+    tag's own name for ``mermaid``) and the title (Hexo's other words, a file name)."""
+    words = args.split()
+    language = next((w.removeprefix("lang:") for w in words if w.startswith("lang:")), "")
+    rest = [w for w in words if not w.startswith("lang:")]
+    if name == "highlight":
+        return (rest[0] if rest else ""), ""
+    if not language and name in ("mermaid", "katex", "latex"):
+        language = name
+    return language, " ".join(w for w in rest if "://" not in w)
+
+
+def _push_code(state: StateBlock, start_line: int, close: int, name: str, args: str) -> None:
+    language, title = _code_head(name, args)
+
+    def fence() -> None:
+        token = state.push("fence", "code", 0)
+        token.info = language
+        token.markup = "```"
+        token.content = "".join(
+            state.src[state.bMarks[line] + min(state.tShift[line], state.sCount[start_line]):
+                      state.eMarks[line]] + "\n"
+            for line in range(start_line + 1, close))
+        token.map = [start_line, close + 1]
+
+    if title:  # a file name over the code: a box titled with it
+        push_box(state, (start_line, close, close + 1), MARKER, "example", title, fence)
+    else:
+        fence()
+        state.line = close + 1
+
+
+def _push_body(state: StateBlock, start_line: int, close: int) -> None:
+    old_line_max = state.lineMax
+    state.lineMax = close
+    state.md.block.tokenize(state, start_line + 1, close)
+    state.lineMax = old_line_max
+
+
+def _push_box(state: StateBlock, start_line: int, close: int, name: str, args: str) -> None:
+    words = args.split()
+    kind = "quote" if name in QUOTE_TAGS else (words[0].lower() if name == "note" and words
+                                               else name)
+    push_box(state, (start_line, close, close + 1), MARKER, kind,
+             args if name in TITLED_TAGS else "")

@@ -1,0 +1,134 @@
+"""Site generators' block syntaxes: MkDocs Material content tabs (``=== "C++"`` over an
+indented body) shown one after another, each under its label, their code blocks whole
+(builder.parse.tabs); Hexo/Jekyll tag blocks (builder.parse.liquidtags)."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from anki.collection import Collection
+
+from builder.parse.markdown import tokenize
+
+from .conftest import build_fixture, import_apkg
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mkdocs-tabs.md"
+
+
+def _text(field: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", field))
+
+
+def test_each_tab_is_a_titled_block_with_its_code_whole(tmp_path: Path,
+                                                        collection: Collection) -> None:
+    import pypdf
+
+    result = build_fixture(FIXTURE)
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    import_apkg(collection, tmp_path / "dist" / "算法笔记.apkg")
+    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+               for n in collection.find_notes("")}
+    gcd = answers["如何求最大公约数？"]
+    titles = re.findall(r'<p class="callout-title">([^<]*)</p>', gcd)
+    assert titles == ["C++", "Python"], gcd
+    code = [_text(block) for block in re.findall(r"<pre>(.*?)</pre>", gcd, re.S)]
+    assert code == ["int gcd(int a, int b) {\n  return b ? gcd(b, a % b) : a;\n}\n",
+                    "def gcd(a, b):\n    return gcd(b, a % b) if b else a\n"], code
+    assert "===" not in gcd and "```" not in _text(gcd) and "复杂度" in gcd
+    nested = answers["参考实现放在提示里可以吗？"]
+    assert re.findall(r'<p class="callout-title">([^<]*)</p>', nested) == [
+        "参考实现", "Java", "Go"], nested
+    assert "static int twice(int x) {\n  return 2 * x;\n}" in _text(nested)
+    # A marker with no indented body under it is no tab: its line stays text.
+    assert '=== "仅有标签"' in _text(nested) and "没有缩进的正文不是标签页" in nested
+    pdf = "".join(page.extract_text() for page in
+                  pypdf.PdfReader(tmp_path / "dist" / "算法笔记.pdf").pages)
+    lines = [line.strip() for line in pdf.splitlines()]
+    assert "int gcd(int a, int b) {" in lines and "}" in lines, pdf
+    assert "def gcd(a, b):" in lines and "Python" in lines and "Java" in lines, pdf
+
+
+def test_a_setext_underline_and_a_paragraph_stay_what_they_were() -> None:
+    tokens = tokenize('Title\n===\n\ntext\n=== "x"\n\n    code\n')
+    kinds = [t.type for t in tokens]
+    assert kinds[:3] == ["heading_open", "inline", "heading_close"], kinds
+    assert "callout_open" not in kinds and "admonition_open" not in kinds
+    assert any(t.type == "code_block" for t in tokens)
+
+
+HEXO = Path(__file__).parent / "fixtures" / "hexo-tags.md"
+
+
+def test_hexo_tag_blocks_are_boxes_and_code(tmp_path: Path, collection: Collection) -> None:
+    """``{% note %}``/``{% folding %}`` are boxes, ``{% codeblock %}``/``{% highlight %}``
+    code (a ``#`` comment in it is no heading, so no card of its own), ``{% raw %}`` its
+    body; a tag with no closing line stays text (builder.parse.liquidtags)."""
+    import pypdf
+
+    result = build_fixture(HEXO)
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+               for n in collection.find_notes("")}
+    assert list(answers) == ["快速排序的复杂度是多少？", "归并排序稳定吗？"], answers
+    quick, merge = answers.values()
+    assert re.findall(r'<p class="callout-title">([^<]*)</p>', quick) == ["quicksort.py"]
+    assert 'class="callout callout-note"><p><b>定理</b>' in quick, quick
+    code = [_text(block) for block in re.findall(r"<pre>(.*?)</pre>", quick + merge, re.S)]
+    assert code == ["# 以第一个元素为基准\ndef quicksort(a):\n    return a\n",
+                    "#include <stdio.h>\n"], code
+    assert re.findall(r'<p class="callout-title">([^<]*)</p>', merge) == ["查看证明"]
+    shown = _text(quick + merge)
+    assert "{%" not in shown.replace("{% note %} 的一行", "").replace("{% asset_img", ""), shown
+    assert "写作 {% note %} 的一行不是标签块。" in shown
+    assert "{% asset_img merge.png 归并示意 %}" in shown, "an unpaired tag stays text"
+    pdf = "".join(page.extract_text() for page in
+                  pypdf.PdfReader(tmp_path / "dist" / "n.pdf").pages)
+    lines = [line.strip() for line in pdf.splitlines()]
+    assert "# 以第一个元素为基准" in lines and "#include <stdio.h>" in lines, pdf
+    assert "quicksort.py" in lines and "查看证明" in lines and "endnote" not in pdf, pdf
+
+
+def test_an_unclosed_tag_and_one_closed_outside_its_list_stay_text() -> None:
+    tokens = tokenize("{% note info %}\ntext\n\n- item\n  {% note %}\n  a\n\n{% endnote %}\n")
+    assert not any(t.type in ("callout_open", "admonition_open") for t in tokens), \
+        [t.type for t in tokens]
+
+
+def test_a_tag_block_never_swallows_a_question_heading() -> None:
+    from builder.parse.document import parse_text
+
+    doc = parse_text("## A?\n\n{% note %}\nx\n\n## B?\n\ny\n{% endnote %}\n", "n.md")
+    assert [c.question_text for c in doc.cards] == ["A?", "B?"]
+
+
+def test_unclosed_tags_are_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thousands of tag lines with no end: each line is read as a tag a bounded number of
+    times (once for the file's list of tag lines, then by the rule at its own line)."""
+    from builder.parse import liquidtags
+
+    calls = 0
+    real = liquidtags._tag_at
+
+    def counting(state: Any, line: int) -> tuple[str, str] | None:
+        nonlocal calls
+        calls += 1
+        return real(state, line)
+
+    monkeypatch.setattr(liquidtags, "_tag_at", counting)
+    lines = 3_000
+    tokens = tokenize("{% note %}\n\n" * lines)
+    assert not any(t.type == "admonition_open" for t in tokens)
+    assert calls <= 6 * lines, calls
+
+
+def test_a_tag_block_after_one_in_a_box_is_read() -> None:
+    """The file's tag lines are found once, whichever block first asks: a box's (which
+    reads only up to its end) must not leave the lines after it out."""
+    tokens = tokenize('!!! note "a"\n    {% note %}\n    x\n    {% endnote %}\n\n'
+                      "{% note warning %}\ny\n{% endnote %}\n")
+    assert [t.type for t in tokens].count("callout_open") == 3  # the box and both notes

@@ -13,7 +13,7 @@ from anki.collection import Collection
 from builder.build.sourceparse import parse_source, splice_source
 from builder.parse.document import parse_file, parse_text
 from builder.parse.options import ParseOptions
-from builder.parse.texmacros import MAX_DEPTH, FileMacros
+from builder.parse.texmacros import MAX_DEPTH, MAX_FILE_TOKENS, FileMacros
 
 from .conftest import build_fixture, import_apkg
 
@@ -93,6 +93,21 @@ def test_runaway_macros_stop_with_a_warning(definitions: str) -> None:
     assert [d.loc.line for d in warned] == [5], doc.diagnostics
     assert "deep" in warned[0].message or "tokens" in warned[0].message
     assert formulas_of(text) == [r"\x + \ma"], "left as written"
+
+
+def test_a_file_s_formulas_together_expand_to_a_bounded_size() -> None:
+    """Each formula under the per-formula bound, thousands of them: expansion stops at
+    the file's bound (it took minutes and a gigabyte), later formulas stay as written."""
+    macros = FileMacros()
+    macros.apply(r"\newcommand{\q}[1]{#1#1#1#1}")
+    call = r"\q{\q{\q{\q{\q{\q{y}}}}}}"  # 4,096 y: under MAX_TOKENS
+    applied = [macros.apply(call) for _ in range(3 * MAX_FILE_TOKENS // 4096)]
+    expanded = [a for a in applied if a.tex == "y" * 4096]
+    left = [a for a in applied
+            if a.tex == call and ("together" in a.error or "already" in a.error)]
+    assert len(expanded) + len(left) == len(applied)
+    assert MAX_FILE_TOKENS // 2 < len(expanded) * 4096 <= MAX_FILE_TOKENS
+    assert left and left[-1].tex == call
 
 
 def test_a_missing_argument_is_a_warning_not_a_crash() -> None:

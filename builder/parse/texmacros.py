@@ -33,6 +33,9 @@ MAX_DEPTH = 32
 """Macro calls nest no deeper (real macros call one or two others)."""
 MAX_TOKENS = 20_000
 """A formula expands to no more tokens (a long real formula has a few hundred)."""
+MAX_FILE_TOKENS = 200_000
+"""All of a file's formulas together expand to no more tokens: thousands of formulas each
+just under ``MAX_TOKENS`` took minutes and a gigabyte to expand and draw."""
 
 
 class ExpansionError(ValueError):
@@ -64,6 +67,8 @@ class FileMacros:
     """The macros defined so far in one file, in document order."""
 
     macros: dict[str, Macro] = field(default_factory=dict)
+    budget: int = MAX_FILE_TOKENS
+    """Tokens the file's later formulas may still expand to (``MAX_FILE_TOKENS``)."""
 
     def apply(self, tex: str) -> Applied:
         """``tex`` with its definitions read (and taken out) and the macros expanded."""
@@ -78,10 +83,16 @@ class FileMacros:
             return Applied(None, defined)
         if not self.macros or not _calls_any(rest, self.macros):
             return Applied(tex_of(rest) if defined else tex, defined)
+        if self.budget <= 0:
+            return Applied(tex, defined, "the file's macros already expanded to more than "
+                           f"{MAX_FILE_TOKENS:,} tokens")
+        expansion = _Expansion(self.macros, min(MAX_TOKENS, self.budget))
         try:
-            expanded = _Expansion(self.macros).run(rest, 0)
+            expanded = expansion.run(rest, 0)
         except ExpansionError as error:
             return Applied(tex, defined, str(error))
+        finally:
+            self.budget -= expansion.tokens
         return Applied(tex_of(expanded), defined)
 
     def _read_definitions(self, nodes: list[Node]) -> tuple[list[Node], tuple[str, ...]]:
@@ -159,6 +170,7 @@ def _calls_any(nodes: list[Node], macros: dict[str, Macro]) -> bool:
 @dataclass(slots=True)
 class _Expansion:
     macros: dict[str, Macro]
+    limit: int
     tokens: int = 0
 
     def run(self, nodes: list[Node], depth: int) -> list[Node]:
@@ -187,8 +199,11 @@ class _Expansion:
 
     def _count(self, added: int) -> None:
         self.tokens += added
-        if self.tokens > MAX_TOKENS:
-            raise ExpansionError(f"the macros make it longer than {MAX_TOKENS:,} tokens")
+        if self.tokens > self.limit:
+            raise ExpansionError(
+                f"the macros make it longer than {MAX_TOKENS:,} tokens"
+                if self.limit == MAX_TOKENS else
+                f"the file's formulas together expand to more than {MAX_FILE_TOKENS:,} tokens")
 
 
 def _arguments(macro: Macro, nodes: list[Node], i: int) -> tuple[list[list[Node]], int]:

@@ -71,6 +71,7 @@ class QuestionForms:
     path: str
     builder: NodeBuilder
     structure: Structure
+    front: dict[str, object]
     section_headings: list[Node]
     """Title and section headings, as nodes (``Document.section_headings``)."""
     section_level: int
@@ -160,6 +161,29 @@ class QuestionForms:
             self._answer += [self.builder.block(child) for child in item.children[1:]]
         # A list item's answer is its own nested blocks.
         self._close_card()
+        return True
+
+    def _file_question(self, stem: str) -> str:
+        """The name of a file that is one question: its front matter's title, when the
+        file says where its question is (``## 问题``), else the file's name."""
+        title = self.front.get("title")
+        if self.structure.question_part is not None and isinstance(title, str) and title.strip():
+            return title.strip()
+        return stem
+
+    def _stated(self, node: SyntaxTreeNode) -> bool:
+        """A file that is one question, stated in the one paragraph under ``## 问题``: that
+        paragraph is the card's question, the heading its label; False for any other block."""
+        part = self.structure.question_part
+        if part is None or not part.asked_line or self._question is None or node.map is None:
+            return False
+        line = node.map[0] + 1
+        if line == part.heading_line:
+            return True
+        if line != part.asked_line or not node.children:
+            return False
+        self._question = Pending(node.children[0].children, line,
+                                 first_column(self.builder.lines, line), end_line=node.map[1])
         return True
 
     def _asking_callout(self, node: SyntaxTreeNode) -> bool:

@@ -859,3 +859,50 @@ def test_a_bold_number_lead_in_keeps_a_heading_from_grouping_bold_questions() ->
     assert [c.question_text for c in plain.cards] == [
         "6.1 What is attention?", "Why use many heads?", "Why scale the dot product?",
         "6.3 What is BN?"]
+
+
+def test_a_first_heading_saying_question_makes_the_file_one_question() -> None:
+    doc = fixture("question-part")
+    assert doc.settings.structure == "one question per file"
+    (card,) = doc.cards
+    assert card.question_text == "问题：常量指针和指针常量有什么区别？"
+    assert [n.kind for n in card.answer] == [
+        "heading", "paragraph", "heading", "heading", "paragraph", "heading", "paragraph",
+        "heading", "bullet_list"]
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    # An introduction (a full stop, a long or unfinished statement) leaves the file's name.
+    ("## 问题\n\n虚函数是常考的话题。这里介绍一下虚函数。\n\n## 解答\n\nx\n", "21_bp"),
+    ("## 问题\n\n这个问题困扰我很久了，为什么呢，\n\n## 解答\n\nx\n", "21_bp"),
+    ("## 问题\n\n为什么要内存对齐？\n\n更多的话。\n\n## 解答\n\nx\n", "21_bp"),
+    ("## Question\n\nWhy does BN help?\n\n## Answer\n\nx\n\n## Pooling\n\ny\n",
+     "Question: Why does BN help?"),
+    ("## 题目\n\n如何手动推导 BP\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n", "题目：如何手动推导 BP"),
+    # Front matter names the question when no paragraph states it.
+    ("---\ntitle: 手推 BP\n---\n\n## 问题\n\n推导见下。\n\n## 解答\n\nx\n", "手推 BP"),
+    # A `#` title stays the question; the stated part opens the answer.
+    ("# 反向传播\n\n## 问题\n\n如何推导？\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n", "反向传播"),
+])
+def test_the_question_of_a_file_stating_it(text: str, question: str) -> None:
+    doc = parse_text(text, "21_bp.md", stem="21_bp")
+    assert doc.settings.structure == "one question per file"
+    assert [c.question_text for c in doc.cards] == [question]
+
+
+@pytest.mark.parametrize("text", [
+    # Two "问题" headings are two questions' labels, not one file's question.
+    "## 问题\n\n什么是 BN？\n\n## 解答\n\nx\n\n## 问题\n\n什么是 LN？\n\n## 解答\n\ny\n",
+    # Not the first heading: a topic heading comes first.
+    "## BN\n\nx\n\n## 问题\n\n什么是 LN？\n\n## 卷积层\n\ny\n",
+    # A deeper first heading under shallower ones.
+    "### 问题\n\n什么是 BN？\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n",
+])
+def test_a_question_label_that_does_not_state_the_file_s_question(text: str) -> None:
+    assert parse_text(text, "n.md").settings.structure != "one question per file"
+
+
+def test_levels_set_by_hand_win_over_a_question_label() -> None:
+    text = "## 问题\n\n什么是 BN？\n\n## 解答\n\nx\n"
+    doc = parse_text(text, "n.md", ParseOptions(question_level=2))
+    assert [c.question_text for c in doc.cards] == ["问题", "解答"]

@@ -7,7 +7,6 @@ the cards and sections, and calls here when ``builder.parse.detect`` chose such 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 
 from markdown_it.tree import SyntaxTreeNode
@@ -18,7 +17,7 @@ from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
-from builder.parse.phrases import is_label, is_placeholder
+from builder.parse.phrases import is_label, is_placeholder, label_prefix
 
 PLACEHOLDER_MAX = 40
 """Longest answer text (characters) read as a possible placeholder."""
@@ -44,15 +43,6 @@ class Pending:
     callout: bool = False
     """The question is a callout's title (``> [!faq] 为什么？``): its answer its body and
     the blocks after it, up to the next question (a callout that asks is one)."""
-
-
-def label_prefix(label: str, question: str) -> str:
-    """``Question 1`` before ``What is a vector?``: "Question 1: "; ``问题 3`` before
-    ``什么是特征值？``: "问题 3："; a label ending in its own mark keeps it ("Q3. ")."""
-    if label.endswith((".", ":", ")", "、", "：", "．", "）")):
-        return label if label.endswith(("、", "：", "．", "）")) else label + " "
-    wide = bool(question) and unicodedata.east_asian_width(question[0]) in ("W", "F")
-    return label + ("：" if wide else ": ")
 
 
 def placeholder_of(answer: tuple[Node, ...]) -> str | None:
@@ -183,7 +173,8 @@ class QuestionForms:
         if line != part.asked_line or not node.children:
             return False
         self._question = Pending(node.children[0].children, line,
-                                 first_column(self.builder.lines, line), end_line=node.map[1])
+                                 first_column(self.builder.lines, line), end_line=node.map[1],
+                                 label=part.label)
         return True
 
     def _asking_callout(self, node: SyntaxTreeNode) -> bool:

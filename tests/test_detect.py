@@ -577,7 +577,7 @@ def test_a_numbering_heading_takes_the_bold_question_below_it() -> None:
     ("问题 1：", "什么是池化？", "问题 1：什么是池化？"),
 ])
 def test_a_numbering_label_joins_its_question(label: str, question: str, shown: str) -> None:
-    from builder.parse.questionforms import label_prefix
+    from builder.parse.phrases import label_prefix
 
     assert label_prefix(label, question) + question == shown
     if label.startswith("问题"):
@@ -875,6 +875,7 @@ def test_a_first_heading_saying_question_makes_the_file_one_question() -> None:
     # An introduction (a full stop, a long or unfinished statement) leaves the file's name.
     ("## 问题\n\n虚函数是常考的话题。这里介绍一下虚函数。\n\n## 解答\n\nx\n", "21_bp"),
     ("## 问题\n\n这个问题困扰我很久了，为什么呢，\n\n## 解答\n\nx\n", "21_bp"),
+    ("## 问题\n\nLBP 是一种纹理特征。我们看看它是怎么一回事\n\n## 解答\n\nx\n", "21_bp"),
     ("## 问题\n\n为什么要内存对齐？\n\n更多的话。\n\n## 解答\n\nx\n", "21_bp"),
     ("## Question\n\nWhy does BN help?\n\n## Answer\n\nx\n\n## Pooling\n\ny\n",
      "Question: Why does BN help?"),

@@ -52,6 +52,7 @@ STAGE = {
         "builder.parse.wikiembeds", "builder.parse.highlight", "builder.parse.strays",
         "builder.parse.tables", "builder.parse.cjkflanking", "builder.parse.spacedimages",
         "builder.parse.callouts", "builder.parse.containers", "builder.parse.footnoterules",
+        "builder.parse.questionpart",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

@@ -90,6 +90,10 @@ STYLES = {
          "问题：权重衰减和 L2 正则一样吗？": "问题：梯度消失",
          "Q: 为什么 ReLU 能缓解梯度消失？": "导数恒为 1", "Q2： GELU 和 ReLU 有什么不同？": "平滑"},
         {"面试问答::归一化", "面试问答::正则化", "面试问答::激活函数"}),
+    "admonition-blocks": (
+        {"什么是 BN？": "gamma", "LN 和 BN 的区别？": "LN 常用于 Transformer",
+         "为什么 Dropout 能防止过拟合？": "没有标题的提示框", "L1 为什么稀疏？": "菱形"},
+        {"Obsidian 笔记::归一化", "Obsidian 笔记::正则化"}),
     "question-part": (
         {"问题：常量指针和指针常量有什么区别？": "不能通过 p 修改所指的值"}, {"question-part"}),
     "style-one-question": (

@@ -10,9 +10,12 @@ Four editors draw a titled, coloured box around some blocks, each with its own s
   ``::: details 点击查看答案`` folded (``builder.parse.containers`` reads them);
 * MkDocs (Python-Markdown) writes ``!!! note "Title"`` and a foldable ``??? question
   "…"`` (``???+`` open) above an indented body (mdit-py-plugins' ``admon``).
+* Obsidian's Admonition plugin writes a code block, ```` ```ad-question ````, whose first
+  lines may set ``title:``, ``collapse:`` (``closed``/``open``), ``icon:`` and ``color:``;
+  the rest is Markdown, parsed here as the box's body.
 
 markdown-it (with mdit-py-plugins' container and admonition plugins) reads the blocks;
-the core rule here, run before inline parsing, turns each of the three token shapes
+the core rule here, run before inline parsing, turns each of the four token shapes
 into one: ``callout_open`` (``meta``: ``CALLOUT_META``), an optional
 ``callout_title_open`` / ``inline`` / ``callout_title_close``, the body's blocks, then
 ``callout_close``.  ``builder.parse.markdown`` makes a ``callout`` node of it.
@@ -83,7 +86,7 @@ def callout_attrs(meta: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """A callout node's attributes, from its opening token's ``CALLOUT_META``: ``type``
     (lower case, as written: ``note``, ``faq``, ``details``), ``fold`` (``""`` not
     foldable, ``"-"`` folded, ``"+"`` foldable and open) and ``syntax`` (``alert``,
-    ``container`` or ``admonition``)."""
+    ``container``, ``admonition`` or ``obsidian-ad``)."""
     return (("type", meta.get("type", "")), ("fold", meta.get("fold", "")),
             ("syntax", meta.get("syntax", "")))
 

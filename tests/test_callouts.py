@@ -302,3 +302,20 @@ def test_admonition_blocks_reach_anki_as_boxes_not_code(
         assert "ad-note" not in answer and "ad-tip" not in answer and "title:" not in answer
     assert "<b>标准化</b>" in answers["什么是 BN？"]
     assert 'class="callout callout-tip"' in answers["为什么 Dropout 能防止过拟合？"]
+
+
+def test_boxes_that_ask_in_the_introduction_of_a_section_of_heading_questions_are_cards(
+        ) -> None:
+    text = ("# T\n\n## 归一化\n\n归一化是训练技巧。\n\n> [!question]- 什么是 BN？\n> 标准化。\n\n"
+            "### LN 和 BN 的区别？\n\nLN 在特征维。\n\n## 正则化\n\n"
+            '??? question "什么是 Dropout？"\n    随机丢弃。\n\n'
+            "```ad-question\ntitle: 什么是权重衰减？\nL2。\n```\n\n"
+            "### L1 为什么稀疏？\n\n菱形。\n")
+    doc = parse_text(text, "n.md")
+    assert [(c.question_text, c.section_path) for c in doc.cards] == [
+        ("什么是 BN？", ("归一化",)), ("LN 和 BN 的区别？", ("归一化",)),
+        ("什么是 Dropout？", ("正则化",)), ("什么是权重衰减？", ("正则化",)),
+        ("L1 为什么稀疏？", ("正则化",))]
+    assert [plain_text(n.children) for n in _card(doc, "什么是权重衰减？").answer] == ["L2。"]
+    # The paragraph before the box stays the section's introduction.
+    assert [plain_text(n.children) for n in doc.sections[0].intro] == ["归一化是训练技巧。"]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.cli import main
-from builder.model import Document
+from builder.model import Document, plain_text
 from builder.parse.document import ParseOptions, parse_file, parse_structured, parse_text
 from builder.parse.phrases import asks_outright, is_placeholder, numbering, question_reason
 
@@ -907,3 +907,35 @@ def test_levels_set_by_hand_win_over_a_question_label() -> None:
     text = "## 问题\n\n什么是 BN？\n\n## 解答\n\nx\n"
     doc = parse_text(text, "n.md", ParseOptions(question_level=2))
     assert [c.question_text for c in doc.cards] == ["问题", "解答"]
+
+
+def test_numbered_items_that_ask_with_their_answer_nested_are_questions() -> None:
+    doc = fixture("numbered-item-questions")
+    assert doc.settings.structure == "no sections, questions bold lines"
+    cards = {c.question_text: c for c in doc.cards}
+    assert list(cards) == ["老板给了你一个癌症检测的数据集，准确率 98%，你对这个模型满意吗？",
+                           "怎么判断模型是否过拟合？", "模型参数和超参数的区别是什么？"]
+    assert [n.kind for n in cards["怎么判断模型是否过拟合？"].answer] == ["paragraph", "bullet_list"]
+    # An item that does not ask stays in the answer before it, its list with it.
+    last = cards["模型参数和超参数的区别是什么？"].answer
+    assert [n.kind for n in last] == ["paragraph", "bullet_list"]
+    assert "列出常见的优化器" in plain_text(last[1].children)
+    assert not [d for d in doc.diagnostics if d.code in ("section-intro", "lost")]
+
+
+@pytest.mark.parametrize("text", [
+    # An interview log: the questions asked, follow-ups nested as a list, no answers.
+    "## 一面\n\n1. 自我介绍\n2. 你有什么想问的？\n    + 什么时候出结果？\n    + 能做什么？\n"
+    "3. 为什么选 Adam？\n    + 哪个更容易发散？\n",
+    # Steps of an answer under heading questions: nothing nested.
+    "## 什么是 BN？\n\n1. 为什么要标准化？\n2. 怎么缩放？\n\n## 什么是 LN？\n\nx\n",
+    # Numbered topics with their text nested: no item asks.
+    "# T\n\n1. 梯度下降\n\n   沿负梯度走。\n\n2. 动量\n\n   累积速度。\n\n3. Adam\n\n   自适应。\n",
+    # A bullet list is no numbering.
+    "# T\n\n- 什么是 BN？\n\n  标准化。\n\n- 什么是 LN？\n\n  特征维。\n",
+])
+def test_numbered_items_that_are_not_questions(text: str) -> None:
+    doc = parse_text(text, "log.md")
+    assert not any(c.question_text.endswith(("什么时候出结果？", "为什么选 Adam？", "为什么要标准化？",
+                                             "什么是 BN？\n")) for c in doc.cards)
+    assert doc.settings.structure != "no sections, questions bold lines"

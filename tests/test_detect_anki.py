@@ -94,6 +94,10 @@ STYLES = {
         {"什么是 BN？": "gamma", "LN 和 BN 的区别？": "LN 常用于 Transformer",
          "为什么 Dropout 能防止过拟合？": "没有标题的提示框", "L1 为什么稀疏？": "菱形"},
         {"Obsidian 笔记::归一化", "Obsidian 笔记::正则化"}),
+    "numbered-item-questions": (
+        {"老板给了你一个癌症检测的数据集，准确率 98%，你对这个模型满意吗？": "R=",
+         "怎么判断模型是否过拟合？": "Dropout", "模型参数和超参数的区别是什么？": "Adam"},
+        {"机器学习基础"}),
     "question-part": (
         {"问题：常量指针和指针常量有什么区别？": "不能通过 p 修改所指的值"}, {"question-part"}),
     "style-one-question": (

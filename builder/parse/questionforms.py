@@ -132,8 +132,10 @@ class QuestionForms:
             return True
         if node.type not in ("bullet_list", "ordered_list"):
             return False
-        items = [(item, question(item.children[0]) if item.children else None)
-                 for item in node.children]
+        numbered = node.type == "ordered_list" and chosen is None
+        items = [(item, (question(item.children[0]) or (
+                     bold.numbered_item_question(item) if numbered else None))
+                  if item.children else None) for item in node.children]
         if not any(found for _, found in items) or (self._question is not None and all(
                 found is None or bold.is_bare_label(item, found) for item, found in items)):
             # A checklist of bare bold phrases inside an answer ("1. **Inspect the tokens**")

@@ -939,3 +939,10 @@ def test_numbered_items_that_are_not_questions(text: str) -> None:
     assert not any(c.question_text.endswith(("什么时候出结果？", "为什么选 Adam？", "为什么要标准化？",
                                              "什么是 BN？\n")) for c in doc.cards)
     assert doc.settings.structure != "no sections, questions bold lines"
+
+
+def test_bullet_items_that_ask_stay_in_a_bold_question_s_answer() -> None:
+    text = ("# T\n\n**什么是 BN？**\n\n标准化。\n\n- 为什么有效？\n\n  平滑了损失面。\n\n"
+            "**什么是 LN？**\n\n特征维。\n")
+    doc = parse_text(text, "b.md")
+    assert [c.question_text for c in doc.cards] == ["什么是 BN？", "什么是 LN？"]

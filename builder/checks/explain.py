@@ -47,10 +47,7 @@ def explain(doc: Document, structure: Structure, line_count: int, *,
         line = heading.loc.line
         if line in card_lines:
             continue
-        part = structure.question_part
-        if part is not None and part.asked_line and line == part.heading_line:
-            events.append((line, f"heading {heading.text!r} labels the question below"))
-        elif line - 1 in structure.toc_lines:
+        if line - 1 in structure.toc_lines:
             events.append((line, f"table of contents {heading.text!r}"))
         elif heading.level > structure.question_level or line in structure.part_lines:
             events.append((line, f"heading {heading.text!r} is part of the answer above"))

@@ -174,9 +174,10 @@ class QuestionForms:
             return True
         if line != part.asked_line or not node.children:
             return False
-        self._question = Pending(node.children[0].children, line,
-                                 first_column(self.builder.lines, line), end_line=node.map[1],
-                                 label=part.label)
+        # The card starts at its label, so that line is the card's too.
+        self._question = Pending(node.children[0].children, part.heading_line,
+                                 first_column(self.builder.lines, part.heading_line),
+                                 end_line=node.map[1], label=part.label)
         return True
 
     def _asking_callout(self, node: SyntaxTreeNode) -> bool:
@@ -190,8 +191,10 @@ class QuestionForms:
         title, *body = node.children
         line = node.map[0] + 1 if node.map else 1
         inlines = title.children[0].children if title.children else []
+        # The box's own last line: a closing fence (```` ```ad-question ````) is no answer's.
+        end = node.map[1] if node.map else line
         self._question = Pending(inlines, line, first_column(self.builder.lines, line),
-                                 end_line=line, callout=True)
+                                 end_line=end, callout=True)
         self._answer += [self.builder.block(child) for child in body]
         return True
 

@@ -252,3 +252,70 @@ def test_hostile_runs_of_container_and_admonition_lines_keep_every_line() -> Non
     assert not _callouts(doc.cards[0].answer) and not _callouts(doc.cards[1].answer)
     deep = "### Q?\n\n" + "".join("    " * k + "!!! note\n" for k in range(300))
     assert parse_text(deep, "h.md").cards[0].answer
+
+
+def test_obsidian_admonition_code_blocks_are_callouts_and_ask_as_callouts_do() -> None:
+    doc = _parse("admonition-blocks.md")
+    assert [(c.question_text, c.section_path) for c in doc.cards] == [
+        ("什么是 BN？", ("归一化",)), ("LN 和 BN 的区别？", ("归一化",)),
+        ("为什么 Dropout 能防止过拟合？", ("正则化",)), ("L1 为什么稀疏？", ("正则化",))]
+    bn = _card(doc, "什么是 BN？")
+    # The body is Markdown: bold, and a code block nested with a shorter fence.
+    assert [n.kind for n in bn.answer] == ["paragraph", "code_block"]
+    assert "strong" in {n.kind for n in walk_all(bn.answer)}
+    assert bn.answer[1].line == 10 and bn.answer[0].line == 8
+    (note,) = _callouts(_card(doc, "LN 和 BN 的区别？").answer)
+    assert (note.attr("type"), note.attr("fold"), _title(note)) == ("note", "", "提示")
+    assert plain_text(note.children[1].children) == "LN 常用于 Transformer。"
+    (tip,) = _callouts(_card(doc, "为什么 Dropout 能防止过拟合？").answer)
+    assert (tip.attr("type"), _title(tip)) == ("tip", "Tip")
+    assert not [d for d in doc.diagnostics if d.severity != "note"]
+
+
+def test_admonition_block_settings_and_nesting() -> None:
+    text = ("## S\n\n### What is X?\n\nX.\n\n```ad-question\ntitle: Why X?\n"
+            "collapse: open\nicon: x\ncolor: 1, 2, 3\nBecause.\n```\n")
+    (card,) = parse_text(text, "n.md").cards
+    (box,) = _callouts(card.answer)  # inside a heading question's answer: a box, no card
+    assert (box.attr("type"), box.attr("fold"), _title(box)) == ("question", "+", "Why X?")
+    assert plain_text(box.children[1].children) == "Because."
+    # Deeper than AD_DEPTH, an Admonition block stays the code it is written as.
+    from builder.parse.callouts import AD_DEPTH
+
+    depth = AD_DEPTH + 2
+    nested = "".join("`" * (3 + depth - i) + "ad-note\n" for i in range(depth)) + "core\n" + \
+        "".join("`" * (4 + i) + "\n" for i in range(depth))
+    (deep,) = parse_text(f"### What is Y?\n\n{nested}", "m.md").cards
+    boxes = _callouts(deep.answer)
+    assert len(boxes) == AD_DEPTH
+    codes = [n for n in walk_all(deep.answer) if n.kind == "code_block"]
+    assert len(codes) == 1 and "core" in codes[0].text and "ad-note" in codes[0].text
+
+
+def test_admonition_blocks_reach_anki_as_boxes_not_code(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    _build(tmp_path, monkeypatch, "admonition-blocks.md", "--format", "apkg", "--no-lock")
+    answers = _answers(collection, next(Path("dist").glob("*.apkg")))
+    note_box = answers["LN 和 BN 的区别？"]
+    assert 'class="callout callout-note"' in note_box and "提示" in note_box
+    for answer in answers.values():
+        assert "ad-note" not in answer and "ad-tip" not in answer and "title:" not in answer
+    assert "<b>标准化</b>" in answers["什么是 BN？"]
+    assert 'class="callout callout-tip"' in answers["为什么 Dropout 能防止过拟合？"]
+
+
+def test_boxes_that_ask_in_the_introduction_of_a_section_of_heading_questions_are_cards(
+        ) -> None:
+    text = ("# T\n\n## 归一化\n\n归一化是训练技巧。\n\n> [!question]- 什么是 BN？\n> 标准化。\n\n"
+            "### LN 和 BN 的区别？\n\nLN 在特征维。\n\n## 正则化\n\n"
+            '??? question "什么是 Dropout？"\n    随机丢弃。\n\n'
+            "```ad-question\ntitle: 什么是权重衰减？\nL2。\n```\n\n"
+            "### L1 为什么稀疏？\n\n菱形。\n")
+    doc = parse_text(text, "n.md")
+    assert [(c.question_text, c.section_path) for c in doc.cards] == [
+        ("什么是 BN？", ("归一化",)), ("LN 和 BN 的区别？", ("归一化",)),
+        ("什么是 Dropout？", ("正则化",)), ("什么是权重衰减？", ("正则化",)),
+        ("L1 为什么稀疏？", ("正则化",))]
+    assert [plain_text(n.children) for n in _card(doc, "什么是权重衰减？").answer] == ["L2。"]
+    # The paragraph before the box stays the section's introduction.
+    assert [plain_text(n.children) for n in doc.sections[0].intro] == ["归一化是训练技巧。"]

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.cli import main
-from builder.model import Document
+from builder.model import Document, plain_text
 from builder.parse.document import ParseOptions, parse_file, parse_structured, parse_text
 from builder.parse.phrases import asks_outright, is_placeholder, numbering, question_reason
 
@@ -577,7 +577,7 @@ def test_a_numbering_heading_takes_the_bold_question_below_it() -> None:
     ("问题 1：", "什么是池化？", "问题 1：什么是池化？"),
 ])
 def test_a_numbering_label_joins_its_question(label: str, question: str, shown: str) -> None:
-    from builder.parse.questionforms import label_prefix
+    from builder.parse.phrases import label_prefix
 
     assert label_prefix(label, question) + question == shown
     if label.startswith("问题"):
@@ -859,3 +859,99 @@ def test_a_bold_number_lead_in_keeps_a_heading_from_grouping_bold_questions() ->
     assert [c.question_text for c in plain.cards] == [
         "6.1 What is attention?", "Why use many heads?", "Why scale the dot product?",
         "6.3 What is BN?"]
+
+
+def test_a_first_heading_saying_question_makes_the_file_one_question() -> None:
+    doc = fixture("question-part")
+    assert doc.settings.structure == "one question per file"
+    (card,) = doc.cards
+    assert card.question_text == "问题：常量指针和指针常量有什么区别？"
+    assert [n.kind for n in card.answer] == [
+        "heading", "paragraph", "heading", "heading", "paragraph", "heading", "paragraph",
+        "heading", "bullet_list"]
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    # An introduction (a full stop, a long or unfinished statement) leaves the file's name.
+    ("## 问题\n\n虚函数是常考的话题。这里介绍一下虚函数。\n\n## 解答\n\nx\n", "21_bp"),
+    ("## 问题\n\n这个问题困扰我很久了，为什么呢，\n\n## 解答\n\nx\n", "21_bp"),
+    ("## 问题\n\nLBP 是一种纹理特征。我们看看它是怎么一回事\n\n## 解答\n\nx\n", "21_bp"),
+    ("## 问题\n\n为什么要内存对齐？\n\n更多的话。\n\n## 解答\n\nx\n", "21_bp"),
+    ("## Question\n\nWhy does BN help?\n\n## Answer\n\nx\n\n## Pooling\n\ny\n",
+     "Question: Why does BN help?"),
+    ("## 题目\n\n如何手动推导 BP\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n", "题目：如何手动推导 BP"),
+    # Front matter names the question when no paragraph states it.
+    ("---\ntitle: 手推 BP\n---\n\n## 问题\n\n推导见下。\n\n## 解答\n\nx\n", "手推 BP"),
+    # A `#` title stays the question; the stated part opens the answer.
+    ("# 反向传播\n\n## 问题\n\n如何推导？\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n", "反向传播"),
+])
+def test_the_question_of_a_file_stating_it(text: str, question: str) -> None:
+    doc = parse_text(text, "21_bp.md", stem="21_bp")
+    assert doc.settings.structure == "one question per file"
+    assert [c.question_text for c in doc.cards] == [question]
+
+
+@pytest.mark.parametrize("text", [
+    # Two "问题" headings are two questions' labels, not one file's question.
+    "## 问题\n\n什么是 BN？\n\n## 解答\n\nx\n\n## 问题\n\n什么是 LN？\n\n## 解答\n\ny\n",
+    # Not the first heading: a topic heading comes first.
+    "## BN\n\nx\n\n## 问题\n\n什么是 LN？\n\n## 卷积层\n\ny\n",
+    # A deeper first heading under shallower ones.
+    "### 问题\n\n什么是 BN？\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n",
+])
+def test_a_question_label_that_does_not_state_the_file_s_question(text: str) -> None:
+    assert parse_text(text, "n.md").settings.structure != "one question per file"
+
+
+def test_levels_set_by_hand_win_over_a_question_label() -> None:
+    text = "## 问题\n\n什么是 BN？\n\n## 解答\n\nx\n"
+    doc = parse_text(text, "n.md", ParseOptions(question_level=2))
+    assert [c.question_text for c in doc.cards] == ["问题", "解答"]
+
+
+def test_numbered_items_that_ask_with_their_answer_nested_are_questions() -> None:
+    doc = fixture("numbered-item-questions")
+    assert doc.settings.structure == "no sections, questions bold lines"
+    cards = {c.question_text: c for c in doc.cards}
+    assert list(cards) == ["老板给了你一个癌症检测的数据集，准确率 98%，你对这个模型满意吗？",
+                           "怎么判断模型是否过拟合？", "模型参数和超参数的区别是什么？"]
+    overfit = cards["怎么判断模型是否过拟合？"]
+    assert [n.kind for n in overfit.answer] == ["paragraph", "bullet_list"]
+    # An item that does not ask stays in the answer before it, its list with it.
+    last = cards["模型参数和超参数的区别是什么？"].answer
+    assert [n.kind for n in last] == ["paragraph", "bullet_list"]
+    assert "列出常见的优化器" in plain_text(last[1].children)
+    assert not [d for d in doc.diagnostics if d.code in ("section-intro", "lost")]
+
+
+@pytest.mark.parametrize("text", [
+    # An interview log: the questions asked, follow-ups nested as a list, no answers.
+    "## 一面\n\n1. 自我介绍\n2. 你有什么想问的？\n    + 什么时候出结果？\n    + 能做什么？\n"
+    "3. 为什么选 Adam？\n    + 哪个更容易发散？\n",
+    # Steps of an answer under heading questions: nothing nested.
+    "## 什么是 BN？\n\n1. 为什么要标准化？\n2. 怎么缩放？\n\n## 什么是 LN？\n\nx\n",
+    # Numbered topics with their text nested: no item asks.
+    "# T\n\n1. 梯度下降\n\n   沿负梯度走。\n\n2. 动量\n\n   累积速度。\n\n3. Adam\n\n   自适应。\n",
+    # A bullet list is no numbering.
+    "# T\n\n- 什么是 BN？\n\n  标准化。\n\n- 什么是 LN？\n\n  特征维。\n",
+])
+def test_numbered_items_that_are_not_questions(text: str) -> None:
+    doc = parse_text(text, "log.md")
+    items = {"你有什么想问的？", "为什么选 Adam？", "为什么要标准化？", "梯度下降", "什么是 BN？"}
+    assert not items & {c.question_text for c in doc.cards if c.loc.line > 1}
+    assert doc.settings.structure != "no sections, questions bold lines"
+
+
+def test_bullet_items_that_ask_stay_in_a_bold_question_s_answer() -> None:
+    text = ("# T\n\n**什么是 BN？**\n\n标准化。\n\n- 为什么有效？\n\n  平滑了损失面。\n\n"
+            "**什么是 LN？**\n\n特征维。\n")
+    doc = parse_text(text, "b.md")
+    assert [c.question_text for c in doc.cards] == ["什么是 BN？", "什么是 LN？"]
+
+
+def test_explain_structure_says_the_question_label_labels_the_question(tmp_path: Path) -> None:
+    source = write(tmp_path / "q.md", (FIXTURES / "question-part.md").read_text("utf-8"))
+    result = CliRunner().invoke(main, ["check", "--explain-structure", str(source)])
+    assert "q.md:1: question '问题：常量指针和指针常量有什么区别？' [file]" in result.output, \
+        result.output
+    assert "heading '问题'" not in result.output

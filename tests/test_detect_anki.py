@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from pathlib import Path
@@ -89,6 +90,16 @@ STYLES = {
          "问题：权重衰减和 L2 正则一样吗？": "问题：梯度消失",
          "Q: 为什么 ReLU 能缓解梯度消失？": "导数恒为 1", "Q2： GELU 和 ReLU 有什么不同？": "平滑"},
         {"面试问答::归一化", "面试问答::正则化", "面试问答::激活函数"}),
+    "admonition-blocks": (
+        {"什么是 BN？": "gamma", "LN 和 BN 的区别？": "LN 常用于 Transformer",
+         "为什么 Dropout 能防止过拟合？": "没有标题的提示框", "L1 为什么稀疏？": "菱形"},
+        {"Obsidian 笔记::归一化", "Obsidian 笔记::正则化"}),
+    "numbered-item-questions": (
+        {"老板给了你一个癌症检测的数据集，准确率 98%，你对这个模型满意吗？": "R=",
+         "怎么判断模型是否过拟合？": "Dropout", "模型参数和超参数的区别是什么？": "Adam"},
+        {"机器学习基础"}),
+    "question-part": (
+        {"问题：常量指针和指针常量有什么区别？": "不能通过 p 修改所指的值"}, {"question-part"}),
     "style-one-question": (
         {"什么是 Batch Normalization？": "小 batch 时统计不稳"},
         {"style-one-question"}),
@@ -119,3 +130,28 @@ def test_style_imports_into_anki(name: str, tmp_path: Path, collection: Collecti
     for question, snippet in expected.items():
         assert snippet in found[question], question
     assert card_decks == decks
+
+
+def test_a_file_stating_its_question_under_a_heading_loses_no_line(
+        tmp_path: Path, collection: Collection) -> None:
+    """``## 问题`` then ``## 问题背景`` / ``## 解答`` parts: one card, every line of the
+    file on it (the label before the question, the parts in the answer, in order)."""
+    source = tmp_path / "notes" / "question-part.md"
+    source.parent.mkdir()
+    shutil.copy(FIXTURES / "question-part.md", source)
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "0 warning(s)" in result.output, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    import_apkg(collection, package)
+    (nid,) = collection.find_notes("")
+    note = collection.get_note(nid)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", note["Question"] + "\n" + note["Answer"]))
+    position = 0
+    for line in source.read_text("utf-8").splitlines():
+        text = line.lstrip("#- ").replace("`", "").strip()
+        if text:
+            found = shown.find(text, position)
+            assert found >= 0, f"{line!r} is not on the card (in order)"
+            position = found + len(text)

@@ -157,6 +157,33 @@ def item_question(item: SyntaxTreeNode, lead_ins: bool = False, loose: bool = Fa
     return paragraph_question(item.children[0], lead_ins, loose)
 
 
+NUMBERED_ITEM = "a numbered item that asks, its answer nested under it"
+_NUMBERED_ITEM_MAX = 300
+"""Longest numbered item taken for a question: exam questions run long ("老板给了你个关于
+癌症检测的数据集，……你是否对这个模型很满意？"), a longer item is a paragraph of answer."""
+
+
+def numbered_item_question(item: SyntaxTreeNode) -> BoldQuestion | None:
+    """An item of a numbered list whose first line asks in plain text and whose answer is
+    nested under it (``1. 怎么判断模型是否过拟合？`` then indented paragraphs), if it is one.
+    An item with nothing nested is a question listed without an answer, or a step of an
+    answer; one with only a list nested is as often an interview log's question and its
+    follow-ups (``+ FPN 作用``): neither is a question."""
+    if item.type != "list_item" or all(
+            child.type in ("bullet_list", "ordered_list") for child in item.children[1:]):
+        return None  # nothing, or only a list, nested: sub-questions of a log as often
+    first = item.children[0]
+    if first.type != "paragraph" or not first.children:
+        return None
+    children = list(first.children[0].children)
+    if any(c.type in _BREAKS for c in children):
+        return None  # a question is its item's first line, the whole of it
+    text = plain(children).strip()
+    if len(text) > _NUMBERED_ITEM_MAX or not asks_outright(text):
+        return None
+    return BoldQuestion(children, [], text, _first_line(first), NUMBERED_ITEM, _last_line(first))
+
+
 def is_bare_label(item: SyntaxTreeNode, found: BoldQuestion | None) -> bool:
     """Whether a list item is only a short bold phrase that does not ask outright
     (``1. **Inspect the tokens**``, ``**Compare train and serving**``): nothing after it
@@ -172,7 +199,10 @@ def count(nodes: list[SyntaxTreeNode]) -> tuple[int, int]:
     for node in nodes:
         if node.type == "paragraph":
             found.append(paragraph_question(node, lead_ins=True))
-        elif node.type in ("bullet_list", "ordered_list"):
+        elif node.type == "bullet_list":
             found += [item_question(item, lead_ins=True) for item in node.children]
+        elif node.type == "ordered_list":
+            found += [item_question(item, lead_ins=True) or numbered_item_question(item)
+                      for item in node.children]
     with_lead_ins = [question for question in found if question is not None]
     return sum(not question.lead_in for question in with_lead_ins), len(with_lead_ins)

@@ -10,9 +10,12 @@ Four editors draw a titled, coloured box around some blocks, each with its own s
   ``::: details 点击查看答案`` folded (``builder.parse.containers`` reads them);
 * MkDocs (Python-Markdown) writes ``!!! note "Title"`` and a foldable ``??? question
   "…"`` (``???+`` open) above an indented body (mdit-py-plugins' ``admon``).
+* Obsidian's Admonition plugin writes a code block, ```` ```ad-question ````, whose first
+  lines may set ``title:``, ``collapse:`` (``closed``/``open``), ``icon:`` and ``color:``;
+  the rest is Markdown, parsed here as the box's body.
 
 markdown-it (with mdit-py-plugins' container and admonition plugins) reads the blocks;
-the core rule here, run before inline parsing, turns each of the three token shapes
+the core rule here, run before inline parsing, turns each of the four token shapes
 into one: ``callout_open`` (``meta``: ``CALLOUT_META``), an optional
 ``callout_title_open`` / ``inline`` / ``callout_title_close``, the body's blocks, then
 ``callout_close``.  ``builder.parse.markdown`` makes a ``callout`` node of it.
@@ -42,6 +45,13 @@ body the answer (``builder.parse.questionforms``)."""
 _MARKER = re.compile(r"\[!([^\W\d_][\w-]*)\]([+-]?)(?:[ \t]+(.*))?$")
 """The first line of an alert or callout, as markdown-it gives a quote's first paragraph
 (``>`` and indentation already taken off): ``[!type]``, a fold sign, a title."""
+
+_AD_FENCE = re.compile(r"ad-([^\W\d_][\w-]*)$")
+"""The info string of an Obsidian Admonition code block: ``ad-note``, ``ad-question``."""
+_AD_SETTING = re.compile(r"(title|collapse|icon|color):(.*)$", re.IGNORECASE)
+"""A setting line at the top of an Admonition code block (the plugin reads these four)."""
+AD_DEPTH = 8
+"""Admonition code blocks nested deeper than this are shown as code, not parsed again."""
 
 _FOLD = {"???": "-", "???+": "+", "!!!": ""}
 """An admonition's marker → its fold sign (``???`` folded, ``???+`` foldable and open)."""
@@ -76,7 +86,7 @@ def callout_attrs(meta: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """A callout node's attributes, from its opening token's ``CALLOUT_META``: ``type``
     (lower case, as written: ``note``, ``faq``, ``details``), ``fold`` (``""`` not
     foldable, ``"-"`` folded, ``"+"`` foldable and open) and ``syntax`` (``alert``,
-    ``container`` or ``admonition``)."""
+    ``container``, ``admonition`` or ``obsidian-ad``)."""
     return (("type", meta.get("type", "")), ("fold", meta.get("fold", "")),
             ("syntax", meta.get("syntax", "")))
 
@@ -97,6 +107,8 @@ def count_asking(nodes: Iterable[SyntaxTreeNode]) -> int:
 
 
 def _callouts(state: StateCore) -> None:
+    if any(_ad_type(t) for t in state.tokens):
+        state.tokens = _ad_fences(state, state.tokens, 0)
     tokens = state.tokens
     if not any(t.type != "blockquote_open" or _marker(tokens, i) for i, t in enumerate(tokens)
                if t.type in ("blockquote_open", "container_block_open", "admonition_open")):
@@ -130,6 +142,46 @@ def _callouts(state: StateCore) -> None:
             out.append(token)
         index += 1
     state.tokens = out
+
+
+def _ad_type(token: Token) -> str | None:
+    """The type of an Obsidian Admonition code block (```` ```ad-question ````), if it is one."""
+    if token.type != "fence":
+        return None
+    match = _AD_FENCE.match(token.info.strip())
+    return match.group(1).lower() if match else None
+
+
+def _ad_fences(state: StateCore, tokens: list[Token], depth: int) -> list[Token]:
+    """``tokens`` with each Admonition code block parsed as the callout it draws: its
+    ``title:``/``collapse:``/``icon:``/``color:`` lines, then a body of Markdown."""
+    out: list[Token] = []
+    for token in tokens:
+        kind = _ad_type(token)
+        if kind is None or depth >= AD_DEPTH:  # deeper: shown as the code it is written as
+            out.append(token)
+            continue
+        lines = token.content.split("\n")
+        settings: dict[str, str] = {}
+        while lines and (found := _AD_SETTING.match(lines[0])):
+            settings[found.group(1).lower()] = found.group(2).strip()
+            lines.pop(0)
+        start = (token.map[0] if token.map else 0) + 1 + len(settings)
+        body: list[Token] = []
+        state.md.block.parse("\n".join(lines), state.md, state.env, body)
+        for inner in body:
+            inner.level += token.level + 1
+            if inner.map:
+                inner.map = [inner.map[0] + start, inner.map[1] + start]
+        title = settings.get("title", "")
+        fold = {"closed": "-", "open": "+"}.get(settings.get("collapse", "").lower(), "")
+        opening = Token("callout_open", "div", 1, map=token.map, level=token.level,
+                        block=True)
+        out.extend(_opened(opening, kind, fold, title or kind.capitalize(), "obsidian-ad"))
+        opening.meta[CALLOUT_META]["titled"] = bool(title)
+        out.extend(_ad_fences(state, body, depth + 1))
+        out.append(Token("callout_close", "div", -1, level=token.level, block=True))
+    return out
 
 
 def _marker(tokens: list[Token], index: int) -> re.Match[str] | None:

@@ -34,6 +34,7 @@ from builder.parse.callouts import count_asking
 from builder.parse.headings import EXPLICIT_ID
 from builder.parse.options import AUTO, FILE
 from builder.parse.phrases import asks_outright, asks_plainly, is_answer_part, question_reason
+from builder.parse.questionpart import QuestionPart, find_question_part
 from builder.parse.strays import BoldNotes, Strays, SurveyedHeading, find
 from builder.parse.tocfind import toc_blocks
 
@@ -76,6 +77,8 @@ class Structure:
     strays: Strays = field(default_factory=Strays)
     """Styles ``heading`` and ``bold``: questions outside the chosen level
     (``builder.parse.strays``)."""
+    question_part: QuestionPart | None = None
+    """Style ``file``: the ``## 问题`` heading that states the question, if any."""
 
     @property
     def bold(self) -> bool:
@@ -188,8 +191,12 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
     (``question`` also ``file``), ``style``: ``auto``, ``heading`` or ``bold``."""
     found = survey(nodes, anchors)
     toc = frozenset(found.toc_lines)
+    part = find_question_part([n for n in nodes if n.type != "front_matter"])
     if question == FILE:
-        return _file(found, toc, ("question level 'file' was asked for",))
+        return _file(found, toc, ("question level 'file' was asked for",), part=part)
+    if part is not None and AUTO == question == section == style:
+        return _file(found, toc, ("the first heading says the question is under it (问题, "
+                                  "Question): the file is one question",), True, part=part)
     if isinstance(question, int):
         if style == "bold":
             return Structure(min(int(section) if section != AUTO else 1, question), NO_HEADING,
@@ -381,7 +388,7 @@ def _one_answer(found: Survey) -> str | None:
     return None
 
 
-def _file(found: Survey, toc: frozenset[int], why: tuple[str, ...], *,
-          detected: bool = False) -> Structure:
+def _file(found: Survey, toc: frozenset[int], why: tuple[str, ...], detected: bool = False,
+          *, part: QuestionPart | None = None) -> Structure:
     level = 1 if _title(found.headings) is not None else 0
-    return Structure(level, level, "file", toc, why, detected)
+    return Structure(level, level, "file", toc, why, detected, question_part=part)

@@ -217,7 +217,7 @@ class Walker(QuestionForms, TocReader):
         self.placeholders: dict[int, str] = {}
         """Question line → the placeholder its answer held (the card is left empty)."""
         if self.question_level == 0:  # the whole file is one question, named by the file
-            self._question = Pending([], 1, 1, stem)
+            self._question = Pending([], 1, 1, self._file_question(stem))
 
     def visit(self, node: SyntaxTreeNode) -> None:
         if node.type == "front_matter" or (node.map and node.map[0] < self.skip_to):
@@ -243,7 +243,7 @@ class Walker(QuestionForms, TocReader):
             if level <= self.question_level:
                 self._heading(node, level)
                 return
-        if self._asking_callout(node):
+        if self._asking_callout(node) or self._stated(node):
             return
         if self.structure.bold and self._bold(node):
             return

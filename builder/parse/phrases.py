@@ -252,3 +252,12 @@ def is_toc_title(text: str) -> bool:
 def is_toc_marker(text: str) -> bool:
     """True for a paragraph that asks the editor to draw a table of contents: ``[TOC]``."""
     return fold(text) in TOC_MARKERS
+
+
+def label_prefix(label: str, question: str) -> str:
+    """``Question 1`` before ``What is a vector?``: "Question 1: "; ``问题 3`` before
+    ``什么是特征值？``: "问题 3："; a label ending in its own mark keeps it ("Q3. ")."""
+    if label.endswith((".", ":", ")", "、", "：", "．", "）")):
+        return label if label.endswith(("、", "：", "．", "）")) else label + " "
+    wide = bool(question) and unicodedata.east_asian_width(question[0]) in ("W", "F")
+    return label + ("：" if wide else ": ")

@@ -7,7 +7,6 @@ the cards and sections, and calls here when ``builder.parse.detect`` chose such 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 
 from markdown_it.tree import SyntaxTreeNode
@@ -18,7 +17,7 @@ from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
-from builder.parse.phrases import is_label, is_placeholder
+from builder.parse.phrases import is_label, is_placeholder, label_prefix
 from builder.parse.questiontext import readable_text
 
 PLACEHOLDER_MAX = 40
@@ -47,15 +46,6 @@ class Pending:
     the blocks after it, up to the next question (a callout that asks is one)."""
 
 
-def label_prefix(label: str, question: str) -> str:
-    """``Question 1`` before ``What is a vector?``: "Question 1: "; ``问题 3`` before
-    ``什么是特征值？``: "问题 3："; a label ending in its own mark keeps it ("Q3. ")."""
-    if label.endswith((".", ":", ")", "、", "：", "．", "）")):
-        return label if label.endswith(("、", "：", "．", "）")) else label + " "
-    wide = bool(question) and unicodedata.east_asian_width(question[0]) in ("W", "F")
-    return label + ("：" if wide else ": ")
-
-
 def placeholder_of(answer: tuple[Node, ...]) -> str | None:
     """Return an answer's text when it only holds a place ("TODO", "待补充"), else None."""
     # A placeholder is a block or two of a few words: most answers are ruled out unread.
@@ -72,6 +62,7 @@ class QuestionForms:
     path: str
     builder: NodeBuilder
     structure: Structure
+    front: dict[str, object]
     section_headings: list[Node]
     """Title and section headings, as nodes (``Document.section_headings``)."""
     section_level: int
@@ -142,8 +133,10 @@ class QuestionForms:
             return True
         if node.type not in ("bullet_list", "ordered_list"):
             return False
-        items = [(item, question(item.children[0]) if item.children else None)
-                 for item in node.children]
+        numbered = node.type == "ordered_list" and chosen is None
+        items = [(item, (question(item.children[0]) or (
+                     bold.numbered_item_question(item) if numbered else None))
+                  if item.children else None) for item in node.children]
         if not any(found for _, found in items) or (self._question is not None and all(
                 found is None or bold.is_bare_label(item, found) for item, found in items)):
             # A checklist of bare bold phrases inside an answer ("1. **Inspect the tokens**")
@@ -163,6 +156,31 @@ class QuestionForms:
         self._close_card()
         return True
 
+    def _file_question(self, stem: str) -> str:
+        """The name of a file that is one question: its front matter's title, when the
+        file says where its question is (``## 问题``), else the file's name."""
+        title = self.front.get("title")
+        if self.structure.question_part is not None and isinstance(title, str) and title.strip():
+            return title.strip()
+        return stem
+
+    def _stated(self, node: SyntaxTreeNode) -> bool:
+        """A file that is one question, stated in the one paragraph under ``## 问题``: that
+        paragraph is the card's question, the heading its label; False for any other block."""
+        part = self.structure.question_part
+        if part is None or not part.asked_line or self._question is None or node.map is None:
+            return False
+        line = node.map[0] + 1
+        if line == part.heading_line:
+            return True
+        if line != part.asked_line or not node.children:
+            return False
+        # The card starts at its label, so that line is the card's too.
+        self._question = Pending(node.children[0].children, part.heading_line,
+                                 first_column(self.builder.lines, part.heading_line),
+                                 end_line=node.map[1], label=part.label)
+        return True
+
     def _asking_callout(self, node: SyntaxTreeNode) -> bool:
         """Open a card at a callout that asks (``> [!faq]- 为什么？``), its body the answer:
         among bold questions, or where no other question is open (a heading question's
@@ -174,8 +192,10 @@ class QuestionForms:
         title, *body = node.children
         line = node.map[0] + 1 if node.map else 1
         inlines = title.children[0].children if title.children else []
+        # The box's own last line: a closing fence (```` ```ad-question ````) is no answer's.
+        end = node.map[1] if node.map else line
         self._question = Pending(inlines, line, first_column(self.builder.lines, line),
-                                 end_line=line, callout=True)
+                                 end_line=end, callout=True)
         self._answer += [self.builder.block(child) for child in body]
         return True
 

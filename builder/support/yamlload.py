@@ -88,7 +88,8 @@ def _refuse_deep_or_aliased(text: str) -> None:
             mark = event.start_mark
             raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
                               f"a number of {len(event.value):,} characters, longer than the "
-                              f"{MAX_YAML_INT_CHARS:,} a number may have; quote it to keep it as text")
+                              f"{MAX_YAML_INT_CHARS:,} a number may have; quote it to keep "
+                              "it as text")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:

@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from anki.collection import Collection
 from click.testing import CliRunner
 
 from builder.anki import cardhtml, notes
 from builder.cli import main
 from builder.model import SourceLoc
+from builder.parse.limits import MAX_CARD_HIGHLIGHTED_BLOCK
+from tests.conftest import imported_answer
 
 
 class _CountingKeys(dict[str, SourceLoc]):
@@ -116,3 +119,21 @@ def test_a_quoted_long_number_in_front_matter_is_text(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "[front-matter]" not in result.output
+
+
+def test_a_code_block_too_long_to_colour_reaches_the_card_whole_and_plain(
+        tmp_path: Path, collection: Collection) -> None:
+    # Pygments' Perl lexer looks for the end of ``s{`` over the rest of the block for
+    # every one: 900 KB of them took five minutes to colour. A block over the limit is
+    # shown plain, as the PDF prints it; a short one is still coloured.
+    long_code = "s{" * (MAX_CARD_HIGHLIGHTED_BLOCK // 2) + "x"
+    (tmp_path / "notes.md").write_text(
+        f"# Deck\n\n## Q?\n\n```perl\nmy $short = 1;\n```\n\n```perl\n{long_code}\n```\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, [str(tmp_path), "-o", str(tmp_path / "out"),
+                                       "--format", "apkg", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    answer = imported_answer(collection, tmp_path / "out" / "Deck.apkg")
+    short, long = answer.split('<div class="highlight">')[1:3]
+    assert "<span" in short
+    assert "<span" not in long and long.count("s{") == MAX_CARD_HIGHLIGHTED_BLOCK // 2

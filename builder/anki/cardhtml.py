@@ -156,10 +156,18 @@ def card_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Car
         used.append(found)
         return f'<img src="{html.escape(found.name)}" alt="{html.escape(alt)}">'
 
+    used_names: set[str] = set()
+    named = 0
+
     def image_src(src: str) -> str | None:
+        nonlocal named
         # Our own images are already in ``used``; a raw <img> in the notes goes through
-        # the same containment and type checks as a Markdown image.
-        if any(m.name == src for m in used):
+        # the same containment and type checks as a Markdown image. The names are kept in
+        # a set, grown by what ``used`` gained since: a card of 10,000 formula pictures
+        # otherwise searched the list once a picture.
+        used_names.update(m.name for m in used[named:])
+        named = len(used)
+        if src in used_names:
             return src
         media.looked_up = True
         places = raw_places.get(src) or [card.loc]

@@ -35,6 +35,7 @@ from builder.checks.htmlpolicy import (
 from builder.model import Diagram, Formula, Node
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
+from builder.parse.limits import MAX_CARD_HIGHLIGHTED_BLOCK
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -171,14 +172,15 @@ def _lexer(lang: str) -> Lexer | None:
 
 
 def code_html(code: str, lang: str) -> str:
-    """Return a highlighted code block (plain when the language is unknown)."""
+    """Return a highlighted code block (plain when the language is unknown or the block
+    is longer than ``MAX_CARD_HIGHLIGHTED_BLOCK``)."""
     return _highlighted(code, lang)
 
 
 @lru_cache(maxsize=4096)
 def _highlighted(code: str, lang: str) -> str:
     # Remembered by content: a watching build renders the same blocks after every save.
-    lexer = _lexer(lang)
+    lexer = _lexer(lang) if len(code) <= MAX_CARD_HIGHLIGHTED_BLOCK else None
     if lexer is None:
         return f'<div class="highlight"><pre><code>{html.escape(code)}</code></pre></div>'
     return str(highlight(code, lexer, _formatter()))

@@ -60,6 +60,7 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document | FileNotes]]], assets
     made: dict[int, MadeNote] = {}
     resolver = ImageResolver(roots, site_root)
     seen: dict[str, SourceLoc] = {}
+    numbered: dict[str, int] = {}
     found: list[Diagnostic] = []
     assembled: list[tuple[AssembledNote, ...]] = []
     for deck, files in decks:
@@ -68,7 +69,7 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document | FileNotes]]], assets
             # Resolving the file's path costs more than a card's HTML: once per file.
             context = note_context(deck, file.path, file.settings, roots.get(file.path))
             for card in file.cards:
-                key, problems = _admitted(card, seen, keep_empty)
+                key, problems = _admitted(card, seen, numbered, keep_empty)
                 found += problems
                 if key is None:
                     continue
@@ -89,10 +90,14 @@ def assemble(decks: Sequence[tuple[str, Sequence[Document | FileNotes]]], assets
                           tuple(resolver.lookups()))
 
 
-def _admitted(card: Card | StoredNote, seen: dict[str, SourceLoc], keep_empty: bool
-              ) -> tuple[str | None, list[Diagnostic]]:
+def _admitted(card: Card | StoredNote, seen: dict[str, SourceLoc], numbered: dict[str, int],
+              keep_empty: bool) -> tuple[str | None, list[Diagnostic]]:
     """The card's key, unique in the build (recorded in ``seen``, the keys taken so far),
-    or None when it makes no note; and what was found."""
+    or None when it makes no note; and what was found.
+
+    ``numbered`` keeps the last number a repeated key was given: every smaller one is taken
+    already, so 20,000 repeats of one question need not try each number from 2 again.
+    """
     if (card.empty if isinstance(card, StoredNote) else card.is_empty) and not keep_empty:
         return None, []
     if not card.question_text.strip():
@@ -110,9 +115,10 @@ def _admitted(card: Card | StoredNote, seen: dict[str, SourceLoc], keep_empty: b
         "decks" if card.explicit_id else
         f"duplicate question '{card.question_text}' ({first_at}); give one an explicit id "
         "with {#some-id} after the heading text", "duplicate-question")
-    number = 2
+    number = numbered.get(card.key, 1) + 1
     while f"{card.key} #{number}" in seen:
         number += 1
+    numbered[card.key] = number
     key = f"{card.key} #{number}"
     seen[key] = card.loc
     return key, [duplicate]

@@ -29,6 +29,10 @@ MAX_ANSWER_CHARS = 100_000
 NODE_COST = 8
 """What each node of an answer counts towards the PDF's cut besides its text: 50,000 empty
 code blocks have none, and took typst 1 GB (the card's HTML cut keeps fewer: ~50 each)."""
+MAX_CARD_HIGHLIGHTED_BLOCK = 20_000
+"""Characters of one code block a card colours (Pygments); a longer block is shown plain,
+as the PDF prints it (``MAX_HIGHLIGHTED_BLOCK``). Some lexers backtrack over the whole
+block for every token: Perl's took 3 s of CPU on 16 KB of ``s{s{…``, 5 minutes on 900 KB."""
 MAX_PDF_TABLE_ROWS = 1000
 """Rows of one table the PDF shows (the longest table in 1,673 real notes files has 61)."""
 MAX_PDF_TABLE_CELLS = 5000

@@ -13,6 +13,9 @@ from types import ModuleType
 from typing import Any
 
 MAX_YAML_DEPTH = 64
+MAX_YAML_INT_CHARS = 1_000
+"""Python refuses to read an int of more than 4,300 digits (ValueError, not a YAML error),
+and a sexagesimal one (``1:2:3``) is multiplied out digit group by digit group."""
 
 
 class YAMLError(Exception):
@@ -81,6 +84,12 @@ def _refuse_deep_or_aliased(text: str) -> None:
             mark = event.start_mark
             raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
                               "aliases (*name) are not allowed")
+        if isinstance(event, yaml.ScalarEvent) and _too_long_int(yaml, event):
+            mark = event.start_mark
+            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
+                              f"a number of {len(event.value):,} characters, longer than the "
+                              f"{MAX_YAML_INT_CHARS:,} a number may have; quote it to keep "
+                              "it as text")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -88,6 +97,14 @@ def _refuse_deep_or_aliased(text: str) -> None:
                 raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+def _too_long_int(yaml: ModuleType, event: Any) -> bool:
+    """A plain scalar the loader would read as an int, too long to read."""
+    if len(event.value) <= MAX_YAML_INT_CHARS or not event.implicit[0]:
+        return False
+    tag = yaml.SafeLoader.resolve(yaml.SafeLoader, yaml.ScalarNode, event.value, (True, False))
+    return bool(tag == "tag:yaml.org,2002:int")
 
 
 @dataclass(frozen=True)

@@ -137,3 +137,21 @@ def test_a_code_block_too_long_to_colour_reaches_the_card_whole_and_plain(
     short, long = answer.split('<div class="highlight">')[1:3]
     assert "<span" in short
     assert "<span" not in long and long.count("s{") == MAX_CARD_HIGHLIGHTED_BLOCK // 2
+
+
+def test_a_lock_past_the_size_bound_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """A shared lock of hundreds of thousands of entries cost gigabytes to match: a lock
+    over ``MAX_LOCK_BYTES`` is refused with the lock's own error, and nothing is written."""
+    from builder.anki.lock import MAX_LOCK_BYTES
+
+    (tmp_path / "n.md").write_text("---\ndeck: D\n---\n\n## Q?\n\nA.\n", encoding="utf-8")
+    lock = tmp_path / "build-deck.lock"
+    lock.write_text('{"version": 2, "notes": {}}' + " " * MAX_LOCK_BYTES, encoding="utf-8")
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 1, result.output
+    assert "build-deck.lock:1:1: error: cannot read lock file" in result.output
+    assert f"larger than {MAX_LOCK_BYTES:,} bytes" in result.output
+    assert "[lock-file]" in result.output
+    assert not (tmp_path / "dist" / "D.apkg").exists()
+    lock.write_text('{"version": 2, "notes": {}}' + " " * (MAX_LOCK_BYTES // 2), encoding="utf-8")
+    assert CliRunner().invoke(main, ["n.md", "--format", "apkg"]).exit_code == 0

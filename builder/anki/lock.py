@@ -14,6 +14,7 @@ its answer) to recognise a reworded or moved question in a later build; see
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import re
@@ -86,6 +87,12 @@ def handle(guid: str) -> str:
     return "n" + hashlib.sha1(guid.encode("utf-8")).hexdigest()[:8]
 
 
+MAX_LOCK_BYTES = 64 << 20
+"""A lock of 300,000 notes is some 60 MB.  A shared lock far past that is no deck's, and
+its entries would cost gigabytes to match against (a 55 MB lock of 300,000 entries that
+matched no note took 2.8 GB): it is refused, as a damaged one is."""
+
+
 def read(path: Path, memo: Memo | None = None) -> tuple[Lock, list[Diagnostic]]:
     """Read and validate a lock file; a missing file is an empty lock.
 
@@ -96,11 +103,13 @@ def read(path: Path, memo: Memo | None = None) -> tuple[Lock, list[Diagnostic]]:
     bytes are those a build saved is taken from ``memo`` instead, already checked.
     """
     try:
-        raw = inputs.read_bytes(path)
+        raw = inputs.read_bytes(path, MAX_LOCK_BYTES)
     except FileNotFoundError:
         return Lock(), []
     except OSError as exc:
-        raise LockError(path, f"cannot read lock file: {exc.strerror}") from exc
+        why = f"cannot read lock file: {exc.strerror}"
+        raise LockError(path, why + ("; " + _RESTORE if exc.errno == errno.EFBIG else "")) \
+            from exc
     known = memo.recall(path, raw) if memo is not None else None
     if known is not None:
         return known, []

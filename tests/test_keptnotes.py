@@ -211,3 +211,27 @@ def test_an_entry_renamed_to_the_other_kind_is_not_read(tmp_path: Path) -> None:
     _build(warm, *APKG, "--math", "mathjax", "--force")
     cold, _ = _cold(tmp_path, texts, *APKG, "--math", "mathjax")
     assert _deck(warm) == _deck(cold)
+
+
+def test_kept_formulas_are_the_parsed_ones_drawn_and_reported_in_place(
+        tmp_path: Path, reads: Counter[tuple[str, str]]) -> None:
+    """A kept note holds its card's formulas as plain values (``StoredNote``): made again
+    they are the parse's (TeX, display, place), so an image build with one file unchanged
+    draws its formulas as a cold build does, reports its undrawable one where it is
+    written, and reads no parse of it."""
+    warm, texts = _warm(tmp_path)
+    texts["c.md"] = ("---\ndeck: Kept\n---\n## S\n\n### Epsilon?\n\n"
+                     "Inline $e^{i\\pi}$, then\n   $\\nosuchmacro{x}$ and\n\n$$\\sum_i x_i$$\n")
+    write(warm / "notes" / "c.md", texts["c.md"])
+    _build(warm, *APKG)
+    texts["a.md"] = A.replace("First answer", "First answer, edited,")
+    write(warm / "notes" / "a.md", texts["a.md"])
+    reads.clear()
+    warm_run = _build(warm, *APKG)
+    assert reads[("parsed", "c.md")] == 0 and reads[("notes", "c.md")] == 1
+    cold, cold_run = _cold(tmp_path, texts, *APKG)
+    assert _deck(warm) == _deck(cold)
+    assert _warnings(warm_run) == _warnings(cold_run)
+    assert [line.split(": warning")[0] for line in _warnings(warm_run)
+            if "formula-render" in line] == ["notes/c.md:9:4"]
+    assert _deck(warm)["Kept / S / epsilon?"][2].count("<img") == 2

@@ -6,6 +6,7 @@ fits."""
 from __future__ import annotations
 
 import contextlib
+import json
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -211,3 +212,115 @@ def test_an_entry_renamed_to_the_other_kind_is_not_read(tmp_path: Path) -> None:
     _build(warm, *APKG, "--math", "mathjax", "--force")
     cold, _ = _cold(tmp_path, texts, *APKG, "--math", "mathjax")
     assert _deck(warm) == _deck(cold)
+
+
+def test_kept_formulas_are_the_parsed_ones_drawn_and_reported_in_place(
+        tmp_path: Path, reads: Counter[tuple[str, str]]) -> None:
+    """A kept note holds its card's formulas as plain values (``StoredNote``): made again
+    they are the parse's (TeX, display, place), so an image build with one file unchanged
+    draws its formulas as a cold build does, reports its undrawable one where it is
+    written, and reads no parse of it."""
+    warm, texts = _warm(tmp_path)
+    texts["c.md"] = ("---\ndeck: Kept\n---\n## S\n\n### Epsilon?\n\n"
+                     "Inline $e^{i\\pi}$, then\n   $\\nosuchmacro{x}$ and\n\n$$\\sum_i x_i$$\n")
+    write(warm / "notes" / "c.md", texts["c.md"])
+    _build(warm, *APKG)
+    texts["a.md"] = A.replace("First answer", "First answer, edited,")
+    write(warm / "notes" / "a.md", texts["a.md"])
+    reads.clear()
+    warm_run = _build(warm, *APKG)
+    assert reads[("parsed", "c.md")] == 0 and reads[("notes", "c.md")] == 1
+    cold, cold_run = _cold(tmp_path, texts, *APKG)
+    assert _deck(warm) == _deck(cold)
+    assert _warnings(warm_run) == _warnings(cold_run)
+    assert [line.split(": warning")[0] for line in _warnings(warm_run)
+            if "formula-render" in line] == ["notes/c.md:9:4"]
+    assert _deck(warm)["Kept / S / epsilon?"][2].count("<img") == 2
+
+
+def _changes(result: Result) -> list[str]:
+    """The change report's lines (``changed  notes/b.md:6  Beta?``)."""
+    return sorted(line.strip() for line in result.output.splitlines()
+                  if line.startswith("  ") and line.split()[0] in
+                  {"added", "changed", "renamed", "removed"})
+
+
+@pytest.mark.parametrize("edit", [
+    ("Second answer", "Second answer, reworded,"),
+    ("deck: Kept\n", "deck: Kept\ntags: [extra]\n"),  # the content alone, not the answer
+])
+def test_kept_notes_against_an_older_lock_are_stamped_as_a_cold_build_stamps_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: tuple[str, str]) -> None:
+    """An unchanged file's kept notes carry what stamping them found (their GUID, content
+    and answer hashes): a lock checked out from before that file's last edit holds other
+    entries for them, so they are stamped again (re-dated, reported changed), not kept
+    with the older entries' times."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    warm, texts = _warm(tmp_path)
+    lock = warm / "notes" / "build-deck.lock"
+    older = lock.read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700001000")
+    texts["b.md"] = B.replace(*edit)
+    write(warm / "notes" / "b.md", texts["b.md"])
+    _build(warm, *APKG)
+    lock.write_bytes(older)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700002000")
+    texts["a.md"] = A.replace("First answer", "First answer, edited,")
+    write(warm / "notes" / "a.md", texts["a.md"])
+    cold, cold_run = _cold(tmp_path, texts, *APKG)  # against the older lock too
+    warm_run = _build(warm, *APKG)
+    assert lock.read_bytes() == (cold / "notes" / "build-deck.lock").read_bytes()
+    assert _deck(warm) == _deck(cold)
+    assert _changes(warm_run) == _changes(cold_run)
+    assert any("Beta?" in line and line.startswith("changed") for line in _changes(warm_run))
+    beta = json.loads(lock.read_text())["notes"]["Kept / S / beta?"]
+    assert beta["changed"] == 1700002000
+
+
+def test_kept_notes_beside_a_renamed_question_keep_their_identities(tmp_path: Path) -> None:
+    """A question reworded in one file while the other's notes are kept: the kept notes
+    stay in the lock (not removed, not matched to the reworded one), which keeps its GUID."""
+    warm, texts = _warm(tmp_path)
+    guids = {key: note[0] for key, note in _deck(warm).items()}
+    # And a question answered as the kept Alpha is: added, not taken for Alpha moved.
+    texts["b.md"] = B.replace("### Beta?", "### Beta, reworded?") \
+        + "\n### Zeta?\n\nFirst answer with $a^2$.\n"
+    cold, cold_run = _cold(tmp_path, texts, *APKG)
+    write(warm / "notes" / "b.md", texts["b.md"])
+    warm_run = _build(warm, *APKG)
+    assert _deck(warm) == _deck(cold)
+    assert _changes(warm_run) == _changes(cold_run)
+    assert _deck(warm)["Kept / S / beta, reworded?"][0] == guids["Kept / S / beta?"]
+    assert _deck(warm)["Kept / S / alpha?"][0] == guids["Kept / S / alpha?"]
+    assert [line.split()[0] for line in _changes(warm_run)] == ["added", "renamed"]
+
+
+@pytest.mark.parametrize("field, value", [
+    ("question", "Alpha, as the lock had it?"), ("file", "notes/elsewhere.md"),
+    ("answer", "0123456789ab"), ("sketch", None), ("guid", "planted-guid"),
+    ("removed", 1600000000),
+])
+def test_a_kept_note_whose_lock_entry_was_edited_is_stamped_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, field: str, value: object) -> None:
+    """A lock entry edited by hand (or merged) for an unchanged file's kept note: the note
+    is stamped against it as a cold build stamps it (the entry written anew), not
+    taken as settled."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    warm, texts = _warm(tmp_path)
+    lock = warm / "notes" / "build-deck.lock"
+    data = json.loads(lock.read_text())
+    alpha = data["notes"]["Kept / S / alpha?"]
+    if value is None:
+        del alpha[field]
+    else:
+        alpha[field] = value
+    lock.write_text(json.dumps(data, indent=1))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700001000")
+    texts["b.md"] = B.replace("Second answer", "Second answer, reworded,")
+    cold, cold_run = _cold(tmp_path, texts, *APKG)
+    write(warm / "notes" / "b.md", texts["b.md"])
+    warm_run = _build(warm, *APKG)
+    assert lock.read_bytes() == (cold / "notes" / "build-deck.lock").read_bytes()
+    assert _deck(warm) == _deck(cold)
+    assert _changes(warm_run) == _changes(cold_run)
+    assert json.loads(lock.read_text())["notes"]["Kept / S / alpha?"] != alpha

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeAlias
 
@@ -170,10 +170,11 @@ def _exact_tiers() -> list[Signature]:
     ]
 
 
-def match(previous: Lock, notes: list[CurrentNote], in_scope: Callable[[LockEntry], bool]
-          ) -> Matching:
-    """Match notes whose key is new to lock entries whose key vanished."""
-    current = {n.key for n in notes}
+def match(previous: Lock, notes: list[CurrentNote], in_scope: Callable[[LockEntry], bool],
+          settled: Collection[str] = ()) -> Matching:
+    """Match notes whose key is new to lock entries whose key vanished.  ``settled``: the
+    keys of this build's other notes, each the lock's own (see ``update``)."""
+    current = {n.key for n in notes}.union(settled)
     vanished = {k: e for k, e in previous.entries.items() if k not in current and in_scope(e)}
     fresh = [n for n in notes if n.key not in previous.entries]
     result = Matching()
@@ -251,12 +252,13 @@ def _unchanged(old: LockEntry, note: CurrentNote, guid: str, content: str) -> bo
 
 def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str, str]], matching: Matching,
            in_scope: Callable[[LockEntry], bool], notetype_hash: str, now: int,
-           ) -> tuple[Lock, ChangeReport]:
+           settled: Collection[str] = ()) -> tuple[Lock, ChangeReport]:
     """Return the new lock for ``notes`` (each with its GUID and the hash of everything
-    written into it) and what changed."""
+    written into it) and what changed.  ``settled``: the keys of this build's other notes,
+    whose entries ``update`` would make again as they are (``_unchanged``): kept, unread."""
     report = ChangeReport()
     entries = dict(previous.entries)
-    seen: set[str] = set()
+    seen: set[str] = set(settled)
     for note, guid, content in notes:
         old_key = matching.renames.get(note.key, note.key)
         old = previous.entries.get(old_key)

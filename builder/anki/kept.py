@@ -72,13 +72,19 @@ Context = tuple[str, Settings, str]
 def drawn(formulas: Sequence[Formula], diagrams: Sequence[Diagram], assets: Assets) -> str:
     """What a card's formulas and diagrams were drawn as (their ``repr``): its note is
     made again when that changes."""
+    if not assets.formulas:
+        return drawn_undrawn(len(formulas), diagrams, assets)
     if not formulas and not diagrams:
         return ""
-    if not assets.formulas and not diagrams:
-        return _undrawn(len(formulas))
-    # With no formula drawn (MathJax cards), none is looked up: hashing one costs more.
-    shown = map(assets.formulas.get, formulas) if assets.formulas else (None,) * len(formulas)
-    return repr((*shown, *map(assets.diagrams.get, diagrams)))
+    return repr((*map(assets.formulas.get, formulas), *map(assets.diagrams.get, diagrams)))
+
+
+def drawn_undrawn(formulas: int, diagrams: Sequence[Diagram], assets: Assets) -> str:
+    """``drawn`` of a card with ``formulas`` formulas when no formula is drawn (MathJax
+    cards): their number is all it needs of them (looking each up costs more)."""
+    if not diagrams:
+        return _undrawn(formulas) if formulas else ""
+    return repr(((None,) * formulas) + tuple(map(assets.diagrams.get, diagrams)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -104,7 +110,10 @@ class StoredNote(NamedTuple):
     question_text: str
     loc: SourceLoc
     empty: bool
-    formulas: tuple[Formula, ...]
+    formula_values: tuple[FormulaValues, ...]
+    """The card's formulas as plain values (``formula_values``): a ``Formula`` and its
+    ``SourceLoc`` cost two constructor calls each to load, and a MathJax build needs
+    only their number (``formulas`` makes them, when asked)."""
     diagrams: tuple[Diagram, ...]
     context: Context
     drawn: str
@@ -129,11 +138,39 @@ class StoredNote(NamedTuple):
                              self.answer_text, self.question_text, self.loc, self.explicit_id,
                              hashes)
 
+    @property
+    def formulas(self) -> tuple[Formula, ...]:
+        """The card's formulas (made once per build that asks: ``_formulas``)."""
+        return _formulas(self.formula_values) if self.formula_values else ()
+
+    def drawn_now(self, assets: Assets) -> str:
+        """``drawn`` of the card, with ``assets``."""
+        if assets.formulas:
+            return drawn(self.formulas, self.diagrams, assets)
+        return drawn_undrawn(len(self.formula_values), self.diagrams, assets)
+
     def fits(self, context: Context, assets: Assets) -> bool:
         """Whether the note shows what a note made now would: same deck, settings and
         Source label, and the same drawings."""
-        return self.context == context and self.drawn == drawn(self.formulas, self.diagrams,
-                                                                assets)
+        return self.context == context and self.drawn == self.drawn_now(assets)
+
+
+FormulaValues = tuple[str, bool, str, int, int]
+"""A formula as ``StoredNote`` keeps it: its TeX, whether displayed, and its place (path,
+line, column)."""
+
+
+def formula_values(formulas: Sequence[Formula]) -> tuple[FormulaValues, ...]:
+    return tuple((f.tex, f.display, f.loc.path, f.loc.line, f.loc.col) for f in formulas)
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _formulas(values: tuple[FormulaValues, ...]) -> tuple[Formula, ...]:
+    """The formulas ``values`` hold.  Remembered: an image-math build asks twice per
+    card (to draw them, and to tell whether the note still fits), and a build has few
+    more cards with formulas than this keeps."""
+    return tuple(Formula(tex, display, SourceLoc(path, line, col))
+                 for tex, display, path, line, col in values)
 
 
 @dataclass(frozen=True)
@@ -157,7 +194,7 @@ class FileNotes:
                 if card.context != context:
                     return False
                 same.add(id(card.context))
-            if card.drawn != drawn(card.formulas, card.diagrams, assets):
+            if card.drawn != card.drawn_now(assets):
                 return False
         return True
 
@@ -201,7 +238,8 @@ class NoteMemory:
             return None
         note = made.note
         return StoredNote(card.key, card.explicit_id, card.question_text, card.loc,
-                          card.is_empty, card.formulas, card.diagrams, made.context,
+                          card.is_empty, formula_values(card.formulas), card.diagrams,
+                          made.context,
                           made.drawn, note.note.fields, note.note.tags, note.note.deck,
                           tuple((m.name, str(m.path)) for m in note.media), note.answer_text,
                           made.problems, hashes.get(note.note.key) if card.key == note.note.key

@@ -87,27 +87,57 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
         # Notes of files left out of this build are not "removed"; those of deleted files are.
         return entry.file in built_files or not inputs.exists(Path(entry.file))
 
+    # Most notes of an edit's build were kept, their entries as the lock holds them:
+    # settled at once, they take no part in matching, dating or hashing.
+    settled, others = _settled(assembled, previous)
     current = [identity.CurrentNote(n.note.key, n.question_text, n.answer_text, n.loc,
                                     n.explicit_id, n.hashes.answer if n.hashes else "")
-               for n in assembled]
-    matching = identity.match(previous, current, in_scope)
-    guids, clashes = _unique_guids(current, previous, matching.renames)
+               for n in others]
+    matching = identity.match(previous, current, in_scope, settled)
+    guids, clashes = _unique_guids(current, previous, matching.renames, settled)
     notes = [(facts, guids[facts.key], _content_hash(n, guids[facts.key]))
-             for facts, n in zip(current, assembled, strict=True)]
+             for facts, n in zip(current, others, strict=True)]
     new, changes = identity.update(previous, notes, matching, in_scope,
-                                   apkg.note_type_hash(card_css()), when)
-    return Stamped(_stamped(decks, guids, {key: e.changed for key, e in new.entries.items()}),
+                                   apkg.note_type_hash(card_css()), when, settled)
+    entries = new.entries
+    return Stamped(_stamped(decks, guids, {key: entries[key].changed for key in guids}),
                    (*problems, *matching.diagnostics, *clashes), previous, new, path, changes,
-                   tuple(matching.diagnostics), memo, _hashes(notes, assembled))
+                   tuple(matching.diagnostics), memo, _hashes(notes, others, settled,
+                                                              assembled))
 
 
-def _hashes(notes: list[tuple[identity.CurrentNote, str, str]],
-            assembled: list[AssembledNote]) -> dict[str, NoteHashes]:
-    """What was hashed of each note, by key: a kept note's own ``hashes`` when the same."""
+def _settled(assembled: list[AssembledNote], previous: lock.Lock
+             ) -> tuple[dict[str, lock.LockEntry], list[AssembledNote]]:
+    """Each note kept from the last build whose lock entry stamping it would make again
+    (``identity._unchanged``: its GUID, content, question, file and answer as the note's
+    ``hashes`` found them, not removed) → that entry; and the other notes."""
+    entries = previous.entries
+    settled: dict[str, lock.LockEntry] = {}
+    others: list[AssembledNote] = []
+    for note in assembled:
+        kept = note.hashes
+        if kept is not None:
+            entry = entries.get(note.note.key)
+            if entry is not None and entry.hash == kept.content and entry.guid == kept.guid \
+                    and entry.answer == kept.answer and entry.removed is None \
+                    and entry.question == note.question_text and entry.file == note.loc.path \
+                    and entry.sketch:
+                settled[note.note.key] = entry
+                continue
+        others.append(note)
+    return settled, others
+
+
+def _hashes(notes: list[tuple[identity.CurrentNote, str, str]], others: list[AssembledNote],
+            settled: Mapping[str, lock.LockEntry], assembled: list[AssembledNote]
+            ) -> dict[str, NoteHashes]:
+    """What was hashed of each note, by key: a kept note's own ``hashes`` when the same
+    (always, for a ``settled`` one)."""
     from builder.anki.kept import NoteHashes
 
-    found: dict[str, NoteHashes] = {}
-    for (facts, guid, content), note in zip(notes, assembled, strict=True):
+    found: dict[str, NoteHashes] = {n.note.key: n.hashes for n in assembled
+                                    if n.hashes is not None and n.note.key in settled}
+    for (facts, guid, content), note in zip(notes, others, strict=True):
         kept = note.hashes
         found[facts.key] = kept if kept is not None and kept == (facts.answer_hash, guid,
                                                                    content) \
@@ -116,11 +146,15 @@ def _hashes(notes: list[tuple[identity.CurrentNote, str, str]],
 
 
 def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
-                  renames: dict[str, str]) -> tuple[dict[str, str], list[Diagnostic]]:
+                  renames: dict[str, str], settled: Mapping[str, lock.LockEntry]
+                  ) -> tuple[dict[str, str], list[Diagnostic]]:
     """Give each note its GUID from the lock or its key, never one another note has:
     Anki would merge the two.  The lock is checked on load, but a hand-edited lock can
-    still hold the GUID a new key hashes to.  Return the GUIDs and a warning per clash."""
-    wanted: dict[str, str] = {}
+    still hold the GUID a new key hashes to.  Return the GUIDs and a warning per clash.
+
+    A ``settled`` note keeps its entry's GUID: notes the lock knows choose first, and no
+    two of its entries share one (``lock.read``)."""
+    wanted: dict[str, str] = {key: entry.guid for key, entry in settled.items()}
     for facts in current:
         old = previous.entries.get(renames.get(facts.key, facts.key))
         wanted[facts.key] = old.guid if old is not None else apkg.guid_for(facts.key)
@@ -129,9 +163,9 @@ def _unique_guids(current: list[identity.CurrentNote], previous: lock.Lock,
     # Notes the lock knows choose first: a clash moves the new note, not the old one.
     order = sorted(current, key=lambda facts: renames.get(facts.key, facts.key)
                    not in previous.entries)
-    guids: dict[str, str] = {}
+    guids: dict[str, str] = {key: wanted[key] for key in settled}
     clashes: list[Diagnostic] = []
-    taken: set[str] = set()
+    taken: set[str] = set(guids.values())
     for facts in order:
         guid = wanted[facts.key]
         if guid in taken:

@@ -155,3 +155,19 @@ def test_a_lock_past_the_size_bound_is_refused_before_it_is_parsed(tmp_path: Pat
     assert not (tmp_path / "dist" / "D.apkg").exists()
     lock.write_text('{"version": 2, "notes": {}}' + " " * (MAX_LOCK_BYTES // 2), encoding="utf-8")
     assert CliRunner().invoke(main, ["n.md", "--format", "apkg"]).exit_code == 0
+
+
+def test_a_file_name_with_a_line_break_or_bidi_control_stays_on_one_line(
+        tmp_path: Path) -> None:
+    """The structure and change lines name the file as diagnostics do: escaped, so a
+    name cannot forge a line of output or reorder it on the terminal."""
+    name = "a\u202eb\nc.md"
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / name).write_text("---\ndeck: D\n---\n\n## Q?\n\nA.\n",
+                                           encoding="utf-8")
+    result = CliRunner().invoke(main, ["notes", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    assert "\u202e" not in result.output and "\nc.md" not in result.output
+    escaped = "notes/a\\u202eb\\u000ac.md"
+    assert f"{escaped}: no sections, questions ##" in result.output
+    assert f"  added    {escaped}:5  Q?" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from builder.anki.identity import ChangeReport
 from builder.anki.lock import Lock
+from builder.model import one_line
 
 LIST_LIMIT = 20
 """Longer change lists are only counted, unless the details are asked for."""
@@ -28,25 +29,27 @@ def details(report: ChangeReport, *, full: bool,
     count = len(report.added) + len(report.changed) + len(report.renamed) + len(report.removed)
     if not full and count > LIST_LIMIT:
         return [f"  ({count} changes; --diff lists them)"]
-    lines = [f"  added    {n.loc.path}:{n.loc.line}  {_shown(n.question)}"
+    lines = [f"  added    {one_line(n.loc.path)}:{n.loc.line}  {_shown(n.question)}"
              for n in report.added]
     for note in report.changed:
-        lines.append(f"  changed  {note.loc.path}:{note.loc.line}  {_shown(note.question)}")
+        lines.append(f"  changed  {one_line(note.loc.path)}:{note.loc.line}  "
+                     f"{_shown(note.question)}")
         if full and old_fields is not None and new_fields is not None:
             lines += _field_diff(old_fields.get(note.key), new_fields.get(note.key))
     for old, _old_key, note in report.renamed:
         was = "" if old.question == note.question else f"'{_shown(old.question)}' "
-        lines.append(f"  renamed  {note.loc.path}:{note.loc.line}  {_shown(note.question)}"
-                     f"  (was {was}in {old.file})")
-    lines += [f"  removed  {_shown(entry.question)}  (was in {entry.file})"
+        lines.append(f"  renamed  {one_line(note.loc.path)}:{note.loc.line}  "
+                     f"{_shown(note.question)}  (was {was}in {one_line(old.file)})")
+    lines += [f"  removed  {_shown(entry.question)}  (was in {one_line(entry.file)})"
               for _key, entry in report.removed]
     return lines
 
 
 def _shown(question: str) -> str:
+    """A question on one terminal line: cut, and unprintable characters escaped."""
     if len(question) <= SHOWN_QUESTION:
-        return question
-    return question[:SHOWN_QUESTION - 1] + "…"
+        return one_line(question)
+    return one_line(question[:SHOWN_QUESTION - 1]) + "…"
 
 
 def _field_diff(old: tuple[str, str] | None, new: tuple[str, str] | None) -> list[str]:

@@ -31,7 +31,7 @@ from builder.build.prewrite import output_name
 from builder.build.session import Session, current
 from builder.build.settle import settled
 from builder.build.uptodate import UpToDate
-from builder.model import Diagnostic, SourceLoc
+from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.limits import tables_cut_for_pdf
 from builder.support import inputs
 from builder.support.atomic import atomic_write_bytes, exclusive
@@ -225,7 +225,8 @@ def _result(gathered: Gathered, assembled: Assembled, stamped: Stamped,
         rendered=gathered.assets.rendered,
         reused=gathered.assets.reused, formula_failures=gathered.formula_failures,
         changes=stamped.changes,
-        structures=[f"{file.path}: {file.settings.structure}" for file in gathered.files],
+        structures=[f"{one_line(file.path)}: {file.settings.structure}"
+                    for file in gathered.files],
     )
     if stamped.changes is not None and stamped.new is not None:
         result.change_details = _change_details(assembled.decks, stamped, config,

@@ -168,10 +168,13 @@ class InlineNodes:
         return at_line, col if col is not None else 1
 
     def _report_doubts(self, holder: Token) -> None:
-        for offset, why in holder.meta.get(DOUBT, []):
+        for offset, marker, why in holder.meta.get(DOUBT, []):
+            loc = self._inline_loc(holder, offset, marker)
+            if marker != "$":
+                self.diagnostics.append(Diagnostic(loc, "note", why, "escaped-brackets"))
+                continue
             self.diagnostics.append(Diagnostic(
-                self._inline_loc(holder, offset, "$"), "warning",
-                f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
+                loc, "warning", f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
                 "`$x$` for a formula", "dollar-pairing"))
 
     def _formula_loc(self, token: Token, line: int, holder: Token | None) -> SourceLoc:

@@ -32,8 +32,8 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 DOUBT = "dollar_doubts"
-"""``meta`` key of an inline token: (offset, why) of each ``$`` that could have opened a
-formula but was kept as text (see ``attach_doubts``)."""
+"""``meta`` key of an inline token: (offset, marker, why) of each ``$`` or ``\\(`` that could
+have opened a formula but was kept as text (see ``attach_doubts``)."""
 
 # Full-width sentence punctuation: in a "formula" it means the pair spans prose.
 _CJK_PUNCTUATION = frozenset("，。；：！？、「」『』（）【】《》")
@@ -59,6 +59,8 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
         end = _closer_after(state, start + 2, closer)
         if end is None or _escaped_brackets(src[start + 2:end], square=closer == "\\]"):
             return False
+        if closer == "\\)" and _called(src, start, src[start + 2:end]):
+            return _call_brackets(state, silent, end)
         kind = "math_inline" if closer == "\\)" else "math_inline_double"
         return _push(state, silent, kind, src[start:start + 2], start + 2, end, 2)
     if src[start] != "$":
@@ -132,6 +134,32 @@ def _escaped_brackets(content: str, *, square: bool) -> bool:
     return square or not any(c.isalpha() for c in body) or any(
         len(word) >= _WORD for word in "".join(
             c if c.isalpha() else " " for c in body).split())
+
+
+def _called(src: str, start: int, content: str) -> bool:
+    """``f\\(wx+b\\)``, ``np.sqrt\\(3/n\\)``: a call's brackets, escaped by an exporter.
+
+    GitBook escapes every bracket of the prose, operators inside included.  A name glued to
+    the opening ``\\(`` is a call or an index: formula delimiters follow a space, Chinese
+    or punctuation (``是 \\(x\\)``, ``的\\(x\\)``).  A TeX command inside keeps it a formula.
+    """
+    before = src[start - 1:start]
+    return (before.isascii() and (before.isalnum() or before == "_")
+            and not _backslashes(content.strip())[0])
+
+
+def _call_brackets(state: StateInline, silent: bool, end: int) -> bool:
+    """Push ``\\(`` as the text ``(``, noting the guess when the inside looks like math."""
+    content = state.src[state.pos + 2:end]
+    if not silent:
+        state.push("text", "", 0).content = "("
+        if not _OPERATORS.isdisjoint(content):
+            state.env.setdefault(DOUBT, []).append((state.src, state.pos, "\\(", (
+                f"`\\({content}\\)` right after a name is read as the escaped brackets of a "
+                "call (GitBook escapes every bracket), not a formula; put a space before "
+                "`\\(` or write `$…$` for a formula")))
+    state.pos += 2
+    return True
 
 
 _OPERATORS = frozenset("^_=+<>{}|")
@@ -230,7 +258,7 @@ def _text(state: StateInline, silent: bool, markup: str, doubt: str = "") -> boo
         token.content = markup
         # Text tokens are merged after inline parsing, so the note goes through env.
         if doubt and state.src[state.pos + 1:state.pos + 2].isspace():
-            state.env.setdefault(DOUBT, []).append((state.src, state.pos, doubt))
+            state.env.setdefault(DOUBT, []).append((state.src, state.pos, "$", doubt))
     state.pos += len(markup)
     return True
 
@@ -244,12 +272,12 @@ def attach_doubts(tokens: list[Token], env: dict[str, Any]) -> None:
     # A note from a nested parse (an image's alt text) names text no inline token holds:
     # left in the queue, it would hold up every note after it.
     contents = {token.content for token in tokens if token.type == "inline"}
-    pending: list[tuple[str, int, str]] = [note for note in env.pop(DOUBT, [])
-                                           if note[0] in contents]
+    pending: list[tuple[str, int, str, str]] = [note for note in env.pop(DOUBT, [])
+                                                if note[0] in contents]
     for token in tokens:
         while pending and token.type == "inline" and pending[0][0] == token.content:
-            _src, offset, why = pending.pop(0)
-            token.meta.setdefault(DOUBT, []).append((offset, why))
+            _src, offset, marker, why = pending.pop(0)
+            token.meta.setdefault(DOUBT, []).append((offset, marker, why))
 
 
 def _push(state: StateInline, silent: bool, kind: str, markup: str, begin: int, end: int,

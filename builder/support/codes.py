@@ -17,6 +17,7 @@ CODES = frozenset({
     "anki-markup", "link-removed", "invisible-chars", "combining-marks", "control-chars",
     "missing-glyph", "ambiguous-rename",
     "missing-figure", "heading-skip", "unbalanced-dollar", "dollar-pairing",
+    "escaped-brackets",
     "formula-render", "formula-command", "formula-image", "formula-typst",
     "diagram-yaml", "diagram-type", "diagram-param", "diagram-render", "image-missing",
     "image-outside", "image-type", "image-size",

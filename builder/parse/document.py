@@ -386,10 +386,8 @@ class Walker(QuestionForms, TocReader):
                 self.path, self.sections, self._headed, self.question_level))
 
     def settings(self, stem: str) -> Settings:
-        front = self.front
-        # A blog post's title (Jekyll, Hexo) names it where no # title does.
-        deck = str(front.get("deck") or self.options.deck or self.title
-                   or front.get("title") or stem)
+        front, named = self.front, self.title or self.front.get("title")  # a blog post's
+        deck = str(front.get("deck") or self.options.deck or named or stem)
         return Settings(
             deck=deck, title=str(front.get("title") or self.title or deck),
             tags=tag_names(front.get("tags", ())),

@@ -22,7 +22,6 @@ content, so diagnostics can give an exact line and column.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -30,6 +29,8 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_block.heading import heading as atx_heading
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+
+from builder.support.cjk import has_cjk, is_cjk_letter
 
 DOUBT = "dollar_doubts"
 """``meta`` key of an inline token: (offset, marker, why) of each ``$`` or ``\\(`` that could
@@ -127,7 +128,7 @@ def _escaped_brackets(content: str, *, square: bool) -> bool:
         return False
     if escapes or not body or all(c.isdigit() or c in ",，-– " for c in body):
         return True
-    if _has_cjk(body):
+    if has_cjk(body):
         return True
     if not _OPERATORS.isdisjoint(body):
         return False
@@ -195,7 +196,7 @@ def _is_money(content: str) -> bool:
         return False
     # Chinese words after the number; full-width punctuation alone is a formula typed
     # with a Chinese IME (``$128^2，256^2$``, ``$0（margin=0）$``).
-    return _has_cjk_letters(content) or (content[-1].isspace() and any(
+    return any(is_cjk_letter(char) for char in content) or (content[-1].isspace() and any(
         len(word) > 1 and word.isalpha() and word.isascii() for word in content.split()[1:]))
 
 
@@ -208,7 +209,7 @@ def _holds_prose(content: str) -> bool:
         return False  # most formulas: what is outside ``\text`` is part of the content
     outside_text = outside_text_commands(content)
     return any(char in _CJK_PUNCTUATION for char in outside_text) and any(
-        unicodedata.category(char) == "Lo" for char in outside_text)
+        is_cjk_letter(char) for char in outside_text)
 
 
 def outside_text_commands(content: str) -> str:
@@ -241,15 +242,6 @@ def outside_text_commands(content: str) -> str:
             kept.append(char)
         i += 1
     return "".join(kept)
-
-
-def _has_cjk(text: str) -> bool:
-    return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)
-
-
-def _has_cjk_letters(text: str) -> bool:
-    return any(unicodedata.category(char) == "Lo" and unicodedata.east_asian_width(char)
-               in ("W", "F") for char in text)
 
 
 def _text(state: StateInline, silent: bool, markup: str, doubt: str = "") -> bool:

@@ -7,7 +7,6 @@ the cards and sections, and calls here when ``builder.parse.detect`` chose such 
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, replace
 
 from markdown_it.tree import SyntaxTreeNode
@@ -19,6 +18,7 @@ from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
 from builder.parse.phrases import is_label, is_placeholder
+from builder.support.cjk import is_cjk
 
 PLACEHOLDER_MAX = 40
 """Longest answer text (characters) read as a possible placeholder."""
@@ -51,7 +51,7 @@ def label_prefix(label: str, question: str) -> str:
     ``什么是特征值？``: "问题 3："; a label ending in its own mark keeps it ("Q3. ")."""
     if label.endswith((".", ":", ")", "、", "：", "．", "）")):
         return label if label.endswith(("、", "：", "．", "）")) else label + " "
-    wide = bool(question) and unicodedata.east_asian_width(question[0]) in ("W", "F")
+    wide = bool(question) and is_cjk(question[0])
     return label + ("：" if wide else ": ")
 
 

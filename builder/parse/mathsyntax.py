@@ -156,13 +156,20 @@ def _call_brackets(state: StateInline, silent: bool, end: int) -> bool:
         state.push("text", "", 0).content = "("
         if not _OPERATORS.isdisjoint(content):
             state.env.setdefault(DOUBT, []).append((state.src, state.pos, "\\(", (
-                f"`\\({content}\\)` right after a name is read as the escaped brackets of a "
-                "call (GitBook escapes every bracket), not a formula; put a space before "
-                "`\\(` or write `$…$` for a formula")))
+                f"`\\({_shown(content)}\\)` right after a name is read as the escaped "
+                "brackets of a call (GitBook escapes every bracket), not a formula; put a "
+                "space before `\\(` or write `$…$` for a formula")))
     state.pos += 2
     return True
 
 
+def _shown(content: str) -> str:
+    """``content`` on one line and short, for a diagnostic (a hostile one may be huge)."""
+    flat = " ".join(content.split())
+    return flat if len(flat) <= _SHOWN else f"{flat[:_SHOWN]}…"
+
+
+_SHOWN = 60
 _OPERATORS = frozenset("^_=+<>{}|")
 _WORD = 3
 """Letters in a row that read as a word (``filter``, ``MLP``), not a product of symbols."""

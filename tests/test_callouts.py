@@ -18,7 +18,7 @@ from builder.cli import main
 from builder.model import Card, Document, Node, plain_text, walk_all
 from builder.parse.document import parse_text
 
-from .conftest import import_apkg
+from .conftest import import_apkg, write
 from .test_pdf import all_text
 
 if TYPE_CHECKING:
@@ -319,3 +319,18 @@ def test_boxes_that_ask_in_the_introduction_of_a_section_of_heading_questions_ar
     assert [plain_text(n.children) for n in _card(doc, "什么是权重衰减？").answer] == ["L2。"]
     # The paragraph before the box stays the section's introduction.
     assert [plain_text(n.children) for n in doc.sections[0].intro] == ["归一化是训练技巧。"]
+
+
+def test_the_structure_report_names_callouts_as_callouts(tmp_path: Path) -> None:
+    """Questions that are callouts (all of them, or some beside bold lines) are said to be
+    callouts in the structure line and its reason, not bold lines."""
+    write(tmp_path / "c.md", "# C\n\n## A\n\n> [!question] 什么是自注意力？\n> 加权求和。\n\n"
+          "> [!faq] 为什么除以根号 d？\n> 防止饱和。\n")
+    write(tmp_path / "m.md", "# M\n\n## A\n\n**什么是 BN？**\n\n归一化。\n\n"
+          "> [!question] 什么是 LN？\n> 按层归一化。\n\n**什么是 GN？**\n\n分组。\n")
+    out = CliRunner().invoke(main, ["check", "--explain-structure", str(tmp_path / "c.md"),
+                                    str(tmp_path / "m.md")]).output
+    assert "c.md: sections ##, questions asking callouts (detected)" in out, out
+    assert "because 2 asking callout(s) read as questions" in out, out
+    assert "m.md: sections ##, questions bold lines and asking callouts (detected)" in out, out
+    assert "because 2 bold line(s) and 1 asking callout(s) read as questions" in out, out

@@ -54,8 +54,10 @@ def _span(node: Node) -> tuple[int, int]:
 
 
 def _heading_texts(tokens: list[Token]) -> dict[tuple[int, int], str]:
-    """Map each top-level heading's lines (a setext one has two) to its letters and digits."""
-    return {(t.map[0] + 1, t.map[1]): _letters(tokens[i + 1].content)
+    """Map each top-level heading's lines (a setext one has two) to its letters and digits
+    (a footnote citation is markup: its note is accounted for where it is defined)."""
+    return {(t.map[0] + 1, t.map[1]): _letters("".join(
+                c.content for c in tokens[i + 1].children or [] if c.type != "footnote_ref"))
             for i, t in enumerate(tokens) if t.type == "heading_open" and t.level == 0 and t.map}
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, build_fixture, imported_answer
+from .conftest import FIXTURES, build_fixture, import_apkg, imported_answer
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -34,6 +34,9 @@ def _inline(text: str) -> list[tuple[str, str]]:
     (r"\(Computer Vision\)", "(Computer Vision)"),
     (r"\(tanh,sigmoid\)", "(tanh,sigmoid)"),
     (r"\(.\)", "(.)"),
+    (r"f\(wx+b\)", "f(wx+b)"),       # a name glued to it: a call's brackets (GitBook)
+    (r"np.sqrt\(3/n\)", "np.sqrt(3/n)"),
+    (r"x_1\(t\)", "x_1(t)"),
 ])
 def test_escaped_brackets_around_prose_are_text(source: str, text: str) -> None:
     assert _inline(source) == [("text", text)]
@@ -48,6 +51,8 @@ def test_escaped_brackets_around_prose_are_text(source: str, text: str) -> None:
     (r"\(n\_{in} \cdot x\)", r"n\_{in} \cdot x"),
     (r"\[ a = b \]", " a = b "),        # alone on its line: a display formula
     (r"x \[ a = b \]", " a = b "),
+    (r"的\(x+1\)", "x+1"),              # Chinese before it: a formula delimiter
+    (r"g\(\theta\)", r"\theta"),       # a TeX command inside: a formula, name or not
 ])
 def test_math_between_escaped_brackets_stays_math(source: str, math: str) -> None:
     found = [(t.type, t.content) for block in tokenize(source)
@@ -72,3 +77,28 @@ def test_exported_prose_brackets_reach_card_and_pdf_as_text(
                   pypdf.PdfReader(tmp_path / "dist" / "导出的笔记.pdf").pages)
     flat = pdf.replace(" ", "").replace("\n", "")
     assert "卷积核(filter)一般" in flat and "normalization[J].arXiv" in flat, pdf
+
+
+def test_gitbook_call_brackets_keep_their_parentheses(
+        tmp_path: Path, collection: Collection) -> None:
+    """``f\\(wx+b\\)`` and ``np.sqrt\\(3/n\\)`` reach the card and the PDF with their
+    brackets; the guess over an inside that looks like math is noted at its place."""
+    import pypdf
+
+    result = build_fixture(FIXTURES / "gitbook-call-brackets.md", "-v")
+    assert result.exit_code == 0, result.output
+    assert ("n.md:9:18: note: `\\(wx+b\\)` right after a name is read as the escaped "
+            "brackets of a call") in result.output, result.output
+    assert result.output.count("[escaped-brackets]") == 1, result.output
+    answers: list[str] = []
+    import_apkg(collection, tmp_path / "dist" / "导出的笔记.apkg")
+    for note_id in collection.find_notes(""):
+        answers.append(str(collection.get_note(note_id)["Answer"]))
+    shown = re.sub(r"<[^>]+>", "", "".join(answers))
+    assert "线性变换 f(wx+b)，叠加" in shown and "np.sqrt(3/n)，方差" in shown, shown
+    formulas = re.findall(r'<img class="math[^"]*"[^>]*alt="([^"]*)"', "".join(answers))
+    assert sorted(formulas) == sorted(["y=wx+b", r"\alpha", r"\theta"]), answers
+    pdf = "".join(page.extract_text() for page in
+                  pypdf.PdfReader(tmp_path / "dist" / "导出的笔记.pdf").pages)
+    flat = pdf.replace(" ", "").replace("\n", "")
+    assert "f(wx+b)" in flat and "np.sqrt(3/n)" in flat, pdf

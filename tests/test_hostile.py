@@ -69,7 +69,7 @@ def test_each_sanitise_call_maps_image_sources_its_own_way() -> None:
 
     raw = '<p><img src="a.png" onerror="x()"> <img src="b.png"></p>'
     renamed = sanitise(raw, lambda src: "media-" + src if src == "a.png" else None)
-    assert renamed == '<p><img src="media-a.png"> <img></p>'
+    assert renamed == '<p><img src="media-a.png"> [b.png]</p>'  # refused: its text
     assert sanitise(raw) == '<p><img src="a.png"> <img src="b.png"></p>'  # no mapping: kept
     assert sanitise(raw, str.upper) == '<p><img src="A.PNG"> <img src="B.PNG"></p>'
 

@@ -118,7 +118,8 @@ def test_prose_between_dollars_is_doubted_not_drawn() -> None:
     tokens = tokenize("这 $ a 分，这 $ b $ 完")
     children = [(c.type, c.content) for c in tokens[1].children or []]
     assert children == [("text", "这 $ a 分，这 "), ("math_inline", " b "), ("text", " 完")]
-    assert tokens[1].meta["dollar_doubts"] == [(2, "the text up to the next `$` reads as prose")]
+    assert tokens[1].meta["dollar_doubts"] == [
+        (2, "$", "the text up to the next `$` reads as prose")]
 
 
 def test_chinese_inside_text_command_is_not_prose() -> None:

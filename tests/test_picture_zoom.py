@@ -1,5 +1,6 @@
 """Typora's picture sizes, ``<img … style="zoom:50%;" />``: the card keeps a shrink, leaves
-out an enlargement, and neither is reported; ``zoom`` on anything but a picture is."""
+out an enlargement with a note; a zoom of no size (``nan%``, ``1e309``, ``0``) and ``zoom``
+on anything but a picture are reported as removed."""
 
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ def test_a_picture_keeps_its_shrink_only(style: str, tag: str, kept: str | None)
     ("zoom:150%", "img", []),
     ("zoom:50%", "span", ["zoom:50%"]),
     ("zoom:url(x)", "img", ["zoom:url(x)"]),
+    ("zoom:nan%", "img", ["zoom:nan%"]),        # no size at all: reported, not silent
+    ("zoom:1e309", "img", ["zoom:1e309"]),      # infinite
+    ("zoom:0", "img", ["zoom:0"]),
+    ("zoom:normal", "img", []),                  # its own size: nothing lost
 ])
 def test_only_zoom_off_a_picture_or_a_dangerous_one_is_reported(
         style: str, tag: str, reported: list[str]) -> None:
@@ -59,6 +64,9 @@ def test_card_keeps_the_shrink_and_the_pdf_every_picture(
     warnings = re.findall(r"^n\.md:(\d+):\d+: warning: (.*)$", result.output, re.MULTILINE)
     assert warnings == [("13", "raw HTML removed from the card: style 'zoom: 300%' on "
                                "<span> [html-removed]")], result.output
+    assert ("n.md:9:1: note: picture enlargement 'zoom: 150%' left out: the card shows the "
+            "picture at its own size") in result.output, result.output
+    assert result.output.count("picture enlargement") == 1, result.output
     import_apkg(collection, tmp_path / "dist" / "Typora 缩放.apkg")
     answer = collection.get_note(collection.find_notes("")[0])["Answer"]
     styles = dict(re.findall(r'<img src="[^"]+" alt="([^"]+)"(?: style="([^"]*)")?', answer))

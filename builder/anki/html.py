@@ -7,6 +7,7 @@ the same renderer serves MathJax output and rendered-image output.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -42,6 +43,11 @@ if TYPE_CHECKING:
 
 ImageSrc = Callable[[str], str | None]
 _IMAGE_SRC: ContextVar[ImageSrc | None] = ContextVar("image_src", default=None)
+_DROPPED: ContextVar[list[str]] = ContextVar("dropped_images")
+_DROPPED_MARK = "#bd-dropped-"
+"""The ``src`` a refused picture keeps through nh3, numbering its original in ``_DROPPED``."""
+_IMG_TAG = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
 
 
 def sanitise(fragment: str, image_src: ImageSrc | None = None) -> str:
@@ -56,12 +62,28 @@ def sanitise(fragment: str, image_src: ImageSrc | None = None) -> str:
 def _sanitised(fragment: str, image_src: ImageSrc | None) -> tuple[str, int]:
     """``sanitise``, and how many elements nested too deeply were unwrapped."""
     token = _IMAGE_SRC.set(image_src)
+    dropped: list[str] = []
+    dropped_token = _DROPPED.set(dropped)
     try:
         cleaned = str(_cleaner().clean(modernised(flatten_deep(fragment, MAX_RAW_DEPTH)[0])))
     finally:
         _IMAGE_SRC.reset(token)
+        _DROPPED.reset(dropped_token)
+    if dropped:
+        cleaned = _IMG_TAG.sub(lambda tag: _dropped_as_text(tag.group(), dropped), cleaned)
     flat, unwrapped = flatten_deep(cleaned)
     return neutralise_anki_markup(flat), unwrapped
+
+
+def _dropped_as_text(tag: str, dropped: list[str]) -> str:
+    """A raw ``<img>`` whose picture was refused (remote, missing) as ``[alt]`` text, the way
+    a Markdown image is shown: an ``<img>`` with no ``src`` is a broken-picture icon."""
+    attributes = dict(_ATTRIBUTE.findall(tag))
+    src = attributes.get("src", "")
+    if not src.startswith(_DROPPED_MARK):
+        return tag
+    alt = html.unescape(attributes.get("alt", "")).strip()
+    return f"[{html.escape(alt or dropped[int(src[len(_DROPPED_MARK):])], quote=False)}]"
 
 
 def shows_nothing(fragment: str) -> bool:
@@ -92,7 +114,13 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
     if tag == "img" and name == "src":
         image_src = _IMAGE_SRC.get()  # this call's, set by sanitise
         if image_src is not None:
-            return image_src(value)
+            mapped = image_src(value)
+            if mapped is None:
+                # Kept as a mark so the tag becomes text after cleaning (``_dropped_as_text``).
+                dropped = _DROPPED.get()
+                dropped.append(value)
+                return f"{_DROPPED_MARK}{len(dropped) - 1}"
+            return mapped
         return value if is_media_name(value) or safe_link(value) else None
     if name == "href":
         return safe_link(value)

@@ -15,7 +15,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from builder.checks import ankimarkup, rawhtml
-from builder.checks.lint import heading_skips, missing_figures, unbalanced_dollars
+from builder.checks.lint import (
+    contents_in_answers,
+    heading_skips,
+    missing_figures,
+    unbalanced_dollars,
+)
 from builder.checks.toc import compare
 from builder.model import Card, Diagnostic, Document, Section
 from builder.parse.cache import parser_version
@@ -118,7 +123,8 @@ def _checked(parsed: Remembered, controls: list[Diagnostic], columns: ColumnMap,
     lines = source_lines(text)
     figures, dollars, html, markup = by_question
     findings = Findings(
-        tuple(compare(doc, lines)) if doc.toc_marked else (), tuple(heading_skips(doc)),
+        tuple(compare(doc, lines)) if doc.toc_marked else (),
+        (*heading_skips(doc), *contents_in_answers(doc)),
         figures, dollars, html, markup,
         tuple(missing_glyph_diagnostics(text, shown)) if glyphs else (),
         tuple(table_diagnostics(doc)))

@@ -6,6 +6,7 @@ read it here, so they say and do what the card does without importing the render
 
 from __future__ import annotations
 
+import math
 import re
 
 # What raw HTML in the notes may keep: formatting, tables, images, details.
@@ -104,6 +105,24 @@ def _zoom_kept(declaration: str, tag: str) -> bool:
     return zoom is None or (tag == "img" and 0 < zoom <= 1)
 
 
+def zoom_enlargements(style: str, tag: str) -> list[str]:
+    """A picture's ``zoom`` declarations that enlarge it: left out, worth a note."""
+    if tag != "img":
+        return []
+    return [d.strip() for d in style.split(";") if not _style_danger(d)
+            and _is_scale(_zoom(d)) and (_zoom(d) or 0) > 1]
+
+
+def _is_scale(zoom: float | None) -> bool:
+    # ``zoom:nan%``, ``zoom:1e309`` (infinite), ``zoom:0``, ``zoom:-2``: no size at all.
+    return zoom is not None and math.isfinite(zoom) and zoom > 0
+
+
+_ZOOM_KEYWORD = re.compile(r"\s*zoom\s*:\s*(normal|reset|initial|inherit|unset|revert)\s*",
+                           re.IGNORECASE)
+"""A ``zoom`` keyword that leaves a picture at its own size: nothing lost."""
+
+
 def _style_danger(declaration: str) -> bool:
     return any(w in URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER)
 
@@ -115,8 +134,9 @@ def style_removed(style: str, tag: str = "") -> list[str]:
     out = []
     for declaration in (d.strip() for d in style.split(";")):
         prop = declaration.partition(":")[0].strip().lower()
-        if tag == "img" and _zoom(declaration) is not None \
-                and not _style_danger(declaration):
+        zoom = _zoom(declaration)
+        if tag == "img" and zoom is not None and not _style_danger(declaration) \
+                and (_is_scale(zoom) or _ZOOM_KEYWORD.fullmatch(declaration)):
             continue
         if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
             out.append(declaration)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from builder.checks.toc import compare
-from builder.model import Diagnostic, Document, Node, SourceLoc, walk_all
+from builder.model import Diagnostic, Document, Node, SourceLoc, one_line, walk_all
 from builder.parse.source import source_lines
 
 FIGURE_WORDS = ("下图", "如图", "见图", "the figure below", "see figure")
@@ -32,8 +32,32 @@ def check_document(doc: Document, text: str) -> list[Diagnostic]:
     if doc.toc_marked:
         found += compare(doc, lines)
     found += heading_skips(doc)
+    found += contents_in_answers(doc)
     found += missing_figures(doc, lines)
     found += unbalanced_dollars(doc, lines)
+    return found
+
+
+def contents_in_answers(doc: Document) -> list[Diagnostic]:
+    """A note for each table of contents left out from inside a question's answer (one
+    at the top of the file, the usual place, is left out unsaid)."""
+    questions = {card.loc.line: card for card in doc.cards}
+    found: list[Diagnostic] = []
+    runs: list[list[int]] = []
+    for line in sorted(doc.toc_lines):
+        if runs and line - runs[-1][-1] <= 2:  # a "目录" line, a blank line, its list
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    for run in runs:
+        above = [h.loc.line for h in doc.headings if h.loc.line < run[0]]
+        card = questions.get(above[-1]) if above else None
+        if card is not None:
+            found.append(Diagnostic(
+                SourceLoc(doc.path, run[0]), "note",
+                f"lines {run[0]}-{run[-1]} in the answer to '{one_line(card.question_text)}' "
+                "are a table of contents of this file (links to its own headings): left out "
+                "of the card", "toc-in-answer"))
     return found
 
 

@@ -18,6 +18,7 @@ from builder.checks.htmlpolicy import (
     modern_element,
     safe_link,
     style_removed,
+    zoom_enlargements,
 )
 from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line, walk_all
 
@@ -26,6 +27,7 @@ class _Finder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        self.enlarged: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in DROPPED_WITH_CONTENT:
@@ -54,6 +56,7 @@ class _Finder(HTMLParser):
                 self.problems.append(f"{name}=\"{shown}\" URL on <{tag}>")
             elif name == "style" and value:
                 self.problems += [f"style {d!r} on <{tag}>" for d in style_removed(value, tag)]
+                self.enlarged += zoom_enlargements(value, tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -88,10 +91,15 @@ def _before_open_comment(fragment: str) -> str:
 
 def problems(fragment: str) -> list[str]:
     """Return what the sanitiser will remove from a raw HTML fragment."""
+    return _found(fragment).problems
+
+
+def _found(fragment: str) -> _Finder:
     finder = _Finder()
     finder.feed(_before_open_comment(fragment))
     finder.close()
-    return list(dict.fromkeys(finder.problems))
+    finder.problems = list(dict.fromkeys(finder.problems))
+    return finder
 
 
 # CommonMark's HTML blocks that run until an end marker (kinds 1 to 5): without it they
@@ -123,7 +131,14 @@ def check_document(doc: Document) -> list[Diagnostic]:
     for card in doc.cards:
         for node in walk_all((*card.question, *card.answer)):
             if node.kind in ("html_block", "html_inline"):
-                by_line.setdefault(node.line, []).extend(problems(node.text))
+                found = _found(node.text)
+                by_line.setdefault(node.line, []).extend(found.problems)
+                unclosed.extend(Diagnostic(
+                    SourceLoc(doc.path, node.line), "note",
+                    f"picture enlargement {one_line(zoom)!r} left out: the card shows the "
+                    "picture at its own size (a larger one could spill off a phone's "
+                    "screen); the cheat sheet too", "html-removed")
+                    for zoom in dict.fromkeys(found.enlarged))
             end = unclosed_end(node.text) if node.kind == "html_block" else None
             if end is not None:
                 unclosed.append(Diagnostic(

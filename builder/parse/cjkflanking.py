@@ -18,30 +18,15 @@ serves ``*``, ``_``, ``~~`` and ``==`` alike.
 
 from __future__ import annotations
 
-import unicodedata
-
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.rules_inline.state_inline import Scanned
 
-_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
-_EMOJI = ((0x1F000, 0x1FAFF), (0x2300, 0x2BFF))
-"""Blocks whose wide characters are emoji (shown as pictures), not CJK writing."""
+from builder.support.cjk import is_cjk
+
 _VARIATION_SELECTORS = (0xFE00, 0xFE0E)
 """Standard variation selectors other than the emoji one (U+FE0F): they follow a
 character and take its part."""
 _IDEOGRAPHIC_VARIATION_SELECTORS = (0xE0100, 0xE01EF)
-
-
-def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
-    return any(low <= code <= high for low, high in ranges)
-
-
-def is_cjk(char: str) -> bool:
-    """Wide Chinese, Japanese or Korean writing, its punctuation included; no emoji."""
-    code = ord(char)
-    if _within(code, _HANGUL):
-        return True
-    return unicodedata.east_asian_width(char) in ("W", "F", "H") and not _within(code, _EMOJI)
 
 
 def _is_punctuation(char: str) -> bool:

@@ -56,9 +56,13 @@ def guard_blocks(md: MarkdownIt) -> None:
         # Whether a line could close it is seen without reading it: a paragraph it would
         # interrupt asks only that (``silent``), so no container is read to answer.
         closable = _closer_after(state, start, end)
-        if silent:
-            return closable
         recorded = _recorded(state.env)
+        if silent:
+            if not closable:
+                # Inside a paragraph it is asked only this: it stays the paragraph's text
+                # and is never read, so this is the one place to note it.
+                recorded.append(start)
+            return closable
         if not closable or not _budget(state.env):
             recorded.append(start)
             return False

@@ -75,6 +75,7 @@ class Structure:
     part_lines: frozenset[int] = frozenset()
     """Style ``mixed``: lines of headings that stay inside the answer above them."""
     strays: Strays = field(default_factory=Strays)
+    bold_kinds: str = "bold lines"  # style bold: bold lines, asking callouts, or both
     """Styles ``heading`` and ``bold``: questions outside the chosen level
     (``builder.parse.strays``)."""
     question_part: QuestionPart | None = None
@@ -91,7 +92,7 @@ class Structure:
         if self.style == "mixed":
             return (f"sections and questions at levels {'#' * self.section_level} and deeper "
                     "(a heading with an answer is a question)")
-        questions = "bold lines" if self.bold else "#" * self.question_level
+        questions = self.bold_kinds if self.bold else "#" * self.question_level
         if self.section_level >= self.question_level or self.section_level < 1:
             return f"no sections, questions {questions}"
         return f"sections {'#' * self.section_level}, questions {questions}"
@@ -105,6 +106,8 @@ class Survey:
     bold_questions: int = 0
     bold_lead_ins: int = 0
     """Bold questions counting lines that open with a bold number (``**1)** …``)."""
+    callout_questions: int = 0
+    """Of ``bold_questions`` (and ``bold_lead_ins``), the callouts that ask."""
     has_content: bool = False
     toc_lines: set[int] = field(default_factory=set)
     bold_notes: BoldNotes = field(default_factory=BoldNotes)
@@ -141,6 +144,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> Survey:
     # A callout that asks (``> [!faq] 为什么？``) is a question as a bold line is.
     asking = count_asking(free)
     found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking
+    found.callout_questions = asking
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found
@@ -211,17 +215,26 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
     lead_ins = _lead_ins(found, by_level.get(level or 0, []), why)
     bold_count = found.bold_lead_ins if lead_ins else found.bold_questions
     if style == "bold" or (style == AUTO and bold_count > questions):
-        why = (f"{bold_count} bold line(s) read as questions, "
-               f"more than the {questions} heading(s) that do",)
+        why = (f"{_bold_and_callouts(bold_count, found.callout_questions)} read as "
+               f"questions, more than the {questions} heading(s) that do",)
         if style == "bold":
             why = ("question style 'bold' was asked for",)
         chosen = Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
-                           "bold", toc, why, detected=True, lead_ins=lead_ins)
+                           "bold", toc, why, detected=True, lead_ins=lead_ins,
+                           bold_kinds=_bold_and_callouts(max(bold_count, 1),
+                                                         found.callout_questions, how_many=False))
         return _with_strays(chosen, found) if style == AUTO else chosen
     if reading is not None:
         return _with_strays(reading, found) if style == AUTO else reading
     return Structure(asked or 2, max(3, (asked or 2) + 1), "heading", toc,
                      ("no heading carries an answer; using the defaults",), detected=True)
+
+
+def _bold_and_callouts(count: int, callouts: int, *, how_many: bool = True) -> str:
+    """``count`` questions outside headings said as what they are: bold lines, callouts
+    (``how_many`` off: only the kinds)."""
+    kinds = (("bold line", count - callouts), ("asking callout", callouts))
+    return " and ".join(f"{n} {kind}(s)" if how_many else f"{kind}s" for kind, n in kinds if n)
 
 
 def _with_strays(chosen: Structure, found: Survey) -> Structure:

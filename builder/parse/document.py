@@ -32,7 +32,7 @@ from builder.parse.filefacts import (
 )
 from builder.parse.footnotes import defines_footnotes
 from builder.parse.footnotesettle import settle_footnotes
-from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings
+from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings, tag_names
 from builder.parse.headings import EXPLICIT_ID, headings_of
 from builder.parse.leftovers import (
     extra_title_diagnostic,
@@ -385,11 +385,11 @@ class Walker(QuestionForms, TocReader):
                 self.path, self.sections, self._headed, self.question_level))
 
     def settings(self, stem: str) -> Settings:
-        front = self.front
-        deck = str(front.get("deck") or self.options.deck or self.title or stem)
+        front, named = self.front, self.title or self.front.get("title")  # a blog post's
+        deck = str(front.get("deck") or self.options.deck or named or stem)
         return Settings(
             deck=deck, title=str(front.get("title") or self.title or deck),
-            tags=strings(front.get("tags", ())),
+            tags=tag_names(front.get("tags", ())),
             section_level=self.section_level, question_level=self.question_level,
             breaks=bool(front.get("breaks", self.options.breaks)),
             ignore=strings(front.get("ignore", ())),

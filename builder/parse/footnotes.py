@@ -79,12 +79,22 @@ def attach_footnotes(sections: tuple[Section, ...], path: str, env: Mapping[str,
         if label not in cited:
             diagnostics.append(Diagnostic(
                 SourceLoc(path, node.line, node.col or 1), "note",
-                f"footnote [^{label}] is never cited: it stays where it is written",
-                "footnote-unused"))
+                f"footnote [^{label}] is {_where_cited(env, label)}: it stays where it is "
+                "written", "footnote-unused"))
     moved = {id(definitions[label]) for label in cited}
     return tuple(_section(s, labels, per_card, definitions, moved)
                  for s, labels, per_card in zip(sections, intro_cites, card_cites,
                                                 strict=True)), diagnostics
+
+
+def _where_cited(env: Mapping[str, Any], label: str) -> str:
+    """How an uncited definition's label was cited: nowhere, or (markdown-it counted a
+    citation) only where no card or introduction shows it, a section heading."""
+    footnotes = env.get("footnotes", {})
+    entry = footnotes.get("list", {}).get(footnotes.get("refs", {}).get(f":{label}"), {})
+    if entry.get("count", 0):
+        return "cited only in text no card shows (a section heading)"
+    return "never cited"
 
 
 def _definitions(sections: Iterable[Section], path: str

@@ -8,6 +8,7 @@ the same settings are in pyproject.toml, plus the file's deck, title and tags.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from markdown_it.token import Token
@@ -23,12 +24,35 @@ from builder.support.yamlload import (
     load_yaml_with_places,
 )
 
+_log = logging.getLogger(__name__)
+
 _PER_FILE: dict[str, Setting] = {s.front_matter_key: s for s in SETTINGS.values()
                                  if s.per_file}
 _WHOLE_BUILD = {s.front_matter_key: s for s in SETTINGS.values() if not s.per_file}
 
 FRONT_MATTER_KEYS = {"deck", "title", "tags", "lang", *_PER_FILE}
 """The settings front matter may hold."""
+
+SITE_KEYS = frozenset({
+    # Jekyll, Hexo, Hugo, Hugo/Jekyll themes
+    "layout", "description", "permalink", "categories", "category", "date", "author",
+    "authors", "comments", "toc", "mathjax", "math", "katex", "mermaid", "excerpt",
+    "published", "draft", "slug", "keywords", "summary", "cover", "image", "thumbnail",
+    "banner", "subtitle", "header-img", "header_img", "catalog", "lastmod", "updated",
+    "last_modified_at", "aliases", "redirect_from", "series", "weight", "top", "sticky",
+    "pin", "copyright", "share", "abbrlink", "index_img", "banner_img", "photos", "hidden",
+    "disqus", "featured", "feature", "type", "url", "menu", "showtoc", "tocopen",
+    # GitBook, VuePress, Docusaurus, MkDocs, Just the Docs
+    "sidebar", "sidebardepth", "sidebar_position", "sidebar_label", "nav_order",
+    "parent", "has_children", "grand_parent", "nav_exclude", "prev", "next", "editlink",
+    "lastupdated", "pageclass", "navbar", "footer", "home", "search", "hide", "icon",
+    "order", "template", "id", "status", "robots", "noindex", "canonical_url",
+    "headerdepth", "locale",
+    # Typora
+    "typora-copy-images-to", "typora-root-url",
+})
+"""Front matter keys of static-site generators and editors (case folded): not ours, read by
+the tool the notes are also published with, so no warning (``-v`` names them)."""
 
 
 def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
@@ -68,8 +92,12 @@ def read_front_matter(tokens: list[Token], path: str
     checked: dict[str, object] = {}
     # Keys of other tools (a blog's ``layout``, ``date``, ``categories``): one warning for
     # them all, at the first, rather than a line each.
-    others = [str(k) for k in data if _is_other_tools(str(k))]
-    skipped = set(others)
+    foreign = [str(k) for k in data if str(k).casefold() in SITE_KEYS]
+    if foreign:
+        _log.info("%s: front matter keys of a site generator or editor, not read: %s",
+                  path, ", ".join(one_line(k)[:40] for k in foreign))
+    others = [str(k) for k in data if str(k) not in foreign and _is_other_tools(str(k))]
+    skipped = {*foreign, *others}
     if others:
         place = places.get(others[0])
         diagnostics.append(Diagnostic(at(None if place is None else place.key), "warning",
@@ -158,6 +186,14 @@ def _unknown_codes(value: object, place: Place | None,
             spot = place.items[index] if index < len(place.items) else place.value
         found.append(Diagnostic(at(spot), "warning", problem, "front-matter"))
     return found
+
+
+def tag_names(value: object) -> tuple[str, ...]:
+    """The ``tags`` of front matter: a list, or one string of tags apart by spaces, as
+    Jekyll and Anki's own tag box read it (``tags: 面试 C++`` is two tags)."""
+    if isinstance(value, str):
+        return tuple(value.split())
+    return strings(value)
 
 
 def strings(value: object) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.parse import unquote
 
 from markdown_it.token import Token
@@ -110,9 +111,12 @@ class InlineNodes:
     def _leaf(self, token: Token, line: int, holder: Token | None, out: list[Node]) -> None:
         kind = token.type
         if kind in ("text", "code_inline"):
-            if token.content:
-                at_line, col = self._place(token, line, holder)
-                out.append(Node(kind, text=token.content, line=at_line, col=col))
+            content = token.content
+            at_line, col = self._place(token, line, holder)
+            if kind == "text" and content.startswith("]") and _unbracket_citation(out):
+                content, col = content[1:], col + 1
+            if content:
+                out.append(Node(kind, text=content, line=at_line, col=col))
         elif kind in MATH_KINDS:
             out.append(self._math(token, line, holder, inline=True))
         elif kind in ("softbreak", "hardbreak"):
@@ -172,10 +176,13 @@ class InlineNodes:
         return at_line, col if col is not None else 1
 
     def _report_doubts(self, holder: Token) -> None:
-        for offset, why in holder.meta.get(DOUBT, []):
+        for offset, marker, why in holder.meta.get(DOUBT, []):
+            loc = self._inline_loc(holder, offset, marker)
+            if marker != "$":
+                self.diagnostics.append(Diagnostic(loc, "note", why, "escaped-brackets"))
+                continue
             self.diagnostics.append(Diagnostic(
-                self._inline_loc(holder, offset, "$"), "warning",
-                f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
+                loc, "warning", f"`$` kept as text: {why}; write `\\$` for a dollar sign, or "
                 "`$x$` for a formula", "dollar-pairing"))
 
     def _formula_loc(self, token: Token, line: int, holder: Token | None) -> SourceLoc:
@@ -347,3 +354,21 @@ def _alt_text(image: Token) -> str:
             parts.append(" " if token.type in ("softbreak", "hardbreak") else token.content)
         depth += token.nesting
     return "".join(parts) or str(image.content)
+
+
+def _unbracket_citation(out: list[Node]) -> bool:
+    """Drop the ``[`` of ``[[^2]]`` (a citation the author put in brackets) when ``out``
+    ends with it and the citation; the caller drops the ``]``.
+
+    The card shows the citation as ``[2]`` already; kept, the brackets made ``[[2]]`` on
+    the card and ``title[]`` wherever the text is read plain (changes list, section names).
+    """
+    if len(out) < 2 or out[-1].kind != FOOTNOTE_REF or out[-2].kind != "text" \
+            or not out[-2].text.endswith("["):
+        return False
+    before = out[-2].text[:-1]
+    if before:
+        out[-2] = replace(out[-2], text=before)
+    else:
+        del out[-2]
+    return True

@@ -22,7 +22,6 @@ content, so diagnostics can give an exact line and column.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -31,9 +30,11 @@ from markdown_it.rules_block.heading import heading as atx_heading
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from builder.support.cjk import has_cjk, is_cjk_letter
+
 DOUBT = "dollar_doubts"
-"""``meta`` key of an inline token: (offset, why) of each ``$`` that could have opened a
-formula but was kept as text (see ``attach_doubts``)."""
+"""``meta`` key of an inline token: (offset, marker, why) of each ``$`` or ``\\(`` that could
+have opened a formula but was kept as text (see ``attach_doubts``)."""
 
 # Full-width sentence punctuation: in a "formula" it means the pair spans prose.
 _CJK_PUNCTUATION = frozenset("，。；：！？、「」『』（）【】《》")
@@ -59,6 +60,8 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
         end = _closer_after(state, start + 2, closer)
         if end is None or _escaped_brackets(src[start + 2:end], square=closer == "\\]"):
             return False
+        if closer == "\\)" and _called(src, start, src[start + 2:end]):
+            return _call_brackets(state, silent, end)
         kind = "math_inline" if closer == "\\)" else "math_inline_double"
         return _push(state, silent, kind, src[start:start + 2], start + 2, end, 2)
     if src[start] != "$":
@@ -125,7 +128,7 @@ def _escaped_brackets(content: str, *, square: bool) -> bool:
         return False
     if escapes or not body or all(c.isdigit() or c in ",，-– " for c in body):
         return True
-    if _has_cjk(body):
+    if has_cjk(body):
         return True
     if not _OPERATORS.isdisjoint(body):
         return False
@@ -134,6 +137,39 @@ def _escaped_brackets(content: str, *, square: bool) -> bool:
             c if c.isalpha() else " " for c in body).split())
 
 
+def _called(src: str, start: int, content: str) -> bool:
+    """``f\\(wx+b\\)``, ``np.sqrt\\(3/n\\)``: a call's brackets, escaped by an exporter.
+
+    GitBook escapes every bracket of the prose, operators inside included.  A name glued to
+    the opening ``\\(`` is a call or an index: formula delimiters follow a space, Chinese
+    or punctuation (``是 \\(x\\)``, ``的\\(x\\)``).  A TeX command inside keeps it a formula.
+    """
+    before = src[start - 1:start]
+    return (before.isascii() and (before.isalnum() or before == "_")
+            and not _backslashes(content.strip())[0])
+
+
+def _call_brackets(state: StateInline, silent: bool, end: int) -> bool:
+    """Push ``\\(`` as the text ``(``, noting the guess when the inside looks like math."""
+    content = state.src[state.pos + 2:end]
+    if not silent:
+        state.push("text", "", 0).content = "("
+        if not _OPERATORS.isdisjoint(content):
+            state.env.setdefault(DOUBT, []).append((state.src, state.pos, "\\(", (
+                f"`\\({_shown(content)}\\)` right after a name is read as the escaped "
+                "brackets of a call (GitBook escapes every bracket), not a formula; put a "
+                "space before `\\(` or write `$…$` for a formula")))
+    state.pos += 2
+    return True
+
+
+def _shown(content: str) -> str:
+    """``content`` on one line and short, for a diagnostic (a hostile one may be huge)."""
+    flat = " ".join(content.split())
+    return flat if len(flat) <= _SHOWN else f"{flat[:_SHOWN]}…"
+
+
+_SHOWN = 60
 _OPERATORS = frozenset("^_=+<>{}|")
 _WORD = 3
 """Letters in a row that read as a word (``filter``, ``MLP``), not a product of symbols."""
@@ -167,7 +203,7 @@ def _is_money(content: str) -> bool:
         return False
     # Chinese words after the number; full-width punctuation alone is a formula typed
     # with a Chinese IME (``$128^2，256^2$``, ``$0（margin=0）$``).
-    return _has_cjk_letters(content) or (content[-1].isspace() and any(
+    return any(is_cjk_letter(char) for char in content) or (content[-1].isspace() and any(
         len(word) > 1 and word.isalpha() and word.isascii() for word in content.split()[1:]))
 
 
@@ -180,7 +216,7 @@ def _holds_prose(content: str) -> bool:
         return False  # most formulas: what is outside ``\text`` is part of the content
     outside_text = outside_text_commands(content)
     return any(char in _CJK_PUNCTUATION for char in outside_text) and any(
-        unicodedata.category(char) == "Lo" for char in outside_text)
+        is_cjk_letter(char) for char in outside_text)
 
 
 def outside_text_commands(content: str) -> str:
@@ -215,22 +251,13 @@ def outside_text_commands(content: str) -> str:
     return "".join(kept)
 
 
-def _has_cjk(text: str) -> bool:
-    return any(unicodedata.east_asian_width(char) in ("W", "F") for char in text)
-
-
-def _has_cjk_letters(text: str) -> bool:
-    return any(unicodedata.category(char) == "Lo" and unicodedata.east_asian_width(char)
-               in ("W", "F") for char in text)
-
-
 def _text(state: StateInline, silent: bool, markup: str, doubt: str = "") -> bool:
     if not silent:
         token = state.push("text", "", 0)
         token.content = markup
         # Text tokens are merged after inline parsing, so the note goes through env.
         if doubt and state.src[state.pos + 1:state.pos + 2].isspace():
-            state.env.setdefault(DOUBT, []).append((state.src, state.pos, doubt))
+            state.env.setdefault(DOUBT, []).append((state.src, state.pos, "$", doubt))
     state.pos += len(markup)
     return True
 
@@ -244,12 +271,12 @@ def attach_doubts(tokens: list[Token], env: dict[str, Any]) -> None:
     # A note from a nested parse (an image's alt text) names text no inline token holds:
     # left in the queue, it would hold up every note after it.
     contents = {token.content for token in tokens if token.type == "inline"}
-    pending: list[tuple[str, int, str]] = [note for note in env.pop(DOUBT, [])
-                                           if note[0] in contents]
+    pending: list[tuple[str, int, str, str]] = [note for note in env.pop(DOUBT, [])
+                                                if note[0] in contents]
     for token in tokens:
         while pending and token.type == "inline" and pending[0][0] == token.content:
-            _src, offset, why = pending.pop(0)
-            token.meta.setdefault(DOUBT, []).append((offset, why))
+            _src, offset, marker, why = pending.pop(0)
+            token.meta.setdefault(DOUBT, []).append((offset, marker, why))
 
 
 def _push(state: StateInline, silent: bool, kind: str, markup: str, begin: int, end: int,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from builder.support.cjk import is_cjk
+
 QUESTION_MARKS = ("?", "？")
 
 # Numbering that marks an item of a list of questions: 3.1.2, 1), (3), （3）, 01., 1、,
@@ -259,5 +261,5 @@ def label_prefix(label: str, question: str) -> str:
     ``什么是特征值？``: "问题 3："; a label ending in its own mark keeps it ("Q3. ")."""
     if label.endswith((".", ":", ")", "、", "：", "．", "）")):
         return label if label.endswith(("、", "：", "．", "）")) else label + " "
-    wide = bool(question) and unicodedata.east_asian_width(question[0]) in ("W", "F")
+    wide = bool(question) and is_cjk(question[0])
     return label + ("：" if wide else ": ")

@@ -41,10 +41,13 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
             found.add(start)
         elif node.type in ("bullet_list", "ordered_list"):
             titled = index > 0 and _names_toc(nodes[index - 1])
-            # Untitled, only at the top (before or under the title): further down, a
-            # list of links is as likely an answer pointing at other questions.
-            if (titled or headings <= 1) \
-                    and is_link_list(node, anchors, titled, past_the_file=past_the_file):
+            # Only at the top (before or under the title, or its own "## 目录" there) may
+            # a list be taken on its title or on its look: further down, a "目录" list is
+            # as likely part of an answer, and is a TOC only when most of its links reach
+            # the file's own headings.
+            top = headings - (titled and nodes[index - 1].type == "heading") <= 1
+            if (titled or top) and is_link_list(
+                    node, anchors, titled and top, past_the_file=past_the_file and top):
                 found.add(start)
                 before = nodes[index - 1].map if titled else None
                 if before:

@@ -152,6 +152,8 @@ class ImageResolver:
         return [base / serve / inside for base in bases for serve in _SERVED_FROM]
 
     def _hint(self, src: str, root: Path) -> str:
+        if site_path(src) != src:
+            return f" (read as the site path {site_path(src)}){self._hint(site_path(src), root)}"
         if not src.replace("\\", "/").startswith("/"):
             return ""
         try:
@@ -261,10 +263,28 @@ def _refused(src: str) -> tuple[str, str] | None:
 def _spellings(src: str) -> list[str]:
     """The ways an author may have meant ``src``: as written, without a query or
     fragment (``fig.png?raw=true``, ``fig.png#pic_center``), or percent-decoded."""
-    path = src.strip().replace("\\", "/")
+    path = site_path(src.strip()).replace("\\", "/")
     cut = re.split(r"[?#]", path, maxsplit=1)[0]
     found = [path, cut, unquote(path), unquote(cut)]
     return [p for p in dict.fromkeys(found) if p and not _CONTROL.search(p)]
+
+
+_SITE_PREFIX = re.compile(r"(?:\{\{-?\s*\.?(?:site|Site)\.(?:baseurl|url|BaseURL)\s*-?\}\})+")
+_SITE_FILTER = re.compile(
+    r"\{\{-?\s*(['\"])([^'\"{}]*)\1\s*\|\s*(?:relative_url|absolute_url|relURL|absURL)\s*-?\}\}")
+
+
+def site_path(src: str) -> str:
+    """A blog template's site-root path as the site root path it stands for: Jekyll's
+    ``{{ site.baseurl }}/images/x.png`` and ``{{ "/images/x.png" | relative_url }}``, Hugo's
+    ``{{ .Site.BaseURL }}``, as ``/images/x.png``; any other ``src`` as it is."""
+    filtered = _SITE_FILTER.fullmatch(src)
+    if filtered is not None:
+        return "/" + filtered.group(2).lstrip("/")
+    prefix = _SITE_PREFIX.match(src)
+    if prefix is None:
+        return src
+    return "/" + src[prefix.end():].lstrip("/")
 
 
 def _outcome(found: MediaFile | tuple[str, str]) -> str:

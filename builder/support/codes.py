@@ -17,11 +17,12 @@ CODES = frozenset({
     "anki-markup", "link-removed", "invisible-chars", "combining-marks", "control-chars",
     "missing-glyph", "ambiguous-rename",
     "missing-figure", "heading-skip", "unbalanced-dollar", "dollar-pairing",
+    "escaped-brackets",
     "formula-render", "formula-command", "formula-image", "formula-typst", "tex-macro",
     "diagram-yaml", "diagram-type", "diagram-param", "diagram-render", "image-missing",
     "image-outside", "image-type", "image-size",
     "image-corrupt", "image-path", "remote-image", "toc-missing", "toc-stale", "toc-order",
-    "toc-depth", "toc-anchor", "toc-text", "toc-outdated", "toc-outside", "config",
+    "toc-depth", "toc-anchor", "toc-in-answer", "toc-text", "toc-outdated", "toc-outside", "config",
     "nesting-depth", "table-extra-cells", "source-outside", "source-skipped", "output-name",
     "lock-entry", "lock-file", "lock-version", "typst-unavailable",
 })

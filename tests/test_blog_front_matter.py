@@ -1,0 +1,35 @@
+"""A blog post's front matter (Jekyll, Hexo, Hugo, GitBook, …): the site generator's keys
+cost no warning (``-v`` names them), a misspelling of one of ours still gets "did you
+mean", the post's ``title`` names the deck and ``tags: a b`` is two tags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .conftest import FIXTURES, build_fixture, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+
+def test_site_keys_are_quiet_and_typos_of_ours_are_not(
+        tmp_path: Path, collection: Collection) -> None:
+    result = build_fixture(FIXTURES / "blog-front-matter.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("[front-matter]") == 1, result.output
+    assert ("n.md:13:1: warning: unknown front matter key 'question_levle' (did you mean "
+            "'question_level'?) [front-matter]") in result.output, result.output
+    import_apkg(collection, tmp_path / "dist" / "C++面经.apkg")
+    notes = [collection.get_note(i) for i in collection.find_notes("")]
+    assert len(notes) == 2
+    assert all({"面试", "C++"} <= set(note.tags) for note in notes), [n.tags for n in notes]
+    assert [d.name for d in collection.decks.all_names_and_ids()
+            if d.name != "Default"] == ["C++面经"]
+
+
+def test_verbose_names_the_site_keys(tmp_path: Path) -> None:
+    result = build_fixture(FIXTURES / "blog-front-matter.md", "--format", "apkg", "-v")
+    assert ("n.md: front matter keys of a site generator or editor, not read: layout, "
+            "description, permalink, categories, date, author, comments, toc, mathjax"
+            ) in result.output, result.output

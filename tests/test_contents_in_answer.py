@@ -1,0 +1,36 @@
+"""A "目录" list inside an answer (a paper's contents, links to anchors elsewhere) stays in
+the answer, its links reported as every in-page link on a card is; the file's own table
+of contents is still no card: unsaid at the top, with a note inside an answer."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .conftest import FIXTURES, build_fixture, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+
+def test_contents_list_in_an_answer_stays_there(tmp_path: Path, collection: Collection) -> None:
+    result = build_fixture(FIXTURES / "contents-in-answer.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    for line, anchor in [(18, "introduction"), (19, "towards-reducing"),
+                         (20, "normalization")]:
+        assert f"n.md:{line}:3: warning: link to '#{anchor}' kept as text only" \
+            in result.output, result.output
+    assert ("n.md:28:1: note: lines 28-31 in the answer to '还有哪些相关的题？' are a table "
+            "of contents of this file (links to its own headings): left out of the card "
+            "[toc-in-answer]") in result.output, result.output
+    assert result.output.count("[toc-in-answer]") == 1, result.output  # not the top one
+    import_apkg(collection, tmp_path / "dist" / "面试笔记.apkg")
+    notes = {re.sub(r"<[^>]+>", "", n.fields[0]): n["Answer"] for n in
+             (collection.get_note(i) for i in collection.find_notes(""))}
+    assert sorted(notes) == ["BN 的论文讲了什么？", "什么是 BN？", "还有哪些相关的题？"], notes
+    paper = re.sub(r"<[^>]+>", " ", notes["BN 的论文讲了什么？"])
+    for kept in ["目录", "1. Introduction", "3. Normalization via Mini-Batch Statistics",
+                 "读的时候先看第 3 节"]:
+        assert kept in paper, paper
+    assert "什么是 BN？" not in paper and "什么是 BN？" not in notes["什么是 BN？"]

@@ -254,7 +254,8 @@ class _CountingList(list[Any]):
 
 def test_headings_without_answers_are_surveyed_in_linear_work() -> None:
     # 100,000 headings with nothing under them: each copied the rest of the list (minutes).
-    from builder.parse.detect import SurveyedHeading, _mark_answered_below
+    from builder.parse.strays import SurveyedHeading
+    from builder.parse.survey import _mark_answered_below
 
     count = 20_000
     headings = _CountingList(SurveyedHeading(1 + i % 2, f"h{i}", i + 1, False, None)

@@ -29,20 +29,16 @@ from dataclasses import dataclass, field, replace
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.parse import bold
-from builder.parse.callouts import count_asking
-from builder.parse.headings import EXPLICIT_ID
 from builder.parse.options import AUTO, FILE
-from builder.parse.phrases import asks_outright, asks_plainly, is_answer_part, question_reason
+from builder.parse.phrases import asks_outright, asks_plainly, is_answer_part
 from builder.parse.questionpart import QuestionPart, find_question_part
-from builder.parse.strays import BoldNotes, Strays, SurveyedHeading, find
-from builder.parse.tocfind import toc_blocks
+from builder.parse.strays import Strays, SurveyedHeading, find
+from builder.parse.survey import Survey, survey, title_of
 
 __all__ = ["NO_HEADING", "Structure", "Survey", "SurveyedHeading", "detect", "survey"]
 
 NO_HEADING = 7
 """Question level of a file whose questions are not headings: every heading is above it."""
-_ASKING = ("ends in ?", "starts with Q:", "starts with a question word", "has a question word")
 MIXED_LEVEL = 6
 """Question level recorded for questions at several levels (the deepest heading)."""
 MIXED_MIN = 3
@@ -98,97 +94,6 @@ class Structure:
         return f"sections {'#' * self.section_level}, questions {questions}"
 
 
-@dataclass
-class Survey:
-    """What the file's top-level blocks hold."""
-
-    headings: list[SurveyedHeading] = field(default_factory=list)
-    bold_questions: int = 0
-    bold_lead_ins: int = 0
-    """Bold questions counting lines that open with a bold number (``**1)** …``)."""
-    callout_questions: int = 0
-    """Of ``bold_questions`` (and ``bold_lead_ins``), the callouts that ask."""
-    has_content: bool = False
-    toc_lines: set[int] = field(default_factory=set)
-    bold_notes: BoldNotes = field(default_factory=BoldNotes)
-    """The bold lines that ask outright, for ``builder.parse.strays``."""
-
-
-def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> Survey:
-    """Read the top-level blocks once: headings (answered or not), bold questions, TOC."""
-    found = Survey(toc_lines=toc_blocks(nodes, anchors, past_the_file=True))
-    kept = [n for n in nodes if n.type != "front_matter"
-            and not (n.map and n.map[0] in found.toc_lines)
-            and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]
-    # Bold lines under a heading that reads as a question are part of its answer
-    # ("**Why does it work?**" inside "### What is BN?"): they do not vote for bold style.
-    free: list[SyntaxTreeNode] = []
-    for index, node in enumerate(kept):
-        if node.type == "heading":
-            found.bold_notes.note(found.headings, None)
-            after = kept[index + 1] if index + 1 < len(kept) else None
-            text = bold.plain(node.children[0].children).strip() if node.children else ""
-            text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
-            found.headings.append(SurveyedHeading(
-                int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
-                after is not None and after.type != "heading", question_reason(text)))
-            continue
-        if not found.has_content and _has_text(node):
-            found.has_content = True
-        found.bold_notes.note(found.headings, node)
-        # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
-        if not found.headings or found.headings[-1].reason not in _ASKING:
-            free.append(node)
-    found.bold_notes.note(found.headings, None)
-    questions, lead_ins = bold.count(free)
-    # A callout that asks (``> [!faq] 为什么？``) is a question as a bold line is.
-    asking = count_asking(free)
-    found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking
-    found.callout_questions = asking
-    _mark_answered_below(found.headings)
-    _mark_in_answer(found.headings)
-    return found
-
-
-def _mark_in_answer(headings: list[SurveyedHeading]) -> None:
-    title = _title(headings)
-    open_levels: list[SurveyedHeading] = []
-    for heading in headings:
-        if heading is title:  # even "# What is asked in interviews?" holds no answer
-            continue
-        while open_levels and open_levels[-1].level >= heading.level:
-            open_levels.pop()
-        # Only a heading that asks holds an answer with parts: a numbered group with an
-        # intro of its own ("## 1、基础" then a paragraph) still groups questions.
-        parent = open_levels[-1] if open_levels else None
-        heading.in_answer = parent is not None and (
-            parent.in_answer or (parent.is_question and parent.reason in _ASKING))
-        open_levels.append(heading)
-
-
-def _mark_answered_below(headings: list[SurveyedHeading]) -> None:
-    for index, heading in enumerate(headings):
-        if heading.answered:
-            continue
-        # By index, not a slice: copying the rest for each heading was quadratic (100,000
-        # unanswered headings took minutes).
-        for position in range(index + 1, len(headings)):
-            deeper = headings[position]
-            if deeper.level <= heading.level:
-                break
-            if deeper.answered:
-                heading.answered_below = True
-                break
-
-
-def _has_text(node: SyntaxTreeNode) -> bool:
-    if node.type in ("image", "fence", "code_block", "math_block", "html_block"):
-        return True
-    if node.type == "text" and node.content.strip():
-        return True
-    return any(_has_text(child) for child in node.children)
-
-
 def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int | str,
            question: int | str, style: str) -> Structure:
     """Choose how a file is read; ``section``/``question``: a level or ``auto``
@@ -242,7 +147,7 @@ def _with_strays(chosen: Structure, found: Survey) -> Structure:
     if chosen.style not in ("heading", "bold"):
         return chosen
     strays = find(found.headings, found.bold_notes.intro, chosen.question_level,
-                  _title(found.headings), bold_style=chosen.bold)
+                  title_of(found.headings), bold_style=chosen.bold)
     return replace(chosen, strays=strays, reasons=chosen.reasons + strays.reasons)
 
 
@@ -250,7 +155,7 @@ def _by_headings(found: Survey, toc: frozenset[int], level: int | None,
                  why: tuple[str, ...], asked: int | None) -> tuple[Structure | None, int]:
     """The reading by headings, and how many questions it finds (to weigh bold lines
     against): one question per file, questions at several levels, or at one."""
-    asking = _asking_title(found.headings)
+    asking = _askingtitle_of(found.headings)
     if asking is not None and asked is None:
         return _file(found, toc, (asking,), detected=True), 1
     if level is None or why[0].startswith("no level"):
@@ -259,7 +164,7 @@ def _by_headings(found: Survey, toc: frozenset[int], level: int | None,
             return _file(found, toc, (shape,), detected=True), 0
     if level is None:
         return None, 0
-    if level == 1 and _title(found.headings) is not None:
+    if level == 1 and title_of(found.headings) is not None:
         return _file(found, toc, (*why, "the only # heading is the title: the file is one "
                                   "question"), detected=True), 1
     low = asked or _section_level(found.headings, level)
@@ -280,7 +185,7 @@ def _mixed(headings: list[SurveyedHeading], low: int, level: int
 
     Returns the questions' lines, the lines of headings that stay inside an answer
     (parts such as "原理", or deeper headings without text of their own), and why."""
-    title = _title(headings)
+    title = title_of(headings)
     groups = [h for h in headings if low <= h.level < level and h is not title]
     answered = sum(h.answered and not is_answer_part(h.text) for h in groups)
     if answered < MIXED_MIN or answered < MIXED_SHARE * len(groups):
@@ -358,17 +263,11 @@ def _evidence(headings: list[SurveyedHeading]) -> float:
     return sum(0.5 if h.reason == "numbered" else 1.0 for h in headings if h.is_question)
 
 
-def _title(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
-    """The file's title: its first heading, when it is its only ``#`` one."""
-    tops = [h for h in headings if h.level == 1]
-    return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None
-
-
-def _asking_title(headings: list[SurveyedHeading]) -> str | None:
+def _askingtitle_of(headings: list[SurveyedHeading]) -> str | None:
     """Why the file is one question, its title, when the title asks plainly ("1. 如何处理
     缺失值", "…为什么…？") and no other heading asks: those name parts of its answer
     ("1) 缺失值较多"), numbered as they may be."""
-    title = _title(headings)
+    title = title_of(headings)
     if title is None or len(headings) < 2 or not asks_plainly(title.text) \
             or any(asks_outright(h.text) for h in headings if h is not title):
         return None
@@ -376,14 +275,14 @@ def _asking_title(headings: list[SurveyedHeading]) -> str | None:
 
 
 def _section_level(headings: list[SurveyedHeading], question_level: int) -> int:
-    title = _title(headings)
+    title = title_of(headings)
     above = {h.level for h in headings if h.level < question_level and h is not title}
     return min(above) if above else question_level
 
 
 def _one_answer(found: Survey) -> str | None:
     """Why the file reads as one question with one answer, or None when it does not."""
-    title = _title(found.headings)
+    title = title_of(found.headings)
     if not found.headings:
         return "no headings and no bold questions: the file is one answer" \
             if found.has_content else None
@@ -403,5 +302,5 @@ def _one_answer(found: Survey) -> str | None:
 
 def _file(found: Survey, toc: frozenset[int], why: tuple[str, ...], detected: bool = False,
           *, part: QuestionPart | None = None) -> Structure:
-    level = 1 if _title(found.headings) is not None else 0
+    level = 1 if title_of(found.headings) is not None else 0
     return Structure(level, level, "file", toc, why, detected, question_part=part)

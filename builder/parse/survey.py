@@ -1,0 +1,118 @@
+"""A file's top-level blocks read once for ``builder.parse.detect``: its headings (each
+with whether it reads as a question and carries an answer), its bold and callout
+questions, and its table of contents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.parse import bold
+from builder.parse.callouts import count_asking
+from builder.parse.headings import EXPLICIT_ID
+from builder.parse.phrases import question_reason
+from builder.parse.strays import BoldNotes, SurveyedHeading
+from builder.parse.tocfind import toc_blocks
+
+ASKING_REASONS = ("ends in ?", "starts with Q:", "starts with a question word",
+                  "has a question word")
+"""The reasons a heading asks outright, as ``question_reason`` gives them."""
+
+
+@dataclass
+class Survey:
+    """What the file's top-level blocks hold."""
+
+    headings: list[SurveyedHeading] = field(default_factory=list)
+    bold_questions: int = 0
+    bold_lead_ins: int = 0
+    """Bold questions counting lines that open with a bold number (``**1)** …``)."""
+    callout_questions: int = 0
+    """Of ``bold_questions`` (and ``bold_lead_ins``), the callouts that ask."""
+    has_content: bool = False
+    toc_lines: set[int] = field(default_factory=set)
+    bold_notes: BoldNotes = field(default_factory=BoldNotes)
+    """The bold lines that ask outright, for ``builder.parse.strays``."""
+
+
+def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> Survey:
+    """Read the top-level blocks once: headings (answered or not), bold questions, TOC."""
+    found = Survey(toc_lines=toc_blocks(nodes, anchors, past_the_file=True))
+    kept = [n for n in nodes if n.type != "front_matter"
+            and not (n.map and n.map[0] in found.toc_lines)
+            and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]
+    # Bold lines under a heading that reads as a question are part of its answer
+    # ("**Why does it work?**" inside "### What is BN?"): they do not vote for bold style.
+    free: list[SyntaxTreeNode] = []
+    for index, node in enumerate(kept):
+        if node.type == "heading":
+            found.bold_notes.note(found.headings, None)
+            after = kept[index + 1] if index + 1 < len(kept) else None
+            text = bold.plain(node.children[0].children).strip() if node.children else ""
+            text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
+            found.headings.append(SurveyedHeading(
+                int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
+                after is not None and after.type != "heading", question_reason(text)))
+            continue
+        if not found.has_content and _has_text(node):
+            found.has_content = True
+        found.bold_notes.note(found.headings, node)
+        # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
+        if not found.headings or found.headings[-1].reason not in ASKING_REASONS:
+            free.append(node)
+    found.bold_notes.note(found.headings, None)
+    questions, lead_ins = bold.count(free)
+    # A callout that asks (``> [!faq] 为什么？``) is a question as a bold line is.
+    asking = count_asking(free)
+    found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking
+    found.callout_questions = asking
+    _mark_answered_below(found.headings)
+    _mark_in_answer(found.headings)
+    return found
+
+
+def _mark_in_answer(headings: list[SurveyedHeading]) -> None:
+    title = title_of(headings)
+    open_levels: list[SurveyedHeading] = []
+    for heading in headings:
+        if heading is title:  # even "# What is asked in interviews?" holds no answer
+            continue
+        while open_levels and open_levels[-1].level >= heading.level:
+            open_levels.pop()
+        # Only a heading that asks holds an answer with parts: a numbered group with an
+        # intro of its own ("## 1、基础" then a paragraph) still groups questions.
+        parent = open_levels[-1] if open_levels else None
+        heading.in_answer = parent is not None and (
+            parent.in_answer or (parent.is_question and parent.reason in ASKING_REASONS))
+        open_levels.append(heading)
+
+
+def _mark_answered_below(headings: list[SurveyedHeading]) -> None:
+    for index, heading in enumerate(headings):
+        if heading.answered:
+            continue
+        # By index, not a slice: copying the rest for each heading was quadratic (100,000
+        # unanswered headings took minutes).
+        for position in range(index + 1, len(headings)):
+            deeper = headings[position]
+            if deeper.level <= heading.level:
+                break
+            if deeper.answered:
+                heading.answered_below = True
+                break
+
+
+def _has_text(node: SyntaxTreeNode) -> bool:
+    if node.type in ("image", "fence", "code_block", "math_block", "html_block"):
+        return True
+    if node.type == "text" and node.content.strip():
+        return True
+    return any(_has_text(child) for child in node.children)
+
+
+def title_of(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
+    """The file's title: its first heading, when it is its only ``#`` one."""
+    tops = [h for h in headings if h.level == 1]
+    return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None

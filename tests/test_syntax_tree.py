@@ -83,8 +83,19 @@ def _expected_inline(nodes: list[SyntaxTreeNode], breaks: bool) -> list[tuple[ob
         if kind in ("softbreak", "hardbreak"):
             out.append(("hardbreak" if breaks else kind,))
         elif kind in ("html_inline", "text", "code_inline"):
-            if node.content or kind == "html_inline":
-                out.append((kind, node.content))
+            content = node.content
+            # "[[^2]]": the brackets around a citation are not the text's.
+            if (kind == "text" and content.startswith("]") and len(out) > 1
+                    and out[-1][0] == "footnote_ref" and out[-2][0] == "text"
+                    and str(out[-2][1]).endswith("[")):
+                content = content[1:]
+                before = str(out[-2][1])[:-1]
+                if before:
+                    out[-2] = ("text", before)
+                else:
+                    del out[-2]
+            if content or kind == "html_inline":
+                out.append((kind, content))
         elif kind.startswith("math"):
             out.append(("math_inline",))
         elif kind == "link":

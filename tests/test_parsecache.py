@@ -160,3 +160,26 @@ def test_files_parsed_in_worker_processes_are_cached_alike(
     assert parsed == {"a.md": 1, "b.md": 1}
     assert Path("dist/缓存.apkg").read_bytes() == in_workers
     assert len(answers()) == 1
+
+
+def test_an_entry_reads_as_its_kind_key_line_and_pickle_signed_together(tmp_path: Path) -> None:
+    """The file an entry is: its key line, then the HMAC-SHA256 of kind, NUL, key line and
+    pickle under the user's secret, then the pickle; a tag over any other bytes (the kind or
+    the key left out) is not this user's, and the entry is parsed again."""
+    import hashlib
+    import hmac
+    import pickle
+
+    from builder.parse.cache import ParseCache, cache_secret
+
+    cache = ParseCache(tmp_path / "cache")
+    cache.put("n.md", "k" * 16, {"parsed": [1, 2]})
+    cache.save()
+    (entry,) = (tmp_path / "cache").iterdir()
+    header, tag, pickled = entry.read_bytes().split(b"\n", 2)
+    secret = cache_secret()
+    assert secret is not None and header == b"k" * 16
+    assert tag == hmac.new(secret, b"parsed\0" + header + b"\n" + pickled,
+                           hashlib.sha256).hexdigest().encode("ascii")
+    assert pickle.loads(pickled) == {"parsed": [1, 2]}
+    assert ParseCache(tmp_path / "cache").get("n.md", "k" * 16) == {"parsed": [1, 2]}

@@ -18,8 +18,9 @@ from builder.render.media import MediaFile
 MAX_IMAGES_PER_CARD = 30
 
 
-def capped_answer(card: Card, media: HtmlMedia) -> tuple[str, list[Diagnostic]]:
-    """Render the answer block by block, stopping at MAX_ANSWER_CHARS with a visible note.
+def capped_answer(card: Card, media: HtmlMedia, text: str) -> tuple[str, list[Diagnostic]]:
+    """Render the answer block by block, stopping at MAX_ANSWER_CHARS with a visible note
+    (``text``: the answer's ``plain_text``).
 
     A block that would cross the cap keeps as much of its text as fits, escaped (its
     HTML cannot be cut safely mid-tag): one huge paragraph is cut too.
@@ -29,8 +30,11 @@ def capped_answer(card: Card, media: HtmlMedia) -> tuple[str, list[Diagnostic]]:
     size = 0
     for index, block in enumerate(card.answer):
         # A block whose text alone is far over what is left is not rendered at all:
-        # rendering and sanitising megabytes takes minutes, only to be cut.
-        far_over = len(plain_text((block,))) > 2 * (MAX_ANSWER_CHARS - size)
+        # rendering and sanitising megabytes takes minutes, only to be cut.  No block's
+        # text is longer than the whole answer's, so a block's own is read only when
+        # the whole answer's is too long to tell.
+        far_over = len(text) > 2 * (MAX_ANSWER_CHARS - size) \
+            and len(plain_text((block,))) > 2 * (MAX_ANSWER_CHARS - size)
         unwrapped = media.unwrapped
         html_block = "" if far_over else render_blocks((block,), media)
         if media.unwrapped > unwrapped:

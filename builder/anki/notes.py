@@ -148,7 +148,8 @@ def _note(context: Context, path: str, card: Card, assets: Assets, resolver: Ima
     deck, settings, source = context
     used: list[MediaFile] = []
     media = card_media(assets, resolver, path, card, used)
-    answer, problems = capped_answer(card, media)
+    answer_text = plain_text(card.answer)
+    answer, problems = capped_answer(card, media, answer_text)
     if media.overflow:
         problems.append(Diagnostic(
             card.loc, "warning", f"more than {MAX_IMAGES_PER_CARD} pictures in one "
@@ -168,7 +169,7 @@ def _note(context: Context, path: str, card: Card, assets: Assets, resolver: Ima
     note = NoteContent(key=card.key, fields=fields,
                        tags=tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
                        deck=inert_name(apkg.subdeck(deck, card.section_path)))
-    return (AssembledNote(note, tuple(used), plain_text(card.answer), card.question_text,
+    return (AssembledNote(note, tuple(used), answer_text, card.question_text,
                           card.loc, card.explicit_id), problems, media.looked_up)
 
 

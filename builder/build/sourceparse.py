@@ -101,11 +101,10 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
         text = _text(path, shown, data)
     except SourceError as exc:
         return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, exc.code),))
-    # The parser takes out control characters too (a no-op on this text), but its
-    # diagnostics then stay in the parsed text's columns: every stage's are mapped once,
-    # by the collector.
+    # Taken out here, not by the parser: its diagnostics then stay in the parsed text's
+    # columns, and every stage's are mapped once, by the collector.
     text, controls, columns = without_control_chars(text, shown)
-    parts = parse_parts(text, shown, options, validate_diagram, stem=path.stem)
+    parts = parse_parts(text, shown, options, validate_diagram, stem=path.stem, cleaned=True)
     doc, lines = parts.document, source_lines(text)
     by_question = (tuple(missing_figures(doc, lines)), tuple(unbalanced_dollars(doc, lines)),
                    tuple(rawhtml.check_document(doc)), tuple(ankimarkup.check_document(doc)))

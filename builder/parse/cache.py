@@ -36,7 +36,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from builder.support.atomic import atomic_write_bytes
+from builder.support.atomic import atomic_path
 from builder.support.codeversion import code_version
 from builder.support.collector import collector_paused
 
@@ -97,8 +97,11 @@ def cache_secret() -> bytes | None:
 def _tag(secret: bytes, kind: str, header: bytes, pickled: bytes) -> bytes:
     # The kind is signed too: one file's entries of two kinds share a key, and an entry
     # renamed to the other kind must not be read as one.
-    message = kind.encode("ascii") + b"\0" + header + pickled
-    return hmac.new(secret, message, hashlib.sha256).hexdigest().encode("ascii") + b"\n"
+    # Fed in parts: joining them would copy a pickle of megabytes just to sign it.
+    signer = hmac.new(secret, kind.encode("ascii") + b"\0", hashlib.sha256)
+    signer.update(header)
+    signer.update(pickled)
+    return signer.hexdigest().encode("ascii") + b"\n"
 
 
 Memory = dict[tuple[Path, str], tuple[str, object]]
@@ -224,8 +227,9 @@ class ParseCache:
             for shown, (key, result, pickled) in self._unsaved.items():
                 header = key.encode("ascii") + b"\n"
                 body = pickled or pickled_result(result)
-                atomic_write_bytes(self._entry(shown),
-                                   header + _tag(self._secret, self.kind, header, body) + body)
+                with atomic_path(self._entry(shown)) as temporary, temporary.open("wb") as out:
+                    out.write(header + _tag(self._secret, self.kind, header, body))
+                    out.write(body)  # not joined to the header: a copy of megabytes
         except OSError as exc:
             log.debug("parse cache not written: %s", exc)
         self._unsaved.clear()

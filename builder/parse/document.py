@@ -49,7 +49,7 @@ from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
-from builder.parse.source import read_source, source_lines, without_control_chars
+from builder.parse.source import ColumnMap, read_source, source_lines, without_control_chars
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.tocread import TocReader
 
@@ -106,10 +106,12 @@ def parse_parts(
     validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
     *,
     stem: str | None = None,
+    cleaned: bool = False,
 ) -> Parts:
-    """``parse_structured``, with what a later splice needs."""
+    """``parse_structured``, with what a later splice needs (``cleaned``: no control chars)."""
     options = options or ParseOptions()
-    text, controls, columns = without_control_chars(text.removeprefix("\ufeff"), path)
+    text, controls, columns = (text, [], ColumnMap()) if cleaned \
+        else without_control_chars(text.removeprefix("\ufeff"), path)
     env: dict[str, Any] = {}
     tokens = tokenize(text, env)
     front, diagnostics = read_front_matter(tokens, path)
@@ -125,11 +127,9 @@ def parse_parts(
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
     structure = structure_of(tree, headings, front, options)
     walker = Walker(path, builder, front, options, structure, stem or Path(path).stem)
-    cut = front_matter_cut_diagnostic(tokens, path)
-    if cut is not None:
+    if (cut := front_matter_cut_diagnostic(tokens, path)) is not None:
         diagnostics.append(cut)
-    unclosed = unclosed_front_matter(tokens, lines, path, FRONT_MATTER_KEYS)
-    if unclosed is not None:
+    if (unclosed := unclosed_front_matter(tokens, lines, path, FRONT_MATTER_KEYS)) is not None:
         diagnostics.append(unclosed)
         walker.skip_to = unclosed.end_line
     for node in tree.children:

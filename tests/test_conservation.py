@@ -55,9 +55,11 @@ def _span(node: Node) -> tuple[int, int]:
 
 def _heading_texts(tokens: list[Token]) -> dict[tuple[int, int], str]:
     """Map each top-level heading's lines (a setext one has two) to its letters and digits
-    (a footnote citation is markup: its note is accounted for where it is defined)."""
+    (a footnote citation is markup: its note is accounted for where it is defined; so is
+    an inline HTML tag, which names leave out)."""
     return {(t.map[0] + 1, t.map[1]): _letters("".join(
-                c.content for c in tokens[i + 1].children or [] if c.type != "footnote_ref"))
+                c.content for c in tokens[i + 1].children or []
+                if c.type not in ("footnote_ref", "html_inline")))
             for i, t in enumerate(tokens) if t.type == "heading_open" and t.level == 0 and t.map}
 
 

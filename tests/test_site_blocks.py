@@ -71,7 +71,7 @@ def test_hexo_tag_blocks_are_boxes_and_code(tmp_path: Path, collection: Collecti
 
     result = build_fixture(HEXO)
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    import_apkg(collection, tmp_path / "dist" / "排序算法.apkg")  # the post title names the deck
     answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
                for n in collection.find_notes("")}
     assert list(answers) == ["快速排序的复杂度是多少？", "归并排序稳定吗？"], answers
@@ -87,7 +87,7 @@ def test_hexo_tag_blocks_are_boxes_and_code(tmp_path: Path, collection: Collecti
     assert "写作 {% note %} 的一行不是标签块。" in shown
     assert "{% asset_img merge.png 归并示意 %}" in shown, "an unpaired tag stays text"
     pdf = "".join(page.extract_text() for page in
-                  pypdf.PdfReader(tmp_path / "dist" / "n.pdf").pages)
+                  pypdf.PdfReader(tmp_path / "dist" / "排序算法.pdf").pages)
     lines = [line.strip() for line in pdf.splitlines()]
     assert "# 以第一个元素为基准" in lines and "#include <stdio.h>" in lines, pdf
     assert "quicksort.py" in lines and "查看证明" in lines and "endnote" not in pdf, pdf

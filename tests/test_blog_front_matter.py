@@ -33,3 +33,22 @@ def test_verbose_names_the_site_keys(tmp_path: Path) -> None:
     assert ("n.md: front matter keys of a site generator or editor, not read: layout, "
             "description, permalink, categories, date, author, comments, toc, mathjax"
             ) in result.output, result.output
+
+
+def test_our_whole_build_setting_in_front_matter_is_still_said_to_be_ignored(
+        tmp_path: Path) -> None:
+    # ``math: true`` is a blog's MathJax switch; ``math: mathjax`` is our --math set in a
+    # file, which a build does not read: the author must be told where it goes.
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    from .conftest import write
+
+    body = "\n## 什么是 BN？\n\n批归一化。\n"
+    write(tmp_path / "blog.md", "---\nmath: true\n---\n" + body)
+    write(tmp_path / "ours.md", "---\nmath: mathjax\n---\n" + body)
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert "blog.md" not in result.output, result.output
+    assert "ours.md:2:1: warning: 'math' is a setting of the whole build, not of one file" \
+        in result.output, result.output

@@ -279,6 +279,11 @@ def test_admonition_block_settings_and_nesting() -> None:
     (box,) = _callouts(card.answer)  # inside a heading question's answer: a box, no card
     assert (box.attr("type"), box.attr("fold"), _title(box)) == ("question", "+", "Why X?")
     assert plain_text(box.children[1].children) == "Because."
+    # Each setting line counts, a repeated one too: the body stays at its own line.
+    text = "### What is Z?\n\n```ad-note\ntitle: A\ntitle: B\nBody.\n```\n"
+    (card,) = parse_text(text, "z.md").cards
+    (box,) = _callouts(card.answer)
+    assert _title(box) == "B" and box.children[1].line == 6
     # Deeper than AD_DEPTH, an Admonition block stays the code it is written as.
     from builder.parse.callouts import AD_DEPTH
 

@@ -34,3 +34,22 @@ def test_contents_list_in_an_answer_stays_there(tmp_path: Path, collection: Coll
                  "读的时候先看第 3 节"]:
         assert kept in paper, paper
     assert "什么是 BN？" not in paper and "什么是 BN？" not in notes["什么是 BN？"]
+
+
+def test_contents_list_in_a_bold_question_s_answer_is_noted(tmp_path: Path) -> None:
+    # The card is opened by a bold line, not a heading: its left-out lines are said too.
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    from .conftest import write
+
+    write(tmp_path / "t.md", "# 笔记\n\n## 基础\n\n**1. 什么是过拟合？**\n\n见下面目录：\n\n"
+          "目录\n\n- [正则化](#正则化)\n- [早停](#早停)\n\n"
+          "**2. 什么是欠拟合？**\n\n模型太简单。\n\n"
+          "## 正则化\n\n**3. L1 和 L2 的区别是什么？**\n\n稀疏。\n\n"
+          "## 早停\n\n**4. 早停怎么做？**\n\n看验证集。\n")
+    result = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert re.search(r"t\.md:9:1: note: lines 9-1[23] in the answer to '1\. 什么是过拟合？' "
+                     "are a table of contents of this file", result.output), result.output
+    assert result.output.count("[toc-in-answer]") == 1, result.output

@@ -898,9 +898,22 @@ def test_the_question_of_a_file_stating_it(text: str, question: str) -> None:
     "## BN\n\nx\n\n## 问题\n\n什么是 LN？\n\n## 卷积层\n\ny\n",
     # A deeper first heading under shallower ones.
     "### 问题\n\n什么是 BN？\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n",
+    # A section of questions under the label: its headings ask, each is a card.
+    "# 面试题\n\n## 问题\n\n下面是常见问题。\n\n### 1. 什么是过拟合？\n\nx\n\n"
+    "### 2. 什么是梯度消失？\n\ny\n",
+    "## 问题\n\n常见问题如下\n\n### 什么是过拟合？\n\nx\n\n### 什么是 BN？\n\ny\n\n## 附录\n\nz\n",
 ])
 def test_a_question_label_that_does_not_state_the_file_s_question(text: str) -> None:
     assert parse_text(text, "n.md").settings.structure != "one question per file"
+
+
+def test_a_question_label_over_asking_headings_keeps_each_question() -> None:
+    # Real collections open "## 问题" with a line and number their questions under it:
+    # each stays a card (one file's question would swallow them all into one answer).
+    text = ("# 深度学习面试题\n\n## 问题\n\n下面是我整理的常见问题，持续更新。\n\n"
+            "### 1. 什么是过拟合？\n\nx\n\n### 2. 什么是梯度消失？\n\ny\n")
+    doc = parse_text(text, "n.md")
+    assert [c.question_text for c in doc.cards] == ["1. 什么是过拟合？", "2. 什么是梯度消失？"]
 
 
 def test_levels_set_by_hand_win_over_a_question_label() -> None:

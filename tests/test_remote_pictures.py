@@ -32,3 +32,23 @@ def test_remote_pictures_are_text_on_the_card_and_reported(
     assert "[网络图]" in answers["Markdown 网络图片"], answers
     assert re.sub(r"<[^>]+>", "", answers["行内的网络图片"]) == (
         "前文 [https://example.com/inline.png] 后文，以及 [示意图] 结尾。"), answers
+
+
+def test_a_picture_whose_src_scheme_is_refused_is_its_alt_text(
+        tmp_path: Path, collection: Collection) -> None:
+    # Typora pastes pictures as data: URLs; nh3 takes such a src out before our filter
+    # sees it, which left an <img> with no src: a broken-picture icon on the card.
+    from .conftest import write
+
+    blob = "A" * 2_000
+    write(tmp_path / "p.md", "# 粘贴\n\n## 什么是残差？\n\n"
+          f'看图 <img alt="结构图" src="data:image/png;base64,{blob}"> 和 '
+          f'<img src="data:image/png;base64,{blob}"> 以及 '
+          '<img src="javascript:alert(1)" alt="坏图"> 完。\n')
+    result = build_fixture(tmp_path / "p.md")
+    assert result.exit_code == 0, result.output
+    assert result.output.count('src="data:…" URL on <img>') == 1, result.output
+    import_apkg(collection, tmp_path / "dist" / "粘贴.apkg")
+    (answer,) = [str(collection.get_note(i)["Answer"]) for i in collection.find_notes("")]
+    assert "<img" not in answer and blob not in answer, answer
+    assert re.sub(r"<[^>]+>", "", answer) == "看图 [结构图] 和  以及 [坏图] 完。", answer

@@ -69,7 +69,7 @@ def _sanitised(fragment: str, image_src: ImageSrc | None) -> tuple[str, int]:
     finally:
         _IMAGE_SRC.reset(token)
         _DROPPED.reset(dropped_token)
-    if dropped:
+    if dropped or "<img" in cleaned:
         cleaned = _IMG_TAG.sub(lambda tag: _dropped_as_text(tag.group(), dropped), cleaned)
     flat, unwrapped = flatten_deep(cleaned)
     return neutralise_anki_markup(flat), unwrapped
@@ -79,10 +79,14 @@ def _dropped_as_text(tag: str, dropped: list[str]) -> str:
     """A raw ``<img>`` whose picture was refused (remote, missing) as ``[alt]`` text, the way
     a Markdown image is shown: an ``<img>`` with no ``src`` is a broken-picture icon."""
     attributes = dict(_ATTRIBUTE.findall(tag))
-    src = attributes.get("src", "")
+    alt = html.unescape(attributes.get("alt", "")).strip()
+    src = attributes.get("src")
+    if src is None:
+        # nh3 took out a src of a refused scheme (a pasted data: URL) before ``_attribute``
+        # saw it; the html-removed warning names it, so no blob is shown for it.
+        return f"[{html.escape(alt, quote=False)}]" if alt else ""
     if not src.startswith(_DROPPED_MARK):
         return tag
-    alt = html.unescape(attributes.get("alt", "")).strip()
     return f"[{html.escape(alt or dropped[int(src[len(_DROPPED_MARK):])], quote=False)}]"
 
 

@@ -7,6 +7,7 @@ Markdown again or reads structure off the raw text.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 
 from builder.checks.toc import compare
@@ -49,9 +50,12 @@ def contents_in_answers(doc: Document) -> list[Diagnostic]:
             runs[-1].append(line)
         else:
             runs.append([line])
+    # What opens the text a run is in: a heading, or a card's question (a bold line is no
+    # heading); the run is in an answer when that is a card's.
+    openers = sorted({*(h.loc.line for h in doc.headings), *questions})
     for run in runs:
-        above = [h.loc.line for h in doc.headings if h.loc.line < run[0]]
-        card = questions.get(above[-1]) if above else None
+        above = bisect_left(openers, run[0])
+        card = questions.get(openers[above - 1]) if above else None
         if card is not None:
             found.append(Diagnostic(
                 SourceLoc(doc.path, run[0]), "note",

@@ -163,10 +163,12 @@ def _ad_fences(state: StateCore, tokens: list[Token], depth: int) -> list[Token]
             continue
         lines = token.content.split("\n")
         settings: dict[str, str] = {}
+        setting_lines = 0  # not len(settings): a setting written twice is two lines
         while lines and (found := _AD_SETTING.match(lines[0])):
             settings[found.group(1).lower()] = found.group(2).strip()
             lines.pop(0)
-        start = (token.map[0] if token.map else 0) + 1 + len(settings)
+            setting_lines += 1
+        start = (token.map[0] if token.map else 0) + 1 + setting_lines
         body: list[Token] = []
         state.md.block.parse("\n".join(lines), state.md, state.env, body)
         for inner in body:

@@ -92,7 +92,7 @@ def read_front_matter(tokens: list[Token], path: str
     checked: dict[str, object] = {}
     # Keys of other tools (a blog's ``layout``, ``date``, ``categories``): one warning for
     # them all, at the first, rather than a line each.
-    foreign = [str(k) for k in data if str(k).casefold() in SITE_KEYS]
+    foreign = [str(k) for k, value in data.items() if _is_site_key(str(k), value)]
     if foreign:
         _log.info("%s: front matter keys of a site generator or editor, not read: %s",
                   path, ", ".join(one_line(k)[:40] for k in foreign))
@@ -144,6 +144,15 @@ def _front_matter_problem(key: str, value: object) -> str | None:
     ):
         return f"front matter '{key}' must be a string or a list of strings"
     return None
+
+
+def _is_site_key(key: str, value: object) -> bool:
+    """A site generator's key, not read here.  ``math`` is one only as a blog's switch
+    (``math: true``): ``math: mathjax`` is our whole-build setting put in a file."""
+    folded = key.casefold()
+    if folded not in SITE_KEYS:
+        return False
+    return folded.replace("-", "_") not in _WHOLE_BUILD or isinstance(value, bool)
 
 
 def _is_other_tools(key: str) -> bool:

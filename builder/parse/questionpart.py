@@ -63,6 +63,8 @@ def find_question_part(nodes: Sequence[SyntaxTreeNode]) -> QuestionPart | None:
         return None
     if any(is_question_label(_text(node)) for _, node in headings[first + 1:]):
         return None
+    if _heads_questions(levels[first], headings[first + 1:]):
+        return None
     under = nodes[index + 1:headings[first + 1][0]] if first + 1 < len(headings) \
         else nodes[index + 1:]
     if not under:
@@ -74,6 +76,17 @@ def find_question_part(nodes: Sequence[SyntaxTreeNode]) -> QuestionPart | None:
         return QuestionPart(line, asked.map[0] + 1 if asked.map else line + 1,
                             label_prefix(_text(heading), text))
     return QuestionPart(line)
+
+
+def _heads_questions(level: int, later: Sequence[tuple[int, SyntaxTreeNode]]) -> bool:
+    """Whether headings nested under the label ask (``## 问题`` over ``### 1. 什么是过拟合？``):
+    the label then heads a section of questions, not one file's question."""
+    for _, node in later:
+        if int(node.tag[1:]) <= level:
+            return False
+        if asks_outright(_text(node)):
+            return True
+    return False
 
 
 def _asks_briefly(text: str) -> bool:

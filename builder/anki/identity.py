@@ -245,9 +245,18 @@ def _sketch(note: CurrentNote, old: LockEntry | None, matching: Matching) -> str
 
 def _unchanged(old: LockEntry, note: CurrentNote, guid: str, content: str) -> bool:
     """Whether ``update`` would make ``old`` again for ``note``: the same entry."""
+    return entry_stands(old, guid=guid, content=content, question=note.question,
+                        file=note.loc.path, answer_hash=note.answer_hash)
+
+
+def entry_stands(old: LockEntry, *, guid: str, content: str, question: str, file: str,
+                 answer_hash: str) -> bool:
+    """Whether a note of this GUID, content hash, question, file and answer hash would get
+    ``old`` again from ``update``: the one test of an entry that needs no rewriting
+    (``builder.anki.stamp`` settles kept notes by it before matching)."""
     return (old.hash == content and old.guid == guid and old.removed is None
-            and old.question == note.question and old.file == note.loc.path
-            and old.answer == note.answer_hash and bool(old.sketch))
+            and old.question == question and old.file == file
+            and old.answer == answer_hash and bool(old.sketch))
 
 
 def update(previous: Lock, notes: Iterable[tuple[CurrentNote, str, str]], matching: Matching,

@@ -109,8 +109,8 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
 def _settled(assembled: list[AssembledNote], previous: lock.Lock
              ) -> tuple[dict[str, lock.LockEntry], list[AssembledNote]]:
     """Each note kept from the last build whose lock entry stamping it would make again
-    (``identity._unchanged``: its GUID, content, question, file and answer as the note's
-    ``hashes`` found them, not removed) → that entry; and the other notes."""
+    (``identity.entry_stands`` for the GUID, content and answer its ``hashes`` found)
+    → that entry; and the other notes."""
     entries = previous.entries
     settled: dict[str, lock.LockEntry] = {}
     others: list[AssembledNote] = []
@@ -118,10 +118,9 @@ def _settled(assembled: list[AssembledNote], previous: lock.Lock
         kept = note.hashes
         if kept is not None:
             entry = entries.get(note.note.key)
-            if entry is not None and entry.hash == kept.content and entry.guid == kept.guid \
-                    and entry.answer == kept.answer and entry.removed is None \
-                    and entry.question == note.question_text and entry.file == note.loc.path \
-                    and entry.sketch:
+            if entry is not None and identity.entry_stands(
+                    entry, guid=kept.guid, content=kept.content, question=note.question_text,
+                    file=note.loc.path, answer_hash=kept.answer):
                 settled[note.note.key] = entry
                 continue
         others.append(note)

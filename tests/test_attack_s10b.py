@@ -4,6 +4,7 @@ one line.  Work is bounded by counting calls, never by timing."""
 
 from __future__ import annotations
 
+import _markupbase
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,21 @@ def test_the_card_html_readers_take_an_unknown_marked_section() -> None:
         '<div style="text-align: center">d</div>')
     assert flatten_deep(fragment)[1] == 0
     assert "<![" not in sanitise(fragment) and "d" in sanitise(fragment)
+
+
+def test_unclosed_comments_in_raw_html_are_searched_to_the_end_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each unclosed <!-- was searched for its --> to the end of the text: 150,000 of them
+    # in a raw HTML block, hours.  Where none is left is remembered.
+    searched: list[int] = []
+    search = _markupbase.ParserBase.parse_comment
+
+    def counted(self: _markupbase.ParserBase, i: int, report: bool = True) -> int:
+        searched.append(len(self.rawdata) - i)  # type: ignore[attr-defined]
+        return search(self, i, report)
+
+    monkeypatch.setattr(_markupbase.ParserBase, "parse_comment", counted)
+    fragment = "<center>a</center> <!-- b --> " + "<!--" * 5_000
+    assert modernised(fragment).startswith('<div style="text-align: center">a</div> <!-- b')
+    flatten_deep(fragment)
+    assert sum(searched) <= 4 * len(fragment), sum(searched)

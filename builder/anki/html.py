@@ -258,6 +258,12 @@ _SIMPLE_INLINES = {"strong": "b", "em": "i", "s": "s", "mark": "mark"}
 
 def _block(node: Node, media: HtmlMedia) -> str:
     kind = node.kind
+    # These read their own children: rendering them here too doubled the work at each
+    # level of nesting (callouts 20 deep took seconds, a file of them hours).
+    if kind == FOOTNOTE_DEF:
+        return _footnote(node, media)
+    if kind == CALLOUT:
+        return _callout(node, media)
     inner = "".join(_block(c, media) if _is_block(c) else _inline(c, media)
                     for c in node.children)
     if kind == "paragraph":
@@ -291,10 +297,6 @@ def _block(node: Node, media: HtmlMedia) -> str:
         caption = (f'<p class="footnotes-title">{html.escape(title, quote=False)}</p>'
                    if title else "")
         return f'<div class="footnotes"><hr>{caption}{inner}</div>'
-    if kind == FOOTNOTE_DEF:
-        return _footnote(node, media)
-    if kind == CALLOUT:
-        return _callout(node, media)
     return inner
 
 

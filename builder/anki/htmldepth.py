@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from html.parser import HTMLParser
+
+from builder.support.htmlscan import SafeHTMLParser
 
 MAX_HTML_DEPTH = 48
 """Elements nested deeper than this are unwrapped (their text stays).  Markdown alone
@@ -52,7 +53,7 @@ def flatten_deep(fragment: str, limit: int = MAX_HTML_DEPTH) -> tuple[str, int]:
     return "".join(kept), finder.unwrapped
 
 
-class _DeepTags(HTMLParser):
+class _DeepTags(SafeHTMLParser):
     """Finds the spans of the start and end tags of elements nested too deeply."""
 
     def __init__(self, fragment: str, limit: int) -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 from builder.checks.htmlpolicy import modern_element
+from builder.support.htmlscan import SafeHTMLParser
 
 _LEGACY = re.compile(r"</?(?:font|center)\b", re.IGNORECASE)
 
@@ -29,7 +29,7 @@ def modernised(fragment: str) -> str:
     return "".join(out)
 
 
-class _LegacyTags(HTMLParser):
+class _LegacyTags(SafeHTMLParser):
     """Finds the spans of ``<font>`` and ``<center>`` tags and what each becomes."""
 
     def __init__(self, fragment: str) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 from builder.checks.htmlpolicy import (
     ALLOWED_ATTRIBUTES,
@@ -21,9 +20,10 @@ from builder.checks.htmlpolicy import (
     zoom_enlargements,
 )
 from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line, walk_all
+from builder.support.htmlscan import SafeHTMLParser
 
 
-class _Finder(HTMLParser):
+class _Finder(SafeHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
@@ -170,7 +170,7 @@ class RawImage:
     """0-based column of the tag on that line."""
 
 
-class _ImageFinder(HTMLParser):
+class _ImageFinder(SafeHTMLParser):
     def __init__(self, fragment: str) -> None:
         super().__init__(convert_charrefs=True)
         self.line_starts = [0]

@@ -42,6 +42,8 @@ _BLOCK_MARKERS = (("$$", "$$"), ("\\[", "\\]"))
 _BLOCK_OPENERS = tuple(opener for opener, _closer in _BLOCK_MARKERS)
 # Keys in markdown-it's per-line cache, below the positions other rules key it by.
 _MEMO_KEYS = {"$": -1, "$$": -2, "\\)": -3, "\\]": -4}
+_PAIRING_SPENT, _PAIRING_NOTED = -5, -6
+"""Keys of the characters ``\\(`` and ``\\[`` pairing has read, and of its note."""
 
 
 def math_plugin(md: MarkdownIt) -> None:
@@ -57,7 +59,11 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
     src, start = state.src, state.pos
     if src.startswith(("\\(", "\\["), start):
         closer = "\\)" if src[start + 1] == "(" else "\\]"
+        if not _within_pairing_budget(state, silent):
+            return False  # markdown-it's escape rule makes it the bracket it escapes
         end = _closer_after(state, start + 2, closer)
+        if end is not None:
+            state.cache[_PAIRING_SPENT] = state.cache.get(_PAIRING_SPENT, 0) + end - start
         if end is None or _escaped_brackets(src[start + 2:end], square=closer == "\\]"):
             return False
         if closer == "\\)" and _called(src, start, src[start + 2:end]):
@@ -82,6 +88,30 @@ def _math_inline(state: StateInline, silent: bool) -> bool:
     if _holds_prose(content):
         return _text(state, silent, "$", doubt="the text up to the next `$` reads as prose")
     return _push(state, silent, "math_inline", "$", start + 1, end, 1)
+
+
+def _within_pairing_budget(state: StateInline, silent: bool) -> bool:
+    """Whether a ``\\(`` or ``\\[`` may still look for its closer and read what is between.
+
+    Each one kept as escaped brackets leaves the next to read up to the same far closer:
+    ``a \\( b \\( b \\(…\\)\\)\\)`` took work quadratic in the line (50,000 of them,
+    hours).  Real paragraphs read each formula once, so a few times the text is plenty;
+    past it the rest are the escaped brackets CommonMark reads, noted once.
+    """
+    spent = state.cache.get(_PAIRING_SPENT, 0)
+    if spent <= _PAIRING_BUDGET_PER_CHAR * len(state.src) + _PAIRING_BUDGET_BASE:
+        return True
+    if not silent and not state.cache.get(_PAIRING_NOTED):
+        state.cache[_PAIRING_NOTED] = True
+        state.env.setdefault(DOUBT, []).append((state.src, state.pos, state.src[
+            state.pos:state.pos + 2], "from here on, `\\(` and `\\[` in this paragraph are "
+            "read as escaped brackets, not formulas: too many of them open no formula "
+            "before a far closer to pair them all (write `$…$` for formulas)"))
+    return False
+
+
+_PAIRING_BUDGET_PER_CHAR = 4
+_PAIRING_BUDGET_BASE = 20_000
 
 
 def _closer_after(state: StateInline, pos: int, closer: str) -> int | None:

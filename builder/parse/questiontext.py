@@ -7,10 +7,10 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 
 from builder.model import Card, Diagnostic, Diagram, Formula, Node, SourceLoc, plain_text
 from builder.parse.source import CONTROL_CHARS
+from builder.support.htmlscan import SafeHTMLParser
 
 # Characters that are invisible or reorder text: stripped from questions and keys
 # so that a stray one cannot split a note's identity in two.  Control characters
@@ -56,7 +56,7 @@ def readable_text(inline: tuple[Node, ...]) -> str:
     return plain_text(inline, with_tags=False) or plain_text(inline)
 
 
-class _Words(HTMLParser):
+class _Words(SafeHTMLParser):
     """The text of an HTML fragment, a line break tag read as a space."""
 
     def __init__(self) -> None:

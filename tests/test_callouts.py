@@ -339,3 +339,14 @@ def test_the_structure_report_names_callouts_as_callouts(tmp_path: Path) -> None
     assert "because 2 asking callout(s) read as questions" in out, out
     assert "m.md: sections ##, questions bold lines and asking callouts (detected)" in out, out
     assert "because 2 bold line(s) and 1 asking callout(s) read as questions" in out, out
+
+
+def test_a_container_after_one_nested_in_an_admonition_is_still_a_box() -> None:
+    """The ``:::`` closing lines are listed once per parse: first listed inside an
+    admonition's body, they must still be those of the whole file."""
+    text = '## Q?\n\n!!! note "a"\n    ::: tip\n    x\n    :::\n\n::: warning\ny\n:::\n'
+    doc = parse_text(text, "n.md")
+    (card,) = doc.cards
+    boxes = [n.attr("type") for n in walk_all(card.answer) if n.kind == "callout"]
+    assert boxes == ["note", "tip", "warning"], card.answer
+    assert not [d for d in doc.diagnostics if d.code == "container-unclosed"]

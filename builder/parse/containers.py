@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.model import Diagnostic, SourceLoc
+from builder.parse.linescan import picked_lines
 
 CONTAINER_NAME = "block"
 """The name the container plugin is registered under: its tokens are ``container_block_*``."""
@@ -126,18 +127,13 @@ def _closer_after(state: StateBlock, start: int, end: int) -> bool:
 
 
 def _closers(state: StateBlock) -> list[tuple[int, int]]:
-    env = state.env if isinstance(state.env, dict) else {}
-    known = env.get(_CLOSERS)
-    if known is not None and known[0] is state.src:
-        closers: list[tuple[int, int]] = known[1]
-        return closers
-    closers = []
-    for line in range(state.lineMax):
-        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
-        if len(text) >= 3 and not text.strip(":"):
-            closers.append((line, len(text)))
-    env[_CLOSERS] = (state.src, closers)
-    return closers
+    """The lines that are bare runs of ``:``, with their lengths (``picked_lines``)."""
+    return picked_lines(state, _CLOSERS, _closer_length)
+
+
+def _closer_length(state: StateBlock, line: int) -> int | None:
+    text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+    return len(text) if len(text) >= 3 and not text.strip(":") else None
 
 
 _CLOSERS = "container_closer_lines"

@@ -38,6 +38,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.parse.boxtokens import push_box
+from builder.parse.linescan import picked_lines
 
 _TAG = re.compile(r"\{%-?\s*([A-Za-z_]\w*)\b([^%\n]*?)\s*-?%\}\s*$")
 """A tag alone on its line (after its indentation): its name, then its arguments."""
@@ -115,20 +116,13 @@ def _closing_line(state: StateBlock, start_line: int, end_line: int, name: str) 
 
 
 def _tag_lines(state: StateBlock) -> list[tuple[int, str]]:
-    """Every line that is a tag alone, with the tag's name: found once per parse (kept in
-    the env), so a file of thousands of unclosed tags costs one pass, not one a tag."""
-    env = state.env if isinstance(state.env, dict) else {}
-    known = env.get(_TAG_LINES)
-    if known is not None and known[0] is state.src:
-        found: list[tuple[int, str]] = known[1]
-        return found
-    found = []
-    for line in range(len(state.bMarks) - 1):  # every line, not a nested block's
-        tag = _tag_at(state, line)
-        if tag is not None:
-            found.append((line, tag[0]))
-    env[_TAG_LINES] = (state.src, found)
-    return found
+    """Every line that is a tag alone, with the tag's name (``linescan.picked_lines``)."""
+    return picked_lines(state, _TAG_LINES, _tag_name_at)
+
+
+def _tag_name_at(state: StateBlock, line: int) -> str | None:
+    tag = _tag_at(state, line)
+    return None if tag is None else tag[0]
 
 
 def _heading_between(state: StateBlock, start: int, end: int) -> bool:

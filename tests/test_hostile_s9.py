@@ -276,6 +276,28 @@ def test_read_regular_refuses_what_is_no_file_and_reads_within_its_limit(
             read_regular(tmp_path / name, 1 << 30)
 
 
+def test_a_file_that_grows_after_its_size_was_read_is_read_whole_within_the_limit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader asks for the size ``fstat`` gave, not the limit; a file that grew since
+    (here ``fstat`` answers 1 byte) is still read to its end, and refused past the limit."""
+    import os
+
+    from builder.support import safefile
+
+    real_fstat = os.fstat
+
+    def stale_fstat(descriptor: int) -> os.stat_result:
+        fields = list(real_fstat(descriptor))
+        fields[6] = 1  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(os, "fstat", stale_fstat)
+    (tmp_path / "a.png").write_bytes(b"0123456789")
+    assert safefile.read_regular(tmp_path / "a.png", 10) == b"0123456789"
+    with pytest.raises(OSError, match="larger than 9 bytes"):
+        safefile.read_regular(tmp_path / "a.png", 9)
+
+
 _SWAPPED_CHILD = """
 import resource, sys
 from pathlib import Path

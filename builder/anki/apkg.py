@@ -12,7 +12,7 @@ import string
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
@@ -203,8 +203,11 @@ def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData],
     decks_json, models_json = _collection_json(cursor, model, names, notetype_mtime)
     cursor.execute("UPDATE col SET crt = ?, mod = ?, decks = ?, models = ?",
                    (notetype_mtime, notetype_mtime, decks_json, models_json))
-    note_rows, card_rows = _rows(model, [(deck_id(name), by_deck[name]) for name in names],
-                                 notetype_mtime)
+    card_rows: list[CardRow] = []
+    # The note rows are streamed: held at once, their joined fields would be a second
+    # copy of every answer's HTML beside the notes (~50 MB at 20,000 notes).
+    note_rows = _rows(model, [(deck_id(name), by_deck[name]) for name in names],
+                      notetype_mtime, card_rows)
     cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
     cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                        card_rows)
@@ -243,18 +246,17 @@ CardRow: TypeAlias = tuple[int, int, int, int, int, int, int, int, int, int, int
 
 
 def _rows(model: genanki.Model, decks: list[tuple[int, list[NoteData]]], notetype_mtime: int,
-          ) -> tuple[list[NoteRow], list[CardRow]]:
-    """Return the notes' and cards' rows as genanki's ``Note.write_to_db`` writes them:
-    ids counted from a fixed point (the same notes give the same bytes; Anki matches notes
-    by guid, not by these ids), in genanki's order (a note, then its cards), a card for
-    each template whose required fields the note fills."""
+          card_rows: list[CardRow]) -> Iterator[NoteRow]:
+    """Yield the notes' rows as genanki's ``Note.write_to_db`` writes them, and add their
+    cards' rows to ``card_rows`` as each note is yielded: ids counted from a fixed point
+    (the same notes give the same bytes; Anki matches notes by guid, not by these ids), in
+    genanki's order (a note, then its cards), a card for each template whose required
+    fields the note fills."""
     ids = itertools.count(notetype_mtime * 1000)
     required = [(ord_, any if mode == "any" else all, _picker(wanted))
                 for ord_, mode, wanted in model._req]
     model_id = model.model_id
-    note_rows: list[NoteRow] = []
-    card_rows: list[CardRow] = []
-    add_note, add_card = note_rows.append, card_rows.append
+    add_card = card_rows.append
     for did, notes in decks:
         for data in notes:
             fields, tags = data.fields, data.tags
@@ -263,13 +265,12 @@ def _rows(model: genanki.Model, decks: list[tuple[int, list[NoteData]]], notetyp
             if tags and tag_text.count(" ") >= len(tags):
                 raise ValueError(f"tag with a space: {tags}")
             note_id = next(ids)
-            add_note((note_id, data.guid, model_id, data.mtime, -1, f" {tag_text} ",
-                      "\x1f".join(fields), fields[0], 0, 0, ""))
+            yield (note_id, data.guid, model_id, data.mtime, -1, f" {tag_text} ",
+                   "\x1f".join(fields), fields[0], 0, 0, "")
             for ord_, test, wanted in required:
                 if test(wanted(fields)):
                     add_card((next(ids), note_id, did, ord_, data.mtime, -1,
                               0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
-    return note_rows, card_rows
 
 
 def _picker(wanted: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:

@@ -240,19 +240,22 @@ def plain_text(nodes: tuple[Node, ...], *, with_tags: bool = True) -> str:
     """Return the readable text of inline nodes (math keeps its TeX; an inline footnote's
     note left out).  ``with_tags=False`` leaves inline HTML tags out, a line break tag
     read as a space: the words a reader sees, for names and identity keys."""
-    parts: list[str] = []
+    return "".join(plain_parts(nodes, with_tags=with_tags)).strip()
+
+
+def plain_parts(nodes: tuple[Node, ...], *, with_tags: bool = True) -> Iterator[str]:
+    """``plain_text``'s pieces in order, unstripped: for a reader that may stop early."""
     notes: set[int] = set()  # the nodes of inline footnotes: a note is not the text's
     for node in walk_all(nodes):
         if node.kind == "footnote_inline" or id(node) in notes:
             notes.update(id(child) for child in node.children)
         elif node.kind == "html_inline" and not with_tags:
             if node.text[:3].lower() == "<br" and node.text[3:4] in (">", "/", " ", "\t", "\n"):
-                parts.append(" ")
+                yield " "
         elif node.kind in ("text", "code_inline", "math_inline", "html_inline"):
-            parts.append(node.text)
+            yield node.text
         elif node.kind in ("softbreak", "hardbreak"):
-            parts.append(" ")
-    return "".join(parts).strip()
+            yield " "
 
 
 @_quick_init

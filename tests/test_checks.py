@@ -137,6 +137,13 @@ def test_answer_repeating_the_question() -> None:
     assert places(check("## S\n### What is BN?\n1) WHAT  IS  bn？\n"),
                   "answer-repeats-question") == ["n.md:2:5"]
     assert places(check("## S\n### 什么是BN\n什么是BNN\n"), "answer-repeats-question") == []
+    # Its letters counted piece by piece (text, emphasis, code, formula), as the whole text.
+    assert places(check("## S\n### 什么是过拟合？\n**什么是**`过拟`合\n"),
+                  "answer-repeats-question") == ["n.md:2:5"]
+    assert places(check("## S\n### 什么是BN\n*什*么是$B$N\n"),
+                  "answer-repeats-question") == ["n.md:2:5"]
+    assert places(check("## S\n### 什么是过拟合？\n**什**么是`过拟合`及欠拟合\n"),
+                  "answer-repeats-question") == []
 
 
 def test_figure_reference_without_a_figure() -> None:

@@ -109,3 +109,26 @@ def test_a_build_starts_parse_workers_by_default_only_for_enough_notes(
         decks.append((Path(out) / "池.apkg").read_bytes())
         assert sum(parsed.values()) == (2 if out == "serial" else 1)
     assert decks[0] == decks[1]
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_what_a_parse_leaves_is_set_aside_from_the_collector(tmp_path: Path,
+                                                             workers: int) -> None:
+    """Each parse, here or loaded from a worker, is frozen as it comes (the build unfreezes
+    it at its end, ``tests/test_buildgc.py``): the collector's next pass does not look
+    through every node of it."""
+    import gc
+
+    tasks = _tasks(tmp_path)
+    assert gc.get_freeze_count() == 0
+    try:
+        with worker_pool(2, workers) as pool:
+            results = list(parse_all(tasks, pool, workers))
+        assert gc.get_freeze_count() > 0
+        tracked = {id(thing) for thing in gc.get_objects()}  # frozen ones are not listed
+        for result, _ in results:
+            assert result.document is not None and result.document.cards
+            assert id(result) not in tracked
+            assert id(result.document.cards[0].answer) not in tracked
+    finally:
+        gc.unfreeze()

@@ -94,11 +94,12 @@ def simhash(text: str) -> str:
         grams = zip(folded, folded[1:], folded[2:], strict=False)
         hashes = b"".join(map(_GRAM_HASHES.__getitem__, grams))
     ones = int.from_bytes(b"\x01" * count, "little")  # bit 0 of every byte
+    masks = [ones << bit for bit in range(8)]  # bit i of every byte: shifted once, not per column
     value = 0
     for byte in range(8):  # most significant first
         column = int.from_bytes(hashes[byte::8], "little")
-        for bit in range(8):
-            if 2 * (column >> bit & ones).bit_count() > count:
+        for bit, mask in enumerate(masks):
+            if 2 * (column & mask).bit_count() > count:
                 value |= 1 << (8 * (7 - byte) + bit)
     return f"{value:016x}"
 

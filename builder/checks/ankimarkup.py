@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 from builder.checks.htmlpolicy import ANKI_MARKUP, safe_link
-from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line
+from builder.model import Card, Diagnostic, Document, Node, SourceLoc, one_line, walk_all
 
 # Kinds whose literal text reaches a field.
 _TEXT_KINDS = frozenset({"text", "code_inline", "code_block", "html_inline", "html_block"})
@@ -32,12 +32,16 @@ def check_document(doc: Document) -> list[Diagnostic]:
     return found
 
 
+_READ_KINDS = _TEXT_KINDS | _MATH_KINDS | {"image", "link"}
+"""The kinds ``_may_warn`` reads: the others (paragraphs, lists, emphasis…) never warn."""
+
+
 def _card(card: Card) -> Iterator[Diagnostic]:
     for part, nodes in (("question", card.question), ("answer", card.answer)):
         line = card.loc.line
-        for node in (n for top in nodes for n in top.walk()):
+        for node in walk_all(nodes):
             line = node.line or line
-            if _may_warn(node):  # most nodes do not: no place made for them
+            if node.kind in _READ_KINDS and _may_warn(node):  # most do not: no place made
                 yield from _node(node, SourceLoc(card.loc.path, line, node.col or 1), part)
 
 

@@ -220,25 +220,26 @@ class Walker(QuestionForms, TocReader):
             self._question = Pending([], 1, 1, self._file_question(stem))
 
     def visit(self, node: SyntaxTreeNode) -> None:
-        if node.type == "front_matter" or (node.map and node.map[0] < self.skip_to):
+        kind, source_map = node.type, node.map  # (markdown-it works each out anew)
+        if kind == "front_matter" or (source_map and source_map[0] < self.skip_to):
             return
-        if node.type == "html_block" and self._toc_marker(node):
+        if kind == "html_block" and self._toc_marker(node):
             return
-        if self._in_toc is not None and node.type == "heading":
+        if self._in_toc is not None and kind == "heading":
             self._unclosed_toc(node)
         if self._in_toc is not None:
-            if node.type in ("bullet_list", "ordered_list"):
+            if kind in ("bullet_list", "ordered_list"):
                 self._read_toc(node, 0)
             return
-        if node.map and node.map[0] in self.structure.toc_lines:
-            self.toc_lines.extend(range(node.map[0] + 1, node.map[1] + 1))
-            if node.type in ("bullet_list", "ordered_list"):
+        if source_map and source_map[0] in self.structure.toc_lines:
+            self.toc_lines.extend(range(source_map[0] + 1, source_map[1] + 1))
+            if kind in ("bullet_list", "ordered_list"):
                 self._read_toc(node, 0, manual=True)
             return
-        if node.type == "heading" and self.structure.style == "mixed":
+        if kind == "heading" and self.structure.style == "mixed":
             if self._mixed_heading(node, int(node.tag[1:])):
                 return
-        elif node.type == "heading":
+        elif kind == "heading":
             level = int(node.tag[1:])
             if level <= self.question_level:
                 self._heading(node, level)

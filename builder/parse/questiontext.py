@@ -8,7 +8,16 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from builder.model import Card, Diagnostic, Diagram, Formula, Node, SourceLoc, plain_text
+from builder.model import (
+    Card,
+    Diagnostic,
+    Diagram,
+    Formula,
+    Node,
+    SourceLoc,
+    plain_parts,
+    plain_text,
+)
 from builder.parse.source import CONTROL_CHARS
 from builder.support.htmlscan import SafeHTMLParser
 
@@ -147,11 +156,10 @@ def answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagn
         return [Diagnostic(card.loc, "warning",
                            f"empty answer: '{card.question_text}' {_LEFT_OUT}",
                            "empty-answer")]
-    answer_text = plain_text(card.answer)
     question = normalise_question(card.question_text)
-    if _more_than_repeats(answer_text, question):
+    if _more_than_repeats(plain_parts(card.answer), question):
         return []
-    answer = normalise_question(answer_text)
+    answer = normalise_question(plain_text(card.answer))
     if answer and question and _strip_numbering(answer) in (question, question.rstrip("?？")):
         return [Diagnostic(card.loc, "warning",
                            f"answer only repeats the question '{card.question_text}'",
@@ -172,12 +180,18 @@ _STABLE_RUNS = re.compile(r"[A-Za-z\u4e00-\u9fff]+")
 invisible one, through ``normalise_question``, and no neighbour composes with it."""
 
 
-def _more_than_repeats(answer_text: str, question: str) -> bool:
-    """Whether an answer holds more letters and ideographs than the folded question has
-    characters: folded, it cannot be the question again (a cheap test first, as folding a
-    whole answer costs six times this)."""
-    stable = len(answer_text) - len(_STABLE_RUNS.sub("", answer_text))
-    return stable > len(question)
+def _more_than_repeats(answer_parts: Iterable[str], question: str) -> bool:
+    """Whether an answer (its plain text's pieces) holds more letters and ideographs than
+    the folded question has characters: folded, it cannot be the question again (a cheap
+    test first, as folding a whole answer costs six times this).  Read piece by piece up
+    to the one that settles it, most often the first: the letters of a text are those of
+    its pieces, and its ends' spaces are none."""
+    stable = 0
+    for part in answer_parts:
+        stable += len(part) - len(_STABLE_RUNS.sub("", part))
+        if stable > len(question):
+            return True
+    return False
 
 
 def _strip_numbering(text: str) -> str:

@@ -61,6 +61,8 @@ def _quick_init(cls: type[_R]) -> type[_R]:
     twice the cost of storing through the slots, and a cold build of 2,000 questions
     makes 50,000 nodes (loading its parse cache, as many again).
     """
+    if hasattr(cls, "__post_init__"):  # which this ``__init__`` would not call
+        raise TypeError(f"{cls.__name__}: a __post_init__ needs the dataclass's __init__")
     namespace: dict[str, Any] = {}
     parameters, body = [], []
     for item in fields(cls):  # type: ignore[arg-type]  # (a dataclass: see the decorators)

@@ -76,3 +76,17 @@ def test_a_field_with_a_default_factory_is_refused() -> None:
 
     with pytest.raises(TypeError, match="only plain defaults"):
         model._quick_init(Listed)
+
+
+def test_a_record_with_a_post_init_is_refused() -> None:
+    """The quick ``__init__`` would skip it: whatever it checks or fills would go unsaid."""
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked(model._Record):
+        size: int
+
+        def __post_init__(self) -> None:
+            if self.size < 0:
+                raise ValueError("negative")
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        model._quick_init(Checked)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Self
 
 from markdown_it.token import Token
-from markdown_it.tree import SyntaxTreeNode, _NesterTokens
+from markdown_it.tree import SyntaxTreeNode
 
 from builder.support.collector import collector_paused
 
@@ -43,6 +43,7 @@ class _LazyTree(SyntaxTreeNode):
         # markdown-it's own copies the tokens inside a container once for every container
         # around them, and makes each node by slicing again: read here once, in order,
         # with a stack of the containers open (each made at its closing token).
+        made = type(self)
         children: list[_LazyTree] = []
         opened: list[tuple[Token, list[_LazyTree]]] = []
         for token in tokens:
@@ -53,40 +54,19 @@ class _LazyTree(SyntaxTreeNode):
                 if not opened:
                     raise ValueError("Invalid token nesting")
                 opening, outer = opened.pop()
-                outer.append(self._container(opening, token, children))
+                container = made([opening, token], create_root=False)
+                container.children = children
+                for child in children:
+                    child.parent = container
+                outer.append(container)
                 children = outer
             else:
-                children.append(self._leaf(token))
+                children.append(made([token], create_root=False))
         if opened:
             raise ValueError(f"unclosed tokens starting {opened[0][0]}")
-        parent = weakref.ref(self)
         for child in children:
-            child._parent = parent
+            child.parent = self
         self._children.extend(children)
-
-    # The nodes are made as ``SyntaxTreeNode([token], create_root=False)`` and
-    # ``SyntaxTreeNode([opening, closing], create_root=False)`` make them, without going
-    # through its ``__init__`` and its checks, which the loop above makes once: a node
-    # cost half as much (a cold build of 2,000 questions makes 30,000).
-
-    def _leaf(self, token: Token) -> _LazyTree:
-        node = object.__new__(type(self))
-        node.token, node.nester_tokens, node._parent = token, None, None
-        node._children, node.type = [], token.type
-        if token.children:
-            node._pending = token.children
-        return node
-
-    def _container(self, opening: Token, closing: Token, children: list[_LazyTree]
-                   ) -> _LazyTree:
-        node = object.__new__(type(self))
-        node.token, node.nester_tokens = None, _NesterTokens(opening, closing)
-        node._children, node._parent = children, None
-        node.type = opening.type.removesuffix("_open")
-        parent = weakref.ref(node)
-        for child in children:
-            child._parent = parent
-        return node
 
     @property
     def children(self) -> list[Self]:

@@ -3,6 +3,7 @@ limit in a child, never by timing."""
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -10,7 +11,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from builder.cli import main
+from builder.parse.source import SourceError, decode_source
 from builder.support.htmlscan import SafeHTMLParser
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -145,3 +149,65 @@ def test_unclosed_markup_in_raw_html_is_read_in_linear_work() -> None:
     done = subprocess.run([sys.executable, "-c", _UNCLOSED_CHILD], capture_output=True,
                           text=True, cwd=_ROOT, check=False)
     assert done.returncode == 0 and done.stdout.strip() == "done", done.stderr[-800:]
+
+
+def test_a_file_name_that_is_not_utf8_is_a_located_error_and_the_rest_builds(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "good.md").write_text("# Good\n\n## Kept?\n\nyes\n", encoding="utf-8")
+    bad = os.fsencode(notes) + b"/bad\xff\xfename.md"
+    with open(bad, "wb") as handle:
+        handle.write(b"# Bad\n\n## Lost?\n\nno\n")
+    for command in (["check", str(notes)],
+                    ["build", str(notes), "--format", "apkg", "--no-lock", "-o",
+                     str(tmp_path / "out")]):
+        done = CliRunner().invoke(main, command)
+        assert "Error:" not in done.output and "Traceback" not in done.output, done.output
+        assert (f"{notes}/bad\\xff\\xfename.md:1:1: error: file name is not valid UTF-8 "
+                "(rename the file): its notes are left out of the build [source-name]"
+                ) in done.output, done.output
+    assert (tmp_path / "out" / "Good.apkg").is_file()
+
+
+@pytest.mark.parametrize(("encoded", "shown"), [
+    (b"\xed\xa0\xbd\xed\xb8\x80", "U+D83D"),  # an emoji's two halves, CESU-8
+    (b"\xed\xb8\x80", "U+DE00"),  # one half alone, WTF-8
+])
+def test_a_surrogate_written_as_a_character_is_named_not_taken_for_cp1252(
+        encoded: bytes, shown: str) -> None:
+    data = b"# D\n\n## Q?\n\nok " + encoded + b" and\n"
+    with pytest.raises(SourceError) as raised:
+        decode_source(data, "n.md")
+    assert (raised.value.loc.line, raised.value.loc.col) == (5, 4)
+    assert f"UTF-16 surrogate ({shown})" in raised.value.message
+    assert "cp1252" not in raised.value.message
+    # A real cp1252 file is still named so.
+    with pytest.raises(SourceError, match="looks like cp1252"):
+        decode_source("# D\n\n## Q?\n\ncafé ’\n".encode("cp1252"), "n.md")
+
+
+@pytest.mark.parametrize(("planted", "where"), [
+    ('"changed": ' + "9" * 5000 + "}", "notetype"),
+    ('"changed": "' + "9" * 5000 + '",', "entry"),
+    ('"version": -' + "2" * 5000, "version"),
+])
+def test_a_lock_number_of_thousands_of_digits_is_named_in_our_words(
+        tmp_path: Path, planted: str, where: str) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "n.md").write_text("# D\n\n## Q?\n\nans\n", encoding="utf-8")
+    out = str(tmp_path / "out")
+    assert CliRunner().invoke(main, ["build", str(notes), "--format", "apkg", "-o", out]
+                              ).exit_code == 0
+    lock = notes / "build-deck.lock"
+    text = lock.read_text(encoding="utf-8")
+    original = {"notetype": '"changed": ' + text.split('"changed": ')[1].split("}")[0] + "}",
+                "entry": '"changed": ' + text.split('"changed": ')[2].split(",")[0] + ",",
+                "version": '"version": 2'}[where]
+    assert original in text
+    lock.write_text(text.replace(original, planted, 1), encoding="utf-8")
+    done = CliRunner().invoke(main, ["build", str(notes), "--format", "apkg", "-o", out])
+    assert "a number of 5,000 digits" in done.output, done.output
+    assert "4300" not in done.output and "set_int_max_str_digits" not in done.output
+    assert ("[lock-entry]" if where == "entry" else "[lock-file]") in done.output

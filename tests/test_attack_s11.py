@@ -248,3 +248,30 @@ def test_ctrl_c_landing_in_generated_code_ends_the_watch_with_status_0(
     assert "watch ended 0" in done.stdout, (done.stdout, done.stderr)
     assert done.returncode == 0, (done.returncode, done.stderr)
     assert "Traceback" not in done.stderr, done.stderr
+
+
+def _staged_warm_ups(folder: Path) -> list[Path]:
+    return [p for p in folder.rglob("sheet-part.typ") if "build-deck-pdf-" in str(p)]
+
+
+def test_workers_stopped_while_they_warm_up_leave_no_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watch's fresh PDF worker typesets a warm-up part as it starts; stopped meanwhile
+    (the watch ends, test_watch's PDF test each run), it left a folder in the system's
+    temporary folder.  It warms up in a folder the watch removes."""
+    import tempfile
+    import time
+
+    from builder.pdf.jobs import _new_pool, warm_workers
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))  # the spawned worker's too
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with warm_workers() as warm:
+        warm.keep(_new_pool(1), 1)
+        deadline = time.monotonic() + 120
+        while not _staged_warm_ups(scratch):  # typst compiles the part: stop it now
+            assert time.monotonic() < deadline, "the worker never warmed up"
+            time.sleep(0.01)
+    assert not list(scratch.iterdir())

@@ -275,3 +275,62 @@ def test_workers_stopped_while_they_warm_up_leave_no_folder(
             assert time.monotonic() < deadline, "the worker never warmed up"
             time.sleep(0.01)
     assert not list(scratch.iterdir())
+
+
+def _dense(kind: str) -> str:
+    """Just under 1 MB of the densest Markdown of one kind (~1.4 million tokens)."""
+    body = {"table": "| a | b |\n|---|---|\n" + "|x|y|\n" * 170_000,
+            "list": "- x\n" * 250_000,
+            "emphasis": "*a* " * 250_000}[kind]
+    return "# Deck\n\n## Q?\n\n" + body
+
+
+_CHECK_PEAK_CHILD = """
+import sys
+from pathlib import Path
+from builder.cli import run
+try:
+    run(["check", sys.argv[1]])
+except SystemExit as exc:
+    print("exit", exc.code)
+status = Path("/proc/self/status").read_text()
+print("peak", next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM:")))
+"""
+
+
+@pytest.mark.parametrize("kind", ["table", "list", "emphasis"])
+def test_a_file_of_dense_markdown_is_refused_at_its_place_in_bounded_memory(
+        tmp_path: Path, kind: str) -> None:
+    """A 1 MB file of one 170,000-row table took 1.2 GB (and 30 s) on check: markdown-it
+    makes some 1.4 million tokens of it.  The parse stops at 400,000, with an error at
+    the line it reached.  Memory is the child's own peak (VmHWM), not time."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "dense.md").write_text(_dense(kind), encoding="utf-8")
+    assert (notes / "dense.md").stat().st_size <= 1024 * 1024
+    done = subprocess.run(
+        [sys.executable, "-c", _CHECK_PEAK_CHILD, str(notes)], capture_output=True,
+        text=True, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(_ROOT)},
+        timeout=300, check=False)
+    out = done.stdout + done.stderr
+    assert "Traceback" not in out, out[-800:]
+    # Where the parse was: the table's or the paragraph's first line, the 80,000th item.
+    line = {"table": 5, "list": 80_004, "emphasis": 5}[kind]
+    assert f"notes/dense.md:{line}:1: error: file makes over 400,000 Markdown elements" in out
+    assert "[file-too-large]" in out and "exit 1" in out
+    peak_mb = int(out.split("peak ")[1].split()[0]) / 1024
+    assert peak_mb < 500, f"{kind}: {peak_mb:.0f} MB"
+
+
+def test_the_token_budget_counts_each_parse_anew() -> None:
+    """A repair parses a file again with the same env: its count must not add up."""
+    from builder.parse import nesting
+    from builder.parse.markdown import tokenize
+
+    env: dict[str, object] = {}
+    text = "# D\n\n## Q?\n\n" + "- *x*\n" * 1000
+    tokenize(text, env)
+    first = env["builder_tokens"]
+    tokenize(text, env)
+    assert env["builder_tokens"] == first
+    assert isinstance(first, int) and 7000 < first < nesting.MAX_TOKENS

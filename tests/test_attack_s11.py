@@ -7,8 +7,10 @@ import os
 import random
 import subprocess
 import sys
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import overload
 
 import pytest
 from click.testing import CliRunner
@@ -334,3 +336,36 @@ def test_the_token_budget_counts_each_parse_anew() -> None:
     tokenize(text, env)
     assert env["builder_tokens"] == first
     assert isinstance(first, int) and 7000 < first < nesting.MAX_TOKENS
+
+
+def test_the_next_sibling_question_is_found_without_copying_the_headings_after() -> None:
+    """Each heading's next sibling was looked for in a copy of every heading after it: a
+    file of 20,000 '## 问题' labels over '### 什么？' questions did quadratic work."""
+    from builder.parse import strays
+    from builder.parse.strays import SurveyedHeading
+
+    class Counted(Sequence[SurveyedHeading]):
+        """The headings, counting each one read (a slice reads all it copies)."""
+
+        def __init__(self, items: list[SurveyedHeading]) -> None:
+            self.items, self.read = items, 0
+
+        def __len__(self) -> int:
+            return len(self.items)
+
+        @overload
+        def __getitem__(self, key: int) -> SurveyedHeading: ...
+
+        @overload
+        def __getitem__(self, key: slice) -> list[SurveyedHeading]: ...
+
+        def __getitem__(self, key: int | slice) -> SurveyedHeading | list[SurveyedHeading]:
+            got = self.items[key]
+            self.read += len(got) if isinstance(got, list) else 1
+            return got
+
+    headings = Counted([SurveyedHeading(2 + i % 2, "问题" if i % 2 == 0 else "什么？", i + 1,
+                                        True, None) for i in range(4000)])
+    found = [strays._next_question(headings, index) for index in range(len(headings))]
+    assert found[0] is headings.items[2] and found[1] is None and found[-2] is None
+    assert headings.read <= 5 * len(headings), headings.read

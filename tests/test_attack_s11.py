@@ -369,3 +369,13 @@ def test_the_next_sibling_question_is_found_without_copying_the_headings_after()
     found = [strays._next_question(headings, index) for index in range(len(headings))]
     assert found[0] is headings.items[2] and found[1] is None and found[-2] is None
     assert headings.read <= 5 * len(headings), headings.read
+
+
+def test_toc_on_a_file_of_dense_markdown_is_a_located_error(tmp_path: Path) -> None:
+    """``build-deck toc`` parses the file itself too: the budget's error is its error."""
+    notes = tmp_path / "dense.md"
+    notes.write_text("<!-- TOC -->\n<!-- /TOC -->\n" + _dense("list"), encoding="utf-8")
+    done = CliRunner().invoke(main, ["toc", "--check", str(notes)])
+    assert done.exception is None or isinstance(done.exception, SystemExit), done.output
+    assert "error: file makes over 400,000 Markdown elements" in done.output, done.output
+    assert "[file-too-large]" in done.output

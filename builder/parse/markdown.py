@@ -188,9 +188,14 @@ def tokenize_file(text: str, env: dict[str, Any], path: str) -> list[Token]:
     try:
         return tokenize(text, env)
     except TooManyTokens as exc:
-        raise SourceError(SourceLoc(path, exc.line + 1), f"file makes {exc}, the limit for "
-                          "one Markdown file (real notes make under half as many); split "
-                          "it into several files", "file-too-large") from None
+        raise too_many_tokens(exc, path) from None
+
+
+def too_many_tokens(exc: TooManyTokens, path: str) -> SourceError:
+    """The error of a file whose Markdown makes too many tokens."""
+    return SourceError(SourceLoc(path, exc.line + 1), f"file makes {exc}, the limit for one "
+                       "Markdown file (real notes make under half as many); split it into "
+                       "several files", "file-too-large")
 
 
 def _parse(text: str, env: dict[str, Any]) -> list[Token]:

@@ -390,7 +390,8 @@ def test_a_watch_whose_workers_hold_much_keeps_a_fresh_one(project: Path,
 
 
 def test_a_kept_worker_loads_typst_and_qpdf_as_it_starts(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+        tmp_path: Path) -> None:
     """In this process (a worker's start, which ignores Ctrl-C: the handler is put back)."""
     import logging
     import signal
@@ -402,7 +403,8 @@ def test_a_kept_worker_loads_typst_and_qpdf_as_it_starts(
     monkeypatch.delitem(sys.modules, "pikepdf", raising=False)
     typstengine._fonts.cache_clear()
     with caplog.at_level(logging.DEBUG, logger="builder.pdf.workerstart"):
-        workerstart.start_kept_worker()
+        workerstart.start_kept_worker(tmp_path)
+    assert not list(tmp_path.iterdir())  # its warm-up folder removed
     assert "not warmed up" not in caplog.text  # the tiny part typeset
     assert "pikepdf" in sys.modules
     assert typstengine._fonts.cache_info().currsize == 1  # searched, and typst compiled

@@ -114,7 +114,7 @@ def read(path: Path, memo: Memo | None = None) -> tuple[Lock, list[Diagnostic]]:
     if known is not None:
         return known, []
     try:
-        data = json.loads(raw.decode("utf-8"))
+        data = json.loads(raw.decode("utf-8"), parse_int=_whole_number)
         _check_version(data, path)
         notes = data["notes"]
         notetype = data.get("notetype", {})
@@ -204,8 +204,19 @@ _MAX_TIME = 2**32
 planted huge one would overflow the note's modification time."""
 
 
+_MAX_DIGITS = 30
+"""Digits of a lock's longest number; Python refuses over 4,300 with a message of its own."""
+
+
+def _whole_number(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > _MAX_DIGITS:
+        raise ValueError(f"a number of {digits:,} digits")
+    return int(text)
+
+
 def _time(value: object) -> int:
-    seconds = value if type(value) is int else int(str(value))  # not a bool
+    seconds = value if type(value) is int else _whole_number(str(value))  # not a bool
     if not 0 <= seconds < _MAX_TIME:
         raise ValueError(f"time {seconds} is out of range")
     return seconds

@@ -251,12 +251,24 @@ def find_sources(sources: tuple[Path, ...], skipped: list[Diagnostic] | None = N
             raise BuildError(f"{display_path(source)}: {_not_a_file(source)}: not read")
         else:
             raise BuildError(f"{display_path(source)}: no such file or directory")
-    for file, _root in found:
-        try:
-            str(file).encode("utf-8")
-        except UnicodeEncodeError:
-            shown = os.fsencode(file).decode("utf-8", "backslashreplace")
-            # Its name would end up in the deck, the PDF and every diagnostic.
+    named = [(file, root) for file, root in found if _name_is_utf8(file, skipped)]
+    return list(dict.fromkeys(named))
+
+
+def _name_is_utf8(file: Path, skipped: list[Diagnostic] | None) -> bool:
+    """Whether the file's name can be written; else it is left out with an error in
+    ``skipped`` (raised when there is none): the name would end up in the deck, the PDF
+    and every diagnostic."""
+    try:
+        str(file).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(file).decode("utf-8", "backslashreplace")
+        if skipped is None:
             raise BuildError(f"{shown}: file name is not valid UTF-8; rename the file") \
                 from None
-    return list(dict.fromkeys(found))
+        skipped.append(Diagnostic(
+            SourceLoc(shown, 1), "error",
+            "file name is not valid UTF-8 (rename the file): its notes are left out of "
+            "the build", "source-name"))
+        return False
+    return True

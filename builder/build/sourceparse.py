@@ -104,7 +104,10 @@ def parse_source(path: Path, shown: str, options: ParseOptions,
     # Taken out here, not by the parser: its diagnostics then stay in the parsed text's
     # columns, and every stage's are mapped once, by the collector.
     text, controls, columns = without_control_chars(text, shown)
-    parts = parse_parts(text, shown, options, validate_diagram, stem=path.stem, cleaned=True)
+    try:
+        parts = parse_parts(text, shown, options, validate_diagram, stem=path.stem, cleaned=True)
+    except SourceError as exc:  # its Markdown is too large a parse
+        return ParsedSource(None, (Diagnostic(exc.loc, "error", exc.message, exc.code),))
     doc, lines = parts.document, source_lines(text)
     by_question = (tuple(missing_figures(doc, lines)), tuple(unbalanced_dollars(doc, lines)),
                    tuple(rawhtml.check_document(doc)), tuple(ankimarkup.check_document(doc)))

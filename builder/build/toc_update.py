@@ -25,7 +25,8 @@ from builder.checks.toc import (
 )
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.document import ParseOptions, parse_text
-from builder.parse.markdown import make_parser
+from builder.parse.markdown import make_parser, too_many_tokens
+from builder.parse.nesting import TooManyTokens
 from builder.parse.source import SourceError, read_source, source_lines
 from builder.parse.tocread import TOC_END, TOC_START
 from builder.support.atomic import atomic_write_bytes
@@ -72,7 +73,13 @@ def update_file(path: Path, shown: str, *, check: bool,
         update.diagnostics.append(Diagnostic(exc.loc, "error", exc.message, exc.code))
         update.note = "not read"
         return update
-    new_text = rebuild(text, shown, update, options)
+    try:
+        new_text = rebuild(text, shown, update, options)
+    except (SourceError, TooManyTokens) as exc:  # its Markdown is too large a parse
+        error = exc if isinstance(exc, SourceError) else too_many_tokens(exc, shown)
+        update.diagnostics.append(Diagnostic(error.loc, "error", error.message, error.code))
+        update.note = "not read"
+        return update
     if new_text is None or new_text == text:
         return update
     update.changed = True

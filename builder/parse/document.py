@@ -43,7 +43,7 @@ from builder.parse.leftovers import (
     setext_diagnostic,
     unclosed_front_matter,
 )
-from builder.parse.markdown import NodeBuilder, tokenize
+from builder.parse.markdown import NodeBuilder, tokenize_file
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.prose import chosen_language, prose_lines
@@ -113,7 +113,7 @@ def parse_parts(
     text, controls, columns = (text, [], ColumnMap()) if cleaned \
         else without_control_chars(text.removeprefix("\ufeff"), path)
     env: dict[str, Any] = {}
-    tokens = tokenize(text, env)
+    tokens = tokenize_file(text, env, path)
     front, diagnostics = read_front_matter(tokens, path)
     # The prose is counted once: for the language guess, and for a later splice's.
     prose = prose_lines(tokens)

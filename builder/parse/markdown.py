@@ -36,8 +36,15 @@ from builder.parse.highlight import highlight_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.liquidtags import liquid_tags_plugin
 from builder.parse.mathsyntax import attach_doubts, math_plugin
-from builder.parse.nesting import bound_inline_nesting, keep_deep_blocks_as_text
+from builder.parse.nesting import (
+    TooManyTokens,
+    bound_inline_nesting,
+    bound_tokens,
+    count_token,
+    keep_deep_blocks_as_text,
+)
 from builder.parse.placeholdertags import placeholder_tags_plugin
+from builder.parse.source import SourceError
 from builder.parse.spacedimages import spaced_images_plugin
 from builder.parse.tables import EXTRA_CELLS, table_plugin
 from builder.parse.tabs import tabs_plugin
@@ -89,6 +96,7 @@ def make_parser() -> MarkdownIt:
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)
     _place_inline_tokens(md)
+    bound_tokens(md)
     return md
 
 
@@ -104,6 +112,7 @@ class _PlacedState(StateInline):
     """markdown-it's inline state, recording in each token where in the content it starts."""
 
     def push(self, ttype: str, tag: str, nesting: Literal[-1, 0, 1]) -> Token:
+        count_token(self.env)
         token = super().push(ttype, tag, nesting)
         # A link is opened once its label is entered: its "[" is just before.
         opened = ttype == "link_open" and self.src[self.pos - 1:self.pos] == "["
@@ -121,6 +130,7 @@ class _PlacedState(StateInline):
             # The text ends before ``pos``: a line break took its trailing spaces, or a
             # rule moved on before pushing.
             start = max(self.src.rfind(text, 0, end), 0)
+        count_token(self.env)
         token = super().pushPending()
         token.meta[POS] = start
         return token
@@ -170,6 +180,22 @@ def tokenize(text: str, env: dict[str, Any] | None = None) -> list[Token]:
     with collector_paused():
         tokens = repair_front_matter(text, _parse(text, env), _parse, parse_blocks)
         return repair_fences(text, tokens, _parse, parse_blocks, env)
+
+
+def tokenize_file(text: str, env: dict[str, Any], path: str) -> list[Token]:
+    """``tokenize``; a file whose Markdown makes too many tokens is a ``SourceError``
+    placed on the line the parse had reached."""
+    try:
+        return tokenize(text, env)
+    except TooManyTokens as exc:
+        raise too_many_tokens(exc, path) from None
+
+
+def too_many_tokens(exc: TooManyTokens, path: str) -> SourceError:
+    """The error of a file whose Markdown makes too many tokens."""
+    return SourceError(SourceLoc(path, exc.line + 1), f"file makes {exc}, the limit for one "
+                       "Markdown file (real notes make under half as many); split it into "
+                       "several files", "file-too-large")
 
 
 def _parse(text: str, env: dict[str, Any]) -> list[Token]:

@@ -107,7 +107,21 @@ def decode_source(data: bytes, display: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SourceError(SourceLoc(display, line, col), _not_utf8_message(data)) from exc
+        surrogate = _SURROGATE.match(data, exc.start)
+        message = (_surrogate_message(surrogate.group()) if surrogate
+                   else _not_utf8_message(data))
+        raise SourceError(SourceLoc(display, line, col), message) from exc
+
+
+_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+"""A UTF-16 surrogate written as if it were a character (CESU-8, WTF-8): UTF-8 has none."""
+
+
+def _surrogate_message(encoded: bytes) -> str:
+    code = encoded.decode("utf-8", "surrogatepass")
+    return (f"file is not UTF-8: it holds a UTF-16 surrogate (U+{ord(code):04X}) written "
+            "as a character (CESU-8 or WTF-8: half of an emoji or rare character, split by "
+            "the tool that wrote it); retype that character")
 
 
 MAX_CONTROL_SHARE = 0.05

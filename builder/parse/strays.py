@@ -211,7 +211,8 @@ def _groups(heading: SurveyedHeading) -> bool:
 
 def _next_question(headings: Sequence[SurveyedHeading], index: int) -> SurveyedHeading | None:
     level = headings[index].level
-    for heading in headings[index + 1:]:
+    for after in range(index + 1, len(headings)):  # (a slice copied the rest: quadratic)
+        heading = headings[after]
         if heading.level < level:
             return None
         if heading.level == level:

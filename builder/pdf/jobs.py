@@ -48,9 +48,12 @@ class WarmWorkers:
     """PDF workers kept from one build to the next (``warm_workers``): after an edit, the
     part and the join run in a process that has typst and its fonts loaded already."""
 
-    def __init__(self) -> None:
+    def __init__(self, scratch: Path) -> None:
         self._pool: Pool | None = None
         self._processes = 0
+        self.scratch = scratch
+        """Where the workers warm up: a worker stopped while it does (the watch ends, or
+        a fresh worker replaces it) cannot remove its folder; the watch removes this."""
 
     def take(self, processes: int) -> Pool | None:
         """The kept pool, if it has at least ``processes`` workers (else it is stopped)."""
@@ -76,13 +79,15 @@ _WARM: ContextVar[WarmWorkers | None] = ContextVar("warm_pdf_workers", default=N
 @contextmanager
 def warm_workers() -> Iterator[WarmWorkers]:
     """Keep PDF workers between the builds run in this block (``build-deck watch``)."""
-    warm = WarmWorkers()
+    scratch = tempfile.TemporaryDirectory(prefix="build-deck-pdf-", ignore_cleanup_errors=True)
+    warm = WarmWorkers(Path(scratch.name))
     token = _WARM.set(warm)
     try:
         yield warm
     finally:
         _WARM.reset(token)
         warm.stop()
+        scratch.cleanup()
 
 
 def _stop(pool: Pool) -> None:
@@ -100,8 +105,12 @@ def _new_pool(processes: int) -> Pool:
     context = multiprocessing.get_context("spawn")
     from builder.pdf.workerstart import ignore_interrupts, start_kept_worker
 
-    start = start_kept_worker if _WARM.get() is not None else ignore_interrupts
-    return context.Pool(processes, initializer=start, maxtasksperchild=WORKER_TASKS)
+    warm = _WARM.get()
+    if warm is None:
+        return context.Pool(processes, initializer=ignore_interrupts,
+                            maxtasksperchild=WORKER_TASKS)
+    return context.Pool(processes, initializer=start_kept_worker, initargs=(warm.scratch,),
+                        maxtasksperchild=WORKER_TASKS)
 
 
 @dataclass

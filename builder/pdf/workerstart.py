@@ -25,17 +25,18 @@ def ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def start_kept_worker() -> None:
+def start_kept_worker(scratch: Path) -> None:
     """Start a worker of ``warm_workers`` ready for the next save, before it comes: typst
-    and its fonts loaded (by a tiny part) and the stacker's qpdf.  Failing only means the
-    first job loads them."""
+    and its fonts loaded (by a tiny part, typeset in a folder in ``scratch``, which the
+    watch removes: a worker stopped meanwhile leaves its own) and the stacker's qpdf.
+    Failing only means the first job loads them."""
     ignore_interrupts()
     from builder.pdf.pdfdata import WORDS
     from builder.pdf.stack import load_qpdf
     from builder.pdf.typeset import typeset_part
 
     try:
-        with tempfile.TemporaryDirectory(prefix="build-deck-pdf-") as folder:
+        with tempfile.TemporaryDirectory(prefix="build-deck-pdf-", dir=scratch) as folder:
             typeset_part({**_WARM_UP, "words": WORDS["zh"]}, {}, Path(folder) / "warm.pdf")
         load_qpdf()
     except Exception as exc:  # whatever it is, the first job meets it and says it

@@ -38,7 +38,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.parse.boxtokens import push_box
-from builder.parse.linescan import picked_lines
+from builder.parse.linescan import code_lines, picked_lines
 
 _TAG = re.compile(r"\{%-?\s*([A-Za-z_]\w*)\b([^%\n]*?)\s*-?%\}\s*$")
 """A tag alone on its line (after its indentation): its name, then its arguments."""
@@ -121,13 +121,16 @@ def _tag_lines(state: StateBlock) -> list[tuple[int, str]]:
 
 
 def _tag_name_at(state: StateBlock, line: int) -> str | None:
+    if line in code_lines(state):  # a tag a code block shows is no tag
+        return None
     tag = _tag_at(state, line)
     return None if tag is None else tag[0]
 
 
 def _heading_between(state: StateBlock, start: int, end: int) -> bool:
-    return any(_ATX.match(state.src, state.bMarks[line] + state.tShift[line],
-                          state.eMarks[line])
+    code = code_lines(state)  # a ``# comment`` in code is no heading
+    return any(line not in code and _ATX.match(state.src, state.bMarks[line] + state.tShift[line],
+                                               state.eMarks[line])
                for line in range(start + 1, end))
 
 

@@ -50,9 +50,11 @@ def contents_in_answers(doc: Document) -> list[Diagnostic]:
             runs[-1].append(line)
         else:
             runs.append([line])
-    # What opens the text a run is in: a heading, or a card's question (a bold line is no
-    # heading); the run is in an answer when that is a card's.
-    openers = sorted({*(h.loc.line for h in doc.headings), *questions})
+    # What opens the text a run is in: a title or section heading, or a card's question (a
+    # bold line is no heading); the run is in an answer when that is a card's.  A heading
+    # inside an answer ("### 原理" above "### 目录") opens no text of its own: a TOC under
+    # it is still the answer's.
+    openers = sorted({*(h.line for h in doc.section_headings), *questions})
     for run in runs:
         above = bisect_left(openers, run[0])
         card = questions.get(openers[above - 1]) if above else None

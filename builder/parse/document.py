@@ -125,7 +125,7 @@ def parse_parts(
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
-    structure = structure_of(tree, headings, front, options)
+    structure = structure_of(tree, headings, front, options, path)
     walker = Walker(path, builder, front, options, structure, stem or Path(path).stem)
     if (cut := front_matter_cut_diagnostic(tokens, path)) is not None:
         diagnostics.append(cut)
@@ -155,9 +155,9 @@ def parse_parts(
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
-                 options: ParseOptions) -> Structure:
+                 options: ParseOptions, path: str = "") -> Structure:
     """Choose how a file is read: front matter over options over what the file shows."""
-    return detect(tree.children, {h.anchor for h in headings},
+    return detect(tree.children, {h.anchor for h in headings}, path=path,
                   section=_level_setting(front.get("section_level", options.section_level)),
                   question=_level_setting(front.get("question_level", options.question_level)),
                   style=str(front.get("question_style", options.question_style)))

@@ -337,7 +337,7 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
            for t in (*old[0], *new[0])):
         return False
     anchors = {h.anchor for h in doc.headings}
-    before, after = survey(old[1], anchors), survey(new[1], anchors)
+    before, after = survey(old[1], anchors, doc.path), survey(new[1], anchors, doc.path)
     if before.toc_lines or after.toc_lines or _asks_in_bold(before) or _asks_in_bold(after):
         return False
     return _shape(before.headings) == _shape(after.headings) \

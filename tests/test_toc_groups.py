@@ -1,0 +1,59 @@
+"""A table of contents in groups, each list of links under a heading of its own, whose
+links name the file itself by URL (``…/blob/main/Notes.md#q1``) or link to nothing yet
+(``[Q3: …]()``): no card of its own, each entry that links nowhere named
+(builder.parse.tocfind)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from anki.collection import Collection
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.parse.document import parse_text
+
+from .conftest import FIXTURES, import_apkg
+
+FIXTURE = FIXTURES / "toc-grouped-self-links.md"
+NAME = "Deep Learning Q&A.md"
+
+
+def test_grouped_toc_is_no_card(tmp_path: Path, collection: Collection) -> None:
+    shutil.copy(FIXTURE, tmp_path / NAME)
+    result = CliRunner().invoke(main, [NAME, "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    for line, question in ((10, "Q3: What is object detection?"),
+                           (11, "Q4: What is image segmentation?")):
+        assert (f"{NAME}:{line}:1: warning: TOC entry '{question}' links to nothing: it is "
+                "left out with the table of contents") in result.output, result.output
+    assert "links past this file" not in result.output, result.output
+    assert result.output.count("warning:") == 2, result.output
+    import_apkg(collection, tmp_path / "dist" / "Deep Learning Questions.apkg")
+    notes = {n["Question"]: n["Answer"] for n in
+             (collection.get_note(i) for i in collection.find_notes(""))}
+    assert sorted(notes) == ["Q1: What are autoencoders?", "Q2: Why use batch normalization?"], \
+        notes
+    # A list of links to the file's headings inside an answer is still no TOC group: it
+    # shares its heading with nothing, but the answer above it is the question's own.
+    assert "steady range" in notes["Q2: Why use batch normalization?"]
+    assert not re.search(r"github\.com", "".join(notes.values()))
+
+
+def test_a_group_needs_links_into_the_file_and_a_heading_to_itself() -> None:
+    def toc(text: str) -> tuple[int, ...]:
+        return parse_text("# T\n\n" + text + answers, "notes/Notes.md").toc_lines
+
+    answers = "\n## Answers\n\n### What is A?\n\nA.\n\n### What is B?\n\nB.\n"
+    own = ("## Basics\n\n- [What is A?](https://x.org/o/r/blob/main/notes/Notes.md#what-is-a)\n"
+           "- [What is B?](Notes.md#what-is-b)\n")
+    assert toc(own) == (3, 5, 6, 7)  # its heading and its entries (to the blank line)
+    assert toc(own.replace("Notes.md#", "Other.md#")) == ()  # another file's headings
+    assert toc(own.replace("https://", "ftp://")) == ()
+    assert toc(own + "\nSee them both.\n") == ()  # the heading holds more than the list
+    # Empty links only continue a group found right before them.
+    blank = "## Later\n\n- [What is C?]()\n- [What is D?]()\n"
+    assert toc(blank) == ()
+    assert toc(own + "\n" + blank + "\n---\n") == (3, 5, 6, 7, 8, 10, 11, 12, 13)

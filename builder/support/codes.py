@@ -24,5 +24,5 @@ CODES = frozenset({
     "image-corrupt", "image-path", "remote-image", "toc-missing", "toc-stale", "toc-order",
     "toc-depth", "toc-anchor", "toc-in-answer", "toc-text", "toc-outdated", "toc-outside", "config",
     "nesting-depth", "table-extra-cells", "source-outside", "source-skipped", "output-name",
-    "lock-entry", "lock-file", "lock-version", "typst-unavailable",
+    "lock-entry", "lock-file", "lock-version", "typst-unavailable", "snippet-include",
 })

@@ -57,3 +57,18 @@ def test_a_group_needs_links_into_the_file_and_a_heading_to_itself() -> None:
     blank = "## Later\n\n- [What is C?]()\n- [What is D?]()\n"
     assert toc(blank) == ()
     assert toc(own + "\n" + blank + "\n---\n") == (3, 5, 6, 7, 8, 10, 11, 12, 13)
+
+
+def test_a_section_s_own_contents_among_the_questions_is_no_card_and_said(
+        tmp_path: Path) -> None:
+    (tmp_path / "d.md").write_text(
+        "# DL\n\n## Basics\n\n### What is a neuron?\n\nA weighted sum.\n\n## Concepts\n\n"
+        "- [Transfer learning](#transfer-learning)\n- [Residuals](#residual-connections)\n\n"
+        "### Transfer learning\n\nReuse a model.\n\n### Residual connections\n\nSkip.\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "d.md"])
+    assert ("d.md:9:1: note: lines 9-13 are a table of contents of this file (links to its "
+            "own headings): left out [toc-in-answer]") in result.output, result.output
+    explained = CliRunner().invoke(main, ["check", "d.md", "--explain-structure"]).output
+    assert "d.md:9: table of contents 'Concepts'" in explained, explained
+    assert "question 'Concepts'" not in explained, explained

@@ -57,9 +57,13 @@ def contents_in_answers(doc: Document) -> list[Diagnostic]:
     # it is still the answer's.
     openers = sorted({*(h.line for h in doc.section_headings), *questions})
     first_question = min(questions, default=0)
+    levels = {h.loc.line: h.level for h in doc.headings}
     for run in runs:
         above = bisect_left(openers, run[0])
         card = questions.get(openers[above - 1]) if above else None
+        if card is not None and run[0] in levels \
+                and levels[run[0]] <= levels.get(card.loc.line, 7):
+            card = None  # its own heading ended the answer above it (a section's contents)
         if card is not None:
             found.append(Diagnostic(
                 SourceLoc(doc.path, run[0]), "note",

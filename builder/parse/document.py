@@ -43,6 +43,7 @@ from builder.parse.leftovers import (
     setext_diagnostic,
     unclosed_front_matter,
 )
+from builder.parse.liquidtags import POST_STEM
 from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
@@ -112,7 +113,7 @@ def parse_parts(
     options = options or ParseOptions()
     text, controls, columns = (text, [], ColumnMap()) if cleaned \
         else without_control_chars(text.removeprefix("\ufeff"), path)
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {POST_STEM: stem or Path(path).stem}  # Hexo's asset folder
     tokens = tokenize(text, env)
     front, diagnostics = read_front_matter(tokens, path)
     # The prose is counted once: for the language guess, and for a later splice's.

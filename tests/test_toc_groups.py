@@ -30,15 +30,18 @@ def test_grouped_toc_is_no_card(tmp_path: Path, collection: Collection) -> None:
         assert (f"{NAME}:{line}:1: warning: TOC entry '{question}' links to nothing: it is "
                 "left out with the table of contents") in result.output, result.output
     assert "links past this file" not in result.output, result.output
-    assert result.output.count("warning:") == 2, result.output
+    # The answer's own "Related" links stay in it, reported as every in-page link is.
+    assert result.output.count("warning:") == 4, result.output
+    assert result.output.count("[link-removed]") == 2, result.output
     import_apkg(collection, tmp_path / "dist" / "Deep Learning Questions.apkg")
     notes = {n["Question"]: n["Answer"] for n in
              (collection.get_note(i) for i in collection.find_notes(""))}
     assert sorted(notes) == ["Q1: What are autoencoders?", "Q2: Why use batch normalization?"], \
         notes
-    # A list of links to the file's headings inside an answer is still no TOC group: it
-    # shares its heading with nothing, but the answer above it is the question's own.
+    # A list of links to the file's headings under a heading of an answer, past the
+    # file's head, is no TOC group: it stays in the answer.
     assert "steady range" in notes["Q2: Why use batch normalization?"]
+    assert "Q1: autoencoders" in notes["Q2: Why use batch normalization?"]
     assert not re.search(r"github\.com", "".join(notes.values()))
 
 
@@ -59,16 +62,19 @@ def test_a_group_needs_links_into_the_file_and_a_heading_to_itself() -> None:
     assert toc(own + "\n" + blank + "\n---\n") == (3, 5, 6, 7, 8, 10, 11, 12, 13)
 
 
-def test_a_section_s_own_contents_among_the_questions_is_no_card_and_said(
-        tmp_path: Path) -> None:
-    (tmp_path / "d.md").write_text(
-        "# DL\n\n## Basics\n\n### What is a neuron?\n\nA weighted sum.\n\n## Concepts\n\n"
-        "- [Transfer learning](#transfer-learning)\n- [Residuals](#residual-connections)\n\n"
-        "### Transfer learning\n\nReuse a model.\n\n### Residual connections\n\nSkip.\n",
-        encoding="utf-8")
+def test_contents_among_the_questions_are_said_or_left_alone(tmp_path: Path) -> None:
+    """Further down, a "## 目录" list of links to the file's headings is a TOC, named as
+    left out; a list of such links that is all a topic heading holds stays where it is
+    (a section's own contents, past the file's head, is no TOC group)."""
+    questions = "## Basics\n\n### What is a neuron?\n\nA weighted sum.\n\n"
+    links = ("- [Transfer learning](#transfer-learning)\n"
+             "- [Residuals](#residual-connections)\n\n")
+    after = "### Transfer learning\n\nReuse a model.\n\n### Residual connections\n\nSkip.\n"
+    (tmp_path / "d.md").write_text(f"# DL\n\n{questions}## 目录\n\n{links}{after}", "utf-8")
     result = CliRunner().invoke(main, ["check", "d.md"])
     assert ("d.md:9:1: note: lines 9-13 are a table of contents of this file (links to its "
             "own headings): left out [toc-in-answer]") in result.output, result.output
     explained = CliRunner().invoke(main, ["check", "d.md", "--explain-structure"]).output
-    assert "d.md:9: table of contents 'Concepts'" in explained, explained
-    assert "question 'Concepts'" not in explained, explained
+    assert "d.md:9: table of contents '目录'" in explained, explained
+    doc = parse_text(f"# DL\n\n{questions}## Concepts\n\n{links}{after}", "c.md")
+    assert doc.toc_lines == (), doc.toc_lines

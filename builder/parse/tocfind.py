@@ -34,12 +34,14 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
     (``https://github.com/o/r/blob/main/Notes.md#q1-what``) is a link to its own heading.
     A TOC may come in groups, each list under a heading of its own ("## Deep Neural
     Networks", "## Computer Vision"): a list that is all its heading holds and whose links
-    all reach the file's own headings is one, and so is each such list right after it,
+    all reach the file's own headings, before any heading with text of its own, is one,
+    and so is each such list right after it,
     whose links may be left empty (``[Q23: …]()``, questions not answered yet); the
     headings over the groups are the TOC's.
     """
     found: set[int] = set()
     headings = 0
+    answered = False  # a heading with text of its own came before: past the file's head
     for index, node in enumerate(nodes):
         start = node.map[0] if node.map else -1
         headings += node.type == "heading"
@@ -55,6 +57,8 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
             # the file's own headings.
             top = headings - (titled and nodes[index - 1].type == "heading") <= 1
             group = _group(nodes, index, found)
+            if group == "first" and answered:
+                group = ""  # a section's own contents further down: left where it is
             if (titled or top) and is_link_list(
                     node, anchors, titled and top, past_the_file=past_the_file and top,
                     path=path):
@@ -65,6 +69,9 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
             elif group and is_link_list(node, anchors, group == "next", path=path,
                                         blank=group == "next"):
                 found.update(_group_lines(nodes, index))
+        if node.type != "heading" and headings > 1 and nodes[index - 1].type == "heading" \
+                and start not in found:
+            answered = True  # (text under the first heading, the title's, is the head's)
     return found
 
 

@@ -38,8 +38,7 @@ def test_grouped_toc_is_no_card(tmp_path: Path, collection: Collection) -> None:
              (collection.get_note(i) for i in collection.find_notes(""))}
     assert sorted(notes) == ["Q1: What are autoencoders?", "Q2: Why use batch normalization?"], \
         notes
-    # A list of links to the file's headings under a heading of an answer, past the
-    # file's head, is no TOC group: it stays in the answer.
+    # An answer's own list of links to the file's headings stays in it.
     assert "steady range" in notes["Q2: Why use batch normalization?"]
     assert "Q1: autoencoders" in notes["Q2: Why use batch normalization?"]
     assert not re.search(r"github\.com", "".join(notes.values()))

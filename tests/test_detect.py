@@ -865,9 +865,10 @@ def test_a_first_heading_saying_question_makes_the_file_one_question() -> None:
     doc = fixture("question-part")
     assert doc.settings.structure == "one question per file"
     (card,) = doc.cards
-    # The label only says which paragraph asks: the card asks that paragraph, at its line.
+    # The label only says which paragraph asks: the card asks that paragraph, from the label
+    # on (its line is the card's, as every line of the file is a card's).
     assert card.question_text == "常量指针和指针常量有什么区别？"
-    assert card.loc.line == 3
+    assert card.loc.line == 1
     assert [n.kind for n in card.answer] == [
         "heading", "paragraph", "heading", "heading", "paragraph", "heading", "paragraph",
         "heading", "bullet_list"]
@@ -969,6 +970,6 @@ def test_bullet_items_that_ask_stay_in_a_bold_question_s_answer() -> None:
 def test_explain_structure_says_the_question_label_labels_the_question(tmp_path: Path) -> None:
     source = write(tmp_path / "q.md", (FIXTURES / "question-part.md").read_text("utf-8"))
     result = CliRunner().invoke(main, ["check", "--explain-structure", str(source)])
-    assert "q.md:3: question '常量指针和指针常量有什么区别？' [file]" in result.output, \
+    assert "q.md:1: question '常量指针和指针常量有什么区别？' [file]" in result.output, \
         result.output
-    assert "q.md:1: heading '问题' labels the question below" in result.output, result.output
+    assert "heading '问题'" not in result.output

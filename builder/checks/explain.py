@@ -47,11 +47,8 @@ def explain(doc: Document, structure: Structure, line_count: int, *,
         line = heading.loc.line
         if line in card_lines:
             continue
-        part = structure.question_part
         if line - 1 in structure.toc_lines:
             events.append((line, f"table of contents {heading.text!r}"))
-        elif part is not None and part.asked_line and line == part.heading_line:
-            events.append((line, f"heading {heading.text!r} labels the question below"))
         elif heading.level > structure.question_level or line in structure.part_lines:
             events.append((line, f"heading {heading.text!r} is part of the answer above"))
         elif line in paths:

@@ -176,10 +176,11 @@ class QuestionForms:
             return True
         if line != part.asked_line or not node.children:
             return False
-        # The card sits where its question is written; the label ("问题") only said which
-        # paragraph that is, and is not asked.
-        self._question = Pending(node.children[0].children, line,
-                                 first_column(self.builder.lines, line), end_line=node.map[1])
+        # The label ("问题") only says which paragraph asks, and is not asked; the card still
+        # starts at it, so that its line is the card's (nothing lost, nothing unsaid).
+        self._question = Pending(node.children[0].children, part.heading_line,
+                                 first_column(self.builder.lines, part.heading_line),
+                                 end_line=node.map[1])
         return True
 
     def _asking_callout(self, node: SyntaxTreeNode) -> bool:

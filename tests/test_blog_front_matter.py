@@ -17,7 +17,10 @@ def test_site_keys_are_quiet_and_typos_of_ours_are_not(
         tmp_path: Path, collection: Collection) -> None:
     result = build_fixture(FIXTURES / "blog-front-matter.md", "--format", "apkg")
     assert result.exit_code == 0, result.output
-    assert result.output.count("[front-matter]") == 1, result.output
+    assert result.output.count("[front-matter]") == 2, result.output
+    assert ("n.md:4:14: note: front matter 'description' is the blog's, shown in no card and "
+            "not in the cheat sheet: '面试前整理的 C++ 问题'; to keep it, write it in the notes "
+            "[front-matter]") in result.output, result.output
     assert ("n.md:13:1: warning: unknown front matter key 'question_levle' (did you mean "
             "'question_level'?) [front-matter]") in result.output, result.output
     import_apkg(collection, tmp_path / "dist" / "C++面经.apkg")
@@ -52,3 +55,19 @@ def test_our_whole_build_setting_in_front_matter_is_still_said_to_be_ignored(
     assert "blog.md" not in result.output, result.output
     assert "ours.md:2:1: warning: 'math' is a setting of the whole build, not of one file" \
         in result.output, result.output
+
+
+def test_prose_a_post_keeps_in_front_matter_is_named(tmp_path: Path) -> None:
+    """A post's ``subtitle``/``excerpt``/``summary`` prose is shown by the blog only: a note
+    names each (not ``summary: true``, a theme's switch), and the build still passes
+    ``--strict`` (nothing is wrong with the notes)."""
+    result = build_fixture(FIXTURES / "blog-prose-front-matter.md", "--format", "apkg",
+                           "--strict")
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if "[front-matter]" in line]
+    assert notes == [
+        "n.md:3:11: note: front matter 'subtitle' is the blog's, shown in no card and not "
+        "in the cheat sheet: '从间隔到核函数'; to keep it, write it in the notes [front-matter]",
+        "n.md:5:10: note: front matter 'excerpt' is the blog's, shown in no card and not in "
+        "the cheat sheet: '本文介绍 SVM 的原理与推导， 以及核函数的选择。'; to keep it, write it "
+        "in the notes [front-matter]"], result.output

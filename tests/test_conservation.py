@@ -180,8 +180,9 @@ def claims_match_blocks(path: Path) -> list[str]:
                 problems.append(f"card at line {card.loc.line}: answer outside its lines")
             continue
         # Footnotes cited: shown at the answer's end, taken from where they are written.
+        # A table of contents inside an answer is left out of it (and noted).
         inside = [b for b in blocks if card.loc.line < b[0] <= card.end_line
-                  and b not in moved]
+                  and b not in moved and b[0] not in doc.toc_lines]
         own = [_span(n) for n in card.answer if n.kind != "footnotes"]
         if inside != own:
             problems.append(f"card at line {card.loc.line}: blocks {inside} != answer {own}")

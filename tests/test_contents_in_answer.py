@@ -53,3 +53,20 @@ def test_contents_list_in_a_bold_question_s_answer_is_noted(tmp_path: Path) -> N
     assert re.search(r"t\.md:9:1: note: lines 9-1[23] in the answer to '1\. 什么是过拟合？' "
                      "are a table of contents of this file", result.output), result.output
     assert result.output.count("[toc-in-answer]") == 1, result.output
+
+
+def test_contents_under_a_sub_heading_of_an_answer_is_noted(tmp_path: Path,
+                                                           collection: Collection) -> None:
+    """A "### 目录" after another heading of the same answer ("### 概述"): the lines left
+    out are still that answer's, and said so (the heading above them opens no text)."""
+    result = build_fixture(FIXTURES / "toc-under-answer-heading.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert ("n.md:9:1: note: lines 9-13 in the answer to '什么是 BN？' are a table of "
+            "contents of this file (links to its own headings): left out of the card "
+            "[toc-in-answer]") in result.output, result.output
+    import_apkg(collection, tmp_path / "dist" / "深度学习.apkg")
+    notes = {n["Question"]: n["Answer"] for n in
+             (collection.get_note(i) for i in collection.find_notes(""))}
+    assert sorted(notes) == ["什么是 BN？", "什么是 Dropout？"], notes
+    answer = notes["什么是 BN？"]
+    assert "概述" in answer and "减去均值" in answer and "目录" not in answer, answer

@@ -865,21 +865,26 @@ def test_a_first_heading_saying_question_makes_the_file_one_question() -> None:
     doc = fixture("question-part")
     assert doc.settings.structure == "one question per file"
     (card,) = doc.cards
-    assert card.question_text == "问题：常量指针和指针常量有什么区别？"
+    # The label only says which paragraph asks: the card asks that paragraph, from the label
+    # on (its line is the card's, as every line of the file is a card's).
+    assert card.question_text == "常量指针和指针常量有什么区别？"
+    assert card.loc.line == 1
     assert [n.kind for n in card.answer] == [
         "heading", "paragraph", "heading", "heading", "paragraph", "heading", "paragraph",
         "heading", "bullet_list"]
 
 
 @pytest.mark.parametrize(("text", "question"), [
-    # An introduction (a full stop, a long or unfinished statement) leaves the file's name.
-    ("## 问题\n\n虚函数是常考的话题。这里介绍一下虚函数。\n\n## 解答\n\nx\n", "21_bp"),
-    ("## 问题\n\n这个问题困扰我很久了，为什么呢，\n\n## 解答\n\nx\n", "21_bp"),
-    ("## 问题\n\nLBP 是一种纹理特征。我们看看它是怎么一回事\n\n## 解答\n\nx\n", "21_bp"),
-    ("## 问题\n\n为什么要内存对齐？\n\n更多的话。\n\n## 解答\n\nx\n", "21_bp"),
+    # An introduction (a full stop, a long or unfinished statement) leaves the file's name,
+    # without the number ordering it in its folder.
+    ("## 问题\n\n虚函数是常考的话题。这里介绍一下虚函数。\n\n## 解答\n\nx\n", "bp"),
+    ("## 问题\n\n这个问题困扰我很久了，为什么呢，\n\n## 解答\n\nx\n", "bp"),
+    ("## 问题\n\nLBP 是一种纹理特征。我们看看它是怎么一回事\n\n## 解答\n\nx\n", "bp"),
+    ("## 问题\n\n为什么要内存对齐？\n\n更多的话。\n\n## 解答\n\nx\n", "bp"),
+    # A stated question is asked as written, its label left out.
     ("## Question\n\nWhy does BN help?\n\n## Answer\n\nx\n\n## Pooling\n\ny\n",
-     "Question: Why does BN help?"),
-    ("## 题目\n\n如何手动推导 BP\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n", "题目：如何手动推导 BP"),
+     "Why does BN help?"),
+    ("## 题目\n\n如何手动推导 BP\n\n## 全连接层\n\nx\n\n## 卷积层\n\ny\n", "如何手动推导 BP"),
     # Front matter names the question when no paragraph states it.
     ("---\ntitle: 手推 BP\n---\n\n## 问题\n\n推导见下。\n\n## 解答\n\nx\n", "手推 BP"),
     # A `#` title stays the question; the stated part opens the answer.
@@ -965,6 +970,6 @@ def test_bullet_items_that_ask_stay_in_a_bold_question_s_answer() -> None:
 def test_explain_structure_says_the_question_label_labels_the_question(tmp_path: Path) -> None:
     source = write(tmp_path / "q.md", (FIXTURES / "question-part.md").read_text("utf-8"))
     result = CliRunner().invoke(main, ["check", "--explain-structure", str(source)])
-    assert "q.md:1: question '问题：常量指针和指针常量有什么区别？' [file]" in result.output, \
+    assert "q.md:1: question '常量指针和指针常量有什么区别？' [file]" in result.output, \
         result.output
     assert "heading '问题'" not in result.output

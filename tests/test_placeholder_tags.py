@@ -41,3 +41,32 @@ def test_placeholders_reach_card_and_sheet_and_tags_stay_markup(
                      pypdf.PdfReader(tmp_path / "dist" / "命令速查.pdf").pages)
     assert "<branch>" in sheet and "<file1>" in sheet and "List<T>" in sheet
     assert "<title>" not in sheet
+
+
+def test_a_placeholder_alone_on_its_line_is_a_paragraph(tmp_path: Path,
+                                                        collection: Collection) -> None:
+    """``<branch>`` as a paragraph of its own (or opening one, in a quote): CommonMark's
+    HTML block of any tag name; read as text when the name is no HTML element."""
+    result = build_fixture(FIXTURES / "placeholder-lines.md", "--format", "apkg,pdf")
+    assert result.exit_code == 0, result.output
+    assert "warning:" not in result.output, result.output
+    import_apkg(collection, tmp_path / "dist" / "Git 笔记.apkg")
+    cards = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+             for n in collection.find_notes("")}
+    branch = cards["如何切换分支？"]
+    assert "<p>&lt;branch&gt;</p>" in branch, branch
+    assert "&lt;new-name&gt;<br>是新分支的名字" in branch, branch
+    assert "<blockquote><p>&lt;remote&gt;<br>是远端的名字。</p></blockquote>" in branch, branch
+    assert "<div>\n保留的 HTML\n</div>" in branch, "a real element stays HTML"
+    generic = cards["泛型怎么写？"]
+    assert generic.count("&lt;T&gt;") == 2 and "<pre>" in generic, generic
+    sheet = " ".join(page.extract_text() for page in
+                     pypdf.PdfReader(tmp_path / "dist" / "Git 笔记.pdf").pages)
+    assert "<branch>" in sheet and "<new-name>" in sheet and "<remote>" in sheet, sheet
+
+
+def test_a_real_element_alone_on_its_line_stays_html() -> None:
+    from builder.parse.markdown import tokenize
+
+    kinds = [t.type for t in tokenize("<section>\n\ntext\n\n</section>\n\n<input>\n\n<br/>\n")]
+    assert kinds.count("html_block") == 4 and kinds.count("paragraph_open") == 1, kinds

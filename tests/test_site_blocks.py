@@ -83,9 +83,9 @@ def test_hexo_tag_blocks_are_boxes_and_code(tmp_path: Path, collection: Collecti
                     "#include <stdio.h>\n"], code
     assert re.findall(r'<p class="callout-title">([^<]*)</p>', merge) == ["查看证明"]
     shown = _text(quick + merge)
-    assert "{%" not in shown.replace("{% note %} 的一行", "").replace("{% asset_img", ""), shown
+    assert "{%" not in shown.replace("{% note %} 的一行", "").replace("{% label", ""), shown
     assert "写作 {% note %} 的一行不是标签块。" in shown
-    assert "{% asset_img merge.png 归并示意 %}" in shown, "an unpaired tag stays text"
+    assert "{% label primary@归并示意 %}" in shown, "an unpaired tag stays text"
     pdf = "".join(page.extract_text() for page in
                   pypdf.PdfReader(tmp_path / "dist" / "排序算法.pdf").pages)
     lines = [line.strip() for line in pdf.splitlines()]
@@ -132,3 +132,50 @@ def test_a_tag_block_after_one_in_a_box_is_read() -> None:
     tokens = tokenize('!!! note "a"\n    {% note %}\n    x\n    {% endnote %}\n\n'
                       "{% note warning %}\ny\n{% endnote %}\n")
     assert [t.type for t in tokens].count("callout_open") == 3  # the box and both notes
+
+
+def test_hexo_asset_pictures_come_from_the_post_folder(tmp_path: Path,
+                                                       collection: Collection) -> None:
+    """``{% asset_img slug title %}`` alone on its line shows ``<post>/slug`` (Hexo's post
+    asset folder), titled; one inside a paragraph, or naming no file, stays text."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    shutil.copy(Path(__file__).parent / "fixtures" / "hexo-asset.md", tmp_path / "排序.md")
+    shutil.copytree(Path(__file__).parent / "fixtures" / "hexo-asset", tmp_path / "排序")
+    result = CliRunner().invoke(main, ["排序.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    import_apkg(collection, tmp_path / "dist" / "排序.apkg")
+    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+               for n in collection.find_notes("")}
+    merge, quick = answers["归并排序怎么合并？"], answers["快速排序的基准怎么选？"]
+    assert re.fullmatch(r'<p><img src="(img-merge_sort-[0-9a-f]+\.png)" alt="归并 \[示意\]">'
+                        r"</p><p>两个有序数组逐个比较。</p>", merge), merge
+    assert re.match(r'<p><img src="img-quick-[0-9a-f]+\.png" alt=""></p>', quick), quick
+    assert "{% asset_img x.png %} 行内的不算。" in quick and "{% asset_img noext %}" in quick
+    media = Path(collection.media.dir())
+    for name in re.findall(r'src="([^"]+)"', merge + quick):
+        assert (media / name).read_bytes() in {
+            p.read_bytes() for p in (tmp_path / "排序").iterdir()}, name
+
+
+def test_an_edit_beside_an_asset_picture_keeps_its_folder(tmp_path: Path) -> None:
+    """A question parsed again alone after an edit does not know the file's name: the
+    file is parsed whole, so the picture is still the post folder's."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    post = tmp_path / "排序.md"
+    shutil.copy(Path(__file__).parent / "fixtures" / "hexo-asset.md", post)
+    shutil.copytree(Path(__file__).parent / "fixtures" / "hexo-asset", tmp_path / "排序")
+    assert CliRunner().invoke(main, ["排序.md", "--format", "apkg"]).exit_code == 0
+    post.write_text(post.read_text("utf-8").replace("逐个比较。", "逐个比较，取小者。"), "utf-8")
+    result = CliRunner().invoke(main, ["排序.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    assert "changed  排序.md:5" in result.output, result.output

@@ -1,20 +1,24 @@
 """``<font color>`` and ``<center>`` rewritten as the ``<span>`` and ``<div>`` the card's
 sanitiser keeps (``builder.checks.htmlpolicy.modern_element``), before it runs: it would
-drop the tags and, with them, the colour an author used to mark what matters."""
+drop the tags and, with them, the colour an author used to mark what matters.  The tags
+of SVG and MathML elements it drops with their content (``htmlpolicy.FOREIGN_TAGS``)
+are taken out, so an unclosed ``<path d="…">`` in prose leaves the words after it."""
 
 from __future__ import annotations
 
 import html
 import re
 
-from builder.checks.htmlpolicy import modern_element
+from builder.checks.htmlpolicy import FOREIGN_TAGS, modern_element
 from builder.support.htmlscan import SafeHTMLParser
 
-_LEGACY = re.compile(r"</?(?:font|center)\b", re.IGNORECASE)
+_NAMES = "|".join(sorted(map(re.escape, {"font", "center", *FOREIGN_TAGS}), key=len, reverse=True))
+_LEGACY = re.compile(rf"</?(?:{_NAMES})(?![\w-])", re.IGNORECASE)
 
 
 def modernised(fragment: str) -> str:
-    """``fragment`` with each ``<font>`` and ``<center>`` tag replaced; others untouched."""
+    """``fragment`` with each ``<font>`` and ``<center>`` tag replaced and each tag of
+    ``FOREIGN_TAGS`` taken out; others untouched."""
     if _LEGACY.search(fragment) is None:
         return fragment
     finder = _LegacyTags(fragment)
@@ -43,6 +47,10 @@ class _LegacyTags(SafeHTMLParser):
         return self._line_starts[line - 1] + col
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in FOREIGN_TAGS:
+            start = self._offset()
+            self.replaced.append((start, start + len(self.get_starttag_text() or ""), ""))
+            return
         modern = modern_element(tag, attrs)
         if modern is None:
             return
@@ -57,7 +65,8 @@ class _LegacyTags(SafeHTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         modern = modern_element(tag, [])
-        if modern is None:
+        if modern is None and tag not in FOREIGN_TAGS:
             return
         start = self._offset()
-        self.replaced.append((start, self._fragment.index(">", start) + 1, f"</{modern[0]}>"))
+        self.replaced.append((start, self._fragment.index(">", start) + 1,
+                              f"</{modern[0]}>" if modern else ""))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from builder.checks import ankimarkup, rawhtml
+from builder.checks.includes import snippet_includes
 from builder.checks.lint import (
     contents_in_answers,
     heading_skips,
@@ -126,7 +127,8 @@ def _checked(parsed: Remembered, controls: list[Diagnostic], columns: ColumnMap,
     figures, dollars, html, markup = by_question
     findings = Findings(
         tuple(compare(doc, lines)) if doc.toc_marked else (),
-        (*heading_skips(doc), *contents_in_answers(doc)),
+        (*heading_skips(doc), *contents_in_answers(doc),
+         *(snippet_includes(doc, lines) if "8<" in text else ())),
         figures, dollars, html, markup,
         tuple(missing_glyph_diagnostics(text, shown)) if glyphs else (),
         tuple(table_diagnostics(doc)))

@@ -35,6 +35,20 @@ PICTURE_STYLES = frozenset({"zoom"})
 """Kept on ``<img>`` only, and only as a shrink (``safe_style``)."""
 # Removed with their content, not just unwrapped.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
+FOREIGN_TAGS = frozenset({
+    "animate", "circle", "defs", "desc", "discard", "ellipse", "filter", "g", "line", "marker",
+    "mask", "metadata", "mpath", "path", "pattern", "polygon", "polyline", "rect", "set",
+    "stop", "switch", "symbol", "text", "tspan", "use", "view",
+    "maction", "annotation", "annotation-xml", "menclose", "merror", "mfenced", "mfrac",
+    "mglyph", "mi", "mlabeledtr", "mlongdiv", "mmultiscripts", "mn", "mo", "mover", "mpadded",
+    "mphantom", "mprescripts", "mroot", "mrow", "ms", "mscarries", "mscarry", "msgroup",
+    "msline", "mspace", "msqrt", "msrow", "mstack", "mstyle", "msub", "msubsup", "msup",
+    "mtable", "mtd", "mtext", "mtr", "munder", "munderover", "none", "semantics",
+})
+"""SVG and MathML element names that nh3 drops with everything inside them (measured):
+an unclosed one in prose (``The element <path d="M0 0"> draws…``) took the rest of its
+paragraph with it.  Their tags are taken out before nh3 runs
+(``builder.anki.legacytags``), so the text stays, as GitHub shows it."""
 # The one link policy of the card and the PDF: a URL with one of these schemes, or (for a
 # picture) the name of a file packed with the deck.
 LINK_SCHEMES = frozenset({"http", "https"})

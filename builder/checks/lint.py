@@ -40,8 +40,9 @@ def check_document(doc: Document, text: str) -> list[Diagnostic]:
 
 
 def contents_in_answers(doc: Document) -> list[Diagnostic]:
-    """A note for each table of contents left out from inside a question's answer (one
-    at the top of the file, the usual place, is left out unsaid)."""
+    """A note for each table of contents left out from inside a question's answer or
+    among the questions (one at the top of the file, the usual place, is left out
+    unsaid)."""
     questions = {card.loc.line: card for card in doc.cards}
     found: list[Diagnostic] = []
     runs: list[list[int]] = []
@@ -50,18 +51,31 @@ def contents_in_answers(doc: Document) -> list[Diagnostic]:
             runs[-1].append(line)
         else:
             runs.append([line])
-    # What opens the text a run is in: a heading, or a card's question (a bold line is no
-    # heading); the run is in an answer when that is a card's.
-    openers = sorted({*(h.loc.line for h in doc.headings), *questions})
+    # What opens the text a run is in: a title or section heading, or a card's question (a
+    # bold line is no heading); the run is in an answer when that is a card's.  A heading
+    # inside an answer ("### 原理" above "### 目录") opens no text of its own: a TOC under
+    # it is still the answer's.
+    openers = sorted({*(h.line for h in doc.section_headings), *questions})
+    first_question = min(questions, default=0)
+    levels = {h.loc.line: h.level for h in doc.headings}
     for run in runs:
         above = bisect_left(openers, run[0])
         card = questions.get(openers[above - 1]) if above else None
+        if card is not None and run[0] in levels \
+                and levels[run[0]] <= levels.get(card.loc.line, 7):
+            card = None  # its own heading ended the answer above it (a section's contents)
         if card is not None:
             found.append(Diagnostic(
                 SourceLoc(doc.path, run[0]), "note",
                 f"lines {run[0]}-{run[-1]} in the answer to '{one_line(card.question_text)}' "
                 "are a table of contents of this file (links to its own headings): left out "
                 "of the card", "toc-in-answer"))
+        elif first_question and run[0] > first_question:
+            # A section's own contents, among the questions: no card, and said so.
+            found.append(Diagnostic(
+                SourceLoc(doc.path, run[0]), "note",
+                f"lines {run[0]}-{run[-1]} are a table of contents of this file (links to its "
+                "own headings): left out", "toc-in-answer"))
     return found
 
 

@@ -31,6 +31,10 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.parse.htmldetails import MARKER as DETAILS
+from builder.parse.htmldetails import OPEN_MARKER as DETAILS_OPEN
+from builder.parse.phrases import asks_outright
+
 CALLOUT = "callout"
 """A callout node's kind (``builder.model.Node``)."""
 CALLOUT_TITLE = "callout_title"
@@ -53,8 +57,11 @@ _AD_SETTING = re.compile(r"(title|collapse|icon|color):(.*)$", re.IGNORECASE)
 AD_DEPTH = 8
 """Admonition code blocks nested deeper than this are shown as code, not parsed again."""
 
-_FOLD = {"???": "-", "???+": "+", "!!!": ""}
-"""An admonition's marker → its fold sign (``???`` folded, ``???+`` foldable and open)."""
+_FOLD = {"???": "-", "???+": "+", "!!!": "", DETAILS: "-", DETAILS_OPEN: "+"}
+"""An admonition's marker → its fold sign (``???`` folded, ``???+`` foldable and open; an
+HTML ``<details>`` folded unless written ``<details open>``)."""
+_HTML_MARKERS = frozenset({DETAILS, DETAILS_OPEN})
+"""Markers of the boxes ``builder.parse.htmldetails`` reads: of syntax ``html``."""
 
 FOLDED_TYPES = frozenset({"details"})
 """Container types a VuePress/VitePress site draws folded."""
@@ -86,19 +93,24 @@ def callout_attrs(meta: dict[str, str]) -> tuple[tuple[str, str], ...]:
     """A callout node's attributes, from its opening token's ``CALLOUT_META``: ``type``
     (lower case, as written: ``note``, ``faq``, ``details``), ``fold`` (``""`` not
     foldable, ``"-"`` folded, ``"+"`` foldable and open) and ``syntax`` (``alert``,
-    ``container``, ``admonition`` or ``obsidian-ad``)."""
+    ``container``, ``admonition``, ``obsidian-ad`` or ``html`` for ``<details>``)."""
     return (("type", meta.get("type", "")), ("fold", meta.get("fold", "")),
             ("syntax", meta.get("syntax", "")))
 
 
 def asks(node: SyntaxTreeNode) -> bool:
     """Whether a block is a callout that asks a question: of a question type (``faq``…),
-    with a title written."""
+    with a title written; or an HTML ``<details>`` whose summary asks outright (a
+    question and its folded answer: "What is …?", not "Show code" or "Answer")."""
     if node.type != CALLOUT:
         return False
     meta = node.meta.get(CALLOUT_META, {})
-    return meta.get("type") in QUESTION_TYPES and bool(meta.get("titled")) \
-        and bool(node.children) and node.children[0].type == CALLOUT_TITLE
+    if not (meta.get("titled") and node.children and node.children[0].type == CALLOUT_TITLE):
+        return False
+    if meta.get("syntax") == "html":
+        title = node.children[0].children
+        return bool(title) and asks_outright(title[0].content)
+    return meta.get("type") in QUESTION_TYPES
 
 
 def count_asking(nodes: Iterable[SyntaxTreeNode]) -> int:
@@ -128,7 +140,8 @@ def _callouts(state: StateCore) -> None:
             token.meta[CALLOUT_META]["titled"] = " " in token.info.strip()
         elif kind == "admonition_open":
             tag = str(token.meta.get("tag", ""))
-            _callout_open(token, tag, _FOLD.get(token.markup, ""), "admonition")
+            _callout_open(token, tag, _FOLD.get(token.markup, ""),
+                          "html" if token.markup in _HTML_MARKERS else "admonition")
             token.meta[CALLOUT_META]["titled"] = '"' in token.info or " " in token.info.strip()
             out.append(token)
         elif kind in ("admonition_title_open", "admonition_title_close"):

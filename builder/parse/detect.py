@@ -95,10 +95,11 @@ class Structure:
 
 
 def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int | str,
-           question: int | str, style: str) -> Structure:
+           question: int | str, style: str, path: str = "") -> Structure:
     """Choose how a file is read; ``section``/``question``: a level or ``auto``
-    (``question`` also ``file``), ``style``: ``auto``, ``heading`` or ``bold``."""
-    found = survey(nodes, anchors)
+    (``question`` also ``file``), ``style``: ``auto``, ``heading`` or ``bold``; ``path``:
+    the file's (links to it by name are links to its headings)."""
+    found = survey(nodes, anchors, path)
     toc = frozenset(found.toc_lines)
     part = find_question_part([n for n in nodes if n.type != "front_matter"])
     if question == FILE:

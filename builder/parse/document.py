@@ -43,6 +43,7 @@ from builder.parse.leftovers import (
     setext_diagnostic,
     unclosed_front_matter,
 )
+from builder.parse.liquidtags import POST_STEM
 from builder.parse.markdown import NodeBuilder, tokenize_file
 from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
@@ -58,12 +59,9 @@ def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
     return None
 
 
-def parse_file(
-    path: Path,
-    display: str | None = None,
-    options: ParseOptions | None = None,
-    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
-) -> Document:
+def parse_file(path: Path, display: str | None = None, options: ParseOptions | None = None,
+               validate_diagram: Callable[[str, dict[str, object]], str | None]
+               = _no_diagram_check) -> Document:
     """Read and parse one Markdown file."""
     name = display if display is not None else str(path)
     return parse_text(read_source(path, name), name, options, validate_diagram,
@@ -112,7 +110,7 @@ def parse_parts(
     options = options or ParseOptions()
     text, controls, columns = (text, [], ColumnMap()) if cleaned \
         else without_control_chars(text.removeprefix("\ufeff"), path)
-    env: dict[str, Any] = {}
+    env: dict[str, Any] = {POST_STEM: stem or Path(path).stem}  # Hexo's asset folder
     tokens = tokenize_file(text, env, path)
     front, diagnostics = read_front_matter(tokens, path)
     # The prose is counted once: for the language guess, and for a later splice's.
@@ -125,7 +123,7 @@ def parse_parts(
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
-    structure = structure_of(tree, headings, front, options)
+    structure = structure_of(tree, headings, front, options, path)
     walker = Walker(path, builder, front, options, structure, stem or Path(path).stem)
     if (cut := front_matter_cut_diagnostic(tokens, path)) is not None:
         diagnostics.append(cut)
@@ -155,9 +153,9 @@ def parse_parts(
 
 
 def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
-                 options: ParseOptions) -> Structure:
+                 options: ParseOptions, path: str = "") -> Structure:
     """Choose how a file is read: front matter over options over what the file shows."""
-    return detect(tree.children, {h.anchor for h in headings},
+    return detect(tree.children, {h.anchor for h in headings}, path=path,
                   section=_level_setting(front.get("section_level", options.section_level)),
                   question=_level_setting(front.get("question_level", options.question_level)),
                   style=str(front.get("question_style", options.question_style)))

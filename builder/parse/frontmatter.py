@@ -54,6 +54,10 @@ SITE_KEYS = frozenset({
 """Front matter keys of static-site generators and editors (case folded): not ours, read by
 the tool the notes are also published with, so no warning (``-v`` names them)."""
 
+PROSE_KEYS = frozenset({"description", "summary", "excerpt", "subtitle"})
+"""Site keys whose value is prose the author wrote (a post's summary): shown by the blog,
+by no card or page here, so each is named in a note rather than dropped unsaid."""
+
 
 def front_matter(tokens: list[Token], path: str) -> dict[str, object]:
     """Return the file's front matter settings that are valid (problems left unsaid)."""
@@ -96,6 +100,8 @@ def read_front_matter(tokens: list[Token], path: str
     if foreign:
         _log.info("%s: front matter keys of a site generator or editor, not read: %s",
                   path, ", ".join(one_line(k)[:40] for k in foreign))
+    diagnostics += [_prose_note(key, data[key], places.get(key), at) for key in foreign
+                    if key.casefold() in PROSE_KEYS and _is_prose(data[key])]
     others = [str(k) for k in data if str(k) not in foreign and _is_other_tools(str(k))]
     skipped = {*foreign, *others}
     if others:
@@ -116,6 +122,21 @@ def read_front_matter(tokens: list[Token], path: str
         if key == "ignore":
             diagnostics.extend(_unknown_codes(value, place, at))
     return checked, diagnostics
+
+
+def _is_prose(value: object) -> bool:
+    return isinstance(value, str) and any(c.isalpha() for c in value)
+
+
+def _prose_note(key: str, value: object, place: Place | None,
+                at: Callable[[tuple[int, int] | None], SourceLoc]) -> Diagnostic:
+    text = " ".join(str(value).split())
+    shown = text if len(text) <= 60 else text[:59] + "…"
+    return Diagnostic(
+        at(None if place is None else place.value), "note",
+        f"front matter '{one_line(key)[:40]}' is the blog's, shown in no card and not in "
+        f"the cheat sheet: '{one_line(shown)}'; to keep it, write it in the notes",
+        "front-matter")
 
 
 def _others_message(others: list[str]) -> str:

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
 
 T = TypeVar("T")
 
@@ -33,4 +35,36 @@ def picked_lines(state: StateBlock, key: str, pick: Callable[[StateBlock, int], 
         if value is not None:
             found.append((line, value))
     env[key] = (state.src, found)
+    return found
+
+
+_CODE_LINES = "fenced_code_lines"
+"""markdown-it ``env`` key: (the source, its lines inside fenced code blocks)."""
+_plain: MarkdownIt | None = None
+
+
+def code_lines(state: StateBlock) -> frozenset[int]:
+    """The 0-based lines of the source inside fenced code blocks (a closing fence's line
+    included), found once per parse: a rule looking ahead for its closing line must not
+    take one a code block shows (``{% endnote %}`` in a fence of Hexo examples), nor a
+    ``# comment`` in code for a heading.
+
+    The fences are those plain CommonMark finds: the rule asking is part of the parse
+    under way, so the source is read by a parser of its own, without this project's
+    block rules (a fence in a box's indented body is code there, and not listed)."""
+    env = state.env if isinstance(state.env, dict) else {}
+    known = env.get(_CODE_LINES)
+    if known is not None and known[0] is state.src:
+        found: frozenset[int] = known[1]
+        return found
+    found = frozenset()
+    if "```" in state.src or "~~~" in state.src:
+        global _plain
+        if _plain is None:
+            _plain = MarkdownIt("commonmark")
+        tokens: list[Token] = []
+        _plain.block.parse(state.src, _plain, {}, tokens)
+        found = frozenset(line for token in tokens if token.type == "fence" and token.map
+                          for line in range(token.map[0] + 1, token.map[1]))
+    env[_CODE_LINES] = (state.src, found)
     return found

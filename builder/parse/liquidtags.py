@@ -26,19 +26,22 @@ has its ``{% endNAME %}`` line further down is read here as a block:
   of type ``warning``, others of the tag's name, with the words after a ``folding``,
   ``details`` or ``hideToggle`` tag as its title.
 
-A tag with no closing line (``{% asset_img a.png %}``, ``{% label x %}``) stays text.
+A Hexo ``{% asset_img slug title %}`` alone on its line is the picture ``slug`` of the
+post's asset folder (the folder named as the post, beside it): a paragraph of that image,
+titled.  Any other tag with no closing line (``{% label x %}``) stays text.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+import shlex
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.parse.boxtokens import push_box
-from builder.parse.linescan import picked_lines
+from builder.parse.linescan import code_lines, picked_lines
 
 _TAG = re.compile(r"\{%-?\s*([A-Za-z_]\w*)\b([^%\n]*?)\s*-?%\}\s*$")
 """A tag alone on its line (after its indentation): its name, then its arguments."""
@@ -55,6 +58,14 @@ not make the parse quadratic (real tags nest a level or two)."""
 _TAG_LINES = "liquid_tag_lines"
 """markdown-it ``env`` key: (the source, its lines that are tags alone, with names)."""
 _ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
+ASSET_TAGS = frozenset({"asset_img", "asset_image"})
+"""Hexo tags showing a picture of the post's asset folder."""
+POST_STEM = "post_stem"
+"""markdown-it ``env`` key: the notes file's name without its extension (a Hexo post's
+asset folder is named so)."""
+ASSETS_MET = "hexo_assets_met"
+"""markdown-it ``env`` key, set when an asset tag was read: its picture's path depends on
+the file's name, which a parse of part of the file may not have."""
 
 
 def liquid_tags_plugin(md: MarkdownIt) -> None:
@@ -77,6 +88,8 @@ def _liquid_tag(state: StateBlock, start_line: int, end_line: int, silent: bool)
     if opened is None or opened[0].startswith("end"):
         return False
     name, args = opened
+    if name.lower() in ASSET_TAGS:
+        return _asset_picture(state, start_line, args, silent)
     close = _closing_line(state, start_line, end_line, name)
     if close is None:
         return False
@@ -121,13 +134,16 @@ def _tag_lines(state: StateBlock) -> list[tuple[int, str]]:
 
 
 def _tag_name_at(state: StateBlock, line: int) -> str | None:
+    if line in code_lines(state):  # a tag a code block shows is no tag
+        return None
     tag = _tag_at(state, line)
     return None if tag is None else tag[0]
 
 
 def _heading_between(state: StateBlock, start: int, end: int) -> bool:
-    return any(_ATX.match(state.src, state.bMarks[line] + state.tShift[line],
-                          state.eMarks[line])
+    code = code_lines(state)  # a ``# comment`` in code is no heading
+    return any(line not in code and _ATX.match(state.src, state.bMarks[line] + state.tShift[line],
+                                               state.eMarks[line])
                for line in range(start + 1, end))
 
 
@@ -177,3 +193,34 @@ def _push_box(state: StateBlock, start_line: int, close: int, name: str, args: s
                                                else name)
     push_box(state, (start_line, close, close + 1), MARKER, kind,
              args if name in TITLED_TAGS else "")
+
+
+def _asset_picture(state: StateBlock, line: int, args: str, silent: bool) -> bool:
+    """``{% asset_img [classes] slug [width] [height] [title] %}`` as a paragraph holding
+    the picture ``<post>/slug``; False (text) when no word names a file."""
+    try:
+        words = shlex.split(args)
+    except ValueError:  # an unclosed quote
+        words = args.split()
+    at = next((i for i, word in enumerate(words) if "." in word.strip(".")), None)
+    if at is None or any(c in words[at] for c in "<>\n"):
+        return False
+    if silent:
+        return True
+    rest = words[at + 1:]
+    while rest and rest[0].isdigit():  # width and height
+        rest.pop(0)
+    env = state.env if isinstance(state.env, dict) else {}
+    env[ASSETS_MET] = True
+    folder = env.get(POST_STEM)
+    src = f"{folder}/{words[at]}" if folder else words[at]
+    title = re.sub(r"([\\\[\]])", r"\\\1", " ".join(rest))
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [line, line + 1]
+    token = state.push("inline", "", 0)
+    token.content = f"![{title}](<{src}>)"
+    token.map = [line, line + 1]
+    token.children = []
+    state.push("paragraph_close", "p", -1)
+    state.line = line + 1
+    return True

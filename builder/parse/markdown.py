@@ -33,6 +33,7 @@ from builder.parse.formulaimages import formula_picture, lone_image_source
 from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
+from builder.parse.htmldetails import html_details_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.liquidtags import liquid_tags_plugin
 from builder.parse.mathsyntax import attach_doubts, math_plugin
@@ -89,6 +90,7 @@ def make_parser() -> MarkdownIt:
     md.use(admon_plugin)
     md.use(tabs_plugin)
     md.use(liquid_tags_plugin)
+    md.use(html_details_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
     md.use(placeholder_tags_plugin)

@@ -342,7 +342,7 @@ def _math_block(state: StateBlock, start_line: int, end_line: int, silent: bool)
         return _block_token(state, silent, start_line, start_line, opener, [rest[:-2]])
     if _find_closer(rest, 0, len(rest), closer) is not None:
         return False  # `$$a$$ and text`: a paragraph with inline math
-    body = [rest]
+    body, opened, done = [rest], start_line, []
     for line in range(start_line + 1, end_line):
         if state.sCount[line] < state.blkIndent and state.src[
                 state.bMarks[line]:state.eMarks[line]].strip():
@@ -351,22 +351,39 @@ def _math_block(state: StateBlock, start_line: int, end_line: int, silent: bool)
         if atx_heading(state, line, end_line, True):
             return False  # a heading (as markdown-it reads one): the block was never closed
         where = _find_closer(text, 0, len(text), closer)
-        if where is not None:
-            if text[where + 2:].strip():
-                return False  # `$$ more text` after the closer: leave it to inline math
-            body.append(text[:where])
-            return _block_token(state, silent, start_line, line, opener, body)
-        body.append(text)
+        if where is None:
+            body.append(text)
+            continue
+        body.append(text[:where])
+        after = text[where + 2:].lstrip()
+        if opener == "$$" and after.startswith("$$") \
+                and _find_closer(after, 2, len(after), closer) is None:
+            # GitBook's `$$ $$` (`$$$$`): one display closed and the next opened on a line.
+            done.append((opened, line, body))
+            body, opened = [after[2:]], line
+            continue
+        if after:
+            return False  # `$$ more text` after the closer: leave it to inline math
+        done.append((opened, line, body))
+        return _block_tokens(state, silent, done, opener)
     return False
 
 
 def _block_token(state: StateBlock, silent: bool, start_line: int, last_line: int,
                  markup: str, body: list[str]) -> bool:
+    return _block_tokens(state, silent, [(start_line, last_line, body)], markup)
+
+
+def _block_tokens(state: StateBlock, silent: bool, blocks: list[tuple[int, int, list[str]]],
+                  markup: str) -> bool:
+    """One display formula per (first line, last line, body lines); blocks sharing a line
+    (``$$ $$`` between them) each take it in."""
     if not silent:
-        token = state.push("math_block", "math", 0)
-        token.block = True
-        token.content = "\n".join(body)
-        token.markup = markup
-        token.map = [start_line, last_line + 1]
-    state.line = last_line + 1
+        for first, last, body in blocks:
+            token = state.push("math_block", "math", 0)
+            token.block = True
+            token.content = "\n".join(body)
+            token.markup = markup
+            token.map = [first, last + 1]
+    state.line = blocks[-1][1] + 1
     return True

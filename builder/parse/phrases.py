@@ -263,3 +263,13 @@ def label_prefix(label: str, question: str) -> str:
         return label if label.endswith(("、", "：", "．", "）")) else label + " "
     wide = bool(question) and is_cjk(question[0])
     return label + ("：" if wide else ": ")
+
+
+_ORDER_NUMBER = re.compile(r"\d{1,4}(?:\.\d{1,4})*[-_.、 ]+(?=\S)")
+
+
+def unnumbered(name: str) -> str:
+    """A file's name without the number that orders it in its folder (``01-过拟合``,
+    ``21_手动推导BP``, ``3.13_dropout``); a name that is only a number stays."""
+    found = _ORDER_NUMBER.match(name)
+    return name[found.end():] if found else name

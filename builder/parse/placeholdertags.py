@@ -11,6 +11,11 @@ HTML elements they might be.  A tag is read as text when
   ``<title>``, ``<input>``) and nothing in the paragraph closes it.
 
 Everything else is left to markdown-it's own ``html_inline`` rule, and to the sanitiser.
+
+A line that is one such tag alone (``<branch>`` as a paragraph of its own) starts an HTML
+block in CommonMark (its seventh kind, any tag name), which ran to the next blank line
+and reached the card as raw HTML, the placeholder removed: when the tag's name is no
+HTML element, the line starts a paragraph instead.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
-from markdown_it.common.html_re import HTML_TAG_RE
+from markdown_it.common.html_re import HTML_OPEN_CLOSE_TAG_RE, HTML_TAG_RE
+from markdown_it.rules_block import StateBlock, paragraph
 from markdown_it.rules_inline import StateInline
 
 HTML_ELEMENTS = frozenset({
@@ -98,6 +104,24 @@ def _placeholder_tag(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def _placeholder_line(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A paragraph, not an HTML block, at a line that is a placeholder tag alone."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # indented code
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("<", begin):
+        return False
+    line = state.src[begin:state.eMarks[start_line]].rstrip()
+    tag = HTML_OPEN_CLOSE_TAG_RE.match(line)
+    if tag is None or tag.end() != len(line) or _tag_name(line) in HTML_ELEMENTS \
+            or not _is_placeholder(line, line):
+        return False
+    # The paragraph rule pushes its tokens even when asked silently; no alternation chain
+    # lists this rule (an HTML block of this kind interrupts nothing), so none asks.
+    return True if silent else paragraph(state, start_line, end_line, silent)
+
+
 def placeholder_tags_plugin(md: MarkdownIt) -> None:
-    """Read placeholder-like tags as text, ahead of markdown-it's raw HTML rule."""
+    """Read placeholder-like tags as text, ahead of markdown-it's raw HTML rules."""
     md.inline.ruler.before("html_inline", "placeholder_tag", _placeholder_tag)
+    md.block.ruler.before("html_block", "placeholder_line", _placeholder_line)

@@ -17,7 +17,7 @@ from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
-from builder.parse.phrases import is_label, is_placeholder, label_prefix
+from builder.parse.phrases import is_label, is_placeholder, label_prefix, unnumbered
 from builder.parse.questiontext import readable_text
 
 PLACEHOLDER_MAX = 40
@@ -158,11 +158,12 @@ class QuestionForms:
 
     def _file_question(self, stem: str) -> str:
         """The name of a file that is one question: its front matter's title, when the
-        file says where its question is (``## 问题``), else the file's name."""
+        file says where its question is (``## 问题``), else the file's name without the
+        number that orders it among its folder's (``21_手动推导BP`` asks ``手动推导BP``)."""
         title = self.front.get("title")
         if self.structure.question_part is not None and isinstance(title, str) and title.strip():
             return title.strip()
-        return stem
+        return unnumbered(stem)
 
     def _stated(self, node: SyntaxTreeNode) -> bool:
         """A file that is one question, stated in the one paragraph under ``## 问题``: that
@@ -175,10 +176,11 @@ class QuestionForms:
             return True
         if line != part.asked_line or not node.children:
             return False
-        # The card starts at its label, so that line is the card's too.
+        # The label ("问题") only says which paragraph asks, and is not asked; the card still
+        # starts at it, so that its line is the card's (nothing lost, nothing unsaid).
         self._question = Pending(node.children[0].children, part.heading_line,
                                  first_column(self.builder.lines, part.heading_line),
-                                 end_line=node.map[1], label=part.label)
+                                 end_line=node.map[1])
         return True
 
     def _asking_callout(self, node: SyntaxTreeNode) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold
-from builder.parse.phrases import asks_outright, fold, label_prefix
+from builder.parse.phrases import asks_outright, fold
 
 __all__ = ["QUESTION_LABELS", "QuestionPart", "find_question_part"]
 
@@ -39,8 +39,6 @@ class QuestionPart:
     asked_line: int = 0
     """1-based line of the one paragraph under it when that paragraph asks (the card's
     question); 0 when the question is the file's title or name."""
-    label: str = ""
-    """The heading's text ("问题"), put before the question it labels."""
 
 
 def is_question_label(text: str) -> bool:
@@ -73,8 +71,7 @@ def find_question_part(nodes: Sequence[SyntaxTreeNode]) -> QuestionPart | None:
     asked = under[0]
     text = _text(asked) if asked.type == "paragraph" else ""
     if first == 0 and len(under) == 1 and _asks_briefly(text):
-        return QuestionPart(line, asked.map[0] + 1 if asked.map else line + 1,
-                            label_prefix(_text(heading), text))
+        return QuestionPart(line, asked.map[0] + 1 if asked.map else line + 1)
     return QuestionPart(line)
 
 

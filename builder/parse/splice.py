@@ -63,7 +63,9 @@ from builder.parse.footnotes import defines_footnotes, inline_notes_of
 from builder.parse.inlinenodes import MACRO_CODE
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
+from builder.parse.liquidtags import ASSETS_MET
 from builder.parse.markdown import NodeBuilder, tokenize
+from builder.parse.nesting import TooManyTokens
 from builder.parse.options import ParseOptions
 from builder.parse.phrases import is_answer_part
 from builder.parse.prose import Counted, guess_counted, prose_lines
@@ -294,7 +296,10 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
     with no link reference or footnote defined."""
     begin = start if since is None else since
     env: dict[str, object] = {}
-    tokens = tokenize("\n".join(lines[begin:end + 1]), env)
+    try:
+        tokens = tokenize("\n".join(lines[begin:end + 1]), env)
+    except TooManyTokens:  # parsing the whole file reports it, at its line
+        return None
     shift_tokens(tokens, begin)
     top = syntax_tree(tokens).children
     if since is not None:
@@ -303,7 +308,7 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
     # A footnote defined here may be cited by a question not parsed again (as a link
     # reference may be used there).
     if env.get("references") or defines_footnotes(env) or env.get(UNCLOSED) or not top \
-            or not _atx_heading_at(top[0], start):
+            or env.get(ASSETS_MET) or not _atx_heading_at(top[0], start):
         return None
     if end < len(lines):
         if not _atx_heading_at(top[-1], end):
@@ -337,7 +342,7 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
            for t in (*old[0], *new[0])):
         return False
     anchors = {h.anchor for h in doc.headings}
-    before, after = survey(old[1], anchors), survey(new[1], anchors)
+    before, after = survey(old[1], anchors, doc.path), survey(new[1], anchors, doc.path)
     if before.toc_lines or after.toc_lines or _asks_in_bold(before) or _asks_in_bold(after):
         return False
     return _shape(before.headings) == _shape(after.headings) \

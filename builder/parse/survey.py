@@ -37,9 +37,10 @@ class Survey:
     """The bold lines that ask outright, for ``builder.parse.strays``."""
 
 
-def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str]) -> Survey:
-    """Read the top-level blocks once: headings (answered or not), bold questions, TOC."""
-    found = Survey(toc_lines=toc_blocks(nodes, anchors, past_the_file=True))
+def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -> Survey:
+    """Read the top-level blocks once: headings (answered or not), bold questions, TOC
+    (``path``: the file's, which links to it may name)."""
+    found = Survey(toc_lines=toc_blocks(nodes, anchors, past_the_file=True, path=path))
     kept = [n for n in nodes if n.type != "front_matter"
             and not (n.map and n.map[0] in found.toc_lines)
             and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]

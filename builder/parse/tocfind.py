@@ -9,19 +9,19 @@ headings (``builder.checks.toc``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.bold import plain
-from builder.parse.phrases import is_toc_marker, is_toc_title
+from builder.parse.phrases import asks_outright, is_toc_marker, is_toc_title
 
 _TOC_TITLE_MAX = 40
 """Longest line (characters) read as a TOC title or marker."""
 
 
 def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
-               *, past_the_file: bool = False) -> set[int]:
+               *, past_the_file: bool = False, path: str = "") -> set[int]:
     """Return the first lines (0-based) of the blocks that are a table of contents.
 
     A ``[TOC]`` marker; a heading or line naming one ("目录", "Contents") with the
@@ -29,9 +29,19 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
     ``past_the_file``, a list under a TOC title may also link past the file, as long as
     most of its links point into it (``[7. 代码实现](demo.ipynb)`` closing a "目录"): such
     a list is no card, but ``toc`` leaves it alone, so as not to drop those links.
+
+    ``path`` is the file's: a link to it by name or URL
+    (``https://github.com/o/r/blob/main/Notes.md#q1-what``) is a link to its own heading.
+    A TOC may come in groups, each list under a heading of its own ("## Deep Neural
+    Networks", "## Computer Vision"): a list that is all its heading holds and whose links
+    all reach the file's own headings, before any heading with text of its own, is one,
+    and so is each such list right after it,
+    whose links may be left empty (``[Q23: …]()``, questions not answered yet); the
+    headings over the groups are the TOC's.
     """
     found: set[int] = set()
     headings = 0
+    answered = False  # a heading with text of its own came before: past the file's head
     for index, node in enumerate(nodes):
         start = node.map[0] if node.map else -1
         headings += node.type == "heading"
@@ -46,13 +56,49 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
             # as likely part of an answer, and is a TOC only when most of its links reach
             # the file's own headings.
             top = headings - (titled and nodes[index - 1].type == "heading") <= 1
+            group = _group(nodes, index, found)
+            if group == "first" and answered:
+                group = ""  # a section's own contents further down: left where it is
             if (titled or top) and is_link_list(
-                    node, anchors, titled and top, past_the_file=past_the_file and top):
+                    node, anchors, titled and top, past_the_file=past_the_file and top,
+                    path=path):
                 found.add(start)
                 before = nodes[index - 1].map if titled else None
                 if before:
                     found.add(before[0])
+            elif group and is_link_list(node, anchors, group == "next", path=path,
+                                        blank=group == "next"):
+                found.update(_group_lines(nodes, index))
+        if node.type != "heading" and headings > 1 and nodes[index - 1].type == "heading" \
+                and start not in found:
+            answered = True  # (text under the first heading, the title's, is the head's)
     return found
+
+
+def _group_lines(nodes: Sequence[SyntaxTreeNode], index: int) -> list[int]:
+    """The first lines of a TOC group's blocks: its heading, its list, and a rule
+    closing the TOC (``---`` before the first question)."""
+    blocks = [nodes[index - 1], nodes[index]]
+    if index + 1 < len(nodes) and nodes[index + 1].type == "hr":
+        blocks.append(nodes[index + 1])
+    return [block.map[0] for block in blocks if block.map]
+
+
+def _group(nodes: Sequence[SyntaxTreeNode], index: int, found: set[int]) -> str:
+    """``first`` when the list at ``index`` is all a heading that does not ask holds (a
+    TOC's group, if its links say so), ``next`` when a group of a TOC found comes right
+    before its heading, else ``""``."""
+    heading = nodes[index - 1] if index else None
+    if heading is None or heading.type != "heading" or (
+            index + 1 < len(nodes) and nodes[index + 1].type not in ("heading", "hr")):
+        return ""
+    if heading.children and asks_outright(plain(heading.children[0].children)):
+        return ""  # a question whose answer is a list of links: an answer, not a TOC
+    before = nodes[index - 2] if index >= 2 else None
+    if before is not None and before.map and before.map[0] in found \
+            and before.type in ("bullet_list", "ordered_list"):
+        return "next"
+    return "first"
 
 
 def _names_toc(node: SyntaxTreeNode) -> bool:
@@ -63,18 +109,34 @@ def _names_toc(node: SyntaxTreeNode) -> bool:
 
 
 def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool,
-                 *, past_the_file: bool = False) -> bool:
-    """True for a list whose items are links within the file (most to its own headings)."""
-    targets = list(_link_targets(node))
+                 *, past_the_file: bool = False, path: str = "", blank: bool = False) -> bool:
+    """True for a list whose items are links within the file (most to its own headings);
+    ``blank``: empty links (``[Q23: …]()``) count as within it."""
+    targets = [own_link(t, path) for t in _link_targets(node)]
     if not targets or None in targets:
         return False
-    inside = [t for t in targets if t is not None and t.startswith("#")]
+    inside = [t for t in targets if t is not None and (t.startswith("#") or (blank and not t))]
     if titled and past_the_file:
         return len(inside) * 2 > len(targets)
     if len(inside) < len(targets) or (not titled and len(targets) < 2):
         return False
     own = sum(unquote(t[1:]) in anchors for t in inside if t)
     return titled or own * 2 >= len(inside)
+
+
+def own_link(href: str | None, path: str) -> str | None:
+    """``#anchor`` for a link to the file at ``path`` itself, by name or URL
+    (``Notes.md#q1``, ``https://github.com/o/r/blob/main/Notes.md#q1``); any other link
+    as it is."""
+    if not href or not path or "#" not in href or href.startswith("#"):
+        return href
+    page = path.replace("\\", "/").rsplit("/", 1)[-1]
+    parts = urlsplit(href)
+    name = unquote(parts.path).rstrip("/").rsplit("/", 1)[-1]
+    if parts.fragment and name.casefold() == page.casefold() \
+            and parts.scheme in ("", "http", "https"):
+        return "#" + parts.fragment
+    return href
 
 
 def _link_targets(node: SyntaxTreeNode) -> list[str | None]:

@@ -11,6 +11,7 @@ from builder.model import Diagnostic, SourceLoc, TocEntry, one_line
 from builder.parse.headings import first_column, inline_text
 from builder.parse.leftovers import toc_unclosed_diagnostic
 from builder.parse.markdown import NodeBuilder
+from builder.parse.tocfind import own_link
 
 TOC_START = "<!-- TOC -->"
 TOC_END = "<!-- /TOC -->"
@@ -68,13 +69,14 @@ class TocReader:
             text = inline_text(tokens[start + 1:end])
         else:
             href, text = "", inline.content
+        href = own_link(href, self.path) or ""  # a link to this file by its URL is a link into it
         # markdown-it percent-encodes link targets; the TOC compares them as text.
         anchor = unquote(href.removeprefix("#"))
         col = first_column(self.builder.lines, line)
-        if manual and href and not href.startswith("#"):
+        if manual and not href.startswith("#"):
+            where = f"links past this file ({href[:80]})" if href else "links to nothing"
             self.diagnostics.append(Diagnostic(
                 SourceLoc(self.path, line, col), "warning",
-                f"TOC entry '{one_line(text)[:60]}' links past this file ({href[:80]}): "
-                "it is left out with the table of contents; to keep it, write the link "
-                "under a heading", "toc-outside"))
+                f"TOC entry '{one_line(text)[:60]}' {where}: it is left out with the table "
+                "of contents; to keep it, write it under a heading", "toc-outside"))
         self.toc.append(TocEntry(text, anchor, depth, SourceLoc(self.path, line, col)))

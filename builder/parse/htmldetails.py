@@ -1,0 +1,147 @@
+"""HTML ``<details>`` blocks read as boxes: ``<summary>`` their title, the lines up to
+``</details>`` their body, read as Markdown.
+
+Notes on GitHub fold answers with the one folding element Markdown allows::
+
+    <details>
+    <summary>What reduces overfitting?</summary>
+
+    More **data**, then augmentation …
+
+    </details>
+
+CommonMark ends an HTML block at its first blank line, so the opening tags were one HTML
+block, the answer Markdown after it and ``</details>`` a block of its own: the card showed
+an empty folded box, then the answer outside it.  Here the whole element is one box
+(``builder.parse.callouts`` makes it a folded callout of type ``details``), and a box
+whose summary asks is a question with its body the answer (``callouts.asks``).
+
+Only the common shape is taken: ``<details>`` alone on its line (attributes allowed) or
+with its ``<summary>…</summary>`` after it, the summary on the next lines if not, and
+``</details>`` alone on a later line.  Anything else (the element on one line, text after
+the tags, no closing line, a heading in between) stays the HTML block it was.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+
+from builder.parse.boxtokens import push_box
+from builder.parse.linescan import code_lines, picked_lines
+
+MARKER = "<details>"
+"""The box's markup: ``builder.parse.callouts`` reads it as an HTML details box, folded."""
+OPEN_MARKER = "<details open>"
+"""The same, for a ``<details open>`` (shown open, foldable)."""
+_OPEN = re.compile(r"<details(\s[^<>]*)?>", re.IGNORECASE)
+_CLOSE = re.compile(r"</details\s*>\s*$", re.IGNORECASE)
+_SUMMARY = re.compile(r"\s*<summary(?:\s[^<>]*)?>(.*?)</summary\s*>\s*$",
+                      re.IGNORECASE | re.DOTALL)
+_SUMMARY_START = re.compile(r"\s*<summary(?:\s[^<>]*)?>", re.IGNORECASE)
+SUMMARY_LINES = 8
+"""Lines a ``<summary>`` may span (its text wrapped): no further, so an unclosed one is
+never searched to the end of the file."""
+MAX_SCANNED = 256
+"""Details lines looked at after an opening one for its closing line (real ones nest a
+level or two; thousands of unclosed ones must not make the parse quadratic)."""
+_LINES = "html_details_lines"
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
+
+
+def html_details_plugin(md: MarkdownIt) -> None:
+    md.block.ruler.before("html_block", "html_details", _details,
+                          {"alt": ["paragraph", "reference", "blockquote"]})
+
+
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+
+
+def _kind_at(state: StateBlock, line: int) -> str | None:
+    """``open`` for a line opening a details element, ``close`` for ``</details>`` alone
+    (neither in a code block)."""
+    begin = state.bMarks[line] + state.tShift[line]
+    if not state.src.startswith("<", begin):
+        return None
+    text = state.src[begin:state.eMarks[line]]
+    if line in code_lines(state):
+        return None
+    if _OPEN.match(text):
+        return "open"
+    return "close" if _CLOSE.match(text) else None
+
+
+def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # indented code
+    head = _OPEN.match(_line(state, start_line))
+    if head is None:
+        return False
+    found = _summary(state, start_line, head.end(), end_line)
+    if found is None:
+        return False
+    title, body_start = found
+    close = _closing_line(state, start_line, end_line)
+    if close is None or close < body_start:
+        return False
+    if silent:
+        return True
+    opened = "open" in (head.group(1) or "").lower().split()
+    push_box(state, (start_line, close, close + 1), OPEN_MARKER if opened else MARKER,
+             "details", title, lambda: state.md.block.tokenize(state, body_start, close))
+    return True
+
+
+def _summary(state: StateBlock, start_line: int, after: int, end_line: int
+             ) -> tuple[str, int] | None:
+    """The summary's text (empty without one) and the body's first line; None when the
+    opening line holds more than the tags (an element written on one line, say)."""
+    rest = _line(state, start_line)[after:]
+    line = start_line
+    if not rest.strip():  # the summary, if any, on the next line that is not blank
+        line = start_line + 1
+        while line < end_line and state.isEmpty(line):
+            line += 1
+        if line >= end_line or not _SUMMARY_START.match(_line(state, line)):
+            return "", start_line + 1
+        rest = _line(state, line)
+    elif not _SUMMARY_START.match(rest):
+        return None
+    for last in range(line, min(line + SUMMARY_LINES, end_line)):
+        if last > line:
+            rest += "\n" + _line(state, last)
+        found = _SUMMARY.match(rest)
+        if found is not None:
+            return " ".join(found.group(1).split()), last + 1
+        if "</summary" in rest.lower():
+            return None  # text after the summary on its line
+    return None
+
+
+def _closing_line(state: StateBlock, start_line: int, end_line: int) -> int | None:
+    """The ``</details>`` line closing the element opened at ``start_line`` (details nest),
+    before ``end_line`` and at least as indented; None when there is none or a heading
+    comes first: a question heading is never swallowed."""
+    lines = picked_lines(state, _LINES, _kind_at)
+    depth = 1
+    first = bisect.bisect_right(lines, (start_line, "\uffff"))
+    for line, kind in lines[first:first + MAX_SCANNED]:
+        if line >= end_line:
+            return None
+        depth += 1 if kind == "open" else -1
+        if depth == 0:
+            if state.sCount[line] < state.blkIndent or _heading_between(state, start_line, line):
+                return None
+            return line
+    return None
+
+
+def _heading_between(state: StateBlock, start: int, end: int) -> bool:
+    code = code_lines(state)  # a ``# comment`` in code is no heading
+    return any(line not in code and _ATX.match(state.src, state.bMarks[line] + state.tShift[line],
+                                               state.eMarks[line])
+               for line in range(start + 1, end))

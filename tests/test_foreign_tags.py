@@ -1,0 +1,46 @@
+"""An SVG or MathML tag left open in prose (``<path d="…">``): nh3 drops such elements
+with everything in them, so the rest of the paragraph went with the tag; the tag is now
+taken out first and the words stay (builder.anki.legacytags, htmlpolicy.FOREIGN_TAGS)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nh3
+import pytest
+from anki.collection import Collection
+
+from builder.anki.html import sanitise
+from builder.checks.htmlpolicy import FOREIGN_TAGS
+
+from .conftest import FIXTURES, build_fixture, import_apkg
+
+
+def test_the_words_after_an_unclosed_foreign_tag_reach_the_card(
+        tmp_path: Path, collection: Collection) -> None:
+    result = build_fixture(FIXTURES / "unclosed-foreign-tags.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    # The tags are still named as removed; nothing else is.
+    assert "n.md:5:1: warning: raw HTML removed from the card: <path> tag [html-removed]" \
+        in result.output and "n.md:7:1: warning: raw HTML removed from the card: <mi> tag" \
+        in result.output and result.output.count("warning:") == 2, result.output
+    import_apkg(collection, tmp_path / "dist" / "前端笔记.apkg")
+    cards = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+             for n in collection.find_notes("")}
+    svg = cards["SVG 里怎么画折线？"]
+    assert "按路径画线，这句话的后半句必须留在卡片上。" in svg, svg
+    assert "是标识符，这里也不能丢字。" in svg and "<path" not in svg and "<mi" not in svg, svg
+
+
+@pytest.mark.parametrize("name", sorted(FOREIGN_TAGS))
+def test_each_listed_name_is_one_nh3_drops_with_its_content(name: str) -> None:
+    fragment = f'<p>before <{name} class="x"> after words</p>'
+    assert "after words" not in nh3.clean(fragment), "no longer dropped: take it off the list"
+    assert sanitise(fragment) == "<p>before  after words</p>"
+
+
+def test_other_tags_are_left_to_the_sanitiser() -> None:
+    assert sanitise('<p>a <g-x y="1"> b</p>') == "<p>a  b</p>"
+    assert sanitise("<p>a <SVG><Path/></SVG> b</p>") == "<p>a  b</p>"
+    assert sanitise('<p><font color="red">r</font></p>') \
+        == '<p><span style="color:red">r</span></p>'

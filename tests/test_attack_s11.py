@@ -379,3 +379,25 @@ def test_toc_on_a_file_of_dense_markdown_is_a_located_error(tmp_path: Path) -> N
     assert done.exception is None or isinstance(done.exception, SystemExit), done.output
     assert "error: file makes over 400,000 Markdown elements" in done.output, done.output
     assert "[file-too-large]" in done.output
+
+
+def test_an_edit_that_makes_too_many_tokens_is_reported_not_raised_by_the_splice(
+        tmp_path: Path) -> None:
+    """An edit inside one answer is parsed alone (``parse.splice``); one that makes the
+    answer too dense must leave the splice to the whole parse, which reports it at its
+    place, not escape from the splice as an exception."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    questions = "".join(f"## Question {i}?\n\nAnswer {i}.\n\n" for i in range(12))
+    source = notes / "n.md"
+    source.write_text("# Deck\n\n" + questions, encoding="utf-8")
+    build = ["build", str(notes), "-o", str(tmp_path / "out"), "--format", "apkg",
+             "--math", "mathjax", "--lock", str(tmp_path / "deck.lock")]
+    first = CliRunner().invoke(main, build)
+    assert first.exit_code == 0, first.output
+    source.write_text(source.read_text("utf-8").replace("Answer 5.", "*a* " * 200_000),
+                      encoding="utf-8")
+    again = CliRunner().invoke(main, build)
+    assert again.exception is None or isinstance(again.exception, SystemExit), again.output
+    assert "error: file makes over 400,000 Markdown elements" in again.output, again.output
+    assert "[file-too-large]" in again.output

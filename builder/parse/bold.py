@@ -31,7 +31,7 @@ _LOOSE_MAX = 120
 """Longest whole bold line taken as a question without reading as one: longer ones are
 emphasised statements."""
 SEPARATED = "a '?' line parts question from answer (Obsidian spaced repetition)"
-_SEPARATORS = ("?", "??")
+SEPARATORS = ("?", "??")
 """The lines of Obsidian's spaced-repetition plugin that part a card's front from its back
 (``??``: a card reviewed both ways; Anki's Basic card is reviewed front to back)."""
 INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
@@ -136,7 +136,7 @@ def _separated(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
     for before, after in zip(breaks, [*breaks[1:], len(children)], strict=True):
         line = children[before + 1:after]
         if not (line and all(c.type == "text" for c in line)
-                and plain(line).strip() in _SEPARATORS):
+                and plain(line).strip() in SEPARATORS):
             continue
         head, rest = children[:before], children[after + 1:]
         text = plain(head).strip()

@@ -152,8 +152,12 @@ class QuestionForms:
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]
-        # A list item's answer is its own nested blocks.
-        self._close_card()
+        # A list item's answer is its own nested blocks; but the answer of a card parted
+        # by a "?" line goes on, as in Obsidian, up to the next question: a fence or a
+        # list at the item's margin ends the item, not the card.
+        last = items[-1][1]
+        if last is None or last.reason != bold.SEPARATED:
+            self._close_card()
         return True
 
     def _file_question(self, stem: str) -> str:

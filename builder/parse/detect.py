@@ -173,7 +173,14 @@ def _by_headings(found: Survey, toc: frozenset[int], level: int | None,
         questions, parts, reason = mixed
         return Structure(low, MIXED_LEVEL, "mixed", toc, (*why, reason), detected=True,
                          question_lines=questions, part_lines=parts), len(questions)
-    heading_questions = sum(h.is_question for h in found.headings if h.level == level)
+    at_level = [h for h in found.headings if h.level == level]
+    heading_questions = sum(h.is_question for h in at_level)
+    if why[0].startswith("no level"):
+        # No level reads as questions: each heading with an answer of its own is a card
+        # all the same, and a bold line or two among them must outnumber those cards, not
+        # none.  A heading over bold lines (``## Topic`` then ``**Q1?**``) groups them.
+        heading_questions = sum(h.answered and not h.loose_bold and not is_answer_part(h.text)
+                                for h in at_level)
     return Structure(low, level, "heading", toc, why, detected=True), heading_questions
 
 

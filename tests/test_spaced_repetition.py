@@ -113,3 +113,17 @@ def test_cards_import_into_anki(tmp_path: Path, collection: Collection) -> None:
     assert decks == {"spaced-repetition-cards::归一化", "spaced-repetition-cards::正则化"}
     gelu = found["WhatisaGELU?"]
     assert 'class="math' in gelu or "\\Phi" in gelu  # the formula after ':::' is drawn
+
+
+def test_an_item_that_asks_nothing_after_a_closed_list_is_kept() -> None:
+    """The plugin's schedule comment ends a list; the next list's first item, no question
+    (a '?' on its own question's line, say), went nowhere: no card, no PDF, no word."""
+    text = ("## 归一化\n\n- **BN 的作用？** :: 加速收敛。\n<!--SR:!2025-08-22,164,308-->\n\n"
+            "- **有哪些显示设备？** ? 视觉、听觉、触觉。\n\n- **LN 的作用？** :: 不依赖 batch。\n")
+    doc = parse_text(text, "l.md")
+    assert [card.question_text for card in doc.cards] == ["BN 的作用？", "LN 的作用？"]
+    kept = plain_text(doc.sections[0].intro) + "".join(
+        plain_text(card.answer) for card in doc.cards)
+    assert "视觉、听觉、触觉" in kept
+    (note,) = [d for d in doc.diagnostics if d.code == "section-intro"]
+    assert note.loc.line == 6

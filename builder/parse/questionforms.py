@@ -79,6 +79,9 @@ class QuestionForms:
     def _start_section(self, section: Section) -> None:
         raise NotImplementedError
 
+    def _intro_node(self, block: Node) -> None:
+        raise NotImplementedError
+
     def _heading_title(self, node: SyntaxTreeNode, level: int) -> str:
         """The plain text of a title or section heading, kept as a node (in no card)."""
         line = node.map[0] + 1 if node.map else 1
@@ -144,11 +147,15 @@ class QuestionForms:
             return False
         for item, found in items:
             if found is None:
-                # An item that is no question belongs to the answer before it.
+                # An item that is no question belongs to the answer before it; before
+                # any question, to the section's introduction (never nowhere).
+                kept = self.builder.block(item)
+                wrapped = Node("bullet_list", (kept,), line=kept.line, col=kept.col,
+                               end_line=kept.end_line)
                 if self._question is not None:
-                    kept = self.builder.block(item)
-                    self._answer.append(Node("bullet_list", (kept,), line=kept.line,
-                                             col=kept.col, end_line=kept.end_line))
+                    self._answer.append(wrapped)
+                else:
+                    self._intro_node(wrapped)
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]

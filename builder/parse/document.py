@@ -272,12 +272,6 @@ class Walker(QuestionForms, TocReader):
             return  # hidden by its author: shown nowhere, so nothing to report
         self._intro_node(self.builder.block(node))
 
-    def _intro_node(self, block: Node) -> None:
-        """Keep a block already built outside any card (``_intro_block``)."""
-        if not self.sections:
-            self._start_section(Section((), SourceLoc(self.path, block.line), ()))
-        self._intros[-1].append(block)
-
     def _heading(self, node: SyntaxTreeNode, level: int) -> None:
         cut = self._report_setext(node)
         self._close_card()

@@ -70,6 +70,8 @@ class QuestionForms:
     _path: list[str]
     _question: Pending | None
     _answer: list[Node]
+    sections: list[Section]
+    _intros: list[list[Node]]
     _levels: list[tuple[int, str]]
     """Questions at several levels: the open sections, with their heading levels."""
 
@@ -80,7 +82,10 @@ class QuestionForms:
         raise NotImplementedError
 
     def _intro_node(self, block: Node) -> None:
-        raise NotImplementedError
+        """Keep a block outside any card as its section's introduction (PDF only)."""
+        if not self.sections:
+            self._start_section(Section((), SourceLoc(self.path, block.line), ()))
+        self._intros[-1].append(block)
 
     def _heading_title(self, node: SyntaxTreeNode, level: int) -> str:
         """The plain text of a title or section heading, kept as a node (in no card)."""

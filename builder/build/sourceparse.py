@@ -22,6 +22,7 @@ from builder.checks.lint import (
     missing_figures,
     unbalanced_dollars,
 )
+from builder.checks.spacedrep import orphan_separators
 from builder.checks.toc import compare
 from builder.model import Card, Diagnostic, Document, Section
 from builder.parse.cache import parser_version
@@ -127,7 +128,7 @@ def _checked(parsed: Remembered, controls: list[Diagnostic], columns: ColumnMap,
     figures, dollars, html, markup = by_question
     findings = Findings(
         tuple(compare(doc, lines)) if doc.toc_marked else (),
-        (*heading_skips(doc), *contents_in_answers(doc),
+        (*heading_skips(doc), *contents_in_answers(doc), *orphan_separators(doc),
          *(snippet_includes(doc, lines) if "8<" in text else ())),
         figures, dollars, html, markup,
         tuple(missing_glyph_diagnostics(text, shown)) if glyphs else (),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.phrases import (
@@ -29,6 +30,13 @@ LEAD_IN = "opens with a bold number"
 _LOOSE_MAX = 120
 """Longest whole bold line taken as a question without reading as one: longer ones are
 emphasised statements."""
+SEPARATED = "a '?' line parts question from answer (Obsidian spaced repetition)"
+SEPARATORS = ("?", "??")
+"""The lines of Obsidian's spaced-repetition plugin that part a card's front from its back
+(``??``: a card reviewed both ways; Anki's Basic card is reviewed front to back)."""
+INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
+# Two or three colons alone (``:::`` a card reviewed both ways), not a longer run.
+_INLINE_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,11 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
     inline = paragraph.children[0]
+    if "\n?" in inline.content or "::" in inline.content:
+        separated = _separated(list(inline.children), paragraph) \
+            or _inline_card(list(inline.children), paragraph)
+        if separated is not None:
+            return separated
     asked = inline.content.lstrip()
     if not asked.startswith(("**", "__")) and not is_asked_line(asked.partition("\n")[0]):
         return None  # cheap test first: most paragraphs are no bold line
@@ -110,6 +123,68 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     if reason is None or without_trailing_marks(text).endswith((":", "：")):
         return None
     return BoldQuestion(list(inside), rest, text, line, reason, _last_line(paragraph))
+
+
+def _separated(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
+               ) -> BoldQuestion | None:
+    """A card of Obsidian's spaced-repetition plugin: the lines of a paragraph before a line
+    that is only ``?`` (or ``??``) are its question, whatever their markup; the lines after
+    it begin its answer.  None when no line after the first is such a separator."""
+    breaks = [i for i, c in enumerate(children) if c.type in _BREAKS]
+    if not breaks:
+        return None
+    for before, after in zip(breaks, [*breaks[1:], len(children)], strict=True):
+        line = children[before + 1:after]
+        if not (line and all(c.type == "text" for c in line)
+                and plain(line).strip() in SEPARATORS):
+            continue
+        head, rest = children[:before], children[after + 1:]
+        text = plain(head).strip()
+        if not text:
+            return None
+        return BoldQuestion(head, rest, text, _first_line(paragraph), SEPARATED,
+                            _last_line(paragraph))
+    return None
+
+
+def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
+                 ) -> BoldQuestion | None:
+    """A one-line card of Obsidian's spaced-repetition plugin, ``question::answer`` (or
+    ``:::``): the text of the first line before the colons is the question when it asks
+    (or is wholly bold: ``- **Why BN?** :: …``); the rest of the paragraph is the answer.
+    Colons inside a name (``std::move``) or after a word that does not ask
+    (``url:: https://…``, a Dataview field) part nothing."""
+    cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
+    for at, node in enumerate(children[:cut]):
+        if node.type != "text":
+            continue
+        for found in _INLINE_SEPARATOR.finditer(node.content):
+            before, after = node.content[:found.start()], node.content[found.end():]
+            if before[-1:].isalnum() and after[:1].isalnum():
+                continue  # a qualified name: std::move, Vec::new
+            head = [*children[:at], *_text_like(node, before.rstrip())]
+            rest = [*_text_like(node, after.lstrip()), *children[at + 1:]]
+            front = plain(head).strip()
+            if not plain(rest[:cut - at]).strip() or not _asks_or_bold(head, front):
+                return None
+            return BoldQuestion(head, rest, front, _first_line(paragraph), INLINE_CARD,
+                                _last_line(paragraph))
+    return None
+
+
+def _asks_or_bold(head: list[SyntaxTreeNode], text: str) -> bool:
+    filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
+    wholly_bold = len(filled) == 1 and filled[0].type == "strong"
+    return bool(text) and (wholly_bold or question_reason(text) is not None)
+
+
+def _text_like(node: SyntaxTreeNode, content: str) -> list[SyntaxTreeNode]:
+    """A text node holding part of ``node``'s text, placed where ``node`` is; none for no text."""
+    if not content:
+        return []
+    part = type(node)([Token("text", "", 0, content=content)], create_root=False)
+    part.parent = node.parent
+    return [part]
 
 
 _REMARK = re.compile(r"^\s*[(（][^()（）]+[)）]\s*$")

@@ -174,7 +174,17 @@ def _by_headings(found: Survey, toc: frozenset[int], level: int | None,
         questions, parts, reason = mixed
         return Structure(low, MIXED_LEVEL, "mixed", toc, (*why, reason), detected=True,
                          question_lines=questions, part_lines=parts), len(questions)
-    heading_questions = sum(h.is_question for h in found.headings if h.level == level)
+    at_level = [h for h in found.headings if h.level == level]
+    heading_questions = sum(h.is_question for h in at_level)
+    if why[0].startswith("no level"):
+        # No level reads as questions: each heading with an answer of its own is a card
+        # all the same.  When a reading by bold lines would make no more cards than these
+        # topics (one bold question deep in textbook notes), the topics are the cards.  A
+        # heading over bold lines (``## Topic`` then ``**Q1?**``) groups them: no topic.
+        topics = sum(h.answered and not h.loose_bold and not is_answer_part(h.text)
+                     for h in at_level)
+        if sum(h.loose_bold for h in found.headings) <= topics:
+            heading_questions = max(heading_questions, topics)
     return Structure(low, level, "heading", toc, why, detected=True), heading_questions
 
 

@@ -269,10 +269,7 @@ class Walker(QuestionForms, TocReader):
         """Keep a block outside any card as its section's introduction (PDF only)."""
         if node.type == "html_block" and is_comment(node.content):
             return  # hidden by its author: shown nowhere, so nothing to report
-        if not self.sections:
-            line = node.map[0] + 1 if node.map else 1
-            self._start_section(Section((), SourceLoc(self.path, line), ()))
-        self._intros[-1].append(self.builder.block(node))
+        self._intro_node(self.builder.block(node))
 
     def _heading(self, node: SyntaxTreeNode, level: int) -> None:
         cut = self._report_setext(node)

@@ -70,6 +70,8 @@ class QuestionForms:
     _path: list[str]
     _question: Pending | None
     _answer: list[Node]
+    sections: list[Section]
+    _intros: list[list[Node]]
     _levels: list[tuple[int, str]]
     """Questions at several levels: the open sections, with their heading levels."""
 
@@ -78,6 +80,12 @@ class QuestionForms:
 
     def _start_section(self, section: Section) -> None:
         raise NotImplementedError
+
+    def _intro_node(self, block: Node) -> None:
+        """Keep a block outside any card as its section's introduction (PDF only)."""
+        if not self.sections:
+            self._start_section(Section((), SourceLoc(self.path, block.line), ()))
+        self._intros[-1].append(block)
 
     def _heading_title(self, node: SyntaxTreeNode, level: int) -> str:
         """The plain text of a title or section heading, kept as a node (in no card)."""
@@ -144,16 +152,24 @@ class QuestionForms:
             return False
         for item, found in items:
             if found is None:
-                # An item that is no question belongs to the answer before it.
+                # An item that is no question belongs to the answer before it; before
+                # any question, to the section's introduction (never nowhere).
+                kept = self.builder.block(item)
+                wrapped = Node("bullet_list", (kept,), line=kept.line, col=kept.col,
+                               end_line=kept.end_line)
                 if self._question is not None:
-                    kept = self.builder.block(item)
-                    self._answer.append(Node("bullet_list", (kept,), line=kept.line,
-                                             col=kept.col, end_line=kept.end_line))
+                    self._answer.append(wrapped)
+                else:
+                    self._intro_node(wrapped)
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]
-        # A list item's answer is its own nested blocks.
-        self._close_card()
+        # A list item's answer is its own nested blocks; but the answer of a card parted
+        # by a "?" line goes on, as in Obsidian, up to the next question: a fence or a
+        # list at the item's margin ends the item, not the card.
+        last = items[-1][1]
+        if last is None or last.reason != bold.SEPARATED:
+            self._close_card()
         return True
 
     def _file_question(self, stem: str) -> str:

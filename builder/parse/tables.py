@@ -52,8 +52,10 @@ class Cell:
 
 def table_plugin(md: MarkdownIt) -> None:
     """Put this module's table rule in place of markdown-it's (``md.enable("table")``
-    still turns it on)."""
-    md.block.ruler.at("table", table)
+    still turns it on).  ``at`` drops the rule's ``alt`` unless given again: without it a
+    table right under a line of text (``**Norms:**`` then ``| a | b |``) was read as part
+    of that paragraph, where GitHub and markdown-it end the paragraph at the table."""
+    md.block.ruler.at("table", table, {"alt": ["paragraph", "reference"]})
 
 
 def table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

@@ -51,6 +51,8 @@ _TEX_MACROS = {
     "\\coloneqq": "\\mathrel{:=}", "\\eqqcolon": "\\mathrel{=:}",
     "\\dotsc": "\\ldots", "\\dotso": "\\ldots", "\\dotsb": "\\cdots",
     "\\dotsm": "\\cdots", "\\dotsi": "\\cdots",
+    # MathJax breaks the line at \newline as at \\ (``PE(pos,2i)=… \newline PE(pos,2i+1)=…``).
+    "\\newline": "\\\\",
 }
 
 

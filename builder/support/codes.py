@@ -11,7 +11,7 @@ CODES = frozenset({
     "extra-title", "empty-section", "unclosed-fence", "fence-heading", "toc-unclosed",
     "levels", "no-questions", "empty-answer", "answer-repeats-question", "empty-question",
     "footnote-unused", "footnote-duplicate", "footnote-undefined", "footnotes-only",
-    "container-unclosed",
+    "container-unclosed", "sr-separator",
     "duplicate-question", "answer-too-long", "file-too-large", "too-many-images",
     "media-size", "html-removed", "html-nesting", "html-unclosed", "table-too-long",
     "anki-markup", "link-removed", "invisible-chars", "combining-marks", "control-chars",

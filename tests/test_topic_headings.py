@@ -72,3 +72,14 @@ def test_topic_cards_import_into_anki(tmp_path: Path, collection: Collection) ->
     assert "如何选择合适的学习率？" in answers["学习率"]
     assert "特征缩放" in answers["多元梯度下降"]  # the deeper heading stays in its answer
     assert 'class="math' in answers["正规方程"]
+
+
+def test_headings_over_asking_boxes_group_them_as_over_bold_lines() -> None:
+    """A heading whose only answer is a box that asks (``> [!faq] …?``) groups that
+    question, as a heading over a bold question does: it is no topic card of its own."""
+    text = ("# Review\n\n## Overfitting\n\n> [!faq] How do you reduce overfitting?\n"
+            "> More data, then augmentation.\n\n## Debugging\n\n"
+            "> [!question] How would you debug predictions?\n> Look at the worst first.\n")
+    doc = parse_text(text, "n.md")
+    asked = [card.question_text for section in doc.sections for card in section.cards]
+    assert asked == ["How do you reduce overfitting?", "How would you debug predictions?"]

@@ -180,10 +180,11 @@ def _by_headings(found: Survey, toc: frozenset[int], level: int | None,
         # No level reads as questions: each heading with an answer of its own is a card
         # all the same.  When a reading by bold lines would make no more cards than these
         # topics (one bold question deep in textbook notes), the topics are the cards.  A
-        # heading over bold lines (``## Topic`` then ``**Q1?**``) groups them: no topic.
-        topics = sum(h.answered and not h.loose_bold and not is_answer_part(h.text)
-                     for h in at_level)
-        if sum(h.loose_bold for h in found.headings) <= topics:
+        # heading over bold lines or asking boxes (``## Topic`` then ``**Q1?**``) groups
+        # them: no topic.
+        topics = sum(h.answered and not (h.loose_bold or h.asking_boxes)
+                     and not is_answer_part(h.text) for h in at_level)
+        if sum(h.loose_bold + h.asking_boxes for h in found.headings) <= topics:
             heading_questions = max(heading_questions, topics)
     return Structure(low, level, "heading", toc, why, detected=True), heading_questions
 

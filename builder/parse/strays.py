@@ -64,6 +64,9 @@ class SurveyedHeading:
     """Blocks right under it (before any other heading)."""
     loose_bold: int = 0
     """Blocks right under it that a file of bold questions would take for one."""
+    asking_boxes: int = 0
+    """Boxes right under it that ask (``> [!faq] …?``, a ``<details>`` whose summary asks):
+    questions outside headings, as its bold lines are."""
 
     @property
     def is_question(self) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold
-from builder.parse.callouts import count_asking
+from builder.parse.callouts import asks, count_asking
 from builder.parse.headings import EXPLICIT_ID
 from builder.parse.phrases import question_reason
 from builder.parse.strays import BoldNotes, SurveyedHeading
@@ -60,6 +60,8 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
         if not found.has_content and _has_text(node):
             found.has_content = True
         found.bold_notes.note(found.headings, node)
+        if found.headings and asks(node):
+            found.headings[-1].asking_boxes += 1
         # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
         if not found.headings or found.headings[-1].reason not in ASKING_REASONS:
             free.append(node)

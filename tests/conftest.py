@@ -124,6 +124,25 @@ def build_fixture(fixture: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["n.md", *args])
 
 
+def build_fixture_deck(name: str) -> tuple[Result, Path]:
+    """Copy ``tests/fixtures/NAME.md`` into ``notes/`` of the test's folder and build its
+    ``.apkg`` there with the CLI, no lock; return the result and the package."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    source = Path.cwd() / "notes" / f"{name}.md"
+    source.parent.mkdir()
+    shutil.copy(FIXTURES / f"{name}.md", source)
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    return result, package
+
+
 def imported_answer(col: Collection, package: Path) -> str:
     """Import ``package`` (a deck of one note) and return that note's answer field."""
     import_apkg(col, package)

@@ -3,16 +3,12 @@ as more lines of the paragraph: its pipes shown as text, no table on the card)."
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.parse.document import parse_file
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, import_apkg
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -32,13 +28,7 @@ def test_a_table_under_a_line_of_text_is_a_table() -> None:
 
 
 def test_the_tables_import_into_anki(tmp_path: Path, collection: Collection) -> None:
-    source = tmp_path / "notes" / f"{NAME}.md"
-    source.parent.mkdir()
-    shutil.copy(FIXTURES / f"{NAME}.md", source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    (package,) = Path("dist").glob("*.apkg")
+    _result, package = build_fixture_deck(NAME)
     import_apkg(collection, package)
     answers = [collection.get_note(nid)["Answer"] for nid in collection.find_notes("")]
     assert len(answers) == 2

@@ -9,17 +9,13 @@ the bold lines must outnumber those cards to be the file's questions.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.model import plain_text
 from builder.parse.document import parse_file, parse_text
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, import_apkg
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -56,14 +52,8 @@ def test_more_bold_questions_than_topics_stay_bold() -> None:
 
 
 def test_topic_cards_import_into_anki(tmp_path: Path, collection: Collection) -> None:
-    source = tmp_path / "notes" / f"{NAME}.md"
-    source.parent.mkdir()
-    shutil.copy(FIXTURES / f"{NAME}.md", source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    result, package = build_fixture_deck(NAME)
     assert "section-intro" not in result.output
-    (package,) = Path("dist").glob("*.apkg")
     log = import_apkg(collection, package)
     assert len(log.new) == 4
     answers = {re.sub(r"<[^>]+>", "", collection.get_note(nid)["Question"]):

@@ -185,13 +185,14 @@ def worker_pool(jobs: int, work: int) -> Executor:
         return _SerialExecutor()
     # Imported here: a build with nothing to draw or parse never loads multiprocessing.
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+
+    from builder.render.processpool import QuietProcessPool
 
     # "spawn", not "fork": forking a process that holds typst's or Anki's threads can deadlock.
     context = multiprocessing.get_context("spawn")
     # Not max_tasks_per_child: on Python 3.11 a pool using it can stop replacing its
     # workers and hang.  Render workers therefore keep typst's memo (see pdfjobs).
-    return ProcessPoolExecutor(max_workers=min(jobs, work), mp_context=context)
+    return QuietProcessPool(max_workers=min(jobs, work), mp_context=context)
 
 
 def in_processes(pool: Executor) -> bool:

@@ -1,0 +1,40 @@
+"""Ctrl-C reaches the whole process group: workers and sandboxed children must not print
+their own KeyboardInterrupt (a traceback from one still starting), nor may the build lose
+the user's Ctrl-C while it starts them (``builder.support.interrupts``)."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from builder.render.assets import worker_pool
+from builder.support.interrupts import interrupts_held
+from builder.support.sandbox import run_limited
+
+_HELD = (signal.SIG_BLOCK, [])
+"""``pthread_sigmask`` arguments that change nothing and return the blocked signals."""
+
+
+def test_a_ctrl_c_while_processes_start_is_delivered_after_not_lost() -> None:
+    delivered: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        with interrupts_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            delivered.append("still starting")  # not interrupted inside
+    assert delivered == ["still starting"]
+    assert signal.SIGINT not in signal.pthread_sigmask(*_HELD)
+
+
+def test_pool_workers_hold_sigint_back_from_their_start() -> None:
+    with worker_pool(2, 2) as pool:
+        held = [pool.submit(signal.pthread_sigmask, *_HELD) for _ in range(4)]
+        assert all(signal.SIGINT in future.result(timeout=120) for future in held)
+    assert signal.SIGINT not in signal.pthread_sigmask(*_HELD)  # this process's is back
+
+
+def test_sandboxed_children_hold_sigint_back() -> None:
+    held = run_limited(signal.pthread_sigmask, *_HELD, seconds=60, memory_bytes=1 << 30)
+    assert signal.SIGINT in held
+    assert signal.SIGINT not in signal.pthread_sigmask(*_HELD)

@@ -105,13 +105,18 @@ def test_no_hostile_card_runs_loads_or_overlays_anything_in_a_browser(
     questions = " | ".join(sorted(c.fields["Question"] for c in cards))
     # Each form made its card: a box that asks, the spaced-repetition ones, the assets.
     for asked in ("What does [x] do?", "Can a body close the box early?", "What does [x] mean?",
-                  "Is <a>x</a> safe?", "Which asset escapes?", "What about placeholders?"):
+                  "Is <a>x</a> safe?", "Why is <b>bold</b> unsafe?", "Which asset escapes?", "What about placeholders?"):
         assert asked in questions, questions
     page = browser.new_page(viewport={"width": 1000, "height": 800})
     requests: list[str] = []
     dialogs: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismissed(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismissed)
     page.route(re.compile(r"^(?!file:)"), lambda route: route.abort())
     allowed = (media.as_uri() + "/", (tmp_path / "card.html").as_uri())
     shown = 0
@@ -127,18 +132,22 @@ def test_no_hostile_card_runs_loads_or_overlays_anything_in_a_browser(
             assert page.evaluate(_DOM_DANGERS) == [], where
             assert [u for u in requests if not u.startswith(allowed)] == [], where
             shown += 1
-    assert shown == 2 * len(cards) >= 12
+    assert shown == 2 * len(cards) >= 16
 
 
 def test_the_check_is_able_to_see_a_payload_that_runs(browser: Any, tmp_path: Path) -> None:
     """The browser checks themselves: an unsanitised side trips every one."""
     page = browser.new_page()
     requests: list[str] = []
+    dialogs: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
+    page.on("dialog", lambda dialog: dialog.dismiss())
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
     page.route(re.compile(r"^(?!file:)"), lambda route: route.abort())
     side = ('<img src="x" onerror="window.__pwned=1"><img src="https://pwned.invalid/y.png">'
             '<div style="position:fixed;top:0;left:0">cover</div>'
-            '<details ontoggle="window.__pwned=2"><summary>s</summary></details>')
+            '<details ontoggle="window.__pwned=2"><summary>s</summary></details>'
+            '<b onmouseover="alert(3)">b</b>')
     show(page, side, tmp_path, tmp_path)
     page.evaluate(_INTERACT)
     assert page.evaluate("window.__pwned") in (1, 2)
@@ -146,6 +155,7 @@ def test_the_check_is_able_to_see_a_payload_that_runs(browser: Any, tmp_path: Pa
     assert "onerror on <img>" in found and "position:fixed on <div>" in found
     assert "ontoggle on <details>" in found
     assert any("pwned.invalid" in u for u in requests)
+    assert dialogs == ["3"]
 
 
 def test_nothing_outside_the_notes_is_packed(built: tuple[list[AnkiCard], Path, str]) -> None:
@@ -169,6 +179,8 @@ _EXPECTED = [
     ('<span style="position:fixed', "style 'position:fixed'"),
     ('<svg onload="', "<svg> tag"),
     ("<iframe src=", "<iframe> and its content"),
+    ('A picture <img src="hostile/ok.png" onload', "onload= attribute on <img>"),
+    ('A picture <img src="hostile/ok.png" onload', "style 'position:absolute' on <img>"),
     ("Text </details>", "onerror= attribute on <img>"),
     ("<script>window.__pwned=1</script>\n</div>", "<script> and its content"),
     ('<a href="jav&#x09;ascript', 'href="jav\\u0009ascript:…"'),
@@ -180,8 +192,9 @@ _EXPECTED = [
     ("<math><mi xlink:href", "<mi> tag"),
     ('What does <img src=x onerror="window.__pwned=1"> mean', "onerror= attribute on <img>"),
     ("<script>window.__pwned=1</script> an answer", "<animate> tag"),
-    ("Question <b onmouseover", "onmouseover= attribute on <b>"),
-    ("Question <b onmouseover", "<iframe> and its content"),
+    ("Why is <b onmouseover", "onmouseover= attribute on <b>"),
+    ("Why is <b onmouseover", "<iframe> and its content"),
+    ("Why is <b onmouseover", "onload= attribute on <img>"),
     ("- **Is <a href", 'href="javascript:…"'),
     ("- **Is <a href", "<style> and its content"),
     ("asset_img ../../secret.png", "image-outside"),

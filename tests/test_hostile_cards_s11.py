@@ -246,3 +246,26 @@ def test_every_line_holding_a_payload_is_diagnosed(
                 and "<b onclick" not in line  # an asset_img title: its alt, as text
                 and "&lt;img" not in line}  # written as entities: text
     assert payloads - diagnosed == set()
+
+
+def test_an_edit_beside_a_details_tag_s_handler_keeps_its_warning(tmp_path: Path) -> None:
+    """A watching build parses only the questions an edit touched (``splice_source``):
+    the warning for the box's own tags comes from the whole file's parse, so such a file
+    is parsed whole, as it was at first."""
+    from builder.build.sourceparse import parse_source, splice_source
+    from builder.parse.options import ParseOptions
+
+    options = ParseOptions()
+    target = tmp_path / "notes.md"
+    before = ("# T\n\n## A\n\n### Why first?\n\nBecause.\n\n### Why a box?\n\n"
+              '<details ontoggle="window.__pwned=1">\n<summary>More</summary>\n\n'
+              "Body {}.\n\n</details>\n\n### Why last?\n\nEnd.\n")
+    target.write_text(before.format("one"), encoding="utf-8")
+    first = parse_source(target, target.name, options)
+    assert any("ontoggle=" in d.message for d in first.diagnostics)
+    data = before.format("two").encode()
+    target.write_bytes(data)
+    spliced = splice_source(first, target, target.name, options, data, True)
+    after = spliced[0] if spliced is not None else parse_source(target, target.name, options,
+                                                                data)
+    assert [d.loc.line for d in after.diagnostics if "ontoggle=" in d.message] == [11]

@@ -118,7 +118,7 @@ def test_no_hostile_card_runs_loads_or_overlays_anything_in_a_browser(
                   "Is x safe?", "Why is bold unsafe?", "Which asset escapes?",
                   "What about placeholders?"):
         assert asked in questions, questions
-    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    page = browser.new_page(viewport={"width": 360, "height": 740})
     requests: list[str] = []
     dialogs: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -211,6 +211,7 @@ _EXPECTED = [
     ("asset_img ../../secret.png", "image-outside"),
     ('asset_img "a\\" onerror', "image-missing"),
     ("asset_img javascript:", "image-missing"),
+    ('{% folding <img src=x onerror=', "onerror= attribute on <img>"),
     ('<branch onclick="', "<branch> tag"),
     ("<script>window.__pwned=1</script>\n\nThe element", "<script> and its content"),
     ('<path d="M0" onclick=', "<path> tag"),
@@ -244,7 +245,8 @@ def test_every_line_holding_a_payload_is_diagnosed(
     payloads = {n for n, line in enumerate(text.splitlines(), 1)
                 if "pwned" in line and not line.startswith(("title:", "  "))
                 and "<b onclick" not in line  # an asset_img title: its alt, as text
-                and "&lt;img" not in line}  # written as entities: text
+                and "&lt;img" not in line  # written as entities: text
+                and "lang:" not in line}  # a code tag's language: a word not read
     assert payloads - diagnosed == set()
 
 

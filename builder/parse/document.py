@@ -34,6 +34,7 @@ from builder.parse.footnotes import defines_footnotes
 from builder.parse.footnotesettle import settle_footnotes
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings, tag_names
 from builder.parse.headings import EXPLICIT_ID, headings_of
+from builder.parse.htmldetails import dropped_diagnostics
 from builder.parse.leftovers import (
     extra_title_diagnostic,
     fence_diagnostics,
@@ -119,7 +120,7 @@ def parse_parts(
     diagnostics.extend(nesting_cuts(tokens, path))
     tree = syntax_tree(tokens)
     lines = source_lines(text)
-    diagnostics.extend(unclosed_diagnostics(env, path, lines))
+    diagnostics.extend(unclosed_diagnostics(env, path, lines) + dropped_diagnostics(env, path))
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)

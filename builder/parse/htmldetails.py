@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from builder.model import Diagnostic, SourceLoc
 from builder.parse.boxtokens import push_box
 from builder.parse.linescan import code_lines, picked_lines
+from builder.support.htmlscan import SafeHTMLParser
 
 MARKER = "<details>"
 """The box's markup: ``builder.parse.callouts`` reads it as an HTML details box, folded."""
@@ -49,6 +52,13 @@ MAX_SCANNED = 256
 """Details lines looked at after an opening one for its closing line (real ones nest a
 level or two; thousands of unclosed ones must not make the parse quadratic)."""
 _LINES = "html_details_lines"
+DROPPED = "html_details_dropped"
+"""markdown-it ``env`` key: (0-based line, what was left out) for each box whose
+``<details>`` or ``<summary>`` tag held attributes the box's own tags do not keep."""
+_KEPT = frozenset({"open", "class", "title", "lang", "dir"})
+"""Attributes of these two tags a card would keep in raw HTML
+(``builder.checks.htmlpolicy``): harmless, not worth a word when the box drops them."""
+_TAG_ATTRIBUTES = re.compile(r"<(details|summary)(\s[^<>]*)>", re.IGNORECASE)
 _ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
 
 
@@ -91,6 +101,7 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     if silent:
         return True
     opened = "open" in (head.group(1) or "").lower().split()
+    _record_dropped(state, start_line, body_start)
     push_box(state, (start_line, close, close + 1), OPEN_MARKER if opened else MARKER,
              "details", title, lambda: state.md.block.tokenize(state, body_start, close))
     return True
@@ -145,3 +156,39 @@ def _heading_between(state: StateBlock, start: int, end: int) -> bool:
     return any(line not in code and _ATX.match(state.src, state.bMarks[line] + state.tShift[line],
                                                state.eMarks[line])
                for line in range(start + 1, end))
+
+
+def _record_dropped(state: StateBlock, start_line: int, body_start: int) -> None:
+    """Record the attributes (``ontoggle=``, ``onclick=``…) of the box's ``<details>`` and
+    ``<summary>`` tags that the card leaves out: the box is drawn with tags of its own."""
+    head = "\n".join(_line(state, line) for line in range(start_line, body_start))
+    head = head.partition("</summary")[0]  # tags inside the summary are its text's
+    dropped = [f"{name}= attribute on <{tag.lower()}>"
+               for tag, attributes in _TAG_ATTRIBUTES.findall(head)
+               for name in _attribute_names(attributes) if name not in _KEPT]
+    if dropped and isinstance(state.env, dict):
+        state.env.setdefault(DROPPED, []).append((start_line, dropped))
+
+
+class _Attributes(SafeHTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.names += [name for name, _value in attrs]
+
+
+def _attribute_names(attributes: str) -> list[str]:
+    found = _Attributes()
+    found.feed(f"<x{attributes}>")
+    found.close()
+    return found.names
+
+
+def dropped_diagnostics(env: dict[str, Any], path: str) -> list[Diagnostic]:
+    """A warning at each box whose tags' attributes the card left out (``DROPPED``)."""
+    return [Diagnostic(SourceLoc(path, line + 1), "warning",
+                       "raw HTML removed from the card: " + ", ".join(dict.fromkeys(dropped)),
+                       "html-removed")
+            for line, dropped in sorted(env.get(DROPPED, ()))]

@@ -60,6 +60,7 @@ from builder.parse.fences import INSPECTED
 from builder.parse.fences import shift as shift_tokens
 from builder.parse.filefacts import Parts, closed_fences, nesting_cuts
 from builder.parse.footnotes import defines_footnotes, inline_notes_of
+from builder.parse.htmldetails import DROPPED
 from builder.parse.inlinenodes import MACRO_CODE
 from builder.parse.language import LANGUAGES, normalise
 from builder.parse.leftovers import fence_diagnostics
@@ -308,7 +309,7 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
     # A footnote defined here may be cited by a question not parsed again (as a link
     # reference may be used there).
     if env.get("references") or defines_footnotes(env) or env.get(UNCLOSED) or not top \
-            or env.get(ASSETS_MET) or not _atx_heading_at(top[0], start):
+            or env.get(ASSETS_MET) or env.get(DROPPED) or not _atx_heading_at(top[0], start):
         return None
     if end < len(lines):
         if not _atx_heading_at(top[-1], end):

@@ -80,3 +80,56 @@ def test_mdanki_deck_imports_into_anki(tmp_path: Path, collection: Collection) -
     (pdf,) = Path("dist").glob("*.pdf")
     text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
     assert "Describe this acronym" in text and "What are they?" in text
+
+
+ANKDOWN = FIXTURES / "ankdown-deck.md"
+ANKDOWN_QUESTIONS = ["Expected value of f(x)", "What does a softmax output? Give its range too.",
+                     "Why subtract the maximum before exp?"]
+
+
+def test_an_ankdown_file_is_a_card_per_rule() -> None:
+    doc = parse_file(ANKDOWN, ANKDOWN.name)
+    assert [card.question_text for card in doc.cards] == ANKDOWN_QUESTIONS
+    assert [card.loc.line for card in doc.cards] == [1, 13, 22]
+    assert [card.end_line for card in doc.cards] == [9, 18, 26]
+    first, second, _ = doc.cards
+    assert [f.tex for f in first.formulas] == ["f(x)", r"\mathbb{E}[f(x)] = \sum_x p(x)f(x)"]
+    assert [f.tex for f in second.formulas] == ["(0, 1)"]
+    # ankdown's third field (its tags) is kept on the back as text, its '%' left out.
+    assert [n.kind for n in first.answer] == ["math_block", "paragraph"]
+    assert plain_text(first.answer).strip() == "math, probability"
+    assert not [d for d in doc.diagnostics if d.severity == "error"]
+
+
+def test_a_file_with_a_run_that_is_no_card_stays_one_question() -> None:
+    text = "An introduction with no separator.\n\n---\n\nWhat is BN?\n\n%\n\nIt normalises.\n"
+    doc = parse_text(text, "intro.md")
+    (card,) = doc.cards
+    assert "An introduction" in plain_text(card.answer) and "It normalises" in plain_text(
+        card.answer)
+
+
+def test_ankdown_deck_imports_into_anki(tmp_path: Path, collection: Collection) -> None:
+    source = tmp_path / "notes" / ANKDOWN.name
+    source.parent.mkdir()
+    shutil.copy(ANKDOWN, source)
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    log = import_apkg(collection, package)
+    assert len(log.new) == len(ANKDOWN_QUESTIONS)
+    fields = {}
+    for nid in collection.find_notes(""):
+        note = collection.get_note(nid)
+        fields[note["Answer"]] = note
+        for name in collection.media.files_in_str(note.mid, note["Question"] + note["Answer"]):
+            assert (Path(collection.media.dir()) / name).is_file(), name
+    softmax = next(note for note in fields.values() if "softmax" in note["Question"])
+    assert "Give its range too." in softmax["Question"]
+    assert "softmax" not in softmax["Answer"] and "probability distribution" in softmax["Answer"]
+    expected = next(note for note in fields.values() if "Expected value" in note["Question"])
+    assert 'class="math' in expected["Question"] and 'class="math' in expected["Answer"]
+    for note in fields.values():
+        assert ">%<" not in note["Question"] + note["Answer"]
+        assert ">%%<" not in note["Question"] + note["Answer"]

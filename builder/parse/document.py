@@ -32,7 +32,7 @@ from builder.parse.filefacts import (
 )
 from builder.parse.footnotes import defines_footnotes
 from builder.parse.footnotesettle import settle_footnotes
-from builder.parse.frontback import split_front
+from builder.parse.frontback import ankdown_cards, split_front
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings, tag_names
 from builder.parse.headings import EXPLICIT_ID, headings_of
 from builder.parse.leftovers import (
@@ -323,7 +323,8 @@ class Walker(QuestionForms, TocReader):
         line = pending.line
         question, explicit_id = self._question_nodes(pending)
         text = readable_text(question).translate(INVISIBLE)  # the key's: the heading's alone
-        question, answer = split_front(question, tuple(self._answer))
+        question, answer = (question, tuple(self._answer)) if not self.question_level \
+            else split_front(question, tuple(self._answer))  # a file's: ankdown_cards
         # A placeholder answer is left out, but its lines were the card's all the same.
         end_line = max([pending.end_line, *(n.end_line or n.line for n in answer)])
         placeholder = placeholder_of(answer)
@@ -343,7 +344,7 @@ class Walker(QuestionForms, TocReader):
         )
         if not self.sections or self.sections[-1].path != card.section_path:
             self._start_section(Section(card.section_path, card.loc, ()))
-        self._cards[-1].append(card)
+        self._cards[-1].extend(ankdown_cards(card) if not self.question_level else (card,))
 
     def _question_nodes(self, pending: Pending) -> tuple[tuple[Node, ...], str | None]:
         line = pending.line

@@ -38,6 +38,12 @@ def test_a_question_label_asks(text: str, asks: bool) -> None:
     assert (question_reason(text) is not None) is asks
 
 
+def test_a_q_number_stays_numbered() -> None:
+    """"Q2:" counts as numbering (half), as before: read as asking outright it re-read files
+    that mix "## Q23: …" and "### Q1: …" questions at the wrong level."""
+    assert question_reason("Q2: Discuss the role of the learning rate") == "numbered"
+
+
 def test_labelled_imperative_headings_are_the_questions() -> None:
     doc = parse_file(FIXTURE, FIXTURE.name)
     assert [card.question_text for card in doc.cards] == QUESTIONS

@@ -91,7 +91,7 @@ def test_an_ankdown_file_is_a_card_per_rule() -> None:
     doc = parse_file(ANKDOWN, ANKDOWN.name)
     assert [card.question_text for card in doc.cards] == ANKDOWN_QUESTIONS
     assert [card.loc.line for card in doc.cards] == [1, 13, 22]
-    assert [card.end_line for card in doc.cards] == [9, 18, 26]
+    assert [card.end_line for card in doc.cards] == [11, 20, 26]  # the rule closing each
     first, second, _ = doc.cards
     assert [f.tex for f in first.formulas] == ["f(x)", r"\mathbb{E}[f(x)] = \sum_x p(x)f(x)"]
     assert [f.tex for f in second.formulas] == ["(0, 1)"]

@@ -50,19 +50,25 @@ def ankdown_cards(draft: CardDraft) -> tuple[CardDraft, ...]:
     in it as text).  The draft as it is unless every run is such a card."""
     runs: list[list[Node]] = [[]]
     for block in draft.answer:
-        if block.kind == "hr" or _is_separator(block, CARD_BREAK):
+        runs[-1].append(block)  # a rule closes the card before it: its line is that card's
+        if _is_break(block):
             runs.append([])
-        else:
-            runs[-1].append(block)
-    cards = [_card(draft, tuple(run)) for run in runs if run]
+    cards = [_card(draft, tuple(run)) for run in runs if any(not _is_break(b) for b in run)]
     if not cards or any(card is None for card in cards):
         return (draft,)
     return tuple(card for card in cards if card is not None)
 
 
+def _is_break(block: Node) -> bool:
+    return block.kind == "hr" or _is_separator(block, CARD_BREAK)
+
+
 def _card(draft: CardDraft, run: tuple[Node, ...]) -> CardDraft | None:
-    question, answer = split_front((), run)
-    if not question or answer == run:
+    body = run[:-1] if _is_break(run[-1]) else run
+    if not any(_is_separator(block) for block in body):
+        return None
+    question, answer = split_front((), body)
+    if not question:  # a front of more than paragraphs, or none
         return None
     answer = tuple(block for block in answer if not _is_separator(block))
     nodes = (*question, *answer)

@@ -168,6 +168,8 @@ def claims_match_blocks(path: Path) -> list[str]:
     starts = set(_heading_levels(tokens))  # questions that are top-level headings
     problems = []
     moved = _footnotes_shown(doc)
+    separators = {(number, number) for number, line in enumerate(text.splitlines(), 1)
+                  if line.strip() == "%"}
     for card in doc.cards:
         # A heading that only numbers its question ("## Question 1") asks the bold line
         # below it: that block is the question's, its rest the answer's.
@@ -181,8 +183,9 @@ def claims_match_blocks(path: Path) -> list[str]:
             continue
         # Footnotes cited: shown at the answer's end, taken from where they are written.
         # A table of contents inside an answer is left out of it (and noted).
+        # A paragraph '%' (mdanki's front/back separator) is markup, in neither side.
         inside = [b for b in blocks if card.loc.line < b[0] <= card.end_line
-                  and b not in moved and b[0] not in doc.toc_lines]
+                  and b not in moved and b[0] not in doc.toc_lines and b not in separators]
         own = [_span(n) for n in card.answer if n.kind != "footnotes"]
         if inside != own:
             problems.append(f"card at line {card.loc.line}: blocks {inside} != answer {own}")

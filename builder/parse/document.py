@@ -32,6 +32,7 @@ from builder.parse.filefacts import (
 )
 from builder.parse.footnotes import defines_footnotes
 from builder.parse.footnotesettle import settle_footnotes
+from builder.parse.frontback import ankdown_cards, split_front
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings, tag_names
 from builder.parse.headings import EXPLICIT_ID, headings_of
 from builder.parse.htmldetails import dropped_diagnostics
@@ -322,7 +323,9 @@ class Walker(QuestionForms, TocReader):
             return
         line = pending.line
         question, explicit_id = self._question_nodes(pending)
-        answer = tuple(self._answer)
+        text = readable_text(question).translate(INVISIBLE)  # the key's: the heading's alone
+        question, answer = (question, tuple(self._answer)) if not self.question_level \
+            else split_front(question, tuple(self._answer))  # a file's: ankdown_cards
         # A placeholder answer is left out, but its lines were the card's all the same.
         end_line = max([pending.end_line, *(n.end_line or n.line for n in answer)])
         placeholder = placeholder_of(answer)
@@ -335,14 +338,14 @@ class Walker(QuestionForms, TocReader):
         self._question, self._answer = None, []
         card = CardDraft(
             explicit_id=explicit_id, question=question,
-            question_text=readable_text(question).translate(INVISIBLE),
+            question_text=text,
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
             formulas=formulas, diagrams=diagrams, end_line=end_line,
         )
         if not self.sections or self.sections[-1].path != card.section_path:
             self._start_section(Section(card.section_path, card.loc, ()))
-        self._cards[-1].append(card)
+        self._cards[-1].extend(ankdown_cards(card) if not self.question_level else (card,))
 
     def _question_nodes(self, pending: Pending) -> tuple[tuple[Node, ...], str | None]:
         line = pending.line

@@ -41,6 +41,13 @@ _Q_LABEL = re.compile(
     re.IGNORECASE,
 )
 _Q_PREFIX = re.compile(r"^\s*(?:q|question|问|问题|题目)\s*[:：]", re.IGNORECASE)
+# A heading labelled by the word "Question" and its number asks whatever follows, an
+# imperative too ("Question 2: Discuss …"): an author writes that label on questions only
+# ("问题 1：" and "Problem 1:" may as well list problems met, and are left out).
+# "Q2: …" stays numbered (counted half), as before: read as asking, it re-read files that
+# mix "## Q23: …" and "### Q1: …" questions (youssefHosni's, hunt3) at the wrong level.
+_WORD_LABELLED = re.compile(
+    r"^(?:question|exercise|题目)\s*[#№]?\s*\d{1,4}\s*[.:：)、]\s*\S", re.IGNORECASE)
 
 # Words that open (English) or carry (Chinese) a question or an exam-style prompt.
 _EN_OPENERS = frozenset((
@@ -132,7 +139,7 @@ def question_reason(text: str) -> str | None:
         return None
     if core.endswith(QUESTION_MARKS):
         return "ends in ?"
-    if _Q_PREFIX.match(core) or _Q_LABEL.match(core):
+    if _Q_PREFIX.match(core) or _Q_LABEL.match(core) or _WORD_LABELLED.match(core):
         return "starts with Q:"
     if is_answer_part(core):
         return None

@@ -1,0 +1,135 @@
+"""Decks written for mdanki and ankdown: the front's lines above a paragraph ``%`` ask."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import plain_text
+from builder.parse.document import parse_file, parse_text
+
+from .conftest import FIXTURES, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = FIXTURES / "mdanki-front-back.md"
+
+
+def test_the_front_above_the_separator_is_the_question() -> None:
+    doc = parse_file(FIXTURE, "mdanki-front-back.md")
+    cards = {card.question_text: card for card in doc.cards}
+    # The key's text is the heading's: rewording the front keeps the note.
+    assert list(cards) == ["YAGNI", "Datasets", "Hostile front", "Bare separator", "Plain card"]
+    yagni = cards["YAGNI"]
+    assert "why $O(n)$ work" not in plain_text(yagni.answer)
+    assert "Describe this acronym" in plain_text(yagni.question)
+    assert [n.kind for n in yagni.question if n.kind == "math_inline"] == ["math_inline"]
+    assert plain_text(yagni.answer).startswith('"You aren')
+    datasets = cards["Datasets"]
+    assert "What are they?" in plain_text(datasets.question)
+    assert "Name all three." in plain_text(datasets.question)
+    assert [n.kind for n in datasets.answer] == ["bullet_list"]  # no '%' left on the back
+    assert [n.kind for n in cards["Bare separator"].answer] == ["paragraph"]
+    assert plain_text(cards["Bare separator"].question) == "Bare separator"
+    assert "50 % of it" in plain_text(cards["Plain card"].answer)  # a '%' in text parts nothing
+
+
+def test_a_front_with_more_than_paragraphs_stays_as_written() -> None:
+    doc = parse_text("## Q\n\n- a list\n\n%\n\nback\n", "l.md")
+    (card,) = doc.cards
+    assert plain_text(card.question) == "Q"
+    assert "a list" in plain_text(card.answer) and "back" in plain_text(card.answer)
+
+
+def test_mdanki_deck_imports_into_anki(tmp_path: Path, collection: Collection) -> None:
+    source = tmp_path / "notes" / FIXTURE.name
+    source.parent.mkdir()
+    shutil.copy(FIXTURE, source)
+    result = CliRunner().invoke(main, ["build", "notes", "--no-lock"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    import_apkg(collection, package)
+    notes = {}
+    for nid in collection.find_notes(""):
+        note = collection.get_note(nid)
+        notes[note["Question"].split("<br>")[0]] = note
+    assert set(notes) == {"YAGNI", "Datasets", "Hostile front", "Bare separator", "Plain card"}
+    yagni = notes["YAGNI"]
+    assert "Describe this acronym" in yagni["Question"]
+    assert 'class="math' in yagni["Question"]  # the front's formula is drawn, as media
+    assert "Describe this acronym" not in yagni["Answer"]
+    for field in (yagni["Question"], yagni["Answer"], notes["Datasets"]["Answer"]):
+        assert "<p>%</p>" not in field
+    datasets = notes["Datasets"]
+    assert "What are they?" in datasets["Question"] and "<b>three</b>" in datasets["Question"]
+    assert "<li>" in datasets["Answer"] and "Different datasets" not in datasets["Answer"]
+    hostile = notes["Hostile front"]["Question"]
+    assert "Which tag runs here?" in hostile
+    assert "onerror" not in hostile and "<script" not in hostile
+    media = Path(collection.media.dir())
+    for name in collection.media.files_in_str(yagni.mid, yagni["Question"]):
+        assert (media / name).is_file(), name
+    # The PDF shows the front under its question too.
+    from pypdf import PdfReader
+
+    (pdf,) = Path("dist").glob("*.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert "Describe this acronym" in text and "What are they?" in text
+
+
+ANKDOWN = FIXTURES / "ankdown-deck.md"
+ANKDOWN_QUESTIONS = ["Expected value of f(x)", "What does a softmax output? Give its range too.",
+                     "Why subtract the maximum before exp?"]
+
+
+def test_an_ankdown_file_is_a_card_per_rule() -> None:
+    doc = parse_file(ANKDOWN, ANKDOWN.name)
+    assert [card.question_text for card in doc.cards] == ANKDOWN_QUESTIONS
+    assert [card.loc.line for card in doc.cards] == [1, 13, 22]
+    assert [card.end_line for card in doc.cards] == [11, 20, 26]  # the rule closing each
+    first, second, _ = doc.cards
+    assert [f.tex for f in first.formulas] == ["f(x)", r"\mathbb{E}[f(x)] = \sum_x p(x)f(x)"]
+    assert [f.tex for f in second.formulas] == ["(0, 1)"]
+    # ankdown's third field (its tags) is kept on the back as text, its '%' left out.
+    assert [n.kind for n in first.answer] == ["math_block", "paragraph"]
+    assert plain_text(first.answer).strip() == "math, probability"
+    assert not [d for d in doc.diagnostics if d.severity == "error"]
+
+
+def test_a_file_with_a_run_that_is_no_card_stays_one_question() -> None:
+    text = "An introduction with no separator.\n\n---\n\nWhat is BN?\n\n%\n\nIt normalises.\n"
+    doc = parse_text(text, "intro.md")
+    (card,) = doc.cards
+    assert "An introduction" in plain_text(card.answer) and "It normalises" in plain_text(
+        card.answer)
+
+
+def test_ankdown_deck_imports_into_anki(tmp_path: Path, collection: Collection) -> None:
+    source = tmp_path / "notes" / ANKDOWN.name
+    source.parent.mkdir()
+    shutil.copy(ANKDOWN, source)
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    log = import_apkg(collection, package)
+    assert len(log.new) == len(ANKDOWN_QUESTIONS)
+    fields = {}
+    for nid in collection.find_notes(""):
+        note = collection.get_note(nid)
+        fields[note["Answer"]] = note
+        for name in collection.media.files_in_str(note.mid, note["Question"] + note["Answer"]):
+            assert (Path(collection.media.dir()) / name).is_file(), name
+    softmax = next(note for note in fields.values() if "softmax" in note["Question"])
+    assert "Give its range too." in softmax["Question"]
+    assert "softmax" not in softmax["Answer"] and "probability distribution" in softmax["Answer"]
+    expected = next(note for note in fields.values() if "Expected value" in note["Question"])
+    assert 'class="math' in expected["Question"] and 'class="math' in expected["Answer"]
+    for note in fields.values():
+        assert ">%<" not in note["Question"] + note["Answer"]
+        assert ">%%<" not in note["Question"] + note["Answer"]

@@ -1,0 +1,72 @@
+"""Headings labelled "Question N:" ask, whatever follows the label (an imperative too)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import plain_text
+from builder.parse.document import parse_file
+from builder.parse.phrases import question_reason
+
+from .conftest import FIXTURES, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = FIXTURES / "question-label-imperative.md"
+QUESTIONS = ["Question 1: Explain why Adam needs bias correction.",
+             "Question 2: Discuss the role of the learning rate",
+             "Question 3: Compare SGD with momentum and Adam"]
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Question 2: Discuss the role of the learning rate", True),
+    ("question 12. Implement k-means", True),
+    ("Exercise 3: Prove the bound", True),
+    ("题目2：手写 softmax", True),
+    ("Question bank", False),  # the word alone labels nothing
+    ("Problem 1: Overfitting", False),  # a problem met, as often as one set
+    ("问题 1：内存泄漏", False),
+])
+def test_a_question_label_asks(text: str, asks: bool) -> None:
+    assert (question_reason(text) is not None) is asks
+
+
+def test_a_q_number_stays_numbered() -> None:
+    """"Q2:" counts as numbering (half), as before: read as asking outright it re-read files
+    that mix "## Q23: …" and "### Q1: …" questions at the wrong level."""
+    assert question_reason("Q2: Discuss the role of the learning rate") == "numbered"
+
+
+def test_labelled_imperative_headings_are_the_questions() -> None:
+    doc = parse_file(FIXTURE, FIXTURE.name)
+    assert [card.question_text for card in doc.cards] == QUESTIONS
+    first = doc.cards[0]
+    # The parts under a question are its answer, not questions of their own.
+    assert [n.kind for n in first.answer] == ["heading", "paragraph", "heading", "paragraph"]
+    assert "far too small" in plain_text(first.answer)
+
+
+def test_labelled_questions_import_into_anki(tmp_path: Path, collection: Collection) -> None:
+    source = tmp_path / "notes" / FIXTURE.name
+    source.parent.mkdir()
+    shutil.copy(FIXTURE, source)
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    log = import_apkg(collection, package)
+    assert len(log.new) == len(QUESTIONS)
+    answers = {}
+    for nid in collection.find_notes(""):
+        note = collection.get_note(nid)
+        answers[note["Question"]] = note["Answer"]
+    assert sorted(answers) == QUESTIONS
+    assert "Why it matters" in answers[QUESTIONS[0]]
+    assert "Warm up, then decay." in answers[QUESTIONS[1]]

@@ -13,7 +13,7 @@ from builder.render.assets import worker_pool
 from builder.support.interrupts import interrupts_held
 from builder.support.sandbox import run_limited
 
-_HELD = (signal.SIG_BLOCK, [])
+_HELD: tuple[int, list[int]] = (signal.SIG_BLOCK, [])
 """``pthread_sigmask`` arguments that change nothing and return the blocked signals."""
 
 

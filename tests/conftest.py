@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,6 +37,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "broken_media(reason): this test builds packages whose pictures are missing on "
         "purpose; skip the after-test real-Anki media check and say why.",
     )
+    # Tests press Ctrl-C (SIGINT) on the processes they start, as a terminal does.  A
+    # suite started in the background (``nohup … &``, some CI runners) has SIGINT
+    # ignored, and every process it starts would ignore it too: a watch then never ends.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

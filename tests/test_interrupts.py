@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
 from builder.render.assets import worker_pool
 from builder.support.interrupts import interrupts_held
-from builder.support.sandbox import run_limited
 
 _HELD: tuple[int, list[int]] = (signal.SIG_BLOCK, [])
 """``pthread_sigmask`` arguments that change nothing and return the blocked signals."""
@@ -33,7 +36,31 @@ def test_pool_workers_hold_sigint_back_from_their_start() -> None:
     assert signal.SIGINT not in signal.pthread_sigmask(*_HELD)  # this process's is back
 
 
-def test_sandboxed_children_hold_sigint_back() -> None:
-    held = run_limited(signal.pthread_sigmask, *_HELD, seconds=60, memory_bytes=1 << 30)
-    assert signal.SIGINT in held
-    assert signal.SIGINT not in signal.pthread_sigmask(*_HELD)
+_SANDBOX_CHILD = """
+import signal
+from builder.support.sandbox import run_limited
+handler = run_limited(signal.getsignal, signal.SIGINT, seconds=60, memory_bytes=1 << 30)
+print(handler == signal.SIG_IGN, signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+"""
+
+
+def test_sandboxed_children_ignore_sigint() -> None:
+    """In a process of its own: the fork server its first sandboxed call starts passes
+    the held signal on to every child (this test process may have started one before)."""
+    done = subprocess.run([sys.executable, "-c", _SANDBOX_CHILD], capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.stdout.split() == ["True", "False"], (done.stdout, done.stderr)
+
+
+def test_a_thread_that_starts_processes_holds_sigint_back_too() -> None:
+    found: list[bool] = []
+
+    def start() -> None:
+        with interrupts_held():
+            found.append(signal.SIGINT in signal.pthread_sigmask(*_HELD))
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    thread.join()
+    assert found == [True]

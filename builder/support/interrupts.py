@@ -19,11 +19,10 @@ from contextlib import contextmanager
 
 @contextmanager
 def interrupts_held() -> Iterator[None]:
-    """Block SIGINT in this thread while the block starts processes (the main thread's:
-    where Python handles signals; elsewhere, and where there is no signal mask, nothing
-    changes)."""
-    if not hasattr(signal, "pthread_sigmask") \
-            or threading.current_thread() is not threading.main_thread():
+    """Block SIGINT in this thread while the block starts processes (a process started
+    from it inherits its mask; a Ctrl-C meanwhile goes to another thread, or waits for
+    the block's end).  Where there is no signal mask, nothing changes."""
+    if not hasattr(signal, "pthread_sigmask"):
         yield
         return
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
@@ -31,3 +30,20 @@ def interrupts_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Ignore SIGINT in this process while the block starts a process that resets its
+    signal mask but keeps what is ignored (multiprocessing's fork server, whose children
+    take back the handlers it started with).  A Ctrl-C in that moment is lost; only the
+    main thread may change a handler (elsewhere the mask is held instead)."""
+    if threading.current_thread() is not threading.main_thread():
+        with interrupts_held():
+            yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

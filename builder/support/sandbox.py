@@ -14,7 +14,7 @@ import resource
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from builder.support.interrupts import interrupts_held
+from builder.support.interrupts import interrupts_ignored
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -48,7 +48,7 @@ def run_limited(function: Callable[..., T], *args: Any, seconds: float,
     context.set_forkserver_preload([function.__module__, *preload])
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, function, args, memory_bytes))
-    with interrupts_held():  # the fork server, if started now, and so its children too
+    with interrupts_ignored():  # the fork server, if started now, and so its children too
         child.start()
     sender.close()
     try:

@@ -12,7 +12,7 @@ from builder.cli import main
 from builder.model import plain_text
 from builder.parse.document import parse_file, parse_text
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, import_apkg
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -110,13 +110,7 @@ def test_a_file_with_a_run_that_is_no_card_stays_one_question() -> None:
 
 
 def test_ankdown_deck_imports_into_anki(tmp_path: Path, collection: Collection) -> None:
-    source = tmp_path / "notes" / ANKDOWN.name
-    source.parent.mkdir()
-    shutil.copy(ANKDOWN, source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    (package,) = Path("dist").glob("*.apkg")
+    _result, package = build_fixture_deck(ANKDOWN.stem)
     log = import_apkg(collection, package)
     assert len(log.new) == len(ANKDOWN_QUESTIONS)
     fields = {}

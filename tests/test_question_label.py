@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
 from builder.model import plain_text
 from builder.parse.document import parse_file
 from builder.parse.phrases import question_reason
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, import_apkg
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -54,13 +51,7 @@ def test_labelled_imperative_headings_are_the_questions() -> None:
 
 
 def test_labelled_questions_import_into_anki(tmp_path: Path, collection: Collection) -> None:
-    source = tmp_path / "notes" / FIXTURE.name
-    source.parent.mkdir()
-    shutil.copy(FIXTURE, source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    (package,) = Path("dist").glob("*.apkg")
+    _result, package = build_fixture_deck(FIXTURE.stem)
     log = import_apkg(collection, package)
     assert len(log.new) == len(QUESTIONS)
     answers = {}

@@ -44,3 +44,37 @@ def test_other_tags_are_left_to_the_sanitiser() -> None:
     assert sanitise("<p>a <SVG><Path/></SVG> b</p>") == "<p>a  b</p>"
     assert sanitise('<p><font color="red">r</font></p>') \
         == '<p><span style="color:red">r</span></p>'
+
+
+def test_the_words_inside_an_svg_drawing_reach_the_card(
+        tmp_path: Path, collection: Collection) -> None:
+    """Inside ``<svg>`` (and ``<math>``) nh3 drops every element it does not know with its
+    words: a drawing's ``<title>``, a link's ``<text>``, ``<textPath>``, the HTML of a
+    ``<foreignObject>``.  The roots' tags are taken out first, so those words are on the
+    card (the tags named as removed, the words not)."""
+    import pypdf
+
+    result = build_fixture(FIXTURES / "svg-words.md")
+    assert result.exit_code == 0, result.output
+    assert "n.md:5:1: warning: raw HTML removed from the card: <svg> tag, <title> tag" \
+        in result.output, result.output
+    import_apkg(collection, tmp_path / "dist" / "注意力笔记.apkg")
+    cards = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+             for n in collection.find_notes("")}
+    drawing = cards["注意力示意图里写了什么？"]
+    for words in ("缩放点积注意力", "查询向量", "Q", "沿曲线的说明", "softmax 之后",
+                  "<b>加权求和</b>", '<a href="https://arxiv.org/abs/1706.03762">原始论文</a>',
+                  "图后的一句话。"):
+        assert words in drawing, (words, drawing)
+    assert "<svg" not in drawing and "<text" not in drawing, drawing
+    mathml = cards["MathML 里的文字呢？"]
+    assert "注释里的字" in mathml and "方程说明" in mathml and "<math" not in mathml, mathml
+    pdf = "".join(page.extract_text() for page in
+                  pypdf.PdfReader(tmp_path / "dist" / "注意力笔记.pdf").pages)
+    assert "缩放点积注意力" in pdf and "原始论文" in pdf and "方程说明" in pdf, pdf
+
+
+def test_an_svg_root_no_longer_takes_its_foreign_children_with_it() -> None:
+    fragment = "<p><svg><title>标题</title><a href=\"https://e.org\">链接</a></svg></p>"
+    assert "标题" not in nh3.clean(fragment), "nh3 keeps them now: FOREIGN_ROOTS may go"
+    assert sanitise(fragment) == '<p>标题<a href="https://e.org">链接</a></p>'

@@ -2,23 +2,26 @@
 sanitiser keeps (``builder.checks.htmlpolicy.modern_element``), before it runs: it would
 drop the tags and, with them, the colour an author used to mark what matters.  The tags
 of SVG and MathML elements it drops with their content (``htmlpolicy.FOREIGN_TAGS``)
-are taken out, so an unclosed ``<path d="…">`` in prose leaves the words after it."""
+are taken out, so an unclosed ``<path d="…">`` in prose leaves the words after it, and so
+are those of ``<svg>`` and ``<math>`` (``FOREIGN_ROOTS``), so a drawing's captions, link
+texts and ``<foreignObject>`` HTML are read as HTML and reach the card."""
 
 from __future__ import annotations
 
 import html
 import re
 
-from builder.checks.htmlpolicy import FOREIGN_TAGS, modern_element
+from builder.checks.htmlpolicy import FOREIGN_ROOTS, FOREIGN_TAGS, modern_element
 from builder.support.htmlscan import SafeHTMLParser
 
-_NAMES = "|".join(sorted(map(re.escape, {"font", "center", *FOREIGN_TAGS}), key=len, reverse=True))
+_TAKEN_OUT = FOREIGN_TAGS | FOREIGN_ROOTS
+_NAMES = "|".join(sorted(map(re.escape, {"font", "center", *_TAKEN_OUT}), key=len, reverse=True))
 _LEGACY = re.compile(rf"</?(?:{_NAMES})(?![\w-])", re.IGNORECASE)
 
 
 def modernised(fragment: str) -> str:
     """``fragment`` with each ``<font>`` and ``<center>`` tag replaced and each tag of
-    ``FOREIGN_TAGS`` taken out; others untouched."""
+    ``FOREIGN_TAGS`` and ``FOREIGN_ROOTS`` taken out; others untouched."""
     if _LEGACY.search(fragment) is None:
         return fragment
     finder = _LegacyTags(fragment)
@@ -47,7 +50,7 @@ class _LegacyTags(SafeHTMLParser):
         return self._line_starts[line - 1] + col
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in FOREIGN_TAGS:
+        if tag in _TAKEN_OUT:
             start = self._offset()
             self.replaced.append((start, start + len(self.get_starttag_text() or ""), ""))
             return
@@ -65,7 +68,7 @@ class _LegacyTags(SafeHTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         modern = modern_element(tag, [])
-        if modern is None and tag not in FOREIGN_TAGS:
+        if modern is None and tag not in _TAKEN_OUT:
             return
         start = self._offset()
         self.replaced.append((start, self._fragment.index(">", start) + 1,

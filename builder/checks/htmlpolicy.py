@@ -49,6 +49,12 @@ FOREIGN_TAGS = frozenset({
 an unclosed one in prose (``The element <path d="M0 0"> draws…``) took the rest of its
 paragraph with it.  Their tags are taken out before nh3 runs
 (``builder.anki.legacytags``), so the text stays, as GitHub shows it."""
+FOREIGN_ROOTS = frozenset({"svg", "math"})
+"""The roots of SVG and MathML: inside one, every element not on ``FOREIGN_TAGS``
+(``<title>``, ``<a>``, ``<foreignObject>``, ``<textPath>``…) is read in the foreign
+namespace, which nh3 drops with its words (measured: a drawing's caption, its link texts,
+the HTML of a ``<foreignObject>``).  Their tags are taken out too, so what is inside is
+read as HTML: allowed tags kept, others unwrapped, their words on the card."""
 # The one link policy of the card and the PDF: a URL with one of these schemes, or (for a
 # picture) the name of a file packed with the deck.
 LINK_SCHEMES = frozenset({"http", "https"})

@@ -179,3 +179,30 @@ def test_an_edit_beside_an_asset_picture_keeps_its_folder(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["排序.md", "--format", "apkg"])
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
     assert "changed  排序.md:5" in result.output, result.output
+
+
+def test_hexo_tag_words_are_titles_not_dropped(tmp_path: Path, collection: Collection) -> None:
+    """The words after a tag's name are the author's: a note's title after its class
+    (``{% note info 标题 %}``), a quote's source, a tab set's name, a code block's file name
+    and its link all reach the card and the PDF; only the words that style the box
+    (``no-icon``, ``modern``, icon classes, a tab index, ``line_number:false``) are not."""
+    import pypdf
+
+    result = build_fixture(Path(__file__).parent / "fixtures" / "hexo-tag-words.md")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    import_apkg(collection, tmp_path / "dist" / "标签里的字.apkg")
+    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
+               for n in collection.find_notes("")}
+    quick, merge = answers["快速排序为什么快？"], answers["归并排序的实现？"]
+    titles = re.findall(r'<p class="callout-title">(.*?)</p>', quick + merge)
+    assert titles == ["核心思想", "最坏情况", "随机化",
+                      '归并 <a href="https://zh.wikipedia.org/wiki/%E5%BD%92%E5%B9%B6%E6%8E%92'
+                      '%E5%BA%8F">维基百科</a>', "高德纳, 计算机程序设计艺术", "排序对比"], titles
+    assert quick.count('callout-warning') == 1, quick
+    shown = _text(quick + merge)
+    for styling in ("no-icon", "fa-bullhorn", "modern", "line_number", ", 2", "lang:"):
+        assert styling not in shown, (styling, shown)
+    pdf = "".join(page.extract_text() for page in
+                  pypdf.PdfReader(tmp_path / "dist" / "标签里的字.pdf").pages)
+    for words in ("核心思想", "最坏情况", "随机化", "维基百科", "计算机程序设计艺术", "排序对比"):
+        assert words in pdf, (words, pdf)

@@ -23,8 +23,15 @@ has its ``{% endNAME %}`` line further down is read here as a block:
 * ``raw`` (Jekyll's escape for ``{{ }}``) shows its body as it is, unwrapped;
 * any other paired tag (``note``, ``blockquote``, ``folding``, ``tabs``…) becomes an
   admonition, which ``builder.parse.callouts`` makes a callout: ``{% note warning %}``
-  of type ``warning``, others of the tag's name, with the words after a ``folding``,
-  ``details`` or ``hideToggle`` tag as its title.
+  of type ``warning``, others of the tag's name.
+
+A tag's words are the author's, and none is dropped unseen: those that only style the
+box or the code (a note's class, ``no-icon``, Butterfly's ``modern``/``flat``/…, an icon's
+``fa-…`` classes, a tab set's active index, ``linenos``, ``key:value`` options such as
+``line_number:false``) are left out; every other word is the box's title
+(``{% note info 标题 %}`` titled ``标题``, ``{% blockquote 作者, 出处 %}``,
+``{% tabs 名称 %}``), and a code block's link (``{% codeblock t lang:x URL 链接文字 %}``)
+is a link in its title.
 
 A Hexo ``{% asset_img slug title %}`` alone on its line is the picture ``slug`` of the
 post's asset folder (the folder named as the post, beside it): a paragraph of that image,
@@ -47,8 +54,19 @@ _TAG = re.compile(r"\{%-?\s*([A-Za-z_]\w*)\b([^%\n]*?)\s*-?%\}\s*$")
 """A tag alone on its line (after its indentation): its name, then its arguments."""
 CODE_TAGS = frozenset({"codeblock", "code", "highlight", "mermaid", "katex", "latex"})
 """Tags whose body is code, not Markdown."""
-TITLED_TAGS = frozenset({"folding", "fold", "details", "hidetoggle", "hideblock", "spoiler"})
-"""Tags whose arguments are the box's title."""
+NOTE_CLASSES = frozenset({
+    "default", "primary", "success", "info", "warning", "danger",  # NexT
+    "blue", "pink", "red", "purple", "orange", "green",  # Butterfly's colours
+})
+"""The first word of a ``note`` tag that names its kind, not its title."""
+STYLE_WORDS = frozenset({"no-icon", "simple", "modern", "flat", "disabled", "linenos"})
+"""Words that style a box or a code block (NexT, Butterfly, Jekyll): no words of the
+author's to show."""
+_STYLE_WORD = re.compile(
+    r"""['"]?(?:fa[srbld]?|fa-[\w-]+|iconfont|icon-[\w-]+|[a-z_]+:(?!//)\S+|\w+=\S*)['"]?,?""")
+"""An icon class (``fa-bullhorn``), an option (``line_number:false``, ``linenos=table``)."""
+_TAB_INDEX = re.compile(r"\s*,\s*-?\d+\s*$")
+"""The active tab's number after a tab set's name: ``{% tabs 名称, 2 %}``."""
 QUOTE_TAGS = frozenset({"blockquote", "pullquote", "cq", "centerquote", "quote"})
 UNWRAPPED = frozenset({"raw"})
 MARKER = "{%"
@@ -149,15 +167,31 @@ def _heading_between(state: StateBlock, start: int, end: int) -> bool:
 
 def _code_head(name: str, args: str) -> tuple[str, str]:
     """The language (``lang:python`` in Hexo, ``python`` in Jekyll's ``highlight``, the
-    tag's own name for ``mermaid``) and the title (Hexo's other words, a file name)."""
+    tag's own name for ``mermaid``) and the title (Hexo's other words, a file name, then
+    its link: ``[title] [lang:x] [url] [link text]``), as Markdown."""
     words = args.split()
     language = next((w.removeprefix("lang:") for w in words if w.startswith("lang:")), "")
     rest = [w for w in words if not w.startswith("lang:")]
-    if name == "highlight":
-        return (rest[0] if rest else ""), ""
+    if name == "highlight" and rest:
+        language, rest = rest[0], rest[1:]
     if not language and name in ("mermaid", "katex", "latex"):
         language = name
-    return language, " ".join(w for w in rest if "://" not in w)
+    url = next((i for i, w in enumerate(rest) if "://" in w), None)
+    if url is None:
+        return language, _title(rest)
+    link = f"[{_escaped(_title(rest[url + 1:]) or rest[url])}](<{rest[url]}>)"
+    return language, " ".join(filter(None, (_title(rest[:url]), link)))
+
+
+def _title(words: list[str]) -> str:
+    """The words of a tag that are the author's (``STYLE_WORDS`` and ``_STYLE_WORD`` left
+    out), as a title."""
+    return " ".join(w for w in words if w.lower() not in STYLE_WORDS
+                    and not _STYLE_WORD.fullmatch(w)).strip(" ,")
+
+
+def _escaped(text: str) -> str:
+    return re.sub(r"([\\\[\]<>])", r"\\\1", text)
 
 
 def _push_code(state: StateBlock, start_line: int, close: int, name: str, args: str) -> None:
@@ -188,11 +222,11 @@ def _push_body(state: StateBlock, start_line: int, close: int) -> None:
 
 
 def _push_box(state: StateBlock, start_line: int, close: int, name: str, args: str) -> None:
-    words = args.split()
-    kind = "quote" if name in QUOTE_TAGS else (words[0].lower() if name == "note" and words
-                                               else name)
-    push_box(state, (start_line, close, close + 1), MARKER, kind,
-             args if name in TITLED_TAGS else "")
+    words = (_TAB_INDEX.sub("", args) if name == "tabs" else args).split()
+    kind = "quote" if name in QUOTE_TAGS else name
+    if name == "note" and words and words[0].lower() in NOTE_CLASSES:
+        kind = words.pop(0).lower()
+    push_box(state, (start_line, close, close + 1), MARKER, kind, _title(words))
 
 
 def _asset_picture(state: StateBlock, line: int, args: str, silent: bool) -> bool:

@@ -21,7 +21,7 @@ from builder.parse.formulaimages import FormulaPicture, formula_picture, lone_im
 from builder.parse.headings import first_column
 from builder.parse.mathsyntax import DOUBT
 from builder.parse.texmacros import FileMacros
-from builder.parse.texsafe import strip_unsafe
+from builder.parse.texsafe import references_decoded, strip_unsafe
 from builder.parse.typstmath import typst_message, typst_signs
 
 POS = "pos"
@@ -281,7 +281,8 @@ class InlineNodes:
 
     def _formula(self, written: str, display: bool, loc: SourceLoc) -> Formula:
         """A formula, what Anki's MathJax must not see taken out (and reported)."""
-        tex, removed = strip_unsafe(written.strip())
+        # References first: ``&#92;href`` is a ``\href`` to take out too.
+        tex, removed = strip_unsafe(references_decoded(written).strip())
         if removed:
             names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
             self.diagnostics.append(Diagnostic(

@@ -10,6 +10,9 @@ formula still reads the same, and the caller warns.
 
 from __future__ import annotations
 
+import html
+import re
+
 from builder.parse.texsyntax import Group, Node, argument, optional, parse_tex, tex_of, tokens
 
 # Command → how many leading arguments are dropped; the argument after them is kept.
@@ -78,3 +81,18 @@ def _strip_names(tex: str) -> tuple[str, list[str]]:
         else:
             kept.append(token)
     return "".join(kept), removed
+
+
+_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+"""An HTML character reference, closed by its ``;`` as CommonMark requires (TeX's own
+``&`` aligns columns: ``x &= 1`` is none)."""
+
+
+def references_decoded(tex: str) -> str:
+    """``tex`` with its HTML character references (``&#39;``, ``&amp;``, ``&lt;``) as the
+    characters they stand for: notes exported from HTML (a glossary's ``\\[Q(s&#39;,a)\\]``)
+    write them inside formulas, which MathJax in a browser reads decoded and TeX engines
+    do not.  A name that is no reference stays as written."""
+    if "&" not in tex:
+        return tex
+    return _REFERENCE.sub(lambda found: html.unescape(found[0]), tex)

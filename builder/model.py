@@ -286,6 +286,8 @@ class Card(_Record):
     end_line: int = 0
     """Last source line (1-based, inclusive) of the card: its answer's last block, or its
     question heading when the answer is empty; 0 when not known."""
+    tags: tuple[str, ...] = ()
+    """Tags of its own (an Obsidian tag line above it), ``/`` parting a hierarchy."""
 
     @property
     def is_empty(self) -> bool:

@@ -25,7 +25,7 @@ SNIPPETS = (
     # or closed by an edit may reach across the question headings after it.
     "::: tip", ":::", "::: details 点击查看答案", "::::", ":::: warning", "> [!NOTE]",
     "> [!faq]- Why?", "> [!question] 为什么？", "!!! note \"Title\"", "??? question \"Q?\"",
-    "    indented body", "x^[inline note]", "see [^undefined]",
+    "    indented body", "x^[inline note]", "see [^undefined]", "#flashcards/deck/sub",
 )
 
 

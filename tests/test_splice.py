@@ -146,6 +146,8 @@ def test_lines_added_move_every_later_question_and_diagnostic(tmp_path: Path) ->
     ("It averages gradients.", "It averages [gradients].\n\n[gradients]: https://e.com",
      "a link reference applies to the whole file"),
     ("It averages gradients.", "It averages gradients.\n\n<!-- TOC -->", "a TOC marker"),
+    ("It averages gradients.", "It averages gradients.\n\n#flashcards/optimisers",
+     "an Obsidian tag line tags the questions after it"),
     ("Notes.", "**Why?**\n\n**How?**\n\n**When?**\n\n**Where?**\n\n**Who?**\n\n**What?**",
      "bold questions vote on how the file is read"),
     ("#### A part of the answer", "##### A part of the answer", "a heading's level"),
@@ -369,3 +371,13 @@ def test_an_edit_that_leaves_a_container_open_is_parsed_whole(tmp_path: Path) ->
     assert spliced is None
     assert whole.document is not None and "container-unclosed" in [
         d.code for d in whole.document.diagnostics]
+
+
+def test_a_file_with_a_tag_line_is_parsed_whole(tmp_path: Path) -> None:
+    """A question's tags come from the tag line above it, which its own lines may not
+    hold: an edit below one is not spliced (builder.parse.taglines)."""
+    text = _replace("## Optimisation\n", "## Optimisation\n\n#flashcards/optimisers\n")
+    spliced, whole = _edited(tmp_path, text, text.replace("Adaptive moments.", "Adaptive."))
+    assert whole.document is not None
+    assert [card.tags for card in whole.document.cards][:3] == [("flashcards/optimisers",)] * 3
+    assert spliced is None

@@ -166,7 +166,7 @@ def _note(context: Context, path: str, card: Card, assets: Assets, resolver: Ima
               source_field(source, card.loc),
               card.key if key_field == card.key else key_field)
     tags, subdeck = _tags_and_subdeck(deck, card.section_path, settings.tags,
-                                      settings.source_line == "hide")
+                                      settings.source_line == "hide", card.tags)
     note = NoteContent(key=card.key, fields=fields, tags=tags, deck=subdeck)
     return (AssembledNote(note, tuple(used), answer_text, card.question_text,
                           card.loc, card.explicit_id), problems, media.looked_up)
@@ -174,14 +174,22 @@ def _note(context: Context, path: str, card: Card, assets: Assets, resolver: Ima
 
 @functools.lru_cache(maxsize=1024)
 def _tags_and_subdeck(deck: str, section_path: tuple[str, ...], extra_tags: tuple[str, ...],
-                      hide_source: bool) -> tuple[tuple[str, ...], str]:
+                      hide_source: bool, own_tags: tuple[str, ...] = ()
+                      ) -> tuple[tuple[str, ...], str]:
     """A card's tags and subdeck, which every card of its section shares: made once, and
     one object each for all of them (stored notes pickle them once, not once per note:
-    at 20,000 notes ~14 MB less to load, with the Key field that is the key itself)."""
+    at 20,000 notes ~14 MB less to load, with the Key field that is the key itself).
+    ``own_tags`` are the card's (an Obsidian tag line's, ``/`` parting Anki's levels)."""
     tags = [apkg.tag_for(deck, section_path), *(apkg.tag_for(t, ()) for t in extra_tags),
+            *(apkg.tag_for(*_levels(t)) for t in own_tags),
             *((HIDE_SOURCE_TAG,) if hide_source else ())]
     return (tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
             inert_name(apkg.subdeck(deck, section_path)))
+
+
+def _levels(tag: str) -> tuple[str, tuple[str, ...]]:
+    top, *below = [part for part in tag.split("/") if part]
+    return top, tuple(below)
 
 
 def note_context(deck: str, path: str, settings: Settings, root: Path | None) -> Context:

@@ -54,6 +54,7 @@ from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
 from builder.parse.source import ColumnMap, read_source, source_lines, without_control_chars
 from builder.parse.syntaxtree import syntax_tree
+from builder.parse.taglines import TagLines
 from builder.parse.tocread import TocReader
 
 
@@ -149,7 +150,8 @@ def parse_parts(
                         tuple(walker.toc_lines), walker.toc_marked,
                         tuple(walker.section_headings))
     # A footnote, like a link reference, is defined once and cited anywhere in the file.
-    return Parts(document, structure, front, bool(env.get("references")) or defines_footnotes(env),
+    return Parts(document, structure, front,
+                 bool(env.get("references")) or defines_footnotes(env) or walker.tagged,
                  prose, walker.skip_to, starts_with_rule(tokens),
                  closed_fences(tokens), heading_sources(tokens))
 
@@ -169,7 +171,7 @@ def _level_setting(value: object) -> int | str:
     return FILE if value == FILE else AUTO
 
 
-class Walker(QuestionForms, TocReader):
+class Walker(QuestionForms, TocReader, TagLines):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
@@ -250,7 +252,7 @@ class Walker(QuestionForms, TocReader):
             return
         if self.structure.strays.bold and self._bold(node, self.structure.strays.bold):
             return
-        if self._labelled(node):
+        if self._labelled(node) or self._tag_line(node):
             return
         if self._question is not None:
             self._answer.append(self.builder.block(node))
@@ -341,7 +343,7 @@ class Walker(QuestionForms, TocReader):
             question_text=text,
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
-            formulas=formulas, diagrams=diagrams, end_line=end_line,
+            formulas=formulas, diagrams=diagrams, end_line=end_line, tags=self.tags_at(line),
         )
         if not self.sections or self.sections[-1].path != card.section_path:
             self._start_section(Section(card.section_path, card.loc, ()))
@@ -392,8 +394,7 @@ class Walker(QuestionForms, TocReader):
             tags=tag_names(front.get("tags", ())),
             section_level=self.section_level, question_level=self.question_level,
             breaks=bool(front.get("breaks", self.options.breaks)),
-            ignore=strings(front.get("ignore", ())),
-            structure=self.structure.summary(),
+            ignore=strings(front.get("ignore", ())), structure=self.structure.summary(),
             source_line=str(front.get("source_line", self.options.source_line)),
         )
 

@@ -25,7 +25,9 @@ class Parts(NamedTuple):
     structure: Structure
     front: dict[str, object]
     references: bool
-    """The file defines link references (``[x]: url``), which every question may use."""
+    """The file defines link references (``[x]: url``) or footnotes, which every question
+    may use, or has tag lines (``builder.parse.taglines``), which tag the questions after
+    them: no question of it is parsed alone."""
     prose: tuple[Counted, ...]
     """Each piece of prose, in order, counted: the language guess's input."""
     skip_to: int

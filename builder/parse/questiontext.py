@@ -49,13 +49,15 @@ class CardDraft:
     formulas: tuple[Formula, ...]
     diagrams: tuple[Diagram, ...]
     end_line: int
+    tags: tuple[str, ...] = ()
 
     def card(self, deck: str) -> Card:
         """The card, keyed by its explicit id, else by deck, sections and question."""
         key = (f"id:{self.explicit_id}" if self.explicit_id else
                " / ".join([deck, *self.section_path, normalise_question(self.question_text)]))
         return Card(key, self.explicit_id, self.question, self.question_text, self.answer,
-                    self.section_path, self.loc, self.formulas, self.diagrams, self.end_line)
+                    self.section_path, self.loc, self.formulas, self.diagrams, self.end_line,
+                    self.tags)
 
 
 def readable_text(inline: tuple[Node, ...]) -> str:

@@ -74,6 +74,7 @@ from builder.parse.questiontext import answer_diagnostics
 from builder.parse.source import source_lines
 from builder.parse.splicedoc import Edit, Moves
 from builder.parse.syntaxtree import syntax_tree
+from builder.parse.taglines import tag_line
 from builder.parse.tocread import TOC_END, TOC_START
 
 REPAIRS = frozenset({"unclosed-fence", "front-matter", MACRO_CODE})
@@ -309,7 +310,8 @@ def _chunk(lines: Sequence[str], start: int, end: int, since: int | None = None
     # A footnote defined here may be cited by a question not parsed again (as a link
     # reference may be used there).
     if env.get("references") or defines_footnotes(env) or env.get(UNCLOSED) or not top \
-            or env.get(ASSETS_MET) or env.get(DROPPED) or not _atx_heading_at(top[0], start):
+            or env.get(ASSETS_MET) or env.get(DROPPED) or not _atx_heading_at(top[0], start) \
+            or any(tag_line(node) for node in top):  # it tags the questions after it
         return None
     if end < len(lines):
         if not _atx_heading_at(top[-1], end):

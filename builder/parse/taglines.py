@@ -1,0 +1,63 @@
+"""Obsidian tag lines: a paragraph of nothing but tags (``#flashcards/HCI/36``, ``#rl``).
+
+Obsidian's spaced-repetition plugin files the cards after such a line in the deck the tag
+names (``#flashcards/HCI/36`` over each week of a course's cards), and a vault tags its
+notes so (``#rl`` atop a glossary term).  Read as text, the line was a paragraph at the
+end of the previous card's answer or a section introduction of its own (the PDF only).
+It is the tags of the cards after it instead, up to the next such line; a file that is
+one question takes every tag line in it.  ``/`` parts a hierarchical tag, as Anki's
+``::`` does (``builder.anki.notes``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from markdown_it.tree import SyntaxTreeNode
+
+_TAG = re.compile(r"#[\w/-]+")
+"""An Obsidian tag: letters, digits, ``_``, ``-`` and ``/`` after ``#``."""
+
+
+def tag_line(node: SyntaxTreeNode) -> tuple[str, ...] | None:
+    """The tags (without ``#``) of a paragraph that holds nothing else; None for any
+    other block.  A tag needs a letter (``#1`` is a number); no heading is one (``# x``
+    has a space)."""
+    if node.type != "paragraph" or len(node.children) != 1:
+        return None
+    words = node.children[0].content.split()
+    if not words or not all(_TAG.fullmatch(w) and any(c.isalpha() for c in w) for w in words):
+        return None
+    return tuple(dict.fromkeys(w[1:].strip("/") for w in words))
+
+
+class TagLines:
+    """The tag lines a walk has met (a mixin of ``builder.parse.document.Walker``)."""
+
+    _tag_changes: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    """Each tag line's first line (1-based) and its tags, in order."""
+    question_level: int
+
+    def _tag_line(self, node: SyntaxTreeNode) -> bool:
+        """Take ``node`` if it is a tag line (its tags those of the cards after it)."""
+        tags = tag_line(node)
+        if tags is None:
+            return False
+        line = node.map[0] + 1 if node.map else 1
+        self._tag_changes = (*self._tag_changes, (line, tags))
+        return True
+
+    def tags_at(self, line: int) -> tuple[str, ...]:
+        """The tags of a card whose question is on ``line``: the last tag line's above
+        it (every tag line's, in a file that is one question)."""
+        if not self.question_level:
+            return tuple(dict.fromkeys(t for _line, tags in self._tag_changes for t in tags))
+        at = bisect.bisect_left(self._tag_changes, (line,)) - 1
+        return self._tag_changes[at][1] if at >= 0 else ()
+
+    @property
+    def tagged(self) -> bool:
+        """Whether any tag line was met (a later parse of one question cannot know the
+        tags above it: ``builder.parse.splice`` parses such a file whole)."""
+        return bool(self._tag_changes)

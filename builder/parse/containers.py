@@ -54,30 +54,24 @@ def guard_blocks(md: MarkdownIt) -> None:
     def guarded_container(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if not read_container(state, start, end, True):
             return False
-        # Whether a line could close it is seen without reading it: a paragraph it would
-        # interrupt asks only that (``silent``), so no container is read to answer.
-        closable = _closer_after(state, start, end)
         recorded = _recorded(state.env)
-        if silent:
-            if not closable:
-                # Inside a paragraph it is asked only this: it stays the paragraph's text
-                # and is never read, so this is the one place to note it.
-                recorded.append(start)
-            return closable
-        if not closable or not _budget(state.env):
+        if not _closer_after(state, start, end) or not _budget(state.env):
             recorded.append(start)
             return False
-        count, line, inner = len(state.tokens), state.line, len(recorded)
-        read_container(state, start, end, False)
-        if _container_stays(state, count, end):
-            return True
-        del state.tokens[count:]  # read again as text: its inner containers with it
-        del recorded[inner:]
-        state.line = line
-        recorded.append(start)
-        if isinstance(state.env, dict):
-            state.env[_UNDONE] = state.env.get(_UNDONE, 0) + 1
-        return False
+        known = _known(state).get(_where(state, start, end))
+        if silent and known is None:
+            # Asked whether it ends the paragraph above (a list item, a quote): only if it
+            # stays a container, or the paragraph would be parted at a line that is its
+            # text all the same (``这是<b>很\n::: tip 的</b>`` lost its ``</b>``).
+            count, line, inner = len(state.tokens), state.line, len(recorded)
+            known = _read(read_container, state, start, end)
+            del state.tokens[count:]  # read again when its turn comes
+            del recorded[inner:]
+            state.line = line
+        if known is False or (not silent and not _read(read_container, state, start, end)):
+            recorded.append(start)
+            return False
+        return True
 
     def guarded_admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if not read_admonition(state, start, end, True) or not _has_body(state, start, end):
@@ -86,6 +80,42 @@ def guard_blocks(md: MarkdownIt) -> None:
 
     ruler.at(CONTAINER_RULE, guarded_container, {"alt": list(container.alt)})
     ruler.at(ADMONITION_RULE, guarded_admonition, {"alt": list(admonition.alt)})
+
+
+def _read(read_container: BlockRule, state: StateBlock, start: int, end: int) -> bool:
+    """Read the container at ``start``; if it is not closed by its own ``:::`` or holds a
+    heading, take it back (it is read again as text).  Remembered (``_known``), so that
+    a container asked about first (``silent``) is read, not tried, when its turn comes."""
+    count, line, inner = len(state.tokens), state.line, len(_recorded(state.env))
+    read_container(state, start, end, False)
+    stays = _container_stays(state, count, end)
+    if not stays:
+        del state.tokens[count:]  # read again as text: its inner containers with it
+        del _recorded(state.env)[inner:]
+        state.line = line
+        if isinstance(state.env, dict):
+            state.env[_UNDONE] = state.env.get(_UNDONE, 0) + 1
+    _known(state)[_where(state, start, end)] = stays
+    return stays
+
+
+def _where(state: StateBlock, start: int, end: int) -> tuple[int, ...]:
+    """A container's line as read in one place (a quote or list item moves its start)."""
+    return (start, end, state.bMarks[start], state.tShift[start], state.blkIndent)
+
+
+def _known(state: StateBlock) -> dict[tuple[int, ...], bool]:
+    env = state.env if isinstance(state.env, dict) else {}
+    known = env.get(_KNOWN)
+    if known is None or known[0] is not state.src:  # a parse of another source
+        known = env[_KNOWN] = (state.src, {})
+    found: dict[tuple[int, ...], bool] = known[1]
+    return found
+
+
+_KNOWN = "containers_known"
+"""markdown-it ``env`` key: (the source, whether each container read so far stayed one,
+by ``_where``)."""
 
 
 MAX_UNDONE = 64

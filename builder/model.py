@@ -170,11 +170,11 @@ class Node(_Record):
     ``_open``/``_close`` suffix:
 
     * blocks: ``paragraph``, ``heading``, ``bullet_list``, ``ordered_list``,
-      ``list_item``, ``blockquote``, ``code_block`` (``text`` = code, attr
-      ``lang``), ``math_block``, ``diagram``, ``table``, ``thead``, ``tbody``,
-      ``tr``, ``th``, ``td``, ``hr``, ``html_block``, ``footnote_def`` (attr ``label``;
-      a footnote's blocks), ``footnotes`` (the ``footnote_def`` a card cites, at its
-      answer's end);
+      ``list_item`` (attr ``task``: ``todo`` or ``done`` for a GFM task item),
+      ``blockquote``, ``code_block`` (``text`` = code, attr ``lang``), ``math_block``,
+      ``diagram``, ``table``, ``thead``, ``tbody``, ``tr``, ``th``, ``td``, ``hr``,
+      ``html_block``, ``footnote_def`` (attr ``label``; a footnote's blocks),
+      ``footnotes`` (the ``footnote_def`` a card cites, at its answer's end);
     * inlines: ``text``, ``strong``, ``em``, ``s``, ``mark`` (``==highlighted==``), ``code_inline``,
       ``math_inline``, ``link`` (attr ``href``), ``image`` (attrs ``src``,
       ``alt``), ``softbreak``, ``hardbreak``, ``html_inline``, ``footnote_ref`` (attr

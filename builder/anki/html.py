@@ -37,6 +37,7 @@ from builder.model import Diagram, Formula, Node
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
 from builder.parse.limits import MAX_CARD_HIGHLIGHTED_BLOCK
+from builder.render.taskbox import boxed
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
@@ -264,6 +265,8 @@ def _block(node: Node, media: HtmlMedia) -> str:
         return _footnote(node, media)
     if kind == CALLOUT:
         return _callout(node, media)
+    if kind == "list_item":
+        node = boxed(node)
     inner = "".join(_block(c, media) if _is_block(c) else _inline(c, media)
                     for c in node.children)
     if kind == "paragraph":

@@ -49,6 +49,7 @@ from builder.parse.source import SourceError
 from builder.parse.spacedimages import spaced_images_plugin
 from builder.parse.tables import EXTRA_CELLS, table_plugin
 from builder.parse.tabs import tabs_plugin
+from builder.parse.tasklists import TASK, tasklists_plugin
 from builder.parse.texmacros import FileMacros
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
@@ -94,6 +95,7 @@ def make_parser() -> MarkdownIt:
     guard_blocks(md)
     md.use(callouts_plugin)
     md.use(placeholder_tags_plugin)
+    md.use(tasklists_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)
@@ -286,6 +288,8 @@ class NodeBuilder(InlineNodes):
             attrs.append(("tight", "1"))
         elif kind == CALLOUT:
             attrs.extend(callout_attrs(node.meta.get(CALLOUT_META, {})))
+        elif kind == "list_item" and node.meta.get(TASK):
+            attrs.append((TASK, str(node.meta[TASK])))
         elif kind == "footnote_reference":
             kind = FOOTNOTE_DEF
             attrs.append(("label", str(node.meta.get("label", ""))))

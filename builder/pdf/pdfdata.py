@@ -24,6 +24,7 @@ from builder.parse.limits import cut_answer
 from builder.pdf.cjkspacing import cjk_punctuated, edge_char, is_wide, soft_space
 from builder.render.assets import Assets
 from builder.render.images import ImageResolver
+from builder.render.taskbox import boxed
 
 Json = dict[str, object]
 T = TypeVar("T")
@@ -290,7 +291,7 @@ def _footnote_json(node: Node, stage: MediaStage) -> list[Json]:
 
 
 def _list_json(node: Node, stage: MediaStage) -> Json:
-    items = [blocks_json(item.children, stage) for item in node.children
+    items = [blocks_json(boxed(item).children, stage) for item in node.children
              if item.kind == "list_item"]
     tight = any(child.attr("tight") for item in node.children for child in item.children)
     out: Json = {"kind": node.kind, "items": items, "tight": tight}

@@ -84,3 +84,21 @@ def test_a_closing_tag_in_code_closes_nothing_but_a_heading_comment_is_no_headin
                       "```\n\nafter\n</details>\n")
     opened = [t for t in tokens if t.type == "callout_open"]
     assert len(opened) == 1 and opened[0].map == [0, 10], [(t.type, t.map) for t in tokens]
+
+
+def test_what_a_summary_loses_is_said_at_the_summary(tmp_path: Path,
+                                                      collection: Collection) -> None:
+    """The ``<summary>`` is the box's title, on a line of its own (one blank line or
+    more below its ``<details>``, or wrapped over lines): HTML the card drops from it is
+    reported on the summary's line, where the author looks for it, not on the
+    ``<details>`` line above."""
+    result = build_fixture(Path(__file__).parent / "fixtures" / "details-summary-html.md")
+    assert result.exit_code == 0, result.output
+    removed = [line.split(": warning")[0] for line in result.output.splitlines()
+               if "[html-removed]" in line]
+    assert removed == ["n.md:6:1", "n.md:16:1", "n.md:24:1"], result.output
+    import_apkg(collection, tmp_path / "dist" / "折叠里的标题.apkg")
+    titles = sorted(re.findall(r'<summary class="callout-title">(.*?)</summary>',
+                               " ".join(collection.get_note(n)["Answer"]
+                                        for n in collection.find_notes(""))))
+    assert titles == ["多行 的", "点开看 答案 吧", "隔一行 动"], titles

@@ -94,7 +94,7 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     found = _summary(state, start_line, head.end(), end_line)
     if found is None:
         return False
-    title, body_start = found
+    title, body_start, title_line = found
     close = _closing_line(state, start_line, end_line)
     if close is None or close < body_start:
         return False
@@ -103,14 +103,16 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     opened = "open" in (head.group(1) or "").lower().split()
     _record_dropped(state, start_line, body_start)
     push_box(state, (start_line, close, close + 1), OPEN_MARKER if opened else MARKER,
-             "details", title, lambda: state.md.block.tokenize(state, body_start, close))
+             "details", title, lambda: state.md.block.tokenize(state, body_start, close),
+             title_line)
     return True
 
 
 def _summary(state: StateBlock, start_line: int, after: int, end_line: int
-             ) -> tuple[str, int] | None:
-    """The summary's text (empty without one) and the body's first line; None when the
-    opening line holds more than the tags (an element written on one line, say)."""
+             ) -> tuple[str, int, int] | None:
+    """The summary's text (empty without one), the body's first line and the summary's
+    first line; None when the opening line holds more than the tags (an element written
+    on one line, say)."""
     rest = _line(state, start_line)[after:]
     line = start_line
     if not rest.strip():  # the summary, if any, on the next line that is not blank
@@ -118,7 +120,7 @@ def _summary(state: StateBlock, start_line: int, after: int, end_line: int
         while line < end_line and state.isEmpty(line):
             line += 1
         if line >= end_line or not _SUMMARY_START.match(_line(state, line)):
-            return "", start_line + 1
+            return "", start_line + 1, start_line
         rest = _line(state, line)
     elif not _SUMMARY_START.match(rest):
         return None
@@ -127,7 +129,7 @@ def _summary(state: StateBlock, start_line: int, after: int, end_line: int
             rest += "\n" + _line(state, last)
         found = _SUMMARY.match(rest)
         if found is not None:
-            return " ".join(found.group(1).split()), last + 1
+            return " ".join(found.group(1).split()), last + 1, line
         if "</summary" in rest.lower():
             return None  # text after the summary on its line
     return None

@@ -27,12 +27,14 @@ from pathlib import Path
 
 import pytest
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 
 from builder.build.sourceparse import parse_source
 from builder.model import Document, Node
-from builder.parse.document import ParseOptions
+from builder.parse.document import ParseOptions, parse_text
 from builder.parse.markdown import make_parser, tokenize
 from builder.parse.source import source_lines
+from builder.parse.taglines import tag_line
 from builder.parse.tocread import TOC_END, TOC_START
 from tests.conftest import FIXTURES, write
 
@@ -107,6 +109,12 @@ def unaccounted(path: Path) -> list[str]:
     for token in plain:
         if token.type == "html_block" and token.map and _one_comment(token.content):
             covered.update(range(token.map[0] + 1, token.map[1] + 1))
+    # A tag line (``#flashcards/HCI``, ``#rl``) is the tags of cards: accounted for there.
+    tagged = {tag for card in doc.cards for tag in card.tags}
+    for block in SyntaxTreeNode(plain).children:
+        tags = tag_line(block)
+        if tags and block.map and set(tags) <= tagged:
+            covered.update(range(block.map[0] + 1, block.map[1] + 1))
     in_blocks: set[int] = set()
     for first, last in _top_blocks(plain, lines):
         in_blocks.update(range(first, last + 1))
@@ -184,8 +192,10 @@ def claims_match_blocks(path: Path) -> list[str]:
         # Footnotes cited: shown at the answer's end, taken from where they are written.
         # A table of contents inside an answer is left out of it (and noted).
         # A paragraph '%' (mdanki's front/back separator) is markup, in neither side.
+        # So are the lines that tag it (mdanki's tag links, ankdown's third field).
         inside = [b for b in blocks if card.loc.line < b[0] <= card.end_line
-                  and b not in moved and b[0] not in doc.toc_lines and b not in separators]
+                  and b not in moved and b[0] not in doc.toc_lines and b not in separators
+                  and not (card.tags and _tags_the_card(text, b))]
         own = [_span(n) for n in card.answer if n.kind != "footnotes"]
         if inside != own:
             problems.append(f"card at line {card.loc.line}: blocks {inside} != answer {own}")
@@ -194,6 +204,14 @@ def claims_match_blocks(path: Path) -> list[str]:
             if node.kind != "footnotes" and _span(node) not in blocks:
                 problems.append(f"intro block {_span(node)} is not a block of the source")
     return problems
+
+
+def _tags_the_card(text: str, block: tuple[int, int]) -> bool:
+    """Whether the source lines of ``block``, a card's third field or a line of tag links
+    by themselves, are read as that card's tags, not its answer."""
+    written = "\n".join(text.splitlines()[block[0] - 1:block[1]])
+    card = parse_text(f"## Q\n\n%\n\nA\n\n%\n\n{written}\n", "t.md").cards[0]
+    return len(card.answer) == 1 and bool(card.tags)
 
 
 @pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.name for p in FIXTURE_FILES])

@@ -95,9 +95,9 @@ def test_an_ankdown_file_is_a_card_per_rule() -> None:
     first, second, _ = doc.cards
     assert [f.tex for f in first.formulas] == ["f(x)", r"\mathbb{E}[f(x)] = \sum_x p(x)f(x)"]
     assert [f.tex for f in second.formulas] == ["(0, 1)"]
-    # ankdown's third field (its tags) is kept on the back as text, its '%' left out.
-    assert [n.kind for n in first.answer] == ["math_block", "paragraph"]
-    assert plain_text(first.answer).strip() == "math, probability"
+    # ankdown's third field, a few words parted by commas, is the card's tags.
+    assert [n.kind for n in first.answer] == ["math_block"]
+    assert [card.tags for card in doc.cards] == [("math", "probability"), (), ()]
     assert not [d for d in doc.diagnostics if d.severity == "error"]
 
 
@@ -124,6 +124,38 @@ def test_ankdown_deck_imports_into_anki(tmp_path: Path, collection: Collection) 
     assert "softmax" not in softmax["Answer"] and "probability distribution" in softmax["Answer"]
     expected = next(note for note in fields.values() if "Expected value" in note["Question"])
     assert 'class="math' in expected["Question"] and 'class="math' in expected["Answer"]
+    assert {"math", "probability"} <= set(expected.tags), expected.tags
+    assert "probability" not in expected["Answer"], expected["Answer"]
     for note in fields.values():
         assert ">%<" not in note["Question"] + note["Answer"]
         assert ">%%<" not in note["Question"] + note["Answer"]
+
+
+def test_tag_fields_and_tag_links_are_the_cards_tags(tmp_path: Path,
+                                                      collection: Collection) -> None:
+    """mdanki's line of tag links and ankdown's third ``%`` field of words tag their card,
+    not its back; a third field of prose stays on the back (its ``%`` left out), a link to
+    a ticket ``[#4907 …](https://…)`` is a link, and a tag line below the last question
+    tags every card of the file (builder.parse.frontback.card_tags, parse.taglines)."""
+    result, package = build_fixture_deck("mdanki-tags")
+    assert "warning:" not in result.output, result.output
+    import_apkg(collection, package)
+    notes = {collection.get_note(n)["Question"]: collection.get_note(n)
+             for n in collection.find_notes("")}
+    tags = {question: sorted(set(note.tags) - {"算法卡片", "flashcards::算法"})
+            for question, note in notes.items()}
+    assert tags == {
+        "Binary tree<br>What is a binary tree?": ["OOP", "algorithms", "binary_tree"],
+        "什么是过拟合？": ["ml", "过拟合"],
+        "Tail recursion<br>What is a tail call?": [],
+        "为什么 WebP 动图解码慢？": []}, tags
+    assert all("flashcards::算法" in note.tags for note in notes.values()), notes
+    answers = {question: note["Answer"] for question, note in notes.items()}
+    assert answers["Binary tree<br>What is a binary tree?"] == (
+        "<p>A tree whose nodes have at most two children.</p>")
+    assert answers["什么是过拟合？"] == "<p>模型记住了训练数据的噪声。</p>"
+    assert answers["Tail recursion<br>What is a tail call?"] == (
+        "<p>A call in tail position.</p>"
+        "<p>Compare it with ordinary recursion: the caller's frame is reused.</p>")
+    assert '<a href="https://trac.ffmpeg.org/ticket/4907">#4907 open enhancement</a>' in \
+        answers["为什么 WebP 动图解码慢？"]

@@ -43,3 +43,10 @@ def test_what_is_a_tag_line() -> None:
     assert card.tags == ("rl", "强化学习"), card
     shown = [node.kind for node in card.answer]
     assert len(shown) == 3, card.answer  # the text, "#1" and "#define x" stay
+
+
+def test_a_tag_line_below_the_last_question_tags_every_card() -> None:
+    """No card comes after it: read as the cards after it, its tags went nowhere, unsaid.
+    Obsidian reads a note's tags wherever they are, so they tag the whole file."""
+    doc = parse_text("## Q1?\n\nA1\n\n#top\n\n## Q2?\n\nA2\n\n#rl #ml\n", "t.md")
+    assert [card.tags for card in doc.cards] == [("rl", "ml"), ("top", "rl", "ml")], doc.cards

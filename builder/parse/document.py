@@ -326,10 +326,10 @@ class Walker(QuestionForms, TocReader, TagLines):
         line = pending.line
         question, explicit_id = self._question_nodes(pending)
         text = readable_text(question).translate(INVISIBLE)  # the key's: the heading's alone
-        question, answer = (question, tuple(self._answer)) if not self.question_level \
+        question, answer, tags = (question, tuple(self._answer), ()) if not self.question_level \
             else split_front(question, tuple(self._answer))  # a file's: ankdown_cards
         # A placeholder answer is left out, but its lines were the card's all the same.
-        end_line = max([pending.end_line, *(n.end_line or n.line for n in answer)])
+        end_line = max([pending.end_line, *(n.end_line or n.line for n in self._answer)])
         placeholder = placeholder_of(answer)
         if placeholder is not None:
             self.placeholders[line] = placeholder
@@ -339,12 +339,11 @@ class Walker(QuestionForms, TocReader, TagLines):
         self.builder.reset()
         self._question, self._answer = None, []
         card = CardDraft(
-            explicit_id=explicit_id, question=question,
-            question_text=text,
+            explicit_id=explicit_id, question=question, question_text=text,
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
-            formulas=formulas, diagrams=diagrams, end_line=end_line, tags=self.tags_at(line),
-        )
+            formulas=formulas, diagrams=diagrams, end_line=end_line,
+            tags=(*self.tags_at(line), *tags))
         if not self.sections or self.sections[-1].path != card.section_path:
             self._start_section(Section(card.section_path, card.loc, ()))
         self._cards[-1].extend(ankdown_cards(card) if not self.question_level else (card,))
@@ -375,6 +374,7 @@ class Walker(QuestionForms, TocReader, TagLines):
 
     def finish(self, deck: str) -> None:
         self._close_card()
+        self._cards = self.file_tagged(self._cards)
         self.sections = [
             replace(section, cards=tuple(draft.card(deck) for draft in cards), intro=tuple(intro),
                     formulas=tuple(n.formula for n in walk_all(tuple(intro)) if n.formula),

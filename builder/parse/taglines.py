@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from markdown_it.tree import SyntaxTreeNode
+
+from builder.parse.questiontext import CardDraft
 
 _TAG = re.compile(r"#[\w/-]+")
 """An Obsidian tag: letters, digits, ``_``, ``-`` and ``/`` after ``#``."""
@@ -55,6 +58,17 @@ class TagLines:
             return tuple(dict.fromkeys(t for _line, tags in self._tag_changes for t in tags))
         at = bisect.bisect_left(self._tag_changes, (line,)) - 1
         return self._tag_changes[at][1] if at >= 0 else ()
+
+    def file_tagged(self, drafts: list[list[CardDraft]]) -> list[list[CardDraft]]:
+        """``drafts`` with the tags of the tag lines below the last question on every card:
+        no card comes after them, so they tag the whole file, as Obsidian reads a note's
+        tags (``#rl #ml`` at a note's end)."""
+        last = max((draft.loc.line for cards in drafts for draft in cards), default=0)
+        below = [t for line, tags in self._tag_changes if line > last for t in tags]
+        if not below:
+            return drafts
+        return [[replace(draft, tags=tuple(dict.fromkeys((*draft.tags, *below))))
+                 for draft in cards] for cards in drafts]
 
     @property
     def tagged(self) -> bool:

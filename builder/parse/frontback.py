@@ -87,15 +87,16 @@ def _field_tags(field: tuple[Node, ...]) -> tuple[str, ...]:
 
 def _tag_links(block: Node) -> tuple[str, ...]:
     """The tags of a paragraph of nothing but mdanki tag links: each a link within the
-    notes (no address, or a path) whose text is ``#`` and a name with a letter in it (a
-    link to ticket ``[#4907 …](https://…)`` is none)."""
+    notes (no address, or a file's path) whose text is ``#`` and a name with a letter in
+    it (a link to ticket ``[#4907 …](https://…)`` is none, nor a heading's ``[#Intro](#intro)``)."""
     if block.kind != "paragraph":
         return ()
     tags = []
     for node in block.children:
         if node.kind in ("text", "softbreak") and not node.text.strip():
             continue
-        if node.kind != "link" or ":" in node.attr("href").split("/", 1)[0]:
+        href = node.attr("href")
+        if node.kind != "link" or ":" in href.split("/", 1)[0] or href.startswith("#"):
             return ()
         if len(node.children) != 1 or node.children[0].kind != "text":
             return ()

@@ -172,14 +172,15 @@ def test_an_embed_not_found_in_a_vault_too_large_to_search_says_so(
     result = run("vault", "--format", "apkg")
     assert result.exit_code == 0, result.output
     assert ("vault/n.md:4:1: warning: image not found: [[pic.png]] (looked for pic.png in the "
-            "first 20 files of the folder being built, which holds more: the rest are not "
-            "searched) [image-missing]") in result.output.splitlines(), result.output
+            "first 20 files under vault/, the folder being built, which holds more: the rest "
+            "are not searched; a vault's attachment folder above it is not read: build the "
+            "vault's folder) [image-missing]") in result.output.splitlines(), result.output
     # A vault within the limit: found, and a name it lacks is "looked for everywhere".
     monkeypatch.setattr(images, "_VAULT_FILES", 200)
     (vault / "n.md").write_text("## S\n### Q\n\n![[pic.png]] ![[nope.png]]\n", encoding="utf-8")
     found = run("vault", "--format", "apkg", "-o", "again")
     assert _codes(found.output, "image-missing") == ["vault/n.md:4:14"], found.output
-    assert "(looked for nope.png everywhere in the folder being built)" in found.output
+    assert "(looked for nope.png everywhere under vault/, the folder being built;" in found.output
 
 
 def _split_a_character_at_a_time(text: str, spans: list[tuple[int, int]]) -> list[Any]:

@@ -216,3 +216,28 @@ def test_a_folder_or_fifo_named_like_a_picture_is_no_picture_and_not_outside(
         assert (f"CNN.md:3:{1 if name == 'shot.png' else 15}: warning: not a picture file "
                 f"(a folder or a special file): [[{name}]] [image-type]") in output, output
     assert "image-outside" not in output
+
+
+def test_a_folder_built_inside_a_vault_reads_nothing_above_it_and_says_where_it_looked(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    """Built alone, a folder of an Obsidian vault (``.obsidian/`` at its top) has its
+    pictures in the vault's attachment folder above it: they are not read (nothing outside
+    the tree the user named is), and each embed says where it was looked for and what to
+    build instead (Lawrence-Godfrey's ``AI/Machine Learning/…/Attention.md`` with
+    ``AI/media/Pasted image ….png``)."""
+    vault = _vault(tmp_path, monkeypatch)
+    (vault / ".obsidian").mkdir()
+    result = CliRunner().invoke(main, ["Deep Learning", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    missing = [line for line in result.output.splitlines() if "[image-missing]" in line]
+    assert f"Deep Learning/CNN.md:{_place('![[conv.png]]')}: warning: image not found: " \
+        "[[conv.png]] (looked for conv.png everywhere under Deep Learning/, the folder being " \
+        "built; a vault's attachment folder above it is not read: build the vault's folder) " \
+        "[image-missing]" in missing, result.output
+    assert not any("image-outside" in line for line in result.output.splitlines())
+    import_apkg(collection, vault / "dist" / "卷积网络.apkg")
+    shown = {name for nid in collection.find_notes("")
+             for name in image_sources(collection.get_note(nid)["Answer"])}
+    # The one picture inside the folder is shown; none from the vault above it.
+    packed = {(Path(collection.media.dir()) / name).read_bytes() for name in shown}
+    assert packed == {(vault / "Deep Learning" / "fig.png").read_bytes()}, shown

@@ -128,11 +128,15 @@ class ImageResolver:
             return f"image outside the source tree refused: {src}", "image-outside"
         if special:
             return f"not a picture file (a folder or a special file): {src}", "image-type"
-        where = (f"in the first {_VAULT_FILES:,} files of the folder being built, which "
-                 "holds more: the rest are not searched") if vault.cut_short else \
-            "everywhere in the folder being built"
+        shown = _shown(root).rstrip("/") + "/"
+        where = (f"in the first {_VAULT_FILES:,} files under {shown}, the folder being built, "
+                 "which holds more: the rest are not searched") if vault.cut_short else \
+            f"everywhere under {shown}, the folder being built"
+        # An Obsidian vault keeps its pictures in one folder of its own, often above the
+        # note's (``AI/media/`` for ``AI/ML/Attention.md``): nothing above is read.
         return (f"image not found: {src} (looked for {PurePosixPath(target).name} "
-                f"{where})"), "image-missing"
+                f"{where}; a vault's attachment folder above it is not read: build the "
+                "vault's folder)"), "image-missing"
 
     def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
         """Where a path may point: beside the document, or for a site-root path
@@ -156,16 +160,21 @@ class ImageResolver:
             return f" (read as the site path {site_path(src)}){self._hint(site_path(src), root)}"
         if not src.replace("\\", "/").startswith("/"):
             return ""
-        try:
-            shown = root.relative_to(Path.cwd().resolve()).as_posix() or "."
-        except ValueError:
-            shown = str(root)
+        shown = _shown(root)
         if self.site_root != ".":
             return f" (looked up below {shown}/{self.site_root}, from --site-root)"
         # Nothing above the folder given to build is read: building the folder that holds
         # both the notes and the pictures is the way to reach it.
         return (f" (site-root paths are looked up inside {shown}, the folder being built; "
                 "build the folder that holds the pictures too, or see --site-root)")
+
+
+def _shown(root: Path) -> str:
+    """The source tree as the user named it: from the working folder, else in full."""
+    try:
+        return root.relative_to(Path.cwd().resolve()).as_posix() or "."
+    except ValueError:
+        return str(root)
 
 
 _SERVED_FROM = ("", "static", "source", "public")

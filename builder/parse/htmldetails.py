@@ -101,7 +101,7 @@ def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) ->
     if silent:
         return True
     opened = "open" in (head.group(1) or "").lower().split()
-    _record_dropped(state, start_line, body_start)
+    _record_dropped(state, start_line, body_start, title_line)
     push_box(state, (start_line, close, close + 1), OPEN_MARKER if opened else MARKER,
              "details", title, lambda: state.md.block.tokenize(state, body_start, close),
              title_line)
@@ -160,16 +160,19 @@ def _heading_between(state: StateBlock, start: int, end: int) -> bool:
                for line in range(start + 1, end))
 
 
-def _record_dropped(state: StateBlock, start_line: int, body_start: int) -> None:
+def _record_dropped(state: StateBlock, start_line: int, body_start: int,
+                    summary_line: int) -> None:
     """Record the attributes (``ontoggle=``, ``onclick=``…) of the box's ``<details>`` and
-    ``<summary>`` tags that the card leaves out: the box is drawn with tags of its own."""
+    ``<summary>`` tags that the card leaves out (the box is drawn with tags of its own),
+    each at its tag's line."""
     head = "\n".join(_line(state, line) for line in range(start_line, body_start))
     head = head.partition("</summary")[0]  # tags inside the summary are its text's
-    dropped = [f"{name}= attribute on <{tag.lower()}>"
-               for tag, attributes in _TAG_ATTRIBUTES.findall(head)
-               for name in _attribute_names(attributes) if name not in _KEPT]
-    if dropped and isinstance(state.env, dict):
-        state.env.setdefault(DROPPED, []).append((start_line, dropped))
+    for tag, attributes in _TAG_ATTRIBUTES.findall(head):
+        dropped = [f"{name}= attribute on <{tag.lower()}>"
+                   for name in _attribute_names(attributes) if name not in _KEPT]
+        if dropped and isinstance(state.env, dict):
+            line = summary_line if tag.lower() == "summary" else start_line
+            state.env.setdefault(DROPPED, []).append((line, dropped))
 
 
 class _Attributes(SafeHTMLParser):
@@ -189,8 +192,12 @@ def _attribute_names(attributes: str) -> list[str]:
 
 
 def dropped_diagnostics(env: dict[str, Any], path: str) -> list[Diagnostic]:
-    """A warning at each box whose tags' attributes the card left out (``DROPPED``)."""
+    """A warning at each line of a box's tags whose attributes the card left out
+    (``DROPPED``)."""
+    by_line: dict[int, list[str]] = {}
+    for line, dropped in env.get(DROPPED, ()):
+        by_line.setdefault(line, []).extend(dropped)
     return [Diagnostic(SourceLoc(path, line + 1), "warning",
                        "raw HTML removed from the card: " + ", ".join(dict.fromkeys(dropped)),
                        "html-removed")
-            for line, dropped in sorted(env.get(DROPPED, ()))]
+            for line, dropped in sorted(by_line.items())]

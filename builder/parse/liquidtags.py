@@ -185,9 +185,11 @@ def _code_head(name: str, args: str) -> tuple[str, str]:
 
 def _title(words: list[str]) -> str:
     """The words of a tag that are the author's (``STYLE_WORDS`` and ``_STYLE_WORD`` left
-    out), as a title."""
+    out), as a title.  A title holding an HTML tag keeps its ``name=value`` words: they are
+    the tag's attributes, which the card's sanitiser keeps or reports, not dropped unsaid."""
+    html = any("<" in w for w in words)
     return " ".join(w for w in words if w.lower() not in STYLE_WORDS
-                    and not _STYLE_WORD.fullmatch(w)).strip(" ,")
+                    and (html or not _STYLE_WORD.fullmatch(w))).strip(" ,")
 
 
 def _escaped(text: str) -> str:

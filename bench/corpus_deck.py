@@ -51,6 +51,8 @@ class Deck:
     """The TeX (alt text) of every formula image on the cards."""
     pictures: list[Picture] = field(default_factory=list)
     mathjax: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    """Each note's tags (a tag line of the notes, ``#flashcards/HCI/36``, is in them)."""
 
 
 def parse_diagnostics(output: str) -> list[Diagnostic]:
@@ -114,7 +116,9 @@ def read_packages(packages: list[Path], profile: Path) -> Deck:
         deck.notes = len(note_ids)
         deck.names = [entry.name for entry in col.decks.all_names_and_ids()]
         for nid in note_ids:
-            for html in col.get_note(nid).fields:
+            note = col.get_note(nid)
+            deck.tags.append(" ".join(note.tags))
+            for html in note.fields:
                 _read_field(deck, html, media)
     finally:
         col.close()

@@ -222,7 +222,7 @@ def measure_build(root: Path, inside: str, site_root: str, out_dir: Path, output
     match_formulas(source.formulas, deck, counts)
     diagnostics = parse_diagnostics(output)
     counts.diagnostics = len(diagnostics)
-    texts = [*deck.full_texts, *deck.names, pdf_text(pdfs)]
+    texts = [*deck.full_texts, *deck.names, *deck.tags, pdf_text(pdfs)]
     shown = {p.sha256 for p in deck.pictures if p.sha256 and not p.is_formula}
     macros = Macros()
     for formula in source.formulas:

@@ -6,9 +6,10 @@ the end of its parent: one ``::: tip`` without its ``:::`` would take the rest o
 file, every question heading after it, into one block.  A container may not hold a
 heading either: a question inside it would be no question.  So a container is read only
 when it is closed before any heading; otherwise its opening line stays text of the
-paragraph it starts, as it does for a reader of the plain file, and the line is
-recorded (``UNCLOSED``) for a warning.  An admonition (``!!! note``) whose body is empty
-(no indented line follows it: ``!!! 重要 !!!`` in prose) also stays text.
+paragraph it starts or stands in (it parts no paragraph), as it does for a reader of the
+plain file, and the line is recorded (``UNCLOSED``) for a warning.  An admonition
+(``!!! note``) whose body is empty (no indented line follows it: ``!!! 重要 !!!`` in
+prose) also stays text.
 
 Both plugins are registered by ``builder.parse.markdown`` (mdit-py-plugins lives there);
 ``guard_blocks`` wraps their rules.

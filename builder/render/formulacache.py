@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from builder.model import Formula
 from builder.render import typstengine
 from builder.render.checkedfiles import CheckedFiles
+from builder.render.formulamemo import formula_memo
 from builder.render.formulas import (
     REFUSED,
     Converted,
@@ -87,7 +88,26 @@ def draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Execut
     """Look up every formula in ``cache_dir``, draw those missing there with ``executor``.
 
     ``checked`` knows the cache files already checked; without it, this call records its
-    own checks."""
+    own checks.  Within a watch, what the last build found is taken first
+    (``formulamemo``)."""
+    memo = formula_memo(cache_dir)
+    if memo is None:
+        return _checked(formulas, cache_dir, executor, progress, checked)
+    images, failures, others = memo.known(formulas)
+    results = _checked(others, cache_dir, executor, progress, checked) if others \
+        else FormulaResults()
+    results.images.update(images)
+    results.failures.update(failures)
+    if results.typst_unavailable is None:
+        memo.remember(results.images, results.failures, lambda why: _NOT_SAVED not in why)
+    else:  # drawn with mathtext for want of typst, which may start next time
+        memo.remember({}, {}, lambda why: False)
+    return results
+
+
+def _checked(formulas: Sequence[Formula], cache_dir: Path, executor: Executor,
+             progress: Callable[[int], None] | None, checked: CheckedFiles | None
+             ) -> FormulaResults:
     if checked is None:
         checked = CheckedFiles(cache_dir)
         results = _draw_formulas(formulas, cache_dir, executor, progress, checked)

@@ -29,6 +29,29 @@ def test_a_ctrl_c_while_processes_start_is_delivered_after_not_lost() -> None:
     assert signal.SIGINT not in signal.pthread_sigmask(*_HELD)
 
 
+_IGNORED_CHILD = """
+import os, signal
+from builder.support.interrupts import interrupts_ignored
+steps = []
+try:
+    with interrupts_ignored():
+        os.kill(os.getpid(), signal.SIGINT)
+        steps.append(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+    steps.append("not interrupted")
+except KeyboardInterrupt:
+    steps.append("interrupted")
+print(*steps)
+"""
+
+
+def test_a_ctrl_c_while_sigint_is_ignored_is_delivered_after_not_lost() -> None:
+    """In a process of its own, on its main thread (where a handler can change)."""
+    done = subprocess.run([sys.executable, "-c", _IGNORED_CHILD], capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.stdout.split() == ["True", "interrupted"], (done.stdout, done.stderr)
+
+
 def test_pool_workers_hold_sigint_back_from_their_start() -> None:
     with worker_pool(2, 2) as pool:
         held = [pool.submit(signal.pthread_sigmask, *_HELD) for _ in range(4)]

@@ -36,14 +36,17 @@ def interrupts_held() -> Iterator[None]:
 def interrupts_ignored() -> Iterator[None]:
     """Ignore SIGINT in this process while the block starts a process that resets its
     signal mask but keeps what is ignored (multiprocessing's fork server, whose children
-    take back the handlers it started with).  A Ctrl-C in that moment is lost; only the
-    main thread may change a handler (elsewhere the mask is held instead)."""
-    if threading.current_thread() is not threading.main_thread():
-        with interrupts_held():
+    take back the handlers it started with).  SIGINT is held back too, from before it is
+    ignored until its handler is back: a blocked signal stays pending however it is
+    handled (Linux never discards one as ignored), so a Ctrl-C in that moment is
+    delivered as the block ends, not lost.  Only the main thread may change a handler
+    (elsewhere the mask alone is held)."""
+    with interrupts_held():
+        if threading.current_thread() is not threading.main_thread():
             yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+            return
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from builder.model import Formula, SourceLoc
-from builder.render import checkedfiles
+from builder.render import checkedfiles, formulamemo
 from builder.render.assets import worker_pool
 from builder.render.formulacache import RenderedFormula, draw_formulas
 from builder.render.formulamemo import kept_formulas
@@ -92,50 +92,79 @@ def test_a_watch_takes_unchanged_formulas_from_its_memo_and_looks_a_changed_one_
 
 
 def test_an_image_changed_within_a_clock_tick_is_not_remembered(
-        tmp_path: Path, lookups: list[str]) -> None:
+        tmp_path: Path, lookups: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(filestat, "SETTLED_NS", 10**18)  # every file changed just now
     with kept_formulas():
-        images = _draw(tmp_path)  # just drawn: its files changed less than 2 s ago
+        images = _draw(tmp_path)
         lookups.clear()
         _draw(tmp_path)
         assert {name for name in lookups if name.endswith(".png")} == {
             image.image.path.name for image in images.values()}
 
 
-def test_a_failure_is_remembered_and_one_not_saved_is_not(
+def test_an_image_damaged_after_its_check_is_not_remembered(
         tmp_path: Path, settled_at_once: None, lookups: list[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Damaged between the build's check and the memo (the stat the check was recorded
+    under is the one that counts): the next save looks it up and repairs it."""
     from builder.render import formulacache
 
+    draw = formulacache._draw_formulas
+
+    def damaging(*args: Any) -> Any:
+        results = draw(*args)
+        victim = results.images[FORMULAS[0]].image.path
+        victim.write_bytes(b"damaged after its check")
+        return results
+
+    with kept_formulas():
+        monkeypatch.setattr(formulacache, "_draw_formulas", damaging)
+        first = _draw(tmp_path)
+        monkeypatch.setattr(formulacache, "_draw_formulas", draw)
+        lookups.clear()
+        again = _draw(tmp_path)
+    damaged = first[FORMULAS[0]].image.path
+    assert damaged.name in lookups
+    assert again[FORMULAS[0]].image.path == damaged and png_intact(damaged)
+
+
+def test_a_formula_no_engine_could_draw_is_looked_up_on_every_save(
+        tmp_path: Path, settled_at_once: None, lookups: list[str]) -> None:
     broken = Formula(r"\frac{", False, SourceLoc("memo.md", 9, 1))
     with kept_formulas():
-        first = draw_formulas([broken], tmp_path, worker_pool(1, 0))
-        assert broken in first.failures
+        assert broken in draw_formulas([broken], tmp_path, worker_pool(1, 0)).failures
         lookups.clear()
-        assert draw_formulas([broken], tmp_path, worker_pool(1, 0)).failures == first.failures
-        assert lookups == []
+        assert broken in draw_formulas([broken], tmp_path, worker_pool(1, 0)).failures
+        assert lookups  # as a build does: its cache files may have gone
 
-    # A drawing that could not be saved is tried again on the next save.
-    monkeypatch.setattr(formulacache, "_adopt", lambda *args: None)
+
+def test_formulas_drawn_without_typst_are_drawn_with_it_once_it_starts(
+        tmp_path: Path, settled_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.render import typstengine
+
     with kept_formulas():
-        other = Formula("y = mx + b", False, SourceLoc("memo.md", 10, 1))
-        assert formulacache._NOT_SAVED in draw_formulas([other], tmp_path,
-                                                        worker_pool(1, 0)).failures[other]
-        lookups.clear()
-        draw_formulas([other], tmp_path, worker_pool(1, 0))
-        assert lookups  # looked up again
+        monkeypatch.setattr(typstengine, "problem", lambda: "typst is missing (test)")
+        assert {image.engine for image in _draw(tmp_path).values()} == {"mathtext"}
+        monkeypatch.undo()
+        assert {image.engine for image in _draw(tmp_path).values()} == {"typst"}
 
 
 @pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """The paths ``read_kept`` read from disk."""
     done: list[Path] = []
-    from builder.support.safefile import read_regular as read
+    from builder.support.safefile import read_regular, read_regular_with_stat
 
     def counted(path: Path, limit: int) -> bytes:
         done.append(path)
-        return read(path, limit)
+        return read_regular(path, limit)
+
+    def counted_with_stat(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+        done.append(path)
+        return read_regular_with_stat(path, limit)
 
     monkeypatch.setattr(keptbytes, "read_regular", counted)
+    monkeypatch.setattr(keptbytes, "read_regular_with_stat", counted_with_stat)
     return done
 
 
@@ -150,6 +179,27 @@ def test_packed_files_are_read_once_while_their_stat_holds(
         picture.write_bytes(b"second, longer")
         assert read_kept(picture, 100) == b"second, longer"
     assert reads.count(picture) == 2
+
+
+def test_bytes_that_do_not_match_their_stat_are_not_kept(
+        tmp_path: Path, settled_at_once: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that grew between its stat and its read: its bytes are given, not kept."""
+    from builder.support.safefile import read_regular_with_stat
+
+    picture = tmp_path / "p.png"
+    picture.write_bytes(b"short")
+    reads: list[Path] = []
+
+    def grown(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+        reads.append(path)
+        data, status = read_regular_with_stat(path, limit)
+        return data + b" and more", status
+
+    monkeypatch.setattr(keptbytes, "read_regular_with_stat", grown)
+    with kept_file_bytes():
+        assert read_kept(picture, 100) == b"short and more"
+        read_kept(picture, 100)
+    assert reads == [picture, picture]
 
 
 def test_a_kept_file_over_its_limit_is_refused_again(
@@ -176,6 +226,7 @@ def test_a_kept_file_swapped_for_a_fifo_is_refused(
 
 def test_files_changed_within_a_clock_tick_and_reads_outside_a_watch_are_not_kept(
         tmp_path: Path, reads: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(filestat, "SETTLED_NS", 10**18)  # every file changed just now
     picture = tmp_path / "p.png"
     picture.write_bytes(b"new")
     with kept_file_bytes():
@@ -227,7 +278,7 @@ def test_a_watch_packs_whole_formula_images_after_the_cache_is_damaged(
     an image in the cache damaged: the deck of the next save has it whole."""
     source = write(tmp_path / "notes" / "Formulas.md", NOTES)
     deck = tmp_path / "dist" / "Formulas.apkg"
-    watch = watcher("--no-lock")
+    watch = watcher("--no-lock", "-v")
     watch.wait_started()
 
     def save(old: str, new: str) -> None:
@@ -244,6 +295,10 @@ def test_a_watch_packs_whole_formula_images_after_the_cache_is_damaged(
     damaged.write_bytes(damaged.read_bytes()[:40])
     save("a slope", "the slope")
 
+    # The second save took the images the first found (the memo is in use), but for the
+    # damaged one, which it looked up.
+    assert "3 formula image(s) as the last build found them, 1 looked up" in watch.output()
+
     import_apkg(collection, deck)  # every picture a card names is in the media folder
     media = Path(collection.media.dir())
     assert (media / damaged.name).is_file()
@@ -254,4 +309,4 @@ def test_a_watch_packs_whole_formula_images_after_the_cache_is_damaged(
 @pytest.fixture(autouse=True)
 def _no_leaked_memo() -> Iterator[None]:
     yield
-    assert keptbytes._KEPT.get() is None
+    assert keptbytes._KEPT.get() is None and formulamemo._KEPT.get() is None

@@ -296,7 +296,8 @@ def _write_zip(target: Path, collection: bytes, media: Mapping[str, Path]) -> No
         _add(archive, "media", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
         for index, (name, path) in enumerate(ordered):
             packed = Path(name).suffix.lower() in _PACKED_FORMATS
-            # Checked when the cards were made; read as what it is now, within bounds.
+            # Checked when the cards were made; read as what it is now, within bounds (in a
+            # watch, the bytes of the last save while the file keeps its stat: keptbytes).
             _add(archive, str(index), read_kept(path, MAX_MEDIA_FILE_BYTES), stored=packed)
 
 

@@ -101,6 +101,12 @@ class CheckedFiles:
             self._changed = True
         return found
 
+    def recorded(self, path: Path) -> str | None:
+        """The stat (``filestat.signature``) under which a finding about ``path`` is
+        recorded: taken before the file was examined; None when none is."""
+        stat, _, _finding = self._entries.get(path.name, "").partition("\n")
+        return stat or None
+
     def save(self) -> None:
         """Write the record if this build added to it; a record that cannot be written
         only costs the next build its checks."""

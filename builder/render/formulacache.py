@@ -88,32 +88,26 @@ def draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Execut
     """Look up every formula in ``cache_dir``, draw those missing there with ``executor``.
 
     ``checked`` knows the cache files already checked; without it, this call records its
-    own checks.  Within a watch, what the last build found is taken first
+    own checks.  Within a watch, the images the last build found are taken first
     (``formulamemo``)."""
+    record = checked if checked is not None else CheckedFiles(cache_dir)
     memo = formula_memo(cache_dir)
     if memo is None:
-        return _checked(formulas, cache_dir, executor, progress, checked)
-    images, failures, others = memo.known(formulas)
-    results = _checked(others, cache_dir, executor, progress, checked) if others \
-        else FormulaResults()
-    results.images.update(images)
-    results.failures.update(failures)
-    if results.typst_unavailable is None:
-        memo.remember(results.images, results.failures, lambda why: _NOT_SAVED not in why)
-    else:  # drawn with mathtext for want of typst, which may start next time
-        memo.remember({}, {}, lambda why: False)
-    return results
-
-
-def _checked(formulas: Sequence[Formula], cache_dir: Path, executor: Executor,
-             progress: Callable[[int], None] | None, checked: CheckedFiles | None
-             ) -> FormulaResults:
+        results = _draw_formulas(formulas, cache_dir, executor, progress, record)
+    else:
+        images, others = memo.known(formulas)
+        log.info("%s: %d formula image(s) as the last build found them, %d looked up",
+                 cache_dir, len(images), len(others))
+        results = _draw_formulas(others, cache_dir, executor, progress, record) if others \
+            else FormulaResults()
+        results.images.update(images)
+        if results.typst_unavailable is None:
+            memo.remember(results.images, record.recorded)
+        else:  # drawn with mathtext for want of typst, which may start next time
+            memo.forget()
     if checked is None:
-        checked = CheckedFiles(cache_dir)
-        results = _draw_formulas(formulas, cache_dir, executor, progress, checked)
-        checked.save()
-        return results
-    return _draw_formulas(formulas, cache_dir, executor, progress, checked)
+        record.save()
+    return results
 
 
 def _draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Executor,

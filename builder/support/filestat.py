@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 SETTLED_NS = 2_000_000_000
 """How long ago a file must have last changed for a finding about it to be kept: more
@@ -20,3 +21,11 @@ def signature(info: os.stat_result) -> str:
     """What changes whenever a file's bytes do: its size, modification and change times
     in ns and inode, as one string."""
     return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
+
+
+def path_signature(path: Path) -> str | None:
+    """The ``signature`` of the file at ``path`` now, None when there is none."""
+    try:
+        return signature(os.stat(path))
+    except OSError:
+        return None

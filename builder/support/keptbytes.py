@@ -2,11 +2,12 @@
 
 Each save of a ``build-deck watch`` packs its deck again, pictures and formula images
 included: at 2,000 questions some 2,400 files, whose reads cost more than packing them.
-Within a watch (``kept_file_bytes``) a file's bytes are kept with its stat, and given
-again while the file keeps that stat (``builder.support.filestat``: a stat taken before
-the read, of a file last changed more than a clock tick before); a file that changed,
-went, or became something else than a regular file is read as in any build
-(``safefile.read_regular``, which refuses what is not a regular file).  At most
+Within a watch (``kept_file_bytes``) a file's bytes are kept with the stat of the file
+they were read from (taken as it was opened, before the read), and given again while the
+path keeps that stat (``builder.support.filestat``; only for a file last changed more
+than a clock tick before); a file that changed, went, or became something else than a
+regular file is read as in any build (``safefile``, which refuses what is not a regular
+file).  At most
 ``KEPT_BYTES`` are kept: past that, the memo starts again empty, so the files of the last
 builds fill it.
 """
@@ -14,16 +15,14 @@ builds fill it.
 from __future__ import annotations
 
 import contextlib
-import os
-import stat
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.support.filestat import settled, signature
-from builder.support.safefile import read_regular
+from builder.support.filestat import path_signature, settled, signature
+from builder.support.safefile import read_regular, read_regular_with_stat
 
 KEPT_BYTES = 256 << 20
 """The most bytes kept in memory (the formula images of ~25,000 formulas)."""
@@ -55,17 +54,13 @@ def read_kept(path: Path, limit: int) -> bytes:
     kept = _KEPT.get()
     if kept is None:
         return read_regular(path, limit)
-    try:
-        before = os.stat(path)
-    except OSError:
-        return read_regular(path, limit)  # with its own error
     known = kept.files.get(path)
-    if known is not None and known[0] == signature(before) and len(known[1]) <= limit:
+    if known is not None and len(known[1]) <= limit and path_signature(path) == known[0]:
         return known[1]
     now = time.time_ns()
-    data = read_regular(path, limit)
-    if stat.S_ISREG(before.st_mode) and len(data) == before.st_size and settled(before, now):
-        _keep(kept, path, signature(before), data)
+    data, status = read_regular_with_stat(path, limit)
+    if len(data) == status.st_size and settled(status, now):
+        _keep(kept, path, signature(status), data)
     return data
 
 

@@ -8,12 +8,13 @@ that scrolls sideways on a phone pass unnoticed.  ``.ci/run`` installs it as roo
 
 from __future__ import annotations
 
+import contextlib
 import html
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -63,6 +64,44 @@ def anki_cards(collection: Any, *packages: Path) -> tuple[list[AnkiCard], Path]:
         cards.append(AnkiCard(card.question(), card.answer(), dict(note.items()),
                               list(note.tags)))
     return cards, Path(collection.media.dir())
+
+
+class ImportedDecks(NamedTuple):
+    """Decks built by the CLI and imported into one real Anki collection."""
+
+    cards: list[AnkiCard]
+    media: Path
+    """The collection's media folder."""
+    output: str
+    """What the build printed."""
+    dist: Path
+    """The build's output folder."""
+
+
+@contextlib.contextmanager
+def imported_decks(root: Path, sources: Sequence[Path], packages: int,
+                   formats: str = "apkg") -> Iterator[ImportedDecks]:
+    """Build ``sources`` with the CLI into ``root/dist`` (no lock), check it wrote
+    ``packages`` packages, and import them all into a new collection in ``root/anki``,
+    open while the ``with`` block runs."""
+    from anki.collection import Collection
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    dist = root / "dist"
+    result = CliRunner().invoke(main, ["--format", formats, "--no-lock", "-o", str(dist),
+                                       *map(str, sources)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    built = sorted(dist.glob("*.apkg"))
+    assert len(built) == packages, result.output
+    (root / "anki").mkdir()
+    collection = Collection(str(root / "anki" / "collection.anki2"))
+    try:
+        cards, media = anki_cards(collection, *built)
+        yield ImportedDecks(cards, media, result.output, dist)
+    finally:
+        collection.close()
 
 
 def anki_page(side_html: str, media: Path, *, night: bool = False) -> str:

@@ -172,6 +172,27 @@ def test_a_file_name_that_is_not_utf8_is_a_located_error_and_the_rest_builds(
     assert (tmp_path / "out" / "Good.apkg").is_file()
 
 
+def test_toc_and_explain_structure_name_a_file_name_that_is_not_utf8_and_go_on(
+        tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    good = notes / "good.md"
+    good.write_text("# Good\n\n<!-- TOC -->\n<!-- /TOC -->\n\n## Kept?\n\nyes\n",
+                    encoding="utf-8")
+    with open(os.fsencode(notes) + b"/bad\xffname.md", "wb") as handle:
+        handle.write(b"# Bad\n\n## Lost?\n\nno\n")
+    error = (f"{notes}/bad\\xffname.md:1:1: error: file name is not valid UTF-8 (rename "
+             "the file): its notes are left out of the build [source-name]")
+    explained = CliRunner().invoke(main, ["check", "--explain-structure", str(notes)])
+    assert explained.exit_code == 1 and error in explained.output, explained.output
+    assert "question 'Kept?'" in explained.output, explained.output
+    updated = CliRunner().invoke(main, ["toc", str(notes)])
+    assert updated.exit_code == 1 and error in updated.output, updated.output
+    assert "- [Kept?](#kept)" in good.read_text(encoding="utf-8")
+    for done in (explained, updated):
+        assert "Error:" not in done.output and "Traceback" not in done.output, done.output
+
+
 @pytest.mark.parametrize(("encoded", "shown"), [
     (b"\xed\xa0\xbd\xed\xb8\x80", "U+D83D"),  # an emoji's two halves, CESU-8
     (b"\xed\xb8\x80", "U+DE00"),  # one half alone, WTF-8

@@ -9,11 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
-
-from .browser import AnkiCard, anki_cards, launch_chromium, show
+from .browser import AnkiCard, imported_decks, launch_chromium, show
 from .conftest import FIXTURES
 
 PHONE = 360
@@ -51,21 +48,13 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def cards(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[AnkiCard], Path]]:
-    from anki.collection import Collection
-
     root = tmp_path_factory.mktemp("callouts")
     notes = root / "notes"
     notes.mkdir()
     for name in NAMES:
         shutil.copy(FIXTURES / name, notes / name)
-    result = CliRunner().invoke(main, ["--format", "apkg", "--no-lock", "-o",
-                                       str(root / "dist"), str(notes)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    collection = Collection(str(root / "collection.anki2"))
-    try:
-        yield anki_cards(collection, *sorted((root / "dist").glob("*.apkg")))
-    finally:
-        collection.close()
+    with imported_decks(root, [notes], packages=len(NAMES)) as decks:
+        yield decks.cards, decks.media
 
 
 @pytest.mark.parametrize("night", [True, False])

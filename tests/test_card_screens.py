@@ -10,12 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from PIL import Image
 
-from builder.cli import main
-
-from .browser import BROKEN_PICTURES, AnkiCard, anki_cards, launch_chromium, show
+from .browser import BROKEN_PICTURES, AnkiCard, imported_decks, launch_chromium, show
 from .conftest import FIXTURES
 
 REPO = Path(__file__).parents[1]
@@ -33,24 +30,12 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def decks(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list[AnkiCard], Path]]:
     """Both decks built with formula images, imported into one real Anki collection."""
-    from anki.collection import Collection
-
     root = tmp_path_factory.mktemp("screens")
     (root / "seed").mkdir()
     shutil.copy(SEED_DECK, root / "seed" / SEED_DECK.name)
     shutil.copytree(SCREENS, root / "screens")
-    result = CliRunner().invoke(main, [
-        "--format", "apkg", "--no-lock", "-o", str(root / "dist"),
-        str(root / "seed"), str(root / "screens")], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    packages = sorted((root / "dist").glob("*.apkg"))
-    assert len(packages) == 2, result.output
-    (root / "anki").mkdir()
-    collection = Collection(str(root / "anki" / "collection.anki2"))
-    try:
-        yield anki_cards(collection, *packages)
-    finally:
-        collection.close()
+    with imported_decks(root, [root / "seed", root / "screens"], packages=2) as decks:
+        yield decks.cards, decks.media
 
 
 def _card(cards: list[AnkiCard], question: str) -> AnkiCard:

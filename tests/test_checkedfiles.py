@@ -17,6 +17,7 @@ from builder.model import SourceLoc
 from builder.render import checkedfiles, imagecheck, images
 from builder.render.checkedfiles import INDEX_NAME, CheckedFiles
 from builder.render.images import ImageResolver
+from builder.support import filestat
 
 from .conftest import write
 from .imagefiles import png
@@ -45,7 +46,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 def settled_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Findings are kept however recently a file changed (tests cannot wait two seconds);
     each test's own changes come after its builds, not within a clock tick of them."""
-    monkeypatch.setattr(checkedfiles, "SETTLED_NS", -10**18)
+    monkeypatch.setattr(filestat, "SETTLED_NS", -10**18)
 
 
 class Examiner:

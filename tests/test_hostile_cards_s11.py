@@ -15,11 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
-
-from .browser import AnkiCard, anki_cards, launch_chromium, show
+from .browser import AnkiCard, imported_decks, launch_chromium, show
 from .conftest import FIXTURES
 
 HOSTILE = FIXTURES / "hostile-cards-s11"
@@ -89,24 +86,11 @@ def browser() -> Iterator[Any]:
 def built(tmp_path_factory: pytest.TempPathFactory
           ) -> Iterator[tuple[list[AnkiCard], Path, str]]:
     """The hostile notes built, imported into one real Anki collection; the CLI's output."""
-    from anki.collection import Collection
-
     root = tmp_path_factory.mktemp("hostile-s11")
     (root / "secret.png").write_bytes(SECRET)  # what hostile/../../secret.png names
     shutil.copytree(HOSTILE, root / "notes")
-    result = CliRunner().invoke(main, ["--format", "apkg", "--no-lock", "-o",
-                                       str(root / "dist"), str(root / "notes")],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    packages = sorted((root / "dist").glob("*.apkg"))
-    assert len(packages) == 1, result.output
-    (root / "anki").mkdir()
-    collection = Collection(str(root / "anki" / "collection.anki2"))
-    try:
-        cards, media = anki_cards(collection, *packages)
-        yield cards, media, result.output
-    finally:
-        collection.close()
+    with imported_decks(root, [root / "notes"], packages=1) as decks:
+        yield decks.cards, decks.media, decks.output
 
 
 def test_no_hostile_card_runs_loads_or_overlays_anything_in_a_browser(

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from .browser import BROKEN_PICTURES, AnkiCard, anki_cards, launch_chromium
+from .browser import BROKEN_PICTURES, AnkiCard, imported_decks, launch_chromium
 from .conftest import FIXTURES, write
 
 REPO = Path(__file__).parents[1]
@@ -45,23 +45,13 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    from anki.collection import Collection
-
     root = tmp_path_factory.mktemp("preview")
     (root / "seed").mkdir()
     shutil.copy(SEED_DECK, root / "seed" / SEED_DECK.name)
     shutil.copytree(FIXTURES / "screens", root / "screens")
-    result = CliRunner().invoke(main, [
-        "--format", "apkg,html", "--no-lock", "-o", str(root / "dist"),
-        str(root / "seed"), str(root / "screens")], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    (root / "anki").mkdir()
-    collection = Collection(str(root / "anki" / "collection.anki2"))
-    try:
-        cards, _media = anki_cards(collection, *sorted((root / "dist").glob("*.apkg")))
-        yield Built(root / "dist", cards)
-    finally:
-        collection.close()
+    with imported_decks(root, [root / "seed", root / "screens"], packages=2,
+                        formats="apkg,html") as decks:
+        yield Built(decks.dist, decks.cards)
 
 
 def visit(browser: Any, page_file: Path, width: int = 1000) -> Visit:

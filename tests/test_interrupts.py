@@ -23,10 +23,54 @@ _HELD: tuple[int, list[int]] = (signal.SIG_BLOCK, [])
 def test_a_ctrl_c_while_processes_start_is_delivered_after_not_lost() -> None:
     delivered: list[str] = []
     with pytest.raises(KeyboardInterrupt), interrupts_held():
-        os.kill(os.getpid(), signal.SIGINT)
+        # To this thread: sent to the process, the signal would go to any thread that
+        # does not hold it (one an earlier test left running), and interrupt this one at
+        # once, as it should in a build.
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
         delivered.append("still starting")  # not interrupted inside
     assert delivered == ["still starting"]
     assert signal.SIGINT not in signal.pthread_sigmask(*_HELD)
+
+
+_IGNORED_CHILD = """
+import os, signal
+from builder.support.interrupts import interrupts_ignored
+steps = []
+try:
+    with interrupts_ignored():
+        os.kill(os.getpid(), signal.SIGINT)
+        steps.append(signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+    steps.append("not interrupted")
+except KeyboardInterrupt:
+    steps.append("interrupted")
+print(*steps)
+"""
+
+
+_PENDING_CHILD = """
+import os, signal
+from builder.support.interrupts import interrupts_held, interrupts_ignored
+try:
+    with interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)  # arrives before SIGINT is made ignored
+        with interrupts_ignored():
+            pass
+    print("not interrupted")
+except KeyboardInterrupt:
+    print("interrupted")
+"""
+
+
+@pytest.mark.parametrize(("child", "printed"), [
+    (_IGNORED_CHILD, ["True", "interrupted"]), (_PENDING_CHILD, ["interrupted"])])
+def test_a_ctrl_c_while_sigint_is_ignored_is_delivered_after_not_lost(
+        child: str, printed: list[str]) -> None:
+    """In a process of its own, on its main thread (where a handler can change): one that
+    arrives while ignored, and one pending as it is made ignored (which discards it)."""
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.stdout.split() == printed, (done.stdout, done.stderr)
 
 
 def test_pool_workers_hold_sigint_back_from_their_start() -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 from builder.anki.cardtemplate import BACK, CSS, FRONT
 from builder.checks.htmlpolicy import ANKI_MARKUP
 from builder.support.atomic import atomic_path
-from builder.support.safefile import read_regular
+from builder.support.keptbytes import read_kept
 
 if TYPE_CHECKING:
     import genanki  # imported when a package is written: check and --help never need it
@@ -296,8 +296,9 @@ def _write_zip(target: Path, collection: bytes, media: Mapping[str, Path]) -> No
         _add(archive, "media", json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
         for index, (name, path) in enumerate(ordered):
             packed = Path(name).suffix.lower() in _PACKED_FORMATS
-            # Checked when the cards were made; read as what it is now, within bounds.
-            _add(archive, str(index), read_regular(path, MAX_MEDIA_FILE_BYTES), stored=packed)
+            # Checked when the cards were made; read as what it is now, within bounds (in a
+            # watch, the bytes of the last save while the file keeps its stat: keptbytes).
+            _add(archive, str(index), read_kept(path, MAX_MEDIA_FILE_BYTES), stored=packed)
 
 
 # Already compressed: deflating them again costs time and saves almost nothing.

@@ -9,7 +9,9 @@ typst keeps a memo of all it compiled for the life of its process (measured: ~10
 more after each save of a 2,000-question sheet), so the watcher's memory stays flat.
 The worker that typeset a save's part and joined the sheet is kept for the next save
 (``builder.pdf.jobs.warm_workers``), and replaced after a few; so is the JSON of every
-card a save did not touch (``builder.pdf.cardmemo``).
+card a save did not touch (``builder.pdf.cardmemo``), what the last save found of each
+formula in the image cache (``builder.render.formulamemo``) and the bytes of the files it
+packed (``builder.support.keptbytes``), each taken again only while its file keeps its stat.
 
 A save is built once the files have been quiet for a moment (``QUIET_MS``), so an
 editor's several writes, or a file caught mid-write, make one build.  A build with
@@ -33,8 +35,10 @@ from builder.model import Diagnostic, SourceLoc
 from builder.parse.projectsettings import PYPROJECT, TABLE, key_place
 from builder.pdf.cardmemo import kept_card_json
 from builder.pdf.jobs import warm_workers
+from builder.render.formulamemo import kept_formulas
 from builder.render.images import IMAGE_SUFFIXES
 from builder.support.atomic import TEMP_PREFIX, FolderTaken, held_alone
+from builder.support.keptbytes import kept_file_bytes
 
 if TYPE_CHECKING:
     from watchfiles import Change
@@ -114,7 +118,8 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
         raise WatchError(f"{display_path(missing[0])}: no such folder to watch")
     try:
         with held_alone(config.out_dir, WATCH_LOCK), in_session(Session()) as session, \
-                _stored_at_the_end(session), warm_workers(), kept_card_json():
+                _stored_at_the_end(session), warm_workers(), kept_card_json(), \
+                kept_formulas(), kept_file_bytes():
             # The watcher is armed by the first step of the loop, which then comes back
             # empty-handed: the first build runs after it, so a save made while that
             # build runs (or the moment it ends) is seen, never lost.

@@ -34,6 +34,7 @@ from builder.support.settings import did_you_mean
 if TYPE_CHECKING:
     from builder.build.config import BuildConfig
     from builder.build.run import BuildResult
+    from builder.model import Diagnostic
     from builder.parse.options import ParseOptions
 
 # ``watch`` (and any command that builds) takes ``build_options`` and calls ``configured``.
@@ -278,16 +279,21 @@ def _explain(sources: tuple[Path, ...], parse: ParseOptions, *, keep_empty: bool
     from builder.checks.explain import explain_file
     from builder.parse.source import SourceError
 
+    skipped: list[Diagnostic] = []  # a file whose name cannot be shown: the others go on
     try:
-        found = find_sources(sources)
+        found = find_sources(sources, skipped)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from None
+    for diagnostic in skipped:
+        click.echo(str(diagnostic))
     for path, _root in found:
         try:
             click.echo("\n".join(explain_file(path, display_path(path), parse,
                                                keep_empty=keep_empty)))
         except SourceError as exc:
             click.echo(f"{exc.loc}: error: {exc.message} [source]")
+    if any(d.severity == "error" for d in skipped):
+        sys.exit(1)
 
 
 @main.command("help")
@@ -319,11 +325,14 @@ def toc(files: tuple[Path, ...], check_only: bool) -> None:
     from builder.build.config import BuildError, display_path, find_sources
     from builder.build.toc_update import update_file
 
+    skipped: list[Diagnostic] = []  # a file whose name cannot be shown: the others go on
     try:
-        sources = find_sources(files or (Path("source_md"),))
+        sources = find_sources(files or (Path("source_md"),), skipped)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from None
-    stale = failed = 0
+    for diagnostic in skipped:
+        click.echo(str(diagnostic))
+    stale, failed = 0, sum(d.severity == "error" for d in skipped)
     for path, _root in sources:
         update = update_file(path, display_path(path), check=check_only)
         for diagnostic in update.diagnostics:

@@ -40,29 +40,13 @@ from typing import TypeVar
 from builder.parse.cache import cache_secret
 from builder.support.atomic import atomic_write_bytes
 from builder.support.codeversion import RUNTIME_LIBRARIES, code_version
+from builder.support.filestat import settled, signature
 
 log = logging.getLogger(__name__)
 
 INDEX_NAME = "checked-files.json"
 FORMAT = 1
 J = TypeVar("J")
-
-SETTLED_NS = 2_000_000_000
-"""How long ago a file must have last changed for a finding about it to be kept: more
-than any file system's clock tick (FAT's two seconds)."""
-
-
-def settled(info: os.stat_result, now_ns: int) -> bool:
-    """Whether a file of this stat, examined after ``now_ns``, cannot change again without
-    its stat changing: its last change is more than a clock tick older than ``now_ns``."""
-    return now_ns - max(info.st_mtime_ns, info.st_ctime_ns) > SETTLED_NS
-
-
-def signature(info: os.stat_result) -> str:
-    """What changes whenever a file's bytes do: its size, modification and change times
-    in ns and inode, as one string."""
-    return f"{info.st_size} {info.st_mtime_ns} {info.st_ctime_ns} {info.st_ino}"
-
 
 class CheckedFiles:
     """The findings recorded for the files of one cache folder, and this build's own."""
@@ -116,6 +100,12 @@ class CheckedFiles:
                 found, ensure_ascii=False, separators=(",", ":"))
             self._changed = True
         return found
+
+    def recorded(self, path: Path) -> str | None:
+        """The stat (``filestat.signature``) under which a finding about ``path`` is
+        recorded: taken before the file was examined; None when none is."""
+        stat, _, _finding = self._entries.get(path.name, "").partition("\n")
+        return stat or None
 
     def save(self) -> None:
         """Write the record if this build added to it; a record that cannot be written

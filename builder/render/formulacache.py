@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from builder.model import Formula
 from builder.render import typstengine
 from builder.render.checkedfiles import CheckedFiles
+from builder.render.formulamemo import formula_memo
 from builder.render.formulas import (
     REFUSED,
     Converted,
@@ -87,13 +88,26 @@ def draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Execut
     """Look up every formula in ``cache_dir``, draw those missing there with ``executor``.
 
     ``checked`` knows the cache files already checked; without it, this call records its
-    own checks."""
+    own checks.  Within a watch, the images the last build found are taken first
+    (``formulamemo``)."""
+    record = checked if checked is not None else CheckedFiles(cache_dir)
+    memo = formula_memo(cache_dir)
+    if memo is None:
+        results = _draw_formulas(formulas, cache_dir, executor, progress, record)
+    else:
+        images, others = memo.known(formulas)
+        log.info("%s: %d formula image(s) as the last build found them, %d looked up",
+                 cache_dir, len(images), len(others))
+        results = _draw_formulas(others, cache_dir, executor, progress, record) if others \
+            else FormulaResults()
+        results.images.update(images)
+        if results.typst_unavailable is None:
+            memo.remember(results.images, record.recorded)
+        else:  # drawn with mathtext for want of typst, which may start next time
+            memo.forget()
     if checked is None:
-        checked = CheckedFiles(cache_dir)
-        results = _draw_formulas(formulas, cache_dir, executor, progress, checked)
-        checked.save()
-        return results
-    return _draw_formulas(formulas, cache_dir, executor, progress, checked)
+        record.save()
+    return results
 
 
 def _draw_formulas(formulas: Sequence[Formula], cache_dir: Path, executor: Executor,

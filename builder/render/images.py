@@ -13,7 +13,6 @@ from urllib.parse import unquote
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.wikiembeds import wiki_target
-from builder.render.checkedfiles import settled, signature
 from builder.render.imagecheck import (
     MAX_PIXELS,
     ImageInfo,
@@ -24,6 +23,7 @@ from builder.render.imagecheck import (
 )
 from builder.render.media import MediaFile
 from builder.support import inputs
+from builder.support.filestat import settled, signature
 from builder.support.safefile import read_regular
 
 IMAGE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif",

@@ -34,16 +34,25 @@ def interrupts_held() -> Iterator[None]:
 
 @contextmanager
 def interrupts_ignored() -> Iterator[None]:
-    """Ignore SIGINT in this process while the block starts a process that resets its
-    signal mask but keeps what is ignored (multiprocessing's fork server, whose children
-    take back the handlers it started with).  A Ctrl-C in that moment is lost; only the
-    main thread may change a handler (elsewhere the mask is held instead)."""
-    if threading.current_thread() is not threading.main_thread():
-        with interrupts_held():
+    """Ignore SIGINT in this process while the block starts a process that keeps what is
+    ignored but may not keep the signal mask (multiprocessing's fork server resets it on
+    some Pythons, and its children take back the handlers it started with).
+
+    SIGINT is held back from before it is ignored until its handler is back: a signal
+    that arrives while held stays pending however it is handled, and is delivered as the
+    block ends.  Making it ignored discards one already pending, so one that came since
+    the hold began is sent again once the handler is back (only one landing between
+    those two calls, microseconds apart, is lost).  Only the main thread may change a
+    handler (elsewhere the mask alone is held)."""
+    with interrupts_held():
+        if threading.current_thread() is not threading.main_thread():
             yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+            return
+        pending = hasattr(signal, "sigpending") and signal.SIGINT in signal.sigpending()
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            if pending:
+                signal.raise_signal(signal.SIGINT)  # held: delivered as the hold ends

@@ -20,6 +20,11 @@ _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0
 def read_regular(path: Path, limit: int) -> bytes:
     """The bytes of the regular file at ``path``; OSError for anything else (a FIFO, a
     device, a folder) and for a file over ``limit`` bytes (its ``strerror`` says which)."""
+    return read_regular_with_stat(path, limit)[0]
+
+
+def read_regular_with_stat(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """``read_regular``, and the stat of the file read, taken as it was opened."""
     descriptor = os.open(path, _FLAGS)
     with os.fdopen(descriptor, "rb") as handle:
         status = os.fstat(handle.fileno())
@@ -33,4 +38,4 @@ def read_regular(path: Path, limit: int) -> bytes:
             data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"{path} is larger than {limit:,} bytes", str(path))
-    return data
+    return data, status

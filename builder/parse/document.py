@@ -53,6 +53,7 @@ from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
 from builder.parse.source import ColumnMap, read_source, source_lines, without_control_chars
+from builder.parse.spacelessheadings import spaceless_notes
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.tocread import TocReader
 
@@ -118,7 +119,7 @@ def parse_parts(
     # The prose is counted once: for the language guess, and for a later splice's.
     prose = prose_lines(tokens)
     lang = chosen_language(front.get("lang"), prose)
-    diagnostics.extend(nesting_cuts(tokens, path))
+    diagnostics.extend(nesting_cuts(tokens, path) + spaceless_notes(tokens, path))
     tree = syntax_tree(tokens)
     lines = source_lines(text)
     diagnostics.extend(unclosed_diagnostics(env, path, lines) + dropped_diagnostics(env, path))

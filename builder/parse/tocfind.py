@@ -115,6 +115,7 @@ def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool,
     targets = [own_link(t, path) for t in _link_targets(node)]
     if not targets or None in targets:
         return False
+    targets = _one_page_anchors(targets, anchors)
     inside = [t for t in targets if t is not None and (t.startswith("#") or (blank and not t))]
     if titled and past_the_file:
         return len(inside) * 2 > len(targets)
@@ -122,6 +123,35 @@ def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool,
         return False
     own = sum(unquote(t[1:]) in anchors for t in inside if t)
     return titled or own * 2 >= len(inside)
+
+
+def _one_page_anchors(targets: list[str | None], anchors: set[str]) -> list[str | None]:
+    """Links that all go to one page elsewhere, most of them at this file's own headings by
+    their anchors, read as links to those headings: a TOC copied along with the notes
+    from the chat or site they were written in
+    (``https://chatgpt.com/c/67…#-common-evaluation-metrics``)."""
+    page = one_page(targets)
+    if page is None or len(targets) < 2:
+        return targets
+    fragments = [urlsplit(str(t)).fragment for t in targets]
+    own = sum(unquote(f) in anchors for f in fragments)
+    return [f"#{f}" for f in fragments] if own * 2 > len(targets) else targets
+
+
+def one_page(hrefs: Sequence[str | None]) -> str | None:
+    """The one page elsewhere every link goes to, each at an anchor of it
+    (``https://site/page#a``, ``…#b``), or None."""
+    parts = [urlsplit(h) for h in hrefs if h]
+    if not parts or len(parts) < len(hrefs) or not all(p.netloc and p.fragment for p in parts):
+        return None
+    pages = {p._replace(fragment="").geturl() for p in parts}
+    return pages.pop() if len(pages) == 1 else None
+
+
+def link_targets(node: SyntaxTreeNode) -> list[str | None]:
+    """Each item's link target in a list (nested lists' too), None for an item that is
+    not one link."""
+    return _link_targets(node)
 
 
 def own_link(href: str | None, path: str) -> str | None:

@@ -43,12 +43,13 @@ from builder.parse.leftovers import (
     is_comment,
     leftover_diagnostics,
     setext_diagnostic,
+    setext_on_purpose,
     unclosed_front_matter,
 )
 from builder.parse.liquidtags import POST_STEM
 from builder.parse.markdown import NodeBuilder, tokenize_file
-from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
+from builder.parse.options import level_setting
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
@@ -159,15 +160,9 @@ def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dic
                  options: ParseOptions, path: str = "") -> Structure:
     """Choose how a file is read: front matter over options over what the file shows."""
     return detect(tree.children, {h.anchor for h in headings}, path=path,
-                  section=_level_setting(front.get("section_level", options.section_level)),
-                  question=_level_setting(front.get("question_level", options.question_level)),
+                  section=level_setting(front.get("section_level", options.section_level)),
+                  question=level_setting(front.get("question_level", options.question_level)),
                   style=str(front.get("question_style", options.question_style)))
-
-
-def _level_setting(value: object) -> int | str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return FILE if value == FILE else AUTO
 
 
 class Walker(QuestionForms, TocReader):
@@ -201,6 +196,7 @@ class Walker(QuestionForms, TocReader):
         self._headed: dict[int, tuple[int, int, str]] = {}
         """Index in ``sections`` of each section started by a heading → its first and last
         line (a setext heading has two) and its text."""
+        self._setext_levels: set[int] = set()  # levels underlined on purpose (leftovers)
         self._leftovers: list[Diagnostic] = []
         """Reports of text in no card, kept for finish(): a file without questions has one."""
         self.skip_to = 0
@@ -305,9 +301,10 @@ class Walker(QuestionForms, TocReader):
         """Warn when ``===``/``---`` under a paragraph line cut an answer short."""
         tokens = node.nester_tokens
         token = tokens.opening if tokens else None
-        if self._question is None or token is None or token.markup not in ("=", "-"):
-            return False
         pending = self._question
+        if token is None or token.markup not in ("=", "-") or setext_on_purpose(
+                token, pending is not None, self._setext_levels) or pending is None:
+            return False
         question = pending.named or readable_text(tuple(self.builder.inline(pending.inlines, 0)))
         self.diagnostics.append(setext_diagnostic(self.path, token, question,
                                                   self.question_level))

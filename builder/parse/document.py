@@ -230,8 +230,8 @@ class Walker(QuestionForms, TocReader):
             return
         if source_map and source_map[0] in self.structure.toc_lines:
             self.toc_lines.extend(range(source_map[0] + 1, source_map[1] + 1))
-            if kind in ("bullet_list", "ordered_list"):
-                self._read_toc(node, 0, manual=True)
+            if kind in ("bullet_list", "ordered_list", "callout"):  # a folded TOC: its list
+                self._read_toc(node.children[-1] if kind == "callout" else node, 0, manual=True)
             return
         if kind == "heading" and self.structure.style == "mixed":
             if self._mixed_heading(node, int(node.tag[1:])):

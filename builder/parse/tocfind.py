@@ -14,6 +14,8 @@ from urllib.parse import unquote, urlsplit
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.bold import plain
+from builder.parse.callouts import CALLOUT, CALLOUT_TITLE
+from builder.parse.htmldetails import only_closes, opening_summary
 from builder.parse.phrases import asks_outright, is_toc_marker, is_toc_title
 
 _TOC_TITLE_MAX = 40
@@ -66,9 +68,12 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
                 before = nodes[index - 1].map if titled else None
                 if before:
                     found.add(before[0])
+                found.update(_folded_end(nodes, index))
             elif group and is_link_list(node, anchors, group == "next", path=path,
                                         blank=group == "next"):
                 found.update(_group_lines(nodes, index))
+        elif node.type == CALLOUT and _folded_toc(node, anchors, path):
+            found.add(start)
         if node.type != "heading" and headings > 1 and nodes[index - 1].type == "heading" \
                 and start not in found:
             answered = True  # (text under the first heading, the title's, is the head's)
@@ -101,7 +106,31 @@ def _group(nodes: Sequence[SyntaxTreeNode], index: int, found: set[int]) -> str:
     return "first"
 
 
+def _folded_toc(node: SyntaxTreeNode, anchors: set[str], path: str) -> bool:
+    """A box titled as a TOC that holds only a list of links into the file: a folded
+    TOC (``<details>`` then ``<summary>Table of Contents</summary>``, as doctoc writes it)."""
+    title, *body = node.children
+    if title.type != CALLOUT_TITLE or not title.children or len(body) != 1 \
+            or body[0].type not in ("bullet_list", "ordered_list"):
+        return False
+    return is_toc_title(plain(title.children[0].children)) \
+        and is_link_list(body[0], anchors, True, path=path)
+
+
+def _folded_end(nodes: Sequence[SyntaxTreeNode], index: int) -> list[int]:
+    """The first line of the HTML block that closes a folded TOC's list (``</p></details>``)
+    after the block opening it (``<details><summary>目录</summary><p>``)."""
+    after = nodes[index + 1] if index + 1 < len(nodes) else None
+    if index == 0 or nodes[index - 1].type != "html_block" or after is None \
+            or after.type != "html_block" or not after.map or not only_closes(after.content):
+        return []
+    return [after.map[0]]
+
+
 def _names_toc(node: SyntaxTreeNode) -> bool:
+    if node.type == "html_block":  # a folded TOC's opening tags
+        summary = opening_summary(node.content)
+        return summary is not None and len(summary) <= _TOC_TITLE_MAX and is_toc_title(summary)
     if node.type not in ("heading", "paragraph") or not node.children \
             or len(node.children[0].content) > _TOC_TITLE_MAX:
         return False

@@ -53,6 +53,20 @@ def test_the_folded_box_is_the_files_toc() -> None:
     assert "Section 3" in plain_text(doc.cards[-1].answer)
 
 
+@pytest.mark.parametrize("box", [
+    "<details>\n</details>\n",                       # no summary, no body
+    "<details>\n<summary>Contents</summary>\n</details>\n",  # a title, no list
+    "> [!note]\n",                                   # a callout of nothing
+    "<details>\n<summary>目录</summary>\n\n- [Q](#q)\n\ntext\n\n</details>\n",
+])
+def test_boxes_that_are_no_folded_toc_are_read_as_before(box: str) -> None:
+    from builder.parse.document import parse_text
+
+    doc = parse_text(f"# T\n\n{box}\n## What is BN?\n\nBatch.\n\n## Q\n\nA.\n", "n.md")
+    assert [card.question_text for card in doc.cards] == ["What is BN?", "Q"]
+    assert doc.toc == ()
+
+
 def test_the_templates_wrapper_goes_with_its_toc() -> None:
     doc = parse_file(TEMPLATE, TEMPLATE.name)
     assert [card.question_text for card in doc.cards] == ["为什么要除以根号 d？", "RoPE 是什么？"]

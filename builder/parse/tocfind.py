@@ -109,12 +109,14 @@ def _group(nodes: Sequence[SyntaxTreeNode], index: int, found: set[int]) -> str:
 def _folded_toc(node: SyntaxTreeNode, anchors: set[str], path: str) -> bool:
     """A box titled as a TOC that holds only a list of links into the file: a folded
     TOC (``<details>`` then ``<summary>Table of Contents</summary>``, as doctoc writes it)."""
-    title, *body = node.children
-    if title.type != CALLOUT_TITLE or not title.children or len(body) != 1 \
-            or body[0].type not in ("bullet_list", "ordered_list"):
+    if len(node.children) != 2:  # a title and one list; an empty box has neither
+        return False
+    title, body = node.children
+    if title.type != CALLOUT_TITLE or not title.children \
+            or body.type not in ("bullet_list", "ordered_list"):
         return False
     return is_toc_title(plain(title.children[0].children)) \
-        and is_link_list(body[0], anchors, True, path=path)
+        and is_link_list(body, anchors, True, path=path)
 
 
 def _folded_end(nodes: Sequence[SyntaxTreeNode], index: int) -> list[int]:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from anki.collection import Collection
 
 BOX = FIXTURES / "toc-folded-details.md"
+HTML = FIXTURES / "toc-folded-html.md"
 TEMPLATE = FIXTURES / "toc-folded-template.md"
 
 
@@ -67,6 +68,31 @@ def test_boxes_that_are_no_folded_toc_are_read_as_before(box: str) -> None:
     assert doc.toc == ()
 
 
+@pytest.mark.parametrize(("html", "targets"), [
+    ('<ol><li><a href="#a">A</a></li>\n<li><a href="#b">B</a></li></ol>', ["#a", "#b"]),
+    ('<ol><li>Read <a href="#a">A</a></li></ol>', None),     # words besides the link
+    ('<ul><li><a href="#a"><img src="a.png"></a></li></ul>', None),  # a picture
+    ("<p>no links</p>", None),
+    ("<![ x <a href=#a>a", None),
+])
+def test_the_links_of_an_html_block_that_shows_only_links(html: str,
+                                                          targets: list[str] | None) -> None:
+    from builder.parse.htmllinks import only_links
+
+    assert only_links(html) == targets
+
+
+def test_a_folded_toc_written_in_html_is_the_files_toc() -> None:
+    doc = parse_file(HTML, HTML.name)
+    assert [card.question_text for card in doc.cards] == [
+        "What is self-attention?", "What is multi-head attention?"]
+    assert set(range(4, 16)) <= set(doc.toc_lines)
+    assert not any(section.intro for section in doc.sections)
+    # A folded list with words besides its links is an answer's part, as before.
+    assert "Contents" in plain_text(doc.cards[-1].answer)
+    assert "the first answer" in repr(doc.cards[-1].answer)
+
+
 def test_the_templates_wrapper_goes_with_its_toc() -> None:
     doc = parse_file(TEMPLATE, TEMPLATE.name)
     assert [card.question_text for card in doc.cards] == ["为什么要除以根号 d？", "RoPE 是什么？"]
@@ -80,13 +106,14 @@ def test_the_cheat_sheet_shows_no_folded_toc(tmp_path: Path) -> None:
     import pypdf
 
     # The cheat sheet's own contents are titled 目录 once; the folded one added a second.
-    for fixture, stray in ((TEMPLATE, "目录"), (BOX, "Table of Contents")):
+    for fixture, stray in ((TEMPLATE, "目录"), (BOX, "Table of Contents"),
+                           (HTML, "Table of Contents")):
         result = build_fixture(fixture, "--format", "pdf", "--no-lock")
         assert result.exit_code == 0, result.output
         (pdf,) = Path("dist").glob("*.pdf")
         text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
         assert text.count(stray) == (stray == "目录"), text
-        assert "softmax" in text or "batch" in text
+        assert "softmax" in text or "batch" in text or "subspaces" in text
         pdf.unlink()
 
 

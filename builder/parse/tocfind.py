@@ -16,6 +16,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.parse.bold import plain
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE
 from builder.parse.htmldetails import only_closes, opening_summary
+from builder.parse.htmllinks import only_links
 from builder.parse.phrases import asks_outright, is_toc_marker, is_toc_title
 
 _TOC_TITLE_MAX = 40
@@ -108,14 +109,18 @@ def _group(nodes: Sequence[SyntaxTreeNode], index: int, found: set[int]) -> str:
 
 def _folded_toc(node: SyntaxTreeNode, anchors: set[str], path: str) -> bool:
     """A box titled as a TOC that holds only a list of links into the file: a folded
-    TOC (``<details>`` then ``<summary>Table of Contents</summary>``, as doctoc writes it)."""
+    TOC (``<details>`` then ``<summary>Table of Contents</summary>``, as doctoc writes it,
+    its list in Markdown or in HTML)."""
     if len(node.children) != 2:  # a title and one list; an empty box has neither
         return False
     title, body = node.children
     if title.type != CALLOUT_TITLE or not title.children \
-            or body.type not in ("bullet_list", "ordered_list"):
+            or not is_toc_title(plain(title.children[0].children)):
         return False
-    return is_toc_title(plain(title.children[0].children)) \
+    if body.type == "html_block":  # the list written in HTML: <ol><li><a href="#…">
+        targets = [own_link(t, path) for t in only_links(body.content) or []]
+        return bool(targets) and all(t is not None and t.startswith("#") for t in targets)
+    return body.type in ("bullet_list", "ordered_list") \
         and is_link_list(body, anchors, True, path=path)
 
 

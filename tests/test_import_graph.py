@@ -54,7 +54,7 @@ STAGE = {
         "builder.parse.callouts", "builder.parse.containers", "builder.parse.footnoterules",
         "builder.parse.placeholdertags",
         "builder.parse.tabs", "builder.parse.liquidtags", "builder.parse.boxtokens",
-        "builder.parse.htmldetails",
+        "builder.parse.htmldetails", "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
         "builder.parse.taglines", "builder.parse.tasklists",
     },

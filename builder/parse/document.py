@@ -43,16 +43,18 @@ from builder.parse.leftovers import (
     is_comment,
     leftover_diagnostics,
     setext_diagnostic,
+    setext_on_purpose,
     unclosed_front_matter,
 )
 from builder.parse.liquidtags import POST_STEM
 from builder.parse.markdown import NodeBuilder, tokenize_file
-from builder.parse.options import AUTO, FILE
 from builder.parse.options import ParseOptions as ParseOptions
+from builder.parse.options import level_setting
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
 from builder.parse.source import ColumnMap, read_source, source_lines, without_control_chars
+from builder.parse.spacelessheadings import spaceless_notes
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.taglines import TagLines
 from builder.parse.tocread import TocReader
@@ -119,7 +121,7 @@ def parse_parts(
     # The prose is counted once: for the language guess, and for a later splice's.
     prose = prose_lines(tokens)
     lang = chosen_language(front.get("lang"), prose)
-    diagnostics.extend(nesting_cuts(tokens, path))
+    diagnostics.extend(nesting_cuts(tokens, path) + spaceless_notes(tokens, path))
     tree = syntax_tree(tokens)
     lines = source_lines(text)
     diagnostics.extend(unclosed_diagnostics(env, path, lines) + dropped_diagnostics(env, path))
@@ -160,15 +162,9 @@ def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dic
                  options: ParseOptions, path: str = "") -> Structure:
     """Choose how a file is read: front matter over options over what the file shows."""
     return detect(tree.children, {h.anchor for h in headings}, path=path,
-                  section=_level_setting(front.get("section_level", options.section_level)),
-                  question=_level_setting(front.get("question_level", options.question_level)),
+                  section=level_setting(front.get("section_level", options.section_level)),
+                  question=level_setting(front.get("question_level", options.question_level)),
                   style=str(front.get("question_style", options.question_style)))
-
-
-def _level_setting(value: object) -> int | str:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return FILE if value == FILE else AUTO
 
 
 class Walker(QuestionForms, TocReader, TagLines):
@@ -202,6 +198,7 @@ class Walker(QuestionForms, TocReader, TagLines):
         self._headed: dict[int, tuple[int, int, str]] = {}
         """Index in ``sections`` of each section started by a heading → its first and last
         line (a setext heading has two) and its text."""
+        self._setext_levels: set[int] = set()  # levels underlined on purpose (leftovers)
         self._leftovers: list[Diagnostic] = []
         """Reports of text in no card, kept for finish(): a file without questions has one."""
         self.skip_to = 0
@@ -235,8 +232,8 @@ class Walker(QuestionForms, TocReader, TagLines):
             return
         if source_map and source_map[0] in self.structure.toc_lines:
             self.toc_lines.extend(range(source_map[0] + 1, source_map[1] + 1))
-            if kind in ("bullet_list", "ordered_list"):
-                self._read_toc(node, 0, manual=True)
+            if kind in ("bullet_list", "ordered_list", "callout"):  # a folded TOC: its list
+                self._read_toc(node.children[-1] if kind == "callout" else node, 0, manual=True)
             return
         if kind == "heading" and self.structure.style == "mixed":
             if self._mixed_heading(node, int(node.tag[1:])):
@@ -306,9 +303,10 @@ class Walker(QuestionForms, TocReader, TagLines):
         """Warn when ``===``/``---`` under a paragraph line cut an answer short."""
         tokens = node.nester_tokens
         token = tokens.opening if tokens else None
-        if self._question is None or token is None or token.markup not in ("=", "-"):
-            return False
         pending = self._question
+        if token is None or token.markup not in ("=", "-") or setext_on_purpose(
+                token, pending is not None, self._setext_levels) or pending is None:
+            return False
         question = pending.named or readable_text(tuple(self.builder.inline(pending.inlines, 0)))
         self.diagnostics.append(setext_diagnostic(self.path, token, question,
                                                   self.question_level))

@@ -201,3 +201,28 @@ def dropped_diagnostics(env: dict[str, Any], path: str) -> list[Diagnostic]:
                        "raw HTML removed from the card: " + ", ".join(dict.fromkeys(dropped)),
                        "html-removed")
             for line, dropped in sorted(by_line.items())]
+
+
+_AFTER_SUMMARY = re.compile(r"(?:\s|<p(?:\s[^<>]*)?>)*", re.IGNORECASE)
+_SUMMARY_END = re.compile(r"</summary\s*>", re.IGNORECASE)
+_TAGS = re.compile(r"<[^<>]*>")
+
+
+def opening_summary(html: str) -> str | None:
+    """The summary of an HTML block that only opens a folded element, on the lines a
+    list follows (``<details><summary>目录</summary><p>``, a template's folded TOC): the
+    plain text of its ``<summary>``; None for any other block."""
+    text = html.strip()
+    opened = _OPEN.match(text)
+    rest = text[opened.end():] if opened else ""
+    start, end = _SUMMARY_START.match(rest), _SUMMARY_END.search(rest)
+    if start is None or end is None or end.start() < start.end() \
+            or not _AFTER_SUMMARY.fullmatch(rest[end.end():]):
+        return None
+    return _TAGS.sub("", rest[start.end():end.start()]).strip()
+
+
+def only_closes(html: str) -> bool:
+    """True for an HTML block that closes a folded element and shows nothing
+    (``</p></details><p></p>``)."""
+    return "</details" in html.lower() and not _TAGS.sub("", html).strip()

@@ -122,6 +122,19 @@ def setext_diagnostic(path: str, heading: Token, question: str, question_level: 
         "setext-heading", last)
 
 
+def setext_on_purpose(heading: Token, cuts: bool, levels: set[int]) -> bool:
+    """Whether a setext heading (text over ``===``/``---``) is underlined on purpose: one
+    that cuts no answer short is, and its level is then one the file underlines (added to
+    ``levels``); after that, a one-line heading at that level is too, though it ends an
+    answer as any heading does ("FAQ" over "---" in notes titled "BERT" over "----")."""
+    level = int(heading.tag[1:])
+    if not cuts:
+        levels.add(level)
+        return True
+    one_line = heading.map is not None and heading.map[1] - heading.map[0] == 2
+    return one_line and level in levels
+
+
 def extra_title_diagnostic(path: str, lines: tuple[int, int], text: str, title: str,
                            level: int, section_level: int) -> Diagnostic:
     """Report a heading above the section level that is not the file's title."""

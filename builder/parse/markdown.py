@@ -47,6 +47,7 @@ from builder.parse.nesting import (
 from builder.parse.placeholdertags import placeholder_tags_plugin
 from builder.parse.source import SourceError
 from builder.parse.spacedimages import spaced_images_plugin
+from builder.parse.spacelessheadings import spaceless_headings_plugin
 from builder.parse.tables import EXTRA_CELLS, table_plugin
 from builder.parse.tabs import tabs_plugin
 from builder.parse.tasklists import TASK, tasklists_plugin
@@ -81,6 +82,7 @@ def make_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
+    md.use(spaceless_headings_plugin)
     md.use(math_plugin)
     md.use(wiki_embeds_plugin)
     md.use(spaced_images_plugin)

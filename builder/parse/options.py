@@ -29,3 +29,10 @@ class ParseOptions:
     """``auto``, ``heading`` or ``bold`` (questions written as whole bold lines)."""
     source_line: str = "show"
     """``show`` or ``hide`` the card's Source line (``builder.anki.cardtemplate``)."""
+
+
+def level_setting(value: object) -> int | str:
+    """A level setting from front matter or options: a heading level, ``file`` or ``auto``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return FILE if value == FILE else AUTO

@@ -254,8 +254,11 @@ def is_placeholder(text: str) -> bool:
 
 
 def is_toc_title(text: str) -> bool:
-    """True for a heading or line that names a table of contents."""
-    return fold(text).strip(" :：") in TOC_TITLES
+    """True for a heading or line that names a table of contents, an emoji before or
+    after the words aside (``📌 Table of Contents``, ``📚 目录``)."""
+    words = fold(text).strip(" :：")
+    start = next((i for i, char in enumerate(words) if not _is_symbol(char)), len(words))
+    return without_trailing_marks(words[start:]).strip(" :：") in TOC_TITLES
 
 
 def is_toc_marker(text: str) -> bool:

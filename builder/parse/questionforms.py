@@ -74,6 +74,8 @@ class QuestionForms:
     _intros: list[list[Node]]
     _levels: list[tuple[int, str]]
     """Questions at several levels: the open sections, with their heading levels."""
+    _headed: dict[int, tuple[int, int, str]]
+    """The index of each section a heading started: its lines and text."""
 
     def _close_card(self) -> None:
         raise NotImplementedError
@@ -118,6 +120,9 @@ class QuestionForms:
             self._levels.append((level, title))
         self._path = [title for _, title in self._levels]
         self._start_section(Section(tuple(self._path), SourceLoc(self.path, line), ()))
+        # Named, so that one with nothing under it is reported (``empty-section``): a
+        # heading over the next ones at its own level ("Step 2" over "Step 2a") holds none.
+        self._headed[len(self.sections) - 1] = (line, node.map[1] if node.map else line, title)
         return True
 
     def _bold(self, node: SyntaxTreeNode, chosen: frozenset[int] | None = None) -> bool:

@@ -72,6 +72,7 @@ from builder.parse.phrases import is_answer_part
 from builder.parse.prose import Counted, guess_counted, prose_lines
 from builder.parse.questiontext import answer_diagnostics
 from builder.parse.source import source_lines
+from builder.parse.spacelessheadings import spaceless_notes
 from builder.parse.splicedoc import Edit, Moves
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.taglines import tag_line
@@ -392,5 +393,6 @@ def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structu
             or any(d.code in REPAIRS for d in builder.diagnostics):
         return None
     card = inline_notes_of(drafts[0].card(doc.settings.deck))
-    return card, [*nesting_cuts(tokens, doc.path), *walker.diagnostics, *builder.diagnostics,
+    return card, [*nesting_cuts(tokens, doc.path), *spaceless_notes(tokens, doc.path),
+                  *walker.diagnostics, *builder.diagnostics,
                   *answer_diagnostics(card, walker.placeholders.get(card.loc.line))]

@@ -14,6 +14,9 @@ from urllib.parse import unquote, urlsplit
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.bold import plain
+from builder.parse.callouts import CALLOUT, CALLOUT_TITLE
+from builder.parse.htmldetails import only_closes, opening_summary
+from builder.parse.htmllinks import only_links
 from builder.parse.phrases import asks_outright, is_toc_marker, is_toc_title
 
 _TOC_TITLE_MAX = 40
@@ -66,9 +69,12 @@ def toc_blocks(nodes: Sequence[SyntaxTreeNode], anchors: set[str],
                 before = nodes[index - 1].map if titled else None
                 if before:
                     found.add(before[0])
+                found.update(_folded_end(nodes, index))
             elif group and is_link_list(node, anchors, group == "next", path=path,
                                         blank=group == "next"):
                 found.update(_group_lines(nodes, index))
+        elif node.type == CALLOUT and _folded_toc(node, anchors, path):
+            found.add(start)
         if node.type != "heading" and headings > 1 and nodes[index - 1].type == "heading" \
                 and start not in found:
             answered = True  # (text under the first heading, the title's, is the head's)
@@ -101,7 +107,37 @@ def _group(nodes: Sequence[SyntaxTreeNode], index: int, found: set[int]) -> str:
     return "first"
 
 
+def _folded_toc(node: SyntaxTreeNode, anchors: set[str], path: str) -> bool:
+    """A box titled as a TOC that holds only a list of links into the file: a folded
+    TOC (``<details>`` then ``<summary>Table of Contents</summary>``, as doctoc writes it,
+    its list in Markdown or in HTML)."""
+    if len(node.children) != 2:  # a title and one list; an empty box has neither
+        return False
+    title, body = node.children
+    if title.type != CALLOUT_TITLE or not title.children \
+            or not is_toc_title(plain(title.children[0].children)):
+        return False
+    if body.type == "html_block":  # the list written in HTML: <ol><li><a href="#…">
+        targets = [own_link(t, path) for t in only_links(body.content) or []]
+        return bool(targets) and all(t is not None and t.startswith("#") for t in targets)
+    return body.type in ("bullet_list", "ordered_list") \
+        and is_link_list(body, anchors, True, path=path)
+
+
+def _folded_end(nodes: Sequence[SyntaxTreeNode], index: int) -> list[int]:
+    """The first line of the HTML block that closes a folded TOC's list (``</p></details>``)
+    after the block opening it (``<details><summary>目录</summary><p>``)."""
+    after = nodes[index + 1] if index + 1 < len(nodes) else None
+    if index == 0 or nodes[index - 1].type != "html_block" or after is None \
+            or after.type != "html_block" or not after.map or not only_closes(after.content):
+        return []
+    return [after.map[0]]
+
+
 def _names_toc(node: SyntaxTreeNode) -> bool:
+    if node.type == "html_block":  # a folded TOC's opening tags
+        summary = opening_summary(node.content)
+        return summary is not None and len(summary) <= _TOC_TITLE_MAX and is_toc_title(summary)
     if node.type not in ("heading", "paragraph") or not node.children \
             or len(node.children[0].content) > _TOC_TITLE_MAX:
         return False
@@ -115,6 +151,7 @@ def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool,
     targets = [own_link(t, path) for t in _link_targets(node)]
     if not targets or None in targets:
         return False
+    targets = _one_page_anchors(targets, anchors)
     inside = [t for t in targets if t is not None and (t.startswith("#") or (blank and not t))]
     if titled and past_the_file:
         return len(inside) * 2 > len(targets)
@@ -122,6 +159,35 @@ def is_link_list(node: SyntaxTreeNode, anchors: set[str], titled: bool,
         return False
     own = sum(unquote(t[1:]) in anchors for t in inside if t)
     return titled or own * 2 >= len(inside)
+
+
+def _one_page_anchors(targets: list[str | None], anchors: set[str]) -> list[str | None]:
+    """Links that all go to one page elsewhere, most of them at this file's own headings by
+    their anchors, read as links to those headings: a TOC copied along with the notes
+    from the chat or site they were written in
+    (``https://chatgpt.com/c/67…#-common-evaluation-metrics``)."""
+    page = one_page(targets)
+    if page is None or len(targets) < 2:
+        return targets
+    fragments = [urlsplit(str(t)).fragment for t in targets]
+    own = sum(unquote(f) in anchors for f in fragments)
+    return [f"#{f}" for f in fragments] if own * 2 > len(targets) else targets
+
+
+def one_page(hrefs: Sequence[str | None]) -> str | None:
+    """The one page elsewhere every link goes to, each at an anchor of it
+    (``https://site/page#a``, ``…#b``), or None."""
+    parts = [urlsplit(h) for h in hrefs if h]
+    if not parts or len(parts) < len(hrefs) or not all(p.netloc and p.fragment for p in parts):
+        return None
+    pages = {p._replace(fragment="").geturl() for p in parts}
+    return pages.pop() if len(pages) == 1 else None
+
+
+def link_targets(node: SyntaxTreeNode) -> list[str | None]:
+    """Each item's link target in a list (nested lists' too), None for an item that is
+    not one link."""
+    return _link_targets(node)
 
 
 def own_link(href: str | None, path: str) -> str | None:

@@ -11,7 +11,7 @@ from builder.model import Diagnostic, SourceLoc, TocEntry, one_line
 from builder.parse.headings import first_column, inline_text
 from builder.parse.leftovers import toc_unclosed_diagnostic
 from builder.parse.markdown import NodeBuilder
-from builder.parse.tocfind import own_link
+from builder.parse.tocfind import link_targets, one_page, own_link
 
 TOC_START = "<!-- TOC -->"
 TOC_END = "<!-- /TOC -->"
@@ -50,14 +50,22 @@ class TocReader:
     def _read_toc(self, node: SyntaxTreeNode, depth: int, *, manual: bool = False) -> None:
         """Read a TOC's entries; ``manual``: a list under "目录" (no ``<!-- TOC -->``),
         whose links past the file are named as they are left out with it."""
+        # A TOC copied from the page the notes were written on links there, each entry at
+        # the anchor of a heading this file has too (tocfind.one_page).
+        page = one_page(link_targets(node)) if manual and depth == 0 else None
+        self._read_entries(node, depth, manual, page)
+
+    def _read_entries(self, node: SyntaxTreeNode, depth: int, manual: bool,
+                      page: str | None) -> None:
         for item in node.children:
             for child in item.children:
                 if child.type in ("bullet_list", "ordered_list"):
-                    self._read_toc(child, depth + 1, manual=manual)
+                    self._read_entries(child, depth + 1, manual, page)
                 elif child.type == "paragraph" and child.children:
-                    self._toc_entry(child, depth, manual)
+                    self._toc_entry(child, depth, manual, page)
 
-    def _toc_entry(self, paragraph: SyntaxTreeNode, depth: int, manual: bool = False) -> None:
+    def _toc_entry(self, paragraph: SyntaxTreeNode, depth: int, manual: bool = False,
+                   page: str | None = None) -> None:
         inline = paragraph.children[0]
         tokens = (inline.token.children or []) if inline.token else []
         line = paragraph.map[0] + 1 if paragraph.map else 0
@@ -70,6 +78,8 @@ class TocReader:
         else:
             href, text = "", inline.content
         href = own_link(href, self.path) or ""  # a link to this file by its URL is a link into it
+        if page is not None and href.startswith(page + "#"):
+            href = href.removeprefix(page)
         # markdown-it percent-encodes link targets; the TOC compares them as text.
         anchor = unquote(href.removeprefix("#"))
         col = first_column(self.builder.lines, line)

@@ -3,10 +3,16 @@ a CPU or memory limit in a child, never by timing."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from click.testing import CliRunner
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.cli import main
 from builder.parse.bold import paragraph_question
 from builder.parse.markdown import tokenize
+
+from .conftest import write
 
 
 class _Counted(str):
@@ -30,3 +36,21 @@ def test_a_line_of_qualified_names_is_read_for_cards_without_copying_it_per_name
     _Counted.copied = 0
     assert paragraph_question(paragraph) is None
     assert _Counted.copied <= 2 * len(line)
+
+
+def test_a_linked_preview_media_folder_is_replaced_not_swept_through(tmp_path: Path) -> None:
+    """The preview's media folder is swept of files the page does not use.  A cloned
+    repository can ship ``dist/n_media`` as a link to the user's folder: the sweep deleted
+    every file there.  A folder of the user's inside the media folder stops no build."""
+    victim = write(tmp_path / "victim" / "thesis.docx", "years of work")
+    write(Path("n.md"), "## S\n### Q\nA\n")
+    Path("dist").mkdir()
+    Path("dist/n_media").symlink_to(victim.parent, target_is_directory=True)
+    result = CliRunner().invoke(main, ["n.md", "--format", "html", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "years of work"
+    assert not Path("dist/n_media").is_symlink()
+    write(Path("dist/n_media/kept/x.txt"), "mine")
+    result = CliRunner().invoke(main, ["n.md", "--format", "html", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    assert Path("dist/n.html").is_file()

@@ -54,3 +54,16 @@ def test_a_linked_preview_media_folder_is_replaced_not_swept_through(tmp_path: P
     result = CliRunner().invoke(main, ["n.md", "--format", "html", "--no-lock"])
     assert result.exit_code == 0, result.output
     assert Path("dist/n.html").is_file()
+
+
+def test_an_escape_sequence_in_a_project_setting_does_not_reach_the_terminal() -> None:
+    """A value the settings refuse is quoted in the warning, and a path may not hold
+    control characters, so ``out`` was quoted raw: a cloned repository's ``out =
+    "\\u001b]52;c;…\\u0007"`` wrote the user's clipboard on a terminal (OSC 52)."""
+    write(Path("pyproject.toml"), '[tool.build-deck]\nout = "\\u001b]52;c;ZWNobyBoaQ==\\u0007"\n')
+    write(Path("n.md"), "## S\n### Q\nA\n")
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    assert "out must be a path without control characters" in result.output
+    assert "\\u001b]52;c;ZWNobyBoaQ==\\u0007" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output

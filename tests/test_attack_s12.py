@@ -3,10 +3,16 @@ a CPU or memory limit in a child, never by timing."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
 from markdown_it.tree import SyntaxTreeNode
+from pypdf import PdfReader
 
 from builder.cli import main
 from builder.parse.bold import paragraph_question
@@ -67,3 +73,50 @@ def test_an_escape_sequence_in_a_project_setting_does_not_reach_the_terminal() -
     assert "out must be a path without control characters" in result.output
     assert "\\u001b]52;c;ZWNobyBoaQ==\\u0007" in result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+_FILTER_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="500" height="500">'
+               '<filter id="f"><feTurbulence baseFrequency="0.05" numOctaves="100000"/></filter>'
+               '<rect width="500" height="500" filter="url(#f)"/></svg>')
+_SHADOW_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="80" height="40">'
+               '<filter id="s"><feGaussianBlur stdDeviation="2"/><feOffset dx="2" dy="2"/>'
+               '</filter><rect x="5" y="5" width="60" height="20" filter="url(#s)"/></svg>')
+_FILTER_CHILD = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+from click.testing import CliRunner
+import builder.render.imagecheck
+from builder.cli import main
+builder.render.imagecheck.SVG_SECONDS = 3.0
+result = CliRunner().invoke(main, ["n.md", "--format", "pdf,apkg", "--no-lock"])
+print(result.output)
+sys.exit(result.exit_code)
+"""
+
+
+def test_an_svg_filter_that_takes_hours_to_paint_is_left_out_and_the_pdf_builds(
+        tmp_path: Path) -> None:
+    """typst paints an SVG's filters pixel by pixel for the PDF: one feTurbulence of
+    100,000 octaves on a 500-pixel picture kept the build busy for hours (feMorphology
+    of radius 50 too).  Each SVG is now drawn alone on a budget first; here the build
+    runs in a child with 60 s of CPU and a 3 s budget for the drawing."""
+    write(tmp_path / "bomb.svg", _FILTER_SVG)
+    write(tmp_path / "shadow.svg", _SHADOW_SVG)
+    write(tmp_path / "n.md", "## S\n### Q\n![bomb](bomb.svg)\n\n![shadow](shadow.svg)\n")
+    (tmp_path / "tmp").mkdir()
+    done = subprocess.run([sys.executable, "-c", _FILTER_CHILD], capture_output=True,
+                          text=True, cwd=tmp_path, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]),
+                               "TMPDIR": str(tmp_path / "tmp")})
+    assert done.returncode == 0, (done.stdout + done.stderr)[-800:]
+    assert ("n.md:3:1: warning: image cannot be decoded, left out: bomb.svg: drawing it "
+            "for the PDF took longer than 3 s [image-corrupt]") in done.stdout
+    assert "shadow.svg" not in done.stdout
+    assert PdfReader(tmp_path / "dist" / "n.pdf").pages
+    with zipfile.ZipFile(tmp_path / "dist" / "n.apkg") as package:
+        media = json.loads(package.read("media"))
+    assert [name for name in media.values() if name.endswith(".svg")] \
+        == [next(n for n in media.values() if n.startswith("img-shadow-"))]
+    # The drawing child is killed with its budget spent: its scratch folder is the
+    # build's, which removes it.
+    assert not list((tmp_path / "tmp").iterdir())

@@ -120,3 +120,20 @@ def test_an_svg_filter_that_takes_hours_to_paint_is_left_out_and_the_pdf_builds(
     # The drawing child is killed with its budget spent: its scratch folder is the
     # build's, which removes it.
     assert not list((tmp_path / "tmp").iterdir())
+
+
+def test_a_lock_entry_naming_a_file_no_system_can_hold_is_a_removed_note() -> None:
+    """Whether a lock entry's file still exists decides if its note was removed; a shared
+    lock's entry named a file too long for any file system, and the build stopped on a
+    traceback (``File name too long``)."""
+    write(Path("n.md"), "## S\n### Q\nA\n")
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    lock = json.loads(Path("build-deck.lock").read_text(encoding="utf-8"))
+    (entry,) = lock["notes"].values()
+    lock["notes"]["x / S / gone"] = {**entry, "guid": "other", "question": "Gone",
+                                     "file": "x" * 5000 + ".md"}
+    Path("build-deck.lock").write_text(json.dumps(lock), encoding="utf-8")
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    assert "1 removed" in result.output and "Gone" in result.output

@@ -10,11 +10,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from markdown_it.tree import SyntaxTreeNode
 from pypdf import PdfReader
 
 from builder.cli import main
+from builder.model import Diagnostic
 from builder.parse.bold import paragraph_question
 from builder.parse.markdown import tokenize
 
@@ -137,3 +139,34 @@ def test_a_lock_entry_naming_a_file_no_system_can_hold_is_a_removed_note() -> No
     result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
     assert result.exit_code == 0, result.output
     assert "1 removed" in result.output and "Gone" in result.output
+
+
+def test_a_lock_of_thousands_of_entries_for_one_question_costs_linear_work(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each vanished lock entry that could be the new question gets a warning.  3.5 MB
+    of a shared lock (20,000 entries of the same question and answer) made each of the
+    20,000 warnings name all the others, and each was then looked for among the others
+    by comparing: killed after 2 minutes and 2 GB.  Here 3,000 entries; the warnings'
+    size and the comparisons are counted."""
+    write(Path("n.md"), "## S\n### Q\nA\n")
+    assert CliRunner().invoke(main, ["n.md", "--format", "apkg"]).exit_code == 0
+    lock = json.loads(Path("build-deck.lock").read_text(encoding="utf-8"))
+    (entry,) = lock["notes"].values()
+    count = 3000
+    lock["notes"] = {f"n / S / q{i}": {**entry, "guid": f"g{i}"} for i in range(count)}
+    Path("build-deck.lock").write_text(json.dumps(lock), encoding="utf-8")
+    compared = [0]
+    equal = Diagnostic.__eq__
+
+    def counted(self: Diagnostic, other: object) -> bool:
+        compared[0] += 1
+        return equal(self, other)
+
+    monkeypatch.setattr(Diagnostic, "__eq__", counted)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "[ambiguous-rename]" in line]
+    assert f"{count} warning(s)" in result.output and len(warnings) > 10
+    assert "(also: 'Q'; 'Q'; 'Q'; 'Q'; 'Q'; 2994 more)" in warnings[0]
+    assert max(map(len, warnings)) < 300
+    assert compared[0] < 10 * count

@@ -170,3 +170,34 @@ def test_a_lock_of_thousands_of_entries_for_one_question_costs_linear_work(
     assert "(also: 'Q'; 'Q'; 'Q'; 'Q'; 'Q'; 2994 more)" in warnings[0]
     assert max(map(len, warnings)) < 300
     assert compared[0] < 10 * count
+
+
+_ZERO_CACHE_CHILD = """
+import os, resource, sys
+from pathlib import Path
+from click.testing import CliRunner
+from builder.cli import main
+assert CliRunner().invoke(main, ["n.md", "--format", "apkg"]).exit_code == 0
+entries = sorted(Path("dist/.cache").glob("*.pickle"))
+assert entries
+for entry in entries:
+    entry.unlink()
+    entry.symlink_to("/dev/zero")
+Path("n.md").write_text("## S\\n### Q\\nA, edited\\n", encoding="utf-8")
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+print(result.output)
+sys.exit(result.exit_code)
+"""
+
+
+def test_cache_entries_made_links_to_dev_zero_are_no_entries(tmp_path: Path) -> None:
+    """The parse, note and lock caches read each entry whole: an entry made a link to
+    /dev/zero (a cache folder shipped in a cloned repository's dist/) was read until
+    memory ran out (a traceback), a FIFO waited for ever.  Here in a child of 2 GB."""
+    write(tmp_path / "n.md", "## S\n### Q\nA\n")
+    done = subprocess.run([sys.executable, "-c", _ZERO_CACHE_CHILD], capture_output=True,
+                          text=True, cwd=tmp_path, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.returncode == 0, (done.stdout + done.stderr)[-800:]
+    assert "changed  n.md:2  Q" in done.stdout

@@ -173,31 +173,41 @@ def test_a_lock_of_thousands_of_entries_for_one_question_costs_linear_work(
 
 
 _ZERO_CACHE_CHILD = """
-import os, resource, sys
+import os, resource, signal, sys
 from pathlib import Path
 from click.testing import CliRunner
 from builder.cli import main
-assert CliRunner().invoke(main, ["n.md", "--format", "apkg"]).exit_code == 0
-entries = sorted(Path("dist/.cache").glob("*.pickle"))
-assert entries
-for entry in entries:
+build = ["n.md", "--format", "apkg,pdf"]
+fifo = sys.argv[1] == "fifo"
+assert CliRunner().invoke(main, build).exit_code == 0
+kinds = set()
+for entry in [*Path("dist/.cache").iterdir(), Path("dist/n.pdf")]:
+    kinds.add(entry.name.split("-")[0])
     entry.unlink()
-    entry.symlink_to("/dev/zero")
-Path("n.md").write_text("## S\\n### Q\\nA, edited\\n", encoding="utf-8")
+    os.mkfifo(entry) if fifo else entry.symlink_to("/dev/zero")
+assert {"build", "checked", "lock", "math", "notes", "parsed", "pdf"} <= kinds, kinds
+Path("n.md").write_text("## S\\n### Q\\nA, edited: $x^2$\\n", encoding="utf-8")
 resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
-result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+signal.alarm(300)  # a FIFO waits without using CPU: this only ends a build that hangs
+result = CliRunner().invoke(main, build)
 print(result.output)
 sys.exit(result.exit_code)
 """
 
 
-def test_cache_entries_made_links_to_dev_zero_are_no_entries(tmp_path: Path) -> None:
-    """The parse, note and lock caches read each entry whole: an entry made a link to
-    /dev/zero (a cache folder shipped in a cloned repository's dist/) was read until
-    memory ran out (a traceback), a FIFO waited for ever.  Here in a child of 2 GB."""
-    write(tmp_path / "n.md", "## S\n### Q\nA\n")
-    done = subprocess.run([sys.executable, "-c", _ZERO_CACHE_CHILD], capture_output=True,
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_cache_entries_made_links_to_dev_zero_or_fifos_are_no_entries(
+        tmp_path: Path, kind: str) -> None:
+    """The parse, note and lock caches, the up-to-date record, the checked-files index,
+    the formula cache and the PDF's memo were read whole: made links to /dev/zero (a
+    cache folder shipped in a cloned repository's dist/), each was read until memory ran
+    out or hashed for ever; a FIFO waited for ever.  Here in a child of 2 GB and 60 s of
+    CPU (and an alarm, as a FIFO's wait uses none)."""
+    write(tmp_path / "n.md", "## S\n### Q\nA: $x^2$\n")
+    done = subprocess.run([sys.executable, "-c", _ZERO_CACHE_CHILD, kind], capture_output=True,
                           text=True, cwd=tmp_path, check=False,
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert done.returncode == 0, (done.stdout + done.stderr)[-800:]
     assert "changed  n.md:2  Q" in done.stdout
+    assert "wrote dist/n.pdf" in done.stdout

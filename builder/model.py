@@ -115,7 +115,11 @@ class Diagnostic(_Record):
     about ``loc`` alone."""
 
     def __str__(self) -> str:
-        return f"{self.loc}: {self.severity}: {self.message} [{self.code}]"
+        # A control character quoted (OSC 52 from a pyproject.toml) shows as its escape.
+        return f"{self.loc}: {self.severity}: {self.message.translate(_ESCAPES)} [{self.code}]"
+
+
+_ESCAPES = {c: f"\\u{c:04x}" for c in (*range(32), *range(127, 160))}
 
 
 def one_line(text: str) -> str:

@@ -136,18 +136,23 @@ def write_preview(target: Path, deck: str, notes: Sequence[NoteData],
     then removed from the folder.
     """
     folder = media_folder(target)
+    if folder.is_symlink():
+        # The folder is swept below: a link shipped in a cloned repository's dist/
+        # would have every file where it points deleted.  The link goes, not its target.
+        folder.unlink()
     for name, path in media.items():
         if Path(name).name != name or name.startswith("."):
             raise ValueError(f"media name {name!r} is not a plain file name")
         data = path.read_bytes()
         copy = folder / name
-        if not (copy.is_file() and copy.read_bytes() == data):
+        if copy.is_symlink() or not (copy.is_file() and copy.read_bytes() == data):
             atomic_write_bytes(copy, data)
     page = preview_page(deck, notes, css, quote(folder.name) + "/")
     atomic_write_bytes(target, page.encode("utf-8"))
     if folder.is_dir():
         for old in folder.iterdir():
-            if old.name not in media and not old.name.startswith(TEMP_PREFIX):
+            stale = old.name not in media and not old.name.startswith(TEMP_PREFIX)
+            if stale and (old.is_symlink() or not old.is_dir()):
                 old.unlink()
     return target
 

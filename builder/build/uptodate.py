@@ -38,6 +38,7 @@ from builder.render.images import ImageResolver
 from builder.support.atomic import atomic_write_bytes
 from builder.support.codeversion import RUNTIME_LIBRARIES, code_version
 from builder.support.inputs import Inputs, unchanged
+from builder.support.safefile import read_regular
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,8 @@ class UpToDate:
         """Return ``replay`` of what the last build reported if nothing changed since,
         else None.  A record that cannot be read or used is no record."""
         try:
-            record = json.loads(self.record.read_text(encoding="utf-8"))
+            # A regular file, bounded: the cache folder may be a cloned repository's.
+            record = json.loads(read_regular(self.record, 256 << 20).decode("utf-8"))
             same: list[tuple[str, Callable[[], bool]]] = [
                 ("the record's format", lambda: record["format"] == FORMAT),
                 ("an option, a setting or the builder",

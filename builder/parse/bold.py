@@ -158,10 +158,14 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
     for at, node in enumerate(children[:cut]):
         if node.type != "text":
             continue
-        for found in _INLINE_SEPARATOR.finditer(node.content):
-            before, after = node.content[:found.start()], node.content[found.end():]
-            if before[-1:].isalnum() and after[:1].isalnum():
+        content = node.content
+        for found in _INLINE_SEPARATOR.finditer(content):
+            # The characters around the colons first: a line of thousands of names must
+            # not copy the line once for each of them.
+            if content[found.start() - 1:found.start()].isalnum() \
+                    and content[found.end():found.end() + 1].isalnum():
                 continue  # a qualified name: std::move, Vec::new
+            before, after = content[:found.start()], content[found.end():]
             head = [*children[:at], *_text_like(node, before.rstrip())]
             rest = [*_text_like(node, after.lstrip()), *children[at + 1:]]
             front = plain(head).strip()

@@ -24,8 +24,12 @@ from typing import Any
 
 from builder.pdf.pdfdata import Json
 from builder.support.atomic import atomic_path, atomic_write_bytes
+from builder.support.safefile import copy_regular, read_regular
 
 log = logging.getLogger(__name__)
+
+MAX_PART_BYTES = 1 << 30
+"""A cached part or frame is a PDF the build typeset: far less than this."""
 
 WHOLE_QUESTIONS = 500
 """A sheet of up to this many questions is typeset whole (its title above the first
@@ -191,10 +195,12 @@ class PartCache:
         if paths is None:
             return None
         try:
-            layout = json.loads(paths[1].read_text(encoding="utf-8"))
+            # Regular files, bounded: the cache folder may be a cloned repository's, its
+            # part a link to /dev/zero (copied until the disk was full).
+            layout = json.loads(read_regular(paths[1], 1 << 20).decode("utf-8"))
             pages, at = int(layout["pages"]), [int(p) for p in layout["at"]]
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(paths[0], dest)
+            copy_regular(paths[0], dest, MAX_PART_BYTES)
             return pages, at
         except (OSError, ValueError, KeyError, TypeError):
             # Unreadable: forget it, so that ``save`` writes it afresh.
@@ -234,11 +240,11 @@ def kept_frame(kept: Path, key: str, dest: Path) -> bool:
     """Copy the frame kept at ``kept`` to ``dest`` if it was made from what ``key`` hashes;
     tell whether it was."""
     try:
-        if kept.with_suffix(".key").read_text(encoding="ascii") != key:
+        if read_regular(kept.with_suffix(".key"), 1 << 10).decode("ascii") != key:
             return False
-        shutil.copyfile(kept.with_suffix(".pdf"), dest)
+        copy_regular(kept.with_suffix(".pdf"), dest, MAX_PART_BYTES)
         return True
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 

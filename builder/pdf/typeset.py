@@ -357,8 +357,10 @@ def _templates(template: str) -> bytes:
 
 def _unchanged(target: Path, memo: Path, digest: str) -> bool:
     try:
-        recorded, output = memo.read_text(encoding="ascii").split()
-        return recorded == digest and _file_sha256(target) == output
+        # Regular files only: the cache and out folders may be a cloned repository's (a
+        # FIFO waited for ever, a link to /dev/zero was hashed for ever).
+        recorded, output = read_regular(memo, 1 << 10).decode("ascii").split()
+        return recorded == digest and target.is_file() and _file_sha256(target) == output
     except (OSError, ValueError):
         return False
 

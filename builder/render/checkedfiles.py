@@ -41,6 +41,7 @@ from builder.parse.cache import cache_secret
 from builder.support.atomic import atomic_write_bytes
 from builder.support.codeversion import RUNTIME_LIBRARIES, code_version
 from builder.support.filestat import settled, signature
+from builder.support.safefile import read_regular
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +130,7 @@ def _load(path: Path, secret: bytes) -> tuple[dict[str, str], dict[str, str]]:
     """The files and derived values of the record at ``path``; none unless it is signed
     with ``secret`` and made by this code."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, 256 << 20)  # the cache folder may be a cloned repository's
     except OSError:
         return {}, {}
     tag, _, body = data.partition(b"\n")

@@ -44,6 +44,7 @@ from builder.render.imagecheck import png_intact
 from builder.render.media import MediaFile
 from builder.render.typstcheck import is_safe_typst
 from builder.support.atomic import atomic_write_bytes
+from builder.support.safefile import read_regular
 
 # Big enough that one sandboxed call amortises its start-up, small enough to spread over cores.
 FORMULA_BATCH = 64
@@ -276,7 +277,7 @@ def _whole_png(path: Path) -> bool | None:
 
 def _read_json(path: Path) -> dict[str, Any] | None:
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = json.loads(read_regular(path, 1 << 20).decode("utf-8"))  # it may be a FIFO
     except (OSError, ValueError):
         return None
     return meta if isinstance(meta, dict) else None

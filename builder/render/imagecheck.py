@@ -202,23 +202,61 @@ def _typst_problem(data: bytes, suffix: str) -> str | None:
         log.debug("picture not tried with typst: %s", exc)
         return None
     with scratch as folder:
-        workdir = Path(folder)
-        main = workdir / "main.typ"
+        if suffix != ".svg":
+            return _problem_in(Path(folder), data, suffix, _MEASURE)
+        # Drawing an SVG for the PDF can cost without bound (a filter is painted pixel
+        # by pixel: one feMorphology or feTurbulence of a 500-pixel picture kept typst
+        # busy for hours), so it is drawn once alone, as the PDF draws it, on a budget;
+        # in a child, which is killed when the budget is spent: the folder stays here.
+        from builder.support.sandbox import SandboxError, run_limited  # for SVGs only
+
         try:
-            (workdir / f"picture{suffix}").write_bytes(data)
-            main.write_text('#set page(width: 1pt, height: 1pt, margin: 0pt)\n'
-                            f'#context {{ let _ = measure(image("picture{suffix}")) }}\n',
-                            encoding="utf-8")
-        except OSError as exc:
-            log.debug("picture not tried with typst: %s", exc)
-            return None
-        try:
-            Compiler(main, root=workdir, fonts="embedded").svg()
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException as exc:  # TypstError, or pyo3's PanicException on a typst bug
-            message = str(getattr(exc, "message", None) or exc).strip()
-            return message.splitlines()[0] if message else type(exc).__name__
+            return run_limited(_problem_in, Path(folder), data, suffix, _DRAW,
+                               seconds=SVG_SECONDS, memory_bytes=SVG_MEMORY,
+                               preload=("typst",))
+        except SandboxError as exc:
+            return f"drawing it for the PDF {exc}"
+
+
+SVG_SECONDS = 20.0
+"""What drawing one SVG picture for the PDF may take (real ones take milliseconds)."""
+SVG_MEMORY = 2 << 30
+
+_MEASURE = "#context { let _ = measure(image(PICTURE)) }"
+# As ``fit-image`` (templates/pdf-nodes.typ) draws it at most: its natural size, or less
+# to fit the widest column and the tallest page of any paper.
+_DRAW = """#context {
+  let natural = measure(image(PICTURE))
+  if natural.width > 0pt and natural.height > 0pt {
+    let scale = calc.min(1, 612pt / natural.width, 842pt / natural.height)
+    image(PICTURE, width: natural.width * scale)
+  }
+}"""
+
+
+def _problem_in(workdir: Path, data: bytes, suffix: str, body: str) -> str | None:
+    """Why typst cannot read ``data`` in a page of ``body`` (``PICTURE`` names the file),
+    compiled in ``workdir``; None when it can."""
+    main = workdir / "main.typ"
+    try:
+        (workdir / f"picture{suffix}").write_bytes(data)
+        main.write_text("#set page(width: auto, height: auto, margin: 0pt)\n"
+                        + body.replace("PICTURE", f'"picture{suffix}"') + "\n",
+                        encoding="utf-8")
+    except OSError as exc:
+        log.debug("picture not tried with typst: %s", exc)
+        return None
+    try:
+        compiler = Compiler(main, root=workdir, fonts="embedded")
+        if body == _MEASURE:
+            compiler.svg()
+        else:
+            compiler.pdf()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # TypstError, or pyo3's PanicException on a typst bug
+        message = str(getattr(exc, "message", None) or exc).strip()
+        return message.splitlines()[0] if message else type(exc).__name__
     return None
 
 

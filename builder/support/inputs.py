@@ -14,7 +14,7 @@ import contextlib
 import contextvars
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from builder.support.safefile import read_regular
@@ -113,7 +113,7 @@ def read_text(path: Path) -> str:
 def is_file(path: Path) -> bool:
     """``path.is_file()``; a file that is not there is recorded as Absent (one that is
     will be read, and recorded then)."""
-    found = path.is_file()
+    found = _looks(path.is_file)
     if not found:
         _saw(path, None)
     return found
@@ -121,11 +121,20 @@ def is_file(path: Path) -> bool:
 
 def exists(path: Path) -> bool:
     """``path.exists()``, recorded: PRESENT or Absent."""
-    found = path.exists()
+    found = _looks(path.exists)
     inputs = _CURRENT.get()
     if inputs is not None:
         inputs.files.setdefault(_key(path), PRESENT if found else Absent)
     return found
+
+
+def _looks(test: Callable[[], bool]) -> bool:
+    """``test()``, False where pathlib raises: a name too long to be a file's, or in a
+    folder this user may not search (a shared lock names any path it likes)."""
+    try:
+        return test()
+    except OSError:
+        return False
 
 
 def looked_up(src: str, document: str, outcome: str) -> None:

@@ -39,3 +39,19 @@ def read_regular_with_stat(path: Path, limit: int) -> tuple[bytes, os.stat_resul
     if len(data) > limit:
         raise OSError(errno.EFBIG, f"{path} is larger than {limit:,} bytes", str(path))
     return data, status
+
+
+def copy_regular(source: Path, dest: Path, limit: int) -> None:
+    """Copy the regular file at ``source`` to ``dest``; OSError as ``read_regular`` (a
+    link to ``/dev/zero`` would otherwise be copied until the disk is full)."""
+    descriptor = os.open(source, _FLAGS)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, f"{source} is not a regular file", str(source))
+        with open(dest, "wb") as out:
+            left = limit + 1
+            while left > 0 and (chunk := handle.read(min(left, 1 << 20))):
+                out.write(chunk)
+                left -= len(chunk)
+    if left <= 0:
+        raise OSError(errno.EFBIG, f"{source} is larger than {limit:,} bytes", str(source))

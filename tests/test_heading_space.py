@@ -70,12 +70,12 @@ def test_each_question_is_a_card_and_each_heading_is_noted() -> None:
     notes = [d for d in doc.diagnostics if d.code == "heading-space"]
     assert [(d.loc.line, d.severity) for d in notes] == [(1, "note"), (5, "note"), (9, "note")]
     assert "'## 优化算法'" in notes[0].message
-    # The tag line, the decoration, seven marks and the code stay where they were: the
-    # section's introduction and the last answer, each line somewhere.
+    # The decoration, seven marks and the code stay in the last answer; "#复习" alone on
+    # its line is a tag line (parse/taglines): the tags of the questions after it.
     assert "#######不是标题" in plain_text(doc.cards[1].answer)
     assert "##not_a_heading" in repr(doc.cards[1].answer[-1])
-    intro = [d for d in doc.diagnostics if d.code == "section-intro"]
-    assert [(d.loc.line, d.end_line) for d in intro] == [(3, 3)]  # "#复习"
+    assert [card.tags for card in doc.cards] == [("复习",), ("复习",)]
+    assert not [d for d in doc.diagnostics if d.code == "section-intro"]
 
 
 def test_cli_says_where_and_anki_gets_the_cards(tmp_path: Path, collection: Collection) -> None:

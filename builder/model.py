@@ -1,8 +1,8 @@
 """The one data model every stage of build-deck reads.
 
-The parser produces a :class:`Document`; the asset stage, the deck writer and the
-PDF writer only read it.  Everything here is a frozen dataclass built complete by
-the parser, so no stage ever sees a half-filled object.  Standard library only.
+The parser produces a :class:`Document`; the asset stage, the deck writer and the PDF
+writer only read it.  Everything here is a frozen dataclass built complete by the parser,
+so no stage ever sees a half-filled object.  Standard library only.
 
 Shape::
 
@@ -115,11 +115,11 @@ class Diagnostic(_Record):
     about ``loc`` alone."""
 
     def __str__(self) -> str:
-        # A control character quoted (OSC 52 from a pyproject.toml) shows as its escape.
         return f"{self.loc}: {self.severity}: {self.message.translate(_ESCAPES)} [{self.code}]"
 
 
 _ESCAPES = {c: f"\\u{c:04x}" for c in (*range(32), *range(127, 160))}
+"""A control character quoted in a message (OSC 52 from a pyproject.toml) shows as its escape."""
 
 
 def one_line(text: str) -> str:
@@ -173,12 +173,11 @@ class Node(_Record):
     ``kind`` names the element, following markdown-it's token types without the
     ``_open``/``_close`` suffix:
 
-    * blocks: ``paragraph``, ``heading``, ``bullet_list``, ``ordered_list``,
-      ``list_item`` (attr ``task``: ``todo`` or ``done`` for a GFM task item),
-      ``blockquote``, ``code_block`` (``text`` = code, attr ``lang``), ``math_block``,
-      ``diagram``, ``table``, ``thead``, ``tbody``, ``tr``, ``th``, ``td``, ``hr``,
-      ``html_block``, ``footnote_def`` (attr ``label``; a footnote's blocks),
-      ``footnotes`` (the ``footnote_def`` a card cites, at its answer's end);
+    * blocks: ``paragraph``, ``heading``, ``bullet_list``, ``ordered_list``, ``list_item``
+      (attr ``task``: ``todo`` or ``done`` for a GFM task item), ``blockquote``, ``code_block``
+      (``text`` = code, attr ``lang``), ``math_block``, ``diagram``, ``table``, ``thead``,
+      ``tbody``, ``tr``, ``th``, ``td``, ``hr``, ``html_block``, ``footnote_def`` (attr ``label``;
+      a footnote's blocks), ``footnotes`` (the ``footnote_def`` a card cites, at its end);
     * inlines: ``text``, ``strong``, ``em``, ``s``, ``mark`` (``==highlighted==``), ``code_inline``,
       ``math_inline``, ``link`` (attr ``href``), ``image`` (attrs ``src``,
       ``alt``), ``softbreak``, ``hardbreak``, ``html_inline``, ``footnote_ref`` (attr

@@ -47,8 +47,7 @@ class _Record:
 
 
 _FIELDS: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
-"""Each model class's fields, read at once (every class has more than one, so the getter
-returns a tuple)."""
+"""Each model class's fields, read at once (a tuple: every class has more than one)."""
 
 _R = TypeVar("_R", bound=_Record)
 

@@ -187,8 +187,9 @@ def match(previous: Lock, notes: list[CurrentNote], in_scope: Callable[[LockEntr
         for key, entry in vanished.items():
             for sign in old_signs(entry):
                 index.setdefault(sign, []).append(key)
+        crowded = _settle_crowds(index, new_signs, vanished, fresh, result)
         pairs = list(dict.fromkeys((k, n) for n in fresh for sign in new_signs(n)
-                                   for k in index.get(sign, ())))
+                                   for k in index.get(sign, ()) if k not in crowded))
         _accept_unique(pairs, vanished, fresh, result)
     if vanished and fresh and len(vanished) * len(fresh) <= FUZZY_LIMIT:
         result.sketches = {n.key: simhash(n.answer_text) for n in fresh}
@@ -196,6 +197,45 @@ def match(previous: Lock, notes: list[CurrentNote], in_scope: Callable[[LockEntr
                  if e.removed is None and _similar(e, n, result.sketches[n.key])]
         _accept_unique(pairs, vanished, fresh, result)
     return result
+
+
+CROWD = 8
+"""Most vanished entries one sign may match and still take part in pairing: more cannot
+tell one note apart (a shared lock of thousands of entries of one question and answer
+made every new note a pair with each: millions of pairs and warnings, out of memory)."""
+
+
+def _settle_crowds(index: dict[object, list[str]],
+                   new_signs: Callable[[CurrentNote], Sequence[object]],
+                   vanished: dict[str, LockEntry], fresh: list[CurrentNote],
+                   result: Matching) -> set[str]:
+    """Report each new note one of whose signs matches more than ``CROWD`` vanished
+    entries as ambiguous, once, and settle it and the entries of those crowds (as
+    ``_accept_unique`` settles what took part); return the keys of the entries."""
+    if all(len(keys) <= CROWD for keys in index.values()):
+        return set()
+    crowds: dict[int, list[str]] = {}
+    crowded_notes = []
+    for note in fresh:
+        crowd = next((index[sign] for sign in new_signs(note)
+                      if len(index.get(sign, ())) > CROWD), None)
+        if crowd is not None:
+            crowds[id(crowd)] = crowd
+            crowded_notes.append(note)
+            named = "; ".join(f"'{vanished[k].question}' {{#{handle(vanished[k].guid)}}}"
+                              for k in crowd[:_RIVALS_NAMED])
+            result.diagnostics.append(Diagnostic(
+                note.loc, "warning",
+                f"cannot tell which of {len(crowd)} removed questions alike this one it "
+                f"replaces ({named}; {len(crowd) - _RIVALS_NAMED} more): its note is new; "
+                "to keep one's review history add its {#…} after this heading's text",
+                "ambiguous-rename"))
+    settled = {key for keys in crowds.values() for key in keys}
+    for key in settled:
+        vanished.pop(key, None)
+    gone = {id(note) for note in crowded_notes}
+    fresh[:] = [note for note in fresh if id(note) not in gone]
+    return settled
 
 
 def _similar(entry: LockEntry, note: CurrentNote, sketch: str) -> bool:

@@ -236,3 +236,26 @@ def test_cache_entries_made_links_to_dev_zero_or_fifos_are_no_entries(
     assert done.returncode == 0, (done.stdout + done.stderr)[-800:]
     assert "changed  n.md:2  Q" in done.stdout
     assert "wrote dist/n.pdf" in done.stdout
+
+
+_PREVIEW_FIFO_CHILD = """
+import os, signal, sys
+from pathlib import Path
+from builder.anki.htmlpreview import write_preview
+signal.alarm(20)  # only ends a read that would block for ever
+os.mkfifo("pic.png")
+try:
+    write_preview(Path("n.html"), "n", [], {"pic.png": Path("pic.png")}, "")
+except OSError as exc:
+    print("refused:", exc.strerror)
+"""
+
+
+def test_the_html_preview_refuses_a_picture_swapped_for_a_fifo() -> None:
+    """Read as the .apkg reads pictures (``safefile.read_regular``): a plain read of a FIFO
+    with no writer blocked the build for ever."""
+    done = subprocess.run([sys.executable, "-c", _PREVIEW_FIFO_CHILD], capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert "refused:" in done.stdout and "not a regular file" in done.stdout, (
+        done.stdout, done.stderr)

@@ -13,9 +13,10 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
-from builder.anki.apkg import FIELDS, NoteData
+from builder.anki.apkg import FIELDS, MAX_MEDIA_FILE_BYTES, NoteData
 from builder.anki.cardtemplate import BACK, FRONT, HIDE_SOURCE_TAG, fill
 from builder.support.atomic import TEMP_PREFIX, atomic_write_bytes
+from builder.support.safefile import read_regular
 
 MEDIA_SUFFIX = "_media"
 """``<deck>.html`` reads its pictures from the folder ``<deck>_media`` beside it."""
@@ -143,7 +144,9 @@ def write_preview(target: Path, deck: str, notes: Sequence[NoteData],
     for name, path in media.items():
         if Path(name).name != name or name.startswith("."):
             raise ValueError(f"media name {name!r} is not a plain file name")
-        data = path.read_bytes()
+        # Checked when the cards were made; read as what it is now, within bounds, as the
+        # .apkg reads it (a picture swapped for a FIFO would block a plain read).
+        data = read_regular(path, MAX_MEDIA_FILE_BYTES)
         copy = folder / name
         if copy.is_symlink() or not (copy.is_file() and copy.read_bytes() == data):
             atomic_write_bytes(copy, data)

@@ -274,25 +274,35 @@ def check(explain_structure: bool, **options: Any) -> None:
         sys.exit(1)
 
 
-def _explain(sources: tuple[Path, ...], parse: ParseOptions, *, keep_empty: bool) -> None:
-    from builder.build.config import BuildError, display_path, find_sources
-    from builder.checks.explain import explain_file
-    from builder.parse.source import SourceError
+def _sources_found(sources: tuple[Path, ...]) -> tuple[list[tuple[Path, Path]], int]:
+    """The Markdown files of ``sources`` (``find_sources``), having printed what was left
+    out of them (a file whose name cannot be shown: the others go on), and how many of
+    those are errors; a source that cannot be read at all ends the command."""
+    from builder.build.config import BuildError, find_sources
 
-    skipped: list[Diagnostic] = []  # a file whose name cannot be shown: the others go on
+    skipped: list[Diagnostic] = []
     try:
         found = find_sources(sources, skipped)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from None
     for diagnostic in skipped:
         click.echo(str(diagnostic))
+    return found, sum(d.severity == "error" for d in skipped)
+
+
+def _explain(sources: tuple[Path, ...], parse: ParseOptions, *, keep_empty: bool) -> None:
+    from builder.build.config import display_path
+    from builder.checks.explain import explain_file
+    from builder.parse.source import SourceError
+
+    found, skipped_errors = _sources_found(sources)
     for path, _root in found:
         try:
             click.echo("\n".join(explain_file(path, display_path(path), parse,
                                                keep_empty=keep_empty)))
         except SourceError as exc:
             click.echo(f"{exc.loc}: error: {exc.message} [source]")
-    if any(d.severity == "error" for d in skipped):
+    if skipped_errors:
         sys.exit(1)
 
 
@@ -322,17 +332,11 @@ def toc(files: tuple[Path, ...], check_only: bool) -> None:
 
     Only the lines between the markers change; the block keeps its bullet and indent.
     """
-    from builder.build.config import BuildError, display_path, find_sources
+    from builder.build.config import display_path
     from builder.build.toc_update import update_file
 
-    skipped: list[Diagnostic] = []  # a file whose name cannot be shown: the others go on
-    try:
-        sources = find_sources(files or (Path("source_md"),), skipped)
-    except BuildError as exc:
-        raise click.ClickException(str(exc)) from None
-    for diagnostic in skipped:
-        click.echo(str(diagnostic))
-    stale, failed = 0, sum(d.severity == "error" for d in skipped)
+    sources, failed = _sources_found(files or (Path("source_md"),))
+    stale = 0
     for path, _root in sources:
         update = update_file(path, display_path(path), check=check_only)
         for diagnostic in update.diagnostics:

@@ -183,3 +183,26 @@ def test_an_entry_reads_as_its_kind_key_line_and_pickle_signed_together(tmp_path
                            hashlib.sha256).hexdigest().encode("ascii")
     assert pickle.loads(pickled) == {"parsed": [1, 2]}
     assert ParseCache(tmp_path / "cache").get("n.md", "k" * 16) == {"parsed": [1, 2]}
+
+
+def test_a_stale_entry_is_left_at_its_key_line(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """An entry under another key (the file was edited) is not read past its key line:
+    its pickle, megabytes for a long file, is only read for the key it was stored under."""
+    from builder.parse import cache as parsecache
+    from builder.support.safefile import read_rest
+
+    cache = parsecache.ParseCache(tmp_path / "cache")
+    cache.put("n.md", "k" * 16, {"parsed": [1, 2]})
+    cache.save()
+    rests: list[Path] = []
+
+    def counted(handle: Any, status: Any, limit: int, path: Path) -> bytes:
+        rests.append(path)
+        return read_rest(handle, status, limit, path)
+
+    monkeypatch.setattr(parsecache, "read_rest", counted)
+    assert parsecache.ParseCache(tmp_path / "cache").get("n.md", "j" * 16) is None
+    assert rests == []
+    assert parsecache.ParseCache(tmp_path / "cache").get("n.md", "k" * 16) == {"parsed": [1, 2]}
+    assert len(rests) == 1

@@ -39,7 +39,7 @@ from typing import Any
 from builder.support.atomic import atomic_path
 from builder.support.codeversion import code_version
 from builder.support.collector import collector_paused
-from builder.support.safefile import read_regular
+from builder.support.safefile import open_regular, read_rest
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ MAX_ENTRY_BYTES = 256 << 20
 """The parse of a 1 MB file at the token limit pickles to some 10 MB."""
 
 
-def _tag(secret: bytes, kind: str, header: bytes, pickled: bytes | memoryview) -> bytes:
+def _tag(secret: bytes, kind: str, header: bytes, pickled: bytes) -> bytes:
     # The kind is signed too: one file's entries of two kinds share a key, and an entry
     # renamed to the other kind must not be read as one.
     # Fed in parts: joining them would copy a pickle of megabytes just to sign it.
@@ -181,17 +181,18 @@ class ParseCache:
             return None
         try:
             # A regular file, up to a limit: a cache folder shared or tampered with may
-            # hold a FIFO (the build waited for ever) or a link to /dev/zero.
-            data = memoryview(read_regular(self._entry(shown), MAX_ENTRY_BYTES))
+            # hold a FIFO (the build waited for ever) or a link to /dev/zero.  Its key is
+            # read first: a stale entry's pickle is never read.
+            with open_regular(self._entry(shown)) as (entry, status):
+                header = entry.readline(100)
+                if key is not None and header != key.encode("ascii") + b"\n":
+                    log.info("%s: %s changed (or its options)%s", self._what, shown, self._then)
+                    return None
+                tag = entry.read(65)
+                pickled = read_rest(entry, status, MAX_ENTRY_BYTES, self._entry(shown))
         except OSError:
             log.info("%s: %s not cached%s", self._what, shown, self._then)
             return None
-        end = bytes(data[:100]).find(b"\n")
-        header = bytes(data[:end + 1 if end >= 0 else 100])
-        if key is not None and header != key.encode("ascii") + b"\n":
-            log.info("%s: %s changed (or its options)%s", self._what, shown, self._then)
-            return None
-        tag, pickled = bytes(data[len(header):len(header) + 65]), data[len(header) + 65:]
         if not hmac.compare_digest(tag, _tag(self._secret, self.kind, header, pickled)):
             log.debug("%s entry for %s is not signed by this user: ignored", self._what, shown)
             return None

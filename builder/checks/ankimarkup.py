@@ -39,10 +39,46 @@ _READ_KINDS = _TEXT_KINDS | _MATH_KINDS | {"image", "link"}
 def _card(card: Card) -> Iterator[Diagnostic]:
     for part, nodes in (("question", card.question), ("answer", card.answer)):
         line = card.loc.line
+        found: list[Diagnostic] = []
+        # Links to headings: where among ``found`` each is warned, its place and target.
+        in_page: list[tuple[int, SourceLoc, str]] = []
         for node in walk_all(nodes):
             line = node.line or line
             if node.kind in _READ_KINDS and _may_warn(node):  # most do not: no place made
-                yield from _node(node, SourceLoc(card.loc.path, line, node.col or 1), part)
+                loc = SourceLoc(card.loc.path, line, node.col or 1)
+                if node.kind == "link" and node.attr("href").startswith("#"):
+                    in_page.append((len(found), loc, node.attr("href")))
+                else:
+                    found += _node(node, loc, part)
+        for at, warning in reversed(_in_page_links(in_page)):
+            found.insert(at, warning)
+        yield from found
+
+
+GROUPED_AFTER = 2
+"""In-page links a card part may have, each warned at its place, before they are warned as
+one: a section's own list of contents (``- [KNN](#knn)`` …) made a warning per line,
+dozens in one card, all saying the same."""
+
+
+def _in_page_links(links: list[tuple[int, SourceLoc, str]]) -> list[tuple[int, Diagnostic]]:
+    """A warning per link to a heading (``#anchor``) of a card part, or one for them all at
+    the first, naming the lines they span, when there are more than ``GROUPED_AFTER``;
+    each with where it goes among the part's other warnings."""
+    why = "a card cannot jump to a heading"
+    if len(links) <= GROUPED_AFTER:
+        return [(at, Diagnostic(loc, "warning", f"link to '{_shown(href)}' kept as text "
+                                f"only: {why}", "link-removed")) for at, loc, href in links]
+    (at, first, _), (_, last, _) = links[0], links[-1]
+    named = ", ".join(f"'{_shown(href)}'" for _at, _loc, href in links[:3])
+    return [(at, Diagnostic(first, "warning", f"{len(links)} links to headings ({named}, …; "
+                            f"lines {first.line}-{last.line}) kept as text only: {why}",
+                            "link-removed", end_line=last.line))]
+
+
+def _shown(href: str) -> str:
+    shown = unquote(href)  # markdown-it percent-encodes: show what was typed
+    return one_line(shown if len(shown) <= 40 else shown[:39] + "…")
 
 
 def _may_warn(node: Node) -> bool:
@@ -64,12 +100,8 @@ def _node(node: Node, loc: SourceLoc, part: str) -> Iterator[Diagnostic]:
     elif node.kind == "link":
         href = node.attr("href")
         if safe_link(href) is None:
-            shown = unquote(href)  # markdown-it percent-encodes: show what was typed
-            shown = shown if len(shown) <= 40 else shown[:39] + "…"
-            why = ("a card cannot jump to a heading" if href.startswith("#") else
-                   "cards and the PDF link to http(s) addresses only")
-            yield Diagnostic(loc, "warning", f"link to '{one_line(shown)}' kept as text "
-                             f"only: {why}", "link-removed")
+            yield Diagnostic(loc, "warning", f"link to '{_shown(href)}' kept as text only: "
+                             "cards and the PDF link to http(s) addresses only", "link-removed")
 
 
 def _markup(text: str, loc: SourceLoc, part: str, *,

@@ -26,6 +26,7 @@ from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
 from builder.parse.cjkflanking import scan_delims
 from builder.parse.containers import CONTAINER_NAME, container_type_given, guard_blocks
+from builder.parse.deflists import deflists_plugin
 from builder.parse.fences import repair_fences
 from builder.parse.footnoterules import footnote_rules
 from builder.parse.footnotes import FOOTNOTE_DEF
@@ -94,6 +95,7 @@ def make_parser() -> MarkdownIt:
     md.use(tabs_plugin)
     md.use(liquid_tags_plugin)
     md.use(html_details_plugin)
+    md.use(deflists_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
     md.use(placeholder_tags_plugin)

@@ -15,7 +15,6 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.deflist import deflist_plugin
 
 from builder.parse.containers import BlockRule
 
@@ -23,9 +22,8 @@ _DROPPED = {"dd_open", "dd_close"}
 
 
 def deflists_plugin(md: MarkdownIt) -> None:
-    """Read definition lists, then write them as bulleted lists (before any rule that
-    reads lists after the inline rules)."""
-    md.use(deflist_plugin)
+    """Bound mdit-py-plugins' ``deflist`` rule (already registered), then write its lists
+    as bulleted lists (before any rule that reads lists after the inline rules)."""
     ruler = md.block.ruler
     rule = next(r for r in ruler.__rules__ if r.name == _RULE)
     read: BlockRule = rule.fn

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -95,6 +96,7 @@ def make_parser() -> MarkdownIt:
     md.use(tabs_plugin)
     md.use(liquid_tags_plugin)
     md.use(html_details_plugin)
+    md.use(deflist_plugin)
     md.use(deflists_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)

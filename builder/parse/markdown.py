@@ -38,6 +38,7 @@ from builder.parse.highlight import highlight_plugin
 from builder.parse.htmldetails import html_details_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.liquidtags import liquid_tags_plugin
+from builder.parse.logseq import logseq_plugin
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import (
     TooManyTokens,
@@ -102,6 +103,7 @@ def make_parser() -> MarkdownIt:
     md.use(callouts_plugin)
     md.use(placeholder_tags_plugin)
     md.use(tasklists_plugin)
+    md.use(logseq_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)

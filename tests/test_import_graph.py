@@ -57,6 +57,7 @@ STAGE = {
         "builder.parse.htmldetails", "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
         "builder.parse.taglines", "builder.parse.tasklists", "builder.parse.deflists",
+        "builder.parse.logseq",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

@@ -52,8 +52,7 @@ def logseq_plugin(md: MarkdownIt) -> None:
 
 
 def _take_out(state: StateCore) -> None:
-    emptied: set[int] = set()
-    for at, token in enumerate(state.tokens):
+    for token in state.tokens:
         if token.type != "inline" or not token.children or token.map is None \
                 or ("::" not in token.content and _END not in token.content):
             continue
@@ -66,15 +65,6 @@ def _take_out(state: StateCore) -> None:
         kept = [line for n, line in enumerate(lines) if n not in gone]
         token.children = [t for n, line in enumerate(kept)
                           for t in ([] if n == 0 else [line[0]]) + line[1]]
-        if not kept and _in_paragraph(state.tokens, at):
-            emptied.update((at - 1, at, at + 1))  # a paragraph of settings only
-    if emptied:
-        state.tokens = [t for at, t in enumerate(state.tokens) if at not in emptied]
-
-
-def _in_paragraph(tokens: list[Token], at: int) -> bool:
-    return 0 < at < len(tokens) - 1 and tokens[at - 1].type == "paragraph_open" \
-        and tokens[at + 1].type == "paragraph_close"
 
 
 def _lines(children: list[Token]) -> list[tuple[Token, list[Token]]]:

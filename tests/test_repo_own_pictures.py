@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 
@@ -27,7 +28,7 @@ SITE = FIXTURES / "repo-own-pictures"
 
 def test_own_pictures_reach_anki(tmp_path: Path, collection: Collection) -> None:
     shutil.copytree(SITE, tmp_path / "notes")
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"])
+    result = CliRunner().invoke(main, ["build", "notes", "--no-lock"])
     assert result.exit_code == 0, result.output
     remote = re.findall(r"README\.md:(\d+):\d+: warning: remote image not fetched: (\S+)",
                         result.output)
@@ -53,6 +54,11 @@ def test_own_pictures_reach_anki(tmp_path: Path, collection: Collection) -> None
         assert shown == [(SITE / "images" / name).read_bytes()
                          for name in expected.pop(question)], (question, note["Answer"])
     assert not expected, expected
+    # The sheet shows them too: both pictures (the PDF holds ``pr.png`` once, however often
+    # it is shown); without the repository's copy it held none.
+    (sheet,) = (tmp_path / "dist").glob("*.pdf")
+    drawn = [image for page in pypdf.PdfReader(sheet).pages for image in page.images]
+    assert len(drawn) == 2, drawn
 
 
 def test_a_link_out_of_the_tree_is_not_followed(tmp_path: Path) -> None:

@@ -96,6 +96,8 @@ def test_a_link_out_of_the_tree_is_not_followed(tmp_path: Path) -> None:
     ("https://github.com/o/r", []),
     ("https://example.com/o/r/blob/master/a.png", []),
     ("https://github.com/o/r/blob/master/../../etc/a.png", []),
+    ("https://github.com/o/r/blob/master/..%2F..%2Fetc/a.png", []),
+    ("https://github.com/o/r/blob/master/img/a%00.png", []),
     ("ftp://github.com/o/r/blob/master/a.png", []),
     ("images/a.png", []),
 ])

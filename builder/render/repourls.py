@@ -12,6 +12,7 @@ downloaded, and nothing outside the tree is read.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
@@ -21,6 +22,8 @@ from urllib.parse import unquote, urlsplit
 _MARKED_HOSTS = {"github.com", "www.github.com", "gitee.com", "gitlab.com"}
 _RAW_HOSTS = {"raw.githubusercontent.com"}
 _MARKERS = {"blob", "raw", "tree"}
+_ODD = re.compile(r"[/\\\x00-\x1f\x7f]")
+"""What no part of a path in a repository holds once decoded: a slash, a control character."""
 _MAX_PARTS = 64
 """Deepest address path looked at: a picture's path, not a hostile run of folders."""
 
@@ -61,8 +64,8 @@ def repository_paths(src: str) -> list[PurePosixPath]:
     found = []
     for start in range(1, len(after_repo)):
         path = after_repo[start:]
-        if any(part in ("..", ".") or "\\" in part for part in path):
-            return []
+        if any(part in ("..", ".") or _ODD.search(part) for part in path):
+            return []  # a step up, or a folder hidden in one part (``..%2F..``)
         if start == 1 or len(path) >= 2:
             found.append(PurePosixPath(*path))
     return found

@@ -71,7 +71,9 @@ def local_picture(src: str, md_file: Path, root: Path, site_root: str) -> Path |
     An absolute path from the author's disk (``F:/Book/docs/imgs/p.png``, ``/Users/me/
     repo/docs/imgs/p.png``) names the file its longest end (a folder and the file at least)
     names below ``root``, as the builder reads it."""
-    if not src or REMOTE.match(src) or src.startswith("//"):
+    if REMOTE.match(src or ""):
+        return _repository_copy(src, root)
+    if not src or src.startswith("//"):
         return None
     path = unquote(src.replace("\\", "/").split("?")[0].split("#")[0])
     drive = re.match(r"[A-Za-z]:/", path) is not None
@@ -82,6 +84,28 @@ def local_picture(src: str, md_file: Path, root: Path, site_root: str) -> Path |
             return candidate if candidate.is_file() else None
     parts = [p for p in path.split("/")[1:] if p]
     for i in range(0 if drive else 1, len(parts) - 1):
+        candidate = root.joinpath(*parts[i:]).resolve()
+        if candidate.is_file() and candidate.is_relative_to(root.resolve()):
+            return candidate
+    return None
+
+
+_CODE_HOST = re.compile(
+    r"https?://(?:www\.)?(?:github\.com|gitee\.com|gitlab\.com)/[^/]+/[^/]+/(?:-/)?(?:blob|raw)/"
+    r"([^?#]+)|https?://raw\.githubusercontent\.com/[^/]+/[^/]+/([^?#]+)", re.I)
+
+
+def _repository_copy(src: str, root: Path) -> Path | None:
+    """The file of the repository under ``root`` that a picture's address on its code host
+    names (``github.com/me/notes/blob/master/images/x.png``: ``images/x.png``), as the
+    builder reads it; None for any other address."""
+    found = _CODE_HOST.match(src)
+    if found is None:
+        return None
+    parts = [unquote(p) for p in (found.group(1) or found.group(2)).split("/") if p]
+    for i in range(1, len(parts)):  # the branch first, of one part or more
+        if any(p in ("..", ".") or "/" in p for p in parts[i:]):
+            return None
         candidate = root.joinpath(*parts[i:]).resolve()
         if candidate.is_file() and candidate.is_relative_to(root.resolve()):
             return candidate
@@ -117,7 +141,8 @@ def pictures_ok(block: Block, ctx: Context) -> bool:
     its address."""
     present, shown = block_pictures_shown(block, ctx)
     card_srcs = {p.src for p in ctx.deck.pictures}
-    remote = [s for s in block.pictures if REMOTE.match(s)]
+    remote = [s for s in block.pictures if REMOTE.match(s)
+              and local_picture(s, ctx.md_file, ctx.root, ctx.site_root) is None]
     return shown == present and all(s in card_srcs for s in remote)
 
 

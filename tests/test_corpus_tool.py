@@ -230,6 +230,32 @@ def test_a_path_from_the_authors_disk_names_the_picture_in_the_tree(tmp_path: Pa
                      "/Users/me/Desktop/p.png": None, "https://x.org/docs/imgs/p.png": None}
 
 
+def test_a_picture_shown_through_its_repository_address_is_the_trees(tmp_path: Path) -> None:
+    """As the builder reads it (builder.render.repourls): the measure counts such a picture
+    as a local one a card must show."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_metrics import local_picture
+    finally:
+        sys.path.remove(str(BENCH))
+    picture = tmp_path / "images" / "a b.png"
+    picture.parent.mkdir(parents=True)
+    picture.write_bytes(png(3, 3))
+    md = tmp_path / "docs" / "n.md"
+    found = {src: local_picture(src, md, tmp_path, ".") for src in (
+        "https://github.com/me/n/blob/master/images/a%20b.png",
+        "https://raw.githubusercontent.com/me/n/main/images/a%20b.png?raw=true",
+        "https://github.com/me/n/blob/master/images/gone.png",
+        "https://github.com/me/n/blob/master/../../images/a%20b.png",
+        "https://example.com/me/n/blob/master/images/a%20b.png")}
+    assert found == {
+        "https://github.com/me/n/blob/master/images/a%20b.png": picture,
+        "https://raw.githubusercontent.com/me/n/main/images/a%20b.png?raw=true": picture,
+        "https://github.com/me/n/blob/master/images/gone.png": None,
+        "https://github.com/me/n/blob/master/../../images/a%20b.png": None,
+        "https://example.com/me/n/blob/master/images/a%20b.png": None}
+
+
 def test_the_measure_reads_every_formula_service_the_builder_draws() -> None:
     sys.path.insert(0, str(BENCH))
     try:

@@ -47,6 +47,7 @@ from builder.parse.leftovers import (
     unclosed_front_matter,
 )
 from builder.parse.liquidtags import POST_STEM
+from builder.parse.logseq import left_out_notes
 from builder.parse.markdown import NodeBuilder, tokenize_file
 from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.options import level_setting
@@ -124,7 +125,8 @@ def parse_parts(
     diagnostics.extend(nesting_cuts(tokens, path) + spaceless_notes(tokens, path))
     tree = syntax_tree(tokens)
     lines = source_lines(text)
-    diagnostics.extend(unclosed_diagnostics(env, path, lines) + dropped_diagnostics(env, path))
+    diagnostics.extend(unclosed_diagnostics(env, path, lines) + dropped_diagnostics(env, path)
+                       + left_out_notes(env, path))
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)

@@ -18,6 +18,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -26,6 +27,7 @@ from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
 from builder.parse.cjkflanking import scan_delims
 from builder.parse.containers import CONTAINER_NAME, container_type_given, guard_blocks
+from builder.parse.deflists import deflists_plugin
 from builder.parse.fences import repair_fences
 from builder.parse.footnoterules import footnote_rules
 from builder.parse.footnotes import FOOTNOTE_DEF
@@ -36,6 +38,7 @@ from builder.parse.highlight import highlight_plugin
 from builder.parse.htmldetails import html_details_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.liquidtags import liquid_tags_plugin
+from builder.parse.logseq import logseq_plugin
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import (
     TooManyTokens,
@@ -94,10 +97,13 @@ def make_parser() -> MarkdownIt:
     md.use(tabs_plugin)
     md.use(liquid_tags_plugin)
     md.use(html_details_plugin)
+    md.use(deflist_plugin)
+    md.use(deflists_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
     md.use(placeholder_tags_plugin)
     md.use(tasklists_plugin)
+    md.use(logseq_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)

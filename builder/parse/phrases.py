@@ -198,7 +198,9 @@ def asks_outright(text: str) -> bool:
         or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
 
 
-_ASKED = re.compile(r"^\s*(?:q|question|问)\s*\d{0,3}\s*[:：]\s*\S", re.IGNORECASE)
+# "(3)Q: …" numbers its question as a list of Q: lines may ("（3）问：…" too).
+_ASKED = re.compile(r"^\s*(?:[(（]\s*\d{1,3}\s*[)）]\s*)?(?:q|question|问)\s*\d{0,3}\s*[:：]\s*\S",
+                    re.IGNORECASE)
 _ASKED_LABEL = re.compile(r"^\s*(?:q|question|问)\s*\d{0,3}\s*[:：]?\s*$", re.IGNORECASE)
 _ASKED_IF_MARKED = re.compile(r"^\s*(?:问题|题目)\s*[:：]\s*\S")
 

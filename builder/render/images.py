@@ -22,6 +22,7 @@ from builder.render.imagecheck import (
     typst_decode_problem,
 )
 from builder.render.media import MediaFile
+from builder.render.repourls import tree_copies
 from builder.support import inputs
 from builder.support.filestat import settled, signature
 from builder.support.safefile import read_regular
@@ -82,9 +83,14 @@ class ImageResolver:
             return self._embedded(src, target, doc_path, passed)
         refused = _refused(src)
         drive = _DRIVE.match(src.strip()) is not None
+        root = self.roots.get(doc_path, Path.cwd()).resolve()
+        if refused is not None and refused[1] == "remote-image":
+            # The repository's own copy on a code host: the file is in the tree built.
+            for copy in tree_copies(src, root):
+                if copy.is_file() and copy.resolve().is_relative_to(root):
+                    return _media(copy.resolve(), src, passed)
         if refused is not None and not drive:
             return refused
-        root = self.roots.get(doc_path, Path.cwd()).resolve()
         outside = False
         for spelling in _spellings(src):
             near = [] if drive else self._candidates(spelling, doc_path, root)

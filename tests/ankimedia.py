@@ -40,14 +40,17 @@ def image_sources(html: str) -> list[str]:
 
 
 def missing_media(col: Collection) -> list[str]:
-    """Every ``<img src>`` in any field of any note that is not a non-empty file of the
-    collection's media folder, as ``question: src``."""
+    """Every ``<img src>`` in any field of any note, and every file Anki itself reads a
+    field as naming (``files_in_str``: a ``[sound:…]`` too), that is not a non-empty file
+    of the collection's media folder, as ``question: name``."""
     folder = Path(col.media.dir())
     missing = []
     for nid in col.find_notes(""):
         note = col.get_note(nid)
         for field in note.fields:
-            for src in image_sources(field):
+            named = dict.fromkeys([*image_sources(field),
+                                   *col.media.files_in_str(note.mid, field)])
+            for src in named:
                 path = folder / src
                 if "/" in src or not path.is_file() or path.stat().st_size == 0:
                     missing.append(f"{note.fields[0][:40]}: {src}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import signal
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -117,6 +118,45 @@ def import_apkg(col: Collection, package: Path) -> ImportResponse.Log:
     return log
 
 
+@dataclass(frozen=True)
+class ImportedNote:
+    """One note as the real Anki holds it after an import: what tests read of it."""
+
+    fields: dict[str, str]
+    """Each field by its name (Question, Answer, Section, Source, Key), in that order."""
+    tags: list[str]
+    deck: str
+    """The deck of its card."""
+    guid: str
+
+    def __getitem__(self, name: str) -> str:
+        return self.fields[name]
+
+
+def imported_notes(col: Collection, *packages: Path) -> list[ImportedNote]:
+    """Import ``packages`` into ``col`` as ``import_apkg`` does (asserting that every
+    picture a note shows is in the media folder), then return every note ``col`` holds,
+    in Anki's order, each with its one card's deck."""
+    for package in packages:
+        import_apkg(col, package)
+    notes = []
+    for note_id in col.find_notes(""):
+        note = col.get_note(note_id)
+        (card_id,) = note.card_ids()  # one card a note: the note type has one template
+        notes.append(ImportedNote(dict(note.items()), list(note.tags),
+                                  col.decks.name(col.get_card(card_id).did), note.guid))
+    return notes
+
+
+def answers_by_question(notes: Iterable[ImportedNote]) -> dict[str, str]:
+    """Each note's Answer by its Question (no two notes of a deck ask the same)."""
+    found: dict[str, str] = {}
+    for note in notes:
+        assert note["Question"] not in found, f"two notes ask {note['Question']!r}"
+        found[note["Question"]] = note["Answer"]
+    return found
+
+
 def build_fixture(fixture: Path, *args: str) -> Result:
     """Copy ``fixture`` into the test's folder as ``n.md`` and build it there with the
     CLI (``build-deck n.md ARGS``); the outputs land in ``dist/``."""
@@ -151,8 +191,8 @@ def build_fixture_deck(name: str) -> tuple[Result, Path]:
 
 def imported_answer(col: Collection, package: Path) -> str:
     """Import ``package`` (a deck of one note) and return that note's answer field."""
-    import_apkg(col, package)
-    return str(col.get_note(col.find_notes("")[0])["Answer"])
+    (note,) = imported_notes(col, package)
+    return note["Answer"]
 
 
 def write(path: Path, text: str) -> Path:

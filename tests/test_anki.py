@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from .conftest import SEED, import_apkg
+from .conftest import SEED, import_apkg, imported_notes
 
 if TYPE_CHECKING:
     from anki.cards import CardId
@@ -154,9 +154,7 @@ def test_tags_and_decks_survive_spaces_in_section_names(
     source.write_text("---\ndeck: My Deck\ntags: [dl basics]\n---\n"
                       "## 深度 学习\u3000面试\n### Q\nA\n", encoding="utf-8")
     build("notes.md", "--format", "apkg", "--math", "mathjax")
-    import_apkg(collection, Path("dist/My Deck.apkg"))
-    (nid,) = collection.find_notes("")
-    note = collection.get_note(nid)
+    (note,) = imported_notes(collection, Path("dist/My Deck.apkg"))
     assert sorted(note.tags) == ["My_Deck::深度_学习_面试", "dl_basics"]
-    assert collection.decks.name(note.cards()[0].did) == "My Deck::深度 学习\u3000面试"
+    assert note.deck == "My Deck::深度 学习\u3000面试"
     assert all(d.id != 1 for d in collection.decks.all_names_and_ids() if d.name != "Default")

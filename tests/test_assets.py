@@ -16,7 +16,7 @@ from builder.cli import main
 from builder.parse.document import parse_file
 from builder.render.checkedfiles import INDEX_NAME
 
-from .conftest import FIXTURES, import_apkg, write
+from .conftest import FIXTURES, import_apkg, imported_answer, imported_notes, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -70,7 +70,7 @@ def test_every_math_token_is_an_image_that_resolves_in_anki(tmp_path: Path,
     result = run("notes", "--format", "apkg")
     assert result.exit_code == 0, result.output
     (package,) = (tmp_path / "dist").glob("*.apkg")
-    import_apkg(collection, package)
+    notes = imported_notes(collection, package)
     names = images_in(collection)
     media_dir = Path(collection.media.dir())
     assert names and all((media_dir / n).stat().st_size > 0 for n in names)
@@ -78,7 +78,7 @@ def test_every_math_token_is_an_image_that_resolves_in_anki(tmp_path: Path,
     docs = [parse_file(p) for p in sorted((tmp_path / "notes").rglob("*.md"))]
     kept = [c for d in docs for c in d.cards if not c.is_empty]
     math_tokens = sum(len(c.formulas) for c in kept)
-    html = "".join(collection.get_note(n)["Answer"] for n in collection.find_notes(""))
+    html = "".join(note["Answer"] for note in notes)
     assert html.count('<img class="math"') == math_tokens
     diagrams = sum(len(c.diagrams) for c in kept)
     assert diagrams >= 1
@@ -116,9 +116,7 @@ def test_the_same_tex_inline_and_displayed_is_two_pictures(tmp_path: Path,
     shutil.copy(FIXTURES / "math" / "inline-and-display.md", tmp_path / "n.md")
     result = run("n.md", "--format", "apkg")
     assert result.exit_code == 0, result.output
-    import_apkg(collection, tmp_path / "dist" / "n.apkg")
-    (nid,) = collection.find_notes("")
-    answer = collection.get_note(nid)["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "n.apkg")
     pictures = _math_images(answer)
     assert [alt for _, alt in pictures] == ["\\sum_{i=1}^{n} x_i"] * 2, answer
     (inline, _), (display, _) = pictures

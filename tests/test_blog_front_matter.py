@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -23,8 +23,7 @@ def test_site_keys_are_quiet_and_typos_of_ours_are_not(
             "[front-matter]") in result.output, result.output
     assert ("n.md:13:1: warning: unknown front matter key 'question_levle' (did you mean "
             "'question_level'?) [front-matter]") in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "C++面经.apkg")
-    notes = [collection.get_note(i) for i in collection.find_notes("")]
+    notes = imported_notes(collection, tmp_path / "dist" / "C++面经.apkg")
     assert len(notes) == 2
     assert all({"面试", "C++"} <= set(note.tags) for note in notes), [n.tags for n in notes]
     assert [d.name for d in collection.decks.all_names_and_ids()

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -27,7 +27,7 @@ def test_blog_site_paths_reach_anki(tmp_path: Path, collection: Collection) -> N
     assert result.output.count("[image-missing]") == 1, result.output
     assert (f"{post}:13:1: warning: image not found: {{{{ site.baseurl }}}}/images/interview/"
             "gone.png (read as the site path /images/interview/gone.png)") in result.output
-    import_apkg(collection, tmp_path / "dist" / "博客里的笔记.apkg")
+    notes = imported_notes(collection, tmp_path / "dist" / "博客里的笔记.apkg")
     media = Path(collection.media.dir())
     expected = {
         "Jekyll 的站点路径": ["images/interview/map.png"],
@@ -35,9 +35,8 @@ def test_blog_site_paths_reach_anki(tmp_path: Path, collection: Collection) -> N
         "CSDN 的无引号写法": ["images/双线性插值.png"] * 2,
     }
     import re
-    for note_id in collection.find_notes(""):
-        note = collection.get_note(note_id)
-        question = re.sub(r"<[^>]+>", "", note.fields[0]).strip()
+    for note in notes:
+        question = re.sub(r"<[^>]+>", "", note["Question"]).strip()
         if question not in expected:
             continue
         names = re.findall(r'<img src="([^"]+)"', note["Answer"])

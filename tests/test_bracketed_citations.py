@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -24,15 +24,14 @@ def test_bracketed_citations_show_once_and_leave_no_brackets(
     assert ("n.md:16:1: note: footnote [^2] is cited only in text no card shows (a section "
             "heading)") in result.output, result.output
     assert "[]" not in result.output and "never cited" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "C++ 面经.apkg")
-    notes = [collection.get_note(i) for i in collection.find_notes("")]
-    fields = {note.fields[0]: note for note in notes}
+    notes = imported_notes(collection, tmp_path / "dist" / "C++ 面经.apkg")
+    fields = {note["Question"]: note for note in notes}
     asked = fields["常量成员函数能改成员吗？<sup>[1]</sup>"]
     assert "https://example.com/const-members" in asked["Answer"]
     reference = fields["引用传递为什么要加 const？"]
     assert "改动实参<sup>[1]</sup>。见 [1] 与 [x]<sup>[1]</sup>" in reference["Answer"], \
         reference["Answer"]
-    assert all(note.fields[2] == "const 类成员函数（用法和意义）" for note in notes), \
+    assert all(note["Section"] == "const 类成员函数（用法和意义）" for note in notes), \
         [note.fields for note in notes]
     assert not any("[<sup>" in field or "</sup>]" in field or "[]" in field
                    for note in notes for field in note.fields), [n.fields for n in notes]

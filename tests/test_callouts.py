@@ -18,7 +18,7 @@ from builder.cli import main
 from builder.model import Card, Document, Node, plain_text, walk_all
 from builder.parse.document import parse_text
 
-from .conftest import import_apkg, write
+from .conftest import answers_by_question, imported_notes, write
 from .test_pdf import all_text
 
 if TYPE_CHECKING:
@@ -53,9 +53,7 @@ def _build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, *args: st
 
 
 def _answers(collection: Collection, apkg: Path) -> dict[str, str]:
-    import_apkg(collection, apkg)
-    return {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-            for n in collection.find_notes("")}
+    return answers_by_question(imported_notes(collection, apkg))
 
 
 # -- parse -------------------------------------------------------------------------------

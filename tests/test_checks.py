@@ -186,7 +186,7 @@ def test_an_id_used_in_two_decks_is_reported_and_the_notes_stay_apart(
     first one's GUID, or importing one deck would overwrite the other's note."""
     from builder.anki.apkg import read_fields
 
-    from .conftest import import_apkg
+    from .conftest import imported_notes
 
     write(Path("notes/a.md"), "---\ndeck: A\n---\n## S\n### What is X? {#x}\nA\n")
     write(Path("notes/b.md"), "---\ndeck: B\n---\n## S\n### What is Y? {#x}\nB\n")
@@ -196,9 +196,7 @@ def test_an_id_used_in_two_decks_is_reported_and_the_notes_stay_apart(
     assert "duplicate id {#x} (first at notes/a.md:5)" in result.output
     guids = {deck: set(read_fields(Path(f"dist/{deck}.apkg"))) for deck in ("A", "B")}
     assert len(guids["A"]) == len(guids["B"]) == 1 and not guids["A"] & guids["B"]
-    for deck in ("A", "B"):
-        import_apkg(collection, Path(f"dist/{deck}.apkg"))
-    assert len(collection.find_notes("")) == 2
+    assert len(imported_notes(collection, Path("dist/A.apkg"), Path("dist/B.apkg"))) == 2
     again = run("build", "notes", "--format", "apkg", "--force")
     assert "changes: none since the last build" in again.output  # the same notes each time
 

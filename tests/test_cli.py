@@ -250,3 +250,34 @@ def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["n.md", "--no-lock"])
     assert result.exit_code == 0, result.output
     assert "Rendering" not in result.output and "Typesetting" not in result.output
+
+
+def test_toc_check_and_build_take_the_same_default_sources(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no SOURCES, toc reads the folder build and check read (one default, not a
+    copy of it that could drift)."""
+    from builder.build import config
+
+    monkeypatch.setattr(config, "DEFAULT_SOURCES", (Path("notes"),))
+    write(tmp_path / "notes" / "a.md",
+          "# T\n\n<!-- TOC -->\n- [Old](#old)\n<!-- /TOC -->\n\n## S\n\n### Q\n\nA\n")
+    toc = run("toc", "--check")
+    assert toc.exit_code == 1 and "1 of 1 TOC block(s) out of date" in toc.output, toc.output
+    assert "notes/a.md:" in toc.output, toc.output
+    check = run("check")
+    assert "1 file(s) checked" in check.output, check.output
+
+
+def test_explain_structure_says_a_refused_project_setting_as_check_does(
+        tmp_path: Path) -> None:
+    """A setting pyproject.toml gives wrongly is refused, its default in force: check
+    says so, and so does --explain-structure, whose reading it changes."""
+    write(tmp_path / "pyproject.toml", "[tool.build-deck]\nquestion-level = 9\n")
+    write(tmp_path / "source_md" / "a.md", "## S\n### Q\nA\n")
+    refused = ("pyproject.toml:2:18: warning: [tool.build-deck] question-level must be a "
+               "heading level from 1 to 6 or 'auto' or 'file', not 9 [config]")
+    assert refused in run("check").output
+    explained = run("check", "--explain-structure")
+    assert explained.exit_code == 0, explained.output
+    assert explained.output.splitlines()[0] == refused, explained.output
+    assert "source_md/a.md:2: question 'Q' [heading ###]" in explained.output

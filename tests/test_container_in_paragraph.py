@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, answers_by_question, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -20,8 +20,8 @@ def test_unclosed_opener_inside_a_paragraph_is_reported(
         assert (f"n.md:{line}:1: warning: container `{opener}` is not closed by a `:::` "
                 "line") in result.output, result.output
     assert result.output.count("[container-unclosed]") == 2, result.output
-    import_apkg(collection, tmp_path / "dist" / "容器.apkg")
-    answers = [str(collection.get_note(i)["Answer"]) for i in collection.find_notes("")]
+    notes = imported_notes(collection, tmp_path / "dist" / "容器.apkg")
+    answers = [note["Answer"] for note in notes]
     assert any("::: tip 提示" in a and "统计量不同" in a for a in answers), answers
 
 
@@ -35,9 +35,8 @@ def test_an_opener_kept_as_text_does_not_part_its_paragraph(
     for line, col in [(6, 1), (11, 1), (16, 3), (20, 1)]:
         assert f"n.md:{line}:{col}: warning: container" in result.output, result.output
     assert result.output.count("[container-unclosed]") == 4, result.output
-    import_apkg(collection, tmp_path / "dist" / "容器行在段落里.apkg")
-    answers = {collection.get_note(i)["Question"]: collection.get_note(i)["Answer"]
-               for i in collection.find_notes("")}
+    answers = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "容器行在段落里.apkg"))
     assert answers["动量为什么能加速？"] == (
         "<p>动量让更新<b>沿着一致的方向<br>::: tip 累积</b>，在峡谷里来回的分量互相抵消。</p>")
     assert answers["学习率预热是什么？"] == (

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, answers_by_question, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -25,9 +25,8 @@ def test_contents_list_in_an_answer_stays_there(tmp_path: Path, collection: Coll
             "of contents of this file (links to its own headings): left out of the card "
             "[toc-in-answer]") in result.output, result.output
     assert result.output.count("[toc-in-answer]") == 1, result.output  # not the top one
-    import_apkg(collection, tmp_path / "dist" / "面试笔记.apkg")
-    notes = {re.sub(r"<[^>]+>", "", n.fields[0]): n["Answer"] for n in
-             (collection.get_note(i) for i in collection.find_notes(""))}
+    notes = {re.sub(r"<[^>]+>", "", n["Question"]): n["Answer"] for n in
+             imported_notes(collection, tmp_path / "dist" / "面试笔记.apkg")}
     assert sorted(notes) == ["BN 的论文讲了什么？", "什么是 BN？", "还有哪些相关的题？"], notes
     paper = re.sub(r"<[^>]+>", " ", notes["BN 的论文讲了什么？"])
     for kept in ["目录", "1. Introduction", "3. Normalization via Mini-Batch Statistics",
@@ -64,9 +63,7 @@ def test_contents_under_a_sub_heading_of_an_answer_is_noted(tmp_path: Path,
     assert ("n.md:9:1: note: lines 9-13 in the answer to '什么是 BN？' are a table of "
             "contents of this file (links to its own headings): left out of the card "
             "[toc-in-answer]") in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "深度学习.apkg")
-    notes = {n["Question"]: n["Answer"] for n in
-             (collection.get_note(i) for i in collection.find_notes(""))}
+    notes = answers_by_question(imported_notes(collection, tmp_path / "dist" / "深度学习.apkg"))
     assert sorted(notes) == ["什么是 BN？", "什么是 Dropout？"], notes
     answer = notes["什么是 BN？"]
     assert "概述" in answer and "减去均值" in answer and "目录" not in answer, answer

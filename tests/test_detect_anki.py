@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, import_apkg, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -145,9 +145,7 @@ def test_a_file_stating_its_question_under_a_heading_loses_no_line(
     assert result.exit_code == 0, result.output
     assert "0 warning(s)" in result.output, result.output
     (package,) = Path("dist").glob("*.apkg")
-    import_apkg(collection, package)
-    (nid,) = collection.find_notes("")
-    note = collection.get_note(nid)
+    (note,) = imported_notes(collection, package)
     shown = html.unescape(re.sub(r"<[^>]+>", "", note["Question"] + "\n" + note["Answer"]))
     position = 0
     assert not note["Question"].startswith("问题"), note["Question"]

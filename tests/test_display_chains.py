@@ -12,7 +12,7 @@ from anki.collection import Collection
 
 from builder.parse.document import parse_text
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, answers_by_question, build_fixture, imported_notes
 
 FIXTURE = FIXTURES / "gitbook-display-chains.md"
 
@@ -33,9 +33,8 @@ def test_each_display_of_a_chain_is_a_formula() -> None:
 def test_chained_displays_reach_the_card_drawn(tmp_path: Path, collection: Collection) -> None:
     result = build_fixture(FIXTURE, "--format", "apkg")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "Logistic regression.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "Logistic regression.apkg"))
     probability = answers["What is the probability of each label?"]
     alts = [html.unescape(a) for a in re.findall(r'<img class="math[^"]*"[^>]* alt="([^"]*)"',
                                                  probability)]

@@ -12,7 +12,7 @@ import pytest
 
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, build_fixture, import_apkg, imported_answer
+from .conftest import FIXTURES, build_fixture, imported_answer, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -90,10 +90,8 @@ def test_gitbook_call_brackets_keep_their_parentheses(
     assert ("n.md:9:18: note: `\\(wx+b\\)` right after a name is read as the escaped "
             "brackets of a call") in result.output, result.output
     assert result.output.count("[escaped-brackets]") == 1, result.output
-    answers: list[str] = []
-    import_apkg(collection, tmp_path / "dist" / "导出的笔记.apkg")
-    for note_id in collection.find_notes(""):
-        answers.append(str(collection.get_note(note_id)["Answer"]))
+    answers = [note["Answer"]
+               for note in imported_notes(collection, tmp_path / "dist" / "导出的笔记.apkg")]
     shown = re.sub(r"<[^>]+>", "", "".join(answers))
     assert "线性变换 f(wx+b)，叠加" in shown and "np.sqrt(3/n)，方差" in shown, shown
     formulas = re.findall(r'<img class="math[^"]*"[^>]*alt="([^"]*)"', "".join(answers))

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.parse.phrases import unnumbered
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, imported_notes
 
 
 def _build(tmp_path: Path, fixture: str, name: str, collection: Collection) -> dict[str, str]:
@@ -22,9 +22,7 @@ def _build(tmp_path: Path, fixture: str, name: str, collection: Collection) -> d
     result = CliRunner().invoke(main, [name, "--format", "apkg"])
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
     (package,) = (tmp_path / "dist").glob("*.apkg")
-    import_apkg(collection, package)
-    notes = [collection.get_note(n) for n in collection.find_notes("")]
-    return {note["Question"]: note["Source"] for note in notes}
+    return {note["Question"]: note["Source"] for note in imported_notes(collection, package)}
 
 
 def test_a_file_named_question_drops_its_order_number(tmp_path: Path,

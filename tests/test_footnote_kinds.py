@@ -14,7 +14,7 @@ from builder.cli import main
 from builder.model import Node, walk_all
 from builder.parse.document import parse_text
 
-from .conftest import import_apkg
+from .conftest import answers_by_question, imported_notes
 from .test_pdf import all_text
 
 if TYPE_CHECKING:
@@ -62,9 +62,7 @@ def test_an_inline_note_in_a_question_is_not_part_of_its_text() -> None:
 def test_inline_notes_reach_the_real_anki_under_their_card(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
     _build(tmp_path, monkeypatch, "--format", "apkg")
-    import_apkg(collection, tmp_path / "dist" / "脚注二.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "脚注二.apkg"))
     scaled, heads = answers[SCALED], answers[HEADS]
     assert "^[" not in scaled and "^[" not in heads
     notes = scaled[scaled.index('class="footnotes"'):]

@@ -16,7 +16,7 @@ from builder.model import Node, plain_text, walk_all
 from builder.parse.document import parse_text
 
 from .ankimedia import image_sources
-from .conftest import import_apkg
+from .conftest import answers_by_question, imported_notes
 from .test_pdf import all_text
 
 if TYPE_CHECKING:
@@ -44,9 +44,7 @@ def _place(needle: str, nth: int = 1) -> str:
 def test_each_card_shows_the_footnotes_it_cites_in_the_real_anki(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
     _build(tmp_path, monkeypatch, "--format", "apkg")
-    import_apkg(collection, tmp_path / "dist" / "脚注.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "脚注.apkg"))
     first, second, third = (answers["什么是 BN？"], answers["为什么 BN 能加速训练？"],
                             answers["LayerNorm 和 BN 有什么区别？"])
     # Cited: shown once under the answer, in the order first cited, a formula drawn.
@@ -189,9 +187,7 @@ def test_a_footnote_cited_only_by_another_cited_footnote_goes_with_it(
     result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     assert "footnote-unused" not in result.output
-    import_apkg(collection, tmp_path / "dist" / "n.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "n.apkg"))
     first, second = answers["什么是 A？"], answers["什么是 B？"]
     assert first.count("甲说") == 1 and first.count("乙说") == 1
     assert first.index('class="footnotes"') < first.index("甲说") < first.index("乙说")

@@ -13,7 +13,7 @@ from anki.collection import Collection
 from builder.anki.html import sanitise
 from builder.checks.htmlpolicy import FOREIGN_TAGS
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, answers_by_question, build_fixture, imported_notes
 
 
 def test_the_words_after_an_unclosed_foreign_tag_reach_the_card(
@@ -24,9 +24,7 @@ def test_the_words_after_an_unclosed_foreign_tag_reach_the_card(
     assert "n.md:5:1: warning: raw HTML removed from the card: <path> tag [html-removed]" \
         in result.output and "n.md:7:1: warning: raw HTML removed from the card: <mi> tag" \
         in result.output and result.output.count("warning:") == 2, result.output
-    import_apkg(collection, tmp_path / "dist" / "前端笔记.apkg")
-    cards = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-             for n in collection.find_notes("")}
+    cards = answers_by_question(imported_notes(collection, tmp_path / "dist" / "前端笔记.apkg"))
     svg = cards["SVG 里怎么画折线？"]
     assert "按路径画线，这句话的后半句必须留在卡片上。" in svg, svg
     assert "是标识符，这里也不能丢字。" in svg and "<path" not in svg and "<mi" not in svg, svg
@@ -58,9 +56,8 @@ def test_the_words_inside_an_svg_drawing_reach_the_card(
     assert result.exit_code == 0, result.output
     assert "n.md:5:1: warning: raw HTML removed from the card: <svg> tag, <title> tag" \
         in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "注意力笔记.apkg")
-    cards = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-             for n in collection.find_notes("")}
+    cards = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "注意力笔记.apkg"))
     drawing = cards["注意力示意图里写了什么？"]
     for words in ("缩放点积注意力", "查询向量", "Q", "沿曲线的说明", "softmax 之后",
                   "<b>加权求和</b>", '<a href="https://arxiv.org/abs/1706.03762">原始论文</a>',

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.render.texmath import to_typst
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -32,8 +32,8 @@ def test_formulas_with_newline_are_drawn_on_the_cards(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert "formula-render" not in result.output, result.output
     (package,) = Path("dist").glob("*.apkg")
-    log = import_apkg(collection, package)
-    assert len(log.new) == 2
-    for nid in collection.find_notes(""):
-        answer = collection.get_note(nid)["Answer"]
+    notes = imported_notes(collection, package)
+    assert len(notes) == 2
+    for note in notes:
+        answer = note["Answer"]
         assert '<img class="math"' in answer and "\\[" not in answer  # drawn, not MathJax

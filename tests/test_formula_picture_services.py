@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.parse.formulaimages import formula_picture
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -69,8 +69,8 @@ def test_cards_and_pdf_draw_the_formulas_and_fetch_nothing(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["n.md"])
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "语雀导出.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    (note,) = imported_notes(collection, tmp_path / "dist" / "语雀导出.apkg")
+    answer = note["Answer"]
     media = Path(collection.media.dir())
     drawn = dict(re.findall(r'<img class="math" src="([^"]+)" alt="([^"]*)"', answer))
     assert all((media / src).stat().st_size > 0 for src in drawn)

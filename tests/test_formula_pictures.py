@@ -17,7 +17,7 @@ from builder.cli import main
 from builder.parse.document import parse_text
 from builder.parse.formulaimages import formula_picture, lone_image_source
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -136,9 +136,7 @@ def test_cards_and_pdf_show_the_formulas_and_fetch_nothing(
                           result.output)
     assert warnings == [("19", "1", "formula-command"), ("21", "1", "formula-image")]
 
-    import_apkg(collection, Path("dist") / "formula-pictures.apkg")
-    (note_id,) = collection.find_notes("")
-    note = collection.get_note(note_id)
+    (note,) = imported_notes(collection, Path("dist") / "formula-pictures.apkg")
     media = Path(collection.media.dir())
     shown = {}
     for field in ("Question", "Answer"):

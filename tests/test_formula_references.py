@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from builder.parse.texsafe import references_decoded
 
-from .conftest import build_fixture_deck, import_apkg
+from .conftest import answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -30,9 +30,7 @@ def test_formulas_with_references_are_drawn(tmp_path: Path, collection: Collecti
     assert "formula-render" not in result.output, result.output
     assert re.search(r"formula-html-references\.md:13:\d+: warning: `\\href`, `\\unicode` "
                      r"taken out of the formula", result.output), result.output
-    import_apkg(collection, package)
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection, package))
     bellman = answers["Bellman 方程是什么？"]
     assert '<img class="math"' in bellman and "\\[" not in bellman, bellman  # drawn
     assert "Q(s', a')" in bellman and "&amp;#39;" not in bellman, bellman  # its alt text

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from .conftest import import_apkg, write
+from .conftest import answers_by_question, imported_notes, write
 from .test_pdf import _tiny_png
 
 if TYPE_CHECKING:
@@ -70,12 +70,11 @@ def test_multi_line_attributes_give_genanki_nothing_to_warn_about(
         repr(result.exception)
     assert result.exit_code == 0, result.output
     assert "UserWarning" not in result.output
-    import_apkg(collection, tmp_path / "dist" / "Alts.apkg")
-    notes = [collection.get_note(i) for i in collection.find_notes("")]
+    notes = imported_notes(collection, tmp_path / "dist" / "Alts.apkg")
     for note in notes:
-        for field in note.fields:
+        for field in note.fields.values():
             assert not genanki.Note._find_invalid_html_tags_in_field(field), field
-    answers = {str(note["Question"]): str(note["Answer"]) for note in notes}
+    answers = answers_by_question(notes)
     assert len(answers) == 5
     raw = answers["A raw picture whose alt and title span lines?"]
     # The words stay, each line break a space, as a browser would show them anyway.

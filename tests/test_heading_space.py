@@ -13,7 +13,7 @@ from builder.model import plain_text
 from builder.parse.document import parse_file
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -82,8 +82,7 @@ def test_cli_says_where_and_anki_gets_the_cards(tmp_path: Path, collection: Coll
     result, package = build_fixture_deck(FIXTURE.stem)
     assert "heading-no-space.md:5:1: note: '####1.为什么 Adam" in result.output
     assert "[heading-space]" in result.output
-    import_apkg(collection, package)
-    notes = [collection.get_note(nid) for nid in collection.find_notes("")]
+    notes = imported_notes(collection, package)
     assert sorted(note["Question"] for note in notes) == QUESTIONS
     first = next(n for n in notes if n["Question"] == QUESTIONS[0])
     assert "前几步的估计偏小" in first["Answer"] and "####" not in first["Answer"]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from builder.parse.questiontext import untagged
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -20,14 +20,10 @@ OLD_LOCK = FIXTURES / "heading-tags.a9ac1be.lock"
 """The lock a9ac1be wrote for heading-tags.md as n.md: keys and questions with tags."""
 
 
-def _notes(col: Collection) -> dict[str, tuple[str, str, str, str]]:
-    """Key field → (GUID, deck, tags, question field) of every note in ``col``."""
-    found = {}
-    for note_id in col.find_notes(""):
-        note = col.get_note(note_id)
-        deck = col.decks.name(note.cards()[0].did)
-        found[note["Key"]] = (note.guid, deck, " ".join(note.tags), note["Question"])
-    return found
+def _notes(col: Collection, package: Path) -> dict[str, tuple[str, str, str, str]]:
+    """Import ``package``; key field → (GUID, deck, tags, question field) of every note."""
+    return {note["Key"]: (note.guid, note.deck, " ".join(note.tags), note["Question"])
+            for note in imported_notes(col, package)}
 
 
 def test_heading_tags_name_nothing_but_stay_on_the_card(
@@ -37,8 +33,7 @@ def test_heading_tags_name_nothing_but_stay_on_the_card(
     assert "<" not in "".join(line for line in result.output.splitlines() if "added" in line)
     assert "added    n.md:5  什么是过拟合？" in result.output
     assert "added    n.md:9  什么是 O(n2) 复杂度？" in result.output
-    import_apkg(collection, tmp_path / "dist" / "面试笔记.apkg")
-    notes = _notes(collection)
+    notes = _notes(collection, tmp_path / "dist" / "面试笔记.apkg")
     assert sorted(notes) == ["面试笔记 / 基础 / 什么是 o(n2) 复杂度?",
                              "面试笔记 / 基础 / 什么是过拟合?",
                              "面试笔记 / 进阶 题 / batch norm 的作用是什么?"]
@@ -60,8 +55,8 @@ def test_notes_keyed_with_tags_by_an_older_build_keep_their_guids(
     result = build_fixture(FIXTURES / "heading-tags.md", "--format", "apkg")
     assert result.exit_code == 0, result.output
     assert "3 renamed/moved" in result.output and "added" not in result.output
-    import_apkg(collection, tmp_path / "dist" / "面试笔记.apkg")
-    assert sorted(guid for guid, _, _, _ in _notes(collection).values()) \
+    assert sorted(guid for guid, _, _, _ in
+                  _notes(collection, tmp_path / "dist" / "面试笔记.apkg").values()) \
         == sorted(old_guids.values())
 
 

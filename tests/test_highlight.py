@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.parse.markdown import tokenize
 
-from .conftest import import_apkg, write
+from .conftest import imported_answer, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -54,8 +54,7 @@ def test_the_card_shows_a_mark_and_the_pdf_a_highlight(
     for name in ("n.md", "plain.md"):
         result = CliRunner().invoke(main, [name])
         assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "n.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "n.apkg")
     assert "<mark>重点</mark>" in answer and "a == b" in answer and "==" not in \
         answer.replace("a == b", "")
 
@@ -86,7 +85,6 @@ def test_highlights_nested_thousands_deep_are_a_warning_and_keep_every_sign(
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     assert "n.md:5:1: warning: emphasis nested more than 16 deep is kept as text " \
            "[nesting-depth]" in result.output
-    import_apkg(collection, tmp_path / "dist" / "n.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "n.apkg")
     assert answer.count("<mark>") == 16 and "核心" in answer
     assert answer.count("=") == 4000 - 2 * 2 * 16

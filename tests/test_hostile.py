@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from builder.build.run import BuildConfig, BuildError, build
 from builder.cli import main
 
-from .conftest import import_apkg, write
+from .conftest import import_apkg, imported_answer, imported_notes, write
 from .dangercheck import dangers
 from .imagefiles import png
 from .xss_vectors import VECTORS
@@ -286,9 +286,8 @@ def test_each_dangerous_vector_line_gets_a_warning(tmp_path: Path, collection: C
     warned = {int(line.split(":")[1]) for line in result.output.splitlines()
               if line.startswith("w.md:") and re.search(
                   r"\[(html-removed|link-removed|anki-markup|remote-image|image-\w+)\]$", line)}
-    import_apkg(collection, tmp_path / "dist" / "w.apkg")
-    answers = {int(html_text(note.fields[0]).split()[1]): note.fields[1]
-               for note in map(collection.get_note, collection.find_notes(""))}
+    answers = {int(html_text(note["Question"]).split()[1]): note["Answer"]
+               for note in imported_notes(collection, tmp_path / "dist" / "w.apkg")}
     silent = [vector for i, vector in enumerate(VECTORS)
               if dangers(vector) and 4 + 4 * i not in warned
               and not dangers(html_text(answers[i]))
@@ -344,9 +343,7 @@ def test_links_follow_one_policy_in_the_card_and_the_pdf(tmp_path: Path,
     assert "n.md:3:80: warning: link to 'mailto:m@m.example' kept as text only: cards and " \
         "the PDF link to http(s) addresses only [link-removed]" in result.output
     assert result.output.count("[link-removed]") == len(schemes)
-    import_apkg(collection, tmp_path / "dist" / "n.apkg")
-    (nid,) = collection.find_notes("")
-    answer = collection.get_note(nid).fields[1]
+    answer = imported_answer(collection, tmp_path / "dist" / "n.apkg")
     assert re.findall(r'href="([^"]*)"', answer) == ["https://ok.example/a"]
     assert all(f"l{i}" in answer for i in range(len(schemes))) and "raw" in answer
     actions = [annotation.get_object().get("/A") or {}
@@ -420,8 +417,8 @@ def test_a_question_of_control_characters_only_is_left_out_not_imported_blank(
 
     col = Collection(str(tmp_path / "c.anki2"))
     try:
-        import_apkg(col, tmp_path / "dist" / "n.apkg")
-        assert [col.get_note(n).fields[0] for n in col.find_notes("")] == ["好问题？"]
+        assert [note["Question"] for note in imported_notes(col, tmp_path / "dist" / "n.apkg")
+                ] == ["好问题？"]
     finally:
         col.close()
 
@@ -447,8 +444,7 @@ def test_control_characters_in_answers_are_removed_from_card_and_sheet(tmp_path:
 
     col = Collection(str(tmp_path / "c.anki2"))
     try:
-        import_apkg(col, tmp_path / "dist" / "n.apkg")
-        answers = {col.get_note(n).fields[1] for n in col.find_notes("")}
+        answers = {note["Answer"] for note in imported_notes(col, tmp_path / "dist" / "n.apkg")}
         assert "<p>答案里有响铃和 <code>ab</code>。</p>" in answers and len(answers) == 2
     finally:
         col.close()

@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 from builder.anki.lock import LOCK_VERSION
 from builder.cli import main
 
-from .conftest import import_apkg, write
+from .conftest import import_apkg, imported_notes, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -115,8 +115,7 @@ def test_a_lock_with_shared_guids_never_gives_notes_one_guid(tmp_path: Path,
     assert result.exit_code == 0, result.output
     shared = [line for line in result.output.splitlines() if "[lock-entry]" in line]
     assert len(shared) == 2 and all("share GUID" in line for line in shared)
-    import_apkg(collection, tmp_path / "dist" / "锁.apkg")
-    guids = [collection.get_note(nid).guid for nid in collection.find_notes("")]
+    guids = [note.guid for note in imported_notes(collection, tmp_path / "dist" / "锁.apkg")]
     assert len(guids) == 3 and len(set(guids)) == 3
 
 
@@ -135,8 +134,7 @@ def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
     result = run("notes", "--force")
     assert result.exit_code == 0, result.output
     assert "is another note's too" in result.output
-    import_apkg(collection, tmp_path / "dist" / "锁.apkg")
-    guids = [collection.get_note(nid).guid for nid in collection.find_notes("")]
+    guids = [note.guid for note in imported_notes(collection, tmp_path / "dist" / "锁.apkg")]
     assert len(guids) == 3 and len(set(guids)) == 3
 
 
@@ -196,8 +194,8 @@ def test_malformed_lock_entries_are_dropped_with_a_warning(tmp_path: Path) -> No
 
 
 def _fields(collection: Collection, package: Path) -> list[str]:
-    import_apkg(collection, package)
-    return [f for nid in collection.find_notes("") for f in collection.get_note(nid).fields]
+    return [field for note in imported_notes(collection, package)
+            for field in note.fields.values()]
 
 
 def test_emphasis_nested_250_deep_is_a_warning_and_keeps_every_word(
@@ -329,8 +327,7 @@ def test_deck_names_become_safe_file_names(tmp_path: Path, deck: str,
     assert len(package.name.encode()) <= 160
     assert all((unicodedata.category(c)[0] != "C" and unicodedata.category(c)[0] != "Z")
                or c == " " for c in package.name)
-    import_apkg(collection, package)
-    assert len(collection.find_notes("")) == 1
+    assert len(imported_notes(collection, package)) == 1
 
 
 def test_two_long_deck_names_sharing_a_start_get_two_files(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from builder.cli import main
 
-from .conftest import import_apkg, write
+from .conftest import imported_notes, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -26,8 +26,7 @@ def run(*args: str) -> Result:
 
 
 def _answers(collection: Collection, package: Path) -> list[str]:
-    import_apkg(collection, package)
-    return [collection.get_note(nid).fields[1] for nid in collection.find_notes("")]
+    return [note["Answer"] for note in imported_notes(collection, package)]
 
 
 @pytest.mark.parametrize("nested", [

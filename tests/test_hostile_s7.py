@@ -17,7 +17,7 @@ from builder.cli import main
 from builder.model import Node
 from builder.parse.limits import MAX_ANSWER_CHARS, NODE_COST
 
-from .conftest import import_apkg, write
+from .conftest import answers_by_question, imported_notes, write
 from .imagefiles import png
 
 if TYPE_CHECKING:
@@ -31,8 +31,7 @@ def run(*args: str) -> Result:
 
 
 def _answers(collection: Collection, package: Path) -> list[str]:
-    import_apkg(collection, package)
-    return [collection.get_note(nid).fields[1] for nid in collection.find_notes("")]
+    return [note["Answer"] for note in imported_notes(collection, package)]
 
 
 def _pdf_text(path: Path) -> str:
@@ -83,9 +82,7 @@ def test_raw_html_nested_thousands_deep_is_cut_to_a_bound_with_a_warning(
                "card, their text kept [html-nesting]")
     assert f"d.md:5:1: {message}" in result.output
     assert f"d.md:{4 + 2 * deep + 5}:5: {message}" in result.output
-    import_apkg(collection, tmp_path / "dist" / "d.apkg")
-    notes = {collection.get_note(n).fields[0]: collection.get_note(n).fields[1]
-             for n in collection.find_notes("")}
+    notes = answers_by_question(imported_notes(collection, tmp_path / "dist" / "d.apkg"))
     answer = notes["问？"]
     # Every word is kept; the nesting is not.
     assert answer.count("<details") == 48 and answer.count("</details>") == 48
@@ -158,8 +155,8 @@ def test_tables_too_long_for_the_pdf_are_cut_there_with_a_warning_and_kept_in_th
     assert "long999" in words and "long1000" not in words and "+500" in words
     assert "mid599" in words and "last896" in words and "last897" not in words
     assert "+103" in words and "后记一" in words and "后记三" in words
-    import_apkg(collection, tmp_path / "dist" / "t.apkg")
-    answers = " ".join(collection.get_note(n).fields[1] for n in collection.find_notes(""))
+    answers = " ".join(note["Answer"]
+                       for note in imported_notes(collection, tmp_path / "dist" / "t.apkg"))
     assert "long1499" in answers and "last999" in answers and "后记三" in answers
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from builder.checks.rawhtml import problems
 from builder.cli import main
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, answers_by_question, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -35,9 +35,7 @@ def test_anchored_questions_reach_anki_whole_with_one_warning_for_the_handler(
     warnings = [line for line in result.output.splitlines() if "warning:" in line]
     assert len(warnings) == 1 and "a.md:11:" in warnings[0] and "onclick" in warnings[0], \
         result.output
-    import_apkg(collection, tmp_path / "out" / "锚点.apkg")
-    fields = {note["Question"]: note["Answer"] for note in
-              (collection.get_note(nid) for nid in collection.find_notes(""))}
+    fields = answers_by_question(imported_notes(collection, tmp_path / "out" / "锚点.apkg"))
     assert len(fields) == 2
     answers = " ".join(fields.values())
     assert "wrong assumptions" in answers and "L2" in answers

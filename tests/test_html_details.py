@@ -12,7 +12,7 @@ from anki.collection import Collection
 from builder.parse.document import parse_text
 from builder.parse.markdown import tokenize
 
-from .conftest import build_fixture, import_apkg
+from .conftest import answers_by_question, build_fixture, imported_notes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "html-details.md"
 
@@ -27,9 +27,8 @@ def test_details_that_ask_are_cards_with_their_answers_inside(tmp_path: Path,
 
     result = build_fixture(FIXTURE)
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "Interview review.apkg")
-    notes = [collection.get_note(n) for n in collection.find_notes("")]
-    answers = {note["Question"]: note["Answer"] for note in notes}
+    answers = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "Interview review.apkg"))
     assert sorted(answers) == ["How would you debug model predictions?",
                                "What are some approaches to reducing overfitting?"], answers
     first = answers["What are some approaches to reducing overfitting?"]
@@ -97,8 +96,7 @@ def test_what_a_summary_loses_is_said_at_the_summary(tmp_path: Path,
     removed = [line.split(": warning")[0] for line in result.output.splitlines()
                if "[html-removed]" in line]
     assert removed == ["n.md:6:1", "n.md:16:1", "n.md:24:1"], result.output
-    import_apkg(collection, tmp_path / "dist" / "折叠里的标题.apkg")
+    notes = imported_notes(collection, tmp_path / "dist" / "折叠里的标题.apkg")
     titles = sorted(re.findall(r'<summary class="callout-title">(.*?)</summary>',
-                               " ".join(collection.get_note(n)["Answer"]
-                                        for n in collection.find_notes(""))))
+                               " ".join(note["Answer"] for note in notes)))
     assert titles == ["多行 的", "点开看 答案 吧", "隔一行 动"], titles

@@ -12,7 +12,9 @@ from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builder.anki import identity
 from builder.anki.identity import question_similarity, simhash, sketch_similarity
+from builder.anki.lock import handle
 from builder.cli import main
 from builder.parse.questiontext import INVISIBLE, drop_invisible
 
@@ -336,3 +338,90 @@ _INVISIBLE_OR_NOT = st.text(st.sampled_from([*map(chr, INVISIBLE), "a", "梯", "
 @given(_INVISIBLE_OR_NOT)
 def test_invisible_characters_are_dropped_as_the_table_says(text: str) -> None:
     assert drop_invisible(text) == text.translate(INVISIBLE)
+
+
+# --- a crowd of vanished entries (identity.CROWD) and the notes beside it ----------------
+
+_SHARED = "待补充：这道题的答案还没有写，先占一个位置。"
+
+
+def _crowd_match(questions: list[str], fresh: list[tuple[str, str]],
+                 ) -> tuple[identity.Matching, dict[str, str]]:
+    """Match ``fresh`` (question, answer) notes against a lock whose vanished entries ask
+    ``questions``, all with the one answer ``_SHARED``; return the matching and each new
+    key's question."""
+    from builder.anki.lock import Lock, LockEntry
+    from builder.model import SourceLoc
+
+    entries = {f"d / old / {q}": LockEntry(f"g{i}", "h", 0, q, "n.md",
+                                           identity.answer_hash(_SHARED))
+               for i, q in enumerate(questions)}
+    notes = [identity.CurrentNote(f"d / new / {q}", q, answer, SourceLoc("n.md", i + 1))
+             for i, (q, answer) in enumerate(fresh)]
+    return (identity.match(Lock(entries), notes, lambda _: True),
+            {n.key: n.question for n in notes})
+
+
+def test_a_note_no_crowd_holds_keeps_the_crowd_entry_its_question_names() -> None:
+    """Ten vanished entries share a placeholder answer (a crowd: more than CROWD), and
+    so do two new questions, which cannot be told apart and are new.  The question of
+    one entry is asked again with a real answer: it keeps that entry's note (it was made
+    new without a word when the crowd's entries were set aside whole)."""
+    olds = [f"旧题 {i}？" for i in range(9)] + ["什么是 BN？"]
+    assert len(olds) > identity.CROWD
+    matching, questions = _crowd_match(olds, [("新题 1？", _SHARED), ("新题 2？", _SHARED),
+                                              ("什么是 BN？", "对每个 mini-batch 做标准化。")])
+    assert {questions[new]: old for new, old in matching.renames.items()} \
+        == {"什么是 BN？": "d / old / 什么是 BN？"}
+    warned = [(d.loc.line, d.code) for d in matching.diagnostics]
+    assert warned == [(1, "ambiguous-rename"), (2, "ambiguous-rename")], matching.diagnostics
+
+
+def test_a_note_no_crowd_holds_that_could_be_two_crowd_entries_is_reported() -> None:
+    """The question asked again is the question of two entries of the crowd: which one
+    it replaces is not guessed, and the author is told, with the handles to choose by."""
+    # The same question twice, under two keys (in two sections once).
+    olds = [f"旧题 {i}？" for i in range(8)] + ["什么是 BN？", "什么是 BN？"]
+    from builder.anki.lock import Lock, LockEntry
+    from builder.model import SourceLoc
+
+    entries = {f"d / old{i} / {q}": LockEntry(f"g{i}", "h", 0, q, "n.md",
+                                              identity.answer_hash(_SHARED))
+               for i, q in enumerate(olds)}
+    notes = [identity.CurrentNote("d / new / a", "新题？", _SHARED, SourceLoc("n.md", 1)),
+             identity.CurrentNote("d / new / b", "什么是 BN？", "对每个 mini-batch 做标准化。",
+                                  SourceLoc("n.md", 2))]
+    matching = identity.match(Lock(entries), notes, lambda _: True)
+    assert matching.renames == {}
+    about_bn = [d for d in matching.diagnostics if d.loc.line == 2]
+    assert about_bn and all(d.code == "ambiguous-rename" for d in about_bn)
+    assert all("cannot tell which question replaces '什么是 BN？'" in d.message
+               for d in about_bn), about_bn
+    handles = {handle(f"g{i}") for i in (8, 9)}
+    assert {h for h in handles if any(f"{{#{h}}}" in d.message for d in about_bn)} \
+        == handles, about_bn
+
+
+def test_notes_beside_a_crowd_of_thousands_make_pairs_in_proportion(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """4,000 new questions share the placeholder answer with 4,000 vanished entries, and
+    4,000 more ask again, each with an answer of its own, the question of one of those
+    entries: each of these keeps its entry, and the pairs looked at are one each (not
+    4,000 × 4,000)."""
+    count = 4000
+    looked_at: list[int] = []
+    real = identity._accept_unique
+
+    def counting(pairs: list[tuple[str, identity.CurrentNote]], *args: object) -> None:
+        looked_at.append(len(pairs))
+        real(pairs, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(identity, "_accept_unique", counting)
+    olds = [f"旧题 {i}？" for i in range(count)]
+    fresh = [(f"新题 {i}？", _SHARED) for i in range(count)] \
+        + [(q, f"这是第 {i} 道题自己的答案，写全了。") for i, q in enumerate(olds)]
+    matching, questions = _crowd_match(olds, fresh)
+    assert len(matching.renames) == count
+    assert all(f"d / old / {questions[new]}" == old for new, old in matching.renames.items())
+    assert len(matching.diagnostics) == count  # one for each crowded question
+    assert sum(looked_at) <= 2 * count, looked_at

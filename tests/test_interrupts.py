@@ -108,3 +108,46 @@ def test_a_thread_that_starts_processes_holds_sigint_back_too() -> None:
     thread.start()
     thread.join()
     assert found == [True]
+
+
+_SANDBOX_FROM_A_THREAD_CHILD = """
+import signal, threading
+from builder.support.interrupts import interrupts_ignored
+from builder.support.sandbox import run_limited
+found = []
+
+def build():  # a program that builds on a thread of its own
+    with interrupts_ignored():  # off the main thread: the mask alone is held
+        found.append(signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+    found.append(run_limited(signal.getsignal, signal.SIGINT, seconds=60,
+                             memory_bytes=1 << 30) == signal.SIG_IGN)
+
+thread = threading.Thread(target=build)
+thread.start()
+thread.join()
+# Started from the thread, the fork server still gives the main thread's calls quiet
+# children; and this process's own Ctrl-C handler is Python's as before.
+found.append(run_limited(signal.getsignal, signal.SIGINT, seconds=60,
+                         memory_bytes=1 << 30) == signal.SIG_IGN)
+found.append(signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+print(*found)
+"""
+
+
+def test_sandboxed_children_ignore_sigint_when_the_first_call_is_off_the_main_thread() -> None:
+    """In a process of its own, whose first sandboxed call (which starts the fork
+    server) is made from a thread, where SIGINT cannot be made ignored: the server
+    ignores it itself before it forks a child, so every child ignores it."""
+    done = subprocess.run([sys.executable, "-c", _SANDBOX_FROM_A_THREAD_CHILD],
+                          capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.stdout.split() == ["True"] * 4, (done.stdout, done.stderr)
+
+
+def test_the_fork_servers_first_preload_changes_nothing_imported_elsewhere() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", "import signal, builder.support.quietserver\n"
+         "print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)"],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.stdout.split() == ["True"], (done.stdout, done.stderr)

@@ -16,7 +16,7 @@ from builder.model import Diagnostic, Formula
 from builder.parse.document import parse_text
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, answers_by_question, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -198,11 +198,9 @@ def test_cards_show_formula_images_and_no_raw_dollars(
         shutil.copy(MATH / name, source / name)
     output = build("--format", "apkg")
     assert "warning:" not in output, output
-    for name in DRAWN:
-        import_apkg(collection, Path("dist") / name.replace(".md", ".apkg"))
+    answers = answers_by_question(imported_notes(
+        collection, *(Path("dist") / name.replace(".md", ".apkg") for name in DRAWN)))
     media = Path(collection.media.dir())
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
     assert len(answers) == len(DRAWN)
     images = 0
     for question, answer in answers.items():

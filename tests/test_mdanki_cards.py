@@ -12,7 +12,7 @@ from builder.cli import main
 from builder.model import plain_text
 from builder.parse.document import parse_file, parse_text
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -53,11 +53,8 @@ def test_mdanki_deck_imports_into_anki(tmp_path: Path, collection: Collection) -
     result = CliRunner().invoke(main, ["build", "notes", "--no-lock"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     (package,) = Path("dist").glob("*.apkg")
-    import_apkg(collection, package)
-    notes = {}
-    for nid in collection.find_notes(""):
-        note = collection.get_note(nid)
-        notes[note["Question"].split("<br>")[0]] = note
+    notes = {note["Question"].split("<br>")[0]: note
+             for note in imported_notes(collection, package)}
     assert set(notes) == {"YAGNI", "Datasets", "Hostile front", "Bare separator", "Plain card"}
     yagni = notes["YAGNI"]
     assert "Describe this acronym" in yagni["Question"]
@@ -71,9 +68,7 @@ def test_mdanki_deck_imports_into_anki(tmp_path: Path, collection: Collection) -
     hostile = notes["Hostile front"]["Question"]
     assert "Which tag runs here?" in hostile
     assert "onerror" not in hostile and "<script" not in hostile
-    media = Path(collection.media.dir())
-    for name in collection.media.files_in_str(yagni.mid, yagni["Question"]):
-        assert (media / name).is_file(), name
+    # Every file its front names is in the media folder: imported_notes asserts it.
     # The PDF shows the front under its question too.
     from pypdf import PdfReader
 
@@ -111,14 +106,10 @@ def test_a_file_with_a_run_that_is_no_card_stays_one_question() -> None:
 
 def test_ankdown_deck_imports_into_anki(tmp_path: Path, collection: Collection) -> None:
     _result, package = build_fixture_deck(ANKDOWN.stem)
-    log = import_apkg(collection, package)
-    assert len(log.new) == len(ANKDOWN_QUESTIONS)
-    fields = {}
-    for nid in collection.find_notes(""):
-        note = collection.get_note(nid)
-        fields[note["Answer"]] = note
-        for name in collection.media.files_in_str(note.mid, note["Question"] + note["Answer"]):
-            assert (Path(collection.media.dir()) / name).is_file(), name
+    # Every file a note names is in the media folder: imported_notes asserts it.
+    notes = imported_notes(collection, package)
+    assert len(notes) == len(ANKDOWN_QUESTIONS)
+    fields = {note["Answer"]: note for note in notes}
     softmax = next(note for note in fields.values() if "softmax" in note["Question"])
     assert "Give its range too." in softmax["Question"]
     assert "softmax" not in softmax["Answer"] and "probability distribution" in softmax["Answer"]
@@ -142,9 +133,7 @@ def test_tag_fields_and_tag_links_are_the_cards_tags(tmp_path: Path,
     assert [line for line in result.output.splitlines() if "warning:" in line] == [
         "notes/mdanki-tags.md:41:1: warning: link to '#binary-tree' kept as text only: a card "
         "cannot jump to a heading [link-removed]"], result.output
-    import_apkg(collection, package)
-    notes = {collection.get_note(n)["Question"]: collection.get_note(n)
-             for n in collection.find_notes("")}
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
     tags = {question: sorted(set(note.tags) - {"算法卡片", "flashcards::算法"})
             for question, note in notes.items()}
     assert tags == {

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from builder.parse.document import parse_file
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -40,6 +40,5 @@ def test_the_cli_names_the_line_and_anki_gets_every_question(collection: Collect
     assert ("mixed-levels-group-heading.md:23:1: note: section 'Step 2 Solve for the Later "
             "Terms' has no questions and no text") in result.output
     assert "[empty-section]" in result.output
-    import_apkg(collection, package)
-    questions = sorted(collection.get_note(n)["Question"] for n in collection.find_notes(""))
+    questions = sorted(note["Question"] for note in imported_notes(collection, package))
     assert questions == sorted(QUESTIONS)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from builder.parse.document import parse_text
 
-from .conftest import build_fixture_deck, import_apkg
+from .conftest import build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -22,9 +22,7 @@ def test_tag_lines_tag_the_cards_after_them(tmp_path: Path, collection: Collecti
     # lines are no one's (they were lines 1-5, and "line 18 under 'Week 35: HTML…'").
     intros = [line for line in result.output.splitlines() if "[section-intro]" in line]
     assert len(intros) == 1 and "lines 1-3 at the top" in intros[0], result.output
-    import_apkg(collection, package)
-    notes = {collection.get_note(n)["Question"]: collection.get_note(n)
-             for n in collection.find_notes("")}
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
     tags = {question: set(note.tags) - {t for t in note.tags if t.startswith("obsidian-tag")}
             for question, note in notes.items()}
     assert tags == {

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from builder.checks.htmlpolicy import safe_style, style_removed
 from builder.cli import main
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, imported_answer
 from .imagefiles import write_png
 
 if TYPE_CHECKING:
@@ -67,8 +67,7 @@ def test_card_keeps_the_shrink_and_the_pdf_every_picture(
     assert ("n.md:9:1: note: picture enlargement 'zoom: 150%' left out: the card shows the "
             "picture at its own size") in result.output, result.output
     assert result.output.count("picture enlargement") == 1, result.output
-    import_apkg(collection, tmp_path / "dist" / "Typora 缩放.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "Typora 缩放.apkg")
     styles = dict(re.findall(r'<img src="[^"]+" alt="([^"]+)"(?: style="([^"]*)")?', answer))
     assert styles == {"缩小": "zoom:50%", "放大": "width:30px", "不合法": ""}, answer
     assert "<span>大字</span>" in answer

@@ -94,15 +94,14 @@ def test_every_picture_form_reaches_the_real_anki_under_the_name_its_card_uses(
 
 def test_the_packed_bytes_are_the_pictures_each_card_names(tmp_path: Path,
                                                            collection: Collection) -> None:
-    from .conftest import import_apkg
+    from .conftest import imported_notes
 
     build_fixture(tmp_path, "--format", "apkg")
-    import_apkg(collection, tmp_path / "dist" / "Pictures.apkg")
+    notes = imported_notes(collection, tmp_path / "dist" / "Pictures.apkg")
     folder = Path(collection.media.dir())
     from .ankimedia import image_sources
 
-    for nid in collection.find_notes(""):
-        note = collection.get_note(nid)
+    for note in notes:
         names = image_sources(note["Answer"])
         for name, source in zip(names, SHOWN[note["Question"]], strict=True):
             assert (folder / name).read_bytes() == (FIXTURE / source).read_bytes(), name
@@ -357,3 +356,24 @@ def test_absolute_paths_from_the_authors_computer_find_the_picture_in_the_tree(
     assert "absolute Windows path refused: C:\\Users\\me\\typora-user-images" in result.output
     assert "secret" not in "".join(name for names in shown.values() for name in names)
     assert result.output.count("warning:") == 4, result.output
+
+
+@pytest.mark.broken_media("the package names a sound it does not hold, on purpose")
+def test_the_shared_import_check_finds_every_file_anki_reads_a_note_as_naming(
+        tmp_path: Path, collection: Collection) -> None:
+    """``import_apkg`` (and so ``imported_notes``) asserts every file Anki itself reads a
+    field as naming is in the media folder, not only ``<img src>``: tests rely on it
+    instead of checking each note's media themselves."""
+    import genanki
+
+    from .conftest import import_apkg, imported_notes
+
+    model = genanki.Model(1607392319, "Q&A", fields=[{"name": "Question"}, {"name": "Answer"}],
+                          templates=[{"name": "Card", "qfmt": "{{Question}}",
+                                      "afmt": "{{Answer}}"}])
+    deck = genanki.Deck(2059400110, "Sounds")
+    deck.add_note(genanki.Note(model=model, fields=["Which sound?", "[sound:gone.mp3]"]))
+    genanki.Package(deck).write_to_file(tmp_path / "sounds.apkg")
+    for importing in (import_apkg, imported_notes):
+        with pytest.raises(AssertionError, match=re.escape("Which sound?: gone.mp3")):
+            importing(collection, tmp_path / "sounds.apkg")

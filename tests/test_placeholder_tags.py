@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pypdf
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, answers_by_question, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -25,11 +25,7 @@ def test_placeholders_reach_card_and_sheet_and_tags_stay_markup(
     assert "<path> tag" in warnings[0] and "font" not in warnings[0]  # a coloured span
     assert "<title> tag" in warnings[0] and "branch" not in warnings[0]
     assert "added    n.md:9  What is List<T> in C#?" in result.output
-    import_apkg(collection, tmp_path / "dist" / "命令速查.apkg")
-    cards = {}
-    for note_id in collection.find_notes(""):
-        note = collection.get_note(note_id)
-        cards[note["Question"]] = note["Answer"]
+    cards = answers_by_question(imported_notes(collection, tmp_path / "dist" / "命令速查.apkg"))
     assert "git clone -b &lt;branch&gt; &lt;link&gt; --depth=1" in cards["怎样克隆某个分支？"]
     assert "scp &lt;file1&gt; &lt;path&gt;" in cards["怎样克隆某个分支？"]
     assert "<b>记得</b>" in cards["怎样克隆某个分支？"]
@@ -50,9 +46,7 @@ def test_a_placeholder_alone_on_its_line_is_a_paragraph(tmp_path: Path,
     result = build_fixture(FIXTURES / "placeholder-lines.md", "--format", "apkg,pdf")
     assert result.exit_code == 0, result.output
     assert "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "Git 笔记.apkg")
-    cards = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-             for n in collection.find_notes("")}
+    cards = answers_by_question(imported_notes(collection, tmp_path / "dist" / "Git 笔记.apkg"))
     branch = cards["如何切换分支？"]
     assert "<p>&lt;branch&gt;</p>" in branch, branch
     assert "&lt;new-name&gt;<br>是新分支的名字" in branch, branch

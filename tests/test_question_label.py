@@ -11,7 +11,7 @@ from builder.model import plain_text
 from builder.parse.document import parse_file
 from builder.parse.phrases import question_reason
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -52,12 +52,9 @@ def test_labelled_imperative_headings_are_the_questions() -> None:
 
 def test_labelled_questions_import_into_anki(tmp_path: Path, collection: Collection) -> None:
     _result, package = build_fixture_deck(FIXTURE.stem)
-    log = import_apkg(collection, package)
-    assert len(log.new) == len(QUESTIONS)
-    answers = {}
-    for nid in collection.find_notes(""):
-        note = collection.get_note(nid)
-        answers[note["Question"]] = note["Answer"]
+    notes = imported_notes(collection, package)
+    assert len(notes) == len(QUESTIONS)
+    answers = answers_by_question(notes)
     assert sorted(answers) == QUESTIONS
     assert "Why it matters" in answers[QUESTIONS[0]]
     assert "Warm up, then decay." in answers[QUESTIONS[1]]

@@ -8,7 +8,13 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import (
+    FIXTURES,
+    answers_by_question,
+    build_fixture,
+    imported_answer,
+    imported_notes,
+)
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -22,10 +28,7 @@ def test_remote_pictures_are_text_on_the_card_and_reported(
                        ("13:53", "named")]:
         assert (f"n.md:{place}: warning: remote image not fetched: "
                 f"https://example.com/{url}.png [remote-image]") in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "远程图片.apkg")
-    answers = {str(note["Front"] if "Front" in note else note.fields[0]):
-               str(note["Answer"]) for note in
-               (collection.get_note(i) for i in collection.find_notes(""))}
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "远程图片.apkg"))
     shown = " ".join(answers.values())
     assert "<img" not in shown, answers
     assert "[img]" in answers["Typora 粘贴的网络图片"], answers
@@ -48,7 +51,6 @@ def test_a_picture_whose_src_scheme_is_refused_is_its_alt_text(
     result = build_fixture(tmp_path / "p.md")
     assert result.exit_code == 0, result.output
     assert result.output.count('src="data:…" URL on <img>') == 1, result.output
-    import_apkg(collection, tmp_path / "dist" / "粘贴.apkg")
-    (answer,) = [str(collection.get_note(i)["Answer"]) for i in collection.find_notes("")]
+    answer = imported_answer(collection, tmp_path / "dist" / "粘贴.apkg")
     assert "<img" not in answer and blob not in answer, answer
     assert re.sub(r"<[^>]+>", "", answer) == "看图 [结构图] 和  以及 [坏图] 完。", answer

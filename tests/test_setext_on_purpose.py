@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from builder.parse.document import parse_file, parse_text
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -44,6 +44,5 @@ def test_a_stray_underline_is_still_warned() -> None:
 def test_the_cli_warns_nothing_and_anki_gets_the_cards(collection: Collection) -> None:
     result, package = build_fixture_deck(FIXTURE.stem)
     assert "setext-heading" not in result.output
-    import_apkg(collection, package)
-    questions = sorted(collection.get_note(n)["Question"] for n in collection.find_notes(""))
+    questions = sorted(note["Question"] for note in imported_notes(collection, package))
     assert questions == ["Attention", "FAQ", "Summary"]

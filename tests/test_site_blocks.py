@@ -14,7 +14,7 @@ from anki.collection import Collection
 
 from builder.parse.markdown import tokenize
 
-from .conftest import build_fixture, import_apkg
+from .conftest import answers_by_question, build_fixture, imported_notes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mkdocs-tabs.md"
 
@@ -29,9 +29,7 @@ def test_each_tab_is_a_titled_block_with_its_code_whole(tmp_path: Path,
 
     result = build_fixture(FIXTURE)
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "算法笔记.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "算法笔记.apkg"))
     gcd = answers["如何求最大公约数？"]
     titles = re.findall(r'<p class="callout-title">([^<]*)</p>', gcd)
     assert titles == ["C++", "Python"], gcd
@@ -71,9 +69,8 @@ def test_hexo_tag_blocks_are_boxes_and_code(tmp_path: Path, collection: Collecti
 
     result = build_fixture(HEXO)
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "排序算法.apkg")  # the post title names the deck
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    # The post title names the deck.
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "排序算法.apkg"))
     assert list(answers) == ["快速排序的复杂度是多少？", "归并排序稳定吗？"], answers
     quick, merge = answers.values()
     assert re.findall(r'<p class="callout-title">([^<]*)</p>', quick) == ["quicksort.py"]
@@ -148,9 +145,7 @@ def test_hexo_asset_pictures_come_from_the_post_folder(tmp_path: Path,
     shutil.copytree(Path(__file__).parent / "fixtures" / "hexo-asset", tmp_path / "排序")
     result = CliRunner().invoke(main, ["排序.md", "--format", "apkg"])
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "排序.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "排序.apkg"))
     merge, quick = answers["归并排序怎么合并？"], answers["快速排序的基准怎么选？"]
     assert re.fullmatch(r'<p><img src="(img-merge_sort-[0-9a-f]+\.png)" alt="归并 \[示意\]">'
                         r"</p><p>两个有序数组逐个比较。</p>", merge), merge
@@ -190,9 +185,8 @@ def test_hexo_tag_words_are_titles_not_dropped(tmp_path: Path, collection: Colle
 
     result = build_fixture(Path(__file__).parent / "fixtures" / "hexo-tag-words.md")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "标签里的字.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "标签里的字.apkg"))
     quick, merge = answers["快速排序为什么快？"], answers["归并排序的实现？"]
     titles = re.findall(r'<p class="callout-title">(.*?)</p>', quick + merge)
     assert titles == ["核心思想", "最坏情况", "随机化",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from anki.collection import Collection
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_notes
 
 
 def test_each_include_line_is_named(tmp_path: Path, collection: Collection) -> None:
@@ -21,6 +21,6 @@ def test_each_include_line_is_named(tmp_path: Path, collection: Collection) -> N
         "n.md:13:1: warning: '--8<-- \"includes/abbreviations.md\"' is a MkDocs snippet "
         "include, not followed: the file's text is in no card (the line is shown as "
         "written); paste it in to keep it [snippet-include]"], result.output
-    import_apkg(collection, tmp_path / "dist" / "数论.apkg")
-    answers = [collection.get_note(n)["Answer"] for n in collection.find_notes("")]
+    answers = [note["Answer"]
+               for note in imported_notes(collection, tmp_path / "dist" / "数论.apkg")]
     assert any("mobius-func-1.cpp:core" in a for a in answers), "the line stays on the card"

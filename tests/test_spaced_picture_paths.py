@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, imported_answer
 from .imagefiles import png, write_png
 
 if TYPE_CHECKING:
@@ -67,8 +67,7 @@ def test_cards_and_pdf_show_the_pictures_and_report_the_missing_one(
     warnings = re.findall(r"^n\.md:(\d+):\d+: warning: (.*)$", result.output, re.MULTILINE)
     assert [(line, "Application Support" in text and "[image-missing]" in text)
             for line, text in warnings] == [("13", True)], result.output
-    import_apkg(collection, tmp_path / "dist" / "Typora 图片.apkg")
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "Typora 图片.apkg")
     media = Path(collection.media.dir())
     shown = {(media / src).read_bytes() for src in re.findall(r'<img src="([^"]+)"', answer)}
     assert shown == {png(text=text) for text in PICTURES.values()}, answer

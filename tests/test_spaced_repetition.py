@@ -127,3 +127,21 @@ def test_an_item_that_asks_nothing_after_a_closed_list_is_kept() -> None:
     assert "视觉、听觉、触觉" in kept
     (note,) = [d for d in doc.diagnostics if d.code == "section-intro"]
     assert note.loc.line == 6
+
+
+def test_explain_structure_names_each_plugin_card_by_its_form(tmp_path: Path) -> None:
+    """``check --explain-structure`` says a card is the plugin's, by the form that parts it
+    (a ``?`` line or ``::``), and a callout that asks is a callout: none is a bold line."""
+    shutil.copy(FIXTURES / "spaced-repetition-cards.md", tmp_path / "sr.md")
+    (tmp_path / "c.md").write_text(
+        "# C\n\n## A\n\n> [!faq] 什么是自注意力？\n> 加权求和。\n\n**什么是 BN？**\n\n归一化。\n\n"
+        "Why norm?\n?\nSpeed.\n", encoding="utf-8")
+    out = CliRunner().invoke(main, ["check", "--explain-structure", str(tmp_path / "sr.md"),
+                                    str(tmp_path / "c.md")]).output
+    labels = re.findall(r"(\w+)\.md:(\d+): question '[^']*' \[([^]]+)\]", out)
+    question = "spaced-repetition card, '?' line"
+    inline = "spaced-repetition card, '::'"
+    assert labels == [("sr", "5", question), ("sr", "10", question), ("sr", "15", question),
+                      ("sr", "20", inline), ("sr", "22", inline), ("sr", "27", inline),
+                      ("sr", "28", question), ("c", "5", "asking callout"),
+                      ("c", "8", "bold line"), ("c", "12", question)], out

@@ -18,7 +18,7 @@ from builder.cli import main
 from builder.model import Diagnostic, Document, plain_text
 from builder.parse.document import ParseOptions, parse_file, parse_text
 
-from .conftest import FIXTURES, import_apkg, write
+from .conftest import FIXTURES, imported_notes, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -224,10 +224,9 @@ def test_introductions_reach_the_pdf_and_no_card(tmp_path: Path, collection: Col
     assert re.search(r"notes\.md:8:1: note: lines 8-11 under 'Gradient descent' .*"
                      r"\[section-intro\]", result.output)
     (package,) = (tmp_path / "out").glob("*.apkg")
-    import_apkg(collection, package)
-    fields = " ".join(collection.get_note(n)["Answer"] + collection.get_note(n)["Question"]
-                      for n in collection.find_notes(""))
-    assert len(collection.find_notes("")) == 3
+    notes = imported_notes(collection, package)
+    fields = " ".join(note["Answer"] + note["Question"] for note in notes)
+    assert len(notes) == 3
     assert "whole training set" not in fields and "biases" not in fields
     (sheet,) = (tmp_path / "out").glob("*.pdf")
     pdf_text = "\n".join(p.extract_text() for p in pypdf.PdfReader(sheet).pages)
@@ -266,8 +265,8 @@ def test_questions_after_an_unclosed_fence_reach_anki(
                  "--out", "out")
     assert result.exit_code == 0, result.output
     assert "fence.md:5:1: warning: code fence '```' is not closed before" in result.output
-    import_apkg(collection, tmp_path / "out" / "fence.apkg")
-    found = {collection.get_note(n)["Question"] for n in collection.find_notes("")}
+    found = {note["Question"]
+             for note in imported_notes(collection, tmp_path / "out" / "fence.apkg")}
     assert found == {"Write a convolution in numpy", "What does a 1x1 convolution do?",
                      "What is a depthwise convolution?"}
 
@@ -378,8 +377,7 @@ def test_questions_one_level_too_deep_are_printed_and_warned(tmp_path: Path,
                  "--question-level", "3")
     assert result.exit_code == 0, result.output
     assert "deep.md:3:1: warning: lines 3-9 under 'Losses' hold heading(s)" in result.output
-    import_apkg(collection, tmp_path / "out" / "deep.apkg")
-    assert len(collection.find_notes("")) == 1
+    assert len(imported_notes(collection, tmp_path / "out" / "deep.apkg")) == 1
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "out" /
                                                               "deep.pdf").pages)
     flat = re.sub(r"\s+", " ", text)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from builder.parse.document import parse_file
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -29,8 +29,7 @@ def test_a_table_under_a_line_of_text_is_a_table() -> None:
 
 def test_the_tables_import_into_anki(tmp_path: Path, collection: Collection) -> None:
     _result, package = build_fixture_deck(NAME)
-    import_apkg(collection, package)
-    answers = [collection.get_note(nid)["Answer"] for nid in collection.find_notes("")]
+    answers = [note["Answer"] for note in imported_notes(collection, package)]
     assert len(answers) == 2
     for answer in answers:
         assert "<table" in answer and "|---" not in answer and "| 方法" not in answer

@@ -17,7 +17,7 @@ from builder.cli import main
 from builder.parse.document import parse_text
 from builder.parse.markdown import make_parser, tokenize
 
-from .conftest import FIXTURES, import_apkg, package_notes
+from .conftest import FIXTURES, imported_answer, package_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -164,9 +164,7 @@ def test_card_and_pdf_show_every_formula_in_the_table(
         "out (as GitHub does): add them to the header row, or write `\\|` for a `|` in a cell "
         "[table-extra-cells]"], result.output
     package = Path("dist") / "table-pipes.apkg"
-    import_apkg(collection, package)
-    (note_id,) = collection.find_notes("")
-    answer = collection.get_note(note_id)["Answer"]
+    answer = imported_answer(collection, package)
     media = Path(collection.media.dir())
     formulas = re.findall(r'<img class="math" src="([^"]+)" alt="([^"]*)"', answer)
     assert [alt for _src, alt in formulas] == [

@@ -12,7 +12,7 @@ from anki.collection import Collection
 
 from builder.parse.markdown import tokenize
 
-from .conftest import build_fixture, import_apkg
+from .conftest import answers_by_question, build_fixture, imported_notes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hexo-tags-in-code.md"
 
@@ -25,9 +25,8 @@ def test_tags_in_code_neither_close_nor_block_a_box(tmp_path: Path,
                                                     collection: Collection) -> None:
     result = build_fixture(FIXTURE)
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "Hexo 标签与代码.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "Hexo 标签与代码.apkg"))
     assert list(answers) == ["怎么安装依赖？", "代码块标签没有闭合会怎样？",
                              "代码里写的闭合标签算数吗？"], answers
     install = answers["怎么安装依赖？"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, answers_by_question, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -22,9 +22,7 @@ def test_task_items_show_boxes_on_the_card_and_the_sheet(
     # The marker is taken off the text, not off the line: a picture after it is still
     # placed where it is written.
     assert "n.md:9:10: warning: image not found: 不存在.png" in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "复习清单.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "复习清单.apkg"))
     assert answers["正则化这一节要掌握什么？"] == (
         "<ul><li>☐ 理解 L1 和 L2 正则化的数学定义</li><li>☒ 掌握 <b>Lasso</b> 和 Ridge 的推导</li>"
         "<li>☒ 知道为什么 L1 更稀疏<ul><li>☐ 画出菱形和圆的约束区域</li></ul></li>"

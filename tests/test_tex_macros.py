@@ -15,7 +15,7 @@ from builder.parse.document import parse_file, parse_text
 from builder.parse.options import ParseOptions
 from builder.parse.texmacros import MAX_DEPTH, MAX_FILE_TOKENS, FileMacros
 
-from .conftest import build_fixture, import_apkg
+from .conftest import build_fixture, imported_notes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "math" / "macros.md"
 
@@ -34,8 +34,8 @@ def test_cards_and_pdf_draw_the_macros_expanded(tmp_path: Path, collection: Coll
     notes = re.findall(r"n\.md:(\d+):\d+: note: TeX macros (.*?) defined here", result.output)
     assert [line for line, _ in notes] == ["3", "21", "23"], result.output
     assert "`\\argmax`" in notes[0][1] and "`\\inner`" in notes[0][1]
-    import_apkg(collection, tmp_path / "dist" / "线性代数.apkg")
-    fields = " ".join(collection.get_note(n).joined_fields() for n in collection.find_notes(""))
+    fields = " ".join("\x1f".join(note.fields.values())
+                      for note in imported_notes(collection, tmp_path / "dist" / "线性代数.apkg"))
     assert "\\(" not in fields and "\\[" not in fields, "every formula is drawn"
     media = Path(collection.media.dir())
     drawn = [(src, html.unescape(alt)) for src, alt in

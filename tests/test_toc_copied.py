@@ -13,7 +13,7 @@ from builder.model import plain_text
 from builder.parse.document import parse_file
 from builder.parse.phrases import is_toc_title
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -50,10 +50,10 @@ def test_the_copied_toc_is_no_card_and_the_questions_are() -> None:
 def test_anki_gets_no_toc_card(tmp_path: Path, collection: Collection) -> None:
     result, package = build_fixture_deck(FIXTURE.stem)
     assert "toc-outside" not in result.output
-    import_apkg(collection, package)
-    questions = sorted(collection.get_note(n)["Question"] for n in collection.find_notes(""))
+    notes = imported_notes(collection, package)
+    questions = sorted(note["Question"] for note in notes)
     assert questions == sorted(QUESTIONS)
-    answers = " ".join(collection.get_note(n)["Answer"] for n in collection.find_notes(""))
+    answers = " ".join(note["Answer"] for note in notes)
     assert "chatgpt.com" not in answers and "Table of Contents" not in answers
 
 

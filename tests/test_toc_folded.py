@@ -15,7 +15,7 @@ from builder.model import plain_text
 from builder.parse.document import parse_file
 from builder.parse.htmldetails import only_closes, opening_summary
 
-from .conftest import FIXTURES, build_fixture, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -120,6 +120,5 @@ def test_the_cheat_sheet_shows_no_folded_toc(tmp_path: Path) -> None:
 def test_anki_gets_the_questions_only(collection: Collection) -> None:
     result, package = build_fixture_deck(TEMPLATE.stem)
     assert "section-intro" not in result.output
-    import_apkg(collection, package)
-    questions = sorted(collection.get_note(n)["Question"] for n in collection.find_notes(""))
+    questions = sorted(note["Question"] for note in imported_notes(collection, package))
     assert questions == sorted(["为什么要除以根号 d？", "RoPE 是什么？"])

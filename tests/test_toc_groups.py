@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.parse.document import parse_text
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, answers_by_question, imported_notes
 
 FIXTURE = FIXTURES / "toc-grouped-self-links.md"
 NAME = "Deep Learning Q&A.md"
@@ -33,9 +33,8 @@ def test_grouped_toc_is_no_card(tmp_path: Path, collection: Collection) -> None:
     # The answer's own "Related" links stay in it, reported as every in-page link is.
     assert result.output.count("warning:") == 4, result.output
     assert result.output.count("[link-removed]") == 2, result.output
-    import_apkg(collection, tmp_path / "dist" / "Deep Learning Questions.apkg")
-    notes = {n["Question"]: n["Answer"] for n in
-             (collection.get_note(i) for i in collection.find_notes(""))}
+    notes = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "Deep Learning Questions.apkg"))
     assert sorted(notes) == ["Q1: What are autoencoders?", "Q2: Why use batch normalization?"], \
         notes
     # An answer's own list of links to the file's headings stays in it.

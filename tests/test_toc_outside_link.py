@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from .conftest import FIXTURES, build_fixture, import_apkg, write
+from .conftest import FIXTURES, build_fixture, imported_notes, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -32,8 +32,8 @@ INDEX = """# 索引
 """
 
 
-def _questions(collection: Collection) -> list[str]:
-    return sorted(collection.get_note(n)["Question"] for n in collection.find_notes(""))
+def _questions(collection: Collection, package: Path) -> list[str]:
+    return sorted(note["Question"] for note in imported_notes(collection, package))
 
 
 def test_the_toc_is_no_card_and_its_outside_link_is_named(
@@ -47,8 +47,8 @@ def test_the_toc_is_no_card_and_its_outside_link_is_named(
     assert [(line, code) for line, _, _, code in notes] == [("6", "toc-outside")]
     assert "n.md:6:1: warning: TOC entry" in result.output
     assert "3. 代码实现" in notes[0][2] and "demo.ipynb" in notes[0][2]
-    import_apkg(collection, tmp_path / "dist" / "神经网络.apkg")
-    assert _questions(collection) == ["1. 什么是感知器", "2. 什么是激活函数"]
+    assert _questions(collection, tmp_path / "dist" / "神经网络.apkg") \
+        == ["1. 什么是感知器", "2. 什么是激活函数"]
     text = "".join(page.extract_text() for page in
                    pypdf.PdfReader(tmp_path / "dist" / "神经网络.pdf").pages)
     assert "感知器把输入加权求和" in text and "目录" not in text
@@ -69,6 +69,6 @@ def test_a_list_mostly_of_other_files_stays_content(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["i.md"])
     assert result.exit_code == 0 and "toc-outside" not in result.output, result.output
-    import_apkg(collection, tmp_path / "dist" / "索引.apkg")
-    answers = " ".join(collection.get_note(n)["Answer"] for n in collection.find_notes(""))
+    answers = " ".join(note["Answer"]
+                       for note in imported_notes(collection, tmp_path / "dist" / "索引.apkg"))
     assert "卷积" in answers and "池化" in answers, answers

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from builder.model import plain_text
 from builder.parse.document import parse_file, parse_text
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -54,10 +54,9 @@ def test_more_bold_questions_than_topics_stay_bold() -> None:
 def test_topic_cards_import_into_anki(tmp_path: Path, collection: Collection) -> None:
     result, package = build_fixture_deck(NAME)
     assert "section-intro" not in result.output
-    log = import_apkg(collection, package)
-    assert len(log.new) == 4
-    answers = {re.sub(r"<[^>]+>", "", collection.get_note(nid)["Question"]):
-               collection.get_note(nid)["Answer"] for nid in collection.find_notes("")}
+    notes = imported_notes(collection, package)
+    assert len(notes) == 4
+    answers = {re.sub(r"<[^>]+>", "", note["Question"]): note["Answer"] for note in notes}
     assert set(answers) == {"假设形式", "多元梯度下降", "学习率", "正规方程"}
     assert "如何选择合适的学习率？" in answers["学习率"]
     assert "特征缩放" in answers["多元梯度下降"]  # the deeper heading stays in its answer

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from .conftest import import_apkg, write
+from .conftest import answers_by_question, imported_notes, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -96,9 +96,7 @@ def _state(path: Path) -> tuple[int, int, int] | None:
 
 
 def _answers(col: Collection, package: Path) -> dict[str, str]:
-    import_apkg(col, package)
-    notes = [col.get_note(nid) for nid in col.find_notes("")]
-    return {note["Question"]: note["Answer"] for note in notes}
+    return answers_by_question(imported_notes(col, package))
 
 
 def test_each_save_rebuilds_and_a_broken_save_keeps_the_last_good_deck(

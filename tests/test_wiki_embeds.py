@@ -14,7 +14,7 @@ from builder.cli import main
 from builder.parse.markdown import tokenize
 
 from .ankimedia import image_sources
-from .conftest import import_apkg
+from .conftest import answers_by_question, imported_notes
 from .imagefiles import write_png
 from .test_pictures import pdf_rasters
 
@@ -76,11 +76,10 @@ def test_embedded_pictures_reach_the_real_anki_as_the_vault_files_obsidian_shows
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
     vault = _vault(tmp_path, monkeypatch)
     _build("--format", "apkg")
-    import_apkg(collection, vault / "dist" / "卷积网络.apkg")
+    notes = imported_notes(collection, vault / "dist" / "卷积网络.apkg")
     media = Path(collection.media.dir())
     seen = {}
-    for nid in collection.find_notes(""):
-        note = collection.get_note(nid)
+    for note in notes:
         names = image_sources(note["Answer"])
         seen[note["Question"]] = [(media / name).read_bytes() for name in names]
         if note["Question"] == "不是图片的嵌入和链接怎么办？":
@@ -96,9 +95,8 @@ def test_captions_and_widths_become_alt_text_and_nothing_else(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
     vault = _vault(tmp_path, monkeypatch)
     _build("--format", "apkg")
-    import_apkg(collection, vault / "dist" / "卷积网络.apkg")
-    answer = next(collection.get_note(n)["Answer"] for n in collection.find_notes("")
-                  if collection.get_note(n)["Question"] == "池化层有什么作用？")
+    answer = answers_by_question(
+        imported_notes(collection, vault / "dist" / "卷积网络.apkg"))["池化层有什么作用？"]
     assert answer.count('alt="池化示意"') == 1 and answer.count('alt="Pool Layer.png"') == 2
     assert "300" not in answer and "|" not in answer
 
@@ -235,9 +233,8 @@ def test_a_folder_built_inside_a_vault_reads_nothing_above_it_and_says_where_it_
         "built; a vault's attachment folder above it is not read: build the vault's folder) " \
         "[image-missing]" in missing, result.output
     assert not any("image-outside" in line for line in result.output.splitlines())
-    import_apkg(collection, vault / "dist" / "卷积网络.apkg")
-    shown = {name for nid in collection.find_notes("")
-             for name in image_sources(collection.get_note(nid)["Answer"])}
+    shown = {name for note in imported_notes(collection, vault / "dist" / "卷积网络.apkg")
+             for name in image_sources(note["Answer"])}
     # The one picture inside the folder is shown; none from the vault above it.
     packed = {(Path(collection.media.dir()) / name).read_bytes() for name in shown}
     assert packed == {(vault / "Deep Learning" / "fig.png").read_bytes()}, shown

@@ -188,9 +188,15 @@ def match(previous: Lock, notes: list[CurrentNote], in_scope: Callable[[LockEntr
             for sign in old_signs(entry):
                 index.setdefault(sign, []).append(key)
         crowded = _settle_crowds(index, new_signs, vanished, fresh, result)
+        # A note no crowd holds may still pair, through another sign, with an entry of a
+        # crowd (the same question, where the crowd shares an answer); the crowd's own
+        # notes are settled, so it is the entry's only candidate or is reported with the
+        # others.  Every sign of such a note matches CROWD entries at most: pairs stay few.
         pairs = list(dict.fromkeys((k, n) for n in fresh for sign in new_signs(n)
-                                   for k in index.get(sign, ()) if k not in crowded))
+                                   for k in index.get(sign, ())))
         _accept_unique(pairs, vanished, fresh, result)
+        for key in crowded:
+            vanished.pop(key, None)
     if vanished and fresh and len(vanished) * len(fresh) <= FUZZY_LIMIT:
         result.sketches = {n.key: simhash(n.answer_text) for n in fresh}
         pairs = [(k, n) for k, e in vanished.items() for n in fresh
@@ -210,8 +216,9 @@ def _settle_crowds(index: dict[object, list[str]],
                    vanished: dict[str, LockEntry], fresh: list[CurrentNote],
                    result: Matching) -> set[str]:
     """Report each new note one of whose signs matches more than ``CROWD`` vanished
-    entries as ambiguous, once, and settle it and the entries of those crowds (as
-    ``_accept_unique`` settles what took part); return the keys of the entries."""
+    entries as ambiguous, once, and settle it (as ``_accept_unique`` settles what took
+    part); return the keys of the entries of those crowds, for the caller to settle once
+    the notes no crowd holds have had their pick of them."""
     if all(len(keys) <= CROWD for keys in index.values()):
         return set()
     crowds: dict[int, list[str]] = {}
@@ -230,12 +237,9 @@ def _settle_crowds(index: dict[object, list[str]],
                 f"replaces ({named}; {len(crowd) - _RIVALS_NAMED} more): its note is new; "
                 "to keep one's review history add its {#…} after this heading's text",
                 "ambiguous-rename"))
-    settled = {key for keys in crowds.values() for key in keys}
-    for key in settled:
-        vanished.pop(key, None)
     gone = {id(note) for note in crowded_notes}
     fresh[:] = [note for note in fresh if id(note) not in gone]
-    return settled
+    return {key for keys in crowds.values() for key in keys}
 
 
 def _similar(entry: LockEntry, note: CurrentNote, sketch: str) -> bool:

@@ -7,13 +7,21 @@ an author can see why something is or is not a card.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from builder.model import Document
+from builder.parse import bold
+from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.document import ParseOptions, parse_structured
+from builder.parse.markdown import tokenize_file
 from builder.parse.questiontext import empty_answer_fate
 from builder.parse.source import read_source, source_lines
+from builder.parse.syntaxtree import syntax_tree
+
+_SPACED = {bold.SEPARATED: "spaced-repetition card, '?' line",
+           bold.INLINE_CARD: "spaced-repetition card, '::'"}
 
 
 def explain_file(path: Path, shown: str, options: ParseOptions, *,
@@ -22,13 +30,30 @@ def explain_file(path: Path, shown: str, options: ParseOptions, *,
     ``keep_empty`` as the build's ``--keep-empty``."""
     text = read_source(path, shown).removeprefix("\ufeff")
     doc, structure = parse_structured(text, shown, options, stem=path.stem)
-    return explain(doc, structure, len(source_lines(text)), keep_empty=keep_empty)
+    return explain(doc, structure, len(source_lines(text)), keep_empty=keep_empty,
+                   forms=question_forms(text, shown) if structure.style != "file" else {})
+
+
+def question_forms(text: str, shown: str) -> dict[int, str]:
+    """The 1-based lines of the blocks that are questions by a form of their own, not a
+    bold line: a card of Obsidian's spaced-repetition plugin (a ``?`` line, ``::``), a
+    callout that asks; each with the label it is listed under."""
+    forms: dict[int, str] = {}
+    for node in syntax_tree(tokenize_file(text, {}, shown)).walk(include_self=False):
+        if asks(node) and node.map is not None:
+            forms.setdefault(node.map[0] + 1, "asking callout")
+        elif node.type == "paragraph" and (found := bold.paragraph_question(node)) \
+                and found.reason in _SPACED:
+            forms.setdefault(found.line, _SPACED[found.reason])
+    return forms
 
 
 def explain(doc: Document, structure: Structure, line_count: int, *,
-            keep_empty: bool = False) -> list[str]:
+            keep_empty: bool = False, forms: Mapping[int, str] | None = None) -> list[str]:
     """Describe ``doc`` as read with ``structure``; an empty answer's fate as a build
-    with ``keep_empty`` decides it."""
+    with ``keep_empty`` decides it; ``forms``: the labels of questions asked by a form
+    of their own, by line (``question_forms``), the rest being bold lines."""
+    forms = forms or {}
     empty = f": empty answer {empty_answer_fate(keep_empty)}"
     how = "detected" if structure.detected else "as set"
     out = [f"{doc.path}: {structure.summary()} ({how})"]
@@ -40,7 +65,7 @@ def explain(doc: Document, structure: Structure, line_count: int, *,
     for card in doc.cards:
         level = levels.get(card.loc.line)
         kind = "file" if structure.style == "file" else (
-            f"heading {'#' * level}" if level else "bold line")
+            f"heading {'#' * level}" if level else forms.get(card.loc.line, "bold line"))
         state = "" if card.answer else empty
         events.append((card.loc.line, f"question {card.question_text!r} [{kind}]{state}"))
     for heading in doc.headings:

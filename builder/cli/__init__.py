@@ -243,7 +243,7 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
 @configuration_options
 @click.option("--explain-structure", is_flag=True,
               help="Print each section and question found in SOURCES, with its line and "
-                   "why, and nothing else.")
+                   "why, and nothing else (but for a project setting refused).")
 def check(explain_structure: bool, **options: Any) -> None:
     """Report problems in SOURCES (default: source_md) without writing any deck or PDF.
 
@@ -257,6 +257,10 @@ def check(explain_structure: bool, **options: Any) -> None:
 
     config = configured(options)
     if explain_structure:
+        # A setting refused (pyproject.toml) leaves its default in force: said, as check
+        # and build say it, or the reading explained would differ from the one asked for.
+        for diagnostic in config.diagnostics:
+            click.echo(str(diagnostic))
         _explain(config.sources, config.parse, keep_empty=config.keep_empty)
         return
     # Every diagnostic, uncapped: editors and CI read check's lines as places to go to.
@@ -332,10 +336,12 @@ def toc(files: tuple[Path, ...], check_only: bool) -> None:
 
     Only the lines between the markers change; the block keeps its bullet and indent.
     """
-    from builder.build.config import display_path
+    from builder.build.config import DEFAULT_SOURCES, display_path
     from builder.build.toc_update import update_file
 
-    sources, failed = _sources_found(files or (Path("source_md"),))
+    # The sources build, check and watch default to; toc reads no project settings (it
+    # rewrites headings' links, which no setting changes).
+    sources, failed = _sources_found(files or DEFAULT_SOURCES)
     stale = 0
     for path, _root in sources:
         update = update_file(path, display_path(path), check=check_only)

@@ -42,8 +42,15 @@ def interrupts_ignored() -> Iterator[None]:
     that arrives while held stays pending however it is handled, and is delivered as the
     block ends.  Making it ignored discards one already pending, so one that came since
     the hold began is sent again once the handler is back (only one landing between
-    those two calls, microseconds apart, is lost).  Only the main thread may change a
-    handler (elsewhere the mask alone is held)."""
+    those two calls, microseconds apart, is lost).
+
+    Only the main thread may change a handler: on any other thread the block holds the
+    signal mask alone, and a process started there does not ignore SIGINT unless it
+    ignores it itself.  build-deck's own commands enter it on a main thread only (a
+    build, and a watch's every build, run on the main thread; workers are processes);
+    a program that builds from a thread of its own (``watch`` with ``stop``) enters it
+    there, and the one process it starts, the sandbox's fork server, then ignores SIGINT
+    by itself before it forks any child (``builder.support.quietserver``)."""
     with interrupts_held():
         if threading.current_thread() is not threading.main_thread():
             yield

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
+QUIET_SERVER = "builder.support.quietserver"
+"""The module the fork server imports first (by name: only the server runs it)."""
+
 
 class SandboxError(RuntimeError):
     """The call failed, ran out of time or memory, or its process died."""
@@ -45,10 +48,14 @@ def run_limited(function: Callable[..., T], *args: Any, seconds: float,
     # Children fork from a fork server that never ran typst or Anki: forking this
     # process, whose typst or Anki threads may hold locks, could deadlock the child.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([function.__module__, *preload])
+    # The first preload makes the server ignore SIGINT, and so its children, even where
+    # this thread cannot make it ignored as the server starts (not the main thread).
+    context.set_forkserver_preload([QUIET_SERVER, function.__module__, *preload])
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, function, args, memory_bytes))
-    with interrupts_ignored():  # the fork server, if started now, and so its children too
+    # The fork server, if started now, and so its children, from the start (on a main
+    # thread; elsewhere the server ignores SIGINT itself, as its first preload).
+    with interrupts_ignored():
         child.start()
     sender.close()
     try:

@@ -4,11 +4,16 @@ a CPU or memory limit in a child, never by timing."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from markdown_it.rules_block import StateBlock
 
+from builder.cli import main
 from builder.parse.markdown import parse_blocks
+
+from .conftest import write
 
 
 @pytest.fixture
@@ -56,3 +61,20 @@ def test_a_container_holding_a_heading_stays_text_and_the_next_one_is_read() -> 
     assert [t.type for t in tokens if t.type.startswith("callout_")] == [
         "callout_open", "callout_title_open", "callout_title_close", "callout_close"]
     assert set(env["unclosed_containers"]) == {1}  # type: ignore[call-overload]
+
+
+NOTE = "## Basics\n\n### What is a tensor?\n\nAn array.\n"
+
+
+def test_a_pyproject_written_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    """Windows editors write a byte order mark first; tomlkit took it for the start of a
+    key ('Empty key') and the whole table was refused."""
+    write(tmp_path / "n.md", NOTE)
+    (tmp_path / "pyproject.toml").write_bytes(
+        b'\xef\xbb\xbf[tool.build-deck]\nout = "build"\npaper = "A3"\n')
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    assert "wrote build/n.apkg" in result.output
+    assert "pyproject.toml:3:9: warning: [tool.build-deck] paper must be one of a4, letter, " \
+           "not 'A3' [config]" in result.output
+    assert "cannot read" not in result.output

@@ -12,7 +12,9 @@ from markdown_it.rules_block import StateBlock
 
 from builder.cli import main
 from builder.parse.markdown import parse_blocks
+from builder.render.imagecheck import NotAnImage, _svg_size
 
+from .ankimedia import assert_media_present
 from .conftest import write
 
 
@@ -37,11 +39,11 @@ def test_thousands_of_containers_closed_after_a_heading_are_read_a_few_times(
     """Each ``::: tip`` closed by the one ``:::`` after a heading was read to that line,
     then undone: 64 of them read the rest of the file each (20 s at 5,000 openings)."""
     text = "## Q\n" + "x\n::: tip\n" * 5000 + "## H\n:::\n"
-    env: dict[str, object] = {}
+    env: dict[str, list[int]] = {}
     tokens = parse_blocks(text, env)
     assert lines_read[0] <= 8 * len(text)
     assert not [t for t in tokens if t.type.startswith(("container", "callout"))]
-    assert len(set(env["unclosed_containers"])) == 5000  # type: ignore[arg-type]
+    assert len(set(env["unclosed_containers"])) == 5000
 
 
 def test_containers_undone_do_not_count_as_a_file_too_large(lines_read: list[int]) -> None:
@@ -56,11 +58,11 @@ def test_containers_undone_do_not_count_as_a_file_too_large(lines_read: list[int
 def test_a_container_holding_a_heading_stays_text_and_the_next_one_is_read() -> None:
     """The budget leaves real notes as they were: a container undone, then one closed."""
     text = "## Q\n::: tip\n## H\n:::\n\n::: warning\nbody\n:::\n"
-    env: dict[str, object] = {}
+    env: dict[str, list[int]] = {}
     tokens = parse_blocks(text, env)
     assert [t.type for t in tokens if t.type.startswith("callout_")] == [
         "callout_open", "callout_title_open", "callout_title_close", "callout_close"]
-    assert set(env["unclosed_containers"]) == {1}  # type: ignore[call-overload]
+    assert set(env["unclosed_containers"]) == {1}
 
 
 NOTE = "## Basics\n\n### What is a tensor?\n\nAn array.\n"
@@ -78,3 +80,41 @@ def test_a_pyproject_written_with_a_byte_order_mark_is_read(tmp_path: Path) -> N
     assert "pyproject.toml:3:9: warning: [tool.build-deck] paper must be one of a4, letter, " \
            "not 'A3' [config]" in result.output
     assert "cannot read" not in result.output
+
+
+_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="20"><rect width="5" ' \
+       b'height="5"/></svg>'
+_PREAMBLES = {
+    "bom": b"\xef\xbb\xbf",
+    "white": b"\r\n" + b" " * 2000 + b"\n",
+    "editor": b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!-- '
+              + b"Generator: an editor, " * 100 + b'-->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD '
+              b'SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n',
+}
+
+
+def test_svg_pictures_with_the_preambles_editors_write_reach_the_card(tmp_path: Path) -> None:
+    """A byte order mark, or more than 1 KB of white space, comments and DOCTYPE before
+    the root made a real SVG 'not a PNG, JPEG, GIF, WebP or SVG picture'."""
+    for name, preamble in _PREAMBLES.items():
+        (tmp_path / f"{name}.svg").write_bytes(preamble + _SVG)
+    write(tmp_path / "n.md", "## S\n### Q\n" + "".join(
+        f"![{name}]({name}.svg)\n\n" for name in _PREAMBLES))
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    (names,) = assert_media_present(tmp_path / "dist" / "n.apkg").values()
+    assert len(names) == 3 and all(name.endswith(".svg") for name in names)
+
+
+@pytest.mark.parametrize("svg", [
+    # Hidden from a search for the bytes '<!ENTITY' by an encoding expat reads itself.
+    ('<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>'
+     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="20">&a;</svg>'
+     ).encode("utf-16"),
+    b'<!DOCTYPE svg [<!ENTITY % p SYSTEM "file:///etc/passwd"> %p;]>' + _SVG,
+    b'<!DOCTYPE svg SYSTEM "file:///etc/passwd"><svg xmlns="http://www.w3.org/2000/svg" '
+    b'width="10" height="10"><text>&x;</text></svg>',
+])
+def test_svg_entities_are_refused_wherever_the_parser_meets_them(svg: bytes) -> None:
+    with pytest.raises(NotAnImage, match="entit"):
+        _svg_size(svg)

@@ -146,7 +146,9 @@ def _budget(state: StateBlock) -> bool:
     if not isinstance(env, dict):
         return True
     allowed = UNDONE_READ_PER_CHARACTER * len(state.src) + UNDONE_READ_FREE
-    return env.get(_UNDONE, 0) < MAX_UNDONE and env.get(_UNDONE_READ, 0) < allowed
+    undone: int = env.get(_UNDONE, 0)
+    read: int = env.get(_UNDONE_READ, 0)
+    return undone < MAX_UNDONE and read < allowed
 
 
 def _recorded(env: Any) -> list[int]:

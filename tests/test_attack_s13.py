@@ -118,3 +118,27 @@ def test_svg_pictures_with_the_preambles_editors_write_reach_the_card(tmp_path: 
 def test_svg_entities_are_refused_wherever_the_parser_meets_them(svg: bytes) -> None:
     with pytest.raises(NotAnImage, match="entit"):
         _svg_size(svg)
+
+
+def test_a_front_matter_key_written_twice_is_warned_at_the_second(tmp_path: Path) -> None:
+    """YAML keeps a repeated key's last value unsaid: the deck named first was lost."""
+    write(tmp_path / "n.md", "---\ndeck: A\ntitle: T\ndeck: B\ntags:\n  - x\nlang: en\n"
+          "True: 1\ntrue: 2\n---\n## S\n### Q\nA\n")
+    result = CliRunner().invoke(main, ["check", "n.md"])
+    repeated = [line for line in result.output.splitlines() if "written again" in line]
+    assert repeated == [
+        "n.md:4:1: warning: front matter key 'deck' is written again here (first on line "
+        "2): only this value is read [front-matter]",
+        "n.md:9:1: warning: front matter key 'True' is written again here (first on line "
+        "8): only this value is read [front-matter]"]
+
+
+def test_keys_repeated_in_nested_mappings_are_found_by_the_loader() -> None:
+    from builder.support.yamlload import Repeated, load_yaml_with_places
+
+    data, _places, repeated = load_yaml_with_places(
+        "a:\n  b: 1\n  c: [{d: 1, d: 2}]\n  b: 3\n'a': 4\n")
+    assert data == {"a": 4}
+    assert sorted(repeated, key=lambda again: again.place) == [
+        Repeated("d", (2, 13), (2, 7)), Repeated("b", (3, 2), (1, 2)),
+        Repeated("a", (4, 0), (0, 0))]

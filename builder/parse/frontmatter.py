@@ -74,7 +74,7 @@ def read_front_matter(tokens: list[Token], path: str
     # The YAML starts on the line after the opening ``---``.
     first = (tokens[0].map[0] if tokens[0].map else 0) + 2
     try:
-        data, places = load_yaml_with_places(tokens[0].content)
+        data, places, repeated = load_yaml_with_places(tokens[0].content)
     except YAMLError as exc:
         mark = error_place(exc)
         if mark is not None:
@@ -83,6 +83,11 @@ def read_front_matter(tokens: list[Token], path: str
         diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))
         return {}, diagnostics
+    diagnostics += [Diagnostic(
+        SourceLoc(path, again.place[0] + first, again.place[1] + 1), "warning",
+        f"front matter key '{one_line(again.key)[:40]}' is written again here (first on "
+        f"line {again.first[0] + first}): only this value is read", "front-matter")
+        for again in repeated]
     if data is None:
         return {}, diagnostics
     if not isinstance(data, dict):

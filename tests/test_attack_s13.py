@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from markdown_it.rules_block import StateBlock
 
 from builder.cli import main
+from builder.parse.document import parse_text
 from builder.parse.markdown import parse_blocks
 from builder.render.imagecheck import NotAnImage, _svg_size
 
@@ -142,3 +143,44 @@ def test_keys_repeated_in_nested_mappings_are_found_by_the_loader() -> None:
     assert sorted(repeated, key=lambda again: again.place) == [
         Repeated("d", (2, 13), (2, 7)), Repeated("b", (3, 2), (1, 2)),
         Repeated("a", (4, 0), (0, 0))]
+
+
+def test_a_card_takes_a_bounded_number_of_tags_from_tag_lines() -> None:
+    """One line of 100,000 tags over 500 questions gave each card all of them (1.5 GB,
+    an 87 MB deck); below the last question, tag lines gave each card their union."""
+    many = " ".join(f"#t{i}" for i in range(1000))
+    doc = parse_text(f"{many}\n\n## Q1?\n\nA1\n\n## Q2?\n\nA2\n\n{many}\n\n#late\n",
+                     "t.md")
+    assert [len(card.tags) for card in doc.cards] == [64, 64]
+    assert doc.cards[0].tags[:2] == ("t0", "t1")
+    cut = [d for d in doc.diagnostics if d.code == "too-many-tags"]
+    assert cut[0].message == "a card takes at most 64 tags: #t64 and the tags after it " \
+                             "are left out of the cards"
+    assert [(d.loc.line, d.message.split()[7]) for d in cut] == [
+        (1, "#t64"), (11, "#t64"), (13, "#late")]  # each line that lost some
+    one = parse_text("".join(f"#a{i} #b{i}\n\n" for i in range(100)) + "Text.\n", "one.md")
+    (card,) = one.cards  # one question: every tag line's tags, up to the bound
+    assert len(card.tags) == 64
+    assert [d.loc.line for d in one.diagnostics if d.code == "too-many-tags"] == [65]
+
+
+def test_words_too_long_for_a_tag_are_text() -> None:
+    doc = parse_text("## Q?\n\nA\n\n#" + "a" * 5000 + "\n", "t.md")
+    (card,) = doc.cards
+    assert card.tags == () and "a" * 5000 in card.answer[-1].children[0].text
+
+
+def test_more_mdanki_tag_links_than_a_card_takes_stay_in_its_answer() -> None:
+    links = " ".join(f"[#t{i}](t{i}.md)" for i in range(100))
+    doc = parse_text(f"## Q\n\nA\n\n[#a](a.md) [#b]()\n\n{links}\n", "m.md")
+    (card,) = doc.cards
+    assert card.tags == ("a", "b")
+    assert len(card.answer) == 2  # the answer and the paragraph of links
+
+
+def test_front_matter_naming_too_many_tags_is_refused_at_its_value(tmp_path: Path) -> None:
+    write(tmp_path / "n.md", "---\ntags: " + " ".join(f"t{i}" for i in range(65))
+          + "\n---\n## S\n### Q\nA\n")
+    result = CliRunner().invoke(main, ["check", "n.md"])
+    assert "n.md:2:7: warning: front matter 'tags' may name 64 tags of at most 100 " \
+           "characters each (each card carries them all) [front-matter]" in result.output

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.language import normalise as normalise_language
+from builder.parse.taglines import MAX_CARD_TAGS, MAX_TAG_CHARS
 from builder.support.settings import SETTINGS, Setting, SettingError, code_problem, did_you_mean
 from builder.support.yamlload import (
     Place,
@@ -169,6 +170,10 @@ def _front_matter_problem(key: str, value: object) -> str | None:
         or (isinstance(value, list) and all(isinstance(t, str) for t in value))
     ):
         return f"front matter '{key}' must be a string or a list of strings"
+    if key == "tags" and (len(names := tag_names(value)) > MAX_CARD_TAGS
+                          or any(len(name) > MAX_TAG_CHARS for name in names)):
+        return (f"front matter 'tags' may name {MAX_CARD_TAGS} tags of at most "
+                f"{MAX_TAG_CHARS} characters each (each card carries them all)")
     return None
 
 

@@ -19,6 +19,7 @@ from builder.parse.taglines import MAX_CARD_TAGS, MAX_TAG_CHARS
 from builder.support.settings import SETTINGS, Setting, SettingError, code_problem, did_you_mean
 from builder.support.yamlload import (
     Place,
+    Repeated,
     YAMLError,
     YamlRefused,
     error_place,
@@ -84,11 +85,7 @@ def read_front_matter(tokens: list[Token], path: str
         diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))
         return {}, diagnostics
-    diagnostics += [Diagnostic(
-        SourceLoc(path, again.place[0] + first, again.place[1] + 1), "warning",
-        f"front matter key '{one_line(again.key)[:40]}' is written again here (first on "
-        f"line {again.first[0] + first}): only this value is read", "front-matter")
-        for again in repeated]
+    diagnostics += _repeated_keys(repeated, path, first)
     if data is None:
         return {}, diagnostics
     if not isinstance(data, dict):
@@ -128,6 +125,16 @@ def read_front_matter(tokens: list[Token], path: str
         if key == "ignore":
             diagnostics.extend(_unknown_codes(value, place, at))
     return checked, diagnostics
+
+
+def _repeated_keys(repeated: list[Repeated], path: str, first: int) -> list[Diagnostic]:
+    """A warning at each key written a second time in one mapping (``first``: the file's
+    line of the YAML's first)."""
+    return [Diagnostic(
+        SourceLoc(path, again.place[0] + first, again.place[1] + 1), "warning",
+        f"front matter key '{one_line(again.key)[:40]}' is written again here (first on "
+        f"line {again.first[0] + first}): only this value is read", "front-matter")
+        for again in repeated]
 
 
 def _is_prose(value: object) -> bool:

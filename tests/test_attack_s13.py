@@ -7,6 +7,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
@@ -15,10 +16,14 @@ from markdown_it.rules_block import StateBlock
 from builder.cli import main
 from builder.parse.document import parse_text
 from builder.parse.markdown import parse_blocks
+from builder.parse.texsafe import strip_unsafe
 from builder.render.imagecheck import NotAnImage, _svg_size
 
 from .ankimedia import assert_media_present
-from .conftest import FIXTURES, write
+from .conftest import FIXTURES, import_apkg, write
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 
 @pytest.fixture
@@ -219,3 +224,42 @@ def test_hostile_cards_of_this_session_run_nothing_in_a_browser(tmp_path: Path) 
                 assert [u for u in requests if not u.startswith(allowed)] == [], where
         assert len(cards) >= 6
         next(browser, None)  # closes it
+
+
+@pytest.mark.parametrize(("tex", "cleaned", "removed"), [
+    # MathJax 3 (measured with mathjax-full 3.2 in node): each of these set a link or a
+    # CSS style on the page: <a href="javascript:…">, style="color: red;position:fixed".
+    ('\\mmlToken{mi}[href="javascript:alert(1)"]{x}+1', "{x}+1", ["\\mmlToken"]),
+    ('\\mmlToken{mi}[style="position:fixed"]{x}', "{x}", ["\\mmlToken"]),
+    ("\\bbox[5px,position:fixed;top:0]{b}", "{b}", ["\\bbox"]),
+    ("\\color{red;position:fixed}{x} y", "{x} y", ["\\color"]),
+    ("\\color[named]{red;background:url(https://x.invalid)} x", " x", ["\\color"]),
+    ("\\textcolor{#f00;a:b}{a}", "{a}", ["\\textcolor"]),
+    ("\\colorbox{red;position:fixed}{x}", "{x}", ["\\colorbox"]),
+    ("\\fcolorbox{red;position:fixed}{blue}{x}", "{x}", ["\\fcolorbox"]),
+    ("\\definecolor{a}{named}{red;position:fixed}\\color{a}x", "\\color{a}x",
+     ["\\definecolor"]),
+    # Colours and boxes as notes write them stay.
+    ("\\color{red} x \\textcolor{#f00}{a} \\color[rgb]{0.2, 0.5,1}y \\color{red!50}z",
+     "\\color{red} x \\textcolor{#f00}{a} \\color[rgb]{0.2, 0.5,1}y \\color{red!50}z", []),
+    ("\\fcolorbox{red}{blue}{x} \\bbox[red,5px]{a} \\colorbox{yellow}{b}",
+     "\\fcolorbox{red}{blue}{x} \\bbox[red,5px]{a} \\colorbox{yellow}{b}", []),
+    ("{\\color{red} x", "{\\color{red} x", []),  # unreadable: MathJax styles nothing
+])
+def test_mathjax_commands_that_set_links_or_styles_are_taken_out(
+        tex: str, cleaned: str, removed: list[str]) -> None:
+    assert strip_unsafe(tex) == (cleaned, removed)
+
+
+def test_a_styled_colour_is_taken_out_of_the_card_with_a_warning(
+        tmp_path: Path, collection: Collection) -> None:
+    write(tmp_path / "n.md", "## S\n### Q\n$\\color{red;position:fixed}{x} + "
+          "\\mmlToken{mi}[href=\"javascript:alert(1)\"]{y}$\n")
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--math", "mathjax"])
+    assert result.exit_code == 0, result.output
+    assert "n.md:3:1: warning: `\\color`, `\\mmlToken` taken out of the formula" \
+           in result.output
+    import_apkg(collection, tmp_path / "dist" / "n.apkg")
+    (nid,) = collection.find_notes("")
+    answer = collection.get_note(nid)["Answer"]
+    assert "{x} + {y}" in answer and "position" not in answer and "javascript" not in answer

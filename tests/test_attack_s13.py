@@ -3,6 +3,7 @@ a CPU or memory limit in a child, never by timing."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -263,3 +264,24 @@ def test_a_styled_colour_is_taken_out_of_the_card_with_a_warning(
     (nid,) = collection.find_notes("")
     answer = collection.get_note(nid)["Answer"]
     assert "{x} + {y}" in answer and "position" not in answer and "javascript" not in answer
+
+
+@pytest.mark.parametrize("planted", ["link", "fifo"])
+def test_a_lock_file_planted_in_the_output_folder_is_replaced(tmp_path: Path,
+                                                              planted: str) -> None:
+    """A cloned repository's ``dist/`` may hold the build's lock file as a link: opened
+    to be locked, it made the file it names wherever that was (``/etc/nologin`` for
+    root); as a FIFO it stopped the build ('File or stream is not seekable')."""
+    write(tmp_path / "n.md", NOTE)
+    lock = tmp_path / "dist" / ".build-deck-writing"
+    lock.parent.mkdir()
+    if planted == "link":
+        lock.symlink_to(tmp_path / "elsewhere" / "made")
+        (tmp_path / "elsewhere").mkdir()
+    else:
+        os.mkfifo(lock)
+    for _build in range(2):
+        result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+        assert result.exit_code == 0, result.output
+    assert not (tmp_path / "elsewhere" / "made").exists()
+    assert lock.is_file() and not lock.is_symlink()

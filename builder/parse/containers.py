@@ -56,7 +56,7 @@ def guard_blocks(md: MarkdownIt) -> None:
         if not read_container(state, start, end, True):
             return False
         recorded = _recorded(state.env)
-        if not _closer_after(state, start, end) or not _budget(state.env):
+        if not _closer_after(state, start, end) or not _budget(state):
             recorded.append(start)
             return False
         known = _known(state).get(_where(state, start, end))
@@ -91,11 +91,13 @@ def _read(read_container: BlockRule, state: StateBlock, start: int, end: int) ->
     read_container(state, start, end, False)
     stays = _container_stays(state, count, end)
     if not stays:
+        read = state.bMarks[min(state.line, len(state.bMarks) - 1)] - state.bMarks[start]
         del state.tokens[count:]  # read again as text: its inner containers with it
         del _recorded(state.env)[inner:]
         state.line = line
         if isinstance(state.env, dict):
             state.env[_UNDONE] = state.env.get(_UNDONE, 0) + 1
+            state.env[_UNDONE_READ] = state.env.get(_UNDONE_READ, 0) + max(read, 0)
     _known(state)[_where(state, start, end)] = stays
     return stays
 
@@ -124,14 +126,29 @@ MAX_UNDONE = 64
 ``:::`` stays text: each is read again as text, so hostile nesting of such containers
 would read the lines inside them once per level, twice over."""
 
+UNDONE_READ_PER_CHARACTER = 2
+UNDONE_READ_FREE = 100_000
+"""How much undone containers may read in one parse, in characters: twice the file
+and 100,000 more.  Each undone container read to its ``:::``, and a file of thousands of
+``::: tip`` lines all closed by one ``:::`` after a heading read the rest of the file
+once per opening (64 times: 20 s at 5,000 openings).  Real notes undo a few containers,
+each of a few lines, or one that runs across the file at most."""
 
 _UNDONE = "containers_undone"
 """markdown-it ``env`` key: how many containers were read and then undone."""
+_UNDONE_READ = "containers_undone_read"
+"""markdown-it ``env`` key: how many characters the undone containers spanned."""
 
 
-def _budget(env: Any) -> bool:
-    """Whether another container may be read (see ``MAX_UNDONE``)."""
-    return not isinstance(env, dict) or env.get(_UNDONE, 0) < MAX_UNDONE
+def _budget(state: StateBlock) -> bool:
+    """Whether another container may be read (see ``MAX_UNDONE`` and ``UNDONE_READ_*``)."""
+    env = state.env
+    if not isinstance(env, dict):
+        return True
+    allowed = UNDONE_READ_PER_CHARACTER * len(state.src) + UNDONE_READ_FREE
+    undone: int = env.get(_UNDONE, 0)
+    read: int = env.get(_UNDONE_READ, 0)
+    return undone < MAX_UNDONE and read < allowed
 
 
 def _recorded(env: Any) -> list[int]:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from builder.model import Node, SourceLoc, walk_all
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text
+from builder.parse.taglines import MAX_CARD_TAGS
 
 SEPARATOR = "%"
 CARD_BREAK = "%%"
@@ -59,8 +60,9 @@ def card_tags(answer: tuple[Node, ...], *, fields: bool
     kept = []
     for block in answer:
         linked = _tag_links(block)
-        tags.extend(linked)
-        if not linked:
+        if linked and len(tags) + len(linked) <= MAX_CARD_TAGS:
+            tags.extend(linked)
+        else:  # past the most a card takes (1 MB of links): a paragraph of its answer
             kept.append(block)
     return tuple(kept), tuple(dict.fromkeys(tags))
 

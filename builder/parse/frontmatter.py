@@ -15,9 +15,11 @@ from markdown_it.token import Token
 
 from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.language import normalise as normalise_language
+from builder.parse.taglines import MAX_CARD_TAGS, MAX_TAG_CHARS
 from builder.support.settings import SETTINGS, Setting, SettingError, code_problem, did_you_mean
 from builder.support.yamlload import (
     Place,
+    Repeated,
     YAMLError,
     YamlRefused,
     error_place,
@@ -74,7 +76,7 @@ def read_front_matter(tokens: list[Token], path: str
     # The YAML starts on the line after the opening ``---``.
     first = (tokens[0].map[0] if tokens[0].map else 0) + 2
     try:
-        data, places = load_yaml_with_places(tokens[0].content)
+        data, places, repeated = load_yaml_with_places(tokens[0].content)
     except YAMLError as exc:
         mark = error_place(exc)
         if mark is not None:
@@ -83,6 +85,7 @@ def read_front_matter(tokens: list[Token], path: str
         diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
                                       "front-matter"))
         return {}, diagnostics
+    diagnostics += _repeated_keys(repeated, path, first)
     if data is None:
         return {}, diagnostics
     if not isinstance(data, dict):
@@ -122,6 +125,16 @@ def read_front_matter(tokens: list[Token], path: str
         if key == "ignore":
             diagnostics.extend(_unknown_codes(value, place, at))
     return checked, diagnostics
+
+
+def _repeated_keys(repeated: list[Repeated], path: str, first: int) -> list[Diagnostic]:
+    """A warning at each key written a second time in one mapping (``first``: the file's
+    line of the YAML's first)."""
+    return [Diagnostic(
+        SourceLoc(path, again.place[0] + first, again.place[1] + 1), "warning",
+        f"front matter key '{one_line(again.key)[:40]}' is written again here (first on "
+        f"line {again.first[0] + first}): only this value is read", "front-matter")
+        for again in repeated]
 
 
 def _is_prose(value: object) -> bool:
@@ -164,6 +177,10 @@ def _front_matter_problem(key: str, value: object) -> str | None:
         or (isinstance(value, list) and all(isinstance(t, str) for t in value))
     ):
         return f"front matter '{key}' must be a string or a list of strings"
+    if key == "tags" and (len(names := tag_names(value)) > MAX_CARD_TAGS
+                          or any(len(name) > MAX_TAG_CHARS for name in names)):
+        return (f"front matter 'tags' may name {MAX_CARD_TAGS} tags of at most "
+                f"{MAX_TAG_CHARS} characters each (each card carries them all)")
     return None
 
 

@@ -86,7 +86,7 @@ def read_project(path: Path, shown: str) -> ProjectSettings | None:
                 SourceLoc(shown, 1), "warning", f"{PYPROJECT} is over "
                 f"{MAX_PYPROJECT_BYTES // 1000} KB, so its [tool.{TABLE}] table is not used",
                 "config"),))
-        text = inputs.read_text(path)
+        text = _project_text(path)
         table = tomlkit.parse(text).get("tool", {}).get(TABLE)
     except (OSError, UnicodeDecodeError, ParseError) as exc:
         line, col = (exc.line, exc.col + 1) if isinstance(exc, ParseError) else (1, 1)
@@ -113,6 +113,13 @@ def read_project(path: Path, shown: str) -> ProjectSettings | None:
         Diagnostic(loc, "warning", message, "config")
         for loc, (_key, message) in zip(places, found, strict=False)),
         places[-1] if first else None)
+
+
+def _project_text(path: Path) -> str:
+    """The file's text without the byte order mark Windows editors write first (TOML
+    parsers read it as a key's first character: tomlkit's 'Empty key'); places are then
+    counted as the editor shows them, past the mark."""
+    return inputs.read_text(path).removeprefix("\ufeff")
 
 
 def _checked(path: Path, data: dict[str, Any]
@@ -264,7 +271,7 @@ def _written_length(item: Any) -> int:
 def key_place(path: Path, shown: str, name: str) -> SourceLoc:
     """Where the setting ``name`` is written in ``path``; the file's start when it is not."""
     try:
-        return _Places(inputs.read_text(path)).locate(shown, [(name, "key")])[0]
+        return _Places(_project_text(path)).locate(shown, [(name, "key")])[0]
     except (OSError, UnicodeDecodeError):
         return SourceLoc(shown, 1)
 

@@ -20,7 +20,24 @@ _WRAPPERS = {"\\href": 1, "\\class": 1, "\\cssId": 1, "\\style": 1, "\\htmlClass
              "\\htmlStyle": 1, "\\htmlId": 1, "\\htmlData": 1}
 _DROPPED = {"\\unicode": 1, "\\require": 1}
 _SHOWN_AS_TEXT = frozenset({"\\url"})
-UNSAFE_COMMANDS = frozenset({*_WRAPPERS, *_DROPPED, *_SHOWN_AS_TEXT})
+_TOKEN = "\\mmlToken"
+"""``\\mmlToken{mi}[href=…, style=…]{x}``: MathJax's base package lets it set a link, a
+style, a class and an id on the element it makes (its ``MmlTokenAllow``)."""
+_BOX = "\\bbox"
+"""``\\bbox[red,5px]{x}`` draws a box; an option with a ``:`` is a CSS style
+(``position:fixed``, ``background:url(…)``), taken out with the box."""
+_COLOURS = {"\\color": (1, False), "\\pagecolor": (1, False), "\\textcolor": (1, True),
+            "\\colorbox": (1, True), "\\fcolorbox": (2, True), "\\definecolor": (3, False)}
+"""Colour commands: how many arguments follow the ``[model]`` (the last colour ones) and
+whether the math they colour follows those.  MathJax writes a colour into a CSS style as
+it is (``\\color{red;position:fixed}``): one with more than a colour's characters is
+taken out with its command, the math it colours kept."""
+_COLOUR = re.compile(r"[\w#!.,+\s-]*")
+"""What a colour is written with: names, ``#f00``, ``red!50``, ``1,0,0``, ``0.5``."""
+UNSAFE_COMMANDS = frozenset({*_WRAPPERS, *_DROPPED, *_SHOWN_AS_TEXT, _TOKEN, _BOX, *_COLOURS})
+_MAYBE_UNSAFE = frozenset({_BOX, *_COLOURS})
+"""Unsafe only with what they are given: in TeX that cannot be read (unbalanced braces,
+an argument missing), which MathJax shows as an error and styles nothing, kept."""
 
 
 def strip_unsafe(tex: str) -> tuple[str, list[str]]:
@@ -60,6 +77,12 @@ def _clean(nodes: list[Node], removed: list[str]) -> list[Node]:
             if node in _WRAPPERS:
                 shown, i = argument(nodes, i)
                 out.append(Group(_clean(shown, removed)))
+        elif node in (_TOKEN, _BOX, *_COLOURS) and _styled(node, nodes, i) is not None:
+            removed.append(node)
+            i, shows = _styled(node, nodes, i) or (i, False)
+            if shows:
+                shown, i = argument(nodes, i)
+                out.append(Group(_clean(shown, removed)))
         elif node in _SHOWN_AS_TEXT:
             removed.append(node)
             shown, i = argument(nodes, i)
@@ -71,12 +94,31 @@ def _clean(nodes: list[Node], removed: list[str]) -> list[Node]:
     return out
 
 
+def _styled(command: str, nodes: list[Node], i: int) -> tuple[int, bool] | None:
+    """For ``\\mmlToken``, a styled ``\\bbox`` or a colour that is no colour, whose
+    arguments start at ``i``: where the math it shows begins (past its attributes) and
+    whether it shows any; None for a box or colour that sets no more than its colour."""
+    if command == _TOKEN:
+        _kind, i = argument(nodes, i)
+        return optional(nodes, i)[1], True
+    options, i = optional(nodes, i)
+    if command == _BOX:
+        return (i, True) if options is not None and ":" in tex_of(options) else None
+    count, shows = _COLOURS[command]
+    written = []
+    for _ in range(count):
+        colour, i = argument(nodes, i)
+        written.append(tex_of(colour))
+    return None if _COLOUR.fullmatch(written[-1]) and (
+        count != 2 or _COLOUR.fullmatch(written[0])) else (i, shows)
+
+
 def _strip_names(tex: str) -> tuple[str, list[str]]:
     """Unbalanced TeX: drop just the command names (their arguments stay as plain groups)."""
     kept: list[str] = []
     removed: list[str] = []
     for token in tokens(tex):
-        if token in UNSAFE_COMMANDS:
+        if token in UNSAFE_COMMANDS and token not in _MAYBE_UNSAFE:
             removed.append(token)
         else:
             kept.append(token)

@@ -16,7 +16,6 @@ import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from builder.checks.htmlpolicy import URL_NOISE
 from builder.render.typstengine import Compiler, problem
@@ -112,31 +111,27 @@ def _jpeg_size(data: bytes) -> tuple[int, int]:
     raise NotAnImage("JPEG without a frame header")
 
 
+_SVG_START = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*<(?:\?xml|svg|!--|!doctype)",
+                        re.IGNORECASE)
+"""How an SVG file starts: its root, or the preamble editors write before it (an XML
+declaration, comments, a DOCTYPE), after a UTF-8 byte order mark and any white space;
+the preamble itself is read by the XML parser (``_svg_elements``)."""
+
+
 def _looks_like_svg(data: bytes) -> bool:
-    head = data[:1024].lstrip().lower()
-    return head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg"))
+    return _SVG_START.match(data) is not None
 
 
 def _svg_size(data: bytes) -> tuple[int, int]:
     """Read the root ``<svg>``'s width and height (or viewBox), in CSS pixels."""
-    from xml.etree.ElementTree import Element, ParseError, XMLPullParser
-
-    if b"<!ENTITY" in data:
-        # Entity definitions are how an SVG grows a billion laughs; pictures need none.
-        raise NotAnImage("SVG defining XML entities")
-    parser: XMLPullParser[Element] = XMLPullParser(events=("start",))
-    try:
-        parser.feed(data)
-        starts = [e for event in parser.read_events() if isinstance(e := event[-1], Element)]
-    except ParseError as exc:
-        raise NotAnImage(f"SVG that is not well-formed XML ({exc})") from None
-    root = starts[0] if starts else None
-    if root is None or root.tag.rsplit("}", 1)[-1] != "svg":
+    starts = _svg_elements(data)
+    if not starts or starts[0][0].rsplit("}", 1)[-1] != "svg":
         raise NotAnImage("XML file whose root element is not <svg>")
-    if any(_runs_code(element) for element in starts):
+    if any(_runs_code(*element) for element in starts):
         # Shown through <img> it would not run, but it would sit in the user's Anki media
         # folder, and Anki serves that folder to its web view.
         raise NotAnImage("SVG with a script, an on…= handler or a javascript: link")
+    root = starts[0][1]
     box = (root.get("viewBox") or "").replace(",", " ").split()
     width, height = _svg_length(root.get("width")), _svg_length(root.get("height"))
     if len(box) == 4:
@@ -146,10 +141,44 @@ def _svg_size(data: bytes) -> tuple[int, int]:
     return round(min(width or 0, 1e9)), round(min(height or 0, 1e9))
 
 
-def _runs_code(element: Any) -> bool:
-    if element.tag.rsplit("}", 1)[-1].lower() in ("script", "handler", "listener"):
+def _svg_elements(data: bytes) -> list[tuple[str, dict[str, str]]]:
+    """Each element's name (``namespace}local``) and attributes, in document order.
+
+    Read by expat itself, so whatever encoding the file declares: an entity declaration
+    is refused where the parser meets it (entities are how an SVG grows a billion laughs
+    or names a file to read, and pictures need none), not by looking for its bytes."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    starts: list[tuple[str, dict[str, str]]] = []
+
+    def start(name: str, attributes: dict[str, str]) -> None:
+        starts.append((name, attributes))
+
+    def entity(*_declared: object) -> None:
+        raise NotAnImage("SVG defining XML entities")
+
+    def skipped(name: str, _parameter: bool) -> None:  # named, declared nowhere it reads
+        raise NotAnImage(f"SVG using the XML entity &{name[:40]}; (pictures need none)")
+
+    parser.StartElementHandler = start
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
+    parser.SkippedEntityHandler = skipped
+    try:
+        parser.Parse(data, True)
+    except NotAnImage:
+        raise
+    except (expat.ExpatError, ValueError, LookupError) as exc:
+        raise NotAnImage(f"SVG that is not well-formed XML ({exc})") from None
+    return starts
+
+
+def _runs_code(tag: str, attributes: dict[str, str]) -> bool:
+    if tag.rsplit("}", 1)[-1].lower() in ("script", "handler", "listener"):
         return True
-    for name, value in element.attrib.items():
+    for name, value in attributes.items():
         local = name.rsplit("}", 1)[-1].lower()
         # Any attribute: an animation sets a link (``<set attributeName="href"
         # to="javascript:…">``), a frame in a foreignObject has a ``src``.

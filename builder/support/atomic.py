@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -50,14 +51,17 @@ def exclusive(folder: Path) -> Iterator[None]:
     a build that was killed mid-write, and is removed.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK_FILE, "a+b") as handle:
-        _lock(handle.fileno())
+    fd = _lock_file(folder / LOCK_FILE)
+    try:
+        _lock(fd)
         try:
             for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
                 stale.unlink(missing_ok=True)
             yield
         finally:
-            _unlock(handle.fileno())
+            _unlock(fd)
+    finally:
+        os.close(fd)
 
 
 class FolderTaken(Exception):
@@ -74,15 +78,32 @@ def held_alone(folder: Path, name: str) -> Iterator[None]:
     lets go of it when the process ends, however it ends.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / name, "a+b") as handle:
+    fd = _lock_file(folder / name)
+    try:
         try:
-            _lock(handle.fileno(), wait=False)
+            _lock(fd, wait=False)
         except OSError as exc:
             raise FolderTaken(str(folder)) from exc
         try:
             yield
         finally:
-            _unlock(handle.fileno())
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def _lock_file(path: Path) -> int:
+    """Open the lock file ``path``, made if it is not there, never through a link: what
+    a cloned repository's ``dist/`` holds in its place (a link, which opened made the
+    file it names wherever that is; a FIFO, which is no file to lock) is removed first
+    (a link itself, not what it names)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            os.unlink(path)  # a folder raises: the build says it cannot write there
+    except FileNotFoundError:
+        pass
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    return os.open(path, flags, 0o644)
 
 
 def _lock(fd: int, wait: bool = True) -> None:

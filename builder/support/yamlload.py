@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from types import ModuleType
 from typing import Any
 
@@ -117,25 +118,38 @@ class Place:
     """Each item's place, when the value is a list."""
 
 
-def load_yaml_with_places(text: str) -> tuple[Any, dict[str, Place]]:
-    """``load_yaml``, and where each key of the top-level mapping is written (none for
-    other documents): composed once, then built as ``safe_load`` builds it."""
+@dataclass(frozen=True)
+class Repeated:
+    """A key written a second time in one mapping: YAML keeps its last value unsaid."""
+
+    key: str
+    place: tuple[int, int]
+    """Where it is written again (0-based line, column)."""
+    first: tuple[int, int]
+    """Where it was written first."""
+
+
+def load_yaml_with_places(text: str) -> tuple[Any, dict[str, Place], list[Repeated]]:
+    """``load_yaml``, where each key of the top-level mapping is written (none for other
+    documents), and each key repeated in any mapping: composed once, then built as
+    ``safe_load`` builds it."""
     with _ours():
         return _with_places(text)
 
 
-def _with_places(text: str) -> tuple[Any, dict[str, Place]]:
+def _with_places(text: str) -> tuple[Any, dict[str, Place], list[Repeated]]:
     import yaml
 
     _refuse_deep_or_aliased(text)
-    loader = yaml.SafeLoader(text)
+    loader = _repeats_loader()(text)
     try:
         node = loader.get_single_node()
         data = None if node is None else loader.construct_document(node)
     finally:
         loader.dispose()
+    repeated: list[Repeated] = loader.repeated
     if not isinstance(node, yaml.MappingNode):
-        return data, {}
+        return data, {}, repeated
     places: dict[str, Place] = {}
     for key, value in node.value:
         # Keyed as loading keys them: ``true:`` is the key True, ``3:`` the key 3.
@@ -146,7 +160,34 @@ def _with_places(text: str) -> tuple[Any, dict[str, Place]]:
         # The last of a repeated key, as loading keeps its value.
         places[str(name)] = Place((key.start_mark.line, key.start_mark.column),
                                   (value.start_mark.line, value.start_mark.column), items)
-    return data, places
+    return data, places, repeated
+
+
+@cache
+def _repeats_loader() -> type[Any]:
+    """PyYAML's safe loader, noting each key a mapping repeats (``repeated``) as it
+    builds the mapping, wherever the mapping is nested."""
+    import yaml
+
+    class RepeatsLoader(yaml.SafeLoader):
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.repeated: list[Repeated] = []
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            first: dict[object, tuple[int, int]] = {}
+            for key_node, _value in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node)  # ``true`` and ``True`` are one key
+                place = (key_node.start_mark.line, key_node.start_mark.column)
+                if key in first:
+                    self.repeated.append(Repeated(str(key), place, first[key]))
+                else:
+                    first[key] = place
+            return super().construct_mapping(node, deep)
+
+    return RepeatsLoader
 
 
 def load_plain(text: str) -> Any:

@@ -355,8 +355,10 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
 
 
 def _asks_in_bold(found: Survey) -> bool:
-    """Whether a bold line in the question asks: it may be a question of its own."""
-    return bool(found.bold_notes.intro or any(h.asking_bold for h in found.headings))
+    """Whether a bold line (or a list item) in the question asks: it may be a question
+    of its own."""
+    return bool(found.bold_notes.intro or any(h.asking_bold or h.items.asking
+                                              for h in found.headings))
 
 
 def _headings(tokens: list[Token]) -> list[tuple[str, str, str]]:

@@ -60,6 +60,8 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
         if not found.has_content and _has_text(node):
             found.has_content = True
         found.bold_notes.note(found.headings, node)
+        if found.headings:
+            found.headings[-1].items.note(node)
         if found.headings and asks(node):
             found.headings[-1].asking_boxes += 1
         # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.

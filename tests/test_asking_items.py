@@ -1,0 +1,81 @@
+"""List items that ask and carry their own answer under a heading that does not ask
+(``FAQ`` over ``01. …？␠␠⏎answer`` items, ``面试真题`` over ``- …？`` with nested answers)
+are each a card; items that only list questions, follow-ups of a heading that asks, and
+asking items among topics and links stay in one card (the last with a note)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from builder.model import plain_text
+from builder.parse.document import parse_file, parse_text
+
+from .conftest import FIXTURES, build_fixture_deck, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = FIXTURES / "asking-items.md"
+FAQ = ["BERT中的位置编码方式？", "self-attention机制的意义？", "为什么要加[CLS]标志?"]
+INTERVIEW = ["为什么说FM的泛化能力强？", "你在实际中用FM干了什么？", "待补充的问题？"]
+WHOLE = ["模型结构", "复习提纲", "什么是 Dropout？", "推荐算法"]
+
+
+def test_each_asking_item_is_a_card_under_its_heading() -> None:
+    doc = parse_file(FIXTURE, FIXTURE.name)
+    cards = {card.question_text: card for card in doc.cards}
+    assert sorted(cards) == sorted(FAQ + INTERVIEW + WHOLE)
+    assert [cards[q].section_path for q in FAQ] == [("FAQ",)] * 3
+    assert [cards[q].section_path for q in INTERVIEW] == [("面试真题",)] * 3
+    # The answer after the hard break, and the fence the author left at the margin.
+    first = cards[FAQ[0]].answer
+    assert plain_text(first) == "使用随机初始化的嵌入，随训练学习。"
+    assert [n.kind for n in first] == ["paragraph", "code_block"]
+    assert "position_embeddings" in first[1].text
+    assert plain_text(cards[FAQ[1]].answer) == "用文本中的其它词来增强目标词的语义表示。"
+    assert "one-hot" in plain_text(cards[INTERVIEW[1]].answer)
+    assert (cards[FAQ[0]].loc.line, cards[FAQ[0]].end_line) == (11, 15)
+
+
+def test_lists_of_questions_follow_ups_and_mixed_lists_stay_whole() -> None:
+    doc = parse_file(FIXTURE, FIXTURE.name)
+    cards = {card.question_text: card for card in doc.cards}
+    # Questions listed without answers are no empty cards: one card of the topics.
+    assert "什么是 GN？" in plain_text(cards["复习提纲"].answer)
+    # Follow-ups of a heading that asks are its answer.
+    assert "把权重乘以保留概率" in plain_text(cards["什么是 Dropout？"].answer)
+    # Asking items among links and an unanswered question: kept whole, and said so.
+    mixed = plain_text(cards["推荐算法"].answer)
+    assert "统计活跃时段与留存" in mixed and "用户流失率预测怎么做" in mixed
+    notes = [d for d in doc.diagnostics if d.code == "list-questions"]
+    assert [(d.loc.line, d.severity) for d in notes] == [(45, "note")]
+    assert "line 48: 为什么 FM 适合稀疏特征？" in notes[0].message
+    assert not [d for d in doc.diagnostics if d.code in ("section-intro", "empty-answer")]
+
+
+def test_nested_follow_up_questions_are_no_answer() -> None:
+    """An interview log: each item's nested items are questions asked after it, not its
+    answer, so the log stays one card."""
+    text = ("## 一面\n\n1. 介绍一下你的项目？\n   - FPN 的作用是什么？\n   - 为什么用 focal loss？\n"
+            "2. 讲讲 BN？\n   - 训练和测试有何不同？\n\n## 二面\n\n手撕代码。\n")
+    doc = parse_text(text, "log.md")
+    assert [card.question_text for card in doc.cards] == ["一面", "二面"]
+
+
+def test_cli_notes_and_anki_imports_each_question(tmp_path: Path,
+                                                  collection: Collection) -> None:
+    result, package = build_fixture_deck(FIXTURE.stem)
+    assert "asking-items.md:45:1: note: 2 list items under '推荐算法'" in result.output
+    assert "[list-questions]" in result.output
+    import_apkg(collection, package)
+    notes = {collection.get_note(nid)["Question"]: collection.get_note(nid)
+             for nid in collection.find_notes("")}
+    assert sorted(notes) == sorted(FAQ + INTERVIEW + WHOLE)
+    assert "position_embeddings" in notes[FAQ[0]]["Answer"]
+    assert "它更“公平”地融合" in notes[FAQ[2]]["Answer"]
+    names = collection.decks.all_names()
+    assert any(name.endswith("::FAQ") for name in names)
+    assert any(name.endswith("::面试真题") for name in names)
+    # Every line of the file is in a card: none left for the PDF's introductions.
+    assert "section-intro" not in result.output

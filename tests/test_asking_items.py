@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.model import plain_text
-from builder.parse.document import parse_file, parse_text
+from builder.parse.document import parse_file, parse_structured, parse_text
 
 from .conftest import FIXTURES, build_fixture_deck, import_apkg
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 FIXTURE = FIXTURES / "asking-items.md"
 FAQ = ["BERT中的位置编码方式？", "self-attention机制的意义？", "为什么要加[CLS]标志?"]
 INTERVIEW = ["为什么说FM的泛化能力强？", "你在实际中用FM干了什么？", "待补充的问题？"]
-WHOLE = ["模型结构", "复习提纲", "什么是 Dropout？", "推荐算法"]
+WHOLE = ["模型结构", "复习提纲", "什么是 Dropout？", "什么是 BN？", "推荐算法"]
 
 
 def test_each_asking_item_is_a_card_under_its_heading() -> None:
@@ -36,6 +36,8 @@ def test_each_asking_item_is_a_card_under_its_heading() -> None:
     assert plain_text(cards[FAQ[1]].answer) == "用文本中的其它词来增强目标词的语义表示。"
     assert "one-hot" in plain_text(cards[INTERVIEW[1]].answer)
     assert (cards[FAQ[0]].loc.line, cards[FAQ[0]].end_line) == (11, 15)
+    # The number the author left without a question ("04.") groups nothing apart.
+    assert cards[FAQ[2]].end_line == 21
 
 
 def test_lists_of_questions_follow_ups_and_mixed_lists_stay_whole() -> None:
@@ -45,12 +47,13 @@ def test_lists_of_questions_follow_ups_and_mixed_lists_stay_whole() -> None:
     assert "什么是 GN？" in plain_text(cards["复习提纲"].answer)
     # Follow-ups of a heading that asks are its answer.
     assert "把权重乘以保留概率" in plain_text(cards["什么是 Dropout？"].answer)
+    assert "滑动平均" in plain_text(cards["什么是 BN？"].answer)
     # Asking items among links and an unanswered question: kept whole, and said so.
     mixed = plain_text(cards["推荐算法"].answer)
     assert "统计活跃时段与留存" in mixed and "用户流失率预测怎么做" in mixed
     notes = [d for d in doc.diagnostics if d.code == "list-questions"]
-    assert [(d.loc.line, d.severity) for d in notes] == [(45, "note")]
-    assert "line 48: 为什么 FM 适合稀疏特征？" in notes[0].message
+    assert [(d.loc.line, d.severity) for d in notes] == [(54, "note")]
+    assert "line 56: 为什么 FM 适合稀疏特征？" in notes[0].message
     assert not [d for d in doc.diagnostics if d.code in ("section-intro", "empty-answer")]
 
 
@@ -66,7 +69,7 @@ def test_nested_follow_up_questions_are_no_answer() -> None:
 def test_cli_notes_and_anki_imports_each_question(tmp_path: Path,
                                                   collection: Collection) -> None:
     result, package = build_fixture_deck(FIXTURE.stem)
-    assert "asking-items.md:45:1: note: 2 list items under '推荐算法'" in result.output
+    assert "asking-items.md:54:1: note: 2 list items under '推荐算法'" in result.output
     assert "[list-questions]" in result.output
     import_apkg(collection, package)
     notes = {collection.get_note(nid)["Question"]: collection.get_note(nid)
@@ -79,3 +82,18 @@ def test_cli_notes_and_anki_imports_each_question(tmp_path: Path,
     assert any(name.endswith("::面试真题") for name in names)
     # Every line of the file is in a card: none left for the PDF's introductions.
     assert "section-intro" not in result.output
+
+
+def test_questions_at_several_levels_group_asking_items_too() -> None:
+    """Notes read as questions at several levels (every heading with an answer a card):
+    ``### 5.1 八股文`` over numbered questions with quoted answers is their section."""
+    text = ("## 网络模型\n\n网络层。\n\n### 1.1 分层\n\n五层。\n\n## IP 协议\n\n协议。\n\n"
+            "### 2.1 地址\n\n32 位。\n\n### 2.2 八股文\n\n1. IP 有什么作用？\n\n"
+            "    > 寻址和路由。\n\n2. 为什么还需要 MAC 地址？\n\n    > 分配 IP 之前要区分设备。\n\n"
+            "## ARP 协议\n\n解析地址。\n")
+    doc, structure = parse_structured(text, "net.md")
+    assert structure.style == "mixed"
+    cards = {card.question_text: card.section_path for card in doc.cards}
+    assert cards["IP 有什么作用？"] == ("2.2 八股文",)
+    assert cards["为什么还需要 MAC 地址？"] == ("2.2 八股文",)
+    assert "2.2 八股文" not in cards and "2.1 地址" in cards

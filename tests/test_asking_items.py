@@ -61,7 +61,8 @@ def test_nested_follow_up_questions_are_no_answer() -> None:
     """An interview log: each item's nested items are questions asked after it, not its
     answer, so the log stays one card."""
     text = ("## 一面\n\n1. 介绍一下你的项目？\n   - FPN 的作用是什么？\n"
-            "   - 为什么用 focal loss？\n2. 讲讲 BN？\n   - 训练和测试有何不同？\n\n## 二面\n\n手撕代码。\n")
+            "   - 为什么用 focal loss？\n2. 讲讲 BN？\n   - 训练和测试有何不同？\n\n"
+            "## 二面\n\n手撕代码。\n")
     doc = parse_text(text, "log.md")
     assert [card.question_text for card in doc.cards] == ["一面", "二面"]
 

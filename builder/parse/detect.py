@@ -151,6 +151,10 @@ def _with_strays(chosen: Structure, found: Survey) -> Structure:
         return chosen
     strays = find(found.headings, found.bold_notes.intro, chosen.question_level,
                   title_of(found.headings), bold_style=chosen.bold)
+    if chosen.bold and found.colon_lines:
+        strays = replace(strays, bold=strays.bold | found.colon_lines, reasons=(
+            *strays.reasons, f"{len(found.colon_lines)} bold line(s) ending in a colon are "
+            "questions: numbered on from the bold question before them"))
     return replace(chosen, strays=strays, reasons=chosen.reasons + strays.reasons)
 
 

@@ -146,7 +146,8 @@ class QuestionForms:
         def question(first: SyntaxTreeNode) -> bold.BoldQuestion | None:
             # A bold line found among heading questions keeps its "(参考上一题)": such
             # lines were answer text before, and their words stay on the card.
-            found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None)
+            found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None,
+                                            colon=chosen is not None)
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":

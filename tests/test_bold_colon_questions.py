@@ -27,7 +27,7 @@ def test_numbered_colon_lines_are_questions_labels_are_not() -> None:
     assert "作用：" in plain_text(doc.cards[0].answer)
     assert "提高 iopub_data_rate_limit" in plain_text(doc.cards[2].answer)
     assert "这一行跳过了编号" in plain_text(doc.cards[3].answer)
-    assert "注意：" in plain_text(doc.cards[3].answer)  # numbered on, but a label's few words
+    assert "另一种做法：" in plain_text(doc.cards[3].answer)  # numbered on, but a label's few words
 
 
 def test_anki_gets_each_question(tmp_path: Path, collection: Collection) -> None:

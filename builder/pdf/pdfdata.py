@@ -121,8 +121,10 @@ class MediaStage:
 
     def image(self, node: Node) -> Json:
         """Describe a Markdown image; a missing or refused one keeps only its alt text."""
-        return self.picture(node.attr("src"), node.attr("alt"),
-                            SourceLoc(self.doc_path, node.line, node.col or 1))
+        shown = self.picture(node.attr("src"), node.attr("alt"),
+                             SourceLoc(self.doc_path, node.line, node.col or 1))
+        width = node.attr("width")  # an Obsidian embed's ``|300``: CSS pixels
+        return {**shown, "width": int(width)} if width.isdigit() else shown
 
     def picture(self, src: str, alt: str, loc: SourceLoc) -> Json:
         """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""

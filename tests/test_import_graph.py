@@ -56,7 +56,7 @@ STAGE = {
         "builder.parse.tabs", "builder.parse.liquidtags", "builder.parse.boxtokens",
         "builder.parse.htmldetails", "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
-        "builder.parse.askingitems",
+        "builder.parse.askingitems", "builder.parse.liquidrefs",
         "builder.parse.taglines", "builder.parse.tasklists",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},

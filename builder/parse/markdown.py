@@ -35,6 +35,7 @@ from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
 from builder.parse.htmldetails import html_details_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
+from builder.parse.liquidrefs import liquid_references_plugin
 from builder.parse.liquidtags import liquid_tags_plugin
 from builder.parse.mathsyntax import attach_doubts, math_plugin
 from builder.parse.nesting import (
@@ -93,6 +94,7 @@ def make_parser() -> MarkdownIt:
     md.use(admon_plugin)
     md.use(tabs_plugin)
     md.use(liquid_tags_plugin)
+    md.use(liquid_references_plugin)
     md.use(html_details_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)

@@ -45,6 +45,7 @@ from builder.parse.nesting import (
     count_token,
     keep_deep_blocks_as_text,
 )
+from builder.parse.onemarkheadings import one_mark_headings_plugin
 from builder.parse.placeholdertags import placeholder_tags_plugin
 from builder.parse.source import SourceError
 from builder.parse.spacedimages import spaced_images_plugin
@@ -84,6 +85,7 @@ def make_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(spaceless_headings_plugin)
+    md.use(one_mark_headings_plugin)
     md.use(math_plugin)
     md.use(wiki_embeds_plugin)
     md.use(spaced_images_plugin)

@@ -72,7 +72,7 @@ from builder.parse.phrases import is_answer_part
 from builder.parse.prose import Counted, guess_counted, prose_lines
 from builder.parse.questiontext import answer_diagnostics
 from builder.parse.source import source_lines
-from builder.parse.spacelessheadings import spaceless_notes
+from builder.parse.spacelessheadings import LEFT_META, spaceless_notes
 from builder.parse.splicedoc import Edit, Moves
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.taglines import tag_line
@@ -341,9 +341,9 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
     if [h[:2] for h in before_headings] != [h[:2] for h in after_headings] \
             or before_headings[1:] != after_headings[1:]:
         return False
-    if any(t.type == "front_matter" or (t.type == "html_block"
-                                        and t.content.strip() in (TOC_START, TOC_END))
-           for t in (*old[0], *new[0])):
+    if any(t.type == "front_matter" or LEFT_META in t.meta or (
+            t.type == "html_block" and t.content.strip() in (TOC_START, TOC_END))
+           for t in (*old[0], *new[0])):  # ("#1.x" left as text: the file's numbering says)
         return False
     anchors = {h.anchor for h in doc.headings}
     before, after = survey(old[1], anchors, doc.path), survey(new[1], anchors, doc.path)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pytest
+
 from builder.model import plain_text
 from builder.parse.document import parse_file, parse_structured, parse_text
 
@@ -98,3 +100,42 @@ def test_questions_at_several_levels_group_asking_items_too() -> None:
     assert cards["IP 有什么作用？"] == ("2.2 八股文",)
     assert cards["为什么还需要 MAC 地址？"] == ("2.2 八股文",)
     assert "2.2 八股文" not in cards and "2.1 地址" in cards
+
+
+def test_lettered_questions_in_one_paragraph_stay_one_card_with_a_note() -> None:
+    """``a. …？␠␠⏎answer`` lines are no list items in CommonMark: one paragraph, one card,
+    and a note at the first lettered question (a lettered line that does not ask, or
+    one with no answer line after it, is none)."""
+    text = ("1. BERT 细节考点\na. BERT双向体现在什么地方？  \n计算attention时同时看到前后文。  \n"
+            "b. BERT tokenizer:  \nWordPiece 切分。  \nc. BERT如何预训练？  \nMLM 与 NSP。  \n"
+            "d. 为什么要除以根号d？\n")
+    doc = parse_text(text, "bert.md")
+    assert len(doc.cards) == 1 and "MLM 与 NSP" in plain_text(doc.cards[0].answer)
+    (note,) = [d for d in doc.diagnostics if d.code == "list-questions"]
+    assert (note.loc.line, note.severity) == (2, "note")
+    assert note.message.startswith("2 lettered lines ask and are answered")
+    assert "line 6: c. BERT如何预训练？" in note.message
+
+
+def test_an_edit_parsed_alone_keeps_the_lettered_note(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild after an edit inside one question parses that question alone (a splice):
+    the note on its lettered questions must still be said."""
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    notes = tmp_path / "notes" / "bert.md"
+    notes.parent.mkdir()
+    notes.write_text("## 模型\n\n### BERT 有哪些考点？\n\na. BERT双向体现在什么地方？  \n"
+                     "同时看到前后文。  \nb. BERT如何预训练？  \nMLM 与 NSP。\n\n"
+                     "### 什么是 GPT？\n\n单向语言模型。\n", encoding="utf-8")
+    args = ["build", "notes", "--format", "apkg", "--no-lock", "-v"]
+    first = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert "bert.md:5:1: note: 2 lettered lines" in first.output
+    notes.write_text(notes.read_text(encoding="utf-8").replace("前后文", "前后文（改）"),
+                     encoding="utf-8")
+    again = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert "bert.md:5:1: note: 2 lettered lines" in again.output

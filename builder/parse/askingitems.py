@@ -21,9 +21,11 @@ never questions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, SourceLoc
@@ -145,3 +147,44 @@ def _kept_note(path: str, line: int, heading: str, asking: Sequence[tuple[int, s
         f"{len(asking)} list items under '{heading[:60]}' ask and carry an answer "
         f"({shown}{more}), among items that do not: kept in this one card; give each "
         "question a heading or a bold line of its own to make it a card", "list-questions")
+
+
+_LETTERED = re.compile(r"[A-Za-z][.．)）、]\s*\S")
+"""A line opening with a letter as a list's number (``a. ``, ``b)``): no list marker in
+CommonMark, so such lines are one paragraph parted by line breaks."""
+
+
+def lettered_notes(tokens: Sequence[Token], path: str) -> list[Diagnostic]:
+    """A note at each paragraph holding ``GROUP_MIN`` or more lettered lines that ask and are
+    answered on the lines after them (``a. BERT双向体现在什么地方？␠␠⏎answer``): one card
+    of many questions, which of its lettered lines are questions being a guess."""
+    notes: list[Diagnostic] = []
+    for token in tokens:
+        if token.type != "inline" or not token.map or not token.children \
+                or not any(c.type in _BREAKS for c in token.children):
+            continue
+        lines = _lines(token.children)
+        asking = [(token.map[0] + 1 + at, text) for at, text in enumerate(lines)
+                  if _LETTERED.match(text) and text.rstrip().endswith(("?", "？"))
+                  and at + 1 < len(lines) and lines[at + 1].strip()
+                  and not _LETTERED.match(lines[at + 1])]
+        if len(asking) >= GROUP_MIN:
+            shown = "; ".join(f"line {at}: {text[:40]}" for at, text in asking[:3])
+            notes.append(Diagnostic(
+                SourceLoc(path, asking[0][0]), "note",
+                f"{len(asking)} lettered lines ask and are answered on the lines after them "
+                f"({shown}), in one paragraph: kept in one card; give each question a "
+                "heading, a list item or a bold line of its own to make it a card",
+                "list-questions"))
+    return notes
+
+
+def _lines(children: Sequence[Token]) -> list[str]:
+    """The text of a paragraph's lines, parted at its line breaks."""
+    lines = [""]
+    for child in children:
+        if child.type in _BREAKS:
+            lines.append("")
+        elif child.type in ("text", "code_inline"):
+            lines[-1] += child.content
+    return lines

@@ -53,6 +53,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Card, Diagnostic, Document
 from builder.parse import splicedoc
+from builder.parse.askingitems import lettered_notes
 from builder.parse.containers import UNCLOSED
 from builder.parse.detect import Structure, Survey, SurveyedHeading, survey
 from builder.parse.document import Walker
@@ -355,8 +356,7 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
 
 
 def _asks_in_bold(found: Survey) -> bool:
-    """Whether a bold line (or a list item) in the question asks: it may be a question
-    of its own."""
+    """Whether a bold line or list item in the question asks: it may be a question itself."""
     return bool(found.bold_notes.intro or any(h.asking_bold or h.items.asking
                                               for h in found.headings))
 
@@ -396,5 +396,5 @@ def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structu
         return None
     card = inline_notes_of(drafts[0].card(doc.settings.deck))
     return card, [*nesting_cuts(tokens, doc.path), *spaceless_notes(tokens, doc.path),
-                  *walker.diagnostics, *builder.diagnostics,
+                  *walker.diagnostics, *builder.diagnostics, *lettered_notes(tokens, doc.path),
                   *answer_diagnostics(card, walker.placeholders.get(card.loc.line))]

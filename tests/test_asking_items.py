@@ -108,7 +108,7 @@ def test_lettered_questions_in_one_paragraph_stay_one_card_with_a_note() -> None
     one with no answer line after it, is none)."""
     text = ("1. BERT 细节考点\na. BERT双向体现在什么地方？  \n计算attention时同时看到前后文。  \n"
             "b. BERT tokenizer:  \nWordPiece 切分。  \nc. BERT如何预训练？  \nMLM 与 NSP。  \n"
-            "d. 为什么要除以根号d？\n")
+            "d. 为什么要除以根号d？  \ne. 多头有什么用？\n")
     doc = parse_text(text, "bert.md")
     assert len(doc.cards) == 1 and "MLM 与 NSP" in plain_text(doc.cards[0].answer)
     (note,) = [d for d in doc.diagnostics if d.code == "list-questions"]

@@ -57,6 +57,7 @@ STAGE = {
         "builder.parse.htmldetails", "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
         "builder.parse.askingitems", "builder.parse.liquidrefs",
+        "builder.parse.colonquestions", "builder.parse.onemarkheadings",
         "builder.parse.taglines", "builder.parse.tasklists",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},

@@ -123,8 +123,7 @@ class MediaStage:
         """Describe a Markdown image; a missing or refused one keeps only its alt text."""
         shown = self.picture(node.attr("src"), node.attr("alt"),
                              SourceLoc(self.doc_path, node.line, node.col or 1))
-        width = node.attr("width")  # an Obsidian embed's ``|300``: CSS pixels
-        return {**shown, "width": int(width)} if width.isdigit() else shown
+        return {**shown, "width": int(node.attr("width"))} if node.attr("width") else shown
 
     def picture(self, src: str, alt: str, loc: SourceLoc) -> Json:
         """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""

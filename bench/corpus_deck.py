@@ -12,8 +12,11 @@ from pathlib import Path
 from corpus_source import html_text
 
 DIAGNOSTIC = re.compile(
-    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>warning|error): "
+    r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>warning|error|note): "
     r"(?P<message>.*) \[(?P<code>[\w.-]+)\]\s*$")
+LEFT_OUT_NOTES = frozenset({"toc-left-out", "toc-in-answer"})
+"""Notes that report lines left out of every card and the PDF (a table of contents): they
+account for those lines; any other note leaves its text in a card or the PDF."""
 LINE_RANGE = re.compile(r"\blines? (\d+)\s*(?:[-–]|to|through)\s*(\d+)")
 MATHJAX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
 
@@ -61,7 +64,7 @@ def parse_diagnostics(output: str) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for raw in output.splitlines():
         match = DIAGNOSTIC.match(raw.strip())
-        if not match:
+        if not match or (match["severity"] == "note" and match["code"] not in LEFT_OUT_NOTES):
             continue
         line = int(match["line"])
         span = LINE_RANGE.search(match["message"])

@@ -56,6 +56,8 @@ STAGE = {
         "builder.parse.tabs", "builder.parse.liquidtags", "builder.parse.boxtokens",
         "builder.parse.htmldetails", "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
+        "builder.parse.askingitems", "builder.parse.liquidrefs",
+        "builder.parse.colonquestions", "builder.parse.onemarkheadings",
         "builder.parse.taglines", "builder.parse.tasklists", "builder.parse.deflists",
         "builder.parse.logseq",
     },

@@ -123,7 +123,9 @@ def _expected_block(node: SyntaxTreeNode, breaks: bool) -> list[tuple[object, ..
             children += _expected_inline(child.children, breaks)
         else:
             children += _expected_block(child, breaks)
-    return [(node.type, children)] if node.children else [(_CODE.get(node.type, node.type),)]
+    # An empty container (a list item the author left blank, ``04.``) is still one.
+    return [(node.type, children)] if node.children or node.type in _CONTAINERS \
+        else [(_CODE.get(node.type, node.type),)]
 
 
 def _read(nodes: tuple[Node, ...]) -> list[tuple[object, ...]]:

@@ -91,14 +91,16 @@ def test_embedded_pictures_reach_the_real_anki_as_the_vault_files_obsidian_shows
                     for question, names in SHOWN.items()}
 
 
-def test_captions_and_widths_become_alt_text_and_nothing_else(
+def test_captions_become_alt_text_and_widths_the_pictures_width(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
     vault = _vault(tmp_path, monkeypatch)
     _build("--format", "apkg")
     answer = answers_by_question(
         imported_notes(collection, vault / "dist" / "卷积网络.apkg"))["池化层有什么作用？"]
     assert answer.count('alt="池化示意"') == 1 and answer.count('alt="Pool Layer.png"') == 2
-    assert "300" not in answer and "|" not in answer
+    # ``|300`` and ``|300x200`` size the picture (tests/test_wiki_embed_width.py), no words.
+    assert answer.count('alt="Pool Layer.png" width="300">') == 2
+    assert "200" not in answer and "|" not in answer
 
 
 def test_pictures_not_in_the_vault_are_reported_at_their_embed(

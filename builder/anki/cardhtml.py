@@ -158,7 +158,9 @@ def card_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Car
         if found is None or not room_for(found):
             return f"[{html.escape(alt or src)}]"
         used.append(found)
-        return f'<img src="{html.escape(found.name)}" alt="{html.escape(alt)}">'
+        width = node.attr("width")  # digits only (an Obsidian embed's ``|300``)
+        sized = f' width="{width}"' if width.isdigit() else ""
+        return f'<img src="{html.escape(found.name)}" alt="{html.escape(alt)}"{sized}>'
 
     used_names: set[str] = set()
     named = 0

@@ -128,7 +128,7 @@ def _checked(parsed: Remembered, controls: list[Diagnostic], columns: ColumnMap,
     figures, dollars, html, markup = by_question
     findings = Findings(
         tuple(compare(doc, lines)) if doc.toc_marked else (),
-        (*heading_skips(doc), *contents_in_answers(doc), *orphan_separators(doc),
+        (*heading_skips(doc), *contents_in_answers(doc, lines), *orphan_separators(doc),
          *(snippet_includes(doc, lines) if "8<" in text else ())),
         figures, dollars, html, markup,
         tuple(missing_glyph_diagnostics(text, shown)) if glyphs else (),

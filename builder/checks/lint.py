@@ -33,16 +33,16 @@ def check_document(doc: Document, text: str) -> list[Diagnostic]:
     if doc.toc_marked:
         found += compare(doc, lines)
     found += heading_skips(doc)
-    found += contents_in_answers(doc)
+    found += contents_in_answers(doc, lines)
     found += missing_figures(doc, lines)
     found += unbalanced_dollars(doc, lines)
     return found
 
 
-def contents_in_answers(doc: Document) -> list[Diagnostic]:
-    """A note for each table of contents left out from inside a question's answer or
-    among the questions (one at the top of the file, the usual place, is left out
-    unsaid)."""
+def contents_in_answers(doc: Document, lines: Sequence[str] = ()) -> list[Diagnostic]:
+    """A note for each table of contents left out: from inside a question's answer or
+    among the questions (``toc-in-answer``), or elsewhere, the top of the file most often
+    (``toc-left-out``); a lone ``[TOC]`` marker, which shows nothing, is left out unsaid."""
     questions = {card.loc.line: card for card in doc.cards}
     found: list[Diagnostic] = []
     runs: list[list[int]] = []
@@ -76,7 +76,22 @@ def contents_in_answers(doc: Document) -> list[Diagnostic]:
                 SourceLoc(doc.path, run[0]), "note",
                 f"lines {run[0]}-{run[-1]} are a table of contents of this file (links to its "
                 "own headings): left out", "toc-in-answer"))
+        elif not _only_markers(run, lines):
+            found.append(Diagnostic(
+                SourceLoc(doc.path, run[0]), "note",
+                f"lines {run[0]}-{run[-1]} are left out as the file's table of contents "
+                "(links to its own headings): in no card and not in the PDF", "toc-left-out"))
     return found
+
+
+_TOC_MARKERS = frozenset({"", "[toc]", "[[toc]]", "[[_toc_]]", "${toc}", "@[toc]"})
+
+
+def _only_markers(run: Sequence[int], lines: Sequence[str]) -> bool:
+    """Whether a run of TOC lines holds only a marker such as ``[TOC]`` (an editor draws
+    the contents; the file holds none to lose)."""
+    return bool(lines) and all(
+        line > len(lines) or lines[line - 1].strip().casefold() in _TOC_MARKERS for line in run)
 
 
 def heading_skips(doc: Document) -> list[Diagnostic]:

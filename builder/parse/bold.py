@@ -74,7 +74,8 @@ def plain(nodes: list[SyntaxTreeNode]) -> str:
 
 
 def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
-                       loose: bool = False, tags: bool = False) -> BoldQuestion | None:
+                       loose: bool = False, tags: bool = False, colon: bool = False
+                       ) -> BoldQuestion | None:
     """Return the bold question that opens this paragraph, if it is one.
 
     With ``lead_ins``, also a line that opens with a bold number (``**1)** The number of
@@ -82,6 +83,7 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     With ``loose`` (in a file whose questions are bold lines), any whole bold line that
     is neither a label (``**Note:**``) nor the name of an answer's part (``**原理**``).
     With ``tags``, a short tag in brackets after it (``(高频)``) stays in the question.
+    With ``colon``, a line ending in a colon too (else a label: ``**作用：**``).
     """
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
@@ -120,7 +122,7 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX:
         reason = "a whole bold line among bold questions"
     # "**作用：**", "**Note:**": a label inside an answer, not a question.
-    if reason is None or without_trailing_marks(text).endswith((":", "：")):
+    if reason is None or (not colon and without_trailing_marks(text).endswith((":", "："))):
         return None
     return BoldQuestion(list(inside), rest, text, line, reason, _last_line(paragraph))
 

@@ -32,7 +32,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.parse.options import AUTO, FILE
 from builder.parse.phrases import asks_outright, asks_plainly, is_answer_part
 from builder.parse.questionpart import QuestionPart, find_question_part
-from builder.parse.strays import Strays, SurveyedHeading, find
+from builder.parse.strays import Strays, SurveyedHeading, asking_lists, find, say_items
 from builder.parse.survey import Survey, survey, title_of
 
 __all__ = ["NO_HEADING", "Structure", "Survey", "SurveyedHeading", "detect", "survey"]
@@ -145,11 +145,29 @@ def _bold_and_callouts(count: int, callouts: int, *, how_many: bool = True) -> s
 
 def _with_strays(chosen: Structure, found: Survey) -> Structure:
     """``chosen``, with the questions that stand outside its level (``strays.find``)."""
+    if chosen.style == "mixed":
+        return _with_asking_lists(chosen, found)
     if chosen.style not in ("heading", "bold"):
         return chosen
     strays = find(found.headings, found.bold_notes.intro, chosen.question_level,
                   title_of(found.headings), bold_style=chosen.bold)
+    if chosen.bold and found.colon_lines:
+        strays = replace(strays, bold=strays.bold | found.colon_lines, reasons=(
+            *strays.reasons, f"{len(found.colon_lines)} bold line(s) ending in a colon are "
+            "questions: numbered on from the bold question before them"))
     return replace(chosen, strays=strays, reasons=chosen.reasons + strays.reasons)
+
+
+def _with_asking_lists(chosen: Structure, found: Survey) -> Structure:
+    """Questions at several levels: a question heading whose list items all ask and carry
+    an answer is their section (``builder.parse.askingitems``)."""
+    grouped, kept = asking_lists([h for h in found.headings if h.line in chosen.question_lines])
+    if not grouped and not kept:
+        return chosen
+    items = frozenset(line for h in grouped.values() for line, _ in h.items.asking)
+    strays = Strays(bold=items, groups=frozenset(grouped), kept_lists=kept)
+    return replace(chosen, strays=strays, reasons=chosen.reasons + say_items(grouped),
+                   question_lines=chosen.question_lines - frozenset(grouped))
 
 
 def _by_headings(found: Survey, toc: frozenset[int], level: int | None,

@@ -20,6 +20,7 @@ from builder.model import (
     TocEntry,
     walk_all,
 )
+from builder.parse.askingitems import kept_notes, lettered_notes
 from builder.parse.containers import unclosed_diagnostics
 from builder.parse.detect import Structure, detect
 from builder.parse.filefacts import (
@@ -131,6 +132,7 @@ def parse_parts(
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
     structure = structure_of(tree, headings, front, options, path)
+    diagnostics.extend(kept_notes(path, structure.strays.kept_lists) + lettered_notes(tokens, path))
     walker = Walker(path, builder, front, options, structure, stem or Path(path).stem)
     if (cut := front_matter_cut_diagnostic(tokens, path)) is not None:
         diagnostics.append(cut)

@@ -162,7 +162,10 @@ class InlineNodes:
         if picture is not None:
             return self._formula_picture(picture, token is self._alone, src, place)
         if token.type == "image":
-            return [Node("image", attrs=(("src", src), ("alt", _alt_text(token))),
+            # A width only an embed gives (``![[a.png|300]]``, ``builder.parse.wikiembeds``).
+            width = token.attrs.get("width")
+            sized = (("width", str(width)),) if width else ()
+            return [Node("image", attrs=(("src", src), ("alt", _alt_text(token)), *sized),
                          line=place[0], col=place[1])]
         return [Node("html_inline", text=token.content, line=place[0], col=place[1])]
 

@@ -37,6 +37,7 @@ from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
 from builder.parse.htmldetails import html_details_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
+from builder.parse.liquidrefs import liquid_references_plugin
 from builder.parse.liquidtags import liquid_tags_plugin
 from builder.parse.logseq import logseq_plugin
 from builder.parse.mathsyntax import attach_doubts, math_plugin
@@ -47,6 +48,7 @@ from builder.parse.nesting import (
     count_token,
     keep_deep_blocks_as_text,
 )
+from builder.parse.onemarkheadings import one_mark_headings_plugin
 from builder.parse.placeholdertags import placeholder_tags_plugin
 from builder.parse.source import SourceError
 from builder.parse.spacedimages import spaced_images_plugin
@@ -86,6 +88,7 @@ def make_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin)
     md.use(spaceless_headings_plugin)
+    md.use(one_mark_headings_plugin)
     md.use(math_plugin)
     md.use(wiki_embeds_plugin)
     md.use(spaced_images_plugin)
@@ -96,6 +99,7 @@ def make_parser() -> MarkdownIt:
     md.use(admon_plugin)
     md.use(tabs_plugin)
     md.use(liquid_tags_plugin)
+    md.use(liquid_references_plugin)
     md.use(html_details_plugin)
     md.use(deflist_plugin)
     md.use(deflists_plugin)

@@ -13,6 +13,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Node, Section, SourceLoc, plain_text, walk_all
 from builder.parse import bold
+from builder.parse.askingitems import ASKING_ITEM, item_question
 from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
@@ -44,6 +45,16 @@ class Pending:
     callout: bool = False
     """The question is a callout's title (``> [!faq] 为什么？``): its answer its body and
     the blocks after it, up to the next question (a callout that asks is one)."""
+
+
+def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
+                 ) -> bold.BoldQuestion | None:
+    """A list item that asks with an answer of its own, when its line was chosen as a
+    question (``builder.parse.askingitems``)."""
+    if not chosen or not item.children or not item.children[0].map \
+            or item.children[0].map[0] + 1 not in chosen:
+        return None
+    return item_question(item)
 
 
 def placeholder_of(answer: tuple[Node, ...]) -> str | None:
@@ -135,7 +146,8 @@ class QuestionForms:
         def question(first: SyntaxTreeNode) -> bold.BoldQuestion | None:
             # A bold line found among heading questions keeps its "(参考上一题)": such
             # lines were answer text before, and their words stay on the card.
-            found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None)
+            found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None,
+                                            colon=chosen is not None)
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":
@@ -148,7 +160,8 @@ class QuestionForms:
             return False
         numbered = node.type == "ordered_list" and chosen is None
         items = [(item, (question(item.children[0]) or (
-                     bold.numbered_item_question(item) if numbered else None))
+                     bold.numbered_item_question(item) if numbered else None)
+                  or _chosen_item(item, chosen))
                   if item.children else None) for item in node.children]
         if not any(found for _, found in items) or (self._question is not None and all(
                 found is None or bold.is_bare_label(item, found) for item, found in items)):
@@ -172,8 +185,10 @@ class QuestionForms:
         # A list item's answer is its own nested blocks; but the answer of a card parted
         # by a "?" line goes on, as in Obsidian, up to the next question: a fence or a
         # list at the item's margin ends the item, not the card.
+        # So does the answer of an item that asks (``01. …？␠␠⏎answer``) under a heading
+        # of such items: a fence after it at the margin is still its answer.
         last = items[-1][1]
-        if last is None or last.reason != bold.SEPARATED:
+        if last is None or last.reason not in (bold.SEPARATED, ASKING_ITEM):
             self._close_card()
         return True
 

@@ -163,10 +163,34 @@ def answer_diagnostics(card: Card, placeholder: str | None = None) -> list[Diagn
         return []
     answer = normalise_question(plain_text(card.answer))
     if answer and question and _strip_numbering(answer) in (question, question.rstrip("?？")):
-        return [Diagnostic(card.loc, "warning",
-                           f"answer only repeats the question '{card.question_text}'",
-                           "answer-repeats-question")]
+        href = _only_link(card.answer)
+        said = (f"answer is only a link ({href[:80]}) whose text repeats the question "
+                f"'{card.question_text}': the card holds nothing the link does not"
+                if href else f"answer only repeats the question '{card.question_text}'")
+        return [Diagnostic(card.loc, "warning", said, "answer-repeats-question")]
     return []
+
+
+_AROUND_LINKS = ("paragraph", "bullet_list", "ordered_list", "list_item", "softbreak",
+                 "hardbreak", "strong", "em")
+
+
+def _only_link(answer: tuple[Node, ...]) -> str | None:
+    """The address of the one link an answer holds besides blank text (a chat's share link
+    under its topic), or None when it holds anything else."""
+    hrefs: list[str] = []
+    pending = list(answer)
+    while pending:
+        node = pending.pop()
+        if node.kind == "link":
+            hrefs.append(dict(node.attrs).get("href", ""))
+        elif node.kind == "text" and not node.text.strip():
+            continue
+        elif node.kind in _AROUND_LINKS:
+            pending.extend(node.children)
+        else:
+            return None
+    return hrefs[0] if len(hrefs) == 1 else None
 
 
 def with_empty_kept(diagnostics: Iterable[Diagnostic], kept: bool) -> list[Diagnostic]:

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 SPACELESS_META = "spaceless_heading"
 """``heading_open.meta`` key set on a heading read by this rule."""
+LEFT_META = "one_mark_numbered"
+"""``paragraph_open.meta`` key set on a paragraph opened by a ``#1.words`` line left as text
+(``builder.parse.onemarkheadings``)."""
 
 _OPENERS = frozenset("([{（【《「『“‘\"'*_`$")
 """Marks a heading's text may start with besides a letter or digit: brackets, quotes,
@@ -80,6 +83,8 @@ def spaceless_notes(tokens: Sequence[Token], path: str) -> list[Diagnostic]:
     """One note per heading read by this rule, at its line."""
     notes: list[Diagnostic] = []
     for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.meta.get(LEFT_META):
+            notes.append(_left_note(token, tokens[index + 1].content, path))
         if token.type != "heading_open" or not token.meta.get(SPACELESS_META):
             continue
         line = token.map[0] + 1 if token.map else 1
@@ -91,3 +96,12 @@ def spaceless_notes(tokens: Sequence[Token], path: str) -> list[Diagnostic]:
             f"'{marks}' (GitHub and CommonMark show such a line as text): write "
             f"'{marks} {words[:40]}'", "heading-space"))
     return notes
+
+
+def _left_note(token: Token, content: str, path: str) -> Diagnostic:
+    words = content.partition("\n")[0]
+    return Diagnostic(
+        SourceLoc(path, token.map[0] + 1 if token.map else 1, 1), "note",
+        f"'{words[:40]}' stays text: one '#' with no space after it is a tag, and no heading "
+        f"of this file numbers on from it; if it is a heading, write '# {words[1:40]}'",
+        "heading-space")

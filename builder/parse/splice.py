@@ -53,6 +53,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Card, Diagnostic, Document
 from builder.parse import splicedoc
+from builder.parse.askingitems import lettered_notes
 from builder.parse.containers import UNCLOSED
 from builder.parse.detect import Structure, Survey, SurveyedHeading, survey
 from builder.parse.document import Walker
@@ -72,7 +73,7 @@ from builder.parse.phrases import is_answer_part
 from builder.parse.prose import Counted, guess_counted, prose_lines
 from builder.parse.questiontext import answer_diagnostics
 from builder.parse.source import source_lines
-from builder.parse.spacelessheadings import spaceless_notes
+from builder.parse.spacelessheadings import LEFT_META, spaceless_notes
 from builder.parse.splicedoc import Edit, Moves
 from builder.parse.syntaxtree import syntax_tree
 from builder.parse.taglines import tag_line
@@ -126,7 +127,7 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
     strays = parts.structure.strays
     if parts.structure.style != "heading" or parts.references or parts.skip_to \
             or parts.rule_first or text == before.text \
-            or strays.headings or strays.bold or strays.groups:
+            or strays.headings or strays.bold or strays.groups or strays.kept_lists:
         return None  # questions outside the level are whole-file choices (parse.strays)
     old_lines, new_lines = source_lines(before.text), source_lines(text)
     plan = _plan(doc, old_lines, new_lines, parts.structure.question_level)
@@ -341,9 +342,9 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
     if [h[:2] for h in before_headings] != [h[:2] for h in after_headings] \
             or before_headings[1:] != after_headings[1:]:
         return False
-    if any(t.type == "front_matter" or (t.type == "html_block"
-                                        and t.content.strip() in (TOC_START, TOC_END))
-           for t in (*old[0], *new[0])):
+    if any(t.type == "front_matter" or LEFT_META in t.meta or (
+            t.type == "html_block" and t.content.strip() in (TOC_START, TOC_END))
+           for t in (*old[0], *new[0])):  # ("#1.x" left as text: the file's numbering says)
         return False
     anchors = {h.anchor for h in doc.headings}
     before, after = survey(old[1], anchors, doc.path), survey(new[1], anchors, doc.path)
@@ -355,8 +356,9 @@ def _same_reading(old: Chunk, new: Chunk, doc: Document) -> bool:
 
 
 def _asks_in_bold(found: Survey) -> bool:
-    """Whether a bold line in the question asks: it may be a question of its own."""
-    return bool(found.bold_notes.intro or any(h.asking_bold for h in found.headings))
+    """Whether a bold line or list item in the question asks: it may be a question itself."""
+    return bool(found.bold_notes.intro or any(h.asking_bold or h.items.asking
+                                              for h in found.headings))
 
 
 def _headings(tokens: list[Token]) -> list[tuple[str, str, str]]:
@@ -394,5 +396,5 @@ def _walk(chunk: Chunk, lines: list[str], before: Remembered, structure: Structu
         return None
     card = inline_notes_of(drafts[0].card(doc.settings.deck))
     return card, [*nesting_cuts(tokens, doc.path), *spaceless_notes(tokens, doc.path),
-                  *walker.diagnostics, *builder.diagnostics,
+                  *walker.diagnostics, *builder.diagnostics, *lettered_notes(tokens, doc.path),
                   *answer_diagnostics(card, walker.placeholders.get(card.loc.line))]

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold
+from builder.parse.askingitems import ItemTally
 from builder.parse.phrases import (
     asks_outright,
     asks_plainly,
@@ -67,6 +68,8 @@ class SurveyedHeading:
     asking_boxes: int = 0
     """Boxes right under it that ask (``> [!faq] …?``, a ``<details>`` whose summary asks):
     questions outside headings, as its bold lines are."""
+    items: ItemTally = field(default_factory=ItemTally)
+    """The list items right under it that ask and carry an answer, and the others."""
 
     @property
     def is_question(self) -> bool:
@@ -140,6 +143,9 @@ class Strays:
     groups: frozenset[int] = frozenset()
     """1-based lines of question-level headings that group bold questions as a section."""
     reasons: tuple[str, ...] = ()
+    kept_lists: tuple[tuple[int, str, tuple[tuple[int, str], ...]], ...] = ()
+    """Question headings kept as one card though list items under them ask and carry an
+    answer among items that do not: line, text, the asking items (``list-questions``)."""
 
 
 def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, str]],
@@ -162,12 +168,42 @@ def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, st
                 bold.update(line for line, _ in heading.asking_bold)
             else:
                 bold.update(_numbered_between(heading, _next_question(headings, index)))
-    reasons = _say_leaves(leaves, "#" * question_level)
+    grouped, kept = asking_lists(
+        [h for h in headings if h.level == question_level and h.line not in groups
+         and h is not title and not h.in_answer])
+    reasons = _say_leaves(leaves, "#" * question_level) + say_items(grouped)
     if bold:
         reasons += (f"{len(bold)} bold line(s) that ask are questions too: in a section's "
                     "introduction, numbered between the question headings, or grouped under "
                     "a heading that does not ask",)
-    return Strays(leaves, frozenset(bold), frozenset(groups), reasons)
+    groups.update(grouped)
+    bold.update(line for heading in grouped.values() for line, _ in heading.items.asking)
+    return Strays(leaves, frozenset(bold), frozenset(groups), reasons, kept)
+
+
+def asking_lists(headings: Sequence[SurveyedHeading]
+                 ) -> tuple[dict[int, SurveyedHeading],
+                            tuple[tuple[int, str, tuple[tuple[int, str], ...]], ...]]:
+    """Of the headings that would be cards, those that group list items asking with an
+    answer of their own (``builder.parse.askingitems``), by line; and those kept whole
+    though several of their items ask and answer, for a note.  A heading that asks keeps
+    its items as follow-ups."""
+    grouped: dict[int, SurveyedHeading] = {}
+    kept: list[tuple[int, str, tuple[tuple[int, str], ...]]] = []
+    for heading in headings:
+        if heading.items.grouped and not asks_outright(heading.text):
+            grouped[heading.line] = heading
+        elif heading.items.mixed and not asks_outright(heading.text):
+            kept.append((heading.line, heading.text, tuple(heading.items.asking)))
+    return grouped, tuple(kept)
+
+
+def say_items(grouped: dict[int, SurveyedHeading]) -> tuple[str, ...]:
+    if not grouped:
+        return ()
+    count = sum(len(heading.items.asking) for heading in grouped.values())
+    return (f"{count} list item(s) that ask and carry an answer are questions: every item "
+            f"under {len(grouped)} heading(s) that do not ask",)
 
 
 def _say_leaves(leaves: frozenset[int], below: str) -> tuple[str, ...]:

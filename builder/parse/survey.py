@@ -11,6 +11,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold
 from builder.parse.callouts import asks, count_asking
+from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
 from builder.parse.phrases import question_reason
 from builder.parse.strays import BoldNotes, SurveyedHeading
@@ -35,6 +36,9 @@ class Survey:
     toc_lines: set[int] = field(default_factory=set)
     bold_notes: BoldNotes = field(default_factory=BoldNotes)
     """The bold lines that ask outright, for ``builder.parse.strays``."""
+    colon_lines: frozenset[int] = frozenset()
+    """Colon-ended bold lines numbered on from the bold questions before them
+    (``builder.parse.colonquestions``): questions in a file of bold questions."""
 
 
 def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -> Survey:
@@ -60,6 +64,8 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
         if not found.has_content and _has_text(node):
             found.has_content = True
         found.bold_notes.note(found.headings, node)
+        if found.headings:
+            found.headings[-1].items.note(node)
         if found.headings and asks(node):
             found.headings[-1].asking_boxes += 1
         # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
@@ -71,6 +77,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     asking = count_asking(free)
     found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking
     found.callout_questions = asking
+    found.colon_lines = numbered_colon_lines(free) if questions else frozenset()
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found

@@ -26,6 +26,8 @@ PICTURE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg")
 OPEN, CLOSE = "![[", "]]"
 _EMBED = re.compile(r"!\[\[([^\[\]\n]*)\]\]")
 """An embed as far as its closing brackets: a picture's name has no bracket or line end."""
+_SIZE = re.compile(r"(\d{1,4})(?:x\d{1,4})?")
+"""Obsidian's size after the bar: a width in pixels, or width x height (up to 9999)."""
 
 
 def wiki_embeds_plugin(md: MarkdownIt) -> None:
@@ -67,6 +69,9 @@ def _wiki_embed(state: StateInline, silent: bool) -> bool:
         # ``|300`` and ``|300x200`` are a width (and height), not words to show; with no
         # words, Obsidian shows the picture's file name as its alt text.
         shown = label.strip()
+        size = _SIZE.fullmatch(shown)
+        if size is not None and int(size.group(1)) > 0:
+            token.attrs["width"] = str(int(size.group(1)))  # the height follows the width
         if not shown or shown.replace("x", "").isdigit():
             shown = target.rsplit("/", 1)[-1]
         token.content = shown

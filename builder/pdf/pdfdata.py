@@ -121,8 +121,9 @@ class MediaStage:
 
     def image(self, node: Node) -> Json:
         """Describe a Markdown image; a missing or refused one keeps only its alt text."""
-        return self.picture(node.attr("src"), node.attr("alt"),
-                            SourceLoc(self.doc_path, node.line, node.col or 1))
+        shown = self.picture(node.attr("src"), node.attr("alt"),
+                             SourceLoc(self.doc_path, node.line, node.col or 1))
+        return {**shown, "width": int(node.attr("width"))} if node.attr("width") else shown
 
     def picture(self, src: str, alt: str, loc: SourceLoc) -> Json:
         """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""

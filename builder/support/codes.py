@@ -25,5 +25,6 @@ CODES = frozenset({
     "toc-depth", "toc-anchor", "toc-in-answer", "toc-text", "toc-outdated", "toc-outside", "config",
     "nesting-depth", "table-extra-cells", "source-outside", "source-skipped", "output-name",
     "lock-entry", "lock-file", "lock-version", "typst-unavailable", "source-name",
-    "snippet-include", "heading-space", "logseq-settings", "too-many-tags",
+    "snippet-include", "heading-space", "logseq-settings", "too-many-tags", "list-questions",
+    "toc-left-out",
 })

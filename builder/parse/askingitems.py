@@ -1,0 +1,190 @@
+"""List items that ask and carry their own answer, gathered under a heading that does not ask.
+
+Notes gather questions under a heading such as ``FAQ``, ``面试真题``, ``基础理解题`` or
+``八股文`` and write each as a list item: the question on the item's first line, its
+answer after a line break (``01. BERT中的position embedding方式？␠␠⏎使用随机初始化…``) or
+nested under it (``1. 什么是缺失值？`` then an indented quote; ``- 为什么说FM…？`` then
+answer bullets).  Read as the heading's answer, they were one card of many questions.
+
+* When every item of the lists right under such a heading asks and carries an answer
+  (at least ``GROUP_MIN`` of them; items the author left blank aside) and the heading's
+  first block is such a list, each item is a question and the heading their section
+  (``builder.parse.strays``, as it groups bold questions).
+* When some items ask and carry an answer beside items that do not (topics, links,
+  questions left unanswered), which items are questions is a guess: the heading stays
+  one card and a note names the questions it holds (``list-questions``).
+
+Items of a heading that asks (``### 什么是 BN？`` then ``- 为什么有效？``) are follow-ups,
+answered in that answer; items that ask with no answer (a list of topics to revise) are
+never questions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.model import Diagnostic, SourceLoc
+from builder.parse import bold
+from builder.parse.phrases import asks_outright, without_trailing_marks
+
+ASKING_ITEM = "a list item that asks, its answer after its first line or nested under it"
+GROUP_MIN = 2
+"""Asking items a heading must hold (and nothing but) for each to be a question."""
+_QUESTION_MAX = 300
+"""Longest first line taken for a question (as ``bold.numbered_item_question``)."""
+_BREAKS = ("softbreak", "hardbreak")
+_LISTS = ("bullet_list", "ordered_list")
+
+
+@dataclass
+class ItemTally:
+    """The list items right under one heading (before any other heading)."""
+
+    asking: list[tuple[int, str]] = field(default_factory=list)
+    """Items that ask and carry an answer: line, question."""
+    others: int = 0
+    """Items with text that do not (topics, links, questions without an answer)."""
+    opens_with_list: bool = False
+    """The heading's first block is a list whose first item asks and carries an answer."""
+    blocks: int = 0
+
+    def note(self, node: SyntaxTreeNode) -> None:
+        """Take in the next top-level block under the heading."""
+        if node.type == "hr" or (node.type == "html_block" and node.content.lstrip()
+                                 .startswith("<!--")):
+            return  # a rule under the heading ("## 面试真题" over "-----"), a comment
+        self.blocks += 1
+        if node.type not in _LISTS:
+            return
+        for index, item in enumerate(node.children):
+            found = item_question(item)
+            if found is not None:
+                self.asking.append((found.line, found.text))
+                if self.blocks == 1 and index == 0:
+                    self.opens_with_list = True
+            elif not _blank(item):
+                self.others += 1
+
+    @property
+    def grouped(self) -> bool:
+        """Every item asks and carries an answer, the first block their list."""
+        return self.opens_with_list and len(self.asking) >= GROUP_MIN and not self.others
+
+    @property
+    def mixed(self) -> bool:
+        """Several items ask and carry an answer among items that do not."""
+        return len(self.asking) >= GROUP_MIN and not self.grouped
+
+
+def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
+    """The question a list item asks on its first line, when it carries an answer: the
+    lines after that line in its paragraph, or blocks nested under it (not only a list
+    of follow-up questions)."""
+    if item.type != "list_item" or not item.children:
+        return None
+    first = item.children[0]
+    if first.type != "paragraph" or not first.children or not first.map:
+        return None
+    children = list(first.children[0].children)
+    cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
+    head, rest = children[:cut], children[cut + 1:]
+    text = bold.plain(head).strip()
+    # A line that asks ends so (a question mark): "如何…" opening a sentence of answer
+    # text does not make the item a question.
+    if not text or len(text) > _QUESTION_MAX or not asks_outright(text) \
+            or not without_trailing_marks(text).endswith(("?", "？")):
+        return None
+    answered = bool(bold.plain(rest).strip()) or any(
+        image.type == "image" for image in rest) or _nested_answer(item.children[1:])
+    if not answered:
+        return None
+    return bold.BoldQuestion(head, rest, text, first.map[0] + 1, ASKING_ITEM, first.map[1])
+
+
+def _nested_answer(nested: Sequence[SyntaxTreeNode]) -> bool:
+    """Blocks nested under an item answer it, unless they are only lists of questions
+    (an interview log's follow-ups)."""
+    for block in nested:
+        if block.type not in _LISTS:
+            return True
+        if any(item_question(item) is None and not _asks_alone(item) and not _blank(item)
+               for item in block.children):
+            return True
+    return False
+
+
+def _asks_alone(item: SyntaxTreeNode) -> bool:
+    first = item.children[0] if item.children else None
+    if first is None or first.type != "paragraph" or not first.children:
+        return False
+    return asks_outright(bold.plain(list(first.children[0].children)))
+
+
+def _blank(item: SyntaxTreeNode) -> bool:
+    """An item the author left without text (``2.``, a number waiting for its question)."""
+    return not any(child.type != "paragraph" or bold.plain(
+        list(child.children[0].children) if child.children else []).strip()
+        for child in item.children)
+
+
+def kept_notes(path: str, kept: Sequence[tuple[int, str, Sequence[tuple[int, str]]]]
+               ) -> list[Diagnostic]:
+    """The notes for the headings kept as one card though items under them ask and answer."""
+    return [_kept_note(path, line, heading, asking) for line, heading, asking in kept]
+
+
+def _kept_note(path: str, line: int, heading: str, asking: Sequence[tuple[int, str]]
+               ) -> Diagnostic:
+    shown = "; ".join(f"line {at}: {text[:40]}" for at, text in asking[:3])
+    more = f" and {len(asking) - 3} more" if len(asking) > 3 else ""
+    return Diagnostic(
+        SourceLoc(path, line), "note",
+        f"{len(asking)} list items under '{heading[:60]}' ask and carry an answer "
+        f"({shown}{more}), among items that do not: kept in this one card; give each "
+        "question a heading or a bold line of its own to make it a card", "list-questions")
+
+
+_LETTERED = re.compile(r"[A-Za-z][.．)）、]\s*\S")
+"""A line opening with a letter as a list's number (``a. ``, ``b)``): no list marker in
+CommonMark, so such lines are one paragraph parted by line breaks."""
+
+
+def lettered_notes(tokens: Sequence[Token], path: str) -> list[Diagnostic]:
+    """A note at each paragraph holding ``GROUP_MIN`` or more lettered lines that ask and are
+    answered on the lines after them (``a. BERT双向体现在什么地方？␠␠⏎answer``): one card
+    of many questions, which of its lettered lines are questions being a guess."""
+    notes: list[Diagnostic] = []
+    for token in tokens:
+        if token.type != "inline" or not token.map or not token.children \
+                or not any(c.type in _BREAKS for c in token.children):
+            continue
+        lines = _lines(token.children)
+        asking = [(token.map[0] + 1 + at, text) for at, text in enumerate(lines)
+                  if _LETTERED.match(text) and text.rstrip().endswith(("?", "？"))
+                  and at + 1 < len(lines) and lines[at + 1].strip()
+                  and not _LETTERED.match(lines[at + 1])]
+        if len(asking) >= GROUP_MIN:
+            shown = "; ".join(f"line {at}: {text[:40]}" for at, text in asking[:3])
+            notes.append(Diagnostic(
+                SourceLoc(path, asking[0][0]), "note",
+                f"{len(asking)} lettered lines ask and are answered on the lines after them "
+                f"({shown}), in one paragraph: kept in one card; give each question a "
+                "heading, a list item or a bold line of its own to make it a card",
+                "list-questions"))
+    return notes
+
+
+def _lines(children: Sequence[Token]) -> list[str]:
+    """The text of a paragraph's lines, parted at its line breaks."""
+    lines = [""]
+    for child in children:
+        if child.type in _BREAKS:
+            lines.append("")
+        elif child.type in ("text", "code_inline"):
+            lines[-1] += child.content
+    return lines

@@ -1,0 +1,141 @@
+"""List items that ask and carry their own answer under a heading that does not ask
+(``FAQ`` over ``01. …？␠␠⏎answer`` items, ``面试真题`` over ``- …？`` with nested answers)
+are each a card; items that only list questions, follow-ups of a heading that asks, and
+asking items among topics and links stay in one card (the last with a note)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from builder.model import plain_text
+from builder.parse.document import parse_file, parse_structured, parse_text
+
+from .conftest import FIXTURES, build_fixture_deck, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = FIXTURES / "asking-items.md"
+FAQ = ["BERT中的位置编码方式？", "self-attention机制的意义？", "为什么要加[CLS]标志?"]
+INTERVIEW = ["为什么说FM的泛化能力强？", "你在实际中用FM干了什么？", "待补充的问题？"]
+WHOLE = ["模型结构", "复习提纲", "什么是 Dropout？", "什么是 BN？", "推荐算法"]
+
+
+def test_each_asking_item_is_a_card_under_its_heading() -> None:
+    doc = parse_file(FIXTURE, FIXTURE.name)
+    cards = {card.question_text: card for card in doc.cards}
+    assert sorted(cards) == sorted(FAQ + INTERVIEW + WHOLE)
+    assert [cards[q].section_path for q in FAQ] == [("FAQ",)] * 3
+    assert [cards[q].section_path for q in INTERVIEW] == [("面试真题",)] * 3
+    # The answer after the hard break, and the fence the author left at the margin.
+    first = cards[FAQ[0]].answer
+    assert plain_text(first) == "使用随机初始化的嵌入，随训练学习。"
+    assert [n.kind for n in first] == ["paragraph", "code_block"]
+    assert "position_embeddings" in first[1].text
+    assert plain_text(cards[FAQ[1]].answer) == "用文本中的其它词来增强目标词的语义表示。"
+    assert "one-hot" in plain_text(cards[INTERVIEW[1]].answer)
+    assert (cards[FAQ[0]].loc.line, cards[FAQ[0]].end_line) == (11, 15)
+    # The number the author left without a question ("04.") groups nothing apart.
+    assert cards[FAQ[2]].end_line == 21
+
+
+def test_lists_of_questions_follow_ups_and_mixed_lists_stay_whole() -> None:
+    doc = parse_file(FIXTURE, FIXTURE.name)
+    cards = {card.question_text: card for card in doc.cards}
+    # Questions listed without answers are no empty cards: one card of the topics.
+    assert "什么是 GN？" in plain_text(cards["复习提纲"].answer)
+    # Follow-ups of a heading that asks are its answer.
+    assert "把权重乘以保留概率" in plain_text(cards["什么是 Dropout？"].answer)
+    assert "滑动平均" in plain_text(cards["什么是 BN？"].answer)
+    # Asking items among links and an unanswered question: kept whole, and said so.
+    mixed = plain_text(cards["推荐算法"].answer)
+    assert "统计活跃时段与留存" in mixed and "用户流失率预测怎么做" in mixed
+    notes = [d for d in doc.diagnostics if d.code == "list-questions"]
+    assert [(d.loc.line, d.severity) for d in notes] == [(54, "note")]
+    assert "line 56: 为什么 FM 适合稀疏特征？" in notes[0].message
+    assert not [d for d in doc.diagnostics if d.code in ("section-intro", "empty-answer")]
+
+
+def test_nested_follow_up_questions_are_no_answer() -> None:
+    """An interview log: each item's nested items are questions asked after it, not its
+    answer, so the log stays one card."""
+    text = ("## 一面\n\n1. 介绍一下你的项目？\n   - FPN 的作用是什么？\n"
+            "   - 为什么用 focal loss？\n2. 讲讲 BN？\n   - 训练和测试有何不同？\n\n"
+            "## 二面\n\n手撕代码。\n")
+    doc = parse_text(text, "log.md")
+    assert [card.question_text for card in doc.cards] == ["一面", "二面"]
+
+
+def test_cli_notes_and_anki_imports_each_question(tmp_path: Path,
+                                                  collection: Collection) -> None:
+    result, package = build_fixture_deck(FIXTURE.stem)
+    assert "asking-items.md:54:1: note: 2 list items under '推荐算法'" in result.output
+    assert "[list-questions]" in result.output
+    import_apkg(collection, package)
+    notes = {collection.get_note(nid)["Question"]: collection.get_note(nid)
+             for nid in collection.find_notes("")}
+    assert sorted(notes) == sorted(FAQ + INTERVIEW + WHOLE)
+    assert "position_embeddings" in notes[FAQ[0]]["Answer"]
+    assert "它更“公平”地融合" in notes[FAQ[2]]["Answer"]
+    names = collection.decks.all_names()
+    assert any(name.endswith("::FAQ") for name in names)
+    assert any(name.endswith("::面试真题") for name in names)
+    # Every line of the file is in a card: none left for the PDF's introductions.
+    assert "section-intro" not in result.output
+
+
+def test_questions_at_several_levels_group_asking_items_too() -> None:
+    """Notes read as questions at several levels (every heading with an answer a card):
+    ``### 5.1 八股文`` over numbered questions with quoted answers is their section."""
+    text = ("## 网络模型\n\n网络层。\n\n### 1.1 分层\n\n五层。\n\n## IP 协议\n\n协议。\n\n"
+            "### 2.1 地址\n\n32 位。\n\n### 2.2 八股文\n\n1. IP 有什么作用？\n\n"
+            "    > 寻址和路由。\n\n2. 为什么还需要 MAC 地址？\n\n    > 分配 IP 之前要区分设备。\n\n"
+            "## ARP 协议\n\n解析地址。\n")
+    doc, structure = parse_structured(text, "net.md")
+    assert structure.style == "mixed"
+    cards = {card.question_text: card.section_path for card in doc.cards}
+    assert cards["IP 有什么作用？"] == ("2.2 八股文",)
+    assert cards["为什么还需要 MAC 地址？"] == ("2.2 八股文",)
+    assert "2.2 八股文" not in cards and "2.1 地址" in cards
+
+
+def test_lettered_questions_in_one_paragraph_stay_one_card_with_a_note() -> None:
+    """``a. …？␠␠⏎answer`` lines are no list items in CommonMark: one paragraph, one card,
+    and a note at the first lettered question (a lettered line that does not ask, or
+    one with no answer line after it, is none)."""
+    text = ("1. BERT 细节考点\na. BERT双向体现在什么地方？  \n计算attention时同时看到前后文。  \n"
+            "b. BERT tokenizer:  \nWordPiece 切分。  \nc. BERT如何预训练？  \nMLM 与 NSP。  \n"
+            "d. 为什么要除以根号d？  \ne. 多头有什么用？\n")
+    doc = parse_text(text, "bert.md")
+    assert len(doc.cards) == 1 and "MLM 与 NSP" in plain_text(doc.cards[0].answer)
+    (note,) = [d for d in doc.diagnostics if d.code == "list-questions"]
+    assert (note.loc.line, note.severity) == (2, "note")
+    assert note.message.startswith("2 lettered lines ask and are answered")
+    assert "line 6: c. BERT如何预训练？" in note.message
+
+
+def test_an_edit_parsed_alone_keeps_the_lettered_note(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild after an edit inside one question parses that question alone (a splice):
+    the note on its lettered questions must still be said."""
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    notes = tmp_path / "notes" / "bert.md"
+    notes.parent.mkdir()
+    notes.write_text("## 模型\n\n### BERT 有哪些考点？\n\na. BERT双向体现在什么地方？  \n"
+                     "同时看到前后文。  \nb. BERT如何预训练？  \nMLM 与 NSP。\n\n"
+                     "### 什么是 GPT？\n\n单向语言模型。\n", encoding="utf-8")
+    args = ["build", "notes", "--format", "apkg", "--no-lock", "-v"]
+    first = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert "bert.md:5:1: note: 2 lettered lines" in first.output
+    notes.write_text(notes.read_text(encoding="utf-8").replace("前后文", "前后文（改）"),
+                     encoding="utf-8")
+    again = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert again.exit_code == 0, again.output
+    assert "bert.md:5:1: note: 2 lettered lines" in again.output

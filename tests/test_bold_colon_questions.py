@@ -1,0 +1,40 @@
+"""In a file of bold questions, a colon-ended bold line numbered on from the bold question
+before it (``**3. …报如下错误：**`` after ``**2. …？**``) is a question; a bold label
+(``**作用：**``) and a line that skips the numbering stay answer text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from builder.model import plain_text
+from builder.parse.document import parse_file
+
+from .conftest import FIXTURES, build_fixture_deck, import_apkg
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = FIXTURES / "bold-colon-questions.md"
+QUESTIONS = ["1. 如何同时安装Python3和Python2？", "2. Conda更新很慢怎么办？",
+             "3. 在Mac环境下运行Jupyter Notebook报如下错误：",
+             "4. 运行Conda命令时出现“Missing write permissions”错误："]
+
+
+def test_numbered_colon_lines_are_questions_labels_are_not() -> None:
+    doc = parse_file(FIXTURE, FIXTURE.name)
+    assert [card.question_text for card in doc.cards] == QUESTIONS
+    assert "作用：" in plain_text(doc.cards[0].answer)
+    assert "提高 iopub_data_rate_limit" in plain_text(doc.cards[2].answer)
+    assert "这一行跳过了编号" in plain_text(doc.cards[3].answer)
+    assert "另一种做法：" in plain_text(doc.cards[3].answer)  # numbered on, but a label's few words
+
+
+def test_anki_gets_each_question(tmp_path: Path, collection: Collection) -> None:
+    _result, package = build_fixture_deck(FIXTURE.stem)
+    import_apkg(collection, package)
+    notes = {collection.get_note(nid)["Question"]: collection.get_note(nid)["Answer"]
+             for nid in collection.find_notes("")}
+    assert sorted(notes) == sorted(QUESTIONS)
+    assert "IOPub data rate exceeded." in notes[QUESTIONS[2]]
+    assert "管理员身份" in notes[QUESTIONS[3]] and "管理员身份" not in notes[QUESTIONS[2]]

@@ -29,13 +29,14 @@ from dataclasses import dataclass, field, replace
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.parse.options import AUTO, FILE
+from builder.parse.options import AUTO, FILE, ParseOptions, level_setting
 from builder.parse.phrases import asks_outright, asks_plainly, is_answer_part
 from builder.parse.questionpart import QuestionPart, find_question_part
 from builder.parse.strays import Strays, SurveyedHeading, asking_lists, find, say_items
 from builder.parse.survey import Survey, survey, title_of
 
-__all__ = ["NO_HEADING", "Structure", "Survey", "SurveyedHeading", "detect", "survey"]
+__all__ = ["NO_HEADING", "Structure", "Survey", "SurveyedHeading", "detect", "file_structure",
+           "survey"]
 
 NO_HEADING = 7
 """Question level of a file whose questions are not headings: every heading is above it."""
@@ -334,3 +335,13 @@ def _file(found: Survey, toc: frozenset[int], why: tuple[str, ...], detected: bo
           *, part: QuestionPart | None = None) -> Structure:
     level = 1 if title_of(found.headings) is not None else 0
     return Structure(level, level, "file", toc, why, detected, question_part=part)
+
+
+def file_structure(tree: SyntaxTreeNode, anchors: set[str], front: dict[str, object],
+                   options: ParseOptions, path: str = "") -> Structure:
+    """Choose how a file is read: front matter over options over what the file shows
+    (``anchors``: its headings', for telling a table of contents)."""
+    return detect(tree.children, anchors, path=path,
+                  section=level_setting(front.get("section_level", options.section_level)),
+                  question=level_setting(front.get("question_level", options.question_level)),
+                  style=str(front.get("question_style", options.question_style)))

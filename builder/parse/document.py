@@ -12,7 +12,6 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.model import (
     Diagnostic,
     Document,
-    Heading,
     Node,
     Section,
     Settings,
@@ -22,7 +21,7 @@ from builder.model import (
 )
 from builder.parse.askingitems import kept_notes, lettered_notes
 from builder.parse.containers import unclosed_diagnostics
-from builder.parse.detect import Structure, detect
+from builder.parse.detect import Structure, file_structure
 from builder.parse.filefacts import (
     Parts,
     by_place,
@@ -51,7 +50,6 @@ from builder.parse.liquidtags import POST_STEM
 from builder.parse.logseq import left_out_notes
 from builder.parse.markdown import NodeBuilder, tokenize_file
 from builder.parse.options import ParseOptions as ParseOptions
-from builder.parse.options import level_setting
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
@@ -131,7 +129,7 @@ def parse_parts(
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
-    structure = structure_of(tree, headings, front, options, path)
+    structure = file_structure(tree, {h.anchor for h in headings}, front, options, path)
     diagnostics.extend(kept_notes(path, structure.strays.kept_lists) + lettered_notes(tokens, path))
     walker = Walker(path, builder, front, options, structure, stem or Path(path).stem)
     if (cut := front_matter_cut_diagnostic(tokens, path)) is not None:
@@ -160,15 +158,6 @@ def parse_parts(
                  bool(env.get("references")) or defines_footnotes(env) or walker.tagged,
                  prose, walker.skip_to, starts_with_rule(tokens),
                  closed_fences(tokens), heading_sources(tokens))
-
-
-def structure_of(tree: SyntaxTreeNode, headings: tuple[Heading, ...], front: dict[str, object],
-                 options: ParseOptions, path: str = "") -> Structure:
-    """Choose how a file is read: front matter over options over what the file shows."""
-    return detect(tree.children, {h.anchor for h in headings}, path=path,
-                  section=level_setting(front.get("section_level", options.section_level)),
-                  question=level_setting(front.get("question_level", options.question_level)),
-                  style=str(front.get("question_style", options.question_style)))
 
 
 class Walker(QuestionForms, TocReader, TagLines):

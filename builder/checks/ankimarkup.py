@@ -70,8 +70,9 @@ def _in_page_links(links: list[tuple[int, SourceLoc, str]]) -> list[tuple[int, D
         return [(at, Diagnostic(loc, "warning", f"link to '{_shown(href)}' kept as text "
                                 f"only: {why}", "link-removed")) for at, loc, href in links]
     (at, first, _), (_, last, _) = links[0], links[-1]
-    named = ", ".join(f"'{_shown(href)}'" for _at, _loc, href in links[:3])
-    return [(at, Diagnostic(first, "warning", f"{len(links)} links to headings ({named}, …; "
+    named = ", ".join([*(f"'{_shown(href)}'" for _at, _loc, href in links[:3]),
+                       *(["…"] if len(links) > 3 else [])])
+    return [(at, Diagnostic(first, "warning", f"{len(links)} links to headings ({named}; "
                             f"lines {first.line}-{last.line}) kept as text only: {why}",
                             "link-removed", end_line=last.line))]
 

@@ -55,8 +55,8 @@ class DefaultGroup(click.Group):
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
         """Run the command; run as the process's own command (no ``args``: its command
         line), a build that succeeded ends the process at once (``builder.cli.ending``)."""
-        ENDING.own_process = (args is None and options.get("standalone_mode", True)
-                              and started_as_command())
+        ENDING.begin(args is None and options.get("standalone_mode", True)
+                     and started_as_command())
         try:
             return super().main(args, *rest, **options)
         except SystemExit as exc:

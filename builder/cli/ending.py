@@ -23,6 +23,8 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
+from builder.support.interrupts import stop_on_termination
+
 
 @dataclass
 class Ending:
@@ -34,6 +36,13 @@ class Ending:
     """A build finished and reported: the process may end once ``main`` returns 0."""
     kept: list[object] = field(default_factory=list)
     """What the build would free at its end, freed with the process instead."""
+
+    def begin(self, own_process: bool) -> None:
+        """Start a command; ``own_process``: it is the process's own (see ``own_process``),
+        which then stops on SIGTERM and SIGHUP as on Ctrl-C (``stop_on_termination``)."""
+        self.own_process = own_process
+        if own_process:
+            stop_on_termination()
 
     def keeper(self) -> list[object] | None:
         """Where a build puts what it need not free, or None when the process goes on."""

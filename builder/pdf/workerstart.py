@@ -7,6 +7,8 @@ import signal
 import tempfile
 from pathlib import Path
 
+from builder.support.parentwatch import end_with_parent
+
 log = logging.getLogger(__name__)
 
 _WARM_UP: dict[str, object] = {
@@ -21,8 +23,10 @@ _WARM_UP: dict[str, object] = {
 
 
 def ignore_interrupts() -> None:
-    # Ctrl-C reaches the whole process group; the build stops the workers itself.
+    """Start a PDF worker: Ctrl-C reaches the whole process group, and the build stops its
+    workers itself; a build ended otherwise (SIGKILL) ends them by ending."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with_parent()
 
 
 def start_kept_worker(scratch: Path) -> None:

@@ -63,3 +63,27 @@ def interrupts_ignored() -> Iterator[None]:
             signal.signal(signal.SIGINT, previous)
             if pending:
                 signal.raise_signal(signal.SIGINT)  # held: delivered as the hold ends
+
+
+TERMINATIONS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP")
+                     if hasattr(signal, name))
+"""The signals that ask a process to end: ``kill``, a service manager, a closed terminal."""
+
+
+def stop_on_termination() -> None:
+    """Let SIGTERM and SIGHUP stop this process as Ctrl-C does (a ``KeyboardInterrupt``):
+    a build stops where it is, removes its temporary folders and half-written files and
+    stops its workers; a watch ends as after Ctrl-C.  Left to the system, they ended the
+    process where it stood: its temporary folders stayed behind.  A signal the process
+    was started ignoring (``nohup`` ignores SIGHUP) stays ignored.  On the main thread of
+    a process that runs build-deck as its own command only: in another program, the
+    handlers are that program's."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for number in TERMINATIONS:
+        if signal.getsignal(number) is signal.SIG_DFL:
+            signal.signal(number, _as_interrupt)
+
+
+def _as_interrupt(number: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(number).name)

@@ -13,7 +13,7 @@ import pytest
 from builder.model import plain_text
 from builder.parse.document import parse_file, parse_structured, parse_text
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -74,9 +74,7 @@ def test_cli_notes_and_anki_imports_each_question(tmp_path: Path,
     result, package = build_fixture_deck(FIXTURE.stem)
     assert "asking-items.md:54:1: note: 2 list items under '推荐算法'" in result.output
     assert "[list-questions]" in result.output
-    import_apkg(collection, package)
-    notes = {collection.get_note(nid)["Question"]: collection.get_note(nid)
-             for nid in collection.find_notes("")}
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
     assert sorted(notes) == sorted(FAQ + INTERVIEW + WHOLE)
     assert "position_embeddings" in notes[FAQ[0]]["Answer"]
     assert "它更“公平”地融合" in notes[FAQ[2]]["Answer"]

@@ -21,7 +21,7 @@ from builder.parse.texsafe import strip_unsafe
 from builder.render.imagecheck import NotAnImage, _svg_size
 
 from .ankimedia import assert_media_present
-from .conftest import FIXTURES, import_apkg, write
+from .conftest import FIXTURES, imported_answer, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -260,9 +260,7 @@ def test_a_styled_colour_is_taken_out_of_the_card_with_a_warning(
     assert result.exit_code == 0, result.output
     assert "n.md:3:1: warning: `\\color`, `\\mmlToken` taken out of the formula" \
            in result.output
-    import_apkg(collection, tmp_path / "dist" / "n.apkg")
-    (nid,) = collection.find_notes("")
-    answer = collection.get_note(nid)["Answer"]
+    answer = imported_answer(collection, tmp_path / "dist" / "n.apkg")
     assert "{x} + {y}" in answer and "position" not in answer and "javascript" not in answer
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from builder.model import plain_text
 from builder.parse.document import parse_file
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -32,9 +32,7 @@ def test_numbered_colon_lines_are_questions_labels_are_not() -> None:
 
 def test_anki_gets_each_question(tmp_path: Path, collection: Collection) -> None:
     _result, package = build_fixture_deck(FIXTURE.stem)
-    import_apkg(collection, package)
-    notes = {collection.get_note(nid)["Question"]: collection.get_note(nid)["Answer"]
-             for nid in collection.find_notes("")}
+    notes = answers_by_question(imported_notes(collection, package))
     assert sorted(notes) == sorted(QUESTIONS)
     assert "IOPub data rate exceeded." in notes[QUESTIONS[2]]
     assert "管理员身份" in notes[QUESTIONS[3]] and "管理员身份" not in notes[QUESTIONS[2]]

@@ -10,18 +10,15 @@ from typing import TYPE_CHECKING
 
 import pypdf
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
 
 
-def _answers(collection: Collection) -> dict[str, str]:
-    found = {}
-    for note_id in collection.find_notes(""):
-        note = collection.get_note(note_id)
-        found[re.sub(r"<[^>]+>", "", note.fields[0]).strip()] = note["Answer"]
-    return found
+def _answers(collection: Collection, package: Path) -> dict[str, str]:
+    return {re.sub(r"<[^>]+>", "", note["Question"]).strip(): note["Answer"]
+            for note in imported_notes(collection, package)}
 
 
 def test_definition_lists_are_lists_of_terms(collection: Collection) -> None:
@@ -29,8 +26,7 @@ def test_definition_lists_are_lists_of_terms(collection: Collection) -> None:
     assert result.exit_code == 0, result.output
     assert "0 error(s), 0 warning(s)" in result.output, result.output
     (package,) = Path("dist").glob("*.apkg")
-    import_apkg(collection, package)
-    answers = _answers(collection)
+    answers = _answers(collection, package)
     yin = answers["Concept of yin and yang"]
     assert re.search(r"<ul><li><p><b>Yin &amp; Yang</b></p>A concept of dualism, describing "
                      r"how <i>opposite</i> forces(<br>|\s)+may actually be complementary\."

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from builder.checks import ankimarkup
 from builder.cli import main
 from builder.parse.document import parse_text
-from tests.conftest import FIXTURES, import_apkg
+from tests.conftest import FIXTURES, answers_by_question, imported_notes
 
 NAME = "section-contents-links.md"
 
@@ -34,9 +34,8 @@ def test_a_list_of_contents_is_one_warning_and_its_words_stay(tmp_path: Path,
          "to http(s) addresses only"),
         ("19", f"link to '#linear-regression' {why}"),
         ("20", f"link to '#naive-bayes' {why}")], result.output
-    import_apkg(collection, tmp_path / "dist" / "Machine Learning.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection,
+                                                 tmp_path / "dist" / "Machine Learning.apkg"))
     listed = answers["What does supervised learning cover?"]
     # Every entry's words stay on the card, as text: no link survives (an <a> without one).
     for words in ("K-nearest neighbors", "Linear regression", "Generative models",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from builder.model import plain_text, walk_all
 from builder.parse.document import parse_file
 
-from .conftest import FIXTURES, build_fixture_deck, import_apkg
+from .conftest import FIXTURES, build_fixture_deck, imported_answer
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -35,7 +35,6 @@ def test_cli_reports_the_picture_and_anki_gets_the_links(tmp_path: Path,
     result, package = build_fixture_deck(FIXTURE.stem)
     assert ('liquid-reference.md:10:1: warning: image not found: {{"/AIdevelop.png" | '
             "prepend: site.imgrepo }} [image-missing]") in result.output
-    import_apkg(collection, package)
-    answer = collection.get_note(collection.find_notes("")[0])["Answer"]
+    answer = imported_answer(collection, package)
     assert '<a href="https://www.zhihu.com/question/38102762">论文</a>' in answer
     assert "[bottleneck1]" not in answer

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .conftest import FIXTURES, build_fixture, import_apkg
+from .conftest import FIXTURES, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -19,11 +19,9 @@ def test_numbered_q_lines_are_cards(collection: Collection) -> None:
     from pathlib import Path
 
     (package,) = Path("dist").glob("*.apkg")
-    import_apkg(collection, package)
     cards = {}
-    for note_id in collection.find_notes(""):
-        note = collection.get_note(note_id)
-        question = re.sub(r"<[^>]+>", "", note.fields[0]).strip()
+    for note in imported_notes(collection, package):
+        question = re.sub(r"<[^>]+>", "", note["Question"]).strip()
         cards[question] = re.sub(r"<[^>]+>", "", note["Answer"]).strip()
     assert cards == {
         "(1)Q: what is the difference between WHERE and HAVING":

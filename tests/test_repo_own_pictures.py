@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.render.repourls import repository_paths
 
-from .conftest import FIXTURES, import_apkg
+from .conftest import FIXTURES, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -38,7 +38,7 @@ def test_own_pictures_reach_anki(tmp_path: Path, collection: Collection) -> None
         ("31", "https://github.com/someone/ml-notes/blob/master/../../images/pr.png"),
     ], result.output
     (package,) = (tmp_path / "dist").glob("*.apkg")
-    import_apkg(collection, package)
+    notes = imported_notes(collection, package)
     media = Path(collection.media.dir())
     expected = {
         "What does a ROC curve show?": ["roc chart.png"],
@@ -46,9 +46,8 @@ def test_own_pictures_reach_anki(tmp_path: Path, collection: Collection) -> None
         "Which branch holds the figure?": ["pr.png"],
         "What is left remote?": [],
     }
-    for note_id in collection.find_notes(""):
-        note = collection.get_note(note_id)
-        question = re.sub(r"<[^>]+>", "", note.fields[0]).strip()
+    for note in notes:
+        question = re.sub(r"<[^>]+>", "", note["Question"]).strip()
         names = re.findall(r'<img src="([^"]+)"', note["Answer"])
         shown = [(media / name).read_bytes() for name in names]
         assert shown == [(SITE / "images" / name).read_bytes()

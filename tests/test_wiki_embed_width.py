@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from builder.cli import main
 
-from .conftest import import_apkg
+from .conftest import answers_by_question, imported_notes
 from .imagefiles import write_png
 
 if TYPE_CHECKING:
@@ -41,9 +41,7 @@ def _build(*args: str) -> None:
 
 def test_the_card_picture_gets_the_width(vault: Path, collection: Collection) -> None:
     _build("--format", "apkg")
-    import_apkg(collection, vault / "dist" / "图片大小.apkg")
-    answers = {collection.get_note(n)["Question"]: collection.get_note(n)["Answer"]
-               for n in collection.find_notes("")}
+    answers = answers_by_question(imported_notes(collection, vault / "dist" / "图片大小.apkg"))
     assert 'alt="wide.png" width="100">' in answers["写了宽度的图片怎么显示？"]
     assert 'alt="tall.png" width="60">' in answers["写了宽和高呢？"]
     assert "999" not in answers["写了宽和高呢？"]

@@ -102,3 +102,32 @@ def test_a_link_out_of_the_tree_is_not_followed(tmp_path: Path) -> None:
 ])
 def test_repository_paths(address: str, paths: list[str]) -> None:
     assert repository_paths(address) == [PurePosixPath(p) for p in paths]
+
+
+def test_another_repository_s_address_is_noted_and_a_long_name_is_no_crash(
+        tmp_path: Path) -> None:
+    """The tree is named after the repository its addresses name (a clone is): silent.
+    Named otherwise, each picture shown from its copy gets a note, as it may be another
+    picture at the same path (a picture bed's ``img/1.png``); a part too long for a file
+    name is a remote picture, not a traceback."""
+    own = tmp_path / "ml-notes"
+    shutil.copytree(SITE, own)
+    result = CliRunner().invoke(main, ["check", str(own)])
+    assert result.exit_code == 0, result.output
+    assert "shown from this folder's copy" not in result.output, result.output
+    other = tmp_path / "my-notes"
+    shutil.copytree(SITE, other)
+    (other / "README.md").write_text(
+        (other / "README.md").read_text(encoding="utf-8")
+        + f"\n![x](https://github.com/me/notes/blob/main/{'a' * 300}/a.png)\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(other)])
+    assert result.exit_code == 0, result.output
+    noted = re.findall(r"README\.md:\d+:\d+: note: picture at (\S+) shown from this "
+                       r"folder's copy (\S+): check it is the same picture \[remote-image\]",
+                       result.output)
+    assert ("https://raw.githubusercontent.com/someone/ml-notes/main/images/pr.png", "pr.png") \
+        in noted, result.output
+    assert result.output.count("shown from this folder's copy") == 4, result.output
+    assert "remote image not fetched: https://github.com/me/notes/blob/main/aaaa" \
+        in result.output

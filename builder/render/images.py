@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
-from builder.model import Diagnostic, SourceLoc
+from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.wikiembeds import wiki_target
 from builder.render.imagecheck import (
     MAX_PIXELS,
@@ -22,7 +22,7 @@ from builder.render.imagecheck import (
     typst_decode_problem,
 )
 from builder.render.media import MediaFile
-from builder.render.repourls import tree_copies
+from builder.render.repourls import another_repository, tree_copies
 from builder.support import inputs
 from builder.support.filestat import settled, signature
 from builder.support.safefile import read_regular
@@ -58,6 +58,10 @@ class ImageResolver:
             inputs.looked_up(src, loc.path, _outcome(self._cache[key]))
         outcome = self._cache[key]
         if isinstance(outcome, MediaFile):
+            if another_repository(src, self.roots.get(loc.path)):
+                self.diagnostics.append(Diagnostic(
+                    loc, "note", f"picture at {one_line(src)[:120]} shown from this folder's "
+                    f"copy {outcome.path.name}: check it is the same picture", "remote-image"))
             return outcome
         message, code = outcome
         self.diagnostics.append(Diagnostic(loc, "warning", message, code))
@@ -87,8 +91,12 @@ class ImageResolver:
         if refused is not None and refused[1] == "remote-image":
             # The repository's own copy on a code host: the file is in the tree built.
             for copy in tree_copies(src, root):
-                if copy.is_file() and copy.resolve().is_relative_to(root):
-                    return _media(copy.resolve(), src, passed)
+                try:
+                    resolved = copy.resolve(strict=True)
+                except (OSError, RuntimeError, ValueError):  # missing, a loop, a long name
+                    continue
+                if resolved.is_file() and resolved.is_relative_to(root):
+                    return _media(resolved, src, passed)
         if refused is not None and not drive:
             return refused
         outside = False

@@ -76,3 +76,26 @@ def tree_copies(src: str, root: Path) -> list[Path]:
     most likely first (none for any other address); the caller checks each is a file
     inside ``root`` once links are followed."""
     return [root.joinpath(*path.parts) for path in repository_paths(src)]
+
+
+def repository_name(src: str) -> str | None:
+    """The repository a code host's file address names (``notes`` of
+    ``https://github.com/me/notes/blob/…``), or None for any other address."""
+    try:
+        address = urlsplit(src.strip())
+    except ValueError:
+        return None
+    host = (address.hostname or "").lower()
+    parts = [part for part in address.path.split("/") if part]
+    if host not in _MARKED_HOSTS | _RAW_HOSTS or len(parts) < 2:
+        return None
+    return unquote(parts[1])
+
+
+def another_repository(src: str, root: Path | None) -> bool:
+    """Whether ``src`` is a code host's address of a repository the tree built is not
+    named after (a clone keeps its repository's name): a picture shown from the tree's
+    own copy may then be another picture at the same path, which a note says."""
+    name = repository_name(src)
+    tree = (root or Path.cwd()).resolve().name
+    return name is not None and name.casefold() != tree.casefold()

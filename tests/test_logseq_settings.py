@@ -38,3 +38,19 @@ def test_logseq_settings_are_left_out(collection: Collection) -> None:
     for shown in (answer, text):
         assert not [words for words in HIDDEN if words in shown], shown
         assert [words for words in SHOWN if words not in shown.replace("\n", " ")] == [], shown
+
+
+def test_a_drawer_of_another_name_is_the_author_s_text() -> None:
+    """Only Logseq's time log (``:LOGBOOK:`` over ``CLOCK:`` lines) is hidden: a closed
+    drawer of any other name, or a log holding words, is text the author wrote."""
+    from builder.model import plain_text
+    from builder.parse.document import parse_text
+
+    doc = parse_text("## Q?\n\nsome text\n:NOTE:\nimportant line that must stay\n:END:\n\n"
+                     ":LOGBOOK:\nwords, not a clock\n:END:\n", "n.md")
+    (card,) = doc.cards
+    shown = plain_text(card.answer)
+    for words in (":NOTE:", "important line that must stay", "words, not a clock",
+                  ":LOGBOOK:"):
+        assert words in shown, shown
+    assert not [d for d in doc.diagnostics if d.code == "logseq-settings"], doc.diagnostics

@@ -39,7 +39,10 @@ _VALUES = {
     "heading": re.compile(r"true|false|[1-6]"),
     "id": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
 }
-_DRAWER = re.compile(r":[A-Z][A-Z_-]*:")
+_DRAWER = ":LOGBOOK:"
+"""The drawer Logseq writes and hides: its time log, ``CLOCK:`` lines.  Another name
+(``:NOTE:`` … ``:END:``) is the author's text, kept."""
+_CLOCK = "CLOCK:"
 _END = ":END:"
 _BREAKS = ("softbreak", "hardbreak")
 LEFT_OUT = "logseq_left_out"
@@ -87,15 +90,15 @@ def _settings(lines: list[tuple[Token, list[Token]]]) -> set[int]:
     drawer: int | None = None
     for at, text in enumerate(texts):
         if drawer is not None:
-            if text is None:
-                drawer = None  # markup inside: not Logseq's drawer
+            if text is None or not (text == _END or text.startswith(_CLOCK) or not text):
+                drawer = None  # markup or words inside: not Logseq's time log
             elif text == _END:
                 gone.update(range(drawer, at + 1))
                 drawer = None
             continue
         if text is None:
             continue
-        if _DRAWER.fullmatch(text) and text != _END:
+        if text == _DRAWER:
             drawer = at
             continue
         found = _PROPERTY.fullmatch(text)

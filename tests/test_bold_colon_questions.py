@@ -36,3 +36,17 @@ def test_anki_gets_each_question(tmp_path: Path, collection: Collection) -> None
     assert sorted(notes) == sorted(QUESTIONS)
     assert "IOPub data rate exceeded." in notes[QUESTIONS[2]]
     assert "管理员身份" in notes[QUESTIONS[3]] and "管理员身份" not in notes[QUESTIONS[2]]
+
+
+def test_an_answer_s_own_numbered_labels_stay_in_it() -> None:
+    """Labels numbered on from their question (``**2. 第二次握手的具体过程：**`` under
+    ``**1. …？**``) are the answer's points when the next question repeats their number."""
+    from builder.parse.document import parse_text
+
+    doc = parse_text("# 网络\n\n**1. 什么是TCP三次握手？**\n\n**1. 第一次握手的具体过程：**\n\n"
+                     "客户端发 SYN。\n\n**2. 第二次握手的具体过程：**\n\n服务端回 SYN+ACK。\n\n"
+                     "**3. 第三次握手的具体过程：**\n\n客户端回 ACK。\n\n"
+                     "**2. 什么是四次挥手？**\n\n四次。\n", "n.md")
+    assert [card.question_text for card in doc.cards] == ["1. 什么是TCP三次握手？",
+                                                         "2. 什么是四次挥手？"]
+    assert "客户端回 ACK。" in plain_text(doc.cards[0].answer)

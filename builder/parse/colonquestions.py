@@ -24,8 +24,11 @@ LABEL_MAX = 8
 
 def numbered_colon_lines(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
     """1-based lines of the colon-ended bold lines among top-level ``nodes`` that continue
-    the numbering of the bold questions before them."""
+    the numbering of the bold questions before them, and that the next bold question
+    continues in turn: under ``**1. 什么是握手？**``, labels ``**2. 第二次握手的过程：**``,
+    ``**3. …：**`` followed by ``**2. 什么是挥手？**`` number the answer's own points."""
     found: set[int] = set()
+    pending: list[int] = []
     last: tuple[int, ...] = ()
     for node in nodes:
         firsts = [node] if node.type == "paragraph" else [
@@ -34,19 +37,25 @@ def numbered_colon_lines(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
         for first in firsts:
             question = bold.paragraph_question(first, loose=True)
             if question is not None:
-                last = numbering(question.text) if not question.lead_in else last
+                if not question.lead_in:
+                    if pending and _continues(last, question.text, label_max=-1):
+                        found.update(pending)
+                    pending = []
+                    last = numbering(question.text)
                 continue
             colon = bold.paragraph_question(first, loose=True, colon=True)
             if colon is None or not last or not _continues(last, colon.text):
                 continue
-            found.add(colon.line)
+            pending.append(colon.line)
             last = numbering(colon.text)
-    return frozenset(found)
+    return frozenset(found.union(pending))  # the file's last: no question says otherwise
 
 
-def _continues(last: tuple[int, ...], text: str) -> bool:
+def _continues(last: tuple[int, ...], text: str, label_max: int = LABEL_MAX) -> bool:
+    """Whether ``text`` is numbered right after ``last`` and has more than ``label_max``
+    characters after its number."""
     number = numbering(text)
     if len(number) != len(last) or number[:-1] != last[:-1] or number[-1] != last[-1] + 1:
         return False
     words = without_trailing_marks(text).rstrip(":：").lstrip("0123456789.、)） ")
-    return len(words) > LABEL_MAX
+    return len(words) > label_max

@@ -137,3 +137,14 @@ def test_an_edit_parsed_alone_keeps_the_lettered_note(tmp_path: Path,
     again = CliRunner().invoke(main, args, catch_exceptions=False)
     assert again.exit_code == 0, again.output
     assert "bert.md:5:1: note: 2 lettered lines" in again.output
+
+
+def test_text_after_the_asking_list_keeps_the_heading_one_card() -> None:
+    """Text under the heading after its list of questions (a summary, a code fence) would
+    join the last question's answer: the heading stays one card, with a note."""
+    text = ("## FAQ\n\n1. 为什么要用 BN？\n   加快收敛。\n2. 为什么BN有效？\n   平滑损失面。\n\n"
+            "总结：以上两题常考。\n")
+    doc = parse_text(text, "n.md")
+    assert [card.question_text for card in doc.cards] == ["FAQ"]
+    assert "总结：以上两题常考。" in plain_text(doc.cards[0].answer)
+    assert [d.code for d in doc.diagnostics if d.code == "list-questions"] == ["list-questions"]

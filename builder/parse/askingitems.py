@@ -11,8 +11,9 @@ answer bullets).  Read as the heading's answer, they were one card of many quest
   first block is such a list, each item is a question and the heading their section
   (``builder.parse.strays``, as it groups bold questions).
 * When some items ask and carry an answer beside items that do not (topics, links,
-  questions left unanswered), which items are questions is a guess: the heading stays
-  one card and a note names the questions it holds (``list-questions``).
+  questions left unanswered) or text under the heading besides the lists (a summary),
+  which lines are whose answer is a guess: the heading stays one card and a note names
+  the questions it holds (``list-questions``).
 
 Items of a heading that asks (``### 什么是 BN？`` then ``- 为什么有效？``) are follow-ups,
 answered in that answer; items that ask with no answer (a list of topics to revise) are
@@ -52,6 +53,9 @@ class ItemTally:
     opens_with_list: bool = False
     """The heading's first block is a list whose first item asks and carries an answer."""
     blocks: int = 0
+    after_lists: int = 0
+    """Blocks other than lists since the last list: between two lists (a fence at the
+    margin) they are the item's above; after the last, they would join its answer."""
 
     def note(self, node: SyntaxTreeNode) -> None:
         """Take in the next top-level block under the heading."""
@@ -60,7 +64,9 @@ class ItemTally:
             return  # a rule under the heading ("## 面试真题" over "-----"), a comment
         self.blocks += 1
         if node.type not in _LISTS:
+            self.after_lists += 1
             return
+        self.after_lists = 0
         for index, item in enumerate(node.children):
             found = item_question(item)
             if found is not None:
@@ -72,12 +78,14 @@ class ItemTally:
 
     @property
     def grouped(self) -> bool:
-        """Every item asks and carries an answer, the first block their list."""
-        return self.opens_with_list and len(self.asking) >= GROUP_MIN and not self.others
+        """Every item asks and carries an answer, the first block their list, and nothing
+        after the last list (text there, a summary, would join the last answer)."""
+        return self.opens_with_list and len(self.asking) >= GROUP_MIN and not self.others \
+            and not self.after_lists
 
     @property
     def mixed(self) -> bool:
-        """Several items ask and carry an answer among items that do not."""
+        """Several items ask and carry an answer among items or text that do not."""
         return len(self.asking) >= GROUP_MIN and not self.grouped
 
 
@@ -145,7 +153,7 @@ def _kept_note(path: str, line: int, heading: str, asking: Sequence[tuple[int, s
     return Diagnostic(
         SourceLoc(path, line), "note",
         f"{len(asking)} list items under '{heading[:60]}' ask and carry an answer "
-        f"({shown}{more}), among items that do not: kept in this one card; give each "
+        f"({shown}{more}), beside other items or text: kept in this one card; give each "
         "question a heading or a bold line of its own to make it a card", "list-questions")
 
 

@@ -148,3 +148,10 @@ def test_text_after_the_asking_list_keeps_the_heading_one_card() -> None:
     assert [card.question_text for card in doc.cards] == ["FAQ"]
     assert "总结：以上两题常考。" in plain_text(doc.cards[0].answer)
     assert [d.code for d in doc.diagnostics if d.code == "list-questions"] == ["list-questions"]
+
+
+def test_e_g_and_i_e_open_sentences_not_lettered_questions() -> None:
+    text = ("## Q\n\nSome notes:  \ne.g. why does it converge?  \nbecause the loss is convex.  \n"
+            "i.e. what is kept?  \nthe mean.\n")
+    doc = parse_text(text, "n.md")
+    assert not [d for d in doc.diagnostics if d.code == "list-questions"], doc.diagnostics

@@ -151,3 +151,26 @@ def test_the_fork_servers_first_preload_changes_nothing_imported_elsewhere() -> 
         capture_output=True, text=True, timeout=120, check=False,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert done.stdout.split() == ["True"], (done.stdout, done.stderr)
+
+
+_TERMINATED_TWICE = """
+import signal
+from builder.support.interrupts import stop_on_termination
+stop_on_termination()
+try:
+    signal.raise_signal(signal.SIGTERM)
+except KeyboardInterrupt as stop:
+    print("stopped by", stop)
+    # Cleaning up: a second SIGTERM or a hangup must not cut it short.
+    signal.raise_signal(signal.SIGTERM)
+    signal.raise_signal(signal.SIGHUP)
+    print("cleaned up")
+"""
+
+
+def test_a_termination_stops_once_and_lets_the_clean_up_finish() -> None:
+    done = subprocess.run([sys.executable, "-c", _TERMINATED_TWICE], capture_output=True,
+                          text=True, timeout=60, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["stopped by SIGTERM", "cleaned up"], done

@@ -157,9 +157,10 @@ def _kept_note(path: str, line: int, heading: str, asking: Sequence[tuple[int, s
         "question a heading or a bold line of its own to make it a card", "list-questions")
 
 
-_LETTERED = re.compile(r"[A-Za-z][.．)）、]\s*\S")
-"""A line opening with a letter as a list's number (``a. ``, ``b)``): no list marker in
-CommonMark, so such lines are one paragraph parted by line breaks."""
+_LETTERED = re.compile(r"[A-Za-z][.．)）、]\s*(?![A-Za-z][.．])\S")
+"""A line opening with a letter as a list's number (``a. ``, ``b)``, ``c、``): no list
+marker in CommonMark, so such lines are one paragraph parted by line breaks.  ``e.g.``
+and ``i.e.`` open sentences, not items."""
 
 
 def lettered_notes(tokens: Sequence[Token], path: str) -> list[Diagnostic]:

@@ -56,8 +56,10 @@ def interrupts_ignored() -> Iterator[None]:
             yield
             return
         pending = hasattr(signal, "sigpending") and signal.SIGINT in signal.sigpending()
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        previous = signal.getsignal(signal.SIGINT)
         try:
+            # Inside the try: a SIGTERM made an interrupt may land right after it.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
             yield
         finally:
             signal.signal(signal.SIGINT, previous)
@@ -86,4 +88,8 @@ def stop_on_termination() -> None:
 
 
 def _as_interrupt(number: int, _frame: object) -> None:
+    # One is enough: a second (a hangup often comes twice, a service manager may repeat
+    # its SIGTERM) would cut short the clean-up the first started.
+    for other in TERMINATIONS:
+        signal.signal(other, signal.SIG_IGN)
     raise KeyboardInterrupt(signal.Signals(number).name)

@@ -174,3 +174,29 @@ def test_a_termination_stops_once_and_lets_the_clean_up_finish() -> None:
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["stopped by SIGTERM", "cleaned up"], done
+
+
+_DEFERRED = """
+import signal
+from builder.support.interrupts import stop_on_termination, stops_deferred
+stop_on_termination()
+for number in (signal.SIGINT, signal.SIGTERM):
+    try:
+        with stops_deferred():
+            signal.raise_signal(number)
+            print("block finished")
+        print("not stopped")
+    except KeyboardInterrupt as stop:
+        print("stopped after it by", stop)
+"""
+
+
+def test_a_stop_in_a_deferred_block_lands_as_it_ends() -> None:
+    """Starting a pool's thread must not be cut (``QuietProcessPool.submit``): Ctrl-C and
+    a termination wait for the block's end, then stop."""
+    done = subprocess.run([sys.executable, "-c", _DEFERRED], capture_output=True,
+                          text=True, timeout=60, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    assert done.stdout.splitlines() == [
+        "block finished", "stopped after it by SIGINT",
+        "block finished", "stopped after it by SIGTERM"], (done.stdout, done.stderr)

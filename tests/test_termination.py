@@ -67,7 +67,8 @@ def started(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     (tmp_path / "tmp").mkdir()
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(*args: str, ignoring: tuple[signal.Signals, ...] = ()) -> subprocess.Popen[bytes]:
+    def start(*args: str, ignoring: tuple[signal.Signals, ...] = (),
+              session: bool = False) -> subprocess.Popen[bytes]:
         def ignore() -> None:
             for number in ignoring:
                 signal.signal(number, signal.SIG_IGN)
@@ -75,7 +76,8 @@ def started(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path / "tmp")}
         process = subprocess.Popen([sys.executable, "-m", "builder", *args], cwd=tmp_path,
                                    env=env, stdout=(tmp_path / "log").open("wb"),
-                                   stderr=subprocess.STDOUT, preexec_fn=ignore)
+                                   stderr=subprocess.STDOUT, preexec_fn=ignore,
+                                   start_new_session=session)
         processes.append(process)
         return process
 
@@ -113,6 +115,20 @@ def test_sigterm_stops_a_build_as_ctrl_c_does(tmp_path: Path, started: Callable[
     assert build.wait(timeout=WAIT) == 1
     log = (tmp_path / "log").read_text(encoding="utf-8")
     assert "Aborted!" in log and "Traceback" not in log, log
+    _until_ended(workers)
+    assert _left(tmp_path) == []
+
+
+def test_a_hangup_of_the_whole_group_stops_a_build_quietly(tmp_path: Path, started: Callable[
+        ..., subprocess.Popen[bytes]]) -> None:
+    """A closed terminal hangs up every process of its group, the build's helpers too:
+    they keep the hangup blocked, so only the build sees it, and stops them itself."""
+    build = started("build", "notes", "--jobs", "2", session=True)
+    workers = _with_workers(build)
+    os.killpg(build.pid, signal.SIGHUP)
+    assert build.wait(timeout=WAIT) == 1
+    log = (tmp_path / "log").read_text(encoding="utf-8")
+    assert "Aborted!" in log and "Traceback" not in log and "relaunching" not in log, log
     _until_ended(workers)
     assert _left(tmp_path) == []
 

@@ -104,13 +104,15 @@ def _new_pool(processes: int) -> Pool:
     # edits, not after the save.
     context = multiprocessing.get_context("spawn")
     from builder.pdf.workerstart import ignore_interrupts, start_kept_worker
+    from builder.support.interrupts import interrupts_held
 
     warm = _WARM.get()
-    if warm is None:
-        return context.Pool(processes, initializer=ignore_interrupts,
-                            maxtasksperchild=WORKER_TASKS)
-    return context.Pool(processes, initializer=start_kept_worker, initargs=(warm.scratch,),
-                        maxtasksperchild=WORKER_TASKS)
+    with interrupts_held():  # its workers, and the threads that replace them, inherit it
+        if warm is None:
+            return context.Pool(processes, initializer=ignore_interrupts,
+                                maxtasksperchild=WORKER_TASKS)
+        return context.Pool(processes, initializer=start_kept_worker,
+                            initargs=(warm.scratch,), maxtasksperchild=WORKER_TASKS)
 
 
 @dataclass

@@ -192,7 +192,10 @@ def worker_pool(jobs: int, work: int) -> Executor:
     context = multiprocessing.get_context("spawn")
     # Not max_tasks_per_child: on Python 3.11 a pool using it can stop replacing its
     # workers and hang.  Render workers therefore keep typst's memo (see pdfjobs).
-    return QuietProcessPool(max_workers=min(jobs, work), mp_context=context)
+    from builder.support.interrupts import interrupts_held
+
+    with interrupts_held():  # its queues start multiprocessing's resource tracker
+        return QuietProcessPool(max_workers=min(jobs, work), mp_context=context)
 
 
 def in_processes(pool: Executor) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from builder.support.interrupts import interrupts_held
+from builder.support.interrupts import interrupts_held, stops_deferred
 from builder.support.parentwatch import end_with_parent
 
 if TYPE_CHECKING:
@@ -27,5 +27,7 @@ class QuietProcessPool(ProcessPoolExecutor):
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs
                ) -> Future[_T]:
-        with interrupts_held():  # a worker is started by the submit that needs it
+        # A worker is started by the submit that needs it, and its manager thread by the
+        # first: a stop waits for them to have started (``stops_deferred``).
+        with stops_deferred(), interrupts_held():
             return super().submit(fn, *args, **kwargs)

@@ -16,16 +16,22 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+HELD = {signal.SIGINT, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])}
+"""What a terminal sends its whole process group: Ctrl-C, and the hangup of its closing.
+Helper processes keep them blocked (multiprocessing's resource tracker, killed by a
+hangup, was started again by the build, which then printed its tracebacks)."""
+
 
 @contextmanager
 def interrupts_held() -> Iterator[None]:
-    """Block SIGINT in this thread while the block starts processes (a process started
-    from it inherits its mask; a Ctrl-C meanwhile goes to another thread, or waits for
-    the block's end).  Where there is no signal mask, nothing changes."""
+    """Block SIGINT and SIGHUP (``HELD``) in this thread while the block starts processes
+    (a process started from it inherits its mask; a Ctrl-C meanwhile goes to another
+    thread, or waits for the block's end).  Where there is no signal mask, nothing
+    changes."""
     if not hasattr(signal, "pthread_sigmask"):
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
     try:
         yield
     finally:
@@ -77,19 +83,45 @@ def stop_on_termination() -> None:
     a build stops where it is, removes its temporary folders and half-written files and
     stops its workers; a watch ends as after Ctrl-C.  Left to the system, they ended the
     process where it stood: its temporary folders stayed behind.  A signal the process
-    was started ignoring (``nohup`` ignores SIGHUP) stays ignored.  On the main thread of
-    a process that runs build-deck as its own command only: in another program, the
+    was started ignoring (``nohup`` ignores SIGHUP) stays ignored.  Ctrl-C itself waits,
+    as they do, for the end of a ``stops_deferred`` block.  On the main thread of a
+    process that runs build-deck as its own command only: in another program, the
     handlers are that program's."""
     if threading.current_thread() is not threading.main_thread():
         return
-    for number in TERMINATIONS:
-        if signal.getsignal(number) is signal.SIG_DFL:
+    for number in (signal.SIGINT, *TERMINATIONS):
+        if signal.getsignal(number) in (signal.SIG_DFL, signal.default_int_handler):
             signal.signal(number, _as_interrupt)
 
 
+_deferred: list[str] | None = None
+"""The stops that landed in the ``stops_deferred`` block running, if one is."""
+
+
+@contextmanager
+def stops_deferred() -> Iterator[None]:
+    """Let a Ctrl-C or termination (``stop_on_termination``) that lands in the block stop
+    the process as the block ends, not inside it: a ``KeyboardInterrupt`` raised while
+    ``ProcessPoolExecutor.submit`` starts its manager thread left the pool unable to shut
+    down ("cannot join thread before it is started"), a traceback instead of ``Aborted!``."""
+    global _deferred
+    outer, _deferred = _deferred, []
+    try:
+        yield
+    finally:
+        landed, _deferred = _deferred, outer
+        if landed:
+            raise KeyboardInterrupt(landed[0])
+
+
 def _as_interrupt(number: int, _frame: object) -> None:
-    # One is enough: a second (a hangup often comes twice, a service manager may repeat
-    # its SIGTERM) would cut short the clean-up the first started.
-    for other in TERMINATIONS:
-        signal.signal(other, signal.SIG_IGN)
-    raise KeyboardInterrupt(signal.Signals(number).name)
+    name = signal.Signals(number).name
+    if number != signal.SIGINT:
+        # One is enough: a second (a hangup often comes twice, a service manager may
+        # repeat its SIGTERM) would cut short the clean-up the first started.
+        for other in TERMINATIONS:
+            signal.signal(other, signal.SIG_IGN)
+    if _deferred is not None:
+        _deferred.append(name)
+        return
+    raise KeyboardInterrupt(name)

@@ -62,7 +62,10 @@ def _first_block(state: StateBlock, start: int, end: int, parts: list[BlockRule]
     # Remembered for every line passed (per end and indent): a list that reads only a few
     # lines leaves the rest to the next start, which would scan them again, quadratic in
     # a file of many short lists and no heading.
-    found: dict[tuple[int, int, int, str], int] = state.env.setdefault(_KNOWN, {})
+    # Per source text: a box's body (``ad-…`` fences) is parsed as a text of its own,
+    # whose line numbers are not the file's.
+    found: dict[tuple[int, int, int, str], int] = \
+        state.env.setdefault(_KNOWN, {}).setdefault(state.src, {})
     place = (end, state.blkIndent, str(state.parentType))
     passed = []
     line = start + 1
@@ -82,7 +85,7 @@ def _first_block(state: StateBlock, start: int, end: int, parts: list[BlockRule]
 
 
 _KNOWN = "deflist_blocks"
-"""``env`` key: which lines start a block, as asked so far."""
+"""``env`` key: which lines start a block, as asked so far, per source text."""
 
 
 def _as_lists(state: StateCore) -> None:

@@ -70,8 +70,10 @@ def started(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     def start(*args: str, ignoring: tuple[signal.Signals, ...] = (),
               session: bool = False) -> subprocess.Popen[bytes]:
         def ignore() -> None:
-            for number in ignoring:
-                signal.signal(number, signal.SIG_IGN)
+            # As a terminal starts it: a suite run under ``nohup`` ignores SIGHUP, and
+            # its children would too.
+            for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+                signal.signal(number, signal.SIG_IGN if number in ignoring else signal.SIG_DFL)
 
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path / "tmp")}
         process = subprocess.Popen([sys.executable, "-m", "builder", *args], cwd=tmp_path,

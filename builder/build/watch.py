@@ -38,6 +38,7 @@ from builder.pdf.jobs import warm_workers
 from builder.render.formulamemo import kept_formulas
 from builder.render.images import IMAGE_SUFFIXES
 from builder.support.atomic import TEMP_PREFIX, FolderTaken, held_alone
+from builder.support.interrupts import interrupt_handled
 from builder.support.keptbytes import kept_file_bytes
 
 if TYPE_CHECKING:
@@ -140,26 +141,15 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
         raise WatchError(f"another build-deck watch is writing to "
                          f"{display_path(config.out_dir)}; stop it first") from None
     except KeyboardInterrupt:
-        _interrupt_handled()
+        interrupt_handled()
         log.debug("watch stopped by Ctrl-C")
     except RuntimeError as exc:
         # Python 3.11 reports a Ctrl-C that lands while a class is made (a module being
         # imported) as "Error calling __set_name__", with the interrupt as its cause.
         if not isinstance(exc.__cause__, KeyboardInterrupt):
             raise
-        _interrupt_handled()
+        interrupt_handled()
         log.debug("watch stopped by Ctrl-C, during an import")
-
-
-def _interrupt_handled() -> None:
-    """Tell Python the Ctrl-C that ended the watch was handled.
-
-    Python 3.11 marks a KeyboardInterrupt that leaves code run by ``exec`` of a string as
-    unhandled, caught or not (dataclasses and named tuples make their methods so: a Ctrl-C
-    landing while a lazily imported module defines one), and then ends the process by
-    SIGINT after its clean exit: status -2, and nothing of the last build printed.  Each
-    ``exec`` of a string clears that mark as it starts."""
-    exec("pass")
 
 
 @contextlib.contextmanager

@@ -23,7 +23,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
-from builder.support.interrupts import stop_on_termination
+from builder.support.interrupts import interrupt_handled, stop_on_termination
 
 
 @dataclass
@@ -51,14 +51,9 @@ class Ending:
     def end_now(self, code: object) -> None:
         """The command exits with ``code``: end the process at once with status 0, if
         ``code`` is a success, a build made it ready, and nothing else would still run;
-        else return (Python ends as usual).
-
-        Either way, a Ctrl-C (or a SIGTERM made one) that the command handled is marked
-        handled first: Python 3.11 marks one that left code run by ``exec`` of a string
-        (a dataclass being made as a module loads) as unhandled, however it was caught,
-        and ends the process by SIGINT once it has exited cleanly (status -2, where the
-        command chose 1).  Each ``exec`` of a string clears that mark as it starts."""
-        exec("pass")
+        else return (Python ends as usual).  Either way, a Ctrl-C (or a SIGTERM made one)
+        that the command handled is marked handled first (``interrupt_handled``)."""
+        interrupt_handled()
         if not (self.own_process and self.ready and code in (0, None)):
             return
         if threading.active_count() > 1 or _children_running():

@@ -125,3 +125,16 @@ def _as_interrupt(number: int, _frame: object) -> None:
         _deferred.append(name)
         return
     raise KeyboardInterrupt(name)
+
+
+def interrupt_handled() -> None:
+    """Tell Python that the Ctrl-C (or a termination made one) the program caught was
+    handled.
+
+    Python 3.11 marks a KeyboardInterrupt that leaves code run by ``exec`` of a string as
+    unhandled, caught or not (dataclasses and named tuples make their methods so: a Ctrl-C
+    landing while a lazily imported module defines one), and then ends the process by
+    SIGINT after its clean exit: status -2, where the program chose its own, and nothing
+    of a watch's last build printed.  Each ``exec`` of a string clears that mark as it
+    starts."""
+    exec("pass")

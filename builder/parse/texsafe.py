@@ -77,9 +77,9 @@ def _clean(nodes: list[Node], removed: list[str]) -> list[Node]:
             if node in _WRAPPERS:
                 shown, i = argument(nodes, i)
                 out.append(Group(_clean(shown, removed)))
-        elif node in (_TOKEN, _BOX, *_COLOURS) and _styled(node, nodes, i) is not None:
+        elif node in (_TOKEN, _BOX, *_COLOURS) and (styled := _styled(node, nodes, i)):
             removed.append(node)
-            i, shows = _styled(node, nodes, i) or (i, False)
+            i, shows = styled
             if shows:
                 shown, i = argument(nodes, i)
                 out.append(Group(_clean(shown, removed)))

@@ -60,7 +60,10 @@ class DefaultGroup(click.Group):
         try:
             return super().main(args, *rest, **options)
         except SystemExit as exc:
-            ENDING.end_now(exc.code)
+            code = ENDING.status(exc.code)
+            ENDING.end_now(code)
+            if code != exc.code:
+                raise SystemExit(code) from None
             raise
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:

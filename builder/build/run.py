@@ -34,7 +34,7 @@ from builder.build.uptodate import UpToDate
 from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.limits import tables_cut_for_pdf
 from builder.support import inputs
-from builder.support.atomic import atomic_write_bytes, exclusive
+from builder.support.atomic import atomic_write_bytes, exclusive, sweep_abandoned
 from builder.support.collector import collector_paused
 from builder.support.inputs import Inputs, recording
 
@@ -118,6 +118,7 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
     from builder.render.assets import default_jobs
 
     start_progress = start_progress or no_progress
+    _sweep_cache(config.cache)
     reads = up_to_date.inputs if up_to_date is not None else Inputs()
     with PdfJobs(config.jobs or default_jobs()) as pdfs, recording(reads):
         # 1. Gather: parse and check every file, draw formulas and diagrams.
@@ -169,6 +170,20 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
+
+
+_swept: set[Path] = set()
+"""The caches this process swept: a watch sweeps its cache once, not at every save."""
+
+
+def _sweep_cache(cache: Path) -> None:
+    """Remove what builds killed while writing left in ``cache`` (the output folder's own
+    top level is swept under its lock: ``exclusive``)."""
+    if cache not in _swept:
+        _swept.add(cache)
+        if removed := sweep_abandoned(cache):
+            log.info("removed %d abandoned temporary file(s) from %s", removed,
+                     display_path(cache))
 
 
 def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult | None:

@@ -13,7 +13,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.support.atomic import STALE_AFTER, TEMP_PREFIX, sweep_abandoned
+from builder.support.atomic import TEMP_PREFIX
+from builder.support.tempsweep import STALE_AFTER, sweep_abandoned
 
 from .conftest import write
 

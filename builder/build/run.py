@@ -34,9 +34,10 @@ from builder.build.uptodate import UpToDate
 from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.limits import tables_cut_for_pdf
 from builder.support import inputs
-from builder.support.atomic import atomic_write_bytes, exclusive, sweep_abandoned
+from builder.support.atomic import atomic_write_bytes, exclusive
 from builder.support.collector import collector_paused
 from builder.support.inputs import Inputs, recording
+from builder.support.tempsweep import sweep_abandoned
 
 if TYPE_CHECKING:
     from builder.build.gather import Assembled, DeckNotes, Gathered, StartProgress

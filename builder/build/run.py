@@ -103,6 +103,7 @@ def build(config: BuildConfig, start_progress: StartProgress | None = None,
     last = _last_if_up_to_date(up_to_date, config.force)
     if last is not None:
         return last
+    _sweep_cache(config.cache)
     try:
         return _build(config, sources, up_to_date, start_progress, session,
                       keep if keep is not None else [])
@@ -119,7 +120,6 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
     from builder.render.assets import default_jobs
 
     start_progress = start_progress or no_progress
-    _sweep_cache(config.cache)
     reads = up_to_date.inputs if up_to_date is not None else Inputs()
     with PdfJobs(config.jobs or default_jobs()) as pdfs, recording(reads):
         # 1. Gather: parse and check every file, draw formulas and diagrams.

@@ -60,11 +60,7 @@ class DefaultGroup(click.Group):
         try:
             return super().main(args, *rest, **options)
         except SystemExit as exc:
-            code = ENDING.status(exc.code)
-            ENDING.end_now(code)
-            if code != exc.code:
-                raise SystemExit(code) from None
-            raise
+            ENDING.finish(exc)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args and ctx.resilient_parsing:  # shell completion: offer the commands

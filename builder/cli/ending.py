@@ -22,6 +22,7 @@ import os
 import sys
 import threading
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from builder.support.interrupts import interrupt_handled, stop_on_termination, stopped_by
 
@@ -61,6 +62,15 @@ class Ending:
         if self.own_process and code == ABORTED and stopped is not None:
             return 128 + stopped
         return code
+
+    def finish(self, stop: SystemExit) -> NoReturn:
+        """Exit as the command's ``stop`` says, with the status ``status`` gives, at once
+        when ``end_now`` may."""
+        code = self.status(stop.code)
+        self.end_now(code)
+        if code != stop.code:
+            raise SystemExit(code) from None
+        raise stop
 
     def end_now(self, code: object) -> None:
         """The command exits with ``code``: end the process at once with status 0, if

@@ -115,6 +115,21 @@ def test_lettered_questions_in_one_paragraph_stay_one_card_with_a_note() -> None
     assert "line 6: c. BERT如何预训练？" in note.message
 
 
+def test_both_notes_name_three_questions_and_count_the_rest() -> None:
+    """The note on lettered lines and the one on list items list their questions alike:
+    the first three, then how many more (the lettered note once left the rest uncounted)."""
+    lettered = "".join(f"{c}. 问题{c}是什么？  \n答案{c}。  \n" for c in "abcde")
+    (note,) = [d for d in parse_text(lettered, "l.md").diagnostics
+               if d.code == "list-questions"]
+    assert "(line 1: a. 问题a是什么？; line 3: b. 问题b是什么？; line 5: c. 问题c是什么？ " \
+           "and 2 more)" in note.message
+    items = "## 笔记\n\n- 一个话题\n" + "".join(f"- 问题{n}是什么？  \n  答案{n}。\n"
+                                             for n in range(1, 6))
+    (note,) = [d for d in parse_text(items, "i.md").diagnostics if d.code == "list-questions"]
+    assert "(line 4: 问题1是什么？; line 6: 问题2是什么？; line 8: 问题3是什么？ and 2 more)" \
+        in note.message
+
+
 def test_an_edit_parsed_alone_keeps_the_lettered_note(tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """A rebuild after an edit inside one question parses that question alone (a splice):

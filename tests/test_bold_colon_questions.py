@@ -4,8 +4,12 @@ before it (``**3. …报如下错误：**`` after ``**2. …？**``) is a questi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest
+from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import plain_text
 from builder.parse.document import parse_file
@@ -50,3 +54,24 @@ def test_an_answer_s_own_numbered_labels_stay_in_it() -> None:
     assert [card.question_text for card in doc.cards] == ["1. 什么是TCP三次握手？",
                                                          "2. 什么是四次挥手？"]
     assert "客户端回 ACK。" in plain_text(doc.cards[0].answer)
+
+
+def test_colon_lines_are_looked_for_only_in_a_file_of_bold_questions(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading every bold line again for numbered colon lines is for a file read by its
+    bold questions: a file of heading questions with bold lines in it skips it."""
+    from builder.parse import colonquestions, survey
+    from builder.parse.document import parse_text
+
+    calls: list[int] = []
+
+    def counted(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
+        calls.append(len(nodes))
+        return colonquestions.numbered_colon_lines(nodes)
+
+    monkeypatch.setattr(survey, "numbered_colon_lines", counted)
+    headed = parse_text("# T\n\n## 基础\n\n**什么是 A？**\n\nx\n\n### 什么是 B？\n\ny\n\n"
+                        "### 什么是 C？\n\nz\n", "h.md")
+    assert "什么是 B？" in [c.question_text for c in headed.cards] and calls == []
+    doc = parse_file(FIXTURE, FIXTURE.name)
+    assert [card.question_text for card in doc.cards] == QUESTIONS and len(calls) == 1

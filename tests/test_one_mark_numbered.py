@@ -38,6 +38,16 @@ def test_with_nothing_numbered_on_it_stays_text_and_is_noted() -> None:
     assert "write '# 1.归一化 是第一步'" in note.message
 
 
+def test_only_a_numbering_that_goes_on_makes_headings() -> None:
+    # "# 1. 概述" numbers on to "#2.数据", and through it to "#3.模型"; "#7.标签式" numbers
+    # nothing on, so it stays text (one numbered heading once made every "#N." one).
+    doc = parse_text("# 1. 概述\n\n## 什么是A？\n\nx\n\n#3.模型\n\n## 什么是C？\n\nw\n\n"
+                     "#2.数据\n\n## 什么是B？\n\ny\n\n#7.标签式\n\nz\n", "t.md")
+    assert [(c.question_text, c.section_path) for c in doc.cards] == [
+        ("什么是A？", ("1. 概述",)), ("什么是C？", ("3.模型",)), ("什么是B？", ("2.数据",))]
+    assert "#7.标签式" in plain_text(doc.cards[-1].answer)
+
+
 def test_anki_decks_follow_the_headings(tmp_path: Path, collection: Collection) -> None:
     result, package = build_fixture_deck(FIXTURE.stem)
     assert "one-mark-numbered.md:3:1: note: '#1.数据预处理' is read as a heading" in result.output

@@ -109,12 +109,15 @@ def _left(tmp_path: Path) -> list[str]:
                   + [p.name for p in out.glob(f"{TEMP_PREFIX}*.tmp")])
 
 
+@pytest.mark.parametrize(("number", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_sigterm_stops_a_build_as_ctrl_c_does(tmp_path: Path, started: Callable[
-        ..., subprocess.Popen[bytes]]) -> None:
+        ..., subprocess.Popen[bytes]], number: signal.Signals, status: int) -> None:
+    """Stopped, a build exits 128 + the signal's number, as other Unix tools do (a shell
+    reports 143 for a process SIGTERM ended, 130 for Ctrl-C)."""
     build = started("build", "notes", "--jobs", "2")
     workers = _with_workers(build)
-    build.send_signal(signal.SIGTERM)
-    assert build.wait(timeout=WAIT) == 1
+    build.send_signal(number)
+    assert build.wait(timeout=WAIT) == status
     log = (tmp_path / "log").read_text(encoding="utf-8")
     assert "Aborted!" in log and "Traceback" not in log, log
     _until_ended(workers)
@@ -128,7 +131,7 @@ def test_a_hangup_of_the_whole_group_stops_a_build_quietly(tmp_path: Path, start
     build = started("build", "notes", "--jobs", "2", session=True)
     workers = _with_workers(build)
     os.killpg(build.pid, signal.SIGHUP)
-    assert build.wait(timeout=WAIT) == 1
+    assert build.wait(timeout=WAIT) == 129
     log = (tmp_path / "log").read_text(encoding="utf-8")
     assert "Aborted!" in log and "Traceback" not in log and "relaunching" not in log, log
     _until_ended(workers)

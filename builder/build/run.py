@@ -37,6 +37,7 @@ from builder.support import inputs
 from builder.support.atomic import atomic_write_bytes, exclusive
 from builder.support.collector import collector_paused
 from builder.support.inputs import Inputs, recording
+from builder.support.tempsweep import sweep_abandoned
 
 if TYPE_CHECKING:
     from builder.build.gather import Assembled, DeckNotes, Gathered, StartProgress
@@ -102,6 +103,7 @@ def build(config: BuildConfig, start_progress: StartProgress | None = None,
     last = _last_if_up_to_date(up_to_date, config.force)
     if last is not None:
         return last
+    _sweep_cache(config.cache)
     try:
         return _build(config, sources, up_to_date, start_progress, session,
                       keep if keep is not None else [])
@@ -169,6 +171,20 @@ def _build(config: BuildConfig, sources: list[tuple[Path, Path]], up_to_date: Up
                              f"{exc.strerror or exc}", result.diagnostics) from exc
     result.written = True
     return result
+
+
+_swept: set[Path] = set()
+"""The caches this process swept: a watch sweeps its cache once, not at every save."""
+
+
+def _sweep_cache(cache: Path) -> None:
+    """Remove what builds killed while writing left in ``cache`` (the output folder's own
+    top level is swept under its lock: ``exclusive``)."""
+    if cache not in _swept:
+        _swept.add(cache)
+        if removed := sweep_abandoned(cache):
+            log.info("removed %d abandoned temporary file(s) from %s", removed,
+                     display_path(cache))
 
 
 def _last_if_up_to_date(up_to_date: UpToDate | None, force: bool) -> BuildResult | None:

@@ -60,8 +60,7 @@ class DefaultGroup(click.Group):
         try:
             return super().main(args, *rest, **options)
         except SystemExit as exc:
-            ENDING.end_now(exc.code)
-            raise
+            ENDING.finish(exc)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args and ctx.resilient_parsing:  # shell completion: offer the commands

@@ -22,8 +22,12 @@ import os
 import sys
 import threading
 from dataclasses import dataclass, field
+from typing import NoReturn
 
-from builder.support.interrupts import interrupt_handled, stop_on_termination
+from builder.support.interrupts import interrupt_handled, stop_on_termination, stopped_by
+
+ABORTED = 1
+"""click's status for a command stopped by ``KeyboardInterrupt`` (it prints ``Aborted!``)."""
 
 
 @dataclass
@@ -47,6 +51,26 @@ class Ending:
     def keeper(self) -> list[object] | None:
         """Where a build puts what it need not free, or None when the process goes on."""
         return self.kept if self.own_process else None
+
+    def status(self, code: object) -> object:
+        """The status a command that exits with ``code`` ends the process with: one a
+        signal stopped (click's ``Aborted!``, 1) exits 128 + the signal's number, as a
+        shell reports a process that signal ended and as other Unix tools exit: 130 after
+        Ctrl-C, 143 after SIGTERM, 129 after SIGHUP.  A watch a signal ends exits 0 (it
+        handles the stop); a command run inside another program keeps click's 1."""
+        stopped = stopped_by()
+        if self.own_process and code == ABORTED and stopped is not None:
+            return 128 + stopped
+        return code
+
+    def finish(self, stop: SystemExit) -> NoReturn:
+        """Exit as the command's ``stop`` says, with the status ``status`` gives, at once
+        when ``end_now`` may."""
+        code = self.status(stop.code)
+        self.end_now(code)
+        if code != stop.code:
+            raise SystemExit(code) from None
+        raise stop
 
     def end_now(self, code: object) -> None:
         """The command exits with ``code``: end the process at once with status 0, if

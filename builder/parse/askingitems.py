@@ -148,13 +148,23 @@ def kept_notes(path: str, kept: Sequence[tuple[int, str, Sequence[tuple[int, str
 
 def _kept_note(path: str, line: int, heading: str, asking: Sequence[tuple[int, str]]
                ) -> Diagnostic:
-    shown = "; ".join(f"line {at}: {text[:40]}" for at, text in asking[:3])
-    more = f" and {len(asking) - 3} more" if len(asking) > 3 else ""
     return Diagnostic(
         SourceLoc(path, line), "note",
         f"{len(asking)} list items under '{heading[:60]}' ask and carry an answer "
-        f"({shown}{more}), beside other items or text: kept in this one card; give each "
-        "question a heading or a bold line of its own to make it a card", "list-questions")
+        f"({_listed(asking)}), beside other items or text: kept in this one card; give "
+        "each question a heading or a bold line of its own to make it a card",
+        "list-questions")
+
+
+_SHOWN = 3
+"""Questions a ``list-questions`` note names; it counts the rest."""
+
+
+def _listed(asking: Sequence[tuple[int, str]]) -> str:
+    """The questions a note names: ``line 5: a. BERT双向…; line 7: …`` and how many more."""
+    shown = "; ".join(f"line {at}: {text[:40]}" for at, text in asking[:_SHOWN])
+    more = f" and {len(asking) - _SHOWN} more" if len(asking) > _SHOWN else ""
+    return shown + more
 
 
 _LETTERED = re.compile(r"[A-Za-z][.．)）、]\s*(?![A-Za-z][.．])\S")
@@ -178,12 +188,11 @@ def lettered_notes(tokens: Sequence[Token], path: str) -> list[Diagnostic]:
                   and at + 1 < len(lines) and lines[at + 1].strip()
                   and not _LETTERED.match(lines[at + 1])]
         if len(asking) >= GROUP_MIN:
-            shown = "; ".join(f"line {at}: {text[:40]}" for at, text in asking[:3])
             notes.append(Diagnostic(
                 SourceLoc(path, asking[0][0]), "note",
                 f"{len(asking)} lettered lines ask and are answered on the lines after them "
-                f"({shown}), in one paragraph: kept in one card; give each question a "
-                "heading, a list item or a bold line of its own to make it a card",
+                f"({_listed(asking)}), in one paragraph: kept in one card; give each "
+                "question a heading, a list item or a bold line of its own to make it a card",
                 "list-questions"))
     return notes
 

@@ -208,6 +208,7 @@ class Walker(QuestionForms, TocReader, TagLines):
         """Style ``mixed``: the open sections, with their heading levels."""
         self.placeholders: dict[int, str] = {}
         """Question line → the placeholder its answer held (the card is left empty)."""
+        self._begin_tag_lines()
         if self.question_level == 0:  # the whole file is one question, named by the file
             self._question = Pending([], 1, 1, self._file_question(stem))
 

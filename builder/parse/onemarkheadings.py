@@ -5,10 +5,11 @@ level when its numbering goes on in the file's own headings.
 leaves one mark alone: ``#机器学习`` and ``#TensorFlow`` are tags far more often.  A tag
 does not open with a number and a dot, though (Obsidian's tags cannot be numbers, and
 ``#1.`` is no issue number, which a space or the line's end follows).  Such a line,
-``#1.数据预处理`` over ``## 1.1 归一化`` or beside ``# 3.特征提取``, is the author's
+``#1.数据预处理`` over ``## 1.1 归一化`` or beside ``# 2.特征选择``, is the author's
 level-1 heading written without its space (Nowcoder and CSDN copies): it is read as one,
 noted as ``heading-space`` notes every such heading.  Without a heading numbered on from
-it the line stays text, and a note says so at its line (``spacelessheadings``).
+it (the number right before or after its own, or ``N.1`` under it) the line stays text,
+and a note says so at its line (``spacelessheadings``).
 """
 
 from __future__ import annotations
@@ -59,16 +60,24 @@ def _one_mark_numbered(state: StateCore) -> None:
 
 
 def _numbered_on(tokens: Sequence[Token], numbers: set[int]) -> set[int]:
-    """Of ``numbers``, those the file's headings number on from: a level-1 heading with a
-    number of its own (``# 3.特征提取``), or a level-2 one under it (``## 1.1 …``)."""
-    going_on: set[int] = set()
-    siblings = False
+    """Of ``numbers``, those the file's headings number on from: a level-2 heading under
+    it (``## 1.1 …`` under ``#1.…``), or a level-1 heading numbered right before or after
+    it (``# 3.特征提取`` beside ``#2.…``), directly or through other such lines (``#1.``
+    beside ``#2.`` beside ``# 3.``).  One numbered heading does not make every ``#N.``
+    line one: ``#7.…`` beside ``# 1. 概述`` numbers nothing on."""
+    reached: set[int] = set()
     for index, token in enumerate(tokens[:-1]):
         if token.type != "heading_open" or token.tag not in ("h1", "h2"):
             continue
         number = numbering(tokens[index + 1].content)
-        if token.tag == "h1" and len(number) == 1:
-            siblings = True
-        elif token.tag == "h2" and len(number) == 2 and number[0] in numbers:
-            going_on.add(number[0])
-    return numbers if siblings else going_on
+        # "# 3.…" numbers on from its neighbours; "## 1.1 …" from its own "#1.…".
+        level = 1 if token.tag == "h1" else 2
+        if len(number) == level and (level == 1 or number[0] in numbers):
+            reached.add(number[0])
+    waiting = sorted(numbers - reached)
+    while True:
+        next_to = [n for n in waiting if n - 1 in reached or n + 1 in reached]
+        if not next_to:
+            return numbers & reached
+        reached.update(next_to)
+        waiting = [n for n in waiting if n not in reached]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -36,9 +37,19 @@ class Survey:
     toc_lines: set[int] = field(default_factory=set)
     bold_notes: BoldNotes = field(default_factory=BoldNotes)
     """The bold lines that ask outright, for ``builder.parse.strays``."""
-    colon_lines: frozenset[int] = frozenset()
-    """Colon-ended bold lines numbered on from the bold questions before them
-    (``builder.parse.colonquestions``): questions in a file of bold questions."""
+    free: list[SyntaxTreeNode] = field(default_factory=list, repr=False)
+    """The top-level blocks whose bold lines vote for bold style (none under a heading
+    that asks)."""
+
+    @cached_property
+    def colon_lines(self) -> frozenset[int]:
+        """Colon-ended bold lines numbered on from the bold questions before them
+        (``builder.parse.colonquestions``): questions in a file of bold questions.  Read
+        only when asked: only a file read by its bold questions asks (a second reading of
+        every bold line, for nothing in a file of heading questions)."""
+        if self.bold_questions == self.callout_questions:  # no bold question
+            return frozenset()
+        return numbered_colon_lines(self.free)
 
 
 def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -> Survey:
@@ -76,8 +87,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     # A callout that asks (``> [!faq] 为什么？``) is a question as a bold line is.
     asking = count_asking(free)
     found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking
-    found.callout_questions = asking
-    found.colon_lines = numbered_colon_lines(free) if questions else frozenset()
+    found.callout_questions, found.free = asking, free
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found

@@ -57,14 +57,17 @@ class TagLines:
     path: str
     diagnostics: list[Diagnostic]
 
+    def _begin_tag_lines(self) -> None:
+        """Start a walk with no tag line met (the walker's ``__init__`` calls it)."""
+        self._tag_changes = []
+        self._tags_cut = set()
+
     def _tag_line(self, node: SyntaxTreeNode) -> bool:
         """Take ``node`` if it is a tag line (its tags those of the cards after it)."""
         tags = tag_line(node)
         if tags is None:
             return False
         line = node.map[0] + 1 if node.map else 1
-        if not hasattr(self, "_tag_changes"):
-            self._tag_changes, self._tags_cut = [], set()
         self._tag_changes.append((line, tags))
         if len(tags) > MAX_CARD_TAGS:
             self._tag_changes[-1] = (line, self._capped(((line, tags),)))
@@ -114,4 +117,4 @@ class TagLines:
     def tagged(self) -> bool:
         """Whether any tag line was met (a later parse of one question cannot know the
         tags above it: ``builder.parse.splice`` parses such a file whole)."""
-        return bool(getattr(self, "_tag_changes", None))
+        return bool(self._tag_changes)

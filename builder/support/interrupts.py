@@ -96,6 +96,8 @@ def stop_on_termination() -> None:
 
 _deferred: list[str] | None = None
 """The stops that landed in the ``stops_deferred`` block running, if one is."""
+_stopped_by: int | None = None
+"""The first signal ``stop_on_termination``'s handler made an interrupt, if one came."""
 
 
 @contextmanager
@@ -114,8 +116,18 @@ def stops_deferred() -> Iterator[None]:
             raise KeyboardInterrupt(landed[0])
 
 
+def stopped_by() -> int | None:
+    """The number of the signal (Ctrl-C's SIGINT, SIGTERM, SIGHUP) that asked this process
+    to stop through ``stop_on_termination``'s handler, the first if several came; None if
+    none did."""
+    return _stopped_by
+
+
 def _as_interrupt(number: int, _frame: object) -> None:
+    global _stopped_by
     name = signal.Signals(number).name
+    if _stopped_by is None:
+        _stopped_by = number
     if number != signal.SIGINT:
         # One is enough: a second (a hangup often comes twice, a service manager may
         # repeat its SIGTERM) would cut short the clean-up the first started.

@@ -200,3 +200,38 @@ def test_a_sqlite_without_serialize_still_packs_the_same_rows(
         with zipfile.ZipFile(path) as archive:
             packed.append(archive.read("collection.anki2"))
     assert rows(packed[1], tmp_path) == rows(packed[0], tmp_path)
+
+
+def test_cards_that_do_not_follow_their_note_are_written_by_their_rows() -> None:
+    """A card whose id follows its note's is copied from the note's row in a run of one
+    deck and template; from the first card that does not (a second template's), each
+    card is written by its own row: every card holds its own id, note, deck, template and
+    time, genanki's constants, and the cards go in in the order of their ids."""
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    def collection() -> sqlite3.Connection:
+        connection = sqlite3.connect(":memory:")
+        connection.executescript(APKG_SCHEMA)
+        connection.executemany("INSERT INTO notes VALUES(?,?,1,?,-1,'','','',0,0,'')",
+                               [(nid, f"g{nid}", mod) for nid, mod in notes])
+        return connection
+
+    notes = [(10, 7), (12, 8), (14, 9), (16, 10), (19, 11)]
+    connection = collection()
+    cards = apkg._Cards()
+    wanted = [(11, 10, 1, 0, 7), (13, 12, 1, 0, 8),  # one run
+              (15, 14, 2, 0, 9),  # another deck: another run
+              (17, 16, 2, 0, 10), (18, 16, 2, 1, 10),  # a second template: rows from here
+              (20, 19, 2, 0, 11)]
+    for card in wanted:
+        cards.add(*card)
+    assert cards.runs == [[1, 0, 10, 12], [2, 0, 14, 16]]
+    cards.write(connection.cursor())
+    written = connection.execute("SELECT * FROM cards ORDER BY rowid").fetchall()
+    assert [row[:5] for row in written] == wanted
+    assert {row[5:] for row in written} == {(-1, *[0] * 11, "")}
+    # In that order, row by row: the same bytes (cells are laid out as they come).
+    expected = collection()
+    expected.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')",
+                         wanted)
+    assert connection.serialize() == expected.serialize()

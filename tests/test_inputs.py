@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -130,3 +131,42 @@ def test_sha256_hashes_other_bytes_anew_and_the_last_bytes_once(
     assert inputs.sha256(first) == real(first).digest() and calls == []
     copy = bytes(bytearray(first))  # equal, another object: hashed again
     assert inputs.sha256(copy) == real(first).digest() and calls == [copy]
+
+
+def test_the_files_modified_last_are_checked_first(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each file checked is read and hashed whole, and the first one changed ends the
+    check: the one edited since (modified last) is checked first, a file gone before it."""
+    files = {}
+    for n, name in enumerate(("a.md", "b.md", "c.md")):
+        path = write(tmp_path / name, name)
+        os.utime(path, ns=(10**18, 10**18 + n))
+        files[name] = path
+    record = Inputs()
+    with recording(record):
+        for path in files.values():
+            inputs.read_bytes(path)
+        inputs.exists(tmp_path / "pyproject.toml")
+    checked: list[str] = []
+    real = inputs._now
+
+    def now(path: Path, recorded: str | None) -> str | None:
+        checked.append(path.name)
+        return real(path, recorded)
+
+    monkeypatch.setattr(inputs, "_now", now)
+    assert unchanged(record.files)
+    # pyproject.toml was not there: it cannot be looked at, and comes first.
+    assert checked == ["pyproject.toml", "c.md", "b.md", "a.md"]
+    # b.md edited: the check reads it before the other sources, and no other.
+    write(files["b.md"], "edited")
+    os.utime(files["b.md"], ns=(10**18, 10**18 + 5))
+    checked.clear()
+    assert not unchanged(record.files)
+    assert checked == ["pyproject.toml", "b.md"]
+    # a.md deleted (older than the others): checked first all the same.
+    write(files["b.md"], "b.md")
+    files["a.md"].unlink()
+    checked.clear()
+    assert not unchanged(record.files)
+    assert checked == ["a.md"]

@@ -324,3 +324,28 @@ def test_a_kept_note_whose_lock_entry_was_edited_is_stamped_again(
     assert _deck(warm) == _deck(cold)
     assert _changes(warm_run) == _changes(cold_run)
     assert json.loads(lock.read_text())["notes"]["Kept / S / alpha?"] != alpha
+
+
+def test_what_making_a_kept_note_found_is_reported_again(
+        tmp_path: Path, reads: Counter[tuple[str, str]]) -> None:
+    """A kept note brings what making it found (an answer cut at the limit), reported by
+    the build that keeps it as by a cold one."""
+    from builder.parse.limits import MAX_ANSWER_CHARS
+
+    long = "\n\n".join(f"Paragraph {n} " + "long answer text " * 40
+                       for n in range(MAX_ANSWER_CHARS // 600 + 2))
+    texts = {"a.md": A, "c.md": f"---\ndeck: Kept\n---\n## S\n\n### Long?\n\n{long}\n"}
+    warm = tmp_path / "warm"
+    for name, text in texts.items():
+        write(warm / "notes" / name, text)
+    first = _build(warm, *APKG)
+    assert any("answer-too-long" in line for line in _warnings(first))
+    texts["a.md"] = A.replace("First answer", "First answer, edited,")
+    write(warm / "notes" / "a.md", texts["a.md"])
+    reads.clear()
+    warm_run = _build(warm, *APKG)
+    assert reads[("notes", "c.md")] == 1 and reads[("parsed", "c.md")] == 0
+    _, cold_run = _cold(tmp_path, texts, *APKG)
+    assert [line for line in _warnings(warm_run) if "answer-too-long" in line] \
+        == [line for line in _warnings(first) if "answer-too-long" in line]
+    assert _warnings(warm_run) == _warnings(cold_run)

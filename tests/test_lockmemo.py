@@ -254,3 +254,22 @@ def test_kept_notes_reuse_their_hashes_only_where_they_still_hold(
     assert sorted(step(1_700_000_200, new_guid)) == ["为什么要做数据归一化？", "什么是梯度消失？"]
     # The new question, and b.md's kept note of the same question, which took another key.
     assert step(1_700_000_300, same_question).count("什么是梯度消失？") == 2
+
+
+def test_a_recalled_entry_is_read_by_its_names(tmp_path: Path) -> None:
+    """A remembered lock's entries are taken in order when they hold what ``encode``
+    writes (every field, or every one but ``removed``), and by name otherwise."""
+    removed = entry("g2")._replace(removed=1_700_000_500)
+    new = lock.Lock({"a": entry("g1"), "b": removed, "c": entry("g3")}, "hash", 7)
+    data = lock.encode(new)
+    reordered = b'{"hash": "0123456789abcdef0123", "guid": "g3", "changed": 1700000000'
+    line = data.split(b"\n")[-4]
+    assert line.startswith(b'  "c": {"guid": "g3"')
+    data = data.replace(line[len(b'  "c": '):line.index(b', "question"')], reordered)
+    memo = lock.Memo(tmp_path / "cache")
+    memo.remember(tmp_path / "l", data, new, lock.Lock())
+    memo.cache.save()
+    recalled = lock.Memo(tmp_path / "cache").recall(tmp_path / "l", data)
+    assert recalled is not None
+    assert recalled.entries == new.entries
+    assert [type(e) for e in recalled.entries.values()] == [lock.LockEntry] * 3

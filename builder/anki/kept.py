@@ -65,6 +65,8 @@ class NoteHashes(NamedTuple):
     """The hash of everything written into the note, given this ``guid``."""
 
 
+_new = tuple.__new__
+
 Context = tuple[str, Settings, str]
 """What a note shows besides its card: its deck, its file's settings, its Source label."""
 
@@ -134,9 +136,11 @@ class StoredNote(NamedTuple):
             fields, hashes = (*self.fields[:4], escape_text(key)), None
         media = tuple(MediaFile(name, Path(path)) for name, path in self.media) \
             if self.media else ()
-        return AssembledNote(NoteContent(key, fields, self.tags, self.deck), media,
-                             self.answer_text, self.question_text, self.loc, self.explicit_id,
-                             hashes)
+        # Made as tuples (what the classes' own constructors make, with every field
+        # given): an edit's build makes one of each per kept note.
+        return _new(AssembledNote, (_new(NoteContent, (key, fields, self.tags, self.deck)),
+                                    media, self.answer_text, self.question_text, self.loc,
+                                    self.explicit_id, hashes))
 
     @property
     def formulas(self) -> tuple[Formula, ...]:

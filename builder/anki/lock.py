@@ -312,7 +312,7 @@ class Memo:
             lines = data.split(b"\n")[4:-3]
             if lines:
                 lines[-1] += b","
-            entries = {key: LockEntry(**value) for key, value in notes.items()}
+            entries = {key: _recalled_entry(value) for key, value in notes.items()}
             return Lock(entries, notetype["hash"], notetype["changed"],
                         dict(zip(notes, lines, strict=True)))
         except (ValueError, KeyError, TypeError, AttributeError):  # not as remembered
@@ -323,6 +323,23 @@ class Memo:
         gives ``lock`` back whole (``previous``: the lock it was made from)."""
         if _reads_back(lock, previous):
             self.cache.put(str(path), self._key(data), self._SAVED)
+
+
+_ALIVE_FIELDS = _ENTRY_FIELDS[:-1]
+"""The fields ``encode`` writes of an entry whose ``removed`` is None, in its order."""
+_new_entry = tuple.__new__
+
+
+def _recalled_entry(value: dict[str, object]) -> LockEntry:
+    """The entry a remembered lock's line holds.  Its values are taken in order when
+    they are the fields ``encode`` writes: a third of the time of ``LockEntry(**value)``,
+    which matches each by name (a tenth of reading back a lock of 20,000 entries)."""
+    names = tuple(value)
+    if names == _ALIVE_FIELDS:
+        return _new_entry(LockEntry, (*value.values(), None))
+    if names == _ENTRY_FIELDS:
+        return _new_entry(LockEntry, value.values())
+    return LockEntry(**value)  # type: ignore[arg-type]
 
 
 def _reads_back(lock: Lock, previous: Lock) -> bool:

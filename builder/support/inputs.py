@@ -66,8 +66,22 @@ _LAST_HASHED: tuple[bytes, bytes] | None = None
 
 
 def unchanged(files: dict[str, str | None]) -> bool:
-    """Whether every file of an ``Inputs.files`` is now as it was then."""
-    return all(_now(Path(path), recorded) == recorded for path, recorded in files.items())
+    """Whether every file of an ``Inputs.files`` is now as it was then.
+
+    Each file is read and hashed whole, and the first that differs ends the check: the
+    files modified last are checked first, where an edit nearly always is (at 20,000
+    questions in 20 files, an edit to the 11th read and hashed ten files for nothing)."""
+    return all(_now(Path(path), recorded) == recorded
+               for path, recorded in sorted(files.items(), key=_newest_first))
+
+
+def _newest_first(item: tuple[str, str | None]) -> int:
+    """Sorts the file ``item`` names by its modification time, latest first; a file that
+    cannot be looked at comes before all (it is gone, or changed into something else)."""
+    try:
+        return -os.stat(item[0]).st_mtime_ns
+    except (OSError, ValueError):
+        return -(1 << 128)
 
 
 def _now(path: Path, recorded: str | None) -> str | None:

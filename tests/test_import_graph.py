@@ -59,7 +59,7 @@ STAGE = {
         "builder.parse.askingitems", "builder.parse.liquidrefs",
         "builder.parse.colonquestions", "builder.parse.onemarkheadings",
         "builder.parse.taglines", "builder.parse.tasklists", "builder.parse.deflists",
-        "builder.parse.logseq",
+        "builder.parse.logseq", "builder.parse.outlinecards",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

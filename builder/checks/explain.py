@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from builder.model import Document
-from builder.parse import bold
+from builder.parse import bold, outlinecards
 from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.document import ParseOptions, parse_structured
@@ -37,7 +37,7 @@ def explain_file(path: Path, shown: str, options: ParseOptions, *,
 def question_forms(text: str, shown: str) -> dict[int, str]:
     """The 1-based lines of the blocks that are questions by a form of their own, not a
     bold line: a card of Obsidian's spaced-repetition plugin (a ``?`` line, ``::``), a
-    callout that asks; each with the label it is listed under."""
+    callout that asks, a Logseq ``#card`` item; each with the label it is listed under."""
     forms: dict[int, str] = {}
     for node in syntax_tree(tokenize_file(text, {}, shown)).walk(include_self=False):
         if asks(node) and node.map is not None:
@@ -45,6 +45,8 @@ def question_forms(text: str, shown: str) -> dict[int, str]:
         elif node.type == "paragraph" and (found := bold.paragraph_question(node)) \
                 and found.reason in _SPACED:
             forms.setdefault(found.line, _SPACED[found.reason])
+        elif node.type == "list_item" and (found := outlinecards.tagged_question(node)):
+            forms.setdefault(found.line, "#card item")
     return forms
 
 

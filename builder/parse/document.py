@@ -50,6 +50,7 @@ from builder.parse.liquidtags import POST_STEM
 from builder.parse.logseq import left_out_notes
 from builder.parse.markdown import NodeBuilder, tokenize_file
 from builder.parse.options import ParseOptions as ParseOptions
+from builder.parse.outlinecards import OutlineCards
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
@@ -160,7 +161,7 @@ def parse_parts(
                  closed_fences(tokens), heading_sources(tokens))
 
 
-class Walker(QuestionForms, TocReader, TagLines):
+class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
@@ -237,6 +238,8 @@ class Walker(QuestionForms, TocReader, TagLines):
                 self._heading(node, level)
                 return
         if self._asking_callout(node) or self._stated(node):
+            return
+        if self.structure.outline and self._outline(node):
             return
         if self.structure.bold and self._bold(node):
             return

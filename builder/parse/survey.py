@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.parse import bold
+from builder.parse import bold, outlinecards
 from builder.parse.callouts import asks, count_asking
 from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
@@ -36,6 +36,9 @@ class Survey:
     toc_lines: set[int] = field(default_factory=set)
     bold_notes: BoldNotes = field(default_factory=BoldNotes)
     """The bold lines that ask outright, for ``builder.parse.strays``."""
+    outline_cards: int = 0
+    """List items tagged ``#card`` at any depth of the top-level lists (Logseq's
+    flashcards, ``builder.parse.outlinecards``): questions as bold lines are."""
     colon_lines: frozenset[int] = frozenset()
     """Colon-ended bold lines numbered on from the bold questions before them
     (``builder.parse.colonquestions``): questions in a file of bold questions."""
@@ -77,6 +80,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     asking = count_asking(free)
     found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking
     found.callout_questions = asking
+    found.outline_cards = outlinecards.count(free)
     found.colon_lines = numbered_colon_lines(free) if questions else frozenset()
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)

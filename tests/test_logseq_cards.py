@@ -26,7 +26,8 @@ CARDS = {
                         "full and is copied</li></ul></li></ul>",
     # A card under a card is one too (Logseq shows it in the answer above as well).
     "When does one append cost O(n)?": "<ul><li>When the array is full and is copied</li></ul>",
-    "<b>Question</b>: Why is inserting at the front slow? #arrays":
+    # The tags that end the line are the card's (below), not its words.
+    "<b>Question</b>: Why is inserting at the front slow?":
         "<ul><li>Every element moves one place: O(n)</li></ul>",
 }
 # Blocks of the outline that are no card (nor hold one): on the sheet, in no card.
@@ -38,10 +39,13 @@ SHEET_ONLY = ("Notes on arrays that are no card", "they stay on the sheet",
 def test_card_items_are_questions_with_nested_answers(collection: Collection) -> None:
     result = build_fixture(FIXTURES / "logseq-cards.md", "--no-lock")
     assert result.exit_code == 0, result.output
-    assert "n.md: no sections, questions #card items" in result.output, result.output
+    assert "n.md: no sections, questions #card-tagged cards" in result.output, result.output
     (package,) = Path("dist").glob("*.apkg")
     notes = imported_notes(collection, package)
     assert answers_by_question(notes) == CARDS
+    tags = {note["Question"]: note.tags for note in notes}
+    assert "arrays" in tags["<b>Question</b>: Why is inserting at the front slow?"], tags
+    assert "arrays" not in tags["Amortized append"], tags
     assert not [note["Question"] for note in notes if "#card" in note["Question"]]
     cards = " ".join(f"{note['Question']} {note['Answer']}" for note in notes)
     assert [words for words in SHEET_ONLY if words in cards] == [], cards
@@ -59,8 +63,8 @@ def test_explain_structure_names_card_items() -> None:
                      encoding="utf-8")
     out = CliRunner().invoke(main, ["check", "--explain-structure", str(notes)])
     assert out.exit_code == 0, out.output
-    assert ("because 4 #card item(s) read as questions, more than the 0 heading(s) that do"
-            in out.output), out.output
+    assert ("because 4 #card-tagged card(s) read as questions, more than the 0 heading(s) "
+            "that do" in out.output), out.output
     assert ("n.md:7: question 'What is the cost of reading an array element?' [#card item]"
             in out.output), out.output
     assert "n.md:11: question 'Amortized append' [#card item]" in out.output, out.output

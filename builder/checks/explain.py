@@ -37,7 +37,8 @@ def explain_file(path: Path, shown: str, options: ParseOptions, *,
 def question_forms(text: str, shown: str) -> dict[int, str]:
     """The 1-based lines of the blocks that are questions by a form of their own, not a
     bold line: a card of Obsidian's spaced-repetition plugin (a ``?`` line, ``::``), a
-    callout that asks, a Logseq ``#card`` item; each with the label it is listed under."""
+    callout that asks, a Logseq ``#card`` item, a line tagged ``#card``; each with the label
+    it is listed under."""
     forms: dict[int, str] = {}
     for node in syntax_tree(tokenize_file(text, {}, shown)).walk(include_self=False):
         if asks(node) and node.map is not None:
@@ -45,8 +46,10 @@ def question_forms(text: str, shown: str) -> dict[int, str]:
         elif node.type == "paragraph" and (found := bold.paragraph_question(node)) \
                 and found.reason in _SPACED:
             forms.setdefault(found.line, _SPACED[found.reason])
-        elif node.type == "list_item" and (found := outlinecards.tagged_question(node)):
-            forms.setdefault(found.line, "#card item")
+        elif node.type in ("list_item", "paragraph") \
+                and (found := outlinecards.tagged_question(node)):
+            forms.setdefault(found.line, "#card item" if node.type == "list_item"
+                             else "#card line")
     return forms
 
 

@@ -337,7 +337,7 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
             formulas=formulas, diagrams=diagrams, end_line=end_line,
-            tags=(*self.tags_at(line), *tags))
+            tags=(*self.tags_at(line), *pending.tags, *tags))
         if not self.sections or self.sections[-1].path != card.section_path:
             self._start_section(Section(card.section_path, card.loc, ()))
         self._cards[-1].extend(ankdown_cards(card) if not self.question_level else (card,))

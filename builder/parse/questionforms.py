@@ -45,6 +45,10 @@ class Pending:
     callout: bool = False
     """The question is a callout's title (``> [!faq] 为什么？``): its answer its body and
     the blocks after it, up to the next question (a callout that asks is one)."""
+    tags: tuple[str, ...] = ()
+    """The card's own tags: those ending a line tagged as a card (``#flashcard #physics``)."""
+    reason: str = ""
+    """How a bold-line question was found (``BoldQuestion.reason``)."""
 
 
 def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
@@ -257,7 +261,8 @@ class QuestionForms:
     def _open_bold(self, found: bold.BoldQuestion) -> None:
         self._close_card()
         col = first_column(self.builder.lines, found.line, "**")
-        self._question = Pending(found.inlines, found.line, col, end_line=found.line)
+        self._question = Pending(found.inlines, found.line, col, end_line=found.line,
+                                 reason=found.reason)
         self._answer_rest(found)
 
     def _answer_rest(self, found: bold.BoldQuestion) -> None:

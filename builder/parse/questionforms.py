@@ -24,8 +24,9 @@ from builder.parse.questiontext import readable_text
 PLACEHOLDER_MAX = 40
 """Longest answer text (characters) read as a possible placeholder."""
 # An answer made only of these can be a placeholder ("TODO", "- [ ] 待补充").
+# A rule after it ("---" between generated questions) shows nothing.
 _PLAIN_KINDS = {"paragraph", "bullet_list", "ordered_list", "list_item", "text", "softbreak",
-                "hardbreak", "strong", "em", "s"}
+                "hardbreak", "strong", "em", "s", "hr"}
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def placeholder_of(answer: tuple[Node, ...]) -> str | None:
     if not answer or len(answer) > 2 or any(n.kind not in _PLAIN_KINDS
                                             for n in walk_all(answer)):
         return None
-    text = " ".join(plain_text((n,)) for n in answer)
+    text = " ".join(plain_text((n,)) for n in answer).strip()
     return text if len(text) <= PLACEHOLDER_MAX and is_placeholder(text) else None
 
 

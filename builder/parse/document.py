@@ -20,6 +20,7 @@ from builder.model import (
     walk_all,
 )
 from builder.parse.askingitems import kept_notes, lettered_notes
+from builder.parse.blockids import left_out_notes as block_id_notes
 from builder.parse.containers import unclosed_diagnostics
 from builder.parse.detect import Structure, file_structure
 from builder.parse.filefacts import (
@@ -126,7 +127,7 @@ def parse_parts(
     tree = syntax_tree(tokens)
     lines = source_lines(text)
     diagnostics.extend(unclosed_diagnostics(env, path, lines) + dropped_diagnostics(env, path)
-                       + left_out_notes(env, path))
+                       + left_out_notes(env, path) + block_id_notes(env, path))
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)

@@ -202,13 +202,14 @@ def claims_match_blocks(path: Path) -> list[str]:
         if inside != own:
             problems.append(f"card at line {card.loc.line}: blocks {inside} != answer {own}")
     # An outline holding cards tagged #card is cut into its items, and a paragraph into
-    # the lines above its tagged line and the card: those parts are the source's too.
+    # the lines above its tagged line and the card, or into its lines (NeuraCache's micro
+    # cards): those parts are the source's too.
     parts = set(_top_blocks(tokens, source_lines(text), nested=True))
     for section in doc.sections:
         for node in section.intro:
             span = _span(node)
             if node.kind != "footnotes" and span not in blocks and span not in parts \
-                    and not any(b[0] == span[0] and span[1] < b[1] for b in blocks):
+                    and not any(b[0] <= span[0] <= span[1] <= b[1] for b in blocks):
                 problems.append(f"intro block {span} is not a block of the source")
     return problems
 

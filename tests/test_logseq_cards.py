@@ -39,7 +39,7 @@ SHEET_ONLY = ("Notes on arrays that are no card", "they stay on the sheet",
 def test_card_items_are_questions_with_nested_answers(collection: Collection) -> None:
     result = build_fixture(FIXTURES / "logseq-cards.md", "--no-lock")
     assert result.exit_code == 0, result.output
-    assert "n.md: no sections, questions #card-tagged cards" in result.output, result.output
+    assert "n.md: no sections, questions flashcard-tool cards" in result.output, result.output
     (package,) = Path("dist").glob("*.apkg")
     notes = imported_notes(collection, package)
     assert answers_by_question(notes) == CARDS
@@ -63,7 +63,7 @@ def test_explain_structure_names_card_items() -> None:
                      encoding="utf-8")
     out = CliRunner().invoke(main, ["check", "--explain-structure", str(notes)])
     assert out.exit_code == 0, out.output
-    assert ("because 4 #card-tagged card(s) read as questions, more than the 0 heading(s) "
+    assert ("because 4 flashcard-tool card(s) read as questions, more than the 0 heading(s) "
             "that do" in out.output), out.output
     assert ("n.md:7: question 'What is the cost of reading an array element?' [#card item]"
             in out.output), out.output

@@ -69,6 +69,28 @@ def test_explain_structure_names_tagged_lines() -> None:
                      encoding="utf-8")
     out = CliRunner().invoke(main, ["check", "--explain-structure", str(notes)])
     assert out.exit_code == 0, out.output
-    assert "because 5 #card-tagged card(s) read as questions" in out.output, out.output
+    assert "because 5 flashcard-tool card(s) read as questions" in out.output, out.output
     assert ("n.md:16: question 'What does a convolution compute?' [#card line]"
             in out.output), out.output
+
+
+def test_neuracache_micro_cards(collection: Collection) -> None:
+    """``question : answer ⚡️`` (or ``🧠``), tags after the mark: each line a card, even
+    two in one paragraph; the paragraph's other lines are not theirs."""
+    result = build_fixture(FIXTURES / "neuracache-micro.md", "--no-lock")
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    notes = imported_notes(collection, package)
+    assert answers_by_question(notes) == {
+        "Who was the first president of the USA?": "<p>George Washington</p>",
+        "How many people are bitten by snakes each year?": "<p>5.3M</p>",
+        "What is the boiling point of water at sea level?": "<p>100 °C</p>"}
+    tags = {note["Question"]: set(note.tags) for note in notes}
+    assert {"nature", "travel"} <= tags["How many people are bitten by snakes each year?"]
+    assert not {"nature", "travel"} & tags["Who was the first president of the USA?"]
+    (sheet,) = Path("dist").glob("*.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(sheet).pages)
+                    .split())
+    for words in ("Some micro cards to start:", "A line of the same paragraph that is no card",
+                  "std::move, and a time 10 : 30 are no card."):
+        assert words in text, text

@@ -16,6 +16,7 @@ from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.document import ParseOptions, parse_structured
 from builder.parse.markdown import tokenize_file
+from builder.parse.microcards import micro_lines
 from builder.parse.questiontext import empty_answer_fate
 from builder.parse.source import read_source, source_lines
 from builder.parse.syntaxtree import syntax_tree
@@ -46,6 +47,10 @@ def question_forms(text: str, shown: str) -> dict[int, str]:
         elif node.type == "paragraph" and (found := bold.paragraph_question(node)) \
                 and found.reason in _SPACED:
             forms.setdefault(found.line, _SPACED[found.reason])
+        elif node.type == "paragraph" and (micro := micro_lines(node)) is not None:
+            for entry in micro:
+                if entry.card is not None:
+                    forms.setdefault(entry.line, "NeuraCache micro card")
         elif node.type in ("list_item", "paragraph") \
                 and (found := outlinecards.tagged_question(node)):
             forms.setdefault(found.line, "#card item" if node.type == "list_item"

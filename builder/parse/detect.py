@@ -150,7 +150,7 @@ def _bold_and_callouts(count: int, callouts: int, *, how_many: bool = True,
     """``count`` questions outside headings said as what they are: bold lines, callouts,
     ``#card`` items (``how_many`` off: only the kinds)."""
     kinds = (("bold line", count - callouts - outline), ("asking callout", callouts),
-             ("#card-tagged card", outline))
+             ("flashcard-tool card", outline))
     return " and ".join(f"{n} {kind}(s)" if how_many else f"{kind}s"
                         for kind, n in kinds if n > 0)
 

@@ -23,7 +23,10 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Node
 from builder.parse.bold import BoldQuestion, plain
+from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
+from builder.parse.microcards import MICRO_CARD, MicroLine, micro_lines
+from builder.parse.microcards import count as count_micro
 
 if TYPE_CHECKING:  # the walker's mixins import detection, which counts these cards
     from builder.parse.questionforms import Pending
@@ -168,10 +171,11 @@ def holds_cards(node: SyntaxTreeNode) -> bool:
 
 
 def count(nodes: Iterable[SyntaxTreeNode]) -> int:
-    """The paragraphs among ``nodes`` tagged as cards, and the card items in the top-level
-    lists among them, at any depth."""
+    """The paragraphs among ``nodes`` tagged as cards, their NeuraCache micro cards, and
+    the card items in the top-level lists among them, at any depth."""
     nodes = list(nodes)
-    found = sum(node.type == "paragraph" and is_card(node) for node in nodes)
+    found = sum(node.type == "paragraph" and is_card(node) for node in nodes) \
+        + count_micro(nodes)
     stack = [node for node in nodes if node.type in _LISTS]
     while stack:
         current = stack.pop()
@@ -208,6 +212,9 @@ class OutlineCards:
         and the blocks after it, up to the next question or a rule: NeuraCache ends a card
         with ``- - -``); cut a top-level list holding card items into those cards; False
         for any other block."""
+        if node.type == "paragraph" and (lines := micro_lines(node)) is not None:
+            self._micro(lines)
+            return True
         if node.type == "paragraph" and (tagged := tagged_paragraph(node)) is not None:
             if tagged.before:  # "Let's try:" over the tagged line: the blocks' before it
                 first = node.map[0] + 1 if node.map else tagged.question.line
@@ -229,6 +236,34 @@ class OutlineCards:
         self._close_card()
         self._outline_list(node)
         return True
+
+    def _micro(self, lines: list[MicroLine]) -> None:
+        """Each micro card of a paragraph a card; its other lines the answer's above, or
+        the sheet's."""
+        # Imported here: the walker's forms import detection, which imports this module.
+        from builder.parse.questionforms import Pending
+
+        for entry in lines:
+            card, line = entry.card, entry.line
+            if card is None:
+                inline = tuple(self.builder.inline(list(entry.inlines), line))
+                block = Node("paragraph", inline, line=line,
+                             col=inline[0].col if inline else 1, end_line=line)
+                if self._question is not None:
+                    self._answer.append(block)
+                else:
+                    self._intro_node(block)
+                continue
+            self._close_card()
+            self._question = Pending([], line, first_column(self.builder.lines, line),
+                                     named=card.front, end_line=line, tags=card.tags,
+                                     reason=MICRO_CARD)
+            source = self.builder.lines[line - 1] if line <= len(self.builder.lines) else ""
+            col = source.find(card.back) + 1 or 1
+            self._answer.append(Node("paragraph", (Node("text", text=card.back, line=line,
+                                                        col=col),),
+                                     line=line, col=col, end_line=line))
+            self._close_card()
 
     def _outline_list(self, node: SyntaxTreeNode, shown: bool = False) -> None:
         """Cut a list into its cards; ``shown``: its blocks are on a card already (the

@@ -33,7 +33,8 @@ CARDS = {
 # Blocks of the outline that are no card (nor hold one): on the sheet, in no card.
 SHEET_ONLY = ("Notes on arrays that are no card", "they stay on the sheet",
               "Write about #cards some day, no card here", "nested words of a plain block",
-              "inside code is no tag", "nor is this a card", "Data Structures")
+              "inside code is no tag", "nor is this a card", "Data Structures",
+              "an answer under a tag alone")
 
 
 def test_card_items_are_questions_with_nested_answers(collection: Collection) -> None:

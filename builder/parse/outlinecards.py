@@ -87,10 +87,8 @@ def _first_paragraph(item: SyntaxTreeNode) -> SyntaxTreeNode | None:
 
 def is_card(node: SyntaxTreeNode) -> bool:
     """Whether a list item's (or a paragraph's) first line carries the card tag, in its
-    own text (not in code or a link)."""
-    paragraph = _first_paragraph(node) if node.type == "list_item" else node
-    return paragraph is not None and _carries_tag(
-        _split_line(paragraph, any_line=node.type == "paragraph")[0])
+    own text (not in code or a link), and words besides it: the tag alone asks nothing."""
+    return tagged_question(node) is not None
 
 
 def _trailing_tags(text: str) -> tuple[str, list[str]]:

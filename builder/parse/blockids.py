@@ -26,6 +26,8 @@ from builder.model import Diagnostic, SourceLoc
 _ID = r"\^(?:(?=[0-9-]*[A-Za-z-])[A-Za-z0-9-]{4,}|[0-9]{6,})"
 _ALONE = re.compile(_ID)
 _ENDING = re.compile(r"\s+" + _ID + r"\s*$")
+_AT_LINE_END = re.compile(r"(?:^|\s)" + _ID + r"[ \t]*$", re.MULTILINE)
+"""A cheap test of a paragraph's source first: most carets end no line."""
 _BREAKS = ("softbreak", "hardbreak")
 LEFT_OUT = "block_ids_left_out"
 """``env`` key: the lines (0-based) whose block ids were taken out."""
@@ -40,7 +42,8 @@ def _take_out(state: StateCore) -> None:
     for at, token in enumerate(state.tokens):
         if token.type != "inline" or not token.children or token.map is None \
                 or "^" not in token.content or at == 0 \
-                or state.tokens[at - 1].type != "paragraph_open":
+                or state.tokens[at - 1].type != "paragraph_open" \
+                or not _AT_LINE_END.search(token.content):
             continue
         gone = _cut(token)
         if gone and isinstance(state.env, dict):

@@ -188,7 +188,9 @@ def test_lines_that_are_not_bold_questions(text: str) -> None:
 # --- placeholders -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("answer", ["Answer here", "TODO", "- [ ] TODO", "待补充", "待完善",
-                                    "TBD.", "*TODO*", "1. 待补充"])
+                                    "TBD.", "*TODO*", "1. 待补充", "**Answer:** _[To be filled]_",
+                                    "_[To be filled]_\n\n---", "Be the first to contribute!",
+                                    "答案：待补充"])
 def test_placeholder_answers_are_empty(answer: str) -> None:
     doc = parse_text(f"## A?\n\n{answer}\n\n## B?\n\nreal\n", "p.md")
     assert [c.question_text for c in doc.cards if c.answer] == ["B?"]
@@ -197,7 +199,9 @@ def test_placeholder_answers_are_empty(answer: str) -> None:
 
 
 @pytest.mark.parametrize("answer", ["TODO: check the derivation", "Answer here: 42",
-                                    "![](todo.png)", "`TODO`", "See TBD section"])
+                                    "![](todo.png)", "`TODO`", "See TBD section",
+                                    "**Answer:** the buffer is to be filled with zeros",
+                                    "A: 42"])
 def test_real_answers_mentioning_placeholders_stay(answer: str) -> None:
     assert not is_placeholder(answer) or answer.startswith(("!", "`"))
     doc = parse_text(f"## A?\n\n{answer}\n", "p.md")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pypdf
 
-from .conftest import FIXTURES, build_fixture, imported_answer
+from .conftest import FIXTURES, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 HIDDEN = ("collapsed::", "id::", "6545de18", "691989d0", "card-last-score", "card-repeats",
           ":LOGBOOK:", "CLOCK:", ":END:")
 SHOWN = ("What is Q-learning?", "An off-policy TD method", "type:: definition",
-         "Why replay experience? #card", "To break the correlation of consecutive samples.",
+         "Why replay experience?", "To break the correlation of consecutive samples.",
          "A drawer never closed stays text", ":NOTES:", "kept as written",
          "Source:: is no Logseq setting, and stays",
          "heading:: a word, not a level, stays too")
@@ -32,12 +32,16 @@ def test_logseq_settings_are_left_out(collection: Collection) -> None:
             "card-…::, :LOGBOOK: drawers), within lines 2-16, left out of the cards and the "
             "sheet, as Logseq hides them [logseq-settings]") in result.output, result.output
     (package,) = Path("dist").glob("*.apkg")
-    answer = imported_answer(collection, package)
+    # The page's one #card block is its one card (tests/test_logseq_cards); the rest of
+    # the outline is the sheet's.
+    (note,) = imported_notes(collection, package)
+    assert (note["Question"], note["Answer"]) == (
+        "Why replay experience?",
+        "<ul><li>To break the correlation of consecutive samples.</li></ul>")
     (sheet,) = Path("dist").glob("*.pdf")
     text = "".join(page.extract_text() for page in pypdf.PdfReader(sheet).pages)
-    for shown in (answer, text):
-        assert not [words for words in HIDDEN if words in shown], shown
-        assert [words for words in SHOWN if words not in shown.replace("\n", " ")] == [], shown
+    assert not [words for words in HIDDEN if words in text], text
+    assert [words for words in SHOWN if words not in text.replace("\n", " ")] == [], text
 
 
 def test_a_drawer_of_another_name_is_the_author_s_text() -> None:

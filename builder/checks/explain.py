@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from builder.model import Document
-from builder.parse import bold
+from builder.parse import bold, outlinecards
 from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.document import ParseOptions, parse_structured
 from builder.parse.markdown import tokenize_file
+from builder.parse.microcards import micro_lines
 from builder.parse.questiontext import empty_answer_fate
 from builder.parse.source import read_source, source_lines
 from builder.parse.syntaxtree import syntax_tree
@@ -37,7 +38,8 @@ def explain_file(path: Path, shown: str, options: ParseOptions, *,
 def question_forms(text: str, shown: str) -> dict[int, str]:
     """The 1-based lines of the blocks that are questions by a form of their own, not a
     bold line: a card of Obsidian's spaced-repetition plugin (a ``?`` line, ``::``), a
-    callout that asks; each with the label it is listed under."""
+    callout that asks, a Logseq ``#card`` item, a line tagged ``#card``; each with the label
+    it is listed under."""
     forms: dict[int, str] = {}
     for node in syntax_tree(tokenize_file(text, {}, shown)).walk(include_self=False):
         if asks(node) and node.map is not None:
@@ -45,6 +47,14 @@ def question_forms(text: str, shown: str) -> dict[int, str]:
         elif node.type == "paragraph" and (found := bold.paragraph_question(node)) \
                 and found.reason in _SPACED:
             forms.setdefault(found.line, _SPACED[found.reason])
+        elif node.type == "paragraph" and (micro := micro_lines(node)) is not None:
+            for entry in micro:
+                if entry.card is not None:
+                    forms.setdefault(entry.line, "NeuraCache micro card")
+        elif node.type in ("list_item", "paragraph") \
+                and (found := outlinecards.tagged_question(node)):
+            forms.setdefault(found.line, "#card item" if node.type == "list_item"
+                             else "#card line")
     return forms
 
 

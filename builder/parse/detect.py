@@ -76,6 +76,9 @@ class Structure:
     """Styles ``heading`` and ``bold``: questions outside the chosen level
     (``builder.parse.strays``)."""
     question_part: QuestionPart | None = None
+    outline: bool = False
+    """List items tagged ``#card`` are questions, their nested blocks the answers
+    (``builder.parse.outlinecards``)."""
     """Style ``file``: the ``## 问题`` heading that states the question, if any."""
 
     @property
@@ -120,16 +123,21 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
     level, why = _question_level(by_level)
     reading, questions = _by_headings(found, toc, level, why, asked)
     lead_ins = _lead_ins(found, by_level.get(level or 0, []), why)
-    bold_count = found.bold_lead_ins if lead_ins else found.bold_questions
+    bold_count = (found.bold_lead_ins if lead_ins else found.bold_questions) \
+        + found.outline_cards
     if style == "bold" or (style == AUTO and bold_count > questions):
-        why = (f"{_bold_and_callouts(bold_count, found.callout_questions)} read as "
+        kinds = _bold_and_callouts(bold_count, found.callout_questions,
+                                   outline=found.outline_cards)
+        why = (f"{kinds} read as "
                f"questions, more than the {questions} heading(s) that do",)
         if style == "bold":
             why = ("question style 'bold' was asked for",)
         chosen = Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
                            "bold", toc, why, detected=True, lead_ins=lead_ins,
                            bold_kinds=_bold_and_callouts(max(bold_count, 1),
-                                                         found.callout_questions, how_many=False))
+                                                         found.callout_questions, how_many=False,
+                                                         outline=found.outline_cards),
+                           outline=found.outline_cards > 0)
         return _with_strays(chosen, found) if style == AUTO else chosen
     if reading is not None:
         return _with_strays(reading, found) if style == AUTO else reading
@@ -137,11 +145,14 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
                      ("no heading carries an answer; using the defaults",), detected=True)
 
 
-def _bold_and_callouts(count: int, callouts: int, *, how_many: bool = True) -> str:
-    """``count`` questions outside headings said as what they are: bold lines, callouts
-    (``how_many`` off: only the kinds)."""
-    kinds = (("bold line", count - callouts), ("asking callout", callouts))
-    return " and ".join(f"{n} {kind}(s)" if how_many else f"{kind}s" for kind, n in kinds if n)
+def _bold_and_callouts(count: int, callouts: int, *, how_many: bool = True,
+                       outline: int = 0) -> str:
+    """``count`` questions outside headings said as what they are: bold lines, callouts,
+    ``#card`` items (``how_many`` off: only the kinds)."""
+    kinds = (("bold line", count - callouts - outline), ("asking callout", callouts),
+             ("flashcard-tool card", outline))
+    return " and ".join(f"{n} {kind}(s)" if how_many else f"{kind}s"
+                        for kind, n in kinds if n > 0)
 
 
 def _with_strays(chosen: Structure, found: Survey) -> Structure:

@@ -20,6 +20,7 @@ from builder.model import (
     walk_all,
 )
 from builder.parse.askingitems import kept_notes, lettered_notes
+from builder.parse.blockids import left_out_notes as block_id_notes
 from builder.parse.containers import unclosed_diagnostics
 from builder.parse.detect import Structure, file_structure
 from builder.parse.filefacts import (
@@ -50,6 +51,7 @@ from builder.parse.liquidtags import POST_STEM
 from builder.parse.logseq import left_out_notes
 from builder.parse.markdown import NodeBuilder, tokenize_file
 from builder.parse.options import ParseOptions as ParseOptions
+from builder.parse.outlinecards import OutlineCards
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
 from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
@@ -125,7 +127,7 @@ def parse_parts(
     tree = syntax_tree(tokens)
     lines = source_lines(text)
     diagnostics.extend(unclosed_diagnostics(env, path, lines) + dropped_diagnostics(env, path)
-                       + left_out_notes(env, path))
+                       + left_out_notes(env, path) + block_id_notes(env, path))
     headings = headings_of(tokens, path, lines)
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
@@ -160,7 +162,7 @@ def parse_parts(
                  closed_fences(tokens), heading_sources(tokens))
 
 
-class Walker(QuestionForms, TocReader, TagLines):
+class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
     """Walks the top-level blocks once, cutting them into sections and cards."""
 
     def __init__(self, path: str, builder: NodeBuilder, front: dict[str, object],
@@ -238,6 +240,8 @@ class Walker(QuestionForms, TocReader, TagLines):
                 self._heading(node, level)
                 return
         if self._asking_callout(node) or self._stated(node):
+            return
+        if self.structure.outline and self._outline(node):
             return
         if self.structure.bold and self._bold(node):
             return
@@ -335,7 +339,7 @@ class Walker(QuestionForms, TocReader, TagLines):
             answer=answer, section_path=tuple(self._path),
             loc=SourceLoc(self.path, line, pending.col),
             formulas=formulas, diagrams=diagrams, end_line=end_line,
-            tags=(*self.tags_at(line), *tags))
+            tags=(*self.tags_at(line), *pending.tags, *tags))
         if not self.sections or self.sections[-1].path != card.section_path:
             self._start_section(Section(card.section_path, card.loc, ()))
         self._cards[-1].extend(ankdown_cards(card) if not self.question_level else (card,))

@@ -49,10 +49,11 @@ def is_comment(html: str) -> bool:
 
 
 def intro_diagnostic(path: str, blocks: Sequence[Node], heading: tuple[int, int, str] | None,
-                     question_level: int) -> Diagnostic:
+                     question_level: int, first_question: int = 0) -> Diagnostic:
     """Report blocks shown in the PDF only, as a section's (or the file's) introduction.
 
-    ``heading`` is the line, last line and text of the heading they follow, if any.
+    ``heading`` is the line, last line and text of the heading they follow, if any;
+    ``first_question`` the line of the section's first question (0: none).
     """
     first, last = blocks[0].line, max(b.end_line or b.line for b in blocks)
     verb = "is" if first >= last else "are"
@@ -72,9 +73,11 @@ def intro_diagnostic(path: str, blocks: Sequence[Node], heading: tuple[int, int,
     # Questions that are bold lines (or a file that is one question) have no heading level.
     above = (f"a {marks} question heading" if 1 <= question_level <= 6
              else "a question (a whole bold line such as **…?**)")
+    # Blocks between or after tagged cards (an outline's plain blocks) are no introduction.
+    placed = "outside the questions" if 0 < first_question < last else "before the first question"
     return Diagnostic(
         SourceLoc(path, first), "note",
-        f"{_lines(first, last)} {where} {verb} before the first question: shown in the cheat "
+        f"{_lines(first, last)} {where} {verb} {placed}: shown in the cheat "
         f"sheet only (as an introduction), in no card; to make a card of it, put {above} "
         "above it", "section-intro", last)
 
@@ -90,7 +93,9 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
     for index, section in enumerate(sections):
         heading = headed.get(index)
         if section.intro:
-            found.append(intro_diagnostic(path, section.intro, heading, question_level))
+            first_question = min((card.loc.line for card in section.cards), default=0)
+            found.append(intro_diagnostic(path, section.intro, heading, question_level,
+                                          first_question))
         # Questions left without answers are left out (`empty-answer`), their section's
         # heading with them: it is named here, since it shows nowhere either.
         elif not _answered(section) and heading and section.path and not any(

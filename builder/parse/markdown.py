@@ -24,6 +24,7 @@ from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.parse.blockids import block_ids_plugin
 from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
 from builder.parse.cjkflanking import scan_delims
 from builder.parse.containers import CONTAINER_NAME, container_type_given, guard_blocks
@@ -108,6 +109,7 @@ def make_parser() -> MarkdownIt:
     md.use(placeholder_tags_plugin)
     md.use(tasklists_plugin)
     md.use(logseq_plugin)
+    md.use(block_ids_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)

@@ -79,7 +79,8 @@ intuition|motivation|method|methods|steps|usage|applications|see also|further re
 # punctuation or list/checkbox marks), so "- [ ] TODO" and "TODO." are both found.
 PLACEHOLDERS = frozenset("""answer here|your answer here|todo|to do|tbd|tba|tbc|wip|
 fixme|xxx|placeholder|coming soon|to be added|to be done|to be continued|fill in|fill me in|
-none yet|empty|n/a|待补充|待完善|待续|待更新|待填|待写|待定|待整理|未完成|暂无|暂缺|空|略|
+none yet|empty|n/a|to be filled|to be filled in|be the first to contribute|
+待补充|待完善|待续|待更新|待填|待写|待定|待整理|未完成|暂无|暂缺|空|略|
 补充|todo 待补充|...|…""".replace("\n", "").split("|"))
 
 TOC_TITLES = frozenset({"table of contents", "contents", "toc", "目录", "目錄", "索引",
@@ -247,9 +248,15 @@ def starts_numbered(text: str) -> bool:
     return bool(_NUMBERED.match(text))
 
 
+_ANSWER_LABEL = re.compile(r"^(?:answer|ans|a|答案|答)\s*[:：]\s*")
+"""A label an answer opens with ("**Answer:** _[To be filled]_", a generated question
+bank's every unanswered question): the place it holds is the rest."""
+
+
 def is_placeholder(text: str) -> bool:
-    """True when a whole answer's text only holds a place ("TODO", "待补充", "- [ ] TODO")."""
-    folded = fold(text)
+    """True when a whole answer's text only holds a place ("TODO", "待补充", "- [ ] TODO",
+    "Answer: [To be filled]")."""
+    folded = _ANSWER_LABEL.sub("", fold(text))
     folded = re.sub(r"^(?:[-*+]\s+)?(?:\[[ xX]?\]\s*)?", "", folded)
     folded = folded.strip(" \t:：.。!！-–—()（）[]【】<>*_`~\"'")
     return folded in PLACEHOLDERS

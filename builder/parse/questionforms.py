@@ -24,8 +24,9 @@ from builder.parse.questiontext import readable_text
 PLACEHOLDER_MAX = 40
 """Longest answer text (characters) read as a possible placeholder."""
 # An answer made only of these can be a placeholder ("TODO", "- [ ] 待补充").
+# A rule after it ("---" between generated questions) shows nothing.
 _PLAIN_KINDS = {"paragraph", "bullet_list", "ordered_list", "list_item", "text", "softbreak",
-                "hardbreak", "strong", "em", "s"}
+                "hardbreak", "strong", "em", "s", "hr"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class Pending:
     callout: bool = False
     """The question is a callout's title (``> [!faq] 为什么？``): its answer its body and
     the blocks after it, up to the next question (a callout that asks is one)."""
+    tags: tuple[str, ...] = ()
+    """The card's own tags: those ending a line tagged as a card (``#flashcard #physics``)."""
+    reason: str = ""
+    """How a bold-line question was found (``BoldQuestion.reason``)."""
 
 
 def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
@@ -63,7 +68,7 @@ def placeholder_of(answer: tuple[Node, ...]) -> str | None:
     if not answer or len(answer) > 2 or any(n.kind not in _PLAIN_KINDS
                                             for n in walk_all(answer)):
         return None
-    text = " ".join(plain_text((n,)) for n in answer)
+    text = " ".join(plain_text((n,)) for n in answer).strip()
     return text if len(text) <= PLACEHOLDER_MAX and is_placeholder(text) else None
 
 
@@ -257,7 +262,8 @@ class QuestionForms:
     def _open_bold(self, found: bold.BoldQuestion) -> None:
         self._close_card()
         col = first_column(self.builder.lines, found.line, "**")
-        self._question = Pending(found.inlines, found.line, col, end_line=found.line)
+        self._question = Pending(found.inlines, found.line, col, end_line=found.line,
+                                 reason=found.reason)
         self._answer_rest(found)
 
     def _answer_rest(self, found: bold.BoldQuestion) -> None:

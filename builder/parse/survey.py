@@ -10,7 +10,7 @@ from functools import cached_property
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.parse import bold
+from builder.parse import bold, outlinecards
 from builder.parse.callouts import asks, count_asking
 from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
@@ -37,6 +37,9 @@ class Survey:
     toc_lines: set[int] = field(default_factory=set)
     bold_notes: BoldNotes = field(default_factory=BoldNotes)
     """The bold lines that ask outright, for ``builder.parse.strays``."""
+    outline_cards: int = 0
+    """List items tagged ``#card`` at any depth of the top-level lists (Logseq's
+    flashcards, ``builder.parse.outlinecards``): questions as bold lines are."""
     free: list[SyntaxTreeNode] = field(default_factory=list, repr=False)
     """The top-level blocks whose bold lines vote for bold style (none under a heading
     that asks)."""
@@ -88,6 +91,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     asking = count_asking(free)
     found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking
     found.callout_questions, found.free = asking, free
+    found.outline_cards = outlinecards.count(free)
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found

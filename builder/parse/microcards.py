@@ -1,0 +1,72 @@
+"""NeuraCache's micro cards: a line ``Who was the first president? : George Washington ⚡️``
+asks what is before the `` : `` and answers what is after it; the mark (``⚡️`` or
+``🧠``) ends the card, and tags may follow it (``⚡️ #nature #travel``).  Several such
+lines may share a paragraph, each a card of its own.  Read as Markdown, the lines were
+text of whatever card held them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it.tree import SyntaxTreeNode
+
+MICRO_CARD = "a NeuraCache micro card, 'question : answer ⚡️'"
+_BREAKS = ("softbreak", "hardbreak")
+_TAG = r"#[^\W\d_][\w/-]*"
+# A space on both sides of the colon (``std::move`` and ``url: x`` part nothing), the
+# mark last but for tags.
+_MICRO = re.compile(r"(?P<front>\S.*?)\s+:\s+(?P<back>\S.*?)\s*(?:\u26a1\ufe0f?|\U0001f9e0)"
+                    rf"(?P<tags>(?:\s+{_TAG})*)\s*")
+
+
+@dataclass(frozen=True)
+class MicroCard:
+    """One micro card: its line (1-based), question, answer and tags."""
+
+    line: int
+    front: str
+    back: str
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MicroLine:
+    """A line of a paragraph holding micro cards: the card, or the line's own inline
+    nodes when it is none."""
+
+    line: int
+    card: MicroCard | None
+    inlines: tuple[SyntaxTreeNode, ...]
+
+
+def micro_lines(paragraph: SyntaxTreeNode) -> list[MicroLine] | None:
+    """The lines of a paragraph of which at least one is a micro card; None otherwise."""
+    if paragraph.type != "paragraph" or not paragraph.children or paragraph.map is None:
+        return None
+    inline = paragraph.children[0]
+    if "\u26a1" not in inline.content and "\U0001f9e0" not in inline.content:
+        return None  # cheap test first: most paragraphs hold no mark
+    lines: list[list[SyntaxTreeNode]] = [[]]
+    for child in inline.children:
+        if child.type in _BREAKS:
+            lines.append([])
+        else:
+            lines[-1].append(child)
+    found: list[MicroLine] = []
+    for number, nodes in enumerate(lines):
+        line = paragraph.map[0] + 1 + number
+        text = "".join(n.content for n in nodes) if all(n.type == "text" for n in nodes) else ""
+        match = _MICRO.fullmatch(text)
+        card = None if match is None else MicroCard(
+            line, match["front"], match["back"],
+            tuple(dict.fromkeys(tag[1:].strip("/") for tag in match["tags"].split())))
+        found.append(MicroLine(line, card, tuple(nodes)))
+    return found if any(entry.card for entry in found) else None
+
+
+def count(nodes: list[SyntaxTreeNode]) -> int:
+    """The micro cards of the paragraphs among ``nodes``."""
+    return sum(sum(entry.card is not None for entry in lines) for node in nodes
+               if (lines := micro_lines(node)) is not None)

@@ -84,7 +84,8 @@ def converter_fingerprint() -> str:
     """What turns TeX into typst: our converter and its check, and tex2typst."""
     from builder.support.codeversion import modules_version
 
-    return modules_version(("builder.render.texmath", "builder.render.typstcheck"),
+    return modules_version(("builder.render.texmath", "builder.parse.texsyntax",
+                            "builder.render.typstcheck"),
                            ("tex2typst", "typst"))
 
 

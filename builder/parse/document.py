@@ -233,7 +233,8 @@ class Walker(QuestionForms, TocReader, TagLines):
                 return
         elif kind == "heading":
             level = int(node.tag[1:])
-            if level <= self.question_level:
+            if level <= self.question_level or (node.map and node.map[0] + 1
+                                                in self.structure.strays.deep):
                 self._heading(node, level)
                 return
         if self._asking_callout(node) or self._stated(node):
@@ -273,7 +274,7 @@ class Walker(QuestionForms, TocReader, TagLines):
         end = node.map[1] if node.map else line
         strays = self.structure.strays
         if (level == self.question_level and line not in strays.groups) \
-                or line in strays.headings:
+                or line in strays.headings or line in strays.deep:
             # A question above the question level is filed under the sections above it.
             self._path = self._path[:max(0, level - self.section_level)]
             self._question = Pending(node.children[0].children if node.children else [], line,

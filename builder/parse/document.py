@@ -44,6 +44,7 @@ from builder.parse.leftovers import (
     leftover_diagnostics,
     setext_diagnostic,
     setext_on_purpose,
+    shows_nothing,
     unclosed_front_matter,
 )
 from builder.parse.liquidtags import POST_STEM
@@ -213,7 +214,8 @@ class Walker(QuestionForms, TocReader, TagLines):
 
     def visit(self, node: SyntaxTreeNode) -> None:
         kind, source_map = node.type, node.map  # (markdown-it works each out anew)
-        if kind == "front_matter" or (source_map and source_map[0] < self.skip_to):
+        if kind == "front_matter" or (source_map and source_map[0] < self.skip_to) \
+                or shows_nothing(node):
             return
         if kind == "html_block" and self._toc_marker(node):
             return

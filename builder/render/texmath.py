@@ -94,6 +94,7 @@ def to_typst(tex: str) -> str:
 # is used, so the same source also compiles in the PDF templates.
 
 _SLOT = re.compile(r"zzslot[a-z]+")
+_NESTS = {"\\left": 1, "\\right": -1, "\\begin": 1, "\\end": -1}
 _SLOT_IDS = itertools.count()
 
 
@@ -236,9 +237,12 @@ class _Rewriter:
         if node == "\\color":
             name, i = argument(nodes, i)
             colour = _colour(name)
-        end = i
-        while end < len(nodes) and not (isinstance(nodes[end], str)
-                                        and nodes[end] in STOPPERS):
+        end, opened = i, 0  # `\displaystyle \left( a \right)`: a pair opened after it is inside
+        while end < len(nodes):
+            item = str(nodes[end]) if isinstance(nodes[end], str) else ""
+            if item in STOPPERS and not opened:
+                break
+            opened += _NESTS.get(item, 0)
             end += 1
         rest, i = nodes[i:end], end
         if without_spaces(rest):

@@ -46,6 +46,8 @@ def parse_tex(tex: str) -> list[Node]:
                 raise ValueError("unbalanced '}'")
             items = stack.pop()
             stack[-1].append(Group(items))
+        elif token[0] == "\\" and token[1:].isspace():
+            stack[-1].append("\\ ")  # a control space, `\<newline>` too (tex2typst knows `\ `)
         else:
             stack[-1].append(token)
     if len(stack) != 1:

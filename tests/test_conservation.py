@@ -10,7 +10,8 @@ source line must be
   ``<!-- TOC -->`` block, a line the parser read as a TOC entry, or a block it read as a
   hand-written TOC (``[TOC]``, a list of links under "目录");
 * a link reference definition (markdown-it keeps no token for one: links use it);
-* an HTML comment block, hidden by its author (shown nowhere, as on GitHub);
+* an HTML comment block, hidden by its author (shown nowhere, as on GitHub), or a
+  paragraph of empty anchors (Yuque's ``<a name="ZK5qn"></a>``: shown nowhere either);
 * or inside the lines a diagnostic names (``loc.line`` to ``end_line``).
 
 Which lines hold content comes from markdown-it's own parse (the project's parser
@@ -111,6 +112,9 @@ def unaccounted(path: Path) -> list[str]:
     for token in plain:
         if token.type == "html_block" and token.map and _one_comment(token.content):
             covered.update(range(token.map[0] + 1, token.map[1] + 1))
+    for block in SyntaxTreeNode(plain).children:
+        if block.type == "paragraph" and block.map and _empty_anchors(block):
+            covered.update(range(block.map[0] + 1, block.map[1] + 1))
     # A tag line (``#flashcards/HCI``, ``#rl``) is the tags of cards: accounted for there.
     tagged = {tag for card in doc.cards for tag in card.tags}
     for block in SyntaxTreeNode(plain).children:
@@ -135,6 +139,14 @@ def _footnotes_shown(doc: Document) -> set[tuple[int, int]]:
     holders = [*(card.answer for card in doc.cards), *(s.intro for s in doc.sections)]
     return {_span(note) for nodes in holders for node in nodes if node.kind == "footnotes"
             for note in node.children if not note.attr("inline")}  # ^[…]: in its paragraph
+
+
+def _empty_anchors(paragraph: SyntaxTreeNode) -> bool:
+    parts = paragraph.children[0].children if paragraph.children else []
+    tags = [p.content.strip().lower() for p in parts if p.type == "html_inline"]
+    rest = [p for p in parts if p.type not in ("html_inline", "softbreak")]
+    return bool(tags) and not any(p.content.strip() for p in rest) and all(
+        tag == "</a>" or (tag.startswith("<a ") and "href" not in tag) for tag in tags)
 
 
 def _one_comment(html: str) -> bool:

@@ -235,15 +235,21 @@ def _mixed(headings: list[SurveyedHeading], low: int, level: int
     questions: set[int] = set()
     parts: set[int] = set()
     open_level: int | None = None
+    open_asks = False
     for heading in headings:
+        # A heading that asks outright and answers only in sub-headings ("## 2. Function
+        # Call 是怎么训练的？" then "### 任务定义") carries its answer as it does at one
+        # level; headings under one that asks are parts of it, however they read.
+        asks = asks_outright(heading.text)
+        carries = heading.answered or (heading.answered_below and asks)
         if heading is title or heading.level < low:
             open_level = None
         elif open_level is not None and heading.level > open_level and (
-                is_answer_part(heading.text) or not heading.answered):
+                open_asks or is_answer_part(heading.text) or not carries):
             parts.add(heading.line)
-        elif heading.answered:
+        elif carries:
             questions.add(heading.line)
-            open_level = heading.level
+            open_level, open_asks = heading.level, asks
         else:
             open_level = None
     return frozenset(questions), frozenset(parts), (

@@ -45,6 +45,7 @@ from builder.parse.leftovers import (
     leftover_diagnostics,
     setext_diagnostic,
     setext_on_purpose,
+    shows_nothing,
     unclosed_front_matter,
 )
 from builder.parse.liquidtags import POST_STEM
@@ -216,7 +217,8 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
 
     def visit(self, node: SyntaxTreeNode) -> None:
         kind, source_map = node.type, node.map  # (markdown-it works each out anew)
-        if kind == "front_matter" or (source_map and source_map[0] < self.skip_to):
+        if kind == "front_matter" or (source_map and source_map[0] < self.skip_to) \
+                or shows_nothing(node):
             return
         if kind == "html_block" and self._toc_marker(node):
             return
@@ -236,7 +238,8 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
                 return
         elif kind == "heading":
             level = int(node.tag[1:])
-            if level <= self.question_level:
+            if level <= self.question_level or (node.map and node.map[0] + 1
+                                                in self.structure.strays.deep):
                 self._heading(node, level)
                 return
         if self._asking_callout(node) or self._stated(node):
@@ -278,7 +281,7 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
         end = node.map[1] if node.map else line
         strays = self.structure.strays
         if (level == self.question_level and line not in strays.groups) \
-                or line in strays.headings:
+                or line in strays.headings or line in strays.deep:
             # A question above the question level is filed under the sections above it.
             self._path = self._path[:max(0, level - self.section_level)]
             self._question = Pending(node.children[0].children if node.children else [], line,

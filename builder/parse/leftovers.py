@@ -20,9 +20,11 @@ diagnostics, which names the lines (``Diagnostic.end_line``) and says how to kee
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, Node, Section, SourceLoc
 from builder.parse.fences import INSIDE, UNCLOSED, Inside, Unclosed
@@ -46,6 +48,24 @@ def is_comment(html: str) -> bool:
     """Say whether a raw HTML block is one comment and nothing else (``<!-- … -->``)."""
     text = html.strip()
     return text.startswith("<!--") and text.endswith("-->") and text.count("-->") == 1
+
+
+_EMPTY_ANCHOR = re.compile(
+    r"<a\s+(?:name|id)\s*=\s*(?:\"[^\"<>]*\"|'[^'<>]*'|[^\s\"'<>]+)\s*>|</a>", re.IGNORECASE)
+
+
+def shows_nothing(node: SyntaxTreeNode) -> bool:
+    """Say whether a block is a paragraph of empty anchors and nothing else
+    (``<a name="dVsR1"></a>``, which Yuque's export writes before every heading; ``<a
+    id="sec-1"></a>``): shown nowhere, as a comment is, so it is no answer, no introduction
+    and nothing to report."""
+    if node.type != "paragraph" or not node.children:
+        return False
+    parts = node.children[0].children
+    return any(part.type == "html_inline" for part in parts) and all(
+        part.type == "softbreak" or (part.type == "text" and not part.content.strip())
+        or (part.type == "html_inline" and _EMPTY_ANCHOR.fullmatch(part.content.strip()))
+        for part in parts)
 
 
 def intro_diagnostic(path: str, blocks: Sequence[Node], heading: tuple[int, int, str] | None,

@@ -22,6 +22,7 @@ content, so diagnostics can give an exact line and column.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -245,8 +246,15 @@ def _holds_prose(content: str) -> bool:
     if _CJK_PUNCTUATION.isdisjoint(content):
         return False  # most formulas: what is outside ``\text`` is part of the content
     outside_text = outside_text_commands(content)
+    if _CONTROL_WORD.search(outside_text) or _BRACED_SCRIPT.search(content):
+        return False  # `\frac`, `C_{in}`: TeX, with the author's Chinese words inside it
     return any(char in _CJK_PUNCTUATION for char in outside_text) and any(
         is_cjk_letter(char) for char in outside_text)
+
+
+# What prose between two dollars never holds: a control word, a braced script.
+_CONTROL_WORD = re.compile(r"\\[A-Za-z]+")
+_BRACED_SCRIPT = re.compile(r"[_^]\{")
 
 
 def outside_text_commands(content: str) -> str:

@@ -141,11 +141,15 @@ class Strays:
     bold: frozenset[int] = frozenset()
     """1-based lines of bold lines that are questions in a file of heading questions."""
     groups: frozenset[int] = frozenset()
-    """1-based lines of question-level headings that group bold questions as a section."""
+    """1-based lines of question-level headings that group bold questions (or the headings
+    in ``deep``) as a section."""
     reasons: tuple[str, ...] = ()
     kept_lists: tuple[tuple[int, str, tuple[tuple[int, str], ...]], ...] = ()
     """Question headings kept as one card though list items under them ask and carry an
     answer among items that do not: line, text, the asking items (``list-questions``)."""
+    deep: frozenset[int] = frozenset()
+    """1-based lines of headings below the question level that are questions: those right
+    under a group heading (``### 6.复读机问题`` over ``#### 6.1 什么是复读机问题？``)."""
 
 
 def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, str]],
@@ -158,14 +162,19 @@ def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, st
         return Strays(leaves, reasons=_say_leaves(leaves, "bold questions"))
     bold: set[int] = {line for line, _ in intro_bold}
     groups: set[int] = set()
+    deep: set[int] = set()
     for index, heading in enumerate(headings):
         if heading.level < question_level:
             if heading.line not in leaves:
                 bold.update(line for line, _ in heading.asking_bold)
-        elif heading.level == question_level:
+        elif heading.level == question_level and heading is not title:
+            asking = _asking_children(headings, index)
             if _groups(heading):
                 groups.add(heading.line)
                 bold.update(line for line, _ in heading.asking_bold)
+            elif asking:
+                groups.add(heading.line)
+                deep.update(asking)
             else:
                 bold.update(_numbered_between(heading, _next_question(headings, index)))
     grouped, kept = asking_lists(
@@ -176,9 +185,13 @@ def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, st
         reasons += (f"{len(bold)} bold line(s) that ask are questions too: in a section's "
                     "introduction, numbered between the question headings, or grouped under "
                     "a heading that does not ask",)
+    if deep:
+        reasons += (f"{len(deep)} heading(s) below the {'#' * question_level} ask, grouped "
+                    "under a heading that neither asks nor has text of its own: questions "
+                    "too, in its section",)
     groups.update(grouped)
     bold.update(line for heading in grouped.values() for line, _ in heading.items.asking)
-    return Strays(leaves, frozenset(bold), frozenset(groups), reasons, kept)
+    return Strays(leaves, frozenset(bold), frozenset(groups), reasons, kept, frozenset(deep))
 
 
 def asking_lists(headings: Sequence[SurveyedHeading]
@@ -246,6 +259,27 @@ def _groups(heading: SurveyedHeading) -> bool:
     return heading.opens_with_bold and len(heading.asking_bold) >= GROUP_MIN \
         and heading.loose_bold == len(heading.asking_bold) \
         and not asks_outright(heading.text) and not is_label(heading.text)
+
+
+def _asking_children(headings: Sequence[SurveyedHeading], index: int) -> list[int]:
+    """Lines of the headings a question heading groups as a section: it neither asks nor
+    has text of its own, and the headings right under it, two or more, all ask outright
+    and carry an answer (``### 6.LLMs复读机问题`` over ``#### 6.1 什么是复读机问题？``,
+    ``#### 6.2 为什么会出现？``): its questions, as bold lines under ``#### 6.2 一些细节``."""
+    heading = headings[index]
+    if heading.answered or asks_outright(heading.text):
+        return []
+    below: list[SurveyedHeading] = []
+    for after in range(index + 1, len(headings)):
+        if headings[after].level <= heading.level:
+            break
+        below.append(headings[after])
+    top = min((h.level for h in below), default=0)
+    under = [h for h in below if h.level == top]
+    if len(under) < GROUP_MIN or not all(
+            asks_outright(h.text) and (h.answered or h.answered_below) for h in under):
+        return []
+    return [h.line for h in under]
 
 
 def _next_question(headings: Sequence[SurveyedHeading], index: int) -> SurveyedHeading | None:

@@ -14,6 +14,7 @@ from builder.parse import bold, outlinecards
 from builder.parse.callouts import asks, count_asking
 from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
+from builder.parse.leftovers import shows_nothing
 from builder.parse.phrases import question_reason
 from builder.parse.strays import BoldNotes, SurveyedHeading
 from builder.parse.tocfind import toc_blocks
@@ -61,7 +62,8 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     found = Survey(toc_lines=toc_blocks(nodes, anchors, past_the_file=True, path=path))
     kept = [n for n in nodes if n.type != "front_matter"
             and not (n.map and n.map[0] in found.toc_lines)
-            and not (n.type == "html_block" and n.content.strip().startswith("<!--"))]
+            and not (n.type == "html_block" and n.content.strip().startswith("<!--"))
+            and not shows_nothing(n)]
     # Bold lines under a heading that reads as a question are part of its answer
     # ("**Why does it work?**" inside "### What is BN?"): they do not vote for bold style.
     free: list[SyntaxTreeNode] = []

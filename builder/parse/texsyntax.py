@@ -46,6 +46,8 @@ def parse_tex(tex: str) -> list[Node]:
                 raise ValueError("unbalanced '}'")
             items = stack.pop()
             stack[-1].append(Group(items))
+        elif token[0] == "\\" and token[1:].isspace():
+            stack[-1].append("\\ ")  # a control space, `\<newline>` too (tex2typst knows `\ `)
         else:
             stack[-1].append(token)
     if len(stack) != 1:
@@ -59,6 +61,24 @@ def tex_of(nodes: list[Node]) -> str:
 
 def without_spaces(nodes: list[Node]) -> list[Node]:
     return [n for n in nodes if not (isinstance(n, str) and n.isspace())]
+
+
+def with_script_bases(nodes: list[Node]) -> list[Node]:
+    """``nodes`` with an empty group before each script that has no base: at the start of
+    the formula (``$_{v1}$``) or of a group that is no command's argument (``R2{_score}``).
+    tex2typst writes ``#none`` for the missing base, which runs into the script as the
+    typst code ``#none_s``. A command's argument (``\\text{_a}``) is left as written."""
+    out: list[Node] = []
+    last: Node = ""  # the node before, spaces aside
+    for node in nodes:
+        commanded = isinstance(last, str) and last[:1] == "\\"
+        if isinstance(node, Group) and not commanded:
+            node = Group(with_script_bases(node.items))
+        out.append(node)
+        if not (isinstance(node, str) and node.isspace()):
+            last = node
+    solid = without_spaces(out)
+    return [Group([]), *out] if solid and solid[0] in ("^", "_") else out
 
 
 def skip_space(nodes: list[Node], i: int) -> int:

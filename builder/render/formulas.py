@@ -84,7 +84,8 @@ def converter_fingerprint() -> str:
     """What turns TeX into typst: our converter and its check, and tex2typst."""
     from builder.support.codeversion import modules_version
 
-    return modules_version(("builder.render.texmath", "builder.render.typstcheck"),
+    return modules_version(("builder.render.texmath", "builder.parse.texsyntax",
+                            "builder.render.typstcheck"),
                            ("tex2typst", "typst"))
 
 
@@ -273,8 +274,11 @@ def _mathtext_settings(tex: str) -> dict[str, Any]:
         return {"mathtext.fontset": "cm"}
     from builder.render.fonts import CJK_FAMILY
 
+    # mathtext sets letters, CJK ones too, in the italic face and has no fallback face for
+    # it but Computer Modern: a DejaVu italic drew each 汉字 as a dummy box.  Upright
+    # Latin variables beside the CJK text are the price.
     return {"mathtext.fontset": "custom", "mathtext.rm": CJK_FAMILY,
-            "mathtext.it": "DejaVu Serif:italic", "mathtext.bf": "DejaVu Serif:bold",
+            "mathtext.it": f"{CJK_FAMILY}:italic", "mathtext.bf": "DejaVu Serif:bold",
             "mathtext.cal": "DejaVu Serif:italic", "mathtext.sf": "DejaVu Sans",
             "mathtext.tt": "DejaVu Sans Mono", "font.family": [CJK_FAMILY, "DejaVu Sans"]}
 

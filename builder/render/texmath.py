@@ -14,6 +14,7 @@ from builder.parse.texsyntax import (
     skip_space,
     star,
     tex_of,
+    with_script_bases,
     without_spaces,
 )
 from builder.render.texcommands import (
@@ -56,10 +57,11 @@ _TEX_MACROS = {
 }
 
 
-# No-break and other Unicode spaces (pasted from web editors: WordPress, Zhihu) are spaces
-# to TeX in math; tex2typst stops at them ("Unexpected whitespace character").
-_PLAIN_SPACES = {code: " " for code in (0x00A0, 0x1680, *range(0x2000, 0x200B), 0x202F,
-                                         0x205F, 0x3000)}
+# No-break and other Unicode spaces (pasted from web editors: WordPress, Zhihu), and tabs
+# (Typora: `…{\operatorname{Var}}\t\tag{4}`), are spaces to TeX in math; tex2typst stops
+# at them ("Unexpected whitespace character").
+_PLAIN_SPACES = {code: " " for code in (0x09, 0x0B, 0x0C, 0x0D, 0x00A0, 0x1680,
+                                         *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000)}
 
 
 def to_typst(tex: str) -> str:
@@ -73,10 +75,7 @@ def to_typst(tex: str) -> str:
     import tex2typst
 
     rewriter = _Rewriter()
-    nodes = parse_tex(tex.translate(_PLAIN_SPACES))
-    solid = without_spaces(nodes)
-    if solid and solid[0] in ("^", "_"):
-        nodes = [Group([]), *nodes]  # `$_{v1}$`: a script with no base (tex2typst writes #none)
+    nodes = with_script_bases(parse_tex(tex.translate(_PLAIN_SPACES)))
     prepared = rewriter.rewrite(nodes)
     converted: str = tex2typst.tex2typst(
         prepared, frac_to_slash=False, custom_tex_macros=_TEX_MACROS)
@@ -95,6 +94,7 @@ def to_typst(tex: str) -> str:
 # is used, so the same source also compiles in the PDF templates.
 
 _SLOT = re.compile(r"zzslot[a-z]+")
+_NESTS = {"\\left": 1, "\\right": -1, "\\begin": 1, "\\end": -1}
 _SLOT_IDS = itertools.count()
 
 
@@ -237,9 +237,12 @@ class _Rewriter:
         if node == "\\color":
             name, i = argument(nodes, i)
             colour = _colour(name)
-        end = i
-        while end < len(nodes) and not (isinstance(nodes[end], str)
-                                        and nodes[end] in STOPPERS):
+        end, opened = i, 0  # `\displaystyle \left( a \right)`: a pair opened after it is inside
+        while end < len(nodes):
+            item = str(nodes[end]) if isinstance(nodes[end], str) else ""
+            if item in STOPPERS and not opened:
+                break
+            opened += _NESTS.get(item, 0)
             end += 1
         rest, i = nodes[i:end], end
         if without_spaces(rest):

@@ -123,13 +123,14 @@ def test_real_html_is_read_as_the_standard_parser_reads_it(html: str) -> None:
 
 _UNCLOSED_CHILD = """
 import resource
-resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
 from builder.anki.htmldepth import flatten_deep
 from builder.anki.legacytags import modernised
 from builder.checks.rawhtml import problems, raw_images
 from builder.parse.questiontext import untagged
 # Each was quadratic in html.parser: 20,000 <a b=' took 84 s, 80,000 <a 35 s, 80,000 </
-# or <? 3-6 s; here 300,000 of the short ones.
+# or <? 3-6 s; here 300,000 of the short ones (~21 s of a loaded machine's CPU when
+# linear; a reader gone quadratic again adds a minute or more).
 units = {"<a b='": 40_000, "<a": 300_000, "</a": 300_000, "</": 300_000, "<?": 300_000,
          "<!x": 300_000, "<![CDATA[>": 100_000, "<![if >": 100_000, "<a b='>'": 40_000,
          "<a b=\\"": 40_000, "<a/": 300_000}
@@ -147,7 +148,7 @@ print("done")
 
 def test_unclosed_markup_in_raw_html_is_read_in_linear_work() -> None:
     """Every raw-HTML reader on long runs of openers that never close, in a child with
-    20 s of CPU for what now takes a few seconds (the 20,000 ``<a b='`` alone took 84)."""
+    60 s of CPU for what now takes 12-21 s (the 20,000 ``<a b='`` alone took 84)."""
     done = subprocess.run([sys.executable, "-c", _UNCLOSED_CHILD], capture_output=True,
                           text=True, cwd=_ROOT, check=False)
     assert done.returncode == 0 and done.stdout.strip() == "done", done.stderr[-800:]

@@ -14,9 +14,10 @@ from corpus_source import html_text
 DIAGNOSTIC = re.compile(
     r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<severity>warning|error|note): "
     r"(?P<message>.*) \[(?P<code>[\w.-]+)\]\s*$")
-LEFT_OUT_NOTES = frozenset({"toc-left-out", "toc-in-answer"})
-"""Notes that report lines left out of every card and the PDF (a table of contents): they
-account for those lines; any other note leaves its text in a card or the PDF."""
+LEFT_OUT_NOTES = frozenset({"toc-left-out", "toc-in-answer", "empty-section"})
+"""Notes that report lines left out of every card and the PDF (a table of contents, a section
+heading with nothing under it): they account for those lines; any other note leaves its
+text in a card or the PDF."""
 LINE_RANGE = re.compile(r"\blines? (\d+)\s*(?:[-–]|to|through)\s*(\d+)")
 MATHJAX = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
 

@@ -1,0 +1,71 @@
+"""Hostile inputs met in s14's attack.  Work is bounded by counting what is done, never
+by timing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from click.testing import CliRunner
+
+from builder.checks.ankimarkup import _markup
+from builder.cli import main
+from builder.model import SourceLoc
+
+from .conftest import imported_notes, write
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+
+class _Counted(str):
+    """Text that counts the characters its slices copy."""
+
+    copied = 0
+
+    def __getitem__(self, key: object) -> str:
+        part = str.__getitem__(self, key)  # type: ignore[index]
+        _Counted.copied += len(part)
+        return part
+
+
+def test_anki_markup_openers_without_a_closer_are_read_in_linear_work() -> None:
+    """Each ``{{`` looked for a ``}}`` in a copy of the text after it: 100 KB of ``{{``
+    (or of ``{{c1::``) took 3 s to check, 1 MB minutes."""
+    loc = SourceLoc("n.md", 3)
+    text = _Counted("{{c1::" * 3000)
+    _Counted.copied = 0
+    assert list(_markup(text, loc, "answer")) == []
+    assert _Counted.copied <= len(text)
+    # What is warned stays: a pair anywhere after an opener, and Anki's other markup.
+    for warned in ("{{" * 500 + "}}", "a {{c1::b}} c", "{{x}} {{", "[sound:a.mp3]"):
+        (found,) = _markup(warned, loc, "answer")
+        assert found.code == "anki-markup", warned
+    for quiet in ("}} {{", "{{ a", "a }}", "{{a}}{{"[2:]):
+        assert list(_markup(quiet, loc, "answer")) == [], quiet
+
+
+def test_invisible_and_direction_characters_stay_out_of_anki_deck_and_tag_names(
+        tmp_path: Path, collection: Collection) -> None:
+    """A right-to-left override in a deck name reached Anki's deck list, where
+    ``Safe\\u202egnp.exe`` reads ``Safeexe.png`` (the file name already lost it); so did
+    one in a section heading (a subdeck) or a front matter tag, and a zero-width space."""
+    write(tmp_path / "n.md", "---\ndeck: \"Safe\u202egnp.exe\"\n"
+          "tags: [\"x\u202ey\", \"\u200b\", \"ok\"]\n---\n# T\n"
+          "## Sec\u200btion \u2067one\u2069\n### Q?\nanswer\n"
+          "## 👩\u200d💻 Code\n### Q2?\nanswer two\n")
+    result = CliRunner().invoke(main, ["build", "n.md", "--no-lock", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.output.splitlines() if "[invisible-chars]" in line]
+    assert [line.split(": warning")[0] for line in warned] == ["n.md:2:7", "n.md:3:7",
+                                                                "n.md:6:4"]
+    (package,) = (tmp_path / "dist").glob("*.apkg")
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
+    assert notes["Q?"].deck == "Safegnp.exe::Section one"
+    assert sorted(notes["Q?"].tags) == ["Safegnp.exe::Section_one", "ok", "xy"]
+    # An emoji's joiner is part of the picture, not an invisible character.
+    assert notes["Q2?"].deck == "Safegnp.exe::👩\u200d💻 Code"
+    assert all(not set(name) & {"\u202e", "\u200b", "\u2067", "\u2069"}
+               for note in notes.values() for name in (note.deck, *note.tags))
+    # The note's identity is as it was: the key keeps what the author wrote.
+    assert "\u202e" in notes["Q?"]["Key"]

@@ -104,3 +104,26 @@ def test_a_diagram_number_written_as_its_documented_bound_is_read(tmp_path: Path
     # The third to fifth blocks' fences: past the bounds, or no number at all (the quoted
     # one is the same text as the first, and is read alike).
     assert refused == ["16", "22", "28"], result.output
+
+
+def test_toc_and_explain_refuse_a_link_out_of_the_folder_as_build_does(tmp_path: Path) -> None:
+    """``build`` refuses a note that is a link out of its folder (a cloned repository's
+    ``notes/x.md -> ~/other/notes.md``), but ``toc`` read it and rewrote the file it led
+    to, and ``check --explain-structure`` printed its questions."""
+    outside = write(tmp_path / "elsewhere" / "private.md",
+                    "<!-- TOC -->\n<!-- /TOC -->\n## Private question?\nsecret answer\n")
+    before = outside.read_bytes()
+    write(tmp_path / "notes" / "n.md", "<!-- TOC -->\n<!-- /TOC -->\n## Q?\nA\n")
+    (tmp_path / "notes" / "link.md").symlink_to(outside)
+    runner = CliRunner()
+    toc = runner.invoke(main, ["toc", "notes"])
+    refused = (f"{Path('notes', 'link.md')}:1:1: error: a link to a file outside the source "
+               "folder notes: not read [source-outside]")
+    assert toc.exit_code == 1
+    assert refused in toc.output.splitlines()
+    assert f"updated {Path('notes', 'n.md')}" in toc.output  # the folder's own note is
+    assert outside.read_bytes() == before
+    explained = runner.invoke(main, ["check", "--explain-structure", "notes"])
+    assert refused in explained.output.splitlines()
+    assert "Private question" not in explained.output
+    assert "Q?" in explained.output

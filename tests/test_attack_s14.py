@@ -127,3 +127,41 @@ def test_toc_and_explain_refuse_a_link_out_of_the_folder_as_build_does(tmp_path:
     assert refused in explained.output.splitlines()
     assert "Private question" not in explained.output
     assert "Q?" in explained.output
+
+
+def test_a_yaml_escape_of_half_a_utf16_pair_is_a_located_error(tmp_path: Path) -> None:
+    """``deck: "\\ud800"`` made a string no UTF-8 holds: the build's traceback came as it
+    hashed the note's key.  Front matter and diagram blocks refuse it at its place."""
+    write(tmp_path / "n.md", '---\ndeck: "a\\ud800"\n---\n## Q?\nA\n## Q2?\n'
+          '```diagram\ntype: pooling\nlang: "\\udc80"\n```\n')
+    result = CliRunner().invoke(main, ["build", "n.md", "--no-lock", "--format", "apkg"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert errors == [
+        "n.md:2:7: error: front matter is not valid YAML: '\\ud800' is half of a UTF-16 "
+        "pair, no character; write the character itself [front-matter]",
+        "n.md:9:7: error: diagram block is not valid YAML: '\\udc80' is half of a UTF-16 "
+        "pair, no character; write the character itself [diagram-yaml]"], result.output
+
+
+def test_a_lock_entry_holding_half_a_utf16_pair_is_dropped_with_a_warning(
+        tmp_path: Path) -> None:
+    """A shared lock's JSON may escape a lone surrogate (``"\\ud800"``) in a key or a
+    question: matching the vanished entry against a new question hashed it and failed."""
+    import json
+
+    write(tmp_path / "n.md", "# T\n## Q?\nA\n## Q2?\nB\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "n.md", "--format", "apkg"]).exit_code == 0
+    lock = tmp_path / "build-deck.lock"
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    (key, entry), = [item for item in data["notes"].items() if item[1]["question"] == "Q2?"]
+    data["notes"][key.replace("q2", "gone\ud800")] = {**entry, "guid": "zzzzzzzzzz"}
+    entry["question"] = "Q2\udc80?"
+    lock.write_text(json.dumps(data), encoding="utf-8")
+    write(tmp_path / "n.md", "# T\n## Q?\nA\n## Q3?\nB\n")
+    result = runner.invoke(main, ["build", "n.md", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    dropped = [line for line in result.output.splitlines() if "[lock-entry]" in line]
+    assert len(dropped) == 2 and all("half of a UTF-16 pair" in line for line in dropped)
+    assert any("\\ud800" in line for line in dropped)  # shown escaped, as typed

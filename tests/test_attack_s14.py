@@ -91,21 +91,6 @@ def test_a_titled_file_of_headings_that_ask_nothing_is_surveyed_in_linear_work(
     assert len(doc.cards) == 2000  # each heading a question, as before
 
 
-def test_a_diagram_number_written_as_its_documented_bound_is_read(tmp_path: Path) -> None:
-    """``--help`` gives gradient-descent's smallest learning rate as ``1e-06``; YAML 1.1
-    reads a number without a dot as a string, so writing that refused the diagram."""
-    block = "```diagram\ntype: gradient-descent\nsteps: 5\nlearning_rate: {}\n```\n"
-    write(tmp_path / "n.md", "# T\n## S\n" + "".join(
-        f"### Q{i}?\n" + block.format(rate) for i, rate in
-        enumerate(("1e-06", "2E-1", "1e-07", "1e3", "ab1e-06", "'1e-06'"))))
-    result = CliRunner().invoke(main, ["check", "n.md"])
-    refused = [line.split(":")[1] for line in result.output.splitlines()
-               if "[diagram-param]" in line]
-    # The third to fifth blocks' fences: past the bounds, or no number at all (the quoted
-    # one is the same text as the first, and is read alike).
-    assert refused == ["16", "22", "28"], result.output
-
-
 def test_toc_and_explain_refuse_a_link_out_of_the_folder_as_build_does(tmp_path: Path) -> None:
     """``build`` refuses a note that is a link out of its folder (a cloned repository's
     ``notes/x.md -> ~/other/notes.md``), but ``toc`` read it and rewrote the file it led

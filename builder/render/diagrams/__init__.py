@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import math
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +72,6 @@ class Param:
     def _check_one(self, value: Any) -> Any:
         if self.type is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
-        if self.type is float and isinstance(value, str) and _EXPONENT.fullmatch(value):
-            value = float(value)  # YAML 1.1 reads ``1e-06`` (no dot) as a string
         if self.type is str and isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
@@ -90,10 +87,6 @@ class Param:
             if too_small or too_big:
                 raise ValueError(f"got {value!r}")
         return value
-
-
-_EXPONENT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+")
-"""A number in exponent form, as ``allowed`` writes a bound (``1e-06``)."""
 
 
 LANGUAGE = Param("lang", str, FALLBACK, "language of the labels (in notes: the document's)",

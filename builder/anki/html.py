@@ -37,6 +37,7 @@ from builder.model import Diagram, Formula, Node
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
 from builder.parse.limits import MAX_CARD_HIGHLIGHTED_BLOCK
+from builder.parse.questiontext import shown_question_text
 from builder.render.taskbox import boxed
 
 if TYPE_CHECKING:
@@ -106,8 +107,11 @@ def field_text(field_html: str) -> str:
 
 def inert_name(name: str) -> str:
     """A deck name or tag that no HTML view can read as markup (Anki puts ``{{Tags}}`` and
-    ``{{Deck}}`` into a card unescaped); ``<`` and ``>`` become their full-width forms."""
-    return name.replace("<", "\uff1c").replace(">", "\uff1e")
+    ``{{Deck}}`` into a card unescaped); ``<`` and ``>`` become their full-width forms.
+
+    Invisible and text-direction characters go too, as from a question: Anki's deck list
+    and browser show names as they are, so ``Safe\u202egnp.exe`` read ``Safeexe.png``."""
+    return shown_question_text(name).replace("<", "\uff1c").replace(">", "\uff1e")
 
 
 def escape_text(text: str) -> str:

@@ -158,6 +158,7 @@ def _valid_entries(notes: dict[object, object]) -> tuple[dict[str, LockEntry], l
     owner: dict[str, str] = {}
     for key, value in sorted(notes.items(), key=lambda item: str(item[0])):
         try:
+            _no_surrogate(key, "key")
             entry = _entry(value)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             problems.append(f"lock entry {_shown(key)} is malformed ({exc}): dropped; "
@@ -175,7 +176,15 @@ def _valid_entries(notes: dict[object, object]) -> tuple[dict[str, LockEntry], l
 
 def _shown(value: object) -> str:
     text = str(value)
-    return json.dumps(text[:80] + ("…" if len(text) > 80 else ""), ensure_ascii=False)
+    shown = json.dumps(text[:80] + ("…" if len(text) > 80 else ""), ensure_ascii=False)
+    return shown.encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate
+
+
+def _no_surrogate(value: object, name: str) -> None:
+    # JSON's "\ud800" escape makes half of a UTF-16 pair, which no UTF-8 text holds: a
+    # key or question holding one failed as the build hashed it or wrote the lock.
+    if isinstance(value, str) and _SURROGATE.search(value):
+        raise ValueError(f"{name} holds half of a UTF-16 pair, no character")
 
 
 def _entry(value: object) -> LockEntry:
@@ -192,12 +201,15 @@ def _entry(value: object) -> LockEntry:
     if sketch and not _HEX.fullmatch(sketch):
         raise ValueError("sketch is not a 64-bit hexadecimal hash")
     removed = value.get("removed")
+    for name in ("hash", "question", "file", "answer"):
+        _no_surrogate(value.get(name), name)
     return LockEntry(guid, content, _time(value["changed"]), str(value.get("question", "")),
                      str(value.get("file", "")), str(value.get("answer", "")), sketch,
                      _time(removed) if removed is not None else None)
 
 
 _MAX_GUID = 64
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HEX = re.compile("[0-9a-f]{1,16}")
 _MAX_TIME = 2**32
 """Later than any real note time (year 2106); Anki keeps times in 64-bit integers, and a

@@ -189,10 +189,12 @@ def _tags_and_subdeck(deck: str, section_path: tuple[str, ...], extra_tags: tupl
     one object each for all of them (stored notes pickle them once, not once per note:
     at 20,000 notes ~14 MB less to load, with the Key field that is the key itself).
     ``own_tags`` are the card's (an Obsidian tag line's, ``/`` parting Anki's levels)."""
+    # A level of nothing but invisible characters is none (``inert_name`` drops them).
+    deck, section_path = inert_name(deck) or "deck", tuple(map(inert_name, section_path))
     tags = [apkg.tag_for(deck, section_path), *(apkg.tag_for(t, ()) for t in extra_tags),
             *(apkg.tag_for(*_levels(t)) for t in own_tags),
             *((HIDE_SOURCE_TAG,) if hide_source else ())]
-    return (tuple(inert_name(t) for t in dict.fromkeys(tags) if t),
+    return (tuple(t for t in dict.fromkeys(map(inert_name, tags)) if t),
             inert_name(apkg.subdeck(deck, section_path)))
 
 

@@ -13,6 +13,7 @@ from builder.anki.lock import LOCK_NAME
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.options import AUTO, ParseOptions
 from builder.parse.projectsettings import NO_PROJECT, find_project, read_project
+from builder.parse.source import outside
 from builder.support.settings import DEFAULT_FORMATS, SETTINGS
 from builder.support.settings import FORMATS as FORMATS
 
@@ -272,3 +273,27 @@ def _name_is_utf8(file: Path, skipped: list[Diagnostic] | None) -> bool:
             "the build", "source-name"))
         return False
     return True
+
+
+def outside_link(path: Path, root: Path) -> Diagnostic | None:
+    """The error for a source found under ``root`` that is a link leading out of it."""
+    if not outside(path, root):
+        return None
+    link = str(Path(display_path(path.parent)) / path.name)  # not where it leads
+    return Diagnostic(SourceLoc(link, 1), "error", "a link to a file outside the source "
+                      f"folder {display_path(root)}: not read", "source-outside")
+
+
+def inside_roots(found: list[tuple[Path, Path]], skipped: list[Diagnostic]
+                 ) -> list[tuple[Path, Path]]:
+    """The sources of ``found`` that lie in their folder, an error in ``skipped`` for each
+    link leading out of it: for the commands that read sources without building them
+    (``toc`` rewrote, through such a link, a file anywhere on the disk)."""
+    kept = []
+    for path, root in found:
+        refused = outside_link(path, root)
+        if refused is None:
+            kept.append((path, root))
+        else:
+            skipped.append(refused)
+    return kept

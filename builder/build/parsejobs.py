@@ -13,14 +13,14 @@ from pathlib import Path
 
 from builder.anki import notes
 from builder.build import notecache
-from builder.build.config import display_path
+from builder.build.config import display_path, outside_link
 from builder.build.notecache import StoredFile
 from builder.build.parsepool import ParseTask, parse_all
 from builder.build.sourceparse import ParsedSource, parse_source, splice_source
-from builder.model import Card, Diagnostic, Document, SourceLoc
+from builder.model import Card, Document
 from builder.parse.cache import ParseCache
 from builder.parse.document import ParseOptions
-from builder.parse.source import ColumnMap, outside, too_large
+from builder.parse.source import ColumnMap, too_large
 from builder.render.assets import Assets, Progress
 from builder.support import inputs
 from builder.support.collector import collector_paused
@@ -84,11 +84,10 @@ def _look_up(cache: ParseCache, sources: list[tuple[Path, Path]], options: Parse
     jobs = []
     for path, root in sources:
         shown = display_path(path)
-        if outside(path, root):
-            link = str(Path(display_path(path.parent)) / path.name)  # not where it leads
-            jobs.append(ParseJob(path, root, shown, None, None, None, ParsedSource(None, (
-                Diagnostic(SourceLoc(link, 1), "error", "a link to a file outside the "
-                           f"source folder {display_path(root)}: not read", "source-outside"),))))
+        refused = outside_link(path, root)
+        if refused is not None:
+            jobs.append(ParseJob(path, root, shown, None, None, None,
+                                 ParsedSource(None, (refused,))))
             continue
         try:
             # Not read when too large: parsing it again reports that.

@@ -281,11 +281,11 @@ def _sources_found(sources: tuple[Path, ...]) -> tuple[list[tuple[Path, Path]], 
     """The Markdown files of ``sources`` (``find_sources``), having printed what was left
     out of them (a file whose name cannot be shown: the others go on), and how many of
     those are errors; a source that cannot be read at all ends the command."""
-    from builder.build.config import BuildError, find_sources
+    from builder.build.config import BuildError, find_sources, inside_roots
 
     skipped: list[Diagnostic] = []
     try:
-        found = find_sources(sources, skipped)
+        found = inside_roots(find_sources(sources, skipped), skipped)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from None
     for diagnostic in skipped:

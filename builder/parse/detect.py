@@ -338,7 +338,8 @@ def _one_answer(found: Survey) -> str | None:
         return None
     below = [h for h in found.headings if h is not title]
     # The level right under the title: deeper ones may name parts of each question's answer.
-    parts = [h for h in below if h.level == min(h.level for h in below)] if below else []
+    top = min((h.level for h in below), default=0)  # once: per heading, 10,000 took 40 s
+    parts = [h for h in below if h.level == top]
     if title.reason is not None and title.reason not in ("numbered",):
         return f"the only # heading reads as a question ({title.reason}); the rest is its answer"
     if not parts:

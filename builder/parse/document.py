@@ -55,7 +55,13 @@ from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.outlinecards import OutlineCards
 from builder.parse.prose import chosen_language, prose_lines
 from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
-from builder.parse.questiontext import INVISIBLE, CardDraft, readable_text, shown_question_text
+from builder.parse.questiontext import (
+    INVISIBLE,
+    CardDraft,
+    invisible_in_name,
+    readable_text,
+    shown_question_text,
+)
 from builder.parse.source import ColumnMap, read_source, source_lines, without_control_chars
 from builder.parse.spacelessheadings import spaceless_notes
 from builder.parse.syntaxtree import syntax_tree
@@ -288,6 +294,8 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
                                       level + 2, end_line=end)
             return
         title = self._heading_title(node, level)
+        self.diagnostics += invisible_in_name(SourceLoc(self.path, line, level + 2), title,
+                                              "deck and tag")
         if level < self.section_level:
             if self.title is not None and not cut:
                 self._leftovers.append(extra_title_diagnostic(

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 
 from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.language import normalise as normalise_language
+from builder.parse.questiontext import invisible_in_name
 from builder.parse.taglines import MAX_CARD_TAGS, MAX_TAG_CHARS
 from builder.support.settings import SETTINGS, Setting, SettingError, code_problem, did_you_mean
 from builder.support.yamlload import (
@@ -122,9 +123,17 @@ def read_front_matter(tokens: list[Token], path: str
             diagnostics.append(Diagnostic(at(spot), "warning", problem, "front-matter"))
             continue
         checked[str(key)] = _normalised(str(key), value)
+        diagnostics += _invisible_in(str(key), value, at(None if place is None else place.value))
         if key == "ignore":
             diagnostics.extend(_unknown_codes(value, place, at))
     return checked, diagnostics
+
+
+def _invisible_in(key: str, value: object, loc: SourceLoc) -> list[Diagnostic]:
+    """A warning if the deck or a tag holds what ``builder.anki.html.inert_name`` drops."""
+    if key not in ("deck", "tags"):
+        return []
+    return invisible_in_name(loc, *strings(value), "deck and tag" if key == "deck" else "tag")
 
 
 def _repeated_keys(repeated: list[Repeated], path: str, first: int) -> list[Diagnostic]:

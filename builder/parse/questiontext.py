@@ -116,6 +116,21 @@ def shown_question_text(text: str) -> str:
     return "".join(kept)
 
 
+def has_invisible(text: str) -> bool:
+    """Whether ``shown_question_text`` would take anything out of ``text``."""
+    return _INVISIBLE_CHARS.search(text) is not None and shown_question_text(text) != text
+
+
+def invisible_in_name(loc: SourceLoc, *names_and_kind: str) -> list[Diagnostic]:
+    """A warning at ``loc`` if a deck or tag name (the last argument says which) holds
+    characters ``builder.anki.html.inert_name`` leaves out."""
+    *names, kind = names_and_kind
+    if not any(map(has_invisible, names)):
+        return []
+    return [Diagnostic(loc, "warning", "invisible or text-direction characters left out of "
+                       f"the {kind} names Anki shows", "invisible-chars")]
+
+
 def normalise_question(text: str) -> str:
     """Fold a question to the form its identity is computed from."""
     text = drop_invisible(unicodedata.normalize("NFKC", text))

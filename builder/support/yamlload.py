@@ -6,6 +6,7 @@ which PyYAML parses without recursion; aliases are refused outright.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -91,6 +92,12 @@ def _refuse_deep_or_aliased(text: str) -> None:
                               f"a number of {len(event.value):,} characters, longer than the "
                               f"{MAX_YAML_INT_CHARS:,} a number may have; quote it to keep "
                               "it as text")
+        half = _SURROGATE.search(event.value) if isinstance(event, yaml.ScalarEvent) else None
+        if half is not None:
+            mark = event.start_mark
+            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
+                              f"'\\u{ord(half.group()):04x}' is half of a UTF-16 pair, no "
+                              "character; write the character itself")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
@@ -98,6 +105,11 @@ def _refuse_deep_or_aliased(text: str) -> None:
                 raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+"""What a YAML escape (``"\\ud800"``) can make and no UTF-8 text holds: a name or key
+holding one failed as the build hashed or wrote it."""
 
 
 def _too_long_int(yaml: ModuleType, event: Any) -> bool:

@@ -68,28 +68,25 @@ from builder.parse.syntaxtree import syntax_tree
 from builder.parse.taglines import TagLines
 from builder.parse.tocread import TocReader
 
+DiagramCheck = Callable[[str, dict[str, object]], str | None]
+"""Checks a diagram block's kind and parameters: the problem, or None (render's, passed in)."""
+
 
 def _no_diagram_check(kind: str, params: dict[str, object]) -> str | None:
     return None
 
 
 def parse_file(path: Path, display: str | None = None, options: ParseOptions | None = None,
-               validate_diagram: Callable[[str, dict[str, object]], str | None]
-               = _no_diagram_check) -> Document:
+               validate_diagram: DiagramCheck = _no_diagram_check) -> Document:
     """Read and parse one Markdown file."""
     name = display if display is not None else str(path)
     return parse_text(read_source(path, name), name, options, validate_diagram,
                       stem=path.stem)
 
 
-def parse_text(
-    text: str,
-    path: str,
-    options: ParseOptions | None = None,
-    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
-    *,
-    stem: str | None = None,
-) -> Document:
+def parse_text(text: str, path: str, options: ParseOptions | None = None,
+               validate_diagram: DiagramCheck = _no_diagram_check, *,
+               stem: str | None = None) -> Document:
     """Parse Markdown text into a Document; ``path`` is used in locations only.
 
     Control characters are taken out first and reported; every location is the file's
@@ -98,14 +95,9 @@ def parse_text(
     return parse_structured(text, path, options, validate_diagram, stem=stem)[0]
 
 
-def parse_structured(
-    text: str,
-    path: str,
-    options: ParseOptions | None = None,
-    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
-    *,
-    stem: str | None = None,
-) -> tuple[Document, Structure]:
+def parse_structured(text: str, path: str, options: ParseOptions | None = None,
+                     validate_diagram: DiagramCheck = _no_diagram_check, *,
+                     stem: str | None = None) -> tuple[Document, Structure]:
     """``parse_text``, and how the file's questions were found (for ``--explain-structure``)."""
     parts = parse_parts(text, path, options, validate_diagram, stem=stem)
     return parts.document, parts.structure
@@ -115,7 +107,7 @@ def parse_parts(
     text: str,
     path: str,
     options: ParseOptions | None = None,
-    validate_diagram: Callable[[str, dict[str, object]], str | None] = _no_diagram_check,
+    validate_diagram: DiagramCheck = _no_diagram_check,
     *,
     stem: str | None = None,
     cleaned: bool = False,

@@ -54,7 +54,7 @@ from builder.parse.markdown import NodeBuilder, tokenize_file
 from builder.parse.options import ParseOptions as ParseOptions
 from builder.parse.outlinecards import OutlineCards
 from builder.parse.prose import chosen_language, prose_lines
-from builder.parse.questionforms import Pending, QuestionForms, placeholder_of
+from builder.parse.questionforms import Pending, QuestionForms, shown_answer
 from builder.parse.questiontext import (
     INVISIBLE,
     CardDraft,
@@ -329,10 +329,9 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
             else split_front(question, tuple(self._answer))  # a file's: ankdown_cards
         # A placeholder answer is left out, but its lines were the card's all the same.
         end_line = max([pending.end_line, *(n.end_line or n.line for n in self._answer)])
-        placeholder = placeholder_of(answer)
+        answer, placeholder = shown_answer(answer)
         if placeholder is not None:
             self.placeholders[line] = placeholder
-            answer = ()
         formulas = tuple(self.builder.formulas)
         diagrams = tuple(self.builder.diagrams)
         self.builder.reset()

@@ -72,6 +72,15 @@ def placeholder_of(answer: tuple[Node, ...]) -> str | None:
     return text if len(text) <= PLACEHOLDER_MAX and is_placeholder(text) else None
 
 
+def shown_answer(answer: tuple[Node, ...]) -> tuple[tuple[Node, ...], str | None]:
+    """The answer a card shows, and the placeholder it held: none when it only holds a
+    place, or only a rule (``---`` between sections parts them; it answers nothing)."""
+    placeholder = placeholder_of(answer)
+    if placeholder is not None or all(node.kind == "hr" for node in answer):
+        return (), placeholder
+    return answer, None
+
+
 class QuestionForms:
     """Bold-line questions and questions at several levels, for the walker."""
 

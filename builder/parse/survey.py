@@ -70,7 +70,10 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     for index, node in enumerate(kept):
         if node.type == "heading":
             found.bold_notes.note(found.headings, None)
-            after = kept[index + 1] if index + 1 < len(kept) else None
+            following = index + 1  # a rule alone under a heading parts it off: no answer
+            while following < len(kept) and kept[following].type == "hr":
+                following += 1
+            after = kept[following] if following < len(kept) else None
             text = bold.plain(node.children[0].children).strip() if node.children else ""
             text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
             found.headings.append(SurveyedHeading(

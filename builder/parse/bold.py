@@ -14,7 +14,6 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.phrases import (
-    QUESTION_MARKS,
     asks,
     asks_outright,
     is_answer_part,
@@ -227,35 +226,8 @@ def _lead_in(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: int, 
     filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
     if not filled or filled[0].type != "strong" or not starts_numbered(plain(filled[0].children)):
         return None
-    if is_numbered_label(plain(filled[0].children), plain(filled[1:])):
-        return None
     text = plain(head).strip()
     return BoldQuestion(head, rest, text, line, LEAD_IN, end_line)
-
-
-# The number a label opens with: "1.", "2、", "(1)", "（3）", "1)".
-_LABEL_NUMBER = re.compile(r"^\s*(?:\d{1,3}(?:\.\d{1,3})*\s*[.)、．]?|[(（]\s*\d{1,3}\s*[)）])\s*")
-
-
-def is_numbered_label(inside: str, after: str) -> bool:
-    """Whether a line opening with a bold number is the label of a point of an answer
-    with its text after it (``**1. 第一次握手：** 客户端发 SYN。``, ``**(1) 原理**：…``),
-    not a question: the bold words name something and end in a colon (inside the bold
-    or right after it), the line goes on after the colon, and neither asks."""
-    number = _LABEL_NUMBER.match(inside)
-    words = inside[number.end():].strip() if number else ""
-    if not words:
-        # "**1)** The number of active ads.": the number alone, a question's; "**第3题：**",
-        # "**Q2:**" say they ask.
-        return False
-    if words.endswith((":", "：")):
-        said = after.strip()
-    elif after.lstrip().startswith((":", "：")):
-        said = after.lstrip()[1:].strip()
-    else:
-        return False
-    return bool(said) and not asks_outright(words) \
-        and not without_trailing_marks(said).endswith(QUESTION_MARKS)
 
 
 def item_question(item: SyntaxTreeNode, lead_ins: bool = False, loose: bool = False

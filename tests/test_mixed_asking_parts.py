@@ -1,7 +1,7 @@
 """Questions at several levels (``# 话题`` with a paragraph beside ``## 问题？``), in the way
 generated interview notes are written: a heading that asks with its answer all in
 sub-headings (``## 2. Function Call 是怎么训练的？`` then ``### 任务定义``) is one question,
-and the headings under a heading that asks are parts of its answer, however they read.
+and the headings under a heading that asks are parts of its answer, unless they ask outright.
 Before, the asking heading became a section and each of its parts a card named "简介" or
 "训练方式"; and an asking heading without a paragraph of its own under a topic with one
 (``# 常用框架`` then ``## 什么是 LangChain？``) was swallowed into the topic's card."""
@@ -49,3 +49,25 @@ def test_anki_gets_each_answer_with_its_parts(collection: Collection) -> None:
     assert "简介" in chain and "链、工具和记忆" in chain
     assert "LangChain" not in answers["常用框架"]
     assert "这一节记录做过的框架选型" in answers["常用框架"]
+
+
+SUBQUESTIONS = FIXTURES / "mixed-levels-asking-subquestions.md"
+
+
+def test_a_sub_heading_that_asks_with_its_own_answer_stays_a_question(
+        collection: Collection) -> None:
+    """Under a heading that asks, a sub-heading that asks outright and has its own answer
+    (``### 为什么要对语料去重？``) is a question, as it was before parts were read: only
+    sub-headings that do not ask (``### 数据``) are parts of the answer above."""
+    doc = parse_file(SUBQUESTIONS, SUBQUESTIONS.name)
+    assert [card.question_text for card in doc.cards] == [
+        "1. 模型是怎么训练出来的？", "为什么要对语料去重？", "预训练的目标是什么？",
+        "2. 指令微调是怎么做的？", "部署", "什么是量化？", "什么是蒸馏？", "什么是剪枝？"
+    ], doc.settings.structure
+    _, package = build_fixture_deck(SUBQUESTIONS.stem)
+    answers = answers_by_question(imported_notes(collection, package))
+    assert "预训练和微调" in answers["1. 模型是怎么训练出来的？"]
+    assert "去重" not in answers["1. 模型是怎么训练出来的？"]
+    assert "浪费算力" in answers["为什么要对语料去重？"]
+    tuned = answers["2. 指令微调是怎么做的？"]
+    assert "数据" in tuned and "人工写的指令" in tuned and "只在回答上算损失" in tuned

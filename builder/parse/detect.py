@@ -239,13 +239,14 @@ def _mixed(headings: list[SurveyedHeading], low: int, level: int
     for heading in headings:
         # A heading that asks outright and answers only in sub-headings ("## 2. Function
         # Call 是怎么训练的？" then "### 任务定义") carries its answer as it does at one
-        # level; headings under one that asks are parts of it, however they read.
+        # level; headings under one that asks are parts of it, unless they ask outright
+        # themselves (a question of their own, as the file's other levels read them).
         asks = asks_outright(heading.text)
         carries = heading.answered or (heading.answered_below and asks)
         if heading is title or heading.level < low:
             open_level = None
         elif open_level is not None and heading.level > open_level and (
-                open_asks or is_answer_part(heading.text) or not carries):
+                (open_asks and not asks) or is_answer_part(heading.text) or not carries):
             parts.add(heading.line)
         elif carries:
             questions.add(heading.line)

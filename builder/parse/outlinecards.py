@@ -66,8 +66,8 @@ def _split_line(paragraph: SyntaxTreeNode, any_line: bool = False
         cut = next((i for i in range(start, len(children)) if children[i].type in _BREAKS),
                    len(children))
         head = children[start:cut]
-        if not any_line or cut == len(children) or _carries_tag(head):
-            if any_line and not _carries_tag(head):
+        if not any_line or cut == len(children) or _tag_ends(head):
+            if any_line and not _tag_ends(head):
                 start = 0  # no line carries it: read as the first line is
                 cut = next((i for i, c in enumerate(children) if c.type in _BREAKS),
                            len(children))
@@ -77,6 +77,19 @@ def _split_line(paragraph: SyntaxTreeNode, any_line: bool = False
 
 def _carries_tag(head: list[SyntaxTreeNode]) -> bool:
     return any(node.type == "text" and _CARD_TAG.search(node.content) for node in head)
+
+
+def _tag_ends(head: list[SyntaxTreeNode]) -> bool:
+    """Whether the card tag is among the tags that end a line: the tools write it last
+    (``What is X? #card``, other tags may follow); in a sentence it is the author's word
+    (``Select the element with #card in the stylesheet.``)."""
+    if not head or head[-1].type != "text":
+        return False
+    words = head[-1].content.split()
+    while words and (_TAG.fullmatch(words[-1]) or _CARD_TAG.fullmatch(words[-1])):
+        if _CARD_TAG.fullmatch(words.pop()):
+            return True
+    return False
 
 
 def _first_paragraph(item: SyntaxTreeNode) -> SyntaxTreeNode | None:
@@ -108,7 +121,7 @@ def _tagged(paragraph: SyntaxTreeNode, reason: str) -> Tagged | None:
     """The question of a paragraph whose first line (a paragraph's: any line) is tagged
     as a card: that line without the card tag; the tags that end it are the card's."""
     head, rest, before = _split_line(paragraph, any_line=reason == TAGGED_LINE)
-    if not _carries_tag(head):
+    if not (_tag_ends(head) if reason == TAGGED_LINE else _carries_tag(head)):
         return None
     tags: list[str] = []
     kept: list[SyntaxTreeNode] = []
@@ -210,6 +223,9 @@ class OutlineCards:
         and the blocks after it, up to the next question or a rule: NeuraCache ends a card
         with ``- - -``); cut a top-level list holding card items into those cards; False
         for any other block."""
+        if node.type == "paragraph" and self._question is not None \
+                and self._question.reason != TAGGED_LINE:
+            return False  # a bold question's answer: its lines are the author's words
         if node.type == "paragraph" and (lines := micro_lines(node)) is not None:
             self._micro(lines)
             return True

@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.model import Node
+from builder.model import Diagnostic, Node, SourceLoc
 from builder.parse.bold import BoldQuestion, plain
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
 from builder.parse.microcards import MICRO_CARD, MicroLine, micro_lines
 from builder.parse.microcards import count as count_micro
+from builder.parse.taglines import MAX_CARD_TAGS
 
 if TYPE_CHECKING:  # the walker's mixins import detection, which counts these cards
     from builder.parse.questionforms import Pending
@@ -113,7 +114,8 @@ def _trailing_tags(text: str) -> tuple[str, list[str]]:
                      or _CARD_TAG.fullmatch(words[-1]) or not words[-1]):
         word = words.pop()
         if word and not _CARD_TAG.fullmatch(word):
-            tags.insert(0, word[1:].strip("/"))
+            tags.append(word[1:].strip("/"))
+    tags.reverse()  # gathered from the end: inserting each at the front was quadratic
     return " ".join(words), tags
 
 
@@ -201,6 +203,8 @@ class OutlineCards:
     """The walker's reading of tagged cards (a mixin of ``builder.parse.document.Walker``)."""
 
     builder: NodeBuilder
+    path: str
+    diagnostics: list[Diagnostic]
     _answer: list[Node]
     _question: Pending | None
 
@@ -216,7 +220,19 @@ class OutlineCards:
     def _open_tagged(self, found: Tagged) -> None:
         self._open_bold(found.question)
         if found.tags and self._question is not None:
-            self._question = replace(self._question, tags=found.tags)
+            self._question = replace(self._question,
+                                     tags=self._card_tags(found.tags, found.question.line))
+
+    def _card_tags(self, tags: tuple[str, ...], line: int) -> tuple[str, ...]:
+        """The first ``MAX_CARD_TAGS`` of the tags ending a card's line, as a tag line's
+        are capped: one line of 300,000 tags would give a card every one of them."""
+        if len(tags) <= MAX_CARD_TAGS:
+            return tags
+        self.diagnostics.append(Diagnostic(
+            SourceLoc(self.path, line), "warning",
+            f"a card takes at most {MAX_CARD_TAGS} tags: #{tags[MAX_CARD_TAGS]} and the "
+            "tags after it are left out of the cards", "too-many-tags"))
+        return tags[:MAX_CARD_TAGS]
 
     def _outline(self, node: SyntaxTreeNode) -> bool:
         """Open a card at a paragraph tagged as one (its answer the rest of the paragraph
@@ -270,7 +286,8 @@ class OutlineCards:
                 continue
             self._close_card()
             self._question = Pending([], line, first_column(self.builder.lines, line),
-                                     named=card.front, end_line=line, tags=card.tags,
+                                     named=card.front, end_line=line,
+                                     tags=self._card_tags(card.tags, line),
                                      reason=MICRO_CARD)
             source = self.builder.lines[line - 1] if line <= len(self.builder.lines) else ""
             col = source.find(card.back) + 1 or 1

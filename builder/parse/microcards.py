@@ -12,9 +12,13 @@ from dataclasses import dataclass
 
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.parse.syntaxtree import LINE_BREAKS
+
 MICRO_CARD = "a NeuraCache micro card, 'question : answer ⚡️'"
-_BREAKS = ("softbreak", "hardbreak")
-_TAG = re.compile(r"#[^\W\d_][\w/-]*")
+TAG = re.compile(r"#[^\W\d_][\w/-]*|#\d+[^\W\d][\w/-]*")
+"""An Obsidian or Logseq tag word (``#MachineLearning``, ``#dev-notes``, ``#1a``); ``#1``
+is none."""
+MAX_TAG = 100
 _WORD = re.compile(r"\S+")
 _MARKS = ("\u26a1\ufe0f", "\u26a1", "\U0001f9e0")
 
@@ -48,7 +52,7 @@ def micro_lines(paragraph: SyntaxTreeNode) -> list[MicroLine] | None:
         return None  # cheap test first: most paragraphs hold no mark
     lines: list[list[SyntaxTreeNode]] = [[]]
     for child in inline.children:
-        if child.type in _BREAKS:
+        if child.type in LINE_BREAKS:
             lines.append([])
         else:
             lines[-1].append(child)
@@ -60,6 +64,12 @@ def micro_lines(paragraph: SyntaxTreeNode) -> list[MicroLine] | None:
     return found if any(entry.card for entry in found) else None
 
 
+def is_tag(word: str) -> bool:
+    """Whether ``word`` is a tag (the tags ending a micro line or a ``#card`` line): a
+    longer word after ``#`` is text (``MAX_TAG``)."""
+    return len(word) <= MAX_TAG and TAG.fullmatch(word) is not None
+
+
 def _card(text: str, line: int) -> MicroCard | None:
     """The micro card a line of text is, if any: the mark last but for tags, a space on
     both sides of the colon (``std::move`` and ``url: x`` part nothing).  Read word by
@@ -67,7 +77,7 @@ def _card(text: str, line: int) -> MicroCard | None:
     quadratic (39 s for a line of 80,000 characters)."""
     words = [(match.start(), match.end()) for match in _WORD.finditer(text)]
     kept = len(words)
-    while kept and _TAG.fullmatch(text, *words[kept - 1]):
+    while kept and is_tag(text[slice(*words[kept - 1])]):
         kept -= 1
     body = text[:words[kept - 1][1]] if kept else ""
     mark = next((mark for mark in _MARKS if body.endswith(mark)), None)

@@ -25,8 +25,9 @@ from builder.model import Diagnostic, Node, SourceLoc
 from builder.parse.bold import BoldQuestion, plain
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
-from builder.parse.microcards import MICRO_CARD, MicroLine, micro_lines
+from builder.parse.microcards import MICRO_CARD, MicroLine, is_tag, micro_lines
 from builder.parse.microcards import count as count_micro
+from builder.parse.syntaxtree import LINE_BREAKS
 from builder.parse.taglines import MAX_CARD_TAGS
 
 if TYPE_CHECKING:  # the walker's mixins import detection, which counts these cards
@@ -35,14 +36,10 @@ if TYPE_CHECKING:  # the walker's mixins import detection, which counts these ca
 OUTLINE_CARD = "a list item tagged #card (Logseq), its answer nested under it"
 TAGGED_LINE = "a line tagged #card or #flashcard, its answer the lines after it"
 _LISTS = ("bullet_list", "ordered_list")
-_BREAKS = ("softbreak", "hardbreak")
 # The tag as Logseq links it (``#card``, ``#[[card]]``) and as Anki plugins take it
 # (``#flashcard``): a whole tag, not ``#cards`` or ``#card/x`` (another page).
 _CARD_TAG = re.compile(r"(?<![\w#])#(?:card|flashcard|\[\[card\]\])(?![\w/\-\]])",
                        re.IGNORECASE)
-_TAG = re.compile(r"#[^\W\d_][\w/-]*|#\d+[^\W\d][\w/-]*")
-"""An Obsidian or Logseq tag word (``#MachineLearning``, ``#dev-notes``); ``#1`` is none."""
-_MAX_TAG = 100
 
 
 @dataclass(frozen=True)
@@ -64,13 +61,13 @@ def _split_line(paragraph: SyntaxTreeNode, any_line: bool = False
     children = list(paragraph.children[0].children)
     start = 0
     while True:
-        cut = next((i for i in range(start, len(children)) if children[i].type in _BREAKS),
+        cut = next((i for i in range(start, len(children)) if children[i].type in LINE_BREAKS),
                    len(children))
         head = children[start:cut]
         if not any_line or cut == len(children) or _tag_ends(head):
             if any_line and not _tag_ends(head):
                 start = 0  # no line carries it: read as the first line is
-                cut = next((i for i, c in enumerate(children) if c.type in _BREAKS),
+                cut = next((i for i, c in enumerate(children) if c.type in LINE_BREAKS),
                            len(children))
             return children[start:cut], children[cut + 1:], children[:max(start - 1, 0)]
         start = cut + 1
@@ -87,7 +84,7 @@ def _tag_ends(head: list[SyntaxTreeNode]) -> bool:
     if not head or head[-1].type != "text":
         return False
     words = head[-1].content.split()
-    while words and (_TAG.fullmatch(words[-1]) or _CARD_TAG.fullmatch(words[-1])):
+    while words and (is_tag(words[-1]) or _CARD_TAG.fullmatch(words[-1])):
         if _CARD_TAG.fullmatch(words.pop()):
             return True
     return False
@@ -110,8 +107,7 @@ def _trailing_tags(text: str) -> tuple[str, list[str]]:
     among them is dropped)."""
     words = text.rstrip().split(" ")
     tags: list[str] = []
-    while words and ((_TAG.fullmatch(words[-1]) and len(words[-1]) <= _MAX_TAG)
-                     or _CARD_TAG.fullmatch(words[-1]) or not words[-1]):
+    while words and (is_tag(words[-1]) or _CARD_TAG.fullmatch(words[-1]) or not words[-1]):
         word = words.pop()
         if word and not _CARD_TAG.fullmatch(word):
             tags.append(word[1:].strip("/"))
@@ -147,7 +143,7 @@ def _tagged(paragraph: SyntaxTreeNode, reason: str) -> Tagged | None:
     if not text:
         return None  # the tag alone: nothing asks (its text, if any, is the answer's)
     first = paragraph.map[0] + 1 if paragraph.map else 0
-    line = first + sum(node.type in _BREAKS for node in before) + (1 if before else 0)
+    line = first + sum(node.type in LINE_BREAKS for node in before) + (1 if before else 0)
     end = paragraph.map[1] if paragraph.map else line
     return Tagged(BoldQuestion(kept, rest, text, line, reason, end), tuple(dict.fromkeys(tags)),
                   tuple(before))

@@ -90,6 +90,13 @@ def _tag_ends(head: list[SyntaxTreeNode]) -> bool:
     return False
 
 
+def _tag_starts(head: list[SyntaxTreeNode]) -> bool:
+    """Whether a line opens with the card tag, as Logseq writes it too (``#card
+    Elaborate``)."""
+    words = head[0].content.split(maxsplit=1) if head and head[0].type == "text" else []
+    return bool(words) and _CARD_TAG.fullmatch(words[0]) is not None
+
+
 def _first_paragraph(item: SyntaxTreeNode) -> SyntaxTreeNode | None:
     if item.type != "list_item" or not item.children or item.children[0].type != "paragraph":
         return None
@@ -119,7 +126,7 @@ def _tagged(paragraph: SyntaxTreeNode, reason: str) -> Tagged | None:
     """The question of a paragraph whose first line (a paragraph's: any line) is tagged
     as a card: that line without the card tag; the tags that end it are the card's."""
     head, rest, before = _split_line(paragraph, any_line=reason == TAGGED_LINE)
-    if not (_tag_ends(head) if reason == TAGGED_LINE else _carries_tag(head)):
+    if not (_tag_ends(head) or (reason == OUTLINE_CARD and _tag_starts(head))):
         return None
     tags: list[str] = []
     kept: list[SyntaxTreeNode] = []

@@ -124,7 +124,7 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
     reading, questions = _by_headings(found, toc, level, why, asked)
     lead_ins = _lead_ins(found, by_level.get(level or 0, []), why)
     others = found.bold_lead_ins if lead_ins else found.bold_questions
-    cards = flashcards(found.outline_cards, others + questions)
+    cards = flashcards(found.outline_cards, others + questions, bool(found.headings))
     bold_count = others + cards
     if style == "bold" or (style == AUTO and bold_count > questions):
         kinds = _bold_and_callouts(bold_count, found.callout_questions,
@@ -146,12 +146,14 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
                      ("no heading carries an answer; using the defaults",), detected=True)
 
 
-def flashcards(cards: int, others: int) -> int:
-    """The flashcard-tool cards that decide the reading: none unless there are at least two
-    and the file's other questions do not outnumber them.  One ``x : y ⚡️`` or ``#card``
-    line in notes of another kind is the author's text, not a flashcard tool's file (a
-    real one holds many cards, and rarely more questions of any other kind)."""
-    return cards if cards >= 2 and cards >= others else 0
+def flashcards(cards: int, others: int, headed: bool) -> int:
+    """The flashcard-tool cards that decide the reading: none when the file's other
+    questions outnumber them; a single one only in a file of no other question and no
+    heading (``headed``).  One ``x : y ⚡️`` or ``#card`` line in notes of another kind is
+    the author's text, not a flashcard tool's file (a real one holds many cards, and
+    rarely more questions of any other kind); under a title the file is one question.  A
+    Logseq page (no heading outside its outline) of one ``#card`` block is that card."""
+    return cards if cards >= others and (cards >= 2 or not (others or headed)) else 0
 
 
 def _bold_and_callouts(count: int, callouts: int, *, how_many: bool = True,

@@ -69,3 +69,20 @@ def test_explain_structure_names_card_items() -> None:
     assert ("n.md:7: question 'What is the cost of reading an array element?' [#card item]"
             in out.output), out.output
     assert "n.md:11: question 'Amortized append' [#card item]" in out.output, out.output
+
+
+def test_card_tag_inside_an_items_sentence_is_the_authors_word(
+        collection: Collection) -> None:
+    """Logseq writes ``#card`` last or first on a block; ``Name the class with #card in
+    the stylesheet`` is the author's sentence: in the sheet, word and all, not a card."""
+    result = build_fixture(FIXTURES / "logseq-card-word.md", "--no-lock")
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    answers = answers_by_question(imported_notes(collection, package))
+    assert set(answers) == {"What does an id selector look like?", "Specificity order"}, \
+        answers
+    (sheet,) = Path("dist").glob("*.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in pypdf.PdfReader(sheet).pages)
+                    .split())
+    assert "Name the class with #card in the stylesheet, then reuse it." in text, text
+    assert "One rule for every card on the page." in text, text

@@ -94,3 +94,19 @@ def test_neuracache_micro_cards(collection: Collection) -> None:
     for words in ("Some micro cards to start:", "A line of the same paragraph that is no card",
                   "std::move, and a time 10 : 30 are no card."):
         assert words in text, text
+
+
+def test_micro_card_tags_are_read_as_tagged_lines_read_them(collection: Collection) -> None:
+    """A tag may start with digits when a letter follows (``#1a``, ``#2nd-year``), after a
+    micro card's mark as after ``#card``: the lines are cards, with those tags."""
+    result = build_fixture(FIXTURES / "micro-digit-tags.md", "--no-lock")
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    notes = imported_notes(collection, package)
+    assert answers_by_question(notes) == {
+        "Which vitamin needs sunlight?": "<p>Vitamin D</p>",
+        "Which vitamin do citrus fruits give?": "<p>Vitamin C</p>",
+        "Which vitamin do carrots give?": "<p>Vitamin A</p>"}
+    tags = {note["Question"]: set(note.tags) for note in notes}
+    assert {"d3", "1a"} <= tags["Which vitamin needs sunlight?"], tags
+    assert "2nd-year" in tags["Which vitamin do citrus fruits give?"], tags

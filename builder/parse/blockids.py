@@ -19,6 +19,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from builder.model import Diagnostic, SourceLoc
+from builder.parse.syntaxtree import LINE_BREAKS
 
 # Letters, digits and dashes, as Obsidian allows; four or more with a letter or dash
 # (``^quote-1``, ``^63d7e2``), or six digits or more (the plugin's time stamps): ``^2``
@@ -28,7 +29,6 @@ _ALONE = re.compile(_ID)
 _ENDING = re.compile(r"\s+" + _ID + r"\s*$")
 _AT_LINE_END = re.compile(r"(?:^|\s)" + _ID + r"[ \t]*$", re.MULTILINE)
 """A cheap test of a paragraph's source first: most carets end no line."""
-_BREAKS = ("softbreak", "hardbreak")
 LEFT_OUT = "block_ids_left_out"
 """``env`` key: the lines (0-based) whose block ids were taken out."""
 
@@ -56,14 +56,14 @@ def _cut(token: Token) -> list[int]:
     children = token.children or []
     lines: list[list[Token]] = [[]]
     for child in children:
-        if child.type in _BREAKS:
+        if child.type in LINE_BREAKS:
             lines.append([child])
         else:
             lines[-1].append(child)
     gone: list[int] = []
     kept: list[list[Token]] = []
     for number, line in enumerate(lines):
-        words = [t for t in line if t.type not in _BREAKS]
+        words = [t for t in line if t.type not in LINE_BREAKS]
         if words and all(t.type == "text" for t in words) \
                 and _ALONE.fullmatch("".join(t.content for t in words).strip()):
             gone.append(number)  # a line of its own: the id of the block above
@@ -77,7 +77,7 @@ def _cut(token: Token) -> list[int]:
             gone.append(_line_of(kept, lines))
     if not gone:
         return []
-    if kept and kept[0] and kept[0][0].type in _BREAKS:
+    if kept and kept[0] and kept[0][0].type in LINE_BREAKS:
         kept[0] = kept[0][1:]  # the paragraph's first line has no break before it
     token.children = [t for line in kept for t in line]
     return sorted(set(gone))

@@ -123,11 +123,12 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
     level, why = _question_level(by_level)
     reading, questions = _by_headings(found, toc, level, why, asked)
     lead_ins = _lead_ins(found, by_level.get(level or 0, []), why)
-    bold_count = (found.bold_lead_ins if lead_ins else found.bold_questions) \
-        + found.outline_cards
+    others = found.bold_lead_ins if lead_ins else found.bold_questions
+    cards = flashcards(found.outline_cards, others + questions, bool(found.headings))
+    bold_count = others + cards
     if style == "bold" or (style == AUTO and bold_count > questions):
         kinds = _bold_and_callouts(bold_count, found.callout_questions,
-                                   outline=found.outline_cards)
+                                   outline=cards)
         why = (f"{kinds} read as "
                f"questions, more than the {questions} heading(s) that do",)
         if style == "bold":
@@ -136,13 +137,23 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
                            "bold", toc, why, detected=True, lead_ins=lead_ins,
                            bold_kinds=_bold_and_callouts(max(bold_count, 1),
                                                          found.callout_questions, how_many=False,
-                                                         outline=found.outline_cards),
-                           outline=found.outline_cards > 0)
+                                                         outline=cards),
+                           outline=cards > 0)
         return _with_strays(chosen, found) if style == AUTO else chosen
     if reading is not None:
         return _with_strays(reading, found) if style == AUTO else reading
     return Structure(asked or 2, max(3, (asked or 2) + 1), "heading", toc,
                      ("no heading carries an answer; using the defaults",), detected=True)
+
+
+def flashcards(cards: int, others: int, headed: bool) -> int:
+    """The flashcard-tool cards that decide the reading: none when the file's other
+    questions outnumber them; a single one only in a file of no other question and no
+    heading (``headed``).  One ``x : y ⚡️`` or ``#card`` line in notes of another kind is
+    the author's text, not a flashcard tool's file (a real one holds many cards, and
+    rarely more questions of any other kind); under a title the file is one question.  A
+    Logseq page (no heading outside its outline) of one ``#card`` block is that card."""
+    return cards if cards >= others and (cards >= 2 or not (others or headed)) else 0
 
 
 def _bold_and_callouts(count: int, callouts: int, *, how_many: bool = True,

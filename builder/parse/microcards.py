@@ -12,13 +12,15 @@ from dataclasses import dataclass
 
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.parse.syntaxtree import LINE_BREAKS
+
 MICRO_CARD = "a NeuraCache micro card, 'question : answer ⚡️'"
-_BREAKS = ("softbreak", "hardbreak")
-_TAG = r"#[^\W\d_][\w/-]*"
-# A space on both sides of the colon (``std::move`` and ``url: x`` part nothing), the
-# mark last but for tags.
-_MICRO = re.compile(r"(?P<front>\S.*?)\s+:\s+(?P<back>\S.*?)\s*(?:\u26a1\ufe0f?|\U0001f9e0)"
-                    rf"(?P<tags>(?:\s+{_TAG})*)\s*")
+TAG = re.compile(r"#[^\W\d_][\w/-]*|#\d+[^\W\d][\w/-]*")
+"""An Obsidian or Logseq tag word (``#MachineLearning``, ``#dev-notes``, ``#1a``); ``#1``
+is none."""
+MAX_TAG = 100
+_WORD = re.compile(r"\S+")
+_MARKS = ("\u26a1\ufe0f", "\u26a1", "\U0001f9e0")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def micro_lines(paragraph: SyntaxTreeNode) -> list[MicroLine] | None:
         return None  # cheap test first: most paragraphs hold no mark
     lines: list[list[SyntaxTreeNode]] = [[]]
     for child in inline.children:
-        if child.type in _BREAKS:
+        if child.type in LINE_BREAKS:
             lines.append([])
         else:
             lines[-1].append(child)
@@ -58,12 +60,35 @@ def micro_lines(paragraph: SyntaxTreeNode) -> list[MicroLine] | None:
     for number, nodes in enumerate(lines):
         line = paragraph.map[0] + 1 + number
         text = "".join(n.content for n in nodes) if all(n.type == "text" for n in nodes) else ""
-        match = _MICRO.fullmatch(text)
-        card = None if match is None else MicroCard(
-            line, match["front"], match["back"],
-            tuple(dict.fromkeys(tag[1:].strip("/") for tag in match["tags"].split())))
-        found.append(MicroLine(line, card, tuple(nodes)))
+        found.append(MicroLine(line, _card(text, line), tuple(nodes)))
     return found if any(entry.card for entry in found) else None
+
+
+def is_tag(word: str) -> bool:
+    """Whether ``word`` is a tag (the tags ending a micro line or a ``#card`` line): a
+    longer word after ``#`` is text (``MAX_TAG``)."""
+    return len(word) <= MAX_TAG and TAG.fullmatch(word) is not None
+
+
+def _card(text: str, line: int) -> MicroCard | None:
+    """The micro card a line of text is, if any: the mark last but for tags, a space on
+    both sides of the colon (``std::move`` and ``url: x`` part nothing).  Read word by
+    word from the end, in one pass: a pattern's backtracking over ``a : a : …`` was
+    quadratic (39 s for a line of 80,000 characters)."""
+    words = [(match.start(), match.end()) for match in _WORD.finditer(text)]
+    kept = len(words)
+    while kept and is_tag(text[slice(*words[kept - 1])]):
+        kept -= 1
+    body = text[:words[kept - 1][1]] if kept else ""
+    mark = next((mark for mark in _MARKS if body.endswith(mark)), None)
+    if mark is None:
+        return None
+    front, colon, back = body[:-len(mark)].partition(" : ")
+    front, back = front.strip(), back.strip()
+    if not colon or not front or not back:
+        return None
+    tags = (text[start + 1:end].strip("/") for start, end in words[kept:])
+    return MicroCard(line, front, back, tuple(dict.fromkeys(tags)))
 
 
 def count(nodes: list[SyntaxTreeNode]) -> int:

@@ -21,12 +21,14 @@ from typing import TYPE_CHECKING
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.model import Node
+from builder.model import Diagnostic, Node, SourceLoc
 from builder.parse.bold import BoldQuestion, plain
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
-from builder.parse.microcards import MICRO_CARD, MicroLine, micro_lines
+from builder.parse.microcards import MICRO_CARD, MicroLine, is_tag, micro_lines
 from builder.parse.microcards import count as count_micro
+from builder.parse.syntaxtree import LINE_BREAKS
+from builder.parse.taglines import MAX_CARD_TAGS
 
 if TYPE_CHECKING:  # the walker's mixins import detection, which counts these cards
     from builder.parse.questionforms import Pending
@@ -34,14 +36,10 @@ if TYPE_CHECKING:  # the walker's mixins import detection, which counts these ca
 OUTLINE_CARD = "a list item tagged #card (Logseq), its answer nested under it"
 TAGGED_LINE = "a line tagged #card or #flashcard, its answer the lines after it"
 _LISTS = ("bullet_list", "ordered_list")
-_BREAKS = ("softbreak", "hardbreak")
 # The tag as Logseq links it (``#card``, ``#[[card]]``) and as Anki plugins take it
 # (``#flashcard``): a whole tag, not ``#cards`` or ``#card/x`` (another page).
 _CARD_TAG = re.compile(r"(?<![\w#])#(?:card|flashcard|\[\[card\]\])(?![\w/\-\]])",
                        re.IGNORECASE)
-_TAG = re.compile(r"#[^\W\d_][\w/-]*|#\d+[^\W\d][\w/-]*")
-"""An Obsidian or Logseq tag word (``#MachineLearning``, ``#dev-notes``); ``#1`` is none."""
-_MAX_TAG = 100
 
 
 @dataclass(frozen=True)
@@ -63,13 +61,13 @@ def _split_line(paragraph: SyntaxTreeNode, any_line: bool = False
     children = list(paragraph.children[0].children)
     start = 0
     while True:
-        cut = next((i for i in range(start, len(children)) if children[i].type in _BREAKS),
+        cut = next((i for i in range(start, len(children)) if children[i].type in LINE_BREAKS),
                    len(children))
         head = children[start:cut]
-        if not any_line or cut == len(children) or _carries_tag(head):
-            if any_line and not _carries_tag(head):
+        if not any_line or cut == len(children) or _tag_ends(head):
+            if any_line and not _tag_ends(head):
                 start = 0  # no line carries it: read as the first line is
-                cut = next((i for i, c in enumerate(children) if c.type in _BREAKS),
+                cut = next((i for i, c in enumerate(children) if c.type in LINE_BREAKS),
                            len(children))
             return children[start:cut], children[cut + 1:], children[:max(start - 1, 0)]
         start = cut + 1
@@ -77,6 +75,26 @@ def _split_line(paragraph: SyntaxTreeNode, any_line: bool = False
 
 def _carries_tag(head: list[SyntaxTreeNode]) -> bool:
     return any(node.type == "text" and _CARD_TAG.search(node.content) for node in head)
+
+
+def _tag_ends(head: list[SyntaxTreeNode]) -> bool:
+    """Whether the card tag is among the tags that end a line: the tools write it last
+    (``What is X? #card``, other tags may follow); in a sentence it is the author's word
+    (``Select the element with #card in the stylesheet.``)."""
+    if not head or head[-1].type != "text":
+        return False
+    words = head[-1].content.split()
+    while words and (is_tag(words[-1]) or _CARD_TAG.fullmatch(words[-1])):
+        if _CARD_TAG.fullmatch(words.pop()):
+            return True
+    return False
+
+
+def _tag_starts(head: list[SyntaxTreeNode]) -> bool:
+    """Whether a line opens with the card tag, as Logseq writes it too (``#card
+    Elaborate``)."""
+    words = head[0].content.split(maxsplit=1) if head and head[0].type == "text" else []
+    return bool(words) and _CARD_TAG.fullmatch(words[0]) is not None
 
 
 def _first_paragraph(item: SyntaxTreeNode) -> SyntaxTreeNode | None:
@@ -96,11 +114,11 @@ def _trailing_tags(text: str) -> tuple[str, list[str]]:
     among them is dropped)."""
     words = text.rstrip().split(" ")
     tags: list[str] = []
-    while words and ((_TAG.fullmatch(words[-1]) and len(words[-1]) <= _MAX_TAG)
-                     or _CARD_TAG.fullmatch(words[-1]) or not words[-1]):
+    while words and (is_tag(words[-1]) or _CARD_TAG.fullmatch(words[-1]) or not words[-1]):
         word = words.pop()
         if word and not _CARD_TAG.fullmatch(word):
-            tags.insert(0, word[1:].strip("/"))
+            tags.append(word[1:].strip("/"))
+    tags.reverse()  # gathered from the end: inserting each at the front was quadratic
     return " ".join(words), tags
 
 
@@ -108,7 +126,7 @@ def _tagged(paragraph: SyntaxTreeNode, reason: str) -> Tagged | None:
     """The question of a paragraph whose first line (a paragraph's: any line) is tagged
     as a card: that line without the card tag; the tags that end it are the card's."""
     head, rest, before = _split_line(paragraph, any_line=reason == TAGGED_LINE)
-    if not _carries_tag(head):
+    if not (_tag_ends(head) or (reason == OUTLINE_CARD and _tag_starts(head))):
         return None
     tags: list[str] = []
     kept: list[SyntaxTreeNode] = []
@@ -132,7 +150,7 @@ def _tagged(paragraph: SyntaxTreeNode, reason: str) -> Tagged | None:
     if not text:
         return None  # the tag alone: nothing asks (its text, if any, is the answer's)
     first = paragraph.map[0] + 1 if paragraph.map else 0
-    line = first + sum(node.type in _BREAKS for node in before) + (1 if before else 0)
+    line = first + sum(node.type in LINE_BREAKS for node in before) + (1 if before else 0)
     end = paragraph.map[1] if paragraph.map else line
     return Tagged(BoldQuestion(kept, rest, text, line, reason, end), tuple(dict.fromkeys(tags)),
                   tuple(before))
@@ -188,6 +206,8 @@ class OutlineCards:
     """The walker's reading of tagged cards (a mixin of ``builder.parse.document.Walker``)."""
 
     builder: NodeBuilder
+    path: str
+    diagnostics: list[Diagnostic]
     _answer: list[Node]
     _question: Pending | None
 
@@ -203,13 +223,28 @@ class OutlineCards:
     def _open_tagged(self, found: Tagged) -> None:
         self._open_bold(found.question)
         if found.tags and self._question is not None:
-            self._question = replace(self._question, tags=found.tags)
+            self._question = replace(self._question,
+                                     tags=self._card_tags(found.tags, found.question.line))
+
+    def _card_tags(self, tags: tuple[str, ...], line: int) -> tuple[str, ...]:
+        """The first ``MAX_CARD_TAGS`` of the tags ending a card's line, as a tag line's
+        are capped: one line of 300,000 tags would give a card every one of them."""
+        if len(tags) <= MAX_CARD_TAGS:
+            return tags
+        self.diagnostics.append(Diagnostic(
+            SourceLoc(self.path, line), "warning",
+            f"a card takes at most {MAX_CARD_TAGS} tags: #{tags[MAX_CARD_TAGS]} and the "
+            "tags after it are left out of the cards", "too-many-tags"))
+        return tags[:MAX_CARD_TAGS]
 
     def _outline(self, node: SyntaxTreeNode) -> bool:
         """Open a card at a paragraph tagged as one (its answer the rest of the paragraph
         and the blocks after it, up to the next question or a rule: NeuraCache ends a card
         with ``- - -``); cut a top-level list holding card items into those cards; False
         for any other block."""
+        if node.type == "paragraph" and self._question is not None \
+                and self._question.reason != TAGGED_LINE:
+            return False  # a bold question's answer: its lines are the author's words
         if node.type == "paragraph" and (lines := micro_lines(node)) is not None:
             self._micro(lines)
             return True
@@ -254,7 +289,8 @@ class OutlineCards:
                 continue
             self._close_card()
             self._question = Pending([], line, first_column(self.builder.lines, line),
-                                     named=card.front, end_line=line, tags=card.tags,
+                                     named=card.front, end_line=line,
+                                     tags=self._card_tags(card.tags, line),
                                      reason=MICRO_CARD)
             source = self.builder.lines[line - 1] if line <= len(self.builder.lines) else ""
             col = source.find(card.back) + 1 or 1

@@ -11,6 +11,9 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.support.collector import collector_paused
 
+LINE_BREAKS = ("softbreak", "hardbreak")
+"""The inline nodes that end a line of a paragraph."""
+
 
 class _LazyTree(SyntaxTreeNode):
     """markdown-it's syntax tree, the nodes inside an inline token (or an image) made only

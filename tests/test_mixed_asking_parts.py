@@ -56,14 +56,15 @@ SUBQUESTIONS = FIXTURES / "mixed-levels-asking-subquestions.md"
 
 def test_a_sub_heading_that_asks_with_its_own_answer_stays_a_question(
         collection: Collection) -> None:
-    """Under a heading that asks, a sub-heading that asks outright and has its own answer
-    (``### 为什么要对语料去重？``) is a question, as it was before parts were read: only
-    sub-headings that do not ask (``### 数据``) are parts of the answer above."""
+    """Under a heading that asks with an answer of its own, a sub-heading that asks outright
+    (``### 为什么要对语料去重？``) is a question, as it was before parts were read; under one
+    that answers only in sub-headings (``## 3. 用过 vLLM 吗？``), every sub-heading is a part
+    (``### vLLM 是什么？`` too: else the question above is left with no answer)."""
     doc = parse_file(SUBQUESTIONS, SUBQUESTIONS.name)
     assert [card.question_text for card in doc.cards] == [
         "1. 模型是怎么训练出来的？", "为什么要对语料去重？", "预训练的目标是什么？",
-        "2. 指令微调是怎么做的？", "部署", "什么是量化？", "什么是蒸馏？", "什么是剪枝？"
-    ], doc.settings.structure
+        "2. 指令微调是怎么做的？", "3. 用过 vLLM 吗？它做什么？", "部署", "什么是量化？",
+        "什么是蒸馏？", "什么是剪枝？"], doc.settings.structure
     _, package = build_fixture_deck(SUBQUESTIONS.stem)
     answers = answers_by_question(imported_notes(collection, package))
     assert "预训练和微调" in answers["1. 模型是怎么训练出来的？"]
@@ -71,3 +72,5 @@ def test_a_sub_heading_that_asks_with_its_own_answer_stays_a_question(
     assert "浪费算力" in answers["为什么要对语料去重？"]
     tuned = answers["2. 指令微调是怎么做的？"]
     assert "数据" in tuned and "人工写的指令" in tuned and "只在回答上算损失" in tuned
+    engine = answers["3. 用过 vLLM 吗？它做什么？"]
+    assert "推理引擎" in engine and "分页注意力" in engine

@@ -246,22 +246,23 @@ def _mixed(headings: list[SurveyedHeading], low: int, level: int
     questions: set[int] = set()
     parts: set[int] = set()
     open_level: int | None = None
-    open_asks = False
+    open_asks = open_answered = False
     for heading in headings:
         # A heading that asks outright and answers only in sub-headings ("## 2. Function
-        # Call 是怎么训练的？" then "### 任务定义") carries its answer as it does at one
-        # level; headings under one that asks are parts of it, unless they ask outright
-        # themselves (a question of their own, as the file's other levels read them).
+        # Call 是怎么训练的？" then "### 任务定义", "### LiteLLM 是什么？") carries its
+        # answer as it does at one level: all of them are its parts. Under one that asks
+        # with an answer of its own, a sub-heading that asks outright is a question.
         asks = asks_outright(heading.text)
         carries = heading.answered or (heading.answered_below and asks)
         if heading is title or heading.level < low:
             open_level = None
         elif open_level is not None and heading.level > open_level and (
-                (open_asks and not asks) or is_answer_part(heading.text) or not carries):
+                (open_asks and not (asks and open_answered)) or is_answer_part(heading.text)
+                or not carries):
             parts.add(heading.line)
         elif carries:
             questions.add(heading.line)
-            open_level, open_asks = heading.level, asks
+            open_level, open_asks, open_answered = heading.level, asks, heading.answered
         else:
             open_level = None
     return frozenset(questions), frozenset(parts), (

@@ -18,7 +18,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from builder.model import Diagnostic, SourceLoc
+from builder.model import Diagnostic
+from builder.parse.logseq import hidden_lines_note
 from builder.parse.syntaxtree import LINE_BREAKS
 
 # Letters, digits and dashes, as Obsidian allows; four or more with a letter or dash
@@ -90,10 +91,5 @@ def _line_of(kept: list[list[Token]], lines: list[list[Token]]) -> int:
 
 def left_out_notes(env: dict[str, Any], path: str) -> list[Diagnostic]:
     """One note naming the lines whose block ids were left out, if any were."""
-    lines = sorted({line + 1 for line in env.get(LEFT_OUT, ())})
-    if not lines:
-        return []
-    where = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}-{lines[-1]}"
-    return [Diagnostic(SourceLoc(path, lines[0], 1), "note",
-                       f"{len(lines):,} Obsidian block id(s) (^1a2b3c), within {where}, left "
-                       "out of the cards and the sheet, as Obsidian hides them", "block-ids")]
+    return hidden_lines_note(env.get(LEFT_OUT, ()), path, "Obsidian block id(s) (^1a2b3c)",
+                             "Obsidian", "block-ids")

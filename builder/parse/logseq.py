@@ -12,6 +12,7 @@ and each file says in one note which lines were left out.  A property Logseq sho
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -117,11 +118,19 @@ def _hidden(name: str, value: str) -> bool:
 
 def left_out_notes(env: dict[str, Any], path: str) -> list[Diagnostic]:
     """One note naming the lines whose Logseq settings were left out, if any were."""
-    lines = sorted({line + 1 for line in env.get(LEFT_OUT, ())})
+    return hidden_lines_note(env.get(LEFT_OUT, ()), path, "line(s) of Logseq's own block "
+                             "settings (collapsed::, id::, card-…::, :LOGBOOK: drawers)",
+                             "Logseq", "logseq-settings")
+
+
+def hidden_lines_note(hidden: Iterable[int], path: str, what: str, tool: str, code: str
+                      ) -> list[Diagnostic]:
+    """One note at the first of the ``hidden`` lines (0-based) that a note-taking ``tool``
+    hides and the build left out, naming how many and where, if there are any."""
+    lines = sorted({line + 1 for line in hidden})
     if not lines:
         return []
     where = f"line {lines[0]}" if len(lines) == 1 else f"lines {lines[0]}-{lines[-1]}"
     return [Diagnostic(SourceLoc(path, lines[0], 1), "note",
-                       f"{len(lines):,} line(s) of Logseq's own block settings (collapsed::, "
-                       f"id::, card-…::, :LOGBOOK: drawers), within {where}, left out of the "
-                       "cards and the sheet, as Logseq hides them", "logseq-settings")]
+                       f"{len(lines):,} {what}, within {where}, left out of the cards and the "
+                       f"sheet, as {tool} hides them", code)]

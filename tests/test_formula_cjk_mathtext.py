@@ -7,17 +7,13 @@ formula, its words lost. The italic face of such formulas is now the CJK one."""
 from __future__ import annotations
 
 import logging
-import shutil
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
 from builder.render.formulas import _convert_batch, _mathtext
 
-from .conftest import FIXTURES, answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -37,15 +33,9 @@ def test_mathtext_has_a_glyph_for_every_character(caplog: pytest.LogCaptureFixtu
     assert not [r for r in caplog.records if "does not have a glyph" in r.getMessage()]
 
 
-def test_the_card_shows_it_drawn(tmp_path: Path, collection: Collection) -> None:
-    source = tmp_path / "notes" / "formula-cjk-mathtext.md"
-    source.parent.mkdir()
-    shutil.copy(FIXTURES / source.name, source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+def test_the_card_shows_it_drawn(collection: Collection) -> None:
+    result, package = build_fixture_deck("formula-cjk-mathtext")
     assert "formula-render" not in result.output, result.output
-    (package,) = Path("dist").glob("*.apkg")
     answer = answers_by_question(imported_notes(collection, package))["约化普朗克常数是什么？"]
     assert answer.count('<img class="math"') == 1 and "\\[" not in answer
     assert r'alt="能量 = \hslash \omega"' in answer

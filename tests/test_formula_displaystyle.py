@@ -6,16 +6,11 @@ environment) opened after the switch is now inside it."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.render.texmath import to_typst
 
-from .conftest import FIXTURES, answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -33,15 +28,9 @@ def test_the_pair_is_inside_the_style() -> None:
         "mat(delim: #none, display(a), b)")
 
 
-def test_the_cards_draw_them(tmp_path: Path, collection: Collection) -> None:
-    source = tmp_path / "notes" / "formula-displaystyle-left.md"
-    source.parent.mkdir()
-    shutil.copy(FIXTURES / source.name, source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+def test_the_cards_draw_them(collection: Collection) -> None:
+    result, package = build_fixture_deck("formula-displaystyle-left")
     assert "formula-render" not in result.output, result.output
-    (package,) = Path("dist").glob("*.apkg")
     answers = answers_by_question(imported_notes(collection, package))
     for question in ("FM 的二阶项怎么写？", "符号函数怎么写？"):
         answer = answers[question]

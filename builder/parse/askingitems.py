@@ -32,13 +32,13 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import bold
 from builder.parse.phrases import asks_outright, without_trailing_marks
+from builder.parse.syntaxtree import LINE_BREAKS, line_end
 
 ASKING_ITEM = "a list item that asks, its answer after its first line or nested under it"
 GROUP_MIN = 2
 """Asking items a heading must hold (and nothing but) for each to be a question."""
 _QUESTION_MAX = 300
 """Longest first line taken for a question (as ``bold.numbered_item_question``)."""
-_BREAKS = ("softbreak", "hardbreak")
 _LISTS = ("bullet_list", "ordered_list")
 
 
@@ -99,7 +99,7 @@ def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     if first.type != "paragraph" or not first.children or not first.map:
         return None
     children = list(first.children[0].children)
-    cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
+    cut = line_end(children)
     head, rest = children[:cut], children[cut + 1:]
     text = bold.plain(head).strip()
     # A line that asks ends so (a question mark): "如何…" opening a sentence of answer
@@ -180,7 +180,7 @@ def lettered_notes(tokens: Sequence[Token], path: str) -> list[Diagnostic]:
     notes: list[Diagnostic] = []
     for token in tokens:
         if token.type != "inline" or not token.map or not token.children \
-                or not any(c.type in _BREAKS for c in token.children):
+                or not any(c.type in LINE_BREAKS for c in token.children):
             continue
         lines = _lines(token.children)
         asking = [(token.map[0] + 1 + at, text) for at, text in enumerate(lines)
@@ -201,7 +201,7 @@ def _lines(children: Sequence[Token]) -> list[str]:
     """The text of a paragraph's lines, parted at its line breaks."""
     lines = [""]
     for child in children:
-        if child.type in _BREAKS:
+        if child.type in LINE_BREAKS:
             lines.append("")
         elif child.type in ("text", "code_inline"):
             lines[-1] += child.content

@@ -23,8 +23,8 @@ from builder.parse.phrases import (
     starts_numbered,
     without_trailing_marks,
 )
+from builder.parse.syntaxtree import LINE_BREAKS, line_end
 
-_BREAKS = ("softbreak", "hardbreak")
 LEAD_IN = "opens with a bold number"
 """The reason given for a question ``paragraph_question`` finds only with ``lead_ins``."""
 _LOOSE_MAX = 120
@@ -66,7 +66,7 @@ def plain(nodes: list[SyntaxTreeNode]) -> str:
     for node in nodes:
         if node.type in ("text", "code_inline", "html_inline") or node.type.startswith("math"):
             parts.append(node.content)
-        elif node.type in _BREAKS:
+        elif node.type in LINE_BREAKS:
             parts.append(" ")
         else:
             parts.append(plain(node.children))
@@ -97,7 +97,7 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     if not asked.startswith(("**", "__")) and not is_asked_line(asked.partition("\n")[0]):
         return None  # cheap test first: most paragraphs are no bold line
     children = list(inline.children)
-    cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
+    cut = line_end(children)
     head, rest = children[:cut], children[cut + 1:]
     if not asked.startswith(("**", "__")):
         return _asked_line(head, rest, _first_line(paragraph), _last_line(paragraph))
@@ -132,7 +132,7 @@ def _separated(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
     """A card of Obsidian's spaced-repetition plugin: the lines of a paragraph before a line
     that is only ``?`` (or ``??``) are its question, whatever their markup; the lines after
     it begin its answer.  None when no line after the first is such a separator."""
-    breaks = [i for i, c in enumerate(children) if c.type in _BREAKS]
+    breaks = [i for i, c in enumerate(children) if c.type in LINE_BREAKS]
     if not breaks:
         return None
     for before, after in zip(breaks, [*breaks[1:], len(children)], strict=True):
@@ -156,7 +156,7 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
     (or is wholly bold: ``- **Why BN?** :: …``); the rest of the paragraph is the answer.
     Colons inside a name (``std::move``) or after a word that does not ask
     (``url:: https://…``, a Dataview field) part nothing."""
-    cut = next((i for i, c in enumerate(children) if c.type in _BREAKS), len(children))
+    cut = line_end(children)
     for at, node in enumerate(children[:cut]):
         if node.type != "text":
             continue
@@ -257,7 +257,7 @@ def numbered_item_question(item: SyntaxTreeNode) -> BoldQuestion | None:
     if first.type != "paragraph" or not first.children:
         return None
     children = list(first.children[0].children)
-    if any(c.type in _BREAKS for c in children):
+    if any(c.type in LINE_BREAKS for c in children):
         return None  # a question is its item's first line, the whole of it
     text = plain(children).strip()
     if len(text) > _NUMBERED_ITEM_MAX or not asks_outright(text):

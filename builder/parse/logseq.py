@@ -20,6 +20,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from builder.model import Diagnostic, SourceLoc
+from builder.parse.syntaxtree import LINE_BREAKS
 
 # Logseq's built-in properties that its editor hides (``hidden-built-in-properties`` and
 # the flashcards' ``card-*``): settings of the block, never its text.
@@ -45,7 +46,6 @@ _DRAWER = ":LOGBOOK:"
 (``:NOTE:`` … ``:END:``) is the author's text, kept."""
 _CLOCK = "CLOCK:"
 _END = ":END:"
-_BREAKS = ("softbreak", "hardbreak")
 LEFT_OUT = "logseq_left_out"
 """``env`` key: the lines (0-based) whose Logseq settings were taken out."""
 
@@ -76,7 +76,7 @@ def _lines(children: list[Token]) -> list[tuple[Token, list[Token]]]:
     line's a stand-in) and its tokens."""
     lines: list[tuple[Token, list[Token]]] = [(Token("softbreak", "br", 0), [])]
     for child in children:
-        if child.type in _BREAKS:
+        if child.type in LINE_BREAKS:
             lines.append((child, []))
         else:
             lines[-1][1].append(child)

@@ -27,7 +27,7 @@ from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
 from builder.parse.microcards import MICRO_CARD, MicroLine, is_tag, micro_lines
 from builder.parse.microcards import count as count_micro
-from builder.parse.syntaxtree import LINE_BREAKS
+from builder.parse.syntaxtree import LINE_BREAKS, line_end
 from builder.parse.taglines import MAX_CARD_TAGS
 
 if TYPE_CHECKING:  # the walker's mixins import detection, which counts these cards
@@ -61,14 +61,12 @@ def _split_line(paragraph: SyntaxTreeNode, any_line: bool = False
     children = list(paragraph.children[0].children)
     start = 0
     while True:
-        cut = next((i for i in range(start, len(children)) if children[i].type in LINE_BREAKS),
-                   len(children))
+        cut = line_end(children, start)
         head = children[start:cut]
         if not any_line or cut == len(children) or _tag_ends(head):
             if any_line and not _tag_ends(head):
                 start = 0  # no line carries it: read as the first line is
-                cut = next((i for i, c in enumerate(children) if c.type in LINE_BREAKS),
-                           len(children))
+                cut = line_end(children)
             return children[start:cut], children[cut + 1:], children[:max(start - 1, 0)]
         start = cut + 1
 

@@ -15,6 +15,13 @@ LINE_BREAKS = ("softbreak", "hardbreak")
 """The inline nodes that end a line of a paragraph."""
 
 
+def line_end(children: Sequence[SyntaxTreeNode], start: int = 0) -> int:
+    """Where the line starting at ``children[start]`` ends among a paragraph's inline
+    ``children``: the index of its line break, or their count on the last line."""
+    return next((i for i in range(start, len(children)) if children[i].type in LINE_BREAKS),
+                len(children))
+
+
 class _LazyTree(SyntaxTreeNode):
     """markdown-it's syntax tree, the nodes inside an inline token (or an image) made only
     when they are asked for.

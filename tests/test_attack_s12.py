@@ -21,17 +21,7 @@ from builder.parse.bold import paragraph_question
 from builder.parse.markdown import tokenize
 
 from .conftest import write
-
-
-class _Counted(str):
-    """Text that counts the characters its slices copy."""
-
-    copied = 0
-
-    def __getitem__(self, key: object) -> str:
-        part = str.__getitem__(self, key)  # type: ignore[index]
-        _Counted.copied += len(part)
-        return part
+from .countedtext import CountedText
 
 
 def test_a_line_of_qualified_names_is_read_for_cards_without_copying_it_per_name() -> None:
@@ -40,10 +30,10 @@ def test_a_line_of_qualified_names_is_read_for_cards_without_copying_it_per_name
     line = "a::b " * 2000
     paragraph = SyntaxTreeNode(tokenize(line + "\n")).children[0]
     (text,) = paragraph.children[0].children
-    text.token.content = _Counted(text.token.content)  # type: ignore[union-attr]
-    _Counted.copied = 0
+    text.token.content = CountedText(text.token.content)  # type: ignore[union-attr]
+    CountedText.copied = 0
     assert paragraph_question(paragraph) is None
-    assert _Counted.copied <= 2 * len(line)
+    assert CountedText.copied <= 2 * len(line)
 
 
 def test_a_linked_preview_media_folder_is_replaced_not_swept_through(tmp_path: Path) -> None:

@@ -16,30 +16,20 @@ from builder.parse import detect
 from builder.parse.document import parse_text
 
 from .conftest import imported_notes, write
+from .countedtext import CountedText
 
 if TYPE_CHECKING:
     from anki.collection import Collection
-
-
-class _Counted(str):
-    """Text that counts the characters its slices copy."""
-
-    copied = 0
-
-    def __getitem__(self, key: object) -> str:
-        part = str.__getitem__(self, key)  # type: ignore[index]
-        _Counted.copied += len(part)
-        return part
 
 
 def test_anki_markup_openers_without_a_closer_are_read_in_linear_work() -> None:
     """Each ``{{`` looked for a ``}}`` in a copy of the text after it: 100 KB of ``{{``
     (or of ``{{c1::``) took 3 s to check, 1 MB minutes."""
     loc = SourceLoc("n.md", 3)
-    text = _Counted("{{c1::" * 3000)
-    _Counted.copied = 0
+    text = CountedText("{{c1::" * 3000)
+    CountedText.copied = 0
     assert list(_markup(text, loc, "answer")) == []
-    assert _Counted.copied <= len(text)
+    assert CountedText.copied <= len(text)
     # What is warned stays: a pair anywhere after an opener, and Anki's other markup.
     for warned in ("{{" * 500 + "}}", "a {{c1::b}} c", "{{x}} {{", "[sound:a.mp3]"):
         (found,) = _markup(warned, loc, "answer")

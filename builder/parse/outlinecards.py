@@ -15,7 +15,7 @@ their place in the sheet (the section's introduction), as Logseq keeps them on t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -69,10 +69,6 @@ def _split_line(paragraph: SyntaxTreeNode, any_line: bool = False
                 cut = line_end(children)
             return children[start:cut], children[cut + 1:], children[:max(start - 1, 0)]
         start = cut + 1
-
-
-def _carries_tag(head: list[SyntaxTreeNode]) -> bool:
-    return any(node.type == "text" and _CARD_TAG.search(node.content) for node in head)
 
 
 def _tag_ends(head: list[SyntaxTreeNode]) -> bool:
@@ -172,32 +168,28 @@ def tagged_question(node: SyntaxTreeNode) -> BoldQuestion | None:
     return None if found is None else found.question
 
 
-def holds_cards(node: SyntaxTreeNode) -> bool:
-    """Whether a list, or a list item, has a card item in it, at any depth."""
-    stack = [node]
+def _card_items(roots: Iterable[SyntaxTreeNode]) -> Iterator[SyntaxTreeNode]:
+    """The card items in ``roots`` (lists or list items), at any depth."""
+    stack = list(roots)
     while stack:
         current = stack.pop()
         if current.type == "list_item" and is_card(current):
-            return True
+            yield current
         stack.extend(child for child in current.children
                      if child.type in (*_LISTS, "list_item"))
-    return False
+
+
+def holds_cards(node: SyntaxTreeNode) -> bool:
+    """Whether a list, or a list item, has a card item in it, at any depth."""
+    return next(_card_items((node,)), None) is not None
 
 
 def count(nodes: Iterable[SyntaxTreeNode]) -> int:
     """The paragraphs among ``nodes`` tagged as cards, their NeuraCache micro cards, and
     the card items in the top-level lists among them, at any depth."""
     nodes = list(nodes)
-    found = sum(node.type == "paragraph" and is_card(node) for node in nodes) \
-        + count_micro(nodes)
-    stack = [node for node in nodes if node.type in _LISTS]
-    while stack:
-        current = stack.pop()
-        if current.type == "list_item" and is_card(current):
-            found += 1
-        stack.extend(child for child in current.children
-                     if child.type in (*_LISTS, "list_item"))
-    return found
+    return sum(node.type == "paragraph" and is_card(node) for node in nodes) \
+        + count_micro(nodes) + sum(1 for _ in _card_items(n for n in nodes if n.type in _LISTS))
 
 
 class OutlineCards:
@@ -249,13 +241,7 @@ class OutlineCards:
         if node.type == "paragraph" and (tagged := tagged_paragraph(node)) is not None:
             if tagged.before:  # "Let's try:" over the tagged line: the blocks' before it
                 first = node.map[0] + 1 if node.map else tagged.question.line
-                inline = tuple(self.builder.inline(list(tagged.before), first))
-                block = Node("paragraph", inline, line=first, col=inline[0].col if inline else 1,
-                             end_line=tagged.question.line - 1)
-                if self._question is not None:
-                    self._answer.append(block)
-                else:
-                    self._intro_node(block)
+                self._loose_lines(tagged.before, first, tagged.question.line - 1)
             self._open_tagged(tagged)
             return True
         if node.type == "hr" and self._question is not None \
@@ -268,6 +254,17 @@ class OutlineCards:
         self._outline_list(node)
         return True
 
+    def _loose_lines(self, inlines: Sequence[SyntaxTreeNode], first: int, last: int) -> None:
+        """Lines of a card's paragraph that are not the card's (lines ``first``-``last``): the
+        answer's of the card above, else the sheet's."""
+        inline = tuple(self.builder.inline(list(inlines), first))
+        block = Node("paragraph", inline, line=first, col=inline[0].col if inline else 1,
+                     end_line=last)
+        if self._question is not None:
+            self._answer.append(block)
+        else:
+            self._intro_node(block)
+
     def _micro(self, lines: list[MicroLine]) -> None:
         """Each micro card of a paragraph a card; its other lines the answer's above, or
         the sheet's."""
@@ -277,13 +274,7 @@ class OutlineCards:
         for entry in lines:
             card, line = entry.card, entry.line
             if card is None:
-                inline = tuple(self.builder.inline(list(entry.inlines), line))
-                block = Node("paragraph", inline, line=line,
-                             col=inline[0].col if inline else 1, end_line=line)
-                if self._question is not None:
-                    self._answer.append(block)
-                else:
-                    self._intro_node(block)
+                self._loose_lines(entry.inlines, line, line)
                 continue
             self._close_card()
             self._question = Pending([], line, first_column(self.builder.lines, line),

@@ -76,10 +76,10 @@ class Structure:
     """Styles ``heading`` and ``bold``: questions outside the chosen level
     (``builder.parse.strays``)."""
     question_part: QuestionPart | None = None
+    """Style ``file``: the ``## 问题`` heading that states the question, if any."""
     outline: bool = False
     """List items tagged ``#card`` are questions, their nested blocks the answers
     (``builder.parse.outlinecards``)."""
-    """Style ``file``: the ``## 问题`` heading that states the question, if any."""
 
     @property
     def bold(self) -> bool:

@@ -20,6 +20,7 @@ from builder.model import Card, Diagnostic, Diagram, Formula, Settings, SourceLo
 from builder.parse import shift
 from builder.render.assets import Assets
 from builder.render.media import MediaFile
+from builder.support.shorttuple import maker
 
 
 class NoteContent(NamedTuple):
@@ -65,7 +66,9 @@ class NoteHashes(NamedTuple):
     """The hash of everything written into the note, given this ``guid``."""
 
 
-_new = tuple.__new__
+
+_note_content = maker(NoteContent, 4)
+_assembled_note = maker(AssembledNote, 7)
 
 Context = tuple[str, Settings, str]
 """What a note shows besides its card: its deck, its file's settings, its Source label."""
@@ -136,11 +139,11 @@ class StoredNote(NamedTuple):
             fields, hashes = (*self.fields[:4], escape_text(key)), None
         media = tuple(MediaFile(name, Path(path)) for name, path in self.media) \
             if self.media else ()
-        # Made as tuples (what the classes' own constructors make, with every field
-        # given): an edit's build makes one of each per kept note.
-        return _new(AssembledNote, (_new(NoteContent, (key, fields, self.tags, self.deck)),
-                                    media, self.answer_text, self.question_text, self.loc,
-                                    self.explicit_id, hashes))
+        # Made without the classes' constructors (``maker``): an edit's build makes one
+        # of each per kept note.
+        return _assembled_note((_note_content((key, fields, self.tags, self.deck)), media,
+                                self.answer_text, self.question_text, self.loc,
+                                self.explicit_id, hashes))
 
     @property
     def formulas(self) -> tuple[Formula, ...]:

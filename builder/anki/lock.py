@@ -27,6 +27,7 @@ from builder.model import Diagnostic, SourceLoc
 from builder.parse.cache import ParseCache
 from builder.support import inputs
 from builder.support.atomic import atomic_write_bytes
+from builder.support.shorttuple import maker
 
 LOCK_NAME = "build-deck.lock"
 LOCK_VERSION = 2
@@ -339,7 +340,7 @@ class Memo:
 
 _ALIVE_FIELDS = _ENTRY_FIELDS[:-1]
 """The fields ``encode`` writes of an entry whose ``removed`` is None, in its order."""
-_new_entry = tuple.__new__
+_new_entry = maker(LockEntry, 8)
 
 
 def _recalled_entry(value: dict[str, object]) -> LockEntry:
@@ -348,9 +349,9 @@ def _recalled_entry(value: dict[str, object]) -> LockEntry:
     which matches each by name (a tenth of reading back a lock of 20,000 entries)."""
     names = tuple(value)
     if names == _ALIVE_FIELDS:
-        return _new_entry(LockEntry, (*value.values(), None))
+        return _new_entry((*value.values(), None))
     if names == _ENTRY_FIELDS:
-        return _new_entry(LockEntry, value.values())
+        return _new_entry(value.values())
     return LockEntry(**value)  # type: ignore[arg-type]
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from builder.anki import apkg, identity, lock
 from builder.model import Diagnostic
 from builder.support import inputs
+from builder.support.shorttuple import maker
 
 if TYPE_CHECKING:  # a build up to date imports this module, and needs neither
     from builder.anki.kept import AssembledNote, NoteHashes
@@ -57,6 +58,9 @@ class Stamped:
         if self.new == self.previous and self.previous.lines is not None:
             return
         self.memo.remember(self.path, self.lock_file, self.new, self.previous)
+
+
+_note_data = maker(apkg.NoteData, 6)
 
 
 def now() -> int:
@@ -193,9 +197,9 @@ def _content_hash(assembled: AssembledNote, guid: str) -> str:
 
 def _stamped(decks: Sequence[Sequence[AssembledNote]], guids: Mapping[str, str],
              mtimes: Mapping[str, int]) -> tuple[tuple[apkg.NoteData, ...], ...]:
-    # Each NoteData made as a tuple (what its constructor makes, every field given): one
-    # per note, 20,000 in an edit's build.
-    new, data = tuple.__new__, apkg.NoteData
-    return tuple(tuple(new(data, (key, guids[key], fields, tags, deck, mtimes[key]))
+    # Each NoteData made without its constructor (``maker``): one per note, 20,000 in an
+    # edit's build.
+    new = _note_data
+    return tuple(tuple(new((key, guids[key], fields, tags, deck, mtimes[key]))
                        for key, fields, tags, deck in (n.note for n in deck))
                  for deck in decks)

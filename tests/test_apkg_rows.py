@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.anki import apkg
+from builder.anki.notefields import packed, unpacked
 
 # The reference warns of the stray "<" some of these notes hold on purpose.
 pytestmark = pytest.mark.filterwarnings("ignore:Field contained the following invalid HTML")
@@ -33,7 +34,7 @@ def genanki_collection(path: Path, notes: list[apkg.NoteData], notetype_mtime: i
     decks: dict[str, genanki.Deck] = {}
     for data in notes:
         deck = decks.setdefault(data.deck, genanki.Deck(apkg.deck_id(data.deck), data.deck))
-        deck.add_note(genanki.Note(model=model, fields=list(data.fields),
+        deck.add_note(genanki.Note(model=model, fields=list(unpacked(data.fields)),
                                    tags=list(data.tags), guid=data.guid))
     connection = sqlite3.connect(":memory:")
     cursor = connection.cursor()
@@ -52,6 +53,13 @@ def builder_collection(path: Path, notes: list[apkg.NoteData], notetype_mtime: i
     connection = sqlite3.connect(":memory:")
     apkg._write_collection(connection, notes, CSS, notetype_mtime)
     return _vacuumed(connection, path)
+
+
+def _packed(notes: list[apkg.NoteData], which: int = 1) -> list[apkg.NoteData]:
+    """``notes``, every ``which``-th with its fields packed, as a kept note holds them
+    (``builder.anki.notefields``)."""
+    return [n._replace(fields=packed(n.fields)) if i % which == 0 else n
+            for i, n in enumerate(notes)]
 
 
 def _vacuumed(connection: sqlite3.Connection, path: Path) -> bytes:
@@ -91,30 +99,36 @@ SAMPLE = [
 ]
 
 
+@pytest.mark.parametrize("kept", [0, 1, 2])
 @pytest.mark.parametrize("decks", [1, 2, 3, 4])
-def test_collection_is_genankis_byte_for_byte(tmp_path: Path, decks: int) -> None:
+def test_collection_is_genankis_byte_for_byte(tmp_path: Path, decks: int, kept: int) -> None:
     # 1, 2 and 3 decks: genanki's note type JSON differs from the second deck on.
     names = sorted({n.deck for n in SAMPLE})[:decks]
     notes = [n for n in SAMPLE if n.deck in names]
     expected = genanki_collection(tmp_path / "genanki.anki2", notes, MTIME)
-    written = builder_collection(tmp_path / "builder.anki2", notes, MTIME)
+    # ``kept``: every note's fields packed (1), every other note's (2), or none (0).
+    written = builder_collection(tmp_path / "builder.anki2",
+                                 _packed(notes, kept) if kept else notes, MTIME)
     assert rows(written, tmp_path) == rows(expected, tmp_path)
     assert written == expected
 
 
-def test_rows_hold_what_the_notes_say(tmp_path: Path) -> None:
+@pytest.mark.parametrize("kept", [False, True])
+def test_rows_hold_what_the_notes_say(tmp_path: Path, kept: bool) -> None:
     """Not only genanki's: each note's own guid, fields, tags and time, its card in its deck."""
-    db = rows(builder_collection(tmp_path / "c.anki2", SAMPLE, MTIME), tmp_path)
+    db = rows(builder_collection(tmp_path / "c.anki2", _packed(SAMPLE) if kept else SAMPLE,
+                                 MTIME), tmp_path)
     by_guid = {row[1]: row for row in db["notes"]}
     for data in SAMPLE:
         row = by_guid[data.guid]
         assert row[3] == data.mtime
         assert row[5] == " " + " ".join(data.tags) + " "
-        assert row[6] == "\x1f".join(data.fields)
-        assert str(row[7]) == data.fields[0]
+        fields = unpacked(data.fields)
+        assert row[6] == "\x1f".join(fields)
+        assert str(row[7]) == fields[0]
         cards = [card for card in db["cards"] if card[1] == row[0]]
         assert [(card[2], card[4]) for card in cards] == (
-            [] if not (data.fields[0] or data.fields[2]) else
+            [] if not (fields[0] or fields[2]) else
             [(apkg.deck_id(data.deck), data.mtime)])
 
 
@@ -144,8 +158,10 @@ def notes_lists(draw: st.DrawFn) -> list[apkg.NoteData]:
 @given(notes=notes_lists(), notetype_mtime=st.integers(1, 2**31))
 def test_any_notes_give_genankis_collection(tmp_path: Path, notes: list[apkg.NoteData],
                                              notetype_mtime: int) -> None:
-    assert builder_collection(tmp_path / "b.anki2", notes, notetype_mtime) == \
-        genanki_collection(tmp_path / "g.anki2", notes, notetype_mtime)
+    expected = genanki_collection(tmp_path / "g.anki2", notes, notetype_mtime)
+    assert builder_collection(tmp_path / "b.anki2", notes, notetype_mtime) == expected
+    assert builder_collection(tmp_path / "p.anki2", _packed(notes, 2), notetype_mtime) \
+        == expected
 
 
 def test_the_package_holds_a_compact_collection_of_those_rows(tmp_path: Path) -> None:
@@ -235,3 +251,12 @@ def test_cards_that_do_not_follow_their_note_are_written_by_their_rows() -> None
     expected.executemany("INSERT INTO cards VALUES(?,?,?,?,?,-1,0,0,0,0,0,0,0,0,0,0,0,'')",
                          wanted)
     assert connection.serialize() == expected.serialize()
+
+
+def test_kept_fields_pack_to_the_flds_column_and_back() -> None:
+    fields = ("什么是<b>过拟合</b>？", "<p>A</p>", "", "notes/a.md:3", "面试 / 3")
+    assert packed(fields) == "\x1f".join(fields).encode("utf-8")
+    assert unpacked(packed(fields)) == fields
+    # A field holding the separator would not unpack to itself: such a note stays whole.
+    odd = ("Q\x1fx", "A", "", "a.md:1", "k")
+    assert packed(odd) is odd

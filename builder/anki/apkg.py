@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from builder.anki.cardtemplate import BACK, CSS, FRONT
+from builder.anki.notefields import NoteFields
 from builder.checks.htmlpolicy import ANKI_MARKUP
 from builder.support.atomic import atomic_path
 from builder.support.keptbytes import read_kept
@@ -41,7 +42,8 @@ class NoteData(NamedTuple):
     key: str
     """The card's stable key (see Card.key)."""
     guid: str
-    fields: tuple[str, str, str, str, str]
+    fields: NoteFields
+    """A kept note's ``packed`` (``builder.anki.notefields``)."""
     tags: tuple[str, ...]
     deck: str
     """Full deck name, ``Parent::Child`` for subdecks."""
@@ -208,7 +210,10 @@ def _write_collection(connection: sqlite3.Connection, notes: Sequence[NoteData],
     # copy of every answer's HTML beside the notes (~50 MB at 20,000 notes).
     note_rows = _rows(model, [(deck_id(name), by_deck[name]) for name in names],
                       notetype_mtime, cards)
-    cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+    # A kept note's fields come as the UTF-8 of ``flds`` (``_rows``): the casts store them
+    # as the text a string gives (and leave a string as it is).
+    cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,CAST(? AS TEXT),"
+                       "CAST(? AS TEXT),?,?,?)", note_rows)
     cards.write(cursor)
     cursor.executescript(APKG_SCHEMA[first_index:])
     connection.commit()
@@ -239,7 +244,8 @@ def _collection_json(cursor: sqlite3.Cursor, model: genanki.Model, names: list[s
     return json.dumps(decks), json.dumps(models)
 
 
-NoteRow: TypeAlias = tuple[int, str, int, int, int, str, str, str, int, int, str]
+NoteRow: TypeAlias = tuple[int, str, int, int, int, str, str | bytes, str | bytes, int, int,
+                          str]
 CardRow: TypeAlias = tuple[int, int, int, int, int]
 """A card's id, note, deck, template and time: the rest of its row is the same for all."""
 _CARD_ROW = "-1,0,0,0,0,0,0,0,0,0,0,0,''"
@@ -293,20 +299,26 @@ def _rows(model: genanki.Model, decks: list[tuple[int, list[NoteData]]], notetyp
     add_card = cards.add
     for did, notes in decks:
         for data in notes:
-            fields, tags = data.fields, data.tags
+            note_fields, tags = data.fields, data.tags
+            flds: str | bytes
+            fields: Sequence[str | bytes]
+            if isinstance(note_fields, bytes):  # packed: the flds column's UTF-8 already
+                flds, fields = note_fields, note_fields.split(b"\x1f")
+            else:
+                flds, fields = "\x1f".join(note_fields), note_fields
             tag_text = " ".join(tags)
             # Anki would split a tag with a space in two; genanki refuses it.
             if tags and tag_text.count(" ") >= len(tags):
                 raise ValueError(f"tag with a space: {tags}")
             note_id = next(ids)
             yield (note_id, data.guid, model_id, data.mtime, -1, f" {tag_text} ",
-                   "\x1f".join(fields), fields[0], 0, 0, "")
+                   flds, fields[0], 0, 0, "")
             for ord_, test, wanted in required:
                 if test(wanted(fields)):
                     add_card(next(ids), note_id, did, ord_, data.mtime)
 
 
-def _picker(wanted: list[int]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+def _picker(wanted: list[int]) -> Callable[[Sequence[str | bytes]], tuple[str | bytes, ...]]:
     """The fields at ``wanted`` of a note's, as a tuple; each is picked twice, so that one
     field gives a tuple too (``any`` and ``all`` ignore repeats)."""
     if not wanted:

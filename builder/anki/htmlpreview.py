@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from builder.anki.apkg import FIELDS, MAX_MEDIA_FILE_BYTES, NoteData
 from builder.anki.cardtemplate import BACK, FRONT, HIDE_SOURCE_TAG, fill
+from builder.anki.notefields import unpacked
 from builder.support.atomic import TEMP_PREFIX, atomic_write_bytes
 from builder.support.safefile import read_regular
 
@@ -185,7 +186,7 @@ def preview_page(deck: str, notes: Sequence[NoteData], css: str, media_href: str
 
     groups: list[tuple[str, list[NoteData]]] = []
     for note in notes:
-        section = field_text(note.fields[FIELDS.index("Section")])
+        section = field_text(unpacked(note.fields)[FIELDS.index("Section")])
         if not groups or groups[-1][0] != section:
             groups.append((section, []))
         groups[-1][1].append(note)
@@ -207,7 +208,7 @@ def _card(note: NoteData) -> str:
     """One card: where it comes from, then each side as Anki fills it in."""
     from builder.anki.html import field_text
 
-    fields = dict(zip(FIELDS, note.fields, strict=True))
+    fields = dict(zip(FIELDS, unpacked(note.fields), strict=True))
     front = fill(FRONT, fields)
     back = fill(BACK, fields, tags=" ".join(note.tags), front=front)
     # The bar follows the card: a note that hides its source line hides it here too.

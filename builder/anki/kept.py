@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from builder.anki.html import escape_text
+from builder.anki.notefields import NoteFields, packed, unpacked
 from builder.model import Card, Diagnostic, Diagram, Formula, Settings, SourceLoc
 from builder.parse import shift
 from builder.render.assets import Assets
@@ -29,7 +30,8 @@ class NoteContent(NamedTuple):
 
     key: str
     """The card's stable key (see Card.key), unique in the build."""
-    fields: tuple[str, str, str, str, str]
+    fields: NoteFields
+    """A kept note's ``packed`` (``builder.anki.notefields``)."""
     tags: tuple[str, ...]
     deck: str
     """Full deck name, ``Parent::Child`` for subdecks."""
@@ -122,7 +124,8 @@ class StoredNote(NamedTuple):
     diagrams: tuple[Diagram, ...]
     context: Context
     drawn: str
-    fields: tuple[str, str, str, str, str]
+    fields: NoteFields
+    """``packed``: loaded and written as the collection's bytes."""
     tags: tuple[str, ...]
     deck: str
     media: tuple[tuple[str, str], ...]
@@ -136,7 +139,7 @@ class StoredNote(NamedTuple):
         if key == self.key:
             fields, hashes = self.fields, self.hashes
         else:
-            fields, hashes = (*self.fields[:4], escape_text(key)), None
+            fields, hashes = (*unpacked(self.fields)[:4], escape_text(key)), None
         media = tuple(MediaFile(name, Path(path)) for name, path in self.media) \
             if self.media else ()
         # Made without the classes' constructors (``maker``): an edit's build makes one
@@ -247,7 +250,7 @@ class NoteMemory:
         return StoredNote(card.key, card.explicit_id, card.question_text, card.loc,
                           card.is_empty, formula_values(card.formulas), card.diagrams,
                           made.context,
-                          made.drawn, note.note.fields, note.note.tags, note.note.deck,
+                          made.drawn, packed(note.note.fields), note.note.tags, note.note.deck,
                           tuple((m.name, str(m.path)) for m in note.media), note.answer_text,
                           made.problems, hashes.get(note.note.key) if card.key == note.note.key
                           else None)
@@ -270,8 +273,8 @@ class NoteMemory:
                 continue
             delta = now.loc.line - was.loc.line
             note = made.note.note
-            fields = (*note.fields[:3], source_field(made.context[2], now.loc),
-                      note.fields[4])
+            was_fields = unpacked(note.fields)
+            fields = (*was_fields[:3], source_field(made.context[2], now.loc), was_fields[4])
             self.made[id(now)] = MadeNote(
                 now, made.context, made.drawn,
                 made.note._replace(note=note._replace(fields=fields), loc=now.loc),

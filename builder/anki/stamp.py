@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.anki import apkg, identity, lock
+from builder.anki.notefields import unpacked
 from builder.model import Diagnostic
 from builder.support import inputs
 from builder.support.shorttuple import maker
@@ -191,7 +192,7 @@ def _content_hash(assembled: AssembledNote, guid: str) -> str:
     # The Source field's line number is left out: a question that only moved down
     # because lines were added above it has not changed, and is not re-dated.
     note = assembled.note
-    question, answer, section, _source, key = note.fields
+    question, answer, section, _source, key = unpacked(note.fields)
     return lock.content_hash(question, answer, section, key, *note.tags, note.deck, guid)
 
 

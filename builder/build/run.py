@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from builder.anki import apkg, identity, lock, report
+from builder.anki import apkg, identity, lock, notefields, report
 from builder.anki.htmlpreview import with_media, write_preview
 from builder.anki.stamp import Stamped, card_css, now
 from builder.build.config import (
@@ -316,7 +316,7 @@ def _change_details(decks: tuple[DeckNotes, ...], stamped: Stamped, config: Buil
         old_by_guid.update(apkg.read_fields(config.out_dir / f"{output_name(deck.name)}.apkg"))
     notes_now = [n for deck in stamped.notes for n in deck]
     old = {n.key: old_by_guid[n.guid] for n in notes_now if n.guid in old_by_guid}
-    new = {n.key: (n.fields[0], n.fields[1]) for n in notes_now}
+    new = {n.key: notefields.unpacked(n.fields)[:2] for n in notes_now}
     return report.details(changes, full=True, old_fields=old, new_fields=new)
 
 

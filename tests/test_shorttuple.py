@@ -29,7 +29,7 @@ def _stored(hashes: kept.NoteHashes | None) -> kept.StoredNote:
     return kept.StoredNote(
         "k1", None, "Q?", loc, False, (), (), ("Deck", cast(Settings, None), "a.md"), "",
         ("Q?", "A.", "S", "a.md:3", "k1"), ("t",), "Deck", (("x.png", "/tmp/x.png"),),
-        "A.", (), hashes)
+        b"A.", (), hashes)
 
 
 def test_a_kept_note_is_assembled_whole_under_its_key_and_another() -> None:

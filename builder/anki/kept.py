@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from builder.anki.html import escape_text
-from builder.anki.notefields import NoteFields, packed, unpacked
+from builder.anki.notefields import NoteFields, packed, unpacked, utf8
 from builder.model import Card, Diagnostic, Diagram, Formula, Settings, SourceLoc
 from builder.parse import shift
 from builder.render.assets import Assets
@@ -46,8 +46,10 @@ class AssembledNote(NamedTuple):
 
     note: NoteContent
     media: tuple[MediaFile, ...]
-    answer_text: str
-    """The answer as plain text, for recognising it after edits."""
+    answer_text: str | bytes
+    """The answer as plain text, for recognising it after edits: a kept note's in UTF-8
+    (``notefields.text``), decoded only when read, which few kept notes' ever are (a
+    note whose lock entry stands is not matched)."""
     question_text: str
     loc: SourceLoc
     """The question heading's location."""
@@ -129,7 +131,8 @@ class StoredNote(NamedTuple):
     tags: tuple[str, ...]
     deck: str
     media: tuple[tuple[str, str], ...]
-    answer_text: str
+    answer_text: bytes
+    """UTF-8: it loads in a third less time than its text (``AssembledNote``)."""
     problems: tuple[Diagnostic, ...]
     hashes: NoteHashes | None = None
 
@@ -251,7 +254,7 @@ class NoteMemory:
                           card.is_empty, formula_values(card.formulas), card.diagrams,
                           made.context,
                           made.drawn, packed(note.note.fields), note.note.tags, note.note.deck,
-                          tuple((m.name, str(m.path)) for m in note.media), note.answer_text,
+                          tuple((m.name, str(m.path)) for m in note.media), utf8(note.answer_text),
                           made.problems, hashes.get(note.note.key) if card.key == note.note.key
                           else None)
 

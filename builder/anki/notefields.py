@@ -6,7 +6,8 @@ A kept note is loaded by every edit's build and written into the collection as i
 bytes it loads in two thirds of the time its strings take (no UTF-8 to decode), needs no
 joining, and binds without being encoded again (``builder.anki.apkg``).  Whatever reads
 the fields themselves (the lock's content hash of a note made again, the HTML preview,
-``--diff``) unpacks them.
+``--diff``) unpacks them.  A kept note's answer text, which only matching a note to the
+lock reads, is kept in UTF-8 too (``utf8``, ``text``).
 """
 
 from __future__ import annotations
@@ -38,3 +39,13 @@ def unpacked(fields: NoteFields) -> Fields:
         return fields
     question, answer, section, source, key = fields.decode("utf-8").split(SEPARATOR)
     return question, answer, section, source, key
+
+
+def utf8(value: str | bytes) -> bytes:
+    """``value`` in UTF-8 (a kept note's answer text, see ``kept.AssembledNote``)."""
+    return value if isinstance(value, bytes) else value.encode("utf-8")
+
+
+def text(value: str | bytes) -> str:
+    """``value`` as text."""
+    return value if isinstance(value, str) else value.decode("utf-8")

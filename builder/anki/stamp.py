@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.anki import apkg, identity, lock
-from builder.anki.notefields import unpacked
+from builder.anki.notefields import text, unpacked
 from builder.model import Diagnostic
 from builder.support import inputs
 from builder.support.shorttuple import maker
@@ -95,7 +95,7 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
     # Most notes of an edit's build were kept, their entries as the lock holds them:
     # settled at once, they take no part in matching, dating or hashing.
     settled, others = _settled(assembled, previous)
-    current = [identity.CurrentNote(n.note.key, n.question_text, n.answer_text, n.loc,
+    current = [identity.CurrentNote(n.note.key, n.question_text, text(n.answer_text), n.loc,
                                     n.explicit_id, n.hashes.answer if n.hashes else "")
                for n in others]
     matching = identity.match(previous, current, in_scope, settled)

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.anki import apkg
+from builder.anki import apkg, collectionrows
 from builder.anki.notefields import packed, unpacked
 
 # The reference warns of the stray "<" some of these notes hold on purpose.
@@ -234,7 +234,7 @@ def test_cards_that_do_not_follow_their_note_are_written_by_their_rows() -> None
 
     notes = [(10, 7), (12, 8), (14, 9), (16, 10), (19, 11)]
     connection = collection()
-    cards = apkg._Cards()
+    cards = collectionrows.Cards()
     wanted = [(11, 10, 1, 0, 7), (13, 12, 1, 0, 8),  # one run
               (15, 14, 2, 0, 9),  # another deck: another run
               (17, 16, 2, 0, 10), (18, 16, 2, 1, 10),  # a second template: rows from here

@@ -4,7 +4,9 @@ tails below the source tree, a blog template's site-root path."""
 
 from __future__ import annotations
 
+import os
 import re
+import unicodedata
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
@@ -83,3 +85,46 @@ def site_path(src: str) -> str:
     if prefix is None:
         return src
     return "/" + src[prefix.end():].lstrip("/")
+
+
+class OtherForms:
+    """Names written in one Unicode normalisation found on disk in another.
+
+    A macOS author's file ``é.png`` is often stored decomposed (``e`` and a combining
+    accent, NFD; Hangul syllables as their letters) while the notes name it composed
+    (NFC), or the other way: the same text, other bytes, and Linux and Windows compare
+    bytes.  Each folder is listed once a build, whatever number of pictures look in it.
+    """
+
+    def __init__(self) -> None:
+        self._folders: dict[Path, dict[str, list[str]]] = {}
+
+    def find(self, path: Path) -> Path | None:
+        """``path`` with each name missing on disk replaced by the one entry of its folder
+        that reads the same under NFC; None when a name has no such entry or several, or
+        when nothing was missing.  (The caller still keeps it inside the source tree.)"""
+        found, replaced = Path(path.parts[0]), False
+        for part in path.parts[1:]:
+            here = found / part
+            if part in (".", "..") or os.path.lexists(here):
+                found = here
+                continue
+            if part.isascii():  # the same in every normalisation
+                return None
+            same = self._entries(found).get(unicodedata.normalize("NFC", part), [])
+            if len(same) != 1:
+                return None
+            found, replaced = found / same[0], True
+        return found if replaced else None
+
+    def _entries(self, folder: Path) -> dict[str, list[str]]:
+        if folder not in self._folders:
+            by_form: dict[str, list[str]] = {}
+            try:
+                names = os.listdir(folder)
+            except (OSError, ValueError):
+                names = []
+            for name in names:
+                by_form.setdefault(unicodedata.normalize("NFC", name), []).append(name)
+            self._folders[folder] = by_form
+        return self._folders[folder]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -19,7 +20,7 @@ from builder.render.imagecheck import (
     image_info,
     typst_decode_problem,
 )
-from builder.render.imagepaths import DRIVE, refusal, site_path, spellings, tails
+from builder.render.imagepaths import DRIVE, OtherForms, refusal, site_path, spellings, tails
 from builder.render.media import MediaFile
 from builder.render.repourls import another_repository, tree_copies
 from builder.support import inputs
@@ -48,6 +49,7 @@ class ImageResolver:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _cache: dict[tuple[str, str], MediaFile | tuple[str, str]] = field(default_factory=dict)
     _vaults: dict[Path, _Vault] = field(default_factory=dict)
+    _forms: OtherForms = field(default_factory=OtherForms)
 
     def resolve(self, src: str, loc: SourceLoc) -> MediaFile | None:
         """Return the media file for ``src``, or None after reporting why at ``loc``."""
@@ -99,16 +101,17 @@ class ImageResolver:
         if refused is not None and not drive:
             return refused
         outside = False
-        for spelling in spellings(src):
-            near = [] if drive else self._candidates(spelling, doc_path, root)
-            for candidate in near + tails(spelling, root, drive):
-                try:
-                    resolved = candidate.resolve(strict=True)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-                if resolved.is_relative_to(root):
-                    return _media(resolved, src, passed)
-                outside = True
+        candidates = [candidate for spelling in spellings(src) for candidate in
+                      ([] if drive else self._candidates(spelling, doc_path, root))
+                      + tails(spelling, root, drive)]
+        for candidate in self._then_other_forms(candidates):
+            try:
+                resolved = candidate.resolve(strict=True)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if resolved.is_relative_to(root):
+                return _media(resolved, src, passed)
+            outside = True
         if outside:
             return f"image outside the source tree refused: {src}", "image-outside"
         if refused is not None:
@@ -126,7 +129,8 @@ class ImageResolver:
         vault = self._vaults.setdefault(root, _Vault(root))
         outside = special = False
         beside = Path(doc_path).resolve().parent
-        for candidate in [beside / target, root / target, *vault.ending_with(target)]:
+        for candidate in [*self._then_other_forms([beside / target, root / target]),
+                          *vault.ending_with(target)]:
             try:
                 resolved = candidate.resolve(strict=True)
             except (OSError, RuntimeError, ValueError):
@@ -150,6 +154,15 @@ class ImageResolver:
         return (f"image not found: {src} (looked for {PurePosixPath(target).name} "
                 f"{where}; a vault's attachment folder above it is not read: build the "
                 "vault's folder)"), "image-missing"
+
+    def _then_other_forms(self, candidates: list[Path]) -> Iterator[Path]:
+        """``candidates``, then (when none is found) each of them as named on disk in
+        another Unicode normalisation (see ``OtherForms``)."""
+        yield from candidates
+        for candidate in candidates:
+            found = self._forms.find(candidate)
+            if found is not None:
+                yield found
 
     def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
         """Where a path may point: beside the document, or for a site-root path
@@ -206,11 +219,11 @@ class _Vault:
     def ending_with(self, target: str) -> list[Path]:
         """The files whose path ends with ``target`` (compared without case, as the
         Windows and macOS file systems most vaults live on do), shortest path first."""
-        wanted = PurePosixPath(target.casefold())
+        wanted = PurePosixPath(_folded(target))
         if ".." in wanted.parts or wanted.is_absolute():
             return []
         found = [p for p in self._files().get(wanted.name, ())
-                 if PurePosixPath(p.as_posix().casefold()).parts[-len(wanted.parts):]
+                 if PurePosixPath(_folded(p.as_posix())).parts[-len(wanted.parts):]
                  == wanted.parts]
         return [self.root / p for p in sorted(found, key=lambda p: (len(p.parts), p))]
 
@@ -222,12 +235,18 @@ class _Vault:
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 here = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
                 for name in names:
-                    self._by_name.setdefault(name.casefold(), []).append(here / name)
+                    self._by_name.setdefault(_folded(name), []).append(here / name)
                 seen += len(names)
                 if seen > _VAULT_FILES:
                     self.cut_short = True
                     break
         return self._by_name
+
+
+def _folded(name: str) -> str:
+    """A name as Obsidian's search compares it: without case, and in one normalisation
+    (a macOS vault's names are often decomposed, its notes' links composed)."""
+    return unicodedata.normalize("NFC", name.casefold())
 
 
 _VAULT_FILES = 200_000

@@ -28,9 +28,16 @@ def die_panicking() -> None:
     os.abort()
 
 
+def die_in_python() -> None:
+    os.write(2, b"Traceback (most recent call last):\n  File \"x.py\", line 1, in <module>\n"
+                b"ImportError: no module named x\n")
+    os.abort()
+
+
 @pytest.mark.parametrize(("dying", "reason"), [
     (die_out_of_memory, "ran out of memory (memory allocation of 8589934592 bytes failed)"),
     (die_panicking, "crashed (thread 'main' panicked at src/layout.rs:10:5:)"),
+    (die_in_python, "crashed (ImportError: no module named x)"),
 ])
 def test_what_the_child_said_is_the_reason(dying: object, reason: str, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:

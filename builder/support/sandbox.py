@@ -129,7 +129,11 @@ def _crash(said: str) -> str:
     allocation = next((line for line in lines if "memory allocation" in line), None)
     if allocation is not None:  # Rust's out-of-memory handler, before it aborts
         return f"ran out of memory ({allocation[:200]})"
-    return f"crashed ({lines[0][:200]})" if lines else "ran out of memory or crashed"
+    if not lines:
+        return "ran out of memory or crashed"
+    # A Python traceback ends with what went wrong; a Rust panic says it first.
+    said = lines[-1] if lines[0].startswith("Traceback") else lines[0]
+    return f"crashed ({said[:200]})"
 
 
 def _address_space() -> int:

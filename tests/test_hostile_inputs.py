@@ -145,6 +145,10 @@ def test_a_new_key_hashing_to_a_guid_the_lock_gives_another_note_gets_its_own(
      "lock-file"),
     (lambda p: p.write_text("[" * 100_000), "nested too deeply", "lock-file"),
     (lambda p: p.write_text('{"version": 2, "notes": []}'), "is damaged", "lock-file"),
+    (lambda p: p.write_text('{"version": 2}'), 'is damaged (it has no "notes" object)',
+     "lock-file"),
+    (lambda p: p.write_text('{"version": 2, "notes": {}, "notetype": []}'),
+     'is damaged ("notetype" is not an object)', "lock-file"),
 ])
 def test_a_lock_that_cannot_be_read_is_a_clear_error(tmp_path: Path, damage: Any,
                                                      message: str, code: str) -> None:
@@ -191,6 +195,15 @@ def test_malformed_lock_entries_are_dropped_with_a_warning(tmp_path: Path) -> No
     dropped = [line for line in result.output.splitlines() if "[lock-entry]" in line]
     assert len(dropped) == 2 and all("is malformed" in line for line in dropped)
     assert all(line.startswith("notes/build-deck.lock:1:") for line in dropped)
+
+
+def test_a_lock_entry_without_its_time_says_so_in_words(tmp_path: Path) -> None:
+    _lock_with(tmp_path, lambda data: data["notes"][min(data["notes"])].pop("changed"))
+    result = run("notes", "--force")
+    assert result.exit_code == 0, result.output
+    (dropped,) = [line for line in result.output.splitlines() if "[lock-entry]" in line]
+    assert dropped.startswith("notes/build-deck.lock:1:1: warning: lock entry ")
+    assert 'is malformed (it has no "changed" time): dropped' in dropped, dropped
 
 
 def _fields(collection: Collection, package: Path) -> list[str]:

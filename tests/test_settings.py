@@ -445,3 +445,19 @@ def test_a_site_root_inside_the_tree_is_taken(tmp_path: Path) -> None:
     assert missing.exit_code == 0, missing.output
     assert "image not found: /img/red.png (looked up below notes/a/../static, " \
            "from --site-root)" in missing.output
+
+
+def test_a_project_folder_setting_naming_a_file_is_left_out_at_its_line(
+        tmp_path: Path) -> None:
+    # Else the build failed where it first wrote inside, naming the PDF (cache-dir) or
+    # the file itself (out), not the setting.
+    write(tmp_path / "repo" / "n.md", NOTE)  # named from the project's folder, not ours
+    write(tmp_path / "repo" / "pyproject.toml", '[tool.build-deck]\ncache-dir = "n.md"\n'
+          'out = "n.md"\n')
+    result = run("repo/n.md")
+    assert result.exit_code == 0, result.output
+    assert [line for line in diagnostics(result) if "[config]" in line] == [
+        f"repo/pyproject.toml:{line}:{col}: warning: [tool.build-deck] {name} must name a folder, "
+        "not 'n.md', which is a file; it is left out [config]"
+        for line, col, name in ((2, 13, "cache-dir"), (3, 7, "out"))]
+    assert (tmp_path / "dist" / "n.apkg").exists() and (tmp_path / "dist" / "n.pdf").exists()

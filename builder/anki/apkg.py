@@ -298,7 +298,10 @@ _FULL_WIDTH = {"[": "\uff3b", "{{": "\uff5b\uff5b", "}}": "\uff5d\uff5d"}
 
 def subdeck(deck: str, section_path: tuple[str, ...]) -> str:
     """Return the full name of the deck a card goes to: ``Deck::Section::…``."""
-    parts = [deck, *(p.replace("::", ":") for p in section_path if p.strip())]
+    # An empty level of the deck's own name (``a::::b`` from a title) is one Anki names
+    # "blank": left out (front matter's ``deck`` is mended with a warning when read).
+    levels = [level for level in deck.split("::") if level.strip()] or ["deck"]
+    parts = [*levels, *(p.replace("::", ":") for p in section_path if p.strip())]
     return "::".join(parts)
 
 

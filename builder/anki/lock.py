@@ -117,8 +117,12 @@ def read(path: Path, memo: Memo | None = None) -> tuple[Lock, list[Diagnostic]]:
     try:
         data = json.loads(raw.decode("utf-8"), parse_int=_whole_number)
         _check_version(data, path)
+        if "notes" not in data:  # (a KeyError says only "'notes'")
+            raise ValueError('it has no "notes" object')
         notes = data["notes"]
         notetype = data.get("notetype", {})
+        if not isinstance(notetype, dict):
+            raise TypeError('"notetype" is not an object')
         notetype_hash = str(notetype.get("hash", ""))
         notetype_changed = _time(notetype.get("changed", 0))
         if not isinstance(notes, dict):
@@ -202,6 +206,8 @@ def _entry(value: object) -> LockEntry:
     if sketch and not _HEX.fullmatch(sketch):
         raise ValueError("sketch is not a 64-bit hexadecimal hash")
     removed = value.get("removed")
+    if "changed" not in value:  # (a KeyError says only "'changed'")
+        raise ValueError('it has no "changed" time')
     for name in ("hash", "question", "file", "answer"):
         _no_surrogate(value.get(name), name)
     return LockEntry(guid, content, _time(value["changed"]), str(value.get("question", "")),

@@ -67,6 +67,8 @@ class Structure:
     """Chosen by looking at the file (not by front matter or options)."""
     lead_ins: bool = False
     """Bold questions include lines that open with a bold number (``**1)** …``)."""
+    labels: frozenset[int] = frozenset()
+    """With ``lead_ins``: 1-based lines of such lines that label an answer's points."""
     question_lines: frozenset[int] = frozenset()
     """Style ``mixed``: 1-based lines of the headings that are questions."""
     part_lines: frozenset[int] = frozenset()
@@ -135,6 +137,7 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
             why = ("question style 'bold' was asked for",)
         chosen = Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
                            "bold", toc, why, detected=True, lead_ins=lead_ins,
+                           labels=found.lead_in_labels if lead_ins else frozenset(),
                            bold_kinds=_bold_and_callouts(max(bold_count, 1),
                                                          found.callout_questions, how_many=False,
                                                          outline=cards),

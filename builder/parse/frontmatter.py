@@ -122,6 +122,11 @@ def read_front_matter(tokens: list[Token], path: str
                 place.key if str(key) not in FRONT_MATTER_KEYS else place.value)
             diagnostics.append(Diagnostic(at(spot), "warning", problem, "front-matter"))
             continue
+        if key == "deck" and _empty_levels(str(value)):
+            mended = "::".join(level for level in str(value).split("::") if level.strip())
+            diagnostics.append(Diagnostic(at(None if place is None else place.value), "warning",
+                               _empty_levels_message(str(value), mended), "front-matter"))
+            value = mended  # nothing left: the title or the file names the deck
         checked[str(key)] = _normalised(str(key), value)
         diagnostics += _invisible_in(str(key), value, at(None if place is None else place.value))
         if key == "ignore":
@@ -219,6 +224,20 @@ def _unknown_key(key: str) -> str:
     hint = f" (did you mean '{spelled}'?)" if spelled in FRONT_MATTER_KEYS else \
         did_you_mean(key, FRONT_MATTER_KEYS)
     return f"unknown front matter key '{key}'{hint}"
+
+
+def _empty_levels(deck: str) -> bool:
+    return any(not level.strip() for level in deck.split("::"))
+
+
+def _empty_levels_message(deck: str, mended: str) -> str:
+    # Anki names an empty level "blank": "::" would file the cards under blank::blank.
+    said = f"front matter 'deck' {one_line(deck)[:80]!r} has"
+    if not mended:
+        return (f"{said} only empty levels between '::' (Anki would name them 'blank'): "
+                "left out, the deck is named by the title or the file")
+    return (f"{said} an empty level between '::' (Anki would name it 'blank'): read as "
+            f"{one_line(mended)[:80]!r}")
 
 
 def _normalised(key: str, value: object) -> object:

@@ -22,6 +22,7 @@ from builder.parse.headings import first_column
 from builder.parse.mathsyntax import DOUBT
 from builder.parse.texmacros import FileMacros
 from builder.parse.texsafe import references_decoded, strip_unsafe
+from builder.parse.texsizes import MAX_EM, clamp_tall_sizes
 from builder.parse.typstmath import typst_message, typst_signs
 
 POS = "pos"
@@ -291,6 +292,12 @@ class InlineNodes:
             self.diagnostics.append(Diagnostic(
                 loc, "warning", f"{names} taken out of the formula: in Anki's MathJax it "
                 "would make a link, a style or markup", "formula-command"))
+        tex, tall = clamp_tall_sizes(tex)
+        if tall:
+            names = ", ".join(f"`{name}`" for name in dict.fromkeys(tall))
+            self.diagnostics.append(Diagnostic(
+                loc, "warning", f"{names} sizes over {MAX_EM}em drawn at {MAX_EM}em: in Anki's "
+                "MathJax the card would be as tall as the size, blank", "formula-command"))
         signs = typst_signs(tex)
         if signs:
             self.diagnostics.append(Diagnostic(loc, "warning", typst_message(tex, signs),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -29,6 +29,7 @@ from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callout
 from builder.parse.cjkflanking import scan_delims
 from builder.parse.containers import CONTAINER_NAME, container_type_given, guard_blocks
 from builder.parse.deflists import deflists_plugin
+from builder.parse.diagramnumbers import with_numbers
 from builder.parse.fences import repair_fences
 from builder.parse.footnoterules import footnote_rules
 from builder.parse.footnotes import FOOTNOTE_DEF
@@ -383,6 +384,8 @@ class NodeBuilder(InlineNodes):
         # the same block are two images.
         params.setdefault("lang", self.lang)
         problem = self.validate_diagram(kind, params)
+        if problem is not None:
+            params, problem = with_numbers(params, problem, partial(self.validate_diagram, kind))
         if problem is not None:
             code = "diagram-type" if problem.startswith("unknown diagram type") else "diagram-param"
             self._error(loc, problem, code)

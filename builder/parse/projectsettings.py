@@ -156,6 +156,11 @@ def _checked(path: Path, data: dict[str, Any]
                                  f"folder of {PYPROJECT}, not {shown(str(written))} (give "
                                  f"--{name} on the command line to go elsewhere)"))
                 continue
+            if name != "lock" and inputs.is_file(path.parent / written):
+                # Else the build fails where it first writes inside, naming that file.
+                problems.append(((name,), f"[tool.{TABLE}] {name} must name a folder, not "
+                                 f"{shown(str(written))}, which is a file; it is left out"))
+                continue
             values[setting.keyword] = _beside(path, written)
         else:
             values[setting.keyword] = value

@@ -162,6 +162,8 @@ class QuestionForms:
             # lines were answer text before, and their words stay on the card.
             found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None,
                                             colon=chosen is not None)
+            if found is not None and found.lead_in and found.line in self.structure.labels:
+                return None  # "**1. 第一次握手：** …" numbers a point of the answer
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":

@@ -127,7 +127,7 @@ def splice(before: Remembered, text: str, validate: Validate) -> Spliced | None:
     strays = parts.structure.strays
     if parts.structure.style != "heading" or parts.references or parts.skip_to \
             or parts.rule_first or text == before.text or strays.headings or strays.bold \
-            or strays.groups or strays.deep or strays.kept_lists:
+            or strays.groups or strays.deep or strays.kept_lists or parts.structure.labels:
         return None  # questions outside the level are whole-file choices (parse.strays)
     old_lines, new_lines = source_lines(before.text), source_lines(text)
     plan = _plan(doc, old_lines, new_lines, parts.structure.question_level)

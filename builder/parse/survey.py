@@ -14,6 +14,7 @@ from builder.parse import bold, outlinecards
 from builder.parse.callouts import asks, count_asking
 from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
+from builder.parse.leadinlabels import lead_in_labels
 from builder.parse.leftovers import shows_nothing
 from builder.parse.phrases import question_reason
 from builder.parse.strays import BoldNotes, SurveyedHeading
@@ -41,6 +42,9 @@ class Survey:
     outline_cards: int = 0
     """List items tagged ``#card`` at any depth of the top-level lists (Logseq's
     flashcards, ``builder.parse.outlinecards``): questions as bold lines are."""
+    lead_in_labels: frozenset[int] = frozenset()
+    """Lines opening with a bold number that label an answer's points, left out of
+    ``bold_lead_ins`` (``builder.parse.leadinlabels``)."""
     free: list[SyntaxTreeNode] = field(default_factory=list, repr=False)
     """The top-level blocks whose bold lines vote for bold style (none under a heading
     that asks)."""
@@ -67,8 +71,10 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     # Bold lines under a heading that reads as a question are part of its answer
     # ("**Why does it work?**" inside "### What is BN?"): they do not vote for bold style.
     free: list[SyntaxTreeNode] = []
+    walked: list[SyntaxTreeNode] = []  # the free blocks and the headings that part them
     for index, node in enumerate(kept):
         if node.type == "heading":
+            walked.append(node)
             found.bold_notes.note(found.headings, None)
             following = index + 1  # a rule alone under a heading parts it off: no answer
             while following < len(kept) and kept[following].type == "hr":
@@ -90,8 +96,12 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
         # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
         if not found.headings or found.headings[-1].reason not in ASKING_REASONS:
             free.append(node)
+            walked.append(node)
     found.bold_notes.note(found.headings, None)
     questions, lead_ins = bold.count(free)
+    if lead_ins > questions:  # (only lead-ins to tell from labels: most files have none)
+        found.lead_in_labels = lead_in_labels(walked)
+        lead_ins -= len(found.lead_in_labels)
     # A callout that asks (``> [!faq] 为什么？``) is a question as a bold line is.
     asking = count_asking(free)
     found.bold_questions, found.bold_lead_ins = questions + asking, lead_ins + asking

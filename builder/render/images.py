@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote
 
 from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.wikiembeds import wiki_target
@@ -21,6 +20,7 @@ from builder.render.imagecheck import (
     image_info,
     typst_decode_problem,
 )
+from builder.render.imagepaths import DRIVE, OtherForms, refusal, site_path, spellings, tails
 from builder.render.media import MediaFile
 from builder.render.repourls import another_repository, tree_copies
 from builder.support import inputs
@@ -49,6 +49,7 @@ class ImageResolver:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _cache: dict[tuple[str, str], MediaFile | tuple[str, str]] = field(default_factory=dict)
     _vaults: dict[Path, _Vault] = field(default_factory=dict)
+    _forms: OtherForms = field(default_factory=OtherForms)
 
     def resolve(self, src: str, loc: SourceLoc) -> MediaFile | None:
         """Return the media file for ``src``, or None after reporting why at ``loc``."""
@@ -85,8 +86,8 @@ class ImageResolver:
         target = wiki_target(src)
         if target is not None:
             return self._embedded(src, target, doc_path, passed)
-        refused = _refused(src)
-        drive = _DRIVE.match(src.strip()) is not None
+        refused = refusal(src)
+        drive = DRIVE.match(src.strip()) is not None
         root = self.roots.get(doc_path, Path.cwd()).resolve()
         if refused is not None and refused[1] == "remote-image":
             # The repository's own copy on a code host: the file is in the tree built.
@@ -100,16 +101,17 @@ class ImageResolver:
         if refused is not None and not drive:
             return refused
         outside = False
-        for spelling in _spellings(src):
-            near = [] if drive else self._candidates(spelling, doc_path, root)
-            for candidate in near + _tails(spelling, root, drive):
-                try:
-                    resolved = candidate.resolve(strict=True)
-                except (OSError, RuntimeError, ValueError):
-                    continue
-                if resolved.is_relative_to(root):
-                    return _media(resolved, src, passed)
-                outside = True
+        candidates = [candidate for spelling in spellings(src) for candidate in
+                      ([] if drive else self._candidates(spelling, doc_path, root))
+                      + tails(spelling, root, drive)]
+        for candidate in self._then_other_forms(candidates):
+            try:
+                resolved = candidate.resolve(strict=True)
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if resolved.is_relative_to(root):
+                return _media(resolved, src, passed)
+            outside = True
         if outside:
             return f"image outside the source tree refused: {src}", "image-outside"
         if refused is not None:
@@ -120,14 +122,15 @@ class ImageResolver:
                   ) -> MediaFile | tuple[str, str]:
         """An Obsidian embed: beside the note, from the vault's top, else the file of that
         name (or path end) nearest the top of the tree, as Obsidian finds it."""
-        refused = _refused(target)
+        refused = refusal(target)
         if refused is not None:
             return refused
         root = self.roots.get(doc_path, Path.cwd()).resolve()
         vault = self._vaults.setdefault(root, _Vault(root))
         outside = special = False
         beside = Path(doc_path).resolve().parent
-        for candidate in [beside / target, root / target, *vault.ending_with(target)]:
+        for candidate in [*self._then_other_forms([beside / target, root / target]),
+                          *vault.ending_with(target)]:
             try:
                 resolved = candidate.resolve(strict=True)
             except (OSError, RuntimeError, ValueError):
@@ -151,6 +154,15 @@ class ImageResolver:
         return (f"image not found: {src} (looked for {PurePosixPath(target).name} "
                 f"{where}; a vault's attachment folder above it is not read: build the "
                 "vault's folder)"), "image-missing"
+
+    def _then_other_forms(self, candidates: list[Path]) -> Iterator[Path]:
+        """``candidates``, then (when none is found) each of them as named on disk in
+        another Unicode normalisation (see ``OtherForms``)."""
+        yield from candidates
+        for candidate in candidates:
+            found = self._forms.find(candidate)
+            if found is not None:
+                yield found
 
     def _candidates(self, path: str, doc_path: str, root: Path) -> list[Path]:
         """Where a path may point: beside the document, or for a site-root path
@@ -192,27 +204,6 @@ def _shown(root: Path) -> str:
 
 
 _SERVED_FROM = ("", "static", "source", "public")
-_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
-_TAILS_MAX = 64
-"""Deepest absolute path whose tails are looked for in the source tree."""
-
-
-def _tails(path: str, root: Path, drive: bool) -> list[Path]:
-    """Where an absolute path from the author's computer may be in the source tree:
-    ``F:/Projects/Book/docs/imgs/p.png`` or ``/Users/me/repo/docs/imgs/p.png`` as
-    ``docs/imgs/p.png`` or ``imgs/p.png`` below ``root``, longest first.  A tail keeps a
-    folder and the file name: a name alone is no evidence."""
-    parts = PurePosixPath(path).parts
-    if not parts or not (drive or parts[0] == "/") or len(parts) > _TAILS_MAX:
-        return []
-    body = parts[1:]
-    if any(part in ("..", ".") for part in body):
-        return []
-    # Without a drive, the whole path below root was tried already, as a site-root path.
-    return [root.joinpath(*body[i:]) for i in range(0 if drive else 1, len(body) - 1)]
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
 
 class _Vault:
     """The files of a source tree by name, read once, for embeds that name a picture
@@ -228,11 +219,11 @@ class _Vault:
     def ending_with(self, target: str) -> list[Path]:
         """The files whose path ends with ``target`` (compared without case, as the
         Windows and macOS file systems most vaults live on do), shortest path first."""
-        wanted = PurePosixPath(target.casefold())
+        wanted = PurePosixPath(_folded(target))
         if ".." in wanted.parts or wanted.is_absolute():
             return []
         found = [p for p in self._files().get(wanted.name, ())
-                 if PurePosixPath(p.as_posix().casefold()).parts[-len(wanted.parts):]
+                 if PurePosixPath(_folded(p.as_posix())).parts[-len(wanted.parts):]
                  == wanted.parts]
         return [self.root / p for p in sorted(found, key=lambda p: (len(p.parts), p))]
 
@@ -244,7 +235,7 @@ class _Vault:
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 here = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
                 for name in names:
-                    self._by_name.setdefault(name.casefold(), []).append(here / name)
+                    self._by_name.setdefault(_folded(name), []).append(here / name)
                 seen += len(names)
                 if seen > _VAULT_FILES:
                     self.cut_short = True
@@ -252,62 +243,14 @@ class _Vault:
         return self._by_name
 
 
+def _folded(name: str) -> str:
+    """A name as Obsidian's search compares it: without case, and in one normalisation
+    (a macOS vault's names are often decomposed, its notes' links composed)."""
+    return unicodedata.normalize("NFC", name.casefold())
+
+
 _VAULT_FILES = 200_000
 """Files read for embeds' names at most: a vault, not a whole disk."""
-
-_SHOWN_PATH = 300
-"""Characters of a refused path quoted in its diagnostic."""
-
-
-def _refused(src: str) -> tuple[str, str] | None:
-    """Say why ``src`` is not a local picture path at all, or None."""
-    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", src)
-    if len(shown) > _SHOWN_PATH:
-        # A hostile path of megabytes must not become a megabyte diagnostic line.
-        shown = f"{shown[:_SHOWN_PATH]}… ({len(src):,} characters)"
-    if not src.strip():
-        return "image with an empty path", "image-missing"
-    if _CONTROL.search(src):
-        return f"image path with a control character refused: {shown}", "image-path"
-    lowered = src.strip().lower()
-    if lowered.startswith(("http://", "https://", "//")):
-        return f"remote image not fetched: {shown}", "remote-image"
-    if src.startswith(("\\\\", "\\/", "/\\")):
-        return f"network (UNC) image path refused: {shown}", "image-path"
-    scheme = _SCHEME.match(src)
-    if scheme is not None and len(scheme.group()) == 2:
-        return (f"absolute Windows path refused: {shown}; copy the picture next to the notes "
-                "and use a relative path", "image-path")
-    if scheme is not None:
-        return f"image URL scheme not allowed: {shown}", "image-path"
-    return None
-
-
-def _spellings(src: str) -> list[str]:
-    """The ways an author may have meant ``src``: as written, without a query or
-    fragment (``fig.png?raw=true``, ``fig.png#pic_center``), or percent-decoded."""
-    path = site_path(src.strip()).replace("\\", "/")
-    cut = re.split(r"[?#]", path, maxsplit=1)[0]
-    found = [path, cut, unquote(path), unquote(cut)]
-    return [p for p in dict.fromkeys(found) if p and not _CONTROL.search(p)]
-
-
-_SITE_PREFIX = re.compile(r"(?:\{\{-?\s*\.?(?:site|Site)\.(?:baseurl|url|BaseURL)\s*-?\}\})+")
-_SITE_FILTER = re.compile(
-    r"\{\{-?\s*(['\"])([^'\"{}]*)\1\s*\|\s*(?:relative_url|absolute_url|relURL|absURL)\s*-?\}\}")
-
-
-def site_path(src: str) -> str:
-    """A blog template's site-root path as the site root path it stands for: Jekyll's
-    ``{{ site.baseurl }}/images/x.png`` and ``{{ "/images/x.png" | relative_url }}``, Hugo's
-    ``{{ .Site.BaseURL }}``, as ``/images/x.png``; any other ``src`` as it is."""
-    filtered = _SITE_FILTER.fullmatch(src)
-    if filtered is not None:
-        return "/" + filtered.group(2).lstrip("/")
-    prefix = _SITE_PREFIX.match(src)
-    if prefix is None:
-        return src
-    return "/" + src[prefix.end():].lstrip("/")
 
 
 def _outcome(found: MediaFile | tuple[str, str]) -> str:

@@ -9,8 +9,10 @@ result, or ``SandboxError`` saying why not.
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
+import tempfile
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 QUIET_SERVER = "builder.support.quietserver"
 """The module the fork server imports first (by name: only the server runs it)."""
@@ -52,7 +55,11 @@ def run_limited(function: Callable[..., T], *args: Any, seconds: float,
     # this thread cannot make it ignored as the server starts (not the main thread).
     context.set_forkserver_preload([QUIET_SERVER, function.__module__, *preload])
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, function, args, memory_bytes))
+    # The child's stderr goes to a file of its own: typst out of memory prints Rust's
+    # "memory allocation of N bytes failed" (and a backtrace) there as it aborts.
+    handle, said = tempfile.mkstemp(prefix="build-deck-child-")
+    os.close(handle)
+    child = context.Process(target=_child, args=(sender, function, args, memory_bytes, said))
     # The fork server, if started now, and so its children, from the start (on a main
     # thread; elsewhere the server ignores SIGINT itself, as its first preload).
     with interrupts_ignored():
@@ -64,12 +71,14 @@ def run_limited(function: Callable[..., T], *args: Any, seconds: float,
         try:
             status, value = receiver.recv()
         except EOFError:
-            raise SandboxError("ran out of memory or crashed") from None
+            child.join()
+            raise SandboxError(_crash(_read_said(said))) from None
     finally:
         receiver.close()
         if child.is_alive():
             child.kill()
         child.join()
+        _read_said(said, remove=True)
     if status == "error":
         raise SandboxError(str(value))
     result: T = value
@@ -77,7 +86,10 @@ def run_limited(function: Callable[..., T], *args: Any, seconds: float,
 
 
 def _child(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...],
-           memory_bytes: int) -> None:
+           memory_bytes: int, said: str) -> None:
+    kept = os.open(said, os.O_WRONLY | os.O_APPEND)
+    os.dup2(kept, 2)
+    os.close(kept)
     limit = _address_space() + memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
@@ -91,6 +103,37 @@ def _child(sender: Connection, function: Callable[..., Any], args: tuple[Any, ..
     finally:
         sender.close()
         os._exit(0)  # no atexit handlers or pool clean-up inherited from the parent
+
+
+_SAID_KEPT = 4096
+"""Bytes of a child's stderr read back: its first lines say why it died."""
+
+
+def _read_said(path: str, remove: bool = False) -> str:
+    """What the child wrote to its stderr (its start); the file is removed with ``remove``."""
+    try:
+        with open(path, "rb") as file:
+            text = file.read(_SAID_KEPT).decode("utf-8", "replace")
+        if remove:
+            os.unlink(path)
+    except OSError:
+        return ""
+    if remove and text.strip():
+        log.debug("a sandboxed call wrote to stderr: %s", text.strip())
+    return text
+
+
+def _crash(said: str) -> str:
+    """Why a child that sent nothing died, from what it wrote to stderr."""
+    lines = [line.strip() for line in said.splitlines() if line.strip()]
+    allocation = next((line for line in lines if "memory allocation" in line), None)
+    if allocation is not None:  # Rust's out-of-memory handler, before it aborts
+        return f"ran out of memory ({allocation[:200]})"
+    if not lines:
+        return "ran out of memory or crashed"
+    # A Python traceback ends with what went wrong; a Rust panic says it first.
+    said = lines[-1] if lines[0].startswith("Traceback") else lines[0]
+    return f"crashed ({said[:200]})"
 
 
 def _address_space() -> int:

@@ -1,0 +1,78 @@
+"""Sizes in a formula that would make a card as tall as a building in Anki's MathJax.
+
+Measured in a headless Chromium with MathJax 3 laid out as Anki's reviewer lays out a
+card (tests/browser.py's page, this builder's card CSS): a wide formula
+(``\\kern{10000px}``, ``\\hspace``, ``\\rule{10000px}{…}``, ``\\moveleft``) only widens
+its answer's own scrolling box, but a tall one (``\\raise{5000em}{X}``, ``\\lower``,
+``\\rule{1px}{10000px}``, ``\\Space``, a ``\\\\[5000em]`` row) grows the answer to
+110,000 pixels of blank above or below its words.  So a vertical size past
+``MAX_EM`` is drawn at ``MAX_EM``, and the caller warns.
+"""
+
+from __future__ import annotations
+
+import re
+
+from builder.parse.texsyntax import tokens
+
+MAX_EM = 20
+"""Largest vertical size kept, in em (some 320 pixels on a card)."""
+_TALL = {"\\raise": 1, "\\lower": 1, "\\rule": 3, "\\Rule": 3, "\\Space": 3, "\\\\": 1,
+         "\\raisebox": 1, "\\vspace": 1, "\\vskip": 1}
+"""Commands whose sizes reach up or down, and how many sizes they take at most."""
+_EM = {"em": 1.0, "ex": 0.43, "pt": 0.1, "px": 1 / 16, "mu": 1 / 18, "pc": 1.2,
+       "in": 7.227, "cm": 2.845, "mm": 0.2845, "bp": 0.1004, "dd": 0.107, "cc": 1.284,
+       "sp": 0.1 / 65536}
+"""Each unit in em, as MathJax converts it (1em = 10pt = 16px)."""
+_BETWEEN = frozenset({" ", "{", "}", "[", "]", "=", "-", "+"})
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+
+
+def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
+    """``tex`` with each vertical size past ``MAX_EM`` written as ``MAX_EM`` em, and the
+    commands whose sizes were (empty when none)."""
+    if not any(name in tex for name in _TALL):
+        return tex, []
+    found = tokens(tex)
+    out: list[str] = []
+    clamped: list[str] = []
+    command, left = "", 0
+    i = 0
+    while i < len(found):
+        token = found[i]
+        if token in _TALL:
+            command, left = token, _TALL[token]
+            if token == "\\rule" and "".join(found[i + 1:i + 3]).lstrip()[:1] != "[":
+                left -= 1  # its raise, in brackets, is not given
+        elif left and token not in _BETWEEN:
+            size, end = _size(found, i)
+            if size is None:
+                left = 0
+            else:
+                left -= 1
+                if size > MAX_EM:
+                    clamped.append(command)
+                    out.append(f"{MAX_EM}em")
+                else:
+                    out += found[i:end]
+                i = end
+                continue
+        out.append(token)
+        i += 1
+    return "".join(out), clamped
+
+
+def _size(found: list[str], i: int) -> tuple[float | None, int]:
+    """The size written from token ``i`` (digits, then a unit's two letters), in em, and
+    where it ends; None when none is written there."""
+    end = i
+    while end < len(found) and (found[end].isdigit() or found[end] == "."):
+        end += 1
+    digits = "".join(found[i:end])
+    while end < len(found) and found[end].isspace():
+        end += 1
+    unit = "".join(found[end:end + 2])
+    if not _NUMBER.fullmatch(digits) or unit not in _EM \
+            or (end + 2 < len(found) and found[end + 2].isalpha()):
+        return None, i
+    return float(digits) * _EM[unit], end + 2

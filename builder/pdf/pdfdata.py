@@ -19,9 +19,9 @@ from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
-from builder.parse.language import majority
 from builder.parse.limits import cut_answer
 from builder.pdf.cjkspacing import cjk_punctuated, edge_char, is_wide, soft_space
+from builder.pdf.words import WORDS, deck_language
 from builder.render.assets import Assets
 from builder.render.images import ImageResolver
 from builder.render.taskbox import boxed
@@ -39,29 +39,6 @@ MAX_HIGHLIGHTED_CODE = 100_000
 costs ~0.1 ms a character and more on long blocks: 280 KB of Python on one line took
 145 s of typst, 700 KB in short lines 230 s (the card's Pygments takes a second)."""
 MAX_HIGHLIGHTED_BLOCK = 20_000
-
-WORDS: dict[str, dict[str, object]] = {
-    "zh": {"count": ["共 ", " 题", " 题"], "contents": "目录", "fronts": "正面 · 问题",
-           "backs": "背面 · 答案", "continuations": "续页 · 未完的答案",
-           "continued-on": ["→ 续见第 ", " 页"], "continued-from": ["（续自第 ", " 页）"],
-           "section-continued": "（续）", "diagram": "示意图",
-           "contents-more": ["…… 另有 ", " 节：见 PDF 书签"]},
-    "en": {"count": ["", " question", " questions"], "contents": "Contents",
-           "fronts": "Questions", "backs": "Answers", "continuations": "Continued answers",
-           "continued-on": ["→ continued on page ", ""],
-           "continued-from": ["(continued from page ", ")"],
-           "section-continued": " (cont.)", "diagram": "diagram",
-           "contents-more": ["… and ", " more sections: see the PDF's bookmarks"]},
-}
-"""The words the PDF templates print themselves, in each language a deck can be in.
-``count`` is what goes before the number of questions, then after it for one, for more;
-the ``continued`` pairs go around a page number."""
-
-
-def deck_language(documents: Sequence[Document]) -> str:
-    """The language of a deck's PDF: that of most of its questions."""
-    return majority((doc.settings.lang, len(doc.cards)) for doc in documents)
-
 
 @dataclass
 class MediaStage:

@@ -24,6 +24,8 @@ from builder.pdf.cjkspacing import cjk_punctuated, edge_char, is_wide, soft_spac
 from builder.pdf.words import WORDS, deck_language
 from builder.render.assets import Assets
 from builder.render.images import ImageResolver
+from builder.render.media import MediaFile
+from builder.render.printcopy import PrintCopy
 from builder.render.taskbox import boxed
 
 Json = dict[str, object]
@@ -51,6 +53,8 @@ class MediaStage:
     highlight_left: int = field(default_factory=lambda: MAX_HIGHLIGHTED_CODE)
     answers: list[StageAnswer] | None = None
     """When a list, every ``StageAnswer`` given is added to it (a copy: the JSON may grow)."""
+    printed: Callable[[MediaFile], PrintCopy | None] | None = None
+    """The smaller copy of a picture the PDF prints instead (``printcopy.print_copy``)."""
 
     def code_lang(self, text: str, lang: str) -> str:
         """``lang`` while the PDF's budget of coloured code lasts, else "" (plain)."""
@@ -105,9 +109,14 @@ class MediaStage:
     def picture(self, src: str, alt: str, loc: SourceLoc) -> Json:
         """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""
         found = self.resolver.resolve(src, loc)
-        relative = None if found is None else self.add(found.name, found.path)
-        return self._answer("picture", (src, alt, loc),
-                            {"kind": "image", "src": relative, "alt": alt or src})
+        shown: Json = {"kind": "image", "src": None, "alt": alt or src}
+        copy = None if found is None or self.printed is None else self.printed(found)
+        if copy is not None:  # laid out at the original's size: the page is the same
+            shown |= {"src": self.add(copy.media.name, copy.media.path),
+                      "nat": list(copy.natural)}
+        elif found is not None:
+            shown["src"] = self.add(found.name, found.path)
+        return self._answer("picture", (src, alt, loc), shown)
 
     def raw_pictures(self, node: Node) -> list[tuple[RawImage, Json]]:
         """Describe each ``<img>`` of a raw HTML node, with the tag it came from."""

@@ -159,5 +159,7 @@ def _printable(picture: Image.Image, suffix: str) -> Image.Image:
         return picture
     if mode.startswith("I") or mode == "F":  # 16-bit grey: to 8 bits, not clipped
         return picture.point(lambda value: value / 256).convert("L")
+    # A transparent palette colour as alpha, which scales (converted to RGB, Pillow keeps it
+    # as a colour key, which the scaled edges no longer match).
     see_through = mode in ("PA", "P") and ("transparency" in picture.info or mode == "PA")
     return picture.convert("RGBA" if see_through or "A" in mode else "RGB")

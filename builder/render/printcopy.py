@@ -32,6 +32,7 @@ from builder.render.imagecheck import (
 )
 from builder.render.media import MediaFile
 from builder.support.atomic import atomic_write_bytes
+from builder.support.filestat import path_signature
 from builder.support.safefile import read_regular
 
 if TYPE_CHECKING:
@@ -73,6 +74,26 @@ def print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCopy
     """The copy of picture ``found`` the PDF prints, from ``cache`` or made now; None when
     the PDF prints the original: small enough, an SVG, changed since it was checked, or
     not drawable by Pillow."""
+    key = (found.name, box, cache)
+    known = _KNOWN.get(key)
+    if known is not None and (known[0] is None
+                              or path_signature(known[0].media.path) == known[1]):
+        return known[0]
+    made = _print_copy(found, box, cache)
+    if len(_KNOWN) >= _MAX_KNOWN:
+        _KNOWN.clear()
+    _KNOWN[key] = made, None if made is None else path_signature(made.media.path)
+    return made
+
+
+_KNOWN: dict[tuple[str, tuple[int, int], Path], tuple[PrintCopy | None, str | None]] = {}
+"""What ``print_copy`` answered for a picture (by its media name, which holds a hash of its
+bytes) and the signature of the copy it gave: a watch plans the PDF again after every
+save, which need not read and hash every picture again."""
+_MAX_KNOWN = 100_000
+
+
+def _print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCopy | None:
     try:
         data = read_regular(found.path, MAX_ORIGINAL_BYTES)
         info = image_info(data)
@@ -127,11 +148,9 @@ def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> byte
     scaled to ``size``, as a PNG or (a photograph) a JPEG; None when Pillow cannot."""
     from PIL import Image, ImageOps
 
-    # The header was checked (``images``): Pillow's own limit only guards a header it
-    # reads otherwise than ours.
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as opened:
+            # Our header check passed: this guards a header Pillow reads otherwise.
             if opened.width * opened.height > MAX_PIXELS:
                 return None
             # A JPEG is decoded at 1/2, 1/4 or 1/8 of its size when that is still larger.

@@ -155,7 +155,9 @@ def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> byte
                 return None
             # A JPEG is decoded at 1/2, 1/4 or 1/8 of its size when that is still larger.
             opened.draft(None, (size[1], size[0]) if turned else size)
-            picture = ImageOps.exif_transpose(opened)
+            # Turned only when it says so: otherwise Pillow copies the whole picture.
+            turn = opened.getexif().get(_ORIENTATION, 1) not in (1, None)
+            picture = ImageOps.exif_transpose(opened) if turn else opened
             picture = _printable(picture, suffix)
             picture = picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             out = io.BytesIO()
@@ -167,6 +169,10 @@ def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> byte
     except Exception as exc:  # Pillow raises many kinds on a damaged file: print the original
         log.debug("no print copy drawn: %s", exc)
         return None
+
+
+_ORIENTATION = 0x0112
+"""The EXIF tag saying how a picture is to be turned (1: as it is)."""
 
 
 def _printable(picture: Image.Image, suffix: str) -> Image.Image:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import numpy
 import pytest
@@ -229,3 +229,48 @@ def test_every_kind_of_large_picture_is_printed_from_a_copy(tmp_path: Path) -> N
         # The palette PNG's transparent colour stays transparent (the WebP is opaque).
         # (Pillow keeps it as a colour key converting to RGB: see ``printcopy._printable``.)
         assert sum("/SMask" in image for image in images) == 1
+
+
+def _layout(parts: list[dict[str, object]] | None) -> list[list[tuple[str, list[int]]]]:
+    assert parts is not None
+    return [[(str(section["title"]), [card["n"] for card in section["cards"]])
+             for section in cast("list[dict[str, Any]]", part["sections"])] for part in parts]
+
+
+def test_a_sheet_is_cut_into_parts_by_the_pixels_of_its_pictures(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """However few its questions, a sheet whose pictures hold more than ``PART_PIXELS``
+    is typeset in parts holding no more; a section that fits whole in a part is not cut,
+    and a card over the limit alone is a part of its own."""
+    from builder.pdf import parts as pdfparts
+
+    monkeypatch.setattr(pdfparts, "PART_PIXELS", 10)
+    payload: dict[str, object] = {"count": 6, "sections": [
+        {"title": "A", "cards": [{"n": 1}, {"n": 2}]},
+        {"title": "B", "cards": [{"n": 3}, {"n": 4}, {"n": 5}]},
+        {"title": "C", "cards": [{"n": 6}]}]}
+    assert pdfparts.split(payload, pixels=[1] * 6) is None  # 6 pixels: whole
+    assert _layout(pdfparts.split(payload, pixels=[4, 4, 3, 3, 3, 30])) == [
+        [("A", [1, 2])], [("B", [3, 4, 5])], [("C", [6])]]
+    assert _layout(pdfparts.split(payload, pixels=[4, 3, 3, 3, 0, 0])) == [
+        [("A", [1, 2])], [("B", [3, 4, 5]), ("C", [6])]]
+    assert _layout(pdfparts.split(payload, pixels=[2, 2, 5, 5, 5, 0])) == [
+        [("A", [1, 2]), ("B", [3])], [("B (cont.)", [4, 5]), ("C", [6])]]
+
+
+def test_a_few_questions_with_many_pictures_are_typeset_in_parts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typeset: list[int]) -> None:
+    """Six questions, each with a 2000×2000 picture printed from a 1123×1123 copy (1.26
+    megapixels): under a limit of 3 megapixels a part, three parts of two questions."""
+    from builder.pdf import parts as pdfparts
+
+    monkeypatch.setattr(pdfparts, "PART_PIXELS", 3_000_000)
+    _pictures(tmp_path, 6, size=2000)
+    result = CliRunner().invoke(main, ["n.md", "--no-lock", "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert typeset == [2, 2, 2]
+    # The same pixels in each: one picture a part, printed from its copy.
+    assert _image_sizes(tmp_path / "dist" / "Big.pdf") == [(1123, 1123)] * 3
+    text = subprocess.run(["pdftotext", str(tmp_path / "dist" / "Big.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert all(f"Picture {number}?" in text for number in range(6))

@@ -55,6 +55,8 @@ class MediaStage:
     """When a list, every ``StageAnswer`` given is added to it (a copy: the JSON may grow)."""
     printed: Callable[[MediaFile], PrintCopy | None] | None = None
     """The smaller copy of a picture the PDF prints instead (``printcopy.print_copy``)."""
+    pixels: dict[str, int] = field(default_factory=dict)
+    """The pixels of each picture ``printed`` gave, by the name the JSON gives it."""
 
     def code_lang(self, text: str, lang: str) -> str:
         """``lang`` while the PDF's budget of coloured code lasts, else "" (plain)."""
@@ -111,9 +113,11 @@ class MediaStage:
         found = self.resolver.resolve(src, loc)
         shown: Json = {"kind": "image", "src": None, "alt": alt or src}
         copy = None if found is None or self.printed is None else self.printed(found)
-        if copy is not None:  # laid out at the original's size: the page is the same
-            shown |= {"src": self.add(copy.media.name, copy.media.path),
-                      "nat": list(copy.natural)}
+        if copy is not None:
+            shown["src"] = name = self.add(copy.media.name, copy.media.path)
+            self.pixels[name] = copy.pixels
+            if copy.natural is not None:  # laid out at the original's size: the same page
+                shown["nat"] = list(copy.natural)
         elif found is not None:
             shown["src"] = self.add(found.name, found.path)
         return self._answer("picture", (src, alt, loc), shown)

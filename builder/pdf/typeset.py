@@ -114,7 +114,7 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
                             columns=columns, skip_empty=skip_empty, make_card=cards.make_card)
     cards.end()
     lookups = tuple(stage.resolver.lookups())
-    parts = pdfparts.split(payload) if style == "sheet" else None
+    parts = pdfparts.split(payload, pixels=cards.pixels(stage)) if style == "sheet" else None
     if parts is None:
         payload = with_missing_glyphs(payload)
         part_media: tuple[dict[str, Path], ...] = ()

@@ -63,17 +63,20 @@ def print_box(paper: str, columns: int) -> tuple[int, int]:
 
 @dataclass(frozen=True, slots=True)
 class PrintCopy:
-    """A picture's copy for the PDF, and the size the original would be laid out at."""
+    """The picture the PDF prints for one the notes show: a smaller copy, or the original."""
 
     media: MediaFile
-    natural: tuple[float, float]
-    """In points: what ``fit-image`` takes for the picture's natural size."""
+    natural: tuple[float, float] | None
+    """A copy's original's natural size in points, which ``fit-image`` lays the copy out
+    at; None for the original itself."""
+    pixels: int
+    """What typst decodes: ``parts.split`` puts no more than ``PART_PIXELS`` in one part."""
 
 
 def print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCopy | None:
-    """The copy of picture ``found`` the PDF prints, from ``cache`` or made now; None when
-    the PDF prints the original: small enough, an SVG, changed since it was checked, or
-    not drawable by Pillow."""
+    """The picture the PDF prints for ``found``: a copy from ``cache`` or made now, or the
+    original (small enough, or not drawable by Pillow); None for an SVG or a picture
+    changed since it was checked (the original is printed)."""
     key = (found.name, box, cache)
     known = _KNOWN.get(key)
     if known is not None and (known[0] is None
@@ -105,14 +108,15 @@ def _print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCop
         return None
     if natural is None and typst_decode_problem(data, info.suffix, sha) is None:
         natural = natural_size(sha, info.suffix)
+    original = PrintCopy(found, None, info.pixels)  # printed as it is
     if natural is None or natural[0] <= 0 or natural[1] <= 0:
-        return None
+        return original
     # typst's natural size is the picture turned as its EXIF says: so is the copy.
     turned = (natural[0] >= natural[1]) != (info.width >= info.height)
     width, height = (info.height, info.width) if turned else (info.width, info.height)
     scale = min(box[0] / width, box[1] / height)
     if scale >= 1:
-        return None
+        return original
     size = max(1, round(width * scale)), max(1, round(height * scale))
     suffix = ".jpg" if info.suffix == ".jpg" else ".png"
     key = hashlib.sha256(f"{COPY_VERSION} {sha.hex()} {size[0]}x{size[1]}{suffix}".encode())
@@ -120,14 +124,14 @@ def _print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCop
     if not _intact(path, size, suffix):
         drawn = _draw(data, size, suffix, turned)
         if drawn is None:
-            return None
+            return original
         try:
             cache.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(path, drawn)
         except OSError as exc:
             log.debug("print copy of %s not written: %s", found.name, exc)
-            return None
-    return PrintCopy(MediaFile(path.name, path), natural)
+            return original
+    return PrintCopy(MediaFile(path.name, path), natural, size[0] * size[1])
 
 
 def _intact(path: Path, size: tuple[int, int], suffix: str) -> bool:

@@ -54,7 +54,8 @@ class MediaStage:
     answers: list[StageAnswer] | None = None
     """When a list, every ``StageAnswer`` given is added to it (a copy: the JSON may grow)."""
     printed: Callable[[MediaFile], PrintCopy | None] | None = None
-    """The smaller copy of a picture the PDF prints instead (``printcopy.print_copy``)."""
+    """The picture the PDF prints for one the notes show: a smaller copy, or the original
+    (``printcopy.print_copy``); without it, the original."""
     pixels: dict[str, int] = field(default_factory=dict)
     """The pixels of each picture ``printed`` gave, by the name the JSON gives it."""
 

@@ -30,6 +30,7 @@ ONE_HOME = {
     "cycler": "builder.render.diagrams",
     "typst": "builder.render.typstengine",  # formulas, glyph probe, picture check and PDF ask it
     "pikepdf": "builder.pdf.stack",  # joins a large sheet's parts
+    "PIL": "builder.render.printcopy",  # scales a large picture down for the PDF
     # The pinned font files.
     "noto_cjk_sans_otc": "builder.render.fonts",
     "manimgx_fonts_cjk": "builder.render.fonts",
@@ -65,7 +66,7 @@ STAGE = {
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},
 }
-HEAVY = ("genanki", "matplotlib", "typst", "pikepdf")
+HEAVY = ("genanki", "matplotlib", "typst", "pikepdf", "PIL")
 
 
 def _modules() -> Iterator[tuple[str, ast.Module]]:

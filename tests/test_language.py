@@ -15,7 +15,7 @@ from builder.cli import main
 from builder.model import Document
 from builder.parse.document import parse_file, parse_text
 from builder.parse.language import FALLBACK, guess
-from builder.pdf.pdfdata import WORDS
+from builder.pdf.words import WORDS
 from builder.render.assets import _diagram_stem, _draw_diagram, diagram_key
 from builder.render.diagrams import validate
 

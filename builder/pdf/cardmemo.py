@@ -73,6 +73,10 @@ class CardMemo:
         """The plan is made: keep its cards, and only them, for the next."""
         self._kept, self._used = self._used, {}
 
+    def pixels(self, stage: MediaStage) -> list[int]:
+        """The pixels of each card's pictures (``parts.split``), in the order of ``facts``."""
+        return [sum(stage.pixels.get(name, 0) for name in card.media) for card in self.facts]
+
     def make_card(self, card: Card, number: int, stage: MediaStage) -> Json:
         """``card_json``, from the memo when it still holds."""
         kept = self._kept.get(id(card))

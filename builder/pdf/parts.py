@@ -18,7 +18,7 @@ import contextlib
 import json
 import logging
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,12 @@ PART_QUESTIONS = 100
 against ~1.2 s for parts of 500).  Each part starts a page, so smaller parts leave more
 pages part-filled; the whole sheet typesets ~10 % slower than in parts of 500."""
 
+PART_PIXELS = 40_000_000
+"""Pixels of pictures one part shows at most: typst holds each picture of a compile decoded
+(3 or 4 bytes a pixel, ~150 MB for these) until it ends, and keeps its memo of the last ten
+compiles, so a sheet whose pictures hold more is typeset in parts however few its questions
+(the PDF prints pictures from copies no larger than a column: ``builder.render.printcopy``)."""
+
 CONTINUED = " (cont.)"
 """Marks a section heading repeated at the top of a part; the payload's words say it in the
 deck's language (``section-continued``, builder/pdf/pdfdata.py)."""
@@ -51,18 +57,27 @@ def continued_mark(payload: Json) -> str:
     return mark if isinstance(mark, str) else CONTINUED
 
 
-def split(payload: Json, size: int | None = None) -> list[Json] | None:
+def split(payload: Json, size: int | None = None, pixels: Sequence[int] = ()
+          ) -> list[Json] | None:
     """Cut a sheet's payload into parts of at most ``size`` questions (``PART_QUESTIONS``
-    above ``WHOLE_QUESTIONS``); None if it is typeset whole."""
+    above ``WHOLE_QUESTIONS``) and ``PART_PIXELS`` pixels of pictures, card ``n``'s being
+    ``pixels[n - 1]``; None if it is typeset whole."""
     whole = size or WHOLE_QUESTIONS
     size = size or PART_QUESTIONS
-    if not isinstance(payload.get("count"), int) or int(str(payload["count"])) <= whole:
+    if not isinstance(payload.get("count"), int) or (
+            int(str(payload["count"])) <= whole and sum(pixels) <= PART_PIXELS):
         return None
     sections = payload["sections"]
     assert isinstance(sections, list)
     parts: list[list[Json]] = [[]]
-    room = size
+    room, pixel_room = size, PART_PIXELS
     mark = continued_mark(payload)
+
+    def weigh(card: Json) -> int:
+        number = card.get("n")
+        return pixels[number - 1] if isinstance(number, int) and 0 < number <= len(pixels) \
+            else 0
+
     for section in sections:
         cards: list[Json] = list(section["cards"])
         title = section["title"]
@@ -70,19 +85,36 @@ def split(payload: Json, size: int | None = None) -> list[Json] | None:
         if not cards and intro:
             parts[-1].append({"title": title, "cards": [], "intro": intro})
         while cards:
-            if room == 0 or (room < len(cards) and parts[-1] and len(cards) <= size):
+            fit = _fitting(cards, room, pixel_room, weigh)
+            if parts[-1] and (fit == 0 or (
+                    fit < len(cards) and _fitting(cards, size, PART_PIXELS, weigh) == len(cards))):
                 # Start a new part rather than cut a section that fits whole in one.
                 parts.append([])
-                room = size
-            taken, cards = cards[:room], cards[room:]
+                room, pixel_room = size, PART_PIXELS
+                continue
+            fit = max(fit, 1)  # a card whose pictures alone are over the limit: a part
+            taken, cards = cards[:fit], cards[fit:]
             parts[-1].append({"title": title, "cards": taken})
             if intro:  # the introduction goes with the section's first questions
                 parts[-1][-1]["intro"], intro = intro, None
             room -= len(taken)
+            pixel_room -= sum(weigh(card) for card in taken)
             title = f"{section['title']}{mark}"
     shared = {key: value for key, value in payload.items() if key not in SHEET_ONLY}
     return [{**shared, "count": sum(_count(section) for section in part), "sections": part}
             for part in parts]
+
+
+def _fitting(cards: list[Json], room: int, pixel_room: int, weigh: Callable[[Json], int]
+             ) -> int:
+    """How many of ``cards``, from the first, fit in ``room`` questions and ``pixel_room``."""
+    fit = 0
+    for card in cards[:room]:
+        pixel_room -= weigh(card)
+        if pixel_room < 0:
+            break
+        fit += 1
+    return fit
 
 
 SHEET_ONLY = frozenset({"deck", "title", "date", "iso-date", "sections"})

@@ -19,11 +19,13 @@ from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
-from builder.parse.language import majority
 from builder.parse.limits import cut_answer
 from builder.pdf.cjkspacing import cjk_punctuated, edge_char, is_wide, soft_space
+from builder.pdf.words import WORDS, deck_language
 from builder.render.assets import Assets
 from builder.render.images import ImageResolver
+from builder.render.media import MediaFile
+from builder.render.printcopy import PrintCopy
 from builder.render.taskbox import boxed
 
 Json = dict[str, object]
@@ -40,29 +42,6 @@ costs ~0.1 ms a character and more on long blocks: 280 KB of Python on one line 
 145 s of typst, 700 KB in short lines 230 s (the card's Pygments takes a second)."""
 MAX_HIGHLIGHTED_BLOCK = 20_000
 
-WORDS: dict[str, dict[str, object]] = {
-    "zh": {"count": ["共 ", " 题", " 题"], "contents": "目录", "fronts": "正面 · 问题",
-           "backs": "背面 · 答案", "continuations": "续页 · 未完的答案",
-           "continued-on": ["→ 续见第 ", " 页"], "continued-from": ["（续自第 ", " 页）"],
-           "section-continued": "（续）", "diagram": "示意图",
-           "contents-more": ["…… 另有 ", " 节：见 PDF 书签"]},
-    "en": {"count": ["", " question", " questions"], "contents": "Contents",
-           "fronts": "Questions", "backs": "Answers", "continuations": "Continued answers",
-           "continued-on": ["→ continued on page ", ""],
-           "continued-from": ["(continued from page ", ")"],
-           "section-continued": " (cont.)", "diagram": "diagram",
-           "contents-more": ["… and ", " more sections: see the PDF's bookmarks"]},
-}
-"""The words the PDF templates print themselves, in each language a deck can be in.
-``count`` is what goes before the number of questions, then after it for one, for more;
-the ``continued`` pairs go around a page number."""
-
-
-def deck_language(documents: Sequence[Document]) -> str:
-    """The language of a deck's PDF: that of most of its questions."""
-    return majority((doc.settings.lang, len(doc.cards)) for doc in documents)
-
-
 @dataclass
 class MediaStage:
     """Collects the files the PDF reads, keyed by the relative path typst will open."""
@@ -74,6 +53,11 @@ class MediaStage:
     highlight_left: int = field(default_factory=lambda: MAX_HIGHLIGHTED_CODE)
     answers: list[StageAnswer] | None = None
     """When a list, every ``StageAnswer`` given is added to it (a copy: the JSON may grow)."""
+    printed: Callable[[MediaFile], PrintCopy | None] | None = None
+    """The picture the PDF prints for one the notes show: a smaller copy, or the original
+    (``printcopy.print_copy``); without it, the original."""
+    pixels: dict[str, int] = field(default_factory=dict)
+    """The pixels of each picture ``printed`` gave, by the name the JSON gives it."""
 
     def code_lang(self, text: str, lang: str) -> str:
         """``lang`` while the PDF's budget of coloured code lasts, else "" (plain)."""
@@ -128,9 +112,16 @@ class MediaStage:
     def picture(self, src: str, alt: str, loc: SourceLoc) -> Json:
         """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""
         found = self.resolver.resolve(src, loc)
-        relative = None if found is None else self.add(found.name, found.path)
-        return self._answer("picture", (src, alt, loc),
-                            {"kind": "image", "src": relative, "alt": alt or src})
+        shown: Json = {"kind": "image", "src": None, "alt": alt or src}
+        copy = None if found is None or self.printed is None else self.printed(found)
+        if copy is not None:
+            shown["src"] = name = self.add(copy.media.name, copy.media.path)
+            self.pixels[name] = copy.pixels
+            if copy.natural is not None:  # laid out at the original's size: the same page
+                shown["nat"] = list(copy.natural)
+        elif found is not None:
+            shown["src"] = self.add(found.name, found.path)
+        return self._answer("picture", (src, alt, loc), shown)
 
     def raw_pictures(self, node: Node) -> list[tuple[RawImage, Json]]:
         """Describe each ``<img>`` of a raw HTML node, with the tag it came from."""

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from builder.render import typstengine
 from builder.render.assets import Assets
 from builder.render.glyphs import missing_glyph_pattern, missing_glyphs, with_missing_glyphs
 from builder.render.images import ImageResolver
+from builder.render.printcopy import print_box, print_copy
 from builder.support.atomic import atomic_path, atomic_write_bytes
 from builder.support.safefile import read_regular
 
@@ -105,13 +106,15 @@ def plan_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Docum
     trees = {doc.path: (roots or {}).get(doc.path) or Path(doc.path).resolve().parent
              for doc in documents}
     stage = MediaStage(assets, ImageResolver(trees, site_root))
+    if memo is not None:  # large pictures printed from copies kept in the cache (the memo's)
+        stage.printed = partial(print_copy, box=print_box(paper, columns), cache=memo.parent)
     cards = card_memo(target)
     cards.begin()
     payload = document_json(deck_name, title, date, documents, stage, paper=paper,
                             columns=columns, skip_empty=skip_empty, make_card=cards.make_card)
     cards.end()
     lookups = tuple(stage.resolver.lookups())
-    parts = pdfparts.split(payload) if style == "sheet" else None
+    parts = pdfparts.split(payload, pixels=cards.pixels(stage)) if style == "sheet" else None
     if parts is None:
         payload = with_missing_glyphs(payload)
         part_media: tuple[dict[str, Path], ...] = ()

@@ -35,9 +35,9 @@ def start_kept_worker(scratch: Path) -> None:
     watch removes: a worker stopped meanwhile leaves its own) and the stacker's qpdf.
     Failing only means the first job loads them."""
     ignore_interrupts()
-    from builder.pdf.pdfdata import WORDS
     from builder.pdf.stack import load_qpdf
     from builder.pdf.typeset import typeset_part
+    from builder.pdf.words import WORDS
 
     try:
         with tempfile.TemporaryDirectory(prefix="build-deck-pdf-", dir=scratch) as folder:

@@ -9,6 +9,7 @@ images the build drew itself are checked more cheaply (``png_intact``).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 import struct
@@ -210,8 +211,14 @@ def typst_decode_problem(data: bytes | None, suffix: str, sha256: bytes | None =
     if key not in _PROBED:
         if data is None:
             raise ValueError("a picture not tried before needs its bytes")
-        _PROBED[key] = _typst_problem(data, suffix)
+        _PROBED[key] = _typst_problem(data, suffix, key)
     return _PROBED[key]
+
+
+def natural_size(sha256: bytes, suffix: str) -> tuple[float, float] | None:
+    """A raster picture's size as typst lays it out, in points (its DPI and EXIF rotation
+    applied), once ``typst_decode_problem`` has tried it in this process; else None."""
+    return _NATURAL.get((sha256, suffix))
 
 
 def decode_tried(sha256: bytes, suffix: str) -> bool:
@@ -220,9 +227,10 @@ def decode_tried(sha256: bytes, suffix: str) -> bool:
 
 
 _PROBED: dict[tuple[bytes, str], str | None] = {}
+_NATURAL: dict[tuple[bytes, str], tuple[float, float]] = {}
 
 
-def _typst_problem(data: bytes, suffix: str) -> str | None:
+def _typst_problem(data: bytes, suffix: str, key: tuple[bytes, str]) -> str | None:
     if problem() is not None:  # typst cannot start: no picture is to blame for that
         return None
     try:
@@ -232,7 +240,7 @@ def _typst_problem(data: bytes, suffix: str) -> str | None:
         return None
     with scratch as folder:
         if suffix != ".svg":
-            return _problem_in(Path(folder), data, suffix, _MEASURE)
+            return _problem_in(Path(folder), data, suffix, _MEASURE, key)
         # Drawing an SVG for the PDF can cost without bound (a filter is painted pixel
         # by pixel: one feMorphology or feTurbulence of a 500-pixel picture kept typst
         # busy for hours), so it is drawn once alone, as the PDF draws it, on a budget;
@@ -251,7 +259,9 @@ SVG_SECONDS = 20.0
 """What drawing one SVG picture for the PDF may take (real ones take milliseconds)."""
 SVG_MEMORY = 2 << 30
 
-_MEASURE = "#context { let _ = measure(image(PICTURE)) }"
+# Its natural size is kept: the PDF may print a smaller copy at that size (printcopy).
+_MEASURE = ("#context { let size = measure(image(PICTURE))\n"
+            "[#metadata((size.width.pt(), size.height.pt())) <natural>] }")
 # As ``fit-image`` (templates/pdf-nodes.typ) draws it at most: its natural size, or less
 # to fit the widest column and the tallest page of any paper.
 _DRAW = """#context {
@@ -263,9 +273,10 @@ _DRAW = """#context {
 }"""
 
 
-def _problem_in(workdir: Path, data: bytes, suffix: str, body: str) -> str | None:
+def _problem_in(workdir: Path, data: bytes, suffix: str, body: str,
+                key: tuple[bytes, str] | None = None) -> str | None:
     """Why typst cannot read ``data`` in a page of ``body`` (``PICTURE`` names the file),
-    compiled in ``workdir``; None when it can."""
+    compiled in ``workdir``; None when it can (the natural size then kept under ``key``)."""
     main = workdir / "main.typ"
     try:
         (workdir / f"picture{suffix}").write_bytes(data)
@@ -277,10 +288,13 @@ def _problem_in(workdir: Path, data: bytes, suffix: str, body: str) -> str | Non
         return None
     try:
         compiler = Compiler(main, root=workdir, fonts="embedded")
-        if body == _MEASURE:
-            compiler.svg()
-        else:
+        if body != _MEASURE:
             compiler.pdf()
+        else:  # the query is answered from the memo of the compile before it
+            compiler.svg()
+            width, height = json.loads(compiler.query("<natural>", field="value", one=True))
+            if key is not None:
+                _NATURAL[key] = float(width), float(height)
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # TypstError, or pyo3's PanicException on a typst bug

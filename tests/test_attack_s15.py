@@ -1,0 +1,71 @@
+"""Hostile inputs met in s15's attack.  Work is bounded by counting what is done, never
+by timing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+
+from .conftest import write
+
+
+def _check(name: str, content: bytes) -> list[str]:
+    """The error lines ``check`` prints for a file of ``content`` beside a good note."""
+    Path("notes").mkdir(exist_ok=True)
+    Path("notes", name).write_bytes(content)
+    write(Path("notes", "good.md"), "## S\n### Q?\nA\n")
+    result = CliRunner().invoke(main, ["check", "notes"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return [line for line in result.output.splitlines() if ": error: " in line]
+
+
+TEXT = "# 标题\n\n## 节\n\n### 什么是过拟合？\n\n模型在训练集上表现好 café\n"
+
+
+@pytest.mark.parametrize(("content", "told"), [
+    # UTF-32's little-endian mark begins with UTF-16's: it was called UTF-16, and the
+    # `iconv -f UTF-16` given made garbage of it.
+    (TEXT.encode("utf-32"), "file is UTF-32 (it starts with a byte-order mark), not UTF-8; "
+                            "convert it with `iconv -f UTF-32 -t UTF-8`"),
+    (b"\x00\x00\xfe\xff" + TEXT.encode("utf-32-be"),
+     "`iconv -f UTF-32 -t UTF-8`"),
+    (TEXT.encode("utf-16"), "`iconv -f UTF-16 -t UTF-8`"),
+    # Without a mark, where the NULs fall tells which UTF-16 it is.
+    (TEXT.encode("utf-16-le"), "(it looks like UTF-16LE: convert it with "
+                               "`iconv -f UTF-16LE -t UTF-8`)"),
+    (TEXT.encode("utf-16-be"), "(it looks like UTF-16BE: convert it with "
+                               "`iconv -f UTF-16BE -t UTF-8`)"),
+])
+def test_a_unicode_file_not_in_utf8_is_named_with_the_command_that_converts_it(
+        tmp_path: Path, content: bytes, told: str) -> None:
+    (error,) = _check("n.md", content)
+    assert error.startswith(f"{Path('notes', 'n.md')}:1:1: error: file is ")
+    assert told in error
+
+
+def test_a_binary_file_is_not_taken_for_utf16() -> None:
+    (error,) = _check("n.md", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    assert error.endswith("error: file is binary or UTF-16, not UTF-8 Markdown [source]")
+
+
+def test_a_utf8_note_with_a_pasted_latin1_word_is_not_told_to_be_converted_whole() -> None:
+    """One word pasted from a Latin-1 file into a UTF-8 note: the error said the file
+    looked like gb18030 and gave `iconv -f gb18030`, which garbles every UTF-8 character
+    of the rest."""
+    content = ("# 标题\n\n### Qué?\n\ncafé, ".encode() + "naïve".encode("latin-1")
+               + " 模型\n".encode())
+    (error,) = _check("n.md", content)
+    assert error.startswith(f"{Path('notes', 'n.md')}:5:9: error: file is not UTF-8 "
+                            "throughout: ")
+    assert "byte 0xEF here ('ï' in cp1252?)" in error
+    assert "iconv" not in error
+    # A file in one legacy encoding is still named, with its command.
+    (error,) = _check("n.md", "# T\n\n### Qué?\n\ncafé naïve ’\n".encode("cp1252"))
+    assert "it looks like cp1252); convert it with `iconv -f cp1252 -t utf-8`" in error
+    (error,) = _check("n.md", TEXT.encode("gb18030"))
+    assert "it looks like gb18030" in error

@@ -69,3 +69,36 @@ def test_a_utf8_note_with_a_pasted_latin1_word_is_not_told_to_be_converted_whole
     assert "it looks like cp1252); convert it with `iconv -f cp1252 -t utf-8`" in error
     (error,) = _check("n.md", TEXT.encode("gb18030"))
     assert "it looks like gb18030" in error
+
+
+def test_a_cache_folder_that_cannot_be_made_costs_the_cache_not_the_pdf() -> None:
+    """With the cache's folder under a file (or on a full disk) the build typeset the PDF,
+    then failed on its memo, blaming the PDF: 'cannot write dist/T.pdf: Not a directory'.
+    A memo, like every cache entry, only spares a later build work."""
+    write(Path("notes", "a.md"), "# T\n\n## S\n\n### Q?\n\nA\n")
+    Path("blocker").write_text("a file where a folder is wanted\n")
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(main, ["build", "notes", "--cache-dir", "blocker/cache"])
+        assert result.exit_code == 0, result.output
+        assert "0 error(s), 0 warning(s)" in result.output
+        assert Path("dist", "T.pdf").read_bytes().startswith(b"%PDF")
+    assert Path("blocker").read_text() == "a file where a folder is wanted\n"
+
+
+def test_a_table_naming_a_note_for_the_lock_is_warned_and_the_lock_stays_out_of_the_deck(
+        ) -> None:
+    """A cloned repository's ``lock = "notes/x.md"`` made the build write its lock among
+    the notes; the next build read that JSON as a note, and a second deck appeared."""
+    write(Path("notes", "a.md"), "# T\n\n## S\n\n### Q?\n\nA\n")
+    write(Path("pyproject.toml"), '[tool.build-deck]\nlock = "notes/x.md"\n')
+    runner = CliRunner()
+    for _ in range(2):
+        result = runner.invoke(main, ["build", "notes", "--format", "apkg"])
+        assert result.exit_code == 0, result.output
+        assert ("pyproject.toml:2:8: warning: [tool.build-deck] lock must be a file the "
+                "build does not read as notes (not *.md), not 'notes/x.md' [config]"
+                ) in result.output.splitlines()
+        assert "1 deck(s), 1 card(s)" in result.output
+    assert not Path("notes", "x.md").exists()
+    assert sorted(p.name for p in Path("dist").glob("*.apkg")) == ["T.apkg"]

@@ -156,6 +156,12 @@ def _checked(path: Path, data: dict[str, Any]
                                  f"folder of {PYPROJECT}, not {shown(str(written))} (give "
                                  f"--{name} on the command line to go elsewhere)"))
                 continue
+            if name == "lock" and written.suffix.lower() in (".md", ".markdown"):
+                # Among the notes, the build would read its own lock as one.
+                problems.append(((name,), f"[tool.{TABLE}] lock must be a file the build "
+                                 f"does not read as notes (not *.md), not "
+                                 f"{shown(str(written))}"))
+                continue
             values[setting.keyword] = _beside(path, written)
         else:
             values[setting.keyword] = value

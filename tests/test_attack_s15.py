@@ -102,3 +102,27 @@ def test_a_table_naming_a_note_for_the_lock_is_warned_and_the_lock_stays_out_of_
         assert "1 deck(s), 1 card(s)" in result.output
     assert not Path("notes", "x.md").exists()
     assert sorted(p.name for p in Path("dist").glob("*.apkg")) == ["T.apkg"]
+
+
+
+
+def test_a_note_file_replaced_by_a_folder_of_its_name_is_reported_removed() -> None:
+    """A file gone was reported removed, but not one whose name a folder took: its notes
+    left the deck while the build said 'changes: none', and removed-notes.txt left
+    them out, until the folder went too."""
+    write(Path("notes", "a.md"), "# W\n\n## S\n\n### Kept?\n\nA\n")
+    write(Path("notes", "b.md"), "# W\n\n## S\n\n### Gone?\n\nB\n")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", "notes", "--format", "apkg"]).exit_code == 0
+    Path("notes", "b.md").unlink()
+    Path("notes", "b.md").mkdir()
+    result = runner.invoke(main, ["build", "notes", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    assert "changes: 1 removed" in result.output
+    assert f"  removed  Gone?  (was in {Path('notes', 'b.md')})" in result.output
+    assert '"Key:W / S / gone?"' in Path("dist", "removed-notes.txt").read_text()
+    # A file left out of the build, not deleted, still is not "removed".
+    write(Path("notes", "c.md"), "# W\n\n## S\n\n### Other?\n\nC\n")
+    assert runner.invoke(main, ["build", "notes", "--format", "apkg"]).exit_code == 0
+    result = runner.invoke(main, ["build", str(Path("notes", "a.md")), "--format", "apkg"])
+    assert "removed" not in result.output.replace("removed-notes", "")

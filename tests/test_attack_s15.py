@@ -3,14 +3,21 @@ by timing."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
 
-from .conftest import write
+from .conftest import answers_by_question, imported_notes, write
+from .test_watch import Watcher
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 
 def _check(name: str, content: bytes) -> list[str]:
@@ -104,6 +111,34 @@ def test_a_table_naming_a_note_for_the_lock_is_warned_and_the_lock_stays_out_of_
     assert sorted(p.name for p in Path("dist").glob("*.apkg")) == ["T.apkg"]
 
 
+@pytest.fixture
+def watching(tmp_path: Path) -> Iterator[Watcher]:
+    write(tmp_path / "notes" / "a.md", "# W\n\n## S\n\n### Q?\n\nfirst\n")
+    watch = Watcher(tmp_path, "--lock", "w.lock")
+    yield watch
+    if watch.process.poll() is None:
+        watch.process.kill()
+        watch.process.wait()
+
+
+def test_a_watched_folder_deleted_and_made_again_is_watched_again(
+        tmp_path: Path, watching: Watcher, collection: Collection) -> None:
+    """The folder's watch went with the folder: once ``notes`` was deleted and made
+    again (``rm -rf`` and a checkout), no save was ever built again, and nothing said so."""
+    watching.wait_started()
+    shutil.rmtree(tmp_path / "notes")
+    write(tmp_path / "notes" / "a.md", "# W\n\n## S\n\n### Q?\n\nmade again\n")
+    watching.wait_for("build of the new folder", lambda: "changed: notes\n" in
+                      watching.output())
+    watching.wait_for("its deck", lambda: watching.output().count("wrote dist/W.apkg") == 2)
+    # And a save into the new folder is seen.
+    write(tmp_path / "notes" / "a.md", "# W\n\n## S\n\n### Q?\n\nsaved after\n")
+    watching.wait_for("the save's deck",
+                      lambda: watching.output().count("wrote dist/W.apkg") == 3)
+    answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "W.apkg"))
+    assert "saved after" in answers["Q?"]
+    assert watching.stop() == 0
+    assert "Traceback" not in watching.output()
 
 
 def test_a_note_file_replaced_by_a_folder_of_its_name_is_reported_removed() -> None:
@@ -126,3 +161,22 @@ def test_a_note_file_replaced_by_a_folder_of_its_name_is_reported_removed() -> N
     assert runner.invoke(main, ["build", "notes", "--format", "apkg"]).exit_code == 0
     result = runner.invoke(main, ["build", str(Path("notes", "a.md")), "--format", "apkg"])
     assert "removed" not in result.output.replace("removed-notes", "")
+
+
+def test_the_watch_takes_a_folder_told_deleted_for_another_whatever_its_inode(
+        tmp_path: Path) -> None:
+    """Made again at once, a folder may take the deleted one's inode number (ext4 does):
+    its deletion, as the watcher is told it, is what says it is another folder."""
+    from watchfiles import Change
+
+    from builder.build.config import BuildConfig
+    from builder.build.watch import Watched, _Filter
+
+    (tmp_path / "notes").mkdir()
+    watched = Watched.of(BuildConfig(sources=(tmp_path / "notes",), out_dir=tmp_path / "o"))
+    seen = _Filter(watched)
+    seen(Change.deleted, str(tmp_path / "notes" / "a.md"))
+    seen(Change.modified, str(tmp_path / "notes"))
+    assert seen.gone == set()
+    seen(Change.deleted, str((tmp_path / "notes").resolve()))
+    assert seen.gone == {(tmp_path / "notes").resolve()}

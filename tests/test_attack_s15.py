@@ -4,6 +4,7 @@ by timing."""
 from __future__ import annotations
 
 import shutil
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -180,3 +181,33 @@ def test_the_watch_takes_a_folder_told_deleted_for_another_whatever_its_inode(
     assert seen.gone == set()
     seen(Change.deleted, str((tmp_path / "notes").resolve()))
     assert seen.gone == {(tmp_path / "notes").resolve()}
+
+
+def _png_with_profile(inflated: int) -> bytes:
+    """A whole 8×8 PNG whose colour profile (iCCP) inflates to ``inflated`` bytes."""
+    from .imagefiles import _chunk, png
+
+    plain = png(rgb=(0, 128, 255))
+    profile = _chunk(b"iCCP", b"icc\x00\x00" + zlib.compress(b"\x00" * inflated, 9))
+    return plain[:33] + profile + plain[33:]  # after the signature and IHDR
+
+
+def test_a_picture_whose_colour_profile_inflates_without_bound_is_left_out(
+        collection: Collection) -> None:
+    """typst inflates a PNG's colour profile whole while it reads the header: a 1.6 MB
+    PNG whose profile inflated to 1.6 GB took the build (even --format apkg, which
+    tries each picture with typst) to 3.3 GB of memory."""
+    Path("notes").mkdir()
+    Path("notes", "bomb.png").write_bytes(_png_with_profile((4 << 20) + 1))
+    Path("notes", "ok.png").write_bytes(_png_with_profile(4 << 20))
+    write(Path("notes", "a.md"), "# T\n\n## S\n\n### Bomb?\n\n![b](bomb.png)\n\n"
+                                 "### Fine?\n\n![o](ok.png)\n")
+    result = CliRunner().invoke(main, ["build", "notes"])
+    assert result.exit_code == 0, result.output
+    assert (f"{Path('notes', 'a.md')}:7:1: warning: image cannot be decoded, left out: "
+            "bomb.png: its colour profile (iCCP) inflates past 4 MB [image-corrupt]"
+            ) in result.output.splitlines()
+    answers = answers_by_question(imported_notes(collection, Path("dist", "T.apkg")))
+    assert "<img" not in answers["Bomb?"]
+    assert "<img" in answers["Fine?"]
+    assert Path("dist", "T.pdf").read_bytes().startswith(b"%PDF")

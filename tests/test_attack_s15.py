@@ -211,3 +211,67 @@ def test_a_picture_whose_colour_profile_inflates_without_bound_is_left_out(
     assert "<img" not in answers["Bomb?"]
     assert "<img" in answers["Fine?"]
     assert Path("dist", "T.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_source_tree_thousands_of_folders_deep_is_walked_not_a_traceback(
+        collection: Collection) -> None:
+    """Python 3.11's os.walk calls itself once per folder level: a tree 1,200 folders
+    deep ended build, check and toc in a RecursionError traceback (and the search of a
+    vault for an embed's picture would too)."""
+    import os
+
+    from .imagefiles import write_png
+
+    write(Path("notes", "a.md"), "# T\n\n## S\n\n### Top?\n\n![[deepest.png]]\n")
+    deep = Path("notes")
+    for _ in range(1200):  # one at a time: os.makedirs recurses, too
+        deep /= "d"
+        os.mkdir(deep)
+    write(deep / "deep.md", "# T\n\n## S\n\n### Deep?\n\nfound\n")
+    write_png(deep / "deepest.png")
+    try:
+        runner = CliRunner()
+        for command in (["check", "notes"], ["toc", "notes"]):
+            result = runner.invoke(main, command)
+            assert result.exit_code == 0, result.output
+            assert result.exception is None or isinstance(result.exception, SystemExit)
+        result = runner.invoke(main, ["build", "notes", "--format", "apkg"])
+        assert result.exit_code == 0, result.output
+        answers = answers_by_question(imported_notes(collection, Path("dist", "T.apkg")))
+        assert answers["Deep?"].startswith("<p>found</p>")
+        assert "<img" in answers["Top?"]
+    finally:  # from the bottom up: pytest's own clean-up (shutil.rmtree) recurses too
+        for file in (deep / "deep.md", deep / "deepest.png"):
+            file.unlink(missing_ok=True)
+        while deep != Path("notes"):
+            deep.rmdir()
+            deep = deep.parent
+
+
+def test_the_walk_yields_what_os_walk_yields_links_and_pruning_included(
+        tmp_path: Path) -> None:
+    import os
+
+    from builder.support.walk import walk
+
+    for folder in ("a/b/c", "a/e", "x/.hidden/y", "z"):
+        (tmp_path / folder).mkdir(parents=True)
+        write(tmp_path / folder / "n.md", "n\n")
+    (tmp_path / "a" / "to-z").symlink_to(tmp_path / "z")  # a link to a folder: not entered
+    (tmp_path / "a" / "loop").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "gone").symlink_to(tmp_path / "nothing")
+    (tmp_path / "a" / "file-link.md").symlink_to(tmp_path / "z" / "n.md")
+
+    def pruned(walked: Iterator[tuple[str, list[str], list[str]]]
+               ) -> list[tuple[str, list[str], list[str]]]:
+        seen = []
+        for here, folders, names in walked:
+            folders[:] = sorted(f for f in folders if not f.startswith("."))
+            seen.append((here, list(folders), sorted(names)))
+        return seen
+
+    assert pruned(walk(tmp_path)) == pruned(os.walk(tmp_path))
+    assert len(pruned(walk(tmp_path))) == 7  # the root, a, a/b, a/b/c, a/e, x, z
+    errors: list[OSError] = []
+    assert list(walk(tmp_path / "nothing", onerror=errors.append)) == []
+    assert len(errors) == 1 and isinstance(errors[0], FileNotFoundError)

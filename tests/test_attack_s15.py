@@ -275,3 +275,31 @@ def test_the_walk_yields_what_os_walk_yields_links_and_pruning_included(
     errors: list[OSError] = []
     assert list(walk(tmp_path / "nothing", onerror=errors.append)) == []
     assert len(errors) == 1 and isinstance(errors[0], FileNotFoundError)
+
+
+@pytest.mark.parametrize("setting", ["out", "cache-dir", "lock"])
+def test_an_output_path_a_thousand_folders_deep_is_refused_not_a_traceback(
+        setting: str) -> None:
+    """Python makes each missing folder of a path in a call of its own: a cloned
+    repository's ``out = "d/d/…"`` 1,200 folders deep ended the build in a
+    RecursionError traceback, and so did ``-o``, ``--cache-dir`` or ``--lock``."""
+    write(Path("notes", "a.md"), "# T\n\n## S\n\n### Q?\n\nA\n")
+    deep = "/".join(["d"] * 1200)
+    write(Path("pyproject.toml"), f'[tool.build-deck]\n{setting} = "{deep}"\n')
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", "notes", "--format", "apkg"])
+    assert result.exit_code == 0, result.output
+    assert (f"pyproject.toml:2:{len(setting) + 4}: warning: [tool.build-deck] {setting} "
+            "must be a path of at most 100 folders, not one of 1200 [config]"
+            ) in result.output.splitlines()
+    assert Path("dist", "T.apkg").exists()
+    Path("pyproject.toml").unlink()
+    option = {"out": "--out", "cache-dir": "--cache-dir", "lock": "--lock"}[setting]
+    result = runner.invoke(main, ["build", "notes", option, deep])
+    assert result.exit_code == 2
+    assert "a path of at most 100 folders, not one of 1200" in result.output
+    assert not Path("d").exists()
+    # A hundred folders are still a path.
+    result = runner.invoke(main, ["build", "notes", option, "/".join(["e"] * 100),
+                                  "--format", "apkg"])
+    assert result.exit_code == 0, result.output

@@ -89,8 +89,10 @@ def stamp(decks: Sequence[Sequence[AssembledNote]], path: Path | None,
     previous, problems = lock.read(path, memo)
 
     def in_scope(entry: lock.LockEntry) -> bool:
-        # Notes of files left out of this build are not "removed"; those of deleted files are.
-        return entry.file in built_files or not inputs.exists(Path(entry.file))
+        # Notes of files left out of this build are not "removed"; those of deleted files
+        # are, and so are those of a file whose name a folder has taken (no build reads it).
+        where = Path(entry.file)
+        return entry.file in built_files or not inputs.exists(where) or where.is_dir()
 
     # Most notes of an edit's build were kept, their entries as the lock holds them:
     # settled at once, they take no part in matching, dating or hashing.

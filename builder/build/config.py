@@ -16,6 +16,7 @@ from builder.parse.projectsettings import NO_PROJECT, find_project, read_project
 from builder.parse.source import outside
 from builder.support.settings import DEFAULT_FORMATS, SETTINGS
 from builder.support.settings import FORMATS as FORMATS
+from builder.support.walk import walk
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +205,7 @@ def _markdown_below(folder: Path, skipped: list[Diagnostic]) -> list[Path]:
         where = Path(error.filename) if error.filename else folder
         skipped.append(_skipped(where, f"folder cannot be read ({error.strerror or error})"))
 
-    for here, folders, names in os.walk(folder, onerror=unlisted):
+    for here, folders, names in walk(folder, onerror=unlisted):
         hidden = [d for d in folders if d.startswith(".") or d in SKIPPED_FOLDERS]
         for name in hidden:
             log.info("sources: %s skipped (hidden or a package folder); name its files to "

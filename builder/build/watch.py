@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -111,8 +112,6 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
     keeps parses warm and the last good outputs on error.  Raise WatchError when
     another watcher writes to the same output folder, or a source folder is missing.
     """
-    import watchfiles  # only this command needs it
-
     watched = Watched.of(config)
     missing = [folder for folder in watched.folders if not folder.is_dir()]
     if missing:
@@ -124,19 +123,9 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
             # The watcher is armed by the first step of the loop, which then comes back
             # empty-handed: the first build runs after it, so a save made while that
             # build runs (or the moment it ends) is seen, never lost.
-            first = True
-            for changes in watchfiles.watch(
-                    *watched.folders, watch_filter=_Filter(watched), debounce=MOST_MS,
-                    step=QUIET_MS, stop_event=stop, raise_interrupt=True,
-                    yield_on_timeout=True, rust_timeout=ARMED_MS):
-                if first:
-                    first = False
-                    rebuild([])
-                    started(watched)
-                if changes:
-                    rebuild(_changed(changes))
-                else:  # quiet: store what the last rebuilds parsed
-                    session.save_parses()
+            pending: list[str] | None = []
+            while pending is not None:
+                pending = _watch_once(watched, rebuild, started, pending, session, stop)
     except FolderTaken:
         raise WatchError(f"another build-deck watch is writing to "
                          f"{display_path(config.out_dir)}; stop it first") from None
@@ -150,6 +139,57 @@ def watch(config: BuildConfig, rebuild: Callable[[list[str]], None], *,
             raise
         interrupt_handled()
         log.debug("watch stopped by Ctrl-C, during an import")
+
+
+def _watch_once(watched: Watched, rebuild: Callable[[list[str]], None],
+                started: Callable[[Watched], None], pending: list[str], session: Session,
+                stop: threading.Event | None) -> list[str] | None:
+    """Watch the folders as they are now, building ``pending`` once armed; return the
+    folders made anew since (None: the watch is over).
+
+    A folder deleted takes its watch with it: one made again by that name (``rm -rf``
+    and a checkout, a sync tool's swap) was never seen, and the watcher went deaf."""
+    import watchfiles  # only this command needs it
+
+    first = pending == []
+    todo: list[str] | None = pending
+    places = _places(watched)
+    seen = _Filter(watched)
+    for changes in watchfiles.watch(
+            *watched.folders, watch_filter=seen, debounce=MOST_MS,
+            step=QUIET_MS, stop_event=stop, raise_interrupt=True,
+            yield_on_timeout=True, rust_timeout=ARMED_MS):
+        if todo is not None:
+            rebuild(todo)
+            if first:
+                started(watched)
+            todo = None
+        if changes:
+            rebuild(_changed(changes))
+        else:  # quiet: store what the last rebuilds parsed
+            session.save_parses()
+        now = _places(watched)
+        # A folder made at once in a deleted one's place may take its inode number: its
+        # deletion, seen or told, says it is another.
+        seen.gone.update(f for f, place in zip(watched.folders, now, strict=True) if not place)
+        anew = [folder for folder, old, new in zip(watched.folders, places, now, strict=True)
+                if new != old or folder in seen.gone]
+        if anew and None not in now:  # while one is missing, the last build said so
+            return [display_path(folder) for folder in anew]
+    return None
+
+
+def _places(watched: Watched) -> list[tuple[int, int] | None]:
+    """Which folder each watched path is (device and inode), None where there is none."""
+    found: list[tuple[int, int] | None] = []
+    for folder in watched.folders:
+        try:
+            info = folder.stat()
+        except OSError:
+            found.append(None)
+            continue
+        found.append((info.st_dev, info.st_ino) if stat.S_ISDIR(info.st_mode) else None)
+    return found
 
 
 @contextlib.contextmanager
@@ -199,6 +239,11 @@ class _Filter:
 
         self._default = watchfiles.DefaultFilter()
         self._watched = watched
+        self._deleted = watchfiles.Change.deleted
+        self.gone: set[Path] = set()
+        """The watched folders told deleted."""
 
     def __call__(self, change: Change, path: str) -> bool:
+        if change == self._deleted and Path(path) in self._watched.folders:
+            self.gone.add(Path(path))
         return bool(self._default(change, path)) and self._watched.wants(path)

@@ -18,6 +18,7 @@ from builder.support.settings import (
     FILE,
     JOBS,
     MATH_MODES,
+    MAX_PATH_FOLDERS,
     PAPERS,
     PDF_STYLES,
     QUESTION_STYLES,
@@ -64,6 +65,13 @@ class Level(click.ParamType):  # type: ignore[type-arg]  # generic only in newer
             return int(text)
         self.fail(f"{value!r}: a heading level from 1 to 6, or {' or '.join(self.words)}",
                   param, ctx)
+
+
+def _folders(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    if value is not None and len(value.parts) > MAX_PATH_FOLDERS:  # as the table's paths
+        raise click.BadParameter(f"a path of at most {MAX_PATH_FOLDERS} folders, not one of "
+                                 f"{len(value.parts)}", ctx, param)
+    return value
 
 
 def _site_root(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -120,6 +128,7 @@ _CONFIGURATION_OPTIONS: tuple[Decorator, ...] = (
     click.argument("sources", nargs=-1, type=click.Path(path_type=Path)),
     click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
                  default=Path("dist"), show_default=True, envvar="BUILD_DECK_OUT",
+                 callback=_folders,
                  help="Folder the decks and PDFs are written into."),
     click.option("--format", "formats", type=FormatList(), default="apkg,pdf",
                  show_default=True, help="Outputs to write, comma-separated: apkg, pdf, html "
@@ -143,8 +152,10 @@ _CONFIGURATION_OPTIONS: tuple[Decorator, ...] = (
                  help="Do not use the identity lock (build-deck.lock): no GUIDs kept, no "
                  "reworded-question warnings."),
     click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
+                 callback=_folders,
                  help="Lock file [default: build-deck.lock beside the first source]."),
     click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+                 callback=_folders,
                  help="Where drawn images and parsed notes are kept [default: OUT/.cache]."),
     click.option("-j", "--jobs", type=click.IntRange(*JOBS), default=0, show_default=True,
                  help="Worker processes for parsing, drawing and the PDF (0: one per CPU)."),

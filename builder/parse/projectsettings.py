@@ -161,6 +161,12 @@ def _checked(path: Path, data: dict[str, Any]
                 problems.append(((name,), f"[tool.{TABLE}] {name} must name a folder, not "
                                  f"{shown(str(written))}, which is a file; it is left out"))
                 continue
+            if name == "lock" and written.suffix.lower() in (".md", ".markdown"):
+                # Among the notes, the build would read its own lock as one.
+                problems.append(((name,), f"[tool.{TABLE}] lock must be a file the build "
+                                 f"does not read as notes (not *.md), not "
+                                 f"{shown(str(written))}"))
+                continue
             values[setting.keyword] = _beside(path, written)
         else:
             values[setting.keyword] = value

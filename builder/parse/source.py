@@ -97,18 +97,25 @@ def decode_source(data: bytes, display: str) -> str:
         raise SourceError(SourceLoc(display, 1), _too_large_message(len(data)), "file-too-large")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError(SourceLoc(display, 1), "file is UTF-16 (it starts with a byte-order "
-                          "mark), not UTF-8; convert it with `iconv -f UTF-16 -t UTF-8`")
+    # UTF-32's little-endian mark starts as UTF-16's does: told apart first.
+    for marks, unicode in (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "UTF-32"),
+                           ((b"\xff\xfe", b"\xfe\xff"), "UTF-16")):
+        if data.startswith(marks):
+            raise SourceError(SourceLoc(display, 1), f"file is {unicode} (it starts with a "
+                              f"byte-order mark), not UTF-8; convert it with "
+                              f"`iconv -f {unicode} -t UTF-8`")
     if looks_binary(data):
         raise SourceError(SourceLoc(display, 1), _not_utf8_message(data))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        # Counted in characters, as every other column: the line's UTF-8 before it.
+        col = len(data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8",
+                                                                             "replace")) + 1
         surrogate = _SURROGATE.match(data, exc.start)
         message = (_surrogate_message(surrogate.group()) if surrogate
+                   else _mixed_message(data, exc.start) if _mostly_utf8(data)
                    else _not_utf8_message(data))
         raise SourceError(SourceLoc(display, line, col), message) from exc
 
@@ -122,6 +129,25 @@ def _surrogate_message(encoded: bytes) -> str:
     return (f"file is not UTF-8: it holds a UTF-16 surrogate (U+{ord(code):04X}) written "
             "as a character (CESU-8 or WTF-8: half of an emoji or rare character, split by "
             "the tool that wrote it); retype that character")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether more of the file's non-ASCII text is UTF-8 than is not: a note written in
+    UTF-8 into which a line in another encoding was pasted.  Converting the whole file
+    from that encoding would garble the rest."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return good >= bad > 0
+
+
+def _mixed_message(data: bytes, start: int) -> str:
+    shown = data[start:start + 1].decode("cp1252", "replace").replace("\ufffd", "")
+    guess = f" ('{shown}' in cp1252?)" if shown else ""
+    return (f"file is not UTF-8 throughout: its other accented or non-Latin text is "
+            f"UTF-8, but not byte 0x{data[start]:02X} here{guess}; retype "
+            "the text written in another encoding (converting the whole file would "
+            "garble the rest)")
 
 
 MAX_CONTROL_SHARE = 0.05
@@ -143,7 +169,7 @@ def looks_binary(data: bytes) -> bool:
 def _not_utf8_message(data: bytes) -> str:
     # Not UTF-8 and holding a NUL: no legacy text encoding has one either.
     if b"\x00" in data[:8192]:
-        return "file is binary or UTF-16, not UTF-8 Markdown"
+        return "file is binary or UTF-16, not UTF-8 Markdown" + _utf16_hint(data[:8192])
     for encoding in ("gb18030", "big5", "shift_jis", "cp1252"):
         try:
             data.decode(encoding)
@@ -152,6 +178,16 @@ def _not_utf8_message(data: bytes) -> str:
         return (f"file is not UTF-8 (it looks like {encoding}); convert it with "
                 f"`iconv -f {encoding} -t utf-8`")
     return "file is not UTF-8 text"
+
+
+def _utf16_hint(head: bytes) -> str:
+    """Which UTF-16 the NULs say a file is, when they are the high bytes of text: every
+    other byte, and a quarter of those at least (the Markdown's own marks, Latin text)."""
+    for unicode, high, low in (("UTF-16LE", head[1::2], head[0::2]),
+                               ("UTF-16BE", head[0::2], head[1::2])):
+        if low.count(0) < 0.05 * len(low) < high.count(0) / 5 and len(head) % 2 == 0:
+            return f" (it looks like {unicode}: convert it with `iconv -f {unicode} -t UTF-8`)"
+    return ""
 
 
 def source_lines(text: str) -> list[str]:

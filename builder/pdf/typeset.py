@@ -7,6 +7,7 @@ because typst reads files only below its root.  The PDF is written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -310,9 +311,11 @@ def commit(plan: PdfPlan, pdf: bytes | Path) -> None:
             shutil.copyfile(pdf, temp)
         else:
             temp.write_bytes(pdf)
-    if plan.memo is not None:
-        output = _file_sha256(plan.target)
-        atomic_write_bytes(plan.memo, f"{plan.digest} {output}\n".encode("ascii"))
+    # The memo spares a later build typesetting: a cache that cannot take it costs that.
+    with contextlib.suppress(OSError):
+        if plan.memo is not None:
+            output = _file_sha256(plan.target)
+            atomic_write_bytes(plan.memo, f"{plan.digest} {output}\n".encode("ascii"))
 
 
 def write_pdf(target: Path, deck_name: str, title: str, documents: Sequence[Document],

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.checks.htmlpolicy import URL_NOISE
+from builder.render.pngchunks import oversized_profile
 from builder.render.typstengine import Compiler, problem
 
 log = logging.getLogger(__name__)
@@ -231,6 +232,8 @@ _NATURAL: dict[tuple[bytes, str], tuple[float, float]] = {}
 
 
 def _typst_problem(data: bytes, suffix: str, key: tuple[bytes, str]) -> str | None:
+    if suffix == ".png" and (oversized := oversized_profile(data)) is not None:
+        return oversized
     if problem() is not None:  # typst cannot start: no picture is to blame for that
         return None
     try:

@@ -26,6 +26,7 @@ from builder.render.repourls import another_repository, tree_copies
 from builder.support import inputs
 from builder.support.filestat import settled, signature
 from builder.support.safefile import read_regular
+from builder.support.walk import walk
 
 IMAGE_SUFFIXES = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg", ".gif": ".gif",
                   ".webp": ".webp", ".svg": ".svg"}
@@ -231,13 +232,12 @@ class _Vault:
         if self._by_name is None:
             self._by_name = {}
             seen = 0
-            for folder, subfolders, names in os.walk(self.root):
+            for folder, subfolders, names in walk(self.root):
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 here = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
                 for name in names:
                     self._by_name.setdefault(_folded(name), []).append(here / name)
-                seen += len(names)
-                if seen > _VAULT_FILES:
+                if (seen := seen + len(names)) > _VAULT_FILES:
                     self.cut_short = True
                     break
         return self._by_name

@@ -94,10 +94,18 @@ def _text(value: object) -> object:
     raise SettingError(f"must be a non-empty string, not {shown(value)}")
 
 
+MAX_PATH_FOLDERS = 100
+"""Folders a path setting may name: Python makes each missing folder of a path in a call
+of its own, and a thousand levels ended the build in a RecursionError traceback."""
+
+
 def _path(value: object) -> object:
     text = str(_text(value))
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         raise SettingError(f"must be a path without control characters, not {shown(value)}")
+    if len(Path(text).parts) > MAX_PATH_FOLDERS:
+        raise SettingError(f"must be a path of at most {MAX_PATH_FOLDERS} folders, not one "
+                           f"of {len(Path(text).parts)}")
     return Path(text)
 
 

@@ -61,3 +61,22 @@ def test_answers_after_two_blank_lines_reach_the_real_anki(
     assert sorted(answers) == ["What is a batch?", "What is an epoch?", "What is warm-up?"]
     assert "Its size trades noise for memory." in answers["What is a batch?"]
     assert "???" not in "".join(answers.values()) and "<pre" not in answers["What is warm-up?"]
+
+
+def test_a_box_left_empty_is_a_box_and_a_line_in_prose_stays_text() -> None:
+    text = ('## G\n\n??? question "What is A?"\n\n    A is a.\n\n??? question "What is B?"\n\n'
+            '??? question "What is C?"\n\n\n\n    C is c, under three blank lines.\n\n'
+            "Prose: !!! 重要 !!!\n\n!!! warning\n\nLast words.\n\n"
+            "!!! tip\n\n\n\n    A tip under three blank lines.\n")
+    doc = parse_text(text, "n.md")
+    answers = {c.question_text: [plain_text(n.children) for n in c.answer
+                                 if n.kind != "callout"] for c in doc.cards}
+    # An empty question box asks with no answer (left out, with a warning), not a line of
+    # the answer above; a head without a quoted title and no body stays text.
+    assert answers == {
+        "What is A?": ["A is a."], "What is B?": [],
+        "What is C?": ["C is c, under three blank lines.", "Prose: !!! 重要 !!!",
+                       "!!! warning", "Last words."]}
+    assert [(d.loc.line, d.code) for d in doc.diagnostics] == [(7, "empty-answer")]
+    (tip,) = [n for c in doc.cards for n in c.answer if n.kind == "callout"]
+    assert plain_text(tip.children[-1].children) == "A tip under three blank lines."

@@ -229,18 +229,21 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
 
 LIQUID_TAG = re.compile(r"\{%-?\s*\w[^%]*-?%\}")
 BOX_HEAD = re.compile(r'===[!+]?[ \t]+"([^"]*)"'
-                      r'|(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+"([^"]*)")?')
+                      r'|(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+"([^"]*)")?'
+                      r'|\[!([^\W\d_][\w-]*)\][+-]?(?:[ \t]+(.*))?')
 
 
 def _site_markup_shown(text: str) -> str:
     """What a site generator shows of a line of its block syntax: nothing of a Hexo or
     Jekyll tag alone on its line (``{% note info %}``), the title of a MkDocs tab or
-    admonition head (``=== "C++"``, ``???+ note "引理"``); other text as it is."""
+    admonition head (``=== "C++"``, ``???+ note "引理"``), of an Obsidian callout or GitHub
+    alert's marker its title, else its type (``[!success]- Code Output``, ``[!NOTE]``);
+    other text as it is."""
     line = text.strip()
     if LIQUID_TAG.fullmatch(line):
         return ""
     head = BOX_HEAD.fullmatch(line)
-    return (head[1] or head[2] or "") if head else text
+    return (head[1] or head[2] or head[4] or head[3] or "") if head else text
 
 
 def _flatten(tokens: list[Token]) -> Iterator[Token]:

@@ -308,3 +308,18 @@ def test_the_measure_reads_site_block_syntax_as_its_site_shows_it(tmp_path: Path
                   '???+ note "引理"\n    正文。\n\n=== 标题\n')
     texts = [" ".join(block.text.split()) for block in read_source(notes).blocks]
     assert texts == ["定理内容。", "引理 正文。", "=== 标题"], texts
+
+
+def test_the_measure_reads_a_callout_marker_as_obsidian_shows_it(tmp_path: Path) -> None:
+    """An Obsidian callout or GitHub alert shows its title for its ``[!type]`` marker, its
+    type when it has none (``[!success]- Code Output``, ``[!NOTE]``): a short callout of
+    code output was "lost" for the word ``success`` no reader ever saw."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_source import read_source
+    finally:
+        sys.path.remove(str(BENCH))
+    notes = write(tmp_path / "n.md", "> [!success]- Code Output\n> Hello\n\n"
+                  "> [!NOTE]\n> Read this.\n\nSee [!tip] here.\n")
+    texts = [" ".join(block.text.split()) for block in read_source(notes).blocks]
+    assert texts == ["Code Output Hello", "NOTE Read this.", "See [!tip] here."], texts

@@ -44,6 +44,14 @@ FIXTURE = FIXTURES / "math" / "formula-pictures.md"
     ("https://zhihu.com/equation?tex=%5Cbeta&consumer=ZHIHU", "\\beta"),
     ("https://render.githubusercontent.com/render/math?math=y_i%2By_{i%2B1}&mode=inline",
      "y_i+y_{i+1}"),
+    # TeX wrapped in the dollars of the notes' own formulas: what is inside.
+    ("https://render.githubusercontent.com/render/math?math=$ f(x) $", "f(x)"),
+    ("https://render.githubusercontent.com/render/math?math=$$P(a \\leq X)$$",
+     "P(a \\leq X)"),
+    ("https://latex.codecogs.com/svg.latex?$x^2$", "x^2"),
+    ("https://render.githubusercontent.com/render/math?math=$a$ %2B $b$", "$a$ + $b$"),
+    ("https://render.githubusercontent.com/render/math?math=$a\\$", "$a\\$"),
+    ("https://render.githubusercontent.com/render/math?math=$$", "$$"),
     ("https://chart.googleapis.com/chart?cht=tx&chl=x%5E2+%2B+y%5E2", "x^2 + y^2"),
     ("https://chart.apis.google.com/chart?chl=E%3Dmc%5E2&cht=tx", "E=mc^2"),
     # The service, but no TeX in the address.

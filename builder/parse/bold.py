@@ -35,6 +35,10 @@ SEPARATORS = ("?", "??")
 """The lines of Obsidian's spaced-repetition plugin that part a card's front from its back
 (``??``: a card reviewed both ways; Anki's Basic card is reviewed front to back)."""
 INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
+ANSWERED_ON_ITS_LINE = "a bold question opening its line, its answer after it on the line"
+_QUESTION_MARKS = ("?", "？")
+_STOPS = (".", "。")
+_SEPARATING = " \t:：-–—"
 # Two or three colons alone (``:::`` a card reviewed both ways), not a longer run.
 _INLINE_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
 
@@ -221,6 +225,32 @@ def _last_line(paragraph: SyntaxTreeNode) -> int:
     return paragraph.map[1] if paragraph.map else 0
 
 
+def answered_on_its_line(paragraph: SyntaxTreeNode) -> BoldQuestion | None:
+    """A list item's bold question that opens its line, its answer after it on that line
+    (``1. **Why ResNet?** Skip connections …``, ``- **What is IoU?** Intersection …``): the
+    bold text is the question when it ends in a question mark, or is a sentence that asks
+    (``**Explain RoI Align.**``, not ``**Note.**``); all after it, the answer. A list item
+    is one question's place; in a paragraph, ``**Why?** because …`` is a sentence."""
+    if paragraph.type != "paragraph" or not paragraph.children:
+        return None
+    children = list(paragraph.children[0].children)
+    filled = [c for c in children if not (c.type == "text" and not c.content.strip())]
+    if not filled or filled[0].type != "strong":
+        return None
+    strong = filled[0]
+    text = plain(strong.children).strip()
+    if len(text) > _LOOSE_MAX or not (text.endswith(_QUESTION_MARKS) or (
+            text.endswith(_STOPS) and asks_outright(text))):
+        return None
+    after = children[children.index(strong) + 1:]
+    if not plain(after[:line_end(after)]).strip(_SEPARATING):
+        return None
+    if after[0].type == "text":  # "**Why?**: Because …": the colon only parts them
+        after = [*_text_like(after[0], after[0].content.lstrip(_SEPARATING)), *after[1:]]
+    return BoldQuestion(list(strong.children), after, text, _first_line(paragraph),
+                        ANSWERED_ON_ITS_LINE, _last_line(paragraph))
+
+
 def _lead_in(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: int, end_line: int
              ) -> BoldQuestion | None:
     filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
@@ -235,7 +265,8 @@ def item_question(item: SyntaxTreeNode, lead_ins: bool = False, loose: bool = Fa
     """Return the bold question a list item opens with, if it does."""
     if item.type != "list_item" or not item.children:
         return None
-    return paragraph_question(item.children[0], lead_ins, loose)
+    first = item.children[0]
+    return paragraph_question(first, lead_ins, loose) or answered_on_its_line(first)
 
 
 NUMBERED_ITEM = "a numbered item that asks, its answer nested under it"

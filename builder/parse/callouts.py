@@ -31,6 +31,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.parse.calloutgroups import unwrap_groups
 from builder.parse.htmldetails import MARKER as DETAILS
 from builder.parse.htmldetails import OPEN_MARKER as DETAILS_OPEN
 from builder.parse.phrases import asks_outright
@@ -154,7 +155,7 @@ def _callouts(state: StateCore) -> None:
         else:
             out.append(token)
         index += 1
-    state.tokens = out
+    state.tokens = unwrap_groups(out)
 
 
 def _ad_type(token: Token) -> str | None:

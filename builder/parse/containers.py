@@ -9,7 +9,8 @@ when it is closed before any heading; otherwise its opening line stays text of t
 paragraph it starts or stands in (it parts no paragraph), as it does for a reader of the
 plain file, and the line is recorded (``UNCLOSED``) for a warning.  An admonition
 (``!!! note``) whose body is empty (no indented line follows it: ``!!! 重要 !!!`` in
-prose) also stays text.
+prose) also stays text, unless its head gives a type and a title in quotes
+(``??? question "What is B?"``, a box its author left empty).
 
 Both plugins are registered by ``builder.parse.markdown`` (mdit-py-plugins lives there);
 ``guard_blocks`` wraps their rules.
@@ -75,7 +76,8 @@ def guard_blocks(md: MarkdownIt) -> None:
         return True
 
     def guarded_admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if not read_admonition(state, start, end, True) or not _has_body(state, start, end):
+        if not read_admonition(state, start, end, True) or not (
+                _has_body(state, start, end) or _quoted_title(state, start)):
             return False
         return silent or read_admonition(state, start, end, False)
 
@@ -204,14 +206,21 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
 
 def _has_body(state: StateBlock, start: int, end: int) -> bool:
     """Whether an admonition's opening line has a body under it: its next non-blank line
-    (one blank line between at most) indented past the marker, as the plugin reads it."""
+    (after any blank lines, as ``builder.parse.admonitions`` reads the body) indented
+    past the marker."""
     indent = state.blkIndent + 4
-    for line in (start + 1, start + 2):
-        if line >= end:
-            return False
+    for line in range(start + 1, end):
         if state.bMarks[line] + state.tShift[line] < state.eMarks[line]:
             return state.sCount[line] >= indent
     return False
+
+
+def _quoted_title(state: StateBlock, start: int) -> bool:
+    """Whether an admonition's opening line gives a type and a title in quotes
+    (``??? question "What is B?"``): a box left empty, as MkDocs draws it, not prose."""
+    line = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]].rstrip()
+    head, _, title = line.partition(' "')
+    return len(head.split()) == 2 and title.endswith('"') and len(title) > 1
 
 
 def unclosed_diagnostics(env: dict[str, Any], path: str, lines: list[str]

@@ -19,7 +19,7 @@ is a plus, and CodeCogs' editor writes ``&space;`` and ``&plus;``.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -52,7 +52,19 @@ def formula_picture(src: str) -> FormulaPicture | None:
     picture = _service_picture(src)
     if picture is None or any(ord(char) in CONTROL_CHARS for char in picture.tex):
         return None
-    return picture
+    return replace(picture, tex=_undelimited(picture.tex))
+
+
+def _undelimited(tex: str) -> str:
+    """The TeX inside the ``$…$`` or ``$$…$$`` an author wrapped it in, as in the notes'
+    own formulas (``math=$ f(x) $``: the service drew what was inside; no renderer
+    here draws a ``$``); TeX with a ``$`` of its own inside (``\\$``) stays as it is."""
+    for mark in ("$$", "$"):
+        inside = tex[len(mark):-len(mark)]
+        if len(tex) > 2 * len(mark) and tex.startswith(mark) and tex.endswith(mark) \
+                and "$" not in inside and inside.strip() and not inside.endswith("\\"):
+            return inside.strip()
+    return tex
 
 
 def _service_picture(src: str) -> FormulaPicture | None:

@@ -16,7 +16,6 @@ from markdown_it.rules_inline import fragments_join as _fragments_join
 from markdown_it.rules_inline.state_inline import Scanned
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
-from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -24,6 +23,7 @@ from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
+from builder.parse.admonitions import admonitions_plugin
 from builder.parse.blockids import block_ids_plugin
 from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
 from builder.parse.cjkflanking import scan_delims
@@ -98,7 +98,7 @@ def make_parser() -> MarkdownIt:
     _footnotes(md)
     md.use(table_plugin)
     md.use(container_plugin, CONTAINER_NAME, validate=container_type_given)
-    md.use(admon_plugin)
+    md.use(admonitions_plugin)
     md.use(tabs_plugin)
     md.use(liquid_tags_plugin)
     md.use(liquid_references_plugin)

@@ -177,6 +177,7 @@ class QuestionForms:
         numbered = node.type == "ordered_list" and chosen is None
         items = [(item, (question(item.children[0]) or (
                      bold.numbered_item_question(item) if numbered else None)
+                  or (bold.answered_on_its_line(item.children[0]) if chosen is None else None)
                   or _chosen_item(item, chosen))
                   if item.children else None) for item in node.children]
         if not any(found for _, found in items) or (self._question is not None and all(

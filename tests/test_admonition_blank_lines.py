@@ -1,0 +1,82 @@
+"""MkDocs admonitions read as Python-Markdown reads them: blank lines, two or more in a
+row, do not end a body; the first line written less indented does."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import plain_text, walk_all
+from builder.parse.admonitions import tag_and_title
+from builder.parse.document import parse_text
+
+from .conftest import answers_by_question, imported_notes
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = Path(__file__).parent / "fixtures" / "admonition-blank-lines.md"
+
+
+def test_two_blank_lines_do_not_end_an_admonitions_body() -> None:
+    doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "admonition-blank-lines.md")
+    assert [(c.question_text, c.loc.line) for c in doc.cards] == [
+        ("What is an epoch?", 7), ("What is a batch?", 12), ("What is warm-up?", 19)]
+    batch = next(c for c in doc.cards if c.question_text == "What is a batch?")
+    assert [plain_text(n.children) for n in batch.answer] == [
+        "The examples of one step.", "Its size trades noise for memory."]
+    warm = next(c for c in doc.cards if c.question_text == "What is warm-up?")
+    # The line at the left margin ends the boxes: the last answer's, in no box.
+    assert [(n.kind, plain_text(n.children)[:14]) for n in warm.answer] == [
+        ("paragraph", "Raising the le"), ("paragraph", "Text after the"),
+        ("callout", "Kept apartInsi")]
+    box = warm.answer[2]
+    box_text = [plain_text(n.children) for n in box.children[1:]]
+    assert box_text == ["Inside the box.", "Still inside, after two blank lines."]
+    assert not [n for n in walk_all(tuple(warm.answer)) if n.kind == "code_block"]
+    assert not [d for d in doc.diagnostics if d.severity != "note"]
+
+
+def test_an_admonition_heads_type_and_title() -> None:
+    assert tag_and_title('question "Why?"') == ("question", "Why?")
+    assert tag_and_title("note") == ("note", "Note")
+    assert tag_and_title('note ""') == ("note", "")
+    assert tag_and_title("tip inline end") == ("tip", "inline end")
+    assert tag_and_title('note inline "A \\"B\\""') == ("note", 'A \\"B\\"')
+
+
+def test_answers_after_two_blank_lines_reach_the_real_anki(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    shutil.copy(FIXTURE, tmp_path / "n.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    (apkg,) = (tmp_path / "dist").glob("*.apkg")
+    answers = answers_by_question(imported_notes(collection, apkg))
+    assert sorted(answers) == ["What is a batch?", "What is an epoch?", "What is warm-up?"]
+    assert "Its size trades noise for memory." in answers["What is a batch?"]
+    assert "???" not in "".join(answers.values()) and "<pre" not in answers["What is warm-up?"]
+
+
+def test_a_box_left_empty_is_a_box_and_a_line_in_prose_stays_text() -> None:
+    text = ('## G\n\n??? question "What is A?"\n\n    A is a.\n\n??? question "What is B?"\n\n'
+            '??? question "What is C?"\n\n\n\n    C is c, under three blank lines.\n\n'
+            "Prose: !!! 重要 !!!\n\n!!! warning\n\nLast words.\n\n"
+            "!!! tip\n\n\n\n    A tip under three blank lines.\n")
+    doc = parse_text(text, "n.md")
+    answers = {c.question_text: [plain_text(n.children) for n in c.answer
+                                 if n.kind != "callout"] for c in doc.cards}
+    # An empty question box asks with no answer (left out, with a warning), not a line of
+    # the answer above; a head without a quoted title and no body stays text.
+    assert answers == {
+        "What is A?": ["A is a."], "What is B?": [],
+        "What is C?": ["C is c, under three blank lines.", "Prose: !!! 重要 !!!",
+                       "!!! warning", "Last words."]}
+    assert [(d.loc.line, d.code) for d in doc.diagnostics] == [(7, "empty-answer")]
+    (tip,) = [n for c in doc.cards for n in c.answer if n.kind == "callout"]
+    assert plain_text(tip.children[-1].children) == "A tip under three blank lines."

@@ -1,0 +1,67 @@
+"""A callout that asks nothing but holds callouts that ask (MkDocs' ``??? tip "Group"``
+over ``??? question "…?"`` boxes, an Obsidian ``> [!example]`` over ``> [!faq]`` ones) is a
+group: read as a heading over its questions, each asking box a card of its own."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import plain_text
+from builder.parse.document import parse_text
+
+from .conftest import answers_by_question, imported_notes
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = Path(__file__).parent / "fixtures" / "callout-groups.md"
+
+
+def test_a_box_of_asking_boxes_is_a_section_of_cards() -> None:
+    doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "callout-groups.md")
+    assert [(c.question_text, c.section_path, c.loc.line) for c in doc.cards] == [
+        ("What is out-of-core learning?", ("Machine learning", "Concepts"), 7),
+        ("What is a hyperparameter?", ("Machine learning", "Concepts"), 11),
+        ("Why normalise activations?",
+         ("Machine learning", "Deep learning", "Normalisation"), 25),
+        ("What does a query do?", ("Obsidian", "Attention"), 32),
+        ("What is a head?", ("Obsidian", "Attention"), 35),
+        # Markdown has no end to a heading's section: a box after the group's end is
+        # still under its heading, as a question after a ### group's last is.
+        ("Why stack boxes?", ("Obsidian", "Attention"), 38),
+    ]
+    hyper = next(c for c in doc.cards if c.question_text == "What is a hyperparameter?")
+    # A box inside an asking box is part of its answer, not a group.
+    assert [n.kind for n in hyper.answer] == ["paragraph", "callout"]
+    assert "How far each step moves." in plain_text(hyper.answer[1].children)
+    # An asking box inside one that asks is part of its answer; a box that holds no
+    # asking box stays a box (its own inner box too): after the last card, in its answer.
+    last = next(c for c in doc.cards if c.question_text == "Why stack boxes?")
+    assert [n.kind for n in last.answer] == ["paragraph", "callout", "callout"]
+    assert "It stays in the answer." in plain_text(last.answer[1].children)
+    notes_only = plain_text(last.answer[2].children)
+    assert "Nothing asks here." in notes_only and "Still a box." in notes_only
+    assert not [d for d in doc.diagnostics if d.severity != "note"]
+
+
+def test_grouped_boxes_reach_the_real_anki_one_note_each(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    shutil.copy(FIXTURE, tmp_path / "n.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    (apkg,) = (tmp_path / "dist").glob("*.apkg")
+    answers = answers_by_question(imported_notes(collection, apkg))
+    assert sorted(answers) == sorted([
+        "What is out-of-core learning?", "What is a hyperparameter?",
+        "Why normalise activations?", "What does a query do?", "What is a head?",
+        "Why stack boxes?"])
+    assert "Training on data too large for memory" in answers["What is out-of-core learning?"]
+    assert "???" not in "".join(answers.values())
+    assert '<details class="callout callout-important"' in answers["What is a hyperparameter?"]

@@ -59,8 +59,10 @@ from builder.parse.questiontext import (
     INVISIBLE,
     CardDraft,
     invisible_in_name,
+    invisible_in_question,
     readable_text,
     shown_question_text,
+    zero_width_note,
 )
 from builder.parse.source import ColumnMap, read_source, source_lines, without_control_chars
 from builder.parse.spacelessheadings import spaceless_notes
@@ -151,7 +153,8 @@ def parse_parts(
                                        walker.placeholders, lines)
     diagnostics += found
     document = Document(path, settings, tuple(walker.toc), sections,
-                        by_place((*controls, *map(columns.original, diagnostics))), headings,
+                        by_place(zero_width_note((*controls, *map(columns.original, diagnostics)))),
+                        headings,
                         tuple(walker.toc_lines), walker.toc_marked,
                         tuple(walker.section_headings))
     # A footnote, like a link reference, is defined once and cited anywhere in the file.
@@ -364,10 +367,8 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
         cleaned = [replace(n, text=shown_question_text(n.text)) if n.kind == "text" else n
                    for n in nodes]
         if cleaned != nodes:
-            self.diagnostics.append(Diagnostic(
-                SourceLoc(self.path, line, pending.col), "warning",
-                "invisible or text-direction characters removed from the question",
-                "invisible-chars"))
+            self.diagnostics += invisible_in_question(
+                SourceLoc(self.path, line, pending.col), (n.text for n in nodes))
         return tuple(cleaned), explicit_id
 
     def finish(self, deck: str) -> None:

@@ -31,6 +31,7 @@ from builder.parse.filefacts import (
     nesting_cuts,
     starts_with_rule,
 )
+from builder.parse.foldednotes import folded
 from builder.parse.footnotes import defines_footnotes
 from builder.parse.footnotesettle import settle_footnotes
 from builder.parse.frontback import ankdown_cards, split_front
@@ -62,7 +63,6 @@ from builder.parse.questiontext import (
     invisible_in_question,
     readable_text,
     shown_question_text,
-    zero_width_note,
 )
 from builder.parse.source import ColumnMap, read_source, source_lines, without_control_chars
 from builder.parse.spacelessheadings import spaceless_notes
@@ -153,7 +153,7 @@ def parse_parts(
                                        walker.placeholders, lines)
     diagnostics += found
     document = Document(path, settings, tuple(walker.toc), sections,
-                        by_place(zero_width_note((*controls, *map(columns.original, diagnostics)))),
+                        by_place(folded((*controls, *map(columns.original, diagnostics)))),
                         headings,
                         tuple(walker.toc_lines), walker.toc_marked,
                         tuple(walker.section_headings))

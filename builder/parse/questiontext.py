@@ -18,6 +18,7 @@ from builder.model import (
     plain_parts,
     plain_text,
 )
+from builder.parse.foldednotes import ZERO_WIDTH
 from builder.parse.source import CONTROL_CHARS
 from builder.support.htmlscan import SafeHTMLParser
 
@@ -124,7 +125,7 @@ def has_invisible(text: str) -> bool:
 def invisible_in_name(loc: SourceLoc, *names_and_kind: str) -> list[Diagnostic]:
     """A warning at ``loc`` if a deck or tag name (the last argument says which) holds
     characters ``builder.anki.html.inert_name`` leaves out (a note if they are all
-    zero-width: ``zero_width_note``)."""
+    zero-width: ``builder.parse.foldednotes``)."""
     *names, kind = names_and_kind
     if not any(map(has_invisible, names)):
         return []
@@ -136,7 +137,7 @@ def invisible_in_name(loc: SourceLoc, *names_and_kind: str) -> list[Diagnostic]:
 
 def invisible_in_question(loc: SourceLoc, before: Iterable[str]) -> list[Diagnostic]:
     """What to say of a question whose shown text lost characters ``before`` had: a
-    warning if any could reorder or hide text, else a note (``zero_width_note``)."""
+    warning if any could reorder or hide text, else a note (``builder.parse.foldednotes``)."""
     if not _reorders(before):
         return [_zero_width_at(loc)]
     return [Diagnostic(loc, "warning", "invisible or text-direction characters removed "
@@ -155,29 +156,7 @@ def _reorders(texts: Iterable[str]) -> bool:
 
 
 def _zero_width_at(loc: SourceLoc) -> Diagnostic:
-    return Diagnostic(loc, "note", _ZERO_WIDTH_MESSAGE, "invisible-chars")
-
-
-_ZERO_WIDTH_MESSAGE = "zero-width characters removed from the question or heading"
-
-
-def zero_width_note(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """``diagnostics`` with their zero-width notes made one, at the first: a page copied
-    from a blog has one in every heading (``XGBoost\u200b``), and each is harmless."""
-    kept: list[Diagnostic] = []
-    first, count = -1, 0
-    for diagnostic in diagnostics:
-        if diagnostic.message == _ZERO_WIDTH_MESSAGE and diagnostic.severity == "note":
-            count += 1
-            if first >= 0:
-                continue
-            first = len(kept)
-        kept.append(diagnostic)
-    if count > 1:
-        kept[first] = replace(kept[first], message=(
-            f"zero-width characters removed from {count} questions and headings (the first "
-            "is here); they are invisible, and keys never counted them"))
-    return kept
+    return Diagnostic(loc, "note", ZERO_WIDTH, "invisible-chars")
 
 
 def normalise_question(text: str) -> str:

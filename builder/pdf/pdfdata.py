@@ -14,7 +14,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TypeVar, cast
 
-from builder.checks.htmlpolicy import safe_link
+from builder.checks.htmlpolicy import picture_label, safe_link
 from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
@@ -128,9 +128,9 @@ class MediaStage:
     def picture(self, src: str, alt: str, loc: SourceLoc) -> Json:
         """Describe a local picture (Markdown or raw ``<img>``) as the card shows it."""
         found = self.resolver.resolve(src, loc)
-        relative = None if found is None else self.add(found.name, found.path)
-        return self._answer("picture", (src, alt, loc),
-                            {"kind": "image", "src": relative, "alt": alt or src})
+        shown: Json = {"kind": "image", "src": None, "alt": picture_label(src, alt)} if not found \
+            else {"kind": "image", "src": self.add(found.name, found.path), "alt": alt or src}
+        return self._answer("picture", (src, alt, loc), shown)
 
     def raw_pictures(self, node: Node) -> list[tuple[RawImage, Json]]:
         """Describe each ``<img>`` of a raw HTML node, with the tag it came from."""

@@ -61,6 +61,7 @@ from builder.parse.questiontext import (
     CardDraft,
     invisible_in_name,
     invisible_in_question,
+    named_repeats,
     readable_text,
     shown_question_text,
 )
@@ -373,7 +374,7 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
 
     def finish(self, deck: str) -> None:
         self._close_card()
-        self._cards = self.file_tagged(self._cards)
+        self._cards = [named_repeats(cards) for cards in self.file_tagged(self._cards)]
         self.sections = [
             replace(section, cards=tuple(draft.card(deck) for draft in cards), intro=tuple(intro),
                     formulas=tuple(n.formula for n in walk_all(tuple(intro)) if n.formula),

@@ -19,6 +19,7 @@ from builder.model import (
     plain_text,
 )
 from builder.parse.foldednotes import ZERO_WIDTH
+from builder.parse.phrases import asks_outright
 from builder.parse.source import CONTROL_CHARS
 from builder.support.htmlscan import SafeHTMLParser
 
@@ -59,6 +60,34 @@ class CardDraft:
         return Card(key, self.explicit_id, self.question, self.question_text, self.answer,
                     self.section_path, self.loc, self.formulas, self.diagrams, self.end_line,
                     self.tags)
+
+
+def named_repeats(drafts: list[CardDraft]) -> list[CardDraft]:
+    """A section's cards, each whose question is a part's name used again in the section
+    (``# 面试速答模板`` after ``# RNN 简单总结``, after ``# LSTM 简单介绍``…) shown after
+    the question of the card before it that is not such a name: ``RNN 简单总结 › 面试速答模板``.
+
+    Alone, those cards had one front for different answers.  The question text, and so the
+    key, stays as written (a repeat's key is numbered, ``duplicate-question`` says so); a
+    repeated question that asks is the author's duplicate, left as it is."""
+    counts: dict[str, int] = {}
+    for draft in drafts:
+        folded = normalise_question(draft.question_text)
+        counts[folded] = counts.get(folded, 0) + 1
+    if all(count == 1 for count in counts.values()):
+        return drafts
+    out: list[CardDraft] = []
+    context = ""
+    for draft in drafts:
+        repeated = counts[normalise_question(draft.question_text)] > 1 \
+            and not asks_outright(draft.question_text)
+        if not repeated:
+            context = draft.question_text
+        elif context:
+            lead = Node("text", text=f"{context} › ", line=draft.loc.line, col=draft.loc.col)
+            draft = replace(draft, question=(lead, *draft.question))
+        out.append(draft)
+    return out
 
 
 def readable_text(inline: tuple[Node, ...]) -> str:

@@ -33,7 +33,7 @@ def test_the_text_is_read_as_the_picture_it_names() -> None:
                         (20, 1, "assert/pr.png", "")]
     (note,) = (d for d in doc.diagnostics if d.code == "csdn-picture")
     assert (note.severity, note.loc.line) == ("note", 8)
-    assert "3 times" in note.message
+    assert "3 times" in note.message and "(lines 8, 14, 20)" in note.message
 
 
 def test_anki_shows_the_pictures_without_the_error_text(tmp_path: Path,

@@ -26,7 +26,7 @@ def test_one_note_for_the_file_and_a_warning_for_a_direction_override() -> None:
     assert found == [(3, "note"), (23, "warning")]
     (note,) = (d for d in doc.diagnostics if d.severity == "note"
                and d.code == "invisible-chars")
-    assert "5 questions and headings" in note.message
+    assert "5 questions and headings (lines 3, 5, 9, 13, 19)" in note.message
 
 
 def test_keys_are_those_of_the_same_questions_without_the_characters() -> None:
@@ -62,3 +62,10 @@ def test_anki_shows_the_questions_and_decks_without_them(collection: Collection)
                                             "LightGBM 面试题::二、对比"}
     for note in notes:
         assert not set(note["Question"] + note.deck) & set(HIDDEN), note
+
+
+def test_the_note_names_twenty_lines_at_most() -> None:
+    text = "## S\n" + "".join(f"### 问题{n}\u200b？\n答案\n" for n in range(25))
+    (note,) = (d for d in parse_text(text, "z.md").diagnostics if d.code == "invisible-chars")
+    assert "25 questions and headings (lines 2, 4," in note.message
+    assert ", 40 and 5 more)" in note.message

@@ -1,6 +1,8 @@
 """A remote picture is not fetched: written as Markdown (``![](https://…)``) or as raw
-``<img src="https://…">``, the card shows ``[alt]`` (or ``[src]``) text, never an ``<img>``
-with no ``src`` (a broken-picture icon), and each is reported at its line and column."""
+``<img src="https://…">``, the card shows ``[alt]`` text (a generic alt such as ``img``, or
+none: the file name and site, ``builder.checks.htmlpolicy.picture_label``), never an
+``<img>`` with no ``src`` (a broken-picture icon), and each is reported at its line and
+column."""
 
 from __future__ import annotations
 
@@ -31,10 +33,10 @@ def test_remote_pictures_are_text_on_the_card_and_reported(
     answers = answers_by_question(imported_notes(collection, tmp_path / "dist" / "远程图片.apkg"))
     shown = " ".join(answers.values())
     assert "<img" not in shown, answers
-    assert "[img]" in answers["Typora 粘贴的网络图片"], answers
+    assert "[typora.png · example.com]" in answers["Typora 粘贴的网络图片"], answers
     assert "[网络图]" in answers["Markdown 网络图片"], answers
     assert re.sub(r"<[^>]+>", "", answers["行内的网络图片"]) == (
-        "前文 [https://example.com/inline.png] 后文，以及 [示意图] 结尾。"), answers
+        "前文 [inline.png · example.com] 后文，以及 [示意图] 结尾。"), answers
 
 
 def test_a_picture_whose_src_scheme_is_refused_is_its_alt_text(

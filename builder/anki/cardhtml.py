@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from builder.anki.html import HtmlMedia, code_html, mathjax, render_blocks, render_inline
 from builder.anki.htmldepth import MAX_HTML_DEPTH
+from builder.checks.htmlpolicy import unshown_picture_html
 from builder.checks.rawhtml import card_raw_images
 from builder.model import Card, Diagnostic, Diagram, Formula, Node, SourceLoc, plain_text
 from builder.parse.limits import MAX_ANSWER_CHARS
@@ -156,7 +157,7 @@ def card_media(assets: Assets, resolver: ImageResolver, doc_path: str, card: Car
         src, alt = node.attr("src"), node.attr("alt")
         found = resolver.resolve(src, SourceLoc(doc_path, node.line, node.col or 1))
         if found is None or not room_for(found):
-            return f"[{html.escape(alt or src)}]"
+            return unshown_picture_html(src, alt)
         used.append(found)
         width = node.attr("width")  # digits only (an Obsidian embed's ``|300``)
         sized = f' width="{width}"' if width.isdigit() else ""

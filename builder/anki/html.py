@@ -30,6 +30,7 @@ from builder.checks.htmlpolicy import (
     PICTURE_STYLES,
     is_media_name,
     neutralise_anki_markup,
+    picture_label,
     safe_link,
     safe_style,
 )
@@ -47,6 +48,7 @@ ImageSrc = Callable[[str], str | None]
 _IMAGE_SRC: ContextVar[ImageSrc | None] = ContextVar("image_src", default=None)
 _DROPPED: ContextVar[list[str]] = ContextVar("dropped_images")
 _DROPPED_MARK = "#bd-dropped-"
+_ANCHOR = re.compile(r"</?a(?:\s[^<>]*)?>")
 """The ``src`` a refused picture keeps through nh3, numbering its original in ``_DROPPED``."""
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
@@ -89,7 +91,8 @@ def _dropped_as_text(tag: str, dropped: list[str]) -> str:
         return f"[{html.escape(alt, quote=False)}]" if alt else ""
     if not src.startswith(_DROPPED_MARK):
         return tag
-    return f"[{html.escape(alt or dropped[int(src[len(_DROPPED_MARK):])], quote=False)}]"
+    label = picture_label(dropped[int(src[len(_DROPPED_MARK):])], alt)
+    return f"[{html.escape(label, quote=False)}]"
 
 
 def shows_nothing(fragment: str) -> bool:
@@ -364,6 +367,7 @@ def _inline(node: Node, media: HtmlMedia) -> str:
     if kind in _SIMPLE_INLINES:
         tag = _SIMPLE_INLINES[kind]
         return f"<{tag}>{inner}</{tag}>"
-    if kind == "link":
+    if kind == "link":  # a remote picture in it is a link of its own: links do not nest
+        inner = _ANCHOR.sub("", inner) if "<a " in inner else inner
         return f'<a href="{html.escape(node.attr("href"))}">{inner}</a>'
     return inner

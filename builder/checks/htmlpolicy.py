@@ -1,4 +1,5 @@
-"""The one policy of what a card (and the PDF) keeps: tags, attributes, styles, links.
+"""The one policy of what a card (and the PDF) keeps: tags, attributes, styles, links, and
+what stands for a picture it does not show.
 
 ``builder.anki.html`` applies it with nh3; the checks (raw HTML, Anki markup) and the PDF
 read it here, so they say and do what the card does without importing the renderer.
@@ -6,8 +7,10 @@ read it here, so they say and do what the card does without importing the render
 
 from __future__ import annotations
 
+import html
 import math
 import re
+from urllib.parse import unquote, urlsplit
 
 # What raw HTML in the notes may keep: formatting, tables, images, details.
 ALLOWED_TAGS = frozenset({
@@ -181,3 +184,63 @@ def legacy_attributes_removed(tag: str, attrs: list[tuple[str, str | None]]) -> 
     """What ``modern_element`` leaves out of a ``<font>`` or ``<center>`` tag."""
     kept = {"color"} if tag == "font" else set()
     return [name for name, _value in attrs if name not in kept]
+
+
+# What a card and the PDF show in place of a picture they cannot show (remote: never
+# fetched; missing; refused).  It was ``[alt]``, else ``[address]``; notes copied from the
+# web mostly carry an alt no one wrote (``![img](https://picx.zhimg.com/v2-3f2a…_720w.jpg)``,
+# Yuque's ``image.png``, CSDN's ``在这里插入图片描述``, Typora's ``image-20210921182812155``),
+# so the card said ``[img]`` and dropped the address.  Now a meaningful alt is shown, else
+# a remote picture's file name when it reads as one, and its site; and the card links a
+# remote picture at an http(s) address (``safe_link``), so a reader can still open it.
+
+GENERIC_ALTS = frozenset({
+    "", "img", "image", "images", "pic", "picture", "photo", "figure", "fig", "screenshot",
+    "untitled", "alt", "alt text", "png", "jpg", "gif", "图片", "图", "截图", "屏幕截图",
+    "插图", "配图", "在这里插入图片描述", "这里写图片描述", "请添加图片描述", "插入图片描述",
+    "image description", "无标题", "watermark", "pasted image", "avatar",
+})
+"""Alts editors and sites write by themselves (lower case, spaces squeezed)."""
+_FILE_NAME = re.compile(r"[^/\\]*\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif)", re.IGNORECASE)
+_MADE_UP = re.compile(r"(?:image|img|pasted image|screenshot|截图|屏幕截图|snipaste)"
+                      r"[\s_-]*[\d_ .-]*", re.IGNORECASE)
+"""Typora's ``image-20210921182812155``, Obsidian's ``Pasted image 20230725215940``."""
+_HASHED = re.compile(r"[0-9a-f]{16}|\d{10}|[\w-]{40}", re.IGNORECASE)
+"""A stored name (a hash, a timestamp): names a picture no better than its site."""
+_LONGEST = 80
+"""Characters of a file name or address shown at most."""
+
+
+def meaningful_alt(alt: str) -> bool:
+    """Whether a picture's alt says something its author wrote about it."""
+    squeezed = " ".join(alt.split()).casefold()
+    return not (squeezed in GENERIC_ALTS or _FILE_NAME.fullmatch(squeezed)
+                or _MADE_UP.fullmatch(squeezed))
+
+
+def picture_label(src: str, alt: str) -> str:
+    """The words shown for a picture that is not shown: its alt if meaningful, else a
+    remote picture's file name and site (or site alone), else what was written."""
+    if meaningful_alt(alt) or safe_link(src) is None:
+        return alt or src  # the author's words, or a local path: shown as they were
+    parts = urlsplit(src.strip())
+    host = parts.hostname or ""
+    name = unquote(parts.path.rsplit("/", 1)[-1])
+    stem = name.rsplit(".", 1)[0]
+    if not host:
+        return _shortened(src.strip())
+    if not name or _HASHED.search(stem) or _MADE_UP.fullmatch(stem):
+        return host
+    return f"{_shortened(name)} · {host}"
+
+
+def unshown_picture_html(src: str, alt: str) -> str:
+    """A card's stand-in for a picture it does not show: ``[label]``, a link to the picture
+    when it is at an http(s) address."""
+    text = f"[{html.escape(picture_label(src, alt), quote=False)}]"
+    href = safe_link(src)
+    return f'<a href="{html.escape(href)}">{text}</a>' if href else text
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= _LONGEST else text[:_LONGEST - 1] + "…"

@@ -31,6 +31,7 @@ from builder.parse.filefacts import (
     nesting_cuts,
     starts_with_rule,
 )
+from builder.parse.foldednotes import folded
 from builder.parse.footnotes import defines_footnotes
 from builder.parse.footnotesettle import settle_footnotes
 from builder.parse.frontback import ankdown_cards, split_front
@@ -59,6 +60,8 @@ from builder.parse.questiontext import (
     INVISIBLE,
     CardDraft,
     invisible_in_name,
+    invisible_in_question,
+    named_repeats,
     readable_text,
     shown_question_text,
 )
@@ -151,7 +154,8 @@ def parse_parts(
                                        walker.placeholders, lines)
     diagnostics += found
     document = Document(path, settings, tuple(walker.toc), sections,
-                        by_place((*controls, *map(columns.original, diagnostics))), headings,
+                        by_place(folded((*controls, *map(columns.original, diagnostics)))),
+                        headings,
                         tuple(walker.toc_lines), walker.toc_marked,
                         tuple(walker.section_headings))
     # A footnote, like a link reference, is defined once and cited anywhere in the file.
@@ -364,15 +368,13 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
         cleaned = [replace(n, text=shown_question_text(n.text)) if n.kind == "text" else n
                    for n in nodes]
         if cleaned != nodes:
-            self.diagnostics.append(Diagnostic(
-                SourceLoc(self.path, line, pending.col), "warning",
-                "invisible or text-direction characters removed from the question",
-                "invisible-chars"))
+            self.diagnostics += invisible_in_question(
+                SourceLoc(self.path, line, pending.col), (n.text for n in nodes))
         return tuple(cleaned), explicit_id
 
     def finish(self, deck: str) -> None:
         self._close_card()
-        self._cards = self.file_tagged(self._cards)
+        self._cards = [named_repeats(cards) for cards in self.file_tagged(self._cards)]
         self.sections = [
             replace(section, cards=tuple(draft.card(deck) for draft in cards), intro=tuple(intro),
                     formulas=tuple(n.formula for n in walk_all(tuple(intro)) if n.formula),

@@ -16,6 +16,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, Formula, Node, SourceLoc
+from builder.parse.csdnpictures import MARK, csdn_note, failed_copy_nodes, is_failed_copy
 from builder.parse.footnotes import FOOTNOTE_INLINE, FOOTNOTE_REF, INLINE, UNDEFINED
 from builder.parse.formulaimages import FormulaPicture, formula_picture, lone_image_source
 from builder.parse.headings import first_column
@@ -116,7 +117,11 @@ class InlineNodes:
             at_line, col = self._place(token, line, holder)
             if kind == "text" and content.startswith("]") and _unbracket_citation(out):
                 content, col = content[1:], col + 1
-            if content:
+            if kind == "text" and MARK in content:
+                nodes, notes = failed_copy_nodes(content, SourceLoc(self.path, at_line, col))
+                out += nodes
+                self.diagnostics += notes
+            elif content:
                 out.append(Node(kind, text=content, line=at_line, col=col))
         elif kind in MATH_KINDS:
             out.append(self._math(token, line, holder, inline=True))
@@ -166,7 +171,11 @@ class InlineNodes:
             # A width only an embed gives (``![[a.png|300]]``, ``builder.parse.wikiembeds``).
             width = token.attrs.get("width")
             sized = (("width", str(width)),) if width else ()
-            return [Node("image", attrs=(("src", src), ("alt", _alt_text(token)), *sized),
+            alt = _alt_text(token)
+            if is_failed_copy(alt):
+                alt = ""
+                self.diagnostics.append(csdn_note(SourceLoc(self.path, *place)))
+            return [Node("image", attrs=(("src", src), ("alt", alt), *sized),
                          line=place[0], col=place[1])]
         return [Node("html_inline", text=token.content, line=place[0], col=place[1])]
 

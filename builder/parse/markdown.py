@@ -37,6 +37,7 @@ from builder.parse.formulaimages import formula_picture, lone_image_source
 from builder.parse.frontmatter_cut import repair_front_matter
 from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
+from builder.parse.htmlaside import html_aside_plugin
 from builder.parse.htmldetails import html_details_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.liquidrefs import liquid_references_plugin
@@ -103,6 +104,7 @@ def make_parser() -> MarkdownIt:
     md.use(liquid_tags_plugin)
     md.use(liquid_references_plugin)
     md.use(html_details_plugin)
+    md.use(html_aside_plugin)
     md.use(deflist_plugin)
     md.use(deflists_plugin)
     guard_blocks(md)

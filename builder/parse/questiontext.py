@@ -18,6 +18,8 @@ from builder.model import (
     plain_parts,
     plain_text,
 )
+from builder.parse.foldednotes import ZERO_WIDTH
+from builder.parse.phrases import asks_outright
 from builder.parse.source import CONTROL_CHARS
 from builder.support.htmlscan import SafeHTMLParser
 
@@ -58,6 +60,34 @@ class CardDraft:
         return Card(key, self.explicit_id, self.question, self.question_text, self.answer,
                     self.section_path, self.loc, self.formulas, self.diagrams, self.end_line,
                     self.tags)
+
+
+def named_repeats(drafts: list[CardDraft]) -> list[CardDraft]:
+    """A section's cards, each whose question is a part's name used again in the section
+    (``# 面试速答模板`` after ``# RNN 简单总结``, after ``# LSTM 简单介绍``…) shown after
+    the question of the card before it that is not such a name: ``RNN 简单总结 › 面试速答模板``.
+
+    Alone, those cards had one front for different answers.  The question text, and so the
+    key, stays as written (a repeat's key is numbered, ``duplicate-question`` says so); a
+    repeated question that asks is the author's duplicate, left as it is."""
+    counts: dict[str, int] = {}
+    for draft in drafts:
+        folded = normalise_question(draft.question_text)
+        counts[folded] = counts.get(folded, 0) + 1
+    if all(count == 1 for count in counts.values()):
+        return drafts
+    out: list[CardDraft] = []
+    context = ""
+    for draft in drafts:
+        repeated = counts[normalise_question(draft.question_text)] > 1 \
+            and not asks_outright(draft.question_text)
+        if not repeated:
+            context = draft.question_text
+        elif context:
+            lead = Node("text", text=f"{context} › ", line=draft.loc.line, col=draft.loc.col)
+            draft = replace(draft, question=(lead, *draft.question))
+        out.append(draft)
+    return out
 
 
 def readable_text(inline: tuple[Node, ...]) -> str:
@@ -123,12 +153,39 @@ def has_invisible(text: str) -> bool:
 
 def invisible_in_name(loc: SourceLoc, *names_and_kind: str) -> list[Diagnostic]:
     """A warning at ``loc`` if a deck or tag name (the last argument says which) holds
-    characters ``builder.anki.html.inert_name`` leaves out."""
+    characters ``builder.anki.html.inert_name`` leaves out (a note if they are all
+    zero-width: ``builder.parse.foldednotes``)."""
     *names, kind = names_and_kind
     if not any(map(has_invisible, names)):
         return []
+    if not _reorders(names):
+        return [_zero_width_at(loc)]
     return [Diagnostic(loc, "warning", "invisible or text-direction characters left out of "
                        f"the {kind} names Anki shows", "invisible-chars")]
+
+
+def invisible_in_question(loc: SourceLoc, before: Iterable[str]) -> list[Diagnostic]:
+    """What to say of a question whose shown text lost characters ``before`` had: a
+    warning if any could reorder or hide text, else a note (``builder.parse.foldednotes``)."""
+    if not _reorders(before):
+        return [_zero_width_at(loc)]
+    return [Diagnostic(loc, "warning", "invisible or text-direction characters removed "
+                       "from the question", "invisible-chars")]
+
+
+# Zero-width spaces, joiners and byte-order marks come with text copied from web pages
+# (CSDN, Zhihu) and from editors; they change nothing a reader sees once removed.  Text
+# direction marks and overrides can make a name read as something else (``exe.png``).
+_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
+def _reorders(texts: Iterable[str]) -> bool:
+    return any(ord(char) in INVISIBLE and char not in _ZERO_WIDTH
+               for text in texts for char in text)
+
+
+def _zero_width_at(loc: SourceLoc) -> Diagnostic:
+    return Diagnostic(loc, "note", ZERO_WIDTH, "invisible-chars")
 
 
 def normalise_question(text: str) -> str:

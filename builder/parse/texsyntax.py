@@ -81,6 +81,28 @@ def with_script_bases(nodes: list[Node]) -> list[Node]:
     return [Group([]), *out] if solid and solid[0] in ("^", "_") else out
 
 
+_PAIRS = {"(": ")", "\uff08": "\uff09"}
+
+
+def with_paired_parens(nodes: list[Node]) -> list[Node]:
+    """``nodes`` with a parenthesis closed by the other width's made ASCII, as its
+    partner: a Chinese input method types ``（`` where ``(`` was meant
+    (``\\frac{（\\sum g_i)^2}{…}``).  Left so, the ASCII ``)`` has no partner in its group,
+    and in typst it closes the ``frac(`` around it ("missing argument: denom")."""
+    out = [Group(with_paired_parens(n.items)) if isinstance(n, Group) else n for n in nodes]
+    opened: list[int] = []
+    for index, node in enumerate(out):
+        if isinstance(node, Group):
+            continue
+        if node in _PAIRS:
+            opened.append(index)
+        elif node in (")", "\uff09") and opened:
+            start = opened.pop()
+            if _PAIRS[str(out[start])] != node:
+                out[start], out[index] = "(", ")"
+    return out
+
+
 def skip_space(nodes: list[Node], i: int) -> int:
     while i < len(nodes) and isinstance(nodes[i], str) and str(nodes[i]).isspace():
         i += 1

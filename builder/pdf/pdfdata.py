@@ -14,7 +14,7 @@ from datetime import date as Date
 from pathlib import Path
 from typing import TypeVar, cast
 
-from builder.checks.htmlpolicy import safe_link
+from builder.checks.htmlpolicy import picture_label, safe_link
 from builder.checks.rawhtml import RawImage, image_loc, raw_images
 from builder.model import Card, Diagram, Document, Formula, Node, Section, SourceLoc
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
@@ -121,6 +121,8 @@ class MediaStage:
                 shown["nat"] = list(copy.natural)
         elif found is not None:
             shown["src"] = self.add(found.name, found.path)
+        else:
+            shown["alt"] = picture_label(src, alt)
         return self._answer("picture", (src, alt, loc), shown)
 
     def raw_pictures(self, node: Node) -> list[tuple[RawImage, Json]]:

@@ -14,6 +14,7 @@ from builder.parse.texsyntax import (
     skip_space,
     star,
     tex_of,
+    with_paired_parens,
     with_script_bases,
     without_spaces,
 )
@@ -75,7 +76,7 @@ def to_typst(tex: str) -> str:
     import tex2typst
 
     rewriter = _Rewriter()
-    nodes = with_script_bases(parse_tex(tex.translate(_PLAIN_SPACES)))
+    nodes = with_paired_parens(with_script_bases(parse_tex(tex.translate(_PLAIN_SPACES))))
     prepared = rewriter.rewrite(nodes)
     converted: str = tex2typst.tex2typst(
         prepared, frac_to_slash=False, custom_tex_macros=_TEX_MACROS)

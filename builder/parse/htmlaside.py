@@ -1,0 +1,120 @@
+"""HTML ``<aside>`` blocks read as boxes: Notion's callouts, as its Markdown export writes
+them::
+
+    <aside>
+    💡 **要点**：注意力是对值的加权求和。
+
+    </aside>
+
+CommonMark ends an HTML block at its first blank line: the opening tag and the first lines
+were one HTML block, which the card's sanitiser stripped of its tag with an
+``html-removed`` warning at every callout, the lines after the blank one Markdown outside
+it, and ``</aside>`` a block of its own.  Here the lines between the two tags are the body
+of a box (``builder.parse.callouts`` makes it a callout of type ``aside``, drawn as a note
+without a title: Notion's callouts have none), read as Markdown.
+
+Taken: ``<aside>`` alone on its line (attributes allowed) and ``</aside>`` alone on a later
+line at least as indented, or the element on one line (``<aside>💡 text</aside>``: its text
+one paragraph).  Anything else (no closing line, a heading in between) stays the HTML
+block it was.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+
+from builder.parse.boxtokens import push_box
+from builder.parse.linescan import code_lines, picked_lines
+
+MARKER = "<aside>"
+"""The box's markup: ``builder.parse.callouts`` reads it as an HTML box, not foldable."""
+ASIDE_TYPE = "aside"
+_OPEN = re.compile(r"<aside(?:\s[^<>]*)?>\s*$", re.IGNORECASE)
+_CLOSE = re.compile(r"</aside\s*>\s*$", re.IGNORECASE)
+_ONE_LINE = re.compile(r"<aside(?:\s[^<>]*)?>(.*?)</aside\s*>\s*$", re.IGNORECASE)
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
+_LINES = "html_aside_lines"
+MAX_SCANNED = 256
+"""Tag lines looked at after an opening one for its closing line: thousands of unclosed
+ones must not make the parse quadratic."""
+
+
+def html_aside_plugin(md: MarkdownIt) -> None:
+    md.block.ruler.before("html_block", "html_aside", _aside,
+                          {"alt": ["paragraph", "reference", "blockquote"]})
+
+
+def _kind_at(state: StateBlock, line: int) -> str | None:
+    """``open`` for a line that is only an ``<aside>`` tag, ``close`` for ``</aside>``
+    alone (neither in a code block)."""
+    begin = state.bMarks[line] + state.tShift[line]
+    if not state.src.startswith("<", begin):
+        return None
+    text = state.src[begin:state.eMarks[line]]
+    if _OPEN.match(text):
+        return None if line in code_lines(state) else "open"
+    if _CLOSE.match(text):
+        return None if line in code_lines(state) else "close"
+    return None
+
+
+def _aside(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False  # indented code
+    one_line = _ONE_LINE.match(_line(state, start_line))
+    if one_line is not None and "<aside" not in one_line.group(1).lower():
+        if not silent:
+            push_box(state, (start_line, start_line + 1, start_line + 1), MARKER, ASIDE_TYPE,
+                     "", lambda: _paragraph(state, start_line, one_line.group(1).strip()))
+        return True
+    if _kind_at(state, start_line) != "open":
+        return False
+    close = _closing_line(state, start_line, end_line)
+    if close is None:
+        return False
+    if silent:
+        return True
+    push_box(state, (start_line, close, close + 1), MARKER, ASIDE_TYPE, "")
+    return True
+
+
+def _line(state: StateBlock, line: int) -> str:
+    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+
+
+def _paragraph(state: StateBlock, line: int, text: str) -> None:
+    """The text of a one-line aside as a paragraph of its line."""
+    token = state.push("paragraph_open", "p", 1)
+    token.map = [line, line + 1]
+    token = state.push("inline", "", 0)
+    token.content, token.map, token.children = text, [line, line + 1], []
+    state.push("paragraph_close", "p", -1)
+
+
+def _closing_line(state: StateBlock, start_line: int, end_line: int) -> int | None:
+    """The ``</aside>`` line closing the element opened at ``start_line`` (asides nest),
+    before ``end_line`` and at least as indented; None when there is none or a heading
+    comes first: a question heading is never swallowed."""
+    lines = picked_lines(state, _LINES, _kind_at)
+    depth = 1
+    first = bisect.bisect_right(lines, (start_line, "\uffff"))
+    for line, kind in lines[first:first + MAX_SCANNED]:
+        if line >= end_line:
+            return None
+        depth += 1 if kind == "open" else -1
+        if depth == 0:
+            if state.sCount[line] < state.blkIndent or _heading_between(state, start_line, line):
+                return None
+            return line
+    return None
+
+
+def _heading_between(state: StateBlock, start: int, end: int) -> bool:
+    code = code_lines(state)  # a ``# comment`` in code is no heading
+    return any(line not in code and _ATX.match(state.src, state.bMarks[line] + state.tShift[line],
+                                               state.eMarks[line])
+               for line in range(start + 1, end))

@@ -1,0 +1,58 @@
+"""CSDN writes ``[外链图片转存失败,…(img-ID)(ADDRESS)]`` where it could not copy a pasted
+picture: notes copied from CSDN showed that error text instead of the picture at ADDRESS
+(a local picture in the tree was not shown, and nothing was said).  When the copy worked
+later, the same text became the alt of the re-uploaded picture.  Both are now the picture
+with no alt, and one ``csdn-picture`` note for the file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.parse.document import parse_file
+
+from .conftest import FIXTURES, answers_by_question, imported_notes
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+SITE = FIXTURES / "csdn-failed-pictures"
+
+
+def test_the_text_is_read_as_the_picture_it_names() -> None:
+    doc = parse_file(SITE / "notes.md", "notes.md")
+    pictures = [(n.line, n.col, n.attr("src"), n.attr("alt")) for card in doc.cards
+                for block in card.answer for n in block.children if n.kind == "image"]
+    assert pictures == [(8, 1, "assert/pr.png", ""),
+                        (14, 1, "https://s2.example.com/2019/10/18/roc.png", ""),
+                        (20, 1, "assert/pr.png", "")]
+    (note,) = (d for d in doc.diagnostics if d.code == "csdn-picture")
+    assert (note.severity, note.loc.line) == ("note", 8)
+    assert "3 times" in note.message and "(lines 8, 14, 20)" in note.message
+
+
+def test_anki_shows_the_pictures_without_the_error_text(tmp_path: Path,
+                                                        collection: Collection) -> None:
+    shutil.copytree(SITE, tmp_path / "notes")
+    result = CliRunner().invoke(main, ["build", "notes", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("[csdn-picture]") == 1, result.output
+    assert re.findall(r"notes\.md:(\d+):\d+: warning: remote image not fetched",
+                      result.output) == ["14"], result.output
+    (package,) = (tmp_path / "dist").glob("*.apkg")
+    answers = answers_by_question(imported_notes(collection, package))
+    media = Path(collection.media.dir())
+    for question in ("1. 什么是 PR 曲线？", "3. AUC 的含义？"):
+        answer = answers[question]
+        (name,) = re.findall(r'<img src="([^"]+)" alt="">', answer)
+        assert (media / name).read_bytes() == (SITE / "assert" / "pr.png").read_bytes()
+    for answer in answers.values():
+        assert "img-" not in re.sub(r'<img src="[^"]+"', "", answer), answer
+        assert "防盗链" not in answer, answer
+    assert "s2.example.com" in answers["2. ROC 曲线怎么画？"]
+    assert "外链图片转存失败提示本身不是图片" in answers["4. 这段话提到了转存失败吗？"]

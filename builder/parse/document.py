@@ -32,7 +32,6 @@ from builder.parse.filefacts import (
     starts_with_rule,
 )
 from builder.parse.foldednotes import folded
-from builder.parse.footnotes import defines_footnotes
 from builder.parse.footnotesettle import settle_footnotes
 from builder.parse.frontback import ankdown_cards, split_front
 from builder.parse.frontmatter import FRONT_MATTER_KEYS, read_front_matter, strings, tag_names
@@ -64,6 +63,7 @@ from builder.parse.questiontext import (
     named_repeats,
     readable_text,
     shown_question_text,
+    whole_file_only,
 )
 from builder.parse.source import ColumnMap, read_source, source_lines, without_control_chars
 from builder.parse.spacelessheadings import spaceless_notes
@@ -158,9 +158,8 @@ def parse_parts(
                         headings,
                         tuple(walker.toc_lines), walker.toc_marked,
                         tuple(walker.section_headings))
-    # A footnote, like a link reference, is defined once and cited anywhere in the file.
-    return Parts(document, structure, front,
-                 bool(env.get("references")) or defines_footnotes(env) or walker.tagged,
+    # Whether a question of it may be parsed again alone (``builder.parse.splice``).
+    return Parts(document, structure, front, whole_file_only(env, walker.tagged, document),
                  prose, walker.skip_to, starts_with_rule(tokens),
                  closed_fences(tokens), heading_sources(tokens))
 

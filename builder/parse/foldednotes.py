@@ -22,6 +22,8 @@ _MANY = {
     CSDN_PICTURE: "CSDN's '外链图片转存失败' (picture copy failed) text read {count} times "
                   "as the picture it names, without that text (lines {lines})",
 }
+FOLDED_CODES = frozenset({"invisible-chars", "csdn-picture"})
+"""The codes of the notes folded (``invisible-chars`` is a note only when folded)."""
 _LINES_SHOWN = 20
 """Lines named in a folded note at most (a pasted page may have hundreds)."""
 

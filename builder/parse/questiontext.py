@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 from builder.model import (
     Card,
     Diagnostic,
     Diagram,
+    Document,
     Formula,
     Node,
     SourceLoc,
     plain_parts,
     plain_text,
 )
-from builder.parse.foldednotes import ZERO_WIDTH
+from builder.parse.foldednotes import FOLDED_CODES, ZERO_WIDTH
+from builder.parse.footnotes import defines_footnotes
 from builder.parse.phrases import asks_outright
 from builder.parse.source import CONTROL_CHARS
 from builder.support.htmlscan import SafeHTMLParser
@@ -60,6 +63,27 @@ class CardDraft:
         return Card(key, self.explicit_id, self.question, self.question_text, self.answer,
                     self.section_path, self.loc, self.formulas, self.diagrams, self.end_line,
                     self.tags)
+
+
+def whole_file_only(env: Mapping[str, Any], tagged: bool, document: Document) -> bool:
+    """Whether no question of a file may be parsed again alone (``Parts.references``): it
+    defines link references or footnotes, which every question may use, or tag lines, which
+    tag the questions after them; or it has notes said once for the file
+    (``builder.parse.foldednotes``) or part names shown after the card before them
+    (``named_repeats``), which a question parsed alone would say or show otherwise."""
+    return bool(env.get("references")) or defines_footnotes(env) or tagged \
+        or any(d.severity == "note" and d.code in FOLDED_CODES for d in document.diagnostics) \
+        or any(_repeated(section.cards) for section in document.sections)
+
+
+def _repeated(cards: Iterable[Card]) -> bool:
+    seen: set[str] = set()
+    for card in cards:
+        folded = normalise_question(card.question_text)
+        if folded in seen and not asks_outright(card.question_text):
+            return True
+        seen.add(folded)
+    return False
 
 
 def named_repeats(drafts: list[CardDraft]) -> list[CardDraft]:

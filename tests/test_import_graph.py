@@ -56,7 +56,7 @@ STAGE = {
         "builder.parse.tabs", "builder.parse.liquidtags", "builder.parse.boxtokens",
         "builder.parse.htmldetails", "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
-        "builder.parse.askingitems", "builder.parse.liquidrefs",
+        "builder.parse.askingitems", "builder.parse.liquidrefs", "builder.parse.leadinlabels",
         "builder.parse.colonquestions", "builder.parse.onemarkheadings",
         "builder.parse.taglines", "builder.parse.tasklists", "builder.parse.deflists",
         "builder.parse.logseq", "builder.parse.outlinecards",

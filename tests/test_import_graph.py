@@ -59,7 +59,7 @@ STAGE = {
         "builder.parse.htmldetails", "builder.parse.htmlaside",
         "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
-        "builder.parse.askingitems", "builder.parse.liquidrefs",
+        "builder.parse.askingitems", "builder.parse.liquidrefs", "builder.parse.leadinlabels",
         "builder.parse.colonquestions", "builder.parse.onemarkheadings",
         "builder.parse.taglines", "builder.parse.tasklists", "builder.parse.deflists",
         "builder.parse.logseq", "builder.parse.outlinecards",

@@ -122,23 +122,23 @@ def read_front_matter(tokens: list[Token], path: str
                 place.key if str(key) not in FRONT_MATTER_KEYS else place.value)
             diagnostics.append(Diagnostic(at(spot), "warning", problem, "front-matter"))
             continue
-        if key == "deck" and _empty_levels(str(value)):
-            mended = "::".join(level for level in str(value).split("::") if level.strip())
-            diagnostics.append(Diagnostic(at(None if place is None else place.value), "warning",
-                               _empty_levels_message(str(value), mended), "front-matter"))
-            value = mended  # nothing left: the title or the file names the deck
         checked[str(key)] = _normalised(str(key), value)
-        diagnostics += _invisible_in(str(key), value, at(None if place is None else place.value))
+        diagnostics += _name_warnings(str(key), value, at(None if place is None else place.value))
         if key == "ignore":
             diagnostics.extend(_unknown_codes(value, place, at))
     return checked, diagnostics
 
 
-def _invisible_in(key: str, value: object, loc: SourceLoc) -> list[Diagnostic]:
-    """A warning if the deck or a tag holds what ``builder.anki.html.inert_name`` drops."""
+def _name_warnings(key: str, value: object, loc: SourceLoc) -> list[Diagnostic]:
+    """A warning if the deck or a tag holds what ``builder.anki.html.inert_name`` drops, or
+    the deck an empty level (``_normalised`` leaves it out)."""
     if key not in ("deck", "tags"):
         return []
-    return invisible_in_name(loc, *strings(value), "deck and tag" if key == "deck" else "tag")
+    found = invisible_in_name(loc, *strings(value), "deck and tag" if key == "deck" else "tag")
+    if key == "deck" and _empty_levels(str(value)):
+        found.append(Diagnostic(loc, "warning", _empty_levels_message(str(value)),
+                                "front-matter"))
+    return found
 
 
 def _repeated_keys(repeated: list[Repeated], path: str, first: int) -> list[Diagnostic]:
@@ -230,8 +230,14 @@ def _empty_levels(deck: str) -> bool:
     return any(not level.strip() for level in deck.split("::"))
 
 
-def _empty_levels_message(deck: str, mended: str) -> str:
-    # Anki names an empty level "blank": "::" would file the cards under blank::blank.
+def _without_empty_levels(deck: str) -> str:
+    """``deck`` without its empty levels, which Anki names "blank" (``::`` would file the
+    cards under blank::blank); nothing left: the title or the file names the deck."""
+    return "::".join(level for level in deck.split("::") if level.strip())
+
+
+def _empty_levels_message(deck: str) -> str:
+    mended = _without_empty_levels(deck)
     said = f"front matter 'deck' {one_line(deck)[:80]!r} has"
     if not mended:
         return (f"{said} only empty levels between '::' (Anki would name them 'blank'): "
@@ -241,7 +247,10 @@ def _empty_levels_message(deck: str, mended: str) -> str:
 
 
 def _normalised(key: str, value: object) -> object:
-    """A per-file setting as the build reads it (``Bold`` → ``bold``); others as written."""
+    """A per-file setting as the build reads it (``Bold`` → ``bold``), the deck without
+    empty levels; others as written."""
+    if key == "deck":
+        return _without_empty_levels(str(value))
     setting = _PER_FILE.get(key)
     if setting is None or key == "ignore":
         return value

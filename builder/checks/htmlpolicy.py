@@ -85,9 +85,42 @@ def is_media_name(src: str) -> bool:
             and not any(c in cleaned for c in ":/\\?#"))
 
 
-def neutralise_anki_markup(fragment: str) -> str:
-    """Write Anki's markup in HTML (``[sound:``, ``[latex]``, ``{{``…) as entities."""
-    return ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
+def neutralise_anki_markup(fragment: str, formulas: bool = False) -> str:
+    """Write Anki's markup in HTML (``[sound:``, ``[latex]``, ``{{``…) as entities, and
+    break the MathJax delimiters of its text; with ``formulas``, the builder's own
+    formulas (delimited with ``FORMULA_MARK``) are written whole."""
+    inert = ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
+    if "\\" not in inert and FORMULA_MARK not in inert:
+        return inert
+    if not formulas:
+        return _TEXT_DELIMITER.sub(_broken, inert)
+    pieces, at = [], 0
+    for formula in _FORMULA.finditer(inert):
+        pieces.append(_TEXT_DELIMITER.sub(_broken, inert[at:formula.start()]))
+        opening, tex, closing = formula.groups()
+        pieces.append(f"\\{opening}{tex}\\{closing}")
+        at = formula.end()
+    pieces.append(_TEXT_DELIMITER.sub(_broken, inert[at:]))
+    return "".join(pieces)
+
+
+# Anki typesets ``\(…\)`` and ``\[…\]`` wherever they stand in a card, with a MathJax that
+# makes links and styles (``\href{javascript:…}``): those the notes' text holds (written
+# ``\\(`` in Markdown, or in a file name, a heading, raw HTML) bypassed the formulas'
+# check.  An empty element between the backslash and its bracket ends MathJax's search
+# (it joins text across no element but <br>, <wbr> and comments), and shows nothing.
+FORMULA_MARK = "\x02"
+"""Written by the builder in its own formulas' delimiters in place of the backslash, until
+the fragment is sanitised: no source's text holds a control character."""
+_FORMULA = re.compile("\x02([(\\[])(.*?)\x02([)\\]])", re.DOTALL)
+# A tag as nh3 writes it (a ">" in an attribute value is "&gt;") is passed over.
+_TEXT_DELIMITER = re.compile("(<[^>]*>)|\\\\(?=[()\\[\\]])|\x02")
+
+
+def _broken(found: re.Match[str]) -> str:
+    if found.group(1) is not None:
+        return found.group()
+    return "\\<span></span>" if found.group() == "\\" else ""
 
 
 def safe_style(style: str, tag: str = "") -> str | None:

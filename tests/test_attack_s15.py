@@ -354,7 +354,10 @@ def test_text_that_reads_as_mathjax_in_anki_is_typeset_nowhere(
     write(Path("notes", f"\\({HREF}\\).md"),
           f"# T\n\n## S \\\\({escaped}\\\\)\n\n### Q \\\\({escaped}\\\\)?\n\n"
           f"A \\\\({escaped}\\\\) and \\\\[{escaped}\\\\], $x^2$ and $\\nosuchmacro{{z}}$\n\n"
-          "$$\\begin{aligned} a \\\\[2pt] b \\end{aligned}$$\n")
+          "$$\\begin{aligned} a \\\\[2pt] b \\end{aligned}$$\n\n"
+          # Raw HTML writes any character: the one the builder's own formulas were
+          # marked with, before, or after a backslash, which it then stood apart from.
+          f"<div>&#2;({HREF}&#2;) \\&#x2;[{HREF}\\&#x2;]</div>\n")
     result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--math", math])
     assert result.exit_code == 0, result.output
     (note,) = imported_notes(collection, Path("dist", "T.apkg"))

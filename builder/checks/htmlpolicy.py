@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import secrets
 
 # What raw HTML in the notes may keep: formatting, tables, images, details.
 ALLOWED_TAGS = frozenset({
@@ -90,17 +91,17 @@ def neutralise_anki_markup(fragment: str, formulas: bool = False) -> str:
     break the MathJax delimiters of its text; with ``formulas``, the builder's own
     formulas (delimited with ``FORMULA_MARK``) are written whole."""
     inert = ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
-    if "\\" not in inert and FORMULA_MARK not in inert:
+    if "\\" not in inert and "\x02" not in inert:
         return inert
     if not formulas:
-        return _TEXT_DELIMITER.sub(_broken, inert)
+        return _inert_text(inert)
     pieces, at = [], 0
     for formula in _FORMULA.finditer(inert):
-        pieces.append(_TEXT_DELIMITER.sub(_broken, inert[at:formula.start()]))
+        pieces.append(_inert_text(inert[at:formula.start()]))
         opening, tex, closing = formula.groups()
         pieces.append(f"\\{opening}{tex}\\{closing}")
         at = formula.end()
-    pieces.append(_TEXT_DELIMITER.sub(_broken, inert[at:]))
+    pieces.append(_inert_text(inert[at:]))
     return "".join(pieces)
 
 
@@ -109,18 +110,22 @@ def neutralise_anki_markup(fragment: str, formulas: bool = False) -> str:
 # ``\\(`` in Markdown, or in a file name, a heading, raw HTML) bypassed the formulas'
 # check.  An empty element between the backslash and its bracket ends MathJax's search
 # (it joins text across no element but <br>, <wbr> and comments), and shows nothing.
-FORMULA_MARK = "\x02"
+FORMULA_MARK = f"\x02{secrets.token_hex(8)}"
 """Written by the builder in its own formulas' delimiters in place of the backslash, until
-the fragment is sanitised: no source's text holds a control character."""
-_FORMULA = re.compile("\x02([(\\[])(.*?)\x02([)\\]])", re.DOTALL)
+the fragment is sanitised.  Random: raw HTML can write any character (``&#2;``), but not
+what this process drew."""
+_FORMULA = re.compile(f"{FORMULA_MARK}([(\\[])(.*?){FORMULA_MARK}([)\\]])", re.DOTALL)
 # A tag as nh3 writes it (a ">" in an attribute value is "&gt;") is passed over.
-_TEXT_DELIMITER = re.compile("(<[^>]*>)|\\\\(?=[()\\[\\]])|\x02")
+_TEXT_DELIMITER = re.compile("(<[^>]*>)|\\\\(?=[()\\[\\]])")
+
+
+def _inert_text(piece: str) -> str:
+    # The marks' character goes first: ``\&#2;(`` would be ``\(`` once it went.
+    return _TEXT_DELIMITER.sub(_broken, piece.replace("\x02", ""))
 
 
 def _broken(found: re.Match[str]) -> str:
-    if found.group(1) is not None:
-        return found.group()
-    return "\\<span></span>" if found.group() == "\\" else ""
+    return found.group() if found.group(1) is not None else "\\<span></span>"
 
 
 def safe_style(style: str, tag: str = "") -> str | None:

@@ -3,9 +3,11 @@ by timing."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import zlib
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -303,3 +305,70 @@ def test_an_output_path_a_thousand_folders_deep_is_refused_not_a_traceback(
     result = runner.invoke(main, ["build", "notes", option, "/".join(["e"] * 100),
                                   "--format", "apkg"])
     assert result.exit_code == 0, result.output
+
+
+class _MathJaxRuns(HTMLParser):
+    """The text runs MathJax 3 looks for delimiters in: it joins text across <br>,
+    <wbr> and comments only (``HTMLDomStrings``); <code> and <pre> it skips."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.runs: list[str] = [""]
+        self.skipped = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ("br", "wbr"):
+            self.runs.append("")
+        self.skipped += tag in ("code", "pre")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.runs.append("")
+        self.skipped -= tag in ("code", "pre")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipped:
+            self.runs[-1] += data
+
+
+def _typeset(field: str) -> list[str]:
+    """What Anki's MathJax would typeset in a field: each delimited span of a run."""
+    runs = _MathJaxRuns()
+    runs.feed(field)
+    runs.close()
+    return [m.group() for run in runs.runs
+            for m in re.finditer(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", run, re.DOTALL)]
+
+
+HREF = "\\href{javascript:alert(1)}{x}"
+
+
+@pytest.mark.parametrize("math", ["image", "mathjax"])
+def test_text_that_reads_as_mathjax_in_anki_is_typeset_nowhere(
+        math: str, collection: Collection) -> None:
+    """Anki typesets ``\\(…\\)`` and ``\\[…\\]`` wherever they stand in a card, and its
+    MathJax makes ``\\href{javascript:…}`` a link (checked in Chromium with MathJax 3's
+    tex-chtml-full as Anki configures it: five javascript: links, from the question,
+    answer, section and file name).  Formulas are checked for such commands; text
+    written ``\\\\(`` in Markdown, a heading or a file name was not."""
+    escaped = HREF.replace("\\", "\\\\")  # ``\\href`` in Markdown is the text ``\href``
+    write(Path("notes", f"\\({HREF}\\).md"),
+          f"# T\n\n## S \\\\({escaped}\\\\)\n\n### Q \\\\({escaped}\\\\)?\n\n"
+          f"A \\\\({escaped}\\\\) and \\\\[{escaped}\\\\], $x^2$ and $\\nosuchmacro{{z}}$\n\n"
+          "$$\\begin{aligned} a \\\\[2pt] b \\end{aligned}$$\n\n"
+          # Raw HTML writes any character: the one the builder's own formulas were
+          # marked with, before, or after a backslash, which it then stood apart from.
+          f"<div>&#2;({HREF}&#2;) \\&#x2;[{HREF}\\&#x2;]</div>\n")
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--math", math])
+    assert result.exit_code == 0, result.output
+    (note,) = imported_notes(collection, Path("dist", "T.apkg"))
+    fields = note.fields
+    shown = [f for name, f in fields.items() if name != "Key"]
+    assert all(HREF in f for f in shown), fields  # the words are all there, as typed
+    typeset = [t for f in shown for t in _typeset(f)]
+    assert not [t for t in typeset if "href" in t], fields
+    # The builder's own MathJax stays whole: what no engine could draw, and in
+    # --math mathjax every formula (the display one's \\[2pt] inside it).
+    expected = ["\\(\\nosuchmacro{z}\\)"] if math == "image" else [
+        "\\(x^2\\)", "\\(\\nosuchmacro{z}\\)",
+        "\\[\\begin{aligned} a \\\\[2pt] b \\end{aligned}\\]"]
+    assert typeset == expected, fields

@@ -26,6 +26,7 @@ from builder.checks.htmlpolicy import (
     ALLOWED_STYLES,
     ALLOWED_TAGS,
     DROPPED_WITH_CONTENT,
+    FORMULA_MARK,
     LINK_SCHEMES,
     PICTURE_STYLES,
     is_media_name,
@@ -76,7 +77,7 @@ def _sanitised(fragment: str, image_src: ImageSrc | None) -> tuple[str, int]:
     if dropped or "<img" in cleaned:
         cleaned = _IMG_TAG.sub(lambda tag: _dropped_as_text(tag.group(), dropped), cleaned)
     flat, unwrapped = flatten_deep(cleaned)
-    return neutralise_anki_markup(flat), unwrapped
+    return neutralise_anki_markup(flat, formulas=True), unwrapped
 
 
 def _dropped_as_text(tag: str, dropped: list[str]) -> str:
@@ -188,7 +189,9 @@ class HtmlMedia:
 def mathjax(formula: Formula) -> str:
     """Return Anki's own MathJax delimiters around the escaped TeX."""
     tex = html.escape(formula.tex, quote=False)
-    return f"\\[{tex}\\]" if formula.display else f"\\({tex}\\)"
+    # Made whole once sanitised (``neutralise_anki_markup``), where the text's are broken.
+    return f"{FORMULA_MARK}[{tex}{FORMULA_MARK}]" if formula.display \
+        else f"{FORMULA_MARK}({tex}{FORMULA_MARK})"
 
 
 @cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import secrets
 from urllib.parse import unquote, urlsplit
 
 # What raw HTML in the notes may keep: formatting, tables, images, details.
@@ -88,9 +89,46 @@ def is_media_name(src: str) -> bool:
             and not any(c in cleaned for c in ":/\\?#"))
 
 
-def neutralise_anki_markup(fragment: str) -> str:
-    """Write Anki's markup in HTML (``[sound:``, ``[latex]``, ``{{``…) as entities."""
-    return ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
+def neutralise_anki_markup(fragment: str, formulas: bool = False) -> str:
+    """Write Anki's markup in HTML (``[sound:``, ``[latex]``, ``{{``…) as entities, and
+    break the MathJax delimiters of its text; with ``formulas``, the builder's own
+    formulas (delimited with ``FORMULA_MARK``) are written whole."""
+    inert = ANKI_MARKUP.sub(lambda m: _INERT[m.group()], fragment)
+    if "\\" not in inert and "\x02" not in inert:
+        return inert
+    if not formulas:
+        return _inert_text(inert)
+    pieces, at = [], 0
+    for formula in _FORMULA.finditer(inert):
+        pieces.append(_inert_text(inert[at:formula.start()]))
+        opening, tex, closing = formula.groups()
+        pieces.append(f"\\{opening}{tex}\\{closing}")
+        at = formula.end()
+    pieces.append(_inert_text(inert[at:]))
+    return "".join(pieces)
+
+
+# Anki typesets ``\(…\)`` and ``\[…\]`` wherever they stand in a card, with a MathJax that
+# makes links and styles (``\href{javascript:…}``): those the notes' text holds (written
+# ``\\(`` in Markdown, or in a file name, a heading, raw HTML) bypassed the formulas'
+# check.  An empty element between the backslash and its bracket ends MathJax's search
+# (it joins text across no element but <br>, <wbr> and comments), and shows nothing.
+FORMULA_MARK = f"\x02{secrets.token_hex(8)}"
+"""Written by the builder in its own formulas' delimiters in place of the backslash, until
+the fragment is sanitised.  Random: raw HTML can write any character (``&#2;``), but not
+what this process drew."""
+_FORMULA = re.compile(f"{FORMULA_MARK}([(\\[])(.*?){FORMULA_MARK}([)\\]])", re.DOTALL)
+# A tag as nh3 writes it (a ">" in an attribute value is "&gt;") is passed over.
+_TEXT_DELIMITER = re.compile("(<[^>]*>)|\\\\(?=[()\\[\\]])")
+
+
+def _inert_text(piece: str) -> str:
+    # The marks' character goes first: ``\&#2;(`` would be ``\(`` once it went.
+    return _TEXT_DELIMITER.sub(_broken, piece.replace("\x02", ""))
+
+
+def _broken(found: re.Match[str]) -> str:
+    return found.group() if found.group(1) is not None else "\\<span></span>"
 
 
 def safe_style(style: str, tag: str = "") -> str | None:

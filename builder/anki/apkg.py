@@ -13,11 +13,11 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from builder.anki.cardtemplate import BACK, CSS, FRONT
 from builder.anki.collectionrows import Cards, note_rows
-from builder.anki.notefields import NoteFields
+from builder.anki.collectionrows import NoteData as NoteData  # named apkg.NoteData
 from builder.checks.htmlpolicy import ANKI_MARKUP
 from builder.support.atomic import atomic_path
 from builder.support.keptbytes import read_kept
@@ -30,24 +30,6 @@ if TYPE_CHECKING:
 NOTE_TYPE_ID = 1733127408
 NOTE_TYPE_NAME = "build-deck Q&A"
 FIELDS = ("Question", "Answer", "Section", "Source", "Key")
-
-class NoteData(NamedTuple):
-    """One note ready to be written.
-
-    A tuple: every build makes one per note (a dataclass's constructor costs three times
-    as much).
-    """
-
-    key: str
-    """The card's stable key (see Card.key)."""
-    guid: str
-    fields: NoteFields
-    """A kept note's ``packed`` (``builder.anki.notefields``)."""
-    tags: tuple[str, ...]
-    deck: str
-    """Full deck name, ``Parent::Child`` for subdecks."""
-    mtime: int
-
 
 def note_type_css(extra_css: str) -> str:
     """Return the note type's CSS: card layout plus code highlighting."""

@@ -7,10 +7,27 @@ import itertools
 import operator
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, TypeAlias
+from typing import NamedTuple, TypeAlias
 
-if TYPE_CHECKING:
-    from builder.anki.apkg import NoteData
+from builder.anki.notefields import NoteFields
+
+
+class NoteData(NamedTuple):
+    """One note ready to be written.
+
+    A tuple: every build makes one per note (a dataclass's constructor costs three times
+    as much).
+    """
+
+    key: str
+    """The card's stable key (see Card.key)."""
+    guid: str
+    fields: NoteFields
+    """A kept note's ``packed`` (``builder.anki.notefields``)."""
+    tags: tuple[str, ...]
+    deck: str
+    """Full deck name, ``Parent::Child`` for subdecks."""
+    mtime: int
 
 
 NoteRow: TypeAlias = tuple[int, str, int, int, int, str, str | bytes, str | bytes, int, int,

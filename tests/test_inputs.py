@@ -34,6 +34,8 @@ READS_ELSEWHERE = {
     "parse/cache.py": "the parse cache and its secret",
     "pdf/typeset.py": "its own templates, memo and outputs, and pictures already looked up",
     "pdf/parts.py": "the PDF part cache",
+    "render/printcopy.py": "pictures already looked up (their media name holds their hash), "
+                           "and its own copies of them in the cache",
     "pdf/stack.py": "the frame and parts of the sheet it joins, typeset by this build",
     "support/sandbox.py": "its own memory use",
     "parse/source.py": "read_source: for commands that record nothing (toc, explain)",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -30,6 +29,7 @@ from builder.pdf.compile import (
     typst_reason,
 )
 from builder.pdf.compile import PdfError as PdfError
+from builder.pdf.parttext import part_sections, part_text, section_text
 from builder.pdf.pdfdata import Json, MediaStage, document_json
 from builder.pdf.stack import StackError, stack
 from builder.render import typstengine
@@ -170,8 +170,7 @@ def _planned_parts(payload: Json, parts: list[Json], media: dict[str, Path],
     whole sheet took ~0.15 s of a 2,000-question edit).  Every character of the sheet
     is in its cards, its sections' titles and introductions, or what only it shows.
     """
-    sections = [_section_text(section) for part in parts
-                for section in _sections(part)]
+    sections = [section_text(section) for part in parts for section in part_sections(part)]
     chars = frozenset[str]().union(*(card.chars for card in facts))
     pattern = missing_glyph_pattern(missing_glyphs(
         [json.dumps(pdfparts.sheet_info(payload), ensure_ascii=False), *sections,
@@ -182,56 +181,15 @@ def _planned_parts(payload: Json, parts: list[Json], media: dict[str, Path],
     named = []
     keys = []
     for part in parts:
-        text, names = _part_text(part, facts)
+        text, names = part_text(part, facts)
         found = {name: path for name, path in media.items() if name in names}
         named.append(found)
         keys.append(part_key(text, found))
     return payload, parts, tuple(named), tuple(keys)
 
 
-def _sections(part: Json) -> list[Json]:
-    sections = part["sections"]
-    assert isinstance(sections, list)
-    return sections
-
-
-def _section_text(section: Json) -> str:
-    """A section as JSON text, but for its cards."""
-    return json.dumps({key: value for key, value in section.items() if key != "cards"},
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _part_text(part: Json, facts: Sequence[CardFacts]) -> tuple[str, set[str]]:
-    """What shapes a typeset part, as text, and the files it names.
-
-    Everything of its JSON but where its cards are in the notes (which names the card to
-    blame when a part fails, but the page does not show it): a line added near the top of
-    a file then typesets again only the part it went into, not every part after it.  A
-    card stands there as its number and the digest of its content.
-    """
-    lines = [json.dumps({key: value for key, value in part.items() if key != "sections"},
-                        ensure_ascii=False, sort_keys=True, separators=(",", ":"))]
-    names: set[str] = set()
-    for section in _sections(part):
-        text = _section_text(section)
-        lines.append(text)
-        names.update(json.loads(found) for found in _MEDIA_NAME.findall(text))
-        cards = section["cards"]
-        assert isinstance(cards, list)
-        for card in cards:
-            number = int(card["n"])
-            lines.append(f"{number} {facts[number - 1].digest}")
-            names |= facts[number - 1].media
-    return "\n".join(lines), names
-
-
-_MEDIA_NAME = re.compile(r'"(?:svg|img|src)":("(?:[^"\\]|\\.)*")')
-"""A picture's file in a section introduction's JSON text: a quote inside a JSON string
-is always escaped, so these keys are never found inside the text of a note."""
-
-
 def part_key(text: str, media: dict[str, Path]) -> str:
-    """Hash everything that shapes a typeset part (``_part_text``, its JSON), as ``_digest``
+    """Hash everything that shapes a typeset part (``part_text``, its JSON), as ``_digest``
     does for a whole PDF."""
     return _digest_text(text, PART_TEMPLATE, media)
 

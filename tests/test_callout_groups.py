@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.model import plain_text
 from builder.parse.document import parse_text
+from builder.parse.markdown import tokenize
 
 from .conftest import answers_by_question, imported_notes
 
@@ -48,6 +49,12 @@ def test_a_box_of_asking_boxes_is_a_section_of_cards() -> None:
     notes_only = plain_text(last.answer[2].children)
     assert "Nothing asks here." in notes_only and "Still a box." in notes_only
     assert not [d for d in doc.diagnostics if d.severity != "note"]
+    # A group's blocks reach to the next one (a quote's bare '>' lines between two asking
+    # quotes are the first's), and no further than an inner group's heading.
+    maps = {(t.type, t.map[0]): t.map for t in tokenize(FIXTURE.read_text(encoding="utf-8"))
+            if t.map}
+    assert maps[("bullet_list_open", 20)] == [20, 22]
+    assert maps[("heading_open", 22)] == [22, 23]
 
 
 def test_grouped_boxes_reach_the_real_anki_one_note_each(

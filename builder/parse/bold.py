@@ -243,8 +243,9 @@ def answered_on_its_line(paragraph: SyntaxTreeNode) -> BoldQuestion | None:
             text.endswith(_STOPS) and asks_outright(text))):
         return None
     after = children[children.index(strong) + 1:]
-    if not plain(after[:line_end(after)]).strip(_SEPARATING):
-        return None
+    answer = plain(after[:line_end(after)]).strip(_SEPARATING)
+    if not answer or answer.startswith(_QUESTION_MARKS):
+        return None  # "**Q？** ? A": the spaced-repetition plugin's '?' misplaced, no card
     if after[0].type == "text":  # "**Why?**: Because …": the colon only parts them
         after = [*_text_like(after[0], after[0].content.lstrip(_SEPARATING)), *after[1:]]
     return BoldQuestion(list(strong.children), after, text, _first_line(paragraph),

@@ -27,6 +27,9 @@ from builder.parse.phrases import asks_outright
 
 _QUESTION_TYPES = frozenset({"question", "faq", "help"})
 _MAX_LEVEL = 6
+_DEPTH = "group_depth"
+"""``meta`` key of a group's heading: the depth its box was nested at (a heading itself
+stands at the top level, as headings do)."""
 
 
 def _asks(tokens: list[Token], index: int) -> bool:
@@ -67,7 +70,7 @@ def _heading(opening: Token, title: Token, level: int) -> list[Token]:
     tag = f"h{level}"
     line = opening.map[0] if opening.map else 0
     head = Token("heading_open", tag, 1, map=[line, line + 1], markup="#" * level,
-                 block=True)
+                 block=True, meta={_DEPTH: opening.level})
     title.map = [line, line + 1]
     return [head, title, Token("heading_close", tag, -1, markup="#" * level, block=True)]
 
@@ -78,13 +81,15 @@ def unwrap_groups(tokens: list[Token]) -> list[Token]:
     if not groups:
         return tokens
     out: list[Token] = []
-    open_groups: list[tuple[int, int]] = []  # (closing index, heading level) of groups open
+    # Of each group open: its closing index, heading level, opening token, start in ``out``.
+    open_groups: list[tuple[int, int, Token, int]] = []
     heading_level = 0
     index = 0
     while index < len(tokens):
         token = tokens[index]
         if open_groups and index == open_groups[-1][0]:
-            open_groups.pop()
+            _, _, opening, start = open_groups.pop()
+            _stretch(out[start:], opening)
             index += 1
             continue
         if token.type == "heading_open" and not open_groups:
@@ -92,10 +97,24 @@ def unwrap_groups(tokens: list[Token]) -> list[Token]:
         if index in groups and tokens[index + 1].type == "callout_title_open":
             parent = open_groups[-1][1] if open_groups else heading_level
             level = min(parent + 1, _MAX_LEVEL)
+            open_groups.append((groups[index], level, token, len(out)))
             out.extend(_heading(token, tokens[index + 2], level))
-            open_groups.append((groups[index], level))
             index += 4  # the opening, its title's three tokens
             continue
         out.append(token)
         index += 1
     return out
+
+
+def _stretch(body: list[Token], opening: Token) -> None:
+    """Let each block right inside an unwrapped group reach to the next one (the group's
+    last to the group's end): the lines between them, a quote's bare ``>`` lines, were the
+    group's, and are now the block's above them, not nobody's."""
+    depth = opening.level + 1
+    siblings = [t for t in body if (t.level == depth and t.nesting >= 0 and t.map)
+                or t.meta.get(_DEPTH) == depth]
+    end = opening.map[1] if opening.map else 0
+    for block, following in zip(siblings, [*siblings[1:], None], strict=True):
+        stop = following.map[0] if following is not None and following.map else end
+        if block.type != "heading_open" and block.map and stop > block.map[1]:
+            block.map = [block.map[0], stop]

@@ -79,3 +79,31 @@ def test_a_folder_outside_the_tree_in_another_form_is_still_refused(tmp_path: Pa
     found, said = _resolve(tmp_path, "../café/x.png")
     assert found is None
     assert said and "[image-outside]" in said[0], said
+
+
+CASE_ON_DISK = {"Assets/Conv.PNG": (5, 0, 0), "figures/KERNEL.JPG": (6, 0, 0)}
+
+
+def test_a_picture_named_in_another_case_is_shown(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    # Notes written on macOS or Windows, which open a file whatever the case of its name.
+    shutil.copy(FIXTURES / "picture-name-case.md", tmp_path / "n.md")
+    for name, rgb in CASE_ON_DISK.items():
+        write_png(tmp_path / name, rgb=rgb)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md"])
+    assert result.exit_code == 0, result.output
+    assert ": warning:" not in result.output, result.output
+    answer = imported_answer(collection, tmp_path / "dist" / "Case of picture names.apkg")
+    media = Path(collection.media.dir())
+    shown = [(media / src).read_bytes() for src in re.findall(r'<img src="([^"]+)"', answer)]
+    assert shown == [png(rgb=rgb) for rgb in CASE_ON_DISK.values()], answer
+
+
+def test_two_files_that_differ_only_in_case_are_no_match(tmp_path: Path) -> None:
+    for name in ("Conv.png", "CONV.png"):
+        write_png(tmp_path / "tree" / name)
+    found, said = _resolve(tmp_path, "conv.png")
+    assert found is None
+    assert said and "[image-missing]" in said[0], said
+    assert _resolve(tmp_path, "CONV.png") == ("CONV.png", [])

@@ -88,12 +88,14 @@ def site_path(src: str) -> str:
 
 
 class OtherForms:
-    """Names written in one Unicode normalisation found on disk in another.
+    """Names written in one Unicode normalisation or case found on disk in another.
 
     A macOS author's file ``é.png`` is often stored decomposed (``e`` and a combining
     accent, NFD; Hangul syllables as their letters) while the notes name it composed
-    (NFC), or the other way: the same text, other bytes, and Linux and Windows compare
-    bytes.  Each folder is listed once a build, whatever number of pictures look in it.
+    (NFC), or the other way: the same text, other bytes, and Linux compares bytes.  And
+    macOS and Windows open ``2d_conv.png`` for a file saved as ``2d_conv.PNG``, so notes
+    written there name pictures in any case (a real file: all 20 of its pictures).  Each
+    folder is listed once a build, whatever number of pictures look in it.
     """
 
     def __init__(self) -> None:
@@ -101,17 +103,16 @@ class OtherForms:
 
     def find(self, path: Path) -> Path | None:
         """``path`` with each name missing on disk replaced by the one entry of its folder
-        that reads the same under NFC; None when a name has no such entry or several, or
-        when nothing was missing.  (The caller still keeps it inside the source tree.)"""
+        that reads the same under NFC and case folding; None when a name has no such entry
+        or several (``a.png`` and ``A.png``: which was meant?), or when nothing was
+        missing.  (The caller still keeps it inside the source tree.)"""
         found, replaced = Path(path.parts[0]), False
         for part in path.parts[1:]:
             here = found / part
             if part in (".", "..") or os.path.lexists(here):
                 found = here
                 continue
-            if part.isascii():  # the same in every normalisation
-                return None
-            same = self._entries(found).get(unicodedata.normalize("NFC", part), [])
+            same = self._entries(found).get(folded(part), [])
             if len(same) != 1:
                 return None
             found, replaced = found / same[0], True
@@ -125,6 +126,12 @@ class OtherForms:
             except (OSError, ValueError):
                 names = []
             for name in names:
-                by_form.setdefault(unicodedata.normalize("NFC", name), []).append(name)
+                by_form.setdefault(folded(name), []).append(name)
             self._folders[folder] = by_form
         return self._folders[folder]
+
+
+def folded(name: str) -> str:
+    """A name as Obsidian's search, macOS and Windows compare it: without case, and in one
+    normalisation (a macOS vault's names are often decomposed, its notes' links composed)."""
+    return unicodedata.normalize("NFC", name.casefold())

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,7 +19,15 @@ from builder.render.imagecheck import (
     image_info,
     typst_decode_problem,
 )
-from builder.render.imagepaths import DRIVE, OtherForms, refusal, site_path, spellings, tails
+from builder.render.imagepaths import (
+    DRIVE,
+    OtherForms,
+    folded,
+    refusal,
+    site_path,
+    spellings,
+    tails,
+)
 from builder.render.media import MediaFile
 from builder.render.repourls import another_repository, tree_copies
 from builder.support import inputs
@@ -220,11 +227,11 @@ class _Vault:
     def ending_with(self, target: str) -> list[Path]:
         """The files whose path ends with ``target`` (compared without case, as the
         Windows and macOS file systems most vaults live on do), shortest path first."""
-        wanted = PurePosixPath(_folded(target))
+        wanted = PurePosixPath(folded(target))
         if ".." in wanted.parts or wanted.is_absolute():
             return []
         found = [p for p in self._files().get(wanted.name, ())
-                 if PurePosixPath(_folded(p.as_posix())).parts[-len(wanted.parts):]
+                 if PurePosixPath(folded(p.as_posix())).parts[-len(wanted.parts):]
                  == wanted.parts]
         return [self.root / p for p in sorted(found, key=lambda p: (len(p.parts), p))]
 
@@ -236,17 +243,12 @@ class _Vault:
                 subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
                 here = PurePosixPath(Path(folder).relative_to(self.root).as_posix())
                 for name in names:
-                    self._by_name.setdefault(_folded(name), []).append(here / name)
+                    self._by_name.setdefault(folded(name), []).append(here / name)
                 if (seen := seen + len(names)) > _VAULT_FILES:
                     self.cut_short = True
                     break
         return self._by_name
 
-
-def _folded(name: str) -> str:
-    """A name as Obsidian's search compares it: without case, and in one normalisation
-    (a macOS vault's names are often decomposed, its notes' links composed)."""
-    return unicodedata.normalize("NFC", name.casefold())
 
 
 _VAULT_FILES = 200_000

@@ -355,6 +355,9 @@ def test_text_that_reads_as_mathjax_in_anki_is_typeset_nowhere(
           f"# T\n\n## S \\\\({escaped}\\\\)\n\n### Q \\\\({escaped}\\\\)?\n\n"
           f"A \\\\({escaped}\\\\) and \\\\[{escaped}\\\\], $x^2$ and $\\nosuchmacro{{z}}$\n\n"
           "$$\\begin{aligned} a \\\\[2pt] b \\end{aligned}$$\n\n"
+          # Anki's markup made inert as entities (``[latex]`` → ``&#91;latex]``), which
+          # the browser reads back: ``\&#91;`` opened a display a formula closed.
+          f"B \\\\[latex] {escaped} and $$\\nosuchmacro{{y}}$$\n\n"
           # Raw HTML writes any character: the one the builder's own formulas were
           # marked with, before, or after a backslash, which it then stood apart from.
           f"<div>&#2;({HREF}&#2;) \\&#x2;[{HREF}\\&#x2;]</div>\n")
@@ -368,7 +371,7 @@ def test_text_that_reads_as_mathjax_in_anki_is_typeset_nowhere(
     assert not [t for t in typeset if "href" in t], fields
     # The builder's own MathJax stays whole: what no engine could draw, and in
     # --math mathjax every formula (the display one's \\[2pt] inside it).
-    expected = ["\\(\\nosuchmacro{z}\\)"] if math == "image" else [
+    expected = ["\\(\\nosuchmacro{z}\\)", "\\[\\nosuchmacro{y}\\]"] if math == "image" else [
         "\\(x^2\\)", "\\(\\nosuchmacro{z}\\)",
-        "\\[\\begin{aligned} a \\\\[2pt] b \\end{aligned}\\]"]
+        "\\[\\begin{aligned} a \\\\[2pt] b \\end{aligned}\\]", "\\[\\nosuchmacro{y}\\]"]
     assert typeset == expected, fields

@@ -118,8 +118,10 @@ FORMULA_MARK = f"\x02{secrets.token_hex(8)}"
 the fragment is sanitised.  Random: raw HTML can write any character (``&#2;``), but not
 what this process drew."""
 _FORMULA = re.compile(f"{FORMULA_MARK}([(\\[])(.*?){FORMULA_MARK}([)\\]])", re.DOTALL)
-# A tag as nh3 writes it (a ">" in an attribute value is "&gt;") is passed over.
-_TEXT_DELIMITER = re.compile("(<[^>]*>)|\\\\(?=[()\\[\\]])")
+# A tag as nh3 writes it (a ">" in an attribute value is "&gt;") is passed over.  A
+# backslash before a character reference is broken too: the browser reads ``\&#91;`` (the
+# inert ``[latex]``) as ``\[`` before MathJax looks.
+_TEXT_DELIMITER = re.compile("(<[^>]*>)|\\\\(?=[()\\[\\]&])")
 
 
 def _inert_text(piece: str) -> str:

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PRINT_DPI = 300
-COPY_VERSION = "1"
+COPY_VERSION = "2"
 MAX_ORIGINAL_BYTES = 10 * 1024 * 1024
 """As ``images.MAX_IMAGE_BYTES``: no picture larger was packed."""
 MAX_COPY_BYTES = 64 * 1024 * 1024
@@ -150,7 +150,7 @@ def _intact(path: Path, size: tuple[int, int], suffix: str) -> bool:
 def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> bytes | None:
     """The picture in ``data`` turned as its EXIF says (``turned``: by a quarter) and
     scaled to ``size``, as a PNG or (a photograph) a JPEG; None when Pillow cannot."""
-    from PIL import Image, ImageOps
+    from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as opened:
@@ -159,9 +159,14 @@ def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> byte
                 return None
             # A JPEG is decoded at 1/2, 1/4 or 1/8 of its size when that is still larger.
             opened.draft(None, (size[1], size[0]) if turned else size)
-            # Turned only when it says so: otherwise Pillow copies the whole picture.
-            turn = opened.getexif().get(_ORIENTATION, 1) not in (1, None)
-            picture = ImageOps.exif_transpose(opened) if turn else opened
+            orientation = _orientation(opened)
+            if turned != (orientation in _QUARTER_TURNS):
+                if turned:  # typst turned it by what Pillow cannot tell: as typst does
+                    return None
+                orientation = 1  # typst could not read the EXIF that says to turn it
+            # Turned only when it says so: transposing copies the whole picture.
+            method = _TRANSPOSE.get(orientation)
+            picture = opened if method is None else opened.transpose(Image.Transpose[method])
             picture = _printable(picture, suffix)
             picture = picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             out = io.BytesIO()
@@ -177,6 +182,26 @@ def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> byte
 
 _ORIENTATION = 0x0112
 """The EXIF tag saying how a picture is to be turned (1: as it is)."""
+_QUARTER_TURNS = (5, 6, 7, 8)
+"""The orientations that turn a picture by a quarter, swapping its width and height."""
+_TRANSPOSE = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
+              6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
+"""Each orientation's ``Image.Transpose``, as ``ImageOps.exif_transpose`` turns it (by
+name: PIL is imported only when a copy is drawn)."""
+
+
+def _orientation(opened: Image.Image) -> int:
+    """The orientation in the picture's EXIF block, as typst reads it: not XMP's
+    ``tiff:Orientation``, which ``getexif`` falls back on and typst ignores."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    try:
+        exif.load(opened.info.get("exif", b""))
+    except Exception:  # a damaged block: typst reads no orientation from it either
+        return 1
+    value = exif.get(_ORIENTATION, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def _printable(picture: Image.Image, suffix: str) -> Image.Image:

@@ -319,3 +319,17 @@ def test_a_picture_typst_shows_unturned_prints_unturned(tmp_path: Path) -> None:
         red, green = (_where(_page(pdf, 72), c) for c in (RED, GREEN))
         assert red[2] <= green[0] + 2 and abs(red[1] - green[1]) <= 2, (name, red, green)
         assert abs((green[2] - red[0]) / (green[3] - green[1]) - 4000 / 1500) < 0.1, name
+
+
+def test_a_damaged_exif_block_prints_no_pillow_warning(tmp_path: Path) -> None:
+    """Pillow warns of the damaged EXIF block (``UserWarning: Corrupt EXIF data``) while it
+    draws the copy: the build's terminal shows only the build's own lines."""
+    _red_green((4000, 1500)).save(tmp_path / "bad.jpg", quality=95, exif=BAD_EXIF)
+    write(tmp_path / "n.md", "# Pic\n\n## What is shown?\n\n![pic](bad.jpg)\n")
+    done = subprocess.run([sys.executable, "-m", "builder", "n.md", "--no-lock", "--format",
+                           "pdf"], capture_output=True, text=True, cwd=tmp_path, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]),
+                               "PYTHONWARNINGS": "default"})
+    assert done.returncode == 0, done.stderr
+    assert _image_sizes(tmp_path / "dist" / "Pic.pdf") == [(print_box("a4", 2)[0], 421)]
+    assert "Warning" not in done.stdout + done.stderr, done.stderr

@@ -18,6 +18,7 @@ import hashlib
 import io
 import logging
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -150,6 +151,14 @@ def _intact(path: Path, size: tuple[int, int], suffix: str) -> bool:
 def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> bytes | None:
     """The picture in ``data`` turned as its EXIF says (``turned``: by a quarter) and
     scaled to ``size``, as a PNG or (a photograph) a JPEG; None when Pillow cannot."""
+    with warnings.catch_warnings():
+        # Pillow warns of damaged metadata it reads past ("Corrupt EXIF data"): the copy
+        # is drawn all the same, and the terminal is for the notes' own diagnostics.
+        warnings.simplefilter("ignore")
+        return _scaled(data, size, suffix, turned)
+
+
+def _scaled(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> bytes | None:
     from PIL import Image
 
     try:

@@ -333,3 +333,33 @@ def test_a_damaged_exif_block_prints_no_pillow_warning(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert _image_sizes(tmp_path / "dist" / "Pic.pdf") == [(print_box("a4", 2)[0], 421)]
     assert "Warning" not in done.stdout + done.stderr, done.stderr
+
+
+def test_a_picture_unreadable_once_is_copied_when_it_can_be_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watch plans the PDF after every save and remembers each picture's answer; a
+    picture it could not read (being saved, a share away) is read again next time, and
+    printed from a copy then, not as the original for the rest of the watch."""
+    import hashlib
+
+    from builder.render import printcopy
+    from builder.render.media import MediaFile
+    from builder.support.safefile import read_regular
+
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (4000, 3000), RED).save(picture)
+    sha = hashlib.sha256(picture.read_bytes()).hexdigest()
+    found = MediaFile(f"p-{sha[:16]}.png", picture)
+    failures = [OSError("busy")]
+
+    def read_once_failing(path: Path, limit: int) -> bytes:
+        if failures:
+            raise failures.pop()
+        return read_regular(path, limit)
+
+    monkeypatch.setattr(printcopy, "read_regular", read_once_failing)
+    box = print_box("a4", 2)
+    assert printcopy.print_copy(found, box, tmp_path / "cache") is None
+    copy = printcopy.print_copy(found, box, tmp_path / "cache")
+    assert copy is not None and copy.media.path.parent == tmp_path / "cache"
+    assert copy.pixels == box[0] * round(3000 * box[0] / 4000)

@@ -83,7 +83,10 @@ def print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCopy
     if known is not None and (known[0] is None
                               or path_signature(known[0].media.path) == known[1]):
         return known[0]
-    made = _print_copy(found, box, cache)
+    try:
+        made = _print_copy(found, box, cache)
+    except OSError:  # unreadable now (a file being saved, a share away): tried again next time
+        return None
     if len(_KNOWN) >= _MAX_KNOWN:
         _KNOWN.clear()
     _KNOWN[key] = made, None if made is None else path_signature(made.media.path)
@@ -98,10 +101,10 @@ _MAX_KNOWN = 100_000
 
 
 def _print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCopy | None:
+    data = read_regular(found.path, MAX_ORIGINAL_BYTES)
     try:
-        data = read_regular(found.path, MAX_ORIGINAL_BYTES)
         info = image_info(data)
-    except (OSError, NotAnImage):
+    except NotAnImage:
         return None
     sha = hashlib.sha256(data).digest()
     natural = natural_size(sha, info.suffix)

@@ -274,3 +274,92 @@ def test_a_few_questions_with_many_pictures_are_typeset_in_parts(
     text = subprocess.run(["pdftotext", str(tmp_path / "dist" / "Big.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert all(f"Picture {number}?" in text for number in range(6))
+
+
+BAD_EXIF = (b"Exif\x00\x00MM\x00*\x00\x00\x00\x08\x00\x03\x01\x12\x00\x03\x00\x00\x00\x01\x00"
+            b"\x06\x00\x00\x87i\x00\x04\x00\x00\x00\x01\xff\xff\xff\x00\x01\x0f\x00\x02\x00"
+            b"\x00\x00\xc8\x7f\xff\xff\xf0\x00\x00\x00\x00")
+"""An EXIF block saying to turn the picture a quarter (orientation 6) whose other tags point
+past its end: Pillow reads the orientation, typst rejects the whole block."""
+XMP_TURNED = (
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/'
+    '22-rdf-syntax-ns#"><rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" '
+    'tiff:Orientation="6"/></rdf:RDF></x:xmpmeta>')
+
+
+def _red_green(size: tuple[int, int]) -> Image.Image:
+    picture = Image.new("RGB", size, GREEN)
+    picture.paste(RED, (0, 0, size[0] // 2, size[1]))
+    return picture
+
+
+def test_a_picture_typst_shows_unturned_prints_unturned(tmp_path: Path) -> None:
+    """A 4000×1500 picture whose orientation typst does not read (only XMP's
+    ``tiff:Orientation``, turning it by a quarter or a half; a damaged EXIF block) is shown
+    upright by typst and Anki: its copy is too, red left of green and as wide as the
+    column, not turned and squashed."""
+    from PIL import PngImagePlugin
+
+    meta = PngImagePlugin.PngInfo()
+    meta.add_itxt("XML:com.adobe.xmp", XMP_TURNED)
+    _red_green((4000, 1500)).save(tmp_path / "xmp.png", pnginfo=meta)
+    meta = PngImagePlugin.PngInfo()  # turned half round: Pillow's getexif() says so too
+    meta.add_itxt("XML:com.adobe.xmp", XMP_TURNED.replace('"6"', '"3"'))
+    _red_green((4000, 1500)).save(tmp_path / "xmp3.png", pnginfo=meta)
+    _red_green((4000, 1500)).save(tmp_path / "bad.jpg", quality=95, exif=BAD_EXIF)
+    for name in ("xmp.png", "xmp3.png", "bad.jpg"):
+        write(tmp_path / "n.md", f"# Pic\n\n## What is shown?\n\n![pic]({name})\n")
+        result = CliRunner().invoke(main, ["n.md", "--no-lock", "--format", "pdf"])
+        assert result.exit_code == 0, result.output
+        pdf = tmp_path / "dist" / "Pic.pdf"
+        width = print_box("a4", 2)[0]
+        assert _image_sizes(pdf) == [(width, round(1500 * width / 4000))], name
+        for old in tmp_path.glob("dist/Pic-*.png"):
+            old.unlink()
+        red, green = (_where(_page(pdf, 72), c) for c in (RED, GREEN))
+        assert red[2] <= green[0] + 2 and abs(red[1] - green[1]) <= 2, (name, red, green)
+        assert abs((green[2] - red[0]) / (green[3] - green[1]) - 4000 / 1500) < 0.1, name
+
+
+def test_a_damaged_exif_block_prints_no_pillow_warning(tmp_path: Path) -> None:
+    """Pillow warns of the damaged EXIF block (``UserWarning: Corrupt EXIF data``) while it
+    draws the copy: the build's terminal shows only the build's own lines."""
+    _red_green((4000, 1500)).save(tmp_path / "bad.jpg", quality=95, exif=BAD_EXIF)
+    write(tmp_path / "n.md", "# Pic\n\n## What is shown?\n\n![pic](bad.jpg)\n")
+    done = subprocess.run([sys.executable, "-m", "builder", "n.md", "--no-lock", "--format",
+                           "pdf"], capture_output=True, text=True, cwd=tmp_path, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1]),
+                               "PYTHONWARNINGS": "default"})
+    assert done.returncode == 0, done.stderr
+    assert _image_sizes(tmp_path / "dist" / "Pic.pdf") == [(print_box("a4", 2)[0], 421)]
+    assert "Warning" not in done.stdout + done.stderr, done.stderr
+
+
+def test_a_picture_unreadable_once_is_copied_when_it_can_be_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A watch plans the PDF after every save and remembers each picture's answer; a
+    picture it could not read (being saved, a share away) is read again next time, and
+    printed from a copy then, not as the original for the rest of the watch."""
+    import hashlib
+
+    from builder.render import printcopy
+    from builder.render.media import MediaFile
+    from builder.support.safefile import read_regular
+
+    picture = tmp_path / "p.png"
+    Image.new("RGB", (4000, 3000), RED).save(picture)
+    sha = hashlib.sha256(picture.read_bytes()).hexdigest()
+    found = MediaFile(f"p-{sha[:16]}.png", picture)
+    failures = [OSError("busy")]
+
+    def read_once_failing(path: Path, limit: int) -> bytes:
+        if failures:
+            raise failures.pop()
+        return read_regular(path, limit)
+
+    monkeypatch.setattr(printcopy, "read_regular", read_once_failing)
+    box = print_box("a4", 2)
+    assert printcopy.print_copy(found, box, tmp_path / "cache") is None
+    copy = printcopy.print_copy(found, box, tmp_path / "cache")
+    assert copy is not None and copy.media.path.parent == tmp_path / "cache"
+    assert copy.pixels == box[0] * round(3000 * box[0] / 4000)

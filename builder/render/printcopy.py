@@ -18,6 +18,7 @@ import hashlib
 import io
 import logging
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PRINT_DPI = 300
-COPY_VERSION = "1"
+COPY_VERSION = "2"
 MAX_ORIGINAL_BYTES = 10 * 1024 * 1024
 """As ``images.MAX_IMAGE_BYTES``: no picture larger was packed."""
 MAX_COPY_BYTES = 64 * 1024 * 1024
@@ -82,7 +83,10 @@ def print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCopy
     if known is not None and (known[0] is None
                               or path_signature(known[0].media.path) == known[1]):
         return known[0]
-    made = _print_copy(found, box, cache)
+    try:
+        made = _print_copy(found, box, cache)
+    except OSError:  # unreadable now (a file being saved, a share away): tried again next time
+        return None
     if len(_KNOWN) >= _MAX_KNOWN:
         _KNOWN.clear()
     _KNOWN[key] = made, None if made is None else path_signature(made.media.path)
@@ -97,10 +101,10 @@ _MAX_KNOWN = 100_000
 
 
 def _print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCopy | None:
+    data = read_regular(found.path, MAX_ORIGINAL_BYTES)
     try:
-        data = read_regular(found.path, MAX_ORIGINAL_BYTES)
         info = image_info(data)
-    except (OSError, NotAnImage):
+    except NotAnImage:
         return None
     sha = hashlib.sha256(data).digest()
     natural = natural_size(sha, info.suffix)
@@ -150,7 +154,15 @@ def _intact(path: Path, size: tuple[int, int], suffix: str) -> bool:
 def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> bytes | None:
     """The picture in ``data`` turned as its EXIF says (``turned``: by a quarter) and
     scaled to ``size``, as a PNG or (a photograph) a JPEG; None when Pillow cannot."""
-    from PIL import Image, ImageOps
+    with warnings.catch_warnings():
+        # Pillow warns of damaged metadata it reads past ("Corrupt EXIF data"): the copy
+        # is drawn all the same, and the terminal is for the notes' own diagnostics.
+        warnings.simplefilter("ignore")
+        return _scaled(data, size, suffix, turned)
+
+
+def _scaled(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> bytes | None:
+    from PIL import Image
 
     try:
         with Image.open(io.BytesIO(data)) as opened:
@@ -159,9 +171,14 @@ def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> byte
                 return None
             # A JPEG is decoded at 1/2, 1/4 or 1/8 of its size when that is still larger.
             opened.draft(None, (size[1], size[0]) if turned else size)
-            # Turned only when it says so: otherwise Pillow copies the whole picture.
-            turn = opened.getexif().get(_ORIENTATION, 1) not in (1, None)
-            picture = ImageOps.exif_transpose(opened) if turn else opened
+            orientation = _orientation(opened)
+            if turned != (orientation in _QUARTER_TURNS):
+                if turned:  # typst turned it by what Pillow cannot tell: as typst does
+                    return None
+                orientation = 1  # typst could not read the EXIF that says to turn it
+            # Turned only when it says so: transposing copies the whole picture.
+            method = _TRANSPOSE.get(orientation)
+            picture = opened if method is None else opened.transpose(Image.Transpose[method])
             picture = _printable(picture, suffix)
             picture = picture.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
             out = io.BytesIO()
@@ -177,6 +194,26 @@ def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> byte
 
 _ORIENTATION = 0x0112
 """The EXIF tag saying how a picture is to be turned (1: as it is)."""
+_QUARTER_TURNS = (5, 6, 7, 8)
+"""The orientations that turn a picture by a quarter, swapping its width and height."""
+_TRANSPOSE = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
+              6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
+"""Each orientation's ``Image.Transpose``, as ``ImageOps.exif_transpose`` turns it (by
+name: PIL is imported only when a copy is drawn)."""
+
+
+def _orientation(opened: Image.Image) -> int:
+    """The orientation in the picture's EXIF block, as typst reads it: not XMP's
+    ``tiff:Orientation``, which ``getexif`` falls back on and typst ignores."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    try:
+        exif.load(opened.info.get("exif", b""))
+    except Exception:  # a damaged block: typst reads no orientation from it either
+        return 1
+    value = exif.get(_ORIENTATION, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def _printable(picture: Image.Image, suffix: str) -> Image.Image:

@@ -25,14 +25,19 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import bold
+from builder.parse.leadinlabels import labels_note
 from builder.parse.phrases import asks_outright, without_trailing_marks
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
+
+if TYPE_CHECKING:
+    from builder.parse.detect import Structure
 
 ASKING_ITEM = "a list item that asks, its answer after its first line or nested under it"
 GROUP_MIN = 2
@@ -138,6 +143,13 @@ def _blank(item: SyntaxTreeNode) -> bool:
     return not any(child.type != "paragraph" or bold.plain(
         list(child.children[0].children) if child.children else []).strip()
         for child in item.children)
+
+
+def structure_notes(path: str, structure: Structure) -> list[Diagnostic]:
+    """The notes for what the file's reading set apart: headings kept as one card though
+    items under them ask and answer, and an answer's numbered points (``leadinlabels``)."""
+    labels = [labels_note(path, structure.labels)] if structure.labels else []
+    return [*kept_notes(path, structure.strays.kept_lists), *labels]
 
 
 def kept_notes(path: str, kept: Sequence[tuple[int, str, Sequence[tuple[int, str]]]]

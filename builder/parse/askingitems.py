@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
@@ -35,9 +34,6 @@ from builder.parse import bold
 from builder.parse.leadinlabels import labels_note
 from builder.parse.phrases import asks_outright, without_trailing_marks
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
-
-if TYPE_CHECKING:
-    from builder.parse.detect import Structure
 
 ASKING_ITEM = "a list item that asks, its answer after its first line or nested under it"
 GROUP_MIN = 2
@@ -145,11 +141,12 @@ def _blank(item: SyntaxTreeNode) -> bool:
         for child in item.children)
 
 
-def structure_notes(path: str, structure: Structure) -> list[Diagnostic]:
+def structure_notes(path: str, kept: Sequence[tuple[int, str, Sequence[tuple[int, str]]]],
+                    labels: frozenset[int]) -> list[Diagnostic]:
     """The notes for what the file's reading set apart: headings kept as one card though
-    items under them ask and answer, and an answer's numbered points (``leadinlabels``)."""
-    labels = [labels_note(path, structure.labels)] if structure.labels else []
-    return [*kept_notes(path, structure.strays.kept_lists), *labels]
+    items under them ask and answer (``kept``), and an answer's numbered points
+    (``labels``, ``builder.parse.leadinlabels``)."""
+    return [*kept_notes(path, kept), *([labels_note(path, labels)] if labels else [])]
 
 
 def kept_notes(path: str, kept: Sequence[tuple[int, str, Sequence[tuple[int, str]]]]

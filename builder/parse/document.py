@@ -134,7 +134,8 @@ def parse_parts(
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
     structure = file_structure(tree, {h.anchor for h in headings}, front, options, path)
-    diagnostics.extend(structure_notes(path, structure) + lettered_notes(tokens, path))
+    diagnostics.extend(structure_notes(path, structure.strays.kept_lists, structure.labels)
+                       + lettered_notes(tokens, path))
     walker = Walker(path, builder, front, options, structure, stem or Path(path).stem)
     if (cut := front_matter_cut_diagnostic(tokens, path)) is not None:
         diagnostics.append(cut)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from multiprocessing.context import ForkServerProcess
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,32 @@ def test_nothing_reaches_the_users_stderr() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "ran out of memory (memory allocation of 8589934592 bytes failed)\n"
     assert done.stderr == ""
+
+
+def seen_from_the_child(folder: str) -> tuple[list[str], str]:
+    """The temporary folder's files, and what the child's stderr is, as the child runs."""
+    return sorted(os.listdir(folder)), os.readlink("/proc/self/fd/2")
+
+
+def test_the_file_keeping_the_childs_stderr_has_no_name(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # While the child runs there is no named file a killed build could leave behind (42
+    # "build-deck-child-*" files were found in /tmp after builds were killed).
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    files, stderr = run_limited(seen_from_the_child, str(tmp_path), seconds=60,
+                                memory_bytes=1 << 30)
+    assert files == []
+    assert stderr.endswith("(deleted)"), stderr
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_child_that_never_starts_leaves_no_file(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(self: ForkServerProcess) -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    monkeypatch.setattr(ForkServerProcess, "start", fail)
+    with pytest.raises(OSError, match="no more processes"):
+        run_limited(seen_from_the_child, str(tmp_path), seconds=60, memory_bytes=1 << 30)
+    assert not list(tmp_path.iterdir())

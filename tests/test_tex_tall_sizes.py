@@ -29,6 +29,17 @@ if TYPE_CHECKING:
     ("\\rule{1px}{10000px} x", "\\rule{1px}{20em} x", ["\\rule"]),
     ("\\Space{1px}{2em}{3000em}", "\\Space{1px}{2em}{20em}", ["\\Space"]),
     ("a\\\\[5000em] b", "a\\\\[20em] b", ["\\\\"]),
+    ("a\\\\*[5000em] b", "a\\\\*[20em] b", ["\\\\"]),  # no page break: the same row
+    ("\\Rule{1em}{3000em}{3000em}", "\\Rule{1em}{20em}{20em}", ["\\Rule", "\\Rule"]),
+    ("\\rule[3000em]{1em}{2em}", "\\rule[20em]{1em}{2em}", ["\\rule"]),
+    # A row's size is only one in brackets right after it: "\\ 100 cm" is text.
+    ("a \\\\ 100 cm", "a \\\\ 100 cm", []),
+    ("a \\\\ [100cm] b", "a \\\\ [100cm] b", []),
+    # Widths only widen the answer's scrolling box: a rule's, a \Rule's or a \Space's stays.
+    ("\\rule{30em}{0.4pt}", "\\rule{30em}{0.4pt}", []),
+    ("\\rule[1em]{3000em}{1em}", "\\rule[1em]{3000em}{1em}", []),
+    ("\\Rule{3000em}{1em}{1em} \\Space{3000em}{1em}{1em}",
+     "\\Rule{3000em}{1em}{1em} \\Space{3000em}{1em}{1em}", []),
     # Sizes a formula means, wide ones, and text that reads like a size stay.
     ("\\raise{0.5em}{X} \\rule{0pt}{3ex} a\\\\[2em] b", "\\raise{0.5em}{X} \\rule{0pt}{3ex} "
      "a\\\\[2em] b", []),

@@ -31,6 +31,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import bold
+from builder.parse.leadinlabels import labels_note
 from builder.parse.phrases import asks_outright, without_trailing_marks
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
 
@@ -138,6 +139,14 @@ def _blank(item: SyntaxTreeNode) -> bool:
     return not any(child.type != "paragraph" or bold.plain(
         list(child.children[0].children) if child.children else []).strip()
         for child in item.children)
+
+
+def structure_notes(path: str, kept: Sequence[tuple[int, str, Sequence[tuple[int, str]]]],
+                    labels: frozenset[int]) -> list[Diagnostic]:
+    """The notes for what the file's reading set apart: headings kept as one card though
+    items under them ask and answer (``kept``), and an answer's numbered points
+    (``labels``, ``builder.parse.leadinlabels``)."""
+    return [*kept_notes(path, kept), *([labels_note(path, labels)] if labels else [])]
 
 
 def kept_notes(path: str, kept: Sequence[tuple[int, str, Sequence[tuple[int, str]]]]

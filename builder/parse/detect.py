@@ -137,7 +137,7 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
             why = ("question style 'bold' was asked for",)
         chosen = Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
                            "bold", toc, why, detected=True, lead_ins=lead_ins,
-                           labels=found.lead_in_labels if lead_ins else frozenset(),
+                           labels=found.lead_in_labels,
                            bold_kinds=_bold_and_callouts(max(bold_count, 1),
                                                          found.callout_questions, how_many=False,
                                                          outline=cards),

@@ -19,7 +19,7 @@ from builder.model import (
     TocEntry,
     walk_all,
 )
-from builder.parse.askingitems import kept_notes, lettered_notes
+from builder.parse.askingitems import lettered_notes, structure_notes
 from builder.parse.blockids import left_out_notes as block_id_notes
 from builder.parse.containers import unclosed_diagnostics
 from builder.parse.detect import Structure, file_structure
@@ -134,7 +134,8 @@ def parse_parts(
     builder = NodeBuilder(path, lines, validate_diagram,
                           breaks=bool(front.get("breaks", options.breaks)), lang=lang)
     structure = file_structure(tree, {h.anchor for h in headings}, front, options, path)
-    diagnostics.extend(kept_notes(path, structure.strays.kept_lists) + lettered_notes(tokens, path))
+    diagnostics.extend(structure_notes(path, structure.strays.kept_lists, structure.labels)
+                       + lettered_notes(tokens, path))
     walker = Walker(path, builder, front, options, structure, stem or Path(path).stem)
     if (cut := front_matter_cut_diagnostic(tokens, path)) is not None:
         diagnostics.append(cut)

@@ -10,20 +10,30 @@ next question's, is that answer's labels; its later lines too (``2.`` under ques
 reads both ways) unless what follows the run counts on from them instead of from the
 question (``**3. …?**`` after a ``2.``: that ``2.`` was the next question).  Under a
 question without a number, only a run closed by a whole bold question is labels: a file
-may ask one question before its numbered ones.  A heading ends every answer.
+may ask one question before its numbered ones.  A heading, a rule (``---``) and a whole
+bold line that does not ask (``**Part B: Networking**``) end every answer.
+
+A changed reading loses a user's review history, so the rule keeps the old reading (the
+lines are questions) whenever it is unsure: a lead-in that asks (``**1. Trees:** when do
+they win?``) is a question, and so is a run that reaches the next question's number with
+nothing after it to say which count it follows.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.model import Diagnostic, SourceLoc
 from builder.parse import bold
-from builder.parse.phrases import numbering
+from builder.parse.phrases import numbering, question_reason
 
 Number = tuple[int, ...]
+_NUMBER = re.compile(r"\s*\d+(?:\.\d+)*[.)、:：．]?")
+"""The number a line opens with (a single line's text, which the tokens isolated)."""
 
 
 def lead_in_labels(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
@@ -31,7 +41,7 @@ def lead_in_labels(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
     with a bold number and are labels inside an answer, not questions."""
     walk = _Walk()
     for node in nodes:
-        if node.type == "heading":
+        if node.type in ("heading", "hr"):
             walk.close(None)
             walk.question = None
             continue
@@ -57,8 +67,15 @@ class _Walk:
 
     def meet(self, found: bold.BoldQuestion) -> None:
         number = numbering(found.text)
+        asks = _asks(found.text)
         if not found.lead_in:
-            self.close(number or None, whole=True)
+            # A whole bold line that does not ask names a part (``**Part B: …**``): it ends
+            # the answer, as a heading does, and numbering starts again under it.
+            self.close(number or None, whole=True) if asks else self.close(None)
+            self.question = number if asks else None
+            return
+        if asks:  # "**1. Trees:** when do they win?" asks: a question, whatever its number
+            self.close(number)
             self.question = number
             return
         if self.run and _next(self.run[-1][1], number):
@@ -84,12 +101,39 @@ class _Walk:
         # from the run rather than from the question.
         turn = next((i for i, (_, number) in enumerate(run) if _next(self.question, number)),
                     len(run))
-        if turn < len(run) and after is not None and _next(run[-1][1], after) \
-                and not _next(self.question, after):
-            self.labels.update(line for line, _ in run[:turn])
-            self.question = run[-1][1]
-            return
+        if turn < len(run):
+            if after is not None and _next(run[-1][1], after) \
+                    and not _next(self.question, after):
+                self.labels.update(line for line, _ in run[:turn])
+                self.question = run[-1][1]
+                return
+            if after is None or not _next(self.question, after):
+                # Nothing after the run says which count it follows (the file's end, a
+                # heading, a number of neither): the lines stay questions, as before.
+                self.question = run[-1][1]
+                return
         self.labels.update(line for line, _ in run)
+
+
+_LINES_SHOWN = 20
+"""Lines a ``numbered-points`` note names at most."""
+
+
+def labels_note(path: str, labels: frozenset[int]) -> Diagnostic:
+    """The file's one note naming the lines read as an answer's numbered points."""
+    lines = sorted(labels)
+    named = ", ".join(map(str, lines[:_LINES_SHOWN])) + (
+        f" and {len(lines) - _LINES_SHOWN} more" if len(lines) > _LINES_SHOWN else "")
+    return Diagnostic(
+        SourceLoc(path, lines[0]), "note",
+        f"{len(lines)} line(s) opening with a bold number read as the numbered points of the "
+        f"answer above them, not as questions (lines {named}): they number from 1 again "
+        "inside an answer; to make one a card, end it with '?'", "numbered-points")
+
+
+def _asks(text: str) -> bool:
+    """Whether a line asks once its number is set aside ("1. Trees: when do they win?")."""
+    return question_reason(_NUMBER.sub("", text, count=1)) is not None
 
 
 def _next(last: Number, number: Number) -> bool:

@@ -17,9 +17,14 @@ from builder.parse.texsyntax import tokens
 
 MAX_EM = 20
 """Largest vertical size kept, in em (some 320 pixels on a card)."""
-_TALL = {"\\raise": 1, "\\lower": 1, "\\rule": 3, "\\Rule": 3, "\\Space": 3, "\\\\": 1,
-         "\\raisebox": 1, "\\vspace": 1, "\\vskip": 1}
-"""Commands whose sizes reach up or down, and how many sizes they take at most."""
+_TALL: dict[str, tuple[bool, ...]] = {
+    "\\raise": (True,), "\\lower": (True,), "\\raisebox": (True,), "\\vspace": (True,),
+    "\\vskip": (True,), "\\\\": (True,),
+    # \rule[raise]{width}{height} (without its bracket: no raise), \Rule and \Space
+    # {width}{height}{depth}: a wide one only widens its box, so the width stays.
+    "\\rule": (True, False, True), "\\Rule": (False, True, True),
+    "\\Space": (False, True, True)}
+"""Commands whose sizes reach up or down: for each size they take, whether it does."""
 _EM = {"em": 1.0, "ex": 0.43, "pt": 0.1, "px": 1 / 16, "mu": 1 / 18, "pc": 1.2,
        "in": 7.227, "cm": 2.845, "mm": 0.2845, "bp": 0.1004, "dd": 0.107, "cc": 1.284,
        "sp": 0.1 / 65536}
@@ -36,21 +41,31 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
     found = tokens(tex)
     out: list[str] = []
     clamped: list[str] = []
-    command, left = "", 0
+    command, left = "", tuple[bool, ...]()
     i = 0
     while i < len(found):
         token = found[i]
         if token in _TALL:
             command, left = token, _TALL[token]
             if token == "\\rule" and "".join(found[i + 1:i + 3]).lstrip()[:1] != "[":
-                left -= 1  # its raise, in brackets, is not given
+                left = left[1:]  # its raise, in brackets, is not given
+            elif token == "\\\\":
+                # A row's size only in brackets right after it (``\\[2em]``, ``\\*[2em]``):
+                # ``\\ 100 cm`` is a new row, then text.
+                star = found[i + 1:i + 2] == ["*"]
+                if found[i + 1 + star:i + 2 + star] != ["["]:
+                    left = ()
+                elif star:
+                    out += found[i:i + 2]
+                    i += 2
+                    continue
         elif left and token not in _BETWEEN:
             size, end = _size(found, i)
             if size is None:
-                left = 0
+                left = ()
             else:
-                left -= 1
-                if size > MAX_EM:
+                tall, left = left[0], left[1:]
+                if tall and size > MAX_EM:
                     clamped.append(command)
                     out.append(f"{MAX_EM}em")
                 else:

@@ -14,7 +14,7 @@ import os
 import resource
 import tempfile
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from builder.support.interrupts import interrupts_ignored
 
@@ -56,40 +56,60 @@ def run_limited(function: Callable[..., T], *args: Any, seconds: float,
     context.set_forkserver_preload([QUIET_SERVER, function.__module__, *preload])
     receiver, sender = context.Pipe(duplex=False)
     # The child's stderr goes to a file of its own: typst out of memory prints Rust's
-    # "memory allocation of N bytes failed" (and a backtrace) there as it aborts.
-    handle, said = tempfile.mkstemp(prefix="build-deck-child-")
-    os.close(handle)
-    child = context.Process(target=_child, args=(sender, function, args, memory_bytes, said))
-    # The fork server, if started now, and so its children, from the start (on a main
-    # thread; elsewhere the server ignores SIGINT itself, as its first preload).
-    with interrupts_ignored():
-        child.start()
-    sender.close()
-    try:
-        if not receiver.poll(seconds):
-            raise SandboxError(f"took longer than {seconds:g} s")
+    # "memory allocation of N bytes failed" (and a backtrace) there as it aborts.  A file
+    # without a name (unlinked as it is made): a build killed, or a child that never
+    # starts, leaves nothing behind in the temporary folder.
+    with tempfile.TemporaryFile(prefix="build-deck-child-") as said:
+        child = context.Process(target=_child, args=(sender, function, args, memory_bytes,
+                                                     _Inherited(said.fileno())))
         try:
-            status, value = receiver.recv()
-        except EOFError:
-            child.join()
-            raise SandboxError(_crash(_read_said(said))) from None
-    finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-        _read_said(said, remove=True)
+            # The fork server, if started now, and so its children, from the start (on a
+            # main thread; elsewhere the server ignores SIGINT itself, as its first preload).
+            with interrupts_ignored():
+                child.start()
+            sender.close()
+            if not receiver.poll(seconds):
+                raise SandboxError(f"took longer than {seconds:g} s")
+            try:
+                status, value = receiver.recv()
+            except EOFError:
+                child.join()
+                raise SandboxError(_crash(_read_said(said))) from None
+        finally:
+            sender.close()
+            receiver.close()
+            if child.is_alive():
+                child.kill()
+            if child.pid is not None:
+                child.join()
+            _read_said(said, log_it=True)
     if status == "error":
         raise SandboxError(str(value))
     result: T = value
     return result
 
 
+class _Inherited:
+    """A file descriptor handed to the child: multiprocessing duplicates it into the
+    child as it pickles the child's arguments (as it does a ``Connection``'s)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple[Callable[[Any], _Inherited], tuple[Any]]:
+        from multiprocessing import reduction
+
+        return _inherited, (reduction.DupFd(self.fd),)
+
+
+def _inherited(duplicate: Any) -> _Inherited:
+    return _Inherited(duplicate.detach())
+
+
 def _child(sender: Connection, function: Callable[..., Any], args: tuple[Any, ...],
-           memory_bytes: int, said: str) -> None:
-    kept = os.open(said, os.O_WRONLY | os.O_APPEND)
-    os.dup2(kept, 2)
-    os.close(kept)
+           memory_bytes: int, said: _Inherited) -> None:
+    os.dup2(said.fd, 2)
+    os.close(said.fd)
     limit = _address_space() + memory_bytes
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
@@ -109,16 +129,15 @@ _SAID_KEPT = 4096
 """Bytes of a child's stderr read back: its first lines say why it died."""
 
 
-def _read_said(path: str, remove: bool = False) -> str:
-    """What the child wrote to its stderr (its start); the file is removed with ``remove``."""
+def _read_said(file: IO[bytes], log_it: bool = False) -> str:
+    """What the child wrote to its stderr (its start); logged (once, at the end) with
+    ``log_it``."""
     try:
-        with open(path, "rb") as file:
-            text = file.read(_SAID_KEPT).decode("utf-8", "replace")
-        if remove:
-            os.unlink(path)
+        file.seek(0)
+        text = file.read(_SAID_KEPT).decode("utf-8", "replace")
     except OSError:
         return ""
-    if remove and text.strip():
+    if log_it and text.strip():
         log.debug("a sandboxed call wrote to stderr: %s", text.strip())
     return text
 

@@ -60,3 +60,58 @@ def test_the_cards_reach_the_real_anki(
     assert "Intersection over union of two boxes." in answers["Explain IoU."]
     assert "<strong>" not in answers["Explain IoU."]
     assert "What is a convolution?" not in answers["Why max pooling?"]
+
+
+def _cards(name: str) -> dict[str, list[str]]:
+    text = (Path(__file__).parent / "fixtures" / name).read_text(encoding="utf-8")
+    return {c.question_text: [plain_text(n.children).strip() for n in c.answer]
+            for c in parse_text(text, "n.md").cards}
+
+
+def test_labels_and_steps_ending_in_a_full_stop_are_no_cards() -> None:
+    # "**How it works.**" is a label (a wh-word with a full stop): its item answers the
+    # question above it. "**Define the scope.**" prompts, but in a list where no item asks
+    # with a question mark it is a step of a checklist (shown in the PDF, with a note).
+    text = (Path(__file__).parent / "fixtures" / "bold-answered-label-items.md").read_text(
+        encoding="utf-8")
+    doc = parse_text(text, "n.md")
+    cards = {c.question_text: " ".join(plain_text(n.children) for n in c.answer)
+             for c in doc.cards}
+    assert list(cards) == ["What is attention?", "Explain the scaling.", "Why several heads?",
+                           "What does it cost?"]
+    assert "Each query scores every key." in cards["What is attention?"]
+    assert [(d.loc.line, d.code) for d in doc.diagnostics] == [(13, "section-intro")]
+
+
+def test_items_inside_a_questions_answer_stay_in_it() -> None:
+    cards = _cards("bold-answered-inside-answer.md")
+    assert list(cards) == ["What are the regularisation methods?", "What is dropout?",
+                           "Why normalise inputs?"]
+    methods = " ".join(cards["What are the regularisation methods?"])
+    assert "Lasso, gives sparse weights." in methods and "Ridge, shrinks weights." in methods
+    dropout = " ".join(cards["What is dropout?"])
+    assert "Units are zeroed" in dropout and "The share of units dropped." in dropout
+
+
+def test_an_answers_own_sign_is_kept_a_dash_apart_parts() -> None:
+    cards = _cards("bold-answered-signed.md")
+    assert cards == {
+        "What is 3 - 4?": ["-1"],
+        "What is the exponent of 0.01 in base ten?": ["−2 (that is, 10^-2)"],
+        "What is the limit of -x as x grows?": ["—∞, unbounded."],
+        "Why is 0 - 0 zero?": ["Nothing is taken from nothing."],
+    }
+
+
+def test_a_signed_answer_reaches_the_real_anki(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    shutil.copy(Path(__file__).parent / "fixtures" / "bold-answered-signed.md",
+                tmp_path / "n.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    (apkg,) = (tmp_path / "dist").glob("*.apkg")
+    answers = answers_by_question(imported_notes(collection, apkg))
+    assert "-1" in answers["What is 3 - 4?"]
+    assert "—∞, unbounded." in answers["What is the limit of -x as x grows?"]
+    assert "— Nothing" not in answers["Why is 0 - 0 zero?"]

@@ -15,6 +15,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.phrases import (
     asks,
+    asks_by_prompt,
     asks_outright,
     is_answer_part,
     is_asked_label,
@@ -38,7 +39,9 @@ INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
 ANSWERED_ON_ITS_LINE = "a bold question opening its line, its answer after it on the line"
 _QUESTION_MARKS = ("?", "？")
 _STOPS = (".", "。")
-_SEPARATING = " \t:：-–—"
+# A colon, or a dash standing alone, parts a question from its answer on its line; a
+# dash against a word is the answer's own sign ("**What is 3 - 4?** -1").
+_SEPARATING = re.compile(r"\s*(?:[:：]|[-–—](?=\s))?\s*")
 # Two or three colons alone (``:::`` a card reviewed both ways), not a longer run.
 _INLINE_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
 
@@ -225,12 +228,14 @@ def _last_line(paragraph: SyntaxTreeNode) -> int:
     return paragraph.map[1] if paragraph.map else 0
 
 
-def answered_on_its_line(paragraph: SyntaxTreeNode) -> BoldQuestion | None:
+def answered_on_its_line(paragraph: SyntaxTreeNode, prompts: bool = False
+                         ) -> BoldQuestion | None:
     """A list item's bold question that opens its line, its answer after it on that line
     (``1. **Why ResNet?** Skip connections …``, ``- **What is IoU?** Intersection …``): the
-    bold text is the question when it ends in a question mark, or is a sentence that asks
-    (``**Explain RoI Align.**``, not ``**Note.**``); all after it, the answer. A list item
-    is one question's place; in a paragraph, ``**Why?** because …`` is a sentence."""
+    bold text is the question when it ends in a question mark, or, with ``prompts``, is a
+    prompt ending in a full stop (``**Explain RoI Align.**``; not ``**Note.**``, nor
+    ``**How it works.**``, a label); all after it, the answer. A list item is one
+    question's place; in a paragraph, ``**Why?** because …`` is a sentence."""
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
     children = list(paragraph.children[0].children)
@@ -240,14 +245,15 @@ def answered_on_its_line(paragraph: SyntaxTreeNode) -> BoldQuestion | None:
     strong = filled[0]
     text = plain(strong.children).strip()
     if len(text) > _LOOSE_MAX or not (text.endswith(_QUESTION_MARKS) or (
-            text.endswith(_STOPS) and asks_outright(text))):
+            prompts and text.endswith(_STOPS) and asks_by_prompt(text))):
         return None
     after = children[children.index(strong) + 1:]
-    answer = plain(after[:line_end(after)]).strip(_SEPARATING)
+    answer = _SEPARATING.sub("", plain(after[:line_end(after)]), count=1).strip()
     if not answer or answer.startswith(_QUESTION_MARKS):
         return None  # "**Q？** ? A": the spaced-repetition plugin's '?' misplaced, no card
     if after[0].type == "text":  # "**Why?**: Because …": the colon only parts them
-        after = [*_text_like(after[0], after[0].content.lstrip(_SEPARATING)), *after[1:]]
+        content = _SEPARATING.sub("", after[0].content, count=1)
+        after = [*_text_like(after[0], content), *after[1:]]
     return BoldQuestion(list(strong.children), after, text, _first_line(paragraph),
                         ANSWERED_ON_ITS_LINE, _last_line(paragraph))
 

@@ -199,6 +199,13 @@ def asks_outright(text: str) -> bool:
         or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
 
 
+def asks_by_prompt(text: str) -> bool:
+    """True when ``text`` opens with an English prompt that asks ("Explain RoI Align."):
+    unlike a wh-word, which with a full stop titles a part ("How it works.")."""
+    words = re.findall(r"[a-z']+", text.casefold())
+    return bool(words) and words[0] in _EN_PROMPTS
+
+
 # "(3)Q: …" numbers its question as a list of Q: lines may ("（3）问：…" too).
 _ASKED = re.compile(r"^\s*(?:[(（]\s*\d{1,3}\s*[)）]\s*)?(?:q|question|问)\s*\d{0,3}\s*[:：]\s*\S",
                     re.IGNORECASE)

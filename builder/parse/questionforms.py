@@ -175,11 +175,11 @@ class QuestionForms:
         if node.type not in ("bullet_list", "ordered_list"):
             return False
         numbered = node.type == "ordered_list" and chosen is None
+        answered = self._answered_on_their_lines(node) if chosen is None else {}
         items = [(item, (question(item.children[0]) or (
                      bold.numbered_item_question(item) if numbered else None)
-                  or (bold.answered_on_its_line(item.children[0]) if chosen is None else None)
-                  or _chosen_item(item, chosen))
-                  if item.children else None) for item in node.children]
+                  or answered.get(index) or _chosen_item(item, chosen))
+                  if item.children else None) for index, item in enumerate(node.children)]
         if not any(found for _, found in items) or (self._question is not None and all(
                 found is None or bold.is_bare_label(item, found) for item, found in items)):
             # A checklist of bare bold phrases inside an answer ("1. **Inspect the tokens**")
@@ -208,6 +208,22 @@ class QuestionForms:
         if last is None or last.reason not in (bold.SEPARATED, ASKING_ITEM):
             self._close_card()
         return True
+
+    def _answered_on_their_lines(self, node: SyntaxTreeNode) -> dict[int, bold.BoldQuestion]:
+        """The items of a list that ask in bold and answer on their line, by place: only
+        where no question is open (inside an answer, ``- **What is L1?** Lasso …`` details
+        it), and the ones ending in a full stop (``**Explain IoU.**``) only among ones
+        that ask with a question mark (alone, ``1. **Define the scope.** …`` is a step)."""
+        if self._question is not None:
+            return {}
+        firsts = {index: item.children[0] for index, item in enumerate(node.children)
+                  if item.children}
+        asked = {index: found for index, first in firsts.items()
+                 if (found := bold.answered_on_its_line(first)) is not None}
+        if not asked:
+            return {}
+        return {index: found for index, first in firsts.items()
+                if (found := bold.answered_on_its_line(first, prompts=True)) is not None}
 
     def _file_question(self, stem: str) -> str:
         """The name of a file that is one question: its front matter's title, when the

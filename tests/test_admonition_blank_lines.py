@@ -26,14 +26,18 @@ FIXTURE = Path(__file__).parent / "fixtures" / "admonition-blank-lines.md"
 def test_two_blank_lines_do_not_end_an_admonitions_body() -> None:
     doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "admonition-blank-lines.md")
     assert [(c.question_text, c.loc.line) for c in doc.cards] == [
-        ("What is an epoch?", 7), ("What is a batch?", 12), ("What is warm-up?", 19)]
+        ("What is an epoch?", 7), ("What is a batch?", 12), ("What is warm-up?", 19),
+        ("What is kept apart?", 25)]
     batch = next(c for c in doc.cards if c.question_text == "What is a batch?")
     assert [plain_text(n.children) for n in batch.answer] == [
         "The examples of one step.", "Its size trades noise for memory."]
     warm = next(c for c in doc.cards if c.question_text == "What is warm-up?")
-    # The line at the left margin ends the boxes: the last answer's, in no box.
+    # The heading at the left margin ends the group's boxes, and its section.
+    assert [plain_text(n.children) for n in warm.answer] == ["Raising the learning rate slowly."]
+    warm = next(c for c in doc.cards if c.question_text == "What is kept apart?")
+    # The line at the left margin ends the box: the answer's, in no box.
     assert [(n.kind, plain_text(n.children)[:14]) for n in warm.answer] == [
-        ("paragraph", "Raising the le"), ("paragraph", "Text after the"),
+        ("paragraph", "A box's body, "), ("paragraph", "Text after the"),
         ("callout", "Kept apartInsi")]
     box = warm.answer[2]
     box_text = [plain_text(n.children) for n in box.children[1:]]
@@ -58,9 +62,10 @@ def test_answers_after_two_blank_lines_reach_the_real_anki(
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     (apkg,) = (tmp_path / "dist").glob("*.apkg")
     answers = answers_by_question(imported_notes(collection, apkg))
-    assert sorted(answers) == ["What is a batch?", "What is an epoch?", "What is warm-up?"]
+    assert sorted(answers) == ["What is a batch?", "What is an epoch?", "What is kept apart?",
+                               "What is warm-up?"]
     assert "Its size trades noise for memory." in answers["What is a batch?"]
-    assert "???" not in "".join(answers.values()) and "<pre" not in answers["What is warm-up?"]
+    assert "???" not in "".join(answers.values()) and "<pre" not in answers["What is kept apart?"]
 
 
 def test_a_box_left_empty_is_a_box_and_a_line_in_prose_stays_text() -> None:

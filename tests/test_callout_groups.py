@@ -33,9 +33,9 @@ def test_a_box_of_asking_boxes_is_a_section_of_cards() -> None:
          ("Machine learning", "Deep learning", "Normalisation"), 25),
         ("What does a query do?", ("Obsidian", "Attention"), 32),
         ("What is a head?", ("Obsidian", "Attention"), 35),
-        # Markdown has no end to a heading's section: a box after the group's end is
-        # still under its heading, as a question after a ### group's last is.
-        ("Why stack boxes?", ("Obsidian", "Attention"), 38),
+        # A group is a heading only where its section ends with its box: here at the
+        # next heading (a question after it in its section would fall under it).
+        ("Why stack boxes?", ("Nesting",), 40),
     ]
     hyper = next(c for c in doc.cards if c.question_text == "What is a hyperparameter?")
     # A box inside an asking box is part of its answer, not a group.

@@ -15,8 +15,13 @@ The inner boxes ask (``builder.parse.callouts.asks``), the outer one only names 
 read as a box, its questions sat inside one block, in no card. So a callout that does not
 ask but holds one that does, at any depth, becomes a heading one level below the heading
 (or group) it sits under, its title the heading's text, and its body the blocks under it:
-each asking box is then a question in its own right, the group a section. A box that asks
-keeps its inner boxes as parts of its answer, and a box that holds no asking box stays a box.
+each asking box is then a question in its own right, the group a section.
+
+Markdown has no end to a heading's section, so only where the group's section ends with
+its box and no answer is open (``_unwrappable``): all the blocks under a heading that does
+not ask, the next heading no deeper; inside such a group, the groups that end its body.
+Elsewhere (among questions, in an answer, a list, a box that asks) a group stays a box,
+as a box that holds no asking box does.
 """
 
 from __future__ import annotations
@@ -25,44 +30,86 @@ from markdown_it.token import Token
 
 from builder.parse.phrases import asks_outright
 
-_QUESTION_TYPES = frozenset({"question", "faq", "help"})
+QUESTION_TYPES = frozenset({"question", "faq", "help"})
+"""Callout types that ask: with a title written, ``> [!faq]- 为什么？`` is a question and its
+body the answer (``builder.parse.questionforms``)."""
 _MAX_LEVEL = 6
 _DEPTH = "group_depth"
 """``meta`` key of a group's heading: the depth its box was nested at (a heading itself
 stands at the top level, as headings do)."""
 
 
-def _asks(tokens: list[Token], index: int) -> bool:
-    """Whether the ``callout_open`` at ``index`` asks (as ``callouts.asks`` says of its node)."""
-    meta = tokens[index].meta.get("callout", {})
-    if not meta.get("titled"):
+def callout_asks(meta: dict[str, object], title: str | None) -> bool:
+    """Whether a callout with ``meta`` (``callout_open``'s) and ``title`` (its title's text,
+    ``None`` if it has none) asks: of a question type, with a title written; or an HTML
+    ``<details>`` whose summary asks outright."""
+    if not meta.get("titled") or title is None:
         return False
     if meta.get("syntax") == "html":
-        title = tokens[index + 2] if index + 2 < len(tokens) else None
-        return title is not None and title.type == "inline" and asks_outright(title.content)
-    return meta.get("type") in _QUESTION_TYPES
+        return asks_outright(title)
+    return meta.get("type") in QUESTION_TYPES
 
 
-def _close_of(tokens: list[Token], index: int) -> int:
-    depth = 0
-    for position in range(index, len(tokens)):
-        kind = tokens[position].type
-        depth += (kind == "callout_open") - (kind == "callout_close")
-        if depth == 0:
-            return position
-    return len(tokens) - 1
+def _title(tokens: list[Token], index: int) -> str | None:
+    if index + 2 < len(tokens) and tokens[index + 1].type == "callout_title_open" \
+            and tokens[index + 2].type == "inline":
+        return tokens[index + 2].content
+    return None
+
+
+def _asks(tokens: list[Token], index: int) -> bool:
+    return callout_asks(tokens[index].meta.get("callout", {}), _title(tokens, index))
 
 
 def _groups(tokens: list[Token]) -> dict[int, int]:
-    """Each grouping callout's opening index → its closing index."""
+    """Each titled callout that asks nothing but holds one that asks: opening → closing
+    index. One pass: a callout holds an asking one when one opens before it closes."""
     found: dict[int, int] = {}
+    stack: list[list[int]] = []  # per open callout: its index, whether something inside asks
     for index, token in enumerate(tokens):
-        if token.type != "callout_open" or _asks(tokens, index):
-            continue
-        close = _close_of(tokens, index)
-        if any(tokens[inner].type == "callout_open" and _asks(tokens, inner)
-               for inner in range(index + 1, close)):
-            found[index] = close
+        if token.type == "callout_open":
+            asking = _asks(tokens, index)
+            if asking:
+                for entry in stack:
+                    entry[1] = 1
+            stack.append([index, 0, int(asking)])
+        elif token.type == "callout_close" and stack:
+            opening, holds, asked = stack.pop()
+            if holds and not asked and _title(tokens, opening) is not None:
+                found[opening] = index
+    return found
+
+
+def _children(tokens: list[Token], start: int, stop: int, level: int) -> list[int]:
+    """Indexes of the blocks opening at ``level`` in ``tokens[start:stop]``."""
+    return [index for index in range(start, stop)
+            if tokens[index].level == level and tokens[index].nesting >= 0
+            and tokens[index].block and tokens[index].type != "inline"]
+
+
+def _unwrappable(tokens: list[Token], groups: dict[int, int]) -> set[int]:
+    """The groups read as headings: only where no answer is open, so that each group's
+    section ends where its box does. At the top level, the blocks under a heading that
+    does not ask (or before any heading) when all of them are groups and the next heading
+    is no deeper (none, or a paragraph, before or after, that a group's section would
+    swallow); inside such a group, the groups that end its body."""
+    found: set[int] = set()
+    blocks = _children(tokens, 0, len(tokens), 0)
+    heads = [(-1, 0, False)] + [
+        (position, int(tokens[index].tag[1:]), asks_outright(tokens[index + 1].content))
+        for position, index in enumerate(blocks) if tokens[index].type == "heading_open"]
+    for (at, level, asking), (after, next_level, _) in zip(
+            heads, [*heads[1:], (len(blocks), 0, False)], strict=True):
+        run = blocks[at + 1:after]
+        if run and not asking and next_level <= level and all(b in groups for b in run):
+            found.update(run)
+    pending = sorted(found)
+    while pending:
+        opening = pending.pop()
+        body = _children(tokens, opening + 4, groups[opening], tokens[opening].level + 1)
+        while body and body[-1] in groups:
+            found.add(body[-1])
+            pending.append(body.pop())
     return found
 
 
@@ -80,6 +127,7 @@ def unwrap_groups(tokens: list[Token]) -> list[Token]:
     groups = _groups(tokens)
     if not groups:
         return tokens
+    unwrapped = _unwrappable(tokens, groups)
     out: list[Token] = []
     # Of each group open: its closing index, heading level, opening token, start in ``out``.
     open_groups: list[tuple[int, int, Token, int]] = []
@@ -94,7 +142,7 @@ def unwrap_groups(tokens: list[Token]) -> list[Token]:
             continue
         if token.type == "heading_open" and not open_groups:
             heading_level = int(token.tag[1:])
-        if index in groups and tokens[index + 1].type == "callout_title_open":
+        if index in unwrapped:
             parent = open_groups[-1][1] if open_groups else heading_level
             level = min(parent + 1, _MAX_LEVEL)
             open_groups.append((groups[index], level, token, len(out)))

@@ -31,10 +31,9 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.parse.calloutgroups import unwrap_groups
+from builder.parse.calloutgroups import callout_asks, unwrap_groups
 from builder.parse.htmldetails import MARKER as DETAILS
 from builder.parse.htmldetails import OPEN_MARKER as DETAILS_OPEN
-from builder.parse.phrases import asks_outright
 
 CALLOUT = "callout"
 """A callout node's kind (``builder.model.Node``)."""
@@ -43,9 +42,6 @@ CALLOUT_TITLE = "callout_title"
 CALLOUT_META = "callout"
 """``meta`` key of a ``callout_open`` token: {"type", "fold", "syntax"} (see
 ``callout_attrs``) and "titled" (whether its title is written, not its type's name)."""
-QUESTION_TYPES = frozenset({"question", "faq", "help"})
-"""Callout types that ask: with a title written, ``> [!faq]- 为什么？`` is a question and its
-body the answer (``builder.parse.questionforms``)."""
 
 _MARKER = re.compile(r"\[!([^\W\d_][\w-]*)\]([+-]?)(?:[ \t]+(.*))?$")
 """The first line of an alert or callout, as markdown-it gives a quote's first paragraph
@@ -105,13 +101,10 @@ def asks(node: SyntaxTreeNode) -> bool:
     question and its folded answer: "What is …?", not "Show code" or "Answer")."""
     if node.type != CALLOUT:
         return False
-    meta = node.meta.get(CALLOUT_META, {})
-    if not (meta.get("titled") and node.children and node.children[0].type == CALLOUT_TITLE):
+    if not (node.children and node.children[0].type == CALLOUT_TITLE):
         return False
-    if meta.get("syntax") == "html":
-        title = node.children[0].children
-        return bool(title) and asks_outright(title[0].content)
-    return meta.get("type") in QUESTION_TYPES
+    title = node.children[0].children
+    return callout_asks(node.meta.get(CALLOUT_META, {}), title[0].content if title else None)
 
 
 def count_asking(nodes: Iterable[SyntaxTreeNode]) -> int:

@@ -110,6 +110,7 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
     ``headed`` maps the index of each section started by a heading to its lines and text.
     """
     found: list[Diagnostic] = []
+    last_shown = _last_shown(sections)
     for index, section in enumerate(sections):
         heading = headed.get(index)
         if section.intro:
@@ -118,12 +119,21 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
                                           first_question))
         # Questions left without answers are left out (`empty-answer`), their section's
         # heading with them: it is named here, since it shows nowhere either.
-        elif not _answered(section) and heading and section.path and not any(
-                other.path[:len(section.path)] == section.path
-                and (_answered(other) or other.intro)
-                for other in sections[index + 1:]):
+        elif not _answered(section) and heading and section.path \
+                and last_shown.get(section.path, -1) <= index:
             found.append(empty_section_diagnostic(path, heading, bool(section.cards)))
     return found
+
+
+def _last_shown(sections: Sequence[Section]) -> dict[tuple[str, ...], int]:
+    """Of each section path (and its leading parts): the index of the last section under it
+    that shows something, answered questions or an introduction. One pass, so that deeply
+    nested headings stay linear."""
+    last: dict[tuple[str, ...], int] = {}
+    for index, section in enumerate(sections):
+        if _answered(section) or section.intro:
+            last.update((section.path[:end], index) for end in range(1, len(section.path) + 1))
+    return last
 
 
 def _answered(section: Section) -> bool:

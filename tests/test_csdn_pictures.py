@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from builder.cli import main
 from builder.parse.document import parse_file
 
-from .conftest import FIXTURES, answers_by_question, imported_notes
+from .conftest import FIXTURES, answers_by_question, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -56,3 +56,23 @@ def test_anki_shows_the_pictures_without_the_error_text(tmp_path: Path,
         assert "防盗链" not in answer, answer
     assert "s2.example.com" in answers["2. ROC 曲线怎么画？"]
     assert "外链图片转存失败提示本身不是图片" in answers["4. 这段话提到了转存失败吗？"]
+
+
+OLD_LOCK = FIXTURES / "csdn-heading.c2e5b8d.lock"
+"""The lock c2e5b8d (before CSDN's text was read as a picture) wrote for csdn-heading.md
+as n.md: the first question's key holds the failed copy's text."""
+
+
+def test_a_picture_in_a_question_keeps_its_key(tmp_path: Path, collection: Collection) -> None:
+    """Reading the text as a picture changes what a question shows, not which note it is:
+    a rebuild over the older lock changes the note in place (same GUID), adds none."""
+    shutil.copy(OLD_LOCK, tmp_path / "build-deck.lock")
+    old = OLD_LOCK.read_text("utf-8")
+    result = build_fixture(FIXTURES / "csdn-heading.md", "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    assert "added" not in result.output and "removed" not in result.output, result.output
+    assert "2 changed" in result.output, result.output  # both show a picture now
+    notes = imported_notes(collection, tmp_path / "dist" / "网络.apkg")
+    assert all(note.guid in old for note in notes)
+    first = next(note for note in notes if note["Question"].startswith("TCP"))
+    assert "外链" not in first["Question"] and "Kel2hd.png" in first["Question"]

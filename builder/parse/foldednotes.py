@@ -12,13 +12,18 @@ from dataclasses import replace
 
 from builder.model import Diagnostic
 
-ZERO_WIDTH = "zero-width characters removed from the question or heading"
+ZERO_WIDTH = "zero-width characters removed from the question"
+ZERO_WIDTH_NAME = "zero-width characters left out of the deck or tag name Anki shows"
+"""A section heading's, front matter's ``deck`` or ``tags``: left out of what Anki shows,
+not of the card's key (a section's name is part of it, as written)."""
 CSDN_PICTURE = ("CSDN's '外链图片转存失败' (picture copy failed) text read as the picture "
                 "it names, without that text")
 
 _MANY = {
-    ZERO_WIDTH: "zero-width characters removed from {count} questions and headings (lines "
-                "{lines}); they are invisible, and keys never counted them",
+    ZERO_WIDTH: "zero-width characters removed from {count} questions (lines {lines}); they "
+                "are invisible, and keys never counted them",
+    ZERO_WIDTH_NAME: "zero-width characters left out of {count} deck and tag names Anki shows "
+                     "(lines {lines}); they are invisible",
     CSDN_PICTURE: "CSDN's '外链图片转存失败' (picture copy failed) text read {count} times "
                   "as the picture it names, without that text (lines {lines})",
 }

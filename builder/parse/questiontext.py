@@ -22,7 +22,7 @@ from builder.model import (
     walk_all,
 )
 from builder.parse.csdnpictures import WRITTEN, as_written
-from builder.parse.foldednotes import FOLDED_CODES, ZERO_WIDTH
+from builder.parse.foldednotes import FOLDED_CODES, ZERO_WIDTH, ZERO_WIDTH_NAME
 from builder.parse.footnotes import defines_footnotes
 from builder.parse.phrases import asks_outright
 from builder.parse.source import CONTROL_CHARS
@@ -188,7 +188,7 @@ def invisible_in_name(loc: SourceLoc, *names_and_kind: str) -> list[Diagnostic]:
     if not any(map(has_invisible, names)):
         return []
     if not _reorders(names):
-        return [_zero_width_at(loc)]
+        return [Diagnostic(loc, "note", ZERO_WIDTH_NAME, "invisible-chars")]
     return [Diagnostic(loc, "warning", "invisible or text-direction characters left out of "
                        f"the {kind} names Anki shows", "invisible-chars")]
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.parse.document import parse_file
+from builder.parse.document import parse_file, parse_text
 
 from .conftest import FIXTURES, answers_by_question, build_fixture, imported_notes
 
@@ -76,3 +76,14 @@ def test_a_picture_in_a_question_keeps_its_key(tmp_path: Path, collection: Colle
     assert all(note.guid in old for note in notes)
     first = next(note for note in notes if note["Question"].startswith("TCP"))
     assert "外链" not in first["Question"] and "Kel2hd.png" in first["Question"]
+
+
+def test_the_folded_note_sits_at_the_first_in_the_file() -> None:
+    """A question's picture is read when its card closes, after its answer's: the note
+    still sits at the first line and names the lines in order."""
+    text = ("## Q？![外链图片转存失败(img-1)(https://a.example/a.png)]\n\n"
+            "![外链图片转存失败(img-2)(https://a.example/b.png)]\n\n"
+            "![外链图片转存失败(img-3)(https://a.example/c.png)]\n")
+    (note,) = (d for d in parse_text(text, "o.md").diagnostics if d.code == "csdn-picture")
+    assert (note.loc.line, note.loc.col) == (1, 6)
+    assert note.message.endswith("(lines 1, 3, 5)")

@@ -34,23 +34,25 @@ _LINES_SHOWN = 20
 
 
 def folded(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """``diagnostics`` with the notes of each message above made one, at the first."""
-    kept: list[Diagnostic] = []
-    first: dict[str, int] = {}
-    lines: dict[str, list[int]] = {}
+    """``diagnostics`` with the notes of each message above made one, at the first in the
+    file (notes are made in the order the parse meets them: a front matter's name after a
+    heading's), naming the lines in order."""
+    diagnostics = list(diagnostics)
+    found: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
-        message = diagnostic.message
-        if diagnostic.severity == "note" and message in _MANY:
-            lines.setdefault(message, []).append(diagnostic.loc.line)
-            if message in first:
-                continue
-            first[message] = len(kept)
-        kept.append(diagnostic)
-    for message, index in first.items():
-        if len(lines[message]) > 1:
-            kept[index] = replace(kept[index], message=_MANY[message].format(
-                count=len(lines[message]), lines=_named(lines[message])))
-    return kept
+        if diagnostic.severity == "note" and diagnostic.message in _MANY:
+            found.setdefault(diagnostic.message, []).append(diagnostic)
+    if not found:
+        return diagnostics
+    carriers: dict[int, Diagnostic] = {}
+    for message, notes in found.items():
+        notes.sort(key=lambda note: (note.loc.line, note.loc.col))
+        first = notes[0]
+        lines = [note.loc.line for note in notes]
+        carriers[id(first)] = first if len(notes) == 1 else replace(
+            first, message=_MANY[message].format(count=len(notes), lines=_named(lines)))
+    return [carriers.get(id(d), d) for d in diagnostics
+            if id(d) in carriers or not (d.severity == "note" and d.message in _MANY)]
 
 
 def _named(lines: list[int]) -> str:

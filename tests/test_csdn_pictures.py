@@ -87,3 +87,18 @@ def test_the_folded_note_sits_at_the_first_in_the_file() -> None:
     (note,) = (d for d in parse_text(text, "o.md").diagnostics if d.code == "csdn-picture")
     assert (note.loc.line, note.loc.col) == (1, 6)
     assert note.message.endswith("(lines 1, 3, 5)")
+
+
+def test_remote_failed_copies_warn_once_a_file(tmp_path: Path) -> None:
+    """A page of failed copies warned once a remote picture (8,277 on one page, where
+    builds before read the text and warned nothing): one warning a file names them, an
+    ordinary remote picture is still warned at its own line."""
+    result = build_fixture(FIXTURES / "csdn-remote.md", "--no-lock")
+    assert result.exit_code == 0, result.output
+    remote = [line for line in result.output.splitlines() if "[remote-image]" in line]
+    assert remote == [
+        "n.md:3:1: warning: remote image not fetched: https://s2.ax1x.com/K1.png and 2 more "
+        "of CSDN's failed copies' pictures (lines 3, 4, 8) [remote-image]",
+        "n.md:10:1: warning: remote image not fetched: https://a.example/p.png [remote-image]",
+    ], result.output
+    assert "3 warning(s)" not in result.output and "2 warning(s)" in result.output

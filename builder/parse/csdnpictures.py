@@ -20,9 +20,10 @@ file (``builder.parse.foldednotes``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
-from builder.model import Diagnostic, Node, SourceLoc
+from builder.model import Diagnostic, Node, SourceLoc, walk_all
 from builder.parse.foldednotes import CSDN_PICTURE
 
 MARK = "外链图片转存失败"
@@ -68,6 +69,14 @@ def _written(node: Node) -> Node:
     if not node.children:
         return node
     return replace(node, children=as_written(node.children))
+
+
+def failed_copy_places(nodes: Iterable[Node], path: str) -> set[tuple[str, int, int]]:
+    """Where in ``path`` the pictures read from failed copies among ``nodes`` (and their
+    descendants) stand: their remote-picture warnings are said once
+    (``builder.parse.foldednotes.fold_remote``)."""
+    return {(path, node.line, node.col or 1) for node in walk_all(tuple(nodes))
+            if node.kind == "image" and node.attr(WRITTEN)}
 
 
 def is_failed_copy(alt: str) -> bool:

@@ -29,6 +29,7 @@ _MANY = {
 }
 FOLDED_CODES = frozenset({"invisible-chars", "csdn-picture"})
 """The codes of the notes folded (``invisible-chars`` is a note only when folded)."""
+_REMOTE = "remote-image"
 _LINES_SHOWN = 20
 """Lines named in a folded note at most (a pasted page may have hundreds)."""
 
@@ -53,6 +54,32 @@ def folded(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
             first, message=_MANY[message].format(count=len(notes), lines=_named(lines)))
     return [carriers.get(id(d), d) for d in diagnostics
             if id(d) in carriers or not (d.severity == "note" and d.message in _MANY)]
+
+
+def fold_remote(diagnostics: Iterable[Diagnostic], places: set[tuple[str, int, int]]
+                ) -> list[Diagnostic]:
+    """``diagnostics`` with the ``remote-image`` warnings at ``places`` (pictures read
+    from CSDN's failed copies, ``builder.parse.csdnpictures.failed_copy_places``) made one
+    per file, at the first: a page of them warned once a picture (8,277 on one page),
+    where builds before read the text and said nothing of it."""
+    diagnostics = list(diagnostics)
+    found: dict[str, dict[tuple[int, int], Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        loc = diagnostic.loc
+        if diagnostic.code == _REMOTE and (loc.path, loc.line, loc.col) in places:
+            found.setdefault(loc.path, {}).setdefault((loc.line, loc.col), diagnostic)
+    if not found:
+        return diagnostics
+    carriers: dict[Diagnostic, Diagnostic] = {}
+    for at in found.values():
+        first = at[min(at)]
+        lines = sorted(line for line, _ in at)
+        carriers[first] = first if len(at) == 1 else replace(first, message=(
+            f"{first.message} and {len(at) - 1:,} more of CSDN's failed copies' pictures "
+            f"(lines {_named(lines)})"))
+    return [carriers.get(d, d) for d in diagnostics
+            if d in carriers or not (d.code == _REMOTE and (d.loc.path, d.loc.line, d.loc.col)
+                                     in places)]
 
 
 def _named(lines: list[int]) -> str:

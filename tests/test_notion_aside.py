@@ -76,3 +76,13 @@ def test_nested_refused_asides_stay_linear() -> None:
         + "</aside>\n\n" * depth
     doc = parse_text(text, "deep.md")
     assert [c.question_text for c in doc.cards] == ["Q0?", "Q1?"]
+
+
+def test_a_refusal_is_this_parses_own() -> None:
+    """A fence left open is cut and the rest parsed again with the env copied: the aside
+    refused on line 3 of the file says nothing of the aside on line 3 of the rest."""
+    text = ("## What is X?\n\n<aside>\n**What is Y?**\n\nY.\n</aside>\n\n```\ncode\n"
+            "## What is Z?\n\n<aside>\nA tip.\n</aside>\n")
+    first, last = parse_text(text, "r.md").cards
+    assert first.answer[0].kind == "html_block"
+    assert [n.kind for n in last.answer] == [CALLOUT]

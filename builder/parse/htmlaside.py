@@ -119,9 +119,13 @@ def _paragraph(state: StateBlock, line: int, text: str) -> None:
 
 
 def _trials(state: StateBlock) -> tuple[set[int], list[int]]:
+    """The refused opening lines and the trial count of this parse: a repair parses a
+    cut source again with the same env, whose lines are others."""
     env = state.env if isinstance(state.env, dict) else {}
-    found: tuple[set[int], list[int]] = env.setdefault(_REFUSED, (set(), [0]))
-    return found
+    known = env.get(_REFUSED)
+    if known is None or known[0] is not state.src:
+        known = env[_REFUSED] = (state.src, set(), [0])
+    return known[1], known[2]
 
 
 def _asks(state: StateBlock, tokens: list[Token], index: int) -> bool:

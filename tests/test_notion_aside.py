@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from builder.parse.callouts import CALLOUT
-from builder.parse.document import parse_file
+from builder.parse.document import parse_file, parse_text
 
 from .conftest import FIXTURES, answers_by_question, build_fixture_deck, imported_notes
 
@@ -50,3 +50,39 @@ def test_anki_shows_the_callout_with_its_markdown(collection: Collection) -> Non
                              "饱和</p></div>"), second
     assert "这个提示没有闭合" in answers["多头有什么用？"]
     assert "便于外推" in answers["位置编码为什么用正弦？"]
+
+
+def test_an_aside_holding_a_question_stays_html() -> None:
+    """A box whose body holds a question (bold, setext, a callout that asks) would take it
+    out of the questions: the aside stays the HTML it was and the question is one."""
+    doc = parse_file(FIXTURES / "notion-aside-questions.md", "q.md")
+    assert [c.question_text for c in doc.cards] == ["What is X?", "What is Y?", "What is Z?",
+                                                    "What is W?"]
+    assert doc.cards[0].answer[-1].kind == "html_block"
+    label_box = doc.cards[2].answer[1]  # a bold label inside asks nothing: a box
+    assert label_box.kind == CALLOUT and label_box.attr("type") == "aside"
+    assert doc.cards[3].answer[1].kind == "html_block"  # a [!faq] callout inside
+    setext = parse_file(FIXTURES / "notion-aside-setext.md", "s.md")
+    assert [c.question_text for c in setext.cards] == ["What is X?", "What is Y?",
+                                                       "What is Z?"]
+    assert setext.cards[0].answer[-1].kind == "html_block"
+
+
+def test_nested_refused_asides_stay_linear() -> None:
+    """Asides nested deep around a heading are refused one by one: each refusal reads its
+    lines again, so the trials are budgeted (this finishes, and the heading is one)."""
+    depth = 120
+    text = "# T\n\n## Q0?\n\nA.\n\n" + "<aside>\n\n" * depth + "## Q1?\n\nB.\n\n" \
+        + "</aside>\n\n" * depth
+    doc = parse_text(text, "deep.md")
+    assert [c.question_text for c in doc.cards] == ["Q0?", "Q1?"]
+
+
+def test_a_refusal_is_this_parses_own() -> None:
+    """A fence left open is cut and the rest parsed again with the env copied: the aside
+    refused on line 3 of the file says nothing of the aside on line 3 of the rest."""
+    text = ("## What is X?\n\n<aside>\n**What is Y?**\n\nY.\n</aside>\n\n```\ncode\n"
+            "## What is Z?\n\n<aside>\nA tip.\n</aside>\n")
+    first, last = parse_text(text, "r.md").cards
+    assert first.answer[0].kind == "html_block"
+    assert [n.kind for n in last.answer] == [CALLOUT]

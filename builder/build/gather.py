@@ -31,6 +31,8 @@ from builder.build.sourceparse import ParsedSource
 from builder.checks.silence import Silencer
 from builder.model import Card, Diagnostic, Diagram, Document, Formula, SourceLoc, walk_all
 from builder.parse.cache import ParseCache
+from builder.parse.csdnpictures import failed_copy_places
+from builder.parse.foldednotes import fold_remote
 from builder.parse.limits import shown_formulas
 from builder.parse.questiontext import with_empty_kept
 from builder.parse.source import ColumnMap
@@ -148,7 +150,23 @@ class Gathered:
     def reported(self, *later: Iterable[Diagnostic], leave_out: Collection[Diagnostic] = ()
                  ) -> list[Diagnostic]:
         """These diagnostics and those of the later stages, as the collector reports them."""
-        return self.collector.reported(self.diagnostics, *later, leave_out=leave_out)
+        found = [d for stage in (self.diagnostics, *later) for d in stage]
+        csdn = {d.loc.path for d in self.diagnostics if d.code == "csdn-picture"}
+        if csdn:  # one warning a file for the remote pictures CSDN failed to copy
+            found = fold_remote(found, self._failed_copies(csdn))
+        return self.collector.reported(found, leave_out=leave_out)
+
+    def _failed_copies(self, paths: set[str]) -> set[tuple[str, int, int]]:
+        places: set[tuple[str, int, int]] = set()
+        for file in self.files:
+            if file.path in paths:
+                cards = file.cards if isinstance(file, Document) else [
+                    card for card in file.cards if isinstance(card, Card)]
+                nodes = [node for card in cards for node in (*card.question, *card.answer)]
+                intros = file.sections if isinstance(file, Document) else ()
+                nodes += [node for section in intros for node in section.intro]
+                places |= failed_copy_places(nodes, file.path)
+        return places
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,16 @@ file (``builder.parse.foldednotes``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import replace
 
-from builder.model import Diagnostic, Node, SourceLoc
+from builder.model import Diagnostic, Node, SourceLoc, walk_all
 from builder.parse.foldednotes import CSDN_PICTURE
 
 MARK = "外链图片转存失败"
+WRITTEN = "written"
+"""A failed copy's picture keeps the text it was written as: builds before this one read
+it as text, and a question's key and names still read it so (``as_written``)."""
 _FAILED = re.compile(
     r"!?\\?\[" + MARK + r"[^\[\]()\n]*\(img-[\w-]*\)\(([^()\n]+)\)\\?\]")
 
@@ -41,13 +46,37 @@ def failed_copy_nodes(text: str, loc: SourceLoc) -> tuple[list[Node], list[Diagn
             continue  # no address: the text stays
         if start > done:
             nodes.append(Node("text", text=text[done:start], line=loc.line, col=loc.col + done))
-        nodes.append(Node("image", attrs=(("src", found.group(1).strip()), ("alt", "")),
+        nodes.append(Node("image", attrs=(("src", found.group(1).strip()), ("alt", ""),
+                                          (WRITTEN, found.group())),
                           line=loc.line, col=loc.col + start))
         notes.append(csdn_note(SourceLoc(loc.path, loc.line, loc.col + start)))
         done = found.end()
     if done < len(text):
         nodes.append(Node("text", text=text[done:], line=loc.line, col=loc.col + done))
     return nodes, notes
+
+
+def as_written(nodes: tuple[Node, ...]) -> tuple[Node, ...]:
+    """``nodes`` with each failed copy's picture the text it was written as: only what is
+    shown changes, never what names a question (its key, subdeck, tag)."""
+    return tuple(_written(node) for node in nodes)
+
+
+def _written(node: Node) -> Node:
+    if node.kind == "image":
+        written = node.attr(WRITTEN)
+        return Node("text", text=written, line=node.line, col=node.col) if written else node
+    if not node.children:
+        return node
+    return replace(node, children=as_written(node.children))
+
+
+def failed_copy_places(nodes: Iterable[Node], path: str) -> set[tuple[str, int, int]]:
+    """Where in ``path`` the pictures read from failed copies among ``nodes`` (and their
+    descendants) stand: their remote-picture warnings are said once
+    (``builder.parse.foldednotes.fold_remote``)."""
+    return {(path, node.line, node.col or 1) for node in walk_all(tuple(nodes))
+            if node.kind == "image" and node.attr(WRITTEN)}
 
 
 def is_failed_copy(alt: str) -> bool:

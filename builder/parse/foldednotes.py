@@ -12,40 +12,74 @@ from dataclasses import replace
 
 from builder.model import Diagnostic
 
-ZERO_WIDTH = "zero-width characters removed from the question or heading"
+ZERO_WIDTH = "zero-width characters removed from the question"
+ZERO_WIDTH_NAME = "zero-width characters left out of the deck or tag name Anki shows"
+"""A section heading's, front matter's ``deck`` or ``tags``: left out of what Anki shows,
+not of the card's key (a section's name is part of it, as written)."""
 CSDN_PICTURE = ("CSDN's '外链图片转存失败' (picture copy failed) text read as the picture "
                 "it names, without that text")
 
 _MANY = {
-    ZERO_WIDTH: "zero-width characters removed from {count} questions and headings (lines "
-                "{lines}); they are invisible, and keys never counted them",
+    ZERO_WIDTH: "zero-width characters removed from {count} questions (lines {lines}); they "
+                "are invisible, and keys never counted them",
+    ZERO_WIDTH_NAME: "zero-width characters left out of {count} deck and tag names Anki shows "
+                     "(lines {lines}); they are invisible",
     CSDN_PICTURE: "CSDN's '外链图片转存失败' (picture copy failed) text read {count} times "
                   "as the picture it names, without that text (lines {lines})",
 }
 FOLDED_CODES = frozenset({"invisible-chars", "csdn-picture"})
 """The codes of the notes folded (``invisible-chars`` is a note only when folded)."""
+_REMOTE = "remote-image"
 _LINES_SHOWN = 20
 """Lines named in a folded note at most (a pasted page may have hundreds)."""
 
 
 def folded(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """``diagnostics`` with the notes of each message above made one, at the first."""
-    kept: list[Diagnostic] = []
-    first: dict[str, int] = {}
-    lines: dict[str, list[int]] = {}
+    """``diagnostics`` with the notes of each message above made one, at the first in the
+    file (notes are made in the order the parse meets them: a front matter's name after a
+    heading's), naming the lines in order."""
+    diagnostics = list(diagnostics)
+    found: dict[str, list[Diagnostic]] = {}
     for diagnostic in diagnostics:
-        message = diagnostic.message
-        if diagnostic.severity == "note" and message in _MANY:
-            lines.setdefault(message, []).append(diagnostic.loc.line)
-            if message in first:
-                continue
-            first[message] = len(kept)
-        kept.append(diagnostic)
-    for message, index in first.items():
-        if len(lines[message]) > 1:
-            kept[index] = replace(kept[index], message=_MANY[message].format(
-                count=len(lines[message]), lines=_named(lines[message])))
-    return kept
+        if diagnostic.severity == "note" and diagnostic.message in _MANY:
+            found.setdefault(diagnostic.message, []).append(diagnostic)
+    if not found:
+        return diagnostics
+    carriers: dict[int, Diagnostic] = {}
+    for message, notes in found.items():
+        notes.sort(key=lambda note: (note.loc.line, note.loc.col))
+        first = notes[0]
+        lines = [note.loc.line for note in notes]
+        carriers[id(first)] = first if len(notes) == 1 else replace(
+            first, message=_MANY[message].format(count=len(notes), lines=_named(lines)))
+    return [carriers.get(id(d), d) for d in diagnostics
+            if id(d) in carriers or not (d.severity == "note" and d.message in _MANY)]
+
+
+def fold_remote(diagnostics: Iterable[Diagnostic], places: set[tuple[str, int, int]]
+                ) -> list[Diagnostic]:
+    """``diagnostics`` with the ``remote-image`` warnings at ``places`` (pictures read
+    from CSDN's failed copies, ``builder.parse.csdnpictures.failed_copy_places``) made one
+    per file, at the first: a page of them warned once a picture (8,277 on one page),
+    where builds before read the text and said nothing of it."""
+    diagnostics = list(diagnostics)
+    found: dict[str, dict[tuple[int, int], Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        loc = diagnostic.loc
+        if diagnostic.code == _REMOTE and (loc.path, loc.line, loc.col) in places:
+            found.setdefault(loc.path, {}).setdefault((loc.line, loc.col), diagnostic)
+    if not found:
+        return diagnostics
+    carriers: dict[Diagnostic, Diagnostic] = {}
+    for at in found.values():
+        first = at[min(at)]
+        lines = sorted(line for line, _ in at)
+        carriers[first] = first if len(at) == 1 else replace(first, message=(
+            f"{first.message} and {len(at) - 1:,} more of CSDN's failed copies' pictures "
+            f"(lines {_named(lines)})"))
+    return [carriers.get(d, d) for d in diagnostics
+            if d in carriers or not (d.code == _REMOTE and (d.loc.path, d.loc.line, d.loc.col)
+                                     in places)]
 
 
 def _named(lines: list[int]) -> str:

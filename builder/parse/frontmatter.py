@@ -15,7 +15,7 @@ from markdown_it.token import Token
 
 from builder.model import Diagnostic, SourceLoc, one_line
 from builder.parse.language import normalise as normalise_language
-from builder.parse.questiontext import invisible_in_name
+from builder.parse.questiontext import invisible_in_name, shown_question_text
 from builder.parse.taglines import MAX_CARD_TAGS, MAX_TAG_CHARS
 from builder.support.settings import SETTINGS, Setting, SettingError, code_problem, did_you_mean
 from builder.support.yamlload import (
@@ -227,13 +227,19 @@ def _unknown_key(key: str) -> str:
 
 
 def _empty_levels(deck: str) -> bool:
-    return any(not level.strip() for level in deck.split("::"))
+    return not all(map(_shown, deck.split("::")))
+
+
+def _shown(level: str) -> bool:
+    """Whether a deck level shows anything: one of zero-width characters alone is empty
+    once Anki's name leaves them out (``builder.anki.html.inert_name``)."""
+    return bool(shown_question_text(level).strip())
 
 
 def _without_empty_levels(deck: str) -> str:
     """``deck`` without its empty levels, which Anki names "blank" (``::`` would file the
     cards under blank::blank); nothing left: the title or the file names the deck."""
-    return "::".join(level for level in deck.split("::") if level.strip())
+    return "::".join(level for level in deck.split("::") if _shown(level))
 
 
 def _empty_levels_message(deck: str) -> str:

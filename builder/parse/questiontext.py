@@ -19,8 +19,10 @@ from builder.model import (
     SourceLoc,
     plain_parts,
     plain_text,
+    walk_all,
 )
-from builder.parse.foldednotes import FOLDED_CODES, ZERO_WIDTH
+from builder.parse.csdnpictures import WRITTEN, as_written
+from builder.parse.foldednotes import FOLDED_CODES, ZERO_WIDTH, ZERO_WIDTH_NAME
 from builder.parse.footnotes import defines_footnotes
 from builder.parse.phrases import asks_outright
 from builder.parse.source import CONTROL_CHARS
@@ -117,7 +119,10 @@ def named_repeats(drafts: list[CardDraft]) -> list[CardDraft]:
 def readable_text(inline: tuple[Node, ...]) -> str:
     """A heading's words without its inline HTML tags (``<a name>`` anchors, ``<font
     color>``): what names a question's identity, a section's subdeck and tag.  A heading
-    of nothing but tags keeps them as typed, so that it still says something."""
+    of nothing but tags keeps them as typed, so that it still says something.  CSDN's
+    failed copies count as the text they were written as (``as_written``)."""
+    if any(node.attr(WRITTEN) for node in walk_all(inline)):
+        inline = as_written(inline)
     return plain_text(inline, with_tags=False) or plain_text(inline)
 
 
@@ -183,7 +188,7 @@ def invisible_in_name(loc: SourceLoc, *names_and_kind: str) -> list[Diagnostic]:
     if not any(map(has_invisible, names)):
         return []
     if not _reorders(names):
-        return [_zero_width_at(loc)]
+        return [Diagnostic(loc, "note", ZERO_WIDTH_NAME, "invisible-chars")]
     return [Diagnostic(loc, "warning", "invisible or text-direction characters left out of "
                        f"the {kind} names Anki shows", "invisible-chars")]
 

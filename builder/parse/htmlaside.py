@@ -33,7 +33,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.bold import paragraph_question
 from builder.parse.boxtokens import push_box
-from builder.parse.callouts import QUESTION_TYPES
+from builder.parse.calloutgroups import QUESTION_TYPES
 from builder.parse.linescan import code_lines, picked_lines
 from builder.parse.phrases import is_asked_line
 

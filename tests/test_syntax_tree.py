@@ -12,6 +12,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Node
+from builder.parse.csdnpictures import MARK as CSDN_MARK
 from builder.parse.markdown import NodeBuilder, tokenize
 from builder.parse.source import source_lines
 from builder.parse.syntaxtree import syntax_tree
@@ -162,7 +163,10 @@ _CONTAINERS = frozenset({"paragraph", "heading", "bullet_list", "ordered_list", 
 
 @pytest.mark.parametrize("breaks", [True, False])
 @pytest.mark.parametrize("text", [
-    *SAMPLES, *(p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.md")))])
+    *SAMPLES, *(text for p in sorted(FIXTURES.glob("*.md"))
+                # CSDN's failed-copy text is read as the picture it names: the builder's
+                # reading, not markdown-it's (tests/test_csdn_pictures.py).
+                if CSDN_MARK not in (text := p.read_text(encoding="utf-8")))])
 def test_inline_nodes_read_flat_are_those_of_the_tree(text: str, breaks: bool) -> None:
     tokens = tokenize(text)
     tree = SyntaxTreeNode(tokens)

@@ -85,3 +85,43 @@ def test_a_box_left_empty_is_a_box_and_a_line_in_prose_stays_text() -> None:
     assert [(d.loc.line, d.code) for d in doc.diagnostics] == [(7, "empty-answer")]
     (tip,) = [n for c in doc.cards for n in c.answer if n.kind == "callout"]
     assert plain_text(tip.children[-1].children) == "A tip under three blank lines."
+
+
+EMPTY_BOXES = Path(__file__).parent / "fixtures" / "admonition-empty-box-outside.md"
+
+
+def test_an_empty_box_or_a_box_ends_where_python_markdown_ends_it() -> None:
+    doc = parse_text(EMPTY_BOXES.read_text(encoding="utf-8"), "n.md")
+    answers = {c.question_text: [plain_text(n.children) for n in c.answer] for c in doc.cards}
+    # A next group's head written left of the boxes, and a next head missing its closing
+    # quote, are no answer of the empty box above them, nor of a box with a body; a line as
+    # far in as a box's head (tabs counted as four spaces) still follows its answer.  (A
+    # group's label list between groups keeps them boxes: tests/test_callout_group_bounds.)
+    assert answers == {
+        "What is A?": ["A is the first letter."], "What is B?": [], "What is C?": [],
+        "What is D?": ["D is the fourth."],
+        "What is E?": ["E is the fifth.", "Said after E, indented with tabs as far as its head."]}
+    assert [(d.loc.line, d.code) for d in doc.diagnostics if d.severity != "note"] == [
+        (13, "empty-answer"), (18, "empty-answer")]
+    # Nothing lost: what is outside the boxes is in the cheat sheet, with a note.
+    outside = [(d.loc.line, d.code) for d in doc.diagnostics if d.severity == "note"]
+    assert (20, "section-intro") in outside
+
+
+def test_an_empty_obsidian_callout_still_takes_the_blocks_after_it() -> None:
+    doc = parse_text("## G\n\n> [!faq] Why?\n\nBecause.\n", "n.md")
+    assert [(c.question_text, [plain_text(n.children) for n in c.answer])
+            for c in doc.cards] == [("Why?", ["Because."])]
+
+
+def test_an_empty_box_takes_no_label_as_its_answer_in_the_real_anki(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    shutil.copy(EMPTY_BOXES, tmp_path / "n.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    (apkg,) = (tmp_path / "dist").glob("*.apkg")
+    answers = answers_by_question(imported_notes(collection, apkg))
+    assert sorted(answers) == ["What is A?", "What is D?", "What is E?"]
+    assert "Said after E" in answers["What is E?"]
+    assert not any(("tip" in a or "???" in a) for a in answers.values()), answers

@@ -374,7 +374,7 @@ class Walker(QuestionForms, OutlineCards, TocReader, TagLines):
 
     def finish(self, deck: str) -> None:
         self._close_card()
-        self._cards = [named_repeats(cards) for cards in self.file_tagged(self._cards)]
+        self._cards = named_repeats(self.file_tagged(self._cards), self.builder.lines)
         self.sections = [
             replace(section, cards=tuple(draft.card(deck) for draft in cards), intro=tuple(intro),
                     formulas=tuple(n.formula for n in walk_all(tuple(intro)) if n.formula),

@@ -14,7 +14,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.model import Node, Section, SourceLoc, plain_text, walk_all
 from builder.parse import bold
 from builder.parse.askingitems import ASKING_ITEM, item_question
-from builder.parse.callouts import asks
+from builder.parse.callouts import CALLOUT_META, asks
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
@@ -50,6 +50,8 @@ class Pending:
     """The card's own tags: those ending a line tagged as a card (``#flashcard #physics``)."""
     reason: str = ""
     """How a bold-line question was found (``BoldQuestion.reason``)."""
+    box_column: int = 0
+    """An admonition's head column (``??? question "…"``); 0 for any other question."""
 
 
 def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
@@ -256,6 +258,7 @@ class QuestionForms:
         """Open a card at a callout that asks (``> [!faq]- 为什么？``), its body the answer:
         among bold questions, or where no other question is open (a heading question's
         answer keeps its callouts); False if it is none."""
+        self._leave_box(node)
         if not asks(node) or not (self.structure.bold or self._question is None
                                   or self._question.callout):
             return False
@@ -265,10 +268,32 @@ class QuestionForms:
         inlines = title.children[0].children if title.children else []
         # The box's own last line: a closing fence (```` ```ad-question ````) is no answer's.
         end = node.map[1] if node.map else line
+        admonition = node.meta.get(CALLOUT_META, {}).get("syntax") == "admonition"
         self._question = Pending(inlines, line, first_column(self.builder.lines, line),
-                                 end_line=end, callout=True)
+                                 end_line=end, callout=True,
+                                 box_column=self._column(node) if admonition else 0)
         self._answer += [self.builder.block(child) for child in body]
+        if admonition and not body:
+            # A ``???`` box left empty: Python-Markdown shows it empty, and what follows (a
+            # group's label, a next head missing its quote) is not its answer.
+            self._close_card()
         return True
+
+    def _column(self, node: SyntaxTreeNode) -> int:
+        """The 1-based column a block starts at, a tab counted as four spaces (as
+        Python-Markdown counts indentation)."""
+        if not node.map or not 0 <= node.map[0] < len(self.builder.lines):
+            return 1
+        text = self.builder.lines[node.map[0]].expandtabs(4)
+        return len(text) - len(text.lstrip()) + 1
+
+    def _leave_box(self, node: SyntaxTreeNode) -> None:
+        """Close an admonition's card at a block written left of its head (``    - label``
+        after an ``        ??? question``): outside the box that holds it, as
+        Python-Markdown reads it, so no part of its answer."""
+        pending = self._question
+        if pending is not None and pending.box_column and self._column(node) < pending.box_column:
+            self._close_card()
 
     def _labelled(self, node: SyntaxTreeNode) -> bool:
         """Ask the bold line right under a heading that only numbers its question

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -75,45 +75,99 @@ def whole_file_only(env: Mapping[str, Any], tagged: bool, document: Document) ->
     (``named_repeats``), which a question parsed alone would say or show otherwise."""
     return bool(env.get("references")) or defines_footnotes(env) or tagged \
         or any(d.severity == "note" and d.code in FOLDED_CODES for d in document.diagnostics) \
-        or any(_repeated(section.cards) for section in document.sections)
+        or _repeated(card for section in document.sections for card in section.cards)
 
 
 def _repeated(cards: Iterable[Card]) -> bool:
-    seen: set[str] = set()
+    seen: set[tuple[tuple[str, ...], str]] = set()
     for card in cards:
-        folded = normalise_question(card.question_text)
+        folded = (card.section_path, normalise_question(card.question_text))
         if folded in seen and not asks_outright(card.question_text):
             return True
         seen.add(folded)
     return False
 
 
-def named_repeats(drafts: list[CardDraft]) -> list[CardDraft]:
-    """A section's cards, each whose question is a part's name used again in the section
-    (``# 面试速答模板`` after ``# RNN 简单总结``, after ``# LSTM 简单介绍``…) shown after
-    the question of the card before it that is not such a name: ``RNN 简单总结 › 面试速答模板``.
+def named_repeats(sections: list[list[CardDraft]], lines: Sequence[str]
+                  ) -> list[list[CardDraft]]:
+    """The cards of a file's sections, each whose question is a part's name used again
+    under the same section (``#### Metrics`` under ``### Feed based system``, again under
+    ``### Recommendation system``) shown after the nearest heading above it in the outline
+    that the other repeats are not under: ``Feed based system › Metrics``.  When a repeat
+    has no such heading (the parts are siblings of the topics they follow: ``# RNN``, ``#
+    面试速答模板``, ``# LSTM``, ``# 面试速答模板``), every repeat of that name shows its
+    ordinal instead, ``面试速答模板 (2)``: the card before it is a sibling, and read as if
+    the part were its.
 
     Alone, those cards had one front for different answers.  The question text, and so the
     key, stays as written (a repeat's key is numbered, ``duplicate-question`` says so); a
     repeated question that asks is the author's duplicate, left as it is."""
-    counts: dict[str, int] = {}
-    for draft in drafts:
-        folded = normalise_question(draft.question_text)
-        counts[folded] = counts.get(folded, 0) + 1
-    if all(count == 1 for count in counts.values()):
-        return drafts
-    out: list[CardDraft] = []
-    context = ""
-    for draft in drafts:
-        repeated = counts[normalise_question(draft.question_text)] > 1 \
-            and not asks_outright(draft.question_text)
-        if not repeated:
-            context = draft.question_text
-        elif context:
-            lead = Node("text", text=f"{context} › ", line=draft.loc.line, col=draft.loc.col)
-            draft = replace(draft, question=(lead, *draft.question))
-        out.append(draft)
+    groups: dict[tuple[tuple[str, ...], str], list[tuple[int, int]]] = {}
+    for s, drafts in enumerate(sections):
+        for i, draft in enumerate(drafts):
+            if not asks_outright(draft.question_text):
+                name = normalise_question(draft.question_text)
+                groups.setdefault((draft.section_path, name), []).append((s, i))
+    repeats = [group for group in groups.values() if len(group) > 1]
+    if not repeats:
+        return sections
+    above = [_headings_above(drafts, lines) for drafts in sections]
+    out = [list(drafts) for drafts in sections]
+    for group in repeats:
+        own = _own_parents([above[s][i] for s, i in group])
+        for ordinal, ((s, i), parent) in enumerate(zip(group, own, strict=True), 1):
+            draft = sections[s][i]
+            line, col = draft.loc.line, draft.loc.col
+            out[s][i] = replace(draft, question=(
+                (Node("text", text=f"{parent} › ", line=line, col=col), *draft.question)
+                if all(own) else
+                (*draft.question, Node("text", text=f" ({ordinal})", line=line, col=col))))
     return out
+
+
+def _own_parents(parents: list[list[str]]) -> list[str]:
+    """For each repeat, given the headings above it (nearest first), the nearest that no
+    other repeat is under; "" where there is none."""
+    under = [[normalise_question(text) for text in texts] for texts in parents]
+    shared: dict[str, int] = {}
+    for names in under:
+        for name in set(names):
+            shared[name] = shared.get(name, 0) + 1
+    return [next((text for text, name in zip(texts, names, strict=True) if shared[name] == 1),
+                 "") for texts, names in zip(parents, under, strict=True)]
+
+
+_NO_HEADING = 7
+"""The outline level of a card that is no heading (a bold line): under every heading."""
+
+
+def _headings_above(drafts: list[CardDraft], lines: Sequence[str]) -> list[list[str]]:
+    """Each card's outline parents among the section's cards, nearest first: the question
+    of each card above it written as a heading of a lower level."""
+    open_headings: list[tuple[int, str]] = []
+    found = []
+    for draft in drafts:
+        level = _heading_level(lines, draft.loc.line)
+        while open_headings and open_headings[-1][0] >= level:
+            open_headings.pop()
+        found.append([text for _, text in reversed(open_headings)])
+        if level < _NO_HEADING:
+            open_headings.append((level, draft.question_text))
+    return found
+
+
+def _heading_level(lines: Sequence[str], line: int) -> int:
+    """The level of the heading a card's question is on (1-based line), else ``_NO_HEADING``."""
+    if not 0 < line <= len(lines):
+        return _NO_HEADING
+    text = lines[line - 1].lstrip(" ")
+    marks = len(text) - len(text.lstrip("#"))
+    if 0 < marks < _NO_HEADING and text[marks:marks + 1] in ("", " ", "\t"):
+        return marks
+    under = lines[line].strip() if line < len(lines) else ""
+    if under and set(under) <= {"="}:
+        return 1
+    return 2 if len(under) >= 2 and set(under) <= {"-"} else _NO_HEADING
 
 
 def readable_text(inline: tuple[Node, ...]) -> str:

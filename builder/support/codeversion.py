@@ -19,7 +19,7 @@ from pathlib import Path
 RUNTIME_LIBRARIES = (
     "genanki", "markdown-it-py", "mdit-py-plugins", "click", "PyYAML", "Pygments", "nh3",
     "matplotlib", "typst", "tex2typst", "noto-cjk-sans-otc", "manimgx-fonts-cjk",
-    "manimgx-fonts", "tomlkit", "watchfiles", "pikepdf",
+    "manimgx-fonts", "tomlkit", "watchfiles", "pikepdf", "Pillow",
 )
 """Every library in ``pyproject.toml``'s dependencies (a test keeps the two the same)."""
 

@@ -23,7 +23,6 @@ tokens: a question is never swallowed into a box.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from markdown_it import MarkdownIt
@@ -34,7 +33,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.parse.bold import paragraph_question
 from builder.parse.boxtokens import push_box
 from builder.parse.calloutgroups import QUESTION_TYPES
-from builder.parse.linescan import code_lines, picked_lines
+from builder.parse.linescan import closing_line, code_lines, picked_lines
 from builder.parse.phrases import is_asked_line
 
 MARKER = "<aside>"
@@ -51,9 +50,6 @@ how many body lines were read on trial (``_BUDGET``)."""
 _BUDGET = 2
 """Body lines read per line of the file to try asides: a refused one is read again as
 what it was, so nested refused asides must not multiply the parse."""
-MAX_SCANNED = 256
-"""Tag lines looked at after an opening one for its closing line: thousands of unclosed
-ones must not make the parse quadratic."""
 
 
 def html_aside_plugin(md: MarkdownIt) -> None:
@@ -154,14 +150,5 @@ def _asks(state: StateBlock, tokens: list[Token], index: int) -> bool:
 def _closing_line(state: StateBlock, start_line: int, end_line: int) -> int | None:
     """The ``</aside>`` line closing the element opened at ``start_line`` (asides nest),
     before ``end_line`` and at least as indented; None when there is none."""
-    lines = picked_lines(state, _LINES, _kind_at)
-    depth = 1
-    first = bisect.bisect_right(lines, (start_line, "\uffff"))
-    for line, kind in lines[first:first + MAX_SCANNED]:
-        if line >= end_line:
-            return None
-        depth += 1 if kind == "open" else -1
-        if depth == 0:
-            return None if state.sCount[line] < state.blkIndent else line
-    return None
+    return closing_line(state, picked_lines(state, _LINES, _kind_at), start_line, end_line)
 

@@ -24,7 +24,6 @@ the tags, no closing line, a heading in between) stays the HTML block it was.
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Any
 
@@ -33,7 +32,7 @@ from markdown_it.rules_block import StateBlock
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.boxtokens import push_box
-from builder.parse.linescan import code_lines, picked_lines
+from builder.parse.linescan import closing_line, code_lines, picked_lines
 from builder.support.htmlscan import SafeHTMLParser
 
 MARKER = "<details>"
@@ -48,9 +47,6 @@ _SUMMARY_START = re.compile(r"\s*<summary(?:\s[^<>]*)?>", re.IGNORECASE)
 SUMMARY_LINES = 8
 """Lines a ``<summary>`` may span (its text wrapped): no further, so an unclosed one is
 never searched to the end of the file."""
-MAX_SCANNED = 256
-"""Details lines looked at after an opening one for its closing line (real ones nest a
-level or two; thousands of unclosed ones must not make the parse quadratic)."""
 _LINES = "html_details_lines"
 DROPPED = "html_details_dropped"
 """markdown-it ``env`` key: (0-based line, what was left out) for each box whose
@@ -139,18 +135,8 @@ def _closing_line(state: StateBlock, start_line: int, end_line: int) -> int | No
     """The ``</details>`` line closing the element opened at ``start_line`` (details nest),
     before ``end_line`` and at least as indented; None when there is none or a heading
     comes first: a question heading is never swallowed."""
-    lines = picked_lines(state, _LINES, _kind_at)
-    depth = 1
-    first = bisect.bisect_right(lines, (start_line, "\uffff"))
-    for line, kind in lines[first:first + MAX_SCANNED]:
-        if line >= end_line:
-            return None
-        depth += 1 if kind == "open" else -1
-        if depth == 0:
-            if state.sCount[line] < state.blkIndent or _heading_between(state, start_line, line):
-                return None
-            return line
-    return None
+    line = closing_line(state, picked_lines(state, _LINES, _kind_at), start_line, end_line)
+    return None if line is None or _heading_between(state, start_line, line) else line
 
 
 def _heading_between(state: StateBlock, start: int, end: int) -> bool:

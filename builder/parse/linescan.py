@@ -10,6 +10,7 @@ body, whose state ends at the body's last line) must still see the lines after i
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -68,3 +69,24 @@ def code_lines(state: StateBlock) -> frozenset[int]:
                           for line in range(token.map[0] + 1, token.map[1]))
     env[_CODE_LINES] = (state.src, found)
     return found
+
+
+MAX_SCANNED = 256
+"""Tag lines looked at after an opening one for its closing line (real ones nest a level
+or two; thousands of unclosed ones must not make the parse quadratic)."""
+
+
+def closing_line(state: StateBlock, lines: list[tuple[int, str]], start_line: int,
+                 end_line: int) -> int | None:
+    """The line closing an HTML element opened at ``start_line``, read off its tag
+    ``lines`` (sorted ``(line, "open" | "close")``; such elements nest), before
+    ``end_line`` and at least as indented; None when there is none."""
+    depth = 1
+    first = bisect.bisect_right(lines, (start_line, "\uffff"))
+    for line, kind in lines[first:first + MAX_SCANNED]:
+        if line >= end_line:
+            return None
+        depth += 1 if kind == "open" else -1
+        if depth == 0:
+            return None if state.sCount[line] < state.blkIndent else line
+    return None

@@ -3,19 +3,14 @@ row, do not end a body; the first line written less indented does."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.model import plain_text, walk_all
 from builder.parse.admonitions import tag_and_title
 from builder.parse.document import parse_text
 
-from .conftest import answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -55,12 +50,8 @@ def test_an_admonition_heads_type_and_title() -> None:
 
 
 def test_answers_after_two_blank_lines_reach_the_real_anki(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURE, tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
-    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
-    (apkg,) = (tmp_path / "dist").glob("*.apkg")
+        collection: Collection) -> None:
+    _, apkg = build_fixture_deck(FIXTURE.stem)
     answers = answers_by_question(imported_notes(collection, apkg))
     assert sorted(answers) == ["What is a batch?", "What is an epoch?", "What is kept apart?",
                                "What is warm-up?"]
@@ -115,12 +106,8 @@ def test_an_empty_obsidian_callout_still_takes_the_blocks_after_it() -> None:
 
 
 def test_an_empty_box_takes_no_label_as_its_answer_in_the_real_anki(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(EMPTY_BOXES, tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
-    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
-    (apkg,) = (tmp_path / "dist").glob("*.apkg")
+        collection: Collection) -> None:
+    _, apkg = build_fixture_deck(EMPTY_BOXES.stem)
     answers = answers_by_question(imported_notes(collection, apkg))
     assert sorted(answers) == ["What is A?", "What is D?", "What is E?"]
     assert "Said after E" in answers["What is E?"]

@@ -16,7 +16,7 @@ from builder.cli import main
 from builder.model import plain_text
 from builder.parse.document import parse_text
 
-from .conftest import answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -49,12 +49,8 @@ def test_each_bold_question_with_its_answer_on_its_line_is_a_card() -> None:
     assert [(d.loc.line, d.code) for d in doc.diagnostics] == [(18, "section-intro")]
 
 def test_the_cards_reach_the_real_anki(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURE, tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
-    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
-    (apkg,) = (tmp_path / "dist").glob("*.apkg")
+        collection: Collection) -> None:
+    _, apkg = build_fixture_deck(FIXTURE.stem)
     answers = answers_by_question(imported_notes(collection, apkg))
     assert len(answers) == 5
     assert "Intersection over union of two boxes." in answers["Explain IoU."]

@@ -4,19 +4,14 @@ group: read as a heading over its questions, each asking box a card of its own."
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.model import plain_text
 from builder.parse.document import parse_text
 from builder.parse.markdown import tokenize
 
-from .conftest import answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -58,12 +53,8 @@ def test_a_box_of_asking_boxes_is_a_section_of_cards() -> None:
 
 
 def test_grouped_boxes_reach_the_real_anki_one_note_each(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURE, tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
-    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
-    (apkg,) = (tmp_path / "dist").glob("*.apkg")
+        collection: Collection) -> None:
+    _, apkg = build_fixture_deck(FIXTURE.stem)
     answers = answers_by_question(imported_notes(collection, apkg))
     assert sorted(answers) == sorted([
         "What is out-of-core learning?", "What is a hyperparameter?",

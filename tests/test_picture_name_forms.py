@@ -10,7 +10,6 @@ import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
@@ -34,19 +33,26 @@ ON_DISK = {f"img/{_nfd('café')}/{_nfd('é')}.png": (1, 0, 0),
            f"attachments/{_nfd('résumé')}.png": (4, 0, 0)}
 
 
-def test_each_picture_is_shown_from_the_file_stored_in_the_other_form(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURES / "normalised-picture-names.md", tmp_path / "n.md")
-    for name, rgb in ON_DISK.items():
-        write_png(tmp_path / name, rgb=rgb)
-    monkeypatch.chdir(tmp_path)
+def _shown_pictures(fixture: str, on_disk: dict[str, tuple[int, int, int]],
+                    collection: Collection) -> list[bytes]:
+    """Build ``fixture`` beside the pictures ``on_disk`` (name → colour) with no warning,
+    and return the bytes of each picture its card shows in the real Anki."""
+    shutil.copy(FIXTURES / fixture, Path("n.md"))
+    for name, rgb in on_disk.items():
+        write_png(Path(name), rgb=rgb)
     result = CliRunner().invoke(main, ["n.md"])
     assert result.exit_code == 0, result.output
     assert ": warning:" not in result.output, result.output
-    answer = imported_answer(collection, tmp_path / "dist" / "文件名规范化.apkg")
+    (package,) = Path("dist").glob("*.apkg")
+    answer = imported_answer(collection, package)
     media = Path(collection.media.dir())
-    shown = [(media / src).read_bytes() for src in re.findall(r'<img src="([^"]+)"', answer)]
-    assert shown == [png(rgb=rgb) for rgb in ON_DISK.values()], answer
+    return [(media / src).read_bytes() for src in re.findall(r'<img src="([^"]+)"', answer)]
+
+
+def test_each_picture_is_shown_from_the_file_stored_in_the_other_form(
+        collection: Collection) -> None:
+    shown = _shown_pictures("normalised-picture-names.md", ON_DISK, collection)
+    assert shown == [png(rgb=rgb) for rgb in ON_DISK.values()]
 
 
 def _resolve(tmp_path: Path, src: str) -> tuple[str | None, list[str]]:
@@ -84,20 +90,10 @@ def test_a_folder_outside_the_tree_in_another_form_is_still_refused(tmp_path: Pa
 CASE_ON_DISK = {"Assets/Conv.PNG": (5, 0, 0), "figures/KERNEL.JPG": (6, 0, 0)}
 
 
-def test_a_picture_named_in_another_case_is_shown(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+def test_a_picture_named_in_another_case_is_shown(collection: Collection) -> None:
     # Notes written on macOS or Windows, which open a file whatever the case of its name.
-    shutil.copy(FIXTURES / "picture-name-case.md", tmp_path / "n.md")
-    for name, rgb in CASE_ON_DISK.items():
-        write_png(tmp_path / name, rgb=rgb)
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md"])
-    assert result.exit_code == 0, result.output
-    assert ": warning:" not in result.output, result.output
-    answer = imported_answer(collection, tmp_path / "dist" / "Case of picture names.apkg")
-    media = Path(collection.media.dir())
-    shown = [(media / src).read_bytes() for src in re.findall(r'<img src="([^"]+)"', answer)]
-    assert shown == [png(rgb=rgb) for rgb in CASE_ON_DISK.values()], answer
+    shown = _shown_pictures("picture-name-case.md", CASE_ON_DISK, collection)
+    assert shown == [png(rgb=rgb) for rgb in CASE_ON_DISK.values()]
 
 
 def test_two_files_that_differ_only_in_case_are_no_match(tmp_path: Path) -> None:

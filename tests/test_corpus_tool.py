@@ -299,14 +299,8 @@ def test_the_measure_reads_a_files_own_tex_macros() -> None:
 def test_the_measure_reads_site_block_syntax_as_its_site_shows_it(tmp_path: Path) -> None:
     """A Hexo tag line shows nothing, a MkDocs tab or admonition head shows its title:
     a block is not "lost" for markup no reader ever saw (bench/corpus_source.py)."""
-    sys.path.insert(0, str(BENCH))
-    try:
-        from corpus_source import read_source
-    finally:
-        sys.path.remove(str(BENCH))
-    notes = write(tmp_path / "n.md", '{% note info %}\n定理内容。\n{% endnote %}\n\n'
-                  '???+ note "引理"\n    正文。\n\n=== 标题\n')
-    texts = [" ".join(block.text.split()) for block in read_source(notes).blocks]
+    texts = _measured_blocks(tmp_path, '{% note info %}\n定理内容。\n{% endnote %}\n\n'
+                             '???+ note "引理"\n    正文。\n\n=== 标题\n')
     assert texts == ["定理内容。", "引理 正文。", "=== 标题"], texts
 
 
@@ -314,12 +308,17 @@ def test_the_measure_reads_a_callout_marker_as_obsidian_shows_it(tmp_path: Path)
     """An Obsidian callout or GitHub alert shows its title for its ``[!type]`` marker, its
     type when it has none (``[!success]- Code Output``, ``[!NOTE]``): a short callout of
     code output was "lost" for the word ``success`` no reader ever saw."""
+    texts = _measured_blocks(tmp_path, "> [!success]- Code Output\n> Hello\n\n"
+                             "> [!NOTE]\n> Read this.\n\nSee [!tip] here.\n")
+    assert texts == ["Code Output Hello", "NOTE Read this.", "See [!tip] here."], texts
+
+
+def _measured_blocks(tmp_path: Path, text: str) -> list[str]:
+    """The text the measure takes each top-level block of ``text`` to show, spaces joined."""
     sys.path.insert(0, str(BENCH))
     try:
         from corpus_source import read_source
     finally:
         sys.path.remove(str(BENCH))
-    notes = write(tmp_path / "n.md", "> [!success]- Code Output\n> Hello\n\n"
-                  "> [!NOTE]\n> Read this.\n\nSee [!tip] here.\n")
-    texts = [" ".join(block.text.split()) for block in read_source(notes).blocks]
-    assert texts == ["Code Output Hello", "NOTE Read this.", "See [!tip] here."], texts
+    notes = write(tmp_path / "n.md", text)
+    return [" ".join(block.text.split()) for block in read_source(notes).blocks]

@@ -21,6 +21,8 @@ from .conftest import FIXTURES, answers_by_question, build_fixture, imported_not
 if TYPE_CHECKING:
     from anki.collection import Collection
 
+    from .conftest import ImportedNote
+
 ANSWERS = {
     "How do you start the services in the background?":
         "<p><code>docker compose up -d</code></p>",
@@ -39,12 +41,9 @@ SHEET_ONLY = ("A few notes about #flashcards in general, no card here.",
 
 
 def test_tagged_lines_are_questions(collection: Collection) -> None:
-    result = build_fixture(FIXTURES / "tagged-lines.md", "--no-lock")
-    assert result.exit_code == 0, result.output
+    output, notes = _built_notes("tagged-lines.md", collection)
     assert ("n.md:7:1: note: lines 7-33 under 'Containers' are outside the questions: "
-            "shown in the cheat sheet only") in result.output, result.output
-    (package,) = Path("dist").glob("*.apkg")
-    notes = imported_notes(collection, package)
+            "shown in the cheat sheet only") in output, output
     answers = answers_by_question(notes)
     bohr = answers.pop(BOHR)
     assert answers == ANSWERS
@@ -77,10 +76,7 @@ def test_explain_structure_names_tagged_lines() -> None:
 def test_neuracache_micro_cards(collection: Collection) -> None:
     """``question : answer ⚡️`` (or ``🧠``), tags after the mark: each line a card, even
     two in one paragraph; the paragraph's other lines are not theirs."""
-    result = build_fixture(FIXTURES / "neuracache-micro.md", "--no-lock")
-    assert result.exit_code == 0, result.output
-    (package,) = Path("dist").glob("*.apkg")
-    notes = imported_notes(collection, package)
+    _, notes = _built_notes("neuracache-micro.md", collection)
     assert answers_by_question(notes) == {
         "Who was the first president of the USA?": "<p>George Washington</p>",
         "How many people are bitten by snakes each year?": "<p>5.3M</p>",
@@ -99,10 +95,7 @@ def test_neuracache_micro_cards(collection: Collection) -> None:
 def test_micro_card_tags_are_read_as_tagged_lines_read_them(collection: Collection) -> None:
     """A tag may start with digits when a letter follows (``#1a``, ``#2nd-year``), after a
     micro card's mark as after ``#card``: the lines are cards, with those tags."""
-    result = build_fixture(FIXTURES / "micro-digit-tags.md", "--no-lock")
-    assert result.exit_code == 0, result.output
-    (package,) = Path("dist").glob("*.apkg")
-    notes = imported_notes(collection, package)
+    _, notes = _built_notes("micro-digit-tags.md", collection)
     assert answers_by_question(notes) == {
         "Which vitamin needs sunlight?": "<p>Vitamin D</p>",
         "Which vitamin do citrus fruits give?": "<p>Vitamin C</p>",
@@ -110,3 +103,12 @@ def test_micro_card_tags_are_read_as_tagged_lines_read_them(collection: Collecti
     tags = {note["Question"]: set(note.tags) for note in notes}
     assert {"d3", "1a"} <= tags["Which vitamin needs sunlight?"], tags
     assert "2nd-year" in tags["Which vitamin do citrus fruits give?"], tags
+
+
+def _built_notes(fixture: str, collection: Collection) -> tuple[str, list[ImportedNote]]:
+    """Build ``tests/fixtures/FIXTURE`` with no lock and import its package into the real
+    Anki: what the build printed, and the notes."""
+    result = build_fixture(FIXTURES / fixture, "--no-lock")
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    return result.output, imported_notes(collection, package)

@@ -170,9 +170,10 @@ def build_fixture(fixture: Path, *args: str) -> Result:
     return CliRunner().invoke(main, ["n.md", *args])
 
 
-def build_fixture_deck(name: str) -> tuple[Result, Path]:
+def build_fixture_deck(name: str, formats: str = "apkg") -> tuple[Result, Path]:
     """Copy ``tests/fixtures/NAME.md`` into ``notes/`` of the test's folder and build its
-    ``.apkg`` there with the CLI, no lock; return the result and the package."""
+    ``.apkg`` (and the other ``formats``) there with the CLI, no lock; return the result
+    and the package."""
     import shutil
 
     from click.testing import CliRunner
@@ -182,7 +183,7 @@ def build_fixture_deck(name: str) -> tuple[Result, Path]:
     source = Path.cwd() / "notes" / f"{name}.md"
     source.parent.mkdir()
     shutil.copy(FIXTURES / f"{name}.md", source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
+    result = CliRunner().invoke(main, ["build", "notes", "--format", formats, "--no-lock"],
                                 catch_exceptions=False)
     assert result.exit_code == 0, result.output
     (package,) = Path("dist").glob("*.apkg")

@@ -6,15 +6,9 @@ which prose between two dollars never holds; prose still is prose."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from click.testing import CliRunner
-
-from builder.cli import main
-
-from .conftest import FIXTURES, answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture_deck, imported_notes
 from .test_math_markdown import inline
 
 if TYPE_CHECKING:
@@ -33,15 +27,9 @@ def test_prose_between_dollars_stays_prose() -> None:
     assert inline("花了 $5，又花了 $10") == [("text", "花了 $5，又花了 $10")]
 
 
-def test_the_cards_draw_them(tmp_path: Path, collection: Collection) -> None:
-    source = tmp_path / "notes" / "formula-cjk-punctuation-tex.md"
-    source.parent.mkdir()
-    shutil.copy(FIXTURES / source.name, source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+def test_the_cards_draw_them(collection: Collection) -> None:
+    result, package = build_fixture_deck("formula-cjk-punctuation-tex")
     assert "unbalanced-dollar" not in result.output and "formula-render" not in result.output
-    (package,) = Path("dist").glob("*.apkg")
     answers = answers_by_question(imported_notes(collection, package))
     params = answers["深度可分离卷积的参数量是多少？"]
     assert params.count('<img class="math"') == 2 and "<em>" not in params

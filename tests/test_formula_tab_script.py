@@ -7,16 +7,11 @@ them all; so do the cards."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.render.texmath import to_typst
 
-from .conftest import FIXTURES, answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture_deck, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -38,15 +33,9 @@ def test_a_script_with_no_base_in_a_group_gets_an_empty_one() -> None:
     assert to_typst(r"\text{_a}") == '"_a"'  # a command's argument stays as written
 
 
-def test_both_are_drawn_on_the_cards(tmp_path: Path, collection: Collection) -> None:
-    source = tmp_path / "notes" / "formula-tab-baseless-script.md"
-    source.parent.mkdir()
-    shutil.copy(FIXTURES / source.name, source)
-    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg,pdf", "--no-lock"],
-                                catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+def test_both_are_drawn_on_the_cards(collection: Collection) -> None:
+    result, package = build_fixture_deck("formula-tab-baseless-script", formats="apkg,pdf")
     assert "formula-render" not in result.output, result.output
-    (package,) = Path("dist").glob("*.apkg")
     answers = answers_by_question(imported_notes(collection, package))
     r2 = answers["R2 分数是什么？"]
     assert r2.count('<img class="math"') == 2 and "\\(" not in r2 and "\\[" not in r2

@@ -88,11 +88,16 @@ def _warm(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     return warm, texts
 
 
+def _edit_first_answer(warm: Path, texts: dict[str, str]) -> None:
+    """Edit a.md's first answer in the ``warm`` folder, and in ``texts`` (for a cold build)."""
+    texts["a.md"] = A.replace("First answer", "First answer, edited,")
+    write(warm / "notes" / "a.md", texts["a.md"])
+
+
 def test_an_unchanged_file_gives_its_kept_notes_and_is_not_loaded(
         tmp_path: Path, reads: Counter[tuple[str, str]], collection: Collection) -> None:
     warm, texts = _warm(tmp_path)
-    texts["a.md"] = A.replace("First answer", "First answer, edited,")
-    write(warm / "notes" / "a.md", texts["a.md"])
+    _edit_first_answer(warm, texts)
     reads.clear()
     warm_run = _build(warm, *APKG)
     assert reads[("parsed", "b.md")] == 0, "the unchanged file's parse is not loaded"
@@ -225,8 +230,7 @@ def test_kept_formulas_are_the_parsed_ones_drawn_and_reported_in_place(
                      "Inline $e^{i\\pi}$, then\n   $\\nosuchmacro{x}$ and\n\n$$\\sum_i x_i$$\n")
     write(warm / "notes" / "c.md", texts["c.md"])
     _build(warm, *APKG)
-    texts["a.md"] = A.replace("First answer", "First answer, edited,")
-    write(warm / "notes" / "a.md", texts["a.md"])
+    _edit_first_answer(warm, texts)
     reads.clear()
     warm_run = _build(warm, *APKG)
     assert reads[("parsed", "c.md")] == 0 and reads[("notes", "c.md")] == 1
@@ -265,8 +269,7 @@ def test_kept_notes_against_an_older_lock_are_stamped_as_a_cold_build_stamps_the
     _build(warm, *APKG)
     lock.write_bytes(older)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700002000")
-    texts["a.md"] = A.replace("First answer", "First answer, edited,")
-    write(warm / "notes" / "a.md", texts["a.md"])
+    _edit_first_answer(warm, texts)
     cold, cold_run = _cold(tmp_path, texts, *APKG)  # against the older lock too
     warm_run = _build(warm, *APKG)
     assert lock.read_bytes() == (cold / "notes" / "build-deck.lock").read_bytes()
@@ -340,8 +343,7 @@ def test_what_making_a_kept_note_found_is_reported_again(
         write(warm / "notes" / name, text)
     first = _build(warm, *APKG)
     assert any("answer-too-long" in line for line in _warnings(first))
-    texts["a.md"] = A.replace("First answer", "First answer, edited,")
-    write(warm / "notes" / "a.md", texts["a.md"])
+    _edit_first_answer(warm, texts)
     reads.clear()
     warm_run = _build(warm, *APKG)
     assert reads[("notes", "c.md")] == 1 and reads[("parsed", "c.md")] == 0

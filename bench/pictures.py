@@ -14,39 +14,20 @@ limit (``ulimit -v``) on a shared machine.
 
 from __future__ import annotations
 
-import io
-import random
-import struct
 import sys
 import tempfile
-import zlib
 from pathlib import Path
 
 from measure import measure
 
-
-def _noisy_png(size: int) -> bytes:
-    from PIL import Image
-
-    picture = Image.new("RGB", (size, size), (40, 120, 200))
-    pixels = picture.load()
-    assert pixels is not None
-    rng = random.Random(1)
-    for _ in range(2000):
-        pixels[rng.randrange(size), rng.randrange(size)] = (rng.randrange(256),) * 3
-    out = io.BytesIO()
-    picture.save(out, "PNG")
-    return out.getvalue()
+from tests.imagefiles import noisy_png, numbered
 
 
 def _write(folder: Path, count: int, size: int) -> None:
-    png = _noisy_png(size)
+    png = noisy_png(size)
     lines = ["# Pictures", ""]
     for number in range(count):
-        body = b"Comment\0" + str(number).encode()
-        chunk = (struct.pack(">I", len(body)) + b"tEXt" + body
-                 + struct.pack(">I", zlib.crc32(b"tEXt" + body)))
-        (folder / f"p{number}.png").write_bytes(png[:33] + chunk + png[33:])
+        (folder / f"p{number}.png").write_bytes(numbered(png, number))
         lines += [f"## Picture {number}?", "", f"![picture {number}](p{number}.png)", ""]
     (folder / "n.md").write_text("\n".join(lines), encoding="utf-8")
 

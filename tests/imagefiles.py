@@ -16,6 +16,31 @@ def png(width: int = 8, height: int = 8, rgb: tuple[int, int, int] = (255, 0, 0)
             + _chunk(b"IDAT", zlib.compress(raw)) + _chunk(b"IEND", b""))
 
 
+def noisy_png(size: int) -> bytes:
+    """A PNG of ``size``² pixels that is cheap on disk: one colour, a little noise (~190 KB
+    at 7000, 147 MB decoded)."""
+    import random
+    from io import BytesIO
+
+    from PIL import Image
+
+    picture = Image.new("RGB", (size, size), (40, 120, 200))
+    pixels = picture.load()
+    assert pixels is not None
+    rng = random.Random(1)
+    for _ in range(2000):
+        pixels[rng.randrange(size), rng.randrange(size)] = (rng.randrange(256),) * 3
+    out = BytesIO()
+    picture.save(out, "PNG")
+    return out.getvalue()
+
+
+def numbered(png: bytes, number: int) -> bytes:
+    """``png`` with a text chunk saying ``number``: the same pixels, other bytes, so
+    another picture to pack and decode."""
+    return png[:33] + _chunk(b"tEXt", b"Comment\0" + str(number).encode()) + png[33:]
+
+
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG whose header claims ``width``×``height`` pixels, followed by one tiny IDAT:
     what a decompression bomb looks like to anything that reads only the header."""

@@ -3,14 +3,10 @@
 
 from __future__ import annotations
 
-import io
 import os
-import random
 import shutil
-import struct
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 from typing import Any, cast
 
@@ -23,38 +19,17 @@ from builder.cli import main
 from builder.render.printcopy import print_box
 
 from .conftest import write
+from .imagefiles import noisy_png, numbered
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftoppm") is None,
                                 reason="poppler-utils not installed")
 
 
-def _noisy_png(size: int) -> bytes:
-    """A picture of ``size``² pixels that is cheap on disk: one colour, a little noise."""
-    picture = Image.new("RGB", (size, size), (40, 120, 200))
-    pixels = picture.load()
-    assert pixels is not None
-    rng = random.Random(1)
-    for _ in range(2000):
-        pixels[rng.randrange(size), rng.randrange(size)] = (rng.randrange(256),) * 3
-    out = io.BytesIO()
-    picture.save(out, "PNG")
-    return out.getvalue()
-
-
-def _variant(png: bytes, number: int) -> bytes:
-    """``png`` with a text chunk saying ``number``: the same pixels, other bytes, so
-    another picture to pack and decode."""
-    body = b"Comment\0" + str(number).encode()
-    chunk = (struct.pack(">I", len(body)) + b"tEXt" + body
-             + struct.pack(">I", zlib.crc32(b"tEXt" + body)))
-    return png[:33] + chunk + png[33:]
-
-
 def _pictures(folder: Path, count: int, size: int = 4000) -> Path:
-    png = _noisy_png(size)
+    png = noisy_png(size)
     lines = ["# Big", ""]
     for number in range(count):
-        (folder / f"p{number}.png").write_bytes(_variant(png, number))
+        (folder / f"p{number}.png").write_bytes(numbered(png, number))
         lines += [f"## Picture {number}?", "", f"![picture {number}](p{number}.png)", ""]
     return write(folder / "n.md", "\n".join(lines))
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.checks.htmlpolicy import URL_NOISE
-from builder.render.pngchunks import oversized_profile
+from builder.render.pngchunks import PNG_SIGNATURE, oversized_profile
 from builder.render.typstengine import Compiler, problem
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,6 @@ log = logging.getLogger(__name__)
 MAX_PIXELS = 50_000_000
 """About 200 MB once decoded: more than any screen or page needs."""
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # SOF markers carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range.
 _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xDA)})

@@ -31,6 +31,7 @@ from builder.render.imagecheck import (
     png_intact,
     typst_decode_problem,
 )
+from builder.render.images import MAX_IMAGE_BYTES
 from builder.render.media import MediaFile
 from builder.support.atomic import atomic_write_bytes
 from builder.support.filestat import path_signature
@@ -43,8 +44,6 @@ log = logging.getLogger(__name__)
 
 PRINT_DPI = 300
 COPY_VERSION = "2"
-MAX_ORIGINAL_BYTES = 10 * 1024 * 1024
-"""As ``images.MAX_IMAGE_BYTES``: no picture larger was packed."""
 MAX_COPY_BYTES = 64 * 1024 * 1024
 _TALLEST_MM = 180.0
 """``max-image-height`` in templates/pdf-nodes.typ: no picture is printed taller."""
@@ -101,7 +100,7 @@ _MAX_KNOWN = 100_000
 
 
 def _print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCopy | None:
-    data = read_regular(found.path, MAX_ORIGINAL_BYTES)
+    data = read_regular(found.path, MAX_IMAGE_BYTES)
     try:
         info = image_info(data)
     except NotAnImage:

@@ -49,8 +49,8 @@ ImageSrc = Callable[[str], str | None]
 _IMAGE_SRC: ContextVar[ImageSrc | None] = ContextVar("image_src", default=None)
 _DROPPED: ContextVar[list[str]] = ContextVar("dropped_images")
 _DROPPED_MARK = "#bd-dropped-"
-_ANCHOR = re.compile(r"</?a(?:\s[^<>]*)?>")
 """The ``src`` a refused picture keeps through nh3, numbering its original in ``_DROPPED``."""
+_ANCHOR = re.compile(r"</?a(?:\s[^<>]*)?>")
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
 

@@ -106,11 +106,11 @@ def _print_copy(found: MediaFile, box: tuple[int, int], cache: Path) -> PrintCop
     except NotAnImage:
         return None
     sha = hashlib.sha256(data).digest()
-    natural = natural_size(sha, info.suffix)
     if info.suffix == ".svg" or info.pixels > MAX_PIXELS or sha.hex()[:16] not in found.name:
         return None
-    if natural is None and typst_decode_problem(data, info.suffix, sha) is None:
-        natural = natural_size(sha, info.suffix)
+    # The size is known once typst has decoded the picture (its probe is kept per process).
+    natural = natural_size(sha, info.suffix) \
+        if typst_decode_problem(data, info.suffix, sha) is None else None
     original = PrintCopy(found, None, info.pixels)  # printed as it is
     if natural is None or natural[0] <= 0 or natural[1] <= 0:
         return original

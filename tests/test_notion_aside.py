@@ -86,3 +86,11 @@ def test_a_refusal_is_this_parses_own() -> None:
     first, last = parse_text(text, "r.md").cards
     assert first.answer[0].kind == "html_block"
     assert [n.kind for n in last.answer] == [CALLOUT]
+
+
+def test_an_aside_holding_an_asking_admonition_stays_html() -> None:
+    """An MkDocs box that asks (``??? question "…"``) is a question as a callout is: the
+    aside around it stays HTML (its type, read from the box's info with the space after
+    the marker first, was never found)."""
+    doc = parse_file(FIXTURES / "notion-aside-admonition.md", "a.md")
+    assert [c.question_text for c in doc.cards] == ["What is B?"]

@@ -130,7 +130,7 @@ def _asks(state: StateBlock, tokens: list[Token], index: int) -> bool:
     if token.type == "heading_open":
         return True
     if token.type == "admonition_open":
-        return token.markup != MARKER and token.info.split(" ", 1)[0].lower() in QUESTION_TYPES
+        return token.markup != MARKER and str(token.meta.get("tag", "")).lower() in QUESTION_TYPES
     if token.type != "inline" or tokens[index - 1].type != "paragraph_open":
         return False
     text = token.content.lstrip()

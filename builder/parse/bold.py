@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.phrases import (
+    QUESTION_MARKS,
     asks,
     asks_by_prompt,
     asks_outright,
@@ -37,7 +38,6 @@ SEPARATORS = ("?", "??")
 (``??``: a card reviewed both ways; Anki's Basic card is reviewed front to back)."""
 INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
 ANSWERED_ON_ITS_LINE = "a bold question opening its line, its answer after it on the line"
-_QUESTION_MARKS = ("?", "？")
 _STOPS = (".", "。")
 # A colon, or a dash standing alone, parts a question from its answer on its line; a
 # dash against a word is the answer's own sign ("**What is 3 - 4?** -1").
@@ -244,12 +244,12 @@ def answered_on_its_line(paragraph: SyntaxTreeNode, prompts: bool = False
         return None
     strong = filled[0]
     text = plain(strong.children).strip()
-    if len(text) > _LOOSE_MAX or not (text.endswith(_QUESTION_MARKS) or (
+    if len(text) > _LOOSE_MAX or not (text.endswith(QUESTION_MARKS) or (
             prompts and text.endswith(_STOPS) and asks_by_prompt(text))):
         return None
     after = children[children.index(strong) + 1:]
     answer = _SEPARATING.sub("", plain(after[:line_end(after)]), count=1).strip()
-    if not answer or answer.startswith(_QUESTION_MARKS):
+    if not answer or answer.startswith(QUESTION_MARKS):
         return None  # "**Q？** ? A": the spaced-repetition plugin's '?' misplaced, no card
     if after[0].type == "text":  # "**Why?**: Because …": the colon only parts them
         content = _SEPARATING.sub("", after[0].content, count=1)

@@ -18,7 +18,13 @@ from builder.parse.callouts import CALLOUT_META, asks
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
-from builder.parse.phrases import is_label, is_placeholder, label_prefix, unnumbered
+from builder.parse.phrases import (
+    QUESTION_MARKS,
+    is_label,
+    is_placeholder,
+    label_prefix,
+    unnumbered,
+)
 from builder.parse.questiontext import readable_text
 
 PLACEHOLDER_MAX = 40
@@ -218,14 +224,11 @@ class QuestionForms:
         that ask with a question mark (alone, ``1. **Define the scope.** …`` is a step)."""
         if self._question is not None:
             return {}
-        firsts = {index: item.children[0] for index, item in enumerate(node.children)
-                  if item.children}
-        asked = {index: found for index, first in firsts.items()
-                 if (found := bold.answered_on_its_line(first)) is not None}
-        if not asked:
-            return {}
-        return {index: found for index, first in firsts.items()
-                if (found := bold.answered_on_its_line(first, prompts=True)) is not None}
+        found = {index: question for index, item in enumerate(node.children) if item.children
+                 and (question := bold.answered_on_its_line(item.children[0], prompts=True))
+                 is not None}
+        # What the prompts add ends in a full stop: without a question mark, none is kept.
+        return found if any(q.text.endswith(QUESTION_MARKS) for q in found.values()) else {}
 
     def _file_question(self, stem: str) -> str:
         """The name of a file that is one question: its front matter's title, when the

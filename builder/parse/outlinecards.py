@@ -15,13 +15,13 @@ their place in the sheet (the section's introduction), as Logseq keeps them on t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.model import Diagnostic, Node, SourceLoc
+from builder.model import Diagnostic, Node
 from builder.parse.bold import BoldQuestion, plain
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
@@ -200,6 +200,8 @@ class OutlineCards:
     diagnostics: list[Diagnostic]
     _answer: list[Node]
     _question: Pending | None
+    _capped: Callable[[Iterable[tuple[int, tuple[str, ...]]]], tuple[str, ...]]
+    """``TagLines._capped``, the tag lines' cap (a mixin after this one in the walker)."""
 
     def _close_card(self) -> None:
         raise NotImplementedError
@@ -219,13 +221,7 @@ class OutlineCards:
     def _card_tags(self, tags: tuple[str, ...], line: int) -> tuple[str, ...]:
         """The first ``MAX_CARD_TAGS`` of the tags ending a card's line, as a tag line's
         are capped: one line of 300,000 tags would give a card every one of them."""
-        if len(tags) <= MAX_CARD_TAGS:
-            return tags
-        self.diagnostics.append(Diagnostic(
-            SourceLoc(self.path, line), "warning",
-            f"a card takes at most {MAX_CARD_TAGS} tags: #{tags[MAX_CARD_TAGS]} and the "
-            "tags after it are left out of the cards", "too-many-tags"))
-        return tags[:MAX_CARD_TAGS]
+        return tags if len(tags) <= MAX_CARD_TAGS else self._capped(((line, tags),))
 
     def _outline(self, node: SyntaxTreeNode) -> bool:
         """Open a card at a paragraph tagged as one (its answer the rest of the paragraph

@@ -51,7 +51,7 @@ def folded(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         first = notes[0]
         lines = [note.loc.line for note in notes]
         carriers[id(first)] = first if len(notes) == 1 else replace(
-            first, message=_MANY[message].format(count=len(notes), lines=_named(lines)))
+            first, message=_MANY[message].format(count=len(notes), lines=named_lines(lines)))
     return [carriers.get(id(d), d) for d in diagnostics
             if id(d) in carriers or not (d.severity == "note" and d.message in _MANY)]
 
@@ -76,13 +76,14 @@ def fold_remote(diagnostics: Iterable[Diagnostic], places: set[tuple[str, int, i
         lines = sorted(line for line, _ in at)
         carriers[first] = first if len(at) == 1 else replace(first, message=(
             f"{first.message} and {len(at) - 1:,} more of CSDN's failed copies' pictures "
-            f"(lines {_named(lines)})"))
+            f"(lines {named_lines(lines)})"))
     return [carriers.get(d, d) for d in diagnostics
             if d in carriers or not (d.code == _REMOTE and (d.loc.path, d.loc.line, d.loc.col)
                                      in places)]
 
 
-def _named(lines: list[int]) -> str:
+def named_lines(lines: list[int]) -> str:
+    """``lines`` as a note names them: the first ``_LINES_SHOWN``, then how many more."""
     shown = ", ".join(map(str, dict.fromkeys(lines[:_LINES_SHOWN])))
     return shown + (f" and {len(lines) - _LINES_SHOWN} more" if len(lines) > _LINES_SHOWN
                     else "")

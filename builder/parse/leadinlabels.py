@@ -29,6 +29,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import bold
+from builder.parse.foldednotes import named_lines
 from builder.parse.phrases import numbering, question_reason
 
 Number = tuple[int, ...]
@@ -115,15 +116,10 @@ class _Walk:
         self.labels.update(line for line, _ in run)
 
 
-_LINES_SHOWN = 20
-"""Lines a ``numbered-points`` note names at most."""
-
-
 def labels_note(path: str, labels: frozenset[int]) -> Diagnostic:
     """The file's one note naming the lines read as an answer's numbered points."""
     lines = sorted(labels)
-    named = ", ".join(map(str, lines[:_LINES_SHOWN])) + (
-        f" and {len(lines) - _LINES_SHOWN} more" if len(lines) > _LINES_SHOWN else "")
+    named = named_lines(lines)
     return Diagnostic(
         SourceLoc(path, lines[0]), "note",
         f"{len(lines)} line(s) opening with a bold number read as the numbered points of the "

@@ -26,7 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.model import Diagnostic, SourceLoc
-from builder.parse.linescan import picked_lines
+from builder.parse.linescan import line_text, picked_lines
 
 CONTAINER_NAME = "block"
 """The name the container plugin is registered under: its tokens are ``container_block_*``."""
@@ -182,7 +182,7 @@ def _closers(state: StateBlock) -> list[tuple[int, int]]:
 
 
 def _closer_length(state: StateBlock, line: int) -> int | None:
-    text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+    text = line_text(state, line).rstrip()
     return len(text) if len(text) >= 3 and not text.strip(":") else None
 
 

@@ -33,7 +33,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.parse.bold import paragraph_question
 from builder.parse.boxtokens import push_box
 from builder.parse.calloutgroups import QUESTION_TYPES
-from builder.parse.linescan import closing_line, code_lines, picked_lines
+from builder.parse.linescan import closing_line, code_lines, line_text, picked_lines
 from builder.parse.phrases import is_asked_line
 
 MARKER = "<aside>"
@@ -74,7 +74,7 @@ def _kind_at(state: StateBlock, line: int) -> str | None:
 def _aside(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False  # indented code
-    one_line = _ONE_LINE.match(_line(state, start_line))
+    one_line = _ONE_LINE.match(line_text(state, start_line))
     if one_line is not None and "<aside" not in one_line.group(1).lower():
         if not silent:
             push_box(state, (start_line, start_line + 1, start_line + 1), MARKER, ASIDE_TYPE,
@@ -99,10 +99,6 @@ def _aside(state: StateBlock, start_line: int, end_line: int, silent: bool) -> b
         state.line = start_line
         return False
     return True
-
-
-def _line(state: StateBlock, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
 
 
 def _paragraph(state: StateBlock, line: int, text: str) -> None:

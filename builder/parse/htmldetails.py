@@ -32,7 +32,7 @@ from markdown_it.rules_block import StateBlock
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.boxtokens import push_box
-from builder.parse.linescan import closing_line, code_lines, picked_lines
+from builder.parse.linescan import closing_line, code_lines, line_text, picked_lines
 from builder.support.htmlscan import SafeHTMLParser
 
 MARKER = "<details>"
@@ -63,10 +63,6 @@ def html_details_plugin(md: MarkdownIt) -> None:
                           {"alt": ["paragraph", "reference", "blockquote"]})
 
 
-def _line(state: StateBlock, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
-
-
 def _kind_at(state: StateBlock, line: int) -> str | None:
     """``open`` for a line opening a details element, ``close`` for ``</details>`` alone
     (neither in a code block)."""
@@ -84,7 +80,7 @@ def _kind_at(state: StateBlock, line: int) -> str | None:
 def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
     if state.sCount[start_line] - state.blkIndent >= 4:
         return False  # indented code
-    head = _OPEN.match(_line(state, start_line))
+    head = _OPEN.match(line_text(state, start_line))
     if head is None:
         return False
     found = _summary(state, start_line, head.end(), end_line)
@@ -109,20 +105,20 @@ def _summary(state: StateBlock, start_line: int, after: int, end_line: int
     """The summary's text (empty without one), the body's first line and the summary's
     first line; None when the opening line holds more than the tags (an element written
     on one line, say)."""
-    rest = _line(state, start_line)[after:]
+    rest = line_text(state, start_line)[after:]
     line = start_line
     if not rest.strip():  # the summary, if any, on the next line that is not blank
         line = start_line + 1
         while line < end_line and state.isEmpty(line):
             line += 1
-        if line >= end_line or not _SUMMARY_START.match(_line(state, line)):
+        if line >= end_line or not _SUMMARY_START.match(line_text(state, line)):
             return "", start_line + 1, start_line
-        rest = _line(state, line)
+        rest = line_text(state, line)
     elif not _SUMMARY_START.match(rest):
         return None
     for last in range(line, min(line + SUMMARY_LINES, end_line)):
         if last > line:
-            rest += "\n" + _line(state, last)
+            rest += "\n" + line_text(state, last)
         found = _SUMMARY.match(rest)
         if found is not None:
             return " ".join(found.group(1).split()), last + 1, line
@@ -151,7 +147,7 @@ def _record_dropped(state: StateBlock, start_line: int, body_start: int,
     """Record the attributes (``ontoggle=``, ``onclick=``…) of the box's ``<details>`` and
     ``<summary>`` tags that the card leaves out (the box is drawn with tags of its own),
     each at its tag's line."""
-    head = "\n".join(_line(state, line) for line in range(start_line, body_start))
+    head = "\n".join(line_text(state, line) for line in range(start_line, body_start))
     head = head.partition("</summary")[0]  # tags inside the summary are its text's
     for tag, attributes in _TAG_ATTRIBUTES.findall(head):
         dropped = [f"{name}= attribute on <{tag.lower()}>"

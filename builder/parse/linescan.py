@@ -71,6 +71,11 @@ def code_lines(state: StateBlock) -> frozenset[int]:
     return found
 
 
+
+def line_text(state: StateBlock, line: int) -> str:
+    """Line ``line`` of the source without its indent (nor its line break)."""
+    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+
 MAX_SCANNED = 256
 """Tag lines looked at after an opening one for its closing line (real ones nest a level
 or two; thousands of unclosed ones must not make the parse quadratic)."""

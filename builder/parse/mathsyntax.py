@@ -31,6 +31,7 @@ from markdown_it.rules_block.heading import heading as atx_heading
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
+from builder.parse.linescan import line_text
 from builder.support.cjk import has_cjk, is_cjk_letter
 
 DOUBT = "dollar_doubts"
@@ -355,7 +356,7 @@ def _math_block(state: StateBlock, start_line: int, end_line: int, silent: bool)
         if state.sCount[line] < state.blkIndent and state.src[
                 state.bMarks[line]:state.eMarks[line]].strip():
             return False  # the container (list item, quote) ended first
-        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
+        text = line_text(state, line).rstrip()
         if atx_heading(state, line, end_line, True):
             return False  # a heading (as markdown-it reads one): the block was never closed
         where = _find_closer(text, 0, len(text), closer)

@@ -26,6 +26,7 @@ from markdown_it.common.utils import MD_TRIM_CHARS, isStrSpace, mdTrim
 from markdown_it.rules_block import StateBlock
 
 from builder.parse.inlinenodes import CELL, MATH_KINDS
+from builder.parse.linescan import line_text
 
 # markdown-it-py's bound on the empty cells it fills in (its issue 1000): rows shorter
 # than the header would otherwise turn a small input into a huge table.
@@ -65,7 +66,7 @@ def table(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bo
     aligns = _aligns(state, start_line + 1)
     if aligns is None:
         return False
-    header = mdTrim(_line_text(state, start_line))
+    header = mdTrim(line_text(state, start_line))
     if "|" not in header or state.is_code_block(start_line):
         return False
     cells = split_row(state, header, len(aligns))
@@ -93,7 +94,7 @@ def _aligns(state: StateBlock, line: int) -> list[str] | None:
     """The alignment of each column, from the delimiter row; None when ``line`` is none."""
     if state.sCount[line] < state.blkIndent or state.is_code_block(line):
         return None
-    text = _line_text(state, line)
+    text = line_text(state, line)
     # As markdown-it: `|`, `-` or `:` first, then no other character but spaces, and
     # not `- ` (a list item).
     if len(text) < 2 or text[0] not in _ALIGN_MARKERS or (
@@ -137,7 +138,7 @@ def _body(state: StateBlock, first_line: int, end_line: int, aligns: list[str]) 
             break
         if any(rule(state, line, end_line, True) for rule in terminators):
             break
-        text = mdTrim(_line_text(state, line))
+        text = mdTrim(line_text(state, line))
         if not text or state.is_code_block(line):
             break
         cells = split_row(state, text, len(aligns))
@@ -186,10 +187,6 @@ def _push_row(state: StateBlock, line: int, row: tuple[str, list[Cell]], aligns:
             inline.meta[CELL] = (column + start, written, dropped)
         state.push(f"{tag}_close", tag, -1)
     state.push("tr_close", "tr", -1)
-
-
-def _line_text(state: StateBlock, line: int) -> str:
-    return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
 
 
 # --- splitting a row --------------------------------------------------------------------

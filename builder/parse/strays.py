@@ -168,11 +168,10 @@ def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, st
             if heading.line not in leaves:
                 bold.update(line for line, _ in heading.asking_bold)
         elif heading.level == question_level and heading is not title:
-            asking = _asking_children(headings, index)
             if _groups(heading):
                 groups.add(heading.line)
                 bold.update(line for line, _ in heading.asking_bold)
-            elif asking:
+            elif asking := _asking_children(headings, index):
                 groups.add(heading.line)
                 deep.update(asking)
             else:

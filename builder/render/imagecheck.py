@@ -316,6 +316,11 @@ def png_intact(path: Path, max_bytes: int = 64 * 1024 * 1024) -> bool:
         data = path.read_bytes()
     except OSError:
         return False
+    return png_data_intact(data, max_bytes)
+
+
+def png_data_intact(data: bytes, max_bytes: int = 64 * 1024 * 1024) -> bool:
+    """``png_intact`` for a PNG's bytes already read."""
     if not data.startswith(PNG_SIGNATURE) or len(data) > max_bytes:
         return False
     # Known by content: a watching build checks the same cached pictures after every save,

@@ -28,7 +28,7 @@ from builder.render.imagecheck import (
     NotAnImage,
     image_info,
     natural_size,
-    png_intact,
+    png_data_intact,
     typst_decode_problem,
 )
 from builder.render.images import MAX_IMAGE_BYTES
@@ -147,7 +147,7 @@ def _intact(path: Path, size: tuple[int, int], suffix: str) -> bool:
         return False
     if (info.suffix, info.width, info.height) != (suffix, *size):
         return False
-    return png_intact(path) if suffix == ".png" else data.rstrip(b"\0").endswith(b"\xff\xd9")
+    return png_data_intact(data) if suffix == ".png" else data.rstrip(b"\0").endswith(b"\xff\xd9")
 
 
 def _draw(data: bytes, size: tuple[int, int], suffix: str, turned: bool) -> bytes | None:

@@ -63,20 +63,19 @@ def _asks(tokens: list[Token], index: int) -> bool:
 
 def _groups(tokens: list[Token]) -> dict[int, int]:
     """Each titled callout that asks nothing but holds one that asks: opening → closing
-    index. One pass: a callout holds an asking one when one opens before it closes."""
+    index. One pass: a callout holds an asking one when one inside it asks or holds one."""
     found: dict[int, int] = {}
-    stack: list[list[int]] = []  # per open callout: its index, whether something inside asks
+    # Per open callout: its index, whether one inside it asks, whether it asks itself.
+    stack: list[list[int]] = []
     for index, token in enumerate(tokens):
         if token.type == "callout_open":
-            asking = _asks(tokens, index)
-            if asking:
-                for entry in stack:
-                    entry[1] = 1
-            stack.append([index, 0, int(asking)])
+            stack.append([index, 0, int(_asks(tokens, index))])
         elif token.type == "callout_close" and stack:
             opening, holds, asked = stack.pop()
             if holds and not asked and _title(tokens, opening) is not None:
                 found[opening] = index
+            if (holds or asked) and stack:  # told to the one around it as it closes
+                stack[-1][1] = 1
     return found
 
 

@@ -19,6 +19,8 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
+from builder.parse.linescan import line_text
+
 ADMONITION_RULE = "admonition"
 _MARKERS = ("???+", "!!!", "???")  # longest first
 _MARKER_WIDTH = 3  # "???+" indents its body as "???" does
@@ -72,6 +74,8 @@ def _admonition(state: StateBlock, start_line: int, end_line: int, silent: bool)
     params = state.src[start + len(marker):maximum]
     if not marker or not params.strip():
         return False
+    if not (_has_body(state, start_line, end_line) or _quoted_title(state, start_line)):
+        return False  # ``!!! 重要 !!!`` in prose: no box (``builder.parse.containers``)
     if silent:
         return True
     old_parent, old_line_max, old_indent = state.parentType, state.lineMax, state.blkIndent
@@ -102,3 +106,22 @@ def _admonition(state: StateBlock, start_line: int, end_line: int, silent: bool)
     state.parentType, state.lineMax, state.blkIndent = old_parent, old_line_max, old_indent
     state.line = next_line
     return True
+
+
+def _has_body(state: StateBlock, start: int, end: int) -> bool:
+    """Whether an admonition's opening line has a body under it: its next non-blank line
+    (after any blank lines, as ``builder.parse.admonitions`` reads the body) indented
+    past the marker."""
+    indent = state.blkIndent + 4
+    for line in range(start + 1, end):
+        if state.bMarks[line] + state.tShift[line] < state.eMarks[line]:
+            return state.sCount[line] >= indent
+    return False
+
+
+def _quoted_title(state: StateBlock, start: int) -> bool:
+    """Whether an admonition's opening line gives a type and a title in quotes
+    (``??? question "What is B?"``): a box left empty, as MkDocs draws it, not prose."""
+    line = line_text(state, start).rstrip()
+    head, _, title = line.partition(' "')
+    return len(head.split()) == 2 and title.endswith('"') and len(title) > 1

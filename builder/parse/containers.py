@@ -10,10 +10,11 @@ paragraph it starts or stands in (it parts no paragraph), as it does for a reade
 plain file, and the line is recorded (``UNCLOSED``) for a warning.  An admonition
 (``!!! note``) whose body is empty (no indented line follows it: ``!!! 重要 !!!`` in
 prose) also stays text, unless its head gives a type and a title in quotes
-(``??? question "What is B?"``, a box its author left empty).
+(``??? question "What is B?"``, a box its author left empty): ``builder.parse.admonitions``
+reads it so.
 
 Both plugins are registered by ``builder.parse.markdown`` (mdit-py-plugins lives there);
-``guard_blocks`` wraps their rules.
+``guard_blocks`` wraps the container's rule.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ from builder.parse.linescan import line_text, picked_lines
 CONTAINER_NAME = "block"
 """The name the container plugin is registered under: its tokens are ``container_block_*``."""
 CONTAINER_RULE = f"container_{CONTAINER_NAME}"
-ADMONITION_RULE = "admonition"
 UNCLOSED = "unclosed_containers"
 """markdown-it ``env`` key: the 0-based lines of ``:::`` openings kept as text."""
 
@@ -46,12 +46,10 @@ def container_type_given(params: str, _markup: str = "") -> bool:
 
 
 def guard_blocks(md: MarkdownIt) -> None:
-    """Wrap the container and admonition rules (already registered) as the module says."""
+    """Wrap the container rule (already registered) as the module says."""
     ruler = md.block.ruler
     container = next(r for r in ruler.__rules__ if r.name == CONTAINER_RULE)
-    admonition = next(r for r in ruler.__rules__ if r.name == ADMONITION_RULE)
     read_container: BlockRule = container.fn
-    read_admonition: BlockRule = admonition.fn
 
     def guarded_container(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         if not read_container(state, start, end, True):
@@ -75,14 +73,7 @@ def guard_blocks(md: MarkdownIt) -> None:
             return False
         return True
 
-    def guarded_admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        if not read_admonition(state, start, end, True) or not (
-                _has_body(state, start, end) or _quoted_title(state, start)):
-            return False
-        return silent or read_admonition(state, start, end, False)
-
     ruler.at(CONTAINER_RULE, guarded_container, {"alt": list(container.alt)})
-    ruler.at(ADMONITION_RULE, guarded_admonition, {"alt": list(admonition.alt)})
 
 
 def _read(read_container: BlockRule, state: StateBlock, start: int, end: int) -> bool:
@@ -202,25 +193,6 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
         return False  # ran to the end of what holds it
     text = state.src[state.bMarks[last] + state.tShift[last]:state.eMarks[last]].strip()
     return bool(text) and set(text) == {":"} and len(text) >= len(opening.markup)
-
-
-def _has_body(state: StateBlock, start: int, end: int) -> bool:
-    """Whether an admonition's opening line has a body under it: its next non-blank line
-    (after any blank lines, as ``builder.parse.admonitions`` reads the body) indented
-    past the marker."""
-    indent = state.blkIndent + 4
-    for line in range(start + 1, end):
-        if state.bMarks[line] + state.tShift[line] < state.eMarks[line]:
-            return state.sCount[line] >= indent
-    return False
-
-
-def _quoted_title(state: StateBlock, start: int) -> bool:
-    """Whether an admonition's opening line gives a type and a title in quotes
-    (``??? question "What is B?"``): a box left empty, as MkDocs draws it, not prose."""
-    line = state.src[state.bMarks[start] + state.tShift[start]:state.eMarks[start]].rstrip()
-    head, _, title = line.partition(' "')
-    return len(head.split()) == 2 and title.endswith('"') and len(title) > 1
 
 
 def unclosed_diagnostics(env: dict[str, Any], path: str, lines: list[str]

@@ -33,7 +33,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.parse.bold import paragraph_question
 from builder.parse.boxtokens import push_box
 from builder.parse.calloutgroups import QUESTION_TYPES
-from builder.parse.linescan import closing_line, code_lines, line_text, picked_lines
+from builder.parse.linescan import closing_line, line_text, picked_lines, tag_kind
 from builder.parse.phrases import is_asked_line
 
 MARKER = "<aside>"
@@ -60,15 +60,7 @@ def html_aside_plugin(md: MarkdownIt) -> None:
 def _kind_at(state: StateBlock, line: int) -> str | None:
     """``open`` for a line that is only an ``<aside>`` tag, ``close`` for ``</aside>``
     alone (neither in a code block)."""
-    begin = state.bMarks[line] + state.tShift[line]
-    if not state.src.startswith("<", begin):
-        return None
-    text = state.src[begin:state.eMarks[line]]
-    if _OPEN.match(text):
-        return None if line in code_lines(state) else "open"
-    if _CLOSE.match(text):
-        return None if line in code_lines(state) else "close"
-    return None
+    return tag_kind(state, line, _OPEN, _CLOSE)
 
 
 def _aside(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

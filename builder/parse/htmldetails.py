@@ -32,7 +32,7 @@ from markdown_it.rules_block import StateBlock
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.boxtokens import push_box
-from builder.parse.linescan import closing_line, code_lines, line_text, picked_lines
+from builder.parse.linescan import closing_line, code_lines, line_text, picked_lines, tag_kind
 from builder.support.htmlscan import SafeHTMLParser
 
 MARKER = "<details>"
@@ -66,15 +66,7 @@ def html_details_plugin(md: MarkdownIt) -> None:
 def _kind_at(state: StateBlock, line: int) -> str | None:
     """``open`` for a line opening a details element, ``close`` for ``</details>`` alone
     (neither in a code block)."""
-    begin = state.bMarks[line] + state.tShift[line]
-    if not state.src.startswith("<", begin):
-        return None
-    text = state.src[begin:state.eMarks[line]]
-    if line in code_lines(state):
-        return None
-    if _OPEN.match(text):
-        return "open"
-    return "close" if _CLOSE.match(text) else None
+    return tag_kind(state, line, _OPEN, _CLOSE)
 
 
 def _details(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:

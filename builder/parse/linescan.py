@@ -11,6 +11,7 @@ body, whose state ends at the body's last line) must still see the lines after i
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -75,6 +76,17 @@ def code_lines(state: StateBlock) -> frozenset[int]:
 def line_text(state: StateBlock, line: int) -> str:
     """Line ``line`` of the source without its indent (nor its line break)."""
     return state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+
+
+def tag_kind(state: StateBlock, line: int, opening: re.Pattern[str], closing: re.Pattern[str]
+             ) -> str | None:
+    """``open`` for a line (from its indent) that ``opening`` matches, ``close`` for one
+    ``closing`` matches, neither in a code block; else None."""
+    if not state.src.startswith("<", state.bMarks[line] + state.tShift[line]):
+        return None
+    text = line_text(state, line)
+    kind = "open" if opening.match(text) else "close" if closing.match(text) else None
+    return None if kind is None or line in code_lines(state) else kind
 
 MAX_SCANNED = 256
 """Tag lines looked at after an opening one for its closing line (real ones nest a level

@@ -4,7 +4,8 @@ Measured in a headless Chromium with MathJax 3 laid out as Anki's reviewer lays 
 card (tests/browser.py's page, this builder's card CSS): a wide formula
 (``\\kern{10000px}``, ``\\hspace``, ``\\rule{10000px}{…}``, ``\\moveleft``) only widens
 its answer's own scrolling box, but a tall one (``\\raise{5000em}{X}``, ``\\lower``,
-``\\rule{1px}{10000px}``, ``\\Space``, a ``\\\\[5000em]`` row) grows the answer to
+``\\rule{1px}{10000px}``, ``\\Space``, a ``\\\\[5000em]`` row, a fraction's rule as
+thick as ``\\genfrac``'s or ``\\above``'s size, a ``\\bbox``'s padding) grows the answer to
 110,000 pixels of blank above or below its words.  So a vertical size past
 ``MAX_EM`` is drawn at ``MAX_EM``, and the caller warns.
 """
@@ -23,8 +24,15 @@ _TALL: dict[str, tuple[bool, ...]] = {
     # \rule[raise]{width}{height} (without its bracket: no raise), \Rule and \Space
     # {width}{height}{depth}: a wide one only widens its box, so the width stays.
     "\\rule": (True, False, True), "\\Rule": (False, True, True),
-    "\\Space": (False, True, True)}
+    "\\Space": (False, True, True),
+    # A fraction's rule as thick as its size: \genfrac{(}{)}{size}{style}{a}{b},
+    # a \above size b, a \abovewithdelims() size b (11,000 pixels at 100cm).
+    "\\genfrac": (True,), "\\above": (True,), "\\abovewithdelims": (True,),
+    # \bbox[red,5px]{x}: a size among its options pads the box all round.
+    "\\bbox": ()}
 """Commands whose sizes reach up or down: for each size they take, whether it does."""
+_DELIMITERS = {"\\genfrac": 2, "\\abovewithdelims": 2}
+"""Commands whose sizes follow delimiters (a token or a group each), skipped."""
 _EM = {"em": 1.0, "ex": 0.43, "pt": 0.1, "px": 1 / 16, "mu": 1 / 18, "pc": 1.2,
        "in": 7.227, "cm": 2.845, "mm": 0.2845, "bp": 0.1004, "dd": 0.107, "cc": 1.284,
        "sp": 0.1 / 65536}
@@ -47,6 +55,15 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
         token = found[i]
         if token in _TALL:
             command, left = token, _TALL[token]
+            if token in _DELIMITERS:
+                end = _past_arguments(found, i + 1, _DELIMITERS[token])
+                out += found[i:end]
+                i = end
+                continue
+            if token == "\\bbox":
+                kept, i = _box_options(found, i + 1, clamped)
+                out += [token, *kept]
+                continue
             if token == "\\rule" and "".join(found[i + 1:i + 3]).lstrip()[:1] != "[":
                 left = left[1:]  # its raise, in brackets, is not given
             elif token == "\\\\":
@@ -59,6 +76,8 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
                     out += found[i:i + 2]
                     i += 2
                     continue
+        elif left and token == "{" and found[i + 1:i + 2] == ["}"]:
+            left = ()  # an empty argument, where a size would be: none is given
         elif left and token not in _BETWEEN:
             size, end = _size(found, i)
             if size is None:
@@ -91,3 +110,40 @@ def _size(found: list[str], i: int) -> tuple[float | None, int]:
             or (end + 2 < len(found) and found[end + 2].isalpha()):
         return None, i
     return float(digits) * _EM[unit], end + 2
+
+
+def _past_arguments(found: list[str], i: int, count: int) -> int:
+    """Where ``count`` arguments from token ``i`` end: each a token or a braced group,
+    white space before it skipped."""
+    for _ in range(count):
+        while i < len(found) and found[i].isspace():
+            i += 1
+        depth = 0
+        while i < len(found):
+            depth += {"{": 1, "}": -1}.get(found[i], 0)
+            i += 1
+            if depth <= 0:
+                break
+    return i
+
+
+def _box_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str], int]:
+    """A ``\\bbox``'s ``[…]`` options from token ``i``, each size among them past
+    ``MAX_EM`` written as ``MAX_EM`` em (``clamped`` told), and where they end."""
+    if found[i:i + 1] != ["["]:
+        return [], i
+    out = ["["]
+    i += 1
+    while i < len(found) and found[i] != "]":
+        start = i
+        while i < len(found) and found[i] == " ":
+            i += 1
+        size, end = _size(found, i)
+        if size is not None and size > MAX_EM:
+            out += [*found[start:i], f"{MAX_EM}em"]
+            clamped.append("\\bbox")
+            i = end
+        else:
+            out += found[start:i + 1]
+            i += 1
+    return out, i

@@ -98,3 +98,24 @@ def test_a_card_holds_the_fraction_rule_drawn_and_the_formula_is_warned_of(
     answer = imported_answer(collection, tmp_path / "dist" / "n.apkg")
     assert "\\genfrac{}{}{20em}{}{a}{b}" in answer and "\\bbox[20em]{x}" in answer, answer
     assert "100cm" not in answer, answer
+
+
+@pytest.mark.parametrize(("command", "option"), [
+    ("build", "-o"), ("build", "--out"), ("build", "--lock"), ("build", "--cache-dir"),
+    ("check", "--cache-dir"), ("build", None), ("check", None)])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_path_on_the_command_line_is_a_usage_error(
+        tmp_path: Path, command: str, option: str | None, value: str) -> None:
+    """click reads ``''`` as ``.``: ``-o "$OUT"`` with the variable unset wrote the deck,
+    ``--cache-dir ""`` the cache's pickles, into the working folder, and ``--lock ""``
+    was a lock file named ``.``; pyproject.toml refuses the same values."""
+    write(tmp_path / "notes" / "n.md", "# D\n\n## Q?\n\nA\n")
+    words = [command, "notes", *([option, value] if option else [value])]
+    result = CliRunner().invoke(main, words)
+    assert result.exit_code == 2, result.output
+    assert f"must be a non-empty path, not {value!r}" in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
+    # A folder written as a path still is one.
+    assert CliRunner().invoke(main, ["build", "notes", "-o", "./out", "--format", "apkg",
+                                     "--cache-dir", "c"]).exit_code == 0
+    assert (tmp_path / "out" / "D.apkg").is_file() and (tmp_path / "c").is_dir()

@@ -48,6 +48,18 @@ class FormatList(click.ParamType):  # type: ignore[type-arg]  # generic only in 
             self.fail(str(exc), param, ctx)
 
 
+class NonEmptyPath(click.Path):
+    """A path that is not the empty word: click reads ``''`` as ``.``, so ``-o "$OUT"``
+    with the variable unset wrote the decks, and ``--cache-dir ""`` the cache's pickles,
+    into the working folder (the same values in pyproject.toml are refused)."""
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail(f"must be a non-empty path, not {value!r}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 class Level(click.ParamType):  # type: ignore[type-arg]  # generic only in newer click
     """A heading level 1-6, or one of a few words (``auto``, ``file``)."""
 
@@ -125,8 +137,8 @@ _VERBOSE = click.option(
 
 
 _CONFIGURATION_OPTIONS: tuple[Decorator, ...] = (
-    click.argument("sources", nargs=-1, type=click.Path(path_type=Path)),
-    click.option("-o", "--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+    click.argument("sources", nargs=-1, type=NonEmptyPath(path_type=Path)),
+    click.option("-o", "--out", "out_dir", type=NonEmptyPath(path_type=Path, file_okay=False),
                  default=Path("dist"), show_default=True, envvar="BUILD_DECK_OUT",
                  callback=_folders,
                  help="Folder the decks and PDFs are written into."),
@@ -151,10 +163,10 @@ _CONFIGURATION_OPTIONS: tuple[Decorator, ...] = (
     click.option("--no-lock", is_flag=True,
                  help="Do not use the identity lock (build-deck.lock): no GUIDs kept, no "
                  "reworded-question warnings."),
-    click.option("--lock", "lock_path", type=click.Path(path_type=Path, dir_okay=False),
+    click.option("--lock", "lock_path", type=NonEmptyPath(path_type=Path, dir_okay=False),
                  callback=_folders,
                  help="Lock file [default: build-deck.lock beside the first source]."),
-    click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+    click.option("--cache-dir", type=NonEmptyPath(path_type=Path, file_okay=False),
                  callback=_folders,
                  help="Where drawn images and parsed notes are kept [default: OUT/.cache]."),
     click.option("-j", "--jobs", type=click.IntRange(*JOBS), default=0, show_default=True,

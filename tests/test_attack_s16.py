@@ -13,6 +13,7 @@ from markdown_it.token import Token
 
 from builder.cli import main
 from builder.parse import callouts
+from builder.parse.diagramnumbers import with_numbers
 from builder.parse.texsizes import clamp_tall_sizes
 
 from .conftest import imported_answer, write
@@ -119,3 +120,36 @@ def test_an_empty_path_on_the_command_line_is_a_usage_error(
     assert CliRunner().invoke(main, ["build", "notes", "-o", "./out", "--format", "apkg",
                                      "--cache-dir", "c"]).exit_code == 0
     assert (tmp_path / "out" / "D.apkg").is_file() and (tmp_path / "c").is_dir()
+
+
+def test_a_refused_nan_in_a_diagram_is_looked_at_once() -> None:
+    """A parameter refused is read again as a YAML 1.2 number until nothing changes; a
+    NaN (``x_min: .nan``) is no ``==`` to itself, so the check ran for ever and ``check``
+    on the note never ended."""
+    calls = [0]
+
+    def check(params: dict[str, object]) -> str | None:
+        calls[0] += 1
+        assert calls[0] < 10, "the refused parameter is checked again and again"
+        return "activation: parameter 'x_min' must be a number from -100 to 100"
+
+    refused = "activation: parameter 'x_min' must be a number from -100 to 100"
+    nan = float("nan")
+    tried, problem = with_numbers({"x_min": nan}, refused, check)
+    assert problem == refused and tried["x_min"] is nan and calls[0] == 0
+    # What reads differently still is: YAML 1.2's 1e-06, then the problem it leaves.
+    tried, problem = with_numbers({"x_min": "1e-06"}, refused, check)
+    assert tried == {"x_min": 1e-06} and problem == refused and calls[0] == 1
+
+
+def test_a_diagram_given_nan_or_inf_is_an_error_at_its_block(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "n.md", "# D\n\n## Q?\n\n```diagram\ntype: activation\n"
+          "x_min: .nan\nx_max: .inf\n```\n\n## R?\n\n```diagram\ntype: gradient-descent\n"
+          "learning_rate: .NaN\n```\n")
+    result = CliRunner().invoke(main, ["check", "notes"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert ("notes/n.md:5:1: error: activation: parameter 'x_min' must be a number from -100 "
+            "to 100 (got nan) [diagram-param]") in lines, result.output
+    assert ("notes/n.md:13:1: error: gradient-descent: parameter 'learning_rate' must be a "
+            "number from 1e-06 to 10 (got nan) [diagram-param]") in lines, result.output

@@ -31,8 +31,8 @@ def with_numbers(params: dict[str, object], problem: str,
             break
         value = tried[named.group(1)]
         number = _number(value)
-        if number == value:  # nothing to read differently: the problem stands
-            break
+        if number is value:  # nothing to read differently: the problem stands
+            break  # (``is``: a refused NaN is no ``==`` to itself, and looped for ever)
         tried[named.group(1)] = number
         found = check(tried)
     return tried, found

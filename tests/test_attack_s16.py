@@ -17,6 +17,7 @@ from builder.parse.diagramnumbers import with_numbers
 from builder.parse.texsizes import clamp_tall_sizes
 
 from .conftest import imported_answer, write
+from .imagefiles import png
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -153,3 +154,49 @@ def test_a_diagram_given_nan_or_inf_is_an_error_at_its_block(tmp_path: Path) -> 
             "to 100 (got nan) [diagram-param]") in lines, result.output
     assert ("notes/n.md:13:1: error: gradient-descent: parameter 'learning_rate' must be a "
             "number from 1e-06 to 10 (got nan) [diagram-param]") in lines, result.output
+
+
+@pytest.mark.parametrize("swap", ["link out", "other bytes"])
+@pytest.mark.parametrize("formats", ["apkg", "html"])
+def test_a_picture_swapped_after_its_check_is_not_packed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str, formats: str) -> None:
+    """The deck read each picture again as it was packed, whatever it had become: in a
+    synced or shared folder, a picture swapped after its check for a link to a file
+    outside the notes put that file in the deck (and an SVG so swapped in skips the
+    check for scripts)."""
+    from builder.build import run
+
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"SECRET KEY")
+    write(tmp_path / "src" / "n.md", "## S\n### Q\n\n![p](p.png)\n")
+    picture = tmp_path / "src" / "p.png"
+    picture.write_bytes(png())
+    original = run._write
+
+    def swapped(*args: Any, **kwargs: Any) -> Any:
+        picture.unlink()
+        if swap == "link out":
+            picture.symlink_to(secret)
+        else:
+            picture.write_bytes(png(width=3))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(run, "_write", swapped)
+    result = CliRunner().invoke(main, ["build", "src", "--format", formats, "--no-lock"])
+    assert result.exit_code == 1, result.output
+    assert "src/p.png changed during the build (its bytes are not those of the picture " \
+           "checked); build again" in result.output, result.output
+    written = [p for p in (tmp_path / "dist").rglob("*") if p.is_file()]
+    assert not [p for p in written if p.suffix in (".apkg", ".html", ".png")], written
+    assert not [p for p in written if b"SECRET" in p.read_bytes()], written
+
+
+def test_pictures_unchanged_are_packed_as_checked(tmp_path: Path, collection: Collection) -> None:
+    write(tmp_path / "src" / "n.md", "# D\n\n## Q\n\n![p](p.png) ![q](sub/q.PNG)\n")
+    (tmp_path / "src" / "p.png").write_bytes(png())
+    (tmp_path / "src" / "sub").mkdir()
+    (tmp_path / "src" / "sub" / "q.PNG").write_bytes(png(width=3))
+    result = CliRunner().invoke(main, ["build", "src", "--format", "apkg,html"])
+    assert result.exit_code == 0, result.output
+    answer = imported_answer(collection, tmp_path / "dist" / "D.apkg")
+    assert answer.count("<img") == 2, answer

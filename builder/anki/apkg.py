@@ -21,6 +21,7 @@ from builder.anki.collectionrows import NoteData as NoteData  # named apkg.NoteD
 from builder.checks.htmlpolicy import ANKI_MARKUP
 from builder.support.atomic import atomic_path
 from builder.support.keptbytes import read_kept
+from builder.support.safefile import read_packed
 
 if TYPE_CHECKING:
     import genanki  # imported when a package is written: check and --help never need it
@@ -242,7 +243,8 @@ def _write_zip(target: Path, collection: bytes, media: Mapping[str, Path]) -> No
             packed = Path(name).suffix.lower() in _PACKED_FORMATS
             # Checked when the cards were made; read as what it is now, within bounds (in a
             # watch, the bytes of the last save while the file keeps its stat: keptbytes).
-            _add(archive, str(index), read_kept(path, MAX_MEDIA_FILE_BYTES), stored=packed)
+            data = read_packed(path, MAX_MEDIA_FILE_BYTES, name, read_kept)
+            _add(archive, str(index), data, stored=packed)
 
 
 # Already compressed: deflating them again costs time and saves almost nothing.

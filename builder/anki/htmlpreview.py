@@ -17,7 +17,7 @@ from builder.anki.apkg import FIELDS, MAX_MEDIA_FILE_BYTES, NoteData
 from builder.anki.cardtemplate import BACK, FRONT, HIDE_SOURCE_TAG, fill
 from builder.anki.notefields import unpacked
 from builder.support.atomic import TEMP_PREFIX, atomic_write_bytes
-from builder.support.safefile import read_regular
+from builder.support.safefile import read_packed
 
 MEDIA_SUFFIX = "_media"
 """``<deck>.html`` reads its pictures from the folder ``<deck>_media`` beside it."""
@@ -147,7 +147,7 @@ def write_preview(target: Path, deck: str, notes: Sequence[NoteData],
             raise ValueError(f"media name {name!r} is not a plain file name")
         # Checked when the cards were made; read as what it is now, within bounds, as the
         # .apkg reads it (a picture swapped for a FIFO would block a plain read).
-        data = read_regular(path, MAX_MEDIA_FILE_BYTES)
+        data = read_packed(path, MAX_MEDIA_FILE_BYTES, name)
         copy = folder / name
         if copy.is_symlink() or not (copy.is_file() and copy.read_bytes() == data):
             atomic_write_bytes(copy, data)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
+import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,3 +70,23 @@ def copy_regular(source: Path, dest: Path, limit: int) -> None:
             left -= len(chunk)
     if left <= 0:
         raise OSError(errno.EFBIG, f"{source} is larger than {limit:,} bytes", str(source))
+
+
+_NAMED_BY_BYTES = re.compile(r"img-.*-([0-9a-f]{16})\.[a-z]+")
+"""A picture's media name (``builder.render.images``): its bytes' SHA-256 before its
+suffix, the first 16 hex digits."""
+
+
+def read_packed(path: Path, limit: int, name: str,
+                read: Callable[[Path, int], bytes] = read_regular) -> bytes:
+    """The bytes of the media file ``name`` at ``path``, read with ``read``; OSError when
+    a picture's are not the bytes it was checked and named with.  Between its check and
+    the packing, a picture in a synced or shared folder may be swapped for a link to a
+    file outside the notes (a key, a password file) or for an SVG that runs a script:
+    the deck holds only what was checked."""
+    data = read(path, limit)
+    named = _NAMED_BY_BYTES.fullmatch(name)
+    if named and hashlib.sha256(data).hexdigest()[:16] != named.group(1):
+        raise OSError(errno.ESTALE, f"{path} changed during the build (its bytes are not "
+                      "those of the picture checked); build again", str(path))
+    return data

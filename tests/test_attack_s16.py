@@ -80,6 +80,20 @@ def test_ten_thousand_alerts_are_read_in_linear_work() -> None:
     ("\\bbox[red,5px]{x} \\bbox{100cm} \\bbox[red]{100cm}",
      "\\bbox[red,5px]{x} \\bbox{100cm} \\bbox[red]{100cm}", []),
     ("\\genfrac", "\\genfrac", []), ("\\bbox[100cm", "\\bbox[20em", ["\\bbox"]),
+    # \enclose's padding and line thickness: 33,262 pixels at data-padding=5000, read past
+    # a sign, a brace, quotes and spaces; a size MathJax does not read as one is kept.
+    ("\\enclose{box}[data-padding=5000]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[mathcolor=red, data-thickness=100cm]{x}",
+     "\\enclose{box}[mathcolor=red, data-thickness=20em]{x}", ["\\enclose"]),
+    ("\\enclose{box}[ data-padding = +5000 ]{x} \\enclose{box}[data-padding={5000}]{x}",
+     "\\enclose{box}[ data-padding =20em]{x} \\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose", "\\enclose"]),
+    ("\\enclose{circle}[data-padding=2,mathcolor=red]{x} \\enclose{box}{x} 100cm "
+     "\\enclose{box}[data-padding=-5000]{x} \\enclose{box}[data-padding=1e5]{x}",
+     "\\enclose{circle}[data-padding=2,mathcolor=red]{x} \\enclose{box}{x} 100cm "
+     "\\enclose{box}[data-padding=-5000]{x} \\enclose{box}[data-padding=1e5]{x}", []),
+    ("\\enclose{box}[data-padding=100pt]{x}", "\\enclose{box}[data-padding=100pt]{x}", []),
 ])
 def test_fraction_rules_and_box_padding_past_20em_are_drawn_at_20em(
         tex: str, kept: str, clamped: list[str]) -> None:

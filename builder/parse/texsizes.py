@@ -28,8 +28,9 @@ _TALL: dict[str, tuple[bool, ...]] = {
     # A fraction's rule as thick as its size: \genfrac{(}{)}{size}{style}{a}{b},
     # a \above size b, a \abovewithdelims() size b (11,000 pixels at 100cm).
     "\\genfrac": (True,), "\\above": (True,), "\\abovewithdelims": (True,),
-    # \bbox[red,5px]{x}: a size among its options pads the box all round.
-    "\\bbox": ()}
+    # \bbox[red,5px]{x}: a size among its options pads the box all round; so does
+    # \enclose{box}[data-padding=5000]{x} (33,000 pixels), and its data-thickness.
+    "\\bbox": (), "\\enclose": ()}
 """Commands whose sizes reach up or down: for each size they take, whether it does."""
 _DELIMITERS = {"\\genfrac": 2, "\\abovewithdelims": 2}
 """Commands whose sizes follow delimiters (a token or a group each), skipped."""
@@ -63,6 +64,12 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
             if token == "\\bbox":
                 kept, i = _box_options(found, i + 1, clamped)
                 out += [token, *kept]
+                continue
+            if token == "\\enclose":
+                end = _past_arguments(found, i + 1, 1)  # its notation, then [attributes]
+                kept, after = _enclose_options(found, end, clamped)
+                out += [*found[i:end], *kept]
+                i = after
                 continue
             if token == "\\rule" and "".join(found[i + 1:i + 3]).lstrip()[:1] != "[":
                 left = left[1:]  # its raise, in brackets, is not given
@@ -147,3 +154,31 @@ def _box_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str
             out += found[start:i + 1]
             i += 1
     return out, i
+
+
+_ENCLOSE_SIZE = re.compile(r"(data-(?:padding|thickness)\s*=)([^,\]]*)")
+"""An ``\\enclose`` attribute that pads its box or thickens its lines, and its value."""
+_VALUE = re.compile(r"[\s{\"'+]*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]{2})?")
+"""The size in such a value, as MathJax reads it past a sign, a brace or quotes."""
+
+
+def _enclose_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str], int]:
+    """An ``\\enclose``'s ``[…]`` attributes from token ``i``, a padding or line thickness
+    past ``MAX_EM`` written as ``MAX_EM`` em (a number without a unit MathJax knows read
+    as em), and where they end."""
+    if found[i:i + 1] != ["["]:
+        return [], i
+    end = i
+    while end < len(found) and found[end] != "]":
+        end += 1
+
+    def clamp(match: re.Match[str]) -> str:
+        size = _VALUE.match(match.group(2))
+        if size is None:
+            return match.group()
+        if float(size.group(1)) * _EM.get(size.group(2) or "em", 1.0) <= MAX_EM:
+            return match.group()
+        clamped.append("\\enclose")
+        return f"{match.group(1)}{MAX_EM}em"
+
+    return [_ENCLOSE_SIZE.sub(clamp, "".join(found[i:end]))], end

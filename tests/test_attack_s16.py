@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from markdown_it.token import Token
 
+from builder.build.prewrite import output_name
 from builder.cli import main
 from builder.parse import callouts
 from builder.parse.diagramnumbers import with_numbers
@@ -214,3 +215,23 @@ def test_pictures_unchanged_are_packed_as_checked(tmp_path: Path, collection: Co
     assert result.exit_code == 0, result.output
     answer = imported_answer(collection, tmp_path / "dist" / "D.apkg")
     assert answer.count("<img") == 2, answer
+
+
+@pytest.mark.parametrize(("deck", "name"), [
+    ("CON", "_CON"), ("nul", "_nul"), ("Aux.notes", "_Aux.notes"), ("COM1", "_COM1"),
+    ("lpt9 ", "_lpt9"), ("com²", "_com²"), ("PRN .x", "_PRN .x"),
+    # Names that only start like a device are files.
+    ("CONSOLE", "CONSOLE"), ("nul_", "nul_"), ("LPT10", "LPT10"), ("Con::sub", "Con__sub")])
+def test_a_deck_named_like_a_windows_device_gets_a_file_name(deck: str, name: str) -> None:
+    """``output_name`` replaces what Windows refuses in a name (``<>:"/\\|?*``), but a
+    deck named ``CON`` or ``NUL`` was written to ``dist\\NUL.apkg``: Windows opens the
+    device whatever the extension, so the deck went nowhere."""
+    assert output_name(deck) == name
+
+
+def test_a_deck_named_nul_is_written_to_a_file(tmp_path: Path) -> None:
+    write(tmp_path / "src" / "n.md", "---\ndeck: NUL\n---\n## Q?\n\nA\n")
+    result = CliRunner().invoke(main, ["build", "src", "--format", "apkg,html"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir()
+                  if not p.name.startswith(".")) == ["_NUL.apkg", "_NUL.html"]

@@ -87,6 +87,12 @@ MAX_NAME_BYTES = 150
 writer's temporary files add a prefix and a suffix."""
 
 
+_WINDOWS_DEVICES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                              *(f"{port}{n}" for port in ("COM", "LPT")
+                                for n in (*"123456789", "¹", "²", "³"))})
+"""File names Windows takes for a device whatever their extension (``NUL.apkg``)."""
+
+
 def output_name(deck: str) -> str:
     """Return a file name for a deck: its name with path-hostile characters replaced.
 
@@ -98,6 +104,8 @@ def output_name(deck: str) -> str:
                       if unicodedata.category(c)[0] != "C"
                       and unicodedata.category(c) not in ("Zl", "Zp"))
     cleaned = cleaned.strip(" .") or "deck"
+    if cleaned.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_DEVICES:
+        cleaned = "_" + cleaned  # Windows opens the device: dist\CON.apkg is the console
     if len(cleaned.encode("utf-8")) <= MAX_NAME_BYTES:
         return cleaned
     tag = "-" + hashlib.sha256(deck.encode("utf-8", "surrogatepass")).hexdigest()[:8]

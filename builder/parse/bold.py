@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.parse.answerlabels import LABELLED
 from builder.parse.phrases import (
     QUESTION_MARKS,
     asks,
@@ -306,22 +307,43 @@ def numbered_item_question(item: SyntaxTreeNode) -> BoldQuestion | None:
 def is_bare_label(item: SyntaxTreeNode, found: BoldQuestion | None) -> bool:
     """Whether a list item is only a short bold phrase that does not ask outright
     (``1. **Inspect the tokens**``, ``**Compare train and serving**``): nothing after it
-    in its item, no question mark or asking word."""
+    in its item, no question mark or asking word, no answer label under it."""
     return (found is not None and not found.rest and len(item.children) == 1
-            and not asks(found.text))
+            and not asks(found.text) and found.reason != LABELLED)
 
 
-def count(nodes: list[SyntaxTreeNode]) -> tuple[int, int]:
+def labelled_question(paragraph: SyntaxTreeNode, answered: frozenset[int]
+                      ) -> BoldQuestion | None:
+    """The paragraph as a question when the block under it opens with an answer label
+    (``answered``: such paragraphs' first lines, ``builder.parse.answerlabels``)."""
+    line = _first_line(paragraph)
+    if paragraph.type != "paragraph" or line not in answered or not paragraph.children:
+        return None
+    children = list(paragraph.children[0].children)
+    return BoldQuestion(children, [], plain(children).strip(), line, LABELLED,
+                        _last_line(paragraph))
+
+
+def _first_paragraph_question(item: SyntaxTreeNode, answered: frozenset[int]
+                              ) -> BoldQuestion | None:
+    return labelled_question(item.children[0], answered) if item.children else None
+
+
+def count(nodes: list[SyntaxTreeNode], answered: frozenset[int] = frozenset()
+          ) -> tuple[int, int]:
     """Count the bold questions among top-level blocks (paragraphs and list items):
-    without, and with, the lines that open with a bold number (one reading gives both)."""
+    without, and with, the lines that open with a bold number (one reading gives both);
+    ``answered``: lines of plain questions marked by the answer label under them."""
     found: list[BoldQuestion | None] = []
     for node in nodes:
         if node.type == "paragraph":
-            found.append(paragraph_question(node, lead_ins=True))
+            found.append(paragraph_question(node, lead_ins=True)
+                         or labelled_question(node, answered))
         elif node.type == "bullet_list":
-            found += [item_question(item, lead_ins=True) for item in node.children]
+            found += [item_question(item, lead_ins=True)
+                      or _first_paragraph_question(item, answered) for item in node.children]
         elif node.type == "ordered_list":
             found += [item_question(item, lead_ins=True) or numbered_item_question(item)
-                      for item in node.children]
+                      or _first_paragraph_question(item, answered) for item in node.children]
     with_lead_ins = [question for question in found if question is not None]
     return sum(not question.lead_in for question in with_lead_ins), len(with_lead_ins)

@@ -13,6 +13,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Node, Section, SourceLoc, plain_text, walk_all
 from builder.parse import bold
+from builder.parse.answerlabels import LABELLED
 from builder.parse.askingitems import ASKING_ITEM, item_question
 from builder.parse.callouts import CALLOUT_META, asks
 from builder.parse.detect import Structure
@@ -168,10 +169,12 @@ class QuestionForms:
         def question(first: SyntaxTreeNode) -> bold.BoldQuestion | None:
             # A bold line found among heading questions keeps its "(参考上一题)": such
             # lines were answer text before, and their words stay on the card.
-            found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None,
-                                            colon=chosen is not None)
+            found = bold.paragraph_question(first, lead_ins, loose=self.structure.loose,
+                                            tags=chosen is not None, colon=chosen is not None)
             if found is not None and found.lead_in and found.line in self.structure.labels:
                 return None  # "**1. 第一次握手：** …" numbers a point of the answer
+            if found is None:
+                found = bold.labelled_question(first, self.structure.answered)
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":
@@ -213,7 +216,7 @@ class QuestionForms:
         # So does the answer of an item that asks (``01. …？␠␠⏎answer``) under a heading
         # of such items: a fence after it at the margin is still its answer.
         last = items[-1][1]
-        if last is None or last.reason not in (bold.SEPARATED, ASKING_ITEM):
+        if last is None or last.reason not in (bold.SEPARATED, ASKING_ITEM, LABELLED):
             self._close_card()
         return True
 

@@ -11,6 +11,7 @@ from functools import cached_property
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold, outlinecards
+from builder.parse.answerlabels import asked_above
 from builder.parse.callouts import asks, count_asking
 from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
@@ -45,6 +46,9 @@ class Survey:
     lead_in_labels: frozenset[int] = frozenset()
     """Lines opening with a bold number that label an answer's points, left out of
     ``bold_lead_ins`` (``builder.parse.leadinlabels``)."""
+    answered: frozenset[int] = frozenset()
+    """First lines of plain questions marked by the answer label under them (``答案：``,
+    ``builder.parse.answerlabels``)."""
     free: list[SyntaxTreeNode] = field(default_factory=list, repr=False)
     """The top-level blocks whose bold lines vote for bold style (none under a heading
     that asks)."""
@@ -72,6 +76,8 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     # ("**Why does it work?**" inside "### What is BN?"): they do not vote for bold style.
     free: list[SyntaxTreeNode] = []
     walked: list[SyntaxTreeNode] = []  # the free blocks and the headings that part them
+    found.answered = asked_above(kept)
+    voting: list[int] = []  # those above any heading but a title: they vote as bold lines
     for index, node in enumerate(kept):
         if node.type == "heading":
             walked.append(node)
@@ -89,8 +95,12 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
         if not found.has_content and _has_text(node):
             found.has_content = True
         found.bold_notes.note(found.headings, node)
+        labelled = _labelled(node, found.answered)
         if found.headings:
             found.headings[-1].items.note(node)
+            found.headings[-1].labelled += labelled
+        if len(found.headings) == 0 or (len(found.headings) == 1 and found.headings[0].level == 1):
+            voting += labelled  # under a heading, the heading groups them (strays)
         if found.headings and asks(node):
             found.headings[-1].asking_boxes += 1
         # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
@@ -98,7 +108,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
             free.append(node)
             walked.append(node)
     found.bold_notes.note(found.headings, None)
-    questions, lead_ins = bold.count(free)
+    questions, lead_ins = bold.count(free, frozenset(voting))
     if lead_ins > questions:  # (only lead-ins to tell from labels: most files have none)
         found.lead_in_labels = lead_in_labels(walked)
         lead_ins -= len(found.lead_in_labels)
@@ -155,3 +165,11 @@ def title_of(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
     """The file's title: its first heading, when it is its only ``#`` one."""
     tops = [h for h in headings if h.level == 1]
     return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None
+
+
+def _labelled(node: SyntaxTreeNode, answered: frozenset[int]) -> list[int]:
+    """The lines of ``node``'s questions marked by the answer label below them."""
+    firsts = [node] if node.type == "paragraph" else [
+        item.children[0] for item in node.children if item.children] \
+        if node.type in ("bullet_list", "ordered_list") else []
+    return [first.map[0] + 1 for first in firsts if first.map and first.map[0] + 1 in answered]

@@ -14,7 +14,14 @@ from builder.parse.answerlabels import asked_above, opens_with_label
 from builder.parse.document import parse_file
 from builder.parse.markdown import tokenize
 
-from .conftest import FIXTURES, answers_by_question, build_fixture_deck, imported_notes, write
+from .conftest import (
+    FIXTURES,
+    answers_by_question,
+    build_fixture,
+    build_fixture_deck,
+    imported_notes,
+    write,
+)
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -79,3 +86,29 @@ def test_labelled_questions_import_into_anki(collection: Collection) -> None:
 def test_which_lines_an_answer_label_marks(text: str, lines: set[int]) -> None:
     nodes = SyntaxTreeNode(tokenize(text)).children
     assert asked_above(nodes) == lines
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("1. What is ML?\nA: Learning from data.\n", {1}),
+    ("什么是过拟合？\n答：训练好测试差。\n", {1}),
+    ("Pick one\nA: 0.5\nB: 1\n", set()),  # choices
+    ("说明如下：\n答：见上。\n", set()),
+])
+def test_a_label_on_the_next_line_marks_the_line_above(text: str, lines: set[int]) -> None:
+    assert asked_above(SyntaxTreeNode(tokenize(text)).children) == lines
+
+
+def test_the_label_line_begins_the_answer(tmp_path: Path, collection: Collection) -> None:
+    """``1. What is ML?`` then ``A: …`` in one item: the first line asks, the label's line
+    is the answer (the Hands-On ML exercise notes write every answer so)."""
+    source = write(tmp_path / "notes" / "ch1.md",
+                   "1. How would you define Machine Learning?\nA: Building systems that learn"
+                   " from data.\n\n2. What is a labeled training set?\nA: 带有标记的数据。\n")
+    doc = parse_file(source, source.name)
+    assert [card.question_text for card in doc.cards] == [
+        "How would you define Machine Learning?", "What is a labeled training set?"]
+    result = build_fixture(source, "--format", "apkg")
+    assert result.exit_code == 0, result.output
+    answers = answers_by_question(imported_notes(collection, *tmp_path.rglob("*.apkg")))
+    assert "learn from data" in answers["How would you define Machine Learning?"]
+    assert "带有标记的数据" in answers["What is a labeled training set?"]

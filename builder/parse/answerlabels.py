@@ -1,5 +1,9 @@
 """Questions marked by the answer below them: ``1. 什么是语义化？`` then ``**答案：**``.
 
+The label may also open the question's next line, in its paragraph (``1. What is ML?``
+then ``A: Machine learning is …``): the first line asks, the rest of the paragraph begins
+the answer.
+
 Exam sheets, CSDN posts and study notes often write a question as a plain line (a
 paragraph, or a numbered item) and mark it as one only by the label that opens the block
 after it: ``答案：``, ``答：``, ``参考答案：``, ``A:``, ``Answer:`` (bold or not).  Such a
@@ -77,11 +81,31 @@ def _may_ask(paragraph: SyntaxTreeNode, *, material: bool) -> bool:
     return not material or question_reason(text) is not None
 
 
+def _answered_inside(paragraph: SyntaxTreeNode) -> bool:
+    """Whether a paragraph's second line opens with an answer label under a first line
+    that may ask (``1. What is ML?`` then ``A: …`` on the next line)."""
+    first, _, rest = _text(paragraph).partition("\n")
+    return bool(rest) and bool(_LABEL.match(rest)) and not _CHOICE.search(rest) \
+        and not _LABEL.match(first) and len(first.strip()) <= _QUESTION_MAX \
+        and not first.rstrip().endswith((":", "：")) and not _FIELD.match(first) \
+        and not first.lstrip().startswith(("![", "<"))
+
+
+def _firsts(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    if node.type == "paragraph":
+        return [node]
+    if node.type in ("ordered_list", "bullet_list"):
+        return [item.children[0] for item in node.children
+                if item.children and item.children[0].type == "paragraph"]
+    return []
+
+
 def asked_above(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
     """The 1-based first lines of the paragraphs (or sole paragraphs of list items) that
     ask because the next block, or the next after the question's own code or table, opens
-    with an answer label."""
-    found: set[int] = set()
+    with an answer label, or because their own second line does."""
+    found: set[int] = {first.map[0] + 1 for node in nodes for first in _firsts(node)
+                       if first.map and _answered_inside(first)}
     for index, node in enumerate(nodes):
         if not opens_with_label(node):
             continue

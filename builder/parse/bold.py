@@ -320,8 +320,9 @@ def labelled_question(paragraph: SyntaxTreeNode, answered: frozenset[int]
     if paragraph.type != "paragraph" or line not in answered or not paragraph.children:
         return None
     children = list(paragraph.children[0].children)
-    return BoldQuestion(children, [], plain(children).strip(), line, LABELLED,
-                        _last_line(paragraph))
+    cut = line_end(children)  # "What is ML?" / "A: …": the label's line begins the answer
+    head, rest = children[:cut], children[cut + 1:]
+    return BoldQuestion(head, rest, plain(head).strip(), line, LABELLED, _last_line(paragraph))
 
 
 def _first_paragraph_question(item: SyntaxTreeNode, answered: frozenset[int]

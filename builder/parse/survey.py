@@ -82,15 +82,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
         if node.type == "heading":
             walked.append(node)
             found.bold_notes.note(found.headings, None)
-            following = index + 1  # a rule alone under a heading parts it off: no answer
-            while following < len(kept) and kept[following].type == "hr":
-                following += 1
-            after = kept[following] if following < len(kept) else None
-            text = bold.plain(node.children[0].children).strip() if node.children else ""
-            text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
-            found.headings.append(SurveyedHeading(
-                int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
-                after is not None and after.type != "heading", question_reason(text)))
+            found.headings.append(_heading(kept, index))
             continue
         if not found.has_content and _has_text(node):
             found.has_content = True
@@ -120,6 +112,19 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found
+
+
+def _heading(kept: list[SyntaxTreeNode], index: int) -> SurveyedHeading:
+    """The heading ``kept[index]`` as surveyed: its text, and whether an answer follows."""
+    node = kept[index]
+    following = index + 1  # a rule alone under a heading parts it off: no answer
+    while following < len(kept) and kept[following].type == "hr":
+        following += 1
+    after = kept[following] if following < len(kept) else None
+    text = bold.plain(node.children[0].children).strip() if node.children else ""
+    text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
+    return SurveyedHeading(int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
+                           after is not None and after.type != "heading", question_reason(text))
 
 
 def _mark_in_answer(headings: list[SurveyedHeading]) -> None:

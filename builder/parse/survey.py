@@ -78,11 +78,15 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     walked: list[SyntaxTreeNode] = []  # the free blocks and the headings that part them
     found.answered = asked_above(kept)
     voting: list[int] = []  # those above any heading but a title: they vote as bold lines
+    open_levels: list[SurveyedHeading] = []  # the headings the next block is under
     for index, node in enumerate(kept):
         if node.type == "heading":
             walked.append(node)
+            while open_levels and open_levels[-1].level >= int(node.tag[1:]):
+                open_levels.pop()
             found.bold_notes.note(found.headings, None)
             found.headings.append(_heading(kept, index))
+            open_levels.append(found.headings[-1])
             continue
         if not found.has_content and _has_text(node):
             found.has_content = True
@@ -95,8 +99,12 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
             voting += labelled  # under a heading, the heading groups them (strays)
         if found.headings and asks(node):
             found.headings[-1].asking_boxes += 1
-        # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
-        if not found.headings or found.headings[-1].reason not in ASKING_REASONS:
+        # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote; a
+        # heading under one that asks ("### 📖 解析" under "## 第 1 题") holds its answer.
+        # Even "# What is asked in interviews?", the file's first heading, holds no answer.
+        titled = bool(open_levels) and open_levels[0] is found.headings[0] \
+            and open_levels[0].level == 1
+        if not any(h.reason in ASKING_REASONS for h in open_levels[1 if titled else 0:]):
             free.append(node)
             walked.append(node)
     found.bold_notes.note(found.headings, None)
@@ -178,3 +186,4 @@ def _labelled(node: SyntaxTreeNode, answered: frozenset[int]) -> list[int]:
         item.children[0] for item in node.children if item.children] \
         if node.type in ("bullet_list", "ordered_list") else []
     return [first.map[0] + 1 for first in firsts if first.map and first.map[0] + 1 in answered]
+

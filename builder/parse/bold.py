@@ -43,6 +43,8 @@ _STOPS = (".", "。")
 # A colon, or a dash standing alone, parts a question from its answer on its line; a
 # dash against a word is the answer's own sign ("**What is 3 - 4?** -1").
 _SEPARATING = re.compile(r"\s*(?:[:：]|[-–—](?=\s))?\s*")
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+"""A Dataview field's name: one word of letters, digits, ``_`` or ``-``."""
 # Two or three colons alone (``:::`` a card reviewed both ways), not a longer run.
 _INLINE_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
 
@@ -189,7 +191,11 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
 def _asks_or_bold(head: list[SyntaxTreeNode], text: str) -> bool:
     filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
     wholly_bold = len(filled) == 1 and filled[0].type == "strong"
-    return bool(text) and (wholly_bold or question_reason(text) is not None)
+    if question_reason(text) is not None:
+        return True
+    # "**Author** :: #me", "**ParentNode** :: [[Go]]": a Dataview field with its name in
+    # bold (one identifier-like word), not a card; "**梯度消失** :: …" names a term.
+    return bool(text) and wholly_bold and not _FIELD_NAME.fullmatch(text)
 
 
 def _text_like(node: SyntaxTreeNode, content: str) -> list[SyntaxTreeNode]:

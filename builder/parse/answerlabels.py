@@ -22,9 +22,10 @@ from collections.abc import Sequence
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.parse.phrases import question_reason
+from builder.parse.phrases import asks_outright, question_reason
 
-LABELLED = "the block below it opens with an answer label (答案：, A:)"
+LABELLED = ("a plain line marked as a question by what is below it: an answer label "
+            "(答案：, A:), or, numbered, its answer at the margin")
 """The reason given for a question found by the answer label under it."""
 _WORDS = r"(?:参考答案|标准答案|答案|解答|回答|答|answer|ans|a)"
 _LABEL = re.compile(
@@ -38,6 +39,11 @@ _CHOICE = re.compile(r"^\s*(?:[*_]{2})?\s*B\s*(?:[*_]{2})?\s*[:：.、)]", re.MU
 """A second choice (``B: …``): ``A:`` then lists a quiz's choices, it answers nothing."""
 _QUESTION_MAX = 200
 """Longest line taken as a question by the label under it alone: longer ones are prose."""
+_CHOICES = re.compile(r"^\s*[(（]?[a-dA-D][.、)）:：]\s")
+"""A quiz's first choice opening a paragraph: ``a. Spark SQL``, ``(A) 1``."""
+_ANSWERING = frozenset({"paragraph", "fence", "code_block", "table", "blockquote",
+                        "bullet_list"})
+"""Blocks that may open the answer of a numbered question written at the margin."""
 _MATERIAL = frozenset({"fence", "code_block", "table", "html_block"})
 """Blocks that may stand between a question and its answer label: the question's code,
 table or picture."""
@@ -81,6 +87,40 @@ def _may_ask(paragraph: SyntaxTreeNode, *, material: bool) -> bool:
     return not material or question_reason(text) is not None
 
 
+def _asking_items_answered_below(nodes: Sequence[SyntaxTreeNode]) -> set[int]:
+    """Numbered items that ask, each alone in its list with its answer after it at the
+    margin (``1. 为什么要位置编码？`` then a paragraph, ``2. …？`` then a fence …), two
+    or more counting on: the lines of their paragraphs."""
+    runs: list[list[int]] = [[]]
+    last = 0
+    for index, node in enumerate(nodes[:-1]):
+        if node.type != "ordered_list" or len(node.children) != 1:
+            continue
+        start = int(str(node.attrs.get("start", 1)))
+        if start != last + 1:  # a number that does not count on starts another run
+            runs.append([])
+        last = start
+        after = nodes[index + 1]
+        item = _lone_asking_item(node)
+        if item is not None and after.type in _ANSWERING and not (
+                after.type == "paragraph" and _CHOICES.match(_text(after))):
+            runs[-1].append(item)  # not under "a. Spark SQL": a quiz's choices answer nothing
+    return {line for run in runs if len(run) >= 2 for line in run}
+
+
+def _lone_asking_item(node: SyntaxTreeNode) -> int | None:
+    """The line of an ordered list's only item when that item is one line that asks."""
+    item = node.children[0]
+    if len(item.children) != 1 or item.children[0].type != "paragraph":
+        return None
+    paragraph = item.children[0]
+    text = _text(paragraph).strip()
+    if "\n" in text or len(text) > _QUESTION_MAX or not paragraph.map \
+            or not asks_outright(text):
+        return None
+    return paragraph.map[0] + 1
+
+
 def _answered_inside(paragraph: SyntaxTreeNode) -> bool:
     """Whether a paragraph's second line opens with an answer label under a first line
     that may ask (``1. What is ML?`` then ``A: …`` on the next line)."""
@@ -106,6 +146,7 @@ def asked_above(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
     with an answer label, or because their own second line does."""
     found: set[int] = {first.map[0] + 1 for node in nodes for first in _firsts(node)
                        if first.map and _answered_inside(first)}
+    found |= _asking_items_answered_below(nodes)
     for index, node in enumerate(nodes):
         if not opens_with_label(node):
             continue

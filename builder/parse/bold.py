@@ -38,6 +38,8 @@ SEPARATORS = ("?", "??")
 """The lines of Obsidian's spaced-repetition plugin that part a card's front from its back
 (``??``: a card reviewed both ways; Anki's Basic card is reviewed front to back)."""
 INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
+ASKED_LINE = "starts with Q:"
+"""The reason given for a plain line that says it asks (``Q: …``, ``**Question**: …``)."""
 ANSWERED_ON_ITS_LINE = "a bold question opening its line, its answer after it on the line"
 _STOPS = (".", "。")
 # A colon, or a dash standing alone, parts a question from its answer on its line; a
@@ -224,7 +226,7 @@ def _asked_line(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: in
     text = plain(head).strip()
     if not is_asked_line(text):
         return None  # "Q:" split from its words by markup, say
-    return BoldQuestion(head, rest, text, line, "starts with Q:", end_line)
+    return BoldQuestion(head, rest, text, line, ASKED_LINE, end_line)
 
 
 def _first_line(paragraph: SyntaxTreeNode) -> int:

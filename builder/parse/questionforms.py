@@ -71,6 +71,20 @@ def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
     return item_question(item)
 
 
+def _ends_its_card(item: SyntaxTreeNode, found: bold.BoldQuestion | None) -> bool:
+    """Whether a list's last item ends its card with the list (its answer being its own
+    nested blocks), or the blocks after the list go on answering it."""
+    # The answer of a card parted by a "?" line goes on, as in Obsidian, up to the next
+    # question: a fence or a list at the item's margin ends the item, not the card. So
+    # does the answer of an item that asks (``01. …？␠␠⏎answer``) under a heading of such
+    # items, of a line marked by the answer label below it, and of the last item saying
+    # it asks with nothing under it ("- **Question**: two sum" ending a note's fields).
+    if found is None:
+        return True
+    asked_alone = found.reason == bold.ASKED_LINE and not found.rest and len(item.children) == 1
+    return found.reason not in (bold.SEPARATED, ASKING_ITEM, LABELLED) and not asked_alone
+
+
 def placeholder_of(answer: tuple[Node, ...]) -> str | None:
     """Return an answer's text when it only holds a place ("TODO", "待补充"), else None."""
     # A placeholder is a block or two of a few words: most answers are ruled out unread.
@@ -210,13 +224,7 @@ class QuestionForms:
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]
-        # A list item's answer is its own nested blocks; but the answer of a card parted
-        # by a "?" line goes on, as in Obsidian, up to the next question: a fence or a
-        # list at the item's margin ends the item, not the card.
-        # So does the answer of an item that asks (``01. …？␠␠⏎answer``) under a heading
-        # of such items: a fence after it at the margin is still its answer.
-        last = items[-1][1]
-        if last is None or last.reason not in (bold.SEPARATED, ASKING_ITEM, LABELLED):
+        if _ends_its_card(*items[-1]):
             self._close_card()
         return True
 

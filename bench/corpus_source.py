@@ -205,7 +205,9 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
     pictures: list[str] = []
     for token in _flatten(tokens):
         if token.type == "text":
-            parts.append(_site_markup_shown(token.content))
+            text, spaced = _spaced_pictures(token.content)
+            parts.append(_site_markup_shown(text))
+            pictures.extend(spaced)
         elif token.type in ("code_inline", "code_block", "fence"):
             parts.append(token.content)
         elif token.type == "image":
@@ -225,6 +227,21 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
         elif token.type in ("softbreak", "hardbreak"):
             parts.append("\n")
     return " ".join(parts), pictures
+
+
+SPACED_PICTURE = re.compile(
+    r"!\[([^\]\n]*)\]\(([^()\n]*\s[^()\n]*?\.(?:png|jpe?g|gif|svg|webp|bmp))"
+    r"(?:\s+\"[^\"\n]*\")?\)", re.IGNORECASE)
+"""A picture whose path has a space (``![a](img/DIN Base模型.png)``): CommonMark reads it as
+text; Typora, which writes such paths, shows the picture."""
+
+
+def _spaced_pictures(text: str) -> tuple[str, list[str]]:
+    """``text`` with each picture whose path has a space read as its alt text, and those
+    pictures' sources."""
+    sources = [found.group(2).strip() for found in SPACED_PICTURE.finditer(text)]
+    return (SPACED_PICTURE.sub(lambda found: found.group(1), text), sources) if sources \
+        else (text, [])
 
 
 LIQUID_TAG = re.compile(r"\{%-?\s*\w[^%]*-?%\}")

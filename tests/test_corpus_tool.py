@@ -322,3 +322,21 @@ def _measured_blocks(tmp_path: Path, text: str) -> list[str]:
         sys.path.remove(str(BENCH))
     notes = write(tmp_path / "n.md", text)
     return [" ".join(block.text.split()) for block in read_source(notes).blocks]
+
+
+def test_the_measure_reads_a_picture_path_with_spaces_as_typora_shows_it(tmp_path: Path
+                                                                          ) -> None:
+    """``![a](../image/DIN Base模型.png)`` is text to CommonMark, a picture to Typora (and
+    to the builder): a block of one such picture was "lost" for its markup, the card
+    showing the picture (xulongping's Typora notes: 19 such blocks)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_source import read_source
+    finally:
+        sys.path.remove(str(BENCH))
+    notes = write(tmp_path / "n.md", "![DIN Base模型](../image/DIN Base模型.png)\n\n"
+                  "![x](a b.txt) stays text\n")
+    blocks = read_source(notes).blocks
+    texts = [" ".join(b.text.split()) for b in blocks]
+    assert texts == ["DIN Base模型", "![x](a b.txt) stays text"]
+    assert [b.pictures for b in blocks] == [["../image/DIN Base模型.png"], []]

@@ -63,7 +63,7 @@ STAGE = {
         "builder.parse.colonquestions", "builder.parse.onemarkheadings",
         "builder.parse.taglines", "builder.parse.tasklists", "builder.parse.deflists",
         "builder.parse.logseq", "builder.parse.outlinecards",
-        "builder.parse.blockids", "builder.parse.microcards",
+        "builder.parse.blockids", "builder.parse.microcards", "builder.parse.answerlabels",
     },
     "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.parse.answerlabels import LABELLED
 from builder.parse.phrases import (
     QUESTION_MARKS,
     asks,
@@ -37,11 +38,15 @@ SEPARATORS = ("?", "??")
 """The lines of Obsidian's spaced-repetition plugin that part a card's front from its back
 (``??``: a card reviewed both ways; Anki's Basic card is reviewed front to back)."""
 INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
+ASKED_LINE = "starts with Q:"
+"""The reason given for a plain line that says it asks (``Q: …``, ``**Question**: …``)."""
 ANSWERED_ON_ITS_LINE = "a bold question opening its line, its answer after it on the line"
 _STOPS = (".", "。")
 # A colon, or a dash standing alone, parts a question from its answer on its line; a
 # dash against a word is the answer's own sign ("**What is 3 - 4?** -1").
 _SEPARATING = re.compile(r"\s*(?:[:：]|[-–—](?=\s))?\s*")
+_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+"""A Dataview field's name: one word of letters, digits, ``_`` or ``-``."""
 # Two or three colons alone (``:::`` a card reviewed both ways), not a longer run.
 _INLINE_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
 
@@ -188,7 +193,11 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
 def _asks_or_bold(head: list[SyntaxTreeNode], text: str) -> bool:
     filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
     wholly_bold = len(filled) == 1 and filled[0].type == "strong"
-    return bool(text) and (wholly_bold or question_reason(text) is not None)
+    if question_reason(text) is not None:
+        return True
+    # "**Author** :: #me", "**ParentNode** :: [[Go]]": a Dataview field with its name in
+    # bold (one identifier-like word), not a card; "**梯度消失** :: …" names a term.
+    return bool(text) and wholly_bold and not _FIELD_NAME.fullmatch(text)
 
 
 def _text_like(node: SyntaxTreeNode, content: str) -> list[SyntaxTreeNode]:
@@ -217,7 +226,7 @@ def _asked_line(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: in
     text = plain(head).strip()
     if not is_asked_line(text):
         return None  # "Q:" split from its words by markup, say
-    return BoldQuestion(head, rest, text, line, "starts with Q:", end_line)
+    return BoldQuestion(head, rest, text, line, ASKED_LINE, end_line)
 
 
 def _first_line(paragraph: SyntaxTreeNode) -> int:
@@ -306,22 +315,44 @@ def numbered_item_question(item: SyntaxTreeNode) -> BoldQuestion | None:
 def is_bare_label(item: SyntaxTreeNode, found: BoldQuestion | None) -> bool:
     """Whether a list item is only a short bold phrase that does not ask outright
     (``1. **Inspect the tokens**``, ``**Compare train and serving**``): nothing after it
-    in its item, no question mark or asking word."""
+    in its item, no question mark or asking word, no answer label under it."""
     return (found is not None and not found.rest and len(item.children) == 1
-            and not asks(found.text))
+            and not asks(found.text) and found.reason != LABELLED)
 
 
-def count(nodes: list[SyntaxTreeNode]) -> tuple[int, int]:
+def labelled_question(paragraph: SyntaxTreeNode, answered: frozenset[int]
+                      ) -> BoldQuestion | None:
+    """The paragraph as a question when the block under it opens with an answer label
+    (``answered``: such paragraphs' first lines, ``builder.parse.answerlabels``)."""
+    line = _first_line(paragraph)
+    if paragraph.type != "paragraph" or line not in answered or not paragraph.children:
+        return None
+    children = list(paragraph.children[0].children)
+    cut = line_end(children)  # "What is ML?" / "A: …": the label's line begins the answer
+    head, rest = children[:cut], children[cut + 1:]
+    return BoldQuestion(head, rest, plain(head).strip(), line, LABELLED, _last_line(paragraph))
+
+
+def _first_paragraph_question(item: SyntaxTreeNode, answered: frozenset[int]
+                              ) -> BoldQuestion | None:
+    return labelled_question(item.children[0], answered) if item.children else None
+
+
+def count(nodes: list[SyntaxTreeNode], answered: frozenset[int] = frozenset()
+          ) -> tuple[int, int]:
     """Count the bold questions among top-level blocks (paragraphs and list items):
-    without, and with, the lines that open with a bold number (one reading gives both)."""
+    without, and with, the lines that open with a bold number (one reading gives both);
+    ``answered``: lines of plain questions marked by the answer label under them."""
     found: list[BoldQuestion | None] = []
     for node in nodes:
         if node.type == "paragraph":
-            found.append(paragraph_question(node, lead_ins=True))
+            found.append(paragraph_question(node, lead_ins=True)
+                         or labelled_question(node, answered))
         elif node.type == "bullet_list":
-            found += [item_question(item, lead_ins=True) for item in node.children]
+            found += [item_question(item, lead_ins=True)
+                      or _first_paragraph_question(item, answered) for item in node.children]
         elif node.type == "ordered_list":
             found += [item_question(item, lead_ins=True) or numbered_item_question(item)
-                      for item in node.children]
+                      or _first_paragraph_question(item, answered) for item in node.children]
     with_lead_ins = [question for question in found if question is not None]
     return sum(not question.lead_in for question in with_lead_ins), len(with_lead_ins)

@@ -69,6 +69,11 @@ class Structure:
     """Bold questions include lines that open with a bold number (``**1)** …``)."""
     labels: frozenset[int] = frozenset()
     """With ``lead_ins``: 1-based lines of such lines that label an answer's points."""
+    answered: frozenset[int] = frozenset()
+    """Lines of plain questions marked by the answer label under them (``答案：``)."""
+    loose: bool = True
+    """Style ``bold``: every whole bold line is a question (not where most questions are
+    marked by their answer's label: there a bold line inside an answer stays in it)."""
     question_lines: frozenset[int] = frozenset()
     """Style ``mixed``: 1-based lines of the headings that are questions."""
     part_lines: frozenset[int] = frozenset()
@@ -137,7 +142,8 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
             why = ("question style 'bold' was asked for",)
         chosen = Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
                            "bold", toc, why, detected=True, lead_ins=lead_ins,
-                           labels=found.lead_in_labels,
+                           labels=found.lead_in_labels, answered=found.answered,
+                           loose=2 * len(found.answered) < bold_count,
                            bold_kinds=_bold_and_callouts(max(bold_count, 1),
                                                          found.callout_questions, how_many=False,
                                                          outline=cards),
@@ -181,7 +187,8 @@ def _with_strays(chosen: Structure, found: Survey) -> Structure:
         strays = replace(strays, bold=strays.bold | found.colon_lines, reasons=(
             *strays.reasons, f"{len(found.colon_lines)} bold line(s) ending in a colon are "
             "questions: numbered on from the bold question before them"))
-    return replace(chosen, strays=strays, reasons=chosen.reasons + strays.reasons)
+    return replace(chosen, strays=strays, reasons=chosen.reasons + strays.reasons,
+                   answered=found.answered)
 
 
 def _with_asking_lists(chosen: Structure, found: Survey) -> Structure:

@@ -13,6 +13,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Node, Section, SourceLoc, plain_text, walk_all
 from builder.parse import bold
+from builder.parse.answerlabels import LABELLED
 from builder.parse.askingitems import ASKING_ITEM, item_question
 from builder.parse.callouts import CALLOUT_META, asks
 from builder.parse.detect import Structure
@@ -68,6 +69,20 @@ def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
             or item.children[0].map[0] + 1 not in chosen:
         return None
     return item_question(item)
+
+
+def _ends_its_card(item: SyntaxTreeNode, found: bold.BoldQuestion | None) -> bool:
+    """Whether a list's last item ends its card with the list (its answer being its own
+    nested blocks), or the blocks after the list go on answering it."""
+    # The answer of a card parted by a "?" line goes on, as in Obsidian, up to the next
+    # question: a fence or a list at the item's margin ends the item, not the card. So
+    # does the answer of an item that asks (``01. …？␠␠⏎answer``) under a heading of such
+    # items, of a line marked by the answer label below it, and of the last item saying
+    # it asks with nothing under it ("- **Question**: two sum" ending a note's fields).
+    if found is None:
+        return True
+    asked_alone = found.reason == bold.ASKED_LINE and not found.rest and len(item.children) == 1
+    return found.reason not in (bold.SEPARATED, ASKING_ITEM, LABELLED) and not asked_alone
 
 
 def placeholder_of(answer: tuple[Node, ...]) -> str | None:
@@ -168,10 +183,12 @@ class QuestionForms:
         def question(first: SyntaxTreeNode) -> bold.BoldQuestion | None:
             # A bold line found among heading questions keeps its "(参考上一题)": such
             # lines were answer text before, and their words stay on the card.
-            found = bold.paragraph_question(first, lead_ins, loose=True, tags=chosen is not None,
-                                            colon=chosen is not None)
+            found = bold.paragraph_question(first, lead_ins, loose=self.structure.loose,
+                                            tags=chosen is not None, colon=chosen is not None)
             if found is not None and found.lead_in and found.line in self.structure.labels:
                 return None  # "**1. 第一次握手：** …" numbers a point of the answer
+            if found is None:
+                found = bold.labelled_question(first, self.structure.answered)
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":
@@ -207,13 +224,7 @@ class QuestionForms:
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]
-        # A list item's answer is its own nested blocks; but the answer of a card parted
-        # by a "?" line goes on, as in Obsidian, up to the next question: a fence or a
-        # list at the item's margin ends the item, not the card.
-        # So does the answer of an item that asks (``01. …？␠␠⏎answer``) under a heading
-        # of such items: a fence after it at the margin is still its answer.
-        last = items[-1][1]
-        if last is None or last.reason not in (bold.SEPARATED, ASKING_ITEM):
+        if _ends_its_card(*items[-1]):
             self._close_card()
         return True
 

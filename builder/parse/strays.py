@@ -68,6 +68,9 @@ class SurveyedHeading:
     asking_boxes: int = 0
     """Boxes right under it that ask (``> [!faq] …?``, a ``<details>`` whose summary asks):
     questions outside headings, as its bold lines are."""
+    labelled: list[int] = field(default_factory=list)
+    """Lines of the plain questions right under it marked by the answer label below them
+    (``1. 请列举…`` then ``**答案：**``, ``builder.parse.answerlabels``)."""
     items: ItemTally = field(default_factory=ItemTally)
     """The list items right under it that ask and carry an answer, and the others."""
 
@@ -167,8 +170,12 @@ def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, st
         if heading.level < question_level:
             if heading.line not in leaves:
                 bold.update(line for line, _ in heading.asking_bold)
+                bold.update(heading.labelled)
         elif heading.level == question_level and heading is not title:
-            if _groups(heading):
+            if len(heading.labelled) >= GROUP_MIN and heading.reason not in _ASKING:
+                groups.add(heading.line)  # "### 1. HTML（7分）" over "1. 请解释…" "**答案：**"
+                bold.update(heading.labelled)
+            elif _groups(heading):
                 groups.add(heading.line)
                 bold.update(line for line, _ in heading.asking_bold)
             elif asking := _asking_children(headings, index):

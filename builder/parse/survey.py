@@ -11,6 +11,7 @@ from functools import cached_property
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold, outlinecards
+from builder.parse.answerlabels import asked_above
 from builder.parse.callouts import asks, count_asking
 from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
@@ -45,6 +46,9 @@ class Survey:
     lead_in_labels: frozenset[int] = frozenset()
     """Lines opening with a bold number that label an answer's points, left out of
     ``bold_lead_ins`` (``builder.parse.leadinlabels``)."""
+    answered: frozenset[int] = frozenset()
+    """First lines of plain questions marked by the answer label under them (``答案：``,
+    ``builder.parse.answerlabels``)."""
     free: list[SyntaxTreeNode] = field(default_factory=list, repr=False)
     """The top-level blocks whose bold lines vote for bold style (none under a heading
     that asks)."""
@@ -72,33 +76,39 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     # ("**Why does it work?**" inside "### What is BN?"): they do not vote for bold style.
     free: list[SyntaxTreeNode] = []
     walked: list[SyntaxTreeNode] = []  # the free blocks and the headings that part them
+    found.answered = asked_above(kept)
+    voting: list[int] = []  # those above any heading but a title: they vote as bold lines
+    open_levels: list[SurveyedHeading] = []  # the headings the next block is under
     for index, node in enumerate(kept):
         if node.type == "heading":
             walked.append(node)
+            while open_levels and open_levels[-1].level >= int(node.tag[1:]):
+                open_levels.pop()
             found.bold_notes.note(found.headings, None)
-            following = index + 1  # a rule alone under a heading parts it off: no answer
-            while following < len(kept) and kept[following].type == "hr":
-                following += 1
-            after = kept[following] if following < len(kept) else None
-            text = bold.plain(node.children[0].children).strip() if node.children else ""
-            text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
-            found.headings.append(SurveyedHeading(
-                int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
-                after is not None and after.type != "heading", question_reason(text)))
+            found.headings.append(_heading(kept, index))
+            open_levels.append(found.headings[-1])
             continue
         if not found.has_content and _has_text(node):
             found.has_content = True
         found.bold_notes.note(found.headings, node)
+        labelled = _labelled(node, found.answered)
         if found.headings:
             found.headings[-1].items.note(node)
+            found.headings[-1].labelled += labelled
+        if len(found.headings) == 0 or (len(found.headings) == 1 and found.headings[0].level == 1):
+            voting += labelled  # under a heading, the heading groups them (strays)
         if found.headings and asks(node):
             found.headings[-1].asking_boxes += 1
-        # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote.
-        if not found.headings or found.headings[-1].reason not in ASKING_REASONS:
+        # A numbered section ("## 1. Core Concepts") asks nothing: its bold lines vote; a
+        # heading under one that asks ("### 📖 解析" under "## 第 1 题") holds its answer.
+        # Even "# What is asked in interviews?", the file's first heading, holds no answer.
+        titled = bool(open_levels) and open_levels[0] is found.headings[0] \
+            and open_levels[0].level == 1
+        if not any(h.reason in ASKING_REASONS for h in open_levels[1 if titled else 0:]):
             free.append(node)
             walked.append(node)
     found.bold_notes.note(found.headings, None)
-    questions, lead_ins = bold.count(free)
+    questions, lead_ins = bold.count(free, frozenset(voting))
     if lead_ins > questions:  # (only lead-ins to tell from labels: most files have none)
         found.lead_in_labels = lead_in_labels(walked)
         lead_ins -= len(found.lead_in_labels)
@@ -110,6 +120,19 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found
+
+
+def _heading(kept: list[SyntaxTreeNode], index: int) -> SurveyedHeading:
+    """The heading ``kept[index]`` as surveyed: its text, and whether an answer follows."""
+    node = kept[index]
+    following = index + 1  # a rule alone under a heading parts it off: no answer
+    while following < len(kept) and kept[following].type == "hr":
+        following += 1
+    after = kept[following] if following < len(kept) else None
+    text = bold.plain(node.children[0].children).strip() if node.children else ""
+    text = EXPLICIT_ID.sub("", text)  # "### What is X? {#x}" asks all the same
+    return SurveyedHeading(int(node.tag[1:]), text, node.map[0] + 1 if node.map else 0,
+                           after is not None and after.type != "heading", question_reason(text))
 
 
 def _mark_in_answer(headings: list[SurveyedHeading]) -> None:
@@ -155,3 +178,12 @@ def title_of(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
     """The file's title: its first heading, when it is its only ``#`` one."""
     tops = [h for h in headings if h.level == 1]
     return tops[0] if len(tops) == 1 and headings[0] is tops[0] else None
+
+
+def _labelled(node: SyntaxTreeNode, answered: frozenset[int]) -> list[int]:
+    """The lines of ``node``'s questions marked by the answer label below them."""
+    firsts = [node] if node.type == "paragraph" else [
+        item.children[0] for item in node.children if item.children] \
+        if node.type in ("bullet_list", "ordered_list") else []
+    return [first.map[0] + 1 for first in firsts if first.map and first.map[0] + 1 in answered]
+

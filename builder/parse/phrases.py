@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from builder.parse.otherlanguages import (
+    asks_in_other_language,
+    asks_plainly_in_other_language,
+    prompts_in_other_language,
+)
 from builder.support.cjk import is_cjk
 
 QUESTION_MARKS = ("?", "？")
@@ -149,9 +154,9 @@ def question_reason(text: str) -> str | None:
     words = re.findall(r"[a-z']+", core.casefold())
     if words and words[0] in _EN_OPENERS:
         return "starts with a question word"
-    if any(marker in core for marker in _ZH_ASKING):
+    if any(marker in core for marker in _ZH_ASKING) or asks_in_other_language(core):
         return "has a question word"
-    if any(marker in core for marker in _ZH_PROMPTS):
+    if any(marker in core for marker in _ZH_PROMPTS) or prompts_in_other_language(core):
         return "is an exam prompt"
     return None
 
@@ -168,7 +173,7 @@ def asks(text: str) -> bool:
     words = re.findall(r"[a-z']+", core.casefold())
     return (any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core))
             or bool(_NUMBERED.match(core)) or bool(words and words[0] in _EN_ASKING)
-            or any(marker in core for marker in _ZH_ASKING))
+            or any(marker in core for marker in _ZH_ASKING) or asks_in_other_language(core))
 
 
 # Exam prompts that ask as plainly as a question word ("CCA和PCA的区别", "简述 BN"), unlike
@@ -196,7 +201,8 @@ def asks_outright(text: str) -> bool:
         return True
     words = re.findall(r"[a-z']+", core.casefold())
     return (bool(words) and (words[0] in _EN_ASKING or words[0] in _EN_PROMPTS)) \
-        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
+        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS)) \
+        or asks_in_other_language(core) or prompts_in_other_language(core)
 
 
 def asks_by_prompt(text: str) -> bool:
@@ -231,7 +237,8 @@ def asks_plainly(text: str) -> bool:
     each type") and imperatives ("Explain …") title sections too."""
     core = without_trailing_marks(text)
     return any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core)) \
-        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
+        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS)) \
+        or asks_plainly_in_other_language(core)
 
 
 def numbering(text: str) -> tuple[int, ...]:

@@ -56,7 +56,7 @@ STAGE = {
         "builder.parse.containers", "builder.parse.footnoterules",
         "builder.parse.placeholdertags",
         "builder.parse.tabs", "builder.parse.liquidtags", "builder.parse.boxtokens",
-        "builder.parse.htmldetails", "builder.parse.htmlaside",
+        "builder.parse.htmldetails", "builder.parse.htmlaside", "builder.parse.tablecards",
         "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
         "builder.parse.askingitems", "builder.parse.liquidrefs", "builder.parse.leadinlabels",

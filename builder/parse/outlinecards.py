@@ -28,6 +28,8 @@ from builder.parse.markdown import NodeBuilder
 from builder.parse.microcards import MICRO_CARD, MicroLine, is_tag, micro_lines
 from builder.parse.microcards import count as count_micro
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
+from builder.parse.tablecards import TABLE_CARD, TableRow, table_rows
+from builder.parse.tablecards import count as count_table_rows
 from builder.parse.taglines import MAX_CARD_TAGS
 
 if TYPE_CHECKING:  # the walker's mixins import detection, which counts these cards
@@ -189,7 +191,8 @@ def count(nodes: Iterable[SyntaxTreeNode]) -> int:
     the card items in the top-level lists among them, at any depth."""
     nodes = list(nodes)
     return sum(node.type == "paragraph" and is_card(node) for node in nodes) \
-        + count_micro(nodes) + sum(1 for _ in _card_items(n for n in nodes if n.type in _LISTS))
+        + count_micro(nodes) + sum(1 for _ in _card_items(n for n in nodes if n.type in _LISTS)) \
+        + count_table_rows(nodes)
 
 
 class OutlineCards:
@@ -233,6 +236,9 @@ class OutlineCards:
             return False  # a bold question's answer: its lines are the author's words
         if node.type == "paragraph" and (lines := micro_lines(node)) is not None:
             self._micro(lines)
+            return True
+        if node.type == "table" and (rows := table_rows(node)):
+            self._table(rows)
             return True
         if node.type == "paragraph" and (tagged := tagged_paragraph(node)) is not None:
             if tagged.before:  # "Let's try:" over the tagged line: the blocks' before it
@@ -282,6 +288,22 @@ class OutlineCards:
             self._answer.append(Node("paragraph", (Node("text", text=card.back, line=line,
                                                         col=col),),
                                      line=line, col=col, end_line=line))
+            self._close_card()
+
+    def _table(self, rows: list[TableRow]) -> None:
+        """Each row of a question table a card: the answer cell, then the row's other cells
+        each after its column's name."""
+        for row in rows:
+            self._open_bold(BoldQuestion(row.question, [], plain(row.question).strip(),
+                                         row.line, TABLE_CARD, row.line))
+            for name, cell in ((None, row.answer), *row.extras):
+                inline = tuple(self.builder.inline(cell, row.line))
+                if name is not None:
+                    inline = (Node("strong", (Node("text", text=name, line=row.line),),
+                                   line=row.line), Node("text", text=": ", line=row.line),
+                              *inline)
+                self._answer.append(Node("paragraph", inline, line=row.line,
+                                         col=inline[0].col if inline else 1, end_line=row.line))
             self._close_card()
 
     def _outline_list(self, node: SyntaxTreeNode, shown: bool = False) -> None:

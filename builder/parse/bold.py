@@ -172,7 +172,8 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
             # The characters around the colons first: a line of thousands of names must
             # not copy the line once for each of them.
             if content[found.start() - 1:found.start()].isalnum() \
-                    and content[found.end():found.end() + 1].isalnum():
+                    and content[found.end():found.end() + 1].isalnum() \
+                    and _qualified(content, found.start(), found.end()):
                 continue  # a qualified name: std::move, Vec::new
             before, after = content[:found.start()], content[found.end():]
             head = [*children[:at], *_text_like(node, before.rstrip())]
@@ -183,6 +184,23 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
             return BoldQuestion(head, rest, front, _first_line(paragraph), INLINE_CARD,
                                 _last_line(paragraph))
     return None
+
+
+_NAME_BEFORE = re.compile(r"[\w.]+$")
+
+
+def _qualified(content: str, start: int, end: int) -> bool:
+    """Whether colons between two words join a qualified name (``std::move``, ``Vec::new``,
+    ``What does std::move do?``) rather than part a card written without spaces (the
+    plugin's own ``the question goes on this side::answer goes here!``,
+    ``What is the powerhouse of the cell::mitochondria``): the name before them reads as
+    code (three letters at most, a digit, ``_``, a capital inside), or the line goes on
+    to ask, as a question naming it does."""
+    name = _NAME_BEFORE.search(content[max(0, start - 40):start])
+    word = name.group() if name else ""
+    rest = content[end:].partition("\n")[0].rstrip()
+    return len(word) <= 3 or any(c.isdigit() or c == "_" or c == "." for c in word) \
+        or any(c.isupper() for c in word[1:]) or rest.endswith(QUESTION_MARKS)
 
 
 def _asks_or_bold(head: list[SyntaxTreeNode], text: str) -> bool:

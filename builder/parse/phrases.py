@@ -219,11 +219,22 @@ _ASKED_LABEL = re.compile(r"^\s*(?:q|question|问)\s*\d{0,3}\s*[:：]?\s*$", re.
 _ASKED_IF_MARKED = re.compile(r"^\s*(?:问题|题目)\s*[:：]\s*\S")
 
 
+# "Q1. what's a container?": a numbered Q with a full stop asks only if the rest does
+# ("Q3. Revenue grew" is a quarter's report).
+_ASKED_NUMBERED = re.compile(r"^\s*(?:q|question)\s*\d{1,3}\s*[.)．]\s*(\S.*)", re.IGNORECASE)
+
+
 def is_asked_line(text: str) -> bool:
     """True for a line of plain text that says it is a question: "Q: What is BN?",
-    "问：什么是 BN", "问题：BN 有什么用？" ("问题：梯度消失" names a problem, no question)."""
-    return bool(_ASKED.match(text)) or (bool(_ASKED_IF_MARKED.match(text))
-                                        and any(mark in text for mark in QUESTION_MARKS))
+    "问：什么是 BN", "问题：BN 有什么用？" ("问题：梯度消失" names a problem, no question),
+    "Q1. what's the difference between an image and a container?"."""
+    if _ASKED.match(text):
+        return True
+    numbered = _ASKED_NUMBERED.match(text)
+    if numbered and (any(mark in text for mark in QUESTION_MARKS)
+                     or asks_outright(numbered.group(1))):
+        return True
+    return bool(_ASKED_IF_MARKED.match(text)) and any(mark in text for mark in QUESTION_MARKS)
 
 
 def is_asked_label(text: str) -> bool:

@@ -198,3 +198,27 @@ def test_a_nested_sentence_opening_with_when_answers_its_item(
     assert sorted(notes) == sorted([*SENTENCES, "Interview log"]), sorted(notes)
     assert "measure the error on it" in notes[SENTENCES[0]]["Answer"]
     assert "Why did you use Redis?" in notes["Interview log"]["Answer"]
+
+
+
+def test_a_lone_title_groups_its_asking_items_as_a_section_heading_does(
+        tmp_path: Path, collection: Collection) -> None:
+    """``# Networking basics`` over ``- What is a subnet?`` items with nested answers: a
+    card an item, as under ``## Networking basics`` (the title was one card of them all)."""
+    result, package = build_fixture_deck("title-asking-items")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
+    assert len(notes) == 2, sorted(notes)
+    assert "What is a subnet?" in notes
+    nat = next(question for question in notes if question.endswith("Why use NAT?"))
+    assert "one public address" in notes[nat]["Answer"]
+
+
+@pytest.mark.parametrize("text", [
+    "# To revise\n\n- What is a subnet?\n- Why use NAT?\n",  # questions listed, no answers
+    "# Notes\n\n- What is a subnet?\n  - A prefix.\n- Routing\n  - Tables.\n",  # a topic too
+    "# Notes\n\n- What is a subnet?\n  - A prefix.\n",  # one item: the title's answer
+])
+def test_a_title_over_other_lists_stays_one_card(text: str) -> None:
+    doc = parse_text(text, "t.md")
+    assert len(doc.cards) == 1, [card.question_text for card in doc.cards]

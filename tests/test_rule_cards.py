@@ -1,6 +1,6 @@
 """Cards between rules, their front parted from their back by a paragraph that is only
-``?`` (markdown-flashcards, builder.parse.rulecards): a card a rule; a front of more than
-paragraphs, and a lone such run among heading questions, stay text."""
+``?`` (markdown-flashcards, builder.parse.rulecards): a card a rule, a front that goes on
+past its paragraphs asking with them; a lone such run among heading questions stays text."""
 
 from __future__ import annotations
 
@@ -32,12 +32,12 @@ def _joined(field: str) -> str:
 def test_each_run_between_rules_is_a_card(tmp_path: Path, collection: Collection) -> None:
     result, package = build_fixture_deck("rule-cards")
     assert result.exit_code == 0, result.output
-    # The run whose front holds a list is no card: said, and kept as text.
+    # A separator with the answer on its next line is no separator: said, kept as text.
     (warning,) = [line for line in result.output.splitlines() if "warning:" in line]
-    assert "rule-cards.md:35:1: warning: '?' opens a paragraph" in warning, warning
+    assert "rule-cards.md:46:1: warning: '?' opens a paragraph" in warning, warning
     notes = {_text(note["Question"]).split()[0]: note for note in
              imported_notes(collection, package)}
-    assert sorted(notes) == ["How", "Split"], notes
+    assert sorted(notes) == ["How", "Ordered", "Split"], notes
     spread = notes["How"]
     assert _text(spread["Question"]).strip() == SPREAD
     answer = _joined(spread["Answer"])
@@ -46,7 +46,14 @@ def test_each_run_between_rules_is_a_card(tmp_path: Path, collection: Collection
     split = " ".join(_text(notes["Split"]["Question"]).split())
     assert split == "Split a dataset at random into train and test.", split
     assert "sample_frac" in _text(notes["Split"]["Answer"])
-    assert "A front with a list" not in _text(notes["Split"]["Answer"])
+    assert "The list opens" not in _text(notes["Split"]["Answer"])
+    # A front that goes on past its paragraph asks with the paragraph; its list opens
+    # the answer, before the back.
+    assert _text(notes["Ordered"]["Question"]).strip() == "Ordered list"
+    ordered = _text(notes["Ordered"]["Answer"])
+    assert ordered.index("First item") < ordered.index("Numbers count up.") \
+        < ordered.index("The list opens the answer"), ordered
+    assert "?" not in ordered and "No blank line after" not in ordered
     explained = CliRunner().invoke(main, ["check", "--explain-structure",
                                           str(FIXTURES / "rule-cards.md")]).output
     assert f"rule-cards.md:7: question '{SPREAD}' [card between rules, '?' paragraph]" \

@@ -208,7 +208,9 @@ class OutlineCards:
     _capped: Callable[[Iterable[tuple[int, tuple[str, ...]]]], tuple[str, ...]]
     """``TagLines._capped``, the tag lines' cap (a mixin after this one in the walker)."""
     _rule_skip: int = 0
-    """The last line of the rule card opened last's separator: blocks up to it are read."""
+    """The last line of the rule card opened last's question: blocks up to it are read."""
+    _rule_separator: tuple[int, int] = (0, 0)
+    """Its separator paragraph's lines: shown nowhere."""
     _rule_index: tuple[int, dict[int, int]] | None = None
     """The top-level blocks' places, by ``id``, for the parent they were counted in."""
 
@@ -237,8 +239,9 @@ class OutlineCards:
         and the blocks after it, up to the next question or a rule: NeuraCache ends a card
         with ``- - -``); cut a top-level list holding card items into those cards; False
         for any other block."""
-        if self._rule_skip and node.map and node.map[1] <= self._rule_skip:
-            return True  # a rule card's front and separator, read at its rule
+        if node.map and (node.map[1] <= self._rule_skip
+                         or (node.map[0] + 1, node.map[1]) == self._rule_separator):
+            return True  # a rule card's question and separator, read at its rule
         if self._rule_card(node):
             return True
         if node.type == "paragraph" and self._question is not None \
@@ -321,7 +324,7 @@ class OutlineCards:
             return False
         self._open_bold(BoldQuestion(found.inlines, [], found.text, found.line, RULE_CARD,
                                      found.end_line))
-        self._rule_skip = found.separator_end
+        self._rule_skip, self._rule_separator = found.end_line, found.separator
         return True
 
     def _table(self, rows: list[TableRow]) -> None:

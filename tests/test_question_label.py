@@ -67,7 +67,7 @@ Q_LINES = ["Q1. what’s the difference between an image and a container?",
 def test_plain_numbered_q_lines_are_questions(tmp_path: Path, collection: Collection) -> None:
     """``Q1. what’s …?`` opening a paragraph, its answer the bullets under it, asks as
     ``Q: …`` does; ``Q3. Revenue grew …`` (a quarter) asks nothing and stays text."""
-    result, package = build_fixture_deck("numbered-q-lines")
+    result, package = build_fixture_deck("q-number-dot-lines")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
     answers = answers_by_question(imported_notes(collection, package))
     assert sorted(answers) == Q_LINES, sorted(answers)

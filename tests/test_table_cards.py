@@ -21,6 +21,8 @@ def test_each_row_of_a_question_table_is_a_card(tmp_path: Path,
                                                 collection: Collection) -> None:
     result, package = build_fixture_deck("question-table")
     assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    assert "question-table.md:3:1: note: the table's header names its question and answer " \
+        "columns: each of its 3 rows is a card [question-table]" in result.output, result.output
     notes = {note["Question"]: note["Answer"] for note in imported_notes(collection, package)}
     assert len(notes) == 3, notes
     assert notes["What is the capital of France?"].startswith("<p><b>Paris</b></p>"), notes

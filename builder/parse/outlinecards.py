@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.model import Diagnostic, Node
+from builder.model import Diagnostic, Node, SourceLoc
 from builder.parse.bold import BoldQuestion, plain
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
@@ -251,6 +251,11 @@ class OutlineCards:
             self._micro(lines)
             return True
         if node.type == "table" and (rows := table_rows(node)):
+            if node.map:  # the header and its rule line: read as the columns' names
+                self.diagnostics.append(Diagnostic(
+                    SourceLoc(self.path, node.map[0] + 1), "note",
+                    f"the table's header names its question and answer columns: each of its "
+                    f"{len(rows)} rows is a card", "question-table", node.map[0] + 2))
             self._table(rows)
             return True
         if node.type == "paragraph" and (tagged := tagged_paragraph(node)) is not None:

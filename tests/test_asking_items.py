@@ -170,3 +170,55 @@ def test_e_g_and_i_e_open_sentences_not_lettered_questions() -> None:
             "i.e. what is kept?  \nthe mean.\n")
     doc = parse_text(text, "n.md")
     assert not [d for d in doc.diagnostics if d.code == "list-questions"], doc.diagnostics
+
+
+FOLDED = ["Why are you looking for a new job?", "Describe a hard task you solved"]
+SENTENCES = ["What is a test set?", "What is the purpose of a validation set?"]
+
+
+def test_an_item_whose_answer_is_folded_away_asks_without_a_question_mark(
+        tmp_path: Path, collection: Collection) -> None:
+    """``* Describe a hard task …`` over a ``<details>`` box (Hexlet's soft-skills list): the box
+    hides its answer, so the bidding line asks; bidding items with no box (steps) do not."""
+    result, package = build_fixture_deck("asking-items-folded")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
+    assert sorted(notes) == sorted([*FOLDED, "Steps"]), sorted(notes)
+    assert "the problem, what you did" in notes[FOLDED[1]]["Answer"]
+    assert "Explain the model" in notes["Steps"]["Answer"]
+
+
+def test_a_nested_sentence_opening_with_when_answers_its_item(
+        tmp_path: Path, collection: Collection) -> None:
+    """A nested bullet that is a sentence of answer (``- When we want to know …, we …``)
+    is no follow-up question, though it opens with "When"; a log's short follow-ups are."""
+    result, package = build_fixture_deck("asking-items-sentence-answers")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
+    assert sorted(notes) == sorted([*SENTENCES, "Interview log"]), sorted(notes)
+    assert "measure the error on it" in notes[SENTENCES[0]]["Answer"]
+    assert "Why did you use Redis?" in notes["Interview log"]["Answer"]
+
+
+
+def test_a_lone_title_groups_its_asking_items_as_a_section_heading_does(
+        tmp_path: Path, collection: Collection) -> None:
+    """``# Networking basics`` over ``- What is a subnet?`` items with nested answers: a
+    card an item, as under ``## Networking basics`` (the title was one card of them all)."""
+    result, package = build_fixture_deck("title-asking-items")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
+    assert len(notes) == 2, sorted(notes)
+    assert "What is a subnet?" in notes
+    nat = next(question for question in notes if question.endswith("Why use NAT?"))
+    assert "one public address" in notes[nat]["Answer"]
+
+
+@pytest.mark.parametrize("text", [
+    "# To revise\n\n- What is a subnet?\n- Why use NAT?\n",  # questions listed, no answers
+    "# Notes\n\n- What is a subnet?\n  - A prefix.\n- Routing\n  - Tables.\n",  # a topic too
+    "# Notes\n\n- What is a subnet?\n  - A prefix.\n",  # one item: the title's answer
+])
+def test_a_title_over_other_lists_stays_one_card(text: str) -> None:
+    doc = parse_text(text, "t.md")
+    assert len(doc.cards) == 1, [card.question_text for card in doc.cards]

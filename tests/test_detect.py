@@ -954,13 +954,23 @@ def test_numbered_items_that_ask_with_their_answer_nested_are_questions() -> Non
     "## 什么是 BN？\n\n1. 为什么要标准化？\n2. 怎么缩放？\n\n## 什么是 LN？\n\nx\n",
     # Numbered topics with their text nested: no item asks.
     "# T\n\n1. 梯度下降\n\n   沿负梯度走。\n\n2. 动量\n\n   累积速度。\n\n3. Adam\n\n   自适应。\n",
-    # A bullet list is no numbering.
-    "# T\n\n- 什么是 BN？\n\n  标准化。\n\n- 什么是 LN？\n\n  特征维。\n",
+    # A bullet list is no numbering (under a title it is a list of asking items:
+    # test_bullet_asking_items_under_a_title_are_asking_items_not_numbering).
+    "# T\n\n- 梯度下降\n\n  沿负梯度走。\n\n- 什么是 BN？\n\n  标准化。\n",
 ])
 def test_numbered_items_that_are_not_questions(text: str) -> None:
     doc = parse_text(text, "log.md")
     items = {"你有什么想问的？", "为什么选 Adam？", "为什么要标准化？", "梯度下降", "什么是 BN？"}
     assert not items & {c.question_text for c in doc.cards if c.loc.line > 1}
+    assert doc.settings.structure != "no sections, questions bold lines"
+
+
+def test_bullet_asking_items_under_a_title_are_asking_items_not_numbering() -> None:
+    """Every item of the title's list asks and carries an answer: a card each, as under a
+    ``## T`` (builder.parse.askingitems), not as numbered items: no bold-line reading."""
+    doc = parse_text("# T\n\n- 什么是 BN？\n\n  标准化。\n\n- 什么是 LN？\n\n  特征维。\n",
+                     "log.md")
+    assert [c.question_text for c in doc.cards] == ["什么是 BN？", "什么是 LN？"]
     assert doc.settings.structure != "no sections, questions bold lines"
 
 

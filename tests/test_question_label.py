@@ -58,3 +58,18 @@ def test_labelled_questions_import_into_anki(tmp_path: Path, collection: Collect
     assert sorted(answers) == QUESTIONS
     assert "Why it matters" in answers[QUESTIONS[0]]
     assert "Warm up, then decay." in answers[QUESTIONS[1]]
+
+
+Q_LINES = ["Q1. what’s the difference between an image and a container?",
+           "Q2. how do volumes differ from bind mounts?"]
+
+
+def test_plain_numbered_q_lines_are_questions(tmp_path: Path, collection: Collection) -> None:
+    """``Q1. what’s …?`` opening a paragraph, its answer the bullets under it, asks as
+    ``Q: …`` does; ``Q3. Revenue grew …`` (a quarter) asks nothing and stays text."""
+    result, package = build_fixture_deck("q-number-dot-lines")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    answers = answers_by_question(imported_notes(collection, package))
+    assert sorted(answers) == Q_LINES, sorted(answers)
+    assert "a container runs it" in answers[Q_LINES[0]]
+    assert "Revenue grew by a tenth." in answers[Q_LINES[1]]

@@ -64,6 +64,10 @@ def test_a_separator_after_a_blank_line_is_no_card_and_is_said() -> None:
 
 @pytest.mark.parametrize("text", [
     "What is std::move?",  # a qualified name
+    "What does std::move do?",  # a qualified name inside a question
+    "How to use Vec::new",  # a short name before the colons reads as code
+    "What is my_mod::item",
+    "Why does Module::function fail?",  # the line goes on to ask: a name in a question
     "url:: https://example.com",  # a Dataview field: the key does not ask
     "Gradient descent :: an optimiser",  # a term, neither asking nor bold
     "What is `a::b` in Rust?",  # colons in code
@@ -145,3 +149,25 @@ def test_explain_structure_names_each_plugin_card_by_its_form(tmp_path: Path) ->
                       ("sr", "20", inline), ("sr", "22", inline), ("sr", "27", inline),
                       ("sr", "28", question), ("c", "5", "asking callout"),
                       ("c", "8", "bold line"), ("c", "12", question)], out
+
+
+def test_a_card_written_without_spaces_round_its_colons(tmp_path: Path,
+                                                        collection: Collection) -> None:
+    """The plugin's own example is ``the question goes on this side::answer goes here!``:
+    colons between two words part a card when the word before them is no code name."""
+    source = tmp_path / "notes" / "spaced-repetition-unspaced.md"
+    source.parent.mkdir()
+    shutil.copy(FIXTURES / "spaced-repetition-unspaced.md", source)
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"],
+                                catch_exceptions=False)
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    import_apkg(collection, package)
+    found = {}
+    for nid in collection.find_notes(""):
+        note = collection.get_note(nid)
+        found[note["Question"]] = html.unescape(re.sub(r"<[^>]+>", "", note["Answer"]))
+    assert sorted(found) == ["What is the powerhouse of the cell",
+                             "Where does photosynthesis happen"], found
+    assert found["What is the powerhouse of the cell"].strip() == "mitochondria"
+    assert "std::move" in found["Where does photosynthesis happen"], "the line after a card"

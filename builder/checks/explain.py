@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from builder.model import Document
-from builder.parse import bold, outlinecards
+from builder.parse import bold, outlinecards, rulecards, tablecards
 from builder.parse.callouts import asks
 from builder.parse.detect import Structure
 from builder.parse.document import ParseOptions, parse_structured
@@ -38,10 +38,15 @@ def explain_file(path: Path, shown: str, options: ParseOptions, *,
 def question_forms(text: str, shown: str) -> dict[int, str]:
     """The 1-based lines of the blocks that are questions by a form of their own, not a
     bold line: a card of Obsidian's spaced-repetition plugin (a ``?`` line, ``::``), a
-    callout that asks, a Logseq ``#card`` item, a line tagged ``#card``; each with the label
+    callout that asks, a Logseq ``#card`` item, a line tagged ``#card``, a question table's
+    row, a card between rules; each with the label
     it is listed under."""
     forms: dict[int, str] = {}
-    for node in syntax_tree(tokenize_file(text, {}, shown)).walk(include_self=False):
+    tree = syntax_tree(tokenize_file(text, {}, shown))
+    for at, node in enumerate(tree.children):
+        if node.type == "hr" and (card := rulecards.rule_card(node, tree.children, at)):
+            forms[card.line] = "card between rules, '?' paragraph"
+    for node in tree.walk(include_self=False):
         if asks(node) and node.map is not None:
             forms.setdefault(node.map[0] + 1, "asking callout")
         elif node.type == "paragraph" and (found := bold.paragraph_question(node)) \
@@ -51,6 +56,9 @@ def question_forms(text: str, shown: str) -> dict[int, str]:
             for entry in micro:
                 if entry.card is not None:
                     forms.setdefault(entry.line, "NeuraCache micro card")
+        elif node.type == "table":
+            for row in tablecards.rows_of(node):
+                forms.setdefault(row.line, "question table row")
         elif node.type in ("list_item", "paragraph") \
                 and (found := outlinecards.tagged_question(node)):
             forms.setdefault(found.line, "#card item" if node.type == "list_item"

@@ -31,8 +31,9 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import bold
+from builder.parse.callouts import CALLOUT, CALLOUT_META
 from builder.parse.leadinlabels import labels_note
-from builder.parse.phrases import asks_outright, without_trailing_marks
+from builder.parse.phrases import QUESTION_MARKS, asks_outright, without_trailing_marks
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
 
 ASKING_ITEM = "a list item that asks, its answer after its first line or nested under it"
@@ -104,9 +105,10 @@ def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     head, rest = children[:cut], children[cut + 1:]
     text = bold.plain(head).strip()
     # A line that asks ends so (a question mark): "如何…" opening a sentence of answer
-    # text does not make the item a question.
-    if not text or len(text) > _QUESTION_MAX or not asks_outright(text) \
-            or not without_trailing_marks(text).endswith(("?", "？")):
+    # text does not make the item a question; one whose answer is folded away under it
+    # (a <details> box: "Расскажи про задачу…" over "Как отвечать") is asked to be answered.
+    if not text or len(text) > _QUESTION_MAX or not asks_outright(text) or not (
+            without_trailing_marks(text).endswith(("?", "？")) or _folds_answer(item)):
         return None
     answered = bool(bold.plain(rest).strip()) or any(
         image.type == "image" for image in rest) or _nested_answer(item.children[1:])
@@ -127,11 +129,26 @@ def _nested_answer(nested: Sequence[SyntaxTreeNode]) -> bool:
     return False
 
 
+def _folds_answer(item: SyntaxTreeNode) -> bool:
+    """The item's first nested block is an HTML ``<details>`` box: its answer, folded."""
+    return len(item.children) > 1 and item.children[1].type == CALLOUT \
+        and item.children[1].meta.get(CALLOUT_META, {}).get("syntax") == "html"
+
+
+_FOLLOW_UP_MAX = 120
+"""Longest nested item, without a question mark, taken for a follow-up question: longer
+ones are sentences of the answer ("When we want to know how well…, we use a test set.")."""
+
+
 def _asks_alone(item: SyntaxTreeNode) -> bool:
     first = item.children[0] if item.children else None
     if first is None or first.type != "paragraph" or not first.children:
         return False
-    return asks_outright(bold.plain(list(first.children[0].children)))
+    text = bold.plain(list(first.children[0].children)).strip()
+    if not any(mark in text for mark in QUESTION_MARKS) and (
+            len(text) > _FOLLOW_UP_MAX or text.endswith((".", "。"))):
+        return False  # a sentence that opens with "When …": the answer's own
+    return asks_outright(text)
 
 
 def _blank(item: SyntaxTreeNode) -> bool:

@@ -173,11 +173,13 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
         if node.type != "text":
             continue
         content = node.content
+        asks_on = _ends_asking(content)  # once a node: a line of names is read once
         for found in _INLINE_SEPARATOR.finditer(content):
             # The characters around the colons first: a line of thousands of names must
             # not copy the line once for each of them.
             if content[found.start() - 1:found.start()].isalnum() \
-                    and content[found.end():found.end() + 1].isalnum():
+                    and content[found.end():found.end() + 1].isalnum() \
+                    and (asks_on or _code_name(content, found.start())):
                 continue  # a qualified name: std::move, Vec::new
             before, after = content[:found.start()], content[found.end():]
             head = [*children[:at], *_text_like(node, before.rstrip())]
@@ -188,6 +190,31 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
             return BoldQuestion(head, rest, front, _first_line(paragraph), INLINE_CARD,
                                 _last_line(paragraph))
     return None
+
+
+def _code_name(content: str, start: int) -> bool:
+    """Whether the word before colons between two words reads as code, so that they join
+    a qualified name (``std::move``, ``Vec::new``, ``my_mod::item``: three letters at
+    most, a digit, ``_`` or ``.``, a capital inside) rather than part a card written
+    without spaces (the plugin's own ``the question goes on this side::answer goes
+    here!``, ``What is the powerhouse of the cell::mitochondria``).  A line that goes on
+    to ask (``Why does Module::function fail?``) names one too (``_ends_asking``)."""
+    begin = start
+    while begin > max(0, start - 40) and (content[begin - 1].isalnum()
+                                          or content[begin - 1] in "_."):
+        begin -= 1  # a character at a time: a slice a pair of colons was quadratic
+    word = content[begin:start]
+    return len(word) <= 3 or any(c.isdigit() or c == "_" or c == "." for c in word) \
+        or any(c.isupper() for c in word[1:])
+
+
+def _ends_asking(content: str) -> bool:
+    """Whether a text ends in a question mark, spaces after it aside (scanned back from
+    its end: a copy of a long line for each pair of colons in it was quadratic)."""
+    at = len(content) - 1
+    while at >= 0 and content[at].isspace():
+        at -= 1
+    return at >= 0 and content[at] in QUESTION_MARKS
 
 
 def _asks_or_bold(head: list[SyntaxTreeNode], text: str) -> bool:

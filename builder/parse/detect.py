@@ -216,7 +216,9 @@ def _by_headings(found: Survey, toc: frozenset[int], level: int | None,
             return _file(found, toc, (shape,), detected=True), 0
     if level is None:
         return None, 0
-    if level == 1 and title_of(found.headings) is not None:
+    title = title_of(found.headings)
+    if level == 1 and title is not None and not (len(found.headings) == 1
+                                                 and title.items.grouped):
         return _file(found, toc, (*why, "the only # heading is the title: the file is one "
                                   "question"), detected=True), 1
     low = asked or _section_level(found.headings, level)
@@ -365,9 +367,9 @@ def _one_answer(found: Survey) -> str | None:
     parts = [h for h in below if h.level == top]
     if title.reason is not None and title.reason not in ("numbered",):
         return f"the only # heading reads as a question ({title.reason}); the rest is its answer"
-    if not parts:
+    if not parts and not title.items.grouped:  # a list of questions: each a card
         return "the only heading is the # title; the rest is its answer"
-    if sum(is_answer_part(h.text) for h in parts) * 2 >= len(parts):
+    if parts and sum(is_answer_part(h.text) for h in parts) * 2 >= len(parts):
         return "the # title's sub-headings name parts of one answer (原理, Implementation, …)"
     return None
 

@@ -21,13 +21,17 @@ from typing import TYPE_CHECKING
 
 from markdown_it.tree import SyntaxTreeNode
 
-from builder.model import Diagnostic, Node
+from builder.model import Diagnostic, Node, SourceLoc
 from builder.parse.bold import BoldQuestion, plain
 from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
 from builder.parse.microcards import MICRO_CARD, MicroLine, is_tag, micro_lines
 from builder.parse.microcards import count as count_micro
+from builder.parse.rulecards import RULE_CARD, rule_card
+from builder.parse.rulecards import count as count_rule_cards
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
+from builder.parse.tablecards import TABLE_CARD, TableRow, table_rows
+from builder.parse.tablecards import count as count_table_rows
 from builder.parse.taglines import MAX_CARD_TAGS
 
 if TYPE_CHECKING:  # the walker's mixins import detection, which counts these cards
@@ -189,7 +193,8 @@ def count(nodes: Iterable[SyntaxTreeNode]) -> int:
     the card items in the top-level lists among them, at any depth."""
     nodes = list(nodes)
     return sum(node.type == "paragraph" and is_card(node) for node in nodes) \
-        + count_micro(nodes) + sum(1 for _ in _card_items(n for n in nodes if n.type in _LISTS))
+        + count_micro(nodes) + sum(1 for _ in _card_items(n for n in nodes if n.type in _LISTS)) \
+        + count_table_rows(nodes) + count_rule_cards(nodes)
 
 
 class OutlineCards:
@@ -202,6 +207,12 @@ class OutlineCards:
     _question: Pending | None
     _capped: Callable[[Iterable[tuple[int, tuple[str, ...]]]], tuple[str, ...]]
     """``TagLines._capped``, the tag lines' cap (a mixin after this one in the walker)."""
+    _rule_skip: int = 0
+    """The last line of the rule card opened last's question: blocks up to it are read."""
+    _rule_separator: tuple[int, int] = (0, 0)
+    """Its separator paragraph's lines: shown nowhere."""
+    _rule_index: tuple[int, dict[int, int]] | None = None
+    """The top-level blocks' places, by ``id``, for the parent they were counted in."""
 
     def _close_card(self) -> None:
         raise NotImplementedError
@@ -228,11 +239,24 @@ class OutlineCards:
         and the blocks after it, up to the next question or a rule: NeuraCache ends a card
         with ``- - -``); cut a top-level list holding card items into those cards; False
         for any other block."""
+        if node.map and (node.map[1] <= self._rule_skip
+                         or (node.map[0] + 1, node.map[1]) == self._rule_separator):
+            return True  # a rule card's question and separator, read at its rule
+        if self._rule_card(node):
+            return True
         if node.type == "paragraph" and self._question is not None \
                 and self._question.reason != TAGGED_LINE:
             return False  # a bold question's answer: its lines are the author's words
         if node.type == "paragraph" and (lines := micro_lines(node)) is not None:
             self._micro(lines)
+            return True
+        if node.type == "table" and (rows := table_rows(node)):
+            if node.map:  # the header and its rule line: read as the columns' names
+                self.diagnostics.append(Diagnostic(
+                    SourceLoc(self.path, node.map[0] + 1), "note",
+                    f"the table's header names its question and answer columns: each of its "
+                    f"{len(rows)} rows is a card", "question-table", node.map[0] + 2))
+            self._table(rows)
             return True
         if node.type == "paragraph" and (tagged := tagged_paragraph(node)) is not None:
             if tagged.before:  # "Let's try:" over the tagged line: the blocks' before it
@@ -282,6 +306,46 @@ class OutlineCards:
             self._answer.append(Node("paragraph", (Node("text", text=card.back, line=line,
                                                         col=col),),
                                      line=line, col=col, end_line=line))
+            self._close_card()
+
+    def _rule_card(self, node: SyntaxTreeNode) -> bool:
+        """Read a card between rules (``builder.parse.rulecards``): open it at its rule;
+        every block up to the next rule is its answer (a bold line too); that rule closes
+        it, and may open the next."""
+        if self._question is not None and self._question.reason == RULE_CARD \
+                and node.type != "hr":
+            self._answer.append(self.builder.block(node))
+            return True
+        if node.type != "hr" or node.parent is None:
+            return False
+        siblings = node.parent.children
+        if self._rule_index is None or self._rule_index[0] != id(node.parent):
+            self._rule_index = (id(node.parent), {id(n): at for at, n in enumerate(siblings)})
+        found = rule_card(node, siblings, self._rule_index[1].get(id(node), -1))
+        if found is None:
+            if self._question is not None and self._question.reason == RULE_CARD:
+                self._close_card()  # the rule ends the card, and shows nothing of its own
+                return True
+            return False
+        self._open_bold(BoldQuestion(found.inlines, [], found.text, found.line, RULE_CARD,
+                                     found.end_line))
+        self._rule_skip, self._rule_separator = found.end_line, found.separator
+        return True
+
+    def _table(self, rows: list[TableRow]) -> None:
+        """Each row of a question table a card: the answer cell, then the row's other cells
+        each after its column's name."""
+        for row in rows:
+            self._open_bold(BoldQuestion(row.question, [], plain(row.question).strip(),
+                                         row.line, TABLE_CARD, row.line))
+            for name, cell in ((None, row.answer), *row.extras):
+                inline = tuple(self.builder.inline(cell, row.line))
+                if name is not None:
+                    inline = (Node("strong", (Node("text", text=name, line=row.line),),
+                                   line=row.line), Node("text", text=": ", line=row.line),
+                              *inline)
+                self._answer.append(Node("paragraph", inline, line=row.line,
+                                         col=inline[0].col if inline else 1, end_line=row.line))
             self._close_card()
 
     def _outline_list(self, node: SyntaxTreeNode, shown: bool = False) -> None:

@@ -9,6 +9,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from builder.parse.otherlanguages import (
+    asks_in_other_language,
+    asks_plainly_in_other_language,
+    prompts_in_other_language,
+)
 from builder.support.cjk import is_cjk
 
 QUESTION_MARKS = ("?", "？")
@@ -149,9 +154,9 @@ def question_reason(text: str) -> str | None:
     words = re.findall(r"[a-z']+", core.casefold())
     if words and words[0] in _EN_OPENERS:
         return "starts with a question word"
-    if any(marker in core for marker in _ZH_ASKING):
+    if any(marker in core for marker in _ZH_ASKING) or asks_in_other_language(core):
         return "has a question word"
-    if any(marker in core for marker in _ZH_PROMPTS):
+    if any(marker in core for marker in _ZH_PROMPTS) or prompts_in_other_language(core):
         return "is an exam prompt"
     return None
 
@@ -168,7 +173,7 @@ def asks(text: str) -> bool:
     words = re.findall(r"[a-z']+", core.casefold())
     return (any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core))
             or bool(_NUMBERED.match(core)) or bool(words and words[0] in _EN_ASKING)
-            or any(marker in core for marker in _ZH_ASKING))
+            or any(marker in core for marker in _ZH_ASKING) or asks_in_other_language(core))
 
 
 # Exam prompts that ask as plainly as a question word ("CCA和PCA的区别", "简述 BN"), unlike
@@ -196,7 +201,8 @@ def asks_outright(text: str) -> bool:
         return True
     words = re.findall(r"[a-z']+", core.casefold())
     return (bool(words) and (words[0] in _EN_ASKING or words[0] in _EN_PROMPTS)) \
-        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
+        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS)) \
+        or asks_in_other_language(core) or prompts_in_other_language(core)
 
 
 def asks_by_prompt(text: str) -> bool:
@@ -213,11 +219,22 @@ _ASKED_LABEL = re.compile(r"^\s*(?:q|question|问)\s*\d{0,3}\s*[:：]?\s*$", re.
 _ASKED_IF_MARKED = re.compile(r"^\s*(?:问题|题目)\s*[:：]\s*\S")
 
 
+# "Q1. what's a container?": a numbered Q with a full stop asks only if the rest does
+# ("Q3. Revenue grew" is a quarter's report).
+_ASKED_NUMBERED = re.compile(r"^\s*(?:q|question)\s*\d{1,3}\s*[.)．]\s*(\S.*)", re.IGNORECASE)
+
+
 def is_asked_line(text: str) -> bool:
     """True for a line of plain text that says it is a question: "Q: What is BN?",
-    "问：什么是 BN", "问题：BN 有什么用？" ("问题：梯度消失" names a problem, no question)."""
-    return bool(_ASKED.match(text)) or (bool(_ASKED_IF_MARKED.match(text))
-                                        and any(mark in text for mark in QUESTION_MARKS))
+    "问：什么是 BN", "问题：BN 有什么用？" ("问题：梯度消失" names a problem, no question),
+    "Q1. what's the difference between an image and a container?"."""
+    if _ASKED.match(text):
+        return True
+    numbered = _ASKED_NUMBERED.match(text)
+    if numbered and (any(mark in text for mark in QUESTION_MARKS)
+                     or asks_outright(numbered.group(1))):
+        return True
+    return bool(_ASKED_IF_MARKED.match(text)) and any(mark in text for mark in QUESTION_MARKS)
 
 
 def is_asked_label(text: str) -> bool:
@@ -231,7 +248,8 @@ def asks_plainly(text: str) -> bool:
     each type") and imperatives ("Explain …") title sections too."""
     core = without_trailing_marks(text)
     return any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core)) \
-        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS))
+        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS)) \
+        or asks_plainly_in_other_language(core)
 
 
 def numbering(text: str) -> tuple[int, ...]:

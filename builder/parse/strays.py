@@ -183,9 +183,11 @@ def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, st
                 deep.update(asking)
             else:
                 bold.update(_numbered_between(heading, _next_question(headings, index)))
+    # A title over nothing but a list of asking items groups them as a ``##`` would.
+    alone = len(headings) == 1 and title is not None
     grouped, kept = asking_lists(
         [h for h in headings if h.level == question_level and h.line not in groups
-         and h is not title and not h.in_answer])
+         and (h is not title or alone) and not h.in_answer])
     reasons = _say_leaves(leaves, "#" * question_level) + say_items(grouped)
     if bold:
         reasons += (f"{len(bold)} bold line(s) that ask are questions too: in a section's "

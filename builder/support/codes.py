@@ -26,5 +26,5 @@ CODES = frozenset({
     "nesting-depth", "table-extra-cells", "source-outside", "source-skipped", "output-name",
     "lock-entry", "lock-file", "lock-version", "typst-unavailable", "source-name",
     "snippet-include", "heading-space", "logseq-settings", "too-many-tags", "list-questions",
-    "toc-left-out", "block-ids", "csdn-picture", "numbered-points",
+    "toc-left-out", "block-ids", "csdn-picture", "numbered-points", "question-table",
 })

@@ -1,0 +1,89 @@
+"""Cards written as the rows of a table whose header names a question and an answer column:
+``| id | question | answer |``, ``| Front | Back |``, ``| 问题 | 答案 |``.
+
+Tools that turn a Markdown table into an Anki deck (MdTableToAnkiDeck, the tabular cards of
+markdown-flashcards) and authors who keep a glossary of questions write one card a row.
+Read as Markdown, the table was one block of whatever card held it: every row a question
+no one found.  Each row with a question and an answer is a card; the row's other cells
+(a note, a source) follow the answer, each after its column's name, so nothing of the row
+is lost; a numbering column (``id``, ``#``, ``No.``) only orders the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from markdown_it.tree import SyntaxTreeNode
+
+from builder.parse.bold import plain
+from builder.parse.phrases import fold
+
+TABLE_CARD = "a row of a table whose header names a question and an answer column"
+_QUESTION = frozenset(("question", "questions", "q", "front", "prompt", "问题", "题目", "問題",
+                       "질문", "вопрос", "pregunta", "pergunta", "frage"))
+_ANSWER = frozenset(("answer", "answers", "a", "back", "答案", "回答", "解答", "答", "답", "답변",
+                     "ответ", "respuesta", "resposta", "antwort", "réponse"))
+_NUMBERING = frozenset(("id", "#", "no", "no.", "nr", "nr.", "n", "n°", "num", "序号", "编号"))
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One row read as a card: its line (1-based), the question's and the answer's inline
+    nodes, and the other cells with their column's name."""
+
+    line: int
+    question: list[SyntaxTreeNode]
+    answer: list[SyntaxTreeNode]
+    extras: tuple[tuple[str, list[SyntaxTreeNode]], ...]
+
+
+def _cells(row: SyntaxTreeNode) -> list[list[SyntaxTreeNode]]:
+    return [list(cell.children[0].children) if cell.children else [] for cell in row.children]
+
+
+def _rows(table: SyntaxTreeNode) -> tuple[list[SyntaxTreeNode], list[SyntaxTreeNode]]:
+    head = next((part for part in table.children if part.type == "thead"), None)
+    body = next((part for part in table.children if part.type == "tbody"), None)
+    return (head.children if head is not None else [],
+            body.children if body is not None else [])
+
+
+def table_rows(table: SyntaxTreeNode) -> list[TableRow] | None:
+    """The rows of a question table read as cards (empty rows left out), or None when the
+    table is no question table: its header names no question and answer column, or a
+    row with text has no question or no answer (a table of notes, kept whole)."""
+    if table.type != "table":
+        return None
+    head, body = _rows(table)
+    if len(head) != 1:
+        return None
+    names = [fold(plain(cells)).strip(" :：*_") for cells in _cells(head[0])]
+    asked = next((at for at, name in enumerate(names) if name in _QUESTION), None)
+    answered = next((at for at, name in enumerate(names) if name in _ANSWER), None)
+    if asked is None or answered is None:
+        return None
+    shown = [at for at, name in enumerate(names)
+             if at not in (asked, answered) and name not in _NUMBERING]
+    found = []
+    for row in body:
+        cells = _cells(row)
+        if not any(plain(cell).strip() for cell in cells):
+            continue  # an empty row
+        if len(cells) <= max(asked, answered) or not plain(cells[asked]).strip() \
+                or not plain(cells[answered]).strip() or not row.map:
+            return None  # a row that is no card: the table stays a table, whole
+        extras = tuple((plain(_cells(head[0])[at]).strip(), cells[at]) for at in shown
+                       if at < len(cells) and plain(cells[at]).strip())
+        found.append(TableRow(row.map[0] + 1, cells[asked], cells[answered], extras))
+    return found
+
+
+def count(nodes: Iterable[SyntaxTreeNode]) -> int:
+    """The cards of the question tables among top-level ``nodes``."""
+    return sum(len(table_rows(node) or ()) for node in nodes if node.type == "table")
+
+
+def rows_of(node: SyntaxTreeNode) -> Iterator[TableRow]:
+    """The cards of ``node`` when it is a question table; none else."""
+    yield from (table_rows(node) or ()) if node.type == "table" else ()

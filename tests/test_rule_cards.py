@@ -1,0 +1,68 @@
+"""Cards between rules, their front parted from their back by a paragraph that is only
+``?`` (markdown-flashcards, builder.parse.rulecards): a card a rule, a front that goes on
+past its paragraphs asking with them; a lone such run among heading questions stays text."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from anki.collection import Collection
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import plain_text
+from builder.parse.document import parse_text
+
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
+
+SPREAD = "How to spread repeated measures into wide format?"
+
+
+def _text(field: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", field))
+
+
+def _joined(field: str) -> str:
+    """The field's text, its markup left out (highlighted code is a span a token)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", field))
+
+
+def test_each_run_between_rules_is_a_card(tmp_path: Path, collection: Collection) -> None:
+    result, package = build_fixture_deck("rule-cards")
+    assert result.exit_code == 0, result.output
+    # A separator with the answer on its next line is no separator: said, kept as text.
+    (warning,) = [line for line in result.output.splitlines() if "warning:" in line]
+    assert "rule-cards.md:46:1: warning: '?' opens a paragraph" in warning, warning
+    notes = {_text(note["Question"]).split()[0]: note for note in
+             imported_notes(collection, package)}
+    assert sorted(notes) == ["How", "Ordered", "Split"], notes
+    spread = notes["How"]
+    assert _text(spread["Question"]).strip() == SPREAD
+    answer = _joined(spread["Answer"])
+    assert "spread(key, value)" in answer and "keep the index column" in answer, answer
+    assert "Older tidyr has none." in answer, "a bold question in a card's back is its text"
+    split = " ".join(_text(notes["Split"]["Question"]).split())
+    assert split == "Split a dataset at random into train and test.", split
+    assert "sample_frac" in _text(notes["Split"]["Answer"])
+    assert "The list opens" not in _text(notes["Split"]["Answer"])
+    # A front that goes on past its paragraph asks with the paragraph; its list opens
+    # the answer, before the back.
+    assert _text(notes["Ordered"]["Question"]).strip() == "Ordered list"
+    ordered = _text(notes["Ordered"]["Answer"])
+    assert ordered.index("First item") < ordered.index("Numbers count up.") \
+        < ordered.index("The list opens the answer"), ordered
+    assert "?" not in ordered and "No blank line after" not in ordered
+    explained = CliRunner().invoke(main, ["check", "--explain-structure",
+                                          str(FIXTURES / "rule-cards.md")]).output
+    assert f"rule-cards.md:7: question '{SPREAD}' [card between rules, '?' paragraph]" \
+        in explained, explained
+
+
+def test_a_lone_run_among_heading_questions_stays_in_its_answer() -> None:
+    text = ("## What is BN?\n\nIt normalises.\n\n---\n\nWhy?\n\n?\n\nScale.\n\n"
+            "## What is LN?\n\nPer token.\n")
+    doc = parse_text(text, "h.md")
+    assert [card.question_text for card in doc.cards] == ["What is BN?", "What is LN?"]
+    assert "Scale." in plain_text(doc.cards[0].answer)

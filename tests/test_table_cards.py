@@ -1,0 +1,58 @@
+"""Cards written as the rows of a table whose header names a question and an answer column
+(builder.parse.tablecards): ``| # | Question | Answer | Source |`` is a card a row, the other
+cells after the answer; a table of any other header, or with a row that is no card, stays a
+table in its card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from anki.collection import Collection
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import plain_text
+from builder.parse.document import parse_text
+
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
+
+
+def test_each_row_of_a_question_table_is_a_card(tmp_path: Path,
+                                                collection: Collection) -> None:
+    result, package = build_fixture_deck("question-table")
+    assert result.exit_code == 0 and "warning:" not in result.output, result.output
+    assert "question-table.md:3:1: note: the table's header names its question and answer " \
+        "columns: each of its 3 rows is a card [question-table]" in result.output, result.output
+    notes = {note["Question"]: note["Answer"] for note in imported_notes(collection, package)}
+    assert len(notes) == 3, notes
+    assert notes["What is the capital of France?"].startswith("<p><b>Paris</b></p>"), notes
+    assert "<b>Source</b>: atlas p. 12" in notes["What is the capital of France?"]
+    assert "Faust" in next(q for q in notes if q.startswith("Who wrote"))
+    circle = next(answer for question, answer in notes.items() if question.startswith("Area"))
+    assert 'class="math"' in circle, circle  # the formula drawn, not left as $TeX$
+    assert "Source" not in circle, "an empty cell adds nothing"
+    explained = CliRunner().invoke(main, ["check", "--explain-structure",
+                                          str(FIXTURES / "question-table.md")]).output
+    assert "question-table.md:5: question 'What is the capital of France?' " \
+        "[question table row]" in explained, explained
+
+
+def test_other_tables_stay_tables() -> None:
+    text = ("# Notes\n\n## What differs between TCP and UDP?\n\n| Feature | TCP | UDP |\n"
+            "|---|---|---|\n| Order | yes | no |\n\n## Glossary\n\n| Question | Answer |\n"
+            "|---|---|\n| What is BN? | Batch normalisation |\n| Dropout | |\n")
+    doc = parse_text(text, "n.md")
+    cards = {card.question_text: card for card in doc.cards}
+    assert sorted(cards) == ["Glossary", "What differs between TCP and UDP?"], sorted(cards)
+    assert [node.kind for node in cards["Glossary"].answer] == ["table"]
+    assert "Batch normalisation" in plain_text(cards["Glossary"].answer)
+
+
+def test_a_row_without_an_answer_keeps_the_table_whole() -> None:
+    """Two rows would be cards, but ``Dropout`` has no answer: which rows are cards is a
+    guess, so the table stays one block (nothing of it lost)."""
+    text = ("# Glossary\n\n| Question | Answer |\n|---|---|\n| What is BN? | Batch norm |\n"
+            "| What is LN? | Layer norm |\n| Dropout | |\n")
+    (card,) = parse_text(text, "g.md").cards
+    assert card.question_text == "Glossary"
+    assert [node.kind for node in card.answer] == ["table"]

@@ -23,6 +23,7 @@ from builder.parse.linescan import line_text
 
 ADMONITION_RULE = "admonition"
 _MARKERS = ("???+", "!!!", "???")  # longest first
+_OPENINGS = ("!!!", "???")  # what every marker starts with
 _MARKER_WIDTH = 3  # "???+" indents its body as "???" does
 _TAGS_AND_TITLE = re.compile(r'^\s*(?P<tags>[^"\s](?:[^"]*[^"\s])?)\s+"(?P<title>.*)"[^\s"]*$')
 """``note inline "Title"``: the tags end on a non-space and only the last quote closes the
@@ -66,10 +67,12 @@ def _body_end(state: StateBlock, start_line: int, end_line: int) -> int:
 
 
 def _admonition(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
-    if state.is_code_block(start_line):
-        return False
     start = state.bMarks[start_line] + state.tShift[start_line]
     maximum = state.eMarks[start_line]
+    # Tried at every line: one test for all the markers first.
+    if not state.src.startswith(_OPENINGS, start, maximum) \
+            or state.is_code_block(start_line):
+        return False
     marker = _marker_at(state, start, maximum)
     params = state.src[start + len(marker):maximum]
     if not marker or not params.strip():

@@ -46,9 +46,13 @@ def scan_delims(src: str, start: int, maximum: int, can_split_word: bool) -> Sca
         last = src[start - 2]  # the selector belongs to the character it follows
     last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
     last_cjk, next_cjk = is_cjk(last), is_cjk(following)
-    # Punctuation that asks for a boundary beside it: CJK punctuation does not.
-    last_punct = _is_punctuation(last) and not last_cjk
-    next_punct = _is_punctuation(following) and not next_cjk
+    # Each side's character tested once (a Unicode lookup each, for every delimiter run):
+    # below, ``_`` inside a word (``snake_case``) stays text, and any punctuation beside it
+    # counts; here, punctuation asks for a boundary beside it, and CJK punctuation does not.
+    any_last_punct = _is_punctuation(last)
+    any_next_punct = _is_punctuation(following)
+    last_punct = any_last_punct and not last_cjk
+    next_punct = any_next_punct and not next_cjk
     last_ivs = _IDEOGRAPHIC_VARIATION_SELECTORS[0] <= ord(last) \
         <= _IDEOGRAPHIC_VARIATION_SELECTORS[1]
 
@@ -56,9 +60,6 @@ def scan_delims(src: str, start: int, maximum: int, can_split_word: bool) -> Sca
         not next_punct or last_space or last_punct or last_cjk or last_ivs)
     right_flanking = not last_space and (
         not last_punct or next_space or next_punct or next_cjk)
-    # ``_`` inside a word (``snake_case``) stays text; any punctuation beside it counts.
-    any_last_punct = _is_punctuation(last)
-    any_next_punct = _is_punctuation(following)
     can_open = left_flanking and (can_split_word or not right_flanking or any_last_punct)
     can_close = right_flanking and (can_split_word or not left_flanking or any_next_punct)
     return Scanned(can_open, can_close, pos - start)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from builder.parse.otherlanguages import (
     asks_in_other_language,
@@ -185,13 +186,17 @@ _EN_PROMPTS = frozenset(("explain", "describe", "define", "compare", "contrast",
 _DOTTED = re.compile(r"\s*(\d+(?:\.\d+)*)")
 
 
+@lru_cache(maxsize=1 << 14)
 def asks_outright(text: str) -> bool:
     """True when ``text`` asks whatever its numbering: a question mark, ``Q:``, an asking
     word or prompt ("what", "explain", "为什么", "区别"), in either language.
 
     Stricter than ``question_reason``: a number alone ("3.1 BN"), a part's name ("原理")
     or an ambiguous prompt ("作用", "对比") does not ask.  Headings and bold lines
-    outside the question level a file chose are questions only when they ask so."""
+    outside the question level a file chose are questions only when they ask so.
+
+    Remembered: a file's survey and its walker ask it of the same lines (every list item
+    of every answer), and the judgement folds each one (NFKC, case)."""
     core = without_trailing_marks(text).strip()
     if _Q_PREFIX.match(core):
         return True

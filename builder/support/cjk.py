@@ -9,6 +9,7 @@ writing, so they are left out.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7FF))
 _EMOJI = ((0x1F000, 0x1FAFF), (0x2300, 0x2BFF))
@@ -19,8 +20,12 @@ def _within(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
+@lru_cache(maxsize=1 << 12)
 def is_cjk(char: str) -> bool:
     """Wide Chinese, Japanese or Korean writing, its punctuation included; no emoji."""
+    # Remembered: asked of the characters beside every emphasis marker, of every character
+    # of some texts, and notes use a few thousand characters (bounded: hostile text may
+    # hold every one).
     code = ord(char)
     if _within(code, _HANGUL):
         return True

@@ -32,7 +32,7 @@ START = time.process_time()
 STAGES = (
     ("builder.parse.markdown", "tokenize", "markdown-it tokens (with our rules and repairs)"),
     ("builder.parse.document", "syntax_tree", "syntax tree"),
-    ("builder.parse.document", "structure_of", "structure: survey, strays, bold lines, TOC"),
+    ("builder.parse.document", "file_structure", "structure: survey, strays, bold lines, TOC"),
     ("builder.parse.document", "Walker.visit", "tokens to model nodes (walker)"),
     ("builder.parse.document", "Walker.finish", "tokens to model nodes (walker)"),
     ("builder.parse.document", "prose_lines", "parse: language counts"),

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.model import plain_text
 from builder.parse.answerlabels import asked_above, opens_with_label
 from builder.parse.document import parse_file
 from builder.parse.markdown import tokenize
@@ -112,3 +113,23 @@ def test_the_label_line_begins_the_answer(tmp_path: Path, collection: Collection
     answers = answers_by_question(imported_notes(collection, *tmp_path.rglob("*.apkg")))
     assert "learn from data" in answers["How would you define Machine Learning?"]
     assert "带有标记的数据" in answers["What is a labeled training set?"]
+
+
+LEETCODE = ("# LeetCode\n\n**What is two sum?**\n\nFind two numbers adding to a target.\n\n"
+            "{line}\n\nAnswer: [0,1]\n\n**What is three sum?**\n\nFind three.\n")
+
+
+@pytest.mark.parametrize(("line", "questions"), [
+    # Inside a bold question's answer, a plain line over "Answer:" is that answer's example.
+    ("Sample input nums = [2,7,11,15], target = 9",
+     ["What is two sum?", "What is three sum?"]),
+    # A line that asks opens its card there all the same.
+    ("What does it return for [2,7,11,15]?",
+     ["What is two sum?", "What does it return for [2,7,11,15]?", "What is three sum?"]),
+])
+def test_a_label_inside_a_bold_answer(tmp_path: Path, line: str,
+                                      questions: list[str]) -> None:
+    path = write(tmp_path / "lc.md", LEETCODE.format(line=line))
+    doc = parse_file(path, path.name)
+    assert [card.question_text for card in doc.cards] == questions
+    assert "[0,1]" in plain_text(doc.cards[-2].answer)

@@ -24,6 +24,7 @@ from builder.parse.phrases import (
     is_label,
     is_placeholder,
     label_prefix,
+    question_reason,
     unnumbered,
 )
 from builder.parse.questiontext import readable_text
@@ -189,6 +190,8 @@ class QuestionForms:
                 return None  # "**1. 第一次握手：** …" numbers a point of the answer
             if found is None:
                 found = bold.labelled_question(first, self.structure.answered)
+                if found is not None and not self._label_opens(found):
+                    return None
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":
@@ -227,6 +230,14 @@ class QuestionForms:
         if _ends_its_card(*items[-1]):
             self._close_card()
         return True
+
+    def _label_opens(self, found: bold.BoldQuestion) -> bool:
+        """Whether a line marked only by the answer label under it opens a card: not inside
+        the answer of a question of another kind (a bold line's: "Sample input …" then
+        "Answer: [0,1]" is that answer's example), unless the line itself asks."""
+        open_question = self._question
+        return open_question is None or open_question.reason == LABELLED \
+            or question_reason(found.text) is not None
 
     def _answered_on_their_lines(self, node: SyntaxTreeNode) -> dict[int, bold.BoldQuestion]:
         """The items of a list that ask in bold and answer on their line, by place: only

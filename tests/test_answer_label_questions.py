@@ -133,3 +133,15 @@ def test_a_label_inside_a_bold_answer(tmp_path: Path, line: str,
     doc = parse_file(path, path.name)
     assert [card.question_text for card in doc.cards] == questions
     assert "[0,1]" in plain_text(doc.cards[-2].answer)
+
+
+def test_one_label_among_prose_marks_no_question(tmp_path: Path) -> None:
+    # Two or more labels mark a file of questions (as under a heading that groups them);
+    # one "Answer:" ending a note of facts is that note's text.
+    path = write(tmp_path / "facts.md", "# Facts about Python\n\n1. Dynamically typed.\n"
+                 "2. Lists are mutable.\n\nCreated by Guido.\n\nTuples are immutable.\n\n"
+                 "Answer: all of the above are true.\n")
+    (card,) = parse_file(path, path.name).cards
+    assert card.question_text == "Facts about Python"
+    assert "Tuples are immutable." in plain_text(card.answer)
+    assert "all of the above" in plain_text(card.answer)

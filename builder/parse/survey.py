@@ -18,7 +18,7 @@ from builder.parse.headings import EXPLICIT_ID
 from builder.parse.leadinlabels import lead_in_labels
 from builder.parse.leftovers import shows_nothing
 from builder.parse.phrases import question_reason
-from builder.parse.strays import BoldNotes, SurveyedHeading
+from builder.parse.strays import GROUP_MIN, BoldNotes, SurveyedHeading
 from builder.parse.tocfind import toc_blocks
 
 ASKING_REASONS = ("ends in ?", "starts with Q:", "starts with a question word",
@@ -108,6 +108,9 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
             free.append(node)
             walked.append(node)
     found.bold_notes.note(found.headings, None)
+    # One label among prose ("Answer: all of the above are true.") marks no file of
+    # questions: as under a heading that groups them, two or more must.
+    voting = voting if len(voting) >= GROUP_MIN else []
     questions, lead_ins = bold.count(free, frozenset(voting))
     if lead_ins > questions:  # (only lead-ins to tell from labels: most files have none)
         found.lead_in_labels = lead_in_labels(walked)

@@ -40,6 +40,8 @@ QUESTIONS = ["什么是语义化 HTML？有什么好处？（4分）",
     ("**A：Shared-Bottom model**", False),  # a bold line going on: a part's name
     ("答题要求：60 分钟", False), ("A. 选项一", False),
     ("A: 0.5\nB: 1", False),  # a quiz's choices, no answer
+    ("A: 1, B: 2", False), ("A: 90，B: 85", False),  # values on one line
+    ("A: 90, the best of B and C", True),
 ])
 def test_an_answer_label_opens_a_block(line: str, labels: bool) -> None:
     paragraph = SyntaxTreeNode(tokenize(line + "\n")).children[0]
@@ -93,6 +95,7 @@ def test_which_lines_an_answer_label_marks(text: str, lines: set[int]) -> None:
     ("1. What is ML?\nA: Learning from data.\n", {1}),
     ("什么是过拟合？\n答：训练好测试差。\n", {1}),
     ("Pick one\nA: 0.5\nB: 1\n", set()),  # choices
+    ("Scores of the two groups\nA: 90, B: 85\n", set()),  # values on one line
     ("说明如下：\n答：见上。\n", set()),
 ])
 def test_a_label_on_the_next_line_marks_the_line_above(text: str, lines: set[int]) -> None:

@@ -35,8 +35,10 @@ _LABEL = re.compile(
 line that goes on past its colon (``**A：Shared-Bottom model**``) names a part instead."""
 _FIELD = re.compile(r"^\s*([*_]{2})[^*_\n]{1,20}?(?:[:：]\s*\1|\1\s*[:：])")
 """A bold field label opening a line (``**Example**:``): a part of an answer, no question."""
-_CHOICE = re.compile(r"^\s*(?:[*_]{2})?\s*B\s*(?:[*_]{2})?\s*[:：.、)]", re.MULTILINE)
-"""A second choice (``B: …``): ``A:`` then lists a quiz's choices, it answers nothing."""
+_CHOICE = re.compile(r"(?:^\s*|[,，;；]\s*)(?:[*_]{2})?\s*B\s*(?:[*_]{2})?\s*[:：.、)]",
+                     re.MULTILINE)
+"""A second choice (``B: …`` on a line of its own or after a comma, ``A: 90, B: 85``):
+``A:`` then lists a quiz's choices or a table's values, it answers nothing."""
 _QUESTION_MAX = 200
 """Longest line taken as a question by the label under it alone: longer ones are prose."""
 _CHOICES = re.compile(r"^\s*[(（]?[a-dA-D][.、)）:：]\s")

@@ -85,6 +85,9 @@ def test_labelled_questions_import_into_anki(collection: Collection) -> None:
     ("![结构](a.png)\n\n答：共享底层。\n", set()),  # a picture alone asks nothing
     ("代码如下：\n\n答：见上。\n", set()),  # a lead-in
     ("答：一\n\n答：二\n", set()),
+    # The last of many items must ask: the list is the note's points.
+    ("1. Each round has ten items.\n2. Ties go to a playoff.\n\nAnswer: collected.\n", set()),
+    ("1. 背景介绍\n2. 为什么要用 BN？\n\n答：加速收敛。\n", {2}),
 ])
 def test_which_lines_an_answer_label_marks(text: str, lines: set[int]) -> None:
     nodes = SyntaxTreeNode(tokenize(text)).children

@@ -79,14 +79,14 @@ def _asking_paragraph(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
     return None
 
 
-def _may_ask(paragraph: SyntaxTreeNode, *, material: bool) -> bool:
+def _may_ask(paragraph: SyntaxTreeNode, *, must_ask: bool) -> bool:
     text = _text(paragraph).strip()
     if not text or "\n" in text or len(text) > _QUESTION_MAX or opens_with_label(paragraph) \
             or text.startswith(("![", "<img", "<")) or _FIELD.match(text):
         return False
     if text.endswith((":", "：", "**：", "：**", ":**")):
         return False  # "**解析：**", "代码如下：": a label or a lead-in, not a question
-    return not material or question_reason(text) is not None
+    return not must_ask or question_reason(text) is not None
 
 
 def _asking_items_answered_below(nodes: Sequence[SyntaxTreeNode]) -> set[int]:
@@ -158,7 +158,10 @@ def asked_above(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
         if back < 0:
             continue
         paragraph = _asking_paragraph(nodes[back])
+        # The last of many items ("3. Ties go to a playoff.") over "Answer: …" must ask:
+        # the list is the note's points, the label the note's own.
+        many = nodes[back].type != "paragraph" and len(nodes[back].children) > 1
         if paragraph is not None and paragraph.map \
-                and _may_ask(paragraph, material=back < index - 1):
+                and _may_ask(paragraph, must_ask=back < index - 1 or many):
             found.add(paragraph.map[0] + 1)
     return frozenset(found)

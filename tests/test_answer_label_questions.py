@@ -88,6 +88,10 @@ def test_labelled_questions_import_into_anki(collection: Collection) -> None:
     # The last of many items must ask: the list is the note's points.
     ("1. Each round has ten items.\n2. Ties go to a playoff.\n\nAnswer: collected.\n", set()),
     ("1. 背景介绍\n2. 为什么要用 BN？\n\n答：加速收敛。\n", {2}),
+    # A dialogue: "A:" and "B:" are speakers, whether "B:" stands above or after.
+    ("点菜时这样说。\n\nA: 你好，我想点菜。\n\nB: 好的，请看菜单。\n\nA: 我要一份。\n", set()),
+    ("Q: What is X?\n\nA: y\n\nQ: What is Z?\n\nA: w\n", {1, 5}),  # "Q:" asks
+    ("什么是 X？\n\nAnswer: y\n\nB: z\n", {1}),  # a word, no speaker's letter
 ])
 def test_which_lines_an_answer_label_marks(text: str, lines: set[int]) -> None:
     nodes = SyntaxTreeNode(tokenize(text)).children

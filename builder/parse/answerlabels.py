@@ -39,6 +39,10 @@ _CHOICE = re.compile(r"(?:^\s*|[,，;；]\s*)(?:[*_]{2})?\s*B\s*(?:[*_]{2})?\s*[
                      re.MULTILINE)
 """A second choice (``B: …`` on a line of its own or after a comma, ``A: 90, B: 85``):
 ``A:`` then lists a quiz's choices or a table's values, it answers nothing."""
+_A_LABEL = re.compile(r"^\s*(?:[*_]{2})?\s*A\s*(?:[*_]{2})?\s*[:：]")
+"""The label ``A:`` (no word): a choice's or a speaker's as well as an answer's."""
+_SPEAKER = re.compile(r"^\s*(?:[*_]{2})?\s*[A-PR-Z]\s*(?:[*_]{2})?\s*[:：]")
+"""A speaker's line of a dialogue (``B: 好的``); ``Q:`` asks, it is no speaker."""
 _QUESTION_MAX = 200
 """Longest line taken as a question by the label under it alone: longer ones are prose."""
 _CHOICES = re.compile(r"^\s*[(（]?[a-dA-D][.、)）:：]\s")
@@ -63,8 +67,7 @@ def opens_with_label(node: SyntaxTreeNode) -> bool:
     text = _text(node)
     if not _LABEL.match(text):
         return False
-    return not (re.match(r"^\s*(?:[*_]{2})?\s*A\s*(?:[*_]{2})?\s*[:：]", text)
-                and _CHOICE.search(text))
+    return not (_A_LABEL.match(text) and _CHOICE.search(text))
 
 
 def _asking_paragraph(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
@@ -133,6 +136,16 @@ def _answered_inside(paragraph: SyntaxTreeNode) -> bool:
         and not first.lstrip().startswith(("![", "<"))
 
 
+def _dialogue(nodes: Sequence[SyntaxTreeNode], back: int, index: int) -> bool:
+    """Whether ``A:`` at ``nodes[index]`` is a speaker's, not an answer's: the block above
+    (``B: 好的，请看菜单。``) or the one after (``B: …`` answering ``A: 你好…``) opens
+    with a speaker's letter."""
+    if not _A_LABEL.match(_text(nodes[index])):
+        return False
+    return any(node.type == "paragraph" and _SPEAKER.match(_text(node))
+               for node in (nodes[back], *nodes[index + 1:index + 2]))
+
+
 def _firsts(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
     if node.type == "paragraph":
         return [node]
@@ -155,7 +168,7 @@ def asked_above(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
         back = index - 1
         while back >= 0 and index - back <= 2 and nodes[back].type in _MATERIAL:
             back -= 1
-        if back < 0:
+        if back < 0 or _dialogue(nodes, back, index):
             continue
         paragraph = _asking_paragraph(nodes[back])
         # The last of many items ("3. Ties go to a playoff.") over "Answer: …" must ask:

@@ -72,9 +72,10 @@ def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
     return item_question(item)
 
 
-def _ends_its_card(item: SyntaxTreeNode, found: bold.BoldQuestion | None) -> bool:
+def _ends_its_card(items: list[tuple[SyntaxTreeNode, bold.BoldQuestion | None]]) -> bool:
     """Whether a list's last item ends its card with the list (its answer being its own
     nested blocks), or the blocks after the list go on answering it."""
+    item, found = items[-1]
     # The answer of a card parted by a "?" line goes on, as in Obsidian, up to the next
     # question: a fence or a list at the item's margin ends the item, not the card. So
     # does the answer of an item that asks (``01. …？␠␠⏎answer``) under a heading of such
@@ -82,7 +83,10 @@ def _ends_its_card(item: SyntaxTreeNode, found: bold.BoldQuestion | None) -> boo
     # it asks with nothing under it ("- **Question**: two sum" ending a note's fields).
     if found is None:
         return True
-    asked_alone = found.reason == bold.ASKED_LINE and not found.rest and len(item.children) == 1
+    # Only the one item that asks: in a list of "- Q: …" items the text after the list is
+    # no answer of its last.
+    asked_alone = found.reason == bold.ASKED_LINE and not found.rest \
+        and len(item.children) == 1 and not any(other for _, other in items[:-1])
     return found.reason not in (bold.SEPARATED, ASKING_ITEM, LABELLED) and not asked_alone
 
 
@@ -227,7 +231,7 @@ class QuestionForms:
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]
-        if _ends_its_card(*items[-1]):
+        if _ends_its_card(items):
             self._close_card()
         return True
 

@@ -92,6 +92,11 @@ def test_labelled_questions_import_into_anki(collection: Collection) -> None:
     ("点菜时这样说。\n\nA: 你好，我想点菜。\n\nB: 好的，请看菜单。\n\nA: 我要一份。\n", set()),
     ("Q: What is X?\n\nA: y\n\nQ: What is Z?\n\nA: w\n", {1, 5}),  # "Q:" asks
     ("什么是 X？\n\nAnswer: y\n\nB: z\n", {1}),  # a word, no speaker's letter
+    # Up to two blocks of the question's own material between it and the label.
+    ("输出是什么？\n\n```js\nf()\n```\n\n| a |\n|---|\n| 1 |\n\n答：1。\n", {1}),
+    ("输出是什么？\n\n```js\nf()\n```\n\n| a |\n|---|\n| 1 |\n\n```\ng\n```\n\n答：1。\n", set()),
+    ("长" * 190 + "？\n\n答：是。\n", {1}),
+    ("长" * 250 + "？\n\n答：是。\n", set()),  # a long line is prose, not a question
 ])
 def test_which_lines_an_answer_label_marks(text: str, lines: set[int]) -> None:
     nodes = SyntaxTreeNode(tokenize(text)).children
@@ -155,3 +160,15 @@ def test_one_label_among_prose_marks_no_question(tmp_path: Path) -> None:
     assert card.question_text == "Facts about Python"
     assert "Tuples are immutable." in plain_text(card.answer)
     assert "all of the above" in plain_text(card.answer)
+
+
+@pytest.mark.parametrize(("labelled", "questions"), [
+    (1, ["Basics", "What is Y?", "What is Z?"]),  # one label: the heading asks, it holds
+    (2, ["什么是 X？", "什么是 W？", "What is Y?", "What is Z?"]),  # two group under it
+])
+def test_a_heading_groups_two_or_more_labelled_questions(tmp_path: Path, labelled: int,
+                                                         questions: list[str]) -> None:
+    pairs = ["什么是 X？\n\n答：X 是一种方法。\n\n", "什么是 W？\n\n答：W 是另一种。\n\n"]
+    path = write(tmp_path / "g.md", "# Notes\n\n## Basics\n\n" + "".join(pairs[:labelled])
+                 + "## What is Y?\n\nY is a thing.\n\n## What is Z?\n\nZ is another.\n")
+    assert [card.question_text for card in parse_file(path, path.name).cards] == questions

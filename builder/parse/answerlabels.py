@@ -146,7 +146,9 @@ def _dialogue(nodes: Sequence[SyntaxTreeNode], back: int, index: int) -> bool:
                for node in (nodes[back], *nodes[index + 1:index + 2]))
 
 
-def _firsts(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+def first_paragraphs(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    """The paragraphs of a top-level block that may be questions marked by an answer
+    label: the block itself, or the first paragraph of each of a list's items."""
     if node.type == "paragraph":
         return [node]
     if node.type in ("ordered_list", "bullet_list"):
@@ -159,7 +161,7 @@ def asked_above(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
     """The 1-based first lines of the paragraphs (or sole paragraphs of list items) that
     ask because the next block, or the next after the question's own code or table, opens
     with an answer label, or because their own second line does."""
-    found: set[int] = {first.map[0] + 1 for node in nodes for first in _firsts(node)
+    found: set[int] = {first.map[0] + 1 for node in nodes for first in first_paragraphs(node)
                        if first.map and _answered_inside(first)}
     found |= _asking_items_answered_below(nodes)
     for index, node in enumerate(nodes):

@@ -11,7 +11,7 @@ from functools import cached_property
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold, outlinecards
-from builder.parse.answerlabels import asked_above
+from builder.parse.answerlabels import asked_above, first_paragraphs
 from builder.parse.callouts import asks, count_asking
 from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
@@ -185,8 +185,6 @@ def title_of(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
 
 def _labelled(node: SyntaxTreeNode, answered: frozenset[int]) -> list[int]:
     """The lines of ``node``'s questions marked by the answer label below them."""
-    firsts = [node] if node.type == "paragraph" else [
-        item.children[0] for item in node.children if item.children] \
-        if node.type in ("bullet_list", "ordered_list") else []
-    return [first.map[0] + 1 for first in firsts if first.map and first.map[0] + 1 in answered]
+    return [first.map[0] + 1 for first in first_paragraphs(node)
+            if first.map and first.map[0] + 1 in answered]
 

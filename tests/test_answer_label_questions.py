@@ -131,7 +131,8 @@ def test_the_label_line_begins_the_answer(tmp_path: Path, collection: Collection
 
 
 LEETCODE = ("# LeetCode\n\n**What is two sum?**\n\nFind two numbers adding to a target.\n\n"
-            "{line}\n\nAnswer: [0,1]\n\n**What is three sum?**\n\nFind three.\n")
+            "{line}\n\nAnswer: [0,1]\n\n**What is three sum?**\n\nFind three.\n\n"
+            "Sample input nums = [-1,0,1]\n\nAnswer: [[-1,0,1]]\n")
 
 
 @pytest.mark.parametrize(("line", "questions"), [
@@ -148,6 +149,7 @@ def test_a_label_inside_a_bold_answer(tmp_path: Path, line: str,
     doc = parse_file(path, path.name)
     assert [card.question_text for card in doc.cards] == questions
     assert "[0,1]" in plain_text(doc.cards[-2].answer)
+    assert "[[-1,0,1]]" in plain_text(doc.cards[-1].answer)
 
 
 def test_one_label_among_prose_marks_no_question(tmp_path: Path) -> None:
@@ -160,6 +162,18 @@ def test_one_label_among_prose_marks_no_question(tmp_path: Path) -> None:
     assert card.question_text == "Facts about Python"
     assert "Tuples are immutable." in plain_text(card.answer)
     assert "all of the above" in plain_text(card.answer)
+
+
+def test_one_label_leaves_whole_bold_lines_questions(tmp_path: Path) -> None:
+    # Nor does that one label count against the file's bold lines: "**Osmosis**" asks
+    # nothing and is a question all the same; the label stays in the answer above it.
+    path = write(tmp_path / "g.md", "# Glossary\n\n**What is photosynthesis?**\n\nLight.\n\n"
+                 "**Osmosis**\n\nWater moves.\n\n**What is diffusion?**\n\nSpreading.\n\n"
+                 "**Mitosis**\n\nCell division.\n\nThe sample size was small\n\nA: 12 plants.\n")
+    doc = parse_file(path, path.name)
+    assert [card.question_text for card in doc.cards] == [
+        "What is photosynthesis?", "Osmosis", "What is diffusion?", "Mitosis"]
+    assert "12 plants" in plain_text(doc.cards[-1].answer)
 
 
 @pytest.mark.parametrize(("labelled", "questions"), [

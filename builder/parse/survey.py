@@ -108,9 +108,12 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
             free.append(node)
             walked.append(node)
     found.bold_notes.note(found.headings, None)
-    # One label among prose ("Answer: all of the above are true.") marks no file of
-    # questions: as under a heading that groups them, two or more must.
-    voting = voting if len(voting) >= GROUP_MIN else []
+    # One label among prose ("Answer: all of the above are true.") marks no question:
+    # as under a heading that groups them, two or more must.  Nor does it count against
+    # the file's bold lines (``Structure.loose``): it is that prose's.
+    if len(voting) < GROUP_MIN:
+        found.answered -= frozenset(voting)
+        voting = []
     questions, lead_ins = bold.count(free, frozenset(voting))
     if lead_ins > questions:  # (only lead-ins to tell from labels: most files have none)
         found.lead_in_labels = lead_in_labels(walked)

@@ -229,9 +229,14 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
     return " ".join(parts), pictures
 
 
+PICTURE_PATH_MAX = 300
+"""Longest alt text, and longest path, of a picture read by ``SPACED_PICTURE``: unbounded,
+its backtracking was quadratic in a long line ('![a](' then 40,000 characters: seconds)."""
 SPACED_PICTURE = re.compile(
-    r"!\[([^\]\n]*)\]\(([^()\n]*\s[^()\n]*?\.(?:png|jpe?g|gif|svg|webp|bmp))"
-    r"(?:\s+\"[^\"\n]*\")?\)", re.IGNORECASE)
+    rf"!\[([^\]\n]{{0,{PICTURE_PATH_MAX}}})\]"
+    rf"\(([^()\n]{{0,{PICTURE_PATH_MAX}}}\s[^()\n]{{0,{PICTURE_PATH_MAX}}}?"
+    rf"\.(?:png|jpe?g|gif|svg|webp|bmp))(?:\s+\"[^\"\n]{{0,{PICTURE_PATH_MAX}}}\")?\)",
+    re.IGNORECASE)
 """A picture whose path has a space (``![a](img/DIN Base模型.png)``): CommonMark reads it as
 text; Typora, which writes such paths, shows the picture."""
 

@@ -340,3 +340,21 @@ def test_the_measure_reads_a_picture_path_with_spaces_as_typora_shows_it(tmp_pat
     texts = [" ".join(b.text.split()) for b in blocks]
     assert texts == ["DIN Base模型", "![x](a b.txt) stays text"]
     assert [b.pictures for b in blocks] == [["../image/DIN Base模型.png"], []]
+
+
+def test_the_spaced_picture_pattern_reads_bounded_paths() -> None:
+    """Alt text, path and title are bounded: unbounded, the pattern backtracked over the
+    rest of a long line from each '![' ('![a](' then 40,000 characters took seconds)."""
+    sys.path.insert(0, str(BENCH))
+    try:
+        from corpus_source import PICTURE_PATH_MAX, SPACED_PICTURE
+    finally:
+        sys.path.remove(str(BENCH))
+    assert PICTURE_PATH_MAX <= 1000
+    fits = "d" * (PICTURE_PATH_MAX - 10)
+    assert SPACED_PICTURE.search(f"![a](img/{fits} x.png)")
+    assert SPACED_PICTURE.search(f'![{fits}](a b.png "{fits}")')
+    too_long = "d" * (2 * PICTURE_PATH_MAX + 1)
+    for text in (f"![a](img/{too_long} x.png)", f"![a](img/x {too_long}.png)",
+                 f"![{too_long}](a b.png)", f'![a](a b.png "{too_long}")'):
+        assert SPACED_PICTURE.search(text) is None

@@ -185,6 +185,21 @@ def test_lines_that_are_not_bold_questions(text: str) -> None:
     assert doc.cards == ()
 
 
+
+GLOSSARY = "# Glossary\n\n**Photosynthesis**\n\nLight to energy.\n\n**Osmosis**\n\nWater moves.\n"
+
+
+@pytest.mark.parametrize(("front", "options"), [
+    ("", ParseOptions(question_style="bold")),
+    ("---\nquestion_style: bold\n---\n", ParseOptions()),
+])
+def test_bold_style_reads_a_glossary_without_answer_labels(front: str,
+                                                           options: ParseOptions) -> None:
+    # No answer label and no bold line that asks: every whole bold line is a question.
+    doc = parse_text(front + GLOSSARY, "g.md", options)
+    assert [c.question_text for c in doc.cards] == ["Photosynthesis", "Osmosis"]
+    assert [plain_text(c.answer) for c in doc.cards] == ["Light to energy.", "Water moves."]
+
 # --- placeholders -------------------------------------------------------------------------
 
 @pytest.mark.parametrize("answer", ["Answer here", "TODO", "- [ ] TODO", "待补充", "待完善",

@@ -39,6 +39,17 @@ def test_an_answered_last_item_keeps_its_own_answer(tmp_path: Path, last: str) -
     assert [plain_text(card.answer) for card in doc.cards] == ["批归一化。", "层归一化。"]
 
 
+@pytest.mark.parametrize("middle", ["", "- Round: 2\n"])
+def test_a_list_of_questions_lends_its_last_no_answer(tmp_path: Path, middle: str) -> None:
+    """Where other items ask too ("- Q: …" questions to ask an interviewer), the blocks
+    after the list are the section's text: the last item takes none of them."""
+    path = write(tmp_path / "q.md", "# T\n\n## Ask them\n\n- Q: What is the team size?\n"
+                 f"{middle}- Q: How is on-call organised?\n\nAsk two at the end.\n")
+    doc = parse_file(path, path.name)
+    assert "Ask two" not in " ".join(plain_text(card.answer) for card in doc.cards)
+    assert any(d.code == "section-intro" and "Ask them" in d.message for d in doc.diagnostics)
+
+
 def test_the_question_and_its_answer_reach_anki(collection: Collection) -> None:
     _result, package = build_fixture_deck(FIXTURE.stem)
     answers = answers_by_question(imported_notes(collection, package))

@@ -35,8 +35,14 @@ _LABEL = re.compile(
 line that goes on past its colon (``**A：Shared-Bottom model**``) names a part instead."""
 _FIELD = re.compile(r"^\s*([*_]{2})[^*_\n]{1,20}?(?:[:：]\s*\1|\1\s*[:：])")
 """A bold field label opening a line (``**Example**:``): a part of an answer, no question."""
-_CHOICE = re.compile(r"^\s*(?:[*_]{2})?\s*B\s*(?:[*_]{2})?\s*[:：.、)]", re.MULTILINE)
-"""A second choice (``B: …``): ``A:`` then lists a quiz's choices, it answers nothing."""
+_CHOICE = re.compile(r"(?:^\s*|[,，;；]\s*)(?:[*_]{2})?\s*B\s*(?:[*_]{2})?\s*[:：.、)]",
+                     re.MULTILINE)
+"""A second choice (``B: …`` on a line of its own or after a comma, ``A: 90, B: 85``):
+``A:`` then lists a quiz's choices or a table's values, it answers nothing."""
+_A_LABEL = re.compile(r"^\s*(?:[*_]{2})?\s*A\s*(?:[*_]{2})?\s*[:：]")
+"""The label ``A:`` (no word): a choice's or a speaker's as well as an answer's."""
+_SPEAKER = re.compile(r"^\s*(?:[*_]{2})?\s*[A-PR-Z]\s*(?:[*_]{2})?\s*[:：]")
+"""A speaker's line of a dialogue (``B: 好的``); ``Q:`` asks, it is no speaker."""
 _QUESTION_MAX = 200
 """Longest line taken as a question by the label under it alone: longer ones are prose."""
 _CHOICES = re.compile(r"^\s*[(（]?[a-dA-D][.、)）:：]\s")
@@ -61,8 +67,7 @@ def opens_with_label(node: SyntaxTreeNode) -> bool:
     text = _text(node)
     if not _LABEL.match(text):
         return False
-    return not (re.match(r"^\s*(?:[*_]{2})?\s*A\s*(?:[*_]{2})?\s*[:：]", text)
-                and _CHOICE.search(text))
+    return not (_A_LABEL.match(text) and _CHOICE.search(text))
 
 
 def _asking_paragraph(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
@@ -77,14 +82,14 @@ def _asking_paragraph(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
     return None
 
 
-def _may_ask(paragraph: SyntaxTreeNode, *, material: bool) -> bool:
+def _may_ask(paragraph: SyntaxTreeNode, *, must_ask: bool) -> bool:
     text = _text(paragraph).strip()
     if not text or "\n" in text or len(text) > _QUESTION_MAX or opens_with_label(paragraph) \
             or text.startswith(("![", "<img", "<")) or _FIELD.match(text):
         return False
     if text.endswith((":", "：", "**：", "：**", ":**")):
         return False  # "**解析：**", "代码如下：": a label or a lead-in, not a question
-    return not material or question_reason(text) is not None
+    return not must_ask or question_reason(text) is not None
 
 
 def _asking_items_answered_below(nodes: Sequence[SyntaxTreeNode]) -> set[int]:
@@ -131,7 +136,19 @@ def _answered_inside(paragraph: SyntaxTreeNode) -> bool:
         and not first.lstrip().startswith(("![", "<"))
 
 
-def _firsts(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+def _dialogue(nodes: Sequence[SyntaxTreeNode], back: int, index: int) -> bool:
+    """Whether ``A:`` at ``nodes[index]`` is a speaker's, not an answer's: the block above
+    (``B: 好的，请看菜单。``) or the one after (``B: …`` answering ``A: 你好…``) opens
+    with a speaker's letter."""
+    if not _A_LABEL.match(_text(nodes[index])):
+        return False
+    return any(node.type == "paragraph" and _SPEAKER.match(_text(node))
+               for node in (nodes[back], *nodes[index + 1:index + 2]))
+
+
+def first_paragraphs(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    """The paragraphs of a top-level block that may be questions marked by an answer
+    label: the block itself, or the first paragraph of each of a list's items."""
     if node.type == "paragraph":
         return [node]
     if node.type in ("ordered_list", "bullet_list"):
@@ -144,7 +161,7 @@ def asked_above(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
     """The 1-based first lines of the paragraphs (or sole paragraphs of list items) that
     ask because the next block, or the next after the question's own code or table, opens
     with an answer label, or because their own second line does."""
-    found: set[int] = {first.map[0] + 1 for node in nodes for first in _firsts(node)
+    found: set[int] = {first.map[0] + 1 for node in nodes for first in first_paragraphs(node)
                        if first.map and _answered_inside(first)}
     found |= _asking_items_answered_below(nodes)
     for index, node in enumerate(nodes):
@@ -153,10 +170,13 @@ def asked_above(nodes: Sequence[SyntaxTreeNode]) -> frozenset[int]:
         back = index - 1
         while back >= 0 and index - back <= 2 and nodes[back].type in _MATERIAL:
             back -= 1
-        if back < 0:
+        if back < 0 or _dialogue(nodes, back, index):
             continue
         paragraph = _asking_paragraph(nodes[back])
+        # The last of many items ("3. Ties go to a playoff.") over "Answer: …" must ask:
+        # the list is the note's points, the label the note's own.
+        many = nodes[back].type != "paragraph" and len(nodes[back].children) > 1
         if paragraph is not None and paragraph.map \
-                and _may_ask(paragraph, material=back < index - 1):
+                and _may_ask(paragraph, must_ask=back < index - 1 or many):
             found.add(paragraph.map[0] + 1)
     return frozenset(found)

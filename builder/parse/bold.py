@@ -46,6 +46,15 @@ _STOPS = (".", "。")
 # dash against a word is the answer's own sign ("**What is 3 - 4?** -1").
 _SEPARATING = re.compile(r"\s*(?:[:：]|[-–—](?=\s))?\s*")
 _FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+# What a Dataview field holds, unlike a card's answer: tags, links (a list of them too:
+# "[ [[a]] , [[b]] ]"), a date.
+_FIELD_VALUE = re.compile(r"(?:#[^\s#]+\s*)+|[\[\],\s]*(?:\[\[[^\]]*\]\][\[\],\s]*)+"
+                          r"|\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
+# A note's metadata fields, whatever their value ("**Question** :: 什么是…？").
+_FIELD_NAMES = frozenset({
+    "alias", "aliases", "author", "category", "classification", "created", "date", "modified",
+    "next", "parent", "parentnode", "previous", "question", "source", "status", "tags",
+    "title", "topics", "type", "updated", "url"})
 """A Dataview field's name: one word of letters, digits, ``_`` or ``-``."""
 # Two or three colons alone (``:::`` a card reviewed both ways), not a longer run.
 _INLINE_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
@@ -185,7 +194,8 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
             head = [*children[:at], *_text_like(node, before.rstrip())]
             rest = [*_text_like(node, after.lstrip()), *children[at + 1:]]
             front = plain(head).strip()
-            if not plain(rest[:cut - at]).strip() or not _asks_or_bold(head, front):
+            value = plain(rest[:cut - at]).strip()
+            if not value or not _asks_or_bold(head, front, value):
                 return None
             return BoldQuestion(head, rest, front, _first_line(paragraph), INLINE_CARD,
                                 _last_line(paragraph))
@@ -217,14 +227,21 @@ def _ends_asking(content: str) -> bool:
     return at >= 0 and content[at] in QUESTION_MARKS
 
 
-def _asks_or_bold(head: list[SyntaxTreeNode], text: str) -> bool:
+def _asks_or_bold(head: list[SyntaxTreeNode], text: str, value: str) -> bool:
     filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
     wholly_bold = len(filled) == 1 and filled[0].type == "strong"
     if question_reason(text) is not None:
         return True
-    # "**Author** :: #me", "**ParentNode** :: [[Go]]": a Dataview field with its name in
-    # bold (one identifier-like word), not a card; "**梯度消失** :: …" names a term.
-    return bool(text) and wholly_bold and not _FIELD_NAME.fullmatch(text)
+    return bool(text) and wholly_bold and not _field(text, value)
+
+
+def _field(name: str, value: str) -> bool:
+    """Whether ``**name** :: value`` is a Dataview field with its name in bold, not a card:
+    a name of one identifier-like word holding what fields hold ("**Author** :: #me",
+    "**ParentNode** :: [[Go]]"), or a metadata field's name.  "**Mitochondria** :: the
+    powerhouse of the cell" is a card, as is "**梯度消失** :: …", a term."""
+    return bool(_FIELD_NAME.fullmatch(name)) and (
+        name.lower() in _FIELD_NAMES or bool(_FIELD_VALUE.fullmatch(value)))
 
 
 def _text_like(node: SyntaxTreeNode, content: str) -> list[SyntaxTreeNode]:

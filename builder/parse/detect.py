@@ -143,7 +143,7 @@ def detect(nodes: Sequence[SyntaxTreeNode], anchors: set[str], *, section: int |
         chosen = Structure(asked or _section_level(found.headings, NO_HEADING), NO_HEADING,
                            "bold", toc, why, detected=True, lead_ins=lead_ins,
                            labels=found.lead_in_labels, answered=found.answered,
-                           loose=2 * len(found.answered) < bold_count,
+                           loose=not found.answered or 2 * len(found.answered) < bold_count,
                            bold_kinds=_bold_and_callouts(max(bold_count, 1),
                                                          found.callout_questions, how_many=False,
                                                          outline=cards),

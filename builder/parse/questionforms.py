@@ -24,6 +24,7 @@ from builder.parse.phrases import (
     is_label,
     is_placeholder,
     label_prefix,
+    question_reason,
     unnumbered,
 )
 from builder.parse.questiontext import readable_text
@@ -71,9 +72,10 @@ def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
     return item_question(item)
 
 
-def _ends_its_card(item: SyntaxTreeNode, found: bold.BoldQuestion | None) -> bool:
+def _ends_its_card(items: list[tuple[SyntaxTreeNode, bold.BoldQuestion | None]]) -> bool:
     """Whether a list's last item ends its card with the list (its answer being its own
     nested blocks), or the blocks after the list go on answering it."""
+    item, found = items[-1]
     # The answer of a card parted by a "?" line goes on, as in Obsidian, up to the next
     # question: a fence or a list at the item's margin ends the item, not the card. So
     # does the answer of an item that asks (``01. …？␠␠⏎answer``) under a heading of such
@@ -81,7 +83,10 @@ def _ends_its_card(item: SyntaxTreeNode, found: bold.BoldQuestion | None) -> boo
     # it asks with nothing under it ("- **Question**: two sum" ending a note's fields).
     if found is None:
         return True
-    asked_alone = found.reason == bold.ASKED_LINE and not found.rest and len(item.children) == 1
+    # Only the one item that asks: in a list of "- Q: …" items the text after the list is
+    # no answer of its last.
+    asked_alone = found.reason == bold.ASKED_LINE and not found.rest \
+        and len(item.children) == 1 and not any(other for _, other in items[:-1])
     return found.reason not in (bold.SEPARATED, ASKING_ITEM, LABELLED) and not asked_alone
 
 
@@ -189,6 +194,8 @@ class QuestionForms:
                 return None  # "**1. 第一次握手：** …" numbers a point of the answer
             if found is None:
                 found = bold.labelled_question(first, self.structure.answered)
+                if found is not None and not self._label_opens(found):
+                    return None
             return found if chosen is None or (found and found.line in chosen) else None
 
         if node.type == "paragraph":
@@ -224,9 +231,17 @@ class QuestionForms:
                 continue
             self._open_bold(found)
             self._answer += [self.builder.block(child) for child in item.children[1:]]
-        if _ends_its_card(*items[-1]):
+        if _ends_its_card(items):
             self._close_card()
         return True
+
+    def _label_opens(self, found: bold.BoldQuestion) -> bool:
+        """Whether a line marked only by the answer label under it opens a card: not inside
+        the answer of a question of another kind (a bold line's: "Sample input …" then
+        "Answer: [0,1]" is that answer's example), unless the line itself asks."""
+        open_question = self._question
+        return open_question is None or open_question.reason == LABELLED \
+            or question_reason(found.text) is not None
 
     def _answered_on_their_lines(self, node: SyntaxTreeNode) -> dict[int, bold.BoldQuestion]:
         """The items of a list that ask in bold and answer on their line, by place: only

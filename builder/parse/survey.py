@@ -11,14 +11,14 @@ from functools import cached_property
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse import bold, outlinecards
-from builder.parse.answerlabels import asked_above
+from builder.parse.answerlabels import asked_above, first_paragraphs
 from builder.parse.callouts import asks, count_asking
 from builder.parse.colonquestions import numbered_colon_lines
 from builder.parse.headings import EXPLICIT_ID
 from builder.parse.leadinlabels import lead_in_labels
 from builder.parse.leftovers import shows_nothing
 from builder.parse.phrases import question_reason
-from builder.parse.strays import BoldNotes, SurveyedHeading
+from builder.parse.strays import GROUP_MIN, BoldNotes, SurveyedHeading
 from builder.parse.tocfind import toc_blocks
 
 ASKING_REASONS = ("ends in ?", "starts with Q:", "starts with a question word",
@@ -108,6 +108,12 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
             free.append(node)
             walked.append(node)
     found.bold_notes.note(found.headings, None)
+    # One label among prose ("Answer: all of the above are true.") marks no question:
+    # as under a heading that groups them, two or more must.  Nor does it count against
+    # the file's bold lines (``Structure.loose``): it is that prose's.
+    if len(voting) < GROUP_MIN:
+        found.answered -= frozenset(voting)
+        voting = []
     questions, lead_ins = bold.count(free, frozenset(voting))
     if lead_ins > questions:  # (only lead-ins to tell from labels: most files have none)
         found.lead_in_labels = lead_in_labels(walked)
@@ -182,8 +188,6 @@ def title_of(headings: list[SurveyedHeading]) -> SurveyedHeading | None:
 
 def _labelled(node: SyntaxTreeNode, answered: frozenset[int]) -> list[int]:
     """The lines of ``node``'s questions marked by the answer label below them."""
-    firsts = [node] if node.type == "paragraph" else [
-        item.children[0] for item in node.children if item.children] \
-        if node.type in ("bullet_list", "ordered_list") else []
-    return [first.map[0] + 1 for first in firsts if first.map and first.map[0] + 1 in answered]
+    return [first.map[0] + 1 for first in first_paragraphs(node)
+            if first.map and first.map[0] + 1 in answered]
 

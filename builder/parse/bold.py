@@ -39,6 +39,9 @@ SEPARATORS = ("?", "??")
 INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
 ANSWERED_ON_ITS_LINE = "a bold question opening its line, its answer after it on the line"
 _STOPS = (".", "。")
+_EXCLAIMS = ("!", "！")
+"""How an exclamation ends ("**You are ready. Go get that job!**"): said, not asked, so no
+whole bold line among bold questions when it ends so."""
 # A colon, or a dash standing alone, parts a question from its answer on its line; a
 # dash against a word is the answer's own sign ("**What is 3 - 4?** -1").
 _SEPARATING = re.compile(r"\s*(?:[:：]|[-–—](?=\s))?\s*")
@@ -126,7 +129,8 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
         inside, trailing = [*inside, *filled[1:]], ""
     text = plain(inside).strip()
     reason = question_reason(text + trailing)
-    if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX:
+    if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX \
+            and not text.endswith(_EXCLAIMS):
         reason = "a whole bold line among bold questions"
     # "**作用：**", "**Note:**": a label inside an answer, not a question.
     if reason is None or (not colon and without_trailing_marks(text).endswith((":", "："))):

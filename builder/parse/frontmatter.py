@@ -244,12 +244,13 @@ def _without_empty_levels(deck: str) -> str:
 
 def _empty_levels_message(deck: str) -> str:
     mended = _without_empty_levels(deck)
-    said = f"front matter 'deck' {one_line(deck)[:80]!r} has"
+    # one_line has escaped what does not show; a repr would escape its backslash again.
+    said = f"front matter 'deck' '{one_line(deck)[:80]}' has"
     if not mended:
         return (f"{said} only empty levels between '::' (Anki would name them 'blank'): "
                 "left out, the deck is named by the title or the file")
     return (f"{said} an empty level between '::' (Anki would name it 'blank'): read as "
-            f"{one_line(mended)[:80]!r}")
+            f"'{one_line(mended)[:80]}'")
 
 
 def _normalised(key: str, value: object) -> object:

@@ -1,0 +1,46 @@
+"""A formula's ``\\hspace{…}`` written as typst reads it, before tex2typst converts it.
+
+tex2typst copies ``\\hspace{10px}`` into typst as ``#h(10px)``: typst knows pt, mm, cm,
+in and em only, so another unit reads as a name in code and the formula was refused as
+code ("code 'px' at 10 …"), which hides the real problem; ``\\hspace*{2pt}`` became
+``#h(*) 2 p t`` and was drawn as the letters "2pt"; ``\\hspace{ 2 pt }`` (TeX allows the
+spaces) was refused too.  Here each size is written plainly: the star dropped (in a
+formula it changes nothing), the unit in lower case, a TeX unit typst lacks converted
+(``1pc`` is ``12pt``, ``1ex`` about ``0.43em`` as MathJax reads it), and a unit TeX lacks
+(``px``, which only MathJax reads) named as the reason the formula is not drawn.
+"""
+
+from __future__ import annotations
+
+import re
+
+_SPACE = re.compile(r"\\hspace\s*\*?\s*\{\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*([a-zA-Z]+)\s*\}")
+_TYPST = frozenset({"pt", "mm", "cm", "in", "em"})
+_IN_TYPST = {"pc": (12.0, "pt"), "bp": (72.27 / 72, "pt"), "dd": (1238 / 1157, "pt"),
+             "cc": (12 * 1238 / 1157, "pt"), "sp": (1 / 65536, "pt"), "ex": (0.43, "em"),
+             "mu": (1 / 18, "em")}
+"""TeX's other units, in one typst has (``ex`` and ``mu`` as MathJax reads them)."""
+
+
+def typst_spaces(tex: str) -> tuple[str, str | None]:
+    """``tex`` with each ``\\hspace`` size in a unit typst reads, and the reason it cannot
+    be drawn when a size is in a unit TeX lacks (None when every one is TeX's)."""
+    if "\\hspace" not in tex:
+        return tex, None
+    unknown: list[str] = []
+
+    def written(found: re.Match[str]) -> str:
+        number, unit = float(found.group(1)), found.group(2).lower()
+        if unit in _IN_TYPST:
+            factor, unit = _IN_TYPST[unit]
+            number *= factor
+        elif unit not in _TYPST:
+            unknown.append(f"'{found.group(2)}' in {found.group()}")
+        shown = f"{number:.6f}".rstrip("0").rstrip(".")  # typst reads no exponent
+        return f"\\hspace{{{shown}{unit}}}"
+
+    spaced = _SPACE.sub(written, tex)
+    if unknown:
+        return spaced, (f"{unknown[0]} is no unit TeX has (pt, pc, in, bp, cm, mm, dd, cc, "
+                        "sp, em, ex; px is MathJax's alone)")
+    return spaced, None

@@ -17,6 +17,7 @@ from builder.support.yamlload import (
     YAMLError,
     error_place,
     load_yaml_with_places,
+    repeats_after,
     yaml_problem,
 )
 
@@ -70,7 +71,7 @@ def _repeated(again: Repeated, path: str, line: int) -> Diagnostic:
     return Diagnostic(
         SourceLoc(path, line + 1 + again.place[0], again.place[1] + 1), "warning",
         f"diagram key '{one_line(again.key)[:40]}' is written again here (first "
-        f"{_above(above)}): only this value is read", "diagram-yaml")
+        f"{_above(above)}): only this value is read{repeats_after(again)}", "diagram-yaml")
 
 
 def _above(lines: int) -> str:

@@ -25,6 +25,7 @@ from builder.support.yamlload import (
     YamlRefused,
     error_place,
     load_yaml_with_places,
+    repeats_after,
 )
 
 _log = logging.getLogger(__name__)
@@ -147,7 +148,8 @@ def _repeated_keys(repeated: list[Repeated], path: str, first: int) -> list[Diag
     return [Diagnostic(
         SourceLoc(path, again.place[0] + first, again.place[1] + 1), "warning",
         f"front matter key '{one_line(again.key)[:40]}' is written again here (first on "
-        f"line {again.first[0] + first}): only this value is read", "front-matter")
+        f"line {again.first[0] + first}): only this value is read{repeats_after(again)}",
+        "front-matter")
         for again in repeated]
 
 

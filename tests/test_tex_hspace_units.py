@@ -5,6 +5,9 @@ read as TeX reads them (``\\hspace*{2pt}`` was drawn as the letters "2pt")."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,3 +65,54 @@ def test_the_card_keeps_it_as_mathjax_and_the_warning_names_the_unit(
     answer = imported_answer(collection, tmp_path / "dist" / "n.apkg")
     assert "\\(a \\hspace{10px} b\\)" in answer
     assert answer.count('<img class="math"') == 1, answer  # \hspace* drawn
+
+
+@pytest.mark.parametrize(("tex", "spaced"), [
+    ("a \\hspace{1truept} b", "a \\hspace{1pt} b"),  # TeX's own: true units at mag 1000
+    ("a \\hspace{2 TRUE pc} b", "a \\hspace{24pt} b"),
+    ("a \\\\\\hspace{3pc} b", "a \\\\\\hspace{36pt} b"),  # a line break, then \hspace
+])
+def test_true_units_and_a_space_after_a_line_break_are_converted(tex: str,
+                                                                 spaced: str) -> None:
+    assert typst_spaces(tex) == (spaced, None)
+
+
+@pytest.mark.parametrize("tex", [
+    "a \\hspace{２pt} b",  # a fullwidth digit is no TeX number: not made '2pt'
+    "a \\hspace{2\u2003pt} b",
+    "a \\hspace{" + "9" * 309 + "pt} b",  # no 'inf' for typst to read as a name
+    "a \\hspace{" + "9" * 400 + "pc} b",
+    "a \\\\hspace{3px} b",  # a line break, then the text "hspace{3px}": no unit
+])
+def test_what_is_no_tex_size_is_left_as_written(tex: str) -> None:
+    assert typst_spaces(tex) == (tex, None)
+
+
+def test_a_true_unit_only_goes_before_a_physical_one_and_long_sizes_are_cut() -> None:
+    assert typst_spaces("a \\hspace{1trueem} b")[1] == (
+        "'trueem' in \\hspace{1trueem} is no unit TeX has (pt, pc, in, bp, cm, mm, dd, cc, "
+        "sp, em, ex; px is MathJax's alone)")
+    reason = typst_spaces("\\hspace{" + "1" * 500 + "px}")[1]
+    assert reason is not None
+    assert reason.startswith("'px' in \\hspace{" + "1" * 31 + "… is no unit")
+
+
+_SPACES_CHILD = """
+import resource
+resource.setrlimit(resource.RLIMIT_CPU, (30, 30))
+from builder.render.texspaces import typst_spaces
+# ~1 MB of spaces: well under a second when linear; the pattern this replaced tried
+# every split of them between two \\\\s* (5 s at 40,000, hours here).
+assert typst_spaces("\\\\hspace" + " " * 1_000_000 + "x") == ("\\\\hspace" + " " * 1_000_000
+                                                            + "x", None)
+assert typst_spaces("\\\\hspace" + " " * 1_000_000 + "*{1pc}") == ("\\\\hspace{12pt}", None)
+print("done")
+"""
+
+
+def test_a_run_of_spaces_after_hspace_is_read_in_linear_work() -> None:
+    root = Path(__file__).resolve().parent.parent
+    child = subprocess.run([sys.executable, "-c", _SPACES_CHILD], cwd=root,
+                           env={**os.environ, "PYTHONPATH": str(root)},
+                           capture_output=True, text=True, check=False)
+    assert child.stdout.strip() == "done", child.stderr[-2000:]

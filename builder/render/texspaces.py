@@ -8,18 +8,30 @@ spaces) was refused too.  Here each size is written plainly: the star dropped (i
 formula it changes nothing), the unit in lower case, a TeX unit typst lacks converted
 (``1pc`` is ``12pt``, ``1ex`` about ``0.43em`` as MathJax reads it), and a unit TeX lacks
 (``px``, which only MathJax reads) named as the reason the formula is not drawn.
+
+Only ASCII digits and spaces are TeX's (``\\hspace{２pt}`` is no size), a ``\\hspace``
+after a ``\\\\`` line break is the text "hspace", and a ``true`` unit (``1truept``) is
+the unit: a formula's magnification is never changed.
 """
 
 from __future__ import annotations
 
+import math
 import re
 
-_SPACE = re.compile(r"\\hspace\s*\*?\s*\{\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))\s*([a-zA-Z]+)\s*\}")
+# The star's optional spaces once (``\s*\*?\s*`` tried every split of 40,000 spaces:
+# 5 s), and only a backslash no backslash escapes (``\\hspace{3px}``: a line break).
+_SPACE = re.compile(r"(?<!\\)((?:\\\\)*)\\hspace\s*(?:\*\s*)?\{\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+))"
+                    r"\s*((?i:true)\s*)?([a-zA-Z]+)\s*\}", re.ASCII)
 _TYPST = frozenset({"pt", "mm", "cm", "in", "em"})
 _IN_TYPST = {"pc": (12.0, "pt"), "bp": (72.27 / 72, "pt"), "dd": (1238 / 1157, "pt"),
              "cc": (12 * 1238 / 1157, "pt"), "sp": (1 / 65536, "pt"), "ex": (0.43, "em"),
              "mu": (1 / 18, "em")}
 """TeX's other units, in one typst has (``ex`` and ``mu`` as MathJax reads them)."""
+_TRUE = frozenset({"pt", "pc", "in", "bp", "cm", "mm", "dd", "cc", "sp"})
+"""The units ``true`` may go before (TeX's physical units)."""
+_QUOTED = 40
+"""Longest ``\\hspace{…}`` a reason quotes whole."""
 
 
 def typst_spaces(tex: str) -> tuple[str, str | None]:
@@ -30,14 +42,21 @@ def typst_spaces(tex: str) -> tuple[str, str | None]:
     unknown: list[str] = []
 
     def written(found: re.Match[str]) -> str:
-        number, unit = float(found.group(1)), found.group(2).lower()
+        lead, size, true, unit = found.groups()
+        unit = unit.lower()
+        if (unit not in _TYPST and unit not in _IN_TYPST) or (true and unit not in _TRUE):
+            said = found.group()[len(lead):]
+            said = said if len(said) <= _QUOTED else f"{said[:_QUOTED - 1]}…"
+            unknown.append(f"'{(true or '') + found.group(4)}' in {said}")
+            return found.group()
+        number = float(size)
         if unit in _IN_TYPST:
             factor, unit = _IN_TYPST[unit]
             number *= factor
-        elif unit not in _TYPST:
-            unknown.append(f"'{found.group(2)}' in {found.group()}")
+        if not math.isfinite(number):  # 309 digits or more: left to say what it is
+            return found.group()
         shown = f"{number:.6f}".rstrip("0").rstrip(".")  # typst reads no exponent
-        return f"\\hspace{{{shown}{unit}}}"
+        return f"{lead}\\hspace{{{shown}{unit}}}"
 
     spaced = _SPACE.sub(written, tex)
     if unknown:

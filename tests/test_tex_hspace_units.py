@@ -1,7 +1,8 @@
-"""``\\hspace`` sizes as typst reads them: a unit TeX lacks (``10px``) is named as the
-reason the formula is kept as MathJax (it was "refused: its typst would run code (code
-'px' …)"); TeX's other units are converted, ``\\hspace*`` and spaces inside the braces
-read as TeX reads them (``\\hspace*{2pt}`` was drawn as the letters "2pt")."""
+"""``\\hspace`` sizes as typst reads them: a unit neither TeX nor MathJax has (``3qq``)
+is named as the reason the formula is kept as MathJax (``10px`` was "refused: its typst
+would run code (code 'px' …)"; MathJax reads it as 10pt, and so is it drawn); TeX's other
+units are converted, ``\\hspace*`` and spaces inside the braces read as TeX reads them
+(``\\hspace*{2pt}`` was drawn as the letters "2pt")."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from .conftest import imported_answer, write
 if TYPE_CHECKING:
     from anki.collection import Collection
 
-PX_REASON = ("typst: 'px' in \\hspace{10px} is no unit TeX has (pt, pc, in, bp, cm, mm, dd, "
-             "cc, sp, em, ex; px is MathJax's alone)")
+QQ_REASON = ("typst: 'qq' in \\hspace{3qq} is no unit TeX or MathJax reads (pt, pc, in, bp, "
+             "cm, mm, dd, cc, sp, em, ex, mu, px)")
 
 
 @pytest.mark.parametrize(("tex", "typst"), [
@@ -36,15 +37,17 @@ PX_REASON = ("typst: 'px' in \\hspace{10px} is no unit TeX has (pt, pc, in, bp, 
     ("a \\hspace{1pc} b", "a #h(12pt) b"),
     ("a \\hspace{.5ex} b", "a #h(0.215em) b"),
     ("a \\hspace{1sp} b", "a #h(0.000015pt) b"),
+    ("a \\hspace{10px} b", "a #h(10pt) b"),  # as MathJax reads px: a tenth of an em
+    ("a \\hspace{1.5PX} b", "a #h(1.5pt) b"),
 ])
 def test_tex_sizes_reach_typst_in_its_units(tex: str, typst: str) -> None:
     assert _convert_batch([tex]) == [TypstMath(typst)]
 
 
 @pytest.mark.parametrize(("tex", "reason"), [
-    ("a \\hspace{10px} b", PX_REASON),
-    ("a \\hspace{1em}\\hspace{3qq} b", "typst: 'qq' in \\hspace{3qq} is no unit TeX has (pt, "
-     "pc, in, bp, cm, mm, dd, cc, sp, em, ex; px is MathJax's alone)"),
+    ("a \\hspace{3qq} b", QQ_REASON),
+    ("a \\hspace{1em}\\hspace{3qq} b", QQ_REASON),
+    ("a \\hspace{1px}\\hspace{3qq} b", QQ_REASON),
 ])
 def test_a_unit_tex_lacks_is_named(tex: str, reason: str) -> None:
     assert _convert_batch([tex]) == [reason]
@@ -56,15 +59,16 @@ def test_a_formula_without_hspace_is_left_alone() -> None:
 
 def test_the_card_keeps_it_as_mathjax_and_the_warning_names_the_unit(
         tmp_path: Path, collection: Collection) -> None:
-    write(tmp_path / "n.md", "## S\n### Q\n宽 $a \\hspace{10px} b$ 和 $c \\hspace*{2pt} d$\n")
+    write(tmp_path / "n.md", "## S\n### Q\n宽 $a \\hspace{3qq} b$ 和 $c \\hspace*{2pt} d$ 和 "
+          "$e \\hspace{10px} f$\n")
     result = CliRunner().invoke(main, ["n.md", "--format", "apkg"])
     assert result.exit_code == 0, result.output
     said = [line for line in result.output.splitlines() if "[formula-render]" in line]
-    assert len(said) == 1 and PX_REASON in said[0], result.output
+    assert len(said) == 1 and QQ_REASON in said[0], result.output
     assert "would run code" not in result.output
     answer = imported_answer(collection, tmp_path / "dist" / "n.apkg")
-    assert "\\(a \\hspace{10px} b\\)" in answer
-    assert answer.count('<img class="math"') == 1, answer  # \hspace* drawn
+    assert "\\(a \\hspace{3qq} b\\)" in answer
+    assert answer.count('<img class="math"') == 2, answer  # \hspace* and px drawn
 
 
 @pytest.mark.parametrize(("tex", "spaced"), [
@@ -90,11 +94,11 @@ def test_what_is_no_tex_size_is_left_as_written(tex: str) -> None:
 
 def test_a_true_unit_only_goes_before_a_physical_one_and_long_sizes_are_cut() -> None:
     assert typst_spaces("a \\hspace{1trueem} b")[1] == (
-        "'trueem' in \\hspace{1trueem} is no unit TeX has (pt, pc, in, bp, cm, mm, dd, cc, "
-        "sp, em, ex; px is MathJax's alone)")
-    reason = typst_spaces("\\hspace{" + "1" * 500 + "px}")[1]
+        "'trueem' in \\hspace{1trueem} is no unit TeX or MathJax reads (pt, pc, in, bp, cm, "
+        "mm, dd, cc, sp, em, ex, mu, px)")
+    reason = typst_spaces("\\hspace{" + "1" * 500 + "qq}")[1]
     assert reason is not None
-    assert reason.startswith("'px' in \\hspace{" + "1" * 31 + "… is no unit")
+    assert reason.startswith("'qq' in \\hspace{" + "1" * 31 + "… is no unit")
 
 
 _SPACES_CHILD = """

@@ -6,8 +6,9 @@ code ("code 'px' at 10 …"), which hides the real problem; ``\\hspace*{2pt}`` b
 ``#h(*) 2 p t`` and was drawn as the letters "2pt"; ``\\hspace{ 2 pt }`` (TeX allows the
 spaces) was refused too.  Here each size is written plainly: the star dropped (in a
 formula it changes nothing), the unit in lower case, a TeX unit typst lacks converted
-(``1pc`` is ``12pt``, ``1ex`` about ``0.43em`` as MathJax reads it), and a unit TeX lacks
-(``px``, which only MathJax reads) named as the reason the formula is not drawn.
+(``1pc`` is ``12pt``, ``1ex`` about ``0.43em`` as MathJax reads it), ``px``, which only
+MathJax reads, read as MathJax reads it (``1pt``), and any other unit named as the reason
+the formula is not drawn.
 
 Only ASCII digits and spaces are TeX's (``\\hspace{２pt}`` is no size), a ``\\hspace``
 after a ``\\\\`` line break is the text "hspace", and a ``true`` unit (``1truept``) is
@@ -26,8 +27,10 @@ _SPACE = re.compile(r"(?<!\\)((?:\\\\)*)\\hspace\s*(?:\*\s*)?\{\s*([-+]?(?:\d+(?
 _TYPST = frozenset({"pt", "mm", "cm", "in", "em"})
 _IN_TYPST = {"pc": (12.0, "pt"), "bp": (72.27 / 72, "pt"), "dd": (1238 / 1157, "pt"),
              "cc": (12 * 1238 / 1157, "pt"), "sp": (1 / 65536, "pt"), "ex": (0.43, "em"),
-             "mu": (1 / 18, "em")}
-"""TeX's other units, in one typst has (``ex`` and ``mu`` as MathJax reads them)."""
+             "mu": (1 / 18, "em"), "px": (1.0, "pt")}
+"""TeX's other units, in one typst has (``ex`` and ``mu`` as MathJax reads them), and
+MathJax's ``px``: its TeX input reads 1px as 1pt, a tenth of an em (MathJax's UnitUtil
+tests: ``9px`` and ``9pt`` are both ``0.9`` em), not the CSS pixel."""
 _TRUE = frozenset({"pt", "pc", "in", "bp", "cm", "mm", "dd", "cc", "sp"})
 """The units ``true`` may go before (TeX's physical units)."""
 _QUOTED = 40
@@ -36,7 +39,8 @@ _QUOTED = 40
 
 def typst_spaces(tex: str) -> tuple[str, str | None]:
     """``tex`` with each ``\\hspace`` size in a unit typst reads, and the reason it cannot
-    be drawn when a size is in a unit TeX lacks (None when every one is TeX's)."""
+    be drawn when a size is in a unit neither TeX nor MathJax has (None when every one is
+    theirs)."""
     if "\\hspace" not in tex:
         return tex, None
     unknown: list[str] = []
@@ -60,6 +64,6 @@ def typst_spaces(tex: str) -> tuple[str, str | None]:
 
     spaced = _SPACE.sub(written, tex)
     if unknown:
-        return spaced, (f"{unknown[0]} is no unit TeX has (pt, pc, in, bp, cm, mm, dd, cc, "
-                        "sp, em, ex; px is MathJax's alone)")
+        return spaced, (f"{unknown[0]} is no unit TeX or MathJax reads (pt, pc, in, bp, cm, "
+                        "mm, dd, cc, sp, em, ex, mu, px)")
     return spaced, None

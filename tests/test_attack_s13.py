@@ -137,7 +137,7 @@ def test_a_front_matter_key_written_twice_is_warned_at_the_second(tmp_path: Path
     assert repeated == [
         "n.md:4:1: warning: front matter key 'deck' is written again here (first on line "
         "2): only this value is read [front-matter]",
-        "n.md:9:1: warning: front matter key 'True' is written again here (first on line "
+        "n.md:9:1: warning: front matter key 'true' is written again here (first on line "
         "8): only this value is read [front-matter]"]
 
 

@@ -66,3 +66,20 @@ def test_a_build_sweeps_its_shared_cache(tmp_path: Path) -> None:
                          catch_exceptions=False)
     assert done.exit_code == 0, done.output
     assert not default_cache.exists()
+
+
+def test_the_output_folder_s_sweep_leaves_a_folder_so_named(tmp_path: Path) -> None:
+    """``exclusive`` removes every temporary file in the output folder under its lock; a
+    folder named like one is no build's (a build writes files only) and stays, and the
+    build goes on (it stopped with "cannot write to out: Is a directory")."""
+    write(tmp_path / "notes" / "a.md", "# Deck\n\n## What is A?\n\nAn answer.\n")
+    left = write(tmp_path / "out" / f"{TEMP_PREFIX}abcd1234.tmp", "half written")
+    kept = write(tmp_path / "out" / f"{TEMP_PREFIX}mine.tmp" / "notes.txt", "keep me")
+    link = tmp_path / "out" / f"{TEMP_PREFIX}link.tmp"
+    link.symlink_to(kept.parent)
+    done = CliRunner().invoke(main, ["build", "notes", "-o", "out", "--format", "apkg",
+                                     "--no-lock"], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "out" / "Deck.apkg").is_file()
+    assert not left.exists() and not link.is_symlink()  # a link goes, not what it names
+    assert kept.read_text(encoding="utf-8") == "keep me"

@@ -33,7 +33,7 @@ NOTE = "## 节\n\n### 什么是 X？\n\n是 Y。\n"
      "would name them 'blank'): left out, the deck is named by the title or the file "
      "[front-matter]"),
     ('---\ndeck: "a::\u200b::b"\n---\n# 标题\n\n', "a::b::节",
-     "n.md:2:7: warning: front matter 'deck' 'a::\\\\u200b::b' has an empty level between '::' "
+     "n.md:2:7: warning: front matter 'deck' 'a::\\u200b::b' has an empty level between '::' "
      "(Anki would name it 'blank'): read as 'a::b' [front-matter]"),
     ("# a::::b\n\n", "a::b::节", None),
 ])

@@ -33,6 +33,34 @@ def test_generic_alts_are_told_from_written_ones(alt: str, meaningful: bool) -> 
     assert meaningful_alt(alt) is meaningful
 
 
+WIKIMEDIA = ("https://upload.wikimedia.org/wikipedia/commons/thumb/9/9f/Bias_and_variance_"
+             "contributing_to_total_error.svg/330px-Bias_and_variance_contributing_to_total_"
+             "error.svg.png")
+GITHUB = ("https://user-images.githubusercontent.com/1234567/118059082-39d1a500-b3c2-11eb-"
+          "80f8-75f2bf677451.png")
+
+
+@pytest.mark.parametrize(("src", "shown"), [
+    (WIKIMEDIA, "330px-Bias_and_variance_contributing_to_total_error.svg.png"
+                " · upload.wikimedia.org"),
+    ("https://upload.wikimedia.org/t/a/Gradient_descent.svg/350px-Gradient_descent.svg.png",
+     "350px-Gradient_descent.svg.png · upload.wikimedia.org"),
+    ("https://medium.com/max/understanding-the-bias-variance-tradeoff-165e6942b229.png",
+     "understanding-the-bias-variance-tradeoff-165e6942b229.png · medium.com"),
+    (GITHUB, "user-images.githubusercontent.com"),
+    ("https://example.com/aZ3kQ9xL2mN7pR4tV8wY1bC5dF6gH0jKlMnOpQrS.png", "example.com"),
+    ("https://example.com/abcdefghijklmnopqrstuvwxyzab-cdefghijklmnopqrstuvwxyz.png",
+     "example.com"),  # letters, but no word is that long
+    ("https://example.com/img_ab_aZ3kQ9xL2mN7pR4tV8wY1bC5dF6gH0jKlMn.png",
+     "example.com"),  # two words, the rest a key
+    ("https://example.com/v2-3f2a8c9e1b2d4f6a7c8e9f0a1b2c3d4e_720w.jpg", "example.com"),
+])
+def test_a_descriptive_name_is_shown_a_stored_one_is_not(src: str, shown: str) -> None:
+    """A long file name made of words (Wikimedia's thumbnails, a post's slug) names the
+    picture; a long key without words (a UUID, base64, a hash) gives the site alone."""
+    assert picture_label(src, "") == shown
+
+
 def test_a_local_or_refused_picture_keeps_what_was_written() -> None:
     assert picture_label("figs/gone.png", "img") == "img"
     assert picture_label("figs/gone.png", "") == "figs/gone.png"
@@ -41,7 +69,7 @@ def test_a_local_or_refused_picture_keeps_what_was_written() -> None:
 
 def test_cards_name_and_link_remote_pictures(collection: Collection) -> None:
     result, package = build_fixture_deck(FIXTURE.stem)
-    assert result.output.count("[remote-image]") == 5, result.output
+    assert result.output.count("[remote-image]") == 7, result.output
     answers = answers_by_question(imported_notes(collection, package))
     link = re.compile(r'<a href="([^"]+)">\[([^\]]*)\]</a>')
     expected = {
@@ -52,6 +80,9 @@ def test_cards_name_and_link_remote_pictures(collection: Collection) -> None:
         "没有 alt 的图片？": ("https://s2.example.com/2019/10/18/roc-curve.png",
                          "roc-curve.png · s2.example.com"),
         "作者写了 alt 的图片？": ("https://example.com/roc.png", "ROC 曲线示意"),
+        "维基百科的缩略图？": (WIKIMEDIA, "330px-Bias_and_variance_contributing_to_total_"
+                                     "error.svg.png · upload.wikimedia.org"),
+        "GitHub 存下的图片？": (GITHUB, "user-images.githubusercontent.com"),
     }
     for question, shown in expected.items():
         assert link.findall(answers[question]) == [shown], answers[question]

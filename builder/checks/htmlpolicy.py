@@ -245,8 +245,12 @@ _FILE_NAME = re.compile(r"[^/\\]*\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif)", r
 _MADE_UP = re.compile(r"(?:image|img|pasted image|screenshot|截图|屏幕截图|snipaste)"
                       r"[\s_-]*[\d_ .-]*", re.IGNORECASE)
 """Typora's ``image-20210921182812155``, Obsidian's ``Pasted image 20230725215940``."""
-_HASHED = re.compile(r"[0-9a-f]{16}|\d{10}|[\w-]{40}", re.IGNORECASE)
+_HASHED = re.compile(r"[0-9a-f]{16}|\d{10}", re.IGNORECASE)
 """A stored name (a hash, a timestamp): names a picture no better than its site."""
+_LONG_RUN = re.compile(r"[\w-]{40,}")
+"""A long run without a space: a stored key (base64, a UUID), unless it reads as words
+(Wikimedia's ``330px-Bias_and_variance_contributing_to_total_error.svg``)."""
+_WORD_MAX = 24
 _LONGEST = 80
 """Characters of a file name or address shown at most."""
 
@@ -269,9 +273,25 @@ def picture_label(src: str, alt: str) -> str:
     stem = name.rsplit(".", 1)[0]
     if not host:
         return _shortened(src.strip())
-    if not name or _HASHED.search(stem) or _MADE_UP.fullmatch(stem):
+    if not name or _stored(stem) or _MADE_UP.fullmatch(stem):
         return host
     return f"{_shortened(name)} · {host}"
+
+
+def _stored(stem: str) -> bool:
+    """Whether a file name's stem is a name a site stored the picture under (a hash, a
+    timestamp, a long key), not one that says what it shows."""
+    if _HASHED.search(stem):
+        return True
+    return any(not _reads_as_words(run.group()) for run in _LONG_RUN.finditer(stem))
+
+
+def _reads_as_words(run: str) -> bool:
+    """Whether most of a long run is words parted by ``_`` or ``-``: a key's pieces mix
+    letters and digits (``39d1a500-b3c2-11eb``) or run on unparted."""
+    words = [piece for piece in re.split(r"[\W_]+", run)
+             if piece.isalpha() and (len(piece) <= _WORD_MAX or not piece.isascii())]
+    return 2 * sum(map(len, words)) >= len(run)
 
 
 def unshown_picture_html(src: str, alt: str) -> str:

@@ -135,7 +135,7 @@ def check_document(doc: Document) -> list[Diagnostic]:
                 by_line.setdefault(node.line, []).extend(found.problems)
                 unclosed.extend(Diagnostic(
                     SourceLoc(doc.path, node.line), "note",
-                    f"picture enlargement {one_line(zoom)!r} left out: the card shows the "
+                    f"picture enlargement '{one_line(zoom)}' left out: the card shows the "
                     "picture at its own size (a larger one could spill off a phone's "
                     "screen); the cheat sheet too", "html-removed")
                     for zoom in dict.fromkeys(found.enlarged))

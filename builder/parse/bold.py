@@ -42,6 +42,9 @@ ASKED_LINE = "starts with Q:"
 """The reason given for a plain line that says it asks (``Q: …``, ``**Question**: …``)."""
 ANSWERED_ON_ITS_LINE = "a bold question opening its line, its answer after it on the line"
 _STOPS = (".", "。")
+_EXCLAIMS = ("!", "！")
+"""How an exclamation ends ("**You are ready. Go get that job!**"): said, not asked, when
+nothing answers it (see ``_closing``)."""
 # A colon, or a dash standing alone, parts a question from its answer on its line; a
 # dash against a word is the answer's own sign ("**What is 3 - 4?** -1").
 _SEPARATING = re.compile(r"\s*(?:[:：]|[-–—](?=\s))?\s*")
@@ -95,8 +98,8 @@ def plain(nodes: list[SyntaxTreeNode]) -> str:
 
 
 def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
-                       loose: bool = False, tags: bool = False, colon: bool = False
-                       ) -> BoldQuestion | None:
+                       loose: bool = False, tags: bool = False, colon: bool = False,
+                       *, closing: bool = True) -> BoldQuestion | None:
     """Return the bold question that opens this paragraph, if it is one.
 
     With ``lead_ins``, also a line that opens with a bold number (``**1)** The number of
@@ -105,6 +108,8 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     is neither a label (``**Note:**``) nor the name of an answer's part (``**原理**``).
     With ``tags``, a short tag in brackets after it (``(高频)``) stays in the question.
     With ``colon``, a line ending in a colon too (else a label: ``**作用：**``).
+    With ``closing``, a whole bold line that exclaims with nothing to answer it is no loose
+    question (``_closing``).
     """
     if paragraph.type != "paragraph" or not paragraph.children:
         return None
@@ -140,12 +145,40 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
         inside, trailing = [*inside, *filled[1:]], ""
     text = plain(inside).strip()
     reason = question_reason(text + trailing)
-    if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX:
+    if reason is None and loose and not is_answer_part(text) and len(text) <= _LOOSE_MAX \
+            and not (closing and _closing(text + trailing, rest, paragraph,
+                                          (lead_ins, tags, colon))):
         reason = "a whole bold line among bold questions"
     # "**作用：**", "**Note:**": a label inside an answer, not a question.
     if reason is None or (not colon and without_trailing_marks(text).endswith((":", "："))):
         return None
     return BoldQuestion(list(inside), rest, text, line, reason, _last_line(paragraph))
+
+
+def _closing(said: str, rest: list[SyntaxTreeNode], paragraph: SyntaxTreeNode,
+             flags: tuple[bool, bool, bool]) -> bool:
+    """Whether a whole bold line that exclaims closes, with no answer: nothing after it in
+    its paragraph, and next a heading, a ``---``, the end of the notes (or of its list
+    item) or another question
+    ("**Go build the future!**" below the last card).  One with an answer after it
+    ("**Yahoo!**" then "A web portal.") is still a loose question: a card, not text folded
+    into the card before."""
+    if not said.rstrip().endswith(_EXCLAIMS) or any(
+            c.type not in LINE_BREAKS and (c.type != "text" or c.content.strip())
+            for c in rest):
+        return False
+    # Nothing after it in its list item: a list item's answer is its own blocks.
+    following = paragraph.next_sibling
+    if following is None or following.type in ("heading", "hr"):
+        return True
+    while following.type in ("bullet_list", "ordered_list", "list_item", "blockquote") \
+            and following.children:
+        following = following.children[0]
+    lead_ins, tags, colon = flags
+    # The next question read without this look-ahead: a run of exclaiming lines costs
+    # one look each, not a chain.
+    return following.type == "paragraph" and paragraph_question(
+        following, lead_ins, True, tags, colon, closing=False) is not None
 
 
 def _separated(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode

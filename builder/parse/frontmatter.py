@@ -25,6 +25,7 @@ from builder.support.yamlload import (
     YamlRefused,
     error_place,
     load_yaml_with_places,
+    repeats_after,
 )
 
 _log = logging.getLogger(__name__)
@@ -147,7 +148,8 @@ def _repeated_keys(repeated: list[Repeated], path: str, first: int) -> list[Diag
     return [Diagnostic(
         SourceLoc(path, again.place[0] + first, again.place[1] + 1), "warning",
         f"front matter key '{one_line(again.key)[:40]}' is written again here (first on "
-        f"line {again.first[0] + first}): only this value is read", "front-matter")
+        f"line {again.first[0] + first}): only this value is read{repeats_after(again)}",
+        "front-matter")
         for again in repeated]
 
 
@@ -244,12 +246,13 @@ def _without_empty_levels(deck: str) -> str:
 
 def _empty_levels_message(deck: str) -> str:
     mended = _without_empty_levels(deck)
-    said = f"front matter 'deck' {one_line(deck)[:80]!r} has"
+    # one_line has escaped what does not show; a repr would escape its backslash again.
+    said = f"front matter 'deck' '{one_line(deck)[:80]}' has"
     if not mended:
         return (f"{said} only empty levels between '::' (Anki would name them 'blank'): "
                 "left out, the deck is named by the title or the file")
     return (f"{said} an empty level between '::' (Anki would name it 'blank'): read as "
-            f"{one_line(mended)[:80]!r}")
+            f"'{one_line(mended)[:80]}'")
 
 
 def _normalised(key: str, value: object) -> object:

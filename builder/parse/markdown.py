@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache
 from itertools import pairwise
 from typing import Any, Literal
 
@@ -29,7 +28,7 @@ from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callout
 from builder.parse.cjkflanking import scan_delims
 from builder.parse.containers import CONTAINER_NAME, container_type_given, guard_blocks
 from builder.parse.deflists import deflists_plugin
-from builder.parse.diagramnumbers import with_numbers
+from builder.parse.diagramblock import read_diagram
 from builder.parse.fences import repair_fences
 from builder.parse.footnoterules import footnote_rules
 from builder.parse.footnotes import FOOTNOTE_DEF
@@ -62,7 +61,6 @@ from builder.parse.tasklists import TASK, tasklists_plugin
 from builder.parse.texmacros import FileMacros
 from builder.parse.wikiembeds import wiki_embeds_plugin
 from builder.support.collector import collector_paused
-from builder.support.yamlload import YAMLError, error_place, load_yaml, yaml_problem
 
 DIAGRAM_INFO = "diagram"
 
@@ -367,34 +365,6 @@ class NodeBuilder(InlineNodes):
                     end_line=end)
 
     def _diagram(self, body: str, line: int) -> Diagram | None:
-        loc = SourceLoc(self.path, line, 1)
-        try:
-            data = load_yaml(body)
-        except YAMLError as exc:
-            place = error_place(exc)
-            if place is not None:
-                loc = SourceLoc(self.path, line + 1 + place[0], place[1] + 1)
-            self._error(loc, f"diagram block is not valid YAML: {yaml_problem(exc)}",
-                        "diagram-yaml")
-            return None
-        if not isinstance(data, dict) or not isinstance(data.get("type"), str):
-            self._error(loc, "diagram block needs a mapping with 'type: NAME'", "diagram-type")
-            return None
-        kind = data.pop("type")
-        params = {str(k): v for k, v in data.items()}
-        # In the params, the language is part of the image's name: a zh and an en drawing of
-        # the same block are two images.
-        params.setdefault("lang", self.lang)
-        problem = self.validate_diagram(kind, params)
-        if problem is not None:
-            params, problem = with_numbers(params, problem, partial(self.validate_diagram, kind))
-        if problem is not None:
-            code = "diagram-type" if problem.startswith("unknown diagram type") else "diagram-param"
-            self._error(loc, problem, code)
-            return None
-        canonical = json.dumps({"type": kind, **params}, sort_keys=True, ensure_ascii=False,
-                               default=str)
-        return Diagram(kind, tuple(sorted(params.items())), canonical, loc)
-
-    def _error(self, loc: SourceLoc, message: str, code: str) -> None:
-        self.diagnostics.append(Diagnostic(loc, "error", message, code))
+        diagram, said = read_diagram(body, self.path, line, self.lang, self.validate_diagram)
+        self.diagnostics += said
+        return diagram

@@ -27,6 +27,7 @@ from typing import Any, TypeVar, cast
 from builder.parse.texsyntax import tokens
 from builder.render import typstengine
 from builder.render.texmath import to_typst
+from builder.render.texspaces import typst_spaces
 from builder.render.typstcheck import Unknown, Unsafe, check_typst_math
 from builder.support.sandbox import SandboxError, run_limited
 
@@ -84,8 +85,8 @@ def converter_fingerprint() -> str:
     """What turns TeX into typst: our converter and its check, and tex2typst."""
     from builder.support.codeversion import modules_version
 
-    return modules_version(("builder.render.texmath", "builder.parse.texsyntax",
-                            "builder.render.typstcheck"),
+    return modules_version(("builder.render.texmath", "builder.render.texspaces",
+                            "builder.parse.texsyntax", "builder.render.typstcheck"),
                            ("tex2typst", "typst"))
 
 
@@ -223,8 +224,12 @@ def _convert_batch(batch: list[str]) -> list[Converted]:
     """Convert each formula and check its typst (in a child)."""
     results: list[Converted] = []
     for tex in batch:
+        spaced, unit = typst_spaces(tex)
+        if unit is not None:
+            results.append(f"typst: {unit}")
+            continue
         try:
-            src = to_typst(tex)
+            src = to_typst(spaced)
             check_typst_math(src)
         except Unsafe as exc:
             results.append(f"{REFUSED}its typst would run code ({exc})")

@@ -55,13 +55,24 @@ def exclusive(folder: Path) -> Iterator[None]:
     try:
         _lock(fd)
         try:
-            for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
-                stale.unlink(missing_ok=True)
+            _sweep(folder)
             yield
         finally:
             _unlock(fd)
     finally:
         os.close(fd)
+
+
+def _sweep(folder: Path) -> None:
+    """Remove the temporary files a killed build left in ``folder``. A folder of that
+    name is no build's (a build writes files only): it is the user's, and stays."""
+    for stale in folder.glob(f"{TEMP_PREFIX}*.tmp"):
+        try:
+            if stat.S_ISDIR(os.lstat(stale).st_mode):
+                continue
+        except FileNotFoundError:
+            continue  # another process removed it first
+        stale.unlink(missing_ok=True)
 
 
 class FolderTaken(Exception):

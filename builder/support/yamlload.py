@@ -9,12 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from types import ModuleType
 from typing import Any
 
 MAX_YAML_DEPTH = 64
+MAX_YAML_REPEATS = 10
+"""Keys written again that one document notes one by one; the rest are counted on the
+last (``Repeated.more``): a block of 100,000 ``a: 1`` lines warned 99,999 times."""
 MAX_YAML_INT_CHARS = 1_000
 """Python refuses to read an int of more than 4,300 digits (ValueError, not a YAML error),
 and a sexagesimal one (``1:2:3``) is multiplied out digit group by digit group."""
@@ -139,6 +142,9 @@ class Repeated:
     """Where it is written again (0-based line, column)."""
     first: tuple[int, int]
     """Where it was written first."""
+    more: int = 0
+    """Keys the document writes again after this one, past ``MAX_YAML_REPEATS``, not
+    noted one by one."""
 
 
 def load_yaml_with_places(text: str) -> tuple[Any, dict[str, Place], list[Repeated]]:
@@ -160,6 +166,8 @@ def _with_places(text: str) -> tuple[Any, dict[str, Place], list[Repeated]]:
     finally:
         loader.dispose()
     repeated: list[Repeated] = loader.repeated
+    if loader.unnoted:
+        repeated[-1] = replace(repeated[-1], more=loader.unnoted)
     if not isinstance(node, yaml.MappingNode):
         return data, {}, repeated
     places: dict[str, Place] = {}
@@ -177,29 +185,52 @@ def _with_places(text: str) -> tuple[Any, dict[str, Place], list[Repeated]]:
 
 @cache
 def _repeats_loader() -> type[Any]:
-    """PyYAML's safe loader, noting each key a mapping repeats (``repeated``) as it
-    builds the mapping, wherever the mapping is nested."""
+    """PyYAML's safe loader, noting each key a mapping repeats (``repeated``, the first
+    ``MAX_YAML_REPEATS``; ``unnoted`` counts the rest) as it builds the mapping, wherever
+    the mapping is nested."""
     import yaml
 
     class RepeatsLoader(yaml.SafeLoader):
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self.repeated: list[Repeated] = []
+            self.unnoted = 0
 
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            if isinstance(node, yaml.MappingNode):
+                # Merge keys (``<<: {steps: 100}``) first, as the safe loader merges them
+                # (their keys, placed where written, go before the mapping's own); a key
+                # merged in and written again is overridden, as YAML means, not repeated.
+                own = {id(key_node) for key_node, _value in node.value}
+                self.flatten_mapping(node)
+                self._note_repeats([key_node for key_node, _value in node.value
+                                    if id(key_node) in own])
+            return super().construct_mapping(node, deep)
+
+        def _note_repeats(self, keys: list[Any]) -> None:
             first: dict[object, tuple[int, int]] = {}
-            for key_node, _value in node.value:
+            for key_node in keys:
                 if not isinstance(key_node, yaml.ScalarNode):
                     continue
                 key = self.construct_object(key_node)  # ``true`` and ``True`` are one key
                 place = (key_node.start_mark.line, key_node.start_mark.column)
-                if key in first:
-                    self.repeated.append(Repeated(str(key), place, first[key]))
-                else:
+                if key not in first:
                     first[key] = place
-            return super().construct_mapping(node, deep)
+                elif len(self.repeated) < MAX_YAML_REPEATS:
+                    # Named as written: ``~`` is no key "None".
+                    self.repeated.append(Repeated(key_node.value, place, first[key]))
+                else:
+                    self.unnoted += 1
 
     return RepeatsLoader
+
+
+def repeats_after(again: Repeated) -> str:
+    """What a warning at ``again`` adds for the keys written again after it, not each
+    warned at: "; and 99,989 more keys written again, not each named"."""
+    return "" if not again.more else \
+        f"; and {again.more:,} more key{'s' if again.more > 1 else ''} written again, " \
+        "not each named"
 
 
 def load_plain(text: str) -> Any:

@@ -101,6 +101,34 @@ def test_fraction_rules_and_box_padding_past_20em_are_drawn_at_20em(
     assert clamp_tall_sizes(tex) == (kept, clamped)
 
 
+@pytest.mark.parametrize(("tex", "kept", "clamped"), [
+    # MathJax skips white space (a run of it, a newline) before a size and before a
+    # \bbox's or an \enclose's [options]: 7,566 pixels at \bbox [100cm], 83,129 at
+    # \raise  5000em (two spaces), 33,260 at \enclose{box} [data-padding=5000].
+    ("\\bbox [100cm]{x}", "\\bbox [20em]{x}", ["\\bbox"]),
+    ("\\bbox\n[100cm]{x}", "\\bbox\n[20em]{x}", ["\\bbox"]),
+    ("\\enclose{box} [data-padding=5000]{x}", "\\enclose{box} [data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose {box}\n\t[data-padding=5000]{x}",
+     "\\enclose {box}\n\t[data-padding=20em]{x}", ["\\enclose"]),
+    ("a \\above  100cm b", "a \\above  20em b", ["\\above"]),
+    ("\\raise  5000em{x}", "\\raise  20em{x}", ["\\raise"]),
+    ("\\raise\n\t5000em{x}", "\\raise\n\t20em{x}", ["\\raise"]),
+    ("\\rule{1px}{  5000em}", "\\rule{1px}{  20em}", ["\\rule"]),
+    # An empty raise is none (83,122 pixels at \rule[]{1px}{5000em}); one after spaces
+    # is one.
+    ("\\rule[]{1px}{5000em}", "\\rule[]{1px}{20em}", ["\\rule"]),
+    ("\\rule[ ]{1px}{5000em}", "\\rule[ ]{1px}{20em}", ["\\rule"]),
+    ("\\rule  [5000em]{1px}{1px}", "\\rule  [20em]{1px}{1px}", ["\\rule"]),
+    ("\\rule  [1em]{5000em}{1px}", "\\rule  [1em]{5000em}{1px}", []),
+    # A row's size is still only one in brackets right after it.
+    ("a \\\\  [100cm] b", "a \\\\  [100cm] b", []),
+])
+def test_white_space_before_a_size_or_its_brackets_does_not_hide_it(
+        tex: str, kept: str, clamped: list[str]) -> None:
+    assert clamp_tall_sizes(tex) == (kept, clamped)
+
+
 def test_a_card_holds_the_fraction_rule_drawn_and_the_formula_is_warned_of(
         tmp_path: Path, collection: Collection) -> None:
     write(tmp_path / "n.md", "## S\n### Q\n上面 $\\genfrac{}{}{100cm}{}{a}{b}$ 和 "

@@ -38,7 +38,8 @@ _EM = {"em": 1.0, "ex": 0.43, "pt": 0.1, "px": 1 / 16, "mu": 1 / 18, "pc": 1.2,
        "in": 7.227, "cm": 2.845, "mm": 0.2845, "bp": 0.1004, "dd": 0.107, "cc": 1.284,
        "sp": 0.1 / 65536}
 """Each unit in em, as MathJax converts it (1em = 10pt = 16px)."""
-_BETWEEN = frozenset({" ", "{", "}", "[", "]", "=", "-", "+"})
+_BETWEEN = frozenset({"{", "}", "[", "]", "=", "-", "+"})
+"""Tokens before a size that MathJax reads past (and white space, any run of it)."""
 _NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
@@ -71,8 +72,8 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
                 out += [*found[i:end], *kept]
                 i = after
                 continue
-            if token == "\\rule" and "".join(found[i + 1:i + 3]).lstrip()[:1] != "[":
-                left = left[1:]  # its raise, in brackets, is not given
+            if token == "\\rule" and not (_bracket(found, i + 1) or "").strip():
+                left = left[1:]  # its raise, in brackets, is not given (or empty: none)
             elif token == "\\\\":
                 # A row's size only in brackets right after it (``\\[2em]``, ``\\*[2em]``):
                 # ``\\ 100 cm`` is a new row, then text.
@@ -85,7 +86,7 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
                     continue
         elif left and token == "{" and found[i + 1:i + 2] == ["}"]:
             left = ()  # an empty argument, where a size would be: none is given
-        elif left and token not in _BETWEEN:
+        elif left and token not in _BETWEEN and not token.isspace():
             size, end = _size(found, i)
             if size is None:
                 left = ()
@@ -134,13 +135,34 @@ def _past_arguments(found: list[str], i: int, count: int) -> int:
     return i
 
 
+def _skip_space(found: list[str], i: int) -> int:
+    """The first token from ``i`` that is not white space (MathJax's GetNext)."""
+    while i < len(found) and found[i].isspace():
+        i += 1
+    return i
+
+
+def _bracket(found: list[str], i: int) -> str | None:
+    """What the ``[…]`` from token ``i`` holds, white space before it skipped as MathJax
+    skips it; None when no bracket opens there."""
+    start = _skip_space(found, i)
+    if found[start:start + 1] != ["["]:
+        return None
+    end = start + 1
+    while end < len(found) and found[end] != "]":
+        end += 1
+    return "".join(found[start + 1:end])
+
+
 def _box_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str], int]:
-    """A ``\\bbox``'s ``[…]`` options from token ``i``, each size among them past
-    ``MAX_EM`` written as ``MAX_EM`` em (``clamped`` told), and where they end."""
-    if found[i:i + 1] != ["["]:
+    """A ``\\bbox``'s ``[…]`` options from token ``i`` (white space before them
+    skipped), each size among them past ``MAX_EM`` written as ``MAX_EM`` em
+    (``clamped`` told), and where they end."""
+    start = _skip_space(found, i)
+    if found[start:start + 1] != ["["]:
         return [], i
-    out = ["["]
-    i += 1
+    out = [*found[i:start], "["]
+    i = start + 1
     while i < len(found) and found[i] != "]":
         start = i
         while i < len(found) and found[i] == " ":
@@ -165,10 +187,11 @@ _VALUE = re.compile(r"[\s{\"'+]*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]{2})?")
 def _enclose_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str], int]:
     """An ``\\enclose``'s ``[…]`` attributes from token ``i``, a padding or line thickness
     past ``MAX_EM`` written as ``MAX_EM`` em (a number without a unit MathJax knows read
-    as em), and where they end."""
-    if found[i:i + 1] != ["["]:
+    as em), white space before them skipped, and where they end."""
+    start = _skip_space(found, i)
+    if found[start:start + 1] != ["["]:
         return [], i
-    end = i
+    end = start
     while end < len(found) and found[end] != "]":
         end += 1
 

@@ -129,6 +129,41 @@ def test_white_space_before_a_size_or_its_brackets_does_not_hide_it(
     assert clamp_tall_sizes(tex) == (kept, clamped)
 
 
+@pytest.mark.parametrize(("tex", "kept", "clamped"), [
+    # \enclose's sizes are read by MathJax's length2em: a number without a unit it knows
+    # right after it (TeX's sp, bp; a space; CM) is times the default padding (0.2em) or
+    # thickness (0.067em), as is a percentage: 6,661 pixels at data-padding=1000sp and
+    # =100000%, 1,009 at =150bp, 33,260 at =5000CM.
+    ("\\enclose{box}[data-padding=1000sp]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=150bp]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=150 pt]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=5000CM]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=100000%]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-thickness=400]{x}", "\\enclose{box}[data-thickness=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=15cm]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    # ... so these are under 20em (10em, 10em, 16.75em, 18.9em: 96px an inch) and stay.
+    ("\\enclose{box}[data-padding=50]{x} \\enclose{box}[data-padding=5000%]{x} "
+     "\\enclose{box}[data-thickness=250]{x} \\enclose{box}[data-padding=8cm]{x}",
+     "\\enclose{box}[data-padding=50]{x} \\enclose{box}[data-padding=5000%]{x} "
+     "\\enclose{box}[data-thickness=250]{x} \\enclose{box}[data-padding=8cm]{x}", []),
+    # MathJax's TeX takes a comma for a decimal point (83,129 pixels at 5000,0em) ...
+    ("\\raise{5000,0em}{x}", "\\raise{20em}{x}", ["\\raise"]),
+    ("\\rule{1px}{5000,em}", "\\rule{1px}{20em}", ["\\rule"]),
+    # ... but knows no bp (an error: 18 pixels), and a \bbox no pc (10 pixels).
+    ("\\raise{5000bp}{x} \\bbox[100pc]{x}", "\\raise{5000bp}{x} \\bbox[100pc]{x}", []),
+])
+def test_sizes_are_read_in_the_units_mathjax_reads_them_in(
+        tex: str, kept: str, clamped: list[str]) -> None:
+    assert clamp_tall_sizes(tex) == (kept, clamped)
+
+
 def test_a_card_holds_the_fraction_rule_drawn_and_the_formula_is_warned_of(
         tmp_path: Path, collection: Collection) -> None:
     write(tmp_path / "n.md", "## S\n### Q\n上面 $\\genfrac{}{}{100cm}{}{a}{b}$ 和 "

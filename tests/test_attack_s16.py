@@ -298,3 +298,22 @@ def test_a_deck_named_nul_is_written_to_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "dist").iterdir()
                   if not p.name.startswith(".")) == ["_NUL.apkg", "_NUL.html"]
+    # The warning gives the reason (it said "too long, or with control or text-direction
+    # characters"), and fails --strict, as the README says.
+    assert ("src/n.md:1:1: warning: deck name 'NUL' is written to the file '_NUL' (a name "
+            "Windows keeps for a device) [output-name]") in result.output, result.output
+    strict = CliRunner().invoke(main, ["check", "src", "--strict"])
+    assert strict.exit_code == 1 and "[output-name]" in strict.output, strict.output
+
+
+@pytest.mark.parametrize(("deck", "why"), [
+    ("a\u202egnp.exe", "with control or text-direction characters"),
+    ("x" * 200, "too long"), ("Con.x", "a name Windows keeps for a device"),
+    ("aux\u200b." + "y" * 200,
+     "with control or text-direction characters, and a name Windows keeps for a device, "
+     "and too long")])
+def test_a_deck_renamed_for_its_file_is_told_why(tmp_path: Path, deck: str, why: str) -> None:
+    write(tmp_path / "src" / "n.md", f"---\ndeck: \"{deck}\"\n---\n## Q?\n\nA\n")
+    result = CliRunner().invoke(main, ["check", "src"])
+    assert result.exit_code == 0, result.output
+    assert f"({why}) [output-name]" in result.output, result.output

@@ -235,7 +235,7 @@ def test_a_diagram_given_nan_or_inf_is_an_error_at_its_block(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("swap", ["link out", "other bytes"])
-@pytest.mark.parametrize("formats", ["apkg", "html"])
+@pytest.mark.parametrize("formats", ["apkg", "html", "pdf"])
 def test_a_picture_swapped_after_its_check_is_not_packed(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str, formats: str) -> None:
     """The deck read each picture again as it was packed, whatever it had become: in a
@@ -265,7 +265,7 @@ def test_a_picture_swapped_after_its_check_is_not_packed(
     assert "src/p.png changed during the build (its bytes are not those of the picture " \
            "checked); build again" in result.output, result.output
     written = [p for p in (tmp_path / "dist").rglob("*") if p.is_file()]
-    assert not [p for p in written if p.suffix in (".apkg", ".html", ".png")], written
+    assert not [p for p in written if p.suffix in (".apkg", ".html", ".png", ".pdf")], written
     assert not [p for p in written if b"SECRET" in p.read_bytes()], written
 
 

@@ -264,6 +264,7 @@ def test_a_picture_swapped_after_its_check_is_not_packed(
     assert result.exit_code == 1, result.output
     assert "src/p.png changed during the build (its bytes are not those of the picture " \
            "checked); build again" in result.output, result.output
+    assert result.output.count("p.png") == 1, result.output  # named once
     written = [p for p in (tmp_path / "dist").rglob("*") if p.is_file()]
     assert not [p for p in written if p.suffix in (".apkg", ".html", ".png", ".pdf")], written
     assert not [p for p in written if b"SECRET" in p.read_bytes()], written

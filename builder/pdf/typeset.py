@@ -8,6 +8,7 @@ because typst reads files only below its root.  The PDF is written atomically.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import shutil
@@ -350,7 +351,9 @@ def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
             destination.write_bytes(read_packed(source_path, MAX_PDF_IMAGE_BYTES,
                                                 Path(relative).name))
         except OSError as exc:
-            raise PdfError(f"cannot read image {source_path}: {exc.strerror or exc}") from None
+            raise PdfError(exc.strerror if exc.errno == errno.ESTALE and exc.strerror  # names it
+                           else f"cannot read image {source_path}: {exc.strerror or exc}"
+                           ) from None
     return workdir / template
 
 

@@ -234,10 +234,17 @@ def test_a_diagram_given_nan_or_inf_is_an_error_at_its_block(tmp_path: Path) -> 
             "number from 1e-06 to 10 (got nan) [diagram-param]") in lines, result.output
 
 
+_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" ' \
+    b'height="8"/></svg>'
+"""A picture as an SVG; swapped for one that runs a script."""
+_SVG_SCRIPT = _SVG.replace(b"</svg>", b"<script>alert(1)</script></svg>")
+
+
 @pytest.mark.parametrize("swap", ["link out", "other bytes"])
 @pytest.mark.parametrize("formats", ["apkg", "html", "pdf"])
-def test_a_picture_swapped_after_its_check_is_not_packed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str, formats: str) -> None:
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_a_picture_swapped_after_its_check_is_not_packed(tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, swap: str, formats: str, suffix: str) -> None:
     """The deck read each picture again as it was packed, whatever it had become: in a
     synced or shared folder, a picture swapped after its check for a link to a file
     outside the notes put that file in the deck (and an SVG so swapped in skips the
@@ -246,9 +253,9 @@ def test_a_picture_swapped_after_its_check_is_not_packed(
 
     secret = tmp_path / "secret.txt"
     secret.write_bytes(b"SECRET KEY")
-    write(tmp_path / "src" / "n.md", "## S\n### Q\n\n![p](p.png)\n")
-    picture = tmp_path / "src" / "p.png"
-    picture.write_bytes(png())
+    write(tmp_path / "src" / "n.md", f"## S\n### Q\n\n![p](p{suffix})\n")
+    picture = tmp_path / "src" / f"p{suffix}"
+    picture.write_bytes(png() if suffix == ".png" else _SVG)
     original = run._write
 
     def swapped(*args: Any, **kwargs: Any) -> Any:
@@ -256,17 +263,17 @@ def test_a_picture_swapped_after_its_check_is_not_packed(
         if swap == "link out":
             picture.symlink_to(secret)
         else:
-            picture.write_bytes(png(width=3))
+            picture.write_bytes(png(width=3) if suffix == ".png" else _SVG_SCRIPT)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(run, "_write", swapped)
     result = CliRunner().invoke(main, ["build", "src", "--format", formats, "--no-lock"])
     assert result.exit_code == 1, result.output
-    assert "src/p.png changed during the build (its bytes are not those of the picture " \
-           "checked); build again" in result.output, result.output
-    assert result.output.count("p.png") == 1, result.output  # named once
+    assert f"src/p{suffix} changed during the build (its bytes are not those of the " \
+           "picture checked); build again" in result.output, result.output
+    assert result.output.count(f"p{suffix}") == 1, result.output  # named once
     written = [p for p in (tmp_path / "dist").rglob("*") if p.is_file()]
-    assert not [p for p in written if p.suffix in (".apkg", ".html", ".png", ".pdf")], written
+    assert not [p for p in written if p.suffix in (".apkg", ".html", suffix, ".pdf")], written
     assert not [p for p in written if b"SECRET" in p.read_bytes()], written
 
 
@@ -283,7 +290,8 @@ def test_pictures_unchanged_are_packed_as_checked(tmp_path: Path, collection: Co
 
 @pytest.mark.parametrize(("deck", "name"), [
     ("CON", "_CON"), ("nul", "_nul"), ("Aux.notes", "_Aux.notes"), ("COM1", "_COM1"),
-    ("lpt9 ", "_lpt9"), ("com²", "_com²"), ("PRN .x", "_PRN .x"),
+    ("lpt9 ", "_lpt9"), ("com²", "_com²"), ("PRN .x", "_PRN .x"), ("CONIN$", "_CONIN$"),
+    ("conout$.notes", "_conout$.notes"), ("AUX", "_AUX"), ("lpt1", "_lpt1"),
     # Names that only start like a device are files.
     ("CONSOLE", "CONSOLE"), ("nul_", "nul_"), ("LPT10", "LPT10"), ("Con::sub", "Con__sub")])
 def test_a_deck_named_like_a_windows_device_gets_a_file_name(deck: str, name: str) -> None:

@@ -201,6 +201,21 @@ def test_an_empty_path_on_the_command_line_is_a_usage_error(
     assert (tmp_path / "out" / "D.apkg").is_file() and (tmp_path / "c").is_dir()
 
 
+@pytest.mark.parametrize("words", [["toc", ""], ["toc", "--check", "  "], ["toc", "n.md", ""]])
+def test_toc_given_an_empty_path_is_a_usage_error(tmp_path: Path, words: list[str]) -> None:
+    """``toc ''`` read ``''`` as ``.`` and rewrote the TOC of every file in the working
+    folder, as build's empty paths did."""
+    text = "<!-- TOC -->\n* [Old](#old)\n<!-- /TOC -->\n## S\n### Q\nA\n"
+    write(tmp_path / "n.md", text)
+    result = CliRunner().invoke(main, words)
+    assert result.exit_code == 2, result.output
+    assert f"must be a non-empty path, not {words[-1]!r}" in result.output, result.output
+    assert (tmp_path / "n.md").read_text(encoding="utf-8") == text
+    # Named as a path, the working folder is rewritten.
+    assert CliRunner().invoke(main, ["toc", "."]).exit_code == 0
+    assert "* [S](#s)" in (tmp_path / "n.md").read_text(encoding="utf-8")
+
+
 def test_a_refused_nan_in_a_diagram_is_looked_at_once() -> None:
     """A parameter refused is read again as a YAML 1.2 number until nothing changes; a
     NaN (``x_min: .nan``) is no ``==`` to itself, so the check ran for ever and ``check``

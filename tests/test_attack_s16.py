@@ -101,6 +101,69 @@ def test_fraction_rules_and_box_padding_past_20em_are_drawn_at_20em(
     assert clamp_tall_sizes(tex) == (kept, clamped)
 
 
+@pytest.mark.parametrize(("tex", "kept", "clamped"), [
+    # MathJax skips white space (a run of it, a newline) before a size and before a
+    # \bbox's or an \enclose's [options]: 7,566 pixels at \bbox [100cm], 83,129 at
+    # \raise  5000em (two spaces), 33,260 at \enclose{box} [data-padding=5000].
+    ("\\bbox [100cm]{x}", "\\bbox [20em]{x}", ["\\bbox"]),
+    ("\\bbox\n[100cm]{x}", "\\bbox\n[20em]{x}", ["\\bbox"]),
+    ("\\enclose{box} [data-padding=5000]{x}", "\\enclose{box} [data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose {box}\n\t[data-padding=5000]{x}",
+     "\\enclose {box}\n\t[data-padding=20em]{x}", ["\\enclose"]),
+    ("a \\above  100cm b", "a \\above  20em b", ["\\above"]),
+    ("\\raise  5000em{x}", "\\raise  20em{x}", ["\\raise"]),
+    ("\\raise\n\t5000em{x}", "\\raise\n\t20em{x}", ["\\raise"]),
+    ("\\rule{1px}{  5000em}", "\\rule{1px}{  20em}", ["\\rule"]),
+    # An empty raise is none (83,122 pixels at \rule[]{1px}{5000em}); one after spaces
+    # is one.
+    ("\\rule[]{1px}{5000em}", "\\rule[]{1px}{20em}", ["\\rule"]),
+    ("\\rule[ ]{1px}{5000em}", "\\rule[ ]{1px}{20em}", ["\\rule"]),
+    ("\\rule  [5000em]{1px}{1px}", "\\rule  [20em]{1px}{1px}", ["\\rule"]),
+    ("\\rule  [1em]{5000em}{1px}", "\\rule  [1em]{5000em}{1px}", []),
+    # A row's size is still only one in brackets right after it.
+    ("a \\\\  [100cm] b", "a \\\\  [100cm] b", []),
+])
+def test_white_space_before_a_size_or_its_brackets_does_not_hide_it(
+        tex: str, kept: str, clamped: list[str]) -> None:
+    assert clamp_tall_sizes(tex) == (kept, clamped)
+
+
+@pytest.mark.parametrize(("tex", "kept", "clamped"), [
+    # \enclose's sizes are read by MathJax's length2em: a number without a unit it knows
+    # right after it (TeX's sp, bp; a space; CM) is times the default padding (0.2em) or
+    # thickness (0.067em), as is a percentage: 6,661 pixels at data-padding=1000sp and
+    # =100000%, 1,009 at =150bp, 33,260 at =5000CM.
+    ("\\enclose{box}[data-padding=1000sp]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=150bp]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=150 pt]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=5000CM]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=100000%]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-thickness=400]{x}", "\\enclose{box}[data-thickness=20em]{x}",
+     ["\\enclose"]),
+    ("\\enclose{box}[data-padding=15cm]{x}", "\\enclose{box}[data-padding=20em]{x}",
+     ["\\enclose"]),
+    # ... so these are under 20em (10em, 10em, 16.75em, 18.9em: 96px an inch) and stay.
+    ("\\enclose{box}[data-padding=50]{x} \\enclose{box}[data-padding=5000%]{x} "
+     "\\enclose{box}[data-thickness=250]{x} \\enclose{box}[data-padding=8cm]{x}",
+     "\\enclose{box}[data-padding=50]{x} \\enclose{box}[data-padding=5000%]{x} "
+     "\\enclose{box}[data-thickness=250]{x} \\enclose{box}[data-padding=8cm]{x}", []),
+    # MathJax's TeX takes a comma for a decimal point (83,129 pixels at 5000,0em) ...
+    ("\\raise{5000,0em}{x}", "\\raise{20em}{x}", ["\\raise"]),
+    ("\\rule{1px}{5000,em}", "\\rule{1px}{20em}", ["\\rule"]),
+    # ... but knows no bp (an error: 18 pixels), and a \bbox no pc (10 pixels).
+    ("\\raise{5000bp}{x} \\bbox[100pc]{x}", "\\raise{5000bp}{x} \\bbox[100pc]{x}", []),
+])
+def test_sizes_are_read_in_the_units_mathjax_reads_them_in(
+        tex: str, kept: str, clamped: list[str]) -> None:
+    assert clamp_tall_sizes(tex) == (kept, clamped)
+
+
 def test_a_card_holds_the_fraction_rule_drawn_and_the_formula_is_warned_of(
         tmp_path: Path, collection: Collection) -> None:
     write(tmp_path / "n.md", "## S\n### Q\n上面 $\\genfrac{}{}{100cm}{}{a}{b}$ 和 "
@@ -138,6 +201,21 @@ def test_an_empty_path_on_the_command_line_is_a_usage_error(
     assert (tmp_path / "out" / "D.apkg").is_file() and (tmp_path / "c").is_dir()
 
 
+@pytest.mark.parametrize("words", [["toc", ""], ["toc", "--check", "  "], ["toc", "n.md", ""]])
+def test_toc_given_an_empty_path_is_a_usage_error(tmp_path: Path, words: list[str]) -> None:
+    """``toc ''`` read ``''`` as ``.`` and rewrote the TOC of every file in the working
+    folder, as build's empty paths did."""
+    text = "<!-- TOC -->\n* [Old](#old)\n<!-- /TOC -->\n## S\n### Q\nA\n"
+    write(tmp_path / "n.md", text)
+    result = CliRunner().invoke(main, words)
+    assert result.exit_code == 2, result.output
+    assert f"must be a non-empty path, not {words[-1]!r}" in result.output, result.output
+    assert (tmp_path / "n.md").read_text(encoding="utf-8") == text
+    # Named as a path, the working folder is rewritten.
+    assert CliRunner().invoke(main, ["toc", "."]).exit_code == 0
+    assert "* [S](#s)" in (tmp_path / "n.md").read_text(encoding="utf-8")
+
+
 def test_a_refused_nan_in_a_diagram_is_looked_at_once() -> None:
     """A parameter refused is read again as a YAML 1.2 number until nothing changes; a
     NaN (``x_min: .nan``) is no ``==`` to itself, so the check ran for ever and ``check``
@@ -171,10 +249,17 @@ def test_a_diagram_given_nan_or_inf_is_an_error_at_its_block(tmp_path: Path) -> 
             "number from 1e-06 to 10 (got nan) [diagram-param]") in lines, result.output
 
 
+_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" ' \
+    b'height="8"/></svg>'
+"""A picture as an SVG; swapped for one that runs a script."""
+_SVG_SCRIPT = _SVG.replace(b"</svg>", b"<script>alert(1)</script></svg>")
+
+
 @pytest.mark.parametrize("swap", ["link out", "other bytes"])
-@pytest.mark.parametrize("formats", ["apkg", "html"])
-def test_a_picture_swapped_after_its_check_is_not_packed(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, swap: str, formats: str) -> None:
+@pytest.mark.parametrize("formats", ["apkg", "html", "pdf"])
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_a_picture_swapped_after_its_check_is_not_packed(tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch, swap: str, formats: str, suffix: str) -> None:
     """The deck read each picture again as it was packed, whatever it had become: in a
     synced or shared folder, a picture swapped after its check for a link to a file
     outside the notes put that file in the deck (and an SVG so swapped in skips the
@@ -183,9 +268,9 @@ def test_a_picture_swapped_after_its_check_is_not_packed(
 
     secret = tmp_path / "secret.txt"
     secret.write_bytes(b"SECRET KEY")
-    write(tmp_path / "src" / "n.md", "## S\n### Q\n\n![p](p.png)\n")
-    picture = tmp_path / "src" / "p.png"
-    picture.write_bytes(png())
+    write(tmp_path / "src" / "n.md", f"## S\n### Q\n\n![p](p{suffix})\n")
+    picture = tmp_path / "src" / f"p{suffix}"
+    picture.write_bytes(png() if suffix == ".png" else _SVG)
     original = run._write
 
     def swapped(*args: Any, **kwargs: Any) -> Any:
@@ -193,16 +278,17 @@ def test_a_picture_swapped_after_its_check_is_not_packed(
         if swap == "link out":
             picture.symlink_to(secret)
         else:
-            picture.write_bytes(png(width=3))
+            picture.write_bytes(png(width=3) if suffix == ".png" else _SVG_SCRIPT)
         return original(*args, **kwargs)
 
     monkeypatch.setattr(run, "_write", swapped)
     result = CliRunner().invoke(main, ["build", "src", "--format", formats, "--no-lock"])
     assert result.exit_code == 1, result.output
-    assert "src/p.png changed during the build (its bytes are not those of the picture " \
-           "checked); build again" in result.output, result.output
+    assert f"src/p{suffix} changed during the build (its bytes are not those of the " \
+           "picture checked); build again" in result.output, result.output
+    assert result.output.count(f"p{suffix}") == 1, result.output  # named once
     written = [p for p in (tmp_path / "dist").rglob("*") if p.is_file()]
-    assert not [p for p in written if p.suffix in (".apkg", ".html", ".png")], written
+    assert not [p for p in written if p.suffix in (".apkg", ".html", suffix, ".pdf")], written
     assert not [p for p in written if b"SECRET" in p.read_bytes()], written
 
 
@@ -219,7 +305,8 @@ def test_pictures_unchanged_are_packed_as_checked(tmp_path: Path, collection: Co
 
 @pytest.mark.parametrize(("deck", "name"), [
     ("CON", "_CON"), ("nul", "_nul"), ("Aux.notes", "_Aux.notes"), ("COM1", "_COM1"),
-    ("lpt9 ", "_lpt9"), ("com²", "_com²"), ("PRN .x", "_PRN .x"),
+    ("lpt9 ", "_lpt9"), ("com²", "_com²"), ("PRN .x", "_PRN .x"), ("CONIN$", "_CONIN$"),
+    ("conout$.notes", "_conout$.notes"), ("AUX", "_AUX"), ("lpt1", "_lpt1"),
     # Names that only start like a device are files.
     ("CONSOLE", "CONSOLE"), ("nul_", "nul_"), ("LPT10", "LPT10"), ("Con::sub", "Con__sub")])
 def test_a_deck_named_like_a_windows_device_gets_a_file_name(deck: str, name: str) -> None:
@@ -235,3 +322,22 @@ def test_a_deck_named_nul_is_written_to_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "dist").iterdir()
                   if not p.name.startswith(".")) == ["_NUL.apkg", "_NUL.html"]
+    # The warning gives the reason (it said "too long, or with control or text-direction
+    # characters"), and fails --strict, as the README says.
+    assert ("src/n.md:1:1: warning: deck name 'NUL' is written to the file '_NUL' (a name "
+            "Windows keeps for a device) [output-name]") in result.output, result.output
+    strict = CliRunner().invoke(main, ["check", "src", "--strict"])
+    assert strict.exit_code == 1 and "[output-name]" in strict.output, strict.output
+
+
+@pytest.mark.parametrize(("deck", "why"), [
+    ("a\u202egnp.exe", "with control or text-direction characters"),
+    ("x" * 200, "too long"), ("Con.x", "a name Windows keeps for a device"),
+    ("aux\u200b." + "y" * 200,
+     "with control or text-direction characters, and a name Windows keeps for a device, "
+     "and too long")])
+def test_a_deck_renamed_for_its_file_is_told_why(tmp_path: Path, deck: str, why: str) -> None:
+    write(tmp_path / "src" / "n.md", f"---\ndeck: \"{deck}\"\n---\n## Q?\n\nA\n")
+    result = CliRunner().invoke(main, ["check", "src"])
+    assert result.exit_code == 0, result.output
+    assert f"({why}) [output-name]" in result.output, result.output

@@ -40,8 +40,8 @@ def check_output_names(gathered: Gathered, assembled: Assembled, config: BuildCo
             found.append(Diagnostic(
                 SourceLoc(deck.files[0].path, 1), "warning",
                 f"deck name {deck.name[:60]!r}{'…' if len(deck.name) > 60 else ''} is written "
-                f"to the file {output_name(deck.name)!r} (too long, or with control or "
-                "text-direction characters)", "output-name"))
+                f"to the file {output_name(deck.name)!r} ({_why_renamed(deck.name)})",
+                "output-name"))
         other = taken.setdefault(output_name(deck.name).casefold(), deck)
         if other is not deck:
             raise BuildError(
@@ -58,6 +58,17 @@ def _unlike_name(deck: str) -> bool:
     file name cannot hold at all (``/``, ``:`` …, replaced as they always were)."""
     plain = "".join("_" if c in '<>:"/\\|?*' else c for c in deck).strip(" .")
     return bool(plain) and output_name(deck) != plain
+
+
+def _why_renamed(deck: str) -> str:
+    """Why ``output_name`` writes the deck's name otherwise, each reason that applies."""
+    cleaned = _cleaned(deck)
+    reasons = [reason for reason, applies in (
+        ("with control or text-direction characters", cleaned != _cleaned(deck, True)),
+        ("a name Windows keeps for a device", _is_device(cleaned)),
+        ("too long", len(cleaned.encode("utf-8")) + _is_device(cleaned) > MAX_NAME_BYTES),
+    ) if applies]
+    return ", and ".join(reasons)
 
 
 def check_media_size(gathered: Gathered, assembled: Assembled) -> list[Diagnostic]:
@@ -100,14 +111,25 @@ def output_name(deck: str) -> str:
     ``abc\u202egnp.exe.apkg`` as ``abcexe.png.apkg``.  A name too long for the file
     system is cut, with a hash of the whole name so two long names stay apart.
     """
-    cleaned = "".join("_" if c in '<>:"/\\|?*' else c for c in deck
-                      if unicodedata.category(c)[0] != "C"
-                      and unicodedata.category(c) not in ("Zl", "Zp"))
-    cleaned = cleaned.strip(" .") or "deck"
-    if cleaned.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_DEVICES:
+    cleaned = _cleaned(deck)
+    if _is_device(cleaned):
         cleaned = "_" + cleaned  # Windows opens the device: dist\CON.apkg is the console
     if len(cleaned.encode("utf-8")) <= MAX_NAME_BYTES:
         return cleaned
     tag = "-" + hashlib.sha256(deck.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     cut = cleaned.encode("utf-8")[:MAX_NAME_BYTES - len(tag)].decode("utf-8", "ignore")
     return cut.rstrip(" .") + tag
+
+
+def _cleaned(deck: str, keep_controls: bool = False) -> str:
+    """The deck's name with what a file name cannot hold replaced, control and format
+    characters left out (unless ``keep_controls``), spaces and dots trimmed."""
+    cleaned = "".join("_" if c in '<>:"/\\|?*' else c for c in deck
+                      if keep_controls or (unicodedata.category(c)[0] != "C"
+                                           and unicodedata.category(c) not in ("Zl", "Zp")))
+    return cleaned.strip(" .") or "deck"
+
+
+def _is_device(name: str) -> bool:
+    """Whether Windows takes the file name for a device whatever its extension."""
+    return name.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_DEVICES

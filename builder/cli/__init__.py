@@ -21,14 +21,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from builder import __version__
-from builder.cli.capped import (
-    diagnostic_lines,
-    next_lines,
-    output_lines,
-    structure_lines,
-)
+from builder.cli.capped import diagnostic_lines, next_lines, output_lines, structure_lines
 from builder.cli.ending import ENDING, started_as_command
-from builder.cli.options import build_options, configuration_options, configured, every_line
+from builder.cli.options import (
+    NonEmptyPath,
+    build_options,
+    configuration_options,
+    configured,
+    every_line,
+)
 from builder.support.settings import did_you_mean
 
 if TYPE_CHECKING:
@@ -327,7 +328,7 @@ def help_command(ctx: click.Context, command: str | None) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=NonEmptyPath(path_type=Path))
 @click.option("--check", "check_only", is_flag=True,
               help="Write nothing; report out-of-date blocks and exit 1 if there are any.")
 def toc(files: tuple[Path, ...], check_only: bool) -> None:

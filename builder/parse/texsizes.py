@@ -35,11 +35,15 @@ _TALL: dict[str, tuple[bool, ...]] = {
 _DELIMITERS = {"\\genfrac": 2, "\\abovewithdelims": 2}
 """Commands whose sizes follow delimiters (a token or a group each), skipped."""
 _EM = {"em": 1.0, "ex": 0.43, "pt": 0.1, "px": 1 / 16, "mu": 1 / 18, "pc": 1.2,
-       "in": 7.227, "cm": 2.845, "mm": 0.2845, "bp": 0.1004, "dd": 0.107, "cc": 1.284,
-       "sp": 0.1 / 65536}
-"""Each unit in em, as MathJax converts it (1em = 10pt = 16px)."""
-_BETWEEN = frozenset({" ", "{", "}", "[", "]", "=", "-", "+"})
-_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
+       "in": 7.227, "cm": 2.845, "mm": 0.2845}
+"""Each unit MathJax's TeX reads in a size, in em (1em = 10pt = 16px): TeX's bp, dd, cc
+and sp are none of them (``\\raise{5000bp}{x}`` is an error there, nothing tall)."""
+_BOX_EM = {unit: em for unit, em in _EM.items() if unit != "pc"}
+"""The units a ``\\bbox`` padding may have (its own pattern leaves out pc)."""
+_BETWEEN = frozenset({"{", "}", "[", "]", "=", "-", "+"})
+"""Tokens before a size that MathJax reads past (and white space, any run of it)."""
+_NUMBER = re.compile(r"\d+(?:[.,]\d*)?|[.,]\d+")
+"""A size's number: MathJax's TeX takes a comma for the decimal point too (5000,0em)."""
 
 
 def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
@@ -71,8 +75,8 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
                 out += [*found[i:end], *kept]
                 i = after
                 continue
-            if token == "\\rule" and "".join(found[i + 1:i + 3]).lstrip()[:1] != "[":
-                left = left[1:]  # its raise, in brackets, is not given
+            if token == "\\rule" and not (_bracket(found, i + 1) or "").strip():
+                left = left[1:]  # its raise, in brackets, is not given (or empty: none)
             elif token == "\\\\":
                 # A row's size only in brackets right after it (``\\[2em]``, ``\\*[2em]``):
                 # ``\\ 100 cm`` is a new row, then text.
@@ -85,7 +89,7 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
                     continue
         elif left and token == "{" and found[i + 1:i + 2] == ["}"]:
             left = ()  # an empty argument, where a size would be: none is given
-        elif left and token not in _BETWEEN:
+        elif left and token not in _BETWEEN and not token.isspace():
             size, end = _size(found, i)
             if size is None:
                 left = ()
@@ -103,20 +107,22 @@ def clamp_tall_sizes(tex: str) -> tuple[str, list[str]]:
     return "".join(out), clamped
 
 
-def _size(found: list[str], i: int) -> tuple[float | None, int]:
+def _size(found: list[str], i: int, box: bool = False) -> tuple[float | None, int]:
     """The size written from token ``i`` (digits, then a unit's two letters), in em, and
-    where it ends; None when none is written there."""
+    where it ends; None when none is written there.  A ``box`` padding is read as
+    ``\\bbox`` reads it: no comma for a point, no pc."""
+    points, units = (".", _BOX_EM) if box else (".,", _EM)
     end = i
-    while end < len(found) and (found[end].isdigit() or found[end] == "."):
+    while end < len(found) and (found[end].isdigit() or found[end] in points):
         end += 1
     digits = "".join(found[i:end])
     while end < len(found) and found[end].isspace():
         end += 1
     unit = "".join(found[end:end + 2])
-    if not _NUMBER.fullmatch(digits) or unit not in _EM \
+    if not _NUMBER.fullmatch(digits) or unit not in units \
             or (end + 2 < len(found) and found[end + 2].isalpha()):
         return None, i
-    return float(digits) * _EM[unit], end + 2
+    return float(digits.replace(",", ".")) * units[unit], end + 2
 
 
 def _past_arguments(found: list[str], i: int, count: int) -> int:
@@ -134,18 +140,39 @@ def _past_arguments(found: list[str], i: int, count: int) -> int:
     return i
 
 
+def _skip_space(found: list[str], i: int) -> int:
+    """The first token from ``i`` that is not white space (MathJax's GetNext)."""
+    while i < len(found) and found[i].isspace():
+        i += 1
+    return i
+
+
+def _bracket(found: list[str], i: int) -> str | None:
+    """What the ``[…]`` from token ``i`` holds, white space before it skipped as MathJax
+    skips it; None when no bracket opens there."""
+    start = _skip_space(found, i)
+    if found[start:start + 1] != ["["]:
+        return None
+    end = start + 1
+    while end < len(found) and found[end] != "]":
+        end += 1
+    return "".join(found[start + 1:end])
+
+
 def _box_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str], int]:
-    """A ``\\bbox``'s ``[…]`` options from token ``i``, each size among them past
-    ``MAX_EM`` written as ``MAX_EM`` em (``clamped`` told), and where they end."""
-    if found[i:i + 1] != ["["]:
+    """A ``\\bbox``'s ``[…]`` options from token ``i`` (white space before them
+    skipped), each size among them past ``MAX_EM`` written as ``MAX_EM`` em
+    (``clamped`` told), and where they end."""
+    start = _skip_space(found, i)
+    if found[start:start + 1] != ["["]:
         return [], i
-    out = ["["]
-    i += 1
+    out = [*found[i:start], "["]
+    i = start + 1
     while i < len(found) and found[i] != "]":
         start = i
         while i < len(found) and found[i] == " ":
             i += 1
-        size, end = _size(found, i)
+        size, end = _size(found, i, box=True)
         if size is not None and size > MAX_EM:
             out += [*found[start:i], f"{MAX_EM}em"]
             clamped.append("\\bbox")
@@ -156,27 +183,39 @@ def _box_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str
     return out, i
 
 
-_ENCLOSE_SIZE = re.compile(r"(data-(?:padding|thickness)\s*=)([^,\]]*)")
+_ENCLOSE_SIZE = re.compile(r"(data-(padding|thickness)\s*=)([^,\]]*)")
 """An ``\\enclose`` attribute that pads its box or thickens its lines, and its value."""
-_VALUE = re.compile(r"[\s{\"'+]*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]{2})?")
-"""The size in such a value, as MathJax reads it past a sign, a brace or quotes."""
+_VALUE = re.compile(r"[\s{\"']*([-+]?(?:\d+(?:\.\d*)?|\.\d+))(pt|em|ex|mu|px|pc|in|mm|cm|%)?")
+"""The size in such a value, as MathJax's length2em reads it (past a brace or quotes):
+a unit only right after the number."""
+_LENGTH_EM = {"em": 1.0, "ex": 0.431, "pt": 0.1, "pc": 1.2, "mu": 1 / 18, "px": 1 / 16,
+              "in": 6.0, "cm": 6 / 2.54, "mm": 6 / 25.4}
+"""length2em's units in em (96px an inch, 16px an em)."""
+_DEFAULT_EM = {"padding": 0.2, "thickness": 0.067}
+"""What length2em multiplies a number by when no unit it knows follows (``5000``,
+``1000sp``, ``150 pt``), and a percentage of: \\enclose's own padding and thickness."""
 
 
 def _enclose_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str], int]:
     """An ``\\enclose``'s ``[…]`` attributes from token ``i``, a padding or line thickness
-    past ``MAX_EM`` written as ``MAX_EM`` em (a number without a unit MathJax knows read
-    as em), and where they end."""
-    if found[i:i + 1] != ["["]:
+    past ``MAX_EM`` written as ``MAX_EM`` em (read with MathJax's own units and
+    defaults), white space before them skipped, and where they end."""
+    start = _skip_space(found, i)
+    if found[start:start + 1] != ["["]:
         return [], i
-    end = i
+    end = start
     while end < len(found) and found[end] != "]":
         end += 1
 
     def clamp(match: re.Match[str]) -> str:
-        size = _VALUE.match(match.group(2))
+        size = _VALUE.match(match.group(3))
         if size is None:
             return match.group()
-        if float(size.group(1)) * _EM.get(size.group(2) or "em", 1.0) <= MAX_EM:
+        number, unit = float(size.group(1)), size.group(2) or ""
+        default = _DEFAULT_EM[match.group(2)]
+        em = number * _LENGTH_EM[unit] if unit in _LENGTH_EM \
+            else number / 100 * default if unit == "%" else number * default
+        if em <= MAX_EM:
             return match.group()
         clamped.append("\\enclose")
         return f"{match.group(1)}{MAX_EM}em"

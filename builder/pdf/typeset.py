@@ -8,6 +8,7 @@ because typst reads files only below its root.  The PDF is written atomically.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import shutil
@@ -38,7 +39,7 @@ from builder.render.glyphs import missing_glyph_pattern, missing_glyphs, with_mi
 from builder.render.images import ImageResolver
 from builder.render.printcopy import print_box, print_copy
 from builder.support.atomic import atomic_path, atomic_write_bytes
-from builder.support.safefile import read_regular
+from builder.support.safefile import read_packed, read_regular
 
 STYLES = {"sheet": "sheet.typ", "cards": "cards.typ"}
 PART_TEMPLATE = "sheet-part.typ"
@@ -346,10 +347,13 @@ def _stage_files(workdir: Path, template: str, media: dict[str, Path]) -> Path:
     for relative, source_path in sorted(media.items()):
         destination = workdir / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
-        try:  # read as a regular file, bounded: it may have been swapped for a device
-            destination.write_bytes(read_regular(source_path, MAX_PDF_IMAGE_BYTES))
+        try:  # regular, bounded, and the bytes checked: it may have been swapped since
+            destination.write_bytes(read_packed(source_path, MAX_PDF_IMAGE_BYTES,
+                                                Path(relative).name))
         except OSError as exc:
-            raise PdfError(f"cannot read image {source_path}: {exc.strerror or exc}") from None
+            raise PdfError(exc.strerror if exc.errno == errno.ESTALE and exc.strerror  # names it
+                           else f"cannot read image {source_path}: {exc.strerror or exc}"
+                           ) from None
     return workdir / template
 
 

@@ -56,3 +56,18 @@ def test_a_row_without_an_answer_keeps_the_table_whole() -> None:
     (card,) = parse_text(text, "g.md").cards
     assert card.question_text == "Glossary"
     assert [node.kind for node in card.answer] == ["table"]
+
+
+def test_a_cell_past_the_header_in_a_card_row_is_said(tmp_path: Path) -> None:
+    """``| Which is `a | b`? | a pipe |``: the `|` in code parts a third cell, which the
+    header has no column for; read as cards, the row must still warn that it is left out,
+    as the same table read as a table does."""
+    source = tmp_path / "pipes.md"
+    source.write_text("# T\n\n| Question | Answer |\n|---|---|\n| Which is `a | b`? | a pipe |\n"
+                      "| What is BN? | Batch norm. |\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--no-lock", str(source)])
+    assert "[question-table]" in result.output, result.output
+    (warning,) = [line for line in result.output.splitlines() if "[table-extra-cells]" in line]
+    assert warning.endswith(".md:5:23: warning: 1 cell(s) past the table's 2 column(s) left out "
+                            "(as GitHub does): add them to the header row, or write `\\|` for a "
+                            "`|` in a cell [table-extra-cells]"), warning

@@ -336,6 +336,7 @@ class OutlineCards:
         """Each row of a question table a card: the answer cell, then the row's other cells
         each after its column's name."""
         for row in rows:
+            self.builder.report_extra_cells(row.node, row.line)  # a `|` in a cell, unescaped
             self._open_bold(BoldQuestion(row.question, [], plain(row.question).strip(),
                                          row.line, TABLE_CARD, row.line))
             for name, cell in ((None, row.answer), *row.extras):

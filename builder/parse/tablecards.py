@@ -36,6 +36,7 @@ class TableRow:
     question: list[SyntaxTreeNode]
     answer: list[SyntaxTreeNode]
     extras: tuple[tuple[str, list[SyntaxTreeNode]], ...]
+    node: SyntaxTreeNode
 
 
 def _cells(row: SyntaxTreeNode) -> list[list[SyntaxTreeNode]]:
@@ -75,7 +76,7 @@ def table_rows(table: SyntaxTreeNode) -> list[TableRow] | None:
             return None  # a row that is no card: the table stays a table, whole
         extras = tuple((plain(_cells(head[0])[at]).strip(), cells[at]) for at in shown
                        if at < len(cells) and plain(cells[at]).strip())
-        found.append(TableRow(row.map[0] + 1, cells[asked], cells[answered], extras))
+        found.append(TableRow(row.map[0] + 1, cells[asked], cells[answered], extras, row))
     return found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from markdown_it.tree import SyntaxTreeNode
 
@@ -24,6 +25,7 @@ _QUESTION = frozenset(("question", "questions", "q", "front", "prompt", "问题"
                        "질문", "вопрос", "pregunta", "pergunta", "frage"))
 _ANSWER = frozenset(("answer", "answers", "a", "back", "答案", "回答", "解答", "答", "답", "답변",
                      "ответ", "respuesta", "resposta", "antwort", "réponse"))
+_READ = "question_table_rows"  # the table's rows once read, in its opening token's meta
 _NUMBERING = frozenset(("id", "#", "no", "no.", "nr", "nr.", "n", "n°", "num", "序号", "编号"))
 
 
@@ -56,6 +58,16 @@ def table_rows(table: SyntaxTreeNode) -> list[TableRow] | None:
     row with text has no question or no answer (a table of notes, kept whole)."""
     if table.type != "table":
         return None
+    opening = table.nester_tokens.opening if table.nester_tokens is not None else None
+    if opening is not None and _READ in opening.meta:  # counted, read, explained: once
+        return cast("list[TableRow] | None", opening.meta[_READ])
+    found = _read(table)
+    if opening is not None:
+        opening.meta[_READ] = found
+    return found
+
+
+def _read(table: SyntaxTreeNode) -> list[TableRow] | None:
     head, body = _rows(table)
     if len(head) != 1:
         return None
@@ -66,6 +78,7 @@ def table_rows(table: SyntaxTreeNode) -> list[TableRow] | None:
         return None
     shown = [at for at, name in enumerate(names)
              if at not in (asked, answered) and name not in _NUMBERING]
+    titles = [plain(cells).strip() for cells in _cells(head[0])]  # once: not a cell a row
     found = []
     for row in body:
         cells = _cells(row)
@@ -74,7 +87,7 @@ def table_rows(table: SyntaxTreeNode) -> list[TableRow] | None:
         if len(cells) <= max(asked, answered) or not plain(cells[asked]).strip() \
                 or not plain(cells[answered]).strip() or not row.map:
             return None  # a row that is no card: the table stays a table, whole
-        extras = tuple((plain(_cells(head[0])[at]).strip(), cells[at]) for at in shown
+        extras = tuple((titles[at], cells[at]) for at in shown
                        if at < len(cells) and plain(cells[at]).strip())
         found.append(TableRow(row.map[0] + 1, cells[asked], cells[answered], extras, row))
     return found

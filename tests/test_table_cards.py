@@ -49,13 +49,27 @@ def test_other_tables_stay_tables() -> None:
     assert "Batch normalisation" in plain_text(cards["Glossary"].answer)
 
 
-def test_a_row_without_an_answer_keeps_the_table_whole() -> None:
-    """Two rows would be cards, but ``Dropout`` has no answer: which rows are cards is a
-    guess, so the table stays one block (nothing of it lost)."""
-    text = ("# Glossary\n\n| Question | Answer |\n|---|---|\n| What is BN? | Batch norm |\n"
-            "| What is LN? | Layer norm |\n| Dropout | |\n")
-    (card,) = parse_text(text, "g.md").cards
-    assert card.question_text == "Glossary"
+def test_a_row_without_an_answer_is_said_and_the_others_stay_cards(tmp_path: Path) -> None:
+    """``Dropout`` has no answer yet: the answered rows are still cards, and the row
+    without one warns at its line, as a heading without an answer does."""
+    source = tmp_path / "g.md"
+    source.write_text("# Glossary\n\n| Question | Answer |\n|---|---|\n"
+                      "| What is BN? | Batch norm |\n| What is LN? | Layer norm |\n"
+                      "| Dropout | |\n", encoding="utf-8")
+    doc = parse_text(source.read_text(encoding="utf-8"), "g.md")
+    answers = {card.question_text: plain_text(card.answer) for card in doc.cards}
+    assert answers["What is BN?"] == "Batch norm" and answers["What is LN?"] == "Layer norm"
+    result = CliRunner().invoke(main, ["check", "--no-lock", str(source)])
+    (warning,) = [line for line in result.output.splitlines() if "warning:" in line]
+    assert warning.endswith("g.md:7:1: warning: empty answer: 'Dropout' is left out of the "
+                            "deck [empty-answer]"), result.output
+
+
+def test_a_table_most_of_whose_rows_have_no_answer_stays_whole() -> None:
+    text = ("# Worksheet\n\n| Question | Answer |\n|---|---|\n| What is BN? | Batch norm |\n"
+            "| What is LN? | |\n| What is GN? | |\n")
+    (card,) = parse_text(text, "w.md").cards
+    assert card.question_text == "Worksheet"
     assert [node.kind for node in card.answer] == ["table"]
 
 

@@ -340,6 +340,8 @@ class OutlineCards:
             self._open_bold(BoldQuestion(row.question, [], plain(row.question).strip(),
                                          row.line, TABLE_CARD, row.line))
             for name, cell in ((None, row.answer), *row.extras):
+                if not plain(cell).strip():
+                    continue  # a row not yet answered: empty-answer says so, as for a heading
                 inline = tuple(self.builder.inline(cell, row.line))
                 if name is not None:
                     inline = (Node("strong", (Node("text", text=name, line=row.line),),

@@ -54,8 +54,9 @@ def _rows(table: SyntaxTreeNode) -> tuple[list[SyntaxTreeNode], list[SyntaxTreeN
 
 def table_rows(table: SyntaxTreeNode) -> list[TableRow] | None:
     """The rows of a question table read as cards (empty rows left out), or None when the
-    table is no question table: its header names no question and answer column, or a
-    row with text has no question or no answer (a table of notes, kept whole)."""
+    table is no question table: its header names no question and answer column, a row
+    with text has no question, or most rows have no answer (a table of notes, kept whole).
+    A row with a question and no answer is read as one (``answer`` empty)."""
     if table.type != "table":
         return None
     opening = table.nester_tokens.opening if table.nester_tokens is not None else None
@@ -85,12 +86,15 @@ def _read(table: SyntaxTreeNode) -> list[TableRow] | None:
         if not any(plain(cell).strip() for cell in cells):
             continue  # an empty row
         if len(cells) <= max(asked, answered) or not plain(cells[asked]).strip() \
-                or not plain(cells[answered]).strip() or not row.map:
-            return None  # a row that is no card: the table stays a table, whole
+                or not row.map:
+            return None  # a row that asks nothing: the table stays a table, whole
         extras = tuple((titles[at], cells[at]) for at in shown
                        if at < len(cells) and plain(cells[at]).strip())
         found.append(TableRow(row.map[0] + 1, cells[asked], cells[answered], extras, row))
-    return found
+    answered_rows = sum(1 for row in found if plain(row.answer).strip())
+    # A row not yet answered is a card to come (it warns); a table most of whose rows
+    # have no answer is a worksheet, kept whole.
+    return found if answered_rows * 2 > len(found) else None
 
 
 def count(nodes: Iterable[SyntaxTreeNode]) -> int:

@@ -114,3 +114,22 @@ def test_a_wide_table_reads_its_header_once(monkeypatch: pytest.MonkeyPatch) -> 
     assert rows is not None and len(rows) == 5 and len(rows[0].extras) == columns
     assert len(calls) <= 5 + 2, len(calls)  # a row's cells once, the header's once or twice
     assert tablecards.table_rows(table) is rows and len(calls) <= 5 + 2
+
+
+@pytest.mark.parametrize("table", [
+    "| Q | A |\n|---|---|\n| 1 | 12 |\n| 2 | 15 |\n| 3 | 9 |\n",  # a quarter's figures
+    "| Q | A |\n|---|---|\n| [Installation](#install) | [Usage](#usage) |\n"
+    "| [Config](#config) | [Build](#build) |\n",  # a FAQ's links
+    "| Question | Answer |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |\n",  # numbers ask nothing
+])
+def test_a_q_and_a_table_that_asks_nothing_stays_a_table(table: str) -> None:
+    (card,) = parse_text(f"# Results\n\n{table}", "r.md").cards
+    assert card.question_text == "Results"
+    assert [node.kind for node in card.answer] == ["table"]
+
+
+def test_a_q_and_a_table_whose_cells_ask_is_cards() -> None:
+    text = ("# Real\n\n| Q | A |\n|---|---|\n| What is BN? | Batch norm |\n"
+            "| Explain LN | Layer norm |\n| Dropout rate | 0.1 |\n")
+    assert [card.question_text for card in parse_text(text, "q.md").cards] == [
+        "What is BN?", "Explain LN", "Dropout rate"]

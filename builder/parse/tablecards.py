@@ -18,7 +18,7 @@ from typing import cast
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.bold import plain
-from builder.parse.phrases import fold
+from builder.parse.phrases import asks_outright, fold
 
 TABLE_CARD = "a row of a table whose header names a question and an answer column"
 _QUESTION = frozenset(("question", "questions", "q", "front", "prompt", "问题", "题目", "問題",
@@ -94,7 +94,17 @@ def _read(table: SyntaxTreeNode) -> list[TableRow] | None:
     answered_rows = sum(1 for row in found if plain(row.answer).strip())
     # A row not yet answered is a card to come (it warns); a table most of whose rows
     # have no answer is a worksheet, kept whole.
-    return found if answered_rows * 2 > len(found) else None
+    if answered_rows * 2 <= len(found):
+        return None
+    # "Q"/"A" head a quarter's figures or a FAQ's links as well: such a column holds
+    # questions when most of its cells ask.  A column of numbers asks nothing, whatever
+    # its name.
+    asking = {name for name in _QUESTION if len(name) > 1}
+    worded = [plain(row.question) for row in found]
+    asked_rows = sum(1 for text in worded
+                     if any(c.isalpha() for c in text)
+                     and (names[asked] in asking or asks_outright(text)))
+    return found if asked_rows * 2 > len(found) else None
 
 
 def count(nodes: Iterable[SyntaxTreeNode]) -> int:

@@ -133,3 +133,12 @@ def test_a_q_and_a_table_whose_cells_ask_is_cards() -> None:
             "| Explain LN | Layer norm |\n| Dropout rate | 0.1 |\n")
     assert [card.question_text for card in parse_text(text, "q.md").cards] == [
         "What is BN?", "Explain LN", "Dropout rate"]
+
+
+def test_a_numbering_column_only_orders_the_rows() -> None:
+    text = ("# G\n\n| # | Question | Answer | Source |\n|---|---|---|---|\n"
+            "| 17 | What is BN? | Batch norm | ch. 8 |\n| 18 | What is LN? | Layer norm | |\n")
+    cards = parse_text(text, "g.md").cards
+    answers = {card.question_text: plain_text(card.answer) for card in cards}
+    assert answers == {"What is BN?": "Batch normSource: ch. 8",
+                       "What is LN?": "Layer norm"}, answers

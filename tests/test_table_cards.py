@@ -142,3 +142,15 @@ def test_a_numbering_column_only_orders_the_rows() -> None:
     answers = {card.question_text: plain_text(card.answer) for card in cards}
     assert answers == {"What is BN?": "Batch normSource: ch. 8",
                        "What is LN?": "Layer norm"}, answers
+
+
+def test_a_repeated_row_question_is_said_with_a_hint_that_fits_a_row(tmp_path: Path) -> None:
+    """A question twice in a question table: the hint names the question's text, where
+    ``{#id}`` goes in a row's cell as after a heading's (no heading here)."""
+    source = tmp_path / "dup.md"
+    source.write_text("# G\n\n| Question | Answer |\n|---|---|\n| What is BN? | Batch norm |\n"
+                      "| What is BN? | Again |\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--no-lock", str(source)])
+    (warning,) = [line for line in result.output.splitlines() if "[duplicate-question]" in line]
+    assert "dup.md:6:" in warning and "{#some-id} after its question text" in warning, warning
+    assert "heading" not in warning, warning

@@ -222,3 +222,13 @@ def test_a_lone_title_groups_its_asking_items_as_a_section_heading_does(
 def test_a_title_over_other_lists_stays_one_card(text: str) -> None:
     doc = parse_text(text, "t.md")
     assert len(doc.cards) == 1, [card.question_text for card in doc.cards]
+
+
+def test_a_long_nested_sentence_without_a_full_stop_answers_its_item() -> None:
+    """A nested bullet longer than a follow-up question is a sentence of answer even when
+    it ends in no full stop (a closing bracket here)."""
+    text = ("### Chapter 1\n\n1. What is a test set?\n    - When we want to know how well a model "
+            "does on new cases we keep part of the data aside and measure the error on it "
+            "(the held-out test set)\n2. What is a validation set?\n    - To compare models.\n")
+    cards = {card.question_text: card for card in parse_text(text, "c.md").cards}
+    assert "measure the error on it" in plain_text(cards["What is a test set?"].answer), cards

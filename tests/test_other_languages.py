@@ -37,6 +37,10 @@ def test_korean_summaries_that_bid_are_cards(tmp_path: Path, collection: Collect
     "왜 HashMap을 쓰나요", "REST API とは", "TCPとUDPの違い", "Что такое замыкание",
     "Объясните event loop", "Cómo funciona el DNS", "Warum ist Go schnell", "Por qué usar Git",
     "Qu'est-ce qu'une closure", "O que é um índice", "Для чего нужен индекс",
+    "Как работает DNS", "Wie funktioniert TCP", "Comment fonctionne DNS", "Como funciona o Git",
+    "Когда использовать индекс", "Можно ли так", "Wie oben?", "Que es un índice",
+    "Qui est responsable", "Quando usar Git", "Onde fica o cache", "Quelle est la différence",
+    "Wo liegt der Unterschied", "Нужно ли закрывать файл",
 ])
 def test_other_languages_ask(text: str) -> None:
     assert phrases.asks_outright(text), text
@@ -46,6 +50,12 @@ def test_other_languages_ask(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "코드 보기", "이미지 왜곡 보정", "참고 자료", "几何变换", "Для примера", "Por ejemplo",
     "Ejemplo de uso", "Zusammenfassung", "Exemple de code", "Типы данных",
+    # Everyday words that are also question words: only a '?' or a second word asks.
+    "Comment syntax", "Quelle", "Wie oben", "Wo", "Wie im Kapitel 2", "Como referencia",
+    "Que sera sera", "Qui pro quo", "Quando possível", "Onde de choc", "Нужно знать",
+    "Можно пропустить", "Когда сеть занята, пакеты теряются", "Как правило",
+    # A Japanese とは inside ことは ("the thing is"), a Korean 차이 inside 차이나 (China).
+    "同じことは言える", "차이나타운 맛집",
 ])
 def test_look_alikes_do_not_ask(text: str) -> None:
     assert not phrases.asks_outright(text), text

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from builder.model import plain_text
+from builder.parse import phrases
 from builder.parse.document import parse_file
 from builder.parse.phrases import question_reason
 
@@ -73,3 +74,17 @@ def test_plain_numbered_q_lines_are_questions(tmp_path: Path, collection: Collec
     assert sorted(answers) == Q_LINES, sorted(answers)
     assert "a container runs it" in answers[Q_LINES[0]]
     assert "Revenue grew by a tenth." in answers[Q_LINES[1]]
+
+
+@pytest.mark.parametrize(("line", "asks"), [
+    ("Q1. Was a strong quarter: revenue up 12%.", False),  # a report, not German "Was"
+    ("Q4. When revenue fell, we cut costs.", False),
+    ("Q2. Is the best quarter yet!", False),
+    ("Q1. Explain Docker volumes.", True),
+    ("Q1. What’s a container.", True),
+    ("Q3. how do volumes differ from bind mounts", True),  # no full stop: asks as before
+    ("Q2. Was a strong quarter?", True),
+])
+def test_a_numbered_q_sentence_asks_only_by_a_word_that_opens_no_statement(
+        line: str, asks: bool) -> None:
+    assert phrases.is_asked_line(line) is asks

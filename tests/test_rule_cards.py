@@ -66,3 +66,27 @@ def test_a_lone_run_among_heading_questions_stays_in_its_answer() -> None:
     doc = parse_text(text, "h.md")
     assert [card.question_text for card in doc.cards] == ["What is BN?", "What is LN?"]
     assert "Scale." in plain_text(doc.cards[0].answer)
+
+
+def test_one_question_mark_message_in_a_chat_log_between_rules_is_no_card(
+        tmp_path: Path) -> None:
+    """A chat log with a rule between messages: someone answered '?'. One run of that
+    shape is no deck (a deck between rules has two cards at least); it stays text."""
+    text = ("Standup log\n\n---\n\nDid the deploy go out\n\n?\n\nYes, at noon.\n\n---\n\n"
+            "Thanks.\n")
+    doc = parse_text(text, "chat.md")
+    assert [card.question_text for card in doc.cards] == ["chat"]
+    assert "Yes, at noon." in plain_text(doc.cards[0].answer)
+    source = tmp_path / "chat.md"
+    source.write_text(text, encoding="utf-8")
+    explained = CliRunner().invoke(main, ["check", "--explain-structure", "--no-lock",
+                                          str(source)]).output
+    assert "chat.md:1: question 'chat' [file]" in explained, explained
+    assert "card between rules" not in explained, explained
+
+
+def test_two_runs_between_rules_are_cards() -> None:
+    text = ("Deck\n\n---\n\nWhat is BN\n\n?\n\nBatch norm.\n\n---\n\nWhat is LN\n\n?\n\n"
+            "Layer norm.\n\n---\n")
+    assert [card.question_text for card in parse_text(text, "d.md").cards] == [
+        "What is BN", "What is LN"]

@@ -68,6 +68,11 @@ def test_a_separator_after_a_blank_line_is_no_card_and_is_said() -> None:
     "How to use Vec::new",  # a short name before the colons reads as code
     "What is my_mod::item",
     "Why does Module::function fail?",  # the line goes on to ask: a name in a question
+    "Why does Module::function fail with `None`?",  # a '?' after code still asks
+    "What does Config::load do? It reads the file.",  # a '?' anywhere after the colons
+    "How does Router::dispatch pick a route - by longest match.",  # Capital::lowercase
+    "Why does module::function fail with `None`?",  # lowercase: the '?' alone tells
+    "What does config::load do? It reads the file.",
     "url:: https://example.com",  # a Dataview field: the key does not ask
     "Gradient descent :: an optimiser",  # a term, neither asking nor bold
     "What is `a::b` in Rust?",  # colons in code
@@ -80,6 +85,13 @@ def test_a_separator_after_a_blank_line_is_no_card_and_is_said() -> None:
 def test_lines_that_are_no_plugin_card(text: str) -> None:
     doc = parse_text(f"# T\n\n{text}\n", "n.md", ParseOptions(question_style="bold"))
     assert [card for card in doc.cards if card.answer] == []
+
+
+def test_a_capitalised_word_before_a_capitalised_answer_still_parts_a_card() -> None:
+    doc = parse_text("# T\n\nWho wrote Hamlet::Shakespeare\n", "n.md",
+                     ParseOptions(question_style="bold"))
+    assert [(card.question_text, plain_text(card.answer).strip()) for card in doc.cards] \
+        == [("Who wrote Hamlet", "Shakespeare")]
 
 
 def test_a_separator_line_in_a_heading_answer_stays_text() -> None:

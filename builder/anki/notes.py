@@ -124,7 +124,7 @@ def _admitted(card: Card | StoredNote, seen: dict[str, SourceLoc], numbered: dic
         f"duplicate id {{#{card.explicit_id}}} ({first_at}); an id must be used once, in all "
         "decks" if card.explicit_id else
         f"duplicate question '{card.question_text}' ({first_at}); give one an explicit id "
-        "with {#some-id} after the heading text", "duplicate-question")
+        "with {#some-id} after its question text", "duplicate-question")
     number = numbered.get(card.key, 1) + 1
     while f"{card.key} #{number}" in seen:
         number += 1

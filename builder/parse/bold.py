@@ -211,18 +211,20 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
     Colons inside a name (``std::move``) or after a word that does not ask
     (``url:: https://…``, a Dataview field) part nothing."""
     cut = line_end(children)
+    asks_later = _asks_later(children[:cut])
     for at, node in enumerate(children[:cut]):
         if node.type != "text":
             continue
         content = node.content
-        asks_on = _ends_asking(content)  # once a node: a line of names is read once
+        last_mark = max(content.rfind(mark) for mark in QUESTION_MARKS)  # once a node
         for found in _INLINE_SEPARATOR.finditer(content):
             # The characters around the colons first: a line of thousands of names must
             # not copy the line once for each of them.
             if content[found.start() - 1:found.start()].isalnum() \
                     and content[found.end():found.end() + 1].isalnum() \
-                    and (asks_on or _code_name(content, found.start())):
-                continue  # a qualified name: std::move, Vec::new
+                    and (last_mark > found.end() or asks_later[at]
+                         or _code_name(content, found.start(), found.end())):
+                continue  # a qualified name: std::move, Vec::new, Config::load
             before, after = content[:found.start()], content[found.end():]
             head = [*children[:at], *_text_like(node, before.rstrip())]
             rest = [*_text_like(node, after.lstrip()), *children[at + 1:]]
@@ -235,29 +237,33 @@ def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
     return None
 
 
-def _code_name(content: str, start: int) -> bool:
+def _code_name(content: str, start: int, end: int) -> bool:
     """Whether the word before colons between two words reads as code, so that they join
     a qualified name (``std::move``, ``Vec::new``, ``my_mod::item``: three letters at
-    most, a digit, ``_`` or ``.``, a capital inside) rather than part a card written
-    without spaces (the plugin's own ``the question goes on this side::answer goes
-    here!``, ``What is the powerhouse of the cell::mitochondria``).  A line that goes on
-    to ask (``Why does Module::function fail?``) names one too (``_ends_asking``)."""
+    most, a digit, ``_`` or ``.``, a capital inside; ``Config::load``: a capitalised word
+    before a lowercase one) rather than part a card written without spaces (the plugin's
+    own ``the question goes on this side::answer goes here!``, ``What is the powerhouse
+    of the cell::mitochondria``, ``Who wrote Hamlet::Shakespeare``).  A line that goes on
+    to ask after the colons (``Why does Module::function fail?``) names one too."""
     begin = start
     while begin > max(0, start - 40) and (content[begin - 1].isalnum()
                                           or content[begin - 1] in "_."):
         begin -= 1  # a character at a time: a slice a pair of colons was quadratic
     word = content[begin:start]
     return len(word) <= 3 or any(c.isdigit() or c == "_" or c == "." for c in word) \
-        or any(c.isupper() for c in word[1:])
+        or any(c.isupper() for c in word[1:]) \
+        or (word[0].isupper() and (content[end].islower() or content[end] == "_"))
 
 
-def _ends_asking(content: str) -> bool:
-    """Whether a text ends in a question mark, spaces after it aside (scanned back from
-    its end: a copy of a long line for each pair of colons in it was quadratic)."""
-    at = len(content) - 1
-    while at >= 0 and content[at].isspace():
-        at -= 1
-    return at >= 0 and content[at] in QUESTION_MARKS
+def _asks_later(line: list[SyntaxTreeNode]) -> list[bool]:
+    """For each node of a line, whether a question mark comes in a node after it (code
+    included: ``fail with `None`?``), read once from the line's end, not once a node."""
+    later = [False] * len(line)
+    seen = False
+    for at in range(len(line) - 1, -1, -1):
+        later[at] = seen
+        seen = seen or any(mark in plain([line[at]]) for mark in QUESTION_MARKS)
+    return later
 
 
 def _asks_or_bold(head: list[SyntaxTreeNode], text: str, value: str) -> bool:

@@ -309,7 +309,7 @@ class NodeBuilder(InlineNodes):
             kind = FOOTNOTE_DEF
             attrs.append(("label", str(node.meta.get("label", ""))))
         elif kind == "tr":
-            self._report_extra_cells(node, line)
+            self.report_extra_cells(node, line)
         elif kind in ("th", "td"):
             style = str(node.attrs.get("style", ""))
             if style.startswith("text-align:"):
@@ -326,7 +326,7 @@ class NodeBuilder(InlineNodes):
         return Node(kind, tuple(children), attrs=tuple(attrs), line=line, col=col,
                     end_line=end)
 
-    def _report_extra_cells(self, row: SyntaxTreeNode, line: int) -> None:
+    def report_extra_cells(self, row: SyntaxTreeNode, line: int) -> None:  # outlinecards too
         opening = row.nester_tokens.opening if row.nester_tokens is not None else None
         extra = opening.meta.get(EXTRA_CELLS) if opening is not None else None
         if extra is not None:

@@ -12,7 +12,9 @@ Spanish, Portuguese, German, French.
 Korean and Japanese are matched anywhere in the text (no spaces part Japanese words), by
 forms written in hangul or kana only, so that Chinese text, which shares the ideographs,
 never matches.  The European languages are matched by the text's first word (or two), as
-English openers are: these words open statements rarely, and never inside another word.
+English openers are: most open statements rarely, and never inside another word; those that
+are everyday words too (``Как правило``, ``Wie oben``, ``Comment syntax``) ask only with a
+question mark or the word that makes them a question.
 """
 
 from __future__ import annotations
@@ -24,9 +26,9 @@ _HANGUL = "가-힣"
 _KO_ASKING = re.compile(
     rf"무엇|어떻게|어떤|어느|(?<![{_HANGUL}])왜(?![{_HANGUL}])|인가요|인가\b|습니까|나요|까요")
 _KO_PROMPTS = re.compile(
-    r"설명\s?(?:해|하)|말(?:해|씀해)\s?(?:주|보)|알려\s?주|(?:해|해\s)주세요|(?:해|해\s)보세요|차이")
+    r"설명\s?(?:해|하)|말(?:해|씀해)\s?(?:주|보)|알려\s?주|(?:해|해\s)주세요|(?:해|해\s)보세요|차이(?!나)")
 _JA_ASKING = re.compile(
-    r"とは|ですか|ますか|でしょうか|なぜ|どう(?:して|やって|いう|なる)|どのよう|どんな|何(?:が|を|で|の|故)")
+    r"(?<!こ)とは|ですか|ますか|でしょうか|なぜ|どう(?:して|やって|いう|なる)|どのよう|どんな|何(?:が|を|で|の|故)")
 _JA_PROMPTS = re.compile(r"違い|説明して|説明せよ|教えて|述べ")
 
 _OPENERS_ASKING = frozenset((
@@ -43,6 +45,32 @@ _OPENERS_ASKING = frozenset((
     "quel", "quelle", "quels", "quelles", "pourquoi", "comment", "quand", "où", "qui", "que",
     "qu'est-ce",
 ))
+# Openers that are as often an everyday word: "Как правило" (as a rule), "Когда …, то",
+# German "Wie oben" (as above), "Quelle" (source), "Wo" and English "Comment syntax",
+# "Que"/"Qui" (that/who as conjunctions).  They ask only with a question mark in the text
+# or before a word that makes the question ("Как работает", "Wie funktioniert").
+_AMBIGUOUS = {
+    "как": ("работает", "работают", "устроен", "устроена", "устроено", "устроены",
+            "использовать", "сделать", "реализовать", "избежать", "настроить", "найти",
+            "проверить", "понять", "происходит", "связаны", "влияет", "выбрать"),
+    "когда": ("нужно", "надо", "стоит", "следует", "использовать", "используется",
+              "применять", "применяется", "происходит", "вызывается"),
+    "можно": ("ли",), "нужно": ("ли",),
+    "wie": ("funktioniert", "funktionieren", "viele", "viel", "kann", "können", "wird",
+            "werden", "unterscheidet", "unterscheiden", "geht", "lange", "oft", "arbeitet",
+            "erstellt", "erstelle", "verwendet", "verwende", "nutzt", "nutze"),
+    "wo": ("liegt", "liegen", "findet", "finde", "wird", "werden"),
+    "comment": ("fonctionne", "fonctionnent", "faire", "utiliser", "marche", "créer",
+                "choisir", "éviter", "gérer", "implémenter"),
+    "quelle": ("est", "sont", "différence"),
+    "como": ("funciona", "funcionan", "se", "hacer", "usar", "fazer", "utilizar", "criar",
+             "crear", "evitar", "implementar"),
+    "que": ("es", "son", "significa", "hace", "faz", "hacen", "fazem"),
+    "qui": ("est", "sont", "peut", "doit"),
+    "quando": ("usar", "utilizar", "se", "devo", "ocorre", "acontece"),
+    "onde": ("fica", "ficam", "está", "estão", "se"),
+}
+_QUESTION_MARKS = ("?", "？", "¿")
 # "для чего", "por qué": an opener of two words whose first alone asks nothing.
 _PAIRS_ASKING = frozenset(("по какой", "в чём", "в чем", "por qué", "por que", "o que",
                            "en qué", "de qué", "para qué", "est-ce que"))
@@ -74,6 +102,9 @@ def asks_in_other_language(text: str) -> bool:
         return True
     if words[0] in _NOT_ALONE:
         return len(words) > 1 and words[1] in _PAIRED_WITH[words[0]]
+    if words[0] in _AMBIGUOUS:
+        return any(mark in text for mark in _QUESTION_MARKS) \
+            or (len(words) > 1 and words[1] in _AMBIGUOUS[words[0]])
     return words[0] in _OPENERS_ASKING
 
 

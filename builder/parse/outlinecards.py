@@ -336,9 +336,12 @@ class OutlineCards:
         """Each row of a question table a card: the answer cell, then the row's other cells
         each after its column's name."""
         for row in rows:
+            self.builder.report_extra_cells(row.node, row.line)  # a `|` in a cell, unescaped
             self._open_bold(BoldQuestion(row.question, [], plain(row.question).strip(),
                                          row.line, TABLE_CARD, row.line))
             for name, cell in ((None, row.answer), *row.extras):
+                if not plain(cell).strip():
+                    continue  # a row not yet answered: empty-answer says so, as for a heading
                 inline = tuple(self.builder.inline(cell, row.line))
                 if name is not None:
                     inline = (Node("strong", (Node("text", text=name, line=row.line),),

@@ -237,9 +237,27 @@ def is_asked_line(text: str) -> bool:
         return True
     numbered = _ASKED_NUMBERED.match(text)
     if numbered and (any(mark in text for mark in QUESTION_MARKS)
-                     or asks_outright(numbered.group(1))):
+                     or _asks_as_a_sentence(numbered.group(1))):
         return True
     return bool(_ASKED_IF_MARKED.match(text)) and any(mark in text for mark in QUESTION_MARKS)
+
+
+# Words that open no statement: "Q1. Explain volumes." asks, "Q1. Was a strong quarter."
+# and "Q4. When revenue fell, we cut costs." report.
+_EN_UNAMBIGUOUS = frozenset(("what", "what's", "why", "how", "which", "who", "whom", "whose",
+                             "where", *_EN_PROMPTS))
+
+
+def _asks_as_a_sentence(text: str) -> bool:
+    """Whether the rest of a "Q1." line asks without a question mark: as ``asks_outright``
+    says, but a full sentence (ending in '.' or '!') only by a word that opens no
+    statement (a wh-word, a prompt, a Chinese, Korean or Japanese asking form)."""
+    core = text.strip()
+    if not core.endswith((".", "!", "。", "！")):
+        return asks_outright(core)
+    words = re.findall(r"[a-z']+", core.casefold().replace("’", "'"))
+    return (bool(words) and words[0] in _EN_UNAMBIGUOUS) \
+        or any(marker in core for marker in _ZH_ASKING) or asks_plainly_in_other_language(core)
 
 
 def is_asked_label(text: str) -> bool:

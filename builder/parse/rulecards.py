@@ -90,7 +90,10 @@ def _card(front: list[SyntaxTreeNode], separator: tuple[int, int]) -> RuleCard:
 
 
 def count(nodes: Iterable[SyntaxTreeNode]) -> int:
-    """The cards that rules among the top-level ``nodes`` open."""
+    """The cards that rules among the top-level ``nodes`` open: none unless two at least.
+    A deck between rules has many; a chat log with rules between messages has one '?'
+    message ("?" under "Did the deploy go out"), which parts no card."""
     siblings = list(nodes)
-    return sum(rule_card(node, siblings, at) is not None
-               for at, node in enumerate(siblings) if node.type == "hr")
+    found = sum(rule_card(node, siblings, at) is not None
+                for at, node in enumerate(siblings) if node.type == "hr")
+    return found if found >= 2 else 0

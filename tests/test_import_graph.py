@@ -57,7 +57,7 @@ STAGE = {
         "builder.parse.placeholdertags",
         "builder.parse.tabs", "builder.parse.liquidtags", "builder.parse.boxtokens",
         "builder.parse.htmldetails", "builder.parse.htmlaside", "builder.parse.tablecards",
-        "builder.parse.rulecards",
+        "builder.parse.rulecards", "builder.parse.boldquestion", "builder.parse.spacedcards",
         "builder.parse.spacelessheadings",
         "builder.parse.questionpart", "builder.parse.survey", "builder.parse.linescan",
         "builder.parse.askingitems", "builder.parse.liquidrefs", "builder.parse.leadinlabels",

@@ -10,7 +10,7 @@ sit in the answer above (or the cheat sheet) with its stray ``?``, unexplained.
 from __future__ import annotations
 
 from builder.model import Diagnostic, Document, Node, SourceLoc
-from builder.parse.bold import SEPARATORS
+from builder.parse.spacedcards import SEPARATORS
 
 _BREAKS = ("softbreak", "hardbreak")
 

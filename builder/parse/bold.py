@@ -8,12 +8,14 @@ markdown-it's syntax tree; the walker (``builder.parse.document``) cuts the card
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.answerlabels import LABELLED
+from builder.parse.boldquestion import LEAD_IN as LEAD_IN
+from builder.parse.boldquestion import BoldQuestion as BoldQuestion
+from builder.parse.boldquestion import first_line, last_line, text_like
+from builder.parse.boldquestion import plain as plain
 from builder.parse.phrases import (
     QUESTION_MARKS,
     asks,
@@ -26,18 +28,15 @@ from builder.parse.phrases import (
     starts_numbered,
     without_trailing_marks,
 )
+from builder.parse.spacedcards import INLINE_CARD as INLINE_CARD
+from builder.parse.spacedcards import SEPARATED as SEPARATED
+from builder.parse.spacedcards import SEPARATORS as SEPARATORS
+from builder.parse.spacedcards import inline_card, separated_card
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
 
-LEAD_IN = "opens with a bold number"
-"""The reason given for a question ``paragraph_question`` finds only with ``lead_ins``."""
 _LOOSE_MAX = 120
 """Longest whole bold line taken as a question without reading as one: longer ones are
 emphasised statements."""
-SEPARATED = "a '?' line parts question from answer (Obsidian spaced repetition)"
-SEPARATORS = ("?", "??")
-"""The lines of Obsidian's spaced-repetition plugin that part a card's front from its back
-(``??``: a card reviewed both ways; Anki's Basic card is reviewed front to back)."""
-INLINE_CARD = "'::' parts question from answer (Obsidian spaced repetition)"
 ASKED_LINE = "starts with Q:"
 """The reason given for a plain line that says it asks (``Q: …``, ``**Question**: …``)."""
 ANSWERED_ON_ITS_LINE = "a bold question opening its line, its answer after it on the line"
@@ -48,53 +47,6 @@ nothing answers it (see ``_closing``)."""
 # A colon, or a dash standing alone, parts a question from its answer on its line; a
 # dash against a word is the answer's own sign ("**What is 3 - 4?** -1").
 _SEPARATING = re.compile(r"\s*(?:[:：]|[-–—](?=\s))?\s*")
-_FIELD_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
-# What a Dataview field holds, unlike a card's answer: tags, links (a list of them too:
-# "[ [[a]] , [[b]] ]"), a date.
-_FIELD_VALUE = re.compile(r"(?:#[^\s#]+\s*)+|[\[\],\s]*(?:\[\[[^\]]*\]\][\[\],\s]*)+"
-                          r"|\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
-# A note's metadata fields, whatever their value ("**Question** :: 什么是…？").
-_FIELD_NAMES = frozenset({
-    "alias", "aliases", "author", "category", "classification", "created", "date", "modified",
-    "next", "parent", "parentnode", "previous", "question", "source", "status", "tags",
-    "title", "topics", "type", "updated", "url"})
-"""A Dataview field's name: one word of letters, digits, ``_`` or ``-``."""
-# Two or three colons alone (``:::`` a card reviewed both ways), not a longer run.
-_INLINE_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
-
-
-@dataclass(frozen=True)
-class BoldQuestion:
-    """Where a bold question is, and what of its block is answer."""
-
-    inlines: list[SyntaxTreeNode]
-    """The inline nodes inside the bold mark: the question, markup kept."""
-    rest: list[SyntaxTreeNode]
-    """Inline nodes after the question's line: the start of the answer."""
-    text: str
-    line: int
-    """1-based line of the question."""
-    reason: str
-    end_line: int = 0
-    """1-based last line of the paragraph it opens (where ``rest`` ends)."""
-
-    @property
-    def lead_in(self) -> bool:
-        """Found only because lead-ins were asked for: a line opening with a bold number."""
-        return self.reason == LEAD_IN
-
-
-def plain(nodes: list[SyntaxTreeNode]) -> str:
-    """Return the readable text of inline syntax-tree nodes."""
-    parts: list[str] = []
-    for node in nodes:
-        if node.type in ("text", "code_inline", "html_inline") or node.type.startswith("math"):
-            parts.append(node.content)
-        elif node.type in LINE_BREAKS:
-            parts.append(" ")
-        else:
-            parts.append(plain(node.children))
-    return "".join(parts)
 
 
 def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
@@ -115,8 +67,8 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
         return None
     inline = paragraph.children[0]
     if "\n?" in inline.content or "::" in inline.content:
-        separated = _separated(list(inline.children), paragraph) \
-            or _inline_card(list(inline.children), paragraph)
+        separated = separated_card(list(inline.children), paragraph) \
+            or inline_card(list(inline.children), paragraph)
         if separated is not None:
             return separated
     asked = inline.content.lstrip()
@@ -126,7 +78,7 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     cut = line_end(children)
     head, rest = children[:cut], children[cut + 1:]
     if not asked.startswith(("**", "__")):
-        return _asked_line(head, rest, _first_line(paragraph), _last_line(paragraph))
+        return _asked_line(head, rest, first_line(paragraph), last_line(paragraph))
     filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
     if not filled or filled[0].type not in ("strong",):
         return None
@@ -134,13 +86,13 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     line = paragraph.map[0] + 1 if paragraph.map else 0
     inside = filled[0].children
     if trailing.strip() and is_asked_label(plain(inside)):  # "**Q:** What is BN?"
-        return _asked_line(head, rest, line, _last_line(paragraph))
+        return _asked_line(head, rest, line, last_line(paragraph))
     # A short tag ("(高频)") is a mark and left out (with ``tags``, kept as a remark); a
     # longer remark is part of the question.
     remark = bool(tags or without_trailing_marks(trailing)) and _remark(filled[1:], inside)
     if not remark and (any(c.type not in ("text",) for c in filled[1:])
                        or without_trailing_marks(trailing)):
-        return _lead_in(head, rest, line, _last_line(paragraph)) if lead_ins else None
+        return _lead_in(head, rest, line, last_line(paragraph)) if lead_ins else None
     if remark:  # the question goes on in brackets: "**Why?**（why not one head）"
         inside, trailing = [*inside, *filled[1:]], ""
     text = plain(inside).strip()
@@ -152,7 +104,7 @@ def paragraph_question(paragraph: SyntaxTreeNode, lead_ins: bool = False,
     # "**作用：**", "**Note:**": a label inside an answer, not a question.
     if reason is None or (not colon and without_trailing_marks(text).endswith((":", "："))):
         return None
-    return BoldQuestion(list(inside), rest, text, line, reason, _last_line(paragraph))
+    return BoldQuestion(list(inside), rest, text, line, reason, last_line(paragraph))
 
 
 def _closing(said: str, rest: list[SyntaxTreeNode], paragraph: SyntaxTreeNode,
@@ -181,117 +133,6 @@ def _closing(said: str, rest: list[SyntaxTreeNode], paragraph: SyntaxTreeNode,
         following, lead_ins, True, tags, colon, closing=False) is not None
 
 
-def _separated(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
-               ) -> BoldQuestion | None:
-    """A card of Obsidian's spaced-repetition plugin: the lines of a paragraph before a line
-    that is only ``?`` (or ``??``) are its question, whatever their markup; the lines after
-    it begin its answer.  None when no line after the first is such a separator."""
-    breaks = [i for i, c in enumerate(children) if c.type in LINE_BREAKS]
-    if not breaks:
-        return None
-    for before, after in zip(breaks, [*breaks[1:], len(children)], strict=True):
-        line = children[before + 1:after]
-        if not (line and all(c.type == "text" for c in line)
-                and plain(line).strip() in SEPARATORS):
-            continue
-        head, rest = children[:before], children[after + 1:]
-        text = plain(head).strip()
-        if not text:
-            return None
-        return BoldQuestion(head, rest, text, _first_line(paragraph), SEPARATED,
-                            _last_line(paragraph))
-    return None
-
-
-def _inline_card(children: list[SyntaxTreeNode], paragraph: SyntaxTreeNode
-                 ) -> BoldQuestion | None:
-    """A one-line card of Obsidian's spaced-repetition plugin, ``question::answer`` (or
-    ``:::``): the text of the first line before the colons is the question when it asks
-    (or is wholly bold: ``- **Why BN?** :: …``); the rest of the paragraph is the answer.
-    Colons inside a name (``std::move``) or after a word that does not ask
-    (``url:: https://…``, a Dataview field) part nothing."""
-    cut = line_end(children)
-    asks_later = _asks_later(children[:cut])
-    for at, node in enumerate(children[:cut]):
-        if node.type != "text":
-            continue
-        content = node.content
-        last_mark = max(content.rfind(mark) for mark in QUESTION_MARKS)  # once a node
-        for found in _INLINE_SEPARATOR.finditer(content):
-            # The characters around the colons first: a line of thousands of names must
-            # not copy the line once for each of them.
-            if content[found.start() - 1:found.start()].isalnum() \
-                    and content[found.end():found.end() + 1].isalnum() \
-                    and (last_mark > found.end() or asks_later[at]
-                         or _code_name(content, found.start(), found.end())):
-                continue  # a qualified name: std::move, Vec::new, Config::load
-            before, after = content[:found.start()], content[found.end():]
-            head = [*children[:at], *_text_like(node, before.rstrip())]
-            rest = [*_text_like(node, after.lstrip()), *children[at + 1:]]
-            front = plain(head).strip()
-            value = plain(rest[:cut - at]).strip()
-            if not value or not _asks_or_bold(head, front, value):
-                return None
-            return BoldQuestion(head, rest, front, _first_line(paragraph), INLINE_CARD,
-                                _last_line(paragraph))
-    return None
-
-
-def _code_name(content: str, start: int, end: int) -> bool:
-    """Whether the word before colons between two words reads as code, so that they join
-    a qualified name (``std::move``, ``Vec::new``, ``my_mod::item``: three letters at
-    most, a digit, ``_`` or ``.``, a capital inside; ``Config::load``: a capitalised word
-    before a lowercase one) rather than part a card written without spaces (the plugin's
-    own ``the question goes on this side::answer goes here!``, ``What is the powerhouse
-    of the cell::mitochondria``, ``Who wrote Hamlet::Shakespeare``).  A line that goes on
-    to ask after the colons (``Why does Module::function fail?``) names one too."""
-    begin = start
-    while begin > max(0, start - 40) and (content[begin - 1].isalnum()
-                                          or content[begin - 1] in "_."):
-        begin -= 1  # a character at a time: a slice a pair of colons was quadratic
-    word = content[begin:start]
-    return len(word) <= 3 or any(c.isdigit() or c == "_" or c == "." for c in word) \
-        or any(c.isupper() for c in word[1:]) \
-        or (word[0].isupper() and (content[end].islower() or content[end] == "_"))
-
-
-def _asks_later(line: list[SyntaxTreeNode]) -> list[bool]:
-    """For each node of a line, whether a question mark comes in a node after it (code
-    included: ``fail with `None`?``), read once from the line's end, not once a node."""
-    later = [False] * len(line)
-    seen = False
-    for at in range(len(line) - 1, -1, -1):
-        later[at] = seen
-        seen = seen or any(mark in plain([line[at]]) for mark in QUESTION_MARKS)
-    return later
-
-
-def _asks_or_bold(head: list[SyntaxTreeNode], text: str, value: str) -> bool:
-    filled = [c for c in head if not (c.type == "text" and not c.content.strip())]
-    wholly_bold = len(filled) == 1 and filled[0].type == "strong"
-    if question_reason(text) is not None:
-        return True
-    return bool(text) and wholly_bold and not _field(text, value)
-
-
-def _field(name: str, value: str) -> bool:
-    """Whether ``**name** :: value`` is a Dataview field with its name in bold, not a card:
-    a name of one identifier-like word holding what fields hold ("**Author** :: #me",
-    "**ParentNode** :: [[Go]]"), or a metadata field's name.  "**Mitochondria** :: the
-    powerhouse of the cell" is a card, as is "**梯度消失** :: …", a term."""
-    return bool(_FIELD_NAME.fullmatch(name)) and (
-        name.lower() in _FIELD_NAMES or bool(_FIELD_VALUE.fullmatch(value)))
-
-
-def _text_like(node: SyntaxTreeNode, content: str) -> list[SyntaxTreeNode]:
-    """A text node holding part of ``node``'s text, placed where ``node`` is; none for no text."""
-    if not content:
-        return []
-    part = type(node)([Token("text", "", 0, content=content)], create_root=False)
-    part.parent = node.parent
-    return [part]
-
-
 _REMARK = re.compile(r"^\s*[(（][^()（）]+[)）]\s*$")
 
 
@@ -310,14 +151,6 @@ def _asked_line(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: in
     if not is_asked_line(text):
         return None  # "Q:" split from its words by markup, say
     return BoldQuestion(head, rest, text, line, ASKED_LINE, end_line)
-
-
-def _first_line(paragraph: SyntaxTreeNode) -> int:
-    return paragraph.map[0] + 1 if paragraph.map else 0
-
-
-def _last_line(paragraph: SyntaxTreeNode) -> int:
-    return paragraph.map[1] if paragraph.map else 0
 
 
 def answered_on_its_line(paragraph: SyntaxTreeNode, prompts: bool = False
@@ -345,9 +178,9 @@ def answered_on_its_line(paragraph: SyntaxTreeNode, prompts: bool = False
         return None  # "**Q？** ? A": the spaced-repetition plugin's '?' misplaced, no card
     if after[0].type == "text":  # "**Why?**: Because …": the colon only parts them
         content = _SEPARATING.sub("", after[0].content, count=1)
-        after = [*_text_like(after[0], content), *after[1:]]
-    return BoldQuestion(list(strong.children), after, text, _first_line(paragraph),
-                        ANSWERED_ON_ITS_LINE, _last_line(paragraph))
+        after = [*text_like(after[0], content), *after[1:]]
+    return BoldQuestion(list(strong.children), after, text, first_line(paragraph),
+                        ANSWERED_ON_ITS_LINE, last_line(paragraph))
 
 
 def _lead_in(head: list[SyntaxTreeNode], rest: list[SyntaxTreeNode], line: int, end_line: int
@@ -392,7 +225,7 @@ def numbered_item_question(item: SyntaxTreeNode) -> BoldQuestion | None:
     text = plain(children).strip()
     if len(text) > _NUMBERED_ITEM_MAX or not asks_outright(text):
         return None
-    return BoldQuestion(children, [], text, _first_line(first), NUMBERED_ITEM, _last_line(first))
+    return BoldQuestion(children, [], text, first_line(first), NUMBERED_ITEM, last_line(first))
 
 
 def is_bare_label(item: SyntaxTreeNode, found: BoldQuestion | None) -> bool:
@@ -407,13 +240,13 @@ def labelled_question(paragraph: SyntaxTreeNode, answered: frozenset[int]
                       ) -> BoldQuestion | None:
     """The paragraph as a question when the block under it opens with an answer label
     (``answered``: such paragraphs' first lines, ``builder.parse.answerlabels``)."""
-    line = _first_line(paragraph)
+    line = first_line(paragraph)
     if paragraph.type != "paragraph" or line not in answered or not paragraph.children:
         return None
     children = list(paragraph.children[0].children)
     cut = line_end(children)  # "What is ML?" / "A: …": the label's line begins the answer
     head, rest = children[:cut], children[cut + 1:]
-    return BoldQuestion(head, rest, plain(head).strip(), line, LABELLED, _last_line(paragraph))
+    return BoldQuestion(head, rest, plain(head).strip(), line, LABELLED, last_line(paragraph))
 
 
 def _first_paragraph_question(item: SyntaxTreeNode, answered: frozenset[int]

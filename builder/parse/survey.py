@@ -108,13 +108,7 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
             free.append(node)
             walked.append(node)
     found.bold_notes.note(found.headings, None)
-    # One label among prose ("Answer: all of the above are true.") marks no question:
-    # as under a heading that groups them, two or more must.  Nor does it count against
-    # the file's bold lines (``Structure.loose``): it is that prose's.
-    if len(voting) < GROUP_MIN:
-        found.answered -= frozenset(voting)
-        voting = []
-    questions, lead_ins = bold.count(free, frozenset(voting))
+    questions, lead_ins = bold.count(free, _voting_labels(found, voting))
     if lead_ins > questions:  # (only lead-ins to tell from labels: most files have none)
         found.lead_in_labels = lead_in_labels(walked)
         lead_ins -= len(found.lead_in_labels)
@@ -126,6 +120,17 @@ def survey(nodes: Sequence[SyntaxTreeNode], anchors: set[str], path: str = "") -
     _mark_answered_below(found.headings)
     _mark_in_answer(found.headings)
     return found
+
+
+def _voting_labels(found: Survey, voting: list[int]) -> frozenset[int]:
+    """The labelled lines outside headings that mark questions.  One label among prose
+    ("Answer: all of the above are true.") marks none: as under a heading that groups
+    them, two or more must.  Nor does it count against the file's bold lines
+    (``Structure.loose``): it is that prose's."""
+    if len(voting) < GROUP_MIN:
+        found.answered -= frozenset(voting)
+        return frozenset()
+    return frozenset(voting)
 
 
 def _heading(kept: list[SyntaxTreeNode], index: int) -> SurveyedHeading:

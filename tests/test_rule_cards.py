@@ -32,12 +32,16 @@ def _joined(field: str) -> str:
 def test_each_run_between_rules_is_a_card(tmp_path: Path, collection: Collection) -> None:
     result, package = build_fixture_deck("rule-cards")
     assert result.exit_code == 0, result.output
-    # A separator with the answer on its next line is no separator: said, kept as text.
-    (warning,) = [line for line in result.output.splitlines() if "warning:" in line]
-    assert "rule-cards.md:46:1: warning: '?' opens a paragraph" in warning, warning
+    assert "warning:" not in result.output, result.output
     notes = {_text(note["Question"]).split()[0]: note for note in
              imported_notes(collection, package)}
-    assert sorted(notes) == ["How", "Ordered", "Split"], notes
+    assert sorted(notes) == ["Bullet", "How", "Ordered", "Split"], notes
+    # A separator with the back on its next line (no blank line between) parts them too;
+    # its lines after the '?' open the back (markdown-flashcards' Markdown deck).
+    bullet = _text(notes["Bullet"]["Answer"])
+    assert _text(notes["Bullet"]["Question"]).strip() == "Bullet list"
+    assert bullet.index("an item") < bullet.index("the back opens on its next line"), bullet
+    assert "?" not in bullet, bullet
     spread = notes["How"]
     assert _text(spread["Question"]).strip() == SPREAD
     answer = _joined(spread["Answer"])
@@ -66,3 +70,17 @@ def test_a_lone_run_among_heading_questions_stays_in_its_answer() -> None:
     doc = parse_text(text, "h.md")
     assert [card.question_text for card in doc.cards] == ["What is BN?", "What is LN?"]
     assert "Scale." in plain_text(doc.cards[0].answer)
+
+
+def test_a_separator_over_the_back_in_one_paragraph_parts_the_card() -> None:
+    # The back is only the separator paragraph's lines after the '?': still answered.
+    text = "Intro.\n\n---\n\nWhy scale?\n\n?\nTo keep the variance.\nAnd the mean.\n\n---\n"
+    doc = parse_text(text, "r.md")
+    assert [card.question_text for card in doc.cards] == ["Why scale?"]
+    answer = plain_text(doc.cards[0].answer)
+    assert "To keep the variance." in answer and "And the mean." in answer, answer
+    assert "?" not in answer, answer
+    # A front paragraph of two lines keeps both: only a separator's rest opens the back.
+    doc = parse_text("---\n\nWhy\nscale?\n\n?\nBecause.\n", "r.md")
+    assert [card.question_text for card in doc.cards] == ["Why scale?"], doc.cards
+    assert "scale" not in plain_text(doc.cards[0].answer)

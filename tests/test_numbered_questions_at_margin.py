@@ -53,3 +53,32 @@ def test_questions_at_the_margin_import_into_anki(collection: Collection) -> Non
     # Under a heading that asks, numbered lines that ask detail its answer.
     assert "序列长度不一" in answers["什么是 LayerNorm？"] and "每个子层之后" in answers[
         "什么是 LayerNorm？"]
+
+
+FIRST_ASKS_NOTHING = FIXTURES / "numbered-questions-first-asks-nothing.md"
+
+
+def test_a_first_numbered_line_that_asks_nothing_keeps_its_answer_on_a_card(
+        collection: Collection) -> None:
+    # "1. zero-shot" asks nothing; "2." and "3." do. Left out of the run, it and its
+    # answer were the section's intro, on no card (pdd.md, FAQ_Of_LLM_Interview).
+    doc = parse_file(FIRST_ASKS_NOTHING, FIRST_ASKS_NOTHING.name)
+    assert [card.question_text for card in doc.cards] == [
+        "zero-shot", "如何多卡并行", "如何优化减少多卡并行的损失率"]
+    _result, package = build_fixture_deck(FIRST_ASKS_NOTHING.stem)
+    answers = answers_by_question(imported_notes(collection, package))
+    assert "测试集中出现了这个类别" in answers["zero-shot"]
+    assert "每张卡一份模型" in answers["如何多卡并行"]
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("1. 第一步\n\n读数据。\n\n2. 为什么？\n\n因为。\n\n3. 怎么做？\n\n这样。\n", {1, 5, 9}),
+    # Only a run that counts from 1 takes a first line that asks nothing along.
+    ("4. 第一步\n\n读数据。\n\n5. 为什么？\n\n因为。\n\n6. 怎么做？\n\n这样。\n", {5, 9}),
+    # A lead-in ("代码如下：") is no card's question, as under an answer label.
+    ("1. 代码如下：\n\n读数据。\n\n2. 为什么？\n\n因为。\n\n3. 怎么做？\n\n这样。\n", {5, 9}),
+    # One question after it is no run: nothing is taken.
+    ("1. 第一步\n\n读数据。\n\n2. 为什么？\n\n因为。\n", set()),
+])
+def test_which_first_lines_that_ask_nothing_open_a_run(text: str, lines: set[int]) -> None:
+    assert asked_above(SyntaxTreeNode(tokenize(text)).children) == lines

@@ -32,12 +32,16 @@ def _joined(field: str) -> str:
 def test_each_run_between_rules_is_a_card(tmp_path: Path, collection: Collection) -> None:
     result, package = build_fixture_deck("rule-cards")
     assert result.exit_code == 0, result.output
-    # A separator with the answer on its next line is no separator: said, kept as text.
-    (warning,) = [line for line in result.output.splitlines() if "warning:" in line]
-    assert "rule-cards.md:46:1: warning: '?' opens a paragraph" in warning, warning
+    assert "warning:" not in result.output, result.output
     notes = {_text(note["Question"]).split()[0]: note for note in
              imported_notes(collection, package)}
-    assert sorted(notes) == ["How", "Ordered", "Split"], notes
+    assert sorted(notes) == ["Bullet", "How", "Ordered", "Split"], notes
+    # A separator with the back on its next line (no blank line between) parts them too;
+    # its lines after the '?' open the back (markdown-flashcards' Markdown deck).
+    bullet = _text(notes["Bullet"]["Answer"])
+    assert _text(notes["Bullet"]["Question"]).strip() == "Bullet list"
+    assert bullet.index("an item") < bullet.index("the back opens on its next line"), bullet
+    assert "?" not in bullet, bullet
     spread = notes["How"]
     assert _text(spread["Question"]).strip() == SPREAD
     answer = _joined(spread["Answer"])
@@ -90,3 +94,20 @@ def test_two_runs_between_rules_are_cards() -> None:
             "Layer norm.\n\n---\n")
     assert [card.question_text for card in parse_text(text, "d.md").cards] == [
         "What is BN", "What is LN"]
+
+
+def test_a_separator_over_the_back_in_one_paragraph_parts_the_card() -> None:
+    # The back is only the separator paragraph's lines after the '?': still answered.
+    # (Two cards: a single run between rules is a chat log's message, not a deck.)
+    text = ("Intro.\n\n---\n\nWhy scale?\n\n?\nTo keep the variance.\nAnd the mean.\n\n---\n"
+            "\nWhy shift?\n\n?\nTo centre.\n\n---\n")
+    doc = parse_text(text, "r.md")
+    assert [card.question_text for card in doc.cards] == ["Why scale?", "Why shift?"]
+    answer = plain_text(doc.cards[0].answer)
+    assert "To keep the variance." in answer and "And the mean." in answer, answer
+    assert "?" not in answer, answer
+    # A front paragraph of two lines keeps both: only a separator's rest opens the back.
+    doc = parse_text("Intro.\n\n---\n\nWhy\nscale?\n\n?\nBecause.\n\n---\n\n"
+                     "Why shift?\n\n?\nTo centre.\n", "r.md")
+    assert [card.question_text for card in doc.cards] == ["Why scale?", "Why shift?"], doc.cards
+    assert "scale" not in plain_text(doc.cards[0].answer)

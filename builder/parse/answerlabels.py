@@ -106,22 +106,28 @@ def _asking_items_answered_below(nodes: Sequence[SyntaxTreeNode]) -> set[int]:
             runs.append([])
         last = start
         after = nodes[index + 1]
-        item = _lone_asking_item(node)
-        if item is not None and after.type in _ANSWERING and not (
+        if after.type not in _ANSWERING or (
                 after.type == "paragraph" and _CHOICES.match(_text(after))):
-            runs[-1].append(item)  # not under "a. Spark SQL": a quiz's choices answer nothing
-    return {line for run in runs if len(run) >= 2 for line in run}
+            continue  # not under "a. Spark SQL": a quiz's choices answer nothing
+        item = _lone_item(node, must_ask=True)
+        if item is not None:
+            runs[-1].append(item)
+        elif start == 1 and (head := _lone_item(node, must_ask=False)) is not None:
+            # Nothing numbered stands above it to take its answer: left out of the run,
+            # it and its answer would be the section's intro, in no card.
+            runs[-1].append(-head)  # negative: a card only when the run is taken
+    return {abs(line) for run in runs if sum(line > 0 for line in run) >= 2 for line in run}
 
 
-def _lone_asking_item(node: SyntaxTreeNode) -> int | None:
-    """The line of an ordered list's only item when that item is one line that asks."""
+def _lone_item(node: SyntaxTreeNode, *, must_ask: bool) -> int | None:
+    """The line of an ordered list's only item when that item is one line (that asks)."""
     item = node.children[0]
     if len(item.children) != 1 or item.children[0].type != "paragraph":
         return None
     paragraph = item.children[0]
     text = _text(paragraph).strip()
     if "\n" in text or len(text) > _QUESTION_MAX or not paragraph.map \
-            or not asks_outright(text):
+            or not (asks_outright(text) if must_ask else _may_ask(paragraph, must_ask=False)):
         return None
     return paragraph.map[0] + 1
 

@@ -27,7 +27,7 @@ from builder.parse.headings import first_column
 from builder.parse.markdown import NodeBuilder
 from builder.parse.microcards import MICRO_CARD, MicroLine, is_tag, micro_lines
 from builder.parse.microcards import count as count_micro
-from builder.parse.rulecards import RULE_CARD, rule_card
+from builder.parse.rulecards import RULE_CARD, after_separator, rule_card
 from builder.parse.rulecards import count as count_rule_cards
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
 from builder.parse.tablecards import TABLE_CARD, TableRow, table_rows
@@ -241,6 +241,8 @@ class OutlineCards:
         for any other block."""
         if node.map and (node.map[1] <= self._rule_skip
                          or (node.map[0] + 1, node.map[1]) == self._rule_separator):
+            if node.map[0] + 1 == self._rule_separator[0] and (rest := after_separator(node)):
+                self._loose_lines(rest, node.map[0] + 2, node.map[1])  # "?" over the back
             return True  # a rule card's question and separator, read at its rule
         if self._rule_card(node):
             return True

@@ -48,12 +48,22 @@ class RuleCard:
     line: int
     end_line: int
     separator: tuple[int, int]
-    """The separator paragraph's first and last line (1-based): shown nowhere."""
+    """The separator paragraph's first and last line (1-based): shown nowhere but for
+    its lines after the separator's (``after_separator``), which open the answer."""
 
 
 def _is_separator(node: SyntaxTreeNode) -> bool:
+    """A paragraph whose first line is a separator: its other lines (``?`` over
+    ``Indent sub-list …`` with no blank line between) open the back."""
     return node.type == "paragraph" and bool(node.children) \
-        and node.children[0].content.strip() in SEPARATORS
+        and node.children[0].content.split("\n", 1)[0].strip() in SEPARATORS
+
+
+def after_separator(paragraph: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    """The inline nodes of a separator paragraph after its separator line."""
+    inlines = paragraph.children[0].children if paragraph.children else []
+    breaks = [at for at, node in enumerate(inlines) if node.type in ("softbreak", "hardbreak")]
+    return inlines[breaks[0] + 1:] if breaks else []
 
 
 def rule_card(rule: SyntaxTreeNode, siblings: list[SyntaxTreeNode], at: int) -> RuleCard | None:
@@ -66,7 +76,7 @@ def rule_card(rule: SyntaxTreeNode, siblings: list[SyntaxTreeNode], at: int) -> 
         node = siblings[index]
         if _is_separator(node):
             answered = index + 1 < len(siblings) and siblings[index + 1].type not in _ENDS
-            if not front or not (answered or more) or not node.map:
+            if not front or not (answered or more or after_separator(node)) or not node.map:
                 return None
             return _card(front, (node.map[0] + 1, node.map[1]))
         if node.type in _ENDS:

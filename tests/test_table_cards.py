@@ -63,6 +63,8 @@ def test_a_row_without_an_answer_is_said_and_the_others_stay_cards(tmp_path: Pat
     (warning,) = [line for line in result.output.splitlines() if "warning:" in line]
     assert warning.endswith("g.md:7:1: warning: empty answer: 'Dropout' is left out of the "
                             "deck [empty-answer]"), result.output
+    assert "g.md:3:1: note: the table's header names its question and answer columns: 2 of " \
+        "its 3 rows are cards, the others have no answer yet [question-table]" in result.output
 
 
 def test_a_table_most_of_whose_rows_have_no_answer_stays_whole() -> None:

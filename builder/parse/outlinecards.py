@@ -254,10 +254,17 @@ class OutlineCards:
             return True
         if node.type == "table" and (rows := table_rows(node)):
             if node.map:  # the header and its rule line: read as the columns' names
+                # A row not yet answered is left out with its own empty-answer warning.
+                answered = sum(any(plain(cell).strip() for cell in
+                                   (row.answer, *(cell for _, cell in row.extras)))
+                               for row in rows)
+                said = (f"each of its {len(rows)} rows is a card" if answered == len(rows)
+                        else f"{answered} of its {len(rows)} rows are cards, the others "
+                        "have no answer yet")
                 self.diagnostics.append(Diagnostic(
                     SourceLoc(self.path, node.map[0] + 1), "note",
-                    f"the table's header names its question and answer columns: each of its "
-                    f"{len(rows)} rows is a card", "question-table", node.map[0] + 2))
+                    f"the table's header names its question and answer columns: {said}",
+                    "question-table", node.map[0] + 2))
             self._table(rows)
             return True
         if node.type == "paragraph" and (tagged := tagged_paragraph(node)) is not None:

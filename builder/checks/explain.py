@@ -57,7 +57,7 @@ def question_forms(text: str, shown: str) -> dict[int, str]:
                 if entry.card is not None:
                     forms.setdefault(entry.line, "NeuraCache micro card")
         elif node.type == "table":
-            for row in tablecards.rows_of(node):
+            for row in tablecards.table_rows(node) or ():
                 forms.setdefault(row.line, "question table row")
         elif node.type in ("list_item", "paragraph") \
                 and (found := outlinecards.tagged_question(node)):

@@ -31,6 +31,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.bold import plain
+from builder.parse.syntaxtree import line_end
 
 RULE_CARD = "a card between rules, its front parted from its back by a '?' paragraph"
 SEPARATORS = frozenset(("?", "??", "↪", ":question:", ":grey_question:", ":arrow_right_hook:"))
@@ -62,8 +63,7 @@ def _is_separator(node: SyntaxTreeNode) -> bool:
 def after_separator(paragraph: SyntaxTreeNode) -> list[SyntaxTreeNode]:
     """The inline nodes of a separator paragraph after its separator line."""
     inlines = paragraph.children[0].children if paragraph.children else []
-    breaks = [at for at, node in enumerate(inlines) if node.type in ("softbreak", "hardbreak")]
-    return inlines[breaks[0] + 1:] if breaks else []
+    return inlines[line_end(inlines) + 1:]
 
 
 def rule_card(rule: SyntaxTreeNode, siblings: list[SyntaxTreeNode], at: int) -> RuleCard | None:

@@ -11,7 +11,7 @@ is lost; a numbering column (``id``, ``#``, ``No.``) only orders the rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
@@ -72,14 +72,15 @@ def _read(table: SyntaxTreeNode) -> list[TableRow] | None:
     head, body = _rows(table)
     if len(head) != 1:
         return None
-    names = [fold(plain(cells)).strip(" :：*_") for cells in _cells(head[0])]
+    header = [plain(cells) for cells in _cells(head[0])]
+    names = [fold(text).strip(" :：*_") for text in header]
     asked = next((at for at, name in enumerate(names) if name in _QUESTION), None)
     answered = next((at for at, name in enumerate(names) if name in _ANSWER), None)
     if asked is None or answered is None:
         return None
     shown = [at for at, name in enumerate(names)
              if at not in (asked, answered) and name not in _NUMBERING]
-    titles = [plain(cells).strip() for cells in _cells(head[0])]  # once: not a cell a row
+    titles = [text.strip() for text in header]  # once: not a cell a row
     found = []
     for row in body:
         cells = _cells(row)
@@ -110,8 +111,3 @@ def _read(table: SyntaxTreeNode) -> list[TableRow] | None:
 def count(nodes: Iterable[SyntaxTreeNode]) -> int:
     """The cards of the question tables among top-level ``nodes``."""
     return sum(len(table_rows(node) or ()) for node in nodes if node.type == "table")
-
-
-def rows_of(node: SyntaxTreeNode) -> Iterator[TableRow]:
-    """The cards of ``node`` when it is a question table; none else."""
-    yield from (table_rows(node) or ()) if node.type == "table" else ()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from builder.parse.texsyntax import tokens
+from builder.parse.texsyntax import skip_space, tokens
 
 MAX_EM = 20
 """Largest vertical size kept, in em (some 320 pixels on a card)."""
@@ -129,8 +129,7 @@ def _past_arguments(found: list[str], i: int, count: int) -> int:
     """Where ``count`` arguments from token ``i`` end: each a token or a braced group,
     white space before it skipped."""
     for _ in range(count):
-        while i < len(found) and found[i].isspace():
-            i += 1
+        i = skip_space(found, i)
         depth = 0
         while i < len(found):
             depth += {"{": 1, "}": -1}.get(found[i], 0)
@@ -140,17 +139,10 @@ def _past_arguments(found: list[str], i: int, count: int) -> int:
     return i
 
 
-def _skip_space(found: list[str], i: int) -> int:
-    """The first token from ``i`` that is not white space (MathJax's GetNext)."""
-    while i < len(found) and found[i].isspace():
-        i += 1
-    return i
-
-
 def _bracket(found: list[str], i: int) -> str | None:
     """What the ``[…]`` from token ``i`` holds, white space before it skipped as MathJax
     skips it; None when no bracket opens there."""
-    start = _skip_space(found, i)
+    start = skip_space(found, i)
     if found[start:start + 1] != ["["]:
         return None
     end = start + 1
@@ -163,7 +155,7 @@ def _box_options(found: list[str], i: int, clamped: list[str]) -> tuple[list[str
     """A ``\\bbox``'s ``[…]`` options from token ``i`` (white space before them
     skipped), each size among them past ``MAX_EM`` written as ``MAX_EM`` em
     (``clamped`` told), and where they end."""
-    start = _skip_space(found, i)
+    start = skip_space(found, i)
     if found[start:start + 1] != ["["]:
         return [], i
     out = [*found[i:start], "["]
@@ -200,7 +192,7 @@ def _enclose_options(found: list[str], i: int, clamped: list[str]) -> tuple[list
     """An ``\\enclose``'s ``[…]`` attributes from token ``i``, a padding or line thickness
     past ``MAX_EM`` written as ``MAX_EM`` em (read with MathJax's own units and
     defaults), white space before them skipped, and where they end."""
-    start = _skip_space(found, i)
+    start = skip_space(found, i)
     if found[start:start + 1] != ["["]:
         return [], i
     end = start

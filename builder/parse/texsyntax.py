@@ -8,6 +8,7 @@ characters) and ``{...}`` groups, and commands take their arguments from that tr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|\s+|.", re.DOTALL)
@@ -103,7 +104,7 @@ def with_paired_parens(nodes: list[Node]) -> list[Node]:
     return out
 
 
-def skip_space(nodes: list[Node], i: int) -> int:
+def skip_space(nodes: Sequence[Node], i: int) -> int:
     while i < len(nodes) and isinstance(nodes[i], str) and str(nodes[i]).isspace():
         i += 1
     return i

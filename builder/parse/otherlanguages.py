@@ -33,18 +33,18 @@ _JA_PROMPTS = re.compile(r"違い|説明して|説明せよ|教えて|述べ")
 
 _OPENERS_ASKING = frozenset((
     # Russian
-    "что", "как", "почему", "зачем", "какой", "какая", "какое", "какие", "каков", "какова",
-    "чем", "где", "когда", "кто", "сколько", "можно", "нужно",
+    "что", "почему", "зачем", "какой", "какая", "какое", "какие", "каков", "какова",
+    "чем", "где", "кто", "сколько",
     # Spanish, Portuguese
     "qué", "cómo", "cuál", "cuáles", "cuándo", "dónde", "quién", "quiénes", "cuánto",
-    "cuántos", "qual", "quais", "quando", "onde", "quem", "como",
+    "cuántos", "qual", "quais", "quem",
     # German
-    "was", "wie", "warum", "wieso", "weshalb", "welche", "welcher", "welches", "wann", "wo",
+    "was", "warum", "wieso", "weshalb", "welche", "welcher", "welches", "wann",
     "wer", "wozu",
     # French
-    "quel", "quelle", "quels", "quelles", "pourquoi", "comment", "quand", "où", "qui", "que",
-    "qu'est-ce",
+    "quel", "quels", "quelles", "pourquoi", "quand", "où", "qu'est-ce",
 ))
+"""First words that ask alone; the ambiguous ones (``_AMBIGUOUS``) ask only with help."""
 # Openers that are as often an everyday word: "Как правило" (as a rule), "Когда …, то",
 # German "Wie oben" (as above), "Quelle" (source), "Wo" and English "Comment syntax",
 # "Que"/"Qui" (that/who as conjunctions).  They ask only with a question mark in the text
@@ -74,9 +74,8 @@ _QUESTION_MARKS = ("?", "？", "¿")
 # "для чего", "por qué": an opener of two words whose first alone asks nothing.
 _PAIRS_ASKING = frozenset(("по какой", "в чём", "в чем", "por qué", "por que", "o que",
                            "en qué", "de qué", "para qué", "est-ce que"))
-_NOT_ALONE = frozenset(("для", "есть"))
-"""Openers above that ask only as the first of a pair (``для чего``, ``есть ли``)."""
 _PAIRED_WITH = {"для": ("чего", "каких"), "есть": ("ли",)}
+"""Openers that ask only as the first of a pair (``для чего``, ``есть ли``)."""
 _OPENERS_PROMPTS = frozenset((
     "объясните", "объясни", "расскажите", "расскажи", "опишите", "опиши", "сравните",
     "назовите", "перечислите", "explica", "explique", "describa", "compara", "define",
@@ -100,7 +99,7 @@ def asks_in_other_language(text: str) -> bool:
         return False
     if " ".join(words) in _PAIRS_ASKING:
         return True
-    if words[0] in _NOT_ALONE:
+    if words[0] in _PAIRED_WITH:
         return len(words) > 1 and words[1] in _PAIRED_WITH[words[0]]
     if words[0] in _AMBIGUOUS:
         return any(mark in text for mark in _QUESTION_MARKS) \

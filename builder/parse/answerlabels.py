@@ -85,9 +85,9 @@ def _asking_paragraph(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
 def _may_ask(paragraph: SyntaxTreeNode, *, must_ask: bool) -> bool:
     text = _text(paragraph).strip()
     if not text or "\n" in text or len(text) > _QUESTION_MAX or opens_with_label(paragraph) \
-            or text.startswith(("![", "<img", "<")) or _FIELD.match(text):
+            or text.startswith(("![", "<")) or _FIELD.match(text):
         return False
-    if text.endswith((":", "：", "**：", "：**", ":**")):
+    if text.endswith((":", "：", "：**", ":**")):
         return False  # "**解析：**", "代码如下：": a label or a lead-in, not a question
     return not must_ask or question_reason(text) is not None
 

@@ -36,28 +36,23 @@ def check_output_names(gathered: Gathered, assembled: Assembled, config: BuildCo
     taken: dict[str, DeckNotes] = {}
     found: list[Diagnostic] = []
     for deck in assembled.decks:
-        if _unlike_name(deck.name):
+        written = output_name(deck.name)
+        if written != _cleaned(deck.name, keep_controls=True):
+            # more than the characters a file name cannot hold at all (``/``, ``:`` …,
+            # replaced as they always were)
             found.append(Diagnostic(
                 SourceLoc(deck.files[0].path, 1), "warning",
                 f"deck name {deck.name[:60]!r}{'…' if len(deck.name) > 60 else ''} is written "
-                f"to the file {output_name(deck.name)!r} ({_why_renamed(deck.name)})",
-                "output-name"))
-        other = taken.setdefault(output_name(deck.name).casefold(), deck)
+                f"to the file {written!r} ({_why_renamed(deck.name)})", "output-name"))
+        other = taken.setdefault(written.casefold(), deck)
         if other is not deck:
             raise BuildError(
                 f"decks '{other.name}' ({other.files[0].path}) and "
                 f"'{deck.name}' ({deck.files[0].path}) would both be "
-                f"written to {display_path(config.out_dir / output_name(deck.name))}.apkg; "
+                f"written to {display_path(config.out_dir / written)}.apkg; "
                 "rename one (front matter 'deck:')",
                 gathered.reported(assembled.diagnostics, found))
     return found
-
-
-def _unlike_name(deck: str) -> bool:
-    """Whether the deck's file name differs from its name by more than the characters a
-    file name cannot hold at all (``/``, ``:`` …, replaced as they always were)."""
-    plain = "".join("_" if c in '<>:"/\\|?*' else c for c in deck).strip(" .")
-    return bool(plain) and output_name(deck) != plain
 
 
 def _why_renamed(deck: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.render import fonts, glyphs
+from builder.render import fontcoverage, fonts, glyphs
 
 from .conftest import FIXTURES
 
@@ -195,6 +195,6 @@ def test_a_file_full_of_undrawable_characters_gets_a_bounded_report() -> None:
 
 def test_the_drawable_table_is_what_the_pinned_fonts_draw() -> None:
     """``check`` reads the fonts' code points from a table, not the fonts: after a font
-    pin changes, run ``builder.render.fonts.write_drawable_table()``."""
-    fonts.drawable_code_points.cache_clear()
-    assert fonts.drawable_code_points() == fonts.drawable_in_font_files()
+    pin changes, run ``builder.render.fontcoverage.write_drawable_table()``."""
+    fontcoverage.drawable_code_points.cache_clear()
+    assert fontcoverage.drawable_code_points() == fontcoverage.drawable_in_font_files()

@@ -66,7 +66,8 @@ STAGE = {
         "builder.parse.logseq", "builder.parse.outlinecards",
         "builder.parse.blockids", "builder.parse.microcards", "builder.parse.answerlabels",
     },
-    "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.formulas"},
+    "matplotlib": {"builder.render.diagrams", "builder.render.fonts", "builder.render.fontcoverage",
+                   "builder.render.formulas"},
     "numpy": {"builder.render.diagrams"},
 }
 HEAVY = ("genanki", "matplotlib", "typst", "pikepdf", "PIL")
@@ -265,7 +266,7 @@ EDIT_BUILD_NEEDS_NOT = {"yaml", "importlib.metadata", "email", "email.parser",
                         "builder.render.texmath", "builder.support.sandbox",
                         "builder.pdf.typeset", "builder.pdf.parts", "builder.pdf.compile",
                         "builder.pdf.pdfdata", "pygments.lexers", "pygments.lexer",
-                        "builder.render.fonts",
+                        "builder.render.fonts", "builder.render.fontcoverage",
                         *ON_DEMAND, *ASYNC, "matplotlib", "typst"}
 
 

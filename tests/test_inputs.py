@@ -27,7 +27,7 @@ READS_ELSEWHERE = {
     "render/formulas.py": "the builder's own template",
     "render/formulacache.py": "the formula cache's own records",
     "render/checkedfiles.py": "the image cache's record of the files it checked",
-    "render/fonts.py": "the builder's own table of what the pinned fonts can draw",
+    "render/fontcoverage.py": "the builder's own table of what the pinned fonts can draw",
     "anki/htmlpreview.py": "the media it copies beside the page (looked up) and its own copies",
     "render/imagecheck.py": "checks a picture the resolver looked up (recorded as a lookup)",
     "render/images.py": "resolves pictures: each lookup is recorded with its outcome",

@@ -708,8 +708,7 @@ def test_cjk_punctuation_is_split_out_wherever_text_is(tmp_path: Path) -> None:
 def test_every_cjk_punctuation_mark_is_known_to_the_pdf_json() -> None:
     """The PDF's JSON looks for CJK punctuation only in texts holding one of CJK_MARKS: a
     mark the split takes out but the set lacks would stay in the Latin font."""
-    from builder.pdf.cjkspacing import CJK_MARKS
-    from builder.render.fonts import with_cjk_punctuation
+    from builder.pdf.cjkspacing import CJK_MARKS, with_cjk_punctuation
 
     taken = set()
     for code in range(0x10000):

@@ -1,7 +1,7 @@
 """Which characters the PDF cannot draw: a marker in the PDF, and a warning that says where.
 
 A character none of the pinned fonts has would print as a tofu box.  Most characters are
-settled by the table of the font files' code points (``fonts.drawable_code_points``);
+settled by the table of the font files' code points (``fontcoverage.drawable_code_points``);
 the rest are asked of typst, which also draws with fonts built into it.
 """
 
@@ -45,9 +45,9 @@ def _needs_lookup(char: str) -> bool:
 
 @cache
 def _drawable() -> frozenset[int]:
-    """``fonts.drawable_code_points``, its module loaded when a character is looked up:
+    """``fontcoverage.drawable_code_points``, its module loaded when a character is looked up:
     a build that checks no new text (an edit's kept questions) leaves it unloaded."""
-    from builder.render.fonts import drawable_code_points
+    from builder.render.fontcoverage import drawable_code_points
 
     return drawable_code_points()
 

@@ -48,10 +48,18 @@ def _fonts(bold: bool) -> Any:
     """
     import typst
 
-    from builder.render.fonts import typst_font_dirs
-
     return typst.Fonts(include_system_fonts=False, include_embedded_fonts=True,
                        font_paths=typst_font_dirs(bold=bold))
+
+
+def typst_font_dirs(*, bold: bool = False) -> list[str]:
+    """Folders typst should load fonts from (typst wants folders, not files)."""
+    from builder.render.fonts import noto_fonts_dir, regular_cjk_font, variable_cjk_font
+
+    dirs = [str(regular_cjk_font().parent), str(noto_fonts_dir())]
+    if bold:
+        dirs.append(str(variable_cjk_font().parent))
+    return dirs
 
 
 class Compiler:

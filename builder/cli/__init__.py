@@ -214,7 +214,7 @@ class _DiagramCommand(click.Command):
               help="Image to write: .png, .svg or .pdf.")
 def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
     """Render one diagram TYPE with parameters KEY=VALUE (values are YAML: 3, true, [1, 2])."""
-    from builder.render.diagrams import validate, write
+    from builder.render import assets, diagrams
     from builder.support.yamlload import YAMLError, load_plain
 
     values: dict[str, object] = {}
@@ -226,14 +226,14 @@ def diagram(kind: str, params: tuple[str, ...], output: Path) -> None:
             values[key.strip()] = load_plain(raw)
         except YAMLError:
             values[key.strip()] = raw
-    problem = validate(kind, values)
+    problem = diagrams.validate(kind, values)
     if problem is not None:
         raise click.UsageError(problem)
     suffix = output.suffix.lower().lstrip(".")
     if suffix not in ("png", "svg", "pdf"):
         raise click.BadParameter("use a .png, .svg or .pdf file name", param_hint="--output")
     try:
-        write(kind, values, output, suffix)
+        assets.write_diagram(kind, values, output, suffix)
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     click.echo(f"wrote {output}")

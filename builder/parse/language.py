@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from builder.support.languagecodes import FALLBACK as FALLBACK
+from builder.support.languagecodes import LANGUAGES as LANGUAGES
+
 if TYPE_CHECKING:
     from markdown_it.token import Token
 
-LANGUAGES = ("zh", "en")
 AUTO = "auto"
-FALLBACK = "zh"
-"""For a document with no prose to judge by: build-deck's first users wrote Chinese notes."""
 CHINESE_SHARE = 0.3
 """A document is Chinese when Han characters make up at least this share of its words.
 

@@ -62,8 +62,10 @@ class Assets:
 
 @functools.cache
 def diagram_fingerprint() -> str:
-    """What draws a diagram besides its parameters: our diagram code and matplotlib's and
-    the fonts' versions."""
+    """What draws a diagram besides its parameters: our drawing code (the diagrams package
+    and the builder modules it imports, which hold nothing else) and matplotlib's and the
+    fonts' versions.  The rest of the builder is left out: a new release that leaves the
+    drawing alone keeps every deck's picture names, so no note changes."""
     import pkgutil
 
     from builder.render import diagrams
@@ -215,24 +217,22 @@ def default_jobs() -> int:
 def _draw_diagram(kind: str, params: dict[str, object], vector: bool = True
                   ) -> tuple[bytes, bytes | None] | str:
     """Draw one diagram to PNG (and, with ``vector``, SVG) bytes, or return why it failed."""
-    import io
-
-    from builder.render.diagrams import render
-    from builder.render.diagrams._style import diagram_style
+    from builder.render.diagrams import save
 
     try:
-        # Saving happens under the style too: matplotlib reads the SVG id salt at save time.
-        with diagram_style():
-            figure = render(kind, params)
-            png = io.BytesIO()
-            figure.savefig(png, format="png", dpi=DIAGRAM_DPI, metadata={"Software": None})
-            if not vector:
-                return png.getvalue(), None
-            svg = io.BytesIO()
-            figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+        # Saved by the drawing code, whose hash names the picture (``diagram_fingerprint``).
+        drawn = save(kind, params, ["png", "svg"] if vector else ["png"], DIAGRAM_DPI)
     except Exception as exc:  # a diagram bug must not abort the whole build
         return f"{type(exc).__name__}: {exc}"
-    return png.getvalue(), stable_clip_ids(svg.getvalue())
+    return drawn[0], stable_clip_ids(drawn[1]) if vector else None
+
+
+def write_diagram(kind: str, params: dict[str, object], target: Path, fmt: str) -> None:
+    """Draw a diagram into the file ``target`` as ``fmt`` (``png``, ``svg`` or ``pdf``), in
+    one step: an interrupted write leaves the file as it was."""
+    from builder.render.diagrams import save
+
+    atomic_write_bytes(target, save(kind, params, [fmt], DIAGRAM_DPI)[0])
 
 
 _CLIP_ID = re.compile(rb'(?<=clip-path="url\(#)p[0-9a-f]{10}(?=\)")'

@@ -2,8 +2,12 @@
 
 Every kind module defines ``SPEC`` (a :class:`DiagramKind`) at import time without
 touching matplotlib, and ``draw(params) -> matplotlib.figure.Figure`` which imports
-matplotlib lazily.  ``validate`` is cheap and is what the parser calls; ``render``
-is what the asset stage calls.
+matplotlib lazily.  ``validate`` is cheap and is what the parser calls; ``save`` is
+what the asset stage calls.
+
+A picture is named by a hash of this package and the builder modules it imports
+(``render.assets.diagram_fingerprint``): whatever shapes the pixels belongs here (or in a
+module imported from here), and nothing else does.
 """
 
 from __future__ import annotations
@@ -12,11 +16,9 @@ import importlib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from builder.parse.language import FALLBACK, LANGUAGES
-from builder.support.atomic import atomic_write_bytes
+from builder.support.languagecodes import FALLBACK, LANGUAGES
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -184,10 +186,3 @@ def save(kind: str, params: dict[str, object], formats: Sequence[str], dpi: int)
                            metadata=_STABLE_METADATA[fmt])
             saved.append(out.getvalue())
     return saved
-
-
-def write(kind: str, params: dict[str, object], target: Path, fmt: str) -> None:
-    """Draw a diagram into the file ``target`` as ``fmt`` (``png``, ``svg`` or ``pdf``), in
-    one step: an interrupted write leaves the file as it was."""
-    atomic_write_bytes(target, save(kind, params, [fmt], dpi=200)[0])
-

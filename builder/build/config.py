@@ -14,6 +14,7 @@ from builder.model import Diagnostic, SourceLoc
 from builder.parse.options import AUTO, ParseOptions
 from builder.parse.projectsettings import NO_PROJECT, find_project, read_project
 from builder.parse.source import outside
+from builder.support.atomic import LOCK_FILE as EXCLUSIVE_FILE
 from builder.support.settings import DEFAULT_FORMATS, SETTINGS
 from builder.support.settings import FORMATS as FORMATS
 from builder.support.walk import walk
@@ -108,6 +109,36 @@ def lock_path(config: BuildConfig) -> Path:
         return config.lock_path
     first = config.sources[0]
     return (first if first.is_dir() else first.parent) / LOCK_NAME
+
+
+REMOVED_FILE = "removed-notes.txt"
+"""Written to the output folder: the Anki search for notes the Markdown no longer has."""
+OUTPUT_SUFFIXES = (".apkg", ".pdf", ".html")
+
+
+def lock_problem(config: BuildConfig) -> str | None:
+    """Why the lock cannot be the file ``config`` names, or None.  Each place refused
+    loses the lock, and with it every note's GUID: a file the build writes (the build
+    overwrites it, or the lock the output), a source (the lock overwrites the notes, or
+    the next build reads it as notes), or a file named into the cache folder (made to be
+    deleted; the default place, beside the sources, is not held against the cache)."""
+    if not config.use_lock:
+        return None
+    lock = lock_path(config).resolve()
+    out, cache = config.out_dir.resolve(), config.cache.resolve()
+    if any(lock == source.resolve() for source in config.sources):
+        why = "is one of the sources"
+    elif lock.suffix.lower() in MARKDOWN_SUFFIXES:
+        why = "would be read as notes by the next build (*.md)"
+    elif lock.suffix.lower() in OUTPUT_SUFFIXES:
+        why = "has the name of an output (*.apkg, *.pdf, *.html), which a build writes over"
+    elif lock.parent == out and lock.name in (REMOVED_FILE, EXCLUSIVE_FILE):
+        why = "is a file the build writes in its output folder"
+    elif config.lock_path is not None and lock.is_relative_to(cache):
+        why = f"is inside the cache folder {display_path(cache)}, which may be deleted at will"
+    else:
+        return None
+    return f"the lock file {display_path(lock_path(config))} {why}; name another (--lock)"
 
 
 def configure(options: Mapping[str, Any], given: Collection[str] | None = None

@@ -20,6 +20,7 @@ from builder.anki import apkg, identity, lock, notefields, report
 from builder.anki.htmlpreview import with_media, write_preview
 from builder.anki.stamp import Stamped, card_css, now
 from builder.build.config import (
+    REMOVED_FILE,
     BuildConfig,
     BuildError,
     Reported,
@@ -51,7 +52,6 @@ __all__ = ["BuildConfig", "BuildError", "BuildResult", "build"]
 
 log = logging.getLogger(__name__)
 
-REMOVED_FILE = "removed-notes.txt"
 TYPESET_BAR_QUESTIONS = 200
 """typst needs about 4 ms a question: from here on, a PDF takes about a second."""
 

@@ -223,8 +223,12 @@ def configured(options: dict[str, Any]) -> BuildConfig:
     (command line or environment) win over the project settings, which win over the
     defaults (see ``builder.build.config.configure``).  ``options`` are those of
     ``build_options`` (or a part of them), by name; a command's own (``-q``) stay out."""
-    from builder.build.config import configure
+    from builder.build.config import configure, lock_problem
 
     ctx = click.get_current_context()
     given = {name for name in options if ctx.get_parameter_source(name) not in _UNSET}
-    return configure(options, given)
+    config = configure(options, given)
+    problem = lock_problem(config)
+    if problem is not None:
+        raise click.UsageError(problem)
+    return config

@@ -1,0 +1,64 @@
+"""A lock named where it would be lost is a usage error (exit 2), before anything is
+written: over an output, over a source, in a file the next build reads as notes, or in
+the cache folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+
+from .conftest import write
+
+NOTES = "## S\n### Q?\nA\n"
+
+
+@pytest.mark.parametrize(("options", "said"), [
+    # Before: exit 0, and the first build's lock took the deck's place (dist/d.apkg JSON).
+    (["--lock", "dist/d.apkg"], "has the name of an output"),
+    (["--lock", "dist/d.pdf"], "has the name of an output"),
+    (["--lock", "dist/removed-notes.txt"], "is a file the build writes in its output folder"),
+    # Before: the lock was written as notes/x.md, and the next build made a deck of it.
+    (["--lock", "notes/x.md"], "would be read as notes by the next build"),
+    (["--lock", "notes/x.MARKDOWN"], "would be read as notes by the next build"),
+    (["--lock", "dist/.cache/build.lock"], "is inside the cache folder dist/.cache"),
+    (["--cache-dir", "c", "--lock", "c/sub/build.lock"], "is inside the cache folder c"),
+])
+def test_a_lock_where_it_would_be_lost_is_refused(tmp_path: Path, options: list[str],
+                                                  said: str) -> None:
+    write(tmp_path / "notes" / "d.md", NOTES)
+    result = CliRunner().invoke(main, ["build", "notes", "-o", "dist", *options])
+    assert result.exit_code == 2, result.output
+    assert f"Error: the lock file {options[-1]} {said}" in result.output
+    assert not (tmp_path / "dist").exists()
+    assert sorted(p.name for p in (tmp_path / "notes").iterdir()) == ["d.md"]
+
+
+def test_a_source_named_as_the_lock_is_refused(tmp_path: Path) -> None:
+    """Whatever its suffix: the lock would overwrite the notes."""
+    write(tmp_path / "notes.txt", NOTES)
+    for command in ("build", "check"):
+        result = CliRunner().invoke(main, [command, "notes.txt", "--lock", "notes.txt"])
+        assert result.exit_code == 2, result.output
+        assert "Error: the lock file notes.txt is one of the sources" in result.output
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == NOTES
+
+
+def test_a_lock_beside_the_outputs_or_without_the_lock_still_builds(tmp_path: Path) -> None:
+    write(tmp_path / "notes" / "d.md", NOTES)
+    result = CliRunner().invoke(main, ["build", "notes", "-o", "dist", "--format", "apkg",
+                                       "--lock", "dist/build.lock"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "dist" / "build.lock").read_text(encoding="utf-8").startswith("{")
+    assert (tmp_path / "dist" / "d.apkg").read_bytes()[:2] == b"PK"
+    result = CliRunner().invoke(main, ["build", "notes", "-o", "out", "--format", "apkg",
+                                       "--no-lock", "--lock", "out/d.apkg"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "d.apkg").read_bytes()[:2] == b"PK"
+    # The default lock, beside the notes, with the cache folder holding the notes.
+    result = CliRunner().invoke(main, ["build", "notes", "-o", "dist", "--format", "apkg",
+                                       "--cache-dir", "notes"])
+    assert result.exit_code == 0, result.output

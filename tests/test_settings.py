@@ -292,7 +292,7 @@ An array.
     assert diagnostics(run("check", "post.md")) == [
         # layout, date, categories: a site generator's keys, no warning (-v names them)
         "post.md:4:1: warning: unknown front matter keys 'seo_title', "
-        "'True' (known: breaks, deck, ignore, lang, question_level, question_style, "
+        "'true' (known: breaks, deck, ignore, lang, question_level, question_style, "
         "section_level, source_line, tags, title) [front-matter]",
         "post.md:6:1: warning: unknown front matter key 'titel' (did you mean 'title'?) "
         "[front-matter]",

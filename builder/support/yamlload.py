@@ -150,7 +150,8 @@ class Repeated:
 def load_yaml_with_places(text: str) -> tuple[Any, dict[str, Place], list[Repeated]]:
     """``load_yaml``, where each key of the top-level mapping is written (none for other
     documents), and each key repeated in any mapping: composed once, then built as
-    ``safe_load`` builds it."""
+    ``safe_load`` builds it, but for the top-level mapping's keys that are not strings
+    (``~``, ``true``, ``3``): those are the strings written, so a message names them so."""
     with _ours():
         return _with_places(text)
 
@@ -168,18 +169,25 @@ def _with_places(text: str) -> tuple[Any, dict[str, Place], list[Repeated]]:
     repeated: list[Repeated] = loader.repeated
     if loader.unnoted:
         repeated[-1] = replace(repeated[-1], more=loader.unnoted)
-    if not isinstance(node, yaml.MappingNode):
+    if not isinstance(node, yaml.MappingNode) or not isinstance(data, dict):
         return data, {}, repeated
     places: dict[str, Place] = {}
+    written: dict[object, str] = {}
     for key, value in node.value:
-        # Keyed as loading keys them: ``true:`` is the key True, ``3:`` the key 3.
+        # Keyed as loading keys them: ``true:`` is the key True, ``3:`` the key 3 …
         name = loader.construct_object(key) if isinstance(key, yaml.ScalarNode) \
             else key.value
+        if not isinstance(name, str) and isinstance(key, yaml.ScalarNode):
+            # … and named as written: ``~`` is no key "None", ``true`` no "True".
+            written[name] = key.value
+            name = key.value
         items = tuple((item.start_mark.line, item.start_mark.column) for item in value.value) \
             if isinstance(value, yaml.SequenceNode) else ()
         # The last of a repeated key, as loading keeps its value.
         places[str(name)] = Place((key.start_mark.line, key.start_mark.column),
                                   (value.start_mark.line, value.start_mark.column), items)
+    if written:
+        data = {written.get(key, key): value for key, value in data.items()}
     return data, places, repeated
 
 

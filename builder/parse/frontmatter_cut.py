@@ -40,12 +40,16 @@ def repair_front_matter(text: str, tokens: list[Token], parse: Parse, blocks: Pa
         return tokens
     front = tokens[0]
     assert front.map is not None
+    lines = front.content.split("\n")
+    if not any(_may_open_heading(line) and not lines[row - 1].strip()
+               for row, line in enumerate(lines) if row > 0):
+        # Nothing to cut at: the Markdown parse is skipped (1 MB of YAML took 2 s).
+        return tokens
     inside = blocks(front.content, {})
     headings = [(t.map[0], int(t.tag[1:]), inside[i + 1].content.strip())
                 for i, t in enumerate(inside)
                 if t.type == "heading_open" and t.level == 0 and t.map
                 and t.markup.startswith("#")]
-    lines = front.content.split("\n")
     cut = next((row for row, _level, _text in headings
                 if row > 0 and not lines[row - 1].strip()), None)
     if cut is None or not any(level >= 2 for row, level, _text in headings if row >= cut):
@@ -61,3 +65,10 @@ def repair_front_matter(text: str, tokens: list[Token], parse: Parse, blocks: Pa
     rest = parse("\n".join(source_lines(text)[start:]), {})
     shift(rest, start)
     return [front, *rest]
+
+
+def _may_open_heading(line: str) -> bool:
+    """Whether a line of the front matter can be an ATX heading at the top level: ``#``
+    after at most three spaces (a line the parse then reads as a heading is one of these)."""
+    text = line.lstrip(" ")
+    return text.startswith("#") and len(line) - len(text) < 4

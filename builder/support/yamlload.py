@@ -18,6 +18,11 @@ MAX_YAML_DEPTH = 64
 MAX_YAML_REPEATS = 10
 """Keys written again that one document notes one by one; the rest are counted on the
 last (``Repeated.more``): a block of 100,000 ``a: 1`` lines warned 99,999 times."""
+MAX_YAML_NODES = 10_000
+"""Keys, values and items one document may hold: front matter and a diagram block hold a
+few dozen.  PyYAML reads in pure Python (about 50 µs a node, read twice: the guard, then
+the loading), so 1 MB of ``k: 1`` lines, 200,000 nodes, took 10 s of CPU; the guard stops
+at the first node past this, and nothing is loaded."""
 MAX_YAML_INT_CHARS = 1_000
 """Python refuses to read an int of more than 4,300 digits (ValueError, not a YAML error),
 and a sexagesimal one (``1:2:3``) is multiplied out digit group by digit group."""
@@ -83,8 +88,13 @@ def load_yaml(text: str) -> Any:
 def _refuse_deep_or_aliased(text: str) -> None:
     import yaml
 
-    depth = 0
+    depth = nodes = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        nodes += isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent)
+        if nodes > MAX_YAML_NODES:
+            mark = event.start_mark
+            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
+                              f"more than {MAX_YAML_NODES:,} keys, values and items")
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,

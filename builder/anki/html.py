@@ -53,6 +53,9 @@ _DROPPED_MARK = "#bd-dropped-"
 _ANCHOR = re.compile(r"</?a(?:\s[^<>]*)?>")
 _IMG_TAG = re.compile(r"<img\b[^>]*>")
 _ATTRIBUTE = re.compile(r'\s([\w:-]+)="([^"]*)"')
+_TEX_TOKEN = re.compile(r"\\[a-zA-Z@]+|\\.", re.DOTALL)
+"""A control word or symbol, as MathJax's search for a formula's end reads TeX (``\\)`` is a
+line break and a parenthesis, no closing delimiter)."""
 
 
 def sanitise(fragment: str, image_src: ImageSrc | None = None) -> str:
@@ -188,7 +191,11 @@ class HtmlMedia:
 
 def mathjax(formula: Formula) -> str:
     """Return Anki's own MathJax delimiters around the escaped TeX."""
-    tex = html.escape(formula.tex, quote=False)
+    closing = "\\]" if formula.display else "\\)"
+    # MathJax ends the formula at the first closing delimiter outside braces: ``$a \) b$``
+    # showed "a" and then " b\)" as text.  In braces, the one the TeX holds is passed over.
+    tex = html.escape(_TEX_TOKEN.sub(lambda t: f"{{{closing}}}" if t.group() == closing
+                                     else t.group(), formula.tex), quote=False)
     # Made whole once sanitised (``neutralise_anki_markup``), where the text's are broken.
     return f"{FORMULA_MARK}[{tex}{FORMULA_MARK}]" if formula.display \
         else f"{FORMULA_MARK}({tex}{FORMULA_MARK})"

@@ -2,9 +2,7 @@
 
 Workers stopped mid-write (a group's SIGTERM) leave ``.build-deck-*.tmp`` files where
 they wrote.  The output folder's own top level is swept under its lock
-(``builder.support.atomic.exclusive``); a cache has no such lock.  Not in
-``builder.support.atomic``: the drawing modules import that one, and their pictures'
-names hash the code they import (``builder.support.codeversion``).
+(``builder.support.atomic.exclusive``); a cache has no such lock.
 """
 
 from __future__ import annotations

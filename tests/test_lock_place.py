@@ -24,6 +24,7 @@ NOTES = "## S\n### Q?\nA\n"
     # Before: the lock was written as notes/x.md, and the next build made a deck of it.
     (["--lock", "notes/x.md"], "would be read as notes by the next build"),
     (["--lock", "notes/x.MARKDOWN"], "would be read as notes by the next build"),
+    (["--lock", "notes/pyproject.toml"], "would be read for the project's settings"),
     (["--lock", "dist/.cache/build.lock"], "is inside the cache folder dist/.cache"),
     (["--cache-dir", "c", "--lock", "c/sub/build.lock"], "is inside the cache folder c"),
 ])

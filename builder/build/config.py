@@ -12,7 +12,7 @@ from typing import Any, Literal
 from builder.anki.lock import LOCK_NAME
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.options import AUTO, ParseOptions
-from builder.parse.projectsettings import NO_PROJECT, find_project, read_project
+from builder.parse.projectsettings import NO_PROJECT, PYPROJECT, find_project, read_project
 from builder.parse.source import outside
 from builder.support.atomic import LOCK_FILE as EXCLUSIVE_FILE
 from builder.support.settings import DEFAULT_FORMATS, SETTINGS
@@ -119,9 +119,10 @@ OUTPUT_SUFFIXES = (".apkg", ".pdf", ".html")
 def lock_problem(config: BuildConfig) -> str | None:
     """Why the lock cannot be the file ``config`` names, or None.  Each place refused
     loses the lock, and with it every note's GUID: a file the build writes (the build
-    overwrites it, or the lock the output), a source (the lock overwrites the notes, or
-    the next build reads it as notes), or a file named into the cache folder (made to be
-    deleted; the default place, beside the sources, is not held against the cache)."""
+    overwrites it, or the lock the output), a source or a settings file (the lock
+    overwrites it, or the next build reads it as notes or settings), or a file named into
+    the cache folder (made to be deleted; the default place, beside the sources, is not
+    held against the cache)."""
     if not config.use_lock:
         return None
     lock = lock_path(config).resolve()
@@ -130,6 +131,8 @@ def lock_problem(config: BuildConfig) -> str | None:
         why = "is one of the sources"
     elif lock.suffix.lower() in MARKDOWN_SUFFIXES:
         why = "would be read as notes by the next build (*.md)"
+    elif lock.name == PYPROJECT:
+        why = "would be read for the project's settings by the next build"
     elif lock.suffix.lower() in OUTPUT_SUFFIXES:
         why = "has the name of an output (*.apkg, *.pdf, *.html), which a build writes over"
     elif lock.parent == out and lock.name in (REMOVED_FILE, EXCLUSIVE_FILE):

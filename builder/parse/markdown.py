@@ -23,6 +23,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.admonitions import admonitions_plugin
+from builder.parse.answerboxes import answer_boxes_plugin
 from builder.parse.blockids import block_ids_plugin
 from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
 from builder.parse.cjkflanking import scan_delims
@@ -107,6 +108,7 @@ def make_parser() -> MarkdownIt:
     md.use(deflists_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
+    md.use(answer_boxes_plugin)
     md.use(placeholder_tags_plugin)
     md.use(tasklists_plugin)
     md.use(logseq_plugin)

@@ -313,6 +313,17 @@ def test_the_measure_reads_a_callout_marker_as_obsidian_shows_it(tmp_path: Path)
     assert texts == ["Code Output Hello", "NOTE Read this.", "See [!tip] here."], texts
 
 
+def test_the_measure_reads_a_colon_fence_line_as_the_box_shows_it(tmp_path: Path) -> None:
+    """A ``:::`` line shows its title, if it writes one, else nothing: a Quarto answer box
+    was "lost" for the ``::: {.callout-note …}`` syntax no reader ever saw."""
+    texts = _measured_blocks(
+        tmp_path, '::: {.callout-note collapse="true" title="Answer"}\nIt pools.\n:::\n\n'
+        "::: {#fig-x}\nA figure.\n:::\n\n:::{admonition} Why?\nBecause.\n:::\n\n"
+        "::: tip 提示\n内容\n:::\n\nText ::: not a fence.\n")
+    assert texts == ["Answer It pools.", "A figure.", "Why? Because.", "提示 内容",
+                     "Text ::: not a fence."], texts
+
+
 def _measured_blocks(tmp_path: Path, text: str) -> list[str]:
     """The text the measure takes each top-level block of ``text`` to show, spaces joined."""
     sys.path.insert(0, str(BENCH))

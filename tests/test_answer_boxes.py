@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 FIXTURE = Path(__file__).parent / "fixtures" / "answer_boxes.md"
 QUIZ = ["What does max pooling keep?",
         "Explain why pooling makes features shift invariant.",
-        "How many weights does a 2x2 pooling layer have?"]
+        "How many weights does a 2x2 pooling layer have?",
+        "Look at this layer. What does it return for a 4x4 input?"]
 
 
 def test_answer_titles() -> None:
@@ -34,7 +35,7 @@ def test_answer_titles() -> None:
 def test_items_over_answer_boxes_are_cards_and_other_boxes_stay() -> None:
     doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "answer_boxes.md")
     cards = {card.question_text: card for card in doc.cards}
-    assert list(cards)[:3] == QUIZ
+    assert list(cards)[:4] == QUIZ
     first = plain_text(tuple(walk_all(cards[QUIZ[0]].answer)))
     assert "The strongest response" in first and "drops where" in first
     assert "shift" not in first and "rarely changes" in plain_text(
@@ -44,7 +45,9 @@ def test_items_over_answer_boxes_are_cards_and_other_boxes_stay() -> None:
     assert "Some are switched off" in dropout and "switches random units off" in dropout
     assert "Why is dropout a regulariser?" in dropout  # a follow-up, with its hint
     assert "Think of an ensemble" in dropout
-    assert len(cards) == 4
+    assert len(cards) == 5
+    layer = cards[QUIZ[3]].answer  # the code it shows, then its answer box
+    assert [n.kind for n in layer][:2] == ["code_block", "callout"], [n.kind for n in layer]
 
 
 def test_answer_boxes_reach_the_real_anki(
@@ -60,3 +63,4 @@ def test_answer_boxes_reach_the_real_anki(
     assert "callout callout-note" in keep and "The strongest response" in keep
     assert "It drops where" in keep and ":::" not in keep
     assert '<img class="math"' in answers[QUIZ[2]]  # the MkDocs box's formula, drawn
+    assert "MaxPool2d" in answers[QUIZ[3]] and "window maxima" in answers[QUIZ[3]]

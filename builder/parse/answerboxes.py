@@ -54,14 +54,20 @@ def _answer_boxes(state: StateCore) -> None:
         return
     index = 0
     while index < len(tokens) - 1:
-        if tokens[index].type in _LIST_CLOSE and _answers(tokens, index + 1) \
-                and _last_item_asks(tokens, index):
-            _move_into_item(tokens, index)
+        if tokens[index].type in _LIST_CLOSE:
+            box = index + 1
+            while box < len(tokens) and tokens[box].type == "fence" \
+                    and tokens[box].level == tokens[index].level:
+                box += 1  # the code the question shows ("Look at this model: …")
+            if _answers(tokens, box) and _last_item_asks(tokens, index):
+                _move_into_item(tokens, index, box)
         index += 1
 
 
 def _answers(tokens: list[Token], at: int) -> bool:
     """Whether the box opening at ``at`` is titled only "Answer" and follows a list."""
+    if at >= len(tokens):
+        return False
     opening = tokens[at]
     if opening.type != "callout_open" or opening.level != tokens[at - 1].level:
         return False
@@ -84,11 +90,12 @@ def _last_item_asks(tokens: list[Token], list_close: int) -> bool:
     return False
 
 
-def _move_into_item(tokens: list[Token], list_close: int) -> None:
-    """Move the box after ``tokens[list_close]`` to the end of the list's last item."""
+def _move_into_item(tokens: list[Token], list_close: int, box_at: int) -> None:
+    """Move the box at ``box_at``, and the code blocks between the list and it, to the end
+    of the list's last item."""
     start = list_close + 1
-    depth, end = 0, start
-    for end in range(start, len(tokens)):
+    depth, end = 0, box_at
+    for end in range(box_at, len(tokens)):
         depth += tokens[end].nesting
         if depth == 0:
             break
@@ -96,7 +103,8 @@ def _move_into_item(tokens: list[Token], list_close: int) -> None:
     item_close = list_close - 1  # a list's last token before its close is its item's
     for token in box:
         token.level += 2
-    last = box[0].map[1] if box[0].map else None
+    opening = tokens[box_at]
+    last = opening.map[1] if opening.map else None
     del tokens[start:end + 1]
     tokens[item_close:item_close] = box
     if last is None:

@@ -203,9 +203,14 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
     """The text a reader sees in these tokens, and the picture sources they show."""
     parts: list[str] = []
     pictures: list[str] = []
+    previous = ""
     for token in _flatten(tokens):
+        after_picture, previous = previous == "image", token.type
         if token.type == "text":
-            text, spaced = _spaced_pictures(token.content)
+            content = token.content
+            if after_picture and (listed := PICTURE_ATTRIBUTES.match(content)):
+                content = content[listed.end():]  # sizes the picture, shows nothing
+            text, spaced = _spaced_pictures(content)
             parts.append(_site_markup_shown(text))
             pictures.extend(spaced)
         elif token.type in ("code_inline", "code_block", "fence"):
@@ -247,6 +252,13 @@ def _spaced_pictures(text: str) -> tuple[str, list[str]]:
     sources = [found.group(2).strip() for found in SPACED_PICTURE.finditer(text)]
     return (SPACED_PICTURE.sub(lambda found: found.group(1), text), sources) if sources \
         else (text, [])
+
+
+_ATTR_VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s"'{}]+)"""
+_ATTR = rf"(?:[.#][\w:-]+|[\w:-]+={_ATTR_VALUE})"
+PICTURE_ATTRIBUTES = re.compile(rf"\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}")
+"""An attribute list after a picture (Pandoc ``{width=600}``, kramdown ``{: .center}``):
+it sizes or styles the picture; its site shows no text of it."""
 
 
 LIQUID_TAG = re.compile(r"\{%-?\s*\w[^%]*-?%\}")

@@ -324,6 +324,14 @@ def test_the_measure_reads_a_colon_fence_line_as_the_box_shows_it(tmp_path: Path
                      "Text ::: not a fence."], texts
 
 
+def test_the_measure_reads_a_pictures_attribute_list_as_nothing(tmp_path: Path) -> None:
+    """``![](a.png){width=600}`` shows the picture and no braces (Pandoc, Quarto, kramdown);
+    braces that are no attribute list stay text."""
+    texts = _measured_blocks(tmp_path, "See ![a](a.png){width=600} it.\n\n"
+                             "![](a.png){: .center}\n\n![](a.png){see below}\n")
+    assert texts == ["See a it.", "", "{see below}"], texts
+
+
 def _measured_blocks(tmp_path: Path, text: str) -> list[str]:
     """The text the measure takes each top-level block of ``text`` to show, spaces joined."""
     sys.path.insert(0, str(BENCH))

@@ -54,6 +54,7 @@ STAGE = {
         "builder.parse.tables", "builder.parse.cjkflanking", "builder.parse.spacedimages",
         "builder.parse.callouts", "builder.parse.calloutgroups", "builder.parse.admonitions",
         "builder.parse.containers", "builder.parse.footnoterules", "builder.parse.answerboxes",
+        "builder.parse.imageattrs",
         "builder.parse.placeholdertags",
         "builder.parse.tabs", "builder.parse.liquidtags", "builder.parse.boxtokens",
         "builder.parse.htmldetails", "builder.parse.htmlaside", "builder.parse.tablecards",

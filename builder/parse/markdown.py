@@ -39,6 +39,7 @@ from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
 from builder.parse.htmlaside import html_aside_plugin
 from builder.parse.htmldetails import html_details_plugin
+from builder.parse.imageattrs import image_attrs_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.liquidrefs import liquid_references_plugin
 from builder.parse.liquidtags import liquid_tags_plugin
@@ -113,6 +114,7 @@ def make_parser() -> MarkdownIt:
     md.use(tasklists_plugin)
     md.use(logseq_plugin)
     md.use(block_ids_plugin)
+    md.use(image_attrs_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)

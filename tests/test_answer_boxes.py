@@ -45,9 +45,13 @@ def test_items_over_answer_boxes_are_cards_and_other_boxes_stay() -> None:
     assert "Some are switched off" in dropout and "switches random units off" in dropout
     assert "Why is dropout a regulariser?" in dropout  # a follow-up, with its hint
     assert "Think of an ensemble" in dropout
-    assert len(cards) == 5
-    layer = cards[QUIZ[3]].answer  # the code it shows, then its answer box
-    assert [n.kind for n in layer][:2] == ["code_block", "callout"], [n.kind for n in layer]
+    assert len(cards) == 6
+    # Options listed under the question go with it.
+    first = plain_text(tuple(walk_all(cards["Which model do you try first?"].answer)))
+    assert "a ResNet trained from scratch" in first and "cheapest strong baseline" in first
+    layer = cards[QUIZ[3]].answer  # what it shows (text, code), then its answer box
+    assert [n.kind for n in layer][:3] == ["paragraph", "code_block", "callout"], [
+        n.kind for n in layer]
 
 
 def test_answer_boxes_reach_the_real_anki(

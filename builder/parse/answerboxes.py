@@ -36,6 +36,9 @@ _LABELS = frozenset({
 })
 _LIST_CLOSE = ("ordered_list_close", "bullet_list_close")
 _LIST_OPEN = ("ordered_list_open", "bullet_list_open")
+_SHOWN = frozenset({"fence", "code_block", "paragraph_open", "callout_open", "math_block",
+                    "table_open"})
+"""Blocks a question may show between its item and its answer box."""
 
 
 def answer_boxes_plugin(md: MarkdownIt) -> None:
@@ -55,13 +58,39 @@ def _answer_boxes(state: StateCore) -> None:
     index = 0
     while index < len(tokens) - 1:
         if tokens[index].type in _LIST_CLOSE:
-            box = index + 1
-            while box < len(tokens) and tokens[box].type == "fence" \
-                    and tokens[box].level == tokens[index].level:
-                box += 1  # the code the question shows ("Look at this model: …")
+            box = _next_box(tokens, index + 1)
             if _answers(tokens, box) and _last_item_asks(tokens, index):
                 _move_into_item(tokens, index, box)
         index += 1
+
+
+def _next_box(tokens: list[Token], at: int) -> int:
+    """Where the next box starts, past what the question shows before its answer: code,
+    a paragraph, a figure box (``::: {#fig-x}``), a list of options that do not ask — not
+    a heading, a rule or a list that asks, which begin other things."""
+    level = tokens[at - 1].level
+    while at < len(tokens) and tokens[at].level == level:
+        token = tokens[at]
+        if token.type == "callout_open" and _answers(tokens, at):
+            return at
+        start = at
+        depth: int = token.nesting
+        at += 1
+        while depth and at < len(tokens):
+            depth += tokens[at].nesting
+            at += 1
+        if token.type not in _SHOWN and not (
+                token.type in _LIST_OPEN and not _asks_in(tokens[start:at])):
+            return start
+    return at
+
+
+def _asks_in(tokens: list[Token]) -> bool:
+    """Whether an item of this list asks (its first line): a list of options or settings
+    under a question asks nothing; one that does is a question of its own."""
+    return any(token.type == "inline" and tokens[at - 2].type == "list_item_open"
+               and asks_outright(token.content.split("\n", 1)[0])
+               for at, token in enumerate(tokens) if at >= 2)
 
 
 def _answers(tokens: list[Token], at: int) -> bool:
@@ -91,8 +120,8 @@ def _last_item_asks(tokens: list[Token], list_close: int) -> bool:
 
 
 def _move_into_item(tokens: list[Token], list_close: int, box_at: int) -> None:
-    """Move the box at ``box_at``, and the code blocks between the list and it, to the end
-    of the list's last item."""
+    """Move the box at ``box_at``, and what the question shows between the list and it
+    (``_next_box``), to the end of the list's last item."""
     start = list_close + 1
     depth, end = 0, box_at
     for end in range(box_at, len(tokens)):

@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from corpus_markup import PICTURE_ATTRIBUTES, site_markup_shown
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -203,10 +204,15 @@ def _visible_text(tokens: list[Token]) -> tuple[str, list[str]]:
     """The text a reader sees in these tokens, and the picture sources they show."""
     parts: list[str] = []
     pictures: list[str] = []
+    previous = ""
     for token in _flatten(tokens):
+        after_picture, previous = previous == "image", token.type
         if token.type == "text":
-            text, spaced = _spaced_pictures(token.content)
-            parts.append(_site_markup_shown(text))
+            content = token.content
+            if after_picture and (listed := PICTURE_ATTRIBUTES.match(content)):
+                content = content[listed.end():]  # sizes the picture, shows nothing
+            text, spaced = _spaced_pictures(content)
+            parts.append(site_markup_shown(text))
             pictures.extend(spaced)
         elif token.type in ("code_inline", "code_block", "fence"):
             parts.append(token.content)
@@ -247,25 +253,6 @@ def _spaced_pictures(text: str) -> tuple[str, list[str]]:
     sources = [found.group(2).strip() for found in SPACED_PICTURE.finditer(text)]
     return (SPACED_PICTURE.sub(lambda found: found.group(1), text), sources) if sources \
         else (text, [])
-
-
-LIQUID_TAG = re.compile(r"\{%-?\s*\w[^%]*-?%\}")
-BOX_HEAD = re.compile(r'===[!+]?[ \t]+"([^"]*)"'
-                      r'|(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+"([^"]*)")?'
-                      r'|\[!([^\W\d_][\w-]*)\][+-]?(?:[ \t]+(.*))?')
-
-
-def _site_markup_shown(text: str) -> str:
-    """What a site generator shows of a line of its block syntax: nothing of a Hexo or
-    Jekyll tag alone on its line (``{% note info %}``), the title of a MkDocs tab or
-    admonition head (``=== "C++"``, ``???+ note "引理"``), of an Obsidian callout or GitHub
-    alert's marker its title, else its type (``[!success]- Code Output``, ``[!NOTE]``);
-    other text as it is."""
-    line = text.strip()
-    if LIQUID_TAG.fullmatch(line):
-        return ""
-    head = BOX_HEAD.fullmatch(line)
-    return (head[1] or head[2] or head[4] or head[3] or "") if head else text
 
 
 def _flatten(tokens: list[Token]) -> Iterator[Token]:

@@ -313,6 +313,25 @@ def test_the_measure_reads_a_callout_marker_as_obsidian_shows_it(tmp_path: Path)
     assert texts == ["Code Output Hello", "NOTE Read this.", "See [!tip] here."], texts
 
 
+def test_the_measure_reads_a_colon_fence_line_as_the_box_shows_it(tmp_path: Path) -> None:
+    """A ``:::`` line shows its title, if it writes one, else nothing: a Quarto answer box
+    was "lost" for the ``::: {.callout-note …}`` syntax no reader ever saw."""
+    texts = _measured_blocks(
+        tmp_path, '::: {.callout-note collapse="true" title="Answer"}\nIt pools.\n:::\n\n'
+        "::: {#fig-x}\nA figure.\n:::\n\n:::{admonition} Why?\nBecause.\n:::\n\n"
+        "::: tip 提示\n内容\n:::\n\nText ::: not a fence.\n")
+    assert texts == ["Answer It pools.", "A figure.", "Why? Because.", "提示 内容",
+                     "Text ::: not a fence."], texts
+
+
+def test_the_measure_reads_a_pictures_attribute_list_as_nothing(tmp_path: Path) -> None:
+    """``![](a.png){width=600}`` shows the picture and no braces (Pandoc, Quarto, kramdown);
+    braces that are no attribute list stay text."""
+    texts = _measured_blocks(tmp_path, "See ![a](a.png){width=600} it.\n\n"
+                             "![](a.png){: .center}\n\n![](a.png){see below}\n")
+    assert texts == ["See a it.", "", "{see below}"], texts
+
+
 def _measured_blocks(tmp_path: Path, text: str) -> list[str]:
     """The text the measure takes each top-level block of ``text`` to show, spaces joined."""
     sys.path.insert(0, str(BENCH))

@@ -32,6 +32,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.calloutgroups import callout_asks, unwrap_groups
+from builder.parse.fenceddivs import braced_head
 from builder.parse.htmldetails import MARKER as DETAILS
 from builder.parse.htmldetails import OPEN_MARKER as DETAILS_OPEN
 
@@ -130,8 +131,9 @@ def _callouts(state: StateCore) -> None:
         if kind == "container_block_open":
             if token.map:  # its closing ``:::`` (``builder.parse.containers``) is its own
                 token.map = [token.map[0], token.map[1] + 1]
-            out.extend(_opened(token, *_container_head(token.info), "container"))
-            token.meta[CALLOUT_META]["titled"] = " " in token.info.strip()
+            kind, fold, title, titled = _container_head(token.info)
+            out.extend(_opened(token, kind, fold, title, "container"))
+            token.meta[CALLOUT_META]["titled"] = titled
         elif kind == "admonition_open":
             tag = str(token.meta.get("tag", ""))
             _callout_open(token, tag, _FOLD.get(token.markup, ""),
@@ -232,11 +234,17 @@ def _alert(tokens: list[Token], index: int, out: list[Token]) -> int:
     return index + 4
 
 
-def _container_head(info: str) -> tuple[str, str, str]:
-    """A container's type, fold sign and title, from what follows its ``:::``."""
+def _container_head(info: str) -> tuple[str, str, str, bool]:
+    """A container's type, fold sign, title and whether the title is written, from what
+    follows its ``:::`` (a Pandoc or MyST head in braces as ``builder.parse.fenceddivs``
+    reads it)."""
+    braced = braced_head(info)
+    if braced is not None:
+        return braced
     kind, _, title = info.strip().partition(" ")
     kind = kind.lower()
-    return kind, "-" if kind in FOLDED_TYPES else "", title.strip() or kind.capitalize()
+    fold = "-" if kind in FOLDED_TYPES else ""
+    return kind, fold, title.strip() or kind.capitalize(), bool(title.strip())
 
 
 def _opened(token: Token, kind: str, fold: str, title: str, syntax: str,

@@ -27,6 +27,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 
 from builder.model import Diagnostic, SourceLoc
+from builder.parse.fenceddivs import is_braced
 from builder.parse.linescan import line_text, picked_lines
 
 CONTAINER_NAME = "block"
@@ -40,9 +41,10 @@ BlockRule = Callable[[StateBlock, int, int, bool], bool]
 
 def container_type_given(params: str, _markup: str = "") -> bool:
     """Whether a ``:::`` line names a container (``::: tip``, ``:::details 答案``): a bare
-    ``:::`` only closes one."""
+    ``:::`` only closes one.  A Pandoc or MyST head in braces (``::: {.callout-tip}``,
+    ``:::{note}``) names one too (``builder.parse.fenceddivs``)."""
     name = params.strip().split(" ", 1)[0]
-    return bool(name) and name[0].isalpha()
+    return (bool(name) and name[0].isalpha()) or is_braced(params)
 
 
 def guard_blocks(md: MarkdownIt) -> None:

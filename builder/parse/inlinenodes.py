@@ -22,7 +22,7 @@ from builder.parse.formulaimages import FormulaPicture, formula_picture, lone_im
 from builder.parse.headings import first_column
 from builder.parse.mathsyntax import DOUBT
 from builder.parse.texmacros import FileMacros
-from builder.parse.texsafe import references_decoded, strip_unsafe
+from builder.parse.texsafe import delimiters_unwrapped, references_decoded, strip_unsafe
 from builder.parse.texsizes import MAX_EM, clamp_tall_sizes
 from builder.parse.typstmath import typst_message, typst_signs
 
@@ -295,7 +295,7 @@ class InlineNodes:
     def _formula(self, written: str, display: bool, loc: SourceLoc) -> Formula:
         """A formula, what Anki's MathJax must not see taken out (and reported)."""
         # References first: ``&#92;href`` is a ``\href`` to take out too.
-        tex, removed = strip_unsafe(references_decoded(written).strip())
+        tex, removed = strip_unsafe(delimiters_unwrapped(references_decoded(written)))
         if removed:
             names = ", ".join(f"`{name}`" for name in dict.fromkeys(removed))
             self.diagnostics.append(Diagnostic(

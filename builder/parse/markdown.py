@@ -23,6 +23,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from builder.model import Diagnostic, Diagram, Formula, Node, SourceLoc
 from builder.parse.admonitions import admonitions_plugin
+from builder.parse.answerboxes import answer_boxes_plugin
 from builder.parse.blockids import block_ids_plugin
 from builder.parse.callouts import CALLOUT, CALLOUT_META, callout_attrs, callouts_plugin
 from builder.parse.cjkflanking import scan_delims
@@ -38,6 +39,7 @@ from builder.parse.headings import first_column
 from builder.parse.highlight import highlight_plugin
 from builder.parse.htmlaside import html_aside_plugin
 from builder.parse.htmldetails import html_details_plugin
+from builder.parse.imageattrs import image_attrs_plugin
 from builder.parse.inlinenodes import MATH_KINDS, POS, InlineNodes, lone_picture
 from builder.parse.liquidrefs import liquid_references_plugin
 from builder.parse.liquidtags import liquid_tags_plugin
@@ -107,10 +109,12 @@ def make_parser() -> MarkdownIt:
     md.use(deflists_plugin)
     guard_blocks(md)
     md.use(callouts_plugin)
+    md.use(answer_boxes_plugin)
     md.use(placeholder_tags_plugin)
     md.use(tasklists_plugin)
     md.use(logseq_plugin)
     md.use(block_ids_plugin)
+    md.use(image_attrs_plugin)
     md.inline.ruler.before("emphasis", "digit_star", _digit_star_is_text)
     bound_inline_nesting(md)
     keep_deep_blocks_as_text(md)

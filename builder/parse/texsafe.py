@@ -138,3 +138,19 @@ def references_decoded(tex: str) -> str:
     if "&" not in tex:
         return tex
     return _REFERENCE.sub(lambda found: html.unescape(found[0]), tex)
+
+
+_WRAPPED = {"\\(": "\\)", "\\[": "\\]"}
+
+
+def delimiters_unwrapped(tex: str) -> str:
+    """``tex``, stripped, without a second pair of math delimiters around all of it: notes
+    pasted from a chat answer write ``$\\( \\alpha \\)$`` (the chat's ``\\(…\\)`` kept,
+    dollars added), which no engine draws and MathJax shows as an error.  A formula that
+    only starts with ``\\(`` (``\\(a\\) + \\(b\\)``, two pairs) stays as written."""
+    core = tex.strip()
+    closer = _WRAPPED.get(core[:2])
+    if closer is None or not core.endswith(closer) or len(core) <= 4:
+        return core
+    inner = core[2:-2]
+    return core if core[:2] in inner or closer in inner else inner.strip()

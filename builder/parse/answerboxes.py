@@ -1,0 +1,154 @@
+"""A list item that asks, then a box titled "Answer" right after its list: the box is the
+item's answer.
+
+Quizzes written for Quarto, Pandoc or MyST number their questions as list items and put
+each answer in a folded box after it, outside the list (the box cannot sit in the item
+without indenting every line of it)::
+
+    1. What does pooling do?
+
+    ::: {.callout-note collapse="true" title="Answer"}
+    It summarises a window …
+    :::
+
+Read as written, the box was a loose block after the list: the section became one card
+holding every question, or its text the section's introduction.  A box whose title only
+says "answer" (``Answer``, ``Antwort``, ``Solution``, ``答案`` …) answers the item just
+above it, so it is moved into that item, as if indented under it: the item then carries
+its answer nested under it (``builder.parse.askingitems``).
+A box with any other title (``Tip``, ``Note``, a question) stays where it is.
+"""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from builder.parse.phrases import asks_outright, fold
+
+_LABELS = frozenset({
+    "answer", "answers", "the answer", "show answer", "solution", "solutions",
+    "show solution", "suggested answer", "sample answer", "model answer", "antwort",
+    "lösung", "musterlösung", "réponse", "solution proposée", "respuesta", "solución",
+    "resposta", "solução", "ответ", "решение", "答案", "参考答案", "解答", "解析",
+    "答案解析", "回答", "답", "정답", "답변", "答え", "解答例",
+})
+_LIST_CLOSE = ("ordered_list_close", "bullet_list_close")
+_LIST_OPEN = ("ordered_list_open", "bullet_list_open")
+_SHOWN = frozenset({"fence", "code_block", "paragraph_open", "callout_open", "math_block",
+                    "table_open"})
+"""Blocks a question may show between its item and its answer box."""
+
+
+def answer_boxes_plugin(md: MarkdownIt) -> None:
+    """Register the rule, after the one that makes boxes of the ``:::`` lines."""
+    md.core.ruler.after("callouts", "answer_boxes", _answer_boxes)
+
+
+def is_answer_title(title: str) -> bool:
+    """Whether a box's title only says that it holds the answer."""
+    return fold(title).strip(" :：.…") in _LABELS
+
+
+def _answer_boxes(state: StateCore) -> None:
+    tokens = state.tokens
+    if not any(t.type == "callout_open" for t in tokens):
+        return
+    index = 0
+    while index < len(tokens) - 1:
+        if tokens[index].type in _LIST_CLOSE:
+            box = _next_box(tokens, index + 1)
+            if _answers(tokens, box) and _last_item_asks(tokens, index):
+                _move_into_item(tokens, index, box)
+        index += 1
+
+
+def _next_box(tokens: list[Token], at: int) -> int:
+    """Where the next box starts, past what the question shows before its answer: code,
+    a paragraph, a figure box (``::: {#fig-x}``), a list of options that do not ask — not
+    a heading, a rule or a list that asks, which begin other things."""
+    level = tokens[at - 1].level
+    while at < len(tokens) and tokens[at].level == level:
+        token = tokens[at]
+        if token.type == "callout_open" and _answers(tokens, at):
+            return at
+        start = at
+        depth: int = token.nesting
+        at += 1
+        while depth and at < len(tokens):
+            depth += tokens[at].nesting
+            at += 1
+        if token.type not in _SHOWN and not (
+                token.type in _LIST_OPEN and not _asks_in(tokens[start:at])):
+            return start
+    return at
+
+
+def _asks_in(tokens: list[Token]) -> bool:
+    """Whether an item of this list asks (its first line): a list of options or settings
+    under a question asks nothing; one that does is a question of its own."""
+    return any(token.type == "inline" and tokens[at - 2].type == "list_item_open"
+               and asks_outright(token.content.split("\n", 1)[0])
+               for at, token in enumerate(tokens) if at >= 2)
+
+
+def _answers(tokens: list[Token], at: int) -> bool:
+    """Whether the box opening at ``at`` is titled only "Answer" and follows a list."""
+    if at >= len(tokens):
+        return False
+    opening = tokens[at]
+    if opening.type != "callout_open" or opening.level != tokens[at - 1].level:
+        return False
+    if at + 2 >= len(tokens) or tokens[at + 1].type != "callout_title_open":
+        return False
+    return is_answer_title(tokens[at + 2].content)
+
+
+def _last_item_asks(tokens: list[Token], list_close: int) -> bool:
+    """Whether the first line of the list's last item asks (a list of points above an
+    "Answer" box is the question's text, not a question of its own)."""
+    level = tokens[list_close - 1].level
+    for back in range(list_close - 2, -1, -1):
+        token = tokens[back]
+        if token.type == "list_item_open" and token.level == level:
+            inline = tokens[back + 2] if back + 2 < list_close else None
+            if inline is None or inline.type != "inline":
+                return False
+            return asks_outright(inline.content.split("\n", 1)[0])
+    return False
+
+
+def _move_into_item(tokens: list[Token], list_close: int, box_at: int) -> None:
+    """Move the box at ``box_at``, and what the question shows between the list and it
+    (``_next_box``), to the end of the list's last item."""
+    start = list_close + 1
+    depth, end = 0, box_at
+    for end in range(box_at, len(tokens)):
+        depth += tokens[end].nesting
+        if depth == 0:
+            break
+    box = tokens[start:end + 1]
+    item_close = list_close - 1  # a list's last token before its close is its item's
+    for token in box:
+        token.level += 2
+    opening = tokens[box_at]
+    last = opening.map[1] if opening.map else None
+    del tokens[start:end + 1]
+    tokens[item_close:item_close] = box
+    if last is None:
+        return
+    _widen(tokens, item_close + len(box), last)
+
+
+def _widen(tokens: list[Token], item_close: int, last: int) -> None:
+    """Make the item and its list span the box's lines too (their maps end there)."""
+    level = tokens[item_close].level
+    for back in range(item_close - 1, -1, -1):
+        token = tokens[back]
+        opens_item = token.type == "list_item_open" and token.level == level
+        opens_list = token.type in _LIST_OPEN and token.level == level - 1
+        if (opens_item or opens_list) and token.map:
+            token.map = [token.map[0], max(token.map[1], last)]
+        if opens_list:
+            return

@@ -1,0 +1,70 @@
+"""Pandoc fenced divs and MyST colon directives: ``:::`` boxes whose head is in braces.
+
+Quarto, Pandoc, Zettlr and R Markdown notes write a box as a Pandoc fenced div,
+``::: {.callout-note collapse="true" title="Answer"}`` … ``:::`` (``{#fig-x}`` a figure,
+``{.column-margin}`` a layout block); Jupyter Book / MyST writes ``:::{note}`` or
+``:::{admonition} Title``.  markdown-it-container takes the words after ``:::`` as the
+container's name, so it would refuse the brace: the box's ``:::`` lines stayed text on
+the card, with the answer inside read as loose paragraphs.  Here a braced head is read as
+the box it is: its type (``callout-tip`` is a ``tip``; another class names the box; a
+``#fig-`` id is a figure), whether it folds (Quarto's ``collapse``), and its title.
+
+The head is one line the container plugin has already isolated, so a regex over it is
+reading that line's attribute syntax, not Markdown structure.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BRACED = re.compile(r"\{([^{}]*)\}(.*)$")
+"""A head in braces and what follows it (MyST's title: ``{admonition} Title``)."""
+_ATTR = re.compile(r"""([.#]?[\w:-]+)(?:=("[^"]*"|'[^']*'|\S+))?""")
+"""One Pandoc attribute: ``.class``, ``#id``, ``key=value`` (value quoted or not)."""
+_CALLOUT = "callout-"
+_FIGURE_ID = ("fig-", "tbl-")
+_FOLDS = {"true": "-", "false": "+"}
+"""Quarto's ``collapse``: ``true`` folded, ``false`` foldable and open."""
+
+
+def is_braced(params: str) -> bool:
+    """Whether a ``:::`` line's words are a braced head (``{.callout-note}``, ``{note}``)
+    that names a box; ``{}`` names none."""
+    match = _BRACED.match(params.strip())
+    return bool(match and match.group(1).strip())
+
+
+def braced_head(info: str) -> tuple[str, str, str, bool] | None:
+    """The box a braced head makes: its type, fold sign, title and whether the title is
+    written; None for a head that is not braced."""
+    match = _BRACED.match(info.strip())
+    if not match:
+        return None
+    inside, after = match.group(1).strip(), match.group(2).strip()
+    if inside and inside[0] not in ".#" and "=" not in inside.split(" ", 1)[0]:
+        kind = inside.split(" ", 1)[0].lower()  # MyST: {note}, {admonition} Title
+        return kind, "", after or kind.capitalize(), bool(after)
+    classes: list[str] = []
+    ident = ""
+    values: dict[str, str] = {}
+    for attr in _ATTR.finditer(inside):
+        name, value = attr.group(1), attr.group(2)
+        if value is not None:
+            values[name.lower()] = value.strip("\"'")
+        elif name.startswith("."):
+            classes.append(name[1:].lower())
+        elif name.startswith("#"):
+            ident = name[1:].lower()
+    kind = _kind(classes, ident)
+    title = values.get("title", "").strip() or after
+    fold = _FOLDS.get(values.get("collapse", "").lower(), "")
+    return kind, fold, title or kind.capitalize(), bool(title)
+
+
+def _kind(classes: list[str], ident: str) -> str:
+    for name in classes:
+        if name.startswith(_CALLOUT) and len(name) > len(_CALLOUT):
+            return name[len(_CALLOUT):]
+    if classes:
+        return classes[0]
+    return "figure" if ident.startswith(_FIGURE_ID) else "note"

@@ -1,0 +1,70 @@
+"""A list item that asks, then a box titled only "Answer" after its list (a Quarto or
+MkDocs quiz): the box is the item's answer, and the item a card."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import plain_text, walk_all
+from builder.parse.answerboxes import is_answer_title
+from builder.parse.document import parse_text
+
+from .conftest import answers_by_question, imported_notes
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = Path(__file__).parent / "fixtures" / "answer_boxes.md"
+QUIZ = ["What does max pooling keep?",
+        "Explain why pooling makes features shift invariant.",
+        "How many weights does a 2x2 pooling layer have?",
+        "Look at this layer. What does it return for a 4x4 input?"]
+
+
+def test_answer_titles() -> None:
+    assert all(map(is_answer_title, ["Answer", "Antwort", "答案", "Solution:", " lösung "]))
+    assert not any(map(is_answer_title, ["Hint", "Note", "Why?", "Answer the question"]))
+
+
+def test_items_over_answer_boxes_are_cards_and_other_boxes_stay() -> None:
+    doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "answer_boxes.md")
+    cards = {card.question_text: card for card in doc.cards}
+    assert list(cards)[:4] == QUIZ
+    first = plain_text(tuple(walk_all(cards[QUIZ[0]].answer)))
+    assert "The strongest response" in first and "drops where" in first
+    assert "shift" not in first and "rarely changes" in plain_text(
+        tuple(walk_all(cards[QUIZ[1]].answer)))
+    # A heading that asks keeps its points and its "Answer" box in its one answer.
+    dropout = plain_text(tuple(walk_all(cards["What does dropout do?"].answer)))
+    assert "Some are switched off" in dropout and "switches random units off" in dropout
+    assert "Why is dropout a regulariser?" in dropout  # a follow-up, with its hint
+    assert "Think of an ensemble" in dropout
+    assert len(cards) == 6
+    # Options listed under the question go with it.
+    first = plain_text(tuple(walk_all(cards["Which model do you try first?"].answer)))
+    assert "a ResNet trained from scratch" in first and "cheapest strong baseline" in first
+    layer = cards[QUIZ[3]].answer  # what it shows (text, code), then its answer box
+    assert [n.kind for n in layer][:3] == ["paragraph", "code_block", "callout"], [
+        n.kind for n in layer]
+
+
+def test_answer_boxes_reach_the_real_anki(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    shutil.copy(FIXTURE, tmp_path / "n.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    answers = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "Answer boxes.apkg"))
+    assert set(QUIZ) <= set(answers)
+    keep = answers[QUIZ[0]]
+    assert "callout callout-note" in keep and "The strongest response" in keep
+    assert "It drops where" in keep and ":::" not in keep
+    assert '<img class="math"' in answers[QUIZ[2]]  # the MkDocs box's formula, drawn
+    assert "MaxPool2d" in answers[QUIZ[3]] and "window maxima" in answers[QUIZ[3]]

@@ -1,0 +1,84 @@
+"""Pandoc/Quarto fenced divs and MyST colon directives (``::: {.callout-tip}``,
+``:::{note}``) are boxes, not ``:::`` lines of text around loose paragraphs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.model import Node, plain_text, walk_all
+from builder.parse.document import parse_text
+from builder.parse.fenceddivs import braced_head, is_braced
+
+from .conftest import answers_by_question, imported_notes
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = Path(__file__).parent / "fixtures" / "fenced_divs.md"
+PICTURE = Path(__file__).parent / "fixtures" / "repo-own-pictures" / "images" / "pr.png"
+
+
+def _boxes(nodes: tuple[Node, ...]) -> list[tuple[str, str, str]]:
+    found = []
+    for node in walk_all(nodes):
+        if node.kind == "callout":
+            title = node.children[0]
+            found.append((node.attr("type"), node.attr("fold"), plain_text(title.children)))
+    return found
+
+
+def test_braced_heads_give_type_fold_and_title() -> None:
+    assert braced_head('{.callout-note collapse="true" title="Antwort"}') == (
+        "note", "-", "Antwort", True)
+    assert braced_head("{.callout-important collapse=false}") == (
+        "important", "+", "Important", False)
+    assert braced_head("{#fig-nn-neurons}") == ("figure", "", "Figure", False)
+    assert braced_head("{.column-margin}") == ("column-margin", "", "Column-margin", False)
+    assert braced_head("{admonition} Max or average?") == (
+        "admonition", "", "Max or average?", True)
+    assert braced_head("{note}") == ("note", "", "Note", False)
+    assert braced_head("tip Title") is None
+    assert is_braced(" {.callout-tip}") and is_braced("{note}")
+    assert not is_braced("{}") and not is_braced("tip") and not is_braced("")
+
+
+def test_fenced_divs_are_boxes_of_their_answers() -> None:
+    doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "fenced_divs.md")
+    cards = {card.question_text: card for card in doc.cards}
+    assert list(cards) == ["What does a convolution layer learn?", "Why does pooling help?"]
+    first = cards["What does a convolution layer learn?"].answer
+    assert _boxes(first) == [("tip", "-", "Remember the receptive field"),
+                             ("figure", "", "Figure")]
+    assert _boxes(cards["Why does pooling help?"].answer) == [
+        ("note", "", "Note"), ("admonition", "", "Max or average?"),
+        ("warning", "", "Warning")]
+    texts = [plain_text(n.children) for n in walk_all(first) if n.kind == "paragraph"]
+    assert not any(":::" in text for text in texts)
+    assert not [d for d in doc.diagnostics if d.code == "container-unclosed"]
+
+
+def test_fenced_divs_reach_the_real_anki_as_boxes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    shutil.copy(FIXTURE, tmp_path / "n.md")
+    shutil.copy(PICTURE, tmp_path / "filters.png")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    answers = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "Fenced divs.apkg"))
+    conv = answers["What does a convolution layer learn?"]
+    assert re.search(r'<details class="callout callout-tip" open(="")?><summary '
+                     r'class="callout-title">Remember the receptive field</summary>', conv)
+    assert '<img class="math"' in conv  # the formula inside the box is drawn
+    assert "<img" in conv.split("callout-title\">Figure")[1]  # the figure's picture
+    assert ":::" not in conv and "{.callout" not in conv and "{#fig" not in conv
+    pooling = answers["Why does pooling help?"]
+    assert '<p class="callout-title">Max or average?</p>' in pooling
+    assert "callout callout-warning" in pooling and ":::" not in pooling

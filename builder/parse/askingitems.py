@@ -36,6 +36,7 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import bold
+from builder.parse.boldquestion import text_like
 from builder.parse.callouts import CALLOUT, CALLOUT_META
 from builder.parse.leadinlabels import labels_note
 from builder.parse.phrases import QUESTION_MARKS, asks_outright, without_trailing_marks
@@ -148,6 +149,7 @@ def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
 
 
 _ENDS_SENTENCE = ("。", ".", "；", ";")
+_GOES_ON = ("，", ",", "、")
 
 
 def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
@@ -166,6 +168,11 @@ def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     if item.children[1:] and not bold.plain(rest).strip() \
             and not _nested_answer(item.children[1:]):
         return None  # an interview log's question over its follow-ups: no answer of its own
+    if head and head[-1].type == "text" and text.endswith(_GOES_ON):
+        # "5. …为啥那么效果更好，" then its answer: the comma led into the answer, not the card.
+        text = text.rstrip("".join(_GOES_ON)).rstrip()
+        head = [*head[:-1], *text_like(head[-1], head[-1].content.rstrip().rstrip(
+            "".join(_GOES_ON)))]
     return bold.BoldQuestion(head, rest, text, first.map[0] + 1, NUMBERED_ENTRY, first.map[1])
 
 

@@ -732,6 +732,8 @@ def test_levels_that_are_set_take_no_strays() -> None:
     ("What is BN", True), ("通俗解释一下信息熵", True), ("12. 为什么要归一化", True),
     ("2.1 transformer", False), ("BN的作用", False), ("对比学习", False), ("1.简述", False),
     ("交叉熵损失函数", False), ("Question 3", False), ("List of papers", False), ("原理", False),
+    ("高维稀疏特征为啥不适合xgboost", True), ("CoT 是啥", True), ("loss 出现 nan 咋办", True),
+    ("随手杂记，啥都记", False),
 ])
 def test_asks_outright(text: str, asked: bool) -> None:
     assert asks_outright(text) is asked

@@ -10,6 +10,11 @@ answer bullets).  Read as the heading's answer, they were one card of many quest
   (at least ``GROUP_MIN`` of them; items the author left blank aside) and the heading's
   first block is such a list, each item is a question and the heading their section
   (``builder.parse.strays``, as it groups bold questions).
+* So, when the heading holds only numbered lists and most of their items ask, with a
+  question mark or without (``### 常见问题`` over ``3. XGBoost为什么快`` then its answer,
+  ``2. xgb和lgb的区别`` left unanswered), is every item of those lists: the numbers
+  part the questions, so no item's text can be another's answer.  An item with nothing
+  under it is a question without an answer (left out, as an empty heading is).
 * When some items ask and carry an answer beside items that do not (topics, links,
   questions left unanswered) or text under the heading besides the lists (a summary),
   which lines are whose answer is a guess: the heading stays one card and a note names
@@ -31,12 +36,14 @@ from markdown_it.tree import SyntaxTreeNode
 
 from builder.model import Diagnostic, SourceLoc
 from builder.parse import bold
+from builder.parse.boldquestion import text_like
 from builder.parse.callouts import CALLOUT, CALLOUT_META
 from builder.parse.leadinlabels import labels_note
 from builder.parse.phrases import QUESTION_MARKS, asks_outright, without_trailing_marks
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
 
 ASKING_ITEM = "a list item that asks, its answer after its first line or nested under it"
+NUMBERED_ENTRY = "an item of a numbered list of questions, its answer after its first line"
 GROUP_MIN = 2
 """Asking items a heading must hold (and nothing but) for each to be a question."""
 _QUESTION_MAX = 300
@@ -58,6 +65,11 @@ class ItemTally:
     after_lists: int = 0
     """Blocks other than lists since the last list: between two lists (a fence at the
     margin) they are the item's above; after the last, they would join its answer."""
+    entries: list[tuple[int, str]] = field(default_factory=list)
+    """Items of numbered lists with text that are not asking items: line, first line."""
+    entries_asking: int = 0
+    """Of ``entries``, those whose first line asks, a question mark or not, answered or not
+    (``3. XGBoost为什么快``, ``2. xgb和lgb的区别``)."""
 
     def note(self, node: SyntaxTreeNode) -> None:
         """Take in the next top-level block under the heading."""
@@ -77,13 +89,32 @@ class ItemTally:
                     self.opens_with_list = True
             elif not _blank(item):
                 self.others += 1
+                entry = numbered_entry(item) if node.type == "ordered_list" else None
+                if entry is not None:
+                    self.entries.append((entry.line, entry.text))
+                    self.entries_asking += asks_outright(entry.text)
 
     @property
     def grouped(self) -> bool:
         """Every item asks and carries an answer, the first block their list, and nothing
         after the last list (text there, a summary, would join the last answer)."""
-        return self.opens_with_list and len(self.asking) >= GROUP_MIN and not self.others \
-            and not self.after_lists
+        return (self.opens_with_list and len(self.asking) >= GROUP_MIN and not self.others
+                and not self.after_lists) or self.numbered
+
+    @property
+    def numbered(self) -> bool:
+        """Grouped as a numbered list of questions: every item with text a numbered entry
+        or an asking item, two in three asking (with a question mark or without), two or
+        more with one."""
+        asked = len(self.asking) + self.entries_asking
+        return self.opens_with_list and len(self.asking) >= GROUP_MIN \
+            and not self.after_lists and self.others == len(self.entries) \
+            and 3 * asked >= 2 * (len(self.asking) + len(self.entries))
+
+    @property
+    def questions(self) -> list[tuple[int, str]]:
+        """The lines that are questions when the heading groups its items: line, text."""
+        return self.asking if not self.others else sorted(self.asking + self.entries)
 
     @property
     def mixed(self) -> bool:
@@ -115,6 +146,34 @@ def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     if not answered:
         return None
     return bold.BoldQuestion(head, rest, text, first.map[0] + 1, ASKING_ITEM, first.map[1])
+
+
+_ENDS_SENTENCE = ("。", ".", "；", ";")
+_GOES_ON = ("，", ",", "、")
+
+
+def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
+    """An item of a numbered list read as a question whatever its words: its first line
+    (up to a line break), when short and no sentence; the rest and its nested blocks,
+    its answer (``builder.parse.questionforms``)."""
+    first = item.children[0] if item.children else None
+    if first is None or first.type != "paragraph" or not first.children or not first.map:
+        return None
+    children = list(first.children[0].children)
+    cut = line_end(children)
+    head, rest = children[:cut], children[cut + 1:]
+    text = bold.plain(head).strip()
+    if not text or len(text) > _QUESTION_MAX or text.endswith(_ENDS_SENTENCE):
+        return None
+    if item.children[1:] and not bold.plain(rest).strip() \
+            and not _nested_answer(item.children[1:]):
+        return None  # an interview log's question over its follow-ups: no answer of its own
+    if head and head[-1].type == "text" and text.endswith(_GOES_ON):
+        # "5. …为啥那么效果更好，" then its answer: the comma led into the answer, not the card.
+        text = text.rstrip("".join(_GOES_ON)).rstrip()
+        head = [*head[:-1], *text_like(head[-1], head[-1].content.rstrip().rstrip(
+            "".join(_GOES_ON)))]
+    return bold.BoldQuestion(head, rest, text, first.map[0] + 1, NUMBERED_ENTRY, first.map[1])
 
 
 def _nested_answer(nested: Sequence[SyntaxTreeNode]) -> bool:

@@ -197,7 +197,7 @@ def _with_asking_lists(chosen: Structure, found: Survey) -> Structure:
     grouped, kept = asking_lists([h for h in found.headings if h.line in chosen.question_lines])
     if not grouped and not kept:
         return chosen
-    items = frozenset(line for h in grouped.values() for line, _ in h.items.asking)
+    items = frozenset(line for h in grouped.values() for line, _ in h.items.questions)
     strays = Strays(bold=items, groups=frozenset(grouped), kept_lists=kept)
     return replace(chosen, strays=strays, reasons=chosen.reasons + say_items(grouped),
                    question_lines=chosen.question_lines - frozenset(grouped))

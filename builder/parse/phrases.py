@@ -66,8 +66,9 @@ _EN_OPENERS = frozenset((
 _EN_ASKING = frozenset(("what", "why", "how", "when", "where", "which", "who", "whom", "whose",
                         "is", "are", "can", "could", "does", "do", "did", "should", "would",
                         "will", "was", "were", "has", "have"))
+# Spoken forms too: notes typed fast ask "为啥快", "是啥", "有啥缺点", "咋办".
 _ZH_ASKING = ("什么", "为什么", "为何", "如何", "怎么", "怎样", "哪些", "哪个", "哪种", "是否",
-              "多少", "几种", "吗", "呢")
+              "多少", "几种", "吗", "呢", "为啥", "是啥", "有啥", "咋")
 # Exam prompts ("BN的作用", "讲一讲RPN"): questions as headings, but as a bold line inside
 # an answer they are as often labels ("**原理**"), so bold lines need more (see bold.py).
 _ZH_PROMPTS = ("区别", "不同", "异同", "介绍", "讲一讲", "讲讲", "说一说", "说说", "谈谈", "简述",

@@ -14,7 +14,7 @@ from markdown_it.tree import SyntaxTreeNode
 from builder.model import Node, Section, SourceLoc, plain_text, walk_all
 from builder.parse import bold
 from builder.parse.answerlabels import LABELLED
-from builder.parse.askingitems import ASKING_ITEM, item_question
+from builder.parse.askingitems import ASKING_ITEM, NUMBERED_ENTRY, item_question, numbered_entry
 from builder.parse.callouts import CALLOUT_META, asks
 from builder.parse.detect import Structure
 from builder.parse.headings import first_column
@@ -69,7 +69,7 @@ def _chosen_item(item: SyntaxTreeNode, chosen: frozenset[int] | None
     if not chosen or not item.children or not item.children[0].map \
             or item.children[0].map[0] + 1 not in chosen:
         return None
-    return item_question(item)
+    return item_question(item) or numbered_entry(item)
 
 
 def _ends_its_card(items: list[tuple[SyntaxTreeNode, bold.BoldQuestion | None]]) -> bool:
@@ -87,7 +87,8 @@ def _ends_its_card(items: list[tuple[SyntaxTreeNode, bold.BoldQuestion | None]])
     # no answer of its last.
     asked_alone = found.reason == bold.ASKED_LINE and not found.rest \
         and len(item.children) == 1 and not any(other for _, other in items[:-1])
-    return found.reason not in (bold.SEPARATED, ASKING_ITEM, LABELLED) and not asked_alone
+    return found.reason not in (bold.SEPARATED, ASKING_ITEM, NUMBERED_ENTRY, LABELLED) \
+        and not asked_alone
 
 
 def placeholder_of(answer: tuple[Node, ...]) -> str | None:

@@ -198,7 +198,7 @@ def find(headings: Sequence[SurveyedHeading], intro_bold: Sequence[tuple[int, st
                     "under a heading that neither asks nor has text of its own: questions "
                     "too, in its section",)
     groups.update(grouped)
-    bold.update(line for heading in grouped.values() for line, _ in heading.items.asking)
+    bold.update(line for heading in grouped.values() for line, _ in heading.items.questions)
     return Strays(leaves, frozenset(bold), frozenset(groups), reasons, kept, frozenset(deep))
 
 
@@ -222,9 +222,10 @@ def asking_lists(headings: Sequence[SurveyedHeading]
 def say_items(grouped: dict[int, SurveyedHeading]) -> tuple[str, ...]:
     if not grouped:
         return ()
-    count = sum(len(heading.items.asking) for heading in grouped.values())
-    return (f"{count} list item(s) that ask and carry an answer are questions: every item "
-            f"under {len(grouped)} heading(s) that do not ask",)
+    count = sum(len(heading.items.questions) for heading in grouped.values())
+    return (f"{count} list item(s) that ask and carry an answer, or number a list of "
+            f"questions, are questions: every item under {len(grouped)} heading(s) that do "
+            "not ask",)
 
 
 def _say_leaves(leaves: frozenset[int], below: str) -> tuple[str, ...]:

@@ -1,0 +1,71 @@
+"""A numbered list of questions under a heading that does not ask (``### 常见问题`` over
+``1. …？`` then its answer, ``3. XGBoost为什么快`` without a question mark, ``2. …的区别``
+left unanswered): when two in three of its items ask, every item is a card, as the
+numbers part them; a numbered list of steps where a few ask stays one card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from builder.model import plain_text
+from builder.parse.document import parse_file, parse_text
+
+from .conftest import FIXTURES, build_fixture_deck, imported_notes
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+FIXTURE = FIXTURES / "numbered-question-list.md"
+ASKED = ["XGBoost 的节点分裂依靠什么？", "XGBoost为什么快", "XGBoost防止过拟合策略",
+         "XGBoost怎么处理缺失值？"]
+UNANSWERED = "xgb和lgb的区别"
+OTHERS = ["从 GBDT 到 XGBoost", "训练流程", "复习记录"]
+
+
+def test_each_numbered_item_is_a_card_and_steps_stay_whole() -> None:
+    doc = parse_file(FIXTURE, FIXTURE.name)
+    cards = {card.question_text: card for card in doc.cards}
+    assert sorted(cards) == sorted([*ASKED, UNANSWERED, *OTHERS])
+    assert [cards[q].section_path for q in ASKED] == [("常见问题",)] * 4
+    assert not plain_text(cards[UNANSWERED].answer)
+    # Each answer is its own item's: the lazy line after the question, or the nested
+    # paragraphs; never the next item.
+    assert plain_text(cards[ASKED[0]].answer) == "贪心地选增益最大的分裂点。"
+    # The fence at the margin between two lists is the answer of the item above it.
+    fast = cards[ASKED[1]].answer
+    assert plain_text(fast[:1]) == "特征预排序存成 Block，分裂时可以并行。"
+    assert [n.kind for n in fast] == ["paragraph", "code_block"] and "xgb.train" in fast[1].text
+    overfit = plain_text(cards[ASKED[2]].answer)
+    assert "正则项" in overfit and "列抽样与子采样" in overfit and "缺失" not in overfit
+    assert UNANSWERED not in plain_text(cards[ASKED[0]].answer)
+    # The question left unanswered is no card, and is said to be left out.
+    empty = [d for d in doc.diagnostics if d.code == "empty-answer"]
+    assert [(d.loc.line, UNANSWERED in d.message) for d in empty] == [(12, True)]
+    # Steps, two of five asking: one card, as before; so is a list whose item is a
+    # sentence (a log's line, "今天复习了 xgboost。"), not a question's title.
+    steps = plain_text(cards["训练流程"].answer)
+    assert "如何选学习率" in steps and "看验证集的 AUC" in steps
+    log = plain_text(cards["复习记录"].answer)
+    assert "为什么要早停" in log and "明天看 lightgbm" in log
+
+
+def test_a_log_with_follow_ups_stays_whole() -> None:
+    """An interview log's question over its follow-up questions has no answer of its own:
+    beside it, two answered items do not make the list one of questions."""
+    text = ("## 一面\n\n1. 介绍一下你的项目？\n   回答了检测项目。\n2. 讲讲 BN？\n   归一化。\n"
+            "3. 为什么用 focal loss\n   - FPN 的作用是什么？\n   - 为什么用 focal loss？\n\n"
+            "## 二面\n\n手撕代码。\n")
+    assert [card.question_text for card in parse_text(text, "log.md").cards] == ["一面", "二面"]
+
+
+def test_cli_and_anki_import_each_numbered_question(tmp_path: Path,
+                                                     collection: Collection) -> None:
+    result, package = build_fixture_deck(FIXTURE.stem)
+    assert "numbered-question-list.md:12:1: warning: empty answer" in result.output
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
+    assert sorted(notes) == sorted([*ASKED, *OTHERS])
+    assert "Block" in notes[ASKED[1]]["Answer"] and "缺失" not in notes[ASKED[1]]["Answer"]
+    assert "列抽样与子采样" in notes[ASKED[2]]["Answer"]
+    assert any(name.endswith("::常见问题") for name in collection.decks.all_names())
+    assert "section-intro" not in result.output

@@ -32,6 +32,7 @@ from builder.checks.htmlpolicy import (
     is_media_name,
     neutralise_anki_markup,
     picture_label,
+    safe_classes,
     safe_link,
     safe_style,
 )
@@ -139,6 +140,8 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
         return safe_link(value)
     if name == "style":
         return safe_style(value, tag)
+    if name == "class":
+        return safe_classes(value)
     if "\n" in value or "\r" in value:
         # A line break inside a tag (an alt or title typed over two lines) is a space to a
         # browser, but genanki takes such a tag for unescaped text and warns on the terminal.

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from .browser import imported_decks, launch_chromium, show
-from .conftest import FIXTURES
+from .conftest import FIXTURES, write
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,27 @@ def test_a_class_the_preview_page_styles_is_left_out_of_the_card(
                                " !== null", [box["x"] + 5, box["y"] + 5])
         assert on_top
         page.close()
+
+
+def test_a_paragraph_of_hundreds_of_slanted_or_undrawable_characters_prints(
+        tmp_path: Path) -> None:
+    """typst nests a level for each match of a show rule in a paragraph and fails past 512
+    (typst issue 6694): 520 emphasised Han characters (each slanted on its own), or 520
+    characters no font has (each a ``U+…`` marker), failed the whole deck's PDF, named as
+    the question to blame."""
+    import pypdf
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    slanted = "斜体" * 300
+    undrawable = "图\ue000" * 300 + "\n\n" + "\U00050000" * 600
+    write(tmp_path / "n.md", f"## 节\n\n### 什么是强调？\n\n*{slanted}*\n\n"
+          f"### 什么是图标？\n\n{undrawable}\n")
+    result = CliRunner().invoke(main, ["build", "n.md", "--format", "pdf", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    assert "cannot typeset" not in result.output
+    pdf = "".join(page.extract_text() for page in pypdf.PdfReader("dist/n.pdf").pages)
+    flat = "".join(pdf.split())
+    assert flat.count("斜体") == 300, pdf
+    assert flat.count("图U+E000") == 300 and flat.count("U+50000") == 600, pdf

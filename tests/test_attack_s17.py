@@ -7,12 +7,15 @@ import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from .browser import imported_decks, launch_chromium, show
-from .conftest import FIXTURES, write
+from .conftest import FIXTURES, imported_notes, write
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +113,23 @@ def test_a_paragraph_of_hundreds_of_slanted_or_undrawable_characters_prints(
     flat = "".join(pdf.split())
     assert flat.count("斜体") == 300, pdf
     assert flat.count("图U+E000") == 300 and flat.count("U+50000") == 600, pdf
+
+
+def test_a_unit_separator_in_a_file_or_deck_name_leaves_the_deck_importable(
+        tmp_path: Path, collection: Collection) -> None:
+    """Anki keeps a note's fields joined by U+001F: a file name holding one (in the Source
+    and Key fields) and a front-matter deck name written ``"\\x1f"`` (in Key) made a
+    package the real Anki refused whole: "note has 7 fields, expected 5"."""
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    write(tmp_path / "notes" / "fi\x1fle.md",
+          '---\ndeck: "De\\x1fck"\n---\n## 节\n\n### What is in the name?\n\nA unit.\n')
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    (note,) = imported_notes(collection, package)
+    assert note["Source"] == "notes/fi le.md:6", note.fields
+    assert note["Key"] == "De ck / 节 / what is in the name?", note.fields
+    assert note["Answer"] == "<p>A unit.</p>" and note.deck == "De ck::节"

@@ -57,9 +57,9 @@ class _Finder(SafeHTMLParser):
                 self.problems.append(f"{name}=\"{shown}\" URL on <{tag}>")
             elif name == "style" and value:
                 self.problems += [f"style {d!r} on <{tag}>" for d in style_removed(value, tag)]
+                self.enlarged += zoom_enlargements(value, tag)
             elif name == "class" and value:
                 self.problems += [f"class {c!r} on <{tag}>" for c in builder_classes(value)]
-                self.enlarged += zoom_enlargements(value, tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

@@ -32,6 +32,7 @@ from builder.checks.htmlpolicy import (
     is_media_name,
     neutralise_anki_markup,
     picture_label,
+    safe_classes,
     safe_link,
     safe_style,
 )
@@ -122,8 +123,16 @@ def inert_name(name: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Escape plain text for a field: HTML and Anki's markup both shown as typed."""
-    return neutralise_anki_markup(html.escape(text))
+    """Escape plain text for a field: HTML and Anki's markup both shown as typed, control
+    characters as spaces."""
+    return neutralise_anki_markup(html.escape(_FIELD_CONTROLS.sub(" ", text)))
+
+
+# Anki keeps a note's fields joined by U+001F: one inside a field (a file name's, in the
+# Source and Key fields, or a deck name's from front matter, in Key) made the package
+# one Anki refuses whole ("note has 7 fields, expected 5").  The notes' text has them
+# replaced when read; names do not.
+_FIELD_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
@@ -142,6 +151,8 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
         return safe_link(value)
     if name == "style":
         return safe_style(value, tag)
+    if name == "class":
+        return safe_classes(value)
     if "\n" in value or "\r" in value:
         # A line break inside a tag (an alt or title typed over two lines) is a space to a
         # browser, but genanki takes such a tag for unescaped text and warns on the terminal.

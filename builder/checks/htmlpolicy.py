@@ -187,7 +187,40 @@ _ZOOM_KEYWORD = re.compile(r"\s*zoom\s*:\s*(normal|reset|initial|inherit|unset|r
 
 
 def _style_danger(declaration: str) -> bool:
-    return any(w in URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER)
+    return any(w in URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER) \
+        or _thick_decoration(declaration)
+
+
+# ``text-decoration: overline 3000px red`` paints a bar as thick as it says, outside the
+# text's box and over everything above it (the question, the page above the card; seen
+# in Chromium): a line's thickness is the one length the shorthand takes.  Colours may
+# hold numbers (``#f00``, ``rgb(…)``); any other number or function is a thickness.
+_COLOUR_FUNCTION = re.compile(r"(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\([^()]*\)")
+_THICKNESS = re.compile(r"(?<![\w#])\d|\(")
+
+
+def _thick_decoration(declaration: str) -> bool:
+    prop, _, value = declaration.partition(":")
+    if prop.strip().lower() != "text-decoration":
+        return False
+    return bool(_THICKNESS.search(_COLOUR_FUNCTION.sub("", value.lower())))
+
+
+BUILDER_CLASS = re.compile(r"bd-", re.IGNORECASE)
+"""The start of the class names build-deck's card and preview pages style (``bd-bar`` is
+the preview's sticky bar, ``bd-flip`` a button its script listens to): a note's class
+taking one on would be drawn or handled as the page's own."""
+
+
+def builder_classes(value: str) -> list[str]:
+    """The class names of a raw ``class`` the card leaves out: build-deck's own."""
+    return [name for name in value.split() if BUILDER_CLASS.match(name)]
+
+
+def safe_classes(value: str) -> str | None:
+    """Return a raw ``class`` without build-deck's own names, or None if none is left."""
+    kept = [name for name in value.split() if not BUILDER_CLASS.match(name)]
+    return " ".join(kept) or None
 
 
 def style_removed(style: str, tag: str = "") -> list[str]:

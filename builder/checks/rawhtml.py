@@ -13,6 +13,7 @@ from builder.checks.htmlpolicy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     DROPPED_WITH_CONTENT,
+    builder_classes,
     legacy_attributes_removed,
     modern_element,
     safe_link,
@@ -57,6 +58,8 @@ class _Finder(SafeHTMLParser):
             elif name == "style" and value:
                 self.problems += [f"style {d!r} on <{tag}>" for d in style_removed(value, tag)]
                 self.enlarged += zoom_enlargements(value, tag)
+            elif name == "class" and value:
+                self.problems += [f"class {c!r} on <{tag}>" for c in builder_classes(value)]
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)

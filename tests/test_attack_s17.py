@@ -1,0 +1,135 @@
+"""Hostile inputs met in s17's attack: HTML that nh3 keeps but that paints or acts outside
+its place, checked in the real Anki and a real Chromium."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from .browser import imported_decks, launch_chromium, show
+from .conftest import FIXTURES, imported_notes, write
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    yield from launch_chromium()
+
+
+def _red_pixels(png: bytes) -> int:
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    data = picture.tobytes()
+    return sum(1 for i in range(0, len(data), 3)
+               if data[i] > 200 and data[i + 1] < 60 and data[i + 2] < 60)
+
+
+def test_a_decoration_as_thick_as_the_card_is_left_out_and_the_thin_ones_kept(
+        tmp_path: Path, browser: Any) -> None:
+    """``text-decoration: overline 3000px red`` (a thickness is the one length the
+    shorthand takes) painted a bar over the answer and the question above it, past the top
+    of the card, which no element's box shows: nh3 keeps ``text-decoration`` by name."""
+    (tmp_path / "notes").mkdir()
+    shutil.copy(FIXTURES / "hostile-decoration.md", tmp_path / "notes" / "n.md")
+    with imported_decks(tmp_path, [tmp_path / "notes"], packages=1) as decks:
+        (card,) = decks.cards
+        lines = [line for line in decks.output.splitlines() if "[html-removed]" in line]
+        assert len(lines) == 1 and "n.md:7:" in lines[0], decks.output
+        assert "'text-decoration:overline 3000px rgb(255, 0, 0)' on <span>" in lines[0]
+        assert "'text-decoration: underline 1e3px blue' on <span>" in lines[0]
+        assert "'text-decoration:line-through .5em' on <span>" in lines[0]
+        assert "'text-decoration:overline env(safe-area-inset-top) red'" in lines[0]
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        show(page, card.answer, decks.media, tmp_path)
+        assert "Real answer: 42." in page.inner_text("#qa")
+        assert _red_pixels(page.screenshot()) == 0
+        page.close()
+        answer = card.fields["Answer"]
+        assert "em" not in answer and answer.count("text-decoration") == 1, answer
+        assert 'style="text-decoration:underline #00f"' in answer
+
+
+def test_a_class_the_preview_page_styles_is_left_out_of_the_card(
+        tmp_path: Path, browser: Any) -> None:
+    """The preview page's sticky ``.bd-bar`` (z-index 1), taken by a card's ``<div>``, drew
+    a red box over the page's own search bar while the cards scrolled under it; a card's
+    ``bd-flip`` was a button of the page's script."""
+    (tmp_path / "notes").mkdir()
+    shutil.copy(FIXTURES / "hostile-page-classes.md", tmp_path / "notes" / "n.md")
+    with imported_decks(tmp_path, [tmp_path / "notes"], packages=1,
+                        formats="apkg,html") as decks:
+        (card,) = decks.cards
+        lines = [line for line in decks.output.splitlines() if "[html-removed]" in line]
+        assert [line.split(": ")[0].rsplit(":", 2)[1] for line in lines] == ["5", "7"], lines
+        assert "class 'bd-bar' on <div>" in lines[0]
+        assert "class 'bd-flip' on <div>" in lines[1] and "'BD-item'" in lines[1]
+        answer = card.fields["Answer"]
+        assert "bd-" not in answer.lower() and 'class="note"' in answer, answer
+        assert "Your session expired" in answer  # the words stay
+        (page_file,) = decks.dist.glob("*.html")
+        page = browser.new_page(viewport={"width": 800, "height": 600})
+        page.goto(page_file.resolve().as_uri(), wait_until="load")
+        page.click("#bd-sides")  # the backs, where the hostile answer is
+        page.mouse.wheel(0, 1500)
+        assert page.evaluate("document.querySelectorAll('.bd-bar, .bd-flip').length") == 2
+        placed = page.evaluate("""() => [...document.querySelectorAll('.card *')]
+            .map(el => getComputedStyle(el).position).filter(p => p !== 'static')""")
+        assert placed == []
+        # What the page shows at its search box is the page's bar, not a card.
+        box = page.locator("#bd-search").bounding_box()
+        on_top = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('header')"
+                               " !== null", [box["x"] + 5, box["y"] + 5])
+        assert on_top
+        page.close()
+
+
+def test_a_paragraph_of_hundreds_of_slanted_or_undrawable_characters_prints(
+        tmp_path: Path) -> None:
+    """typst nests a level for each match of a show rule in a paragraph and fails past 512
+    (typst issue 6694): 520 emphasised Han characters (each slanted on its own), or 520
+    characters no font has (each a ``U+…`` marker), failed the whole deck's PDF, named as
+    the question to blame."""
+    import pypdf
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    slanted = "斜体" * 300
+    undrawable = "图\ue000" * 300 + "\n\n" + "\U00050000" * 600
+    write(tmp_path / "n.md", f"## 节\n\n### 什么是强调？\n\n*{slanted}*\n\n"
+          f"### 什么是图标？\n\n{undrawable}\n")
+    result = CliRunner().invoke(main, ["build", "n.md", "--format", "pdf", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    assert "cannot typeset" not in result.output
+    pdf = "".join(page.extract_text() for page in pypdf.PdfReader("dist/n.pdf").pages)
+    flat = "".join(pdf.split())
+    assert flat.count("斜体") == 300, pdf
+    assert flat.count("图U+E000") == 300 and flat.count("U+50000") == 600, pdf
+
+
+def test_a_unit_separator_in_a_file_or_deck_name_leaves_the_deck_importable(
+        tmp_path: Path, collection: Collection) -> None:
+    """Anki keeps a note's fields joined by U+001F: a file name holding one (in the Source
+    and Key fields) and a front-matter deck name written ``"\\x1f"`` (in Key) made a
+    package the real Anki refused whole: "note has 7 fields, expected 5"."""
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    write(tmp_path / "notes" / "fi\x1fle.md",
+          '---\ndeck: "De\\x1fck"\n---\n## 节\n\n### What is in the name?\n\nA unit.\n')
+    result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    (package,) = Path("dist").glob("*.apkg")
+    (note,) = imported_notes(collection, package)
+    assert note["Source"] == "notes/fi le.md:6", note.fields
+    assert note["Key"] == "De ck / 节 / what is in the name?", note.fields
+    assert note["Answer"] == "<p>A unit.</p>" and note.deck == "De ck::节"

@@ -69,3 +69,18 @@ def test_cli_and_anki_import_each_numbered_question(tmp_path: Path,
     assert "列抽样与子采样" in notes[ASKED[2]]["Answer"]
     assert any(name.endswith("::常见问题") for name in collection.decks.all_names())
     assert "section-intro" not in result.output
+
+
+def _questions(text: str) -> list[str]:
+    return [card.question_text for card in parse_text(text, "notes.md").cards]
+
+
+def test_an_item_of_only_a_comma_keeps_the_list_whole() -> None:
+    """``5. ，`` trims to no question: no empty card, so the list stays one card and the
+    line under it in that card."""
+    text = ("## BN 笔记\n\n1. GBDT 为什么用负梯度？\n   最快下降。\n2. RF 为啥稳？\n   采样。\n"
+            "3. XGBoost为什么快，\n   并行。\n4. ，\n   只有逗号。\n\n## Dropout\n\n随机丢弃。\n")
+    doc = parse_text(text, "notes.md")
+    assert [card.question_text for card in doc.cards] == ["BN 笔记", "Dropout"]
+    assert "只有逗号" in plain_text(doc.cards[0].answer)
+    assert not [d for d in doc.diagnostics if d.code == "empty-answer"]

@@ -126,15 +126,10 @@ def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     """The question a list item asks on its first line, when it carries an answer: the
     lines after that line in its paragraph, or blocks nested under it (not only a list
     of follow-up questions)."""
-    if item.type != "list_item" or not item.children:
+    found = _first_line(item)
+    if found is None:
         return None
-    first = item.children[0]
-    if first.type != "paragraph" or not first.children or not first.map:
-        return None
-    children = list(first.children[0].children)
-    cut = line_end(children)
-    head, rest = children[:cut], children[cut + 1:]
-    text = bold.plain(head).strip()
+    lines, head, rest, text = found
     # A line that asks ends so (a question mark): "如何…" opening a sentence of answer
     # text does not make the item a question; one whose answer is folded away under it
     # (a <details> box: "Расскажи про задачу…" over "Как отвечать") is asked to be answered.
@@ -145,7 +140,7 @@ def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
         image.type == "image" for image in rest) or _nested_answer(item.children[1:])
     if not answered:
         return None
-    return bold.BoldQuestion(head, rest, text, first.map[0] + 1, ASKING_ITEM, first.map[1])
+    return bold.BoldQuestion(head, rest, text, lines[0], ASKING_ITEM, lines[1])
 
 
 _ENDS_SENTENCE = ("。", ".", "；", ";")
@@ -156,13 +151,10 @@ def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     """An item of a numbered list read as a question whatever its words: its first line
     (up to a line break), when short and no sentence; the rest and its nested blocks,
     its answer (``builder.parse.questionforms``)."""
-    first = item.children[0] if item.children else None
-    if first is None or first.type != "paragraph" or not first.children or not first.map:
+    found = _first_line(item)
+    if found is None:
         return None
-    children = list(first.children[0].children)
-    cut = line_end(children)
-    head, rest = children[:cut], children[cut + 1:]
-    text = bold.plain(head).strip()
+    lines, head, rest, text = found
     if not text or len(text) > _QUESTION_MAX or text.endswith(_ENDS_SENTENCE):
         return None
     if item.children[1:] and not bold.plain(rest).strip() \
@@ -173,7 +165,25 @@ def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
         text = text.rstrip("".join(_GOES_ON)).rstrip()
         head = [*head[:-1], *text_like(head[-1], head[-1].content.rstrip().rstrip(
             "".join(_GOES_ON)))]
-    return bold.BoldQuestion(head, rest, text, first.map[0] + 1, NUMBERED_ENTRY, first.map[1])
+        if not text:
+            return None  # "5. ，": no question, and no card to leave empty
+    return bold.BoldQuestion(head, rest, text, lines[0], NUMBERED_ENTRY, lines[1])
+
+
+def _first_line(item: SyntaxTreeNode
+                ) -> tuple[tuple[int, int], list[SyntaxTreeNode], list[SyntaxTreeNode], str] | None:
+    """An item's first paragraph parted at its first line's end: the paragraph's 1-based
+    first and last lines, the line's inline nodes, the rest's, and the line's plain text;
+    None when no paragraph opens the item."""
+    if item.type != "list_item" or not item.children:
+        return None
+    first = item.children[0]
+    if first.type != "paragraph" or not first.children or not first.map:
+        return None
+    children = list(first.children[0].children)
+    cut = line_end(children)
+    lines = (first.map[0] + 1, first.map[1])
+    return lines, children[:cut], children[cut + 1:], bold.plain(children[:cut]).strip()
 
 
 def _nested_answer(nested: Sequence[SyntaxTreeNode]) -> bool:

@@ -84,3 +84,16 @@ def test_an_item_of_only_a_comma_keeps_the_list_whole() -> None:
     assert [card.question_text for card in doc.cards] == ["BN 笔记", "Dropout"]
     assert "只有逗号" in plain_text(doc.cards[0].answer)
     assert not [d for d in doc.diagnostics if d.code == "empty-answer"]
+
+
+def test_an_item_of_only_a_picture_keeps_the_list_whole() -> None:
+    """``3. ![树](tree.png)`` asks nothing (its alt text is no question): with or without a
+    caption under it, the list stays one card holding the picture, no card left empty."""
+    for under in ("   这棵树是 xgboost 的第一棵树。\n", ""):
+        text = ("## 资料\n\n1. GBDT 为什么用负梯度？\n   负梯度是损失下降最快的方向。\n"
+                "2. xgboost 为什么有优势？\n   二阶信息和正则。\n3. ![树](tree.png)\n"
+                f"{under}\n## 其他\n\n文字。\n")
+        doc = parse_text(text, "notes.md")
+        assert [card.question_text for card in doc.cards] == ["资料", "其他"]
+        assert "tree.png" in repr(doc.cards[0].answer)
+        assert not [d for d in doc.diagnostics if d.code == "empty-answer"]

@@ -155,8 +155,9 @@ def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     if found is None:
         return None
     lines, head, rest, text = found
-    if not text or len(text) > _QUESTION_MAX or text.endswith(_ENDS_SENTENCE):
-        return None
+    if not text or len(text) > _QUESTION_MAX or text.endswith(_ENDS_SENTENCE) \
+            or not _words(head).strip():
+        return None  # "3. ![树](tree.png)": a picture's alt text asks nothing
     if item.children[1:] and not bold.plain(rest).strip() \
             and not _nested_answer(item.children[1:]):
         return None  # an interview log's question over its follow-ups: no answer of its own
@@ -168,6 +169,12 @@ def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
         if not text:
             return None  # "5. ，": no question, and no card to leave empty
     return bold.BoldQuestion(head, rest, text, lines[0], NUMBERED_ENTRY, lines[1])
+
+
+def _words(nodes: Sequence[SyntaxTreeNode]) -> str:
+    """The plain text of inline nodes without their pictures' alt text."""
+    return "".join("" if node.type == "image" else _words(node.children) if node.children
+                   else bold.plain([node]) for node in nodes)
 
 
 def _first_line(item: SyntaxTreeNode

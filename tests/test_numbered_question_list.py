@@ -97,3 +97,46 @@ def test_an_item_of_only_a_picture_keeps_the_list_whole() -> None:
         assert [card.question_text for card in doc.cards] == ["资料", "其他"]
         assert "tree.png" in repr(doc.cards[0].answer)
         assert not [d for d in doc.diagnostics if d.code == "empty-answer"]
+
+
+STATEMENTS = FIXTURES / "numbered-statements-list.md"
+WHOLE = ["BN 笔记", "部署步骤", "Tips", "资料与问题", "训练笔记"]
+
+
+def test_lists_of_statements_and_steps_stay_whole() -> None:
+    """Lists where two items ask and answer beside items that state (``3. 什么时候用BN：
+    batch较大时``, a label with its answer on its line), steps (``3. 检查算子是否支持``,
+    an asking word inside), tips (``Can be slow on CPU``), links, or items that mostly do
+    not ask (three in five): each heading one card, every line in it, none left out."""
+    doc = parse_file(STATEMENTS, STATEMENTS.name)
+    cards = {card.question_text: plain_text(card.answer) for card in doc.cards}
+    assert list(cards) == WHOLE
+    assert "batch较大时" in cards["BN 笔记"] and "加速收敛" in cards["BN 笔记"]
+    assert "检查算子是否支持" in cards["部署步骤"] and "推理速度" in cards["部署步骤"]
+    assert "Can be slow on CPU" in cards["Tips"] and "slides" in cards["资料与问题"]
+    assert "早停" in cards["训练笔记"]
+    assert not [d for d in doc.diagnostics if d.code == "empty-answer"]
+
+
+def test_unanswered_items_that_ask_as_a_whole_still_split() -> None:
+    """An item left unanswered that asks by how it reads as a whole (``…的区别``,
+    ``对 xgboost 的了解``, ``简述 GBDT``) keeps the list one of questions: a card each,
+    the unanswered ones left out with a warning."""
+    text = ("## 常见问题\n\n1. XGBoost为什么快？\n   并行。\n"
+            "2. GBDT 为什么用负梯度？\n   最快下降。\n"
+            "3. 对 xgboost 的了解\n4. 简述 GBDT\n5. xgb和lgb的区别\n")
+    doc = parse_text(text, "notes.md")
+    assert [card.question_text for card in doc.cards] == [
+        "XGBoost为什么快？", "GBDT 为什么用负梯度？", "对 xgboost 的了解", "简述 GBDT",
+        "xgb和lgb的区别"]
+    assert [d.loc.line for d in doc.diagnostics if d.code == "empty-answer"] == [7, 8, 9]
+
+
+def test_cli_and_anki_keep_lists_of_statements_whole(tmp_path: Path,
+                                                     collection: Collection) -> None:
+    result, package = build_fixture_deck(STATEMENTS.stem)
+    assert "empty answer" not in result.output
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
+    assert sorted(notes) == sorted(WHOLE)
+    assert "batch较大时" in notes["BN 笔记"]["Answer"]
+    assert "Do not use dropout right before BN" in notes["Tips"]["Answer"]

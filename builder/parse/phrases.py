@@ -222,6 +222,23 @@ def asks_outright(text: str) -> bool:
         or asks_in_other_language(core) or prompts_in_other_language(core)
 
 
+# How a line without a question mark ends when it asks ("xgb和lgb的区别", "对xgboost的了解",
+# "CoT 是啥") or opens ("简述 BN"); an asking word inside a statement ("检查算子是否支持")
+# does not make it ask.
+_ZH_ASKING_ENDS = (*_ZH_ASKING, "区别", "异同", "不同", "的了解", "的理解", "优缺点", "咋办",
+                   "咋样", "是啥")
+_ZH_ASKING_OPENERS = ("简述", "谈谈", "说说", "讲讲", "讲一讲", "讲一下", "说一说", "说一下",
+                      "聊聊", "介绍一下", "介绍下", "解释一下", "怎么理解")
+
+
+def asks_as_it_ends(text: str) -> bool:
+    """True when ``text`` is a question by how it ends (a question mark, "…的区别",
+    "…是什么", "…吗") or opens with a prompt ("简述 …"): a line that asks as a whole."""
+    core = without_trailing_marks(text).strip()
+    return core.endswith((*QUESTION_MARKS, *_ZH_ASKING_ENDS)) \
+        or core.startswith(_ZH_ASKING_OPENERS)
+
+
 def asks_by_prompt(text: str) -> bool:
     """True when ``text`` opens with an English prompt that asks ("Explain RoI Align."):
     unlike a wh-word, which with a full stop titles a part ("How it works.")."""

@@ -35,3 +35,14 @@ def test_cli_and_anki_import_the_colloquial_question(tmp_path: Path,
     notes = {note["Question"]: note for note in imported_notes(collection, package)}
     assert sorted(notes) == sorted(QUESTIONS)
     assert "统计量不稳定" in notes[ASKED]["Answer"]
+
+
+def test_spoken_words_in_statements_do_not_ask() -> None:
+    """令人咋舌, 没有啥区别: a 咋 or 有啥 inside a statement makes no heading ask, so the
+    ``###`` questions under such a ``##`` heading stay cards of their own."""
+    fixture = FIXTURES / "spoken-words-in-statements.md"
+    doc = parse_file(fixture, fixture.name)
+    assert {card.question_text: card.section_path for card in doc.cards} == {
+        "什么是 BN？": ("常见归一化",), "什么是 LN？": ("常见归一化",),
+        "为什么要 warmup？": ("令人咋舌的训练技巧",), "为什么要梯度裁剪？": ("令人咋舌的训练技巧",),
+        "为什么 LN 不依赖 batch？": ("其实没有啥区别的写法",)}

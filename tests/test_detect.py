@@ -733,7 +733,9 @@ def test_levels_that_are_set_take_no_strays() -> None:
     ("2.1 transformer", False), ("BN的作用", False), ("对比学习", False), ("1.简述", False),
     ("交叉熵损失函数", False), ("Question 3", False), ("List of papers", False), ("原理", False),
     ("高维稀疏特征为啥不适合xgboost", True), ("CoT 是啥", True), ("loss 出现 nan 咋办", True),
-    ("随手杂记，啥都记", False),
+    ("随手杂记，啥都记", False), ("令人咋舌的训练技巧", False), ("别咋呼", False),
+    ("其实没有啥用的写法", False), ("有啥说啥的面试复盘", False), ("就是啥也不做", False),
+    ("梯度爆炸了咋整", True), ("有啥缺点", True), ("CoT 是啥，怎么用", True),
 ])
 def test_asks_outright(text: str, asked: bool) -> None:
     assert asks_outright(text) is asked

@@ -69,3 +69,74 @@ def test_cli_and_anki_import_each_numbered_question(tmp_path: Path,
     assert "列抽样与子采样" in notes[ASKED[2]]["Answer"]
     assert any(name.endswith("::常见问题") for name in collection.decks.all_names())
     assert "section-intro" not in result.output
+
+
+def _questions(text: str) -> list[str]:
+    return [card.question_text for card in parse_text(text, "notes.md").cards]
+
+
+def test_an_item_of_only_a_comma_keeps_the_list_whole() -> None:
+    """``5. ，`` trims to no question: no empty card, so the list stays one card and the
+    line under it in that card."""
+    text = ("## BN 笔记\n\n1. GBDT 为什么用负梯度？\n   最快下降。\n2. RF 为啥稳？\n   采样。\n"
+            "3. XGBoost为什么快，\n   并行。\n4. ，\n   只有逗号。\n\n## Dropout\n\n随机丢弃。\n")
+    doc = parse_text(text, "notes.md")
+    assert [card.question_text for card in doc.cards] == ["BN 笔记", "Dropout"]
+    assert "只有逗号" in plain_text(doc.cards[0].answer)
+    assert not [d for d in doc.diagnostics if d.code == "empty-answer"]
+
+
+def test_an_item_of_only_a_picture_keeps_the_list_whole() -> None:
+    """``3. ![树](tree.png)`` asks nothing (its alt text is no question): with or without a
+    caption under it, the list stays one card holding the picture, no card left empty."""
+    for under in ("   这棵树是 xgboost 的第一棵树。\n", ""):
+        text = ("## 资料\n\n1. GBDT 为什么用负梯度？\n   负梯度是损失下降最快的方向。\n"
+                "2. xgboost 为什么有优势？\n   二阶信息和正则。\n3. ![树](tree.png)\n"
+                f"{under}\n## 其他\n\n文字。\n")
+        doc = parse_text(text, "notes.md")
+        assert [card.question_text for card in doc.cards] == ["资料", "其他"]
+        assert "tree.png" in repr(doc.cards[0].answer)
+        assert not [d for d in doc.diagnostics if d.code == "empty-answer"]
+
+
+STATEMENTS = FIXTURES / "numbered-statements-list.md"
+WHOLE = ["BN 笔记", "部署步骤", "Tips", "资料与问题", "训练笔记"]
+
+
+def test_lists_of_statements_and_steps_stay_whole() -> None:
+    """Lists where two items ask and answer beside items that state (``3. 什么时候用BN：
+    batch较大时``, a label with its answer on its line), steps (``3. 检查算子是否支持``,
+    an asking word inside), tips (``Can be slow on CPU``), links, or items that mostly do
+    not ask (three in five): each heading one card, every line in it, none left out."""
+    doc = parse_file(STATEMENTS, STATEMENTS.name)
+    cards = {card.question_text: plain_text(card.answer) for card in doc.cards}
+    assert list(cards) == WHOLE
+    assert "batch较大时" in cards["BN 笔记"] and "加速收敛" in cards["BN 笔记"]
+    assert "检查算子是否支持" in cards["部署步骤"] and "推理速度" in cards["部署步骤"]
+    assert "Can be slow on CPU" in cards["Tips"] and "slides" in cards["资料与问题"]
+    assert "早停" in cards["训练笔记"]
+    assert not [d for d in doc.diagnostics if d.code == "empty-answer"]
+
+
+def test_unanswered_items_that_ask_as_a_whole_still_split() -> None:
+    """An item left unanswered that asks by how it reads as a whole (``…的区别``,
+    ``对 xgboost 的了解``, ``简述 GBDT``) keeps the list one of questions: a card each,
+    the unanswered ones left out with a warning."""
+    text = ("## 常见问题\n\n1. XGBoost为什么快？\n   并行。\n"
+            "2. GBDT 为什么用负梯度？\n   最快下降。\n"
+            "3. 对 xgboost 的了解\n4. 简述 GBDT\n5. xgb和lgb的区别\n")
+    doc = parse_text(text, "notes.md")
+    assert [card.question_text for card in doc.cards] == [
+        "XGBoost为什么快？", "GBDT 为什么用负梯度？", "对 xgboost 的了解", "简述 GBDT",
+        "xgb和lgb的区别"]
+    assert [d.loc.line for d in doc.diagnostics if d.code == "empty-answer"] == [7, 8, 9]
+
+
+def test_cli_and_anki_keep_lists_of_statements_whole(tmp_path: Path,
+                                                     collection: Collection) -> None:
+    result, package = build_fixture_deck(STATEMENTS.stem)
+    assert "empty answer" not in result.output
+    notes = {note["Question"]: note for note in imported_notes(collection, package)}
+    assert sorted(notes) == sorted(WHOLE)
+    assert "batch较大时" in notes["BN 笔记"]["Answer"]
+    assert "Do not use dropout right before BN" in notes["Tips"]["Answer"]

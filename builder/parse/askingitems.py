@@ -14,7 +14,10 @@ answer bullets).  Read as the heading's answer, they were one card of many quest
   question mark or without (``### 常见问题`` over ``3. XGBoost为什么快`` then its answer,
   ``2. xgb和lgb的区别`` left unanswered), is every item of those lists: the numbers
   part the questions, so no item's text can be another's answer.  An item with nothing
-  under it is a question without an answer (left out, as an empty heading is).
+  under it is a question without an answer (left out, as an empty heading is), so it
+  must ask as a whole (``…的区别``, a question mark): a step or a statement with an
+  asking word inside (``检查算子是否支持``), a label with its answer on its line
+  (``什么时候用BN：batch较大时``) or a picture keeps the list one card, its text kept.
 * When some items ask and carry an answer beside items that do not (topics, links,
   questions left unanswered) or text under the heading besides the lists (a summary),
   which lines are whose answer is a guess: the heading stays one card and a note names
@@ -39,7 +42,13 @@ from builder.parse import bold
 from builder.parse.boldquestion import text_like
 from builder.parse.callouts import CALLOUT, CALLOUT_META
 from builder.parse.leadinlabels import labels_note
-from builder.parse.phrases import QUESTION_MARKS, asks_outright, without_trailing_marks
+from builder.parse.phrases import (
+    QUESTION_MARKS,
+    asks_as_it_ends,
+    asks_outright,
+    is_asked_line,
+    without_trailing_marks,
+)
 from builder.parse.syntaxtree import LINE_BREAKS, line_end
 
 ASKING_ITEM = "a list item that asks, its answer after its first line or nested under it"
@@ -70,6 +79,8 @@ class ItemTally:
     entries_asking: int = 0
     """Of ``entries``, those whose first line asks, a question mark or not, answered or not
     (``3. XGBoost为什么快``, ``2. xgb和lgb的区别``)."""
+    entries_unsound: int = 0
+    """Of ``entries``, those no card can be made of as they read (``_sound_entry``)."""
 
     def note(self, node: SyntaxTreeNode) -> None:
         """Take in the next top-level block under the heading."""
@@ -93,6 +104,7 @@ class ItemTally:
                 if entry is not None:
                     self.entries.append((entry.line, entry.text))
                     self.entries_asking += asks_outright(entry.text)
+                    self.entries_unsound += not _sound_entry(entry, item)
 
     @property
     def grouped(self) -> bool:
@@ -109,6 +121,7 @@ class ItemTally:
         asked = len(self.asking) + self.entries_asking
         return self.opens_with_list and len(self.asking) >= GROUP_MIN \
             and not self.after_lists and self.others == len(self.entries) \
+            and not self.entries_unsound \
             and 3 * asked >= 2 * (len(self.asking) + len(self.entries))
 
     @property
@@ -126,15 +139,10 @@ def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     """The question a list item asks on its first line, when it carries an answer: the
     lines after that line in its paragraph, or blocks nested under it (not only a list
     of follow-up questions)."""
-    if item.type != "list_item" or not item.children:
+    found = _first_line(item)
+    if found is None:
         return None
-    first = item.children[0]
-    if first.type != "paragraph" or not first.children or not first.map:
-        return None
-    children = list(first.children[0].children)
-    cut = line_end(children)
-    head, rest = children[:cut], children[cut + 1:]
-    text = bold.plain(head).strip()
+    lines, head, rest, text = found
     # A line that asks ends so (a question mark): "如何…" opening a sentence of answer
     # text does not make the item a question; one whose answer is folded away under it
     # (a <details> box: "Расскажи про задачу…" over "Как отвечать") is asked to be answered.
@@ -145,7 +153,7 @@ def item_question(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
         image.type == "image" for image in rest) or _nested_answer(item.children[1:])
     if not answered:
         return None
-    return bold.BoldQuestion(head, rest, text, first.map[0] + 1, ASKING_ITEM, first.map[1])
+    return bold.BoldQuestion(head, rest, text, lines[0], ASKING_ITEM, lines[1])
 
 
 _ENDS_SENTENCE = ("。", ".", "；", ";")
@@ -156,15 +164,13 @@ def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
     """An item of a numbered list read as a question whatever its words: its first line
     (up to a line break), when short and no sentence; the rest and its nested blocks,
     its answer (``builder.parse.questionforms``)."""
-    first = item.children[0] if item.children else None
-    if first is None or first.type != "paragraph" or not first.children or not first.map:
+    found = _first_line(item)
+    if found is None:
         return None
-    children = list(first.children[0].children)
-    cut = line_end(children)
-    head, rest = children[:cut], children[cut + 1:]
-    text = bold.plain(head).strip()
-    if not text or len(text) > _QUESTION_MAX or text.endswith(_ENDS_SENTENCE):
-        return None
+    lines, head, rest, text = found
+    if not text or len(text) > _QUESTION_MAX or text.endswith(_ENDS_SENTENCE) \
+            or not _words(head).strip():
+        return None  # "3. ![树](tree.png)": a picture's alt text asks nothing
     if item.children[1:] and not bold.plain(rest).strip() \
             and not _nested_answer(item.children[1:]):
         return None  # an interview log's question over its follow-ups: no answer of its own
@@ -173,7 +179,50 @@ def numbered_entry(item: SyntaxTreeNode) -> bold.BoldQuestion | None:
         text = text.rstrip("".join(_GOES_ON)).rstrip()
         head = [*head[:-1], *text_like(head[-1], head[-1].content.rstrip().rstrip(
             "".join(_GOES_ON)))]
-    return bold.BoldQuestion(head, rest, text, first.map[0] + 1, NUMBERED_ENTRY, first.map[1])
+        if not text:
+            return None  # "5. ，": no question, and no card to leave empty
+    return bold.BoldQuestion(head, rest, text, lines[0], NUMBERED_ENTRY, lines[1])
+
+
+_INLINE_ANSWER = re.compile(r"：\s*\S|:\s+\S")
+"""A label and its answer on one line ("什么时候用BN：batch较大时", "Optimiser: Adam");
+an ASCII colon needs a space after it (a URL, a time, ``std::vector`` are no label)."""
+
+
+def _sound_entry(entry: bold.BoldQuestion, item: SyntaxTreeNode) -> bool:
+    """An entry a card can be made of as it reads: no label with its answer beside it on
+    its line, and, when nothing answers it, a question by how it ends ("xgb和lgb的区别")
+    rather than a step or a statement with an asking word inside ("检查算子是否支持",
+    "Can be slow on CPU"): the list of such an entry is one card, so its text is kept."""
+    text = entry.text
+    if _INLINE_ANSWER.search(text) and not asks_as_it_ends(text) \
+            and not is_asked_line(text):
+        return False
+    answered = bool(bold.plain(entry.rest).strip()) or len(item.children) > 1 \
+        or any(node.type == "image" for node in entry.rest)
+    return answered or asks_as_it_ends(text)
+
+
+def _words(nodes: Sequence[SyntaxTreeNode]) -> str:
+    """The plain text of inline nodes without their pictures' alt text."""
+    return "".join("" if node.type == "image" else _words(node.children) if node.children
+                   else bold.plain([node]) for node in nodes)
+
+
+def _first_line(item: SyntaxTreeNode
+                ) -> tuple[tuple[int, int], list[SyntaxTreeNode], list[SyntaxTreeNode], str] | None:
+    """An item's first paragraph parted at its first line's end: the paragraph's 1-based
+    first and last lines, the line's inline nodes, the rest's, and the line's plain text;
+    None when no paragraph opens the item."""
+    if item.type != "list_item" or not item.children:
+        return None
+    first = item.children[0]
+    if first.type != "paragraph" or not first.children or not first.map:
+        return None
+    children = list(first.children[0].children)
+    cut = line_end(children)
+    lines = (first.map[0] + 1, first.map[1])
+    return lines, children[:cut], children[cut + 1:], bold.plain(children[:cut]).strip()
 
 
 def _nested_answer(nested: Sequence[SyntaxTreeNode]) -> bool:

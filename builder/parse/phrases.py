@@ -66,9 +66,14 @@ _EN_OPENERS = frozenset((
 _EN_ASKING = frozenset(("what", "why", "how", "when", "where", "which", "who", "whom", "whose",
                         "is", "are", "can", "could", "does", "do", "did", "should", "would",
                         "will", "was", "were", "has", "have"))
-# Spoken forms too: notes typed fast ask "为啥快", "是啥", "有啥缺点", "咋办".
 _ZH_ASKING = ("什么", "为什么", "为何", "如何", "怎么", "怎样", "哪些", "哪个", "哪种", "是否",
-              "多少", "几种", "吗", "呢", "为啥", "是啥", "有啥", "咋")
+              "多少", "几种", "吗", "呢", "为啥")
+# Spoken forms too: notes typed fast ask "是啥", "有啥缺点", "咋办".  Only where they ask:
+# 咋 also writes 令人咋舌 and 咋呼, 有啥 没有啥区别 and 有啥说啥, 是啥 就是啥也不做.
+_ZH_SPOKEN = re.compile(
+    r"咋(?:办|样|回事|做|选|就|么|整|弄|用|算|理解|解决|处理|实现|看|写|调|搞|会|能|不|没|才)"
+    r"|(?<!没)(?<!要啥)有啥(?!说啥)"
+    r"|是啥(?=$|[？?，,]|意思)")
 # Exam prompts ("BN的作用", "讲一讲RPN"): questions as headings, but as a bold line inside
 # an answer they are as often labels ("**原理**"), so bold lines need more (see bold.py).
 _ZH_PROMPTS = ("区别", "不同", "异同", "介绍", "讲一讲", "讲讲", "说一说", "说说", "谈谈", "简述",
@@ -156,11 +161,17 @@ def question_reason(text: str) -> str | None:
     words = re.findall(r"[a-z']+", core.casefold())
     if words and words[0] in _EN_OPENERS:
         return "starts with a question word"
-    if any(marker in core for marker in _ZH_ASKING) or asks_in_other_language(core):
+    if _asks_in_chinese(core) or asks_in_other_language(core):
         return "has a question word"
     if any(marker in core for marker in _ZH_PROMPTS) or prompts_in_other_language(core):
         return "is an exam prompt"
     return None
+
+
+def _asks_in_chinese(core: str, prompts: tuple[str, ...] = ()) -> bool:
+    """A Chinese asking word (or one of ``prompts``) in ``core``, a spoken one too."""
+    return any(marker in core for marker in (*_ZH_ASKING, *prompts)) \
+        or bool(_ZH_SPOKEN.search(core))
 
 
 def is_label(text: str) -> bool:
@@ -175,7 +186,7 @@ def asks(text: str) -> bool:
     words = re.findall(r"[a-z']+", core.casefold())
     return (any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core))
             or bool(_NUMBERED.match(core)) or bool(words and words[0] in _EN_ASKING)
-            or any(marker in core for marker in _ZH_ASKING) or asks_in_other_language(core))
+            or _asks_in_chinese(core) or asks_in_other_language(core))
 
 
 # Exam prompts that ask as plainly as a question word ("CCA和PCA的区别", "简述 BN"), unlike
@@ -207,8 +218,25 @@ def asks_outright(text: str) -> bool:
         return True
     words = re.findall(r"[a-z']+", core.casefold())
     return (bool(words) and (words[0] in _EN_ASKING or words[0] in _EN_PROMPTS)) \
-        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS)) \
+        or _asks_in_chinese(core, _ZH_ASKING_PROMPTS) \
         or asks_in_other_language(core) or prompts_in_other_language(core)
+
+
+# How a line without a question mark ends when it asks ("xgb和lgb的区别", "对xgboost的了解",
+# "CoT 是啥") or opens ("简述 BN"); an asking word inside a statement ("检查算子是否支持")
+# does not make it ask.
+_ZH_ASKING_ENDS = (*_ZH_ASKING, "区别", "异同", "不同", "的了解", "的理解", "优缺点", "咋办",
+                   "咋样", "是啥")
+_ZH_ASKING_OPENERS = ("简述", "谈谈", "说说", "讲讲", "讲一讲", "讲一下", "说一说", "说一下",
+                      "聊聊", "介绍一下", "介绍下", "解释一下", "怎么理解")
+
+
+def asks_as_it_ends(text: str) -> bool:
+    """True when ``text`` is a question by how it ends (a question mark, "…的区别",
+    "…是什么", "…吗") or opens with a prompt ("简述 …"): a line that asks as a whole."""
+    core = without_trailing_marks(text).strip()
+    return core.endswith((*QUESTION_MARKS, *_ZH_ASKING_ENDS)) \
+        or core.startswith(_ZH_ASKING_OPENERS)
 
 
 def asks_by_prompt(text: str) -> bool:
@@ -258,7 +286,7 @@ def _asks_as_a_sentence(text: str) -> bool:
         return asks_outright(core)
     words = re.findall(r"[a-z']+", core.casefold().replace("’", "'"))
     return (bool(words) and words[0] in _EN_UNAMBIGUOUS) \
-        or any(marker in core for marker in _ZH_ASKING) or asks_plainly_in_other_language(core)
+        or _asks_in_chinese(core) or asks_plainly_in_other_language(core)
 
 
 def is_asked_label(text: str) -> bool:
@@ -272,7 +300,7 @@ def asks_plainly(text: str) -> bool:
     each type") and imperatives ("Explain …") title sections too."""
     core = without_trailing_marks(text)
     return any(mark in core for mark in QUESTION_MARKS) or bool(_Q_PREFIX.match(core)) \
-        or any(marker in core for marker in (*_ZH_ASKING, *_ZH_ASKING_PROMPTS)) \
+        or _asks_in_chinese(core, _ZH_ASKING_PROMPTS) \
         or asks_plainly_in_other_language(core)
 
 

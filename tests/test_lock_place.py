@@ -63,3 +63,23 @@ def test_a_lock_beside_the_outputs_or_without_the_lock_still_builds(tmp_path: Pa
     result = CliRunner().invoke(main, ["build", "notes", "-o", "dist", "--format", "apkg",
                                        "--cache-dir", "notes"])
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("options", [
+    # Built at a1cd531, then refused because the lock was given inside the cache folder;
+    # this cache folder is the output folder, kept like the decks.
+    ["-o", "dist", "--cache-dir", "dist", "--lock", "dist/deck.lock"],
+    # The default lock is this same file, and it built all along.
+    ["-o", "dist", "--cache-dir", ".", "--lock", "build-deck.lock"],
+    ["-o", "dist", "--cache-dir", "."],
+])
+def test_a_lock_in_a_cache_folder_that_holds_what_is_kept_builds(
+        tmp_path: Path, options: list[str]) -> None:
+    """Where the lock is decides, not how it was spelled: a cache folder holding the
+    output folder or a source is not thrown away, nor is a lock in it."""
+    write(tmp_path / "d.md", NOTES)
+    result = CliRunner().invoke(main, ["build", ".", "--format", "apkg", *options])
+    assert result.exit_code == 0, result.output
+    lock = tmp_path / (options[-1] if options[-2] == "--lock" else "build-deck.lock")
+    assert lock.read_text(encoding="utf-8").startswith("{")
+    assert (tmp_path / "dist" / "d.apkg").read_bytes()[:2] == b"PK"

@@ -113,15 +113,17 @@ def lock_path(config: BuildConfig) -> Path:
 
 REMOVED_FILE = "removed-notes.txt"
 """Written to the output folder: the Anki search for notes the Markdown no longer has."""
+WATCH_LOCK = ".build-deck-watching"
+"""Held in the output folder by ``watch`` (``build/watch``), so two never build into it."""
 OUTPUT_SUFFIXES = (".apkg", ".pdf", ".html")
 
 
-def lock_problem(config: BuildConfig) -> str | None:
+def lock_problem(config: BuildConfig, from_project: bool = False) -> str | None:
     """Why the lock cannot be the file ``config`` names, or None.  Each place refused
     loses the lock, and with it every note's GUID: a file the build writes (the build
     overwrites it, or the lock the output), a source or a settings file (the lock
     overwrites it, or the next build reads it as notes or settings), or a file in a
-    throwaway cache folder."""
+    throwaway cache folder.  ``from_project``: the name came from pyproject.toml."""
     if not config.use_lock:
         return None
     lock = lock_path(config).resolve()
@@ -134,14 +136,15 @@ def lock_problem(config: BuildConfig) -> str | None:
         why = "would be read for the project's settings by the next build"
     elif lock.suffix.lower() in OUTPUT_SUFFIXES:
         why = "has the name of an output (*.apkg, *.pdf, *.html), which a build writes over"
-    elif lock.parent == out and lock.name in (REMOVED_FILE, EXCLUSIVE_FILE):
+    elif lock.parent == out and lock.name in (REMOVED_FILE, EXCLUSIVE_FILE, WATCH_LOCK):
         why = "is a file the build writes in its output folder"
     elif _in_throwaway_cache(config, lock):
         why = (f"is inside the cache folder {display_path(config.cache)}, which may be "
                "deleted at will")
     else:
         return None
-    return f"the lock file {display_path(lock_path(config))} {why}; name another (--lock)"
+    where = "--lock or `lock` in pyproject.toml" if from_project else "--lock"
+    return f"the lock file {display_path(lock_path(config))} {why}; name another ({where})"
 
 
 def _in_throwaway_cache(config: BuildConfig, lock: Path) -> bool:

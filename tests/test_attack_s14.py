@@ -114,7 +114,8 @@ def test_a_yaml_escape_of_half_a_utf16_pair_is_a_located_error(tmp_path: Path) -
     errors = [line for line in result.output.splitlines() if ": error: " in line]
     assert errors == [
         "n.md:2:7: error: front matter is not valid YAML: '\\ud800' is half of a UTF-16 "
-        "pair, no character; write the character itself [front-matter]",
+        "pair, no character; write the character itself; the file's settings (deck, tags, "
+        "lang…) are not used [front-matter]",
         "n.md:9:7: error: diagram block is not valid YAML: '\\udc80' is half of a UTF-16 "
         "pair, no character; write the character itself [diagram-yaml]"], result.output
 

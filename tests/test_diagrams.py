@@ -309,7 +309,8 @@ def test_svg_clip_ids_do_not_depend_on_float_noise() -> None:
     """matplotlib hashes clip bounds to full precision: the same drawing must give one SVG."""
     import re
 
-    from builder.render.assets import _draw_diagram, stable_clip_ids
+    from builder.render.assets import _draw_diagram
+    from builder.render.diagrams import stable_clip_ids
 
     drawn = _draw_diagram("pooling", {"seed": 1}, True)
     assert not isinstance(drawn, str) and drawn[1] is not None

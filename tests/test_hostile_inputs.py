@@ -235,7 +235,8 @@ def test_yaml_nested_500_deep_is_a_diagnostic(tmp_path: Path) -> None:
     assert "n.md:4:65: error: diagram block is not valid YAML: nested more than 64 levels " \
            "deep [diagram-yaml]" in result.output
     assert "f.md:2:70: error: front matter is not valid YAML: nested more than 64 levels " \
-           "deep [front-matter]" in result.output
+           "deep; the file's settings (deck, tags, lang…) are not used " \
+           "[front-matter]" in result.output
 
 
 def test_a_one_line_answer_near_the_size_limit_is_cut_inside_its_block(tmp_path: Path,
@@ -394,7 +395,8 @@ def test_yaml_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
     write(tmp_path / "b.md", f"## S\n### 图？\n```diagram\n{body}\ntype: *a9\n```\n")
     result = run("a.md", "b.md")
     assert "a.md:3:10: error: front matter is not valid YAML: aliases (*name) are not " \
-           "allowed [front-matter]" in result.output
+           "allowed; the file's settings (deck, tags, lang…) are not used " \
+           "[front-matter]" in result.output
     assert "b.md:5:10: error: diagram block is not valid YAML: aliases (*name) are not " \
            "allowed [diagram-yaml]" in result.output
 

@@ -54,3 +54,23 @@ def test_a_closing_delimiter_in_a_formula_stays_inside_it(collection: Collection
 def test_the_model_of_mathjax_cuts_where_mathjax_cut() -> None:
     assert mathjax_formulas("甲 \\(a \\) b\\) 乙") == ["a "]
     assert mathjax_formulas("\\[x {\\]} y\\] and \\(z\\)") == ["x {\\]} y", "z"]
+
+
+def test_a_formula_ending_in_a_lone_backslash_ends_where_it_should(
+        collection: Collection) -> None:
+    """``$a \\ $`` (TeX ``a \\``) went out as ``\\(a \\\\)``: MathJax read ``\\\\`` and ran on
+    past ``)``, taking the text after it; an odd run of backslashes gets a space before
+    the delimiter, an even one (a line break ``\\\\``) is left as it was."""
+    result = build_fixture(FIXTURES / "mathjax-trailing-backslash.md", "--format", "apkg",
+                           "--math", "mathjax")
+    assert result.exit_code == 0, result.output
+    answers = answers_by_question(imported_notes(collection, Path("dist/n.apkg")))
+    assert mathjax_formulas(answers["一？"]) == ["a \\ "]
+    assert "\\) 乙</p>" in answers["一？"]
+    assert mathjax_formulas(answers["二？"]) == ["c \\ "]
+    assert mathjax_formulas(answers["三？"]) == ["e \\\\", "f \\\\\\ "]
+
+
+def test_the_model_of_mathjax_runs_past_a_paired_delimiter() -> None:
+    assert mathjax_formulas("\\(a \\\\) b") == []
+    assert mathjax_formulas("\\(a \\ \\) b") == ["a \\ "]

@@ -167,7 +167,8 @@ def test_cli_levels_apply_without_front_matter() -> None:
 def test_bad_front_matter_is_a_located_diagnostic() -> None:
     doc = parse_text("---\ndeck: [unclosed\n---\n## S\n### Q\nA\n", "bad.md")
     assert [str(d) for d in doc.diagnostics] == [
-        "bad.md:2:16: error: front matter is not valid YAML [front-matter]"]
+        "bad.md:2:16: error: front matter is not valid YAML; the file's settings (deck, "
+        "tags, lang…) are not used [front-matter]"]
     assert len(doc.cards) == 1
     doc = parse_text("---\ncolour: red\n---\n## S\n### Q\nA\n", "bad.md")
     assert "unknown front matter key 'colour'" in doc.diagnostics[0].message

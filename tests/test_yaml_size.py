@@ -33,10 +33,14 @@ def test_a_document_of_max_nodes_loads_and_one_more_is_refused_where_it_is() -> 
 def test_front_matter_of_100000_keys_is_an_error_and_the_notes_still_build(
         tmp_path: Path) -> None:
     keys = "".join(f"k{i}: 1\n" for i in range(100_000))
-    (tmp_path / "n.md").write_text(f"---\n{keys}---\n## S\n### Q?\nA\n", encoding="utf-8")
+    (tmp_path / "n.md").write_text(f"---\ndeck: Mine\n{keys}---\n## S\n### Q?\nA\n",
+                                   encoding="utf-8")
     result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+    # As the error says: not even the deck name before the limit is taken.
+    assert sorted(p.name for p in (tmp_path / "dist").glob("*.apkg")) == ["n.apkg"]
     assert "n.md:5001:8: error: front matter is not valid YAML: more than 10,000 keys, " \
-           "values and items [front-matter]" in result.output
+           "values and items; the file's settings (deck, tags, lang…) are not used " \
+           "[front-matter]" in result.output
     assert "1 deck(s), 1 card(s), 1 error(s)" in result.output
 
 

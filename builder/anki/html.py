@@ -207,6 +207,10 @@ def mathjax(formula: Formula) -> str:
     # showed "a" and then " b\)" as text.  In braces, the one the TeX holds is passed over.
     tex = html.escape(_TEX_TOKEN.sub(lambda t: f"{{{closing}}}" if t.group() == closing
                                      else t.group(), formula.tex), quote=False)
+    if (len(tex) - len(tex.rstrip("\\"))) % 2:
+        # A last backslash unpaired would pair with the delimiter's (``$a \ $`` gave
+        # ``\(a \\)``, read as ``\\`` and ``)``), and MathJax ran on: a space ends it.
+        tex += " "
     # Made whole once sanitised (``neutralise_anki_markup``), where the text's are broken.
     return f"{FORMULA_MARK}[{tex}{FORMULA_MARK}]" if formula.display \
         else f"{FORMULA_MARK}({tex}{FORMULA_MARK})"

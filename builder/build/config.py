@@ -113,20 +113,21 @@ def lock_path(config: BuildConfig) -> Path:
 
 REMOVED_FILE = "removed-notes.txt"
 """Written to the output folder: the Anki search for notes the Markdown no longer has."""
+WATCH_LOCK = ".build-deck-watching"
+"""Held in the output folder by ``watch`` (``build/watch``), so two never build into it."""
 OUTPUT_SUFFIXES = (".apkg", ".pdf", ".html")
 
 
-def lock_problem(config: BuildConfig) -> str | None:
+def lock_problem(config: BuildConfig, from_project: bool = False) -> str | None:
     """Why the lock cannot be the file ``config`` names, or None.  Each place refused
     loses the lock, and with it every note's GUID: a file the build writes (the build
     overwrites it, or the lock the output), a source or a settings file (the lock
-    overwrites it, or the next build reads it as notes or settings), or a file named into
-    the cache folder (made to be deleted; the default place, beside the sources, is not
-    held against the cache)."""
+    overwrites it, or the next build reads it as notes or settings), or a file in a
+    throwaway cache folder.  ``from_project``: the name came from pyproject.toml."""
     if not config.use_lock:
         return None
     lock = lock_path(config).resolve()
-    out, cache = config.out_dir.resolve(), config.cache.resolve()
+    out = config.out_dir.resolve()
     if any(lock == source.resolve() for source in config.sources):
         why = "is one of the sources"
     elif lock.suffix.lower() in MARKDOWN_SUFFIXES:
@@ -135,13 +136,25 @@ def lock_problem(config: BuildConfig) -> str | None:
         why = "would be read for the project's settings by the next build"
     elif lock.suffix.lower() in OUTPUT_SUFFIXES:
         why = "has the name of an output (*.apkg, *.pdf, *.html), which a build writes over"
-    elif lock.parent == out and lock.name in (REMOVED_FILE, EXCLUSIVE_FILE):
+    elif lock.parent == out and lock.name in (REMOVED_FILE, EXCLUSIVE_FILE, WATCH_LOCK):
         why = "is a file the build writes in its output folder"
-    elif config.lock_path is not None and lock.is_relative_to(cache):
-        why = f"is inside the cache folder {display_path(cache)}, which may be deleted at will"
+    elif _in_throwaway_cache(config, lock):
+        why = (f"is inside the cache folder {display_path(config.cache)}, which may be "
+               "deleted at will")
     else:
         return None
-    return f"the lock file {display_path(lock_path(config))} {why}; name another (--lock)"
+    where = "--lock or `lock` in pyproject.toml" if from_project else "--lock"
+    return f"the lock file {display_path(lock_path(config))} {why}; name another ({where})"
+
+
+def _in_throwaway_cache(config: BuildConfig, lock: Path) -> bool:
+    """Whether ``lock`` lies in the cache folder, and that folder is one to delete at will:
+    it holds neither the output folder nor a source (``--cache-dir .`` or ``--cache-dir
+    dist -o dist`` hold what the user keeps, so a lock there is kept too)."""
+    cache = config.cache.resolve()
+    kept = [config.out_dir, *config.sources]
+    return lock.is_relative_to(cache) and not any(
+        path.resolve().is_relative_to(cache) for path in kept)
 
 
 def configure(options: Mapping[str, Any], given: Collection[str] | None = None

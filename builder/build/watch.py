@@ -30,7 +30,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from builder.build.config import MARKDOWN_SUFFIXES, BuildConfig, display_path, lock_path
+from builder.build.config import (
+    MARKDOWN_SUFFIXES,
+    WATCH_LOCK,
+    BuildConfig,
+    display_path,
+    lock_path,
+)
 from builder.build.session import Session, in_session
 from builder.model import Diagnostic, SourceLoc
 from builder.parse.projectsettings import PYPROJECT, TABLE, key_place
@@ -47,7 +53,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-WATCH_LOCK = ".build-deck-watching"
 QUIET_MS = 50
 """A save is built once no file has changed for this long.  watchfiles' own default:
 an editor's writes of one save (a backup, the file, a rename) come within a few

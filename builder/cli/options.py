@@ -228,7 +228,8 @@ def configured(options: dict[str, Any]) -> BuildConfig:
     ctx = click.get_current_context()
     given = {name for name in options if ctx.get_parameter_source(name) not in _UNSET}
     config = configure(options, given)
-    problem = lock_problem(config)
+    problem = lock_problem(config, from_project=config.lock_path is not None
+                           and "lock_path" not in given)
     if problem is not None:
         raise click.UsageError(problem)
     return config

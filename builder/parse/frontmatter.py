@@ -36,6 +36,9 @@ _WHOLE_BUILD = {s.front_matter_key: s for s in SETTINGS.values() if not s.per_fi
 
 FRONT_MATTER_KEYS = {"deck", "title", "tags", "lang", *_PER_FILE}
 """The settings front matter may hold."""
+UNUSED_SETTINGS = "the file's settings (deck, tags, lang…) are not used"
+"""Said of front matter that cannot be read: none of its settings are taken (a size error,
+"more than 10,000 keys", read as if the first 10,000 were kept)."""
 
 SITE_KEYS = frozenset({
     # Jekyll, Hexo, Hugo, Hugo/Jekyll themes
@@ -84,8 +87,8 @@ def read_front_matter(tokens: list[Token], path: str
         if mark is not None:
             loc = SourceLoc(path, mark[0] + first, mark[1] + 1)
         detail = f": {exc}" if isinstance(exc, YamlRefused) else ""
-        diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}",
-                                      "front-matter"))
+        diagnostics.append(Diagnostic(loc, "error", f"front matter is not valid YAML{detail}; "
+                                      f"{UNUSED_SETTINGS}", "front-matter"))
         return {}, diagnostics
     diagnostics += _repeated_keys(repeated, path, first)
     if data is None:

@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
@@ -63,9 +62,10 @@ class Assets:
 @functools.cache
 def diagram_fingerprint() -> str:
     """What draws a diagram besides its parameters: our drawing code (the diagrams package
-    and the builder modules it imports, which hold nothing else) and matplotlib's and the
-    fonts' versions.  The rest of the builder is left out: a new release that leaves the
-    drawing alone keeps every deck's picture names, so no note changes."""
+    and the builder modules it imports, which hold nothing else) and the versions of the
+    fonts, matplotlib and what it draws with (numpy's arithmetic, kiwisolver's layout,
+    Pillow's PNG writer).  The rest of the builder is left out: a new release that leaves
+    the drawing alone keeps every deck's picture names, so no note changes."""
     import pkgutil
 
     from builder.render import diagrams
@@ -74,8 +74,8 @@ def diagram_fingerprint() -> str:
     kinds = tuple(f"builder.render.diagrams.{m.name}"
                   for m in pkgutil.iter_modules(diagrams.__path__))
     return modules_version(("builder.render.diagrams", *kinds),
-                           ("matplotlib", "noto-cjk-sans-otc", "manimgx-fonts-cjk",
-                            "manimgx-fonts"))
+                           ("matplotlib", "numpy", "kiwisolver", "Pillow",
+                            "noto-cjk-sans-otc", "manimgx-fonts-cjk", "manimgx-fonts"))
 
 
 def diagram_key(diagram: Diagram, fingerprint: str | None = None) -> str:
@@ -224,7 +224,7 @@ def _draw_diagram(kind: str, params: dict[str, object], vector: bool = True
         drawn = save(kind, params, ["png", "svg"] if vector else ["png"], DIAGRAM_DPI)
     except Exception as exc:  # a diagram bug must not abort the whole build
         return f"{type(exc).__name__}: {exc}"
-    return drawn[0], stable_clip_ids(drawn[1]) if vector else None
+    return drawn[0], drawn[1] if vector else None
 
 
 def write_diagram(kind: str, params: dict[str, object], target: Path, fmt: str) -> None:
@@ -233,22 +233,6 @@ def write_diagram(kind: str, params: dict[str, object], target: Path, fmt: str) 
     from builder.render.diagrams import save
 
     atomic_write_bytes(target, save(kind, params, [fmt], DIAGRAM_DPI)[0])
-
-
-_CLIP_ID = re.compile(rb'(?<=clip-path="url\(#)p[0-9a-f]{10}(?=\)")'
-                      rb'|(?<=<clipPath id=")p[0-9a-f]{10}')
-
-
-def stable_clip_ids(svg: bytes) -> bytes:
-    """Number matplotlib's clip-path ids in order of use.
-
-    matplotlib names a clip rectangle by a hash of its exact float bounds, whose
-    last bits depend on what the drawing process computed before; the same diagram
-    drawn in another worker could then differ in these names alone.
-    """
-    names: dict[bytes, bytes] = {}
-    return _CLIP_ID.sub(lambda m: names.setdefault(m.group(), b"clip%d" % (len(names) + 1)),
-                        svg)
 
 
 def _diagram_stems(diagrams: list[Diagram], checked: CheckedFiles) -> dict[Diagram, str]:

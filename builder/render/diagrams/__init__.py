@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -184,5 +185,21 @@ def save(kind: str, params: dict[str, object], formats: Sequence[str], dpi: int)
             out = io.BytesIO()
             figure.savefig(out, format=fmt, dpi=dpi if fmt == "png" else "figure",
                            metadata=_STABLE_METADATA[fmt])
-            saved.append(out.getvalue())
+            saved.append(stable_clip_ids(out.getvalue()) if fmt == "svg" else out.getvalue())
     return saved
+
+
+_CLIP_ID = re.compile(rb'(?<=clip-path="url\(#)p[0-9a-f]{10}(?=\)")'
+                      rb'|(?<=<clipPath id=")p[0-9a-f]{10}')
+
+
+def stable_clip_ids(svg: bytes) -> bytes:
+    """Number matplotlib's clip-path ids in order of use.
+
+    matplotlib names a clip rectangle by a hash of its exact float bounds, whose
+    last bits depend on what the drawing process computed before; the same diagram
+    drawn in another worker could then differ in these names alone.
+    """
+    names: dict[bytes, bytes] = {}
+    return _CLIP_ID.sub(lambda m: names.setdefault(m.group(), b"clip%d" % (len(names) + 1)),
+                        svg)

@@ -99,10 +99,16 @@ def _colour_cycle() -> Any:
 
 @contextmanager
 def diagram_style() -> Iterator[None]:
-    """Apply the diagram rcParams while a figure is being built."""
-    import matplotlib
+    """Apply the diagram rcParams while a figure is being built.
 
-    with matplotlib.rc_context(style_params()):
+    They are laid over matplotlib's own defaults, not over what it loaded: a user's
+    ``matplotlibrc`` (``axes.linewidth``, ``savefig.bbox``…) would otherwise change the
+    pixels of a picture whose name hashes only the drawing code and library versions.
+    """
+    import matplotlib
+    from matplotlib import style
+
+    with style.context("default"), matplotlib.rc_context(style_params()):
         yield
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from markdown_it.token import Token
 
 FIXTURE = Path(__file__).parent / "fixtures" / "answer_boxes.md"
+OTHERS = FIXTURE.with_name("answer_boxes_other_syntaxes.md")
 QUIZ = ["What does max pooling keep?",
         "Explain why pooling makes features shift invariant.",
         "How many weights does a 2x2 pooling layer have?",
@@ -55,6 +56,15 @@ def test_items_over_answer_boxes_are_cards_and_other_boxes_stay() -> None:
     assert [n.kind for n in layer][:4] == ["paragraph", "code_block", "callout", "callout"], [
         n.kind for n in layer]  # a hint box before the Answer box goes with it too
     assert "Each window gives one number" in plain_text(tuple(walk_all(layer)))
+
+
+def test_other_box_syntaxes_stay_where_they_are() -> None:
+    """``<details>``, ``::: details``, ``???`` boxes after asking items: read as before the
+    rule (each section one card), the file's question style unchanged."""
+    doc = parse_text(OTHERS.read_text(encoding="utf-8"), "answer_boxes_other_syntaxes.md")
+    assert [card.question_text for card in doc.cards] == ["Section A", "Section B",
+                                                          "Section C"]
+    assert "Two nets playing a game" in plain_text(tuple(walk_all(doc.cards[2].answer)))
 
 
 def test_the_walk_back_to_the_item_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,8 @@ holding every question, or its text the section's introduction.  A box whose tit
 says "answer" (``Answer``, ``Antwort``, ``Solution``, ``答案`` …) answers the item just
 above it, so it is moved into that item, as if indented under it: the item then carries
 its answer nested under it (``builder.parse.askingitems``).
-A box with any other title (``Tip``, ``Note``, a question) stays where it is.
+A box with any other title (``Tip``, ``Note``, a question), or written another way
+(``<details>``, ``???``, ``::: details``, ``> [!answer]``), stays where it is.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from builder.parse.fenceddivs import is_braced
 from builder.parse.phrases import asks_outright, fold
 
 _LABELS = frozenset({
@@ -106,11 +108,16 @@ def _asks_in(tokens: list[Token]) -> bool:
 
 
 def _answers(tokens: list[Token], at: int) -> bool:
-    """Whether the box opening at ``at`` is titled only "Answer" and follows a list."""
+    """Whether the box opening at ``at`` is a braced ``:::`` box (Pandoc, Quarto, MyST)
+    titled only "Answer", after a block of its own level.  Other box syntaxes (``<details>``,
+    ``::: details``, ``???``, ``> [!answer]``) already nest under an item when the author
+    means it, and a loose one after a list reads as the section's, as it always has."""
     if at >= len(tokens):
         return False
     opening = tokens[at]
     if opening.type != "callout_open" or opening.level != tokens[at - 1].level:
+        return False
+    if not is_braced(opening.info):
         return False
     if at + 2 >= len(tokens) or tokens[at + 1].type != "callout_title_open":
         return False

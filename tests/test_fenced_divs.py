@@ -49,10 +49,18 @@ def test_braced_heads_give_type_fold_and_title() -> None:
     assert not is_braced("{}") and not is_braced("tip") and not is_braced("")
 
 
+def test_braces_of_prose_name_no_box_and_trailing_colons_no_title() -> None:
+    assert not is_braced("{this is prose in braces} and more")
+    assert not is_braced("{.note but then prose}")
+    assert braced_head("{this is prose in braces} and more") is None
+    assert braced_head("{.callout-warning} :::") == ("warning", "", "Warning", False)
+    assert braced_head("{admonition} Why? ::") == ("admonition", "", "Why?", True)
+
+
 def test_fenced_divs_are_boxes_of_their_answers() -> None:
     doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "fenced_divs.md")
     cards = {card.question_text: card for card in doc.cards}
-    assert list(cards) == ["What does a convolution layer learn?", "Why does pooling help?"]
+    assert list(cards)[:2] == ["What does a convolution layer learn?", "Why does pooling help?"]
     first = cards["What does a convolution layer learn?"].answer
     assert _boxes(first) == [("tip", "-", "Remember the receptive field"),
                              ("figure", "", "Figure")]
@@ -62,6 +70,10 @@ def test_fenced_divs_are_boxes_of_their_answers() -> None:
     texts = [plain_text(n.children) for n in walk_all(first) if n.kind == "paragraph"]
     assert not any(":::" in text for text in texts)
     assert not [d for d in doc.diagnostics if d.code == "container-unclosed"]
+    prose = plain_text(tuple(walk_all(cards["What do braces of prose say?"].answer)))
+    assert "{this is prose in braces} and more" in prose and "The body under it" in prose
+    assert _boxes(cards["What do braces of prose say?"].answer) == [
+        ("caution", "", "Caution")]
 
 
 def test_fenced_divs_reach_the_real_anki_as_boxes(

@@ -19,8 +19,14 @@ import re
 
 _BRACED = re.compile(r"\{([^{}]*)\}(.*)$")
 """A head in braces and what follows it (MyST's title: ``{admonition} Title``)."""
+_DIRECTIVE = re.compile(r"[\w-]+")
+"""A MyST directive's name, all the braces hold: ``{note}``, ``{grid-item}``."""
 _ATTR = re.compile(r"""([.#]?[\w:-]+)(?:=("[^"]*"|'[^']*'|\S+))?""")
 """One Pandoc attribute: ``.class``, ``#id``, ``key=value`` (value quoted or not)."""
+_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'{}]+)"""
+_ONE = rf"(?:[.#][\w:-]+|[\w:-]+={_VALUE})"
+_ATTRS = re.compile(rf"{_ONE}(?:\s+{_ONE})*")
+"""All the braces hold, as Pandoc attributes (``{this is prose}`` is none)."""
 _CALLOUT = "callout-"
 _FIGURE_ID = ("fig-", "tbl-")
 _FOLDS = {"true": "-", "false": "+"}
@@ -31,18 +37,23 @@ def is_braced(params: str) -> bool:
     """Whether a ``:::`` line's words are a braced head (``{.callout-note}``, ``{note}``)
     that names a box; ``{}`` names none."""
     match = _BRACED.match(params.strip())
-    return bool(match and match.group(1).strip())
+    return bool(match and _names_a_box(match.group(1).strip()))
+
+
+def _names_a_box(inside: str) -> bool:
+    return bool(_DIRECTIVE.fullmatch(inside) or _ATTRS.fullmatch(inside))
 
 
 def braced_head(info: str) -> tuple[str, str, str, bool] | None:
     """The box a braced head makes: its type, fold sign, title and whether the title is
     written; None for a head that is not braced."""
     match = _BRACED.match(info.strip())
-    if not match:
+    if not match or not _names_a_box(match.group(1).strip()):
         return None
-    inside, after = match.group(1).strip(), match.group(2).strip()
-    if inside and inside[0] not in ".#" and "=" not in inside.split(" ", 1)[0]:
-        kind = inside.split(" ", 1)[0].lower()  # MyST: {note}, {admonition} Title
+    inside = match.group(1).strip()
+    after = match.group(2).strip().rstrip(":").strip()  # ``{.callout-warning} :::``
+    if _DIRECTIVE.fullmatch(inside):
+        kind = inside.lower()  # MyST: {note}, {admonition} Title
         return kind, "", after or kind.capitalize(), bool(after)
     classes: list[str] = []
     ident = ""

@@ -40,7 +40,7 @@ def test_braced_heads_give_type_fold_and_title() -> None:
     assert braced_head("{.callout-important collapse=false}") == (
         "important", "+", "Important", False)
     assert braced_head("{#fig-nn-neurons}") == ("figure", "", "Figure", False)
-    assert braced_head("{.column-margin}") == ("column-margin", "", "Column-margin", False)
+    assert braced_head("{.column-margin}") == ("column-margin", "", "", False)
     assert braced_head("{admonition} Max or average?") == (
         "admonition", "", "Max or average?", True)
     assert braced_head("{note}") == ("note", "", "Note", False)
@@ -55,6 +55,22 @@ def test_braces_of_prose_name_no_box_and_trailing_colons_no_title() -> None:
     assert braced_head("{this is prose in braces} and more") is None
     assert braced_head("{.callout-warning} :::") == ("warning", "", "Warning", False)
     assert braced_head("{admonition} Why? ::") == ("admonition", "", "Why?", True)
+
+
+def test_layout_blocks_get_no_invented_title() -> None:
+    assert braced_head("{.columns}") == ("columns", "", "", False)
+    assert braced_head('{.column width="50%"}') == ("column", "", "", False)
+    assert braced_head("{grid} 2") == ("grid", "", "", False)
+    assert braced_head("{grid-item}") == ("grid-item", "", "", False)
+    assert braced_head("{dropdown} Show me") == ("dropdown", "", "Show me", True)
+    doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "fenced_divs.md")
+    cards = {card.question_text: card for card in doc.cards}
+    layout = cards["How does Quarto lay out columns?"].answer
+    assert not [n for n in walk_all(layout) if n.kind == "callout_title"]
+    assert [n.kind for n in walk_all(layout)].count("callout") == 4
+    text = plain_text(tuple(walk_all(layout)))
+    assert "left column's text" in text and "grid cell's text" in text
+    assert "Columns" not in text and "Grid" not in text and "2" not in text
 
 
 def test_fenced_divs_are_boxes_of_their_answers() -> None:

@@ -249,8 +249,11 @@ def _container_head(info: str) -> tuple[str, str, str, bool]:
 
 def _opened(token: Token, kind: str, fold: str, title: str, syntax: str,
             line: int | None = None) -> list[Token]:
-    """The callout's opening token (``token`` made one) and its title's tokens."""
+    """The callout's opening token (``token`` made one) and its title's tokens (none for
+    an empty title: a layout block, ``::: {.columns}``)."""
     _callout_open(token, kind, fold, syntax)
+    if not title:
+        return [token]
     at = token.map[0] if line is None and token.map else (line or 0)
     head = Token("callout_title_open", "p", 1, map=[at, at + 1], level=token.level + 1,
                  block=True)

@@ -31,6 +31,14 @@ _CALLOUT = "callout-"
 _FIGURE_ID = ("fig-", "tbl-")
 _FOLDS = {"true": "-", "false": "+"}
 """Quarto's ``collapse``: ``true`` folded, ``false`` foldable and open."""
+TITLED_KINDS = frozenset({
+    "admonition", "note", "tip", "hint", "important", "warning", "caution", "attention",
+    "danger", "error", "seealso", "todo", "dropdown", "exercise", "solution", "figure",
+    "card", "tab-item", "sidebar", "topic", "margin",
+})
+"""Boxes whose argument is their title and that show their type when none is written:
+MyST's admonitions and titled directives, Quarto's figures; a layout block
+(``{.columns}``, ``{grid} 2``, ``{grid-item}``) shows no title."""
 
 
 def is_braced(params: str) -> bool:
@@ -54,6 +62,8 @@ def braced_head(info: str) -> tuple[str, str, str, bool] | None:
     after = match.group(2).strip().rstrip(":").strip()  # ``{.callout-warning} :::``
     if _DIRECTIVE.fullmatch(inside):
         kind = inside.lower()  # MyST: {note}, {admonition} Title
+        if kind not in TITLED_KINDS:
+            return kind, "", "", False  # ``{grid} 2``: the argument sets the layout
         return kind, "", after or kind.capitalize(), bool(after)
     classes: list[str] = []
     ident = ""
@@ -69,7 +79,8 @@ def braced_head(info: str) -> tuple[str, str, str, bool] | None:
     kind = _kind(classes, ident)
     title = values.get("title", "").strip() or after
     fold = _FOLDS.get(values.get("collapse", "").lower(), "")
-    return kind, fold, title or kind.capitalize(), bool(title)
+    shows_type = kind in TITLED_KINDS or any(c.startswith(_CALLOUT) for c in classes)
+    return kind, fold, title or (kind.capitalize() if shows_type else ""), bool(title)
 
 
 def _kind(classes: list[str], ident: str) -> str:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from anki.collection import Collection
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fenced_divs.md"
+HEADED = FIXTURE.with_name("quarto_heading_titles.md")
 PICTURE = Path(__file__).parent / "fixtures" / "repo-own-pictures" / "images" / "pr.png"
 
 
@@ -71,6 +72,16 @@ def test_layout_blocks_get_no_invented_title() -> None:
     text = plain_text(tuple(walk_all(layout)))
     assert "left column's text" in text and "grid cell's text" in text
     assert "Columns" not in text and "Grid" not in text and "2" not in text
+
+
+def test_quarto_heading_on_the_first_line_titles_the_box() -> None:
+    doc = parse_text(HEADED.read_text(encoding="utf-8"), "quarto_heading_titles.md")
+    cards = {card.question_text: card for card in doc.cards}
+    assert list(cards)[:2] == ["What is pooling?", "What is a stride?"]
+    assert _boxes(cards["What is pooling?"].answer) == [("tip", "-", "Answer")]
+    # With a written title, a heading in the body is no title: the box stays text.
+    unclosed = [d.loc.line for d in doc.diagnostics if d.code == "container-unclosed"]
+    assert unclosed == [21]
 
 
 def test_fenced_divs_are_boxes_of_their_answers() -> None:

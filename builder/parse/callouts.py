@@ -32,7 +32,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.calloutgroups import callout_asks, unwrap_groups
-from builder.parse.fenceddivs import braced_head
+from builder.parse.fenceddivs import braced_head, heading_is_title
 from builder.parse.htmldetails import MARKER as DETAILS
 from builder.parse.htmldetails import OPEN_MARKER as DETAILS_OPEN
 
@@ -132,6 +132,9 @@ def _callouts(state: StateCore) -> None:
             if token.map:  # its closing ``:::`` (``builder.parse.containers``) is its own
                 token.map = [token.map[0], token.map[1] + 1]
             kind, fold, title, titled = _container_head(token.info)
+            if _heading_titles(tokens, index):  # Quarto: ``## Answer`` as the box's title
+                title, titled = tokens[index + 2].content, True
+                del tokens[index + 1:index + 4]
             out.extend(_opened(token, kind, fold, title, "container"))
             token.meta[CALLOUT_META]["titled"] = titled
         elif kind == "admonition_open":
@@ -232,6 +235,14 @@ def _alert(tokens: list[Token], index: int, out: list[Token]) -> int:
             opening.map = list(inline.map)
         out.extend((opening, inline, closing))
     return index + 4
+
+
+def _heading_titles(tokens: list[Token], index: int) -> bool:
+    box = tokens[index].map
+    heading = tokens[index + 1] if index + 3 < len(tokens) else None
+    return (heading is not None and heading.type == "heading_open" and bool(box)
+            and heading_is_title(tokens[index].info, box[0] if box else -1,
+                                 heading.map[0] if heading.map else -2))
 
 
 def _container_head(info: str) -> tuple[str, str, str, bool]:

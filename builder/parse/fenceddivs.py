@@ -52,6 +52,14 @@ def _names_a_box(inside: str) -> bool:
     return bool(_DIRECTIVE.fullmatch(inside) or _ATTRS.fullmatch(inside))
 
 
+def heading_is_title(info: str, box_line: int, heading_line: int) -> bool:
+    """Whether a heading that opens a braced box's body (on the line after its ``:::``)
+    is the box's title: Quarto titles a callout so (``::: {.callout-tip}`` then
+    ``## Answer``) when no ``title=`` is written."""
+    head = braced_head(info)
+    return head is not None and not head[3] and heading_line == box_line + 1
+
+
 def braced_head(info: str) -> tuple[str, str, str, bool] | None:
     """The box a braced head makes: its type, fold sign, title and whether the title is
     written; None for a head that is not braced."""

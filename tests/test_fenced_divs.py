@@ -79,6 +79,8 @@ def test_quarto_heading_on_the_first_line_titles_the_box() -> None:
     cards = {card.question_text: card for card in doc.cards}
     assert list(cards)[:2] == ["What is pooling?", "What is a stride?"]
     assert _boxes(cards["What is pooling?"].answer) == [("tip", "-", "Answer")]
+    kinds = [n.kind for n in walk_all(cards["What is pooling?"].answer)]
+    assert "heading" not in kinds and kinds.count("paragraph") == 1  # not in its body too
     # With a written title, a heading in the body is no title: the box stays text.
     unclosed = [d.loc.line for d in doc.diagnostics if d.code == "container-unclosed"]
     assert unclosed == [21]

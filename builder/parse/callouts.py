@@ -134,7 +134,7 @@ def _callouts(state: StateCore) -> None:
             kind, fold, title, titled = _container_head(token.info)
             if _heading_titles(tokens, index):  # Quarto: ``## Answer`` as the box's title
                 title, titled = tokens[index + 2].content, True
-                del tokens[index + 1:index + 4]
+                index += 3  # the heading's tokens: its title now, not in its body
             out.extend(_opened(token, kind, fold, title, "container"))
             token.meta[CALLOUT_META]["titled"] = titled
         elif kind == "admonition_open":

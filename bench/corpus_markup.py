@@ -38,7 +38,7 @@ def _fenced_div_shown(line: str) -> str | None:
     if head[1] is None:
         return (head[3] or "").strip()
     title = _DIV_TITLE.search(head[1])
-    return next((t for t in title.groups() if t), "") if title else head[2].strip()
+    return next((t for t in title.groups() if t), "") if title else head[2].strip(" \t:")
 
 
 def site_markup_shown(text: str) -> str:

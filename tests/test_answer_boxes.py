@@ -12,15 +12,18 @@ from click.testing import CliRunner
 
 from builder.cli import main
 from builder.model import plain_text, walk_all
-from builder.parse.answerboxes import is_answer_title
+from builder.parse import answerboxes
+from builder.parse.answerboxes import MAX_SHOWN, is_answer_title
 from builder.parse.document import parse_text
 
 from .conftest import answers_by_question, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
+    from markdown_it.token import Token
 
 FIXTURE = Path(__file__).parent / "fixtures" / "answer_boxes.md"
+OTHERS = FIXTURE.with_name("answer_boxes_other_syntaxes.md")
 QUIZ = ["What does max pooling keep?",
         "Explain why pooling makes features shift invariant.",
         "How many weights does a 2x2 pooling layer have?",
@@ -50,8 +53,44 @@ def test_items_over_answer_boxes_are_cards_and_other_boxes_stay() -> None:
     first = plain_text(tuple(walk_all(cards["Which model do you try first?"].answer)))
     assert "a ResNet trained from scratch" in first and "cheapest strong baseline" in first
     layer = cards[QUIZ[3]].answer  # what it shows (text, code), then its answer box
-    assert [n.kind for n in layer][:3] == ["paragraph", "code_block", "callout"], [
-        n.kind for n in layer]
+    assert [n.kind for n in layer][:4] == ["paragraph", "code_block", "callout", "callout"], [
+        n.kind for n in layer]  # a hint box before the Answer box goes with it too
+    assert "Each window gives one number" in plain_text(tuple(walk_all(layer)))
+
+
+def test_other_box_syntaxes_stay_where_they_are() -> None:
+    """``<details>``, ``::: details``, ``???`` boxes after asking items: read as before the
+    rule (each section one card), the file's question style unchanged."""
+    doc = parse_text(OTHERS.read_text(encoding="utf-8"), "answer_boxes_other_syntaxes.md")
+    assert [card.question_text for card in doc.cards] == ["Section A", "Section B",
+                                                          "Section C"]
+    assert "Two nets playing a game" in plain_text(tuple(walk_all(doc.cards[2].answer)))
+
+
+def test_the_walk_back_to_the_item_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An Answer box looks back past at most MAX_SHOWN blocks: a long file of lists and
+    one box costs a few list checks, not one per list (no quadratic walk)."""
+    def quiz(shown: int) -> str:
+        return ("# Quiz\n\n## Part\n\n1. What is a stride?\n\n"
+                + "".join(f"Shown text {n}.\n\n" for n in range(shown))
+                + '::: {.callout-note title="Answer"}\nHow far the window moves.\n:::\n\n'
+                '2. What is padding?\n\n::: {.callout-note title="Answer"}\nZeros.\n:::\n')
+    assert [c.question_text for c in parse_text(quiz(MAX_SHOWN), "q.md").cards] == [
+        "What is a stride?", "What is padding?"]
+    assert "What is a stride?" not in [
+        c.question_text for c in parse_text(quiz(MAX_SHOWN + 1), "q.md").cards]
+    calls: list[int] = []
+    real = answerboxes._asks_in
+
+    def counted(tokens: list[Token]) -> bool:
+        calls.append(len(tokens))
+        return real(tokens)
+
+    monkeypatch.setattr(answerboxes, "_asks_in", counted)
+    many = "".join(f"- A point {n}\n- another\n\nText {n}.\n\n" for n in range(300))
+    parse_text(f"# Notes\n\n## Part\n\n{many}" + '::: {.callout-note title="Answer"}\n'
+               "x\n:::\n", "big.md")
+    assert 0 < len(calls) <= MAX_SHOWN
 
 
 def test_answer_boxes_reach_the_real_anki(
@@ -66,5 +105,5 @@ def test_answer_boxes_reach_the_real_anki(
     keep = answers[QUIZ[0]]
     assert "callout callout-note" in keep and "The strongest response" in keep
     assert "It drops where" in keep and ":::" not in keep
-    assert '<img class="math"' in answers[QUIZ[2]]  # the MkDocs box's formula, drawn
+    assert '<img class="math"' in answers[QUIZ[2]]  # the box's formula, drawn
     assert "MaxPool2d" in answers[QUIZ[3]] and "window maxima" in answers[QUIZ[3]]

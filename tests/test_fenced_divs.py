@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from anki.collection import Collection
 
 FIXTURE = Path(__file__).parent / "fixtures" / "fenced_divs.md"
+HEADED = FIXTURE.with_name("quarto_heading_titles.md")
 PICTURE = Path(__file__).parent / "fixtures" / "repo-own-pictures" / "images" / "pr.png"
 
 
@@ -40,7 +41,7 @@ def test_braced_heads_give_type_fold_and_title() -> None:
     assert braced_head("{.callout-important collapse=false}") == (
         "important", "+", "Important", False)
     assert braced_head("{#fig-nn-neurons}") == ("figure", "", "Figure", False)
-    assert braced_head("{.column-margin}") == ("column-margin", "", "Column-margin", False)
+    assert braced_head("{.column-margin}") == ("column-margin", "", "", False)
     assert braced_head("{admonition} Max or average?") == (
         "admonition", "", "Max or average?", True)
     assert braced_head("{note}") == ("note", "", "Note", False)
@@ -49,10 +50,46 @@ def test_braced_heads_give_type_fold_and_title() -> None:
     assert not is_braced("{}") and not is_braced("tip") and not is_braced("")
 
 
+def test_braces_of_prose_name_no_box_and_trailing_colons_no_title() -> None:
+    assert not is_braced("{this is prose in braces} and more")
+    assert not is_braced("{.note but then prose}")
+    assert braced_head("{this is prose in braces} and more") is None
+    assert braced_head("{.callout-warning} :::") == ("warning", "", "Warning", False)
+    assert braced_head("{admonition} Why? ::") == ("admonition", "", "Why?", True)
+
+
+def test_layout_blocks_get_no_invented_title() -> None:
+    assert braced_head("{.columns}") == ("columns", "", "", False)
+    assert braced_head('{.column width="50%"}') == ("column", "", "", False)
+    assert braced_head("{grid} 2") == ("grid", "", "", False)
+    assert braced_head("{grid-item}") == ("grid-item", "", "", False)
+    assert braced_head("{dropdown} Show me") == ("dropdown", "", "Show me", True)
+    doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "fenced_divs.md")
+    cards = {card.question_text: card for card in doc.cards}
+    layout = cards["How does Quarto lay out columns?"].answer
+    assert not [n for n in walk_all(layout) if n.kind == "callout_title"]
+    assert [n.kind for n in walk_all(layout)].count("callout") == 4
+    text = plain_text(tuple(walk_all(layout)))
+    assert "left column's text" in text and "grid cell's text" in text
+    assert "Columns" not in text and "Grid" not in text and "2" not in text
+
+
+def test_quarto_heading_on_the_first_line_titles_the_box() -> None:
+    doc = parse_text(HEADED.read_text(encoding="utf-8"), "quarto_heading_titles.md")
+    cards = {card.question_text: card for card in doc.cards}
+    assert list(cards)[:2] == ["What is pooling?", "What is a stride?"]
+    assert _boxes(cards["What is pooling?"].answer) == [("tip", "-", "Answer")]
+    kinds = [n.kind for n in walk_all(cards["What is pooling?"].answer)]
+    assert "heading" not in kinds and kinds.count("paragraph") == 1  # not in its body too
+    # With a written title, a heading in the body is no title: the box stays text.
+    unclosed = [d.loc.line for d in doc.diagnostics if d.code == "container-unclosed"]
+    assert unclosed == [21]
+
+
 def test_fenced_divs_are_boxes_of_their_answers() -> None:
     doc = parse_text(FIXTURE.read_text(encoding="utf-8"), "fenced_divs.md")
     cards = {card.question_text: card for card in doc.cards}
-    assert list(cards) == ["What does a convolution layer learn?", "Why does pooling help?"]
+    assert list(cards)[:2] == ["What does a convolution layer learn?", "Why does pooling help?"]
     first = cards["What does a convolution layer learn?"].answer
     assert _boxes(first) == [("tip", "-", "Remember the receptive field"),
                              ("figure", "", "Figure")]
@@ -62,6 +99,10 @@ def test_fenced_divs_are_boxes_of_their_answers() -> None:
     texts = [plain_text(n.children) for n in walk_all(first) if n.kind == "paragraph"]
     assert not any(":::" in text for text in texts)
     assert not [d for d in doc.diagnostics if d.code == "container-unclosed"]
+    prose = plain_text(tuple(walk_all(cards["What do braces of prose say?"].answer)))
+    assert "{this is prose in braces} and more" in prose and "The body under it" in prose
+    assert _boxes(cards["What do braces of prose say?"].answer) == [
+        ("caution", "", "Caution")]
 
 
 def test_fenced_divs_reach_the_real_anki_as_boxes(

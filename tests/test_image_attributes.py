@@ -38,6 +38,7 @@ def test_attribute_lists_after_pictures_are_no_text() -> None:
     text = plain_text(tuple(walk_all(card.answer)))
     assert "width" not in text and "fig-mlp" not in text and "align-center" not in text
     assert "as drawn" in text and "{see below} keeps its braces" in text
+    assert "link{.external} keeps its braces" in text  # after a link, not a picture
     assert sum(n.kind == "image" for n in walk_all(card.answer)) == 4
 
 

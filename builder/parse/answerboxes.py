@@ -16,7 +16,8 @@ holding every question, or its text the section's introduction.  A box whose tit
 says "answer" (``Answer``, ``Antwort``, ``Solution``, ``答案`` …) answers the item just
 above it, so it is moved into that item, as if indented under it: the item then carries
 its answer nested under it (``builder.parse.askingitems``).
-A box with any other title (``Tip``, ``Note``, a question) stays where it is.
+A box with any other title (``Tip``, ``Note``, a question), or written another way
+(``<details>``, ``???``, ``::: details``, ``> [!answer]``), stays where it is.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from builder.parse.fenceddivs import is_braced
 from builder.parse.phrases import asks_outright, fold
 
 _LABELS = frozenset({
@@ -39,6 +41,9 @@ _LIST_OPEN = ("ordered_list_open", "bullet_list_open")
 _SHOWN = frozenset({"fence", "code_block", "paragraph_open", "callout_open", "math_block",
                     "table_open"})
 """Blocks a question may show between its item and its answer box."""
+MAX_SHOWN = 6
+"""Most blocks a question shows between its item and its answer box (a quiz's text,
+code, options and a hint take four); further back, the box is no item's answer."""
 
 
 def answer_boxes_plugin(md: MarkdownIt) -> None:
@@ -55,33 +60,42 @@ def _answer_boxes(state: StateCore) -> None:
     tokens = state.tokens
     if not any(t.type == "callout_open" for t in tokens):
         return
-    index = 0
-    while index < len(tokens) - 1:
-        if tokens[index].type in _LIST_CLOSE:
-            box = _next_box(tokens, index + 1)
-            if _answers(tokens, box) and _last_item_asks(tokens, index):
-                _move_into_item(tokens, index, box)
-        index += 1
+    # Last box first: moving one only shifts the tokens from its list on, all before it.
+    for box in reversed([at for at in range(1, len(tokens)) if _answers(tokens, at)]):
+        list_close = _asking_list_before(tokens, box)
+        if list_close is not None:
+            _move_into_item(tokens, list_close, box)
 
 
-def _next_box(tokens: list[Token], at: int) -> int:
-    """Where the next box starts, past what the question shows before its answer: code,
-    a paragraph, a figure box (``::: {#fig-x}``), a list of options that do not ask — not
-    a heading, a rule or a list that asks, which begin other things."""
-    level = tokens[at - 1].level
-    while at < len(tokens) and tokens[at].level == level:
-        token = tokens[at]
-        if token.type == "callout_open" and _answers(tokens, at):
-            return at
-        start = at
-        depth: int = token.nesting
-        at += 1
-        while depth and at < len(tokens):
-            depth += tokens[at].nesting
-            at += 1
-        if token.type not in _SHOWN and not (
-                token.type in _LIST_OPEN and not _asks_in(tokens[start:at])):
-            return start
+def _asking_list_before(tokens: list[Token], box: int) -> int | None:
+    """Where the list whose last item the box at ``box`` answers closes, walking back past
+    what the question shows before its answer (code, a paragraph, a figure or hint box, a
+    list of options that do not ask) — at most ``MAX_SHOWN`` blocks; None when a heading,
+    a rule, a list that asks, another Answer box or the cap comes first."""
+    at = box - 1
+    for _ in range(MAX_SHOWN + 1):
+        if at < 0 or tokens[at].level != tokens[box].level:
+            return None
+        start = _block_start(tokens, at)
+        token = tokens[start]
+        if token.type in _LIST_OPEN:
+            if _last_item_asks(tokens, at):
+                return at
+            if _asks_in(tokens[start:at + 1]):
+                return None
+        elif token.type not in _SHOWN or _answers(tokens, start):
+            return None
+        at = start - 1
+    return None
+
+
+def _block_start(tokens: list[Token], end: int) -> int:
+    """Where the block whose last token is at ``end`` starts."""
+    depth, at = 0, end
+    for at in range(end, -1, -1):
+        depth += tokens[at].nesting
+        if depth >= 0:
+            break
     return at
 
 
@@ -94,11 +108,16 @@ def _asks_in(tokens: list[Token]) -> bool:
 
 
 def _answers(tokens: list[Token], at: int) -> bool:
-    """Whether the box opening at ``at`` is titled only "Answer" and follows a list."""
+    """Whether the box opening at ``at`` is a braced ``:::`` box (Pandoc, Quarto, MyST)
+    titled only "Answer", after a block of its own level.  Other box syntaxes (``<details>``,
+    ``::: details``, ``???``, ``> [!answer]``) already nest under an item when the author
+    means it, and a loose one after a list reads as the section's, as it always has."""
     if at >= len(tokens):
         return False
     opening = tokens[at]
     if opening.type != "callout_open" or opening.level != tokens[at - 1].level:
+        return False
+    if not is_braced(opening.info):
         return False
     if at + 2 >= len(tokens) or tokens[at + 1].type != "callout_title_open":
         return False

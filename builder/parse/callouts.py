@@ -32,7 +32,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.calloutgroups import callout_asks, unwrap_groups
-from builder.parse.fenceddivs import braced_head
+from builder.parse.fenceddivs import braced_head, heading_is_title
 from builder.parse.htmldetails import MARKER as DETAILS
 from builder.parse.htmldetails import OPEN_MARKER as DETAILS_OPEN
 
@@ -132,6 +132,9 @@ def _callouts(state: StateCore) -> None:
             if token.map:  # its closing ``:::`` (``builder.parse.containers``) is its own
                 token.map = [token.map[0], token.map[1] + 1]
             kind, fold, title, titled = _container_head(token.info)
+            if _heading_titles(tokens, index):  # Quarto: ``## Answer`` as the box's title
+                title, titled = tokens[index + 2].content, True
+                index += 3  # the heading's tokens: its title now, not in its body
             out.extend(_opened(token, kind, fold, title, "container"))
             token.meta[CALLOUT_META]["titled"] = titled
         elif kind == "admonition_open":
@@ -234,6 +237,14 @@ def _alert(tokens: list[Token], index: int, out: list[Token]) -> int:
     return index + 4
 
 
+def _heading_titles(tokens: list[Token], index: int) -> bool:
+    box = tokens[index].map
+    heading = tokens[index + 1] if index + 3 < len(tokens) else None
+    return (heading is not None and heading.type == "heading_open" and bool(box)
+            and heading_is_title(tokens[index].info, box[0] if box else -1,
+                                 heading.map[0] if heading.map else -2))
+
+
 def _container_head(info: str) -> tuple[str, str, str, bool]:
     """A container's type, fold sign, title and whether the title is written, from what
     follows its ``:::`` (a Pandoc or MyST head in braces as ``builder.parse.fenceddivs``
@@ -249,8 +260,11 @@ def _container_head(info: str) -> tuple[str, str, str, bool]:
 
 def _opened(token: Token, kind: str, fold: str, title: str, syntax: str,
             line: int | None = None) -> list[Token]:
-    """The callout's opening token (``token`` made one) and its title's tokens."""
+    """The callout's opening token (``token`` made one) and its title's tokens (none for
+    an empty title: a layout block, ``::: {.columns}``)."""
     _callout_open(token, kind, fold, syntax)
+    if not title:
+        return [token]
     at = token.map[0] if line is None and token.map else (line or 0)
     head = Token("callout_title_open", "p", 1, map=[at, at + 1], level=token.level + 1,
                  block=True)

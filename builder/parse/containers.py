@@ -25,9 +25,10 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.token import Token
 
 from builder.model import Diagnostic, SourceLoc
-from builder.parse.fenceddivs import is_braced
+from builder.parse.fenceddivs import heading_is_title, is_braced
 from builder.parse.linescan import line_text, picked_lines
 
 CONTAINER_NAME = "block"
@@ -185,16 +186,25 @@ _CLOSERS = "container_closer_lines"
 
 def _container_stays(state: StateBlock, first: int, end: int) -> bool:
     """Whether the container just read (its tokens from ``first``) was closed by its own
-    ``:::`` and holds no heading."""
+    ``:::`` and holds no heading (but its title's, ``fenceddivs.heading_is_title``)."""
     tokens = state.tokens[first:]
     opening = tokens[0]
-    if any(t.type == "heading_open" for t in tokens) or not opening.map:
+    if not opening.map:
+        return False
+    body = 4 if len(tokens) > 1 and _titles(opening.info, opening.map[0], tokens[1]) else 1
+    if any(t.type == "heading_open" for t in tokens[body:]):
         return False
     last = opening.map[1]
     if last >= end:
         return False  # ran to the end of what holds it
     text = state.src[state.bMarks[last] + state.tShift[last]:state.eMarks[last]].strip()
     return bool(text) and set(text) == {":"} and len(text) >= len(opening.markup)
+
+
+def _titles(info: str, line: int, token: Token) -> bool:
+    """Whether ``token`` opens the heading that titles the braced box at ``line``."""
+    return token.type == "heading_open" and bool(token.map) and heading_is_title(
+        info, line, token.map[0] if token.map else -1)
 
 
 def unclosed_diagnostics(env: dict[str, Any], path: str, lines: list[str]

@@ -19,30 +19,59 @@ import re
 
 _BRACED = re.compile(r"\{([^{}]*)\}(.*)$")
 """A head in braces and what follows it (MyST's title: ``{admonition} Title``)."""
+_DIRECTIVE = re.compile(r"[\w-]+")
+"""A MyST directive's name, all the braces hold: ``{note}``, ``{grid-item}``."""
 _ATTR = re.compile(r"""([.#]?[\w:-]+)(?:=("[^"]*"|'[^']*'|\S+))?""")
 """One Pandoc attribute: ``.class``, ``#id``, ``key=value`` (value quoted or not)."""
+_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'{}]+)"""
+_ONE = rf"(?:[.#][\w:-]+|[\w:-]+={_VALUE})"
+_ATTRS = re.compile(rf"{_ONE}(?:\s+{_ONE})*")
+"""All the braces hold, as Pandoc attributes (``{this is prose}`` is none)."""
 _CALLOUT = "callout-"
 _FIGURE_ID = ("fig-", "tbl-")
 _FOLDS = {"true": "-", "false": "+"}
 """Quarto's ``collapse``: ``true`` folded, ``false`` foldable and open."""
+TITLED_KINDS = frozenset({
+    "admonition", "note", "tip", "hint", "important", "warning", "caution", "attention",
+    "danger", "error", "seealso", "todo", "dropdown", "exercise", "solution", "figure",
+    "card", "tab-item", "sidebar", "topic", "margin",
+})
+"""Boxes whose argument is their title and that show their type when none is written:
+MyST's admonitions and titled directives, Quarto's figures; a layout block
+(``{.columns}``, ``{grid} 2``, ``{grid-item}``) shows no title."""
 
 
 def is_braced(params: str) -> bool:
     """Whether a ``:::`` line's words are a braced head (``{.callout-note}``, ``{note}``)
     that names a box; ``{}`` names none."""
     match = _BRACED.match(params.strip())
-    return bool(match and match.group(1).strip())
+    return bool(match and _names_a_box(match.group(1).strip()))
+
+
+def _names_a_box(inside: str) -> bool:
+    return bool(_DIRECTIVE.fullmatch(inside) or _ATTRS.fullmatch(inside))
+
+
+def heading_is_title(info: str, box_line: int, heading_line: int) -> bool:
+    """Whether a heading that opens a braced box's body (on the line after its ``:::``)
+    is the box's title: Quarto titles a callout so (``::: {.callout-tip}`` then
+    ``## Answer``) when no ``title=`` is written."""
+    head = braced_head(info)
+    return head is not None and not head[3] and heading_line == box_line + 1
 
 
 def braced_head(info: str) -> tuple[str, str, str, bool] | None:
     """The box a braced head makes: its type, fold sign, title and whether the title is
     written; None for a head that is not braced."""
     match = _BRACED.match(info.strip())
-    if not match:
+    if not match or not _names_a_box(match.group(1).strip()):
         return None
-    inside, after = match.group(1).strip(), match.group(2).strip()
-    if inside and inside[0] not in ".#" and "=" not in inside.split(" ", 1)[0]:
-        kind = inside.split(" ", 1)[0].lower()  # MyST: {note}, {admonition} Title
+    inside = match.group(1).strip()
+    after = match.group(2).strip().rstrip(":").strip()  # ``{.callout-warning} :::``
+    if _DIRECTIVE.fullmatch(inside):
+        kind = inside.lower()  # MyST: {note}, {admonition} Title
+        if kind not in TITLED_KINDS:
+            return kind, "", "", False  # ``{grid} 2``: the argument sets the layout
         return kind, "", after or kind.capitalize(), bool(after)
     classes: list[str] = []
     ident = ""
@@ -58,7 +87,8 @@ def braced_head(info: str) -> tuple[str, str, str, bool] | None:
     kind = _kind(classes, ident)
     title = values.get("title", "").strip() or after
     fold = _FOLDS.get(values.get("collapse", "").lower(), "")
-    return kind, fold, title or kind.capitalize(), bool(title)
+    shows_type = kind in TITLED_KINDS or any(c.startswith(_CALLOUT) for c in classes)
+    return kind, fold, title or (kind.capitalize() if shows_type else ""), bool(title)
 
 
 def _kind(classes: list[str], ident: str) -> str:

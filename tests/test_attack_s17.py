@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from .browser import imported_decks, launch_chromium, show
-from .conftest import FIXTURES, imported_notes, write
+from .conftest import FIXTURES, answers_by_question, build_fixture_deck, imported_notes, write
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -133,3 +133,27 @@ def test_a_unit_separator_in_a_file_or_deck_name_leaves_the_deck_importable(
     assert note["Source"] == "notes/fi le.md:6", note.fields
     assert note["Key"] == "De ck / 节 / what is in the name?", note.fields
     assert note["Answer"] == "<p>A unit.</p>" and note.deck == "De ck::节"
+
+
+def test_a_control_character_written_as_a_reference_in_raw_html_is_a_space(
+        tmp_path: Path, collection: Collection) -> None:
+    """nh3 writes ``&#31;`` back as U+001F, the separator Anki joins a note's fields with:
+    in a ``<p>`` or a ``title`` it made the note's row hold seven fields, and the real Anki
+    refused the whole deck ("note has 7 fields, expected 5") while ``check`` said nothing."""
+    result, package = build_fixture_deck("hostile-control-reference")
+    warned = [line.split(": ")[0] for line in result.output.splitlines()
+              if line.endswith("[control-chars]")]
+    assert warned == ["notes/hostile-control-reference.md:5:5",
+                      "notes/hostile-control-reference.md:7:36",
+                      "notes/hostile-control-reference.md:9:18"], result.output
+    assert "'&#31;' names control character U+001F" in result.output
+    assert "'&#x1f;' names control character U+001F" in result.output
+    assert "'&#31' names control character U+001F" in result.output
+    assert "(and 1 more on this line)" in result.output  # the alt's &#8; on line 9
+    notes = imported_notes(collection, package)
+    assert answers_by_question(notes)["What does the paragraph hold?"] == "<p>a b</p>\n"
+    (asked,) = [note for note in notes if "US" in note["Question"]]
+    assert asked["Question"] == 'What does the <abbr title="unit separator">US</abbr> mean?'
+    assert '<abbr title="x y">abbreviation</abbr>' in asked["Answer"]
+    assert "[p q]" in asked["Answer"], asked["Answer"]
+    assert asked["Key"] == "hostile-control-reference / 节 / what does the us mean?"

@@ -157,3 +157,29 @@ def test_a_control_character_written_as_a_reference_in_raw_html_is_a_space(
     assert '<abbr title="x y">abbreviation</abbr>' in asked["Answer"]
     assert "[p q]" in asked["Answer"], asked["Answer"]
     assert asked["Key"] == "hostile-control-reference / 节 / what does the us mean?"
+
+
+def test_a_formula_in_emphasis_prints_as_one_outside_it(tmp_path: Path) -> None:
+    """The emphasis slant was a regex show rule on ``emph``, and typst's regex show rules
+    reach into equations: ``*so $f(x)=L(x)+C|x|$ then $a \\le b$*`` printed its formulas
+    as slanted plain text, ``f(x)=L(x)+C|x|`` and ``a≤b``, operator spacing and math
+    italics gone (real notes: a machine-learning post's ``*…$…$…*`` lines)."""
+    import re
+
+    import pypdf
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    formulas = r"so $f(x)=L(x)+C|x|$ then $a \le b$"
+    write(tmp_path / "n.md", f"## Sec\n\n### What is spaced?\n\n*{formulas}*\n\n{formulas}\n")
+    result = CliRunner().invoke(main, ["build", "n.md", "--format", "pdf", "--no-lock"])
+    assert result.exit_code == 0, result.output
+    (page,) = pypdf.PdfReader("dist/n.pdf").pages
+    emphasised, plain = page.extract_text().splitlines()[-3:-1]
+    assert emphasised == plain == "so 𝑓(𝑥) = 𝐿(𝑥) + 𝐶|𝑥| then 𝑎 ≤ 𝑏", page.extract_text()
+    # Slanted: the two words, each in its own box drawn through a skew, and nothing else.
+    contents = page.get_contents()
+    assert contents is not None
+    stream = contents.get_data().decode("latin-1")
+    assert len(re.findall(r"(?<![\d.])1 0 -0\.19\d* -1 \S+ \S+ cm", stream)) == 2

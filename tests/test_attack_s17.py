@@ -47,14 +47,17 @@ def test_a_decoration_as_thick_as_the_card_is_left_out_and_the_thin_ones_kept(
         assert "'text-decoration: underline 1e3px blue' on <span>" in lines[0]
         assert "'text-decoration:line-through .5em' on <span>" in lines[0]
         assert "'text-decoration:overline env(safe-area-inset-top) red'" in lines[0]
+        assert "'TEXT-DECORATION: overline 3000px red' on <span>" in lines[0]  # any case
         page = browser.new_page(viewport={"width": 360, "height": 740})
         show(page, card.answer, decks.media, tmp_path)
         assert "Real answer: 42." in page.inner_text("#qa")
         assert _red_pixels(page.screenshot()) == 0
         page.close()
         answer = card.fields["Answer"]
-        assert "em" not in answer and answer.count("text-decoration") == 1, answer
+        assert "em" not in answer and answer.count("text-decoration") == 2, answer
         assert 'style="text-decoration:underline #00f"' in answer
+        # A colour's numbers are no thickness.
+        assert 'style="text-decoration:underline rgb(0, 0, 255)"' in answer
 
 
 def test_a_class_the_preview_page_styles_is_left_out_of_the_card(
@@ -124,13 +127,13 @@ def test_a_unit_separator_in_a_file_or_deck_name_leaves_the_deck_importable(
 
     from builder.cli import main
 
-    write(tmp_path / "notes" / "fi\x1fle.md",
+    write(tmp_path / "notes" / "fi\x1fl\x07e.md",
           '---\ndeck: "De\\x1fck"\n---\n## 节\n\n### What is in the name?\n\nA unit.\n')
     result = CliRunner().invoke(main, ["build", "notes", "--format", "apkg", "--no-lock"])
     assert result.exit_code == 0, result.output
     (package,) = Path("dist").glob("*.apkg")
     (note,) = imported_notes(collection, package)
-    assert note["Source"] == "notes/fi le.md:6", note.fields
+    assert note["Source"] == "notes/fi l e.md:6", note.fields  # U+0007 too
     assert note["Key"] == "De ck / 节 / what is in the name?", note.fields
     assert note["Answer"] == "<p>A unit.</p>" and note.deck == "De ck::节"
 

@@ -125,13 +125,18 @@ def inert_name(name: str) -> str:
 def escape_text(text: str) -> str:
     """Escape plain text for a field: HTML and Anki's markup both shown as typed, control
     characters as spaces."""
-    return neutralise_anki_markup(html.escape(_FIELD_CONTROLS.sub(" ", text)))
+    return neutralise_anki_markup(html.escape(field_safe(text)))
 
 
-# Anki keeps a note's fields joined by U+001F: one inside a field (a file name's, in the
-# Source and Key fields, or a deck name's from front matter, in Key) made the package
-# one Anki refuses whole ("note has 7 fields, expected 5").  The notes' text has them
-# replaced when read; names do not.
+def field_safe(field_html: str) -> str:
+    """A field's text with its control characters (not tab or line breaks) as spaces."""
+    return _FIELD_CONTROLS.sub(" ", field_html)
+
+
+# Anki keeps a note's fields joined by U+001F: one inside a field made the package one
+# Anki refuses whole ("note has 7 fields, expected 5").  The notes' text has them replaced
+# when read; names (a file's, a front-matter deck's) do not, and neither does a character
+# reference in raw HTML (``<p>a&#31;b</p>``), which nh3 writes back as the character.
 _FIELD_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

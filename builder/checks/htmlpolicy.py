@@ -136,7 +136,7 @@ def _broken(found: re.Match[str]) -> str:
 def safe_style(style: str, tag: str = "") -> str | None:
     """Return a raw ``style`` without its dangerous declarations, or None if none is left
     (nh3 then keeps only the ``ALLOWED_STYLES`` properties and ``zoom``)."""
-    kept = [_lower_property(d) for d in style.split(";")
+    kept = [_lower_property(d) for d in map(_thinned, style.split(";"))
             if d.strip() and not _style_danger(d) and _zoom_kept(d, tag)]
     return ";".join(kept) or None
 
@@ -187,23 +187,46 @@ _ZOOM_KEYWORD = re.compile(r"\s*zoom\s*:\s*(normal|reset|initial|inherit|unset|r
 
 
 def _style_danger(declaration: str) -> bool:
-    return any(w in URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER) \
-        or _thick_decoration(declaration)
+    return any(w in URL_NOISE.sub("", declaration.lower()) for w in _STYLE_DANGER)
 
 
 # ``text-decoration: overline 3000px red`` paints a bar as thick as it says, outside the
 # text's box and over everything above it (the question, the page above the card; seen
 # in Chromium): a line's thickness is the one length the shorthand takes.  Colours may
-# hold numbers (``#f00``, ``rgb(…)``); any other number or function is a thickness.
+# hold numbers (``#f00``, ``rgb(…)``); any other number or function is a thickness, kept
+# if a line's (``underline 2px``, ``0.1em``), else left out with the rest kept.
 _COLOUR_FUNCTION = re.compile(r"(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\([^()]*\)")
-_THICKNESS = re.compile(r"(?<![\w#])\d|\(")
+_DECORATION_PART = re.compile(r"[^\s(]*\([^()]*\)|\S+")
+_LENGTH = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?(px|em|rem|pt|%)?")
+_THINNEST = {"px": 4.0, "em": 0.3, "rem": 0.3, "pt": 3.0, "%": 30.0}
+"""The thickest line kept, by unit (a line's, a little above what fonts draw)."""
 
 
-def _thick_decoration(declaration: str) -> bool:
+def _too_thick(part: str) -> bool:
+    if "(" in part or ")" in part:
+        return not _COLOUR_FUNCTION.fullmatch(part)
+    if part.startswith("#") or not any(c.isdigit() for c in part):
+        return False  # a colour or a keyword
+    length = _LENGTH.fullmatch(part)
+    return length is None or length.group(1) is None \
+        or not 0 <= float(part[:length.start(1)]) <= _THINNEST[length.group(1)]
+
+
+def thick_parts(declaration: str) -> list[str]:
+    """The thicknesses a ``text-decoration`` declaration sets beyond a line's: left out."""
     prop, _, value = declaration.partition(":")
     if prop.strip().lower() != "text-decoration":
-        return False
-    return bool(_THICKNESS.search(_COLOUR_FUNCTION.sub("", value.lower())))
+        return []
+    return [p for p in _DECORATION_PART.findall(value.lower()) if _too_thick(p)]
+
+
+def _thinned(declaration: str) -> str:
+    """A declaration without ``thick_parts``: what is left of it, or "" if nothing is."""
+    if not thick_parts(declaration):
+        return declaration
+    prop, _, value = declaration.partition(":")
+    kept = [p for p in _DECORATION_PART.findall(value) if not _too_thick(p.lower())]
+    return f"{prop}:{' '.join(kept)}" if kept else ""
 
 
 BUILDER_CLASS = re.compile(r"bd-", re.IGNORECASE)
@@ -219,8 +242,8 @@ def builder_classes(value: str) -> list[str]:
 
 def safe_classes(value: str) -> str | None:
     """Return a raw ``class`` without build-deck's own names, or None if none is left."""
-    kept = [name for name in value.split() if not BUILDER_CLASS.match(name)]
-    return " ".join(kept) or None
+    left_out = set(builder_classes(value))
+    return " ".join(name for name in value.split() if name not in left_out) or None
 
 
 def style_removed(style: str, tag: str = "") -> list[str]:
@@ -236,6 +259,10 @@ def style_removed(style: str, tag: str = "") -> list[str]:
             continue
         if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
             out.append(declaration)
+        elif thick_parts(declaration):
+            # What goes, as a declaration: ``text-decoration: 3000px``.
+            out.append(f"{declaration.partition(':')[0].strip()}: "
+                       + " ".join(thick_parts(declaration)))
     return out
 
 

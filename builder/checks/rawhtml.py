@@ -6,6 +6,7 @@ this only names, with a location, the tags, attributes and URLs that will not su
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -126,15 +127,53 @@ def unclosed_end(fragment: str) -> str | None:
     return None
 
 
+# A numeric character reference, ``;`` or not (HTML parsers take ``&#31`` too): nh3 writes
+# one naming a control character back as the character, which no field can hold (Anki
+# joins a note's fields with U+001F), so the card shows a space there.
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+_FIELD_CONTROL = {*range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
+"""What a reference may name that a field holds as a space (0 is U+FFFD to parsers)."""
+
+
+def control_references(node: Node, path: str) -> Iterator[tuple[SourceLoc, str, int]]:
+    """Each reference to a control character in a raw HTML node (``&#31;``, in its text or
+    an attribute such as ``title`` or ``alt``): its place, as written, and code point."""
+    for m in _CHARACTER_REFERENCE.finditer(node.text):
+        hexadecimal, decimal = m.groups()
+        code = int(hexadecimal or decimal, 16 if hexadecimal else 10)
+        if code not in _FIELD_CONTROL:
+            continue
+        line = node.text.count("\n", 0, m.start())
+        col = m.start() - node.text.rfind("\n", 0, m.start())
+        if line == 0 and node.kind == "html_inline":
+            col += (node.col or 1) - 1
+        yield SourceLoc(path, node.line + line, col), m.group(), code
+
+
+def _controls_reported(found: list[tuple[SourceLoc, str, int]]) -> Iterator[Diagnostic]:
+    """A warning at the first of ``found`` on each line."""
+    by_line: dict[int, list[tuple[SourceLoc, str, int]]] = {}
+    for reference in found:
+        by_line.setdefault(reference[0].line, []).append(reference)
+    for (loc, written, code), *more in by_line.values():
+        yield Diagnostic(loc, "warning", f"character reference '{written}' names control "
+                         f"character U+{code:04X}, which a card cannot hold: it shows a "
+                         "space" + (f" (and {len(more)} more on this line)" if more else ""),
+                         "control-chars")
+
+
 def check_document(doc: Document) -> list[Diagnostic]:
     """Warn, at each raw HTML block or inline fragment, about what will be stripped, and
     at each block never closed, which hides the rest of the file."""
     by_line: dict[int, list[str]] = {}
     unclosed: list[Diagnostic] = []
+    controls: list[tuple[SourceLoc, str, int]] = []
     for card in doc.cards:
         for node in walk_all((*card.question, *card.answer)):
             if node.kind in ("html_block", "html_inline"):
                 found = _found(node.text)
+                if "&#" in node.text:
+                    controls += control_references(node, doc.path)
                 by_line.setdefault(node.line, []).extend(found.problems)
                 unclosed.extend(Diagnostic(
                     SourceLoc(doc.path, node.line), "note",
@@ -150,7 +189,7 @@ def check_document(doc: Document) -> list[Diagnostic]:
                     f"{node.end_line or node.line} are taken as raw HTML, not Markdown; "
                     "questions among them are lost",
                     "html-unclosed"))
-    return sorted([*unclosed, *(
+    return sorted([*unclosed, *_controls_reported(controls), *(
         Diagnostic(SourceLoc(doc.path, line), "warning", "raw HTML removed from the card: "
                    + one_line(", ".join(dict.fromkeys(removed))), "html-removed")
         for line, removed in sorted(by_line.items()) if removed)],

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.model import plain_text, walk_all
+from builder.model import Card, plain_text, walk_all
 from builder.parse import answerboxes
 from builder.parse.answerboxes import MAX_SHOWN, is_answer_title
 from builder.parse.document import parse_text
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 FIXTURE = Path(__file__).parent / "fixtures" / "answer_boxes.md"
 OTHERS = FIXTURE.with_name("answer_boxes_other_syntaxes.md")
+NUMBERED = FIXTURE.with_name("answer_boxes_numbered.md")
 QUIZ = ["What does max pooling keep?",
         "Explain why pooling makes features shift invariant.",
         "How many weights does a 2x2 pooling layer have?",
@@ -56,6 +57,33 @@ def test_items_over_answer_boxes_are_cards_and_other_boxes_stay() -> None:
     assert [n.kind for n in layer][:4] == ["paragraph", "code_block", "callout", "callout"], [
         n.kind for n in layer]  # a hint box before the Answer box goes with it too
     assert "Each window gives one number" in plain_text(tuple(walk_all(layer)))
+
+
+def _answer_text(card: Card) -> str:
+    return plain_text(tuple(walk_all(card.answer)))
+
+
+def test_a_numbered_item_over_an_answer_box_asks_whatever_it_reads_like() -> None:
+    """A quiz's item alone in its list, then its "Antwort" box (over what the question
+    shows): a card however long it runs or however it ends; over sub-questions the box
+    answers together, the item takes them; a list of options under a bold question does
+    not take that question's box."""
+    doc = parse_text(NUMBERED.read_text(encoding="utf-8"), "answer_boxes_numbered.md")
+    cards = {card.loc.line: card for card in doc.cards}
+    assert sorted(cards) == [9, 17, 32, 43], [(c.loc.line, c.question_text) for c in doc.cards]
+    assert len(cards[9].question_text) > 300 and cards[9].question_text.endswith("Dokumentation.")
+    assert "stride=(2, 1)" in _answer_text(cards[9])
+    drawn = _answer_text(cards[17])  # its settings, its figure, then its answer
+    assert "CONV2" in drawn and "Zwei Convs" in drawn and "7x7" in drawn
+    logits = _answer_text(cards[32])
+    assert "Wieviele Klassen" in logits and "Summe ist immer 1.0" in logits
+    assert cards[32].question_text == "Sie haben folgende logits [3.0, 1.0, 1.0]."
+    options = _answer_text(cards[43])
+    assert "von Grund auf" in options and "vortrainierte ResNet zuerst" in options
+    # The rules between the questions are named one by one, not as one range over cards.
+    intro = [(d.message.split(" under")[0], d.end_line) for d in doc.diagnostics
+             if d.code == "section-intro"]
+    assert intro == [("lines 15, 30", 15)], intro
 
 
 def test_other_box_syntaxes_stay_where_they_are() -> None:
@@ -107,3 +135,16 @@ def test_answer_boxes_reach_the_real_anki(
     assert "It drops where" in keep and ":::" not in keep
     assert '<img class="math"' in answers[QUIZ[2]]  # the box's formula, drawn
     assert "MaxPool2d" in answers[QUIZ[3]] and "window maxima" in answers[QUIZ[3]]
+
+
+def test_numbered_answer_boxes_reach_the_real_anki(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
+    shutil.copy(NUMBERED, tmp_path / "n.md")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+    assert result.exit_code == 0 and "Traceback" not in result.output, result.output
+    answers = answers_by_question(
+        imported_notes(collection, tmp_path / "dist" / "Numbered answer boxes.apkg"))
+    assert len(answers) == 4, list(answers)
+    logits = next(a for q, a in answers.items() if q.startswith("Sie haben folgende logits"))
+    assert "Wieviele Klassen" in logits and "immer 1.0" in logits and ":::" not in logits

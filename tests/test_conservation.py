@@ -122,11 +122,17 @@ def unaccounted(path: Path) -> list[str]:
         tags = tag_line(block)
         if tags and block.map and set(tags) <= tagged:
             covered.update(range(block.map[0] + 1, block.map[1] + 1))
-    # A rule that opens a card between rules (markdown-flashcards) is markup, no words.
+    # A rule that opens a card between rules (markdown-flashcards), or one that closes a
+    # card's answer (a tagged line's card runs "up to the rule"), is markup, no words.
     starts = {card.loc.line for card in doc.cards}
+    ends = {card.end_line for card in doc.cards}
     top = SyntaxTreeNode(plain).children
     for block, after in pairwise(top):
-        if block.type == "hr" and block.map and after.map and after.map[0] + 1 in starts:
+        if block.type == "hr" and block.map and after.map and any(
+                after.map[0] < start <= after.map[1] for start in starts):
+            covered.update(range(block.map[0] + 1, block.map[1] + 1))
+    for before, block in pairwise(top):
+        if block.type == "hr" and block.map and before.map and before.map[1] in ends:
             covered.update(range(block.map[0] + 1, block.map[1] + 1))
     in_blocks: set[int] = set()
     for first, last in _top_blocks(plain, lines):

@@ -42,6 +42,9 @@ def test_braced_heads_give_type_fold_and_title() -> None:
         "important", "+", "Important", False)
     assert braced_head("{#fig-nn-neurons}") == ("figure", "", "Figure", False)
     assert braced_head("{.column-margin}") == ("column-margin", "", "", False)
+    assert braced_head("{#refs}") == ("note", "", "", False)  # an anchor: no "Note"
+    assert braced_head('{#sec-a title="Why?"}') == ("note", "", "Why?", True)
+    assert braced_head("{.note}") == ("note", "", "Note", False)
     assert braced_head("{admonition} Max or average?") == (
         "admonition", "", "Max or average?", True)
     assert braced_head("{note}") == ("note", "", "Note", False)

@@ -42,7 +42,7 @@ SHEET_ONLY = ("A few notes about #flashcards in general, no card here.",
 
 def test_tagged_lines_are_questions(collection: Collection) -> None:
     output, notes = _built_notes("tagged-lines.md", collection)
-    assert ("n.md:7:1: note: lines 7-33 under 'Containers' are outside the questions: "
+    assert ("n.md:7:1: note: lines 7, 24, 33 under 'Containers' are outside the questions: "
             "shown in the cheat sheet only") in output, output
     answers = answers_by_question(notes)
     bohr = answers.pop(BOHR)

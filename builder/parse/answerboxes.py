@@ -16,6 +16,10 @@ holding every question, or its text the section's introduction.  A box whose tit
 says "answer" (``Answer``, ``Antwort``, ``Solution``, ``答案`` …) answers the item just
 above it, so it is moved into that item, as if indented under it: the item then carries
 its answer nested under it (``builder.parse.askingitems``).
+A numbered item alone in its list (``6. Im obigen Beispiel … Begründen Sie.``: each
+question its own list, parted by its box) is a question whatever its length or ending —
+the box is the author's mark — and so is one over a list of sub-questions that the box
+answers together (``1. Sie haben folgende logits …`` over ``- Wieviele Klassen …?``).
 A box with any other title (``Tip``, ``Note``, a question), or written another way
 (``<details>``, ``???``, ``::: details``, ``> [!answer]``), stays where it is.
 """
@@ -44,6 +48,9 @@ _SHOWN = frozenset({"fence", "code_block", "paragraph_open", "callout_open", "ma
 MAX_SHOWN = 6
 """Most blocks a question shows between its item and its answer box (a quiz's text,
 code, options and a hint take four); further back, the box is no item's answer."""
+BOXED = "answer_box"
+"""Meta key set on the opening of an item an Answer box was moved into: the item is a
+question, whatever it reads like (``bold.numbered_item_question``)."""
 
 
 def answer_boxes_plugin(md: MarkdownIt) -> None:
@@ -79,7 +86,9 @@ def _asking_list_before(tokens: list[Token], box: int) -> int | None:
         start = _block_start(tokens, at)
         token = tokens[start]
         if token.type in _LIST_OPEN:
-            if _last_item_asks(tokens, at):
+            if _numbered_alone(tokens, start - 1) and _last_item_asks(tokens, at):
+                return start - 1  # "1. Sie haben …" over "- Wieviele …?": the item asks them
+            if _last_item_asks(tokens, at) or _numbered_alone(tokens, at):
                 return at
             if _asks_in(tokens[start:at + 1]):
                 return None
@@ -124,6 +133,20 @@ def _answers(tokens: list[Token], at: int) -> bool:
     return is_answer_title(tokens[at + 2].content)
 
 
+def _numbered_alone(tokens: list[Token], list_close: int) -> bool:
+    """Whether the block ending at ``list_close`` is a numbered list of one item opening
+    with text (a quiz's question, parted from the next by its box)."""
+    if list_close < 0 or tokens[list_close].type != "ordered_list_close" \
+            or tokens[list_close].level != tokens[list_close + 1].level:
+        return False
+    start = _block_start(tokens, list_close)
+    level = tokens[start].level + 1
+    items = [at for at in range(start, list_close)
+             if tokens[at].type == "list_item_open" and tokens[at].level == level]
+    return len(items) == 1 and tokens[items[0] + 1].type == "paragraph_open" \
+        and bool(tokens[items[0] + 2].content.strip())
+
+
 def _last_item_asks(tokens: list[Token], list_close: int) -> bool:
     """Whether the first line of the list's last item asks (a list of points above an
     "Answer" box is the question's text, not a question of its own)."""
@@ -155,19 +178,20 @@ def _move_into_item(tokens: list[Token], list_close: int, box_at: int) -> None:
     last = opening.map[1] if opening.map else None
     del tokens[start:end + 1]
     tokens[item_close:item_close] = box
-    if last is None:
-        return
     _widen(tokens, item_close + len(box), last)
 
 
-def _widen(tokens: list[Token], item_close: int, last: int) -> None:
-    """Make the item and its list span the box's lines too (their maps end there)."""
-    level = tokens[item_close].level
+def _widen(tokens: list[Token], item_close: int, last: int | None) -> None:
+    """Mark the item as answered by its box, and make the item and its list span the box's
+    lines too (their maps end there)."""
+    level, marked = tokens[item_close].level, False
     for back in range(item_close - 1, -1, -1):
         token = tokens[back]
         opens_item = token.type == "list_item_open" and token.level == level
         opens_list = token.type in _LIST_OPEN and token.level == level - 1
-        if (opens_item or opens_list) and token.map:
+        if opens_item and not marked:  # the list's last item, the box's
+            token.meta[BOXED] = marked = True
+        if (opens_item or opens_list) and token.map and last is not None:
             token.map = [token.map[0], max(token.map[1], last)]
         if opens_list:
             return

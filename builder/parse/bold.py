@@ -11,6 +11,7 @@ import re
 
 from markdown_it.tree import SyntaxTreeNode
 
+from builder.parse.answerboxes import BOXED
 from builder.parse.answerlabels import LABELLED
 from builder.parse.boldquestion import LEAD_IN as LEAD_IN
 from builder.parse.boldquestion import BoldQuestion as BoldQuestion
@@ -220,10 +221,12 @@ def numbered_item_question(item: SyntaxTreeNode) -> BoldQuestion | None:
     if first.type != "paragraph" or not first.children:
         return None
     children = list(first.children[0].children)
-    if any(c.type in LINE_BREAKS for c in children):
-        return None  # a question is its item's first line, the whole of it
     text = plain(children).strip()
-    if len(text) > _NUMBERED_ITEM_MAX or not asks_outright(text):
+    if item.meta.get(BOXED) and text:
+        pass  # an Answer box follows it: the author's mark, whatever the item reads like
+    elif any(c.type in LINE_BREAKS for c in children):
+        return None  # a question is its item's first line, the whole of it
+    elif len(text) > _NUMBERED_ITEM_MAX or not asks_outright(text):
         return None
     return BoldQuestion(children, [], text, first_line(first), NUMBERED_ITEM, last_line(first))
 

@@ -87,7 +87,10 @@ def braced_head(info: str) -> tuple[str, str, str, bool] | None:
     kind = _kind(classes, ident)
     title = values.get("title", "").strip() or after
     fold = _FOLDS.get(values.get("collapse", "").lower(), "")
-    shows_type = kind in TITLED_KINDS or any(c.startswith(_CALLOUT) for c in classes)
+    # An id alone (``{#refs}``, where Pandoc puts the bibliography; ``{#sec-x}``) is an
+    # anchor, not a note: no "Note" title over what is often nothing.
+    shows_type = (kind in TITLED_KINDS and bool(classes or kind != "note")) \
+        or any(c.startswith(_CALLOUT) for c in classes)
     return kind, fold, title or (kind.capitalize() if shows_type else ""), bool(title)
 
 

@@ -69,14 +69,17 @@ def shows_nothing(node: SyntaxTreeNode) -> bool:
 
 
 def intro_diagnostic(path: str, blocks: Sequence[Node], heading: tuple[int, int, str] | None,
-                     question_level: int, first_question: int = 0) -> Diagnostic:
+                     question_level: int, first_question: int = 0,
+                     questions: Sequence[int] = ()) -> Diagnostic:
     """Report blocks shown in the PDF only, as a section's (or the file's) introduction.
 
     ``heading`` is the line, last line and text of the heading they follow, if any;
-    ``first_question`` the line of the section's first question (0: none).
+    ``first_question`` the line of the section's first question (0: none); ``questions``
+    the lines of its questions, which part the blocks into runs named one by one.
     """
     first, last = blocks[0].line, max(b.end_line or b.line for b in blocks)
     verb = "is" if first >= last else "are"
+    runs = _runs(blocks, questions)
     if heading is None:
         where = "at the top of the file"
     else:  # a heading of pictures only has no text
@@ -95,11 +98,35 @@ def intro_diagnostic(path: str, blocks: Sequence[Node], heading: tuple[int, int,
              else "a question (a whole bold line such as **…?**)")
     # Blocks between or after tagged cards (an outline's plain blocks) are no introduction.
     placed = "outside the questions" if 0 < first_question < last else "before the first question"
+    named = _lines(first, last) if len(runs) == 1 else _named_runs(runs)
     return Diagnostic(
         SourceLoc(path, first), "note",
-        f"{_lines(first, last)} {where} {verb} {placed}: shown in the cheat "
+        f"{named} {where} {verb} {placed}: shown in the cheat "
         f"sheet only (as an introduction), in no card; to make a card of it, put {above} "
-        "above it", "section-intro", last)
+        "above it", "section-intro", runs[0][1])
+
+
+_RUNS_NAMED = 4
+"""Runs of lines a note names before it counts the rest ("and 9 more")."""
+
+
+def _runs(blocks: Sequence[Node], questions: Sequence[int]) -> list[tuple[int, int]]:
+    """The blocks' lines as runs (first, last) that no question comes between: rules
+    between a quiz's questions are each a run, not one range over the questions too."""
+    runs: list[tuple[int, int]] = []
+    for block in sorted(blocks, key=lambda b: b.line):
+        end = max(block.end_line, block.line)
+        if runs and not any(runs[-1][1] < line <= block.line for line in questions):
+            runs[-1] = (runs[-1][0], max(runs[-1][1], end))
+        else:
+            runs.append((block.line, end))
+    return runs
+
+
+def _named_runs(runs: Sequence[tuple[int, int]]) -> str:
+    named = ", ".join(f"{a}" if a >= b else f"{a}-{b}" for a, b in runs[:_RUNS_NAMED])
+    more = len(runs) - _RUNS_NAMED
+    return f"lines {named}" + (f" and {more} more places" if more > 0 else "")
 
 
 def leftover_diagnostics(path: str, sections: Sequence[Section],
@@ -116,7 +143,7 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
         if section.intro:
             first_question = min((card.loc.line for card in section.cards), default=0)
             found.append(intro_diagnostic(path, section.intro, heading, question_level,
-                                          first_question))
+                                          first_question, [c.loc.line for c in section.cards]))
         # Questions left without answers are left out (`empty-answer`), their section's
         # heading with them: it is named here, since it shows nowhere either.
         elif not _answered(section) and heading and section.path \

@@ -49,4 +49,6 @@ def test_doubled_delimiters_reach_the_real_anki_drawn(
     drawn, pairs = answer.split("Two pairs")
     assert drawn.count('<img class="math') == 4  # x0, epsilon, t and the display formula
     assert r"\(" not in drawn and r"\[" not in drawn
-    assert r"\(a\) + \(b\)" in pairs  # not unwrapped: MathJax shows it as written
+    # Not unwrapped, and its inner closers braced (as any closer inside kept TeX is), so
+    # MathJax reads the formula to its own end rather than to the first ``\)``.
+    assert r"\(\(a{\)} + \(b{\)}\)" in pairs

@@ -13,6 +13,8 @@ import re
 import secrets
 from urllib.parse import unquote, urlsplit
 
+from builder.parse.source import CONTROL_CHARS
+
 # What raw HTML in the notes may keep: formatting, tables, images, details.
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
@@ -37,6 +39,10 @@ ALLOWED_STYLES = frozenset({
 })
 PICTURE_STYLES = frozenset({"zoom"})
 """Kept on ``<img>`` only, and only as a shrink (``safe_style``)."""
+FIELD_CONTROLS = frozenset(code for code in CONTROL_CHARS if code < 0x80)
+"""The control characters (not tab or line ends) a note's field holds as a space: Anki
+joins a note's fields with U+001F, and the text read from the notes has them replaced
+already, but names and character references in raw HTML do not."""
 # Removed with their content, not just unwrapped.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
 FOREIGN_TAGS = frozenset({

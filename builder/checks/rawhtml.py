@@ -143,10 +143,8 @@ def control_references(node: Node, path: str) -> Iterator[tuple[SourceLoc, str, 
         if not (code > 0 and code in FIELD_CONTROLS):  # 0 is U+FFFD to parsers
             continue
         line = node.text.count("\n", 0, m.start())
-        col = m.start() - node.text.rfind("\n", 0, m.start())
-        if line == 0 and node.kind == "html_inline":
-            col += (node.col or 1) - 1
-        yield SourceLoc(path, node.line + line, col), m.group(), code
+        col = m.start() - node.text.rfind("\n", 0, m.start()) - 1
+        yield fragment_loc(node, line, col, path), m.group(), code
 
 
 def _controls_reported(found: list[tuple[SourceLoc, str, int]]) -> Iterator[Diagnostic]:
@@ -244,9 +242,15 @@ def raw_images(fragment: str) -> list[RawImage]:
 
 def image_loc(node: Node, image: RawImage, path: str) -> SourceLoc:
     """Where a raw ``<img>`` is in the source, from its fragment's node."""
-    if image.line == 0 and node.kind == "html_inline":
-        return SourceLoc(path, node.line, (node.col or 1) + image.col)
-    return SourceLoc(path, node.line + image.line, image.col + 1)
+    return fragment_loc(node, image.line, image.col, path)
+
+
+def fragment_loc(node: Node, line0: int, col0: int, path: str) -> SourceLoc:
+    """Where a place in a raw HTML node's text is in the source: ``line0`` and ``col0``,
+    0-based, within the fragment (an inline one's first line starts at its node's column)."""
+    if line0 == 0 and node.kind == "html_inline":
+        return SourceLoc(path, node.line, (node.col or 1) + col0)
+    return SourceLoc(path, node.line + line0, col0 + 1)
 
 
 def card_raw_images(card: Card, path: str) -> Iterator[tuple[str, SourceLoc]]:

@@ -23,9 +23,11 @@ _DIRECTIVE = re.compile(r"[\w-]+")
 """A MyST directive's name, all the braces hold: ``{note}``, ``{grid-item}``."""
 _ATTR = re.compile(r"""([.#]?[\w:-]+)(?:=("[^"]*"|'[^']*'|\S+))?""")
 """One Pandoc attribute: ``.class``, ``#id``, ``key=value`` (value quoted or not)."""
-_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'{}]+)"""
-_ONE = rf"(?:[.#][\w:-]+|[\w:-]+={_VALUE})"
-_ATTRS = re.compile(rf"{_ONE}(?:\s+{_ONE})*")
+_VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s"'{}]+)"""
+ATTRIBUTE = rf"(?:[.#][\w:-]+|[\w:-]+={_VALUE})"
+"""One Pandoc attribute as a pattern (a quoted value stops at a line break), for braced
+heads and for a picture's attribute list (``builder.parse.imageattrs``)."""
+_ATTRS = re.compile(rf"{ATTRIBUTE}(?:\s+{ATTRIBUTE})*")
 """All the braces hold, as Pandoc attributes (``{this is prose}`` is none)."""
 _CALLOUT = "callout-"
 _FIGURE_ID = ("fig-", "tbl-")

@@ -46,8 +46,7 @@ MyST's admonitions and titled directives, Quarto's figures; a layout block
 def is_braced(params: str) -> bool:
     """Whether a ``:::`` line's words are a braced head (``{.callout-note}``, ``{note}``)
     that names a box; ``{}`` names none."""
-    match = _BRACED.match(params.strip())
-    return bool(match and _names_a_box(match.group(1).strip()))
+    return braced_head(params) is not None
 
 
 def _names_a_box(inside: str) -> bool:

@@ -228,10 +228,13 @@ def thick_parts(declaration: str) -> list[str]:
 
 def _thinned(declaration: str) -> str:
     """A declaration without ``thick_parts``: what is left of it, or "" if nothing is."""
-    if not thick_parts(declaration):
-        return declaration
     prop, _, value = declaration.partition(":")
-    kept = [p for p in _DECORATION_PART.findall(value) if not _too_thick(p.lower())]
+    if prop.strip().lower() != "text-decoration":
+        return declaration
+    parts = _DECORATION_PART.findall(value)  # as thick_parts', lowered: no letter splits them
+    kept = [p for p in parts if not _too_thick(p.lower())]
+    if len(kept) == len(parts):
+        return declaration
     return f"{prop}:{' '.join(kept)}" if kept else ""
 
 
@@ -265,10 +268,9 @@ def style_removed(style: str, tag: str = "") -> list[str]:
             continue
         if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
             out.append(declaration)
-        elif thick_parts(declaration):
+        elif thick := thick_parts(declaration):
             # What goes, as a declaration: ``text-decoration: 3000px``.
-            out.append(f"{declaration.partition(':')[0].strip()}: "
-                       + " ".join(thick_parts(declaration)))
+            out.append(f"{declaration.partition(':')[0].strip()}: " + " ".join(thick))
     return out
 
 

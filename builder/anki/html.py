@@ -26,6 +26,7 @@ from builder.checks.htmlpolicy import (
     ALLOWED_STYLES,
     ALLOWED_TAGS,
     DROPPED_WITH_CONTENT,
+    FIELD_CONTROLS,
     FORMULA_MARK,
     LINK_SCHEMES,
     PICTURE_STYLES,
@@ -133,11 +134,10 @@ def field_safe(field_html: str) -> str:
     return _FIELD_CONTROLS.sub(" ", field_html)
 
 
-# Anki keeps a note's fields joined by U+001F: one inside a field made the package one
-# Anki refuses whole ("note has 7 fields, expected 5").  The notes' text has them replaced
-# when read; names (a file's, a front-matter deck's) do not, and neither does a character
-# reference in raw HTML (``<p>a&#31;b</p>``), which nh3 writes back as the character.
-_FIELD_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A field cannot hold them (``FIELD_CONTROLS``); nh3 writes a character reference in raw
+# HTML (``<p>a&#31;b</p>``) back as the character.
+_FIELD_CONTROLS = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(FIELD_CONTROLS)) + "]")
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:

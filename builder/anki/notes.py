@@ -171,12 +171,12 @@ def _note(context: Context, path: str, card: Card, assets: Assets, resolver: Ima
         # All markup that the sanitiser took out: the heading is shown as typed.
         question = escape_text(card.question_text)
     key_field = escape_text(card.key)
-    # Every field once more: a control character reaches the Question and Answer through
-    # raw HTML's character references (``&#31;``, which nh3 writes back as the character).
+    # Question and Answer once more: a control character reaches them through raw HTML's
+    # character references (``&#31;``, which nh3 writes back); the rest are escape_text's.
     fields = (field_safe(question), field_safe(answer or "&nbsp;"),
-              field_safe(escape_text(" › ".join(card.section_path))),
-              field_safe(source_field(source, card.loc)),
-              field_safe(card.key if key_field == card.key else key_field))
+              escape_text(" › ".join(card.section_path)),
+              source_field(source, card.loc),
+              card.key if key_field == card.key else key_field)
     tags, subdeck = _tags_and_subdeck(deck, card.section_path, settings.tags,
                                       settings.source_line == "hide", card.tags)
     note = NoteContent(key=card.key, fields=fields, tags=tags, deck=subdeck)

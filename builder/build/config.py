@@ -115,7 +115,8 @@ REMOVED_FILE = "removed-notes.txt"
 """Written to the output folder: the Anki search for notes the Markdown no longer has."""
 WATCH_LOCK = ".build-deck-watching"
 """Held in the output folder by ``watch`` (``build/watch``), so two never build into it."""
-OUTPUT_SUFFIXES = (".apkg", ".pdf", ".html")
+OUTPUT_SUFFIXES = tuple(f".{name}" for name in FORMATS)
+"""The suffixes of the files a build writes, one per output format."""
 
 
 def lock_problem(config: BuildConfig, from_project: bool = False) -> str | None:
@@ -135,7 +136,8 @@ def lock_problem(config: BuildConfig, from_project: bool = False) -> str | None:
     elif lock.name == PYPROJECT:
         why = "would be read for the project's settings by the next build"
     elif lock.suffix.lower() in OUTPUT_SUFFIXES:
-        why = "has the name of an output (*.apkg, *.pdf, *.html), which a build writes over"
+        why = (f"has the name of an output ({', '.join('*' + s for s in OUTPUT_SUFFIXES)}), "
+               "which a build writes over")
     elif lock.parent == out and lock.name in (REMOVED_FILE, EXCLUSIVE_FILE, WATCH_LOCK):
         why = "is a file the build writes in its output folder"
     elif _in_throwaway_cache(config, lock):

@@ -13,6 +13,8 @@ import re
 import secrets
 from urllib.parse import unquote, urlsplit
 
+from builder.parse.source import CONTROL_CHARS
+
 # What raw HTML in the notes may keep: formatting, tables, images, details.
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div",
@@ -37,6 +39,10 @@ ALLOWED_STYLES = frozenset({
 })
 PICTURE_STYLES = frozenset({"zoom"})
 """Kept on ``<img>`` only, and only as a shrink (``safe_style``)."""
+FIELD_CONTROLS = frozenset(code for code in CONTROL_CHARS if code < 0x80)
+"""The control characters (not tab or line ends) a note's field holds as a space: Anki
+joins a note's fields with U+001F, and the text read from the notes has them replaced
+already, but names and character references in raw HTML do not."""
 # Removed with their content, not just unwrapped.
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "template"})
 FOREIGN_TAGS = frozenset({
@@ -222,10 +228,13 @@ def thick_parts(declaration: str) -> list[str]:
 
 def _thinned(declaration: str) -> str:
     """A declaration without ``thick_parts``: what is left of it, or "" if nothing is."""
-    if not thick_parts(declaration):
-        return declaration
     prop, _, value = declaration.partition(":")
-    kept = [p for p in _DECORATION_PART.findall(value) if not _too_thick(p.lower())]
+    if prop.strip().lower() != "text-decoration":
+        return declaration
+    parts = _DECORATION_PART.findall(value)  # as thick_parts', lowered: no letter splits them
+    kept = [p for p in parts if not _too_thick(p.lower())]
+    if len(kept) == len(parts):
+        return declaration
     return f"{prop}:{' '.join(kept)}" if kept else ""
 
 
@@ -259,10 +268,9 @@ def style_removed(style: str, tag: str = "") -> list[str]:
             continue
         if declaration and (prop not in ALLOWED_STYLES or _style_danger(declaration)):
             out.append(declaration)
-        elif thick_parts(declaration):
+        elif thick := thick_parts(declaration):
             # What goes, as a declaration: ``text-decoration: 3000px``.
-            out.append(f"{declaration.partition(':')[0].strip()}: "
-                       + " ".join(thick_parts(declaration)))
+            out.append(f"{declaration.partition(':')[0].strip()}: " + " ".join(thick))
     return out
 
 

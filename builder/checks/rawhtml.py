@@ -14,6 +14,7 @@ from builder.checks.htmlpolicy import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     DROPPED_WITH_CONTENT,
+    FIELD_CONTROLS,
     builder_classes,
     legacy_attributes_removed,
     modern_element,
@@ -131,8 +132,6 @@ def unclosed_end(fragment: str) -> str | None:
 # one naming a control character back as the character, which no field can hold (Anki
 # joins a note's fields with U+001F), so the card shows a space there.
 _CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
-_FIELD_CONTROL = {*range(1, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
-"""What a reference may name that a field holds as a space (0 is U+FFFD to parsers)."""
 
 
 def control_references(node: Node, path: str) -> Iterator[tuple[SourceLoc, str, int]]:
@@ -141,13 +140,11 @@ def control_references(node: Node, path: str) -> Iterator[tuple[SourceLoc, str, 
     for m in _CHARACTER_REFERENCE.finditer(node.text):
         hexadecimal, decimal = m.groups()
         code = int(hexadecimal or decimal, 16 if hexadecimal else 10)
-        if code not in _FIELD_CONTROL:
+        if not (code > 0 and code in FIELD_CONTROLS):  # 0 is U+FFFD to parsers
             continue
         line = node.text.count("\n", 0, m.start())
-        col = m.start() - node.text.rfind("\n", 0, m.start())
-        if line == 0 and node.kind == "html_inline":
-            col += (node.col or 1) - 1
-        yield SourceLoc(path, node.line + line, col), m.group(), code
+        col = m.start() - node.text.rfind("\n", 0, m.start()) - 1
+        yield fragment_loc(node, line, col, path), m.group(), code
 
 
 def _controls_reported(found: list[tuple[SourceLoc, str, int]]) -> Iterator[Diagnostic]:
@@ -245,9 +242,15 @@ def raw_images(fragment: str) -> list[RawImage]:
 
 def image_loc(node: Node, image: RawImage, path: str) -> SourceLoc:
     """Where a raw ``<img>`` is in the source, from its fragment's node."""
-    if image.line == 0 and node.kind == "html_inline":
-        return SourceLoc(path, node.line, (node.col or 1) + image.col)
-    return SourceLoc(path, node.line + image.line, image.col + 1)
+    return fragment_loc(node, image.line, image.col, path)
+
+
+def fragment_loc(node: Node, line0: int, col0: int, path: str) -> SourceLoc:
+    """Where a place in a raw HTML node's text is in the source: ``line0`` and ``col0``,
+    0-based, within the fragment (an inline one's first line starts at its node's column)."""
+    if line0 == 0 and node.kind == "html_inline":
+        return SourceLoc(path, node.line, (node.col or 1) + col0)
+    return SourceLoc(path, node.line + line0, col0 + 1)
 
 
 def card_raw_images(card: Card, path: str) -> Iterator[tuple[str, SourceLoc]]:

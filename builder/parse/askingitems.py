@@ -108,16 +108,11 @@ class ItemTally:
 
     @property
     def grouped(self) -> bool:
-        """Every item asks and carries an answer, the first block their list, and nothing
-        after the last list (text there, a summary, would join the last answer)."""
-        return (self.opens_with_list and len(self.asking) >= GROUP_MIN and not self.others
-                and not self.after_lists) or self.numbered
-
-    @property
-    def numbered(self) -> bool:
-        """Grouped as a numbered list of questions: every item with text a numbered entry
-        or an asking item, two in three asking (with a question mark or without), two or
-        more with one."""
+        """Every item asks and carries an answer, or is a numbered entry, two in three
+        asking (with a question mark or without), two or more with one; the first block
+        their list, and nothing after the last list (text there, a summary, would join the
+        last answer). With no other items the entries are none, so the two-in-three test
+        holds."""
         asked = len(self.asking) + self.entries_asking
         return self.opens_with_list and len(self.asking) >= GROUP_MIN \
             and not self.after_lists and self.others == len(self.entries) \
@@ -127,7 +122,7 @@ class ItemTally:
     @property
     def questions(self) -> list[tuple[int, str]]:
         """The lines that are questions when the heading groups its items: line, text."""
-        return self.asking if not self.others else sorted(self.asking + self.entries)
+        return sorted(self.asking + self.entries)
 
     @property
     def mixed(self) -> bool:

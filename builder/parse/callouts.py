@@ -32,7 +32,8 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 
 from builder.parse.calloutgroups import callout_asks, unwrap_groups
-from builder.parse.fenceddivs import braced_head, heading_is_title
+from builder.parse.containers import is_title_heading
+from builder.parse.fenceddivs import braced_head
 from builder.parse.htmldetails import MARKER as DETAILS
 from builder.parse.htmldetails import OPEN_MARKER as DETAILS_OPEN
 
@@ -239,10 +240,9 @@ def _alert(tokens: list[Token], index: int, out: list[Token]) -> int:
 
 def _heading_titles(tokens: list[Token], index: int) -> bool:
     box = tokens[index].map
-    heading = tokens[index + 1] if index + 3 < len(tokens) else None
-    return (heading is not None and heading.type == "heading_open" and bool(box)
-            and heading_is_title(tokens[index].info, box[0] if box else -1,
-                                 heading.map[0] if heading.map else -2))
+    if index + 3 >= len(tokens) or not box:
+        return False  # no heading's three tokens after the opening, or no place for it
+    return is_title_heading(tokens[index].info, box[0], tokens[index + 1])
 
 
 def _container_head(info: str) -> tuple[str, str, str, bool]:

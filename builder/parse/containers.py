@@ -191,7 +191,8 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
     opening = tokens[0]
     if not opening.map:
         return False
-    body = 4 if len(tokens) > 1 and _titles(opening.info, opening.map[0], tokens[1]) else 1
+    body = 4 if len(tokens) > 1 and is_title_heading(
+        opening.info, opening.map[0], tokens[1]) else 1
     if any(t.type == "heading_open" for t in tokens[body:]):
         return False
     last = opening.map[1]
@@ -201,10 +202,11 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
     return bool(text) and set(text) == {":"} and len(text) >= len(opening.markup)
 
 
-def _titles(info: str, line: int, token: Token) -> bool:
-    """Whether ``token`` opens the heading that titles the braced box at ``line``."""
-    return token.type == "heading_open" and bool(token.map) and heading_is_title(
-        info, line, token.map[0] if token.map else -1)
+def is_title_heading(info: str, line: int, token: Token) -> bool:
+    """Whether ``token`` opens the heading that titles the braced box at ``line`` (its
+    ``:::`` words ``info``); ``builder.parse.callouts`` makes it the box's title."""
+    return token.type == "heading_open" and token.map is not None and heading_is_title(
+        info, line, token.map[0])
 
 
 def unclosed_diagnostics(env: dict[str, Any], path: str, lines: list[str]

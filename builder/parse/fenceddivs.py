@@ -23,9 +23,11 @@ _DIRECTIVE = re.compile(r"[\w-]+")
 """A MyST directive's name, all the braces hold: ``{note}``, ``{grid-item}``."""
 _ATTR = re.compile(r"""([.#]?[\w:-]+)(?:=("[^"]*"|'[^']*'|\S+))?""")
 """One Pandoc attribute: ``.class``, ``#id``, ``key=value`` (value quoted or not)."""
-_VALUE = r"""(?:"[^"]*"|'[^']*'|[^\s"'{}]+)"""
-_ONE = rf"(?:[.#][\w:-]+|[\w:-]+={_VALUE})"
-_ATTRS = re.compile(rf"{_ONE}(?:\s+{_ONE})*")
+_VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s"'{}]+)"""
+ATTRIBUTE = rf"(?:[.#][\w:-]+|[\w:-]+={_VALUE})"
+"""One Pandoc attribute as a pattern (a quoted value stops at a line break), for braced
+heads and for a picture's attribute list (``builder.parse.imageattrs``)."""
+_ATTRS = re.compile(rf"{ATTRIBUTE}(?:\s+{ATTRIBUTE})*")
 """All the braces hold, as Pandoc attributes (``{this is prose}`` is none)."""
 _CALLOUT = "callout-"
 _FIGURE_ID = ("fig-", "tbl-")
@@ -44,8 +46,7 @@ MyST's admonitions and titled directives, Quarto's figures; a layout block
 def is_braced(params: str) -> bool:
     """Whether a ``:::`` line's words are a braced head (``{.callout-note}``, ``{note}``)
     that names a box; ``{}`` names none."""
-    match = _BRACED.match(params.strip())
-    return bool(match and _names_a_box(match.group(1).strip()))
+    return braced_head(params) is not None
 
 
 def _names_a_box(inside: str) -> bool:

@@ -18,9 +18,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-_VALUE = r"""(?:"[^"\n]*"|'[^'\n]*'|[^\s"'{}]+)"""
-_ATTR = rf"(?:[.#][\w:-]+|[\w:-]+={_VALUE})"
-ATTRIBUTES = re.compile(rf"\{{:?[ \t]*{_ATTR}(?:[ \t]+{_ATTR})*[ \t]*\}}")
+from builder.parse.fenceddivs import ATTRIBUTE
+
+ATTRIBUTES = re.compile(rf"\{{:?[ \t]*{ATTRIBUTE}(?:[ \t]+{ATTRIBUTE})*[ \t]*\}}")
 """An attribute list: ``{width=600}``, ``{#fig-x .wide width="50%"}``, ``{: .center}``."""
 
 

@@ -92,32 +92,31 @@ def _refuse_deep_or_aliased(text: str) -> None:
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         nodes += isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent)
         if nodes > MAX_YAML_NODES:
-            mark = event.start_mark
-            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
-                              f"more than {MAX_YAML_NODES:,} keys, values and items")
+            raise _refused(event, f"more than {MAX_YAML_NODES:,} keys, values and items")
         if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
-                              "aliases (*name) are not allowed")
+            raise _refused(event, "aliases (*name) are not allowed")
         if isinstance(event, yaml.ScalarEvent) and _too_long_int(yaml, event):
-            mark = event.start_mark
-            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
-                              f"a number of {len(event.value):,} characters, longer than the "
-                              f"{MAX_YAML_INT_CHARS:,} a number may have; quote it to keep "
-                              "it as text")
+            raise _refused(event, f"a number of {len(event.value):,} characters, longer "
+                           f"than the {MAX_YAML_INT_CHARS:,} a number may have; quote it "
+                           "to keep it as text")
         half = _SURROGATE.search(event.value) if isinstance(event, yaml.ScalarEvent) else None
         if half is not None:
-            mark = event.start_mark
-            raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0,
-                              f"'\\u{ord(half.group()):04x}' is half of a UTF-16 pair, no "
-                              "character; write the character itself")
+            raise _refused(event, f"'\\u{ord(half.group()):04x}' is half of a UTF-16 "
+                           "pair, no character; write the character itself")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                mark = event.start_mark
-                raise YamlRefused(mark.line if mark else 0, mark.column if mark else 0)
+                raise _refused(event)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
+
+
+def _refused(event: Any, problem: str | None = None) -> YamlRefused:
+    """``YamlRefused`` at a parse event's start (its default problem, too deep, when
+    ``problem`` is None)."""
+    mark = event.start_mark
+    line, column = (mark.line, mark.column) if mark else (0, 0)
+    return YamlRefused(line, column) if problem is None else YamlRefused(line, column, problem)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from builder.anki.html import code_html
+from builder.anki.highlight import code_html
 
 
 class _Spans(HTMLParser):

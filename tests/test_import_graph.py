@@ -21,7 +21,7 @@ ONE_HOME = {
     "genanki": "builder.anki.apkg",
     "tex2typst": "builder.render.texmath",
     "nh3": "builder.anki.html",
-    "pygments": "builder.anki.html",
+    "pygments": "builder.anki.highlight",
     "yaml": "builder.support.yamlload",
     "mdit_py_plugins": "builder.parse.markdown",
     "click": "builder.cli",  # and builder.cli.options, the same command line's other half
@@ -236,6 +236,7 @@ def test_an_up_to_date_build_loads_no_parser_renderer_or_writer(tmp_path: Path) 
     assert "builder.build.uptodate" in loaded
     heavy = {"markdown_it", "yaml", "nh3", "pygments", "genanki", "builder.build.gather",
              "builder.parse.document", "builder.anki.notes", "builder.anki.html",
+             "builder.anki.highlight",
              "builder.render.assets", "builder.pdf.jobs", *ON_DEMAND, *ASYNC, *HEAVY}
     assert not loaded & heavy, loaded & heavy
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from builder.anki.html import HtmlMedia, code_html, mathjax, render_blocks, render_inline
+from builder.anki.highlight import code_html
+from builder.anki.html import HtmlMedia, mathjax, render_blocks, render_inline
 from builder.anki.htmldepth import MAX_HTML_DEPTH
 from builder.checks.htmlpolicy import unshown_picture_html
 from builder.checks.rawhtml import card_raw_images

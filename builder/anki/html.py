@@ -1,4 +1,5 @@
-"""Model Nodes → card HTML: escaped text, highlighted code, sanitised raw HTML.
+"""Model Nodes → card HTML: escaped text, sanitised raw HTML (code is highlighted by
+``builder.anki.highlight``).
 
 Formulas, diagrams and images are rendered through an :class:`HtmlMedia` so that
 the same renderer serves MathJax output and rendered-image output.
@@ -11,14 +12,11 @@ import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from functools import cache
 
 import nh3
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.util import ClassNotFound
 
+from builder.anki.highlight import code_html
 from builder.anki.htmldepth import MAX_RAW_DEPTH, flatten_deep
 from builder.anki.legacytags import modernised
 from builder.checks.htmlpolicy import (
@@ -40,12 +38,8 @@ from builder.checks.htmlpolicy import (
 from builder.model import Diagram, Formula, Node
 from builder.parse.callouts import CALLOUT, CALLOUT_TITLE, callout_family
 from builder.parse.footnotes import FOOTNOTE_DEF, FOOTNOTE_REF, FOOTNOTES
-from builder.parse.limits import MAX_CARD_HIGHLIGHTED_BLOCK
 from builder.parse.questiontext import shown_question_text
 from builder.render.taskbox import boxed
-
-if TYPE_CHECKING:
-    from pygments.lexer import Lexer
 
 ImageSrc = Callable[[str], str | None]
 _IMAGE_SRC: ContextVar[ImageSrc | None] = ContextVar("image_src", default=None)
@@ -219,55 +213,6 @@ def mathjax(formula: Formula) -> str:
     # Made whole once sanitised (``neutralise_anki_markup``), where the text's are broken.
     return f"{FORMULA_MARK}[{tex}{FORMULA_MARK}]" if formula.display \
         else f"{FORMULA_MARK}({tex}{FORMULA_MARK})"
-
-
-@cache
-def _formatter() -> HtmlFormatter[str]:
-    return HtmlFormatter(cssclass="highlight", wrapcode=True)
-
-
-@cache
-def _lexer(lang: str) -> Lexer | None:
-    # Looking a name up scans Pygments' whole lexer table and builds a new lexer: a tenth
-    # of a millisecond each time, more than highlighting a short block.  A lexer keeps no
-    # state between ``highlight`` calls, so one per language serves every block.  Its
-    # table is loaded here, for the first code block (~4 ms of CPU): most builds after an
-    # edit have none to highlight.
-    from pygments.lexers import get_lexer_by_name
-
-    try:
-        return get_lexer_by_name(lang) if lang else None
-    except ClassNotFound:
-        return None
-
-
-def code_html(code: str, lang: str) -> str:
-    """Return a highlighted code block (plain when the language is unknown or the block
-    is longer than ``MAX_CARD_HIGHLIGHTED_BLOCK``)."""
-    return _highlighted(code, lang)
-
-
-@lru_cache(maxsize=4096)
-def _highlighted(code: str, lang: str) -> str:
-    # Remembered by content: a watching build renders the same blocks after every save.
-    lexer = _lexer(lang) if len(code) <= MAX_CARD_HIGHLIGHTED_BLOCK else None
-    if lexer is None:
-        return f'<div class="highlight"><pre><code>{html.escape(code)}</code></pre></div>'
-    return str(highlight(code, lexer, _formatter()))
-
-
-def pygments_css() -> str:
-    """Return the highlight CSS for day mode and, under ``.nightMode``, night mode."""
-    # Pygments' stubs leave get_style_defs untyped.
-    day_style, night_style = HtmlFormatter(style="friendly"), HtmlFormatter(style="monokai")
-    day = day_style.get_style_defs(".highlight")  # type: ignore[no-untyped-call]
-    night = night_style.get_style_defs(  # type: ignore[no-untyped-call]
-        [".nightMode .highlight", ".night_mode .highlight"])
-    # The code box's scroll cue (builder.anki.cardtemplate) is drawn in the box's own colour.
-    grounds = (f".highlight {{ --bd-code-bg: {day_style.style.background_color}; }}\n"
-               f".nightMode .highlight, .night_mode .highlight "
-               f"{{ --bd-code-bg: {night_style.style.background_color}; }}")
-    return f"{day}\n{night}\n{grounds}"
 
 
 def render_blocks(nodes: tuple[Node, ...], media: HtmlMedia) -> str:

@@ -71,7 +71,7 @@ def now() -> int:
 
 
 def card_css() -> str:
-    from builder.anki.html import pygments_css
+    from builder.anki.highlight import pygments_css
 
     return apkg.note_type_css(pygments_css())
 

@@ -40,7 +40,6 @@ _LABELS = frozenset({
     "resposta", "solução", "ответ", "решение", "答案", "参考答案", "解答", "解析",
     "答案解析", "回答", "답", "정답", "답변", "答え", "解答例",
 })
-_LIST_CLOSE = ("ordered_list_close", "bullet_list_close")
 _LIST_OPEN = ("ordered_list_open", "bullet_list_open")
 _SHOWN = frozenset({"fence", "code_block", "paragraph_open", "callout_open", "math_block",
                     "table_open"})
@@ -121,8 +120,6 @@ def _answers(tokens: list[Token], at: int) -> bool:
     titled only "Answer", after a block of its own level.  Other box syntaxes (``<details>``,
     ``::: details``, ``???``, ``> [!answer]``) already nest under an item when the author
     means it, and a loose one after a list reads as the section's, as it always has."""
-    if at >= len(tokens):
-        return False
     opening = tokens[at]
     if opening.type != "callout_open" or opening.level != tokens[at - 1].level:
         return False
@@ -163,7 +160,7 @@ def _last_item_asks(tokens: list[Token], list_close: int) -> bool:
 
 def _move_into_item(tokens: list[Token], list_close: int, box_at: int) -> None:
     """Move the box at ``box_at``, and what the question shows between the list and it
-    (``_next_box``), to the end of the list's last item."""
+    (``_asking_list_before``), to the end of the list's last item."""
     start = list_close + 1
     depth, end = 0, box_at
     for end in range(box_at, len(tokens)):

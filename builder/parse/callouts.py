@@ -242,7 +242,8 @@ def _heading_titles(tokens: list[Token], index: int) -> bool:
     heading = tokens[index + 1] if index + 3 < len(tokens) else None
     return (heading is not None and heading.type == "heading_open" and bool(box)
             and heading_is_title(tokens[index].info, box[0] if box else -1,
-                                 heading.map[0] if heading.map else -2))
+                                 heading.map[0] if heading.map else -2, heading.tag,
+                                 tokens[index + 2].content))
 
 
 def _container_head(info: str) -> tuple[str, str, str, bool]:

@@ -191,7 +191,8 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
     opening = tokens[0]
     if not opening.map:
         return False
-    body = 4 if len(tokens) > 1 and _titles(opening.info, opening.map[0], tokens[1]) else 1
+    text = tokens[2].content if len(tokens) > 2 else ""
+    body = 4 if len(tokens) > 1 and _titles(opening.info, opening.map[0], tokens[1], text) else 1
     if any(t.type == "heading_open" for t in tokens[body:]):
         return False
     last = opening.map[1]
@@ -201,10 +202,10 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
     return bool(text) and set(text) == {":"} and len(text) >= len(opening.markup)
 
 
-def _titles(info: str, line: int, token: Token) -> bool:
+def _titles(info: str, line: int, token: Token, text: str) -> bool:
     """Whether ``token`` opens the heading that titles the braced box at ``line``."""
     return token.type == "heading_open" and bool(token.map) and heading_is_title(
-        info, line, token.map[0] if token.map else -1)
+        info, line, token.map[0] if token.map else -1, token.tag, text)
 
 
 def unclosed_diagnostics(env: dict[str, Any], path: str, lines: list[str]

@@ -224,19 +224,25 @@ def asks_outright(text: str) -> bool:
 
 # How a line without a question mark ends when it asks ("xgb和lgb的区别", "对xgboost的了解",
 # "CoT 是啥") or opens ("简述 BN"); an asking word inside a statement ("检查算子是否支持")
-# does not make it ask.
-_ZH_ASKING_ENDS = (*_ZH_ASKING, "区别", "异同", "不同", "的了解", "的理解", "优缺点", "咋办",
-                   "咋样", "是啥")
+# does not make it ask, nor does a bare 什么/为什么/吗/呢 at its end, which ends statements
+# as often ("我也说不清为什么", "剩下的题记不清是什么", "啥也没记住呢").
+_ZH_ASKING_ENDS = ("区别", "异同", "不同", "的了解", "的理解", "优缺点", "咋办", "咋样", "是啥")
+# A prompt's ending denied ("其实两者没啥区别", "记不清两者的区别"): 没/无 just before it
+# (无 also opens 无监督), the others anywhere in its clause.
+_DENIED_END = re.compile(r"(?:(?:没|无)(?:有|啥|什么|太|多|大|多大|太大)*"
+                         r"|(?:不清|不知道|记不清)[^，,。；;:：]*)$")
 _ZH_ASKING_OPENERS = ("简述", "谈谈", "说说", "讲讲", "讲一讲", "讲一下", "说一说", "说一下",
                       "聊聊", "介绍一下", "介绍下", "解释一下", "怎么理解")
 
 
 def asks_as_it_ends(text: str) -> bool:
     """True when ``text`` is a question by how it ends (a question mark, "…的区别",
-    "…是什么", "…吗") or opens with a prompt ("简述 …"): a line that asks as a whole."""
+    "…的了解", not "…没啥区别") or opens with a prompt ("简述 …"): a line that asks as a whole."""
     core = without_trailing_marks(text).strip()
-    return core.endswith((*QUESTION_MARKS, *_ZH_ASKING_ENDS)) \
-        or core.startswith(_ZH_ASKING_OPENERS)
+    if core.endswith(QUESTION_MARKS) or core.startswith(_ZH_ASKING_OPENERS):
+        return True
+    ending = next((end for end in _ZH_ASKING_ENDS if core.endswith(end)), None)
+    return ending is not None and not _DENIED_END.search(core[:-len(ending)])
 
 
 def asks_by_prompt(text: str) -> bool:

@@ -136,3 +136,12 @@ def test_a_heading_titles_only_a_callout_and_never_asking() -> None:
         "Closing", "Last?"]
     assert doc.cards[-1].section_path == ("Top level heading",)
     assert not [n for card in doc.cards for n in walk_all(card.answer) if n.kind == "callout"]
+
+
+def test_a_box_of_only_an_id_or_attributes_shows_no_type() -> None:
+    assert braced_head("{#refs}") == ("", "", "", False)
+    assert braced_head('{#sec-intro lang="de"}') == ("", "", "", False)
+    text = "## What is backprop?\n\nThe chain rule.\n\n## References\n\n::: {#refs}\n:::\n"
+    cards = {card.question_text: card for card in parse_text(text, "refs.qmd").cards}
+    nodes = list(walk_all(cards["References"].answer))
+    assert [n.kind for n in nodes] == ["callout"]  # Quarto's bibliography: no "Note" on it

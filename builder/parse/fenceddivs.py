@@ -112,4 +112,6 @@ def _kind(classes: list[str], ident: str) -> str:
             return name[len(_CALLOUT):]
     if classes:
         return classes[0]
-    return "figure" if ident.startswith(_FIGURE_ID) else "note"
+    # Only an id or attributes (Quarto's ``::: {#refs}`` bibliography) name no type: a
+    # box drawn plain, with no "Note" invented over it.
+    return "figure" if ident.startswith(_FIGURE_ID) else ""

@@ -69,9 +69,10 @@ _EN_ASKING = frozenset(("what", "why", "how", "when", "where", "which", "who", "
 _ZH_ASKING = ("什么", "为什么", "为何", "如何", "怎么", "怎样", "哪些", "哪个", "哪种", "是否",
               "多少", "几种", "吗", "呢", "为啥")
 # Spoken forms too: notes typed fast ask "是啥", "有啥缺点", "咋办".  Only where they ask:
-# 咋 also writes 令人咋舌 and 咋呼, 有啥 没有啥区别 and 有啥说啥, 是啥 就是啥也不做.
+# 咋 also writes 令人咋舌, 咋呼 and 咋看之下 (乍看 miswritten), 有啥 没有啥区别 and 有啥说啥,
+# 是啥 就是啥也不做.
 _ZH_SPOKEN = re.compile(
-    r"咋(?:办|样|回事|做|选|就|么|整|弄|用|算|理解|解决|处理|实现|看|写|调|搞|会|能|不|没|才)"
+    r"咋(?:办|样|回事|做|选|就|么|整|弄|用|算|理解|解决|处理|实现|看(?!之下)|写|调|搞|会|能|不|没|才)"
     r"|(?<!没)(?<!要啥)有啥(?!说啥)"
     r"|是啥(?=$|[？?，,]|意思)")
 # Exam prompts ("BN的作用", "讲一讲RPN"): questions as headings, but as a bold line inside

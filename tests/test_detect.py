@@ -736,6 +736,7 @@ def test_levels_that_are_set_take_no_strays() -> None:
     ("随手杂记，啥都记", False), ("令人咋舌的训练技巧", False), ("别咋呼", False),
     ("其实没有啥用的写法", False), ("有啥说啥的面试复盘", False), ("就是啥也不做", False),
     ("梯度爆炸了咋整", True), ("有啥缺点", True), ("CoT 是啥，怎么用", True),
+    ("咋看之下的结论", False), ("这个结果咋看", True),
 ])
 def test_asks_outright(text: str, asked: bool) -> None:
     assert asks_outright(text) is asked

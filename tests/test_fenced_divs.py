@@ -126,3 +126,25 @@ def test_fenced_divs_reach_the_real_anki_as_boxes(
     pooling = answers["Why does pooling help?"]
     assert '<p class="callout-title">Max or average?</p>' in pooling
     assert "callout callout-warning" in pooling and ":::" not in pooling
+
+
+def test_a_heading_titles_only_a_callout_and_never_asking() -> None:
+    name = "quarto_heading_not_titles.md"
+    doc = parse_text(HEADED.with_name(name).read_text(encoding="utf-8"), name)
+    # Each heading stays the section or question it is: one that asks, one in a box that
+    # is not a callout, one a blank line away, a ``#`` one (it would end "Quiz").
+    assert [card.question_text for card in doc.cards] == [
+        "Chapter", "What is the capital of France?", "What is two plus two?",
+        "What is a column heading?", "Background", "What is in a MyST note?", "Hint",
+        "Closing", "Last?"]
+    assert doc.cards[-1].section_path == ("Top level heading",)
+    assert not [n for card in doc.cards for n in walk_all(card.answer) if n.kind == "callout"]
+
+
+def test_a_box_of_only_an_id_or_attributes_shows_no_type() -> None:
+    assert braced_head("{#refs}") == ("", "", "", False)
+    assert braced_head('{#sec-intro lang="de"}') == ("", "", "", False)
+    text = "## What is backprop?\n\nThe chain rule.\n\n## References\n\n::: {#refs}\n:::\n"
+    cards = {card.question_text: card for card in parse_text(text, "refs.qmd").cards}
+    nodes = list(walk_all(cards["References"].answer))
+    assert [n.kind for n in nodes] == ["callout"]  # Quarto's bibliography: no "Note" on it

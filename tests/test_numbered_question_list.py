@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from builder.model import plain_text
 from builder.parse.document import parse_file, parse_text
+from builder.parse.phrases import asks_as_it_ends
 
 from .conftest import FIXTURES, build_fixture_deck, imported_notes
 
@@ -100,7 +101,7 @@ def test_an_item_of_only_a_picture_keeps_the_list_whole() -> None:
 
 
 STATEMENTS = FIXTURES / "numbered-statements-list.md"
-WHOLE = ["BN 笔记", "部署步骤", "Tips", "资料与问题", "训练笔记"]
+WHOLE = ["BN 笔记", "部署步骤", "Tips", "资料与问题", "训练笔记", "面试回忆", "二面回忆"]
 
 
 def test_lists_of_statements_and_steps_stay_whole() -> None:
@@ -115,6 +116,7 @@ def test_lists_of_statements_and_steps_stay_whole() -> None:
     assert "检查算子是否支持" in cards["部署步骤"] and "推理速度" in cards["部署步骤"]
     assert "Can be slow on CPU" in cards["Tips"] and "slides" in cards["资料与问题"]
     assert "早停" in cards["训练笔记"]
+    assert "说不清为什么" in cards["面试回忆"] and "没啥区别" in cards["二面回忆"]
     assert not [d for d in doc.diagnostics if d.code == "empty-answer"]
 
 
@@ -130,6 +132,17 @@ def test_unanswered_items_that_ask_as_a_whole_still_split() -> None:
         "XGBoost为什么快？", "GBDT 为什么用负梯度？", "对 xgboost 的了解", "简述 GBDT",
         "xgb和lgb的区别"]
     assert [d.loc.line for d in doc.diagnostics if d.code == "empty-answer"] == [7, 8, 9]
+
+
+def test_statements_that_end_like_questions_do_not_ask() -> None:
+    """A bare 什么/为什么/吗/呢 ends a statement as often as a question, and a prompt's
+    ending can be denied (没啥区别); 无 that opens 无监督 denies nothing."""
+    for said in ("我也说不清为什么", "剩下的题记不清是什么", "具体啥也没记住呢", "其实两者没啥区别",
+                 "两者没有什么区别", "记不清两者的区别", "它是对的吗"):
+        assert not asks_as_it_ends(said), said
+    for asked in ("xgb和lgb的区别", "无监督和有监督的区别", "对xgboost的了解", "简述 GBDT",
+                  "它是对的吗？", "CoT 是啥"):
+        assert asks_as_it_ends(asked), asked
 
 
 def test_cli_and_anki_keep_lists_of_statements_whole(tmp_path: Path,

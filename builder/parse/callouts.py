@@ -242,7 +242,8 @@ def _heading_titles(tokens: list[Token], index: int) -> bool:
     box = tokens[index].map
     if index + 3 >= len(tokens) or not box:
         return False  # no heading's three tokens after the opening, or no place for it
-    return is_title_heading(tokens[index].info, box[0], tokens[index + 1])
+    return is_title_heading(tokens[index].info, box[0], tokens[index + 1],
+                            tokens[index + 2].content)
 
 
 def _container_head(info: str) -> tuple[str, str, str, bool]:

@@ -191,8 +191,9 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
     opening = tokens[0]
     if not opening.map:
         return False
+    text = tokens[2].content if len(tokens) > 2 else ""
     body = 4 if len(tokens) > 1 and is_title_heading(
-        opening.info, opening.map[0], tokens[1]) else 1
+        opening.info, opening.map[0], tokens[1], text) else 1
     if any(t.type == "heading_open" for t in tokens[body:]):
         return False
     last = opening.map[1]
@@ -202,11 +203,12 @@ def _container_stays(state: StateBlock, first: int, end: int) -> bool:
     return bool(text) and set(text) == {":"} and len(text) >= len(opening.markup)
 
 
-def is_title_heading(info: str, line: int, token: Token) -> bool:
-    """Whether ``token`` opens the heading that titles the braced box at ``line`` (its
-    ``:::`` words ``info``); ``builder.parse.callouts`` makes it the box's title."""
+def is_title_heading(info: str, line: int, token: Token, text: str) -> bool:
+    """Whether ``token`` opens the heading (its words ``text``) that titles the braced box
+    at ``line`` (its ``:::`` words ``info``); ``builder.parse.callouts`` makes it the box's
+    title."""
     return token.type == "heading_open" and token.map is not None and heading_is_title(
-        info, line, token.map[0])
+        info, line, token.map[0], token.tag, text)
 
 
 def unclosed_diagnostics(env: dict[str, Any], path: str, lines: list[str]

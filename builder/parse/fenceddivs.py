@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from builder.parse.phrases import asks_outright
+
 _BRACED = re.compile(r"\{([^{}]*)\}(.*)$")
 """A head in braces and what follows it (MyST's title: ``{admonition} Title``)."""
 _DIRECTIVE = re.compile(r"[\w-]+")
@@ -53,12 +55,25 @@ def _names_a_box(inside: str) -> bool:
     return bool(_DIRECTIVE.fullmatch(inside) or _ATTRS.fullmatch(inside))
 
 
-def heading_is_title(info: str, box_line: int, heading_line: int) -> bool:
+def heading_is_title(info: str, box_line: int, heading_line: int, heading_tag: str,
+                     heading_text: str) -> bool:
     """Whether a heading that opens a braced box's body (on the line after its ``:::``)
     is the box's title: Quarto titles a callout so (``::: {.callout-tip}`` then
-    ``## Answer``) when no ``title=`` is written."""
+    ``## Answer``) when no ``title=`` is written.  Only a callout: another box (a column,
+    ``{#sec-intro}``, MyST's ``{note}``) holding a heading is not a box, and its heading
+    is a section's.  Never a heading that asks ("## What is …?": a question, which a
+    callout of exercises folds) or a ``#`` one (it would end every section above it)."""
     head = braced_head(info)
-    return head is not None and not head[3] and heading_line == box_line + 1
+    return (head is not None and not head[3] and heading_line == box_line + 1
+            and heading_tag != "h1" and _CALLOUT + head[0] in _classes(info)
+            and not asks_outright(heading_text))
+
+
+def _classes(info: str) -> list[str]:
+    match = _BRACED.match(info.strip())
+    inside = match.group(1) if match else ""
+    return [a.group(1)[1:].lower() for a in _ATTR.finditer(inside)
+            if a.group(1).startswith(".") and a.group(2) is None]
 
 
 def braced_head(info: str) -> tuple[str, str, str, bool] | None:
@@ -101,4 +116,6 @@ def _kind(classes: list[str], ident: str) -> str:
             return name[len(_CALLOUT):]
     if classes:
         return classes[0]
-    return "figure" if ident.startswith(_FIGURE_ID) else "note"
+    # Only an id or attributes (Quarto's ``::: {#refs}`` bibliography) name no type: a
+    # box drawn plain, with no "Note" invented over it.
+    return "figure" if ident.startswith(_FIGURE_ID) else ""

@@ -69,9 +69,10 @@ _EN_ASKING = frozenset(("what", "why", "how", "when", "where", "which", "who", "
 _ZH_ASKING = ("什么", "为什么", "为何", "如何", "怎么", "怎样", "哪些", "哪个", "哪种", "是否",
               "多少", "几种", "吗", "呢", "为啥")
 # Spoken forms too: notes typed fast ask "是啥", "有啥缺点", "咋办".  Only where they ask:
-# 咋 also writes 令人咋舌 and 咋呼, 有啥 没有啥区别 and 有啥说啥, 是啥 就是啥也不做.
+# 咋 also writes 令人咋舌, 咋呼 and 咋看之下 (乍看 miswritten), 有啥 没有啥区别 and 有啥说啥,
+# 是啥 就是啥也不做.
 _ZH_SPOKEN = re.compile(
-    r"咋(?:办|样|回事|做|选|就|么|整|弄|用|算|理解|解决|处理|实现|看|写|调|搞|会|能|不|没|才)"
+    r"咋(?:办|样|回事|做|选|就|么|整|弄|用|算|理解|解决|处理|实现|看(?!之下)|写|调|搞|会|能|不|没|才)"
     r"|(?<!没)(?<!要啥)有啥(?!说啥)"
     r"|是啥(?=$|[？?，,]|意思)")
 # Exam prompts ("BN的作用", "讲一讲RPN"): questions as headings, but as a bold line inside
@@ -224,19 +225,25 @@ def asks_outright(text: str) -> bool:
 
 # How a line without a question mark ends when it asks ("xgb和lgb的区别", "对xgboost的了解",
 # "CoT 是啥") or opens ("简述 BN"); an asking word inside a statement ("检查算子是否支持")
-# does not make it ask.
-_ZH_ASKING_ENDS = (*_ZH_ASKING, "区别", "异同", "不同", "的了解", "的理解", "优缺点", "咋办",
-                   "咋样", "是啥")
+# does not make it ask, nor does a bare 什么/为什么/吗/呢 at its end, which ends statements
+# as often ("我也说不清为什么", "剩下的题记不清是什么", "啥也没记住呢").
+_ZH_ASKING_ENDS = ("区别", "异同", "不同", "的了解", "的理解", "优缺点", "咋办", "咋样", "是啥")
+# A prompt's ending denied ("其实两者没啥区别", "记不清两者的区别"): 没/无 just before it
+# (无 also opens 无监督), the others anywhere in its clause.
+_DENIED_END = re.compile(r"(?:(?:没|无)(?:有|啥|什么|太|多|大|多大|太大)*"
+                         r"|(?:不清|不知道|记不清)[^，,。；;:：]*)$")
 _ZH_ASKING_OPENERS = ("简述", "谈谈", "说说", "讲讲", "讲一讲", "讲一下", "说一说", "说一下",
                       "聊聊", "介绍一下", "介绍下", "解释一下", "怎么理解")
 
 
 def asks_as_it_ends(text: str) -> bool:
     """True when ``text`` is a question by how it ends (a question mark, "…的区别",
-    "…是什么", "…吗") or opens with a prompt ("简述 …"): a line that asks as a whole."""
+    "…的了解", not "…没啥区别") or opens with a prompt ("简述 …"): a line that asks as a whole."""
     core = without_trailing_marks(text).strip()
-    return core.endswith((*QUESTION_MARKS, *_ZH_ASKING_ENDS)) \
-        or core.startswith(_ZH_ASKING_OPENERS)
+    if core.endswith(QUESTION_MARKS) or core.startswith(_ZH_ASKING_OPENERS):
+        return True
+    ending = next((end for end in _ZH_ASKING_ENDS if core.endswith(end)), None)
+    return ending is not None and not _DENIED_END.search(core[:-len(ending)])
 
 
 def asks_by_prompt(text: str) -> bool:

@@ -42,8 +42,8 @@ def test_braced_heads_give_type_fold_and_title() -> None:
         "important", "+", "Important", False)
     assert braced_head("{#fig-nn-neurons}") == ("figure", "", "Figure", False)
     assert braced_head("{.column-margin}") == ("column-margin", "", "", False)
-    assert braced_head("{#refs}") == ("note", "", "", False)  # an anchor: no "Note"
-    assert braced_head('{#sec-a title="Why?"}') == ("note", "", "Why?", True)
+    assert braced_head("{#refs}") == ("", "", "", False)  # an anchor: no type, no "Note"
+    assert braced_head('{#sec-a title="Why?"}') == ("", "", "Why?", True)
     assert braced_head("{.note}") == ("note", "", "Note", False)
     assert braced_head("{admonition} Max or average?") == (
         "admonition", "", "Max or average?", True)

@@ -3,20 +3,17 @@ MkDocs quiz): the box is the item's answer, and the item a card."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from click.testing import CliRunner
 
-from builder.cli import main
 from builder.model import Card, plain_text, walk_all
 from builder.parse import answerboxes
 from builder.parse.answerboxes import MAX_SHOWN, is_answer_title
 from builder.parse.document import parse_text
 
-from .conftest import answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -122,10 +119,8 @@ def test_the_walk_back_to_the_item_is_bounded(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_answer_boxes_reach_the_real_anki(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURE, tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+        tmp_path: Path, collection: Collection) -> None:
+    result = build_fixture(FIXTURE, "--format", "apkg", "--no-lock")
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     answers = answers_by_question(
         imported_notes(collection, tmp_path / "dist" / "Answer boxes.apkg"))
@@ -138,10 +133,8 @@ def test_answer_boxes_reach_the_real_anki(
 
 
 def test_numbered_answer_boxes_reach_the_real_anki(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(NUMBERED, tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+        tmp_path: Path, collection: Collection) -> None:
+    result = build_fixture(NUMBERED, "--format", "apkg", "--no-lock")
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     answers = answers_by_question(
         imported_notes(collection, tmp_path / "dist" / "Numbered answer boxes.apkg"))

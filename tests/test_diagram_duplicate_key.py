@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.parse.document import parse_text
 from builder.render.diagrams import validate
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, build_fixture
 
 FIXTURE = FIXTURES / "diagram-duplicate-key.md"
 SAID = [
@@ -35,8 +32,7 @@ def test_the_repeated_key_is_warned_at_and_its_last_value_drawn() -> None:
 
 
 def test_the_build_says_so_and_draws_both(tmp_path: Path) -> None:
-    (tmp_path / "n.md").write_text(FIXTURE.read_text("utf-8"), encoding="utf-8")
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+    result = build_fixture(FIXTURE, "--format", "apkg", "--no-lock")
     assert result.exit_code == 0, result.output
     assert [line for line in result.output.splitlines() if "[diagram-yaml]" in line] == SAID
     assert "3 card(s), 0 error(s), 3 warning(s)" in result.output

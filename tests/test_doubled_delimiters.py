@@ -3,18 +3,13 @@ chat answer) is drawn as the formula inside, not left as MathJax that shows an e
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.parse.document import parse_text
 from builder.parse.texsafe import delimiters_unwrapped
 
-from .conftest import imported_answer
+from .conftest import build_fixture, imported_answer
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -40,10 +35,8 @@ def test_doubled_delimiters_are_read_as_the_formula_inside() -> None:
 
 
 def test_doubled_delimiters_reach_the_real_anki_drawn(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURE, tmp_path / "n.md")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+        tmp_path: Path, collection: Collection) -> None:
+    result = build_fixture(FIXTURE, "--format", "apkg", "--no-lock")
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     answer = imported_answer(collection, tmp_path / "dist" / "Doubled delimiters.apkg")
     drawn, pairs = answer.split("Two pairs")

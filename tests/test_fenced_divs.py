@@ -8,15 +8,11 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.model import Node, plain_text, walk_all
 from builder.parse.document import parse_text
 from builder.parse.fenceddivs import braced_head, is_braced
 
-from .conftest import answers_by_question, imported_notes
+from .conftest import answers_by_question, build_fixture, imported_notes
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -109,11 +105,9 @@ def test_fenced_divs_are_boxes_of_their_answers() -> None:
 
 
 def test_fenced_divs_reach_the_real_anki_as_boxes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURE, tmp_path / "n.md")
+        tmp_path: Path, collection: Collection) -> None:
     shutil.copy(PICTURE, tmp_path / "filters.png")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+    result = build_fixture(FIXTURE, "--format", "apkg", "--no-lock")
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     answers = answers_by_question(
         imported_notes(collection, tmp_path / "dist" / "Fenced divs.apkg"))

@@ -7,15 +7,11 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pytest
-from click.testing import CliRunner
-
-from builder.cli import main
 from builder.model import plain_text, walk_all
 from builder.parse.document import parse_text
 from builder.parse.imageattrs import ATTRIBUTES
 
-from .conftest import imported_answer
+from .conftest import build_fixture, imported_answer
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -43,11 +39,9 @@ def test_attribute_lists_after_pictures_are_no_text() -> None:
 
 
 def test_attribute_lists_reach_the_real_anki_as_pictures_only(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, collection: Collection) -> None:
-    shutil.copy(FIXTURE, tmp_path / "n.md")
+        tmp_path: Path, collection: Collection) -> None:
     shutil.copy(PICTURE, tmp_path / "mlp.png")
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["n.md", "--format", "apkg", "--no-lock"])
+    result = build_fixture(FIXTURE, "--format", "apkg", "--no-lock")
     assert result.exit_code == 0 and "Traceback" not in result.output, result.output
     answer = imported_answer(collection, tmp_path / "dist" / "Picture attributes.apkg")
     assert answer.count("<img") == 4

@@ -21,6 +21,7 @@ diagnostics, which names the lines (``Diagnostic.end_line``) and says how to kee
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 
 from markdown_it.token import Token
@@ -113,10 +114,14 @@ _RUNS_NAMED = 4
 def _runs(blocks: Sequence[Node], questions: Sequence[int]) -> list[tuple[int, int]]:
     """The blocks' lines as runs (first, last) that no question comes between: rules
     between a quiz's questions are each a run, not one range over the questions too."""
+    lines = sorted(questions)
     runs: list[tuple[int, int]] = []
     for block in sorted(blocks, key=lambda b: b.line):
         end = max(block.end_line, block.line)
-        if runs and not any(runs[-1][1] < line <= block.line for line in questions):
+        # The first question after the run so far, found by halving (a quiz's section holds
+        # thousands of questions and as many rules between them).
+        after = bisect_right(lines, runs[-1][1]) if runs else len(lines)
+        if runs and (after == len(lines) or lines[after] > block.line):
             runs[-1] = (runs[-1][0], max(runs[-1][1], end))
         else:
             runs.append((block.line, end))
@@ -141,9 +146,9 @@ def leftover_diagnostics(path: str, sections: Sequence[Section],
     for index, section in enumerate(sections):
         heading = headed.get(index)
         if section.intro:
-            first_question = min((card.loc.line for card in section.cards), default=0)
+            questions = [card.loc.line for card in section.cards]
             found.append(intro_diagnostic(path, section.intro, heading, question_level,
-                                          first_question, [c.loc.line for c in section.cards]))
+                                          min(questions, default=0), questions))
         # Questions left without answers are left out (`empty-answer`), their section's
         # heading with them: it is named here, since it shows nowhere either.
         elif not _answered(section) and heading and section.path \
